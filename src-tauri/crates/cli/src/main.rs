@@ -1,0 +1,251 @@
+//! `triangulate`: the command line over the encrypted store, for workers, IT staff and scripts.
+//!
+//! Exit codes: 0 success, 1 refused (a rule or the store's state forbids it, or the machine
+//! failed), 2 invalid input. Messages are plain English on standard error; `--json` output
+//! goes to standard output.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+use triangulate_core::{ChainReport, FieldError, WorkerProfileInput};
+use triangulate_store::{DataDir, ErrorKind, Keystore, RecoveryPhrase, Store, StoreError, load_policy, store_status};
+
+#[derive(Parser)]
+#[command(name = "triangulate", version, about = "Authorised social-media checks, recorded so they stand up in court")]
+struct Cli {
+    /// The data folder (default: the OS's local application-data folder, or TRIANGULATE_DATA_DIR)
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new encrypted store and show its recovery phrase, once
+    Init(JsonFlag),
+    /// Put the database key back in the credential store, from the recovery phrase read on standard input
+    Recover,
+    /// Show whether the store opens, where its key is kept and whether its audit chain is intact
+    Status(JsonFlag),
+    /// The audit chain
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// The local policy
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// The profile of the person using this laptop
+    #[command(subcommand)]
+    Worker(WorkerCommand),
+}
+
+#[derive(Args)]
+struct JsonFlag {
+    /// Print JSON on standard output
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every event against its hash, the one before it and the chain's head
+    Verify(JsonFlag),
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Print the policy in force: policy.toml in the data folder over the embedded defaults
+    Show(JsonFlag),
+}
+
+#[derive(Subcommand)]
+enum WorkerCommand {
+    /// Set the worker profile
+    Set {
+        #[arg(long)]
+        name: String,
+        /// aaw, osw or tm
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        staff_id: Option<String>,
+    },
+    /// Show the worker profile
+    Show(JsonFlag),
+}
+
+/// Why a command did not succeed, with the exit code it earns.
+enum Failure {
+    Store(StoreError),
+    Fields(Vec<FieldError>),
+    Refused(String),
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Self {
+        Failure::Store(error)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let data_dir = match DataDir::resolve(cli.data_dir.clone()) {
+        Ok(dir) => dir,
+        Err(error) => return report(Failure::Store(error)),
+    };
+    triangulate_store::init_logging(&data_dir);
+    match run(cli.command, &data_dir) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => report(failure),
+    }
+}
+
+fn report(failure: Failure) -> ExitCode {
+    let code = match &failure {
+        Failure::Store(error) => {
+            eprintln!("triangulate: {error}");
+            match error.kind() {
+                ErrorKind::InvalidInput => 2,
+                ErrorKind::Refused | ErrorKind::Failure => 1,
+            }
+        }
+        Failure::Fields(errors) => {
+            eprintln!("triangulate: there is a problem:");
+            for error in errors {
+                eprintln!("  {}: {}", error.field, error.message);
+            }
+            2
+        }
+        Failure::Refused(message) => {
+            eprintln!("triangulate: {message}");
+            1
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn print_json(value: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(value).expect("JSON serialises"));
+}
+
+fn run(command: Command, data_dir: &DataDir) -> Result<(), Failure> {
+    let now = Utc::now();
+    match command {
+        Command::Init(flags) => {
+            let keystore = Keystore::from_environment()?;
+            let (store, phrase) = Store::init(data_dir, &keystore, now)?;
+            if flags.json {
+                print_json(&json!({
+                    "data_dir": data_dir.root(),
+                    "store_id": store.store_id(),
+                    "keystore": keystore.label(),
+                    "keystore_warning": keystore.warning(),
+                    "recovery_phrase": phrase.as_str(),
+                }));
+            } else {
+                println!("Created an encrypted store in {}.", data_dir.root().display());
+                println!("Its database key is in the {}.", keystore.label());
+                if let Some(warning) = keystore.warning() {
+                    println!("Warning: {warning}.");
+                }
+                println!();
+                println!("Recovery phrase (shown this once: write it down and keep it away from this laptop):");
+                println!();
+                println!("    {}", phrase.as_str());
+                println!();
+                println!("If the key is ever lost from the credential store, `triangulate recover` with this phrase puts it back.");
+            }
+            Ok(())
+        }
+        Command::Recover => {
+            let keystore = Keystore::from_environment()?;
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                eprint!("Type the twelve words of the recovery phrase, then press Enter: ");
+                let _ = std::io::stderr().flush();
+            }
+            let mut typed = zeroize::Zeroizing::new(String::new());
+            if stdin.is_terminal() {
+                stdin.read_line(&mut typed).map_err(|e| Failure::Refused(format!("the phrase could not be read: {e}")))?;
+            } else {
+                stdin.lock().read_to_string(&mut typed).map_err(|e| Failure::Refused(format!("the phrase could not be read: {e}")))?;
+            }
+            let phrase = RecoveryPhrase::parse(&typed).map_err(StoreError::from)?;
+            let store = Store::recover(data_dir, &keystore, &phrase, now)?;
+            println!("The database key is back in the {}; the store opens again.", keystore.label());
+            println!("Audit chain: {}", store.audit_verify()?);
+            Ok(())
+        }
+        Command::Status(flags) => {
+            let status = store_status(data_dir, &Keystore::from_environment());
+            if flags.json {
+                print_json(&serde_json::to_value(&status).expect("serialises"));
+            } else {
+                println!("Data folder: {}", status.data_dir);
+                println!("Key kept in: {}", status.keystore);
+                if let Some(id) = &status.store_id {
+                    println!("Store id: {id}");
+                }
+                if let Some(audit) = &status.audit {
+                    println!("Audit chain: {}", audit.message);
+                }
+                println!("{}", status.message);
+            }
+            match status.state {
+                triangulate_store::StoreState::Ready => Ok(()),
+                _ => Err(Failure::Refused("the store is not open".into())),
+            }
+        }
+        Command::Audit(AuditCommand::Verify(flags)) => {
+            let store = Store::open(data_dir, &Keystore::from_environment()?)?;
+            let report = store.audit_verify()?;
+            if flags.json {
+                print_json(&serde_json::to_value(&report).expect("serialises"));
+            } else {
+                println!("{report}");
+            }
+            match report {
+                ChainReport::Intact { .. } => Ok(()),
+                ChainReport::Broken { .. } => Err(Failure::Refused("the audit chain is broken".into())),
+            }
+        }
+        Command::Policy(PolicyCommand::Show(flags)) => {
+            let (policy, source) = load_policy(data_dir)?;
+            if flags.json {
+                print_json(&json!({ "source": source, "policy": policy }));
+            } else {
+                match &source {
+                    Some(path) => println!("# The policy in force, from {} over the embedded defaults", path.display()),
+                    None => println!("# The policy in force: the embedded defaults ({} is absent)", data_dir.policy_file().display()),
+                }
+                print!("{}", policy.to_toml());
+            }
+            Ok(())
+        }
+        Command::Worker(WorkerCommand::Set { name, role, staff_id }) => {
+            let profile = WorkerProfileInput { name, role, staff_id }.validate().map_err(Failure::Fields)?;
+            let mut store = Store::open(data_dir, &Keystore::from_environment()?)?;
+            let record = store.set_worker_profile(&profile, now)?;
+            println!("Worker profile saved (worker {}, {}).", record.id, record.role.title());
+            Ok(())
+        }
+        Command::Worker(WorkerCommand::Show(flags)) => {
+            let store = Store::open(data_dir, &Keystore::from_environment()?)?;
+            let record = store.worker_profile()?;
+            match (record, flags.json) {
+                (Some(record), true) => print_json(&serde_json::to_value(&record).expect("serialises")),
+                (Some(record), false) => {
+                    println!("{} ({}){}", record.name, record.role.title(),
+                        record.staff_id.map(|id| format!(", staff id {id}")).unwrap_or_default());
+                }
+                (None, _) => return Err(Failure::Refused("there is no worker profile yet: set one with `triangulate worker set`".into())),
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The domain of Triangulate: the local policy, the audit chain's rules, workers and
+//! field-level validation.
+//!
+//! This crate does no IO and reads no clock: time is always passed in, so everything here is
+//! tested with fixed values and builds without a database, a browser or a webview.
+
+pub mod audit;
+pub mod policy;
+pub mod validation;
+pub mod worker;
+
+pub use audit::{Actor, AuditEvent, ChainHead, ChainReport, NewAuditEvent};
+pub use policy::{Policy, PolicyError};
+pub use validation::FieldError;
+pub use worker::{WorkerProfile, WorkerProfileInput, WorkerRole};

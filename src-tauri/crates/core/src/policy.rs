@@ -1,0 +1,305 @@
+//! The local policy: organisation, protective marking, repeat-viewing limit, authorisation
+//! term, retention and legal advice. Read from TOML; every key left out takes its embedded
+//! default. A bad file is reported with its line and the reason.
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// The embedded defaults, also shipped as `assets/policy/default-policy.toml`.
+pub const DEFAULT_POLICY_TOML: &str = include_str!("../../../../assets/policy/default-policy.toml");
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    pub organisation: String,
+    pub protective_marking: String,
+    pub repeat_viewing: RepeatViewing,
+    pub authorisation: AuthorisationTerms,
+    pub retention: Retention,
+    pub legal_advice: LegalAdvice,
+}
+
+/// Views of one person allowed within a rolling window of days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RepeatViewing {
+    pub max_views: u32,
+    pub window_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthorisationTerms {
+    pub term_months: u32,
+    pub review_interval_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Retention {
+    pub request_years: u32,
+    pub not_relevant_capture_days: u32,
+    pub audit_years: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LegalAdvice {
+    pub required_for_parent_or_carer: bool,
+}
+
+/// Why a policy file was refused: where (1-based line and column, when known) and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct PolicyError {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub reason: String,
+}
+
+impl PolicyError {
+    fn describe(&self) -> String {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => format!("line {line}, column {column}: {}", self.reason),
+            (Some(line), None) => format!("line {line}: {}", self.reason),
+            _ => self.reason.clone(),
+        }
+    }
+}
+
+// The file as written: everything optional, nothing unknown.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    organisation: Option<Spanned<String>>,
+    protective_marking: Option<Spanned<String>>,
+    repeat_viewing: Option<RawRepeatViewing>,
+    authorisation: Option<RawAuthorisation>,
+    retention: Option<RawRetention>,
+    legal_advice: Option<RawLegalAdvice>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRepeatViewing {
+    max_views: Option<Spanned<u32>>,
+    window_days: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAuthorisation {
+    term_months: Option<Spanned<u32>>,
+    review_interval_days: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRetention {
+    request_years: Option<Spanned<u32>>,
+    not_relevant_capture_days: Option<Spanned<u32>>,
+    audit_years: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLegalAdvice {
+    required_for_parent_or_carer: Option<bool>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy::from_toml_over(&RawPolicy::default(), "")
+            .expect("the embedded default policy is valid")
+    }
+}
+
+impl Policy {
+    /// Parses a policy file's text; keys left out take the embedded defaults.
+    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        let raw: RawPolicy = toml::from_str(text).map_err(|error| toml_error(text, &error))?;
+        Policy::from_toml_over(&raw, text)
+    }
+
+    /// The policy as TOML, in the same shape as the file it is read from.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a policy always serialises")
+    }
+
+    fn from_toml_over(raw: &RawPolicy, text: &str) -> Result<Policy, PolicyError> {
+        let defaults: RawPolicy =
+            toml::from_str(DEFAULT_POLICY_TOML).expect("the embedded default policy parses");
+        let text_rule = |value: &Option<Spanned<String>>, default: &Option<Spanned<String>>, name: &str| {
+            let chosen = value.as_ref().or(default.as_ref()).expect("every default is set");
+            let trimmed = chosen.get_ref().trim();
+            if trimmed.is_empty() {
+                return Err(spanned_error(text, chosen.span(), format!("{name} must not be empty")));
+            }
+            if trimmed.chars().count() > 200 {
+                return Err(spanned_error(text, chosen.span(), format!("{name} must be 200 characters or fewer")));
+            }
+            Ok(trimmed.to_string())
+        };
+        let number = |value: Option<&Spanned<u32>>,
+                      default: Option<&Spanned<u32>>,
+                      name: &str,
+                      range: std::ops::RangeInclusive<u32>| {
+            let chosen = value.or(default).expect("every default is set");
+            let n = *chosen.get_ref();
+            if !range.contains(&n) {
+                let reason = format!(
+                    "{name} must be between {} and {}, not {n}",
+                    range.start(),
+                    range.end()
+                );
+                return Err(spanned_error(text, chosen.span(), reason));
+            }
+            Ok(n)
+        };
+        let rv = raw.repeat_viewing.as_ref();
+        let drv = defaults.repeat_viewing.as_ref();
+        let au = raw.authorisation.as_ref();
+        let dau = defaults.authorisation.as_ref();
+        let re = raw.retention.as_ref();
+        let dre = defaults.retention.as_ref();
+        Ok(Policy {
+            organisation: text_rule(&raw.organisation, &defaults.organisation, "organisation")?,
+            protective_marking: text_rule(
+                &raw.protective_marking,
+                &defaults.protective_marking,
+                "protective_marking",
+            )?,
+            repeat_viewing: RepeatViewing {
+                max_views: number(
+                    rv.and_then(|r| r.max_views.as_ref()),
+                    drv.and_then(|r| r.max_views.as_ref()),
+                    "repeat_viewing.max_views",
+                    1..=100,
+                )?,
+                window_days: number(
+                    rv.and_then(|r| r.window_days.as_ref()),
+                    drv.and_then(|r| r.window_days.as_ref()),
+                    "repeat_viewing.window_days",
+                    1..=3660,
+                )?,
+            },
+            authorisation: AuthorisationTerms {
+                term_months: number(
+                    au.and_then(|r| r.term_months.as_ref()),
+                    dau.and_then(|r| r.term_months.as_ref()),
+                    "authorisation.term_months",
+                    1..=12,
+                )?,
+                review_interval_days: number(
+                    au.and_then(|r| r.review_interval_days.as_ref()),
+                    dau.and_then(|r| r.review_interval_days.as_ref()),
+                    "authorisation.review_interval_days",
+                    1..=366,
+                )?,
+            },
+            retention: Retention {
+                request_years: number(
+                    re.and_then(|r| r.request_years.as_ref()),
+                    dre.and_then(|r| r.request_years.as_ref()),
+                    "retention.request_years",
+                    1..=100,
+                )?,
+                not_relevant_capture_days: number(
+                    re.and_then(|r| r.not_relevant_capture_days.as_ref()),
+                    dre.and_then(|r| r.not_relevant_capture_days.as_ref()),
+                    "retention.not_relevant_capture_days",
+                    0..=3660,
+                )?,
+                audit_years: number(
+                    re.and_then(|r| r.audit_years.as_ref()),
+                    dre.and_then(|r| r.audit_years.as_ref()),
+                    "retention.audit_years",
+                    1..=100,
+                )?,
+            },
+            legal_advice: LegalAdvice {
+                required_for_parent_or_carer: raw
+                    .legal_advice
+                    .as_ref()
+                    .and_then(|l| l.required_for_parent_or_carer)
+                    .or(defaults.legal_advice.as_ref().and_then(|l| l.required_for_parent_or_carer))
+                    .expect("every default is set"),
+            },
+        })
+    }
+}
+
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn spanned_error(text: &str, span: std::ops::Range<usize>, reason: String) -> PolicyError {
+    if text.is_empty() {
+        // A default value broke a rule: there is no file position to give.
+        return PolicyError { line: None, column: None, reason };
+    }
+    let (line, column) = line_and_column(text, span.start);
+    PolicyError { line: Some(line), column: Some(column), reason }
+}
+
+fn toml_error(text: &str, error: &toml::de::Error) -> PolicyError {
+    let reason = error.message().trim().to_string();
+    match error.span() {
+        Some(span) => spanned_error(text, span, reason),
+        None => PolicyError { line: None, column: None, reason },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_defaults_follow_the_local_policy() {
+        let policy = Policy::default();
+        assert_eq!(policy.protective_marking, "OFFICIAL-SENSITIVE");
+        assert_eq!(policy.repeat_viewing, RepeatViewing { max_views: 2, window_days: 30 });
+        assert_eq!(policy.authorisation.term_months, 3);
+        assert!(!policy.legal_advice.required_for_parent_or_carer);
+    }
+
+    #[test]
+    fn an_empty_file_is_the_defaults() {
+        assert_eq!(Policy::from_toml("").unwrap(), Policy::default());
+    }
+
+    #[test]
+    fn keys_given_override_defaults_and_the_rest_stay() {
+        let policy = Policy::from_toml(
+            "organisation = \"Wakefield Council\"\n[repeat_viewing]\nmax_views = 3\n",
+        )
+        .unwrap();
+        assert_eq!(policy.organisation, "Wakefield Council");
+        assert_eq!(policy.repeat_viewing.max_views, 3);
+        assert_eq!(policy.repeat_viewing.window_days, 30);
+        assert_eq!(policy.protective_marking, "OFFICIAL-SENSITIVE");
+    }
+
+    #[test]
+    fn shown_policy_reads_back_as_the_same_policy() {
+        let policy = Policy::from_toml("[legal_advice]\nrequired_for_parent_or_carer = true\n").unwrap();
+        assert_eq!(Policy::from_toml(&policy.to_toml()).unwrap(), policy);
+    }
+
+    #[test]
+    fn bad_files_name_their_line_and_reason() {
+        let cases: &[(&str, usize, &str)] = &[
+            ("organisation = \"A\"\n\n[repeat_viewing]\nmax_views = 0\n", 4, "repeat_viewing.max_views must be between 1 and 100, not 0"),
+            ("[repeat_viewing]\nwindow_days = -3\n", 2, "invalid value"),
+            ("[retention]\nrequest_years = \"six\"\n", 2, "invalid type"),
+            ("organisation = \"A\"\nprotective_marking = \"\"\n", 2, "protective_marking must not be empty"),
+            ("organisation = \"A\"\ncolour = \"blue\"\n", 2, "unknown field `colour`"),
+            ("organisation = \"A\n", 1, ""),
+            ("[authorisation]\nterm_months = 24\n", 2, "authorisation.term_months must be between 1 and 12, not 24"),
+        ];
+        for (text, line, reason) in cases {
+            let error = Policy::from_toml(text).expect_err(text);
+            assert_eq!(error.line, Some(*line), "{text:?} gave {error}");
+            assert!(error.reason.contains(reason), "{text:?} gave {error}");
+            assert!(error.to_string().starts_with(&format!("line {line}")), "{error}");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Field-level validation results: data, not errors, so every problem is reported at once.
+
+use serde::Serialize;
+
+/// One problem with one field, in plain English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError { field: field.into(), message: message.into() }
+    }
+}
+
+/// Trims a required text field and checks its length; records a problem if it fails.
+pub fn required_text(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    label: &str,
+    value: &str,
+    max_chars: usize,
+) -> String {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        errors.push(FieldError::new(field, format!("Enter {label}")));
+    } else if trimmed.chars().count() > max_chars {
+        errors.push(FieldError::new(field, format!("{} must be {max_chars} characters or fewer", capitalise(label))));
+    } else if trimmed.chars().any(char::is_control) {
+        errors.push(FieldError::new(field, format!("{} must not contain control characters", capitalise(label))));
+    }
+    trimmed.to_string()
+}
+
+/// Like [`required_text`] for a field that may be left empty.
+pub fn optional_text(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    label: &str,
+    value: Option<&str>,
+    max_chars: usize,
+) -> Option<String> {
+    let trimmed = value.map(str::trim).filter(|v| !v.is_empty())?;
+    Some(required_text(errors, field, label, trimmed, max_chars))
+}
+
+fn capitalise(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,128 @@
+//! The store's errors. None of them ever carries the database key, the recovery phrase or
+//! any stored value: messages name files, ids and what to do next.
+
+use std::path::PathBuf;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How a caller (the CLI's exit code, the desktop's error code) should treat an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A rule or the store's state forbids it.
+    Refused,
+    /// What was given is wrong.
+    InvalidInput,
+    /// The machine failed: disk, credential store, database.
+    Failure,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("there is no store in {0}: run `triangulate init` to create one")]
+    NotInitialised(PathBuf),
+
+    #[error("a store already exists in {0}; it is never replaced by a new one")]
+    AlreadyInitialised(PathBuf),
+
+    #[error(
+        "the database key of the store in {data_dir} is not in the {keystore}; nothing was changed. \
+         Run `triangulate recover` and give the recovery phrase to put the key back"
+    )]
+    KeyMissing { data_dir: PathBuf, keystore: String },
+
+    #[error(
+        "the database key in the {keystore} does not open the store in {data_dir}; nothing was changed. \
+         Run `triangulate recover` and give the recovery phrase to put the right key back"
+    )]
+    WrongKey { data_dir: PathBuf, keystore: String },
+
+    #[error("the disk holding {0} is full: the change was not written, and nothing stored before it was lost")]
+    DiskFull(PathBuf),
+
+    #[error("the {keystore} could not be used: {reason}")]
+    Keystore { keystore: String, reason: String },
+
+    #[error("{0}")]
+    Recovery(#[from] RecoveryError),
+
+    #[error("the store in {data_dir} is damaged: {reason}")]
+    Damaged { data_dir: PathBuf, reason: String },
+
+    #[error("the store was written by a newer version of Triangulate (schema {found}, this version knows up to {known})")]
+    NewerSchema { found: i64, known: i64 },
+
+    #[error("{field}: {message}")]
+    Invalid { field: &'static str, message: String },
+
+    #[error("the policy file {path} is not valid: {error}")]
+    Policy { path: PathBuf, error: triangulate_core::PolicyError },
+
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+
+    #[error("the database failed: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+/// What is wrong with a recovery phrase or a recovery file.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RecoveryError {
+    #[error("the recovery phrase has {found} words; it should have {expected}")]
+    WordCount { found: usize, expected: usize },
+    #[error("word {position} of the recovery phrase is not one of the words a phrase is made of; check its spelling")]
+    UnknownWord { position: usize },
+    #[error("the recovery phrase has a mistyped or misplaced word: its words do not fit together")]
+    Checksum,
+    #[error("the recovery phrase does not unlock this store's recovery file: it belongs to another store, or a word was mistaken")]
+    WrongPhrase,
+    #[error("the recovery file {0} is missing, so the key cannot be recovered here")]
+    FileMissing(PathBuf),
+    #[error("the recovery file {path} cannot be read: {reason}")]
+    FileDamaged { path: PathBuf, reason: String },
+}
+
+impl StoreError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            StoreError::NotInitialised(_)
+            | StoreError::AlreadyInitialised(_)
+            | StoreError::KeyMissing { .. }
+            | StoreError::WrongKey { .. }
+            | StoreError::NewerSchema { .. } => ErrorKind::Refused,
+            StoreError::Invalid { .. } | StoreError::Policy { .. } => ErrorKind::InvalidInput,
+            StoreError::Recovery(error) => match error {
+                RecoveryError::FileMissing(_) | RecoveryError::FileDamaged { .. } => ErrorKind::Refused,
+                _ => ErrorKind::InvalidInput,
+            },
+            StoreError::DiskFull(_)
+            | StoreError::Keystore { .. }
+            | StoreError::Damaged { .. }
+            | StoreError::Io { .. }
+            | StoreError::Database(_) => ErrorKind::Failure,
+        }
+    }
+
+    /// A short machine code for the desktop's IPC errors; the UI matches on this, never on text.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::NotInitialised(_) => "not_initialised",
+            StoreError::AlreadyInitialised(_) => "already_initialised",
+            StoreError::KeyMissing { .. } => "key_missing",
+            StoreError::WrongKey { .. } => "wrong_key",
+            StoreError::DiskFull(_) => "disk_full",
+            StoreError::Keystore { .. } => "keystore_unavailable",
+            StoreError::Recovery(_) => "recovery_failed",
+            StoreError::Damaged { .. } => "store_damaged",
+            StoreError::NewerSchema { .. } => "newer_schema",
+            StoreError::Invalid { .. } => "invalid_input",
+            StoreError::Policy { .. } => "invalid_policy",
+            StoreError::Io { .. } => "io_failed",
+            StoreError::Database(_) => "database_failed",
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> StoreError {
+        let path = path.into();
+        move |source| StoreError::Io { path, source }
+    }
+}

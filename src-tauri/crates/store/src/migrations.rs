@@ -1,0 +1,30 @@
+//! Versioned schema migrations, applied in order inside a transaction each; the version is
+//! SQLite's `user_version`.
+
+use rusqlite::Connection;
+
+use crate::error::{Result, StoreError};
+
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_base.sql"))];
+
+pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+pub(crate) fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+}
+
+/// Brings the schema up to date; refuses a schema newer than this version knows.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let current = schema_version(conn)?;
+    if current > LATEST {
+        return Err(StoreError::NewerSchema { found: current, known: LATEST });
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+        tracing::info!(version, "schema migrated");
+    }
+    Ok(())
+}

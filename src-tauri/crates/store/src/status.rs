@@ -1,0 +1,106 @@
+//! What the desktop's first screen and `triangulate status` show: is there a store, is it
+//! unlocked, where is its key, is its audit chain intact.
+
+use serde::Serialize;
+use triangulate_core::ChainReport;
+
+use crate::error::{Result, StoreError};
+use crate::{DataDir, Keystore, Store, load_policy};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreState {
+    NotInitialised,
+    Ready,
+    KeyMissing,
+    WrongKey,
+    Unavailable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditSummary {
+    pub intact: bool,
+    pub events: u64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoreStatus {
+    pub state: StoreState,
+    pub data_dir: String,
+    pub message: String,
+    pub store_id: Option<String>,
+    pub keystore: String,
+    pub keystore_warning: Option<String>,
+    pub schema_version: Option<i64>,
+    pub audit: Option<AuditSummary>,
+    pub organisation: String,
+    pub protective_marking: String,
+}
+
+impl AuditSummary {
+    pub fn from_report(report: &ChainReport, head_count: u64) -> Self {
+        match report {
+            ChainReport::Intact { events } => AuditSummary { intact: true, events: *events, message: report.to_string() },
+            ChainReport::Broken { .. } => AuditSummary { intact: false, events: head_count, message: report.to_string() },
+        }
+    }
+}
+
+/// Looks at the store without changing anything a worker stored.
+pub fn store_status(data_dir: &DataDir, keystore: &Result<Keystore>) -> StoreStatus {
+    let (policy, policy_problem) = match load_policy(data_dir) {
+        Ok((policy, _)) => (policy, None),
+        Err(error) => (Default::default(), Some(error.to_string())),
+    };
+    let mut status = StoreStatus {
+        state: StoreState::Unavailable,
+        data_dir: data_dir.root().display().to_string(),
+        message: String::new(),
+        store_id: None,
+        keystore: String::new(),
+        keystore_warning: None,
+        schema_version: None,
+        audit: None,
+        organisation: policy.organisation.clone(),
+        protective_marking: policy.protective_marking.clone(),
+    };
+    let keystore = match keystore {
+        Ok(keystore) => keystore,
+        Err(error) => {
+            status.keystore = "none".into();
+            status.message = error.to_string();
+            return status;
+        }
+    };
+    status.keystore = keystore.label().into();
+    status.keystore_warning = keystore.warning();
+    match Store::open(data_dir, keystore) {
+        Ok(store) => {
+            status.store_id = Some(store.store_id().to_string());
+            status.schema_version = store.schema_version().ok();
+            let head = store.audit_head().map(|h| h.count).unwrap_or(0);
+            match store.audit_verify() {
+                Ok(report) => status.audit = Some(AuditSummary::from_report(&report, head)),
+                Err(error) => status.message = error.to_string(),
+            }
+            status.state = StoreState::Ready;
+            if status.message.is_empty() {
+                status.message = match &policy_problem {
+                    Some(problem) => format!("The store is open, but the local policy was not read: {problem}. The embedded defaults apply."),
+                    None => "The store is open and its key is in the credential store.".into(),
+                };
+            }
+        }
+        Err(error) => {
+            status.state = match error {
+                StoreError::NotInitialised(_) => StoreState::NotInitialised,
+                StoreError::KeyMissing { .. } => StoreState::KeyMissing,
+                StoreError::WrongKey { .. } => StoreState::WrongKey,
+                _ => StoreState::Unavailable,
+            };
+            status.message = error.to_string();
+        }
+    }
+    status
+}

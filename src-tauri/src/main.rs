@@ -1,0 +1,1 @@
+fn main() { triangulate_desktop::run() }
