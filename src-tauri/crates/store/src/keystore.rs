@@ -256,14 +256,23 @@ mod kernel {
         format!("the kernel refused: {error:?}")
     }
 
+    /// An invalidated key lingers, revoked, until the kernel collects it: it is gone.
+    fn gone(error: KeyError) -> bool {
+        matches!(error, KeyError::KeyDoesNotExist | KeyError::KeyRevoked | KeyError::KeyExpired)
+    }
+
     pub(super) fn session() -> Result<KeyRing, String> {
         KeyRing::from_special_id(KeyRingIdentifier::Session, false).map_err(describe)
     }
 
     pub(super) fn get(store_id: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
         match session()?.search(&description(store_id)) {
-            Ok(key) => key.read_to_vec().map(|v| Some(Zeroizing::new(v))).map_err(describe),
-            Err(KeyError::KeyDoesNotExist) => Ok(None),
+            Ok(key) => match key.read_to_vec() {
+                Ok(secret) => Ok(Some(Zeroizing::new(secret))),
+                Err(e) if gone(e) => Ok(None),
+                Err(e) => Err(describe(e)),
+            },
+            Err(e) if gone(e) => Ok(None),
             Err(e) => Err(describe(e)),
         }
     }
@@ -275,7 +284,7 @@ mod kernel {
     pub(super) fn delete(store_id: &str) -> Result<bool, String> {
         match session()?.search(&description(store_id)) {
             Ok(key) => key.invalidate().map(|_| true).map_err(describe),
-            Err(KeyError::KeyDoesNotExist) => Ok(false),
+            Err(e) if gone(e) => Ok(false),
             Err(e) => Err(describe(e)),
         }
     }

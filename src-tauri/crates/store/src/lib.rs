@@ -280,6 +280,8 @@ fn open_connection(data_dir: &DataDir, keystore: &Keystore, key: &DatabaseKey, c
     }
     let path = data_dir.database();
     let conn = Connection::open_with_flags(&path, flags).map_err(|e| map_disk_full(e.into(), data_dir))?;
+    // SQLCipher's own log would print decryption failures on standard error.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     let statement = zeroize::Zeroizing::new(format!("PRAGMA key = \"{}\";", key.sqlcipher_raw_key().as_str()));
     conn.execute_batch(&statement)?;
     drop(statement);
