@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use triangulate_core::FieldError;
 use triangulate_store::{DataDir, Keystore, Store, StoreError, StoreStatus};
 
+mod command_names;
+
 /// What the desktop needs for its whole life: the data folder chosen at start.
 struct AppState {
     data_dir: DataDir,
@@ -94,6 +96,34 @@ pub fn run() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_main_window_may_call_exactly_the_apps_own_commands() {
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        let mut allowed: Vec<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_string())
+            .collect();
+        let mut declared: Vec<String> =
+            command_names::COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
+        allowed.sort();
+        declared.sort();
+        assert_eq!(allowed, declared);
+        assert_eq!(capability["windows"], serde_json::json!(["main"]));
+    }
+
+    #[test]
+    fn the_csp_allows_only_the_apps_own_origin() {
+        let config: serde_json::Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        let csp = &config["app"]["security"]["csp"];
+        assert_eq!(csp["default-src"], "'self'");
+        assert_eq!(csp["script-src"], "'self'");
+        assert_eq!(csp["object-src"], "'none'");
+        assert_eq!(config["app"]["withGlobalTauri"], false);
+    }
 
     #[test]
     fn the_data_dir_argument_takes_both_forms() {

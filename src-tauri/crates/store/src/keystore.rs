@@ -124,7 +124,7 @@ impl Keystore {
     #[cfg(target_os = "linux")]
     fn choose(wanted: &str) -> Result<Self> {
         match wanted {
-            "" | "auto" => match Self::secret_service() {
+            "" | "auto" => match Self::probe_secret_service() {
                 Ok(keystore) => Ok(keystore),
                 Err(reason) => {
                     tracing::warn!(
@@ -134,17 +134,23 @@ impl Keystore {
                     Self::kernel_keyring()
                 }
             },
-            "secret-service" => Self::secret_service().map_err(|reason| StoreError::Keystore {
-                keystore: KeystoreKind::SecretService.label().into(),
-                reason,
-            }),
+            "secret-service" => Self::secret_service(),
             "kernel-keyring" => Self::kernel_keyring(),
             other => Err(unknown_keystore(other, "auto, secret-service or kernel-keyring")),
         }
     }
 
+    /// The desktop's Secret Service (GNOME Keyring, KWallet), if it answers.
     #[cfg(target_os = "linux")]
-    fn secret_service() -> std::result::Result<Self, String> {
+    pub fn secret_service() -> Result<Self> {
+        Self::probe_secret_service().map_err(|reason| StoreError::Keystore {
+            keystore: KeystoreKind::SecretService.label().into(),
+            reason,
+        })
+    }
+
+    #[cfg(target_os = "linux")]
+    fn probe_secret_service() -> std::result::Result<Self, String> {
         let store: Arc<CredentialStore> =
             dbus_secret_service_keyring_store::Store::new().map_err(|e| describe(&e))?;
         let probe = store.build(SERVICE, "probe", None).map_err(|e| describe(&e))?;

@@ -88,7 +88,7 @@ pub fn store_status(data_dir: &DataDir, keystore: &Result<Keystore>) -> StoreSta
             if status.message.is_empty() {
                 status.message = match &policy_problem {
                     Some(problem) => format!("The store is open, but the local policy was not read: {problem}. The embedded defaults apply."),
-                    None => "The store is open and its key is in the credential store.".into(),
+                    None => format!("Its database key was found in the {}, and every record is encrypted with it.", keystore.label()),
                 };
             }
         }
