@@ -39,9 +39,185 @@ enum Command {
     /// The local policy
     #[command(subcommand)]
     Policy(PolicyCommand),
-    /// The profile of the person using this laptop
+    /// The profile of the person using this laptop, and the register of Authorised Access Workers
     #[command(subcommand)]
     Worker(WorkerCommand),
+    /// Investigation requests (Appendix 1) and their authorisation steps
+    #[command(subcommand)]
+    Request(RequestCommand),
+    /// The register of sanctioned accounts
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Directed-surveillance and CHIS authorisations
+    #[command(subcommand)]
+    Authorisation(AuthorisationCommand),
+    /// The investigation log (Appendix 2)
+    #[command(subcommand)]
+    Log(LogCommand),
+}
+
+#[derive(Args)]
+struct StepArgs {
+    /// The request's reference, such as REQ-2026-0001
+    reference: String,
+    /// Who decided or took the step
+    #[arg(long)]
+    by: String,
+    /// The evidence of the decision: the email or memo's reference
+    #[arg(long)]
+    evidence: Option<String>,
+    #[arg(long)]
+    note: Option<String>,
+    /// Conditions of the service director's permission
+    #[arg(long)]
+    conditions: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum RequestCommand {
+    /// Create a draft request from a JSON file; prints its reference
+    Create {
+        #[arg(long)]
+        file: PathBuf,
+        /// The request during whose check this new person was found (flags it for the service director)
+        #[arg(long)]
+        parent: Option<String>,
+        /// Subject N is the known person P: N=P
+        #[arg(long = "same-person", value_name = "N=P")]
+        same_person: Vec<String>,
+        /// Subject N is a new person, not a known one
+        #[arg(long = "new-person", value_name = "N")]
+        new_person: Vec<usize>,
+    },
+    Show {
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    List(JsonFlag),
+    Submit(StepArgs),
+    Agree(StepArgs),
+    Permit(StepArgs),
+    Refuse(StepArgs),
+    ReferBack(StepArgs),
+    ConfirmLegitimacy(StepArgs),
+    RaiseDoubts(StepArgs),
+    Withdraw(StepArgs),
+    Close(StepArgs),
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Register a sanctioned account; prints its id
+    Add {
+        #[arg(long)]
+        platform: String,
+        #[arg(long)]
+        handle: String,
+        /// A member of the public would not identify it as the council's (may need CHIS authorisation)
+        #[arg(long)]
+        not_identifiable: bool,
+    },
+    List(JsonFlag),
+}
+
+#[derive(Subcommand)]
+enum AuthorisationCommand {
+    /// Record an authorisation for a request
+    Add {
+        /// The request's reference
+        request: String,
+        /// directed-surveillance or chis
+        #[arg(long)]
+        kind: String,
+        /// The authorisation's unique reference number
+        #[arg(long = "reference", value_name = "URN")]
+        urn: String,
+        #[arg(long)]
+        officer: String,
+        #[arg(long, value_name = "DATE")]
+        granted: String,
+        #[arg(long, value_name = "DATE")]
+        review: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        expires: Option<String>,
+        /// The subject number (from 1) it covers, for directed surveillance
+        #[arg(long, value_name = "N", conflicts_with = "account")]
+        person: Option<usize>,
+        /// The sanctioned account it covers, for CHIS
+        #[arg(long, value_name = "ID")]
+        account: Option<i64>,
+    },
+    Cancel {
+        urn: String,
+        #[arg(long)]
+        by: String,
+    },
+    List(JsonFlag),
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Record a search made on a sanctioned account
+    AddSearch {
+        reference: String,
+        #[arg(long)]
+        platform: String,
+        #[arg(long, value_name = "ID")]
+        account: i64,
+        /// What was searched for
+        #[arg(long)]
+        searched: String,
+        #[arg(long)]
+        result: String,
+        /// When (RFC 3339, default now)
+        #[arg(long)]
+        at: Option<String>,
+    },
+    AddFinding {
+        reference: String,
+        #[arg(long)]
+        text: String,
+    },
+    /// The AAW completes the log
+    Complete {
+        reference: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// The OSW assesses the findings and finalises the log
+    Finalise {
+        reference: String,
+        #[arg(long)]
+        by: String,
+        /// little, some, considerable or significant
+        #[arg(long)]
+        rating: String,
+        #[arg(long)]
+        assessment: String,
+    },
+    /// Record sharing with the TM, SM and SD
+    Share {
+        reference: String,
+        #[arg(long)]
+        by: String,
+        /// tm, sm, sd (comma-separated or repeated)
+        #[arg(long, required = true)]
+        with: Vec<String>,
+    },
+    /// Start a correction of a finalised log: a new version
+    Correct {
+        reference: String,
+        #[arg(long)]
+        note: String,
+    },
+    Show {
+        reference: String,
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -77,7 +253,11 @@ enum WorkerCommand {
     },
     /// Show the worker profile
     Show(JsonFlag),
+    /// Add a person to the register of Authorised Access Workers
+    RegisterAaw { name: String },
 }
+
+mod commands;
 
 /// Why a command did not succeed, with the exit code it earns.
 enum Failure {
@@ -107,6 +287,13 @@ fn main() -> ExitCode {
 
 fn report(failure: Failure) -> ExitCode {
     let code = match &failure {
+        Failure::Store(StoreError::Fields(errors)) => {
+            eprintln!("triangulate: there is a problem:");
+            for error in errors {
+                eprintln!("  {}: {}", error.field, error.message);
+            }
+            2
+        }
         Failure::Store(error) => {
             eprintln!("triangulate: {error}");
             match error.kind() {
@@ -133,9 +320,35 @@ fn print_json(value: &serde_json::Value) {
     println!("{}", serde_json::to_string_pretty(value).expect("JSON serialises"));
 }
 
+fn open(data_dir: &DataDir) -> Result<Store, Failure> {
+    Ok(Store::open(data_dir, &Keystore::from_environment()?)?)
+}
+
+/// Today's date where the workers are: UK local time.
+fn uk_today(now: chrono::DateTime<Utc>) -> chrono::NaiveDate {
+    now.with_timezone(&chrono_tz::Europe::London).date_naive()
+}
+
+/// A stored UTC time shown in UK local time.
+fn uk_time(stored: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(stored) {
+        Ok(t) => t.with_timezone(&chrono_tz::Europe::London).format("%-d %B %Y %H:%M %Z").to_string(),
+        Err(_) => stored.to_string(),
+    }
+}
+
 fn run(command: Command, data_dir: &DataDir) -> Result<(), Failure> {
     let now = Utc::now();
     match command {
+        Command::Request(command) => commands::request(command, data_dir, now),
+        Command::Account(command) => commands::account(command, data_dir, now),
+        Command::Authorisation(command) => commands::authorisation(command, data_dir, now),
+        Command::Log(command) => commands::log(command, data_dir, now),
+        Command::Worker(WorkerCommand::RegisterAaw { name }) => {
+            let record = open(data_dir)?.register_aaw(&name, now)?;
+            println!("{} is registered as an Authorised Access Worker (AAW {}).", record.name, record.id);
+            Ok(())
+        }
         Command::Init(flags) => {
             let keystore = Keystore::from_environment()?;
             let (store, phrase) = Store::init(data_dir, &keystore, now)?;

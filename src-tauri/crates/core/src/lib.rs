@@ -5,9 +5,14 @@
 //! tested with fixed values and builds without a database, a browser or a webview.
 
 pub mod audit;
+pub mod guards;
+pub mod log;
 pub mod policy;
+pub mod request;
+pub mod scope;
 pub mod validation;
 pub mod worker;
+pub mod workflow;
 
 pub use audit::{Actor, AuditEvent, ChainHead, ChainReport, NewAuditEvent};
 pub use policy::{Policy, PolicyError};

@@ -54,6 +54,20 @@ pub enum StoreError {
     #[error("{field}: {message}")]
     Invalid { field: &'static str, message: String },
 
+    /// Field-level problems with what was given; nothing was written.
+    #[error("{}", describe_fields(.0))]
+    Fields(Vec<triangulate_core::FieldError>),
+
+    /// A rule or the record's state forbids it.
+    #[error("{0}")]
+    Refused(String),
+
+    #[error("{0}")]
+    IllegalStep(#[from] triangulate_core::workflow::IllegalStep),
+
+    #[error("{what} {id} does not exist")]
+    NotFound { what: &'static str, id: String },
+
     #[error("the policy file {path} is not valid: {error}")]
     Policy { path: PathBuf, error: triangulate_core::PolicyError },
 
@@ -81,6 +95,11 @@ pub enum RecoveryError {
     FileDamaged { path: PathBuf, reason: String },
 }
 
+fn describe_fields(errors: &[triangulate_core::FieldError]) -> String {
+    let lines: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+    format!("there is a problem: {}", lines.join("; "))
+}
+
 impl StoreError {
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -88,8 +107,12 @@ impl StoreError {
             | StoreError::AlreadyInitialised(_)
             | StoreError::KeyMissing { .. }
             | StoreError::WrongKey { .. }
-            | StoreError::NewerSchema { .. } => ErrorKind::Refused,
-            StoreError::Invalid { .. } | StoreError::Policy { .. } => ErrorKind::InvalidInput,
+            | StoreError::NewerSchema { .. }
+            | StoreError::Refused(_)
+            | StoreError::IllegalStep(_) => ErrorKind::Refused,
+            StoreError::Invalid { .. } | StoreError::Policy { .. } | StoreError::Fields(_) | StoreError::NotFound { .. } => {
+                ErrorKind::InvalidInput
+            }
             StoreError::Recovery(error) => match error {
                 RecoveryError::FileMissing(_) | RecoveryError::FileDamaged { .. } => ErrorKind::Refused,
                 _ => ErrorKind::InvalidInput,
@@ -115,6 +138,10 @@ impl StoreError {
             StoreError::Damaged { .. } => "store_damaged",
             StoreError::NewerSchema { .. } => "newer_schema",
             StoreError::Invalid { .. } => "invalid_input",
+            StoreError::Fields(_) => "invalid_fields",
+            StoreError::Refused(_) => "refused",
+            StoreError::IllegalStep(_) => "illegal_step",
+            StoreError::NotFound { .. } => "not_found",
             StoreError::Policy { .. } => "invalid_policy",
             StoreError::Io { .. } => "io_failed",
             StoreError::Database(_) => "database_failed",

@@ -6,14 +6,17 @@
 //! refuses and changes nothing; every change is written in one transaction together with
 //! its audit event; no key, phrase or stored value appears in an error or a log line.
 
+mod accounts;
 mod audit;
 mod data_dir;
 mod error;
 mod keystore;
 mod logging;
+mod logs;
 mod migrations;
 mod persons;
 mod recovery;
+mod requests;
 mod status;
 mod workers;
 
@@ -22,13 +25,16 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction};
 use serde::{Deserialize, Serialize};
 use triangulate_core::{Actor, ChainHead, ChainReport, NewAuditEvent, Policy};
 
+pub use accounts::{AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord};
 pub use data_dir::{DATA_DIR_ENV, DataDir};
 pub use error::{ErrorKind, RecoveryError, Result, StoreError};
 pub use keystore::{KEYSTORE_ENV, Keystore, KeystoreKind};
 pub use logging::init_logging;
+pub use logs::{LogRecord, LogVersion};
 pub use migrations::LATEST as LATEST_SCHEMA_VERSION;
 pub use persons::PersonRecord;
 pub use recovery::RecoveryPhrase;
+pub use requests::{AawRecord, DecisionRecord, PersonMatch, PossibleMatch, RequestRecord, RequestSummary, SubjectLink};
 pub use status::{AuditSummary, StoreState, StoreStatus, store_status};
 pub use workers::WorkerRecord;
 

@@ -1,0 +1,257 @@
+//! The protocol's commands: requests, accounts, authorisations and the investigation log.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use triangulate_core::log::SearchInput;
+use triangulate_core::request::RequestInput;
+use triangulate_core::workflow::{DecisionInput, Step};
+use triangulate_core::FieldError;
+use triangulate_store::{AuthorisationInput, DataDir, LogRecord, PersonMatch, RequestRecord, load_policy};
+
+use crate::{AccountCommand, AuthorisationCommand, Failure, LogCommand, RequestCommand, StepArgs, open, print_json, uk_time, uk_today};
+
+fn step_of(command: &RequestCommand) -> Option<(Step, &StepArgs)> {
+    Some(match command {
+        RequestCommand::Submit(a) => (Step::Submit, a),
+        RequestCommand::Agree(a) => (Step::Agree, a),
+        RequestCommand::Permit(a) => (Step::Permit, a),
+        RequestCommand::Refuse(a) => (Step::Refuse, a),
+        RequestCommand::ReferBack(a) => (Step::ReferBack, a),
+        RequestCommand::ConfirmLegitimacy(a) => (Step::ConfirmLegitimacy, a),
+        RequestCommand::RaiseDoubts(a) => (Step::RaiseDoubts, a),
+        RequestCommand::Withdraw(a) => (Step::Withdraw, a),
+        RequestCommand::Close(a) => (Step::Close, a),
+        _ => return None,
+    })
+}
+
+fn settled_matches(same_person: &[String], new_person: &[usize]) -> Result<BTreeMap<usize, PersonMatch>, Failure> {
+    let mut settled = BTreeMap::new();
+    for pair in same_person {
+        let parsed = pair.split_once('=').and_then(|(s, p)| Some((s.trim().parse::<usize>().ok()?, p.trim().parse::<i64>().ok()?)));
+        match parsed {
+            Some((subject, person)) => {
+                settled.insert(subject, PersonMatch::Same(person));
+            }
+            None => {
+                return Err(Failure::Fields(vec![FieldError::new(
+                    "same-person",
+                    format!("\"{pair}\" must be SUBJECT=PERSON, such as 1=4"),
+                )]));
+            }
+        }
+    }
+    for subject in new_person {
+        settled.insert(*subject, PersonMatch::New);
+    }
+    Ok(settled)
+}
+
+fn print_request(record: &RequestRecord) {
+    let r = &record.request;
+    println!("{} — {} ({})", record.reference, record.state_label, record.state);
+    println!("Case: {}   Social worker: {} ({})   Team manager: {}", r.case_reference, r.originating_worker.name, r.originating_worker.team, r.team_manager.name);
+    println!("Reason: {}", r.reason.label());
+    println!("Period of interest: {} to {}", r.period.from, r.period.to);
+    if let Some(parent) = &record.parent {
+        println!("A separate request for a person found during {parent}: flagged for the service director");
+    }
+    for (index, subject) in r.subjects.iter().enumerate() {
+        let person = record.subjects.get(index).and_then(|s| s.person_id).map(|id| format!(" [person {id}]")).unwrap_or_default();
+        println!("Subject {}: {} ({:?}){person}", index + 1, subject.display_name(), subject.role);
+        for profile in &subject.profiles {
+            println!("    {}: {}", profile.platform, profile.url);
+        }
+    }
+    for decision in &record.decisions {
+        println!(
+            "{}  {} by {}{}{}",
+            uk_time(&decision.at),
+            decision.step,
+            decision.decided_by,
+            decision.evidence.as_ref().map(|e| format!(", evidence {e}")).unwrap_or_default(),
+            decision.conditions.as_ref().map(|c| format!(", conditions: {c}")).unwrap_or_default(),
+        );
+    }
+    let allowed: Vec<&str> = record.allowed_steps.iter().map(|s| s.verb()).collect();
+    println!("Steps allowed now: {}", if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") });
+}
+
+fn print_log(record: &LogRecord) {
+    let log = &record.version.log;
+    println!(
+        "Investigation log of {}, version {} of {}{}",
+        record.request,
+        record.version.version,
+        record.versions.len(),
+        record.version.finalised_at.as_ref().map(|t| format!(", finalised {}", uk_time(t))).unwrap_or_default()
+    );
+    if let Some(note) = &log.correction_note {
+        println!("Correction: {note}");
+    }
+    for search in &log.searches {
+        println!("Search {}  {} on account {}: {} — {}", uk_time(&search.at.to_rfc3339()), search.platform, search.account_id, search.searched, search.result);
+    }
+    for finding in &log.findings {
+        println!("Finding {}: {}", finding.number, finding.text);
+    }
+    if let Some(done) = &log.completed {
+        println!("Completed by {} at {}", done.by, uk_time(&done.at.to_rfc3339()));
+    }
+    if let Some(a) = &log.assessment {
+        println!("Assessed by {}: contribution {:?} — {}", a.by, a.rating, a.text);
+    }
+}
+
+pub(crate) fn request(command: RequestCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), Failure> {
+    if let Some((step, args)) = step_of(&command) {
+        let decision = DecisionInput {
+            decided_by: args.by.clone(),
+            evidence: args.evidence.clone(),
+            note: args.note.clone(),
+            conditions: args.conditions.clone(),
+        }
+        .validate(step)
+        .map_err(Failure::Fields)?;
+        let record = open(data_dir)?.take_step(&args.reference, step, &decision, now)?;
+        println!("{} is now {} ({}).", record.reference, record.state, record.state_label);
+        return Ok(());
+    }
+    match command {
+        RequestCommand::Create { file, parent, same_person, new_person } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                Failure::Fields(vec![FieldError::new("file", format!("{} cannot be read: {e}", file.display()))])
+            })?;
+            let (policy, _) = load_policy(data_dir)?;
+            let request = RequestInput::from_json(&text)
+                .and_then(|input| input.validate(&policy, uk_today(now)))
+                .map_err(Failure::Fields)?;
+            let settled = settled_matches(&same_person, &new_person)?;
+            let record = open(data_dir)?.create_request(&request, &settled, parent.as_deref(), uk_today(now), now)?;
+            println!("{}", record.reference);
+            Ok(())
+        }
+        RequestCommand::Show { reference, json } => {
+            let record = open(data_dir)?.request(&reference)?;
+            if json {
+                print_json(&serde_json::to_value(&record).expect("serialises"));
+            } else {
+                print_request(&record);
+            }
+            Ok(())
+        }
+        RequestCommand::List(flags) => {
+            let list = open(data_dir)?.requests()?;
+            if flags.json {
+                print_json(&serde_json::to_value(&list).expect("serialises"));
+            } else {
+                for r in list {
+                    println!("{}  {:<22} {}  {}", r.reference, r.state.as_str(), r.case_reference, r.subjects.join(", "));
+                }
+            }
+            Ok(())
+        }
+        _ => unreachable!("steps are handled above"),
+    }
+}
+
+pub(crate) fn account(command: AccountCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), Failure> {
+    match command {
+        AccountCommand::Add { platform, handle, not_identifiable } => {
+            let record = open(data_dir)?.add_account(&platform, &handle, !not_identifiable, now)?;
+            println!("{}", record.id);
+            Ok(())
+        }
+        AccountCommand::List(flags) => {
+            let list = open(data_dir)?.accounts()?;
+            if flags.json {
+                print_json(&serde_json::to_value(&list).expect("serialises"));
+            } else {
+                for a in list {
+                    let who = if a.identifiable_as_council { "identifiable as the council's" } else { "not identifiable as the council's" };
+                    println!("{}  {} {} ({who})", a.id, a.platform, a.handle);
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+pub(crate) fn authorisation(command: AuthorisationCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), Failure> {
+    match command {
+        AuthorisationCommand::Add { request, kind, urn, officer, granted, review, expires, person, account } => {
+            let (policy, _) = load_policy(data_dir)?;
+            let input = AuthorisationInput {
+                request: &request,
+                kind: &kind,
+                reference: &urn,
+                officer: &officer,
+                granted: &granted,
+                review: review.as_deref(),
+                expires: expires.as_deref(),
+                person,
+                account,
+            };
+            let record = open(data_dir)?.add_authorisation(&input, &policy, now)?;
+            println!(
+                "Authorisation {} recorded for {}: in force from {} to {}{}.",
+                record.reference,
+                record.request,
+                record.granted,
+                record.expires,
+                record.review_due.map(|r| format!(", review due {r}")).unwrap_or_default()
+            );
+            Ok(())
+        }
+        AuthorisationCommand::Cancel { urn, by } => {
+            let record = open(data_dir)?.cancel_authorisation(&urn, &by, now)?;
+            println!("Authorisation {} is cancelled.", record.reference);
+            Ok(())
+        }
+        AuthorisationCommand::List(flags) => {
+            let list = open(data_dir)?.authorisations()?;
+            if flags.json {
+                print_json(&serde_json::to_value(&list).expect("serialises"));
+            } else {
+                for a in list {
+                    println!("{}  {:?} for {} by {}, {} to {}{}", a.reference, a.kind, a.request, a.officer, a.granted, a.expires,
+                        a.cancelled_at.map(|c| format!(", cancelled {}", uk_time(&c))).unwrap_or_default());
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+pub(crate) fn log(command: LogCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), Failure> {
+    let record = match command {
+        LogCommand::AddSearch { reference, platform, account, searched, result, at } => {
+            let at = match at {
+                Some(text) => DateTime::parse_from_rfc3339(&text).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+                    Failure::Fields(vec![FieldError::new("at", "The time of the search must be like 2026-11-23T14:05:00Z")])
+                })?,
+                None => now,
+            };
+            let (policy, _) = load_policy(data_dir)?;
+            let input = SearchInput { at, platform: &platform, account_id: account, searched: &searched, result: &result };
+            open(data_dir)?.log_add_search(&reference, &input, &policy, uk_today(now), now)?
+        }
+        LogCommand::AddFinding { reference, text } => open(data_dir)?.log_add_finding(&reference, &text, now)?,
+        LogCommand::Complete { reference, by } => open(data_dir)?.log_complete(&reference, &by, now)?,
+        LogCommand::Finalise { reference, by, rating, assessment } => open(data_dir)?.log_finalise(&reference, &by, &rating, &assessment, now)?,
+        LogCommand::Share { reference, by, with } => open(data_dir)?.log_share(&reference, &by, &with, now)?,
+        LogCommand::Correct { reference, note } => open(data_dir)?.log_correct(&reference, &note, now)?,
+        LogCommand::Show { reference, version, json } => {
+            let record = open(data_dir)?.log(&reference, version)?;
+            if json {
+                print_json(&serde_json::to_value(&record).expect("serialises"));
+            } else {
+                print_log(&record);
+            }
+            return Ok(());
+        }
+    };
+    println!("The investigation log of {} (version {}) is saved; the request is {}.", record.request, record.version.version, record.state);
+    Ok(())
+}

@@ -1,0 +1,426 @@
+//! The investigation request's workflow: one table of state, step, actor and the state it
+//! leads to. Every step not in the table is illegal.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestState {
+    Draft,
+    Submitted,
+    Agreed,
+    Permitted,
+    Refused,
+    ReferredBack,
+    LegitimacyConfirmed,
+    DoubtsRaised,
+    InProgress,
+    LogCompleted,
+    Finalised,
+    Shared,
+    Closed,
+    Withdrawn,
+}
+
+/// A step of the workflow, as the CLI names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Step {
+    Submit,
+    Agree,
+    Permit,
+    Refuse,
+    ReferBack,
+    ConfirmLegitimacy,
+    RaiseDoubts,
+    StartAccess,
+    CompleteLog,
+    FinaliseLog,
+    Share,
+    Close,
+    Withdraw,
+}
+
+/// Who takes a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Role {
+    /// Originating Social Worker
+    Osw,
+    /// Team Manager
+    Tm,
+    /// Service Director
+    Sd,
+    /// Team Manager or Service Director
+    TmOrSd,
+    /// Service Manager or Service Director
+    SmOrSd,
+    /// Authorised Access Worker
+    Aaw,
+}
+
+use RequestState as S;
+
+/// (from, step, to, actor). The single source of the workflow; ARCHITECTURE.md shows it.
+pub const TRANSITIONS: &[(RequestState, Step, RequestState, Role)] = &[
+    (S::Draft, Step::Submit, S::Submitted, Role::Osw),
+    (S::ReferredBack, Step::Submit, S::Submitted, Role::Osw),
+    (S::Submitted, Step::Agree, S::Agreed, Role::Tm),
+    (S::Submitted, Step::Refuse, S::Refused, Role::Tm),
+    (S::Submitted, Step::ReferBack, S::ReferredBack, Role::Tm),
+    (S::Agreed, Step::Permit, S::Permitted, Role::Sd),
+    (S::Agreed, Step::Refuse, S::Refused, Role::Sd),
+    (S::Agreed, Step::ReferBack, S::ReferredBack, Role::Sd),
+    (S::Permitted, Step::ConfirmLegitimacy, S::LegitimacyConfirmed, Role::Aaw),
+    (S::Permitted, Step::RaiseDoubts, S::DoubtsRaised, Role::Aaw),
+    (S::DoubtsRaised, Step::ConfirmLegitimacy, S::LegitimacyConfirmed, Role::Aaw),
+    (S::DoubtsRaised, Step::Refuse, S::Refused, Role::SmOrSd),
+    (S::DoubtsRaised, Step::ReferBack, S::ReferredBack, Role::SmOrSd),
+    (S::LegitimacyConfirmed, Step::StartAccess, S::InProgress, Role::Aaw),
+    (S::InProgress, Step::CompleteLog, S::LogCompleted, Role::Aaw),
+    (S::LogCompleted, Step::FinaliseLog, S::Finalised, Role::Osw),
+    (S::Finalised, Step::Share, S::Shared, Role::Osw),
+    (S::Shared, Step::Close, S::Closed, Role::TmOrSd),
+    (S::Draft, Step::Withdraw, S::Withdrawn, Role::Osw),
+    (S::Submitted, Step::Withdraw, S::Withdrawn, Role::Osw),
+    (S::Agreed, Step::Withdraw, S::Withdrawn, Role::Osw),
+    (S::Permitted, Step::Withdraw, S::Withdrawn, Role::Osw),
+    (S::ReferredBack, Step::Withdraw, S::Withdrawn, Role::Osw),
+    (S::LegitimacyConfirmed, Step::Withdraw, S::Withdrawn, Role::Osw),
+    (S::DoubtsRaised, Step::Withdraw, S::Withdrawn, Role::Osw),
+    (S::InProgress, Step::Withdraw, S::Withdrawn, Role::Osw),
+    (S::LogCompleted, Step::Withdraw, S::Withdrawn, Role::Osw),
+];
+
+impl RequestState {
+    pub const ALL: [RequestState; 14] = [
+        S::Draft,
+        S::Submitted,
+        S::Agreed,
+        S::Permitted,
+        S::Refused,
+        S::ReferredBack,
+        S::LegitimacyConfirmed,
+        S::DoubtsRaised,
+        S::InProgress,
+        S::LogCompleted,
+        S::Finalised,
+        S::Shared,
+        S::Closed,
+        S::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            S::Draft => "draft",
+            S::Submitted => "submitted",
+            S::Agreed => "agreed",
+            S::Permitted => "permitted",
+            S::Refused => "refused",
+            S::ReferredBack => "referred_back",
+            S::LegitimacyConfirmed => "legitimacy_confirmed",
+            S::DoubtsRaised => "doubts_raised",
+            S::InProgress => "in_progress",
+            S::LogCompleted => "log_completed",
+            S::Finalised => "finalised",
+            S::Shared => "shared",
+            S::Closed => "closed",
+            S::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// How the UI labels the state.
+    pub fn label(self) -> &'static str {
+        match self {
+            S::Draft => "Draft",
+            S::Submitted => "Submitted to team manager",
+            S::Agreed => "Agreed by team manager",
+            S::Permitted => "Permitted by service director",
+            S::Refused => "Refused",
+            S::ReferredBack => "Referred back to social worker",
+            S::LegitimacyConfirmed => "Legitimacy confirmed",
+            S::DoubtsRaised => "Doubts raised",
+            S::InProgress => "In progress",
+            S::LogCompleted => "Log completed",
+            S::Finalised => "Log finalised",
+            S::Shared => "Shared",
+            S::Closed => "Closed",
+            S::Withdrawn => "Withdrawn",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RequestState> {
+        RequestState::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The steps that may be taken from this state.
+    pub fn allowed_steps(self) -> Vec<Step> {
+        TRANSITIONS.iter().filter(|(from, ..)| *from == self).map(|(_, step, ..)| *step).collect()
+    }
+
+    /// Whether the request is still open (not refused, closed or withdrawn).
+    pub fn is_open(self) -> bool {
+        !matches!(self, S::Refused | S::Closed | S::Withdrawn)
+    }
+}
+
+impl fmt::Display for RequestState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Step {
+    pub const ALL: [Step; 13] = [
+        Step::Submit,
+        Step::Agree,
+        Step::Permit,
+        Step::Refuse,
+        Step::ReferBack,
+        Step::ConfirmLegitimacy,
+        Step::RaiseDoubts,
+        Step::StartAccess,
+        Step::CompleteLog,
+        Step::FinaliseLog,
+        Step::Share,
+        Step::Close,
+        Step::Withdraw,
+    ];
+
+    /// The CLI verb.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Step::Submit => "submit",
+            Step::Agree => "agree",
+            Step::Permit => "permit",
+            Step::Refuse => "refuse",
+            Step::ReferBack => "refer-back",
+            Step::ConfirmLegitimacy => "confirm-legitimacy",
+            Step::RaiseDoubts => "raise-doubts",
+            Step::StartAccess => "start-access",
+            Step::CompleteLog => "complete",
+            Step::FinaliseLog => "finalise",
+            Step::Share => "share",
+            Step::Close => "close",
+            Step::Withdraw => "withdraw",
+        }
+    }
+
+    /// The UI's button label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Submit => "Submit to team manager",
+            Step::Agree => "Record team manager's agreement",
+            Step::Permit => "Record service director's permission",
+            Step::Refuse => "Record refusal",
+            Step::ReferBack => "Refer back to social worker",
+            Step::ConfirmLegitimacy => "Confirm the request is legitimate",
+            Step::RaiseDoubts => "Raise doubts with service manager",
+            Step::StartAccess => "Start access session",
+            Step::CompleteLog => "Complete investigation log",
+            Step::FinaliseLog => "Finalise investigation log",
+            Step::Share => "Record sharing of the log",
+            Step::Close => "Close request",
+            Step::Withdraw => "Withdraw request",
+        }
+    }
+
+    /// Decisions by a manager or director (who is not at this laptop) need evidence of the
+    /// decision: the email or memo.
+    pub fn needs_evidence(self) -> bool {
+        matches!(self, Step::Agree | Step::Permit | Step::Refuse | Step::ReferBack)
+    }
+
+    /// Steps that must say why.
+    pub fn needs_note(self) -> bool {
+        matches!(self, Step::Refuse | Step::ReferBack | Step::RaiseDoubts | Step::Withdraw)
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.verb())
+    }
+}
+
+/// Why a step cannot be taken: the current state and the steps that can.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} is not allowed: the request is {} ({}); {}", step.verb(), state, state.label(), allowed_text(.allowed))]
+pub struct IllegalStep {
+    pub step: Step,
+    pub state: RequestState,
+    pub allowed: Vec<Step>,
+}
+
+fn allowed_text(allowed: &[Step]) -> String {
+    if allowed.is_empty() {
+        "no step is allowed from this state".into()
+    } else {
+        let verbs: Vec<&str> = allowed.iter().map(|s| s.verb()).collect();
+        format!("the steps allowed are: {}", verbs.join(", "))
+    }
+}
+
+/// The state a step leads to, or why it is illegal.
+pub fn next_state(state: RequestState, step: Step) -> Result<(RequestState, Role), IllegalStep> {
+    TRANSITIONS
+        .iter()
+        .find(|(from, s, ..)| *from == state && *s == step)
+        .map(|(_, _, to, role)| (*to, *role))
+        .ok_or_else(|| IllegalStep { step, state, allowed: state.allowed_steps() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_happy_path_runs_from_draft_to_closed() {
+        let path = [
+            (Step::Submit, S::Submitted),
+            (Step::Agree, S::Agreed),
+            (Step::Permit, S::Permitted),
+            (Step::ConfirmLegitimacy, S::LegitimacyConfirmed),
+            (Step::StartAccess, S::InProgress),
+            (Step::CompleteLog, S::LogCompleted),
+            (Step::FinaliseLog, S::Finalised),
+            (Step::Share, S::Shared),
+            (Step::Close, S::Closed),
+        ];
+        let mut state = S::Draft;
+        for (step, expected) in path {
+            state = next_state(state, step).unwrap().0;
+            assert_eq!(state, expected, "{step}");
+        }
+    }
+
+    #[test]
+    fn every_pair_not_in_the_table_is_illegal_and_says_what_is_allowed() {
+        let mut legal = 0;
+        for state in RequestState::ALL {
+            for step in Step::ALL {
+                let in_table = TRANSITIONS.iter().any(|(f, s, ..)| *f == state && *s == step);
+                match next_state(state, step) {
+                    Ok(_) => {
+                        assert!(in_table);
+                        legal += 1;
+                    }
+                    Err(error) => {
+                        assert!(!in_table);
+                        assert_eq!(error.state, state);
+                        assert_eq!(error.allowed, state.allowed_steps());
+                        let text = error.to_string();
+                        assert!(text.contains(state.as_str()), "{text}");
+                        for allowed in &error.allowed {
+                            assert!(text.contains(allowed.verb()), "{text}");
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(legal, TRANSITIONS.len());
+    }
+
+    #[test]
+    fn ended_requests_allow_nothing_and_open_ones_can_be_withdrawn() {
+        for state in [S::Refused, S::Closed, S::Withdrawn] {
+            assert!(state.allowed_steps().is_empty(), "{state}");
+            assert!(!state.is_open());
+            assert!(next_state(state, Step::Withdraw).unwrap_err().to_string().contains("no step is allowed"));
+        }
+        for state in RequestState::ALL.into_iter().filter(|s| s.is_open() && !matches!(s, S::Finalised | S::Shared)) {
+            assert_eq!(next_state(state, Step::Withdraw).unwrap().0, S::Withdrawn, "{state}");
+        }
+    }
+
+    #[test]
+    fn no_access_before_permission_and_legitimacy() {
+        for state in [S::Draft, S::Submitted, S::Agreed, S::Permitted, S::DoubtsRaised, S::ReferredBack] {
+            assert!(next_state(state, Step::StartAccess).is_err(), "{state}");
+        }
+    }
+
+    #[test]
+    fn states_and_steps_have_distinct_names_that_parse_back() {
+        for state in RequestState::ALL {
+            assert_eq!(RequestState::parse(state.as_str()), Some(state));
+            assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
+        }
+        let mut verbs: Vec<&str> = Step::ALL.iter().map(|s| s.verb()).collect();
+        verbs.sort();
+        verbs.dedup();
+        assert_eq!(verbs.len(), Step::ALL.len());
+    }
+}
+
+/// A decision as recorded: who decided, the evidence of it, why, and any conditions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub decided_by: String,
+    pub evidence: Option<String>,
+    pub note: Option<String>,
+    pub conditions: Option<String>,
+}
+
+/// The decision as typed on the command line or in the form.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionInput {
+    pub decided_by: String,
+    pub evidence: Option<String>,
+    pub note: Option<String>,
+    pub conditions: Option<String>,
+}
+
+impl DecisionInput {
+    /// Every problem at once for this step: evidence for a manager's or director's decision,
+    /// a note for a refusal, a referral back, doubts or a withdrawal; conditions only with a
+    /// permission.
+    pub fn validate(&self, step: Step) -> Result<Decision, Vec<crate::FieldError>> {
+        use crate::validation::{optional_text, required_text};
+        let mut errors = Vec::new();
+        let decided_by = required_text(&mut errors, "by", "who decided", &self.decided_by, 200);
+        let evidence = optional_text(&mut errors, "evidence", "the evidence reference", self.evidence.as_deref(), 200);
+        let note = optional_text(&mut errors, "note", "the note", self.note.as_deref(), 5000);
+        let conditions = optional_text(&mut errors, "conditions", "the conditions", self.conditions.as_deref(), 5000);
+        if step.needs_evidence() && evidence.is_none() {
+            errors.push(crate::FieldError::new(
+                "evidence",
+                "Enter the evidence of the decision, such as the reference of the email or memo",
+            ));
+        }
+        if step.needs_note() && note.is_none() {
+            errors.push(crate::FieldError::new("note", format!("Enter why: a note is needed to {}", step.verb())));
+        }
+        if conditions.is_some() && step != Step::Permit {
+            errors.push(crate::FieldError::new("conditions", "Conditions can only be recorded with the service director's permission"));
+        }
+        if errors.is_empty() { Ok(Decision { decided_by, evidence, note, conditions }) } else { Err(errors) }
+    }
+}
+
+#[cfg(test)]
+mod decision_tests {
+    use super::*;
+
+    fn input(by: &str, evidence: Option<&str>, note: Option<&str>, conditions: Option<&str>) -> DecisionInput {
+        DecisionInput {
+            decided_by: by.into(),
+            evidence: evidence.map(Into::into),
+            note: note.map(Into::into),
+            conditions: conditions.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn each_step_asks_for_what_it_needs() {
+        let fields = |step: Step, i: DecisionInput| -> Vec<String> {
+            i.validate(step).err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+        };
+        assert_eq!(fields(Step::Permit, input("SD", None, None, Some("One-off only"))), ["evidence"]);
+        assert!(fields(Step::Permit, input("SD", Some("email 12/11"), None, Some("One-off only"))).is_empty());
+        assert_eq!(fields(Step::Refuse, input("SD", Some("memo"), None, None)), ["note"]);
+        assert_eq!(fields(Step::Agree, input("", None, None, Some("x"))), ["by", "evidence", "conditions"]);
+        assert!(fields(Step::Submit, input("OSW", None, None, None)).is_empty());
+        assert_eq!(fields(Step::RaiseDoubts, input("AAW", None, None, None)), ["note"]);
+    }
+}

@@ -1,0 +1,286 @@
+//! Sanctioned accounts and RIPA authorisations (directed surveillance, CHIS).
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+use triangulate_core::validation::required_text;
+use triangulate_core::{Actor, FieldError, NewAuditEvent, Policy};
+
+use crate::error::{Result, StoreError};
+use crate::requests::stamp;
+use crate::Store;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountRecord {
+    pub id: i64,
+    pub platform: String,
+    pub handle: String,
+    pub identifiable_as_council: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorisationKind {
+    DirectedSurveillance,
+    Chis,
+}
+
+impl AuthorisationKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            AuthorisationKind::DirectedSurveillance => "directed_surveillance",
+            AuthorisationKind::Chis => "chis",
+        }
+    }
+}
+
+/// An authorisation as typed.
+pub struct AuthorisationInput<'a> {
+    pub request: &'a str,
+    pub kind: &'a str,
+    pub reference: &'a str,
+    pub officer: &'a str,
+    pub granted: &'a str,
+    pub review: Option<&'a str>,
+    pub expires: Option<&'a str>,
+    /// The subject number within the request, for directed surveillance.
+    pub person: Option<usize>,
+    pub account: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorisationRecord {
+    pub id: i64,
+    pub request: String,
+    pub kind: AuthorisationKind,
+    pub reference: String,
+    pub officer: String,
+    pub granted: NaiveDate,
+    pub review_due: Option<NaiveDate>,
+    pub expires: NaiveDate,
+    pub person_id: Option<i64>,
+    pub account_id: Option<i64>,
+    pub cancelled_at: Option<String>,
+    pub cancelled_by: Option<String>,
+}
+
+fn date(errors: &mut Vec<FieldError>, field: &str, label: &str, text: &str) -> Option<NaiveDate> {
+    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(FieldError::new(field, format!("{label} must be a real date in the form 2026-03-31")));
+            None
+        }
+    }
+}
+
+impl Store {
+    pub fn add_account(&mut self, platform: &str, handle: &str, identifiable: bool, now: DateTime<Utc>) -> Result<AccountRecord> {
+        let mut errors = Vec::new();
+        let platform = required_text(&mut errors, "platform", "the platform", platform, 50).to_lowercase();
+        let handle = required_text(&mut errors, "handle", "the account's handle", handle, 200);
+        if !errors.is_empty() {
+            return Err(StoreError::Fields(errors));
+        }
+        let actor = Actor::Worker(self.recorder()?);
+        let existing: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM accounts WHERE platform = ?1 AND handle = ?2", [&platform, &handle], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = existing {
+            return Err(StoreError::Refused(format!("{platform} account {handle} is already registered as account {id}")));
+        }
+        self.write(now, |tx| {
+            tx.execute(
+                "INSERT INTO accounts (platform, handle, identifiable, created_at) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![platform, handle, identifiable, stamp(now)],
+            )?;
+            let record = AccountRecord {
+                id: tx.last_insert_rowid(),
+                platform: platform.clone(),
+                handle: handle.clone(),
+                identifiable_as_council: identifiable,
+                created_at: stamp(now),
+            };
+            let event = NewAuditEvent::of_change(actor, "account.add", vec![format!("account:{}", record.id)], &record);
+            Ok((record, event))
+        })
+    }
+
+    pub fn accounts(&self) -> Result<Vec<AccountRecord>> {
+        let mut statement = self.conn.prepare("SELECT id, platform, handle, identifiable, created_at FROM accounts ORDER BY id")?;
+        let rows = statement.query_map([], |row| {
+            Ok(AccountRecord {
+                id: row.get(0)?,
+                platform: row.get(1)?,
+                handle: row.get(2)?,
+                identifiable_as_council: row.get(3)?,
+                created_at: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn account(&self, id: i64) -> Result<AccountRecord> {
+        self.accounts()?
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| StoreError::NotFound { what: "sanctioned account", id: id.to_string() })
+    }
+
+    /// Records a directed-surveillance or CHIS authorisation; review and expiry default from
+    /// the policy's terms.
+    pub fn add_authorisation(&mut self, input: &AuthorisationInput, policy: &Policy, now: DateTime<Utc>) -> Result<AuthorisationRecord> {
+        let request = self.request(input.request)?;
+        let actor = Actor::Worker(self.recorder()?);
+        let mut errors = Vec::new();
+        let kind = match input.kind.trim() {
+            "directed-surveillance" | "directed_surveillance" => Some(AuthorisationKind::DirectedSurveillance),
+            "chis" => Some(AuthorisationKind::Chis),
+            _ => {
+                errors.push(FieldError::new("kind", "Kind must be directed-surveillance or chis"));
+                None
+            }
+        };
+        let reference = required_text(&mut errors, "reference", "the authorisation's reference (URN)", input.reference, 100);
+        let officer = required_text(&mut errors, "officer", "the authorising officer", input.officer, 200);
+        let granted = date(&mut errors, "granted", "The date granted", input.granted);
+        let expires = match (input.expires, granted) {
+            (Some(text), _) => date(&mut errors, "expires", "The expiry date", text),
+            (None, Some(g)) => g.checked_add_months(Months::new(policy.authorisation.term_months)),
+            (None, None) => None,
+        };
+        let review = match (input.review, granted) {
+            (Some(text), _) => date(&mut errors, "review", "The review date", text),
+            (None, Some(g)) => g.checked_add_days(chrono::Days::new(policy.authorisation.review_interval_days.into())),
+            (None, None) => None,
+        };
+        if let (Some(g), Some(e)) = (granted, expires)
+            && e <= g
+        {
+            errors.push(FieldError::new("expires", "The expiry date must be after the date granted"));
+        }
+        if let (Some(g), Some(r), Some(e)) = (granted, review, expires)
+            && (r < g || r > e)
+        {
+            errors.push(FieldError::new("review", "The review date must be between the date granted and the expiry date"));
+        }
+        let mut person_id = None;
+        let mut account_id = None;
+        match kind {
+            Some(AuthorisationKind::DirectedSurveillance) => match input.person {
+                None => errors.push(FieldError::new("person", "Say which subject of the request it covers, with --person N")),
+                Some(n) => match request.subjects.iter().find(|s| s.subject == n) {
+                    Some(link) if link.person_id.is_some() => person_id = link.person_id,
+                    Some(_) => errors.push(FieldError::new("person", format!("Subject {n} is an unnamed suspect: a directed-surveillance authorisation needs a named person"))),
+                    None => errors.push(FieldError::new("person", format!("Request {} has no subject {n}", request.reference))),
+                },
+            },
+            Some(AuthorisationKind::Chis) => match input.account {
+                None => errors.push(FieldError::new("account", "Say which sanctioned account it covers, with --account ID")),
+                Some(id) => match self.account(id) {
+                    Ok(account) => account_id = Some(account.id),
+                    Err(_) => errors.push(FieldError::new("account", format!("There is no sanctioned account {id}"))),
+                },
+            },
+            None => {}
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Fields(errors));
+        }
+        let (kind, granted, expires) = (kind.expect("checked"), granted.expect("checked"), expires.expect("checked"));
+        let taken: Option<i64> =
+            self.conn.query_row("SELECT id FROM authorisations WHERE reference = ?1", [&reference], |r| r.get(0)).optional()?;
+        if taken.is_some() {
+            return Err(StoreError::Refused(format!("an authorisation with reference {reference} is already recorded")));
+        }
+        self.write(now, |tx| {
+            tx.execute(
+                "INSERT INTO authorisations (request_id, kind, reference, officer, granted, review_due, expires, person_id, account_id, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                rusqlite::params![
+                    request.id, kind.as_str(), reference, officer, granted.to_string(),
+                    review.map(|r| r.to_string()), expires.to_string(), person_id, account_id, stamp(now)
+                ],
+            )?;
+            let record = AuthorisationRecord {
+                id: tx.last_insert_rowid(),
+                request: request.reference.clone(),
+                kind,
+                reference: reference.clone(),
+                officer: officer.clone(),
+                granted,
+                review_due: review,
+                expires,
+                person_id,
+                account_id,
+                cancelled_at: None,
+                cancelled_by: None,
+            };
+            let event = NewAuditEvent::of_change(
+                actor,
+                "authorisation.add",
+                vec![format!("authorisation:{}", record.id), format!("request:{}", request.reference)],
+                &record,
+            );
+            Ok((record, event))
+        })
+    }
+
+    pub fn cancel_authorisation(&mut self, reference: &str, by: &str, now: DateTime<Utc>) -> Result<AuthorisationRecord> {
+        let mut errors = Vec::new();
+        let by = required_text(&mut errors, "by", "who cancelled it", by, 200);
+        if !errors.is_empty() {
+            return Err(StoreError::Fields(errors));
+        }
+        let actor = Actor::Worker(self.recorder()?);
+        let current = self
+            .authorisations()?
+            .into_iter()
+            .find(|a| a.reference == reference.trim())
+            .ok_or_else(|| StoreError::NotFound { what: "authorisation", id: reference.trim().to_string() })?;
+        if let Some(at) = &current.cancelled_at {
+            return Err(StoreError::Refused(format!("authorisation {} was already cancelled at {at}", current.reference)));
+        }
+        self.write(now, |tx| {
+            tx.execute(
+                "UPDATE authorisations SET cancelled_at = ?1, cancelled_by = ?2 WHERE id = ?3",
+                rusqlite::params![stamp(now), by, current.id],
+            )?;
+            let event = NewAuditEvent::of_change(actor, "authorisation.cancel", vec![format!("authorisation:{}", current.id)], &(&current.reference, &by, stamp(now)));
+            Ok(((), event))
+        })?;
+        self.authorisations()?
+            .into_iter()
+            .find(|a| a.id == current.id)
+            .ok_or_else(|| StoreError::NotFound { what: "authorisation", id: current.reference.clone() })
+    }
+
+    pub fn authorisations(&self) -> Result<Vec<AuthorisationRecord>> {
+        let mut statement = self.conn.prepare(
+            "SELECT a.id, r.reference, a.kind, a.reference, a.officer, a.granted, a.review_due, a.expires, a.person_id,
+                    a.account_id, a.cancelled_at, a.cancelled_by
+             FROM authorisations a JOIN requests r ON r.id = a.request_id ORDER BY a.id",
+        )?;
+        let parse = |text: String| NaiveDate::parse_from_str(&text, "%Y-%m-%d").unwrap_or_default();
+        let rows = statement.query_map([], |row| {
+            let kind: String = row.get(2)?;
+            Ok(AuthorisationRecord {
+                id: row.get(0)?,
+                request: row.get(1)?,
+                kind: if kind == "chis" { AuthorisationKind::Chis } else { AuthorisationKind::DirectedSurveillance },
+                reference: row.get(3)?,
+                officer: row.get(4)?,
+                granted: parse(row.get(5)?),
+                review_due: row.get::<_, Option<String>>(6)?.map(parse),
+                expires: parse(row.get(7)?),
+                person_id: row.get(8)?,
+                account_id: row.get(9)?,
+                cancelled_at: row.get(10)?,
+                cancelled_by: row.get(11)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

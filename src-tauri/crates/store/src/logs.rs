@@ -1,0 +1,305 @@
+//! The investigation log (Appendix 2) in the store, versioned: the current version is
+//! edited until it is finalised; a correction starts a new version and every old version
+//! stays readable.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Transaction};
+use serde::Serialize;
+use triangulate_core::guards::{AccountFacts, AdopterFacts, GuardDecision, SessionStartFacts, may_start_session};
+use triangulate_core::log::{InvestigationLog, SearchInput};
+use triangulate_core::request::{ConsentStatus, Reason};
+use triangulate_core::validation::required_text;
+use triangulate_core::workflow::{Decision, RequestState, Step, next_state};
+use triangulate_core::{Actor, NewAuditEvent, Policy, WorkerRole};
+
+use crate::error::{Result, StoreError};
+use crate::requests::{RequestRecord, record_step, stamp};
+use crate::{AuthorisationKind, Store};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogVersion {
+    pub version: u32,
+    pub created_at: String,
+    pub finalised_at: Option<String>,
+    pub log: InvestigationLog,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogRecord {
+    pub request: String,
+    pub state: RequestState,
+    pub version: LogVersion,
+    pub versions: Vec<u32>,
+}
+
+fn read_version(tx: &rusqlite::Connection, request_id: i64, version: Option<u32>) -> Result<Option<LogVersion>> {
+    let row = match version {
+        Some(v) => tx
+            .query_row(
+                "SELECT version, created_at, finalised_at, content FROM investigation_logs WHERE request_id = ?1 AND version = ?2",
+                rusqlite::params![request_id, v],
+                |r| Ok((r.get::<_, u32>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?)),
+            )
+            .optional()?,
+        None => tx
+            .query_row(
+                "SELECT version, created_at, finalised_at, content FROM investigation_logs WHERE request_id = ?1 ORDER BY version DESC LIMIT 1",
+                [request_id],
+                |r| Ok((r.get::<_, u32>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?)),
+            )
+            .optional()?,
+    };
+    Ok(row.map(|(version, created_at, finalised_at, content)| LogVersion {
+        version,
+        created_at,
+        finalised_at,
+        log: serde_json::from_str(&content).unwrap_or_default(),
+    }))
+}
+
+fn save_version(tx: &Transaction, request_id: i64, version: &LogVersion) -> Result<()> {
+    tx.execute(
+        "INSERT INTO investigation_logs (request_id, version, content, finalised_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (request_id, version) DO UPDATE SET content = excluded.content, finalised_at = excluded.finalised_at",
+        rusqlite::params![
+            request_id,
+            version.version,
+            serde_json::to_string(&version.log).expect("a log serialises"),
+            version.finalised_at,
+            version.created_at
+        ],
+    )?;
+    Ok(())
+}
+
+fn fields(errors: Vec<triangulate_core::FieldError>) -> StoreError {
+    StoreError::Fields(errors)
+}
+
+impl Store {
+    pub fn log(&self, reference: &str, version: Option<u32>) -> Result<LogRecord> {
+        let request = self.request(reference)?;
+        let current = read_version(&self.conn, request.id, version)?.ok_or_else(|| match version {
+            Some(v) => StoreError::NotFound { what: "log version", id: format!("{} of {}", v, request.reference) },
+            None => StoreError::Refused(format!("request {} has no investigation log yet: it starts with the first search", request.reference)),
+        })?;
+        let mut statement = self.conn.prepare("SELECT version FROM investigation_logs WHERE request_id = ?1 ORDER BY version")?;
+        let versions = statement.query_map([request.id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<u32>>>()?;
+        Ok(LogRecord { request: request.reference, state: request.state, version: current, versions })
+    }
+
+    /// The version that may be edited now, or why none may.
+    fn editable_version(&self, request: &RequestRecord, now: DateTime<Utc>) -> Result<LogVersion> {
+        match read_version(&self.conn, request.id, None)? {
+            Some(version) if version.finalised_at.is_some() => Err(StoreError::Refused(format!(
+                "version {} of the investigation log of {} is finalised and read-only: start a correction with `triangulate log correct`",
+                version.version, request.reference
+            ))),
+            Some(version) => Ok(version),
+            None => Ok(LogVersion { version: 1, created_at: stamp(now), finalised_at: None, log: InvestigationLog::default() }),
+        }
+    }
+
+    fn session_facts(&self, request: &RequestRecord, account_id: i64, policy: &Policy, today: NaiveDate) -> Result<SessionStartFacts> {
+        let worker = self.worker_profile()?;
+        let worker_is_registered_aaw = match &worker {
+            Some(w) => w.role == WorkerRole::Aaw && self.is_registered_aaw(&w.name)?,
+            None => false,
+        };
+        let account = match self.account(account_id) {
+            Ok(account) => {
+                let chis_authorisation_in_force = self.authorisations()?.iter().any(|a| {
+                    a.kind == AuthorisationKind::Chis
+                        && a.account_id == Some(account.id)
+                        && a.cancelled_at.is_none()
+                        && a.granted <= today
+                        && today <= a.expires
+                });
+                Some(AccountFacts { identifiable_as_council: account.identifiable_as_council, chis_authorisation_in_force })
+            }
+            Err(_) => None,
+        };
+        let subjects = &request.request.subjects;
+        Ok(SessionStartFacts {
+            request_state: request.state,
+            worker_is_registered_aaw,
+            account,
+            legal_advice_required: policy.legal_advice.required_for_parent_or_carer && subjects.iter().any(|s| s.is_parent_or_carer()),
+            legal_advice_recorded: request.request.legal_advice_reference.is_some(),
+            prospective_adopter: (request.request.reason == Reason::ProspectiveAdopter).then(|| AdopterFacts {
+                written_consent: request.request.consent.status == ConsentStatus::Written,
+                // Views are access sessions; until they are recorded, each search counts.
+                earlier_views: read_version(&self.conn, request.id, None)
+                    .ok()
+                    .flatten()
+                    .map_or(0, |v| v.log.searches.len() as u32),
+            }),
+        })
+    }
+
+    /// Records a search. The first search of a request whose legitimacy is confirmed starts
+    /// its access: the session-start guard must allow it.
+    pub fn log_add_search(
+        &mut self,
+        reference: &str,
+        input: &SearchInput,
+        policy: &Policy,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<LogRecord> {
+        let request = self.request(reference)?;
+        let search = input.validate(now).map_err(fields)?;
+        if !matches!(request.state, RequestState::LegitimacyConfirmed | RequestState::InProgress) {
+            next_state(request.state, Step::StartAccess)?;
+        }
+        let facts = self.session_facts(&request, input.account_id, policy, today)?;
+        if let GuardDecision::Refuse { refusals, .. } = may_start_session(&facts) {
+            let reasons: Vec<String> = refusals.iter().map(|r| format!("{} ({})", r.reason, r.remedy)).collect();
+            return Err(StoreError::Refused(format!("the search cannot be recorded: {}", reasons.join("; "))));
+        }
+        let recorder = self.recorder()?;
+        let worker_name = self.worker_profile()?.map(|w| w.name).unwrap_or_default();
+        let mut version = self.editable_version(&request, now)?;
+        version.log.searches.push(search);
+        let start = request.state == RequestState::LegitimacyConfirmed;
+        self.write(now, |tx| {
+            if start {
+                let decision = Decision { decided_by: worker_name, evidence: None, note: Some("first search recorded".into()), conditions: None };
+                record_step(tx, request.id, request.state, RequestState::InProgress, Step::StartAccess, &decision, recorder, now)?;
+            }
+            save_version(tx, request.id, &version)?;
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(recorder),
+                "log.add_search",
+                vec![format!("request:{}", request.reference), format!("account:{}", input.account_id)],
+                &version.log.searches.last(),
+            );
+            Ok(((), event))
+        })?;
+        self.log(reference, None)
+    }
+
+    pub fn log_add_finding(&mut self, reference: &str, text: &str, now: DateTime<Utc>) -> Result<LogRecord> {
+        let request = self.request(reference)?;
+        let mut version = self.editable_version(&request, now)?;
+        if request.state != RequestState::InProgress && version.version == 1 {
+            return Err(StoreError::Refused(format!(
+                "findings are recorded while the check is in progress, and {} is {}",
+                request.reference, request.state
+            )));
+        }
+        let number = version.log.add_finding(text).map_err(fields)?;
+        let recorder = self.recorder()?;
+        self.write(now, |tx| {
+            save_version(tx, request.id, &version)?;
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(recorder),
+                "log.add_finding",
+                vec![format!("request:{}", request.reference), format!("finding:{number}")],
+                &version.log.findings.last(),
+            );
+            Ok(((), event))
+        })?;
+        self.log(reference, None)
+    }
+
+    /// The AAW completes the log and passes it to the social worker.
+    pub fn log_complete(&mut self, reference: &str, by: &str, now: DateTime<Utc>) -> Result<LogRecord> {
+        let request = self.request(reference)?;
+        let (to, _) = next_state(request.state, Step::CompleteLog)?;
+        let mut version = self.editable_version(&request, now)?;
+        version.log.complete(by, now).map_err(fields)?;
+        let recorder = self.recorder()?;
+        let decision = Decision { decided_by: by.trim().to_string(), evidence: None, note: None, conditions: None };
+        self.write(now, |tx| {
+            record_step(tx, request.id, request.state, to, Step::CompleteLog, &decision, recorder, now)?;
+            save_version(tx, request.id, &version)?;
+            let event = NewAuditEvent::of_change(Actor::Worker(recorder), "log.complete", vec![format!("request:{}", request.reference)], &version.log.completed);
+            Ok(((), event))
+        })?;
+        self.log(reference, None)
+    }
+
+    /// The social worker's assessment, which finalises the current version. A correction
+    /// of a finalised log is finalised the same way, without moving the request's state.
+    pub fn log_finalise(&mut self, reference: &str, by: &str, rating: &str, assessment: &str, now: DateTime<Utc>) -> Result<LogRecord> {
+        let request = self.request(reference)?;
+        let mut version = self.editable_version(&request, now)?;
+        let correcting = version.version > 1 && matches!(request.state, RequestState::Finalised | RequestState::Shared | RequestState::Closed);
+        let to = if correcting { None } else { Some(next_state(request.state, Step::FinaliseLog)?.0) };
+        version.log.assess(by, rating, assessment, now).map_err(fields)?;
+        version.finalised_at = Some(stamp(now));
+        let recorder = self.recorder()?;
+        let decision = Decision { decided_by: by.trim().to_string(), evidence: None, note: None, conditions: None };
+        self.write(now, |tx| {
+            if let Some(to) = to {
+                record_step(tx, request.id, request.state, to, Step::FinaliseLog, &decision, recorder, now)?;
+            }
+            save_version(tx, request.id, &version)?;
+            let action = if correcting { "log.finalise_correction" } else { "log.finalise" };
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(recorder),
+                action,
+                vec![format!("request:{}", request.reference), format!("log_version:{}", version.version)],
+                &version.log,
+            );
+            Ok(((), event))
+        })?;
+        self.log(reference, None)
+    }
+
+    /// Records that the finalised log was shared with the team manager, service manager and
+    /// service director.
+    pub fn log_share(&mut self, reference: &str, by: &str, with: &[String], now: DateTime<Utc>) -> Result<LogRecord> {
+        let request = self.request(reference)?;
+        let (to, _) = next_state(request.state, Step::Share)?;
+        let mut version = read_version(&self.conn, request.id, None)?
+            .ok_or_else(|| StoreError::Refused(format!("request {} has no investigation log", request.reference)))?;
+        version.log.share(by, with, now).map_err(fields)?;
+        let recorder = self.recorder()?;
+        let sharing = version.log.shared.last().cloned();
+        let decision = Decision { decided_by: by.trim().to_string(), evidence: None, note: None, conditions: None };
+        self.write(now, |tx| {
+            record_step(tx, request.id, request.state, to, Step::Share, &decision, recorder, now)?;
+            save_version(tx, request.id, &version)?;
+            let event = NewAuditEvent::of_change(Actor::Worker(recorder), "log.share", vec![format!("request:{}", request.reference)], &sharing);
+            Ok(((), event))
+        })?;
+        self.log(reference, None)
+    }
+
+    /// Starts a correction of a finalised log: a new version, copied from the last, that is
+    /// edited and finalised again. Every earlier version stays as it was.
+    pub fn log_correct(&mut self, reference: &str, note: &str, now: DateTime<Utc>) -> Result<LogRecord> {
+        let request = self.request(reference)?;
+        let mut errors = Vec::new();
+        let note = required_text(&mut errors, "note", "why the log is corrected", note, 5000);
+        if !errors.is_empty() {
+            return Err(fields(errors));
+        }
+        let last = read_version(&self.conn, request.id, None)?
+            .ok_or_else(|| StoreError::Refused(format!("request {} has no investigation log to correct", request.reference)))?;
+        if last.finalised_at.is_none() {
+            return Err(StoreError::Refused(format!(
+                "version {} of the log of {} is not finalised yet: edit it instead of correcting it",
+                last.version, request.reference
+            )));
+        }
+        let mut log = last.log.clone();
+        log.correction_note = Some(note);
+        log.assessment = None;
+        let version = LogVersion { version: last.version + 1, created_at: stamp(now), finalised_at: None, log };
+        let recorder = self.recorder()?;
+        self.write(now, |tx| {
+            save_version(tx, request.id, &version)?;
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(recorder),
+                "log.correct",
+                vec![format!("request:{}", request.reference), format!("log_version:{}", version.version)],
+                &version.log.correction_note,
+            );
+            Ok(((), event))
+        })?;
+        self.log(reference, None)
+    }
+}

@@ -1,0 +1,427 @@
+//! Investigation requests in the store: creation with person matching, the workflow's
+//! decisions, and the register of Authorised Access Workers.
+
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+use rusqlite::{OptionalExtension, Transaction};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use triangulate_core::request::Request;
+use triangulate_core::workflow::{Decision, RequestState, Step, next_state};
+use triangulate_core::{Actor, NewAuditEvent};
+
+use crate::error::{Result, StoreError};
+use crate::persons::PersonRecord;
+use crate::Store;
+
+/// How the worker settled a named subject who may be someone already known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonMatch {
+    /// A new person.
+    New,
+    /// The same person as this known one.
+    Same(i64),
+}
+
+/// A subject (numbered from 1) who may be a person already known.
+#[derive(Debug, Clone, Serialize)]
+pub struct PossibleMatch {
+    pub subject: usize,
+    pub person: PersonRecord,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectLink {
+    pub subject: usize,
+    pub person_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionRecord {
+    pub step: Step,
+    pub from_state: RequestState,
+    pub to_state: RequestState,
+    pub decided_by: String,
+    pub recorded_by: i64,
+    pub evidence: Option<String>,
+    pub note: Option<String>,
+    pub conditions: Option<String>,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestRecord {
+    pub id: i64,
+    pub reference: String,
+    pub state: RequestState,
+    pub state_label: &'static str,
+    pub allowed_steps: Vec<Step>,
+    pub parent: Option<String>,
+    pub flagged_for_sd: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    pub request: Request,
+    pub subjects: Vec<SubjectLink>,
+    pub decisions: Vec<DecisionRecord>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestSummary {
+    pub reference: String,
+    pub state: RequestState,
+    pub case_reference: String,
+    pub subjects: Vec<String>,
+    pub parent: Option<String>,
+    pub flagged_for_sd: bool,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AawRecord {
+    pub id: i64,
+    pub name: String,
+    pub registered_at: String,
+}
+
+pub(crate) fn stamp(now: DateTime<Utc>) -> String {
+    now.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn name_key(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+fn state_from(text: String) -> rusqlite::Result<RequestState> {
+    RequestState::parse(&text).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, text, rusqlite::types::Type::Text))
+}
+
+impl Store {
+    /// The worker profile's id, which every recorded decision needs.
+    pub(crate) fn recorder(&self) -> Result<i64> {
+        self.worker_profile()?.map(|w| w.id).ok_or_else(|| {
+            StoreError::Refused("there is no worker profile on this laptop: set one with `triangulate worker set` first".into())
+        })
+    }
+
+    pub fn register_aaw(&mut self, name: &str, now: DateTime<Utc>) -> Result<AawRecord> {
+        let mut errors = Vec::new();
+        let name = triangulate_core::validation::required_text(&mut errors, "name", "the worker's name", name, 200);
+        if !errors.is_empty() {
+            return Err(StoreError::Fields(errors));
+        }
+        let actor = Actor::Worker(self.recorder()?);
+        if self.is_registered_aaw(&name)? {
+            return Err(StoreError::Refused(format!("{name} is already registered as an Authorised Access Worker")));
+        }
+        self.write(now, |tx| {
+            tx.execute(
+                "INSERT INTO aaw_register (name, name_key, registered_at) VALUES (?1, ?2, ?3)",
+                rusqlite::params![name, name_key(&name), stamp(now)],
+            )?;
+            let record = AawRecord { id: tx.last_insert_rowid(), name: name.clone(), registered_at: stamp(now) };
+            let event = NewAuditEvent::of_change(actor, "aaw.register", vec![format!("aaw:{}", record.id)], &record);
+            Ok((record, event))
+        })
+    }
+
+    pub fn is_registered_aaw(&self, name: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM aaw_register WHERE name_key = ?1", [name_key(name)], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Known persons that a named subject of this request may be: the same name, and the
+    /// same date of birth where both are known.
+    pub fn possible_person_matches(&self, request: &Request) -> Result<Vec<PossibleMatch>> {
+        let persons = self.persons()?;
+        let mut matches = Vec::new();
+        for (index, subject) in request.subjects.iter().enumerate() {
+            let Some(name) = &subject.name else { continue };
+            for person in &persons {
+                let same_name = name_key(&person.name) == name_key(name)
+                    || person.aliases.iter().any(|a| name_key(a) == name_key(name))
+                    || subject.aliases.iter().any(|a| name_key(a) == name_key(&person.name));
+                let dob = subject.date_of_birth.map(|d| d.to_string());
+                let dob_agrees = match (&person.date_of_birth, &dob) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                };
+                if same_name && dob_agrees {
+                    matches.push(PossibleMatch { subject: index + 1, person: person.clone() });
+                }
+            }
+        }
+        Ok(matches)
+    }
+
+    /// Creates a draft request. Every named subject who may be a known person must be settled
+    /// in `settled` (same person or new); `parent` makes it a separate request for a person
+    /// found during another check, flagged for the service director.
+    pub fn create_request(
+        &mut self,
+        request: &Request,
+        settled: &BTreeMap<usize, PersonMatch>,
+        parent: Option<&str>,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<RequestRecord> {
+        let recorder = self.recorder()?;
+        for (subject, choice) in settled {
+            if *subject == 0 || *subject > request.subjects.len() {
+                return Err(StoreError::Fields(vec![triangulate_core::FieldError::new(
+                    "subjects",
+                    format!("There is no subject {subject}: the request has {}", request.subjects.len()),
+                )]));
+            }
+            if let PersonMatch::Same(id) = choice
+                && !self.persons()?.iter().any(|p| p.id == *id)
+            {
+                return Err(StoreError::NotFound { what: "person", id: id.to_string() });
+            }
+        }
+        let unsettled: Vec<PossibleMatch> = self
+            .possible_person_matches(request)?
+            .into_iter()
+            .filter(|m| !settled.contains_key(&m.subject))
+            .collect();
+        if !unsettled.is_empty() {
+            let lines: Vec<String> = unsettled
+                .iter()
+                .map(|m| {
+                    format!(
+                        "subject {} may be person {} ({}{})",
+                        m.subject,
+                        m.person.id,
+                        m.person.name,
+                        m.person.date_of_birth.as_ref().map(|d| format!(", born {d}")).unwrap_or_default()
+                    )
+                })
+                .collect();
+            return Err(StoreError::Refused(format!(
+                "confirm who these are before the request is created: {}. Say --same-person SUBJECT=PERSON or --new-person SUBJECT",
+                lines.join("; ")
+            )));
+        }
+        let parent_id = match parent {
+            Some(reference) => Some(self.request_id(reference)?),
+            None => None,
+        };
+        let content = serde_json::to_string(request).expect("a request serialises");
+        let at = stamp(now);
+        let reference = self.write(now, |tx| {
+            let year = today.year();
+            let number: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM requests WHERE year = ?1",
+                [year],
+                |row| row.get(0),
+            )?;
+            let reference = format!("REQ-{year}-{number:04}");
+            tx.execute(
+                "INSERT INTO requests (reference, year, number, state, content, parent_id, flagged_for_sd, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?7)",
+                rusqlite::params![reference, year, number, content, parent_id, parent_id.is_some(), at],
+            )?;
+            let request_id = tx.last_insert_rowid();
+            let mut object_ids = vec![format!("request:{reference}")];
+            for (index, subject) in request.subjects.iter().enumerate() {
+                let position = index + 1;
+                let person_id = match (settled.get(&position), &subject.name) {
+                    (Some(PersonMatch::Same(id)), _) => Some(*id),
+                    (_, Some(name)) => {
+                        tx.execute(
+                            "INSERT INTO persons (name, aliases, date_of_birth, created_at) VALUES (?1, ?2, ?3, ?4)",
+                            rusqlite::params![
+                                name,
+                                serde_json::to_string(&subject.aliases).expect("serialises"),
+                                subject.date_of_birth.map(|d| d.to_string()),
+                                at
+                            ],
+                        )?;
+                        Some(tx.last_insert_rowid())
+                    }
+                    (_, None) => None,
+                };
+                tx.execute(
+                    "INSERT INTO request_subjects (request_id, position, person_id) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![request_id, position as i64, person_id],
+                )?;
+                if let Some(id) = person_id {
+                    object_ids.push(format!("person:{id}"));
+                }
+            }
+            let event = NewAuditEvent::of_change(Actor::Worker(recorder), "request.create", object_ids, &(&reference, &content));
+            Ok((reference, event))
+        })?;
+        self.request(&reference)
+    }
+
+    pub(crate) fn request_id(&self, reference: &str) -> Result<i64> {
+        self.conn
+            .query_row("SELECT id FROM requests WHERE reference = ?1", [reference.trim()], |row| row.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "request", id: reference.trim().to_string() })
+    }
+
+    /// A request with its subjects and every decision taken on it.
+    pub fn request(&self, reference: &str) -> Result<RequestRecord> {
+        let id = self.request_id(reference)?;
+        let (reference, state, content, parent, flagged, created_at, updated_at) = self.conn.query_row(
+            "SELECT r.reference, r.state, r.content, p.reference, r.flagged_for_sd, r.created_at, r.updated_at
+             FROM requests r LEFT JOIN requests p ON p.id = r.parent_id WHERE r.id = ?1",
+            [id],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    state_from(row.get(1)?)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, bool>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                ))
+            },
+        )?;
+        let request: Request = serde_json::from_str(&content).map_err(|e| StoreError::Damaged {
+            data_dir: self.data_dir.root().to_path_buf(),
+            reason: format!("request {reference} cannot be read: {e}"),
+        })?;
+        let mut statement =
+            self.conn.prepare("SELECT position, person_id FROM request_subjects WHERE request_id = ?1 ORDER BY position")?;
+        let subjects = statement
+            .query_map([id], |row| Ok(SubjectLink { subject: row.get::<_, i64>(0)? as usize, person_id: row.get(1)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut statement = self.conn.prepare(
+            "SELECT step, from_state, to_state, decided_by, recorded_by, evidence, note, conditions, at
+             FROM decisions WHERE request_id = ?1 ORDER BY id",
+        )?;
+        let decisions = statement
+            .query_map([id], |row| {
+                let step: String = row.get(0)?;
+                Ok(DecisionRecord {
+                    step: Step::ALL.into_iter().find(|s| s.verb() == step).unwrap_or(Step::Submit),
+                    from_state: state_from(row.get(1)?)?,
+                    to_state: state_from(row.get(2)?)?,
+                    decided_by: row.get(3)?,
+                    recorded_by: row.get(4)?,
+                    evidence: row.get(5)?,
+                    note: row.get(6)?,
+                    conditions: row.get(7)?,
+                    at: row.get(8)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(RequestRecord {
+            id,
+            reference,
+            state,
+            state_label: state.label(),
+            allowed_steps: state.allowed_steps(),
+            parent,
+            flagged_for_sd: flagged,
+            created_at,
+            updated_at,
+            request,
+            subjects,
+            decisions,
+        })
+    }
+
+    pub fn requests(&self) -> Result<Vec<RequestSummary>> {
+        let mut statement = self.conn.prepare(
+            "SELECT r.reference, r.state, r.content, p.reference, r.flagged_for_sd, r.updated_at
+             FROM requests r LEFT JOIN requests p ON p.id = r.parent_id ORDER BY r.year, r.number",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                state_from(row.get(1)?)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, bool>(4)?,
+                row.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut summaries = Vec::new();
+        for row in rows {
+            let (reference, state, content, parent, flagged_for_sd, updated_at) = row?;
+            let request: Request = serde_json::from_str(&content).map_err(|e| StoreError::Damaged {
+                data_dir: self.data_dir.root().to_path_buf(),
+                reason: format!("request {reference} cannot be read: {e}"),
+            })?;
+            summaries.push(RequestSummary {
+                reference,
+                state,
+                case_reference: request.case_reference.clone(),
+                subjects: request.subjects.iter().map(|s| s.display_name().to_string()).collect(),
+                parent,
+                flagged_for_sd,
+                updated_at,
+            });
+        }
+        Ok(summaries)
+    }
+
+    /// Takes a workflow step: checks it is legal from the current state and that its rules
+    /// hold, records the decision, moves the state, and appends the audit event.
+    pub fn take_step(&mut self, reference: &str, step: Step, decision: &Decision, now: DateTime<Utc>) -> Result<RequestRecord> {
+        let recorder = self.recorder()?;
+        let current = self.request(reference)?;
+        let (to, _) = next_state(current.state, step)?;
+        if step == Step::ConfirmLegitimacy && !self.is_registered_aaw(&decision.decided_by)? {
+            return Err(StoreError::Refused(format!(
+                "only a registered Authorised Access Worker can confirm a request is legitimate, and {} is not registered: register them with `triangulate worker register-aaw`",
+                decision.decided_by
+            )));
+        }
+        self.write(now, |tx| {
+            record_step(tx, current.id, current.state, to, step, decision, recorder, now)?;
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(recorder),
+                "request.step",
+                vec![format!("request:{}", current.reference)],
+                &(step, current.state, to, decision),
+            );
+            Ok(((), event))
+        })?;
+        self.request(reference)
+    }
+}
+
+/// Records a decision and moves the request's state, inside the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn record_step(
+    tx: &Transaction,
+    request_id: i64,
+    from: RequestState,
+    to: RequestState,
+    step: Step,
+    decision: &Decision,
+    recorder: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO decisions (request_id, step, from_state, to_state, decided_by, recorded_by, evidence, note, conditions, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        rusqlite::params![
+            request_id,
+            step.verb(),
+            from.as_str(),
+            to.as_str(),
+            decision.decided_by,
+            recorder,
+            decision.evidence,
+            decision.note,
+            decision.conditions,
+            stamp(now)
+        ],
+    )?;
+    let moved = tx.execute(
+        "UPDATE requests SET state = ?1, updated_at = ?2 WHERE id = ?3 AND state = ?4",
+        rusqlite::params![to.as_str(), stamp(now), request_id, from.as_str()],
+    )?;
+    if moved != 1 {
+        return Err(StoreError::Refused("the request changed while this step was being recorded: try again".into()));
+    }
+    Ok(())
+}
