@@ -3,6 +3,7 @@
 
 mod keystores;
 mod policy;
+mod protocol;
 mod store;
 
 use std::io::Write;
@@ -67,10 +68,10 @@ impl Setup {
 
 impl Drop for Setup {
     fn drop(&mut self) {
-        if self.data_dir.join("store.json").exists() {
-            if let Ok(keystore) = triangulate_store::Keystore::kernel_keyring() {
-                let _ = keystore.delete_key(&self.store_id());
-            }
+        if self.data_dir.join("store.json").exists()
+            && let Ok(keystore) = triangulate_store::Keystore::kernel_keyring()
+        {
+            let _ = keystore.delete_key(&self.store_id());
         }
     }
 }

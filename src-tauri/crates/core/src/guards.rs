@@ -318,9 +318,7 @@ impl DirectedSurveillance {
     /// In force from the day it is granted to the day it expires, both included, unless it was
     /// cancelled on or before `today`.
     pub fn is_in_force(&self, today: NaiveDate) -> bool {
-        self.granted <= today
-            && today <= self.expires
-            && self.cancelled_on.is_none_or(|cancelled| cancelled > today)
+        self.granted <= today && today <= self.expires && self.cancelled_on.is_none_or(|cancelled| cancelled > today)
     }
 
     /// Why it is not in force on `today`, or `None` if it is.
@@ -331,7 +329,10 @@ impl DirectedSurveillance {
         } else if self.expires < today {
             Some(format!("directed-surveillance authorisation {reference} expired on {}", long_date(self.expires)))
         } else if self.granted > today {
-            Some(format!("directed-surveillance authorisation {reference} does not start until {}", long_date(self.granted)))
+            Some(format!(
+                "directed-surveillance authorisation {reference} does not start until {}",
+                long_date(self.granted)
+            ))
         } else {
             None
         }
@@ -354,10 +355,8 @@ pub fn repeat_viewing(
     // A window reaching before the earliest time chrono can hold counts every earlier view.
     let window_start =
         TimeDelta::try_days(i64::from(policy.window_days)).and_then(|window| now.checked_sub_signed(window));
-    let counted = earlier_views
-        .iter()
-        .filter(|at| **at <= now && window_start.is_none_or(|start| **at > start))
-        .count() as u64;
+    let counted =
+        earlier_views.iter().filter(|at| **at <= now && window_start.is_none_or(|start| **at > start)).count() as u64;
     let this_view = counted + 1;
     let max_views = u64::from(policy.max_views);
     if this_view < max_views {
@@ -365,7 +364,8 @@ pub fn repeat_viewing(
     }
     let window = days_text(policy.window_days);
     // Of several in force, the one that runs longest is named.
-    let in_force = authorisations.iter().filter(|authorisation| authorisation.is_in_force(today)).max_by_key(|a| a.expires);
+    let in_force =
+        authorisations.iter().filter(|authorisation| authorisation.is_in_force(today)).max_by_key(|a| a.expires);
     if let Some(authorisation) = in_force {
         let mut warnings = vec![format!(
             "view {this_view} of this person within {window} is covered by directed-surveillance authorisation {}, in force until {}",
@@ -454,12 +454,17 @@ mod tests {
             ("unregistered account", |f| f.account = None, &[code::ACCOUNT_NOT_REGISTERED]),
             (
                 "account not the council's, no chis",
-                |f| f.account = Some(AccountFacts { identifiable_as_council: false, chis_authorisation_in_force: false }),
+                |f| {
+                    f.account =
+                        Some(AccountFacts { identifiable_as_council: false, chis_authorisation_in_force: false })
+                },
                 &[code::CHIS_AUTHORISATION_NEEDED],
             ),
             (
                 "account not the council's, chis in force",
-                |f| f.account = Some(AccountFacts { identifiable_as_council: false, chis_authorisation_in_force: true }),
+                |f| {
+                    f.account = Some(AccountFacts { identifiable_as_council: false, chis_authorisation_in_force: true })
+                },
                 &[],
             ),
             (
@@ -511,7 +516,8 @@ mod tests {
                 |f| {
                     f.request_state = RequestState::Draft;
                     f.worker_is_registered_aaw = false;
-                    f.account = Some(AccountFacts { identifiable_as_council: false, chis_authorisation_in_force: false });
+                    f.account =
+                        Some(AccountFacts { identifiable_as_council: false, chis_authorisation_in_force: false });
                     f.legal_advice_required = true;
                     f.prospective_adopter = Some(AdopterFacts { written_consent: false, earlier_views: 1 });
                 },
@@ -558,7 +564,8 @@ mod tests {
 
     #[test]
     fn refusals_say_what_forbids_the_session_and_what_would_allow_it() {
-        let decision = may_start_session(&SessionStartFacts { request_state: RequestState::Submitted, ..allowed_facts() });
+        let decision =
+            may_start_session(&SessionStartFacts { request_state: RequestState::Submitted, ..allowed_facts() });
         assert_eq!(
             decision.refusals(),
             &[Refusal::new(
@@ -585,7 +592,10 @@ mod tests {
             decisions.push(may_start_session(&SessionStartFacts {
                 request_state: state,
                 worker_is_registered_aaw: false,
-                account: Some(AccountFacts { identifiable_as_council: false, chis_authorisation_in_force: state.is_open() }),
+                account: Some(AccountFacts {
+                    identifiable_as_council: false,
+                    chis_authorisation_in_force: state.is_open(),
+                }),
                 legal_advice_required: true,
                 legal_advice_recorded: false,
                 prospective_adopter: Some(AdopterFacts { written_consent: false, earlier_views: 1 }),
@@ -645,7 +655,10 @@ mod tests {
         assert_eq!(combined.refusal_codes(), vec![code::NOT_REGISTERED_AAW]);
         assert_eq!(combined.warnings(), &["a warning".to_string()]);
         assert_eq!(refused.clone().and(refused.clone()).refusals().len(), 2);
-        assert_eq!(GuardDecision::from_findings(Vec::new(), vec!["w".into()]), GuardDecision::Allow { warnings: vec!["w".into()] });
+        assert_eq!(
+            GuardDecision::from_findings(Vec::new(), vec!["w".into()]),
+            GuardDecision::Allow { warnings: vec!["w".into()] }
+        );
 
         assert_eq!(serde_json::to_value(&quiet).unwrap(), serde_json::json!({"decision": "allow", "warnings": []}));
         let json = serde_json::to_value(&refused).unwrap();
@@ -697,16 +710,34 @@ mod tests {
         Refuse(usize, &'static [&'static str]),
     }
 
+    /// (what the case shows, earlier views, authorisations recorded, what is expected)
+    type RepeatViewingCase = (&'static str, Vec<DateTime<Utc>>, Vec<DirectedSurveillance>, Expected);
+
     #[test]
     fn repeat_viewing_counts_views_in_the_rolling_window_and_needs_an_authorisation_past_the_limit() {
         let policy = RepeatViewing { max_views: 2, window_days: 30 };
         let in_force = || authorisation("DS/2026/014", -20, Some(8), 70, None);
         let second = TimeDelta::seconds(1);
-        let cases: Vec<(&str, Vec<DateTime<Utc>>, Vec<DirectedSurveillance>, Expected)> = vec![
+        let cases: Vec<RepeatViewingCase> = vec![
             ("first view", vec![], vec![], Expected::Allow(0, &[])),
-            ("second view is the last allowed", views_days_ago(&[10]), vec![], Expected::Allow(1, &["view 2", "the last allowed"])),
-            ("a view exactly 30 days ago is outside the window", views_days_ago(&[30]), vec![], Expected::Allow(0, &[])),
-            ("a view a second inside the window counts", vec![now() - TimeDelta::days(30) + second], vec![], Expected::Allow(1, &["view 2"])),
+            (
+                "second view is the last allowed",
+                views_days_ago(&[10]),
+                vec![],
+                Expected::Allow(1, &["view 2", "the last allowed"]),
+            ),
+            (
+                "a view exactly 30 days ago is outside the window",
+                views_days_ago(&[30]),
+                vec![],
+                Expected::Allow(0, &[]),
+            ),
+            (
+                "a view a second inside the window counts",
+                vec![now() - TimeDelta::days(30) + second],
+                vec![],
+                Expected::Allow(1, &["view 2"]),
+            ),
             ("a view at this very moment counts", vec![now()], vec![], Expected::Allow(1, &["view 2"])),
             ("a view recorded in the future does not count", vec![now() + second], vec![], Expected::Allow(0, &[])),
             ("third view is refused", views_days_ago(&[1, 29]), vec![], Expected::Refuse(0, &[])),
@@ -717,15 +748,28 @@ mod tests {
                 "third view covered by an authorisation",
                 views_days_ago(&[1, 2]),
                 vec![in_force()],
-                Expected::Allow(1, &["view 3", "covered by directed-surveillance authorisation DS/2026/014", "1 February 2027"]),
+                Expected::Allow(
+                    1,
+                    &["view 3", "covered by directed-surveillance authorisation DS/2026/014", "1 February 2027"],
+                ),
             ),
             (
                 "at the limit an authorisation just says it is covered",
                 views_days_ago(&[1]),
                 vec![in_force()],
-                Expected::Allow(1, &["view 2 of this person within 30 days is covered by directed-surveillance authorisation DS/2026/014"]),
+                Expected::Allow(
+                    1,
+                    &[
+                        "view 2 of this person within 30 days is covered by directed-surveillance authorisation DS/2026/014",
+                    ],
+                ),
             ),
-            ("below the limit nothing is said", vec![], vec![authorisation("DS/1", -100, Some(-60), 10, None)], Expected::Allow(0, &[])),
+            (
+                "below the limit nothing is said",
+                vec![],
+                vec![authorisation("DS/1", -100, Some(-60), 10, None)],
+                Expected::Allow(0, &[]),
+            ),
             (
                 "an authorisation expiring today is in force",
                 views_days_ago(&[1, 2]),
@@ -772,7 +816,13 @@ mod tests {
                 "a review overdue is warned of",
                 views_days_ago(&[1, 2]),
                 vec![authorisation("DS/1", -40, Some(-1), 50, None)],
-                Expected::Allow(2, &["covered by directed-surveillance authorisation DS/1", "review of directed-surveillance authorisation DS/1 was due on 22 November 2026 and is overdue"]),
+                Expected::Allow(
+                    2,
+                    &[
+                        "covered by directed-surveillance authorisation DS/1",
+                        "review of directed-surveillance authorisation DS/1 was due on 22 November 2026 and is overdue",
+                    ],
+                ),
             ),
             (
                 "a review due today is not yet overdue",
@@ -784,7 +834,10 @@ mod tests {
                 "of several authorisations, only those not in force are listed when refused",
                 views_days_ago(&[1, 2]),
                 vec![authorisation("DS/1", -100, None, -10, None), authorisation("DS/2", 5, None, 95, None)],
-                Expected::Refuse(2, &["DS/1 expired on 13 November 2026", "DS/2 does not start until 28 November 2026"]),
+                Expected::Refuse(
+                    2,
+                    &["DS/1 expired on 13 November 2026", "DS/2 does not start until 28 November 2026"],
+                ),
             ),
             (
                 "of several authorisations in force, the longest running is named",
@@ -806,7 +859,10 @@ mod tests {
             assert_eq!(decision.is_allowed(), allowed, "{name}: {decision:?}");
             assert_eq!(decision.warnings().len(), warning_count, "{name}: {decision:?}");
             for text in texts {
-                assert!(decision.warnings().iter().any(|warning| warning.contains(text)), "{name}: no warning has {text:?} in {decision:?}");
+                assert!(
+                    decision.warnings().iter().any(|warning| warning.contains(text)),
+                    "{name}: no warning has {text:?} in {decision:?}"
+                );
             }
             if !allowed {
                 assert_eq!(decision.refusal_codes(), vec![code::REPEAT_VIEWING_LIMIT], "{name}");

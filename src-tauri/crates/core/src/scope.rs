@@ -63,7 +63,7 @@ pub fn normalise_profile_url(url: &str) -> Result<NormalisedUrl, ScopeError> {
         return Err(ScopeError::Empty);
     }
     let parsed = match Url::parse(text) {
-        // `facebook.com:8443/jane.doe` reads as the scheme `facebook.com`: no scheme has a dot.
+        // `facebook.com:8443/jane.doe` reads as the scheme `facebook.com`: no web scheme has a dot.
         Ok(parsed) if !parsed.scheme().contains('.') => parsed,
         Ok(_) | Err(url::ParseError::RelativeUrlWithoutBase) => {
             Url::parse(&format!("https://{}", text.trim_start_matches('/'))).map_err(parse_error)?
@@ -76,10 +76,11 @@ pub fn normalise_profile_url(url: &str) -> Result<NormalisedUrl, ScopeError> {
     }
     let host = canonical_host(&parsed)?;
     let mut path = canonical_path(parsed.path());
-    if host == "facebook.com" && path == FACEBOOK_PROFILE_PHP {
-        if let Some(id) = facebook_profile_id(&parsed) {
-            path = format!("{FACEBOOK_PROFILE_PHP}?id={id}");
-        }
+    if host == "facebook.com"
+        && path == FACEBOOK_PROFILE_PHP
+        && let Some(id) = facebook_profile_id(&parsed)
+    {
+        path = format!("{FACEBOOK_PROFILE_PHP}?id={id}");
     }
     Ok(NormalisedUrl { host, path })
 }
@@ -88,7 +89,8 @@ impl NormalisedUrl {
     /// Whether this address names one person's profile, rather than a whole site or Facebook's
     /// `profile.php` without an id. Only such an address can put pages in scope.
     pub fn names_a_profile(&self) -> bool {
-        !self.path.is_empty() && !(self.host == "facebook.com" && self.path == FACEBOOK_PROFILE_PHP)
+        let facebook_profile_php_without_id = self.host == "facebook.com" && self.path == FACEBOOK_PROFILE_PHP;
+        !self.path.is_empty() && !facebook_profile_php_without_id
     }
 
     /// Whether this page is within `profile`: on the same site, at the profile's path or below
@@ -109,9 +111,7 @@ impl NormalisedUrl {
 /// is an error.
 pub fn url_in_profiles<'a>(url: &str, profiles: &'a [String]) -> Result<Option<&'a String>, ScopeError> {
     let page = normalise_profile_url(url)?;
-    Ok(profiles.iter().find(|profile| {
-        normalise_profile_url(profile).is_ok_and(|profile| page.is_within(&profile))
-    }))
+    Ok(profiles.iter().find(|profile| normalise_profile_url(profile).is_ok_and(|profile| page.is_within(&profile))))
 }
 
 fn parse_error(error: url::ParseError) -> ScopeError {
@@ -194,7 +194,10 @@ mod tests {
             ("https://mobile.twitter.com/JaneDoe", "x.com/janedoe"),
             ("https://x.com/janedoe?s=21&t=abc", "x.com/janedoe"),
             // TikTok
-            ("https://www.tiktok.com/@jane.doe/video/7301234567890123456?lang=en", "tiktok.com/@jane.doe/video/7301234567890123456"),
+            (
+                "https://www.tiktok.com/@jane.doe/video/7301234567890123456?lang=en",
+                "tiktok.com/@jane.doe/video/7301234567890123456",
+            ),
             ("https://m.tiktok.com/@Jane.Doe", "tiktok.com/@jane.doe"),
             // Typed without a scheme
             ("facebook.com/jane.doe", "facebook.com/jane.doe"),
@@ -239,7 +242,10 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(normalise_profile_url(input).as_ref(), Err(expected), "{input:?}");
         }
-        assert_eq!(ScopeError::NotHttp { scheme: "ftp".into() }.to_string(), "only web pages (http or https) can be checked, not ftp addresses");
+        assert_eq!(
+            ScopeError::NotHttp { scheme: "ftp".into() }.to_string(),
+            "only web pages (http or https) can be checked, not ftp addresses"
+        );
         for error in [ScopeError::Empty, ScopeError::NotAWebAddress, ScopeError::NoHost] {
             assert!(!error.to_string().ends_with('.'), "{error}");
         }
@@ -272,11 +278,31 @@ mod tests {
             ("https://l.facebook.com/jane.doe", "https://www.facebook.com/jane.doe", false),
             ("https://www.instagram.com/jane.doe", "https://www.facebook.com/jane.doe", false),
             // Facebook profile.php?id=
-            ("https://www.facebook.com/profile.php?id=100012345678901", "https://www.facebook.com/profile.php?id=100012345678901", true),
-            ("https://m.facebook.com/profile.php?id=100012345678901&sk=photos", "https://www.facebook.com/profile.php?id=100012345678901", true),
-            ("https://www.facebook.com/profile.php?sk=about&id=100012345678901#tab", "facebook.com/profile.php?id=100012345678901", true),
-            ("https://www.facebook.com/profile.php?id=1000123456789012", "https://www.facebook.com/profile.php?id=100012345678901", false),
-            ("https://www.facebook.com/profile.php?id=10001234567890", "https://www.facebook.com/profile.php?id=100012345678901", false),
+            (
+                "https://www.facebook.com/profile.php?id=100012345678901",
+                "https://www.facebook.com/profile.php?id=100012345678901",
+                true,
+            ),
+            (
+                "https://m.facebook.com/profile.php?id=100012345678901&sk=photos",
+                "https://www.facebook.com/profile.php?id=100012345678901",
+                true,
+            ),
+            (
+                "https://www.facebook.com/profile.php?sk=about&id=100012345678901#tab",
+                "facebook.com/profile.php?id=100012345678901",
+                true,
+            ),
+            (
+                "https://www.facebook.com/profile.php?id=1000123456789012",
+                "https://www.facebook.com/profile.php?id=100012345678901",
+                false,
+            ),
+            (
+                "https://www.facebook.com/profile.php?id=10001234567890",
+                "https://www.facebook.com/profile.php?id=100012345678901",
+                false,
+            ),
             ("https://www.facebook.com/profile.php", "https://www.facebook.com/profile.php?id=100012345678901", false),
             ("https://www.facebook.com/jane.doe", "https://www.facebook.com/profile.php?id=100012345678901", false),
             // A profile.php without an id names nobody, so nothing is within it

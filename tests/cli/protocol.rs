@@ -1,0 +1,241 @@
+//! The whole protocol through the CLI on the encrypted store: Appendix 1, the authorisation
+//! steps, accounts, RIPA authorisations, the guards and the investigation log.
+
+use crate::{Setup, setup};
+
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../tests/fixtures/request-example.json");
+
+/// A store with an AAW worker profile, registered, and one draft request from the example.
+fn with_request() -> (Setup, String) {
+    let s = setup();
+    s.init();
+    assert_eq!(s.run(&["worker", "set", "--name", "Sam Patel", "--role", "aaw"]).code, 0);
+    assert_eq!(s.run(&["worker", "register-aaw", "Sam Patel"]).code, 0);
+    let run = s.run(&["request", "create", "--file", EXAMPLE]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reference = run.stdout.trim().to_string();
+    (s, reference)
+}
+
+fn step(s: &Setup, args: &[&str]) {
+    let run = s.run(args);
+    assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+}
+
+fn authorise(s: &Setup, reference: &str) {
+    step(s, &["request", "submit", reference, "--by", "Rhian Evans"]);
+    step(s, &["request", "agree", reference, "--by", "Gwen Thomas", "--evidence", "email 2026-11-20"]);
+    step(s, &["request", "permit", reference, "--by", "Director", "--evidence", "memo SD/44", "--conditions", "One-off review only"]);
+    step(s, &["request", "confirm-legitimacy", reference, "--by", "Sam Patel"]);
+}
+
+fn state(s: &Setup, reference: &str) -> String {
+    s.run(&["request", "show", reference, "--json"]).json()["state"].as_str().unwrap().to_string()
+}
+
+fn events(s: &Setup) -> u64 {
+    s.run(&["audit", "verify", "--json"]).json()["events"].as_u64().unwrap()
+}
+
+#[test]
+fn the_whole_protocol_runs_from_request_to_closed_with_every_step_audited() {
+    let (s, reference) = with_request();
+    assert!(reference.starts_with("REQ-2") && reference.ends_with("-0001"), "{reference}");
+    let json = s.run(&["request", "show", &reference, "--json"]).json();
+    assert_eq!(json["state"], "draft");
+    assert_eq!(json["request"]["subjects"].as_array().unwrap().len(), 3);
+    assert_eq!(json["request"]["subjects"][2]["role"], "suspected_associate");
+    assert_eq!(json["subjects"][2]["person_id"], serde_json::Value::Null, "an unnamed suspect is no person");
+
+    authorise(&s, &reference);
+    let account = s.run(&["account", "add", "--platform", "facebook", "--handle", "council.safeguarding"]);
+    assert_eq!(account.code, 0, "{}", account.stderr);
+    let account = account.stdout.trim().to_string();
+    step(&s, &["log", "add-search", &reference, "--platform", "facebook", "--account", &account, "--searched", "Anna Kowalska", "--result", "Public profile"]);
+    assert_eq!(state(&s, &reference), "in_progress");
+    step(&s, &["log", "add-finding", &reference, "--text", "Photo with Mr Nowak, 3 November"]);
+    step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);
+    step(&s, &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "considerable", "--assessment", "Contradicts the separation"]);
+    step(&s, &["log", "share", &reference, "--by", "Rhian Evans", "--with", "tm,sm,sd"]);
+    step(&s, &["request", "close", &reference, "--by", "Gwen Thomas"]);
+
+    let json = s.run(&["request", "show", &reference, "--json"]).json();
+    assert_eq!(json["state"], "closed");
+    let steps: Vec<&str> = json["decisions"].as_array().unwrap().iter().map(|d| d["step"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["submit", "agree", "permit", "confirm-legitimacy", "start-access", "complete-log", "finalise-log", "share", "close"]);
+    assert_eq!(json["decisions"][2]["conditions"], "One-off review only");
+    assert_eq!(json["decisions"][1]["evidence"], "email 2026-11-20");
+    assert_eq!(json["decisions"][1]["recorded_by"], 1);
+    let log = s.run(&["log", "show", &reference, "--json"]).json();
+    assert_eq!(log["version"]["log"]["assessment"]["rating"], "considerable");
+    assert_eq!(log["version"]["log"]["shared"][0]["with"], serde_json::json!(["tm", "sm", "sd"]));
+    // init, worker, aaw, request, 4 steps, account, search (with start), finding, complete,
+    // finalise, share, close.
+    assert_eq!(events(&s), 15);
+    let list = s.run(&["request", "list", "--json"]).json();
+    assert_eq!(list[0]["reference"], reference.as_str());
+    assert_eq!(list[0]["state"], "closed");
+}
+
+#[test]
+fn an_illegal_step_exits_1_with_the_state_and_the_steps_allowed() {
+    let (s, reference) = with_request();
+    let before = events(&s);
+    let run = s.run(&["request", "permit", &reference, "--by", "Director", "--evidence", "memo"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("the request is draft"), "{}", run.stderr);
+    assert!(run.stderr.contains("the steps allowed are: submit, withdraw"), "{}", run.stderr);
+    step(&s, &["request", "withdraw", &reference, "--by", "Rhian Evans", "--note", "Family moved away"]);
+    let run = s.run(&["request", "submit", &reference, "--by", "Rhian Evans"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("no step is allowed"), "{}", run.stderr);
+    assert_eq!(events(&s), before + 1);
+}
+
+#[test]
+fn decisions_need_their_evidence_and_reasons() {
+    let (s, reference) = with_request();
+    step(&s, &["request", "submit", &reference, "--by", "Rhian Evans"]);
+    let run = s.run(&["request", "agree", &reference, "--by", "Gwen Thomas"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("evidence: Enter the evidence of the decision"), "{}", run.stderr);
+    let run = s.run(&["request", "refer-back", &reference, "--by", "Gwen Thomas", "--evidence", "email"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("note: Enter why"), "{}", run.stderr);
+    step(&s, &["request", "refer-back", &reference, "--by", "Gwen Thomas", "--evidence", "email", "--note", "Say how it triangulates"]);
+    assert_eq!(state(&s, &reference), "referred_back");
+    step(&s, &["request", "submit", &reference, "--by", "Rhian Evans"]);
+    step(&s, &["request", "agree", &reference, "--by", "Gwen Thomas", "--evidence", "email 2"]);
+    step(&s, &["request", "permit", &reference, "--by", "Director", "--evidence", "memo"]);
+    // Only a registered AAW confirms legitimacy; doubts go to the SM and SD.
+    let run = s.run(&["request", "confirm-legitimacy", &reference, "--by", "Someone Else"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("not registered"), "{}", run.stderr);
+    step(&s, &["request", "raise-doubts", &reference, "--by", "Sam Patel", "--note", "Period looks too long"]);
+    assert_eq!(state(&s, &reference), "doubts_raised");
+    step(&s, &["request", "refuse", &reference, "--by", "Service Manager", "--evidence", "email 3", "--note", "Not proportionate"]);
+    assert_eq!(state(&s, &reference), "refused");
+}
+
+#[test]
+fn a_bad_request_file_lists_every_field_error_and_writes_nothing() {
+    let (s, _) = with_request();
+    let before = events(&s);
+    let file = s.data_dir.join("bad.json");
+    std::fs::write(
+        &file,
+        r#"{"case_reference": "", "reason": "misleading_information", "scope": "monitoring",
+            "period": {"from": "2026-10-01", "to": "2026-09-01"}, "consent": {"status": "not_sought"},
+            "subjects": [{"role": "subject", "profiles": [{"platform": "facebook", "url": "facebook.com/x"}]},
+                         {"role": "suspected_associate"}]}"#,
+    )
+    .unwrap();
+    let run = s.run(&["request", "create", "--file", file.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    for expected in [
+        "case_reference: Enter the case reference",
+        "originating_worker.name:",
+        "monitoring_justification: Enter why longer-term monitoring is justified",
+        "period.to: The end of the period of interest must be the same as or after its start",
+        "consent.reason:",
+        "subjects[1].name: Enter the name of person 1",
+        "subjects[1].profiles[1].url:",
+        "subjects[2].description: Enter a name or a description of suspected associate 2",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected} missing from: {}", run.stderr);
+    }
+    assert_eq!(events(&s), before);
+    assert_eq!(s.run(&["request", "list", "--json"]).json().as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_known_person_must_be_confirmed_and_a_new_person_found_is_a_linked_request_for_the_sd() {
+    let (s, first) = with_request();
+    let run = s.run(&["request", "create", "--file", EXAMPLE, "--parent", &first]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("subject 1 may be person 1 (Anna Kowalska, born 1994-02-11)"), "{}", run.stderr);
+    let run = s.run(&["request", "create", "--file", EXAMPLE, "--parent", &first, "--same-person", "1=1", "--new-person", "2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = s.run(&["request", "show", run.stdout.trim(), "--json"]).json();
+    assert_eq!(json["parent"], first.as_str());
+    assert_eq!(json["flagged_for_sd"], true);
+    assert_eq!(json["subjects"][0]["person_id"], 1, "the same person across requests");
+    assert_ne!(json["subjects"][1]["person_id"], 2, "confirmed as a new person");
+}
+
+#[test]
+fn the_session_guard_refuses_searches_outside_the_protocol() {
+    let (s, reference) = with_request();
+    let account = s.run(&["account", "add", "--platform", "facebook", "--handle", "plain.profile", "--not-identifiable"]).stdout.trim().to_string();
+    let search = |s: &Setup| s.run(&["log", "add-search", &reference, "--platform", "facebook", "--account", &account, "--searched", "Anna", "--result", "found"]);
+    // Before permission: the workflow refuses.
+    let run = search(&s);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("start-access is not allowed"), "{}", run.stderr);
+    authorise(&s, &reference);
+    // A presence not identifiable as the council's needs a CHIS authorisation.
+    let run = search(&s);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.to_lowercase().contains("chis"), "{}", run.stderr);
+    let run = s.run(&["authorisation", "add", &reference, "--kind", "chis", "--reference", "CHIS-2026-7", "--officer", "Head of Legal", "--granted", "2026-11-01", "--account", &account]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(search(&s).code, 0);
+    // A worker who is not a registered AAW may not search.
+    step(&s, &["worker", "set", "--name", "Rhian Evans", "--role", "osw"]);
+    let run = search(&s);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("Authorised Access Worker"), "{}", run.stderr);
+    // An unregistered account is refused.
+    step(&s, &["worker", "set", "--name", "Sam Patel", "--role", "aaw"]);
+    let run = s.run(&["log", "add-search", &reference, "--platform", "facebook", "--account", "99", "--searched", "Anna", "--result", "found"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("register"), "{}", run.stderr);
+}
+
+#[test]
+fn authorisations_take_the_policy_term_and_can_be_cancelled_once() {
+    let (s, reference) = with_request();
+    let run = s.run(&["authorisation", "add", &reference, "--kind", "directed-surveillance", "--reference", "URN-2026-001", "--officer", "Superintendent Hale", "--granted", "2026-11-01", "--person", "1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let list = s.run(&["authorisation", "list", "--json"]).json();
+    assert_eq!(list[0]["expires"], "2027-02-01", "three months by default");
+    assert_eq!(list[0]["review_due"], "2026-11-29");
+    assert_eq!(list[0]["person_id"], 1);
+    let run = s.run(&["authorisation", "add", &reference, "--kind", "directed-surveillance", "--reference", "URN-2", "--officer", "X", "--granted", "2026-11-01", "--expires", "2026-10-01", "--person", "3"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("expires: The expiry date must be after the date granted"), "{}", run.stderr);
+    assert!(run.stderr.contains("person: Subject 3 is an unnamed suspect"), "{}", run.stderr);
+    let run = s.run(&["authorisation", "add", &reference, "--kind", "directed-surveillance", "--reference", "URN-2026-001", "--officer", "X", "--granted", "2026-11-01", "--person", "1"]);
+    assert_eq!(run.code, 1, "a URN is unique");
+    step(&s, &["authorisation", "cancel", "URN-2026-001", "--by", "Superintendent Hale"]);
+    assert_eq!(s.run(&["authorisation", "cancel", "URN-2026-001", "--by", "X"]).code, 1);
+    assert!(s.run(&["authorisation", "list", "--json"]).json()[0]["cancelled_at"].is_string());
+}
+
+#[test]
+fn a_finalised_log_is_read_only_and_a_correction_keeps_every_version() {
+    let (s, reference) = with_request();
+    authorise(&s, &reference);
+    let account = s.run(&["account", "add", "--platform", "facebook", "--handle", "council.safeguarding"]).stdout.trim().to_string();
+    step(&s, &["log", "add-search", &reference, "--platform", "facebook", "--account", &account, "--searched", "Anna", "--result", "found"]);
+    step(&s, &["log", "add-finding", &reference, "--text", "Photo dated 3 November"]);
+    step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);
+    step(&s, &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "some", "--assessment", "Some value"]);
+    let run = s.run(&["log", "add-finding", &reference, "--text", "Another"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("read-only"), "{}", run.stderr);
+    step(&s, &["log", "correct", &reference, "--note", "The photo was dated 4 November"]);
+    step(&s, &["log", "add-finding", &reference, "--text", "Photo dated 4 November"]);
+    step(&s, &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "significant", "--assessment", "Corrected"]);
+    let v1 = s.run(&["log", "show", &reference, "--version", "1", "--json"]).json();
+    let v2 = s.run(&["log", "show", &reference, "--json"]).json();
+    assert_eq!(v1["version"]["log"]["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(v1["version"]["log"]["assessment"]["rating"], "some");
+    assert_eq!(v2["version"]["version"], 2);
+    assert_eq!(v2["versions"], serde_json::json!([1, 2]));
+    assert_eq!(v2["version"]["log"]["findings"].as_array().unwrap().len(), 2);
+    assert_eq!(v2["version"]["log"]["correction_note"], "The photo was dated 4 November");
+    assert_eq!(state(&s, &reference), "finalised");
+    let run = s.run(&["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "huge", "--assessment", ""]);
+    assert_eq!(run.code, 1, "version 2 is finalised now: {}", run.stderr);
+}
