@@ -35,7 +35,9 @@ pub struct InitialisedStore {
     pub status: StoreStatus,
 }
 
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, IpcError> + Send + 'static) -> Result<T, IpcError> {
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, IpcError> + Send + 'static,
+) -> Result<T, IpcError> {
     tauri::async_runtime::spawn_blocking(work).await.map_err(|e| IpcError {
         code: "internal",
         message: format!("the command stopped unexpectedly: {e}"),
@@ -56,7 +58,10 @@ async fn store_init(state: tauri::State<'_, AppState>) -> Result<InitialisedStor
         let keystore = Keystore::from_environment()?;
         let (store, phrase) = Store::init(&data_dir, &keystore, Utc::now())?;
         drop(store);
-        Ok(InitialisedStore { recovery_phrase: phrase.words(), status: triangulate_store::store_status(&data_dir, &Ok(keystore)) })
+        Ok(InitialisedStore {
+            recovery_phrase: phrase.words(),
+            status: triangulate_store::store_status(&data_dir, &Ok(keystore)),
+        })
     })
     .await
 }
@@ -99,14 +104,9 @@ mod tests {
 
     #[test]
     fn the_main_window_may_call_exactly_the_apps_own_commands() {
-        let capability: serde_json::Value =
-            serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
-        let mut allowed: Vec<String> = capability["permissions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap().to_string())
-            .collect();
+        let capability: serde_json::Value = serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        let mut allowed: Vec<String> =
+            capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
         let mut declared: Vec<String> =
             command_names::COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
         allowed.sort();

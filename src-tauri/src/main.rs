@@ -1,1 +1,3 @@
-fn main() { triangulate_desktop::run() }
+fn main() {
+    triangulate_desktop::run()
+}

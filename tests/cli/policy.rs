@@ -37,7 +37,8 @@ fn a_local_policy_file_overrides_what_it_names() {
 fn a_bad_policy_file_gives_its_line_and_reason_and_exit_code_2() {
     let s = setup();
     std::fs::create_dir_all(&s.data_dir).unwrap();
-    std::fs::write(s.data_dir.join("policy.toml"), "organisation = \"A\"\n\n[repeat_viewing]\nwindow_days = 0\n").unwrap();
+    std::fs::write(s.data_dir.join("policy.toml"), "organisation = \"A\"\n\n[repeat_viewing]\nwindow_days = 0\n")
+        .unwrap();
     let run = s.run(&["policy", "show"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("policy.toml is not valid: line 4"), "{}", run.stderr);

@@ -25,7 +25,20 @@ fn step(s: &Setup, args: &[&str]) {
 fn authorise(s: &Setup, reference: &str) {
     step(s, &["request", "submit", reference, "--by", "Rhian Evans"]);
     step(s, &["request", "agree", reference, "--by", "Gwen Thomas", "--evidence", "email 2026-11-20"]);
-    step(s, &["request", "permit", reference, "--by", "Director", "--evidence", "memo SD/44", "--conditions", "One-off review only"]);
+    step(
+        s,
+        &[
+            "request",
+            "permit",
+            reference,
+            "--by",
+            "Director",
+            "--evidence",
+            "memo SD/44",
+            "--conditions",
+            "One-off review only",
+        ],
+    );
     step(s, &["request", "confirm-legitimacy", reference, "--by", "Sam Patel"]);
 }
 
@@ -51,18 +64,59 @@ fn the_whole_protocol_runs_from_request_to_closed_with_every_step_audited() {
     let account = s.run(&["account", "add", "--platform", "facebook", "--handle", "council.safeguarding"]);
     assert_eq!(account.code, 0, "{}", account.stderr);
     let account = account.stdout.trim().to_string();
-    step(&s, &["log", "add-search", &reference, "--platform", "facebook", "--account", &account, "--searched", "Anna Kowalska", "--result", "Public profile"]);
+    step(
+        &s,
+        &[
+            "log",
+            "add-search",
+            &reference,
+            "--platform",
+            "facebook",
+            "--account",
+            &account,
+            "--searched",
+            "Anna Kowalska",
+            "--result",
+            "Public profile",
+        ],
+    );
     assert_eq!(state(&s, &reference), "in_progress");
     step(&s, &["log", "add-finding", &reference, "--text", "Photo with Mr Nowak, 3 November"]);
     step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);
-    step(&s, &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "considerable", "--assessment", "Contradicts the separation"]);
+    step(
+        &s,
+        &[
+            "log",
+            "finalise",
+            &reference,
+            "--by",
+            "Rhian Evans",
+            "--rating",
+            "considerable",
+            "--assessment",
+            "Contradicts the separation",
+        ],
+    );
     step(&s, &["log", "share", &reference, "--by", "Rhian Evans", "--with", "tm,sm,sd"]);
     step(&s, &["request", "close", &reference, "--by", "Gwen Thomas"]);
 
     let json = s.run(&["request", "show", &reference, "--json"]).json();
     assert_eq!(json["state"], "closed");
     let steps: Vec<&str> = json["decisions"].as_array().unwrap().iter().map(|d| d["step"].as_str().unwrap()).collect();
-    assert_eq!(steps, ["submit", "agree", "permit", "confirm-legitimacy", "start-access", "complete-log", "finalise-log", "share", "close"]);
+    assert_eq!(
+        steps,
+        [
+            "submit",
+            "agree",
+            "permit",
+            "confirm-legitimacy",
+            "start-access",
+            "complete-log",
+            "finalise-log",
+            "share",
+            "close"
+        ]
+    );
     assert_eq!(json["decisions"][2]["conditions"], "One-off review only");
     assert_eq!(json["decisions"][1]["evidence"], "email 2026-11-20");
     assert_eq!(json["decisions"][1]["recorded_by"], 1);
@@ -102,7 +156,20 @@ fn decisions_need_their_evidence_and_reasons() {
     let run = s.run(&["request", "refer-back", &reference, "--by", "Gwen Thomas", "--evidence", "email"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("note: Enter why"), "{}", run.stderr);
-    step(&s, &["request", "refer-back", &reference, "--by", "Gwen Thomas", "--evidence", "email", "--note", "Say how it triangulates"]);
+    step(
+        &s,
+        &[
+            "request",
+            "refer-back",
+            &reference,
+            "--by",
+            "Gwen Thomas",
+            "--evidence",
+            "email",
+            "--note",
+            "Say how it triangulates",
+        ],
+    );
     assert_eq!(state(&s, &reference), "referred_back");
     step(&s, &["request", "submit", &reference, "--by", "Rhian Evans"]);
     step(&s, &["request", "agree", &reference, "--by", "Gwen Thomas", "--evidence", "email 2"]);
@@ -113,7 +180,20 @@ fn decisions_need_their_evidence_and_reasons() {
     assert!(run.stderr.contains("not registered"), "{}", run.stderr);
     step(&s, &["request", "raise-doubts", &reference, "--by", "Sam Patel", "--note", "Period looks too long"]);
     assert_eq!(state(&s, &reference), "doubts_raised");
-    step(&s, &["request", "refuse", &reference, "--by", "Service Manager", "--evidence", "email 3", "--note", "Not proportionate"]);
+    step(
+        &s,
+        &[
+            "request",
+            "refuse",
+            &reference,
+            "--by",
+            "Service Manager",
+            "--evidence",
+            "email 3",
+            "--note",
+            "Not proportionate",
+        ],
+    );
     assert_eq!(state(&s, &reference), "refused");
 }
 
@@ -154,7 +234,18 @@ fn a_known_person_must_be_confirmed_and_a_new_person_found_is_a_linked_request_f
     let run = s.run(&["request", "create", "--file", EXAMPLE, "--parent", &first]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("subject 1 may be person 1 (Anna Kowalska, born 1994-02-11)"), "{}", run.stderr);
-    let run = s.run(&["request", "create", "--file", EXAMPLE, "--parent", &first, "--same-person", "1=1", "--new-person", "2"]);
+    let run = s.run(&[
+        "request",
+        "create",
+        "--file",
+        EXAMPLE,
+        "--parent",
+        &first,
+        "--same-person",
+        "1=1",
+        "--new-person",
+        "2",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json = s.run(&["request", "show", run.stdout.trim(), "--json"]).json();
     assert_eq!(json["parent"], first.as_str());
@@ -166,8 +257,26 @@ fn a_known_person_must_be_confirmed_and_a_new_person_found_is_a_linked_request_f
 #[test]
 fn the_session_guard_refuses_searches_outside_the_protocol() {
     let (s, reference) = with_request();
-    let account = s.run(&["account", "add", "--platform", "facebook", "--handle", "plain.profile", "--not-identifiable"]).stdout.trim().to_string();
-    let search = |s: &Setup| s.run(&["log", "add-search", &reference, "--platform", "facebook", "--account", &account, "--searched", "Anna", "--result", "found"]);
+    let account = s
+        .run(&["account", "add", "--platform", "facebook", "--handle", "plain.profile", "--not-identifiable"])
+        .stdout
+        .trim()
+        .to_string();
+    let search = |s: &Setup| {
+        s.run(&[
+            "log",
+            "add-search",
+            &reference,
+            "--platform",
+            "facebook",
+            "--account",
+            &account,
+            "--searched",
+            "Anna",
+            "--result",
+            "found",
+        ])
+    };
     // Before permission: the workflow refuses.
     let run = search(&s);
     assert_eq!(run.code, 1);
@@ -177,7 +286,21 @@ fn the_session_guard_refuses_searches_outside_the_protocol() {
     let run = search(&s);
     assert_eq!(run.code, 1);
     assert!(run.stderr.to_lowercase().contains("chis"), "{}", run.stderr);
-    let run = s.run(&["authorisation", "add", &reference, "--kind", "chis", "--reference", "CHIS-2026-7", "--officer", "Head of Legal", "--granted", "2026-11-01", "--account", &account]);
+    let run = s.run(&[
+        "authorisation",
+        "add",
+        &reference,
+        "--kind",
+        "chis",
+        "--reference",
+        "CHIS-2026-7",
+        "--officer",
+        "Head of Legal",
+        "--granted",
+        "2026-11-01",
+        "--account",
+        &account,
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(search(&s).code, 0);
     // A worker who is not a registered AAW may not search.
@@ -187,7 +310,19 @@ fn the_session_guard_refuses_searches_outside_the_protocol() {
     assert!(run.stderr.contains("Authorised Access Worker"), "{}", run.stderr);
     // An unregistered account is refused.
     step(&s, &["worker", "set", "--name", "Sam Patel", "--role", "aaw"]);
-    let run = s.run(&["log", "add-search", &reference, "--platform", "facebook", "--account", "99", "--searched", "Anna", "--result", "found"]);
+    let run = s.run(&[
+        "log",
+        "add-search",
+        &reference,
+        "--platform",
+        "facebook",
+        "--account",
+        "99",
+        "--searched",
+        "Anna",
+        "--result",
+        "found",
+    ]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("register"), "{}", run.stderr);
 }
@@ -195,17 +330,61 @@ fn the_session_guard_refuses_searches_outside_the_protocol() {
 #[test]
 fn authorisations_take_the_policy_term_and_can_be_cancelled_once() {
     let (s, reference) = with_request();
-    let run = s.run(&["authorisation", "add", &reference, "--kind", "directed-surveillance", "--reference", "URN-2026-001", "--officer", "Superintendent Hale", "--granted", "2026-11-01", "--person", "1"]);
+    let run = s.run(&[
+        "authorisation",
+        "add",
+        &reference,
+        "--kind",
+        "directed-surveillance",
+        "--reference",
+        "URN-2026-001",
+        "--officer",
+        "Superintendent Hale",
+        "--granted",
+        "2026-11-01",
+        "--person",
+        "1",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let list = s.run(&["authorisation", "list", "--json"]).json();
     assert_eq!(list[0]["expires"], "2027-02-01", "three months by default");
     assert_eq!(list[0]["review_due"], "2026-11-29");
     assert_eq!(list[0]["person_id"], 1);
-    let run = s.run(&["authorisation", "add", &reference, "--kind", "directed-surveillance", "--reference", "URN-2", "--officer", "X", "--granted", "2026-11-01", "--expires", "2026-10-01", "--person", "3"]);
+    let run = s.run(&[
+        "authorisation",
+        "add",
+        &reference,
+        "--kind",
+        "directed-surveillance",
+        "--reference",
+        "URN-2",
+        "--officer",
+        "X",
+        "--granted",
+        "2026-11-01",
+        "--expires",
+        "2026-10-01",
+        "--person",
+        "3",
+    ]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("expires: The expiry date must be after the date granted"), "{}", run.stderr);
     assert!(run.stderr.contains("person: Subject 3 is an unnamed suspect"), "{}", run.stderr);
-    let run = s.run(&["authorisation", "add", &reference, "--kind", "directed-surveillance", "--reference", "URN-2026-001", "--officer", "X", "--granted", "2026-11-01", "--person", "1"]);
+    let run = s.run(&[
+        "authorisation",
+        "add",
+        &reference,
+        "--kind",
+        "directed-surveillance",
+        "--reference",
+        "URN-2026-001",
+        "--officer",
+        "X",
+        "--granted",
+        "2026-11-01",
+        "--person",
+        "1",
+    ]);
     assert_eq!(run.code, 1, "a URN is unique");
     step(&s, &["authorisation", "cancel", "URN-2026-001", "--by", "Superintendent Hale"]);
     assert_eq!(s.run(&["authorisation", "cancel", "URN-2026-001", "--by", "X"]).code, 1);
@@ -216,8 +395,27 @@ fn authorisations_take_the_policy_term_and_can_be_cancelled_once() {
 fn a_finalised_log_is_read_only_and_a_correction_keeps_every_version() {
     let (s, reference) = with_request();
     authorise(&s, &reference);
-    let account = s.run(&["account", "add", "--platform", "facebook", "--handle", "council.safeguarding"]).stdout.trim().to_string();
-    step(&s, &["log", "add-search", &reference, "--platform", "facebook", "--account", &account, "--searched", "Anna", "--result", "found"]);
+    let account = s
+        .run(&["account", "add", "--platform", "facebook", "--handle", "council.safeguarding"])
+        .stdout
+        .trim()
+        .to_string();
+    step(
+        &s,
+        &[
+            "log",
+            "add-search",
+            &reference,
+            "--platform",
+            "facebook",
+            "--account",
+            &account,
+            "--searched",
+            "Anna",
+            "--result",
+            "found",
+        ],
+    );
     step(&s, &["log", "add-finding", &reference, "--text", "Photo dated 3 November"]);
     step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);
     step(&s, &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "some", "--assessment", "Some value"]);
@@ -226,7 +424,10 @@ fn a_finalised_log_is_read_only_and_a_correction_keeps_every_version() {
     assert!(run.stderr.contains("read-only"), "{}", run.stderr);
     step(&s, &["log", "correct", &reference, "--note", "The photo was dated 4 November"]);
     step(&s, &["log", "add-finding", &reference, "--text", "Photo dated 4 November"]);
-    step(&s, &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "significant", "--assessment", "Corrected"]);
+    step(
+        &s,
+        &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "significant", "--assessment", "Corrected"],
+    );
     let v1 = s.run(&["log", "show", &reference, "--version", "1", "--json"]).json();
     let v2 = s.run(&["log", "show", &reference, "--json"]).json();
     assert_eq!(v1["version"]["log"]["findings"].as_array().unwrap().len(), 1);

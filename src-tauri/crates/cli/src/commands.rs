@@ -3,13 +3,16 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use triangulate_core::FieldError;
 use triangulate_core::log::SearchInput;
 use triangulate_core::request::RequestInput;
 use triangulate_core::workflow::{DecisionInput, Step};
-use triangulate_core::FieldError;
 use triangulate_store::{AuthorisationInput, DataDir, LogRecord, PersonMatch, RequestRecord, load_policy};
 
-use crate::{AccountCommand, AuthorisationCommand, Failure, LogCommand, RequestCommand, StepArgs, open, print_json, uk_time, uk_today};
+use crate::{
+    AccountCommand, AuthorisationCommand, Failure, LogCommand, RequestCommand, StepArgs, open, print_json, uk_time,
+    uk_today,
+};
 
 fn step_of(command: &RequestCommand) -> Option<(Step, &StepArgs)> {
     Some(match command {
@@ -29,7 +32,9 @@ fn step_of(command: &RequestCommand) -> Option<(Step, &StepArgs)> {
 fn settled_matches(same_person: &[String], new_person: &[usize]) -> Result<BTreeMap<usize, PersonMatch>, Failure> {
     let mut settled = BTreeMap::new();
     for pair in same_person {
-        let parsed = pair.split_once('=').and_then(|(s, p)| Some((s.trim().parse::<usize>().ok()?, p.trim().parse::<i64>().ok()?)));
+        let parsed = pair
+            .split_once('=')
+            .and_then(|(s, p)| Some((s.trim().parse::<usize>().ok()?, p.trim().parse::<i64>().ok()?)));
         match parsed {
             Some((subject, person)) => {
                 settled.insert(subject, PersonMatch::Same(person));
@@ -51,14 +56,22 @@ fn settled_matches(same_person: &[String], new_person: &[usize]) -> Result<BTree
 fn print_request(record: &RequestRecord) {
     let r = &record.request;
     println!("{} — {} ({})", record.reference, record.state_label, record.state);
-    println!("Case: {}   Social worker: {} ({})   Team manager: {}", r.case_reference, r.originating_worker.name, r.originating_worker.team, r.team_manager.name);
+    println!(
+        "Case: {}   Social worker: {} ({})   Team manager: {}",
+        r.case_reference, r.originating_worker.name, r.originating_worker.team, r.team_manager.name
+    );
     println!("Reason: {}", r.reason.label());
     println!("Period of interest: {} to {}", r.period.from, r.period.to);
     if let Some(parent) = &record.parent {
         println!("A separate request for a person found during {parent}: flagged for the service director");
     }
     for (index, subject) in r.subjects.iter().enumerate() {
-        let person = record.subjects.get(index).and_then(|s| s.person_id).map(|id| format!(" [person {id}]")).unwrap_or_default();
+        let person = record
+            .subjects
+            .get(index)
+            .and_then(|s| s.person_id)
+            .map(|id| format!(" [person {id}]"))
+            .unwrap_or_default();
         println!("Subject {}: {} ({:?}){person}", index + 1, subject.display_name(), subject.role);
         for profile in &subject.profiles {
             println!("    {}: {}", profile.platform, profile.url);
@@ -91,7 +104,14 @@ fn print_log(record: &LogRecord) {
         println!("Correction: {note}");
     }
     for search in &log.searches {
-        println!("Search {}  {} on account {}: {} — {}", uk_time(&search.at.to_rfc3339()), search.platform, search.account_id, search.searched, search.result);
+        println!(
+            "Search {}  {} on account {}: {} — {}",
+            uk_time(&search.at.to_rfc3339()),
+            search.platform,
+            search.account_id,
+            search.searched,
+            search.result
+        );
     }
     for finding in &log.findings {
         println!("Finding {}: {}", finding.number, finding.text);
@@ -147,7 +167,13 @@ pub(crate) fn request(command: RequestCommand, data_dir: &DataDir, now: DateTime
                 print_json(&serde_json::to_value(&list).expect("serialises"));
             } else {
                 for r in list {
-                    println!("{}  {:<22} {}  {}", r.reference, r.state.as_str(), r.case_reference, r.subjects.join(", "));
+                    println!(
+                        "{}  {:<22} {}  {}",
+                        r.reference,
+                        r.state.as_str(),
+                        r.case_reference,
+                        r.subjects.join(", ")
+                    );
                 }
             }
             Ok(())
@@ -169,7 +195,11 @@ pub(crate) fn account(command: AccountCommand, data_dir: &DataDir, now: DateTime
                 print_json(&serde_json::to_value(&list).expect("serialises"));
             } else {
                 for a in list {
-                    let who = if a.identifiable_as_council { "identifiable as the council's" } else { "not identifiable as the council's" };
+                    let who = if a.identifiable_as_council {
+                        "identifiable as the council's"
+                    } else {
+                        "not identifiable as the council's"
+                    };
                     println!("{}  {} {} ({who})", a.id, a.platform, a.handle);
                 }
             }
@@ -178,7 +208,11 @@ pub(crate) fn account(command: AccountCommand, data_dir: &DataDir, now: DateTime
     }
 }
 
-pub(crate) fn authorisation(command: AuthorisationCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), Failure> {
+pub(crate) fn authorisation(
+    command: AuthorisationCommand,
+    data_dir: &DataDir,
+    now: DateTime<Utc>,
+) -> Result<(), Failure> {
     match command {
         AuthorisationCommand::Add { request, kind, urn, officer, granted, review, expires, person, account } => {
             let (policy, _) = load_policy(data_dir)?;
@@ -215,8 +249,16 @@ pub(crate) fn authorisation(command: AuthorisationCommand, data_dir: &DataDir, n
                 print_json(&serde_json::to_value(&list).expect("serialises"));
             } else {
                 for a in list {
-                    println!("{}  {:?} for {} by {}, {} to {}{}", a.reference, a.kind, a.request, a.officer, a.granted, a.expires,
-                        a.cancelled_at.map(|c| format!(", cancelled {}", uk_time(&c))).unwrap_or_default());
+                    println!(
+                        "{}  {:?} for {} by {}, {} to {}{}",
+                        a.reference,
+                        a.kind,
+                        a.request,
+                        a.officer,
+                        a.granted,
+                        a.expires,
+                        a.cancelled_at.map(|c| format!(", cancelled {}", uk_time(&c))).unwrap_or_default()
+                    );
                 }
             }
             Ok(())
@@ -229,17 +271,23 @@ pub(crate) fn log(command: LogCommand, data_dir: &DataDir, now: DateTime<Utc>) -
         LogCommand::AddSearch { reference, platform, account, searched, result, at } => {
             let at = match at {
                 Some(text) => DateTime::parse_from_rfc3339(&text).map(|t| t.with_timezone(&Utc)).map_err(|_| {
-                    Failure::Fields(vec![FieldError::new("at", "The time of the search must be like 2026-11-23T14:05:00Z")])
+                    Failure::Fields(vec![FieldError::new(
+                        "at",
+                        "The time of the search must be like 2026-11-23T14:05:00Z",
+                    )])
                 })?,
                 None => now,
             };
             let (policy, _) = load_policy(data_dir)?;
-            let input = SearchInput { at, platform: &platform, account_id: account, searched: &searched, result: &result };
+            let input =
+                SearchInput { at, platform: &platform, account_id: account, searched: &searched, result: &result };
             open(data_dir)?.log_add_search(&reference, &input, &policy, uk_today(now), now)?
         }
         LogCommand::AddFinding { reference, text } => open(data_dir)?.log_add_finding(&reference, &text, now)?,
         LogCommand::Complete { reference, by } => open(data_dir)?.log_complete(&reference, &by, now)?,
-        LogCommand::Finalise { reference, by, rating, assessment } => open(data_dir)?.log_finalise(&reference, &by, &rating, &assessment, now)?,
+        LogCommand::Finalise { reference, by, rating, assessment } => {
+            open(data_dir)?.log_finalise(&reference, &by, &rating, &assessment, now)?
+        }
         LogCommand::Share { reference, by, with } => open(data_dir)?.log_share(&reference, &by, &with, now)?,
         LogCommand::Correct { reference, note } => open(data_dir)?.log_correct(&reference, &note, now)?,
         LogCommand::Show { reference, version, json } => {
@@ -252,6 +300,9 @@ pub(crate) fn log(command: LogCommand, data_dir: &DataDir, now: DateTime<Utc>) -
             return Ok(());
         }
     };
-    println!("The investigation log of {} (version {}) is saved; the request is {}.", record.request, record.version.version, record.state);
+    println!(
+        "The investigation log of {} (version {}) is saved; the request is {}.",
+        record.request, record.version.version, record.state
+    );
     Ok(())
 }

@@ -371,7 +371,9 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), Failure> {
                 println!();
                 println!("    {}", phrase.as_str());
                 println!();
-                println!("If the key is ever lost from the credential store, `triangulate recover` with this phrase puts it back.");
+                println!(
+                    "If the key is ever lost from the credential store, `triangulate recover` with this phrase puts it back."
+                );
             }
             Ok(())
         }
@@ -384,9 +386,14 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), Failure> {
             }
             let mut typed = zeroize::Zeroizing::new(String::new());
             if stdin.is_terminal() {
-                stdin.read_line(&mut typed).map_err(|e| Failure::Refused(format!("the phrase could not be read: {e}")))?;
+                stdin
+                    .read_line(&mut typed)
+                    .map_err(|e| Failure::Refused(format!("the phrase could not be read: {e}")))?;
             } else {
-                stdin.lock().read_to_string(&mut typed).map_err(|e| Failure::Refused(format!("the phrase could not be read: {e}")))?;
+                stdin
+                    .lock()
+                    .read_to_string(&mut typed)
+                    .map_err(|e| Failure::Refused(format!("the phrase could not be read: {e}")))?;
             }
             let phrase = RecoveryPhrase::parse(&typed).map_err(StoreError::from)?;
             let store = Store::recover(data_dir, &keystore, &phrase, now)?;
@@ -434,7 +441,10 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), Failure> {
             } else {
                 match &source {
                     Some(path) => println!("# The policy in force, from {} over the embedded defaults", path.display()),
-                    None => println!("# The policy in force: the embedded defaults ({} is absent)", data_dir.policy_file().display()),
+                    None => println!(
+                        "# The policy in force: the embedded defaults ({} is absent)",
+                        data_dir.policy_file().display()
+                    ),
                 }
                 print!("{}", policy.to_toml());
             }
@@ -453,10 +463,18 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), Failure> {
             match (record, flags.json) {
                 (Some(record), true) => print_json(&serde_json::to_value(&record).expect("serialises")),
                 (Some(record), false) => {
-                    println!("{} ({}){}", record.name, record.role.title(),
-                        record.staff_id.map(|id| format!(", staff id {id}")).unwrap_or_default());
+                    println!(
+                        "{} ({}){}",
+                        record.name,
+                        record.role.title(),
+                        record.staff_id.map(|id| format!(", staff id {id}")).unwrap_or_default()
+                    );
                 }
-                (None, _) => return Err(Failure::Refused("there is no worker profile yet: set one with `triangulate worker set`".into())),
+                (None, _) => {
+                    return Err(Failure::Refused(
+                        "there is no worker profile yet: set one with `triangulate worker set`".into(),
+                    ));
+                }
             }
             Ok(())
         }

@@ -43,12 +43,7 @@ pub struct NewAuditEvent {
 
 impl NewAuditEvent {
     /// An event whose digest is taken from the change it records.
-    pub fn of_change(
-        actor: Actor,
-        action: &'static str,
-        object_ids: Vec<String>,
-        change: &impl Serialize,
-    ) -> Self {
+    pub fn of_change(actor: Actor, action: &'static str, object_ids: Vec<String>, change: &impl Serialize) -> Self {
         NewAuditEvent { actor, action, object_ids, change_digest: digest_of(change) }
     }
 }
@@ -142,7 +137,11 @@ pub fn verify_chain(events: impl IntoIterator<Item = AuditEvent>, head: &ChainHe
     for event in events {
         if event.seq != expected {
             let reason = if event.seq > expected {
-                format!("event {expected} is missing: the chain goes from event {} to event {}", expected - 1, event.seq)
+                format!(
+                    "event {expected} is missing: the chain goes from event {} to event {}",
+                    expected - 1,
+                    event.seq
+                )
             } else {
                 format!("event {} appears out of order after event {}", event.seq, expected - 1)
             };
@@ -236,28 +235,75 @@ mod tests {
             ("edited action", |e, _| e[2].action = "test.other".into(), 3, "changed after"),
             ("edited time", |e, _| e[1].at = "2026-11-23T09:01:00Z".into(), 2, "changed after"),
             ("edited digest", |e, _| e[3].change_digest = "00".into(), 4, "changed after"),
-            ("deleted middle", |e, _| { e.remove(2); }, 3, "missing"),
-            ("deleted and renumbered", |e, _| {
-                e.remove(1);
-                for (i, ev) in e.iter_mut().enumerate() { ev.seq = i as u64 + 1; }
-            }, 2, "does not link"),
-            ("swapped", |e, _| {
-                e.swap(1, 2);
-                e[1].seq = 2;
-                e[2].seq = 3;
-            }, 2, "does not link"),
-            ("truncated", |e, _| { e.truncate(3); }, 4, "removed from the end"),
-            ("truncated with head count lowered", |e, h| { e.truncate(3); h.count = 3; }, 3, "recorded head"),
-            ("appended forgery", |e, h| {
-                let forged = seal(&ChainHead { count: 5, hash: e[4].hash.clone() }, at(9),
-                    NewAuditEvent::of_change(Actor::System, "test.forged", vec![], &0));
-                e.push(forged);
-                let _ = h;
-            }, 6, "head records only 5"),
-            ("rehashed edit", |e, _| {
-                e[0].action = "test.other".into();
-                e[0].hash = event_hash(&e[0]);
-            }, 2, "does not link"),
+            (
+                "deleted middle",
+                |e, _| {
+                    e.remove(2);
+                },
+                3,
+                "missing",
+            ),
+            (
+                "deleted and renumbered",
+                |e, _| {
+                    e.remove(1);
+                    for (i, ev) in e.iter_mut().enumerate() {
+                        ev.seq = i as u64 + 1;
+                    }
+                },
+                2,
+                "does not link",
+            ),
+            (
+                "swapped",
+                |e, _| {
+                    e.swap(1, 2);
+                    e[1].seq = 2;
+                    e[2].seq = 3;
+                },
+                2,
+                "does not link",
+            ),
+            (
+                "truncated",
+                |e, _| {
+                    e.truncate(3);
+                },
+                4,
+                "removed from the end",
+            ),
+            (
+                "truncated with head count lowered",
+                |e, h| {
+                    e.truncate(3);
+                    h.count = 3;
+                },
+                3,
+                "recorded head",
+            ),
+            (
+                "appended forgery",
+                |e, h| {
+                    let forged = seal(
+                        &ChainHead { count: 5, hash: e[4].hash.clone() },
+                        at(9),
+                        NewAuditEvent::of_change(Actor::System, "test.forged", vec![], &0),
+                    );
+                    e.push(forged);
+                    let _ = h;
+                },
+                6,
+                "head records only 5",
+            ),
+            (
+                "rehashed edit",
+                |e, _| {
+                    e[0].action = "test.other".into();
+                    e[0].hash = event_hash(&e[0]);
+                },
+                2,
+                "does not link",
+            ),
         ];
         for (name, tamper, event, reason) in cases {
             let (mut events, mut head) = chain(5);

@@ -201,7 +201,13 @@ mod tests {
     fn a_log_is_completed_assessed_and_shared() {
         let mut log = InvestigationLog::default();
         assert!(log.complete("A", at(9)).is_err(), "no search yet");
-        let search = SearchInput { at: at(9), platform: "facebook", account_id: 1, searched: "Anna Kowalska", result: "Profile found" };
+        let search = SearchInput {
+            at: at(9),
+            platform: "facebook",
+            account_id: 1,
+            searched: "Anna Kowalska",
+            result: "Profile found",
+        };
         log.searches.push(search.validate(at(10)).unwrap());
         assert_eq!(log.add_finding("Photo with Mr Nowak dated 3 November").unwrap(), 1);
         assert_eq!(log.add_finding("Check-in at his address").unwrap(), 2);

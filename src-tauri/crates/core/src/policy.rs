@@ -104,8 +104,7 @@ struct RawLegalAdvice {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy::from_toml_over(&RawPolicy::default(), "")
-            .expect("the embedded default policy is valid")
+        Policy::from_toml_over(&RawPolicy::default(), "").expect("the embedded default policy is valid")
     }
 }
 
@@ -122,8 +121,7 @@ impl Policy {
     }
 
     fn from_toml_over(raw: &RawPolicy, text: &str) -> Result<Policy, PolicyError> {
-        let defaults: RawPolicy =
-            toml::from_str(DEFAULT_POLICY_TOML).expect("the embedded default policy parses");
+        let defaults: RawPolicy = toml::from_str(DEFAULT_POLICY_TOML).expect("the embedded default policy parses");
         let text_rule = |value: &Option<Spanned<String>>, default: &Option<Spanned<String>>, name: &str| {
             let chosen = value.as_ref().or(default.as_ref()).expect("every default is set");
             let trimmed = chosen.get_ref().trim();
@@ -142,11 +140,7 @@ impl Policy {
             let chosen = value.or(default).expect("every default is set");
             let n = *chosen.get_ref();
             if !range.contains(&n) {
-                let reason = format!(
-                    "{name} must be between {} and {}, not {n}",
-                    range.start(),
-                    range.end()
-                );
+                let reason = format!("{name} must be between {} and {}, not {n}", range.start(), range.end());
                 return Err(spanned_error(text, chosen.span(), reason));
             }
             Ok(n)
@@ -159,11 +153,7 @@ impl Policy {
         let dre = defaults.retention.as_ref();
         Ok(Policy {
             organisation: text_rule(&raw.organisation, &defaults.organisation, "organisation")?,
-            protective_marking: text_rule(
-                &raw.protective_marking,
-                &defaults.protective_marking,
-                "protective_marking",
-            )?,
+            protective_marking: text_rule(&raw.protective_marking, &defaults.protective_marking, "protective_marking")?,
             repeat_viewing: RepeatViewing {
                 max_views: number(
                     rv.and_then(|r| r.max_views.as_ref()),
@@ -268,10 +258,8 @@ mod tests {
 
     #[test]
     fn keys_given_override_defaults_and_the_rest_stay() {
-        let policy = Policy::from_toml(
-            "organisation = \"Wakefield Council\"\n[repeat_viewing]\nmax_views = 3\n",
-        )
-        .unwrap();
+        let policy =
+            Policy::from_toml("organisation = \"Wakefield Council\"\n[repeat_viewing]\nmax_views = 3\n").unwrap();
         assert_eq!(policy.organisation, "Wakefield Council");
         assert_eq!(policy.repeat_viewing.max_views, 3);
         assert_eq!(policy.repeat_viewing.window_days, 30);
@@ -287,7 +275,11 @@ mod tests {
     #[test]
     fn bad_files_name_their_line_and_reason() {
         let cases: &[(&str, usize, &str)] = &[
-            ("organisation = \"A\"\n\n[repeat_viewing]\nmax_views = 0\n", 4, "repeat_viewing.max_views must be between 1 and 100, not 0"),
+            (
+                "organisation = \"A\"\n\n[repeat_viewing]\nmax_views = 0\n",
+                4,
+                "repeat_viewing.max_views must be between 1 and 100, not 0",
+            ),
             ("[repeat_viewing]\nwindow_days = -3\n", 2, "invalid value"),
             ("[retention]\nrequest_years = \"six\"\n", 2, "invalid type"),
             ("organisation = \"A\"\nprotective_marking = \"\"\n", 2, "protective_marking must not be empty"),

@@ -24,7 +24,9 @@ impl Reason {
     pub fn label(self) -> &'static str {
         match self {
             Reason::MisleadingInformation => "Information given by the family may be misleading or untrue",
-            Reason::AbusiveAdultRelationship => "Possible relationship between the child and a known or suspected abusive adult",
+            Reason::AbusiveAdultRelationship => {
+                "Possible relationship between the child and a known or suspected abusive adult"
+            }
             Reason::RiskyBehaviour => "Known risky behaviour",
             Reason::PersonPosingRisk => "A person posing a risk is said to be present",
             Reason::Tracing => "Tracing a missing child or a birth parent",
@@ -238,7 +240,15 @@ impl RequestInput {
     /// Parses the request file's JSON; a syntax error is one field error on `file`.
     pub fn from_json(text: &str) -> Result<RequestInput, Vec<FieldError>> {
         serde_json::from_str(text).map_err(|e| {
-            vec![FieldError::new("file", format!("The request file is not valid: line {}, column {}: {}", e.line(), e.column(), strip_position(&e.to_string())))]
+            vec![FieldError::new(
+                "file",
+                format!(
+                    "The request file is not valid: line {}, column {}: {}",
+                    e.line(),
+                    e.column(),
+                    strip_position(&e.to_string())
+                ),
+            )]
         })
     }
 
@@ -247,17 +257,38 @@ impl RequestInput {
         let mut errors = Vec::new();
         let e = &mut errors;
         let case_reference = required_text(e, "case_reference", "the case reference", &self.case_reference, 50);
-        let osw_name = required_text(e, "originating_worker.name", "the originating social worker's name", &self.originating_worker.name, 200);
-        let osw_team = required_text(e, "originating_worker.team", "the originating social worker's team", &self.originating_worker.team, 200);
+        let osw_name = required_text(
+            e,
+            "originating_worker.name",
+            "the originating social worker's name",
+            &self.originating_worker.name,
+            200,
+        );
+        let osw_team = required_text(
+            e,
+            "originating_worker.team",
+            "the originating social worker's team",
+            &self.originating_worker.team,
+            200,
+        );
         let tm_name = required_text(e, "team_manager.name", "the team manager's name", &self.team_manager.name, 200);
         if self.reason.is_none() {
             e.push(FieldError::new("reason", "Select the reason for the check"));
         }
         let concern = required_text(e, "concern", "the concern", &self.concern, 5000);
-        let triangulation = required_text(e, "triangulation", "how the check triangulates the concern", &self.triangulation, 5000);
-        let monitoring_justification = optional_text(e, "monitoring_justification", "the justification for monitoring", self.monitoring_justification.as_deref(), 5000);
+        let triangulation =
+            required_text(e, "triangulation", "how the check triangulates the concern", &self.triangulation, 5000);
+        let monitoring_justification = optional_text(
+            e,
+            "monitoring_justification",
+            "the justification for monitoring",
+            self.monitoring_justification.as_deref(),
+            5000,
+        );
         match self.scope {
-            None => e.push(FieldError::new("scope", "Select whether this is a one-off review or longer-term monitoring")),
+            None => {
+                e.push(FieldError::new("scope", "Select whether this is a one-off review or longer-term monitoring"))
+            }
             Some(Scope::Monitoring) if monitoring_justification.is_none() => {
                 e.push(FieldError::new("monitoring_justification", "Enter why longer-term monitoring is justified"))
             }
@@ -275,7 +306,10 @@ impl RequestInput {
         if let (Some(from), Some(to)) = (from, to)
             && to < from
         {
-            e.push(FieldError::new("period.to", "The end of the period of interest must be the same as or after its start"));
+            e.push(FieldError::new(
+                "period.to",
+                "The end of the period of interest must be the same as or after its start",
+            ));
         }
         if let Some(from) = from
             && from > today
@@ -283,19 +317,35 @@ impl RequestInput {
             e.push(FieldError::new("period.from", "The start of the period of interest must be today or in the past"));
         }
 
-        let consent_reason = optional_text(e, "consent.reason", "the reason consent was not sought", self.consent.reason.as_deref(), 2000);
-        let consent_reference = optional_text(e, "consent.reference", "the consent reference", self.consent.reference.as_deref(), 200);
+        let consent_reason = optional_text(
+            e,
+            "consent.reason",
+            "the reason consent was not sought",
+            self.consent.reason.as_deref(),
+            2000,
+        );
+        let consent_reference =
+            optional_text(e, "consent.reference", "the consent reference", self.consent.reference.as_deref(), 200);
         match self.consent.status {
-            None => e.push(FieldError::new("consent.status", "Select whether consent is written, informed or not sought")),
-            Some(ConsentStatus::NotSought) if consent_reason.is_none() => {
-                e.push(FieldError::new("consent.reason", "Enter why consent was not sought, for example an overriding public interest"))
+            None => {
+                e.push(FieldError::new("consent.status", "Select whether consent is written, informed or not sought"))
             }
+            Some(ConsentStatus::NotSought) if consent_reason.is_none() => e.push(FieldError::new(
+                "consent.reason",
+                "Enter why consent was not sought, for example an overriding public interest",
+            )),
             Some(ConsentStatus::Written) if consent_reference.is_none() => {
                 e.push(FieldError::new("consent.reference", "Enter the reference of the written consent"))
             }
             _ => {}
         }
-        let legal_advice_reference = optional_text(e, "legal_advice_reference", "the legal advice reference", self.legal_advice_reference.as_deref(), 200);
+        let legal_advice_reference = optional_text(
+            e,
+            "legal_advice_reference",
+            "the legal advice reference",
+            self.legal_advice_reference.as_deref(),
+            200,
+        );
 
         let mut subjects = Vec::new();
         if self.subjects.is_empty() {
@@ -304,14 +354,26 @@ impl RequestInput {
         for (index, input) in self.subjects.iter().enumerate() {
             let at = |field: &str| format!("subjects[{}].{field}", index + 1);
             let number = index + 1;
-            let name = optional_text(e, &at("name"), &format!("the name of person {number}"), input.name.as_deref(), 200);
-            let description = optional_text(e, &at("description"), &format!("the description of person {number}"), input.description.as_deref(), 2000);
+            let name =
+                optional_text(e, &at("name"), &format!("the name of person {number}"), input.name.as_deref(), 200);
+            let description = optional_text(
+                e,
+                &at("description"),
+                &format!("the description of person {number}"),
+                input.description.as_deref(),
+                2000,
+            );
             match input.role {
-                None => e.push(FieldError::new(at("role"), format!("Select the role of person {number}: subject, associate or suspected associate"))),
-                Some(SubjectRole::SuspectedAssociate) if name.is_none() && description.is_none() => e.push(FieldError::new(
-                    at("description"),
-                    format!("Enter a name or a description of suspected associate {number}"),
+                None => e.push(FieldError::new(
+                    at("role"),
+                    format!("Select the role of person {number}: subject, associate or suspected associate"),
                 )),
+                Some(SubjectRole::SuspectedAssociate) if name.is_none() && description.is_none() => {
+                    e.push(FieldError::new(
+                        at("description"),
+                        format!("Enter a name or a description of suspected associate {number}"),
+                    ))
+                }
                 Some(SubjectRole::Subject | SubjectRole::Associate) if name.is_none() => {
                     e.push(FieldError::new(at("name"), format!("Enter the name of person {number}")))
                 }
@@ -322,13 +384,27 @@ impl RequestInput {
                 let field = format!("subjects[{number}].aliases[{}]", alias_index + 1);
                 aliases.push(required_text(e, &field, "the alias", alias, 200));
             }
-            let date_of_birth = parse_date(e, &at("date_of_birth"), &format!("The date of birth of person {number}"), input.date_of_birth.as_deref());
+            let date_of_birth = parse_date(
+                e,
+                &at("date_of_birth"),
+                &format!("The date of birth of person {number}"),
+                input.date_of_birth.as_deref(),
+            );
             if let Some(dob) = date_of_birth
                 && dob > today
             {
-                e.push(FieldError::new(at("date_of_birth"), format!("The date of birth of person {number} must be in the past")));
+                e.push(FieldError::new(
+                    at("date_of_birth"),
+                    format!("The date of birth of person {number} must be in the past"),
+                ));
             }
-            let relationship = optional_text(e, &at("relationship"), "the relationship to the child", input.relationship.as_deref(), 200);
+            let relationship = optional_text(
+                e,
+                &at("relationship"),
+                "the relationship to the child",
+                input.relationship.as_deref(),
+                200,
+            );
             let mut profiles = Vec::new();
             for (profile_index, profile) in input.profiles.iter().enumerate() {
                 let field = |f: &str| format!("subjects[{number}].profiles[{}].{f}", profile_index + 1);
@@ -337,7 +413,10 @@ impl RequestInput {
                 if url.is_empty() {
                     e.push(FieldError::new(field("url"), "Enter the profile's web address"));
                 } else if !valid_profile_url(&url) {
-                    e.push(FieldError::new(field("url"), "The profile's web address must start with https:// or http:// and name a site"));
+                    e.push(FieldError::new(
+                        field("url"),
+                        "The profile's web address must start with https:// or http:// and name a site",
+                    ));
                 }
                 profiles.push(Profile { platform, url });
             }
@@ -348,7 +427,10 @@ impl RequestInput {
 
         if self.reason == Some(Reason::ProspectiveAdopter) {
             if self.consent.status != Some(ConsentStatus::Written) {
-                e.push(FieldError::new("consent.status", "A check on a prospective adopter needs their written consent"));
+                e.push(FieldError::new(
+                    "consent.status",
+                    "A check on a prospective adopter needs their written consent",
+                ));
             }
             let profile_count: usize = self.subjects.iter().map(|s| s.profiles.len()).sum();
             if profile_count > 1 || self.subjects.len() > 1 {
@@ -453,9 +535,19 @@ mod tests {
         let errors = validate(json!({"subjects": [{"role": "subject"}, {}]})).unwrap_err();
         let fields = fields(&errors);
         for expected in [
-            "case_reference", "originating_worker.name", "originating_worker.team", "team_manager.name", "reason",
-            "concern", "triangulation", "scope", "period.from", "period.to", "consent.status",
-            "subjects[1].name", "subjects[2].role",
+            "case_reference",
+            "originating_worker.name",
+            "originating_worker.team",
+            "team_manager.name",
+            "reason",
+            "concern",
+            "triangulation",
+            "scope",
+            "period.from",
+            "period.to",
+            "consent.status",
+            "subjects[1].name",
+            "subjects[2].role",
         ] {
             assert!(fields.contains(&expected), "{expected} missing from {fields:?}");
         }
@@ -465,23 +557,71 @@ mod tests {
     fn rules_between_fields_name_the_field_to_fix() {
         type Change = fn(&mut serde_json::Value);
         let cases: &[(&str, Change, &str, &str)] = &[
-            ("dates in the wrong order", |v| v["period"] = json!({"from": "2026-10-01", "to": "2026-09-01"}), "period.to", "same as or after its start"),
+            (
+                "dates in the wrong order",
+                |v| v["period"] = json!({"from": "2026-10-01", "to": "2026-09-01"}),
+                "period.to",
+                "same as or after its start",
+            ),
             ("not a date", |v| v["period"]["from"] = json!("31/02/2026"), "period.from", "real date"),
-            ("future start", |v| v["period"] = json!({"from": "2027-01-01", "to": "2027-02-01"}), "period.from", "today or in the past"),
+            (
+                "future start",
+                |v| v["period"] = json!({"from": "2027-01-01", "to": "2027-02-01"}),
+                "period.from",
+                "today or in the past",
+            ),
             ("monitoring unjustified", |v| v["scope"] = json!("monitoring"), "monitoring_justification", "justified"),
-            ("consent not sought, no reason", |v| v["consent"] = json!({"status": "not_sought"}), "consent.reason", "not sought"),
-            ("written consent, no reference", |v| v["consent"] = json!({"status": "written"}), "consent.reference", "reference"),
-            ("unnamed suspect with nothing", |v| v["subjects"][2] = json!({"role": "suspected_associate"}), "subjects[3].description", "name or a description"),
-            ("bad profile url", |v| v["subjects"][0]["profiles"][0]["url"] = json!("facebook.com/anna"), "subjects[1].profiles[1].url", "https://"),
-            ("future birth", |v| v["subjects"][0]["date_of_birth"] = json!("2030-01-01"), "subjects[1].date_of_birth", "in the past"),
+            (
+                "consent not sought, no reason",
+                |v| v["consent"] = json!({"status": "not_sought"}),
+                "consent.reason",
+                "not sought",
+            ),
+            (
+                "written consent, no reference",
+                |v| v["consent"] = json!({"status": "written"}),
+                "consent.reference",
+                "reference",
+            ),
+            (
+                "unnamed suspect with nothing",
+                |v| v["subjects"][2] = json!({"role": "suspected_associate"}),
+                "subjects[3].description",
+                "name or a description",
+            ),
+            (
+                "bad profile url",
+                |v| v["subjects"][0]["profiles"][0]["url"] = json!("facebook.com/anna"),
+                "subjects[1].profiles[1].url",
+                "https://",
+            ),
+            (
+                "future birth",
+                |v| v["subjects"][0]["date_of_birth"] = json!("2030-01-01"),
+                "subjects[1].date_of_birth",
+                "in the past",
+            ),
             ("no subjects", |v| v["subjects"] = json!([]), "subjects", "at least one"),
-            ("adopter without written consent", |v| { v["reason"] = json!("prospective_adopter"); v["subjects"] = json!([v["subjects"][0].clone()]); }, "consent.status", "written consent"),
-            ("adopter with two profiles", |v| {
-                v["reason"] = json!("prospective_adopter");
-                v["consent"] = json!({"status": "written", "reference": "ROI-1"});
-                v["subjects"] = json!([v["subjects"][0].clone()]);
-                v["subjects"][0]["profiles"] = json!([{"platform": "facebook", "url": "https://facebook.com/a"}, {"platform": "instagram", "url": "https://instagram.com/a"}]);
-            }, "subjects", "only one profile"),
+            (
+                "adopter without written consent",
+                |v| {
+                    v["reason"] = json!("prospective_adopter");
+                    v["subjects"] = json!([v["subjects"][0].clone()]);
+                },
+                "consent.status",
+                "written consent",
+            ),
+            (
+                "adopter with two profiles",
+                |v| {
+                    v["reason"] = json!("prospective_adopter");
+                    v["consent"] = json!({"status": "written", "reference": "ROI-1"});
+                    v["subjects"] = json!([v["subjects"][0].clone()]);
+                    v["subjects"][0]["profiles"] = json!([{"platform": "facebook", "url": "https://facebook.com/a"}, {"platform": "instagram", "url": "https://instagram.com/a"}]);
+                },
+                "subjects",
+                "only one profile",
+            ),
         ];
         for (name, change, field, message) in cases {
             let mut value = example();
@@ -504,8 +644,13 @@ mod tests {
     #[test]
     fn parents_and_carers_are_read_from_the_relationship() {
         let with = |relationship: &str| Subject {
-            name: Some("A".into()), description: None, aliases: vec![], date_of_birth: None,
-            relationship: Some(relationship.into()), role: SubjectRole::Subject, profiles: vec![],
+            name: Some("A".into()),
+            description: None,
+            aliases: vec![],
+            date_of_birth: None,
+            relationship: Some(relationship.into()),
+            role: SubjectRole::Subject,
+            profiles: vec![],
         };
         for yes in ["mother", "Birth father", "foster carer", "stepfather", "legal guardian", "maternal grandmother"] {
             assert!(with(yes).is_parent_or_carer(), "{yes}");

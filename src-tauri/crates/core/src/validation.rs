@@ -16,13 +16,7 @@ impl FieldError {
 }
 
 /// Trims a required text field and checks its length; records a problem if it fails.
-pub fn required_text(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    label: &str,
-    value: &str,
-    max_chars: usize,
-) -> String {
+pub fn required_text(errors: &mut Vec<FieldError>, field: &str, label: &str, value: &str, max_chars: usize) -> String {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         errors.push(FieldError::new(field, format!("Enter {label}")));

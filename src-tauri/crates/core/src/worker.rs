@@ -48,7 +48,10 @@ impl FromStr for WorkerRole {
             "aaw" => Ok(WorkerRole::Aaw),
             "osw" => Ok(WorkerRole::Osw),
             "tm" => Ok(WorkerRole::Tm),
-            _ => Err(FieldError::new("role", "Role must be aaw (Authorised Access Worker), osw (Originating Social Worker) or tm (Team Manager)")),
+            _ => Err(FieldError::new(
+                "role",
+                "Role must be aaw (Authorised Access Worker), osw (Originating Social Worker) or tm (Team Manager)",
+            )),
         }
     }
 }

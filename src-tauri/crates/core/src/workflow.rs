@@ -392,7 +392,10 @@ impl DecisionInput {
             errors.push(crate::FieldError::new("note", format!("Enter why: a note is needed to {}", step.verb())));
         }
         if conditions.is_some() && step != Step::Permit {
-            errors.push(crate::FieldError::new("conditions", "Conditions can only be recorded with the service director's permission"));
+            errors.push(crate::FieldError::new(
+                "conditions",
+                "Conditions can only be recorded with the service director's permission",
+            ));
         }
         if errors.is_empty() { Ok(Decision { decided_by, evidence, note, conditions }) } else { Err(errors) }
     }

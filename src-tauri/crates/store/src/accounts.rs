@@ -6,9 +6,9 @@ use serde::Serialize;
 use triangulate_core::validation::required_text;
 use triangulate_core::{Actor, FieldError, NewAuditEvent, Policy};
 
+use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::requests::stamp;
-use crate::Store;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AccountRecord {
@@ -76,7 +76,13 @@ fn date(errors: &mut Vec<FieldError>, field: &str, label: &str, text: &str) -> O
 }
 
 impl Store {
-    pub fn add_account(&mut self, platform: &str, handle: &str, identifiable: bool, now: DateTime<Utc>) -> Result<AccountRecord> {
+    pub fn add_account(
+        &mut self,
+        platform: &str,
+        handle: &str,
+        identifiable: bool,
+        now: DateTime<Utc>,
+    ) -> Result<AccountRecord> {
         let mut errors = Vec::new();
         let platform = required_text(&mut errors, "platform", "the platform", platform, 50).to_lowercase();
         let handle = required_text(&mut errors, "handle", "the account's handle", handle, 200);
@@ -86,10 +92,14 @@ impl Store {
         let actor = Actor::Worker(self.recorder()?);
         let existing: Option<i64> = self
             .conn
-            .query_row("SELECT id FROM accounts WHERE platform = ?1 AND handle = ?2", [&platform, &handle], |r| r.get(0))
+            .query_row("SELECT id FROM accounts WHERE platform = ?1 AND handle = ?2", [&platform, &handle], |r| {
+                r.get(0)
+            })
             .optional()?;
         if let Some(id) = existing {
-            return Err(StoreError::Refused(format!("{platform} account {handle} is already registered as account {id}")));
+            return Err(StoreError::Refused(format!(
+                "{platform} account {handle} is already registered as account {id}"
+            )));
         }
         self.write(now, |tx| {
             tx.execute(
@@ -109,7 +119,8 @@ impl Store {
     }
 
     pub fn accounts(&self) -> Result<Vec<AccountRecord>> {
-        let mut statement = self.conn.prepare("SELECT id, platform, handle, identifiable, created_at FROM accounts ORDER BY id")?;
+        let mut statement =
+            self.conn.prepare("SELECT id, platform, handle, identifiable, created_at FROM accounts ORDER BY id")?;
         let rows = statement.query_map([], |row| {
             Ok(AccountRecord {
                 id: row.get(0)?,
@@ -131,7 +142,12 @@ impl Store {
 
     /// Records a directed-surveillance or CHIS authorisation; review and expiry default from
     /// the policy's terms.
-    pub fn add_authorisation(&mut self, input: &AuthorisationInput, policy: &Policy, now: DateTime<Utc>) -> Result<AuthorisationRecord> {
+    pub fn add_authorisation(
+        &mut self,
+        input: &AuthorisationInput,
+        policy: &Policy,
+        now: DateTime<Utc>,
+    ) -> Result<AuthorisationRecord> {
         let request = self.request(input.request)?;
         let actor = Actor::Worker(self.recorder()?);
         let mut errors = Vec::new();
@@ -143,7 +159,8 @@ impl Store {
                 None
             }
         };
-        let reference = required_text(&mut errors, "reference", "the authorisation's reference (URN)", input.reference, 100);
+        let reference =
+            required_text(&mut errors, "reference", "the authorisation's reference (URN)", input.reference, 100);
         let officer = required_text(&mut errors, "officer", "the authorising officer", input.officer, 200);
         let granted = date(&mut errors, "granted", "The date granted", input.granted);
         let expires = match (input.expires, granted) {
@@ -164,7 +181,10 @@ impl Store {
         if let (Some(g), Some(r), Some(e)) = (granted, review, expires)
             && (r < g || r > e)
         {
-            errors.push(FieldError::new("review", "The review date must be between the date granted and the expiry date"));
+            errors.push(FieldError::new(
+                "review",
+                "The review date must be between the date granted and the expiry date",
+            ));
         }
         let mut person_id = None;
         let mut account_id = None;
@@ -190,10 +210,14 @@ impl Store {
             return Err(StoreError::Fields(errors));
         }
         let (kind, granted, expires) = (kind.expect("checked"), granted.expect("checked"), expires.expect("checked"));
-        let taken: Option<i64> =
-            self.conn.query_row("SELECT id FROM authorisations WHERE reference = ?1", [&reference], |r| r.get(0)).optional()?;
+        let taken: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM authorisations WHERE reference = ?1", [&reference], |r| r.get(0))
+            .optional()?;
         if taken.is_some() {
-            return Err(StoreError::Refused(format!("an authorisation with reference {reference} is already recorded")));
+            return Err(StoreError::Refused(format!(
+                "an authorisation with reference {reference} is already recorded"
+            )));
         }
         self.write(now, |tx| {
             tx.execute(
@@ -228,7 +252,12 @@ impl Store {
         })
     }
 
-    pub fn cancel_authorisation(&mut self, reference: &str, by: &str, now: DateTime<Utc>) -> Result<AuthorisationRecord> {
+    pub fn cancel_authorisation(
+        &mut self,
+        reference: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<AuthorisationRecord> {
         let mut errors = Vec::new();
         let by = required_text(&mut errors, "by", "who cancelled it", by, 200);
         if !errors.is_empty() {
@@ -241,14 +270,22 @@ impl Store {
             .find(|a| a.reference == reference.trim())
             .ok_or_else(|| StoreError::NotFound { what: "authorisation", id: reference.trim().to_string() })?;
         if let Some(at) = &current.cancelled_at {
-            return Err(StoreError::Refused(format!("authorisation {} was already cancelled at {at}", current.reference)));
+            return Err(StoreError::Refused(format!(
+                "authorisation {} was already cancelled at {at}",
+                current.reference
+            )));
         }
         self.write(now, |tx| {
             tx.execute(
                 "UPDATE authorisations SET cancelled_at = ?1, cancelled_by = ?2 WHERE id = ?3",
                 rusqlite::params![stamp(now), by, current.id],
             )?;
-            let event = NewAuditEvent::of_change(actor, "authorisation.cancel", vec![format!("authorisation:{}", current.id)], &(&current.reference, &by, stamp(now)));
+            let event = NewAuditEvent::of_change(
+                actor,
+                "authorisation.cancel",
+                vec![format!("authorisation:{}", current.id)],
+                &(&current.reference, &by, stamp(now)),
+            );
             Ok(((), event))
         })?;
         self.authorisations()?

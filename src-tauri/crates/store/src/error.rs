@@ -48,7 +48,9 @@ pub enum StoreError {
     #[error("the store in {data_dir} is damaged: {reason}")]
     Damaged { data_dir: PathBuf, reason: String },
 
-    #[error("the store was written by a newer version of Triangulate (schema {found}, this version knows up to {known})")]
+    #[error(
+        "the store was written by a newer version of Triangulate (schema {found}, this version knows up to {known})"
+    )]
     NewerSchema { found: i64, known: i64 },
 
     #[error("{field}: {message}")]
@@ -87,7 +89,9 @@ pub enum RecoveryError {
     UnknownWord { position: usize },
     #[error("the recovery phrase has a mistyped or misplaced word: its words do not fit together")]
     Checksum,
-    #[error("the recovery phrase does not unlock this store's recovery file: it belongs to another store, or a word was mistaken")]
+    #[error(
+        "the recovery phrase does not unlock this store's recovery file: it belongs to another store, or a word was mistaken"
+    )]
     WrongPhrase,
     #[error("the recovery file {0} is missing, so the key cannot be recovered here")]
     FileMissing(PathBuf),
@@ -110,9 +114,10 @@ impl StoreError {
             | StoreError::NewerSchema { .. }
             | StoreError::Refused(_)
             | StoreError::IllegalStep(_) => ErrorKind::Refused,
-            StoreError::Invalid { .. } | StoreError::Policy { .. } | StoreError::Fields(_) | StoreError::NotFound { .. } => {
-                ErrorKind::InvalidInput
-            }
+            StoreError::Invalid { .. }
+            | StoreError::Policy { .. }
+            | StoreError::Fields(_)
+            | StoreError::NotFound { .. } => ErrorKind::InvalidInput,
             StoreError::Recovery(error) => match error {
                 RecoveryError::FileMissing(_) | RecoveryError::FileDamaged { .. } => ErrorKind::Refused,
                 _ => ErrorKind::InvalidInput,

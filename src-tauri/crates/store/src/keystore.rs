@@ -22,10 +22,8 @@ pub struct DatabaseKey(Zeroizing<[u8; 32]>);
 impl DatabaseKey {
     pub(crate) fn random() -> Result<Self> {
         let mut bytes = Zeroizing::new([0u8; 32]);
-        getrandom::fill(bytes.as_mut()).map_err(|e| StoreError::Keystore {
-            keystore: "system random source".into(),
-            reason: e.to_string(),
-        })?;
+        getrandom::fill(bytes.as_mut())
+            .map_err(|e| StoreError::Keystore { keystore: "system random source".into(), reason: e.to_string() })?;
         Ok(DatabaseKey(bytes))
     }
 
@@ -143,16 +141,13 @@ impl Keystore {
     /// The desktop's Secret Service (GNOME Keyring, KWallet), if it answers.
     #[cfg(target_os = "linux")]
     pub fn secret_service() -> Result<Self> {
-        Self::probe_secret_service().map_err(|reason| StoreError::Keystore {
-            keystore: KeystoreKind::SecretService.label().into(),
-            reason,
-        })
+        Self::probe_secret_service()
+            .map_err(|reason| StoreError::Keystore { keystore: KeystoreKind::SecretService.label().into(), reason })
     }
 
     #[cfg(target_os = "linux")]
     fn probe_secret_service() -> std::result::Result<Self, String> {
-        let store: Arc<CredentialStore> =
-            dbus_secret_service_keyring_store::Store::new().map_err(|e| describe(&e))?;
+        let store: Arc<CredentialStore> = dbus_secret_service_keyring_store::Store::new().map_err(|e| describe(&e))?;
         let probe = store.build(SERVICE, "probe", None).map_err(|e| describe(&e))?;
         let keystore = Keystore { kind: KeystoreKind::SecretService, backend: Backend::Platform(store) };
         // A look-up of an entry that never exists proves the service answers.
@@ -174,10 +169,11 @@ impl Keystore {
     fn choose(wanted: &str) -> Result<Self> {
         match wanted {
             "" | "auto" | "windows" => {
-                let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new().map_err(|e| StoreError::Keystore {
-                    keystore: KeystoreKind::WindowsCredentialManager.label().into(),
-                    reason: describe(&e),
-                })?;
+                let store: Arc<CredentialStore> =
+                    windows_native_keyring_store::Store::new().map_err(|e| StoreError::Keystore {
+                        keystore: KeystoreKind::WindowsCredentialManager.label().into(),
+                        reason: describe(&e),
+                    })?;
                 Ok(Keystore { kind: KeystoreKind::WindowsCredentialManager, backend: Backend::Platform(store) })
             }
             other => Err(unknown_keystore(other, "auto")),
@@ -188,9 +184,8 @@ impl Keystore {
     fn choose(wanted: &str) -> Result<Self> {
         match wanted {
             "" | "auto" | "keychain" => {
-                let store: Arc<CredentialStore> = apple_native_keyring_store::keychain::Store::new().map_err(|e| StoreError::Keystore {
-                    keystore: KeystoreKind::MacosKeychain.label().into(),
-                    reason: describe(&e),
+                let store: Arc<CredentialStore> = apple_native_keyring_store::keychain::Store::new().map_err(|e| {
+                    StoreError::Keystore { keystore: KeystoreKind::MacosKeychain.label().into(), reason: describe(&e) }
                 })?;
                 Ok(Keystore { kind: KeystoreKind::MacosKeychain, backend: Backend::Platform(store) })
             }
@@ -224,10 +219,9 @@ impl Keystore {
 
     pub(crate) fn set_key(&self, store_id: &str, key: &DatabaseKey) -> Result<()> {
         match &self.backend {
-            Backend::Platform(store) => self
-                .platform_entry(store, store_id)?
-                .set_secret(key.bytes())
-                .map_err(|e| self.failure(describe(&e))),
+            Backend::Platform(store) => {
+                self.platform_entry(store, store_id)?.set_secret(key.bytes()).map_err(|e| self.failure(describe(&e)))
+            }
             #[cfg(target_os = "linux")]
             Backend::KernelSession => kernel::set(store_id, key.bytes()).map_err(|e| self.failure(e)),
         }

@@ -95,7 +95,15 @@ impl Store {
             migrations::migrate(&mut store.conn).map_err(|e| store.map_error(e))?;
             store.write(now, |tx| {
                 tx.execute("INSERT INTO store_meta (key, value) VALUES ('store_id', ?1)", [&store_id])?;
-                Ok(((), NewAuditEvent::of_change(Actor::System, "store.initialise", vec![format!("store:{store_id}")], &store_id)))
+                Ok((
+                    (),
+                    NewAuditEvent::of_change(
+                        Actor::System,
+                        "store.initialise",
+                        vec![format!("store:{store_id}")],
+                        &store_id,
+                    ),
+                ))
             })?;
             Ok(store)
         })();
@@ -170,7 +178,15 @@ impl Store {
         migrations::migrate(&mut store.conn).map_err(|e| store.map_error(e))?;
         let store_id = store.store_id.clone();
         store.write(now, |_| {
-            Ok(((), NewAuditEvent::of_change(Actor::System, "store.recover_key", vec![format!("store:{store_id}")], &store_id)))
+            Ok((
+                (),
+                NewAuditEvent::of_change(
+                    Actor::System,
+                    "store.recover_key",
+                    vec![format!("store:{store_id}")],
+                    &store_id,
+                ),
+            ))
         })?;
         tracing::info!(store_id = %store.store_id, keystore = keystore.label(), "database key recovered");
         Ok(store)
@@ -261,9 +277,11 @@ fn existing_store_id(data_dir: &DataDir) -> Result<String> {
                 serde_json::from_slice(&bytes).map_err(|e| damaged(format!("store.json cannot be read: {e}")))?;
             Ok(file.store_id)
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => recovery::read_file(&data_dir.recovery_file())
-            .map(|file| file.store_id)
-            .map_err(|_| damaged("store.json and the recovery file are both missing, so the store's id is unknown".into())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            recovery::read_file(&data_dir.recovery_file()).map(|file| file.store_id).map_err(|_| {
+                damaged("store.json and the recovery file are both missing, so the store's id is unknown".into())
+            })
+        }
         Err(e) => Err(StoreError::Io { path: data_dir.store_file(), source: e }),
     }
 }

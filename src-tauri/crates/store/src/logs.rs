@@ -81,9 +81,13 @@ impl Store {
         let request = self.request(reference)?;
         let current = read_version(&self.conn, request.id, version)?.ok_or_else(|| match version {
             Some(v) => StoreError::NotFound { what: "log version", id: format!("{} of {}", v, request.reference) },
-            None => StoreError::Refused(format!("request {} has no investigation log yet: it starts with the first search", request.reference)),
+            None => StoreError::Refused(format!(
+                "request {} has no investigation log yet: it starts with the first search",
+                request.reference
+            )),
         })?;
-        let mut statement = self.conn.prepare("SELECT version FROM investigation_logs WHERE request_id = ?1 ORDER BY version")?;
+        let mut statement =
+            self.conn.prepare("SELECT version FROM investigation_logs WHERE request_id = ?1 ORDER BY version")?;
         let versions = statement.query_map([request.id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<u32>>>()?;
         Ok(LogRecord { request: request.reference, state: request.state, version: current, versions })
     }
@@ -96,11 +100,22 @@ impl Store {
                 version.version, request.reference
             ))),
             Some(version) => Ok(version),
-            None => Ok(LogVersion { version: 1, created_at: stamp(now), finalised_at: None, log: InvestigationLog::default() }),
+            None => Ok(LogVersion {
+                version: 1,
+                created_at: stamp(now),
+                finalised_at: None,
+                log: InvestigationLog::default(),
+            }),
         }
     }
 
-    fn session_facts(&self, request: &RequestRecord, account_id: i64, policy: &Policy, today: NaiveDate) -> Result<SessionStartFacts> {
+    fn session_facts(
+        &self,
+        request: &RequestRecord,
+        account_id: i64,
+        policy: &Policy,
+        today: NaiveDate,
+    ) -> Result<SessionStartFacts> {
         let worker = self.worker_profile()?;
         let worker_is_registered_aaw = match &worker {
             Some(w) => w.role == WorkerRole::Aaw && self.is_registered_aaw(&w.name)?,
@@ -115,7 +130,10 @@ impl Store {
                         && a.granted <= today
                         && today <= a.expires
                 });
-                Some(AccountFacts { identifiable_as_council: account.identifiable_as_council, chis_authorisation_in_force })
+                Some(AccountFacts {
+                    identifiable_as_council: account.identifiable_as_council,
+                    chis_authorisation_in_force,
+                })
             }
             Err(_) => None,
         };
@@ -124,7 +142,8 @@ impl Store {
             request_state: request.state,
             worker_is_registered_aaw,
             account,
-            legal_advice_required: policy.legal_advice.required_for_parent_or_carer && subjects.iter().any(|s| s.is_parent_or_carer()),
+            legal_advice_required: policy.legal_advice.required_for_parent_or_carer
+                && subjects.iter().any(|s| s.is_parent_or_carer()),
             legal_advice_recorded: request.request.legal_advice_reference.is_some(),
             prospective_adopter: (request.request.reason == Reason::ProspectiveAdopter).then(|| AdopterFacts {
                 written_consent: request.request.consent.status == ConsentStatus::Written,
@@ -164,8 +183,22 @@ impl Store {
         let start = request.state == RequestState::LegitimacyConfirmed;
         self.write(now, |tx| {
             if start {
-                let decision = Decision { decided_by: worker_name, evidence: None, note: Some("first search recorded".into()), conditions: None };
-                record_step(tx, request.id, request.state, RequestState::InProgress, Step::StartAccess, &decision, recorder, now)?;
+                let decision = Decision {
+                    decided_by: worker_name,
+                    evidence: None,
+                    note: Some("first search recorded".into()),
+                    conditions: None,
+                };
+                record_step(
+                    tx,
+                    request.id,
+                    request.state,
+                    RequestState::InProgress,
+                    Step::StartAccess,
+                    &decision,
+                    recorder,
+                    now,
+                )?;
             }
             save_version(tx, request.id, &version)?;
             let event = NewAuditEvent::of_change(
@@ -214,7 +247,12 @@ impl Store {
         self.write(now, |tx| {
             record_step(tx, request.id, request.state, to, Step::CompleteLog, &decision, recorder, now)?;
             save_version(tx, request.id, &version)?;
-            let event = NewAuditEvent::of_change(Actor::Worker(recorder), "log.complete", vec![format!("request:{}", request.reference)], &version.log.completed);
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(recorder),
+                "log.complete",
+                vec![format!("request:{}", request.reference)],
+                &version.log.completed,
+            );
             Ok(((), event))
         })?;
         self.log(reference, None)
@@ -222,10 +260,18 @@ impl Store {
 
     /// The social worker's assessment, which finalises the current version. A correction
     /// of a finalised log is finalised the same way, without moving the request's state.
-    pub fn log_finalise(&mut self, reference: &str, by: &str, rating: &str, assessment: &str, now: DateTime<Utc>) -> Result<LogRecord> {
+    pub fn log_finalise(
+        &mut self,
+        reference: &str,
+        by: &str,
+        rating: &str,
+        assessment: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LogRecord> {
         let request = self.request(reference)?;
         let mut version = self.editable_version(&request, now)?;
-        let correcting = version.version > 1 && matches!(request.state, RequestState::Finalised | RequestState::Shared | RequestState::Closed);
+        let correcting = version.version > 1
+            && matches!(request.state, RequestState::Finalised | RequestState::Shared | RequestState::Closed);
         let to = if correcting { None } else { Some(next_state(request.state, Step::FinaliseLog)?.0) };
         version.log.assess(by, rating, assessment, now).map_err(fields)?;
         version.finalised_at = Some(stamp(now));
@@ -262,7 +308,12 @@ impl Store {
         self.write(now, |tx| {
             record_step(tx, request.id, request.state, to, Step::Share, &decision, recorder, now)?;
             save_version(tx, request.id, &version)?;
-            let event = NewAuditEvent::of_change(Actor::Worker(recorder), "log.share", vec![format!("request:{}", request.reference)], &sharing);
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(recorder),
+                "log.share",
+                vec![format!("request:{}", request.reference)],
+                &sharing,
+            );
             Ok(((), event))
         })?;
         self.log(reference, None)
@@ -277,8 +328,9 @@ impl Store {
         if !errors.is_empty() {
             return Err(fields(errors));
         }
-        let last = read_version(&self.conn, request.id, None)?
-            .ok_or_else(|| StoreError::Refused(format!("request {} has no investigation log to correct", request.reference)))?;
+        let last = read_version(&self.conn, request.id, None)?.ok_or_else(|| {
+            StoreError::Refused(format!("request {} has no investigation log to correct", request.reference))
+        })?;
         if last.finalised_at.is_none() {
             return Err(StoreError::Refused(format!(
                 "version {} of the log of {} is not finalised yet: edit it instead of correcting it",

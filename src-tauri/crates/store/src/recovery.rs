@@ -33,19 +33,15 @@ pub struct RecoveryPhrase(Zeroizing<String>);
 impl RecoveryPhrase {
     pub(crate) fn generate() -> Result<Self> {
         let mut entropy = Zeroizing::new([0u8; 16]);
-        getrandom::fill(entropy.as_mut()).map_err(|e| StoreError::Keystore {
-            keystore: "system random source".into(),
-            reason: e.to_string(),
-        })?;
+        getrandom::fill(entropy.as_mut())
+            .map_err(|e| StoreError::Keystore { keystore: "system random source".into(), reason: e.to_string() })?;
         let mnemonic = bip39::Mnemonic::from_entropy(entropy.as_ref()).expect("16 bytes make 12 words");
         Ok(RecoveryPhrase(Zeroizing::new(mnemonic.words().collect::<Vec<_>>().join(" "))))
     }
 
     /// Reads a phrase as typed: any case, any spacing, words on one line or several.
     pub fn parse(typed: &str) -> Result<Self, RecoveryError> {
-        let normalised = Zeroizing::new(
-            typed.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" "),
-        );
+        let normalised = Zeroizing::new(typed.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" "));
         let count = normalised.split(' ').filter(|w| !w.is_empty()).count();
         if count != WORDS {
             return Err(RecoveryError::WordCount { found: count, expected: WORDS });
@@ -115,10 +111,8 @@ pub(crate) fn wrap(key: &DatabaseKey, phrase: &RecoveryPhrase, store_id: &str) -
     let mut salt = [0u8; 16];
     let mut nonce = [0u8; 24];
     let random = |buf: &mut [u8]| {
-        getrandom::fill(buf).map_err(|e| StoreError::Keystore {
-            keystore: "system random source".into(),
-            reason: e.to_string(),
-        })
+        getrandom::fill(buf)
+            .map_err(|e| StoreError::Keystore { keystore: "system random source".into(), reason: e.to_string() })
     };
     random(&mut salt)?;
     random(&mut nonce)?;

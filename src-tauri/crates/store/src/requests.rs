@@ -9,9 +9,9 @@ use triangulate_core::request::Request;
 use triangulate_core::workflow::{Decision, RequestState, Step, next_state};
 use triangulate_core::{Actor, NewAuditEvent};
 
+use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::persons::PersonRecord;
-use crate::Store;
 
 /// How the worker settled a named subject who may be someone already known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +98,9 @@ impl Store {
     /// The worker profile's id, which every recorded decision needs.
     pub(crate) fn recorder(&self) -> Result<i64> {
         self.worker_profile()?.map(|w| w.id).ok_or_else(|| {
-            StoreError::Refused("there is no worker profile on this laptop: set one with `triangulate worker set` first".into())
+            StoreError::Refused(
+                "there is no worker profile on this laptop: set one with `triangulate worker set` first".into(),
+            )
         })
     }
 
@@ -180,11 +182,8 @@ impl Store {
                 return Err(StoreError::NotFound { what: "person", id: id.to_string() });
             }
         }
-        let unsettled: Vec<PossibleMatch> = self
-            .possible_person_matches(request)?
-            .into_iter()
-            .filter(|m| !settled.contains_key(&m.subject))
-            .collect();
+        let unsettled: Vec<PossibleMatch> =
+            self.possible_person_matches(request)?.into_iter().filter(|m| !settled.contains_key(&m.subject)).collect();
         if !unsettled.is_empty() {
             let lines: Vec<String> = unsettled
                 .iter()
@@ -282,12 +281,10 @@ impl Store {
                 ))
             },
         )?;
-        let request: Request = serde_json::from_str(&content).map_err(|e| StoreError::Damaged {
-            data_dir: self.data_dir.root().to_path_buf(),
-            reason: format!("request {reference} cannot be read: {e}"),
-        })?;
-        let mut statement =
-            self.conn.prepare("SELECT position, person_id FROM request_subjects WHERE request_id = ?1 ORDER BY position")?;
+        let request = self.parse_request(&reference, &content)?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT position, person_id FROM request_subjects WHERE request_id = ?1 ORDER BY position")?;
         let subjects = statement
             .query_map([id], |row| Ok(SubjectLink { subject: row.get::<_, i64>(0)? as usize, person_id: row.get(1)? }))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -327,6 +324,13 @@ impl Store {
         })
     }
 
+    fn parse_request(&self, reference: &str, content: &str) -> Result<Request> {
+        serde_json::from_str(content).map_err(|e| StoreError::Damaged {
+            data_dir: self.data_dir.root().to_path_buf(),
+            reason: format!("request {reference} cannot be read: {e}"),
+        })
+    }
+
     pub fn requests(&self) -> Result<Vec<RequestSummary>> {
         let mut statement = self.conn.prepare(
             "SELECT r.reference, r.state, r.content, p.reference, r.flagged_for_sd, r.updated_at
@@ -345,10 +349,7 @@ impl Store {
         let mut summaries = Vec::new();
         for row in rows {
             let (reference, state, content, parent, flagged_for_sd, updated_at) = row?;
-            let request: Request = serde_json::from_str(&content).map_err(|e| StoreError::Damaged {
-                data_dir: self.data_dir.root().to_path_buf(),
-                reason: format!("request {reference} cannot be read: {e}"),
-            })?;
+            let request = self.parse_request(&reference, &content)?;
             summaries.push(RequestSummary {
                 reference,
                 state,
@@ -364,7 +365,13 @@ impl Store {
 
     /// Takes a workflow step: checks it is legal from the current state and that its rules
     /// hold, records the decision, moves the state, and appends the audit event.
-    pub fn take_step(&mut self, reference: &str, step: Step, decision: &Decision, now: DateTime<Utc>) -> Result<RequestRecord> {
+    pub fn take_step(
+        &mut self,
+        reference: &str,
+        step: Step,
+        decision: &Decision,
+        now: DateTime<Utc>,
+    ) -> Result<RequestRecord> {
         let recorder = self.recorder()?;
         let current = self.request(reference)?;
         let (to, _) = next_state(current.state, step)?;

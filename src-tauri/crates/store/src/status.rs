@@ -41,8 +41,12 @@ pub struct StoreStatus {
 impl AuditSummary {
     pub fn from_report(report: &ChainReport, head_count: u64) -> Self {
         match report {
-            ChainReport::Intact { events } => AuditSummary { intact: true, events: *events, message: report.to_string() },
-            ChainReport::Broken { .. } => AuditSummary { intact: false, events: head_count, message: report.to_string() },
+            ChainReport::Intact { events } => {
+                AuditSummary { intact: true, events: *events, message: report.to_string() }
+            }
+            ChainReport::Broken { .. } => {
+                AuditSummary { intact: false, events: head_count, message: report.to_string() }
+            }
         }
     }
 }
@@ -87,8 +91,13 @@ pub fn store_status(data_dir: &DataDir, keystore: &Result<Keystore>) -> StoreSta
             status.state = StoreState::Ready;
             if status.message.is_empty() {
                 status.message = match &policy_problem {
-                    Some(problem) => format!("The store is open, but the local policy was not read: {problem}. The embedded defaults apply."),
-                    None => format!("Its database key was found in the {}, and every record is encrypted with it.", keystore.label()),
+                    Some(problem) => format!(
+                        "The store is open, but the local policy was not read: {problem}. The embedded defaults apply."
+                    ),
+                    None => format!(
+                        "Its database key was found in the {}, and every record is encrypted with it.",
+                        keystore.label()
+                    ),
                 };
             }
         }

@@ -22,9 +22,8 @@ impl Store {
     pub fn set_worker_profile(&mut self, profile: &WorkerProfile, now: DateTime<Utc>) -> Result<WorkerRecord> {
         let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
         self.write(now, |tx| {
-            let existing: Option<i64> = tx
-                .query_row("SELECT id FROM worker_profile ORDER BY id LIMIT 1", [], |row| row.get(0))
-                .optional()?;
+            let existing: Option<i64> =
+                tx.query_row("SELECT id FROM worker_profile ORDER BY id LIMIT 1", [], |row| row.get(0)).optional()?;
             let id = match existing {
                 Some(id) => {
                     tx.execute(
@@ -48,7 +47,12 @@ impl Store {
                 staff_id: profile.staff_id.clone(),
                 updated_at: at.clone(),
             };
-            let event = NewAuditEvent::of_change(Actor::Worker(id), "worker.set_profile", vec![format!("worker:{id}")], &record);
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(id),
+                "worker.set_profile",
+                vec![format!("worker:{id}")],
+                &record,
+            );
             Ok((record, event))
         })
     }

@@ -87,7 +87,8 @@ fn no_stored_value_is_in_plaintext_in_the_database_or_its_wal_and_shm() {
     let (fixture, mut store, _) = setup();
     let aliases = vec!["Zosia Kowalczyk".to_string()];
     store.add_person(Actor::System, SUBJECT, &aliases, Some("1990-04-01"), at(1)).unwrap();
-    let profile = WorkerProfileInput { name: "Siân Ní Bhriain".into(), role: "aaw".into(), staff_id: Some("SW-90210".into()) };
+    let profile =
+        WorkerProfileInput { name: "Siân Ní Bhriain".into(), role: "aaw".into(), staff_id: Some("SW-90210".into()) };
     store.set_worker_profile(&profile.validate().unwrap(), at(2)).unwrap();
     // The store is still open: the change sits in the -wal file, not yet checkpointed.
     let files = ["triangulate.db", "triangulate.db-wal", "triangulate.db-shm"];
@@ -95,7 +96,8 @@ fn no_stored_value_is_in_plaintext_in_the_database_or_its_wal_and_shm() {
     assert!(wal.len() > 4096, "the WAL holds the change");
     for file in files {
         let bytes = std::fs::read(fixture.dir.root().join(file)).unwrap();
-        for needle in [SUBJECT, "Wiśniewska", "Zosia", "1990-04-01", "Siân", "SW-90210", "persons", "worker_profile"] {
+        for needle in [SUBJECT, "Wiśniewska", "Zosia", "1990-04-01", "Siân", "SW-90210", "persons", "worker_profile"]
+        {
             assert!(!contains(&bytes, needle.as_bytes()), "{needle} is readable in {file}");
         }
     }
