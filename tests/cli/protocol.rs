@@ -386,7 +386,30 @@ fn authorisations_take_the_policy_term_and_can_be_cancelled_once() {
         "1",
     ]);
     assert_eq!(run.code, 1, "a URN is unique");
+    let run =
+        s.run(&["authorisation", "renew", "URN-2026-001", "--by", "Superintendent Hale", "--expires", "2027-01-01"]);
+    assert_eq!(run.code, 2, "a renewal must move the expiry later");
+    assert!(run.stderr.contains("must be after the current one, 2027-02-01"), "{}", run.stderr);
+    step(
+        &s,
+        &[
+            "authorisation",
+            "renew",
+            "URN-2026-001",
+            "--by",
+            "Superintendent Hale",
+            "--expires",
+            "2027-05-01",
+            "--review",
+            "2027-03-01",
+        ],
+    );
+    let list = s.run(&["authorisation", "list", "--json"]).json();
+    assert_eq!(list[0]["expires"], "2027-05-01");
+    assert_eq!(list[0]["review_due"], "2027-03-01");
+    assert_eq!(list[0]["renewals"][0]["previous_expiry"], "2027-02-01");
     step(&s, &["authorisation", "cancel", "URN-2026-001", "--by", "Superintendent Hale"]);
+    assert_eq!(s.run(&["authorisation", "renew", "URN-2026-001", "--by", "X", "--expires", "2027-09-01"]).code, 1);
     assert_eq!(s.run(&["authorisation", "cancel", "URN-2026-001", "--by", "X"]).code, 1);
     assert!(s.run(&["authorisation", "list", "--json"]).json()[0]["cancelled_at"].is_string());
 }

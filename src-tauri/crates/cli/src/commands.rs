@@ -243,6 +243,11 @@ pub(crate) fn authorisation(
             println!("Authorisation {} is cancelled.", record.reference);
             Ok(())
         }
+        AuthorisationCommand::Renew { urn, by, expires, review } => {
+            let record = open(data_dir)?.renew_authorisation(&urn, &by, &expires, review.as_deref(), now)?;
+            println!("Authorisation {} is renewed until {}.", record.reference, record.expires);
+            Ok(())
+        }
         AuthorisationCommand::List(flags) => {
             let list = open(data_dir)?.authorisations()?;
             if flags.json {

@@ -153,6 +153,16 @@ enum AuthorisationCommand {
         #[arg(long)]
         by: String,
     },
+    /// Renew an authorisation: a later expiry, and optionally a new review date
+    Renew {
+        urn: String,
+        #[arg(long)]
+        by: String,
+        #[arg(long, value_name = "DATE")]
+        expires: String,
+        #[arg(long, value_name = "DATE")]
+        review: Option<String>,
+    },
     List(JsonFlag),
 }
 

@@ -63,6 +63,17 @@ pub struct AuthorisationRecord {
     pub account_id: Option<i64>,
     pub cancelled_at: Option<String>,
     pub cancelled_by: Option<String>,
+    pub renewals: Vec<Renewal>,
+}
+
+/// A renewal: the expiry moved later by the authorising officer's decision.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Renewal {
+    pub by: String,
+    pub recorded_at: String,
+    pub previous_expiry: NaiveDate,
+    pub expires: NaiveDate,
+    pub review_due: Option<NaiveDate>,
 }
 
 fn date(errors: &mut Vec<FieldError>, field: &str, label: &str, text: &str) -> Option<NaiveDate> {
@@ -241,6 +252,7 @@ impl Store {
                 account_id,
                 cancelled_at: None,
                 cancelled_by: None,
+                renewals: Vec::new(),
             };
             let event = NewAuditEvent::of_change(
                 actor,
@@ -294,10 +306,88 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound { what: "authorisation", id: current.reference.clone() })
     }
 
+    /// Renews an authorisation in force: a later expiry (and review date), recorded with
+    /// who renewed it; the earlier terms stay in its renewals.
+    pub fn renew_authorisation(
+        &mut self,
+        reference: &str,
+        by: &str,
+        expires: &str,
+        review: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<AuthorisationRecord> {
+        let mut errors = Vec::new();
+        let by = required_text(&mut errors, "by", "who renewed it", by, 200);
+        let expires = date(&mut errors, "expires", "The new expiry date", expires);
+        let review = review.and_then(|r| date(&mut errors, "review", "The review date", r));
+        let current = self
+            .authorisations()?
+            .into_iter()
+            .find(|a| a.reference == reference.trim())
+            .ok_or_else(|| StoreError::NotFound { what: "authorisation", id: reference.trim().to_string() })?;
+        if let Some(e) = expires
+            && e <= current.expires
+        {
+            errors.push(FieldError::new(
+                "expires",
+                format!("The new expiry date must be after the current one, {}", current.expires),
+            ));
+        }
+        if let (Some(r), Some(e)) = (review, expires)
+            && (r < current.granted || r > e)
+        {
+            errors.push(FieldError::new(
+                "review",
+                "The review date must be between the date granted and the new expiry date",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Fields(errors));
+        }
+        if current.cancelled_at.is_some() {
+            return Err(StoreError::Refused(format!(
+                "authorisation {} is cancelled and cannot be renewed",
+                current.reference
+            )));
+        }
+        let actor = Actor::Worker(self.recorder()?);
+        let expires = expires.expect("checked");
+        let mut renewals = current.renewals.clone();
+        renewals.push(Renewal {
+            by,
+            recorded_at: stamp(now),
+            previous_expiry: current.expires,
+            expires,
+            review_due: review,
+        });
+        self.write(now, |tx| {
+            tx.execute(
+                "UPDATE authorisations SET expires = ?1, review_due = COALESCE(?2, review_due), renewals = ?3 WHERE id = ?4",
+                rusqlite::params![
+                    expires.to_string(),
+                    review.map(|r| r.to_string()),
+                    serde_json::to_string(&renewals).expect("serialises"),
+                    current.id
+                ],
+            )?;
+            let event = NewAuditEvent::of_change(
+                actor,
+                "authorisation.renew",
+                vec![format!("authorisation:{}", current.id)],
+                &renewals.last(),
+            );
+            Ok(((), event))
+        })?;
+        self.authorisations()?
+            .into_iter()
+            .find(|a| a.id == current.id)
+            .ok_or_else(|| StoreError::NotFound { what: "authorisation", id: current.reference.clone() })
+    }
+
     pub fn authorisations(&self) -> Result<Vec<AuthorisationRecord>> {
         let mut statement = self.conn.prepare(
             "SELECT a.id, r.reference, a.kind, a.reference, a.officer, a.granted, a.review_due, a.expires, a.person_id,
-                    a.account_id, a.cancelled_at, a.cancelled_by
+                    a.account_id, a.cancelled_at, a.cancelled_by, a.renewals
              FROM authorisations a JOIN requests r ON r.id = a.request_id ORDER BY a.id",
         )?;
         let parse = |text: String| NaiveDate::parse_from_str(&text, "%Y-%m-%d").unwrap_or_default();
@@ -316,6 +406,7 @@ impl Store {
                 account_id: row.get(9)?,
                 cancelled_at: row.get(10)?,
                 cancelled_by: row.get(11)?,
+                renewals: serde_json::from_str(&row.get::<_, String>(12)?).unwrap_or_default(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -25,7 +25,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction};
 use serde::{Deserialize, Serialize};
 use triangulate_core::{Actor, ChainHead, ChainReport, NewAuditEvent, Policy};
 
-pub use accounts::{AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord};
+pub use accounts::{AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord, Renewal};
 pub use data_dir::{DATA_DIR_ENV, DataDir};
 pub use error::{ErrorKind, RecoveryError, Result, StoreError};
 pub use keystore::{KEYSTORE_ENV, Keystore, KeystoreKind};

@@ -67,6 +67,7 @@ CREATE TABLE authorisations (
     account_id   INTEGER REFERENCES accounts(id),
     cancelled_at TEXT,
     cancelled_by TEXT,
+    renewals     TEXT NOT NULL DEFAULT '[]',
     created_at   TEXT NOT NULL
 ) STRICT;
 
