@@ -276,11 +276,7 @@ impl Store {
             return Err(StoreError::Fields(errors));
         }
         let actor = Actor::Worker(self.recorder()?);
-        let current = self
-            .authorisations()?
-            .into_iter()
-            .find(|a| a.reference == reference.trim())
-            .ok_or_else(|| StoreError::NotFound { what: "authorisation", id: reference.trim().to_string() })?;
+        let current = self.authorisation(reference)?;
         if let Some(at) = &current.cancelled_at {
             return Err(StoreError::Refused(format!(
                 "authorisation {} was already cancelled at {at}",
@@ -300,10 +296,7 @@ impl Store {
             );
             Ok(((), event))
         })?;
-        self.authorisations()?
-            .into_iter()
-            .find(|a| a.id == current.id)
-            .ok_or_else(|| StoreError::NotFound { what: "authorisation", id: current.reference.clone() })
+        self.authorisation(&current.reference)
     }
 
     /// Renews an authorisation in force: a later expiry (and review date), recorded with
@@ -320,11 +313,7 @@ impl Store {
         let by = required_text(&mut errors, "by", "who renewed it", by, 200);
         let expires = date(&mut errors, "expires", "The new expiry date", expires);
         let review = review.and_then(|r| date(&mut errors, "review", "The review date", r));
-        let current = self
-            .authorisations()?
-            .into_iter()
-            .find(|a| a.reference == reference.trim())
-            .ok_or_else(|| StoreError::NotFound { what: "authorisation", id: reference.trim().to_string() })?;
+        let current = self.authorisation(reference)?;
         if let Some(e) = expires
             && e <= current.expires
         {
@@ -378,10 +367,15 @@ impl Store {
             );
             Ok(((), event))
         })?;
+        self.authorisation(&current.reference)
+    }
+
+    /// One authorisation by its reference (URN).
+    pub fn authorisation(&self, reference: &str) -> Result<AuthorisationRecord> {
         self.authorisations()?
             .into_iter()
-            .find(|a| a.id == current.id)
-            .ok_or_else(|| StoreError::NotFound { what: "authorisation", id: current.reference.clone() })
+            .find(|a| a.reference == reference.trim())
+            .ok_or_else(|| StoreError::NotFound { what: "authorisation", id: reference.trim().to_string() })
     }
 
     pub fn authorisations(&self) -> Result<Vec<AuthorisationRecord>> {
