@@ -25,7 +25,11 @@ pub struct IpcError {
 
 impl From<StoreError> for IpcError {
     fn from(error: StoreError) -> Self {
-        IpcError { code: error.code(), message: error.to_string(), fields: Vec::new() }
+        let fields = match &error {
+            StoreError::Fields(fields) => fields.clone(),
+            _ => Vec::new(),
+        };
+        IpcError { code: error.code(), message: error.to_string(), fields }
     }
 }
 

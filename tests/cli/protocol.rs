@@ -42,6 +42,23 @@ fn authorise(s: &Setup, reference: &str) {
     step(s, &["request", "confirm-legitimacy", reference, "--by", "Sam Patel"]);
 }
 
+/// `log add-search` on Facebook with the given account.
+fn search(s: &Setup, reference: &str, account: &str, searched: &str, result: &str) -> crate::Run {
+    s.run(&[
+        "log",
+        "add-search",
+        reference,
+        "--platform",
+        "facebook",
+        "--account",
+        account,
+        "--searched",
+        searched,
+        "--result",
+        result,
+    ])
+}
+
 fn state(s: &Setup, reference: &str) -> String {
     s.run(&["request", "show", reference, "--json"]).json()["state"].as_str().unwrap().to_string()
 }
@@ -64,22 +81,8 @@ fn the_whole_protocol_runs_from_request_to_closed_with_every_step_audited() {
     let account = s.run(&["account", "add", "--platform", "facebook", "--handle", "council.safeguarding"]);
     assert_eq!(account.code, 0, "{}", account.stderr);
     let account = account.stdout.trim().to_string();
-    step(
-        &s,
-        &[
-            "log",
-            "add-search",
-            &reference,
-            "--platform",
-            "facebook",
-            "--account",
-            &account,
-            "--searched",
-            "Anna Kowalska",
-            "--result",
-            "Public profile",
-        ],
-    );
+    let run = search(&s, &reference, &account, "Anna Kowalska", "Public profile");
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(state(&s, &reference), "in_progress");
     step(&s, &["log", "add-finding", &reference, "--text", "Photo with Mr Nowak, 3 November"]);
     step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);
@@ -262,28 +265,14 @@ fn the_session_guard_refuses_searches_outside_the_protocol() {
         .stdout
         .trim()
         .to_string();
-    let search = |s: &Setup| {
-        s.run(&[
-            "log",
-            "add-search",
-            &reference,
-            "--platform",
-            "facebook",
-            "--account",
-            &account,
-            "--searched",
-            "Anna",
-            "--result",
-            "found",
-        ])
-    };
+    let search_anna = |s: &Setup| search(s, &reference, &account, "Anna", "found");
     // Before permission: the workflow refuses.
-    let run = search(&s);
+    let run = search_anna(&s);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("start-access is not allowed"), "{}", run.stderr);
     authorise(&s, &reference);
     // A presence not identifiable as the council's needs a CHIS authorisation.
-    let run = search(&s);
+    let run = search_anna(&s);
     assert_eq!(run.code, 1);
     assert!(run.stderr.to_lowercase().contains("chis"), "{}", run.stderr);
     let run = s.run(&[
@@ -302,27 +291,15 @@ fn the_session_guard_refuses_searches_outside_the_protocol() {
         &account,
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(search(&s).code, 0);
+    assert_eq!(search_anna(&s).code, 0);
     // A worker who is not a registered AAW may not search.
     step(&s, &["worker", "set", "--name", "Rhian Evans", "--role", "osw"]);
-    let run = search(&s);
+    let run = search_anna(&s);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("Authorised Access Worker"), "{}", run.stderr);
     // An unregistered account is refused.
     step(&s, &["worker", "set", "--name", "Sam Patel", "--role", "aaw"]);
-    let run = s.run(&[
-        "log",
-        "add-search",
-        &reference,
-        "--platform",
-        "facebook",
-        "--account",
-        "99",
-        "--searched",
-        "Anna",
-        "--result",
-        "found",
-    ]);
+    let run = search(&s, &reference, "99", "Anna", "found");
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("register"), "{}", run.stderr);
 }
@@ -423,22 +400,8 @@ fn a_finalised_log_is_read_only_and_a_correction_keeps_every_version() {
         .stdout
         .trim()
         .to_string();
-    step(
-        &s,
-        &[
-            "log",
-            "add-search",
-            &reference,
-            "--platform",
-            "facebook",
-            "--account",
-            &account,
-            "--searched",
-            "Anna",
-            "--result",
-            "found",
-        ],
-    );
+    let run = search(&s, &reference, &account, "Anna", "found");
+    assert_eq!(run.code, 0, "{}", run.stderr);
     step(&s, &["log", "add-finding", &reference, "--text", "Photo dated 3 November"]);
     step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);
     step(&s, &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "some", "--assessment", "Some value"]);

@@ -7,11 +7,10 @@ use triangulate_core::FieldError;
 use triangulate_core::log::SearchInput;
 use triangulate_core::request::RequestInput;
 use triangulate_core::workflow::{DecisionInput, Step};
-use triangulate_store::{AuthorisationInput, DataDir, LogRecord, PersonMatch, RequestRecord, load_policy};
+use triangulate_store::{AuthorisationInput, DataDir, LogRecord, PersonMatch, RequestRecord, StoreError, load_policy};
 
 use crate::{
-    AccountCommand, AuthorisationCommand, Failure, LogCommand, RequestCommand, StepArgs, open, print_json, uk_time,
-    uk_today,
+    AccountCommand, AuthorisationCommand, LogCommand, RequestCommand, StepArgs, open, print_json, uk_time, uk_today,
 };
 
 fn step_of(command: &RequestCommand) -> Option<(Step, &StepArgs)> {
@@ -29,7 +28,7 @@ fn step_of(command: &RequestCommand) -> Option<(Step, &StepArgs)> {
     })
 }
 
-fn settled_matches(same_person: &[String], new_person: &[usize]) -> Result<BTreeMap<usize, PersonMatch>, Failure> {
+fn settled_matches(same_person: &[String], new_person: &[usize]) -> Result<BTreeMap<usize, PersonMatch>, StoreError> {
     let mut settled = BTreeMap::new();
     for pair in same_person {
         let parsed = pair
@@ -40,7 +39,7 @@ fn settled_matches(same_person: &[String], new_person: &[usize]) -> Result<BTree
                 settled.insert(subject, PersonMatch::Same(person));
             }
             None => {
-                return Err(Failure::Fields(vec![FieldError::new(
+                return Err(StoreError::Fields(vec![FieldError::new(
                     "same-person",
                     format!("\"{pair}\" must be SUBJECT=PERSON, such as 1=4"),
                 )]));
@@ -124,7 +123,7 @@ fn print_log(record: &LogRecord) {
     }
 }
 
-pub(crate) fn request(command: RequestCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), Failure> {
+pub(crate) fn request(command: RequestCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), StoreError> {
     if let Some((step, args)) = step_of(&command) {
         let decision = DecisionInput {
             decided_by: args.by.clone(),
@@ -133,7 +132,7 @@ pub(crate) fn request(command: RequestCommand, data_dir: &DataDir, now: DateTime
             conditions: args.conditions.clone(),
         }
         .validate(step)
-        .map_err(Failure::Fields)?;
+        .map_err(StoreError::Fields)?;
         let record = open(data_dir)?.take_step(&args.reference, step, &decision, now)?;
         println!("{} is now {} ({}).", record.reference, record.state, record.state_label);
         return Ok(());
@@ -141,12 +140,12 @@ pub(crate) fn request(command: RequestCommand, data_dir: &DataDir, now: DateTime
     match command {
         RequestCommand::Create { file, parent, same_person, new_person } => {
             let text = std::fs::read_to_string(&file).map_err(|e| {
-                Failure::Fields(vec![FieldError::new("file", format!("{} cannot be read: {e}", file.display()))])
+                StoreError::Fields(vec![FieldError::new("file", format!("{} cannot be read: {e}", file.display()))])
             })?;
             let (policy, _) = load_policy(data_dir)?;
             let request = RequestInput::from_json(&text)
                 .and_then(|input| input.validate(&policy, uk_today(now)))
-                .map_err(Failure::Fields)?;
+                .map_err(StoreError::Fields)?;
             let settled = settled_matches(&same_person, &new_person)?;
             let record = open(data_dir)?.create_request(&request, &settled, parent.as_deref(), uk_today(now), now)?;
             println!("{}", record.reference);
@@ -182,7 +181,7 @@ pub(crate) fn request(command: RequestCommand, data_dir: &DataDir, now: DateTime
     }
 }
 
-pub(crate) fn account(command: AccountCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), Failure> {
+pub(crate) fn account(command: AccountCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), StoreError> {
     match command {
         AccountCommand::Add { platform, handle, not_identifiable } => {
             let record = open(data_dir)?.add_account(&platform, &handle, !not_identifiable, now)?;
@@ -212,7 +211,7 @@ pub(crate) fn authorisation(
     command: AuthorisationCommand,
     data_dir: &DataDir,
     now: DateTime<Utc>,
-) -> Result<(), Failure> {
+) -> Result<(), StoreError> {
     match command {
         AuthorisationCommand::Add { request, kind, urn, officer, granted, review, expires, person, account } => {
             let (policy, _) = load_policy(data_dir)?;
@@ -271,12 +270,12 @@ pub(crate) fn authorisation(
     }
 }
 
-pub(crate) fn log(command: LogCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), Failure> {
+pub(crate) fn log(command: LogCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), StoreError> {
     let record = match command {
         LogCommand::AddSearch { reference, platform, account, searched, result, at } => {
             let at = match at {
                 Some(text) => DateTime::parse_from_rfc3339(&text).map(|t| t.with_timezone(&Utc)).map_err(|_| {
-                    Failure::Fields(vec![FieldError::new(
+                    StoreError::Fields(vec![FieldError::new(
                         "at",
                         "The time of the search must be like 2026-11-23T14:05:00Z",
                     )])

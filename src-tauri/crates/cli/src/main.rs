@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
-use triangulate_core::{ChainReport, FieldError, WorkerProfileInput};
+use triangulate_core::{ChainReport, WorkerProfileInput};
 use triangulate_store::{DataDir, ErrorKind, Keystore, RecoveryPhrase, Store, StoreError, load_policy, store_status};
 
 #[derive(Parser)]
@@ -269,69 +269,43 @@ enum WorkerCommand {
 
 mod commands;
 
-/// Why a command did not succeed, with the exit code it earns.
-enum Failure {
-    Store(StoreError),
-    Fields(Vec<FieldError>),
-    Refused(String),
-}
-
-impl From<StoreError> for Failure {
-    fn from(error: StoreError) -> Self {
-        Failure::Store(error)
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let data_dir = match DataDir::resolve(cli.data_dir.clone()) {
         Ok(dir) => dir,
-        Err(error) => return report(Failure::Store(error)),
+        Err(error) => return report(error),
     };
     triangulate_store::init_logging(&data_dir);
     match run(cli.command, &data_dir) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => report(failure),
+        Err(error) => report(error),
     }
 }
 
-fn report(failure: Failure) -> ExitCode {
-    let code = match &failure {
-        Failure::Store(StoreError::Fields(errors)) => {
+/// Prints why a command did not succeed and gives the exit code it earns: 1 refused or
+/// failed, 2 invalid input.
+fn report(error: StoreError) -> ExitCode {
+    match &error {
+        StoreError::Fields(errors) => {
             eprintln!("triangulate: there is a problem:");
             for error in errors {
                 eprintln!("  {}: {}", error.field, error.message);
             }
-            2
         }
-        Failure::Store(error) => {
-            eprintln!("triangulate: {error}");
-            match error.kind() {
-                ErrorKind::InvalidInput => 2,
-                ErrorKind::Refused | ErrorKind::Failure => 1,
-            }
-        }
-        Failure::Fields(errors) => {
-            eprintln!("triangulate: there is a problem:");
-            for error in errors {
-                eprintln!("  {}: {}", error.field, error.message);
-            }
-            2
-        }
-        Failure::Refused(message) => {
-            eprintln!("triangulate: {message}");
-            1
-        }
-    };
-    ExitCode::from(code)
+        error => eprintln!("triangulate: {error}"),
+    }
+    ExitCode::from(match error.kind() {
+        ErrorKind::InvalidInput => 2,
+        ErrorKind::Refused | ErrorKind::Failure => 1,
+    })
 }
 
 fn print_json(value: &serde_json::Value) {
     println!("{}", serde_json::to_string_pretty(value).expect("JSON serialises"));
 }
 
-fn open(data_dir: &DataDir) -> Result<Store, Failure> {
-    Ok(Store::open(data_dir, &Keystore::from_environment()?)?)
+fn open(data_dir: &DataDir) -> Result<Store, StoreError> {
+    Store::open(data_dir, &Keystore::from_environment()?)
 }
 
 /// Today's date where the workers are: UK local time.
@@ -347,7 +321,7 @@ fn uk_time(stored: &str) -> String {
     }
 }
 
-fn run(command: Command, data_dir: &DataDir) -> Result<(), Failure> {
+fn run(command: Command, data_dir: &DataDir) -> Result<(), StoreError> {
     let now = Utc::now();
     match command {
         Command::Request(command) => commands::request(command, data_dir, now),
@@ -398,12 +372,12 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), Failure> {
             if stdin.is_terminal() {
                 stdin
                     .read_line(&mut typed)
-                    .map_err(|e| Failure::Refused(format!("the phrase could not be read: {e}")))?;
+                    .map_err(|e| StoreError::Refused(format!("the phrase could not be read: {e}")))?;
             } else {
                 stdin
                     .lock()
                     .read_to_string(&mut typed)
-                    .map_err(|e| Failure::Refused(format!("the phrase could not be read: {e}")))?;
+                    .map_err(|e| StoreError::Refused(format!("the phrase could not be read: {e}")))?;
             }
             let phrase = RecoveryPhrase::parse(&typed).map_err(StoreError::from)?;
             let store = Store::recover(data_dir, &keystore, &phrase, now)?;
@@ -428,7 +402,7 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), Failure> {
             }
             match status.state {
                 triangulate_store::StoreState::Ready => Ok(()),
-                _ => Err(Failure::Refused("the store is not open".into())),
+                _ => Err(StoreError::Refused("the store is not open".into())),
             }
         }
         Command::Audit(AuditCommand::Verify(flags)) => {
@@ -441,7 +415,7 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), Failure> {
             }
             match report {
                 ChainReport::Intact { .. } => Ok(()),
-                ChainReport::Broken { .. } => Err(Failure::Refused("the audit chain is broken".into())),
+                ChainReport::Broken { .. } => Err(StoreError::Refused("the audit chain is broken".into())),
             }
         }
         Command::Policy(PolicyCommand::Show(flags)) => {
@@ -461,7 +435,7 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), Failure> {
             Ok(())
         }
         Command::Worker(WorkerCommand::Set { name, role, staff_id }) => {
-            let profile = WorkerProfileInput { name, role, staff_id }.validate().map_err(Failure::Fields)?;
+            let profile = WorkerProfileInput { name, role, staff_id }.validate().map_err(StoreError::Fields)?;
             let mut store = Store::open(data_dir, &Keystore::from_environment()?)?;
             let record = store.set_worker_profile(&profile, now)?;
             println!("Worker profile saved (worker {}, {}).", record.id, record.role.title());
@@ -481,7 +455,7 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), Failure> {
                     );
                 }
                 (None, _) => {
-                    return Err(Failure::Refused(
+                    return Err(StoreError::Refused(
                         "there is no worker profile yet: set one with `triangulate worker set`".into(),
                     ));
                 }

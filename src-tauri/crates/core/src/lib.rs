@@ -1,5 +1,6 @@
-//! The domain of Triangulate: the local policy, the audit chain's rules, workers and
-//! field-level validation.
+//! The domain of Triangulate: the local policy, the audit chain's rules, workers, the
+//! investigation request (Appendix 1) and its workflow, the investigation log (Appendix 2),
+//! the guards capture will call, and field-level validation.
 //!
 //! This crate does no IO and reads no clock: time is always passed in, so everything here is
 //! tested with fixed values and builds without a database, a browser or a webview.

@@ -1,4 +1,4 @@
-//! Logging: warnings and errors to standard error, and a day's worth of detail to
+//! Logging: warnings and errors to standard error, and information and detail appended to
 //! `logs/triangulate.log` in the data folder. Log lines carry ids, never names or secrets.
 
 use std::fs::OpenOptions;

@@ -176,40 +176,21 @@ impl Store {
             let reasons: Vec<String> = refusals.iter().map(|r| format!("{} ({})", r.reason, r.remedy)).collect();
             return Err(StoreError::Refused(format!("the search cannot be recorded: {}", reasons.join("; "))));
         }
-        let recorder = self.recorder()?;
         let worker_name = self.worker_profile()?.map(|w| w.name).unwrap_or_default();
         let mut version = self.editable_version(&request, now)?;
         version.log.searches.push(search);
-        let start = request.state == RequestState::LegitimacyConfirmed;
-        self.write(now, |tx| {
-            if start {
-                let decision = Decision {
-                    decided_by: worker_name,
-                    evidence: None,
-                    note: Some("first search recorded".into()),
-                    conditions: None,
-                };
-                record_step(
-                    tx,
-                    request.id,
-                    request.state,
-                    RequestState::InProgress,
-                    Step::StartAccess,
-                    &decision,
-                    recorder,
-                    now,
-                )?;
-            }
-            save_version(tx, request.id, &version)?;
-            let event = NewAuditEvent::of_change(
-                Actor::Worker(recorder),
-                "log.add_search",
-                vec![format!("request:{}", request.reference), format!("account:{}", input.account_id)],
-                &version.log.searches.last(),
-            );
-            Ok(((), event))
-        })?;
-        self.log(reference, None)
+        let start = (request.state == RequestState::LegitimacyConfirmed).then(|| {
+            let decision = Decision {
+                decided_by: worker_name,
+                evidence: None,
+                note: Some("first search recorded".into()),
+                conditions: None,
+            };
+            (Step::StartAccess, RequestState::InProgress, decision)
+        });
+        let change = version.log.searches.last().cloned();
+        let ids = vec![format!("account:{}", input.account_id)];
+        self.save_log_change(&request, &version, start, "log.add_search", ids, &change, now)
     }
 
     pub fn log_add_finding(&mut self, reference: &str, text: &str, now: DateTime<Utc>) -> Result<LogRecord> {
@@ -222,18 +203,16 @@ impl Store {
             )));
         }
         let number = version.log.add_finding(text).map_err(fields)?;
-        let recorder = self.recorder()?;
-        self.write(now, |tx| {
-            save_version(tx, request.id, &version)?;
-            let event = NewAuditEvent::of_change(
-                Actor::Worker(recorder),
-                "log.add_finding",
-                vec![format!("request:{}", request.reference), format!("finding:{number}")],
-                &version.log.findings.last(),
-            );
-            Ok(((), event))
-        })?;
-        self.log(reference, None)
+        let change = version.log.findings.last().cloned();
+        self.save_log_change(
+            &request,
+            &version,
+            None,
+            "log.add_finding",
+            vec![format!("finding:{number}")],
+            &change,
+            now,
+        )
     }
 
     /// The AAW completes the log and passes it to the social worker.
@@ -242,20 +221,9 @@ impl Store {
         let (to, _) = next_state(request.state, Step::CompleteLog)?;
         let mut version = self.editable_version(&request, now)?;
         version.log.complete(by, now).map_err(fields)?;
-        let recorder = self.recorder()?;
-        let decision = Decision { decided_by: by.trim().to_string(), evidence: None, note: None, conditions: None };
-        self.write(now, |tx| {
-            record_step(tx, request.id, request.state, to, Step::CompleteLog, &decision, recorder, now)?;
-            save_version(tx, request.id, &version)?;
-            let event = NewAuditEvent::of_change(
-                Actor::Worker(recorder),
-                "log.complete",
-                vec![format!("request:{}", request.reference)],
-                &version.log.completed,
-            );
-            Ok(((), event))
-        })?;
-        self.log(reference, None)
+        let step = Some((Step::CompleteLog, to, signed_by(by)));
+        let change = version.log.completed.clone();
+        self.save_log_change(&request, &version, step, "log.complete", Vec::new(), &change, now)
     }
 
     /// The social worker's assessment, which finalises the current version. A correction
@@ -275,23 +243,11 @@ impl Store {
         let to = if correcting { None } else { Some(next_state(request.state, Step::FinaliseLog)?.0) };
         version.log.assess(by, rating, assessment, now).map_err(fields)?;
         version.finalised_at = Some(stamp(now));
-        let recorder = self.recorder()?;
-        let decision = Decision { decided_by: by.trim().to_string(), evidence: None, note: None, conditions: None };
-        self.write(now, |tx| {
-            if let Some(to) = to {
-                record_step(tx, request.id, request.state, to, Step::FinaliseLog, &decision, recorder, now)?;
-            }
-            save_version(tx, request.id, &version)?;
-            let action = if correcting { "log.finalise_correction" } else { "log.finalise" };
-            let event = NewAuditEvent::of_change(
-                Actor::Worker(recorder),
-                action,
-                vec![format!("request:{}", request.reference), format!("log_version:{}", version.version)],
-                &version.log,
-            );
-            Ok(((), event))
-        })?;
-        self.log(reference, None)
+        let step = to.map(|to| (Step::FinaliseLog, to, signed_by(by)));
+        let action = if correcting { "log.finalise_correction" } else { "log.finalise" };
+        let ids = vec![format!("log_version:{}", version.version)];
+        let change = version.log.clone();
+        self.save_log_change(&request, &version, step, action, ids, &change, now)
     }
 
     /// Records that the finalised log was shared with the team manager, service manager and
@@ -302,21 +258,9 @@ impl Store {
         let mut version = read_version(&self.conn, request.id, None)?
             .ok_or_else(|| StoreError::Refused(format!("request {} has no investigation log", request.reference)))?;
         version.log.share(by, with, now).map_err(fields)?;
-        let recorder = self.recorder()?;
-        let sharing = version.log.shared.last().cloned();
-        let decision = Decision { decided_by: by.trim().to_string(), evidence: None, note: None, conditions: None };
-        self.write(now, |tx| {
-            record_step(tx, request.id, request.state, to, Step::Share, &decision, recorder, now)?;
-            save_version(tx, request.id, &version)?;
-            let event = NewAuditEvent::of_change(
-                Actor::Worker(recorder),
-                "log.share",
-                vec![format!("request:{}", request.reference)],
-                &sharing,
-            );
-            Ok(((), event))
-        })?;
-        self.log(reference, None)
+        let step = Some((Step::Share, to, signed_by(by)));
+        let change = version.log.shared.last().cloned();
+        self.save_log_change(&request, &version, step, "log.share", Vec::new(), &change, now)
     }
 
     /// Starts a correction of a finalised log: a new version, copied from the last, that is
@@ -341,17 +285,39 @@ impl Store {
         log.correction_note = Some(note);
         log.assessment = None;
         let version = LogVersion { version: last.version + 1, created_at: stamp(now), finalised_at: None, log };
+        let ids = vec![format!("log_version:{}", version.version)];
+        let change = version.log.correction_note.clone();
+        self.save_log_change(&request, &version, None, "log.correct", ids, &change, now)
+    }
+
+    /// Saves a log version, and the workflow step it takes if any, under one audit event;
+    /// returns the log as stored.
+    #[allow(clippy::too_many_arguments)]
+    fn save_log_change(
+        &mut self,
+        request: &RequestRecord,
+        version: &LogVersion,
+        step: Option<(Step, RequestState, Decision)>,
+        action: &'static str,
+        extra_ids: Vec<String>,
+        change: &impl Serialize,
+        now: DateTime<Utc>,
+    ) -> Result<LogRecord> {
         let recorder = self.recorder()?;
         self.write(now, |tx| {
-            save_version(tx, request.id, &version)?;
-            let event = NewAuditEvent::of_change(
-                Actor::Worker(recorder),
-                "log.correct",
-                vec![format!("request:{}", request.reference), format!("log_version:{}", version.version)],
-                &version.log.correction_note,
-            );
-            Ok(((), event))
+            if let Some((step, to, decision)) = &step {
+                record_step(tx, request.id, request.state, *to, *step, decision, recorder, now)?;
+            }
+            save_version(tx, request.id, version)?;
+            let mut ids = vec![format!("request:{}", request.reference)];
+            ids.extend(extra_ids);
+            Ok(((), NewAuditEvent::of_change(Actor::Worker(recorder), action, ids, change)))
         })?;
-        self.log(reference, None)
+        self.log(&request.reference, None)
     }
+}
+
+/// A log step signed by a name, with nothing else to record.
+fn signed_by(by: &str) -> Decision {
+    Decision { decided_by: by.trim().to_string(), evidence: None, note: None, conditions: None }
 }

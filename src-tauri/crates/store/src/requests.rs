@@ -82,6 +82,17 @@ pub struct AawRecord {
     pub registered_at: String,
 }
 
+/// One row of `requests`, its content parsed.
+struct RequestRow {
+    reference: String,
+    state: RequestState,
+    request: Request,
+    parent: Option<String>,
+    flagged_for_sd: bool,
+    created_at: String,
+    updated_at: String,
+}
+
 pub(crate) fn stamp(now: DateTime<Utc>) -> String {
     now.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -169,6 +180,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<RequestRecord> {
         let recorder = self.recorder()?;
+        let known = self.persons()?;
         for (subject, choice) in settled {
             if *subject == 0 || *subject > request.subjects.len() {
                 return Err(StoreError::Fields(vec![triangulate_core::FieldError::new(
@@ -177,7 +189,7 @@ impl Store {
                 )]));
             }
             if let PersonMatch::Same(id) = choice
-                && !self.persons()?.iter().any(|p| p.id == *id)
+                && !known.iter().any(|p| p.id == *id)
             {
                 return Err(StoreError::NotFound { what: "person", id: id.to_string() });
             }
@@ -265,23 +277,10 @@ impl Store {
     /// A request with its subjects and every decision taken on it.
     pub fn request(&self, reference: &str) -> Result<RequestRecord> {
         let id = self.request_id(reference)?;
-        let (reference, state, content, parent, flagged, created_at, updated_at) = self.conn.query_row(
-            "SELECT r.reference, r.state, r.content, p.reference, r.flagged_for_sd, r.created_at, r.updated_at
-             FROM requests r LEFT JOIN requests p ON p.id = r.parent_id WHERE r.id = ?1",
-            [id],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    state_from(row.get(1)?)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, Option<String>>(3)?,
-                    row.get::<_, bool>(4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, String>(6)?,
-                ))
-            },
-        )?;
-        let request = self.parse_request(&reference, &content)?;
+        let row = self
+            .request_rows(Some(id))?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound { what: "request", id: reference.trim().to_string() })?;
         let mut statement = self
             .conn
             .prepare("SELECT position, person_id FROM request_subjects WHERE request_id = ?1 ORDER BY position")?;
@@ -310,15 +309,15 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(RequestRecord {
             id,
-            reference,
-            state,
-            state_label: state.label(),
-            allowed_steps: state.allowed_steps(),
-            parent,
-            flagged_for_sd: flagged,
-            created_at,
-            updated_at,
-            request,
+            reference: row.reference,
+            state: row.state,
+            state_label: row.state.label(),
+            allowed_steps: row.state.allowed_steps(),
+            parent: row.parent,
+            flagged_for_sd: row.flagged_for_sd,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            request: row.request,
             subjects,
             decisions,
         })
@@ -332,35 +331,44 @@ impl Store {
     }
 
     pub fn requests(&self) -> Result<Vec<RequestSummary>> {
+        let summaries = self.request_rows(None)?.into_iter().map(|row| RequestSummary {
+            case_reference: row.request.case_reference.clone(),
+            subjects: row.request.subjects.iter().map(|s| s.display_name().to_string()).collect(),
+            reference: row.reference,
+            state: row.state,
+            parent: row.parent,
+            flagged_for_sd: row.flagged_for_sd,
+            updated_at: row.updated_at,
+        });
+        Ok(summaries.collect())
+    }
+
+    /// The request with this id, or every request in reference order.
+    fn request_rows(&self, id: Option<i64>) -> Result<Vec<RequestRow>> {
         let mut statement = self.conn.prepare(
-            "SELECT r.reference, r.state, r.content, p.reference, r.flagged_for_sd, r.updated_at
-             FROM requests r LEFT JOIN requests p ON p.id = r.parent_id ORDER BY r.year, r.number",
+            "SELECT r.reference, r.state, r.content, p.reference, r.flagged_for_sd, r.created_at, r.updated_at
+             FROM requests r LEFT JOIN requests p ON p.id = r.parent_id
+             WHERE ?1 IS NULL OR r.id = ?1 ORDER BY r.year, r.number",
         )?;
-        let rows = statement.query_map([], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                state_from(row.get(1)?)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, Option<String>>(3)?,
-                row.get::<_, bool>(4)?,
-                row.get::<_, String>(5)?,
-            ))
-        })?;
-        let mut summaries = Vec::new();
-        for row in rows {
-            let (reference, state, content, parent, flagged_for_sd, updated_at) = row?;
-            let request = self.parse_request(&reference, &content)?;
-            summaries.push(RequestSummary {
-                reference,
-                state,
-                case_reference: request.case_reference.clone(),
-                subjects: request.subjects.iter().map(|s| s.display_name().to_string()).collect(),
-                parent,
-                flagged_for_sd,
-                updated_at,
-            });
-        }
-        Ok(summaries)
+        let raw = statement
+            .query_map([id], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    state_from(row.get(1)?)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, bool>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        raw.into_iter()
+            .map(|(reference, state, content, parent, flagged_for_sd, created_at, updated_at)| {
+                let request = self.parse_request(&reference, &content)?;
+                Ok(RequestRow { reference, state, request, parent, flagged_for_sd, created_at, updated_at })
+            })
+            .collect()
     }
 
     /// Takes a workflow step: checks it is legal from the current state and that its rules
