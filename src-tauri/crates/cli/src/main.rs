@@ -308,18 +308,7 @@ fn open(data_dir: &DataDir) -> Result<Store, StoreError> {
     Store::open(data_dir, &Keystore::from_environment()?)
 }
 
-/// Today's date where the workers are: UK local time.
-fn uk_today(now: chrono::DateTime<Utc>) -> chrono::NaiveDate {
-    now.with_timezone(&chrono_tz::Europe::London).date_naive()
-}
-
-/// A stored UTC time shown in UK local time.
-fn uk_time(stored: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(stored) {
-        Ok(t) => t.with_timezone(&chrono_tz::Europe::London).format("%-d %B %Y %H:%M %Z").to_string(),
-        Err(_) => stored.to_string(),
-    }
-}
+pub(crate) use triangulate_core::local_time::{uk_date as uk_today, uk_time};
 
 fn run(command: Command, data_dir: &DataDir) -> Result<(), StoreError> {
     let now = Utc::now();

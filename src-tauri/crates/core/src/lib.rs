@@ -7,9 +7,11 @@
 
 pub mod audit;
 pub mod guards;
+pub mod local_time;
 pub mod log;
 pub mod policy;
 pub mod request;
+pub mod request_form;
 pub mod scope;
 pub mod validation;
 pub mod worker;

@@ -4,11 +4,12 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::policy::Policy;
 use crate::validation::{FieldError, optional_text, required_text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     MisleadingInformation,
@@ -36,14 +37,14 @@ impl Reason {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     OneOff,
     Monitoring,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsentStatus {
     Written,
@@ -51,7 +52,7 @@ pub enum ConsentStatus {
     NotSought,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectRole {
     Subject,
@@ -61,7 +62,7 @@ pub enum SubjectRole {
 
 /// The request file as written (`request create --file`): every field may be missing or
 /// wrong; validation says which.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct RequestInput {
     #[serde(default)]
@@ -86,7 +87,7 @@ pub struct RequestInput {
     pub subjects: Vec<SubjectInput>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct WorkerInput {
     #[serde(default)]
@@ -95,21 +96,21 @@ pub struct WorkerInput {
     pub team: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ManagerInput {
     #[serde(default)]
     pub name: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodInput {
     pub from: Option<String>,
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ConsentInput {
     pub status: Option<ConsentStatus>,
@@ -117,7 +118,7 @@ pub struct ConsentInput {
     pub reference: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct SubjectInput {
     pub name: Option<String>,
@@ -131,7 +132,7 @@ pub struct SubjectInput {
     pub profiles: Vec<ProfileInput>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileInput {
     #[serde(default)]
@@ -141,7 +142,7 @@ pub struct ProfileInput {
 }
 
 /// A request that passed validation: what is stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Request {
     pub case_reference: String,
     pub originating_worker: Worker,
@@ -157,31 +158,31 @@ pub struct Request {
     pub subjects: Vec<Subject>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Worker {
     pub name: String,
     pub team: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Manager {
     pub name: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Period {
     pub from: NaiveDate,
     pub to: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Consent {
     pub status: ConsentStatus,
     pub reason: Option<String>,
     pub reference: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Subject {
     pub name: Option<String>,
     pub description: Option<String>,
@@ -192,7 +193,7 @@ pub struct Subject {
     pub profiles: Vec<Profile>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Profile {
     pub platform: String,
     pub url: String,
@@ -220,9 +221,11 @@ impl Subject {
 
 fn parse_date(errors: &mut Vec<FieldError>, field: &str, label: &str, value: Option<&str>) -> Option<NaiveDate> {
     let text = value.map(str::trim).filter(|v| !v.is_empty())?;
+    // chrono reads "26-1-1" as the year 26: insist on the full form.
+    let full_form = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
     match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(date) => Some(date),
-        Err(_) => {
+        Ok(date) if full_form => Some(date),
+        _ => {
             errors.push(FieldError::new(field, format!("{label} must be a real date in the form 2026-03-31")));
             None
         }

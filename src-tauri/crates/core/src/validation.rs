@@ -1,9 +1,10 @@
 //! Field-level validation results: data, not errors, so every problem is reported at once.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// One problem with one field, in plain English.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

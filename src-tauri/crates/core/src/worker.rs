@@ -1,12 +1,13 @@
 //! The worker profile: the person using this laptop.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use std::fmt;
 use std::str::FromStr;
 
 use crate::validation::{FieldError, optional_text, required_text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum WorkerRole {
     /// Authorised Access Worker.
@@ -57,7 +58,7 @@ impl FromStr for WorkerRole {
 }
 
 /// The profile as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 pub struct WorkerProfileInput {
     pub name: String,
     pub role: String,
@@ -65,7 +66,7 @@ pub struct WorkerProfileInput {
 }
 
 /// A profile that passed validation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct WorkerProfile {
     pub name: String,
     pub role: WorkerRole,

@@ -2,9 +2,10 @@
 //! leads to. Every step not in the table is illegal.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestState {
     Draft,
@@ -24,7 +25,7 @@ pub enum RequestState {
 }
 
 /// A step of the workflow, as the CLI names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Step {
     Submit,
@@ -43,7 +44,7 @@ pub enum Step {
 }
 
 /// Who takes a step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 pub enum Role {
     /// Originating Social Worker
     Osw,
@@ -354,7 +355,7 @@ mod tests {
 }
 
 /// A decision as recorded: who decided, the evidence of it, why, and any conditions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Decision {
     pub decided_by: String,
     pub evidence: Option<String>,

@@ -10,7 +10,7 @@ use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::requests::stamp;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct AccountRecord {
     pub id: i64,
     pub platform: String,
@@ -19,7 +19,7 @@ pub struct AccountRecord {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthorisationKind {
     DirectedSurveillance,
@@ -49,7 +49,7 @@ pub struct AuthorisationInput<'a> {
     pub account: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct AuthorisationRecord {
     pub id: i64,
     pub request: String,
@@ -67,7 +67,7 @@ pub struct AuthorisationRecord {
 }
 
 /// A renewal: the expiry moved later by the authorising officer's decision.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Renewal {
     pub by: String,
     pub recorded_at: String,

@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod data_dir;
+mod drafts;
 mod error;
 mod keystore;
 mod logging;
@@ -27,6 +28,7 @@ use triangulate_core::{Actor, ChainHead, ChainReport, NewAuditEvent, Policy};
 
 pub use accounts::{AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord, Renewal};
 pub use data_dir::{DATA_DIR_ENV, DataDir};
+pub use drafts::{DraftCheck, DraftRecord, DraftSummary};
 pub use error::{ErrorKind, RecoveryError, Result, StoreError};
 pub use keystore::{KEYSTORE_ENV, Keystore, KeystoreKind};
 pub use logging::init_logging;

@@ -5,8 +5,11 @@ use rusqlite::Connection;
 
 use crate::error::{Result, StoreError};
 
-const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("migrations/0001_base.sql")), (2, include_str!("migrations/0002_protocol.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/0001_base.sql")),
+    (2, include_str!("migrations/0002_protocol.sql")),
+    (3, include_str!("migrations/0003_drafts.sql")),
+];
 
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 

@@ -7,7 +7,7 @@ use triangulate_core::{Actor, NewAuditEvent};
 use crate::Store;
 use crate::error::Result;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PersonRecord {
     pub id: i64,
     pub name: String,

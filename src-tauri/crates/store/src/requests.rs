@@ -23,19 +23,19 @@ pub enum PersonMatch {
 }
 
 /// A subject (numbered from 1) who may be a person already known.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PossibleMatch {
     pub subject: usize,
     pub person: PersonRecord,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct SubjectLink {
     pub subject: usize,
     pub person_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DecisionRecord {
     pub step: Step,
     pub from_state: RequestState,
@@ -48,7 +48,7 @@ pub struct DecisionRecord {
     pub at: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RequestRecord {
     pub id: i64,
     pub reference: String,
@@ -64,7 +64,7 @@ pub struct RequestRecord {
     pub decisions: Vec<DecisionRecord>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RequestSummary {
     pub reference: String,
     pub state: RequestState,
@@ -75,7 +75,7 @@ pub struct RequestSummary {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct AawRecord {
     pub id: i64,
     pub name: String,
@@ -168,18 +168,16 @@ impl Store {
         Ok(matches)
     }
 
-    /// Creates a draft request. Every named subject who may be a known person must be settled
-    /// in `settled` (same person or new); `parent` makes it a separate request for a person
-    /// found during another check, flagged for the service director.
-    pub fn create_request(
-        &mut self,
+    /// Checks the worker's settlement of possible matches: every subject named exists, every
+    /// person named is known, and every named subject who may be a known person is settled.
+    /// Persons in `already_linked` (the request's own, when it is being changed) settle
+    /// themselves.
+    pub(crate) fn settle_persons(
+        &self,
         request: &Request,
         settled: &BTreeMap<usize, PersonMatch>,
-        parent: Option<&str>,
-        today: NaiveDate,
-        now: DateTime<Utc>,
-    ) -> Result<RequestRecord> {
-        let recorder = self.recorder()?;
+        already_linked: &[i64],
+    ) -> Result<BTreeMap<usize, PersonMatch>> {
         let known = self.persons()?;
         for (subject, choice) in settled {
             if *subject == 0 || *subject > request.subjects.len() {
@@ -194,8 +192,18 @@ impl Store {
                 return Err(StoreError::NotFound { what: "person", id: id.to_string() });
             }
         }
-        let unsettled: Vec<PossibleMatch> =
-            self.possible_person_matches(request)?.into_iter().filter(|m| !settled.contains_key(&m.subject)).collect();
+        let mut settled = settled.clone();
+        let mut unsettled = Vec::new();
+        for possible in self.possible_person_matches(request)? {
+            if settled.contains_key(&possible.subject) {
+                continue;
+            }
+            if already_linked.contains(&possible.person.id) {
+                settled.insert(possible.subject, PersonMatch::Same(possible.person.id));
+            } else {
+                unsettled.push(possible);
+            }
+        }
         if !unsettled.is_empty() {
             let lines: Vec<String> = unsettled
                 .iter()
@@ -210,61 +218,46 @@ impl Store {
                 })
                 .collect();
             return Err(StoreError::Refused(format!(
-                "confirm who these are before the request is created: {}. Say --same-person SUBJECT=PERSON or --new-person SUBJECT",
+                "confirm who these are before the request is saved: {}. Say --same-person SUBJECT=PERSON or --new-person SUBJECT",
                 lines.join("; ")
             )));
         }
+        Ok(settled)
+    }
+
+    /// Creates a draft request. Every named subject who may be a known person must be settled
+    /// in `settled` (same person or new); `parent` makes it a separate request for a person
+    /// found during another check, flagged for the service director.
+    pub fn create_request(
+        &mut self,
+        request: &Request,
+        settled: &BTreeMap<usize, PersonMatch>,
+        parent: Option<&str>,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<RequestRecord> {
+        let recorder = self.recorder()?;
+        let settled = self.settle_persons(request, settled, &[])?;
         let parent_id = match parent {
             Some(reference) => Some(self.request_id(reference)?),
             None => None,
         };
-        let content = serde_json::to_string(request).expect("a request serialises");
-        let at = stamp(now);
         let reference = self.write(now, |tx| {
-            let year = today.year();
-            let number: i64 = tx.query_row(
-                "SELECT COALESCE(MAX(number), 0) + 1 FROM requests WHERE year = ?1",
-                [year],
-                |row| row.get(0),
-            )?;
-            let reference = format!("REQ-{year}-{number:04}");
-            tx.execute(
-                "INSERT INTO requests (reference, year, number, state, content, parent_id, flagged_for_sd, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?7)",
-                rusqlite::params![reference, year, number, content, parent_id, parent_id.is_some(), at],
-            )?;
-            let request_id = tx.last_insert_rowid();
-            let mut object_ids = vec![format!("request:{reference}")];
-            for (index, subject) in request.subjects.iter().enumerate() {
-                let position = index + 1;
-                let person_id = match (settled.get(&position), &subject.name) {
-                    (Some(PersonMatch::Same(id)), _) => Some(*id),
-                    (_, Some(name)) => {
-                        tx.execute(
-                            "INSERT INTO persons (name, aliases, date_of_birth, created_at) VALUES (?1, ?2, ?3, ?4)",
-                            rusqlite::params![
-                                name,
-                                serde_json::to_string(&subject.aliases).expect("serialises"),
-                                subject.date_of_birth.map(|d| d.to_string()),
-                                at
-                            ],
-                        )?;
-                        Some(tx.last_insert_rowid())
-                    }
-                    (_, None) => None,
-                };
-                tx.execute(
-                    "INSERT INTO request_subjects (request_id, position, person_id) VALUES (?1, ?2, ?3)",
-                    rusqlite::params![request_id, position as i64, person_id],
-                )?;
-                if let Some(id) = person_id {
-                    object_ids.push(format!("person:{id}"));
-                }
-            }
+            let (reference, object_ids) = insert_request(tx, request, &settled, parent_id, today, now)?;
+            let content = serde_json::to_string(request).expect("a request serialises");
             let event = NewAuditEvent::of_change(Actor::Worker(recorder), "request.create", object_ids, &(&reference, &content));
             Ok((reference, event))
         })?;
         self.request(&reference)
+    }
+
+    /// The ids of the persons this request names.
+    pub(crate) fn linked_persons(&self, request_id: i64) -> Result<Vec<i64>> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT person_id FROM request_subjects WHERE request_id = ?1 AND person_id IS NOT NULL")?;
+        let ids = statement.query_map([request_id], |row| row.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
     }
 
     pub(crate) fn request_id(&self, reference: &str) -> Result<i64> {
@@ -439,4 +432,93 @@ pub(crate) fn record_step(
         return Err(StoreError::Refused("the request changed while this step was being recorded: try again".into()));
     }
     Ok(())
+}
+
+/// Inserts a new draft request and links its subjects, inside the caller's transaction;
+/// returns its reference and the ids the audit event names.
+pub(crate) fn insert_request(
+    tx: &Transaction,
+    request: &Request,
+    settled: &BTreeMap<usize, PersonMatch>,
+    parent_id: Option<i64>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(String, Vec<String>)> {
+    let content = serde_json::to_string(request).expect("a request serialises");
+    let at = stamp(now);
+    let year = today.year();
+    let number: i64 =
+        tx.query_row("SELECT COALESCE(MAX(number), 0) + 1 FROM requests WHERE year = ?1", [year], |row| row.get(0))?;
+    let reference = format!("REQ-{year}-{number:04}");
+    tx.execute(
+        "INSERT INTO requests (reference, year, number, state, content, parent_id, flagged_for_sd, created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?7)",
+        rusqlite::params![reference, year, number, content, parent_id, parent_id.is_some(), at],
+    )?;
+    let request_id = tx.last_insert_rowid();
+    let mut object_ids = vec![format!("request:{reference}")];
+    object_ids.extend(link_subjects(tx, request_id, request, settled, now)?);
+    Ok((reference, object_ids))
+}
+
+/// Replaces the content of a request that may still be changed (a draft, or referred back)
+/// and links its subjects afresh, inside the caller's transaction.
+pub(crate) fn replace_request(
+    tx: &Transaction,
+    request_id: i64,
+    request: &Request,
+    settled: &BTreeMap<usize, PersonMatch>,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    let content = serde_json::to_string(request).expect("a request serialises");
+    let changed = tx.execute(
+        "UPDATE requests SET content = ?1, updated_at = ?2 WHERE id = ?3 AND state IN ('draft', 'referred_back')",
+        rusqlite::params![content, stamp(now), request_id],
+    )?;
+    if changed != 1 {
+        return Err(StoreError::Refused(
+            "only a draft or a request referred back can be changed: this one has moved on".into(),
+        ));
+    }
+    tx.execute("DELETE FROM request_subjects WHERE request_id = ?1", [request_id])?;
+    link_subjects(tx, request_id, request, settled, now)
+}
+
+/// Links each subject (numbered from 1) to a person: the settled one, or a new person for a
+/// named subject; an unnamed suspected associate has none. Returns the persons' audit ids.
+fn link_subjects(
+    tx: &Transaction,
+    request_id: i64,
+    request: &Request,
+    settled: &BTreeMap<usize, PersonMatch>,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    let mut object_ids = Vec::new();
+    for (index, subject) in request.subjects.iter().enumerate() {
+        let position = index + 1;
+        let person_id = match (settled.get(&position), &subject.name) {
+            (Some(PersonMatch::Same(id)), _) => Some(*id),
+            (_, Some(name)) => {
+                tx.execute(
+                    "INSERT INTO persons (name, aliases, date_of_birth, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![
+                        name,
+                        serde_json::to_string(&subject.aliases).expect("serialises"),
+                        subject.date_of_birth.map(|d| d.to_string()),
+                        stamp(now)
+                    ],
+                )?;
+                Some(tx.last_insert_rowid())
+            }
+            (_, None) => None,
+        };
+        tx.execute(
+            "INSERT INTO request_subjects (request_id, position, person_id) VALUES (?1, ?2, ?3)",
+            rusqlite::params![request_id, position as i64, person_id],
+        )?;
+        if let Some(id) = person_id {
+            object_ids.push(format!("person:{id}"));
+        }
+    }
+    Ok(object_ids)
 }

@@ -7,7 +7,7 @@ use triangulate_core::ChainReport;
 use crate::error::{Result, StoreError};
 use crate::{DataDir, Keystore, Store, load_policy};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum StoreState {
     NotInitialised,
@@ -17,14 +17,14 @@ pub enum StoreState {
     Unavailable,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct AuditSummary {
     pub intact: bool,
     pub events: u64,
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct StoreStatus {
     pub state: StoreState,
     pub data_dir: String,

@@ -8,7 +8,7 @@ use triangulate_core::{Actor, NewAuditEvent, WorkerProfile, WorkerRole};
 use crate::Store;
 use crate::error::Result;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct WorkerRecord {
     pub id: i64,
     pub name: String,

@@ -258,3 +258,143 @@ fn emptying_the_chain_is_detected() {
     let (event, _) = broken_at(tampered("DELETE FROM audit_events"));
     assert_eq!(event, 1);
 }
+
+// Drafts of the Appendix 1 form.
+
+use triangulate_core::Policy;
+use triangulate_core::request::{ConsentStatus, Reason, Scope, SubjectRole};
+use triangulate_core::request_form::{DateParts, RequestForm, SubjectForm};
+use triangulate_core::workflow::{Decision, RequestState, Step};
+use triangulate_store::PersonMatch;
+
+fn with_profile(store: &mut Store) {
+    let profile = WorkerProfileInput { name: "Ada Worker".into(), role: "osw".into(), staff_id: None };
+    store.set_worker_profile(&profile.validate().unwrap(), at(1)).unwrap();
+}
+
+fn date(day: &str, month: &str, year: &str) -> DateParts {
+    DateParts { day: day.into(), month: month.into(), year: year.into() }
+}
+
+fn complete_form(subject: &str) -> RequestForm {
+    let mut form = RequestForm { case_reference: "CS-77".into(), ..Default::default() };
+    form.originating_worker.name = "Ada Worker".into();
+    form.originating_worker.team = "Assessment".into();
+    form.team_manager.name = "Tom Manager".into();
+    form.reason = Some(Reason::RiskyBehaviour);
+    form.concern = "Parties at the home".into();
+    form.triangulation = "Against the school's account".into();
+    form.scope = Some(Scope::OneOff);
+    form.period.from = date("1", "9", "2026");
+    form.period.to = date("31", "10", "2026");
+    form.consent.status = Some(ConsentStatus::Informed);
+    form.subjects = vec![
+        SubjectForm { role: Some(SubjectRole::Subject), name: subject.into(), ..Default::default() },
+        SubjectForm {
+            role: Some(SubjectRole::SuspectedAssociate),
+            description: "Man in a red car".into(),
+            ..Default::default()
+        },
+    ];
+    form
+}
+
+fn policy() -> Policy {
+    Policy::from_toml("").unwrap()
+}
+
+fn today() -> chrono::NaiveDate {
+    at(0).date_naive()
+}
+
+fn audit_actions(store: &Store) -> Vec<String> {
+    let conn = store.connection_for_tests();
+    let mut statement = conn.prepare("SELECT action FROM audit_events ORDER BY seq").unwrap();
+    statement.query_map([], |row| row.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn a_draft_keeps_what_was_typed_across_a_reopen_and_becomes_a_request_when_complete() {
+    let (fixture, mut store, _) = setup();
+    assert!(matches!(store.start_draft(None, at(1)), Err(StoreError::Refused(_))), "no profile yet");
+    with_profile(&mut store);
+    let draft = store.start_draft(None, at(2)).unwrap();
+    let mut form = RequestForm { case_reference: "CS-7".into(), ..Default::default() };
+    form.subjects.push(SubjectForm { name: SUBJECT.into(), ..Default::default() });
+    form.period.to = date("3", "", "");
+    store.save_draft(draft.id, &form, at(3)).unwrap();
+    drop(store);
+
+    let mut store = Store::open(&fixture.dir, &fixture.keystore).unwrap();
+    assert_eq!(store.draft(draft.id).unwrap().form, form, "every box as typed, even a part-typed date");
+    assert_eq!(store.drafts().unwrap()[0].title, "CS-7");
+    let check = store.check_draft(draft.id, &policy(), today()).unwrap();
+    let fields: Vec<&str> = check.errors.iter().map(|e| e.field.as_str()).collect();
+    assert!(fields.contains(&"reason") && fields.contains(&"period.to") && fields.contains(&"subjects[1].role"));
+    let refused = store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(4));
+    assert!(matches!(refused, Err(StoreError::Fields(_))));
+    assert_eq!(store.requests().unwrap().len(), 0, "an incomplete draft creates nothing");
+
+    store.save_draft(draft.id, &complete_form(SUBJECT), at(5)).unwrap();
+    assert!(store.check_draft(draft.id, &policy(), today()).unwrap().errors.is_empty());
+    let record = store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(6)).unwrap();
+    assert_eq!(record.reference, "REQ-2026-0001");
+    assert_eq!(record.state, RequestState::Draft);
+    assert_eq!(record.request.subjects[1].description.as_deref(), Some("Man in a red car"));
+    assert!(matches!(store.draft(draft.id), Err(StoreError::NotFound { .. })), "the draft is gone");
+    assert_eq!(
+        audit_actions(&store)[2..],
+        ["draft.start", "draft.save", "draft.save", "request.create"].map(String::from)
+    );
+    assert!(matches!(store.audit_verify().unwrap(), ChainReport::Intact { events: 6 }));
+}
+
+#[test]
+fn a_request_is_changed_through_a_draft_until_it_is_submitted() {
+    let (_fixture, mut store, _) = setup();
+    with_profile(&mut store);
+    let draft = store.start_draft(None, at(2)).unwrap();
+    store.save_draft(draft.id, &complete_form(SUBJECT), at(3)).unwrap();
+    let created = store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(4)).unwrap();
+    let person = created.subjects[0].person_id.unwrap();
+
+    let change = store.start_draft(Some(&created.reference), at(5)).unwrap();
+    assert_eq!(change.form, complete_form(SUBJECT), "the form is filled in from the request");
+    assert_eq!(store.start_draft(Some(&created.reference), at(6)).unwrap().id, change.id, "one draft per request");
+    let mut form = change.form.clone();
+    form.concern = "Parties and a new partner".into();
+    store.save_draft(change.id, &form, at(7)).unwrap();
+    assert!(store.check_draft(change.id, &policy(), today()).unwrap().possible_matches.is_empty(), "its own person");
+    let changed = store.commit_draft(change.id, &BTreeMap::new(), &policy(), today(), at(8)).unwrap();
+    assert_eq!(changed.reference, created.reference);
+    assert_eq!(changed.request.concern, "Parties and a new partner");
+    assert_eq!(changed.subjects[0].person_id, Some(person), "the same person, not a copy");
+    assert_eq!(store.persons().unwrap().len(), 1);
+
+    let submit = Decision { decided_by: "Ada Worker".into(), evidence: None, note: None, conditions: None };
+    store.take_step(&created.reference, Step::Submit, &submit, at(9)).unwrap();
+    let refused = store.start_draft(Some(&created.reference), at(10));
+    assert!(matches!(refused, Err(StoreError::Refused(ref m)) if m.contains("submitted")), "{refused:?}");
+}
+
+#[test]
+fn a_person_who_may_be_known_must_be_settled_before_a_draft_is_saved_as_a_request() {
+    let (_fixture, mut store, _) = setup();
+    with_profile(&mut store);
+    let first = store.start_draft(None, at(2)).unwrap();
+    store.save_draft(first.id, &complete_form(SUBJECT), at(3)).unwrap();
+    let earlier = store.commit_draft(first.id, &BTreeMap::new(), &policy(), today(), at(4)).unwrap();
+    let known = earlier.subjects[0].person_id.unwrap();
+
+    let second = store.start_draft(None, at(5)).unwrap();
+    store.save_draft(second.id, &complete_form(SUBJECT), at(6)).unwrap();
+    let check = store.check_draft(second.id, &policy(), today()).unwrap();
+    assert_eq!(check.possible_matches.len(), 1);
+    assert_eq!((check.possible_matches[0].subject, check.possible_matches[0].person.id), (1, known));
+    let unsettled = store.commit_draft(second.id, &BTreeMap::new(), &policy(), today(), at(7));
+    assert!(matches!(unsettled, Err(StoreError::Refused(_))));
+    assert!(store.draft(second.id).is_ok(), "a refused commit keeps the draft");
+    let settled = BTreeMap::from([(1, PersonMatch::Same(known))]);
+    let record = store.commit_draft(second.id, &settled, &policy(), today(), at(8)).unwrap();
+    assert_eq!(record.subjects[0].person_id, Some(known));
+}
