@@ -1,3 +1,23 @@
-// The app's own IPC commands, named once: build.rs turns each into a permission
-// (`allow-<name with dashes>`), and capabilities/main.json must allow exactly these.
-pub const COMMANDS: &[&str] = &["store_status", "store_init"];
+// The app's own IPC commands by name, for build.rs: it turns each into a permission
+// (`allow-<name with dashes>`), and capabilities/main.json must allow exactly these. The
+// contract (src-tauri/crates/ipc) declares them; a test there checks this list against it.
+pub const COMMANDS: &[&str] = &[
+    "store_status",
+    "store_init",
+    "worker_profile_get",
+    "worker_profile_set",
+    "aaw_list",
+    "aaw_register",
+    "request_list",
+    "request_get",
+    "request_step",
+    "draft_start",
+    "draft_get",
+    "draft_save",
+    "draft_check",
+    "draft_commit",
+    "draft_discard",
+    "account_list",
+    "account_add",
+    "authorisation_add",
+];

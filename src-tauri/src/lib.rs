@@ -1,74 +1,51 @@
-//! The Triangulate desktop app: a thin Tauri shell. Commands parse what the UI sends, call
-//! the store on a blocking thread (credential stores must not be called on async workers),
-//! and return DTOs; errors cross as `{code, message, fields}`.
+//! The Triangulate desktop app: a thin Tauri shell over the IPC contract. Every command in
+//! `triangulate_ipc::for_each_command!` becomes a Tauri command that runs its body on a
+//! blocking thread (credential stores must not be called on async workers).
 
 use chrono::Utc;
-use serde::Serialize;
 use std::path::PathBuf;
-use triangulate_core::FieldError;
-use triangulate_store::{DataDir, Keystore, Store, StoreError, StoreStatus};
+use triangulate_ipc::{Host, IpcError};
+use triangulate_store::DataDir;
 
+#[cfg(test)]
 mod command_names;
 
-/// What the desktop needs for its whole life: the data folder chosen at start.
+/// What the desktop needs for its whole life: the data folder chosen at start and the clock.
 struct AppState {
-    data_dir: DataDir,
-}
-
-/// An error as the UI sees it: a machine code to act on, a message to show, field errors.
-#[derive(Debug, Serialize)]
-pub struct IpcError {
-    pub code: &'static str,
-    pub message: String,
-    pub fields: Vec<FieldError>,
-}
-
-impl From<StoreError> for IpcError {
-    fn from(error: StoreError) -> Self {
-        let fields = match &error {
-            StoreError::Fields(fields) => fields.clone(),
-            _ => Vec::new(),
-        };
-        IpcError { code: error.code(), message: error.to_string(), fields }
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct InitialisedStore {
-    pub recovery_phrase: Vec<String>,
-    pub status: StoreStatus,
+    host: Host,
 }
 
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, IpcError> + Send + 'static,
 ) -> Result<T, IpcError> {
-    tauri::async_runtime::spawn_blocking(work).await.map_err(|e| IpcError {
-        code: "internal",
-        message: format!("the command stopped unexpectedly: {e}"),
-        fields: Vec::new(),
-    })?
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| IpcError::internal(format!("the command stopped unexpectedly: {e}")))?
 }
 
-#[tauri::command]
-async fn store_status(state: tauri::State<'_, AppState>) -> Result<StoreStatus, IpcError> {
-    let data_dir = state.data_dir.clone();
-    blocking(move || Ok(triangulate_store::store_status(&data_dir, &Keystore::from_environment()))).await
-}
+macro_rules! desktop_commands {
+    ($($name:ident($args:ty) -> $response:ty;)*) => {
+        $(
+            #[tauri::command]
+            async fn $name(state: tauri::State<'_, AppState>, args: $args) -> Result<$response, IpcError> {
+                let host = state.host.clone();
+                blocking(move || {
+                    let result = triangulate_ipc::commands::$name(&host, args);
+                    if let Err(error) = &result {
+                        tracing::info!(command = stringify!($name), code = ?error.code, "command refused");
+                    }
+                    result
+                })
+                .await
+            }
+        )*
 
-#[tauri::command]
-async fn store_init(state: tauri::State<'_, AppState>) -> Result<InitialisedStore, IpcError> {
-    let data_dir = state.data_dir.clone();
-    blocking(move || {
-        let keystore = Keystore::from_environment()?;
-        let (store, phrase) = Store::init(&data_dir, &keystore, Utc::now())?;
-        drop(store);
-        Ok(InitialisedStore {
-            recovery_phrase: phrase.words(),
-            status: triangulate_store::store_status(&data_dir, &Ok(keystore)),
-        })
-    })
-    .await
+        fn invoke_handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+    };
 }
+triangulate_ipc::for_each_command!(desktop_commands);
 
 /// `--data-dir DIR` or `--data-dir=DIR` from the command line, as the CLI takes it.
 fn data_dir_argument(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
@@ -96,8 +73,8 @@ pub fn run() {
     triangulate_store::init_logging(&data_dir);
     tracing::info!(data_dir = %data_dir.root().display(), "desktop app starting");
     tauri::Builder::default()
-        .manage(AppState { data_dir })
-        .invoke_handler(tauri::generate_handler![store_status, store_init])
+        .manage(AppState { host: Host::new(data_dir, Utc::now) })
+        .invoke_handler(invoke_handler())
         .run(tauri::generate_context!())
         .expect("the desktop app failed to start");
 }
@@ -109,13 +86,12 @@ mod tests {
     #[test]
     fn the_main_window_may_call_exactly_the_apps_own_commands() {
         let capability: serde_json::Value = serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
-        let mut allowed: Vec<String> =
+        let allowed: Vec<String> =
             capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
-        let mut declared: Vec<String> =
-            command_names::COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
-        allowed.sort();
-        declared.sort();
-        assert_eq!(allowed, declared);
+        let declared: Vec<String> =
+            triangulate_ipc::COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
+        assert_eq!(allowed, declared, "the capability allows exactly the contract's commands, in its order");
+        assert_eq!(command_names::COMMANDS, triangulate_ipc::COMMANDS, "build.rs names the same commands");
         assert_eq!(capability["windows"], serde_json::json!(["main"]));
     }
 
@@ -127,6 +103,12 @@ mod tests {
         assert_eq!(csp["script-src"], "'self'");
         assert_eq!(csp["object-src"], "'none'");
         assert_eq!(config["app"]["withGlobalTauri"], false);
+    }
+
+    #[test]
+    fn no_plugin_is_exposed_to_the_ui() {
+        let manifest = include_str!("../Cargo.toml");
+        assert!(!manifest.contains("tauri-plugin"), "no shell, file-system or other plugin");
     }
 
     #[test]

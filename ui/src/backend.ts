@@ -1,49 +1,23 @@
-// The UI talks to the desktop backend only through this interface: the Tauri implementation
-// below, or a fake one in UI tests.
+// The UI talks to the desktop backend only through `Backend`: the Tauri implementation here,
+// or the in-memory fake in fake-backend.ts for UI tests. Command names, arguments and
+// responses come from the generated contract, so a misspelt command does not compile.
 import { invoke } from "@tauri-apps/api/core";
-
-export type StoreState = "not_initialised" | "ready" | "key_missing" | "wrong_key" | "unavailable";
-
-export interface AuditSummary {
-  intact: boolean;
-  events: number;
-  message: string;
-}
-
-export interface StoreStatus {
-  state: StoreState;
-  data_dir: string;
-  message: string;
-  store_id: string | null;
-  keystore: string;
-  keystore_warning: string | null;
-  schema_version: number | null;
-  audit: AuditSummary | null;
-  organisation: string;
-  protective_marking: string;
-}
-
-export interface InitialisedStore {
-  recovery_phrase: string[];
-  status: StoreStatus;
-}
-
-export interface IpcError {
-  code: string;
-  message: string;
-  fields: { field: string; message: string }[];
-}
+import type { CommandName, Commands, IpcError } from "./generated/ipc";
 
 export interface Backend {
-  storeStatus(): Promise<StoreStatus>;
-  storeInit(): Promise<InitialisedStore>;
+  call<K extends CommandName>(name: K, args: Commands[K]["args"]): Promise<Commands[K]["response"]>;
 }
 
 export const tauriBackend: Backend = {
-  storeStatus: () => invoke<StoreStatus>("store_status"),
-  storeInit: () => invoke<InitialisedStore>("store_init"),
+  call: (name, args) => invoke(name, { args }),
 };
 
 export function isIpcError(value: unknown): value is IpcError {
-  return typeof value === "object" && value !== null && "code" in value && "message" in value;
+  return typeof value === "object" && value !== null && "code" in value && "message" in value && "fields" in value;
+}
+
+/** The error as an IpcError, whatever was thrown. */
+export function asIpcError(value: unknown): IpcError {
+  if (isIpcError(value)) return value;
+  return { code: "internal", message: String(value), fields: [] };
 }

@@ -1,99 +1,68 @@
 import "./styles/app.scss";
-import { Backend, StoreStatus, isIpcError, tauriBackend } from "./backend";
-import { h } from "./dom";
+import { App, createApp } from "./app";
+import { Backend, tauriBackend } from "./backend";
+import type { Step } from "./generated/ipc";
+import { accountsScreen } from "./screens/accounts";
+import { authorisationScreen } from "./screens/authorisation";
+import { decisionScreen } from "./screens/decision";
+import { profileScreen } from "./screens/profile";
+import { draftScreen, isStep } from "./screens/request-form";
+import { requestScreen } from "./screens/request-page";
+import { requestsScreen } from "./screens/requests";
+import { statusScreen } from "./screens/status";
 
-const app = document.getElementById("app")!;
+const STEPS: Step[] = ["submit", "agree", "permit", "refuse", "refer-back", "confirm-legitimacy", "raise-doubts", "withdraw"];
 
-function summaryRow(key: string, value: string): HTMLElement {
-  return h(
-    "div",
-    { class: "govuk-summary-list__row" },
-    h("dt", { class: "govuk-summary-list__key" }, key),
-    h("dd", { class: "govuk-summary-list__value" }, value),
-  );
+/** Which screen a location shows. The path and query come after `#`. */
+async function route(app: App, hash: string): Promise<void> {
+  const [path, queryText = ""] = hash.replace(/^#/, "").split("?");
+  const query = new URLSearchParams(queryText);
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  highlight(parts[0] ?? "requests");
+  const status = await app.backend.call("store_status", {}).catch(() => null);
+  document.getElementById("protective-marking")!.textContent = status?.protective_marking ?? "";
+  const ready = status?.state === "ready";
+  document.getElementById("main-nav")!.hidden = !ready;
+  if (!ready || parts[0] === "status") return statusScreen(app);
+  const [section, id, sub, extra] = parts;
+  if (section === "profile") return profileScreen(app);
+  if (section === "accounts") return accountsScreen(app);
+  if (section === "drafts" && id) return draftScreen(app, Number(id), sub && isStep(sub) ? sub : "case", query.has("errors"));
+  if (section === "requests" && id === "new") return newRequest(app);
+  if (section === "requests" && id && sub === "step" && STEPS.includes(extra as Step)) return decisionScreen(app, id, extra as Step);
+  if (section === "requests" && id && sub === "authorisations") return authorisationScreen(app, id);
+  if (section === "requests" && id) return requestScreen(app, id);
+  return requestsScreen(app, query.get("q") ?? "");
 }
 
-function statusList(status: StoreStatus): HTMLElement {
-  const rows = [
-    summaryRow("Data folder", status.data_dir),
-    summaryRow("Database key kept in", status.keystore),
-  ];
-  if (status.store_id) rows.push(summaryRow("Store id", status.store_id));
-  if (status.schema_version !== null) rows.push(summaryRow("Schema version", String(status.schema_version)));
-  if (status.audit) rows.push(summaryRow("Audit chain", status.audit.message));
-  rows.push(summaryRow("Organisation", status.organisation));
-  return h("dl", { class: "govuk-summary-list", id: "store-status" }, ...rows);
-}
-
-function warning(text: string): HTMLElement {
-  return h(
-    "div",
-    { class: "govuk-warning-text" },
-    h("span", { class: "govuk-warning-text__icon", "aria-hidden": "true" }, "!"),
-    h("strong", { class: "govuk-warning-text__text" }, h("span", { class: "govuk-visually-hidden" }, "Warning"), text),
-  );
-}
-
-function render(status: StoreStatus, backend: Backend): void {
-  document.getElementById("protective-marking")!.textContent = status.protective_marking;
-  const headings: Record<StoreStatus["state"], string> = {
-    ready: "The store is open",
-    not_initialised: "There is no store in this data folder yet",
-    key_missing: "The database key is missing",
-    wrong_key: "The database key does not open this store",
-    unavailable: "The store cannot be opened",
-  };
-  document.title = `${headings[status.state]} – Triangulate`;
-  const children: (Node | null)[] = [
-    h("h1", { class: "govuk-heading-l", id: "store-heading" }, headings[status.state]),
-    h("p", { class: "govuk-body", id: "store-message" }, status.message),
-  ];
-  if (status.keystore_warning) children.push(warning(status.keystore_warning));
-  if (status.audit && !status.audit.intact) children.push(warning(status.audit.message));
-  children.push(statusList(status));
-  if (status.state === "not_initialised") {
-    const button = h("button", { class: "govuk-button", type: "button", id: "create-store" }, "Create the store");
-    button.addEventListener("click", () => void createStore(backend, button as HTMLButtonElement));
-    children.push(button);
-  }
-  app.replaceChildren(...children.filter((c): c is Node => c !== null));
-}
-
-function renderError(error: unknown): void {
-  const message = isIpcError(error) ? error.message : String(error);
-  document.title = "Error – Triangulate";
-  app.replaceChildren(
-    h("h1", { class: "govuk-heading-l" }, "Something went wrong"),
-    h("p", { class: "govuk-body", id: "error-message" }, message),
-  );
-}
-
-async function createStore(backend: Backend, button: HTMLButtonElement): Promise<void> {
-  button.disabled = true;
+async function newRequest(app: App): Promise<void> {
   try {
-    const created = await backend.storeInit();
-    render(created.status, backend);
-    const words = h("ol", { class: "govuk-list govuk-list--number app-phrase", id: "recovery-phrase" },
-      ...created.recovery_phrase.map((word) => h("li", {}, word)));
-    app.prepend(
-      h("div", { class: "govuk-panel govuk-panel--confirmation" },
-        h("h2", { class: "govuk-panel__title" }, "Store created")),
-      h("h2", { class: "govuk-heading-m" }, "Write down your recovery phrase"),
-      h("p", { class: "govuk-body" },
-        "It is shown once, now. With it the store can be opened again if the database key is lost from this computer's credential store. Keep it somewhere safe, away from this laptop."),
-      words,
-    );
+    const draft = await app.backend.call("draft_start", { reference: null });
+    location.replace(`#/drafts/${draft.id}/case`);
   } catch (error) {
-    renderError(error);
+    app.show("Investigation requests");
+    app.showFailure(error);
   }
 }
 
-async function start(backend: Backend): Promise<void> {
-  try {
-    render(await backend.storeStatus(), backend);
-  } catch (error) {
-    renderError(error);
+function highlight(section: string): void {
+  for (const link of document.querySelectorAll<HTMLAnchorElement>(".app-nav__link")) {
+    if (link.dataset.section === section) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
   }
 }
 
-void start(tauriBackend);
+async function chooseBackend(): Promise<Backend> {
+  if (import.meta.env.VITE_BACKEND === "fake") return (await import("./fake-backend")).createFakeBackend();
+  return tauriBackend;
+}
+
+async function start(): Promise<void> {
+  const main = document.getElementById("main-content")!;
+  const backend = await chooseBackend();
+  const app: App = createApp(backend, main, () => void route(app, location.hash));
+  window.addEventListener("hashchange", () => void route(app, location.hash));
+  await route(app, location.hash);
+}
+
+void start();

@@ -1,9 +1,9 @@
 //! The worker profile: the person using this laptop.
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 use std::fmt;
 use std::str::FromStr;
+use ts_rs::TS;
 
 use crate::validation::{FieldError, optional_text, required_text};
 

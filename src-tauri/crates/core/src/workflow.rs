@@ -2,8 +2,8 @@
 //! leads to. Every step not in the table is illegal.
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 use std::fmt;
+use ts_rs::TS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -58,6 +58,20 @@ pub enum Role {
     SmOrSd,
     /// Authorised Access Worker
     Aaw,
+}
+
+impl Role {
+    /// Who takes the step, in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Osw => "Originating social worker",
+            Role::Tm => "Team manager",
+            Role::Sd => "Service director",
+            Role::TmOrSd => "Team manager or service director",
+            Role::SmOrSd => "Service manager or service director",
+            Role::Aaw => "Authorised Access Worker",
+        }
+    }
 }
 
 use RequestState as S;

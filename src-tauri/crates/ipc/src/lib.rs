@@ -1,1 +1,50 @@
-//! placeholder
+//! The desktop app's IPC contract, declared once: every command's name, argument and result
+//! (`for_each_command!`), the error that crosses with `{code, message, fields}`, and the
+//! command bodies, written against a `Host` (data folder and clock) so they run headless in
+//! tests. The desktop crate turns each into a Tauri command; `typescript` writes the same
+//! list as `ui/src/generated/ipc.ts`, and a test fails when that file is stale.
+
+pub mod args;
+pub mod commands;
+pub mod error;
+pub mod host;
+pub mod typescript;
+
+pub use error::{ErrorCode, IpcError};
+pub use host::Host;
+
+/// Calls `$callback!` with every command as `name(Args) -> Response;`. The one list of the
+/// app's commands: the desktop's handlers, the TypeScript map and `COMMANDS` come from it.
+#[macro_export]
+macro_rules! for_each_command {
+    ($callback:ident) => {
+        $callback! {
+            store_status($crate::args::NoArgs) -> $crate::args::StoreStatus;
+            store_init($crate::args::NoArgs) -> $crate::args::InitialisedStore;
+            worker_profile_get($crate::args::NoArgs) -> Option<$crate::args::WorkerRecord>;
+            worker_profile_set($crate::args::WorkerProfileArgs) -> $crate::args::WorkerRecord;
+            aaw_list($crate::args::NoArgs) -> Vec<$crate::args::AawRecord>;
+            aaw_register($crate::args::AawRegisterArgs) -> $crate::args::AawRecord;
+            request_list($crate::args::RequestListArgs) -> $crate::args::RequestList;
+            request_get($crate::args::ReferenceArgs) -> $crate::args::RequestPage;
+            request_step($crate::args::RequestStepArgs) -> $crate::args::RequestPage;
+            draft_start($crate::args::DraftStartArgs) -> $crate::args::DraftRecord;
+            draft_get($crate::args::DraftIdArgs) -> $crate::args::DraftRecord;
+            draft_save($crate::args::DraftSaveArgs) -> $crate::args::DraftSaved;
+            draft_check($crate::args::DraftIdArgs) -> $crate::args::DraftCheck;
+            draft_commit($crate::args::DraftCommitArgs) -> $crate::args::RequestPage;
+            draft_discard($crate::args::DraftIdArgs) -> $crate::args::Done;
+            account_list($crate::args::NoArgs) -> Vec<$crate::args::AccountRecord>;
+            account_add($crate::args::AccountAddArgs) -> $crate::args::AccountRecord;
+            authorisation_add($crate::args::AuthorisationAddArgs) -> $crate::args::RequestPage;
+        }
+    };
+}
+
+macro_rules! command_names {
+    ($($name:ident($args:ty) -> $response:ty;)*) => {
+        /// Every command's name, in declaration order.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+for_each_command!(command_names);

@@ -19,7 +19,7 @@ pub struct AccountRecord {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthorisationKind {
     DirectedSurveillance,
@@ -27,7 +27,7 @@ pub enum AuthorisationKind {
 }
 
 impl AuthorisationKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             AuthorisationKind::DirectedSurveillance => "directed_surveillance",
             AuthorisationKind::Chis => "chis",
@@ -77,6 +77,10 @@ pub struct Renewal {
 }
 
 fn date(errors: &mut Vec<FieldError>, field: &str, label: &str, text: &str) -> Option<NaiveDate> {
+    if text.trim().is_empty() {
+        errors.push(FieldError::new(field, format!("Enter {}", label.to_lowercase())));
+        return None;
+    }
     match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
@@ -166,7 +170,10 @@ impl Store {
             "directed-surveillance" | "directed_surveillance" => Some(AuthorisationKind::DirectedSurveillance),
             "chis" => Some(AuthorisationKind::Chis),
             _ => {
-                errors.push(FieldError::new("kind", "Kind must be directed-surveillance or chis"));
+                errors.push(FieldError::new(
+                    "kind",
+                    "Select the kind: directed surveillance or CHIS (directed-surveillance or chis)",
+                ));
                 None
             }
         };
@@ -201,7 +208,7 @@ impl Store {
         let mut account_id = None;
         match kind {
             Some(AuthorisationKind::DirectedSurveillance) => match input.person {
-                None => errors.push(FieldError::new("person", "Say which subject of the request it covers, with --person N")),
+                None => errors.push(FieldError::new("person", "Select which person named in the request it covers (--person N)")),
                 Some(n) => match request.subjects.iter().find(|s| s.subject == n) {
                     Some(link) if link.person_id.is_some() => person_id = link.person_id,
                     Some(_) => errors.push(FieldError::new("person", format!("Subject {n} is an unnamed suspect: a directed-surveillance authorisation needs a named person"))),
@@ -209,7 +216,7 @@ impl Store {
                 },
             },
             Some(AuthorisationKind::Chis) => match input.account {
-                None => errors.push(FieldError::new("account", "Say which sanctioned account it covers, with --account ID")),
+                None => errors.push(FieldError::new("account", "Select which sanctioned account it covers (--account ID)")),
                 Some(id) => match self.account(id) {
                     Ok(account) => account_id = Some(account.id),
                     Err(_) => errors.push(FieldError::new("account", format!("There is no sanctioned account {id}"))),

@@ -74,7 +74,8 @@ impl Store {
                 rusqlite::params![request_id, content, stamp(now)],
             )?;
             let id = tx.last_insert_rowid();
-            let event = NewAuditEvent::of_change(Actor::Worker(recorder), "draft.start", vec![format!("draft:{id}")], &content);
+            let event =
+                NewAuditEvent::of_change(Actor::Worker(recorder), "draft.start", vec![format!("draft:{id}")], &content);
             Ok((id, event))
         })?;
         self.draft(id)
@@ -133,7 +134,8 @@ impl Store {
             if changed != 1 {
                 return Err(StoreError::NotFound { what: "draft", id: id.to_string() });
             }
-            let event = NewAuditEvent::of_change(Actor::Worker(recorder), "draft.save", vec![format!("draft:{id}")], &content);
+            let event =
+                NewAuditEvent::of_change(Actor::Worker(recorder), "draft.save", vec![format!("draft:{id}")], &content);
             Ok(((), event))
         })?;
         self.draft(id)
@@ -145,7 +147,8 @@ impl Store {
             if tx.execute("DELETE FROM request_drafts WHERE id = ?1", [id])? != 1 {
                 return Err(StoreError::NotFound { what: "draft", id: id.to_string() });
             }
-            let event = NewAuditEvent::of_change(Actor::Worker(recorder), "draft.discard", vec![format!("draft:{id}")], &id);
+            let event =
+                NewAuditEvent::of_change(Actor::Worker(recorder), "draft.discard", vec![format!("draft:{id}")], &id);
             Ok(((), event))
         })
     }
@@ -169,8 +172,11 @@ impl Store {
             Err(errors) => Ok(DraftCheck { errors, possible_matches: Vec::new() }),
             Ok(request) => {
                 let own = self.draft_links(&draft)?.map(|(_, persons)| persons).unwrap_or_default();
-                let possible_matches =
-                    self.possible_person_matches(&request)?.into_iter().filter(|m| !own.contains(&m.person.id)).collect();
+                let possible_matches = self
+                    .possible_person_matches(&request)?
+                    .into_iter()
+                    .filter(|m| !own.contains(&m.person.id))
+                    .collect();
                 Ok(DraftCheck { errors: Vec::new(), possible_matches })
             }
         }

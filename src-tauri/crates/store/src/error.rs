@@ -130,29 +130,6 @@ impl StoreError {
         }
     }
 
-    /// A short machine code for the desktop's IPC errors; the UI matches on this, never on text.
-    pub fn code(&self) -> &'static str {
-        match self {
-            StoreError::NotInitialised(_) => "not_initialised",
-            StoreError::AlreadyInitialised(_) => "already_initialised",
-            StoreError::KeyMissing { .. } => "key_missing",
-            StoreError::WrongKey { .. } => "wrong_key",
-            StoreError::DiskFull(_) => "disk_full",
-            StoreError::Keystore { .. } => "keystore_unavailable",
-            StoreError::Recovery(_) => "recovery_failed",
-            StoreError::Damaged { .. } => "store_damaged",
-            StoreError::NewerSchema { .. } => "newer_schema",
-            StoreError::Invalid { .. } => "invalid_input",
-            StoreError::Fields(_) => "invalid_fields",
-            StoreError::Refused(_) => "refused",
-            StoreError::IllegalStep(_) => "illegal_step",
-            StoreError::NotFound { .. } => "not_found",
-            StoreError::Policy { .. } => "invalid_policy",
-            StoreError::Io { .. } => "io_failed",
-            StoreError::Database(_) => "database_failed",
-        }
-    }
-
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> StoreError {
         let path = path.into();
         move |source| StoreError::Io { path, source }

@@ -68,6 +68,7 @@ pub struct RequestRecord {
 pub struct RequestSummary {
     pub reference: String,
     pub state: RequestState,
+    pub state_label: &'static str,
     pub case_reference: String,
     pub subjects: Vec<String>,
     pub parent: Option<String>,
@@ -134,6 +135,14 @@ impl Store {
             let event = NewAuditEvent::of_change(actor, "aaw.register", vec![format!("aaw:{}", record.id)], &record);
             Ok((record, event))
         })
+    }
+
+    /// The register of Authorised Access Workers, in the order they were registered.
+    pub fn aaws(&self) -> Result<Vec<AawRecord>> {
+        let mut statement = self.conn.prepare("SELECT id, name, registered_at FROM aaw_register ORDER BY id")?;
+        let rows = statement
+            .query_map([], |row| Ok(AawRecord { id: row.get(0)?, name: row.get(1)?, registered_at: row.get(2)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn is_registered_aaw(&self, name: &str) -> Result<bool> {
@@ -245,7 +254,12 @@ impl Store {
         let reference = self.write(now, |tx| {
             let (reference, object_ids) = insert_request(tx, request, &settled, parent_id, today, now)?;
             let content = serde_json::to_string(request).expect("a request serialises");
-            let event = NewAuditEvent::of_change(Actor::Worker(recorder), "request.create", object_ids, &(&reference, &content));
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(recorder),
+                "request.create",
+                object_ids,
+                &(&reference, &content),
+            );
             Ok((reference, event))
         })?;
         self.request(&reference)
@@ -329,6 +343,7 @@ impl Store {
             subjects: row.request.subjects.iter().map(|s| s.display_name().to_string()).collect(),
             reference: row.reference,
             state: row.state,
+            state_label: row.state.label(),
             parent: row.parent,
             flagged_for_sd: row.flagged_for_sd,
             updated_at: row.updated_at,

@@ -1,0 +1,193 @@
+//! The commands headless: a real encrypted store in a temporary folder, the kernel keyring
+//! and a fixed clock, driven the way the UI drives them.
+
+use chrono::{DateTime, TimeZone, Utc};
+use triangulate_core::request::{ConsentStatus, Reason, Scope, SubjectRole};
+use triangulate_core::request_form::{DateParts, RequestForm, SubjectForm};
+use triangulate_core::workflow::{RequestState, Step};
+use triangulate_ipc::args::*;
+use triangulate_ipc::commands::*;
+use triangulate_ipc::{ErrorCode, Host, IpcError};
+use triangulate_store::{DataDir, Keystore, Store};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
+}
+
+struct Fixture {
+    _temp: tempfile::TempDir,
+    host: Host,
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        if let Ok(store) = Store::open(&self.host.data_dir, &Keystore::kernel_keyring().unwrap()) {
+            let _ = Keystore::kernel_keyring().unwrap().delete_key(store.store_id());
+        }
+    }
+}
+
+fn setup() -> Fixture {
+    // SAFETY: every test sets the same value before it opens a store.
+    unsafe { std::env::set_var(triangulate_store::KEYSTORE_ENV, "kernel-keyring") };
+    let temp = tempfile::tempdir().unwrap();
+    let host = Host::new(DataDir::new(temp.path().join("data")), now);
+    Fixture { _temp: temp, host }
+}
+
+fn fields(error: IpcError) -> Vec<String> {
+    assert_eq!(error.code, ErrorCode::InvalidFields, "{}", error.message);
+    error.fields.into_iter().map(|f| f.field).collect()
+}
+
+fn date(day: &str, month: &str, year: &str) -> DateParts {
+    DateParts { day: day.into(), month: month.into(), year: year.into() }
+}
+
+fn form() -> RequestForm {
+    let mut form = RequestForm { case_reference: "CS-4410".into(), ..Default::default() };
+    form.originating_worker.name = "Ada Worker".into();
+    form.originating_worker.team = "Assessment".into();
+    form.team_manager.name = "Tom Manager".into();
+    form.reason = Some(Reason::PersonPosingRisk);
+    form.concern = "A man said to be living at the home".into();
+    form.triangulation = "Against the health visitor's notes".into();
+    form.scope = Some(Scope::OneOff);
+    form.period.from = date("1", "10", "2026");
+    form.period.to = date("20", "11", "2026");
+    form.consent.status = Some(ConsentStatus::NotSought);
+    form.consent.reason = "Telling the family would put the child at risk".into();
+    form.subjects = vec![
+        SubjectForm { role: Some(SubjectRole::Subject), name: "Jane Doe".into(), ..Default::default() },
+        SubjectForm { role: Some(SubjectRole::Associate), name: "John Roe".into(), ..Default::default() },
+        SubjectForm {
+            role: Some(SubjectRole::SuspectedAssociate),
+            description: "Man with a red car".into(),
+            ..Default::default()
+        },
+    ];
+    form
+}
+
+fn step(reference: &str, step: Step, by: &str, evidence: &str, note: &str, conditions: &str) -> RequestStepArgs {
+    RequestStepArgs {
+        reference: reference.into(),
+        step,
+        decided_by: by.into(),
+        evidence: evidence.into(),
+        note: note.into(),
+        conditions: conditions.into(),
+    }
+}
+
+#[test]
+fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_commands() {
+    let fixture = setup();
+    let host = &fixture.host;
+    assert_eq!(store_status(host, NoArgs {}).unwrap().state, triangulate_store::StoreState::NotInitialised);
+    assert_eq!(store_init(host, NoArgs {}).unwrap().recovery_phrase.len(), 12);
+    assert!(worker_profile_get(host, NoArgs {}).unwrap().is_none());
+    assert_eq!(draft_start(host, DraftStartArgs::default()).unwrap_err().code, ErrorCode::Refused, "no profile");
+    let bad = WorkerProfileArgs { name: " ".into(), role: "boss".into(), staff_id: None };
+    assert_eq!(fields(worker_profile_set(host, bad).unwrap_err()), ["name", "role"]);
+    let profile = WorkerProfileArgs { name: "Ada Worker".into(), role: "aaw".into(), staff_id: Some("E1".into()) };
+    worker_profile_set(host, profile).unwrap();
+
+    // A draft with the period the wrong way round is kept, and named on commit.
+    let draft = draft_start(host, DraftStartArgs::default()).unwrap();
+    let mut typed = form();
+    typed.period.to = date("1", "9", "2026");
+    draft_save(host, DraftSaveArgs { id: draft.id, form: typed }).unwrap();
+    let check = draft_check(host, DraftIdArgs { id: draft.id }).unwrap();
+    assert_eq!(check.errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["period.to"]);
+    let refused = draft_commit(host, DraftCommitArgs { id: draft.id, settlements: vec![] }).unwrap_err();
+    assert_eq!(fields(refused), ["period.to"]);
+    let listed = request_list(host, RequestListArgs { query: "cs-4410".into() }).unwrap();
+    assert_eq!((listed.requests.len(), listed.drafts.len()), (0, 1));
+
+    draft_save(host, DraftSaveArgs { id: draft.id, form: form() }).unwrap();
+    let page = draft_commit(host, DraftCommitArgs { id: draft.id, settlements: vec![] }).unwrap();
+    let reference = page.record.reference.clone();
+    assert_eq!(page.record.state, RequestState::Draft);
+    assert!(page.can_change);
+    let steps: Vec<Step> = page.next_steps.iter().map(|n| n.step).collect();
+    assert_eq!(steps, [Step::Submit, Step::Withdraw]);
+
+    // Search by reference, case or name; drafts of new requests are listed beside them.
+    for query in ["REQ-2026", "john roe", "red car"] {
+        let found = request_list(host, RequestListArgs { query: query.into() }).unwrap();
+        assert_eq!(found.requests.len(), 1, "{query}");
+        assert!(found.drafts.is_empty(), "the draft became the request");
+    }
+    assert!(request_list(host, RequestListArgs { query: "nobody".into() }).unwrap().requests.is_empty());
+
+    // Changes in progress hold back the submission until saved or discarded.
+    let change = draft_start(host, DraftStartArgs { reference: Some(reference.clone()) }).unwrap();
+    let page = request_get(host, ReferenceArgs { reference: reference.clone() }).unwrap();
+    assert_eq!(page.draft, Some(change.id));
+    assert!(!page.next_steps[0].missing.is_empty());
+    let held = request_step(host, step(&reference, Step::Submit, "Ada Worker", "", "", "")).unwrap_err();
+    assert_eq!(held.code, ErrorCode::Refused);
+    draft_discard(host, DraftIdArgs { id: change.id }).unwrap();
+    let page = request_step(host, step(&reference, Step::Submit, "Ada Worker", "", "", "")).unwrap();
+    assert_eq!(page.record.state, RequestState::Submitted);
+    assert!(!page.can_change);
+    assert_eq!(
+        draft_start(host, DraftStartArgs { reference: Some(reference.clone()) }).unwrap_err().code,
+        ErrorCode::Refused
+    );
+
+    // Each decision asks for what it needs.
+    let no_evidence = request_step(host, step(&reference, Step::Agree, "Tom Manager", "", "", "")).unwrap_err();
+    assert_eq!(fields(no_evidence), ["evidence"]);
+    request_step(host, step(&reference, Step::Agree, "Tom Manager", "Email 20/11", "", "")).unwrap();
+    let page =
+        request_step(host, step(&reference, Step::Permit, "Sue Director", "Memo 21/11", "", "One look only")).unwrap();
+    assert_eq!(page.record.decisions.last().unwrap().conditions.as_deref(), Some("One look only"));
+    let confirm = page.next_steps.iter().find(|n| n.step == Step::ConfirmLegitimacy).unwrap();
+    assert_eq!(confirm.missing.len(), 1, "no AAW is registered yet");
+    aaw_register(host, AawRegisterArgs { name: "Ada Worker".into() }).unwrap();
+    assert_eq!(aaw_list(host, NoArgs {}).unwrap().len(), 1);
+    let page = request_step(host, step(&reference, Step::ConfirmLegitimacy, "Ada Worker", "", "", "")).unwrap();
+    assert_eq!(page.record.state, RequestState::LegitimacyConfirmed);
+    let illegal = request_step(host, step(&reference, Step::Agree, "Tom Manager", "x", "", "")).unwrap_err();
+    assert_eq!(illegal.code, ErrorCode::IllegalStep);
+
+    // Accounts and a CHIS authorisation with its dates.
+    let missing = account_add(
+        host,
+        AccountAddArgs { platform: "facebook".into(), handle: "".into(), identifiable_as_council: None },
+    )
+    .unwrap_err();
+    assert_eq!(fields(missing), ["handle", "identifiable_as_council"]);
+    let account = account_add(
+        host,
+        AccountAddArgs {
+            platform: "facebook".into(),
+            handle: "council.check.1".into(),
+            identifiable_as_council: Some(false),
+        },
+    )
+    .unwrap();
+    let chis = |granted: DateParts| AuthorisationAddArgs {
+        request: reference.clone(),
+        kind: Some(AuthorisationKind::Chis),
+        reference: "URN-1".into(),
+        officer: "Sue Director".into(),
+        granted,
+        review: DateParts::default(),
+        expires: DateParts::default(),
+        person: None,
+        account: Some(account.id),
+    };
+    assert_eq!(fields(authorisation_add(host, chis(DateParts::default())).unwrap_err()), ["granted"]);
+    let page = authorisation_add(host, chis(date("22", "11", "2026"))).unwrap();
+    assert_eq!(page.authorisations.len(), 1);
+    assert_eq!(page.authorisations[0].expires.to_string(), "2027-02-22", "the policy's three-month term");
+
+    let store = host.open().unwrap();
+    assert_eq!(
+        store.audit_verify().unwrap().to_string(),
+        format!("intact: {} events", store.audit_head().unwrap().count)
+    );
+}

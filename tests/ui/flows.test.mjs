@@ -1,0 +1,235 @@
+// The UI's flows in headless Chromium against the fake backend: every screen axe-clean in
+// its normal and its error state, with a screenshot of each in tests/out/ui.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { checkScreen, focusedId, heading, launch, serve } from "./support.mjs";
+
+let browser;
+let served;
+
+before(async () => {
+  served = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  served?.server.close();
+});
+
+const byId = (page, id) => page.locator(`[id="${id}"]`);
+
+async function fill(page, values) {
+  for (const [id, value] of Object.entries(values)) await byId(page, id).fill(value);
+}
+
+async function date(page, id, day, month, year) {
+  await fill(page, { [`${id}.day`]: day, [`${id}.month`]: month, [`${id}.year`]: year });
+}
+
+async function setUp(page) {
+  await page.goto(served.url);
+  await heading(page, "There is no store in this data folder yet");
+  await checkScreen(page, "01-store-not-created");
+  await byId(page, "create-store").click();
+  await page.locator("#recovery-phrase li").nth(11).waitFor();
+  await checkScreen(page, "02-store-created");
+  await byId(page, "continue").click();
+  await heading(page, "Worker profile");
+}
+
+/** Fills the request's first steps; `period` chooses the dates. */
+async function fillRequest(page, period) {
+  await byId(page, "new-request").click();
+  await heading(page, "Case and workers");
+  await fill(page, { case_reference: "CS-4410", "originating_worker.name": "Ada Worker", "originating_worker.team": "Assessment East", "team_manager.name": "Tom Manager" });
+  await byId(page, "continue").click();
+  await heading(page, "Reason, concern and triangulation");
+  await byId(page, "reason-4").check();
+  await fill(page, { concern: "A man said to be living at the home", triangulation: "Against the health visitor's notes" });
+  await byId(page, "continue").click();
+  await heading(page, "People to check");
+  await byId(page, "subjects[1].role").check();
+  await fill(page, { "subjects[1].name": "Jane Doe", "subjects[1].relationship": "mother" });
+  await date(page, "subjects[1].date_of_birth", "2", "3", "1990");
+  await byId(page, "add-profile-1").click();
+  await fill(page, { "subjects[1].profiles[1].platform": "facebook", "subjects[1].profiles[1].url": "https://facebook.com/jane.doe.1990" });
+  await byId(page, "subjects").click();
+  await byId(page, "subjects[2].role-2").check();
+  await fill(page, { "subjects[2].name": "John Roe" });
+  await byId(page, "subjects").click();
+  await byId(page, "subjects[3].role-3").check();
+  await fill(page, { "subjects[3].description": "Man with a red car, seen at the school gate" });
+  await checkScreen(page, "07-people");
+  await byId(page, "continue").click();
+  await heading(page, "Period, scope, consent and legal advice");
+  await date(page, "period.from", ...period.from);
+  await date(page, "period.to", ...period.to);
+  await byId(page, "scope").check();
+  await byId(page, "consent.status-3").check();
+  await fill(page, { "consent.reason": "Telling the family would put the child at risk" });
+  await byId(page, "continue").click();
+}
+
+async function step(page, id, values, expectState) {
+  await byId(page, `step-${id}`).click();
+  await page.locator("#decision-form").waitFor();
+  await fill(page, values);
+  await byId(page, "record").click();
+  await page.locator("#request-state", { hasText: expectState }).waitFor();
+}
+
+test("a request with two subjects and an unnamed suspect is created, checked and authorised by mouse", async () => {
+  const page = await browser.newPage();
+  await setUp(page);
+  await byId(page, "save-profile").click();
+  await page.locator("#error-summary").waitFor();
+  assert.equal(await focusedId(page), "error-summary", "focus moves to the error summary");
+  assert.match(await page.title(), /^Error: /);
+  await checkScreen(page, "03-profile-error");
+  await fill(page, { name: "Ada Worker" });
+  await byId(page, "role").check();
+  await byId(page, "save-profile").click();
+  await heading(page, "Investigation requests");
+  await checkScreen(page, "04-requests-empty");
+
+  await byId(page, "new-request").click();
+  await heading(page, "Case and workers");
+  await checkScreen(page, "05-case");
+  await byId(page, "continue").click();
+  await page.locator("#error-summary").waitFor();
+  await checkScreen(page, "05-case-error");
+  await byId(page, "save-later").click();
+  await heading(page, "Investigation requests");
+  await page.locator("#drafts").waitFor();
+  await checkScreen(page, "04-requests-with-draft");
+
+  await fillRequest(page, { from: ["1", "9", "2026"], to: ["1", "8", "2026"] });
+  // The period is the wrong way round: the summary names it, its link moves focus to it.
+  const summary = page.locator("#error-summary");
+  await summary.waitFor();
+  assert.equal(await focusedId(page), "error-summary");
+  const link = summary.locator("a", { hasText: "must be the same as or after its start" });
+  assert.equal(await link.count(), 1);
+  assert.match(await page.locator('[id="period.to-error"]').innerText(), /The end of the period of interest must be the same as or after its start/, "the same words inline");
+  await checkScreen(page, "08-period-error");
+  await link.click();
+  assert.equal(await focusedId(page), "period.to.day");
+  await date(page, "period.to", "31", "10", "2026");
+  await checkScreen(page, "08-period");
+  await byId(page, "continue").click();
+  await heading(page, "Check your answers");
+  await checkScreen(page, "09-check-answers");
+  await byId(page, "commit").click();
+  await heading(page, "Request REQ-2026-0001");
+  assert.equal(await page.locator("#people > li").count(), 3);
+  assert.match(await page.locator("#people").innerText(), /Man with a red car/);
+  await checkScreen(page, "10-request-draft");
+
+  await byId(page, "step-submit").click();
+  await page.locator("#decision-form").waitFor();
+  await checkScreen(page, "11-decision");
+  await byId(page, "record").click();
+  await page.locator("#request-state", { hasText: "Submitted" }).waitFor();
+  await byId(page, "step-agree").click();
+  await page.locator("#decision-form").waitFor();
+  await fill(page, { decided_by: "Tom Manager" });
+  await byId(page, "record").click();
+  await page.locator("#error-summary a", { hasText: "evidence of the decision" }).waitFor();
+  await checkScreen(page, "12-decision-error");
+  await fill(page, { evidence: "Email of 20 November" });
+  await byId(page, "record").click();
+  await page.locator("#request-state", { hasText: "Agreed" }).waitFor();
+  await step(page, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77", conditions: "One look at each profile" }, "Permitted");
+  assert.match(await page.locator("main").innerText(), /Before this step: Register an Authorised Access Worker/);
+  assert.equal(await byId(page, "step-confirm-legitimacy").count(), 0, "no button while something is missing");
+  await checkScreen(page, "13-request-permitted");
+
+  await page.locator('.app-nav__link[data-section="profile"]').click();
+  await heading(page, "Worker profile");
+  await byId(page, "register-aaw").click();
+  await page.locator("#error-summary").waitFor();
+  await checkScreen(page, "14-aaw-register-error");
+  await fill(page, { "aaw-name": "Ada Worker" });
+  await byId(page, "register-aaw").click();
+  await page.locator("#aaw-register", { hasText: "Ada Worker" }).waitFor();
+  await checkScreen(page, "14-profile-with-register");
+
+  await page.goBack();
+  await page.goto(`${served.url}#/requests/REQ-2026-0001`);
+  await step(page, "confirm-legitimacy", {}, "Legitimacy confirmed");
+  assert.match(await page.locator("#decisions").innerText(), /One look at each profile/);
+
+  await page.locator('.app-nav__link[data-section="accounts"]').click();
+  await heading(page, "Sanctioned accounts");
+  await checkScreen(page, "15-accounts");
+  await byId(page, "add-account").click();
+  await page.locator("#error-summary").waitFor();
+  await checkScreen(page, "15-accounts-error");
+  await fill(page, { platform: "facebook", handle: "council.checks.7" });
+  await byId(page, "identifiable_as_council-2").check();
+  await byId(page, "add-account").click();
+  await page.locator("#accounts", { hasText: "council.checks.7" }).waitFor();
+
+  await page.goto(`${served.url}#/requests/REQ-2026-0001/authorisations/new`);
+  await heading(page, "Record a RIPA authorisation");
+  await checkScreen(page, "16-authorisation");
+  await byId(page, "save-authorisation").click();
+  await page.locator("#error-summary").waitFor();
+  await checkScreen(page, "16-authorisation-error");
+  await byId(page, "kind-2").check();
+  await byId(page, "account").check();
+  await fill(page, { reference: "URN-2026-19", officer: "Sue Director" });
+  await date(page, "granted", "22", "11", "2026");
+  await byId(page, "save-authorisation").click();
+  await page.locator("#authorisations", { hasText: "URN-2026-19" }).waitFor();
+  assert.match(await page.locator("#authorisations").innerText(), /2027-02-22/);
+  await checkScreen(page, "17-request-authorised");
+
+  await page.locator('.app-nav__link[data-section="requests"]').click();
+  await heading(page, "Investigation requests");
+  await fill(page, { search: "red car" });
+  await page.locator('form[role="search"] button').click();
+  await page.locator("#requests", { hasText: "REQ-2026-0001" }).waitFor();
+  await checkScreen(page, "18-requests-search");
+  await fill(page, { search: "nobody at all" });
+  await page.locator('form[role="search"] button').click();
+  await page.locator("#no-requests").waitFor();
+  await page.locator('.app-nav__link[data-section="status"]').click();
+  await heading(page, "The store is open");
+  await checkScreen(page, "19-store-status");
+  await page.close();
+});
+
+test("a draft keeps what was typed and can be continued from the requests list", async () => {
+  const page = await browser.newPage();
+  await setUp(page);
+  await fill(page, { name: "Ada Worker" });
+  await byId(page, "role-2").check();
+  await byId(page, "save-profile").click();
+  await byId(page, "new-request").click();
+  await heading(page, "Case and workers");
+  await fill(page, { case_reference: "CS-9001", "team_manager.name": "Half a na" });
+  await page.locator("#save-status", { hasText: "Draft saved" }).waitFor();
+  await page.locator('.app-nav__link[data-section="requests"]').click();
+  await page.locator("#drafts a", { hasText: "Continue" }).click();
+  await heading(page, "Case and workers");
+  assert.equal(await byId(page, "team_manager.name").inputValue(), "Half a na");
+  await page.close();
+});
+
+test("captured or typed text is shown as text, never as markup", async () => {
+  const page = await browser.newPage();
+  await setUp(page);
+  await fill(page, { name: '<img src=x onerror="window.pwned=1">Ada' });
+  await byId(page, "role").check();
+  await byId(page, "save-profile").click();
+  await byId(page, "new-request").click();
+  await fill(page, { case_reference: "<b>CS</b><script>window.pwned=2</script>" });
+  await page.locator("#save-status", { hasText: "Draft saved" }).waitFor();
+  await page.locator('.app-nav__link[data-section="requests"]').click();
+  await page.locator("#drafts", { hasText: "<b>CS</b>" }).waitFor();
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assert.equal(await page.locator("#drafts b, #drafts script, main img").count(), 0);
+  await page.close();
+});

@@ -1,0 +1,63 @@
+// Shared by the UI flows: the built UI (fake backend) served on a loopback port, Debian's
+// Chromium through playwright-core, axe-core on every screen, and screenshots.
+import { createRequire } from "node:module";
+import { createServer } from "node:http";
+import { readFile, mkdir } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+
+const require = createRequire(new URL("../../ui/package.json", import.meta.url));
+const { chromium } = require("playwright-core");
+const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const distFake = join(root, "ui", "dist-fake");
+export const screenshots = join(root, "tests", "out", "ui");
+
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml", ".woff2": "font/woff2" };
+
+/** Serves ui/dist-fake; resolves to its base URL. */
+export async function serve() {
+  const server = createServer(async (request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    const file = join(distFake, path === "/" ? "index.html" : path);
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+      response.end(body);
+    } catch {
+      response.writeHead(404);
+      response.end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, url: `http://127.0.0.1:${server.address().port}/` };
+}
+
+export async function launch() {
+  await mkdir(screenshots, { recursive: true });
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox"] });
+}
+
+/** Zero axe violations on the screen as it is now, and a screenshot of it. */
+export async function checkScreen(page, name) {
+  await page.waitForLoadState("networkidle");
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  assert.deepEqual(violations, [], `axe violations on ${name}`);
+}
+
+/** Waits until the page's main heading says this. */
+export async function heading(page, text) {
+  await page.locator("main h1", { hasText: text }).first().waitFor();
+}
+
+/** The id of the focused element. */
+export function focusedId(page) {
+  return page.evaluate(() => document.activeElement?.id ?? "");
+}

@@ -1,0 +1,308 @@
+// GOV.UK Design System form patterns built from text-only DOM: labels, hints, inline error
+// messages in the same words as the error summary, "(optional)" rather than asterisks.
+import { Child, h } from "./dom";
+import type { DateParts, FieldError } from "./generated/ipc";
+
+export type Errors = Map<string, string>;
+
+export function errorsFrom(fields: FieldError[]): Errors {
+  const errors: Errors = new Map();
+  for (const error of fields) if (!errors.has(error.field)) errors.set(error.field, error.message);
+  return errors;
+}
+
+interface FieldOptions {
+  id: string;
+  label: string;
+  hint?: string;
+  optional?: boolean;
+  errors: Errors;
+  /** Show the label as the page heading (one question on the page). */
+  pageHeading?: boolean;
+  width?: string;
+}
+
+function labelText(options: FieldOptions): string {
+  return options.optional ? `${options.label} (optional)` : options.label;
+}
+
+function errorMessage(id: string, message: string | undefined): HTMLElement | null {
+  if (!message) return null;
+  return h(
+    "p",
+    { class: "govuk-error-message", id: `${id}-error` },
+    h("span", { class: "govuk-visually-hidden" }, "Error: "),
+    message,
+  );
+}
+
+function describedBy(options: FieldOptions, extra: string[] = []): string {
+  const ids = [...extra];
+  if (options.hint) ids.push(`${options.id}-hint`);
+  if (options.errors.get(options.id)) ids.push(`${options.id}-error`);
+  return ids.join(" ");
+}
+
+function group(options: FieldOptions, ...children: Child[]): HTMLElement {
+  const failed = options.errors.has(options.id);
+  return h("div", { class: `govuk-form-group${failed ? " govuk-form-group--error" : ""}` }, ...children);
+}
+
+function hint(options: FieldOptions): HTMLElement | null {
+  return options.hint ? h("div", { class: "govuk-hint", id: `${options.id}-hint` }, options.hint) : null;
+}
+
+function withAria(element: HTMLElement, described: string): HTMLElement {
+  if (described) element.setAttribute("aria-describedby", described);
+  return element;
+}
+
+export function textInput(
+  options: FieldOptions & { value: string; onInput: (value: string) => void; autocomplete?: string },
+): HTMLElement {
+  const failed = options.errors.has(options.id);
+  const input = withAria(
+    h("input", {
+      class: `govuk-input${options.width ? ` govuk-input--width-${options.width}` : ""}${failed ? " govuk-input--error" : ""}`,
+      id: options.id,
+      name: options.id,
+      type: "text",
+      spellcheck: "false",
+      autocomplete: options.autocomplete ?? "off",
+    }),
+    describedBy(options),
+  ) as HTMLInputElement;
+  input.value = options.value;
+  input.addEventListener("input", () => options.onInput(input.value));
+  const label = h("label", { class: `govuk-label${options.pageHeading ? " govuk-label--l" : ""}`, for: options.id }, labelText(options));
+  return group(
+    options,
+    options.pageHeading ? h("h1", { class: "govuk-label-wrapper" }, label) : label,
+    hint(options),
+    errorMessage(options.id, options.errors.get(options.id)),
+    input,
+  );
+}
+
+export function textArea(options: FieldOptions & { value: string; onInput: (value: string) => void; rows?: number }): HTMLElement {
+  const failed = options.errors.has(options.id);
+  const area = withAria(
+    h("textarea", {
+      class: `govuk-textarea${failed ? " govuk-textarea--error" : ""}`,
+      id: options.id,
+      name: options.id,
+      rows: String(options.rows ?? 5),
+    }),
+    describedBy(options),
+  ) as HTMLTextAreaElement;
+  area.value = options.value;
+  area.addEventListener("input", () => options.onInput(area.value));
+  return group(
+    options,
+    h("label", { class: "govuk-label govuk-label--s", for: options.id }, labelText(options)),
+    hint(options),
+    errorMessage(options.id, options.errors.get(options.id)),
+    area,
+  );
+}
+
+export interface Choice<T> {
+  value: T;
+  label: string;
+  hint?: string;
+  /** Shown under the choice when it is selected. */
+  conditional?: () => HTMLElement;
+}
+
+export function radios<T extends string | number | boolean>(
+  options: FieldOptions & { value: T | null; choices: Choice<T>[]; onChange: (value: T) => void; small?: boolean; legendSize?: string },
+): HTMLElement {
+  const items = options.choices.map((choice, index) => {
+    const id = index === 0 ? options.id : `${options.id}-${index + 1}`;
+    const input = h("input", {
+      class: "govuk-radios__input",
+      id,
+      name: options.id,
+      type: "radio",
+      value: String(choice.value),
+    }) as HTMLInputElement;
+    input.checked = options.value === choice.value;
+    const hintId = `${id}-item-hint`;
+    if (choice.hint) input.setAttribute("aria-describedby", hintId);
+    const conditional = choice.conditional && input.checked
+      ? h("div", { class: "govuk-radios__conditional", id: `${id}-conditional` }, choice.conditional())
+      : null;
+    input.addEventListener("change", () => {
+      if (input.checked) options.onChange(choice.value);
+    });
+    return [
+      h(
+        "div",
+        { class: "govuk-radios__item" },
+        input,
+        h("label", { class: "govuk-label govuk-radios__label", for: id }, choice.label),
+        choice.hint ? h("div", { class: "govuk-hint govuk-radios__hint", id: hintId }, choice.hint) : null,
+      ),
+      conditional,
+    ];
+  });
+  const fieldset = withAria(
+    h(
+      "fieldset",
+      { class: "govuk-fieldset" },
+      h("legend", { class: `govuk-fieldset__legend govuk-fieldset__legend--${options.legendSize ?? "s"}` }, labelText(options)),
+      hint(options),
+      errorMessage(options.id, options.errors.get(options.id)),
+      h("div", { class: `govuk-radios${options.small ? " govuk-radios--small" : ""}` }, ...items.flat()),
+    ),
+    describedBy(options),
+  );
+  return group(options, fieldset);
+}
+
+export function dateInput(options: FieldOptions & { value: DateParts; onInput: (value: DateParts) => void }): HTMLElement {
+  const failed = options.errors.has(options.id);
+  const part = (key: keyof DateParts, label: string, width: number): HTMLElement => {
+    const id = `${options.id}.${key}`;
+    const input = h("input", {
+      class: `govuk-input govuk-date-input__input govuk-input--width-${width}${failed ? " govuk-input--error" : ""}`,
+      id,
+      name: id,
+      type: "text",
+      inputmode: "numeric",
+    }) as HTMLInputElement;
+    input.value = options.value[key];
+    input.addEventListener("input", () => {
+      options.value[key] = input.value;
+      options.onInput(options.value);
+    });
+    return h(
+      "div",
+      { class: "govuk-date-input__item" },
+      h("div", { class: "govuk-form-group" }, h("label", { class: "govuk-label govuk-date-input__label", for: id }, label), input),
+    );
+  };
+  const fieldset = withAria(
+    h(
+      "fieldset",
+      { class: "govuk-fieldset", role: "group" },
+      h("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, labelText(options)),
+      hint(options),
+      errorMessage(options.id, options.errors.get(options.id)),
+      h("div", { class: "govuk-date-input", id: options.id }, part("day", "Day", 2), part("month", "Month", 2), part("year", "Year", 4)),
+    ),
+    describedBy(options),
+  );
+  return group(options, fieldset);
+}
+
+/** The element an error's field names: the field itself, a date's day box, or the list it is in. */
+export function errorTarget(field: string): string {
+  if (document.getElementById(`${field}.day`)) return `${field}.day`;
+  if (document.getElementById(field)) return field;
+  const parent = field.replace(/\[\d+\]$/, "");
+  if (parent !== field && document.getElementById(parent)) return parent;
+  return field;
+}
+
+/** "There is a problem", each error linked to its field; focus moves to it. */
+export function errorSummary(fields: FieldError[], targetOf: (field: string) => string = errorTarget): HTMLElement {
+  const list = h(
+    "ul",
+    { class: "govuk-list govuk-error-summary__list" },
+    ...fields.map((error) => {
+      const target = targetOf(error.field);
+      const link = h("a", { href: `#${target}` }, error.message);
+      link.addEventListener("click", (event) => {
+        const element = document.getElementById(target);
+        if (!element) return;
+        event.preventDefault();
+        element.scrollIntoView({ block: "center" });
+        element.focus();
+      });
+      return h("li", {}, link);
+    }),
+  );
+  return h(
+    "div",
+    { class: "govuk-error-summary", "data-module": "govuk-error-summary", id: "error-summary", tabindex: "-1" },
+    h("div", { role: "alert" }, h("h2", { class: "govuk-error-summary__title" }, "There is a problem"), h("div", { class: "govuk-error-summary__body" }, list)),
+  );
+}
+
+export function button(text: string, onClick: () => void, options: { id?: string; secondary?: boolean; warning?: boolean } = {}): HTMLElement {
+  const classes = ["govuk-button"];
+  if (options.secondary) classes.push("govuk-button--secondary");
+  if (options.warning) classes.push("govuk-button--warning");
+  const element = h("button", { class: classes.join(" "), type: "button", ...(options.id ? { id: options.id } : {}) }, text);
+  element.addEventListener("click", onClick);
+  return element;
+}
+
+export function linkButton(text: string, href: string, options: { id?: string; secondary?: boolean } = {}): HTMLElement {
+  return h(
+    "a",
+    { class: `govuk-button${options.secondary ? " govuk-button--secondary" : ""}`, href, role: "button", draggable: "false", ...(options.id ? { id: options.id } : {}) },
+    text,
+  );
+}
+
+export function backLink(href: string, text = "Back"): HTMLElement {
+  return h("a", { class: "govuk-back-link", href }, text);
+}
+
+export function summaryList(rows: [string, Child, { href: string; label: string } | null][], id?: string): HTMLElement {
+  return h(
+    "dl",
+    { class: "govuk-summary-list", ...(id ? { id } : {}) },
+    ...rows.map(([key, value, change]) =>
+      h(
+        "div",
+        { class: `govuk-summary-list__row${change ? "" : " govuk-summary-list__row--no-actions"}` },
+        h("dt", { class: "govuk-summary-list__key" }, key),
+        h("dd", { class: "govuk-summary-list__value" }, value),
+        change
+          ? h("dd", { class: "govuk-summary-list__actions" }, h("a", { class: "govuk-link", href: change.href }, "Change", h("span", { class: "govuk-visually-hidden" }, ` ${change.label}`)))
+          : null,
+      ),
+    ),
+  );
+}
+
+export function warningText(text: string): HTMLElement {
+  return h(
+    "div",
+    { class: "govuk-warning-text" },
+    h("span", { class: "govuk-warning-text__icon", "aria-hidden": "true" }, "!"),
+    h("strong", { class: "govuk-warning-text__text" }, h("span", { class: "govuk-visually-hidden" }, "Warning"), text),
+  );
+}
+
+export function notification(title: string, body: string, success = true): HTMLElement {
+  return h(
+    "div",
+    {
+      class: `govuk-notification-banner${success ? " govuk-notification-banner--success" : ""}`,
+      role: success ? "alert" : "region",
+      "aria-labelledby": "notification-title",
+      id: "notification",
+    },
+    h("div", { class: "govuk-notification-banner__header" }, h("h2", { class: "govuk-notification-banner__title", id: "notification-title" }, success ? "Success" : "Important")),
+    h("div", { class: "govuk-notification-banner__content" }, h("p", { class: "govuk-notification-banner__heading" }, title), body ? h("p", { class: "govuk-body" }, body) : null),
+  );
+}
+
+export function table(caption: string, head: string[], rows: Child[][], id?: string): HTMLElement {
+  return h(
+    "table",
+    { class: "govuk-table", ...(id ? { id } : {}) },
+    h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, caption),
+    h("thead", { class: "govuk-table__head" }, h("tr", { class: "govuk-table__row" }, ...head.map((c) => h("th", { scope: "col", class: "govuk-table__header" }, c)))),
+    h("tbody", { class: "govuk-table__body" }, ...rows.map((row) => h("tr", { class: "govuk-table__row" }, ...row.map((c) => h("td", { class: "govuk-table__cell" }, c))))),
+  );
+}
+
+/** A coloured tag whose words say the same as its colour. */
+export function tag(text: string, colour: string): HTMLElement {
+  return h("strong", { class: `govuk-tag govuk-tag--${colour}` }, text);
+}

@@ -1,0 +1,325 @@
+// An in-memory Backend for UI tests in a plain browser: the same contract as the desktop,
+// with just enough of the rules (required answers, dates in order, the authorisation steps
+// and what they need) for the screens to show every state. The real rules live in Rust and
+// are tested there; this is not a second implementation to trust.
+import type { Backend } from "./backend";
+import type {
+  AccountRecord, AuthorisationRecord, CommandName, Commands, DateParts, DraftRecord, FieldError, IpcError,
+  NextStep, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role, Step, StoreStatus, WorkerRecord,
+} from "./generated/ipc";
+
+type Handlers = { [K in CommandName]: (args: Commands[K]["args"]) => Commands[K]["response"] };
+
+const LABELS: Record<RequestState, string> = {
+  draft: "Draft", submitted: "Submitted", agreed: "Agreed by team manager", permitted: "Permitted by service director",
+  refused: "Refused", referred_back: "Referred back", legitimacy_confirmed: "Legitimacy confirmed", doubts_raised: "Doubts raised",
+  in_progress: "In progress", log_completed: "Log completed", finalised: "Finalised", shared: "Shared", closed: "Closed", withdrawn: "Withdrawn",
+};
+
+const TRANSITIONS: [RequestState, Step, RequestState, Role][] = [
+  ["draft", "submit", "submitted", "Osw"], ["referred_back", "submit", "submitted", "Osw"],
+  ["submitted", "agree", "agreed", "Tm"], ["submitted", "refuse", "refused", "Tm"], ["submitted", "refer-back", "referred_back", "Tm"],
+  ["agreed", "permit", "permitted", "Sd"], ["agreed", "refuse", "refused", "Sd"], ["agreed", "refer-back", "referred_back", "Sd"],
+  ["permitted", "confirm-legitimacy", "legitimacy_confirmed", "Aaw"], ["permitted", "raise-doubts", "doubts_raised", "Aaw"],
+  ["doubts_raised", "confirm-legitimacy", "legitimacy_confirmed", "Aaw"], ["doubts_raised", "refuse", "refused", "SmOrSd"],
+  ["doubts_raised", "refer-back", "referred_back", "SmOrSd"],
+  ...(["draft", "submitted", "agreed", "permitted", "referred_back", "legitimacy_confirmed", "doubts_raised"] as RequestState[]).map(
+    (s): [RequestState, Step, RequestState, Role] => [s, "withdraw", "withdrawn", "Osw"],
+  ),
+];
+
+const STEP_LABELS: Partial<Record<Step, string>> = {
+  submit: "Submit to team manager", agree: "Record team manager's agreement", permit: "Record service director's permission",
+  refuse: "Record refusal", "refer-back": "Refer back to social worker", "confirm-legitimacy": "Confirm the request is legitimate",
+  "raise-doubts": "Raise doubts with service manager", withdraw: "Withdraw request",
+};
+
+const ROLE_LABELS: Record<Role, string> = {
+  Osw: "Originating social worker", Tm: "Team manager", Sd: "Service director", TmOrSd: "Team manager or service director",
+  SmOrSd: "Service manager or service director", Aaw: "Authorised Access Worker",
+};
+
+const NOW = "2026-11-23T10:00:00Z";
+
+function fail(code: IpcError["code"], message: string, fields: FieldError[] = []): never {
+  throw { code, message, fields } satisfies IpcError;
+}
+
+function isoDate(d: DateParts): string | null | "invalid" {
+  const [day, month, year] = [d.day.trim(), d.month.trim(), d.year.trim()];
+  if (!day && !month && !year) return null;
+  if (!/^\d{4}$/.test(year) || !/^\d{1,2}$/.test(month) || !/^\d{1,2}$/.test(day)) return "invalid";
+  const iso = `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+  const parsed = new Date(`${iso}T00:00:00Z`);
+  return Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== iso ? "invalid" : iso;
+}
+
+/** The form's errors, in the backend's field names and words. */
+function validate(form: RequestForm): FieldError[] {
+  const errors: FieldError[] = [];
+  const need = (field: string, value: string, what: string) => {
+    if (!value.trim()) errors.push({ field, message: `Enter ${what}` });
+  };
+  need("case_reference", form.case_reference, "the case reference");
+  need("originating_worker.name", form.originating_worker.name, "the originating social worker's name");
+  need("originating_worker.team", form.originating_worker.team, "the originating social worker's team");
+  need("team_manager.name", form.team_manager.name, "the team manager's name");
+  if (!form.reason) errors.push({ field: "reason", message: "Select the reason for the check" });
+  need("concern", form.concern, "the concern");
+  need("triangulation", form.triangulation, "how the check triangulates the concern");
+  if (!form.scope) errors.push({ field: "scope", message: "Select whether this is a one-off review or longer-term monitoring" });
+  if (form.scope === "monitoring") need("monitoring_justification", form.monitoring_justification, "why longer-term monitoring is justified");
+  const from = isoDate(form.period.from);
+  const to = isoDate(form.period.to);
+  if (from === "invalid") errors.push({ field: "period.from", message: "The start of the period of interest must be a real date in the form 2026-03-31" });
+  if (to === "invalid") errors.push({ field: "period.to", message: "The end of the period of interest must be a real date in the form 2026-03-31" });
+  if (from === null) errors.push({ field: "period.from", message: "Enter the start of the period of interest" });
+  if (to === null) errors.push({ field: "period.to", message: "Enter the end of the period of interest" });
+  if (from && to && from !== "invalid" && to !== "invalid" && to < from) {
+    errors.push({ field: "period.to", message: "The end of the period of interest must be the same as or after its start" });
+  }
+  if (!form.consent.status) errors.push({ field: "consent.status", message: "Select whether consent is written, informed or not sought" });
+  if (form.consent.status === "not_sought") need("consent.reason", form.consent.reason, "why consent was not sought, for example an overriding public interest");
+  if (form.consent.status === "written") need("consent.reference", form.consent.reference, "the reference of the written consent");
+  if (!form.subjects.length) errors.push({ field: "subjects", message: "Add at least one person to check" });
+  form.subjects.forEach((s, i) => {
+    const n = i + 1;
+    if (!s.role) errors.push({ field: `subjects[${n}].role`, message: `Select the role of person ${n}: subject, associate or suspected associate` });
+    else if (s.role === "suspected_associate" && !s.name.trim() && !s.description.trim()) errors.push({ field: `subjects[${n}].description`, message: `Enter a name or a description of suspected associate ${n}` });
+    else if (s.role !== "suspected_associate" && !s.name.trim()) errors.push({ field: `subjects[${n}].name`, message: `Enter the name of person ${n}` });
+    if (isoDate(s.date_of_birth) === "invalid") errors.push({ field: `subjects[${n}].date_of_birth`, message: `The date of birth of person ${n} must be a real date in the form 2026-03-31` });
+    s.profiles.forEach((p, j) => {
+      if (!p.platform.trim() && !p.url.trim()) return;
+      const at = `subjects[${n}].profiles[${j + 1}]`;
+      if (!p.platform.trim()) errors.push({ field: `${at}.platform`, message: "Enter the platform" });
+      if (!/^https?:\/\/[^/]+\.[^/]+/.test(p.url.trim())) errors.push({ field: `${at}.url`, message: "The profile's web address must start with https:// or http:// and name a site" });
+    });
+  });
+  return errors;
+}
+
+function toRequest(form: RequestForm): Request {
+  const text = (v: string) => (v.trim() ? v.trim() : null);
+  return {
+    case_reference: form.case_reference.trim(),
+    originating_worker: { name: form.originating_worker.name.trim(), team: form.originating_worker.team.trim() },
+    team_manager: { name: form.team_manager.name.trim() },
+    reason: form.reason!,
+    concern: form.concern.trim(),
+    triangulation: form.triangulation.trim(),
+    scope: form.scope!,
+    monitoring_justification: form.scope === "monitoring" ? text(form.monitoring_justification) : null,
+    period: { from: isoDate(form.period.from) as string, to: isoDate(form.period.to) as string },
+    consent: { status: form.consent.status!, reason: form.consent.status === "not_sought" ? text(form.consent.reason) : null, reference: form.consent.status === "not_sought" ? null : text(form.consent.reference) },
+    legal_advice_reference: text(form.legal_advice_reference),
+    subjects: form.subjects.map((s) => ({
+      name: text(s.name), description: text(s.description), aliases: s.aliases.split("\n").map((a) => a.trim()).filter(Boolean),
+      date_of_birth: isoDate(s.date_of_birth) as string | null, relationship: text(s.relationship), role: s.role!,
+      profiles: s.profiles.filter((p) => p.platform.trim() || p.url.trim()).map((p) => ({ platform: p.platform.trim(), url: p.url.trim() })),
+    })),
+  };
+}
+
+function toForm(r: Request): RequestForm {
+  const parts = (iso: string | null): DateParts => {
+    if (!iso) return { day: "", month: "", year: "" };
+    const [year, month, day] = iso.split("-");
+    return { day: String(Number(day)), month: String(Number(month)), year };
+  };
+  return {
+    case_reference: r.case_reference, originating_worker: { ...r.originating_worker }, team_manager: { ...r.team_manager },
+    reason: r.reason, concern: r.concern, triangulation: r.triangulation, scope: r.scope, monitoring_justification: r.monitoring_justification ?? "",
+    period: { from: parts(r.period.from), to: parts(r.period.to) },
+    consent: { status: r.consent.status, reason: r.consent.reason ?? "", reference: r.consent.reference ?? "" },
+    legal_advice_reference: r.legal_advice_reference ?? "",
+    subjects: r.subjects.map((s) => ({ role: s.role, name: s.name ?? "", description: s.description ?? "", aliases: s.aliases.join("\n"), date_of_birth: parts(s.date_of_birth), relationship: s.relationship ?? "", profiles: s.profiles.map((p) => ({ ...p })) })),
+  };
+}
+
+export function createFakeBackend(): Backend {
+  let initialised = false;
+  let profile: WorkerRecord | null = null;
+  const aaws: { id: number; name: string; registered_at: string }[] = [];
+  const drafts = new Map<number, DraftRecord>();
+  const requests: RequestRecord[] = [];
+  const accounts: AccountRecord[] = [];
+  const authorisations: AuthorisationRecord[] = [];
+  let nextId = 1;
+
+  const status = (): StoreStatus => ({
+    state: initialised ? "ready" : "not_initialised", data_dir: "/fake/data", message: initialised ? "The store is open and its audit chain is intact" : "Create the store to begin",
+    store_id: initialised ? "fake-store" : null, keystore: "in memory (UI tests)", keystore_warning: null, schema_version: initialised ? 3 : null,
+    audit: initialised ? { intact: true, events: 1, message: "intact: 1 events" } : null, organisation: "Example Council", protective_marking: "OFFICIAL-SENSITIVE",
+  });
+  const needProfile = () => profile ?? fail("refused", "there is no worker profile on this laptop: set one first");
+  const find = (reference: string) => requests.find((r) => r.reference === reference) ?? fail("not_found", `there is no request ${reference}`);
+  const draft = (id: number) => drafts.get(id) ?? fail("not_found", `there is no draft ${id}`);
+  const page = (record: RequestRecord): RequestPage => {
+    const open = [...drafts.values()].find((d) => d.request === record.reference)?.id ?? null;
+    const next_steps: NextStep[] = TRANSITIONS.filter(([from]) => from === record.state).map(([, step, , role]) => ({
+      step, role, label: STEP_LABELS[step]!, by: ROLE_LABELS[role],
+      needs_evidence: ["agree", "permit", "refuse", "refer-back"].includes(step),
+      needs_note: ["refuse", "refer-back", "raise-doubts", "withdraw"].includes(step),
+      takes_conditions: step === "permit",
+      missing: [
+        ...(step === "submit" && open !== null ? ["Save or discard the changes being made to this request"] : []),
+        ...(step === "confirm-legitimacy" && aaws.length === 0 ? ["Register an Authorised Access Worker in the register"] : []),
+      ],
+    }));
+    return { record: structuredClone(record), draft: open, can_change: ["draft", "referred_back"].includes(record.state), next_steps, authorisations: authorisations.filter((a) => a.request === record.reference) };
+  };
+
+  const handlers: Handlers = {
+    store_status: () => status(),
+    store_init: () => {
+      if (initialised) fail("already_initialised", "there is already a store here");
+      initialised = true;
+      return { recovery_phrase: "abandon ability able about above absent absorb abstract absurd abuse access accident".split(" "), status: status() };
+    },
+    worker_profile_get: () => profile,
+    worker_profile_set: (args) => {
+      const fields: FieldError[] = [];
+      if (!args.name.trim()) fields.push({ field: "name", message: "Enter the worker's name" });
+      if (!["aaw", "osw", "tm"].includes(args.role)) fields.push({ field: "role", message: "Role must be aaw (Authorised Access Worker), osw (Originating Social Worker) or tm (Team Manager)" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      profile = { id: 1, name: args.name.trim(), role: args.role as WorkerRecord["role"], staff_id: args.staff_id, updated_at: NOW };
+      return profile;
+    },
+    aaw_list: () => structuredClone(aaws),
+    aaw_register: (args) => {
+      if (!args.name.trim()) fail("invalid_fields", "There is a problem", [{ field: "name", message: "Enter the worker's name" }]);
+      const record = { id: aaws.length + 1, name: args.name.trim(), registered_at: NOW };
+      aaws.push(record);
+      return record;
+    },
+    request_list: (args) => {
+      const words = args.query.toLowerCase().split(/\s+/).filter(Boolean);
+      const matches = (texts: string[]) => words.every((w) => texts.join("\n").toLowerCase().includes(w));
+      return {
+        requests: requests
+          .map((r) => ({ reference: r.reference, state: r.state, state_label: r.state_label, case_reference: r.request.case_reference, subjects: r.request.subjects.map((s) => s.name ?? s.description ?? ""), parent: null, flagged_for_sd: false, updated_at: r.updated_at }))
+          .filter((r) => matches([r.reference, r.case_reference, ...r.subjects])),
+        drafts: [...drafts.values()].filter((d) => d.request === null).map((d) => ({ id: d.id, request: null, title: d.form.case_reference.trim() || d.form.subjects[0]?.name || "Untitled request", updated_at: d.updated_at })).filter((d) => matches([d.title])),
+      };
+    },
+    request_get: (args) => page(find(args.reference)),
+    request_step: (args) => {
+      needProfile();
+      const record = find(args.reference);
+      const current = page(record).next_steps.find((n) => n.step === args.step);
+      const transition = TRANSITIONS.find(([from, step]) => from === record.state && step === args.step);
+      if (!transition || !current) return fail("illegal_step", `${args.step} is not allowed: the request is ${record.state}`);
+      if (current.missing.length) fail("refused", `${current.label} cannot be taken yet: ${current.missing.join("; ")}`);
+      const fields: FieldError[] = [];
+      if (!args.decided_by.trim()) fields.push({ field: "by", message: "Enter who decided" });
+      if (current.needs_evidence && !args.evidence.trim()) fields.push({ field: "evidence", message: "Enter the evidence of the decision, such as the reference of the email or memo" });
+      if (current.needs_note && !args.note.trim()) fields.push({ field: "note", message: `Enter why: a note is needed to ${args.step}` });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      const text = (v: string) => (v.trim() ? v.trim() : null);
+      record.decisions.push({ step: args.step, from_state: record.state, to_state: transition[2], decided_by: args.decided_by.trim(), recorded_by: 1, evidence: text(args.evidence), note: text(args.note), conditions: text(args.conditions), at: NOW });
+      record.state = transition[2];
+      record.state_label = LABELS[record.state];
+      return page(record);
+    },
+    draft_start: (args) => {
+      needProfile();
+      if (args.reference) {
+        const record = find(args.reference);
+        if (!["draft", "referred_back"].includes(record.state)) fail("refused", `request ${record.reference} is ${record.state_label.toLowerCase()} and can no longer be changed`);
+        const open = [...drafts.values()].find((d) => d.request === record.reference);
+        if (open) return structuredClone(open);
+      }
+      const id = nextId++;
+      const empty = (): DateParts => ({ day: "", month: "", year: "" });
+      const form: RequestForm = args.reference
+        ? toForm(find(args.reference).request)
+        : {
+            case_reference: "", originating_worker: { name: "", team: "" }, team_manager: { name: "" }, reason: null, concern: "", triangulation: "",
+            scope: null, monitoring_justification: "", period: { from: empty(), to: empty() }, consent: { status: null, reason: "", reference: "" },
+            legal_advice_reference: "", subjects: [],
+          };
+      const record: DraftRecord = { id, request: args.reference ?? null, form, created_at: NOW, updated_at: NOW };
+      drafts.set(id, record);
+      return structuredClone(record);
+    },
+    draft_get: (args) => structuredClone(draft(args.id)),
+    draft_save: (args) => {
+      const record = draft(args.id);
+      record.form = structuredClone(args.form);
+      record.updated_at = new Date().toISOString();
+      return { id: record.id, updated_at: record.updated_at };
+    },
+    draft_check: (args) => ({ errors: validate(draft(args.id).form), possible_matches: [] }),
+    draft_commit: (args) => {
+      const record = draft(args.id);
+      const errors = validate(record.form);
+      if (errors.length) fail("invalid_fields", "There is a problem", errors);
+      const request = toRequest(record.form);
+      drafts.delete(args.id);
+      if (record.request) {
+        const existing = find(record.request);
+        existing.request = request;
+        return page(existing);
+      }
+      const reference = `REQ-2026-${String(requests.length + 1).padStart(4, "0")}`;
+      const created: RequestRecord = {
+        id: requests.length + 1, reference, state: "draft", state_label: LABELS.draft, allowed_steps: ["submit", "withdraw"], parent: null, flagged_for_sd: false,
+        created_at: NOW, updated_at: NOW, request, subjects: request.subjects.map((_, i) => ({ subject: i + 1, person_id: i + 1 })), decisions: [],
+      };
+      requests.push(created);
+      return page(created);
+    },
+    draft_discard: (args) => {
+      draft(args.id);
+      drafts.delete(args.id);
+      return {};
+    },
+    account_list: () => structuredClone(accounts),
+    account_add: (args) => {
+      const fields: FieldError[] = [];
+      if (!args.platform.trim()) fields.push({ field: "platform", message: "Enter the platform" });
+      if (!args.handle.trim()) fields.push({ field: "handle", message: "Enter the account's handle" });
+      if (args.identifiable_as_council === null) fields.push({ field: "identifiable_as_council", message: "Select whether the account can be identified as the council's" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      const record: AccountRecord = { id: accounts.length + 1, platform: args.platform.trim().toLowerCase(), handle: args.handle.trim(), identifiable_as_council: args.identifiable_as_council!, created_at: NOW };
+      accounts.push(record);
+      return record;
+    },
+    authorisation_add: (args) => {
+      const record = find(args.request);
+      const fields: FieldError[] = [];
+      if (!args.kind) fields.push({ field: "kind", message: "Select the kind: directed surveillance or CHIS (directed-surveillance or chis)" });
+      if (!args.reference.trim()) fields.push({ field: "reference", message: "Enter the authorisation's reference (URN)" });
+      if (!args.officer.trim()) fields.push({ field: "officer", message: "Enter the authorising officer" });
+      const granted = isoDate(args.granted);
+      if (granted === null) fields.push({ field: "granted", message: "Enter the date granted" });
+      else if (granted === "invalid") fields.push({ field: "granted", message: "The date granted must be a real date in the form 2026-03-31" });
+      if (args.kind === "chis" && args.account === null) fields.push({ field: "account", message: "Select which sanctioned account it covers (--account ID)" });
+      if (args.kind === "directed_surveillance" && args.person === null) fields.push({ field: "person", message: "Select which person named in the request it covers (--person N)" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      const start = new Date(`${granted}T00:00:00Z`);
+      const plus = (months: number, days: number) => {
+        const d = new Date(start);
+        d.setUTCMonth(d.getUTCMonth() + months);
+        d.setUTCDate(d.getUTCDate() + days);
+        return d.toISOString().slice(0, 10);
+      };
+      const review = isoDate(args.review);
+      const expires = isoDate(args.expires);
+      authorisations.push({
+        id: authorisations.length + 1, request: record.reference, kind: args.kind!, reference: args.reference.trim(), officer: args.officer.trim(), granted: granted as string,
+        review_due: review && review !== "invalid" ? review : plus(0, 28), expires: expires && expires !== "invalid" ? expires : plus(3, 0),
+        person_id: args.person, account_id: args.account, cancelled_at: null, cancelled_by: null, renewals: [],
+      });
+      return page(record);
+    },
+  };
+
+  return {
+    async call(name, args) {
+      const handler = handlers[name] as (a: typeof args) => Commands[typeof name]["response"];
+      // A copy each way, as if it had crossed IPC.
+      return structuredClone(handler(structuredClone(args)));
+    },
+  };
+}

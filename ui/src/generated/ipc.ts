@@ -1,0 +1,221 @@
+// Generated from src-tauri/crates/ipc (the IPC contract): do not edit.
+// `UPDATE_IPC_TS=1 cargo test -p triangulate-ipc` writes it again.
+
+export type ErrorCode = "not_initialised" | "already_initialised" | "key_missing" | "wrong_key" | "disk_full" | "keystore_unavailable" | "recovery_failed" | "store_damaged" | "newer_schema" | "invalid_input" | "invalid_fields" | "refused" | "illegal_step" | "not_found" | "invalid_policy" | "io_failed" | "database_failed" | "internal";
+
+export type IpcError = { code: ErrorCode, message: string, fields: Array<FieldError>, };
+
+export type FieldError = { field: string, message: string, };
+
+export type NoArgs = Record<string, never>;
+
+export type Done = Record<string, never>;
+
+export type StoreStatus = { state: StoreState, data_dir: string, message: string, store_id: string | null, keystore: string, keystore_warning: string | null, schema_version: number | null, audit: AuditSummary | null, organisation: string, protective_marking: string, };
+
+export type StoreState = "not_initialised" | "ready" | "key_missing" | "wrong_key" | "unavailable";
+
+export type AuditSummary = { intact: boolean, events: number, message: string, };
+
+export type InitialisedStore = { recovery_phrase: Array<string>, status: StoreStatus, };
+
+export type WorkerRecord = { id: number, name: string, role: WorkerRole, staff_id: string | null, updated_at: string, };
+
+export type WorkerRole = "aaw" | "osw" | "tm";
+
+export type WorkerProfileInput = { name: string, role: string, staff_id: string | null, };
+
+export type AawRecord = { id: number, name: string, registered_at: string, };
+
+export type AawRegisterArgs = { name: string, };
+
+export type RequestListArgs = { 
+/**
+ * Words to find in the reference, the case reference or a person's name; empty for all.
+ */
+query: string, };
+
+export type RequestList = { requests: Array<RequestSummary>, 
+/**
+ * Forms being filled in for new requests (drafts of changes show on their request).
+ */
+drafts: Array<DraftSummary>, };
+
+export type RequestSummary = { reference: string, state: RequestState, state_label: string, case_reference: string, subjects: Array<string>, parent: string | null, flagged_for_sd: boolean, updated_at: string, };
+
+export type RequestState = "draft" | "submitted" | "agreed" | "permitted" | "refused" | "referred_back" | "legitimacy_confirmed" | "doubts_raised" | "in_progress" | "log_completed" | "finalised" | "shared" | "closed" | "withdrawn";
+
+export type ReferenceArgs = { reference: string, };
+
+export type RequestPage = { record: RequestRecord, 
+/**
+ * The draft of changes to this request, when one is open.
+ */
+draft: number | null, can_change: boolean, next_steps: Array<NextStep>, authorisations: Array<AuthorisationRecord>, };
+
+export type NextStep = { step: Step, label: string, role: Role, 
+/**
+ * Who takes it, in words.
+ */
+by: string, needs_evidence: boolean, needs_note: boolean, takes_conditions: boolean, 
+/**
+ * What must be done before this step can be taken; empty when it can be taken now.
+ */
+missing: Array<string>, };
+
+export type Step = "submit" | "agree" | "permit" | "refuse" | "refer-back" | "confirm-legitimacy" | "raise-doubts" | "start-access" | "complete-log" | "finalise-log" | "share" | "close" | "withdraw";
+
+export type Role = "Osw" | "Tm" | "Sd" | "TmOrSd" | "SmOrSd" | "Aaw";
+
+export type RequestRecord = { id: number, reference: string, state: RequestState, state_label: string, allowed_steps: Array<Step>, parent: string | null, flagged_for_sd: boolean, created_at: string, updated_at: string, request: Request, subjects: Array<SubjectLink>, decisions: Array<DecisionRecord>, };
+
+export type Request = { case_reference: string, originating_worker: Worker, team_manager: Manager, reason: Reason, concern: string, triangulation: string, scope: Scope, monitoring_justification: string | null, period: Period, consent: Consent, legal_advice_reference: string | null, subjects: Array<Subject>, };
+
+export type Worker = { name: string, team: string, };
+
+export type Manager = { name: string, };
+
+export type Reason = "misleading_information" | "abusive_adult_relationship" | "risky_behaviour" | "person_posing_risk" | "tracing" | "prospective_adopter" | "other";
+
+export type Scope = "one_off" | "monitoring";
+
+export type Period = { from: string, to: string, };
+
+export type Consent = { status: ConsentStatus, reason: string | null, reference: string | null, };
+
+export type ConsentStatus = "written" | "informed" | "not_sought";
+
+export type Subject = { name: string | null, description: string | null, aliases: Array<string>, date_of_birth: string | null, relationship: string | null, role: SubjectRole, profiles: Array<Profile>, };
+
+export type SubjectRole = "subject" | "associate" | "suspected_associate";
+
+export type Profile = { platform: string, url: string, };
+
+export type SubjectLink = { subject: number, person_id: number | null, };
+
+export type DecisionRecord = { step: Step, from_state: RequestState, to_state: RequestState, decided_by: string, recorded_by: number, evidence: string | null, note: string | null, conditions: string | null, at: string, };
+
+export type RequestStepArgs = { reference: string, step: Step, decided_by: string, evidence: string, note: string, conditions: string, };
+
+export type DraftStartArgs = { 
+/**
+ * The request to change; `None` starts a new request.
+ */
+reference: string | null, };
+
+export type DraftIdArgs = { id: number, };
+
+export type DraftSaveArgs = { id: number, form: RequestForm, };
+
+export type DraftSaved = { id: number, updated_at: string, };
+
+export type DraftRecord = { id: number, 
+/**
+ * The request this draft changes; `None` for a new request.
+ */
+request: string | null, form: RequestForm, created_at: string, updated_at: string, };
+
+export type DraftSummary = { id: number, request: string | null, title: string, updated_at: string, };
+
+export type DraftCheck = { errors: Array<FieldError>, possible_matches: Array<PossibleMatch>, };
+
+export type PossibleMatch = { subject: number, person: PersonRecord, };
+
+export type PersonRecord = { id: number, name: string, aliases: Array<string>, date_of_birth: string | null, created_at: string, };
+
+export type Settlement = { subject: number, same_person: number | null, };
+
+export type DraftCommitArgs = { id: number, settlements: Array<Settlement>, };
+
+export type RequestForm = { case_reference: string, originating_worker: WorkerForm, team_manager: ManagerForm, reason: Reason | null, concern: string, triangulation: string, scope: Scope | null, monitoring_justification: string, period: PeriodForm, consent: ConsentForm, legal_advice_reference: string, subjects: Array<SubjectForm>, };
+
+export type WorkerForm = { name: string, team: string, };
+
+export type ManagerForm = { name: string, };
+
+export type DateParts = { day: string, month: string, year: string, };
+
+export type PeriodForm = { from: DateParts, to: DateParts, };
+
+export type ConsentForm = { status: ConsentStatus | null, reason: string, reference: string, };
+
+export type SubjectForm = { role: SubjectRole | null, name: string, description: string, 
+/**
+ * Other names, one a line.
+ */
+aliases: string, date_of_birth: DateParts, relationship: string, profiles: Array<ProfileInput>, };
+
+export type ProfileInput = { platform: string, url: string, };
+
+export type AccountRecord = { id: number, platform: string, handle: string, identifiable_as_council: boolean, created_at: string, };
+
+export type AccountAddArgs = { platform: string, handle: string, identifiable_as_council: boolean | null, };
+
+export type AuthorisationRecord = { id: number, request: string, kind: AuthorisationKind, reference: string, officer: string, granted: string, review_due: string | null, expires: string, person_id: number | null, account_id: number | null, cancelled_at: string | null, cancelled_by: string | null, renewals: Array<Renewal>, };
+
+export type AuthorisationKind = "directed_surveillance" | "chis";
+
+export type Renewal = { by: string, recorded_at: string, previous_expiry: string, expires: string, review_due: string | null, };
+
+export type AuthorisationAddArgs = { request: string, kind: AuthorisationKind | null, reference: string, officer: string, granted: DateParts, 
+/**
+ * Empty for the policy's default review interval.
+ */
+review: DateParts, 
+/**
+ * Empty for the policy's default term.
+ */
+expires: DateParts, 
+/**
+ * The subject number within the request, for directed surveillance.
+ */
+person: number | null, 
+/**
+ * The sanctioned account, for CHIS.
+ */
+account: number | null, };
+
+/** Every command: its argument and its response. */
+export interface Commands {
+  store_status: { args: NoArgs; response: StoreStatus };
+  store_init: { args: NoArgs; response: InitialisedStore };
+  worker_profile_get: { args: NoArgs; response: WorkerRecord | null };
+  worker_profile_set: { args: WorkerProfileInput; response: WorkerRecord };
+  aaw_list: { args: NoArgs; response: Array<AawRecord> };
+  aaw_register: { args: AawRegisterArgs; response: AawRecord };
+  request_list: { args: RequestListArgs; response: RequestList };
+  request_get: { args: ReferenceArgs; response: RequestPage };
+  request_step: { args: RequestStepArgs; response: RequestPage };
+  draft_start: { args: DraftStartArgs; response: DraftRecord };
+  draft_get: { args: DraftIdArgs; response: DraftRecord };
+  draft_save: { args: DraftSaveArgs; response: DraftSaved };
+  draft_check: { args: DraftIdArgs; response: DraftCheck };
+  draft_commit: { args: DraftCommitArgs; response: RequestPage };
+  draft_discard: { args: DraftIdArgs; response: Done };
+  account_list: { args: NoArgs; response: Array<AccountRecord> };
+  account_add: { args: AccountAddArgs; response: AccountRecord };
+  authorisation_add: { args: AuthorisationAddArgs; response: RequestPage };
+}
+
+export type CommandName = keyof Commands;
+
+export const COMMAND_NAMES: CommandName[] = [
+  "store_status",
+  "store_init",
+  "worker_profile_get",
+  "worker_profile_set",
+  "aaw_list",
+  "aaw_register",
+  "request_list",
+  "request_get",
+  "request_step",
+  "draft_start",
+  "draft_get",
+  "draft_save",
+  "draft_check",
+  "draft_commit",
+  "draft_discard",
+  "account_list",
+  "account_add",
+  "authorisation_add",
+];

@@ -1,0 +1,44 @@
+// Words for the contract's enums, as the forms and pages show them.
+import type { AuthorisationKind, ConsentStatus, Reason, Scope, SubjectRole, WorkerRole } from "./generated/ipc";
+
+export const REASONS: [Reason, string][] = [
+  ["misleading_information", "Information given by the family may be misleading or untrue"],
+  ["abusive_adult_relationship", "Possible relationship between the child and a known or suspected abusive adult"],
+  ["risky_behaviour", "Known risky behaviour"],
+  ["person_posing_risk", "A person posing a risk is said to be present"],
+  ["tracing", "Tracing a missing child or a birth parent"],
+  ["prospective_adopter", "Check on a prospective adopter"],
+  ["other", "Other"],
+];
+
+export const SCOPES: [Scope, string, string][] = [
+  ["one_off", "A one-off review", "One look at the pages, for this concern"],
+  ["monitoring", "Longer-term monitoring", "Repeated viewing: needs a justification and may need a RIPA authorisation"],
+];
+
+export const CONSENT: [ConsentStatus, string][] = [
+  ["written", "Written consent given"],
+  ["informed", "The family has been told, consent not written"],
+  ["not_sought", "Consent not sought"],
+];
+
+export const ROLES: [SubjectRole, string, string][] = [
+  ["subject", "Subject", "A parent, carer or other person the concern is about"],
+  ["associate", "Associate", "A known associate of the family"],
+  ["suspected_associate", "Suspected associate", "Someone suspected of being involved, named or not"],
+];
+
+export const WORKER_ROLES: [WorkerRole, string][] = [
+  ["aaw", "Authorised Access Worker"],
+  ["osw", "Originating Social Worker"],
+  ["tm", "Team Manager"],
+];
+
+export const AUTHORISATION_KINDS: [AuthorisationKind, string][] = [
+  ["directed_surveillance", "Directed surveillance"],
+  ["chis", "Covert human intelligence source (CHIS)"],
+];
+
+export function labelOf<T>(pairs: [T, string, ...string[]][], value: T | null | undefined): string {
+  return pairs.find(([v]) => v === value)?.[1] ?? "Not given";
+}

@@ -1,0 +1,72 @@
+// Recording a directed-surveillance or CHIS authorisation with its dates: review and expiry
+// default from the local policy when left blank.
+import { App, attempt } from "../app";
+import { asIpcError } from "../backend";
+import { backLink, button, dateInput, errorsFrom, radios, textInput } from "../components";
+import { h } from "../dom";
+import type { AuthorisationAddArgs, FieldError } from "../generated/ipc";
+import { AUTHORISATION_KINDS } from "../labels";
+import { requestHref } from "./request-page";
+
+const emptyDate = () => ({ day: "", month: "", year: "" });
+
+export async function authorisationScreen(app: App, reference: string): Promise<void> {
+  const [page, accounts] = await Promise.all([
+    attempt(app, () => app.backend.call("request_get", { reference })),
+    attempt(app, () => app.backend.call("account_list", {})),
+  ]);
+  if (!page || !accounts) return;
+  const args: AuthorisationAddArgs = { request: reference, kind: null, reference: "", officer: "", granted: emptyDate(), review: emptyDate(), expires: emptyDate(), person: null, account: null };
+  const title = "Record a RIPA authorisation";
+  const named = page.record.request.subjects.map((s, i) => ({ n: i + 1, name: s.name })).filter((s) => s.name);
+  const render = (fields: FieldError[], focusId?: string) => {
+    const errors = errorsFrom(fields);
+    const personChoice = () =>
+      radios<number>({ id: "person", label: "Which person does it cover?", errors, value: args.person, small: true, choices: named.map((s) => ({ value: s.n, label: `${s.n}. ${s.name}` })), onChange: (v) => (args.person = v) });
+    const accountChoice = () =>
+      accounts.length
+        ? radios<number>({ id: "account", label: "Which sanctioned account does it cover?", errors, value: args.account, small: true, choices: accounts.map((a) => ({ value: a.id, label: `${a.platform}: ${a.handle}` })), onChange: (v) => (args.account = v) })
+        : h("p", { class: "govuk-body", id: "account" }, "There is no sanctioned account yet: ", h("a", { class: "govuk-link", href: "#/accounts" }, "add one to the register"), ".");
+    app.show(
+      title,
+      backLink(requestHref(reference)),
+      h("span", { class: "govuk-caption-l" }, `Request ${reference}`),
+      h("h1", { class: "govuk-heading-l" }, title),
+      h(
+        "form",
+        { novalidate: "", id: "authorisation-form" },
+        radios({
+          id: "kind",
+          label: "Kind of authorisation",
+          errors,
+          value: args.kind,
+          choices: AUTHORISATION_KINDS.map(([value, label]) => ({ value, label, conditional: value === "chis" ? accountChoice : personChoice })),
+          onChange: (v) => {
+            args.kind = v;
+            render([], v === "chis" ? "kind-2" : "kind");
+          },
+        }),
+        textInput({ id: "reference", label: "Unique reference number (URN)", errors, value: args.reference, width: "20", onInput: (v) => (args.reference = v) }),
+        textInput({ id: "officer", label: "Authorising officer", errors, value: args.officer, onInput: (v) => (args.officer = v) }),
+        dateInput({ id: "granted", label: "Date granted", hint: "For example, 22 11 2026", errors, value: args.granted, onInput: () => {} }),
+        dateInput({ id: "review", label: "Review date", optional: true, hint: "Leave blank for the policy's review interval", errors, value: args.review, onInput: () => {} }),
+        dateInput({ id: "expires", label: "Expiry date", optional: true, hint: "Leave blank for the policy's term", errors, value: args.expires, onInput: () => {} }),
+        button("Record the authorisation", () => void save(), { id: "save-authorisation" }),
+      ),
+    );
+    if (fields.length) app.showErrors(fields);
+    else if (focusId) document.getElementById(focusId)?.focus();
+  };
+  const save = async () => {
+    try {
+      const saved = await app.backend.call("authorisation_add", args);
+      app.flash("Authorisation recorded", `Expires ${saved.authorisations[saved.authorisations.length - 1]?.expires ?? ""}`);
+      app.go(requestHref(reference));
+    } catch (error) {
+      const failure = asIpcError(error);
+      if (failure.code === "invalid_fields") render(failure.fields);
+      else app.showFailure(failure);
+    }
+  };
+  render([]);
+}

@@ -1,0 +1,408 @@
+// Appendix 1, the investigation request, in steps: case and workers; reason, concern and
+// triangulation; the people and their profiles; period, scope, consent and legal advice;
+// check your answers. Every keystroke is saved to the draft, so nothing typed is lost.
+import { App, attempt, ukTime } from "../app";
+import { asIpcError } from "../backend";
+import { Errors, backLink, button, dateInput, errorsFrom, radios, summaryList, textArea, textInput, warningText } from "../components";
+import { Child, h } from "../dom";
+import type { DateParts, DraftCheck, DraftRecord, FieldError, RequestForm, Settlement, SubjectForm } from "../generated/ipc";
+import { CONSENT, REASONS, ROLES, SCOPES, labelOf } from "../labels";
+
+export type StepId = "case" | "reason" | "people" | "period" | "check";
+
+interface StepDefinition {
+  id: StepId;
+  title: string;
+  owns: (field: string) => boolean;
+}
+
+const STEPS: StepDefinition[] = [
+  { id: "case", title: "Case and workers", owns: (f) => f === "case_reference" || f.startsWith("originating_worker") || f.startsWith("team_manager") },
+  { id: "reason", title: "Reason, concern and triangulation", owns: (f) => ["reason", "concern", "triangulation"].includes(f) },
+  { id: "people", title: "People to check", owns: (f) => f.startsWith("subjects") },
+  { id: "period", title: "Period, scope, consent and legal advice", owns: (f) => f.startsWith("period") || f.startsWith("consent") || ["scope", "monitoring_justification", "legal_advice_reference"].includes(f) },
+  { id: "check", title: "Check your answers", owns: () => false },
+];
+
+export function isStep(value: string): value is StepId {
+  return STEPS.some((s) => s.id === value);
+}
+
+function stepOf(field: string): StepId {
+  return STEPS.find((s) => s.owns(field))?.id ?? "case";
+}
+
+/** Saves the form shortly after each change, and on demand before leaving a step. */
+class DraftSaver {
+  private timer: number | undefined;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(
+    private app: App,
+    private draft: DraftRecord,
+    private status: HTMLElement,
+  ) {}
+
+  changed(): void {
+    this.status.textContent = "Saving…";
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(() => void this.save(), 250);
+  }
+
+  async flush(): Promise<boolean> {
+    if (this.timer !== undefined) {
+      window.clearTimeout(this.timer);
+      this.timer = undefined;
+      await this.save();
+    }
+    await this.saving;
+    return !this.status.classList.contains("app-save-status--failed");
+  }
+
+  private save(): Promise<void> {
+    this.timer = undefined;
+    const form = structuredClone(this.draft.form);
+    this.saving = this.saving.then(async () => {
+      try {
+        const saved = await this.app.backend.call("draft_save", { id: this.draft.id, form });
+        this.status.classList.remove("app-save-status--failed");
+        this.status.textContent = `Draft saved ${ukTime(saved.updated_at)}`;
+      } catch (error) {
+        this.status.classList.add("app-save-status--failed");
+        this.status.textContent = `Not saved: ${asIpcError(error).message}`;
+      }
+    });
+    return this.saving;
+  }
+}
+
+interface StepContext {
+  app: App;
+  draft: DraftRecord;
+  form: RequestForm;
+  errors: Errors;
+  saver: DraftSaver;
+  /** Draws the step again (after a person or profile is added, or a choice reveals more). */
+  redraw: (focusId?: string) => void;
+}
+
+function text(ctx: StepContext, id: string, label: string, get: () => string, set: (v: string) => void, extra: { hint?: string; optional?: boolean; width?: string } = {}): HTMLElement {
+  return textInput({ id, label, errors: ctx.errors, value: get(), onInput: (v) => { set(v); ctx.saver.changed(); }, ...extra });
+}
+
+function area(ctx: StepContext, id: string, label: string, get: () => string, set: (v: string) => void, extra: { hint?: string; optional?: boolean; rows?: number } = {}): HTMLElement {
+  return textArea({ id, label, errors: ctx.errors, value: get(), onInput: (v) => { set(v); ctx.saver.changed(); }, ...extra });
+}
+
+function date(ctx: StepContext, id: string, label: string, value: DateParts, hint: string, optional = false): HTMLElement {
+  return dateInput({ id, label, hint, optional, errors: ctx.errors, value, onInput: () => ctx.saver.changed() });
+}
+
+function caseStep(ctx: StepContext): Child[] {
+  const f = ctx.form;
+  return [
+    text(ctx, "case_reference", "Case reference", () => f.case_reference, (v) => (f.case_reference = v), { hint: "The child's case number in the social care record", width: "10" }),
+    text(ctx, "originating_worker.name", "Originating social worker's name", () => f.originating_worker.name, (v) => (f.originating_worker.name = v)),
+    text(ctx, "originating_worker.team", "Their team", () => f.originating_worker.team, (v) => (f.originating_worker.team = v)),
+    text(ctx, "team_manager.name", "Team manager's name", () => f.team_manager.name, (v) => (f.team_manager.name = v), { hint: "The manager who will agree the request" }),
+  ];
+}
+
+function reasonStep(ctx: StepContext): Child[] {
+  const f = ctx.form;
+  return [
+    radios({ id: "reason", label: "Why is the check needed?", errors: ctx.errors, value: f.reason, choices: REASONS.map(([value, label]) => ({ value, label })), onChange: (v) => { f.reason = v; ctx.saver.changed(); } }),
+    area(ctx, "concern", "The concern", () => f.concern, (v) => (f.concern = v), { hint: "What is known and what is feared, in a few sentences" }),
+    area(ctx, "triangulation", "How the check triangulates the concern", () => f.triangulation, (v) => (f.triangulation = v), { hint: "Which other information the pages will be compared with" }),
+  ];
+}
+
+function personSection(ctx: StepContext, subject: SubjectForm, index: number): HTMLElement {
+  const n = index + 1;
+  const at = (field: string) => `subjects[${n}].${field}`;
+  const profiles = subject.profiles.map((profile, p) => {
+    const pid = (field: string) => `subjects[${n}].profiles[${p + 1}].${field}`;
+    return h(
+      "div",
+      { class: "app-profile-row" },
+      text(ctx, pid("platform"), `Platform of profile ${p + 1}`, () => profile.platform, (v) => (profile.platform = v), { hint: "For example facebook, instagram, tiktok", width: "10" }),
+      text(ctx, pid("url"), `Web address of profile ${p + 1}`, () => profile.url, (v) => (profile.url = v), { hint: "The address of the public page, starting https://" }),
+      button(`Remove profile ${p + 1} of person ${n}`, () => {
+        subject.profiles.splice(p, 1);
+        ctx.saver.changed();
+        ctx.redraw(`add-profile-${n}`);
+      }, { secondary: true }),
+    );
+  });
+  return h(
+    "section",
+    { class: "app-person", id: `subjects[${n}]`, "aria-labelledby": `person-${n}-heading` },
+    h("h2", { class: "govuk-heading-m", id: `person-${n}-heading`, tabindex: "-1" }, `Person ${n}`),
+    radios({ id: at("role"), label: `Role of person ${n}`, errors: ctx.errors, value: subject.role, small: true, choices: ROLES.map(([value, label, hint]) => ({ value, label, hint })), onChange: (v) => { subject.role = v; ctx.saver.changed(); } }),
+    text(ctx, at("name"), "Full name", () => subject.name, (v) => (subject.name = v), { optional: true, hint: "Leave blank only for an unnamed suspected associate" }),
+    area(ctx, at("description"), "Description", () => subject.description, (v) => (subject.description = v), { optional: true, rows: 2, hint: "For an unnamed suspected associate: what is known of them" }),
+    area(ctx, at("aliases"), "Other names", () => subject.aliases, (v) => (subject.aliases = v), { optional: true, rows: 2, hint: "One name a line" }),
+    date(ctx, at("date_of_birth"), "Date of birth", subject.date_of_birth, "For example, 27 3 1990", true),
+    text(ctx, at("relationship"), "Relationship to the child", () => subject.relationship, (v) => (subject.relationship = v), { optional: true, hint: "For example mother, mother's partner, uncle" }),
+    h("h3", { class: "govuk-heading-s" }, `Profiles of person ${n}`),
+    ...profiles,
+    button(`Add a profile for person ${n}`, () => {
+      subject.profiles.push({ platform: "", url: "" });
+      ctx.saver.changed();
+      ctx.redraw(`subjects[${n}].profiles[${subject.profiles.length}].platform`);
+    }, { secondary: true, id: `add-profile-${n}` }),
+    ctx.form.subjects.length > 1
+      ? button(`Remove person ${n}`, () => {
+          ctx.form.subjects.splice(index, 1);
+          ctx.saver.changed();
+          ctx.redraw("subjects");
+        }, { warning: true })
+      : null,
+  );
+}
+
+function emptySubject(): SubjectForm {
+  return { role: null, name: "", description: "", aliases: "", date_of_birth: { day: "", month: "", year: "" }, relationship: "", profiles: [] };
+}
+
+function peopleStep(ctx: StepContext): Child[] {
+  if (ctx.form.subjects.length === 0) ctx.form.subjects.push(emptySubject());
+  return [
+    h("p", { class: "govuk-body" }, "Add everyone whose pages may be looked at: the subjects, their associates, and any suspected associate, named or described."),
+    ...ctx.form.subjects.map((subject, index) => personSection(ctx, subject, index)),
+    button("Add another person", () => {
+      ctx.form.subjects.push(emptySubject());
+      ctx.saver.changed();
+      ctx.redraw(`person-${ctx.form.subjects.length}-heading`);
+    }, { secondary: true, id: "subjects" }),
+  ];
+}
+
+function periodStep(ctx: StepContext): Child[] {
+  const f = ctx.form;
+  return [
+    date(ctx, "period.from", "Start of the period of interest", f.period.from, "For example, 1 9 2026"),
+    date(ctx, "period.to", "End of the period of interest", f.period.to, "The same as or after the start"),
+    radios({
+      id: "scope",
+      label: "Scope of the check",
+      errors: ctx.errors,
+      value: f.scope,
+      choices: SCOPES.map(([value, label, hint]) => ({
+        value,
+        label,
+        hint,
+        conditional: value === "monitoring"
+          ? () => area(ctx, "monitoring_justification", "Why longer-term monitoring is justified", () => f.monitoring_justification, (v) => (f.monitoring_justification = v), { rows: 3 })
+          : undefined,
+      })),
+      onChange: (v) => { f.scope = v; ctx.saver.changed(); ctx.redraw(v === "monitoring" ? "scope-2" : "scope"); },
+    }),
+    radios({
+      id: "consent.status",
+      label: "Consent",
+      errors: ctx.errors,
+      value: f.consent.status,
+      choices: CONSENT.map(([value, label]) => ({
+        value,
+        label,
+        conditional:
+          value === "not_sought"
+            ? () => area(ctx, "consent.reason", "Why consent was not sought", () => f.consent.reason, (v) => (f.consent.reason = v), { rows: 3, hint: "For example, an overriding public interest" })
+            : () => text(ctx, "consent.reference", "Reference of the consent", () => f.consent.reference, (v) => (f.consent.reference = v), { optional: value === "informed", width: "20" }),
+      })),
+      onChange: (v) => { f.consent.status = v; ctx.saver.changed(); ctx.redraw(`consent.status${v === "written" ? "" : v === "informed" ? "-2" : "-3"}`); },
+    }),
+    text(ctx, "legal_advice_reference", "Legal advice reference", () => f.legal_advice_reference, (v) => (f.legal_advice_reference = v), { optional: true, width: "20" }),
+  ];
+}
+
+function dateText(d: DateParts): string {
+  return [d.day, d.month, d.year].some((p) => p.trim()) ? `${d.day.trim()} / ${d.month.trim()} / ${d.year.trim()}` : "Not given";
+}
+
+function given(value: string): string {
+  return value.trim() || "Not given";
+}
+
+function checkSummary(draftId: number, form: RequestForm): HTMLElement[] {
+  const change = (step: StepId, label: string) => ({ href: `#/drafts/${draftId}/${step}`, label });
+  const sections: HTMLElement[] = [
+    h("h2", { class: "govuk-heading-m" }, "Case and workers"),
+    summaryList([
+      ["Case reference", given(form.case_reference), change("case", "case reference")],
+      ["Originating social worker", `${given(form.originating_worker.name)}, ${given(form.originating_worker.team)}`, change("case", "originating social worker")],
+      ["Team manager", given(form.team_manager.name), change("case", "team manager")],
+    ]),
+    h("h2", { class: "govuk-heading-m" }, "Reason, concern and triangulation"),
+    summaryList([
+      ["Reason", labelOf(REASONS, form.reason), change("reason", "reason")],
+      ["Concern", given(form.concern), change("reason", "concern")],
+      ["Triangulation", given(form.triangulation), change("reason", "triangulation")],
+    ]),
+    h("h2", { class: "govuk-heading-m" }, "People to check"),
+  ];
+  form.subjects.forEach((s, i) => {
+    sections.push(
+      summaryList([
+        [`Person ${i + 1}`, `${s.name.trim() || s.description.trim() || "Not given"} (${labelOf(ROLES, s.role).toLowerCase()})`, change("people", `person ${i + 1}`)],
+        ["Date of birth", dateText(s.date_of_birth), null],
+        ["Relationship", given(s.relationship), null],
+        ["Profiles", s.profiles.length ? h("ul", { class: "govuk-list" }, ...s.profiles.map((p) => h("li", {}, `${p.platform}: ${p.url}`))) : "None", null],
+      ]),
+    );
+  });
+  sections.push(
+    h("h2", { class: "govuk-heading-m" }, "Period, scope, consent and legal advice"),
+    summaryList([
+      ["Period of interest", `${dateText(form.period.from)} to ${dateText(form.period.to)}`, change("period", "period of interest")],
+      ["Scope", labelOf(SCOPES, form.scope), change("period", "scope")],
+      ["Consent", labelOf(CONSENT, form.consent.status), change("period", "consent")],
+      ["Legal advice reference", given(form.legal_advice_reference), change("period", "legal advice reference")],
+    ]),
+  );
+  return sections;
+}
+
+export async function draftScreen(app: App, draftId: number, stepId: StepId, showErrors: boolean): Promise<void> {
+  const draft = await attempt(app, () => app.backend.call("draft_get", { id: draftId }));
+  if (!draft) return;
+  if (stepId === "check") return checkScreen(app, draft);
+  const status = h("p", { class: "govuk-body-s app-save-status", id: "save-status", role: "status" }, `Draft saved ${ukTime(draft.updated_at)}`);
+  const saver = new DraftSaver(app, draft, status);
+  const index = STEPS.findIndex((s) => s.id === stepId);
+  const step = STEPS[index];
+  const caption = draft.request ? `Changing request ${draft.request}` : "New investigation request";
+
+  const render = (errors: FieldError[], focusId?: string) => {
+    const ctx: StepContext = { app, draft, form: draft.form, errors: errorsFrom(errors), saver, redraw: (id) => render([], id) };
+    const body = { case: caseStep, reason: reasonStep, people: peopleStep, period: periodStep }[stepId as Exclude<StepId, "check">](ctx);
+    const continueButton = button("Continue", () => void next(), { id: "continue" });
+    const later = h("a", { class: "govuk-link", href: "#/requests", id: "save-later" }, "Save and come back later");
+    app.show(
+      step.title,
+      backLink(index === 0 ? (draft.request ? `#/requests/${encodeURIComponent(draft.request)}` : "#/requests") : `#/drafts/${draftId}/${STEPS[index - 1].id}`),
+      h("span", { class: "govuk-caption-l" }, `${caption} – step ${index + 1} of ${STEPS.length}`),
+      h("h1", { class: "govuk-heading-l" }, step.title),
+      status,
+      h("form", { novalidate: "", id: "step-form" }, ...body.filter((c): c is Node => c !== null && c !== undefined && c !== false), h("div", { class: "govuk-button-group" }, continueButton, later)),
+    );
+    if (errors.length) app.showErrors(errors);
+    else if (focusId) document.getElementById(focusId)?.focus();
+  };
+
+  const stepErrors = async (): Promise<FieldError[] | undefined> => {
+    if (!(await saver.flush())) return undefined;
+    const check = await attempt(app, () => app.backend.call("draft_check", { id: draftId }));
+    return check?.errors.filter((e) => step.owns(e.field));
+  };
+
+  const next = async () => {
+    const errors = await stepErrors();
+    if (!errors) return;
+    if (errors.length) render(errors);
+    else app.go(`#/drafts/${draftId}/${STEPS[index + 1].id}`);
+  };
+
+  render([]);
+  if (showErrors) {
+    const errors = await stepErrors();
+    if (errors?.length) render(errors);
+  }
+}
+
+async function checkScreen(app: App, draft: DraftRecord): Promise<void> {
+  const check = await attempt(app, () => app.backend.call("draft_check", { id: draft.id }));
+  if (!check) return;
+  const answers = new Map<number, number | null>();
+  const title = "Check your answers";
+  const render = (errors: FieldError[]) => {
+    const content: Child[] = [
+      backLink(`#/drafts/${draft.id}/period`),
+      h("span", { class: "govuk-caption-l" }, draft.request ? `Changing request ${draft.request}` : "New investigation request"),
+      h("h1", { class: "govuk-heading-l" }, title),
+    ];
+    if (check.errors.length) {
+      content.push(incompleteSummary(draft.id, check));
+    }
+    content.push(...checkSummary(draft.id, draft.form));
+    if (check.possible_matches.length) content.push(...matchQuestions(check, answers, errors));
+    if (!check.errors.length) {
+      content.push(
+        h("h2", { class: "govuk-heading-m" }, draft.request ? "Save the changes" : "Create the request"),
+        h("p", { class: "govuk-body" }, "The request is saved as a draft. Submit it to the team manager from its page."),
+      );
+    }
+    content.push(
+      h(
+        "div",
+        { class: "govuk-button-group" },
+        check.errors.length ? null : button(draft.request ? "Save changes" : "Create request", () => void commit(), { id: "commit" }),
+        button(draft.request ? "Discard these changes" : "Discard this draft", () => void discard(), { secondary: true, id: "discard" }),
+      ),
+    );
+    app.show(title, ...content.filter((c): c is Node => c instanceof Node));
+    if (errors.length) app.showErrors(errors);
+  };
+
+  const commit = async () => {
+    const unanswered = check.possible_matches.filter((m) => !answers.has(m.subject));
+    if (unanswered.length) {
+      render(unanswered.map((m) => ({ field: `match-${m.subject}`, message: `Select whether person ${m.subject} is ${m.person.name}, who is already known` })));
+      return;
+    }
+    const settlements: Settlement[] = [...answers].map(([subject, same]) => ({ subject, same_person: same }));
+    const page = await attempt(app, () => app.backend.call("draft_commit", { id: draft.id, settlements }));
+    if (!page) return;
+    app.flash(draft.request ? `Request ${page.record.reference} changed` : `Request ${page.record.reference} created`, "It is a draft until you submit it.");
+    app.go(`#/requests/${encodeURIComponent(page.record.reference)}`);
+  };
+
+  const discard = async () => {
+    const done = await attempt(app, () => app.backend.call("draft_discard", { id: draft.id }));
+    if (!done) return;
+    app.flash(draft.request ? "Changes discarded" : "Draft discarded");
+    app.go(draft.request ? `#/requests/${encodeURIComponent(draft.request)}` : "#/requests");
+  };
+
+  render([]);
+}
+
+function incompleteSummary(draftId: number, check: DraftCheck): HTMLElement {
+  return h(
+    "div",
+    { class: "govuk-error-summary", id: "incomplete", tabindex: "-1" },
+    h(
+      "div",
+      { role: "alert" },
+      h("h2", { class: "govuk-error-summary__title" }, "The request is not complete yet"),
+      h(
+        "div",
+        { class: "govuk-error-summary__body" },
+        h("ul", { class: "govuk-list govuk-error-summary__list" }, ...check.errors.map((e) => h("li", {}, h("a", { href: `#/drafts/${draftId}/${stepOf(e.field)}?errors=1` }, e.message)))),
+      ),
+    ),
+  );
+}
+
+function matchQuestions(check: DraftCheck, answers: Map<number, number | null>, errors: FieldError[]): HTMLElement[] {
+  const errorMap = errorsFrom(errors);
+  return [
+    h("h2", { class: "govuk-heading-m" }, "People who may already be known"),
+    warningText("Say whether each is the same person, so that their records are linked and repeat viewing is counted."),
+    ...check.possible_matches.map((m) =>
+      radios<string>({
+        id: `match-${m.subject}`,
+        label: `Is person ${m.subject} the same as ${m.person.name}${m.person.date_of_birth ? `, born ${m.person.date_of_birth}` : ""}, known since ${ukTime(m.person.created_at)}?`,
+        errors: errorMap,
+        value: answers.has(m.subject) ? String(answers.get(m.subject) ?? "new") : null,
+        choices: [
+          { value: String(m.person.id), label: "Yes, the same person" },
+          { value: "new", label: "No, a different person" },
+        ],
+        onChange: (v) => answers.set(m.subject, v === "new" ? null : Number(v)),
+      }),
+    ),
+  ];
+}
+

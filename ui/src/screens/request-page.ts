@@ -1,0 +1,121 @@
+// A request: what it says, where it is in the workflow, every decision taken, its RIPA
+// authorisations, and the next steps with what each still lacks.
+import { App, attempt, pageHeading, ukTime } from "../app";
+import { backLink, button, linkButton, summaryList, table, warningText } from "../components";
+import { Child, h } from "../dom";
+import type { RequestPage, Subject } from "../generated/ipc";
+import { AUTHORISATION_KINDS, CONSENT, REASONS, ROLES, SCOPES, labelOf } from "../labels";
+import { stateTag } from "./requests";
+
+function personLine(subject: Subject, index: number): HTMLElement {
+  const facts = [labelOf(ROLES, subject.role)];
+  if (subject.relationship) facts.push(subject.relationship);
+  if (subject.date_of_birth) facts.push(`born ${subject.date_of_birth}`);
+  return h(
+    "li",
+    {},
+    h("span", { class: "govuk-!-font-weight-bold" }, `${index + 1}. ${subject.name ?? subject.description ?? ""}`),
+    ` (${facts.join(", ")})`,
+    subject.aliases.length ? `, also known as ${subject.aliases.join(", ")}` : "",
+    subject.profiles.length ? h("ul", { class: "govuk-list govuk-list--bullet" }, ...subject.profiles.map((p) => h("li", {}, `${p.platform}: ${p.url}`))) : null,
+  );
+}
+
+export function requestHref(reference: string, rest = ""): string {
+  return `#/requests/${encodeURIComponent(reference)}${rest}`;
+}
+
+export async function requestScreen(app: App, reference: string): Promise<void> {
+  const page = await attempt(app, () => app.backend.call("request_get", { reference }));
+  if (page) showRequest(app, page);
+}
+
+function nextSteps(page: RequestPage): Child[] {
+  if (!page.next_steps.length) {
+    return [h("p", { class: "govuk-body", id: "no-next-steps" }, page.record.state === "legitimacy_confirmed" ? "The request is ready for access: sessions are started with a sanctioned account." : "No authorisation step is open at this stage.")];
+  }
+  return page.next_steps.map((next) =>
+    h(
+      "div",
+      { class: "app-next-step" },
+      h("h3", { class: "govuk-heading-s" }, next.label),
+      h("p", { class: "govuk-body-s" }, `By: ${next.by}.${next.needs_evidence ? " Needs the evidence of the decision." : ""}${next.needs_note ? " Needs a note of why." : ""}`),
+      next.missing.length
+        ? h("div", {}, warningText(`Before this step: ${next.missing.join("; ")}`))
+        : linkButton(next.label, requestHref(page.record.reference, `/step/${next.step}`), { id: `step-${next.step}`, secondary: next.step === "withdraw" || next.step === "refuse" || next.step === "refer-back" || next.step === "raise-doubts" }),
+    ),
+  );
+}
+
+export function showRequest(app: App, page: RequestPage): void {
+  const { record } = page;
+  const r = record.request;
+  const content: Child[] = [
+    backLink("#/requests", "All requests"),
+    ...pageHeading(`Request ${record.reference}`, `Case ${r.case_reference}`),
+    h("p", { class: "govuk-body", id: "request-state" }, "State: ", stateTag(record.state, record.state_label)),
+  ];
+  if (record.flagged_for_sd && record.parent) {
+    content.push(warningText(`A separate request for a person found during request ${record.parent}: the service director must see it.`));
+  }
+  if (page.draft !== null) {
+    content.push(
+      h(
+        "div",
+        { class: "govuk-inset-text", id: "open-draft" },
+        "Changes to this request are being made and are not saved yet. ",
+        h("a", { class: "govuk-link", href: `#/drafts/${page.draft}/check` }, "Check and save the changes"),
+        ".",
+      ),
+    );
+  } else if (page.can_change) {
+    content.push(button("Change this request", () => void startChange(app, record.reference), { id: "change-request", secondary: true }));
+  }
+  content.push(
+    h("h2", { class: "govuk-heading-m" }, "Next steps"),
+    ...nextSteps(page),
+    h("h2", { class: "govuk-heading-m" }, "The request"),
+    summaryList([
+      ["Originating social worker", `${r.originating_worker.name}, ${r.originating_worker.team}`, null],
+      ["Team manager", r.team_manager.name, null],
+      ["Reason", labelOf(REASONS, r.reason), null],
+      ["Concern", r.concern, null],
+      ["Triangulation", r.triangulation, null],
+      ["Scope", labelOf(SCOPES, r.scope) + (r.monitoring_justification ? `: ${r.monitoring_justification}` : ""), null],
+      ["Period of interest", `${r.period.from} to ${r.period.to}`, null],
+      ["Consent", labelOf(CONSENT, r.consent.status) + (r.consent.reason ? `: ${r.consent.reason}` : "") + (r.consent.reference ? ` (${r.consent.reference})` : ""), null],
+      ["Legal advice reference", r.legal_advice_reference ?? "None", null],
+      ["Created", ukTime(record.created_at), null],
+    ], "request-summary"),
+    h("h2", { class: "govuk-heading-m" }, "People to check"),
+    h("ul", { class: "govuk-list", id: "people" }, ...r.subjects.map(personLine)),
+  );
+  content.push(
+    record.decisions.length
+      ? table(
+          "Decisions",
+          ["Step", "Decided by", "Evidence", "Note or conditions", "Recorded"],
+          record.decisions.map((d) => [d.step, d.decided_by, d.evidence ?? "", [d.note, d.conditions ? `Conditions: ${d.conditions}` : null].filter(Boolean).join(" "), ukTime(d.at)]),
+          "decisions",
+        )
+      : h("p", { class: "govuk-body" }, "No decision has been recorded yet."),
+  );
+  content.push(
+    page.authorisations.length
+      ? table(
+          "RIPA authorisations",
+          ["Kind", "Reference", "Officer", "Granted", "Review", "Expires"],
+          page.authorisations.map((a) => [labelOf(AUTHORISATION_KINDS, a.kind), a.reference, a.officer, a.granted, a.review_due ?? "", a.cancelled_at ? `Cancelled ${ukTime(a.cancelled_at)}` : a.expires]),
+          "authorisations",
+        )
+      : h("h2", { class: "govuk-heading-m" }, "RIPA authorisations"),
+  );
+  if (!page.authorisations.length) content.push(h("p", { class: "govuk-body" }, "None recorded."));
+  content.push(linkButton("Record a RIPA authorisation", requestHref(record.reference, "/authorisations/new"), { id: "add-authorisation", secondary: true }));
+  app.show(`Request ${record.reference}`, ...content.filter((c): c is Node => c instanceof Node));
+}
+
+async function startChange(app: App, reference: string): Promise<void> {
+  const draft = await attempt(app, () => app.backend.call("draft_start", { reference }));
+  if (draft) app.go(`#/drafts/${draft.id}/check`);
+}

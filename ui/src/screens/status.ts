@@ -1,0 +1,58 @@
+// The store's status, and creating the store with its recovery phrase shown once.
+import { App, attempt, pageHeading } from "../app";
+import { button, linkButton, summaryList, warningText } from "../components";
+import { h } from "../dom";
+import type { StoreStatus } from "../generated/ipc";
+
+const HEADINGS: Record<StoreStatus["state"], string> = {
+  ready: "The store is open",
+  not_initialised: "There is no store in this data folder yet",
+  key_missing: "The database key is missing",
+  wrong_key: "The database key does not open this store",
+  unavailable: "The store cannot be opened",
+};
+
+function statusList(status: StoreStatus): HTMLElement {
+  const rows: [string, string, null][] = [
+    ["Data folder", status.data_dir, null],
+    ["Database key kept in", status.keystore, null],
+  ];
+  if (status.store_id) rows.push(["Store id", status.store_id, null]);
+  if (status.schema_version !== null) rows.push(["Schema version", String(status.schema_version), null]);
+  if (status.audit) rows.push(["Audit chain", status.audit.message, null]);
+  rows.push(["Organisation", status.organisation, null]);
+  return summaryList(rows, "store-status");
+}
+
+function statusContent(app: App, status: StoreStatus): (Node | null)[] {
+  const content: (Node | null)[] = [
+    ...pageHeading(HEADINGS[status.state]),
+    h("p", { class: "govuk-body", id: "store-message" }, status.message),
+  ];
+  if (status.keystore_warning) content.push(warningText(status.keystore_warning));
+  if (status.audit && !status.audit.intact) content.push(warningText(status.audit.message));
+  content.push(statusList(status));
+  if (status.state === "not_initialised") {
+    content.push(button("Create the store", () => void createStore(app), { id: "create-store" }));
+  }
+  return content;
+}
+
+export async function statusScreen(app: App): Promise<void> {
+  const status = await attempt(app, () => app.backend.call("store_status", {}));
+  if (status) app.show(HEADINGS[status.state], ...statusContent(app, status));
+}
+
+async function createStore(app: App): Promise<void> {
+  const created = await attempt(app, () => app.backend.call("store_init", {}));
+  if (!created) return;
+  app.show(
+    "Store created",
+    h("div", { class: "govuk-panel govuk-panel--confirmation" }, h("h1", { class: "govuk-panel__title" }, "Store created")),
+    h("h2", { class: "govuk-heading-m" }, "Write down your recovery phrase"),
+    h("p", { class: "govuk-body" }, "It is shown once, now. With it the store can be opened again if the database key is lost from this computer's credential store. Keep it somewhere safe, away from this laptop."),
+    h("ol", { class: "govuk-list govuk-list--number app-phrase", id: "recovery-phrase" }, ...created.recovery_phrase.map((word) => h("li", {}, word))),
+    statusList(created.status),
+    linkButton("I have written it down: set up my profile", "#/profile", { id: "continue" }),
+  );
+}
