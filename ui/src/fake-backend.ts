@@ -216,7 +216,7 @@ export function createFakeBackend(): Backend {
       if (current.needs_note && !args.note.trim()) fields.push({ field: "note", message: `Enter why: a note is needed to ${args.step}` });
       if (fields.length) fail("invalid_fields", "There is a problem", fields);
       const text = (v: string) => (v.trim() ? v.trim() : null);
-      record.decisions.push({ step: args.step, from_state: record.state, to_state: transition[2], decided_by: args.decided_by.trim(), recorded_by: 1, evidence: text(args.evidence), note: text(args.note), conditions: text(args.conditions), at: NOW });
+      record.decisions.push({ step: args.step, step_label: current.label, from_state: record.state, to_state: transition[2], decided_by: args.decided_by.trim(), recorded_by: 1, evidence: text(args.evidence), note: text(args.note), conditions: text(args.conditions), at: NOW });
       record.state = transition[2];
       record.state_label = LABELS[record.state];
       return page(record);

@@ -93,7 +93,7 @@ export type Profile = { platform: string, url: string, };
 
 export type SubjectLink = { subject: number, person_id: number | null, };
 
-export type DecisionRecord = { step: Step, from_state: RequestState, to_state: RequestState, decided_by: string, recorded_by: number, evidence: string | null, note: string | null, conditions: string | null, at: string, };
+export type DecisionRecord = { step: Step, step_label: string, from_state: RequestState, to_state: RequestState, decided_by: string, recorded_by: number, evidence: string | null, note: string | null, conditions: string | null, at: string, };
 
 export type RequestStepArgs = { reference: string, step: Step, decided_by: string, evidence: string, note: string, conditions: string, };
 

@@ -38,6 +38,7 @@ pub struct SubjectLink {
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DecisionRecord {
     pub step: Step,
+    pub step_label: &'static str,
     pub from_state: RequestState,
     pub to_state: RequestState,
     pub decided_by: String,
@@ -301,8 +302,10 @@ impl Store {
         let decisions = statement
             .query_map([id], |row| {
                 let step: String = row.get(0)?;
+                let step = Step::ALL.into_iter().find(|s| s.verb() == step).unwrap_or(Step::Submit);
                 Ok(DecisionRecord {
-                    step: Step::ALL.into_iter().find(|s| s.verb() == step).unwrap_or(Step::Submit),
+                    step,
+                    step_label: step.label(),
                     from_state: state_from(row.get(1)?)?,
                     to_state: state_from(row.get(2)?)?,
                     decided_by: row.get(3)?,

@@ -1,0 +1,266 @@
+// The real desktop app in a real window (run under Xvfb by real-window.sh), driven through
+// tauri-driver and Debian's WebKitWebDriver: create a store, a profile and a request; kill
+// the app in the middle of a field and find the text there after restart; submit and
+// authorise the request; then check with the CLI that the encrypted store holds it and that
+// the audit chain verifies.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createConnection } from "node:net";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const app = join(root, "target", "debug", "triangulate-desktop");
+const cli = join(root, "target", "debug", "triangulate");
+const shots = join(root, "tests", "out", "desktop");
+const driverBinary = process.env.TAURI_DRIVER ?? join(process.env.HOME, ".cargo", "bin", "tauri-driver");
+const work = mkdtempSync(join(tmpdir(), "triangulate-window-"));
+const dataDir = join(work, "data");
+const PORT = 4444;
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+let driver;
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: "127.0.0.1" }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(false));
+  });
+}
+
+async function until(what, check, timeoutMs = 20000) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+async function wd(method, path, body) {
+  const response = await fetch(`http://127.0.0.1:${PORT}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(60000),
+  });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${method} ${path}: ${json.value?.error} ${json.value?.message}`);
+  return json.value;
+}
+
+class Window {
+  constructor(id) {
+    this.id = id;
+  }
+
+  static async open() {
+    // The app inherits tauri-driver's environment: the data folder comes from there.
+    const session = await wd("POST", "/session", {
+      capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application: app } } },
+    });
+    return new Window(session.sessionId);
+  }
+
+  async find(selector) {
+    const found = await wd("POST", `/session/${this.id}/element`, { using: "css selector", value: selector });
+    return found[ELEMENT];
+  }
+
+  async wait(selector, text) {
+    return until(`${selector}${text ? ` saying "${text}"` : ""}`, async () => {
+      const element = await this.find(selector);
+      if (!text) return element;
+      const shown = await wd("GET", `/session/${this.id}/element/${element}/text`);
+      return shown.includes(text) ? element : null;
+    });
+  }
+
+  async click(selector) {
+    const element = await this.wait(selector);
+    await wd("POST", `/session/${this.id}/element/${element}/click`, {});
+  }
+
+  byId(id) {
+    return `[id="${id}"]`;
+  }
+
+  async type(id, text) {
+    const element = await this.wait(this.byId(id));
+    await wd("POST", `/session/${this.id}/element/${element}/value`, { text });
+  }
+
+  async value(id) {
+    const element = await this.wait(this.byId(id));
+    return wd("GET", `/session/${this.id}/element/${element}/property/value`);
+  }
+
+  /** Radios are drawn by their labels; the label is what a person clicks. */
+  async choose(id) {
+    await this.click(`label[for="${id}"]`);
+  }
+
+  async heading(text) {
+    await this.wait("main h1", text);
+  }
+
+  async screenshot(name) {
+    await new Promise((r) => setTimeout(r, 300));
+    const png = await wd("GET", `/session/${this.id}/screenshot`);
+    writeFileSync(join(shots, `${name}.png`), Buffer.from(png, "base64"));
+  }
+
+  async close() {
+    await wd("DELETE", `/session/${this.id}`).catch(() => {});
+  }
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  driver = spawn(driverBinary, ["--port", String(PORT), "--native-driver", "/usr/bin/WebKitWebDriver"], {
+    env: { ...process.env, TRIANGULATE_DATA_DIR: dataDir },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await until("tauri-driver's port", () => portOpen(PORT));
+  await until("WebKitWebDriver's port", () => portOpen(PORT + 1));
+});
+
+after(async () => {
+  driver?.kill("SIGTERM");
+  rmSync(work, { recursive: true, force: true });
+});
+
+function runCli(...args) {
+  return execFileSync(cli, ["--data-dir", dataDir, ...args], { encoding: "utf8", timeout: 60000 });
+}
+
+async function date(window, id, day, month, year) {
+  await window.type(`${id}.day`, day);
+  await window.type(`${id}.month`, month);
+  await window.type(`${id}.year`, year);
+}
+
+async function step(window, id, values, state) {
+  await window.click(`#step-${id}`);
+  await window.wait("#decision-form");
+  for (const [field, value] of Object.entries(values)) await window.type(field, value);
+  await window.click("#record");
+  await window.wait("#request-state", state);
+}
+
+test("a request is created and authorised in the real window, survives a kill mid-field, and is in the store", async () => {
+  let window = await Window.open();
+  await window.heading("There is no store in this data folder yet");
+  await window.screenshot("01-store-not-created");
+  await window.click("#create-store");
+  await window.wait("#recovery-phrase");
+  await window.click("#continue");
+  await window.heading("Worker profile");
+  await window.type("name", "Wendy Window");
+  await window.choose("role");
+  await window.click("#save-profile");
+  await window.heading("Investigation requests");
+  await window.click("#new-request");
+  await window.heading("Case and workers");
+  await window.type("case_reference", "CS-7070");
+  await window.type("originating_worker.name", "Wendy Window");
+  await window.type("originating_worker.team", "Assessment North");
+  await window.type("team_manager.name", "Tom Manager");
+  await window.click("#continue");
+  await window.heading("Reason, concern and triangulation");
+  await window.choose("reason-3");
+  const typed = "Reports of parties at the home, with a man who";
+  await window.type("concern", typed);
+  await window.wait("#save-status", "Draft saved");
+  await window.screenshot("02-mid-field");
+
+  // Kill the app in the middle of the field, as a crash or a power cut would.
+  const pids = execFileSync("pgrep", ["-f", app], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  assert.ok(pids.length >= 1, "the app is running");
+  for (const pid of pids) process.kill(Number(pid), "SIGKILL");
+  await until("the app to be gone", () => {
+    try {
+      execFileSync("pgrep", ["-f", app]);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  await window.close();
+
+  window = await Window.open();
+  await window.heading("Investigation requests");
+  await window.click("#drafts a");
+  await window.heading("Case and workers");
+  assert.equal(await window.value("case_reference"), "CS-7070");
+  await window.click("#continue");
+  await window.heading("Reason, concern and triangulation");
+  assert.equal(await window.value("concern"), typed, "the text typed before the kill is there");
+  await window.type("concern", " is not known to us");
+  await window.type("triangulation", "Against the school's account");
+  await window.click("#continue");
+
+  await window.heading("People to check");
+  await window.choose("subjects[1].role");
+  await window.type("subjects[1].name", "Jane Doe");
+  await window.click("#subjects");
+  await window.choose("subjects[2].role-2");
+  await window.type("subjects[2].name", "John Roe");
+  await window.click("#subjects");
+  await window.choose("subjects[3].role-3");
+  await window.type("subjects[3].description", "Man with a red car");
+  await window.click("#continue");
+
+  await window.heading("Period, scope, consent and legal advice");
+  await date(window, "period.from", "1", "9", "2026");
+  await date(window, "period.to", "1", "8", "2026");
+  await window.choose("scope");
+  await window.choose("consent.status-3");
+  await window.type("consent.reason", "Telling the family would put the child at risk");
+  await window.click("#continue");
+  await window.wait("#error-summary", "must be the same as or after its start");
+  await window.screenshot("03-period-error");
+  await window.type("period.to.month", "\uE003\uE00310");
+  await window.click("#continue");
+  await window.heading("Check your answers");
+  await window.screenshot("04-check-answers");
+  await window.click("#commit");
+  await window.heading("Request REQ-");
+  const reference = (await wd("GET", `/session/${window.id}/element/${await window.find("main h1")}/text`)).replace("Request ", "");
+
+  await step(window, "submit", {}, "Submitted");
+  await step(window, "agree", { decided_by: "Tom Manager", evidence: "Email of 20 November" }, "Agreed");
+  await step(window, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77", conditions: "One look only" }, "Permitted");
+  await window.click('.app-nav__link[data-section="profile"]');
+  await window.heading("Worker profile");
+  await window.type("aaw-name", "Wendy Window");
+  await window.click("#register-aaw");
+  await window.wait("#aaw-register", "Wendy Window");
+  await window.click('.app-nav__link[data-section="requests"]');
+  await window.click(`#requests a`);
+  await step(window, "confirm-legitimacy", {}, "Legitimacy confirmed");
+  await window.screenshot("05-request-authorised");
+  await window.close();
+
+  // The CLI, on the same encrypted store, sees what the window did.
+  const shown = JSON.parse(runCli("request", "show", reference, "--json"));
+  assert.equal(shown.state, "legitimacy_confirmed");
+  assert.equal(shown.request.concern, `${typed} is not known to us`);
+  assert.equal(shown.request.subjects.length, 3);
+  assert.equal(shown.request.subjects[2].description, "Man with a red car");
+  assert.deepEqual(shown.decisions.map((d) => d.step), ["submit", "agree", "permit", "confirm-legitimacy"]);
+  assert.equal(shown.decisions[2].conditions, "One look only");
+  assert.match(runCli("audit", "verify"), /intact/);
+});

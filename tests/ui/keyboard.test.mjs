@@ -1,0 +1,150 @@
+// The same flow by keyboard alone: Tab, arrows, Space and Enter, never the mouse. Every
+// element reached by Tab must show that it has focus.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { checkScreen, focusedId, heading, launch, serve } from "./support.mjs";
+
+let browser;
+let served;
+
+before(async () => {
+  served = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  served?.server.close();
+});
+
+/** Whether the focused element is visibly marked: an outline, a focus shadow, or (for a radio) its label's ring. */
+function focusVisible(page) {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return false;
+    const shows = (style) =>
+      style.boxShadow !== "none" || (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0 && style.outlineColor !== "rgba(0, 0, 0, 0)");
+    if (element instanceof HTMLInputElement && element.type === "radio") {
+      const label = document.querySelector(`label[for="${CSS.escape(element.id)}"]`);
+      return label !== null && getComputedStyle(label, "::before").boxShadow !== "none";
+    }
+    return shows(getComputedStyle(element));
+  });
+}
+
+/** Presses Tab until the element with this id has focus, checking focus is visible at each stop. */
+async function tabTo(page, id, limit = 60) {
+  for (let presses = 0; presses < limit; presses++) {
+    await page.keyboard.press("Tab");
+    const focused = await focusedId(page);
+    // Past the last element focus leaves the page (the browser's own controls), then wraps.
+    if (await page.evaluate(() => document.activeElement === document.body)) continue;
+    assert.ok(await focusVisible(page), `focus is not visible on #${focused || "(no id)"}: ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200))}`);
+    if (focused === id) return;
+  }
+  assert.fail(`#${id} was not reached with ${limit} presses of Tab`);
+}
+
+async function typeInto(page, id, text) {
+  await tabTo(page, id);
+  await page.keyboard.type(text);
+}
+
+async function replaceIn(page, id, text) {
+  await tabTo(page, id);
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type(text);
+}
+
+async function press(page, id, key = "Enter") {
+  await tabTo(page, id);
+  await page.keyboard.press(key);
+}
+
+/** Chooses the nth (from 1) radio of a group whose first radio has this id. */
+async function choose(page, id, nth) {
+  await tabTo(page, id);
+  if (nth === 1) await page.keyboard.press("Space");
+  for (let i = 1; i < nth; i++) await page.keyboard.press("ArrowDown");
+  assert.equal(await page.evaluate(() => document.activeElement.checked), true, `radio ${nth} of #${id} is chosen`);
+}
+
+test("a request is created, corrected and authorised by keyboard alone", async () => {
+  const page = await browser.newPage();
+  await page.goto(served.url);
+  await heading(page, "There is no store in this data folder yet");
+  await tabTo(page, "skip-link");
+  await press(page, "create-store");
+  await page.locator("#recovery-phrase").waitFor();
+  await press(page, "continue");
+  await heading(page, "Worker profile");
+  await typeInto(page, "name", "Kim Keyboard");
+  await choose(page, "role", 2);
+  await press(page, "save-profile");
+  await heading(page, "Investigation requests");
+  await press(page, "new-request");
+  await heading(page, "Case and workers");
+
+  await typeInto(page, "case_reference", "CS-5120");
+  await typeInto(page, "originating_worker.name", "Kim Keyboard");
+  await typeInto(page, "originating_worker.team", "Assessment West");
+  await typeInto(page, "team_manager.name", "Tom Manager");
+  await press(page, "continue");
+  await heading(page, "Reason, concern and triangulation");
+  await choose(page, "reason", 4);
+  await typeInto(page, "concern", "A man said to be living at the home");
+  await typeInto(page, "triangulation", "Against the school's account");
+  await press(page, "continue");
+
+  await heading(page, "People to check");
+  await choose(page, "subjects[1].role", 1);
+  await typeInto(page, "subjects[1].name", "Jane Doe");
+  await press(page, "subjects");
+  assert.equal(await focusedId(page), "person-2-heading", "focus moves to the new person");
+  await choose(page, "subjects[2].role", 2);
+  await typeInto(page, "subjects[2].name", "John Roe");
+  await press(page, "subjects");
+  await choose(page, "subjects[3].role", 3);
+  await typeInto(page, "subjects[3].description", "Man with a red car");
+  await press(page, "continue");
+
+  await heading(page, "Period, scope, consent and legal advice");
+  await typeInto(page, "period.from.day", "1");
+  await typeInto(page, "period.from.month", "9");
+  await typeInto(page, "period.from.year", "2026");
+  await typeInto(page, "period.to.day", "1");
+  await typeInto(page, "period.to.month", "8");
+  await typeInto(page, "period.to.year", "2026");
+  await choose(page, "scope", 1);
+  await choose(page, "consent.status", 3);
+  await typeInto(page, "consent.reason", "Telling the family would put the child at risk");
+  await press(page, "continue");
+  await page.locator("#error-summary").waitFor();
+  assert.equal(await focusedId(page), "error-summary");
+  await page.keyboard.press("Tab");
+  assert.ok(await focusVisible(page), "the summary's link shows focus");
+  await page.keyboard.press("Enter");
+  assert.equal(await focusedId(page), "period.to.day", "the link moves focus to the field");
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type("31");
+  await replaceIn(page, "period.to.month", "10");
+  await checkScreen(page, "k-08-period-corrected");
+  await press(page, "continue");
+
+  await heading(page, "Check your answers");
+  await press(page, "commit");
+  await heading(page, "Request REQ-2026-0001");
+  assert.equal(await page.locator("#people > li").count(), 3);
+  await press(page, "step-submit");
+  await page.locator("#decision-form").waitFor();
+  await press(page, "record");
+  await page.locator("#request-state", { hasText: "Submitted" }).waitFor();
+  await press(page, "step-agree");
+  await page.locator("#decision-form").waitFor();
+  await typeInto(page, "decided_by", "Tom Manager");
+  await typeInto(page, "evidence", "Email of 20 November");
+  await press(page, "record");
+  await page.locator("#request-state", { hasText: "Agreed" }).waitFor();
+  await checkScreen(page, "k-10-request-agreed");
+  await page.close();
+});
