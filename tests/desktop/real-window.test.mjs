@@ -240,6 +240,17 @@ test("a request is created and authorised in the real window, survives a kill mi
   await window.heading("Request REQ-");
   const reference = (await wd("GET", `/session/${window.id}/element/${await window.find("main h1")}/text`)).replace("Request ", "");
 
+  // Edit it before submitting: one answer, changed from the check page.
+  await window.click("#change-request");
+  await window.heading("Check your answers");
+  await window.click(`a[href$="/reason?from=check"]`);
+  await window.heading("Reason, concern and triangulation");
+  await window.type("concern", ", seen twice");
+  await window.click("#continue");
+  await window.heading("Check your answers");
+  await window.click("#commit");
+  await window.wait("#notification", "changed");
+
   await step(window, "submit", {}, "Submitted");
   await step(window, "agree", { decided_by: "Tom Manager", evidence: "Email of 20 November" }, "Agreed");
   await step(window, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77", conditions: "One look only" }, "Permitted");
@@ -257,7 +268,7 @@ test("a request is created and authorised in the real window, survives a kill mi
   // The CLI, on the same encrypted store, sees what the window did.
   const shown = JSON.parse(runCli("request", "show", reference, "--json"));
   assert.equal(shown.state, "legitimacy_confirmed");
-  assert.equal(shown.request.concern, `${typed} is not known to us`);
+  assert.equal(shown.request.concern, `${typed} is not known to us, seen twice`);
   assert.equal(shown.request.subjects.length, 3);
   assert.equal(shown.request.subjects[2].description, "Man with a red car");
   assert.deepEqual(shown.decisions.map((d) => d.step), ["submit", "agree", "permit", "confirm-legitimacy"]);

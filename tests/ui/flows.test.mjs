@@ -126,6 +126,20 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   assert.match(await page.locator("#people").innerText(), /Man with a red car/);
   await checkScreen(page, "10-request-draft");
 
+  // Edit the request: change one answer from the check page and come back to it.
+  await byId(page, "change-request").click();
+  await heading(page, "Check your answers");
+  await page.locator("a", { hasText: "Change concern" }).click();
+  await heading(page, "Reason, concern and triangulation");
+  await fill(page, { concern: "A man said to be living at the home, seen twice this month" });
+  await byId(page, "continue").click();
+  await heading(page, "Check your answers");
+  await checkScreen(page, "10-check-changes");
+  await byId(page, "commit").click();
+  await heading(page, "Request REQ-2026-0001");
+  await page.locator("#notification", { hasText: "changed" }).waitFor();
+  assert.match(await page.locator("#request-summary").innerText(), /seen twice this month/);
+
   await byId(page, "step-submit").click();
   await page.locator("#decision-form").waitFor();
   await checkScreen(page, "11-decision");

@@ -27,7 +27,7 @@ async function route(app: App, hash: string): Promise<void> {
   const [section, id, sub, extra] = parts;
   if (section === "profile") return profileScreen(app);
   if (section === "accounts") return accountsScreen(app);
-  if (section === "drafts" && id) return draftScreen(app, Number(id), sub && isStep(sub) ? sub : "case", query.has("errors"));
+  if (section === "drafts" && id) return draftScreen(app, Number(id), sub && isStep(sub) ? sub : "case", query.has("errors"), query.get("from") === "check");
   if (section === "requests" && id === "new") return newRequest(app);
   if (section === "requests" && id && sub === "step" && STEPS.includes(extra as Step)) return decisionScreen(app, id, extra as Step);
   if (section === "requests" && id && sub === "authorisations") return authorisationScreen(app, id);

@@ -139,8 +139,8 @@ function personSection(ctx: StepContext, subject: SubjectForm, index: number): H
     { class: "app-person", id: `subjects[${n}]`, "aria-labelledby": `person-${n}-heading` },
     h("h2", { class: "govuk-heading-m", id: `person-${n}-heading`, tabindex: "-1" }, `Person ${n}`),
     radios({ id: at("role"), label: `Role of person ${n}`, errors: ctx.errors, value: subject.role, small: true, choices: ROLES.map(([value, label, hint]) => ({ value, label, hint })), onChange: (v) => { subject.role = v; ctx.saver.changed(); } }),
-    text(ctx, at("name"), "Full name", () => subject.name, (v) => (subject.name = v), { optional: true, hint: "Leave blank only for an unnamed suspected associate" }),
-    area(ctx, at("description"), "Description", () => subject.description, (v) => (subject.description = v), { optional: true, rows: 2, hint: "For an unnamed suspected associate: what is known of them" }),
+    text(ctx, at("name"), "Full name", () => subject.name, (v) => (subject.name = v), { hint: "Needed for a subject or an associate; leave it blank only for an unnamed suspected associate" }),
+    area(ctx, at("description"), "Description", () => subject.description, (v) => (subject.description = v), { rows: 2, hint: "Needed for an unnamed suspected associate: what is known of them. Otherwise optional" }),
     area(ctx, at("aliases"), "Other names", () => subject.aliases, (v) => (subject.aliases = v), { optional: true, rows: 2, hint: "One name a line" }),
     date(ctx, at("date_of_birth"), "Date of birth", subject.date_of_birth, "For example, 27 3 1990", true),
     text(ctx, at("relationship"), "Relationship to the child", () => subject.relationship, (v) => (subject.relationship = v), { optional: true, hint: "For example mother, mother's partner, uncle" }),
@@ -226,7 +226,7 @@ function given(value: string): string {
 }
 
 function checkSummary(draftId: number, form: RequestForm): HTMLElement[] {
-  const change = (step: StepId, label: string) => ({ href: `#/drafts/${draftId}/${step}`, label });
+  const change = (step: StepId, label: string) => ({ href: `#/drafts/${draftId}/${step}?from=check`, label });
   const sections: HTMLElement[] = [
     h("h2", { class: "govuk-heading-m" }, "Case and workers"),
     summaryList([
@@ -264,7 +264,8 @@ function checkSummary(draftId: number, form: RequestForm): HTMLElement[] {
   return sections;
 }
 
-export async function draftScreen(app: App, draftId: number, stepId: StepId, showErrors: boolean): Promise<void> {
+/** `fromCheck`: the step was opened to change an answer, so Continue goes back to the check. */
+export async function draftScreen(app: App, draftId: number, stepId: StepId, showErrors: boolean, fromCheck: boolean): Promise<void> {
   const draft = await attempt(app, () => app.backend.call("draft_get", { id: draftId }));
   if (!draft) return;
   if (stepId === "check") return checkScreen(app, draft);
@@ -301,7 +302,7 @@ export async function draftScreen(app: App, draftId: number, stepId: StepId, sho
     const errors = await stepErrors();
     if (!errors) return;
     if (errors.length) render(errors);
-    else app.go(`#/drafts/${draftId}/${STEPS[index + 1].id}`);
+    else app.go(`#/drafts/${draftId}/${fromCheck ? "check" : STEPS[index + 1].id}`);
   };
 
   render([]);
@@ -379,7 +380,7 @@ function incompleteSummary(draftId: number, check: DraftCheck): HTMLElement {
       h(
         "div",
         { class: "govuk-error-summary__body" },
-        h("ul", { class: "govuk-list govuk-error-summary__list" }, ...check.errors.map((e) => h("li", {}, h("a", { href: `#/drafts/${draftId}/${stepOf(e.field)}?errors=1` }, e.message)))),
+        h("ul", { class: "govuk-list govuk-error-summary__list" }, ...check.errors.map((e) => h("li", {}, h("a", { href: `#/drafts/${draftId}/${stepOf(e.field)}?errors=1&from=check` }, e.message)))),
       ),
     ),
   );
