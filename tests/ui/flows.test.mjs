@@ -247,3 +247,32 @@ test("captured or typed text is shown as text, never as markup", async () => {
   assert.equal(await page.locator("#drafts b, #drafts script, main img").count(), 0);
   await page.close();
 });
+
+test("a person who may already be known is asked about before the request is created", async () => {
+  const page = await browser.newPage();
+  await setUp(page);
+  await fill(page, { name: "Ada Worker" });
+  await byId(page, "role-2").check();
+  await byId(page, "save-profile").click();
+  await heading(page, "Investigation requests");
+  for (const expected of ["REQ-2026-0001", "REQ-2026-0002"]) {
+    await page.locator('.app-nav__link[data-section="requests"]').click();
+    await heading(page, "Investigation requests");
+    await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
+    await heading(page, "Check your answers");
+    if (expected === "REQ-2026-0002") {
+      await page.locator("h2", { hasText: "People who may already be known" }).waitFor();
+      await byId(page, "commit").click();
+      await page.locator("#error-summary a", { hasText: "Select whether person 1 is Jane Doe" }).waitFor();
+      assert.equal(await page.locator("#error-summary li").count(), 2, "Jane Doe and John Roe");
+      await checkScreen(page, "09-check-possible-match-error");
+      await page.locator("#error-summary a").first().click();
+      assert.equal(await focusedId(page), "match-1", "the link moves focus to the question");
+      await byId(page, "match-1").check();
+      await byId(page, "match-2-2").check();
+    }
+    await byId(page, "commit").click();
+    await heading(page, `Request ${expected}`);
+  }
+  await page.close();
+});

@@ -4,7 +4,7 @@
 // are tested there; this is not a second implementation to trust.
 import type { Backend } from "./backend";
 import type {
-  AccountRecord, AuthorisationRecord, CommandName, Commands, DateParts, DraftRecord, FieldError, IpcError,
+  AccountRecord, AuthorisationRecord, CommandName, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
   NextStep, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role, Step, StoreStatus, WorkerRecord,
 } from "./generated/ipc";
 
@@ -144,7 +144,27 @@ export function createFakeBackend(): Backend {
   const requests: RequestRecord[] = [];
   const accounts: AccountRecord[] = [];
   const authorisations: AuthorisationRecord[] = [];
+  const persons: PersonRecord[] = [];
   let nextId = 1;
+
+  /** Named subjects who may be persons already known (same name), other than the request's own. */
+  const possibleMatches = (record: DraftRecord): PossibleMatch[] => {
+    const own = record.request ? find(record.request).subjects.map((s) => s.person_id) : [];
+    return record.form.subjects.flatMap((s, i) =>
+      persons
+        .filter((p) => s.name.trim() && p.name.toLowerCase() === s.name.trim().toLowerCase() && !own.includes(p.id))
+        .map((person) => ({ subject: i + 1, person: structuredClone(person) })),
+    );
+  };
+  const linkPersons = (request: Request, settled: Map<number, number | null>) =>
+    request.subjects.map((s, i) => {
+      const same = settled.get(i + 1);
+      if (same) return { subject: i + 1, person_id: same };
+      if (!s.name) return { subject: i + 1, person_id: null };
+      const person: PersonRecord = { id: persons.length + 1, name: s.name, aliases: s.aliases, date_of_birth: s.date_of_birth, created_at: NOW };
+      persons.push(person);
+      return { subject: i + 1, person_id: person.id };
+    });
 
   const status = (): StoreStatus => ({
     state: initialised ? "ready" : "not_initialised", data_dir: "/fake/data", message: initialised ? "The store is open and its audit chain is intact" : "Create the store to begin",
@@ -249,11 +269,17 @@ export function createFakeBackend(): Backend {
       record.updated_at = new Date().toISOString();
       return { id: record.id, updated_at: record.updated_at };
     },
-    draft_check: (args) => ({ errors: validate(draft(args.id).form), possible_matches: [] }),
+    draft_check: (args) => {
+      const errors = validate(draft(args.id).form);
+      return { errors, possible_matches: errors.length ? [] : possibleMatches(draft(args.id)) };
+    },
     draft_commit: (args) => {
       const record = draft(args.id);
       const errors = validate(record.form);
       if (errors.length) fail("invalid_fields", "There is a problem", errors);
+      const settled = new Map(args.settlements.map((s) => [s.subject, s.same_person]));
+      const unsettled = possibleMatches(record).filter((m) => !settled.has(m.subject));
+      if (unsettled.length) fail("refused", `confirm who these are before the request is saved: ${unsettled.map((m) => `subject ${m.subject} may be person ${m.person.id}`).join("; ")}`);
       const request = toRequest(record.form);
       drafts.delete(args.id);
       if (record.request) {
@@ -264,7 +290,7 @@ export function createFakeBackend(): Backend {
       const reference = `REQ-2026-${String(requests.length + 1).padStart(4, "0")}`;
       const created: RequestRecord = {
         id: requests.length + 1, reference, state: "draft", state_label: LABELS.draft, allowed_steps: ["submit", "withdraw"], parent: null, flagged_for_sd: false,
-        created_at: NOW, updated_at: NOW, request, subjects: request.subjects.map((_, i) => ({ subject: i + 1, person_id: i + 1 })), decisions: [],
+        created_at: NOW, updated_at: NOW, request, subjects: linkPersons(request, settled), decisions: [],
       };
       requests.push(created);
       return page(created);
