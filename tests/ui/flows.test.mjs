@@ -276,3 +276,31 @@ test("a person who may already be known is asked about before the request is cre
   }
   await page.close();
 });
+
+test("a request referred back can be changed and resubmitted, and a withdrawn one shows its state in the list", async () => {
+  const page = await browser.newPage();
+  await setUp(page);
+  await fill(page, { name: "Ada Worker" });
+  await byId(page, "role-2").check();
+  await byId(page, "save-profile").click();
+  await heading(page, "Investigation requests");
+  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
+  await heading(page, "Check your answers");
+  await byId(page, "commit").click();
+  await heading(page, "Request REQ-2026-0001");
+  await step(page, "submit", {}, "Submitted");
+  await byId(page, "step-refer-back").click();
+  await page.locator("#decision-form").waitFor();
+  await fill(page, { decided_by: "Tom Manager", evidence: "Email of 21 November" });
+  await byId(page, "record").click();
+  await page.locator("#error-summary a", { hasText: "a note is needed to refer-back" }).waitFor();
+  await fill(page, { note: "Say which school staff raised the concern" });
+  await byId(page, "record").click();
+  await page.locator("#request-state", { hasText: "Referred back" }).waitFor();
+  assert.equal(await byId(page, "change-request").count(), 1, "a request referred back can be changed");
+  await checkScreen(page, "13-request-referred-back");
+  await step(page, "withdraw", { note: "The family moved out of the area" }, "Withdrawn");
+  await page.locator('.app-nav__link[data-section="requests"]').click();
+  await page.locator("#requests", { hasText: "Withdrawn" }).waitFor();
+  await page.close();
+});
