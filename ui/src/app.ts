@@ -17,11 +17,16 @@ export interface App {
   go(hash: string): void;
   /** A success message for the next screen shown. */
   flash(title: string, body?: string): void;
+  /** Work to finish before the next screen loads, such as a draft's pending save. */
+  beforeLeave(work: () => Promise<unknown>): void;
+  /** Finishes that work; the router calls it before every screen. */
+  leave(): Promise<void>;
 }
 
 export function createApp(backend: Backend, main: HTMLElement, route: () => void): App {
   let pendingFlash: { title: string; body: string } | null = null;
   let currentTitle = "Triangulate";
+  let leaving: (() => Promise<unknown>)[] = [];
   const app: App = {
     backend,
     show(title, ...content) {
@@ -68,6 +73,14 @@ export function createApp(backend: Backend, main: HTMLElement, route: () => void
     },
     flash(title, body = "") {
       pendingFlash = { title, body };
+    },
+    beforeLeave(work) {
+      leaving.push(work);
+    },
+    async leave() {
+      const work = leaving;
+      leaving = [];
+      await Promise.all(work.map((w) => w()));
     },
   };
   return app;

@@ -19,6 +19,7 @@ async function route(app: App, hash: string): Promise<void> {
   const query = new URLSearchParams(queryText);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   highlight(parts[0] ?? "requests");
+  await app.leave();
   const status = await app.backend.call("store_status", {}).catch(() => null);
   document.getElementById("protective-marking")!.textContent = status?.protective_marking ?? "";
   const ready = status?.state === "ready";

@@ -271,6 +271,7 @@ export async function draftScreen(app: App, draftId: number, stepId: StepId, sho
   if (stepId === "check") return checkScreen(app, draft);
   const status = h("p", { class: "govuk-body-s app-save-status", id: "save-status", role: "status" }, `Draft saved ${ukTime(draft.updated_at)}`);
   const saver = new DraftSaver(app, draft, status);
+  app.beforeLeave(() => saver.flush());
   const index = STEPS.findIndex((s) => s.id === stepId);
   const step = STEPS[index];
   const caption = draft.request ? `Changing request ${draft.request}` : "New investigation request";
