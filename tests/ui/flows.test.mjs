@@ -173,6 +173,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await page.goto(`${served.url}#/requests/REQ-2026-0001`);
   await step(page, "confirm-legitimacy", {}, "Legitimacy confirmed");
   assert.match(await page.locator("#decisions").innerText(), /One look at each profile/);
+  assert.match(await page.locator("#decisions").innerText(), /by Ada Worker/, "who recorded each decision");
 
   await page.locator('.app-nav__link[data-section="accounts"]').click();
   await heading(page, "Sanctioned accounts");
@@ -293,7 +294,7 @@ test("a request referred back can be changed and resubmitted, and a withdrawn on
   await page.locator("#decision-form").waitFor();
   await fill(page, { decided_by: "Tom Manager", evidence: "Email of 21 November" });
   await byId(page, "record").click();
-  await page.locator("#error-summary a", { hasText: "a note is needed to refer-back" }).waitFor();
+  await page.locator("#error-summary a", { hasText: '"Refer back to social worker" needs a note of the reason' }).waitFor();
   await fill(page, { note: "Say which school staff raised the concern" });
   await byId(page, "record").click();
   await page.locator("#request-state", { hasText: "Referred back" }).waitFor();

@@ -233,10 +233,10 @@ export function createFakeBackend(): Backend {
       const fields: FieldError[] = [];
       if (!args.decided_by.trim()) fields.push({ field: "by", message: "Enter who decided" });
       if (current.needs_evidence && !args.evidence.trim()) fields.push({ field: "evidence", message: "Enter the evidence of the decision, such as the reference of the email or memo" });
-      if (current.needs_note && !args.note.trim()) fields.push({ field: "note", message: `Enter why: a note is needed to ${args.step}` });
+      if (current.needs_note && !args.note.trim()) fields.push({ field: "note", message: `Enter why: "${current.label}" needs a note of the reason` });
       if (fields.length) fail("invalid_fields", "There is a problem", fields);
       const text = (v: string) => (v.trim() ? v.trim() : null);
-      record.decisions.push({ step: args.step, step_label: current.label, from_state: record.state, to_state: transition[2], decided_by: args.decided_by.trim(), recorded_by: 1, evidence: text(args.evidence), note: text(args.note), conditions: text(args.conditions), at: NOW });
+      record.decisions.push({ step: args.step, step_label: current.label, from_state: record.state, to_state: transition[2], decided_by: args.decided_by.trim(), recorded_by: 1, recorded_by_name: profile!.name, evidence: text(args.evidence), note: text(args.note), conditions: text(args.conditions), at: NOW });
       record.state = transition[2];
       record.state_label = LABELS[record.state];
       return page(record);

@@ -93,7 +93,11 @@ export type Profile = { platform: string, url: string, };
 
 export type SubjectLink = { subject: number, person_id: number | null, };
 
-export type DecisionRecord = { step: Step, step_label: string, from_state: RequestState, to_state: RequestState, decided_by: string, recorded_by: number, evidence: string | null, note: string | null, conditions: string | null, at: string, };
+export type DecisionRecord = { step: Step, step_label: string, from_state: RequestState, to_state: RequestState, decided_by: string, recorded_by: number, 
+/**
+ * The worker profile's name at the time it is read.
+ */
+recorded_by_name: string, evidence: string | null, note: string | null, conditions: string | null, at: string, };
 
 export type RequestStepArgs = { reference: string, step: Step, decided_by: string, evidence: string, note: string, conditions: string, };
 

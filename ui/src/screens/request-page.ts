@@ -95,7 +95,13 @@ export function showRequest(app: App, page: RequestPage): void {
       ? table(
           "Decisions",
           ["Step", "Decided by", "Evidence", "Note or conditions", "Recorded"],
-          record.decisions.map((d) => [d.step_label, d.decided_by, d.evidence ?? "", [d.note, d.conditions ? `Conditions: ${d.conditions}` : null].filter(Boolean).join(" "), ukTime(d.at)]),
+          record.decisions.map((d) => [
+            d.step_label,
+            d.decided_by,
+            d.evidence ?? "",
+            [d.note, d.conditions ? `Conditions: ${d.conditions}` : null].filter(Boolean).join(" "),
+            `${ukTime(d.at)} by ${d.recorded_by_name}`,
+          ]),
           "decisions",
         )
       : h("p", { class: "govuk-body" }, "No decision has been recorded yet."),

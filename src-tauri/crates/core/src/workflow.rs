@@ -404,7 +404,10 @@ impl DecisionInput {
             ));
         }
         if step.needs_note() && note.is_none() {
-            errors.push(crate::FieldError::new("note", format!("Enter why: a note is needed to {}", step.verb())));
+            errors.push(crate::FieldError::new(
+                "note",
+                format!("Enter why: \"{}\" needs a note of the reason", step.label()),
+            ));
         }
         if conditions.is_some() && step != Step::Permit {
             errors.push(crate::FieldError::new(

@@ -43,6 +43,8 @@ pub struct DecisionRecord {
     pub to_state: RequestState,
     pub decided_by: String,
     pub recorded_by: i64,
+    /// The worker profile's name at the time it is read.
+    pub recorded_by_name: String,
     pub evidence: Option<String>,
     pub note: Option<String>,
     pub conditions: Option<String>,
@@ -296,8 +298,8 @@ impl Store {
             .query_map([id], |row| Ok(SubjectLink { subject: row.get::<_, i64>(0)? as usize, person_id: row.get(1)? }))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut statement = self.conn.prepare(
-            "SELECT step, from_state, to_state, decided_by, recorded_by, evidence, note, conditions, at
-             FROM decisions WHERE request_id = ?1 ORDER BY id",
+            "SELECT d.step, d.from_state, d.to_state, d.decided_by, d.recorded_by, d.evidence, d.note, d.conditions, d.at, w.name
+             FROM decisions d JOIN worker_profile w ON w.id = d.recorded_by WHERE d.request_id = ?1 ORDER BY d.id",
         )?;
         let decisions = statement
             .query_map([id], |row| {
@@ -310,6 +312,7 @@ impl Store {
                     to_state: state_from(row.get(2)?)?,
                     decided_by: row.get(3)?,
                     recorded_by: row.get(4)?,
+                    recorded_by_name: row.get(9)?,
                     evidence: row.get(5)?,
                     note: row.get(6)?,
                     conditions: row.get(7)?,
