@@ -172,6 +172,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await page.goBack();
   await page.goto(`${served.url}#/requests/REQ-2026-0001`);
   await step(page, "confirm-legitimacy", {}, "Legitimacy confirmed");
+  await page.locator("#ready-for-access").waitFor();
   assert.match(await page.locator("#decisions").innerText(), /One look at each profile/);
   assert.match(await page.locator("#decisions").innerText(), /by Ada Worker/, "who recorded each decision");
 

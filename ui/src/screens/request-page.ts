@@ -31,10 +31,14 @@ export async function requestScreen(app: App, reference: string): Promise<void> 
 }
 
 function nextSteps(page: RequestPage): Child[] {
+  const ready =
+    page.record.state === "legitimacy_confirmed"
+      ? h("div", { class: "govuk-inset-text", id: "ready-for-access" }, "Permitted and confirmed legitimate: ready for an access session on a sanctioned account.")
+      : null;
   if (!page.next_steps.length) {
-    return [h("p", { class: "govuk-body", id: "no-next-steps" }, page.record.state === "legitimacy_confirmed" ? "The request is ready for access: sessions are started with a sanctioned account." : "No authorisation step is open at this stage.")];
+    return [ready ?? h("p", { class: "govuk-body", id: "no-next-steps" }, "No authorisation step is open at this stage.")];
   }
-  return page.next_steps.map((next) =>
+  return [ready, ...page.next_steps.map((next) =>
     h(
       "div",
       { class: "app-next-step" },
@@ -44,7 +48,7 @@ function nextSteps(page: RequestPage): Child[] {
         ? h("div", {}, warningText(`Before this step: ${next.missing.join("; ")}`))
         : linkButton(next.label, requestHref(page.record.reference, `/step/${next.step}`), { id: `step-${next.step}`, secondary: next.step === "withdraw" || next.step === "refuse" || next.step === "refer-back" || next.step === "raise-doubts" }),
     ),
-  );
+  )];
 }
 
 export function showRequest(app: App, page: RequestPage): void {
