@@ -6,6 +6,7 @@
 //! tested with fixed values and builds without a database, a browser or a webview.
 
 pub mod audit;
+pub mod evidence;
 pub mod guards;
 pub mod local_time;
 pub mod log;

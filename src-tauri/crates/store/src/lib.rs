@@ -18,6 +18,7 @@ mod migrations;
 mod persons;
 mod recovery;
 mod requests;
+mod sessions;
 mod status;
 mod workers;
 
@@ -37,6 +38,10 @@ pub use migrations::LATEST as LATEST_SCHEMA_VERSION;
 pub use persons::PersonRecord;
 pub use recovery::RecoveryPhrase;
 pub use requests::{AawRecord, DecisionRecord, PersonMatch, PossibleMatch, RequestRecord, RequestSummary, SubjectLink};
+pub use sessions::{
+    ArtefactRecord, CaptureRecord, DocumentResponse, NewArtefact, SessionBrowser, SessionRecord, SigningKeyInfo, TrailEvent,
+    verify_manifest,
+};
 pub use status::{AuditSummary, StoreState, StoreStatus, store_status};
 pub use workers::WorkerRecord;
 
@@ -214,7 +219,8 @@ impl Store {
         change: impl FnOnce(&Transaction) -> Result<(T, NewAuditEvent)>,
     ) -> Result<T> {
         let outcome = (|| {
-            let tx = self.conn.transaction()?;
+            // Immediate: another process (a session's recorder) may be writing too.
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let (value, event) = change(&tx)?;
             let sealed = audit::append(&tx, now, event)?;
             tx.commit()?;

@@ -109,7 +109,7 @@ impl Store {
         }
     }
 
-    fn session_facts(
+    pub(crate) fn session_facts(
         &self,
         request: &RequestRecord,
         account_id: i64,
