@@ -47,22 +47,32 @@ macro_rules! desktop_commands {
 }
 triangulate_ipc::for_each_command!(desktop_commands);
 
-/// `--data-dir DIR` or `--data-dir=DIR` from the command line, as the CLI takes it.
-fn data_dir_argument(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
+/// `--data-dir DIR` or `--data-dir=DIR` from the command line, as the CLI takes it; a flag
+/// with no folder is an error, never the default store.
+fn data_dir_argument(args: impl IntoIterator<Item = String>) -> Result<Option<PathBuf>, String> {
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
-        if arg == "--data-dir" {
-            return args.next().map(PathBuf::from);
-        }
-        if let Some(value) = arg.strip_prefix("--data-dir=") {
-            return Some(PathBuf::from(value));
-        }
+        let value = if arg == "--data-dir" {
+            args.next().filter(|v| !v.starts_with("--"))
+        } else if let Some(value) = arg.strip_prefix("--data-dir=") {
+            Some(value.to_string())
+        } else {
+            continue;
+        };
+        return match value.filter(|v| !v.trim().is_empty()) {
+            Some(value) => Ok(Some(PathBuf::from(value))),
+            None => Err("--data-dir needs a folder, for example --data-dir /tmp/triangulate-demo".into()),
+        };
     }
-    None
+    Ok(None)
 }
 
 pub fn run() {
-    let data_dir = match DataDir::resolve(data_dir_argument(std::env::args().skip(1))) {
+    let argument = data_dir_argument(std::env::args().skip(1)).unwrap_or_else(|error| {
+        eprintln!("triangulate-desktop: {error}");
+        std::process::exit(2);
+    });
+    let data_dir = match DataDir::resolve(argument) {
         Ok(dir) => dir,
         Err(error) => {
             eprintln!("triangulate-desktop: {error}");
@@ -93,6 +103,11 @@ mod tests {
         assert_eq!(allowed, declared, "the capability allows exactly the contract's commands, in its order");
         assert_eq!(command_names::COMMANDS, triangulate_ipc::COMMANDS, "build.rs names the same commands");
         assert_eq!(capability["windows"], serde_json::json!(["main"]));
+        let files: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/capabilities"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(files, ["main.json"], "Tauri loads every file in capabilities/: there is one");
     }
 
     #[test]
@@ -114,9 +129,11 @@ mod tests {
     #[test]
     fn the_data_dir_argument_takes_both_forms() {
         let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(data_dir_argument(args(&["--data-dir", "/a"])), Some(PathBuf::from("/a")));
-        assert_eq!(data_dir_argument(args(&["x", "--data-dir=/b"])), Some(PathBuf::from("/b")));
-        assert_eq!(data_dir_argument(args(&["--data-dir"])), None);
-        assert_eq!(data_dir_argument(args(&[])), None);
+        assert_eq!(data_dir_argument(args(&["--data-dir", "/a"])), Ok(Some(PathBuf::from("/a"))));
+        assert_eq!(data_dir_argument(args(&["x", "--data-dir=/b"])), Ok(Some(PathBuf::from("/b"))));
+        assert!(data_dir_argument(args(&["--data-dir"])).is_err());
+        assert!(data_dir_argument(args(&["--data-dir="])).is_err());
+        assert!(data_dir_argument(args(&["--data-dir", "--other"])).is_err());
+        assert_eq!(data_dir_argument(args(&[])), Ok(None));
     }
 }

@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -274,4 +274,8 @@ test("a request is created and authorised in the real window, survives a kill mi
   assert.deepEqual(shown.decisions.map((d) => d.step), ["submit", "agree", "permit", "confirm-legitimacy"]);
   assert.equal(shown.decisions[2].conditions, "One look only");
   assert.match(runCli("audit", "verify"), /intact/);
+  for (const file of ["triangulate.db", "triangulate.db-wal"]) {
+    const path = join(dataDir, file);
+    if (existsSync(path)) assert.ok(!readFileSync(path).includes("CS-7070"), `${file} holds no plain text of the request`);
+  }
 });

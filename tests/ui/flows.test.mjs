@@ -45,10 +45,20 @@ async function fillRequest(page, period) {
   await fill(page, { case_reference: "CS-4410", "originating_worker.name": "Ada Worker", "originating_worker.team": "Assessment East", "team_manager.name": "Tom Manager" });
   await byId(page, "continue").click();
   await heading(page, "Reason, concern and triangulation");
+  if (period.screens) {
+    await byId(page, "continue").click();
+    await page.locator("#error-summary").waitFor();
+    await checkScreen(page, "06-reason-error");
+  }
   await byId(page, "reason-4").check();
   await fill(page, { concern: "A man said to be living at the home", triangulation: "Against the health visitor's notes" });
   await byId(page, "continue").click();
   await heading(page, "People to check");
+  if (period.screens) {
+    await byId(page, "continue").click();
+    await page.locator("#error-summary").waitFor();
+    await checkScreen(page, "07-people-error");
+  }
   await byId(page, "subjects[1].role").check();
   await fill(page, { "subjects[1].name": "Jane Doe", "subjects[1].relationship": "mother" });
   await date(page, "subjects[1].date_of_birth", "2", "3", "1990");
@@ -104,7 +114,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await page.locator("#drafts").waitFor();
   await checkScreen(page, "04-requests-with-draft");
 
-  await fillRequest(page, { from: ["1", "9", "2026"], to: ["1", "8", "2026"] });
+  await fillRequest(page, { from: ["1", "9", "2026"], to: ["1", "8", "2026"], screens: true });
   // The period is the wrong way round: the summary names it, its link moves focus to it.
   const summary = page.locator("#error-summary");
   await summary.waitFor();
@@ -113,6 +123,21 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   assert.equal(await link.count(), 1);
   assert.match(await page.locator('[id="period.to-error"]').innerText(), /The end of the period of interest must be the same as or after its start/, "the same words inline");
   await checkScreen(page, "08-period-error");
+  const draftUrl = page.url();
+  await page.goto(draftUrl.replace(/\/period.*$/, "/check"));
+  await page.locator("#incomplete").waitFor();
+  assert.equal(await focusedId(page), "incomplete", "an incomplete check moves focus to what is missing");
+  await checkScreen(page, "09-check-incomplete");
+  await page.locator("#incomplete a").first().click();
+  await heading(page, "Period, scope, consent and legal advice");
+  await page.locator("#error-summary").waitFor();
+  const link2 = page.locator("#error-summary a", { hasText: "must be the same as or after its start" });
+  await link2.click();
+  assert.equal(await focusedId(page), "period.to.day");
+  await page.goto(draftUrl);
+  await heading(page, "Period, scope, consent and legal advice");
+  await byId(page, "continue").click();
+  await page.locator("#error-summary").waitFor();
   await link.click();
   assert.equal(await focusedId(page), "period.to.day");
   await date(page, "period.to", "31", "10", "2026");
@@ -154,8 +179,18 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await fill(page, { evidence: "Email of 20 November" });
   await byId(page, "record").click();
   await page.locator("#request-state", { hasText: "Agreed" }).waitFor();
-  await step(page, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77", conditions: "One look at each profile" }, "Permitted");
-  assert.match(await page.locator("main").innerText(), /Before this step: Register an Authorised Access Worker/);
+  await byId(page, "step-permit").click();
+  await page.locator("#decision-form").waitFor();
+  await checkScreen(page, "12-permit");
+  await fill(page, { decided_by: "Sue Director", evidence: "Memo SD-77", conditions: "One look at each profile" });
+  await byId(page, "record").click();
+  await page.locator("#request-state", { hasText: "Permitted" }).waitFor();
+  await page.goto(`${served.url}#/requests/REQ-2026-0001/step/agree`);
+  await heading(page, "This step is not open");
+  await checkScreen(page, "12-step-not-open");
+  await page.goto(`${served.url}#/requests/REQ-2026-0001`);
+  await heading(page, "Request REQ-2026-0001");
+  assert.match(await page.locator("main").innerText(), /Before this step: Ada Worker is not in the register of Authorised Access Workers/);
   assert.equal(await byId(page, "step-confirm-legitimacy").count(), 0, "no button while something is missing");
   await checkScreen(page, "13-request-permitted");
 
@@ -169,7 +204,6 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await page.locator("#aaw-register", { hasText: "Ada Worker" }).waitFor();
   await checkScreen(page, "14-profile-with-register");
 
-  await page.goBack();
   await page.goto(`${served.url}#/requests/REQ-2026-0001`);
   await step(page, "confirm-legitimacy", {}, "Legitimacy confirmed");
   await page.locator("#ready-for-access").waitFor();
@@ -193,6 +227,9 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await byId(page, "save-authorisation").click();
   await page.locator("#error-summary").waitFor();
   await checkScreen(page, "16-authorisation-error");
+  await byId(page, "kind").check();
+  await byId(page, "person").waitFor();
+  await checkScreen(page, "16-authorisation-directed-surveillance");
   await byId(page, "kind-2").check();
   await byId(page, "account").check();
   await fill(page, { reference: "URN-2026-19", officer: "Sue Director" });
@@ -245,6 +282,7 @@ test("captured or typed text is shown as text, never as markup", async () => {
   await page.locator("#save-status", { hasText: "Draft saved" }).waitFor();
   await page.locator('.app-nav__link[data-section="requests"]').click();
   await page.locator("#drafts", { hasText: "<b>CS</b>" }).waitFor();
+  assert.equal(await page.locator("#drafts tbody td").first().innerText(), "<b>CS</b><script>window.pwned=2</script>", "shown exactly as typed");
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   assert.equal(await page.locator("#drafts b, #drafts script, main img").count(), 0);
   await page.close();
@@ -269,9 +307,9 @@ test("a person who may already be known is asked about before the request is cre
       assert.equal(await page.locator("#error-summary li").count(), 2, "Jane Doe and John Roe");
       await checkScreen(page, "09-check-possible-match-error");
       await page.locator("#error-summary a").first().click();
-      assert.equal(await focusedId(page), "match-1", "the link moves focus to the question");
-      await byId(page, "match-1").check();
-      await byId(page, "match-2-2").check();
+      assert.equal(await focusedId(page), "match-1-1", "the link moves focus to the question");
+      await byId(page, "match-1-1").check();
+      await byId(page, "match-2-2-2").check();
     }
     await byId(page, "commit").click();
     await heading(page, `Request ${expected}`);

@@ -17,18 +17,24 @@ after(async () => {
   served?.server.close();
 });
 
-/** Whether the focused element is visibly marked: an outline, a focus shadow, or (for a radio) its label's ring. */
+/** Whether the focused element looks different from the same element without focus: its
+ *  outline, shadow, background, colour or underline (for a radio, its label's ring). */
 function focusVisible(page) {
   return page.evaluate(() => {
     const element = document.activeElement;
     if (!element || element === document.body) return false;
-    const shows = (style) =>
-      style.boxShadow !== "none" || (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0 && style.outlineColor !== "rgba(0, 0, 0, 0)");
-    if (element instanceof HTMLInputElement && element.type === "radio") {
-      const label = document.querySelector(`label[for="${CSS.escape(element.id)}"]`);
-      return label !== null && getComputedStyle(label, "::before").boxShadow !== "none";
-    }
-    return shows(getComputedStyle(element));
+    const isRadio = element instanceof HTMLInputElement && element.type === "radio";
+    const styled = isRadio ? document.querySelector(`label[for="${CSS.escape(element.id)}"]`) : element;
+    if (!styled) return false;
+    const look = () => {
+      const style = getComputedStyle(styled, isRadio ? "::before" : null);
+      return [style.boxShadow, style.outlineStyle, style.outlineWidth, style.outlineColor, style.backgroundColor, style.color, style.textDecorationLine, style.borderColor].join("|");
+    };
+    const focused = look();
+    element.blur();
+    const unfocused = look();
+    element.focus();
+    return focused !== unfocused;
   });
 }
 
@@ -146,5 +152,28 @@ test("a request is created, corrected and authorised by keyboard alone", async (
   await press(page, "record");
   await page.locator("#request-state", { hasText: "Agreed" }).waitFor();
   await checkScreen(page, "k-10-request-agreed");
+  await press(page, "step-permit");
+  await page.locator("#decision-form").waitFor();
+  await typeInto(page, "decided_by", "Sue Director");
+  await typeInto(page, "evidence", "Memo SD-77");
+  await typeInto(page, "conditions", "One look at each profile");
+  await press(page, "record");
+  await page.locator("#request-state", { hasText: "Permitted" }).waitFor();
+
+  // Register as an Authorised Access Worker from the navigation, then confirm legitimacy.
+  await press(page, "nav-profile");
+  await heading(page, "Worker profile");
+  await typeInto(page, "aaw-name", "Kim Keyboard");
+  await press(page, "register-aaw");
+  await page.locator("#aaw-register", { hasText: "Kim Keyboard" }).waitFor();
+  await press(page, "nav-requests");
+  await heading(page, "Investigation requests");
+  await press(page, "request-REQ-2026-0001");
+  await heading(page, "Request REQ-2026-0001");
+  await press(page, "step-confirm-legitimacy");
+  await page.locator("#decision-form").waitFor();
+  await press(page, "record");
+  await page.locator("#request-state", { hasText: "Legitimacy confirmed" }).waitFor();
+  await checkScreen(page, "k-11-request-confirmed");
   await page.close();
 });

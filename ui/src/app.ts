@@ -1,5 +1,6 @@
 // The shell every screen renders into: the backend, the main element, page titles, focus,
-// and a one-time message carried to the next screen.
+// and a one-time message carried to the next screen. Each navigation gets its own view: a
+// screen that finishes loading after the worker has moved on draws nothing.
 import type { Backend } from "./backend";
 import { asIpcError } from "./backend";
 import { errorSummary, notification } from "./components";
@@ -12,78 +13,106 @@ export interface App {
   show(title: string, ...content: (Node | null)[]): void;
   /** Shows an error summary at the top of the current content and moves focus to it. */
   showErrors(fields: FieldError[]): void;
-  /** Shows a failure that is not about a field: what went wrong, in the backend's words. */
+  /** Shows a failure that is not about a field, in the backend's words; on a screen that has
+   *  not drawn yet, as a page of its own. */
   showFailure(error: unknown): void;
   go(hash: string): void;
   /** A success message for the next screen shown. */
   flash(title: string, body?: string): void;
-  /** Work to finish before the next screen loads, such as a draft's pending save. */
-  beforeLeave(work: () => Promise<unknown>): void;
-  /** Finishes that work; the router calls it before every screen. */
-  leave(): Promise<void>;
+  /** Work to finish before the next screen loads, such as a draft's pending save; it
+   *  resolves to false when the screen must not be left (the save failed). */
+  beforeLeave(work: () => Promise<boolean>): void;
 }
 
-export function createApp(backend: Backend, main: HTMLElement, route: () => void): App {
+/** What the router holds: it opens one view per navigation. */
+export interface Shell {
+  view(): App;
+  /** Runs every `beforeLeave`; false when one says the screen must not be left. */
+  leave(): Promise<boolean>;
+}
+
+export function createShell(backend: Backend, main: HTMLElement, route: () => void): Shell {
   let pendingFlash: { title: string; body: string } | null = null;
-  let currentTitle = "Triangulate";
-  let leaving: (() => Promise<unknown>)[] = [];
-  const app: App = {
-    backend,
-    show(title, ...content) {
-      currentTitle = title;
-      document.title = `${title} – Triangulate`;
-      const banner = pendingFlash ? notification(pendingFlash.title, pendingFlash.body) : null;
-      pendingFlash = null;
-      main.replaceChildren(...[banner, ...content].filter((c): c is Node => c !== null));
-      const heading = main.querySelector("h1");
-      if (heading) {
-        heading.setAttribute("tabindex", "-1");
-        heading.focus();
-      }
-    },
-    showErrors(fields) {
-      document.title = `Error: ${currentTitle} – Triangulate`;
-      main.querySelector("#error-summary")?.remove();
-      main.querySelector("#failure")?.remove();
-      const summary = errorSummary(fields);
-      const anchor = main.querySelector(".govuk-back-link");
-      if (anchor) anchor.after(summary);
-      else main.prepend(summary);
-      summary.focus();
-    },
-    showFailure(error) {
-      const failure = asIpcError(error);
-      if (failure.code === "invalid_fields") {
-        app.showErrors(failure.fields);
-        return;
-      }
-      document.title = `Error: ${currentTitle} – Triangulate`;
-      main.querySelector("#failure")?.remove();
-      const box = h(
-        "div",
-        { class: "govuk-error-summary", id: "failure", tabindex: "-1" },
-        h("div", { role: "alert" }, h("h2", { class: "govuk-error-summary__title" }, "This could not be done"), h("div", { class: "govuk-error-summary__body" }, h("p", { class: "govuk-body", id: "failure-message" }, failure.message))),
-      );
-      main.prepend(box);
-      box.focus();
-    },
-    go(hash) {
-      if (location.hash === hash) route();
-      else location.hash = hash;
-    },
-    flash(title, body = "") {
-      pendingFlash = { title, body };
-    },
-    beforeLeave(work) {
-      leaving.push(work);
-    },
+  let leaving: (() => Promise<boolean>)[] = [];
+  let generation = 0;
+
+  const shell: Shell = {
     async leave() {
       const work = leaving;
       leaving = [];
-      await Promise.all(work.map((w) => w()));
+      const results = await Promise.all(work.map((w) => w()));
+      if (results.includes(false)) {
+        leaving = work;
+        return false;
+      }
+      return true;
+    },
+    view() {
+      const mine = ++generation;
+      const current = () => mine === generation;
+      let title = "Triangulate";
+      let shown = false;
+      const app: App = {
+        backend,
+        show(pageTitle, ...content) {
+          if (!current()) return;
+          shown = true;
+          title = pageTitle;
+          document.title = `${pageTitle} – Triangulate`;
+          const banner = pendingFlash ? notification(pendingFlash.title, pendingFlash.body) : null;
+          pendingFlash = null;
+          main.replaceChildren(...[banner, ...content].filter((c): c is Node => c !== null));
+          const heading = main.querySelector("h1");
+          if (heading) {
+            heading.setAttribute("tabindex", "-1");
+            heading.focus();
+          }
+        },
+        showErrors(fields) {
+          if (!current()) return;
+          document.title = `Error: ${title} – Triangulate`;
+          main.querySelector("#error-summary")?.remove();
+          main.querySelector("#failure")?.remove();
+          const summary = errorSummary(fields);
+          const anchor = main.querySelector(".govuk-back-link");
+          if (anchor) anchor.after(summary);
+          else main.prepend(summary);
+          summary.focus();
+        },
+        showFailure(error) {
+          if (!current()) return;
+          const failure = asIpcError(error);
+          if (failure.code === "invalid_fields" && shown) {
+            app.showErrors(failure.fields);
+            return;
+          }
+          if (!shown) app.show("This could not be opened", h("h1", { class: "govuk-heading-l" }, "This could not be opened"));
+          document.title = `Error: ${title} – Triangulate`;
+          main.querySelector("#failure")?.remove();
+          const box = h(
+            "div",
+            { class: "govuk-error-summary", id: "failure", tabindex: "-1" },
+            h("div", { role: "alert" }, h("h2", { class: "govuk-error-summary__title" }, "This could not be done"), h("div", { class: "govuk-error-summary__body" }, h("p", { class: "govuk-body", id: "failure-message" }, failure.message))),
+          );
+          main.prepend(box);
+          box.focus();
+        },
+        go(hash) {
+          if (!current()) return;
+          if (location.hash === hash) route();
+          else location.hash = hash;
+        },
+        flash(flashTitle, body = "") {
+          pendingFlash = { title: flashTitle, body };
+        },
+        beforeLeave(work) {
+          if (current()) leaving.push(work);
+        },
+      };
+      return app;
     },
   };
-  return app;
+  return shell;
 }
 
 /** Runs a backend call; a failure is shown on the page instead of thrown. */

@@ -5,9 +5,15 @@ import type { DateParts, FieldError } from "./generated/ipc";
 
 export type Errors = Map<string, string>;
 
+/** Each field's first error; an error on an item of a list (`subjects[1].aliases[2]`) is
+ *  also shown on the list's own box (`subjects[1].aliases`). */
 export function errorsFrom(fields: FieldError[]): Errors {
   const errors: Errors = new Map();
-  for (const error of fields) if (!errors.has(error.field)) errors.set(error.field, error.message);
+  for (const error of fields) {
+    if (!errors.has(error.field)) errors.set(error.field, error.message);
+    const list = error.field.replace(/\[\d+\]$/, "");
+    if (list !== error.field && !errors.has(list)) errors.set(list, error.message);
+  }
   return errors;
 }
 
@@ -214,9 +220,10 @@ export function errorSummary(fields: FieldError[], targetOf: (field: string) => 
       const target = targetOf(error.field);
       const link = h("a", { href: `#${target}` }, error.message);
       link.addEventListener("click", (event) => {
+        // Never a navigation: the fragment names a field, not a screen.
+        event.preventDefault();
         const element = document.getElementById(target);
         if (!element) return;
-        event.preventDefault();
         element.scrollIntoView({ block: "center" });
         element.focus();
       });
@@ -230,12 +237,25 @@ export function errorSummary(fields: FieldError[], targetOf: (field: string) => 
   );
 }
 
-export function button(text: string, onClick: () => void, options: { id?: string; secondary?: boolean; warning?: boolean } = {}): HTMLElement {
+/** A button; while the work its click starts is running, it is disabled, so a double click
+ *  does not do the work twice. */
+export function button(text: string, onClick: () => unknown, options: { id?: string; secondary?: boolean; warning?: boolean } = {}): HTMLElement {
   const classes = ["govuk-button"];
   if (options.secondary) classes.push("govuk-button--secondary");
   if (options.warning) classes.push("govuk-button--warning");
-  const element = h("button", { class: classes.join(" "), type: "button", ...(options.id ? { id: options.id } : {}) }, text);
-  element.addEventListener("click", onClick);
+  const element = h("button", { class: classes.join(" "), type: "button", ...(options.id ? { id: options.id } : {}) }, text) as HTMLButtonElement;
+  element.addEventListener("click", () => {
+    if (element.disabled) return;
+    const result = onClick();
+    if (result instanceof Promise) {
+      element.disabled = true;
+      element.setAttribute("aria-disabled", "true");
+      void result.finally(() => {
+        element.disabled = false;
+        element.removeAttribute("aria-disabled");
+      });
+    }
+  });
   return element;
 }
 

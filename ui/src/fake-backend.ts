@@ -71,8 +71,8 @@ function validate(form: RequestForm): FieldError[] {
   if (form.scope === "monitoring") need("monitoring_justification", form.monitoring_justification, "why longer-term monitoring is justified");
   const from = isoDate(form.period.from);
   const to = isoDate(form.period.to);
-  if (from === "invalid") errors.push({ field: "period.from", message: "The start of the period of interest must be a real date in the form 2026-03-31" });
-  if (to === "invalid") errors.push({ field: "period.to", message: "The end of the period of interest must be a real date in the form 2026-03-31" });
+  if (from === "invalid") errors.push({ field: "period.from", message: "The start of the period of interest must be a real date, such as 31 3 2026 (2026-03-31 in a file)" });
+  if (to === "invalid") errors.push({ field: "period.to", message: "The end of the period of interest must be a real date, such as 31 3 2026 (2026-03-31 in a file)" });
   if (from === null) errors.push({ field: "period.from", message: "Enter the start of the period of interest" });
   if (to === null) errors.push({ field: "period.to", message: "Enter the end of the period of interest" });
   if (from && to && from !== "invalid" && to !== "invalid" && to < from) {
@@ -87,7 +87,7 @@ function validate(form: RequestForm): FieldError[] {
     if (!s.role) errors.push({ field: `subjects[${n}].role`, message: `Select the role of person ${n}: subject, associate or suspected associate` });
     else if (s.role === "suspected_associate" && !s.name.trim() && !s.description.trim()) errors.push({ field: `subjects[${n}].description`, message: `Enter a name or a description of suspected associate ${n}` });
     else if (s.role !== "suspected_associate" && !s.name.trim()) errors.push({ field: `subjects[${n}].name`, message: `Enter the name of person ${n}` });
-    if (isoDate(s.date_of_birth) === "invalid") errors.push({ field: `subjects[${n}].date_of_birth`, message: `The date of birth of person ${n} must be a real date in the form 2026-03-31` });
+    if (isoDate(s.date_of_birth) === "invalid") errors.push({ field: `subjects[${n}].date_of_birth`, message: `The date of birth of person ${n} must be a real date, such as 31 3 2026 (2026-03-31 in a file)` });
     s.profiles.forEach((p, j) => {
       if (!p.platform.trim() && !p.url.trim()) return;
       const at = `subjects[${n}].profiles[${j + 1}]`;
@@ -183,7 +183,9 @@ export function createFakeBackend(): Backend {
       takes_conditions: step === "permit",
       missing: [
         ...(step === "submit" && open !== null ? ["Save or discard the changes being made to this request"] : []),
-        ...(step === "confirm-legitimacy" && aaws.length === 0 ? ["Register an Authorised Access Worker in the register"] : []),
+        ...(step === "confirm-legitimacy" && profile && !aaws.some((a) => a.name.toLowerCase() === profile!.name.toLowerCase())
+          ? [`${profile.name} is not in the register of Authorised Access Workers: register them on the worker profile screen`]
+          : []),
       ],
     }));
     return { record: structuredClone(record), draft: open, can_change: ["draft", "referred_back"].includes(record.state), next_steps, authorisations: authorisations.filter((a) => a.request === record.reference) };
@@ -319,9 +321,9 @@ export function createFakeBackend(): Backend {
       if (!args.officer.trim()) fields.push({ field: "officer", message: "Enter the authorising officer" });
       const granted = isoDate(args.granted);
       if (granted === null) fields.push({ field: "granted", message: "Enter the date granted" });
-      else if (granted === "invalid") fields.push({ field: "granted", message: "The date granted must be a real date in the form 2026-03-31" });
-      if (args.kind === "chis" && args.account === null) fields.push({ field: "account", message: "Select which sanctioned account it covers (--account ID)" });
-      if (args.kind === "directed_surveillance" && args.person === null) fields.push({ field: "person", message: "Select which person named in the request it covers (--person N)" });
+      else if (granted === "invalid") fields.push({ field: "granted", message: "The date granted must be a real date, such as 31 3 2026 (2026-03-31 in a file)" });
+      if (args.kind === "chis" && args.account === null) fields.push({ field: "account", message: "Select which sanctioned account it covers" });
+      if (args.kind === "directed_surveillance" && args.person === null) fields.push({ field: "person", message: "Select which person named in the request it covers" });
       if (fields.length) fail("invalid_fields", "There is a problem", fields);
       const start = new Date(`${granted}T00:00:00Z`);
       const plus = (months: number, days: number) => {

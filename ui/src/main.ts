@@ -1,5 +1,5 @@
 import "./styles/app.scss";
-import { App, createApp } from "./app";
+import { App, Shell, createShell } from "./app";
 import { Backend, tauriBackend } from "./backend";
 import type { Step } from "./generated/ipc";
 import { accountsScreen } from "./screens/accounts";
@@ -14,17 +14,30 @@ import { statusScreen } from "./screens/status";
 const STEPS: Step[] = ["submit", "agree", "permit", "refuse", "refer-back", "confirm-legitimacy", "raise-doubts", "withdraw"];
 
 /** Which screen a location shows. The path and query come after `#`. */
-async function route(app: App, hash: string): Promise<void> {
+let shown = "";
+let storeReady = false;
+
+async function route(shell: Shell, hash: string): Promise<void> {
+  if (!(await shell.leave())) {
+    // A draft could not be saved: stay on it, where the failure is shown.
+    history.replaceState(null, "", shown);
+    return;
+  }
+  shown = hash;
+  const app = shell.view();
   const [path, queryText = ""] = hash.replace(/^#/, "").split("?");
   const query = new URLSearchParams(queryText);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   highlight(parts[0] ?? "requests");
-  await app.leave();
-  const status = await app.backend.call("store_status", {}).catch(() => null);
-  document.getElementById("protective-marking")!.textContent = status?.protective_marking ?? "";
-  const ready = status?.state === "ready";
-  document.getElementById("main-nav")!.hidden = !ready;
-  if (!ready || parts[0] === "status") return statusScreen(app);
+  // The store's full status (it checks the whole audit chain) is read until it is ready,
+  // and on the status screen; not on every screen.
+  if (!storeReady || parts[0] === "status") {
+    const status = await app.backend.call("store_status", {}).catch(() => null);
+    document.getElementById("protective-marking")!.textContent = status?.protective_marking ?? "";
+    storeReady = status?.state === "ready";
+    document.getElementById("main-nav")!.hidden = !storeReady;
+  }
+  if (!storeReady || parts[0] === "status") return statusScreen(app);
   const [section, id, sub, extra] = parts;
   if (section === "profile") return profileScreen(app);
   if (section === "accounts") return accountsScreen(app);
@@ -41,7 +54,6 @@ async function newRequest(app: App): Promise<void> {
     const draft = await app.backend.call("draft_start", { reference: null });
     location.replace(`#/drafts/${draft.id}/case`);
   } catch (error) {
-    app.show("Investigation requests");
     app.showFailure(error);
   }
 }
@@ -61,9 +73,14 @@ async function chooseBackend(): Promise<Backend> {
 async function start(): Promise<void> {
   const main = document.getElementById("main-content")!;
   const backend = await chooseBackend();
-  const app: App = createApp(backend, main, () => void route(app, location.hash));
-  window.addEventListener("hashchange", () => void route(app, location.hash));
-  await route(app, location.hash);
+  const shell: Shell = createShell(backend, main, () => void route(shell, location.hash));
+  window.addEventListener("hashchange", () => void route(shell, location.hash));
+  // The skip link moves focus to the content; it is not a screen of its own.
+  document.getElementById("skip-link")!.addEventListener("click", (event) => {
+    event.preventDefault();
+    main.focus();
+  });
+  await route(shell, location.hash);
 }
 
 void start();

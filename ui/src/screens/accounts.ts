@@ -37,7 +37,7 @@ export async function accountsScreen(app: App): Promise<void> {
           ],
           onChange: (v) => (args.identifiable_as_council = v),
         }),
-        button("Add account", () => void add(), { id: "add-account" }),
+        button("Add account", () => add(), { id: "add-account" }),
       ),
     );
     if (fields.length) app.showErrors(fields);

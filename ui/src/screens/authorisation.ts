@@ -21,12 +21,22 @@ export async function authorisationScreen(app: App, reference: string): Promise<
   const named = page.record.request.subjects.map((s, i) => ({ n: i + 1, name: s.name })).filter((s) => s.name);
   const render = (fields: FieldError[], focusId?: string) => {
     const errors = errorsFrom(fields);
+    /** When there is nothing to choose, the message says why, and an error can still point at it. */
+    const nothingToChoose = (id: string, ...text: (Node | string)[]) =>
+      h(
+        "div",
+        { class: `govuk-form-group${errors.has(id) ? " govuk-form-group--error" : ""}` },
+        errors.has(id) ? h("p", { class: "govuk-error-message", id: `${id}-error` }, h("span", { class: "govuk-visually-hidden" }, "Error: "), errors.get(id)!) : null,
+        h("p", { class: "govuk-body", id, tabindex: "-1" }, ...text),
+      );
     const personChoice = () =>
-      radios<number>({ id: "person", label: "Which person does it cover?", errors, value: args.person, small: true, choices: named.map((s) => ({ value: s.n, label: `${s.n}. ${s.name}` })), onChange: (v) => (args.person = v) });
+      named.length
+        ? radios<number>({ id: "person", label: "Which person does it cover?", errors, value: args.person, small: true, choices: named.map((s) => ({ value: s.n, label: `${s.n}. ${s.name}` })), onChange: (v) => (args.person = v) })
+        : nothingToChoose("person", "Directed surveillance covers a named person, and this request names none: change the request to name the person first.");
     const accountChoice = () =>
       accounts.length
         ? radios<number>({ id: "account", label: "Which sanctioned account does it cover?", errors, value: args.account, small: true, choices: accounts.map((a) => ({ value: a.id, label: `${a.platform}: ${a.handle}` })), onChange: (v) => (args.account = v) })
-        : h("p", { class: "govuk-body", id: "account" }, "There is no sanctioned account yet: ", h("a", { class: "govuk-link", href: "#/accounts" }, "add one to the register"), ".");
+        : nothingToChoose("account", "There is no sanctioned account yet: ", h("a", { class: "govuk-link", href: "#/accounts" }, "add one to the register"), ".");
     app.show(
       title,
       backLink(requestHref(reference)),
@@ -51,7 +61,7 @@ export async function authorisationScreen(app: App, reference: string): Promise<
         dateInput({ id: "granted", label: "Date granted", hint: "For example, 22 11 2026", errors, value: args.granted, onInput: () => {} }),
         dateInput({ id: "review", label: "Review date", optional: true, hint: "Leave blank for the policy's review interval", errors, value: args.review, onInput: () => {} }),
         dateInput({ id: "expires", label: "Expiry date", optional: true, hint: "Leave blank for the policy's term", errors, value: args.expires, onInput: () => {} }),
-        button("Record the authorisation", () => void save(), { id: "save-authorisation" }),
+        button("Record the authorisation", () => save(), { id: "save-authorisation" }),
       ),
     );
     if (fields.length) app.showErrors(fields);

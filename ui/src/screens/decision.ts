@@ -36,7 +36,7 @@ export async function decisionScreen(app: App, reference: string, step: Step): P
         next.takes_conditions
           ? textArea({ id: "conditions", label: "Conditions of the permission", optional: true, rows: 3, errors, value: args.conditions, onInput: (v) => (args.conditions = v) })
           : null,
-        button(next.label, () => void record(), { id: "record" }),
+        button(next.label, () => record(), { id: "record" }),
       ),
     );
     if (fields.length) app.showErrors(fields);

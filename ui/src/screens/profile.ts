@@ -29,7 +29,7 @@ export async function profileScreen(app: App): Promise<void> {
         textInput({ id: "name", label: "Your full name", errors, value: args.name, autocomplete: "name", onInput: (v) => (args.name = v) }),
         radios({ id: "role", label: "Your role", errors, value: args.role || null, choices: WORKER_ROLES.map(([value, label]) => ({ value, label })), onChange: (v) => (args.role = v) }),
         textInput({ id: "staff_id", label: "Staff id", optional: true, errors, width: "10", value: args.staff_id ?? "", onInput: (v) => (args.staff_id = v) }),
-        button("Save profile", () => void save(), { id: "save-profile" }),
+        button("Save profile", () => save(), { id: "save-profile" }),
       ),
       aaws.length
         ? table("Register of Authorised Access Workers", ["Name", "Registered"], aaws.map((a) => [a.name, ukTime(a.registered_at)]), "aaw-register")
@@ -39,7 +39,7 @@ export async function profileScreen(app: App): Promise<void> {
         "form",
         { novalidate: "", id: "register-form" },
         textInput({ id: "aaw-name", label: "Register an Authorised Access Worker", hint: "Their full name, as the service director's list gives it", errors: registerErrors, value: register.name, onInput: (v) => (register.name = v) }),
-        button("Register", () => void registerAaw(), { id: "register-aaw", secondary: true }),
+        button("Register", () => registerAaw(), { id: "register-aaw", secondary: true }),
       ),
     );
     if (fields.length) app.showErrors(fields);

@@ -32,10 +32,13 @@ function stepOf(field: string): StepId {
   return STEPS.find((s) => s.owns(field))?.id ?? "case";
 }
 
-/** Saves the form shortly after each change, and on demand before leaving a step. */
+/** Saves the form shortly after each change, and on demand before leaving a step. The
+ *  status line is not a live region (it would speak after every pause in typing); a failed
+ *  save is announced as an alert. */
 class DraftSaver {
   private timer: number | undefined;
   private saving: Promise<void> = Promise.resolve();
+  private failed = false;
 
   constructor(
     private app: App,
@@ -49,14 +52,14 @@ class DraftSaver {
     this.timer = window.setTimeout(() => void this.save(), 250);
   }
 
+  /** Saves what is pending; false when the last save failed. */
   async flush(): Promise<boolean> {
     if (this.timer !== undefined) {
       window.clearTimeout(this.timer);
-      this.timer = undefined;
       await this.save();
     }
     await this.saving;
-    return !this.status.classList.contains("app-save-status--failed");
+    return !this.failed;
   }
 
   private save(): Promise<void> {
@@ -65,9 +68,14 @@ class DraftSaver {
     this.saving = this.saving.then(async () => {
       try {
         const saved = await this.app.backend.call("draft_save", { id: this.draft.id, form });
+        this.failed = false;
+        this.status.removeAttribute("role");
         this.status.classList.remove("app-save-status--failed");
-        this.status.textContent = `Draft saved ${ukTime(saved.updated_at)}`;
+        // A newer change may be waiting: only then is everything saved.
+        if (this.timer === undefined) this.status.textContent = `Draft saved ${ukTime(saved.updated_at)}`;
       } catch (error) {
+        this.failed = true;
+        this.status.setAttribute("role", "alert");
         this.status.classList.add("app-save-status--failed");
         this.status.textContent = `Not saved: ${asIpcError(error).message}`;
       }
@@ -170,11 +178,18 @@ function peopleStep(ctx: StepContext): Child[] {
   return [
     h("p", { class: "govuk-body" }, "Add everyone whose pages may be looked at: the subjects, their associates, and any suspected associate, named or described."),
     ...ctx.form.subjects.map((subject, index) => personSection(ctx, subject, index)),
-    button("Add another person", () => {
-      ctx.form.subjects.push(emptySubject());
-      ctx.saver.changed();
-      ctx.redraw(`person-${ctx.form.subjects.length}-heading`);
-    }, { secondary: true, id: "subjects" }),
+    h(
+      "div",
+      { class: `govuk-form-group${ctx.errors.has("subjects") ? " govuk-form-group--error" : ""}` },
+      ctx.errors.has("subjects")
+        ? h("p", { class: "govuk-error-message", id: "subjects-error" }, h("span", { class: "govuk-visually-hidden" }, "Error: "), ctx.errors.get("subjects")!)
+        : null,
+      button("Add another person", () => {
+        ctx.form.subjects.push(emptySubject());
+        ctx.saver.changed();
+        ctx.redraw(`person-${ctx.form.subjects.length}-heading`);
+      }, { secondary: true, id: "subjects" }),
+    ),
   ];
 }
 
@@ -246,6 +261,8 @@ function checkSummary(draftId: number, form: RequestForm): HTMLElement[] {
     sections.push(
       summaryList([
         [`Person ${i + 1}`, `${s.name.trim() || s.description.trim() || "Not given"} (${labelOf(ROLES, s.role).toLowerCase()})`, change("people", `person ${i + 1}`)],
+        ["Description", given(s.name.trim() ? s.description : ""), null],
+        ["Other names", s.aliases.trim() ? s.aliases.split("\n").map((a) => a.trim()).filter(Boolean).join(", ") : "None", null],
         ["Date of birth", dateText(s.date_of_birth), null],
         ["Relationship", given(s.relationship), null],
         ["Profiles", s.profiles.length ? h("ul", { class: "govuk-list" }, ...s.profiles.map((p) => h("li", {}, `${p.platform}: ${p.url}`))) : "None", null],
@@ -256,8 +273,13 @@ function checkSummary(draftId: number, form: RequestForm): HTMLElement[] {
     h("h2", { class: "govuk-heading-m" }, "Period, scope, consent and legal advice"),
     summaryList([
       ["Period of interest", `${dateText(form.period.from)} to ${dateText(form.period.to)}`, change("period", "period of interest")],
-      ["Scope", labelOf(SCOPES, form.scope), change("period", "scope")],
+      ["Scope", labelOf(SCOPES, form.scope) + (form.scope === "monitoring" ? `: ${given(form.monitoring_justification)}` : ""), change("period", "scope")],
       ["Consent", labelOf(CONSENT, form.consent.status), change("period", "consent")],
+      [
+        form.consent.status === "not_sought" ? "Why consent was not sought" : "Consent reference",
+        given(form.consent.status === "not_sought" ? form.consent.reason : form.consent.reference),
+        change("period", "consent details"),
+      ],
       ["Legal advice reference", given(form.legal_advice_reference), change("period", "legal advice reference")],
     ]),
   );
@@ -269,17 +291,18 @@ export async function draftScreen(app: App, draftId: number, stepId: StepId, sho
   const draft = await attempt(app, () => app.backend.call("draft_get", { id: draftId }));
   if (!draft) return;
   if (stepId === "check") return checkScreen(app, draft);
-  const status = h("p", { class: "govuk-body-s app-save-status", id: "save-status", role: "status" }, `Draft saved ${ukTime(draft.updated_at)}`);
+  const status = h("p", { class: "govuk-body-s app-save-status", id: "save-status" }, `Draft saved ${ukTime(draft.updated_at)}`);
   const saver = new DraftSaver(app, draft, status);
   app.beforeLeave(() => saver.flush());
   const index = STEPS.findIndex((s) => s.id === stepId);
   const step = STEPS[index];
   const caption = draft.request ? `Changing request ${draft.request}` : "New investigation request";
 
+  // A redraw (a person added, a choice that reveals a question) keeps the errors shown.
   const render = (errors: FieldError[], focusId?: string) => {
-    const ctx: StepContext = { app, draft, form: draft.form, errors: errorsFrom(errors), saver, redraw: (id) => render([], id) };
+    const ctx: StepContext = { app, draft, form: draft.form, errors: errorsFrom(errors), saver, redraw: (id) => render(errors, id) };
     const body = { case: caseStep, reason: reasonStep, people: peopleStep, period: periodStep }[stepId as Exclude<StepId, "check">](ctx);
-    const continueButton = button("Continue", () => void next(), { id: "continue" });
+    const continueButton = button("Continue", () => next(), { id: "continue" });
     const later = h("a", { class: "govuk-link", href: "#/requests", id: "save-later" }, "Save and come back later");
     app.show(
       step.title,
@@ -290,7 +313,7 @@ export async function draftScreen(app: App, draftId: number, stepId: StepId, sho
       h("form", { novalidate: "", id: "step-form" }, ...body.filter((c): c is Node => c !== null && c !== undefined && c !== false), h("div", { class: "govuk-button-group" }, continueButton, later)),
     );
     if (errors.length) app.showErrors(errors);
-    else if (focusId) document.getElementById(focusId)?.focus();
+    if (focusId) document.getElementById(focusId)?.focus();
   };
 
   const stepErrors = async (): Promise<FieldError[] | undefined> => {
@@ -316,7 +339,8 @@ export async function draftScreen(app: App, draftId: number, stepId: StepId, sho
 async function checkScreen(app: App, draft: DraftRecord): Promise<void> {
   const check = await attempt(app, () => app.backend.call("draft_check", { id: draft.id }));
   if (!check) return;
-  const answers = new Map<number, number | null>();
+  /** "subject-person" → whether the worker says they are the same person. */
+  const answers = new Map<string, boolean>();
   const title = "Check your answers";
   const render = (errors: FieldError[]) => {
     const content: Child[] = [
@@ -339,25 +363,48 @@ async function checkScreen(app: App, draft: DraftRecord): Promise<void> {
       h(
         "div",
         { class: "govuk-button-group" },
-        check.errors.length ? null : button(draft.request ? "Save changes" : "Create request", () => void commit(), { id: "commit" }),
-        button(draft.request ? "Discard these changes" : "Discard this draft", () => void discard(), { secondary: true, id: "discard" }),
+        check.errors.length ? null : button(draft.request ? "Save changes" : "Create request", () => commit(), { id: "commit" }),
+        button(draft.request ? "Discard these changes" : "Discard this draft", () => discard(), { secondary: true, id: "discard" }),
       ),
     );
     app.show(title, ...content.filter((c): c is Node => c instanceof Node));
     if (errors.length) app.showErrors(errors);
+    else if (check.errors.length) {
+      document.title = `Error: ${title} – Triangulate`;
+      document.getElementById("incomplete")?.focus();
+    }
   };
 
   const commit = async () => {
-    const unanswered = check.possible_matches.filter((m) => !answers.has(m.subject));
-    if (unanswered.length) {
-      render(unanswered.map((m) => ({ field: `match-${m.subject}`, message: `Select whether person ${m.subject} is ${m.person.name}, who is already known` })));
+    const problems: FieldError[] = [];
+    const settlements: Settlement[] = [];
+    for (const subject of new Set(check.possible_matches.map((m) => m.subject))) {
+      const matches = check.possible_matches.filter((m) => m.subject === subject);
+      const same = matches.filter((m) => answers.get(`${subject}-${m.person.id}`) === true);
+      const unanswered = matches.filter((m) => !answers.has(`${subject}-${m.person.id}`));
+      if (same.length > 1) {
+        problems.push({ field: `match-${subject}-${same[1].person.id}`, message: `Person ${subject} can be only one of the people already known` });
+      } else if (same.length === 1) {
+        settlements.push({ subject, same_person: same[0].person.id });
+      } else if (unanswered.length) {
+        for (const m of unanswered) problems.push({ field: `match-${subject}-${m.person.id}`, message: `Select whether person ${subject} is ${m.person.name}, who is already known` });
+      } else {
+        settlements.push({ subject, same_person: null });
+      }
+    }
+    if (problems.length) {
+      render(problems);
       return;
     }
-    const settlements: Settlement[] = [...answers].map(([subject, same]) => ({ subject, same_person: same }));
-    const page = await attempt(app, () => app.backend.call("draft_commit", { id: draft.id, settlements }));
-    if (!page) return;
-    app.flash(draft.request ? `Request ${page.record.reference} changed` : `Request ${page.record.reference} created`, "It is a draft until you submit it.");
-    app.go(`#/requests/${encodeURIComponent(page.record.reference)}`);
+    try {
+      const page = await app.backend.call("draft_commit", { id: draft.id, settlements });
+      app.flash(draft.request ? `Request ${page.record.reference} changed` : `Request ${page.record.reference} created`, "It is a draft until you submit it.");
+      app.go(`#/requests/${encodeURIComponent(page.record.reference)}`);
+    } catch (error) {
+      // The draft changed since this page was drawn (another window): check it again.
+      if (asIpcError(error).code === "invalid_fields") await checkScreen(app, draft);
+      else app.showFailure(error);
+    }
   };
 
   const discard = async () => {
@@ -387,24 +434,24 @@ function incompleteSummary(draftId: number, check: DraftCheck): HTMLElement {
   );
 }
 
-function matchQuestions(check: DraftCheck, answers: Map<number, number | null>, errors: FieldError[]): HTMLElement[] {
+function matchQuestions(check: DraftCheck, answers: Map<string, boolean>, errors: FieldError[]): HTMLElement[] {
   const errorMap = errorsFrom(errors);
   return [
     h("h2", { class: "govuk-heading-m" }, "People who may already be known"),
     warningText("Say whether each is the same person, so that their records are linked and repeat viewing is counted."),
-    ...check.possible_matches.map((m) =>
-      radios<string>({
-        id: `match-${m.subject}`,
+    ...check.possible_matches.map((m) => {
+      const key = `${m.subject}-${m.person.id}`;
+      return radios<boolean>({
+        id: `match-${key}`,
         label: `Is person ${m.subject} the same as ${m.person.name}${m.person.date_of_birth ? `, born ${m.person.date_of_birth}` : ""}, known since ${ukTime(m.person.created_at)}?`,
         errors: errorMap,
-        value: answers.has(m.subject) ? String(answers.get(m.subject) ?? "new") : null,
+        value: answers.has(key) ? answers.get(key)! : null,
         choices: [
-          { value: String(m.person.id), label: "Yes, the same person" },
-          { value: "new", label: "No, a different person" },
+          { value: true, label: "Yes, the same person" },
+          { value: false, label: "No, a different person" },
         ],
-        onChange: (v) => answers.set(m.subject, v === "new" ? null : Number(v)),
-      }),
-    ),
+        onChange: (v) => answers.set(key, v),
+      });
+    }),
   ];
 }
-

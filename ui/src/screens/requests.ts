@@ -52,7 +52,7 @@ export async function requestsScreen(app: App, query: string): Promise<void> {
     app.go(`#/requests?q=${encodeURIComponent(search.value.trim())}`);
   });
   const rows = list.requests.map((r) => [
-    h("a", { class: "govuk-link", href: `#/requests/${encodeURIComponent(r.reference)}` }, r.reference),
+    h("a", { class: "govuk-link", href: `#/requests/${encodeURIComponent(r.reference)}`, id: `request-${r.reference}` }, r.reference),
     r.case_reference,
     r.subjects.join(", "),
     stateTag(r.state, r.state_label),

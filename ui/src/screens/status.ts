@@ -33,7 +33,7 @@ function statusContent(app: App, status: StoreStatus): (Node | null)[] {
   if (status.audit && !status.audit.intact) content.push(warningText(status.audit.message));
   content.push(statusList(status));
   if (status.state === "not_initialised") {
-    content.push(button("Create the store", () => void createStore(app), { id: "create-store" }));
+    content.push(button("Create the store", () => createStore(app), { id: "create-store" }));
   }
   return content;
 }

@@ -140,9 +140,9 @@ impl JudgementInput {
                 "attribution",
                 "Say how sure you are that the profile is the person's: verified, probable or unverified",
             )),
-            Some(Attribution::Verified | Attribution::Probable) if attribution_reason.is_none() => errors.push(
-                FieldError::new("attribution_reason", "Say why you believe the profile is the person's"),
-            ),
+            Some(Attribution::Verified | Attribution::Probable) if attribution_reason.is_none() => {
+                errors.push(FieldError::new("attribution_reason", "Say why you believe the profile is the person's"))
+            }
             _ => {}
         }
         match (self.relevant, self.attribution, self.useful_and_unique) {
@@ -170,7 +170,8 @@ mod tests {
         let a = json!({"b": 1, "a": {"z": [1, {"y": "é", "x": null}], "c": "\"q\""}});
         let text = canonical_json(&a);
         assert_eq!(text, r#"{"a":{"c":"\"q\"","z":[1,{"x":null,"y":"é"}]},"b":1}"#);
-        let reordered: serde_json::Value = serde_json::from_str(r#"{ "a" : { "z":[1,{"y":"é","x":null}], "c":"\"q\"" }, "b":1 }"#).unwrap();
+        let reordered: serde_json::Value =
+            serde_json::from_str(r#"{ "a" : { "z":[1,{"y":"é","x":null}], "c":"\"q\"" }, "b":1 }"#).unwrap();
         assert_eq!(canonical_json(&reordered), text);
     }
 

@@ -226,7 +226,10 @@ fn parse_date(errors: &mut Vec<FieldError>, field: &str, label: &str, value: Opt
     match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         Ok(date) if full_form => Some(date),
         _ => {
-            errors.push(FieldError::new(field, format!("{label} must be a real date in the form 2026-03-31")));
+            errors.push(FieldError::new(
+                field,
+                format!("{label} must be a real date, such as 31 3 2026 (2026-03-31 in a file)"),
+            ));
             None
         }
     }

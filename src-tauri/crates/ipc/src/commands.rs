@@ -77,7 +77,8 @@ fn request_page(store: &Store, reference: &str) -> Result<RequestPage> {
     let record = store.request(reference)?;
     let draft = store.drafts()?.into_iter().find(|d| d.request.as_deref() == Some(&record.reference)).map(|d| d.id);
     let can_change = matches!(record.state, RequestState::Draft | RequestState::ReferredBack);
-    let registered_aaws = store.aaws()?.len();
+    let registered: Vec<String> = store.aaws()?.into_iter().map(|a| a.name.to_lowercase()).collect();
+    let profile_name = store.worker_profile()?.map(|w| w.name);
     let next_steps = TRANSITIONS
         .iter()
         .filter(|(from, step, _, _)| *from == record.state && AUTHORISATION_STEPS.contains(step))
@@ -86,8 +87,14 @@ fn request_page(store: &Store, reference: &str) -> Result<RequestPage> {
             if *step == Step::Submit && draft.is_some() {
                 missing.push("Save or discard the changes being made to this request".to_string());
             }
-            if *step == Step::ConfirmLegitimacy && registered_aaws == 0 {
-                missing.push("Register an Authorised Access Worker in the register".to_string());
+            if *step == Step::ConfirmLegitimacy {
+                match &profile_name {
+                    Some(name) if !registered.contains(&name.to_lowercase()) => missing.push(format!(
+                        "{name} is not in the register of Authorised Access Workers: register them on the worker profile screen"
+                    )),
+                    None => missing.push("Set up the worker profile of the Authorised Access Worker".to_string()),
+                    _ => {}
+                }
             }
             NextStep {
                 step: *step,
@@ -129,6 +136,15 @@ pub fn request_step(host: &Host, args: RequestStepArgs) -> Result<RequestPage> {
         conditions: given(&args.conditions),
     };
     let decision = input.validate(args.step).map_err(IpcError::fields)?;
+    if args.step == Step::ConfirmLegitimacy && !store.is_registered_aaw(&decision.decided_by)? {
+        return Err(IpcError::fields(vec![triangulate_core::FieldError::new(
+            "by",
+            format!(
+                "{} is not a registered Authorised Access Worker: only one can confirm a request is legitimate",
+                decision.decided_by
+            ),
+        )]));
+    }
     store.take_step(&args.reference, args.step, &decision, host.now())?;
     request_page(&store, &args.reference)
 }

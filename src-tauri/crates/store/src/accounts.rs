@@ -81,10 +81,16 @@ fn date(errors: &mut Vec<FieldError>, field: &str, label: &str, text: &str) -> O
         errors.push(FieldError::new(field, format!("Enter {}", label.to_lowercase())));
         return None;
     }
-    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(FieldError::new(field, format!("{label} must be a real date in the form 2026-03-31")));
+    // chrono reads "26-1-1" as the year 26: insist on the full form.
+    let text = text.trim();
+    let full_form = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(d) if full_form => Some(d),
+        _ => {
+            errors.push(FieldError::new(
+                field,
+                format!("{label} must be a real date, such as 31 3 2026 (2026-03-31 in a file)"),
+            ));
             None
         }
     }
@@ -208,7 +214,7 @@ impl Store {
         let mut account_id = None;
         match kind {
             Some(AuthorisationKind::DirectedSurveillance) => match input.person {
-                None => errors.push(FieldError::new("person", "Select which person named in the request it covers (--person N)")),
+                None => errors.push(FieldError::new("person", "Select which person named in the request it covers")),
                 Some(n) => match request.subjects.iter().find(|s| s.subject == n) {
                     Some(link) if link.person_id.is_some() => person_id = link.person_id,
                     Some(_) => errors.push(FieldError::new("person", format!("Subject {n} is an unnamed suspect: a directed-surveillance authorisation needs a named person"))),
@@ -216,7 +222,7 @@ impl Store {
                 },
             },
             Some(AuthorisationKind::Chis) => match input.account {
-                None => errors.push(FieldError::new("account", "Select which sanctioned account it covers (--account ID)")),
+                None => errors.push(FieldError::new("account", "Select which sanctioned account it covers")),
                 Some(id) => match self.account(id) {
                     Ok(account) => account_id = Some(account.id),
                     Err(_) => errors.push(FieldError::new("account", format!("There is no sanctioned account {id}"))),

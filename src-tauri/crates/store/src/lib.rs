@@ -39,8 +39,8 @@ pub use persons::PersonRecord;
 pub use recovery::RecoveryPhrase;
 pub use requests::{AawRecord, DecisionRecord, PersonMatch, PossibleMatch, RequestRecord, RequestSummary, SubjectLink};
 pub use sessions::{
-    ArtefactRecord, CaptureRecord, DocumentResponse, NewArtefact, SessionBrowser, SessionRecord, SigningKeyInfo, TrailEvent,
-    verify_manifest,
+    ArtefactRecord, CaptureRecord, DocumentResponse, NewArtefact, SessionBrowser, SessionRecord, SigningKeyInfo,
+    TrailEvent, verify_manifest,
 };
 pub use status::{AuditSummary, StoreState, StoreStatus, store_status};
 pub use workers::WorkerRecord;

@@ -106,7 +106,8 @@ pub struct SigningKeyInfo {
 
 /// Whether a manifest's signature verifies with the public key it names.
 pub fn verify_manifest(manifest: &str, signature_base64: &str) -> std::result::Result<(), String> {
-    let value: serde_json::Value = serde_json::from_str(manifest).map_err(|e| format!("the manifest is not JSON: {e}"))?;
+    let value: serde_json::Value =
+        serde_json::from_str(manifest).map_err(|e| format!("the manifest is not JSON: {e}"))?;
     if value["format"] != MANIFEST_FORMAT {
         return Err(format!("the manifest's format is {}, not {MANIFEST_FORMAT}", value["format"]));
     }
@@ -200,7 +201,8 @@ impl Store {
     /// The starts of earlier access sessions in which this person's pages were opened.
     fn earlier_views(&self, person: i64) -> Result<Vec<DateTime<Utc>>> {
         let mut statement = self.conn.prepare("SELECT started_at FROM access_sessions WHERE person_id = ?1")?;
-        let starts = statement.query_map([person], |row| row.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let starts =
+            statement.query_map([person], |row| row.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(starts.iter().filter_map(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| t.with_timezone(&Utc)).collect())
     }
 
@@ -270,7 +272,8 @@ impl Store {
                 "UPDATE access_sessions SET ended_at = ?1, end_reason = ?2 WHERE id = ?3 AND ended_at IS NULL",
                 rusqlite::params![stamp(now), reason, id],
             )?;
-            let event = NewAuditEvent::of_change(Actor::Worker(worker), "session.end", vec![format!("session:{id}")], &reason);
+            let event =
+                NewAuditEvent::of_change(Actor::Worker(worker), "session.end", vec![format!("session:{id}")], &reason);
             Ok(((), event))
         })?;
         self.session(id)
@@ -296,14 +299,20 @@ impl Store {
                     ],
                 )?;
             }
-            let audit = NewAuditEvent::of_change(Actor::Worker(worker), "session.trail", vec![format!("session:{session}")], &events);
+            let audit = NewAuditEvent::of_change(
+                Actor::Worker(worker),
+                "session.trail",
+                vec![format!("session:{session}")],
+                &events,
+            );
             Ok(((), audit))
         })
     }
 
     pub fn trail(&self, session: i64) -> Result<Vec<TrailEvent>> {
-        let mut statement =
-            self.conn.prepare("SELECT at, kind, tab, url, detail FROM trail_events WHERE session_id = ?1 ORDER BY id")?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT at, kind, tab, url, detail FROM trail_events WHERE session_id = ?1 ORDER BY id")?;
         let rows = statement
             .query_map([session], |row| {
                 Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get::<_, String>(4)?))
@@ -321,7 +330,12 @@ impl Store {
             .collect())
     }
 
-    pub fn add_document_response(&mut self, session: i64, response: &DocumentResponse, now: DateTime<Utc>) -> Result<()> {
+    pub fn add_document_response(
+        &mut self,
+        session: i64,
+        response: &DocumentResponse,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let worker = self.session(session)?.worker_id;
         self.write(now, |tx| {
             tx.execute(
@@ -334,8 +348,12 @@ impl Store {
                     response.response.to_string()
                 ],
             )?;
-            let audit =
-                NewAuditEvent::of_change(Actor::Worker(worker), "session.document", vec![format!("session:{session}")], response);
+            let audit = NewAuditEvent::of_change(
+                Actor::Worker(worker),
+                "session.document",
+                vec![format!("session:{session}")],
+                response,
+            );
             Ok(((), audit))
         })
     }
@@ -377,7 +395,8 @@ impl Store {
         }
         let subject = &request.request.subjects[session.subject - 1];
         let profiles: Vec<String> = subject.profiles.iter().map(|p| p.url.clone()).collect();
-        let within = url_in_profiles(url, &profiles).map_err(|e| StoreError::Refused(format!("the page cannot be captured: {e}")))?;
+        let within = url_in_profiles(url, &profiles)
+            .map_err(|e| StoreError::Refused(format!("the page cannot be captured: {e}")))?;
         if within.is_none() && outside_scope_reason.is_none_or(|r| r.trim().is_empty()) {
             return Err(StoreError::Refused(format!(
                 "{url} is not within the profiles listed for {} in request {}: record why it belongs to this person (--outside-scope-reason), or raise a new request for the other person linked to this one (`request create --parent {}`), which the service director will see",
@@ -513,7 +532,15 @@ impl Store {
             .query_row(
                 "SELECT session_id, manifest, signature, judgement, created_at FROM captures WHERE id = ?1",
                 [id],
-                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, Option<String>>(3)?, row.get::<_, String>(4)?)),
+                |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, Option<String>>(3)?,
+                        row.get::<_, String>(4)?,
+                    ))
+                },
             )
             .optional()?
             .ok_or_else(|| StoreError::NotFound { what: "capture", id: id.to_string() })?;
@@ -558,7 +585,12 @@ impl Store {
         let text = serde_json::to_string(judgement).expect("a judgement serialises");
         self.write(now, |tx| {
             tx.execute("UPDATE captures SET judgement = ?1 WHERE id = ?2", rusqlite::params![text, capture.id])?;
-            let event = NewAuditEvent::of_change(Actor::Worker(worker), "capture.judge", vec![format!("capture:{id}")], judgement);
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(worker),
+                "capture.judge",
+                vec![format!("capture:{id}")],
+                judgement,
+            );
             Ok(((), event))
         })?;
         self.capture(id)
