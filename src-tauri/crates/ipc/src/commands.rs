@@ -16,6 +16,7 @@ pub fn store_status(host: &Host, _: NoArgs) -> Result<StoreStatus> {
 
 pub fn store_init(host: &Host, _: NoArgs) -> Result<InitialisedStore> {
     let keystore = host.keystore()?;
+    host.forget_store();
     let (store, phrase) = Store::init(&host.data_dir, &keystore, host.now())?;
     drop(store);
     Ok(InitialisedStore {
@@ -113,7 +114,7 @@ fn request_page(store: &Store, reference: &str) -> Result<RequestPage> {
 }
 
 pub fn request_get(host: &Host, args: ReferenceArgs) -> Result<RequestPage> {
-    request_page(&host.open()?, &args.reference)
+    request_page(&*host.open()?, &args.reference)
 }
 
 pub fn request_step(host: &Host, args: RequestStepArgs) -> Result<RequestPage> {
