@@ -54,6 +54,11 @@ enum Command {
     /// The investigation log (Appendix 2)
     #[command(subcommand)]
     Log(LogCommand),
+    /// Access sessions: the sanctioned browser and its trail
+    #[command(subcommand)]
+    Session(capture::SessionCommand),
+    /// Capture the tab the worker is looking at (`capture --session ID`), or show, export or judge a capture
+    Capture(capture::CaptureArgs),
 }
 
 #[derive(Args)]
@@ -267,6 +272,7 @@ enum WorkerCommand {
     RegisterAaw { name: String },
 }
 
+mod capture;
 mod commands;
 
 fn main() -> ExitCode {
@@ -300,11 +306,11 @@ fn report(error: StoreError) -> ExitCode {
     })
 }
 
-fn print_json(value: &serde_json::Value) {
+pub(crate) fn print_json(value: &serde_json::Value) {
     println!("{}", serde_json::to_string_pretty(value).expect("JSON serialises"));
 }
 
-fn open(data_dir: &DataDir) -> Result<Store, StoreError> {
+pub(crate) fn open(data_dir: &DataDir) -> Result<Store, StoreError> {
     Store::open(data_dir, &Keystore::from_environment()?)
 }
 
@@ -317,6 +323,8 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), StoreError> {
         Command::Account(command) => commands::account(command, data_dir, now),
         Command::Authorisation(command) => commands::authorisation(command, data_dir, now),
         Command::Log(command) => commands::log(command, data_dir, now),
+        Command::Session(command) => capture::session(command, data_dir, now),
+        Command::Capture(args) => capture::capture(args, data_dir, now),
         Command::Worker(WorkerCommand::RegisterAaw { name }) => {
             let record = open(data_dir)?.register_aaw(&name, now)?;
             println!("{} is registered as an Authorised Access Worker (AAW {}).", record.name, record.id);

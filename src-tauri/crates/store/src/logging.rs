@@ -13,7 +13,11 @@ use crate::DataDir;
 
 /// Sets up logging once per process. `RUST_LOG` refines the standard-error level.
 pub fn init_logging(data_dir: &DataDir) {
-    let stderr_filter = EnvFilter::builder().with_default_directive(LevelFilter::WARN.into()).from_env_lossy();
+    // The DevTools client logs protocol noise, and its messages may quote page content.
+    let stderr_filter = EnvFilter::builder()
+        .with_default_directive(LevelFilter::WARN.into())
+        .from_env_lossy()
+        .add_directive("chromiumoxide=off".parse().expect("a valid directive"));
     let stderr = fmt::layer().with_writer(std::io::stderr).with_target(false).without_time().with_filter(stderr_filter);
     let file = data_dir.root().exists().then(|| {
         let folder = data_dir.logs();
@@ -24,7 +28,7 @@ pub fn init_logging(data_dir: &DataDir) {
         fmt::layer()
             .with_writer(Arc::new(file))
             .with_ansi(false)
-            .with_filter(EnvFilter::new("info,triangulate_store=debug"))
+            .with_filter(EnvFilter::new("info,triangulate_store=debug,chromiumoxide=off"))
     });
     let _ = tracing_subscriber::registry().with(stderr).with(file_layer).try_init();
 }

@@ -376,9 +376,20 @@ impl Store {
         }))
     }
 
-    /// Before a capture: the session is open, its request's access is not over, and the page
-    /// is within the person's listed profiles or the worker said why it belongs to them.
-    pub fn check_capture(&self, session: &SessionRecord, url: &str, outside_scope_reason: Option<&str>) -> Result<()> {
+    /// The open session on this account, if there is one: a profile folder serves one browser.
+    pub fn open_session_on_account(&self, account: i64) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM access_sessions WHERE account_id = ?1 AND ended_at IS NULL ORDER BY id DESC LIMIT 1",
+                [account],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Before a capture: the session is open and its request's access is not over.
+    pub fn check_capture_session(&self, session: &SessionRecord) -> Result<RequestRecord> {
         if let Some(ended) = &session.ended_at {
             return Err(StoreError::Refused(format!(
                 "access session {} ended at {ended}: start a new session to capture",
@@ -393,6 +404,13 @@ impl Store {
                 request.state_label.to_lowercase()
             )));
         }
+        Ok(request)
+    }
+
+    /// Before a capture: `check_capture_session`, and the page is within the person's listed
+    /// profiles or the worker said why it belongs to them.
+    pub fn check_capture(&self, session: &SessionRecord, url: &str, outside_scope_reason: Option<&str>) -> Result<()> {
+        let request = self.check_capture_session(session)?;
         let subject = &request.request.subjects[session.subject - 1];
         let profiles: Vec<String> = subject.profiles.iter().map(|p| p.url.clone()).collect();
         let within = url_in_profiles(url, &profiles)

@@ -1,0 +1,187 @@
+//! The trail, recorded as it happens: every main-frame navigation with its redirect hops,
+//! same-document navigations (pushState), new tabs and closed tabs, and each document's
+//! HTTP response (status, headers, server address, TLS). Events go to the store as they
+//! arrive, through one writer thread; recording stops when the browser closes.
+
+use chrono::{DateTime, Utc};
+use chromiumoxide::Page;
+use chromiumoxide::cdp::browser_protocol::network::{EventRequestWillBeSent, EventResponseReceived, ResourceType};
+use chromiumoxide::cdp::browser_protocol::page::{EventFrameNavigated, EventNavigatedWithinDocument};
+use chromiumoxide::cdp::browser_protocol::target::{EventTargetCreated, EventTargetDestroyed, TargetId};
+use futures::StreamExt;
+use serde_json::json;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+use triangulate_store::{DocumentResponse, TrailEvent};
+
+use crate::error::Result;
+
+/// What the recorder hands to the writer.
+pub enum Record {
+    Trail(TrailEvent),
+    Response(DocumentResponse),
+}
+
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Records until the browser closes. `sink` receives every event; the caller stores them.
+pub async fn record(devtools_url: &str, clock: Clock, sink: mpsc::Sender<Record>) -> Result<()> {
+    let (browser, driver) = crate::connect(devtools_url).await?;
+    let browser = Arc::new(browser);
+    let watched: Arc<Mutex<HashSet<String>>> = Arc::default();
+    let trail = |kind: &str, tab: &str, url: &str, detail: serde_json::Value| {
+        Record::Trail(TrailEvent { at: clock(), kind: kind.into(), tab: tab.into(), url: url.into(), detail })
+    };
+
+    let mut created = browser.event_listener::<EventTargetCreated>().await?;
+    let mut destroyed = browser.event_listener::<EventTargetDestroyed>().await?;
+    let _ = sink.send(trail("recording_started", "", "", json!({})));
+    // Tabs open before the recorder attached.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for page in browser.pages().await? {
+        let url = page.url().await.ok().flatten().unwrap_or_default();
+        let _ = sink.send(trail("tab_open", page.target_id().as_ref(), &url, json!({ "opened_before_recording": true })));
+        watch(page, clock.clone(), sink.clone(), watched.clone());
+    }
+
+    loop {
+        tokio::select! {
+            event = created.next() => {
+                let Some(event) = event else { break };
+                let info = &event.target_info;
+                if info.r#type != "page" {
+                    continue;
+                }
+                let tab = info.target_id.as_ref().to_string();
+                if watched.lock().map(|w| w.contains(&tab)).unwrap_or(true) {
+                    continue;
+                }
+                let opener = info.opener_id.as_ref().map(|o| o.as_ref().to_string());
+                let _ = sink.send(trail("new_tab", &tab, &info.url, json!({ "opener": opener })));
+                let browser = browser.clone();
+                let (clock, sink, watched) = (clock.clone(), sink.clone(), watched.clone());
+                let target = info.target_id.clone();
+                tokio::spawn(async move {
+                    if let Some(page) = page_for(&browser, target).await {
+                        watch(page, clock, sink, watched);
+                    }
+                });
+            }
+            event = destroyed.next() => {
+                let Some(event) = event else { break };
+                let tab = event.target_id.as_ref().to_string();
+                let was_watched = watched.lock().map(|mut w| w.remove(&tab)).unwrap_or(false);
+                if was_watched {
+                    let _ = sink.send(trail("tab_closed", &tab, "", json!({})));
+                }
+            }
+        }
+    }
+    driver.abort();
+    Ok(())
+}
+
+/// The page for a new target, once the connection has attached to it.
+async fn page_for(browser: &chromiumoxide::Browser, target: TargetId) -> Option<Page> {
+    for _ in 0..50 {
+        if let Ok(page) = browser.get_page(target.clone()).await {
+            return Some(page);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
+}
+
+/// Listens to one tab's main-frame navigations, redirects and document responses.
+fn watch(page: Page, clock: Clock, sink: mpsc::Sender<Record>, watched: Arc<Mutex<HashSet<String>>>) {
+    let tab = page.target_id().as_ref().to_string();
+    if let Ok(mut set) = watched.lock()
+        && !set.insert(tab.clone())
+    {
+        return;
+    }
+    tokio::spawn(async move {
+        let Ok(mut navigated) = page.event_listener::<EventFrameNavigated>().await else { return };
+        let Ok(mut within) = page.event_listener::<EventNavigatedWithinDocument>().await else { return };
+        let Ok(mut requests) = page.event_listener::<EventRequestWillBeSent>().await else { return };
+        let Ok(mut responses) = page.event_listener::<EventResponseReceived>().await else { return };
+        let mut main_frame = page.mainframe().await.ok().flatten().map(|f| f.as_ref().to_string());
+        let send = |record: Record| {
+            let _ = sink.send(record);
+        };
+        loop {
+            tokio::select! {
+                event = navigated.next() => {
+                    let Some(event) = event else { break };
+                    if event.frame.parent_id.is_some() {
+                        continue;
+                    }
+                    main_frame = Some(event.frame.id.as_ref().to_string());
+                    let url = format!("{}{}", event.frame.url, event.frame.url_fragment.clone().unwrap_or_default());
+                    send(Record::Trail(TrailEvent {
+                        at: clock(),
+                        kind: "navigation".into(),
+                        tab: tab.clone(),
+                        url,
+                        detail: json!({ "type": format!("{:?}", event.r#type).to_lowercase() }),
+                    }));
+                }
+                event = within.next() => {
+                    let Some(event) = event else { break };
+                    if main_frame.as_deref().is_some_and(|m| m != event.frame_id.as_ref()) {
+                        continue;
+                    }
+                    send(Record::Trail(TrailEvent {
+                        at: clock(),
+                        kind: "same_document".into(),
+                        tab: tab.clone(),
+                        url: event.url.clone(),
+                        detail: json!({ "type": format!("{:?}", event.navigation_type).to_lowercase() }),
+                    }));
+                }
+                event = requests.next() => {
+                    let Some(event) = event else { break };
+                    let is_document = event.r#type == Some(ResourceType::Document);
+                    let in_main_frame = match (&main_frame, &event.frame_id) {
+                        (Some(main), Some(frame)) => main == frame.as_ref(),
+                        _ => true,
+                    };
+                    if let (true, true, Some(redirect)) = (is_document, in_main_frame, &event.redirect_response) {
+                        send(Record::Trail(TrailEvent {
+                            at: clock(),
+                            kind: "redirect".into(),
+                            tab: tab.clone(),
+                            url: redirect.url.clone(),
+                            detail: json!({ "status": redirect.status, "to": event.request.url, "location": header(&redirect.headers, "location") }),
+                        }));
+                    }
+                }
+                event = responses.next() => {
+                    let Some(event) = event else { break };
+                    let in_main_frame = match (&main_frame, &event.frame_id) {
+                        (Some(main), Some(frame)) => main == frame.as_ref(),
+                        _ => true,
+                    };
+                    if event.r#type == ResourceType::Document && in_main_frame {
+                        send(Record::Response(DocumentResponse {
+                            at: clock(),
+                            tab: tab.clone(),
+                            url: event.response.url.clone(),
+                            response: serde_json::to_value(&event.response).unwrap_or_default(),
+                        }));
+                    }
+                }
+            }
+        }
+    });
+}
+
+fn header(headers: &chromiumoxide::cdp::browser_protocol::network::Headers, name: &str) -> Option<String> {
+    headers
+        .inner()
+        .as_object()?
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .and_then(|(_, value)| value.as_str().map(str::to_string))
+}
