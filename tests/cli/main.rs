@@ -1,6 +1,8 @@
 //! Black-box tests of the `triangulate` binary: exit codes, messages and JSON keys are a
 //! contract that scripts and IT staff rely on.
 
+mod capture;
+mod fixture_site;
 mod keystores;
 mod policy;
 mod protocol;

@@ -22,7 +22,7 @@ fn step(s: &Setup, args: &[&str]) {
     assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
 }
 
-fn authorise(s: &Setup, reference: &str) {
+pub(crate) fn authorise(s: &Setup, reference: &str) {
     step(s, &["request", "submit", reference, "--by", "Rhian Evans"]);
     step(s, &["request", "agree", reference, "--by", "Gwen Thomas", "--evidence", "email 2026-11-20"]);
     step(

@@ -45,7 +45,14 @@ fn candidates() -> Vec<PathBuf> {
     ] {
         found.push(PathBuf::from(app));
     }
-    let names = ["microsoft-edge", "microsoft-edge-stable", "google-chrome", "google-chrome-stable", "chromium", "chromium-browser"];
+    let names = [
+        "microsoft-edge",
+        "microsoft-edge-stable",
+        "google-chrome",
+        "google-chrome-stable",
+        "chromium",
+        "chromium-browser",
+    ];
     if let Some(path) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&path) {
             for name in names {
@@ -74,8 +81,9 @@ pub struct LaunchedBrowser {
 
 /// Opens the browser detached and waits until its DevTools address is known.
 pub fn launch(options: &LaunchOptions) -> Result<LaunchedBrowser> {
-    std::fs::create_dir_all(options.profile_dir)
-        .map_err(|e| CaptureError::Launch(format!("the profile folder {} cannot be made: {e}", options.profile_dir.display())))?;
+    std::fs::create_dir_all(options.profile_dir).map_err(|e| {
+        CaptureError::Launch(format!("the profile folder {} cannot be made: {e}", options.profile_dir.display()))
+    })?;
     let port_file = options.profile_dir.join("DevToolsActivePort");
     let _ = std::fs::remove_file(&port_file);
     let mut command = Command::new(options.executable);

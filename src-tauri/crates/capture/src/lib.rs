@@ -18,8 +18,17 @@ use futures::StreamExt;
 /// Connects to the session's browser. Certificate errors are never ignored here, and the
 /// cache is off for every tab, so each document's headers are its own.
 pub async fn connect(devtools_url: &str) -> Result<(Browser, tokio::task::JoinHandle<()>)> {
-    let config = HandlerConfig { ignore_https_errors: false, cache_enabled: false, viewport: None, ..Default::default() };
+    let config =
+        HandlerConfig { ignore_https_errors: false, cache_enabled: false, viewport: None, ..Default::default() };
     let (browser, mut handler) = Browser::connect_with_config(devtools_url, config).await?;
-    let driver = tokio::spawn(async move { while handler.next().await.is_some() {} });
+    let driver = tokio::spawn(async move {
+        while let Some(item) = handler.next().await {
+            if let Err(error) = item
+                && !matches!(error, chromiumoxide::error::CdpError::InvalidMessage(..))
+            {
+                break;
+            }
+        }
+    });
     Ok((browser, driver))
 }

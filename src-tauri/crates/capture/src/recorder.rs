@@ -3,11 +3,11 @@
 //! HTTP response (status, headers, server address, TLS). Events go to the store as they
 //! arrive, through one writer thread; recording stops when the browser closes.
 
-use chrono::{DateTime, Utc};
 use chromiumoxide::Page;
 use chromiumoxide::cdp::browser_protocol::network::{EventRequestWillBeSent, EventResponseReceived, ResourceType};
 use chromiumoxide::cdp::browser_protocol::page::{EventFrameNavigated, EventNavigatedWithinDocument};
 use chromiumoxide::cdp::browser_protocol::target::{EventTargetCreated, EventTargetDestroyed, TargetId};
+use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde_json::json;
 use std::collections::HashSet;
@@ -25,8 +25,24 @@ pub enum Record {
 
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
-/// Records until the browser closes. `sink` receives every event; the caller stores them.
-pub async fn record(devtools_url: &str, clock: Clock, sink: mpsc::Sender<Record>) -> Result<()> {
+/// Whether the session still wants recording (it was not ended).
+pub type StillWanted = Arc<dyn Fn() -> bool + Send + Sync>;
+
+/// Whether the browser still answers on its DevTools port. The DevTools client does not
+/// report a closed connection, so the recorder asks.
+async fn browser_alive(devtools_url: &str) -> bool {
+    let address = devtools_url.trim_start_matches("ws://").split('/').next().unwrap_or_default().to_string();
+    tokio::net::TcpStream::connect(address).await.is_ok()
+}
+
+/// Records until the browser closes or the session ends. `sink` receives every event; the
+/// caller stores them.
+pub async fn record(
+    devtools_url: &str,
+    clock: Clock,
+    sink: mpsc::Sender<Record>,
+    still_wanted: StillWanted,
+) -> Result<()> {
     let (browser, driver) = crate::connect(devtools_url).await?;
     let browser = Arc::new(browser);
     let watched: Arc<Mutex<HashSet<String>>> = Arc::default();
@@ -41,12 +57,19 @@ pub async fn record(devtools_url: &str, clock: Clock, sink: mpsc::Sender<Record>
     tokio::time::sleep(Duration::from_millis(300)).await;
     for page in browser.pages().await? {
         let url = page.url().await.ok().flatten().unwrap_or_default();
-        let _ = sink.send(trail("tab_open", page.target_id().as_ref(), &url, json!({ "opened_before_recording": true })));
+        let _ =
+            sink.send(trail("tab_open", page.target_id().as_ref(), &url, json!({ "opened_before_recording": true })));
         watch(page, clock.clone(), sink.clone(), watched.clone());
     }
 
+    let mut ticker = tokio::time::interval(Duration::from_secs(1));
     loop {
         tokio::select! {
+            _ = ticker.tick() => {
+                if !browser_alive(devtools_url).await || !still_wanted() {
+                    break;
+                }
+            }
             event = created.next() => {
                 let Some(event) = event else { break };
                 let info = &event.target_info;

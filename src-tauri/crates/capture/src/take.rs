@@ -5,12 +5,12 @@
 //! and why), and the browser, viewport and machine.
 
 use base64::Engine;
-use chrono::{DateTime, Utc};
 use chromiumoxide::Page;
 use chromiumoxide::cdp::browser_protocol::network::GetCertificateParams;
 use chromiumoxide::cdp::browser_protocol::page::{
     CaptureScreenshotFormat, CaptureScreenshotParams, CaptureSnapshotFormat, CaptureSnapshotParams, Viewport,
 };
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
@@ -120,7 +120,8 @@ async fn take_with(
 
     let title = page.get_title().await?.unwrap_or_default();
     let metrics = page.layout_metrics().await?;
-    let scale: f64 = page.evaluate("window.devicePixelRatio").await.ok().and_then(|r| r.into_value().ok()).unwrap_or(1.0);
+    let scale: f64 =
+        page.evaluate("window.devicePixelRatio").await.ok().and_then(|r| r.into_value().ok()).unwrap_or(1.0);
     let content = &metrics.css_content_size;
     let viewport = &metrics.css_layout_viewport;
 
@@ -142,11 +143,7 @@ async fn take_with(
         .await?
         .result
         .data;
-    let mhtml = page
-        .execute(CaptureSnapshotParams { format: Some(CaptureSnapshotFormat::Mhtml) })
-        .await?
-        .result
-        .data;
+    let mhtml = page.execute(CaptureSnapshotParams { format: Some(CaptureSnapshotFormat::Mhtml) }).await?.result.data;
 
     let version = browser.version().await?;
     let http = http_provenance(&page, facts.document_response(&tab, &url)).await;

@@ -8,12 +8,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
-use triangulate_capture::browser::{LaunchOptions, detach, find_browser, launch};
-use triangulate_capture::recorder::{Clock, Record, record};
-use triangulate_capture::take::{SessionFacts, take};
 use triangulate_capture::CaptureError;
+use triangulate_capture::browser::{LaunchOptions, detach, find_browser, launch};
+use triangulate_capture::recorder::{Clock, Record, StillWanted, record};
+use triangulate_capture::take::{SessionFacts, take};
 use triangulate_core::evidence::{Attribution, JudgementInput, sha256_hex};
-use triangulate_store::{DataDir, DocumentResponse, SessionBrowser, SessionRecord, Store, StoreError, TrailEvent, load_policy, verify_manifest};
+use triangulate_store::{
+    DataDir, DocumentResponse, SessionBrowser, SessionRecord, Store, StoreError, TrailEvent, load_policy,
+    verify_manifest,
+};
 
 use crate::{open, print_json, uk_today};
 
@@ -138,10 +141,19 @@ fn system_clock() -> Clock {
 
 pub fn session(command: SessionCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), StoreError> {
     match command {
-        SessionCommand::Start { reference, subject, account, headless, browser, ignore_certificate_errors_for_tests, json } => {
+        SessionCommand::Start {
+            reference,
+            subject,
+            account,
+            headless,
+            browser,
+            ignore_certificate_errors_for_tests,
+            json,
+        } => {
             let (policy, _) = load_policy(data_dir)?;
             let mut store = open(data_dir)?;
-            let (request, warnings) = store.check_session_start(&reference, subject, account, &policy, uk_today(now), now)?;
+            let (request, warnings) =
+                store.check_session_start(&reference, subject, account, &policy, uk_today(now), now)?;
             if let Some(open_session) = store.open_session_on_account(account)? {
                 return Err(StoreError::Refused(format!(
                     "access session {open_session} is still open on this account: end it first with `triangulate session end {open_session}`"
@@ -180,7 +192,9 @@ pub fn session(command: SessionCommand, data_dir: &DataDir, now: DateTime<Utc>) 
                 eprintln!("Warning: {warning}.");
             }
             if json {
-                print_json(&json!({ "session_id": session.id, "devtools_url": session.devtools_url, "browser": session.browser, "warnings": warnings }));
+                print_json(
+                    &json!({ "session_id": session.id, "devtools_url": session.devtools_url, "browser": session.browser, "warnings": warnings }),
+                );
             } else {
                 println!("Access session {} started: the browser is open and its trail is being recorded.", session.id);
                 println!("DevTools: {}", session.devtools_url);
@@ -191,7 +205,7 @@ pub fn session(command: SessionCommand, data_dir: &DataDir, now: DateTime<Utc>) 
             let mut store = open(data_dir)?;
             let session = store.end_session(id, "ended by the worker", now)?;
             drop(store);
-            close_browser(&session.devtools_url);
+            close_browser(&session);
             if json {
                 print_json(&serde_json::to_value(&session).expect("serialises"));
             } else {
@@ -206,12 +220,20 @@ pub fn session(command: SessionCommand, data_dir: &DataDir, now: DateTime<Utc>) 
             if json {
                 print_json(&json!({ "session": session, "trail": trail }));
             } else {
-                println!("Access session {id} on request {}, person {}: started {}", session.request, session.subject, session.started_at);
+                println!(
+                    "Access session {id} on request {}, person {}: started {}",
+                    session.request, session.subject, session.started_at
+                );
                 if let Some(ended) = &session.ended_at {
                     println!("Ended {ended} ({})", session.end_reason.as_deref().unwrap_or(""));
                 }
                 for event in trail {
-                    println!("{}  {:<16} {}", event.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true), event.kind, event.url);
+                    println!(
+                        "{}  {:<16} {}",
+                        event.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                        event.kind,
+                        event.url
+                    );
                 }
             }
             Ok(())
@@ -221,8 +243,13 @@ pub fn session(command: SessionCommand, data_dir: &DataDir, now: DateTime<Utc>) 
 }
 
 fn start_recorder(data_dir: &DataDir, id: i64) -> Result<(), StoreError> {
-    let exe = std::env::current_exe().map_err(|e| StoreError::Refused(format!("the recorder cannot be started: {e}")))?;
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(data_dir.root().join("logs").join("recorder.log")).ok();
+    let exe =
+        std::env::current_exe().map_err(|e| StoreError::Refused(format!("the recorder cannot be started: {e}")))?;
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(data_dir.root().join("logs").join("recorder.log"))
+        .ok();
     let mut command = Command::new(exe);
     command
         .arg("--data-dir")
@@ -250,15 +277,41 @@ fn wait_for_recorder(data_dir: &DataDir, id: i64) -> Result<(), StoreError> {
     )))
 }
 
-fn close_browser(devtools_url: &str) {
+/// Closes the session's browser over DevTools; if it still answers after a few seconds, its
+/// process is stopped.
+fn close_browser(session: &SessionRecord) {
+    let devtools_url = &session.devtools_url;
+    let address = devtools_url.trim_start_matches("ws://").split('/').next().unwrap_or_default().to_string();
+    let alive = || {
+        std::net::TcpStream::connect_timeout(&address.parse().expect("a socket address"), Duration::from_millis(300))
+            .is_ok()
+    };
+    if !address.contains(':') || !alive() {
+        return;
+    }
     if let Ok(runtime) = runtime() {
         let _ = runtime.block_on(async {
             let (mut browser, driver) = triangulate_capture::connect(devtools_url).await?;
-            let _ = browser.close().await;
+            let _ = tokio::time::timeout(Duration::from_secs(5), browser.close()).await;
             driver.abort();
             Ok::<_, CaptureError>(())
         });
     }
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    if let (true, Some(pid)) = (alive(), session.browser_pid) {
+        tracing::warn!(session = session.id, "the browser did not close over DevTools: stopping its process");
+        stop_process(pid);
+    }
+}
+
+fn stop_process(pid: u32) {
+    #[cfg(unix)]
+    let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+    #[cfg(windows)]
+    let _ = Command::new("taskkill").args(["/PID", &pid.to_string(), "/T", "/F"]).status();
 }
 
 /// The recorder process: stores each trail event and document response as it comes, and
@@ -288,7 +341,15 @@ fn run_recorder(data_dir: &DataDir, id: i64) -> Result<(), StoreError> {
         }
         Ok(())
     });
-    let outcome = runtime()?.block_on(record(&session.devtools_url, system_clock(), sender));
+    let watch_dir = data_dir.clone();
+    // Recording stops when the session is ended, or when its store is gone; a passing
+    // failure to read the store does not stop it.
+    let still_wanted: StillWanted = Arc::new(move || match open(&watch_dir).and_then(|store| store.session(id)) {
+        Ok(session) => session.ended_at.is_none(),
+        Err(StoreError::NotInitialised(_)) => false,
+        Err(_) => true,
+    });
+    let outcome = runtime()?.block_on(record(&session.devtools_url, system_clock(), sender, still_wanted));
     let written = writer.join().unwrap_or_else(|_| Err(StoreError::Refused("the trail writer stopped".into())));
     let mut store = open(data_dir)?;
     if store.session(id)?.ended_at.is_none() {
@@ -335,7 +396,10 @@ pub fn capture(args: CaptureArgs, data_dir: &DataDir, now: DateTime<Utc>) -> Res
                     None => Ok(None),
                     Some("yes") => Ok(Some(true)),
                     Some("no") => Ok(Some(false)),
-                    Some(_) => Err(StoreError::Fields(vec![triangulate_core::FieldError::new(field, format!("--{field} must be yes or no"))])),
+                    Some(_) => Err(StoreError::Fields(vec![triangulate_core::FieldError::new(
+                        field,
+                        format!("--{field} must be yes or no"),
+                    )])),
                 }
             };
             let attribution = match attribution.as_deref().map(str::trim) {
@@ -374,9 +438,19 @@ pub fn capture(args: CaptureArgs, data_dir: &DataDir, now: DateTime<Utc>) -> Res
             let mut store = open(data_dir)?;
             let session = store.session(session_id)?;
             store.check_capture_session(&session)?;
-            let facts = StoreFacts { store: &store, session: &session, outside_scope_reason: args.outside_scope_reason.as_deref() };
+            let facts = StoreFacts {
+                store: &store,
+                session: &session,
+                outside_scope_reason: args.outside_scope_reason.as_deref(),
+            };
             let taken = runtime()?
-                .block_on(take(&session.devtools_url, args.url.as_deref(), args.statement.as_deref(), &facts, system_clock()))
+                .block_on(take(
+                    &session.devtools_url,
+                    args.url.as_deref(),
+                    args.statement.as_deref(),
+                    &facts,
+                    system_clock(),
+                ))
                 .map_err(browser_error)?;
             let mut provenance = taken.provenance;
             if let Some(reason) = &args.outside_scope_reason {
@@ -443,11 +517,15 @@ fn export(data_dir: &DataDir, id: i64, out: &Path) -> Result<(), StoreError> {
     std::fs::create_dir_all(out).map_err(|e| StoreError::Refused(format!("{} cannot be made: {e}", out.display())))?;
     for (name, _) in &files {
         if out.join(name).exists() {
-            return Err(StoreError::Refused(format!("{} already exists: export to an empty folder", out.join(name).display())));
+            return Err(StoreError::Refused(format!(
+                "{} already exists: export to an empty folder",
+                out.join(name).display()
+            )));
         }
     }
     for (name, bytes) in &files {
-        std::fs::write(out.join(name), bytes).map_err(|e| StoreError::Refused(format!("{name} cannot be written: {e}")))?;
+        std::fs::write(out.join(name), bytes)
+            .map_err(|e| StoreError::Refused(format!("{name} cannot be written: {e}")))?;
     }
     println!("Capture {id} exported to {}: {} files.", out.display(), files.len());
     Ok(())

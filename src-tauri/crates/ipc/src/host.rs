@@ -54,7 +54,8 @@ impl Host {
 
     /// The store, opened on first use and kept open; one command at a time holds it.
     pub fn open(&self) -> Result<OpenStore<'_>> {
-        let mut guard = self.store.lock().map_err(|_| IpcError::internal("an earlier command stopped while it held the store"))?;
+        let mut guard =
+            self.store.lock().map_err(|_| IpcError::internal("an earlier command stopped while it held the store"))?;
         if guard.is_none() {
             *guard = Some(Store::open(&self.data_dir, &self.keystore()?)?);
         }

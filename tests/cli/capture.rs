@@ -1,0 +1,357 @@
+//! Access sessions and captures through the CLI, with Debian's Chromium headless against the
+//! fixture site: the trail (redirect hops, pushState, new tabs) recorded as the worker clicks,
+//! artefacts whose stored bytes match their digests, signed manifests, capped tall pages,
+//! TLS facts, the guards, and no half capture after SIGKILL.
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::time::Duration;
+use triangulate_store::{DataDir, Keystore, Store, verify_manifest};
+
+use crate::fixture_site::{self, Site, TRICKY_TITLE, TlsSite};
+use crate::protocol::authorise;
+use crate::{Setup, setup};
+
+/// A store whose request names Jane with her fixture profiles, authorised and confirmed, and
+/// a sanctioned account (id 1).
+fn ready(site: &Site, tls: Option<&TlsSite>) -> (Setup, String) {
+    let s = setup();
+    s.init();
+    assert_eq!(s.run(&["worker", "set", "--name", "Sam Patel", "--role", "aaw"]).code, 0);
+    assert_eq!(s.run(&["worker", "register-aaw", "Sam Patel"]).code, 0);
+    let mut request: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/request-example.json")).unwrap();
+    let mut profiles = vec![serde_json::json!({ "platform": "fixture", "url": format!("{}/profile/jane", site.base) })];
+    if let Some(tls) = tls {
+        profiles.push(serde_json::json!({ "platform": "fixture", "url": format!("{}/profile/jane.html", tls.base) }));
+    }
+    request["subjects"][0]["profiles"] = serde_json::Value::Array(profiles);
+    let file = s.data_dir.parent().unwrap().join("request.json");
+    std::fs::write(&file, request.to_string()).unwrap();
+    let run = s.run(&["request", "create", "--file", file.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reference = run.stdout.trim().to_string();
+    authorise(&s, &reference);
+    assert_eq!(s.run(&["account", "add", "--platform", "fixture", "--handle", "council.checks"]).code, 0);
+    (s, reference)
+}
+
+/// A started session: ended (browser closed) when dropped, even when a test fails.
+struct Session<'a> {
+    s: &'a Setup,
+    id: String,
+    devtools: String,
+}
+
+impl Drop for Session<'_> {
+    fn drop(&mut self) {
+        let _ = self.s.run(&["session", "end", &self.id]);
+    }
+}
+
+fn start<'a>(s: &'a Setup, reference: &str, extra: &[&str]) -> Session<'a> {
+    let mut args = vec!["session", "start", reference, "--subject", "1", "--account", "1", "--headless", "--json"];
+    args.extend_from_slice(extra);
+    let run = s.run(&args);
+    assert_eq!(run.code, 0, "session start: {}", run.stderr);
+    let json = run.json();
+    Session { s, id: json["session_id"].to_string(), devtools: json["devtools_url"].as_str().unwrap().to_string() }
+}
+
+fn capture(s: &Setup, session: &Session, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["capture", "--session", &session.id, "--statement", "Visible to anyone without logging in"];
+    args.extend_from_slice(extra);
+    let run = s.run(&args);
+    assert_eq!(run.code, 0, "capture: {}", run.stderr);
+    run.json()
+}
+
+fn show(s: &Setup, id: &serde_json::Value) -> serde_json::Value {
+    let run = s.run(&["capture", "show", &id.to_string(), "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.json()
+}
+
+fn artefact<'a>(shown: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
+    shown["artefacts"].as_array().unwrap().iter().find(|a| a["kind"] == kind).unwrap()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+}
+
+/// Browses as a worker would, in the session's own browser: a start page, a link through a
+/// redirect chain to the profile, a pushState link, and a link that opens a new tab.
+fn browse_by_clicking(devtools: &str, base: &str) {
+    runtime().block_on(async {
+        let (browser, driver) = triangulate_capture::connect(devtools).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let page = browser.pages().await.unwrap().into_iter().next().expect("the session's tab");
+        page.goto(format!("{base}/start")).await.unwrap();
+        page.find_element("#to-profile").await.unwrap().click().await.unwrap();
+        for _ in 0..50 {
+            if page.url().await.unwrap().unwrap_or_default().ends_with("/profile/jane") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        page.find_element("#spa").await.unwrap().click().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        page.find_element("#newtab").await.unwrap().click().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        driver.abort();
+    });
+}
+
+#[test]
+fn clicking_through_a_session_records_the_trail_and_captures_the_current_tab_whole_and_signed() {
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    browse_by_clicking(&session.devtools, &site.base);
+
+    let taken = capture(&s, &session, &[]);
+    assert_eq!(taken["url"], format!("{}/profile/jane/about", site.base), "the new tab is the one in view");
+    let shown = show(&s, &taken["capture_id"]);
+    assert_eq!(shown["signature_valid"], true, "{}", shown["signature_problem"]);
+    assert_eq!(shown["stored_hashes_match"], true);
+    let trail = s.run(&["session", "show", &session.id, "--json"]).json()["trail"].clone();
+    let steps: Vec<(String, String)> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap().to_string(), e["url"].as_str().unwrap().replace(&site.base, "")))
+        .collect();
+    let has = |kind: &str, url: &str| steps.iter().any(|(k, u)| k == kind && u == url);
+    assert!(has("redirect", "/r1") && has("redirect", "/r2"), "both redirect hops: {steps:?}");
+    assert!(has("navigation", "/profile/jane"), "{steps:?}");
+    assert!(has("same_document", "/profile/jane/photos"), "the pushState step: {steps:?}");
+    assert!(has("new_tab", "/profile/jane/about") || has("new_tab", ""), "the new tab: {steps:?}");
+    let redirect = trail.as_array().unwrap().iter().find(|e| e["kind"] == "redirect").unwrap();
+    assert_eq!(redirect["detail"]["status"], 302);
+    // The trail is in the signed manifest too.
+    assert_eq!(shown["manifest"]["trail"].as_array().unwrap().len() >= steps.len() - 1, true);
+
+    // The long profile page, navigated to in the same session: the full page goes beyond the viewport.
+    let long = capture(&s, &session, &["--url", &format!("{}/profile/jane", site.base)]);
+    let shown = show(&s, &long["capture_id"]);
+    let full = artefact(&shown, "full_page_png");
+    let viewport = artefact(&shown, "viewport_png");
+    assert!(full["height"].as_u64().unwrap() > viewport["height"].as_u64().unwrap() * 3, "{full} vs {viewport}");
+    let provenance = &shown["manifest"]["provenance"];
+    assert_eq!(provenance["http"]["known"], true);
+    assert_eq!(provenance["http"]["status"], 200);
+    assert_eq!(provenance["http"]["headers"]["X-Fixture"], "triangulate");
+    assert_eq!(provenance["http"]["remote_ip_address"], "127.0.0.1");
+    assert_eq!(provenance["worker_statement"]["words"], "Visible to anyone without logging in");
+    assert!(provenance["browser"]["product"].as_str().unwrap().contains('/'));
+
+    // Export: the files' digests are the manifest's, and the exported manifest verifies.
+    let out = s.data_dir.parent().unwrap().join("exhibit");
+    let run = s.run(&["capture", "export", &long["capture_id"].to_string(), "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = long["capture_id"].to_string();
+    let bytes = std::fs::read(out.join(format!("capture-{id}-full-page-png.png"))).unwrap();
+    assert_eq!(hex::encode(Sha256::digest(&bytes)), full["sha256"].as_str().unwrap());
+    let manifest = std::fs::read_to_string(out.join(format!("capture-{id}-manifest.json"))).unwrap();
+    let signature = std::fs::read_to_string(out.join(format!("capture-{id}-manifest.sig"))).unwrap();
+    assert_eq!(verify_manifest(&manifest, signature.trim()), Ok(()));
+    let tampered = manifest.replace("/profile/jane", "/profile/john");
+    assert!(verify_manifest(&tampered, signature.trim()).is_err(), "a changed manifest fails");
+    let again = s.run(&["capture", "export", &id, "--out", out.to_str().unwrap()]);
+    assert_eq!(again.code, 1, "an export never overwrites: {}", again.stderr);
+
+    // The worker's judgement.
+    let bad = s.run(&["capture", "judge", &id, "--relevant", "maybe"]);
+    assert_eq!(bad.code, 2);
+    let judged = s.run(&[
+        "capture",
+        "judge",
+        &id,
+        "--relevant",
+        "yes",
+        "--attribution",
+        "probable",
+        "--why",
+        "Same photo as the school's record",
+        "--useful",
+        "yes",
+        "--tag",
+        "party",
+        "--collateral",
+        "Two children's faces, not used",
+    ]);
+    assert_eq!(judged.code, 0, "{}", judged.stderr);
+    assert_eq!(show(&s, &long["capture_id"])["judgement"]["attribution"], "probable");
+    assert_eq!(s.run(&["audit", "verify"]).code, 0);
+}
+
+#[test]
+fn a_40000_px_page_is_cut_at_the_cap_and_the_cut_is_recorded() {
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    let taken = capture(&s, &session, &["--url", &format!("{}/profile/jane/tall", site.base)]);
+    let shown = show(&s, &taken["capture_id"]);
+    let full_page = &shown["manifest"]["provenance"]["full_page"];
+    assert_eq!(full_page["capped"], true);
+    assert!(full_page["page_height_css"].as_f64().unwrap() >= 40000.0);
+    assert_eq!(artefact(&shown, "full_page_png")["height"], 16384, "the PNG is as tall as the cap, no less");
+}
+
+#[test]
+fn titles_and_names_are_stored_exactly_and_a_404_is_recorded_as_one() {
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    let taken = capture(&s, &session, &["--url", &format!("{}/profile/jane/title", site.base)]);
+    let shown = show(&s, &taken["capture_id"]);
+    assert_eq!(shown["manifest"]["provenance"]["title"], TRICKY_TITLE);
+    let text = s.run(&["capture", "show", &taken["capture_id"].to_string()]);
+    assert!(
+        text.stdout.contains("\\u{") || text.stdout.contains("<script>"),
+        "printed as quoted data: {}",
+        text.stdout
+    );
+    let missing = capture(&s, &session, &["--url", &format!("{}/profile/jane/missing", site.base)]);
+    assert_eq!(show(&s, &missing["capture_id"])["manifest"]["provenance"]["http"]["status"], 404);
+}
+
+#[test]
+fn https_captures_record_the_protocol_and_the_certificate() {
+    let site = fixture_site::start();
+    let tls = fixture_site::start_tls();
+    let (s, reference) = ready(&site, Some(&tls));
+    let session = start(&s, &reference, &["--ignore-certificate-errors-for-tests"]);
+    let taken = capture(&s, &session, &["--url", &format!("{}/profile/jane.html", tls.base)]);
+    let shown = show(&s, &taken["capture_id"]);
+    let tls_facts = &shown["manifest"]["provenance"]["tls"];
+    assert_eq!(tls_facts["https"], true);
+    assert!(tls_facts["protocol"].as_str().unwrap_or("").starts_with("TLS"), "{tls_facts}");
+    assert_eq!(tls_facts["subject"], "127.0.0.1");
+    assert!(tls_facts["issuer"].as_str().unwrap_or("").contains("127.0.0.1"), "{tls_facts}");
+    assert!(tls_facts["valid_to"].as_f64().unwrap() > tls_facts["valid_from"].as_f64().unwrap());
+    let pem = std::fs::read_to_string(&tls.certificate_pem).unwrap();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD.decode(body).unwrap();
+    assert_eq!(tls_facts["certificate_sha256"], hex::encode(Sha256::digest(der)));
+    assert!(shown["manifest"]["session"]["browser"].as_str().unwrap().contains("certificate errors ignored"));
+}
+
+#[test]
+fn the_guards_refuse_sessions_and_captures_outside_the_protocol() {
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    // A request not yet permitted.
+    let draft = s.run(&[
+        "request",
+        "create",
+        "--file",
+        s.data_dir.parent().unwrap().join("request.json").to_str().unwrap(),
+        "--same-person",
+        "1=1",
+        "--same-person",
+        "2=2",
+    ]);
+    assert_eq!(draft.code, 0, "{}", draft.stderr);
+    let refused = s.run(&["session", "start", draft.stdout.trim(), "--subject", "1", "--account", "1", "--headless"]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stderr.contains("cannot start") && refused.stderr.contains("not yet submitted"),
+        "{}",
+        refused.stderr
+    );
+    let unregistered = s.run(&["session", "start", &reference, "--subject", "1", "--account", "9", "--headless"]);
+    assert_eq!(unregistered.code, 1);
+    assert!(unregistered.stderr.contains("register of sanctioned accounts"), "{}", unregistered.stderr);
+
+    {
+        let session = start(&s, &reference, &[]);
+        let outside = s.run(&["capture", "--session", &session.id, "--url", &format!("{}/elsewhere/page", site.base)]);
+        assert_eq!(outside.code, 1);
+        assert!(
+            outside.stderr.contains("not within the profiles") && outside.stderr.contains("--parent"),
+            "{}",
+            outside.stderr
+        );
+        let reasoned =
+            capture(&s, &session, &["--outside-scope-reason", "Her second account, named in the school's report"]);
+        assert_eq!(
+            show(&s, &reasoned["capture_id"])["manifest"]["provenance"]["outside_scope_reason"],
+            "Her second account, named in the school's report"
+        );
+        assert_eq!(s.run(&["session", "end", &session.id]).code, 0);
+        let ended = s.run(&["capture", "--session", &session.id]);
+        assert_eq!(ended.code, 1);
+        assert!(ended.stderr.contains("ended"), "{}", ended.stderr);
+    }
+    // Repeat viewing: the policy allows two views of a person; the third needs directed surveillance.
+    drop(start(&s, &reference, &[]));
+    let third = s.run(&["session", "start", &reference, "--subject", "1", "--account", "1", "--headless"]);
+    assert_eq!(third.code, 1);
+    assert!(third.stderr.contains("directed-surveillance authorisation"), "{}", third.stderr);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let ds = s.run(&[
+        "authorisation",
+        "add",
+        &reference,
+        "--kind",
+        "directed-surveillance",
+        "--reference",
+        "URN-DS-1",
+        "--officer",
+        "Sue Director",
+        "--granted",
+        &today,
+        "--person",
+        "1",
+    ]);
+    assert_eq!(ds.code, 0, "{}", ds.stderr);
+    drop(start(&s, &reference, &[]));
+}
+
+#[test]
+fn a_capture_killed_at_any_moment_leaves_no_half_capture() {
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    let url = format!("{}/profile/jane", site.base);
+    for delay in [150u64, 300, 450, 600, 800, 1100] {
+        let mut child = s
+            .command(&["capture", "--session", &session.id, "--url", &url])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    // One more, left to finish: the store is usable after the kills.
+    capture(&s, &session, &["--url", &url]);
+    let store = Store::open(&DataDir::new(&s.data_dir), &Keystore::kernel_keyring().unwrap()).unwrap();
+    let ids = store.capture_ids().unwrap();
+    assert!(!ids.is_empty());
+    for id in &ids {
+        let record = store.capture(*id).unwrap();
+        assert_eq!(verify_manifest(&record.manifest, &record.signature), Ok(()), "capture {id}");
+        let kinds: BTreeSet<String> = record.artefacts.iter().map(|a| a.kind.clone()).collect();
+        assert_eq!(kinds.len(), 3, "capture {id} is whole");
+        for artefact in &record.artefacts {
+            let (bytes, stored) = store.capture_artefact(*id, &artefact.kind).unwrap();
+            assert_eq!(hex::encode(Sha256::digest(&bytes)), stored);
+            assert_eq!(stored, artefact.sha256);
+        }
+    }
+    let orphans: i64 = store
+        .connection_for_tests()
+        .query_row(
+            "SELECT COUNT(*) FROM capture_artefacts WHERE capture_id NOT IN (SELECT id FROM captures)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(orphans, 0);
+    assert!(matches!(store.audit_verify().unwrap(), triangulate_core::ChainReport::Intact { .. }));
+}

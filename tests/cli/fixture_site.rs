@@ -1,0 +1,180 @@
+//! A fixture "social profile" site on 127.0.0.1 for the capture tests: a long page with lazy
+//! images, a 40,000 px page, a redirect chain, a pushState link, a link that opens a new
+//! tab, a title with `<script>`, right-to-left text and non-Latin names, a 404; and an HTTPS
+//! copy with a self-signed certificate, served by `openssl s_server`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+pub const TRICKY_TITLE: &str = "<script>window.pwned=1</script> مرحبا بالعالم — Łukasz Żółć, Siân Ó Súilleabháin";
+
+pub struct Site {
+    pub base: String,
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body style=\"margin:0;font-family:sans-serif\">{body}</body></html>"
+    )
+}
+
+fn profile() -> String {
+    let mut body = String::from(
+        "<h1>Jane Doe</h1>\
+         <p><a id=\"spa\" href=\"/profile/jane/photos\" onclick=\"history.pushState({}, '', '/profile/jane/photos'); document.getElementById('where').textContent = 'Photos'; return false\">Photos</a> \
+         <a id=\"newtab\" href=\"/profile/jane/about\" target=\"_blank\">About (new tab)</a></p>\
+         <p id=\"where\">Posts</p>",
+    );
+    for n in 1..=30 {
+        body.push_str(&format!(
+            "<div style=\"height:220px;border-bottom:1px solid #ccc\"><p>Post {n}</p><img loading=\"lazy\" width=\"160\" height=\"120\" alt=\"photo {n}\" src=\"/img/{n}.svg\"></div>"
+        ));
+    }
+    page("Jane Doe – profile", &body)
+}
+
+fn respond(stream: &mut std::net::TcpStream, status: &str, headers: &[(&str, String)], body: &[u8]) {
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\nX-Fixture: triangulate\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body);
+}
+
+pub fn start() -> Site {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).map(|n| n == 0).unwrap_or(true) || header == "\r\n" {
+                        break;
+                    }
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let html =
+                    |body: String| (vec![("Content-Type", "text/html; charset=utf-8".to_string())], body.into_bytes());
+                match path.as_str() {
+                    "/start" => {
+                        let (h, b) = html(page("Start", "<a id=\"to-profile\" href=\"/r1\">Jane's profile</a>"));
+                        respond(&mut stream, "200 OK", &h, &b)
+                    }
+                    "/r1" => respond(&mut stream, "302 Found", &[("Location", "/r2".into())], b""),
+                    "/r2" => {
+                        respond(&mut stream, "301 Moved Permanently", &[("Location", "/profile/jane".into())], b"")
+                    }
+                    "/profile/jane" | "/profile/jane/photos" => {
+                        let (h, b) = html(profile());
+                        respond(&mut stream, "200 OK", &h, &b)
+                    }
+                    "/profile/jane/about" => {
+                        let (h, b) = html(page("About Jane", "<h1>About</h1><p>Lives in the town.</p>"));
+                        respond(&mut stream, "200 OK", &h, &b)
+                    }
+                    "/profile/jane/tall" => {
+                        let (h, b) = html(page(
+                            "Tall",
+                            "<div style=\"height:40000px;background:linear-gradient(#fff,#036)\">top</div>",
+                        ));
+                        respond(&mut stream, "200 OK", &h, &b)
+                    }
+                    "/profile/jane/title" => {
+                        let escaped = TRICKY_TITLE.replace('&', "&amp;").replace('<', "&lt;");
+                        let (h, b) = html(page(&escaped, "<p dir=\"rtl\">مرحبا بالعالم</p><p>Łukasz Żółć</p>"));
+                        respond(&mut stream, "200 OK", &h, &b)
+                    }
+                    "/elsewhere/page" => {
+                        let (h, b) = html(page("Someone else", "<p>Not Jane</p>"));
+                        respond(&mut stream, "200 OK", &h, &b)
+                    }
+                    p if p.starts_with("/img/") => {
+                        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"120\"><rect width=\"160\" height=\"120\" fill=\"#9cf\"/></svg>";
+                        respond(&mut stream, "200 OK", &[("Content-Type", "image/svg+xml".into())], svg.as_bytes())
+                    }
+                    _ => {
+                        let (h, b) = html(page("Not found", "<h1>404</h1>"));
+                        respond(&mut stream, "404 Not Found", &h, &b)
+                    }
+                }
+            });
+        }
+    });
+    Site { base }
+}
+
+/// An HTTPS copy of the profile page under `openssl s_server -WWW`, with a fresh self-signed
+/// certificate; stopped on drop.
+pub struct TlsSite {
+    pub base: String,
+    pub certificate_pem: PathBuf,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TlsSite {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub fn start_tls() -> TlsSite {
+    let dir = tempfile::tempdir().unwrap();
+    let root: &Path = dir.path();
+    std::fs::create_dir_all(root.join("profile")).unwrap();
+    std::fs::write(root.join("profile/jane.html"), profile()).unwrap();
+    let status = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1/O=Triangulate fixture",
+        ])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", "key.pem", "-out", "cert.pem"])
+        .current_dir(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "openssl made no certificate");
+    let port = free_port();
+    let child = Command::new("openssl")
+        .args(["s_server", "-quiet", "-accept", &port.to_string(), "-cert", "cert.pem", "-key", "key.pem", "-WWW"])
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    TlsSite { base: format!("https://127.0.0.1:{port}"), certificate_pem: root.join("cert.pem"), child, _dir: dir }
+}
