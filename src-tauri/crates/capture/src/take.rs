@@ -25,8 +25,9 @@ pub const FULL_PAGE_CAP_PX: f64 = 16_384.0;
 
 /// What the store knows that the capture needs.
 pub trait SessionFacts {
-    /// The document's response as recorded, if the recorder saw it load.
-    fn document_response(&self, tab: &str, url: &str) -> Option<DocumentResponse>;
+    /// The document's response as recorded, if the recorder saw it load; `just_loaded` when
+    /// the capture navigated there itself, so the recorder may still be storing it.
+    fn document_response(&self, tab: &str, url: &str, just_loaded: bool) -> Option<DocumentResponse>;
     /// The trail so far.
     fn trail(&self) -> Vec<TrailEvent>;
     /// Whether this page may be captured (scope, the session and request still open).
@@ -48,9 +49,17 @@ fn decode(data: impl AsRef<str>) -> Result<Vec<u8>> {
 
 /// The tab the worker is looking at: visible and focused, else the one the trail last
 /// touched, else any visible tab.
-async fn current_tab(browser: &chromiumoxide::Browser, trail: &[TrailEvent]) -> Result<Page> {
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let pages = browser.pages().await?;
+async fn current_tab(browser: &mut chromiumoxide::Browser, trail: &[TrailEvent]) -> Result<Page> {
+    // The connection attaches to each tab in the background: wait until it has all of them.
+    let tabs = browser.fetch_targets().await?.iter().filter(|t| t.r#type == "page").count();
+    let mut pages = browser.pages().await?;
+    for _ in 0..100 {
+        if pages.len() >= tabs {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        pages = browser.pages().await?;
+    }
     let mut looks = Vec::new();
     for page in pages {
         let state: Value = page
@@ -95,14 +104,14 @@ pub async fn take(
     facts: &dyn SessionFacts,
     clock: Clock,
 ) -> Result<Taken> {
-    let (browser, driver) = crate::connect(devtools_url).await?;
-    let result = take_with(&browser, navigate_to, statement, facts, clock).await;
+    let (mut browser, driver) = crate::connect(devtools_url).await?;
+    let result = take_with(&mut browser, navigate_to, statement, facts, clock).await;
     driver.abort();
     result
 }
 
 async fn take_with(
-    browser: &chromiumoxide::Browser,
+    browser: &mut chromiumoxide::Browser,
     navigate_to: Option<&str>,
     statement: Option<&str>,
     facts: &dyn SessionFacts,
@@ -146,7 +155,7 @@ async fn take_with(
     let mhtml = page.execute(CaptureSnapshotParams { format: Some(CaptureSnapshotFormat::Mhtml) }).await?.result.data;
 
     let version = browser.version().await?;
-    let http = http_provenance(&page, facts.document_response(&tab, &url)).await;
+    let http = http_provenance(&page, facts.document_response(&tab, &url, navigate_to.is_some())).await;
     let tls = tls_provenance(&page, &url, &http).await;
     let ended = clock();
     let provenance = json!({

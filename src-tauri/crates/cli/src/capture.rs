@@ -366,13 +366,16 @@ struct StoreFacts<'a> {
 }
 
 impl SessionFacts for StoreFacts<'_> {
-    fn document_response(&self, tab: &str, url: &str) -> Option<DocumentResponse> {
+    fn document_response(&self, tab: &str, url: &str, just_loaded: bool) -> Option<DocumentResponse> {
         // The recorder stores a response a moment after the page loads.
-        for _ in 0..20 {
+        let tries = if just_loaded { 40 } else { 1 };
+        for attempt in 0..tries {
+            if attempt > 0 {
+                std::thread::sleep(Duration::from_millis(25));
+            }
             if let Ok(Some(found)) = self.store.document_response(self.session.id, tab, url) {
                 return Some(found);
             }
-            std::thread::sleep(Duration::from_millis(100));
         }
         None
     }

@@ -1,0 +1,133 @@
+//! Capture benchmark: a whole capture (`triangulate capture --session ID`, as a worker runs
+//! it: process start, store, DevTools connection, three artefacts, provenance, hashing,
+//! signing, one transaction) against, in the same run and on the same open page, (a) the bare
+//! DevTools full-page screenshot plus MHTML over a connection already open, and (b) a fresh
+//! `chromium --headless --screenshot` of the same address. Prints medians and ratios; the
+//! target is a whole capture within 1.2× of (a).
+//!
+//!   cargo bench -p triangulate-cli --bench capture
+
+#[path = "../../../../tests/cli/fixture_site.rs"]
+#[allow(dead_code)]
+mod fixture_site;
+
+use chromiumoxide::cdp::browser_protocol::page::{
+    CaptureScreenshotFormat, CaptureScreenshotParams, CaptureSnapshotFormat, CaptureSnapshotParams, Viewport,
+};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const ROUNDS: usize = 7;
+const TRIANGULATE: &str = env!("CARGO_BIN_EXE_triangulate");
+
+fn run(data_dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(TRIANGULATE)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env("TRIANGULATE_KEYSTORE", "kernel-keyring")
+        .output()
+        .expect("triangulate runs");
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn main() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let site = fixture_site::start();
+    let url = format!("{}/profile/jane", site.base);
+    run(&data, &["init"]);
+    run(&data, &["worker", "set", "--name", "Bench Worker", "--role", "aaw"]);
+    run(&data, &["worker", "register-aaw", "Bench Worker"]);
+    let request = serde_json::json!({
+        "case_reference": "BENCH-1", "originating_worker": { "name": "A", "team": "B" }, "team_manager": { "name": "C" },
+        "reason": "risky_behaviour", "concern": "x", "triangulation": "y", "scope": "one_off",
+        "period": { "from": "2026-01-01", "to": "2026-02-01" }, "consent": { "status": "informed" },
+        "subjects": [{ "name": "Jane Doe", "role": "subject", "profiles": [{ "platform": "fixture", "url": url }] }]
+    });
+    let file = temp.path().join("request.json");
+    std::fs::write(&file, request.to_string()).unwrap();
+    let reference = run(&data, &["request", "create", "--file", file.to_str().unwrap()]).trim().to_string();
+    run(&data, &["request", "submit", &reference, "--by", "A"]);
+    run(&data, &["request", "agree", &reference, "--by", "C", "--evidence", "e"]);
+    run(&data, &["request", "permit", &reference, "--by", "D", "--evidence", "m"]);
+    run(&data, &["request", "confirm-legitimacy", &reference, "--by", "Bench Worker"]);
+    run(&data, &["account", "add", "--platform", "fixture", "--handle", "bench"]);
+    let started: serde_json::Value = serde_json::from_str(&run(
+        &data,
+        &["session", "start", &reference, "--subject", "1", "--account", "1", "--headless", "--json"],
+    ))
+    .unwrap();
+    let session = started["session_id"].to_string();
+    let devtools = started["devtools_url"].as_str().unwrap().to_string();
+    run(&data, &["capture", "--session", &session, "--url", &url]);
+
+    let whole: Vec<Duration> = (0..ROUNDS)
+        .map(|_| {
+            let start = Instant::now();
+            run(&data, &["capture", "--session", &session]);
+            start.elapsed()
+        })
+        .collect();
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let bare: Vec<Duration> = runtime.block_on(async {
+        let (browser, driver) = triangulate_capture::connect(&devtools).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let page = browser.pages().await.unwrap().into_iter().next().unwrap();
+        let mut times = Vec::new();
+        for _ in 0..ROUNDS {
+            let start = Instant::now();
+            let metrics = page.layout_metrics().await.unwrap();
+            let size = metrics.css_content_size;
+            page.execute(
+                CaptureScreenshotParams::builder()
+                    .format(CaptureScreenshotFormat::Png)
+                    .capture_beyond_viewport(true)
+                    .clip(Viewport { x: 0.0, y: 0.0, width: size.width, height: size.height, scale: 1.0 })
+                    .build(),
+            )
+            .await
+            .unwrap();
+            page.execute(CaptureSnapshotParams { format: Some(CaptureSnapshotFormat::Mhtml) }).await.unwrap();
+            times.push(start.elapsed());
+        }
+        driver.abort();
+        times
+    });
+
+    let chromium = std::env::var("TRIANGULATE_BROWSER").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let shot = temp.path().join("shot.png");
+    let cli_shot: Vec<Duration> = (0..ROUNDS)
+        .map(|_| {
+            let profile = tempfile::tempdir().unwrap();
+            let start = Instant::now();
+            let status = Command::new(&chromium)
+                .args(["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900", "--no-first-run"])
+                .arg(format!("--user-data-dir={}", profile.path().display()))
+                .arg(format!("--screenshot={}", shot.display()))
+                .arg(&url)
+                .output()
+                .unwrap()
+                .status;
+            assert!(status.success());
+            start.elapsed()
+        })
+        .collect();
+    run(&data, &["session", "end", &session]);
+
+    let (w, a, b) = (median(whole), median(bare), median(cli_shot));
+    let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64();
+    println!("capture benchmark, median of {ROUNDS} rounds, page {url}");
+    println!("  whole capture (triangulate capture --session):   {:>7.1} ms", w.as_secs_f64() * 1000.0);
+    println!("  (a) bare DevTools full-page PNG + MHTML:          {:>7.1} ms", a.as_secs_f64() * 1000.0);
+    println!("  (b) chromium --headless --screenshot (viewport):  {:>7.1} ms", b.as_secs_f64() * 1000.0);
+    println!("  whole / (a) = {:.2}   whole / (b) = {:.2}   target: whole / (a) <= 1.20 — {}", ratio(w, a), ratio(w, b), if ratio(w, a) <= 1.2 { "met" } else { "NOT met" });
+}
