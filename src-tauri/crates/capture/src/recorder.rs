@@ -44,7 +44,6 @@ pub async fn record(
     still_wanted: StillWanted,
 ) -> Result<()> {
     let (browser, driver) = crate::connect(devtools_url).await?;
-    let browser = Arc::new(browser);
     let watched: Arc<Mutex<HashSet<String>>> = Arc::default();
     let trail = |kind: &str, tab: &str, url: &str, detail: serde_json::Value| {
         Record::Trail(TrailEvent { at: clock(), kind: kind.into(), tab: tab.into(), url: url.into(), detail })
@@ -52,15 +51,17 @@ pub async fn record(
 
     let mut created = browser.event_listener::<EventTargetCreated>().await?;
     let mut destroyed = browser.event_listener::<EventTargetDestroyed>().await?;
-    let _ = sink.send(trail("recording_started", "", "", json!({})));
-    // Tabs open before the recorder attached.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    for page in browser.pages().await? {
+    // Tabs open before the recorder attached: every one is watched before recording is said
+    // to have started, so that nothing done after `session start` returns is missed.
+    let pages = crate::open_tabs(&browser).await?;
+    for page in pages {
         let url = page.url().await.ok().flatten().unwrap_or_default();
         let _ =
             sink.send(trail("tab_open", page.target_id().as_ref(), &url, json!({ "opened_before_recording": true })));
-        watch(page, clock.clone(), sink.clone(), watched.clone());
+        watch(page, clock.clone(), sink.clone(), watched.clone()).await;
     }
+    let _ = sink.send(trail("recording_started", "", "", json!({})));
+    let browser = Arc::new(browser);
 
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     loop {
@@ -87,7 +88,21 @@ pub async fn record(
                 let target = info.target_id.clone();
                 tokio::spawn(async move {
                     if let Some(page) = page_for(&browser, target).await {
-                        watch(page, clock, sink, watched);
+                        let tab = page.target_id().as_ref().to_string();
+                        watch(page.clone(), clock.clone(), sink.clone(), watched).await;
+                        // A new tab starts loading before the recorder can attach to it: if it
+                        // already shows a page, that page is recorded now, marked as seen late
+                        // (its headers were not seen).
+                        let url: Option<String> = page.evaluate("location.href").await.ok().and_then(|r| r.into_value().ok());
+                        if let Some(url) = url.filter(|u| !u.starts_with("about:")) {
+                            let _ = sink.send(Record::Trail(TrailEvent {
+                                at: clock(),
+                                kind: "navigation".into(),
+                                tab,
+                                url,
+                                detail: json!({ "seen_after_load": true }),
+                            }));
+                        }
                     }
                 });
             }
@@ -116,19 +131,20 @@ async fn page_for(browser: &chromiumoxide::Browser, target: TargetId) -> Option<
     None
 }
 
-/// Listens to one tab's main-frame navigations, redirects and document responses.
-fn watch(page: Page, clock: Clock, sink: mpsc::Sender<Record>, watched: Arc<Mutex<HashSet<String>>>) {
+/// Listens to one tab's main-frame navigations, redirects and document responses; returns
+/// once its listeners are in place.
+async fn watch(page: Page, clock: Clock, sink: mpsc::Sender<Record>, watched: Arc<Mutex<HashSet<String>>>) {
     let tab = page.target_id().as_ref().to_string();
     if let Ok(mut set) = watched.lock()
         && !set.insert(tab.clone())
     {
         return;
     }
+    let Ok(mut navigated) = page.event_listener::<EventFrameNavigated>().await else { return };
+    let Ok(mut within) = page.event_listener::<EventNavigatedWithinDocument>().await else { return };
+    let Ok(mut requests) = page.event_listener::<EventRequestWillBeSent>().await else { return };
+    let Ok(mut responses) = page.event_listener::<EventResponseReceived>().await else { return };
     tokio::spawn(async move {
-        let Ok(mut navigated) = page.event_listener::<EventFrameNavigated>().await else { return };
-        let Ok(mut within) = page.event_listener::<EventNavigatedWithinDocument>().await else { return };
-        let Ok(mut requests) = page.event_listener::<EventRequestWillBeSent>().await else { return };
-        let Ok(mut responses) = page.event_listener::<EventResponseReceived>().await else { return };
         let mut main_frame = page.mainframe().await.ok().flatten().map(|f| f.as_ref().to_string());
         let send = |record: Record| {
             let _ = sink.send(record);

@@ -49,19 +49,11 @@ fn decode(data: impl AsRef<str>) -> Result<Vec<u8>> {
 
 /// The tab the worker is looking at: visible and focused, else the one the trail last
 /// touched, else any visible tab.
-async fn current_tab(browser: &mut chromiumoxide::Browser, trail: &[TrailEvent]) -> Result<Page> {
-    // The connection attaches to each tab in the background: wait until it has all of them.
-    let tabs = browser.fetch_targets().await?.iter().filter(|t| t.r#type == "page").count();
-    let mut pages = browser.pages().await?;
-    for _ in 0..100 {
-        if pages.len() >= tabs {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        pages = browser.pages().await?;
-    }
+async fn current_tab(browser: &chromiumoxide::Browser, trail: &[TrailEvent]) -> Result<Page> {
+    let pages = crate::open_tabs(browser).await?;
     let mut looks = Vec::new();
     for page in pages {
+        ready(&page).await;
         let state: Value = page
             .evaluate("({ visible: document.visibilityState === 'visible', focused: document.hasFocus() })")
             .await
@@ -81,6 +73,45 @@ async fn current_tab(browser: &mut chromiumoxide::Browser, trail: &[TrailEvent])
         .or(if looks.is_empty() { None } else { Some(0) })
         .ok_or_else(|| CaptureError::DevTools("the browser has no open tab to capture".into()))?;
     Ok(looks.swap_remove(pick).0)
+}
+
+/// Waits until the connection has set the tab up (its page domain enabled, a JavaScript
+/// context there): commands sent before that are lost.
+async fn ready(page: &Page) {
+    for _ in 0..100 {
+        if page.evaluate("document.readyState").await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Goes to `url` in the tab and returns the tab once the new document has loaded: its time
+/// origin differs from the old one's and it is complete. The DevTools client's own `goto`
+/// can miss the load of a tab it attached to and wait for ever; and a first navigation from
+/// `about:blank` may move the tab to another process, so the tab is looked up afresh.
+async fn navigate(browser: &chromiumoxide::Browser, page: Page, url: &str) -> Result<Page> {
+    const DOCUMENT: &str = "[performance.timeOrigin, document.readyState, location.href]";
+    let target = page.target_id().clone();
+    let before: Option<(f64, String, String)> = page.evaluate(DOCUMENT).await.ok().and_then(|r| r.into_value().ok());
+    let address = serde_json::to_string(url).expect("a string serialises");
+    // The document being left may not answer: the navigation has started all the same.
+    let _ = page.evaluate(format!("window.location.href = {address}")).await;
+    for _ in 0..600 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let Ok(current) = browser.get_page(target.clone()).await else { continue };
+        let now: Option<(f64, String, String)> =
+            current.evaluate(DOCUMENT).await.ok().and_then(|r| r.into_value().ok());
+        // The new document, loaded, and not the empty one a tab holds before it.
+        if let Some((origin, state, href)) = now
+            && state == "complete"
+            && !href.starts_with("about:")
+            && before.as_ref().is_none_or(|(old, _, _)| *old != origin)
+        {
+            return Ok(current);
+        }
+    }
+    Err(CaptureError::DevTools(format!("{url} did not finish loading within 30 seconds")))
 }
 
 /// The address the worker asked for, before redirects: the start of the redirect chain
@@ -104,26 +135,31 @@ pub async fn take(
     facts: &dyn SessionFacts,
     clock: Clock,
 ) -> Result<Taken> {
-    let (mut browser, driver) = crate::connect(devtools_url).await?;
-    let result = take_with(&mut browser, navigate_to, statement, facts, clock).await;
+    let (browser, driver) = crate::connect(devtools_url).await?;
+    let result = take_with(&browser, navigate_to, statement, facts, clock).await;
     driver.abort();
     result
 }
 
 async fn take_with(
-    browser: &mut chromiumoxide::Browser,
+    browser: &chromiumoxide::Browser,
     navigate_to: Option<&str>,
     statement: Option<&str>,
     facts: &dyn SessionFacts,
     clock: Clock,
 ) -> Result<Taken> {
-    let page = current_tab(browser, &facts.trail()).await?;
+    let timer = std::time::Instant::now();
+    let mut page = current_tab(browser, &facts.trail()).await?;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "tab found");
     if let Some(url) = navigate_to {
-        page.goto(url).await?;
-        page.wait_for_navigation().await?;
+        page = navigate(browser, page, url).await?;
     }
     let tab = page.target_id().as_ref().to_string();
-    let url = page.url().await?.unwrap_or_default();
+    // The document's own address: the client's cached frame state can lag behind.
+    let url: String = match page.evaluate("location.href").await.ok().and_then(|r| r.into_value().ok()) {
+        Some(href) => href,
+        None => page.url().await?.unwrap_or_default(),
+    };
     facts.may_capture(&url)?;
     let started: DateTime<Utc> = clock();
 
@@ -134,13 +170,18 @@ async fn take_with(
     let content = &metrics.css_content_size;
     let viewport = &metrics.css_layout_viewport;
 
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "metrics read");
     let viewport_png = page
-        .execute(CaptureScreenshotParams::builder().format(CaptureScreenshotFormat::Png).build())
+        // Lossless all the same: only the PNG encoder's effort is lower for the small image.
+        .execute(
+            CaptureScreenshotParams::builder().format(CaptureScreenshotFormat::Png).optimize_for_speed(true).build(),
+        )
         .await?
         .result
         .data;
     let cap_css = FULL_PAGE_CAP_PX / scale;
     let captured_height = content.height.min(cap_css).floor();
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "viewport taken");
     let full_page_png = page
         .execute(
             CaptureScreenshotParams::builder()
@@ -152,12 +193,15 @@ async fn take_with(
         .await?
         .result
         .data;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "full page taken");
     let mhtml = page.execute(CaptureSnapshotParams { format: Some(CaptureSnapshotFormat::Mhtml) }).await?.result.data;
 
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "MHTML taken");
     let version = browser.version().await?;
     let http = http_provenance(&page, facts.document_response(&tab, &url, navigate_to.is_some())).await;
     let tls = tls_provenance(&page, &url, &http).await;
     let ended = clock();
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "provenance written");
     let provenance = json!({
         "url": url,
         "original_url": navigate_to.map(str::to_string).unwrap_or_else(|| original_url(&facts.trail(), &tab, &url)),

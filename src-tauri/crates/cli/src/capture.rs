@@ -446,6 +446,7 @@ pub fn capture(args: CaptureArgs, data_dir: &DataDir, now: DateTime<Utc>) -> Res
                 session: &session,
                 outside_scope_reason: args.outside_scope_reason.as_deref(),
             };
+            let timer = Instant::now();
             let taken = runtime()?
                 .block_on(take(
                     &session.devtools_url,
@@ -455,11 +456,14 @@ pub fn capture(args: CaptureArgs, data_dir: &DataDir, now: DateTime<Utc>) -> Res
                     system_clock(),
                 ))
                 .map_err(browser_error)?;
+            tracing::debug!(ms = timer.elapsed().as_millis() as u64, "capture taken, connection included");
             let mut provenance = taken.provenance;
             if let Some(reason) = &args.outside_scope_reason {
                 provenance["outside_scope_reason"] = json!(reason);
             }
+            let timer = Instant::now();
             let record = store.store_capture(&session, provenance, taken.artefacts, Utc::now())?;
+            tracing::debug!(ms = timer.elapsed().as_millis() as u64, capture = record.id, "capture stored");
             print_json(&json!({
                 "capture_id": record.id,
                 "url": taken.url,

@@ -147,11 +147,21 @@ impl Store {
             legal_advice_recorded: request.request.legal_advice_reference.is_some(),
             prospective_adopter: (request.request.reason == Reason::ProspectiveAdopter).then(|| AdopterFacts {
                 written_consent: request.request.consent.status == ConsentStatus::Written,
-                // Views are access sessions; until they are recorded, each search counts.
-                earlier_views: read_version(&self.conn, request.id, None)
-                    .ok()
-                    .flatten()
-                    .map_or(0, |v| v.log.searches.len() as u32),
+                // Views are access sessions of this request; searches recorded in the log
+                // without a session count too.
+                earlier_views: {
+                    let sessions: u32 = self
+                        .conn
+                        .query_row("SELECT COUNT(*) FROM access_sessions WHERE request_id = ?1", [request.id], |r| {
+                            r.get(0)
+                        })
+                        .unwrap_or(0);
+                    let searches = read_version(&self.conn, request.id, None)
+                        .ok()
+                        .flatten()
+                        .map_or(0, |v| v.log.searches.len() as u32);
+                    sessions.max(searches)
+                },
             }),
         })
     }
