@@ -241,7 +241,10 @@ fn titles_and_names_are_stored_exactly_and_a_404_is_recorded_as_one() {
     // The artefacts (the MHTML holds the page's text) are stored encrypted.
     for file in ["triangulate.db", "triangulate.db-wal"] {
         if let Ok(bytes) = std::fs::read(s.data_dir.join(file)) {
-            assert!(!crate::contains(&bytes, "Łukasz Żółć") && !crate::contains(&bytes, "pwned"), "{file} holds page text in the clear");
+            assert!(
+                !crate::contains(&bytes, "Łukasz Żółć") && !crate::contains(&bytes, "pwned"),
+                "{file} holds page text in the clear"
+            );
         }
     }
     let missing = capture(&s, &session, &["--url", &format!("{}/profile/jane/missing", site.base)]);

@@ -53,13 +53,8 @@ async fn current_tab(browser: &chromiumoxide::Browser, trail: &[TrailEvent]) -> 
     let pages = crate::open_tabs(browser).await?;
     let mut looks = Vec::new();
     for page in pages {
-        ready(&page).await;
-        let state: Value = page
-            .evaluate("({ visible: document.visibilityState === 'visible', focused: document.hasFocus() })")
-            .await
-            .ok()
-            .and_then(|r| r.into_value().ok())
-            .unwrap_or_default();
+        let state =
+            ready(&page, "({ visible: document.visibilityState === 'visible', focused: document.hasFocus() })").await;
         looks.push((page, state["visible"] == true, state["focused"] == true));
     }
     let last_tab = trail.iter().rev().find(|e| !e.tab.is_empty() && e.kind != "tab_closed").map(|e| e.tab.clone());
@@ -77,13 +72,15 @@ async fn current_tab(browser: &chromiumoxide::Browser, trail: &[TrailEvent]) -> 
 
 /// Waits until the connection has set the tab up (its page domain enabled, a JavaScript
 /// context there): commands sent before that are lost.
-async fn ready(page: &Page) {
+/// Returns the value of `expression` once the tab answers (null if it never does).
+async fn ready(page: &Page, expression: &str) -> Value {
     for _ in 0..100 {
-        if page.evaluate("document.readyState").await.is_ok() {
-            return;
+        if let Ok(value) = page.evaluate(expression).await {
+            return value.into_value().unwrap_or_default();
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    Value::Null
 }
 
 /// Goes to `url` in the tab and returns the tab once the new document has loaded: its time
@@ -155,18 +152,24 @@ async fn take_with(
         page = navigate(browser, page, url).await?;
     }
     let tab = page.target_id().as_ref().to_string();
-    // The document's own address: the client's cached frame state can lag behind.
-    let url: String = match page.evaluate("location.href").await.ok().and_then(|r| r.into_value().ok()) {
-        Some(href) => href,
+    // The document's own address (the client's cached frame state can lag behind), title
+    // and pixel ratio, in one round trip.
+    let document: Value = page
+        .evaluate("({ href: location.href, title: document.title, scale: window.devicePixelRatio })")
+        .await
+        .ok()
+        .and_then(|r| r.into_value().ok())
+        .unwrap_or_default();
+    let url = match document["href"].as_str() {
+        Some(href) => href.to_string(),
         None => page.url().await?.unwrap_or_default(),
     };
     facts.may_capture(&url)?;
     let started: DateTime<Utc> = clock();
 
-    let title = page.get_title().await?.unwrap_or_default();
+    let title = document["title"].as_str().unwrap_or_default().to_string();
+    let scale = document["scale"].as_f64().unwrap_or(1.0);
     let metrics = page.layout_metrics().await?;
-    let scale: f64 =
-        page.evaluate("window.devicePixelRatio").await.ok().and_then(|r| r.into_value().ok()).unwrap_or(1.0);
     let content = &metrics.css_content_size;
     let viewport = &metrics.css_layout_viewport;
 
@@ -182,22 +185,22 @@ async fn take_with(
     let cap_css = FULL_PAGE_CAP_PX / scale;
     let captured_height = content.height.min(cap_css).floor();
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "viewport taken");
-    let full_page_png = page
-        .execute(
-            CaptureScreenshotParams::builder()
-                .format(CaptureScreenshotFormat::Png)
-                .capture_beyond_viewport(true)
-                .clip(Viewport { x: 0.0, y: 0.0, width: content.width.floor(), height: captured_height, scale: 1.0 })
-                .build(),
-        )
-        .await?
-        .result
-        .data;
-    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "full page taken");
-    let mhtml = page.execute(CaptureSnapshotParams { format: Some(CaptureSnapshotFormat::Mhtml) }).await?.result.data;
+    // The full page, the MHTML and the browser's version are asked for together: the
+    // screenshot is the compositor's work and the snapshot the page's, so they overlap.
+    let full_page = page.execute(
+        CaptureScreenshotParams::builder()
+            .format(CaptureScreenshotFormat::Png)
+            .capture_beyond_viewport(true)
+            .clip(Viewport { x: 0.0, y: 0.0, width: content.width.floor(), height: captured_height, scale: 1.0 })
+            .build(),
+    );
+    let snapshot = page.execute(CaptureSnapshotParams { format: Some(CaptureSnapshotFormat::Mhtml) });
+    let (full_page, snapshot, version) = tokio::join!(full_page, snapshot, browser.version());
+    let full_page_png = full_page?.result.data;
+    let mhtml = snapshot?.result.data;
+    let version = version?;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "full page, MHTML and version taken");
 
-    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "MHTML taken");
-    let version = browser.version().await?;
     let http = http_provenance(&page, facts.document_response(&tab, &url, navigate_to.is_some())).await;
     let tls = tls_provenance(&page, &url, &http).await;
     let ended = clock();

@@ -82,24 +82,23 @@ fn main() {
     let end_session = EndSession(&data, session.clone());
     run(&data, &["capture", "--session", &session, "--url", &url]);
 
-    let whole: Vec<Duration> = (0..ROUNDS)
-        .map(|_| {
-            let start = Instant::now();
-            run(&data, &["capture", "--session", &session]);
-            start.elapsed()
-        })
-        .collect();
-
+    // Whole captures and bare DevTools captures alternate, round by round, so that drift in
+    // the browser or the machine falls on both alike.
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let bare: Vec<Duration> = runtime.block_on(async {
-        let (browser, driver) = triangulate_capture::connect(&devtools).await.unwrap();
+    let (browser, driver) = runtime.block_on(triangulate_capture::connect(&devtools)).unwrap();
+    let page = runtime.block_on(async {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let page = browser.pages().await.unwrap().into_iter().next().unwrap();
-        let mut times = Vec::new();
-        for _ in 0..ROUNDS {
+        browser.pages().await.unwrap().into_iter().next().unwrap()
+    });
+    let mut whole = Vec::new();
+    let mut bare = Vec::new();
+    for _ in 0..ROUNDS {
+        let start = Instant::now();
+        run(&data, &["capture", "--session", &session]);
+        whole.push(start.elapsed());
+        bare.push(runtime.block_on(async {
             let start = Instant::now();
-            let metrics = page.layout_metrics().await.unwrap();
-            let size = metrics.css_content_size;
+            let size = page.layout_metrics().await.unwrap().css_content_size;
             page.execute(
                 CaptureScreenshotParams::builder()
                     .format(CaptureScreenshotFormat::Png)
@@ -110,11 +109,10 @@ fn main() {
             .await
             .unwrap();
             page.execute(CaptureSnapshotParams { format: Some(CaptureSnapshotFormat::Mhtml) }).await.unwrap();
-            times.push(start.elapsed());
-        }
-        driver.abort();
-        times
-    });
+            start.elapsed()
+        }));
+    }
+    driver.abort();
 
     let chromium = std::env::var("TRIANGULATE_BROWSER").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let shot = temp.path().join("shot.png");
