@@ -1,21 +1,10 @@
 // The UI's flows in headless Chromium against the fake backend: every screen axe-clean in
 // its normal and its error state, with a screenshot of each in tests/out/ui.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { checkScreen, focusedId, heading, launch, serve } from "./support.mjs";
+import { browserFixture, checkScreen, focusedId, heading } from "./support.mjs";
 
-let browser;
-let served;
-
-before(async () => {
-  served = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  served?.server.close();
-});
+const fixture = browserFixture();
 
 const byId = (page, id) => page.locator(`[id="${id}"]`);
 
@@ -28,7 +17,7 @@ async function date(page, id, day, month, year) {
 }
 
 async function setUp(page) {
-  await page.goto(served.url);
+  await page.goto(fixture.served.url);
   await heading(page, "There is no store in this data folder yet");
   await checkScreen(page, "01-store-not-created");
   await byId(page, "create-store").click();
@@ -90,7 +79,7 @@ async function step(page, id, values, expectState) {
 }
 
 test("a request with two subjects and an unnamed suspect is created, checked and authorised by mouse", async () => {
-  const page = await browser.newPage();
+  const page = await fixture.browser.newPage();
   await setUp(page);
   await byId(page, "save-profile").click();
   await page.locator("#error-summary").waitFor();
@@ -185,10 +174,10 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await fill(page, { decided_by: "Sue Director", evidence: "Memo SD-77", conditions: "One look at each profile" });
   await byId(page, "record").click();
   await page.locator("#request-state", { hasText: "Permitted" }).waitFor();
-  await page.goto(`${served.url}#/requests/REQ-2026-0001/step/agree`);
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/step/agree`);
   await heading(page, "This step is not open");
   await checkScreen(page, "12-step-not-open");
-  await page.goto(`${served.url}#/requests/REQ-2026-0001`);
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
   await heading(page, "Request REQ-2026-0001");
   assert.match(await page.locator("main").innerText(), /Before this step: Ada Worker is not in the register of Authorised Access Workers/);
   assert.equal(await byId(page, "step-confirm-legitimacy").count(), 0, "no button while something is missing");
@@ -204,7 +193,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await page.locator("#aaw-register", { hasText: "Ada Worker" }).waitFor();
   await checkScreen(page, "14-profile-with-register");
 
-  await page.goto(`${served.url}#/requests/REQ-2026-0001`);
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
   await step(page, "confirm-legitimacy", {}, "Legitimacy confirmed");
   await page.locator("#ready-for-access").waitFor();
   assert.match(await page.locator("#decisions").innerText(), /One look at each profile/);
@@ -221,7 +210,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await byId(page, "add-account").click();
   await page.locator("#accounts", { hasText: "council.checks.7" }).waitFor();
 
-  await page.goto(`${served.url}#/requests/REQ-2026-0001/authorisations/new`);
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/authorisations/new`);
   await heading(page, "Record a RIPA authorisation");
   await checkScreen(page, "16-authorisation");
   await byId(page, "save-authorisation").click();
@@ -255,7 +244,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
 });
 
 test("a draft keeps what was typed and can be continued from the requests list", async () => {
-  const page = await browser.newPage();
+  const page = await fixture.browser.newPage();
   await setUp(page);
   await fill(page, { name: "Ada Worker" });
   await byId(page, "role-2").check();
@@ -272,7 +261,7 @@ test("a draft keeps what was typed and can be continued from the requests list",
 });
 
 test("captured or typed text is shown as text, never as markup", async () => {
-  const page = await browser.newPage();
+  const page = await fixture.browser.newPage();
   await setUp(page);
   await fill(page, { name: '<img src=x onerror="window.pwned=1">Ada' });
   await byId(page, "role").check();
@@ -289,7 +278,7 @@ test("captured or typed text is shown as text, never as markup", async () => {
 });
 
 test("a person who may already be known is asked about before the request is created", async () => {
-  const page = await browser.newPage();
+  const page = await fixture.browser.newPage();
   await setUp(page);
   await fill(page, { name: "Ada Worker" });
   await byId(page, "role-2").check();
@@ -318,7 +307,7 @@ test("a person who may already be known is asked about before the request is cre
 });
 
 test("a request referred back can be changed and resubmitted, and a withdrawn one shows its state in the list", async () => {
-  const page = await browser.newPage();
+  const page = await fixture.browser.newPage();
   await setUp(page);
   await fill(page, { name: "Ada Worker" });
   await byId(page, "role-2").check();

@@ -1,21 +1,10 @@
 // The same flow by keyboard alone: Tab, arrows, Space and Enter, never the mouse. Every
 // element reached by Tab must show that it has focus.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { checkScreen, focusedId, heading, launch, serve } from "./support.mjs";
+import { browserFixture, checkScreen, focusedId, heading } from "./support.mjs";
 
-let browser;
-let served;
-
-before(async () => {
-  served = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  served?.server.close();
-});
+const fixture = browserFixture();
 
 /** Whether the focused element looks different from the same element without focus: its
  *  outline, shadow, background, colour or underline (for a radio, its label's ring). */
@@ -76,8 +65,8 @@ async function choose(page, id, nth) {
 }
 
 test("a request is created, corrected and authorised by keyboard alone", async () => {
-  const page = await browser.newPage();
-  await page.goto(served.url);
+  const page = await fixture.browser.newPage();
+  await page.goto(fixture.served.url);
   await heading(page, "There is no store in this data folder yet");
   await tabTo(page, "skip-link");
   await press(page, "create-store");

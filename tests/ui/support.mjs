@@ -6,6 +6,7 @@ import { readFile, mkdir } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
+import { after, before } from "node:test";
 
 const require = createRequire(new URL("../../ui/package.json", import.meta.url));
 const { chromium } = require("playwright-core");
@@ -60,4 +61,19 @@ export async function heading(page, text) {
 /** The id of the focused element. */
 export function focusedId(page) {
   return page.evaluate(() => document.activeElement?.id ?? "");
+}
+
+/** The served UI and a browser for a test file, opened before its tests and closed after:
+ *  `fixture.browser` and `fixture.served.url` are set once the tests run. */
+export function browserFixture() {
+  const fixture = { browser: undefined, served: undefined };
+  before(async () => {
+    fixture.served = await serve();
+    fixture.browser = await launch();
+  });
+  after(async () => {
+    await fixture.browser?.close();
+    fixture.served?.server.close();
+  });
+  return fixture;
 }
