@@ -27,6 +27,15 @@ async function setUp(page) {
   await heading(page, "Worker profile");
 }
 
+/** A store and a worker profile (`roleId` picks the role's radio), ending on the requests list. */
+async function setUpAs(page, name, roleId) {
+  await setUp(page);
+  await fill(page, { name });
+  await byId(page, roleId).check();
+  await byId(page, "save-profile").click();
+  await heading(page, "Investigation requests");
+}
+
 /** Fills the request's first steps; `period` chooses the dates. */
 async function fillRequest(page, period) {
   await byId(page, "new-request").click();
@@ -245,10 +254,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
 
 test("a draft keeps what was typed and can be continued from the requests list", async () => {
   const page = await fixture.browser.newPage();
-  await setUp(page);
-  await fill(page, { name: "Ada Worker" });
-  await byId(page, "role-2").check();
-  await byId(page, "save-profile").click();
+  await setUpAs(page, "Ada Worker", "role-2");
   await byId(page, "new-request").click();
   await heading(page, "Case and workers");
   await fill(page, { case_reference: "CS-9001", "team_manager.name": "Half a na" });
@@ -262,10 +268,7 @@ test("a draft keeps what was typed and can be continued from the requests list",
 
 test("captured or typed text is shown as text, never as markup", async () => {
   const page = await fixture.browser.newPage();
-  await setUp(page);
-  await fill(page, { name: '<img src=x onerror="window.pwned=1">Ada' });
-  await byId(page, "role").check();
-  await byId(page, "save-profile").click();
+  await setUpAs(page, '<img src=x onerror="window.pwned=1">Ada', "role");
   await byId(page, "new-request").click();
   await fill(page, { case_reference: "<b>CS</b><script>window.pwned=2</script>" });
   await page.locator("#save-status", { hasText: "Draft saved" }).waitFor();
@@ -279,11 +282,7 @@ test("captured or typed text is shown as text, never as markup", async () => {
 
 test("a person who may already be known is asked about before the request is created", async () => {
   const page = await fixture.browser.newPage();
-  await setUp(page);
-  await fill(page, { name: "Ada Worker" });
-  await byId(page, "role-2").check();
-  await byId(page, "save-profile").click();
-  await heading(page, "Investigation requests");
+  await setUpAs(page, "Ada Worker", "role-2");
   for (const expected of ["REQ-2026-0001", "REQ-2026-0002"]) {
     await page.locator('.app-nav__link[data-section="requests"]').click();
     await heading(page, "Investigation requests");
@@ -308,11 +307,7 @@ test("a person who may already be known is asked about before the request is cre
 
 test("a request referred back can be changed and resubmitted, and a withdrawn one shows its state in the list", async () => {
   const page = await fixture.browser.newPage();
-  await setUp(page);
-  await fill(page, { name: "Ada Worker" });
-  await byId(page, "role-2").check();
-  await byId(page, "save-profile").click();
-  await heading(page, "Investigation requests");
+  await setUpAs(page, "Ada Worker", "role-2");
   await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
   await heading(page, "Check your answers");
   await byId(page, "commit").click();

@@ -15,6 +15,11 @@ use chromiumoxide::Browser;
 use chromiumoxide::handler::HandlerConfig;
 use futures::StreamExt;
 
+/// The `host:port` of a DevTools address (`ws://127.0.0.1:PORT/devtools/browser/ID`).
+pub fn devtools_address(devtools_url: &str) -> &str {
+    devtools_url.trim_start_matches("ws://").split('/').next().unwrap_or_default()
+}
+
 /// Connects to the session's browser. Certificate errors are never ignored here, and the
 /// cache is off for every tab, so each document's headers are its own.
 pub async fn connect(devtools_url: &str) -> Result<(Browser, tokio::task::JoinHandle<()>)> {

@@ -31,8 +31,7 @@ pub type StillWanted = Arc<dyn Fn() -> bool + Send + Sync>;
 /// Whether the browser still answers on its DevTools port. The DevTools client does not
 /// report a closed connection, so the recorder asks.
 async fn browser_alive(devtools_url: &str) -> bool {
-    let address = devtools_url.trim_start_matches("ws://").split('/').next().unwrap_or_default().to_string();
-    tokio::net::TcpStream::connect(address).await.is_ok()
+    tokio::net::TcpStream::connect(crate::devtools_address(devtools_url)).await.is_ok()
 }
 
 /// Records until the browser closes or the session ends. `sink` receives every event; the

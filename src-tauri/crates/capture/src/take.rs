@@ -65,7 +65,7 @@ async fn current_tab(browser: &chromiumoxide::Browser, trail: &[TrailEvent]) -> 
         .or_else(|| looks.iter().position(|(page, visible, _)| *visible && is_last(page)))
         .or_else(|| looks.iter().position(|(page, _, _)| is_last(page)))
         .or_else(|| looks.iter().position(|(_, visible, _)| *visible))
-        .or(if looks.is_empty() { None } else { Some(0) })
+        .or((!looks.is_empty()).then_some(0))
         .ok_or_else(|| CaptureError::DevTools("the browser has no open tab to capture".into()))?;
     Ok(looks.swap_remove(pick).0)
 }

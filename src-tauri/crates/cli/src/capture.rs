@@ -281,7 +281,7 @@ fn wait_for_recorder(data_dir: &DataDir, id: i64) -> Result<(), StoreError> {
 /// process is stopped.
 fn close_browser(session: &SessionRecord) {
     let devtools_url = &session.devtools_url;
-    let address = devtools_url.trim_start_matches("ws://").split('/').next().unwrap_or_default().to_string();
+    let address = triangulate_capture::devtools_address(devtools_url).to_string();
     let alive = || {
         std::net::TcpStream::connect_timeout(&address.parse().expect("a socket address"), Duration::from_millis(300))
             .is_ok()

@@ -184,7 +184,7 @@ pub(crate) fn request(command: RequestCommand, data_dir: &DataDir, now: DateTime
 pub(crate) fn account(command: AccountCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), StoreError> {
     match command {
         AccountCommand::Add { platform, handle, not_identifiable } => {
-            let record = open(data_dir)?.add_account(&platform, &handle, !not_identifiable, now)?;
+            let record = open(data_dir)?.add_account(&platform, &handle, Some(!not_identifiable), now)?;
             println!("{}", record.id);
             Ok(())
         }

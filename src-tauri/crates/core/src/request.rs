@@ -221,18 +221,7 @@ impl Subject {
 
 fn parse_date(errors: &mut Vec<FieldError>, field: &str, label: &str, value: Option<&str>) -> Option<NaiveDate> {
     let text = value.map(str::trim).filter(|v| !v.is_empty())?;
-    // chrono reads "26-1-1" as the year 26: insist on the full form.
-    let full_form = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
-    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(date) if full_form => Some(date),
-        _ => {
-            errors.push(FieldError::new(
-                field,
-                format!("{label} must be a real date, such as 31 3 2026 (2026-03-31 in a file)"),
-            ));
-            None
-        }
-    }
+    crate::validation::iso_date(errors, field, label, text)
 }
 
 fn valid_profile_url(url: &str) -> bool {

@@ -16,6 +16,23 @@ impl FieldError {
     }
 }
 
+/// A date given in full as `2026-03-31`, or `None` with a problem recorded (chrono alone
+/// reads "26-1-1" as the year 26). Empty text is the caller's to report.
+pub fn iso_date(errors: &mut Vec<FieldError>, field: &str, label: &str, text: &str) -> Option<chrono::NaiveDate> {
+    let text = text.trim();
+    let full_form = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+    match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(date) if full_form => Some(date),
+        _ => {
+            errors.push(FieldError::new(
+                field,
+                format!("{label} must be a real date, such as 31 3 2026 (2026-03-31 in a file)"),
+            ));
+            None
+        }
+    }
+}
+
 /// Trims a required text field and checks its length; records a problem if it fails.
 pub fn required_text(errors: &mut Vec<FieldError>, field: &str, label: &str, value: &str, max_chars: usize) -> String {
     let trimmed = value.trim();

@@ -188,21 +188,7 @@ pub fn account_list(host: &Host, _: NoArgs) -> Result<Vec<AccountRecord>> {
 }
 
 pub fn account_add(host: &Host, args: AccountAddArgs) -> Result<AccountRecord> {
-    let Some(identifiable) = args.identifiable_as_council else {
-        let mut fields = Vec::new();
-        if args.platform.trim().is_empty() {
-            fields.push(triangulate_core::FieldError::new("platform", "Enter the platform"));
-        }
-        if args.handle.trim().is_empty() {
-            fields.push(triangulate_core::FieldError::new("handle", "Enter the account's handle"));
-        }
-        fields.push(triangulate_core::FieldError::new(
-            "identifiable_as_council",
-            "Select whether the account can be identified as the council's",
-        ));
-        return Err(IpcError::fields(fields));
-    };
-    Ok(host.open()?.add_account(&args.platform, &args.handle, identifiable, host.now())?)
+    Ok(host.open()?.add_account(&args.platform, &args.handle, args.identifiable_as_council, host.now())?)
 }
 
 pub fn authorisation_add(host: &Host, args: AuthorisationAddArgs) -> Result<RequestPage> {

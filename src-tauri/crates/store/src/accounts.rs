@@ -81,19 +81,7 @@ fn date(errors: &mut Vec<FieldError>, field: &str, label: &str, text: &str) -> O
         errors.push(FieldError::new(field, format!("Enter {}", label.to_lowercase())));
         return None;
     }
-    // chrono reads "26-1-1" as the year 26: insist on the full form.
-    let text = text.trim();
-    let full_form = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
-    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(d) if full_form => Some(d),
-        _ => {
-            errors.push(FieldError::new(
-                field,
-                format!("{label} must be a real date, such as 31 3 2026 (2026-03-31 in a file)"),
-            ));
-            None
-        }
-    }
+    triangulate_core::validation::iso_date(errors, field, label, text)
 }
 
 impl Store {
@@ -101,15 +89,21 @@ impl Store {
         &mut self,
         platform: &str,
         handle: &str,
-        identifiable: bool,
+        identifiable: Option<bool>,
         now: DateTime<Utc>,
     ) -> Result<AccountRecord> {
         let mut errors = Vec::new();
         let platform = required_text(&mut errors, "platform", "the platform", platform, 50).to_lowercase();
         let handle = required_text(&mut errors, "handle", "the account's handle", handle, 200);
-        if !errors.is_empty() {
-            return Err(StoreError::Fields(errors));
+        if identifiable.is_none() {
+            errors.push(FieldError::new(
+                "identifiable_as_council",
+                "Select whether the account can be identified as the council's",
+            ));
         }
+        let Some(identifiable) = identifiable.filter(|_| errors.is_empty()) else {
+            return Err(StoreError::Fields(errors));
+        };
         let actor = Actor::Worker(self.recorder()?);
         let existing: Option<i64> = self
             .conn

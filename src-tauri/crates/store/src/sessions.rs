@@ -129,6 +129,11 @@ pub fn verify_manifest(manifest: &str, signature_base64: &str) -> std::result::R
         .map_err(|_| "the signature does not match the manifest".to_string())
 }
 
+/// A time as stored (RFC 3339), read back; the epoch for text that is not one.
+fn stored_time(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+}
+
 fn session_from_row(row: &rusqlite::Row) -> rusqlite::Result<SessionRecord> {
     Ok(SessionRecord {
         id: row.get(0)?,
@@ -203,7 +208,7 @@ impl Store {
         let mut statement = self.conn.prepare("SELECT started_at FROM access_sessions WHERE person_id = ?1")?;
         let starts =
             statement.query_map([person], |row| row.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(starts.iter().filter_map(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| t.with_timezone(&Utc)).collect())
+        Ok(starts.iter().map(|s| stored_time(s)).collect())
     }
 
     /// Records a session whose browser is open; the request's first session starts its access.
@@ -321,7 +326,7 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|(at, kind, tab, url, detail)| TrailEvent {
-                at: DateTime::parse_from_rfc3339(&at).map(|t| t.with_timezone(&Utc)).unwrap_or_default(),
+                at: stored_time(&at),
                 kind,
                 tab,
                 url,
@@ -369,7 +374,7 @@ impl Store {
             )
             .optional()?;
         Ok(row.map(|(at, tab, url, response)| DocumentResponse {
-            at: DateTime::parse_from_rfc3339(&at).map(|t| t.with_timezone(&Utc)).unwrap_or_default(),
+            at: stored_time(&at),
             tab,
             url,
             response: serde_json::from_str(&response).unwrap_or(serde_json::Value::Null),
