@@ -20,4 +20,9 @@ pub const COMMANDS: &[&str] = &[
     "account_list",
     "account_add",
     "authorisation_add",
+    "session_start",
+    "session_get",
+    "session_resume",
+    "session_end",
+    "capture_take",
 ];

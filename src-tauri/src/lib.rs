@@ -1,18 +1,65 @@
 //! The Triangulate desktop app: a thin Tauri shell over the IPC contract. Every command in
 //! `triangulate_ipc::for_each_command!` becomes a Tauri command that runs its body on a
 //! blocking thread (credential stores must not be called on async workers).
+//!
+//! The same binary is a session's recorder: started as `triangulate-desktop --data-dir DIR
+//! --record-session ID` (its order on standard input), it opens no window, owns the
+//! session's browser and records its trail, and outlives the window and any reload of it.
 
-use chrono::Utc;
 use std::path::PathBuf;
-use triangulate_ipc::{Host, IpcError};
-use triangulate_store::DataDir;
+use std::sync::Arc;
+use triangulate_app::{AppError, DataDir, Host, KeptStore, OpenStore, RecorderOrder};
+use triangulate_ipc::IpcError;
 
 #[cfg(test)]
 mod command_names;
 
-/// What the desktop needs for its whole life: the data folder chosen at start and the clock.
+/// The flag that starts the recorder mode.
+pub const RECORD_SESSION_FLAG: &str = "--record-session";
+
+/// The desktop's host: the data folder chosen at start, the system clock, the store kept
+/// open for the whole run, and this binary's recorder mode.
+pub struct DesktopHost {
+    data_dir: DataDir,
+    store: KeptStore,
+}
+
+impl DesktopHost {
+    pub fn new(data_dir: DataDir) -> DesktopHost {
+        DesktopHost { data_dir, store: KeptStore::default() }
+    }
+}
+
+impl Host for DesktopHost {
+    fn data_dir(&self) -> &DataDir {
+        &self.data_dir
+    }
+
+    fn clock(&self) -> triangulate_app::host::Clock {
+        Arc::new(chrono::Utc::now)
+    }
+
+    fn store(&self) -> triangulate_app::Result<OpenStore<'_>> {
+        self.store.open(&self.data_dir)
+    }
+
+    fn start_recorder(&self, order: &RecorderOrder) -> triangulate_app::Result<()> {
+        let exe =
+            std::env::current_exe().map_err(|e| AppError::Refused(format!("the recorder cannot be started: {e}")))?;
+        let root = self.data_dir.root().to_string_lossy().into_owned();
+        let id = order.session.to_string();
+        triangulate_app::spawn_recorder_process(
+            &self.data_dir,
+            &exe,
+            &["--data-dir", &root, RECORD_SESSION_FLAG, &id],
+            order,
+        )
+    }
+}
+
+/// What the desktop needs for its whole life.
 struct AppState {
-    host: Host,
+    host: Arc<DesktopHost>,
 }
 
 async fn blocking<T: Send + 'static>(
@@ -30,7 +77,7 @@ macro_rules! desktop_commands {
             async fn $name(state: tauri::State<'_, AppState>, args: $args) -> Result<$response, IpcError> {
                 let host = state.host.clone();
                 blocking(move || {
-                    let result = triangulate_ipc::commands::$name(&host, args);
+                    let result = triangulate_ipc::commands::$name(&*host, args);
                     if let Err(error) = &result {
                         tracing::info!(command = stringify!($name), code = ?error.code, "command refused");
                     }
@@ -80,10 +127,19 @@ pub fn run() {
         }
     };
     let _ = std::fs::create_dir_all(data_dir.root());
-    triangulate_store::init_logging(&data_dir);
+    triangulate_app::init_logging(&data_dir);
+    if std::env::args().any(|a| a == RECORD_SESSION_FLAG) {
+        // The recorder mode: no window.
+        let host = DesktopHost::new(data_dir);
+        if let Err(error) = triangulate_app::recorder::run_from_stdin(host.data_dir(), host.clock()) {
+            eprintln!("triangulate-desktop: {error}");
+            std::process::exit(1);
+        }
+        return;
+    }
     tracing::info!(data_dir = %data_dir.root().display(), "desktop app starting");
     tauri::Builder::default()
-        .manage(AppState { host: Host::new(data_dir, Utc::now) })
+        .manage(AppState { host: Arc::new(DesktopHost::new(data_dir)) })
         .invoke_handler(invoke_handler())
         .run(tauri::generate_context!())
         .expect("the desktop app failed to start");

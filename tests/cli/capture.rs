@@ -50,13 +50,24 @@ impl Drop for Session<'_> {
     }
 }
 
+/// The session's record as stored, with its private channel's secret.
+fn stored_session(s: &Setup, id: &str) -> triangulate_store::SessionRecord {
+    let store = Store::open(&DataDir::new(&s.data_dir), &Keystore::kernel_keyring().unwrap()).unwrap();
+    store.session(id.parse().unwrap()).unwrap()
+}
+
 fn start<'a>(s: &'a Setup, reference: &str, extra: &[&str]) -> Session<'a> {
     let mut args = vec!["session", "start", reference, "--subject", "1", "--account", "1", "--headless", "--json"];
     args.extend_from_slice(extra);
     let run = s.run(&args);
     assert_eq!(run.code, 0, "session start: {}", run.stderr);
     let json = run.json();
-    Session { s, id: json["session_id"].to_string(), devtools: json["devtools_url"].as_str().unwrap().to_string() }
+    let id = json["session_id"].to_string();
+    // The worker's clicks reach the browser as this installation's own processes do: over
+    // the recorder's private channel, with the session's secret from the encrypted store.
+    let devtools = stored_session(s, &id).private_url().expect("the session's private channel");
+    assert!(devtools.starts_with(json["devtools_url"].as_str().unwrap()), "the printed address has no secret");
+    Session { s, id, devtools }
 }
 
 fn capture(s: &Setup, session: &Session, extra: &[&str]) -> serde_json::Value {
@@ -395,4 +406,166 @@ fn a_capture_killed_at_any_moment_leaves_no_half_capture() {
         .query_row("SELECT object_ids FROM audit_events WHERE action = 'signing_key.create'", [], |r| r.get(0))
         .unwrap();
     assert!(recorded.contains(&format!("signing-key:ed25519:{fingerprint}")), "{recorded}");
+}
+
+/// The processes of the session's browser: every process whose command line names the
+/// account's profile folder.
+fn browser_processes(profile_dir: &std::path::Path) -> Vec<(u32, String)> {
+    let needle = profile_dir.to_string_lossy().into_owned();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(raw) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let cmdline = String::from_utf8_lossy(&raw).replace('\0', " ");
+        if cmdline.contains(&needle) {
+            found.push((pid, cmdline));
+        }
+    }
+    found
+}
+
+/// The socket inodes listening for TCP connections on this machine.
+fn listening_inodes() -> BTreeSet<String> {
+    let mut inodes = BTreeSet::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        for line in std::fs::read_to_string(table).unwrap_or_default().lines().skip(1) {
+            let columns: Vec<&str> = line.split_whitespace().collect();
+            if columns.get(3) == Some(&"0A") {
+                inodes.insert(columns[9].to_string());
+            }
+        }
+    }
+    inodes
+}
+
+fn socket_inodes(pid: u32) -> BTreeSet<String> {
+    let mut inodes = BTreeSet::new();
+    for fd in std::fs::read_dir(format!("/proc/{pid}/fd")).into_iter().flatten().flatten() {
+        if let Ok(target) = std::fs::read_link(fd.path()) {
+            let target = target.to_string_lossy().into_owned();
+            if let Some(inode) = target.strip_prefix("socket:[").and_then(|t| t.strip_suffix(']')) {
+                inodes.insert(inode.to_string());
+            }
+        }
+    }
+    inodes
+}
+
+#[test]
+fn no_process_without_the_sessions_secret_can_drive_its_browser() {
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    let stored = stored_session(&s, &session.id);
+    let profile_dir = s.data_dir.join("browser-profiles").join("account-1");
+    let processes = browser_processes(&profile_dir);
+    assert!(!processes.is_empty(), "the browser runs with the account's profile");
+    let main = processes.iter().find(|(pid, _)| Some(*pid) == stored.browser_pid).expect("the session's browser");
+    assert!(main.1.contains("--remote-debugging-pipe"), "{}", main.1);
+    let listening = listening_inodes();
+    for (pid, cmdline) in &processes {
+        assert!(!cmdline.contains("--remote-debugging-port"), "no DevTools port: {cmdline}");
+        let open: Vec<String> = socket_inodes(*pid).intersection(&listening).cloned().collect();
+        assert!(open.is_empty(), "browser process {pid} listens on TCP: {open:?}");
+    }
+
+    // The recorder's channel refuses anyone without the secret, before any DevTools message.
+    let endpoint = stored.devtools_url.clone();
+    let address = endpoint.trim_start_matches("ws://").split('/').next().unwrap().to_string();
+    runtime().block_on(async {
+        for url in [endpoint.clone(), format!("{endpoint}/{}", "0".repeat(64)), format!("ws://{address}/json/version")]
+        {
+            let refused = triangulate_capture::connect(&url).await;
+            assert!(refused.is_err(), "{url} must be refused");
+        }
+        let status = triangulate_capture::bridge::recorder_status(&endpoint, Duration::from_secs(2)).await;
+        assert!(status.is_err(), "no answer without the secret");
+    });
+    let mut plain = std::net::TcpStream::connect(&address).unwrap();
+    use std::io::{Read, Write};
+    plain.write_all(format!("GET /json/version HTTP/1.1\r\nHost: {address}\r\n\r\n").as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = plain.read_to_string(&mut answer);
+    assert!(!answer.contains("webSocketDebuggerUrl") && !answer.contains("Browser"), "{answer}");
+
+    // As another local user (nobody), the channel's port is no way in either.
+    let python = std::path::Path::new("/usr/bin/python3");
+    if python.exists() && std::process::Command::new("setpriv").arg("--version").output().is_ok() && running_as_root() {
+        let other = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .args([
+                "/usr/bin/python3",
+                "-c",
+                "import socket,sys; s=socket.create_connection((sys.argv[1], int(sys.argv[2]))); s.sendall(b'GET /devtools/browser HTTP/1.1\\r\\nHost: x\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13\\r\\n\\r\\n'); print(s.recv(200).decode().splitlines()[0])",
+            ])
+            .args(address.split(':'))
+            .output()
+            .unwrap();
+        let line = String::from_utf8_lossy(&other.stdout);
+        assert!(
+            line.contains("403"),
+            "another user's handshake is forbidden: {line} {}",
+            String::from_utf8_lossy(&other.stderr)
+        );
+    }
+
+    // The session's own processes, holding the secret, still capture.
+    capture(&s, &session, &["--url", &format!("{}/profile/jane", site.base)]);
+}
+
+fn running_as_root() -> bool {
+    std::process::Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false)
+}
+
+#[test]
+fn a_killed_recorder_stops_captures_and_is_recorded_until_the_session_resumes() {
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    let stored = stored_session(&s, &session.id);
+    let recorder = stored.recorder_pid.expect("the recorder's process");
+    let status = std::process::Command::new("kill").args(["-9", &recorder.to_string()]).status().unwrap();
+    assert!(status.success());
+    std::thread::sleep(Duration::from_millis(300));
+
+    let url = format!("{}/profile/jane", site.base);
+    let refused = s.run(&["capture", "--session", &session.id, "--url", &url]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(refused.stderr.contains("no longer recorded"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains(&format!("session resume {}", session.id))
+            && refused.stderr.contains(&format!("session end {}", session.id)),
+        "the way to resume or end it: {}",
+        refused.stderr
+    );
+    // Scripts decide on codes: a guard's code reaches the JSON of a refused command.
+    let guarded = s.run(&["session", "start", &reference, "--subject", "1", "--account", "9", "--headless", "--json"]);
+    assert_eq!(guarded.code, 1, "{}", guarded.stderr);
+    let error = &guarded.json()["error"];
+    assert_eq!(error["code"], "guard_refused", "{error}");
+    assert_eq!(error["guards"], serde_json::json!(["account_not_registered"]), "{error}");
+    let shown = s.run(&["session", "show", &session.id, "--json"]).json();
+    assert!(shown["session"]["recording_stopped_at"].is_string(), "{shown}");
+    assert!(shown["session"]["ended_at"].is_null(), "the session stays open, saying recording stopped");
+    let trail = shown["trail"].as_array().unwrap();
+    assert_eq!(trail.last().unwrap()["kind"], "recording_stopped", "{trail:?}");
+    let store = Store::open(&DataDir::new(&s.data_dir), &Keystore::kernel_keyring().unwrap()).unwrap();
+    assert!(store.capture_ids().unwrap().is_empty(), "nothing was captured unrecorded");
+    drop(store);
+    // The browser, which no one can record any more, is closed.
+    let pid = stored.browser_pid.unwrap();
+    let gone = (0..50).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).map(|t| t.contains(") Z ")).unwrap_or(true)
+    });
+    assert!(gone, "the unrecorded browser is stopped");
+
+    let resumed = s.run(&["session", "resume", &session.id, "--headless"]);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    let taken = capture(&s, &Session { s: &s, id: session.id.clone(), devtools: String::new() }, &["--url", &url]);
+    assert!(taken["capture_id"].is_number());
+    let trail = s.run(&["session", "show", &session.id, "--json"]).json()["trail"].clone();
+    let started = trail.as_array().unwrap().iter().filter(|e| e["kind"] == "recording_started").count();
+    assert_eq!(started, 2, "recording started, stopped, and started again: {trail}");
+    assert_eq!(s.run(&["audit", "verify"]).code, 0);
 }

@@ -1,9 +1,14 @@
 // Generated from src-tauri/crates/ipc (the IPC contract): do not edit.
 // `UPDATE_IPC_TS=1 cargo test -p triangulate-ipc` writes it again.
 
-export type ErrorCode = "not_initialised" | "already_initialised" | "key_missing" | "wrong_key" | "disk_full" | "keystore_unavailable" | "recovery_failed" | "store_damaged" | "newer_schema" | "invalid_input" | "invalid_fields" | "refused" | "illegal_step" | "not_found" | "invalid_policy" | "io_failed" | "database_failed" | "internal";
+export type ErrorCode = "not_initialised" | "already_initialised" | "key_missing" | "wrong_key" | "disk_full" | "keystore_unavailable" | "recovery_failed" | "store_damaged" | "newer_schema" | "invalid_input" | "invalid_fields" | "refused" | "guard_refused" | "illegal_step" | "not_found" | "invalid_policy" | "io_failed" | "database_failed" | "browser_failed" | "recording_stopped" | "outside_scope" | "internal";
 
-export type IpcError = { code: ErrorCode, message: string, fields: Array<FieldError>, };
+export type IpcError = { code: ErrorCode, message: string, fields: Array<FieldError>, 
+/**
+ * The guards that refused (`request_not_permitted`, `repeat_viewing_limit`…), in the
+ * order they were checked.
+ */
+guards: Array<string>, };
 
 export type FieldError = { field: string, message: string, };
 
@@ -179,6 +184,52 @@ person: number | null,
  */
 account: number | null, };
 
+export type SessionStartArgs = { reference: string, 
+/**
+ * The person to check: their number in the request, from 1.
+ */
+subject: number, account: number, 
+/**
+ * No window: for tests.
+ */
+headless: boolean, };
+
+export type SessionIdArgs = { id: number, };
+
+export type SessionPage = { id: number, request: string, subject: number, account_id: number, browser: string, started_at: string, ended_at: string | null, end_reason: string | null, 
+/**
+ * When the recorder was found gone: nothing is captured until recording resumes.
+ */
+recording_stopped_at: string | null, trail: Array<TrailStep>, 
+/**
+ * What the worker should know before going on (after a start).
+ */
+warnings: Array<string>, };
+
+export type TrailStep = { at: string, kind: string, tab: string, url: string, };
+
+export type CaptureTakeArgs = { session: number, 
+/**
+ * Go to this address first; empty for the tab the worker is looking at.
+ */
+url: string, 
+/**
+ * The worker's statement that the page was visible without friending or interacting.
+ */
+statement: string, 
+/**
+ * Why a page outside the person's listed profiles belongs to this person; empty if none.
+ */
+outside_scope_reason: string, };
+
+export type CaptureSummary = { capture_id: number, url: string, artefacts: Array<ArtefactSummary>, };
+
+export type ArtefactSummary = { kind: string, sha256: string, 
+/**
+ * Bytes.
+ */
+size: number, width: number | null, height: number | null, };
+
 /** Every command: its argument and its response. */
 export interface Commands {
   store_status: { args: NoArgs; response: StoreStatus };
@@ -199,6 +250,11 @@ export interface Commands {
   account_list: { args: NoArgs; response: Array<AccountRecord> };
   account_add: { args: AccountAddArgs; response: AccountRecord };
   authorisation_add: { args: AuthorisationAddArgs; response: RequestPage };
+  session_start: { args: SessionStartArgs; response: SessionPage };
+  session_get: { args: SessionIdArgs; response: SessionPage };
+  session_resume: { args: SessionIdArgs; response: SessionPage };
+  session_end: { args: SessionIdArgs; response: SessionPage };
+  capture_take: { args: CaptureTakeArgs; response: CaptureSummary };
 }
 
 export type CommandName = keyof Commands;
@@ -222,4 +278,9 @@ export const COMMAND_NAMES: CommandName[] = [
   "account_list",
   "account_add",
   "authorisation_add",
+  "session_start",
+  "session_get",
+  "session_resume",
+  "session_end",
+  "capture_take",
 ];

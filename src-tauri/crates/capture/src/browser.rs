@@ -1,12 +1,13 @@
 //! Finding and opening the sanctioned browser: a Chromium-family browser already installed
 //! (Edge, Chrome or Chromium), with a profile folder of its own per sanctioned account inside
-//! the data folder, its disk cache off, and DevTools bound to the loopback address. It is
-//! started detached, so that it outlives the command that opened it.
+//! the data folder, its disk cache off, and DevTools on a pipe held by the process that
+//! started it (no DevTools port: no other process can drive it). It is started detached
+//! from the terminal.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
+use crate::bridge::BrowserPipe;
 use crate::error::{CaptureError, Result};
 
 /// `TRIANGULATE_BROWSER`: the browser's executable, when it is not found on its own.
@@ -75,33 +76,30 @@ pub struct LaunchOptions<'a> {
 
 pub struct LaunchedBrowser {
     pub pid: u32,
-    /// `ws://127.0.0.1:PORT/devtools/browser/ID`
-    pub devtools_url: String,
+    /// The only way to drive it: the DevTools pipe, held by this process alone.
+    pub pipe: BrowserPipe,
+    pub child: std::process::Child,
 }
 
-/// Opens the browser detached and waits until its DevTools address is known.
+/// Opens the browser with DevTools on a pipe only (no port) and hands back the pipe. The
+/// caller keeps the pipe and serves it onwards (`bridge::serve`); when the caller goes, the
+/// pipe closes and the browser can no longer be driven by anyone.
 pub fn launch(options: &LaunchOptions) -> Result<LaunchedBrowser> {
     std::fs::create_dir_all(options.profile_dir).map_err(|e| {
         CaptureError::Launch(format!("the profile folder {} cannot be made: {e}", options.profile_dir.display()))
     })?;
-    let port_file = options.profile_dir.join("DevToolsActivePort");
-    let _ = std::fs::remove_file(&port_file);
     let mut command = Command::new(options.executable);
-    command
-        .arg("--remote-debugging-port=0")
-        .arg("--remote-debugging-address=127.0.0.1")
-        .arg(format!("--user-data-dir={}", options.profile_dir.display()))
-        .args([
-            "--disk-cache-size=1",
-            "--media-cache-size=1",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-default-apps",
-            "--window-size=1280,900",
-        ]);
+    command.arg(format!("--user-data-dir={}", options.profile_dir.display())).args([
+        "--disk-cache-size=1",
+        "--media-cache-size=1",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--window-size=1280,900",
+    ]);
     if options.headless {
         command.arg("--headless=new").arg("--hide-scrollbars");
     }
@@ -113,43 +111,79 @@ pub fn launch(options: &LaunchOptions) -> Result<LaunchedBrowser> {
         // Chromium refuses to run as root with its sandbox: only test machines do this.
         command.arg("--no-sandbox");
     }
-    command.arg("about:blank").stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
     detach(&mut command);
-    let mut child = command
-        .spawn()
-        .map_err(|e| CaptureError::Launch(format!("{} could not be started: {e}", options.executable.display())))?;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(text) = std::fs::read_to_string(&port_file) {
-            let mut lines = text.lines();
-            if let (Some(port), Some(path)) = (lines.next(), lines.next())
-                && port.parse::<u16>().is_ok()
-            {
-                return Ok(LaunchedBrowser { pid: child.id(), devtools_url: format!("ws://127.0.0.1:{port}{path}") });
+    let (child, pipe) = spawn_with_pipe(command, options.executable)?;
+    Ok(LaunchedBrowser { pid: child.id(), pipe, child })
+}
+
+fn pipe_error(error: std::io::Error) -> CaptureError {
+    CaptureError::Launch(format!("the DevTools pipe cannot be made: {error}"))
+}
+
+/// Unix: the browser reads commands on its fd 3 and writes on its fd 4.
+#[cfg(unix)]
+fn spawn_with_pipe(mut command: Command, executable: &Path) -> Result<(std::process::Child, BrowserPipe)> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
+    let (browser_reads, we_write) = std::io::pipe().map_err(pipe_error)?;
+    let (we_read, browser_writes) = std::io::pipe().map_err(pipe_error)?;
+    let (read_fd, write_fd) = (browser_reads.as_raw_fd(), browser_writes.as_raw_fd());
+    command.arg("--remote-debugging-pipe").arg("about:blank");
+    // SAFETY: between fork and exec only async-signal-safe calls are made (fcntl, dup2).
+    unsafe {
+        command.pre_exec(move || {
+            // Moved above 4 first, so that neither end is overwritten by the other's dup2.
+            let high_read = libc::fcntl(read_fd, libc::F_DUPFD, 10);
+            let high_write = libc::fcntl(write_fd, libc::F_DUPFD, 10);
+            if high_read < 0 || high_write < 0 || libc::dup2(high_read, 3) < 0 || libc::dup2(high_write, 4) < 0 {
+                return Err(std::io::Error::last_os_error());
             }
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            return Err(CaptureError::Launch(format!(
-                "the browser stopped at once ({status}) without opening its DevTools port. If council IT manages this browser, its policy may forbid remote debugging: IT must allow it (RemoteDebuggingAllowed) for this browser, bound to 127.0.0.1, or install a browser for Triangulate's use"
-            )));
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            return Err(CaptureError::Launch(
-                "the browser did not open its DevTools port within 20 seconds. If council IT manages this browser, its policy may forbid remote debugging: IT must allow it (RemoteDebuggingAllowed) for this browser, bound to 127.0.0.1".into(),
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(50));
+            libc::close(high_read);
+            libc::close(high_write);
+            Ok(())
+        });
     }
+    let child = command
+        .spawn()
+        .map_err(|e| CaptureError::Launch(format!("{} could not be started: {e}", executable.display())))?;
+    drop((browser_reads, browser_writes));
+    Ok((child, BrowserPipe { to_browser: Box::new(we_write), from_browser: Box::new(we_read) }))
+}
+
+/// Windows: the browser is given the handles of two inheritable pipe ends
+/// (`--remote-debugging-io-pipes=READ,WRITE`).
+#[cfg(windows)]
+fn spawn_with_pipe(mut command: Command, executable: &Path) -> Result<(std::process::Child, BrowserPipe)> {
+    use std::os::windows::io::AsRawHandle;
+    use windows_sys::Win32::Foundation::{HANDLE_FLAG_INHERIT, SetHandleInformation};
+    let (browser_reads, we_write) = std::io::pipe().map_err(pipe_error)?;
+    let (we_read, browser_writes) = std::io::pipe().map_err(pipe_error)?;
+    for end in [browser_reads.as_raw_handle(), browser_writes.as_raw_handle()] {
+        // SAFETY: the handle is open and owned by this process for the call.
+        if unsafe { SetHandleInformation(end as _, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT) } == 0 {
+            return Err(pipe_error(std::io::Error::last_os_error()));
+        }
+    }
+    command
+        .arg("--remote-debugging-pipe")
+        .arg(format!(
+            "--remote-debugging-io-pipes={},{}",
+            browser_reads.as_raw_handle() as usize,
+            browser_writes.as_raw_handle() as usize
+        ))
+        .arg("about:blank");
+    let child = command
+        .spawn()
+        .map_err(|e| CaptureError::Launch(format!("{} could not be started: {e}", executable.display())))?;
+    drop((browser_reads, browser_writes));
+    Ok((child, BrowserPipe { to_browser: Box::new(we_write), from_browser: Box::new(we_read) }))
 }
 
 #[cfg(unix)]
 fn running_as_root() -> bool {
     // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe extern "C" {
-        fn geteuid() -> u32;
-    }
-    unsafe { geteuid() == 0 }
+    unsafe { libc::geteuid() == 0 }
 }
 
 /// Starts the process in its own process group (Unix) or detached (Windows), so that it

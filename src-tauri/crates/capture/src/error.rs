@@ -1,7 +1,5 @@
 //! What can go wrong with the browser; none of it carries page content.
 
-use triangulate_store::StoreError;
-
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
     #[error("no browser to open: {0}. Give its path with --browser or TRIANGULATE_BROWSER")]
@@ -10,8 +8,13 @@ pub enum CaptureError {
     Launch(String),
     #[error("the DevTools connection failed: {0}")]
     DevTools(String),
+    /// The session's recorder did not answer: nothing may be captured unrecorded.
+    #[error("the session's recorder is not running: {0}")]
+    RecorderGone(String),
+    /// The caller's rules refused the capture (`take::SessionFacts::may_capture`). The
+    /// caller's own error is kept whole, so that it can take it back with `downcast`.
     #[error("{0}")]
-    Store(#[from] StoreError),
+    Refused(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl From<chromiumoxide::error::CdpError> for CaptureError {
@@ -21,3 +24,20 @@ impl From<chromiumoxide::error::CdpError> for CaptureError {
 }
 
 pub type Result<T, E = CaptureError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, thiserror::Error)]
+    #[error("outside the listed profiles")]
+    struct CallersError(u32);
+
+    #[test]
+    fn a_refusal_carries_the_callers_error_back_unchanged() {
+        let refused = CaptureError::Refused(Box::new(CallersError(7)));
+        assert_eq!(refused.to_string(), "outside the listed profiles");
+        let CaptureError::Refused(inner) = refused else { unreachable!() };
+        assert_eq!(*inner.downcast::<CallersError>().unwrap(), CallersError(7));
+    }
+}

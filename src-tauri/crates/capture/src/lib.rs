@@ -4,6 +4,7 @@
 //! signing, storing whole — are the store's and the core's; this crate only talks to the
 //! browser.
 
+pub mod bridge;
 pub mod browser;
 pub mod error;
 pub mod recorder;
@@ -14,11 +15,6 @@ pub use error::{CaptureError, Result};
 use chromiumoxide::Browser;
 use chromiumoxide::handler::HandlerConfig;
 use futures::StreamExt;
-
-/// The `host:port` of a DevTools address (`ws://127.0.0.1:PORT/devtools/browser/ID`).
-pub fn devtools_address(devtools_url: &str) -> &str {
-    devtools_url.trim_start_matches("ws://").split('/').next().unwrap_or_default()
-}
 
 /// Connects to the session's browser. Certificate errors are never ignored here, and the
 /// cache is off for every tab, so each document's headers are its own.

@@ -13,7 +13,7 @@ use serde_json::json;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
-use triangulate_store::{DocumentResponse, TrailEvent};
+use triangulate_evidence::{DocumentResponse, TrailEvent};
 
 use crate::error::Result;
 
@@ -25,14 +25,8 @@ pub enum Record {
 
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
-/// Whether the session still wants recording (it was not ended).
+/// Whether recording should go on: the session was not ended and the browser is still there.
 pub type StillWanted = Arc<dyn Fn() -> bool + Send + Sync>;
-
-/// Whether the browser still answers on its DevTools port. The DevTools client does not
-/// report a closed connection, so the recorder asks.
-async fn browser_alive(devtools_url: &str) -> bool {
-    tokio::net::TcpStream::connect(crate::devtools_address(devtools_url)).await.is_ok()
-}
 
 /// Records until the browser closes or the session ends. `sink` receives every event; the
 /// caller stores them.
@@ -66,7 +60,7 @@ pub async fn record(
     loop {
         tokio::select! {
             _ = ticker.tick() => {
-                if !browser_alive(devtools_url).await || !still_wanted() {
+                if !still_wanted() {
                     break;
                 }
             }

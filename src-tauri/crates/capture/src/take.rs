@@ -14,7 +14,10 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
-use triangulate_store::{DocumentResponse, NewArtefact, TrailEvent};
+use triangulate_evidence::{
+    AppInfo, BrowserInfo, DocumentResponse, FullPageInfo, NewArtefact, OperatingSystemInfo, Provenance, TrailEvent,
+    ViewportInfo, WorkerStatement,
+};
 
 use crate::error::{CaptureError, Result};
 use crate::recorder::Clock;
@@ -30,15 +33,16 @@ pub trait SessionFacts {
     fn document_response(&self, tab: &str, url: &str, just_loaded: bool) -> Option<DocumentResponse>;
     /// The trail so far.
     fn trail(&self) -> Vec<TrailEvent>;
-    /// Whether this page may be captured (scope, the session and request still open).
-    fn may_capture(&self, url: &str) -> std::result::Result<(), triangulate_store::StoreError>;
+    /// Whether this page may be captured (scope, the session and request still open). A
+    /// refusal is the caller's own error in `CaptureError::Refused`, and comes back unchanged.
+    fn may_capture(&self, url: &str) -> Result<()>;
 }
 
 pub struct Taken {
     pub tab: String,
     pub url: String,
     pub artefacts: Vec<NewArtefact>,
-    pub provenance: Value,
+    pub provenance: Provenance,
 }
 
 fn decode(data: impl AsRef<str>) -> Result<Vec<u8>> {
@@ -205,33 +209,42 @@ async fn take_with(
     let tls = tls_provenance(&page, &url, &http).await;
     let ended = clock();
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "provenance written");
-    let provenance = json!({
-        "url": url,
-        "original_url": navigate_to.map(str::to_string).unwrap_or_else(|| original_url(&facts.trail(), &tab, &url)),
-        "title": title,
-        "tab": tab,
-        "capture_started_at": started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        "capture_ended_at": ended.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        "http": http,
-        "tls": tls,
-        "browser": {
-            "product": version.product,
-            "revision": version.revision,
-            "protocol_version": version.protocol_version,
-            "user_agent": version.user_agent,
+    let provenance = Provenance {
+        original_url: navigate_to.map(str::to_string).unwrap_or_else(|| original_url(&facts.trail(), &tab, &url)),
+        url: url.clone(),
+        title,
+        tab: tab.clone(),
+        capture_started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        capture_ended_at: ended.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        http,
+        tls,
+        browser: BrowserInfo {
+            product: version.product,
+            revision: version.revision,
+            protocol_version: version.protocol_version,
+            user_agent: version.user_agent,
         },
-        "viewport": { "width": viewport.client_width, "height": viewport.client_height, "device_scale_factor": scale },
-        "full_page": {
-            "page_width_css": content.width,
-            "page_height_css": content.height,
-            "captured_height_css": captured_height,
-            "capped": content.height > cap_css,
-            "cap_device_px": FULL_PAGE_CAP_PX,
+        viewport: ViewportInfo {
+            width: viewport.client_width,
+            height: viewport.client_height,
+            device_scale_factor: scale,
         },
-        "operating_system": { "family": std::env::consts::OS, "arch": std::env::consts::ARCH },
-        "app": { "name": "Triangulate", "version": env!("CARGO_PKG_VERSION") },
-        "worker_statement": statement.map(|s| json!({ "visible_without_friending_or_interacting": true, "words": s })),
-    });
+        full_page: FullPageInfo {
+            page_width_css: content.width,
+            page_height_css: content.height,
+            captured_height_css: captured_height,
+            capped: content.height > cap_css,
+            cap_device_px: FULL_PAGE_CAP_PX,
+        },
+        operating_system: OperatingSystemInfo {
+            family: std::env::consts::OS.to_string(),
+            arch: std::env::consts::ARCH.to_string(),
+        },
+        app: AppInfo { name: "Triangulate".to_string(), version: env!("CARGO_PKG_VERSION").to_string() },
+        worker_statement: statement
+            .map(|s| WorkerStatement { visible_without_friending_or_interacting: true, words: s.to_string() }),
+        outside_scope_reason: None,
+    };
     Ok(Taken {
         tab,
         url,

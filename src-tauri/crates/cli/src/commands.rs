@@ -3,14 +3,13 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use triangulate_app::register::NewAuthorisation;
+use triangulate_app::{AppError, LogRecord, PersonMatch, RequestRecord, log, register, requests};
 use triangulate_core::FieldError;
-use triangulate_core::log::SearchInput;
-use triangulate_core::request::RequestInput;
 use triangulate_core::workflow::{DecisionInput, Step};
-use triangulate_store::{AuthorisationInput, DataDir, LogRecord, PersonMatch, RequestRecord, StoreError, load_policy};
 
 use crate::{
-    AccountCommand, AuthorisationCommand, LogCommand, RequestCommand, StepArgs, open, print_json, uk_time, uk_today,
+    AccountCommand, AuthorisationCommand, CliHost, LogCommand, RequestCommand, Result, StepArgs, print_json, uk_time,
 };
 
 fn step_of(command: &RequestCommand) -> Option<(Step, &StepArgs)> {
@@ -28,7 +27,7 @@ fn step_of(command: &RequestCommand) -> Option<(Step, &StepArgs)> {
     })
 }
 
-fn settled_matches(same_person: &[String], new_person: &[usize]) -> Result<BTreeMap<usize, PersonMatch>, StoreError> {
+fn settled_matches(same_person: &[String], new_person: &[usize]) -> Result<BTreeMap<usize, PersonMatch>> {
     let mut settled = BTreeMap::new();
     for pair in same_person {
         let parsed = pair
@@ -39,7 +38,7 @@ fn settled_matches(same_person: &[String], new_person: &[usize]) -> Result<BTree
                 settled.insert(subject, PersonMatch::Same(person));
             }
             None => {
-                return Err(StoreError::Fields(vec![FieldError::new(
+                return Err(AppError::fields_error(vec![FieldError::new(
                     "same-person",
                     format!("\"{pair}\" must be SUBJECT=PERSON, such as 1=4"),
                 )]));
@@ -123,36 +122,30 @@ fn print_log(record: &LogRecord) {
     }
 }
 
-pub(crate) fn request(command: RequestCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub(crate) fn request(command: RequestCommand, host: &CliHost) -> Result<()> {
     if let Some((step, args)) = step_of(&command) {
-        let decision = DecisionInput {
+        let input = DecisionInput {
             decided_by: args.by.clone(),
             evidence: args.evidence.clone(),
             note: args.note.clone(),
             conditions: args.conditions.clone(),
-        }
-        .validate(step)
-        .map_err(StoreError::Fields)?;
-        let record = open(data_dir)?.take_step(&args.reference, step, &decision, now)?;
+        };
+        let record = requests::take_step(host, &args.reference, step, &input)?.record;
         println!("{} is now {} ({}).", record.reference, record.state, record.state_label);
         return Ok(());
     }
     match command {
         RequestCommand::Create { file, parent, same_person, new_person } => {
             let text = std::fs::read_to_string(&file).map_err(|e| {
-                StoreError::Fields(vec![FieldError::new("file", format!("{} cannot be read: {e}", file.display()))])
+                AppError::fields_error(vec![FieldError::new("file", format!("{} cannot be read: {e}", file.display()))])
             })?;
-            let (policy, _) = load_policy(data_dir)?;
-            let request = RequestInput::from_json(&text)
-                .and_then(|input| input.validate(&policy, uk_today(now)))
-                .map_err(StoreError::Fields)?;
             let settled = settled_matches(&same_person, &new_person)?;
-            let record = open(data_dir)?.create_request(&request, &settled, parent.as_deref(), uk_today(now), now)?;
+            let record = requests::create(host, &text, &settled, parent.as_deref())?;
             println!("{}", record.reference);
             Ok(())
         }
         RequestCommand::Show { reference, json } => {
-            let record = open(data_dir)?.request(&reference)?;
+            let record = requests::show(host, &reference)?;
             if json {
                 print_json(&serde_json::to_value(&record).expect("serialises"));
             } else {
@@ -161,7 +154,7 @@ pub(crate) fn request(command: RequestCommand, data_dir: &DataDir, now: DateTime
             Ok(())
         }
         RequestCommand::List(flags) => {
-            let list = open(data_dir)?.requests()?;
+            let list = requests::list(host)?;
             if flags.json {
                 print_json(&serde_json::to_value(&list).expect("serialises"));
             } else {
@@ -181,15 +174,15 @@ pub(crate) fn request(command: RequestCommand, data_dir: &DataDir, now: DateTime
     }
 }
 
-pub(crate) fn account(command: AccountCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub(crate) fn account(command: AccountCommand, host: &CliHost) -> Result<()> {
     match command {
         AccountCommand::Add { platform, handle, not_identifiable } => {
-            let record = open(data_dir)?.add_account(&platform, &handle, Some(!not_identifiable), now)?;
+            let record = register::add_account(host, &platform, &handle, Some(!not_identifiable))?;
             println!("{}", record.id);
             Ok(())
         }
         AccountCommand::List(flags) => {
-            let list = open(data_dir)?.accounts()?;
+            let list = register::accounts(host)?;
             if flags.json {
                 print_json(&serde_json::to_value(&list).expect("serialises"));
             } else {
@@ -207,15 +200,10 @@ pub(crate) fn account(command: AccountCommand, data_dir: &DataDir, now: DateTime
     }
 }
 
-pub(crate) fn authorisation(
-    command: AuthorisationCommand,
-    data_dir: &DataDir,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+pub(crate) fn authorisation(command: AuthorisationCommand, host: &CliHost) -> Result<()> {
     match command {
         AuthorisationCommand::Add { request, kind, urn, officer, granted, review, expires, person, account } => {
-            let (policy, _) = load_policy(data_dir)?;
-            let input = AuthorisationInput {
+            let input = NewAuthorisation {
                 request: &request,
                 kind: &kind,
                 reference: &urn,
@@ -226,7 +214,7 @@ pub(crate) fn authorisation(
                 person,
                 account,
             };
-            let record = open(data_dir)?.add_authorisation(&input, &policy, now)?;
+            let record = register::add_authorisation(host, &input)?;
             println!(
                 "Authorisation {} recorded for {}: in force from {} to {}{}.",
                 record.reference,
@@ -238,17 +226,17 @@ pub(crate) fn authorisation(
             Ok(())
         }
         AuthorisationCommand::Cancel { urn, by } => {
-            let record = open(data_dir)?.cancel_authorisation(&urn, &by, now)?;
+            let record = register::cancel_authorisation(host, &urn, &by)?;
             println!("Authorisation {} is cancelled.", record.reference);
             Ok(())
         }
         AuthorisationCommand::Renew { urn, by, expires, review } => {
-            let record = open(data_dir)?.renew_authorisation(&urn, &by, &expires, review.as_deref(), now)?;
+            let record = register::renew_authorisation(host, &urn, &by, &expires, review.as_deref())?;
             println!("Authorisation {} is renewed until {}.", record.reference, record.expires);
             Ok(())
         }
         AuthorisationCommand::List(flags) => {
-            let list = open(data_dir)?.authorisations()?;
+            let list = register::authorisations(host)?;
             if flags.json {
                 print_json(&serde_json::to_value(&list).expect("serialises"));
             } else {
@@ -270,32 +258,32 @@ pub(crate) fn authorisation(
     }
 }
 
-pub(crate) fn log(command: LogCommand, data_dir: &DataDir, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub(crate) fn log(command: LogCommand, host: &CliHost) -> Result<()> {
     let record = match command {
         LogCommand::AddSearch { reference, platform, account, searched, result, at } => {
             let at = match at {
-                Some(text) => DateTime::parse_from_rfc3339(&text).map(|t| t.with_timezone(&Utc)).map_err(|_| {
-                    StoreError::Fields(vec![FieldError::new(
-                        "at",
-                        "The time of the search must be like 2026-11-23T14:05:00Z",
-                    )])
-                })?,
-                None => now,
+                Some(text) => {
+                    Some(DateTime::parse_from_rfc3339(&text).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+                        AppError::fields_error(vec![FieldError::new(
+                            "at",
+                            "The time of the search must be like 2026-11-23T14:05:00Z",
+                        )])
+                    })?)
+                }
+                None => None,
             };
-            let (policy, _) = load_policy(data_dir)?;
-            let input =
-                SearchInput { at, platform: &platform, account_id: account, searched: &searched, result: &result };
-            open(data_dir)?.log_add_search(&reference, &input, &policy, uk_today(now), now)?
+            let search = log::NewSearch { platform: &platform, account, searched: &searched, result: &result, at };
+            log::add_search(host, &reference, &search)?
         }
-        LogCommand::AddFinding { reference, text } => open(data_dir)?.log_add_finding(&reference, &text, now)?,
-        LogCommand::Complete { reference, by } => open(data_dir)?.log_complete(&reference, &by, now)?,
+        LogCommand::AddFinding { reference, text } => log::add_finding(host, &reference, &text)?,
+        LogCommand::Complete { reference, by } => log::complete(host, &reference, &by)?,
         LogCommand::Finalise { reference, by, rating, assessment } => {
-            open(data_dir)?.log_finalise(&reference, &by, &rating, &assessment, now)?
+            log::finalise(host, &reference, &by, &rating, &assessment)?
         }
-        LogCommand::Share { reference, by, with } => open(data_dir)?.log_share(&reference, &by, &with, now)?,
-        LogCommand::Correct { reference, note } => open(data_dir)?.log_correct(&reference, &note, now)?,
+        LogCommand::Share { reference, by, with } => log::share(host, &reference, &by, &with)?,
+        LogCommand::Correct { reference, note } => log::correct(host, &reference, &note)?,
         LogCommand::Show { reference, version, json } => {
-            let record = open(data_dir)?.log(&reference, version)?;
+            let record = log::show(host, &reference, version)?;
             if json {
                 print_json(&serde_json::to_value(&record).expect("serialises"));
             } else {

@@ -8,11 +8,12 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
+use triangulate_app::{
+    AppError, DataDir, ErrorCode, ErrorKind, Host, KeptStore, RecorderOrder, StoreState, admin, people,
+};
 use triangulate_core::{ChainReport, WorkerProfileInput};
-use triangulate_store::{DataDir, ErrorKind, Keystore, RecoveryPhrase, Store, StoreError, load_policy, store_status};
 
 #[derive(Parser)]
 #[command(name = "triangulate", version, about = "Authorised social-media checks, recorded so they stand up in court")]
@@ -275,30 +276,98 @@ enum WorkerCommand {
 mod capture;
 mod commands;
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let data_dir = match DataDir::resolve(cli.data_dir.clone()) {
-        Ok(dir) => dir,
-        Err(error) => return report(error),
-    };
-    triangulate_store::init_logging(&data_dir);
-    match run(cli.command, &data_dir) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => report(error),
+/// The command line's host: the data folder, the system clock, the store opened once for
+/// the command, and this binary's own recorder mode (`session record`).
+pub(crate) struct CliHost {
+    data_dir: DataDir,
+    store: KeptStore,
+}
+
+impl Host for CliHost {
+    fn data_dir(&self) -> &DataDir {
+        &self.data_dir
+    }
+
+    fn clock(&self) -> triangulate_app::host::Clock {
+        std::sync::Arc::new(chrono::Utc::now)
+    }
+
+    fn store(&self) -> triangulate_app::Result<triangulate_app::OpenStore<'_>> {
+        self.store.open(&self.data_dir)
+    }
+
+    fn start_recorder(&self, order: &RecorderOrder) -> triangulate_app::Result<()> {
+        let exe =
+            std::env::current_exe().map_err(|e| AppError::Refused(format!("the recorder cannot be started: {e}")))?;
+        let root = self.data_dir.root().to_string_lossy().into_owned();
+        let id = order.session.to_string();
+        triangulate_app::spawn_recorder_process(
+            &self.data_dir,
+            &exe,
+            &["--data-dir", &root, "session", "record", &id],
+            order,
+        )
     }
 }
 
-/// Prints why a command did not succeed and gives the exit code it earns: 1 refused or
-/// failed, 2 invalid input.
-fn report(error: StoreError) -> ExitCode {
-    match &error {
-        StoreError::Fields(errors) => {
-            eprintln!("triangulate: there is a problem:");
-            for error in errors {
-                eprintln!("  {}: {}", error.field, error.message);
-            }
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = std::env::args().any(|a| a == "--json");
+    let data_dir = match DataDir::resolve(cli.data_dir.clone()) {
+        Ok(dir) => dir,
+        Err(error) => return report(error.into(), json),
+    };
+    triangulate_app::init_logging(&data_dir);
+    let host = CliHost { data_dir, store: KeptStore::default() };
+    match run(cli.command, &host) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => report(error, json),
+    }
+}
+
+/// What to do next, in this command line's own words, for errors whose remedy is a command.
+fn hint(error: &AppError) -> Option<String> {
+    Some(match error.code() {
+        ErrorCode::NotInitialised => "Run `triangulate init` to create one.".into(),
+        ErrorCode::KeyMissing | ErrorCode::WrongKey => {
+            "Run `triangulate recover` and give the recovery phrase to put the key back.".into()
         }
-        error => eprintln!("triangulate: {error}"),
+        ErrorCode::OutsideScope => "Give the reason with --outside-scope-reason TEXT, or raise a new request with `triangulate request create --file FILE --parent REF`.".into(),
+        ErrorCode::RecordingStopped => match error {
+            AppError::RecordingStopped { session, .. } => format!(
+                "Resume it with `triangulate session resume {session}`, or end it with `triangulate session end {session}`."
+            ),
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// Prints why a command did not succeed and gives the exit code it earns: 1 refused or
+/// failed, 2 invalid input. With `--json`, the error's code, guard codes and fields are
+/// printed on standard output too, so that scripts decide on codes, never on words.
+fn report(error: AppError, json: bool) -> ExitCode {
+    let fields = error.fields();
+    if fields.is_empty() {
+        eprintln!("triangulate: {error}");
+    } else {
+        eprintln!("triangulate: there is a problem:");
+        for field in &fields {
+            eprintln!("  {}: {}", field.field, field.message);
+        }
+    }
+    let hint = hint(&error);
+    if let Some(hint) = &hint {
+        eprintln!("{hint}");
+    }
+    if json && !PRINTED_JSON.load(std::sync::atomic::Ordering::SeqCst) {
+        print_json(&json!({ "error": {
+            "code": error.code(),
+            "message": error.to_string(),
+            "guards": error.guards(),
+            "fields": fields,
+            "hint": hint,
+        }}));
     }
     ExitCode::from(match error.kind() {
         ErrorKind::InvalidInput => 2,
@@ -306,51 +375,52 @@ fn report(error: StoreError) -> ExitCode {
     })
 }
 
+/// Whether the command already printed its JSON (a status that is not ready, a broken
+/// chain): standard output then holds one document, never two.
+static PRINTED_JSON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 pub(crate) fn print_json(value: &serde_json::Value) {
+    PRINTED_JSON.store(true, std::sync::atomic::Ordering::SeqCst);
     println!("{}", serde_json::to_string_pretty(value).expect("JSON serialises"));
 }
 
-pub(crate) fn open(data_dir: &DataDir) -> Result<Store, StoreError> {
-    Store::open(data_dir, &Keystore::from_environment()?)
-}
+pub(crate) use triangulate_core::local_time::uk_time;
 
-pub(crate) use triangulate_core::local_time::{uk_date as uk_today, uk_time};
+pub(crate) type Result<T> = triangulate_app::Result<T>;
 
-fn run(command: Command, data_dir: &DataDir) -> Result<(), StoreError> {
-    let now = Utc::now();
+fn run(command: Command, host: &CliHost) -> Result<()> {
     match command {
-        Command::Request(command) => commands::request(command, data_dir, now),
-        Command::Account(command) => commands::account(command, data_dir, now),
-        Command::Authorisation(command) => commands::authorisation(command, data_dir, now),
-        Command::Log(command) => commands::log(command, data_dir, now),
-        Command::Session(command) => capture::session(command, data_dir, now),
-        Command::Capture(args) => capture::capture(args, data_dir, now),
+        Command::Request(command) => commands::request(command, host),
+        Command::Account(command) => commands::account(command, host),
+        Command::Authorisation(command) => commands::authorisation(command, host),
+        Command::Log(command) => commands::log(command, host),
+        Command::Session(command) => capture::session(command, host),
+        Command::Capture(args) => capture::capture(args, host),
         Command::Worker(WorkerCommand::RegisterAaw { name }) => {
-            let record = open(data_dir)?.register_aaw(&name, now)?;
+            let record = people::register_aaw(host, &name)?;
             println!("{} is registered as an Authorised Access Worker (AAW {}).", record.name, record.id);
             Ok(())
         }
         Command::Init(flags) => {
-            let keystore = Keystore::from_environment()?;
-            let (store, phrase) = Store::init(data_dir, &keystore, now)?;
+            let made = admin::init(host)?;
             if flags.json {
                 print_json(&json!({
-                    "data_dir": data_dir.root(),
-                    "store_id": store.store_id(),
-                    "keystore": keystore.label(),
-                    "keystore_warning": keystore.warning(),
-                    "recovery_phrase": phrase.as_str(),
+                    "data_dir": host.data_dir.root(),
+                    "store_id": made.store_id,
+                    "keystore": made.keystore_label,
+                    "keystore_warning": made.keystore_warning,
+                    "recovery_phrase": made.phrase.as_str(),
                 }));
             } else {
-                println!("Created an encrypted store in {}.", data_dir.root().display());
-                println!("Its database key is in the {}.", keystore.label());
-                if let Some(warning) = keystore.warning() {
+                println!("Created an encrypted store in {}.", host.data_dir.root().display());
+                println!("Its database key is in the {}.", made.keystore_label);
+                if let Some(warning) = &made.keystore_warning {
                     println!("Warning: {warning}.");
                 }
                 println!();
                 println!("Recovery phrase (shown this once: write it down and keep it away from this laptop):");
                 println!();
-                println!("    {}", phrase.as_str());
+                println!("    {}", made.phrase.as_str());
                 println!();
                 println!(
                     "If the key is ever lost from the credential store, `triangulate recover` with this phrase puts it back."
@@ -359,31 +429,25 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), StoreError> {
             Ok(())
         }
         Command::Recover => {
-            let keystore = Keystore::from_environment()?;
             let stdin = std::io::stdin();
             if stdin.is_terminal() {
                 eprint!("Type the twelve words of the recovery phrase, then press Enter: ");
                 let _ = std::io::stderr().flush();
             }
             let mut typed = zeroize::Zeroizing::new(String::new());
-            if stdin.is_terminal() {
-                stdin
-                    .read_line(&mut typed)
-                    .map_err(|e| StoreError::Refused(format!("the phrase could not be read: {e}")))?;
+            let read = if stdin.is_terminal() {
+                stdin.read_line(&mut typed).map(|_| ())
             } else {
-                stdin
-                    .lock()
-                    .read_to_string(&mut typed)
-                    .map_err(|e| StoreError::Refused(format!("the phrase could not be read: {e}")))?;
-            }
-            let phrase = RecoveryPhrase::parse(&typed).map_err(StoreError::from)?;
-            let store = Store::recover(data_dir, &keystore, &phrase, now)?;
-            println!("The database key is back in the {}; the store opens again.", keystore.label());
-            println!("Audit chain: {}", store.audit_verify()?);
+                stdin.lock().read_to_string(&mut typed).map(|_| ())
+            };
+            read.map_err(|e| AppError::Refused(format!("the phrase could not be read: {e}")))?;
+            let (keystore, report) = admin::recover(host, &typed)?;
+            println!("The database key is back in the {keystore}; the store opens again.");
+            println!("Audit chain: {report}");
             Ok(())
         }
         Command::Status(flags) => {
-            let status = store_status(data_dir, &Keystore::from_environment());
+            let status = admin::status(host);
             if flags.json {
                 print_json(&serde_json::to_value(&status).expect("serialises"));
             } else {
@@ -398,13 +462,12 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), StoreError> {
                 println!("{}", status.message);
             }
             match status.state {
-                triangulate_store::StoreState::Ready => Ok(()),
-                _ => Err(StoreError::Refused("the store is not open".into())),
+                StoreState::Ready => Ok(()),
+                _ => Err(AppError::Refused("the store is not open".into())),
             }
         }
         Command::Audit(AuditCommand::Verify(flags)) => {
-            let store = Store::open(data_dir, &Keystore::from_environment()?)?;
-            let report = store.audit_verify()?;
+            let report = admin::audit_verify(host)?;
             if flags.json {
                 print_json(&serde_json::to_value(&report).expect("serialises"));
             } else {
@@ -412,11 +475,11 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), StoreError> {
             }
             match report {
                 ChainReport::Intact { .. } => Ok(()),
-                ChainReport::Broken { .. } => Err(StoreError::Refused("the audit chain is broken".into())),
+                ChainReport::Broken { .. } => Err(AppError::Refused("the audit chain is broken".into())),
             }
         }
         Command::Policy(PolicyCommand::Show(flags)) => {
-            let (policy, source) = load_policy(data_dir)?;
+            let (policy, source) = admin::policy(host)?;
             if flags.json {
                 print_json(&json!({ "source": source, "policy": policy }));
             } else {
@@ -424,7 +487,7 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), StoreError> {
                     Some(path) => println!("# The policy in force, from {} over the embedded defaults", path.display()),
                     None => println!(
                         "# The policy in force: the embedded defaults ({} is absent)",
-                        data_dir.policy_file().display()
+                        host.data_dir.policy_file().display()
                     ),
                 }
                 print!("{}", policy.to_toml());
@@ -432,32 +495,27 @@ fn run(command: Command, data_dir: &DataDir) -> Result<(), StoreError> {
             Ok(())
         }
         Command::Worker(WorkerCommand::Set { name, role, staff_id }) => {
-            let profile = WorkerProfileInput { name, role, staff_id }.validate().map_err(StoreError::Fields)?;
-            let mut store = Store::open(data_dir, &Keystore::from_environment()?)?;
-            let record = store.set_worker_profile(&profile, now)?;
+            let record = people::set_profile(host, &WorkerProfileInput { name, role, staff_id })?;
             println!("Worker profile saved (worker {}, {}).", record.id, record.role.title());
             Ok(())
         }
-        Command::Worker(WorkerCommand::Show(flags)) => {
-            let store = Store::open(data_dir, &Keystore::from_environment()?)?;
-            let record = store.worker_profile()?;
-            match (record, flags.json) {
-                (Some(record), true) => print_json(&serde_json::to_value(&record).expect("serialises")),
-                (Some(record), false) => {
-                    println!(
-                        "{} ({}){}",
-                        record.name,
-                        record.role.title(),
-                        record.staff_id.map(|id| format!(", staff id {id}")).unwrap_or_default()
-                    );
-                }
-                (None, _) => {
-                    return Err(StoreError::Refused(
-                        "there is no worker profile yet: set one with `triangulate worker set`".into(),
-                    ));
-                }
+        Command::Worker(WorkerCommand::Show(flags)) => match (people::profile(host)?, flags.json) {
+            (Some(record), true) => {
+                print_json(&serde_json::to_value(&record).expect("serialises"));
+                Ok(())
             }
-            Ok(())
-        }
+            (Some(record), false) => {
+                println!(
+                    "{} ({}){}",
+                    record.name,
+                    record.role.title(),
+                    record.staff_id.map(|id| format!(", staff id {id}")).unwrap_or_default()
+                );
+                Ok(())
+            }
+            (None, _) => {
+                Err(AppError::Refused("there is no worker profile yet: set one with `triangulate worker set`".into()))
+            }
+        },
     }
 }

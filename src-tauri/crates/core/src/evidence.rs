@@ -1,76 +1,15 @@
-//! What makes a capture an exhibit: canonical JSON for the signed manifest, the artefacts'
-//! digests and sizes, and the worker's judgement. Pure: the bytes come in, nothing is read
-//! or written here.
+//! The worker's judgement of a capture and its validation. What makes a capture an exhibit
+//! as data (the manifest, canonical JSON, digests, the signature) belongs to
+//! `triangulate-evidence`; the format's name, canonical JSON and the digests are re-exported
+//! here. Pure: nothing is read or written here.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
 
 use crate::validation::{FieldError, optional_text};
 
-/// The manifest format this version writes; readers check it before anything else.
-pub const MANIFEST_FORMAT: &str = "triangulate-capture-manifest/1";
-
-/// Writes a JSON value canonically: object keys sorted by their UTF-16 code units (as
-/// RFC 8785 does; identical to byte order for the ASCII keys we write), no insignificant
-/// whitespace, strings escaped minimally. The same value always gives the same bytes,
-/// whatever the order its maps were built in.
-pub fn canonical_json(value: &serde_json::Value) -> String {
-    let mut out = String::new();
-    write_canonical(value, &mut out);
-    out
-}
-
-fn write_canonical(value: &serde_json::Value, out: &mut String) {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
-            out.push('{');
-            for (i, key) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&serde_json::to_string(key).expect("a string serialises"));
-                out.push(':');
-                write_canonical(&map[*key], out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(']');
-        }
-        other => out.push_str(&serde_json::to_string(other).expect("a value serialises")),
-    }
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut hex = String::with_capacity(64);
-    for byte in digest {
-        let _ = write!(hex, "{byte:02x}");
-    }
-    hex
-}
-
-/// The width and height in a PNG's header, or `None` for bytes that are not a PNG.
-pub fn png_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
-    const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
-    if bytes.len() < 24 || bytes[..8] != SIGNATURE || &bytes[12..16] != b"IHDR" {
-        return None;
-    }
-    let width = u32::from_be_bytes(bytes[16..20].try_into().ok()?);
-    let height = u32::from_be_bytes(bytes[20..24].try_into().ok()?);
-    Some((width, height))
-}
+/// The manifest's wire format, canonical JSON and digests live in `triangulate-evidence`;
+/// they are named here too so that the domain's paths keep working.
+pub use triangulate_evidence::{MANIFEST_FORMAT, canonical_json, png_dimensions, sha256_hex};
 
 /// How sure the worker is that a profile is the person's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,29 +102,6 @@ impl JudgementInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn canonical_json_sorts_keys_at_every_depth_and_drops_whitespace() {
-        let a = json!({"b": 1, "a": {"z": [1, {"y": "é", "x": null}], "c": "\"q\""}});
-        let text = canonical_json(&a);
-        assert_eq!(text, r#"{"a":{"c":"\"q\"","z":[1,{"x":null,"y":"é"}]},"b":1}"#);
-        let reordered: serde_json::Value =
-            serde_json::from_str(r#"{ "a" : { "z":[1,{"y":"é","x":null}], "c":"\"q\"" }, "b":1 }"#).unwrap();
-        assert_eq!(canonical_json(&reordered), text);
-    }
-
-    #[test]
-    fn png_dimensions_come_from_the_header_and_other_bytes_are_refused() {
-        let mut png = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
-        png.extend_from_slice(b"IHDR");
-        png.extend_from_slice(&1280u32.to_be_bytes());
-        png.extend_from_slice(&40000u32.to_be_bytes());
-        assert_eq!(png_dimensions(&png), Some((1280, 40000)));
-        assert_eq!(png_dimensions(b"GIF89a not a png at all here"), None);
-        assert_eq!(png_dimensions(&png[..20]), None);
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    }
 
     #[test]
     fn a_judgement_needs_relevance_usefulness_and_a_reasoned_attribution() {

@@ -202,6 +202,11 @@ impl Step {
         Step::Withdraw,
     ];
 
+    /// The step whose CLI verb this is, as stored with a decision; `None` for any other text.
+    pub fn parse(verb: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.verb() == verb)
+    }
+
     /// The CLI verb.
     pub fn verb(self) -> &'static str {
         match self {
@@ -361,6 +366,11 @@ mod tests {
             assert_eq!(RequestState::parse(state.as_str()), Some(state));
             assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
         }
+        for step in Step::ALL {
+            assert_eq!(Step::parse(step.verb()), Some(step));
+        }
+        assert_eq!(Step::parse("launch"), None);
+        assert_eq!(Step::parse(""), None);
         let mut verbs: Vec<&str> = Step::ALL.iter().map(|s| s.verb()).collect();
         verbs.sort();
         verbs.dedup();

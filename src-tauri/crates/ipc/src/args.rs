@@ -3,14 +3,15 @@
 
 use serde::{Deserialize, Serialize};
 use triangulate_core::request_form::{DateParts, RequestForm};
-use triangulate_core::workflow::{Role, Step};
+use triangulate_core::workflow::Step;
 use ts_rs::TS;
 
-pub use triangulate_core::WorkerProfileInput as WorkerProfileArgs;
-pub use triangulate_store::{
+pub use triangulate_app::requests::{NextStep, RequestList, RequestPage};
+pub use triangulate_app::{
     AawRecord, AccountRecord, AuthorisationKind, AuthorisationRecord, DraftCheck, DraftRecord, DraftSummary,
     RequestRecord, RequestSummary, StoreStatus, WorkerRecord,
 };
+pub use triangulate_core::WorkerProfileInput as WorkerProfileArgs;
 
 /// For commands that take nothing.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -37,41 +38,9 @@ pub struct RequestListArgs {
     pub query: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct RequestList {
-    pub requests: Vec<RequestSummary>,
-    /// Forms being filled in for new requests (drafts of changes show on their request).
-    pub drafts: Vec<DraftSummary>,
-}
-
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct ReferenceArgs {
     pub reference: String,
-}
-
-/// A request with what can be done next and what each next step still lacks.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct RequestPage {
-    pub record: RequestRecord,
-    /// The draft of changes to this request, when one is open.
-    pub draft: Option<i64>,
-    pub can_change: bool,
-    pub next_steps: Vec<NextStep>,
-    pub authorisations: Vec<AuthorisationRecord>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct NextStep {
-    pub step: Step,
-    pub label: String,
-    pub role: Role,
-    /// Who takes it, in words.
-    pub by: String,
-    pub needs_evidence: bool,
-    pub needs_note: bool,
-    pub takes_conditions: bool,
-    /// What must be done before this step can be taken; empty when it can be taken now.
-    pub missing: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -142,4 +111,74 @@ pub struct AuthorisationAddArgs {
     pub person: Option<u32>,
     /// The sanctioned account, for CHIS.
     pub account: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SessionStartArgs {
+    pub reference: String,
+    /// The person to check: their number in the request, from 1.
+    pub subject: u32,
+    pub account: i64,
+    /// No window: for tests.
+    pub headless: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SessionIdArgs {
+    pub id: i64,
+}
+
+/// An access session as the worker sees it, with its trail.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SessionPage {
+    pub id: i64,
+    pub request: String,
+    pub subject: u32,
+    pub account_id: i64,
+    pub browser: String,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub end_reason: Option<String>,
+    /// When the recorder was found gone: nothing is captured until recording resumes.
+    pub recording_stopped_at: Option<String>,
+    pub trail: Vec<TrailStep>,
+    /// What the worker should know before going on (after a start).
+    pub warnings: Vec<String>,
+}
+
+/// One step of the trail. The address is page content: shown as text, never followed.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TrailStep {
+    pub at: String,
+    pub kind: String,
+    pub tab: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct CaptureTakeArgs {
+    pub session: i64,
+    /// Go to this address first; empty for the tab the worker is looking at.
+    pub url: String,
+    /// The worker's statement that the page was visible without friending or interacting.
+    pub statement: String,
+    /// Why a page outside the person's listed profiles belongs to this person; empty if none.
+    pub outside_scope_reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CaptureSummary {
+    pub capture_id: i64,
+    pub url: String,
+    pub artefacts: Vec<ArtefactSummary>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ArtefactSummary {
+    pub kind: String,
+    pub sha256: String,
+    /// Bytes.
+    pub size: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }

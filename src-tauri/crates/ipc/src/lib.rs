@@ -1,17 +1,16 @@
 //! The desktop app's IPC contract, declared once: every command's name, argument and result
-//! (`for_each_command!`), the error that crosses with `{code, message, fields}`, and the
-//! command bodies, written against a `Host` (data folder and clock) so they run headless in
-//! tests. The desktop crate turns each into a Tauri command; `typescript` writes the same
+//! (`for_each_command!`), the error that crosses with `{code, message, fields, guards}`, and
+//! the command bodies: each turns the UI's arguments into one call of the application layer
+//! (`triangulate_app`), written against its `Host`, so they run headless in tests. The desktop crate turns each into a Tauri command; `typescript` writes the same
 //! list as `ui/src/generated/ipc.ts`, and a test fails when that file is stale.
 
 pub mod args;
 pub mod commands;
 pub mod error;
-pub mod host;
 pub mod typescript;
 
 pub use error::{ErrorCode, IpcError};
-pub use host::Host;
+pub use triangulate_app::Host;
 
 /// Calls `$callback!` with every command as `name(Args) -> Response;`. The one list of the
 /// app's commands: the desktop's handlers, the TypeScript map and `COMMANDS` come from it.
@@ -37,6 +36,11 @@ macro_rules! for_each_command {
             account_list($crate::args::NoArgs) -> Vec<$crate::args::AccountRecord>;
             account_add($crate::args::AccountAddArgs) -> $crate::args::AccountRecord;
             authorisation_add($crate::args::AuthorisationAddArgs) -> $crate::args::RequestPage;
+            session_start($crate::args::SessionStartArgs) -> $crate::args::SessionPage;
+            session_get($crate::args::SessionIdArgs) -> $crate::args::SessionPage;
+            session_resume($crate::args::SessionIdArgs) -> $crate::args::SessionPage;
+            session_end($crate::args::SessionIdArgs) -> $crate::args::SessionPage;
+            capture_take($crate::args::CaptureTakeArgs) -> $crate::args::CaptureSummary;
         }
     };
 }

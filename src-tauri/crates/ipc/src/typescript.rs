@@ -7,6 +7,7 @@ use ts_rs::TS;
 
 use crate::args::*;
 use crate::error::{ErrorCode, IpcError};
+use triangulate_app::{AuditSummary, DecisionRecord, PersonRecord, PossibleMatch, Renewal, StoreState, SubjectLink};
 use triangulate_core::request::{Consent, Manager, Period, Profile, ProfileInput, Request, Subject, Worker};
 use triangulate_core::request::{ConsentStatus, Reason, Scope, SubjectRole};
 use triangulate_core::request_form::{
@@ -14,7 +15,6 @@ use triangulate_core::request_form::{
 };
 use triangulate_core::workflow::{RequestState, Role, Step};
 use triangulate_core::{FieldError, WorkerRole};
-use triangulate_store::{AuditSummary, DecisionRecord, PersonRecord, PossibleMatch, Renewal, StoreState, SubjectLink};
 
 /// Where the generated file lives, from this crate's folder.
 pub const GENERATED_PATH: &str = "../../../ui/src/generated/ipc.ts";
@@ -102,6 +102,13 @@ pub fn declarations() -> Vec<Declaration> {
         AuthorisationKind,
         Renewal,
         AuthorisationAddArgs,
+        SessionStartArgs,
+        SessionIdArgs,
+        SessionPage,
+        TrailStep,
+        CaptureTakeArgs,
+        CaptureSummary,
+        ArtefactSummary,
     ]
 }
 

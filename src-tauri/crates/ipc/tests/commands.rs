@@ -2,26 +2,50 @@
 //! and a fixed clock, driven the way the UI drives them.
 
 use chrono::{DateTime, TimeZone, Utc};
+use triangulate_app::{DataDir, Host, KeptStore, Keystore, OpenStore, RecorderOrder};
 use triangulate_core::request::{ConsentStatus, Reason, Scope, SubjectRole};
 use triangulate_core::request_form::{DateParts, RequestForm, SubjectForm};
 use triangulate_core::workflow::{RequestState, Step};
 use triangulate_ipc::args::*;
 use triangulate_ipc::commands::*;
-use triangulate_ipc::{ErrorCode, Host, IpcError};
-use triangulate_store::{DataDir, Keystore, Store};
+use triangulate_ipc::{ErrorCode, IpcError};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
 }
 
+/// A fixed clock and the store kept open; these commands start no recorder.
+struct FixedHost {
+    data_dir: DataDir,
+    store: KeptStore,
+}
+
+impl Host for FixedHost {
+    fn data_dir(&self) -> &DataDir {
+        &self.data_dir
+    }
+
+    fn clock(&self) -> triangulate_app::host::Clock {
+        std::sync::Arc::new(now)
+    }
+
+    fn store(&self) -> triangulate_app::Result<OpenStore<'_>> {
+        self.store.open(&self.data_dir)
+    }
+
+    fn start_recorder(&self, _: &RecorderOrder) -> triangulate_app::Result<()> {
+        Err(triangulate_app::AppError::Internal("no recorder in these tests".into()))
+    }
+}
+
 struct Fixture {
     _temp: tempfile::TempDir,
-    host: Host,
+    host: FixedHost,
 }
 
 impl Drop for Fixture {
     fn drop(&mut self) {
-        if let Ok(store) = Store::open(&self.host.data_dir, &Keystore::kernel_keyring().unwrap()) {
+        if let Ok(store) = self.host.store() {
             let _ = Keystore::kernel_keyring().unwrap().delete_key(store.store_id());
         }
     }
@@ -29,9 +53,9 @@ impl Drop for Fixture {
 
 fn setup() -> Fixture {
     // SAFETY: every test sets the same value before it opens a store.
-    unsafe { std::env::set_var(triangulate_store::KEYSTORE_ENV, "kernel-keyring") };
+    unsafe { std::env::set_var(triangulate_app::KEYSTORE_ENV, "kernel-keyring") };
     let temp = tempfile::tempdir().unwrap();
-    let host = Host::new(DataDir::new(temp.path().join("data")), now);
+    let host = FixedHost { data_dir: DataDir::new(temp.path().join("data")), store: KeptStore::default() };
     Fixture { _temp: temp, host }
 }
 
@@ -84,7 +108,7 @@ fn step(reference: &str, step: Step, by: &str, evidence: &str, note: &str, condi
 fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_commands() {
     let fixture = setup();
     let host = &fixture.host;
-    assert_eq!(store_status(host, NoArgs {}).unwrap().state, triangulate_store::StoreState::NotInitialised);
+    assert_eq!(store_status(host, NoArgs {}).unwrap().state, triangulate_app::StoreState::NotInitialised);
     assert_eq!(store_init(host, NoArgs {}).unwrap().recovery_phrase.len(), 12);
     assert!(worker_profile_get(host, NoArgs {}).unwrap().is_none());
     assert_eq!(draft_start(host, DraftStartArgs::default()).unwrap_err().code, ErrorCode::Refused, "no profile");
@@ -185,7 +209,7 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
     assert_eq!(page.authorisations.len(), 1);
     assert_eq!(page.authorisations[0].expires.to_string(), "2027-02-22", "the policy's three-month term");
 
-    let store = host.open().unwrap();
+    let store = host.store().unwrap();
     assert_eq!(
         store.audit_verify().unwrap().to_string(),
         format!("intact: {} events", store.audit_head().unwrap().count)

@@ -18,7 +18,7 @@ pub enum ErrorKind {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("there is no store in {0}: run `triangulate init` to create one")]
+    #[error("there is no store in {0}: create one first")]
     NotInitialised(PathBuf),
 
     #[error("a store already exists in {0}; it is never replaced by a new one")]
@@ -26,13 +26,13 @@ pub enum StoreError {
 
     #[error(
         "the database key of the store in {data_dir} is not in the {keystore}; nothing was changed. \
-         Run `triangulate recover` and give the recovery phrase to put the key back"
+         Recover it with the store's recovery phrase to put the key back"
     )]
     KeyMissing { data_dir: PathBuf, keystore: String },
 
     #[error(
         "the database key in the {keystore} does not open the store in {data_dir}; nothing was changed. \
-         Run `triangulate recover` and give the recovery phrase to put the right key back"
+         Recover it with the store's recovery phrase to put the right key back"
     )]
     WrongKey { data_dir: PathBuf, keystore: String },
 
@@ -63,6 +63,17 @@ pub enum StoreError {
     /// A rule or the record's state forbids it.
     #[error("{0}")]
     Refused(String),
+
+    /// Guards of the protocol forbid it: each refusal with its machine code, what forbids it
+    /// and what would allow it.
+    #[error("{what}: {}", describe_refusals(.refusals))]
+    Guarded { what: String, refusals: Vec<triangulate_core::guards::Refusal> },
+
+    /// A page outside the person's listed profiles, and no reason was given.
+    #[error(
+        "{url} is not within the profiles listed for {person} in request {request}: record why it belongs to this person, or raise a new request for the other person, linked to this one, which the service director will see"
+    )]
+    OutsideScope { url: String, person: String, request: String },
 
     #[error("{0}")]
     IllegalStep(#[from] triangulate_core::workflow::IllegalStep),
@@ -99,6 +110,10 @@ pub enum RecoveryError {
     FileDamaged { path: PathBuf, reason: String },
 }
 
+fn describe_refusals(refusals: &[triangulate_core::guards::Refusal]) -> String {
+    refusals.iter().map(|r| r.to_string()).collect::<Vec<_>>().join("; ")
+}
+
 fn describe_fields(errors: &[triangulate_core::FieldError]) -> String {
     let lines: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
     format!("there is a problem: {}", lines.join("; "))
@@ -113,6 +128,8 @@ impl StoreError {
             | StoreError::WrongKey { .. }
             | StoreError::NewerSchema { .. }
             | StoreError::Refused(_)
+            | StoreError::Guarded { .. }
+            | StoreError::OutsideScope { .. }
             | StoreError::IllegalStep(_) => ErrorKind::Refused,
             StoreError::Invalid { .. }
             | StoreError::Policy { .. }

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod captures;
 mod data_dir;
 mod drafts;
 mod error;
@@ -18,8 +19,10 @@ mod migrations;
 mod persons;
 mod recovery;
 mod requests;
+mod secrets;
 mod sessions;
 mod status;
+mod trail;
 mod workers;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -28,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use triangulate_core::{Actor, ChainHead, ChainReport, NewAuditEvent, Policy};
 
 pub use accounts::{AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord, Renewal};
+pub use captures::{ArtefactRecord, CaptureRecord, NewArtefact, Provenance, verify_manifest};
 pub use data_dir::{DATA_DIR_ENV, DataDir};
 pub use drafts::{DraftCheck, DraftRecord, DraftSummary};
 pub use error::{ErrorKind, RecoveryError, Result, StoreError};
@@ -38,11 +42,10 @@ pub use migrations::LATEST as LATEST_SCHEMA_VERSION;
 pub use persons::PersonRecord;
 pub use recovery::RecoveryPhrase;
 pub use requests::{AawRecord, DecisionRecord, PersonMatch, PossibleMatch, RequestRecord, RequestSummary, SubjectLink};
-pub use sessions::{
-    ArtefactRecord, CaptureRecord, DocumentResponse, NewArtefact, SessionBrowser, SessionRecord, SigningKeyInfo,
-    TrailEvent, verify_manifest,
-};
+pub use secrets::SigningKeyInfo;
+pub use sessions::{SessionBrowser, SessionRecord};
 pub use status::{AuditSummary, StoreState, StoreStatus, store_status};
+pub use trail::{DocumentResponse, TrailEvent};
 pub use workers::WorkerRecord;
 
 use data_dir::write_atomically;

@@ -298,14 +298,16 @@ impl Store {
             .query_map([id], |row| Ok(SubjectLink { subject: row.get::<_, i64>(0)? as usize, person_id: row.get(1)? }))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut statement = self.conn.prepare(
-            "SELECT d.step, d.from_state, d.to_state, d.decided_by, d.recorded_by, d.evidence, d.note, d.conditions, d.at, w.name
+            "SELECT d.step, d.from_state, d.to_state, d.decided_by, d.recorded_by, d.evidence, d.note, d.conditions, d.at, w.name, d.id
              FROM decisions d JOIN worker_profile w ON w.id = d.recorded_by WHERE d.request_id = ?1 ORDER BY d.id",
         )?;
+        // A step this version does not know is damage: it is never read as some other step.
         let decisions = statement
             .query_map([id], |row| {
-                let step: String = row.get(0)?;
-                let step = Step::ALL.into_iter().find(|s| s.verb() == step).unwrap_or(Step::Submit);
-                Ok(DecisionRecord {
+                let Some(step) = Step::parse(&row.get::<_, String>(0)?) else {
+                    return Ok(Err(row.get::<_, i64>(10)?));
+                };
+                Ok(Ok(DecisionRecord {
                     step,
                     step_label: step.label(),
                     from_state: state_from(row.get(1)?)?,
@@ -317,9 +319,18 @@ impl Store {
                     note: row.get(6)?,
                     conditions: row.get(7)?,
                     at: row.get(8)?,
-                })
+                }))
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .collect::<std::result::Result<Vec<_>, i64>>()
+            .map_err(|decision| StoreError::Damaged {
+                data_dir: self.data_dir.root().to_path_buf(),
+                reason: format!(
+                    "decision {decision} of request {} records a workflow step this version does not know",
+                    row.reference
+                ),
+            })?;
         Ok(RequestRecord {
             id,
             reference: row.reference,

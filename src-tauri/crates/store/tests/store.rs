@@ -122,7 +122,8 @@ fn a_missing_key_refuses_touches_nothing_and_points_to_recover() {
     let before = snapshot(fixture.dir.root());
     let error = Store::open(&fixture.dir, &fixture.keystore).unwrap_err();
     assert!(matches!(error, StoreError::KeyMissing { .. }), "{error}");
-    assert!(error.to_string().contains("triangulate recover"), "{error}");
+    // The store names no command: the CLI adds `triangulate recover` (tests/cli/store.rs).
+    assert!(error.to_string().contains("recovery phrase") && !error.to_string().contains('`'), "{error}");
     assert_eq!(snapshot(fixture.dir.root()), before);
 }
 
@@ -397,4 +398,102 @@ fn a_person_who_may_be_known_must_be_settled_before_a_draft_is_saved_as_a_reques
     let settled = BTreeMap::from([(1, PersonMatch::Same(known))]);
     let record = store.commit_draft(second.id, &settled, &policy(), today(), at(8)).unwrap();
     assert_eq!(record.subjects[0].person_id, Some(known));
+}
+
+#[test]
+fn a_decision_with_a_step_this_version_does_not_know_is_damage_not_a_submission() {
+    let (_fixture, mut store, _) = setup();
+    with_profile(&mut store);
+    let draft = store.start_draft(None, at(2)).unwrap();
+    store.save_draft(draft.id, &complete_form(SUBJECT), at(3)).unwrap();
+    let created = store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(4)).unwrap();
+    let submit = Decision { decided_by: "Ada Worker".into(), evidence: None, note: None, conditions: None };
+    store.take_step(&created.reference, Step::Submit, &submit, at(5)).unwrap();
+    assert_eq!(store.request(&created.reference).unwrap().decisions[0].step, Step::Submit);
+
+    store.connection_for_tests().execute_batch("UPDATE decisions SET step = 'launch-the-rockets'").unwrap();
+    let read = store.request(&created.reference);
+    assert!(
+        matches!(read, Err(StoreError::Damaged { ref reason, .. }) if reason.contains("step") && reason.contains(&created.reference)),
+        "{read:?}"
+    );
+}
+
+use triangulate_evidence::{
+    AppInfo, BrowserInfo, FullPageInfo, MANIFEST_FORMAT, Manifest, NewArtefact, OperatingSystemInfo, Provenance,
+    TrailEvent, ViewportInfo, canonical_json, verify_manifest,
+};
+
+fn provenance(outside_scope_reason: Option<&str>) -> Provenance {
+    Provenance {
+        url: "https://example.test/profile/jane".into(),
+        original_url: "https://example.test/profile/jane".into(),
+        title: "Jane".into(),
+        tab: "T1".into(),
+        capture_started_at: "2026-11-23T10:07:00.000Z".into(),
+        capture_ended_at: "2026-11-23T10:07:01.500Z".into(),
+        http: serde_json::json!({ "known": false, "why": "not seen", "status_from_navigation_timing": 200 }),
+        tls: serde_json::json!({ "https": false }),
+        browser: BrowserInfo {
+            product: "Chrome/142.0".into(),
+            revision: "@1".into(),
+            protocol_version: "1.3".into(),
+            user_agent: "Mozilla/5.0".into(),
+        },
+        viewport: ViewportInfo { width: 1280, height: 720, device_scale_factor: 1.0 },
+        full_page: FullPageInfo {
+            page_width_css: 1280.0,
+            page_height_css: 2000.0,
+            captured_height_css: 2000.0,
+            capped: false,
+            cap_device_px: 16_384.0,
+        },
+        operating_system: OperatingSystemInfo { family: "linux".into(), arch: "x86_64".into() },
+        app: AppInfo { name: "Triangulate".into(), version: "0.1.0".into() },
+        worker_statement: None,
+        outside_scope_reason: outside_scope_reason.map(str::to_string),
+    }
+}
+
+#[test]
+fn a_capture_is_stored_with_a_typed_manifest_that_verifies_and_reads_back() {
+    let (_fixture, mut store, _) = setup();
+    with_profile(&mut store);
+    let draft = store.start_draft(None, at(2)).unwrap();
+    store.save_draft(draft.id, &complete_form(SUBJECT), at(3)).unwrap();
+    let request = store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(4)).unwrap();
+    let account = store.add_account("fixture", "council.checks", Some(true), at(5)).unwrap();
+    let session = store.start_session(&request, 1, account.id, at(6)).unwrap();
+    let event = TrailEvent {
+        at: at(6) + chrono::Duration::milliseconds(125),
+        kind: "navigation".into(),
+        tab: "T1".into(),
+        url: "https://example.test/profile/jane".into(),
+        detail: serde_json::json!({}),
+    };
+    store.add_trail_events(session.id, std::slice::from_ref(&event), at(6)).unwrap();
+
+    let artefacts = || vec![NewArtefact { kind: "mhtml", media_type: "multipart/related", bytes: b"MIME".to_vec() }];
+    let plain = store.store_capture(&session, provenance(None), artefacts(), at(7)).unwrap();
+    let reasoned = store.store_capture(&session, provenance(Some("Her second account")), artefacts(), at(8)).unwrap();
+
+    for record in [&plain, &reasoned] {
+        assert_eq!(verify_manifest(&record.manifest, &record.signature), Ok(()));
+        let manifest: Manifest = serde_json::from_str(&record.manifest).unwrap();
+        assert_eq!(manifest.to_canonical_json(), record.manifest, "the typed manifest writes the signed bytes");
+        assert_eq!((manifest.format.as_str(), manifest.capture_id), (MANIFEST_FORMAT, record.id));
+        assert_eq!(manifest.request, request.reference);
+        assert_eq!(manifest.worker.as_ref().map(|w| w.name.as_str()), Some("Ada Worker"));
+        assert_eq!(manifest.trail, [event.clone()]);
+        assert_eq!(manifest.artefacts, record.artefacts);
+        assert_eq!(record.artefacts[0].sha256, triangulate_evidence::sha256_hex(b"MIME"));
+    }
+    let value = |record: &triangulate_store::CaptureRecord| -> serde_json::Value {
+        serde_json::from_str(&record.manifest).unwrap()
+    };
+    assert!(!value(&plain)["provenance"].as_object().unwrap().contains_key("outside_scope_reason"));
+    assert_eq!(value(&reasoned)["provenance"]["outside_scope_reason"], "Her second account");
+    assert_eq!(canonical_json(&value(&plain)), plain.manifest);
+    let key = store.signing_key_info(at(9)).unwrap();
+    assert_eq!(value(&plain)["signing_key"]["public_key"], key.public_key.as_str(), "one installation key");
 }

@@ -1,0 +1,57 @@
+//! The store itself: creating it, its status, putting a lost key back, the audit chain and
+//! the policy in force.
+
+use std::path::PathBuf;
+use triangulate_core::{ChainReport, Policy};
+use triangulate_store::{RecoveryPhrase, Store, StoreStatus};
+
+use crate::error::Result;
+use crate::host::Host;
+
+/// A new store and its recovery phrase, to be shown once.
+pub struct Initialised {
+    pub store_id: String,
+    pub keystore_label: &'static str,
+    pub keystore_warning: Option<String>,
+    pub phrase: RecoveryPhrase,
+}
+
+pub fn init(host: &dyn Host) -> Result<Initialised> {
+    let keystore = host.keystore()?;
+    let (store, phrase) = Store::init(host.data_dir(), &keystore, host.now())?;
+    Ok(Initialised {
+        store_id: store.store_id().to_string(),
+        keystore_label: keystore.label(),
+        keystore_warning: keystore.warning(),
+        phrase,
+    })
+}
+
+/// Whether the store opens, where its key is kept and whether its audit chain is intact.
+pub fn status(host: &dyn Host) -> StoreStatus {
+    triangulate_store::store_status(
+        host.data_dir(),
+        &host.keystore().map_err(|e| match e {
+            crate::AppError::Store(store) => store,
+            other => triangulate_store::StoreError::Refused(other.to_string()),
+        }),
+    )
+}
+
+/// Puts a lost database key back from the recovery phrase as typed; returns the keystore's
+/// name and the audit chain's report.
+pub fn recover(host: &dyn Host, typed: &str) -> Result<(&'static str, ChainReport)> {
+    let keystore = host.keystore()?;
+    let phrase = RecoveryPhrase::parse(typed).map_err(triangulate_store::StoreError::from)?;
+    let store = Store::recover(host.data_dir(), &keystore, &phrase, host.now())?;
+    Ok((keystore.label(), store.audit_verify()?))
+}
+
+pub fn audit_verify(host: &dyn Host) -> Result<ChainReport> {
+    Ok(host.store()?.audit_verify()?)
+}
+
+/// The policy in force and the file it was read from, if any.
+pub fn policy(host: &dyn Host) -> Result<(Policy, Option<PathBuf>)> {
+    Ok(triangulate_store::load_policy(host.data_dir())?)
+}

@@ -1,0 +1,150 @@
+//! Captures: taken from the session's browser over the recorder's private channel once the
+//! recorder has proved it is alive, checked against the session and the person's profiles,
+//! and stored whole and signed; shown with their signature and digests checked; exported as
+//! files named from the capture's number and kind only; judged by the worker.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use triangulate_capture::take::{SessionFacts, take};
+use triangulate_core::evidence::JudgementInput;
+use triangulate_evidence::{DocumentResponse, TrailEvent, sha256_hex, verify_manifest};
+use triangulate_store::{CaptureRecord, SessionRecord, Store};
+
+use crate::error::{AppError, Result};
+use crate::host::Host;
+
+/// What the worker asks of a capture.
+#[derive(Debug, Clone, Default)]
+pub struct CaptureOrder {
+    /// Go to this address first; otherwise the tab the worker is looking at, as it is.
+    pub url: Option<String>,
+    /// The worker's statement that the page was visible without friending or interacting.
+    pub statement: Option<String>,
+    /// Why a page outside the person's listed profiles belongs to this person.
+    pub outside_scope_reason: Option<String>,
+}
+
+pub struct Taken {
+    pub record: CaptureRecord,
+    /// The page's address when it was captured.
+    pub url: String,
+}
+
+struct StoreFacts<'a> {
+    store: &'a Store,
+    session: &'a SessionRecord,
+    outside_scope_reason: Option<&'a str>,
+}
+
+impl SessionFacts for StoreFacts<'_> {
+    fn document_response(&self, tab: &str, url: &str, just_loaded: bool) -> Option<DocumentResponse> {
+        // The recorder stores a response a moment after the page loads.
+        let tries = if just_loaded { 40 } else { 1 };
+        for attempt in 0..tries {
+            if attempt > 0 {
+                std::thread::sleep(Duration::from_millis(25));
+            }
+            if let Ok(Some(found)) = self.store.document_response(self.session.id, tab, url) {
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    fn trail(&self) -> Vec<TrailEvent> {
+        self.store.trail(self.session.id).unwrap_or_default()
+    }
+
+    fn may_capture(&self, url: &str) -> std::result::Result<(), triangulate_capture::CaptureError> {
+        self.store
+            .check_capture(self.session, url, self.outside_scope_reason)
+            .map_err(|e| triangulate_capture::CaptureError::Refused(Box::new(e)))
+    }
+}
+
+/// Captures the tab the worker is looking at in a session (or goes to `order.url` first).
+pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> Result<Taken> {
+    let session = host.store()?.session(session_id)?;
+    host.store()?.check_capture_session(&session)?;
+    crate::sessions::ensure_recording(host, &session)?;
+    let private_url = session.private_url().expect("a recorded session has a private channel");
+    let mut store = host.store()?;
+    let facts =
+        StoreFacts { store: &store, session: &session, outside_scope_reason: order.outside_scope_reason.as_deref() };
+    let timer = Instant::now();
+    let taken = crate::runtime()?.block_on(take(
+        &private_url,
+        order.url.as_deref(),
+        order.statement.as_deref(),
+        &facts,
+        host.clock(),
+    ))?;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "capture taken, connection included");
+    let mut provenance = taken.provenance;
+    provenance.outside_scope_reason = order.outside_scope_reason.clone();
+    let record = store.store_capture(&session, provenance, taken.artefacts, host.now())?;
+    tracing::debug!(capture = record.id, "capture stored");
+    Ok(Taken { record, url: taken.url })
+}
+
+/// A capture with its signature and stored digests checked.
+pub struct CaptureView {
+    pub record: CaptureRecord,
+    pub manifest: Value,
+    /// `Err` says why the signature does not verify.
+    pub signature: std::result::Result<(), String>,
+    /// Every artefact's stored bytes hash to the digest stored beside them and in the manifest.
+    pub stored_hashes_match: bool,
+}
+
+pub fn show(host: &dyn Host, id: i64) -> Result<CaptureView> {
+    let store = host.store()?;
+    let record = store.capture(id)?;
+    let signature = verify_manifest(&record.manifest, &record.signature);
+    let mut stored_hashes_match = true;
+    for artefact in &record.artefacts {
+        let (bytes, stored) = store.capture_artefact(id, &artefact.kind)?;
+        stored_hashes_match &= sha256_hex(&bytes) == stored && stored == artefact.sha256;
+    }
+    let manifest = serde_json::from_str(&record.manifest).unwrap_or_default();
+    Ok(CaptureView { record, manifest, signature, stored_hashes_match })
+}
+
+/// Writes a capture's artefacts and its signed manifest into `out` (made if missing), never
+/// over a file already there. File names come from the capture's number and kind, never from
+/// the page. Returns the files written.
+pub fn export(host: &dyn Host, id: i64, out: &Path) -> Result<Vec<PathBuf>> {
+    let store = host.store()?;
+    let record = store.capture(id)?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for artefact in &record.artefacts {
+        let (bytes, _) = store.capture_artefact(id, &artefact.kind)?;
+        let extension = if artefact.media_type == "image/png" { "png" } else { "mhtml" };
+        files.push((format!("capture-{id}-{}.{extension}", artefact.kind.replace('_', "-")), bytes));
+    }
+    files.push((format!("capture-{id}-manifest.json"), record.manifest.clone().into_bytes()));
+    files.push((format!("capture-{id}-manifest.sig"), format!("{}\n", record.signature).into_bytes()));
+    std::fs::create_dir_all(out).map_err(|e| AppError::Refused(format!("{} cannot be made: {e}", out.display())))?;
+    for (name, _) in &files {
+        if out.join(name).exists() {
+            return Err(AppError::Refused(format!(
+                "{} already exists: export to an empty folder",
+                out.join(name).display()
+            )));
+        }
+    }
+    let mut written = Vec::new();
+    for (name, bytes) in &files {
+        let path = out.join(name);
+        std::fs::write(&path, bytes).map_err(|e| AppError::Refused(format!("{name} cannot be written: {e}")))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Records (or replaces) the worker's judgement of a capture.
+pub fn judge(host: &dyn Host, id: i64, input: &JudgementInput) -> Result<CaptureRecord> {
+    let judgement = input.validate().map_err(AppError::fields_error)?;
+    Ok(host.store()?.judge_capture(id, &judgement, host.now())?)
+}

@@ -1,0 +1,138 @@
+//! The one error both doors receive: a machine code for the UI and for scripts, the guards'
+//! own codes when a rule refused, field errors for forms, and a message in plain English
+//! that names no command-line flag (only the CLI knows its syntax and adds its own hints).
+
+use serde::Serialize;
+use triangulate_core::FieldError;
+use triangulate_store::{ErrorKind, StoreError};
+use ts_rs::TS;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// What went wrong, for a machine to act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotInitialised,
+    AlreadyInitialised,
+    KeyMissing,
+    WrongKey,
+    DiskFull,
+    KeystoreUnavailable,
+    RecoveryFailed,
+    StoreDamaged,
+    NewerSchema,
+    InvalidInput,
+    InvalidFields,
+    Refused,
+    /// A guard of the protocol refused: `guards` says which.
+    GuardRefused,
+    IllegalStep,
+    NotFound,
+    InvalidPolicy,
+    IoFailed,
+    DatabaseFailed,
+    /// The browser could not be found or opened.
+    BrowserFailed,
+    /// The session's recorder is not running: nothing may be captured until the session is
+    /// resumed or ended.
+    RecordingStopped,
+    /// A capture is outside the person's listed profiles and no reason was given.
+    OutsideScope,
+    Internal,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A rule of the application layer (not of the store) forbids it.
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    Browser(String),
+    #[error(
+        "access session {session} is no longer recorded ({reason}): nothing can be captured in it. Resume its recording, or end it"
+    )]
+    RecordingStopped { session: i64, reason: String },
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<triangulate_capture::CaptureError> for AppError {
+    fn from(error: triangulate_capture::CaptureError) -> Self {
+        use triangulate_capture::CaptureError;
+        match error {
+            CaptureError::Refused(inner) => match inner.downcast::<StoreError>() {
+                Ok(store) => AppError::Store(*store),
+                Err(other) => AppError::Refused(other.to_string()),
+            },
+            CaptureError::BrowserNotFound(_) | CaptureError::Launch(_) => AppError::Browser(error.to_string()),
+            other => AppError::Refused(other.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    pub fn code(&self) -> ErrorCode {
+        let AppError::Store(error) = self else {
+            return match self {
+                AppError::Refused(_) => ErrorCode::Refused,
+                AppError::Browser(_) => ErrorCode::BrowserFailed,
+                AppError::RecordingStopped { .. } => ErrorCode::RecordingStopped,
+                _ => ErrorCode::Internal,
+            };
+        };
+        match error {
+            StoreError::NotInitialised(_) => ErrorCode::NotInitialised,
+            StoreError::AlreadyInitialised(_) => ErrorCode::AlreadyInitialised,
+            StoreError::KeyMissing { .. } => ErrorCode::KeyMissing,
+            StoreError::WrongKey { .. } => ErrorCode::WrongKey,
+            StoreError::DiskFull(_) => ErrorCode::DiskFull,
+            StoreError::Keystore { .. } => ErrorCode::KeystoreUnavailable,
+            StoreError::Recovery(_) => ErrorCode::RecoveryFailed,
+            StoreError::Damaged { .. } => ErrorCode::StoreDamaged,
+            StoreError::NewerSchema { .. } => ErrorCode::NewerSchema,
+            StoreError::Invalid { .. } => ErrorCode::InvalidInput,
+            StoreError::Fields(_) => ErrorCode::InvalidFields,
+            StoreError::Guarded { .. } => ErrorCode::GuardRefused,
+            StoreError::OutsideScope { .. } => ErrorCode::OutsideScope,
+            StoreError::Refused(_) => ErrorCode::Refused,
+            StoreError::IllegalStep(_) => ErrorCode::IllegalStep,
+            StoreError::NotFound { .. } => ErrorCode::NotFound,
+            StoreError::Policy { .. } => ErrorCode::InvalidPolicy,
+            StoreError::Io { .. } => ErrorCode::IoFailed,
+            StoreError::Database(_) => ErrorCode::DatabaseFailed,
+        }
+    }
+
+    /// How a door should treat it: the CLI's exit code comes from this.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            AppError::Store(error) => error.kind(),
+            AppError::Refused(_) | AppError::Browser(_) | AppError::RecordingStopped { .. } => ErrorKind::Refused,
+            AppError::Internal(_) => ErrorKind::Failure,
+        }
+    }
+
+    /// Field-level problems, for forms; empty for other errors.
+    pub fn fields(&self) -> Vec<FieldError> {
+        match self {
+            AppError::Store(StoreError::Fields(fields)) => fields.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The codes of the guards that refused (`triangulate_core::guards::code`), in the order
+    /// the rules were checked; empty for other errors.
+    pub fn guards(&self) -> Vec<&'static str> {
+        match self {
+            AppError::Store(StoreError::Guarded { refusals, .. }) => refusals.iter().map(|r| r.code).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn fields_error(fields: Vec<FieldError>) -> AppError {
+        AppError::Store(StoreError::Fields(fields))
+    }
+}

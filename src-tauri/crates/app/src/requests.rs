@@ -1,0 +1,192 @@
+//! Investigation requests (Appendix 1): created from a file or committed from a draft typed
+//! on screen, listed and searched, and moved through the workflow one decision at a time.
+//! What each next step still lacks is decided here, once, for both doors.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use triangulate_core::request::RequestInput;
+use triangulate_core::request_form::{RequestForm, matches_query};
+use triangulate_core::workflow::{DecisionInput, RequestState, Role, Step, TRANSITIONS};
+use triangulate_store::{
+    AuthorisationRecord, DraftCheck, DraftRecord, DraftSummary, PersonMatch, RequestRecord, RequestSummary, Store,
+};
+use ts_rs::TS;
+
+use crate::error::{AppError, Result};
+use crate::host::Host;
+
+/// Creates a draft request from the request file's text (snake_case JSON). `settled` says
+/// who each possibly known subject is; `parent` links a person found during another check.
+pub fn create(
+    host: &dyn Host,
+    file_text: &str,
+    settled: &BTreeMap<usize, PersonMatch>,
+    parent: Option<&str>,
+) -> Result<RequestRecord> {
+    let policy = host.policy()?;
+    let request = RequestInput::from_json(file_text)
+        .and_then(|input| input.validate(&policy, host.today()))
+        .map_err(AppError::fields_error)?;
+    Ok(host.store()?.create_request(&request, settled, parent, host.today(), host.now())?)
+}
+
+pub fn show(host: &dyn Host, reference: &str) -> Result<RequestRecord> {
+    Ok(host.store()?.request(reference)?)
+}
+
+pub fn list(host: &dyn Host) -> Result<Vec<RequestSummary>> {
+    Ok(host.store()?.requests()?)
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RequestList {
+    pub requests: Vec<RequestSummary>,
+    /// Forms being filled in for new requests (drafts of changes show on their request).
+    pub drafts: Vec<DraftSummary>,
+}
+
+/// Requests and drafts of new requests whose reference, case reference or a person's name
+/// holds every word of `query`; all of them for an empty query.
+pub fn search(host: &dyn Host, query: &str) -> Result<RequestList> {
+    let store = host.store()?;
+    let requests = store
+        .requests()?
+        .into_iter()
+        .filter(|r| {
+            let mut texts = vec![r.reference.as_str(), r.case_reference.as_str()];
+            texts.extend(r.subjects.iter().map(String::as_str));
+            matches_query(query, &texts)
+        })
+        .collect();
+    let drafts = store
+        .drafts()?
+        .into_iter()
+        .filter(|d| d.request.is_none() && matches_query(query, &[d.title.as_str()]))
+        .collect();
+    Ok(RequestList { requests, drafts })
+}
+
+/// A request with what can be done next and what each next step still lacks.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RequestPage {
+    pub record: RequestRecord,
+    /// The draft of changes to this request, when one is open.
+    pub draft: Option<i64>,
+    pub can_change: bool,
+    pub next_steps: Vec<NextStep>,
+    pub authorisations: Vec<AuthorisationRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct NextStep {
+    pub step: Step,
+    pub label: String,
+    pub role: Role,
+    /// Who takes it, in words.
+    pub by: String,
+    pub needs_evidence: bool,
+    pub needs_note: bool,
+    pub takes_conditions: bool,
+    /// What must be done before this step can be taken; empty when it can be taken now.
+    pub missing: Vec<String>,
+}
+
+/// The steps of the authorisation stage that the request page offers; access sessions and
+/// the log have their own.
+const AUTHORISATION_STEPS: [Step; 8] = [
+    Step::Submit,
+    Step::Agree,
+    Step::Permit,
+    Step::Refuse,
+    Step::ReferBack,
+    Step::ConfirmLegitimacy,
+    Step::RaiseDoubts,
+    Step::Withdraw,
+];
+
+fn page_of(store: &Store, reference: &str) -> Result<RequestPage> {
+    let record = store.request(reference)?;
+    let draft = store.drafts()?.into_iter().find(|d| d.request.as_deref() == Some(&record.reference)).map(|d| d.id);
+    let can_change = matches!(record.state, RequestState::Draft | RequestState::ReferredBack);
+    let registered: Vec<String> = store.aaws()?.into_iter().map(|a| a.name.to_lowercase()).collect();
+    let profile_name = store.worker_profile()?.map(|w| w.name);
+    let next_steps = TRANSITIONS
+        .iter()
+        .filter(|(from, step, _, _)| *from == record.state && AUTHORISATION_STEPS.contains(step))
+        .map(|(_, step, _, role)| {
+            let mut missing = Vec::new();
+            if *step == Step::Submit && draft.is_some() {
+                missing.push("Save or discard the changes being made to this request".to_string());
+            }
+            if *step == Step::ConfirmLegitimacy {
+                match &profile_name {
+                    Some(name) if !registered.contains(&name.to_lowercase()) => missing.push(format!(
+                        "{name} is not in the register of Authorised Access Workers: register them on the worker profile screen"
+                    )),
+                    None => missing.push("Set up the worker profile of the Authorised Access Worker".to_string()),
+                    _ => {}
+                }
+            }
+            NextStep {
+                step: *step,
+                label: step.label().to_string(),
+                role: *role,
+                by: role.label().to_string(),
+                needs_evidence: step.needs_evidence(),
+                needs_note: step.needs_note(),
+                takes_conditions: *step == Step::Permit,
+                missing,
+            }
+        })
+        .collect();
+    let authorisations = store.authorisations()?.into_iter().filter(|a| a.request == record.reference).collect();
+    Ok(RequestPage { record, draft, can_change, next_steps, authorisations })
+}
+
+pub fn page(host: &dyn Host, reference: &str) -> Result<RequestPage> {
+    page_of(&*host.store()?, reference)
+}
+
+/// Takes a step of the workflow: refused while the step still lacks something, and the
+/// decision checked for what that step needs (evidence, a note).
+pub fn take_step(host: &dyn Host, reference: &str, step: Step, input: &DecisionInput) -> Result<RequestPage> {
+    let mut store = host.store()?;
+    let before = page_of(&store, reference)?;
+    if let Some(next) = before.next_steps.iter().find(|n| n.step == step)
+        && !next.missing.is_empty()
+    {
+        return Err(AppError::Refused(format!("{} cannot be taken yet: {}", next.label, next.missing.join("; "))));
+    }
+    let decision = input.validate(step).map_err(AppError::fields_error)?;
+    store.take_step(reference, step, &decision, host.now())?;
+    page_of(&store, reference)
+}
+
+pub fn start_draft(host: &dyn Host, reference: Option<&str>) -> Result<DraftRecord> {
+    Ok(host.store()?.start_draft(reference, host.now())?)
+}
+
+pub fn draft(host: &dyn Host, id: i64) -> Result<DraftRecord> {
+    Ok(host.store()?.draft(id)?)
+}
+
+pub fn save_draft(host: &dyn Host, id: i64, form: &RequestForm) -> Result<DraftRecord> {
+    Ok(host.store()?.save_draft(id, form, host.now())?)
+}
+
+pub fn check_draft(host: &dyn Host, id: i64) -> Result<DraftCheck> {
+    let policy = host.policy()?;
+    Ok(host.store()?.check_draft(id, &policy, host.today())?)
+}
+
+/// Validates a draft and creates or changes its request, settling possible person matches.
+pub fn commit_draft(host: &dyn Host, id: i64, settled: &BTreeMap<usize, PersonMatch>) -> Result<RequestPage> {
+    let policy = host.policy()?;
+    let mut store = host.store()?;
+    let record = store.commit_draft(id, settled, &policy, host.today(), host.now())?;
+    page_of(&store, &record.reference)
+}
+
+pub fn discard_draft(host: &dyn Host, id: i64) -> Result<()> {
+    Ok(host.store()?.discard_draft(id, host.now())?)
+}

@@ -1,0 +1,153 @@
+//! A whole check through the application layer alone — no CLI process, no webview: a
+//! request to permitted, legitimacy, an access session on the fixture site in Debian's
+//! Chromium with its recorder in a thread of this test, a capture, the worker's judgement and
+//! the end of the session. The host is the narrow trait and nothing more.
+
+#[path = "../../../../tests/cli/fixture_site.rs"]
+#[allow(dead_code)]
+mod fixture_site;
+
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use triangulate_app::captures::{self, CaptureOrder};
+use triangulate_app::sessions::{self, BrowserChoice};
+use triangulate_app::{
+    AppError, DataDir, ErrorCode, Host, KeptStore, Keystore, OpenStore, RecorderOrder, admin, people, register,
+    requests,
+};
+use triangulate_core::evidence::{Attribution, JudgementInput};
+use triangulate_core::workflow::{DecisionInput, RequestState, Step};
+use triangulate_core::{ChainReport, WorkerProfileInput};
+
+/// The test host: a fixed clock, the store kept open, and the recorder run in a thread.
+struct ThreadHost {
+    data_dir: DataDir,
+    store: KeptStore,
+    now: DateTime<Utc>,
+}
+
+impl Host for ThreadHost {
+    fn data_dir(&self) -> &DataDir {
+        &self.data_dir
+    }
+
+    fn clock(&self) -> triangulate_app::host::Clock {
+        let now = self.now;
+        Arc::new(move || now)
+    }
+
+    fn store(&self) -> triangulate_app::Result<OpenStore<'_>> {
+        self.store.open(&self.data_dir)
+    }
+
+    fn start_recorder(&self, order: &RecorderOrder) -> triangulate_app::Result<()> {
+        let (data_dir, order, clock) = (self.data_dir.clone(), order.clone(), self.clock());
+        std::thread::spawn(move || triangulate_app::recorder::run(&data_dir, &order, clock));
+        Ok(())
+    }
+}
+
+impl Drop for ThreadHost {
+    fn drop(&mut self) {
+        if let Ok(store) = self.store() {
+            let _ = Keystore::kernel_keyring().unwrap().delete_key(store.store_id());
+        }
+    }
+}
+
+fn decision(by: &str, evidence: Option<&str>) -> DecisionInput {
+    DecisionInput { decided_by: by.into(), evidence: evidence.map(Into::into), note: None, conditions: None }
+}
+
+#[test]
+fn a_whole_check_runs_through_the_application_layer_headless() {
+    // SAFETY: set before any store is opened, to the same value by every test here.
+    unsafe { std::env::set_var(triangulate_app::KEYSTORE_ENV, "kernel-keyring") };
+    let site = fixture_site::start();
+    let temp = tempfile::tempdir().unwrap();
+    let host =
+        ThreadHost { data_dir: DataDir::new(temp.path().join("data")), store: KeptStore::default(), now: Utc::now() };
+
+    admin::init(&host).unwrap();
+    people::set_profile(&host, &WorkerProfileInput { name: "Sam Patel".into(), role: "aaw".into(), staff_id: None })
+        .unwrap();
+    people::register_aaw(&host, "Sam Patel").unwrap();
+    let mut file: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../tests/fixtures/request-example.json")).unwrap();
+    file["subjects"][0]["profiles"] =
+        serde_json::json!([{ "platform": "fixture", "url": format!("{}/profile/jane", site.base) }]);
+    let request = requests::create(&host, &file.to_string(), &BTreeMap::new(), None).unwrap();
+    let reference = request.reference.clone();
+    requests::take_step(&host, &reference, Step::Submit, &decision("Rhian Evans", None)).unwrap();
+    requests::take_step(&host, &reference, Step::Agree, &decision("Gwen Thomas", Some("email 20/11"))).unwrap();
+    requests::take_step(&host, &reference, Step::Permit, &decision("Director", Some("memo SD/44"))).unwrap();
+    let page = requests::take_step(&host, &reference, Step::ConfirmLegitimacy, &decision("Sam Patel", None)).unwrap();
+    assert_eq!(page.record.state, RequestState::LegitimacyConfirmed);
+    let account = register::add_account(&host, "fixture", "council.checks", Some(true)).unwrap();
+
+    // A session on an unregistered account is refused by a guard, with its code.
+    let refused = sessions::start(&host, &reference, 1, 99, &BrowserChoice { headless: true, ..Default::default() })
+        .err()
+        .expect("an unregistered account is refused");
+    assert_eq!(refused.code(), ErrorCode::GuardRefused, "{refused}");
+    assert_eq!(refused.guards(), ["account_not_registered"]);
+
+    let started =
+        sessions::start(&host, &reference, 1, account.id, &BrowserChoice { headless: true, ..Default::default() })
+            .unwrap();
+    let id = started.session.id;
+    assert!(started.session.browser.contains('/'), "the browser's product: {}", started.session.browser);
+    assert!(started.session.private_url().is_some());
+    assert_eq!(requests::show(&host, &reference).unwrap().state, RequestState::InProgress);
+
+    // One session at a time on an account.
+    let second =
+        sessions::start(&host, &reference, 1, account.id, &BrowserChoice { headless: true, ..Default::default() });
+    assert!(matches!(second, Err(AppError::Store(_))), "a second session on the account is refused");
+
+    let order = CaptureOrder {
+        url: Some(format!("{}/profile/jane", site.base)),
+        statement: Some("Visible to anyone without logging in".into()),
+        outside_scope_reason: None,
+    };
+    let taken = captures::take_capture(&host, id, &order).unwrap();
+    assert_eq!(taken.url, format!("{}/profile/jane", site.base));
+    let shown = captures::show(&host, taken.record.id).unwrap();
+    assert_eq!(shown.signature, Ok(()));
+    assert!(shown.stored_hashes_match);
+    assert_eq!(shown.manifest["provenance"]["http"]["status"], 200, "the recorder stored the response");
+    assert_eq!(
+        shown.manifest["provenance"]["capture_started_at"],
+        host.now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "the capture's times come from the host's clock"
+    );
+
+    let judged = captures::judge(
+        &host,
+        taken.record.id,
+        &JudgementInput {
+            relevant: Some(true),
+            attribution: Some(Attribution::Probable),
+            attribution_reason: Some("Same photo as the school's record".into()),
+            useful_and_unique: Some(false),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(judged.judgement.unwrap().attribution, Attribution::Probable);
+
+    let ended = sessions::end(&host, id).unwrap();
+    assert!(ended.ended_at.is_some());
+    let view = sessions::show(&host, id).unwrap();
+    let kinds: Vec<&str> = view.trail.iter().map(|e| e.kind.as_str()).collect();
+    assert!(kinds.contains(&"recording_started"), "{kinds:?}");
+    assert!(
+        view.trail.iter().any(|e| e.kind == "navigation" && e.url.ends_with("/profile/jane")),
+        "the recorder stored the navigation: {kinds:?}"
+    );
+    assert!(view.session.recording_stopped_at.is_none(), "an ended session is not a stopped recording");
+    let after = captures::take_capture(&host, id, &order).err().expect("no capture after the end");
+    assert_eq!(after.code(), ErrorCode::Refused, "{after}");
+    assert!(matches!(admin::audit_verify(&host).unwrap(), ChainReport::Intact { .. }));
+}

@@ -1,0 +1,22 @@
+//! What makes a capture an exhibit, as data: the manifest's wire format
+//! (`triangulate-capture-manifest/1`) with its provenance, the trail and document responses
+//! it quotes, the artefacts' digests and sizes, canonical JSON, and the Ed25519 signature
+//! over the manifest's bytes.
+//!
+//! This crate does no IO and reads no clock: bytes, times and keys are passed in, so a
+//! manifest can be built and checked without a database, a browser or a webview.
+
+pub mod artefact;
+pub mod canonical;
+pub mod manifest;
+pub mod signing;
+pub mod trail;
+
+pub use artefact::{ArtefactRecord, NewArtefact, png_dimensions, sha256_hex};
+pub use canonical::canonical_json;
+pub use manifest::{
+    AppInfo, BrowserInfo, FullPageInfo, MANIFEST_FORMAT, Manifest, ManifestAccount, ManifestSession, ManifestWorker,
+    OperatingSystemInfo, Provenance, ViewportInfo, WorkerStatement,
+};
+pub use signing::{SIGNING_ALGORITHM, SigningKey, SigningKeyInfo, sign_manifest, verify_manifest};
+pub use trail::{DocumentResponse, TrailEvent};
