@@ -22,11 +22,18 @@ pub const RECORD_SESSION_FLAG: &str = "--record-session";
 pub struct DesktopHost {
     data_dir: DataDir,
     store: KeptStore,
+    /// The binary whose recorder mode records sessions: this one, unless a test says.
+    executable: Option<PathBuf>,
 }
 
 impl DesktopHost {
     pub fn new(data_dir: DataDir) -> DesktopHost {
-        DesktopHost { data_dir, store: KeptStore::default() }
+        DesktopHost { data_dir, store: KeptStore::default(), executable: None }
+    }
+
+    /// A host whose recorders are started from `executable` (the desktop binary under test).
+    pub fn with_executable(data_dir: DataDir, executable: PathBuf) -> DesktopHost {
+        DesktopHost { data_dir, store: KeptStore::default(), executable: Some(executable) }
     }
 }
 

@@ -66,7 +66,12 @@ fn main() {
     ))
     .unwrap();
     let session = started["session_id"].to_string();
-    let devtools = started["devtools_url"].as_str().unwrap().to_string();
+    // The bare baseline drives the same browser over the session's private channel.
+    let devtools = {
+        let keystore = triangulate_store::Keystore::kernel_keyring().unwrap();
+        let store = triangulate_store::Store::open(&triangulate_store::DataDir::new(&data), &keystore).unwrap();
+        store.session(session.parse().unwrap()).unwrap().private_url().unwrap()
+    };
     // The session's browser is closed however the benchmark ends.
     struct EndSession<'a>(&'a Path, String);
     impl Drop for EndSession<'_> {
