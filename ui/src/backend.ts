@@ -19,5 +19,5 @@ export function isIpcError(value: unknown): value is IpcError {
 /** The error as an IpcError, whatever was thrown. */
 export function asIpcError(value: unknown): IpcError {
   if (isIpcError(value)) return value;
-  return { code: "internal", message: String(value), fields: [] };
+  return { code: "internal", message: String(value), fields: [], guards: [] };
 }

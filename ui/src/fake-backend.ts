@@ -42,7 +42,7 @@ const ROLE_LABELS: Record<Role, string> = {
 const NOW = "2026-11-23T10:00:00Z";
 
 function fail(code: IpcError["code"], message: string, fields: FieldError[] = []): never {
-  throw { code, message, fields } satisfies IpcError;
+  throw { code, message, fields, guards: [] } satisfies IpcError;
 }
 
 function isoDate(d: DateParts): string | null | "invalid" {
@@ -341,6 +341,12 @@ export function createFakeBackend(): Backend {
       });
       return page(record);
     },
+    // Access sessions need a real browser and its recorder: the fake backend has neither.
+    session_start: () => fail("browser_failed", "the fake backend opens no browser"),
+    session_get: (args) => fail("not_found", `access session ${args.id} does not exist`),
+    session_resume: (args) => fail("not_found", `access session ${args.id} does not exist`),
+    session_end: (args) => fail("not_found", `access session ${args.id} does not exist`),
+    capture_take: (args) => fail("not_found", `access session ${args.session} does not exist`),
   };
 
   return {
