@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use triangulate_app::{AppError, DataDir, Host, KeptStore, OpenStore, RecorderOrder};
+use triangulate_app::{DataDir, Host, KeptStore, OpenStore, RecorderOrder};
 use triangulate_ipc::IpcError;
 
 #[cfg(test)]
@@ -51,14 +51,10 @@ impl Host for DesktopHost {
     }
 
     fn start_recorder(&self, order: &RecorderOrder) -> triangulate_app::Result<()> {
-        let exe =
-            std::env::current_exe().map_err(|e| AppError::Refused(format!("the recorder cannot be started: {e}")))?;
-        let root = self.data_dir.root().to_string_lossy().into_owned();
-        let id = order.session.to_string();
         triangulate_app::spawn_recorder_process(
             &self.data_dir,
-            &exe,
-            &["--data-dir", &root, RECORD_SESSION_FLAG, &id],
+            self.executable.as_deref(),
+            &[RECORD_SESSION_FLAG],
             order,
         )
     }

@@ -105,27 +105,36 @@ impl KeptStore {
     }
 }
 
-/// Starts `executable args…` detached, its standard input the order as JSON, its standard
-/// error appended to `logs/recorder.log`: how both binaries start their recorder mode.
+/// Starts a door's binary in its recorder mode, detached: `executable --data-dir DIR
+/// mode… SESSION`, its standard input the order as JSON (no secret on a command line), its
+/// standard error appended to `logs/recorder.log`. `executable` defaults to the running binary.
 pub fn spawn_recorder_process(
     data_dir: &DataDir,
-    executable: &std::path::Path,
-    args: &[&str],
+    executable: Option<&std::path::Path>,
+    mode: &[&str],
     order: &RecorderOrder,
 ) -> Result<()> {
     use std::io::Write;
     use std::process::{Command, Stdio};
+    let refused = |e: std::io::Error| AppError::Refused(format!("the recorder cannot be started: {e}"));
+    let executable = match executable {
+        Some(path) => path.to_path_buf(),
+        None => std::env::current_exe().map_err(refused)?,
+    };
     let log = std::fs::OpenOptions::new().create(true).append(true).open(data_dir.logs().join("recorder.log")).ok();
     let mut command = Command::new(executable);
     command
-        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir.root())
+        .args(mode)
+        .arg(order.session.to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(log.map(Stdio::from).unwrap_or_else(Stdio::null));
     triangulate_capture::browser::detach(&mut command);
-    let mut child = command.spawn().map_err(|e| AppError::Refused(format!("the recorder cannot be started: {e}")))?;
+    let mut child = command.spawn().map_err(refused)?;
     let order = serde_json::to_vec(order).expect("an order serialises");
     let mut stdin = child.stdin.take().expect("stdin is piped");
-    stdin.write_all(&order).map_err(|e| AppError::Refused(format!("the recorder cannot be started: {e}")))?;
+    stdin.write_all(&order).map_err(refused)?;
     Ok(())
 }

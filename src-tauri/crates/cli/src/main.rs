@@ -297,16 +297,7 @@ impl Host for CliHost {
     }
 
     fn start_recorder(&self, order: &RecorderOrder) -> triangulate_app::Result<()> {
-        let exe =
-            std::env::current_exe().map_err(|e| AppError::Refused(format!("the recorder cannot be started: {e}")))?;
-        let root = self.data_dir.root().to_string_lossy().into_owned();
-        let id = order.session.to_string();
-        triangulate_app::spawn_recorder_process(
-            &self.data_dir,
-            &exe,
-            &["--data-dir", &root, "session", "record", &id],
-            order,
-        )
+        triangulate_app::spawn_recorder_process(&self.data_dir, None, &["session", "record"], order)
     }
 }
 
@@ -333,6 +324,7 @@ fn hint(error: &AppError) -> Option<String> {
             "Run `triangulate recover` and give the recovery phrase to put the key back.".into()
         }
         ErrorCode::OutsideScope => "Give the reason with --outside-scope-reason TEXT, or raise a new request with `triangulate request create --file FILE --parent REF`.".into(),
+        ErrorCode::PersonsUnsettled => "Say --same-person SUBJECT=PERSON or --new-person SUBJECT.".into(),
         ErrorCode::RecordingStopped => match error {
             AppError::RecordingStopped { session, .. } => format!(
                 "Resume it with `triangulate session resume {session}`, or end it with `triangulate session end {session}`."

@@ -229,8 +229,8 @@ impl Store {
                     )
                 })
                 .collect();
-            return Err(StoreError::Refused(format!(
-                "confirm who these are before the request is saved: {}. Say --same-person SUBJECT=PERSON or --new-person SUBJECT",
+            return Err(StoreError::Unsettled(format!(
+                "confirm who these are before the request is saved: {}. Say for each whether they are the known person or someone new",
                 lines.join("; ")
             )));
         }
