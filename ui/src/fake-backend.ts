@@ -281,7 +281,7 @@ export function createFakeBackend(): Backend {
       if (errors.length) fail("invalid_fields", "There is a problem", errors);
       const settled = new Map(args.settlements.map((s) => [s.subject, s.same_person]));
       const unsettled = possibleMatches(record).filter((m) => !settled.has(m.subject));
-      if (unsettled.length) fail("persons_unsettled", `confirm who these are before the request is saved: ${unsettled.map((m) => `subject ${m.subject} may be person ${m.person.id}`).join("; ")}`);
+      if (unsettled.length) fail("refused", `confirm who these are before the request is saved: ${unsettled.map((m) => `subject ${m.subject} may be person ${m.person.id}`).join("; ")}`);
       const request = toRequest(record.form);
       drafts.delete(args.id);
       if (record.request) {

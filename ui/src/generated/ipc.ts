@@ -1,7 +1,7 @@
 // Generated from src-tauri/crates/ipc (the IPC contract): do not edit.
 // `UPDATE_IPC_TS=1 cargo test -p triangulate-ipc` writes it again.
 
-export type ErrorCode = "not_initialised" | "already_initialised" | "key_missing" | "wrong_key" | "disk_full" | "keystore_unavailable" | "recovery_failed" | "store_damaged" | "newer_schema" | "invalid_input" | "invalid_fields" | "refused" | "guard_refused" | "illegal_step" | "not_found" | "invalid_policy" | "io_failed" | "database_failed" | "browser_failed" | "recording_stopped" | "outside_scope" | "persons_unsettled" | "internal";
+export type ErrorCode = "not_initialised" | "already_initialised" | "key_missing" | "wrong_key" | "disk_full" | "keystore_unavailable" | "recovery_failed" | "store_damaged" | "newer_schema" | "invalid_input" | "invalid_fields" | "refused" | "guard_refused" | "illegal_step" | "not_found" | "invalid_policy" | "io_failed" | "database_failed" | "browser_failed" | "recording_stopped" | "outside_scope" | "internal";
 
 export type IpcError = { code: ErrorCode, message: string, fields: Array<FieldError>, 
 /**

@@ -39,8 +39,6 @@ pub enum ErrorCode {
     RecordingStopped,
     /// A capture is outside the person's listed profiles and no reason was given.
     OutsideScope,
-    /// Named subjects may be persons already known: say who each is.
-    PersonsUnsettled,
     Internal,
 }
 
@@ -99,7 +97,6 @@ impl AppError {
             StoreError::Fields(_) => ErrorCode::InvalidFields,
             StoreError::Guarded { .. } => ErrorCode::GuardRefused,
             StoreError::OutsideScope { .. } => ErrorCode::OutsideScope,
-            StoreError::Unsettled(_) => ErrorCode::PersonsUnsettled,
             StoreError::Refused(_) => ErrorCode::Refused,
             StoreError::IllegalStep(_) => ErrorCode::IllegalStep,
             StoreError::NotFound { .. } => ErrorCode::NotFound,

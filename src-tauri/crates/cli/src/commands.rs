@@ -140,7 +140,11 @@ pub(crate) fn request(command: RequestCommand, host: &CliHost) -> Result<()> {
                 AppError::fields_error(vec![FieldError::new("file", format!("{} cannot be read: {e}", file.display()))])
             })?;
             let settled = settled_matches(&same_person, &new_person)?;
-            let record = requests::create(host, &text, &settled, parent.as_deref())?;
+            let record = requests::create(host, &text, &settled, parent.as_deref()).inspect_err(|error| {
+                if error.code() == triangulate_app::ErrorCode::Refused {
+                    eprintln!("If a subject may be a person already known, say --same-person SUBJECT=PERSON or --new-person SUBJECT.");
+                }
+            })?;
             println!("{}", record.reference);
             Ok(())
         }

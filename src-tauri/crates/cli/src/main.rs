@@ -324,7 +324,6 @@ fn hint(error: &AppError) -> Option<String> {
             "Run `triangulate recover` and give the recovery phrase to put the key back.".into()
         }
         ErrorCode::OutsideScope => "Give the reason with --outside-scope-reason TEXT, or raise a new request with `triangulate request create --file FILE --parent REF`.".into(),
-        ErrorCode::PersonsUnsettled => "Say --same-person SUBJECT=PERSON or --new-person SUBJECT.".into(),
         ErrorCode::RecordingStopped => match error {
             AppError::RecordingStopped { session, .. } => format!(
                 "Resume it with `triangulate session resume {session}`, or end it with `triangulate session end {session}`."

@@ -69,10 +69,6 @@ pub enum StoreError {
     #[error("{what}: {}", describe_refusals(.refusals))]
     Guarded { what: String, refusals: Vec<triangulate_core::guards::Refusal> },
 
-    /// Named subjects may be persons already known: each must be settled first.
-    #[error("{0}")]
-    Unsettled(String),
-
     /// A page outside the person's listed profiles, and no reason was given.
     #[error(
         "{url} is not within the profiles listed for {person} in request {request}: record why it belongs to this person, or raise a new request for the other person, linked to this one, which the service director will see"
@@ -134,7 +130,6 @@ impl StoreError {
             | StoreError::Refused(_)
             | StoreError::Guarded { .. }
             | StoreError::OutsideScope { .. }
-            | StoreError::Unsettled(_)
             | StoreError::IllegalStep(_) => ErrorKind::Refused,
             StoreError::Invalid { .. }
             | StoreError::Policy { .. }

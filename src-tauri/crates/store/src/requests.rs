@@ -229,7 +229,7 @@ impl Store {
                     )
                 })
                 .collect();
-            return Err(StoreError::Unsettled(format!(
+            return Err(StoreError::Refused(format!(
                 "confirm who these are before the request is saved: {}. Say for each whether they are the known person or someone new",
                 lines.join("; ")
             )));
