@@ -12,6 +12,30 @@ use triangulate_core::evidence::{Attribution, JudgementInput};
 
 use crate::{CliHost, Result, print_json};
 
+/// How to open the session's browser.
+#[derive(Args)]
+pub struct BrowserArgs {
+    /// No window, for scripts and tests
+    #[arg(long)]
+    headless: bool,
+    /// The browser's executable (default: TRIANGULATE_BROWSER, or Edge, Chrome or Chromium as installed)
+    #[arg(long, value_name = "PATH")]
+    browser: Option<PathBuf>,
+    /// Tests against a fixture site only: accept a self-signed certificate. Recorded with the session
+    #[arg(long, hide = true)]
+    ignore_certificate_errors_for_tests: bool,
+}
+
+impl BrowserArgs {
+    fn choice(self) -> BrowserChoice {
+        BrowserChoice {
+            executable: self.browser,
+            headless: self.headless,
+            ignore_certificate_errors_for_tests: self.ignore_certificate_errors_for_tests,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 pub enum SessionCommand {
     /// Open the sanctioned browser for an access session; returns once it is open, leaving a
@@ -25,15 +49,8 @@ pub enum SessionCommand {
         /// The sanctioned account's id (`account list`)
         #[arg(long)]
         account: i64,
-        /// No window, for scripts and tests
-        #[arg(long)]
-        headless: bool,
-        /// The browser's executable (default: TRIANGULATE_BROWSER, or Edge, Chrome or Chromium as installed)
-        #[arg(long, value_name = "PATH")]
-        browser: Option<PathBuf>,
-        /// Tests against a fixture site only: accept a self-signed certificate. Recorded with the session
-        #[arg(long, hide = true)]
-        ignore_certificate_errors_for_tests: bool,
+        #[command(flatten)]
+        browser: BrowserArgs,
         #[arg(long)]
         json: bool,
     },
@@ -41,14 +58,8 @@ pub enum SessionCommand {
     /// with the account's profile
     Resume {
         id: i64,
-        /// No window, for scripts and tests
-        #[arg(long)]
-        headless: bool,
-        /// The browser's executable (default: TRIANGULATE_BROWSER, or Edge, Chrome or Chromium as installed)
-        #[arg(long, value_name = "PATH")]
-        browser: Option<PathBuf>,
-        #[arg(long, hide = true)]
-        ignore_certificate_errors_for_tests: bool,
+        #[command(flatten)]
+        browser: BrowserArgs,
     },
     /// End an access session and close its browser
     End {
@@ -128,17 +139,8 @@ pub enum CaptureCommand {
 
 pub fn session(command: SessionCommand, host: &CliHost) -> Result<()> {
     match command {
-        SessionCommand::Start {
-            reference,
-            subject,
-            account,
-            headless,
-            browser,
-            ignore_certificate_errors_for_tests,
-            json,
-        } => {
-            let choice = BrowserChoice { executable: browser, headless, ignore_certificate_errors_for_tests };
-            let started = sessions::start(host, &reference, subject, account, &choice)?;
+        SessionCommand::Start { reference, subject, account, browser, json } => {
+            let started = sessions::start(host, &reference, subject, account, &browser.choice())?;
             let session = &started.session;
             for warning in &started.warnings {
                 eprintln!("Warning: {warning}.");
@@ -156,9 +158,8 @@ pub fn session(command: SessionCommand, host: &CliHost) -> Result<()> {
             }
             Ok(())
         }
-        SessionCommand::Resume { id, headless, browser, ignore_certificate_errors_for_tests } => {
-            let choice = BrowserChoice { executable: browser, headless, ignore_certificate_errors_for_tests };
-            sessions::resume(host, id, &choice)?;
+        SessionCommand::Resume { id, browser } => {
+            sessions::resume(host, id, &browser.choice())?;
             println!("Access session {id} is being recorded again: the browser is open.");
             Ok(())
         }
