@@ -29,13 +29,7 @@ pub fn init(host: &dyn Host) -> Result<Initialised> {
 
 /// Whether the store opens, where its key is kept and whether its audit chain is intact.
 pub fn status(host: &dyn Host) -> StoreStatus {
-    triangulate_store::store_status(
-        host.data_dir(),
-        &host.keystore().map_err(|e| match e {
-            crate::AppError::Store(store) => store,
-            other => triangulate_store::StoreError::Refused(other.to_string()),
-        }),
-    )
+    triangulate_store::store_status(host.data_dir(), &triangulate_store::Keystore::from_environment())
 }
 
 /// Puts a lost database key back from the recovery phrase as typed; returns the keystore's
