@@ -4,6 +4,7 @@
 pub const COMMANDS: &[&str] = &[
     "store_status",
     "store_init",
+    "store_renew_recovery",
     "worker_profile_get",
     "worker_profile_set",
     "aaw_list",

@@ -3,6 +3,7 @@
 
 mod capture;
 mod fixture_site;
+mod hardening;
 mod keystores;
 mod policy;
 mod protocol;

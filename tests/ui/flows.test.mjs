@@ -328,3 +328,24 @@ test("a request referred back can be changed and resubmitted, and a withdrawn on
   await page.locator("#requests", { hasText: "Withdrawn" }).waitFor();
   await page.close();
 });
+
+test("a store without its recovery file says so on every screen until a new phrase is made", async () => {
+  const page = await fixture.browser.newPage();
+  await page.goto(`${fixture.served.url}?recovery-lost`);
+  await heading(page, "There is no store in this data folder yet");
+  await byId(page, "create-store").click();
+  await page.locator("#recovery-phrase li").nth(11).waitFor();
+  await byId(page, "continue").click();
+  await heading(page, "Worker profile");
+  const banner = byId(page, "recovery-warning");
+  assert.ok(await banner.isVisible());
+  assert.match(await banner.innerText(), /recovery-key\.json is missing.*will be lost/s);
+  await checkScreen(page, "30-recovery-file-missing");
+  await page.evaluate(() => { location.hash = "#/status"; });
+  await heading(page, "The store is open");
+  await byId(page, "renew-recovery").click();
+  await heading(page, "New recovery phrase made");
+  assert.equal(await page.locator("#recovery-phrase li").count(), 12);
+  assert.ok(!(await banner.isVisible()) || (await banner.innerText()).trim() === "", "the warning stays after a new phrase");
+  await page.close();
+});

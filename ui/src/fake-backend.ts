@@ -138,6 +138,8 @@ function toForm(r: Request): RequestForm {
 
 export function createFakeBackend(): Backend {
   let initialised = false;
+  // `?recovery-lost` in the address plays a store whose recovery file is missing.
+  let recoveryLost = new URLSearchParams(location.search).has("recovery-lost");
   let profile: WorkerRecord | null = null;
   const aaws: { id: number; name: string; registered_at: string }[] = [];
   const drafts = new Map<number, DraftRecord>();
@@ -169,6 +171,8 @@ export function createFakeBackend(): Backend {
   const status = (): StoreStatus => ({
     state: initialised ? "ready" : "not_initialised", data_dir: "/fake/data", message: initialised ? "The store is open and its audit chain is intact" : "Create the store to begin",
     store_id: initialised ? "fake-store" : null, keystore: "in memory (UI tests)", keystore_warning: null, schema_version: initialised ? 3 : null,
+    recovery_warning: initialised && recoveryLost ? "the recovery file /fake/data/recovery-key.json is missing: the recovery phrase cannot put the key back, so the store will be lost if its key is lost from the credential store" : null,
+    policy_problem: null,
     audit: initialised ? { intact: true, events: 1, message: "intact: 1 events" } : null, organisation: "Example Council", protective_marking: "OFFICIAL-SENSITIVE",
   });
   const needProfile = () => profile ?? fail("refused", "there is no worker profile on this laptop: set one first");
@@ -193,6 +197,11 @@ export function createFakeBackend(): Backend {
 
   const handlers: Handlers = {
     store_status: () => status(),
+    store_renew_recovery: () => {
+      if (!initialised) fail("not_initialised", "there is no store here");
+      recoveryLost = false;
+      return { recovery_phrase: "zoo zone youth young yellow year wrong write wrist world worth wool".split(" "), status: status() };
+    },
     store_init: () => {
       if (initialised) fail("already_initialised", "there is already a store here");
       initialised = true;

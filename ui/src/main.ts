@@ -1,6 +1,7 @@
 import "./styles/app.scss";
 import { App, Shell, createShell } from "./app";
 import { Backend, tauriBackend } from "./backend";
+import { warningText } from "./components";
 import type { Step } from "./generated/ipc";
 import { accountsScreen } from "./screens/accounts";
 import { authorisationScreen } from "./screens/authorisation";
@@ -36,6 +37,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
     document.getElementById("protective-marking")!.textContent = status?.protective_marking ?? "";
     storeReady = status?.state === "ready";
     document.getElementById("main-nav")!.hidden = !storeReady;
+    showRecoveryWarning(status?.recovery_warning ?? null);
   }
   if (!storeReady || parts[0] === "status") return statusScreen(app);
   const [section, id, sub, extra] = parts;
@@ -47,6 +49,14 @@ async function route(shell: Shell, hash: string): Promise<void> {
   if (section === "requests" && id && sub === "authorisations") return authorisationScreen(app, id);
   if (section === "requests" && id) return requestScreen(app, id);
   return requestsScreen(app, query.get("q") ?? "");
+}
+
+/** On every start, and on every screen until it is fixed: without its recovery file the
+ * store is lost when its key is. */
+function showRecoveryWarning(warning: string | null): void {
+  const banner = document.getElementById("recovery-warning")!;
+  banner.replaceChildren(...(warning ? [warningText(warning)] : []));
+  banner.hidden = !warning;
 }
 
 async function newRequest(app: App): Promise<void> {

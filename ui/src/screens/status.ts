@@ -2,13 +2,15 @@
 import { App, attempt, pageHeading } from "../app";
 import { button, linkButton, summaryList, warningText } from "../components";
 import { h } from "../dom";
-import type { StoreStatus } from "../generated/ipc";
+import type { InitialisedStore, StoreStatus } from "../generated/ipc";
 
 const HEADINGS: Record<StoreStatus["state"], string> = {
   ready: "The store is open",
   not_initialised: "There is no store in this data folder yet",
   key_missing: "The database key is missing",
   wrong_key: "The database key does not open this store",
+  rolled_back: "The store has been put back to an earlier copy",
+  damaged: "The store is damaged",
   unavailable: "The store cannot be opened",
 };
 
@@ -30,6 +32,13 @@ function statusContent(app: App, status: StoreStatus): (Node | null)[] {
     h("p", { class: "govuk-body", id: "store-message" }, status.message),
   ];
   if (status.keystore_warning) content.push(warningText(status.keystore_warning));
+  if (status.recovery_warning) {
+    content.push(warningText(status.recovery_warning));
+    if (status.state === "ready") {
+      content.push(button("Make a new recovery phrase", () => renewRecovery(app), { id: "renew-recovery", warning: true }));
+    }
+  }
+  if (status.policy_problem) content.push(warningText(`The local policy is not valid: ${status.policy_problem}`));
   if (status.audit && !status.audit.intact) content.push(warningText(status.audit.message));
   content.push(statusList(status));
   if (status.state === "not_initialised") {
@@ -46,9 +55,24 @@ export async function statusScreen(app: App): Promise<void> {
 async function createStore(app: App): Promise<void> {
   const created = await attempt(app, () => app.backend.call("store_init", {}));
   if (!created) return;
+  showPhrase(app, "Store created", created);
+}
+
+async function renewRecovery(app: App): Promise<void> {
+  const renewed = await attempt(app, () => app.backend.call("store_renew_recovery", {}));
+  if (!renewed) return;
+  const banner = document.getElementById("recovery-warning");
+  if (banner) {
+    banner.replaceChildren();
+    banner.hidden = true;
+  }
+  showPhrase(app, "New recovery phrase made", renewed);
+}
+
+function showPhrase(app: App, title: string, created: InitialisedStore): void {
   app.show(
-    "Store created",
-    h("div", { class: "govuk-panel govuk-panel--confirmation" }, h("h1", { class: "govuk-panel__title" }, "Store created")),
+    title,
+    h("div", { class: "govuk-panel govuk-panel--confirmation" }, h("h1", { class: "govuk-panel__title" }, title)),
     h("h2", { class: "govuk-heading-m" }, "Write down your recovery phrase"),
     h("p", { class: "govuk-body" }, "It is shown once, now. With it the store can be opened again if the database key is lost from this computer's credential store. Keep it somewhere safe, away from this laptop."),
     h("ol", { class: "govuk-list govuk-list--number app-phrase", id: "recovery-phrase" }, ...created.recovery_phrase.map((word) => h("li", {}, word))),

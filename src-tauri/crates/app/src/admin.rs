@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use triangulate_core::{ChainReport, Policy};
-use triangulate_store::{RecoveryPhrase, Store, StoreStatus};
+use triangulate_store::{AcceptedRestore, RecoveryPhrase, Store, StoreStatus};
 
 use crate::error::Result;
 use crate::host::Host;
@@ -39,6 +39,19 @@ pub fn recover(host: &dyn Host, typed: &str) -> Result<(&'static str, ChainRepor
     let phrase = RecoveryPhrase::parse(typed).map_err(triangulate_store::StoreError::from)?;
     let store = Store::recover(host.data_dir(), &keystore, &phrase, host.now())?;
     Ok((keystore.label(), store.audit_verify()?))
+}
+
+/// A new recovery phrase for the store's key, replacing the recovery file; shown once.
+pub fn renew_recovery_phrase(host: &dyn Host) -> Result<RecoveryPhrase> {
+    let now = host.now();
+    Ok(host.store()?.renew_recovery_phrase(now)?)
+}
+
+/// Accepts a database restored from a copy (who, why); the chain goes on from it.
+pub fn accept_restore(host: &dyn Host, by: &str, reason: &str) -> Result<AcceptedRestore> {
+    let keystore = host.keystore()?;
+    let (_, accepted) = Store::accept_restore(host.data_dir(), &keystore, by, reason, host.now())?;
+    Ok(accepted)
 }
 
 pub fn audit_verify(host: &dyn Host) -> Result<ChainReport> {

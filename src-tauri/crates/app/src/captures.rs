@@ -125,7 +125,9 @@ pub fn export(host: &dyn Host, id: i64, out: &Path) -> Result<Vec<PathBuf>> {
     }
     files.push((format!("capture-{id}-manifest.json"), record.manifest.clone().into_bytes()));
     files.push((format!("capture-{id}-manifest.sig"), format!("{}\n", record.signature).into_bytes()));
-    std::fs::create_dir_all(out).map_err(|e| AppError::Refused(format!("{} cannot be made: {e}", out.display())))?;
+    // Evidence is personal data: the folder made and the files written are the owner's only.
+    triangulate_store::private::create_dir_all(out)
+        .map_err(|e| AppError::Refused(format!("{} cannot be made: {e}", out.display())))?;
     for (name, _) in &files {
         if out.join(name).exists() {
             return Err(AppError::Refused(format!(
@@ -137,7 +139,8 @@ pub fn export(host: &dyn Host, id: i64, out: &Path) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (name, bytes) in &files {
         let path = out.join(name);
-        std::fs::write(&path, bytes).map_err(|e| AppError::Refused(format!("{name} cannot be written: {e}")))?;
+        triangulate_store::private::write_new(&path, bytes)
+            .map_err(|e| AppError::Refused(format!("{name} cannot be written: {e}")))?;
         written.push(path);
     }
     Ok(written)

@@ -21,6 +21,10 @@ pub enum ErrorCode {
     KeystoreUnavailable,
     RecoveryFailed,
     StoreDamaged,
+    /// The database is behind (or apart from) the audit head recorded outside it.
+    StoreRolledBack,
+    /// The database's journal file was deleted while another process writes through it.
+    JournalMissing,
     NewerSchema,
     InvalidInput,
     InvalidFields,
@@ -92,6 +96,8 @@ impl AppError {
             StoreError::Keystore { .. } => ErrorCode::KeystoreUnavailable,
             StoreError::Recovery(_) => ErrorCode::RecoveryFailed,
             StoreError::Damaged { .. } => ErrorCode::StoreDamaged,
+            StoreError::RolledBack { .. } => ErrorCode::StoreRolledBack,
+            StoreError::JournalMissing(_) => ErrorCode::JournalMissing,
             StoreError::NewerSchema { .. } => ErrorCode::NewerSchema,
             StoreError::Invalid { .. } => ErrorCode::InvalidInput,
             StoreError::Fields(_) => ErrorCode::InvalidFields,

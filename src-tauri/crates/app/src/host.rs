@@ -91,8 +91,10 @@ impl KeptStore {
             .store
             .lock()
             .map_err(|_| AppError::Internal("an earlier call stopped while it held the store".into()))?;
-        if guard.is_none() {
-            *guard = Some(Store::open(data_dir, &Keystore::from_environment()?)?);
+        match guard.as_mut() {
+            None => *guard = Some(Store::open(data_dir, &Keystore::from_environment()?)?),
+            // A store kept open (the desktop's) writes its journal back if it was deleted.
+            Some(store) => store.heal_journal()?,
         }
         Ok(OpenStore(guard))
     }
@@ -121,7 +123,7 @@ pub fn spawn_recorder_process(
         Some(path) => path.to_path_buf(),
         None => std::env::current_exe().map_err(refused)?,
     };
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(data_dir.logs().join("recorder.log")).ok();
+    let log = triangulate_store::private::append(&data_dir.logs().join("recorder.log")).ok();
     let mut command = Command::new(executable);
     command
         .arg("--data-dir")

@@ -109,7 +109,19 @@ pub fn run(data_dir: &DataDir, order: &RecorderOrder, clock: Clock) -> Result<()
     let writer_clock = clock.clone();
     let writer = std::thread::spawn(move || -> Result<()> {
         let mut store = open(&writer_dir)?;
-        while let Ok(first) = receiver.recv() {
+        loop {
+            let first = match receiver.recv_timeout(Duration::from_secs(1)) {
+                Ok(first) => first,
+                // Idle: if the journal was deleted under this long-lived connection, write it
+                // back now, so that other processes can open the store again.
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if let Err(error) = store.heal_journal() {
+                        tracing::warn!(%error, "the store's journal could not be written back yet");
+                    }
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
             let mut batch = vec![first];
             while let Ok(more) = receiver.try_recv() {
                 batch.push(more);

@@ -24,9 +24,7 @@ pub fn create(
     parent: Option<&str>,
 ) -> Result<RequestRecord> {
     let policy = host.policy()?;
-    let request = RequestInput::from_json(file_text)
-        .and_then(|input| input.validate(&policy, host.today()))
-        .map_err(AppError::fields_error)?;
+    let request = RequestInput::validate_json(file_text, &policy, host.today()).map_err(AppError::fields_error)?;
     Ok(host.store()?.create_request(&request, settled, parent, host.today(), host.now())?)
 }
 

@@ -85,7 +85,12 @@ pub struct LaunchedBrowser {
 /// caller keeps the pipe and serves it onwards (`bridge::serve`); when the caller goes, the
 /// pipe closes and the browser can no longer be driven by anyone.
 pub fn launch(options: &LaunchOptions) -> Result<LaunchedBrowser> {
-    std::fs::create_dir_all(options.profile_dir).map_err(|e| {
+    // The profile holds the account's cookies and the pages seen: its owner's only.
+    let mut folder = std::fs::DirBuilder::new();
+    folder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+    folder.create(options.profile_dir).map_err(|e| {
         CaptureError::Launch(format!("the profile folder {} cannot be made: {e}", options.profile_dir.display()))
     })?;
     let mut command = Command::new(options.executable);

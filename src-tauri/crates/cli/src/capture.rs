@@ -10,6 +10,7 @@ use triangulate_app::{AppError, Host};
 use triangulate_core::FieldError;
 use triangulate_core::evidence::{Attribution, JudgementInput};
 
+use crate::out::{esay, say};
 use crate::{CliHost, Result, print_json};
 
 /// How to open the session's browser.
@@ -143,7 +144,7 @@ pub fn session(command: SessionCommand, host: &CliHost) -> Result<()> {
             let started = sessions::start(host, &reference, subject, account, &browser.choice())?;
             let session = &started.session;
             for warning in &started.warnings {
-                eprintln!("Warning: {warning}.");
+                esay!("Warning: {warning}.");
             }
             if json {
                 print_json(&json!({
@@ -153,14 +154,14 @@ pub fn session(command: SessionCommand, host: &CliHost) -> Result<()> {
                     "warnings": started.warnings,
                 }));
             } else {
-                println!("Access session {} started: the browser is open and its trail is being recorded.", session.id);
-                println!("DevTools: private to this session's recorder ({})", session.devtools_url);
+                say!("Access session {} started: the browser is open and its trail is being recorded.", session.id);
+                say!("DevTools: private to this session's recorder ({})", session.devtools_url);
             }
             Ok(())
         }
         SessionCommand::Resume { id, browser } => {
             sessions::resume(host, id, &browser.choice())?;
-            println!("Access session {id} is being recorded again: the browser is open.");
+            say!("Access session {id} is being recorded again: the browser is open.");
             Ok(())
         }
         SessionCommand::End { id, json } => {
@@ -168,7 +169,7 @@ pub fn session(command: SessionCommand, host: &CliHost) -> Result<()> {
             if json {
                 print_json(&serde_json::to_value(&session).expect("serialises"));
             } else {
-                println!("Access session {id} ended at {}.", session.ended_at.as_deref().unwrap_or(""));
+                say!("Access session {id} ended at {}.", session.ended_at.as_deref().unwrap_or(""));
             }
             Ok(())
         }
@@ -178,18 +179,18 @@ pub fn session(command: SessionCommand, host: &CliHost) -> Result<()> {
             if json {
                 print_json(&json!({ "session": session, "trail": view.trail }));
             } else {
-                println!(
+                say!(
                     "Access session {id} on request {}, person {}: started {}",
                     session.request, session.subject, session.started_at
                 );
                 if let Some(stopped) = &session.recording_stopped_at {
-                    println!("Recording stopped {stopped}: nothing can be captured until it is resumed");
+                    say!("Recording stopped {stopped}: nothing can be captured until it is resumed");
                 }
                 if let Some(ended) = &session.ended_at {
-                    println!("Ended {ended} ({})", session.end_reason.as_deref().unwrap_or(""));
+                    say!("Ended {ended} ({})", session.end_reason.as_deref().unwrap_or(""));
                 }
                 for event in &view.trail {
-                    println!(
+                    say!(
                         "{}  {:<16} {:?}",
                         event.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                         event.kind,
@@ -233,18 +234,18 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
             } else {
                 // Page titles and addresses are untrusted text: printed as data, never interpreted.
                 let provenance = &view.manifest["provenance"];
-                println!("Capture {id} of {:?}", provenance["url"].as_str().unwrap_or(""));
-                println!("Title: {:?}", provenance["title"].as_str().unwrap_or(""));
+                say!("Capture {id} of {:?}", provenance["url"].as_str().unwrap_or(""));
+                say!("Title: {:?}", provenance["title"].as_str().unwrap_or(""));
                 for artefact in &record.artefacts {
-                    println!("  {:<14} sha256 {}  {} bytes", artefact.kind, artefact.sha256, artefact.size);
+                    say!("  {:<14} sha256 {}  {} bytes", artefact.kind, artefact.sha256, artefact.size);
                 }
-                println!("Signature: {}", if view.signature.is_ok() { "valid" } else { "NOT VALID" });
+                say!("Signature: {}", if view.signature.is_ok() { "valid" } else { "NOT VALID" });
             }
             Ok(())
         }
         Some(CaptureCommand::Export { id, out }) => {
             let written = captures::export(host, id, &out)?;
-            println!("Capture {id} exported to {}: {} files.", out.display(), written.len());
+            say!("Capture {id} exported to {}: {} files.", out.display(), written.len());
             Ok(())
         }
         Some(CaptureCommand::Judge { id, relevant, attribution, why, useful, notes, tags, collateral }) => {
@@ -270,7 +271,7 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                 useful_and_unique: yes_no("useful", useful)?,
             };
             captures::judge(host, id, &input)?;
-            println!("Judgement of capture {id} recorded.");
+            say!("Judgement of capture {id} recorded.");
             Ok(())
         }
         None => {

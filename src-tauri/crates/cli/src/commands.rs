@@ -8,6 +8,8 @@ use triangulate_app::{AppError, LogRecord, PersonMatch, RequestRecord, log, regi
 use triangulate_core::FieldError;
 use triangulate_core::workflow::{DecisionInput, Step};
 
+use crate::out::{esay, inline, paragraphs, say};
+
 use crate::{
     AccountCommand, AuthorisationCommand, CliHost, LogCommand, RequestCommand, Result, StepArgs, print_json, uk_time,
 };
@@ -53,15 +55,18 @@ fn settled_matches(same_person: &[String], new_person: &[usize]) -> Result<BTree
 
 fn print_request(record: &RequestRecord) {
     let r = &record.request;
-    println!("{} — {} ({})", record.reference, record.state_label, record.state);
-    println!(
+    say!("{} — {} ({})", record.reference, record.state_label, record.state);
+    say!(
         "Case: {}   Social worker: {} ({})   Team manager: {}",
-        r.case_reference, r.originating_worker.name, r.originating_worker.team, r.team_manager.name
+        inline(&r.case_reference),
+        inline(&r.originating_worker.name),
+        inline(&r.originating_worker.team),
+        inline(&r.team_manager.name)
     );
-    println!("Reason: {}", r.reason.label());
-    println!("Period of interest: {} to {}", r.period.from, r.period.to);
+    say!("Reason: {}", r.reason.label());
+    say!("Period of interest: {} to {}", r.period.from, r.period.to);
     if let Some(parent) = &record.parent {
-        println!("A separate request for a person found during {parent}: flagged for the service director");
+        say!("A separate request for a person found during {parent}: flagged for the service director");
     }
     for (index, subject) in r.subjects.iter().enumerate() {
         let person = record
@@ -70,28 +75,28 @@ fn print_request(record: &RequestRecord) {
             .and_then(|s| s.person_id)
             .map(|id| format!(" [person {id}]"))
             .unwrap_or_default();
-        println!("Subject {}: {} ({:?}){person}", index + 1, subject.display_name(), subject.role);
+        say!("Subject {}: {} ({:?}){person}", index + 1, inline(subject.display_name()), subject.role);
         for profile in &subject.profiles {
-            println!("    {}: {}", profile.platform, profile.url);
+            say!("    {}: {}", inline(&profile.platform), inline(&profile.url));
         }
     }
     for decision in &record.decisions {
-        println!(
+        say!(
             "{}  {} by {}{}{}",
             uk_time(&decision.at),
             decision.step,
-            decision.decided_by,
-            decision.evidence.as_ref().map(|e| format!(", evidence {e}")).unwrap_or_default(),
-            decision.conditions.as_ref().map(|c| format!(", conditions: {c}")).unwrap_or_default(),
+            inline(&decision.decided_by),
+            decision.evidence.as_ref().map(|e| format!(", evidence {}", inline(e))).unwrap_or_default(),
+            decision.conditions.as_ref().map(|c| format!(", conditions: {}", paragraphs(c, "    "))).unwrap_or_default(),
         );
     }
     let allowed: Vec<&str> = record.allowed_steps.iter().map(|s| s.verb()).collect();
-    println!("Steps allowed now: {}", if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") });
+    say!("Steps allowed now: {}", if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") });
 }
 
 fn print_log(record: &LogRecord) {
     let log = &record.version.log;
-    println!(
+    say!(
         "Investigation log of {}, version {} of {}{}",
         record.request,
         record.version.version,
@@ -99,26 +104,26 @@ fn print_log(record: &LogRecord) {
         record.version.finalised_at.as_ref().map(|t| format!(", finalised {}", uk_time(t))).unwrap_or_default()
     );
     if let Some(note) = &log.correction_note {
-        println!("Correction: {note}");
+        say!("Correction: {}", paragraphs(note, "    "));
     }
     for search in &log.searches {
-        println!(
+        say!(
             "Search {}  {} on account {}: {} — {}",
             uk_time(&search.at.to_rfc3339()),
-            search.platform,
+            inline(&search.platform),
             search.account_id,
-            search.searched,
-            search.result
+            inline(&search.searched),
+            paragraphs(&search.result, "    ")
         );
     }
     for finding in &log.findings {
-        println!("Finding {}: {}", finding.number, finding.text);
+        say!("Finding {}: {}", finding.number, paragraphs(&finding.text, "    "));
     }
     if let Some(done) = &log.completed {
-        println!("Completed by {} at {}", done.by, uk_time(&done.at.to_rfc3339()));
+        say!("Completed by {} at {}", inline(&done.by), uk_time(&done.at.to_rfc3339()));
     }
     if let Some(a) = &log.assessment {
-        println!("Assessed by {}: contribution {:?} — {}", a.by, a.rating, a.text);
+        say!("Assessed by {}: contribution {:?} — {}", inline(&a.by), a.rating, paragraphs(&a.text, "    "));
     }
 }
 
@@ -131,7 +136,7 @@ pub(crate) fn request(command: RequestCommand, host: &CliHost) -> Result<()> {
             conditions: args.conditions.clone(),
         };
         let record = requests::take_step(host, &args.reference, step, &input)?.record;
-        println!("{} is now {} ({}).", record.reference, record.state, record.state_label);
+        say!("{} is now {} ({}).", record.reference, record.state, record.state_label);
         return Ok(());
     }
     match command {
@@ -142,10 +147,10 @@ pub(crate) fn request(command: RequestCommand, host: &CliHost) -> Result<()> {
             let settled = settled_matches(&same_person, &new_person)?;
             let record = requests::create(host, &text, &settled, parent.as_deref()).inspect_err(|error| {
                 if error.code() == triangulate_app::ErrorCode::Refused {
-                    eprintln!("If a subject may be a person already known, say --same-person SUBJECT=PERSON or --new-person SUBJECT.");
+                    esay!("If a subject may be a person already known, say --same-person SUBJECT=PERSON or --new-person SUBJECT.");
                 }
             })?;
-            println!("{}", record.reference);
+            say!("{}", record.reference);
             Ok(())
         }
         RequestCommand::Show { reference, json } => {
@@ -163,12 +168,12 @@ pub(crate) fn request(command: RequestCommand, host: &CliHost) -> Result<()> {
                 print_json(&serde_json::to_value(&list).expect("serialises"));
             } else {
                 for r in list {
-                    println!(
+                    say!(
                         "{}  {:<22} {}  {}",
                         r.reference,
                         r.state.as_str(),
-                        r.case_reference,
-                        r.subjects.join(", ")
+                        inline(&r.case_reference),
+                        r.subjects.iter().map(|s| inline(s)).collect::<Vec<_>>().join(", ")
                     );
                 }
             }
@@ -182,7 +187,7 @@ pub(crate) fn account(command: AccountCommand, host: &CliHost) -> Result<()> {
     match command {
         AccountCommand::Add { platform, handle, not_identifiable } => {
             let record = register::add_account(host, &platform, &handle, Some(!not_identifiable))?;
-            println!("{}", record.id);
+            say!("{}", record.id);
             Ok(())
         }
         AccountCommand::List(flags) => {
@@ -196,7 +201,7 @@ pub(crate) fn account(command: AccountCommand, host: &CliHost) -> Result<()> {
                     } else {
                         "not identifiable as the council's"
                     };
-                    println!("{}  {} {} ({who})", a.id, a.platform, a.handle);
+                    say!("{}  {} {} ({who})", a.id, inline(&a.platform), inline(&a.handle));
                 }
             }
             Ok(())
@@ -219,7 +224,7 @@ pub(crate) fn authorisation(command: AuthorisationCommand, host: &CliHost) -> Re
                 account,
             };
             let record = register::add_authorisation(host, &input)?;
-            println!(
+            say!(
                 "Authorisation {} recorded for {}: in force from {} to {}{}.",
                 record.reference,
                 record.request,
@@ -231,12 +236,12 @@ pub(crate) fn authorisation(command: AuthorisationCommand, host: &CliHost) -> Re
         }
         AuthorisationCommand::Cancel { urn, by } => {
             let record = register::cancel_authorisation(host, &urn, &by)?;
-            println!("Authorisation {} is cancelled.", record.reference);
+            say!("Authorisation {} is cancelled.", record.reference);
             Ok(())
         }
         AuthorisationCommand::Renew { urn, by, expires, review } => {
             let record = register::renew_authorisation(host, &urn, &by, &expires, review.as_deref())?;
-            println!("Authorisation {} is renewed until {}.", record.reference, record.expires);
+            say!("Authorisation {} is renewed until {}.", record.reference, record.expires);
             Ok(())
         }
         AuthorisationCommand::List(flags) => {
@@ -245,12 +250,12 @@ pub(crate) fn authorisation(command: AuthorisationCommand, host: &CliHost) -> Re
                 print_json(&serde_json::to_value(&list).expect("serialises"));
             } else {
                 for a in list {
-                    println!(
+                    say!(
                         "{}  {:?} for {} by {}, {} to {}{}",
                         a.reference,
                         a.kind,
                         a.request,
-                        a.officer,
+                        inline(&a.officer),
                         a.granted,
                         a.expires,
                         a.cancelled_at.map(|c| format!(", cancelled {}", uk_time(&c))).unwrap_or_default()
@@ -296,7 +301,7 @@ pub(crate) fn log(command: LogCommand, host: &CliHost) -> Result<()> {
             return Ok(());
         }
     };
-    println!(
+    say!(
         "The investigation log of {} (version {}) is saved; the request is {}.",
         record.request, record.version.version, record.state
     );

@@ -32,6 +32,8 @@ enum Command {
     Init(JsonFlag),
     /// Put the database key back in the credential store, from the recovery phrase read on standard input
     Recover,
+    /// Make a new recovery phrase for the store's key (when the recovery file was lost or the phrase exposed); shown once
+    RenewRecovery(JsonFlag),
     /// Show whether the store opens, where its key is kept and whether its audit chain is intact
     Status(JsonFlag),
     /// The audit chain
@@ -247,6 +249,17 @@ struct JsonFlag {
 enum AuditCommand {
     /// Check every event against its hash, the one before it and the chain's head
     Verify(JsonFlag),
+    /// Accept a database restored from a copy: the chain goes on from the restored head
+    AcceptRestore {
+        /// Who accepts the restore
+        #[arg(long)]
+        by: String,
+        /// Why: the incident, the backup restored
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -275,6 +288,9 @@ enum WorkerCommand {
 
 mod capture;
 mod commands;
+mod out;
+
+use out::{esay, say};
 
 /// The command line's host: the data folder, the system clock, the store opened once for
 /// the command, and this binary's own recorder mode (`session record`).
@@ -323,6 +339,9 @@ fn hint(error: &AppError) -> Option<String> {
         ErrorCode::KeyMissing | ErrorCode::WrongKey => {
             "Run `triangulate recover` and give the recovery phrase to put the key back.".into()
         }
+        ErrorCode::StoreRolledBack => {
+            "If this copy was restored on purpose, run `triangulate audit accept-restore --by NAME --reason TEXT`.".into()
+        }
         ErrorCode::OutsideScope => "Give the reason with --outside-scope-reason TEXT, or raise a new request with `triangulate request create --file FILE --parent REF`.".into(),
         ErrorCode::RecordingStopped => match error {
             AppError::RecordingStopped { session, .. } => format!(
@@ -340,16 +359,16 @@ fn hint(error: &AppError) -> Option<String> {
 fn report(error: AppError, json: bool) -> ExitCode {
     let fields = error.fields();
     if fields.is_empty() {
-        eprintln!("triangulate: {error}");
+        esay!("triangulate: {error}");
     } else {
-        eprintln!("triangulate: there is a problem:");
+        esay!("triangulate: there is a problem:");
         for field in &fields {
-            eprintln!("  {}: {}", field.field, field.message);
+            esay!("  {}: {}", field.field, field.message);
         }
     }
     let hint = hint(&error);
     if let Some(hint) = &hint {
-        eprintln!("{hint}");
+        esay!("{hint}");
     }
     if json && !PRINTED_JSON.load(std::sync::atomic::Ordering::SeqCst) {
         print_json(&json!({ "error": {
@@ -372,7 +391,7 @@ static PRINTED_JSON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBo
 
 pub(crate) fn print_json(value: &serde_json::Value) {
     PRINTED_JSON.store(true, std::sync::atomic::Ordering::SeqCst);
-    println!("{}", serde_json::to_string_pretty(value).expect("JSON serialises"));
+    println!("{}", out::inert_json(&serde_json::to_string_pretty(value).expect("JSON serialises")));
 }
 
 pub(crate) use triangulate_core::local_time::uk_time;
@@ -389,7 +408,7 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
         Command::Capture(args) => capture::capture(args, host),
         Command::Worker(WorkerCommand::RegisterAaw { name }) => {
             let record = people::register_aaw(host, &name)?;
-            println!("{} is registered as an Authorised Access Worker (AAW {}).", record.name, record.id);
+            say!("{} is registered as an Authorised Access Worker (AAW {}).", record.name, record.id);
             Ok(())
         }
         Command::Init(flags) => {
@@ -403,17 +422,17 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
                     "recovery_phrase": made.phrase.as_str(),
                 }));
             } else {
-                println!("Created an encrypted store in {}.", host.data_dir.root().display());
-                println!("Its database key is in the {}.", made.keystore_label);
+                say!("Created an encrypted store in {}.", host.data_dir.root().display());
+                say!("Its database key is in the {}.", made.keystore_label);
                 if let Some(warning) = &made.keystore_warning {
-                    println!("Warning: {warning}.");
+                    say!("Warning: {warning}.");
                 }
-                println!();
-                println!("Recovery phrase (shown this once: write it down and keep it away from this laptop):");
-                println!();
-                println!("    {}", made.phrase.as_str());
-                println!();
-                println!(
+                say!();
+                say!("Recovery phrase (shown this once: write it down and keep it away from this laptop):");
+                say!();
+                say!("    {}", made.phrase.as_str());
+                say!();
+                say!(
                     "If the key is ever lost from the credential store, `triangulate recover` with this phrase puts it back."
                 );
             }
@@ -433,8 +452,34 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
             };
             read.map_err(|e| AppError::Refused(format!("the phrase could not be read: {e}")))?;
             let (keystore, report) = admin::recover(host, &typed)?;
-            println!("The database key is back in the {keystore}; the store opens again.");
-            println!("Audit chain: {report}");
+            say!("The database key is back in the {keystore}; the store opens again.");
+            say!("Audit chain: {report}");
+            Ok(())
+        }
+        Command::RenewRecovery(flags) => {
+            let phrase = admin::renew_recovery_phrase(host)?;
+            if flags.json {
+                print_json(&json!({ "recovery_phrase": phrase.as_str() }));
+            } else {
+                say!("A new recovery phrase was made; the old one unlocks nothing any more.");
+                say!();
+                say!("Recovery phrase (shown this once: write it down and keep it away from this laptop):");
+                say!();
+                say!("    {}", phrase.as_str());
+                say!();
+            }
+            Ok(())
+        }
+        Command::Audit(AuditCommand::AcceptRestore { by, reason, json }) => {
+            let accepted = admin::accept_restore(host, &by, &reason)?;
+            if json {
+                print_json(&serde_json::to_value(&accepted).expect("serialises"));
+            } else {
+                say!(
+                    "Restore accepted: the database holds {} events, {} were recorded before; the chain goes on from event {}.",
+                    accepted.database.count, accepted.recorded.count, accepted.head.count
+                );
+            }
             Ok(())
         }
         Command::Status(flags) => {
@@ -442,15 +487,19 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
             if flags.json {
                 print_json(&serde_json::to_value(&status).expect("serialises"));
             } else {
-                println!("Data folder: {}", status.data_dir);
-                println!("Key kept in: {}", status.keystore);
+                say!("Data folder: {}", status.data_dir);
+                say!("Key kept in: {}", status.keystore);
                 if let Some(id) = &status.store_id {
-                    println!("Store id: {id}");
+                    say!("Store id: {id}");
                 }
                 if let Some(audit) = &status.audit {
-                    println!("Audit chain: {}", audit.message);
+                    say!("Audit chain: {}", audit.message);
                 }
-                println!("{}", status.message);
+                say!("{}", status.message);
+                if let Some(warning) = &status.recovery_warning {
+                    say!("Warning: {warning}.");
+                    say!("While the key is still here, `triangulate renew-recovery` makes a new recovery phrase and file.");
+                }
             }
             match status.state {
                 StoreState::Ready => Ok(()),
@@ -462,7 +511,7 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
             if flags.json {
                 print_json(&serde_json::to_value(&report).expect("serialises"));
             } else {
-                println!("{report}");
+                say!("{report}");
             }
             match report {
                 ChainReport::Intact { .. } => Ok(()),
@@ -475,19 +524,19 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
                 print_json(&json!({ "source": source, "policy": policy }));
             } else {
                 match &source {
-                    Some(path) => println!("# The policy in force, from {} over the embedded defaults", path.display()),
-                    None => println!(
+                    Some(path) => say!("# The policy in force, from {} over the embedded defaults", path.display()),
+                    None => say!(
                         "# The policy in force: the embedded defaults ({} is absent)",
                         host.data_dir.policy_file().display()
                     ),
                 }
-                print!("{}", policy.to_toml());
+                say!("{}", policy.to_toml().trim_end());
             }
             Ok(())
         }
         Command::Worker(WorkerCommand::Set { name, role, staff_id }) => {
             let record = people::set_profile(host, &WorkerProfileInput { name, role, staff_id })?;
-            println!("Worker profile saved (worker {}, {}).", record.id, record.role.title());
+            say!("Worker profile saved (worker {}, {}).", record.id, record.role.title());
             Ok(())
         }
         Command::Worker(WorkerCommand::Show(flags)) => match (people::profile(host)?, flags.json) {
@@ -496,7 +545,7 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
                 Ok(())
             }
             (Some(record), false) => {
-                println!(
+                say!(
                     "{} ({}){}",
                     record.name,
                     record.role.title(),

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::validation::{FieldError, optional_text};
+use crate::validation::{FieldError, optional_paragraphs, optional_text};
 
 /// The manifest's wire format, canonical JSON and digests live in `triangulate-evidence`;
 /// they are named here too so that the domain's paths keep working.
@@ -48,10 +48,10 @@ pub struct Judgement {
 impl JudgementInput {
     pub fn validate(&self) -> Result<Judgement, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let notes = optional_text(&mut errors, "notes", "the notes", self.notes.as_deref(), 5000);
+        let notes = optional_paragraphs(&mut errors, "notes", "the notes", self.notes.as_deref(), 5000);
         let attribution_reason =
-            optional_text(&mut errors, "attribution_reason", "why", self.attribution_reason.as_deref(), 2000);
-        let collateral_intrusion = optional_text(
+            optional_paragraphs(&mut errors, "attribution_reason", "why", self.attribution_reason.as_deref(), 2000);
+        let collateral_intrusion = optional_paragraphs(
             &mut errors,
             "collateral_intrusion",
             "the collateral intrusion",
@@ -122,5 +122,30 @@ mod tests {
             ..probable
         };
         assert_eq!(reasoned.validate().unwrap().tags, ["party", "car"]);
+    }
+
+    #[test]
+    fn the_reasons_and_notes_take_paragraphs_and_tags_stay_on_one_line() {
+        let input = JudgementInput {
+            relevant: Some(true),
+            useful_and_unique: Some(true),
+            attribution: Some(Attribution::Verified),
+            attribution_reason: Some("Same photo as on the school's record.\r\nSame date of birth.".into()),
+            notes: Some("At the party.\n\n\n\nWith Mr Nowak.".into()),
+            collateral_intrusion: Some("Two other adults.\nFaces not recorded.".into()),
+            ..Default::default()
+        };
+        let judgement = input.clone().validate().unwrap();
+        assert_eq!(
+            judgement.attribution_reason.as_deref(),
+            Some("Same photo as on the school's record.\nSame date of birth.")
+        );
+        assert_eq!(judgement.notes.as_deref(), Some("At the party.\n\nWith Mr Nowak."));
+        assert_eq!(judgement.collateral_intrusion.as_deref(), Some("Two other adults.\nFaces not recorded."));
+        let errors = JudgementInput { tags: vec!["party\nnight".into()], notes: Some("a\u{202E}b".into()), ..input }
+            .validate()
+            .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["notes", "tags[1]"]);
     }
 }

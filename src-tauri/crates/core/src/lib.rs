@@ -20,5 +20,5 @@ pub mod workflow;
 
 pub use audit::{Actor, AuditEvent, ChainHead, ChainReport, NewAuditEvent};
 pub use policy::{Policy, PolicyError};
-pub use validation::FieldError;
+pub use validation::{FieldError, is_bidi_control, is_invisible};
 pub use worker::{WorkerProfile, WorkerProfileInput, WorkerRole};

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::validation::{FieldError, required_text};
+use crate::validation::{FieldError, required_paragraphs, required_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -113,7 +113,7 @@ impl SearchInput<'_> {
         let mut errors = Vec::new();
         let platform = required_text(&mut errors, "platform", "the platform", self.platform, 50);
         let searched = required_text(&mut errors, "searched", "what was searched", self.searched, 2000);
-        let result = required_text(&mut errors, "result", "the result of the search", self.result, 5000);
+        let result = required_paragraphs(&mut errors, "result", "the result of the search", self.result, 5000);
         if self.at > now {
             errors.push(FieldError::new("at", "The time of the search must not be in the future"));
         }
@@ -128,7 +128,7 @@ impl SearchInput<'_> {
 impl InvestigationLog {
     pub fn add_finding(&mut self, text: &str) -> Result<u32, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let text = required_text(&mut errors, "text", "the finding", text, 10_000);
+        let text = required_paragraphs(&mut errors, "text", "the finding", text, 10_000);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -156,7 +156,7 @@ impl InvestigationLog {
         let mut errors = Vec::new();
         let by = required_text(&mut errors, "by", "who assessed the findings", by, 200);
         let rating = rating.parse::<Contribution>().map_err(|e| errors.push(e)).ok();
-        let text = required_text(&mut errors, "assessment", "the assessment of the information", text, 10_000);
+        let text = required_paragraphs(&mut errors, "assessment", "the assessment of the information", text, 10_000);
         match rating {
             Some(rating) if errors.is_empty() => {
                 self.assessment = Some(Assessment { by, at, rating, text });
@@ -231,5 +231,29 @@ mod tests {
         assert!(log.share("A", &["everyone".into()], at(1)).is_err());
         assert!(log.share("A", &[], at(1)).is_err());
         assert!(log.add_finding("  ").is_err());
+        assert!(log.add_finding("\u{200B}\u{2060}").is_err(), "invisible characters alone are blank");
+    }
+
+    #[test]
+    fn results_findings_and_assessments_take_paragraphs() {
+        let search = SearchInput {
+            at: at(9),
+            platform: "facebook",
+            account_id: 1,
+            searched: "Anna Kowalska",
+            result: "Profile found.\r\n\r\n\r\nPrivate since May.  ",
+        };
+        assert_eq!(search.validate(at(10)).unwrap().result, "Profile found.\n\nPrivate since May.");
+        let mut log = InvestigationLog::default();
+        log.add_finding("Photo with Mr Nowak.\nDated 3 November.").unwrap();
+        assert_eq!(log.findings[0].text, "Photo with Mr Nowak.\nDated 3 November.");
+        log.assess("Rhian Evans", "some", "Contradicts the separation.\n\nNot conclusive.", at(12)).unwrap();
+        assert_eq!(log.assessment.as_ref().unwrap().text, "Contradicts the separation.\n\nNot conclusive.");
+
+        let errors = log.add_finding("Photo\twith Mr Nowak").unwrap_err();
+        assert!(errors[0].message.contains("line breaks are allowed"), "{}", errors[0].message);
+        let search = SearchInput { searched: "Anna\nKowalska", result: "x", ..search };
+        let errors = search.validate(at(10)).unwrap_err();
+        assert_eq!(errors[0].field, "searched", "what was searched stays on one line");
     }
 }

@@ -7,7 +7,21 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::policy::Policy;
-use crate::validation::{FieldError, optional_text, required_text};
+use crate::validation::json::{self, JsonForm};
+use crate::validation::{
+    FieldError, optional_paragraphs, optional_text, required_paragraphs, required_text, web_address_text,
+};
+
+pub use crate::validation::MAX_URL_CHARS;
+
+/// The largest request file read, in bytes (4 MiB).
+pub const MAX_REQUEST_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// The most people one request may check.
+pub const MAX_SUBJECTS: usize = 50;
+/// The most profiles listed for one person.
+pub const MAX_PROFILES_PER_SUBJECT: usize = 50;
+/// The most other names (aliases) listed for one person.
+pub const MAX_ALIASES_PER_SUBJECT: usize = 50;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -224,6 +238,8 @@ fn parse_date(errors: &mut Vec<FieldError>, field: &str, label: &str, value: Opt
     crate::validation::iso_date(errors, field, label, text)
 }
 
+/// Checked after [`web_address_text`] has refused control and invisible characters, which the
+/// parser would otherwise drop without a word.
 fn valid_profile_url(url: &str) -> bool {
     match url::Url::parse(url) {
         Ok(parsed) => matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some_and(|h| h.contains('.')),
@@ -231,20 +247,99 @@ fn valid_profile_url(url: &str) -> bool {
     }
 }
 
+/// How the request file is read: its choices' values are called reasons, scopes, kinds of
+/// consent and roles in messages.
+const REQUEST_FILE: JsonForm =
+    JsonForm { file: "request file", max_bytes: MAX_REQUEST_FILE_BYTES, values_called: request_values_called };
+
+fn request_values_called(field: &str) -> &'static str {
+    match field.rsplit('.').next().unwrap_or(field) {
+        "reason" if field == "reason" => "reasons",
+        "scope" => "scopes",
+        "status" => "kinds of consent",
+        "role" => "roles",
+        _ => "values",
+    }
+}
+
+/// The request's top-level fields in the form's order, to list problems in that order.
+const FIELD_ORDER: [&str; 13] = [
+    "file",
+    "case_reference",
+    "originating_worker",
+    "team_manager",
+    "reason",
+    "concern",
+    "triangulation",
+    "scope",
+    "monitoring_justification",
+    "period",
+    "consent",
+    "legal_advice_reference",
+    "subjects",
+];
+
+/// Where a problem on `field` comes in the form: its top-level field, then the numbers of
+/// the list items in its name (`subjects[2].profiles[1].url` is in person 2, profile 1).
+fn form_order(field: &str) -> (usize, Vec<usize>) {
+    let top = field.split(['.', '[']).next().unwrap_or(field);
+    let rank = FIELD_ORDER.iter().position(|f| *f == top).unwrap_or(FIELD_ORDER.len());
+    let numbers = field.split('[').skip(1).filter_map(|part| part.split(']').next()?.parse().ok()).collect();
+    (rank, numbers)
+}
+
+/// Whether `field` is `parent` or one of the fields within it.
+fn is_within(field: &str, parent: &str) -> bool {
+    field.strip_prefix(parent).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
 impl RequestInput {
-    /// Parses the request file's JSON; a syntax error is one field error on `file`.
-    pub fn from_json(text: &str) -> Result<RequestInput, Vec<FieldError>> {
-        serde_json::from_str(text).map_err(|e| {
-            vec![FieldError::new(
-                "file",
-                format!(
-                    "The request file is not valid: line {}, column {}: {}",
-                    e.line(),
-                    e.column(),
-                    strip_position(&e.to_string())
-                ),
-            )]
-        })
+    /// Reads the request file's JSON (a leading byte-order mark is allowed), every problem
+    /// with its fields at once: a value of the wrong type (`Must be text, not a number`), a
+    /// value a choice does not know, and a field the form does not have are each a
+    /// [`FieldError`] on the field, and the value is left out (as if not given) so that the
+    /// rest of the file is still read. `Ok` holds what could be read and those problems, to
+    /// pass to [`RequestInput::validate_with`] (or use [`RequestInput::validate_json`]).
+    ///
+    /// `Err` only when nothing can be read: one error on `file` when the text is larger than
+    /// [`MAX_REQUEST_FILE_BYTES`], is not valid JSON or gives a field twice (with the line and
+    /// column), or is not a `{ … }` of fields; or, with the problems found so far, when there
+    /// are too many problems to list.
+    pub fn from_json(text: &str) -> Result<(RequestInput, Vec<FieldError>), Vec<FieldError>> {
+        json::read(text, &REQUEST_FILE)
+    }
+
+    /// The request file's text read and validated: every problem at once, those found
+    /// reading it and those found validating it, or the validated request.
+    pub fn validate_json(text: &str, policy: &Policy, today: NaiveDate) -> Result<Request, Vec<FieldError>> {
+        let (input, read_errors) = RequestInput::from_json(text)?;
+        input.validate_with(read_errors, policy, today)
+    }
+
+    /// [`RequestInput::validate`], reporting with its problems those found reading the file
+    /// (from [`RequestInput::from_json`]). A field that could not be read is reported once:
+    /// validation's "Enter …" or "Select …" for it, or for a field within it, is left out.
+    /// With any problem reading, the problems are listed in the form's order.
+    pub fn validate_with(
+        &self,
+        read_errors: Vec<FieldError>,
+        policy: &Policy,
+        today: NaiveDate,
+    ) -> Result<Request, Vec<FieldError>> {
+        let validated = self.validate(policy, today);
+        if read_errors.is_empty() {
+            return validated;
+        }
+        let validation_errors: Vec<FieldError> = validated
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| !read_errors.iter().any(|r| is_within(&e.field, &r.field)))
+            .collect();
+        let mut errors = read_errors;
+        errors.extend(validation_errors);
+        errors.sort_by_key(|e| form_order(&e.field));
+        Err(errors)
     }
 
     /// Every problem at once, or the validated request. `today` is the worker's local date.
@@ -270,10 +365,15 @@ impl RequestInput {
         if self.reason.is_none() {
             e.push(FieldError::new("reason", "Select the reason for the check"));
         }
-        let concern = required_text(e, "concern", "the concern", &self.concern, 5000);
-        let triangulation =
-            required_text(e, "triangulation", "how the check triangulates the concern", &self.triangulation, 5000);
-        let monitoring_justification = optional_text(
+        let concern = required_paragraphs(e, "concern", "the concern", &self.concern, 5000);
+        let triangulation = required_paragraphs(
+            e,
+            "triangulation",
+            "how the check triangulates the concern",
+            &self.triangulation,
+            5000,
+        );
+        let monitoring_justification = optional_paragraphs(
             e,
             "monitoring_justification",
             "the justification for monitoring",
@@ -312,7 +412,7 @@ impl RequestInput {
             e.push(FieldError::new("period.from", "The start of the period of interest must be today or in the past"));
         }
 
-        let consent_reason = optional_text(
+        let consent_reason = optional_paragraphs(
             e,
             "consent.reason",
             "the reason consent was not sought",
@@ -346,12 +446,19 @@ impl RequestInput {
         if self.subjects.is_empty() {
             e.push(FieldError::new("subjects", "Add at least one person to check"));
         }
-        for (index, input) in self.subjects.iter().enumerate() {
+        if self.subjects.len() > MAX_SUBJECTS {
+            e.push(FieldError::new(
+                "subjects",
+                format!("A request can check at most {MAX_SUBJECTS} people; this one lists {}", self.subjects.len()),
+            ));
+        }
+        // Past the limit, people are not checked one by one: the count is the problem.
+        for (index, input) in self.subjects.iter().enumerate().take(MAX_SUBJECTS) {
             let at = |field: &str| format!("subjects[{}].{field}", index + 1);
             let number = index + 1;
             let name =
                 optional_text(e, &at("name"), &format!("the name of person {number}"), input.name.as_deref(), 200);
-            let description = optional_text(
+            let description = optional_paragraphs(
                 e,
                 &at("description"),
                 &format!("the description of person {number}"),
@@ -374,8 +481,17 @@ impl RequestInput {
                 }
                 _ => {}
             }
+            if input.aliases.len() > MAX_ALIASES_PER_SUBJECT {
+                e.push(FieldError::new(
+                    at("aliases"),
+                    format!(
+                        "Person {number} can have at most {MAX_ALIASES_PER_SUBJECT} other names; this request lists {}",
+                        input.aliases.len()
+                    ),
+                ));
+            }
             let mut aliases = Vec::new();
-            for (alias_index, alias) in input.aliases.iter().enumerate() {
+            for (alias_index, alias) in input.aliases.iter().enumerate().take(MAX_ALIASES_PER_SUBJECT) {
                 let field = format!("subjects[{number}].aliases[{}]", alias_index + 1);
                 aliases.push(required_text(e, &field, "the alias", alias, 200));
             }
@@ -400,20 +516,27 @@ impl RequestInput {
                 input.relationship.as_deref(),
                 200,
             );
+            if input.profiles.len() > MAX_PROFILES_PER_SUBJECT {
+                e.push(FieldError::new(
+                    at("profiles"),
+                    format!(
+                        "Person {number} can have at most {MAX_PROFILES_PER_SUBJECT} profiles; this request lists {}",
+                        input.profiles.len()
+                    ),
+                ));
+            }
             let mut profiles = Vec::new();
-            for (profile_index, profile) in input.profiles.iter().enumerate() {
+            for (profile_index, profile) in input.profiles.iter().enumerate().take(MAX_PROFILES_PER_SUBJECT) {
                 let field = |f: &str| format!("subjects[{number}].profiles[{}].{f}", profile_index + 1);
                 let platform = required_text(e, &field("platform"), "the platform", &profile.platform, 50);
-                let url = profile.url.trim().to_string();
-                if url.is_empty() {
-                    e.push(FieldError::new(field("url"), "Enter the profile's web address"));
-                } else if !valid_profile_url(&url) {
+                let url = web_address_text(e, &field("url"), "the profile's web address", &profile.url);
+                if url.as_deref().is_some_and(|url| !valid_profile_url(url)) {
                     e.push(FieldError::new(
                         field("url"),
                         "The profile's web address must start with https:// or http:// and name a site",
                     ));
                 }
-                profiles.push(Profile { platform, url });
+                profiles.push(Profile { platform, url: url.unwrap_or_default() });
             }
             if let Some(role) = input.role {
                 subjects.push(Subject { name, description, aliases, date_of_birth, relationship, role, profiles });
@@ -470,13 +593,6 @@ fn dedupe(errors: &mut Vec<FieldError>) {
     errors.retain(|e| seen.insert((e.field.clone(), e.message.clone())));
 }
 
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(index) => message[..index].to_string(),
-        None => message.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -507,7 +623,7 @@ mod tests {
     }
 
     fn validate(value: serde_json::Value) -> Result<Request, Vec<FieldError>> {
-        RequestInput::from_json(&value.to_string()).unwrap().validate(&Policy::default(), today())
+        RequestInput::validate_json(&value.to_string(), &Policy::default(), today())
     }
 
     fn fields(errors: &[FieldError]) -> Vec<&str> {
@@ -658,20 +774,314 @@ mod tests {
     #[test]
     fn legal_advice_is_required_for_a_parent_when_the_policy_says_so() {
         let strict = Policy::from_toml("[legal_advice]\nrequired_for_parent_or_carer = true\n").unwrap();
-        let input = RequestInput::from_json(&example().to_string()).unwrap();
+        let (input, read_errors) = RequestInput::from_json(&example().to_string()).unwrap();
+        assert!(read_errors.is_empty());
         let errors = input.validate(&strict, today()).unwrap_err();
         assert_eq!(fields(&errors), ["legal_advice_reference"]);
         let mut with_advice = example();
         with_advice["legal_advice_reference"] = json!("LEGAL-2026-311");
-        assert!(RequestInput::from_json(&with_advice.to_string()).unwrap().validate(&strict, today()).is_ok());
+        assert!(RequestInput::validate_json(&with_advice.to_string(), &strict, today()).is_ok());
+    }
+
+    fn message<'e>(errors: &'e [FieldError], field: &str) -> &'e str {
+        let mut found = errors.iter().filter(|e| e.field == field);
+        let error = found.next().unwrap_or_else(|| panic!("no error on {field}: {errors:?}"));
+        assert!(found.next().is_none(), "{field} is reported more than once: {errors:?}");
+        &error.message
     }
 
     #[test]
-    fn unknown_keys_and_bad_enums_are_reported_on_the_file() {
-        let errors = RequestInput::from_json(r#"{"case_reference": "A", "colour": "blue"}"#).unwrap_err();
+    fn unknown_values_wrong_types_and_unknown_keys_are_field_errors_reported_with_validation() {
+        let mut value = example();
+        value["reason"] = json!("curiosity");
+        value["case_reference"] = json!(12345);
+        value["colour"] = json!("blue");
+        value["concern"] = json!("");
+        value["consent"]["status"] = json!("verbal");
+        value["subjects"][0]["aliases"] = json!("Ania K");
+        value["subjects"][0]["nickname"] = json!("Ania");
+        value["subjects"][1]["role"] = json!("boss");
+        value["subjects"][0]["profiles"][0]["url"] = json!({"href": "https://facebook.com/anna"});
+        let errors = validate(value).unwrap_err();
+        assert_eq!(
+            message(&errors, "reason"),
+            "\"curiosity\" is not one of the reasons this form knows: misleading_information, \
+             abusive_adult_relationship, risky_behaviour, person_posing_risk, tracing, prospective_adopter, other"
+        );
+        assert_eq!(message(&errors, "case_reference"), "Must be text, not a number");
+        assert_eq!(message(&errors, "colour"), "This form has no field called \"colour\"");
+        assert_eq!(message(&errors, "subjects[1].nickname"), "This form has no field called \"nickname\"");
+        assert_eq!(message(&errors, "subjects[1].aliases"), "Must be a list in [ ], not text");
+        assert_eq!(
+            message(&errors, "subjects[1].profiles[1].url"),
+            "Must be text, not a group of fields in { }",
+            "no \"Enter the profile's web address\" as well"
+        );
+        assert!(message(&errors, "consent.status").contains("\"verbal\" is not one of the kinds of consent"));
+        assert!(message(&errors, "subjects[2].role").contains("not one of the roles this form knows: subject,"));
+        assert_eq!(message(&errors, "concern"), "Enter the concern", "validation's errors come too");
+        assert_eq!(
+            fields(&errors),
+            [
+                "case_reference",
+                "reason",
+                "concern",
+                "consent.status",
+                "subjects[1].aliases",
+                "subjects[1].nickname",
+                "subjects[1].profiles[1].url",
+                "subjects[2].role",
+                "colour",
+            ],
+            "each once, in the form's order, unknown fields last"
+        );
+    }
+
+    #[test]
+    fn from_json_returns_what_it_could_read_with_the_problems() {
+        let (input, errors) =
+            RequestInput::from_json(r#"{"case_reference": "CASE-1", "scope": 1, "reason": "tracing"}"#).unwrap();
+        assert_eq!(input.case_reference, "CASE-1");
+        assert_eq!(input.reason, Some(Reason::Tracing));
+        assert_eq!(input.scope, None);
+        assert_eq!(
+            errors,
+            [FieldError::new(
+                "scope",
+                "Must be text, not a number: one of the scopes this form knows: one_off, monitoring"
+            )]
+        );
+        let (_, errors) = RequestInput::from_json(&example().to_string()).unwrap();
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn a_wrong_kind_of_value_is_named_whatever_its_kind() {
+        let cases = [
+            (json!({"subjects": {"name": "Anna"}}), "subjects", "Must be a list in [ ], not a group of fields in { }"),
+            (
+                json!({"originating_worker": ["Rhian Evans", "Child Protection East"]}),
+                "originating_worker",
+                "Must be a group of fields in { }, not a list in [ ]",
+            ),
+            (json!({"period": {"from": true}}), "period.from", "Must be text, not true or false"),
+            (json!({"legal_advice_reference": 7.5}), "legal_advice_reference", "Must be text, not a number"),
+        ];
+        for (value, field, expected) in cases {
+            let errors = validate(value).unwrap_err();
+            assert_eq!(message(&errors, field), expected);
+        }
+    }
+
+    #[test]
+    fn a_bad_list_item_keeps_the_numbers_of_the_items_after_it() {
+        let mut value = example();
+        value["subjects"][0] = json!("Anna Kowalska");
+        value["subjects"][2]["role"] = json!("suspect");
+        value["subjects"][1]["aliases"] = json!(["Piotr N", 7, "  "]);
+        let errors = validate(value).unwrap_err();
+        assert_eq!(message(&errors, "subjects[1]"), "Must be a group of fields in { }, not text");
+        assert!(!fields(&errors).iter().any(|f| f.starts_with("subjects[1].")), "{errors:?}");
+        assert_eq!(message(&errors, "subjects[2].aliases[2]"), "Must be text, not a number");
+        assert_eq!(message(&errors, "subjects[2].aliases[3]"), "Enter the alias");
+        assert!(message(&errors, "subjects[3].role").starts_with("\"suspect\" is not one of the roles"));
+    }
+
+    #[test]
+    fn null_is_as_good_as_leaving_a_field_out() {
+        let mut value = example();
+        value["concern"] = json!(null);
+        value["subjects"][0]["profiles"] = json!(null);
+        value["legal_advice_reference"] = json!(null);
+        let errors = validate(value).unwrap_err();
+        assert_eq!(errors, [FieldError::new("concern", "Enter the concern")]);
+    }
+
+    #[test]
+    fn syntax_errors_and_fields_given_twice_are_one_error_on_the_file() {
+        let errors = RequestInput::from_json("{\n  \"reason\": \"tracing\",\n  \"reason\": \"other\"\n}").unwrap_err();
+        assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "file");
-        assert!(errors[0].message.contains("unknown field `colour`"), "{}", errors[0].message);
-        let errors = RequestInput::from_json(r#"{"reason": "curiosity"}"#).unwrap_err();
-        assert!(errors[0].message.contains("line 1"), "{}", errors[0].message);
+        assert!(errors[0].message.contains("line 3"), "{}", errors[0].message);
+        assert!(errors[0].message.contains("\"reason\" is given twice"), "{}", errors[0].message);
+        let errors =
+            RequestInput::from_json("{\"subjects\": [{\"role\": \"subject\", \"role\": \"associate\"}]}").unwrap_err();
+        assert!(errors[0].message.contains("\"role\" is given twice"), "{}", errors[0].message);
+        let errors = RequestInput::from_json("{\"reason\": \"tracing\",}").unwrap_err();
+        assert_eq!(fields(&errors), ["file"]);
+        assert!(errors[0].message.contains("line 1, column"), "{}", errors[0].message);
+        let errors = RequestInput::from_json("[\"not a form\"]").unwrap_err();
+        assert_eq!(fields(&errors), ["file"]);
+        assert!(errors[0].message.contains("between { and }"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn a_byte_order_mark_at_the_start_is_allowed() {
+        let text = format!("\u{FEFF}{}", example());
+        assert!(RequestInput::validate_json(&text, &Policy::default(), today()).is_ok());
+    }
+
+    #[test]
+    fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+        let mut text = example().to_string();
+        text.push_str(&" ".repeat(MAX_REQUEST_FILE_BYTES + 1 - text.len()));
+        let errors = RequestInput::from_json(&text).unwrap_err();
+        assert_eq!(fields(&errors), ["file"]);
+        assert!(errors[0].message.contains("too large"), "{}", errors[0].message);
+        assert!(errors[0].message.contains(&MAX_REQUEST_FILE_BYTES.to_string()), "{}", errors[0].message);
+        text.pop();
+        assert!(RequestInput::from_json(&text).is_ok(), "exactly at the limit is read");
+    }
+
+    #[test]
+    fn a_hostile_key_or_value_is_quoted_back_escaped_and_short() {
+        let mut value = example();
+        value["col\u{202E}our\u{1b}[2J"] = json!(1);
+        value["reason"] = json!(format!("{}\u{2066}", "x".repeat(500)));
+        let errors = validate(value).unwrap_err();
+        for error in &errors {
+            assert!(
+                !error.field.chars().chain(error.message.chars()).any(|c| c.is_control() || crate::is_invisible(c)),
+                "{error:?}"
+            );
+        }
+        assert_eq!(
+            message(&errors, "col\\u{202e}our\\u{1b}[2J"),
+            "This form has no field called \"col\\u{202e}our\\u{1b}[2J\""
+        );
+        assert!(message(&errors, "reason").chars().count() < 300, "{}", message(&errors, "reason"));
+    }
+
+    #[test]
+    fn a_file_with_too_many_problems_to_list_says_so() {
+        let mut value = example();
+        for n in 0..500 {
+            value[format!("extra_{n}")] = json!(n);
+        }
+        let errors = RequestInput::from_json(&value.to_string()).unwrap_err();
+        let last = errors.last().unwrap();
+        assert_eq!(last.field, "file");
+        assert!(last.message.contains("too many problems"), "{}", last.message);
+        assert!(errors.len() <= 101, "{}", errors.len());
+    }
+
+    #[test]
+    fn too_many_people_profiles_or_aliases_are_refused_by_count() {
+        let mut value = example();
+        value["subjects"] = json!(vec![value["subjects"][1].clone(); MAX_SUBJECTS + 1]);
+        let errors = validate(value).unwrap_err();
+        assert!(message(&errors, "subjects").contains("at most 50 people; this one lists 51"));
+        assert!(!fields(&errors).iter().any(|f| f.starts_with("subjects[51]")), "{errors:?}");
+
+        let mut value = example();
+        let profile = json!({"platform": "facebook", "url": "https://facebook.com/a"});
+        value["subjects"][0]["profiles"] = json!(vec![profile; MAX_PROFILES_PER_SUBJECT + 1]);
+        value["subjects"][0]["aliases"] = json!(vec!["A"; MAX_ALIASES_PER_SUBJECT + 1]);
+        let errors = validate(value).unwrap_err();
+        assert_eq!(
+            message(&errors, "subjects[1].profiles"),
+            "Person 1 can have at most 50 profiles; this request lists 51"
+        );
+        assert_eq!(
+            message(&errors, "subjects[1].aliases"),
+            "Person 1 can have at most 50 other names; this request lists 51"
+        );
+
+        let mut value = example();
+        value["subjects"] = json!(vec![value["subjects"][1].clone(); MAX_SUBJECTS]);
+        value["subjects"][0]["profiles"] =
+            json!(vec![json!({"platform": "x", "url": "https://x.com/a"}); MAX_PROFILES_PER_SUBJECT]);
+        value["subjects"][0]["aliases"] = json!(vec!["A"; MAX_ALIASES_PER_SUBJECT]);
+        assert!(validate(value).is_ok(), "exactly at the limits is allowed");
+    }
+
+    #[test]
+    fn a_huge_number_of_people_is_refused_without_checking_each() {
+        let input = RequestInput {
+            subjects: vec![SubjectInput { role: None, ..Default::default() }; 400_000],
+            ..RequestInput::from_json(&example().to_string()).unwrap().0
+        };
+        let errors = input.validate(&Policy::default(), today()).unwrap_err();
+        assert!(message(&errors, "subjects").contains("this one lists 400000"));
+        assert_eq!(errors.iter().filter(|e| e.field.ends_with(".role")).count(), MAX_SUBJECTS);
+    }
+
+    #[test]
+    fn a_web_address_over_the_length_limit_is_refused() {
+        let mut value = example();
+        let url =
+            |length: usize| format!("https://facebook.com/{}", "a".repeat(length - "https://facebook.com/".len()));
+        value["subjects"][0]["profiles"][0]["url"] = json!(url(MAX_URL_CHARS + 1));
+        let errors = validate(value.clone()).unwrap_err();
+        assert_eq!(
+            message(&errors, "subjects[1].profiles[1].url"),
+            "The profile's web address must be 2048 characters or fewer"
+        );
+        value["subjects"][0]["profiles"][0]["url"] = json!(url(MAX_URL_CHARS));
+        assert!(validate(value).is_ok());
+    }
+
+    #[test]
+    fn control_and_invisible_characters_in_a_profile_address_are_refused() {
+        let controls = ["\u{1b}", "\u{7}", "\r", "\n", "\t", "\u{7f}", "\u{85}", "\u{9b}", "\u{0}"];
+        let invisible = ["\u{200B}", "\u{200D}", "\u{2060}", "\u{FEFF}", "\u{AD}", "\u{200F}", "\u{202E}", "\u{2066}"];
+        for (characters, expected) in [(&controls[..], "control characters"), (&invisible[..], "invisible characters")]
+        {
+            for c in characters {
+                for url in [format!("https://www.face{c}book.com/anna"), format!("https://www.facebook.com/anna{c}")] {
+                    let mut value = example();
+                    value["subjects"][0]["profiles"][0]["url"] = json!(url);
+                    let errors = validate(value).unwrap_err();
+                    let found = message(&errors, "subjects[1].profiles[1].url");
+                    assert!(found.contains(expected), "{url:?}: {found}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn names_of_invisible_characters_alone_are_blank_and_reversing_text_is_refused() {
+        let mut value = example();
+        value["subjects"][0]["name"] = json!("\u{200B}\u{200B} \u{FEFF}");
+        value["case_reference"] = json!("\u{2060}\u{00AD}");
+        value["subjects"][1]["relationship"] = json!("uncle \u{202E}rehtom");
+        let errors = validate(value).unwrap_err();
+        assert_eq!(message(&errors, "subjects[1].name"), "Enter the name of person 1");
+        assert_eq!(message(&errors, "case_reference"), "Enter the case reference");
+        assert!(message(&errors, "subjects[2].relationship").contains("reverse the direction"));
+        let mut value = example();
+        value["subjects"][0]["name"] = json!("محمد الأحمد");
+        value["subjects"][1]["name"] = json!("אנה כהן");
+        assert!(validate(value).is_ok(), "right-to-left names are names");
+    }
+
+    #[test]
+    fn the_free_text_fields_take_paragraphs_and_the_others_stay_on_one_line() {
+        let mut value = example();
+        value["scope"] = json!("monitoring");
+        value["concern"] =
+            json!("  Mother says they separated.  \r\n\r\n\r\n\r\nNeighbours disagree.\rSo does the school.\n\n");
+        value["triangulation"] = json!("Photos.\nCheck-ins.");
+        value["monitoring_justification"] = json!("Pattern over months.\n\nNot one event.");
+        value["consent"]["reason"] = json!("Risk to the child.\nTipping her off.");
+        value["subjects"][2]["description"] = json!("An unknown man.\nDrives a red car.");
+        let request = validate(value).unwrap();
+        assert_eq!(request.concern, "Mother says they separated.\n\nNeighbours disagree.\nSo does the school.");
+        assert_eq!(request.triangulation, "Photos.\nCheck-ins.");
+        assert_eq!(request.monitoring_justification.as_deref(), Some("Pattern over months.\n\nNot one event."));
+        assert_eq!(request.consent.reason.as_deref(), Some("Risk to the child.\nTipping her off."));
+        assert_eq!(request.subjects[2].description.as_deref(), Some("An unknown man.\nDrives a red car."));
+
+        let mut value = example();
+        value["concern"] = json!("Column one\tcolumn two");
+        value["case_reference"] = json!("CASE\n88231");
+        value["subjects"][0]["name"] = json!("Anna\nKowalska");
+        let errors = validate(value).unwrap_err();
+        assert_eq!(
+            message(&errors, "concern"),
+            "The concern must not contain tabs or other control characters; line breaks are allowed"
+        );
+        assert!(message(&errors, "case_reference").contains("control characters"));
+        assert!(message(&errors, "subjects[1].name").contains("control characters"));
     }
 }

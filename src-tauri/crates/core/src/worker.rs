@@ -124,4 +124,17 @@ mod tests {
         let errors = input("Jane\u{7}Doe", "osw", None).validate().unwrap_err();
         assert_eq!(errors[0].field, "name");
     }
+
+    #[test]
+    fn invisible_names_are_blank_and_reversing_text_is_refused() {
+        let errors = input("\u{200B}\u{200B}", "osw", Some("\u{FEFF}")).validate().unwrap_err();
+        assert_eq!(
+            errors,
+            [FieldError::new("name", "Enter the worker's name")],
+            "an invisible staff id is no staff id"
+        );
+        let errors = input("Jane \u{202E}eoD", "osw", None).validate().unwrap_err();
+        assert!(errors[0].message.contains("reverse the direction"), "{}", errors[0].message);
+        assert_eq!(input("فاطمة", "osw", None).validate().unwrap().name, "فاطمة");
+    }
 }

@@ -401,12 +401,13 @@ impl DecisionInput {
     /// a note for a refusal, a referral back, doubts or a withdrawal; conditions only with a
     /// permission.
     pub fn validate(&self, step: Step) -> Result<Decision, Vec<crate::FieldError>> {
-        use crate::validation::{optional_text, required_text};
+        use crate::validation::{optional_paragraphs, optional_text, required_text};
         let mut errors = Vec::new();
         let decided_by = required_text(&mut errors, "by", "who decided", &self.decided_by, 200);
         let evidence = optional_text(&mut errors, "evidence", "the evidence reference", self.evidence.as_deref(), 200);
-        let note = optional_text(&mut errors, "note", "the note", self.note.as_deref(), 5000);
-        let conditions = optional_text(&mut errors, "conditions", "the conditions", self.conditions.as_deref(), 5000);
+        let note = optional_paragraphs(&mut errors, "note", "the note", self.note.as_deref(), 5000);
+        let conditions =
+            optional_paragraphs(&mut errors, "conditions", "the conditions", self.conditions.as_deref(), 5000);
         if step.needs_evidence() && evidence.is_none() {
             errors.push(crate::FieldError::new(
                 "evidence",
@@ -453,5 +454,23 @@ mod decision_tests {
         assert_eq!(fields(Step::Agree, input("", None, None, Some("x"))), ["by", "evidence", "conditions"]);
         assert!(fields(Step::Submit, input("OSW", None, None, None)).is_empty());
         assert_eq!(fields(Step::RaiseDoubts, input("AAW", None, None, None)), ["note"]);
+        assert_eq!(fields(Step::RaiseDoubts, input("AAW", None, Some("\u{200B}\u{200C}"), None)), ["note"]);
+    }
+
+    #[test]
+    fn notes_and_conditions_take_paragraphs() {
+        let decision = input(
+            "SD",
+            Some("email 12/11"),
+            Some("Agreed.\r\nSee the memo."),
+            Some("One-off only.\n\n\nNo monitoring."),
+        )
+        .validate(Step::Permit)
+        .unwrap();
+        assert_eq!(decision.note.as_deref(), Some("Agreed.\nSee the memo."));
+        assert_eq!(decision.conditions.as_deref(), Some("One-off only.\n\nNo monitoring."));
+        let errors = input("SD\nSmith", Some("email"), Some("Tab\there"), None).validate(Step::Refuse).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["by", "note"], "who decided stays on one line; a note refuses tabs");
     }
 }

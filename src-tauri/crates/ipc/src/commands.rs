@@ -21,6 +21,12 @@ pub fn store_init(host: &dyn Host, _: NoArgs) -> Result<InitialisedStore> {
     Ok(InitialisedStore { recovery_phrase: made.phrase.words(), status: admin::status(host) })
 }
 
+/// A new recovery phrase for the store's key, replacing a lost or damaged recovery file.
+pub fn store_renew_recovery(host: &dyn Host, _: NoArgs) -> Result<InitialisedStore> {
+    let phrase = admin::renew_recovery_phrase(host)?;
+    Ok(InitialisedStore { recovery_phrase: phrase.words(), status: admin::status(host) })
+}
+
 pub fn worker_profile_get(host: &dyn Host, _: NoArgs) -> Result<Option<WorkerRecord>> {
     Ok(people::profile(host)?)
 }

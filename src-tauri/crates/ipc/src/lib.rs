@@ -20,6 +20,7 @@ macro_rules! for_each_command {
         $callback! {
             store_status($crate::args::NoArgs) -> $crate::args::StoreStatus;
             store_init($crate::args::NoArgs) -> $crate::args::InitialisedStore;
+            store_renew_recovery($crate::args::NoArgs) -> $crate::args::InitialisedStore;
             worker_profile_get($crate::args::NoArgs) -> Option<$crate::args::WorkerRecord>;
             worker_profile_set($crate::args::WorkerProfileArgs) -> $crate::args::WorkerRecord;
             aaw_list($crate::args::NoArgs) -> Vec<$crate::args::AawRecord>;

@@ -67,8 +67,100 @@ impl DataDir {
         self.root.join("logs")
     }
 
+    /// The audit chain's head as last written, beside the copy in the credential store.
+    pub fn head_file(&self) -> PathBuf {
+        self.root.join("audit-head.json")
+    }
+
+    /// Held while a change is written and its head recorded, so that writers in several
+    /// processes (the command line, the desktop, a session's recorder) take turns.
+    pub fn lock_file(&self) -> PathBuf {
+        self.root.join("triangulate.lock")
+    }
+
+    /// Every file a store is made of: `init` refuses while any of them exists.
+    pub fn store_files(&self) -> Vec<PathBuf> {
+        vec![
+            self.database(),
+            self.root.join("triangulate.db-wal"),
+            self.root.join("triangulate.db-shm"),
+            self.store_file(),
+            self.recovery_file(),
+            self.head_file(),
+        ]
+    }
+
     pub(crate) fn create(&self) -> Result<()> {
-        fs::create_dir_all(&self.root).map_err(StoreError::io(&self.root))
+        private::create_dir_all(&self.root).map_err(StoreError::io(&self.root))
+    }
+
+    /// Makes the folder and the store's own files readable by their owner only, where an
+    /// earlier version or a copy left them open to other users of the machine.
+    pub(crate) fn make_private(&self) {
+        private::tighten(&self.root, true);
+        for file in self.store_files().into_iter().chain([self.lock_file()]) {
+            private::tighten(&file, false);
+        }
+        private::tighten(&self.logs(), true);
+        private::tighten(&self.root.join("browser-profiles"), true);
+    }
+}
+
+/// Files and folders readable by their owner only: folders 0700 and files 0600 on Unix. On
+/// Windows the data folder lies in the user's own profile, whose permissions it inherits.
+pub mod private {
+    use std::fs;
+    use std::io;
+    use std::path::Path;
+
+    /// Creates the folder and any missing parents, owner-only.
+    pub fn create_dir_all(path: &Path) -> io::Result<()> {
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(path)
+    }
+
+    /// Options that create a file owner-only.
+    pub fn options() -> fs::OpenOptions {
+        let mut options = fs::OpenOptions::new();
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options
+    }
+
+    /// Writes a new file, owner-only; refuses to replace one that exists.
+    pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+        use io::Write;
+        let mut file = options().write(true).create_new(true).open(path)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    }
+
+    /// Opens a file for appending, creating it owner-only.
+    pub fn append(path: &Path) -> io::Result<fs::File> {
+        options().create(true).append(true).open(path)
+    }
+
+    /// Takes every permission for group and others away from an existing file or folder.
+    pub fn tighten(path: &Path, folder: bool) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if let Ok(metadata) = fs::symlink_metadata(path)
+                && metadata.is_dir() == folder
+                && !metadata.file_type().is_symlink()
+                && metadata.permissions().mode() & 0o077 != 0
+            {
+                let mode = if folder { 0o700 } else { 0o600 };
+                if fs::set_permissions(path, fs::Permissions::from_mode(mode)).is_ok() {
+                    tracing::info!(path = %path.display(), "made private to its owner");
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = (path, folder);
     }
 }
 
@@ -77,7 +169,7 @@ impl DataDir {
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let temporary = path.with_extension("tmp");
     let result = (|| {
-        let mut file = fs::File::create(&temporary)?;
+        let mut file = private::options().write(true).create(true).truncate(true).open(&temporary)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);

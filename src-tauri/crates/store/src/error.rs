@@ -48,6 +48,17 @@ pub enum StoreError {
     #[error("the store in {data_dir} is damaged: {reason}")]
     Damaged { data_dir: PathBuf, reason: String },
 
+    /// The database is not at the audit head recorded outside it.
+    #[error("{}", describe_rollback(data_dir, *database, *recorded, *how))]
+    RolledBack { data_dir: PathBuf, database: u64, recorded: u64, how: crate::head::RollbackKind },
+
+    /// The database's journal file was deleted while another process still writes through it.
+    #[error(
+        "the store's journal file {} was deleted while another Triangulate process (a session's recorder or the desktop app) still had it open; nothing stored is lost while that process runs. Wait a few seconds and try again: the process that holds the journal writes it back and makes a new one; if it does not, end the session or close the desktop app, and do not delete files in the data folder",
+        .0.display()
+    )]
+    JournalMissing(PathBuf),
+
     #[error(
         "the store was written by a newer version of Triangulate (schema {found}, this version knows up to {known})"
     )]
@@ -110,6 +121,25 @@ pub enum RecoveryError {
     FileDamaged { path: PathBuf, reason: String },
 }
 
+fn describe_rollback(data_dir: &std::path::Path, database: u64, recorded: u64, how: crate::head::RollbackKind) -> String {
+    use crate::head::RollbackKind;
+    let what = match how {
+        RollbackKind::Behind => format!(
+            "has been put back to an earlier state: its audit chain holds {database} events, but {recorded} were recorded when the store was last changed, so the changes after event {database} are missing"
+        ),
+        RollbackKind::Diverged => format!(
+            "is not the one last written: its audit chain of {database} events does not continue the chain of {recorded} events recorded when the store was last changed"
+        ),
+        RollbackKind::Ahead => format!(
+            "holds changes that were never recorded: its audit chain holds {database} events, but only {recorded} were recorded when the store was last changed"
+        ),
+    };
+    format!(
+        "the database in {} {what}; nothing was changed. Restore the latest copy of the data folder; or, if this copy was restored on purpose, accept the restore, saying who and why, and the chain goes on from it",
+        data_dir.display()
+    )
+}
+
 fn describe_refusals(refusals: &[triangulate_core::guards::Refusal]) -> String {
     refusals.iter().map(|r| r.to_string()).collect::<Vec<_>>().join("; ")
 }
@@ -130,7 +160,9 @@ impl StoreError {
             | StoreError::Refused(_)
             | StoreError::Guarded { .. }
             | StoreError::OutsideScope { .. }
-            | StoreError::IllegalStep(_) => ErrorKind::Refused,
+            | StoreError::IllegalStep(_)
+            | StoreError::RolledBack { .. }
+            | StoreError::JournalMissing(_) => ErrorKind::Refused,
             StoreError::Invalid { .. }
             | StoreError::Policy { .. }
             | StoreError::Fields(_)

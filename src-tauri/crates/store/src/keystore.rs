@@ -15,6 +15,9 @@ use crate::error::{Result, StoreError};
 
 pub const KEYSTORE_ENV: &str = "TRIANGULATE_KEYSTORE";
 const SERVICE: &str = "Triangulate database key";
+/// The audit chain's head, kept beside the key so that a database put back from a copy is
+/// noticed: not a secret, but out of reach of whoever can write the data folder.
+const HEAD_SERVICE: &str = "Triangulate audit head";
 
 /// A store's 32-byte SQLCipher key. Wiped from memory when dropped; never printed.
 pub struct DatabaseKey(Zeroizing<[u8; 32]>);
@@ -198,20 +201,20 @@ impl Keystore {
     }
 
     /// The key of the store with this id, or `None` when the credential store has no entry.
-    fn platform_entry(&self, store: &Arc<CredentialStore>, store_id: &str) -> Result<Entry> {
-        store.build(SERVICE, store_id, None).map_err(|e| self.failure(describe(&e)))
+    fn platform_entry(&self, store: &Arc<CredentialStore>, service: &str, store_id: &str) -> Result<Entry> {
+        store.build(service, store_id, None).map_err(|e| self.failure(describe(&e)))
     }
 
     /// The key of the store with this id, or `None` when the credential store has no entry.
     pub(crate) fn get_key(&self, store_id: &str) -> Result<Option<DatabaseKey>> {
         let secret = match &self.backend {
-            Backend::Platform(store) => match self.platform_entry(store, store_id)?.get_secret() {
+            Backend::Platform(store) => match self.platform_entry(store, SERVICE, store_id)?.get_secret() {
                 Ok(secret) => Some(Zeroizing::new(secret)),
                 Err(KeyringError::NoEntry) => None,
                 Err(e) => return Err(self.failure(describe(&e))),
             },
             #[cfg(target_os = "linux")]
-            Backend::KernelSession => kernel::get(store_id).map_err(|e| self.failure(e))?,
+            Backend::KernelSession => kernel::get(&kernel::key_name(store_id)).map_err(|e| self.failure(e))?,
         };
         // A secret of the wrong length is treated as a wrong key: it opens nothing.
         Ok(secret.map(|s| DatabaseKey::from_slice(&s).unwrap_or(DatabaseKey(Zeroizing::new([0; 32])))))
@@ -220,10 +223,10 @@ impl Keystore {
     pub(crate) fn set_key(&self, store_id: &str, key: &DatabaseKey) -> Result<()> {
         match &self.backend {
             Backend::Platform(store) => {
-                self.platform_entry(store, store_id)?.set_secret(key.bytes()).map_err(|e| self.failure(describe(&e)))
+                self.platform_entry(store, SERVICE, store_id)?.set_secret(key.bytes()).map_err(|e| self.failure(describe(&e)))
             }
             #[cfg(target_os = "linux")]
-            Backend::KernelSession => kernel::set(store_id, key.bytes()).map_err(|e| self.failure(e)),
+            Backend::KernelSession => kernel::set(&kernel::key_name(store_id), key.bytes()).map_err(|e| self.failure(e)),
         }
     }
 
@@ -231,13 +234,52 @@ impl Keystore {
     /// locked until `recover` puts the key back.
     pub fn delete_key(&self, store_id: &str) -> Result<bool> {
         match &self.backend {
-            Backend::Platform(store) => match self.platform_entry(store, store_id)?.delete_credential() {
+            Backend::Platform(store) => match self.platform_entry(store, SERVICE, store_id)?.delete_credential() {
                 Ok(()) => Ok(true),
                 Err(KeyringError::NoEntry) => Ok(false),
                 Err(e) => Err(self.failure(describe(&e))),
             },
             #[cfg(target_os = "linux")]
-            Backend::KernelSession => kernel::delete(store_id).map_err(|e| self.failure(e)),
+            Backend::KernelSession => kernel::delete(&kernel::key_name(store_id)).map_err(|e| self.failure(e)),
+        }
+    }
+}
+
+impl Keystore {
+    /// The audit chain's head recorded for this store, as written by `set_head`.
+    pub fn get_head(&self, store_id: &str) -> Result<Option<Vec<u8>>> {
+        match &self.backend {
+            Backend::Platform(store) => match self.platform_entry(store, HEAD_SERVICE, store_id)?.get_secret() {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(KeyringError::NoEntry) => Ok(None),
+                Err(e) => Err(self.failure(describe(&e))),
+            },
+            #[cfg(target_os = "linux")]
+            Backend::KernelSession => Ok(kernel::get(&kernel::head_name(store_id))
+                .map_err(|e| self.failure(e))?
+                .map(|bytes| bytes.to_vec())),
+        }
+    }
+
+    pub fn set_head(&self, store_id: &str, bytes: &[u8]) -> Result<()> {
+        match &self.backend {
+            Backend::Platform(store) => self
+                .platform_entry(store, HEAD_SERVICE, store_id)?
+                .set_secret(bytes)
+                .map_err(|e| self.failure(describe(&e))),
+            #[cfg(target_os = "linux")]
+            Backend::KernelSession => kernel::set(&kernel::head_name(store_id), bytes).map_err(|e| self.failure(e)),
+        }
+    }
+
+    pub(crate) fn delete_head(&self, store_id: &str) -> Result<()> {
+        match &self.backend {
+            Backend::Platform(store) => match self.platform_entry(store, HEAD_SERVICE, store_id)?.delete_credential() {
+                Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
+                Err(e) => Err(self.failure(describe(&e))),
+            },
+            #[cfg(target_os = "linux")]
+            Backend::KernelSession => kernel::delete(&kernel::head_name(store_id)).map(|_| ()).map_err(|e| self.failure(e)),
         }
     }
 }
@@ -248,8 +290,12 @@ mod kernel {
     use linux_keyutils::{KeyError, KeyRing, KeyRingIdentifier};
     use zeroize::Zeroizing;
 
-    fn description(store_id: &str) -> String {
+    pub(super) fn key_name(store_id: &str) -> String {
         format!("triangulate:{store_id}")
+    }
+
+    pub(super) fn head_name(store_id: &str) -> String {
+        format!("triangulate-head:{store_id}")
     }
 
     fn describe(error: KeyError) -> String {
@@ -265,8 +311,8 @@ mod kernel {
         KeyRing::from_special_id(KeyRingIdentifier::Session, false).map_err(describe)
     }
 
-    pub(super) fn get(store_id: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
-        match session()?.search(&description(store_id)) {
+    pub(super) fn get(name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
+        match session()?.search(name) {
             Ok(key) => match key.read_to_vec() {
                 Ok(secret) => Ok(Some(Zeroizing::new(secret))),
                 Err(e) if gone(e) => Ok(None),
@@ -277,12 +323,12 @@ mod kernel {
         }
     }
 
-    pub(super) fn set(store_id: &str, secret: &[u8]) -> Result<(), String> {
-        session()?.add_key(&description(store_id), secret).map(|_| ()).map_err(describe)
+    pub(super) fn set(name: &str, secret: &[u8]) -> Result<(), String> {
+        session()?.add_key(name, secret).map(|_| ()).map_err(describe)
     }
 
-    pub(super) fn delete(store_id: &str) -> Result<bool, String> {
-        match session()?.search(&description(store_id)) {
+    pub(super) fn delete(name: &str) -> Result<bool, String> {
+        match session()?.search(name) {
             Ok(key) => key.invalidate().map(|_| true).map_err(describe),
             Err(e) if gone(e) => Ok(false),
             Err(e) => Err(describe(e)),

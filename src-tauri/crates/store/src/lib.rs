@@ -12,6 +12,7 @@ mod captures;
 mod data_dir;
 mod drafts;
 mod error;
+mod head;
 mod keystore;
 mod logging;
 mod logs;
@@ -32,7 +33,8 @@ use triangulate_core::{Actor, ChainHead, ChainReport, NewAuditEvent, Policy};
 
 pub use accounts::{AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord, Renewal};
 pub use captures::{ArtefactRecord, CaptureRecord, NewArtefact, Provenance, verify_manifest};
-pub use data_dir::{DATA_DIR_ENV, DataDir};
+pub use data_dir::{DATA_DIR_ENV, DataDir, private};
+pub use head::RollbackKind;
 pub use drafts::{DraftCheck, DraftRecord, DraftSummary};
 pub use error::{ErrorKind, RecoveryError, Result, StoreError};
 pub use keystore::{KEYSTORE_ENV, Keystore, KeystoreKind};
@@ -66,6 +68,22 @@ pub struct Store {
     conn: Connection,
     data_dir: DataDir,
     store_id: String,
+    keystore: Keystore,
+    /// Which journal file this connection writes through, to notice it being deleted.
+    journal: Option<FileIdentity>,
+}
+
+/// A restore from a copy, accepted: who accepted it, why, and both heads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AcceptedRestore {
+    pub by: String,
+    pub reason: String,
+    /// The restored database's head when it was accepted.
+    pub database: ChainHead,
+    /// The head recorded outside the database before.
+    pub recorded: ChainHead,
+    /// The head after the acceptance's own event.
+    pub head: ChainHead,
 }
 
 impl std::fmt::Debug for Store {
@@ -79,10 +97,11 @@ impl Store {
     /// the key wrapped by a new recovery phrase into the recovery file, the schema, and the
     /// first audit event. The phrase is returned to be shown once.
     pub fn init(data_dir: &DataDir, keystore: &Keystore, now: DateTime<Utc>) -> Result<(Store, RecoveryPhrase)> {
-        if data_dir.database().exists() {
+        if data_dir.store_files().iter().any(|file| file.exists()) {
             return Err(StoreError::AlreadyInitialised(data_dir.root().to_path_buf()));
         }
         data_dir.create()?;
+        data_dir.make_private();
         let store_id = uuid::Uuid::new_v4().to_string();
         let key = DatabaseKey::random()?;
         let phrase = RecoveryPhrase::generate()?;
@@ -100,8 +119,16 @@ impl Store {
             };
             write_atomically(&data_dir.store_file(), &serde_json::to_vec_pretty(&store_file).expect("serialises"))?;
             keystore.set_key(&store_id, &key)?;
+            // Made owner-only before SQLite opens it: its journal files take its permissions.
+            private::write_new(&data_dir.database(), b"").map_err(StoreError::io(data_dir.database()))?;
             let conn = open_connection(data_dir, keystore, &key, true)?;
-            let mut store = Store { conn, data_dir: data_dir.clone(), store_id: store_id.clone() };
+            let mut store = Store {
+                conn,
+                data_dir: data_dir.clone(),
+                store_id: store_id.clone(),
+                keystore: keystore.clone(),
+                journal: None,
+            };
             migrations::migrate(&mut store.conn).map_err(|e| store.map_error(e))?;
             store.write(now, |tx| {
                 tx.execute("INSERT INTO store_meta (key, value) VALUES ('store_id', ?1)", [&store_id])?;
@@ -130,11 +157,13 @@ impl Store {
                     shm_file(data_dir),
                     data_dir.store_file(),
                     data_dir.recovery_file(),
+                    data_dir.head_file(),
                 ];
                 for path in pieces {
                     let _ = std::fs::remove_file(path);
                 }
                 let _ = keystore.delete_key(&store_id);
+                let _ = keystore.delete_head(&store_id);
                 Err(error)
             }
         }
@@ -148,11 +177,62 @@ impl Store {
             data_dir: data_dir.root().to_path_buf(),
             keystore: keystore.label().into(),
         })?;
-        let conn = open_connection(data_dir, keystore, &key, false)?;
-        let mut store = Store { conn, data_dir: data_dir.clone(), store_id };
-        migrations::migrate(&mut store.conn).map_err(|e| store.map_error(e))?;
+        let store = Store::open_with_key(data_dir, keystore, &key, store_id)?;
+        store.check_head()?;
         tracing::debug!(store_id = %store.store_id, "store opened");
         Ok(store)
+    }
+
+    /// Opens the database with this key, proves it is this store's, and brings its schema
+    /// up to date; the audit head is not looked at.
+    fn open_with_key(data_dir: &DataDir, keystore: &Keystore, key: &DatabaseKey, store_id: String) -> Result<Store> {
+        let conn = open_connection(data_dir, keystore, key, false)?;
+        let found: Option<String> = conn
+            .query_row("SELECT value FROM store_meta WHERE key = 'store_id'", [], |row| row.get(0))
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                rusqlite::Error::SqliteFailure(..) => Ok(None),
+                other => Err(other),
+            })?;
+        if found.as_deref() != Some(store_id.as_str()) {
+            return Err(StoreError::Damaged {
+                data_dir: data_dir.root().to_path_buf(),
+                reason: format!(
+                    "its database file {} opens with this store's key but is not this store's database; nothing was changed. Restore the data folder from a backup",
+                    data_dir.database().display()
+                ),
+            });
+        }
+        data_dir.make_private();
+        let mut store = Store { conn, data_dir: data_dir.clone(), store_id, keystore: keystore.clone(), journal: None };
+        migrations::migrate(&mut store.conn).map_err(|e| store.map_error(e))?;
+        store.journal = FileIdentity::of(&wal_file(data_dir));
+        Ok(store)
+    }
+
+    /// Compares the database's audit head with the one recorded outside it, and brings the
+    /// record up where the database is at it or one interrupted write past it.
+    fn check_head(&self) -> Result<()> {
+        let _turn = head::take_turn(&self.data_dir)?;
+        let database = audit::head(&self.conn)?;
+        let recorded = head::recorded(&self.data_dir, &self.keystore, &self.store_id)?;
+        let standing = head::standing(&self.conn, &database, recorded.head())?;
+        if let Some(refusal) = standing.refusal(&self.data_dir) {
+            tracing::info!(database = database.count, recorded = ?recorded.head().map(|h| h.count), "the database is not at its recorded audit head");
+            return Err(refusal);
+        }
+        if !recorded.both_hold(&database) {
+            match standing {
+                head::Standing::OneAhead => {
+                    tracing::warn!(count = database.count, "the last change's audit head was not recorded; recorded now")
+                }
+                head::Standing::Unrecorded => tracing::info!(count = database.count, "audit head recorded for the first time"),
+                _ => {}
+            }
+            head::record(&self.data_dir, &self.keystore, &self.store_id, &database)?;
+        }
+        Ok(())
     }
 
     /// Unwraps the database key with the recovery phrase, checks that it opens this store,
@@ -164,17 +244,30 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Store> {
         if !data_dir.database().exists() {
-            return Err(StoreError::NotInitialised(data_dir.root().to_path_buf()));
+            return Err(missing_database(data_dir));
         }
         let file = recovery::read_file(&data_dir.recovery_file())?;
+        if let Some(named) = store_file_id(data_dir)?
+            && named != file.store_id
+        {
+            return Err(StoreError::Damaged {
+                data_dir: data_dir.root().to_path_buf(),
+                reason: format!(
+                    "store.json names store {named}, but the recovery file belongs to store {}; nothing was changed. Put back this store's own store.json from a backup, or remove store.json and recover again: it is then written anew from the recovery file",
+                    file.store_id
+                ),
+            });
+        }
         let key = recovery::unwrap(&file, phrase)?;
-        let conn = open_connection(data_dir, keystore, &key, false).map_err(|error| match error {
+        // Proves the key opens this database, and that the database is this store's, before
+        // the key goes anywhere.
+        drop(Store::open_with_key(data_dir, keystore, &key, file.store_id.clone()).map_err(|error| match error {
             StoreError::WrongKey { .. } => StoreError::Damaged {
                 data_dir: data_dir.root().to_path_buf(),
                 reason: "the recovery file unlocks a key that does not open this database: the recovery file belongs to another store".into(),
             },
             other => other,
-        })?;
+        })?);
         keystore.set_key(&file.store_id, &key)?;
         if !data_dir.store_file().exists() {
             let store_file = StoreFile {
@@ -184,8 +277,8 @@ impl Store {
             };
             write_atomically(&data_dir.store_file(), &serde_json::to_vec_pretty(&store_file).expect("serialises"))?;
         }
-        let mut store = Store { conn, data_dir: data_dir.clone(), store_id: file.store_id.clone() };
-        migrations::migrate(&mut store.conn).map_err(|e| store.map_error(e))?;
+        // Success is only claimed for a store that opens the way every command opens it.
+        let mut store = Store::open(data_dir, keystore)?;
         let store_id = store.store_id.clone();
         store.write(now, |_| {
             Ok((
@@ -200,6 +293,27 @@ impl Store {
         })?;
         tracing::info!(store_id = %store.store_id, keystore = keystore.label(), "database key recovered");
         Ok(store)
+    }
+
+    /// Makes a new recovery phrase for this store's key and replaces the recovery file with
+    /// it: the way back when the recovery file was lost or damaged, or the phrase exposed.
+    /// The old phrase unlocks nothing afterwards. The new phrase is returned to be shown once.
+    pub fn renew_recovery_phrase(&mut self, now: DateTime<Utc>) -> Result<RecoveryPhrase> {
+        let key = self.keystore.get_key(&self.store_id)?.ok_or_else(|| StoreError::KeyMissing {
+            data_dir: self.data_dir.root().to_path_buf(),
+            keystore: self.keystore.label().into(),
+        })?;
+        let phrase = RecoveryPhrase::generate()?;
+        let wrapped = recovery::wrap(&key, &phrase, &self.store_id)?;
+        let store_id = self.store_id.clone();
+        let path = self.data_dir.recovery_file();
+        self.write(now, |_| {
+            // Written inside the turn: if it fails, no event claims it was made.
+            recovery::write_file(&path, &wrapped)?;
+            Ok(((), NewAuditEvent::of_change(Actor::System, "store.renew_recovery", vec![format!("store:{store_id}")], &store_id)))
+        })?;
+        tracing::info!(store_id = %self.store_id, "recovery phrase renewed");
+        Ok(phrase)
     }
 
     pub fn store_id(&self) -> &str {
@@ -221,16 +335,135 @@ impl Store {
         now: DateTime<Utc>,
         change: impl FnOnce(&Transaction) -> Result<(T, NewAuditEvent)>,
     ) -> Result<T> {
+        self.write_turn(now, false, change).map(|(value, _)| value)
+    }
+
+    /// Accepts a database restored from a copy: who accepts it and why, with both heads, go
+    /// into the store and its audit chain, and the chain goes on from the restored head.
+    /// Refused when the database is at its recorded head: there is nothing to accept.
+    pub fn accept_restore(
+        data_dir: &DataDir,
+        keystore: &Keystore,
+        by: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Store, AcceptedRestore)> {
+        let mut errors = Vec::new();
+        let by = triangulate_core::validation::required_text(&mut errors, "by", "who accepts the restore", by, 200);
+        let reason =
+            triangulate_core::validation::required_text(&mut errors, "reason", "why the restore is accepted", reason, 2000);
+        if !errors.is_empty() {
+            return Err(StoreError::Fields(errors));
+        }
+        let store_id = existing_store_id(data_dir)?;
+        let key = keystore.get_key(&store_id)?.ok_or_else(|| StoreError::KeyMissing {
+            data_dir: data_dir.root().to_path_buf(),
+            keystore: keystore.label().into(),
+        })?;
+        let mut store = Store::open_with_key(data_dir, keystore, &key, store_id)?;
+        let id = store.store_id.clone();
+        let (accepted, _) = store.write_turn(now, true, |tx| {
+            let database = audit::head(tx)?;
+            let recorded = head::recorded(data_dir, keystore, &id)?.head().cloned().unwrap_or_else(ChainHead::empty);
+            tx.execute(
+                "INSERT INTO accepted_restores (accepted_at, accepted_by, reason, database_count, database_hash, recorded_count, recorded_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                rusqlite::params![
+                    now.to_rfc3339_opts(SecondsFormat::Micros, true),
+                    by,
+                    reason,
+                    database.count as i64,
+                    database.hash,
+                    recorded.count as i64,
+                    recorded.hash,
+                ],
+            )?;
+            let row = tx.last_insert_rowid();
+            let accepted = AcceptedRestore {
+                by: by.clone(),
+                reason: reason.clone(),
+                database,
+                recorded,
+                head: ChainHead::empty(),
+            };
+            let event = NewAuditEvent::of_change(
+                Actor::System,
+                "store.accept_restore",
+                vec![format!("store:{id}"), format!("restore:{row}")],
+                &accepted,
+            );
+            Ok((accepted, event))
+        })?;
+        let head = store.audit_head()?;
+        tracing::info!(database = accepted.database.count, recorded = accepted.recorded.count, "a restored database was accepted");
+        Ok((store, AcceptedRestore { head, ..accepted }))
+    }
+
+    /// One writer's turn: the database must be at its recorded head (or, when accepting a
+    /// restore, must not be); the change and its audit event are committed together; the new
+    /// head is recorded outside the database before the turn passes on.
+    fn write_turn<T>(
+        &mut self,
+        now: DateTime<Utc>,
+        accepting_restore: bool,
+        change: impl FnOnce(&Transaction) -> Result<(T, NewAuditEvent)>,
+    ) -> Result<(T, ChainHead)> {
+        self.heal_journal()?;
         let outcome = (|| {
+            let _turn = head::take_turn(&self.data_dir)?;
             // Immediate: another process (a session's recorder) may be writing too.
             let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let before = audit::head(&tx)?;
+            let recorded = head::recorded(&self.data_dir, &self.keystore, &self.store_id)?;
+            let standing = head::standing(&tx, &before, recorded.head())?;
+            match (standing.refusal(&self.data_dir), accepting_restore) {
+                (Some(refusal), false) => return Err(refusal),
+                (None, true) => {
+                    return Err(StoreError::Refused(format!(
+                        "the database is at the audit head recorded when the store was last changed ({} events): there is no restore to accept",
+                        before.count
+                    )));
+                }
+                _ => {}
+            }
             let (value, event) = change(&tx)?;
             let sealed = audit::append(&tx, now, event)?;
             tx.commit()?;
             tracing::info!(seq = sealed.seq, action = %sealed.action, "change recorded");
-            Ok(value)
+            let after = ChainHead { count: sealed.seq, hash: sealed.hash };
+            if let Err(error) = head::record(&self.data_dir, &self.keystore, &self.store_id, &after) {
+                // The change is committed; the next open or change records its head.
+                tracing::error!(%error, "the audit head could not be recorded outside the database");
+            }
+            Ok((value, after))
         })();
         outcome.map_err(|e| self.map_error(e))
+    }
+
+    /// Notices that the journal file this connection writes through was deleted (or replaced)
+    /// while it was open, as a careless clean-up or a sync tool may do. Every change is still
+    /// in the deleted file, which this connection holds open: it is written back into the
+    /// database, and the connection reopened on a new journal, so that other processes can
+    /// open the store again. Long-lived holders (a session's recorder) call it when idle too.
+    pub fn heal_journal(&mut self) -> Result<()> {
+        let Some(held) = self.journal else {
+            self.journal = FileIdentity::of(&wal_file(&self.data_dir));
+            return Ok(());
+        };
+        if FileIdentity::of(&wal_file(&self.data_dir)) == Some(held) {
+            return Ok(());
+        }
+        tracing::warn!(folder = %self.data_dir.root().display(), "the store's journal file was deleted while open: writing it back");
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(|e| self.map_error(e.into()))?;
+        let key = self.keystore.get_key(&self.store_id)?.ok_or_else(|| StoreError::KeyMissing {
+            data_dir: self.data_dir.root().to_path_buf(),
+            keystore: self.keystore.label().into(),
+        })?;
+        let fresh = open_connection(&self.data_dir, &self.keystore, &key, false)?;
+        drop(std::mem::replace(&mut self.conn, fresh));
+        self.journal = FileIdentity::of(&wal_file(&self.data_dir));
+        tracing::info!("the store's journal is whole again");
+        Ok(())
     }
 
     /// Checks the whole audit chain against its head.
@@ -275,25 +508,73 @@ fn shm_file(data_dir: &DataDir) -> std::path::PathBuf {
     data_dir.root().join("triangulate.db-shm")
 }
 
+/// A file's identity (device and inode) on Unix, to tell a file from one made in its place.
+/// Elsewhere an open file cannot be deleted, so there is nothing to tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileIdentity(u64, u64);
+
+impl FileIdentity {
+    #[cfg(unix)]
+    fn of(path: &std::path::Path) -> Option<FileIdentity> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| FileIdentity(m.dev(), m.ino()))
+    }
+
+    #[cfg(not(unix))]
+    fn of(_path: &std::path::Path) -> Option<FileIdentity> {
+        None
+    }
+}
+
 /// The id of the store in this folder: from `store.json`, or from the recovery file if
 /// `store.json` was lost.
 fn existing_store_id(data_dir: &DataDir) -> Result<String> {
     if !data_dir.database().exists() {
-        return Err(StoreError::NotInitialised(data_dir.root().to_path_buf()));
+        return Err(missing_database(data_dir));
     }
+    match store_file_id(data_dir)? {
+        Some(id) => Ok(id),
+        None => recovery::read_file(&data_dir.recovery_file()).map(|file| file.store_id).map_err(|_| {
+            StoreError::Damaged {
+                data_dir: data_dir.root().to_path_buf(),
+                reason: "store.json and the recovery file are both missing or unreadable, so the store's id is unknown".into(),
+            }
+        }),
+    }
+}
+
+/// The store id `store.json` names, or `None` when there is no `store.json`.
+fn store_file_id(data_dir: &DataDir) -> Result<Option<String>> {
     let damaged = |reason: String| StoreError::Damaged { data_dir: data_dir.root().to_path_buf(), reason };
     match std::fs::read(data_dir.store_file()) {
         Ok(bytes) => {
             let file: StoreFile =
                 serde_json::from_slice(&bytes).map_err(|e| damaged(format!("store.json cannot be read: {e}")))?;
-            Ok(file.store_id)
+            if file.format != STORE_FILE_FORMAT {
+                return Err(damaged(format!(
+                    "store.json is in format {}, which this version does not know (it knows format {STORE_FILE_FORMAT}); nothing was changed",
+                    file.format
+                )));
+            }
+            Ok(Some(file.store_id))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            recovery::read_file(&data_dir.recovery_file()).map(|file| file.store_id).map_err(|_| {
-                damaged("store.json and the recovery file are both missing, so the store's id is unknown".into())
-            })
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(StoreError::Io { path: data_dir.store_file(), source: e }),
+    }
+}
+
+/// No database: a folder never used, or a store whose database file was lost.
+fn missing_database(data_dir: &DataDir) -> StoreError {
+    if data_dir.store_file().exists() || data_dir.recovery_file().exists() {
+        StoreError::Damaged {
+            data_dir: data_dir.root().to_path_buf(),
+            reason: format!(
+                "its database file {} is missing, though the store's other files are there; nothing was changed. Restore the data folder from a backup (a new store is never made over an old one's files)",
+                data_dir.database().display()
+            ),
+        }
+    } else {
+        StoreError::NotInitialised(data_dir.root().to_path_buf())
     }
 }
 
@@ -303,8 +584,42 @@ fn map_disk_full(error: StoreError, data_dir: &DataDir) -> StoreError {
             tracing::error!(folder = %data_dir.root().display(), "disk full: change not written");
             StoreError::DiskFull(data_dir.root().to_path_buf())
         }
+        // The shared index says the journal holds changes, but the journal file is gone (or
+        // was made again, empty): it was deleted while another process had it open.
+        StoreError::Database(rusqlite::Error::SqliteFailure(failure, _))
+            if failure.code == ErrorCode::SystemIoFailure
+                && shm_file(data_dir).exists()
+                && std::fs::metadata(wal_file(data_dir)).map_or(true, |m| m.len() == 0) =>
+        {
+            tracing::error!(folder = %data_dir.root().display(), "the store's journal file was deleted while in use");
+            StoreError::JournalMissing(wal_file(data_dir))
+        }
         _ => error,
     }
+}
+
+/// Refuses a database file that cannot be this store's: empty, or a plain SQLite file.
+fn refuse_foreign_file(data_dir: &DataDir) -> Result<()> {
+    use std::io::Read;
+    let path = data_dir.database();
+    let mut header = [0u8; 16];
+    let read = std::fs::File::open(&path)
+        .and_then(|mut file| file.read(&mut header))
+        .map_err(StoreError::io(&path))?;
+    let damaged = |what: &str| StoreError::Damaged {
+        data_dir: data_dir.root().to_path_buf(),
+        reason: format!(
+            "its database file {} {what}; nothing was changed. Restore it from a backup of the data folder",
+            path.display()
+        ),
+    };
+    if read == 0 {
+        return Err(damaged("is empty"));
+    }
+    if &header == b"SQLite format 3\0" {
+        return Err(damaged("is an unencrypted SQLite database, not this store's encrypted one"));
+    }
+    Ok(())
 }
 
 /// Opens the database with the raw key and proves the key right before anything is written.
@@ -314,6 +629,9 @@ fn open_connection(data_dir: &DataDir, keystore: &Keystore, key: &DatabaseKey, c
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let path = data_dir.database();
+    if !create {
+        refuse_foreign_file(data_dir)?;
+    }
     let conn = Connection::open_with_flags(&path, flags).map_err(|e| map_disk_full(e.into(), data_dir))?;
     // SQLCipher's own log would print decryption failures on standard error.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
@@ -322,6 +640,16 @@ fn open_connection(data_dir: &DataDir, keystore: &Keystore, key: &DatabaseKey, c
     drop(statement);
     // The first read decrypts page 1: a wrong key fails here, before any write.
     match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0)) {
+        // An empty database would be made into a new one by the migrations: every record gone.
+        Ok(0) if !create => {
+            return Err(StoreError::Damaged {
+                data_dir: data_dir.root().to_path_buf(),
+                reason: format!(
+                    "its database file {} is empty; nothing was changed. Restore it from a backup of the data folder",
+                    path.display()
+                ),
+            });
+        }
         Ok(_) => {}
         Err(rusqlite::Error::SqliteFailure(failure, _)) if failure.code == ErrorCode::NotADatabase => {
             return Err(StoreError::WrongKey {
@@ -329,7 +657,7 @@ fn open_connection(data_dir: &DataDir, keystore: &Keystore, key: &DatabaseKey, c
                 keystore: keystore.label().into(),
             });
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(map_disk_full(e.into(), data_dir)),
     }
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;

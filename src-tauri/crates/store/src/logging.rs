@@ -1,7 +1,7 @@
 //! Logging: warnings and errors to standard error, and information and detail appended to
 //! `logs/triangulate.log` in the data folder. Log lines carry ids, never names or secrets.
 
-use std::fs::OpenOptions;
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use tracing_subscriber::filter::{EnvFilter, LevelFilter};
@@ -18,11 +18,17 @@ pub fn init_logging(data_dir: &DataDir) {
         .with_default_directive(LevelFilter::WARN.into())
         .from_env_lossy()
         .add_directive("chromiumoxide=off".parse().expect("a valid directive"));
-    let stderr = fmt::layer().with_writer(std::io::stderr).with_target(false).without_time().with_filter(stderr_filter);
+    // Colour only for a person at a terminal: never escape codes in a file or a pipe.
+    let stderr = fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .without_time()
+        .with_filter(stderr_filter);
     let file = data_dir.root().exists().then(|| {
         let folder = data_dir.logs();
-        std::fs::create_dir_all(&folder).ok()?;
-        OpenOptions::new().create(true).append(true).open(folder.join("triangulate.log")).ok()
+        crate::private::create_dir_all(&folder).ok()?;
+        crate::private::append(&folder.join("triangulate.log")).ok()
     });
     let file_layer = file.flatten().map(|file| {
         fmt::layer()

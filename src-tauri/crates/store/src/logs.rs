@@ -8,7 +8,6 @@ use serde::Serialize;
 use triangulate_core::guards::{AccountFacts, AdopterFacts, GuardDecision, SessionStartFacts, may_start_session};
 use triangulate_core::log::{InvestigationLog, SearchInput};
 use triangulate_core::request::{ConsentStatus, Reason};
-use triangulate_core::validation::required_text;
 use triangulate_core::workflow::{Decision, RequestState, Step, next_state};
 use triangulate_core::{Actor, NewAuditEvent, Policy, WorkerRole};
 
@@ -278,7 +277,13 @@ impl Store {
     pub fn log_correct(&mut self, reference: &str, note: &str, now: DateTime<Utc>) -> Result<LogRecord> {
         let request = self.request(reference)?;
         let mut errors = Vec::new();
-        let note = required_text(&mut errors, "note", "why the log is corrected", note, 5000);
+        let note = triangulate_core::validation::required_paragraphs(
+            &mut errors,
+            "note",
+            "why the log is corrected",
+            note,
+            5000,
+        );
         if !errors.is_empty() {
             return Err(fields(errors));
         }

@@ -78,6 +78,10 @@ pub(crate) struct RecoveryFile {
     pub cipher: String,
     pub nonce: String,
     pub wrapped_key: String,
+    /// SHA-256 of every field above: tells a damaged file from a wrong phrase. Files made
+    /// before it was added have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -88,6 +92,58 @@ pub(crate) struct KdfParams {
     pub iterations: u32,
     pub parallelism: u32,
     pub salt: String,
+}
+
+impl RecoveryFile {
+    fn computed_checksum(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let k = &self.kdf;
+        let text = format!(
+            "{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            self.format,
+            self.store_id,
+            k.algorithm,
+            k.memory_kib,
+            k.iterations,
+            k.parallelism,
+            k.salt,
+            self.cipher,
+            self.nonce,
+            self.wrapped_key
+        );
+        hex::encode(Sha256::digest(text.as_bytes()))
+    }
+
+    /// Everything that can be checked without the phrase: the format, the key-derivation
+    /// settings `init` writes (anything else could exhaust the machine), the lengths, and
+    /// the checksum.
+    pub(crate) fn check(&self) -> Result<(), RecoveryError> {
+        let damaged = |reason: &str| RecoveryError::FileDamaged { path: "recovery-key.json".into(), reason: reason.into() };
+        if self.format != FORMAT || self.kdf.algorithm != "argon2id" || self.cipher != "xchacha20poly1305" {
+            return Err(damaged("it is in a format this version does not know"));
+        }
+        if let Some(checksum) = &self.checksum
+            && *checksum != self.computed_checksum()
+        {
+            return Err(damaged("its contents have been changed or damaged (its checksum does not match)"));
+        }
+        if (self.kdf.memory_kib, self.kdf.iterations, self.kdf.parallelism) != (MEMORY_KIB, ITERATIONS, PARALLELISM) {
+            return Err(damaged(&format!(
+                "its key-derivation settings are not the ones this version writes ({MEMORY_KIB} KiB, {ITERATIONS} passes, {PARALLELISM} lane)"
+            )));
+        }
+        let decoded = |text: &str| BASE64.decode(text).ok().map(|bytes| bytes.len());
+        if decoded(&self.kdf.salt) != Some(16) {
+            return Err(damaged("its salt is not 16 bytes of base64"));
+        }
+        if decoded(&self.nonce) != Some(24) {
+            return Err(damaged("its nonce is not 24 bytes of base64"));
+        }
+        if decoded(&self.wrapped_key) != Some(48) {
+            return Err(damaged("its wrapped key is not 48 bytes of base64"));
+        }
+        Ok(())
+    }
 }
 
 fn associated_data(store_id: &str) -> Vec<u8> {
@@ -129,22 +185,23 @@ pub(crate) fn wrap(key: &DatabaseKey, phrase: &RecoveryPhrase, store_id: &str) -
     let wrapped = cipher
         .encrypt(XNonce::from_slice(&nonce), Payload { msg: key.bytes(), aad: &aad })
         .expect("encryption of 32 bytes cannot fail");
-    Ok(RecoveryFile {
+    let mut file = RecoveryFile {
         format: FORMAT,
         store_id: store_id.to_string(),
         kdf,
         cipher: "xchacha20poly1305".into(),
         nonce: BASE64.encode(nonce),
         wrapped_key: BASE64.encode(wrapped),
-    })
+        checksum: None,
+    };
+    file.checksum = Some(file.computed_checksum());
+    Ok(file)
 }
 
 /// Unwraps the database key with the phrase; a wrong phrase is `WrongPhrase`.
 pub(crate) fn unwrap(file: &RecoveryFile, phrase: &RecoveryPhrase) -> Result<DatabaseKey, RecoveryError> {
     let damaged = |reason: &str| RecoveryError::FileDamaged { path: "recovery-key.json".into(), reason: reason.into() };
-    if file.format != FORMAT || file.kdf.algorithm != "argon2id" || file.cipher != "xchacha20poly1305" {
-        return Err(damaged("it is in a format this version does not know"));
-    }
+    file.check()?;
     let nonce = BASE64.decode(&file.nonce).map_err(|_| damaged("its nonce is not base64"))?;
     let wrapped = BASE64.decode(&file.wrapped_key).map_err(|_| damaged("its wrapped key is not base64"))?;
     if nonce.len() != 24 {
@@ -161,6 +218,21 @@ pub(crate) fn unwrap(file: &RecoveryFile, phrase: &RecoveryPhrase) -> Result<Dat
     DatabaseKey::from_slice(&plain).ok_or_else(|| damaged("its key has the wrong length"))
 }
 
+/// What is wrong with the recovery file of an open store, in words for its status: without
+/// a readable recovery file of its own, the store is lost when its key is.
+pub(crate) fn problem(data_dir: &crate::DataDir, store_id: &str) -> Option<String> {
+    let path = data_dir.recovery_file();
+    let what = match read_file(&path) {
+        Ok(file) if file.store_id == store_id => return None,
+        Ok(file) => format!("the recovery file {} belongs to another store ({})", path.display(), file.store_id),
+        Err(RecoveryError::FileMissing(_)) => format!("the recovery file {} is missing", path.display()),
+        Err(error) => error.to_string(),
+    };
+    Some(format!(
+        "{what}: the recovery phrase cannot put the key back, so the store will be lost if its key is lost from the credential store. Put the recovery file back from a backup, or make a new recovery phrase"
+    ))
+}
+
 pub(crate) fn write_file(path: &Path, file: &RecoveryFile) -> Result<()> {
     let json = serde_json::to_vec_pretty(file).expect("a recovery file serialises");
     write_atomically(path, &json)
@@ -174,8 +246,13 @@ pub(crate) fn read_file(path: &Path) -> Result<RecoveryFile, RecoveryError> {
         }
         Err(e) => return Err(RecoveryError::FileDamaged { path: path.to_path_buf(), reason: e.to_string() }),
     };
-    serde_json::from_slice(&bytes)
-        .map_err(|e| RecoveryError::FileDamaged { path: path.to_path_buf(), reason: e.to_string() })
+    let file: RecoveryFile = serde_json::from_slice(&bytes)
+        .map_err(|e| RecoveryError::FileDamaged { path: path.to_path_buf(), reason: e.to_string() })?;
+    file.check().map_err(|error| match error {
+        RecoveryError::FileDamaged { reason, .. } => RecoveryError::FileDamaged { path: path.to_path_buf(), reason },
+        other => other,
+    })?;
+    Ok(file)
 }
 
 #[cfg(test)]
@@ -228,6 +305,34 @@ mod tests {
                 Err(error) => assert_eq!(error, RecoveryError::Checksum),
                 Ok(parsed) => assert_ne!(parsed.as_str(), phrase.as_str()),
             }
+        }
+    }
+
+    #[test]
+    fn a_changed_file_is_damaged_not_a_wrong_phrase() {
+        let key = DatabaseKey::random().unwrap();
+        let phrase = RecoveryPhrase::generate().unwrap();
+        let mut file = wrap(&key, &phrase, "store-a").unwrap();
+        assert_eq!(file.check(), Ok(()));
+        let mut bytes = BASE64.decode(&file.wrapped_key).unwrap();
+        bytes[5] ^= 1;
+        file.wrapped_key = BASE64.encode(bytes);
+        assert!(matches!(unwrap(&file, &phrase), Err(RecoveryError::FileDamaged { .. })));
+        // Without the checksum (a file made by an earlier version) it can only fail to unlock.
+        file.checksum = None;
+        assert_eq!(unwrap(&file, &phrase).err(), Some(RecoveryError::WrongPhrase));
+    }
+
+    #[test]
+    fn key_derivation_settings_other_than_inits_are_refused_before_any_work() {
+        let key = DatabaseKey::random().unwrap();
+        let phrase = RecoveryPhrase::generate().unwrap();
+        let mut file = wrap(&key, &phrase, "store-a").unwrap();
+        file.kdf.memory_kib = 4_000_000_000;
+        file.checksum = Some(file.computed_checksum());
+        match unwrap(&file, &phrase) {
+            Err(RecoveryError::FileDamaged { reason, .. }) => assert!(reason.contains("key-derivation settings"), "{reason}"),
+            other => panic!("{:?}", other.map(|_| ())),
         }
     }
 

@@ -14,6 +14,10 @@ pub enum StoreState {
     Ready,
     KeyMissing,
     WrongKey,
+    /// The database is behind (or apart from) the audit head recorded outside it.
+    RolledBack,
+    /// A store's files are here but damaged or incomplete.
+    Damaged,
     Unavailable,
 }
 
@@ -32,6 +36,11 @@ pub struct StoreStatus {
     pub store_id: Option<String>,
     pub keystore: String,
     pub keystore_warning: Option<String>,
+    /// The recovery file is missing, unreadable or not this store's: the store is lost when
+    /// the key is.
+    pub recovery_warning: Option<String>,
+    /// The local policy file is not valid: commands that need the policy refuse until fixed.
+    pub policy_problem: Option<String>,
     pub schema_version: Option<i64>,
     pub audit: Option<AuditSummary>,
     pub organisation: String,
@@ -64,6 +73,8 @@ pub fn store_status(data_dir: &DataDir, keystore: &Result<Keystore>) -> StoreSta
         store_id: None,
         keystore: String::new(),
         keystore_warning: None,
+        recovery_warning: None,
+        policy_problem: policy_problem.clone(),
         schema_version: None,
         audit: None,
         organisation: policy.organisation.clone(),
@@ -89,10 +100,11 @@ pub fn store_status(data_dir: &DataDir, keystore: &Result<Keystore>) -> StoreSta
                 Err(error) => status.message = error.to_string(),
             }
             status.state = StoreState::Ready;
+            status.recovery_warning = crate::recovery::problem(data_dir, store.store_id());
             if status.message.is_empty() {
                 status.message = match &policy_problem {
                     Some(problem) => format!(
-                        "The store is open, but the local policy was not read: {problem}. The embedded defaults apply."
+                        "The store is open, but the local policy is not valid: {problem}. Commands that apply the policy refuse until it is corrected."
                     ),
                     None => format!(
                         "Its database key was found in the {}, and every record is encrypted with it.",
@@ -106,6 +118,10 @@ pub fn store_status(data_dir: &DataDir, keystore: &Result<Keystore>) -> StoreSta
                 StoreError::NotInitialised(_) => StoreState::NotInitialised,
                 StoreError::KeyMissing { .. } => StoreState::KeyMissing,
                 StoreError::WrongKey { .. } => StoreState::WrongKey,
+                StoreError::RolledBack { .. } => StoreState::RolledBack,
+                StoreError::Damaged { .. } | StoreError::Recovery(_) | StoreError::NewerSchema { .. } => {
+                    StoreState::Damaged
+                }
                 _ => StoreState::Unavailable,
             };
             status.message = error.to_string();
