@@ -569,3 +569,90 @@ fn a_killed_recorder_stops_captures_and_is_recorded_until_the_session_resumes() 
     assert_eq!(started, 2, "recording started, stopped, and started again: {trail}");
     assert_eq!(s.run(&["audit", "verify"]).code, 0);
 }
+
+#[test]
+fn a_file_address_or_an_out_of_scope_page_is_refused_before_the_browser_goes_there() {
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    let trail_before = s.run(&["session", "show", &session.id, "--json"]).json()["trail"].as_array().unwrap().len();
+
+    let started = std::time::Instant::now();
+    let file = s.run(&["capture", "--session", &session.id, "--url", "file:///etc/passwd"]);
+    assert_eq!(file.code, 2, "{}", file.stderr);
+    assert!(file.stderr.contains("url: Only a web page can be captured"), "{}", file.stderr);
+    assert!(started.elapsed() < Duration::from_secs(10), "refused only after {:?}", started.elapsed());
+    let hidden = s.run(&["capture", "--session", &session.id, "--url", &format!("{}/profile/jane\n", site.base)]);
+    assert_eq!(hidden.code, 2, "{}", hidden.stderr);
+
+    let elsewhere = format!("{}/profile/someone-else", site.base);
+    let outside = s.run(&["capture", "--session", &session.id, "--url", &elsewhere]);
+    assert_eq!(outside.code, 1, "{}", outside.stderr);
+    assert!(outside.stderr.contains("is not within the profiles listed"), "{}", outside.stderr);
+    let trail = s.run(&["session", "show", &session.id, "--json"]).json()["trail"].clone();
+    let trail = trail.as_array().unwrap();
+    assert!(
+        !trail.iter().any(|e| e["url"].as_str().is_some_and(|u| u.contains("someone-else") || u.starts_with("file:"))),
+        "the browser went to a refused page: {trail:?}"
+    );
+    assert_eq!(trail.len(), trail_before, "the trail grew: {trail:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn exported_evidence_and_browser_profiles_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    let taken = capture(&s, &session, &["--url", &format!("{}/profile/jane", site.base)]);
+    let out = s.data_dir.parent().unwrap().join("exported");
+    let run = s.run(&["capture", "export", &taken["capture_id"].to_string(), "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&out), 0o700);
+    let files = crate::files_below(&out);
+    assert!(files.len() >= 3);
+    for file in files {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+    let profiles = s.data_dir.join("browser-profiles");
+    assert_eq!(mode(&profiles), 0o700);
+    assert_eq!(mode(&profiles.join("account-1")), 0o700);
+    assert_eq!(mode(&s.data_dir.join("logs/recorder.log")), 0o600);
+}
+
+#[test]
+fn a_journal_deleted_while_the_recorder_writes_is_explained_and_the_session_still_ends() {
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    // The recorder writes the trail as the worker browses.
+    browse_by_clicking(&session.devtools, &site.base);
+    let wal = s.data_dir.join("triangulate.db-wal");
+    assert!(wal.exists());
+    std::fs::remove_file(&wal).unwrap();
+
+    // Either the recorder has already written its journal back, or the message says what
+    // happened and what to do; never a bare "disk I/O error".
+    let shown = s.run(&["session", "show", &session.id]);
+    if shown.code != 0 {
+        assert!(shown.stderr.contains("journal file") && shown.stderr.contains("was deleted"), "{}", shown.stderr);
+        assert!(!shown.stderr.contains("disk I/O error"), "{}", shown.stderr);
+    }
+    let mut ended = s.run(&["session", "end", &session.id]);
+    for _ in 0..20 {
+        if ended.code == 0 {
+            break;
+        }
+        assert!(!ended.stderr.contains("disk I/O error"), "{}", ended.stderr);
+        std::thread::sleep(Duration::from_millis(500));
+        ended = s.run(&["session", "end", &session.id]);
+    }
+    assert_eq!(ended.code, 0, "{}", ended.stderr);
+    let shown = s.run(&["session", "show", &session.id, "--json"]).json();
+    assert!(shown["session"]["ended_at"].is_string(), "{shown}");
+    let trail = shown["trail"].as_array().unwrap();
+    assert!(trail.iter().any(|e| e["url"].as_str().is_some_and(|u| u.contains("/r2"))), "the trail before the deletion was lost");
+    assert_eq!(s.run(&["audit", "verify"]).code, 0);
+}

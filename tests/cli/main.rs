@@ -4,6 +4,7 @@
 mod capture;
 mod fixture_site;
 mod hardening;
+mod inputs;
 mod keystores;
 mod policy;
 mod protocol;

@@ -67,6 +67,12 @@ impl SessionFacts for StoreFacts<'_> {
 pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> Result<Taken> {
     let session = host.store()?.session(session_id)?;
     host.store()?.check_capture_session(&session)?;
+    if let Some(url) = &order.url {
+        // Before the browser goes anywhere: a visit to a page that may not be captured would
+        // enter the trail, and a file on this laptop is no page of a person's at all.
+        check_capture_address(url)?;
+        host.store()?.check_capture(&session, url, order.outside_scope_reason.as_deref())?;
+    }
     crate::sessions::ensure_recording(host, &session)?;
     let private_url = session.private_url().expect("a recorded session has a private channel");
     let mut store = host.store()?;
@@ -86,6 +92,22 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
     let record = store.store_capture(&session, provenance, taken.artefacts, host.now())?;
     tracing::debug!(capture = record.id, "capture stored");
     Ok(Taken { record, url: taken.url })
+}
+
+/// The address a capture is asked to go to: a web page's, with nothing hidden in it.
+fn check_capture_address(url: &str) -> Result<()> {
+    let mut errors = Vec::new();
+    let label = "the address of the page to capture";
+    if let Some(text) = triangulate_core::validation::web_address_text(&mut errors, "url", label, url) {
+        match url::Url::parse(&text) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some() => {}
+            _ => errors.push(triangulate_core::FieldError::new(
+                "url",
+                "Only a web page can be captured: its address must start with https:// or http:// and name a site",
+            )),
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(AppError::fields_error(errors)) }
 }
 
 /// A capture with its signature and stored digests checked.

@@ -28,6 +28,32 @@ pub fn create(
     Ok(host.store()?.create_request(&request, settled, parent, host.today(), host.now())?)
 }
 
+/// Reads a request file for `create`, never more than the largest a request file may be
+/// (a device that never ends, such as `/dev/zero`, is refused, not read until memory runs
+/// out); text that is not UTF-8 is a field error that says where.
+pub fn read_request_file(path: &std::path::Path) -> Result<String> {
+    use std::io::Read;
+    let limit = triangulate_core::request::MAX_REQUEST_FILE_BYTES;
+    let file_error = |message: String| AppError::fields_error(vec![triangulate_core::FieldError::new("file", message)]);
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| file_error(format!("{} cannot be read: {e}", path.display())))?;
+    if bytes.len() > limit {
+        return Err(file_error(format!(
+            "The request file is too large: it may be at most {} bytes ({} MB)",
+            limit,
+            limit / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        file_error(format!(
+            "The request file is not UTF-8 text: byte {} cannot be read; save it as UTF-8",
+            e.utf8_error().valid_up_to() + 1
+        ))
+    })
+}
+
 pub fn show(host: &dyn Host, reference: &str) -> Result<RequestRecord> {
     Ok(host.store()?.request(reference)?)
 }

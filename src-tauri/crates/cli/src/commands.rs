@@ -141,9 +141,7 @@ pub(crate) fn request(command: RequestCommand, host: &CliHost) -> Result<()> {
     }
     match command {
         RequestCommand::Create { file, parent, same_person, new_person } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| {
-                AppError::fields_error(vec![FieldError::new("file", format!("{} cannot be read: {e}", file.display()))])
-            })?;
+            let text = requests::read_request_file(&file)?;
             let settled = settled_matches(&same_person, &new_person)?;
             let record = requests::create(host, &text, &settled, parent.as_deref()).inspect_err(|error| {
                 if error.code() == triangulate_app::ErrorCode::Refused {

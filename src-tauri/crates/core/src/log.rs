@@ -109,13 +109,26 @@ pub struct SearchInput<'a> {
 }
 
 impl SearchInput<'_> {
-    pub fn validate(&self, now: DateTime<Utc>) -> Result<Search, Vec<FieldError>> {
+    /// `permitted_at` is when the service director permitted the check: no search made
+    /// before it can belong to it.
+    pub fn validate(&self, now: DateTime<Utc>, permitted_at: Option<DateTime<Utc>>) -> Result<Search, Vec<FieldError>> {
         let mut errors = Vec::new();
         let platform = required_text(&mut errors, "platform", "the platform", self.platform, 50);
         let searched = required_text(&mut errors, "searched", "what was searched", self.searched, 2000);
         let result = required_paragraphs(&mut errors, "result", "the result of the search", self.result, 5000);
         if self.at > now {
             errors.push(FieldError::new("at", "The time of the search must not be in the future"));
+        }
+        if let Some(permitted) = permitted_at
+            && self.at < permitted
+        {
+            errors.push(FieldError::new(
+                "at",
+                format!(
+                    "The time of the search must not be before the check was permitted ({})",
+                    crate::local_time::uk_time(&permitted.to_rfc3339())
+                ),
+            ));
         }
         if errors.is_empty() {
             Ok(Search { at: self.at, platform, account_id: self.account_id, searched, result })
@@ -208,7 +221,7 @@ mod tests {
             searched: "Anna Kowalska",
             result: "Profile found",
         };
-        log.searches.push(search.validate(at(10)).unwrap());
+        log.searches.push(search.validate(at(10), None).unwrap());
         assert_eq!(log.add_finding("Photo with Mr Nowak dated 3 November").unwrap(), 1);
         assert_eq!(log.add_finding("Check-in at his address").unwrap(), 2);
         log.complete("Aaw One", at(11)).unwrap();
@@ -221,9 +234,14 @@ mod tests {
     #[test]
     fn bad_entries_name_their_fields() {
         let search = SearchInput { at: at(12), platform: " ", account_id: 1, searched: "", result: "x" };
-        let errors = search.validate(at(11)).unwrap_err();
+        let errors = search.validate(at(11), None).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["platform", "searched", "at"]);
+        let early = SearchInput { at: at(9), platform: "facebook", account_id: 1, searched: "Anna", result: "x" };
+        let errors = early.validate(at(11), Some(at(10))).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].field == "at" && errors[0].message.contains("before the check was permitted"));
+        assert!(early.validate(at(11), Some(at(9))).is_ok());
         let mut log = InvestigationLog::default();
         let errors = log.assess("", "huge", "", at(1)).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
@@ -243,7 +261,7 @@ mod tests {
             searched: "Anna Kowalska",
             result: "Profile found.\r\n\r\n\r\nPrivate since May.  ",
         };
-        assert_eq!(search.validate(at(10)).unwrap().result, "Profile found.\n\nPrivate since May.");
+        assert_eq!(search.validate(at(10), None).unwrap().result, "Profile found.\n\nPrivate since May.");
         let mut log = InvestigationLog::default();
         log.add_finding("Photo with Mr Nowak.\nDated 3 November.").unwrap();
         assert_eq!(log.findings[0].text, "Photo with Mr Nowak.\nDated 3 November.");
@@ -253,7 +271,7 @@ mod tests {
         let errors = log.add_finding("Photo\twith Mr Nowak").unwrap_err();
         assert!(errors[0].message.contains("line breaks are allowed"), "{}", errors[0].message);
         let search = SearchInput { searched: "Anna\nKowalska", result: "x", ..search };
-        let errors = search.validate(at(10)).unwrap_err();
+        let errors = search.validate(at(10), None).unwrap_err();
         assert_eq!(errors[0].field, "searched", "what was searched stays on one line");
     }
 }

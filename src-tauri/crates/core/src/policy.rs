@@ -110,6 +110,30 @@ impl Default for Policy {
 
 impl Policy {
     /// Parses a policy file's text; keys left out take the embedded defaults.
+    /// Reads a policy file's bytes: they must be UTF-8 (a BOM is allowed), and where they are
+    /// not, the error says where the first bad byte is.
+    pub fn from_file_bytes(bytes: &[u8]) -> Result<Policy, PolicyError> {
+        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Policy::from_toml(text),
+            Err(error) => {
+                let good = &bytes[..error.valid_up_to()];
+                let text = std::str::from_utf8(good).expect("valid up to here");
+                let line = text.matches('\n').count() + 1;
+                let column = text.rsplit('\n').next().map_or(0, |last| last.chars().count()) + 1;
+                Err(PolicyError {
+                    line: Some(line),
+                    column: Some(column),
+                    reason: format!(
+                        "the file is not UTF-8 text: byte {} (0x{:02x}) cannot be read; save it as UTF-8",
+                        error.valid_up_to() + 1,
+                        bytes[error.valid_up_to()]
+                    ),
+                })
+            }
+        }
+    }
+
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
         let raw: RawPolicy = toml::from_str(text).map_err(|error| toml_error(text, &error))?;
         Policy::from_toml_over(&raw, text)
@@ -241,6 +265,15 @@ fn toml_error(text: &str, error: &toml::de::Error) -> PolicyError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_that_is_not_utf8_says_where_its_bad_byte_is() {
+        let error = Policy::from_file_bytes(b"organisation = \"Cyngor\"\nprotective_marking = \"OFF\xffICIAL\"\n").unwrap_err();
+        assert_eq!((error.line, error.column), (Some(2), Some(26)));
+        assert!(error.reason.contains("not UTF-8"), "{}", error.reason);
+        let bom = [&[0xef, 0xbb, 0xbf][..], b"organisation = \"Cyngor\"\n"].concat();
+        assert_eq!(Policy::from_file_bytes(&bom).unwrap().organisation, "Cyngor");
+    }
 
     #[test]
     fn embedded_defaults_follow_the_local_policy() {

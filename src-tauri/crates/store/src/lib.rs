@@ -490,9 +490,10 @@ impl Store {
 /// The local policy: `policy.toml` in the data folder over the embedded defaults.
 pub fn load_policy(data_dir: &DataDir) -> Result<(Policy, Option<std::path::PathBuf>)> {
     let path = data_dir.policy_file();
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let policy = Policy::from_toml(&text).map_err(|error| StoreError::Policy { path: path.clone(), error })?;
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let policy =
+                Policy::from_file_bytes(&bytes).map_err(|error| StoreError::Policy { path: path.clone(), error })?;
             Ok((policy, Some(path)))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Policy::default(), None)),

@@ -176,7 +176,14 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<LogRecord> {
         let request = self.request(reference)?;
-        let search = input.validate(now).map_err(fields)?;
+        let permitted_at = request
+            .decisions
+            .iter()
+            .filter(|d| d.step == Step::Permit)
+            .filter_map(|d| DateTime::parse_from_rfc3339(&d.at).ok())
+            .map(|at| at.with_timezone(&Utc))
+            .max();
+        let search = input.validate(now, permitted_at).map_err(fields)?;
         if !matches!(request.state, RequestState::LegitimacyConfirmed | RequestState::InProgress) {
             next_state(request.state, Step::StartAccess)?;
         }
