@@ -210,3 +210,27 @@ fn warnings_on_a_pipe_carry_no_colour_codes() {
     assert!(run.stderr.contains("WARN"), "{:?}", run.stderr);
     assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
 }
+
+#[test]
+fn a_search_said_to_be_made_before_the_check_was_permitted_is_refused() {
+    let s = with_worker();
+    assert_eq!(s.run(&["worker", "register-aaw", "Sam Patel"]).code, 0);
+    let run = s.run(&["request", "create", "--file", EXAMPLE]);
+    let reference = run.stdout.trim().to_string();
+    crate::protocol::authorise(&s, &reference);
+    assert_eq!(s.run(&["account", "add", "--platform", "facebook", "--handle", "council.checks"]).code, 0);
+    let before = events(&s);
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    let search = |at: &str| {
+        s.run(&[
+            "log", "add-search", &reference, "--platform", "facebook", "--account", "1", "--searched", "Anna Kowalska",
+            "--result", "Profile found", "--at", at,
+        ])
+    };
+    let early = search(&yesterday);
+    assert_eq!(early.code, 2, "{}", early.stderr);
+    assert!(early.stderr.contains("at: The time of the search must not be before the check was permitted"), "{}", early.stderr);
+    assert_eq!(events(&s), before);
+    let now = chrono::Utc::now().to_rfc3339();
+    assert_eq!(search(&now).code, 0);
+}

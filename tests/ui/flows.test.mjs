@@ -349,3 +349,25 @@ test("a store without its recovery file says so on every screen until a new phra
   assert.ok(!(await banner.isVisible()) || (await banner.innerText()).trim() === "", "the warning stays after a new phrase");
   await page.close();
 });
+
+test("paragraphs typed in free text are shown as paragraphs, and right-to-left text is isolated", async () => {
+  const page = await fixture.browser.newPage();
+  await setUpAs(page, "Ada Worker", "role");
+  await byId(page, "new-request").click();
+  await heading(page, "Case and workers");
+  await fill(page, { case_reference: "CS-4411", "originating_worker.name": "שרה כהן", "originating_worker.team": "Assessment East", "team_manager.name": "Tom Manager" });
+  await byId(page, "continue").click();
+  await heading(page, "Reason, concern and triangulation");
+  await byId(page, "reason-4").check();
+  await fill(page, { concern: "First paragraph.\n\nSecond paragraph.", triangulation: "Against the notes" });
+  await byId(page, "continue").click();
+  await heading(page, "People to check");
+  await page.goto(page.url().replace(/\/people.*$/, "/check"));
+  const concern = page.locator(".govuk-summary-list__row", { hasText: "Second paragraph" }).locator(".govuk-summary-list__value");
+  await concern.waitFor();
+  assert.equal(await concern.innerText(), "First paragraph.\n\nSecond paragraph.");
+  const isolated = await concern.evaluate((el) => getComputedStyle(el).unicodeBidi);
+  assert.equal(isolated, "isolate");
+  await checkScreen(page, "31-check-with-paragraphs");
+  await page.close();
+});

@@ -1,7 +1,7 @@
 // Generated from src-tauri/crates/ipc (the IPC contract): do not edit.
 // `UPDATE_IPC_TS=1 cargo test -p triangulate-ipc` writes it again.
 
-export type ErrorCode = "not_initialised" | "already_initialised" | "key_missing" | "wrong_key" | "disk_full" | "keystore_unavailable" | "recovery_failed" | "store_damaged" | "newer_schema" | "invalid_input" | "invalid_fields" | "refused" | "guard_refused" | "illegal_step" | "not_found" | "invalid_policy" | "io_failed" | "database_failed" | "browser_failed" | "recording_stopped" | "outside_scope" | "internal";
+export type ErrorCode = "not_initialised" | "already_initialised" | "key_missing" | "wrong_key" | "disk_full" | "keystore_unavailable" | "recovery_failed" | "store_damaged" | "store_rolled_back" | "journal_missing" | "newer_schema" | "invalid_input" | "invalid_fields" | "refused" | "guard_refused" | "illegal_step" | "not_found" | "invalid_policy" | "io_failed" | "database_failed" | "browser_failed" | "recording_stopped" | "outside_scope" | "internal";
 
 export type IpcError = { code: ErrorCode, message: string, fields: Array<FieldError>, 
 /**
@@ -16,9 +16,18 @@ export type NoArgs = Record<string, never>;
 
 export type Done = Record<string, never>;
 
-export type StoreStatus = { state: StoreState, data_dir: string, message: string, store_id: string | null, keystore: string, keystore_warning: string | null, schema_version: number | null, audit: AuditSummary | null, organisation: string, protective_marking: string, };
+export type StoreStatus = { state: StoreState, data_dir: string, message: string, store_id: string | null, keystore: string, keystore_warning: string | null, 
+/**
+ * The recovery file is missing, unreadable or not this store's: the store is lost when
+ * the key is.
+ */
+recovery_warning: string | null, 
+/**
+ * The local policy file is not valid: commands that need the policy refuse until fixed.
+ */
+policy_problem: string | null, schema_version: number | null, audit: AuditSummary | null, organisation: string, protective_marking: string, };
 
-export type StoreState = "not_initialised" | "ready" | "key_missing" | "wrong_key" | "unavailable";
+export type StoreState = "not_initialised" | "ready" | "key_missing" | "wrong_key" | "rolled_back" | "damaged" | "unavailable";
 
 export type AuditSummary = { intact: boolean, events: number, message: string, };
 
@@ -234,6 +243,7 @@ size: number, width: number | null, height: number | null, };
 export interface Commands {
   store_status: { args: NoArgs; response: StoreStatus };
   store_init: { args: NoArgs; response: InitialisedStore };
+  store_renew_recovery: { args: NoArgs; response: InitialisedStore };
   worker_profile_get: { args: NoArgs; response: WorkerRecord | null };
   worker_profile_set: { args: WorkerProfileInput; response: WorkerRecord };
   aaw_list: { args: NoArgs; response: Array<AawRecord> };
@@ -262,6 +272,7 @@ export type CommandName = keyof Commands;
 export const COMMAND_NAMES: CommandName[] = [
   "store_status",
   "store_init",
+  "store_renew_recovery",
   "worker_profile_get",
   "worker_profile_set",
   "aaw_list",
