@@ -319,8 +319,12 @@ fn the_guards_refuse_sessions_and_captures_outside_the_protocol() {
             "{}",
             outside.stderr
         );
-        let reasoned =
-            capture(&s, &session, &["--outside-scope-reason", "Her second account, named in the school's report"]);
+        let elsewhere = format!("{}/elsewhere/page", site.base);
+        let reasoned = capture(
+            &s,
+            &session,
+            &["--url", &elsewhere, "--outside-scope-reason", "Her second account, named in the school's report"],
+        );
         assert_eq!(
             show(&s, &reasoned["capture_id"])["manifest"]["provenance"]["outside_scope_reason"],
             "Her second account, named in the school's report"
@@ -653,6 +657,9 @@ fn a_journal_deleted_while_the_recorder_writes_is_explained_and_the_session_stil
     let shown = s.run(&["session", "show", &session.id, "--json"]).json();
     assert!(shown["session"]["ended_at"].is_string(), "{shown}");
     let trail = shown["trail"].as_array().unwrap();
-    assert!(trail.iter().any(|e| e["url"].as_str().is_some_and(|u| u.contains("/r2"))), "the trail before the deletion was lost");
+    assert!(
+        trail.iter().any(|e| e["url"].as_str().is_some_and(|u| u.contains("/r2"))),
+        "the trail before the deletion was lost"
+    );
     assert_eq!(s.run(&["audit", "verify"]).code, 0);
 }

@@ -116,7 +116,8 @@ fn control_and_invisible_characters_are_refused_where_they_do_harm() {
     let run = s.run(&["request", "create", "--file", &file]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     let named = fields(&run);
-    for field in ["subjects[1].profiles[1].url", "subjects[2].profiles[1].url", "subjects[2].name", "team_manager.name"] {
+    for field in ["subjects[1].profiles[1].url", "subjects[2].profiles[1].url", "subjects[2].name", "team_manager.name"]
+    {
         assert!(named.iter().any(|f| f == field), "{field} missing from {named:?}");
     }
     assert!(!run.stderr.contains('\u{1b}'), "the message echoed the escape character raw");
@@ -223,13 +224,28 @@ fn a_search_said_to_be_made_before_the_check_was_permitted_is_refused() {
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
     let search = |at: &str| {
         s.run(&[
-            "log", "add-search", &reference, "--platform", "facebook", "--account", "1", "--searched", "Anna Kowalska",
-            "--result", "Profile found", "--at", at,
+            "log",
+            "add-search",
+            &reference,
+            "--platform",
+            "facebook",
+            "--account",
+            "1",
+            "--searched",
+            "Anna Kowalska",
+            "--result",
+            "Profile found",
+            "--at",
+            at,
         ])
     };
     let early = search(&yesterday);
     assert_eq!(early.code, 2, "{}", early.stderr);
-    assert!(early.stderr.contains("at: The time of the search must not be before the check was permitted"), "{}", early.stderr);
+    assert!(
+        early.stderr.contains("at: The time of the search must not be before the check was permitted"),
+        "{}",
+        early.stderr
+    );
     assert_eq!(events(&s), before);
     let now = chrono::Utc::now().to_rfc3339();
     assert_eq!(search(&now).code, 0);

@@ -24,11 +24,11 @@ pub use host::{Host, KeptStore, OpenStore, RecorderOrder, spawn_recorder_process
 /// What the doors show, as the store and the core give it: re-exported so that no door
 /// depends on the store itself.
 pub use triangulate_store::{
-    AcceptedRestore, AawRecord, AccountRecord, ArtefactRecord, AuditSummary, AuthorisationKind, AuthorisationRecord, CaptureRecord,
-    DATA_DIR_ENV, DataDir, DecisionRecord, DocumentResponse, DraftCheck, DraftRecord, DraftSummary, ErrorKind,
-    KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PersonMatch, PersonRecord, PossibleMatch, RecoveryPhrase, Renewal,
-    RequestRecord, RequestSummary, SessionRecord, StoreError, StoreState, StoreStatus, SubjectLink, TrailEvent,
-    WorkerRecord, init_logging,
+    AawRecord, AcceptedRestore, AccountRecord, ArtefactRecord, AuditSummary, AuthorisationKind, AuthorisationRecord,
+    CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DocumentResponse, DraftCheck, DraftRecord, DraftSummary,
+    ErrorKind, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PersonMatch, PersonRecord, PossibleMatch, RecoveryPhrase,
+    Renewal, RequestRecord, RequestSummary, SessionRecord, StoreError, StoreState, StoreStatus, SubjectLink,
+    TrailEvent, WorkerRecord, init_logging,
 };
 
 /// A Tokio runtime for the DevTools connection, made per call: the doors are synchronous.

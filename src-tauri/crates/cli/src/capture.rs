@@ -181,7 +181,9 @@ pub fn session(command: SessionCommand, host: &CliHost) -> Result<()> {
             } else {
                 say!(
                     "Access session {id} on request {}, person {}: started {}",
-                    session.request, session.subject, session.started_at
+                    session.request,
+                    session.subject,
+                    session.started_at
                 );
                 if let Some(stopped) = &session.recording_stopped_at {
                     say!("Recording stopped {stopped}: nothing can be captured until it is resumed");

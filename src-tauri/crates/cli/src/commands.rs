@@ -87,7 +87,11 @@ fn print_request(record: &RequestRecord) {
             decision.step,
             inline(&decision.decided_by),
             decision.evidence.as_ref().map(|e| format!(", evidence {}", inline(e))).unwrap_or_default(),
-            decision.conditions.as_ref().map(|c| format!(", conditions: {}", paragraphs(c, "    "))).unwrap_or_default(),
+            decision
+                .conditions
+                .as_ref()
+                .map(|c| format!(", conditions: {}", paragraphs(c, "    ")))
+                .unwrap_or_default(),
         );
     }
     let allowed: Vec<&str> = record.allowed_steps.iter().map(|s| s.verb()).collect();
@@ -301,7 +305,9 @@ pub(crate) fn log(command: LogCommand, host: &CliHost) -> Result<()> {
     };
     say!(
         "The investigation log of {} (version {}) is saved; the request is {}.",
-        record.request, record.version.version, record.state
+        record.request,
+        record.version.version,
+        record.state
     );
     Ok(())
 }

@@ -477,7 +477,9 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
             } else {
                 say!(
                     "Restore accepted: the database holds {} events, {} were recorded before; the chain goes on from event {}.",
-                    accepted.database.count, accepted.recorded.count, accepted.head.count
+                    accepted.database.count,
+                    accepted.recorded.count,
+                    accepted.head.count
                 );
             }
             Ok(())
@@ -498,7 +500,9 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
                 say!("{}", status.message);
                 if let Some(warning) = &status.recovery_warning {
                     say!("Warning: {warning}.");
-                    say!("While the key is still here, `triangulate renew-recovery` makes a new recovery phrase and file.");
+                    say!(
+                        "While the key is still here, `triangulate renew-recovery` makes a new recovery phrase and file."
+                    );
                 }
             }
             match status.state {

@@ -268,7 +268,8 @@ mod tests {
 
     #[test]
     fn a_file_that_is_not_utf8_says_where_its_bad_byte_is() {
-        let error = Policy::from_file_bytes(b"organisation = \"Cyngor\"\nprotective_marking = \"OFF\xffICIAL\"\n").unwrap_err();
+        let error =
+            Policy::from_file_bytes(b"organisation = \"Cyngor\"\nprotective_marking = \"OFF\xffICIAL\"\n").unwrap_err();
         assert_eq!((error.line, error.column), (Some(2), Some(26)));
         assert!(error.reason.contains("not UTF-8"), "{}", error.reason);
         let bom = [&[0xef, 0xbb, 0xbf][..], b"organisation = \"Cyngor\"\n"].concat();

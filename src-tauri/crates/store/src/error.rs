@@ -121,7 +121,12 @@ pub enum RecoveryError {
     FileDamaged { path: PathBuf, reason: String },
 }
 
-fn describe_rollback(data_dir: &std::path::Path, database: u64, recorded: u64, how: crate::head::RollbackKind) -> String {
+fn describe_rollback(
+    data_dir: &std::path::Path,
+    database: u64,
+    recorded: u64,
+    how: crate::head::RollbackKind,
+) -> String {
     use crate::head::RollbackKind;
     let what = match how {
         RollbackKind::Behind => format!(

@@ -140,11 +140,20 @@ pub(crate) enum Standing {
     /// between its commit and the head's update.
     OneAhead,
     /// Fewer events than recorded: the database was put back to an earlier copy.
-    Behind { database: u64, recorded: u64 },
+    Behind {
+        database: u64,
+        recorded: u64,
+    },
     /// As many events as recorded or more, but not the recorded chain: another copy.
-    Diverged { database: u64, recorded: u64 },
+    Diverged {
+        database: u64,
+        recorded: u64,
+    },
     /// More events than one interrupted write explains.
-    Ahead { database: u64, recorded: u64 },
+    Ahead {
+        database: u64,
+        recorded: u64,
+    },
 }
 
 impl Standing {

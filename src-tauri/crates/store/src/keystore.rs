@@ -222,11 +222,14 @@ impl Keystore {
 
     pub(crate) fn set_key(&self, store_id: &str, key: &DatabaseKey) -> Result<()> {
         match &self.backend {
-            Backend::Platform(store) => {
-                self.platform_entry(store, SERVICE, store_id)?.set_secret(key.bytes()).map_err(|e| self.failure(describe(&e)))
-            }
+            Backend::Platform(store) => self
+                .platform_entry(store, SERVICE, store_id)?
+                .set_secret(key.bytes())
+                .map_err(|e| self.failure(describe(&e))),
             #[cfg(target_os = "linux")]
-            Backend::KernelSession => kernel::set(&kernel::key_name(store_id), key.bytes()).map_err(|e| self.failure(e)),
+            Backend::KernelSession => {
+                kernel::set(&kernel::key_name(store_id), key.bytes()).map_err(|e| self.failure(e))
+            }
         }
     }
 
@@ -255,9 +258,9 @@ impl Keystore {
                 Err(e) => Err(self.failure(describe(&e))),
             },
             #[cfg(target_os = "linux")]
-            Backend::KernelSession => Ok(kernel::get(&kernel::head_name(store_id))
-                .map_err(|e| self.failure(e))?
-                .map(|bytes| bytes.to_vec())),
+            Backend::KernelSession => {
+                Ok(kernel::get(&kernel::head_name(store_id)).map_err(|e| self.failure(e))?.map(|bytes| bytes.to_vec()))
+            }
         }
     }
 
@@ -279,7 +282,9 @@ impl Keystore {
                 Err(e) => Err(self.failure(describe(&e))),
             },
             #[cfg(target_os = "linux")]
-            Backend::KernelSession => kernel::delete(&kernel::head_name(store_id)).map(|_| ()).map_err(|e| self.failure(e)),
+            Backend::KernelSession => {
+                kernel::delete(&kernel::head_name(store_id)).map(|_| ()).map_err(|e| self.failure(e))
+            }
         }
     }
 }

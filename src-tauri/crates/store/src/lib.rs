@@ -34,9 +34,9 @@ use triangulate_core::{Actor, ChainHead, ChainReport, NewAuditEvent, Policy};
 pub use accounts::{AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord, Renewal};
 pub use captures::{ArtefactRecord, CaptureRecord, NewArtefact, Provenance, verify_manifest};
 pub use data_dir::{DATA_DIR_ENV, DataDir, private};
-pub use head::RollbackKind;
 pub use drafts::{DraftCheck, DraftRecord, DraftSummary};
 pub use error::{ErrorKind, RecoveryError, Result, StoreError};
+pub use head::RollbackKind;
 pub use keystore::{KEYSTORE_ENV, Keystore, KeystoreKind};
 pub use logging::init_logging;
 pub use logs::{LogRecord, LogVersion};
@@ -225,9 +225,14 @@ impl Store {
         if !recorded.both_hold(&database) {
             match standing {
                 head::Standing::OneAhead => {
-                    tracing::warn!(count = database.count, "the last change's audit head was not recorded; recorded now")
+                    tracing::warn!(
+                        count = database.count,
+                        "the last change's audit head was not recorded; recorded now"
+                    )
                 }
-                head::Standing::Unrecorded => tracing::info!(count = database.count, "audit head recorded for the first time"),
+                head::Standing::Unrecorded => {
+                    tracing::info!(count = database.count, "audit head recorded for the first time")
+                }
                 _ => {}
             }
             head::record(&self.data_dir, &self.keystore, &self.store_id, &database)?;
@@ -310,7 +315,15 @@ impl Store {
         self.write(now, |_| {
             // Written inside the turn: if it fails, no event claims it was made.
             recovery::write_file(&path, &wrapped)?;
-            Ok(((), NewAuditEvent::of_change(Actor::System, "store.renew_recovery", vec![format!("store:{store_id}")], &store_id)))
+            Ok((
+                (),
+                NewAuditEvent::of_change(
+                    Actor::System,
+                    "store.renew_recovery",
+                    vec![format!("store:{store_id}")],
+                    &store_id,
+                ),
+            ))
         })?;
         tracing::info!(store_id = %self.store_id, "recovery phrase renewed");
         Ok(phrase)
@@ -350,8 +363,13 @@ impl Store {
     ) -> Result<(Store, AcceptedRestore)> {
         let mut errors = Vec::new();
         let by = triangulate_core::validation::required_text(&mut errors, "by", "who accepts the restore", by, 200);
-        let reason =
-            triangulate_core::validation::required_text(&mut errors, "reason", "why the restore is accepted", reason, 2000);
+        let reason = triangulate_core::validation::required_text(
+            &mut errors,
+            "reason",
+            "why the restore is accepted",
+            reason,
+            2000,
+        );
         if !errors.is_empty() {
             return Err(StoreError::Fields(errors));
         }
@@ -395,7 +413,11 @@ impl Store {
             Ok((accepted, event))
         })?;
         let head = store.audit_head()?;
-        tracing::info!(database = accepted.database.count, recorded = accepted.recorded.count, "a restored database was accepted");
+        tracing::info!(
+            database = accepted.database.count,
+            recorded = accepted.recorded.count,
+            "a restored database was accepted"
+        );
         Ok((store, AcceptedRestore { head, ..accepted }))
     }
 
@@ -535,12 +557,13 @@ fn existing_store_id(data_dir: &DataDir) -> Result<String> {
     }
     match store_file_id(data_dir)? {
         Some(id) => Ok(id),
-        None => recovery::read_file(&data_dir.recovery_file()).map(|file| file.store_id).map_err(|_| {
-            StoreError::Damaged {
+        None => {
+            recovery::read_file(&data_dir.recovery_file()).map(|file| file.store_id).map_err(|_| StoreError::Damaged {
                 data_dir: data_dir.root().to_path_buf(),
-                reason: "store.json and the recovery file are both missing or unreadable, so the store's id is unknown".into(),
-            }
-        }),
+                reason: "store.json and the recovery file are both missing or unreadable, so the store's id is unknown"
+                    .into(),
+            })
+        }
     }
 }
 
@@ -604,9 +627,7 @@ fn refuse_foreign_file(data_dir: &DataDir) -> Result<()> {
     use std::io::Read;
     let path = data_dir.database();
     let mut header = [0u8; 16];
-    let read = std::fs::File::open(&path)
-        .and_then(|mut file| file.read(&mut header))
-        .map_err(StoreError::io(&path))?;
+    let read = std::fs::File::open(&path).and_then(|mut file| file.read(&mut header)).map_err(StoreError::io(&path))?;
     let damaged = |what: &str| StoreError::Damaged {
         data_dir: data_dir.root().to_path_buf(),
         reason: format!(

@@ -118,7 +118,8 @@ impl RecoveryFile {
     /// settings `init` writes (anything else could exhaust the machine), the lengths, and
     /// the checksum.
     pub(crate) fn check(&self) -> Result<(), RecoveryError> {
-        let damaged = |reason: &str| RecoveryError::FileDamaged { path: "recovery-key.json".into(), reason: reason.into() };
+        let damaged =
+            |reason: &str| RecoveryError::FileDamaged { path: "recovery-key.json".into(), reason: reason.into() };
         if self.format != FORMAT || self.kdf.algorithm != "argon2id" || self.cipher != "xchacha20poly1305" {
             return Err(damaged("it is in a format this version does not know"));
         }
@@ -277,7 +278,9 @@ mod tests {
         let other = RecoveryPhrase::generate().unwrap();
         let mut file = wrap(&key, &phrase, "store-a").unwrap();
         assert_eq!(unwrap(&file, &other).err(), Some(RecoveryError::WrongPhrase));
+        // Moved to another store, checksum and all: the key is bound to its store's id.
         file.store_id = "store-b".into();
+        file.checksum = Some(file.computed_checksum());
         assert_eq!(unwrap(&file, &phrase).err(), Some(RecoveryError::WrongPhrase));
     }
 
@@ -331,7 +334,9 @@ mod tests {
         file.kdf.memory_kib = 4_000_000_000;
         file.checksum = Some(file.computed_checksum());
         match unwrap(&file, &phrase) {
-            Err(RecoveryError::FileDamaged { reason, .. }) => assert!(reason.contains("key-derivation settings"), "{reason}"),
+            Err(RecoveryError::FileDamaged { reason, .. }) => {
+                assert!(reason.contains("key-derivation settings"), "{reason}")
+            }
             other => panic!("{:?}", other.map(|_| ())),
         }
     }
