@@ -279,3 +279,28 @@ test("a request is created and authorised in the real window, survives a kill mi
     if (existsSync(path)) assert.ok(!readFileSync(path).includes("CS-7070"), `${file} holds no plain text of the request`);
   }
 });
+
+test("without its recovery file the real window warns on every start until a new phrase is made", async () => {
+  rmSync(join(dataDir, "recovery-key.json"));
+  for (const start of [1, 2]) {
+    const window = await Window.open();
+    await window.heading("Investigation requests");
+    await window.wait("#recovery-warning", "is missing");
+    if (start === 1) await window.screenshot("06-recovery-file-missing");
+    await window.close();
+  }
+  const window = await Window.open();
+  await window.click('.app-nav__link[data-section="status"]');
+  await window.heading("The store is open");
+  await window.click("#renew-recovery");
+  await window.heading("New recovery phrase made");
+  await window.close();
+  assert.ok(existsSync(join(dataDir, "recovery-key.json")), "a new recovery file was written");
+  const status = JSON.parse(runCli("status", "--json"));
+  assert.equal(status.recovery_warning, null);
+  const again = await Window.open();
+  await again.heading("Investigation requests");
+  const banner = await again.find("#recovery-warning");
+  assert.equal(await wd("GET", `/session/${again.id}/element/${banner}/displayed`), false);
+  await again.close();
+});

@@ -289,6 +289,13 @@ export function summaryList(rows: [string, Child, { href: string; label: string 
   );
 }
 
+/** A message from the backend as a sentence: a capital first letter and a full stop. */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  const capitalised = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
+}
+
 export function warningText(text: string): HTMLElement {
   return h(
     "div",

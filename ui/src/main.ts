@@ -1,7 +1,7 @@
 import "./styles/app.scss";
 import { App, Shell, createShell } from "./app";
 import { Backend, tauriBackend } from "./backend";
-import { warningText } from "./components";
+import { sentence, warningText } from "./components";
 import type { Step } from "./generated/ipc";
 import { accountsScreen } from "./screens/accounts";
 import { authorisationScreen } from "./screens/authorisation";
@@ -55,7 +55,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
  * store is lost when its key is. */
 function showRecoveryWarning(warning: string | null): void {
   const banner = document.getElementById("recovery-warning")!;
-  banner.replaceChildren(...(warning ? [warningText(warning)] : []));
+  banner.replaceChildren(...(warning ? [warningText(sentence(warning))] : []));
   banner.hidden = !warning;
 }
 

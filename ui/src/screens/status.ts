@@ -1,6 +1,6 @@
 // The store's status, and creating the store with its recovery phrase shown once.
 import { App, attempt, pageHeading } from "../app";
-import { button, linkButton, summaryList, warningText } from "../components";
+import { button, linkButton, sentence, summaryList, warningText } from "../components";
 import { h } from "../dom";
 import type { InitialisedStore, StoreStatus } from "../generated/ipc";
 
@@ -33,7 +33,7 @@ function statusContent(app: App, status: StoreStatus): (Node | null)[] {
   ];
   if (status.keystore_warning) content.push(warningText(status.keystore_warning));
   if (status.recovery_warning) {
-    content.push(warningText(status.recovery_warning));
+    content.push(warningText(sentence(status.recovery_warning)));
     if (status.state === "ready") {
       content.push(button("Make a new recovery phrase", () => renewRecovery(app), { id: "renew-recovery", warning: true }));
     }
