@@ -223,16 +223,109 @@ fn clicking_through_a_session_records_the_trail_and_captures_the_current_tab_who
 }
 
 #[test]
-fn a_40000_px_page_is_cut_at_the_cap_and_the_cut_is_recorded() {
+fn a_40000_px_page_is_captured_whole_and_only_a_policy_limit_below_it_cuts() {
     let site = fixture_site::start();
     let (s, reference) = ready(&site, None);
     let session = start(&s, &reference, &[]);
-    let taken = capture(&s, &session, &["--url", &format!("{}/profile/jane/tall", site.base)]);
+    let tall = format!("{}/profile/jane/tall", site.base);
+    let taken = capture(&s, &session, &["--url", &tall]);
+    let shown = show(&s, &taken["capture_id"]);
+    let full_page = &shown["manifest"]["provenance"]["full_page"];
+    assert_eq!(full_page["capped"], false, "{full_page}");
+    let height = full_page["page_height_css"].as_f64().unwrap();
+    assert!(height >= 40000.0);
+    assert_eq!(artefact(&shown, "full_page_png")["height"], height as u64, "the whole page, in one PNG");
+    assert!(full_page["tiles"].as_array().unwrap().len() >= 3, "{full_page}");
+
+    std::fs::write(s.data_dir.join("policy.toml"), "[capture]\nfull_page_max_css_px = 20000\n").unwrap();
+    let taken = capture(&s, &session, &["--url", &tall]);
     let shown = show(&s, &taken["capture_id"]);
     let full_page = &shown["manifest"]["provenance"]["full_page"];
     assert_eq!(full_page["capped"], true);
-    assert!(full_page["page_height_css"].as_f64().unwrap() >= 40000.0);
-    assert_eq!(artefact(&shown, "full_page_png")["height"], 16384, "the PNG is as tall as the cap, no less");
+    assert_eq!(full_page["limit_css_px"], 20000.0);
+    assert_eq!(artefact(&shown, "full_page_png")["height"], 20000, "cut at the policy's limit, no less");
+}
+
+/// The pixel at (x, y) of a PNG, read row by row without holding the whole picture.
+fn pixels_at(png: &[u8], points: &[(u32, u32)]) -> Vec<[u8; 3]> {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let mut reader = decoder.read_info().unwrap();
+    let info = reader.info().clone();
+    let channels = info.color_type.samples();
+    let mut found = vec![[0u8; 3]; points.len()];
+    let mut y = 0u32;
+    while let Some(row) = reader.next_row().unwrap() {
+        for (i, (px, py)) in points.iter().enumerate() {
+            if *py == y {
+                let at = *px as usize * channels;
+                found[i] = [row.data()[at], row.data()[at + 1], row.data()[at + 2]];
+            }
+        }
+        y += 1;
+    }
+    found
+}
+
+#[test]
+fn a_250000_px_page_with_a_fixed_header_and_a_sticky_sidebar_is_captured_whole() {
+    use fixture_site::{BOTTOM_AT_PX, BOTTOM_RGB, HEADER_PX, HEADER_RGB, LONG_PAGE_PX, SIDEBAR_RGB};
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    let long = format!("{}/profile/jane/long", site.base);
+    // The worker scrolls down the timeline before capturing.
+    runtime().block_on(async {
+        let (browser, driver) = triangulate_capture::connect(&session.devtools).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let page = browser.pages().await.unwrap().into_iter().next().unwrap();
+        page.goto(long.clone()).await.unwrap();
+        page.evaluate("window.scrollTo(0, 123456)").await.unwrap();
+        driver.abort();
+    });
+    let requests_before = site.hits("/profile/jane/long");
+    let taken = capture(&s, &session, &[]);
+    assert_eq!(site.hits("/profile/jane/long"), requests_before, "the page was asked for again at capture time");
+    let shown = show(&s, &taken["capture_id"]);
+    let full_page = &shown["manifest"]["provenance"]["full_page"];
+    assert_eq!(full_page["page_height_css"], f64::from(LONG_PAGE_PX), "{full_page}");
+    assert_eq!(full_page["capped"], false);
+    assert_eq!(artefact(&shown, "full_page_png")["height"], LONG_PAGE_PX);
+    let tiles = full_page["tiles"].as_array().unwrap();
+    assert_eq!(tiles.len(), (LONG_PAGE_PX as usize).div_ceil(16_384));
+    assert_eq!(tiles.iter().map(|t| t["height_px"].as_u64().unwrap()).sum::<u64>(), u64::from(LONG_PAGE_PX));
+
+    let store = Store::open(&DataDir::new(&s.data_dir), &Keystore::kernel_keyring().unwrap()).unwrap();
+    let (png, _) = store.capture_artefact(taken["capture_id"].as_i64().unwrap(), "full_page_png").unwrap();
+    drop(store);
+    // The header only at the top; the sidebar where it sits at the top of the page; further
+    // down (where the worker had scrolled, too) neither is drawn over the page; the bottom
+    // row is there with its colour.
+    let x_header = 400;
+    let mut points = vec![(x_header, HEADER_PX / 2), (50, HEADER_PX + 100), (x_header, BOTTOM_AT_PX + 25)];
+    for y in (1_500..LONG_PAGE_PX - 1_000).step_by(10_000) {
+        points.push((x_header, y));
+        points.push((50, y + 200));
+    }
+    points.push((x_header, 123_456 + HEADER_PX / 2));
+    points.push((50, 123_456 + HEADER_PX + 100));
+    let found = pixels_at(&png, &points);
+    assert_eq!(found[0], HEADER_RGB, "the header at the top");
+    assert_eq!(found[1], SIDEBAR_RGB, "the sidebar at the top");
+    assert_eq!(found[2], BOTTOM_RGB, "the row near the bottom");
+    for (point, colour) in points.iter().zip(&found).skip(3) {
+        assert_ne!(*colour, HEADER_RGB, "the header is drawn again at {point:?}");
+        assert_ne!(*colour, SIDEBAR_RGB, "the sidebar is drawn again at {point:?}");
+    }
+    // The worker's page is left where the worker had it.
+    let scrolled = runtime().block_on(async {
+        let (browser, driver) = triangulate_capture::connect(&session.devtools).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let page = browser.pages().await.unwrap().into_iter().next().unwrap();
+        let y: f64 = page.evaluate("window.scrollY").await.unwrap().into_value().unwrap();
+        driver.abort();
+        y
+    });
+    assert_eq!(scrolled, 123_456.0);
 }
 
 #[test]
@@ -662,4 +755,111 @@ fn a_journal_deleted_while_the_recorder_writes_is_explained_and_the_session_stil
         "the trail before the deletion was lost"
     );
     assert_eq!(s.run(&["audit", "verify"]).code, 0);
+}
+
+/// A program of the test environment's Python tools (warcio, pywb), installed by
+/// `.ci/setup-debian` into `target/test-python`.
+fn python_tool(name: &str) -> std::path::PathBuf {
+    let tool = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../target/test-python/bin").join(name);
+    assert!(tool.exists(), "{} is missing: run .ci/setup-debian", tool.display());
+    tool
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn http_get(port: u16, path: &str) -> (u16, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    let split = reply.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(reply.len());
+    let head = String::from_utf8_lossy(&reply[..split]).to_string();
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, reply[(split + 4).min(reply.len())..].to_vec())
+}
+
+#[test]
+fn the_web_archive_passes_warcio_and_replays_in_pywb_without_asking_the_site_again() {
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    let profile = format!("{}/profile/jane", site.base);
+    runtime().block_on(async {
+        let (browser, driver) = triangulate_capture::connect(&session.devtools).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let page = browser.pages().await.unwrap().into_iter().next().unwrap();
+        page.goto(profile.clone()).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        driver.abort();
+    });
+    let page_requests = site.hits("/profile/jane");
+    let image_requests = site.hits("/img/1.svg");
+    assert!(image_requests >= 1, "the first photo was loaded");
+    let taken = capture(&s, &session, &[]);
+    assert_eq!(site.hits("/profile/jane"), page_requests, "the page was asked for again at capture time");
+    assert_eq!(site.hits("/img/1.svg"), image_requests, "a photo was asked for again at capture time");
+    let shown = show(&s, &taken["capture_id"]);
+    let warc_record = artefact(&shown, "warc");
+    assert_eq!(warc_record["media_type"], "application/warc");
+    let archive = &shown["manifest"]["provenance"]["archive"];
+    assert!(archive["responses"].as_u64().unwrap() >= 2, "{archive}");
+
+    let out = s.data_dir.parent().unwrap().join("exhibit");
+    let run = s.run(&["capture", "export", &taken["capture_id"].to_string(), "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warc = out.join(format!("capture-{}-warc.warc", taken["capture_id"]));
+    let bytes = std::fs::read(&warc).unwrap();
+    assert_eq!(hex::encode(Sha256::digest(&bytes)), warc_record["sha256"].as_str().unwrap());
+
+    let check = std::process::Command::new(python_tool("warcio")).args(["check", "-v"]).arg(&warc).output().unwrap();
+    assert!(
+        check.status.success(),
+        "warcio check: {}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let index = std::process::Command::new(python_tool("warcio")).arg("index").arg(&warc).output().unwrap();
+    let index = String::from_utf8_lossy(&index.stdout).to_string();
+    for kind in ["warcinfo", "request", "response", "resource", "metadata"] {
+        assert!(index.contains(&format!("\"warc-type\": \"{kind}\"")), "no {kind} record: {index}");
+    }
+
+    // Replay from the archive alone, in pywb.
+    let replay = tempfile::tempdir().unwrap();
+    let manager = |args: &[&str]| {
+        let run = std::process::Command::new(python_tool("wb-manager"))
+            .args(args)
+            .current_dir(replay.path())
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "wb-manager {args:?}: {}", String::from_utf8_lossy(&run.stderr));
+    };
+    manager(&["init", "exhibit"]);
+    manager(&["add", "exhibit", warc.to_str().unwrap()]);
+    let port = free_port();
+    let mut wayback = std::process::Command::new(python_tool("wayback"))
+        .args(["-p", &port.to_string(), "-b", "127.0.0.1"])
+        .current_dir(replay.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let answered = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(200));
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    let page = answered.then(|| http_get(port, &format!("/exhibit/2id_/{profile}")));
+    let image = answered.then(|| http_get(port, &format!("/exhibit/2id_/{}/img/1.svg", site.base)));
+    let _ = wayback.kill();
+    let _ = wayback.wait();
+    assert!(answered, "pywb did not start");
+    let (status, body) = page.unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert!(String::from_utf8_lossy(&body).contains("Jane Doe"), "{}", String::from_utf8_lossy(&body));
+    let (status, body) = image.unwrap();
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("<svg"), "{}", String::from_utf8_lossy(&body));
 }

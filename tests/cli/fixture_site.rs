@@ -12,6 +12,43 @@ pub const TRICKY_TITLE: &str = "<script>window.pwned=1</script> مرحبا با�
 
 pub struct Site {
     pub base: String,
+    hits: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+}
+
+impl Site {
+    /// How many requests the site has had for this path.
+    pub fn hits(&self, path: &str) -> usize {
+        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
+}
+
+/// The long page's height, its fixed header's and the colours that mark them.
+pub const LONG_PAGE_PX: u32 = 250_000;
+pub const HEADER_PX: u32 = 60;
+pub const HEADER_RGB: [u8; 3] = [0xc0, 0x00, 0x00];
+pub const SIDEBAR_RGB: [u8; 3] = [0x00, 0x00, 0xc0];
+pub const BOTTOM_RGB: [u8; 3] = [0x00, 0xa0, 0x00];
+/// Where the bottom marker row starts: near the end of the long page.
+pub const BOTTOM_AT_PX: u32 = 249_900;
+
+/// A 250,000 px timeline with a fixed header, a sticky sidebar, a post every 1,000 px and a
+/// green row near the bottom.
+fn long_page() -> String {
+    let mut body = format!(
+        "<header style=\"position:fixed;top:0;left:0;right:0;height:{HEADER_PX}px;background:rgb({},{},{});z-index:10;color:#fff\">Jane's timeline</header>\
+         <aside style=\"position:sticky;top:{HEADER_PX}px;float:left;width:100px;height:300px;background:rgb({},{},{})\">Friends</aside>",
+        HEADER_RGB[0], HEADER_RGB[1], HEADER_RGB[2], SIDEBAR_RGB[0], SIDEBAR_RGB[1], SIDEBAR_RGB[2]
+    );
+    for y in (1_000..LONG_PAGE_PX - 1_000).step_by(1_000) {
+        body.push_str(&format!("<p style=\"position:absolute;top:{y}px;left:140px;margin:0\">Post at {y}</p>"));
+    }
+    body.push_str(&format!(
+        "<div style=\"position:absolute;top:{BOTTOM_AT_PX}px;left:0;width:100%;height:50px;background:rgb({},{},{})\"></div>",
+        BOTTOM_RGB[0], BOTTOM_RGB[1], BOTTOM_RGB[2]
+    ));
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Long timeline</title></head><body style=\"margin:0;height:{LONG_PAGE_PX}px;position:relative;font-family:sans-serif;background:#fff\">{body}</body></html>"
+    )
 }
 
 fn page(title: &str, body: &str) -> String {
@@ -51,9 +88,12 @@ fn respond(stream: &mut std::net::TcpStream, status: &str, headers: &[(&str, Str
 pub fn start() -> Site {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    let hits: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>> = Default::default();
+    let counted = hits.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
+            let counted = counted.clone();
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let mut line = String::new();
@@ -67,6 +107,7 @@ pub fn start() -> Site {
                     }
                 }
                 let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                *counted.lock().unwrap().entry(path.clone()).or_default() += 1;
                 let html =
                     |body: String| (vec![("Content-Type", "text/html; charset=utf-8".to_string())], body.into_bytes());
                 match path.as_str() {
@@ -93,6 +134,10 @@ pub fn start() -> Site {
                         ));
                         respond(&mut stream, "200 OK", &h, &b)
                     }
+                    "/profile/jane/long" => {
+                        let (h, b) = html(long_page());
+                        respond(&mut stream, "200 OK", &h, &b)
+                    }
                     "/profile/jane/title" => {
                         let escaped = TRICKY_TITLE.replace('&', "&amp;").replace('<', "&lt;");
                         let (h, b) = html(page(&escaped, "<p dir=\"rtl\">مرحبا بالعالم</p><p>Łukasz Żółć</p>"));
@@ -114,7 +159,7 @@ pub fn start() -> Site {
             });
         }
     });
-    Site { base }
+    Site { base, hits }
 }
 
 /// An HTTPS copy of the profile page under `openssl s_server -WWW`, with a fresh self-signed

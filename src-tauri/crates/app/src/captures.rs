@@ -6,7 +6,7 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use triangulate_capture::take::{SessionFacts, take};
+use triangulate_capture::take::{SessionFacts, TakeOptions, take};
 use triangulate_core::evidence::JudgementInput;
 use triangulate_evidence::{DocumentResponse, TrailEvent, sha256_hex, verify_manifest};
 use triangulate_store::{CaptureRecord, SessionRecord, Store};
@@ -79,17 +79,15 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
     let facts =
         StoreFacts { store: &store, session: &session, outside_scope_reason: order.outside_scope_reason.as_deref() };
     let timer = Instant::now();
-    let taken = crate::runtime()?.block_on(take(
-        &private_url,
-        order.url.as_deref(),
-        order.statement.as_deref(),
-        &facts,
-        host.clock(),
-    ))?;
+    let options = TakeOptions {
+        navigate_to: order.url.as_deref(),
+        statement: order.statement.as_deref(),
+        outside_scope_reason: order.outside_scope_reason.as_deref(),
+        full_page_max_css_px: f64::from(host.policy()?.capture.full_page_max_css_px),
+    };
+    let taken = crate::runtime()?.block_on(take(&private_url, &options, &facts, host.clock()))?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "capture taken, connection included");
-    let mut provenance = taken.provenance;
-    provenance.outside_scope_reason = order.outside_scope_reason.clone();
-    let record = store.store_capture(&session, provenance, taken.artefacts, host.now())?;
+    let record = store.store_capture(&session, taken.provenance, taken.artefacts, host.now())?;
     tracing::debug!(capture = record.id, "capture stored");
     Ok(Taken { record, url: taken.url })
 }
@@ -142,7 +140,11 @@ pub fn export(host: &dyn Host, id: i64, out: &Path) -> Result<Vec<PathBuf>> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for artefact in &record.artefacts {
         let (bytes, _) = store.capture_artefact(id, &artefact.kind)?;
-        let extension = if artefact.media_type == "image/png" { "png" } else { "mhtml" };
+        let extension = match artefact.media_type.as_str() {
+            "image/png" => "png",
+            "application/warc" => "warc",
+            _ => "mhtml",
+        };
         files.push((format!("capture-{id}-{}.{extension}", artefact.kind.replace('_', "-")), bytes));
     }
     files.push((format!("capture-{id}-manifest.json"), record.manifest.clone().into_bytes()));

@@ -9,6 +9,7 @@ use serde_json::json;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
+use triangulate_capture::archive::PageArchives;
 use triangulate_capture::bridge::{self, StatusFn};
 use triangulate_capture::browser::{LaunchOptions, launch};
 use triangulate_capture::recorder::{Clock, Record, StillWanted, record};
@@ -55,9 +56,17 @@ pub fn run(data_dir: &DataDir, order: &RecorderOrder, clock: Clock) -> Result<()
     let runtime = crate::runtime()?;
     let recording = Arc::new(AtomicBool::new(false));
     let secret = bridge::new_secret()?;
+    let max_body = triangulate_store::load_policy(data_dir)
+        .map(|(policy, _)| policy.capture.max_response_body_bytes)
+        .unwrap_or_else(|_| triangulate_core::Policy::default().capture.max_response_body_bytes);
+    let archives = PageArchives::new(max_body as usize);
     let status: StatusFn = {
-        let recording = recording.clone();
-        Arc::new(move || json!({ "session": id, "recording": recording.load(Ordering::SeqCst) }))
+        let (recording, archives) = (recording.clone(), archives.clone());
+        Arc::new(move |method, params| match method {
+            bridge::RECORDER_STATUS => Some(json!({ "session": id, "recording": recording.load(Ordering::SeqCst) })),
+            bridge::PAGE_ARCHIVE => Some(archives.answer(params)),
+            _ => None,
+        })
     };
     let served = runtime.block_on(bridge::serve(pipe, secret.clone(), status));
     let bridge = match served {
@@ -162,7 +171,7 @@ pub fn run(data_dir: &DataDir, order: &RecorderOrder, clock: Clock) -> Result<()
             still_open.store(false, Ordering::SeqCst);
         });
         recording.store(true, Ordering::SeqCst);
-        let outcome = record(&private_url, clock.clone(), sender, still_wanted).await;
+        let outcome = record(&private_url, clock.clone(), sender, still_wanted, archives).await;
         recording.store(false, Ordering::SeqCst);
         watcher.abort();
         outcome

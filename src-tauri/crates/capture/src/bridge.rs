@@ -29,6 +29,10 @@ pub const ENDPOINT_PATH: &str = "/devtools/browser";
 /// The method a client calls to learn that the recorder is alive and recording.
 pub const RECORDER_STATUS: &str = "Triangulate.recorderStatus";
 
+/// The method a capture calls for what the browser received for a tab's page
+/// (`{tab}` → `archive::PageArchive`).
+pub const PAGE_ARCHIVE: &str = "Triangulate.pageArchive";
+
 /// The two ends of the browser's DevTools pipe held by the process that started it.
 pub struct BrowserPipe {
     /// Commands to the browser (its fd 3, or the first io-pipe handle on Windows).
@@ -55,8 +59,9 @@ fn same_secret(given: &str, secret: &str) -> bool {
     given.len() == secret.len() && given.bytes().zip(secret.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
-/// What the recorder says of itself when asked.
-pub type StatusFn = Arc<dyn Fn() -> Value + Send + Sync>;
+/// The recorder's own answers on its channel: `Triangulate.*` methods by name and params;
+/// `None` for a method it does not know.
+pub type StatusFn = Arc<dyn Fn(&str, &Value) -> Option<Value> + Send + Sync>;
 
 /// A running bridge: its endpoint (without the secret) and a future that ends when the
 /// browser's pipe closes (the browser has gone).
@@ -246,7 +251,15 @@ async fn hub(mut inputs: UnboundedReceiver<HubInput>, to_browser: std::sync::mps
                 let Ok(mut message) = serde_json::from_str::<Value>(&text) else { continue };
                 let id = message["id"].clone();
                 match message["method"].as_str().unwrap_or_default() {
-                    RECORDER_STATUS => state.send_to(client, &json!({ "id": id, "result": status() })),
+                    method if method.starts_with("Triangulate.") => {
+                        let reply = match status(method, &message["params"]) {
+                            Some(result) => json!({ "id": id, "result": result }),
+                            None => {
+                                json!({ "id": id, "error": { "code": -32601, "message": format!("{method} is not known") } })
+                            }
+                        };
+                        state.send_to(client, &reply);
+                    }
                     "Target.setDiscoverTargets" if message.get("sessionId").is_none() => {
                         state.send_to(client, &json!({ "id": id, "result": {} }));
                         if message["params"]["discover"] == true {
@@ -361,12 +374,32 @@ fn from_browser(state: &mut HubState, message: &mut Value) {
 /// Asks the recorder behind a private address whether it is alive and recording: one
 /// round trip over the channel, within `timeout`.
 pub async fn recorder_status(private_url: &str, timeout: std::time::Duration) -> Result<Value> {
+    ask_recorder(private_url, RECORDER_STATUS, json!({}), timeout).await
+}
+
+/// What the browser received for the tab's page, as the recorder kept it.
+pub async fn page_archive(
+    private_url: &str,
+    tab: &str,
+    timeout: std::time::Duration,
+) -> Result<crate::archive::PageArchive> {
+    let value = ask_recorder(private_url, PAGE_ARCHIVE, json!({ "tab": tab }), timeout).await?;
+    serde_json::from_value(value)
+        .map_err(|e| CaptureError::DevTools(format!("the recorder's page archive is not readable: {e}")))
+}
+
+/// One of the recorder's own methods, over its channel, within `timeout`. The answer may be
+/// large (a page's bodies): no message-size limit on this connection.
+async fn ask_recorder(private_url: &str, method: &str, params: Value, timeout: std::time::Duration) -> Result<Value> {
     let ask = async {
-        let (mut socket, _) = async_tungstenite::tokio::connect_async(private_url)
+        let config = async_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+            .max_message_size(None)
+            .max_frame_size(None);
+        let (mut socket, _) = async_tungstenite::tokio::connect_async_with_config(private_url, Some(config))
             .await
             .map_err(|e| CaptureError::RecorderGone(format!("its channel does not answer ({e})")))?;
         socket
-            .send(Message::text(json!({ "id": 1, "method": RECORDER_STATUS }).to_string()))
+            .send(Message::text(json!({ "id": 1, "method": method, "params": params }).to_string()))
             .await
             .map_err(|e| CaptureError::RecorderGone(e.to_string()))?;
         while let Some(Ok(message)) = socket.next().await {

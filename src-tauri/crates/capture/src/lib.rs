@@ -4,11 +4,13 @@
 //! signing, storing whole — are the store's and the core's; this crate only talks to the
 //! browser.
 
+pub mod archive;
 pub mod bridge;
 pub mod browser;
 pub mod error;
 pub mod recorder;
 pub mod take;
+mod warc;
 
 pub use error::{CaptureError, Result};
 

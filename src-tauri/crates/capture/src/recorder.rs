@@ -4,7 +4,10 @@
 //! arrive, through one writer thread; recording stops when the browser closes.
 
 use chromiumoxide::Page;
-use chromiumoxide::cdp::browser_protocol::network::{EventRequestWillBeSent, EventResponseReceived, ResourceType};
+use chromiumoxide::cdp::browser_protocol::network::{
+    EnableParams as NetworkEnableParams, EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent,
+    EventResponseReceived, GetResponseBodyParams, ResourceType, Response,
+};
 use chromiumoxide::cdp::browser_protocol::page::{EventFrameNavigated, EventNavigatedWithinDocument};
 use chromiumoxide::cdp::browser_protocol::target::{EventTargetCreated, EventTargetDestroyed, TargetId};
 use chrono::{DateTime, Utc};
@@ -15,6 +18,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 use triangulate_evidence::{DocumentResponse, TrailEvent};
 
+use crate::archive::{Exchange, ExchangeResponse, PageArchives, headers_of};
 use crate::error::Result;
 
 /// What the recorder hands to the writer.
@@ -35,6 +39,7 @@ pub async fn record(
     clock: Clock,
     sink: mpsc::Sender<Record>,
     still_wanted: StillWanted,
+    archives: Arc<PageArchives>,
 ) -> Result<()> {
     let (browser, driver) = crate::connect(devtools_url).await?;
     let watched: Arc<Mutex<HashSet<String>>> = Arc::default();
@@ -51,7 +56,7 @@ pub async fn record(
         let url = page.url().await.ok().flatten().unwrap_or_default();
         let _ =
             sink.send(trail("tab_open", page.target_id().as_ref(), &url, json!({ "opened_before_recording": true })));
-        watch(page, clock.clone(), sink.clone(), watched.clone()).await;
+        watch(page, clock.clone(), sink.clone(), watched.clone(), archives.clone()).await;
     }
     let _ = sink.send(trail("recording_started", "", "", json!({})));
     let browser = Arc::new(browser);
@@ -77,12 +82,12 @@ pub async fn record(
                 let opener = info.opener_id.as_ref().map(|o| o.as_ref().to_string());
                 let _ = sink.send(trail("new_tab", &tab, &info.url, json!({ "opener": opener })));
                 let browser = browser.clone();
-                let (clock, sink, watched) = (clock.clone(), sink.clone(), watched.clone());
+                let (clock, sink, watched, archives) = (clock.clone(), sink.clone(), watched.clone(), archives.clone());
                 let target = info.target_id.clone();
                 tokio::spawn(async move {
                     if let Some(page) = page_for(&browser, target).await {
                         let tab = page.target_id().as_ref().to_string();
-                        watch(page.clone(), clock.clone(), sink.clone(), watched).await;
+                        watch(page.clone(), clock.clone(), sink.clone(), watched, archives).await;
                         // A new tab starts loading before the recorder can attach to it: if it
                         // already shows a page, that page is recorded now, marked as seen late
                         // (its headers were not seen).
@@ -104,6 +109,7 @@ pub async fn record(
                 let tab = event.target_id.as_ref().to_string();
                 let was_watched = watched.lock().map(|mut w| w.remove(&tab)).unwrap_or(false);
                 if was_watched {
+                    archives.forget(&tab);
                     let _ = sink.send(trail("tab_closed", &tab, "", json!({})));
                 }
             }
@@ -126,7 +132,13 @@ async fn page_for(browser: &chromiumoxide::Browser, target: TargetId) -> Option<
 
 /// Listens to one tab's main-frame navigations, redirects and document responses; returns
 /// once its listeners are in place.
-async fn watch(page: Page, clock: Clock, sink: mpsc::Sender<Record>, watched: Arc<Mutex<HashSet<String>>>) {
+async fn watch(
+    page: Page,
+    clock: Clock,
+    sink: mpsc::Sender<Record>,
+    watched: Arc<Mutex<HashSet<String>>>,
+    archives: Arc<PageArchives>,
+) {
     let tab = page.target_id().as_ref().to_string();
     if let Ok(mut set) = watched.lock()
         && !set.insert(tab.clone())
@@ -137,6 +149,15 @@ async fn watch(page: Page, clock: Clock, sink: mpsc::Sender<Record>, watched: Ar
     let Ok(mut within) = page.event_listener::<EventNavigatedWithinDocument>().await else { return };
     let Ok(mut requests) = page.event_listener::<EventRequestWillBeSent>().await else { return };
     let Ok(mut responses) = page.event_listener::<EventResponseReceived>().await else { return };
+    let Ok(mut finished) = page.event_listener::<EventLoadingFinished>().await else { return };
+    let Ok(mut failed) = page.event_listener::<EventLoadingFailed>().await else { return };
+    // Bodies stay in the browser's buffers until the recorder fetches them: room for a page's
+    // worth, so that none is evicted before it is read.
+    let buffers = NetworkEnableParams::builder()
+        .max_total_buffer_size(256 * 1024 * 1024)
+        .max_resource_buffer_size(archives.max_body_bytes().min(i64::MAX as usize) as i64)
+        .build();
+    let _ = page.execute(buffers).await;
     tokio::spawn(async move {
         let mut main_frame = page.mainframe().await.ok().flatten().map(|f| f.as_ref().to_string());
         let send = |record: Record| {
@@ -179,6 +200,23 @@ async fn watch(page: Page, clock: Clock, sink: mpsc::Sender<Record>, watched: Ar
                         (Some(main), Some(frame)) => main == frame.as_ref(),
                         _ => true,
                     };
+                    if event.request.url.starts_with("http://") || event.request.url.starts_with("https://") {
+                        let exchange = Exchange {
+                            request_id: event.request_id.inner().clone(),
+                            url: event.request.url.clone(),
+                            method: event.request.method.clone(),
+                            request_headers: headers_of(event.request.headers.inner()),
+                            post_data: None,
+                            requested_at: clock(),
+                            resource_type: event.r#type.as_ref().map(|t| format!("{t:?}")).unwrap_or_default(),
+                            response: None,
+                            body_base64: None,
+                            missing: None,
+                        };
+                        let redirected = event.redirect_response.as_ref().map(|r| exchange_response(r, clock()));
+                        let new_document = is_document && in_main_frame && redirected.is_none();
+                        archives.request(&tab, exchange, new_document, redirected);
+                    }
                     if let (true, true, Some(redirect)) = (is_document, in_main_frame, &event.redirect_response) {
                         send(Record::Trail(TrailEvent {
                             at: clock(),
@@ -191,6 +229,7 @@ async fn watch(page: Page, clock: Clock, sink: mpsc::Sender<Record>, watched: Ar
                 }
                 event = responses.next() => {
                     let Some(event) = event else { break };
+                    archives.response(&tab, event.request_id.inner(), exchange_response(&event.response, clock()));
                     let in_main_frame = match (&main_frame, &event.frame_id) {
                         (Some(main), Some(frame)) => main == frame.as_ref(),
                         _ => true,
@@ -204,9 +243,46 @@ async fn watch(page: Page, clock: Clock, sink: mpsc::Sender<Record>, watched: Ar
                         }));
                     }
                 }
+                event = finished.next() => {
+                    let Some(event) = event else { break };
+                    let id = event.request_id.inner().clone();
+                    if archives.finished(&tab, &id, event.encoded_data_length) {
+                        // Read from the browser's buffer, never from the server again.
+                        let (page, archives, tab) = (page.clone(), archives.clone(), tab.clone());
+                        tokio::spawn(async move {
+                            let body = match page.execute(GetResponseBodyParams::new(event.request_id.clone())).await {
+                                Ok(reply) if reply.result.base64_encoded => {
+                                    use base64::Engine;
+                                    base64::engine::general_purpose::STANDARD
+                                        .decode(&reply.result.body)
+                                        .map_err(|e| format!("its body was not base64: {e}"))
+                                }
+                                Ok(reply) => Ok(reply.result.body.clone().into_bytes()),
+                                Err(error) => Err(error.to_string()),
+                            };
+                            archives.body(&tab, &id, body);
+                        });
+                    }
+                }
+                event = failed.next() => {
+                    let Some(event) = event else { break };
+                    archives.failed(&tab, event.request_id.inner(), &event.error_text);
+                }
             }
         }
     });
+}
+
+fn exchange_response(response: &Response, at: DateTime<Utc>) -> ExchangeResponse {
+    ExchangeResponse {
+        status: u16::try_from(response.status).unwrap_or(0),
+        status_text: response.status_text.clone(),
+        protocol: response.protocol.clone(),
+        headers: headers_of(response.headers.inner()),
+        mime_type: response.mime_type.clone(),
+        remote_ip_address: response.remote_ip_address.clone(),
+        received_at: at,
+    }
 }
 
 fn header(headers: &chromiumoxide::cdp::browser_protocol::network::Headers, name: &str) -> Option<String> {

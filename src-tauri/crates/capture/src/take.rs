@@ -1,8 +1,16 @@
-//! A capture of the tab the worker is looking at, as it is: the page is never reloaded. The
-//! full page beyond the viewport (capped at `FULL_PAGE_CAP_PX`, the cap recorded), the
-//! visible viewport, an MHTML snapshot, and the provenance: addresses, title, times, the
-//! document's HTTP response and TLS certificate as the recorder saw them (or what is unknown,
-//! and why), and the browser, viewport and machine.
+//! A capture of the tab the worker is looking at, as it is: the page is never reloaded and
+//! the viewport never resized. The visible viewport; the whole page beyond it, up to the
+//! policy's limit, in tiles within the browser's texture limit, each exactly as rendered,
+//! joined into one lossless PNG (or kept as ordered tiles past what one PNG should hold);
+//! an MHTML snapshot; a WARC 1.1 web archive of what the browser received for the page, as
+//! the recorder kept it, with the pictures and the provenance inside; and the provenance:
+//! addresses, title, times, the document's HTTP response and TLS certificate as the recorder
+//! saw them (or what is unknown, and why), the browser, viewport and machine.
+//!
+//! Fixed and sticky elements: the tiles are taken with the page scrolled to its top (and put
+//! back where the worker had it afterwards), so a fixed header or a sticky sidebar is drawn
+//! once, where it sits at the top of the page, never repeated down the picture or laid over
+//! content further down.
 
 use base64::Engine;
 use chromiumoxide::Page;
@@ -10,21 +18,39 @@ use chromiumoxide::cdp::browser_protocol::network::GetCertificateParams;
 use chromiumoxide::cdp::browser_protocol::page::{
     CaptureScreenshotFormat, CaptureScreenshotParams, CaptureSnapshotFormat, CaptureSnapshotParams, Viewport,
 };
+use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
+use triangulate_evidence::tiles::join_png_tiles_to_vec;
 use triangulate_evidence::{
-    AppInfo, BrowserInfo, DocumentResponse, FullPageInfo, NewArtefact, OperatingSystemInfo, Provenance, TrailEvent,
-    ViewportInfo, WorkerStatement,
+    AppInfo, ArchiveInfo, BrowserInfo, DocumentResponse, FullPageInfo, MissingBody, NewArtefact, OperatingSystemInfo,
+    Provenance, TileInfo, TrailEvent, ViewportInfo, WorkerStatement, png_dimensions, sha256_hex,
 };
+
+use crate::archive::PageArchive;
 
 use crate::error::{CaptureError, Result};
 use crate::recorder::Clock;
 
-/// The tallest full-page image taken, in device pixels; taller pages are cut here and the
-/// cut is recorded in the provenance.
-pub const FULL_PAGE_CAP_PX: f64 = 16_384.0;
+/// The tallest tile the browser is asked for, in device pixels: its texture limit.
+pub const TILE_DEVICE_PX: f64 = 16_384.0;
+
+/// The tallest picture joined into one PNG, in device pixels (common PNG readers refuse
+/// taller images by default); a taller page's tiles are kept as they are, in order.
+pub const SINGLE_PNG_MAX_DEVICE_PX: f64 = 1_000_000.0;
+
+/// What the worker asked of the capture, and the policy's limits.
+#[derive(Debug, Clone, Default)]
+pub struct TakeOptions<'a> {
+    /// Go here first; otherwise the tab is captured as it is.
+    pub navigate_to: Option<&'a str>,
+    pub statement: Option<&'a str>,
+    pub outside_scope_reason: Option<&'a str>,
+    /// The tallest full-page picture, in CSS pixels.
+    pub full_page_max_css_px: f64,
+}
 
 /// What the store knows that the capture needs.
 pub trait SessionFacts {
@@ -131,24 +157,62 @@ pub fn original_url(trail: &[TrailEvent], tab: &str, url: &str) -> String {
 
 pub async fn take(
     devtools_url: &str,
-    navigate_to: Option<&str>,
-    statement: Option<&str>,
+    options: &TakeOptions<'_>,
     facts: &dyn SessionFacts,
     clock: Clock,
 ) -> Result<Taken> {
     let (browser, driver) = crate::connect(devtools_url).await?;
-    let result = take_with(&browser, navigate_to, statement, facts, clock).await;
+    let result = take_with(&browser, devtools_url, options, facts, clock).await;
     driver.abort();
     result
 }
 
+/// Scrolls the page to its top and says where it was, if it was elsewhere; waits for the
+/// next frames (or a tenth of a second in a tab that draws none).
+async fn scroll_to_top(page: &Page) -> Option<(f64, f64)> {
+    const SCROLL: &str = "(() => { const was = [window.scrollX, window.scrollY]; if (was[0] === 0 && was[1] === 0) return null; window.scrollTo({ left: 0, top: 0, behavior: 'instant' }); return new Promise((done) => { const finish = () => done(was); requestAnimationFrame(() => requestAnimationFrame(finish)); setTimeout(finish, 100); }); })()";
+    let params = EvaluateParams::builder().expression(SCROLL).await_promise(true).return_by_value(true).build().ok()?;
+    let reply = page.execute(params).await.ok()?;
+    let value = reply.result.result.value?;
+    Some((value[0].as_f64()?, value[1].as_f64()?))
+}
+
+async fn scroll_back(page: &Page, (x, y): (f64, f64)) {
+    let _ = page.evaluate(format!("window.scrollTo({{ left: {x}, top: {y}, behavior: 'instant' }})")).await;
+}
+
+/// The whole page down to `height` (CSS px), in tiles within the texture limit, top to
+/// bottom: where each starts and how tall it is (CSS px), and its PNG as the browser gave it.
+async fn full_page_tiles(page: &Page, width: f64, height: f64, scale: f64) -> Result<Vec<(f64, f64, Vec<u8>)>> {
+    let tile_css = (TILE_DEVICE_PX / scale).floor().max(1.0);
+    let mut tiles = Vec::new();
+    let mut y = 0.0;
+    while y < height {
+        let h = tile_css.min(height - y);
+        let shot = page
+            .execute(
+                CaptureScreenshotParams::builder()
+                    .format(CaptureScreenshotFormat::Png)
+                    .capture_beyond_viewport(true)
+                    .clip(Viewport { x: 0.0, y, width, height: h, scale: 1.0 })
+                    .build(),
+            )
+            .await?;
+        tiles.push((y, h, decode(&shot.result.data)?));
+        y += h;
+    }
+    Ok(tiles)
+}
+
 async fn take_with(
     browser: &chromiumoxide::Browser,
-    navigate_to: Option<&str>,
-    statement: Option<&str>,
+    devtools_url: &str,
+    options: &TakeOptions<'_>,
     facts: &dyn SessionFacts,
     clock: Clock,
 ) -> Result<Taken> {
+    let navigate_to = options.navigate_to;
+    let statement = options.statement;
     let timer = std::time::Instant::now();
     let mut page = current_tab(browser, &facts.trail()).await?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "tab found");
@@ -186,24 +250,66 @@ async fn take_with(
         .await?
         .result
         .data;
-    let cap_css = FULL_PAGE_CAP_PX / scale;
-    let captured_height = content.height.min(cap_css).floor();
+    let limit_css = options.full_page_max_css_px;
+    let captured_height = content.height.min(limit_css).floor();
+    let width = content.width.floor();
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "viewport taken");
-    // The full page, the MHTML and the browser's version are asked for together: the
-    // screenshot is the compositor's work and the snapshot the page's, so they overlap.
-    let full_page = page.execute(
-        CaptureScreenshotParams::builder()
-            .format(CaptureScreenshotFormat::Png)
-            .capture_beyond_viewport(true)
-            .clip(Viewport { x: 0.0, y: 0.0, width: content.width.floor(), height: captured_height, scale: 1.0 })
-            .build(),
-    );
+    let scrolled = scroll_to_top(&page).await;
+    // The tiles, the MHTML and the browser's version are asked for together: the
+    // screenshots are the compositor's work and the snapshot the page's, so they overlap.
+    let tiles = full_page_tiles(&page, width, captured_height, scale);
     let snapshot = page.execute(CaptureSnapshotParams { format: Some(CaptureSnapshotFormat::Mhtml) });
-    let (full_page, snapshot, version) = tokio::join!(full_page, snapshot, browser.version());
-    let full_page_png = full_page?.result.data;
+    let (tiles, snapshot, version) = tokio::join!(tiles, snapshot, browser.version());
+    if let Some(position) = scrolled {
+        scroll_back(&page, position).await;
+    }
+    let tiles = tiles?;
     let mhtml = snapshot?.result.data;
     let version = version?;
-    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "full page, MHTML and version taken");
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, tiles = tiles.len(), "full page, MHTML and version taken");
+    let tile_infos: Vec<TileInfo> = tiles
+        .iter()
+        .enumerate()
+        .map(|(index, (y, h, png))| {
+            let (width_px, height_px) = png_dimensions(png).unwrap_or((0, 0));
+            TileInfo {
+                index: index as u32 + 1,
+                y_css: *y,
+                height_css: *h,
+                width_px,
+                height_px,
+                sha256: sha256_hex(png),
+            }
+        })
+        .collect();
+    let device_height: f64 = tile_infos.iter().map(|t| f64::from(t.height_px)).sum();
+    let joined = device_height <= SINGLE_PNG_MAX_DEVICE_PX;
+    let mut picture_artefacts = Vec::new();
+    if joined {
+        let png = if tiles.len() == 1 {
+            tiles.into_iter().next().map(|(_, _, png)| png).unwrap_or_default()
+        } else {
+            let pngs: Vec<Vec<u8>> = tiles.into_iter().map(|(_, _, png)| png).collect();
+            tokio::task::spawn_blocking(move || {
+                let parts: Vec<&[u8]> = pngs.iter().map(Vec::as_slice).collect();
+                join_png_tiles_to_vec(&parts).map(|(png, _)| png)
+            })
+            .await
+            .map_err(|e| CaptureError::DevTools(format!("the tiles could not be joined: {e}")))?
+            .map_err(|e| CaptureError::DevTools(format!("the tiles could not be joined: {e}")))?
+        };
+        picture_artefacts.push(NewArtefact { kind: "full_page_png".into(), media_type: "image/png", bytes: png });
+    } else {
+        for (index, (_, _, png)) in tiles.into_iter().enumerate() {
+            picture_artefacts.push(NewArtefact {
+                kind: format!("full_page_tile_{:04}", index + 1),
+                media_type: "image/png",
+                bytes: png,
+            });
+        }
+    }
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "full page joined");
+    let archive = page_archive(devtools_url, &tab).await;
 
     let http = http_provenance(&page, facts.document_response(&tab, &url, navigate_to.is_some())).await;
     let tls = tls_provenance(&page, &url, &http).await;
@@ -233,8 +339,11 @@ async fn take_with(
             page_width_css: content.width,
             page_height_css: content.height,
             captured_height_css: captured_height,
-            capped: content.height > cap_css,
-            cap_device_px: FULL_PAGE_CAP_PX,
+            capped: content.height > limit_css,
+            cap_device_px: limit_css * scale,
+            limit_css_px: limit_css,
+            tiles: tile_infos,
+            joined,
         },
         operating_system: OperatingSystemInfo {
             family: std::env::consts::OS.to_string(),
@@ -243,18 +352,63 @@ async fn take_with(
         app: AppInfo { name: "Triangulate".to_string(), version: env!("CARGO_PKG_VERSION").to_string() },
         worker_statement: statement
             .map(|s| WorkerStatement { visible_without_friending_or_interacting: true, words: s.to_string() }),
-        outside_scope_reason: None,
+        outside_scope_reason: options.outside_scope_reason.map(str::to_string),
+        archive: Some(archive_info(&archive, &url)),
     };
-    Ok(Taken {
-        tab,
-        url,
-        artefacts: vec![
-            NewArtefact { kind: "full_page_png", media_type: "image/png", bytes: decode(full_page_png)? },
-            NewArtefact { kind: "viewport_png", media_type: "image/png", bytes: decode(viewport_png)? },
-            NewArtefact { kind: "mhtml", media_type: "multipart/related", bytes: mhtml.into_bytes() },
-        ],
-        provenance,
-    })
+    let mut artefacts = picture_artefacts;
+    artefacts.push(NewArtefact { kind: "viewport_png".into(), media_type: "image/png", bytes: decode(viewport_png)? });
+    artefacts.push(NewArtefact { kind: "mhtml".into(), media_type: "multipart/related", bytes: mhtml.into_bytes() });
+    let warc = crate::warc::write(&archive, &provenance, &artefacts, ended);
+    artefacts.push(NewArtefact { kind: "warc".into(), media_type: "application/warc", bytes: warc });
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "web archive written");
+    Ok(Taken { tab, url, artefacts, provenance })
+}
+
+/// What the recorder kept of the tab's page, once the bodies it was still fetching are in;
+/// an empty archive when the recorder cannot say (the capture still goes on, and says so).
+async fn page_archive(devtools_url: &str, tab: &str) -> PageArchive {
+    for _ in 0..40 {
+        match crate::bridge::page_archive(devtools_url, tab, Duration::from_secs(10)).await {
+            Ok(archive) if archive.pending == 0 => return archive,
+            Ok(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            Err(error) => {
+                tracing::warn!(%error, "the recorder gave no page archive");
+                return PageArchive::default();
+            }
+        }
+    }
+    crate::bridge::page_archive(devtools_url, tab, Duration::from_secs(10)).await.unwrap_or_default()
+}
+
+/// How many responses the archive holds with their bodies, and which it holds without, why.
+fn archive_info(archive: &PageArchive, url: &str) -> ArchiveInfo {
+    let mut missing = Vec::new();
+    let without_fragment = |u: &str| u.split('#').next().unwrap_or(u).to_string();
+    let document_seen =
+        archive.exchanges.iter().any(|e| without_fragment(&e.url) == without_fragment(url) && e.response.is_some());
+    if !document_seen {
+        missing.push(MissingBody {
+            url: url.to_string(),
+            reason: "the page was loaded before the session's recorder saw it: what the browser received for it was not recorded".into(),
+        });
+    }
+    let mut responses = 0;
+    for exchange in &archive.exchanges {
+        match (&exchange.response, &exchange.body_base64, &exchange.missing) {
+            (Some(_), Some(_), _) => responses += 1,
+            (_, _, Some(reason)) => missing.push(MissingBody { url: exchange.url.clone(), reason: reason.clone() }),
+            (None, None, None) => missing.push(MissingBody {
+                url: exchange.url.clone(),
+                reason: "no response had arrived when the page was captured".into(),
+            }),
+            (Some(_), None, None) => missing.push(MissingBody {
+                url: exchange.url.clone(),
+                reason: "its body had not finished loading when the page was captured".into(),
+            }),
+            _ => {}
+        }
+    }
+    ArchiveInfo { responses, bodies_missing: missing }
 }
 
 /// The document's response as the recorder saw it; when it loaded before the recorder

@@ -16,6 +16,17 @@ pub struct Policy {
     pub authorisation: AuthorisationTerms,
     pub retention: Retention,
     pub legal_advice: LegalAdvice,
+    pub capture: CaptureLimits,
+}
+
+/// How much of a page a capture keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaptureLimits {
+    /// The tallest full-page picture taken, in CSS pixels; a taller page is cut here, and the
+    /// cut is recorded.
+    pub full_page_max_css_px: u32,
+    /// The largest response body kept in the web archive; a larger one is recorded as missing.
+    pub max_response_body_bytes: u32,
 }
 
 /// Views of one person allowed within a rolling window of days.
@@ -72,6 +83,14 @@ struct RawPolicy {
     authorisation: Option<RawAuthorisation>,
     retention: Option<RawRetention>,
     legal_advice: Option<RawLegalAdvice>,
+    capture: Option<RawCapture>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCapture {
+    full_page_max_css_px: Option<Spanned<u32>>,
+    max_response_body_bytes: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -175,6 +194,8 @@ impl Policy {
         let dau = defaults.authorisation.as_ref();
         let re = raw.retention.as_ref();
         let dre = defaults.retention.as_ref();
+        let ca = raw.capture.as_ref();
+        let dca = defaults.capture.as_ref();
         Ok(Policy {
             organisation: text_rule(&raw.organisation, &defaults.organisation, "organisation")?,
             protective_marking: text_rule(&raw.protective_marking, &defaults.protective_marking, "protective_marking")?,
@@ -233,6 +254,20 @@ impl Policy {
                     .and_then(|l| l.required_for_parent_or_carer)
                     .or(defaults.legal_advice.as_ref().and_then(|l| l.required_for_parent_or_carer))
                     .expect("every default is set"),
+            },
+            capture: CaptureLimits {
+                full_page_max_css_px: number(
+                    ca.and_then(|c| c.full_page_max_css_px.as_ref()),
+                    dca.and_then(|c| c.full_page_max_css_px.as_ref()),
+                    "capture.full_page_max_css_px",
+                    1_000..=2_000_000,
+                )?,
+                max_response_body_bytes: number(
+                    ca.and_then(|c| c.max_response_body_bytes.as_ref()),
+                    dca.and_then(|c| c.max_response_body_bytes.as_ref()),
+                    "capture.max_response_body_bytes",
+                    1_024..=200_000_000,
+                )?,
             },
         })
     }

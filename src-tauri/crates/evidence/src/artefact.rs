@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 /// An artefact as captured: its bytes are hashed before they are stored.
 pub struct NewArtefact {
-    pub kind: &'static str,
+    pub kind: String,
     pub media_type: &'static str,
     pub bytes: Vec<u8>,
 }
@@ -84,11 +84,11 @@ mod tests {
 
     #[test]
     fn a_record_is_computed_from_the_bytes() {
-        let png = NewArtefact { kind: "viewport_png", media_type: "image/png", bytes: png_header(800, 600) };
+        let png = NewArtefact { kind: "viewport_png".into(), media_type: "image/png", bytes: png_header(800, 600) };
         let record = png.record();
         assert_eq!((record.width, record.height, record.size), (Some(800), Some(600), 24));
         assert_eq!(record.sha256, sha256_hex(&png.bytes));
-        let mhtml = NewArtefact { kind: "mhtml", media_type: "multipart/related", bytes: b"MIME".to_vec() };
+        let mhtml = NewArtefact { kind: "mhtml".into(), media_type: "multipart/related", bytes: b"MIME".to_vec() };
         assert_eq!((mhtml.record().width, mhtml.record().height), (None, None));
     }
 }

@@ -1,7 +1,9 @@
 //! What makes a capture an exhibit, as data: the manifest's wire format
 //! (`triangulate-capture-manifest/1`) with its provenance, the trail and document responses
 //! it quotes, the artefacts' digests and sizes, canonical JSON, and the Ed25519 signature
-//! over the manifest's bytes.
+//! over the manifest's bytes; and the capture's other evidence as bytes: a WARC 1.1 file of
+//! the page's HTTP exchanges, screenshots and provenance ([`warc`]), and a full-page
+//! screenshot's tiles joined into one lossless PNG ([`tiles`]).
 //!
 //! This crate does no IO and reads no clock: bytes, times and keys are passed in, so a
 //! manifest can be built and checked without a database, a browser or a webview.
@@ -10,13 +12,17 @@ pub mod artefact;
 pub mod canonical;
 pub mod manifest;
 pub mod signing;
+pub mod tiles;
 pub mod trail;
+pub mod warc;
 
 pub use artefact::{ArtefactRecord, NewArtefact, png_dimensions, sha256_hex};
 pub use canonical::canonical_json;
 pub use manifest::{
-    AppInfo, BrowserInfo, FullPageInfo, MANIFEST_FORMAT, Manifest, ManifestAccount, ManifestSession, ManifestWorker,
-    OperatingSystemInfo, Provenance, ViewportInfo, WorkerStatement,
+    AppInfo, ArchiveInfo, BrowserInfo, FullPageInfo, MANIFEST_FORMAT, Manifest, ManifestAccount, ManifestSession,
+    ManifestWorker, MissingBody, OperatingSystemInfo, Provenance, TileInfo, ViewportInfo, WorkerStatement,
 };
 pub use signing::{SIGNING_ALGORITHM, SigningKey, SigningKeyInfo, sign_manifest, verify_manifest};
+pub use tiles::{JoinedInfo, TileError, join_png_tiles, join_png_tiles_to_vec};
 pub use trail::{DocumentResponse, TrailEvent};
+pub use warc::{Body, HttpRequest, HttpResponse, RecordId, Truncation, WarcInfo, WarcWriter};

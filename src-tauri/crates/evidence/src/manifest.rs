@@ -92,6 +92,9 @@ pub struct Provenance {
     /// Why a page outside the person's listed profiles belongs to them; absent unless given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outside_scope_reason: Option<String>,
+    /// The web archive written beside the pictures; `null` in manifests made before it.
+    #[serde(default)]
+    pub archive: Option<ArchiveInfo>,
 }
 
 /// The browser as it reports its version over DevTools.
@@ -117,10 +120,50 @@ pub struct FullPageInfo {
     pub page_width_css: f64,
     pub page_height_css: f64,
     pub captured_height_css: f64,
-    /// Whether the page was taller than the cap and was cut.
+    /// Whether the page was taller than the limit and was cut there.
     pub capped: bool,
-    /// The tallest image taken, in device pixels.
+    /// The limit in device pixels (the policy's limit times the device scale factor).
     pub cap_device_px: f64,
+    /// The policy's limit, in CSS pixels. Absent from manifests made before tiles.
+    #[serde(default)]
+    pub limit_css_px: f64,
+    /// The tiles the picture was taken in, top to bottom, each exactly as rendered.
+    #[serde(default)]
+    pub tiles: Vec<TileInfo>,
+    /// Whether the tiles are joined into the one `full_page_png`; if not, each tile is its own
+    /// artefact, `full_page_tile_0001` and on, in page order.
+    #[serde(default)]
+    pub joined: bool,
+}
+
+/// One tile of a full-page picture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TileInfo {
+    /// From 1, top to bottom.
+    pub index: u32,
+    /// Where the tile starts and how tall it is, in CSS pixels.
+    pub y_css: f64,
+    pub height_css: f64,
+    /// Its picture's size, in device pixels.
+    pub width_px: u32,
+    pub height_px: u32,
+    /// SHA-256 of the tile's PNG as the browser gave it.
+    pub sha256: String,
+}
+
+/// The web archive beside the pictures: what the browser received for the page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchiveInfo {
+    /// Responses written with their bodies.
+    pub responses: u32,
+    /// Responses whose bodies could not be had, with why: never made up.
+    pub bodies_missing: Vec<MissingBody>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingBody {
+    pub url: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -242,10 +285,14 @@ mod tests {
                 "captured_height_css": height.min(cap_css).floor(),
                 "capped": height > cap_css,
                 "cap_device_px": cap,
+                "limit_css_px": cap_css,
+                "tiles": [],
+                "joined": true,
             },
             "operating_system": { "family": "linux", "arch": "x86_64" },
             "app": { "name": "Triangulate", "version": "0.1.0" },
             "worker_statement": statement.map(|s| json!({ "visible_without_friending_or_interacting": true, "words": s })),
+            "archive": null,
         });
         if let Some(reason) = outside_scope_reason {
             provenance["outside_scope_reason"] = json!(reason);
@@ -278,12 +325,16 @@ mod tests {
                 captured_height_css: height.min(cap_css).floor(),
                 capped: height > cap_css,
                 cap_device_px: cap,
+                limit_css_px: cap_css,
+                tiles: Vec::new(),
+                joined: true,
             },
             operating_system: OperatingSystemInfo { family: "linux".into(), arch: "x86_64".into() },
             app: AppInfo { name: "Triangulate".into(), version: "0.1.0".into() },
             worker_statement: statement
                 .map(|s| WorkerStatement { visible_without_friending_or_interacting: true, words: s.into() }),
             outside_scope_reason: outside_scope_reason.map(str::to_string),
+            archive: None,
         }
     }
 

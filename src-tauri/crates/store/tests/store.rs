@@ -446,12 +446,16 @@ fn provenance(outside_scope_reason: Option<&str>) -> Provenance {
             page_height_css: 2000.0,
             captured_height_css: 2000.0,
             capped: false,
-            cap_device_px: 16_384.0,
+            cap_device_px: 250_000.0,
+            limit_css_px: 250_000.0,
+            tiles: Vec::new(),
+            joined: true,
         },
         operating_system: OperatingSystemInfo { family: "linux".into(), arch: "x86_64".into() },
         app: AppInfo { name: "Triangulate".into(), version: "0.1.0".into() },
         worker_statement: None,
         outside_scope_reason: outside_scope_reason.map(str::to_string),
+        archive: None,
     }
 }
 
@@ -473,7 +477,8 @@ fn a_capture_is_stored_with_a_typed_manifest_that_verifies_and_reads_back() {
     };
     store.add_trail_events(session.id, std::slice::from_ref(&event), at(6)).unwrap();
 
-    let artefacts = || vec![NewArtefact { kind: "mhtml", media_type: "multipart/related", bytes: b"MIME".to_vec() }];
+    let artefacts =
+        || vec![NewArtefact { kind: "mhtml".into(), media_type: "multipart/related", bytes: b"MIME".to_vec() }];
     let plain = store.store_capture(&session, provenance(None), artefacts(), at(7)).unwrap();
     let reasoned = store.store_capture(&session, provenance(Some("Her second account")), artefacts(), at(8)).unwrap();
 
