@@ -478,7 +478,8 @@ fn a_capture_killed_at_any_moment_leaves_no_half_capture() {
         let record = store.capture(*id).unwrap();
         assert_eq!(verify_manifest(&record.manifest, &record.signature), Ok(()), "capture {id}");
         let kinds: BTreeSet<String> = record.artefacts.iter().map(|a| a.kind.clone()).collect();
-        assert_eq!(kinds.len(), 3, "capture {id} is whole");
+        let whole: BTreeSet<String> = ["full_page_png", "mhtml", "viewport_png", "warc"].map(String::from).into();
+        assert_eq!(kinds, whole, "capture {id} is whole");
         for artefact in &record.artefacts {
             let (bytes, stored) = store.capture_artefact(*id, &artefact.kind).unwrap();
             assert_eq!(hex::encode(Sha256::digest(&bytes)), stored);
@@ -862,4 +863,37 @@ fn the_web_archive_passes_warcio_and_replays_in_pywb_without_asking_the_site_aga
     let (status, body) = image.unwrap();
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&body).contains("<svg"), "{}", String::from_utf8_lossy(&body));
+}
+
+#[test]
+fn a_tab_opened_by_the_page_has_its_first_page_recorded_with_its_headers() {
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    browse_by_clicking(&session.devtools, &site.base);
+    let mut trail = Vec::new();
+    for _ in 0..40 {
+        let shown = s.run(&["session", "show", &session.id, "--json"]).json();
+        trail = shown["trail"].as_array().unwrap().clone();
+        let new_tab = trail.iter().find(|e| e["kind"] == "new_tab").map(|e| e["tab"].clone());
+        if trail.iter().any(|e| Some(&e["tab"]) == new_tab.as_ref() && e["kind"] == "navigation") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let opened = trail.iter().find(|e| e["kind"] == "new_tab").expect("the new tab is in the trail");
+    let first = trail
+        .iter()
+        .find(|e| e["tab"] == opened["tab"] && e["kind"] == "navigation")
+        .unwrap_or_else(|| panic!("no navigation in the new tab: {trail:?}"));
+    assert!(first["url"].as_str().unwrap().ends_with("/profile/jane/about"), "{first}");
+    assert!(first["detail"].get("seen_after_load").is_none(), "its first page was seen only after it loaded: {first}");
+
+    let taken = capture(&s, &session, &[]);
+    let provenance = show(&s, &taken["capture_id"])["manifest"]["provenance"].clone();
+    assert!(provenance["url"].as_str().unwrap().ends_with("/profile/jane/about"), "{provenance}");
+    assert_eq!(provenance["http"]["known"], true, "{}", provenance["http"]);
+    assert_eq!(provenance["http"]["status"], 200);
+    assert_eq!(provenance["http"]["headers"]["X-Fixture"], "triangulate");
+    assert!(provenance["archive"]["responses"].as_u64().unwrap() >= 1, "{}", provenance["archive"]);
 }

@@ -68,7 +68,7 @@ pub fn run(data_dir: &DataDir, order: &RecorderOrder, clock: Clock) -> Result<()
             _ => None,
         })
     };
-    let served = runtime.block_on(bridge::serve(pipe, secret.clone(), status));
+    let served = runtime.block_on(bridge::serve(pipe, secret.clone(), status, i64::from(max_body)));
     let bridge = match served {
         Ok(bridge) => bridge,
         Err(error) => {
@@ -151,6 +151,7 @@ pub fn run(data_dir: &DataDir, order: &RecorderOrder, clock: Clock) -> Result<()
     });
     let watch_dir = data_dir.clone();
     let closed = bridge.closed;
+    let tabs = bridge.tabs;
     let still_open = Arc::new(AtomicBool::new(true));
     let still_wanted: StillWanted = {
         let still_open = still_open.clone();
@@ -171,7 +172,7 @@ pub fn run(data_dir: &DataDir, order: &RecorderOrder, clock: Clock) -> Result<()
             still_open.store(false, Ordering::SeqCst);
         });
         recording.store(true, Ordering::SeqCst);
-        let outcome = record(&private_url, clock.clone(), sender, still_wanted, archives).await;
+        let outcome = record(tabs, clock.clone(), sender, still_wanted, archives).await;
         recording.store(false, Ordering::SeqCst);
         watcher.abort();
         outcome

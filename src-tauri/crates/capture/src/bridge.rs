@@ -68,7 +68,65 @@ pub type StatusFn = Arc<dyn Fn(&str, &Value) -> Option<Value> + Send + Sync>;
 pub struct Bridge {
     pub endpoint: String,
     pub closed: tokio::task::JoinHandle<()>,
+    /// Every tab's events, from the bridge's own sessions, for the recorder.
+    pub tabs: TabFeed,
 }
+
+/// What the bridge's own sessions see in the tabs. The bridge attaches to every tab itself
+/// (`Target.setAutoAttach` with `waitForDebuggerOnStart`): a tab opened by a page is held
+/// before its first request until the bridge has turned on its page and network events, so
+/// that its first page is recorded like any other.
+pub enum TabEvent {
+    /// A tab: open when the bridge started (`before_recording`), or opened since.
+    Opened {
+        tab: String,
+        url: String,
+        opener: Option<String>,
+        before_recording: bool,
+    },
+    /// The tabs open at the start are all in: recording has started.
+    Ready,
+    /// One of the events the recorder uses (`Page.frameNavigated`, `Network.requestWillBeSent`…).
+    Event {
+        tab: String,
+        method: String,
+        params: Value,
+    },
+    Closed {
+        tab: String,
+    },
+}
+
+/// The tab events, and a way to send a command on the bridge's own session with a tab.
+pub struct TabFeed {
+    pub events: UnboundedReceiver<TabEvent>,
+    pub commands: TabCommands,
+}
+
+#[derive(Clone)]
+pub struct TabCommands(UnboundedSender<HubInput>);
+
+impl TabCommands {
+    /// A command on the bridge's session with the tab (such as `Network.getResponseBody`):
+    /// its result, or the browser's error.
+    pub async fn call(&self, tab: &str, method: &str, params: Value) -> std::result::Result<Value, String> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.0
+            .send(HubInput::TabCommand { tab: tab.to_string(), method: method.to_string(), params, reply })
+            .map_err(|_| "the browser has gone".to_string())?;
+        answer.await.unwrap_or_else(|_| Err("the browser has gone".into()))
+    }
+}
+
+/// The events the recorder uses; the bridge's sessions pass on no others.
+const TAB_EVENTS: [&str; 6] = [
+    "Page.frameNavigated",
+    "Page.navigatedWithinDocument",
+    "Network.requestWillBeSent",
+    "Network.responseReceived",
+    "Network.loadingFinished",
+    "Network.loadingFailed",
+];
 
 enum HubInput {
     FromBrowser(String),
@@ -76,11 +134,15 @@ enum HubInput {
     Connected(u64, UnboundedSender<String>),
     FromClient(u64, String),
     Gone(u64),
+    TabCommand { tab: String, method: String, params: Value, reply: Reply },
 }
+
+type Reply = tokio::sync::oneshot::Sender<std::result::Result<Value, String>>;
 
 /// Starts serving the browser's pipe on a loopback port chosen by the system. Must be
 /// called inside a Tokio runtime.
-pub async fn serve(pipe: BrowserPipe, secret: String, status: StatusFn) -> Result<Bridge> {
+/// `max_resource_buffer` is the largest response body the browser keeps for the recorder.
+pub async fn serve(pipe: BrowserPipe, secret: String, status: StatusFn, max_resource_buffer: i64) -> Result<Bridge> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|e| CaptureError::Launch(format!("the private DevTools channel cannot listen: {e}")))?;
@@ -132,11 +194,18 @@ pub async fn serve(pipe: BrowserPipe, secret: String, status: StatusFn) -> Resul
             tokio::spawn(async move { serve_client(stream, client, &secret, hub).await });
         }
     });
+    let (tab_tx, tab_rx) = unbounded_channel::<TabEvent>();
+    let commands = TabCommands(hub_tx.clone());
     let closed = tokio::spawn(async move {
-        hub(hub_rx, to_browser_tx, status).await;
+        hub(hub_rx, to_browser_tx, status, Tabs { feed: Some(tab_tx), max_resource_buffer, ..Default::default() })
+            .await;
         acceptor.abort();
     });
-    Ok(Bridge { endpoint: format!("ws://127.0.0.1:{port}{ENDPOINT_PATH}"), closed })
+    Ok(Bridge {
+        endpoint: format!("ws://127.0.0.1:{port}{ENDPOINT_PATH}"),
+        closed,
+        tabs: TabFeed { events: tab_rx, commands },
+    })
 }
 
 async fn serve_client(stream: tokio::net::TcpStream, client: u64, secret: &str, hub: UnboundedSender<HubInput>) {
@@ -182,11 +251,34 @@ async fn serve_client(stream: tokio::net::TcpStream, client: u64, secret: &str, 
 }
 
 /// Who sent a command the browser has not answered yet.
+#[derive(Default)]
 struct Pending {
     client: Option<u64>,
     id: Value,
     /// The tab, for `Target.attachToTarget`.
     attaching: Option<String>,
+    /// Where the answer to one of the bridge's own commands goes.
+    reply: Option<Reply>,
+    /// The bridge's own `Target.setAutoAttach`: its answer comes after every open tab.
+    ready: bool,
+}
+
+/// The bridge's own sessions with the tabs.
+#[derive(Default)]
+struct Tabs {
+    feed: Option<UnboundedSender<TabEvent>>,
+    max_resource_buffer: i64,
+    /// Session to tab, and tab to session.
+    session_tab: HashMap<String, String>,
+    tab_session: HashMap<String, String>,
+}
+
+impl Tabs {
+    fn send(&self, event: TabEvent) {
+        if let Some(feed) = &self.feed {
+            let _ = feed.send(event);
+        }
+    }
 }
 
 #[derive(Default)]
@@ -216,16 +308,43 @@ impl HubState {
     }
 }
 
-async fn hub(mut inputs: UnboundedReceiver<HubInput>, to_browser: std::sync::mpsc::Sender<String>, status: StatusFn) {
+async fn hub(
+    mut inputs: UnboundedReceiver<HubInput>,
+    to_browser: std::sync::mpsc::Sender<String>,
+    status: StatusFn,
+    mut tabs: Tabs,
+) {
     let mut state = HubState::default();
     state.to_browser(
         &to_browser,
-        Pending { client: None, id: Value::Null, attaching: None },
+        Pending::default(),
         json!({ "method": "Target.setDiscoverTargets", "params": { "discover": true } }),
+    );
+    // The bridge's own session with every tab, new tabs held before their first request.
+    state.to_browser(
+        &to_browser,
+        Pending { ready: true, ..Default::default() },
+        json!({ "method": "Target.setAutoAttach", "params": {
+            "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true,
+            "filter": [{ "type": "page", "exclude": false }],
+        } }),
     );
     while let Some(input) = inputs.recv().await {
         match input {
             HubInput::BrowserGone => break,
+            HubInput::TabCommand { tab, method, params, reply } => match tabs.tab_session.get(&tab) {
+                Some(session) => {
+                    let session = session.clone();
+                    state.to_browser(
+                        &to_browser,
+                        Pending { reply: Some(reply), ..Default::default() },
+                        json!({ "method": method, "params": params, "sessionId": session }),
+                    );
+                }
+                None => {
+                    let _ = reply.send(Err(format!("tab {tab} is not open")));
+                }
+            },
             HubInput::Connected(client, tx) => {
                 state.clients.insert(client, tx);
             }
@@ -242,7 +361,7 @@ async fn hub(mut inputs: UnboundedReceiver<HubInput>, to_browser: std::sync::mps
                     state.owner.remove(&session);
                     state.to_browser(
                         &to_browser,
-                        Pending { client: None, id: Value::Null, attaching: None },
+                        Pending::default(),
                         json!({ "method": "Target.detachFromTarget", "params": { "sessionId": session } }),
                     );
                 }
@@ -285,18 +404,114 @@ async fn hub(mut inputs: UnboundedReceiver<HubInput>, to_browser: std::sync::mps
                         if let Some(object) = message.as_object_mut() {
                             object.remove("id");
                         }
-                        state.to_browser(&to_browser, Pending { client: Some(client), id, attaching }, message);
+                        state.to_browser(
+                            &to_browser,
+                            Pending { client: Some(client), id, attaching, ..Default::default() },
+                            message,
+                        );
                     }
                 }
             }
             HubInput::FromBrowser(text) => {
                 let Ok(mut message) = serde_json::from_str::<Value>(&text) else { continue };
-                from_browser(&mut state, &mut message);
+                if !own_session(&mut state, &mut tabs, &to_browser, &message) {
+                    from_browser(&mut state, &mut message);
+                }
             }
         }
     }
     // The browser has gone: every client's connection closes.
     state.clients.clear();
+}
+
+/// What belongs to the bridge's own sessions with the tabs: their attachment (a tab is then
+/// set up, and a held one let go), their events (to the recorder's feed, never to a client),
+/// the answers to its own commands. True when the message was the bridge's own.
+fn own_session(
+    state: &mut HubState,
+    tabs: &mut Tabs,
+    to_browser: &std::sync::mpsc::Sender<String>,
+    message: &Value,
+) -> bool {
+    if let Some(id) = message["id"].as_u64() {
+        let own = state.pending.get(&id).is_some_and(|p| p.reply.is_some() || p.ready);
+        if own && let Some(pending) = state.pending.remove(&id) {
+            if let Some(reply) = pending.reply {
+                let answer = match message.get("error") {
+                    Some(error) => Err(error["message"].as_str().unwrap_or("the browser refused").to_string()),
+                    None => Ok(message["result"].clone()),
+                };
+                let _ = reply.send(answer);
+            }
+            if pending.ready {
+                tabs.send(TabEvent::Ready);
+            }
+        }
+        return own;
+    }
+    let method = message["method"].as_str().unwrap_or_default();
+    let params = &message["params"];
+    if let Some(session) = message["sessionId"].as_str() {
+        let Some(tab) = tabs.session_tab.get(session) else { return false };
+        if TAB_EVENTS.contains(&method) {
+            tabs.send(TabEvent::Event { tab: tab.clone(), method: method.to_string(), params: params.clone() });
+        }
+        return true;
+    }
+    match method {
+        // The bridge's own attachment: not asked for by a client, and not a session a client owns.
+        "Target.attachedToTarget" => {
+            let (Some(session), Some(tab)) = (params["sessionId"].as_str(), params["targetInfo"]["targetId"].as_str())
+            else {
+                return false;
+            };
+            let asked_by_client = state.attaching.get(tab).is_some_and(|queue| !queue.is_empty());
+            if asked_by_client || state.owner.contains_key(session) || tabs.tab_session.contains_key(tab) {
+                return false;
+            }
+            if params["targetInfo"]["type"] != "page" {
+                return false;
+            }
+            tabs.session_tab.insert(session.to_string(), tab.to_string());
+            tabs.tab_session.insert(tab.to_string(), session.to_string());
+            let held = params["waitingForDebugger"] == true;
+            tabs.send(TabEvent::Opened {
+                tab: tab.to_string(),
+                url: params["targetInfo"]["url"].as_str().unwrap_or_default().to_string(),
+                opener: params["targetInfo"]["openerId"].as_str().map(str::to_string),
+                before_recording: !held,
+            });
+            let on_session =
+                |method: &str, params: Value| json!({ "method": method, "params": params, "sessionId": session });
+            state.to_browser(to_browser, Pending::default(), on_session("Page.enable", json!({})));
+            // Room for a page's bodies, so that none is evicted before the recorder reads it.
+            state.to_browser(
+                to_browser,
+                Pending::default(),
+                on_session(
+                    "Network.enable",
+                    json!({ "maxTotalBufferSize": 256 * 1024 * 1024, "maxResourceBufferSize": tabs.max_resource_buffer }),
+                ),
+            );
+            // Listening now: the held tab may send its first request.
+            if held {
+                state.to_browser(
+                    to_browser,
+                    Pending::default(),
+                    on_session("Runtime.runIfWaitingForDebugger", json!({})),
+                );
+            }
+            true
+        }
+        "Target.detachedFromTarget" => {
+            let Some(session) = params["sessionId"].as_str() else { return false };
+            let Some(tab) = tabs.session_tab.remove(session) else { return false };
+            tabs.tab_session.remove(&tab);
+            tabs.send(TabEvent::Closed { tab });
+            true
+        }
+        _ => false,
+    }
 }
 
 fn from_browser(state: &mut HubState, message: &mut Value) {
@@ -458,7 +673,7 @@ mod tests {
             state.attaching.entry("T".into()).or_default().push_back(client);
             state.to_browser(
                 &to_browser,
-                Pending { client: Some(client), id: json!(7), attaching: Some("T".into()) },
+                Pending { client: Some(client), id: json!(7), attaching: Some("T".into()), ..Default::default() },
                 json!({ "method": "Target.attachToTarget", "params": { "targetId": "T", "flatten": true } }),
             );
         }
