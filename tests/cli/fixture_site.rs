@@ -31,23 +31,24 @@ pub const BOTTOM_RGB: [u8; 3] = [0x00, 0xa0, 0x00];
 /// Where the bottom marker row starts: near the end of the long page.
 pub const BOTTOM_AT_PX: u32 = 249_900;
 
-/// A 250,000 px timeline with a fixed header, a sticky sidebar, a post every 1,000 px and a
-/// green row near the bottom.
-fn long_page() -> String {
+/// A timeline `height` px tall (250,000 unless asked) with a fixed header, a sticky
+/// sidebar, a post every 1,000 px and a green row 100 px from the bottom.
+fn long_page(height: u32) -> String {
+    let bottom_at = height - (LONG_PAGE_PX - BOTTOM_AT_PX);
     let mut body = format!(
         "<header style=\"position:fixed;top:0;left:0;right:0;height:{HEADER_PX}px;background:rgb({},{},{});z-index:10;color:#fff\">Jane's timeline</header>\
          <aside style=\"position:sticky;top:{HEADER_PX}px;float:left;width:100px;height:300px;background:rgb({},{},{})\">Friends</aside>",
         HEADER_RGB[0], HEADER_RGB[1], HEADER_RGB[2], SIDEBAR_RGB[0], SIDEBAR_RGB[1], SIDEBAR_RGB[2]
     );
-    for y in (1_000..LONG_PAGE_PX - 1_000).step_by(1_000) {
+    for y in (1_000..height - 1_000).step_by(1_000) {
         body.push_str(&format!("<p style=\"position:absolute;top:{y}px;left:140px;margin:0\">Post at {y}</p>"));
     }
     body.push_str(&format!(
-        "<div style=\"position:absolute;top:{BOTTOM_AT_PX}px;left:0;width:100%;height:50px;background:rgb({},{},{})\"></div>",
+        "<div style=\"position:absolute;top:{bottom_at}px;left:0;width:100%;height:50px;background:rgb({},{},{})\"></div>",
         BOTTOM_RGB[0], BOTTOM_RGB[1], BOTTOM_RGB[2]
     ));
     format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Long timeline</title></head><body style=\"margin:0;height:{LONG_PAGE_PX}px;position:relative;font-family:sans-serif;background:#fff\">{body}</body></html>"
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Long timeline</title></head><body style=\"margin:0;height:{height}px;position:relative;font-family:sans-serif;background:#fff\">{body}</body></html>"
     )
 }
 
@@ -134,8 +135,9 @@ pub fn start() -> Site {
                         ));
                         respond(&mut stream, "200 OK", &h, &b)
                     }
-                    "/profile/jane/long" => {
-                        let (h, b) = html(long_page());
+                    p if p.starts_with("/profile/jane/long") => {
+                        let height = p.split_once("?h=").and_then(|(_, h)| h.parse().ok()).unwrap_or(LONG_PAGE_PX);
+                        let (h, b) = html(long_page(height.clamp(3_000, 2_000_000)));
                         respond(&mut stream, "200 OK", &h, &b)
                     }
                     "/profile/jane/title" => {

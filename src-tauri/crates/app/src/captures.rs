@@ -65,7 +65,9 @@ impl SessionFacts for StoreFacts<'_> {
 
 /// Captures the tab the worker is looking at in a session (or goes to `order.url` first).
 pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> Result<Taken> {
+    let timer = Instant::now();
     let session = host.store()?.session(session_id)?;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "store open, session read");
     host.store()?.check_capture_session(&session)?;
     if let Some(url) = &order.url {
         // Before the browser goes anywhere: a visit to a page that may not be captured would
@@ -74,11 +76,11 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
         host.store()?.check_capture(&session, url, order.outside_scope_reason.as_deref())?;
     }
     crate::sessions::ensure_recording(host, &session)?;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "the recorder answered");
     let private_url = session.private_url().expect("a recorded session has a private channel");
     let mut store = host.store()?;
     let facts =
         StoreFacts { store: &store, session: &session, outside_scope_reason: order.outside_scope_reason.as_deref() };
-    let timer = Instant::now();
     let options = TakeOptions {
         navigate_to: order.url.as_deref(),
         statement: order.statement.as_deref(),
@@ -88,7 +90,7 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
     let taken = crate::runtime()?.block_on(take(&private_url, &options, &facts, host.clock()))?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "capture taken, connection included");
     let record = store.store_capture(&session, taken.provenance, taken.artefacts, host.now())?;
-    tracing::debug!(capture = record.id, "capture stored");
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, capture = record.id, "capture stored");
     Ok(Taken { record, url: taken.url })
 }
 

@@ -80,7 +80,9 @@ fn decode(data: impl AsRef<str>) -> Result<Vec<u8>> {
 /// The tab the worker is looking at: visible and focused, else the one the trail last
 /// touched, else any visible tab.
 async fn current_tab(browser: &chromiumoxide::Browser, trail: &[TrailEvent]) -> Result<Page> {
+    let timer = std::time::Instant::now();
     let pages = crate::open_tabs(browser).await?;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, tabs = pages.len(), "tabs attached");
     let mut looks = Vec::new();
     for page in pages {
         let state =
@@ -161,7 +163,9 @@ pub async fn take(
     facts: &dyn SessionFacts,
     clock: Clock,
 ) -> Result<Taken> {
+    let timer = std::time::Instant::now();
     let (browser, driver) = crate::connect(devtools_url).await?;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "connected");
     let result = take_with(&browser, devtools_url, options, facts, clock).await;
     driver.abort();
     result
@@ -214,7 +218,9 @@ async fn take_with(
     let navigate_to = options.navigate_to;
     let statement = options.statement;
     let timer = std::time::Instant::now();
-    let mut page = current_tab(browser, &facts.trail()).await?;
+    let trail = facts.trail();
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, events = trail.len(), "trail read");
+    let mut page = current_tab(browser, &trail).await?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "tab found");
     if let Some(url) = navigate_to {
         page = navigate(browser, page, url).await?;
