@@ -7,6 +7,7 @@
 pub mod archive;
 pub mod bridge;
 pub mod browser;
+mod cdp;
 pub mod error;
 pub mod recorder;
 pub mod take;

@@ -13,12 +13,6 @@
 //! content further down.
 
 use base64::Engine;
-use chromiumoxide::Page;
-use chromiumoxide::cdp::browser_protocol::network::GetCertificateParams;
-use chromiumoxide::cdp::browser_protocol::page::{
-    CaptureScreenshotFormat, CaptureScreenshotParams, CaptureSnapshotFormat, CaptureSnapshotParams, Viewport,
-};
-use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -30,7 +24,7 @@ use triangulate_evidence::{
 };
 
 use crate::archive::PageArchive;
-
+use crate::cdp::Cdp;
 use crate::error::{CaptureError, Result};
 use crate::recorder::Clock;
 
@@ -77,67 +71,74 @@ fn decode(data: impl AsRef<str>) -> Result<Vec<u8>> {
         .map_err(|e| CaptureError::DevTools(format!("the browser sent an image that is not base64: {e}")))
 }
 
+/// A tab this capture is attached to: its target id and its session.
+struct Tab {
+    target: String,
+    session: String,
+}
+
 /// The tab the worker is looking at: visible and focused, else the one the trail last
 /// touched, else any visible tab.
-async fn current_tab(browser: &chromiumoxide::Browser, trail: &[TrailEvent]) -> Result<Page> {
-    let timer = std::time::Instant::now();
-    let pages = crate::open_tabs(browser).await?;
-    tracing::debug!(ms = timer.elapsed().as_millis() as u64, tabs = pages.len(), "tabs attached");
-    let mut looks = Vec::new();
-    for page in pages {
-        let state =
-            ready(&page, "({ visible: document.visibilityState === 'visible', focused: document.hasFocus() })").await;
-        looks.push((page, state["visible"] == true, state["focused"] == true));
-    }
+async fn current_tab(cdp: &Cdp, trail: &[TrailEvent]) -> Result<Tab> {
+    let targets = cdp.call(None, "Target.getTargets", json!({})).await?;
+    let pages: Vec<String> = targets["targetInfos"]
+        .as_array()
+        .map(|infos| {
+            infos
+                .iter()
+                .filter(|info| info["type"] == "page")
+                .filter_map(|info| info["targetId"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
     let last_tab = trail.iter().rev().find(|e| !e.tab.is_empty() && e.kind != "tab_closed").map(|e| e.tab.clone());
-    let is_last = |page: &Page| last_tab.as_deref() == Some(page.target_id().as_ref());
+    if let [only] = pages.as_slice() {
+        return Ok(Tab { target: only.clone(), session: cdp.attach(only).await? });
+    }
+    let mut looks = Vec::new();
+    for target in pages {
+        let session = cdp.attach(&target).await?;
+        let state = cdp
+            .evaluate(
+                &session,
+                "({ visible: document.visibilityState === 'visible', focused: document.hasFocus() })",
+                false,
+            )
+            .await
+            .unwrap_or_default();
+        looks.push((Tab { target, session }, state["visible"] == true, state["focused"] == true));
+    }
+    let is_last = |tab: &Tab| last_tab.as_deref() == Some(tab.target.as_str());
     let pick = looks
         .iter()
         .position(|(_, visible, focused)| *visible && *focused)
-        .or_else(|| looks.iter().position(|(page, visible, _)| *visible && is_last(page)))
-        .or_else(|| looks.iter().position(|(page, _, _)| is_last(page)))
+        .or_else(|| looks.iter().position(|(tab, visible, _)| *visible && is_last(tab)))
+        .or_else(|| looks.iter().position(|(tab, _, _)| is_last(tab)))
         .or_else(|| looks.iter().position(|(_, visible, _)| *visible))
         .or((!looks.is_empty()).then_some(0))
         .ok_or_else(|| CaptureError::DevTools("the browser has no open tab to capture".into()))?;
     Ok(looks.swap_remove(pick).0)
 }
 
-/// Waits until the connection has set the tab up (its page domain enabled, a JavaScript
-/// context there): commands sent before that are lost.
-/// Returns the value of `expression` once the tab answers (null if it never does).
-async fn ready(page: &Page, expression: &str) -> Value {
-    for _ in 0..100 {
-        if let Ok(value) = page.evaluate(expression).await {
-            return value.into_value().unwrap_or_default();
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Value::Null
-}
-
-/// Goes to `url` in the tab and returns the tab once the new document has loaded: its time
-/// origin differs from the old one's and it is complete. The DevTools client's own `goto`
-/// can miss the load of a tab it attached to and wait for ever; and a first navigation from
-/// `about:blank` may move the tab to another process, so the tab is looked up afresh.
-async fn navigate(browser: &chromiumoxide::Browser, page: Page, url: &str) -> Result<Page> {
+/// Goes to `url` in the tab and returns once the new document has loaded: its time origin
+/// differs from the old one's and it is complete.
+async fn navigate(cdp: &Cdp, tab: &Tab, url: &str) -> Result<()> {
     const DOCUMENT: &str = "[performance.timeOrigin, document.readyState, location.href]";
-    let target = page.target_id().clone();
-    let before: Option<(f64, String, String)> = page.evaluate(DOCUMENT).await.ok().and_then(|r| r.into_value().ok());
+    let read = |value: Value| serde_json::from_value::<(f64, String, String)>(value).ok();
+    let before = cdp.evaluate(&tab.session, DOCUMENT, false).await.ok().and_then(read);
     let address = serde_json::to_string(url).expect("a string serialises");
     // The document being left may not answer: the navigation has started all the same.
-    let _ = page.evaluate(format!("window.location.href = {address}")).await;
+    let _ = cdp.evaluate(&tab.session, &format!("window.location.href = {address}"), false).await;
     for _ in 0..600 {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        let Ok(current) = browser.get_page(target.clone()).await else { continue };
-        let now: Option<(f64, String, String)> =
-            current.evaluate(DOCUMENT).await.ok().and_then(|r| r.into_value().ok());
+        let now = cdp.evaluate(&tab.session, DOCUMENT, false).await.ok().and_then(read);
         // The new document, loaded, and not the empty one a tab holds before it.
         if let Some((origin, state, href)) = now
             && state == "complete"
             && !href.starts_with("about:")
             && before.as_ref().is_none_or(|(old, _, _)| *old != origin)
         {
-            return Ok(current);
+            return Ok(());
         }
     }
     Err(CaptureError::DevTools(format!("{url} did not finish loading within 30 seconds")))
@@ -164,52 +165,76 @@ pub async fn take(
     clock: Clock,
 ) -> Result<Taken> {
     let timer = std::time::Instant::now();
-    let (browser, driver) = crate::connect(devtools_url).await?;
+    let cdp = Cdp::connect(devtools_url).await?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "connected");
-    let result = take_with(&browser, devtools_url, options, facts, clock).await;
-    driver.abort();
-    result
+    take_with(&cdp, devtools_url, options, facts, clock).await
 }
 
 /// Scrolls the page to its top and says where it was, if it was elsewhere; waits for the
 /// next frames (or a tenth of a second in a tab that draws none).
-async fn scroll_to_top(page: &Page) -> Option<(f64, f64)> {
+async fn scroll_to_top(cdp: &Cdp, tab: &Tab) -> Option<(f64, f64)> {
     const SCROLL: &str = "(() => { const was = [window.scrollX, window.scrollY]; if (was[0] === 0 && was[1] === 0) return null; window.scrollTo({ left: 0, top: 0, behavior: 'instant' }); return new Promise((done) => { const finish = () => done(was); requestAnimationFrame(() => requestAnimationFrame(finish)); setTimeout(finish, 100); }); })()";
-    let params = EvaluateParams::builder().expression(SCROLL).await_promise(true).return_by_value(true).build().ok()?;
-    let reply = page.execute(params).await.ok()?;
-    let value = reply.result.result.value?;
+    let value = cdp.evaluate(&tab.session, SCROLL, true).await.ok()?;
     Some((value[0].as_f64()?, value[1].as_f64()?))
 }
 
-async fn scroll_back(page: &Page, (x, y): (f64, f64)) {
-    let _ = page.evaluate(format!("window.scrollTo({{ left: {x}, top: {y}, behavior: 'instant' }})")).await;
+async fn scroll_back(cdp: &Cdp, tab: &Tab, (x, y): (f64, f64)) {
+    let _ = cdp
+        .evaluate(&tab.session, &format!("window.scrollTo({{ left: {x}, top: {y}, behavior: 'instant' }})"), false)
+        .await;
+}
+
+async fn screenshot(cdp: &Cdp, tab: &Tab, params: Value) -> Result<Vec<u8>> {
+    let shot = cdp.call(Some(&tab.session), "Page.captureScreenshot", params).await?;
+    decode(shot["data"].as_str().unwrap_or_default())
 }
 
 /// The whole page down to `height` (CSS px), in tiles within the texture limit, top to
 /// bottom: where each starts and how tall it is (CSS px), and its PNG as the browser gave it.
-async fn full_page_tiles(page: &Page, width: f64, height: f64, scale: f64) -> Result<Vec<(f64, f64, Vec<u8>)>> {
+async fn full_page_tiles(
+    cdp: &Cdp,
+    tab: &Tab,
+    width: f64,
+    height: f64,
+    scale: f64,
+) -> Result<Vec<(f64, f64, Vec<u8>)>> {
     let tile_css = (TILE_DEVICE_PX / scale).floor().max(1.0);
     let mut tiles = Vec::new();
     let mut y = 0.0;
     while y < height {
         let h = tile_css.min(height - y);
-        let shot = page
-            .execute(
-                CaptureScreenshotParams::builder()
-                    .format(CaptureScreenshotFormat::Png)
-                    .capture_beyond_viewport(true)
-                    .clip(Viewport { x: 0.0, y, width, height: h, scale: 1.0 })
-                    .build(),
-            )
-            .await?;
-        tiles.push((y, h, decode(&shot.result.data)?));
+        let params = json!({
+            "format": "png",
+            "captureBeyondViewport": true,
+            "clip": { "x": 0.0, "y": y, "width": width, "height": h, "scale": 1.0 },
+        });
+        tiles.push((y, h, screenshot(cdp, tab, params).await?));
         y += h;
     }
     Ok(tiles)
 }
 
+/// The viewport as the worker sees it, then the whole page from its top, in tiles; the page
+/// is scrolled back to where the worker had it.
+async fn pictures(
+    cdp: &Cdp,
+    tab: &Tab,
+    width: f64,
+    height: f64,
+    scale: f64,
+) -> Result<(Vec<u8>, Vec<(f64, f64, Vec<u8>)>)> {
+    // Lossless all the same: only the PNG encoder's effort is lower for the small image.
+    let viewport = screenshot(cdp, tab, json!({ "format": "png", "optimizeForSpeed": true })).await?;
+    let scrolled = scroll_to_top(cdp, tab).await;
+    let tiles = full_page_tiles(cdp, tab, width, height, scale).await;
+    if let Some(position) = scrolled {
+        scroll_back(cdp, tab, position).await;
+    }
+    Ok((viewport, tiles?))
+}
+
 async fn take_with(
-    browser: &chromiumoxide::Browser,
+    cdp: &Cdp,
     devtools_url: &str,
     options: &TakeOptions<'_>,
     facts: &dyn SessionFacts,
@@ -219,60 +244,53 @@ async fn take_with(
     let statement = options.statement;
     let timer = std::time::Instant::now();
     let trail = facts.trail();
-    tracing::debug!(ms = timer.elapsed().as_millis() as u64, events = trail.len(), "trail read");
-    let mut page = current_tab(browser, &trail).await?;
+    let current = current_tab(cdp, &trail).await?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "tab found");
     if let Some(url) = navigate_to {
-        page = navigate(browser, page, url).await?;
+        // Network events on this session while the page loads: its certificate is then known
+        // to `Network.getCertificate`.
+        cdp.call(Some(&current.session), "Network.enable", json!({})).await?;
+        navigate(cdp, &current, url).await?;
     }
-    let tab = page.target_id().as_ref().to_string();
-    // The document's own address (the client's cached frame state can lag behind), title
-    // and pixel ratio, in one round trip.
-    let document: Value = page
-        .evaluate("({ href: location.href, title: document.title, scale: window.devicePixelRatio })")
-        .await
-        .ok()
-        .and_then(|r| r.into_value().ok())
-        .unwrap_or_default();
-    let url = match document["href"].as_str() {
-        Some(href) => href.to_string(),
-        None => page.url().await?.unwrap_or_default(),
-    };
+    let tab = current.target.clone();
+    // The document's own address, title and pixel ratio, and the page's size, together.
+    let document = cdp.evaluate(
+        &current.session,
+        "({ href: location.href, title: document.title, scale: window.devicePixelRatio })",
+        false,
+    );
+    let metrics = cdp.call(Some(&current.session), "Page.getLayoutMetrics", json!({}));
+    let (document, metrics) = tokio::join!(document, metrics);
+    let (document, metrics) = (document?, metrics?);
+    let url = document["href"].as_str().unwrap_or_default().to_string();
     facts.may_capture(&url)?;
     let started: DateTime<Utc> = clock();
 
     let title = document["title"].as_str().unwrap_or_default().to_string();
     let scale = document["scale"].as_f64().unwrap_or(1.0);
-    let metrics = page.layout_metrics().await?;
-    let content = &metrics.css_content_size;
-    let viewport = &metrics.css_layout_viewport;
-
-    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "metrics read");
-    let viewport_png = page
-        // Lossless all the same: only the PNG encoder's effort is lower for the small image.
-        .execute(
-            CaptureScreenshotParams::builder().format(CaptureScreenshotFormat::Png).optimize_for_speed(true).build(),
-        )
-        .await?
-        .result
-        .data;
+    let content = &metrics["cssContentSize"];
+    let (page_width, page_height) =
+        (content["width"].as_f64().unwrap_or(0.0), content["height"].as_f64().unwrap_or(0.0));
+    let viewport = &metrics["cssLayoutViewport"];
     let limit_css = options.full_page_max_css_px;
-    let captured_height = content.height.min(limit_css).floor();
-    let width = content.width.floor();
-    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "viewport taken");
-    let scrolled = scroll_to_top(&page).await;
-    // The tiles, the MHTML and the browser's version are asked for together: the
-    // screenshots are the compositor's work and the snapshot the page's, so they overlap.
-    let tiles = full_page_tiles(&page, width, captured_height, scale);
-    let snapshot = page.execute(CaptureSnapshotParams { format: Some(CaptureSnapshotFormat::Mhtml) });
-    let (tiles, snapshot, version) = tokio::join!(tiles, snapshot, browser.version());
-    if let Some(position) = scrolled {
-        scroll_back(&page, position).await;
-    }
-    let tiles = tiles?;
-    let mhtml = snapshot?.result.data;
+    let captured_height = page_height.min(limit_css).floor();
+    let width = page_width.floor();
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "metrics read");
+    // The pictures (the compositor's work), the MHTML (the page's), the browser's version
+    // and the page's archive (the recorder's) are asked for together.
+    let pictures = pictures(cdp, &current, width, captured_height, scale);
+    let snapshot = cdp.call(Some(&current.session), "Page.captureSnapshot", json!({ "format": "mhtml" }));
+    let version = cdp.call(None, "Browser.getVersion", json!({}));
+    let archive = page_archive(devtools_url, &tab);
+    let (pictures, snapshot, version, archive) = tokio::join!(pictures, snapshot, version, archive);
+    let (viewport_png, tiles) = pictures?;
+    let mhtml = snapshot?["data"].as_str().unwrap_or_default().to_string();
     let version = version?;
-    tracing::debug!(ms = timer.elapsed().as_millis() as u64, tiles = tiles.len(), "full page, MHTML and version taken");
+    tracing::debug!(
+        ms = timer.elapsed().as_millis() as u64,
+        tiles = tiles.len(),
+        "pictures, MHTML, version and archive taken"
+    );
     let tile_infos: Vec<TileInfo> = tiles
         .iter()
         .enumerate()
@@ -315,10 +333,9 @@ async fn take_with(
         }
     }
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "full page joined");
-    let archive = page_archive(devtools_url, &tab).await;
 
-    let http = http_provenance(&page, facts.document_response(&tab, &url, navigate_to.is_some())).await;
-    let tls = tls_provenance(&page, &url, &http).await;
+    let http = http_provenance(cdp, &current, facts.document_response(&tab, &url, navigate_to.is_some())).await;
+    let tls = tls_provenance(cdp, &current, &url, &http).await;
     let ended = clock();
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "provenance written");
     let provenance = Provenance {
@@ -331,21 +348,21 @@ async fn take_with(
         http,
         tls,
         browser: BrowserInfo {
-            product: version.product,
-            revision: version.revision,
-            protocol_version: version.protocol_version,
-            user_agent: version.user_agent,
+            product: version["product"].as_str().unwrap_or_default().to_string(),
+            revision: version["revision"].as_str().unwrap_or_default().to_string(),
+            protocol_version: version["protocolVersion"].as_str().unwrap_or_default().to_string(),
+            user_agent: version["userAgent"].as_str().unwrap_or_default().to_string(),
         },
         viewport: ViewportInfo {
-            width: viewport.client_width,
-            height: viewport.client_height,
+            width: viewport["clientWidth"].as_i64().unwrap_or(0),
+            height: viewport["clientHeight"].as_i64().unwrap_or(0),
             device_scale_factor: scale,
         },
         full_page: FullPageInfo {
-            page_width_css: content.width,
-            page_height_css: content.height,
+            page_width_css: page_width,
+            page_height_css: page_height,
             captured_height_css: captured_height,
-            capped: content.height > limit_css,
+            capped: page_height > limit_css,
             cap_device_px: limit_css * scale,
             limit_css_px: limit_css,
             tiles: tile_infos,
@@ -362,7 +379,7 @@ async fn take_with(
         archive: Some(archive_info(&archive, &url)),
     };
     let mut artefacts = picture_artefacts;
-    artefacts.push(NewArtefact { kind: "viewport_png".into(), media_type: "image/png", bytes: decode(viewport_png)? });
+    artefacts.push(NewArtefact { kind: "viewport_png".into(), media_type: "image/png", bytes: viewport_png });
     artefacts.push(NewArtefact { kind: "mhtml".into(), media_type: "multipart/related", bytes: mhtml.into_bytes() });
     let warc = crate::warc::write(&archive, &provenance, &artefacts, ended);
     artefacts.push(NewArtefact { kind: "warc".into(), media_type: "application/warc", bytes: warc });
@@ -419,7 +436,7 @@ fn archive_info(archive: &PageArchive, url: &str) -> ArchiveInfo {
 
 /// The document's response as the recorder saw it; when it loaded before the recorder
 /// attached, the status from the page's own navigation timing and what is not known.
-async fn http_provenance(page: &Page, recorded: Option<DocumentResponse>) -> Value {
+async fn http_provenance(cdp: &Cdp, tab: &Tab, recorded: Option<DocumentResponse>) -> Value {
     if let Some(recorded) = recorded {
         let r = &recorded.response;
         return json!({
@@ -436,11 +453,11 @@ async fn http_provenance(page: &Page, recorded: Option<DocumentResponse>) -> Val
             "security_details": r["securityDetails"],
         });
     }
-    let status: Option<i64> = page
-        .evaluate("performance.getEntriesByType('navigation')[0]?.responseStatus ?? null")
+    let status = cdp
+        .evaluate(&tab.session, "performance.getEntriesByType('navigation')[0]?.responseStatus ?? null", false)
         .await
         .ok()
-        .and_then(|r| r.into_value().ok());
+        .and_then(|value| value.as_i64());
     json!({
         "known": false,
         "why": "the page was loaded before the session's recorder saw it: its headers, server address and certificate were not recorded",
@@ -450,17 +467,23 @@ async fn http_provenance(page: &Page, recorded: Option<DocumentResponse>) -> Val
 
 /// The TLS facts of an HTTPS document: protocol, certificate subject, issuer, validity and
 /// the SHA-256 fingerprint of the leaf certificate (DER).
-async fn tls_provenance(page: &Page, url: &str, http: &Value) -> Value {
+async fn tls_provenance(cdp: &Cdp, tab: &Tab, url: &str, http: &Value) -> Value {
     if !url.starts_with("https://") {
         return json!({ "https": false });
     }
     let details = &http["security_details"];
     let origin = url::Url::parse(url).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
-    let fingerprint = match page.execute(GetCertificateParams::new(origin)).await {
-        Ok(reply) => reply.result.table_names.first().and_then(|der| {
-            base64::engine::general_purpose::STANDARD.decode(der).ok().map(|bytes| hex::encode(Sha256::digest(bytes)))
+    let fingerprint = match cdp.call(Some(&tab.session), "Network.getCertificate", json!({ "origin": origin })).await {
+        Ok(reply) => reply["tableNames"].as_array().and_then(|names| names.first()).and_then(|der| {
+            base64::engine::general_purpose::STANDARD
+                .decode(der.as_str().unwrap_or_default())
+                .ok()
+                .map(|bytes| hex::encode(Sha256::digest(bytes)))
         }),
-        Err(_) => None,
+        Err(error) => {
+            tracing::warn!(%error, "the certificate could not be read");
+            None
+        }
     };
     json!({
         "https": true,

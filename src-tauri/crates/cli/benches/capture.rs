@@ -157,7 +157,13 @@ fn main() {
                     CaptureScreenshotParams::builder()
                         .format(CaptureScreenshotFormat::Png)
                         .capture_beyond_viewport(true)
-                        .clip(Viewport { x: 0.0, y: 0.0, width: size.width, height: size.height.min(16_384.0), scale: 1.0 })
+                        .clip(Viewport {
+                            x: 0.0,
+                            y: 0.0,
+                            width: size.width,
+                            height: size.height.min(16_384.0),
+                            scale: 1.0,
+                        })
                         .build(),
                 )
                 .await
@@ -205,7 +211,9 @@ fn main() {
     for line in &breakdown {
         println!("  {line}");
     }
-    println!("long pages, median of {LONG_ROUNDS} rounds: a whole capture against the bare screenshot of the top 16,384 px");
+    println!(
+        "long pages, median of {LONG_ROUNDS} rounds: a whole capture against the bare screenshot of the top 16,384 px"
+    );
     for (height, whole, top) in &long_pages {
         println!(
             "  {:>7} px: whole {:>8.1} ms ({:>5.1} ms per 10,000 px)   bare top 16,384 px {:>7.1} ms   ratio {:>5.2}",
