@@ -29,6 +29,10 @@ pub const ENDPOINT_PATH: &str = "/devtools/browser";
 /// The method a client calls to learn that the recorder is alive and recording.
 pub const RECORDER_STATUS: &str = "Triangulate.recorderStatus";
 
+/// A command on the bridge's own session with a tab: `{tab, method, params}`, answered as
+/// the command itself would be.
+pub const TAB_COMMAND: &str = "Triangulate.tabCommand";
+
 /// The method a capture calls for what the browser received for a tab's page
 /// (`{tab}` → `archive::PageArchive`).
 pub const PAGE_ARCHIVE: &str = "Triangulate.pageArchive";
@@ -370,6 +374,29 @@ async fn hub(
                 let Ok(mut message) = serde_json::from_str::<Value>(&text) else { continue };
                 let id = message["id"].clone();
                 match message["method"].as_str().unwrap_or_default() {
+                    // A command on the bridge's own session with a tab: a capture needs no
+                    // session of its own (attaching one costs tens of milliseconds).
+                    TAB_COMMAND => {
+                        let params = &message["params"];
+                        match params["tab"].as_str().and_then(|tab| tabs.tab_session.get(tab)) {
+                            Some(session) => {
+                                let command = json!({
+                                    "method": params["method"],
+                                    "params": params["params"],
+                                    "sessionId": session,
+                                });
+                                state.to_browser(
+                                    &to_browser,
+                                    Pending { client: Some(client), id, ..Default::default() },
+                                    command,
+                                );
+                            }
+                            None => state.send_to(
+                                client,
+                                &json!({ "id": id, "error": { "code": -32602, "message": "the tab is not open" } }),
+                            ),
+                        }
+                    }
                     method if method.starts_with("Triangulate.") => {
                         let reply = match status(method, &message["params"]) {
                             Some(result) => json!({ "id": id, "result": result }),

@@ -89,20 +89,24 @@ impl Cdp {
         }
     }
 
-    /// A tab's own session (flattened), for its commands.
-    pub async fn attach(&self, target: &str) -> Result<String> {
-        let reply = self.call(None, "Target.attachToTarget", json!({ "targetId": target, "flatten": true })).await?;
-        reply["sessionId"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| CaptureError::DevTools("the browser gave no session for the tab".into()))
+    /// A command to a tab through the recorder's own session with it (no session of this
+    /// client's needed).
+    pub async fn tab_call(&self, tab: &str, method: &str, params: Value) -> Result<Value> {
+        self.call(None, crate::bridge::TAB_COMMAND, json!({ "tab": tab, "method": method, "params": params }))
+            .await
+            .map_err(|e| match e {
+                CaptureError::DevTools(message) => {
+                    CaptureError::DevTools(message.replacen(crate::bridge::TAB_COMMAND, method, 1))
+                }
+                other => other,
+            })
     }
 
     /// Evaluates an expression in the tab's page and returns its value (`null` for none).
-    pub async fn evaluate(&self, session: &str, expression: &str, await_promise: bool) -> Result<Value> {
+    pub async fn evaluate(&self, tab: &str, expression: &str, await_promise: bool) -> Result<Value> {
         let reply = self
-            .call(
-                Some(session),
+            .tab_call(
+                tab,
                 "Runtime.evaluate",
                 json!({ "expression": expression, "returnByValue": true, "awaitPromise": await_promise }),
             )

@@ -71,10 +71,9 @@ fn decode(data: impl AsRef<str>) -> Result<Vec<u8>> {
         .map_err(|e| CaptureError::DevTools(format!("the browser sent an image that is not base64: {e}")))
 }
 
-/// A tab this capture is attached to: its target id and its session.
+/// A tab, by its target id; commands reach it through the recorder's own session with it.
 struct Tab {
     target: String,
-    session: String,
 }
 
 /// The tab the worker is looking at: visible and focused, else the one the trail last
@@ -93,20 +92,19 @@ async fn current_tab(cdp: &Cdp, trail: &[TrailEvent]) -> Result<Tab> {
         .unwrap_or_default();
     let last_tab = trail.iter().rev().find(|e| !e.tab.is_empty() && e.kind != "tab_closed").map(|e| e.tab.clone());
     if let [only] = pages.as_slice() {
-        return Ok(Tab { target: only.clone(), session: cdp.attach(only).await? });
+        return Ok(Tab { target: only.clone() });
     }
     let mut looks = Vec::new();
     for target in pages {
-        let session = cdp.attach(&target).await?;
         let state = cdp
             .evaluate(
-                &session,
+                &target,
                 "({ visible: document.visibilityState === 'visible', focused: document.hasFocus() })",
                 false,
             )
             .await
             .unwrap_or_default();
-        looks.push((Tab { target, session }, state["visible"] == true, state["focused"] == true));
+        looks.push((Tab { target }, state["visible"] == true, state["focused"] == true));
     }
     let is_last = |tab: &Tab| last_tab.as_deref() == Some(tab.target.as_str());
     let pick = looks
@@ -125,13 +123,13 @@ async fn current_tab(cdp: &Cdp, trail: &[TrailEvent]) -> Result<Tab> {
 async fn navigate(cdp: &Cdp, tab: &Tab, url: &str) -> Result<()> {
     const DOCUMENT: &str = "[performance.timeOrigin, document.readyState, location.href]";
     let read = |value: Value| serde_json::from_value::<(f64, String, String)>(value).ok();
-    let before = cdp.evaluate(&tab.session, DOCUMENT, false).await.ok().and_then(read);
+    let before = cdp.evaluate(&tab.target, DOCUMENT, false).await.ok().and_then(read);
     let address = serde_json::to_string(url).expect("a string serialises");
     // The document being left may not answer: the navigation has started all the same.
-    let _ = cdp.evaluate(&tab.session, &format!("window.location.href = {address}"), false).await;
+    let _ = cdp.evaluate(&tab.target, &format!("window.location.href = {address}"), false).await;
     for _ in 0..600 {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        let now = cdp.evaluate(&tab.session, DOCUMENT, false).await.ok().and_then(read);
+        let now = cdp.evaluate(&tab.target, DOCUMENT, false).await.ok().and_then(read);
         // The new document, loaded, and not the empty one a tab holds before it.
         if let Some((origin, state, href)) = now
             && state == "complete"
@@ -174,18 +172,18 @@ pub async fn take(
 /// next frames (or a tenth of a second in a tab that draws none).
 async fn scroll_to_top(cdp: &Cdp, tab: &Tab) -> Option<(f64, f64)> {
     const SCROLL: &str = "(() => { const was = [window.scrollX, window.scrollY]; if (was[0] === 0 && was[1] === 0) return null; window.scrollTo({ left: 0, top: 0, behavior: 'instant' }); return new Promise((done) => { const finish = () => done(was); requestAnimationFrame(() => requestAnimationFrame(finish)); setTimeout(finish, 100); }); })()";
-    let value = cdp.evaluate(&tab.session, SCROLL, true).await.ok()?;
+    let value = cdp.evaluate(&tab.target, SCROLL, true).await.ok()?;
     Some((value[0].as_f64()?, value[1].as_f64()?))
 }
 
 async fn scroll_back(cdp: &Cdp, tab: &Tab, (x, y): (f64, f64)) {
     let _ = cdp
-        .evaluate(&tab.session, &format!("window.scrollTo({{ left: {x}, top: {y}, behavior: 'instant' }})"), false)
+        .evaluate(&tab.target, &format!("window.scrollTo({{ left: {x}, top: {y}, behavior: 'instant' }})"), false)
         .await;
 }
 
 async fn screenshot(cdp: &Cdp, tab: &Tab, params: Value) -> Result<Vec<u8>> {
-    let shot = cdp.call(Some(&tab.session), "Page.captureScreenshot", params).await?;
+    let shot = cdp.tab_call(&tab.target, "Page.captureScreenshot", params).await?;
     decode(shot["data"].as_str().unwrap_or_default())
 }
 
@@ -214,8 +212,9 @@ async fn full_page_tiles(
     Ok(tiles)
 }
 
-/// The viewport as the worker sees it, then the whole page from its top, in tiles; the page
-/// is scrolled back to where the worker had it.
+/// The whole page from its top, in tiles, then the viewport as the worker sees it, once the
+/// page is scrolled back to where the worker had it. (Never both at once: a picture beyond
+/// the viewport stretches the viewport while it is taken.)
 async fn pictures(
     cdp: &Cdp,
     tab: &Tab,
@@ -223,14 +222,22 @@ async fn pictures(
     height: f64,
     scale: f64,
 ) -> Result<(Vec<u8>, Vec<(f64, f64, Vec<u8>)>)> {
-    // Lossless all the same: only the PNG encoder's effort is lower for the small image.
-    let viewport = screenshot(cdp, tab, json!({ "format": "png", "optimizeForSpeed": true })).await?;
     let scrolled = scroll_to_top(cdp, tab).await;
     let tiles = full_page_tiles(cdp, tab, width, height, scale).await;
     if let Some(position) = scrolled {
         scroll_back(cdp, tab, position).await;
     }
+    // Lossless all the same: only the PNG encoder's effort is lower for the small image.
+    let viewport = screenshot(cdp, tab, json!({ "format": "png", "optimizeForSpeed": true })).await?;
     Ok((viewport, tiles?))
+}
+
+/// Passes a value through, noting in the debug log when it came.
+fn timed<T>(timer: std::time::Instant, what: &'static str) -> impl FnOnce(T) -> T {
+    move |value| {
+        tracing::debug!(ms = timer.elapsed().as_millis() as u64, "{what} in");
+        value
+    }
 }
 
 async fn take_with(
@@ -247,19 +254,16 @@ async fn take_with(
     let current = current_tab(cdp, &trail).await?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "tab found");
     if let Some(url) = navigate_to {
-        // Network events on this session while the page loads: its certificate is then known
-        // to `Network.getCertificate`.
-        cdp.call(Some(&current.session), "Network.enable", json!({})).await?;
         navigate(cdp, &current, url).await?;
     }
     let tab = current.target.clone();
     // The document's own address, title and pixel ratio, and the page's size, together.
     let document = cdp.evaluate(
-        &current.session,
+        &current.target,
         "({ href: location.href, title: document.title, scale: window.devicePixelRatio })",
         false,
     );
-    let metrics = cdp.call(Some(&current.session), "Page.getLayoutMetrics", json!({}));
+    let metrics = cdp.tab_call(&current.target, "Page.getLayoutMetrics", json!({}));
     let (document, metrics) = tokio::join!(document, metrics);
     let (document, metrics) = (document?, metrics?);
     let url = document["href"].as_str().unwrap_or_default().to_string();
@@ -278,10 +282,12 @@ async fn take_with(
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "metrics read");
     // The pictures (the compositor's work), the MHTML (the page's), the browser's version
     // and the page's archive (the recorder's) are asked for together.
-    let pictures = pictures(cdp, &current, width, captured_height, scale);
-    let snapshot = cdp.call(Some(&current.session), "Page.captureSnapshot", json!({ "format": "mhtml" }));
-    let version = cdp.call(None, "Browser.getVersion", json!({}));
-    let archive = page_archive(devtools_url, &tab);
+    use futures::FutureExt;
+    let pictures = pictures(cdp, &current, width, captured_height, scale).map(timed(timer, "pictures"));
+    let snapshot =
+        cdp.tab_call(&current.target, "Page.captureSnapshot", json!({ "format": "mhtml" })).map(timed(timer, "MHTML"));
+    let version = cdp.call(None, "Browser.getVersion", json!({})).map(timed(timer, "version"));
+    let archive = page_archive(devtools_url, &tab).map(timed(timer, "archive"));
     let (pictures, snapshot, version, archive) = tokio::join!(pictures, snapshot, version, archive);
     let (viewport_png, tiles) = pictures?;
     let mhtml = snapshot?["data"].as_str().unwrap_or_default().to_string();
@@ -454,7 +460,7 @@ async fn http_provenance(cdp: &Cdp, tab: &Tab, recorded: Option<DocumentResponse
         });
     }
     let status = cdp
-        .evaluate(&tab.session, "performance.getEntriesByType('navigation')[0]?.responseStatus ?? null", false)
+        .evaluate(&tab.target, "performance.getEntriesByType('navigation')[0]?.responseStatus ?? null", false)
         .await
         .ok()
         .and_then(|value| value.as_i64());
@@ -473,7 +479,7 @@ async fn tls_provenance(cdp: &Cdp, tab: &Tab, url: &str, http: &Value) -> Value 
     }
     let details = &http["security_details"];
     let origin = url::Url::parse(url).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
-    let fingerprint = match cdp.call(Some(&tab.session), "Network.getCertificate", json!({ "origin": origin })).await {
+    let fingerprint = match cdp.tab_call(&tab.target, "Network.getCertificate", json!({ "origin": origin })).await {
         Ok(reply) => reply["tableNames"].as_array().and_then(|names| names.first()).and_then(|der| {
             base64::engine::general_purpose::STANDARD
                 .decode(der.as_str().unwrap_or_default())
