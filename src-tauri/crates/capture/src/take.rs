@@ -204,6 +204,7 @@ async fn full_page_tiles(
         let params = json!({
             "format": "png",
             "captureBeyondViewport": true,
+            "optimizeForSpeed": true,
             "clip": { "x": 0.0, "y": y, "width": width, "height": h, "scale": 1.0 },
         });
         tiles.push((y, h, screenshot(cdp, tab, params).await?));
