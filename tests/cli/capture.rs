@@ -246,6 +246,20 @@ fn a_40000_px_page_is_captured_whole_and_only_a_policy_limit_below_it_cuts() {
     assert_eq!(artefact(&shown, "full_page_png")["height"], 20000, "cut at the policy's limit, no less");
 }
 
+/// Goes to `url` in the session's tab as the worker would, runs `script` there, and gives
+/// the page a moment to load what it shows.
+fn in_the_sessions_tab(session: &Session, url: &str, script: &str) {
+    runtime().block_on(async {
+        let (browser, driver) = triangulate_capture::connect(&session.devtools).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let page = browser.pages().await.unwrap().into_iter().next().unwrap();
+        page.goto(url.to_string()).await.unwrap();
+        page.evaluate(script.to_string()).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        driver.abort();
+    });
+}
+
 /// The pixel at (x, y) of a PNG, read row by row without holding the whole picture.
 fn pixels_at(png: &[u8], points: &[(u32, u32)]) -> Vec<[u8; 3]> {
     let decoder = png::Decoder::new(std::io::Cursor::new(png));
@@ -274,14 +288,7 @@ fn a_250000_px_page_with_a_fixed_header_and_a_sticky_sidebar_is_captured_whole()
     let session = start(&s, &reference, &[]);
     let long = format!("{}/profile/jane/long", site.base);
     // The worker scrolls down the timeline before capturing.
-    runtime().block_on(async {
-        let (browser, driver) = triangulate_capture::connect(&session.devtools).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let page = browser.pages().await.unwrap().into_iter().next().unwrap();
-        page.goto(long.clone()).await.unwrap();
-        page.evaluate("window.scrollTo(0, 123456)").await.unwrap();
-        driver.abort();
-    });
+    in_the_sessions_tab(&session, &long, "window.scrollTo(0, 123456)");
     let requests_before = site.hits("/profile/jane/long");
     let taken = capture(&s, &session, &[]);
     assert_eq!(site.hits("/profile/jane/long"), requests_before, "the page was asked for again at capture time");
@@ -788,14 +795,7 @@ fn the_web_archive_passes_warcio_and_replays_in_pywb_without_asking_the_site_aga
     let (s, reference) = ready(&site, None);
     let session = start(&s, &reference, &[]);
     let profile = format!("{}/profile/jane", site.base);
-    runtime().block_on(async {
-        let (browser, driver) = triangulate_capture::connect(&session.devtools).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let page = browser.pages().await.unwrap().into_iter().next().unwrap();
-        page.goto(profile.clone()).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        driver.abort();
-    });
+    in_the_sessions_tab(&session, &profile, "null");
     let page_requests = site.hits("/profile/jane");
     let image_requests = site.hits("/img/1.svg");
     assert!(image_requests >= 1, "the first photo was loaded");

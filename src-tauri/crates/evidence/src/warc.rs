@@ -1074,9 +1074,12 @@ mod tests {
     /// index` parses every record and its HTTP head. `WARC_SAMPLE_KEEP=path` keeps a copy
     /// (e.g. to replay it in pywb).
     #[test]
-    #[ignore = "needs warcio: pip install warcio (or set WARCIO to its path)"]
+    #[ignore = "needs warcio: .ci/setup-debian installs it in target/test-python (or set WARCIO to its path)"]
     fn warcio_checks_and_indexes_the_sample() {
-        let warcio = std::env::var("WARCIO").unwrap_or_else(|_| "warcio".to_string());
+        let installed = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../target/test-python/bin/warcio");
+        let warcio = std::env::var("WARCIO").unwrap_or_else(|_| {
+            if std::path::Path::new(installed).exists() { installed.to_string() } else { "warcio".to_string() }
+        });
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sample.warc");
         std::fs::write(&path, sample()).unwrap();
