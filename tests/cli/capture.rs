@@ -897,3 +897,30 @@ fn a_tab_opened_by_the_page_has_its_first_page_recorded_with_its_headers() {
     assert_eq!(provenance["http"]["headers"]["X-Fixture"], "triangulate");
     assert!(provenance["archive"]["responses"].as_u64().unwrap() >= 1, "{}", provenance["archive"]);
 }
+
+#[test]
+fn a_finding_names_the_captures_it_rests_on_and_only_this_requests() {
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    let taken = capture(&s, &session, &["--url", &format!("{}/profile/jane", site.base)]);
+    let id = taken["capture_id"].to_string();
+    let add = |captures: &[&str]| {
+        let mut args = vec!["log", "add-finding", &reference, "--text", "Photo with Mr Nowak dated 3 November"];
+        for capture in captures {
+            args.extend(["--capture", capture]);
+        }
+        s.run(&args)
+    };
+    let missing = add(&["999"]);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(missing.stderr.contains("captures: There is no capture 999"), "{}", missing.stderr);
+    let added = add(&[&id]);
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    let log = s.run(&["log", "show", &reference, "--json"]).json();
+    let findings = log["version"]["log"]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "the refused finding was not written: {log}");
+    assert_eq!(findings[0]["captures"], serde_json::json!([taken["capture_id"]]));
+    let shown = s.run(&["log", "show", &reference]);
+    assert!(shown.stdout.contains(&format!("Finding 1 (captures {id}):")), "{}", shown.stdout);
+}

@@ -31,8 +31,9 @@ pub fn add_search(host: &dyn Host, reference: &str, search: &NewSearch) -> Resul
     Ok(host.store()?.log_add_search(reference, &input, &policy, host.today(), now)?)
 }
 
-pub fn add_finding(host: &dyn Host, reference: &str, text: &str) -> Result<LogRecord> {
-    Ok(host.store()?.log_add_finding(reference, text, host.now())?)
+/// A finding, and the captures of this request it rests on.
+pub fn add_finding(host: &dyn Host, reference: &str, text: &str, captures: &[i64]) -> Result<LogRecord> {
+    Ok(host.store()?.log_add_finding(reference, text, captures, host.now())?)
 }
 
 pub fn complete(host: &dyn Host, reference: &str, by: &str) -> Result<LogRecord> {

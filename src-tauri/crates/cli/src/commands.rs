@@ -121,7 +121,12 @@ fn print_log(record: &LogRecord) {
         );
     }
     for finding in &log.findings {
-        say!("Finding {}: {}", finding.number, paragraphs(&finding.text, "    "));
+        let rests_on = if finding.captures.is_empty() {
+            String::new()
+        } else {
+            format!(" (captures {})", finding.captures.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+        };
+        say!("Finding {}{rests_on}: {}", finding.number, paragraphs(&finding.text, "    "));
     }
     if let Some(done) = &log.completed {
         say!("Completed by {} at {}", inline(&done.by), uk_time(&done.at.to_rfc3339()));
@@ -286,7 +291,7 @@ pub(crate) fn log(command: LogCommand, host: &CliHost) -> Result<()> {
             let search = log::NewSearch { platform: &platform, account, searched: &searched, result: &result, at };
             log::add_search(host, &reference, &search)?
         }
-        LogCommand::AddFinding { reference, text } => log::add_finding(host, &reference, &text)?,
+        LogCommand::AddFinding { reference, text, captures } => log::add_finding(host, &reference, &text, &captures)?,
         LogCommand::Complete { reference, by } => log::complete(host, &reference, &by)?,
         LogCommand::Finalise { reference, by, rating, assessment } => {
             log::finalise(host, &reference, &by, &rating, &assessment)?

@@ -196,6 +196,9 @@ enum LogCommand {
         reference: String,
         #[arg(long)]
         text: String,
+        /// A capture of this request the finding rests on (repeat for several)
+        #[arg(long = "capture", value_name = "ID")]
+        captures: Vec<i64>,
     },
     /// The AAW completes the log
     Complete {

@@ -62,9 +62,9 @@ pub struct Search {
 pub struct Finding {
     pub number: u32,
     pub text: String,
-    /// Ids of the captures that show it (once capture exists).
+    /// The captures it rests on, by id, in the order given.
     #[serde(default)]
-    pub captures: Vec<String>,
+    pub captures: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,14 +139,22 @@ impl SearchInput<'_> {
 }
 
 impl InvestigationLog {
-    pub fn add_finding(&mut self, text: &str) -> Result<u32, Vec<FieldError>> {
+    /// A finding and the captures it rests on (each named once, in the order given; the
+    /// store checks that they are this request's).
+    pub fn add_finding(&mut self, text: &str, captures: &[i64]) -> Result<u32, Vec<FieldError>> {
         let mut errors = Vec::new();
         let text = required_paragraphs(&mut errors, "text", "the finding", text, 10_000);
         if !errors.is_empty() {
             return Err(errors);
         }
+        let mut named = Vec::new();
+        for id in captures {
+            if !named.contains(id) {
+                named.push(*id);
+            }
+        }
         let number = self.findings.len() as u32 + 1;
-        self.findings.push(Finding { number, text, captures: Vec::new() });
+        self.findings.push(Finding { number, text, captures: named });
         Ok(number)
     }
 
@@ -222,8 +230,9 @@ mod tests {
             result: "Profile found",
         };
         log.searches.push(search.validate(at(10), None).unwrap());
-        assert_eq!(log.add_finding("Photo with Mr Nowak dated 3 November").unwrap(), 1);
-        assert_eq!(log.add_finding("Check-in at his address").unwrap(), 2);
+        assert_eq!(log.add_finding("Photo with Mr Nowak dated 3 November", &[4, 7, 4]).unwrap(), 1);
+        assert_eq!(log.add_finding("Check-in at his address", &[]).unwrap(), 2);
+        assert_eq!(log.findings[0].captures, [4, 7], "each capture once, in the order given");
         log.complete("Aaw One", at(11)).unwrap();
         log.assess("Rhian Evans", "considerable", "Contradicts the claimed separation", at(12)).unwrap();
         assert_eq!(log.assessment.as_ref().unwrap().rating, Contribution::Considerable);
@@ -248,8 +257,8 @@ mod tests {
         assert_eq!(fields, ["by", "rating", "assessment"]);
         assert!(log.share("A", &["everyone".into()], at(1)).is_err());
         assert!(log.share("A", &[], at(1)).is_err());
-        assert!(log.add_finding("  ").is_err());
-        assert!(log.add_finding("\u{200B}\u{2060}").is_err(), "invisible characters alone are blank");
+        assert!(log.add_finding("  ", &[]).is_err());
+        assert!(log.add_finding("\u{200B}\u{2060}", &[]).is_err(), "invisible characters alone are blank");
     }
 
     #[test]
@@ -263,12 +272,12 @@ mod tests {
         };
         assert_eq!(search.validate(at(10), None).unwrap().result, "Profile found.\n\nPrivate since May.");
         let mut log = InvestigationLog::default();
-        log.add_finding("Photo with Mr Nowak.\nDated 3 November.").unwrap();
+        log.add_finding("Photo with Mr Nowak.\nDated 3 November.", &[]).unwrap();
         assert_eq!(log.findings[0].text, "Photo with Mr Nowak.\nDated 3 November.");
         log.assess("Rhian Evans", "some", "Contradicts the separation.\n\nNot conclusive.", at(12)).unwrap();
         assert_eq!(log.assessment.as_ref().unwrap().text, "Contradicts the separation.\n\nNot conclusive.");
 
-        let errors = log.add_finding("Photo\twith Mr Nowak").unwrap_err();
+        let errors = log.add_finding("Photo\twith Mr Nowak", &[]).unwrap_err();
         assert!(errors[0].message.contains("line breaks are allowed"), "{}", errors[0].message);
         let search = SearchInput { searched: "Anna\nKowalska", result: "x", ..search };
         let errors = search.validate(at(10), None).unwrap_err();

@@ -209,8 +209,39 @@ impl Store {
         self.save_log_change(&request, &version, start, "log.add_search", ids, &change, now)
     }
 
-    pub fn log_add_finding(&mut self, reference: &str, text: &str, now: DateTime<Utc>) -> Result<LogRecord> {
+    pub fn log_add_finding(
+        &mut self,
+        reference: &str,
+        text: &str,
+        captures: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<LogRecord> {
         let request = self.request(reference)?;
+        let mut problems = Vec::new();
+        for id in captures {
+            let of: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT r.reference FROM captures c JOIN access_sessions s ON s.id = c.session_id
+                     JOIN requests r ON r.id = s.request_id WHERE c.id = ?1",
+                    [id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            match of {
+                None => {
+                    problems.push(triangulate_core::FieldError::new("captures", format!("There is no capture {id}")))
+                }
+                Some(other) if other != request.reference => problems.push(triangulate_core::FieldError::new(
+                    "captures",
+                    format!("Capture {id} belongs to request {other}, not to {}", request.reference),
+                )),
+                Some(_) => {}
+            }
+        }
+        if !problems.is_empty() {
+            return Err(fields(problems));
+        }
         let mut version = self.editable_version(&request, now)?;
         if request.state != RequestState::InProgress && version.version == 1 {
             return Err(StoreError::Refused(format!(
@@ -218,7 +249,7 @@ impl Store {
                 request.reference, request.state
             )));
         }
-        let number = version.log.add_finding(text).map_err(fields)?;
+        let number = version.log.add_finding(text, captures).map_err(fields)?;
         let change = version.log.findings.last().cloned();
         self.save_log_change(
             &request,
