@@ -689,6 +689,18 @@ fn a_file_address_or_an_out_of_scope_page_is_refused_before_the_browser_goes_the
     assert!(started.elapsed() < Duration::from_secs(10), "refused only after {:?}", started.elapsed());
     let hidden = s.run(&["capture", "--session", &session.id, "--url", &format!("{}/profile/jane\n", site.base)]);
     assert_eq!(hidden.code, 2, "{}", hidden.stderr);
+    let elsewhere = format!("{}/profile/someone-else", site.base);
+    let hostile_reason = s.run(&[
+        "capture",
+        "--session",
+        &session.id,
+        "--url",
+        &elsewhere,
+        "--outside-scope-reason",
+        "Her\u{1b}[2J account",
+    ]);
+    assert_eq!(hostile_reason.code, 2, "{}", hostile_reason.stderr);
+    assert!(hostile_reason.stderr.contains("outside_scope_reason:"), "{}", hostile_reason.stderr);
 
     let elsewhere = format!("{}/profile/someone-else", site.base);
     let outside = s.run(&["capture", "--session", &session.id, "--url", &elsewhere]);

@@ -69,6 +69,7 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
     let session = host.store()?.session(session_id)?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "store open, session read");
     host.store()?.check_capture_session(&session)?;
+    check_worker_text(order)?;
     if let Some(url) = &order.url {
         // Before the browser goes anywhere: a visit to a page that may not be captured would
         // enter the trail, and a file on this laptop is no page of a person's at all.
@@ -92,6 +93,22 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
     let record = store.store_capture(&session, taken.provenance, taken.artefacts, host.now())?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, capture = record.id, "capture stored");
     Ok(Taken { record, url: taken.url })
+}
+
+/// The worker's own words on a capture (the statement, the reason a page outside the
+/// profiles belongs to the person): paragraphs, no other control characters.
+fn check_worker_text(order: &CaptureOrder) -> Result<()> {
+    use triangulate_core::validation::optional_paragraphs;
+    let mut errors = Vec::new();
+    optional_paragraphs(&mut errors, "statement", "the statement", order.statement.as_deref(), 2000);
+    optional_paragraphs(
+        &mut errors,
+        "outside_scope_reason",
+        "why the page belongs to this person",
+        order.outside_scope_reason.as_deref(),
+        2000,
+    );
+    if errors.is_empty() { Ok(()) } else { Err(AppError::fields_error(errors)) }
 }
 
 /// The address a capture is asked to go to: a web page's, with nothing hidden in it.
