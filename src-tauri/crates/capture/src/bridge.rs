@@ -272,6 +272,8 @@ struct Pending {
 struct Tabs {
     feed: Option<UnboundedSender<TabEvent>>,
     max_resource_buffer: i64,
+    /// Whether the browser refused target filters, so that auto-attachment covers every kind.
+    unfiltered: bool,
     /// Session to tab, and tab to session.
     session_tab: HashMap<String, String>,
     tab_session: HashMap<String, String>,
@@ -471,7 +473,20 @@ fn own_session(
                 let _ = reply.send(answer);
             }
             if pending.ready {
-                tabs.send(TabEvent::Ready);
+                if message.get("error").is_some() && !tabs.unfiltered {
+                    // A browser that does not know target filters: ask again without one
+                    // (targets other than pages are then let go as they come).
+                    tabs.unfiltered = true;
+                    state.to_browser(
+                        to_browser,
+                        Pending { ready: true, ..Default::default() },
+                        json!({ "method": "Target.setAutoAttach", "params": {
+                            "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true,
+                        } }),
+                    );
+                } else {
+                    tabs.send(TabEvent::Ready);
+                }
             }
         }
         return own;
@@ -497,7 +512,19 @@ fn own_session(
                 return false;
             }
             if params["targetInfo"]["type"] != "page" {
-                return false;
+                // Not a tab (a worker, say): let it run and leave it.
+                let on_session =
+                    |method: &str, params: Value| json!({ "method": method, "params": params, "sessionId": session });
+                if params["waitingForDebugger"] == true {
+                    state.to_browser(
+                        to_browser,
+                        Pending::default(),
+                        on_session("Runtime.runIfWaitingForDebugger", json!({})),
+                    );
+                }
+                let detach = json!({ "method": "Target.detachFromTarget", "params": { "sessionId": session } });
+                state.to_browser(to_browser, Pending::default(), detach);
+                return true;
             }
             tabs.session_tab.insert(session.to_string(), tab.to_string());
             tabs.tab_session.insert(tab.to_string(), session.to_string());
@@ -689,6 +716,48 @@ mod tests {
             out.push(serde_json::from_str(&text).unwrap());
         }
         out
+    }
+
+    fn attached(session: &str, target: &str, kind: &str, waiting: bool) -> Value {
+        json!({ "method": "Target.attachedToTarget", "params": {
+            "sessionId": session, "waitingForDebugger": waiting,
+            "targetInfo": { "targetId": target, "type": kind, "url": "", "openerId": "T0" },
+        } })
+    }
+
+    #[test]
+    fn the_bridge_holds_a_new_tab_until_its_events_are_on_and_lets_other_targets_go() {
+        let (mut state, _) = state_with(&[1]);
+        let (feed, mut events) = unbounded_channel();
+        let mut tabs = Tabs { feed: Some(feed), max_resource_buffer: 1000, ..Default::default() };
+        let (to_browser, sent) = std::sync::mpsc::channel::<String>();
+        let sent_now = |sent: &std::sync::mpsc::Receiver<String>| -> Vec<Value> {
+            sent.try_iter().map(|t| serde_json::from_str(&t).unwrap()).collect()
+        };
+
+        assert!(own_session(&mut state, &mut tabs, &to_browser, &attached("S1", "T1", "page", true)));
+        let commands = sent_now(&sent);
+        let methods: Vec<&str> = commands.iter().map(|c| c["method"].as_str().unwrap()).collect();
+        assert_eq!(methods, ["Page.enable", "Network.enable", "Runtime.runIfWaitingForDebugger"], "let go last");
+        assert!(commands.iter().all(|c| c["sessionId"] == "S1"));
+        assert_eq!(commands[1]["params"]["maxResourceBufferSize"], 1000);
+        match events.try_recv().unwrap() {
+            TabEvent::Opened { tab, opener, before_recording, .. } => {
+                assert_eq!((tab.as_str(), opener.as_deref(), before_recording), ("T1", Some("T0"), false));
+            }
+            _ => panic!("not an opened tab"),
+        }
+        // Its events go to the recorder's feed, never to a client.
+        let event = json!({ "method": "Network.requestWillBeSent", "sessionId": "S1", "params": { "requestId": "r" } });
+        assert!(own_session(&mut state, &mut tabs, &to_browser, &event));
+        assert!(matches!(events.try_recv().unwrap(), TabEvent::Event { ref tab, .. } if tab == "T1"));
+
+        // A worker is let run and left alone; a client's own attachment is the client's.
+        assert!(own_session(&mut state, &mut tabs, &to_browser, &attached("S2", "W1", "worker", true)));
+        let methods: Vec<String> = sent_now(&sent).iter().map(|c| c["method"].as_str().unwrap().to_string()).collect();
+        assert_eq!(methods, ["Runtime.runIfWaitingForDebugger", "Target.detachFromTarget"]);
+        state.attaching.entry("T1".into()).or_default().push_back(1);
+        assert!(!own_session(&mut state, &mut tabs, &to_browser, &attached("S3", "T1", "page", false)));
     }
 
     #[test]
