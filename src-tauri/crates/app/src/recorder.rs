@@ -155,10 +155,14 @@ pub fn run(data_dir: &DataDir, order: &RecorderOrder, clock: Clock) -> Result<()
     let still_open = Arc::new(AtomicBool::new(true));
     let still_wanted: StillWanted = {
         let still_open = still_open.clone();
-        // Recording stops when the session is ended or its store is gone; a passing failure
-        // to read the store does not stop it.
+        // Recording stops when the session is ended or its database is gone (a missing
+        // database beside the store's other files is reported as damaged, not as no store); a
+        // passing failure to read the store does not stop it. A connection is opened for each
+        // check and closed again: the writer's is the only one kept, the one that writes back
+        // a deleted journal.
         Arc::new(move || {
             still_open.load(Ordering::SeqCst)
+                && watch_dir.database().exists()
                 && match open(&watch_dir).and_then(|store| Ok(store.session(id)?)) {
                     Ok(session) => session.ended_at.is_none(),
                     Err(AppError::Store(StoreError::NotInitialised(_))) => false,

@@ -36,26 +36,3 @@ pub async fn connect(devtools_url: &str) -> Result<(Browser, tokio::task::JoinHa
     });
     Ok((browser, driver))
 }
-
-/// Every open tab, once the connection has attached to them all. (The client's own
-/// `fetch_targets` re-creates tabs it already knows and strands their listeners: not used.)
-pub async fn open_tabs(browser: &Browser) -> Result<Vec<chromiumoxide::Page>> {
-    use chromiumoxide::cdp::browser_protocol::target::GetTargetsParams;
-    let tabs = browser
-        .execute(GetTargetsParams::default())
-        .await?
-        .result
-        .target_infos
-        .iter()
-        .filter(|t| t.r#type == "page")
-        .count();
-    let mut pages = browser.pages().await?;
-    for _ in 0..100 {
-        if pages.len() >= tabs {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        pages = browser.pages().await?;
-    }
-    Ok(pages)
-}

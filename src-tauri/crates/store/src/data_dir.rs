@@ -48,6 +48,16 @@ impl DataDir {
         self.root.join("triangulate.db")
     }
 
+    /// SQLite's write-ahead journal of the database.
+    pub fn journal_file(&self) -> PathBuf {
+        self.root.join("triangulate.db-wal")
+    }
+
+    /// SQLite's shared-memory index of the journal.
+    pub fn shared_memory_file(&self) -> PathBuf {
+        self.root.join("triangulate.db-shm")
+    }
+
     /// The store's id and format, in plain JSON: the id names the key in the credential store.
     pub fn store_file(&self) -> PathBuf {
         self.root.join("store.json")
@@ -82,8 +92,8 @@ impl DataDir {
     pub fn store_files(&self) -> Vec<PathBuf> {
         vec![
             self.database(),
-            self.root.join("triangulate.db-wal"),
-            self.root.join("triangulate.db-shm"),
+            self.journal_file(),
+            self.shared_memory_file(),
             self.store_file(),
             self.recovery_file(),
             self.head_file(),

@@ -151,15 +151,7 @@ impl Store {
             }
             Err(error) => {
                 // Nothing was stored yet: take the half-made store away so `init` can be run again.
-                let pieces = [
-                    data_dir.database(),
-                    wal_file(data_dir),
-                    shm_file(data_dir),
-                    data_dir.store_file(),
-                    data_dir.recovery_file(),
-                    data_dir.head_file(),
-                ];
-                for path in pieces {
+                for path in data_dir.store_files() {
                     let _ = std::fs::remove_file(path);
                 }
                 let _ = keystore.delete_key(&store_id);
@@ -207,7 +199,7 @@ impl Store {
         data_dir.make_private();
         let mut store = Store { conn, data_dir: data_dir.clone(), store_id, keystore: keystore.clone(), journal: None };
         migrations::migrate(&mut store.conn).map_err(|e| store.map_error(e))?;
-        store.journal = FileIdentity::of(&wal_file(data_dir));
+        store.journal = FileIdentity::of(&data_dir.journal_file());
         Ok(store)
     }
 
@@ -469,10 +461,10 @@ impl Store {
     /// open the store again. Long-lived holders (a session's recorder) call it when idle too.
     pub fn heal_journal(&mut self) -> Result<()> {
         let Some(held) = self.journal else {
-            self.journal = FileIdentity::of(&wal_file(&self.data_dir));
+            self.journal = FileIdentity::of(&self.data_dir.journal_file());
             return Ok(());
         };
-        if FileIdentity::of(&wal_file(&self.data_dir)) == Some(held) {
+        if FileIdentity::of(&self.data_dir.journal_file()) == Some(held) {
             return Ok(());
         }
         tracing::warn!(folder = %self.data_dir.root().display(), "the store's journal file was deleted while open: writing it back");
@@ -483,7 +475,7 @@ impl Store {
         })?;
         let fresh = open_connection(&self.data_dir, &self.keystore, &key, false)?;
         drop(std::mem::replace(&mut self.conn, fresh));
-        self.journal = FileIdentity::of(&wal_file(&self.data_dir));
+        self.journal = FileIdentity::of(&self.data_dir.journal_file());
         tracing::info!("the store's journal is whole again");
         Ok(())
     }
@@ -521,14 +513,6 @@ pub fn load_policy(data_dir: &DataDir) -> Result<(Policy, Option<std::path::Path
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Policy::default(), None)),
         Err(e) => Err(StoreError::Io { path, source: e }),
     }
-}
-
-fn wal_file(data_dir: &DataDir) -> std::path::PathBuf {
-    data_dir.root().join("triangulate.db-wal")
-}
-
-fn shm_file(data_dir: &DataDir) -> std::path::PathBuf {
-    data_dir.root().join("triangulate.db-shm")
 }
 
 /// A file's identity (device and inode) on Unix, to tell a file from one made in its place.
@@ -612,11 +596,11 @@ fn map_disk_full(error: StoreError, data_dir: &DataDir) -> StoreError {
         // was made again, empty): it was deleted while another process had it open.
         StoreError::Database(rusqlite::Error::SqliteFailure(failure, _))
             if failure.code == ErrorCode::SystemIoFailure
-                && shm_file(data_dir).exists()
-                && std::fs::metadata(wal_file(data_dir)).map_or(true, |m| m.len() == 0) =>
+                && data_dir.shared_memory_file().exists()
+                && std::fs::metadata(data_dir.journal_file()).map_or(true, |m| m.len() == 0) =>
         {
             tracing::error!(folder = %data_dir.root().display(), "the store's journal file was deleted while in use");
-            StoreError::JournalMissing(wal_file(data_dir))
+            StoreError::JournalMissing(data_dir.journal_file())
         }
         _ => error,
     }
