@@ -1,0 +1,477 @@
+//! Archival PDFs for the care record: A4 portrait pages laid out from a few kinds of block
+//! (sections, headings, paragraphs, label–value rows, pictures), every page marked at top and
+//! bottom and numbered "Page X of Y", an outline entry for each section, metadata in the Info
+//! dictionary and in XMP, files attached, produced as PDF/A-3b and checked against it by
+//! krilla's validator before a byte is written.
+//!
+//! Text is shaped (`fonts.rs`); pictures are embedded once each, however many pages show
+//! them, pixel for pixel (`images.rs`). Nothing here reads a file, a clock or the store: the
+//! caller passes the time and the bytes, and gets the PDF written to its writer.
+
+mod fonts;
+mod images;
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use krilla::color::rgb;
+use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::destination::XyzDestination;
+use krilla::embed::{AssociationKind, EmbeddedFile, MimeType};
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::outline::{Outline, OutlineNode};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, FillRule};
+use krilla::surface::Surface;
+use krilla::{Document, SerializeSettings};
+use std::io::Write;
+use std::sync::Arc;
+
+pub use fonts::Weight;
+use fonts::Fonts;
+use images::Exhibit;
+
+const PAGE_WIDTH: f32 = 595.276; // A4, in points
+const PAGE_HEIGHT: f32 = 841.89;
+const MARGIN: f32 = 50.0;
+const TOP: f32 = 66.0;
+const BOTTOM: f32 = PAGE_HEIGHT - 54.0;
+const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
+const LABEL_WIDTH: f32 = 150.0;
+const COLUMN_GAP: f32 = 10.0;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("an exhibit cannot be embedded: {0}")]
+    Image(String),
+    #[error("the PDF cannot be written: {0}")]
+    Write(#[from] std::io::Error),
+    #[error("the PDF cannot be made: {0}")]
+    Internal(String),
+}
+
+/// What the document says about itself, on every page and in its metadata.
+#[derive(Debug, Clone)]
+pub struct DocumentInfo {
+    pub title: String,
+    /// The organisation that holds the record.
+    pub author: String,
+    /// The request's reference; also printed at the foot of every page.
+    pub subject: String,
+    pub keywords: Vec<String>,
+    /// The program and its version.
+    pub creator: String,
+    pub created: DateTime<Utc>,
+    /// The protective marking, at the top and bottom of every page.
+    pub marking: String,
+    /// Printed on every page when the document is not final.
+    pub draft: Option<String>,
+}
+
+/// A piece of the document, laid out top to bottom.
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// Starts a page; a top-level entry in the outline.
+    Section(String),
+    /// A heading within a section; an entry under the section in the outline when `outline`.
+    Heading { text: String, outline: bool },
+    /// Text wrapped to the page; each line break starts a new paragraph.
+    Paragraph(String),
+    /// Smaller text: digests, notes on the document itself.
+    Small(String),
+    /// Label and value rows; a value wraps in its column and may run over pages.
+    Fields(Vec<(String, String)>),
+    /// PNGs one below the other at the width of the page, over as many pages as they need;
+    /// each embedded once.
+    Picture { caption: String, pngs: Vec<Arc<Vec<u8>>> },
+}
+
+/// A file carried inside the PDF (PDF/A-3 associated file).
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub name: String,
+    pub media_type: String,
+    pub description: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rendered {
+    pub pages: usize,
+    /// Image objects in the file, one per PNG.
+    pub images: usize,
+}
+
+#[derive(Clone, Copy)]
+enum Colour {
+    Text,
+    Quiet,
+    Marking,
+}
+
+impl Colour {
+    fn fill(self) -> Fill {
+        let colour = match self {
+            Colour::Text => rgb::Color::new(11, 12, 12),
+            Colour::Quiet => rgb::Color::new(80, 90, 95),
+            Colour::Marking => rgb::Color::new(170, 20, 20),
+        };
+        Fill { paint: colour.into(), ..Default::default() }
+    }
+}
+
+enum Op {
+    Text { x: f32, y: f32, right: Option<f32>, size: f32, weight: Weight, colour: Colour, line: String },
+    Image { exhibit: usize, top: f32, height: f32, clip_top: f32, clip_height: f32 },
+    Rule { y: f32 },
+}
+
+struct OutlineEntry {
+    level: u8,
+    title: String,
+    page: usize,
+    y: f32,
+}
+
+struct Layout<'a> {
+    fonts: &'a Fonts,
+    pages: Vec<Vec<Op>>,
+    y: f32,
+    outline: Vec<OutlineEntry>,
+    exhibits: Vec<Exhibit>,
+}
+
+impl Layout<'_> {
+    fn page(&mut self) -> &mut Vec<Op> {
+        self.pages.last_mut().expect("there is a page")
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = TOP;
+    }
+
+    fn room_for(&mut self, height: f32) {
+        if self.y + height > BOTTOM && !self.page().is_empty() {
+            self.new_page();
+        }
+    }
+
+    /// Lines of wrapped text, each paragraph (line break) on its own; right-to-left
+    /// paragraphs aligned right.
+    fn text(&mut self, text: &str, size: f32, weight: Weight, colour: Colour, x: f32, width: f32) {
+        for paragraph in text.split('\n') {
+            let drawable = self.fonts.drawable(paragraph);
+            let right = Fonts::is_rtl(&drawable).then_some(x + width);
+            for line in self.fonts.wrap(&drawable, size, weight, width) {
+                let height = size * 1.45;
+                self.room_for(height);
+                let y = self.y + size * 1.1;
+                self.page().push(Op::Text { x, y, right, size, weight, colour, line });
+                self.y += height;
+            }
+        }
+    }
+
+    fn fields(&mut self, rows: &[(String, String)]) {
+        let size = 9.5;
+        let height = size * 1.45;
+        let value_x = MARGIN + LABEL_WIDTH + COLUMN_GAP;
+        let value_width = CONTENT_WIDTH - LABEL_WIDTH - COLUMN_GAP;
+        for (label, value) in rows {
+            let label_lines = self.fonts.wrap(&self.fonts.drawable(label), size, Weight::Bold, LABEL_WIDTH);
+            let mut value_lines: Vec<(String, Option<f32>)> = Vec::new();
+            for paragraph in value.split('\n') {
+                let drawable = self.fonts.drawable(paragraph);
+                let right = Fonts::is_rtl(&drawable).then_some(value_x + value_width);
+                for line in self.fonts.wrap(&drawable, size, Weight::Regular, value_width) {
+                    value_lines.push((line, right));
+                }
+            }
+            self.room_for(height * label_lines.len().max(value_lines.len()).min(3) as f32);
+            let y = self.y;
+            self.page().push(Op::Rule { y });
+            self.y += 2.0;
+            for k in 0..label_lines.len().max(value_lines.len()) {
+                self.room_for(height);
+                let y = self.y + size * 1.1;
+                if let Some(line) = label_lines.get(k) {
+                    let line = line.clone();
+                    self.page().push(Op::Text {
+                        x: MARGIN,
+                        y,
+                        right: None,
+                        size,
+                        weight: Weight::Bold,
+                        colour: Colour::Text,
+                        line,
+                    });
+                }
+                if let Some((line, right)) = value_lines.get(k) {
+                    let (line, right) = (line.clone(), *right);
+                    self.page().push(Op::Text {
+                        x: value_x,
+                        y,
+                        right,
+                        size,
+                        weight: Weight::Regular,
+                        colour: Colour::Text,
+                        line,
+                    });
+                }
+                self.y += height;
+            }
+            self.y += 2.0;
+        }
+        self.y += 6.0;
+    }
+
+    fn picture(&mut self, caption: &str, pngs: &[Arc<Vec<u8>>]) -> Result<(), PdfError> {
+        let first = self.exhibits.len();
+        for png in pngs {
+            let index = u32::try_from(self.exhibits.len()).map_err(|_| PdfError::Image("too many".into()))?;
+            self.exhibits.push(Exhibit::new(index, png)?);
+        }
+        // Where each picture starts in the strip, at the page's width.
+        let mut starts = Vec::new();
+        let mut total = 0.0f32;
+        for exhibit in &self.exhibits[first..] {
+            starts.push(total);
+            total += exhibit.height as f32 * CONTENT_WIDTH / exhibit.width as f32;
+        }
+        self.room_for(160.0f32.min(total + 30.0));
+        self.text(caption, 9.0, Weight::Bold, Colour::Quiet, MARGIN, CONTENT_WIDTH);
+        let mut shown = 0.0f32;
+        let mut part = 1;
+        while shown < total - 0.01 {
+            if BOTTOM - self.y < 48.0 {
+                self.new_page();
+            }
+            if shown > 0.0 {
+                part += 1;
+                let continued = format!("{caption} (continued, part {part})");
+                self.text(&continued, 8.0, Weight::Regular, Colour::Quiet, MARGIN, CONTENT_WIDTH);
+            }
+            let room = BOTTOM - self.y;
+            let slice = room.min(total - shown);
+            for (k, start) in starts.iter().enumerate() {
+                let exhibit = &self.exhibits[first + k];
+                let height = exhibit.height as f32 * CONTENT_WIDTH / exhibit.width as f32;
+                if start + height <= shown || *start >= shown + slice {
+                    continue;
+                }
+                let top = self.y + (start - shown);
+                let (clip_top, clip_height) = (self.y, slice);
+                self.page().push(Op::Image { exhibit: first + k, top, height, clip_top, clip_height });
+            }
+            self.y += slice;
+            shown += slice;
+            if shown < total - 0.01 {
+                self.new_page();
+            }
+        }
+        self.y += 8.0;
+        Ok(())
+    }
+}
+
+fn krilla_date(at: DateTime<Utc>) -> krilla::metadata::DateTime {
+    krilla::metadata::DateTime::new(u16::try_from(at.year()).unwrap_or(1970))
+        .month(at.month() as u8)
+        .day(at.day() as u8)
+        .hour(at.hour() as u8)
+        .minute(at.minute() as u8)
+        .second(at.second() as u8)
+        .utc_offset_hour(0)
+        .utc_offset_minute(0)
+}
+
+/// Text for the outline and metadata: no control characters.
+fn plain(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// Lays out `blocks`, writes the document to `out`. Fails before writing anything if an
+/// exhibit is not a PNG or the document would break a PDF/A-3b rule.
+pub fn render(
+    info: &DocumentInfo,
+    blocks: &[Block],
+    attachments: &[Attachment],
+    out: &mut dyn Write,
+) -> Result<Rendered, PdfError> {
+    let fonts = Fonts::load();
+    let mut layout = Layout { fonts: &fonts, pages: vec![Vec::new()], y: TOP, outline: Vec::new(), exhibits: Vec::new() };
+    for block in blocks {
+        match block {
+            Block::Section(title) => {
+                if !layout.page().is_empty() {
+                    layout.new_page();
+                }
+                let (page, y) = (layout.pages.len() - 1, layout.y);
+                layout.outline.push(OutlineEntry { level: 0, title: plain(title), page, y });
+                layout.text(title, 16.0, Weight::Bold, Colour::Text, MARGIN, CONTENT_WIDTH);
+                layout.y += 6.0;
+            }
+            Block::Heading { text, outline } => {
+                layout.room_for(60.0);
+                layout.y += 6.0;
+                if *outline {
+                    let (page, y) = (layout.pages.len() - 1, layout.y);
+                    layout.outline.push(OutlineEntry { level: 1, title: plain(text), page, y });
+                }
+                layout.text(text, 12.0, Weight::Bold, Colour::Text, MARGIN, CONTENT_WIDTH);
+                layout.y += 3.0;
+            }
+            Block::Paragraph(text) => {
+                layout.text(text, 10.0, Weight::Regular, Colour::Text, MARGIN, CONTENT_WIDTH);
+                layout.y += 4.0;
+            }
+            Block::Small(text) => {
+                layout.text(text, 8.0, Weight::Regular, Colour::Quiet, MARGIN, CONTENT_WIDTH);
+                layout.y += 3.0;
+            }
+            Block::Fields(rows) => layout.fields(rows),
+            Block::Picture { caption, pngs } => layout.picture(caption, pngs)?,
+        }
+    }
+    let Layout { pages, outline, mut exhibits, .. } = layout;
+    let total = pages.len();
+
+    let configuration = ConfigurationBuilder::new()
+        .with_archival_validator(Archival::A3_B)
+        .finish()
+        .map_err(|e| PdfError::Internal(format!("{e:?}")))?;
+    let mut document = Document::new_with(SerializeSettings { configuration, ..Default::default() });
+    let created = krilla_date(info.created);
+    document.set_metadata(
+        krilla::metadata::Metadata::new()
+            .title(plain(&info.title))
+            .authors(vec![plain(&info.author)])
+            .description(plain(&info.subject))
+            .keywords(info.keywords.iter().map(|k| plain(k)).collect())
+            .creator(plain(&info.creator))
+            .producer(format!("{} (krilla)", plain(&info.creator)))
+            .language("en-GB".into())
+            .creation_date(created.clone()),
+    );
+    for attachment in attachments {
+        let file = EmbeddedFile {
+            path: attachment.name.clone(),
+            mime_type: MimeType::new(&attachment.media_type),
+            description: Some(plain(&attachment.description)),
+            association_kind: AssociationKind::Source,
+            data: attachment.bytes.clone().into(),
+            modification_date: Some(created.clone()),
+            compress: Some(true),
+            location: None,
+        };
+        if document.embed_file(file).is_none() {
+            return Err(PdfError::Internal(format!("two attachments are named {}", attachment.name)));
+        }
+    }
+
+    let marking = fonts.drawable(&info.marking);
+    let subject = fonts.drawable(&info.subject);
+    let draft = info.draft.as_deref().map(|d| fonts.drawable(d));
+    for (number, ops) in pages.iter().enumerate() {
+        let mut page = document.start_page_with(PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).expect("A4 is a size"));
+        let mut surface = page.surface();
+        furniture(&fonts, &mut surface, &marking, &subject, draft.as_deref(), number + 1, total);
+        for op in ops {
+            draw(&fonts, &mut surface, op, &exhibits);
+        }
+        surface.finish();
+        page.finish();
+    }
+    let mut tree = Outline::new();
+    let mut current: Option<OutlineNode> = None;
+    for entry in outline {
+        let node = OutlineNode::new(entry.title, XyzDestination::new(entry.page, Point::from_xy(0.0, entry.y)));
+        match (entry.level, current.as_mut()) {
+            (0, _) | (_, None) => {
+                if let Some(done) = current.take() {
+                    tree.push_child(done);
+                }
+                current = Some(node.with_open(true));
+            }
+            (_, Some(parent)) => parent.push_child(node),
+        }
+    }
+    if let Some(done) = current {
+        tree.push_child(done);
+    }
+    document.set_outline(tree);
+    let pdf = document.finish().map_err(|e| PdfError::Internal(format!("{e:?}")))?;
+    let images = exhibits.len();
+    if exhibits.iter().any(|e| e.pass_through.is_some()) {
+        let mut swapped = images::swap_placeholders(&pdf, &mut exhibits)?;
+        drop(pdf);
+        swapped.save_to(&mut &mut *out).map_err(|e| PdfError::Internal(format!("writing: {e}")))?;
+    } else {
+        out.write_all(&pdf)?;
+    }
+    out.flush()?;
+    Ok(Rendered { pages: total, images })
+}
+
+/// The marking at top and bottom, the reference and "Page X of Y" at the foot, and DRAFT
+/// when the document is not final.
+fn furniture(
+    fonts: &Fonts,
+    surface: &mut Surface,
+    marking: &str,
+    subject: &str,
+    draft: Option<&str>,
+    number: usize,
+    total: usize,
+) {
+    let centred = |surface: &mut Surface, y: f32, size: f32, text: &str| {
+        let width = fonts.measure(text, size, Weight::Bold);
+        fonts.draw_line(surface, ((PAGE_WIDTH - width) / 2.0, y), None, size, Weight::Bold, text);
+    };
+    surface.set_fill(Some(Colour::Marking.fill()));
+    centred(surface, 30.0, 10.0, marking);
+    centred(surface, PAGE_HEIGHT - 22.0, 10.0, marking);
+    if let Some(draft) = draft {
+        centred(surface, 48.0, 11.0, draft);
+        centred(surface, PAGE_HEIGHT - 36.0, 9.0, draft);
+    }
+    surface.set_fill(Some(Colour::Quiet.fill()));
+    fonts.draw_line(surface, (MARGIN, PAGE_HEIGHT - 22.0), None, 8.0, Weight::Regular, subject);
+    let page = format!("Page {number} of {total}");
+    fonts.draw_line(surface, (0.0, PAGE_HEIGHT - 22.0), Some(PAGE_WIDTH - MARGIN), 8.0, Weight::Regular, &page);
+}
+
+fn draw(fonts: &Fonts, surface: &mut Surface, op: &Op, exhibits: &[Exhibit]) {
+    match op {
+        Op::Text { x, y, right, size, weight, colour, line } => {
+            surface.set_fill(Some(colour.fill()));
+            fonts.draw_line(surface, (*x, *y), *right, *size, *weight, line);
+        }
+        Op::Rule { y } => {
+            surface.set_fill(Some(Fill { paint: rgb::Color::new(190, 193, 195).into(), ..Default::default() }));
+            if let Some(rect) = Rect::from_xywh(MARGIN, *y, CONTENT_WIDTH, 0.5) {
+                let mut path = PathBuilder::new();
+                path.push_rect(rect);
+                if let Some(path) = path.finish() {
+                    surface.draw_path(&path);
+                }
+            }
+        }
+        Op::Image { exhibit, top, height, clip_top, clip_height } => {
+            let (Some(clip), Some(size)) = (
+                Rect::from_xywh(MARGIN, *clip_top, CONTENT_WIDTH, *clip_height),
+                Size::from_wh(CONTENT_WIDTH, *height),
+            ) else {
+                return;
+            };
+            let mut path = PathBuilder::new();
+            path.push_rect(clip);
+            let Some(path) = path.finish() else { return };
+            surface.push_clip_path(&path, &FillRule::NonZero);
+            surface.push_transform(&Transform::from_translate(MARGIN, *top));
+            surface.draw_image(exhibits[*exhibit].image.clone(), size);
+            surface.pop();
+            surface.pop();
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Documents read back by readers someone else wrote: poppler (`pdfinfo`, `pdftotext`,
+//! `pdfimages`, `pdfdetach`) and `qpdf --check`.
+
+use chrono::{TimeZone, Utc};
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use triangulate_pdf::{Attachment, Block, DocumentInfo, render};
+
+fn tool(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+fn info(draft: bool) -> DocumentInfo {
+    DocumentInfo {
+        title: "Care record: TRI-2026-0001".into(),
+        author: "Example Borough Council".into(),
+        subject: "TRI-2026-0001".into(),
+        keywords: vec!["care record".into()],
+        creator: "Triangulate test".into(),
+        created: Utc.with_ymd_and_hms(2026, 11, 29, 10, 0, 0).unwrap(),
+        marking: "OFFICIAL-SENSITIVE".into(),
+        draft: draft.then(|| "DRAFT: the investigation log is not finalised".into()),
+    }
+}
+
+fn png(width: u32, height: u32, colour: png::ColorType, seed: u32) -> (Vec<u8>, Vec<u8>) {
+    let channels = match colour {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        _ => 1,
+    };
+    let mut pixels = Vec::with_capacity((width * height) as usize * channels);
+    for y in 0..height {
+        for x in 0..width {
+            for c in 0..channels as u32 {
+                pixels.push(((x * 7 + y * 13 + c * 101 + seed * 31) % 251) as u8);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(colour);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(&pixels).unwrap();
+    writer.finish().unwrap();
+    (out, pixels)
+}
+
+fn decode(path: &Path) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut buffer).unwrap();
+    buffer.truncate(frame.buffer_size());
+    (frame.width, frame.height, buffer)
+}
+
+fn write(dir: &Path, blocks: &[Block], attachments: &[Attachment], draft: bool) -> (std::path::PathBuf, usize) {
+    let path = dir.join("out.pdf");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let rendered = render(&info(draft), blocks, attachments, &mut file).unwrap();
+    drop(file);
+    (path, rendered.pages)
+}
+
+#[test]
+fn text_in_many_scripts_is_shaped_wrapped_marked_and_numbered_on_a4_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("https://example.org/{}", "a1b2c3d4e5/".repeat(455));
+    let blocks = vec![
+        Block::Section("Cover".into()),
+        Block::Fields(vec![
+            ("Names".into(), "Siân Llŷr, Jan Łukasiewicz, Seán Ó Briain, Zofia Wiśniewska".into()),
+            ("Arabic".into(), "محمد عبد الله".into()),
+            ("Hebrew".into(), "שרה כהן".into()),
+            ("Address".into(), url.clone()),
+            ("Title".into(), format!("<script>alert(1)</script> {}", "護理記錄 ".repeat(80))),
+            ("Hostile".into(), "abc\u{202E}fdp.exe 간".into()),
+        ]),
+        Block::Section("Second section".into()),
+        Block::Paragraph("Line one\nLine two".into()),
+    ];
+    let (path, pages) = write(dir.path(), &blocks, &[], true);
+    let path = path.to_str().unwrap();
+    tool("qpdf", &["--check", path]);
+    let info = tool("pdfinfo", &["-f", "1", "-l", &pages.to_string(), path]);
+    assert_eq!(info.matches("595.276 x 841.89 pts (A4)").count(), pages, "{info}");
+    assert!(info.contains("Title:           Care record: TRI-2026-0001"), "{info}");
+    assert!(info.contains("Author:          Example Borough Council"), "{info}");
+    assert!(info.contains("Subject:         TRI-2026-0001"), "{info}");
+    assert!(info.contains("JavaScript:      no") && info.contains("Encrypted:       no"), "{info}");
+    let text = tool("pdftotext", &["-enc", "UTF-8", path, "-"]).replace(['\u{202B}', '\u{202C}'], "");
+    let per_page: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    assert_eq!(per_page.len(), pages);
+    for (k, page) in per_page.iter().enumerate() {
+        assert_eq!(page.matches("OFFICIAL-SENSITIVE").count(), 2, "page {}: {page}", k + 1);
+        assert!(page.contains(&format!("Page {} of {pages}", k + 1)), "page {}", k + 1);
+        assert!(page.contains("DRAFT"), "page {}", k + 1);
+    }
+    assert!(text.contains("Siân Llŷr, Jan Łukasiewicz, Seán Ó Briain, Zofia Wiśniewska"), "{text}");
+    assert!(text.contains("محمد عبد الله"), "{text}");
+    assert!(text.contains("שרה כהן"), "{text}");
+    assert!(text.contains("<script>alert(1)</script>"));
+    assert!(text.contains("abc[U+202E]fdp.exe [U+AC04]"), "{text}");
+    // The address runs over a page break: join the body's lines, leaving out the furniture.
+    let furniture = |l: &&str| l.contains("OFFICIAL-SENSITIVE") || l.contains("DRAFT") || l.contains(" of ") || l.trim() == "TRI-2026-0001";
+    let joined: String = text.lines().filter(|l| !furniture(l)).flat_map(|l| l.split_whitespace()).collect();
+    assert!(joined.contains(&url), "every character of the address is on the page: {joined}");
+    // Nothing is drawn beyond the margins: the text's boxes stay on the page.
+    let boxes = tool("pdftotext", &["-bbox", path, "-"]);
+    for line in boxes.lines().filter(|l| l.contains("<word")) {
+        let number = |key: &str| -> f32 {
+            let at = line.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+            line[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        assert!(number("xMin") >= 49.0 && number("xMax") <= 546.0, "off the page: {line}");
+    }
+    let fonts = tool("pdffonts", &[path]);
+    assert!(fonts.lines().skip(2).all(|l| l.contains(" yes yes yes ")), "every font embedded: {fonts}");
+}
+
+#[test]
+fn pictures_are_embedded_once_pixel_for_pixel_and_continue_over_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tall, tall_pixels) = png(320, 4000, png::ColorType::Rgb, 1);
+    let (grey, grey_pixels) = png(200, 90, png::ColorType::Grayscale, 2);
+    let (alpha, alpha_pixels) = png(120, 80, png::ColorType::Rgba, 3);
+    let blocks = vec![
+        Block::Section("Exhibit 1".into()),
+        Block::Picture { caption: "Full page".into(), pngs: vec![Arc::new(tall.clone())] },
+        Block::Picture { caption: "Tiles".into(), pngs: vec![Arc::new(grey), Arc::new(alpha)] },
+    ];
+    let attachment = Attachment {
+        name: "capture-1-manifest.json".into(),
+        media_type: "application/json".into(),
+        description: "Signed manifest".into(),
+        bytes: b"{\"capture_id\":1}".to_vec(),
+    };
+    let (path, pages) = write(dir.path(), &blocks, std::slice::from_ref(&attachment), false);
+    let path_text = path.to_str().unwrap();
+    tool("qpdf", &["--check", path_text]);
+    // 4,000 px at the page's width is about 6,400 pt: several pages.
+    assert!(pages >= 9, "{pages} pages");
+    let list = tool("pdfimages", &["-list", path_text]);
+    let rows: Vec<Vec<&str>> = list.lines().skip(2).map(|l| l.split_whitespace().collect()).collect();
+    let objects: std::collections::BTreeSet<&str> =
+        rows.iter().filter(|r| r[2] == "image").map(|r| r[10]).collect();
+    assert_eq!(objects.len(), 3, "one object per picture: {list}");
+    let tall_placements = rows.iter().filter(|r| r[3] == "320" && r[4] == "4000").count();
+    assert!(tall_placements >= 8, "the tall picture is drawn on every page it spans: {list}");
+    assert!(rows.iter().all(|r| r[8] != "jpeg" && r[7] == "8"), "no JPEG, 8 bits: {list}");
+    assert!(rows.iter().any(|r| r[2] == "smask"), "the alpha is a soft mask: {list}");
+
+    tool("pdfimages", &["-png", path_text, dir.path().join("img").to_str().unwrap()]);
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let entry = entry.unwrap().path();
+        if entry.extension().is_some_and(|e| e == "png") {
+            found.push(decode(&entry));
+        }
+    }
+    assert!(found.iter().any(|d| *d == (320, 4000, tall_pixels.clone())), "the RGB picture comes back exactly");
+    // poppler writes a one-component ICC image as RGB, each grey value three times.
+    let grey_as_rgb: Vec<u8> = grey_pixels.iter().flat_map(|&g| [g, g, g]).collect();
+    assert!(found.iter().any(|d| *d == (200, 90, grey_as_rgb.clone())), "the grey picture comes back exactly");
+    let colour: Vec<u8> = alpha_pixels.chunks(4).flat_map(|p| p[..3].to_vec()).collect();
+    let mask: Vec<u8> = alpha_pixels.chunks(4).map(|p| p[3]).collect();
+    assert!(found.iter().any(|d| *d == (120, 80, colour.clone())), "the RGBA picture's colour comes back exactly");
+    assert!(found.iter().any(|d| *d == (120, 80, mask.clone())), "and its alpha");
+
+    let size = std::fs::metadata(&path).unwrap().len() as f64;
+    assert!(size < tall.len() as f64 * 1.5 + 400_000.0, "the PNG's data is passed through, not inflated: {size}");
+
+    let listed = tool("pdfdetach", &["-list", path_text]);
+    assert!(listed.contains("capture-1-manifest.json"), "{listed}");
+    let saved = dir.path().join("saved.json");
+    tool("pdfdetach", &["-save", "1", "-o", saved.to_str().unwrap(), path_text]);
+    assert_eq!(std::fs::read(saved).unwrap(), attachment.bytes);
+}
+
+#[test]
+fn a_picture_that_is_not_a_png_is_refused_before_anything_is_written() {
+    let mut out = Vec::new();
+    let blocks = vec![Block::Picture { caption: "x".into(), pngs: vec![Arc::new(b"GIF89a not at all a png".to_vec())] }];
+    assert!(render(&info(false), &blocks, &[], &mut out).is_err());
+    assert!(out.is_empty());
+}
