@@ -16,6 +16,15 @@ use crate::{Setup, setup};
 /// A store whose request names Jane with her fixture profiles, authorised and confirmed, and
 /// a sanctioned account (id 1).
 fn ready(site: &Site, tls: Option<&TlsSite>) -> (Setup, String) {
+    ready_with(site, tls, |_| {})
+}
+
+/// Like [`ready`], with the request file changed by `edit` before it is created.
+pub(crate) fn ready_with(
+    site: &Site,
+    tls: Option<&TlsSite>,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> (Setup, String) {
     let s = setup();
     s.init();
     assert_eq!(s.run(&["worker", "set", "--name", "Sam Patel", "--role", "aaw"]).code, 0);
@@ -27,6 +36,7 @@ fn ready(site: &Site, tls: Option<&TlsSite>) -> (Setup, String) {
         profiles.push(serde_json::json!({ "platform": "fixture", "url": format!("{}/profile/jane.html", tls.base) }));
     }
     request["subjects"][0]["profiles"] = serde_json::Value::Array(profiles);
+    edit(&mut request);
     let file = s.data_dir.parent().unwrap().join("request.json");
     std::fs::write(&file, request.to_string()).unwrap();
     let run = s.run(&["request", "create", "--file", file.to_str().unwrap()]);
@@ -38,10 +48,10 @@ fn ready(site: &Site, tls: Option<&TlsSite>) -> (Setup, String) {
 }
 
 /// A started session: ended (browser closed) when dropped, even when a test fails.
-struct Session<'a> {
+pub(crate) struct Session<'a> {
     s: &'a Setup,
-    id: String,
-    devtools: String,
+    pub(crate) id: String,
+    pub(crate) devtools: String,
 }
 
 impl Drop for Session<'_> {
@@ -56,7 +66,7 @@ fn stored_session(s: &Setup, id: &str) -> triangulate_store::SessionRecord {
     store.session(id.parse().unwrap()).unwrap()
 }
 
-fn start<'a>(s: &'a Setup, reference: &str, extra: &[&str]) -> Session<'a> {
+pub(crate) fn start<'a>(s: &'a Setup, reference: &str, extra: &[&str]) -> Session<'a> {
     let mut args = vec!["session", "start", reference, "--subject", "1", "--account", "1", "--headless", "--json"];
     args.extend_from_slice(extra);
     let run = s.run(&args);
@@ -70,7 +80,7 @@ fn start<'a>(s: &'a Setup, reference: &str, extra: &[&str]) -> Session<'a> {
     Session { s, id, devtools }
 }
 
-fn capture(s: &Setup, session: &Session, extra: &[&str]) -> serde_json::Value {
+pub(crate) fn capture(s: &Setup, session: &Session, extra: &[&str]) -> serde_json::Value {
     let mut args = vec!["capture", "--session", &session.id, "--statement", "Visible to anyone without logging in"];
     args.extend_from_slice(extra);
     let run = s.run(&args);
@@ -78,7 +88,7 @@ fn capture(s: &Setup, session: &Session, extra: &[&str]) -> serde_json::Value {
     run.json()
 }
 
-fn show(s: &Setup, id: &serde_json::Value) -> serde_json::Value {
+pub(crate) fn show(s: &Setup, id: &serde_json::Value) -> serde_json::Value {
     let run = s.run(&["capture", "show", &id.to_string(), "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     run.json()
@@ -248,7 +258,7 @@ fn a_40000_px_page_is_captured_whole_and_only_a_policy_limit_below_it_cuts() {
 
 /// Goes to `url` in the session's tab as the worker would, runs `script` there, and gives
 /// the page a moment to load what it shows.
-fn in_the_sessions_tab(session: &Session, url: &str, script: &str) {
+pub(crate) fn in_the_sessions_tab(session: &Session, url: &str, script: &str) {
     runtime().block_on(async {
         let (browser, driver) = triangulate_capture::connect(&session.devtools).await.unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;

@@ -2,6 +2,7 @@
 //! contract that scripts and IT staff rely on.
 
 mod capture;
+mod export;
 mod fixture_site;
 mod hardening;
 mod inputs;
@@ -116,4 +117,9 @@ pub fn files_below(root: &Path) -> Vec<PathBuf> {
 
 pub fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// The repository's root, for fixtures and for pictures left for people to look at.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }

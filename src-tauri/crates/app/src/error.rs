@@ -43,6 +43,10 @@ pub enum ErrorCode {
     RecordingStopped,
     /// A capture is outside the person's listed profiles and no reason was given.
     OutsideScope,
+    /// A final PDF needs a finalised log; a draft may be exported.
+    LogNotFinalised,
+    /// A final care-record PDF needs every capture of the request judged; a draft may be exported.
+    CapturesUnjudged,
     Internal,
 }
 
@@ -59,6 +63,10 @@ pub enum AppError {
         "access session {session} is no longer recorded ({reason}): nothing can be captured in it. Resume its recording, or end it"
     )]
     RecordingStopped { session: i64, reason: String },
+    #[error("{0}")]
+    LogNotFinalised(String),
+    #[error("{message}")]
+    CapturesUnjudged { message: String, captures: Vec<i64> },
     #[error("{0}")]
     Internal(String),
 }
@@ -84,6 +92,8 @@ impl AppError {
                 AppError::Refused(_) => ErrorCode::Refused,
                 AppError::Browser(_) => ErrorCode::BrowserFailed,
                 AppError::RecordingStopped { .. } => ErrorCode::RecordingStopped,
+                AppError::LogNotFinalised(_) => ErrorCode::LogNotFinalised,
+                AppError::CapturesUnjudged { .. } => ErrorCode::CapturesUnjudged,
                 _ => ErrorCode::Internal,
             };
         };
@@ -116,7 +126,11 @@ impl AppError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             AppError::Store(error) => error.kind(),
-            AppError::Refused(_) | AppError::Browser(_) | AppError::RecordingStopped { .. } => ErrorKind::Refused,
+            AppError::Refused(_)
+            | AppError::Browser(_)
+            | AppError::RecordingStopped { .. }
+            | AppError::LogNotFinalised(_)
+            | AppError::CapturesUnjudged { .. } => ErrorKind::Refused,
             AppError::Internal(_) => ErrorKind::Failure,
         }
     }

@@ -94,6 +94,17 @@ fn print_request(record: &RequestRecord) {
                 .unwrap_or_default(),
         );
     }
+    for filed in &record.filed {
+        say!(
+            "Filed in the care record: {}, reference {}, by {}, recorded {} ({} SHA-256 {})",
+            inline(&filed.place),
+            inline(&filed.record_reference),
+            inline(&filed.filed_by),
+            uk_time(&filed.recorded_at),
+            filed.kind.label(),
+            filed.sha256
+        );
+    }
     let allowed: Vec<&str> = record.allowed_steps.iter().map(|s| s.verb()).collect();
     say!("Steps allowed now: {}", if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") });
 }

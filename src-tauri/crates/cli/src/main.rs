@@ -62,6 +62,9 @@ enum Command {
     Session(capture::SessionCommand),
     /// Capture the tab the worker is looking at (`capture --session ID`), or show, export or judge a capture
     Capture(capture::CaptureArgs),
+    /// PDFs of a request for the care record, and the record that one was filed there
+    #[command(subcommand)]
+    Export(export::ExportCommand),
 }
 
 #[derive(Args)]
@@ -291,6 +294,7 @@ enum WorkerCommand {
 
 mod capture;
 mod commands;
+mod export;
 mod out;
 
 use out::{esay, say};
@@ -346,6 +350,12 @@ fn hint(error: &AppError) -> Option<String> {
             "If this copy was restored on purpose, run `triangulate audit accept-restore --by NAME --reason TEXT`.".into()
         }
         ErrorCode::OutsideScope => "Give the reason with --outside-scope-reason TEXT, or raise a new request with `triangulate request create --file FILE --parent REF`.".into(),
+        ErrorCode::LogNotFinalised => {
+            "Add --draft to export a draft (DRAFT on every page), or finalise the log first with `triangulate log finalise`.".into()
+        }
+        ErrorCode::CapturesUnjudged => {
+            "Judge each with `triangulate capture judge ID --relevant yes|no …`, or add --draft to export a draft.".into()
+        }
         ErrorCode::RecordingStopped => match error {
             AppError::RecordingStopped { session, .. } => format!(
                 "Resume it with `triangulate session resume {session}`, or end it with `triangulate session end {session}`."
@@ -374,13 +384,18 @@ fn report(error: AppError, json: bool) -> ExitCode {
         esay!("{hint}");
     }
     if json && !PRINTED_JSON.load(std::sync::atomic::Ordering::SeqCst) {
-        print_json(&json!({ "error": {
+        let mut document = json!({ "error": {
             "code": error.code(),
             "message": error.to_string(),
             "guards": error.guards(),
             "fields": fields,
             "hint": hint,
-        }}));
+        }});
+        // Which captures still need judging, for a refused final export.
+        if let AppError::CapturesUnjudged { captures, .. } = &error {
+            document["error"]["captures"] = json!(captures);
+        }
+        print_json(&document);
     }
     ExitCode::from(match error.kind() {
         ErrorKind::InvalidInput => 2,
@@ -409,6 +424,7 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
         Command::Log(command) => commands::log(command, host),
         Command::Session(command) => capture::session(command, host),
         Command::Capture(args) => capture::capture(args, host),
+        Command::Export(command) => export::export(command, host),
         Command::Worker(WorkerCommand::RegisterAaw { name }) => {
             let record = people::register_aaw(host, &name)?;
             say!("{} is registered as an Authorised Access Worker (AAW {}).", record.name, record.id);

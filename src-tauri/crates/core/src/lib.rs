@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod evidence;
+pub mod export;
 pub mod guards;
 pub mod local_time;
 pub mod log;

@@ -197,13 +197,24 @@ impl Fonts {
         text[start..end].trim_end().to_string()
     }
 
-    /// Whether a paragraph's first strong character is right-to-left.
+    /// Whether a paragraph runs right to left: it has right-to-left letters and no
+    /// left-to-right ones. A name in Arabic on its own is aligned right; the same name inside
+    /// an English sentence ("2. محمد عبد الله (associate)") stays in an English line.
     pub fn is_rtl(text: &str) -> bool {
-        BidiInfo::new(text, None).paragraphs.first().is_some_and(|p| p.level.is_rtl())
+        use unicode_bidi::BidiClass::{AL, L, R};
+        let mut rtl = false;
+        for c in text.chars() {
+            match unicode_bidi::bidi_class(c) {
+                L => return false,
+                R | AL => rtl = true,
+                _ => {}
+            }
+        }
+        rtl
     }
 
-    /// Draws one line (drawable text) with its left edge at `x` or its right edge at `right`,
-    /// baseline `y` (y grows downwards). Returns its width.
+    /// Draws one line (drawable text) with its left edge at `x`, or, for a right-to-left
+    /// paragraph, its right edge at `right`; baseline `y` (y grows downwards). Returns its width.
     pub fn draw_line(
         &self,
         surface: &mut Surface,
@@ -213,7 +224,8 @@ impl Fonts {
         weight: Weight,
         line: &str,
     ) -> f32 {
-        let bidi = BidiInfo::new(line, None);
+        let level = if right.is_some() { unicode_bidi::Level::rtl() } else { unicode_bidi::Level::ltr() };
+        let bidi = BidiInfo::new(line, Some(level));
         let mut pieces: Vec<(usize, &str, Vec<KrillaGlyph>)> = Vec::new();
         let mut total = 0.0;
         for paragraph in &bidi.paragraphs {
@@ -327,5 +339,7 @@ mod tests {
     fn arabic_is_right_to_left_and_latin_is_not() {
         assert!(Fonts::is_rtl("محمد عبد الله"));
         assert!(!Fonts::is_rtl("Jan محمد"));
+        assert!(!Fonts::is_rtl("2. محمد عبد الله (associate)"));
+        assert!(Fonts::is_rtl("2. محمد"));
     }
 }

@@ -91,6 +91,15 @@ impl Store {
         Ok(LogRecord { request: request.reference, state: request.state, version: current, versions })
     }
 
+    /// The request's log in its latest version, or `None` before the first search.
+    pub fn latest_log(&self, reference: &str) -> Result<Option<LogRecord>> {
+        let request = self.request(reference)?;
+        if read_version(&self.conn, request.id, None)?.is_none() {
+            return Ok(None);
+        }
+        self.log(reference, None).map(Some)
+    }
+
     /// The version that may be edited now, or why none may.
     fn editable_version(&self, request: &RequestRecord, now: DateTime<Utc>) -> Result<LogVersion> {
         match read_version(&self.conn, request.id, None)? {

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("migrations/0004_capture.sql")),
     (5, include_str!("migrations/0005_private_channel.sql")),
     (6, include_str!("migrations/0006_accepted_restores.sql")),
+    (7, include_str!("migrations/0007_exports.sql")),
 ];
 
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -65,6 +65,8 @@ pub struct RequestRecord {
     pub request: Request,
     pub subjects: Vec<SubjectLink>,
     pub decisions: Vec<DecisionRecord>,
+    /// The PDFs of this request filed in the care record system.
+    pub filed: Vec<crate::exports::FilingRecord>,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -344,6 +346,7 @@ impl Store {
             request: row.request,
             subjects,
             decisions,
+            filed: self.filings_where("care_record_filings.request_id = ?1", id)?,
         })
     }
 

@@ -1,0 +1,884 @@
+//! PDFs for the care record: the request (Appendix 1) with its authorisation chain, the log
+//! (Appendix 2), and the care-record PDF — a cover, both of those and every capture judged
+//! relevant as an exhibit with its provenance, trail, judgement and digests. What goes in and
+//! the rules before it (a final export needs a finalised log and every capture judged) are
+//! decided here, once; `triangulate-pdf` lays it out. Each export is recorded with its
+//! SHA-256 in the audit chain, and so is its filing in the care record.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use triangulate_core::evidence::Attribution;
+use triangulate_core::export::{FilingInput, PdfKind};
+use triangulate_core::local_time::{long_date, uk_time, uk_time_seconds};
+use triangulate_core::log::{InvestigationLog, ShareRecipient};
+use triangulate_core::request::{ConsentStatus, Scope, SubjectRole};
+use triangulate_evidence::{Manifest, verify_manifest};
+use triangulate_pdf::{Attachment, Block, DocumentInfo};
+use triangulate_store::{
+    AuthorisationKind, CaptureRecord, FilingRecord, LogRecord, NewPdfExport, PdfExportRecord, RequestRecord, Store,
+};
+use ts_rs::TS;
+
+use crate::error::{AppError, Result};
+use crate::host::Host;
+
+/// What the worker asks for.
+#[derive(Debug, Clone)]
+pub struct PdfOrder {
+    pub reference: String,
+    /// The file to write; an existing file is never replaced.
+    pub out: PathBuf,
+    /// Allowed before the log is finalised and while captures are unjudged; every page says DRAFT.
+    pub draft: bool,
+    /// Only the request or only the log; the whole care record when `None`.
+    pub only: Option<PdfKind>,
+}
+
+/// A PDF written and recorded.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PdfExported {
+    pub path: String,
+    pub export: PdfExportRecord,
+}
+
+/// A capture of the request as the care record treats it.
+struct Exhibit {
+    number: usize,
+    record: CaptureRecord,
+    manifest: Manifest,
+}
+
+/// Everything a document is made from, read from the store once.
+struct Sources {
+    request: RequestRecord,
+    log: Option<LogRecord>,
+    captures: Vec<CaptureRecord>,
+    authorisations: Vec<triangulate_store::AuthorisationRecord>,
+    accounts: BTreeMap<i64, String>,
+    fingerprint: String,
+    worker: Option<String>,
+}
+
+/// Writes a PDF of a request and records it. Refused, with nothing written: while the log is
+/// not finalised or a capture of the request is unjudged, unless it is a draft; when the file
+/// exists.
+pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
+    check_destination(&order.out)?;
+    let policy = host.policy()?;
+    let now = host.now();
+    let mut store = host.store()?;
+    let sources = read_sources(&mut store, &order.reference, now)?;
+    let kind = order.only.unwrap_or(PdfKind::CareRecord);
+    let reference = sources.request.reference.clone();
+    let finalised = sources.log.as_ref().is_some_and(|l| l.version.finalised_at.is_some());
+    if !order.draft && !finalised {
+        return Err(AppError::LogNotFinalised(format!(
+            "the investigation log of {reference} is not finalised, so its PDF can only be a draft (DRAFT on every page)"
+        )));
+    }
+    let unjudged: Vec<i64> = sources.captures.iter().filter(|c| c.judgement.is_none()).map(|c| c.id).collect();
+    if kind == PdfKind::CareRecord && !order.draft && !unjudged.is_empty() {
+        return Err(AppError::CapturesUnjudged {
+            message: format!(
+                "{} of {reference} {} not been judged: judge whether each is relevant before the care record is exported, or export a draft",
+                list_captures(&unjudged),
+                if unjudged.len() == 1 { "has" } else { "have" }
+            ),
+            captures: unjudged,
+        });
+    }
+    let exhibits: Vec<Exhibit> = if kind == PdfKind::CareRecord {
+        let relevant = sources.captures.iter().filter(|c| c.judgement.as_ref().is_some_and(|j| j.relevant));
+        relevant
+            .enumerate()
+            .map(|(k, record)| {
+                let manifest = serde_json::from_str(&record.manifest).map_err(|e| {
+                    AppError::Internal(format!("the manifest of capture {} cannot be read: {e}", record.id))
+                })?;
+                Ok(Exhibit { number: k + 1, record: record.clone(), manifest })
+            })
+            .collect::<Result<_>>()?
+    } else {
+        Vec::new()
+    };
+
+    let draft = order.draft.then(|| {
+        if finalised { "DRAFT".to_string() } else { "DRAFT: the investigation log is not finalised".to_string() }
+    });
+    let title = match kind {
+        PdfKind::CareRecord => format!("Care record: {reference}"),
+        PdfKind::Request => format!("Investigation request (Appendix 1): {reference}"),
+        PdfKind::Log => format!("Investigation log (Appendix 2): {reference}"),
+    };
+    let info = DocumentInfo {
+        title: title.clone(),
+        author: policy.organisation.clone(),
+        subject: reference.clone(),
+        keywords: vec![kind.label().to_string(), sources.request.request.case_reference.clone()],
+        creator: format!("Triangulate {}", env!("CARGO_PKG_VERSION")),
+        created: now,
+        marking: policy.protective_marking.clone(),
+        draft,
+    };
+    let mut blocks = Vec::new();
+    if kind == PdfKind::CareRecord {
+        cover(&mut blocks, &title, &sources, &exhibits, &unjudged, &policy.organisation, now);
+    }
+    if kind != PdfKind::Log {
+        request_blocks(&mut blocks, &sources);
+    }
+    if kind != PdfKind::Request {
+        log_blocks(&mut blocks, &sources, &exhibits);
+    }
+    let mut attachments = Vec::new();
+    for exhibit in &exhibits {
+        exhibit_blocks(&mut blocks, &store, exhibit, &sources)?;
+        attachments.push(Attachment {
+            name: format!("capture-{}-manifest.json", exhibit.record.id),
+            media_type: "application/json".into(),
+            description: format!(
+                "Exhibit {}: the signed manifest of capture {} (canonical JSON, exactly as signed)",
+                exhibit.number, exhibit.record.id
+            ),
+            bytes: exhibit.record.manifest.clone().into_bytes(),
+        });
+        attachments.push(Attachment {
+            name: format!("capture-{}-manifest.sig", exhibit.record.id),
+            media_type: "text/plain".into(),
+            description: format!(
+                "Exhibit {}: the Ed25519 signature (base64) over capture {}'s manifest",
+                exhibit.number, exhibit.record.id
+            ),
+            bytes: format!("{}\n", exhibit.record.signature).into_bytes(),
+        });
+    }
+
+    let (written, rendered) = write_new_file(&order.out, |out| {
+        triangulate_pdf::render(&info, &blocks, &attachments, out).map_err(|e| match e {
+            triangulate_pdf::PdfError::Write(io) => io,
+            other => std::io::Error::other(other.to_string()),
+        })
+    })?;
+    let export = NewPdfExport {
+        kind,
+        draft: order.draft,
+        sha256: written.sha256.clone(),
+        bytes: written.bytes,
+        pages: rendered.pages,
+        log_version: sources.log.as_ref().map(|l| l.version.version),
+        exhibits: exhibits.iter().map(|e| e.record.id).collect(),
+        path: written.path.display().to_string(),
+    };
+    match store.record_pdf_export(&reference, &export, host.now()) {
+        Ok(export) => {
+            tracing::info!(request = %reference, pages = rendered.pages, bytes = written.bytes, "PDF exported");
+            Ok(PdfExported { path: written.path.display().to_string(), export })
+        }
+        Err(error) => {
+            // An export that is not in the audit chain does not exist.
+            let _ = std::fs::remove_file(&written.path);
+            Err(error.into())
+        }
+    }
+}
+
+/// Records that a PDF exported from this request was filed in the care record system.
+pub fn record_filing(host: &dyn Host, reference: &str, input: &FilingInput) -> Result<FilingRecord> {
+    let filing = input.validate().map_err(AppError::fields_error)?;
+    Ok(host.store()?.record_filing(reference, &filing, host.now())?)
+}
+
+/// The PDFs exported from a request.
+pub fn exports(host: &dyn Host, reference: &str) -> Result<Vec<PdfExportRecord>> {
+    Ok(host.store()?.pdf_exports(reference)?)
+}
+
+fn list_captures(ids: &[i64]) -> String {
+    let names: Vec<String> = ids.iter().map(i64::to_string).collect();
+    match names.len() {
+        1 => format!("capture {}", names[0]),
+        _ => format!("captures {}", names.join(", ")),
+    }
+}
+
+fn check_destination(out: &Path) -> Result<()> {
+    let field = |message: String| AppError::fields_error(vec![triangulate_core::FieldError::new("out", message)]);
+    if out.as_os_str().is_empty() {
+        return Err(field("Enter the file to write the PDF to".into()));
+    }
+    if out.exists() || out.symlink_metadata().is_ok() {
+        return Err(field(format!("{} already exists: an export never replaces a file; choose a new name", out.display())));
+    }
+    let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !folder.is_dir() {
+        return Err(field(format!("The folder {} does not exist", folder.display())));
+    }
+    Ok(())
+}
+
+struct Written {
+    path: PathBuf,
+    sha256: String,
+    bytes: u64,
+}
+
+/// Counts and hashes what passes through to the file.
+struct HashingWriter<W: Write> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buffer)?;
+        self.hasher.update(&buffer[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes a new file, owner-only, through a temporary file beside it that is synced and then
+/// linked in place (never over a file that appeared meanwhile); a failure leaves no file.
+fn write_new_file<T>(
+    out: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
+) -> Result<(Written, T)> {
+    let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = folder.join(format!(".{name}.{}.partial", std::process::id()));
+    let failed = |e: std::io::Error| {
+        let _ = std::fs::remove_file(&temporary);
+        if e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28) {
+            AppError::Refused(format!("{} cannot be written: the disk is full", out.display()))
+        } else {
+            AppError::Refused(format!("{} cannot be written: {e}", out.display()))
+        }
+    };
+    let file = triangulate_store::private::options().write(true).create_new(true).open(&temporary).map_err(failed)?;
+    let mut writer =
+        HashingWriter { inner: std::io::BufWriter::with_capacity(1 << 20, file), hasher: Sha256::new(), bytes: 0 };
+    let result = fill(&mut writer).map_err(failed)?;
+    writer.flush().map_err(failed)?;
+    let HashingWriter { inner, hasher, bytes } = writer;
+    let file = inner.into_inner().map_err(|e| failed(e.into_error()))?;
+    file.sync_all().map_err(failed)?;
+    drop(file);
+    // A hard link never replaces a file; where links are not supported (FAT), a rename after
+    // the check above.
+    match std::fs::hard_link(&temporary, out) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(AppError::fields_error(vec![triangulate_core::FieldError::new(
+                "out",
+                format!("{} already exists: an export never replaces a file; choose a new name", out.display()),
+            )]));
+        }
+        Err(_) if !out.exists() => std::fs::rename(&temporary, out).map_err(failed)?,
+        Err(e) => return Err(failed(e)),
+    }
+    let path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+    Ok((Written { path, sha256: hex::encode(hasher.finalize()), bytes }, result))
+}
+
+fn read_sources(store: &mut Store, reference: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Sources> {
+    let request = store.request(reference)?;
+    let log = store.latest_log(&request.reference)?;
+    let captures = store.captures_of_request(&request.reference)?;
+    let authorisations =
+        store.authorisations()?.into_iter().filter(|a| a.request == request.reference).collect::<Vec<_>>();
+    let accounts = store.accounts()?.into_iter().map(|a| (a.id, format!("{} ({})", a.handle, a.platform))).collect();
+    let fingerprint = store.signing_key_info(now)?.fingerprint;
+    let worker = store.worker_profile()?.map(|w| format!("{} ({})", w.name, w.role.title()));
+    Ok(Sources { request, log, captures, authorisations, accounts, fingerprint, worker })
+}
+
+fn row(label: &str, value: impl Into<String>) -> (String, String) {
+    (label.to_string(), value.into())
+}
+
+fn or_none(value: Option<&str>) -> String {
+    value.filter(|v| !v.trim().is_empty()).unwrap_or("None given").to_string()
+}
+
+fn role_label(role: SubjectRole) -> &'static str {
+    match role {
+        SubjectRole::Subject => "Subject of the check",
+        SubjectRole::Associate => "Associate",
+        SubjectRole::SuspectedAssociate => "Suspected associate",
+    }
+}
+
+fn person_names(request: &RequestRecord) -> String {
+    let names: Vec<String> = request
+        .request
+        .subjects
+        .iter()
+        .enumerate()
+        .map(|(k, s)| format!("{}. {} ({})", k + 1, s.display_name(), role_label(s.role).to_lowercase()))
+        .collect();
+    names.join("\n")
+}
+
+fn cover(
+    blocks: &mut Vec<Block>,
+    title: &str,
+    sources: &Sources,
+    exhibits: &[Exhibit],
+    unjudged: &[i64],
+    organisation: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let request = &sources.request;
+    blocks.push(Block::Section(title.to_string()));
+    let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut rows = vec![
+        row("Request", request.reference.clone()),
+        row("Case reference", request.request.case_reference.clone()),
+        row("Organisation", organisation),
+        row("Persons", person_names(request)),
+        row("State", request.state_label),
+        row(
+            "Originating social worker",
+            format!("{}, {}", request.request.originating_worker.name, request.request.originating_worker.team),
+        ),
+        row("Team manager", request.request.team_manager.name.clone()),
+    ];
+    let decisions: Vec<String> = request
+        .decisions
+        .iter()
+        .map(|d| format!("{}: {}, {}", d.step_label, d.decided_by, uk_time(&d.at)))
+        .collect();
+    rows.push(row("Authorisations", if decisions.is_empty() { "None recorded".into() } else { decisions.join("\n") }));
+    let ripa: Vec<String> = sources.authorisations.iter().map(authorisation_line).collect();
+    rows.push(row("RIPA authorisations", if ripa.is_empty() { "None recorded".into() } else { ripa.join("\n") }));
+    rows.push(row(
+        "Signing key",
+        format!(
+            "Ed25519, fingerprint (SHA-256 of the public key):\n{}\nEach exhibit's manifest is signed with this installation's key; compare the fingerprint with the one the council publishes.",
+            sources.fingerprint
+        ),
+    ));
+    rows.push(row("Exported", format!("{} ({} UTC)", uk_time_seconds(&stamp), stamp)));
+    rows.push(row("Exported by", sources.worker.clone().unwrap_or_else(|| "No worker profile on this laptop".into())));
+    blocks.push(Block::Fields(rows));
+
+    blocks.push(Block::Heading { text: "What this document contains".into(), outline: false });
+    let relevant: Vec<i64> = exhibits.iter().map(|e| e.record.id).collect();
+    let not_relevant: Vec<i64> =
+        sources.captures.iter().filter(|c| c.judgement.as_ref().is_some_and(|j| !j.relevant)).map(|c| c.id).collect();
+    let log = match &sources.log {
+        Some(log) => format!(
+            "2. The investigation log (Appendix 2), version {} of {}.",
+            log.version.version,
+            log.versions.len()
+        ),
+        None => "2. The investigation log (Appendix 2): no search has been logged.".into(),
+    };
+    let mut contents = vec![
+        "1. The investigation request (Appendix 1) with its authorisation chain and RIPA authorisations.".to_string(),
+        log,
+        match exhibits.len() {
+            0 => "3. Exhibits: no capture has been judged relevant.".to_string(),
+            n => format!(
+                "3. Exhibits 1 to {n}: every capture judged relevant ({}), each with its full page, its viewport, its provenance, the trail that led to it, the worker's judgement and the SHA-256 of every file with the manifest's signature.",
+                list_captures(&relevant)
+            ),
+        },
+    ];
+    if !not_relevant.is_empty() {
+        contents.push(format!(
+            "Judged not relevant and not included, as the protocol asks: {}.",
+            list_captures(&not_relevant)
+        ));
+    }
+    if !unjudged.is_empty() {
+        contents.push(format!("Not yet judged and not included: {}.", list_captures(unjudged)));
+    }
+    blocks.push(Block::Paragraph(contents.join("\n")));
+    blocks.push(Block::Small(
+        "Attached to this PDF: each exhibit's manifest exactly as signed (capture-N-manifest.json) and its signature (capture-N-manifest.sig). \
+         Each picture is embedded once, exactly as captured, and shown across as many pages as it needs. \
+         A character that no font in this document has is shown as its code point, such as [U+AC04]; the exact text is in the attached manifest."
+            .into(),
+    ));
+}
+
+fn authorisation_line(a: &triangulate_store::AuthorisationRecord) -> String {
+    let kind = match a.kind {
+        AuthorisationKind::DirectedSurveillance => "Directed surveillance",
+        AuthorisationKind::Chis => "CHIS",
+    };
+    let mut line = format!(
+        "{kind} {} by {}, granted {}, expires {}",
+        a.reference,
+        a.officer,
+        long_date(a.granted),
+        long_date(a.expires)
+    );
+    if let Some(review) = a.review_due {
+        line.push_str(&format!(", review due {}", long_date(review)));
+    }
+    for renewal in &a.renewals {
+        line.push_str(&format!(", renewed by {} to {}", renewal.by, long_date(renewal.expires)));
+    }
+    if let Some(cancelled) = &a.cancelled_at {
+        line.push_str(&format!(", cancelled {} by {}", uk_time(cancelled), a.cancelled_by.as_deref().unwrap_or("")));
+    }
+    line
+}
+
+fn request_blocks(blocks: &mut Vec<Block>, sources: &Sources) {
+    let record = &sources.request;
+    let request = &record.request;
+    blocks.push(Block::Section(format!("Investigation request (Appendix 1): {}", record.reference)));
+    let scope = match request.scope {
+        Scope::OneOff => "A one-off check".to_string(),
+        Scope::Monitoring => format!(
+            "Monitoring over the period\nWhy monitoring is needed: {}",
+            or_none(request.monitoring_justification.as_deref())
+        ),
+    };
+    let consent = match request.consent.status {
+        ConsentStatus::Written => "Written consent obtained",
+        ConsentStatus::Informed => "Informed, without written consent",
+        ConsentStatus::NotSought => "Not sought",
+    };
+    let mut consent = consent.to_string();
+    if let Some(reason) = request.consent.reason.as_deref() {
+        consent.push_str(&format!("\nWhy: {reason}"));
+    }
+    if let Some(reference) = request.consent.reference.as_deref() {
+        consent.push_str(&format!("\nReference: {reference}"));
+    }
+    let mut rows = vec![
+        row("Request", record.reference.clone()),
+        row("Case reference", request.case_reference.clone()),
+        row("State", record.state_label),
+        row("Originating social worker", format!("{}, {}", request.originating_worker.name, request.originating_worker.team)),
+        row("Team manager", request.team_manager.name.clone()),
+        row("Reason", request.reason.label()),
+        row("The concern", request.concern.clone()),
+        row("Triangulation", request.triangulation.clone()),
+        row("Scope", scope),
+        row("Period of interest", format!("{} to {}", long_date(request.period.from), long_date(request.period.to))),
+        row("Consent", consent),
+        row("Legal advice", or_none(request.legal_advice_reference.as_deref())),
+        row("Created", uk_time(&record.created_at)),
+    ];
+    if let Some(parent) = &record.parent {
+        rows.push(row(
+            "Found during",
+            format!("{parent}{}", if record.flagged_for_sd { " (flagged for the service director)" } else { "" }),
+        ));
+    }
+    blocks.push(Block::Fields(rows));
+
+    blocks.push(Block::Heading { text: "Persons".into(), outline: true });
+    for (k, subject) in request.subjects.iter().enumerate() {
+        let mut rows = vec![row("Person", format!("{}. {}", k + 1, subject.display_name()))];
+        if subject.name.is_some()
+            && let Some(description) = &subject.description
+        {
+            rows.push(row("Description", description.clone()));
+        }
+        if !subject.aliases.is_empty() {
+            rows.push(row("Also known as", subject.aliases.join("\n")));
+        }
+        if let Some(born) = subject.date_of_birth {
+            rows.push(row("Date of birth", long_date(born)));
+        }
+        rows.push(row("Relationship", or_none(subject.relationship.as_deref())));
+        rows.push(row("Role", role_label(subject.role)));
+        let profiles: Vec<String> = subject.profiles.iter().map(|p| format!("{}: {}", p.platform, p.url)).collect();
+        rows.push(row("Profiles", if profiles.is_empty() { "None listed".into() } else { profiles.join("\n") }));
+        blocks.push(Block::Fields(rows));
+    }
+
+    blocks.push(Block::Heading { text: "Authorisation chain".into(), outline: true });
+    if record.decisions.is_empty() {
+        blocks.push(Block::Paragraph("No decision has been recorded.".into()));
+    }
+    for decision in &record.decisions {
+        let mut rows = vec![
+            row("Decision", decision.step_label),
+            row("Decided by", decision.decided_by.clone()),
+            row("Recorded", uk_time(&decision.at)),
+            row("Recorded by", decision.recorded_by_name.clone()),
+        ];
+        if let Some(evidence) = &decision.evidence {
+            rows.push(row("Evidence", evidence.clone()));
+        }
+        if let Some(conditions) = &decision.conditions {
+            rows.push(row("Conditions", conditions.clone()));
+        }
+        if let Some(note) = &decision.note {
+            rows.push(row("Note", note.clone()));
+        }
+        rows.push(row("Request moved", format!("{} to {}", decision.from_state.label(), decision.to_state.label())));
+        blocks.push(Block::Fields(rows));
+    }
+    blocks.push(Block::Heading { text: "RIPA authorisations".into(), outline: true });
+    if sources.authorisations.is_empty() {
+        blocks.push(Block::Paragraph("None recorded.".into()));
+    } else {
+        blocks.push(Block::Paragraph(sources.authorisations.iter().map(authorisation_line).collect::<Vec<_>>().join("\n")));
+    }
+}
+
+fn log_blocks(blocks: &mut Vec<Block>, sources: &Sources, exhibits: &[Exhibit]) {
+    blocks.push(Block::Section(format!("Investigation log (Appendix 2): {}", sources.request.reference)));
+    let Some(log) = &sources.log else {
+        blocks.push(Block::Paragraph("No search has been logged: the log starts with the first search.".into()));
+        return;
+    };
+    let version = &log.version;
+    let mut about = format!("Version {} of the log", version.version);
+    if version.version > 1 {
+        about.push_str(&format!(
+            "; earlier versions (1 to {}) exist and stay readable in Triangulate",
+            version.version - 1
+        ));
+    }
+    about.push_str(&match &version.finalised_at {
+        Some(at) => format!(". Finalised {}.", uk_time(at)),
+        None => ". Not finalised.".into(),
+    });
+    blocks.push(Block::Paragraph(about));
+    let content: &InvestigationLog = &version.log;
+    if let Some(note) = &content.correction_note {
+        blocks.push(Block::Fields(vec![row("Why this version corrects the last", note.clone())]));
+    }
+    blocks.push(Block::Heading { text: "Searches".into(), outline: true });
+    if content.searches.is_empty() {
+        blocks.push(Block::Paragraph("None.".into()));
+    }
+    for (k, search) in content.searches.iter().enumerate() {
+        let stamp = search.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let account = sources.accounts.get(&search.account_id).cloned().unwrap_or_else(|| search.account_id.to_string());
+        blocks.push(Block::Fields(vec![
+            row("Search", (k + 1).to_string()),
+            row("When", uk_time(&stamp)),
+            row("Platform", search.platform.clone()),
+            row("Sanctioned account", account),
+            row("Searched", search.searched.clone()),
+            row("Result", search.result.clone()),
+        ]));
+    }
+    blocks.push(Block::Heading { text: "Findings".into(), outline: true });
+    if content.findings.is_empty() {
+        blocks.push(Block::Paragraph("None.".into()));
+    }
+    let exhibit_of: BTreeMap<i64, usize> = exhibits.iter().map(|e| (e.record.id, e.number)).collect();
+    for finding in &content.findings {
+        let mut rows = vec![row("Finding", finding.number.to_string()), row("Text", finding.text.clone())];
+        if !finding.captures.is_empty() {
+            let rests: Vec<String> = finding
+                .captures
+                .iter()
+                .map(|id| match exhibit_of.get(id) {
+                    Some(n) => format!("Exhibit {n} (capture {id})"),
+                    None if exhibits.is_empty() => format!("Capture {id}"),
+                    None => format!("Capture {id} (not an exhibit: not judged relevant)"),
+                })
+                .collect();
+            rows.push(row("Rests on", rests.join("\n")));
+        }
+        blocks.push(Block::Fields(rows));
+    }
+    blocks.push(Block::Heading { text: "Completion and assessment".into(), outline: true });
+    let mut rows = vec![row(
+        "Completed by the Authorised Access Worker",
+        match &content.completed {
+            Some(signed) => format!("{}, {}", signed.by, uk_time(&signed.at.to_rfc3339())),
+            None => "Not yet".into(),
+        },
+    )];
+    match &content.assessment {
+        Some(assessment) => {
+            let rating = serde_json::to_value(assessment.rating).ok().and_then(|v| v.as_str().map(str::to_string));
+            rows.push(row("Contribution of the check", rating.unwrap_or_default()));
+            rows.push(row("Assessment", assessment.text.clone()));
+            rows.push(row("Assessed by", format!("{}, {}", assessment.by, uk_time(&assessment.at.to_rfc3339()))));
+        }
+        None => rows.push(row("Assessment", "Not yet")),
+    }
+    let sharing: Vec<String> = content
+        .shared
+        .iter()
+        .map(|s| {
+            let with: Vec<&str> = s
+                .with
+                .iter()
+                .map(|w| match w {
+                    ShareRecipient::Tm => "team manager",
+                    ShareRecipient::Sm => "service manager",
+                    ShareRecipient::Sd => "service director",
+                })
+                .collect();
+            format!("With the {} by {}, {}", with.join(", "), s.by, uk_time(&s.at.to_rfc3339()))
+        })
+        .collect();
+    rows.push(row("Shared", if sharing.is_empty() { "Not yet".into() } else { sharing.join("\n") }));
+    blocks.push(Block::Fields(rows));
+}
+
+fn exhibit_blocks(blocks: &mut Vec<Block>, store: &Store, exhibit: &Exhibit, sources: &Sources) -> Result<()> {
+    let record = &exhibit.record;
+    let manifest = &exhibit.manifest;
+    let provenance = &manifest.provenance;
+    blocks.push(Block::Section(format!("Exhibit {}: capture {}", exhibit.number, record.id)));
+    blocks.push(Block::Fields(vec![
+        row("Page", provenance.title.clone()),
+        row("Address", provenance.url.clone()),
+        row("Captured", uk_time_seconds(&provenance.capture_started_at)),
+    ]));
+    let artefact = |kind: &str| -> Result<Arc<Vec<u8>>> { Ok(Arc::new(store.capture_artefact(record.id, kind)?.0)) };
+    let tiles: Vec<&str> =
+        record.artefacts.iter().filter(|a| a.kind.starts_with("full_page_tile_")).map(|a| a.kind.as_str()).collect();
+    let full_page = if record.artefacts.iter().any(|a| a.kind == "full_page_png") {
+        vec![artefact("full_page_png")?]
+    } else {
+        tiles.iter().map(|kind| artefact(kind)).collect::<Result<Vec<_>>>()?
+    };
+    if !full_page.is_empty() {
+        blocks.push(Block::Heading { text: format!("Exhibit {}: the full page", exhibit.number), outline: true });
+        let covered = &provenance.full_page;
+        let mut caption = format!(
+            "The whole page as captured, {} CSS px tall, at the width of this page",
+            covered.captured_height_css.round()
+        );
+        if covered.capped {
+            caption.push_str(&format!(
+                "; the page was {} CSS px tall and was cut at the policy's limit",
+                covered.page_height_css.round()
+            ));
+        }
+        if full_page.len() > 1 {
+            caption.push_str(&format!("; in {} tiles, one below the other", full_page.len()));
+        }
+        blocks.push(Block::Picture { caption, pngs: full_page });
+    }
+    if record.artefacts.iter().any(|a| a.kind == "viewport_png") {
+        blocks.push(Block::Heading { text: format!("Exhibit {}: the viewport", exhibit.number), outline: true });
+        blocks.push(Block::Picture {
+            caption: "What the worker saw in the browser's window when the capture was taken".into(),
+            pngs: vec![artefact("viewport_png")?],
+        });
+    }
+
+    blocks.push(Block::Heading { text: format!("Exhibit {}: provenance", exhibit.number), outline: true });
+    blocks.push(Block::Fields(provenance_rows(manifest, sources)));
+
+    blocks.push(Block::Heading { text: format!("Exhibit {}: the trail that led to it", exhibit.number), outline: false });
+    if manifest.trail.is_empty() {
+        blocks.push(Block::Paragraph("No trail was recorded before the capture.".into()));
+    } else {
+        let rows = manifest
+            .trail
+            .iter()
+            .map(|event| {
+                let stamp = event.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+                let mut what = format!("{} (tab {})\n{}", event.kind.replace('_', " "), event.tab, event.url);
+                if let Some(to) = event.detail.get("to").and_then(|v| v.as_str()) {
+                    what.push_str(&format!("\nto {to}"));
+                }
+                if let Some(status) = event.detail.get("status").and_then(|v| v.as_i64()) {
+                    what.push_str(&format!("\nHTTP {status}"));
+                }
+                (uk_time_seconds(&stamp), what)
+            })
+            .collect();
+        blocks.push(Block::Fields(rows));
+    }
+
+    blocks.push(Block::Heading { text: format!("Exhibit {}: the worker's judgement", exhibit.number), outline: false });
+    if let Some(judgement) = &record.judgement {
+        let attribution = match judgement.attribution {
+            Attribution::Verified => "Verified",
+            Attribution::Probable => "Probable",
+            Attribution::Unverified => "Unverified",
+        };
+        blocks.push(Block::Fields(vec![
+            row("Relevant", if judgement.relevant { "Yes" } else { "No" }),
+            row("Useful and unique", if judgement.useful_and_unique { "Yes" } else { "No" }),
+            row("Attribution", attribution),
+            row("Why", or_none(judgement.attribution_reason.as_deref())),
+            row("Notes", or_none(judgement.notes.as_deref())),
+            row("Tags", if judgement.tags.is_empty() { "None".into() } else { judgement.tags.join(", ") }),
+            row("Collateral intrusion", or_none(judgement.collateral_intrusion.as_deref())),
+        ]));
+    }
+
+    blocks.push(Block::Heading { text: format!("Exhibit {}: integrity", exhibit.number), outline: false });
+    let mut rows: Vec<(String, String)> = record
+        .artefacts
+        .iter()
+        .map(|a| {
+            let size = match (a.width, a.height) {
+                (Some(w), Some(h)) => format!("{} bytes, {w} × {h} px", a.size),
+                _ => format!("{} bytes", a.size),
+            };
+            (a.kind.replace('_', " "), format!("SHA-256 {}\n{size}, {}", a.sha256, a.media_type))
+        })
+        .collect();
+    let manifest_digest = triangulate_evidence::sha256_hex(record.manifest.as_bytes());
+    rows.push(row("Manifest", format!("SHA-256 {manifest_digest}\nattached as capture-{}-manifest.json", record.id)));
+    let signature = match verify_manifest(&record.manifest, &record.signature) {
+        Ok(()) => format!(
+            "Valid: Ed25519, key fingerprint {}{}",
+            manifest.signing_key.fingerprint,
+            if manifest.signing_key.fingerprint == sources.fingerprint {
+                " (this installation's key)"
+            } else {
+                " (NOT this installation's current key)"
+            }
+        ),
+        Err(why) => format!("NOT VALID: {why}"),
+    };
+    rows.push(row("Signature", signature));
+    let mut stored_match = true;
+    for a in &record.artefacts {
+        let (bytes, stored) = store.capture_artefact(record.id, &a.kind)?;
+        stored_match &= triangulate_evidence::sha256_hex(&bytes) == stored && stored == a.sha256;
+    }
+    rows.push(row(
+        "Stored files",
+        if stored_match {
+            "Every file's bytes hash to the digest in the signed manifest"
+        } else {
+            "A FILE DOES NOT MATCH ITS DIGEST: the store has been changed or damaged"
+        },
+    ));
+    blocks.push(Block::Fields(rows));
+    Ok(())
+}
+
+fn text_of(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) if s.is_empty() => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn unix_date(value: &serde_json::Value) -> Option<String> {
+    let seconds = value.as_f64()?;
+    chrono::DateTime::from_timestamp(seconds as i64, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .map(|t| uk_time(&t))
+}
+
+fn provenance_rows(manifest: &Manifest, sources: &Sources) -> Vec<(String, String)> {
+    let p = &manifest.provenance;
+    let http = &p.http;
+    let status = if http["known"].as_bool() == Some(true) {
+        format!(
+            "{} {}",
+            text_of(&http["status"]).unwrap_or_default(),
+            text_of(&http["status_text"]).unwrap_or_default()
+        )
+    } else {
+        let mut text = format!("Not recorded: {}", text_of(&http["why"]).unwrap_or_default());
+        if let Some(status) = text_of(&http["status_from_navigation_timing"]) {
+            text.push_str(&format!("\nStatus from the page's own navigation timing: {status}"));
+        }
+        text
+    };
+    let server = match (text_of(&http["remote_ip_address"]), text_of(&http["remote_port"])) {
+        (Some(ip), Some(port)) => format!("{ip} port {port}"),
+        (Some(ip), None) => ip,
+        _ => "Not recorded".into(),
+    };
+    let tls = &p.tls;
+    let tls_text = if tls["https"].as_bool() == Some(true) {
+        let mut lines = vec![format!(
+            "{}{}",
+            text_of(&tls["protocol"]).unwrap_or_else(|| "Protocol not recorded".into()),
+            text_of(&tls["cipher"]).map(|c| format!(", {c}")).unwrap_or_default()
+        )];
+        if let Some(subject) = text_of(&tls["subject"]) {
+            lines.push(format!("Certificate for {subject}"));
+        }
+        if let Some(issuer) = text_of(&tls["issuer"]) {
+            lines.push(format!("Issued by {issuer}"));
+        }
+        if let (Some(from), Some(to)) = (unix_date(&tls["valid_from"]), unix_date(&tls["valid_to"])) {
+            lines.push(format!("Valid from {from} to {to}"));
+        }
+        if let Some(fingerprint) = text_of(&tls["certificate_sha256"]) {
+            lines.push(format!("Certificate SHA-256 {fingerprint}"));
+        }
+        lines.join("\n")
+    } else {
+        "Not HTTPS: the page came over an unencrypted connection".into()
+    };
+    let statement = match &p.worker_statement {
+        Some(s) => format!(
+            "{}{}",
+            if s.visible_without_friending_or_interacting {
+                "Visible without friending or interacting with anyone. "
+            } else {
+                ""
+            },
+            s.words
+        ),
+        None => "None made".into(),
+    };
+    let mut rows = vec![
+        row("Address as visited", p.original_url.clone()),
+        row("Address as finally served", p.url.clone()),
+        row("Title", p.title.clone()),
+        row("Captured (UK)", format!("{} to {}", uk_time_seconds(&p.capture_started_at), uk_time_seconds(&p.capture_ended_at))),
+        row("Captured (UTC)", format!("{} to {}", p.capture_started_at, p.capture_ended_at)),
+        row("HTTP status", status),
+        row("Server address", server),
+        row("Protocol", text_of(&http["protocol"]).unwrap_or_else(|| "Not recorded".into())),
+        row("TLS", tls_text),
+        row("Browser", format!("{} ({})", p.browser.product, p.browser.user_agent)),
+        row("Window", format!("{} × {} CSS px at {}×", p.viewport.width, p.viewport.height, p.viewport.device_scale_factor)),
+        row("Sanctioned account", format!("{} ({})", manifest.account.handle, manifest.account.platform)),
+        row(
+            "Worker",
+            match &manifest.worker {
+                Some(w) => format!("{}{}", w.name, w.staff_id.as_deref().map(|s| format!(", staff ID {s}")).unwrap_or_default()),
+                None => "No worker profile".into(),
+            },
+        ),
+        row("Access session", format!("{}, started {}", manifest.session.id, uk_time(&manifest.session.started_at))),
+        row("Statement", statement),
+    ];
+    if let Some(reason) = &p.outside_scope_reason {
+        rows.push(row("Outside the listed profiles because", reason.clone()));
+    }
+    if let Some(archive) = &p.archive {
+        let mut text = format!("{} responses in the web archive (WARC)", archive.responses);
+        if !archive.bodies_missing.is_empty() {
+            text.push_str(&format!("; {} bodies could not be had:", archive.bodies_missing.len()));
+            for missing in &archive.bodies_missing {
+                text.push_str(&format!("\n{} ({})", missing.url, missing.reason));
+            }
+        }
+        rows.push(row("Web archive", text));
+    }
+    let person = sources
+        .request
+        .request
+        .subjects
+        .get(manifest.subject.saturating_sub(1))
+        .map(|s| s.display_name().to_string())
+        .unwrap_or_default();
+    rows.push(row("Person", format!("{}. {person}", manifest.subject)));
+    rows
+}

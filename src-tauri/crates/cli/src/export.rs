@@ -1,0 +1,111 @@
+//! `export pdf` and `export filed`: PDFs of a request for the care record, and the record
+//! that one was filed there.
+
+use clap::Subcommand;
+use std::path::PathBuf;
+use triangulate_app::export::{self, PdfOrder};
+use triangulate_core::FieldError;
+use triangulate_core::export::{FilingInput, PdfKind};
+
+use crate::out::{inline, say};
+use crate::{CliHost, Result, print_json};
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// Write a PDF of a request for the care record: a cover, the request, the log and every
+    /// capture judged relevant as an exhibit. Never replaces a file
+    Pdf {
+        /// The request's reference
+        reference: String,
+        /// The PDF to write
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// Before the log is finalised or while captures are unjudged: DRAFT on every page
+        #[arg(long)]
+        draft: bool,
+        /// Only the request (Appendix 1) or only the log (Appendix 2)
+        #[arg(long, value_name = "request|log")]
+        only: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record that an exported PDF was filed in the care record system
+    Filed {
+        /// The request's reference
+        reference: String,
+        /// The filed PDF's SHA-256, as `export pdf` showed it
+        #[arg(long, value_name = "HEX")]
+        sha256: String,
+        /// Where it was filed, such as "Mosaic: Assessments"
+        #[arg(long = "where", value_name = "TEXT")]
+        place: String,
+        /// The care record's reference for it
+        #[arg(long = "reference", value_name = "TEXT")]
+        reference_in_record: String,
+        /// Who filed it
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn export(command: ExportCommand, host: &CliHost) -> Result<()> {
+    match command {
+        ExportCommand::Pdf { reference, out, draft, only, json } => {
+            let only = match only.as_deref() {
+                None => None,
+                Some(text) => match text.parse::<PdfKind>() {
+                    Ok(PdfKind::CareRecord) | Err(_) => {
+                        return Err(triangulate_app::AppError::fields_error(vec![FieldError::new(
+                            "only",
+                            "--only is request or log",
+                        )]));
+                    }
+                    Ok(kind) => Some(kind),
+                },
+            };
+            let done = export::export_pdf(host, &PdfOrder { reference: reference.clone(), out, draft, only })?;
+            if json {
+                print_json(&serde_json::to_value(&done).expect("serialises"));
+            } else {
+                let e = &done.export;
+                say!(
+                    "Wrote {}: {}{}, {} pages, {} exhibits, {} bytes.",
+                    inline(&done.path),
+                    e.kind.label(),
+                    if e.draft { " (DRAFT)" } else { "" },
+                    e.pages,
+                    e.exhibits.len(),
+                    e.bytes
+                );
+                say!("SHA-256 {}", e.sha256);
+                if !e.draft {
+                    say!(
+                        "Once it is filed, record where: triangulate export filed {} --sha256 {} --where TEXT --reference TEXT --by NAME",
+                        inline(&reference),
+                        e.sha256
+                    );
+                }
+            }
+            Ok(())
+        }
+        ExportCommand::Filed { reference, sha256, place, reference_in_record, by, json } => {
+            let input =
+                FilingInput { sha256, place, reference: reference_in_record, by };
+            let filed = export::record_filing(host, &reference, &input)?;
+            if json {
+                print_json(&serde_json::to_value(&filed).expect("serialises"));
+            } else {
+                say!(
+                    "Recorded: the PDF with SHA-256 {} was filed in {} as {} by {}.",
+                    filed.sha256,
+                    inline(&filed.place),
+                    inline(&filed.record_reference),
+                    inline(&filed.filed_by)
+                );
+            }
+            Ok(())
+        }
+    }
+}
