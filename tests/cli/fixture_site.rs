@@ -145,6 +145,21 @@ pub fn start() -> Site {
                         let (h, b) = html(page(&escaped, "<p dir=\"rtl\">مرحبا بالعالم</p><p>Łukasz Żółć</p>"));
                         respond(&mut stream, "200 OK", &h, &b)
                     }
+                    p if p.starts_with("/profile/jane/noise") => {
+                        // A photograph-like picture: noise drawn from the seed, which a PNG
+                        // cannot squeeze (about 1 MB of screenshot).
+                        let seed: u32 = p.split_once("?seed=").and_then(|(_, s)| s.parse().ok()).unwrap_or(1);
+                        let body = format!(
+                            "<h1>Photos</h1><canvas id=\"c\" width=\"620\" height=\"560\"></canvas><script>\
+                             let x = {seed} * 2654435761 >>> 0; const c = document.getElementById('c').getContext('2d'); \
+                             const d = c.createImageData(620, 560); \
+                             for (let i = 0; i < d.data.length; i++) {{ x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; \
+                             d.data[i] = (i % 4 == 3) ? 255 : (x & 255); }} c.putImageData(d, 0, 0);</script>\
+                             <div style=\"height:1400px\">Older posts</div>"
+                        );
+                        let (h, b) = html(page("Photos", &body));
+                        respond(&mut stream, "200 OK", &h, &b)
+                    }
                     "/elsewhere/page" => {
                         let (h, b) = html(page("Someone else", "<p>Not Jane</p>"));
                         respond(&mut stream, "200 OK", &h, &b)

@@ -67,11 +67,13 @@ struct Sources {
 /// not finalised or a capture of the request is unjudged, unless it is a draft; when the file
 /// exists.
 pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
+    let timer = std::time::Instant::now();
     check_destination(&order.out)?;
     let policy = host.policy()?;
     let now = host.now();
     let mut store = host.store()?;
     let sources = read_sources(&mut store, &order.reference, now)?;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "request, log and captures read");
     let kind = order.only.unwrap_or(PdfKind::CareRecord);
     let reference = sources.request.reference.clone();
     let finalised = sources.log.as_ref().is_some_and(|l| l.version.finalised_at.is_some());
@@ -157,12 +159,14 @@ pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
         });
     }
 
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "exhibits read from the store");
     let (written, rendered) = write_new_file(&order.out, |out| {
         triangulate_pdf::render(&info, &blocks, &attachments, out).map_err(|e| match e {
             triangulate_pdf::PdfError::Write(io) => io,
             other => std::io::Error::other(other.to_string()),
         })
     })?;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "PDF written and synced");
     let export = NewPdfExport {
         kind,
         draft: order.draft,
@@ -643,13 +647,22 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, store: &Store, exhibit: &Exhibit, sou
         row("Address", provenance.url.clone()),
         row("Captured", uk_time_seconds(&provenance.capture_started_at)),
     ]));
-    let artefact = |kind: &str| -> Result<Arc<Vec<u8>>> { Ok(Arc::new(store.capture_artefact(record.id, kind)?.0)) };
+    // The pictures are read once, and each is checked against the digest in the signed
+    // manifest before it is shown.
+    let mut pictures_match = true;
+    let mut picture = |kind: &str| -> Result<Arc<Vec<u8>>> {
+        let (bytes, _) = store.capture_artefact(record.id, kind)?;
+        let signed = record.artefacts.iter().find(|a| a.kind == kind).map(|a| a.sha256.as_str());
+        pictures_match &= signed == Some(triangulate_evidence::sha256_hex(&bytes).as_str());
+        Ok(Arc::new(bytes))
+    };
+    let digest_of = |kind: &str| record.artefacts.iter().find(|a| a.kind == kind).map(|a| a.sha256.clone());
     let tiles: Vec<&str> =
         record.artefacts.iter().filter(|a| a.kind.starts_with("full_page_tile_")).map(|a| a.kind.as_str()).collect();
-    let full_page = if record.artefacts.iter().any(|a| a.kind == "full_page_png") {
-        vec![artefact("full_page_png")?]
+    let full_page = if digest_of("full_page_png").is_some() {
+        vec![picture("full_page_png")?]
     } else {
-        tiles.iter().map(|kind| artefact(kind)).collect::<Result<Vec<_>>>()?
+        tiles.iter().map(|kind| picture(kind)).collect::<Result<Vec<_>>>()?
     };
     if !full_page.is_empty() {
         blocks.push(Block::Heading { text: format!("Exhibit {}: the full page", exhibit.number), outline: true });
@@ -669,12 +682,20 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, store: &Store, exhibit: &Exhibit, sou
         }
         blocks.push(Block::Picture { caption, pngs: full_page });
     }
-    if record.artefacts.iter().any(|a| a.kind == "viewport_png") {
+    if let Some(viewport) = digest_of("viewport_png") {
         blocks.push(Block::Heading { text: format!("Exhibit {}: the viewport", exhibit.number), outline: true });
-        blocks.push(Block::Picture {
-            caption: "What the worker saw in the browser's window when the capture was taken".into(),
-            pngs: vec![artefact("viewport_png")?],
-        });
+        if digest_of("full_page_png").as_ref() == Some(&viewport) {
+            // A page no taller than the window: the two pictures are the same file.
+            blocks.push(Block::Paragraph(
+                "The page fitted the browser's window: the viewport picture is the same file as the full page above (the same SHA-256), shown once."
+                    .into(),
+            ));
+        } else {
+            blocks.push(Block::Picture {
+                caption: "What the worker saw in the browser's window when the capture was taken".into(),
+                pngs: vec![picture("viewport_png")?],
+            });
+        }
     }
 
     blocks.push(Block::Heading { text: format!("Exhibit {}: provenance", exhibit.number), outline: true });
@@ -747,17 +768,12 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, store: &Store, exhibit: &Exhibit, sou
         Err(why) => format!("NOT VALID: {why}"),
     };
     rows.push(row("Signature", signature));
-    let mut stored_match = true;
-    for a in &record.artefacts {
-        let (bytes, stored) = store.capture_artefact(record.id, &a.kind)?;
-        stored_match &= triangulate_evidence::sha256_hex(&bytes) == stored && stored == a.sha256;
-    }
     rows.push(row(
-        "Stored files",
-        if stored_match {
-            "Every file's bytes hash to the digest in the signed manifest"
+        "Pictures",
+        if pictures_match {
+            "Each picture shown here hashes to its digest in the signed manifest"
         } else {
-            "A FILE DOES NOT MATCH ITS DIGEST: the store has been changed or damaged"
+            "A PICTURE DOES NOT MATCH ITS DIGEST: the store has been changed or damaged"
         },
     ));
     blocks.push(Block::Fields(rows));

@@ -12,6 +12,7 @@
 #[path = "../../../../tests/cli/fixture_site.rs"]
 #[allow(dead_code)]
 mod fixture_site;
+mod support;
 
 use chromiumoxide::cdp::browser_protocol::page::{
     CaptureScreenshotFormat, CaptureScreenshotParams, CaptureSnapshotFormat, CaptureSnapshotParams, Viewport,
@@ -20,74 +21,16 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use support::{Ready, TRIANGULATE, median, ready, run};
+
 const ROUNDS: usize = 7;
 const LONG_ROUNDS: usize = 3;
-const TRIANGULATE: &str = env!("CARGO_BIN_EXE_triangulate");
-
-fn run(data_dir: &Path, args: &[&str]) -> String {
-    let output = Command::new(TRIANGULATE)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env("TRIANGULATE_KEYSTORE", "kernel-keyring")
-        .output()
-        .expect("triangulate runs");
-    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap()
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
 
 fn main() {
     let temp = tempfile::tempdir().unwrap();
-    let data = temp.path().join("data");
     let site = fixture_site::start();
     let url = format!("{}/profile/jane", site.base);
-    run(&data, &["init"]);
-    run(&data, &["worker", "set", "--name", "Bench Worker", "--role", "aaw"]);
-    run(&data, &["worker", "register-aaw", "Bench Worker"]);
-    let request = serde_json::json!({
-        "case_reference": "BENCH-1", "originating_worker": { "name": "A", "team": "B" }, "team_manager": { "name": "C" },
-        "reason": "risky_behaviour", "concern": "x", "triangulation": "y", "scope": "one_off",
-        "period": { "from": "2026-01-01", "to": "2026-02-01" }, "consent": { "status": "informed" },
-        "subjects": [{ "name": "Jane Doe", "role": "subject", "profiles": [{ "platform": "fixture", "url": url }] }]
-    });
-    let file = temp.path().join("request.json");
-    std::fs::write(&file, request.to_string()).unwrap();
-    let reference = run(&data, &["request", "create", "--file", file.to_str().unwrap()]).trim().to_string();
-    run(&data, &["request", "submit", &reference, "--by", "A"]);
-    run(&data, &["request", "agree", &reference, "--by", "C", "--evidence", "e"]);
-    run(&data, &["request", "permit", &reference, "--by", "D", "--evidence", "m"]);
-    run(&data, &["request", "confirm-legitimacy", &reference, "--by", "Bench Worker"]);
-    run(&data, &["account", "add", "--platform", "fixture", "--handle", "bench"]);
-    let started: serde_json::Value = serde_json::from_str(&run(
-        &data,
-        &["session", "start", &reference, "--subject", "1", "--account", "1", "--headless", "--json"],
-    ))
-    .unwrap();
-    let session = started["session_id"].to_string();
-    // The bare baseline drives the same browser over the session's private channel.
-    let devtools = {
-        let keystore = triangulate_store::Keystore::kernel_keyring().unwrap();
-        let store = triangulate_store::Store::open(&triangulate_store::DataDir::new(&data), &keystore).unwrap();
-        store.session(session.parse().unwrap()).unwrap().private_url().unwrap()
-    };
-    // The session's browser is closed however the benchmark ends.
-    struct EndSession<'a>(&'a Path, String);
-    impl Drop for EndSession<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new(TRIANGULATE)
-                .arg("--data-dir")
-                .arg(self.0)
-                .args(["session", "end", &self.1])
-                .env("TRIANGULATE_KEYSTORE", "kernel-keyring")
-                .output();
-        }
-    }
-    let end_session = EndSession(&data, session.clone());
+    let Ready { data, session, devtools, end_session, .. } = ready(temp.path(), &site.base);
     run(&data, &["capture", "--session", &session, "--url", &url]);
 
     // Where a whole capture's time goes, from its own debug lines.

@@ -298,6 +298,7 @@ pub fn render(
     attachments: &[Attachment],
     out: &mut dyn Write,
 ) -> Result<Rendered, PdfError> {
+    let timer = std::time::Instant::now();
     let fonts = Fonts::load();
     let mut layout = Layout { fonts: &fonts, pages: vec![Vec::new()], y: TOP, outline: Vec::new(), exhibits: Vec::new() };
     for block in blocks {
@@ -334,6 +335,7 @@ pub fn render(
         }
     }
     let Layout { pages, outline, mut exhibits, .. } = layout;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, pages = pages.len(), "laid out");
     let total = pages.len();
 
     let configuration = ConfigurationBuilder::new()
@@ -401,15 +403,18 @@ pub fn render(
     }
     document.set_outline(tree);
     let pdf = document.finish().map_err(|e| PdfError::Internal(format!("{e:?}")))?;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, bytes = pdf.len(), "written by krilla");
     let images = exhibits.len();
     if exhibits.iter().any(|e| e.pass_through.is_some()) {
         let mut swapped = images::swap_placeholders(&pdf, &mut exhibits)?;
         drop(pdf);
+        tracing::debug!(ms = timer.elapsed().as_millis() as u64, "pictures put in");
         swapped.save_to(&mut &mut *out).map_err(|e| PdfError::Internal(format!("writing: {e}")))?;
     } else {
         out.write_all(&pdf)?;
     }
     out.flush()?;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "saved");
     Ok(Rendered { pages: total, images })
 }
 

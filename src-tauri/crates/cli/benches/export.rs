@@ -1,0 +1,129 @@
+//! Care-record PDF benchmark: a request with 100 exhibits, each a real capture of a page of
+//! photograph-like noise (about 1 MB of full-page PNG, as much again of viewport), taken and
+//! judged through the command line. Then, in the same run: a whole `triangulate export pdf`
+//! (process start, store, reading every picture from the encrypted store, layout, the PDF
+//! written, hashed and synced, the audit event) against a baseline that only reads the same
+//! pictures from the store and writes them to one file, synced. Prints the times, their ratio,
+//! and the PDF's size against the pictures' own bytes. Targets: under 1.5 s; within 1.1× the
+//! picture bytes.
+//!
+//!   cargo bench -p triangulate-cli --bench export
+
+#[path = "../../../../tests/cli/fixture_site.rs"]
+#[allow(dead_code)]
+mod fixture_site;
+mod support;
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+use support::{Ready, median, ready, run};
+
+const EXHIBITS: usize = 100;
+const ROUNDS: usize = 5;
+
+fn main() {
+    let temp = tempfile::tempdir().unwrap();
+    let site = fixture_site::start();
+    let Ready { data, reference, session, end_session, .. } = ready(temp.path(), &site.base);
+    let seeding = Instant::now();
+    let mut ids = Vec::new();
+    for seed in 1..=EXHIBITS {
+        let url = format!("{}/profile/jane/noise?seed={seed}", site.base);
+        let taken: serde_json::Value =
+            serde_json::from_str(&run(&data, &["capture", "--session", &session, "--url", &url])).unwrap();
+        ids.push(taken["capture_id"].as_i64().unwrap());
+    }
+    drop(end_session);
+    for id in &ids {
+        run(&data, &["capture", "judge", &id.to_string(), "--relevant", "yes", "--attribution", "probable", "--why", "x", "--useful", "yes"]);
+    }
+    run(&data, &["log", "add-search", &reference, "--platform", "fixture", "--account", "1", "--searched", "x", "--result", "y"]);
+    run(&data, &["log", "complete", &reference, "--by", "Bench Worker"]);
+    run(&data, &["log", "finalise", &reference, "--by", "A", "--rating", "some", "--assessment", "z"]);
+    println!("seeded {EXHIBITS} captures in {:.1} s", seeding.elapsed().as_secs_f64());
+
+    let store = triangulate_store::Store::open(
+        &triangulate_store::DataDir::new(&data),
+        &triangulate_store::Keystore::kernel_keyring().unwrap(),
+    )
+    .unwrap();
+    let picture_kinds = ["full_page_png", "viewport_png"];
+    let picture_bytes: u64 = ids
+        .iter()
+        .flat_map(|id| picture_kinds.iter().map(move |kind| (*id, *kind)))
+        .map(|(id, kind)| store.capture_artefact(id, kind).unwrap().0.len() as u64)
+        .sum();
+    let full_page_bytes: u64 =
+        ids.iter().map(|id| store.capture_artefact(*id, "full_page_png").unwrap().0.len() as u64).sum();
+    drop(store);
+
+    // Where an export's time goes, from its own debug lines.
+    let traced_out = temp.path().join("traced.pdf");
+    let traced = std::process::Command::new(support::TRIANGULATE)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["export", "pdf", &reference, "--out", traced_out.to_str().unwrap()])
+        .env("TRIANGULATE_KEYSTORE", "kernel-keyring")
+        .env("RUST_LOG", "triangulate_app=debug,triangulate_pdf=debug")
+        .output()
+        .unwrap();
+    std::fs::remove_file(&traced_out).unwrap();
+    let breakdown: Vec<String> = String::from_utf8_lossy(&traced.stderr)
+        .lines()
+        .filter(|line| line.contains("ms="))
+        .map(|line| line.trim().to_string())
+        .collect();
+
+    // Rounds alternate so that drift falls on both alike.
+    let mut exports = Vec::new();
+    let mut baselines = Vec::new();
+    let mut pdf_bytes = 0;
+    for round in 0..ROUNDS {
+        let out = temp.path().join(format!("care-record-{round}.pdf"));
+        let started = Instant::now();
+        run(&data, &["export", "pdf", &reference, "--out", out.to_str().unwrap()]);
+        exports.push(started.elapsed());
+        pdf_bytes = std::fs::metadata(&out).unwrap().len();
+        std::fs::remove_file(&out).unwrap();
+
+        let copy = temp.path().join(format!("baseline-{round}.bin"));
+        let started = Instant::now();
+        let store = triangulate_store::Store::open(
+            &triangulate_store::DataDir::new(&data),
+            &triangulate_store::Keystore::kernel_keyring().unwrap(),
+        )
+        .unwrap();
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&copy).unwrap());
+        for id in &ids {
+            for kind in picture_kinds {
+                file.write_all(&store.capture_artefact(*id, kind).unwrap().0).unwrap();
+            }
+        }
+        file.into_inner().unwrap().sync_all().unwrap();
+        baselines.push(started.elapsed());
+        std::fs::remove_file(&copy).unwrap();
+    }
+    let export = median(exports.clone());
+    let baseline = median(baselines.clone());
+    let seconds = |d: Duration| format!("{:.3} s", d.as_secs_f64());
+    println!("care-record PDF of {EXHIBITS} exhibits ({ROUNDS} rounds, medians):");
+    println!("  whole export (triangulate export pdf):        {}  (all: {:?})", seconds(export), exports.iter().map(|d| seconds(*d)).collect::<Vec<_>>());
+    println!("  baseline (read the pictures, write, sync):    {}", seconds(baseline));
+    println!("  export / baseline:                            {:.2}", export.as_secs_f64() / baseline.as_secs_f64());
+    println!("  target under 1.5 s:                           {}", if export.as_secs_f64() < 1.5 { "met" } else { "NOT MET" });
+    println!(
+        "  picture bytes: {picture_bytes} ({} full page, {} viewport); PDF bytes: {pdf_bytes}",
+        full_page_bytes,
+        picture_bytes - full_page_bytes
+    );
+    println!(
+        "  PDF / picture bytes:                          {:.4}  (target within 1.1: {})",
+        pdf_bytes as f64 / picture_bytes as f64,
+        if (pdf_bytes as f64) <= picture_bytes as f64 * 1.1 { "met" } else { "NOT MET" }
+    );
+    println!("  where one export's time goes (ms since its start):");
+    for line in &breakdown {
+        println!("    {line}");
+    }
+    println!("  mean full-page PNG: {:.2} MB", full_page_bytes as f64 / EXHIBITS as f64 / 1e6);
+}
