@@ -50,6 +50,8 @@ struct Exhibit {
     number: usize,
     record: CaptureRecord,
     manifest: Manifest,
+    /// The last trail event the exhibit before it in the same session showed.
+    trail_after: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Everything a document is made from, read from the store once.
@@ -93,20 +95,21 @@ pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
             captures: unjudged,
         });
     }
-    let exhibits: Vec<Exhibit> = if kind == PdfKind::CareRecord {
+    let mut exhibits: Vec<Exhibit> = Vec::new();
+    if kind == PdfKind::CareRecord {
         let relevant = sources.captures.iter().filter(|c| c.judgement.as_ref().is_some_and(|j| j.relevant));
-        relevant
-            .enumerate()
-            .map(|(k, record)| {
-                let manifest = serde_json::from_str(&record.manifest).map_err(|e| {
-                    AppError::Internal(format!("the manifest of capture {} cannot be read: {e}", record.id))
-                })?;
-                Ok(Exhibit { number: k + 1, record: record.clone(), manifest })
-            })
-            .collect::<Result<_>>()?
-    } else {
-        Vec::new()
-    };
+        let mut last_shown: BTreeMap<i64, chrono::DateTime<chrono::Utc>> = BTreeMap::new();
+        for (k, record) in relevant.enumerate() {
+            let manifest: Manifest = serde_json::from_str(&record.manifest).map_err(|e| {
+                AppError::Internal(format!("the manifest of capture {} cannot be read: {e}", record.id))
+            })?;
+            let trail_after = last_shown.get(&record.session_id).copied();
+            if let Some(last) = manifest.trail.iter().map(|e| e.at).max() {
+                last_shown.insert(record.session_id, last);
+            }
+            exhibits.push(Exhibit { number: k + 1, record: record.clone(), manifest, trail_after });
+        }
+    }
 
     let draft = order.draft.then(|| {
         if finalised { "DRAFT".to_string() } else { "DRAFT: the investigation log is not finalised".to_string() }
@@ -136,9 +139,11 @@ pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
     if kind != PdfKind::Request {
         log_blocks(&mut blocks, &sources, &exhibits);
     }
+    let wanted = exhibits.iter().flat_map(pictures_wanted).collect();
+    let pictures = read_pictures(host, &store, wanted)?;
     let mut attachments = Vec::new();
     for exhibit in &exhibits {
-        exhibit_blocks(&mut blocks, &store, exhibit, &sources)?;
+        exhibit_blocks(&mut blocks, &pictures, exhibit, &sources)?;
         attachments.push(Attachment {
             name: format!("capture-{}-manifest.json", exhibit.record.id),
             media_type: "application/json".into(),
@@ -160,6 +165,7 @@ pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
     }
 
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "exhibits read from the store");
+    drop(pictures);
     let (written, rendered) = write_new_file(&order.out, |out| {
         triangulate_pdf::render(&info, &blocks, &attachments, out).map_err(|e| match e {
             triangulate_pdf::PdfError::Write(io) => io,
@@ -230,17 +236,25 @@ struct Written {
     bytes: u64,
 }
 
-/// Counts and hashes what passes through to the file.
+/// Counts what passes through to the file and hands it, in large pieces, to a thread that
+/// hashes it meanwhile.
 struct HashingWriter<W: Write> {
     inner: W,
-    hasher: Sha256,
+    pending: Vec<u8>,
+    hasher: std::sync::mpsc::SyncSender<Vec<u8>>,
     bytes: u64,
 }
+
+const HASH_PIECE: usize = 4 << 20;
 
 impl<W: Write> Write for HashingWriter<W> {
     fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
         let n = self.inner.write(buffer)?;
-        self.hasher.update(&buffer[..n]);
+        self.pending.extend_from_slice(&buffer[..n]);
+        if self.pending.len() >= HASH_PIECE {
+            let piece = std::mem::replace(&mut self.pending, Vec::with_capacity(HASH_PIECE * 2));
+            let _ = self.hasher.send(piece);
+        }
         self.bytes += n as u64;
         Ok(n)
     }
@@ -267,14 +281,29 @@ fn write_new_file<T>(
         }
     };
     let file = triangulate_store::private::options().write(true).create_new(true).open(&temporary).map_err(failed)?;
-    let mut writer =
-        HashingWriter { inner: std::io::BufWriter::with_capacity(1 << 20, file), hasher: Sha256::new(), bytes: 0 };
+    let (sender, pieces) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+    let hashing = std::thread::spawn(move || {
+        let mut hasher = Sha256::new();
+        for piece in pieces {
+            hasher.update(&piece);
+        }
+        hex::encode(hasher.finalize())
+    });
+    let mut writer = HashingWriter {
+        inner: std::io::BufWriter::with_capacity(1 << 20, file),
+        pending: Vec::with_capacity(HASH_PIECE * 2),
+        hasher: sender,
+        bytes: 0,
+    };
     let result = fill(&mut writer).map_err(failed)?;
     writer.flush().map_err(failed)?;
-    let HashingWriter { inner, hasher, bytes } = writer;
+    let HashingWriter { inner, pending, hasher, bytes } = writer;
+    let _ = hasher.send(pending);
+    drop(hasher);
     let file = inner.into_inner().map_err(|e| failed(e.into_error()))?;
     file.sync_all().map_err(failed)?;
     drop(file);
+    let sha256 = hashing.join().map_err(|_| AppError::Internal("hashing the PDF failed".into()))?;
     // A hard link never replaces a file; where links are not supported (FAT), a rename after
     // the check above.
     match std::fs::hard_link(&temporary, out) {
@@ -292,7 +321,7 @@ fn write_new_file<T>(
         Err(e) => return Err(failed(e)),
     }
     let path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
-    Ok((Written { path, sha256: hex::encode(hasher.finalize()), bytes }, result))
+    Ok((Written { path, sha256, bytes }, result))
 }
 
 fn read_sources(store: &mut Store, reference: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Sources> {
@@ -637,7 +666,59 @@ fn log_blocks(blocks: &mut Vec<Block>, sources: &Sources, exhibits: &[Exhibit]) 
     blocks.push(Block::Fields(rows));
 }
 
-fn exhibit_blocks(blocks: &mut Vec<Block>, store: &Store, exhibit: &Exhibit, sources: &Sources) -> Result<()> {
+/// A picture read from the store, and whether its bytes hash to the digest the signed
+/// manifest gives.
+type Pictures = BTreeMap<(i64, String), (Arc<Vec<u8>>, bool)>;
+
+/// The pictures each exhibit shows: the full page (or its tiles), and the viewport unless it
+/// is the same file.
+fn pictures_wanted(exhibit: &Exhibit) -> Vec<(i64, String, String)> {
+    let record = &exhibit.record;
+    let digest_of = |kind: &str| record.artefacts.iter().find(|a| a.kind == kind).map(|a| a.sha256.clone());
+    let mut wanted: Vec<(i64, String, String)> = Vec::new();
+    match digest_of("full_page_png") {
+        Some(digest) => wanted.push((record.id, "full_page_png".into(), digest)),
+        None => {
+            for tile in record.artefacts.iter().filter(|a| a.kind.starts_with("full_page_tile_")) {
+                wanted.push((record.id, tile.kind.clone(), tile.sha256.clone()));
+            }
+        }
+    }
+    if let Some(viewport) = digest_of("viewport_png")
+        && digest_of("full_page_png").as_ref() != Some(&viewport)
+    {
+        wanted.push((record.id, "viewport_png".into(), viewport));
+    }
+    wanted
+}
+
+/// Reads the pictures, each hashed as it comes: half through the open store, half through a
+/// second connection in another thread (decrypting is most of an export's work).
+fn read_pictures(host: &dyn Host, store: &Store, wanted: Vec<(i64, String, String)>) -> Result<Pictures> {
+    let read = |store: &Store, part: &[(i64, String, String)]| -> Result<Pictures> {
+        let mut pictures = Pictures::new();
+        for (id, kind, digest) in part {
+            let (bytes, _) = store.capture_artefact(*id, kind)?;
+            let matches = triangulate_evidence::sha256_hex(&bytes) == *digest;
+            pictures.insert((*id, kind.clone()), (Arc::new(bytes), matches));
+        }
+        Ok(pictures)
+    };
+    let (mine, theirs) = wanted.split_at(wanted.len() / 2);
+    let second = match host.keystore() {
+        Ok(keystore) if !theirs.is_empty() => Store::open(host.data_dir(), &keystore).ok(),
+        _ => None,
+    };
+    let Some(second) = second else { return read(store, &wanted) };
+    std::thread::scope(|scope| {
+        let other = scope.spawn(move || read(&second, theirs));
+        let mut pictures = read(store, mine)?;
+        pictures.extend(other.join().map_err(|_| AppError::Internal("reading the pictures failed".into()))??);
+        Ok(pictures)
+    })
+}
+
+fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibit, sources: &Sources) -> Result<()> {
     let record = &exhibit.record;
     let manifest = &exhibit.manifest;
     let provenance = &manifest.provenance;
@@ -647,14 +728,14 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, store: &Store, exhibit: &Exhibit, sou
         row("Address", provenance.url.clone()),
         row("Captured", uk_time_seconds(&provenance.capture_started_at)),
     ]));
-    // The pictures are read once, and each is checked against the digest in the signed
-    // manifest before it is shown.
+    // Each picture was checked against the digest in the signed manifest as it was read.
     let mut pictures_match = true;
     let mut picture = |kind: &str| -> Result<Arc<Vec<u8>>> {
-        let (bytes, _) = store.capture_artefact(record.id, kind)?;
-        let signed = record.artefacts.iter().find(|a| a.kind == kind).map(|a| a.sha256.as_str());
-        pictures_match &= signed == Some(triangulate_evidence::sha256_hex(&bytes).as_str());
-        Ok(Arc::new(bytes))
+        let (bytes, matches) = pictures
+            .get(&(record.id, kind.to_string()))
+            .ok_or_else(|| AppError::Internal(format!("capture {}'s {kind} was not read", record.id)))?;
+        pictures_match &= *matches;
+        Ok(bytes.clone())
     };
     let digest_of = |kind: &str| record.artefacts.iter().find(|a| a.kind == kind).map(|a| a.sha256.clone());
     let tiles: Vec<&str> =
@@ -702,11 +783,21 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, store: &Store, exhibit: &Exhibit, sou
     blocks.push(Block::Fields(provenance_rows(manifest, sources)));
 
     blocks.push(Block::Heading { text: format!("Exhibit {}: the trail that led to it", exhibit.number), outline: false });
-    if manifest.trail.is_empty() {
-        blocks.push(Block::Paragraph("No trail was recorded before the capture.".into()));
+    // The session's trail since the exhibit before it in the same session: what an earlier
+    // exhibit shows is not repeated. The manifest attached holds the whole trail.
+    let shown_up_to = exhibit.trail_after;
+    let events: Vec<&triangulate_evidence::TrailEvent> =
+        manifest.trail.iter().filter(|e| shown_up_to.is_none_or(|after| e.at > after)).collect();
+    let earlier = manifest.trail.len() - events.len();
+    if earlier > 0 {
+        blocks.push(Block::Small(format!(
+            "The session's {earlier} earlier events are shown with the exhibit before this one; the whole trail is in this exhibit's attached manifest."
+        )));
+    }
+    if events.is_empty() {
+        blocks.push(Block::Paragraph("No navigation was recorded since then.".into()));
     } else {
-        let rows = manifest
-            .trail
+        let rows = events
             .iter()
             .map(|event| {
                 let stamp = event.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);

@@ -24,24 +24,23 @@ const ROUNDS: usize = 5;
 fn main() {
     let temp = tempfile::tempdir().unwrap();
     let site = fixture_site::start();
-    let Ready { data, reference, session, end_session, .. } = ready(temp.path(), &site.base);
-    let seeding = Instant::now();
-    let mut ids = Vec::new();
-    for seed in 1..=EXHIBITS {
-        let url = format!("{}/profile/jane/noise?seed={seed}", site.base);
-        let taken: serde_json::Value =
-            serde_json::from_str(&run(&data, &["capture", "--session", &session, "--url", &url])).unwrap();
-        ids.push(taken["capture_id"].as_i64().unwrap());
-    }
-    drop(end_session);
-    for id in &ids {
-        run(&data, &["capture", "judge", &id.to_string(), "--relevant", "yes", "--attribution", "probable", "--why", "x", "--useful", "yes"]);
-    }
-    run(&data, &["log", "add-search", &reference, "--platform", "fixture", "--account", "1", "--searched", "x", "--result", "y"]);
-    run(&data, &["log", "complete", &reference, "--by", "Bench Worker"]);
-    run(&data, &["log", "finalise", &reference, "--by", "A", "--rating", "some", "--assessment", "z"]);
-    println!("seeded {EXHIBITS} captures in {:.1} s", seeding.elapsed().as_secs_f64());
-
+    // TRIANGULATE_BENCH_STORE=DIR exports from a store a run before left behind
+    // (TRIANGULATE_BENCH_KEEP=1), without seeding it again.
+    let (data, reference, ids) = match std::env::var_os("TRIANGULATE_BENCH_STORE") {
+        Some(dir) => {
+            let data = std::path::PathBuf::from(dir);
+            let list: serde_json::Value = serde_json::from_str(&run(&data, &["request", "list", "--json"])).unwrap();
+            let reference = list[0]["reference"].as_str().unwrap().to_string();
+            let store = triangulate_store::Store::open(
+                &triangulate_store::DataDir::new(&data),
+                &triangulate_store::Keystore::kernel_keyring().unwrap(),
+            )
+            .unwrap();
+            let ids = store.captures_of_request(&reference).unwrap().iter().map(|c| c.id).collect();
+            (data, reference, ids)
+        }
+        None => seed(temp.path(), &site.base),
+    };
     let store = triangulate_store::Store::open(
         &triangulate_store::DataDir::new(&data),
         &triangulate_store::Keystore::kernel_keyring().unwrap(),
@@ -77,6 +76,7 @@ fn main() {
     // Rounds alternate so that drift falls on both alike.
     let mut exports = Vec::new();
     let mut baselines = Vec::new();
+    let mut reads = Vec::new();
     let mut pdf_bytes = 0;
     for round in 0..ROUNDS {
         let out = temp.path().join(format!("care-record-{round}.pdf"));
@@ -102,6 +102,22 @@ fn main() {
         file.into_inner().unwrap().sync_all().unwrap();
         baselines.push(started.elapsed());
         std::fs::remove_file(&copy).unwrap();
+        drop(store);
+
+        let started = Instant::now();
+        let store = triangulate_store::Store::open(
+            &triangulate_store::DataDir::new(&data),
+            &triangulate_store::Keystore::kernel_keyring().unwrap(),
+        )
+        .unwrap();
+        let mut read = 0;
+        for id in &ids {
+            for kind in picture_kinds {
+                read += store.capture_artefact(*id, kind).unwrap().0.len();
+            }
+        }
+        assert_eq!(read as u64, picture_bytes);
+        reads.push(started.elapsed());
     }
     let export = median(exports.clone());
     let baseline = median(baselines.clone());
@@ -109,6 +125,7 @@ fn main() {
     println!("care-record PDF of {EXHIBITS} exhibits ({ROUNDS} rounds, medians):");
     println!("  whole export (triangulate export pdf):        {}  (all: {:?})", seconds(export), exports.iter().map(|d| seconds(*d)).collect::<Vec<_>>());
     println!("  baseline (read the pictures, write, sync):    {}", seconds(baseline));
+    println!("  of which reading the pictures from the store: {}", seconds(median(reads)));
     println!("  export / baseline:                            {:.2}", export.as_secs_f64() / baseline.as_secs_f64());
     println!("  target under 1.5 s:                           {}", if export.as_secs_f64() < 1.5 { "met" } else { "NOT MET" });
     println!(
@@ -126,4 +143,30 @@ fn main() {
         println!("    {line}");
     }
     println!("  mean full-page PNG: {:.2} MB", full_page_bytes as f64 / EXHIBITS as f64 / 1e6);
+    // TRIANGULATE_BENCH_KEEP=1 leaves the store behind, to export from by hand.
+    if std::env::var_os("TRIANGULATE_BENCH_KEEP").is_some() {
+        println!("the store stays in {}", temp.keep().join("data").display());
+    }
+}
+
+/// A request with `EXHIBITS` captures of noise pages, each judged relevant, its log finalised.
+fn seed(temp: &std::path::Path, base: &str) -> (std::path::PathBuf, String, Vec<i64>) {
+    let Ready { data, reference, session, end_session, .. } = ready(temp, base);
+    let seeding = Instant::now();
+    let mut ids = Vec::new();
+    for seed in 1..=EXHIBITS {
+        let url = format!("{base}/profile/jane/noise?seed={seed}");
+        let taken: serde_json::Value =
+            serde_json::from_str(&run(&data, &["capture", "--session", &session, "--url", &url])).unwrap();
+        ids.push(taken["capture_id"].as_i64().unwrap());
+    }
+    drop(end_session);
+    for id in &ids {
+        run(&data, &["capture", "judge", &id.to_string(), "--relevant", "yes", "--attribution", "probable", "--why", "x", "--useful", "yes"]);
+    }
+    run(&data, &["log", "add-search", &reference, "--platform", "fixture", "--account", "1", "--searched", "x", "--result", "y"]);
+    run(&data, &["log", "complete", &reference, "--by", "Bench Worker"]);
+    run(&data, &["log", "finalise", &reference, "--by", "A", "--rating", "some", "--assessment", "z"]);
+    println!("seeded {EXHIBITS} captures in {:.1} s", seeding.elapsed().as_secs_f64());
+    (data, reference, ids)
 }

@@ -36,6 +36,14 @@ impl FontFace {
     }
 }
 
+/// A line shaped in visual order: pieces of one font each, left to right.
+pub struct ShapedLine {
+    pieces: Vec<(usize, String, Vec<KrillaGlyph>, f32)>,
+    width: f32,
+    size: f32,
+    weight: Weight,
+}
+
 /// Regular or bold. Bold exists for Latin; other scripts fall back to their regular face.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Weight {
@@ -213,21 +221,13 @@ impl Fonts {
         rtl
     }
 
-    /// Draws one line (drawable text) with its left edge at `x`, or, for a right-to-left
-    /// paragraph, its right edge at `right`; baseline `y` (y grows downwards). Returns its width.
-    pub fn draw_line(
-        &self,
-        surface: &mut Surface,
-        position: (f32, f32),
-        right: Option<f32>,
-        size: f32,
-        weight: Weight,
-        line: &str,
-    ) -> f32 {
-        let level = if right.is_some() { unicode_bidi::Level::rtl() } else { unicode_bidi::Level::ltr() };
+    /// Shapes one line (drawable text) in visual order: for a right-to-left paragraph when
+    /// `rtl`. Shaping needs no page, so lines can be shaped in parallel before drawing.
+    pub fn shape_line(&self, line: &str, size: f32, weight: Weight, rtl: bool) -> ShapedLine {
+        let level = if rtl { unicode_bidi::Level::rtl() } else { unicode_bidi::Level::ltr() };
         let bidi = BidiInfo::new(line, Some(level));
-        let mut pieces: Vec<(usize, &str, Vec<KrillaGlyph>)> = Vec::new();
-        let mut total = 0.0;
+        let mut pieces = Vec::new();
+        let mut width = 0.0;
         for paragraph in &bidi.paragraphs {
             let (levels, runs) = bidi.visual_runs(paragraph, paragraph.range.clone());
             for run in runs {
@@ -239,28 +239,48 @@ impl Fonts {
                 }
                 for (range, font) in font_runs {
                     let piece = &segment[range];
-                    let (glyphs, width) = self.glyphs(font, weight, piece, rtl, size);
-                    total += width;
-                    pieces.push((font, piece, glyphs));
+                    let (glyphs, piece_width) = self.glyphs(font, weight, piece, rtl, size);
+                    width += piece_width;
+                    pieces.push((font, piece.to_string(), glyphs, piece_width));
                 }
             }
         }
+        ShapedLine { pieces, width, size, weight }
+    }
+
+    /// Draws a shaped line with its left edge at `x`, or its right edge at `right`; baseline
+    /// `y` (y grows downwards).
+    pub fn draw_shaped(&self, surface: &mut Surface, x: f32, y: f32, right: Option<f32>, line: &ShapedLine) {
         let mut pen = match right {
-            Some(right) => right - total,
-            None => position.0,
+            Some(right) => right - line.width,
+            None => x,
         };
-        for (font, piece, glyphs) in pieces {
+        for (font, piece, glyphs, width) in &line.pieces {
             surface.draw_glyphs(
-                Point::from_xy(pen, position.1),
-                &glyphs,
-                self.face(font, weight).krilla.clone(),
+                Point::from_xy(pen, y),
+                glyphs,
+                self.face(*font, line.weight).krilla.clone(),
                 piece,
-                size,
+                line.size,
                 false,
             );
-            pen += glyphs.iter().map(|g| g.x_advance * size).sum::<f32>();
+            pen += width;
         }
-        total
+    }
+
+    /// Shapes and draws one line: see [`Fonts::shape_line`] and [`Fonts::draw_shaped`]; a
+    /// line drawn against `right` is a right-to-left paragraph's.
+    pub fn draw_line(
+        &self,
+        surface: &mut Surface,
+        position: (f32, f32),
+        right: Option<f32>,
+        size: f32,
+        weight: Weight,
+        line: &str,
+    ) {
+        let shaped = self.shape_line(line, size, weight, right.is_some());
+        self.draw_shaped(surface, position.0, position.1, right, &shaped);
     }
 
     fn glyphs(&self, font: usize, weight: Weight, text: &str, rtl: bool, size: f32) -> (Vec<KrillaGlyph>, f32) {

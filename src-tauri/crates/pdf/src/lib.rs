@@ -138,6 +138,8 @@ struct Layout<'a> {
     y: f32,
     outline: Vec<OutlineEntry>,
     exhibits: Vec<Exhibit>,
+    /// The document-wide number of this layout's first exhibit.
+    first_exhibit: usize,
 }
 
 impl Layout<'_> {
@@ -228,7 +230,8 @@ impl Layout<'_> {
     fn picture(&mut self, caption: &str, pngs: &[Arc<Vec<u8>>]) -> Result<(), PdfError> {
         let first = self.exhibits.len();
         for png in pngs {
-            let index = u32::try_from(self.exhibits.len()).map_err(|_| PdfError::Image("too many".into()))?;
+            let index = u32::try_from(self.first_exhibit + self.exhibits.len())
+                .map_err(|_| PdfError::Image("too many".into()))?;
             self.exhibits.push(Exhibit::new(index, png)?);
         }
         // Where each picture starts in the strip, at the page's width.
@@ -261,7 +264,8 @@ impl Layout<'_> {
                 }
                 let top = self.y + (start - shown);
                 let (clip_top, clip_height) = (self.y, slice);
-                self.page().push(Op::Image { exhibit: first + k, top, height, clip_top, clip_height });
+                let exhibit = self.first_exhibit + first + k;
+                self.page().push(Op::Image { exhibit, top, height, clip_top, clip_height });
             }
             self.y += slice;
             shown += slice;
@@ -290,17 +294,16 @@ fn plain(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
-/// Lays out `blocks`, writes the document to `out`. Fails before writing anything if an
-/// exhibit is not a PNG or the document would break a PDF/A-3b rule.
-pub fn render(
-    info: &DocumentInfo,
-    blocks: &[Block],
-    attachments: &[Attachment],
-    out: &mut dyn Write,
-) -> Result<Rendered, PdfError> {
-    let timer = std::time::Instant::now();
-    let fonts = Fonts::load();
-    let mut layout = Layout { fonts: &fonts, pages: vec![Vec::new()], y: TOP, outline: Vec::new(), exhibits: Vec::new() };
+fn pictures_in(block: &Block) -> usize {
+    match block {
+        Block::Picture { pngs, .. } => pngs.len(),
+        _ => 0,
+    }
+}
+
+/// Lays out blocks from the top of a new page; its exhibits are numbered from `first_exhibit`.
+fn lay_out<'a>(fonts: &'a Fonts, blocks: &[Block], first_exhibit: usize) -> Result<Layout<'a>, PdfError> {
+    let mut layout = Layout { fonts, pages: vec![Vec::new()], y: TOP, outline: Vec::new(), exhibits: Vec::new(), first_exhibit };
     for block in blocks {
         match block {
             Block::Section(title) => {
@@ -334,7 +337,43 @@ pub fn render(
             Block::Picture { caption, pngs } => layout.picture(caption, pngs)?,
         }
     }
-    let Layout { pages, outline, mut exhibits, .. } = layout;
+    Ok(layout)
+}
+
+/// Lays out `blocks`, writes the document to `out`. Fails before writing anything if an
+/// exhibit is not a PNG or the document would break a PDF/A-3b rule.
+pub fn render(
+    info: &DocumentInfo,
+    blocks: &[Block],
+    attachments: &[Attachment],
+    out: &mut dyn Write,
+) -> Result<Rendered, PdfError> {
+    let timer = std::time::Instant::now();
+    let fonts = Fonts::load();
+    // Each section starts a page, so sections are laid out apart, in parallel, and joined.
+    let mut sections: Vec<(&[Block], usize)> = Vec::new();
+    let (mut start, mut first_exhibit) = (0, 0);
+    for (k, block) in blocks.iter().enumerate() {
+        if matches!(block, Block::Section(_)) && k > start {
+            sections.push((&blocks[start..k], first_exhibit));
+            first_exhibit += blocks[start..k].iter().map(pictures_in).sum::<usize>();
+            start = k;
+        }
+    }
+    sections.push((&blocks[start..], first_exhibit));
+    let laid_out: Vec<Layout> = {
+        use rayon::prelude::*;
+        sections.par_iter().map(|(blocks, first)| lay_out(&fonts, blocks, *first)).collect::<Result<_, _>>()?
+    };
+    let mut pages: Vec<Vec<Op>> = Vec::new();
+    let mut outline = Vec::new();
+    let mut exhibits = Vec::new();
+    for part in laid_out {
+        let offset = pages.len();
+        outline.extend(part.outline.into_iter().map(|e| OutlineEntry { page: e.page + offset, ..e }));
+        pages.extend(part.pages);
+        exhibits.extend(part.exhibits);
+    }
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, pages = pages.len(), "laid out");
     let total = pages.len();
 
@@ -371,6 +410,24 @@ pub fn render(
         }
     }
 
+    // Every line is shaped before any is drawn, in parallel: shaping is most of the work.
+    let shaped: Vec<Vec<Option<fonts::ShapedLine>>> = {
+        use rayon::prelude::*;
+        pages
+            .par_iter()
+            .map(|ops| {
+                ops.iter()
+                    .map(|op| match op {
+                        Op::Text { right, size, weight, line, .. } => {
+                            Some(fonts.shape_line(line, *size, *weight, right.is_some()))
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "shaped");
     let marking = fonts.drawable(&info.marking);
     let subject = fonts.drawable(&info.subject);
     let draft = info.draft.as_deref().map(|d| fonts.drawable(d));
@@ -378,8 +435,8 @@ pub fn render(
         let mut page = document.start_page_with(PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).expect("A4 is a size"));
         let mut surface = page.surface();
         furniture(&fonts, &mut surface, &marking, &subject, draft.as_deref(), number + 1, total);
-        for op in ops {
-            draw(&fonts, &mut surface, op, &exhibits);
+        for (op, shaped) in ops.iter().zip(&shaped[number]) {
+            draw(&fonts, &mut surface, op, shaped.as_ref(), &exhibits);
         }
         surface.finish();
         page.finish();
@@ -446,11 +503,13 @@ fn furniture(
     fonts.draw_line(surface, (0.0, PAGE_HEIGHT - 22.0), Some(PAGE_WIDTH - MARGIN), 8.0, Weight::Regular, &page);
 }
 
-fn draw(fonts: &Fonts, surface: &mut Surface, op: &Op, exhibits: &[Exhibit]) {
+fn draw(fonts: &Fonts, surface: &mut Surface, op: &Op, shaped: Option<&fonts::ShapedLine>, exhibits: &[Exhibit]) {
     match op {
-        Op::Text { x, y, right, size, weight, colour, line } => {
+        Op::Text { x, y, right, colour, .. } => {
             surface.set_fill(Some(colour.fill()));
-            fonts.draw_line(surface, (*x, *y), *right, *size, *weight, line);
+            if let Some(shaped) = shaped {
+                fonts.draw_shaped(surface, *x, *y, *right, shaped);
+            }
         }
         Op::Rule { y } => {
             surface.set_fill(Some(Fill { paint: rgb::Color::new(190, 193, 195).into(), ..Default::default() }));
