@@ -26,4 +26,6 @@ pub const COMMANDS: &[&str] = &[
     "session_resume",
     "session_end",
     "capture_take",
+    "export_pdf",
+    "export_filed",
 ];

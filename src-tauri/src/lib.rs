@@ -142,6 +142,10 @@ pub fn run() {
     }
     tracing::info!(data_dir = %data_dir.root().display(), "desktop app starting");
     tauri::Builder::default()
+        // The save dialog for exports and opening an exported PDF: granted to the main window
+        // only, the opener for PDF files only (capabilities/main.json).
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(AppState { host: Arc::new(DesktopHost::new(data_dir)) })
         .invoke_handler(invoke_handler())
         .run(tauri::generate_context!())
@@ -155,11 +159,22 @@ mod tests {
     #[test]
     fn the_main_window_may_call_exactly_the_apps_own_commands() {
         let capability: serde_json::Value = serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        let permissions = capability["permissions"].as_array().unwrap();
         let allowed: Vec<String> =
-            capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
+            permissions.iter().filter_map(|p| p.as_str()).filter(|p| !p.contains(':')).map(str::to_string).collect();
         let declared: Vec<String> =
             triangulate_ipc::COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
         assert_eq!(allowed, declared, "the capability allows exactly the contract's commands, in its order");
+        // Of the plugins, the save dialog, and opening PDF files: nothing else.
+        let plugin: Vec<&serde_json::Value> =
+            permissions.iter().filter(|p| p.as_str().is_none_or(|p| p.contains(':'))).collect();
+        assert_eq!(
+            plugin,
+            [
+                &serde_json::json!("dialog:allow-save"),
+                &serde_json::json!({ "identifier": "opener:allow-open-path", "allow": [{ "path": "**/*.[pP][dD][fF]" }] }),
+            ]
+        );
         assert_eq!(command_names::COMMANDS, triangulate_ipc::COMMANDS, "build.rs names the same commands");
         assert_eq!(capability["windows"], serde_json::json!(["main"]));
         let files: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/capabilities"))
@@ -180,9 +195,11 @@ mod tests {
     }
 
     #[test]
-    fn no_plugin_is_exposed_to_the_ui() {
+    fn the_only_plugins_are_the_dialog_and_the_opener() {
         let manifest = include_str!("../Cargo.toml");
-        assert!(!manifest.contains("tauri-plugin"), "no shell, file-system or other plugin");
+        let plugins: Vec<&str> =
+            manifest.lines().filter(|l| l.starts_with("tauri-plugin")).map(|l| l.split(' ').next().unwrap()).collect();
+        assert_eq!(plugins, ["tauri-plugin-dialog", "tauri-plugin-opener"], "no shell, file-system or other plugin");
     }
 
     #[test]

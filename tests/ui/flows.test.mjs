@@ -371,3 +371,59 @@ test("paragraphs typed in free text are shown as paragraphs, and right-to-left t
   await checkScreen(page, "31-check-with-paragraphs");
   await page.close();
 });
+
+test("a PDF is exported through the save dialog, a draft only until the log is finalised, and its filing is checked field by field", async () => {
+  const page = await fixture.browser.newPage();
+  await setUpAs(page, "Ada Worker", "role-2");
+  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
+  await heading(page, "Check your answers");
+  await byId(page, "commit").click();
+  await heading(page, "Request REQ-2026-0001");
+  await page.locator("#filed", { hasText: "No PDF of this request has been recorded as filed" }).waitFor();
+  await byId(page, "export-link").click();
+  await heading(page, "Export a PDF");
+  await page.locator("#draft-notice", { hasText: "can only be a draft" }).waitFor();
+  await checkScreen(page, "16-export-pdf");
+
+  // Cancelling the save dialog exports nothing.
+  await page.evaluate(() => (window.fakeSaveAs = null));
+  await byId(page, "export-pdf").click();
+  await page.locator("#export-status", { hasText: "Not exported: no file was chosen" }).waitFor();
+
+  // The log alone, saved where the dialog says; ".pdf" is added when the name lacks it.
+  await page.evaluate(() => (window.fakeSaveAs = "/home/worker/Documents/REQ-2026-0001 log"));
+  await byId(page, "only-3").check();
+  await byId(page, "export-pdf").click();
+  await heading(page, "Draft PDF exported");
+  assert.equal(await byId(page, "exported-path").innerText(), "/home/worker/Documents/REQ-2026-0001 log.pdf");
+  const sha = await byId(page, "exported-sha256").innerText();
+  assert.match(sha, /^[0-9a-f]{64}$/, "the digest is shown whole");
+  assert.equal(await byId(page, "record-filing-link").count(), 0, "a draft is not filed");
+  await byId(page, "open-pdf").click();
+  assert.deepEqual(await page.evaluate(() => window.fakeOpened), ["/home/worker/Documents/REQ-2026-0001 log.pdf"]);
+  await checkScreen(page, "17-export-pdf-done");
+
+  // The same file again is refused, and nothing is replaced.
+  await page.locator("main .govuk-back-link").click();
+  await heading(page, "Request REQ-2026-0001");
+  await byId(page, "export-link").click();
+  await heading(page, "Export a PDF");
+  await byId(page, "only-3").check();
+  await byId(page, "export-pdf").click();
+  await page.locator("#failure", { hasText: "already exists" }).waitFor();
+
+  // Filing: every field checked, a draft refused by its digest.
+  await page.evaluate((hash) => (location.hash = hash), `#/requests/REQ-2026-0001/filed?sha=${sha}`);
+  await heading(page, "Record that the PDF was filed");
+  assert.equal(await byId(page, "by").inputValue(), "Ada Worker", "the worker using the app, to start with");
+  await fill(page, { by: "" });
+  await byId(page, "record-filing").click();
+  await page.locator("#error-summary a", { hasText: "That PDF is a draft" }).waitFor();
+  for (const message of ["Enter where it was filed", "Enter the care record's reference", "Enter who filed it"]) {
+    await page.locator("#error-summary a", { hasText: message }).waitFor();
+  }
+  await checkScreen(page, "18-filing-errors");
+  await page.locator("#error-summary a", { hasText: "Enter where it was filed" }).click();
+  assert.equal(await focusedId(page), "where");
+  await page.close();
+});

@@ -2,14 +2,22 @@
 // or the in-memory fake in fake-backend.ts for UI tests. Command names, arguments and
 // responses come from the generated contract, so a misspelt command does not compile.
 import { invoke } from "@tauri-apps/api/core";
+import { save } from "@tauri-apps/plugin-dialog";
+import { openPath } from "@tauri-apps/plugin-opener";
 import type { CommandName, Commands, IpcError } from "./generated/ipc";
 
 export interface Backend {
   call<K extends CommandName>(name: K, args: Commands[K]["args"]): Promise<Commands[K]["response"]>;
+  /** Asks where to save a PDF (the system's save dialog); null when the worker cancels. */
+  choosePdfFile(suggestedName: string): Promise<string | null>;
+  /** Opens a PDF the app wrote in the laptop's PDF reader. */
+  openPdf(path: string): Promise<void>;
 }
 
 export const tauriBackend: Backend = {
   call: (name, args) => invoke(name, { args }),
+  choosePdfFile: (suggestedName) => save({ defaultPath: suggestedName, filters: [{ name: "PDF", extensions: ["pdf"] }] }),
+  openPdf: (path) => openPath(path),
 };
 
 export function isIpcError(value: unknown): value is IpcError {

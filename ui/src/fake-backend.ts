@@ -5,7 +5,7 @@
 import type { Backend } from "./backend";
 import type {
   AccountRecord, AuthorisationRecord, CommandName, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
-  NextStep, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role, Step, StoreStatus, WorkerRecord,
+  NextStep, PdfExportRecord, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role, Step, StoreStatus, WorkerRecord,
 } from "./generated/ipc";
 
 type Handlers = { [K in CommandName]: (args: Commands[K]["args"]) => Commands[K]["response"] };
@@ -144,6 +144,7 @@ export function createFakeBackend(): Backend {
   const aaws: { id: number; name: string; registered_at: string }[] = [];
   const drafts = new Map<number, DraftRecord>();
   const requests: RequestRecord[] = [];
+  const exports: (PdfExportRecord & { request: string })[] = [];
   const accounts: AccountRecord[] = [];
   const authorisations: AuthorisationRecord[] = [];
   const persons: PersonRecord[] = [];
@@ -301,7 +302,7 @@ export function createFakeBackend(): Backend {
       const reference = `REQ-2026-${String(requests.length + 1).padStart(4, "0")}`;
       const created: RequestRecord = {
         id: requests.length + 1, reference, state: "draft", state_label: LABELS.draft, allowed_steps: ["submit", "withdraw"], parent: null, flagged_for_sd: false,
-        created_at: NOW, updated_at: NOW, request, subjects: linkPersons(request, settled), decisions: [],
+        created_at: NOW, updated_at: NOW, request, subjects: linkPersons(request, settled), decisions: [], filed: [],
       };
       requests.push(created);
       return page(created);
@@ -356,6 +357,35 @@ export function createFakeBackend(): Backend {
     session_resume: (args) => fail("not_found", `access session ${args.id} does not exist`),
     session_end: (args) => fail("not_found", `access session ${args.id} does not exist`),
     capture_take: (args) => fail("not_found", `access session ${args.session} does not exist`),
+    // The PDF itself is made and checked in Rust; the fake keeps the rules the screens show.
+    export_pdf: (args) => {
+      const record = find(args.reference);
+      if (!args.path.trim()) fail("invalid_fields", "There is a problem", [{ field: "out", message: "Enter the file to write the PDF to" }]);
+      if (exports.some((e) => e.path === args.path)) fail("invalid_fields", "There is a problem", [{ field: "out", message: `${args.path} already exists: an export never replaces a file; choose a new name` }]);
+      if (!args.draft && !["finalised", "shared", "closed"].includes(record.state)) {
+        fail("log_not_finalised", `the investigation log of ${record.reference} is not finalised, so its PDF can only be a draft (DRAFT on every page)`);
+      }
+      const id = exports.length + 1;
+      const sha256 = (id.toString(16).padStart(2, "0") + "c0ffee").repeat(8).slice(0, 64);
+      const made: PdfExportRecord & { request: string } = { id, kind: args.only ?? "care_record", draft: args.draft, sha256, bytes: 48213, pages: 7, log_version: null, exhibits: [], path: args.path, exported_at: NOW, request: record.reference };
+      exports.push(made);
+      return { path: args.path, export: { ...made } };
+    },
+    export_filed: (args) => {
+      const record = find(args.reference);
+      const fields: FieldError[] = [];
+      const sha = args.sha256.trim().toLowerCase();
+      const made = exports.find((e) => e.request === record.reference && e.sha256 === sha);
+      if (!/^[0-9a-f]{64}$/.test(sha)) fields.push({ field: "sha256", message: "The SHA-256 must be the 64 letters and digits (0-9, a-f) the export showed" });
+      else if (!made) fields.push({ field: "sha256", message: `No PDF of ${record.reference} with this SHA-256 was exported here: check the digest, or export the PDF first` });
+      else if (made.draft) fields.push({ field: "sha256", message: "That PDF is a draft: only a final PDF is filed in the care record" });
+      if (!args.place.trim()) fields.push({ field: "where", message: "Enter where it was filed" });
+      if (!args.record_reference.trim()) fields.push({ field: "reference", message: "Enter the care record's reference" });
+      if (!args.by.trim()) fields.push({ field: "by", message: "Enter who filed it" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      record.filed.push({ id: record.filed.length + 1, export_id: made!.id, sha256: sha, kind: made!.kind, place: args.place.trim(), record_reference: args.record_reference.trim(), filed_by: args.by.trim(), recorded_at: NOW });
+      return page(record);
+    },
   };
 
   return {
@@ -363,6 +393,15 @@ export function createFakeBackend(): Backend {
       const handler = handlers[name] as (a: typeof args) => Commands[typeof name]["response"];
       // A copy each way, as if it had crossed IPC.
       return structuredClone(handler(structuredClone(args)));
+    },
+    // No dialog and no PDF reader: the tests see what would have happened.
+    async choosePdfFile(suggestedName) {
+      const fake = window as unknown as { fakeSaveAs?: string | null };
+      return fake.fakeSaveAs === undefined ? `/home/worker/Documents/${suggestedName}` : fake.fakeSaveAs;
+    },
+    async openPdf(path) {
+      const fake = window as unknown as { fakeOpened?: string[] };
+      (fake.fakeOpened ??= []).push(path);
     },
   };
 }

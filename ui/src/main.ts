@@ -6,6 +6,7 @@ import type { Step } from "./generated/ipc";
 import { accountsScreen } from "./screens/accounts";
 import { authorisationScreen } from "./screens/authorisation";
 import { decisionScreen } from "./screens/decision";
+import { exportScreen, filingScreen } from "./screens/export";
 import { profileScreen } from "./screens/profile";
 import { draftScreen, isStep } from "./screens/request-form";
 import { requestScreen } from "./screens/request-page";
@@ -47,6 +48,8 @@ async function route(shell: Shell, hash: string): Promise<void> {
   if (section === "requests" && id === "new") return newRequest(app);
   if (section === "requests" && id && sub === "step" && STEPS.includes(extra as Step)) return decisionScreen(app, id, extra as Step);
   if (section === "requests" && id && sub === "authorisations") return authorisationScreen(app, id);
+  if (section === "requests" && id && sub === "export") return exportScreen(app, id);
+  if (section === "requests" && id && sub === "filed") return filingScreen(app, id, query.get("sha") ?? "");
   if (section === "requests" && id) return requestScreen(app, id);
   return requestsScreen(app, query.get("q") ?? "");
 }

@@ -1,7 +1,7 @@
 // Generated from src-tauri/crates/ipc (the IPC contract): do not edit.
 // `UPDATE_IPC_TS=1 cargo test -p triangulate-ipc` writes it again.
 
-export type ErrorCode = "not_initialised" | "already_initialised" | "key_missing" | "wrong_key" | "disk_full" | "keystore_unavailable" | "recovery_failed" | "store_damaged" | "store_rolled_back" | "journal_missing" | "newer_schema" | "invalid_input" | "invalid_fields" | "refused" | "guard_refused" | "illegal_step" | "not_found" | "invalid_policy" | "io_failed" | "database_failed" | "browser_failed" | "recording_stopped" | "outside_scope" | "internal";
+export type ErrorCode = "not_initialised" | "already_initialised" | "key_missing" | "wrong_key" | "disk_full" | "keystore_unavailable" | "recovery_failed" | "store_damaged" | "store_rolled_back" | "journal_missing" | "newer_schema" | "invalid_input" | "invalid_fields" | "refused" | "guard_refused" | "illegal_step" | "not_found" | "invalid_policy" | "io_failed" | "database_failed" | "browser_failed" | "recording_stopped" | "outside_scope" | "log_not_finalised" | "captures_unjudged" | "internal";
 
 export type IpcError = { code: ErrorCode, message: string, fields: Array<FieldError>, 
 /**
@@ -81,7 +81,11 @@ export type Step = "submit" | "agree" | "permit" | "refuse" | "refer-back" | "co
 
 export type Role = "Osw" | "Tm" | "Sd" | "TmOrSd" | "SmOrSd" | "Aaw";
 
-export type RequestRecord = { id: number, reference: string, state: RequestState, state_label: string, allowed_steps: Array<Step>, parent: string | null, flagged_for_sd: boolean, created_at: string, updated_at: string, request: Request, subjects: Array<SubjectLink>, decisions: Array<DecisionRecord>, };
+export type RequestRecord = { id: number, reference: string, state: RequestState, state_label: string, allowed_steps: Array<Step>, parent: string | null, flagged_for_sd: boolean, created_at: string, updated_at: string, request: Request, subjects: Array<SubjectLink>, decisions: Array<DecisionRecord>, 
+/**
+ * The PDFs of this request filed in the care record system.
+ */
+filed: Array<FilingRecord>, };
 
 export type Request = { case_reference: string, originating_worker: Worker, team_manager: Manager, reason: Reason, concern: string, triangulation: string, scope: Scope, monitoring_justification: string | null, period: Period, consent: Consent, legal_advice_reference: string | null, subjects: Array<Subject>, };
 
@@ -112,6 +116,42 @@ export type DecisionRecord = { step: Step, step_label: string, from_state: Reque
  * The worker profile's name at the time it is read.
  */
 recorded_by_name: string, evidence: string | null, note: string | null, conditions: string | null, at: string, };
+
+export type FilingRecord = { id: number, export_id: number, sha256: string, kind: PdfKind, 
+/**
+ * Where it was filed.
+ */
+place: string, 
+/**
+ * The care record's reference.
+ */
+record_reference: string, filed_by: string, recorded_at: string, };
+
+export type PdfKind = "care_record" | "request" | "log";
+
+export type ExportPdfArgs = { reference: string, 
+/**
+ * The file chosen in the save dialog; an existing file is never replaced.
+ */
+path: string, draft: boolean, 
+/**
+ * Only the request or only the log; the care record when `None`.
+ */
+only: PdfKind | null, };
+
+export type ExportFiledArgs = { reference: string, sha256: string, 
+/**
+ * Where it was filed (the CLI's `--where`).
+ */
+place: string, 
+/**
+ * The care record's reference (the CLI's `--reference`).
+ */
+record_reference: string, by: string, };
+
+export type PdfExported = { path: string, export: PdfExportRecord, };
+
+export type PdfExportRecord = { id: number, kind: PdfKind, draft: boolean, sha256: string, bytes: number, pages: number, log_version: number | null, exhibits: Array<number>, path: string, exported_at: string, };
 
 export type RequestStepArgs = { reference: string, step: Step, decided_by: string, evidence: string, note: string, conditions: string, };
 
@@ -265,6 +305,8 @@ export interface Commands {
   session_resume: { args: SessionIdArgs; response: SessionPage };
   session_end: { args: SessionIdArgs; response: SessionPage };
   capture_take: { args: CaptureTakeArgs; response: CaptureSummary };
+  export_pdf: { args: ExportPdfArgs; response: PdfExported };
+  export_filed: { args: ExportFiledArgs; response: RequestPage };
 }
 
 export type CommandName = keyof Commands;
@@ -294,4 +336,6 @@ export const COMMAND_NAMES: CommandName[] = [
   "session_resume",
   "session_end",
   "capture_take",
+  "export_pdf",
+  "export_filed",
 ];

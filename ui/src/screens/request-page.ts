@@ -5,6 +5,7 @@ import { backLink, button, linkButton, summaryList, table, warningText } from ".
 import { Child, h } from "../dom";
 import type { RequestPage, Subject } from "../generated/ipc";
 import { AUTHORISATION_KINDS, CONSENT, REASONS, ROLES, SCOPES, labelOf } from "../labels";
+import { exportSection } from "./export";
 import { stateTag } from "./requests";
 
 function personLine(subject: Subject, index: number): HTMLElement {
@@ -122,6 +123,7 @@ export function showRequest(app: App, page: RequestPage): void {
   );
   if (!page.authorisations.length) content.push(h("p", { class: "govuk-body" }, "None recorded."));
   content.push(linkButton("Record a RIPA authorisation", requestHref(record.reference, "/authorisations/new"), { id: "add-authorisation", secondary: true }));
+  content.push(...exportSection(page));
   app.show(`Request ${record.reference}`, ...content.filter((c): c is Node => c instanceof Node));
 }
 

@@ -27,7 +27,8 @@ pub use host::{Host, KeptStore, OpenStore, RecorderOrder, spawn_recorder_process
 pub use triangulate_store::{
     AawRecord, AcceptedRestore, AccountRecord, ArtefactRecord, AuditSummary, AuthorisationKind, AuthorisationRecord,
     CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DocumentResponse, DraftCheck, DraftRecord, DraftSummary,
-    ErrorKind, FilingRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PersonMatch, PersonRecord, PossibleMatch, RecoveryPhrase,
+    ErrorKind, FilingRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PdfExportRecord, PersonMatch, PersonRecord,
+    PossibleMatch, RecoveryPhrase,
     Renewal, RequestRecord, RequestSummary, SessionRecord, StoreError, StoreState, StoreStatus, SubjectLink,
     TrailEvent, WorkerRecord, init_logging,
 };

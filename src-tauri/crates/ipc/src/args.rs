@@ -6,10 +6,12 @@ use triangulate_core::request_form::{DateParts, RequestForm};
 use triangulate_core::workflow::Step;
 use ts_rs::TS;
 
+pub use triangulate_app::export::PdfExported;
 pub use triangulate_app::requests::{NextStep, RequestList, RequestPage};
+pub use triangulate_core::export::PdfKind;
 pub use triangulate_app::{
     AawRecord, AccountRecord, AuthorisationKind, AuthorisationRecord, DraftCheck, DraftRecord, DraftSummary,
-    RequestRecord, RequestSummary, StoreStatus, WorkerRecord,
+    FilingRecord, PdfExportRecord, RequestRecord, RequestSummary, StoreStatus, WorkerRecord,
 };
 pub use triangulate_core::WorkerProfileInput as WorkerProfileArgs;
 
@@ -41,6 +43,29 @@ pub struct RequestListArgs {
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct ReferenceArgs {
     pub reference: String,
+}
+
+/// Export a PDF of a request to a file the worker chose.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ExportPdfArgs {
+    pub reference: String,
+    /// The file chosen in the save dialog; an existing file is never replaced.
+    pub path: String,
+    pub draft: bool,
+    /// Only the request or only the log; the care record when `None`.
+    pub only: Option<PdfKind>,
+}
+
+/// Record that an exported PDF was filed in the care record system.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ExportFiledArgs {
+    pub reference: String,
+    pub sha256: String,
+    /// Where it was filed (the CLI's `--where`).
+    pub place: String,
+    /// The care record's reference (the CLI's `--reference`).
+    pub record_reference: String,
+    pub by: String,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]

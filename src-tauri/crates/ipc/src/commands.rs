@@ -196,3 +196,26 @@ pub fn capture_take(host: &dyn Host, args: CaptureTakeArgs) -> Result<CaptureSum
             .collect(),
     })
 }
+
+/// Writes a PDF of a request (the care record, or only the request or the log).
+pub fn export_pdf(host: &dyn Host, args: ExportPdfArgs) -> Result<PdfExported> {
+    let order = triangulate_app::export::PdfOrder {
+        reference: args.reference,
+        out: args.path.into(),
+        draft: args.draft,
+        only: args.only,
+    };
+    Ok(triangulate_app::export::export_pdf(host, &order)?)
+}
+
+/// Records that a PDF was filed in the care record; returns the request with the filing.
+pub fn export_filed(host: &dyn Host, args: ExportFiledArgs) -> Result<RequestPage> {
+    let input = triangulate_core::export::FilingInput {
+        sha256: args.sha256,
+        place: args.place,
+        reference: args.record_reference,
+        by: args.by,
+    };
+    triangulate_app::export::record_filing(host, &args.reference, &input)?;
+    Ok(requests::page(host, &args.reference)?)
+}

@@ -42,6 +42,8 @@ macro_rules! for_each_command {
             session_resume($crate::args::SessionIdArgs) -> $crate::args::SessionPage;
             session_end($crate::args::SessionIdArgs) -> $crate::args::SessionPage;
             capture_take($crate::args::CaptureTakeArgs) -> $crate::args::CaptureSummary;
+            export_pdf($crate::args::ExportPdfArgs) -> $crate::args::PdfExported;
+            export_filed($crate::args::ExportFiledArgs) -> $crate::args::RequestPage;
         }
     };
 }

@@ -215,3 +215,42 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
         format!("intact: {} events", store.audit_head().unwrap().count)
     );
 }
+
+#[test]
+fn a_pdf_is_exported_as_a_draft_until_the_log_is_finalised_and_a_draft_is_never_filed() {
+    let fixture = setup();
+    let host = &fixture.host;
+    store_init(host, NoArgs {}).unwrap();
+    let profile = WorkerProfileArgs { name: "Ada Worker".into(), role: "aaw".into(), staff_id: None };
+    worker_profile_set(host, profile).unwrap();
+    let draft = draft_start(host, DraftStartArgs::default()).unwrap();
+    draft_save(host, DraftSaveArgs { id: draft.id, form: form() }).unwrap();
+    let reference = draft_commit(host, DraftCommitArgs { id: draft.id, settlements: vec![] }).unwrap().record.reference;
+    let folder = fixture._temp.path();
+    let args = |name: &str, draft: bool, only: Option<PdfKind>| ExportPdfArgs {
+        reference: reference.clone(),
+        path: folder.join(name).display().to_string(),
+        draft,
+        only,
+    };
+
+    let refused = export_pdf(host, args("final.pdf", false, None)).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::LogNotFinalised, "{}", refused.message);
+    assert!(!folder.join("final.pdf").exists());
+    let draft = export_pdf(host, args("draft.pdf", true, Some(PdfKind::Request))).unwrap();
+    assert!(draft.export.draft);
+    assert_eq!(draft.export.kind, PdfKind::Request);
+    assert!(std::fs::read(folder.join("draft.pdf")).unwrap().starts_with(b"%PDF-1.7"));
+    assert_eq!(fields(export_pdf(host, args("draft.pdf", true, None)).unwrap_err()), ["out"], "never over a file");
+
+    let filed = |sha256: &str, place: &str| ExportFiledArgs {
+        reference: reference.clone(),
+        sha256: sha256.into(),
+        place: place.into(),
+        record_reference: "ASM-1".into(),
+        by: "Ada Worker".into(),
+    };
+    assert_eq!(fields(export_filed(host, filed(&draft.export.sha256, "Mosaic")).unwrap_err()), ["sha256"]);
+    assert_eq!(fields(export_filed(host, filed("nope", "")).unwrap_err()), ["sha256", "where"]);
+    assert!(request_get(host, ReferenceArgs { reference: reference.clone() }).unwrap().record.filed.is_empty());
+}

@@ -1,0 +1,185 @@
+// PDFs for the care record: what to put in, where to save it (the system's save dialog), the
+// export with its progress, what was written (its SHA-256 in full), opening it, and the
+// record that it was filed in the care record system.
+import { App, attempt, pageHeading, ukTime } from "../app";
+import { asIpcError } from "../backend";
+import { backLink, button, errorsFrom, linkButton, radios, summaryList, table, textInput } from "../components";
+import { Child, h } from "../dom";
+import type { ExportFiledArgs, FieldError, PdfExported, PdfKind, RequestPage } from "../generated/ipc";
+import { requestHref } from "./request-page";
+
+const KINDS: { value: PdfKind; label: string; hint: string; file: string }[] = [
+  { value: "care_record", label: "The care record", hint: "A cover sheet, the request, the log and every capture judged relevant, with its provenance", file: "care-record" },
+  { value: "request", label: "Only the investigation request (Appendix 1)", hint: "With its authorisations", file: "request" },
+  { value: "log", label: "Only the investigation log (Appendix 2)", hint: "To share with the team manager, service manager and service director", file: "log" },
+];
+
+const FINAL_STATES = ["finalised", "shared", "closed"];
+
+/** The request page's part: where its PDFs were filed, and the way to export one. */
+export function exportSection(page: RequestPage): Child[] {
+  const { record } = page;
+  return [
+    h("h2", { class: "govuk-heading-m" }, "PDF for the care record"),
+    record.filed.length
+      ? table(
+          "Filed in the care record",
+          ["Where", "Reference", "Filed by", "Recorded", "PDF"],
+          record.filed.map((f) => [f.place, f.record_reference, f.filed_by, ukTime(f.recorded_at), h("span", { class: "app-digest" }, `SHA-256 ${f.sha256}`)]),
+          "filed",
+        )
+      : h("p", { class: "govuk-body", id: "filed" }, "No PDF of this request has been recorded as filed in the care record."),
+    linkButton("Export a PDF", requestHref(record.reference, "/export"), { id: "export-link", secondary: true }),
+  ];
+}
+
+export async function exportScreen(app: App, reference: string): Promise<void> {
+  const page = await attempt(app, () => app.backend.call("request_get", { reference }));
+  if (!page) return;
+  const final = FINAL_STATES.includes(page.record.state);
+  let kind: PdfKind = "care_record";
+  let chosenPath: string | null = null;
+  const title = "Export a PDF";
+  const status = h("div", { class: "govuk-body", id: "export-status", role: "status", "aria-live": "polite" });
+
+  const run = async (draft: boolean) => {
+    const exporting = document.getElementById("export-pdf") as HTMLButtonElement | null;
+    if (exporting) exporting.disabled = true;
+    try {
+      if (!chosenPath) {
+        status.textContent = "Choose where to save the PDF.";
+        const suggested = `${reference}-${KINDS.find((k) => k.value === kind)!.file}${draft ? "-draft" : ""}.pdf`;
+        const path = await app.backend.choosePdfFile(suggested);
+        if (!path) {
+          status.textContent = "Not exported: no file was chosen.";
+          return;
+        }
+        chosenPath = /\.pdf$/i.test(path) ? path : `${path}.pdf`;
+      }
+      status.textContent = "Exporting the PDF. A request with many captures takes a few seconds.";
+      const done = await app.backend.call("export_pdf", { reference, path: chosenPath, draft, only: kind === "care_record" ? null : kind });
+      showExported(app, reference, done);
+    } catch (error) {
+      status.textContent = "";
+      const failure = asIpcError(error);
+      if (failure.code === "log_not_finalised" || failure.code === "captures_unjudged") {
+        refused(failure.message);
+      } else if (failure.code === "invalid_fields") {
+        chosenPath = null;
+        app.showFailure({ ...failure, code: "refused", message: failure.fields.map((f) => f.message).join(". ") });
+      } else {
+        chosenPath = null;
+        app.showFailure(failure);
+      }
+    } finally {
+      if (exporting?.isConnected) exporting.disabled = false;
+    }
+  };
+
+  // A final PDF that the rules refuse: why, and the draft the worker may export instead.
+  const refused = (message: string) => {
+    document.getElementById("export-refused")?.remove();
+    const box = h(
+      "div",
+      { class: "govuk-error-summary", id: "export-refused", tabindex: "-1" },
+      h(
+        "div",
+        { role: "alert" },
+        h("h2", { class: "govuk-error-summary__title" }, "The final PDF cannot be exported yet"),
+        h("div", { class: "govuk-error-summary__body" }, h("p", { class: "govuk-body" }, message.charAt(0).toUpperCase() + message.slice(1) + ".")),
+      ),
+      button("Export a draft instead", () => run(true), { id: "export-draft", secondary: true }),
+    );
+    document.querySelector("main h1")?.before(box);
+    box.focus();
+  };
+
+  app.show(
+    title,
+    backLink(requestHref(reference)),
+    ...pageHeading(title, `Request ${reference}`),
+    final
+      ? h("p", { class: "govuk-body" }, "The investigation log is finalised: the PDF is final, for the care record.")
+      : h("div", { class: "govuk-inset-text", id: "draft-notice" }, "The investigation log is not finalised: the PDF can only be a draft, with DRAFT on every page. A draft is not filed in the care record."),
+    h(
+      "form",
+      { novalidate: "", id: "export-form" },
+      radios<PdfKind>({
+        id: "only",
+        label: "What to put in the PDF",
+        errors: errorsFrom([]),
+        value: kind,
+        choices: KINDS.map((k) => ({ value: k.value, label: k.label, hint: k.hint })),
+        onChange: (v) => (kind = v),
+      }),
+      button(final ? "Choose where to save, and export" : "Choose where to save, and export a draft", () => run(!final), { id: "export-pdf" }),
+      status,
+    ),
+  );
+}
+
+function showExported(app: App, reference: string, done: PdfExported): void {
+  const e = done.export;
+  const title = e.draft ? "Draft PDF exported" : "PDF exported";
+  const kind = KINDS.find((k) => k.value === e.kind)!;
+  app.show(
+    title,
+    backLink(requestHref(reference)),
+    ...pageHeading(title, `Request ${reference}`),
+    summaryList(
+      [
+        ["File", h("span", { class: "app-digest", id: "exported-path" }, done.path), null],
+        ["Contents", kind.label + (e.draft ? " (draft)" : ""), null],
+        ["Pages", String(e.pages), null],
+        ["Exhibits", e.exhibits.length ? e.exhibits.map((id) => `capture ${id}`).join(", ") : "None", null],
+        ["SHA-256", h("span", { class: "app-digest", id: "exported-sha256" }, e.sha256), null],
+      ],
+      "exported",
+    ),
+    h(
+      "div",
+      { class: "govuk-button-group" },
+      button("Open the PDF", () => app.backend.openPdf(done.path).catch((error) => app.showFailure(error)), { id: "open-pdf", secondary: true }),
+      e.draft ? null : linkButton("Record that it was filed", requestHref(reference, `/filed?sha=${e.sha256}`), { id: "record-filing-link" }),
+    ),
+    e.draft ? h("p", { class: "govuk-body" }, "A draft is not filed in the care record. Export the final PDF once the log is finalised.") : null,
+  );
+}
+
+export async function filingScreen(app: App, reference: string, sha256: string): Promise<void> {
+  const profile = await attempt(app, () => app.backend.call("worker_profile_get", {}));
+  if (profile === undefined) return;
+  const args: ExportFiledArgs = { reference, sha256, place: "", record_reference: "", by: profile?.name ?? "" };
+  const title = "Record that the PDF was filed";
+  const render = (fields: FieldError[]) => {
+    const errors = errorsFrom(fields);
+    app.show(
+      title,
+      backLink(requestHref(reference)),
+      ...pageHeading(title, `Request ${reference}`),
+      h("p", { class: "govuk-body" }, "The protocol puts a copy in the care record system's Assessments area. Record where it was filed, its reference there, and who filed it."),
+      h(
+        "form",
+        { novalidate: "", id: "filing-form" },
+        textInput({ id: "sha256", label: "SHA-256 of the PDF that was filed", hint: "As the export showed it: 64 letters and digits", errors, value: args.sha256, onInput: (v) => (args.sha256 = v) }),
+        textInput({ id: "where", label: "Where it was filed", hint: "The system and its area, for example Mosaic: Assessments", errors, value: args.place, onInput: (v) => (args.place = v) }),
+        textInput({ id: "reference", label: "The care record's reference", errors, width: "20", value: args.record_reference, onInput: (v) => (args.record_reference = v) }),
+        textInput({ id: "by", label: "Who filed it", errors, width: "20", value: args.by, onInput: (v) => (args.by = v) }),
+        button("Record filing", () => record(), { id: "record-filing" }),
+      ),
+    );
+    if (fields.length) app.showErrors(fields);
+  };
+  const record = async () => {
+    try {
+      await app.backend.call("export_filed", args);
+      app.flash("Filing recorded", `The PDF is recorded as filed in ${args.place.trim()}.`);
+      app.go(requestHref(reference));
+    } catch (error) {
+      const failure = asIpcError(error);
+      if (failure.code === "invalid_fields") render(failure.fields);
+      else app.showFailure(failure);
+    }
+  };
+  render([]);
+}
