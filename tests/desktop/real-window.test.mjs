@@ -1,8 +1,9 @@
 // The real desktop app in a real window (run under Xvfb by real-window.sh), driven through
 // tauri-driver and Debian's WebKitWebDriver: create a store, a profile and a request; kill
 // the app in the middle of a field and find the text there after restart; submit and
-// authorise the request; then check with the CLI that the encrypted store holds it and that
-// the audit chain verifies.
+// authorise the request; export a draft PDF through the system's save dialog (answered with
+// xdotool); then check with the CLI that the encrypted store holds it and that the audit
+// chain verifies.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
@@ -160,7 +161,7 @@ async function step(window, id, values, state) {
   await window.wait("#request-state", state);
 }
 
-test("a request is created and authorised in the real window, survives a kill mid-field, and is in the store", async () => {
+test("a request is created and authorised in the real window, survives a kill mid-field, is exported through the save dialog, and is in the store", async () => {
   let window = await Window.open();
   await window.heading("There is no store in this data folder yet");
   await window.screenshot("01-store-not-created");
@@ -263,6 +264,39 @@ test("a request is created and authorised in the real window, survives a kill mi
   await window.click(`#requests a`);
   await step(window, "confirm-legitimacy", {}, "Legitimacy confirmed");
   await window.screenshot("05-request-authorised");
+
+  // A draft PDF through the system's save dialog, answered by keyboard as a worker would.
+  const pdf = join(work, "exports", `${reference}-request.pdf`);
+  mkdirSync(join(work, "exports"), { recursive: true });
+  await window.click("#export-link");
+  await window.heading("Export a PDF");
+  await window.click("#only-2");
+  const visibleWindows = () => {
+    try {
+      return execFileSync("xdotool", ["search", "--onlyvisible", "--name", "."], { encoding: "utf8" }).trim().split("\n");
+    } catch {
+      return [];
+    }
+  };
+  const before = visibleWindows();
+  await window.click("#export-pdf");
+  await window.wait("#export-status", "Choose where to save");
+  // The save dialog is a window of its own: wait for it, give it the keyboard, name the file.
+  const dialog = await until("the save dialog", () => visibleWindows().find((id) => !before.includes(id)));
+  await new Promise((r) => setTimeout(r, 500));
+  execFileSync("xdotool", ["windowfocus", "--sync", dialog]);
+  execFileSync("import", ["-window", "root", join(shots, "06-save-dialog.png")]);
+  execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
+  execFileSync("xdotool", ["type", "--delay", "15", pdf]);
+  execFileSync("xdotool", ["key", "Return"]);
+  await window.heading("Draft PDF exported");
+  await window.screenshot("07-pdf-exported");
+  const shownSha = await wd("GET", `/session/${window.id}/element/${await window.find("#exported-sha256")}/text`);
+  const { createHash } = await import("node:crypto");
+  assert.equal(shownSha, createHash("sha256").update(readFileSync(pdf)).digest("hex"), "the digest shown is the file's");
+  const pdfText = execFileSync("pdftotext", [pdf, "-"], { encoding: "utf8" });
+  assert.match(pdfText, /DRAFT: the investigation log is not finalised/);
+  assert.match(pdfText, /Authorisation chain/);
   await window.close();
 
   // The CLI, on the same encrypted store, sees what the window did.
