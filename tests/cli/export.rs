@@ -11,6 +11,7 @@ use triangulate_store::{DataDir, Keystore, Store};
 use crate::Setup;
 use crate::capture::{capture, in_the_sessions_tab, ready_with, show, start};
 use crate::fixture_site;
+use crate::protocol::step;
 
 const ARABIC_NAME: &str = "محمد عبد الله";
 const WELSH_POLISH_NAME: &str = "Siân Łukasiewicz";
@@ -35,7 +36,10 @@ fn pages_text(pdf: &Path) -> Vec<String> {
 /// pages can be found whole.
 fn joined_body(pages: &[String], reference: &str) -> String {
     let furniture = |l: &&str| {
-        l.contains("OFFICIAL-SENSITIVE") || l.contains("DRAFT") || l.trim() == reference || l.trim().starts_with("Page ")
+        l.contains("OFFICIAL-SENSITIVE")
+            || l.contains("DRAFT")
+            || l.trim() == reference
+            || l.trim().starts_with("Page ")
     };
     pages.iter().flat_map(|p| p.lines()).filter(|l| !furniture(l)).flat_map(|l| l.split_whitespace()).collect()
 }
@@ -51,8 +55,10 @@ fn sha256_file(path: &Path) -> String {
     hex::encode(Sha256::digest(std::fs::read(path).unwrap()))
 }
 
-/// Decoded pixels: (width, height, RGB bytes, alpha bytes if any).
-fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>, Option<Vec<u8>>) {
+/// Decoded pixels: width, height, RGB bytes, alpha bytes if any.
+type Pixels = (u32, u32, Vec<u8>, Option<Vec<u8>>);
+
+fn decode(bytes: &[u8]) -> Pixels {
     let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     decoder.set_transformations(png::Transformations::EXPAND);
     let mut reader = decoder.read_info().unwrap();
@@ -101,11 +107,8 @@ fn openssl_verifies(dir: &Path, manifest: &Path, signature_base64: &str, public_
     let key_file = dir.join("key.pem");
     std::fs::write(&key_file, pem).unwrap();
     let signature_file = dir.join("sig.bin");
-    std::fs::write(
-        &signature_file,
-        base64::engine::general_purpose::STANDARD.decode(signature_base64.trim()).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(&signature_file, base64::engine::general_purpose::STANDARD.decode(signature_base64.trim()).unwrap())
+        .unwrap();
     Command::new("openssl")
         .args(["pkeyutl", "-verify", "-pubin", "-inkey"])
         .arg(&key_file)
@@ -143,32 +146,13 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     );
     let long = capture(&s, &session, &[])["capture_id"].clone();
     drop(session);
-    let search = s.run(&[
-        "log",
-        "add-search",
-        &reference,
-        "--platform",
-        "fixture",
-        "--account",
-        "1",
-        "--searched",
-        "Jane's public profile",
-        "--result",
-        "Photographs with Mr Nowak",
-    ]);
-    assert_eq!(search.code, 0, "{}", search.stderr);
-    let finding = s.run(&[
-        "log",
-        "add-finding",
-        &reference,
-        "--text",
-        "Photo with Mr Nowak dated 3 November",
-        "--capture",
-        &first.to_string(),
-        "--capture",
-        &unrelated.to_string(),
-    ]);
-    assert_eq!(finding.code, 0, "{}", finding.stderr);
+    let (platform, account) = (["--platform", "fixture"], ["--account", "1"]);
+    let search = ["--searched", "Jane's public profile", "--result", "Photographs with Mr Nowak"];
+    step(&s, &[&["log", "add-search", reference.as_str()][..], &platform, &account, &search].concat());
+    let (first_id, unrelated_id) = (first.to_string(), unrelated.to_string());
+    let finding =
+        ["--text", "Photo with Mr Nowak dated 3 November", "--capture", &first_id, "--capture", &unrelated_id];
+    step(&s, &[&["log", "add-finding", reference.as_str()][..], &finding].concat());
 
     // Before the log is finalised, only a draft.
     let refused = export(&s, &reference, &out_dir.join("final.pdf"), &[]);
@@ -190,20 +174,12 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     judge(&s, &first, "yes");
     judge(&s, &unrelated, "no");
     judge(&s, &hostile, "yes");
-    let completed = s.run(&["log", "complete", &reference, "--by", "Sam Patel"]);
-    assert_eq!(completed.code, 0, "{}", completed.stderr);
-    let finalised = s.run(&[
-        "log",
-        "finalise",
-        &reference,
-        "--by",
-        "Rhian Evans",
-        "--rating",
-        "considerable",
-        "--assessment",
-        "The photos show the mother and Mr Nowak together in November.",
-    ]);
-    assert_eq!(finalised.code, 0, "{}", finalised.stderr);
+    step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);
+    let assessment = "The photos show the mother and Mr Nowak together in November.";
+    step(
+        &s,
+        &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "considerable", "--assessment", assessment],
+    );
 
     // A final export waits for every capture to be judged, and names those that are not.
     let unjudged = export(&s, &reference, &out_dir.join("final.pdf"), &[]);
@@ -296,7 +272,7 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     let images = out_dir.join("images");
     std::fs::create_dir_all(&images).unwrap();
     tool("pdfimages", &["-png", pdf, images.join("i").to_str().unwrap()]);
-    let mut extracted: Vec<(u32, u32, Vec<u8>, Option<Vec<u8>>)> = Vec::new();
+    let mut extracted: Vec<Pixels> = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&images).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     for file in files {
@@ -372,7 +348,8 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     let unknown = file(&"0".repeat(64));
     assert_eq!(unknown.code, 2);
     assert!(unknown.stderr.contains("sha256: No PDF of"), "{}", unknown.stderr);
-    let blank = s.run(&["export", "filed", &reference, "--sha256", &sha256, "--where", " ", "--reference", "", "--by", "x"]);
+    let blank =
+        s.run(&["export", "filed", &reference, "--sha256", &sha256, "--where", " ", "--reference", "", "--by", "x"]);
     assert_eq!(blank.code, 2);
     assert!(blank.stderr.contains("where: Enter where it was filed"), "{}", blank.stderr);
     assert!(blank.stderr.contains("reference: Enter the care record's reference"), "{}", blank.stderr);
@@ -387,7 +364,11 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     assert_eq!(record["kind"], "care_record");
     assert_eq!(request["filed"].as_array().unwrap().len(), 1, "refused filings wrote nothing");
     let shown = s.run(&["request", "show", &reference]);
-    assert!(shown.stdout.contains("Filed in the care record: Mosaic: Assessments, reference ASM-77120"), "{}", shown.stdout);
+    assert!(
+        shown.stdout.contains("Filed in the care record: Mosaic: Assessments, reference ASM-77120"),
+        "{}",
+        shown.stdout
+    );
 
     // The request or the log on its own.
     let only_log = out_dir.join("log.pdf");
@@ -409,7 +390,10 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     std::fs::create_dir_all(&looks).unwrap();
     for page in [1, 3, 6] {
         let page = page.min(pages).to_string();
-        tool("pdftoppm", &["-r", "60", "-png", "-f", &page, "-l", &page, pdf, looks.join("care-record").to_str().unwrap()]);
+        tool(
+            "pdftoppm",
+            &["-r", "60", "-png", "-f", &page, "-l", &page, pdf, looks.join("care-record").to_str().unwrap()],
+        );
     }
 }
 
@@ -418,7 +402,12 @@ fn a_request_without_a_log_or_captures_exports_as_a_draft_only_and_bad_destinati
     let s = crate::setup();
     s.init();
     assert_eq!(s.run(&["worker", "set", "--name", "Rhian Evans", "--role", "osw"]).code, 0);
-    let run = s.run(&["request", "create", "--file", crate::repo_root().join("tests/fixtures/request-example.json").to_str().unwrap()]);
+    let run = s.run(&[
+        "request",
+        "create",
+        "--file",
+        crate::repo_root().join("tests/fixtures/request-example.json").to_str().unwrap(),
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let reference = run.stdout.trim().to_string();
     let dir = s.data_dir.parent().unwrap().to_path_buf();

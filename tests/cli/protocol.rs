@@ -17,7 +17,7 @@ fn with_request() -> (Setup, String) {
     (s, reference)
 }
 
-fn step(s: &Setup, args: &[&str]) {
+pub(crate) fn step(s: &Setup, args: &[&str]) {
     let run = s.run(args);
     assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
 }

@@ -36,6 +36,15 @@ async function setUpAs(page, name, roleId) {
   await heading(page, "Investigation requests");
 }
 
+/** A new page with a store, Ada Worker's profile and request REQ-2026-0001 created, on its page. */
+async function createdRequest(page) {
+  await setUpAs(page, "Ada Worker", "role-2");
+  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
+  await heading(page, "Check your answers");
+  await byId(page, "commit").click();
+  await heading(page, "Request REQ-2026-0001");
+}
+
 /** Fills the request's first steps; `period` chooses the dates. */
 async function fillRequest(page, period) {
   await byId(page, "new-request").click();
@@ -307,11 +316,7 @@ test("a person who may already be known is asked about before the request is cre
 
 test("a request referred back can be changed and resubmitted, and a withdrawn one shows its state in the list", async () => {
   const page = await fixture.browser.newPage();
-  await setUpAs(page, "Ada Worker", "role-2");
-  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
-  await heading(page, "Check your answers");
-  await byId(page, "commit").click();
-  await heading(page, "Request REQ-2026-0001");
+  await createdRequest(page);
   await step(page, "submit", {}, "Submitted");
   await byId(page, "step-refer-back").click();
   await page.locator("#decision-form").waitFor();
@@ -374,11 +379,7 @@ test("paragraphs typed in free text are shown as paragraphs, and right-to-left t
 
 test("a PDF is exported through the save dialog, a draft only until the log is finalised, and its filing is checked field by field", async () => {
   const page = await fixture.browser.newPage();
-  await setUpAs(page, "Ada Worker", "role-2");
-  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
-  await heading(page, "Check your answers");
-  await byId(page, "commit").click();
-  await heading(page, "Request REQ-2026-0001");
+  await createdRequest(page);
   await page.locator("#filed", { hasText: "No PDF of this request has been recorded as filed" }).waitFor();
   await byId(page, "export-link").click();
   await heading(page, "Export a PDF");

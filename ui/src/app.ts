@@ -115,6 +115,17 @@ export function createShell(backend: Backend, main: HTMLElement, route: () => vo
   return shell;
 }
 
+/** Submits a form: field errors draw the form again with them; any other failure is shown. */
+export async function submitForm(app: App, work: () => Promise<void>, render: (fields: FieldError[]) => void): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const failure = asIpcError(error);
+    if (failure.code === "invalid_fields") render(failure.fields);
+    else app.showFailure(failure);
+  }
+}
+
 /** Runs a backend call; a failure is shown on the page instead of thrown. */
 export async function attempt<T>(app: App, work: () => Promise<T>): Promise<T | undefined> {
   try {

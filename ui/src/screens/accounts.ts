@@ -1,6 +1,5 @@
 // The register of sanctioned accounts: the only accounts a session may use.
-import { App, attempt, pageHeading, ukTime } from "../app";
-import { asIpcError } from "../backend";
+import { App, attempt, pageHeading, submitForm, ukTime } from "../app";
 import { button, errorsFrom, radios, table, textInput } from "../components";
 import { h } from "../dom";
 import type { AccountAddArgs, FieldError } from "../generated/ipc";
@@ -42,16 +41,11 @@ export async function accountsScreen(app: App): Promise<void> {
     );
     if (fields.length) app.showErrors(fields);
   };
-  const add = async () => {
-    try {
+  const add = () =>
+    submitForm(app, async () => {
       const added = await app.backend.call("account_add", args);
       app.flash(`Account ${added.platform}: ${added.handle} added`);
       void accountsScreen(app);
-    } catch (error) {
-      const failure = asIpcError(error);
-      if (failure.code === "invalid_fields") render(failure.fields);
-      else app.showFailure(failure);
-    }
-  };
+    }, render);
   render([]);
 }

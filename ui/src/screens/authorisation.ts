@@ -1,7 +1,6 @@
 // Recording a directed-surveillance or CHIS authorisation with its dates: review and expiry
 // default from the local policy when left blank.
-import { App, attempt } from "../app";
-import { asIpcError } from "../backend";
+import { App, attempt, submitForm } from "../app";
 import { backLink, button, dateInput, errorsFrom, radios, textInput } from "../components";
 import { h } from "../dom";
 import type { AuthorisationAddArgs, FieldError } from "../generated/ipc";
@@ -67,16 +66,11 @@ export async function authorisationScreen(app: App, reference: string): Promise<
     if (fields.length) app.showErrors(fields);
     else if (focusId) document.getElementById(focusId)?.focus();
   };
-  const save = async () => {
-    try {
+  const save = () =>
+    submitForm(app, async () => {
       const saved = await app.backend.call("authorisation_add", args);
       app.flash("Authorisation recorded", `Expires ${saved.authorisations[saved.authorisations.length - 1]?.expires ?? ""}`);
       app.go(requestHref(reference));
-    } catch (error) {
-      const failure = asIpcError(error);
-      if (failure.code === "invalid_fields") render(failure.fields);
-      else app.showFailure(failure);
-    }
-  };
+    }, render);
   render([]);
 }

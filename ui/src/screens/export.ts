@@ -1,7 +1,7 @@
 // PDFs for the care record: what to put in, where to save it (the system's save dialog), the
 // export with its progress, what was written (its SHA-256 in full), opening it, and the
 // record that it was filed in the care record system.
-import { App, attempt, pageHeading, ukTime } from "../app";
+import { App, attempt, pageHeading, submitForm, ukTime } from "../app";
 import { asIpcError } from "../backend";
 import { backLink, button, errorsFrom, linkButton, radios, summaryList, table, textInput } from "../components";
 import { Child, h } from "../dom";
@@ -170,16 +170,11 @@ export async function filingScreen(app: App, reference: string, sha256: string):
     );
     if (fields.length) app.showErrors(fields);
   };
-  const record = async () => {
-    try {
+  const record = () =>
+    submitForm(app, async () => {
       await app.backend.call("export_filed", args);
       app.flash("Filing recorded", `The PDF is recorded as filed in ${args.place.trim()}.`);
       app.go(requestHref(reference));
-    } catch (error) {
-      const failure = asIpcError(error);
-      if (failure.code === "invalid_fields") render(failure.fields);
-      else app.showFailure(failure);
-    }
-  };
+    }, render);
   render([]);
 }

@@ -144,24 +144,29 @@ pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
     let mut attachments = Vec::new();
     for exhibit in &exhibits {
         exhibit_blocks(&mut blocks, &pictures, exhibit, &sources)?;
-        attachments.push(Attachment {
-            name: format!("capture-{}-manifest.json", exhibit.record.id),
-            media_type: "application/json".into(),
-            description: format!(
-                "Exhibit {}: the signed manifest of capture {} (canonical JSON, exactly as signed)",
-                exhibit.number, exhibit.record.id
+        let (number, id) = (exhibit.number, exhibit.record.id);
+        let files = [
+            (
+                "json",
+                "application/json",
+                "the signed manifest of capture {id} (canonical JSON, exactly as signed)",
+                exhibit.record.manifest.clone(),
             ),
-            bytes: exhibit.record.manifest.clone().into_bytes(),
-        });
-        attachments.push(Attachment {
-            name: format!("capture-{}-manifest.sig", exhibit.record.id),
-            media_type: "text/plain".into(),
-            description: format!(
-                "Exhibit {}: the Ed25519 signature (base64) over capture {}'s manifest",
-                exhibit.number, exhibit.record.id
+            (
+                "sig",
+                "text/plain",
+                "the Ed25519 signature (base64) over capture {id}'s manifest",
+                format!("{}\n", exhibit.record.signature),
             ),
-            bytes: format!("{}\n", exhibit.record.signature).into_bytes(),
-        });
+        ];
+        for (extension, media_type, what, text) in files {
+            attachments.push(Attachment {
+                name: format!("capture-{id}-manifest.{extension}"),
+                media_type: media_type.into(),
+                description: format!("Exhibit {number}: {}", what.replace("{id}", &id.to_string())),
+                bytes: text.into_bytes(),
+            });
+        }
     }
 
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "exhibits read from the store");
@@ -221,7 +226,10 @@ fn check_destination(out: &Path) -> Result<()> {
         return Err(field("Enter the file to write the PDF to".into()));
     }
     if out.exists() || out.symlink_metadata().is_ok() {
-        return Err(field(format!("{} already exists: an export never replaces a file; choose a new name", out.display())));
+        return Err(field(format!(
+            "{} already exists: an export never replaces a file; choose a new name",
+            out.display()
+        )));
     }
     let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !folder.is_dir() {
@@ -265,10 +273,7 @@ impl<W: Write> Write for HashingWriter<W> {
 
 /// Writes a new file, owner-only, through a temporary file beside it that is synced and then
 /// linked in place (never over a file that appeared meanwhile); a failure leaves no file.
-fn write_new_file<T>(
-    out: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
-) -> Result<(Written, T)> {
+fn write_new_file<T>(out: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<T>) -> Result<(Written, T)> {
     let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temporary = folder.join(format!(".{name}.{}.partial", std::process::id()));
@@ -387,11 +392,8 @@ fn cover(
         ),
         row("Team manager", request.request.team_manager.name.clone()),
     ];
-    let decisions: Vec<String> = request
-        .decisions
-        .iter()
-        .map(|d| format!("{}: {}, {}", d.step_label, d.decided_by, uk_time(&d.at)))
-        .collect();
+    let decisions: Vec<String> =
+        request.decisions.iter().map(|d| format!("{}: {}, {}", d.step_label, d.decided_by, uk_time(&d.at))).collect();
     rows.push(row("Authorisations", if decisions.is_empty() { "None recorded".into() } else { decisions.join("\n") }));
     let ripa: Vec<String> = sources.authorisations.iter().map(authorisation_line).collect();
     rows.push(row("RIPA authorisations", if ripa.is_empty() { "None recorded".into() } else { ripa.join("\n") }));
@@ -411,11 +413,9 @@ fn cover(
     let not_relevant: Vec<i64> =
         sources.captures.iter().filter(|c| c.judgement.as_ref().is_some_and(|j| !j.relevant)).map(|c| c.id).collect();
     let log = match &sources.log {
-        Some(log) => format!(
-            "2. The investigation log (Appendix 2), version {} of {}.",
-            log.version.version,
-            log.versions.len()
-        ),
+        Some(log) => {
+            format!("2. The investigation log (Appendix 2), version {} of {}.", log.version.version, log.versions.len())
+        }
         None => "2. The investigation log (Appendix 2): no search has been logged.".into(),
     };
     let mut contents = vec![
@@ -498,7 +498,10 @@ fn request_blocks(blocks: &mut Vec<Block>, sources: &Sources) {
         row("Request", record.reference.clone()),
         row("Case reference", request.case_reference.clone()),
         row("State", record.state_label),
-        row("Originating social worker", format!("{}, {}", request.originating_worker.name, request.originating_worker.team)),
+        row(
+            "Originating social worker",
+            format!("{}, {}", request.originating_worker.name, request.originating_worker.team),
+        ),
         row("Team manager", request.team_manager.name.clone()),
         row("Reason", request.reason.label()),
         row("The concern", request.concern.clone()),
@@ -565,7 +568,9 @@ fn request_blocks(blocks: &mut Vec<Block>, sources: &Sources) {
     if sources.authorisations.is_empty() {
         blocks.push(Block::Paragraph("None recorded.".into()));
     } else {
-        blocks.push(Block::Paragraph(sources.authorisations.iter().map(authorisation_line).collect::<Vec<_>>().join("\n")));
+        blocks.push(Block::Paragraph(
+            sources.authorisations.iter().map(authorisation_line).collect::<Vec<_>>().join("\n"),
+        ));
     }
 }
 
@@ -598,7 +603,8 @@ fn log_blocks(blocks: &mut Vec<Block>, sources: &Sources, exhibits: &[Exhibit]) 
     }
     for (k, search) in content.searches.iter().enumerate() {
         let stamp = search.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let account = sources.accounts.get(&search.account_id).cloned().unwrap_or_else(|| search.account_id.to_string());
+        let account =
+            sources.accounts.get(&search.account_id).cloned().unwrap_or_else(|| search.account_id.to_string());
         blocks.push(Block::Fields(vec![
             row("Search", (k + 1).to_string()),
             row("When", uk_time(&stamp)),
@@ -782,7 +788,8 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
     blocks.push(Block::Heading { text: format!("Exhibit {}: provenance", exhibit.number), outline: true });
     blocks.push(Block::Fields(provenance_rows(manifest, sources)));
 
-    blocks.push(Block::Heading { text: format!("Exhibit {}: the trail that led to it", exhibit.number), outline: false });
+    blocks
+        .push(Block::Heading { text: format!("Exhibit {}: the trail that led to it", exhibit.number), outline: false });
     // The session's trail since the exhibit before it in the same session: what an earlier
     // exhibit shows is not repeated. The manifest attached holds the whole trail.
     let shown_up_to = exhibit.trail_after;
@@ -947,19 +954,29 @@ fn provenance_rows(manifest: &Manifest, sources: &Sources) -> Vec<(String, Strin
         row("Address as visited", p.original_url.clone()),
         row("Address as finally served", p.url.clone()),
         row("Title", p.title.clone()),
-        row("Captured (UK)", format!("{} to {}", uk_time_seconds(&p.capture_started_at), uk_time_seconds(&p.capture_ended_at))),
+        row(
+            "Captured (UK)",
+            format!("{} to {}", uk_time_seconds(&p.capture_started_at), uk_time_seconds(&p.capture_ended_at)),
+        ),
         row("Captured (UTC)", format!("{} to {}", p.capture_started_at, p.capture_ended_at)),
         row("HTTP status", status),
         row("Server address", server),
         row("Protocol", text_of(&http["protocol"]).unwrap_or_else(|| "Not recorded".into())),
         row("TLS", tls_text),
         row("Browser", format!("{} ({})", p.browser.product, p.browser.user_agent)),
-        row("Window", format!("{} × {} CSS px at {}×", p.viewport.width, p.viewport.height, p.viewport.device_scale_factor)),
+        row(
+            "Window",
+            format!("{} × {} CSS px at {}×", p.viewport.width, p.viewport.height, p.viewport.device_scale_factor),
+        ),
         row("Sanctioned account", format!("{} ({})", manifest.account.handle, manifest.account.platform)),
         row(
             "Worker",
             match &manifest.worker {
-                Some(w) => format!("{}{}", w.name, w.staff_id.as_deref().map(|s| format!(", staff ID {s}")).unwrap_or_default()),
+                Some(w) => format!(
+                    "{}{}",
+                    w.name,
+                    w.staff_id.as_deref().map(|s| format!(", staff ID {s}")).unwrap_or_default()
+                ),
                 None => "No worker profile".into(),
             },
         ),

@@ -123,11 +123,18 @@ fn main() {
     let baseline = median(baselines.clone());
     let seconds = |d: Duration| format!("{:.3} s", d.as_secs_f64());
     println!("care-record PDF of {EXHIBITS} exhibits ({ROUNDS} rounds, medians):");
-    println!("  whole export (triangulate export pdf):        {}  (all: {:?})", seconds(export), exports.iter().map(|d| seconds(*d)).collect::<Vec<_>>());
+    println!(
+        "  whole export (triangulate export pdf):        {}  (all: {:?})",
+        seconds(export),
+        exports.iter().map(|d| seconds(*d)).collect::<Vec<_>>()
+    );
     println!("  baseline (read the pictures, write, sync):    {}", seconds(baseline));
     println!("  of which reading the pictures from the store: {}", seconds(median(reads)));
     println!("  export / baseline:                            {:.2}", export.as_secs_f64() / baseline.as_secs_f64());
-    println!("  target under 1.5 s:                           {}", if export.as_secs_f64() < 1.5 { "met" } else { "NOT MET" });
+    println!(
+        "  target under 1.5 s:                           {}",
+        if export.as_secs_f64() < 1.5 { "met" } else { "NOT MET" }
+    );
     println!(
         "  picture bytes: {picture_bytes} ({} full page, {} viewport); PDF bytes: {pdf_bytes}",
         full_page_bytes,
@@ -162,9 +169,39 @@ fn seed(temp: &std::path::Path, base: &str) -> (std::path::PathBuf, String, Vec<
     }
     drop(end_session);
     for id in &ids {
-        run(&data, &["capture", "judge", &id.to_string(), "--relevant", "yes", "--attribution", "probable", "--why", "x", "--useful", "yes"]);
+        run(
+            &data,
+            &[
+                "capture",
+                "judge",
+                &id.to_string(),
+                "--relevant",
+                "yes",
+                "--attribution",
+                "probable",
+                "--why",
+                "x",
+                "--useful",
+                "yes",
+            ],
+        );
     }
-    run(&data, &["log", "add-search", &reference, "--platform", "fixture", "--account", "1", "--searched", "x", "--result", "y"]);
+    run(
+        &data,
+        &[
+            "log",
+            "add-search",
+            &reference,
+            "--platform",
+            "fixture",
+            "--account",
+            "1",
+            "--searched",
+            "x",
+            "--result",
+            "y",
+        ],
+    );
     run(&data, &["log", "complete", &reference, "--by", "Bench Worker"]);
     run(&data, &["log", "finalise", &reference, "--by", "A", "--rating", "some", "--assessment", "z"]);
     println!("seeded {EXHIBITS} captures in {:.1} s", seeding.elapsed().as_secs_f64());

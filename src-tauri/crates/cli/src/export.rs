@@ -91,8 +91,7 @@ pub fn export(command: ExportCommand, host: &CliHost) -> Result<()> {
             Ok(())
         }
         ExportCommand::Filed { reference, sha256, place, reference_in_record, by, json } => {
-            let input =
-                FilingInput { sha256, place, reference: reference_in_record, by };
+            let input = FilingInput { sha256, place, reference: reference_in_record, by };
             let filed = export::record_filing(host, &reference, &input)?;
             if json {
                 print_json(&serde_json::to_value(&filed).expect("serialises"));

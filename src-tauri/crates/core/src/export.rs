@@ -111,7 +111,8 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_named_at_once() {
-        let bad = FilingInput { sha256: "xyz".into(), place: " ".into(), reference: "a\u{202E}b".into(), by: "".into() };
+        let bad =
+            FilingInput { sha256: "xyz".into(), place: " ".into(), reference: "a\u{202E}b".into(), by: "".into() };
         let fields: Vec<String> = bad.validate().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["sha256", "where", "reference", "by"]);
         let short = FilingInput { sha256: "ab".repeat(31), ..input() };

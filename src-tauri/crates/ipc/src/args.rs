@@ -8,12 +8,12 @@ use ts_rs::TS;
 
 pub use triangulate_app::export::PdfExported;
 pub use triangulate_app::requests::{NextStep, RequestList, RequestPage};
-pub use triangulate_core::export::PdfKind;
 pub use triangulate_app::{
     AawRecord, AccountRecord, AuthorisationKind, AuthorisationRecord, DraftCheck, DraftRecord, DraftSummary,
     FilingRecord, PdfExportRecord, RequestRecord, RequestSummary, StoreStatus, WorkerRecord,
 };
 pub use triangulate_core::WorkerProfileInput as WorkerProfileArgs;
+pub use triangulate_core::export::PdfKind;
 
 /// For commands that take nothing.
 #[derive(Debug, Clone, Default, Deserialize, TS)]

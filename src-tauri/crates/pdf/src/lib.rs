@@ -25,8 +25,8 @@ use krilla::{Document, SerializeSettings};
 use std::io::Write;
 use std::sync::Arc;
 
-pub use fonts::Weight;
 use fonts::Fonts;
+pub use fonts::Weight;
 use images::Exhibit;
 
 const PAGE_WIDTH: f32 = 595.276; // A4, in points
@@ -303,7 +303,8 @@ fn pictures_in(block: &Block) -> usize {
 
 /// Lays out blocks from the top of a new page; its exhibits are numbered from `first_exhibit`.
 fn lay_out<'a>(fonts: &'a Fonts, blocks: &[Block], first_exhibit: usize) -> Result<Layout<'a>, PdfError> {
-    let mut layout = Layout { fonts, pages: vec![Vec::new()], y: TOP, outline: Vec::new(), exhibits: Vec::new(), first_exhibit };
+    let mut layout =
+        Layout { fonts, pages: vec![Vec::new()], y: TOP, outline: Vec::new(), exhibits: Vec::new(), first_exhibit };
     for block in blocks {
         match block {
             Block::Section(title) => {
@@ -392,7 +393,7 @@ pub fn render(
             .creator(plain(&info.creator))
             .producer(format!("{} (krilla)", plain(&info.creator)))
             .language("en-GB".into())
-            .creation_date(created.clone()),
+            .creation_date(created),
     );
     for attachment in attachments {
         let file = EmbeddedFile {
@@ -401,7 +402,7 @@ pub fn render(
             description: Some(plain(&attachment.description)),
             association_kind: AssociationKind::Source,
             data: attachment.bytes.clone().into(),
-            modification_date: Some(created.clone()),
+            modification_date: Some(created),
             compress: Some(true),
             location: None,
         };

@@ -107,7 +107,9 @@ fn text_in_many_scripts_is_shaped_wrapped_marked_and_numbered_on_a4_pages() {
     assert!(text.contains("<script>alert(1)</script>"));
     assert!(text.contains("abc[U+202E]fdp.exe [U+AC04]"), "{text}");
     // The address runs over a page break: join the body's lines, leaving out the furniture.
-    let furniture = |l: &&str| l.contains("OFFICIAL-SENSITIVE") || l.contains("DRAFT") || l.contains(" of ") || l.trim() == "TRI-2026-0001";
+    let furniture = |l: &&str| {
+        l.contains("OFFICIAL-SENSITIVE") || l.contains("DRAFT") || l.contains(" of ") || l.trim() == "TRI-2026-0001"
+    };
     let joined: String = text.lines().filter(|l| !furniture(l)).flat_map(|l| l.split_whitespace()).collect();
     assert!(joined.contains(&url), "every character of the address is on the page: {joined}");
     // Nothing is drawn beyond the margins: the text's boxes stay on the page.
@@ -119,6 +121,18 @@ fn text_in_many_scripts_is_shaped_wrapped_marked_and_numbered_on_a4_pages() {
         };
         assert!(number("xMin") >= 49.0 && number("xMax") <= 546.0, "off the page: {line}");
     }
+    // PDF/A-3b as far as can be seen without a validator: the claim in the XMP, an output
+    // intent, the XMP's title matching the Info dictionary's.
+    let bytes = std::fs::read(path).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    let claims = |key: &str, value: &str| {
+        raw.contains(&format!("<pdfaid:{key}>{value}</pdfaid:{key}>"))
+            || raw.contains(&format!("pdfaid:{key}=\"{value}\""))
+    };
+    assert!(claims("part", "3") && claims("conformance", "B"), "the XMP claims PDF/A-3b");
+    assert!(raw.contains("/OutputIntents"), "an output intent");
+    assert!(raw.contains("Care record: TRI-2026-0001</rdf:li>"), "the XMP's title");
+    assert!(bytes.starts_with(b"%PDF-1.7"), "PDF 1.7, as PDF/A-3 is based on");
     let fonts = tool("pdffonts", &[path]);
     assert!(fonts.lines().skip(2).all(|l| l.contains(" yes yes yes ")), "every font embedded: {fonts}");
 }
@@ -147,8 +161,7 @@ fn pictures_are_embedded_once_pixel_for_pixel_and_continue_over_pages() {
     assert!(pages >= 9, "{pages} pages");
     let list = tool("pdfimages", &["-list", path_text]);
     let rows: Vec<Vec<&str>> = list.lines().skip(2).map(|l| l.split_whitespace().collect()).collect();
-    let objects: std::collections::BTreeSet<&str> =
-        rows.iter().filter(|r| r[2] == "image").map(|r| r[10]).collect();
+    let objects: std::collections::BTreeSet<&str> = rows.iter().filter(|r| r[2] == "image").map(|r| r[10]).collect();
     assert_eq!(objects.len(), 3, "one object per picture: {list}");
     let tall_placements = rows.iter().filter(|r| r[3] == "320" && r[4] == "4000").count();
     assert!(tall_placements >= 8, "the tall picture is drawn on every page it spans: {list}");
@@ -175,6 +188,15 @@ fn pictures_are_embedded_once_pixel_for_pixel_and_continue_over_pages() {
     let size = std::fs::metadata(&path).unwrap().len() as f64;
     assert!(size < tall.len() as f64 * 1.5 + 400_000.0, "the PNG's data is passed through, not inflated: {size}");
 
+    let raw = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+    assert!(
+        raw.contains("/AFRelationship /Source") || raw.contains("/AFRelationship/Source"),
+        "an associated file, PDF/A-3's way"
+    );
+    assert!(
+        raw.contains("/Subtype /application#2Fjson") || raw.contains("/Subtype/application#2Fjson"),
+        "with its MIME type"
+    );
     let listed = tool("pdfdetach", &["-list", path_text]);
     assert!(listed.contains("capture-1-manifest.json"), "{listed}");
     let saved = dir.path().join("saved.json");
@@ -185,7 +207,8 @@ fn pictures_are_embedded_once_pixel_for_pixel_and_continue_over_pages() {
 #[test]
 fn a_picture_that_is_not_a_png_is_refused_before_anything_is_written() {
     let mut out = Vec::new();
-    let blocks = vec![Block::Picture { caption: "x".into(), pngs: vec![Arc::new(b"GIF89a not at all a png".to_vec())] }];
+    let blocks =
+        vec![Block::Picture { caption: "x".into(), pngs: vec![Arc::new(b"GIF89a not at all a png".to_vec())] }];
     assert!(render(&info(false), &blocks, &[], &mut out).is_err());
     assert!(out.is_empty());
 }

@@ -43,6 +43,7 @@ pub struct Ready {
     pub reference: String,
     pub session: String,
     /// The session's private channel, for baselines that drive the same browser.
+    #[allow(dead_code)] // the export benchmark does not drive the browser
     pub devtools: String,
     pub end_session: EndSession,
 }
