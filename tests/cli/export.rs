@@ -294,7 +294,7 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
 
     // The signed manifests are attached, and verify with openssl.
     let attached = tool("pdfdetach", &["-list", pdf]);
-    assert!(attached.starts_with("6 embedded files"), "{attached}");
+    assert!(attached.starts_with("8 embedded files"), "the request, the log and two files an exhibit: {attached}");
     let detached = out_dir.join("detached");
     std::fs::create_dir_all(&detached).unwrap();
     tool("pdfdetach", &["-saveall", "-o", detached.to_str().unwrap(), pdf]);
@@ -310,6 +310,13 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
         assert!(!openssl_verifies(&detached, &manifest, &signature, &key), "a changed manifest does not");
     }
     assert!(!attached.contains(&format!("capture-{unrelated}-")), "{attached}");
+    let stored: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(detached.join(format!("request-{reference}.json"))).unwrap()).unwrap();
+    assert_eq!(stored["request"]["request"]["subjects"][1]["name"], ARABIC_NAME, "the exact text, as stored");
+    let log: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(detached.join(format!("log-{reference}-version-1.json"))).unwrap())
+            .unwrap();
+    assert_eq!(log["log"]["assessment"]["rating"], "considerable");
 
     // Both exports are in the audit chain with their digests.
     let events: Vec<String> = store
@@ -388,7 +395,9 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     // For people to look at.
     let looks = crate::repo_root().join("tests/out/pdf");
     std::fs::create_dir_all(&looks).unwrap();
-    for page in [1, 3, 6] {
+    let provenance =
+        text_pages.iter().position(|p| p.contains("Exhibit 2: provenance")).expect("exhibit 2's provenance");
+    for page in [1, 3, provenance + 1, provenance + 2] {
         let page = page.min(pages).to_string();
         tool(
             "pdftoppm",

@@ -141,7 +141,26 @@ pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
     }
     let wanted = exhibits.iter().flat_map(pictures_wanted).collect();
     let pictures = read_pictures(host, &store, wanted)?;
+    // The request and the log as stored: the exact text of every page before, whatever a
+    // font could not draw.
     let mut attachments = Vec::new();
+    if kind != PdfKind::Log {
+        let request = serde_json::json!({ "request": sources.request, "authorisations": sources.authorisations });
+        attachments.push(Attachment {
+            name: format!("request-{reference}.json"),
+            media_type: "application/json".into(),
+            description: "The investigation request as stored, with its decisions and authorisations".into(),
+            bytes: serde_json::to_vec_pretty(&request).expect("a request serialises"),
+        });
+    }
+    if let (true, Some(log)) = (kind != PdfKind::Request, &sources.log) {
+        attachments.push(Attachment {
+            name: format!("log-{reference}-version-{}.json", log.version.version),
+            media_type: "application/json".into(),
+            description: "The investigation log as stored, in the version shown".into(),
+            bytes: serde_json::to_vec_pretty(&log.version).expect("a log serialises"),
+        });
+    }
     for exhibit in &exhibits {
         exhibit_blocks(&mut blocks, &pictures, exhibit, &sources)?;
         let (number, id) = (exhibit.number, exhibit.record.id);
@@ -440,9 +459,9 @@ fn cover(
     }
     blocks.push(Block::Paragraph(contents.join("\n")));
     blocks.push(Block::Small(
-        "Attached to this PDF: each exhibit's manifest exactly as signed (capture-N-manifest.json) and its signature (capture-N-manifest.sig). \
+        "Attached to this PDF: the request and the log as stored (JSON), and each exhibit's manifest exactly as signed (capture-N-manifest.json) with its signature (capture-N-manifest.sig). \
          Each picture is embedded once, exactly as captured, and shown across as many pages as it needs. \
-         A character that no font in this document has is shown as its code point, such as [U+AC04]; the exact text is in the attached manifest."
+         A character that no font in this document has is shown as its code point, such as [U+AC04]; the exact text is in the attached files: the request, the log and each exhibit's manifest, as stored."
             .into(),
     ));
 }

@@ -133,6 +133,9 @@ fn text_in_many_scripts_is_shaped_wrapped_marked_and_numbered_on_a4_pages() {
     assert!(raw.contains("/OutputIntents"), "an output intent");
     assert!(raw.contains("Care record: TRI-2026-0001</rdf:li>"), "the XMP's title");
     assert!(bytes.starts_with(b"%PDF-1.7"), "PDF 1.7, as PDF/A-3 is based on");
+    // An outline entry for each section.
+    let outline = tool("qpdf", &["--json", "--json-key=outlines", path]);
+    assert!(outline.contains("\"title\": \"Cover\"") && outline.contains("\"title\": \"Second section\""), "{outline}");
     let fonts = tool("pdffonts", &[path]);
     assert!(fonts.lines().skip(2).all(|l| l.contains(" yes yes yes ")), "every font embedded: {fonts}");
 }
