@@ -329,6 +329,26 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
         .unwrap();
     assert_eq!(events.len(), 2, "{events:?}");
     assert!(events[1].contains(&format!("sha256:{sha256}")) && events[1].contains(&reference), "{events:?}");
+    // The request's own events form a chain that verifies without any other request's:
+    // events named by capture or session only are linked through them.
+    let (mine, head) = store.request_audit_events(&reference).unwrap();
+    assert_eq!(
+        triangulate_core::audit::verify_request_chain(&mine, &reference, &head),
+        triangulate_core::ChainReport::Intact { events: mine.len() as u64 }
+    );
+    let actions: BTreeSet<&str> = mine.iter().map(|e| e.action.as_str()).collect();
+    for action in [
+        "request.create",
+        "request.step",
+        "session.start",
+        "session.trail",
+        "capture.store",
+        "capture.judge",
+        "log.finalise",
+        "export.pdf",
+    ] {
+        assert!(actions.contains(action), "{action} in {actions:?}");
+    }
     drop(store);
     assert_eq!(s.run(&["audit", "verify"]).code, 0);
 

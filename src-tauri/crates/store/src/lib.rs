@@ -30,7 +30,7 @@ mod workers;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction};
 use serde::{Deserialize, Serialize};
-use triangulate_core::{Actor, ChainHead, ChainReport, NewAuditEvent, Policy};
+use triangulate_core::{Actor, AuditEvent, ChainHead, ChainReport, NewAuditEvent, Policy};
 
 pub use accounts::{AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord, Renewal};
 pub use captures::{ArtefactRecord, CaptureRecord, NewArtefact, Provenance, verify_manifest};
@@ -489,6 +489,13 @@ impl Store {
 
     pub fn audit_head(&self) -> Result<ChainHead> {
         audit::head(&self.conn)
+    }
+
+    /// A request's own audit events, in order, with their head: a chain that verifies on its
+    /// own (`triangulate_core::audit::verify_request_chain`) and holds no other request's.
+    pub fn request_audit_events(&self, reference: &str) -> Result<(Vec<AuditEvent>, ChainHead)> {
+        let reference = self.request(reference)?.reference;
+        audit::request_events(&self.conn, &reference)
     }
 
     /// Turns SQLite's disk-full into a clear error naming the folder.

@@ -5,7 +5,11 @@ use rusqlite::Connection;
 
 use crate::error::{Result, StoreError};
 
-const MIGRATIONS: &[(i64, &str)] = &[
+/// A migration: its version, its SQL, and a step in Rust run after the SQL in the same
+/// transaction, where the SQL cannot do the work.
+type Step = fn(&rusqlite::Transaction) -> Result<()>;
+
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_base.sql")),
     (2, include_str!("migrations/0002_protocol.sql")),
     (3, include_str!("migrations/0003_drafts.sql")),
@@ -13,7 +17,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("migrations/0005_private_channel.sql")),
     (6, include_str!("migrations/0006_accepted_restores.sql")),
     (7, include_str!("migrations/0007_exports.sql")),
+    (8, include_str!("migrations/0008_request_links.sql")),
 ];
+
+/// Rust steps, by the version they complete.
+const STEPS: &[(i64, Step)] = &[(8, crate::audit::link_existing_events)];
 
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
@@ -30,6 +38,9 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        for (_, step) in STEPS.iter().filter(|(v, _)| v == version) {
+            step(&tx)?;
+        }
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
         tracing::info!(version, "schema migrated");
