@@ -9,6 +9,8 @@
 //! manifest can be built and checked without a database, a browser or a webview.
 
 pub mod artefact;
+pub mod audit;
+pub mod bundle;
 pub mod canonical;
 pub mod manifest;
 pub mod signing;
@@ -22,7 +24,7 @@ pub use manifest::{
     AppInfo, ArchiveInfo, BrowserInfo, FullPageInfo, MANIFEST_FORMAT, Manifest, ManifestAccount, ManifestSession,
     ManifestWorker, MissingBody, OperatingSystemInfo, Provenance, TileInfo, ViewportInfo, WorkerStatement,
 };
-pub use signing::{SIGNING_ALGORITHM, SigningKey, SigningKeyInfo, sign_manifest, verify_manifest};
+pub use signing::{SIGNING_ALGORITHM, SigningKey, SigningKeyInfo, sign_manifest, verify_manifest, verify_signature};
 pub use tiles::{JoinedInfo, TileError, join_png_tiles, join_png_tiles_to_vec};
 pub use trail::{DocumentResponse, TrailEvent};
 pub use warc::{Body, HttpRequest, HttpResponse, RecordId, Truncation, WarcInfo, WarcWriter};

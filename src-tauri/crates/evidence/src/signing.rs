@@ -55,18 +55,25 @@ pub fn verify_manifest(manifest: &str, signature_base64: &str) -> Result<(), Str
         return Err("the manifest is not in canonical form".into());
     }
     let key_hex = value["signing_key"]["public_key"].as_str().ok_or("the manifest names no public key")?;
-    let key_bytes: [u8; 32] = hex::decode(key_hex)
+    verify_signature(key_hex, manifest.as_bytes(), signature_base64)
+        .map_err(|e| e.replace("the signed bytes", "the manifest"))
+}
+
+/// Whether `signature_base64` is the Ed25519 signature of `bytes` by the raw public key
+/// `public_key_hex`.
+pub fn verify_signature(public_key_hex: &str, bytes: &[u8], signature_base64: &str) -> Result<(), String> {
+    let key_bytes: [u8; 32] = hex::decode(public_key_hex)
         .ok()
         .and_then(|b| b.try_into().ok())
-        .ok_or("the manifest's public key is not 32 bytes of hex")?;
+        .ok_or("the public key is not 32 bytes of hex")?;
     let key = VerifyingKey::from_bytes(&key_bytes).map_err(|e| format!("the public key is not valid: {e}"))?;
     let signature_bytes: [u8; 64] = base64::engine::general_purpose::STANDARD
-        .decode(signature_base64)
+        .decode(signature_base64.trim())
         .ok()
         .and_then(|b| b.try_into().ok())
         .ok_or("the signature is not 64 bytes of base64")?;
-    key.verify(manifest.as_bytes(), &ed25519_dalek::Signature::from_bytes(&signature_bytes))
-        .map_err(|_| "the signature does not match the manifest".to_string())
+    key.verify(bytes, &ed25519_dalek::Signature::from_bytes(&signature_bytes))
+        .map_err(|_| "the signature does not match the signed bytes".to_string())
 }
 
 #[cfg(test)]

@@ -1,0 +1,527 @@
+//! The audit chain's rules: how an event is sealed into the chain and how a chain is checked.
+//!
+//! An event holds ids and digests only, never personal data, so that disposing of records
+//! under a retention policy never breaks the chain. Each event's hash covers the hash of the
+//! event before it; the chain's head (count and last hash) is kept apart from the events, so
+//! removing events from the end is detected too.
+//!
+//! An event that concerns a request carries a second link, to that request's previous event,
+//! so a request's events form a chain of their own that can be checked without any other
+//! family's events (`verify_request_chain`). Events sealed since the links exist (format 2)
+//! cover the link in their hash; earlier events (format 1) had their links added afterwards,
+//! once the whole chain had been verified.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// The hash that the first event links to.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Who did it: the app itself, or a worker profile by id (never a name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    System,
+    Worker(i64),
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Actor::System => f.write_str("system"),
+            Actor::Worker(id) => write!(f, "worker:{id}"),
+        }
+    }
+}
+
+/// An event before it is sealed into the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditEvent {
+    pub actor: Actor,
+    /// A dotted verb such as `store.initialise` or `worker.set`.
+    pub action: &'static str,
+    /// Ids of the objects touched, such as `worker:1`; never names or other personal data.
+    pub object_ids: Vec<String>,
+    /// SHA-256 (hex) of the change's canonical JSON.
+    pub change_digest: String,
+}
+
+impl NewAuditEvent {
+    /// An event whose digest is taken from the change it records.
+    pub fn of_change(actor: Actor, action: &'static str, object_ids: Vec<String>, change: &impl Serialize) -> Self {
+        NewAuditEvent { actor, action, object_ids, change_digest: digest_of(change) }
+    }
+}
+
+/// A sealed event as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub seq: u64,
+    /// UTC time in RFC 3339 with microseconds; hashed exactly as stored.
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub object_ids: Vec<String>,
+    pub change_digest: String,
+    pub prev_hash: String,
+    /// The request it concerns, by reference.
+    pub request: Option<String>,
+    /// The hash of that request's previous event (`GENESIS_HASH` for its first).
+    pub request_prev_hash: Option<String>,
+    /// 2 when the hash covers the request link; 1 for events sealed before links existed.
+    pub format: u8,
+    pub hash: String,
+}
+
+/// An event's link to its request's previous event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestLink {
+    pub request: String,
+    pub prev_hash: String,
+}
+
+/// The chain's head: how many events it has and the hash of the last one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainHead {
+    pub count: u64,
+    pub hash: String,
+}
+
+impl ChainHead {
+    pub fn empty() -> Self {
+        ChainHead { count: 0, hash: GENESIS_HASH.to_string() }
+    }
+}
+
+/// What checking a chain found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ChainReport {
+    Intact { events: u64 },
+    Broken { event: u64, reason: String },
+}
+
+impl fmt::Display for ChainReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChainReport::Intact { events } => write!(f, "intact: {events} events"),
+            ChainReport::Broken { event, reason } => write!(f, "broken at event {event}: {reason}"),
+        }
+    }
+}
+
+/// SHA-256 (hex) of a value's JSON form. Struct fields serialise in declaration order and
+/// maps used in changes are ordered, so the same change always has the same digest.
+pub fn digest_of(change: &impl Serialize) -> String {
+    let bytes = serde_json::to_vec(change).expect("a change always serialises");
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Seals a new event onto the chain whose head is `head`, at time `at`, linked to its
+/// request's previous event when it concerns a request.
+pub fn seal(head: &ChainHead, at: DateTime<Utc>, event: NewAuditEvent, link: Option<RequestLink>) -> AuditEvent {
+    let (request, request_prev_hash) = match link {
+        Some(link) => (Some(link.request), Some(link.prev_hash)),
+        None => (None, None),
+    };
+    let mut sealed = AuditEvent {
+        seq: head.count + 1,
+        at: at.to_rfc3339_opts(SecondsFormat::Micros, true),
+        actor: event.actor.to_string(),
+        action: event.action.to_string(),
+        object_ids: event.object_ids,
+        change_digest: event.change_digest,
+        prev_hash: head.hash.clone(),
+        request,
+        request_prev_hash,
+        format: 2,
+        hash: String::new(),
+    };
+    sealed.hash = event_hash(&sealed);
+    sealed
+}
+
+/// The hash an event must carry: SHA-256 over its fields, the previous event's hash and, in
+/// format 2, its request link.
+pub fn event_hash(event: &AuditEvent) -> String {
+    let covered = if event.format >= 2 {
+        serde_json::json!([
+            "triangulate-audit-v2",
+            event.seq,
+            event.at,
+            event.actor,
+            event.action,
+            event.object_ids,
+            event.change_digest,
+            event.prev_hash,
+            event.request,
+            event.request_prev_hash,
+        ])
+    } else {
+        serde_json::json!([
+            "triangulate-audit-v1",
+            event.seq,
+            event.at,
+            event.actor,
+            event.action,
+            event.object_ids,
+            event.change_digest,
+            event.prev_hash,
+        ])
+    };
+    hex::encode(Sha256::digest(covered.to_string().as_bytes()))
+}
+
+/// The request an event concerns, read from its ids alone (`request:REF`).
+pub fn request_in_ids(object_ids: &[String]) -> Option<&str> {
+    object_ids.iter().find_map(|id| id.strip_prefix("request:"))
+}
+
+/// Checks one request's events on their own, as a bundle holds them: each event's content
+/// against its hash, each linked to the request's event before it, the first to
+/// `GENESIS_HASH`, and the last being `head` (the request's count and last hash, kept apart
+/// from the events). Events are numbered 1.. in the report, in the order given.
+pub fn verify_request_chain(events: &[AuditEvent], request: &str, head: &ChainHead) -> ChainReport {
+    let mut previous = GENESIS_HASH.to_string();
+    let mut last_seq = 0u64;
+    for (k, event) in events.iter().enumerate() {
+        let number = k as u64 + 1;
+        let broken = |reason: String| ChainReport::Broken { event: number, reason };
+        if event.request.as_deref() != Some(request) {
+            return broken(format!("event {} does not concern request {request}", event.seq));
+        }
+        if event.seq <= last_seq {
+            return broken(format!("event {} appears out of order", event.seq));
+        }
+        if event.request_prev_hash.as_deref() != Some(previous.as_str()) {
+            return broken(format!(
+                "event {} does not link to the request's event before it: events were removed, inserted or reordered",
+                event.seq
+            ));
+        }
+        if event_hash(event) != event.hash {
+            return broken(format!(
+                "event {}'s content does not match its hash: it was changed after it was written",
+                event.seq
+            ));
+        }
+        previous = event.hash.clone();
+        last_seq = event.seq;
+    }
+    let count = events.len() as u64;
+    if count != head.count || previous != head.hash {
+        return ChainReport::Broken {
+            event: count.min(head.count) + 1,
+            reason: format!(
+                "the request's events end at {count} but its recorded head says {}, or its last hash differs: events were removed or added",
+                head.count
+            ),
+        };
+    }
+    ChainReport::Intact { events: count }
+}
+
+/// Checks events given in stored order against the head kept apart from them.
+pub fn verify_chain(events: impl IntoIterator<Item = AuditEvent>, head: &ChainHead) -> ChainReport {
+    let mut previous_hash = GENESIS_HASH.to_string();
+    let mut expected = 1u64;
+    let mut request_heads: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for event in events {
+        if event.seq != expected {
+            let reason = if event.seq > expected {
+                format!(
+                    "event {expected} is missing: the chain goes from event {} to event {}",
+                    expected - 1,
+                    event.seq
+                )
+            } else {
+                format!("event {} appears out of order after event {}", event.seq, expected - 1)
+            };
+            return ChainReport::Broken { event: expected, reason };
+        }
+        if event.prev_hash != previous_hash {
+            return ChainReport::Broken {
+                event: event.seq,
+                reason: "it does not link to the event before it: events were removed, inserted or reordered".into(),
+            };
+        }
+        if event_hash(&event) != event.hash {
+            return ChainReport::Broken {
+                event: event.seq,
+                reason: "its content does not match its hash: it was changed after it was written".into(),
+            };
+        }
+        if let Some(request) = &event.request {
+            let before = request_heads.get(request).map_or(GENESIS_HASH, String::as_str);
+            if event.request_prev_hash.as_deref() != Some(before) {
+                return ChainReport::Broken {
+                    event: event.seq,
+                    reason: "it does not link to its request's event before it".into(),
+                };
+            }
+            request_heads.insert(request.clone(), event.hash.clone());
+        }
+        previous_hash = event.hash;
+        expected += 1;
+    }
+    let count = expected - 1;
+    if count < head.count {
+        return ChainReport::Broken {
+            event: count + 1,
+            reason: format!(
+                "the chain ends at event {count} but its head records {} events: events were removed from the end",
+                head.count
+            ),
+        };
+    }
+    if count > head.count {
+        return ChainReport::Broken {
+            event: head.count + 1,
+            reason: format!("the chain has {count} events but its head records only {}", head.count),
+        };
+    }
+    if previous_hash != head.hash {
+        return ChainReport::Broken {
+            event: count,
+            reason: "the last event does not match the chain's recorded head".into(),
+        };
+    }
+    ChainReport::Intact { events: count }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(minute: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 9, minute, 0).unwrap()
+    }
+
+    fn chain(n: u32) -> (Vec<AuditEvent>, ChainHead) {
+        let mut head = ChainHead::empty();
+        let mut events = Vec::new();
+        for i in 0..n {
+            let event = seal(
+                &head,
+                at(i),
+                NewAuditEvent::of_change(Actor::Worker(1), "test.change", vec![format!("thing:{i}")], &i),
+                None,
+            );
+            head = ChainHead { count: event.seq, hash: event.hash.clone() };
+            events.push(event);
+        }
+        (events, head)
+    }
+
+    #[test]
+    fn an_untouched_chain_is_intact() {
+        let (events, head) = chain(5);
+        assert_eq!(verify_chain(events, &head), ChainReport::Intact { events: 5 });
+        assert_eq!(verify_chain(Vec::new(), &ChainHead::empty()), ChainReport::Intact { events: 0 });
+    }
+
+    #[test]
+    fn sealing_links_each_event_to_the_one_before() {
+        let (events, _) = chain(3);
+        assert_eq!(events[0].prev_hash, GENESIS_HASH);
+        assert_eq!(events[1].prev_hash, events[0].hash);
+        assert_eq!(events[2].seq, 3);
+        assert_eq!(events[0].at, "2026-11-23T09:00:00.000000Z");
+        assert_eq!(events[0].actor, "worker:1");
+    }
+
+    #[test]
+    fn every_kind_of_tampering_names_the_first_broken_event() {
+        type Tamper = fn(&mut Vec<AuditEvent>, &mut ChainHead);
+        let cases: &[(&str, Tamper, u64, &str)] = &[
+            ("edited action", |e, _| e[2].action = "test.other".into(), 3, "changed after"),
+            ("edited time", |e, _| e[1].at = "2026-11-23T09:01:00Z".into(), 2, "changed after"),
+            ("edited digest", |e, _| e[3].change_digest = "00".into(), 4, "changed after"),
+            (
+                "deleted middle",
+                |e, _| {
+                    e.remove(2);
+                },
+                3,
+                "missing",
+            ),
+            (
+                "deleted and renumbered",
+                |e, _| {
+                    e.remove(1);
+                    for (i, ev) in e.iter_mut().enumerate() {
+                        ev.seq = i as u64 + 1;
+                    }
+                },
+                2,
+                "does not link",
+            ),
+            (
+                "swapped",
+                |e, _| {
+                    e.swap(1, 2);
+                    e[1].seq = 2;
+                    e[2].seq = 3;
+                },
+                2,
+                "does not link",
+            ),
+            (
+                "truncated",
+                |e, _| {
+                    e.truncate(3);
+                },
+                4,
+                "removed from the end",
+            ),
+            (
+                "truncated with head count lowered",
+                |e, h| {
+                    e.truncate(3);
+                    h.count = 3;
+                },
+                3,
+                "recorded head",
+            ),
+            (
+                "appended forgery",
+                |e, h| {
+                    let forged = seal(
+                        &ChainHead { count: 5, hash: e[4].hash.clone() },
+                        at(9),
+                        NewAuditEvent::of_change(Actor::System, "test.forged", vec![], &0),
+                        None,
+                    );
+                    e.push(forged);
+                    let _ = h;
+                },
+                6,
+                "head records only 5",
+            ),
+            (
+                "rehashed edit",
+                |e, _| {
+                    e[0].action = "test.other".into();
+                    e[0].hash = event_hash(&e[0]);
+                },
+                2,
+                "does not link",
+            ),
+        ];
+        for (name, tamper, event, reason) in cases {
+            let (mut events, mut head) = chain(5);
+            tamper(&mut events, &mut head);
+            match verify_chain(events, &head) {
+                ChainReport::Broken { event: found, reason: why } => {
+                    assert_eq!(found, *event, "{name}: {why}");
+                    assert!(why.contains(reason), "{name}: {why}");
+                }
+                intact => panic!("{name}: not detected, got {intact}"),
+            }
+        }
+    }
+
+    /// Events 1..=n alternating between requests A and B, linked as the store links them.
+    fn two_requests(n: u32) -> (Vec<AuditEvent>, ChainHead) {
+        two_requests_with(n, |_, _| {})
+    }
+
+    /// The same, with `tweak` applied to each event as it is made (before the next links to it).
+    fn two_requests_with(n: u32, tweak: impl Fn(u32, &mut AuditEvent)) -> (Vec<AuditEvent>, ChainHead) {
+        let mut head = ChainHead::empty();
+        let mut last: std::collections::HashMap<&str, String> = Default::default();
+        let mut events = Vec::new();
+        for i in 0..n {
+            let request = if i % 2 == 0 { "A" } else { "B" };
+            let prev_hash = last.get(request).cloned().unwrap_or_else(|| GENESIS_HASH.into());
+            let ids = vec![format!("request:{request}")];
+            let new = NewAuditEvent::of_change(Actor::Worker(1), "test.change", ids, &i);
+            let mut event = seal(&head, at(i), new, Some(RequestLink { request: request.into(), prev_hash }));
+            tweak(i, &mut event);
+            last.insert(request, event.hash.clone());
+            head = ChainHead { count: event.seq, hash: event.hash.clone() };
+            events.push(event);
+        }
+        (events, head)
+    }
+
+    fn of(events: &[AuditEvent], request: &str) -> (Vec<AuditEvent>, ChainHead) {
+        let mine: Vec<AuditEvent> = events.iter().filter(|e| e.request.as_deref() == Some(request)).cloned().collect();
+        let head = ChainHead { count: mine.len() as u64, hash: mine.last().unwrap().hash.clone() };
+        (mine, head)
+    }
+
+    #[test]
+    fn a_requests_events_verify_on_their_own_and_any_tampering_is_caught() {
+        let (events, head) = two_requests(7);
+        assert_eq!(verify_chain(events.clone(), &head), ChainReport::Intact { events: 7 });
+        let (a, a_head) = of(&events, "A");
+        assert_eq!(a.len(), 4);
+        assert_eq!(verify_request_chain(&a, "A", &a_head), ChainReport::Intact { events: 4 });
+        assert!(matches!(verify_request_chain(&a, "B", &a_head), ChainReport::Broken { .. }), "another request's");
+
+        let broken = |events: Vec<AuditEvent>, head: &ChainHead| match verify_request_chain(&events, "A", head) {
+            ChainReport::Broken { reason, .. } => reason,
+            ChainReport::Intact { .. } => panic!("not detected"),
+        };
+        let mut edited = a.clone();
+        edited[1].change_digest = "00".into();
+        assert!(broken(edited, &a_head).contains("does not match its hash"));
+        let mut removed = a.clone();
+        removed.remove(1);
+        assert!(broken(removed, &a_head).contains("does not link"));
+        let mut cut = a.clone();
+        cut.pop();
+        assert!(broken(cut, &a_head).contains("removed or added"));
+        let mut relinked = a.clone();
+        relinked.remove(1);
+        relinked[1].request_prev_hash = Some(relinked[0].hash.clone());
+        assert!(broken(relinked, &a_head).contains("does not match its hash"), "the link is sealed in the hash");
+        let mut foreign = a.clone();
+        foreign.insert(1, events[1].clone());
+        assert!(broken(foreign, &a_head).contains("does not concern request A"));
+    }
+
+    #[test]
+    fn the_whole_chain_checks_each_requests_links_too() {
+        // An event of format 1, whose link was added after it was sealed: a wrong link is not
+        // in its hash, and is caught by comparison with its request's event before it.
+        let (events, head) = two_requests_with(5, |i, event| {
+            if i == 2 {
+                event.format = 1;
+                event.request_prev_hash = Some(GENESIS_HASH.into());
+                event.hash = event_hash(event);
+            }
+        });
+        match verify_chain(events, &head) {
+            ChainReport::Broken { event, reason } => {
+                assert_eq!(event, 3);
+                assert!(reason.contains("its request's event before it"), "{reason}");
+            }
+            intact => panic!("not detected: {intact}"),
+        }
+        let (events, head) = two_requests_with(5, |i, event| {
+            if i == 2 {
+                event.format = 1;
+                event.hash = event_hash(event);
+            }
+        });
+        assert_eq!(verify_chain(events, &head), ChainReport::Intact { events: 5 }, "format 1 with a right link");
+    }
+
+    #[test]
+    fn digests_are_stable_and_differ_by_content() {
+        assert_eq!(digest_of(&("a", 1)), digest_of(&("a", 1)));
+        assert_ne!(digest_of(&("a", 1)), digest_of(&("a", 2)));
+        assert_eq!(digest_of(&"").len(), 64);
+    }
+
+    #[test]
+    fn reports_read_as_the_cli_prints_them() {
+        assert_eq!(ChainReport::Intact { events: 7 }.to_string(), "intact: 7 events");
+        let broken = ChainReport::Broken { event: 3, reason: "x".into() };
+        assert_eq!(broken.to_string(), "broken at event 3: x");
+    }
+}
