@@ -61,6 +61,10 @@ pub struct BundleAudit {
 /// content as a stream.
 pub trait BundleSource {
     fn names(&self) -> Vec<String>;
+    /// Whether some name appears more than once (a ZIP's directory may say so).
+    fn has_duplicates(&self) -> bool {
+        false
+    }
     fn open(&mut self, name: &str) -> std::io::Result<Box<dyn Read + '_>>;
 }
 
@@ -122,9 +126,11 @@ fn read_limited(source: &mut dyn BundleSource, name: &str, limit: u64) -> Result
     Ok(bytes)
 }
 
-/// SHA-256 and size of an entry, streamed.
-fn digest(source: &mut dyn BundleSource, name: &str) -> Result<(String, u64), String> {
-    let mut reader = source.open(name).map_err(|e| format!("{name} cannot be read: {e}"))?;
+/// SHA-256 and size of an entry, streamed, reading no more than `limit` bytes (one more than
+/// the manifest says it has: a bigger entry, a ZIP bomb among them, is not read to its end).
+fn digest(source: &mut dyn BundleSource, name: &str, limit: u64) -> Result<(String, u64), String> {
+    let reader = source.open(name).map_err(|e| format!("{name} cannot be read: {e}"))?;
+    let mut reader = reader.take(limit);
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
     let mut size = 0u64;
@@ -153,6 +159,9 @@ pub fn verify_bundle(source: &mut dyn BundleSource, expect_fingerprint: Option<&
         if !seen.insert(name.clone()) {
             report.problems.push(format!("the bundle holds {name} twice"));
         }
+    }
+    if source.has_duplicates() {
+        report.problems.push("the bundle holds a name twice".into());
     }
     if !report.problems.is_empty() {
         return report;
@@ -231,7 +240,7 @@ pub fn verify_bundle(source: &mut dyn BundleSource, expect_fingerprint: Option<&
             report.problems.push(format!("{path} is missing"));
             continue;
         }
-        match digest(source, path) {
+        match digest(source, path, file.size.saturating_add(1)) {
             Ok((sha256, size)) => {
                 let ok = sha256 == file.sha256.to_ascii_lowercase() && size == file.size;
                 if !ok {

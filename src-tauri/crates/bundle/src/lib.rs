@@ -1,0 +1,190 @@
+//! Evidence bundles as ZIP files. [`BundleWriter`] writes the entries stored (pictures and
+//! PDFs do not compress) and lists each with its SHA-256 and size; [`verify_path`] checks a
+//! bundle or its unzipped folder through the evidence crate's [`verify_bundle`], reading
+//! entries as streams: nothing is extracted to disk, and memory stays bounded whatever the
+//! ZIP claims.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use triangulate_evidence::bundle::{BundleFile, BundleReport, BundleSource, unsafe_name, verify_bundle};
+use zip::ZipArchive;
+use zip::write::{SimpleFileOptions, ZipWriter};
+
+pub use triangulate_evidence::bundle;
+
+/// A ZIP read in place.
+pub struct ZipSource<R: Read + Seek> {
+    archive: ZipArchive<R>,
+}
+
+impl ZipSource<BufReader<File>> {
+    pub fn open(path: &Path) -> Result<Self, String> {
+        let file = File::open(path).map_err(|e| format!("{} cannot be opened: {e}", path.display()))?;
+        ZipSource::new(BufReader::new(file)).map_err(|e| format!("{} is not a ZIP file: {e}", path.display()))
+    }
+}
+
+impl<R: Read + Seek> ZipSource<R> {
+    pub fn new(reader: R) -> zip::result::ZipResult<Self> {
+        Ok(ZipSource { archive: ZipArchive::new(reader)? })
+    }
+}
+
+impl<R: Read + Seek> BundleSource for ZipSource<R> {
+    fn names(&self) -> Vec<String> {
+        // Names that are not UTF-8 are kept visibly wrong, so the check refuses them.
+        self.archive
+            .file_names_raw()
+            .map(|raw| {
+                String::from_utf8(raw.to_vec()).unwrap_or_else(|_| format!("\u{7}{}", String::from_utf8_lossy(raw)))
+            })
+            .filter(|name| !name.ends_with('/'))
+            .collect()
+    }
+
+    fn has_duplicates(&self) -> bool {
+        self.archive.has_duplicate_names()
+    }
+
+    fn open(&mut self, name: &str) -> std::io::Result<Box<dyn Read + '_>> {
+        let entry = self.archive.by_name(name).map_err(std::io::Error::other)?;
+        Ok(Box::new(entry))
+    }
+}
+
+/// A bundle unzipped into a folder: its files, named relative to it with `/`.
+pub struct FolderSource {
+    root: PathBuf,
+    names: Vec<String>,
+}
+
+impl FolderSource {
+    pub fn open(root: &Path) -> Result<Self, String> {
+        let mut names = Vec::new();
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(folder) = stack.pop() {
+            let entries =
+                std::fs::read_dir(&folder).map_err(|e| format!("{} cannot be read: {e}", folder.display()))?;
+            for entry in entries {
+                let entry = entry.map_err(|e| format!("{} cannot be read: {e}", folder.display()))?;
+                let kind = entry.file_type().map_err(|e| e.to_string())?;
+                if kind.is_symlink() {
+                    return Err(format!("{} is a link: a bundle holds files only", entry.path().display()));
+                }
+                if kind.is_dir() {
+                    stack.push(entry.path());
+                } else {
+                    let relative = entry.path().strip_prefix(root).expect("below the root").to_path_buf();
+                    let parts: Vec<String> =
+                        relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                    names.push(parts.join("/"));
+                }
+            }
+        }
+        names.sort();
+        Ok(FolderSource { root: root.to_path_buf(), names })
+    }
+}
+
+impl BundleSource for FolderSource {
+    fn names(&self) -> Vec<String> {
+        self.names.clone()
+    }
+
+    fn open(&mut self, name: &str) -> std::io::Result<Box<dyn Read + '_>> {
+        if unsafe_name(name).is_some() || !self.names.iter().any(|n| n == name) {
+            return Err(std::io::ErrorKind::NotFound.into());
+        }
+        Ok(Box::new(BufReader::with_capacity(1 << 20, File::open(self.root.join(name))?)))
+    }
+}
+
+/// Checks a bundle: a ZIP file, or the folder it was unzipped into.
+pub fn verify_path(path: &Path, expect_fingerprint: Option<&str>) -> Result<BundleReport, String> {
+    if path.is_dir() {
+        Ok(verify_bundle(&mut FolderSource::open(path)?, expect_fingerprint))
+    } else {
+        Ok(verify_bundle(&mut ZipSource::open(path)?, expect_fingerprint))
+    }
+}
+
+/// Writes a bundle's entries, stored, and lists each with its digest and size.
+pub struct BundleWriter<W: Write + Seek> {
+    zip: ZipWriter<W>,
+    listed: Vec<BundleFile>,
+}
+
+impl<W: Write + Seek> BundleWriter<W> {
+    pub fn new(out: W) -> Self {
+        BundleWriter { zip: ZipWriter::new(out), listed: Vec::new() }
+    }
+
+    fn options() -> SimpleFileOptions {
+        SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(true)
+            .unix_permissions(0o600)
+    }
+
+    /// Adds a file that the manifest lists.
+    pub fn add(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        if let Some(why) = unsafe_name(path) {
+            return Err(format!("{path:?} is {why}"));
+        }
+        self.zip.start_file(path, Self::options()).map_err(|e| format!("{path}: {e}"))?;
+        self.zip.write_all(bytes).map_err(|e| format!("{path}: {e}"))?;
+        self.listed.push(BundleFile {
+            path: path.to_string(),
+            sha256: triangulate_evidence::sha256_hex(bytes),
+            size: bytes.len() as u64,
+        });
+        Ok(())
+    }
+
+    /// The files added so far, for the manifest.
+    pub fn listed(&self) -> &[BundleFile] {
+        &self.listed
+    }
+
+    /// Adds the manifest and its signature, which the manifest does not list, and finishes.
+    pub fn finish(mut self, manifest: &[u8], signature: &str) -> Result<W, String> {
+        for (path, bytes) in
+            [(bundle::MANIFEST_PATH, manifest), (bundle::SIGNATURE_PATH, format!("{signature}\n").as_bytes())]
+        {
+            self.zip.start_file(path, Self::options()).map_err(|e| format!("{path}: {e}"))?;
+            self.zip.write_all(bytes).map_err(|e| format!("{path}: {e}"))?;
+        }
+        self.zip.finish().map_err(|e| format!("the ZIP cannot be finished: {e}"))
+    }
+}
+
+/// The report as people read it: a line per file, then "bundle intact" or each problem.
+pub fn report_lines(report: &BundleReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(request) = &report.request {
+        lines.push(format!("request {request}"));
+    }
+    if let Some(fingerprint) = &report.fingerprint {
+        lines.push(format!("signed by the key with fingerprint {fingerprint} (SHA-256 of the public key, hex)"));
+    }
+    for file in &report.files {
+        lines.push(format!(
+            "{}  {}  {} bytes  {}",
+            if file.ok { "ok     " } else { "CHANGED" },
+            file.sha256,
+            file.size,
+            file.path
+        ));
+    }
+    if report.intact() {
+        lines.push(format!("audit chain of the request: intact, {} events", report.audit_events));
+        lines.push("bundle intact".into());
+    } else {
+        for problem in &report.problems {
+            lines.push(format!("PROBLEM: {problem}"));
+        }
+        lines.push("bundle NOT intact".into());
+    }
+    lines
+}

@@ -1,0 +1,94 @@
+//! Bundles written and checked as ZIP files, and read back by other tools (`unzip -t`, `zip`).
+
+use std::process::Command;
+use triangulate_bundle::BundleWriter;
+use triangulate_bundle::bundle::{BUNDLE_FORMAT, BundleAudit, BundleManifest};
+use triangulate_evidence::audit::ChainHead;
+use triangulate_evidence::{SigningKey, SigningKeyInfo, sign_manifest};
+
+const FILES: &[(&str, &[u8])] =
+    &[("care-record.pdf", b"%PDF-1.7 fake"), ("captures/1/full-page.png", b"\x89PNG fake"), ("README.txt", b"text")];
+
+fn write(path: &std::path::Path, key: &SigningKey) {
+    let mut writer = BundleWriter::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in FILES {
+        writer.add(name, bytes).unwrap();
+    }
+    let manifest = BundleManifest {
+        format: BUNDLE_FORMAT.into(),
+        request: "REQ-1".into(),
+        created_at: "2026-11-29T10:00:00Z".into(),
+        draft: false,
+        files: writer.listed().to_vec(),
+        captures: Vec::new(),
+        authorisation_chain: serde_json::json!([]),
+        audit: BundleAudit { events: Vec::new(), head: ChainHead::empty() },
+        signing_key: SigningKeyInfo::of(key),
+    };
+    let text = serde_json::to_string_pretty(&manifest).unwrap();
+    writer.finish(text.as_bytes(), &sign_manifest(key, &text)).unwrap();
+}
+
+fn tool(program: &str, args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    Command::new(program).args(args).current_dir(dir).output().unwrap_or_else(|e| panic!("{program}: {e}"))
+}
+
+#[test]
+fn a_written_bundle_passes_unzip_and_verifies_as_a_zip_as_a_folder_and_zipped_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = SigningKey::from_bytes(&[3; 32]);
+    let bundle = dir.path().join("bundle.zip");
+    write(&bundle, &key);
+    assert!(tool("unzip", &["-t", "bundle.zip"], dir.path()).status.success());
+    let report = triangulate_bundle::verify_path(&bundle, Some(&SigningKeyInfo::of(&key).fingerprint)).unwrap();
+    assert!(report.intact(), "{:?}", report.problems);
+    assert_eq!(report.files.len(), 3);
+
+    let folder = dir.path().join("unzipped");
+    assert!(tool("unzip", &["-q", "bundle.zip", "-d", "unzipped"], dir.path()).status.success());
+    assert!(triangulate_bundle::verify_path(&folder, None).unwrap().intact());
+    assert!(tool("zip", &["-q", "-r", "../again.zip", "."], &folder).status.success());
+    assert!(
+        triangulate_bundle::verify_path(&dir.path().join("again.zip"), None).unwrap().intact(),
+        "zipped again by zip"
+    );
+
+    // A byte flipped in any file of the folder is caught.
+    for name in ["care-record.pdf", "captures/1/full-page.png", "README.txt", "manifest.json", "manifest.sig"] {
+        let path = folder.join(name);
+        let original = std::fs::read(&path).unwrap();
+        let mut changed = original.clone();
+        changed[original.len() / 2] ^= 0x20;
+        std::fs::write(&path, &changed).unwrap();
+        assert!(!triangulate_bundle::verify_path(&folder, None).unwrap().intact(), "{name} changed unseen");
+        std::fs::write(&path, &original).unwrap();
+    }
+    assert!(triangulate_bundle::verify_path(&folder, None).unwrap().intact());
+}
+
+#[test]
+fn hostile_zips_are_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for hostile in ["../outside.txt", "/tmp/absolute.txt", "README.txt"] {
+        // Python's zipfile writes what a careful writer refuses: names that climb out, absolute
+        // names, the same name twice.
+        let path = dir.path().join("hostile.zip");
+        let script = format!(
+            "import zipfile, warnings\nwarnings.simplefilter('ignore')\nz = zipfile.ZipFile({:?}, 'w')\n\
+             [z.writestr(n, b'x') for n in ['care-record.pdf', 'README.txt', {:?}]]\nz.close()",
+            path.to_str().unwrap(),
+            hostile
+        );
+        assert!(Command::new("python3").args(["-c", &script]).status().unwrap().success());
+        let before: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        match triangulate_bundle::verify_path(&path, None) {
+            Ok(report) => assert!(!report.intact() && report.files.is_empty(), "{hostile}: {:?}", report.problems),
+            Err(why) => assert!(!why.is_empty()),
+        }
+        let after: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(before, after, "nothing extracted");
+        assert!(!std::path::Path::new("/tmp/absolute.txt").exists());
+    }
+    std::fs::write(dir.path().join("not.zip"), b"not a zip at all").unwrap();
+    assert!(triangulate_bundle::verify_path(&dir.path().join("not.zip"), None).is_err());
+}
