@@ -65,27 +65,58 @@ struct Sources {
     worker: Option<String>,
 }
 
-/// Writes a PDF of a request and records it. Refused, with nothing written: while the log is
-/// not finalised or a capture of the request is unjudged, unless it is a draft; when the file
-/// exists.
-pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
-    let timer = std::time::Instant::now();
-    check_destination(&order.out)?;
+/// A document ready to render: its metadata, blocks and attachments, and what it holds.
+pub(crate) struct Prepared {
+    pub reference: String,
+    pub info: DocumentInfo,
+    pub blocks: Vec<Block>,
+    pub attachments: Vec<Attachment>,
+    exhibits: Vec<Exhibit>,
+    sources: Sources,
+}
+
+impl Prepared {
+    /// The captures shown, with their manifests as signed.
+    pub fn exhibit_records(&self) -> impl Iterator<Item = (&CaptureRecord, &Manifest)> {
+        self.exhibits.iter().map(|e| (&e.record, &e.manifest))
+    }
+
+    pub fn request(&self) -> &RequestRecord {
+        &self.sources.request
+    }
+
+    pub fn authorisations(&self) -> &[triangulate_store::AuthorisationRecord] {
+        &self.sources.authorisations
+    }
+
+    pub fn fingerprint(&self) -> &str {
+        &self.sources.fingerprint
+    }
+}
+
+/// Reads what a PDF of the request holds and checks the rules before a final one (the log
+/// finalised; for the care record, every capture judged), then composes it.
+pub(crate) fn prepare(
+    host: &dyn Host,
+    store: &mut Store,
+    reference: &str,
+    draft: bool,
+    kind: PdfKind,
+    timer: std::time::Instant,
+) -> Result<Prepared> {
     let policy = host.policy()?;
     let now = host.now();
-    let mut store = host.store()?;
-    let sources = read_sources(&mut store, &order.reference, now)?;
+    let sources = read_sources(store, reference, now)?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "request, log and captures read");
-    let kind = order.only.unwrap_or(PdfKind::CareRecord);
     let reference = sources.request.reference.clone();
     let finalised = sources.log.as_ref().is_some_and(|l| l.version.finalised_at.is_some());
-    if !order.draft && !finalised {
+    if !draft && !finalised {
         return Err(AppError::LogNotFinalised(format!(
             "the investigation log of {reference} is not finalised, so its PDF can only be a draft (DRAFT on every page)"
         )));
     }
     let unjudged: Vec<i64> = sources.captures.iter().filter(|c| c.judgement.is_none()).map(|c| c.id).collect();
-    if kind == PdfKind::CareRecord && !order.draft && !unjudged.is_empty() {
+    if kind == PdfKind::CareRecord && !draft && !unjudged.is_empty() {
         return Err(AppError::CapturesUnjudged {
             message: format!(
                 "{} of {reference} {} not been judged: judge whether each is relevant before the care record is exported, or export a draft",
@@ -111,7 +142,7 @@ pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
         }
     }
 
-    let draft = order.draft.then(|| {
+    let draft_line = draft.then(|| {
         if finalised { "DRAFT".to_string() } else { "DRAFT: the investigation log is not finalised".to_string() }
     });
     let title = match kind {
@@ -127,7 +158,7 @@ pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
         creator: format!("Triangulate {}", env!("CARGO_PKG_VERSION")),
         created: now,
         marking: policy.protective_marking.clone(),
-        draft,
+        draft: draft_line,
     };
     let mut blocks = Vec::new();
     if kind == PdfKind::CareRecord {
@@ -140,7 +171,7 @@ pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
         log_blocks(&mut blocks, &sources, &exhibits);
     }
     let wanted = exhibits.iter().flat_map(pictures_wanted).collect();
-    let pictures = read_pictures(host, &store, wanted)?;
+    let pictures = read_pictures(host, store, wanted)?;
     // The request and the log as stored: the exact text of every page before, whatever a
     // font could not draw.
     let mut attachments = Vec::new();
@@ -188,8 +219,21 @@ pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
         }
     }
 
-    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "exhibits read from the store");
     drop(pictures);
+    Ok(Prepared { reference, info, blocks, attachments, exhibits, sources })
+}
+
+/// Writes a PDF of a request and records it. Refused, with nothing written: while the log is
+/// not finalised or a capture of the request is unjudged, unless it is a draft; when the file
+/// exists.
+pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
+    let timer = std::time::Instant::now();
+    check_destination(&order.out)?;
+    let mut store = host.store()?;
+    let kind = order.only.unwrap_or(PdfKind::CareRecord);
+    let Prepared { reference, info, blocks, attachments, exhibits, sources, .. } =
+        prepare(host, &mut store, &order.reference, order.draft, kind, timer)?;
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "exhibits read from the store");
     let (written, rendered) = write_new_file(&order.out, |out| {
         triangulate_pdf::render(&info, &blocks, &attachments, out).map_err(|e| match e {
             triangulate_pdf::PdfError::Write(io) => io,
@@ -239,7 +283,7 @@ fn list_captures(ids: &[i64]) -> String {
     }
 }
 
-fn check_destination(out: &Path) -> Result<()> {
+pub(crate) fn check_destination(out: &Path) -> Result<()> {
     let field = |message: String| AppError::fields_error(vec![triangulate_core::FieldError::new("out", message)]);
     if out.as_os_str().is_empty() {
         return Err(field("Enter the file to write the PDF to".into()));

@@ -8,6 +8,7 @@
 //! open the store themselves. Nothing here prints or knows a command-line flag.
 
 pub mod admin;
+pub mod bundle;
 pub mod captures;
 pub mod error;
 pub mod export;

@@ -92,3 +92,25 @@ fn hostile_zips_are_refused_and_nothing_is_written() {
     std::fs::write(dir.path().join("not.zip"), b"not a zip at all").unwrap();
     assert!(triangulate_bundle::verify_path(&dir.path().join("not.zip"), None).is_err());
 }
+
+#[test]
+fn the_standalone_verifier_says_intact_or_names_the_problem_with_its_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = SigningKey::from_bytes(&[3; 32]);
+    let bundle = dir.path().join("bundle.zip");
+    write(&bundle, &key);
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_triangulate-verify")).args(args).output().unwrap();
+    let fingerprint = SigningKeyInfo::of(&key).fingerprint;
+    let good = run(&[bundle.to_str().unwrap(), "--expect-fingerprint", &fingerprint]);
+    assert_eq!(good.status.code(), Some(0));
+    let text = String::from_utf8(good.stdout).unwrap();
+    assert!(text.ends_with("bundle intact\n") && text.contains(&fingerprint), "{text}");
+    let pinned = run(&[bundle.to_str().unwrap(), "--expect-fingerprint", &"00".repeat(32)]);
+    assert_eq!(pinned.status.code(), Some(1));
+    assert!(String::from_utf8(pinned.stdout).unwrap().contains("not the expected"));
+    let json = run(&[bundle.to_str().unwrap(), "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["problems"], serde_json::json!([]));
+    assert_eq!(run(&[dir.path().join("missing.zip").to_str().unwrap()]).status.code(), Some(2));
+    assert_eq!(run(&[]).status.code(), Some(2));
+}

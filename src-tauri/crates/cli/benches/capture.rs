@@ -17,7 +17,6 @@ mod support;
 use chromiumoxide::cdp::browser_protocol::page::{
     CaptureScreenshotFormat, CaptureScreenshotParams, CaptureSnapshotFormat, CaptureSnapshotParams, Viewport,
 };
-use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 

@@ -29,6 +29,21 @@ pub enum ExportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the evidence bundle of a request for a legal team: a ZIP with the care-record PDF,
+    /// every original file of every capture judged relevant, the signed manifest, the public
+    /// key and README.txt. Never replaces a file
+    Bundle {
+        /// The request's reference
+        reference: String,
+        /// The ZIP to write
+        #[arg(long, value_name = "FILE.zip")]
+        out: PathBuf,
+        /// Before the log is finalised or while captures are unjudged: a draft bundle
+        #[arg(long)]
+        draft: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Record that an exported PDF was filed in the care record system
     Filed {
         /// The request's reference
@@ -90,6 +105,23 @@ pub fn export(command: ExportCommand, host: &CliHost) -> Result<()> {
             }
             Ok(())
         }
+        ExportCommand::Bundle { reference, out, draft, json } => {
+            let done = triangulate_app::bundle::export_bundle(host, &reference, &out, draft)?;
+            if json {
+                print_json(&serde_json::to_value(&done).expect("serialises"));
+            } else {
+                say!(
+                    "Wrote {}: {} files{}, {} bytes.",
+                    inline(&done.path),
+                    done.files,
+                    if done.draft { " (DRAFT)" } else { "" },
+                    done.bytes
+                );
+                say!("Manifest SHA-256 {}", done.manifest_sha256);
+                say!("Signing key fingerprint {}", done.fingerprint);
+            }
+            Ok(())
+        }
         ExportCommand::Filed { reference, sha256, place, reference_in_record, by, json } => {
             let input = FilingInput { sha256, place, reference: reference_in_record, by };
             let filed = export::record_filing(host, &reference, &input)?;
@@ -106,5 +138,22 @@ pub fn export(command: ExportCommand, host: &CliHost) -> Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// `verify BUNDLE [--expect-fingerprint FP] [--json]`: exit 0 when intact, 1 when not.
+pub fn verify(path: &std::path::Path, expect_fingerprint: Option<&str>, json: bool) -> Result<()> {
+    let report = triangulate_app::bundle::verify(path, expect_fingerprint)?;
+    if json {
+        print_json(&serde_json::to_value(&report).expect("serialises"));
+    } else {
+        for line in triangulate_app::bundle::report_lines(&report) {
+            say!("{line}");
+        }
+    }
+    if report.intact() {
+        Ok(())
+    } else {
+        Err(triangulate_app::AppError::Refused(format!("the bundle is not intact: {}", report.problems.join("; "))))
     }
 }

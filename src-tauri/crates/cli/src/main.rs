@@ -62,9 +62,19 @@ enum Command {
     Session(capture::SessionCommand),
     /// Capture the tab the worker is looking at (`capture --session ID`), or show, export or judge a capture
     Capture(capture::CaptureArgs),
-    /// PDFs of a request for the care record, and the record that one was filed there
+    /// PDFs and evidence bundles of a request, and the record that a PDF was filed
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Check an evidence bundle (a ZIP, or the folder it was unzipped into): needs no store and no key
+    Verify {
+        /// The bundle
+        bundle: PathBuf,
+        /// The council's published fingerprint of its signing key (hex of the SHA-256 of the public key)
+        #[arg(long, value_name = "FP")]
+        expect_fingerprint: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -425,6 +435,9 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
         Command::Session(command) => capture::session(command, host),
         Command::Capture(args) => capture::capture(args, host),
         Command::Export(command) => export::export(command, host),
+        Command::Verify { bundle, expect_fingerprint, json } => {
+            export::verify(&bundle, expect_fingerprint.as_deref(), json)
+        }
         Command::Worker(WorkerCommand::RegisterAaw { name }) => {
             let record = people::register_aaw(host, &name)?;
             say!("{} is registered as an Authorised Access Worker (AAW {}).", record.name, record.id);

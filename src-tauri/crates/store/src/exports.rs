@@ -26,6 +26,17 @@ pub struct NewPdfExport {
     pub path: String,
 }
 
+/// An evidence bundle as it was written.
+#[derive(Debug, Clone)]
+pub struct NewBundleExport {
+    pub draft: bool,
+    /// SHA-256 of the bundle's `manifest.json`, which its signature covers.
+    pub manifest_sha256: String,
+    pub bytes: u64,
+    pub files: usize,
+    pub path: String,
+}
+
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PdfExportRecord {
     pub id: i64,
@@ -201,6 +212,45 @@ impl Store {
             Ok((id, NewAuditEvent::of_change(Actor::Worker(worker), "export.filed", ids, filing)))
         })?;
         Ok(self.filings_where("care_record_filings.id = ?1", id)?.pop().expect("just written"))
+    }
+
+    /// Records an evidence bundle written from a request, with an audit event naming the
+    /// SHA-256 of its signed manifest.
+    pub fn record_bundle_export(
+        &mut self,
+        reference: &str,
+        bundle: &NewBundleExport,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let request = self.request_id(reference)?;
+        let worker = self.worker_profile()?.map(|w| w.id);
+        let actor = worker.map_or(Actor::System, Actor::Worker);
+        self.write(now, |tx| {
+            tx.execute(
+                "INSERT INTO bundle_exports (request_id, draft, manifest_sha256, bytes, files, path, exported_at, \
+                 exported_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                rusqlite::params![
+                    request,
+                    bundle.draft,
+                    bundle.manifest_sha256,
+                    bundle.bytes as i64,
+                    bundle.files as i64,
+                    bundle.path,
+                    stamp(now),
+                    worker
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            let ids = vec![
+                format!("request:{}", reference.trim()),
+                format!("bundle_export:{id}"),
+                format!("sha256:{}", bundle.manifest_sha256),
+            ];
+            let change = serde_json::json!({
+                "draft": bundle.draft, "manifest_sha256": bundle.manifest_sha256, "bytes": bundle.bytes, "files": bundle.files,
+            });
+            Ok((id, NewAuditEvent::of_change(actor, "export.bundle", ids, &change)))
+        })
     }
 
     /// Where a request's PDFs were filed, oldest first.

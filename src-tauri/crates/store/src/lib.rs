@@ -37,7 +37,7 @@ pub use captures::{ArtefactRecord, CaptureRecord, NewArtefact, Provenance, verif
 pub use data_dir::{DATA_DIR_ENV, DataDir, private};
 pub use drafts::{DraftCheck, DraftRecord, DraftSummary};
 pub use error::{ErrorKind, RecoveryError, Result, StoreError};
-pub use exports::{FilingRecord, NewPdfExport, PdfExportRecord};
+pub use exports::{FilingRecord, NewBundleExport, NewPdfExport, PdfExportRecord};
 pub use head::RollbackKind;
 pub use keystore::{KEYSTORE_ENV, Keystore, KeystoreKind};
 pub use logging::init_logging;

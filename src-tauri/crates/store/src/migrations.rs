@@ -18,6 +18,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("migrations/0006_accepted_restores.sql")),
     (7, include_str!("migrations/0007_exports.sql")),
     (8, include_str!("migrations/0008_request_links.sql")),
+    (9, include_str!("migrations/0009_bundle_exports.sql")),
 ];
 
 /// Rust steps, by the version they complete.

@@ -24,6 +24,13 @@ impl Store {
         Ok(SigningKeyInfo::of(&key))
     }
 
+    /// Signs bytes (an evidence bundle's manifest) with the installation's key: the Ed25519
+    /// signature in base64, and the public key that checks it.
+    pub fn sign_with_installation_key(&mut self, bytes: &str, now: DateTime<Utc>) -> Result<(String, SigningKeyInfo)> {
+        let key = self.signing_key(now)?;
+        Ok((triangulate_evidence::sign_manifest(&key, bytes), SigningKeyInfo::of(&key)))
+    }
+
     pub(crate) fn signing_key(&mut self, now: DateTime<Utc>) -> Result<SigningKey> {
         let stored: Option<Vec<u8>> = self
             .conn

@@ -1,0 +1,182 @@
+//! Evidence bundles for a legal team: one ZIP with the care-record PDF, every original
+//! artefact of every capture judged relevant with its signed manifest, `README.txt`, the
+//! installation's public key, and `manifest.json` — each file's SHA-256 and size, the
+//! captures' metadata and trails, the authorisation chain and the request's own audit events
+//! — signed with the installation's key (`manifest.sig`). Checked by [`verify`], which needs
+//! no store and no key.
+
+use serde::Serialize;
+use std::path::Path;
+use triangulate_bundle::BundleWriter;
+use triangulate_bundle::bundle::{BUNDLE_FORMAT, BundleAudit, BundleManifest, BundleReport};
+/// The report as people read it, for the doors.
+pub use triangulate_bundle::report_lines;
+use triangulate_core::export::PdfKind;
+use triangulate_store::NewBundleExport;
+use ts_rs::TS;
+
+use crate::error::{AppError, Result};
+use crate::export::{Prepared, check_destination, prepare};
+use crate::host::Host;
+
+/// A bundle written and recorded.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BundleExported {
+    pub path: String,
+    /// SHA-256 of `manifest.json`: what the audit chain records.
+    pub manifest_sha256: String,
+    pub bytes: u64,
+    /// The files the manifest lists.
+    pub files: u32,
+    /// The signing key's fingerprint (hex of the SHA-256 of the raw public key).
+    pub fingerprint: String,
+    pub draft: bool,
+}
+
+fn extension(media_type: &str) -> &'static str {
+    match media_type {
+        "image/png" => "png",
+        "application/warc" => "warc",
+        _ => "mhtml",
+    }
+}
+
+/// Writes the evidence bundle of a request. The rules are the care record's: a final bundle
+/// needs the log finalised and every capture judged, unless it is a draft.
+pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) -> Result<BundleExported> {
+    let timer = std::time::Instant::now();
+    check_destination(out)?;
+    let now = host.now();
+    let mut store = host.store()?;
+    let prepared = prepare(host, &mut store, reference, draft, PdfKind::CareRecord, timer)?;
+    let Prepared { reference, info, blocks, attachments, .. } = &prepared;
+    let mut pdf = Vec::new();
+    triangulate_pdf::render(info, blocks, attachments, &mut pdf).map_err(|e| AppError::Internal(e.to_string()))?;
+
+    let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = folder.join(format!(".{name}.{}.partial", std::process::id()));
+    let failed = |why: String| {
+        let _ = std::fs::remove_file(&temporary);
+        AppError::Refused(format!("{} cannot be written: {why}", out.display()))
+    };
+    let file = triangulate_store::private::options()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&temporary)
+        .map_err(|e| failed(e.to_string()))?;
+    let mut writer = BundleWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
+    writer.add("care-record.pdf", &pdf).map_err(failed)?;
+    drop(pdf);
+    let mut captures = Vec::new();
+    for (record, manifest) in prepared.exhibit_records() {
+        for artefact in &record.artefacts {
+            let (bytes, _) = store.capture_artefact(record.id, &artefact.kind)?;
+            let path = format!(
+                "captures/{}/{}.{}",
+                record.id,
+                artefact.kind.replace('_', "-"),
+                extension(&artefact.media_type)
+            );
+            writer.add(&path, &bytes).map_err(failed)?;
+        }
+        writer.add(&format!("captures/{}/manifest.json", record.id), record.manifest.as_bytes()).map_err(failed)?;
+        writer
+            .add(&format!("captures/{}/manifest.sig", record.id), format!("{}\n", record.signature).as_bytes())
+            .map_err(failed)?;
+        captures.push(manifest.clone());
+    }
+    let fingerprint = prepared.fingerprint().to_string();
+    writer.add("README.txt", readme(reference, &fingerprint, draft).as_bytes()).map_err(failed)?;
+    let (events, head) = store.request_audit_events(reference)?;
+    let authorisation_chain = serde_json::json!({
+        "decisions": prepared.request().decisions,
+        "authorisations": prepared.authorisations(),
+    });
+    let key = store.signing_key_info(now)?;
+    let key_text = format!(
+        "Ed25519 public key (hex): {}\nFingerprint (hex of the SHA-256 of the public key): {}\n",
+        key.public_key, key.fingerprint
+    );
+    let mut manifest = BundleManifest {
+        format: BUNDLE_FORMAT.into(),
+        request: reference.clone(),
+        created_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        draft,
+        files: Vec::new(),
+        captures,
+        authorisation_chain,
+        audit: BundleAudit { events, head },
+        signing_key: key,
+    };
+    writer.add("signing-key.txt", key_text.as_bytes()).map_err(failed)?;
+    manifest.files = writer.listed().to_vec();
+    let files = manifest.files.len() as u32;
+    let text = serde_json::to_string_pretty(&manifest).expect("a manifest serialises");
+    let (signature, _) = store.sign_with_installation_key(&text, now)?;
+    let manifest_sha256 = triangulate_evidence::sha256_hex(text.as_bytes());
+    let buffered = writer.finish(text.as_bytes(), &signature).map_err(failed)?;
+    let file = buffered.into_inner().map_err(|e| failed(e.to_string()))?;
+    file.sync_all().map_err(|e| failed(e.to_string()))?;
+    let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    drop(file);
+    match std::fs::hard_link(&temporary, out) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        Err(_) if !out.exists() => std::fs::rename(&temporary, out).map_err(|e| failed(e.to_string()))?,
+        Err(e) => return Err(failed(e.to_string())),
+    }
+    let path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+    let record = NewBundleExport {
+        draft,
+        manifest_sha256: manifest_sha256.clone(),
+        bytes,
+        files: files as usize,
+        path: path.display().to_string(),
+    };
+    if let Err(error) = store.record_bundle_export(reference, &record, host.now()) {
+        let _ = std::fs::remove_file(&path);
+        return Err(error.into());
+    }
+    tracing::info!(request = %reference, files, bytes, ms = timer.elapsed().as_millis() as u64, "bundle exported");
+    Ok(BundleExported { path: path.display().to_string(), manifest_sha256, bytes, files, fingerprint, draft })
+}
+
+/// Checks a bundle (a ZIP, or the folder it was unzipped into): no store, no key.
+pub fn verify(path: &Path, expect_fingerprint: Option<&str>) -> Result<BundleReport> {
+    triangulate_bundle::verify_path(path, expect_fingerprint)
+        .map_err(|why| AppError::fields_error(vec![triangulate_core::FieldError::new("bundle", why)]))
+}
+
+/// The bundle's README: what it proves and what it does not, in plain English.
+fn readme(reference: &str, fingerprint: &str, draft: bool) -> String {
+    let mut text = format!(
+        "Evidence bundle for request {reference}\n\
+         ======================================\n\n"
+    );
+    if draft {
+        text.push_str("THIS IS A DRAFT: the investigation log was not finalised when it was made.\n\n");
+    }
+    text.push_str(&format!(
+        "What is in it\n\
+         - care-record.pdf: the request, its authorisations, the investigation log and every capture judged relevant.\n\
+         - captures/N/: each such capture's original files (full page, viewport, web page archive MHTML, web archive WARC)\n  and its signed manifest (manifest.json, manifest.sig).\n\
+         - manifest.json: every other file's SHA-256 and size, the captures' details and trails, the authorisation chain,\n  and this request's own audit events; manifest.sig: its Ed25519 signature.\n\
+         - signing-key.txt: the public key that checks the signature.\n\n\
+         The signing key's fingerprint (hex of the SHA-256 of the public key):\n\
+         {fingerprint}\n\
+         Check it against the fingerprint the council publishes: a key inside the bundle proves nothing on its own.\n\n\
+         What the bundle proves, once checked\n\
+         - These files are byte for byte what this installation recorded, and nothing was added, removed or changed since.\n\
+         - Each capture was taken at the time recorded, through the trail recorded, under the authorisations recorded,\n  as this installation's clock and records say.\n\
+         - The request's audit events are complete and in order from its first to the last in the bundle.\n\n\
+         What it does not prove\n\
+         - That a page was genuine, or that an account belongs to the person it seems to.\n\
+         - That the laptop's clock was right.\n\n\
+         How to check it\n\
+         - triangulate-verify BUNDLE.zip --expect-fingerprint FINGERPRINT (or `triangulate verify`): exit 0 and\n  \"bundle intact\", or each changed, missing or extra file, a bad signature or a broken audit chain named.\n"
+    ));
+    text
+}
