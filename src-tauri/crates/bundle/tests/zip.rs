@@ -114,3 +114,42 @@ fn the_standalone_verifier_says_intact_or_names_the_problem_with_its_exit_code()
     assert_eq!(run(&[dir.path().join("missing.zip").to_str().unwrap()]).status.code(), Some(2));
     assert_eq!(run(&[]).status.code(), Some(2));
 }
+
+#[test]
+fn a_zip_bomb_is_read_no_further_than_the_manifest_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = SigningKey::from_bytes(&[3; 32]);
+    // The manifest says bomb.bin holds ten bytes; the ZIP holds 512 MiB of zeros, deflated.
+    let manifest = BundleManifest {
+        format: BUNDLE_FORMAT.into(),
+        request: "REQ-1".into(),
+        created_at: "2026-11-29T10:00:00Z".into(),
+        draft: false,
+        files: vec![triangulate_bundle::bundle::BundleFile {
+            path: "bomb.bin".into(),
+            sha256: triangulate_evidence::sha256_hex(b"0123456789"),
+            size: 10,
+        }],
+        captures: Vec::new(),
+        authorisation_chain: serde_json::json!([]),
+        audit: BundleAudit { events: Vec::new(), head: ChainHead::empty() },
+        signing_key: SigningKeyInfo::of(&key),
+    };
+    let text = serde_json::to_string_pretty(&manifest).unwrap();
+    std::fs::write(dir.path().join("manifest.json"), &text).unwrap();
+    std::fs::write(dir.path().join("manifest.sig"), format!("{}\n", sign_manifest(&key, &text))).unwrap();
+    let bomb = dir.path().join("bomb.zip");
+    let script = format!(
+        "import zipfile\nz = zipfile.ZipFile({:?}, 'w', zipfile.ZIP_DEFLATED)\n\
+         z.write({:?}, 'manifest.json')\nz.write({:?}, 'manifest.sig')\n\
+         with z.open('bomb.bin', 'w', force_zip64=True) as f:\n    chunk = bytes(1 << 24)\n    [f.write(chunk) for _ in range(32)]\nz.close()",
+        bomb.to_str().unwrap(),
+        dir.path().join("manifest.json").to_str().unwrap(),
+        dir.path().join("manifest.sig").to_str().unwrap()
+    );
+    assert!(Command::new("python3").args(["-c", &script]).status().unwrap().success());
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 8 << 20, "a small file that inflates to 512 MiB");
+    let report = triangulate_bundle::verify_path(&bomb, None).unwrap();
+    assert_eq!(report.problems, ["bomb.bin has changed: its SHA-256 or size is not the manifest's"]);
+    assert_eq!(report.files[0].size, 11, "one byte more than listed was read, no more: never inflated to its end");
+}
