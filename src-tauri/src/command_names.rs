@@ -28,4 +28,5 @@ pub const COMMANDS: &[&str] = &[
     "capture_take",
     "export_pdf",
     "export_filed",
+    "export_bundle",
 ];

@@ -413,6 +413,19 @@ test("a PDF is exported through the save dialog, a draft only until the log is f
   await byId(page, "export-pdf").click();
   await page.locator("#failure", { hasText: "already exists" }).waitFor();
 
+  // The evidence bundle, a ZIP through the same dialog.
+  await page.locator("main .govuk-back-link").click();
+  await heading(page, "Request REQ-2026-0001");
+  await byId(page, "export-link").click();
+  await heading(page, "Export a PDF");
+  await page.evaluate(() => (window.fakeSaveAs = undefined));
+  await byId(page, "only-4").check();
+  await byId(page, "export-pdf").click();
+  await heading(page, "Draft evidence bundle exported");
+  assert.equal(await byId(page, "exported-path").innerText(), "/home/worker/Documents/REQ-2026-0001-evidence-bundle-draft.zip");
+  assert.match(await byId(page, "bundle-fingerprint").innerText(), /^[0-9a-f]{64}$/);
+  await checkScreen(page, "17b-bundle-exported");
+
   // Filing: every field checked, a draft refused by its digest.
   await page.evaluate((hash) => (location.hash = hash), `#/requests/REQ-2026-0001/filed?sha=${sha}`);
   await heading(page, "Record that the PDF was filed");

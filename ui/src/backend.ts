@@ -8,15 +8,16 @@ import type { CommandName, Commands, IpcError } from "./generated/ipc";
 
 export interface Backend {
   call<K extends CommandName>(name: K, args: Commands[K]["args"]): Promise<Commands[K]["response"]>;
-  /** Asks where to save a PDF (the system's save dialog); null when the worker cancels. */
-  choosePdfFile(suggestedName: string): Promise<string | null>;
+  /** Asks where to save a PDF or a ZIP (the system's save dialog); null when the worker cancels. */
+  chooseSaveFile(suggestedName: string, kind: "pdf" | "zip"): Promise<string | null>;
   /** Opens a PDF the app wrote in the laptop's PDF reader. */
   openPdf(path: string): Promise<void>;
 }
 
 export const tauriBackend: Backend = {
   call: (name, args) => invoke(name, { args }),
-  choosePdfFile: (suggestedName) => save({ defaultPath: suggestedName, filters: [{ name: "PDF", extensions: ["pdf"] }] }),
+  chooseSaveFile: (suggestedName, kind) =>
+    save({ defaultPath: suggestedName, filters: [kind === "pdf" ? { name: "PDF", extensions: ["pdf"] } : { name: "ZIP", extensions: ["zip"] }] }),
   openPdf: (path) => openPath(path),
 };
 

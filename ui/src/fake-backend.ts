@@ -371,6 +371,13 @@ export function createFakeBackend(): Backend {
       exports.push(made);
       return { path: args.path, export: { ...made } };
     },
+    export_bundle: (args) => {
+      const record = find(args.reference);
+      if (!args.draft && !["finalised", "shared", "closed"].includes(record.state)) {
+        fail("log_not_finalised", `the investigation log of ${record.reference} is not finalised, so its PDF can only be a draft (DRAFT on every page)`);
+      }
+      return { path: args.path, manifest_sha256: "be".repeat(32), bytes: 1048576, files: 9, fingerprint: "f1".repeat(32), draft: args.draft };
+    },
     export_filed: (args) => {
       const record = find(args.reference);
       const fields: FieldError[] = [];
@@ -395,7 +402,7 @@ export function createFakeBackend(): Backend {
       return structuredClone(handler(structuredClone(args)));
     },
     // No dialog and no PDF reader: the tests see what would have happened.
-    async choosePdfFile(suggestedName) {
+    async chooseSaveFile(suggestedName) {
       const fake = window as unknown as { fakeSaveAs?: string | null };
       return fake.fakeSaveAs === undefined ? `/home/worker/Documents/${suggestedName}` : fake.fakeSaveAs;
     },

@@ -153,6 +153,22 @@ export type PdfExported = { path: string, export: PdfExportRecord, };
 
 export type PdfExportRecord = { id: number, kind: PdfKind, draft: boolean, sha256: string, bytes: number, pages: number, log_version: number | null, exhibits: Array<number>, path: string, exported_at: string, };
 
+export type ExportBundleArgs = { reference: string, path: string, draft: boolean, };
+
+export type BundleExported = { path: string, 
+/**
+ * SHA-256 of `manifest.json`: what the audit chain records.
+ */
+manifest_sha256: string, bytes: number, 
+/**
+ * The files the manifest lists.
+ */
+files: number, 
+/**
+ * The signing key's fingerprint (hex of the SHA-256 of the raw public key).
+ */
+fingerprint: string, draft: boolean, };
+
 export type RequestStepArgs = { reference: string, step: Step, decided_by: string, evidence: string, note: string, conditions: string, };
 
 export type DraftStartArgs = { 
@@ -307,6 +323,7 @@ export interface Commands {
   capture_take: { args: CaptureTakeArgs; response: CaptureSummary };
   export_pdf: { args: ExportPdfArgs; response: PdfExported };
   export_filed: { args: ExportFiledArgs; response: RequestPage };
+  export_bundle: { args: ExportBundleArgs; response: BundleExported };
 }
 
 export type CommandName = keyof Commands;
@@ -338,4 +355,5 @@ export const COMMAND_NAMES: CommandName[] = [
   "capture_take",
   "export_pdf",
   "export_filed",
+  "export_bundle",
 ];

@@ -5,13 +5,17 @@ import { App, attempt, pageHeading, submitForm, ukTime } from "../app";
 import { asIpcError } from "../backend";
 import { backLink, button, errorsFrom, linkButton, radios, summaryList, table, textInput } from "../components";
 import { Child, h } from "../dom";
-import type { ExportFiledArgs, FieldError, PdfExported, PdfKind, RequestPage } from "../generated/ipc";
+import type { BundleExported, ExportFiledArgs, FieldError, PdfExported, PdfKind, RequestPage } from "../generated/ipc";
 import { requestHref } from "./request-page";
 
-const KINDS: { value: PdfKind; label: string; hint: string; file: string }[] = [
+/** What can be exported: a PDF of one of three kinds, or the evidence bundle. */
+type Choice = PdfKind | "bundle";
+
+const KINDS: { value: Choice; label: string; hint: string; file: string }[] = [
   { value: "care_record", label: "The care record", hint: "A cover sheet, the request, the log and every capture judged relevant, with its provenance", file: "care-record" },
   { value: "request", label: "Only the investigation request (Appendix 1)", hint: "With its authorisations", file: "request" },
   { value: "log", label: "Only the investigation log (Appendix 2)", hint: "To share with the team manager, service manager and service director", file: "log" },
+  { value: "bundle", label: "The evidence bundle for a legal team (ZIP)", hint: "The care record PDF, every original file of each relevant capture, and a signed manifest a legal team checks offline", file: "evidence-bundle" },
 ];
 
 const FINAL_STATES = ["finalised", "shared", "closed"];
@@ -37,7 +41,7 @@ export async function exportScreen(app: App, reference: string): Promise<void> {
   const page = await attempt(app, () => app.backend.call("request_get", { reference }));
   if (!page) return;
   const final = FINAL_STATES.includes(page.record.state);
-  let kind: PdfKind = "care_record";
+  let kind: Choice = "care_record";
   let chosenPath: string | null = null;
   const title = "Export a PDF";
   const status = h("div", { class: "govuk-body", id: "export-status", role: "status", "aria-live": "polite" });
@@ -48,17 +52,22 @@ export async function exportScreen(app: App, reference: string): Promise<void> {
     try {
       if (!chosenPath) {
         status.textContent = "Choose where to save the PDF.";
-        const suggested = `${reference}-${KINDS.find((k) => k.value === kind)!.file}${draft ? "-draft" : ""}.pdf`;
-        const path = await app.backend.choosePdfFile(suggested);
+        const extension = kind === "bundle" ? "zip" : "pdf";
+        const suggested = `${reference}-${KINDS.find((k) => k.value === kind)!.file}${draft ? "-draft" : ""}.${extension}`;
+        const path = await app.backend.chooseSaveFile(suggested, extension);
         if (!path) {
           status.textContent = "Not exported: no file was chosen.";
           return;
         }
-        chosenPath = /\.pdf$/i.test(path) ? path : `${path}.pdf`;
+        chosenPath = path.toLowerCase().endsWith(`.${extension}`) ? path : `${path}.${extension}`;
       }
-      status.textContent = "Exporting the PDF. A request with many captures takes a few seconds.";
-      const done = await app.backend.call("export_pdf", { reference, path: chosenPath, draft, only: kind === "care_record" ? null : kind });
-      showExported(app, reference, done);
+      status.textContent = "Exporting. A request with many captures takes a few seconds.";
+      if (kind === "bundle") {
+        showBundle(app, reference, await app.backend.call("export_bundle", { reference, path: chosenPath, draft }));
+      } else {
+        const only = kind === "care_record" ? null : kind;
+        showExported(app, reference, await app.backend.call("export_pdf", { reference, path: chosenPath, draft, only }));
+      }
     } catch (error) {
       status.textContent = "";
       const failure = asIpcError(error);
@@ -104,9 +113,9 @@ export async function exportScreen(app: App, reference: string): Promise<void> {
     h(
       "form",
       { novalidate: "", id: "export-form" },
-      radios<PdfKind>({
+      radios<Choice>({
         id: "only",
-        label: "What to put in the PDF",
+        label: "What to export",
         errors: errorsFrom([]),
         value: kind,
         choices: KINDS.map((k) => ({ value: k.value, label: k.label, hint: k.hint })),
@@ -143,6 +152,30 @@ function showExported(app: App, reference: string, done: PdfExported): void {
       e.draft ? null : linkButton("Record that it was filed", requestHref(reference, `/filed?sha=${e.sha256}`), { id: "record-filing-link" }),
     ),
     e.draft ? h("p", { class: "govuk-body" }, "A draft is not filed in the care record. Export the final PDF once the log is finalised.") : null,
+  );
+}
+
+function showBundle(app: App, reference: string, done: BundleExported): void {
+  const title = done.draft ? "Draft evidence bundle exported" : "Evidence bundle exported";
+  app.show(
+    title,
+    backLink(requestHref(reference)),
+    ...pageHeading(title, `Request ${reference}`),
+    summaryList(
+      [
+        ["File", h("span", { class: "app-digest", id: "exported-path" }, done.path), null],
+        ["Files in it", String(done.files), null],
+        ["Size", `${done.bytes} bytes`, null],
+        ["Manifest SHA-256", h("span", { class: "app-digest", id: "bundle-manifest-sha256" }, done.manifest_sha256), null],
+        ["Signing key fingerprint", h("span", { class: "app-digest", id: "bundle-fingerprint" }, done.fingerprint), null],
+      ],
+      "exported",
+    ),
+    h(
+      "p",
+      { class: "govuk-body" },
+      "Give the legal team the ZIP, and the signing key's fingerprint as the council publishes it. They check the bundle offline with triangulate-verify, without this app or its store.",
+    ),
   );
 }
 

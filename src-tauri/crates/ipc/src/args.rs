@@ -6,6 +6,7 @@ use triangulate_core::request_form::{DateParts, RequestForm};
 use triangulate_core::workflow::Step;
 use ts_rs::TS;
 
+pub use triangulate_app::bundle::BundleExported;
 pub use triangulate_app::export::PdfExported;
 pub use triangulate_app::requests::{NextStep, RequestList, RequestPage};
 pub use triangulate_app::{
@@ -54,6 +55,14 @@ pub struct ExportPdfArgs {
     pub draft: bool,
     /// Only the request or only the log; the care record when `None`.
     pub only: Option<PdfKind>,
+}
+
+/// Export a request's evidence bundle to a ZIP the worker chose.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ExportBundleArgs {
+    pub reference: String,
+    pub path: String,
+    pub draft: bool,
 }
 
 /// Record that an exported PDF was filed in the care record system.

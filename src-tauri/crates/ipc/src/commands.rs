@@ -219,3 +219,8 @@ pub fn export_filed(host: &dyn Host, args: ExportFiledArgs) -> Result<RequestPag
     triangulate_app::export::record_filing(host, &args.reference, &input)?;
     Ok(requests::page(host, &args.reference)?)
 }
+
+/// Writes the evidence bundle of a request for a legal team.
+pub fn export_bundle(host: &dyn Host, args: ExportBundleArgs) -> Result<BundleExported> {
+    Ok(triangulate_app::bundle::export_bundle(host, &args.reference, std::path::Path::new(&args.path), args.draft)?)
+}

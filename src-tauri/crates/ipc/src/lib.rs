@@ -44,6 +44,7 @@ macro_rules! for_each_command {
             capture_take($crate::args::CaptureTakeArgs) -> $crate::args::CaptureSummary;
             export_pdf($crate::args::ExportPdfArgs) -> $crate::args::PdfExported;
             export_filed($crate::args::ExportFiledArgs) -> $crate::args::RequestPage;
+            export_bundle($crate::args::ExportBundleArgs) -> $crate::args::BundleExported;
         }
     };
 }

@@ -82,6 +82,8 @@ pub fn declarations() -> Vec<Declaration> {
         ExportFiledArgs,
         PdfExported,
         PdfExportRecord,
+        ExportBundleArgs,
+        BundleExported,
         RequestStepArgs,
         DraftStartArgs,
         DraftIdArgs,

@@ -253,4 +253,17 @@ fn a_pdf_is_exported_as_a_draft_until_the_log_is_finalised_and_a_draft_is_never_
     assert_eq!(fields(export_filed(host, filed(&draft.export.sha256, "Mosaic")).unwrap_err()), ["sha256"]);
     assert_eq!(fields(export_filed(host, filed("nope", "")).unwrap_err()), ["sha256", "where"]);
     assert!(request_get(host, ReferenceArgs { reference: reference.clone() }).unwrap().record.filed.is_empty());
+
+    // The evidence bundle: a draft until the log is finalised, and it verifies on its own.
+    let bundle = |name: &str, draft: bool| ExportBundleArgs {
+        reference: reference.clone(),
+        path: folder.join(name).display().to_string(),
+        draft,
+    };
+    assert_eq!(export_bundle(host, bundle("final.zip", false)).unwrap_err().code, ErrorCode::LogNotFinalised);
+    let made = export_bundle(host, bundle("draft.zip", true)).unwrap();
+    assert!(made.draft);
+    let report = triangulate_app::bundle::verify(&folder.join("draft.zip"), Some(&made.fingerprint)).unwrap();
+    assert!(report.intact(), "{:?}", report.problems);
+    assert!(report.audit_events >= 3, "the request's own events: {}", report.audit_events);
 }
