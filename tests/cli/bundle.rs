@@ -127,6 +127,62 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
     assert!(added.code == 1 && added.stdout.contains("extra.txt is not in the manifest"), "{}", added.stdout);
     std::fs::remove_file(folder.join("extra.txt")).unwrap();
 
+    // verify.html, in headless Chromium with the network off: the good bundle, a wrong pin,
+    // and the bundle zipped again with each file changed in turn.
+    let rezipped = dir.join("rezipped.zip");
+    assert!(
+        Command::new("zip")
+            .arg("-q")
+            .arg("-r")
+            .arg(&rezipped)
+            .arg(".")
+            .current_dir(&folder)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut cases = vec![
+        serde_json::json!({ "zip": zip, "expect": fingerprint }),
+        serde_json::json!({ "zip": zip, "expect": "cd".repeat(32) }),
+        serde_json::json!({ "zip": rezipped, "expect": fingerprint }),
+    ];
+    for (k, path) in all.iter().enumerate() {
+        let original = std::fs::read(path).unwrap();
+        let mut changed = original.clone();
+        changed[original.len() / 3] ^= 0x04;
+        std::fs::write(path, &changed).unwrap();
+        let tampered = dir.join(format!("tampered-{k}.zip"));
+        assert!(
+            Command::new("zip")
+                .arg("-q")
+                .arg("-r")
+                .arg(&tampered)
+                .arg(".")
+                .current_dir(&folder)
+                .status()
+                .unwrap()
+                .success()
+        );
+        std::fs::write(path, &original).unwrap();
+        cases.push(serde_json::json!({ "zip": tampered }));
+    }
+    let cases_file = dir.join("cases.json");
+    let page = folder.join("verify.html");
+    std::fs::write(&cases_file, serde_json::json!({ "page": page, "cases": cases }).to_string()).unwrap();
+    let script = crate::repo_root().join("tests/bundle/verify-html.mjs");
+    let browser = Command::new("node").arg(&script).arg(&cases_file).output().unwrap();
+    assert!(browser.status.success(), "{}", String::from_utf8_lossy(&browser.stderr));
+    let results: Vec<serde_json::Value> = serde_json::from_slice(&browser.stdout).unwrap();
+    assert_eq!(results[0]["state"], "intact", "{}", results[0]);
+    assert_eq!(results[0]["files"].as_u64().unwrap() as usize, listed.len());
+    assert_eq!(results[1]["state"], "not-intact");
+    assert!(results[1]["problems"].to_string().contains("not the expected"), "{}", results[1]);
+    assert_eq!(results[2]["state"], "intact", "deflated by zip, read by the page: {}", results[2]);
+    for (k, result) in results[3..].iter().enumerate() {
+        assert_eq!(result["state"], "not-intact", "{} changed went unseen by verify.html: {result}", all[k].display());
+    }
+    assert!(results.iter().all(|r| r["requests"] == serde_json::json!([])), "no network");
+
     // Zipped again by another tool, still intact.
     assert!(
         Command::new("zip").args(["-q", "-r", "../rezipped.zip", "."]).current_dir(&folder).status().unwrap().success()

@@ -89,6 +89,7 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
     }
     let fingerprint = prepared.fingerprint().to_string();
     writer.add("README.txt", readme(reference, &fingerprint, draft).as_bytes()).map_err(failed)?;
+    writer.add("verify.html", triangulate_bundle::verify_page().as_bytes()).map_err(failed)?;
     let (events, head) = store.request_audit_events(reference)?;
     let authorisation_chain = serde_json::json!({
         "decisions": prepared.request().decisions,
@@ -176,6 +177,7 @@ fn readme(reference: &str, fingerprint: &str, draft: bool) -> String {
          - That a page was genuine, or that an account belongs to the person it seems to.\n\
          - That the laptop's clock was right.\n\n\
          How to check it\n\
+         - In a browser, offline: open verify.html (from this bundle, or the copy the council publishes with its hash),\n  enter the council's fingerprint, and choose this ZIP or the folder it was unzipped into.\n\
          - triangulate-verify BUNDLE.zip --expect-fingerprint FINGERPRINT (or `triangulate verify`): exit 0 and\n  \"bundle intact\", or each changed, missing or extra file, a bad signature or a broken audit chain named.\n"
     ));
     text

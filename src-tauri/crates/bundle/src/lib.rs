@@ -159,6 +159,20 @@ impl<W: Write + Seek> BundleWriter<W> {
     }
 }
 
+/// `verify.html`: the offline page that checks a bundle in a browser, its script inline and
+/// allowed by its hash alone (no other script, no network).
+pub fn verify_page() -> String {
+    use base64::Engine;
+    const TEMPLATE: &str = include_str!("../../../../assets/verify/verify.html");
+    const SCRIPT: &str = include_str!("../../../../assets/verify/verify.js");
+    let digest = triangulate_evidence::sha256_hex(SCRIPT.as_bytes());
+    let raw: Vec<u8> =
+        (0..digest.len()).step_by(2).map(|i| u8::from_str_radix(&digest[i..i + 2], 16).expect("hex")).collect();
+    TEMPLATE
+        .replace("{{SCRIPT_SHA256_BASE64}}", &base64::engine::general_purpose::STANDARD.encode(raw))
+        .replace("{{SCRIPT}}", SCRIPT)
+}
+
 /// The report as people read it: a line per file, then "bundle intact" or each problem.
 pub fn report_lines(report: &BundleReport) -> Vec<String> {
     let mut lines = Vec::new();
