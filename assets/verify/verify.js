@@ -104,16 +104,25 @@ function folderSource(files) {
   return { names, read: async (name, limit) => new Uint8Array(await byName.get(name).slice(0, limit).arrayBuffer()) };
 }
 
+// The browser's own Ed25519 where it has one; otherwise the bundled noble-ed25519.
+let signatureCheckedBy = "";
 async function verifySignature(publicKeyHex, bytes, signatureBase64) {
   if (!crypto.subtle) throw new Error("this browser has no Web Crypto: use triangulate-verify");
-  let key;
+  const publicKey = fromHex(publicKeyHex);
+  let signature;
+  try { signature = Uint8Array.from(atob(signatureBase64), (c) => c.charCodeAt(0)); } catch { return false; }
+  let key = null;
   try {
-    key = await crypto.subtle.importKey("raw", fromHex(publicKeyHex), { name: "Ed25519" }, false, ["verify"]);
+    key = await crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
   } catch {
-    throw new Error("this browser cannot check Ed25519 signatures: use triangulate-verify, or a current browser");
+    key = null;
   }
-  const signature = Uint8Array.from(atob(signatureBase64), (c) => c.charCodeAt(0));
-  return crypto.subtle.verify({ name: "Ed25519" }, key, signature, bytes);
+  if (key) {
+    signatureCheckedBy = "the browser's Web Crypto";
+    return crypto.subtle.verify({ name: "Ed25519" }, key, signature, bytes);
+  }
+  signatureCheckedBy = "the bundled noble-ed25519";
+  try { return await nobleEd25519.verifyAsync(signature, bytes, publicKey); } catch { return false; }
 }
 
 // An audit event's hash, exactly as the app seals it (serde_json's compact form).
@@ -206,7 +215,7 @@ function show(report) {
   verdict.textContent = report.problems.length ? "Bundle NOT intact" : "Bundle intact";
   result.append(verdict);
   const facts = document.createElement("p");
-  facts.textContent = `Request ${report.request ?? "unknown"}. Signing key fingerprint (SHA-256 of the public key): ${report.fingerprint ?? "unknown"}. Audit events of the request checked: ${report.events}.`;
+  facts.textContent = `Request ${report.request ?? "unknown"}. Signing key fingerprint (SHA-256 of the public key): ${report.fingerprint ?? "unknown"}. Audit events of the request checked: ${report.events}. Signature checked with ${signatureCheckedBy || "nothing"}.`;
   facts.id = "facts";
   result.append(facts);
   if (report.problems.length) {

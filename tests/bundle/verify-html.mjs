@@ -16,6 +16,14 @@ try {
     const page = await context.newPage();
     const requests = [];
     page.on("request", (r) => { if (!r.url().startsWith("file:")) requests.push(r.url()); });
+    // A browser without Ed25519 in its Web Crypto: the bundled fallback must check the signature.
+    if (item.withoutWebCryptoEd25519) {
+      await page.addInitScript(() => {
+        const importKey = crypto.subtle.importKey.bind(crypto.subtle);
+        crypto.subtle.importKey = (format, key, algorithm, ...rest) =>
+          (algorithm?.name ?? algorithm) === "Ed25519" ? Promise.reject(new DOMException("not supported", "NotSupportedError")) : importKey(format, key, algorithm, ...rest);
+      });
+    }
     await page.goto(pathToFileURL(pagePath).href);
     if (item.expect) await page.fill("#expect", item.expect);
     await page.setInputFiles("#zip", item.zip);
@@ -25,6 +33,7 @@ try {
       state: await page.evaluate(() => document.body.dataset.state),
       verdict: await page.textContent("#verdict"),
       problems: await page.$$eval("#problems li", (items) => items.map((i) => i.textContent)),
+      facts: await page.textContent("#facts"),
       files: await page.$$eval("#files tbody tr", (rows) => rows.length),
       requests,
     });

@@ -129,6 +129,23 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
 
     // verify.html, in headless Chromium with the network off: the good bundle, a wrong pin,
     // and the bundle zipped again with each file changed in turn.
+    let signature_file = folder.join("manifest.sig");
+    let signature = std::fs::read_to_string(&signature_file).unwrap();
+    let swapped =
+        if signature.starts_with('A') { signature.replacen('A', "B", 1) } else { format!("A{}", &signature[1..]) };
+    std::fs::write(&signature_file, &swapped).unwrap();
+    assert!(
+        Command::new("zip")
+            .arg("-q")
+            .arg("-r")
+            .arg(dir.join("tampered-signature.zip"))
+            .arg(".")
+            .current_dir(&folder)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::write(&signature_file, &signature).unwrap();
     let rezipped = dir.join("rezipped.zip");
     assert!(
         Command::new("zip")
@@ -145,6 +162,8 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
         serde_json::json!({ "zip": zip, "expect": fingerprint }),
         serde_json::json!({ "zip": zip, "expect": "cd".repeat(32) }),
         serde_json::json!({ "zip": rezipped, "expect": fingerprint }),
+        serde_json::json!({ "zip": zip, "expect": fingerprint, "withoutWebCryptoEd25519": true }),
+        serde_json::json!({ "zip": dir.join("tampered-signature.zip"), "withoutWebCryptoEd25519": true }),
     ];
     for (k, path) in all.iter().enumerate() {
         let original = std::fs::read(path).unwrap();
@@ -178,7 +197,12 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
     assert_eq!(results[1]["state"], "not-intact");
     assert!(results[1]["problems"].to_string().contains("not the expected"), "{}", results[1]);
     assert_eq!(results[2]["state"], "intact", "deflated by zip, read by the page: {}", results[2]);
-    for (k, result) in results[3..].iter().enumerate() {
+    assert!(results[0]["facts"].as_str().unwrap().contains("the browser's Web Crypto"), "{}", results[0]);
+    assert_eq!(results[3]["state"], "intact", "the fallback checks the signature: {}", results[3]);
+    assert!(results[3]["facts"].as_str().unwrap().contains("noble-ed25519"), "{}", results[3]);
+    assert_eq!(results[4]["state"], "not-intact", "the fallback refuses a changed signature: {}", results[4]);
+    assert!(results[4]["problems"].to_string().contains("signature does not match"), "{}", results[4]);
+    for (k, result) in results[5..].iter().enumerate() {
         assert_eq!(result["state"], "not-intact", "{} changed went unseen by verify.html: {result}", all[k].display());
     }
     assert!(results.iter().all(|r| r["requests"] == serde_json::json!([])), "no network");

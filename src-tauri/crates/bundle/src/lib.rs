@@ -164,13 +164,15 @@ impl<W: Write + Seek> BundleWriter<W> {
 pub fn verify_page() -> String {
     use base64::Engine;
     const TEMPLATE: &str = include_str!("../../../../assets/verify/verify.html");
-    const SCRIPT: &str = include_str!("../../../../assets/verify/verify.js");
-    let digest = triangulate_evidence::sha256_hex(SCRIPT.as_bytes());
+    const NOBLE: &str = include_str!("../../../../assets/verify/noble-ed25519.js");
+    const CHECK: &str = include_str!("../../../../assets/verify/verify.js");
+    let script = format!("const nobleEd25519 = (() => {{\n{NOBLE}\nreturn {{ verifyAsync }};\n}})();\n{CHECK}");
+    let digest = triangulate_evidence::sha256_hex(script.as_bytes());
     let raw: Vec<u8> =
         (0..digest.len()).step_by(2).map(|i| u8::from_str_radix(&digest[i..i + 2], 16).expect("hex")).collect();
     TEMPLATE
         .replace("{{SCRIPT_SHA256_BASE64}}", &base64::engine::general_purpose::STANDARD.encode(raw))
-        .replace("{{SCRIPT}}", SCRIPT)
+        .replace("{{SCRIPT}}", &script)
 }
 
 /// The report as people read it: a line per file, then "bundle intact" or each problem.
