@@ -45,8 +45,11 @@ async function zipSource(file) {
     let local = cd.getUint32(p + 42, true);
     let name;
     try { name = decoder.decode(new Uint8Array(cd.buffer, cd.byteOffset + p + 46, nameLength)); } catch { name = "\u0007(a name that is not UTF-8)"; }
+    let unicodePath = false;
     for (let x = p + 46 + nameLength, stop = x + extraLength; x + 4 <= stop; ) {
       const id = cd.getUint16(x, true), length = cd.getUint16(x + 2, true);
+      // Info-ZIP's Unicode Path field names the entry differently for some tools: refused.
+      if (id === 0x7075) unicodePath = true;
       if (id === 1) {
         let q = x + 4;
         if (usize === 0xffffffff) { usize = Number(cd.getBigUint64(q, true)); q += 8; }
@@ -55,7 +58,9 @@ async function zipSource(file) {
       }
       x += 4 + length;
     }
-    if (!name.endsWith("/")) entries.push({ name, method, csize, usize, local });
+    if (unicodePath) name = `\u0007(${name}: a second, Unicode name)`;
+    // A folder entry (as zip makes) is left out only when it is empty and its name is safe.
+    if (!(name.endsWith("/") && usize === 0 && !unsafeName(name.slice(0, -1)))) entries.push({ name, method, csize, usize, local });
     p += 46 + nameLength + extraLength + commentLength;
   }
   return {
@@ -64,6 +69,10 @@ async function zipSource(file) {
       const e = entries.find((entry) => entry.name === name);
       const head = new DataView(await file.slice(e.local, e.local + 30).arrayBuffer());
       if (head.getUint32(0, true) !== 0x04034b50) throw new Error(`${name}: the entry is damaged`);
+      // The name in the entry's own header must be the directory's: tools that read the
+      // headers in order must find the same files.
+      const localName = new Uint8Array(await file.slice(e.local + 30, e.local + 30 + head.getUint16(26, true)).arrayBuffer());
+      if (new TextDecoder().decode(localName) !== name) throw new Error(`${name}: its entry is named differently in the ZIP's headers`);
       const start = e.local + 30 + head.getUint16(26, true) + head.getUint16(28, true);
       const raw = file.slice(start, start + e.csize);
       if (e.method === 0) return new Uint8Array(await raw.slice(0, limit).arrayBuffer());
@@ -149,7 +158,7 @@ async function verifyRequestChain(events, request, head) {
 }
 
 async function verifyBundle(source, expected) {
-  const report = { request: null, fingerprint: null, files: [], events: 0, problems: [] };
+  const report = { request: null, draft: null, pinned: Boolean(expected.trim()), fingerprint: null, files: [], events: 0, problems: [] };
   const seen = new Set();
   for (const name of source.names) {
     const why = unsafeName(name);
@@ -169,6 +178,7 @@ async function verifyBundle(source, expected) {
   }
   if (!manifest || manifest.format !== FORMAT) { report.problems.push(`the bundle's format is not ${FORMAT}`); return report; }
   report.request = String(manifest.request);
+  report.draft = manifest.draft === true;
   const key = manifest.signing_key || {};
   report.fingerprint = await sha256(fromHex(String(key.public_key || "")));
   if (report.fingerprint !== String(key.fingerprint || "").toLowerCase()) report.problems.push("the manifest's key fingerprint is not the SHA-256 of its public key");
@@ -212,12 +222,21 @@ function show(report) {
   const verdict = document.createElement("p");
   verdict.id = "verdict";
   verdict.className = report.problems.length ? "bad" : "good";
-  verdict.textContent = report.problems.length ? "Bundle NOT intact" : "Bundle intact";
+  verdict.textContent = report.problems.length ? "Bundle NOT intact" : report.pinned ? "Bundle intact" : "Bundle intact, signer not checked";
   result.append(verdict);
   const facts = document.createElement("p");
   facts.textContent = `Request ${report.request ?? "unknown"}. Signing key fingerprint (SHA-256 of the public key): ${report.fingerprint ?? "unknown"}. Audit events of the request checked: ${report.events}. Signature checked with ${signatureCheckedBy || "nothing"}.`;
   facts.id = "facts";
   result.append(facts);
+  const notes = [];
+  if (report.draft) notes.push("DRAFT: the bundle was made before the investigation log was finalised.");
+  if (!report.problems.length && !report.pinned) notes.push("The signer was not checked: enter the fingerprint the council publishes above, and choose the bundle again. Use the copy of this page the council publishes: a page inside a bundle could be replaced along with it.");
+  for (const note of notes) {
+    const p = document.createElement("p");
+    p.className = "note";
+    p.textContent = note;
+    result.append(p);
+  }
   if (report.problems.length) {
     const list = document.createElement("ul");
     list.id = "problems";
@@ -249,7 +268,7 @@ async function check(makeSource) {
   try {
     show(await verifyBundle(await makeSource(), $("expect").value));
   } catch (e) {
-    show({ request: null, fingerprint: null, files: [], events: 0, problems: [e.message] });
+    show({ request: null, draft: null, pinned: false, fingerprint: null, files: [], events: 0, problems: [e.message] });
   }
 }
 

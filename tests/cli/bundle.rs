@@ -220,4 +220,30 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
     assert!(text.contains(&fingerprint), "the README names the fingerprint");
     let bad = verify(&dir.join("no-such.zip"), &[]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
+    let unpinned = verify(&zip, &[]);
+    assert_eq!(unpinned.code, 0);
+    assert!(unpinned.stdout.contains("the signer was not checked"), "{}", unpinned.stdout);
+
+    // A capture's file changed in the store behind its back is never signed into a bundle.
+    {
+        let store = triangulate_store::Store::open(
+            &triangulate_store::DataDir::new(&s.data_dir),
+            &triangulate_store::Keystore::kernel_keyring().unwrap(),
+        )
+        .unwrap();
+        let changed = store
+            .connection_for_tests()
+            .execute("UPDATE capture_artefacts SET bytes = X'00' WHERE kind = 'mhtml'", [])
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+    let refused = s.run(&["export", "bundle", &reference, "--out", dir.join("after-damage.zip").to_str().unwrap()]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(refused.stderr.contains("does not match the digest its signed manifest gives"), "{}", refused.stderr);
+    assert!(!dir.join("after-damage.zip").exists());
+    let leftovers = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".partial"))
+        .count();
+    assert_eq!(leftovers, 0, "no partial file with personal data is left behind");
 }

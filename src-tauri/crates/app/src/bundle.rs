@@ -48,31 +48,41 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
     check_destination(out)?;
     let now = host.now();
     let mut store = host.store()?;
+    // The request's events are signed into the bundle as a complete chain: only from a store
+    // whose whole chain verifies (a removed event would otherwise go unseen).
+    if let triangulate_core::ChainReport::Broken { event, reason } = store.audit_verify()? {
+        return Err(AppError::Refused(format!(
+            "the audit chain is broken at event {event} ({reason}): no bundle is signed from it"
+        )));
+    }
     let prepared = prepare(host, &mut store, reference, draft, PdfKind::CareRecord, timer)?;
     let Prepared { reference, info, blocks, attachments, .. } = &prepared;
     let mut pdf = Vec::new();
     triangulate_pdf::render(info, blocks, attachments, &mut pdf).map_err(|e| AppError::Internal(e.to_string()))?;
 
-    let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = folder.join(format!(".{name}.{}.partial", std::process::id()));
-    let failed = |why: String| {
-        let _ = std::fs::remove_file(&temporary);
-        AppError::Refused(format!("{} cannot be written: {why}", out.display()))
-    };
+    let temporary = Temporary::beside(out);
+    let failed = |why: String| AppError::Refused(format!("{} cannot be written: {why}", out.display()));
     let file = triangulate_store::private::options()
         .read(true)
         .write(true)
         .create_new(true)
-        .open(&temporary)
+        .open(&temporary.0)
         .map_err(|e| failed(e.to_string()))?;
     let mut writer = BundleWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
     writer.add("care-record.pdf", &pdf).map_err(failed)?;
     drop(pdf);
     let mut captures = Vec::new();
     for (record, manifest) in prepared.exhibit_records() {
-        for artefact in &record.artefacts {
+        // Every artefact the signed manifest names, each checked against its signed digest:
+        // nothing the store lost or changed is signed again.
+        for artefact in &manifest.artefacts {
             let (bytes, _) = store.capture_artefact(record.id, &artefact.kind)?;
+            if triangulate_evidence::sha256_hex(&bytes) != artefact.sha256 {
+                return Err(AppError::Refused(format!(
+                    "capture {}'s {} does not match the digest its signed manifest gives: the store was changed or damaged, and no bundle is made",
+                    record.id, artefact.kind
+                )));
+            }
             let path = format!(
                 "captures/{}/{}.{}",
                 record.id,
@@ -100,19 +110,18 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
         "Ed25519 public key (hex): {}\nFingerprint (hex of the SHA-256 of the public key): {}\n",
         key.public_key, key.fingerprint
     );
-    let mut manifest = BundleManifest {
+    writer.add("signing-key.txt", key_text.as_bytes()).map_err(failed)?;
+    let manifest = BundleManifest {
         format: BUNDLE_FORMAT.into(),
         request: reference.clone(),
         created_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         draft,
-        files: Vec::new(),
+        files: writer.listed().to_vec(),
         captures,
         authorisation_chain,
         audit: BundleAudit { events, head },
         signing_key: key,
     };
-    writer.add("signing-key.txt", key_text.as_bytes()).map_err(failed)?;
-    manifest.files = writer.listed().to_vec();
     let files = manifest.files.len() as u32;
     let text = serde_json::to_string_pretty(&manifest).expect("a manifest serialises");
     let (signature, _) = store.sign_with_installation_key(&text, now)?;
@@ -122,13 +131,14 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
     file.sync_all().map_err(|e| failed(e.to_string()))?;
     let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
     drop(file);
-    match std::fs::hard_link(&temporary, out) {
-        Ok(()) => {
-            let _ = std::fs::remove_file(&temporary);
-        }
-        Err(_) if !out.exists() => std::fs::rename(&temporary, out).map_err(|e| failed(e.to_string()))?,
+    // A hard link never replaces a file; where links are not supported (FAT), a rename after
+    // checking that nothing appeared at the destination.
+    match std::fs::hard_link(&temporary.0, out) {
+        Ok(()) => {}
+        Err(_) if !out.exists() => std::fs::rename(&temporary.0, out).map_err(|e| failed(e.to_string()))?,
         Err(e) => return Err(failed(e.to_string())),
     }
+    drop(temporary);
     let path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
     let record = NewBundleExport {
         draft,
@@ -143,6 +153,25 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
     }
     tracing::info!(request = %reference, files, bytes, ms = timer.elapsed().as_millis() as u64, "bundle exported");
     Ok(BundleExported { path: path.display().to_string(), manifest_sha256, bytes, files, fingerprint, draft })
+}
+
+/// The temporary file a bundle is written to, beside its destination, named so that no other
+/// export shares it; removed when dropped, whatever failed (it holds personal data).
+struct Temporary(std::path::PathBuf);
+
+impl Temporary {
+    fn beside(out: &Path) -> Temporary {
+        let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        Temporary(folder.join(format!(".{name}.{}.{nanos}.partial", std::process::id())))
+    }
+}
+
+impl Drop for Temporary {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// Checks a bundle (a ZIP, or the folder it was unzipped into): no store, no key.
@@ -177,7 +206,7 @@ fn readme(reference: &str, fingerprint: &str, draft: bool) -> String {
          - That a page was genuine, or that an account belongs to the person it seems to.\n\
          - That the laptop's clock was right.\n\n\
          How to check it\n\
-         - In a browser, offline: open verify.html (from this bundle, or the copy the council publishes with its hash),\n  enter the council's fingerprint, and choose this ZIP or the folder it was unzipped into.\n\
+         - In a browser, offline: open the copy of verify.html the council publishes with its hash (the copy in this\n  bundle is the same page, but one inside a bundle could be replaced along with it), enter the council's\n  fingerprint, and choose this ZIP or the folder it was unzipped into.\n\
          - triangulate-verify BUNDLE.zip --expect-fingerprint FINGERPRINT (or `triangulate verify`): exit 0 and\n  \"bundle intact\", or each changed, missing or extra file, a bad signature or a broken audit chain named.\n"
     ));
     text

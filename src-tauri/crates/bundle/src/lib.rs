@@ -16,6 +16,7 @@ pub use triangulate_evidence::bundle;
 /// A ZIP read in place.
 pub struct ZipSource<R: Read + Seek> {
     archive: ZipArchive<R>,
+    names: Vec<String>,
 }
 
 impl ZipSource<BufReader<File>> {
@@ -27,20 +28,30 @@ impl ZipSource<BufReader<File>> {
 
 impl<R: Read + Seek> ZipSource<R> {
     pub fn new(reader: R) -> zip::result::ZipResult<Self> {
-        Ok(ZipSource { archive: ZipArchive::new(reader)? })
+        let mut archive = ZipArchive::new(reader)?;
+        // Names that are not UTF-8 are kept visibly wrong, so the check refuses them. A folder
+        // entry (as `zip` makes) is left out only when it is empty and its name is safe;
+        // otherwise it is kept, and refused.
+        let raw: Vec<Vec<u8>> = archive.file_names_raw().map(<[u8]>::to_vec).collect();
+        let mut names = Vec::new();
+        for (index, raw) in raw.iter().enumerate() {
+            let name =
+                String::from_utf8(raw.clone()).unwrap_or_else(|_| format!("\u{7}{}", String::from_utf8_lossy(raw)));
+            if let Some(folder) = name.strip_suffix('/') {
+                let size = archive.by_index_raw(index).map(|entry| entry.size()).unwrap_or(1);
+                if size == 0 && unsafe_name(folder).is_none() {
+                    continue;
+                }
+            }
+            names.push(name);
+        }
+        Ok(ZipSource { archive, names })
     }
 }
 
 impl<R: Read + Seek> BundleSource for ZipSource<R> {
     fn names(&self) -> Vec<String> {
-        // Names that are not UTF-8 are kept visibly wrong, so the check refuses them.
-        self.archive
-            .file_names_raw()
-            .map(|raw| {
-                String::from_utf8(raw.to_vec()).unwrap_or_else(|_| format!("\u{7}{}", String::from_utf8_lossy(raw)))
-            })
-            .filter(|name| !name.ends_with('/'))
-            .collect()
+        self.names.clone()
     }
 
     fn has_duplicates(&self) -> bool {
@@ -74,6 +85,8 @@ impl FolderSource {
                 }
                 if kind.is_dir() {
                     stack.push(entry.path());
+                } else if !kind.is_file() {
+                    return Err(format!("{} is not a file: a bundle holds files only", entry.path().display()));
                 } else {
                     let relative = entry.path().strip_prefix(root).expect("below the root").to_path_buf();
                     let parts: Vec<String> =
@@ -96,7 +109,12 @@ impl BundleSource for FolderSource {
         if unsafe_name(name).is_some() || !self.names.iter().any(|n| n == name) {
             return Err(std::io::ErrorKind::NotFound.into());
         }
-        Ok(Box::new(BufReader::with_capacity(1 << 20, File::open(self.root.join(name))?)))
+        let path = self.root.join(name);
+        // Swapped for a link or something else since it was listed: not read.
+        if !std::fs::symlink_metadata(&path)?.file_type().is_file() {
+            return Err(std::io::Error::other("it is no longer a plain file"));
+        }
+        Ok(Box::new(BufReader::with_capacity(1 << 20, File::open(path)?)))
     }
 }
 
@@ -193,8 +211,17 @@ pub fn report_lines(report: &BundleReport) -> Vec<String> {
             file.path
         ));
     }
+    if report.draft == Some(true) {
+        lines.push("DRAFT: the bundle was made before the investigation log was finalised".into());
+    }
     if report.intact() {
         lines.push(format!("audit chain of the request: intact, {} events", report.audit_events));
+        if !report.pinned {
+            lines.push(
+                "the signer was not checked: compare the fingerprint above with the one the council publishes, or give --expect-fingerprint"
+                    .into(),
+            );
+        }
         lines.push("bundle intact".into());
     } else {
         for problem in &report.problems {

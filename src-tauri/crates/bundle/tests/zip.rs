@@ -69,13 +69,15 @@ fn a_written_bundle_passes_unzip_and_verifies_as_a_zip_as_a_folder_and_zipped_ag
 #[test]
 fn hostile_zips_are_refused_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
-    for hostile in ["../outside.txt", "/tmp/absolute.txt", "README.txt"] {
+    // A name that climbs out, an absolute one, a duplicate, a "folder" entry carrying data, and
+    // an empty folder entry whose name climbs out.
+    for hostile in ["../outside.txt", "/tmp/absolute.txt", "README.txt", "hidden/", "../../up/"] {
         // Python's zipfile writes what a careful writer refuses: names that climb out, absolute
         // names, the same name twice.
         let path = dir.path().join("hostile.zip");
         let script = format!(
             "import zipfile, warnings\nwarnings.simplefilter('ignore')\nz = zipfile.ZipFile({:?}, 'w')\n\
-             [z.writestr(n, b'x') for n in ['care-record.pdf', 'README.txt', {:?}]]\nz.close()",
+             [z.writestr(n, b'' if n.startswith('../../') else b'x') for n in ['care-record.pdf', 'README.txt', {:?}]]\nz.close()",
             path.to_str().unwrap(),
             hostile
         );
@@ -152,4 +154,17 @@ fn a_zip_bomb_is_read_no_further_than_the_manifest_says() {
     let report = triangulate_bundle::verify_path(&bomb, None).unwrap();
     assert_eq!(report.problems, ["bomb.bin has changed: its SHA-256 or size is not the manifest's"]);
     assert_eq!(report.files[0].size, 11, "one byte more than listed was read, no more: never inflated to its end");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_with_something_other_than_files_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("manifest.json"), b"{}").unwrap();
+    assert!(Command::new("mkfifo").arg(dir.path().join("pipe")).status().unwrap().success());
+    let refused = triangulate_bundle::verify_path(dir.path(), None).unwrap_err();
+    assert!(refused.contains("is not a file"), "{refused}");
+    std::fs::remove_file(dir.path().join("pipe")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", dir.path().join("link")).unwrap();
+    assert!(triangulate_bundle::verify_path(dir.path(), None).unwrap_err().contains("is a link"));
 }

@@ -81,6 +81,10 @@ pub struct FileCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BundleReport {
     pub request: Option<String>,
+    /// Whether the bundle says it is a draft (made before the log was finalised).
+    pub draft: Option<bool>,
+    /// Whether the signing key was checked against an expected fingerprint.
+    pub pinned: bool,
     /// The signing key's fingerprint (hex of the SHA-256 of the raw public key).
     pub fingerprint: Option<String>,
     pub files: Vec<FileCheck>,
@@ -148,8 +152,15 @@ fn digest(source: &mut dyn BundleSource, name: &str, limit: u64) -> Result<(Stri
 /// Checks a bundle. `expect_fingerprint` pins the signing key (hex of the SHA-256 of the raw
 /// public key, as the council publishes it).
 pub fn verify_bundle(source: &mut dyn BundleSource, expect_fingerprint: Option<&str>) -> BundleReport {
-    let mut report =
-        BundleReport { request: None, fingerprint: None, files: Vec::new(), audit_events: 0, problems: Vec::new() };
+    let mut report = BundleReport {
+        request: None,
+        draft: None,
+        pinned: expect_fingerprint.is_some(),
+        fingerprint: None,
+        files: Vec::new(),
+        audit_events: 0,
+        problems: Vec::new(),
+    };
     let names = source.names();
     let mut seen = BTreeSet::new();
     for name in &names {
@@ -193,6 +204,7 @@ pub fn verify_bundle(source: &mut dyn BundleSource, expect_fingerprint: Option<&
         return report;
     }
     report.request = Some(manifest.request.clone());
+    report.draft = Some(manifest.draft);
 
     // The signature over the manifest's bytes, by the key it names, whose fingerprint it states.
     let key = &manifest.signing_key;

@@ -74,8 +74,7 @@ impl Store {
                 rusqlite::params![request_id, content, stamp(now)],
             )?;
             let id = tx.last_insert_rowid();
-            let event =
-                NewAuditEvent::of_change(Actor::Worker(recorder), "draft.start", vec![format!("draft:{id}")], &content);
+            let event = NewAuditEvent::of_change(Actor::Worker(recorder), "draft.start", draft_ids(tx, id)?, &content);
             Ok((id, event))
         })?;
         self.draft(id)
@@ -134,8 +133,7 @@ impl Store {
             if changed != 1 {
                 return Err(StoreError::NotFound { what: "draft", id: id.to_string() });
             }
-            let event =
-                NewAuditEvent::of_change(Actor::Worker(recorder), "draft.save", vec![format!("draft:{id}")], &content);
+            let event = NewAuditEvent::of_change(Actor::Worker(recorder), "draft.save", draft_ids(tx, id)?, &content);
             Ok(((), event))
         })?;
         self.draft(id)
@@ -144,11 +142,12 @@ impl Store {
     pub fn discard_draft(&mut self, id: i64, now: DateTime<Utc>) -> Result<()> {
         let recorder = self.recorder()?;
         self.write(now, |tx| {
+            // Named before the row goes, so the event still belongs to its request.
+            let ids = draft_ids(tx, id)?;
             if tx.execute("DELETE FROM request_drafts WHERE id = ?1", [id])? != 1 {
                 return Err(StoreError::NotFound { what: "draft", id: id.to_string() });
             }
-            let event =
-                NewAuditEvent::of_change(Actor::Worker(recorder), "draft.discard", vec![format!("draft:{id}")], &id);
+            let event = NewAuditEvent::of_change(Actor::Worker(recorder), "draft.discard", ids, &id);
             Ok(((), event))
         })
     }
@@ -220,4 +219,18 @@ impl Store {
         })?;
         self.request(&reference)
     }
+}
+
+/// A draft's ids for its audit events: the draft, and the request it changes, if any.
+fn draft_ids(conn: &rusqlite::Connection, id: i64) -> Result<Vec<String>> {
+    let request: Option<String> = conn
+        .query_row(
+            "SELECT r.reference FROM request_drafts d JOIN requests r ON r.id = d.request_id WHERE d.id = ?1",
+            [id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let mut ids = vec![format!("draft:{id}")];
+    ids.extend(request.map(|reference| format!("request:{reference}")));
+    Ok(ids)
 }
