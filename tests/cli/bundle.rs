@@ -220,6 +220,14 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
     assert!(text.contains(&fingerprint), "the README names the fingerprint");
     let bad = verify(&dir.join("no-such.zip"), &[]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
+    // The page the council publishes is the page in every bundle.
+    let published = dir.join("verify.html");
+    let page = s.run(&["export", "verify-page", "--out", published.to_str().unwrap(), "--json"]);
+    assert_eq!(page.code, 0, "{}", page.stderr);
+    let in_bundle = std::fs::read(folder.join("verify.html")).unwrap();
+    assert_eq!(std::fs::read(&published).unwrap(), in_bundle);
+    assert_eq!(page.json()["sha256"], hex::encode(sha2::Sha256::digest(&in_bundle)));
+    assert_eq!(s.run(&["export", "verify-page", "--out", published.to_str().unwrap()]).code, 2, "never over a file");
     let unpinned = verify(&zip, &[]);
     assert_eq!(unpinned.code, 0);
     assert!(unpinned.stdout.contains("the signer was not checked"), "{}", unpinned.stdout);

@@ -16,7 +16,7 @@ use triangulate_store::NewBundleExport;
 use ts_rs::TS;
 
 use crate::error::{AppError, Result};
-use crate::export::{Prepared, check_destination, prepare};
+use crate::export::{Prepared, check_destination, place_new, prepare};
 use crate::host::Host;
 
 /// A bundle written and recorded.
@@ -131,13 +131,13 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
     file.sync_all().map_err(|e| failed(e.to_string()))?;
     let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
     drop(file);
-    // A hard link never replaces a file; where links are not supported (FAT), a rename after
-    // checking that nothing appeared at the destination.
-    match std::fs::hard_link(&temporary.0, out) {
-        Ok(()) => {}
-        Err(_) if !out.exists() => std::fs::rename(&temporary.0, out).map_err(|e| failed(e.to_string()))?,
-        Err(e) => return Err(failed(e.to_string())),
-    }
+    place_new(&temporary.0, out).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => AppError::fields_error(vec![triangulate_core::FieldError::new(
+            "out",
+            format!("{} already exists: an export never replaces a file; choose a new name", out.display()),
+        )]),
+        _ => failed(e.to_string()),
+    })?;
     drop(temporary);
     let path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
     let record = NewBundleExport {
@@ -172,6 +172,17 @@ impl Drop for Temporary {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
     }
+}
+
+/// The offline check page, written alone for the council to publish with its SHA-256: the
+/// same bytes as the `verify.html` in every bundle. Needs no store.
+pub fn write_verify_page(out: &Path) -> Result<(String, String)> {
+    check_destination(out)?;
+    let page = triangulate_bundle::verify_page();
+    triangulate_store::private::write_new(out, page.as_bytes())
+        .map_err(|e| AppError::Refused(format!("{} cannot be written: {e}", out.display())))?;
+    let path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+    Ok((path.display().to_string(), triangulate_evidence::sha256_hex(page.as_bytes())))
 }
 
 /// Checks a bundle (a ZIP, or the folder it was unzipped into): no store, no key.

@@ -283,6 +283,26 @@ fn list_captures(ids: &[i64]) -> String {
     }
 }
 
+/// Puts a finished temporary file at `out`, never over a file (`AlreadyExists` if one is
+/// there, whenever it appeared): a hard link where the file system has them; elsewhere (FAT,
+/// some network shares) a copy into a file created new, synced.
+pub(crate) fn place_new(temporary: &Path, out: &Path) -> std::io::Result<()> {
+    match std::fs::hard_link(temporary, out) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) => {
+            let mut target = triangulate_store::private::options().write(true).create_new(true).open(out)?;
+            let copied =
+                std::io::copy(&mut std::fs::File::open(temporary)?, &mut target).and_then(|_| target.sync_all());
+            if copied.is_err() {
+                drop(target);
+                let _ = std::fs::remove_file(out);
+            }
+            copied
+        }
+    }
+}
+
 pub(crate) fn check_destination(out: &Path) -> Result<()> {
     let field = |message: String| AppError::fields_error(vec![triangulate_core::FieldError::new("out", message)]);
     if out.as_os_str().is_empty() {
@@ -372,20 +392,16 @@ fn write_new_file<T>(out: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::R
     file.sync_all().map_err(failed)?;
     drop(file);
     let sha256 = hashing.join().map_err(|_| AppError::Internal("hashing the PDF failed".into()))?;
-    // A hard link never replaces a file; where links are not supported (FAT), a rename after
-    // the check above.
-    match std::fs::hard_link(&temporary, out) {
-        Ok(()) => {
-            let _ = std::fs::remove_file(&temporary);
-        }
+    let placed = place_new(&temporary, out);
+    let _ = std::fs::remove_file(&temporary);
+    match placed {
+        Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let _ = std::fs::remove_file(&temporary);
             return Err(AppError::fields_error(vec![triangulate_core::FieldError::new(
                 "out",
                 format!("{} already exists: an export never replaces a file; choose a new name", out.display()),
             )]));
         }
-        Err(_) if !out.exists() => std::fs::rename(&temporary, out).map_err(failed)?,
         Err(e) => return Err(failed(e)),
     }
     let path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());

@@ -44,6 +44,14 @@ pub enum ExportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the offline page that checks bundles (verify.html) on its own, for the council to
+    /// publish with its SHA-256; the same page is in every bundle
+    VerifyPage {
+        #[arg(long, value_name = "FILE.html")]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Record that an exported PDF was filed in the care record system
     Filed {
         /// The request's reference
@@ -119,6 +127,15 @@ pub fn export(command: ExportCommand, host: &CliHost) -> Result<()> {
                 );
                 say!("Manifest SHA-256 {}", done.manifest_sha256);
                 say!("Signing key fingerprint {}", done.fingerprint);
+            }
+            Ok(())
+        }
+        ExportCommand::VerifyPage { out, json } => {
+            let (path, sha256) = triangulate_app::bundle::write_verify_page(&out)?;
+            if json {
+                print_json(&serde_json::json!({ "path": path, "sha256": sha256 }));
+            } else {
+                say!("Wrote {}: publish it with its SHA-256 {sha256}", inline(&path));
             }
             Ok(())
         }

@@ -224,6 +224,16 @@ pub fn verify_request_chain(events: &[AuditEvent], request: &str, head: &ChainHe
 
 /// Checks events given in stored order against the head kept apart from them.
 pub fn verify_chain(events: impl IntoIterator<Item = AuditEvent>, head: &ChainHead) -> ChainReport {
+    check_chain(events, head, true)
+}
+
+/// Like [`verify_chain`], without the request links: for a chain sealed before links existed,
+/// checked before they are added.
+pub fn verify_chain_without_links(events: impl IntoIterator<Item = AuditEvent>, head: &ChainHead) -> ChainReport {
+    check_chain(events, head, false)
+}
+
+fn check_chain(events: impl IntoIterator<Item = AuditEvent>, head: &ChainHead, links: bool) -> ChainReport {
     let mut previous_hash = GENESIS_HASH.to_string();
     let mut expected = 1u64;
     let mut request_heads: std::collections::HashMap<String, String> = std::collections::HashMap::new();
@@ -252,7 +262,18 @@ pub fn verify_chain(events: impl IntoIterator<Item = AuditEvent>, head: &ChainHe
                 reason: "its content does not match its hash: it was changed after it was written".into(),
             };
         }
-        if let Some(request) = &event.request {
+        // An event that names a request is linked to it: dropping the link of an event whose
+        // hash does not cover it (format 1) would otherwise take it out of its request's chain.
+        if links
+            && let Some(named) = request_in_ids(&event.object_ids)
+            && event.request.as_deref() != Some(named)
+        {
+            return ChainReport::Broken {
+                event: event.seq,
+                reason: format!("it names request {named} but is not linked to that request's events"),
+            };
+        }
+        if let (true, Some(request)) = (links, &event.request) {
             let before = request_heads.get(request).map_or(GENESIS_HASH, String::as_str);
             if event.request_prev_hash.as_deref() != Some(before) {
                 return ChainReport::Broken {
@@ -509,6 +530,21 @@ mod tests {
             }
         });
         assert_eq!(verify_chain(events, &head), ChainReport::Intact { events: 5 }, "format 1 with a right link");
+        // A format 1 event's link dropped, and the next event of its request relinked past it.
+        let (mut events, head) = two_requests_with(5, |i, event| {
+            if i == 2 {
+                event.format = 1;
+                event.hash = event_hash(event);
+            }
+        });
+        (events[2].request, events[2].request_prev_hash) = (None, None);
+        match verify_chain(events, &head) {
+            ChainReport::Broken { event, reason } => {
+                assert_eq!(event, 3);
+                assert!(reason.contains("not linked"), "{reason}");
+            }
+            intact => panic!("not detected: {intact}"),
+        }
     }
 
     #[test]
