@@ -24,7 +24,7 @@ const FINAL_STATES = ["finalised", "shared", "closed"];
 export function exportSection(page: RequestPage): Child[] {
   const { record } = page;
   return [
-    h("h2", { class: "govuk-heading-m" }, "PDF for the care record"),
+    h("h2", { class: "govuk-heading-m" }, "Care record and evidence"),
     record.filed.length
       ? table(
           "Filed in the care record",
@@ -33,7 +33,7 @@ export function exportSection(page: RequestPage): Child[] {
           "filed",
         )
       : h("p", { class: "govuk-body", id: "filed" }, "No PDF of this request has been recorded as filed in the care record."),
-    linkButton("Export a PDF", requestHref(record.reference, "/export"), { id: "export-link", secondary: true }),
+    linkButton("Export a PDF or an evidence bundle", requestHref(record.reference, "/export"), { id: "export-link", secondary: true }),
   ];
 }
 
@@ -43,7 +43,7 @@ export async function exportScreen(app: App, reference: string): Promise<void> {
   const final = FINAL_STATES.includes(page.record.state);
   let kind: Choice = "care_record";
   let chosenPath: string | null = null;
-  const title = "Export a PDF";
+  const title = "Export a PDF or an evidence bundle";
   const status = h("div", { class: "govuk-body", id: "export-status", role: "status", "aria-live": "polite" });
 
   const run = async (draft: boolean) => {
@@ -108,8 +108,8 @@ export async function exportScreen(app: App, reference: string): Promise<void> {
     backLink(requestHref(reference)),
     ...pageHeading(title, `Request ${reference}`),
     final
-      ? h("p", { class: "govuk-body" }, "The investigation log is finalised: the PDF is final, for the care record.")
-      : h("div", { class: "govuk-inset-text", id: "draft-notice" }, "The investigation log is not finalised: the PDF can only be a draft, with DRAFT on every page. A draft is not filed in the care record."),
+      ? h("p", { class: "govuk-body" }, "The investigation log is finalised: the PDF or bundle is final.")
+      : h("div", { class: "govuk-inset-text", id: "draft-notice" }, "The investigation log is not finalised: a PDF or a bundle can only be a draft, with DRAFT on every page of the PDF. A draft is not filed in the care record."),
     h(
       "form",
       { novalidate: "", id: "export-form" },
@@ -174,7 +174,7 @@ function showBundle(app: App, reference: string, done: BundleExported): void {
     h(
       "p",
       { class: "govuk-body" },
-      "Give the legal team the ZIP, and the signing key's fingerprint as the council publishes it. They check the bundle offline with triangulate-verify, without this app or its store.",
+      "Give the legal team the ZIP, and the signing key's fingerprint as the council publishes it. They check the bundle offline, with triangulate-verify or the check page the council publishes (verify.html), without this app or its store.",
     ),
   );
 }
