@@ -22,8 +22,46 @@ pub struct ZipSource<R: Read + Seek> {
 impl ZipSource<BufReader<File>> {
     pub fn open(path: &Path) -> Result<Self, String> {
         let file = File::open(path).map_err(|e| format!("{} cannot be opened: {e}", path.display()))?;
-        ZipSource::new(BufReader::new(file)).map_err(|e| format!("{} is not a ZIP file: {e}", path.display()))
+        let mut source =
+            ZipSource::new(BufReader::new(file)).map_err(|e| format!("{} is not a ZIP file: {e}", path.display()))?;
+        // Tools that read the entries' own headers in order must find the files checked here:
+        // each entry's local header names it as the central directory does, and carries no
+        // second (Unicode) name.
+        let mut raw = File::open(path).map_err(|e| format!("{} cannot be opened: {e}", path.display()))?;
+        for index in 0..source.archive.len() {
+            let (name, start, extra) = {
+                let entry = source.archive.by_index_raw(index).map_err(|e| format!("the ZIP's entry {index}: {e}"))?;
+                (entry.name_raw().to_vec(), entry.header_start(), entry.extra_data())
+            };
+            let mut header = [0u8; 30];
+            raw.seek(std::io::SeekFrom::Start(start))
+                .and_then(|_| raw.read_exact(&mut header))
+                .map_err(|e| e.to_string())?;
+            let name_length = u16::from_le_bytes([header[26], header[27]]) as usize;
+            let mut local = vec![0u8; name_length];
+            raw.read_exact(&mut local).map_err(|e| e.to_string())?;
+            let unicode_name = extra.is_some_and(|extra| has_extra_field(&extra, 0x7075));
+            if header[..4] != [0x50, 0x4b, 0x03, 0x04] || local != name || unicode_name {
+                let shown = String::from_utf8_lossy(&name).into_owned();
+                source.names.push(format!("\u{7}{shown}: named differently in the ZIP's own headers"));
+            }
+        }
+        Ok(source)
     }
+}
+
+/// Whether ZIP extra data holds a field with this id.
+fn has_extra_field(extra: &[u8], id: u16) -> bool {
+    let mut at = 0;
+    while at + 4 <= extra.len() {
+        let (field, length) =
+            (u16::from_le_bytes([extra[at], extra[at + 1]]), u16::from_le_bytes([extra[at + 2], extra[at + 3]]));
+        if field == id {
+            return true;
+        }
+        at += 4 + length as usize;
+    }
+    false
 }
 
 impl<R: Read + Seek> ZipSource<R> {

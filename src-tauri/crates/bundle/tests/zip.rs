@@ -168,3 +168,19 @@ fn a_folder_with_something_other_than_files_is_refused() {
     std::os::unix::fs::symlink("/etc/hostname", dir.path().join("link")).unwrap();
     assert!(triangulate_bundle::verify_path(dir.path(), None).unwrap_err().contains("is a link"));
 }
+
+#[test]
+fn an_entry_named_differently_in_its_own_header_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = SigningKey::from_bytes(&[3; 32]);
+    let bundle = dir.path().join("bundle.zip");
+    write(&bundle, &key);
+    assert!(triangulate_bundle::verify_path(&bundle, None).unwrap().intact());
+    // Rename README.txt in its local header only (same length), as a crafted ZIP would.
+    let mut bytes = std::fs::read(&bundle).unwrap();
+    let at = bytes.windows(10).position(|w| w == b"README.txt").expect("the local header's name comes first");
+    bytes[at..at + 10].copy_from_slice(b"READXE.txt");
+    std::fs::write(&bundle, &bytes).unwrap();
+    let report = triangulate_bundle::verify_path(&bundle, None).unwrap();
+    assert!(report.problems.iter().any(|p| p.contains("named differently")), "{:?}", report.problems);
+}
