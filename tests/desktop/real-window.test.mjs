@@ -130,16 +130,32 @@ class Window {
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
+  // A process group of its own: tauri-driver, WebKitWebDriver and the app end together.
   driver = spawn(driverBinary, ["--port", String(PORT), "--native-driver", "/usr/bin/WebKitWebDriver"], {
     env: { ...process.env, TRIANGULATE_DATA_DIR: dataDir },
     stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
   });
   await until("tauri-driver's port", () => portOpen(PORT));
   await until("WebKitWebDriver's port", () => portOpen(PORT + 1));
 });
 
 after(async () => {
-  driver?.kill("SIGTERM");
+  // The driver's whole group is stopped, and killed if it lingers: a driver that does not
+  // exit would keep this process (and the CI job) waiting for ever.
+  if (driver && driver.exitCode === null && driver.signalCode === null) {
+    const exited = new Promise((resolve) => driver.once("exit", () => resolve(true)));
+    const stop = (signal) => {
+      try {
+        process.kill(-driver.pid, signal);
+      } catch {
+        // Already gone.
+      }
+    };
+    stop("SIGTERM");
+    if (!(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve(false), 5000))]))) stop("SIGKILL");
+  }
+  driver?.unref();
   rmSync(work, { recursive: true, force: true });
 });
 
