@@ -16,7 +16,7 @@ use triangulate_store::NewBundleExport;
 use ts_rs::TS;
 
 use crate::error::{AppError, Result};
-use crate::export::{Prepared, check_destination, place_new, prepare};
+use crate::export::{Prepared, Temporary, already_exists, check_destination, place_new, prepare};
 use crate::host::Host;
 
 /// A bundle written and recorded.
@@ -132,10 +132,7 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
     let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
     drop(file);
     place_new(&temporary.0, out).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => AppError::fields_error(vec![triangulate_core::FieldError::new(
-            "out",
-            format!("{} already exists: an export never replaces a file; choose a new name", out.display()),
-        )]),
+        std::io::ErrorKind::AlreadyExists => already_exists(out),
         _ => failed(e.to_string()),
     })?;
     drop(temporary);
@@ -153,25 +150,6 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
     }
     tracing::info!(request = %reference, files, bytes, ms = timer.elapsed().as_millis() as u64, "bundle exported");
     Ok(BundleExported { path: path.display().to_string(), manifest_sha256, bytes, files, fingerprint, draft })
-}
-
-/// The temporary file a bundle is written to, beside its destination, named so that no other
-/// export shares it; removed when dropped, whatever failed (it holds personal data).
-struct Temporary(std::path::PathBuf);
-
-impl Temporary {
-    fn beside(out: &Path) -> Temporary {
-        let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        Temporary(folder.join(format!(".{name}.{}.{nanos}.partial", std::process::id())))
-    }
-}
-
-impl Drop for Temporary {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// The offline check page, written alone for the council to publish with its SHA-256: the

@@ -270,16 +270,38 @@ pub fn record_filing(host: &dyn Host, reference: &str, input: &FilingInput) -> R
     Ok(host.store()?.record_filing(reference, &filing, host.now())?)
 }
 
-/// The PDFs exported from a request.
-pub fn exports(host: &dyn Host, reference: &str) -> Result<Vec<PdfExportRecord>> {
-    Ok(host.store()?.pdf_exports(reference)?)
-}
-
 fn list_captures(ids: &[i64]) -> String {
     let names: Vec<String> = ids.iter().map(i64::to_string).collect();
     match names.len() {
         1 => format!("capture {}", names[0]),
         _ => format!("captures {}", names.join(", ")),
+    }
+}
+
+/// The refusal of a destination that exists, on the field that named it.
+pub(crate) fn already_exists(out: &Path) -> AppError {
+    AppError::fields_error(vec![triangulate_core::FieldError::new(
+        "out",
+        format!("{} already exists: an export never replaces a file; choose a new name", out.display()),
+    )])
+}
+
+/// The temporary file an export is written to, beside its destination, named so that no
+/// other export shares it; removed when dropped, whatever failed (it holds personal data).
+pub(crate) struct Temporary(pub(crate) std::path::PathBuf);
+
+impl Temporary {
+    pub(crate) fn beside(out: &Path) -> Temporary {
+        let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        Temporary(folder.join(format!(".{name}.{}.{nanos}.partial", std::process::id())))
+    }
+}
+
+impl Drop for Temporary {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -357,18 +379,15 @@ impl<W: Write> Write for HashingWriter<W> {
 /// Writes a new file, owner-only, through a temporary file beside it that is synced and then
 /// linked in place (never over a file that appeared meanwhile); a failure leaves no file.
 fn write_new_file<T>(out: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<T>) -> Result<(Written, T)> {
-    let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = folder.join(format!(".{name}.{}.partial", std::process::id()));
+    let temporary = Temporary::beside(out);
     let failed = |e: std::io::Error| {
-        let _ = std::fs::remove_file(&temporary);
         if e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28) {
             AppError::Refused(format!("{} cannot be written: the disk is full", out.display()))
         } else {
             AppError::Refused(format!("{} cannot be written: {e}", out.display()))
         }
     };
-    let file = triangulate_store::private::options().write(true).create_new(true).open(&temporary).map_err(failed)?;
+    let file = triangulate_store::private::options().write(true).create_new(true).open(&temporary.0).map_err(failed)?;
     let (sender, pieces) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
     let hashing = std::thread::spawn(move || {
         let mut hasher = Sha256::new();
@@ -392,18 +411,12 @@ fn write_new_file<T>(out: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::R
     file.sync_all().map_err(failed)?;
     drop(file);
     let sha256 = hashing.join().map_err(|_| AppError::Internal("hashing the PDF failed".into()))?;
-    let placed = place_new(&temporary, out);
-    let _ = std::fs::remove_file(&temporary);
-    match placed {
+    match place_new(&temporary.0, out) {
         Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(AppError::fields_error(vec![triangulate_core::FieldError::new(
-                "out",
-                format!("{} already exists: an export never replaces a file; choose a new name", out.display()),
-            )]));
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(already_exists(out)),
         Err(e) => return Err(failed(e)),
     }
+    drop(temporary);
     let path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
     Ok((Written { path, sha256, bytes }, result))
 }

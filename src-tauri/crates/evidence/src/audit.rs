@@ -145,31 +145,22 @@ pub fn seal(head: &ChainHead, at: DateTime<Utc>, event: NewAuditEvent, link: Opt
 /// The hash an event must carry: SHA-256 over its fields, the previous event's hash and, in
 /// format 2, its request link.
 pub fn event_hash(event: &AuditEvent) -> String {
-    let covered = if event.format >= 2 {
-        serde_json::json!([
-            "triangulate-audit-v2",
-            event.seq,
-            event.at,
-            event.actor,
-            event.action,
-            event.object_ids,
-            event.change_digest,
-            event.prev_hash,
-            event.request,
-            event.request_prev_hash,
-        ])
-    } else {
-        serde_json::json!([
-            "triangulate-audit-v1",
-            event.seq,
-            event.at,
-            event.actor,
-            event.action,
-            event.object_ids,
-            event.change_digest,
-            event.prev_hash,
-        ])
-    };
+    let version = if event.format >= 2 { "triangulate-audit-v2" } else { "triangulate-audit-v1" };
+    let mut covered = serde_json::json!([
+        version,
+        event.seq,
+        event.at,
+        event.actor,
+        event.action,
+        event.object_ids,
+        event.change_digest,
+        event.prev_hash,
+    ]);
+    if event.format >= 2 {
+        let fields = covered.as_array_mut().expect("an array");
+        fields.push(serde_json::json!(event.request));
+        fields.push(serde_json::json!(event.request_prev_hash));
+    }
     hex::encode(Sha256::digest(covered.to_string().as_bytes()))
 }
 

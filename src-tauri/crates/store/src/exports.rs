@@ -137,12 +137,6 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound { what: "PDF export", id: id.to_string() })
     }
 
-    /// The PDFs exported from a request, oldest first.
-    pub fn pdf_exports(&self, reference: &str) -> Result<Vec<PdfExportRecord>> {
-        let request = self.request_id(reference)?;
-        self.pdf_exports_where("pdf_exports.request_id = ?1", request)
-    }
-
     fn pdf_exports_where(&self, condition: &str, value: i64) -> Result<Vec<PdfExportRecord>> {
         let mut statement = self.conn.prepare(&format!(
             "SELECT id, kind, draft, sha256, bytes, pages, log_version, exhibits, path, exported_at FROM pdf_exports \
