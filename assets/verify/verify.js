@@ -1,7 +1,7 @@
 "use strict";
 // Checks a Triangulate evidence bundle in the browser, offline: the same checks as
 // triangulate-verify. Everything from the bundle is shown as text, never as markup.
-const MANIFEST = "manifest.json", SIGNATURE = "manifest.sig", FORMAT = "triangulate-bundle/1";
+const MANIFEST = "manifest.json", SIGNATURE = "manifest.sig", TIMESTAMP = "manifest.tsr", FORMAT = "triangulate-bundle/1";
 const MAX_MANIFEST = 64 * 1024 * 1024;
 const GENESIS = "0".repeat(64);
 const $ = (id) => document.getElementById(id);
@@ -157,8 +157,54 @@ async function verifyRequestChain(events, request, head) {
   return null;
 }
 
+// One DER element at `at`: its tag, where its value starts and ends.
+function der(bytes, at) {
+  if (at + 2 > bytes.length) throw new Error("the timestamp is cut short");
+  const tag = bytes[at];
+  let length = bytes[at + 1], start = at + 2;
+  if (length & 0x80) {
+    const n = length & 0x7f;
+    if (n < 1 || n > 4) throw new Error("the timestamp has a length it cannot have");
+    length = 0;
+    for (let i = 0; i < n; i++) length = length * 256 + bytes[start + i];
+    start += n;
+  }
+  if (start + length > bytes.length) throw new Error("the timestamp is cut short");
+  return { tag, start, end: start + length };
+}
+
+// The children of a constructed DER element.
+function children(bytes, element) {
+  const out = [];
+  for (let at = element.start; at < element.end; ) { const child = der(bytes, at); out.push(child); at = child.end; }
+  return out;
+}
+
+// From an RFC 3161 TimeStampResp: the digest it stamps (hex), its algorithm and the time it
+// gives. The TSA's signature and certificate are checked by triangulate-verify and by
+// `openssl ts -verify`; this page checks that the timestamp is over this manifest.
+function timestampImprint(bytes) {
+  const response = der(bytes, 0);
+  const [status, token] = children(bytes, response);
+  if (!token) throw new Error("the time-stamping authority's answer holds no timestamp");
+  const code = children(bytes, status)[0];
+  if (code.tag !== 0x02 || bytes[code.start] > 1) throw new Error("the time-stamping authority refused the request");
+  const signedData = children(bytes, children(bytes, token)[1])[0];
+  const encapsulated = children(bytes, signedData)[2];
+  const econtent = children(bytes, children(bytes, encapsulated)[1])[0];
+  const tstInfo = der(bytes, econtent.start);
+  const [, , imprint, , genTime] = children(bytes, tstInfo);
+  const [algorithm, hashed] = children(bytes, imprint);
+  const oid = children(bytes, algorithm)[0];
+  const hex = (a, b) => Array.from(bytes.subarray(a, b), (x) => x.toString(16).padStart(2, "0")).join("");
+  const raw = new TextDecoder().decode(bytes.subarray(genTime.start, genTime.end));
+  const parts = raw.match(/^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\.\d+)?Z$/);
+  const time = parts ? `${parts[1]}-${parts[2]}-${parts[3]} ${parts[4]}:${parts[5]}:${parts[6]}` : raw;
+  return { sha256: hex(oid.start, oid.end) === "608648016503040201", digest: hex(hashed.start, hashed.end), time };
+}
+
 async function verifyBundle(source, expected) {
-  const report = { request: null, draft: null, pinned: Boolean(expected.trim()), fingerprint: null, files: [], events: 0, problems: [] };
+  const report = { request: null, draft: null, pinned: Boolean(expected.trim()), fingerprint: null, files: [], events: 0, timestamp: null, problems: [] };
   const seen = new Set();
   for (const name of source.names) {
     const why = unsafeName(name);
@@ -196,7 +242,7 @@ async function verifyBundle(source, expected) {
   for (const file of manifest.files || []) {
     const why = unsafeName(file.path);
     if (why) report.problems.push(`the manifest lists ${why}: ${JSON.stringify(file.path)}`);
-    else if (file.path === MANIFEST || file.path === SIGNATURE) report.problems.push(`the manifest lists ${file.path} as a file of its own`);
+    else if (file.path === MANIFEST || file.path === SIGNATURE || file.path === TIMESTAMP) report.problems.push(`the manifest lists ${file.path} as a file of its own`);
     else if (listed.has(file.path)) report.problems.push(`the manifest lists ${file.path} twice`);
     else listed.set(file.path, file);
   }
@@ -208,7 +254,19 @@ async function verifyBundle(source, expected) {
     if (!ok) report.problems.push(`${path} has changed: its SHA-256 or size is not the manifest's`);
     report.files.push({ path, sha256: digest, size: bytes.length, ok });
   }
-  for (const name of seen) if (name !== MANIFEST && name !== SIGNATURE && !listed.has(name)) report.problems.push(`${name} is not in the manifest: it was added`);
+  const stamped = Boolean(manifest.timestamp);
+  for (const name of seen) if (name !== MANIFEST && name !== SIGNATURE && !(stamped && name === TIMESTAMP) && !listed.has(name)) report.problems.push(`${name} is not in the manifest: it was added`);
+  if (stamped) {
+    if (!seen.has(TIMESTAMP)) report.problems.push(`${TIMESTAMP} is missing: the manifest says the bundle is timestamped`);
+    else {
+      try {
+        const imprint = timestampImprint(await source.read(TIMESTAMP, 1 << 20));
+        if (!imprint.sha256) report.problems.push(`${TIMESTAMP}: the timestamp is not over a SHA-256 digest`);
+        else if (imprint.digest !== await sha256(manifestBytes)) report.problems.push(`${TIMESTAMP}: the timestamp is over another digest: the manifest was changed or the timestamp replaced`);
+        else { report.timestamp = imprint.time; report.timestampAuthority = String(manifest.timestamp.authority || ""); }
+      } catch (e) { report.problems.push(`${TIMESTAMP}: ${e.message}`); }
+    }
+  }
   const audit = manifest.audit || { events: [], head: { count: 0, hash: GENESIS } };
   const broken = await verifyRequestChain(audit.events || [], report.request, audit.head || {});
   if (broken) report.problems.push(`the request's audit chain is broken: ${broken}`);
@@ -226,6 +284,7 @@ function show(report) {
   result.append(verdict);
   const facts = document.createElement("p");
   facts.textContent = `Request ${report.request ?? "unknown"}. Signing key fingerprint (SHA-256 of the public key): ${report.fingerprint ?? "unknown"}. Audit events of the request checked: ${report.events}. Signature checked with ${signatureCheckedBy || "nothing"}.`;
+  if (report.timestamp) facts.textContent += ` Timestamped by ${report.timestampAuthority || "a time-stamping authority"} at ${report.timestamp} (UTC): the digest it stamps is this manifest's; its signature is checked by triangulate-verify or openssl ts -verify.`;
   facts.id = "facts";
   result.append(facts);
   const notes = [];
@@ -268,7 +327,7 @@ async function check(makeSource) {
   try {
     show(await verifyBundle(await makeSource(), $("expect").value));
   } catch (e) {
-    show({ request: null, draft: null, pinned: false, fingerprint: null, files: [], events: 0, problems: [e.message] });
+    show({ request: null, draft: null, pinned: false, fingerprint: null, files: [], events: 0, timestamp: null, problems: [e.message] });
   }
 }
 

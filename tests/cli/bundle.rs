@@ -22,10 +22,9 @@ fn files_in(root: &Path) -> Vec<PathBuf> {
     found
 }
 
-#[test]
-fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
-    let site = fixture_site::start();
-    let (s, reference) = ready_with(&site, None, |_| {});
+/// A request with one capture of the fixture site, judged relevant; its log not finalised.
+fn judged_capture(site: &fixture_site::Site) -> (crate::Setup, String, String) {
+    let (s, reference) = ready_with(site, None, |_| {});
     let session = start(&s, &reference, &[]);
     let taken = capture(&s, &session, &["--url", &format!("{}/profile/jane", site.base)])["capture_id"].to_string();
     drop(session);
@@ -45,6 +44,20 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
             "yes",
         ],
     );
+    (s, reference, taken)
+}
+
+fn finalise(s: &crate::Setup, reference: &str) {
+    let search = ["--platform", "fixture", "--account", "1", "--searched", "Jane's profile", "--result", "Her photos"];
+    step(s, &[&["log", "add-search", reference][..], &search].concat());
+    step(s, &["log", "complete", reference, "--by", "Sam Patel"]);
+    step(s, &["log", "finalise", reference, "--by", "Rhian Evans", "--rating", "some", "--assessment", "It helped"]);
+}
+
+#[test]
+fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
+    let site = fixture_site::start();
+    let (s, reference, taken) = judged_capture(&site);
     let dir = s.data_dir.parent().unwrap().to_path_buf();
     let zip = dir.join("bundle.zip");
 
@@ -52,10 +65,7 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
     assert_eq!(early.code, 1, "{}", early.stderr);
     assert_eq!(early.json()["error"]["code"], "log_not_finalised");
     assert!(!zip.exists());
-    let search = ["--platform", "fixture", "--account", "1", "--searched", "Jane's profile", "--result", "Her photos"];
-    step(&s, &[&["log", "add-search", reference.as_str()][..], &search].concat());
-    step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);
-    step(&s, &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "some", "--assessment", "It helped"]);
+    finalise(&s, &reference);
 
     let made = s.run(&["export", "bundle", &reference, "--out", zip.to_str().unwrap(), "--json"]);
     assert_eq!(made.code, 0, "{}", made.stderr);
@@ -254,4 +264,185 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
         .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".partial"))
         .count();
     assert_eq!(leftovers, 0, "no partial file with personal data is left behind");
+}
+
+/// A local time-stamping authority: `openssl ts -reply` behind a few lines of HTTP server
+/// (`tests/tsa/serve.py`), stopped when dropped.
+struct Tsa {
+    dir: tempfile::TempDir,
+    url: String,
+    server: std::process::Child,
+}
+
+impl Tsa {
+    fn start() -> Tsa {
+        let dir = tempfile::tempdir().unwrap();
+        let tsa = crate::repo_root().join("tests/tsa");
+        assert!(
+            Command::new("bash").arg(tsa.join("make-tsa.sh")).arg(dir.path()).arg("rsa").status().unwrap().success()
+        );
+        let port_file = dir.path().join("port");
+        let server = Command::new("python3").arg(tsa.join("serve.py")).arg(dir.path()).arg(&port_file).spawn().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !port_file.exists() {
+            assert!(std::time::Instant::now() < deadline, "the TSA did not start");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let port = std::fs::read_to_string(&port_file).unwrap();
+        Tsa { url: format!("http://127.0.0.1:{}/tsa", port.trim()), dir, server }
+    }
+
+    fn requests(&self) -> usize {
+        std::fs::read_to_string(self.dir.path().join("requests")).map(|t| t.lines().count()).unwrap_or(0)
+    }
+}
+
+impl Drop for Tsa {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+fn use_tsa(s: &crate::Setup, url: &str, ca: &Path) {
+    std::fs::copy(ca, s.data_dir.join("tsa-ca.pem")).unwrap();
+    std::fs::write(
+        s.data_dir.join("policy.toml"),
+        format!("[timestamp]\nurl = \"{url}\"\nca_certificate = \"tsa-ca.pem\"\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_timestamped_bundle_is_checked_by_us_by_openssl_and_by_the_page() {
+    let site = fixture_site::start();
+    let (s, reference, _) = judged_capture(&site);
+    finalise(&s, &reference);
+    let dir = s.data_dir.parent().unwrap().to_path_buf();
+    let tsa = Tsa::start();
+    let stranger = Tsa::start();
+
+    // An authority whose answers do not chain to the policy's CA: refused, nothing written.
+    use_tsa(&s, &tsa.url, &stranger.dir.path().join("ca.crt"));
+    let zip = dir.join("stamped.zip");
+    let refused = s.run(&["export", "bundle", &reference, "--out", zip.to_str().unwrap()]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(refused.stderr.contains("does not chain"), "{}", refused.stderr);
+    assert!(!zip.exists());
+    // An authority that does not answer: refused, nothing written.
+    use_tsa(&s, &tsa.url, &tsa.dir.path().join("ca.crt"));
+    std::fs::write(tsa.dir.path().join("refuse"), b"").unwrap();
+    let refused = s.run(&["export", "bundle", &reference, "--out", zip.to_str().unwrap()]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(refused.stderr.contains("HTTP 503"), "{}", refused.stderr);
+    assert!(!zip.exists());
+    std::fs::remove_file(tsa.dir.path().join("refuse")).unwrap();
+
+    let asked = tsa.requests();
+    let made = s.run(&["export", "bundle", &reference, "--out", zip.to_str().unwrap(), "--json"]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    assert_eq!(tsa.requests(), asked + 1);
+    let requests = std::fs::read_to_string(tsa.dir.path().join("requests")).unwrap();
+    assert!(requests.lines().all(|l| l == "application/timestamp-query"), "{requests}");
+    let made = made.json();
+    let at = chrono::DateTime::parse_from_rfc3339(made["timestamped_at"].as_str().unwrap()).unwrap();
+    assert!((chrono::Utc::now() - at.to_utc()).num_seconds().abs() < 300, "{at}");
+
+    let verified = s.run(&["verify", zip.to_str().unwrap(), "--json"]);
+    assert_eq!(verified.code, 0, "{}", verified.stdout);
+    let report = verified.json();
+    assert!(report["timestamp"]["tsa"].as_str().unwrap().contains("Test Time-Stamping Authority"), "{report}");
+    let human = s.run(&["verify", zip.to_str().unwrap()]);
+    assert!(
+        human.stdout.contains("timestamped") && human.stdout.contains("Test Timestamp Root CA"),
+        "{}",
+        human.stdout
+    );
+
+    // OpenSSL agrees, from the unzipped bundle, with the command the README gives.
+    let folder = dir.join("stamped");
+    assert!(Command::new("unzip").arg("-q").arg(&zip).arg("-d").arg(&folder).status().unwrap().success());
+    let readme = std::fs::read_to_string(folder.join("README.txt")).unwrap();
+    assert!(readme.contains("openssl ts -verify -data manifest.json -in manifest.tsr -CAfile timestamp-ca.pem"));
+    assert!(readme.contains(&tsa.url));
+    let openssl = |folder: &Path| {
+        let out = Command::new("openssl")
+            .args(["ts", "-verify", "-data", "manifest.json", "-in", "manifest.tsr", "-CAfile", "timestamp-ca.pem"])
+            .current_dir(folder)
+            .output()
+            .unwrap();
+        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("Verification: OK")
+    };
+    assert!(openssl(&folder), "openssl ts -verify refuses our timestamp");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(folder.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["timestamp"]["authority"], tsa.url.as_str());
+
+    // A changed byte in the timestamp, a timestamp over other bytes, or none at all: refused.
+    let answer_file = folder.join("manifest.tsr");
+    let answer = std::fs::read(&answer_file).unwrap();
+    let mut changed = answer.clone();
+    *changed.last_mut().unwrap() ^= 0x01;
+    std::fs::write(&answer_file, &changed).unwrap();
+    let run = s.run(&["verify", folder.to_str().unwrap()]);
+    assert!(run.code == 1 && run.stdout.contains("manifest.tsr"), "{}", run.stdout);
+    assert!(!openssl(&folder), "openssl too refuses a changed signature");
+    std::fs::write(folder.join("other.txt"), b"other bytes").unwrap();
+    let query = Command::new("openssl")
+        .args(["ts", "-query", "-data", "other.txt", "-sha256", "-cert", "-out", "other.tsq"])
+        .current_dir(&folder)
+        .status()
+        .unwrap();
+    assert!(query.success());
+    let reply = Command::new("openssl")
+        .arg("ts")
+        .arg("-reply")
+        .arg("-config")
+        .arg(tsa.dir.path().join("tsa.cnf"))
+        .args(["-queryfile", "other.tsq", "-out", "manifest.tsr"])
+        .current_dir(&folder)
+        .status()
+        .unwrap();
+    assert!(reply.success());
+    std::fs::remove_file(folder.join("other.txt")).unwrap();
+    std::fs::remove_file(folder.join("other.tsq")).unwrap();
+    let run = s.run(&["verify", folder.to_str().unwrap()]);
+    assert!(run.code == 1 && run.stdout.contains("over another digest"), "{}", run.stdout);
+    assert!(!openssl(&folder));
+    let rezip = |name: &str| {
+        let out = dir.join(name);
+        assert!(
+            Command::new("zip").arg("-q").arg("-r").arg(&out).arg(".").current_dir(&folder).status().unwrap().success()
+        );
+        out
+    };
+    let replaced = rezip("replaced-timestamp.zip");
+    std::fs::remove_file(&answer_file).unwrap();
+    let run = s.run(&["verify", folder.to_str().unwrap()]);
+    assert!(run.code == 1 && run.stdout.contains("manifest.tsr is missing"), "{}", run.stdout);
+    let removed = rezip("removed-timestamp.zip");
+    std::fs::write(&answer_file, &answer).unwrap();
+    assert_eq!(s.run(&["verify", folder.to_str().unwrap()]).code, 0);
+
+    // verify.html: the stamped digest is this manifest's; a replaced or removed timestamp is not.
+    let cases = serde_json::json!({
+        "page": folder.join("verify.html"),
+        "cases": [{ "zip": zip }, { "zip": replaced }, { "zip": removed }],
+    });
+    let cases_file = dir.join("stamped-cases.json");
+    std::fs::write(&cases_file, cases.to_string()).unwrap();
+    let browser = Command::new("node")
+        .arg(crate::repo_root().join("tests/bundle/verify-html.mjs"))
+        .arg(&cases_file)
+        .output()
+        .unwrap();
+    assert!(browser.status.success(), "{}", String::from_utf8_lossy(&browser.stderr));
+    let results: Vec<serde_json::Value> = serde_json::from_slice(&browser.stdout).unwrap();
+    assert_eq!(results[0]["state"], "intact", "{}", results[0]);
+    assert!(results[0]["facts"].as_str().unwrap().contains("Timestamped"), "{}", results[0]);
+    assert!(results[0]["facts"].as_str().unwrap().contains(&at.format("%Y-%m-%d %H:%M").to_string()), "{}", results[0]);
+    assert_eq!(results[1]["state"], "not-intact");
+    assert!(results[1]["problems"].to_string().contains("another digest"), "{}", results[1]);
+    assert_eq!(results[2]["state"], "not-intact");
+    assert!(results[2]["problems"].to_string().contains("manifest.tsr is missing"), "{}", results[2]);
 }

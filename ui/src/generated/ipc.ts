@@ -167,7 +167,12 @@ files: number,
 /**
  * The signing key's fingerprint (hex of the SHA-256 of the raw public key).
  */
-fingerprint: string, draft: boolean, };
+fingerprint: string, draft: boolean, 
+/**
+ * When the time-stamping authority says it saw the manifest (RFC 3339), if the policy
+ * names one.
+ */
+timestamped_at: string | null, };
 
 export type RequestStepArgs = { reference: string, step: Step, decided_by: string, evidence: string, note: string, conditions: string, };
 

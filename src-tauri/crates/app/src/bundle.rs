@@ -2,16 +2,20 @@
 //! artefact of every capture judged relevant with its signed manifest, `README.txt`, the
 //! installation's public key, and `manifest.json` — each file's SHA-256 and size, the
 //! captures' metadata and trails, the authorisation chain and the request's own audit events
-//! — signed with the installation's key (`manifest.sig`). Checked by [`verify`], which needs
-//! no store and no key.
+//! — signed with the installation's key (`manifest.sig`); and, when the policy names a
+//! time-stamping authority, its RFC 3161 timestamp over the manifest (`manifest.tsr`),
+//! verified before it is written. Checked by [`verify`], which needs no store and no key.
 
 use serde::Serialize;
 use std::path::Path;
 use triangulate_bundle::BundleWriter;
-use triangulate_bundle::bundle::{BUNDLE_FORMAT, BundleAudit, BundleManifest, BundleReport};
+use triangulate_bundle::bundle::{
+    BUNDLE_FORMAT, BundleAudit, BundleManifest, BundleReport, BundleTimestamp, TIMESTAMP_CA_PATH,
+};
 /// The report as people read it, for the doors.
 pub use triangulate_bundle::report_lines;
 use triangulate_core::export::PdfKind;
+use triangulate_evidence::timestamp::{self, TimestampInfo};
 use triangulate_store::NewBundleExport;
 use ts_rs::TS;
 
@@ -31,6 +35,9 @@ pub struct BundleExported {
     /// The signing key's fingerprint (hex of the SHA-256 of the raw public key).
     pub fingerprint: String,
     pub draft: bool,
+    /// When the time-stamping authority says it saw the manifest (RFC 3339), if the policy
+    /// names one.
+    pub timestamped_at: Option<String>,
 }
 
 fn extension(media_type: &str) -> &'static str {
@@ -55,6 +62,8 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
             "the audit chain is broken at event {event} ({reason}): no bundle is signed from it"
         )));
     }
+    // The time-stamping authority and its CA, if the policy names one: checked before any work.
+    let authority = timestamp_authority(host)?;
     let prepared = prepare(host, &mut store, reference, draft, PdfKind::CareRecord, timer)?;
     let Prepared { reference, info, blocks, attachments, .. } = &prepared;
     let mut pdf = Vec::new();
@@ -98,7 +107,12 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
         captures.push(manifest.clone());
     }
     let fingerprint = prepared.fingerprint().to_string();
-    writer.add("README.txt", readme(reference, &fingerprint, draft).as_bytes()).map_err(failed)?;
+    writer
+        .add(
+            "README.txt",
+            readme(reference, &fingerprint, draft, authority.as_ref().map(|a| a.url.as_str())).as_bytes(),
+        )
+        .map_err(failed)?;
     writer.add("verify.html", triangulate_bundle::verify_page().as_bytes()).map_err(failed)?;
     let (events, head) = store.request_audit_events(reference)?;
     let authorisation_chain = serde_json::json!({
@@ -111,6 +125,13 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
         key.public_key, key.fingerprint
     );
     writer.add("signing-key.txt", key_text.as_bytes()).map_err(failed)?;
+    let stamp_with = match &authority {
+        Some(authority) => {
+            writer.add(TIMESTAMP_CA_PATH, &authority.pem).map_err(failed)?;
+            Some(BundleTimestamp { authority: authority.url.clone(), ca_certificate: TIMESTAMP_CA_PATH.into() })
+        }
+        None => None,
+    };
     let manifest = BundleManifest {
         format: BUNDLE_FORMAT.into(),
         request: reference.clone(),
@@ -121,12 +142,20 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
         authorisation_chain,
         audit: BundleAudit { events, head },
         signing_key: key,
+        timestamp: stamp_with,
     };
     let files = manifest.files.len() as u32;
     let text = serde_json::to_string_pretty(&manifest).expect("a manifest serialises");
     let (signature, _) = store.sign_with_installation_key(&text, now)?;
     let manifest_sha256 = triangulate_evidence::sha256_hex(text.as_bytes());
-    let buffered = writer.finish(text.as_bytes(), &signature).map_err(failed)?;
+    let stamped = match &authority {
+        Some(authority) => Some(authority.stamp(text.as_bytes())?),
+        None => None,
+    };
+    let buffered = writer
+        .finish(text.as_bytes(), &signature, stamped.as_ref().map(|(answer, _)| answer.as_slice()))
+        .map_err(failed)?;
+    let timestamped_at = stamped.map(|(_, info)| info.time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
     let file = buffered.into_inner().map_err(|e| failed(e.to_string()))?;
     file.sync_all().map_err(|e| failed(e.to_string()))?;
     let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -143,13 +172,98 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
         bytes,
         files: files as usize,
         path: path.display().to_string(),
+        timestamped_at: timestamped_at.clone(),
     };
     if let Err(error) = store.record_bundle_export(reference, &record, host.now()) {
         let _ = std::fs::remove_file(&path);
         return Err(error.into());
     }
     tracing::info!(request = %reference, files, bytes, ms = timer.elapsed().as_millis() as u64, "bundle exported");
-    Ok(BundleExported { path: path.display().to_string(), manifest_sha256, bytes, files, fingerprint, draft })
+    Ok(BundleExported {
+        path: path.display().to_string(),
+        manifest_sha256,
+        bytes,
+        files,
+        fingerprint,
+        draft,
+        timestamped_at,
+    })
+}
+
+/// The policy's time-stamping authority, with its CA certificate read and parsed.
+struct Authority {
+    url: String,
+    pem: Vec<u8>,
+    trusted: Vec<Vec<u8>>,
+}
+
+/// How long the authority has to answer.
+const TSA_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+fn timestamp_authority(host: &dyn Host) -> Result<Option<Authority>> {
+    let policy = host.policy()?;
+    let (Some(url), Some(ca)) = (policy.timestamp.url, policy.timestamp.ca_certificate) else {
+        return Ok(None);
+    };
+    let refused = |why: String| {
+        AppError::Refused(format!("the policy's timestamp.ca_certificate ({ca}) {why}: no bundle is made"))
+    };
+    let path = host.data_dir().root().join(&ca);
+    let pem = std::fs::read(&path).map_err(|e| refused(format!("cannot be read: {e}")))?;
+    let trusted = timestamp::certificates_from_pem(&pem).map_err(|why| refused(format!("is not usable: {why}")))?;
+    Ok(Some(Authority { url, pem, trusted }))
+}
+
+impl Authority {
+    /// Asks the authority to stamp `bytes`' SHA-256 and verifies its answer (the digest, the
+    /// nonce, the signature, the certificate and its chain to the policy's CA) before anything
+    /// is written.
+    fn stamp(&self, bytes: &[u8]) -> Result<(Vec<u8>, TimestampInfo)> {
+        let digest: [u8; 32] = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(bytes)).into();
+        let mut nonce = [0u8; 8];
+        getrandom::fill(&mut nonce).map_err(|e| AppError::Internal(format!("no random nonce: {e}")))?;
+        let nonce = u64::from_be_bytes(nonce) >> 1;
+        let query = timestamp::request(&digest, nonce);
+        let url = self.url.as_str();
+        let failed =
+            |why: String| AppError::Refused(format!("the time-stamping authority at {url} {why}: no bundle is made"));
+        // Its own thread: the blocking client must not run inside an async runtime.
+        let target = self.url.clone();
+        let answer = std::thread::spawn(move || post(&target, query))
+            .join()
+            .map_err(|_| AppError::Internal("the timestamp request failed".into()))?
+            .map_err(failed)?;
+        let info = timestamp::verify_response(&answer, &digest, &self.trusted, Some(nonce))
+            .map_err(|why| failed(format!("gave a timestamp that does not verify ({why})")))?;
+        tracing::info!(authority = %self.url, time = %info.time, "bundle manifest timestamped");
+        Ok((answer, info))
+    }
+}
+
+fn post(url: &str, query: Vec<u8>) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let client = reqwest::blocking::Client::builder()
+        .timeout(TSA_TIMEOUT)
+        .build()
+        .map_err(|e| format!("cannot be reached: {e}"))?;
+    let response = client
+        .post(url)
+        .header("Content-Type", timestamp::QUERY_MEDIA_TYPE)
+        .body(query)
+        .send()
+        .map_err(|e| format!("cannot be reached ({e})"))?;
+    if !response.status().is_success() {
+        return Err(format!("answered HTTP {}", response.status()));
+    }
+    let mut answer = Vec::new();
+    response
+        .take(timestamp::MAX_RESPONSE_BYTES as u64 + 1)
+        .read_to_end(&mut answer)
+        .map_err(|e| format!("broke off its answer ({e})"))?;
+    if answer.len() > timestamp::MAX_RESPONSE_BYTES {
+        return Err("sent an answer too large to be a timestamp".into());
+    }
+    Ok(answer)
 }
 
 /// The offline check page, written alone for the council to publish with its SHA-256: the
@@ -170,11 +284,21 @@ pub fn verify(path: &Path, expect_fingerprint: Option<&str>) -> Result<BundleRep
 }
 
 /// The bundle's README: what it proves and what it does not, in plain English.
-fn readme(reference: &str, fingerprint: &str, draft: bool) -> String {
+fn readme(reference: &str, fingerprint: &str, draft: bool, authority: Option<&str>) -> String {
     let mut text = format!(
         "Evidence bundle for request {reference}\n\
          ======================================\n\n"
     );
+    let (stamp_files, clock, stamp_check) = match authority {
+        Some(url) => (
+            format!(
+                "- manifest.tsr: an RFC 3161 timestamp over manifest.json from the time-stamping authority at\n  {url}; timestamp-ca.pem: the certificate of the CA its answer is checked against.\n"
+            ),
+            "That the laptop's clock was right: the timestamp shows only that manifest.json existed, as it is,\n  by the time the authority gives.",
+            "- With OpenSSL: openssl ts -verify -data manifest.json -in manifest.tsr -CAfile timestamp-ca.pem\n  (\"Verification: OK\"); compare timestamp-ca.pem with the authority's published certificate.\n",
+        ),
+        None => (String::new(), "That the laptop's clock was right: the bundle has no trusted timestamp.", ""),
+    };
     if draft {
         text.push_str("THIS IS A DRAFT: the investigation log was not finalised when it was made.\n\n");
     }
@@ -183,7 +307,8 @@ fn readme(reference: &str, fingerprint: &str, draft: bool) -> String {
          - care-record.pdf: the request, its authorisations, the investigation log and every capture judged relevant.\n\
          - captures/N/: each such capture's original files (full page, viewport, web page archive MHTML, web archive WARC)\n  and its signed manifest (manifest.json, manifest.sig).\n\
          - manifest.json: every other file's SHA-256 and size, the captures' details and trails, the authorisation chain,\n  and this request's own audit events; manifest.sig: its Ed25519 signature.\n\
-         - signing-key.txt: the public key that checks the signature.\n\n\
+         - signing-key.txt: the public key that checks the signature.\n\
+         {stamp_files}\n\
          The signing key's fingerprint (hex of the SHA-256 of the public key):\n\
          {fingerprint}\n\
          Check it against the fingerprint the council publishes: a key inside the bundle proves nothing on its own.\n\n\
@@ -193,10 +318,10 @@ fn readme(reference: &str, fingerprint: &str, draft: bool) -> String {
          - The request's audit events are complete and in order from its first to the last in the bundle.\n\n\
          What it does not prove\n\
          - That a page was genuine, or that an account belongs to the person it seems to.\n\
-         - That the laptop's clock was right.\n\n\
+         - {clock}\n\n\
          How to check it\n\
          - In a browser, offline: open the copy of verify.html the council publishes with its hash (the copy in this\n  bundle is the same page, but one inside a bundle could be replaced along with it), enter the council's\n  fingerprint, and choose this ZIP or the folder it was unzipped into.\n\
-         - triangulate-verify BUNDLE.zip --expect-fingerprint FINGERPRINT (or `triangulate verify`): exit 0 and\n  \"bundle intact\", or each changed, missing or extra file, a bad signature or a broken audit chain named.\n"
+         - triangulate-verify BUNDLE.zip --expect-fingerprint FINGERPRINT (or `triangulate verify`): exit 0 and\n  \"bundle intact\", or each changed, missing or extra file, a bad signature, a broken audit chain or a\n  timestamp that does not match named.\n{stamp_check}"
     ));
     text
 }

@@ -58,9 +58,16 @@ fn main() {
         authorisation_chain: serde_json::json!([]),
         audit: BundleAudit { events: Vec::new(), head: ChainHead::empty() },
         signing_key: SigningKeyInfo::of(&key),
+        timestamp: None,
     };
     let text = serde_json::to_string_pretty(&manifest).unwrap();
-    writer.finish(text.as_bytes(), &sign_manifest(&key, &text)).unwrap().into_inner().unwrap().sync_all().unwrap();
+    writer
+        .finish(text.as_bytes(), &sign_manifest(&key, &text), None)
+        .unwrap()
+        .into_inner()
+        .unwrap()
+        .sync_all()
+        .unwrap();
     let total = (ENTRIES * ENTRY_BYTES) as f64;
     // Warm the page cache for both forms.
     let _ = triangulate_bundle::verify_path(&zip, None).unwrap();

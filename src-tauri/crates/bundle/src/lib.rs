@@ -203,11 +203,15 @@ impl<W: Write + Seek> BundleWriter<W> {
         &self.listed
     }
 
-    /// Adds the manifest and its signature, which the manifest does not list, and finishes.
-    pub fn finish(mut self, manifest: &[u8], signature: &str) -> Result<W, String> {
-        for (path, bytes) in
-            [(bundle::MANIFEST_PATH, manifest), (bundle::SIGNATURE_PATH, format!("{signature}\n").as_bytes())]
-        {
+    /// Adds the manifest, its signature and its timestamp (if any), which the manifest does
+    /// not list, and finishes.
+    pub fn finish(mut self, manifest: &[u8], signature: &str, timestamp: Option<&[u8]>) -> Result<W, String> {
+        let signature = format!("{signature}\n");
+        let mut last = vec![(bundle::MANIFEST_PATH, manifest), (bundle::SIGNATURE_PATH, signature.as_bytes())];
+        if let Some(answer) = timestamp {
+            last.push((bundle::TIMESTAMP_PATH, answer));
+        }
+        for (path, bytes) in last {
             self.zip.start_file(path, Self::options()).map_err(|e| format!("{path}: {e}"))?;
             self.zip.write_all(bytes).map_err(|e| format!("{path}: {e}"))?;
         }
@@ -254,6 +258,17 @@ pub fn report_lines(report: &BundleReport) -> Vec<String> {
     }
     if report.intact() {
         lines.push(format!("audit chain of the request: intact, {} events", report.audit_events));
+        match &report.timestamp {
+            Some(stamp) => lines.push(format!(
+                "timestamped {} UTC by {} (serial {}), under the CA {} whose certificate's SHA-256 is {}",
+                stamp.time.format("%Y-%m-%d %H:%M:%S"),
+                stamp.tsa,
+                stamp.serial,
+                stamp.ca,
+                stamp.ca_sha256
+            )),
+            None => lines.push("not timestamped: its times are the installation's clock's".into()),
+        }
         if !report.pinned {
             lines.push(
                 "the signer was not checked: compare the fingerprint above with the one the council publishes, or give --expect-fingerprint"

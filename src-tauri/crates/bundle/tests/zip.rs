@@ -24,9 +24,10 @@ fn write(path: &std::path::Path, key: &SigningKey) {
         authorisation_chain: serde_json::json!([]),
         audit: BundleAudit { events: Vec::new(), head: ChainHead::empty() },
         signing_key: SigningKeyInfo::of(key),
+        timestamp: None,
     };
     let text = serde_json::to_string_pretty(&manifest).unwrap();
-    writer.finish(text.as_bytes(), &sign_manifest(key, &text)).unwrap();
+    writer.finish(text.as_bytes(), &sign_manifest(key, &text), None).unwrap();
 }
 
 fn tool(program: &str, args: &[&str], dir: &std::path::Path) -> std::process::Output {
@@ -136,6 +137,7 @@ fn a_zip_bomb_is_read_no_further_than_the_manifest_says() {
         authorisation_chain: serde_json::json!([]),
         audit: BundleAudit { events: Vec::new(), head: ChainHead::empty() },
         signing_key: SigningKeyInfo::of(&key),
+        timestamp: None,
     };
     let text = serde_json::to_string_pretty(&manifest).unwrap();
     std::fs::write(dir.path().join("manifest.json"), &text).unwrap();

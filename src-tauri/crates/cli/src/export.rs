@@ -127,6 +127,9 @@ pub fn export(command: ExportCommand, host: &CliHost) -> Result<()> {
                 );
                 say!("Manifest SHA-256 {}", done.manifest_sha256);
                 say!("Signing key fingerprint {}", done.fingerprint);
+                if let Some(at) = &done.timestamped_at {
+                    say!("Timestamped {at} by the policy's time-stamping authority");
+                }
             }
             Ok(())
         }

@@ -20,6 +20,6 @@ pub mod worker;
 pub mod workflow;
 
 pub use audit::{Actor, AuditEvent, ChainHead, ChainReport, NewAuditEvent};
-pub use policy::{Policy, PolicyError};
+pub use policy::{Policy, PolicyError, TimestampAuthority};
 pub use validation::{FieldError, is_bidi_control, is_invisible};
 pub use worker::{WorkerProfile, WorkerProfileInput, WorkerRole};

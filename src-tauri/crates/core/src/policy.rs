@@ -17,6 +17,18 @@ pub struct Policy {
     pub retention: Retention,
     pub legal_advice: LegalAdvice,
     pub capture: CaptureLimits,
+    pub timestamp: TimestampAuthority,
+}
+
+/// The RFC 3161 time-stamping authority that stamps each evidence bundle's manifest, and the
+/// CA certificate (a PEM file; a relative path is in the data folder) its answers are checked
+/// against. No URL: bundles are not timestamped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct TimestampAuthority {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_certificate: Option<String>,
 }
 
 /// How much of a page a capture keeps.
@@ -84,6 +96,14 @@ struct RawPolicy {
     retention: Option<RawRetention>,
     legal_advice: Option<RawLegalAdvice>,
     capture: Option<RawCapture>,
+    timestamp: Option<RawTimestamp>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTimestamp {
+    url: Option<Spanned<String>>,
+    ca_certificate: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -194,6 +214,7 @@ impl Policy {
         let dau = defaults.authorisation.as_ref();
         let re = raw.retention.as_ref();
         let dre = defaults.retention.as_ref();
+        let timestamp = timestamp_authority(raw.timestamp.as_ref(), text)?;
         let ca = raw.capture.as_ref();
         let dca = defaults.capture.as_ref();
         Ok(Policy {
@@ -269,7 +290,43 @@ impl Policy {
                     1_024..=200_000_000,
                 )?,
             },
+            timestamp,
         })
+    }
+}
+
+/// The TSA: an http or https URL and a CA certificate, both or neither.
+fn timestamp_authority(raw: Option<&RawTimestamp>, text: &str) -> Result<TimestampAuthority, PolicyError> {
+    let given = |value: Option<&Spanned<String>>| {
+        value.filter(|v| !v.get_ref().trim().is_empty()).map(|v| (v.get_ref().trim().to_string(), v.span()))
+    };
+    let url = given(raw.and_then(|r| r.url.as_ref()));
+    let ca = given(raw.and_then(|r| r.ca_certificate.as_ref()));
+    match (url, ca) {
+        (None, None) => Ok(TimestampAuthority::default()),
+        (Some((url, span)), ca) => {
+            let scheme_ok = ["http://", "https://"].iter().any(|s| url.to_ascii_lowercase().starts_with(s));
+            if !scheme_ok || url.len() > 2000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(spanned_error(
+                    text,
+                    span,
+                    "timestamp.url must be the time-stamping authority's http:// or https:// address".into(),
+                ));
+            }
+            let Some((ca, _)) = ca else {
+                return Err(spanned_error(
+                    text,
+                    span,
+                    "timestamp.ca_certificate must name the CA certificate (PEM) the authority's answers are checked against".into(),
+                ));
+            };
+            Ok(TimestampAuthority { url: Some(url), ca_certificate: Some(ca) })
+        }
+        (None, Some((_, span))) => Err(spanned_error(
+            text,
+            span,
+            "timestamp.ca_certificate is set but timestamp.url is not: name the time-stamping authority too".into(),
+        )),
     }
 }
 
@@ -321,6 +378,17 @@ mod tests {
     }
 
     #[test]
+    fn a_timestamp_authority_is_optional_and_reads_back() {
+        assert_eq!(Policy::default().timestamp, TimestampAuthority::default());
+        let text = "[timestamp]\nurl = \" http://tsa.example/tsr \"\nca_certificate = \"tsa-ca.pem\"\n";
+        let policy = Policy::from_toml(text).unwrap();
+        assert_eq!(policy.timestamp.url.as_deref(), Some("http://tsa.example/tsr"));
+        assert_eq!(policy.timestamp.ca_certificate.as_deref(), Some("tsa-ca.pem"));
+        assert_eq!(Policy::from_toml(&policy.to_toml()).unwrap(), policy);
+        assert_eq!(Policy::from_toml("[timestamp]\nurl = \"\"\n").unwrap().timestamp, TimestampAuthority::default());
+    }
+
+    #[test]
     fn an_empty_file_is_the_defaults() {
         assert_eq!(Policy::from_toml("").unwrap(), Policy::default());
     }
@@ -355,6 +423,9 @@ mod tests {
             ("organisation = \"A\"\ncolour = \"blue\"\n", 2, "unknown field `colour`"),
             ("organisation = \"A\n", 1, ""),
             ("[authorisation]\nterm_months = 24\n", 2, "authorisation.term_months must be between 1 and 12, not 24"),
+            ("[timestamp]\nurl = \"ftp://tsa.example\"\nca_certificate = \"ca.pem\"\n", 2, "http:// or https://"),
+            ("[timestamp]\nurl = \"http://tsa.example\"\n", 2, "timestamp.ca_certificate must name"),
+            ("[timestamp]\nca_certificate = \"ca.pem\"\n", 2, "timestamp.url is not"),
         ];
         for (text, line, reason) in cases {
             let error = Policy::from_toml(text).expect_err(text);

@@ -1,7 +1,8 @@
 //! An evidence bundle's manifest, `triangulate-bundle/1`, and the check a legal team runs on
 //! a bundle: every file listed with its SHA-256 and size, nothing missing and nothing extra,
 //! the Ed25519 signature over the manifest's bytes, the request's own audit events as a
-//! chain, and the signing key's fingerprint against the one the council publishes.
+//! chain, the signing key's fingerprint against the one the council publishes, and, when
+//! the manifest says the bundle is timestamped, the RFC 3161 timestamp over the manifest.
 //!
 //! No IO: the check reads the bundle through [`BundleSource`], which a ZIP reader or a
 //! folder implements.
@@ -14,12 +15,18 @@ use std::io::Read;
 use crate::audit::{AuditEvent, ChainHead, ChainReport, verify_request_chain};
 use crate::manifest::Manifest;
 use crate::signing::{SigningKeyInfo, verify_signature};
+use crate::timestamp::{MAX_RESPONSE_BYTES, TimestampInfo, certificates_from_pem, verify_response};
 
 /// The bundle format this version writes; readers check it before anything else.
 pub const BUNDLE_FORMAT: &str = "triangulate-bundle/1";
 /// The manifest, and its detached signature (base64), at the bundle's root.
 pub const MANIFEST_PATH: &str = "manifest.json";
 pub const SIGNATURE_PATH: &str = "manifest.sig";
+/// A time-stamping authority's answer (RFC 3161 `TimeStampResp`, DER) over the manifest's
+/// SHA-256, when the manifest says there is one.
+pub const TIMESTAMP_PATH: &str = "manifest.tsr";
+/// The TSA's CA certificate (PEM), listed in the manifest like any other file.
+pub const TIMESTAMP_CA_PATH: &str = "timestamp-ca.pem";
 /// The largest manifest read: a bigger one is refused, not parsed.
 pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 
@@ -42,6 +49,19 @@ pub struct BundleManifest {
     /// This request's own audit events and their head: a chain on its own.
     pub audit: BundleAudit,
     pub signing_key: SigningKeyInfo,
+    /// Present when the bundle is timestamped: the answer is at [`TIMESTAMP_PATH`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<BundleTimestamp>,
+}
+
+/// Where a bundle's timestamp comes from and what it is checked against. Written into the
+/// manifest before the manifest is stamped, so a removed timestamp is seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleTimestamp {
+    /// The time-stamping authority asked (its URL).
+    pub authority: String,
+    /// The listed file holding the CA certificate the answer chains to.
+    pub ca_certificate: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +109,8 @@ pub struct BundleReport {
     pub fingerprint: Option<String>,
     pub files: Vec<FileCheck>,
     pub audit_events: u64,
+    /// The timestamp, when there is one and it verifies.
+    pub timestamp: Option<TimestampInfo>,
     pub problems: Vec<String>,
 }
 
@@ -159,6 +181,7 @@ pub fn verify_bundle(source: &mut dyn BundleSource, expect_fingerprint: Option<&
         fingerprint: None,
         files: Vec::new(),
         audit_events: 0,
+        timestamp: None,
         problems: Vec::new(),
     };
     let names = source.names();
@@ -241,7 +264,7 @@ pub fn verify_bundle(source: &mut dyn BundleSource, expect_fingerprint: Option<&
     for file in &manifest.files {
         if let Some(why) = unsafe_name(&file.path) {
             report.problems.push(format!("the manifest lists {why}: {:?}", file.path));
-        } else if file.path == MANIFEST_PATH || file.path == SIGNATURE_PATH {
+        } else if [MANIFEST_PATH, SIGNATURE_PATH, TIMESTAMP_PATH].contains(&file.path.as_str()) {
             report.problems.push(format!("the manifest lists {} as a file of its own", file.path));
         } else if listed.insert(&file.path, file).is_some() {
             report.problems.push(format!("the manifest lists {} twice", file.path));
@@ -263,14 +286,20 @@ pub fn verify_bundle(source: &mut dyn BundleSource, expect_fingerprint: Option<&
             Err(why) => report.problems.push(why),
         }
     }
+    let stamped = manifest.timestamp.is_some();
     for name in &seen {
         if name != MANIFEST_PATH
             && name != SIGNATURE_PATH
+            && !(stamped && name == TIMESTAMP_PATH)
             && !listed.contains_key(name.as_str())
             && !name.ends_with('/')
         {
             report.problems.push(format!("{name} is not in the manifest: it was added"));
         }
+    }
+
+    if let Some(timestamp) = &manifest.timestamp {
+        check_timestamp(source, &seen, &listed, timestamp, &manifest_bytes, &mut report);
     }
 
     // The request's own audit chain.
@@ -281,6 +310,42 @@ pub fn verify_bundle(source: &mut dyn BundleSource, expect_fingerprint: Option<&
         }
     }
     report
+}
+
+/// The timestamp over the manifest's SHA-256, checked against the CA certificate the signed
+/// manifest lists (its bytes already checked against their digest).
+fn check_timestamp(
+    source: &mut dyn BundleSource,
+    seen: &BTreeSet<String>,
+    listed: &BTreeMap<&str, &BundleFile>,
+    timestamp: &BundleTimestamp,
+    manifest_bytes: &[u8],
+    report: &mut BundleReport,
+) {
+    if !seen.contains(TIMESTAMP_PATH) {
+        report.problems.push(format!("{TIMESTAMP_PATH} is missing: the manifest says the bundle is timestamped"));
+        return;
+    }
+    let Some(ca) = listed.get(timestamp.ca_certificate.as_str()) else {
+        report
+            .problems
+            .push(format!("the timestamp's CA certificate {} is not a listed file", timestamp.ca_certificate));
+        return;
+    };
+    let trusted = match read_limited(source, &ca.path, 1 << 20).and_then(|pem| certificates_from_pem(&pem)) {
+        Ok(trusted) => trusted,
+        Err(why) => {
+            report.problems.push(format!("{}: {why}", ca.path));
+            return;
+        }
+    };
+    let digest: [u8; 32] = Sha256::digest(manifest_bytes).into();
+    match read_limited(source, TIMESTAMP_PATH, MAX_RESPONSE_BYTES as u64)
+        .and_then(|answer| verify_response(&answer, &digest, &trusted, None))
+    {
+        Ok(info) => report.timestamp = Some(info),
+        Err(why) => report.problems.push(format!("{TIMESTAMP_PATH}: {why}")),
+    }
 }
 
 #[cfg(test)]
@@ -344,6 +409,7 @@ mod tests {
             authorisation_chain: serde_json::json!([]),
             audit: events("REQ-2026-0001", 3),
             signing_key: SigningKeyInfo::of(key),
+            timestamp: None,
         };
         let text = serde_json::to_string_pretty(&manifest).unwrap();
         let signature = sign_manifest(key, &text);

@@ -3,7 +3,8 @@
 //! it quotes, the artefacts' digests and sizes, canonical JSON, and the Ed25519 signature
 //! over the manifest's bytes; and the capture's other evidence as bytes: a WARC 1.1 file of
 //! the page's HTTP exchanges, screenshots and provenance ([`warc`]), and a full-page
-//! screenshot's tiles joined into one lossless PNG ([`tiles`]).
+//! screenshot's tiles joined into one lossless PNG ([`tiles`]); and the RFC 3161 timestamp
+//! request and the full check of a time-stamping authority's answer ([`timestamp`]).
 //!
 //! This crate does no IO and reads no clock: bytes, times and keys are passed in, so a
 //! manifest can be built and checked without a database, a browser or a webview.
@@ -15,6 +16,7 @@ pub mod canonical;
 pub mod manifest;
 pub mod signing;
 pub mod tiles;
+pub mod timestamp;
 pub mod trail;
 pub mod warc;
 

@@ -35,6 +35,8 @@ pub struct NewBundleExport {
     pub bytes: u64,
     pub files: usize,
     pub path: String,
+    /// The time a time-stamping authority gave the manifest, when the bundle is timestamped.
+    pub timestamped_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -240,9 +242,12 @@ impl Store {
                 format!("bundle_export:{id}"),
                 format!("sha256:{}", bundle.manifest_sha256),
             ];
-            let change = serde_json::json!({
+            let mut change = serde_json::json!({
                 "draft": bundle.draft, "manifest_sha256": bundle.manifest_sha256, "bytes": bundle.bytes, "files": bundle.files,
             });
+            if let Some(at) = &bundle.timestamped_at {
+                change["timestamped_at"] = serde_json::json!(at);
+            }
             Ok((id, NewAuditEvent::of_change(actor, "export.bundle", ids, &change)))
         })
     }
