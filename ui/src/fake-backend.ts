@@ -376,7 +376,7 @@ export function createFakeBackend(): Backend {
       if (!args.draft && !["finalised", "shared", "closed"].includes(record.state)) {
         fail("log_not_finalised", `the investigation log of ${record.reference} is not finalised, so its PDF can only be a draft (DRAFT on every page)`);
       }
-      return { path: args.path, manifest_sha256: "be".repeat(32), bytes: 1048576, files: 9, fingerprint: "f1".repeat(32), draft: args.draft };
+      return { path: args.path, manifest_sha256: "be".repeat(32), bytes: 1048576, files: 9, fingerprint: "f1".repeat(32), draft: args.draft, timestamped_at: null };
     },
     export_filed: (args) => {
       const record = find(args.reference);
