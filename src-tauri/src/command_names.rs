@@ -29,4 +29,13 @@ pub const COMMANDS: &[&str] = &[
     "export_pdf",
     "export_filed",
     "export_bundle",
+    "log_get",
+    "log_add_search",
+    "log_add_finding",
+    "log_disagree",
+    "log_settle",
+    "log_complete",
+    "log_finalise",
+    "log_share",
+    "log_correct",
 ];

@@ -300,6 +300,107 @@ export type ArtefactSummary = { kind: string, sha256: string,
  */
 size: number, width: number | null, height: number | null, };
 
+export type LogGetArgs = { reference: string, version: number | null, compare: number | null, };
+
+export type LogSearchArgs = { reference: string, search: SearchForm, };
+
+export type SearchForm = { account: number | null, platform: string, searched: string, result: string, date: DateParts, time: string, };
+
+export type LogFindingArgs = { reference: string, text: string, 
+/**
+ * The captures of this request the finding rests on.
+ */
+captures: Array<number>, };
+
+export type LogSignArgs = { reference: string, by: string, };
+
+export type LogFinaliseArgs = { reference: string, by: string, 
+/**
+ * little, some, considerable or significant; empty when none was chosen.
+ */
+rating: string, assessment: string, };
+
+export type LogShareArgs = { reference: string, by: string, 
+/**
+ * tm, sm and sd.
+ */
+with: Array<string>, };
+
+export type LogCorrectArgs = { reference: string, note: string, };
+
+export type LogDisagreeArgs = { reference: string, by: string, about: string, };
+
+export type LogSettleArgs = { reference: string, disagreement: number, by: string, outcome: string, };
+
+export type LogPage = { reference: string, case_reference: string, state: RequestState, state_label: string, 
+/**
+ * `None` before the first search.
+ */
+shown: LogVersion | null, versions: Array<number>, 
+/**
+ * Whether the version shown is the latest (an earlier one is only read).
+ */
+latest: boolean, actions: LogActions, accounts: Array<AccountRecord>, captures: Array<CaptureChoice>, worker: WorkerRecord | null, comparison: LogComparison | null, };
+
+export type LogActions = { add_search: boolean, add_finding: boolean, disagree: boolean, complete: boolean, finalise: boolean, share: boolean, correct: boolean, close: boolean, };
+
+export type CaptureChoice = { id: number, url: string, title: string, taken_at: string, 
+/**
+ * The worker's judgement, once made.
+ */
+relevant: boolean | null, };
+
+export type LogComparison = { from: number, to: number, differences: Array<LogDifference>, };
+
+export type LogDifference = { 
+/**
+ * Which part: "Search 2", "Finding 1", "Assessment"…
+ */
+part: string, 
+/**
+ * The part as it was, and as it is; `None` where it did not exist.
+ */
+before: string | null, after: string | null, };
+
+export type LogVersion = { version: number, created_at: string, finalised_at: string | null, log: InvestigationLog, };
+
+export type InvestigationLog = { searches: Array<Search>, findings: Array<Finding>, completed: Signed | null, assessment: Assessment | null, shared: Array<Sharing>, 
+/**
+ * Why this version corrects the one before it.
+ */
+correction_note: string | null, 
+/**
+ * Disagreements between the social worker and the access worker about what is relevant,
+ * each with the service manager's outcome once there is one.
+ */
+disagreements: Array<Disagreement>, };
+
+export type Search = { at: string, platform: string, account_id: number, searched: string, result: string, };
+
+export type Finding = { number: number, text: string, 
+/**
+ * The captures it rests on, by id, in the order given.
+ */
+captures: Array<number>, };
+
+export type Signed = { by: string, at: string, };
+
+export type Assessment = { by: string, at: string, rating: Contribution, text: string, };
+
+export type Contribution = "little" | "some" | "considerable" | "significant";
+
+export type Sharing = { with: Array<ShareRecipient>, by: string, at: string, };
+
+export type ShareRecipient = "tm" | "sm" | "sd";
+
+export type Disagreement = { number: number, 
+/**
+ * What is disagreed about, and each side's view.
+ */
+about: string, raised_by: string, at: string, outcome: Outcome | null, };
+
+export type Outcome = { by: string, decision: string, at: string, };
+
 /** Every command: its argument and its response. */
 export interface Commands {
   store_status: { args: NoArgs; response: StoreStatus };
@@ -329,6 +430,15 @@ export interface Commands {
   export_pdf: { args: ExportPdfArgs; response: PdfExported };
   export_filed: { args: ExportFiledArgs; response: RequestPage };
   export_bundle: { args: ExportBundleArgs; response: BundleExported };
+  log_get: { args: LogGetArgs; response: LogPage };
+  log_add_search: { args: LogSearchArgs; response: LogPage };
+  log_add_finding: { args: LogFindingArgs; response: LogPage };
+  log_disagree: { args: LogDisagreeArgs; response: LogPage };
+  log_settle: { args: LogSettleArgs; response: LogPage };
+  log_complete: { args: LogSignArgs; response: LogPage };
+  log_finalise: { args: LogFinaliseArgs; response: LogPage };
+  log_share: { args: LogShareArgs; response: LogPage };
+  log_correct: { args: LogCorrectArgs; response: LogPage };
 }
 
 export type CommandName = keyof Commands;
@@ -361,4 +471,13 @@ export const COMMAND_NAMES: CommandName[] = [
   "export_pdf",
   "export_filed",
   "export_bundle",
+  "log_get",
+  "log_add_search",
+  "log_add_finding",
+  "log_disagree",
+  "log_settle",
+  "log_complete",
+  "log_finalise",
+  "log_share",
+  "log_correct",
 ];

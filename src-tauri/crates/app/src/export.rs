@@ -727,6 +727,24 @@ fn log_blocks(blocks: &mut Vec<Block>, sources: &Sources, exhibits: &[Exhibit]) 
         }
         blocks.push(Block::Fields(rows));
     }
+    if !content.disagreements.is_empty() {
+        blocks.push(Block::Heading { text: "Disagreements about what is relevant".into(), outline: true });
+        for d in &content.disagreements {
+            let mut rows = vec![
+                row("Disagreement", d.number.to_string()),
+                row("About", d.about.clone()),
+                row("Raised by", format!("{}, {}", d.raised_by, uk_time(&d.at.to_rfc3339()))),
+            ];
+            rows.push(match &d.outcome {
+                Some(o) => row(
+                    "Service manager's outcome",
+                    format!("{}\n{}, {}", o.decision, o.by, uk_time(&o.at.to_rfc3339())),
+                ),
+                None => row("Service manager's outcome", "Not yet"),
+            });
+            blocks.push(Block::Fields(rows));
+        }
+    }
     blocks.push(Block::Heading { text: "Completion and assessment".into(), outline: true });
     let mut rows = vec![row(
         "Completed by the Authorised Access Worker",
@@ -737,8 +755,7 @@ fn log_blocks(blocks: &mut Vec<Block>, sources: &Sources, exhibits: &[Exhibit]) 
     )];
     match &content.assessment {
         Some(assessment) => {
-            let rating = serde_json::to_value(assessment.rating).ok().and_then(|v| v.as_str().map(str::to_string));
-            rows.push(row("Contribution of the check", rating.unwrap_or_default()));
+            rows.push(row("Contribution of the check", assessment.rating.as_str()));
             rows.push(row("Assessment", assessment.text.clone()));
             rows.push(row("Assessed by", format!("{}, {}", assessment.by, uk_time(&assessment.at.to_rfc3339()))));
         }

@@ -2,10 +2,16 @@
 //! sharing and corrections.
 
 use chrono::{DateTime, Utc};
-use triangulate_core::log::SearchInput;
-use triangulate_store::LogRecord;
+use serde::{Deserialize, Serialize};
+use triangulate_core::FieldError;
+use triangulate_core::local_time::from_uk;
+use triangulate_core::log::{LogDifference, SearchInput, differences};
+use triangulate_core::request_form::DateParts;
+use triangulate_core::workflow::{RequestState, Step, next_state};
+use triangulate_store::{AccountRecord, LogRecord, LogVersion, WorkerRecord};
+use ts_rs::TS;
 
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::host::Host;
 
 /// A search as the worker gives it; `at` defaults to now.
@@ -54,4 +60,196 @@ pub fn correct(host: &dyn Host, reference: &str, note: &str) -> Result<LogRecord
 
 pub fn show(host: &dyn Host, reference: &str, version: Option<u32>) -> Result<LogRecord> {
     Ok(host.store()?.log(reference, version)?)
+}
+
+/// Records a disagreement between the social worker and the access worker about what is
+/// relevant, for the service manager.
+pub fn disagree(host: &dyn Host, reference: &str, by: &str, about: &str) -> Result<LogRecord> {
+    Ok(host.store()?.log_disagree(reference, by, about, host.now())?)
+}
+
+/// Records the service manager's outcome of disagreement `number`.
+pub fn settle(host: &dyn Host, reference: &str, number: u32, by: &str, outcome: &str) -> Result<LogRecord> {
+    Ok(host.store()?.log_settle(reference, number, by, outcome, host.now())?)
+}
+
+/// A search as typed on screen: the sanctioned account chosen from the register (its
+/// platform is the search's unless another is given), and the time in UK local time as
+/// people write it (now when left empty).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct SearchForm {
+    pub account: Option<i64>,
+    pub platform: String,
+    pub searched: String,
+    pub result: String,
+    pub date: DateParts,
+    pub time: String,
+}
+
+/// Records a search typed on screen; every mistake is returned at once, each on its field.
+pub fn add_typed_search(host: &dyn Host, reference: &str, form: &SearchForm) -> Result<LogRecord> {
+    let now = host.now();
+    let mut errors = Vec::new();
+    let at = from_uk(&form.date, &form.time).unwrap_or_else(|why| {
+        errors.push(FieldError::new("at", why));
+        None
+    });
+    let mut platform = form.platform.trim().to_string();
+    match form.account {
+        None => errors.push(FieldError::new("account", "Select the sanctioned account the search was made on")),
+        Some(id) if platform.is_empty() => match host.store()?.account(id) {
+            Ok(account) => platform = account.platform,
+            Err(_) => errors.push(FieldError::new("account", format!("There is no sanctioned account {id}"))),
+        },
+        Some(_) => {}
+    }
+    let input = SearchInput {
+        at: at.unwrap_or(now),
+        platform: &platform,
+        account_id: form.account.unwrap_or(0),
+        searched: &form.searched,
+        result: &form.result,
+    };
+    if let Err(more) = input.validate(now, None) {
+        errors.extend(more.into_iter().filter(|e| !(e.field == "platform" && form.account.is_none())));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::fields_error(errors));
+    }
+    let search = NewSearch {
+        platform: &platform,
+        account: form.account.unwrap_or(0),
+        searched: &form.searched,
+        result: &form.result,
+        at,
+    };
+    add_search(host, reference, &search)
+}
+
+/// What may be done to the log now, as the store's rules have it; the screen offers these.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct LogActions {
+    pub add_search: bool,
+    pub add_finding: bool,
+    pub disagree: bool,
+    pub complete: bool,
+    pub finalise: bool,
+    pub share: bool,
+    pub correct: bool,
+    pub close: bool,
+}
+
+/// A capture of the request that a finding may rest on.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CaptureChoice {
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub taken_at: String,
+    /// The worker's judgement, once made.
+    pub relevant: Option<bool>,
+}
+
+/// Two versions of the log compared.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LogComparison {
+    pub from: u32,
+    pub to: u32,
+    pub differences: Vec<LogDifference>,
+}
+
+/// The investigation log screen: the version shown (the latest unless asked), every version
+/// there is, what may be done now, and what the forms choose from.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LogPage {
+    pub reference: String,
+    pub case_reference: String,
+    pub state: RequestState,
+    pub state_label: String,
+    /// `None` before the first search.
+    pub shown: Option<LogVersion>,
+    pub versions: Vec<u32>,
+    /// Whether the version shown is the latest (an earlier one is only read).
+    pub latest: bool,
+    pub actions: LogActions,
+    pub accounts: Vec<AccountRecord>,
+    pub captures: Vec<CaptureChoice>,
+    pub worker: Option<WorkerRecord>,
+    pub comparison: Option<LogComparison>,
+}
+
+/// The log screen of a request; `version` to read an earlier one, `compare` to set another
+/// version beside it.
+pub fn page(host: &dyn Host, reference: &str, version: Option<u32>, compare: Option<u32>) -> Result<LogPage> {
+    let store = host.store()?;
+    let request = store.request(reference)?;
+    let latest = store.latest_log(reference)?;
+    let shown = match version {
+        Some(v) => Some(store.log(reference, Some(v))?),
+        None => latest.clone(),
+    };
+    let latest_version = latest.as_ref().map(|l| l.version.version);
+    let is_latest = shown.as_ref().map(|s| s.version.version) == latest_version;
+    let actions =
+        if is_latest { actions(request.state, latest.as_ref().map(|l| &l.version)) } else { LogActions::default() };
+    let comparison = match (compare, &shown) {
+        (Some(other), Some(shown)) if other != shown.version.version => {
+            let other = store.log(reference, Some(other))?;
+            let (a, b) = if other.version.version < shown.version.version { (&other, shown) } else { (shown, &other) };
+            Some(LogComparison {
+                from: a.version.version,
+                to: b.version.version,
+                differences: differences(&a.version.log, &b.version.log),
+            })
+        }
+        _ => None,
+    };
+    let captures = store
+        .captures_of_request(reference)?
+        .into_iter()
+        .map(|record| {
+            let manifest: Option<triangulate_evidence::Manifest> = serde_json::from_str(&record.manifest).ok();
+            CaptureChoice {
+                id: record.id,
+                url: manifest.as_ref().map(|m| m.provenance.url.clone()).unwrap_or_default(),
+                title: manifest.as_ref().map(|m| m.provenance.title.clone()).unwrap_or_default(),
+                taken_at: record.created_at,
+                relevant: record.judgement.map(|j| j.relevant),
+            }
+        })
+        .collect();
+    Ok(LogPage {
+        reference: request.reference.clone(),
+        case_reference: request.request.case_reference.clone(),
+        state: request.state,
+        state_label: request.state.label().to_string(),
+        versions: shown.as_ref().map(|s| s.versions.clone()).unwrap_or_default(),
+        shown: shown.map(|s| s.version),
+        latest: is_latest,
+        actions,
+        accounts: store.accounts()?,
+        captures,
+        worker: store.worker_profile()?,
+        comparison,
+    })
+}
+
+/// What the store would accept now, from the request's state and the latest version.
+fn actions(state: RequestState, latest: Option<&LogVersion>) -> LogActions {
+    let begun = latest.is_some();
+    let editable = latest.is_none_or(|v| v.finalised_at.is_none());
+    let finalised = latest.is_some_and(|v| v.finalised_at.is_some());
+    let correcting = latest.is_some_and(|v| v.version > 1);
+    let allowed = |step: Step| next_state(state, step).is_ok();
+    let after_finalising = matches!(state, RequestState::Finalised | RequestState::Shared | RequestState::Closed);
+    LogActions {
+        add_search: editable && matches!(state, RequestState::LegitimacyConfirmed | RequestState::InProgress),
+        add_finding: begun && editable && (state == RequestState::InProgress || correcting),
+        disagree: begun && editable,
+        complete: begun && editable && allowed(Step::CompleteLog),
+        finalise: begun && editable && (allowed(Step::FinaliseLog) || (correcting && after_finalising)),
+        share: finalised && allowed(Step::Share),
+        correct: finalised,
+        close: allowed(Step::Close),
+    }
 }

@@ -115,9 +115,10 @@ pub struct NextStep {
     pub missing: Vec<String>,
 }
 
-/// The steps of the authorisation stage that the request page offers; access sessions and
-/// the log have their own.
-const AUTHORISATION_STEPS: [Step; 8] = [
+/// The steps the request page offers: the authorisation stage and closing the request;
+/// access sessions and the log have their own.
+const AUTHORISATION_STEPS: [Step; 9] = [
+    Step::Close,
     Step::Submit,
     Step::Agree,
     Step::Permit,

@@ -139,6 +139,13 @@ fn print_log(record: &LogRecord) {
         };
         say!("Finding {}{rests_on}: {}", finding.number, paragraphs(&finding.text, "    "));
     }
+    for d in &log.disagreements {
+        say!("Disagreement {} raised by {}: {}", d.number, inline(&d.raised_by), paragraphs(&d.about, "    "));
+        match &d.outcome {
+            Some(o) => say!("  Outcome by {}: {}", inline(&o.by), paragraphs(&o.decision, "    ")),
+            None => say!("  No outcome from the service manager yet"),
+        }
+    }
     if let Some(done) = &log.completed {
         say!("Completed by {} at {}", inline(&done.by), uk_time(&done.at.to_rfc3339()));
     }
@@ -309,6 +316,10 @@ pub(crate) fn log(command: LogCommand, host: &CliHost) -> Result<()> {
         }
         LogCommand::Share { reference, by, with } => log::share(host, &reference, &by, &with)?,
         LogCommand::Correct { reference, note } => log::correct(host, &reference, &note)?,
+        LogCommand::Disagree { reference, by, about } => log::disagree(host, &reference, &by, &about)?,
+        LogCommand::Settle { reference, disagreement, by, outcome } => {
+            log::settle(host, &reference, disagreement, &by, &outcome)?
+        }
         LogCommand::Show { reference, version, json } => {
             let record = log::show(host, &reference, version)?;
             if json {

@@ -239,6 +239,28 @@ enum LogCommand {
         #[arg(long, required = true)]
         with: Vec<String>,
     },
+    /// Record a disagreement between the social worker and the access worker about what is relevant
+    Disagree {
+        reference: String,
+        /// Who raises it
+        #[arg(long)]
+        by: String,
+        /// What is disagreed about, and each side's view
+        #[arg(long)]
+        about: String,
+    },
+    /// Record the service manager's outcome of a disagreement
+    Settle {
+        reference: String,
+        /// The disagreement's number
+        #[arg(long, value_name = "N")]
+        disagreement: u32,
+        /// The service manager who decided
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        outcome: String,
+    },
     /// Start a correction of a finalised log: a new version
     Correct {
         reference: String,

@@ -25,6 +25,26 @@ pub fn uk_time_seconds(stored: &str) -> String {
     }
 }
 
+/// A moment typed as people write it, in UK local time: a date's boxes and a time such as
+/// "14:05" (or "14.05", "9:30"). `Ok(None)` when all are empty. A time the clocks skip in
+/// spring is an error; one they repeat in autumn is taken the first time it happens.
+pub fn from_uk(date: &crate::request_form::DateParts, time: &str) -> Result<Option<DateTime<Utc>>, String> {
+    use chrono::TimeZone;
+    let time = time.trim();
+    let Some(text) = date.to_text() else {
+        return if time.is_empty() { Ok(None) } else { Err("Enter the date as well as the time".into()) };
+    };
+    let day = NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map_err(|_| "The date must be a real date, such as 23 11 2026".to_string())?;
+    let clock = chrono::NaiveTime::parse_from_str(&time.replace('.', ":"), "%H:%M")
+        .map_err(|_| "Enter the time on the 24-hour clock, such as 14:05".to_string())?;
+    chrono_tz::Europe::London
+        .from_local_datetime(&day.and_time(clock))
+        .earliest()
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .ok_or_else(|| format!("{time} did not happen on {}: the clocks went forward", long_date(day)))
+}
+
 /// A calendar date as people write it: "2 March 1990".
 pub fn long_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
@@ -33,6 +53,21 @@ pub fn long_date(date: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_moment_typed_in_uk_time_is_stored_in_utc() {
+        use crate::request_form::DateParts;
+        let day = |d: &str, m: &str| DateParts { day: d.into(), month: m.into(), year: "2026".into() };
+        let summer = from_uk(&day("1", "7"), "14:05").unwrap().unwrap();
+        assert_eq!(summer.to_rfc3339(), "2026-07-01T13:05:00+00:00", "BST is an hour ahead");
+        let winter = from_uk(&day("23", "11"), "9.30").unwrap().unwrap();
+        assert_eq!(winter.to_rfc3339(), "2026-11-23T09:30:00+00:00");
+        assert_eq!(from_uk(&DateParts::default(), " ").unwrap(), None);
+        assert!(from_uk(&DateParts::default(), "10:00").unwrap_err().contains("date as well"));
+        assert!(from_uk(&day("31", "2"), "10:00").unwrap_err().contains("real date"));
+        assert!(from_uk(&day("1", "7"), "25:00").unwrap_err().contains("24-hour clock"));
+        assert!(from_uk(&day("29", "3"), "01:30").unwrap_err().contains("clocks went forward"));
+    }
 
     #[test]
     fn late_evening_in_summer_is_already_tomorrow_in_the_uk() {

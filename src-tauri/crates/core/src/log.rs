@@ -4,16 +4,28 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::validation::{FieldError, required_paragraphs, required_text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Contribution {
     Little,
     Some,
     Considerable,
     Significant,
+}
+
+impl Contribution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Contribution::Little => "little",
+            Contribution::Some => "some",
+            Contribution::Considerable => "considerable",
+            Contribution::Significant => "significant",
+        }
+    }
 }
 
 impl std::str::FromStr for Contribution {
@@ -29,7 +41,7 @@ impl std::str::FromStr for Contribution {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ShareRecipient {
     Tm,
@@ -49,7 +61,7 @@ impl std::str::FromStr for ShareRecipient {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Search {
     pub at: DateTime<Utc>,
     pub platform: String,
@@ -58,7 +70,7 @@ pub struct Search {
     pub result: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Finding {
     pub number: u32,
     pub text: String,
@@ -67,13 +79,13 @@ pub struct Finding {
     pub captures: Vec<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Signed {
     pub by: String,
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Assessment {
     pub by: String,
     pub at: DateTime<Utc>,
@@ -81,14 +93,14 @@ pub struct Assessment {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Sharing {
     pub with: Vec<ShareRecipient>,
     pub by: String,
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct InvestigationLog {
     pub searches: Vec<Search>,
     pub findings: Vec<Finding>,
@@ -97,6 +109,39 @@ pub struct InvestigationLog {
     pub shared: Vec<Sharing>,
     /// Why this version corrects the one before it.
     pub correction_note: Option<String>,
+    /// Disagreements between the social worker and the access worker about what is relevant,
+    /// each with the service manager's outcome once there is one.
+    #[serde(default)]
+    pub disagreements: Vec<Disagreement>,
+}
+
+/// A disagreement about what is relevant; the protocol sends it to the service manager.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Disagreement {
+    pub number: u32,
+    /// What is disagreed about, and each side's view.
+    pub about: String,
+    pub raised_by: String,
+    pub at: DateTime<Utc>,
+    pub outcome: Option<Outcome>,
+}
+
+/// The service manager's outcome of a disagreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Outcome {
+    pub by: String,
+    pub decision: String,
+    pub at: DateTime<Utc>,
+}
+
+/// One part of a log that differs between two versions, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LogDifference {
+    /// Which part: "Search 2", "Finding 1", "Assessment"…
+    pub part: String,
+    /// The part as it was, and as it is; `None` where it did not exist.
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 /// A search as typed.
@@ -139,6 +184,46 @@ impl SearchInput<'_> {
 }
 
 impl InvestigationLog {
+    /// Records a disagreement about what is relevant, for the service manager to settle.
+    pub fn raise_disagreement(&mut self, by: &str, about: &str, at: DateTime<Utc>) -> Result<u32, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let by = required_text(&mut errors, "by", "who raised the disagreement", by, 200);
+        let about = required_paragraphs(&mut errors, "about", "what is disagreed about", about, 10_000);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let number = self.disagreements.len() as u32 + 1;
+        self.disagreements.push(Disagreement { number, about, raised_by: by, at, outcome: None });
+        Ok(number)
+    }
+
+    /// The service manager's outcome of disagreement `number`; given once.
+    pub fn settle_disagreement(
+        &mut self,
+        number: u32,
+        by: &str,
+        decision: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let by = required_text(&mut errors, "by", "the service manager who decided", by, 200);
+        let decision = required_paragraphs(&mut errors, "outcome", "the service manager's outcome", decision, 10_000);
+        match self.disagreements.iter().find(|d| d.number == number) {
+            None => errors.push(FieldError::new("disagreement", format!("There is no disagreement {number}"))),
+            Some(d) if d.outcome.is_some() => errors.push(FieldError::new(
+                "disagreement",
+                format!("Disagreement {number} already has the service manager's outcome"),
+            )),
+            Some(_) => {}
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let disagreement = self.disagreements.iter_mut().find(|d| d.number == number).expect("found above");
+        disagreement.outcome = Some(Outcome { by, decision, at });
+        Ok(())
+    }
+
     /// A finding and the captures it rests on (each named once, in the order given; the
     /// store checks that they are this request's).
     pub fn add_finding(&mut self, text: &str, captures: &[i64]) -> Result<u32, Vec<FieldError>> {
@@ -209,10 +294,95 @@ impl InvestigationLog {
     }
 }
 
+/// What differs between two versions of a log, part by part, in the order the log reads.
+pub fn differences(before: &InvestigationLog, after: &InvestigationLog) -> Vec<LogDifference> {
+    let mut out = Vec::new();
+    let mut part = |name: String, a: Option<String>, b: Option<String>| {
+        if a != b {
+            out.push(LogDifference { part: name, before: a, after: b });
+        }
+    };
+    let time = |at: &DateTime<Utc>| crate::local_time::uk_time(&at.to_rfc3339());
+    let search = |s: &Search| {
+        format!("{}, {} (account {}): {} — {}", time(&s.at), s.platform, s.account_id, s.searched, s.result)
+    };
+    for i in 0..before.searches.len().max(after.searches.len()) {
+        part(format!("Search {}", i + 1), before.searches.get(i).map(search), after.searches.get(i).map(search));
+    }
+    let finding = |f: &Finding| {
+        let captures: Vec<String> = f.captures.iter().map(|c| format!("capture {c}")).collect();
+        if captures.is_empty() { f.text.clone() } else { format!("{} (rests on {})", f.text, captures.join(", ")) }
+    };
+    for i in 0..before.findings.len().max(after.findings.len()) {
+        part(format!("Finding {}", i + 1), before.findings.get(i).map(finding), after.findings.get(i).map(finding));
+    }
+    let disagreement = |d: &Disagreement| {
+        let outcome =
+            d.outcome.as_ref().map_or("no outcome yet".to_string(), |o| format!("outcome by {}: {}", o.by, o.decision));
+        format!("{} (raised by {}); {}", d.about, d.raised_by, outcome)
+    };
+    for i in 0..before.disagreements.len().max(after.disagreements.len()) {
+        part(
+            format!("Disagreement {}", i + 1),
+            before.disagreements.get(i).map(disagreement),
+            after.disagreements.get(i).map(disagreement),
+        );
+    }
+    let signed = |s: &Signed| format!("{}, {}", s.by, time(&s.at));
+    part("Completion".into(), before.completed.as_ref().map(signed), after.completed.as_ref().map(signed));
+    let assessment =
+        |a: &Assessment| format!("{} ({} contribution), {}: {}", a.by, a.rating.as_str(), time(&a.at), a.text);
+    part("Assessment".into(), before.assessment.as_ref().map(assessment), after.assessment.as_ref().map(assessment));
+    part("Why this version corrects the last".into(), before.correction_note.clone(), after.correction_note.clone());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_disagreement_is_raised_and_settled_once() {
+        let mut log = InvestigationLog::default();
+        assert_eq!(
+            log.raise_disagreement("Rhian Evans", "Capture 3 is of a cousin, not the father", at(9)).unwrap(),
+            1
+        );
+        let errors = log.raise_disagreement(" ", "", at(9)).unwrap_err();
+        assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["by", "about"]);
+        assert_eq!(log.settle_disagreement(2, "Jo Price", "Keep it", at(10)).unwrap_err()[0].field, "disagreement");
+        log.settle_disagreement(1, "Jo Price", "Not relevant: remove from the findings", at(10)).unwrap();
+        assert_eq!(log.disagreements[0].outcome.as_ref().unwrap().by, "Jo Price");
+        let again = log.settle_disagreement(1, "Jo Price", "Keep it", at(11)).unwrap_err();
+        assert!(again[0].message.contains("already"), "{}", again[0].message);
+    }
+
+    #[test]
+    fn differences_name_each_changed_part_and_nothing_else() {
+        let mut first = InvestigationLog::default();
+        first.searches.push(Search {
+            at: at(9),
+            platform: "facebook".into(),
+            account_id: 1,
+            searched: "Anna".into(),
+            result: "Found".into(),
+        });
+        first.add_finding("Photo with Mr Nowak", &[4]).unwrap();
+        first.complete("Sam Patel", at(10)).unwrap();
+        first.assess("Rhian Evans", "some", "Helped", at(11)).unwrap();
+        assert!(differences(&first, &first).is_empty());
+        let mut second = first.clone();
+        second.findings[0].text = "Photo with Mr Nowak, dated 3 November".into();
+        second.add_finding("Check-in at his address", &[]).unwrap();
+        second.correction_note = Some("The photo's date was missing".into());
+        let found = differences(&first, &second);
+        let parts: Vec<&str> = found.iter().map(|d| d.part.as_str()).collect();
+        assert_eq!(parts, ["Finding 1", "Finding 2", "Why this version corrects the last"]);
+        assert_eq!(found[0].before.as_deref(), Some("Photo with Mr Nowak (rests on capture 4)"));
+        assert_eq!(found[1].before, None);
+        assert_eq!(found[1].after.as_deref(), Some("Check-in at his address"));
+    }
 
     fn at(hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 23, hour, 0, 0).unwrap()

@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 pub use triangulate_app::bundle::BundleExported;
 pub use triangulate_app::export::PdfExported;
+pub use triangulate_app::log::{CaptureChoice, LogActions, LogComparison, LogPage, SearchForm};
 pub use triangulate_app::requests::{NextStep, RequestList, RequestPage};
 pub use triangulate_app::{
     AawRecord, AccountRecord, AuthorisationKind, AuthorisationRecord, DraftCheck, DraftRecord, DraftSummary,
@@ -215,4 +216,72 @@ pub struct ArtefactSummary {
     pub size: u64,
     pub width: Option<u32>,
     pub height: Option<u32>,
+}
+
+/// The log screen of a request: the latest version, or `version`; `compare` sets another
+/// version beside it.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LogGetArgs {
+    pub reference: String,
+    pub version: Option<u32>,
+    pub compare: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LogSearchArgs {
+    pub reference: String,
+    pub search: SearchForm,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LogFindingArgs {
+    pub reference: String,
+    pub text: String,
+    /// The captures of this request the finding rests on.
+    pub captures: Vec<i64>,
+}
+
+/// Who signs a step of the log: the access worker's completion.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LogSignArgs {
+    pub reference: String,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LogFinaliseArgs {
+    pub reference: String,
+    pub by: String,
+    /// little, some, considerable or significant; empty when none was chosen.
+    pub rating: String,
+    pub assessment: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LogShareArgs {
+    pub reference: String,
+    pub by: String,
+    /// tm, sm and sd.
+    pub with: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LogCorrectArgs {
+    pub reference: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LogDisagreeArgs {
+    pub reference: String,
+    pub by: String,
+    pub about: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LogSettleArgs {
+    pub reference: String,
+    pub disagreement: u32,
+    pub by: String,
+    pub outcome: String,
 }

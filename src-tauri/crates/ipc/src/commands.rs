@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use triangulate_app::captures::{self, CaptureOrder};
 use triangulate_app::sessions::{self, BrowserChoice};
-use triangulate_app::{PersonMatch, SessionRecord, TrailEvent, admin, people, register, requests};
+use triangulate_app::{PersonMatch, SessionRecord, TrailEvent, admin, log, people, register, requests};
 use triangulate_core::workflow::DecisionInput;
 
 use crate::args::*;
@@ -223,4 +223,52 @@ pub fn export_filed(host: &dyn Host, args: ExportFiledArgs) -> Result<RequestPag
 /// Writes the evidence bundle of a request for a legal team.
 pub fn export_bundle(host: &dyn Host, args: ExportBundleArgs) -> Result<BundleExported> {
     Ok(triangulate_app::bundle::export_bundle(host, &args.reference, std::path::Path::new(&args.path), args.draft)?)
+}
+
+fn log_page(host: &dyn Host, reference: &str) -> Result<LogPage> {
+    Ok(log::page(host, reference, None, None)?)
+}
+
+pub fn log_get(host: &dyn Host, args: LogGetArgs) -> Result<LogPage> {
+    Ok(log::page(host, &args.reference, args.version, args.compare)?)
+}
+
+pub fn log_add_search(host: &dyn Host, args: LogSearchArgs) -> Result<LogPage> {
+    log::add_typed_search(host, &args.reference, &args.search)?;
+    log_page(host, &args.reference)
+}
+
+pub fn log_add_finding(host: &dyn Host, args: LogFindingArgs) -> Result<LogPage> {
+    log::add_finding(host, &args.reference, &args.text, &args.captures)?;
+    log_page(host, &args.reference)
+}
+
+pub fn log_disagree(host: &dyn Host, args: LogDisagreeArgs) -> Result<LogPage> {
+    log::disagree(host, &args.reference, &args.by, &args.about)?;
+    log_page(host, &args.reference)
+}
+
+pub fn log_settle(host: &dyn Host, args: LogSettleArgs) -> Result<LogPage> {
+    log::settle(host, &args.reference, args.disagreement, &args.by, &args.outcome)?;
+    log_page(host, &args.reference)
+}
+
+pub fn log_complete(host: &dyn Host, args: LogSignArgs) -> Result<LogPage> {
+    log::complete(host, &args.reference, &args.by)?;
+    log_page(host, &args.reference)
+}
+
+pub fn log_finalise(host: &dyn Host, args: LogFinaliseArgs) -> Result<LogPage> {
+    log::finalise(host, &args.reference, &args.by, &args.rating, &args.assessment)?;
+    log_page(host, &args.reference)
+}
+
+pub fn log_share(host: &dyn Host, args: LogShareArgs) -> Result<LogPage> {
+    log::share(host, &args.reference, &args.by, &args.with)?;
+    log_page(host, &args.reference)
+}
+
+pub fn log_correct(host: &dyn Host, args: LogCorrectArgs) -> Result<LogPage> {
+    log::correct(host, &args.reference, &args.note)?;
+    log_page(host, &args.reference)
 }

@@ -45,6 +45,15 @@ macro_rules! for_each_command {
             export_pdf($crate::args::ExportPdfArgs) -> $crate::args::PdfExported;
             export_filed($crate::args::ExportFiledArgs) -> $crate::args::RequestPage;
             export_bundle($crate::args::ExportBundleArgs) -> $crate::args::BundleExported;
+            log_get($crate::args::LogGetArgs) -> $crate::args::LogPage;
+            log_add_search($crate::args::LogSearchArgs) -> $crate::args::LogPage;
+            log_add_finding($crate::args::LogFindingArgs) -> $crate::args::LogPage;
+            log_disagree($crate::args::LogDisagreeArgs) -> $crate::args::LogPage;
+            log_settle($crate::args::LogSettleArgs) -> $crate::args::LogPage;
+            log_complete($crate::args::LogSignArgs) -> $crate::args::LogPage;
+            log_finalise($crate::args::LogFinaliseArgs) -> $crate::args::LogPage;
+            log_share($crate::args::LogShareArgs) -> $crate::args::LogPage;
+            log_correct($crate::args::LogCorrectArgs) -> $crate::args::LogPage;
         }
     };
 }

@@ -7,13 +7,20 @@ use ts_rs::TS;
 
 use crate::args::*;
 use crate::error::{ErrorCode, IpcError};
-use triangulate_app::{AuditSummary, DecisionRecord, PersonRecord, PossibleMatch, Renewal, StoreState, SubjectLink};
+use triangulate_app::{
+    AuditSummary, DecisionRecord, LogVersion, PersonRecord, PossibleMatch, Renewal, StoreState, SubjectLink,
+};
+use triangulate_core::log::{
+    Assessment, Contribution, Disagreement, Finding, InvestigationLog, LogDifference, Outcome, Search, ShareRecipient,
+    Sharing, Signed,
+};
 use triangulate_core::request::{Consent, Manager, Period, Profile, ProfileInput, Request, Subject, Worker};
 use triangulate_core::request::{ConsentStatus, Reason, Scope, SubjectRole};
 use triangulate_core::request_form::{
     ConsentForm, DateParts, ManagerForm, PeriodForm, RequestForm, SubjectForm, WorkerForm,
 };
 use triangulate_core::workflow::{RequestState, Role, Step};
+
 use triangulate_core::{FieldError, WorkerRole};
 
 /// Where the generated file lives, from this crate's folder.
@@ -117,6 +124,32 @@ pub fn declarations() -> Vec<Declaration> {
         CaptureTakeArgs,
         CaptureSummary,
         ArtefactSummary,
+        LogGetArgs,
+        LogSearchArgs,
+        SearchForm,
+        LogFindingArgs,
+        LogSignArgs,
+        LogFinaliseArgs,
+        LogShareArgs,
+        LogCorrectArgs,
+        LogDisagreeArgs,
+        LogSettleArgs,
+        LogPage,
+        LogActions,
+        CaptureChoice,
+        LogComparison,
+        LogDifference,
+        LogVersion,
+        InvestigationLog,
+        Search,
+        Finding,
+        Signed,
+        Assessment,
+        Contribution,
+        Sharing,
+        ShareRecipient,
+        Disagreement,
+        Outcome,
     ]
 }
 

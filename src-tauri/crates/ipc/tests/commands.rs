@@ -268,3 +268,125 @@ fn a_pdf_is_exported_as_a_draft_until_the_log_is_finalised_and_a_draft_is_never_
     // request.create and the draft PDF's export.pdf (the form's drafts came before the request).
     assert_eq!(report.audit_events, 2, "the request's own events");
 }
+
+/// A request permitted and confirmed legitimate by a registered AAW, with one account.
+fn ready_for_access(host: &FixedHost) -> (String, i64) {
+    store_init(host, NoArgs {}).unwrap();
+    let profile = WorkerProfileArgs { name: "Ada Worker".into(), role: "aaw".into(), staff_id: None };
+    worker_profile_set(host, profile).unwrap();
+    aaw_register(host, AawRegisterArgs { name: "Ada Worker".into() }).unwrap();
+    let draft = draft_start(host, DraftStartArgs::default()).unwrap();
+    draft_save(host, DraftSaveArgs { id: draft.id, form: form() }).unwrap();
+    let reference = draft_commit(host, DraftCommitArgs { id: draft.id, settlements: vec![] }).unwrap().record.reference;
+    request_step(host, step(&reference, Step::Submit, "Ada Worker", "", "", "")).unwrap();
+    request_step(host, step(&reference, Step::Agree, "Tom Manager", "Email 20/11", "", "")).unwrap();
+    request_step(host, step(&reference, Step::Permit, "Sue Director", "Memo 21/11", "", "")).unwrap();
+    request_step(host, step(&reference, Step::ConfirmLegitimacy, "Ada Worker", "", "", "")).unwrap();
+    let account = AccountAddArgs {
+        platform: "facebook".into(),
+        handle: "council.check.1".into(),
+        identifiable_as_council: Some(true),
+    };
+    (reference, account_add(host, account).unwrap().id)
+}
+
+#[test]
+fn the_log_is_kept_finalised_shared_corrected_and_compared_through_the_commands() {
+    let fixture = setup();
+    let host = &fixture.host;
+    let (reference, account) = ready_for_access(host);
+    let get = |version: Option<u32>, compare: Option<u32>| {
+        log_get(host, LogGetArgs { reference: reference.clone(), version, compare }).unwrap()
+    };
+    let page = get(None, None);
+    assert!(page.shown.is_none(), "no log before the first search");
+    assert!(page.actions.add_search && !page.actions.add_finding && !page.actions.complete);
+    assert_eq!(page.accounts.len(), 1);
+    assert_eq!(page.worker.as_ref().unwrap().name, "Ada Worker");
+
+    // Every mistake at once, each on its field; nothing recorded.
+    let search = |form: SearchForm| log_add_search(host, LogSearchArgs { reference: reference.clone(), search: form });
+    let bad = SearchForm { time: "25:00".into(), date: date("23", "11", "2026"), ..Default::default() };
+    assert_eq!(fields(search(bad).unwrap_err()), ["at", "account", "searched", "result"]);
+    assert!(get(None, None).shown.is_none());
+    let typed = SearchForm {
+        account: Some(account),
+        searched: "Jane Doe".into(),
+        result: "Profile found; photos public".into(),
+        ..Default::default()
+    };
+    let page = search(typed).unwrap();
+    assert_eq!(page.state, RequestState::InProgress);
+    let log = &page.shown.as_ref().unwrap().log;
+    assert_eq!(log.searches[0].platform, "facebook", "the account's platform");
+    assert!(page.actions.add_finding && page.actions.complete && !page.actions.finalise && !page.actions.share);
+
+    let finding = |text: &str, captures: Vec<i64>| {
+        log_add_finding(host, LogFindingArgs { reference: reference.clone(), text: text.into(), captures })
+    };
+    assert_eq!(fields(finding(" ", vec![]).unwrap_err()), ["text"]);
+    assert_eq!(fields(finding("A photo", vec![99]).unwrap_err()), ["captures"], "no such capture");
+    finding("A photo with the man, dated 3 November", vec![]).unwrap();
+    let disagree = LogDisagreeArgs {
+        reference: reference.clone(),
+        by: "Ada Worker".into(),
+        about: "The social worker holds the photo is not relevant".into(),
+    };
+    log_disagree(host, disagree).unwrap();
+    let settle = |n: u32| LogSettleArgs {
+        reference: reference.clone(),
+        disagreement: n,
+        by: "Jo Price".into(),
+        outcome: "Relevant: keep it".into(),
+    };
+    assert_eq!(fields(log_settle(host, settle(2)).unwrap_err()), ["disagreement"]);
+    let page = log_settle(host, settle(1)).unwrap();
+    assert_eq!(page.shown.unwrap().log.disagreements[0].outcome.as_ref().unwrap().by, "Jo Price");
+
+    let page = log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into() }).unwrap();
+    assert_eq!(page.state, RequestState::LogCompleted);
+    assert!(page.actions.finalise && !page.actions.add_search && !page.actions.complete);
+    let finalise = |rating: &str| LogFinaliseArgs {
+        reference: reference.clone(),
+        by: "Rhian Evans".into(),
+        rating: rating.into(),
+        assessment: "It helped".into(),
+    };
+    assert_eq!(fields(log_finalise(host, finalise("")).unwrap_err()), ["rating"]);
+    let page = log_finalise(host, finalise("considerable")).unwrap();
+    assert_eq!(page.state, RequestState::Finalised);
+    assert!(page.actions.share && page.actions.correct && !page.actions.add_finding && !page.actions.disagree);
+    let share = |with: Vec<&str>| LogShareArgs {
+        reference: reference.clone(),
+        by: "Rhian Evans".into(),
+        with: with.into_iter().map(String::from).collect(),
+    };
+    assert_eq!(fields(log_share(host, share(vec![])).unwrap_err()), ["with"]);
+    let page = log_share(host, share(vec!["tm", "sm", "sd"])).unwrap();
+    assert_eq!(page.state, RequestState::Shared);
+    assert!(page.actions.close);
+    let closing = request_get(host, ReferenceArgs { reference: reference.clone() }).unwrap();
+    assert!(closing.next_steps.iter().any(|n| n.step == Step::Close), "the request page offers closing");
+
+    // A correction is a new version; the first stays readable, and the two compare.
+    let note = |text: &str| LogCorrectArgs { reference: reference.clone(), note: text.into() };
+    assert_eq!(fields(log_correct(host, note("")).unwrap_err()), ["note"]);
+    let page = log_correct(host, note("The photo's date was wrong")).unwrap();
+    assert_eq!(page.versions, [1, 2]);
+    assert!(page.actions.add_finding && page.actions.finalise && !page.actions.correct);
+    finding("The photo is dated 4 November", vec![]).unwrap();
+    log_finalise(host, finalise("some")).unwrap();
+    let first = get(Some(1), None);
+    assert!(!first.latest, "an earlier version is only read");
+    assert!(!first.actions.correct && !first.actions.share);
+    assert_eq!(first.shown.as_ref().unwrap().log.findings.len(), 1);
+    let compared = get(Some(1), Some(2)).comparison.unwrap();
+    assert_eq!((compared.from, compared.to), (1, 2));
+    let parts: Vec<&str> = compared.differences.iter().map(|d| d.part.as_str()).collect();
+    assert_eq!(parts, ["Finding 2", "Assessment", "Why this version corrects the last"]);
+    let missing = log_get(host, LogGetArgs { reference: reference.clone(), version: Some(7), compare: None });
+    assert_eq!(missing.unwrap_err().code, ErrorCode::NotFound);
+
+    let page = request_step(host, step(&reference, Step::Close, "Tom Manager", "Email 30/11", "", "")).unwrap();
+    assert_eq!(page.record.state, RequestState::Closed);
+}

@@ -15,7 +15,7 @@ use crate::error::{Result, StoreError};
 use crate::requests::{RequestRecord, record_step, stamp};
 use crate::{AuthorisationKind, Store};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LogVersion {
     pub version: u32,
     pub created_at: String,
@@ -23,7 +23,7 @@ pub struct LogVersion {
     pub log: InvestigationLog,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LogRecord {
     pub request: String,
     pub state: RequestState,
@@ -269,6 +269,45 @@ impl Store {
             &change,
             now,
         )
+    }
+
+    /// Records a disagreement between the social worker and the access worker about what is
+    /// relevant, in the version being edited, for the service manager to settle.
+    pub fn log_disagree(&mut self, reference: &str, by: &str, about: &str, now: DateTime<Utc>) -> Result<LogRecord> {
+        let request = self.request(reference)?;
+        let mut version = self.existing_editable_version(&request, now)?;
+        let number = version.log.raise_disagreement(by, about, now).map_err(fields)?;
+        let change = version.log.disagreements.last().cloned();
+        let ids = vec![format!("disagreement:{number}")];
+        self.save_log_change(&request, &version, None, "log.disagreement", ids, &change, now)
+    }
+
+    /// Records the service manager's outcome of a disagreement.
+    pub fn log_settle(
+        &mut self,
+        reference: &str,
+        number: u32,
+        by: &str,
+        outcome: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LogRecord> {
+        let request = self.request(reference)?;
+        let mut version = self.existing_editable_version(&request, now)?;
+        version.log.settle_disagreement(number, by, outcome, now).map_err(fields)?;
+        let change = version.log.disagreements.iter().find(|d| d.number == number).cloned();
+        let ids = vec![format!("disagreement:{number}")];
+        self.save_log_change(&request, &version, None, "log.disagreement_outcome", ids, &change, now)
+    }
+
+    /// The version being edited, when the log has begun (with its first search).
+    fn existing_editable_version(&self, request: &RequestRecord, now: DateTime<Utc>) -> Result<LogVersion> {
+        if read_version(&self.conn, request.id, None)?.is_none() {
+            return Err(StoreError::Refused(format!(
+                "request {} has no investigation log yet: it starts with the first search",
+                request.reference
+            )));
+        }
+        self.editable_version(request, now)
     }
 
     /// The AAW completes the log and passes it to the social worker.
