@@ -441,3 +441,147 @@ test("a PDF is exported through the save dialog, a draft only until the log is f
   assert.equal(await focusedId(page), "where");
   await page.close();
 });
+
+/** A new page with REQ-2026-0001 permitted, its legitimacy confirmed by Ada Worker (a
+ *  registered AAW), and one sanctioned account; on the request's page. */
+async function readyForAccess(page) {
+  await createdRequest(page);
+  await step(page, "submit", {}, "Submitted");
+  await step(page, "agree", { decided_by: "Tom Manager", evidence: "Email of 20 November" }, "Agreed");
+  await step(page, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77" }, "Permitted");
+  await page.locator('.app-nav__link[data-section="profile"]').click();
+  await heading(page, "Worker profile");
+  await fill(page, { "aaw-name": "Ada Worker" });
+  await byId(page, "register-aaw").click();
+  await page.locator("#aaw-register", { hasText: "Ada Worker" }).waitFor();
+  await page.locator('.app-nav__link[data-section="accounts"]').click();
+  await heading(page, "Sanctioned accounts");
+  await fill(page, { platform: "facebook", handle: "council.checks.7" });
+  await byId(page, "identifiable_as_council").check();
+  await byId(page, "add-account").click();
+  await page.locator("#accounts", { hasText: "council.checks.7" }).waitFor();
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
+  await step(page, "confirm-legitimacy", {}, "Legitimacy confirmed");
+}
+
+async function logAction(page, id, title) {
+  await byId(page, id).click();
+  await heading(page, title);
+}
+
+async function saveLogForm(page, state) {
+  await byId(page, "save").click();
+  await heading(page, "Investigation log");
+  if (state) await page.locator("#request-state", { hasText: state }).waitFor();
+}
+
+test("the investigation log is kept, completed, finalised, shared, corrected and compared, and the request closed", async () => {
+  const page = await fixture.browser.newPage();
+  await createdRequest(page);
+  // Before access is ready there is nothing to record.
+  await byId(page, "open-log").click();
+  await heading(page, "Investigation log");
+  await page.locator("#not-ready").waitFor();
+  await checkScreen(page, "20-log-not-ready");
+  await page.close();
+
+  const worker = await fixture.browser.newPage();
+  await readyForAccess(worker);
+  await byId(worker, "open-log").click();
+  await heading(worker, "Investigation log");
+  await worker.locator("#no-log").waitFor();
+  await checkScreen(worker, "21-log-empty");
+
+  await logAction(worker, "add-search", "Record a search");
+  await checkScreen(worker, "22-log-search");
+  await fill(worker, { time: "25:00" });
+  await date(worker, "at", "23", "11", "2026");
+  await byId(worker, "save").click();
+  await worker.locator("#error-summary").waitFor();
+  for (const message of ["24-hour clock", "Select the sanctioned account", "Enter what was searched", "Enter the result"]) {
+    await worker.locator("#error-summary a", { hasText: message }).waitFor();
+  }
+  await checkScreen(worker, "22-log-search-errors");
+  await worker.locator("#error-summary a", { hasText: "Select the sanctioned account" }).click();
+  assert.equal(await focusedId(worker), "account");
+  await byId(worker, "account").check();
+  await fill(worker, { searched: "Jane Doe", result: "Profile found.\n\nPhotos public since May.", time: "" });
+  await date(worker, "at", "", "", "");
+  await saveLogForm(worker, "In progress");
+  assert.match(await byId(worker, "searches").innerText(), /facebook: council\.checks\.7/);
+  assert.match(await byId(worker, "searches").innerText(), /Photos public since May/);
+
+  await logAction(worker, "add-finding", "Record a finding");
+  await byId(worker, "save").click();
+  await worker.locator("#error-summary a", { hasText: "Enter the finding" }).waitFor();
+  await fill(worker, { text: "A photo with the man, dated 3 November" });
+  await saveLogForm(worker);
+  await logAction(worker, "disagree", "Record a disagreement about relevance");
+  assert.equal(await byId(worker, "by").inputValue(), "Ada Worker");
+  await fill(worker, { about: "The social worker holds the photo is not relevant" });
+  await saveLogForm(worker);
+  await byId(worker, "settle-1").click();
+  await heading(worker, "Record the service manager's outcome of disagreement 1");
+  await fill(worker, { by: "Jo Price", outcome: "Relevant: keep it" });
+  await saveLogForm(worker);
+  assert.match(await byId(worker, "disagreements").innerText(), /Jo Price/);
+  await checkScreen(worker, "23-log-in-progress");
+
+  await logAction(worker, "complete", "Complete the log");
+  await saveLogForm(worker, "Log completed");
+  assert.equal(await byId(worker, "add-search").count(), 0, "no more searches once completed");
+  await logAction(worker, "finalise", "Assess and finalise");
+  await byId(worker, "save").click();
+  await worker.locator("#error-summary a", { hasText: "Rating must be" }).waitFor();
+  await checkScreen(worker, "24-log-finalise-errors");
+  await byId(worker, "rating-3").check();
+  await fill(worker, { by: "Rhian Evans", assessment: "It contradicts the claimed separation" });
+  await saveLogForm(worker, "Finalised");
+  await worker.locator("#log-version", { hasText: "read-only" }).waitFor();
+  assert.equal(await byId(worker, "add-finding").count(), 0, "a finalised log is read-only");
+  await logAction(worker, "share", "Record sharing");
+  await byId(worker, "save").click();
+  await worker.locator("#error-summary a", { hasText: "Say who the log was shared with" }).waitFor();
+  for (const id of ["with", "with-2", "with-3"]) await byId(worker, id).check();
+  await saveLogForm(worker, "Shared");
+  assert.match(await byId(worker, "log-summary").innerText(), /the team manager, the service manager, the service director/);
+
+  await logAction(worker, "correct", "Correct the log");
+  await fill(worker, { note: "The photo's date was wrong" });
+  await saveLogForm(worker);
+  await worker.locator("#correction-note", { hasText: "date was wrong" }).waitFor();
+  await logAction(worker, "add-finding", "Record a finding");
+  await fill(worker, { text: "The photo is dated 4 November" });
+  await saveLogForm(worker);
+  await logAction(worker, "finalise", "Assess and finalise");
+  await byId(worker, "rating-2").check();
+  await fill(worker, { assessment: "Less than first thought" });
+  await saveLogForm(worker, "Shared");
+  await byId(worker, "versions").waitFor();
+  await checkScreen(worker, "25-log-version-2");
+  await byId(worker, "compare-1").click();
+  await byId(worker, "differences").waitFor();
+  await checkScreen(worker, "26-log-compared");
+  await worker.locator("#versions a", { hasText: "Version 1" }).click();
+  await worker.locator("#earlier-version").waitFor();
+  assert.equal(await byId(worker, "correct").count(), 0, "an earlier version is only read");
+  await checkScreen(worker, "27-log-earlier-version");
+
+  await worker.goto(`${fixture.served.url}#/requests/REQ-2026-0001/log`);
+  await heading(worker, "Investigation log");
+  await byId(worker, "close").click();
+  await worker.locator("#decision-form").waitFor();
+  await fill(worker, { decided_by: "Tom Manager" });
+  await byId(worker, "record").click();
+  await worker.locator("#request-state", { hasText: "Closed" }).waitFor();
+  await worker.close();
+});
+
+test("a log that cannot be read says why", async () => {
+  const page = await fixture.browser.newPage();
+  await setUpAs(page, "Ada Worker", "role-2");
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0404/log`);
+  await page.locator("#failure-message", { hasText: "there is no request REQ-2026-0404" }).waitFor();
+  await checkScreen(page, "28-log-error");
+  await page.close();
+});

@@ -12,7 +12,7 @@ function focusVisible(page) {
   return page.evaluate(() => {
     const element = document.activeElement;
     if (!element || element === document.body) return false;
-    const isRadio = element instanceof HTMLInputElement && element.type === "radio";
+    const isRadio = element instanceof HTMLInputElement && (element.type === "radio" || element.type === "checkbox");
     const styled = isRadio ? document.querySelector(`label[for="${CSS.escape(element.id)}"]`) : element;
     if (!styled) return false;
     const look = () => {
@@ -164,5 +164,47 @@ test("a request is created, corrected and authorised by keyboard alone", async (
   await press(page, "record");
   await page.locator("#request-state", { hasText: "Legitimacy confirmed" }).waitFor();
   await checkScreen(page, "k-11-request-confirmed");
+
+  // The investigation log, by keyboard: a search on a sanctioned account, completed,
+  // assessed and finalised, and shared.
+  await press(page, "nav-accounts");
+  await heading(page, "Sanctioned accounts");
+  await typeInto(page, "platform", "facebook");
+  await typeInto(page, "handle", "council.checks.9");
+  await choose(page, "identifiable_as_council", 1);
+  await press(page, "add-account");
+  await page.locator("#accounts", { hasText: "council.checks.9" }).waitFor();
+  await press(page, "nav-requests");
+  await heading(page, "Investigation requests");
+  await press(page, "request-REQ-2026-0001");
+  await heading(page, "Request REQ-2026-0001");
+  await press(page, "open-log");
+  await heading(page, "Investigation log");
+  await press(page, "add-search");
+  await heading(page, "Record a search");
+  await choose(page, "account", 1);
+  await typeInto(page, "searched", "Jane Doe");
+  await typeInto(page, "result", "Profile found");
+  await press(page, "save");
+  await page.locator("#request-state", { hasText: "In progress" }).waitFor();
+  await press(page, "complete");
+  await heading(page, "Complete the log");
+  await press(page, "save");
+  await page.locator("#request-state", { hasText: "Log completed" }).waitFor();
+  await press(page, "finalise");
+  await heading(page, "Assess and finalise");
+  await choose(page, "rating", 2);
+  await typeInto(page, "assessment", "It helped");
+  await press(page, "save");
+  await page.locator("#request-state", { hasText: "Finalised" }).waitFor();
+  await press(page, "share");
+  await heading(page, "Record sharing");
+  await press(page, "with", "Space");
+  await press(page, "with-3", "Space");
+  assert.deepEqual(await page.$$eval("input[name=with]", (boxes) => boxes.map((b) => b.checked)), [true, false, true]);
+  await checkScreen(page, "k-12-log-share");
+  await press(page, "save");
+  await page.locator("#request-state", { hasText: "Shared" }).waitFor();
+  await checkScreen(page, "k-13-log-shared");
   await page.close();
 });

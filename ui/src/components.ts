@@ -333,3 +333,42 @@ export function table(caption: string, head: string[], rows: Child[][], id?: str
 export function tag(text: string, colour: string): HTMLElement {
   return h("strong", { class: `govuk-tag govuk-tag--${colour}` }, text);
 }
+
+/** GOV.UK checkboxes: several choices, each on or off; `id` is the first box's and the
+ *  group's error target. */
+export function checkboxes<T extends string | number>(
+  options: FieldOptions & { values: T[]; choices: Choice<T>[]; onChange: (values: T[]) => void; small?: boolean },
+): HTMLElement {
+  const chosen = new Set(options.values);
+  const items = options.choices.map((choice, index) => {
+    const id = index === 0 ? options.id : `${options.id}-${index + 1}`;
+    const input = h("input", { class: "govuk-checkboxes__input", id, name: options.id, type: "checkbox", value: String(choice.value) }) as HTMLInputElement;
+    input.checked = chosen.has(choice.value);
+    const hintId = `${id}-item-hint`;
+    if (choice.hint) input.setAttribute("aria-describedby", hintId);
+    input.addEventListener("change", () => {
+      if (input.checked) chosen.add(choice.value);
+      else chosen.delete(choice.value);
+      options.onChange(options.choices.map((c) => c.value).filter((v) => chosen.has(v)));
+    });
+    return h(
+      "div",
+      { class: "govuk-checkboxes__item" },
+      input,
+      h("label", { class: "govuk-label govuk-checkboxes__label", for: id }, choice.label),
+      choice.hint ? h("div", { class: "govuk-hint govuk-checkboxes__hint", id: hintId }, choice.hint) : null,
+    );
+  });
+  const fieldset = withAria(
+    h(
+      "fieldset",
+      { class: "govuk-fieldset" },
+      h("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, labelText(options)),
+      hint(options),
+      errorMessage(options.id, options.errors.get(options.id)),
+      h("div", { class: `govuk-checkboxes${options.small ? " govuk-checkboxes--small" : ""}`, "data-module": "govuk-checkboxes" }, ...items),
+    ),
+    describedBy(options),
+  );
+  return group(options, fieldset);
+}

@@ -4,8 +4,9 @@
 // are tested there; this is not a second implementation to trust.
 import type { Backend } from "./backend";
 import type {
-  AccountRecord, AuthorisationRecord, CommandName, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
-  NextStep, PdfExportRecord, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role, Step, StoreStatus, WorkerRecord,
+  AccountRecord, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
+  InvestigationLog, LogActions, LogPage, LogVersion, NextStep, PdfExportRecord, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role,
+  ShareRecipient, Step, StoreStatus, WorkerRecord,
 } from "./generated/ipc";
 
 type Handlers = { [K in CommandName]: (args: Commands[K]["args"]) => Commands[K]["response"] };
@@ -23,6 +24,7 @@ const TRANSITIONS: [RequestState, Step, RequestState, Role][] = [
   ["permitted", "confirm-legitimacy", "legitimacy_confirmed", "Aaw"], ["permitted", "raise-doubts", "doubts_raised", "Aaw"],
   ["doubts_raised", "confirm-legitimacy", "legitimacy_confirmed", "Aaw"], ["doubts_raised", "refuse", "refused", "SmOrSd"],
   ["doubts_raised", "refer-back", "referred_back", "SmOrSd"],
+  ["shared", "close", "closed", "TmOrSd"],
   ...(["draft", "submitted", "agreed", "permitted", "referred_back", "legitimacy_confirmed", "doubts_raised"] as RequestState[]).map(
     (s): [RequestState, Step, RequestState, Role] => [s, "withdraw", "withdrawn", "Osw"],
   ),
@@ -31,7 +33,7 @@ const TRANSITIONS: [RequestState, Step, RequestState, Role][] = [
 const STEP_LABELS: Partial<Record<Step, string>> = {
   submit: "Submit to team manager", agree: "Record team manager's agreement", permit: "Record service director's permission",
   refuse: "Record refusal", "refer-back": "Refer back to social worker", "confirm-legitimacy": "Confirm the request is legitimate",
-  "raise-doubts": "Raise doubts with service manager", withdraw: "Withdraw request",
+  "raise-doubts": "Raise doubts with service manager", withdraw: "Withdraw request", close: "Close request",
 };
 
 const ROLE_LABELS: Record<Role, string> = {
@@ -148,6 +150,7 @@ export function createFakeBackend(): Backend {
   const accounts: AccountRecord[] = [];
   const authorisations: AuthorisationRecord[] = [];
   const persons: PersonRecord[] = [];
+  const logs = new Map<string, LogVersion[]>();
   let nextId = 1;
 
   /** Named subjects who may be persons already known (same name), other than the request's own. */
@@ -195,6 +198,58 @@ export function createFakeBackend(): Backend {
     }));
     return { record: structuredClone(record), draft: open, can_change: ["draft", "referred_back"].includes(record.state), next_steps, authorisations: authorisations.filter((a) => a.request === record.reference) };
   };
+
+  // The log's rules as the screens need them; the real ones are the store's, tested in Rust.
+  const required = (fields: FieldError[], field: string, value: string, what: string) => {
+    if (!value.trim()) fields.push({ field, message: `Enter ${what}` });
+  };
+  const moveTo = (record: RequestRecord, state: RequestState, step: Step, by: string) => {
+    record.decisions.push({ step, step_label: step, from_state: record.state, to_state: state, decided_by: by, recorded_by: 1, recorded_by_name: profile?.name ?? "", evidence: null, note: null, conditions: null, at: NOW });
+    record.state = state;
+    record.state_label = LABELS[state];
+  };
+  const actionsOf = (record: RequestRecord, latest: LogVersion | undefined): LogActions => {
+    const begun = latest !== undefined;
+    const editable = !latest || latest.finalised_at === null;
+    const finalised = !!latest && latest.finalised_at !== null;
+    const correcting = !!latest && latest.version > 1;
+    const after = ["finalised", "shared", "closed"].includes(record.state);
+    return {
+      add_search: editable && ["legitimacy_confirmed", "in_progress"].includes(record.state),
+      add_finding: begun && editable && (record.state === "in_progress" || correcting),
+      disagree: begun && editable,
+      complete: begun && editable && record.state === "in_progress",
+      finalise: begun && editable && (record.state === "log_completed" || (correcting && after)),
+      share: finalised && ["finalised", "shared"].includes(record.state),
+      correct: finalised,
+      close: record.state === "shared",
+    };
+  };
+  const logPage = (reference: string, version: number | null = null, compare: number | null = null): LogPage => {
+    const record = find(reference);
+    const versions = logs.get(record.reference) ?? [];
+    const latest = versions[versions.length - 1];
+    const shown = version === null ? latest : versions.find((v) => v.version === version) ?? fail("not_found", `there is no log version ${version} of ${reference}`);
+    const isLatest = shown === latest;
+    const other = compare === null || !shown ? undefined : versions.find((v) => v.version === compare);
+    return {
+      reference: record.reference, case_reference: record.request.case_reference, state: record.state, state_label: record.state_label,
+      shown: shown ? structuredClone(shown) : null, versions: versions.map((v) => v.version), latest: isLatest,
+      actions: isLatest ? actionsOf(record, latest) : { add_search: false, add_finding: false, disagree: false, complete: false, finalise: false, share: false, correct: false, close: false },
+      accounts: structuredClone(accounts), captures: [], worker: profile ? structuredClone(profile) : null,
+      comparison: other && shown && other !== shown
+        ? { from: Math.min(other.version, shown.version), to: Math.max(other.version, shown.version), differences: [{ part: "Finding 1", before: null, after: "as changed" }] }
+        : null,
+    };
+  };
+  const editable = (reference: string): { record: RequestRecord; version: LogVersion } => {
+    const record = find(reference);
+    const versions = logs.get(record.reference) ?? fail("refused", `request ${reference} has no investigation log yet: it starts with the first search`);
+    const version = versions[versions.length - 1];
+    if (version.finalised_at) fail("refused", `version ${version.version} of the investigation log of ${reference} is finalised and read-only`);
+    return { record, version };
+  };
+  const emptyLog = (): InvestigationLog => ({ searches: [], findings: [], completed: null, assessment: null, shared: [], correction_note: null, disagreements: [] });
 
   const handlers: Handlers = {
     store_status: () => status(),
@@ -377,6 +432,101 @@ export function createFakeBackend(): Backend {
         fail("log_not_finalised", `the investigation log of ${record.reference} is not finalised, so its PDF can only be a draft (DRAFT on every page)`);
       }
       return { path: args.path, manifest_sha256: "be".repeat(32), bytes: 1048576, files: 9, fingerprint: "f1".repeat(32), draft: args.draft, timestamped_at: null };
+    },
+    log_get: (args) => logPage(args.reference, args.version, args.compare),
+    log_add_search: (args) => {
+      const record = find(args.reference);
+      const f = args.search;
+      const fields: FieldError[] = [];
+      const date = isoDate(f.date);
+      if (date === "invalid") fields.push({ field: "at", message: "The date must be a real date, such as 23 11 2026" });
+      else if (date === null && f.time.trim()) fields.push({ field: "at", message: "Enter the date as well as the time" });
+      else if (date !== null && !/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(f.time.trim())) fields.push({ field: "at", message: "Enter the time on the 24-hour clock, such as 14:05" });
+      if (f.account === null) fields.push({ field: "account", message: "Select the sanctioned account the search was made on" });
+      required(fields, "searched", f.searched, "what was searched");
+      required(fields, "result", f.result, "the result of the search");
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      if (!["legitimacy_confirmed", "in_progress"].includes(record.state)) fail("refused", `the search cannot be recorded: ${record.reference} is ${record.state}`);
+      const versions = logs.get(record.reference) ?? [];
+      if (!versions.length) versions.push({ version: 1, created_at: NOW, finalised_at: null, log: emptyLog() });
+      logs.set(record.reference, versions);
+      const version = versions[versions.length - 1];
+      if (version.finalised_at) fail("refused", "the log is finalised and read-only");
+      const account = accounts.find((a) => a.id === f.account)!;
+      version.log.searches.push({ at: date ? `${date}T${f.time.trim().replace(".", ":").padStart(5, "0")}:00Z` : NOW, platform: f.platform.trim() || account.platform, account_id: account.id, searched: f.searched.trim(), result: f.result.trim() });
+      if (record.state === "legitimacy_confirmed") moveTo(record, "in_progress", "start-access", profile?.name ?? "");
+      return logPage(record.reference);
+    },
+    log_add_finding: (args) => {
+      const { record, version } = editable(args.reference);
+      if (!args.text.trim()) fail("invalid_fields", "There is a problem", [{ field: "text", message: "Enter the finding" }]);
+      version.log.findings.push({ number: version.log.findings.length + 1, text: args.text.trim(), captures: [...new Set(args.captures)] });
+      return logPage(record.reference);
+    },
+    log_disagree: (args) => {
+      const { record, version } = editable(args.reference);
+      const fields: FieldError[] = [];
+      required(fields, "by", args.by, "who raised the disagreement");
+      required(fields, "about", args.about, "what is disagreed about");
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      version.log.disagreements.push({ number: version.log.disagreements.length + 1, about: args.about.trim(), raised_by: args.by.trim(), at: NOW, outcome: null });
+      return logPage(record.reference);
+    },
+    log_settle: (args) => {
+      const { record, version } = editable(args.reference);
+      const fields: FieldError[] = [];
+      required(fields, "by", args.by, "the service manager who decided");
+      required(fields, "outcome", args.outcome, "the service manager's outcome");
+      const d = version.log.disagreements.find((x) => x.number === args.disagreement);
+      if (!d) fields.push({ field: "disagreement", message: `There is no disagreement ${args.disagreement}` });
+      else if (d.outcome) fields.push({ field: "disagreement", message: `Disagreement ${args.disagreement} already has the service manager's outcome` });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      d!.outcome = { by: args.by.trim(), decision: args.outcome.trim(), at: NOW };
+      return logPage(record.reference);
+    },
+    log_complete: (args) => {
+      const { record, version } = editable(args.reference);
+      if (record.state !== "in_progress") fail("illegal_step", `complete-log is not allowed: the request is ${record.state}`);
+      if (!args.by.trim()) fail("invalid_fields", "There is a problem", [{ field: "by", message: "Enter who completed the log" }]);
+      version.log.completed = { by: args.by.trim(), at: NOW };
+      moveTo(record, "log_completed", "complete-log", args.by.trim());
+      return logPage(record.reference);
+    },
+    log_finalise: (args) => {
+      const { record, version } = editable(args.reference);
+      const correcting = version.version > 1 && ["finalised", "shared", "closed"].includes(record.state);
+      if (!correcting && record.state !== "log_completed") fail("illegal_step", `finalise-log is not allowed: the request is ${record.state}`);
+      const fields: FieldError[] = [];
+      required(fields, "by", args.by, "who assessed the findings");
+      if (!["little", "some", "considerable", "significant"].includes(args.rating)) fields.push({ field: "rating", message: "Rating must be little, some, considerable or significant" });
+      required(fields, "assessment", args.assessment, "the assessment of the information");
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      version.log.assessment = { by: args.by.trim(), at: NOW, rating: args.rating as Contribution, text: args.assessment.trim() };
+      version.finalised_at = NOW;
+      if (!correcting) moveTo(record, "finalised", "finalise-log", args.by.trim());
+      return logPage(record.reference);
+    },
+    log_share: (args) => {
+      const record = find(args.reference);
+      const versions = logs.get(record.reference) ?? [];
+      const version = versions[versions.length - 1];
+      if (!version?.finalised_at || !["finalised", "shared"].includes(record.state)) fail("illegal_step", `share is not allowed: the request is ${record.state}`);
+      const fields: FieldError[] = [];
+      required(fields, "by", args.by, "who shared the log");
+      if (!args.with.length) fields.push({ field: "with", message: "Say who the log was shared with: tm, sm and sd" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      version.log.shared.push({ with: args.with as ShareRecipient[], by: args.by.trim(), at: NOW });
+      if (record.state === "finalised") moveTo(record, "shared", "share", args.by.trim());
+      return logPage(record.reference);
+    },
+    log_correct: (args) => {
+      const record = find(args.reference);
+      const versions = logs.get(record.reference) ?? fail("refused", `request ${args.reference} has no investigation log to correct`);
+      const last = versions[versions.length - 1];
+      if (!last.finalised_at) fail("refused", `version ${last.version} of the log is not finalised yet: edit it instead of correcting it`);
+      if (!args.note.trim()) fail("invalid_fields", "There is a problem", [{ field: "note", message: "Enter why the log is corrected" }]);
+      versions.push({ version: last.version + 1, created_at: NOW, finalised_at: null, log: { ...structuredClone(last.log), assessment: null, correction_note: args.note.trim() } });
+      return logPage(record.reference);
     },
     export_filed: (args) => {
       const record = find(args.reference);

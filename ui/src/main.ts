@@ -7,13 +7,14 @@ import { accountsScreen } from "./screens/accounts";
 import { authorisationScreen } from "./screens/authorisation";
 import { decisionScreen } from "./screens/decision";
 import { exportScreen, filingScreen } from "./screens/export";
+import { isLogForm, logForm, logScreen } from "./screens/log";
 import { profileScreen } from "./screens/profile";
 import { draftScreen, isStep } from "./screens/request-form";
 import { requestScreen } from "./screens/request-page";
 import { requestsScreen } from "./screens/requests";
 import { statusScreen } from "./screens/status";
 
-const STEPS: Step[] = ["submit", "agree", "permit", "refuse", "refer-back", "confirm-legitimacy", "raise-doubts", "withdraw"];
+const STEPS: Step[] = ["submit", "agree", "permit", "refuse", "refer-back", "confirm-legitimacy", "raise-doubts", "withdraw", "close"];
 
 /** Which screen a location shows. The path and query come after `#`. */
 let shown = "";
@@ -41,7 +42,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
     showRecoveryWarning(status?.recovery_warning ?? null);
   }
   if (!storeReady || parts[0] === "status") return statusScreen(app);
-  const [section, id, sub, extra] = parts;
+  const [section, id, sub, extra, more] = parts;
   if (section === "profile") return profileScreen(app);
   if (section === "accounts") return accountsScreen(app);
   if (section === "drafts" && id) return draftScreen(app, Number(id), sub && isStep(sub) ? sub : "case", query.has("errors"), query.get("from") === "check");
@@ -49,9 +50,15 @@ async function route(shell: Shell, hash: string): Promise<void> {
   if (section === "requests" && id && sub === "step" && STEPS.includes(extra as Step)) return decisionScreen(app, id, extra as Step);
   if (section === "requests" && id && sub === "authorisations") return authorisationScreen(app, id);
   if (section === "requests" && id && sub === "export") return exportScreen(app, id);
+  if (section === "requests" && id && sub === "log" && isLogForm(extra)) return logForm(app, id, extra, more ? Number(more) : null);
+  if (section === "requests" && id && sub === "log") return logScreen(app, id, numberOrNull(query.get("version")), numberOrNull(query.get("compare")));
   if (section === "requests" && id && sub === "filed") return filingScreen(app, id, query.get("sha") ?? "");
   if (section === "requests" && id) return requestScreen(app, id);
   return requestsScreen(app, query.get("q") ?? "");
+}
+
+function numberOrNull(text: string | null): number | null {
+  return text && /^\d+$/.test(text) ? Number(text) : null;
 }
 
 /** On every start, and on every screen until it is fixed: without its recovery file the

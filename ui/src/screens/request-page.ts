@@ -79,6 +79,8 @@ export function showRequest(app: App, page: RequestPage): void {
   content.push(
     h("h2", { class: "govuk-heading-m" }, "Next steps"),
     ...nextSteps(page),
+    h("h2", { class: "govuk-heading-m" }, "Investigation log (Appendix 2)"),
+    h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: requestHref(record.reference, "/log"), id: "open-log" }, "Open the investigation log"), ": the searches made, findings, completion, assessment and sharing."),
     h("h2", { class: "govuk-heading-m" }, "The request"),
     summaryList([
       ["Originating social worker", `${r.originating_worker.name}, ${r.originating_worker.team}`, null],
