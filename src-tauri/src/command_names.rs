@@ -38,4 +38,7 @@ pub const COMMANDS: &[&str] = &[
     "log_finalise",
     "log_share",
     "log_correct",
+    "home_get",
+    "audit_trail_get",
+    "settings_get",
 ];

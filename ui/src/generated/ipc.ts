@@ -401,6 +401,83 @@ about: string, raised_by: string, at: string, outcome: Outcome | null, };
 
 export type Outcome = { by: string, decision: string, at: string, };
 
+export type HomePage = { 
+/**
+ * Who is using the app, and in what role.
+ */
+worker: WorkerRecord | null, 
+/**
+ * The requests that wait for the worker's role; empty without a profile.
+ */
+waiting_for_you: Array<HomeRequest>, 
+/**
+ * Every group, in order, each with its requests (possibly none).
+ */
+sections: Array<HomeSection>, due: Array<DueItem>, 
+/**
+ * Forms being filled in for new requests.
+ */
+drafts: Array<DraftSummary>, notice_days: number, idle_days: number, };
+
+export type HomeRequest = { reference: string, case_reference: string, subjects: Array<string>, state: RequestState, state_label: string, last_change: string, 
+/**
+ * "3 days", "since today".
+ */
+waited: string, flagged_for_sd: boolean, };
+
+export type HomeSection = { group: HomeGroup, title: string, requests: Array<HomeRequest>, };
+
+export type HomeGroup = "social_worker" | "team_manager" | "service_director" | "access_worker" | "in_progress" | "assessment" | "finalised" | "closed";
+
+export type DueItem = { kind: DueKind, request: string, overdue: boolean, 
+/**
+ * The date it falls due, when there is one.
+ */
+date: string | null, text: string, };
+
+export type DueKind = "authorisation_review" | "authorisation_expiry" | "idle" | "log_assessment";
+
+export type AuditTrail = { reference: string, events: Array<AuditLine>, 
+/**
+ * Whether the request's own events verify as a chain, and why not.
+ */
+request_chain_intact: boolean, request_chain_problem: string | null, 
+/**
+ * The whole store's chain: whether it verifies, and how many events it holds.
+ */
+store_chain_intact: boolean, store_chain_message: string, store_events: number, };
+
+export type AuditLine = { seq: number, at: string, 
+/**
+ * UK local time.
+ */
+when: string, who: string, what: string, 
+/**
+ * The decision, for an event that recorded one ("Record team manager's agreement: Tom
+ * Manager").
+ */
+detail: string | null, ids: Array<string>, };
+
+export type SettingsPage = { data_folder: string, 
+/**
+ * The local `policy.toml`, when there is one.
+ */
+policy_file: string | null, 
+/**
+ * Why the local policy file cannot be used, when it cannot.
+ */
+policy_problem: string | null, policy: Array<PolicyEntry>, worker: WorkerRecord | null, aaws: Array<AawRecord>, 
+/**
+ * The installation's signing-key fingerprint, for the council to publish.
+ */
+fingerprint: string, keystore: string, recovery_warning: string | null, };
+
+export type PolicyEntry = { key: string, 
+/**
+ * As it would be written in the file; empty when not set.
+ */
+value: string, from_local_file: boolean, };
+
 /** Every command: its argument and its response. */
 export interface Commands {
   store_status: { args: NoArgs; response: StoreStatus };
@@ -439,6 +516,9 @@ export interface Commands {
   log_finalise: { args: LogFinaliseArgs; response: LogPage };
   log_share: { args: LogShareArgs; response: LogPage };
   log_correct: { args: LogCorrectArgs; response: LogPage };
+  home_get: { args: NoArgs; response: HomePage };
+  audit_trail_get: { args: ReferenceArgs; response: AuditTrail };
+  settings_get: { args: NoArgs; response: SettingsPage };
 }
 
 export type CommandName = keyof Commands;
@@ -480,4 +560,7 @@ export const COMMAND_NAMES: CommandName[] = [
   "log_finalise",
   "log_share",
   "log_correct",
+  "home_get",
+  "audit_trail_get",
+  "settings_get",
 ];

@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod host;
 pub mod log;
+pub mod overview;
 pub mod people;
 pub mod recorder;
 pub mod register;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod evidence;
 pub mod export;
 pub mod guards;
+pub mod home;
 pub mod local_time;
 pub mod log;
 pub mod policy;
@@ -20,6 +21,6 @@ pub mod worker;
 pub mod workflow;
 
 pub use audit::{Actor, AuditEvent, ChainHead, ChainReport, NewAuditEvent};
-pub use policy::{Policy, PolicyError, TimestampAuthority};
+pub use policy::{Policy, PolicyEntry, PolicyError, TimestampAuthority};
 pub use validation::{FieldError, is_bidi_control, is_invisible};
 pub use worker::{WorkerProfile, WorkerProfileInput, WorkerRole};

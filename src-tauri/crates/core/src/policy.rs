@@ -18,6 +18,15 @@ pub struct Policy {
     pub legal_advice: LegalAdvice,
     pub capture: CaptureLimits,
     pub timestamp: TimestampAuthority,
+    pub home: HomeNotice,
+}
+
+/// What Home's "Due" panel counts as due: reviews and expiries within `notice_days`, and
+/// requests with no change for more than `idle_days`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HomeNotice {
+    pub notice_days: u32,
+    pub idle_days: u32,
 }
 
 /// The RFC 3161 time-stamping authority that stamps each evidence bundle's manifest, and the
@@ -66,6 +75,26 @@ pub struct LegalAdvice {
     pub required_for_parent_or_carer: bool,
 }
 
+/// One value of the policy in force, and whether the local `policy.toml` set it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct PolicyEntry {
+    pub key: String,
+    /// As it would be written in the file; empty when not set.
+    pub value: String,
+    pub from_local_file: bool,
+}
+
+impl PolicyEntry {
+    fn new(key: String, value: Option<&toml::Value>, from_local_file: bool) -> PolicyEntry {
+        let value = match value {
+            Some(toml::Value::String(text)) => text.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        PolicyEntry { key, value, from_local_file }
+    }
+}
+
 /// Why a policy file was refused: where (1-based line and column, when known) and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.describe())]
@@ -97,6 +126,14 @@ struct RawPolicy {
     legal_advice: Option<RawLegalAdvice>,
     capture: Option<RawCapture>,
     timestamp: Option<RawTimestamp>,
+    home: Option<RawHome>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawHome {
+    notice_days: Option<Spanned<u32>>,
+    idle_days: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -181,6 +218,34 @@ impl Policy {
     /// The policy as TOML, in the same shape as the file it is read from.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("a policy always serialises")
+    }
+
+    /// Every value of the policy in force, by its key in the file ("repeat_viewing.max_views"),
+    /// and whether the local file set it (`local` is that file's text) or it is the embedded
+    /// default. In the file's order.
+    pub fn entries(&self, local: Option<&str>) -> Vec<PolicyEntry> {
+        let ours: toml::Table = toml::from_str(&self.to_toml()).expect("a policy reads back");
+        let theirs: toml::Table = local.and_then(|text| toml::from_str(text).ok()).unwrap_or_default();
+        // The embedded file's order: its keys as they come, under their sections.
+        let mut section: Option<&str> = None;
+        let mut entries = Vec::new();
+        for line in DEFAULT_POLICY_TOML.lines().map(str::trim) {
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                section = Some(name);
+                continue;
+            }
+            let Some((name, _)) = line.split_once('=').filter(|_| !line.starts_with('#')) else { continue };
+            let name = name.trim();
+            let (value, set) = match section {
+                Some(table) => {
+                    (ours.get(table).and_then(|t| t.get(name)), theirs.get(table).and_then(|t| t.get(name)).is_some())
+                }
+                None => (ours.get(name), theirs.contains_key(name)),
+            };
+            let key = section.map_or(name.to_string(), |table| format!("{table}.{name}"));
+            entries.push(PolicyEntry::new(key, value, set));
+        }
+        entries
     }
 
     fn from_toml_over(raw: &RawPolicy, text: &str) -> Result<Policy, PolicyError> {
@@ -291,6 +356,20 @@ impl Policy {
                 )?,
             },
             timestamp,
+            home: HomeNotice {
+                notice_days: number(
+                    raw.home.as_ref().and_then(|h| h.notice_days.as_ref()),
+                    defaults.home.as_ref().and_then(|h| h.notice_days.as_ref()),
+                    "home.notice_days",
+                    0..=90,
+                )?,
+                idle_days: number(
+                    raw.home.as_ref().and_then(|h| h.idle_days.as_ref()),
+                    defaults.home.as_ref().and_then(|h| h.idle_days.as_ref()),
+                    "home.idle_days",
+                    1..=365,
+                )?,
+            },
         })
     }
 }
@@ -386,6 +465,26 @@ mod tests {
         assert_eq!(policy.timestamp.ca_certificate.as_deref(), Some("tsa-ca.pem"));
         assert_eq!(Policy::from_toml(&policy.to_toml()).unwrap(), policy);
         assert_eq!(Policy::from_toml("[timestamp]\nurl = \"\"\n").unwrap().timestamp, TimestampAuthority::default());
+    }
+
+    #[test]
+    fn each_value_in_force_says_whether_the_local_file_set_it() {
+        let local = "organisation = \"Cyngor Sir\"\n[repeat_viewing]\nmax_views = 3\n";
+        let policy = Policy::from_toml(local).unwrap();
+        let entries = policy.entries(Some(local));
+        let find = |key: &str| entries.iter().find(|e| e.key == key).unwrap_or_else(|| panic!("{key}"));
+        assert_eq!(entries[0].key, "organisation", "in the file's order");
+        assert_eq!((find("organisation").value.as_str(), find("organisation").from_local_file), ("Cyngor Sir", true));
+        assert_eq!(
+            (find("repeat_viewing.max_views").value.as_str(), find("repeat_viewing.max_views").from_local_file),
+            ("3", true)
+        );
+        assert_eq!(
+            (find("repeat_viewing.window_days").value.as_str(), find("repeat_viewing.window_days").from_local_file),
+            ("30", false)
+        );
+        assert_eq!(find("timestamp.url").value, "", "no authority by default");
+        assert!(Policy::default().entries(None).iter().all(|e| !e.from_local_file));
     }
 
     #[test]

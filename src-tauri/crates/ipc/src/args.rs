@@ -9,6 +9,7 @@ use ts_rs::TS;
 pub use triangulate_app::bundle::BundleExported;
 pub use triangulate_app::export::PdfExported;
 pub use triangulate_app::log::{CaptureChoice, LogActions, LogComparison, LogPage, SearchForm};
+pub use triangulate_app::overview::{AuditLine, AuditTrail, HomePage, HomeRequest, HomeSection, SettingsPage};
 pub use triangulate_app::requests::{NextStep, RequestList, RequestPage};
 pub use triangulate_app::{
     AawRecord, AccountRecord, AuthorisationKind, AuthorisationRecord, DraftCheck, DraftRecord, DraftSummary,

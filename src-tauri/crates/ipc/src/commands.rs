@@ -272,3 +272,15 @@ pub fn log_correct(host: &dyn Host, args: LogCorrectArgs) -> Result<LogPage> {
     log::correct(host, &args.reference, &args.note)?;
     log_page(host, &args.reference)
 }
+
+pub fn home_get(host: &dyn Host, _: NoArgs) -> Result<HomePage> {
+    Ok(triangulate_app::overview::home(host)?)
+}
+
+pub fn audit_trail_get(host: &dyn Host, args: ReferenceArgs) -> Result<AuditTrail> {
+    Ok(triangulate_app::overview::audit_trail(host, &args.reference)?)
+}
+
+pub fn settings_get(host: &dyn Host, _: NoArgs) -> Result<SettingsPage> {
+    Ok(triangulate_app::overview::settings(host)?)
+}

@@ -54,6 +54,9 @@ macro_rules! for_each_command {
             log_finalise($crate::args::LogFinaliseArgs) -> $crate::args::LogPage;
             log_share($crate::args::LogShareArgs) -> $crate::args::LogPage;
             log_correct($crate::args::LogCorrectArgs) -> $crate::args::LogPage;
+            home_get($crate::args::NoArgs) -> $crate::args::HomePage;
+            audit_trail_get($crate::args::ReferenceArgs) -> $crate::args::AuditTrail;
+            settings_get($crate::args::NoArgs) -> $crate::args::SettingsPage;
         }
     };
 }

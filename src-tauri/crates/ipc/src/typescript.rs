@@ -10,6 +10,7 @@ use crate::error::{ErrorCode, IpcError};
 use triangulate_app::{
     AuditSummary, DecisionRecord, LogVersion, PersonRecord, PossibleMatch, Renewal, StoreState, SubjectLink,
 };
+use triangulate_core::home::{DueItem, DueKind, HomeGroup};
 use triangulate_core::log::{
     Assessment, Contribution, Disagreement, Finding, InvestigationLog, LogDifference, Outcome, Search, ShareRecipient,
     Sharing, Signed,
@@ -21,7 +22,7 @@ use triangulate_core::request_form::{
 };
 use triangulate_core::workflow::{RequestState, Role, Step};
 
-use triangulate_core::{FieldError, WorkerRole};
+use triangulate_core::{FieldError, PolicyEntry, WorkerRole};
 
 /// Where the generated file lives, from this crate's folder.
 pub const GENERATED_PATH: &str = "../../../ui/src/generated/ipc.ts";
@@ -150,6 +151,16 @@ pub fn declarations() -> Vec<Declaration> {
         ShareRecipient,
         Disagreement,
         Outcome,
+        HomePage,
+        HomeRequest,
+        HomeSection,
+        HomeGroup,
+        DueItem,
+        DueKind,
+        AuditTrail,
+        AuditLine,
+        SettingsPage,
+        PolicyEntry,
     ]
 }
 

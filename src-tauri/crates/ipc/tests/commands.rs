@@ -390,3 +390,73 @@ fn the_log_is_kept_finalised_shared_corrected_and_compared_through_the_commands(
     let page = request_step(host, step(&reference, Step::Close, "Tom Manager", "Email 30/11", "", "")).unwrap();
     assert_eq!(page.record.state, RequestState::Closed);
 }
+
+#[test]
+fn home_groups_requests_by_whom_they_wait_for_and_the_trail_and_settings_read_back() {
+    let fixture = setup();
+    let host = &fixture.host;
+    let (reference, account) = ready_for_access(host);
+    let section = |page: &HomePage, reference: &str| {
+        page.sections.iter().find(|s| s.requests.iter().any(|r| r.reference == reference)).map(|s| s.group)
+    };
+    let home = home_get(host, NoArgs {}).unwrap();
+    assert_eq!(home.sections.len(), 8, "every group, even an empty one");
+    assert_eq!(section(&home, &reference), Some(triangulate_core::home::HomeGroup::AccessWorker));
+    assert_eq!(home.waiting_for_you.len(), 1, "an AAW's request ready for access waits for them");
+    assert_eq!(home.waiting_for_you[0].waited, "since today");
+    assert_eq!(home.worker.as_ref().unwrap().name, "Ada Worker");
+    assert!(home.due.is_empty());
+
+    let search = SearchForm {
+        account: Some(account),
+        searched: "Jane Doe".into(),
+        result: "Found".into(),
+        ..Default::default()
+    };
+    log_add_search(host, LogSearchArgs { reference: reference.clone(), search }).unwrap();
+    log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into() }).unwrap();
+    let home = home_get(host, NoArgs {}).unwrap();
+    assert_eq!(section(&home, &reference), Some(triangulate_core::home::HomeGroup::Assessment));
+    assert!(home.waiting_for_you.is_empty(), "the assessment waits for the social worker, not the AAW");
+    assert_eq!(home.due.len(), 1);
+    assert_eq!(home.due[0].kind, triangulate_core::home::DueKind::LogAssessment);
+
+    // The trail in words: who, what, and the decision each step recorded.
+    let trail = audit_trail_get(host, ReferenceArgs { reference: reference.clone() }).unwrap();
+    assert!(trail.request_chain_intact && trail.store_chain_intact, "{}", trail.store_chain_message);
+    assert!(trail.store_events > trail.events.len() as u64, "the store holds more than this request's events");
+    let whats: Vec<&str> = trail.events.iter().map(|e| e.what.as_str()).collect();
+    assert_eq!(whats[0], "Created the request");
+    assert!(whats.contains(&"Recorded a search in the log") && whats.contains(&"Completed the log"), "{whats:?}");
+    assert!(trail.events.iter().all(|e| e.who == "Ada Worker"), "recorded through Ada's profile");
+    let agreed = trail.events.iter().filter_map(|e| e.detail.as_deref()).collect::<Vec<_>>();
+    assert_eq!(
+        agreed,
+        [
+            "Submit to team manager: Ada Worker",
+            "Record team manager's agreement: Tom Manager",
+            "Record service director's permission: Sue Director",
+            "Confirm the request is legitimate: Ada Worker",
+            "Start access session: Ada Worker",
+            "Complete investigation log: Ada Worker",
+        ]
+    );
+    assert!(trail.events.iter().all(|e| e.when.contains("November 2026")), "UK time");
+
+    // Settings: the policy in force, where each value came from, the key's fingerprint.
+    let settings = settings_get(host, NoArgs {}).unwrap();
+    assert!(settings.policy_file.is_none() && settings.policy_problem.is_none());
+    assert!(settings.policy.iter().all(|e| !e.from_local_file));
+    assert_eq!(settings.fingerprint.len(), 64);
+    assert_eq!(settings.aaws.len(), 1);
+    let policy_file = host.data_dir.policy_file();
+    std::fs::write(&policy_file, "[home]\nidle_days = 30\n").unwrap();
+    let settings = settings_get(host, NoArgs {}).unwrap();
+    let idle = settings.policy.iter().find(|e| e.key == "home.idle_days").unwrap();
+    assert_eq!((idle.value.as_str(), idle.from_local_file), ("30", true));
+    assert_eq!(home_get(host, NoArgs {}).unwrap().idle_days, 30);
+    std::fs::write(&policy_file, "[home]\nidle_days = 0\n").unwrap();
+    let settings = settings_get(host, NoArgs {}).unwrap();
+    assert!(settings.policy_problem.unwrap().contains("home.idle_days"), "a bad file is named, not hidden");
+    assert!(settings.policy.iter().all(|e| !e.from_local_file), "the defaults are shown as in force");
+}
