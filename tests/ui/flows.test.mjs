@@ -585,3 +585,111 @@ test("a log that cannot be read says why", async () => {
   await checkScreen(page, "28-log-error");
   await page.close();
 });
+
+test("Home groups requests by whom they wait for, says what waits for the worker, and shows what is due", async () => {
+  const page = await fixture.browser.newPage();
+  await setUpAs(page, "Ada Worker", "role-2");
+  await byId(page, "nav-home").click();
+  await heading(page, "Home");
+  assert.match(await byId(page, "signed-in-as").innerText(), /Ada Worker, Originating Social Worker/);
+  assert.match(await byId(page, "signed-in").innerText(), /Ada Worker, Originating Social Worker/, "the header says who is using the app");
+  await byId(page, "nothing-due").waitFor();
+  assert.equal(await page.locator("main section h3").count(), 8, "every group is a headed section");
+  assert.equal(await page.locator("main section .app-none").count(), 10, "each empty group, the worker's list and the due panel say none");
+  await checkScreen(page, "30-home-empty");
+
+  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
+  await heading(page, "Check your answers");
+  await byId(page, "commit").click();
+  await heading(page, "Request REQ-2026-0001");
+  const groupOf = async () => {
+    await byId(page, "nav-home").click();
+    await heading(page, "Home");
+    return page.locator("main section", { has: page.locator("a", { hasText: "REQ-2026-0001" }) }).locator("h2, h3").allInnerTexts();
+  };
+  assert.deepEqual(await groupOf(), ["Waiting for you (Originating Social Worker)", "Waiting for the originating social worker to submit"]);
+  const section = page.locator("#group-social_worker");
+  assert.equal(await section.getAttribute("aria-labelledby"), "group-social_worker-heading");
+  await checkScreen(page, "31-home-draft-request");
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
+  await step(page, "submit", {}, "Submitted");
+  assert.deepEqual(await groupOf(), ["Waiting for the team manager"], "no longer waiting for the social worker");
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
+  await step(page, "agree", { decided_by: "Tom Manager", evidence: "Email of 20 November" }, "Agreed");
+  assert.deepEqual(await groupOf(), ["Waiting for the service director (or the service manager, where doubts were raised)"]);
+
+  // Search stays, and leads to the list.
+  await fill(page, { search: "red car" });
+  await page.locator('form[role="search"] button').click();
+  await heading(page, "Investigation requests");
+  await page.locator("#requests", { hasText: "REQ-2026-0001" }).waitFor();
+  await page.close();
+});
+
+test("Home tells the access worker what waits for them and lists a log waiting for assessment as due", async () => {
+  const page = await fixture.browser.newPage();
+  await readyForAccess(page);
+  await page.locator('.app-nav__link[data-section="profile"]').click();
+  await heading(page, "Worker profile");
+  await byId(page, "role").check();
+  await byId(page, "save-profile").click();
+  await heading(page, "Investigation requests");
+  await byId(page, "nav-home").click();
+  await heading(page, "Home");
+  await page.locator("#waiting-for-you", { hasText: "REQ-2026-0001" }).waitFor();
+  await checkScreen(page, "32-home-access-worker");
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/log/search`);
+  await heading(page, "Record a search");
+  await byId(page, "account").check();
+  await fill(page, { searched: "Jane Doe", result: "Found" });
+  await saveLogForm(page, "In progress");
+  await logAction(page, "complete", "Complete the log");
+  await saveLogForm(page, "Log completed");
+  await byId(page, "nav-home").click();
+  await heading(page, "Home");
+  await page.locator("#due-items", { hasText: "waits for the social worker's assessment" }).waitFor();
+  assert.equal(await page.locator("#waiting-for-you a", { hasText: "REQ-2026-0001" }).count(), 0, "the assessment waits for the social worker");
+  await checkScreen(page, "33-home-due");
+  await page.close();
+});
+
+test("the audit trail reads as who did what and when, with the chains' verification", async () => {
+  const page = await fixture.browser.newPage();
+  await createdRequest(page);
+  await step(page, "submit", {}, "Submitted");
+  await byId(page, "open-audit").click();
+  await heading(page, "Audit trail");
+  assert.match(await byId(page, "store-chain").innerText(), /intact: \d+ events/);
+  assert.match(await byId(page, "audit-events").innerText(), /Created the request/);
+  assert.match(await byId(page, "audit-events").innerText(), /Submit to team manager: Ada Worker/);
+  await checkScreen(page, "34-audit-trail");
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0404/audit`);
+  await page.locator("#failure-message", { hasText: "there is no request REQ-2026-0404" }).waitFor();
+  await checkScreen(page, "35-audit-trail-error");
+  await page.close();
+});
+
+test("settings show the policy in force, where each value came from, the key's fingerprint and the recovery advice", async () => {
+  const page = await fixture.browser.newPage();
+  await setUpAs(page, "Ada Worker", "role-2");
+  await byId(page, "nav-settings").click();
+  await heading(page, "Settings");
+  assert.match(await byId(page, "policy").innerText(), /repeat_viewing\.max_views\s+2\s+Embedded default/);
+  assert.match(await byId(page, "fingerprint").innerText(), /^[0-9a-f]{64}$/);
+  await byId(page, "recovery-advice").waitFor();
+  assert.match(await byId(page, "policy-source").innerText(), /no local policy file/);
+  await checkScreen(page, "36-settings");
+  await page.close();
+
+  const broken = await fixture.browser.newPage();
+  await broken.goto(`${fixture.served.url}?policy-problem`);
+  await heading(broken, "There is no store in this data folder yet");
+  await byId(broken, "create-store").click();
+  await byId(broken, "continue").click();
+  await heading(broken, "Worker profile");
+  await broken.goto(`${fixture.served.url}?policy-problem#/settings`);
+  await heading(broken, "Settings");
+  await broken.locator("#policy-problem", { hasText: "home.idle_days must be between 1 and 365" }).waitFor();
+  await checkScreen(broken, "37-settings-policy-problem");
+  await broken.close();
+});

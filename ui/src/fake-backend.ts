@@ -5,7 +5,7 @@
 import type { Backend } from "./backend";
 import type {
   AccountRecord, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
-  InvestigationLog, LogActions, LogPage, LogVersion, NextStep, PdfExportRecord, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role,
+  HomeGroup, HomeRequest, InvestigationLog, LogActions, LogPage, LogVersion, NextStep, PdfExportRecord, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role,
   ShareRecipient, Step, StoreStatus, WorkerRecord,
 } from "./generated/ipc";
 
@@ -142,6 +142,7 @@ export function createFakeBackend(): Backend {
   let initialised = false;
   // `?recovery-lost` in the address plays a store whose recovery file is missing.
   let recoveryLost = new URLSearchParams(location.search).has("recovery-lost");
+  const policyProblem = new URLSearchParams(location.search).has("policy-problem");
   let profile: WorkerRecord | null = null;
   const aaws: { id: number; name: string; registered_at: string }[] = [];
   const drafts = new Map<number, DraftRecord>();
@@ -250,6 +251,24 @@ export function createFakeBackend(): Backend {
     return { record, version };
   };
   const emptyLog = (): InvestigationLog => ({ searches: [], findings: [], completed: null, assessment: null, shared: [], correction_note: null, disagreements: [] });
+
+  const GROUPS: [HomeGroup, string, RequestState[]][] = [
+    ["social_worker", "Waiting for the originating social worker to submit", ["draft", "referred_back"]],
+    ["team_manager", "Waiting for the team manager", ["submitted"]],
+    ["service_director", "Waiting for the service director (or the service manager, where doubts were raised)", ["agreed", "doubts_raised"]],
+    ["access_worker", "Waiting for the Authorised Access Worker", ["permitted", "legitimacy_confirmed"]],
+    ["in_progress", "In progress", ["in_progress"]],
+    ["assessment", "Waiting for the originating social worker's assessment", ["log_completed"]],
+    ["finalised", "Finalised", ["finalised", "shared"]],
+    ["closed", "Closed, refused or withdrawn", ["closed", "refused", "withdrawn"]],
+  ];
+  const WAITS: Record<WorkerRecord["role"], RequestState[]> = {
+    osw: ["draft", "referred_back", "log_completed", "finalised"], aaw: ["permitted", "legitimacy_confirmed", "in_progress"], tm: ["submitted", "shared"],
+  };
+  const homeRequest = (r: RequestRecord): HomeRequest => ({
+    reference: r.reference, case_reference: r.request.case_reference, subjects: r.request.subjects.map((s) => s.name ?? s.description ?? ""),
+    state: r.state, state_label: r.state_label, last_change: r.updated_at, waited: "since today", flagged_for_sd: r.flagged_for_sd,
+  });
 
   const handlers: Handlers = {
     store_status: () => status(),
@@ -433,6 +452,40 @@ export function createFakeBackend(): Backend {
       }
       return { path: args.path, manifest_sha256: "be".repeat(32), bytes: 1048576, files: 9, fingerprint: "f1".repeat(32), draft: args.draft, timestamped_at: null };
     },
+    home_get: () => ({
+      worker: profile ? structuredClone(profile) : null,
+      waiting_for_you: profile ? requests.filter((r) => WAITS[profile!.role].includes(r.state)).map(homeRequest) : [],
+      sections: GROUPS.map(([group, title, states]) => ({ group, title, requests: requests.filter((r) => states.includes(r.state)).map(homeRequest) })),
+      due: requests.filter((r) => r.state === "log_completed").map((r) => ({ kind: "log_assessment" as const, request: r.reference, overdue: false, date: null, text: `The log of ${r.reference} waits for the social worker's assessment and finalisation (since today)` })),
+      drafts: [...drafts.values()].filter((d) => d.request === null).map((d) => ({ id: d.id, request: null, title: d.form.case_reference.trim() || "Untitled request", updated_at: d.updated_at })),
+      notice_days: 7, idle_days: 14,
+    }),
+    audit_trail_get: (args) => {
+      const record = find(args.reference);
+      const events = [
+        { what: "Created the request", detail: null as string | null },
+        ...record.decisions.map((d) => ({ what: "Recorded a decision", detail: `${d.step_label}: ${d.decided_by}` })),
+      ];
+      return {
+        reference: record.reference,
+        events: events.map((e, i) => ({ seq: i + 2, at: NOW, when: "23 November 2026 10:00 GMT", who: profile?.name ?? "Triangulate", what: e.what, detail: e.detail, ids: [`request:${record.reference}`] })),
+        request_chain_intact: true, request_chain_problem: null, store_chain_intact: true, store_chain_message: `intact: ${events.length + 1} events`, store_events: events.length + 1,
+      };
+    },
+    settings_get: () => ({
+      // `?policy-problem` in the address plays a local policy file that cannot be used.
+      data_folder: "/fake/data", policy_file: policyProblem ? "/fake/data/policy.toml" : null,
+      policy_problem: policyProblem ? "/fake/data/policy.toml, line 3, column 13: home.idle_days must be between 1 and 365, not 0" : null,
+      policy: [
+        { key: "organisation", value: "Example Council", from_local_file: false },
+        { key: "protective_marking", value: "OFFICIAL-SENSITIVE", from_local_file: false },
+        { key: "repeat_viewing.max_views", value: "2", from_local_file: false },
+        { key: "home.notice_days", value: "7", from_local_file: false },
+        { key: "timestamp.url", value: "", from_local_file: false },
+      ],
+      worker: profile ? structuredClone(profile) : null, aaws: structuredClone(aaws), fingerprint: "f1".repeat(32), keystore: "in memory (UI tests)",
+      recovery_warning: recoveryLost ? "the recovery file is missing" : null,
+    }),
     log_get: (args) => logPage(args.reference, args.version, args.compare),
     log_add_search: (args) => {
       const record = find(args.reference);

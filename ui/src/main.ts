@@ -2,8 +2,12 @@ import "./styles/app.scss";
 import { App, Shell, createShell } from "./app";
 import { Backend, tauriBackend } from "./backend";
 import { sentence, warningText } from "./components";
-import type { Step } from "./generated/ipc";
+import type { Step, WorkerRole } from "./generated/ipc";
+import { WORKER_ROLES, labelOf } from "./labels";
 import { accountsScreen } from "./screens/accounts";
+import { auditScreen } from "./screens/audit";
+import { homeScreen } from "./screens/home";
+import { settingsScreen } from "./screens/settings";
 import { authorisationScreen } from "./screens/authorisation";
 import { decisionScreen } from "./screens/decision";
 import { exportScreen, filingScreen } from "./screens/export";
@@ -31,7 +35,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
   const [path, queryText = ""] = hash.replace(/^#/, "").split("?");
   const query = new URLSearchParams(queryText);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  highlight(parts[0] ?? "requests");
+  highlight(parts[0] ?? "home");
   // The store's full status (it checks the whole audit chain) is read until it is ready,
   // and on the status screen; not on every screen.
   if (!storeReady || parts[0] === "status") {
@@ -41,20 +45,32 @@ async function route(shell: Shell, hash: string): Promise<void> {
     document.getElementById("main-nav")!.hidden = !storeReady;
     showRecoveryWarning(status?.recovery_warning ?? null);
   }
-  if (!storeReady || parts[0] === "status") return statusScreen(app);
+  if (!storeReady || parts[0] === "status") {
+    showWorker(null);
+    return statusScreen(app);
+  }
+  showWorker(await app.backend.call("worker_profile_get", {}).catch(() => null));
   const [section, id, sub, extra, more] = parts;
   if (section === "profile") return profileScreen(app);
+  if (section === "settings") return settingsScreen(app);
   if (section === "accounts") return accountsScreen(app);
   if (section === "drafts" && id) return draftScreen(app, Number(id), sub && isStep(sub) ? sub : "case", query.has("errors"), query.get("from") === "check");
   if (section === "requests" && id === "new") return newRequest(app);
   if (section === "requests" && id && sub === "step" && STEPS.includes(extra as Step)) return decisionScreen(app, id, extra as Step);
   if (section === "requests" && id && sub === "authorisations") return authorisationScreen(app, id);
   if (section === "requests" && id && sub === "export") return exportScreen(app, id);
+  if (section === "requests" && id && sub === "audit") return auditScreen(app, id);
   if (section === "requests" && id && sub === "log" && isLogForm(extra)) return logForm(app, id, extra, more ? Number(more) : null);
   if (section === "requests" && id && sub === "log") return logScreen(app, id, numberOrNull(query.get("version")), numberOrNull(query.get("compare")));
   if (section === "requests" && id && sub === "filed") return filingScreen(app, id, query.get("sha") ?? "");
   if (section === "requests" && id) return requestScreen(app, id);
-  return requestsScreen(app, query.get("q") ?? "");
+  if (section === "requests") return requestsScreen(app, query.get("q") ?? "");
+  return homeScreen(app);
+}
+
+/** Who is using the app, and in what role, in the header on every screen. */
+function showWorker(worker: { name: string; role: WorkerRole } | null): void {
+  document.getElementById("signed-in")!.textContent = worker ? `${worker.name}, ${labelOf(WORKER_ROLES, worker.role)}` : "";
 }
 
 function numberOrNull(text: string | null): number | null {

@@ -81,6 +81,7 @@ export function showRequest(app: App, page: RequestPage): void {
     ...nextSteps(page),
     h("h2", { class: "govuk-heading-m" }, "Investigation log (Appendix 2)"),
     h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: requestHref(record.reference, "/log"), id: "open-log" }, "Open the investigation log"), ": the searches made, findings, completion, assessment and sharing."),
+    h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: requestHref(record.reference, "/audit"), id: "open-audit" }, "Read the audit trail"), " of this request: who did what, and when."),
     h("h2", { class: "govuk-heading-m" }, "The request"),
     summaryList([
       ["Originating social worker", `${r.originating_worker.name}, ${r.originating_worker.team}`, null],

@@ -1,0 +1,103 @@
+// Home, the first screen once the store is open: what waits for the person using the app
+// (by their role), what falls due, then every request grouped by whom it waits for, each
+// group a headed section. Search by reference, case or name leads to the requests list.
+import { App, attempt, pageHeading, ukTime } from "../app";
+import { linkButton, table, warningText } from "../components";
+import { Child, h } from "../dom";
+import type { HomePage, HomeRequest } from "../generated/ipc";
+import { WORKER_ROLES, labelOf } from "../labels";
+import { requestHref } from "./request-page";
+import { stateTag } from "./requests";
+
+function requestLink(r: HomeRequest, section: string): HTMLElement {
+  return h("a", { class: "govuk-link", href: requestHref(r.reference), id: `${section}-${r.reference}` }, r.reference);
+}
+
+function requestTable(caption: string, id: string, requests: HomeRequest[], headingLevel: "h2" | "h3"): Child[] {
+  const heading = h(headingLevel, { class: headingLevel === "h2" ? "govuk-heading-m" : "govuk-heading-s", id: `${id}-heading` }, caption);
+  if (!requests.length) return [h("section", { "aria-labelledby": `${id}-heading`, id }, heading, h("p", { class: "govuk-body app-none" }, "None."))];
+  const rows = requests.map((r) => [
+    requestLink(r, id),
+    r.case_reference,
+    r.subjects.join(", "),
+    stateTag(r.state, r.state_label),
+    r.waited,
+  ]);
+  const body = table(caption, ["Request", "Case", "People", "State", "Waiting"], rows);
+  // The section's heading names the table; the caption is for the table alone.
+  body.querySelector("caption")!.className = "govuk-table__caption govuk-visually-hidden";
+  return [h("section", { "aria-labelledby": `${id}-heading`, id }, heading, body)];
+}
+
+export async function homeScreen(app: App): Promise<void> {
+  const page = await attempt(app, () => app.backend.call("home_get", {}));
+  if (page) showHome(app, page);
+}
+
+function showHome(app: App, page: HomePage): void {
+  const content: Child[] = [...pageHeading("Home")];
+  const worker = page.worker;
+  content.push(
+    worker
+      ? h("p", { class: "govuk-body", id: "signed-in-as" }, `You are using Triangulate as ${worker.name}, ${labelOf(WORKER_ROLES, worker.role)}.`)
+      : h("div", { id: "no-profile" }, warningText("There is no worker profile on this laptop: set one up before you record anything."), linkButton("Set up the worker profile", "#/profile", { id: "set-profile" })),
+  );
+  const search = h("input", { class: "govuk-input govuk-input--width-20", id: "search", name: "search", type: "search" }) as HTMLInputElement;
+  const form = h(
+    "form",
+    { role: "search", "aria-label": "Requests", class: "app-search" },
+    h(
+      "div",
+      { class: "govuk-form-group" },
+      h("label", { class: "govuk-label", for: "search" }, "Search by reference, case reference or name"),
+      search,
+      " ",
+      h("button", { class: "govuk-button govuk-button--secondary app-search__button", type: "submit" }, "Search"),
+    ),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    app.go(`#/requests?q=${encodeURIComponent(search.value.trim())}`);
+  });
+  content.push(form, h("div", { class: "govuk-button-group" }, linkButton("Start a new request", "#/requests/new", { id: "new-request" }), h("a", { class: "govuk-link", href: "#/requests", id: "all-requests" }, "All requests")));
+
+  if (worker) content.push(...requestTable(`Waiting for you (${labelOf(WORKER_ROLES, worker.role)})`, "waiting-for-you", page.waiting_for_you, "h2"));
+
+  content.push(h("h2", { class: "govuk-heading-m", id: "due-heading" }, "Due"));
+  content.push(
+    h(
+      "section",
+      { "aria-labelledby": "due-heading", id: "due" },
+      h("p", { class: "govuk-body-s" }, `Authorisation reviews and expiries within ${page.notice_days} days or overdue, requests with no change for more than ${page.idle_days} days, and logs waiting for the social worker's assessment.`),
+      page.due.length
+        ? h(
+            "ul",
+            { class: "govuk-list", id: "due-items" },
+            ...page.due.map((item) =>
+              h(
+                "li",
+                { class: item.overdue ? "app-due app-due--overdue" : "app-due" },
+                item.overdue ? h("strong", { class: "govuk-tag govuk-tag--red" }, "Overdue") : h("strong", { class: "govuk-tag govuk-tag--yellow" }, "Due"),
+                " ",
+                item.text,
+                " (",
+                h("a", { class: "govuk-link", href: requestHref(item.request) }, item.request),
+                ")",
+              ),
+            ),
+          )
+        : h("p", { class: "govuk-body app-none", id: "nothing-due" }, "Nothing is due."),
+    ),
+  );
+
+  if (page.drafts.length) {
+    content.push(
+      h("h2", { class: "govuk-heading-m" }, "New requests being written"),
+      h("ul", { class: "govuk-list", id: "drafts" }, ...page.drafts.map((d) => h("li", {}, h("a", { class: "govuk-link", href: `#/drafts/${d.id}/check` }, d.title), ` (last saved ${ukTime(d.updated_at)})`))),
+    );
+  }
+
+  content.push(h("h2", { class: "govuk-heading-m" }, "All requests by what they wait for"));
+  for (const section of page.sections) content.push(...requestTable(section.title, `group-${section.group}`, section.requests, "h3"));
+  app.show("Home", ...content.filter((c): c is Node => c instanceof Node));
+}

@@ -1,0 +1,64 @@
+// The settings in force: the policy (each value, and whether the local policy.toml set it
+// or it is the embedded default), read-only; the data folder; the worker profile and the
+// register of Authorised Access Workers; the signing key's fingerprint for the council to
+// publish; and what to do with the recovery phrase.
+import { App, attempt, pageHeading, ukTime } from "../app";
+import { summaryList, table, warningText } from "../components";
+import { Child, h } from "../dom";
+import type { SettingsPage } from "../generated/ipc";
+import { WORKER_ROLES, labelOf } from "../labels";
+
+export async function settingsScreen(app: App): Promise<void> {
+  const page = await attempt(app, () => app.backend.call("settings_get", {}));
+  if (page) showSettings(app, page);
+}
+
+function showSettings(app: App, page: SettingsPage): void {
+  const content: Child[] = [...pageHeading("Settings")];
+  content.push(
+    summaryList(
+      [
+        ["Data folder", h("span", { class: "app-break" }, page.data_folder), null],
+        ["Where the database key is kept", page.keystore, null],
+        ["Worker using this laptop", page.worker ? `${page.worker.name}, ${labelOf(WORKER_ROLES, page.worker.role)}` : "No worker profile yet", { href: "#/profile", label: "worker profile" }],
+      ],
+      "settings-summary",
+    ),
+  );
+  content.push(
+    h("h2", { class: "govuk-heading-m" }, "The installation's signing key"),
+    h("p", { class: "govuk-body" }, "Every capture manifest and evidence bundle is signed with this laptop's key. The council publishes its fingerprint, so that a legal team can check a bundle was signed here:"),
+    h("p", { class: "govuk-body app-digest", id: "fingerprint" }, page.fingerprint),
+  );
+  content.push(
+    h("h2", { class: "govuk-heading-m" }, "The recovery phrase"),
+    page.recovery_warning ? warningText(page.recovery_warning) : null,
+    h(
+      "p",
+      { class: "govuk-body", id: "recovery-advice" },
+      "The 12-word recovery phrase shown when the store was created puts the database key back if it is lost from this laptop's credential store. Keep it on paper in a locked place, apart from the laptop; never in a file, an email or a photo. Without it, a lost key means the store is lost.",
+    ),
+  );
+  content.push(h("h2", { class: "govuk-heading-m" }, "The policy in force"));
+  if (page.policy_problem) content.push(h("div", { id: "policy-problem" }, warningText(`The local policy file cannot be used, so the embedded defaults are in force: ${page.policy_problem}`)));
+  content.push(
+    h(
+      "p",
+      { class: "govuk-body", id: "policy-source" },
+      page.policy_file ? `The local policy file is ${page.policy_file}; a value it does not set is the embedded default.` : "There is no local policy file: every value is the embedded default.",
+      " The policy is changed by editing that file, not here.",
+    ),
+    table(
+      "Policy values",
+      ["Setting", "Value", "Set by"],
+      page.policy.map((e) => [h("code", {}, e.key), e.value === "" ? "Not set" : e.value, e.from_local_file ? "Local policy file" : "Embedded default"]),
+      "policy",
+    ),
+  );
+  content.push(
+    page.aaws.length
+      ? table("Register of Authorised Access Workers", ["Name", "Registered"], page.aaws.map((a) => [a.name, ukTime(a.registered_at)]), "aaw-register")
+      : h("div", {}, h("h2", { class: "govuk-heading-m" }, "Register of Authorised Access Workers"), h("p", { class: "govuk-body", id: "aaw-register" }, "No one is registered yet: register workers on the worker profile screen.")),
+  );
+  app.show("Settings", ...content.filter((c): c is Node => c instanceof Node));
+}
