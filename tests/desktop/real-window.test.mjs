@@ -89,6 +89,16 @@ class Window {
     });
   }
 
+  async clear(id) {
+    const element = await this.wait(this.byId(id));
+    await wd("POST", `/session/${this.id}/element/${element}/clear`, {});
+  }
+
+  async text(selector) {
+    const element = await this.wait(selector);
+    return wd("GET", `/session/${this.id}/element/${element}/text`);
+  }
+
   async click(selector) {
     const element = await this.wait(selector);
     await wd("POST", `/session/${this.id}/element/${element}/click`, {});
@@ -218,7 +228,7 @@ test("a request is created and authorised in the real window, survives a kill mi
   await window.close();
 
   window = await Window.open();
-  await window.heading("Investigation requests");
+  await window.heading("Home");
   await window.click("#drafts a");
   await window.heading("Case and workers");
   assert.equal(await window.value("case_reference"), "CS-7070");
@@ -330,11 +340,112 @@ test("a request is created and authorised in the real window, survives a kill mi
   }
 });
 
+test("the investigation log is kept, finalised and shared in the real window, the request closed, and Home follows it", async () => {
+  const window = await Window.open();
+  await window.heading("Home");
+  assert.match(await window.text("#signed-in"), /Wendy Window, Authorised Access Worker/);
+  const reference = (await window.text("#waiting-for-you a")).trim();
+  assert.match(reference, /^REQ-/, "the request ready for access waits for the access worker");
+  const groupOf = async () => {
+    await window.click("#nav-home");
+    await window.heading("Home");
+    return window.text(`main section:has(a[href$="${reference}"]) h3`);
+  };
+  assert.equal(await groupOf(), "Waiting for the Authorised Access Worker");
+  await window.screenshot("08-home");
+
+  await window.click("#nav-accounts");
+  await window.heading("Sanctioned accounts");
+  await window.type("platform", "facebook");
+  await window.type("handle", "council.checks.window");
+  await window.choose("identifiable_as_council");
+  await window.click("#add-account");
+  await window.wait("#accounts", "council.checks.window");
+
+  const log = async (action, title) => {
+    await window.click(`#${action}`);
+    await window.heading(title);
+  };
+  const save = async (state) => {
+    await window.click("#save");
+    await window.heading("Investigation log");
+    if (state) await window.wait("#request-state", state);
+  };
+  await window.click("#nav-home");
+  await window.click(`#waiting-for-you a`);
+  await window.heading(`Request ${reference}`);
+  await window.click("#open-log");
+  await window.heading("Investigation log");
+  await log("add-search", "Record a search");
+  await window.choose("account");
+  await window.type("searched", "Jane Doe");
+  await window.type("result", "Profile found; photos public");
+  await save("In progress");
+  await log("add-finding", "Record a finding");
+  await window.type("text", "A photo with the man, dated 3 November");
+  await save();
+  await window.screenshot("09-log-in-progress");
+  assert.equal(await groupOf(), "In progress");
+
+  await window.click(`main section:has(a[href$="${reference}"]) a`);
+  await window.heading(`Request ${reference}`);
+  await window.click("#open-log");
+  await window.heading("Investigation log");
+  await log("complete", "Complete the log");
+  await save("Log completed");
+  assert.equal(await groupOf(), "Waiting for the originating social worker's assessment");
+  await window.wait("#due-items", "waits for the social worker's assessment");
+
+  await window.click(`main section:has(a[href$="${reference}"]) a`);
+  await window.click("#open-log");
+  await window.heading("Investigation log");
+  await log("finalise", "Assess and finalise");
+  await window.clear("by");
+  await window.type("by", "Rhian Evans");
+  await window.choose("rating-3");
+  await window.type("assessment", "It contradicts the claimed separation");
+  await save("Log finalised");
+  await log("share", "Record sharing");
+  for (const id of ["with", "with-2", "with-3"]) await window.choose(id);
+  await save("Shared");
+  await window.screenshot("10-log-shared");
+  assert.equal(await groupOf(), "Finalised");
+
+  await window.click(`main section:has(a[href$="${reference}"]) a`);
+  await window.click("#open-log");
+  await window.heading("Investigation log");
+  await window.click("#close");
+  await window.wait("#decision-form");
+  await window.type("decided_by", "Tom Manager");
+  await window.type("evidence", "Email of 30 November");
+  await window.click("#record");
+  await window.wait("#request-state", "Closed");
+  assert.equal(await groupOf(), "Closed, refused or withdrawn");
+  await window.click(`main section:has(a[href$="${reference}"]) a`);
+  await window.click("#open-audit");
+  await window.heading("Audit trail");
+  await window.wait("#store-chain", "intact");
+  await window.screenshot("11-audit-trail");
+  await window.close();
+
+  // The CLI reads the same log and chain from the encrypted store.
+  const shown = JSON.parse(runCli("log", "show", reference, "--json"));
+  assert.equal(shown.state, "closed");
+  assert.equal(shown.version.log.searches[0].searched, "Jane Doe");
+  assert.equal(shown.version.log.searches[0].platform, "facebook");
+  assert.equal(shown.version.log.findings[0].text, "A photo with the man, dated 3 November");
+  assert.equal(shown.version.log.completed.by, "Wendy Window");
+  assert.equal(shown.version.log.assessment.by, "Rhian Evans");
+  assert.equal(shown.version.log.assessment.rating, "considerable");
+  assert.deepEqual(shown.version.log.shared[0].with, ["tm", "sm", "sd"]);
+  assert.match(runCli("audit", "verify"), /intact/);
+});
+
 test("without its recovery file the real window warns on every start until a new phrase is made", async () => {
   rmSync(join(dataDir, "recovery-key.json"));
   for (const start of [1, 2]) {
     const window = await Window.open();
-    await window.heading("Investigation requests");
+    await window.heading("Home");
     await window.wait("#recovery-warning", "is missing");
     if (start === 1) await window.screenshot("06-recovery-file-missing");
     await window.close();
@@ -349,7 +460,7 @@ test("without its recovery file the real window warns on every start until a new
   const status = JSON.parse(runCli("status", "--json"));
   assert.equal(status.recovery_warning, null);
   const again = await Window.open();
-  await again.heading("Investigation requests");
+  await again.heading("Home");
   const banner = await again.find("#recovery-warning");
   assert.equal(await wd("GET", `/session/${again.id}/element/${banner}/displayed`), false);
   await again.close();

@@ -93,7 +93,7 @@ function showHome(app: App, page: HomePage): void {
   if (page.drafts.length) {
     content.push(
       h("h2", { class: "govuk-heading-m" }, "New requests being written"),
-      h("ul", { class: "govuk-list", id: "drafts" }, ...page.drafts.map((d) => h("li", {}, h("a", { class: "govuk-link", href: `#/drafts/${d.id}/check` }, d.title), ` (last saved ${ukTime(d.updated_at)})`))),
+      h("ul", { class: "govuk-list", id: "drafts" }, ...page.drafts.map((d) => h("li", {}, h("a", { class: "govuk-link", href: `#/drafts/${d.id}/case` }, d.title), ` (last saved ${ukTime(d.updated_at)})`))),
     );
   }
 
