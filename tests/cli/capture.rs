@@ -115,13 +115,24 @@ async fn click(page: &chromiumoxide::Page, selector: &str) {
     panic!("{selector} could not be clicked");
 }
 
+/// The session's tab. The connection learns of the browser's tabs as it attaches to them, so
+/// it is waited for (a loaded machine may take seconds), never assumed.
+pub(crate) async fn first_tab(browser: &chromiumoxide::Browser) -> chromiumoxide::Page {
+    for _ in 0..150 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if let Some(page) = browser.pages().await.unwrap().into_iter().next() {
+            return page;
+        }
+    }
+    panic!("the session's tab was not seen within 15 s");
+}
+
 /// Browses as a worker would, in the session's own browser: a start page, a link through a
 /// redirect chain to the profile, a pushState link, and a link that opens a new tab.
 fn browse_by_clicking(devtools: &str, base: &str) {
     runtime().block_on(async {
         let (browser, driver) = triangulate_capture::connect(devtools).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let page = browser.pages().await.unwrap().into_iter().next().expect("the session's tab");
+        let page = first_tab(&browser).await;
         page.goto(format!("{base}/start")).await.unwrap();
         click(&page, "#to-profile").await;
         for _ in 0..50 {
@@ -261,8 +272,7 @@ fn a_40000_px_page_is_captured_whole_and_only_a_policy_limit_below_it_cuts() {
 pub(crate) fn in_the_sessions_tab(session: &Session, url: &str, script: &str) {
     runtime().block_on(async {
         let (browser, driver) = triangulate_capture::connect(&session.devtools).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let page = browser.pages().await.unwrap().into_iter().next().unwrap();
+        let page = first_tab(&browser).await;
         page.goto(url.to_string()).await.unwrap();
         page.evaluate(script.to_string()).await.unwrap();
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -336,8 +346,7 @@ fn a_250000_px_page_with_a_fixed_header_and_a_sticky_sidebar_is_captured_whole()
     // The worker's page is left where the worker had it.
     let scrolled = runtime().block_on(async {
         let (browser, driver) = triangulate_capture::connect(&session.devtools).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let page = browser.pages().await.unwrap().into_iter().next().unwrap();
+        let page = first_tab(&browser).await;
         let y: f64 = page.evaluate("window.scrollY").await.unwrap().into_value().unwrap();
         driver.abort();
         y

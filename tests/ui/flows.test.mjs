@@ -588,7 +588,19 @@ test("a log that cannot be read says why", async () => {
 
 test("Home groups requests by whom they wait for, says what waits for the worker, and shows what is due", async () => {
   const page = await fixture.browser.newPage();
-  await setUpAs(page, "Ada Worker", "role-2");
+  // Before there is a worker profile, Home says to set one up first.
+  await setUp(page);
+  await page.goto(`${fixture.served.url}#/`);
+  await heading(page, "Home");
+  await byId(page, "no-profile").waitFor();
+  assert.equal(await byId(page, "waiting-for-you").count(), 0, "nothing can wait for no one");
+  await checkScreen(page, "29-home-no-profile");
+  await byId(page, "set-profile").click();
+  await heading(page, "Worker profile");
+  await fill(page, { name: "Ada Worker" });
+  await byId(page, "role-2").check();
+  await byId(page, "save-profile").click();
+  await heading(page, "Investigation requests");
   await byId(page, "nav-home").click();
   await heading(page, "Home");
   assert.match(await byId(page, "signed-in-as").innerText(), /Ada Worker, Originating Social Worker/);

@@ -7,7 +7,7 @@ import { Child, h } from "../dom";
 import type { HomePage, HomeRequest } from "../generated/ipc";
 import { WORKER_ROLES, labelOf } from "../labels";
 import { requestHref } from "./request-page";
-import { stateTag } from "./requests";
+import { searchForm, stateTag } from "./requests";
 
 function requestLink(r: HomeRequest, section: string): HTMLElement {
   return h("a", { class: "govuk-link", href: requestHref(r.reference), id: `${section}-${r.reference}` }, r.reference);
@@ -42,23 +42,7 @@ function showHome(app: App, page: HomePage): void {
       ? h("p", { class: "govuk-body", id: "signed-in-as" }, `You are using Triangulate as ${worker.name}, ${labelOf(WORKER_ROLES, worker.role)}.`)
       : h("div", { id: "no-profile" }, warningText("There is no worker profile on this laptop: set one up before you record anything."), linkButton("Set up the worker profile", "#/profile", { id: "set-profile" })),
   );
-  const search = h("input", { class: "govuk-input govuk-input--width-20", id: "search", name: "search", type: "search" }) as HTMLInputElement;
-  const form = h(
-    "form",
-    { role: "search", "aria-label": "Requests", class: "app-search" },
-    h(
-      "div",
-      { class: "govuk-form-group" },
-      h("label", { class: "govuk-label", for: "search" }, "Search by reference, case reference or name"),
-      search,
-      " ",
-      h("button", { class: "govuk-button govuk-button--secondary app-search__button", type: "submit" }, "Search"),
-    ),
-  );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    app.go(`#/requests?q=${encodeURIComponent(search.value.trim())}`);
-  });
+  const form = searchForm(app, "");
   content.push(form, h("div", { class: "govuk-button-group" }, linkButton("Start a new request", "#/requests/new", { id: "new-request" }), h("a", { class: "govuk-link", href: "#/requests", id: "all-requests" }, "All requests")));
 
   if (worker) content.push(...requestTable(`Waiting for you (${labelOf(WORKER_ROLES, worker.role)})`, "waiting-for-you", page.waiting_for_you, "h2"));

@@ -33,24 +33,7 @@ export async function requestsScreen(app: App, query: string): Promise<void> {
     attempt(app, () => app.backend.call("worker_profile_get", {})),
   ]);
   if (!list) return;
-  const search = h("input", { class: "govuk-input govuk-input--width-20", id: "search", name: "search", type: "search" }) as HTMLInputElement;
-  search.value = query;
-  const form = h(
-    "form",
-    { role: "search", "aria-label": "Requests", class: "app-search" },
-    h(
-      "div",
-      { class: "govuk-form-group" },
-      h("label", { class: "govuk-label", for: "search" }, "Search by reference, case reference or name"),
-      search,
-      " ",
-      h("button", { class: "govuk-button govuk-button--secondary app-search__button", type: "submit" }, "Search"),
-    ),
-  );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    app.go(`#/requests?q=${encodeURIComponent(search.value.trim())}`);
-  });
+  const form = searchForm(app, query);
   const rows = list.requests.map((r) => [
     h("a", { class: "govuk-link", href: `#/requests/${encodeURIComponent(r.reference)}`, id: `request-${r.reference}` }, r.reference),
     r.case_reference,
@@ -87,4 +70,27 @@ export async function requestsScreen(app: App, query: string): Promise<void> {
     );
   }
   app.show("Investigation requests", ...content);
+}
+
+/** Search by reference, case reference or name; leads to the requests list. */
+export function searchForm(app: App, query: string): HTMLElement {
+  const search = h("input", { class: "govuk-input govuk-input--width-20", id: "search", name: "search", type: "search" }) as HTMLInputElement;
+  search.value = query;
+  const form = h(
+    "form",
+    { role: "search", "aria-label": "Requests", class: "app-search" },
+    h(
+      "div",
+      { class: "govuk-form-group" },
+      h("label", { class: "govuk-label", for: "search" }, "Search by reference, case reference or name"),
+      search,
+      " ",
+      h("button", { class: "govuk-button govuk-button--secondary app-search__button", type: "submit" }, "Search"),
+    ),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    app.go(`#/requests?q=${encodeURIComponent(search.value.trim())}`);
+  });
+  return form;
 }

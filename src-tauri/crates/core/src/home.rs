@@ -219,23 +219,7 @@ mod tests {
     #[test]
     fn every_state_has_one_group_and_waits_for_the_right_role() {
         use RequestState as S;
-        let states = [
-            S::Draft,
-            S::Submitted,
-            S::Agreed,
-            S::Permitted,
-            S::Refused,
-            S::ReferredBack,
-            S::LegitimacyConfirmed,
-            S::DoubtsRaised,
-            S::InProgress,
-            S::LogCompleted,
-            S::Finalised,
-            S::Shared,
-            S::Closed,
-            S::Withdrawn,
-        ];
-        for state in states {
+        for state in RequestState::ALL {
             assert!(HOME_GROUPS.contains(&HomeGroup::of(state)));
         }
         assert_eq!(HomeGroup::of(S::Submitted), HomeGroup::TeamManager);
