@@ -561,6 +561,7 @@ test("the investigation log is kept, completed, finalised, shared, corrected and
   await checkScreen(worker, "25-log-version-2");
   await byId(worker, "compare-1").click();
   await byId(worker, "differences").waitFor();
+  assert.match(await byId(worker, "differences").innerText(), /Finding 2\s+Not there\s+The photo is dated 4 November/);
   await checkScreen(worker, "26-log-compared");
   await worker.locator("#versions a", { hasText: "Version 1" }).click();
   await worker.locator("#earlier-version").waitFor();

@@ -221,7 +221,7 @@ export function createFakeBackend(): Backend {
       disagree: begun && editable,
       complete: begun && editable && record.state === "in_progress",
       finalise: begun && editable && (record.state === "log_completed" || (correcting && after)),
-      share: finalised && ["finalised", "shared"].includes(record.state),
+      share: finalised && record.state === "finalised",
       correct: finalised,
       close: record.state === "shared",
     };
@@ -239,7 +239,7 @@ export function createFakeBackend(): Backend {
       actions: isLatest ? actionsOf(record, latest) : { add_search: false, add_finding: false, disagree: false, complete: false, finalise: false, share: false, correct: false, close: false },
       accounts: structuredClone(accounts), captures: [], worker: profile ? structuredClone(profile) : null,
       comparison: other && shown && other !== shown
-        ? { from: Math.min(other.version, shown.version), to: Math.max(other.version, shown.version), differences: [{ part: "Finding 1", before: null, after: "as changed" }] }
+        ? compareLogs(other.version < shown.version ? other : shown, other.version < shown.version ? shown : other)
         : null,
     };
   };
@@ -249,6 +249,16 @@ export function createFakeBackend(): Backend {
     const version = versions[versions.length - 1];
     if (version.finalised_at) fail("refused", `version ${version.version} of the investigation log of ${reference} is finalised and read-only`);
     return { record, version };
+  };
+  // Findings and the correction note compared, as the core compares every part.
+  const compareLogs = (a: LogVersion, b: LogVersion) => {
+    const differences: { part: string; before: string | null; after: string | null }[] = [];
+    for (let i = 0; i < Math.max(a.log.findings.length, b.log.findings.length); i++) {
+      const [before, after] = [a.log.findings[i]?.text ?? null, b.log.findings[i]?.text ?? null];
+      if (before !== after) differences.push({ part: `Finding ${i + 1}`, before, after });
+    }
+    if (a.log.correction_note !== b.log.correction_note) differences.push({ part: "Why this version corrects the last", before: a.log.correction_note, after: b.log.correction_note });
+    return { from: a.version, to: b.version, differences };
   };
   const emptyLog = (): InvestigationLog => ({ searches: [], findings: [], completed: null, assessment: null, shared: [], correction_note: null, disagreements: [] });
 

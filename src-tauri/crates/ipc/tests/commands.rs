@@ -14,10 +14,18 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
 }
 
-/// A fixed clock and the store kept open; these commands start no recorder.
+/// A fixed clock (moved on by whole days when a test says so) and the store kept open;
+/// these commands start no recorder.
 struct FixedHost {
     data_dir: DataDir,
     store: KeptStore,
+    days_later: std::sync::Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl FixedHost {
+    fn move_on(&self, days: i64) {
+        self.days_later.fetch_add(days, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl Host for FixedHost {
@@ -26,7 +34,8 @@ impl Host for FixedHost {
     }
 
     fn clock(&self) -> triangulate_app::host::Clock {
-        std::sync::Arc::new(now)
+        let days = self.days_later.clone();
+        std::sync::Arc::new(move || now() + chrono::Duration::days(days.load(std::sync::atomic::Ordering::SeqCst)))
     }
 
     fn store(&self) -> triangulate_app::Result<OpenStore<'_>> {
@@ -55,7 +64,11 @@ fn setup() -> Fixture {
     // SAFETY: every test sets the same value before it opens a store.
     unsafe { std::env::set_var(triangulate_app::KEYSTORE_ENV, "kernel-keyring") };
     let temp = tempfile::tempdir().unwrap();
-    let host = FixedHost { data_dir: DataDir::new(temp.path().join("data")), store: KeptStore::default() };
+    let host = FixedHost {
+        data_dir: DataDir::new(temp.path().join("data")),
+        store: KeptStore::default(),
+        days_later: Default::default(),
+    };
     Fixture { _temp: temp, host }
 }
 
@@ -414,6 +427,16 @@ fn home_groups_requests_by_whom_they_wait_for_and_the_trail_and_settings_read_ba
         ..Default::default()
     };
     log_add_search(host, LogSearchArgs { reference: reference.clone(), search }).unwrap();
+    // Twenty days on, the request has had no change for longer than the policy's 14 days;
+    // a finding is a change, and it is no longer idle.
+    host.move_on(20);
+    let home = home_get(host, NoArgs {}).unwrap();
+    assert_eq!(home.due.len(), 1, "{:?}", home.due);
+    assert_eq!(home.due[0].kind, triangulate_core::home::DueKind::Idle);
+    assert_eq!(home.sections.iter().flat_map(|s| &s.requests).next().unwrap().waited, "20 days");
+    let finding = LogFindingArgs { reference: reference.clone(), text: "A photo".into(), captures: vec![] };
+    log_add_finding(host, finding).unwrap();
+    assert!(home_get(host, NoArgs {}).unwrap().due.is_empty(), "a change to the log is a change to the request");
     log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into() }).unwrap();
     let home = home_get(host, NoArgs {}).unwrap();
     assert_eq!(section(&home, &reference), Some(triangulate_core::home::HomeGroup::Assessment));
@@ -441,7 +464,7 @@ fn home_groups_requests_by_whom_they_wait_for_and_the_trail_and_settings_read_ba
             "Complete investigation log: Ada Worker",
         ]
     );
-    assert!(trail.events.iter().all(|e| e.when.contains("November 2026")), "UK time");
+    assert!(trail.events.iter().all(|e| e.when.ends_with(" GMT") && e.when.contains(" 2026 ")), "UK time");
 
     // Settings: the policy in force, where each value came from, the key's fingerprint.
     let settings = settings_get(host, NoArgs {}).unwrap();

@@ -410,6 +410,8 @@ impl Store {
                 record_step(tx, request.id, request.state, *to, *step, decision, recorder, now)?;
             }
             save_version(tx, request.id, version)?;
+            // A change to the log is a change to the request: Home counts idle days from it.
+            tx.execute("UPDATE requests SET updated_at = ?1 WHERE id = ?2", rusqlite::params![stamp(now), request.id])?;
             let mut ids = vec![format!("request:{}", request.reference)];
             ids.extend(extra_ids);
             Ok(((), NewAuditEvent::of_change(Actor::Worker(recorder), action, ids, change)))
