@@ -35,7 +35,7 @@ fn the_desktop_binary_starts_and_stops_a_recorder_and_the_trail_is_stored() {
     let mut file: serde_json::Value =
         serde_json::from_str(include_str!("../../tests/fixtures/request-example.json")).unwrap();
     file["subjects"][0]["profiles"] =
-        serde_json::json!([{ "platform": "fixture", "url": format!("{}/profile/jane", site.base) }]);
+        serde_json::json!([{ "platform": "facebook", "url": format!("{}/profile/jane", site.base) }]);
     let reference = requests::create(&host, &file.to_string(), &BTreeMap::new(), None).unwrap().reference;
     requests::take_step(&host, &reference, Step::Submit, &decision("Rhian Evans", None)).unwrap();
     requests::take_step(&host, &reference, Step::Agree, &decision("Gwen Thomas", Some("email"))).unwrap();

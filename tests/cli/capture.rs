@@ -31,9 +31,10 @@ pub(crate) fn ready_with(
     assert_eq!(s.run(&["worker", "register-aaw", "Sam Patel"]).code, 0);
     let mut request: serde_json::Value =
         serde_json::from_str(include_str!("../fixtures/request-example.json")).unwrap();
-    let mut profiles = vec![serde_json::json!({ "platform": "fixture", "url": format!("{}/profile/jane", site.base) })];
+    let mut profiles =
+        vec![serde_json::json!({ "platform": "facebook", "url": format!("{}/profile/jane", site.base) })];
     if let Some(tls) = tls {
-        profiles.push(serde_json::json!({ "platform": "fixture", "url": format!("{}/profile/jane.html", tls.base) }));
+        profiles.push(serde_json::json!({ "platform": "facebook", "url": format!("{}/profile/jane.html", tls.base) }));
     }
     request["subjects"][0]["profiles"] = serde_json::Value::Array(profiles);
     edit(&mut request);
@@ -954,4 +955,37 @@ fn a_finding_names_the_captures_it_rests_on_and_only_this_requests() {
     assert_eq!(findings[0]["captures"], serde_json::json!([taken["capture_id"]]));
     let shown = s.run(&["log", "show", &reference]);
     assert!(shown.stdout.contains(&format!("Finding 1 (captures {id}):")), "{}", shown.stdout);
+}
+
+#[test]
+fn without_written_consent_the_policy_switch_asks_for_directed_surveillance_before_a_session() {
+    let site = fixture_site::start();
+    let (s, reference) = ready_with(&site, None, |_| {});
+    std::fs::write(s.data_dir.join("policy.toml"), "[consent]\ndirected_surveillance_without_written_consent = true\n")
+        .unwrap();
+    let args = ["session", "start", &reference, "--subject", "1", "--account", "1", "--headless", "--json"];
+    let refused = s.run(&args);
+    assert_eq!(refused.code, 1, "{}", refused.stdout);
+    let error = &refused.json()["error"];
+    assert_eq!(error["guards"], serde_json::json!(["directed_surveillance_without_consent"]), "{error}");
+    assert!(error["message"].as_str().unwrap().contains("[consent] directed_surveillance_without_written_consent"));
+    // A directed-surveillance authorisation for the person allows it.
+    let authorised = s.run(&[
+        "authorisation",
+        "add",
+        &reference,
+        "--kind",
+        "directed-surveillance",
+        "--reference",
+        "DS-2026-3",
+        "--officer",
+        "Head of Legal",
+        "--granted",
+        &chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        "--person",
+        "1",
+    ]);
+    assert_eq!(authorised.code, 0, "{}", authorised.stderr);
+    let session = start(&s, &reference, &[]);
+    drop(session);
 }

@@ -426,3 +426,58 @@ fn a_finalised_log_is_read_only_and_a_correction_keeps_every_version() {
     let run = s.run(&["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "huge", "--assessment", ""]);
     assert_eq!(run.code, 1, "version 2 is finalised now: {}", run.stderr);
 }
+
+#[test]
+fn the_requests_own_social_worker_may_not_confirm_it_or_search_for_it() {
+    let (s, reference) = with_request();
+    step(&s, &["request", "submit", &reference, "--by", "Rhian Evans"]);
+    step(&s, &["request", "agree", &reference, "--by", "Gwen Thomas", "--evidence", "email 2026-11-20"]);
+    step(&s, &["request", "permit", &reference, "--by", "Director", "--evidence", "memo SD/44"]);
+    // The originating social worker registers as an AAW on this laptop, and tries.
+    step(&s, &["worker", "set", "--name", "Rhian  evans", "--role", "aaw"]);
+    step(&s, &["worker", "register-aaw", "Rhian Evans"]);
+    let before = events(&s);
+    let run = s.run(&["request", "confirm-legitimacy", &reference, "--by", "rhian evans"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("originating social worker"), "{}", run.stderr);
+    assert_eq!(state(&s, &reference), "permitted");
+    assert_eq!(events(&s), before, "nothing recorded");
+    let shown = s.run(&["request", "show", &reference, "--json"]);
+    assert_eq!(shown.code, 0);
+    // Nor on another's word through the social worker's own profile: the confirming AAW is
+    // the one using the app.
+    let run = s.run(&["request", "confirm-legitimacy", &reference, "--by", "Sam Patel"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("You are this request's originating social worker"), "{}", run.stderr);
+    // Another AAW confirms; the social worker still may not run its searches.
+    step(&s, &["worker", "set", "--name", "Sam Patel", "--role", "aaw"]);
+    step(&s, &["request", "confirm-legitimacy", &reference, "--by", "Sam Patel"]);
+    let account =
+        s.run(&["account", "add", "--platform", "facebook", "--handle", "council.checks"]).stdout.trim().to_string();
+    step(&s, &["worker", "set", "--name", "Rhian Evans", "--role", "aaw"]);
+    let run = search(&s, &reference, &account, "Anna", "found");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("originating social worker"), "{}", run.stderr);
+    step(&s, &["worker", "set", "--name", "Sam Patel", "--role", "aaw"]);
+    assert_eq!(search(&s, &reference, &account, "Anna", "found").code, 0);
+}
+
+#[test]
+fn a_profile_on_a_platform_the_policy_does_not_allow_is_a_field_error() {
+    let s = setup();
+    s.init();
+    assert_eq!(s.run(&["worker", "set", "--name", "Sam Patel", "--role", "aaw"]).code, 0);
+    std::fs::write(s.data_dir.join("policy.toml"), "[platforms]\nallowed = [\"facebook\"]\n").unwrap();
+    let run = s.run(&["request", "create", "--file", EXAMPLE]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let problems: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("  ")).collect();
+    assert_eq!(
+        problems,
+        [
+            "  subjects[2].profiles[1].platform: Profiles on instagram may not be checked: the local policy allows facebook"
+        ]
+    );
+    assert!(s.run(&["request", "list", "--json"]).json().as_array().unwrap().is_empty(), "nothing created");
+    std::fs::write(s.data_dir.join("policy.toml"), "").unwrap();
+    assert_eq!(s.run(&["request", "create", "--file", EXAMPLE]).code, 0, "every known platform by default");
+}

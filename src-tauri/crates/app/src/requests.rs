@@ -144,6 +144,13 @@ fn page_of(store: &Store, reference: &str) -> Result<RequestPage> {
                 missing.push("Save or discard the changes being made to this request".to_string());
             }
             if *step == Step::ConfirmLegitimacy {
+                let originating = &record.request.originating_worker.name;
+                if profile_name.as_deref().is_some_and(|name| triangulate_core::worker::same_person(name, originating)) {
+                    missing.push(format!(
+                        "You are this request's originating social worker: another Authorised Access Worker must confirm it, not {}",
+                        originating.trim()
+                    ));
+                }
                 match &profile_name {
                     Some(name) if !registered.contains(&name.to_lowercase()) => missing.push(format!(
                         "{name} is not in the register of Authorised Access Workers: register them on the worker profile screen"

@@ -76,7 +76,7 @@ fn a_whole_check_runs_through_the_application_layer_headless() {
     let mut file: serde_json::Value =
         serde_json::from_str(include_str!("../../../../tests/fixtures/request-example.json")).unwrap();
     file["subjects"][0]["profiles"] =
-        serde_json::json!([{ "platform": "fixture", "url": format!("{}/profile/jane", site.base) }]);
+        serde_json::json!([{ "platform": "facebook", "url": format!("{}/profile/jane", site.base) }]);
     let request = requests::create(&host, &file.to_string(), &BTreeMap::new(), None).unwrap();
     let reference = request.reference.clone();
     requests::take_step(&host, &reference, Step::Submit, &decision("Rhian Evans", None)).unwrap();

@@ -38,6 +38,12 @@ pub mod code {
     /// Another view would pass the local repeat-viewing limit with no directed-surveillance
     /// authorisation in force.
     pub const REPEAT_VIEWING_LIMIT: &str = "repeat_viewing_limit";
+    /// The worker is the request's own originating social worker: the access worker who
+    /// confirms legitimacy and runs sessions must be someone else.
+    pub const SEPARATION_OF_DUTIES: &str = "separation_of_duties";
+    /// The local policy requires a directed-surveillance authorisation where written consent
+    /// is not obtained, and none is in force for the person.
+    pub const DIRECTED_SURVEILLANCE_WITHOUT_CONSENT: &str = "directed_surveillance_without_consent";
 
     /// Every code, for contract tests and the UI's list of messages.
     pub const ALL: &[&str] = &[
@@ -51,6 +57,8 @@ pub mod code {
         ADOPTER_CONSENT_NEEDED,
         ADOPTER_VIEWED_ONCE,
         REPEAT_VIEWING_LIMIT,
+        SEPARATION_OF_DUTIES,
+        DIRECTED_SURVEILLANCE_WITHOUT_CONSENT,
     ];
 }
 
@@ -142,6 +150,8 @@ pub struct SessionStartFacts {
     pub request_state: RequestState,
     /// Only registered Authorised Access Workers may start a session.
     pub worker_is_registered_aaw: bool,
+    /// Whether the worker is the request's own originating social worker.
+    pub worker_is_originating_worker: bool,
     /// `None` when the account is not in the register of sanctioned accounts.
     pub account: Option<AccountFacts>,
     /// Whether the local policy requires legal advice before viewing this person's pages (a
@@ -182,6 +192,9 @@ pub fn may_start_session(facts: &SessionStartFacts) -> GuardDecision {
             "you are not registered as an Authorised Access Worker, and only Authorised Access Workers may start an access session",
             "ask the service manager to register you as an Authorised Access Worker",
         ));
+    }
+    if facts.worker_is_originating_worker {
+        refusals.push(separation_of_duties());
     }
     match facts.account {
         None => refusals.push(Refusal::new(
@@ -232,6 +245,38 @@ pub fn may_start_session(facts: &SessionStartFacts) -> GuardDecision {
         }
     }
     GuardDecision::from_findings(refusals, warnings)
+}
+
+/// The refusal when the request's own originating social worker would act as its access
+/// worker: the protocol gives the access worker the duty to satisfy themselves that log-on
+/// is legitimate, which the worker who asked for the check cannot do for their own request.
+pub fn separation_of_duties() -> Refusal {
+    Refusal::new(
+        code::SEPARATION_OF_DUTIES,
+        "you are this request's originating social worker, and the Authorised Access Worker who confirms a request is legitimate and runs its sessions must be someone else",
+        "another registered Authorised Access Worker must confirm the request and run its sessions",
+    )
+}
+
+/// The local policy's consent rule (`[consent] directed_surveillance_without_written_consent`):
+/// where it is on and the request has no written consent, a directed-surveillance
+/// authorisation must be in force for the person.
+pub fn consent_rule(
+    policy_requires: bool,
+    written_consent: bool,
+    directed_surveillance_in_force: bool,
+) -> GuardDecision {
+    if policy_requires && !written_consent && !directed_surveillance_in_force {
+        return GuardDecision::from_findings(
+            vec![Refusal::new(
+                code::DIRECTED_SURVEILLANCE_WITHOUT_CONSENT,
+                "written consent is not recorded for this request, and the local policy ([consent] directed_surveillance_without_written_consent) requires a directed-surveillance authorisation in force for the person where it is not; none is",
+                "record a directed-surveillance authorisation for this person from a RIPA authorising officer, or obtain the family's written consent",
+            )],
+            Vec::new(),
+        );
+    }
+    GuardDecision::from_findings(Vec::new(), Vec::new())
 }
 
 /// Why the request's state forbids a session, or `None` if it allows one. Every state is named,
@@ -433,11 +478,29 @@ mod tests {
         SessionStartFacts {
             request_state: RequestState::LegitimacyConfirmed,
             worker_is_registered_aaw: true,
+            worker_is_originating_worker: false,
             account: Some(AccountFacts { identifiable_as_council: true, chis_authorisation_in_force: false }),
             legal_advice_required: false,
             legal_advice_recorded: false,
             prospective_adopter: None,
         }
+    }
+
+    #[test]
+    fn the_requests_own_social_worker_may_not_act_as_its_access_worker() {
+        let refused = may_start_session(&SessionStartFacts { worker_is_originating_worker: true, ..allowed_facts() });
+        assert_eq!(refused.refusal_codes(), [code::SEPARATION_OF_DUTIES]);
+        assert!(refused.refusals()[0].reason.contains("originating social worker"));
+    }
+
+    #[test]
+    fn without_written_consent_the_policy_switch_asks_for_directed_surveillance() {
+        assert!(consent_rule(false, false, false).is_allowed(), "off by default");
+        assert!(consent_rule(true, true, false).is_allowed(), "written consent");
+        assert!(consent_rule(true, false, true).is_allowed(), "an authorisation in force");
+        let refused = consent_rule(true, false, false);
+        assert_eq!(refused.refusal_codes(), [code::DIRECTED_SURVEILLANCE_WITHOUT_CONSENT]);
+        assert!(refused.refusals()[0].reason.contains("[consent] directed_surveillance_without_written_consent"));
     }
 
     #[test]
@@ -592,6 +655,7 @@ mod tests {
             decisions.push(may_start_session(&SessionStartFacts {
                 request_state: state,
                 worker_is_registered_aaw: false,
+                worker_is_originating_worker: true,
                 account: Some(AccountFacts {
                     identifiable_as_council: false,
                     chis_authorisation_in_force: state.is_open(),
@@ -612,6 +676,7 @@ mod tests {
         decisions.push(repeat_viewing(now(), today(), &policy, &views_days_ago(&[1, 2]), &authorisations));
         decisions.push(repeat_viewing(now(), today(), &policy, &views_days_ago(&[1, 2]), &authorisations[..1]));
         decisions.push(repeat_viewing(now(), today(), &policy, &views_days_ago(&[1]), &[]));
+        decisions.push(consent_rule(true, false, false));
         let mut seen_codes = Vec::new();
         for decision in &decisions {
             for refusal in decision.refusals() {

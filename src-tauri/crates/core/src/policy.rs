@@ -19,6 +19,29 @@ pub struct Policy {
     pub capture: CaptureLimits,
     pub timestamp: TimestampAuthority,
     pub home: HomeNotice,
+    pub consent: ConsentRule,
+    pub platforms: Platforms,
+}
+
+/// Where written consent is not obtained, whether a directed-surveillance authorisation must
+/// be in force for the person before a session (some councils' procedures say so).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentRule {
+    pub directed_surveillance_without_written_consent: bool,
+}
+
+/// The platforms whose profiles may be checked, by name as the scope rules know them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Platforms {
+    pub allowed: Vec<String>,
+}
+
+impl Platforms {
+    /// Whether a profile on this platform may be checked (names compared without case).
+    pub fn allows(&self, platform: &str) -> bool {
+        let platform = platform.trim().to_lowercase();
+        self.allowed.iter().any(|p| *p == platform)
+    }
 }
 
 /// What Home's "Due" panel counts as due: reviews and expiries within `notice_days`, and
@@ -127,6 +150,20 @@ struct RawPolicy {
     capture: Option<RawCapture>,
     timestamp: Option<RawTimestamp>,
     home: Option<RawHome>,
+    consent: Option<RawConsent>,
+    platforms: Option<RawPlatforms>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConsent {
+    directed_surveillance_without_written_consent: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPlatforms {
+    allowed: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -280,6 +317,11 @@ impl Policy {
         let re = raw.retention.as_ref();
         let dre = defaults.retention.as_ref();
         let timestamp = timestamp_authority(raw.timestamp.as_ref(), text)?;
+        let platforms = platforms(
+            raw.platforms.as_ref().and_then(|p| p.allowed.as_ref()),
+            defaults.platforms.as_ref().and_then(|p| p.allowed.as_ref()).expect("every default is set"),
+            text,
+        )?;
         let ca = raw.capture.as_ref();
         let dca = defaults.capture.as_ref();
         Ok(Policy {
@@ -370,8 +412,48 @@ impl Policy {
                     1..=365,
                 )?,
             },
+            consent: ConsentRule {
+                directed_surveillance_without_written_consent: raw
+                    .consent
+                    .as_ref()
+                    .and_then(|c| c.directed_surveillance_without_written_consent)
+                    .or(defaults.consent.as_ref().and_then(|c| c.directed_surveillance_without_written_consent))
+                    .expect("every default is set"),
+            },
+            platforms,
         })
     }
+}
+
+/// The allowed platforms: at least one, each one the scope rules know, none twice.
+fn platforms(
+    given: Option<&Spanned<Vec<String>>>,
+    default: &Spanned<Vec<String>>,
+    text: &str,
+) -> Result<Platforms, PolicyError> {
+    let (list, span, text) = match given {
+        Some(list) => (list.get_ref(), list.span(), text),
+        None => (default.get_ref(), default.span(), ""),
+    };
+    let mut allowed = Vec::new();
+    for name in list {
+        let name = name.trim().to_lowercase();
+        if !crate::scope::KNOWN_PLATFORMS.contains(&name.as_str()) {
+            let known = crate::scope::KNOWN_PLATFORMS.join(", ");
+            return Err(spanned_error(
+                text,
+                span,
+                format!("platforms.allowed names {name:?}, which is not a platform Triangulate knows ({known})"),
+            ));
+        }
+        if !allowed.contains(&name) {
+            allowed.push(name);
+        }
+    }
+    if allowed.is_empty() {
+        return Err(spanned_error(text, span, "platforms.allowed must name at least one platform".into()));
+    }
+    Ok(Platforms { allowed })
 }
 
 /// The TSA: an http or https URL and a CA certificate, both or neither.
@@ -488,6 +570,21 @@ mod tests {
     }
 
     #[test]
+    fn the_allowed_platforms_and_the_consent_switch_have_defaults_and_can_be_set() {
+        let policy = Policy::default();
+        assert!(!policy.consent.directed_surveillance_without_written_consent);
+        assert_eq!(policy.platforms.allowed.len(), crate::scope::KNOWN_PLATFORMS.len(), "every platform known");
+        let pilot = Policy::from_toml(
+            "[platforms]\nallowed = [\"Facebook\"]\n[consent]\ndirected_surveillance_without_written_consent = true\n",
+        )
+        .unwrap();
+        assert_eq!(pilot.platforms.allowed, ["facebook"]);
+        assert!(pilot.platforms.allows(" FACEBOOK ") && !pilot.platforms.allows("instagram"));
+        assert!(pilot.consent.directed_surveillance_without_written_consent);
+        assert_eq!(Policy::from_toml(&pilot.to_toml()).unwrap(), pilot);
+    }
+
+    #[test]
     fn an_empty_file_is_the_defaults() {
         assert_eq!(Policy::from_toml("").unwrap(), Policy::default());
     }
@@ -525,6 +622,8 @@ mod tests {
             ("[timestamp]\nurl = \"ftp://tsa.example\"\nca_certificate = \"ca.pem\"\n", 2, "http:// or https://"),
             ("[timestamp]\nurl = \"http://tsa.example\"\n", 2, "timestamp.ca_certificate must name"),
             ("[timestamp]\nca_certificate = \"ca.pem\"\n", 2, "timestamp.url is not"),
+            ("[platforms]\nallowed = [\"myspace\"]\n", 2, "not a platform Triangulate knows"),
+            ("[platforms]\nallowed = []\n", 2, "at least one platform"),
         ];
         for (text, line, reason) in cases {
             let error = Policy::from_toml(text).expect_err(text);

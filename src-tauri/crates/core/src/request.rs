@@ -528,7 +528,17 @@ impl RequestInput {
             let mut profiles = Vec::new();
             for (profile_index, profile) in input.profiles.iter().enumerate().take(MAX_PROFILES_PER_SUBJECT) {
                 let field = |f: &str| format!("subjects[{number}].profiles[{}].{f}", profile_index + 1);
-                let platform = required_text(e, &field("platform"), "the platform", &profile.platform, 50);
+                let platform =
+                    required_text(e, &field("platform"), "the platform", &profile.platform, 50).to_lowercase();
+                if !platform.is_empty() && !policy.platforms.allows(&platform) {
+                    e.push(FieldError::new(
+                        field("platform"),
+                        format!(
+                            "Profiles on {platform} may not be checked: the local policy allows {}",
+                            policy.platforms.allowed.join(", ")
+                        ),
+                    ));
+                }
                 let url = web_address_text(e, &field("url"), "the profile's web address", &profile.url);
                 if url.as_deref().is_some_and(|url| !valid_profile_url(url)) {
                     e.push(FieldError::new(

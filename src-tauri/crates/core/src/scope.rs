@@ -50,6 +50,11 @@ pub enum ScopeError {
 const HOST_PREFIXES_TO_STRIP: &[&str] = &["www.", "m.", "mobile.", "web."];
 
 /// Old or short site names and the canonical name each stands for.
+/// The platforms a profile may be on, by the name a request gives them; the policy allows
+/// some or all of them (`[platforms] allowed`).
+pub const KNOWN_PLATFORMS: &[&str] =
+    &["facebook", "instagram", "x", "tiktok", "linkedin", "youtube", "snapchat", "threads", "reddit"];
+
 const HOST_ALIASES: &[(&str, &str)] = &[("twitter.com", "x.com"), ("fb.com", "facebook.com")];
 
 /// Facebook's address for a profile without a vanity name; its `id` parameter is the identity.

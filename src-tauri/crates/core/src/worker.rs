@@ -93,6 +93,14 @@ impl WorkerProfileInput {
     }
 }
 
+/// Whether two names are the same person's as typed: spaces and case aside. The protocol's
+/// separation of duties compares the worker using the app with the request's originating
+/// social worker this way.
+pub fn same_person(a: &str, b: &str) -> bool {
+    let words = |s: &str| s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
+    words(a) == words(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -83,7 +83,7 @@ fn date(day: &str, month: &str, year: &str) -> DateParts {
 
 fn form() -> RequestForm {
     let mut form = RequestForm { case_reference: "CS-4410".into(), ..Default::default() };
-    form.originating_worker.name = "Ada Worker".into();
+    form.originating_worker.name = "Rhian Evans".into();
     form.originating_worker.team = "Assessment".into();
     form.team_manager.name = "Tom Manager".into();
     form.reason = Some(Reason::PersonPosingRisk);

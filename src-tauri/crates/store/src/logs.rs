@@ -8,6 +8,7 @@ use serde::Serialize;
 use triangulate_core::guards::{AccountFacts, AdopterFacts, GuardDecision, SessionStartFacts, may_start_session};
 use triangulate_core::log::{InvestigationLog, SearchInput};
 use triangulate_core::request::{ConsentStatus, Reason};
+use triangulate_core::worker::same_person;
 use triangulate_core::workflow::{Decision, RequestState, Step, next_state};
 use triangulate_core::{Actor, NewAuditEvent, Policy, WorkerRole};
 
@@ -146,9 +147,12 @@ impl Store {
             Err(_) => None,
         };
         let subjects = &request.request.subjects;
+        let worker_is_originating_worker =
+            worker.as_ref().is_some_and(|w| same_person(&w.name, &request.request.originating_worker.name));
         Ok(SessionStartFacts {
             request_state: request.state,
             worker_is_registered_aaw,
+            worker_is_originating_worker,
             account,
             legal_advice_required: policy.legal_advice.required_for_parent_or_carer
                 && subjects.iter().any(|s| s.is_parent_or_carer()),

@@ -411,6 +411,14 @@ impl Store {
         let recorder = self.recorder()?;
         let current = self.request(reference)?;
         let (to, _) = next_state(current.state, step)?;
+        if step == Step::ConfirmLegitimacy
+            && triangulate_core::worker::same_person(&decision.decided_by, &current.request.originating_worker.name)
+        {
+            return Err(StoreError::Refused(format!(
+                "{} is this request's originating social worker, and the Authorised Access Worker who confirms a request is legitimate must be someone else: another registered Authorised Access Worker must confirm it",
+                decision.decided_by.trim()
+            )));
+        }
         if step == Step::ConfirmLegitimacy && !self.is_registered_aaw(&decision.decided_by)? {
             return Err(StoreError::Refused(format!(
                 "only a registered Authorised Access Worker can confirm a request is legitimate, and {} is not registered: register them with `triangulate worker register-aaw`",

@@ -114,6 +114,22 @@ impl Store {
         })?;
         let facts = self.session_facts(&request, account_id, policy, today)?;
         let mut decision = may_start_session(&facts);
+        // The local policy's consent rule: without written consent, a directed-surveillance
+        // authorisation in force for the person.
+        let written = request.request.consent.status == triangulate_core::request::ConsentStatus::Written;
+        let ds_in_force = link.person_id.is_some()
+            && self.authorisations()?.iter().any(|a| {
+                a.kind == AuthorisationKind::DirectedSurveillance
+                    && a.person_id == link.person_id
+                    && a.cancelled_at.is_none()
+                    && a.granted <= today
+                    && today <= a.expires
+            });
+        decision = decision.and(triangulate_core::guards::consent_rule(
+            policy.consent.directed_surveillance_without_written_consent,
+            written,
+            ds_in_force,
+        ));
         if let Some(person) = link.person_id {
             let earlier = self.earlier_views(person)?;
             let authorisations: Vec<DirectedSurveillance> = self

@@ -60,7 +60,7 @@ pub fn ready(temp: &Path, base: &str) -> Ready {
         "case_reference": "BENCH-1", "originating_worker": { "name": "A", "team": "B" }, "team_manager": { "name": "C" },
         "reason": "risky_behaviour", "concern": "x", "triangulation": "y", "scope": "one_off",
         "period": { "from": "2026-01-01", "to": "2026-02-01" }, "consent": { "status": "informed" },
-        "subjects": [{ "name": "Jane Doe", "role": "subject", "profiles": [{ "platform": "fixture", "url": url }] }]
+        "subjects": [{ "name": "Jane Doe", "role": "subject", "profiles": [{ "platform": "facebook", "url": url }] }]
     });
     let file = temp.join("request.json");
     std::fs::write(&file, request.to_string()).unwrap();
