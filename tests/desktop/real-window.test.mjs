@@ -202,7 +202,7 @@ test("a request is created and authorised in the real window, survives a kill mi
   await window.click("#new-request");
   await window.heading("Case and workers");
   await window.type("case_reference", "CS-7070");
-  await window.type("originating_worker.name", "Wendy Window");
+  await window.type("originating_worker.name", "Rhian Evans");
   await window.type("originating_worker.team", "Assessment North");
   await window.type("team_manager.name", "Tom Manager");
   await window.click("#continue");

@@ -49,7 +49,7 @@ async function createdRequest(page) {
 async function fillRequest(page, period) {
   await byId(page, "new-request").click();
   await heading(page, "Case and workers");
-  await fill(page, { case_reference: "CS-4410", "originating_worker.name": "Ada Worker", "originating_worker.team": "Assessment East", "team_manager.name": "Tom Manager" });
+  await fill(page, { case_reference: "CS-4410", "originating_worker.name": "Rhian Evans", "originating_worker.team": "Assessment East", "team_manager.name": "Tom Manager" });
   await byId(page, "continue").click();
   await heading(page, "Reason, concern and triangulation");
   if (period.screens) {
@@ -705,4 +705,26 @@ test("settings show the policy in force, where each value came from, the key's f
   await broken.locator("#policy-problem", { hasText: "home.idle_days must be between 1 and 365" }).waitFor();
   await checkScreen(broken, "37-settings-policy-problem");
   await broken.close();
+});
+
+test("the request's own social worker is told that another access worker must confirm it", async () => {
+  const page = await fixture.browser.newPage();
+  await setUpAs(page, "Rhian Evans", "role");
+  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
+  await heading(page, "Check your answers");
+  await byId(page, "commit").click();
+  await heading(page, "Request REQ-2026-0001");
+  await step(page, "submit", {}, "Submitted");
+  await step(page, "agree", { decided_by: "Tom Manager", evidence: "Email of 20 November" }, "Agreed");
+  await step(page, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77" }, "Permitted");
+  await page.locator('.app-nav__link[data-section="profile"]').click();
+  await fill(page, { "aaw-name": "Rhian Evans" });
+  await byId(page, "register-aaw").click();
+  await page.locator("#aaw-register", { hasText: "Rhian Evans" }).waitFor();
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
+  await heading(page, "Request REQ-2026-0001");
+  assert.match(await page.locator("main").innerText(), /You are this request's originating social worker: another Authorised Access Worker must confirm it/);
+  assert.equal(await byId(page, "step-confirm-legitimacy").count(), 0);
+  await checkScreen(page, "38-separation-of-duties");
+  await page.close();
 });

@@ -81,7 +81,7 @@ test("a request is created, corrected and authorised by keyboard alone", async (
   await heading(page, "Case and workers");
 
   await typeInto(page, "case_reference", "CS-5120");
-  await typeInto(page, "originating_worker.name", "Kim Keyboard");
+  await typeInto(page, "originating_worker.name", "Rhian Evans");
   await typeInto(page, "originating_worker.team", "Assessment West");
   await typeInto(page, "team_manager.name", "Tom Manager");
   await press(page, "continue");

@@ -43,6 +43,12 @@ const ROLE_LABELS: Record<Role, string> = {
 
 const NOW = "2026-11-23T10:00:00Z";
 
+/** Two names are the same person's as typed: spaces and case aside (as the core compares them). */
+function samePerson(a: string, b: string): boolean {
+  const words = (s: string) => s.trim().toLowerCase().split(/\s+/).join(" ");
+  return words(a) === words(b);
+}
+
 function fail(code: IpcError["code"], message: string, fields: FieldError[] = []): never {
   throw { code, message, fields, guards: [] } satisfies IpcError;
 }
@@ -192,6 +198,9 @@ export function createFakeBackend(): Backend {
       takes_conditions: step === "permit",
       missing: [
         ...(step === "submit" && open !== null ? ["Save or discard the changes being made to this request"] : []),
+        ...(step === "confirm-legitimacy" && profile && samePerson(profile.name, record.request.originating_worker.name)
+          ? [`You are this request's originating social worker: another Authorised Access Worker must confirm it, not ${record.request.originating_worker.name}`]
+          : []),
         ...(step === "confirm-legitimacy" && profile && !aaws.some((a) => a.name.toLowerCase() === profile!.name.toLowerCase())
           ? [`${profile.name} is not in the register of Authorised Access Workers: register them on the worker profile screen`]
           : []),
