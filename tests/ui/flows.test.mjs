@@ -209,6 +209,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await fill(page, { "aaw-name": "Ada Worker" });
   await byId(page, "register-aaw").click();
   await page.locator("#aaw-register", { hasText: "Ada Worker" }).waitFor();
+  assert.match(await page.locator("#aaw-register tbody tr").innerText(), /Not recorded/, "registered without evidence or training: flagged");
   await checkScreen(page, "14-profile-with-register");
 
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
@@ -718,9 +719,17 @@ test("the request's own social worker is told that another access worker must co
   await step(page, "agree", { decided_by: "Tom Manager", evidence: "Email of 20 November" }, "Agreed");
   await step(page, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77" }, "Permitted");
   await page.locator('.app-nav__link[data-section="profile"]').click();
-  await fill(page, { "aaw-name": "Rhian Evans" });
+  await fill(page, { "aaw-name": "Rhian Evans", evidence: "SD memo 12" });
+  await date(page, "trained", "2", "10", "2027");
+  await byId(page, "register-aaw").click();
+  await page.locator("#error-summary a", { hasText: "must not be in the future" }).waitFor();
+  await checkScreen(page, "38-register-errors");
+  await date(page, "trained", "2", "10", "2026");
   await byId(page, "register-aaw").click();
   await page.locator("#aaw-register", { hasText: "Rhian Evans" }).waitFor();
+  const row = await page.locator("#aaw-register tbody tr").innerText();
+  assert.match(row, /SD memo 12\s+2 October 2026/, "the evidence and the training date, as people write dates");
+  assert.doesNotMatch(row, /Not recorded/);
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
   await heading(page, "Request REQ-2026-0001");
   assert.match(await page.locator("main").innerText(), /You are this request's originating social worker: another Authorised Access Worker must confirm it/);

@@ -4,7 +4,7 @@
 // are tested there; this is not a second implementation to trust.
 import type { Backend } from "./backend";
 import type {
-  AccountRecord, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
+  AawRecord, AccountRecord, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
   HomeGroup, HomeRequest, InvestigationLog, LogActions, LogPage, LogVersion, NextStep, PdfExportRecord, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role,
   ShareRecipient, Step, StoreStatus, WorkerRecord,
 } from "./generated/ipc";
@@ -150,7 +150,7 @@ export function createFakeBackend(): Backend {
   let recoveryLost = new URLSearchParams(location.search).has("recovery-lost");
   const policyProblem = new URLSearchParams(location.search).has("policy-problem");
   let profile: WorkerRecord | null = null;
-  const aaws: { id: number; name: string; registered_at: string }[] = [];
+  const aaws: AawRecord[] = [];
   const drafts = new Map<number, DraftRecord>();
   const requests: RequestRecord[] = [];
   const exports: (PdfExportRecord & { request: string })[] = [];
@@ -312,8 +312,14 @@ export function createFakeBackend(): Backend {
     },
     aaw_list: () => structuredClone(aaws),
     aaw_register: (args) => {
-      if (!args.name.trim()) fail("invalid_fields", "There is a problem", [{ field: "name", message: "Enter the worker's name" }]);
-      const record = { id: aaws.length + 1, name: args.name.trim(), registered_at: NOW };
+      const fields: FieldError[] = [];
+      if (!args.name.trim()) fields.push({ field: "name", message: "Enter the worker's name" });
+      const trained = isoDate(args.trained);
+      if (trained === "invalid") fields.push({ field: "trained", message: "The date of training must be a real date, such as 31 3 2026 (2026-03-31 in a file)" });
+      else if (trained && trained > NOW.slice(0, 10)) fields.push({ field: "trained", message: "The date of training must not be in the future" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      const evidence = args.evidence.trim() || null;
+      const record: AawRecord = { id: aaws.length + 1, name: args.name.trim(), registered_at: NOW, evidence, trained_on: trained, incomplete: !evidence || !trained };
       aaws.push(record);
       return record;
     },

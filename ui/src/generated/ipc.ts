@@ -39,9 +39,29 @@ export type WorkerRole = "aaw" | "osw" | "tm";
 
 export type WorkerProfileInput = { name: string, role: string, staff_id: string | null, };
 
-export type AawRecord = { id: number, name: string, registered_at: string, };
+export type AawRecord = { id: number, name: string, registered_at: string, 
+/**
+ * The reference of the service director's decision to register them.
+ */
+evidence: string | null, 
+/**
+ * When they were trained in the protocol.
+ */
+trained_on: string | null, 
+/**
+ * Registered without the evidence or the training date: the register flags it.
+ */
+incomplete: boolean, };
 
-export type AawRegisterArgs = { name: string, };
+export type AawRegisterArgs = { name: string, 
+/**
+ * The reference of the service director's decision; empty when not known.
+ */
+evidence: string, 
+/**
+ * The date the worker was trained; all empty when not known.
+ */
+trained: DateParts, };
 
 export type RequestListArgs = { 
 /**

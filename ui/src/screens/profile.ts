@@ -1,10 +1,10 @@
 // The worker profile of the person using this laptop, and the register of Authorised
 // Access Workers.
-import { App, attempt, pageHeading, ukTime } from "../app";
+import { App, attempt, longDate, pageHeading, ukTime } from "../app";
 import { asIpcError } from "../backend";
-import { button, errorsFrom, radios, table, textInput } from "../components";
+import { button, dateInput, errorsFrom, radios, table, tag, textInput } from "../components";
 import { h } from "../dom";
-import type { FieldError, WorkerProfileInput } from "../generated/ipc";
+import type { AawRecord, FieldError, WorkerProfileInput } from "../generated/ipc";
 import { WORKER_ROLES } from "../labels";
 
 export async function profileScreen(app: App): Promise<void> {
@@ -14,7 +14,7 @@ export async function profileScreen(app: App): Promise<void> {
   ]);
   if (profile === undefined || !aaws) return;
   const args: WorkerProfileInput = { name: profile?.name ?? "", role: profile?.role ?? "", staff_id: profile?.staff_id ?? "" };
-  const register = { name: "" };
+  const register = { name: "", evidence: "", trained: { day: "", month: "", year: "" } };
   const title = "Worker profile";
   const render = (fields: FieldError[], registerFields: FieldError[] = []) => {
     const errors = errorsFrom(fields);
@@ -32,13 +32,16 @@ export async function profileScreen(app: App): Promise<void> {
         button("Save profile", () => save(), { id: "save-profile" }),
       ),
       aaws.length
-        ? table("Register of Authorised Access Workers", ["Name", "Registered"], aaws.map((a) => [a.name, ukTime(a.registered_at)]), "aaw-register")
+        ? table("Register of Authorised Access Workers", ["Name", "Service director's decision", "Trained", "Registered"], aaws.map(registerRow), "aaw-register")
         : h("h2", { class: "govuk-heading-m" }, "Register of Authorised Access Workers"),
       aaws.length ? null : h("p", { class: "govuk-body", id: "aaw-register" }, "No one is registered yet."),
       h(
         "form",
         { novalidate: "", id: "register-form" },
-        textInput({ id: "aaw-name", label: "Register an Authorised Access Worker", hint: "Their full name, as the service director's list gives it", errors: registerErrors, value: register.name, onInput: (v) => (register.name = v) }),
+        h("h2", { class: "govuk-heading-m" }, "Register an Authorised Access Worker"),
+        textInput({ id: "aaw-name", label: "Full name", hint: "As the service director's list gives it", errors: registerErrors, value: register.name, onInput: (v) => (register.name = v) }),
+        textInput({ id: "evidence", label: "Reference of the service director's decision", optional: true, hint: "The email or memo that names them", errors: registerErrors, value: register.evidence, onInput: (v) => (register.evidence = v) }),
+        dateInput({ id: "trained", label: "Date they were trained in the protocol", optional: true, hint: "For example, 2 10 2026", errors: registerErrors, value: register.trained, onInput: (v) => (register.trained = v) }),
         button("Register", () => registerAaw(), { id: "register-aaw", secondary: true }),
       ),
     );
@@ -58,14 +61,25 @@ export async function profileScreen(app: App): Promise<void> {
   };
   const registerAaw = async () => {
     try {
-      const added = await app.backend.call("aaw_register", { name: register.name });
+      const added = await app.backend.call("aaw_register", { name: register.name, evidence: register.evidence, trained: register.trained });
       app.flash(`${added.name} is registered as an Authorised Access Worker`);
       void profileScreen(app);
     } catch (error) {
       const failure = asIpcError(error);
-      if (failure.code === "invalid_fields") render([], failure.fields.map((f) => ({ ...f, field: "aaw-name" })));
+      if (failure.code === "invalid_fields") render([], failure.fields.map((f) => ({ ...f, field: f.field === "name" ? "aaw-name" : f.field })));
       else app.showFailure(failure);
     }
   };
   render([]);
+}
+
+/** A row of the register; one registered without the evidence or the training date is flagged. */
+export function registerRow(a: AawRecord): (Node | string)[] {
+  const missing = h("span", {}, tag("Not recorded", "red"));
+  return [
+    a.name,
+    a.evidence ?? missing,
+    a.trained_on ? longDate(a.trained_on) : missing.cloneNode(true),
+    ukTime(a.registered_at),
+  ];
 }

@@ -2,11 +2,12 @@
 // or it is the embedded default), read-only; the data folder; the worker profile and the
 // register of Authorised Access Workers; the signing key's fingerprint for the council to
 // publish; and what to do with the recovery phrase.
-import { App, attempt, pageHeading, ukTime } from "../app";
+import { App, attempt, pageHeading } from "../app";
 import { summaryList, table, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { SettingsPage } from "../generated/ipc";
 import { WORKER_ROLES, labelOf } from "../labels";
+import { registerRow } from "./profile";
 
 export async function settingsScreen(app: App): Promise<void> {
   const page = await attempt(app, () => app.backend.call("settings_get", {}));
@@ -57,7 +58,7 @@ function showSettings(app: App, page: SettingsPage): void {
   );
   content.push(
     page.aaws.length
-      ? table("Register of Authorised Access Workers", ["Name", "Registered"], page.aaws.map((a) => [a.name, ukTime(a.registered_at)]), "aaw-register")
+      ? table("Register of Authorised Access Workers", ["Name", "Service director's decision", "Trained", "Registered"], page.aaws.map(registerRow), "aaw-register")
       : h("div", {}, h("h2", { class: "govuk-heading-m" }, "Register of Authorised Access Workers"), h("p", { class: "govuk-body", id: "aaw-register" }, "No one is registered yet: register workers on the worker profile screen.")),
   );
   app.show("Settings", ...content.filter((c): c is Node => c instanceof Node));

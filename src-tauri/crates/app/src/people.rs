@@ -20,6 +20,16 @@ pub fn aaws(host: &dyn Host) -> Result<Vec<AawRecord>> {
     Ok(host.store()?.aaws()?)
 }
 
-pub fn register_aaw(host: &dyn Host, name: &str) -> Result<AawRecord> {
-    Ok(host.store()?.register_aaw(name, host.now())?)
+/// Registers an Authorised Access Worker, with the reference of the service director's
+/// decision and the date they were trained (`2026-03-31`), where known: the register flags
+/// a worker registered without them.
+pub fn register_aaw(host: &dyn Host, name: &str, evidence: Option<&str>, trained: Option<&str>) -> Result<AawRecord> {
+    let mut errors = Vec::new();
+    let trained = trained
+        .filter(|t| !t.trim().is_empty())
+        .and_then(|t| triangulate_core::validation::iso_date(&mut errors, "trained", "The date of training", t));
+    if !errors.is_empty() {
+        return Err(AppError::fields_error(errors));
+    }
+    Ok(host.store()?.register_aaw(name, evidence.filter(|e| !e.trim().is_empty()), trained, host.now())?)
 }

@@ -72,7 +72,7 @@ fn a_whole_check_runs_through_the_application_layer_headless() {
     admin::init(&host).unwrap();
     people::set_profile(&host, &WorkerProfileInput { name: "Sam Patel".into(), role: "aaw".into(), staff_id: None })
         .unwrap();
-    people::register_aaw(&host, "Sam Patel").unwrap();
+    people::register_aaw(&host, "Sam Patel", Some("SD memo 12"), Some("2026-10-01")).unwrap();
     let mut file: serde_json::Value =
         serde_json::from_str(include_str!("../../../../tests/fixtures/request-example.json")).unwrap();
     file["subjects"][0]["profiles"] =

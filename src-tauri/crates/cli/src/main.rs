@@ -321,7 +321,15 @@ enum WorkerCommand {
     /// Show the worker profile
     Show(JsonFlag),
     /// Add a person to the register of Authorised Access Workers
-    RegisterAaw { name: String },
+    RegisterAaw {
+        name: String,
+        /// The reference of the service director's decision to register them
+        #[arg(long)]
+        evidence: Option<String>,
+        /// The date they were trained in the protocol (2026-03-31)
+        #[arg(long, value_name = "DATE")]
+        trained: Option<String>,
+    },
 }
 
 mod capture;
@@ -460,9 +468,21 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
         Command::Verify { bundle, expect_fingerprint, json } => {
             export::verify(&bundle, expect_fingerprint.as_deref(), json)
         }
-        Command::Worker(WorkerCommand::RegisterAaw { name }) => {
-            let record = people::register_aaw(host, &name)?;
+        Command::Worker(WorkerCommand::RegisterAaw { name, evidence, trained }) => {
+            let record = people::register_aaw(host, &name, evidence.as_deref(), trained.as_deref())?;
             say!("{} is registered as an Authorised Access Worker (AAW {}).", record.name, record.id);
+            if record.incomplete {
+                esay!(
+                    "warning: {} is registered without {}: the register flags it until the record is made complete",
+                    record.name,
+                    match (&record.evidence, &record.trained_on) {
+                        (None, None) =>
+                            "the service director's evidence (--evidence) or the date of training (--trained)",
+                        (None, Some(_)) => "the service director's evidence (--evidence)",
+                        _ => "the date of training (--trained)",
+                    }
+                );
+            }
             Ok(())
         }
         Command::Init(flags) => {

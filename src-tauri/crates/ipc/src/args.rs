@@ -35,6 +35,10 @@ pub struct InitialisedStore {
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct AawRegisterArgs {
     pub name: String,
+    /// The reference of the service director's decision; empty when not known.
+    pub evidence: String,
+    /// The date the worker was trained; all empty when not known.
+    pub trained: DateParts,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]

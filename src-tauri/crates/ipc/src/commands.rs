@@ -40,7 +40,8 @@ pub fn aaw_list(host: &dyn Host, _: NoArgs) -> Result<Vec<AawRecord>> {
 }
 
 pub fn aaw_register(host: &dyn Host, args: AawRegisterArgs) -> Result<AawRecord> {
-    Ok(people::register_aaw(host, &args.name)?)
+    let trained = args.trained.to_text();
+    Ok(people::register_aaw(host, &args.name, Some(&args.evidence), trained.as_deref())?)
 }
 
 pub fn request_list(host: &dyn Host, args: RequestListArgs) -> Result<RequestList> {

@@ -183,8 +183,15 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
     assert_eq!(page.record.decisions.last().unwrap().conditions.as_deref(), Some("One look only"));
     let confirm = page.next_steps.iter().find(|n| n.step == Step::ConfirmLegitimacy).unwrap();
     assert_eq!(confirm.missing.len(), 1, "no AAW is registered yet");
-    aaw_register(host, AawRegisterArgs { name: "Ada Worker".into() }).unwrap();
-    assert_eq!(aaw_list(host, NoArgs {}).unwrap().len(), 1);
+    let future = AawRegisterArgs { name: "Ada Worker".into(), evidence: "".into(), trained: date("1", "1", "2027") };
+    assert_eq!(fields(aaw_register(host, future).unwrap_err()), ["trained"]);
+    let bad = AawRegisterArgs { name: "Ada Worker".into(), evidence: "".into(), trained: date("31", "2", "2026") };
+    assert_eq!(fields(aaw_register(host, bad).unwrap_err()), ["trained"]);
+    aaw_register(host, AawRegisterArgs { name: "Ada Worker".into(), evidence: "".into(), trained: date("", "", "") })
+        .unwrap();
+    let register = aaw_list(host, NoArgs {}).unwrap();
+    assert_eq!(register.len(), 1);
+    assert!(register[0].incomplete, "registered without the evidence or the training date");
     let page = request_step(host, step(&reference, Step::ConfirmLegitimacy, "Ada Worker", "", "", "")).unwrap();
     assert_eq!(page.record.state, RequestState::LegitimacyConfirmed);
     let illegal = request_step(host, step(&reference, Step::Agree, "Tom Manager", "x", "", "")).unwrap_err();
@@ -287,7 +294,11 @@ fn ready_for_access(host: &FixedHost) -> (String, i64) {
     store_init(host, NoArgs {}).unwrap();
     let profile = WorkerProfileArgs { name: "Ada Worker".into(), role: "aaw".into(), staff_id: None };
     worker_profile_set(host, profile).unwrap();
-    aaw_register(host, AawRegisterArgs { name: "Ada Worker".into() }).unwrap();
+    let registration =
+        AawRegisterArgs { name: "Ada Worker".into(), evidence: "SD memo 12".into(), trained: date("2", "10", "2026") };
+    let registered = aaw_register(host, registration).unwrap();
+    assert!(!registered.incomplete);
+    assert_eq!(registered.trained_on.unwrap().to_string(), "2026-10-02");
     let draft = draft_start(host, DraftStartArgs::default()).unwrap();
     draft_save(host, DraftSaveArgs { id: draft.id, form: form() }).unwrap();
     let reference = draft_commit(host, DraftCommitArgs { id: draft.id, settlements: vec![] }).unwrap().record.reference;

@@ -86,6 +86,12 @@ pub struct AawRecord {
     pub id: i64,
     pub name: String,
     pub registered_at: String,
+    /// The reference of the service director's decision to register them.
+    pub evidence: Option<String>,
+    /// When they were trained in the protocol.
+    pub trained_on: Option<chrono::NaiveDate>,
+    /// Registered without the evidence or the training date: the register flags it.
+    pub incomplete: bool,
 }
 
 /// One row of `requests`, its content parsed.
@@ -121,9 +127,25 @@ impl Store {
         })
     }
 
-    pub fn register_aaw(&mut self, name: &str, now: DateTime<Utc>) -> Result<AawRecord> {
+    pub fn register_aaw(
+        &mut self,
+        name: &str,
+        evidence: Option<&str>,
+        trained_on: Option<chrono::NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<AawRecord> {
         let mut errors = Vec::new();
         let name = triangulate_core::validation::required_text(&mut errors, "name", "the worker's name", name, 200);
+        let evidence = triangulate_core::validation::optional_text(
+            &mut errors,
+            "evidence",
+            "the reference of the service director's decision",
+            evidence,
+            200,
+        );
+        if trained_on.is_some_and(|d| d > triangulate_core::local_time::uk_date(now)) {
+            errors.push(triangulate_core::FieldError::new("trained", "The date of training must not be in the future"));
+        }
         if !errors.is_empty() {
             return Err(StoreError::Fields(errors));
         }
@@ -133,10 +155,17 @@ impl Store {
         }
         self.write(now, |tx| {
             tx.execute(
-                "INSERT INTO aaw_register (name, name_key, registered_at) VALUES (?1, ?2, ?3)",
-                rusqlite::params![name, name_key(&name), stamp(now)],
+                "INSERT INTO aaw_register (name, name_key, registered_at, evidence, trained_on) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![name, name_key(&name), stamp(now), evidence, trained_on.map(|d| d.to_string())],
             )?;
-            let record = AawRecord { id: tx.last_insert_rowid(), name: name.clone(), registered_at: stamp(now) };
+            let record = AawRecord {
+                id: tx.last_insert_rowid(),
+                name: name.clone(),
+                registered_at: stamp(now),
+                incomplete: evidence.is_none() || trained_on.is_none(),
+                evidence: evidence.clone(),
+                trained_on,
+            };
             let event = NewAuditEvent::of_change(actor, "aaw.register", vec![format!("aaw:{}", record.id)], &record);
             Ok((record, event))
         })
@@ -144,9 +173,20 @@ impl Store {
 
     /// The register of Authorised Access Workers, in the order they were registered.
     pub fn aaws(&self) -> Result<Vec<AawRecord>> {
-        let mut statement = self.conn.prepare("SELECT id, name, registered_at FROM aaw_register ORDER BY id")?;
-        let rows = statement
-            .query_map([], |row| Ok(AawRecord { id: row.get(0)?, name: row.get(1)?, registered_at: row.get(2)? }))?;
+        let mut statement =
+            self.conn.prepare("SELECT id, name, registered_at, evidence, trained_on FROM aaw_register ORDER BY id")?;
+        let rows = statement.query_map([], |row| {
+            let evidence: Option<String> = row.get(3)?;
+            let trained_on: Option<chrono::NaiveDate> = row.get::<_, Option<String>>(4)?.and_then(|d| d.parse().ok());
+            Ok(AawRecord {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                registered_at: row.get(2)?,
+                incomplete: evidence.is_none() || trained_on.is_none(),
+                evidence,
+                trained_on,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
