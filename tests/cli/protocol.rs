@@ -481,3 +481,37 @@ fn a_profile_on_a_platform_the_policy_does_not_allow_is_a_field_error() {
     std::fs::write(s.data_dir.join("policy.toml"), "").unwrap();
     assert_eq!(s.run(&["request", "create", "--file", EXAMPLE]).code, 0, "every known platform by default");
 }
+
+#[test]
+fn a_decision_recorded_later_keeps_the_day_it_was_made() {
+    let (s, reference) = with_request();
+    step(&s, &["request", "submit", &reference, "--by", "Rhian Evans", "--decided-on", "2026-11-18"]);
+    let agree = |day: &str| {
+        s.run(&[
+            "request",
+            "agree",
+            &reference,
+            "--by",
+            "Gwen Thomas",
+            "--evidence",
+            "email of 20 November",
+            "--decided-on",
+            day,
+        ])
+    };
+    for (day, says) in [
+        ("2999-01-01", "must not be in the future"),
+        ("2026-11-17", "must not be before the step it follows, decided on 18 November 2026"),
+        ("20/11/2026", "must be a real date"),
+    ] {
+        let run = agree(day);
+        assert_eq!(run.code, 2, "{day}: {}", run.stderr);
+        assert!(run.stderr.contains("decided_on") && run.stderr.contains(says), "{day}: {}", run.stderr);
+    }
+    assert_eq!(state(&s, &reference), "submitted", "nothing recorded");
+    assert_eq!(agree("2026-11-20").code, 0);
+    let shown = s.run(&["request", "show", &reference, "--json"]).json();
+    assert_eq!(shown["decisions"][1]["decided_on"], "2026-11-20");
+    let recorded = shown["decisions"][1]["at"].as_str().unwrap();
+    assert!(!recorded.starts_with("2026-11-20"), "recorded today, not on the day decided: {recorded}");
+}

@@ -184,8 +184,17 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await page.locator("#error-summary a", { hasText: "evidence of the decision" }).waitFor();
   await checkScreen(page, "12-decision-error");
   await fill(page, { evidence: "Email of 20 November" });
+  assert.equal(await byId(page, "whose-decision").innerText(), "You are recording Tom Manager's decision: team manager's agreement.");
+  await date(page, "decided_on", "24", "11", "2026");
+  await byId(page, "record").click();
+  await page.locator("#error-summary a", { hasText: "must not be in the future" }).waitFor();
+  await date(page, "decided_on", "20", "11", "2026");
+  await byId(page, "record").click();
+  await page.locator("#error-summary a", { hasText: "must not be before the step it follows" }).waitFor();
+  await date(page, "decided_on", "23", "11", "2026");
   await byId(page, "record").click();
   await page.locator("#request-state", { hasText: "Agreed" }).waitFor();
+  assert.match(await page.locator("#decisions").innerText(), /Tom Manager\s+23 November 2026/, "the day decided, as people write it");
   await byId(page, "step-permit").click();
   await page.locator("#decision-form").waitFor();
   await checkScreen(page, "12-permit");

@@ -214,7 +214,7 @@ export function createFakeBackend(): Backend {
     if (!value.trim()) fields.push({ field, message: `Enter ${what}` });
   };
   const moveTo = (record: RequestRecord, state: RequestState, step: Step, by: string) => {
-    record.decisions.push({ step, step_label: step, from_state: record.state, to_state: state, decided_by: by, recorded_by: 1, recorded_by_name: profile?.name ?? "", evidence: null, note: null, conditions: null, at: NOW });
+    record.decisions.push({ step, step_label: step, from_state: record.state, to_state: state, decided_by: by, recorded_by: 1, recorded_by_name: profile?.name ?? "", evidence: null, note: null, conditions: null, at: NOW, decided_on: NOW.slice(0, 10) });
     record.state = state;
     record.state_label = LABELS[state];
   };
@@ -345,9 +345,14 @@ export function createFakeBackend(): Backend {
       if (!args.decided_by.trim()) fields.push({ field: "by", message: "Enter who decided" });
       if (current.needs_evidence && !args.evidence.trim()) fields.push({ field: "evidence", message: "Enter the evidence of the decision, such as the reference of the email or memo" });
       if (current.needs_note && !args.note.trim()) fields.push({ field: "note", message: `Enter why: "${current.label}" needs a note of the reason` });
+      const day = isoDate(args.decided_on);
+      const follows = record.decisions[record.decisions.length - 1]?.decided_on ?? null;
+      if (day === "invalid") fields.push({ field: "decided_on", message: "The date of the decision must be a real date, such as 31 3 2026 (2026-03-31 in a file)" });
+      else if (day && day > NOW.slice(0, 10)) fields.push({ field: "decided_on", message: "The date of the decision must not be in the future" });
+      else if (day && follows && day < follows) fields.push({ field: "decided_on", message: "The date of the decision must not be before the step it follows" });
       if (fields.length) fail("invalid_fields", "There is a problem", fields);
       const text = (v: string) => (v.trim() ? v.trim() : null);
-      record.decisions.push({ step: args.step, step_label: current.label, from_state: record.state, to_state: transition[2], decided_by: args.decided_by.trim(), recorded_by: 1, recorded_by_name: profile!.name, evidence: text(args.evidence), note: text(args.note), conditions: text(args.conditions), at: NOW });
+      record.decisions.push({ step: args.step, step_label: current.label, from_state: record.state, to_state: transition[2], decided_by: args.decided_by.trim(), recorded_by: 1, recorded_by_name: profile!.name, evidence: text(args.evidence), note: text(args.note), conditions: text(args.conditions), at: NOW, decided_on: (day as string | null) ?? NOW.slice(0, 10) });
       record.state = transition[2];
       record.state_label = LABELS[record.state];
       return page(record);

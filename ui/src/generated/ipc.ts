@@ -135,7 +135,15 @@ export type DecisionRecord = { step: Step, step_label: string, from_state: Reque
 /**
  * The worker profile's name at the time it is read.
  */
-recorded_by_name: string, evidence: string | null, note: string | null, conditions: string | null, at: string, };
+recorded_by_name: string, evidence: string | null, note: string | null, conditions: string | null, 
+/**
+ * When it was recorded.
+ */
+at: string, 
+/**
+ * The day it was decided; `None` for decisions recorded before dates were kept.
+ */
+decided_on: string | null, };
 
 export type FilingRecord = { id: number, export_id: number, sha256: string, kind: PdfKind, 
 /**
@@ -194,7 +202,11 @@ fingerprint: string, draft: boolean,
  */
 timestamped_at: string | null, };
 
-export type RequestStepArgs = { reference: string, step: Step, decided_by: string, evidence: string, note: string, conditions: string, };
+export type RequestStepArgs = { reference: string, step: Step, decided_by: string, evidence: string, note: string, conditions: string, 
+/**
+ * The day it was decided; all empty for today.
+ */
+decided_on: DateParts, };
 
 export type DraftStartArgs = { 
 /**

@@ -1,7 +1,7 @@
 // Recording a workflow step: who decided, the evidence of a manager's or director's
 // decision, a note of why, and a service director's conditions.
 import { App, attempt } from "../app";
-import { Errors, backLink, button, errorsFrom, textArea, textInput, warningText } from "../components";
+import { Errors, backLink, button, dateInput, errorsFrom, textArea, textInput, warningText } from "../components";
 import { h } from "../dom";
 import type { FieldError, RequestStepArgs, Step } from "../generated/ipc";
 import { requestHref } from "./request-page";
@@ -18,7 +18,15 @@ export async function decisionScreen(app: App, reference: string, step: Step): P
     return;
   }
   const selfTaken = next.role === "Osw" || next.role === "Aaw";
-  const args: RequestStepArgs = { reference, step, decided_by: selfTaken && profile ? profile.name : "", evidence: "", note: "", conditions: "" };
+  const args: RequestStepArgs = {
+    reference, step, decided_by: selfTaken && profile ? profile.name : "", evidence: "", note: "", conditions: "",
+    decided_on: { day: "", month: "", year: "" },
+  };
+  const whose = h("p", { class: "govuk-body", id: "whose-decision" });
+  const sayWhose = () => {
+    whose.textContent = `You are recording ${args.decided_by.trim() ? `${args.decided_by.trim()}'s decision` : `the decision of the ${next.by.toLowerCase()}`}: ${next.label.replace(/^Record /, "").toLowerCase()}.`;
+  };
+  sayWhose();
   const render = (fields: FieldError[]) => {
     const errors: Errors = errorsFrom(fields);
     app.show(
@@ -30,7 +38,9 @@ export async function decisionScreen(app: App, reference: string, step: Step): P
       h(
         "form",
         { novalidate: "", id: "decision-form" },
-        textInput({ id: "decided_by", label: "Who decided", hint: `${next.by}: their full name`, errors, value: args.decided_by, onInput: (v) => (args.decided_by = v) }),
+        whose,
+        textInput({ id: "decided_by", label: "Who decided", hint: `${next.by}: their full name`, errors, value: args.decided_by, onInput: (v) => { args.decided_by = v; sayWhose(); } }),
+        dateInput({ id: "decided_on", label: "When it was decided", optional: true, hint: "The day of the email or meeting, for example 20 11 2026. Leave it empty for today.", errors, value: args.decided_on, onInput: (v) => (args.decided_on = v) }),
         textInput({ id: "evidence", label: "Evidence of the decision", optional: !next.needs_evidence, hint: "The reference of the email, memo or minutes that record it", errors, value: args.evidence, onInput: (v) => (args.evidence = v) }),
         textArea({ id: "note", label: next.needs_note ? "Why" : "Note", optional: !next.needs_note, rows: 3, errors, value: args.note, onInput: (v) => (args.note = v) }),
         next.takes_conditions

@@ -1,6 +1,6 @@
 // A request: what it says, where it is in the workflow, every decision taken, its RIPA
 // authorisations, and the next steps with what each still lacks.
-import { App, attempt, pageHeading, ukTime } from "../app";
+import { App, attempt, longDate, pageHeading, ukTime } from "../app";
 import { backLink, button, linkButton, summaryList, table, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { RequestPage, Subject } from "../generated/ipc";
@@ -102,10 +102,11 @@ export function showRequest(app: App, page: RequestPage): void {
     record.decisions.length
       ? table(
           "Decisions",
-          ["Step", "Decided by", "Evidence", "Note or conditions", "Recorded"],
+          ["Step", "Decided by", "Decided", "Evidence", "Note or conditions", "Recorded"],
           record.decisions.map((d) => [
             d.step_label,
             d.decided_by,
+            d.decided_on ? longDate(d.decided_on) : "Not given",
             d.evidence ?? "",
             [d.note, d.conditions ? `Conditions: ${d.conditions}` : null].filter(Boolean).join(" "),
             `${ukTime(d.at)} by ${d.recorded_by_name}`,

@@ -484,8 +484,7 @@ fn cover(
         ),
         row("Team manager", request.request.team_manager.name.clone()),
     ];
-    let decisions: Vec<String> =
-        request.decisions.iter().map(|d| format!("{}: {}, {}", d.step_label, d.decided_by, uk_time(&d.at))).collect();
+    let decisions: Vec<String> = request.decisions.iter().map(|d| decision_line(d)).collect();
     rows.push(row("Authorisations", if decisions.is_empty() { "None recorded".into() } else { decisions.join("\n") }));
     let ripa: Vec<String> = sources.authorisations.iter().map(authorisation_line).collect();
     rows.push(row("RIPA authorisations", if ripa.is_empty() { "None recorded".into() } else { ripa.join("\n") }));
@@ -641,6 +640,10 @@ fn request_blocks(blocks: &mut Vec<Block>, sources: &Sources) {
         let mut rows = vec![
             row("Decision", decision.step_label),
             row("Decided by", decision.decided_by.clone()),
+            row(
+                "Decided on",
+                decision.decided_on.map(long_date).unwrap_or_else(|| "Not given: the day it was recorded".into()),
+            ),
             row("Recorded", uk_time(&decision.at)),
             row("Recorded by", decision.recorded_by_name.clone()),
         ];
@@ -1114,4 +1117,14 @@ fn provenance_rows(manifest: &Manifest, sources: &Sources) -> Vec<(String, Strin
         .unwrap_or_default();
     rows.push(row("Person", format!("{}. {person}", manifest.subject)));
     rows
+}
+
+/// A decision in one line: what, by whom, the day decided and when recorded.
+fn decision_line(d: &triangulate_store::DecisionRecord) -> String {
+    match d.decided_on {
+        Some(day) => {
+            format!("{}: {}, decided {}, recorded {}", d.step_label, d.decided_by, long_date(day), uk_time(&d.at))
+        }
+        None => format!("{}: {}, {}", d.step_label, d.decided_by, uk_time(&d.at)),
+    }
 }

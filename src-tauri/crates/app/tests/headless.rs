@@ -57,7 +57,13 @@ impl Drop for ThreadHost {
 }
 
 fn decision(by: &str, evidence: Option<&str>) -> DecisionInput {
-    DecisionInput { decided_by: by.into(), evidence: evidence.map(Into::into), note: None, conditions: None }
+    DecisionInput {
+        decided_by: by.into(),
+        evidence: evidence.map(Into::into),
+        note: None,
+        conditions: None,
+        decided_on: None,
+    }
 }
 
 #[test]

@@ -82,10 +82,14 @@ fn print_request(record: &RequestRecord) {
     }
     for decision in &record.decisions {
         say!(
-            "{}  {} by {}{}{}",
+            "{}  {} by {}{}{}{}",
             uk_time(&decision.at),
             decision.step,
             inline(&decision.decided_by),
+            decision
+                .decided_on
+                .map(|day| format!(", decided {}", triangulate_core::local_time::long_date(day)))
+                .unwrap_or_default(),
             decision.evidence.as_ref().map(|e| format!(", evidence {}", inline(e))).unwrap_or_default(),
             decision
                 .conditions
@@ -161,6 +165,7 @@ pub(crate) fn request(command: RequestCommand, host: &CliHost) -> Result<()> {
             evidence: args.evidence.clone(),
             note: args.note.clone(),
             conditions: args.conditions.clone(),
+            decided_on: args.decided_on.clone(),
         };
         let record = requests::take_step(host, &args.reference, step, &input)?.record;
         say!("{} is now {} ({}).", record.reference, record.state, record.state_label);

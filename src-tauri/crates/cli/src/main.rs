@@ -92,6 +92,9 @@ struct StepArgs {
     /// Conditions of the service director's permission
     #[arg(long)]
     conditions: Option<String>,
+    /// The day it was decided, by email or in a meeting (2026-11-20); default today
+    #[arg(long, value_name = "DATE")]
+    decided_on: Option<String>,
 }
 
 #[derive(Subcommand)]

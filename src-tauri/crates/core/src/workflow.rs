@@ -385,6 +385,10 @@ pub struct Decision {
     pub evidence: Option<String>,
     pub note: Option<String>,
     pub conditions: Option<String>,
+    /// The day it was decided (by email or in a meeting), when it was given; the day it was
+    /// recorded otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_on: Option<chrono::NaiveDate>,
 }
 
 /// The decision as typed on the command line or in the form.
@@ -394,6 +398,8 @@ pub struct DecisionInput {
     pub evidence: Option<String>,
     pub note: Option<String>,
     pub conditions: Option<String>,
+    /// The day it was decided (`2026-11-20`); today when left out.
+    pub decided_on: Option<String>,
 }
 
 impl DecisionInput {
@@ -426,8 +432,40 @@ impl DecisionInput {
                 "Conditions can only be recorded with the service director's permission",
             ));
         }
-        if errors.is_empty() { Ok(Decision { decided_by, evidence, note, conditions }) } else { Err(errors) }
+        let decided_on = self
+            .decided_on
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+            .and_then(|d| crate::validation::iso_date(&mut errors, "decided_on", "The date of the decision", d));
+        if errors.is_empty() {
+            Ok(Decision { decided_by, evidence, note, conditions, decided_on })
+        } else {
+            Err(errors)
+        }
     }
+}
+
+/// A decision's date against the calendar: never in the future, never before the step it
+/// follows was decided.
+pub fn check_decision_date(
+    decided_on: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+    follows: Option<chrono::NaiveDate>,
+) -> Result<(), crate::FieldError> {
+    use crate::local_time::long_date;
+    if decided_on > today {
+        return Err(crate::FieldError::new("decided_on", "The date of the decision must not be in the future"));
+    }
+    if let Some(before) = follows.filter(|before| decided_on < *before) {
+        return Err(crate::FieldError::new(
+            "decided_on",
+            format!(
+                "The date of the decision must not be before the step it follows, decided on {}",
+                long_date(before)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -440,7 +478,26 @@ mod decision_tests {
             evidence: evidence.map(Into::into),
             note: note.map(Into::into),
             conditions: conditions.map(Into::into),
+            decided_on: None,
         }
+    }
+
+    #[test]
+    fn a_decision_has_its_own_date_never_in_the_future_nor_before_the_step_it_follows() {
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let typed = DecisionInput { decided_on: Some("2026-11-20".into()), ..input("Sue", Some("memo"), None, None) };
+        assert_eq!(typed.validate(Step::Permit).unwrap().decided_on, Some(day(20)));
+        let bad = DecisionInput { decided_on: Some("20/11/2026".into()), ..input("Sue", Some("memo"), None, None) };
+        assert_eq!(bad.validate(Step::Permit).unwrap_err()[0].field, "decided_on");
+        assert!(check_decision_date(day(20), day(23), Some(day(19))).is_ok());
+        assert!(check_decision_date(day(20), day(23), Some(day(20))).is_ok(), "the same day as the step before");
+        let future = check_decision_date(day(24), day(23), None).unwrap_err();
+        assert!(future.message.contains("future"));
+        let early = check_decision_date(day(18), day(23), Some(day(19))).unwrap_err();
+        assert_eq!(
+            early.message,
+            "The date of the decision must not be before the step it follows, decided on 19 November 2026"
+        );
     }
 
     #[test]

@@ -91,6 +91,8 @@ pub struct RequestStepArgs {
     pub evidence: String,
     pub note: String,
     pub conditions: String,
+    /// The day it was decided; all empty for today.
+    pub decided_on: DateParts,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]

@@ -59,6 +59,7 @@ pub fn request_step(host: &dyn Host, args: RequestStepArgs) -> Result<RequestPag
         evidence: given(&args.evidence),
         note: given(&args.note),
         conditions: given(&args.conditions),
+        decided_on: args.decided_on.to_text(),
     };
     Ok(requests::take_step(host, &args.reference, args.step, &input)?)
 }

@@ -114,6 +114,7 @@ fn step(reference: &str, step: Step, by: &str, evidence: &str, note: &str, condi
         evidence: evidence.into(),
         note: note.into(),
         conditions: conditions.into(),
+        decided_on: DateParts::default(),
     }
 }
 
@@ -166,7 +167,11 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
     let held = request_step(host, step(&reference, Step::Submit, "Ada Worker", "", "", "")).unwrap_err();
     assert_eq!(held.code, ErrorCode::Refused);
     draft_discard(host, DraftIdArgs { id: change.id }).unwrap();
-    let page = request_step(host, step(&reference, Step::Submit, "Ada Worker", "", "", "")).unwrap();
+    let submitted = RequestStepArgs {
+        decided_on: date("18", "11", "2026"),
+        ..step(&reference, Step::Submit, "Ada Worker", "", "", "")
+    };
+    let page = request_step(host, submitted).unwrap();
     assert_eq!(page.record.state, RequestState::Submitted);
     assert!(!page.can_change);
     assert_eq!(
@@ -177,7 +182,24 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
     // Each decision asks for what it needs.
     let no_evidence = request_step(host, step(&reference, Step::Agree, "Tom Manager", "", "", "")).unwrap_err();
     assert_eq!(fields(no_evidence), ["evidence"]);
-    request_step(host, step(&reference, Step::Agree, "Tom Manager", "Email 20/11", "", "")).unwrap();
+    let future = RequestStepArgs {
+        decided_on: date("24", "11", "2026"),
+        ..step(&reference, Step::Agree, "Tom Manager", "Email", "", "")
+    };
+    assert_eq!(fields(request_step(host, future).unwrap_err()), ["decided_on"]);
+    let agreed = RequestStepArgs {
+        decided_on: date("20", "11", "2026"),
+        ..step(&reference, Step::Agree, "Tom Manager", "Email 20/11", "", "")
+    };
+    let page = request_step(host, agreed).unwrap();
+    let decision = page.record.decisions.last().unwrap();
+    assert_eq!(decision.decided_on.unwrap().to_string(), "2026-11-20", "decided by email three days before");
+    assert!(decision.at.starts_with("2026-11-23"), "recorded today");
+    let earlier = RequestStepArgs {
+        decided_on: date("19", "11", "2026"),
+        ..step(&reference, Step::Permit, "Sue Director", "Memo", "", "")
+    };
+    assert_eq!(fields(request_step(host, earlier).unwrap_err()), ["decided_on"], "not before the step it follows");
     let page =
         request_step(host, step(&reference, Step::Permit, "Sue Director", "Memo 21/11", "", "One look only")).unwrap();
     assert_eq!(page.record.decisions.last().unwrap().conditions.as_deref(), Some("One look only"));

@@ -214,6 +214,7 @@ impl Store {
                 evidence: None,
                 note: Some("first search recorded".into()),
                 conditions: None,
+                decided_on: None,
             };
             (Step::StartAccess, RequestState::InProgress, decision)
         });
@@ -426,5 +427,5 @@ impl Store {
 
 /// A log step signed by a name, with nothing else to record.
 fn signed_by(by: &str) -> Decision {
-    Decision { decided_by: by.trim().to_string(), evidence: None, note: None, conditions: None }
+    Decision { decided_by: by.trim().to_string(), evidence: None, note: None, conditions: None, decided_on: None }
 }

@@ -48,7 +48,10 @@ pub struct DecisionRecord {
     pub evidence: Option<String>,
     pub note: Option<String>,
     pub conditions: Option<String>,
+    /// When it was recorded.
     pub at: String,
+    /// The day it was decided; `None` for decisions recorded before dates were kept.
+    pub decided_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -340,7 +343,7 @@ impl Store {
             .query_map([id], |row| Ok(SubjectLink { subject: row.get::<_, i64>(0)? as usize, person_id: row.get(1)? }))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut statement = self.conn.prepare(
-            "SELECT d.step, d.from_state, d.to_state, d.decided_by, d.recorded_by, d.evidence, d.note, d.conditions, d.at, w.name, d.id
+            "SELECT d.step, d.from_state, d.to_state, d.decided_by, d.recorded_by, d.evidence, d.note, d.conditions, d.at, w.name, d.id, d.decided_on
              FROM decisions d JOIN worker_profile w ON w.id = d.recorded_by WHERE d.request_id = ?1 ORDER BY d.id",
         )?;
         // A step this version does not know is damage: it is never read as some other step.
@@ -361,6 +364,7 @@ impl Store {
                     note: row.get(6)?,
                     conditions: row.get(7)?,
                     at: row.get(8)?,
+                    decided_on: row.get::<_, Option<String>>(11)?.and_then(|d| d.parse().ok()),
                 }))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?
@@ -451,6 +455,23 @@ impl Store {
         let recorder = self.recorder()?;
         let current = self.request(reference)?;
         let (to, _) = next_state(current.state, step)?;
+        // The decision's date: never in the future, never before the step it follows.
+        let follows = current.decisions.last().and_then(|d| {
+            d.decided_on.or_else(|| {
+                DateTime::parse_from_rfc3339(&d.at)
+                    .ok()
+                    .map(|t| triangulate_core::local_time::uk_date(t.with_timezone(&Utc)))
+            })
+        });
+        if let Some(day) = decision.decided_on
+            && let Err(error) = triangulate_core::workflow::check_decision_date(
+                day,
+                triangulate_core::local_time::uk_date(now),
+                follows,
+            )
+        {
+            return Err(StoreError::Fields(vec![error]));
+        }
         if step == Step::ConfirmLegitimacy
             && triangulate_core::worker::same_person(&decision.decided_by, &current.request.originating_worker.name)
         {
@@ -492,8 +513,8 @@ pub(crate) fn record_step(
     now: DateTime<Utc>,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO decisions (request_id, step, from_state, to_state, decided_by, recorded_by, evidence, note, conditions, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO decisions (request_id, step, from_state, to_state, decided_by, recorded_by, evidence, note, conditions, at, decided_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         rusqlite::params![
             request_id,
             step.verb(),
@@ -504,7 +525,8 @@ pub(crate) fn record_step(
             decision.evidence,
             decision.note,
             decision.conditions,
-            stamp(now)
+            stamp(now),
+            decision.decided_on.unwrap_or_else(|| triangulate_core::local_time::uk_date(now)).to_string()
         ],
     )?;
     let moved = tx.execute(

@@ -181,7 +181,13 @@ impl Store {
         let id = self.write(now, |tx| {
             if request.state == RequestState::LegitimacyConfirmed {
                 let decision =
-                    Decision { decided_by: worker_name, evidence: None, note: Some("access session started".into()), conditions: None };
+                    Decision {
+                    decided_by: worker_name,
+                    evidence: None,
+                    note: Some("access session started".into()),
+                    conditions: None,
+                    decided_on: None,
+                };
                 record_step(tx, request.id, request.state, RequestState::InProgress, Step::StartAccess, &decision, worker, now)?;
             }
             tx.execute(

@@ -372,7 +372,8 @@ fn a_request_is_changed_through_a_draft_until_it_is_submitted() {
     assert_eq!(changed.subjects[0].person_id, Some(person), "the same person, not a copy");
     assert_eq!(store.persons().unwrap().len(), 1);
 
-    let submit = Decision { decided_by: "Ada Worker".into(), evidence: None, note: None, conditions: None };
+    let submit =
+        Decision { decided_by: "Ada Worker".into(), evidence: None, note: None, conditions: None, decided_on: None };
     store.take_step(&created.reference, Step::Submit, &submit, at(9)).unwrap();
     let refused = store.start_draft(Some(&created.reference), at(10));
     assert!(matches!(refused, Err(StoreError::Refused(ref m)) if m.contains("submitted")), "{refused:?}");
@@ -407,7 +408,8 @@ fn a_decision_with_a_step_this_version_does_not_know_is_damage_not_a_submission(
     let draft = store.start_draft(None, at(2)).unwrap();
     store.save_draft(draft.id, &complete_form(SUBJECT), at(3)).unwrap();
     let created = store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(4)).unwrap();
-    let submit = Decision { decided_by: "Ada Worker".into(), evidence: None, note: None, conditions: None };
+    let submit =
+        Decision { decided_by: "Ada Worker".into(), evidence: None, note: None, conditions: None, decided_on: None };
     store.take_step(&created.reference, Step::Submit, &submit, at(5)).unwrap();
     assert_eq!(store.request(&created.reference).unwrap().decisions[0].step, Step::Submit);
 
