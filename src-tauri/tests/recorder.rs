@@ -15,7 +15,13 @@ use triangulate_ipc::args::{CaptureTakeArgs, SessionIdArgs, SessionStartArgs};
 use triangulate_ipc::commands::{capture_take, session_end, session_get, session_start};
 
 fn decision(by: &str, evidence: Option<&str>) -> DecisionInput {
-    DecisionInput { decided_by: by.into(), evidence: evidence.map(Into::into), note: None, conditions: None }
+    DecisionInput {
+        decided_by: by.into(),
+        evidence: evidence.map(Into::into),
+        note: None,
+        conditions: None,
+        decided_on: None,
+    }
 }
 
 #[test]
@@ -31,7 +37,7 @@ fn the_desktop_binary_starts_and_stops_a_recorder_and_the_trail_is_stored() {
     admin::init(&host).unwrap();
     people::set_profile(&host, &WorkerProfileInput { name: "Sam Patel".into(), role: "aaw".into(), staff_id: None })
         .unwrap();
-    people::register_aaw(&host, "Sam Patel").unwrap();
+    people::register_aaw(&host, "Sam Patel", Some("SD memo 12"), Some("2026-10-01")).unwrap();
     let mut file: serde_json::Value =
         serde_json::from_str(include_str!("../../tests/fixtures/request-example.json")).unwrap();
     file["subjects"][0]["profiles"] =
