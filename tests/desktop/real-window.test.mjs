@@ -451,7 +451,9 @@ test("without its recovery file the real window warns on every start until a new
     await window.close();
   }
   const window = await Window.open();
-  await window.click('.app-nav__link[data-section="status"]');
+  await window.click('.app-nav__link[data-section="settings"]');
+  await window.heading("Settings");
+  await window.click("#store-status-link");
   await window.heading("The store is open");
   await window.click("#renew-recovery");
   await window.heading("New recovery phrase made");

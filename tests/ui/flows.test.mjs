@@ -253,7 +253,11 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await date(page, "granted", "22", "11", "2026");
   await byId(page, "save-authorisation").click();
   await page.locator("#authorisations", { hasText: "URN-2026-19" }).waitFor();
-  assert.match(await page.locator("#authorisations").innerText(), /2027-02-22/);
+  assert.match(await page.locator("#authorisations").innerText(), /22 November 2026\s+20 December 2026\s+22 February 2027/, "dates as people write them");
+  const main = await page.locator("main").innerText();
+  assert.doesNotMatch(main, /\b\d{4}-\d{2}-\d{2}\b/, "no ISO date on the request page");
+  assert.match(main, /1 September to 31 October 2026/);
+  assert.match(main, /born 2 March 1990/);
   await checkScreen(page, "17-request-authorised");
 
   await page.locator('.app-nav__link[data-section="requests"]').click();
@@ -265,8 +269,13 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await fill(page, { search: "nobody at all" });
   await page.locator('form[role="search"] button').click();
   await page.locator("#no-requests").waitFor();
-  await page.locator('.app-nav__link[data-section="status"]').click();
+  await page.locator('.app-nav__link[data-section="settings"]').click();
+  await heading(page, "Settings");
+  await byId(page, "store-status-link").click();
   await heading(page, "The store is open");
+  assert.doesNotMatch(await page.locator("main").innerText(), /Schema version|Store id/, "technical details fold away");
+  await page.locator("#technical-details summary").click();
+  await page.locator("#technical-details", { hasText: "Schema version" }).waitFor();
   await checkScreen(page, "19-store-status");
   await page.close();
 });

@@ -149,10 +149,20 @@ export function ukTime(stored: string): string {
   return date.toLocaleString("en-GB", { timeZone: "Europe/London", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
+/** A period as people write it: "1 September to 31 October 2026", "1 December 2026 to 2 January 2027". */
+export function longPeriod(from: string, to: string): string {
+  const [a, b] = [longDate(from), longDate(to)];
+  const yearOf = (text: string) => text.match(/ (\d{4})$/)?.[1];
+  if (yearOf(a) && yearOf(a) === yearOf(b)) return `${a.replace(/ \d{4}$/, "")} to ${b}`;
+  return `${a} to ${b}`;
+}
+
 /** A calendar date as people write it: "2 March 1990"; anything else as it is. */
 export function longDate(iso: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   if (!match) return iso;
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  // 31 February is not a date: it is shown as given, not as 3 March.
+  if (date.getUTCDate() !== Number(match[3]) || date.getUTCMonth() !== Number(match[2]) - 1) return iso;
   return date.toLocaleDateString("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
 }

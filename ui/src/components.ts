@@ -80,7 +80,7 @@ export function textInput(
   ) as HTMLInputElement;
   input.value = options.value;
   input.addEventListener("input", () => options.onInput(input.value));
-  const label = h("label", { class: `govuk-label${options.pageHeading ? " govuk-label--l" : ""}`, for: options.id }, labelText(options));
+  const label = h("label", { class: `govuk-label ${options.pageHeading ? "govuk-label--l" : "govuk-label--s"}`, for: options.id }, labelText(options));
   return group(
     options,
     options.pageHeading ? h("h1", { class: "govuk-label-wrapper" }, label) : label,

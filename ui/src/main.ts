@@ -35,7 +35,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
   const [path, queryText = ""] = hash.replace(/^#/, "").split("?");
   const query = new URLSearchParams(queryText);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  highlight(parts[0] ?? "home");
+  highlight(parts[0] === "status" ? "settings" : (parts[0] ?? "home"));
   // The store's full status (it checks the whole audit chain) is read until it is ready,
   // and on the status screen; not on every screen.
   if (!storeReady || parts[0] === "status") {

@@ -1,6 +1,6 @@
 // Recording a directed-surveillance or CHIS authorisation with its dates: review and expiry
 // default from the local policy when left blank.
-import { App, attempt, submitForm } from "../app";
+import { App, attempt, longDate, submitForm } from "../app";
 import { backLink, button, dateInput, errorsFrom, radios, textInput } from "../components";
 import { h } from "../dom";
 import type { AuthorisationAddArgs, FieldError } from "../generated/ipc";
@@ -69,7 +69,7 @@ export async function authorisationScreen(app: App, reference: string): Promise<
   const save = () =>
     submitForm(app, async () => {
       const saved = await app.backend.call("authorisation_add", args);
-      app.flash("Authorisation recorded", `Expires ${saved.authorisations[saved.authorisations.length - 1]?.expires ?? ""}`);
+      app.flash("Authorisation recorded", `Expires ${longDate(saved.authorisations[saved.authorisations.length - 1]?.expires ?? "")}`);
       app.go(requestHref(reference));
     }, render);
   render([]);

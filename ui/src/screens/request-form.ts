@@ -1,7 +1,7 @@
 // Appendix 1, the investigation request, in steps: case and workers; reason, concern and
 // triangulation; the people and their profiles; period, scope, consent and legal advice;
 // check your answers. Every keystroke is saved to the draft, so nothing typed is lost.
-import { App, attempt, ukTime } from "../app";
+import { App, attempt, longDate, ukTime } from "../app";
 import { asIpcError } from "../backend";
 import { Errors, backLink, button, dateInput, errorsFrom, radios, summaryList, textArea, textInput, warningText } from "../components";
 import { Child, h } from "../dom";
@@ -232,8 +232,13 @@ function periodStep(ctx: StepContext): Child[] {
   ];
 }
 
+/** The date typed, as people write it ("2 March 1990"), or as typed when it is not a date. */
 function dateText(d: DateParts): string {
-  return [d.day, d.month, d.year].some((p) => p.trim()) ? `${d.day.trim()} / ${d.month.trim()} / ${d.year.trim()}` : "Not given";
+  if (![d.day, d.month, d.year].some((p) => p.trim())) return "Not given";
+  const [day, month, year] = [d.day.trim(), d.month.trim(), d.year.trim()];
+  const iso = `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+  const shown = /^\d{1,2}$/.test(day) && /^\d{1,2}$/.test(month) && /^\d{4}$/.test(year) ? longDate(iso) : iso;
+  return shown === iso ? `${day} ${month} ${year} (not a real date)` : shown;
 }
 
 function given(value: string): string {
@@ -443,7 +448,7 @@ function matchQuestions(check: DraftCheck, answers: Map<string, boolean>, errors
       const key = `${m.subject}-${m.person.id}`;
       return radios<boolean>({
         id: `match-${key}`,
-        label: `Is person ${m.subject} the same as ${m.person.name}${m.person.date_of_birth ? `, born ${m.person.date_of_birth}` : ""}, known since ${ukTime(m.person.created_at)}?`,
+        label: `Is person ${m.subject} the same as ${m.person.name}${m.person.date_of_birth ? `, born ${longDate(m.person.date_of_birth)}` : ""}, known since ${ukTime(m.person.created_at)}?`,
         errors: errorMap,
         value: answers.has(key) ? answers.get(key)! : null,
         choices: [

@@ -1,6 +1,6 @@
 // A request: what it says, where it is in the workflow, every decision taken, its RIPA
 // authorisations, and the next steps with what each still lacks.
-import { App, attempt, longDate, pageHeading, ukTime } from "../app";
+import { App, attempt, longDate, longPeriod, pageHeading, ukTime } from "../app";
 import { backLink, button, linkButton, summaryList, table, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { RequestPage, Subject } from "../generated/ipc";
@@ -11,7 +11,7 @@ import { stateTag } from "./requests";
 function personLine(subject: Subject, index: number): HTMLElement {
   const facts = [labelOf(ROLES, subject.role)];
   if (subject.relationship) facts.push(subject.relationship);
-  if (subject.date_of_birth) facts.push(`born ${subject.date_of_birth}`);
+  if (subject.date_of_birth) facts.push(`born ${longDate(subject.date_of_birth)}`);
   return h(
     "li",
     {},
@@ -90,7 +90,7 @@ export function showRequest(app: App, page: RequestPage): void {
       ["Concern", r.concern, null],
       ["Triangulation", r.triangulation, null],
       ["Scope", labelOf(SCOPES, r.scope) + (r.monitoring_justification ? `: ${r.monitoring_justification}` : ""), null],
-      ["Period of interest", `${r.period.from} to ${r.period.to}`, null],
+      ["Period of interest", longPeriod(r.period.from, r.period.to), null],
       ["Consent", labelOf(CONSENT, r.consent.status) + (r.consent.reason ? `: ${r.consent.reason}` : "") + (r.consent.reference ? ` (${r.consent.reference})` : ""), null],
       ["Legal advice reference", r.legal_advice_reference ?? "None", null],
       ["Created", ukTime(record.created_at), null],
@@ -120,7 +120,7 @@ export function showRequest(app: App, page: RequestPage): void {
       ? table(
           "RIPA authorisations",
           ["Kind", "Reference", "Officer", "Granted", "Review", "Expires"],
-          page.authorisations.map((a) => [labelOf(AUTHORISATION_KINDS, a.kind), a.reference, a.officer, a.granted, a.review_due ?? "", a.cancelled_at ? `Cancelled ${ukTime(a.cancelled_at)}` : a.expires]),
+          page.authorisations.map((a) => [labelOf(AUTHORISATION_KINDS, a.kind), a.reference, a.officer, longDate(a.granted), a.review_due ? longDate(a.review_due) : "", a.cancelled_at ? `Cancelled ${ukTime(a.cancelled_at)}` : longDate(a.expires)]),
           "authorisations",
         )
       : h("h2", { class: "govuk-heading-m" }, "RIPA authorisations"),

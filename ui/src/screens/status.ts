@@ -14,16 +14,26 @@ const HEADINGS: Record<StoreStatus["state"], string> = {
   unavailable: "The store cannot be opened",
 };
 
-function statusList(status: StoreStatus): HTMLElement {
+function statusList(status: StoreStatus): HTMLElement[] {
   const rows: [string, string, null][] = [
     ["Data folder", status.data_dir, null],
     ["Database key kept in", status.keystore, null],
   ];
-  if (status.store_id) rows.push(["Store id", status.store_id, null]);
-  if (status.schema_version !== null) rows.push(["Schema version", String(status.schema_version), null]);
-  if (status.audit) rows.push(["Audit chain", status.audit.message, null]);
+  if (status.audit) rows.push(["Record of changes", status.audit.intact ? `Intact: ${status.audit.events} changes recorded` : status.audit.message, null]);
   rows.push(["Organisation", status.organisation, null]);
-  return summaryList(rows, "store-status");
+  const technical: [string, string, null][] = [];
+  if (status.store_id) technical.push(["Store id", status.store_id, null]);
+  if (status.schema_version !== null) technical.push(["Schema version", String(status.schema_version), null]);
+  if (status.audit) technical.push(["Audit chain", status.audit.message, null]);
+  const details = technical.length
+    ? h(
+        "details",
+        { class: "govuk-details", id: "technical-details" },
+        h("summary", { class: "govuk-details__summary" }, h("span", { class: "govuk-details__summary-text" }, "Technical details")),
+        h("div", { class: "govuk-details__text" }, summaryList(technical)),
+      )
+    : null;
+  return [summaryList(rows, "store-status"), ...(details ? [details] : [])];
 }
 
 function statusContent(app: App, status: StoreStatus): (Node | null)[] {
@@ -40,7 +50,7 @@ function statusContent(app: App, status: StoreStatus): (Node | null)[] {
   }
   if (status.policy_problem) content.push(warningText(`The local policy is not valid: ${status.policy_problem}`));
   if (status.audit && !status.audit.intact) content.push(warningText(status.audit.message));
-  content.push(statusList(status));
+  content.push(...statusList(status));
   if (status.state === "not_initialised") {
     content.push(button("Create the store", () => createStore(app), { id: "create-store" }));
   }
@@ -76,7 +86,7 @@ function showPhrase(app: App, title: string, created: InitialisedStore): void {
     h("h2", { class: "govuk-heading-m" }, "Write down your recovery phrase"),
     h("p", { class: "govuk-body" }, "It is shown once, now. With it the store can be opened again if the database key is lost from this computer's credential store. Keep it somewhere safe, away from this laptop."),
     h("ol", { class: "govuk-list govuk-list--number app-phrase", id: "recovery-phrase" }, ...created.recovery_phrase.map((word) => h("li", {}, word))),
-    statusList(created.status),
+    ...statusList(created.status),
     linkButton("I have written it down: set up my profile", "#/profile", { id: "continue" }),
   );
 }

@@ -105,7 +105,7 @@ impl Store {
     fn editable_version(&self, request: &RequestRecord, now: DateTime<Utc>) -> Result<LogVersion> {
         match read_version(&self.conn, request.id, None)? {
             Some(version) if version.finalised_at.is_some() => Err(StoreError::Refused(format!(
-                "version {} of the investigation log of {} is finalised and read-only: start a correction with `triangulate log correct`",
+                "version {} of the investigation log of {} is finalised and read-only: start a correction, which makes a new version",
                 version.version, request.reference
             ))),
             Some(version) => Ok(version),

@@ -123,11 +123,9 @@ fn state_from(text: String) -> rusqlite::Result<RequestState> {
 impl Store {
     /// The worker profile's id, which every recorded decision needs.
     pub(crate) fn recorder(&self) -> Result<i64> {
-        self.worker_profile()?.map(|w| w.id).ok_or_else(|| {
-            StoreError::Refused(
-                "there is no worker profile on this laptop: set one with `triangulate worker set` first".into(),
-            )
-        })
+        self.worker_profile()?
+            .map(|w| w.id)
+            .ok_or_else(|| StoreError::Refused("there is no worker profile on this laptop: set one up first".into()))
     }
 
     pub fn register_aaw(
@@ -482,7 +480,7 @@ impl Store {
         }
         if step == Step::ConfirmLegitimacy && !self.is_registered_aaw(&decision.decided_by)? {
             return Err(StoreError::Refused(format!(
-                "only a registered Authorised Access Worker can confirm a request is legitimate, and {} is not registered: register them with `triangulate worker register-aaw`",
+                "only a registered Authorised Access Worker can confirm a request is legitimate, and {} is not registered: register them in the register of Authorised Access Workers first",
                 decision.decided_by
             )));
         }
