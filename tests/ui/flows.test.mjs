@@ -185,6 +185,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await checkScreen(page, "12-decision-error");
   await fill(page, { evidence: "Email of 20 November" });
   assert.equal(await byId(page, "whose-decision").innerText(), "You are recording Tom Manager's decision: team manager's agreement.");
+  assert.deepEqual(await page.$$eval("#known-deciders option", (o) => o.map((x) => x.value)), ["Tom Manager", "Rhian Evans", "Ada Worker"], "the names known on the request");
   await date(page, "decided_on", "24", "11", "2026");
   await byId(page, "record").click();
   await page.locator("#error-summary a", { hasText: "must not be in the future" }).waitFor();
@@ -206,8 +207,9 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await checkScreen(page, "12-step-not-open");
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
   await heading(page, "Request REQ-2026-0001");
-  assert.match(await page.locator("main").innerText(), /Before this step: Ada Worker is not in the register of Authorised Access Workers/);
+  assert.match(await page.locator("main").innerText(), /Before this step:\s+Ada Worker is not in the register of Authorised Access Workers/);
   assert.equal(await byId(page, "step-confirm-legitimacy").count(), 0, "no button while something is missing");
+  assert.equal(await page.locator(".app-missing a", { hasText: "not in the register" }).getAttribute("href"), "#/profile", "what is missing links to where it is put right");
   await checkScreen(page, "13-request-permitted");
 
   await page.locator('.app-nav__link[data-section="profile"]').click();
@@ -336,6 +338,8 @@ test("a person who may already be known is asked about before the request is cre
 test("a request referred back can be changed and resubmitted, and a withdrawn one shows its state in the list", async () => {
   const page = await fixture.browser.newPage();
   await createdRequest(page);
+  assert.doesNotMatch(await byId(page, "step-submit").getAttribute("class"), /secondary/, "submitting is the primary action");
+  assert.match(await byId(page, "step-withdraw").getAttribute("class"), /secondary/);
   await step(page, "submit", {}, "Submitted");
   await byId(page, "step-refer-back").click();
   await page.locator("#decision-form").waitFor();
@@ -346,6 +350,8 @@ test("a request referred back can be changed and resubmitted, and a withdrawn on
   await byId(page, "record").click();
   await page.locator("#request-state", { hasText: "Referred back" }).waitFor();
   assert.equal(await byId(page, "change-request").count(), 1, "a request referred back can be changed");
+  assert.match(await byId(page, "referred-back").innerText(), /Tom Manager referred this request back on 23 November 2026\.\s+Say which school staff raised the concern/);
+  assert.doesNotMatch(await byId(page, "change-request").getAttribute("class"), /secondary/, "changing it is the primary action");
   await checkScreen(page, "13-request-referred-back");
   await step(page, "withdraw", { note: "The family moved out of the area" }, "Withdrawn");
   await page.locator('.app-nav__link[data-section="requests"]').click();

@@ -196,6 +196,12 @@ export function createFakeBackend(): Backend {
       needs_evidence: ["agree", "permit", "refuse", "refer-back"].includes(step),
       needs_note: ["refuse", "refer-back", "raise-doubts", "withdraw"].includes(step),
       takes_conditions: step === "permit",
+      primary: false,
+      fixes: [
+        ...(step === "submit" && open !== null ? [{ place: "draft" as const, id: open }] : []),
+        ...(step === "confirm-legitimacy" && profile && samePerson(profile.name, record.request.originating_worker.name) ? [{ place: "elsewhere" as const }] : []),
+        ...(step === "confirm-legitimacy" && profile && !aaws.some((a) => a.name.toLowerCase() === profile!.name.toLowerCase()) ? [{ place: "worker_profile" as const }] : []),
+      ],
       missing: [
         ...(step === "submit" && open !== null ? ["Save or discard the changes being made to this request"] : []),
         ...(step === "confirm-legitimacy" && profile && samePerson(profile.name, record.request.originating_worker.name)
@@ -206,7 +212,14 @@ export function createFakeBackend(): Backend {
           : []),
       ],
     }));
-    return { record: structuredClone(record), draft: open, can_change: ["draft", "referred_back"].includes(record.state), next_steps, authorisations: authorisations.filter((a) => a.request === record.reference) };
+    const mine: Record<string, Role[]> = { osw: ["Osw"], aaw: ["Aaw"], tm: ["Tm", "TmOrSd"] };
+    const forward = (n: NextStep) => !n.missing.length && !["refuse", "refer-back", "raise-doubts", "withdraw"].includes(n.step);
+    const first = next_steps.find((n) => forward(n) && profile !== null && mine[profile.role].includes(n.role)) ?? next_steps.find(forward);
+    if (first) first.primary = true;
+    const access = record.state === "legitimacy_confirmed"
+      ? accounts.length ? { missing: [], fixes: [] } : { missing: ["No sanctioned account is registered: add the council's account first"], fixes: [{ place: "sanctioned_accounts" as const }] }
+      : null;
+    return { record: structuredClone(record), draft: open, can_change: ["draft", "referred_back"].includes(record.state), next_steps, authorisations: authorisations.filter((a) => a.request === record.reference), access };
   };
 
   // The log's rules as the screens need them; the real ones are the store's, tested in Rust.

@@ -85,7 +85,11 @@ export type RequestPage = { record: RequestRecord,
 /**
  * The draft of changes to this request, when one is open.
  */
-draft: number | null, can_change: boolean, next_steps: Array<NextStep>, authorisations: Array<AuthorisationRecord>, };
+draft: number | null, can_change: boolean, next_steps: Array<NextStep>, authorisations: Array<AuthorisationRecord>, 
+/**
+ * Once legitimacy is confirmed: what the first access still needs.
+ */
+access: AccessReadiness | null, };
 
 export type NextStep = { step: Step, label: string, role: Role, 
 /**
@@ -95,7 +99,19 @@ by: string, needs_evidence: boolean, needs_note: boolean, takes_conditions: bool
 /**
  * What must be done before this step can be taken; empty when it can be taken now.
  */
-missing: Array<string>, };
+missing: Array<string>, 
+/**
+ * Where each of `missing` is put right, in the same order.
+ */
+fixes: Array<FixPlace>, 
+/**
+ * The one step to offer first to the person using the app (by their role).
+ */
+primary: boolean, };
+
+export type FixPlace = { "place": "elsewhere" } | { "place": "worker_profile" } | { "place": "sanctioned_accounts" } | { "place": "draft", id: number, };
+
+export type AccessReadiness = { missing: Array<string>, fixes: Array<FixPlace>, };
 
 export type Step = "submit" | "agree" | "permit" | "refuse" | "refer-back" | "confirm-legitimacy" | "raise-doubts" | "start-access" | "complete-log" | "finalise-log" | "share" | "close" | "withdraw";
 

@@ -3,7 +3,7 @@
 import { App, attempt } from "../app";
 import { Errors, backLink, button, dateInput, errorsFrom, textArea, textInput, warningText } from "../components";
 import { h } from "../dom";
-import type { FieldError, RequestStepArgs, Step } from "../generated/ipc";
+import type { FieldError, RequestPage, RequestStepArgs, Step } from "../generated/ipc";
 import { requestHref } from "./request-page";
 
 export async function decisionScreen(app: App, reference: string, step: Step): Promise<void> {
@@ -39,7 +39,7 @@ export async function decisionScreen(app: App, reference: string, step: Step): P
         "form",
         { novalidate: "", id: "decision-form" },
         whose,
-        textInput({ id: "decided_by", label: "Who decided", hint: `${next.by}: their full name`, errors, value: args.decided_by, onInput: (v) => { args.decided_by = v; sayWhose(); } }),
+        knownNames(textInput({ id: "decided_by", label: "Who decided", hint: `${next.by}: their full name, chosen from the names known on this request or typed`, errors, value: args.decided_by, onInput: (v) => { args.decided_by = v; sayWhose(); } }), page),
         dateInput({ id: "decided_on", label: "When it was decided", optional: true, hint: "The day of the email or meeting, for example 20 11 2026. Leave it empty for today.", errors, value: args.decided_on, onInput: (v) => (args.decided_on = v) }),
         textInput({ id: "evidence", label: "Evidence of the decision", optional: !next.needs_evidence, hint: "The reference of the email, memo or minutes that record it", errors, value: args.evidence, onInput: (v) => (args.evidence = v) }),
         textArea({ id: "note", label: next.needs_note ? "Why" : "Note", optional: !next.needs_note, rows: 3, errors, value: args.note, onInput: (v) => (args.note = v) }),
@@ -64,4 +64,14 @@ export async function decisionScreen(app: App, reference: string, step: Step): P
     }
   };
   render([]);
+}
+
+/** Offers the names already known on the request (its team manager, its social worker and
+ *  everyone who decided a step) as choices for the decider; another name can be typed. */
+function knownNames(group: HTMLElement, page: RequestPage): HTMLElement {
+  const r = page.record.request;
+  const names = [...new Set([r.team_manager.name, r.originating_worker.name, ...page.record.decisions.map((d) => d.decided_by)].map((n) => n.trim()).filter(Boolean))];
+  group.querySelector("input")!.setAttribute("list", "known-deciders");
+  group.append(h("datalist", { id: "known-deciders" }, ...names.map((n) => h("option", { value: n }))));
+  return group;
 }

@@ -3,7 +3,7 @@
 import { App, attempt, longDate, longPeriod, pageHeading, ukTime } from "../app";
 import { backLink, button, linkButton, summaryList, table, warningText } from "../components";
 import { Child, h } from "../dom";
-import type { RequestPage, Subject } from "../generated/ipc";
+import type { FixPlace, RequestPage, Subject } from "../generated/ipc";
 import { AUTHORISATION_KINDS, CONSENT, REASONS, ROLES, SCOPES, labelOf } from "../labels";
 import { exportSection } from "./export";
 import { stateTag } from "./requests";
@@ -31,11 +31,33 @@ export async function requestScreen(app: App, reference: string): Promise<void> 
   if (page) showRequest(app, page);
 }
 
+/** Where a missing thing is put right, as a link; `null` where someone else must act. */
+function fixLink(fix: FixPlace | undefined, text: string): Child {
+  const href = fix?.place === "worker_profile" ? "#/profile" : fix?.place === "sanctioned_accounts" ? "#/accounts" : fix?.place === "draft" ? `#/drafts/${fix.id}/check` : null;
+  return href ? h("a", { class: "govuk-link", href }, text) : text;
+}
+
+function missingList(missing: string[], fixes: FixPlace[]): HTMLElement {
+  return h(
+    "div",
+    { class: "app-missing" },
+    warningText("Before this step:"),
+    h("ul", { class: "govuk-list govuk-list--bullet" }, ...missing.map((m, i) => h("li", {}, fixLink(fixes[i], m)))),
+  );
+}
+
 function nextSteps(page: RequestPage): Child[] {
-  const ready =
-    page.record.state === "legitimacy_confirmed"
-      ? h("div", { class: "govuk-inset-text", id: "ready-for-access" }, "Permitted and confirmed legitimate: ready for an access session on a sanctioned account.")
-      : null;
+  const access = page.access;
+  const ready = access
+    ? h(
+        "div",
+        { class: "govuk-inset-text", id: "ready-for-access" },
+        "Permitted and confirmed legitimate: ready for an access session on a sanctioned account. ",
+        access.missing.length
+          ? missingList(access.missing, access.fixes)
+          : h("a", { class: "govuk-link", href: requestHref(page.record.reference, "/log/search") }, "Record the first search in the investigation log"),
+      )
+    : null;
   if (!page.next_steps.length) {
     return [ready ?? h("p", { class: "govuk-body", id: "no-next-steps" }, "No authorisation step is open at this stage.")];
   }
@@ -46,8 +68,8 @@ function nextSteps(page: RequestPage): Child[] {
       h("h3", { class: "govuk-heading-s" }, next.label),
       h("p", { class: "govuk-body-s" }, `By: ${next.by}.${next.needs_evidence ? " Needs the evidence of the decision." : ""}${next.needs_note ? " Needs a note of why." : ""}`),
       next.missing.length
-        ? h("div", {}, warningText(`Before this step: ${next.missing.join("; ")}`))
-        : linkButton(next.label, requestHref(page.record.reference, `/step/${next.step}`), { id: `step-${next.step}`, secondary: next.step === "withdraw" || next.step === "refuse" || next.step === "refer-back" || next.step === "raise-doubts" }),
+        ? missingList(next.missing, next.fixes)
+        : linkButton(next.label, requestHref(page.record.reference, `/step/${next.step}`), { id: `step-${next.step}`, secondary: !next.primary }),
     ),
   )];
 }
@@ -60,6 +82,22 @@ export function showRequest(app: App, page: RequestPage): void {
     ...pageHeading(`Request ${record.reference}`, `Case ${r.case_reference}`),
     h("p", { class: "govuk-body", id: "request-state" }, "State: ", stateTag(record.state, record.state_label)),
   ];
+  const referral = record.state === "referred_back" ? [...record.decisions].reverse().find((d) => d.step === "refer-back") : undefined;
+  if (referral) {
+    content.push(
+      h(
+        "div",
+        { class: "govuk-notification-banner", role: "region", "aria-labelledby": "referred-back-title", id: "referred-back" },
+        h("div", { class: "govuk-notification-banner__header" }, h("h2", { class: "govuk-notification-banner__title", id: "referred-back-title" }, "Referred back")),
+        h(
+          "div",
+          { class: "govuk-notification-banner__content" },
+          h("p", { class: "govuk-notification-banner__heading" }, `${referral.decided_by} referred this request back on ${referral.decided_on ? longDate(referral.decided_on) : ukTime(referral.at)}.`),
+          referral.note ? h("p", { class: "govuk-body app-pre-line" }, referral.note) : null,
+        ),
+      ),
+    );
+  }
   if (record.flagged_for_sd && record.parent) {
     content.push(warningText(`A separate request for a person found during request ${record.parent}: the service director must see it.`));
   }
@@ -74,7 +112,7 @@ export function showRequest(app: App, page: RequestPage): void {
       ),
     );
   } else if (page.can_change) {
-    content.push(button("Change this request", () => startChange(app, record.reference), { id: "change-request", secondary: true }));
+    content.push(button("Change this request", () => startChange(app, record.reference), { id: "change-request", secondary: record.state !== "referred_back" }));
   }
   content.push(
     h("h2", { class: "govuk-heading-m" }, "Next steps"),

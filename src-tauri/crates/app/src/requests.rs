@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 use std::collections::BTreeMap;
+use triangulate_core::WorkerRole;
 use triangulate_core::request::RequestInput;
 use triangulate_core::request_form::{RequestForm, matches_query};
 use triangulate_core::workflow::{DecisionInput, RequestState, Role, Step, TRANSITIONS};
@@ -99,6 +100,8 @@ pub struct RequestPage {
     pub can_change: bool,
     pub next_steps: Vec<NextStep>,
     pub authorisations: Vec<AuthorisationRecord>,
+    /// Once legitimacy is confirmed: what the first access still needs.
+    pub access: Option<AccessReadiness>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -113,6 +116,31 @@ pub struct NextStep {
     pub takes_conditions: bool,
     /// What must be done before this step can be taken; empty when it can be taken now.
     pub missing: Vec<String>,
+    /// Where each of `missing` is put right, in the same order.
+    pub fixes: Vec<FixPlace>,
+    /// The one step to offer first to the person using the app (by their role).
+    pub primary: bool,
+}
+
+/// Where something missing is put right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "place", rename_all = "snake_case")]
+pub enum FixPlace {
+    /// Nowhere the person using the app can: someone else must act.
+    Elsewhere,
+    WorkerProfile,
+    SanctionedAccounts,
+    /// The draft of changes to this request.
+    Draft {
+        id: i64,
+    },
+}
+
+/// Whether an access can start, once legitimacy is confirmed: what is missing for it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AccessReadiness {
+    pub missing: Vec<String>,
+    pub fixes: Vec<FixPlace>,
 }
 
 /// The steps the request page offers: the authorisation stage and closing the request;
@@ -134,14 +162,17 @@ fn page_of(store: &Store, reference: &str) -> Result<RequestPage> {
     let draft = store.drafts()?.into_iter().find(|d| d.request.as_deref() == Some(&record.reference)).map(|d| d.id);
     let can_change = matches!(record.state, RequestState::Draft | RequestState::ReferredBack);
     let registered: Vec<String> = store.aaws()?.into_iter().map(|a| a.name.to_lowercase()).collect();
-    let profile_name = store.worker_profile()?.map(|w| w.name);
-    let next_steps = TRANSITIONS
+    let profile = store.worker_profile()?;
+    let profile_name = profile.as_ref().map(|w| w.name.clone());
+    let mut next_steps: Vec<NextStep> = TRANSITIONS
         .iter()
         .filter(|(from, step, _, _)| *from == record.state && AUTHORISATION_STEPS.contains(step))
         .map(|(_, step, _, role)| {
             let mut missing = Vec::new();
-            if *step == Step::Submit && draft.is_some() {
+            let mut fixes = Vec::new();
+            if let (Step::Submit, Some(id)) = (*step, draft) {
                 missing.push("Save or discard the changes being made to this request".to_string());
+                fixes.push(FixPlace::Draft { id });
             }
             if *step == Step::ConfirmLegitimacy {
                 let originating = &record.request.originating_worker.name;
@@ -150,12 +181,19 @@ fn page_of(store: &Store, reference: &str) -> Result<RequestPage> {
                         "You are this request's originating social worker: another Authorised Access Worker must confirm it, not {}",
                         originating.trim()
                     ));
+                    fixes.push(FixPlace::Elsewhere);
                 }
                 match &profile_name {
-                    Some(name) if !registered.contains(&name.to_lowercase()) => missing.push(format!(
-                        "{name} is not in the register of Authorised Access Workers: register them on the worker profile screen"
-                    )),
-                    None => missing.push("Set up the worker profile of the Authorised Access Worker".to_string()),
+                    Some(name) if !registered.contains(&name.to_lowercase()) => {
+                        missing.push(format!(
+                            "{name} is not in the register of Authorised Access Workers: register them on the worker profile screen"
+                        ));
+                        fixes.push(FixPlace::WorkerProfile);
+                    }
+                    None => {
+                        missing.push("Set up the worker profile of the Authorised Access Worker".to_string());
+                        fixes.push(FixPlace::WorkerProfile);
+                    }
                     _ => {}
                 }
             }
@@ -168,11 +206,37 @@ fn page_of(store: &Store, reference: &str) -> Result<RequestPage> {
                 needs_note: step.needs_note(),
                 takes_conditions: *step == Step::Permit,
                 missing,
+                fixes,
+                primary: false,
             }
         })
         .collect();
+    // One primary step: the first that moves the request on and can be taken now, the
+    // profile's own role's first; refusals, referrals, doubts and withdrawals never are.
+    let forward = |n: &NextStep| {
+        n.missing.is_empty() && !matches!(n.step, Step::Refuse | Step::ReferBack | Step::RaiseDoubts | Step::Withdraw)
+    };
+    let mine = |n: &NextStep| match profile.as_ref().map(|p| p.role) {
+        Some(WorkerRole::Osw) => n.role == Role::Osw,
+        Some(WorkerRole::Aaw) => n.role == Role::Aaw,
+        Some(WorkerRole::Tm) => matches!(n.role, Role::Tm | Role::TmOrSd),
+        None => false,
+    };
+    if let Some(index) =
+        next_steps.iter().position(|n| forward(n) && mine(n)).or_else(|| next_steps.iter().position(|n| forward(n)))
+    {
+        next_steps[index].primary = true;
+    }
+    let access = (record.state == RequestState::LegitimacyConfirmed).then(|| {
+        let mut readiness = AccessReadiness { missing: Vec::new(), fixes: Vec::new() };
+        if store.accounts().map(|a| a.is_empty()).unwrap_or(true) {
+            readiness.missing.push("No sanctioned account is registered: add the council's account first".into());
+            readiness.fixes.push(FixPlace::SanctionedAccounts);
+        }
+        readiness
+    });
     let authorisations = store.authorisations()?.into_iter().filter(|a| a.request == record.reference).collect();
-    Ok(RequestPage { record, draft, can_change, next_steps, authorisations })
+    Ok(RequestPage { record, draft, can_change, next_steps, authorisations, access })
 }
 
 pub fn page(host: &dyn Host, reference: &str) -> Result<RequestPage> {

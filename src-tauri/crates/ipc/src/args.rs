@@ -10,7 +10,7 @@ pub use triangulate_app::bundle::BundleExported;
 pub use triangulate_app::export::PdfExported;
 pub use triangulate_app::log::{CaptureChoice, LogActions, LogComparison, LogPage, SearchForm};
 pub use triangulate_app::overview::{AuditLine, AuditTrail, HomePage, HomeRequest, HomeSection, SettingsPage};
-pub use triangulate_app::requests::{NextStep, RequestList, RequestPage};
+pub use triangulate_app::requests::{AccessReadiness, FixPlace, NextStep, RequestList, RequestPage};
 pub use triangulate_app::{
     AawRecord, AccountRecord, AuthorisationKind, AuthorisationRecord, DraftCheck, DraftRecord, DraftSummary,
     FilingRecord, PdfExportRecord, RequestRecord, RequestSummary, StoreStatus, WorkerRecord,

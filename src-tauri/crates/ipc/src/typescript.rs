@@ -68,6 +68,8 @@ pub fn declarations() -> Vec<Declaration> {
         ReferenceArgs,
         RequestPage,
         NextStep,
+        FixPlace,
+        AccessReadiness,
         Step,
         Role,
         RequestRecord,

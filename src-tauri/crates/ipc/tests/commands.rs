@@ -150,6 +150,8 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
     assert!(page.can_change);
     let steps: Vec<Step> = page.next_steps.iter().map(|n| n.step).collect();
     assert_eq!(steps, [Step::Submit, Step::Withdraw]);
+    let primary: Vec<Step> = page.next_steps.iter().filter(|n| n.primary).map(|n| n.step).collect();
+    assert_eq!(primary, [Step::Submit], "one primary action, never the withdrawal");
 
     // Search by reference, case or name; drafts of new requests are listed beside them.
     for query in ["REQ-2026", "john roe", "red car"] {
@@ -205,6 +207,11 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
     assert_eq!(page.record.decisions.last().unwrap().conditions.as_deref(), Some("One look only"));
     let confirm = page.next_steps.iter().find(|n| n.step == Step::ConfirmLegitimacy).unwrap();
     assert_eq!(confirm.missing.len(), 1, "no AAW is registered yet");
+    assert_eq!(confirm.fixes, [FixPlace::WorkerProfile], "and where that is put right");
+    assert!(
+        !confirm.primary && page.next_steps.iter().all(|n| !n.primary),
+        "nothing to offer first while it is missing"
+    );
     let future = AawRegisterArgs { name: "Ada Worker".into(), evidence: "".into(), trained: date("1", "1", "2027") };
     assert_eq!(fields(aaw_register(host, future).unwrap_err()), ["trained"]);
     let bad = AawRegisterArgs { name: "Ada Worker".into(), evidence: "".into(), trained: date("31", "2", "2026") };
@@ -216,6 +223,8 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
     assert!(register[0].incomplete, "registered without the evidence or the training date");
     let page = request_step(host, step(&reference, Step::ConfirmLegitimacy, "Ada Worker", "", "", "")).unwrap();
     assert_eq!(page.record.state, RequestState::LegitimacyConfirmed);
+    let access = page.access.as_ref().expect("ready for access");
+    assert_eq!(access.fixes, [FixPlace::SanctionedAccounts], "no sanctioned account yet: {:?}", access.missing);
     let illegal = request_step(host, step(&reference, Step::Agree, "Tom Manager", "x", "", "")).unwrap_err();
     assert_eq!(illegal.code, ErrorCode::IllegalStep);
 
