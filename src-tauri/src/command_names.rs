@@ -41,4 +41,5 @@ pub const COMMANDS: &[&str] = &[
     "home_get",
     "audit_trail_get",
     "settings_get",
+    "policy_platforms",
 ];

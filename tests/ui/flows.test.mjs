@@ -70,7 +70,8 @@ async function fillRequest(page, period) {
   await fill(page, { "subjects[1].name": "Jane Doe", "subjects[1].relationship": "mother" });
   await date(page, "subjects[1].date_of_birth", "2", "3", "1990");
   await byId(page, "add-profile-1").click();
-  await fill(page, { "subjects[1].profiles[1].platform": "facebook", "subjects[1].profiles[1].url": "https://facebook.com/jane.doe.1990" });
+  await byId(page, "subjects[1].profiles[1].platform").selectOption("facebook");
+  await fill(page, { "subjects[1].profiles[1].url": "https://facebook.com/jane.doe.1990" });
   await byId(page, "subjects").click();
   await byId(page, "subjects[2].role-2").check();
   await fill(page, { "subjects[2].name": "John Roe" });
@@ -759,5 +760,21 @@ test("the request's own social worker is told that another access worker must co
   assert.match(await page.locator("main").innerText(), /You are this request's originating social worker: another Authorised Access Worker must confirm it/);
   assert.equal(await byId(page, "step-confirm-legitimacy").count(), 0);
   await checkScreen(page, "38-separation-of-duties");
+  await page.close();
+});
+
+test("the profile step's platform is chosen from the policy's list, and a social worker's new request names them", async () => {
+  const page = await fixture.browser.newPage();
+  await setUpAs(page, "Olu Osei", "role-2");
+  await byId(page, "new-request").click();
+  await heading(page, "Case and workers");
+  assert.equal(await byId(page, "originating_worker.name").inputValue(), "Olu Osei");
+  await page.goto(`${fixture.served.url}#/drafts/1/people`);
+  await heading(page, "People to check");
+  await byId(page, "subjects[1].role").check();
+  await byId(page, "add-profile-1").click();
+  const options = await page.$$eval('[id="subjects[1].profiles[1].platform"] option', (o) => o.map((x) => x.textContent));
+  assert.deepEqual(options.slice(0, 3), ["Choose the platform", "Facebook", "Instagram"], "chosen, never typed");
+  await checkScreen(page, "39-platform-choice");
   await page.close();
 });

@@ -81,7 +81,8 @@ test("a request is created, corrected and authorised by keyboard alone", async (
   await heading(page, "Case and workers");
 
   await typeInto(page, "case_reference", "CS-5120");
-  await typeInto(page, "originating_worker.name", "Rhian Evans");
+  assert.equal(await page.inputValue("[id=\"originating_worker.name\"]"), "Kim Keyboard", "a social worker starting a request is its originating worker");
+  await replaceIn(page, "originating_worker.name", "Rhian Evans");
   await typeInto(page, "originating_worker.team", "Assessment West");
   await typeInto(page, "team_manager.name", "Tom Manager");
   await press(page, "continue");

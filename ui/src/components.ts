@@ -372,3 +372,26 @@ export function checkboxes<T extends string | number>(
   );
   return group(options, fieldset);
 }
+
+/** A GOV.UK select: one choice from a short list, with an empty first option. */
+export function select(options: FieldOptions & { value: string; choices: { value: string; label: string }[]; onChange: (value: string) => void; empty: string }): HTMLElement {
+  const failed = options.errors.has(options.id);
+  const element = withAria(
+    h(
+      "select",
+      { class: `govuk-select${failed ? " govuk-select--error" : ""}`, id: options.id, name: options.id },
+      h("option", { value: "" }, options.empty),
+      ...options.choices.map((c) => h("option", { value: c.value }, c.label)),
+    ),
+    describedBy(options),
+  ) as HTMLSelectElement;
+  element.value = options.choices.some((c) => c.value === options.value) ? options.value : "";
+  element.addEventListener("change", () => options.onChange(element.value));
+  return group(
+    options,
+    h("label", { class: "govuk-label govuk-label--s", for: options.id }, labelText(options)),
+    hint(options),
+    errorMessage(options.id, options.errors.get(options.id)),
+    element,
+  );
+}

@@ -383,7 +383,7 @@ export function createFakeBackend(): Backend {
       const form: RequestForm = args.reference
         ? toForm(find(args.reference).request)
         : {
-            case_reference: "", originating_worker: { name: "", team: "" }, team_manager: { name: "" }, reason: null, concern: "", triangulation: "",
+            case_reference: "", originating_worker: { name: profile?.role === "osw" ? profile.name : "", team: "" }, team_manager: { name: "" }, reason: null, concern: "", triangulation: "",
             scope: null, monitoring_justification: "", period: { from: empty(), to: empty() }, consent: { status: null, reason: "", reference: "" },
             legal_advice_reference: "", subjects: [],
           };
@@ -495,6 +495,7 @@ export function createFakeBackend(): Backend {
       }
       return { path: args.path, manifest_sha256: "be".repeat(32), bytes: 1048576, files: 9, fingerprint: "f1".repeat(32), draft: args.draft, timestamped_at: null };
     },
+    policy_platforms: () => ({ allowed: ["facebook", "instagram", "x", "tiktok", "linkedin", "youtube", "snapchat", "threads", "reddit"] }),
     home_get: () => ({
       worker: profile ? structuredClone(profile) : null,
       waiting_for_you: profile ? requests.filter((r) => WAITS[profile!.role].includes(r.state)).map(homeRequest) : [],

@@ -526,6 +526,8 @@ export type PolicyEntry = { key: string,
  */
 value: string, from_local_file: boolean, };
 
+export type AllowedPlatforms = { allowed: Array<string>, };
+
 /** Every command: its argument and its response. */
 export interface Commands {
   store_status: { args: NoArgs; response: StoreStatus };
@@ -567,6 +569,7 @@ export interface Commands {
   home_get: { args: NoArgs; response: HomePage };
   audit_trail_get: { args: ReferenceArgs; response: AuditTrail };
   settings_get: { args: NoArgs; response: SettingsPage };
+  policy_platforms: { args: NoArgs; response: AllowedPlatforms };
 }
 
 export type CommandName = keyof Commands;
@@ -611,4 +614,5 @@ export const COMMAND_NAMES: CommandName[] = [
   "home_get",
   "audit_trail_get",
   "settings_get",
+  "policy_platforms",
 ];

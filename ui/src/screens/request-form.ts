@@ -3,7 +3,7 @@
 // check your answers. Every keystroke is saved to the draft, so nothing typed is lost.
 import { App, attempt, longDate, ukTime } from "../app";
 import { asIpcError } from "../backend";
-import { Errors, backLink, button, dateInput, errorsFrom, radios, summaryList, textArea, textInput, warningText } from "../components";
+import { Errors, backLink, button, dateInput, errorsFrom, radios, select, summaryList, textArea, textInput, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { DateParts, DraftCheck, DraftRecord, FieldError, RequestForm, Settlement, SubjectForm } from "../generated/ipc";
 import { CONSENT, REASONS, ROLES, SCOPES, labelOf } from "../labels";
@@ -90,8 +90,21 @@ interface StepContext {
   form: RequestForm;
   errors: Errors;
   saver: DraftSaver;
+  /** The platforms the policy allows; empty when they could not be read. */
+  platforms: string[];
   /** Draws the step again (after a person or profile is added, or a choice reveals more). */
   redraw: (focusId?: string) => void;
+}
+
+const PLATFORM_NAMES: Record<string, string> = {
+  facebook: "Facebook", instagram: "Instagram", x: "X (Twitter)", tiktok: "TikTok", linkedin: "LinkedIn", youtube: "YouTube", snapchat: "Snapchat", threads: "Threads", reddit: "Reddit",
+};
+
+/** The allowed platforms by name; a platform the draft already has but the policy no longer
+ *  allows stays visible, so the backend can name it. */
+function platformChoices(allowed: string[], current: string): { value: string; label: string }[] {
+  const values = current && !allowed.includes(current) ? [...allowed, current] : allowed;
+  return values.map((value) => ({ value, label: PLATFORM_NAMES[value] ?? value }));
 }
 
 function text(ctx: StepContext, id: string, label: string, get: () => string, set: (v: string) => void, extra: { hint?: string; optional?: boolean; width?: string } = {}): HTMLElement {
@@ -133,7 +146,9 @@ function personSection(ctx: StepContext, subject: SubjectForm, index: number): H
     return h(
       "div",
       { class: "app-profile-row" },
-      text(ctx, pid("platform"), `Platform of profile ${p + 1}`, () => profile.platform, (v) => (profile.platform = v), { hint: "For example facebook, instagram, tiktok", width: "10" }),
+      ctx.platforms.length
+        ? select({ id: pid("platform"), label: `Platform of profile ${p + 1}`, hint: "The platforms the local policy allows", errors: ctx.errors, value: profile.platform, empty: "Choose the platform", choices: platformChoices(ctx.platforms, profile.platform), onChange: (v) => { profile.platform = v; ctx.saver.changed(); } })
+        : text(ctx, pid("platform"), `Platform of profile ${p + 1}`, () => profile.platform, (v) => (profile.platform = v), { hint: "For example facebook, instagram, tiktok", width: "10" }),
       text(ctx, pid("url"), `Web address of profile ${p + 1}`, () => profile.url, (v) => (profile.url = v), { hint: "The address of the public page, starting https://" }),
       button(`Remove profile ${p + 1} of person ${n}`, () => {
         subject.profiles.splice(p, 1);
@@ -296,6 +311,9 @@ export async function draftScreen(app: App, draftId: number, stepId: StepId, sho
   const draft = await attempt(app, () => app.backend.call("draft_get", { id: draftId }));
   if (!draft) return;
   if (stepId === "check") return checkScreen(app, draft);
+  // The platforms the policy allows are chosen, never typed; without them (a policy that
+  // cannot be read) the platform is typed and the backend checks it.
+  const platforms = (await app.backend.call("policy_platforms", {}).catch(() => null))?.allowed ?? [];
   const status = h("p", { class: "govuk-body-s app-save-status", id: "save-status" }, `Draft saved ${ukTime(draft.updated_at)}`);
   const saver = new DraftSaver(app, draft, status);
   app.beforeLeave(() => saver.flush());
@@ -305,7 +323,7 @@ export async function draftScreen(app: App, draftId: number, stepId: StepId, sho
 
   // A redraw (a person added, a choice that reveals a question) keeps the errors shown.
   const render = (errors: FieldError[], focusId?: string) => {
-    const ctx: StepContext = { app, draft, form: draft.form, errors: errorsFrom(errors), saver, redraw: (id) => render(errors, id) };
+    const ctx: StepContext = { app, draft, form: draft.form, errors: errorsFrom(errors), saver, platforms, redraw: (id) => render(errors, id) };
     const body = { case: caseStep, reason: reasonStep, people: peopleStep, period: periodStep }[stepId as Exclude<StepId, "check">](ctx);
     const continueButton = button("Continue", () => next(), { id: "continue" });
     const later = h("a", { class: "govuk-link", href: "#/requests", id: "save-later" }, "Save and come back later");

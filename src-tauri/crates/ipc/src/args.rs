@@ -292,3 +292,9 @@ pub struct LogSettleArgs {
     pub by: String,
     pub outcome: String,
 }
+
+/// The platforms whose profiles the policy allows, in its order.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AllowedPlatforms {
+    pub allowed: Vec<String>,
+}

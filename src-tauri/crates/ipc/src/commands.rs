@@ -275,6 +275,11 @@ pub fn log_correct(host: &dyn Host, args: LogCorrectArgs) -> Result<LogPage> {
     log_page(host, &args.reference)
 }
 
+/// The platforms whose profiles the policy allows, for the request form's choice.
+pub fn policy_platforms(host: &dyn Host, _: NoArgs) -> Result<AllowedPlatforms> {
+    Ok(AllowedPlatforms { allowed: host.policy()?.platforms.allowed })
+}
+
 pub fn home_get(host: &dyn Host, _: NoArgs) -> Result<HomePage> {
     Ok(triangulate_app::overview::home(host)?)
 }

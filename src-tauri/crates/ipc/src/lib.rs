@@ -57,6 +57,7 @@ macro_rules! for_each_command {
             home_get($crate::args::NoArgs) -> $crate::args::HomePage;
             audit_trail_get($crate::args::ReferenceArgs) -> $crate::args::AuditTrail;
             settings_get($crate::args::NoArgs) -> $crate::args::SettingsPage;
+            policy_platforms($crate::args::NoArgs) -> $crate::args::AllowedPlatforms;
         }
     };
 }

@@ -163,6 +163,7 @@ pub fn declarations() -> Vec<Declaration> {
         AuditLine,
         SettingsPage,
         PolicyEntry,
+        AllowedPlatforms,
     ]
 }
 

@@ -511,11 +511,16 @@ fn home_groups_requests_by_whom_they_wait_for_and_the_trail_and_settings_read_ba
     // Settings: the policy in force, where each value came from, the key's fingerprint.
     let settings = settings_get(host, NoArgs {}).unwrap();
     assert!(settings.policy_file.is_none() && settings.policy_problem.is_none());
+    assert_eq!(
+        policy_platforms(host, NoArgs {}).unwrap().allowed.len(),
+        triangulate_core::scope::KNOWN_PLATFORMS.len()
+    );
     assert!(settings.policy.iter().all(|e| !e.from_local_file));
     assert_eq!(settings.fingerprint.len(), 64);
     assert_eq!(settings.aaws.len(), 1);
     let policy_file = host.data_dir.policy_file();
-    std::fs::write(&policy_file, "[home]\nidle_days = 30\n").unwrap();
+    std::fs::write(&policy_file, "[home]\nidle_days = 30\n[platforms]\nallowed = [\"facebook\"]\n").unwrap();
+    assert_eq!(policy_platforms(host, NoArgs {}).unwrap().allowed, ["facebook"]);
     let settings = settings_get(host, NoArgs {}).unwrap();
     let idle = settings.policy.iter().find(|e| e.key == "home.idle_days").unwrap();
     assert_eq!((idle.value.as_str(), idle.from_local_file), ("30", true));

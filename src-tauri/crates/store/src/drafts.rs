@@ -51,7 +51,14 @@ impl Store {
     pub fn start_draft(&mut self, request: Option<&str>, now: DateTime<Utc>) -> Result<DraftRecord> {
         let recorder = self.recorder()?;
         let (request_id, form) = match request {
-            None => (None, RequestForm::default()),
+            None => {
+                // A social worker starting a request is its originating social worker.
+                let mut form = RequestForm::default();
+                if let Some(worker) = self.worker_profile()?.filter(|w| w.role == triangulate_core::WorkerRole::Osw) {
+                    form.originating_worker.name = worker.name;
+                }
+                (None, form)
+            }
             Some(reference) => {
                 let record = self.request(reference)?;
                 if !may_change(record.state) {
