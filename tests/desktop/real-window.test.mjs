@@ -451,6 +451,8 @@ test("without its recovery file the real window warns on every start until a new
     await window.close();
   }
   const window = await Window.open();
+  // The navigation shows once the store is known to be open: wait for the first screen.
+  await window.heading("Home");
   await window.click('.app-nav__link[data-section="settings"]');
   await window.heading("Settings");
   await window.click("#store-status-link");
