@@ -152,6 +152,11 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await checkScreen(page, "08-period");
   await byId(page, "continue").click();
   await heading(page, "Check your answers");
+  const answers = await page.locator("main").innerText();
+  assert.match(answers, /Not named: described as "Man with a red car, seen at the school gate" \(suspected associate\)/);
+  assert.doesNotMatch(answers, /\bNone\b|Not given/, "an answer left empty is left out");
+  assert.match(answers, /1 September to 31 October 2026/);
+  assert.match(answers, /Facebook: https:\/\/facebook\.com\/jane\.doe\.1990/);
   await checkScreen(page, "09-check-answers");
   await byId(page, "commit").click();
   await heading(page, "Request REQ-2026-0001");

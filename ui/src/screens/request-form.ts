@@ -247,6 +247,13 @@ function periodStep(ctx: StepContext): Child[] {
   ];
 }
 
+/** The period typed, as people write it ("1 September to 31 October 2026"). */
+function periodText(from: DateParts, to: DateParts): string {
+  const [a, b] = [dateText(from), dateText(to)];
+  const year = (text: string) => text.match(/ (\d{4})$/)?.[1];
+  return year(a) && year(a) === year(b) ? `${a.replace(/ \d{4}$/, "")} to ${b}` : `${a} to ${b}`;
+}
+
 /** The date typed, as people write it ("2 March 1990"), or as typed when it is not a date. */
 function dateText(d: DateParts): string {
   if (![d.day, d.month, d.year].some((p) => p.trim())) return "Not given";
@@ -278,21 +285,25 @@ function checkSummary(draftId: number, form: RequestForm): HTMLElement[] {
     h("h2", { class: "govuk-heading-m" }, "People to check"),
   ];
   form.subjects.forEach((s, i) => {
-    sections.push(
-      summaryList([
-        [`Person ${i + 1}`, `${s.name.trim() || s.description.trim() || "Not given"} (${labelOf(ROLES, s.role).toLowerCase()})`, change("people", `person ${i + 1}`)],
-        ["Description", given(s.name.trim() ? s.description : ""), null],
-        ["Other names", s.aliases.trim() ? s.aliases.split("\n").map((a) => a.trim()).filter(Boolean).join(", ") : "None", null],
-        ["Date of birth", dateText(s.date_of_birth), null],
-        ["Relationship", given(s.relationship), null],
-        ["Profiles", s.profiles.length ? h("ul", { class: "govuk-list" }, ...s.profiles.map((p) => h("li", {}, `${p.platform}: ${p.url}`))) : "None", null],
-      ]),
-    );
+    // A person described but not named is shown as described; an answer left empty is left
+    // out rather than filling the page with "None".
+    const who = s.name.trim() || (s.description.trim() ? `Not named: described as "${s.description.trim()}"` : "Not given");
+    const rows: [string, Child, { href: string; label: string } | null][] = [
+      [`Person ${i + 1}`, `${who} (${labelOf(ROLES, s.role).toLowerCase()})`, change("people", `person ${i + 1}`)],
+    ];
+    if (s.name.trim() && s.description.trim()) rows.push(["Description", s.description.trim(), null]);
+    const aliases = s.aliases.split("\n").map((a) => a.trim()).filter(Boolean);
+    if (aliases.length) rows.push(["Other names", aliases.join(", "), null]);
+    if ([s.date_of_birth.day, s.date_of_birth.month, s.date_of_birth.year].some((p) => p.trim())) rows.push(["Date of birth", dateText(s.date_of_birth), null]);
+    if (s.relationship.trim()) rows.push(["Relationship", s.relationship.trim(), null]);
+    const profiles = s.profiles.filter((p) => p.platform.trim() || p.url.trim());
+    if (profiles.length) rows.push(["Profiles", h("ul", { class: "govuk-list" }, ...profiles.map((p) => h("li", {}, `${PLATFORM_NAMES[p.platform] ?? p.platform}: ${p.url}`))), null]);
+    sections.push(summaryList(rows));
   });
   sections.push(
     h("h2", { class: "govuk-heading-m" }, "Period, scope, consent and legal advice"),
     summaryList([
-      ["Period of interest", `${dateText(form.period.from)} to ${dateText(form.period.to)}`, change("period", "period of interest")],
+      ["Period of interest", periodText(form.period.from, form.period.to), change("period", "period of interest")],
       ["Scope", labelOf(SCOPES, form.scope) + (form.scope === "monitoring" ? `: ${given(form.monitoring_justification)}` : ""), change("period", "scope")],
       ["Consent", labelOf(CONSENT, form.consent.status), change("period", "consent")],
       [
@@ -300,7 +311,7 @@ function checkSummary(draftId: number, form: RequestForm): HTMLElement[] {
         given(form.consent.status === "not_sought" ? form.consent.reason : form.consent.reference),
         change("period", "consent details"),
       ],
-      ["Legal advice reference", given(form.legal_advice_reference), change("period", "legal advice reference")],
+      ["Legal advice reference", form.legal_advice_reference.trim() || "Not recorded", change("period", "legal advice reference")],
     ]),
   );
   return sections;
