@@ -75,7 +75,7 @@ fn bad_worker_input_names_every_field_and_writes_nothing() {
     let run = s.run(&["worker", "set", "--name", "  ", "--role", "manager", "--staff-id", &"1".repeat(60)]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("name: Enter the worker's name"), "{}", run.stderr);
-    assert!(run.stderr.contains("role: Role must be aaw"), "{}", run.stderr);
+    assert!(run.stderr.contains("role: Select the role: Authorised Access Worker"), "{}", run.stderr);
     assert!(run.stderr.contains("staff_id: The staff id must be 50 characters or fewer"), "{}", run.stderr);
     assert_eq!(s.run(&["audit", "verify"]).stdout.trim(), "intact: 1 events");
     assert_eq!(s.run(&["worker", "show"]).code, 1);

@@ -282,9 +282,9 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await byId(page, "store-status-link").click();
   await heading(page, "The store is open");
   assert.doesNotMatch(await page.locator("main").innerText(), /Schema version|Store id/, "technical details fold away");
+  await checkScreen(page, "19-store-status");
   await page.locator("#technical-details summary").click();
   await page.locator("#technical-details", { hasText: "Schema version" }).waitFor();
-  await checkScreen(page, "19-store-status");
   await page.close();
 });
 

@@ -51,6 +51,18 @@ export async function checkScreen(page, name) {
   });
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
   assert.deepEqual(violations, [], `axe violations on ${name}`);
+  // Plain words: no role or authorisation codes, no ISO dates, no command lines, no store
+  // internals in sight (technical details fold away, closed).
+  // A policy key in the settings is code, shown as such (`<code>`), and a policy file's
+  // problem quotes the file (`.app-file-text`); closed details are folded away.
+  const shown = await page.evaluate(() => {
+    const copy = document.body.cloneNode(true);
+    copy.querySelectorAll("code, .app-file-text, script, style, details:not([open]) > :not(summary)").forEach((e) => e.remove());
+    return copy.textContent;
+  });
+  for (const code of [/\baaw\b/, /\bosw\b/, /\bchis\b/, /directed[-_]surveillance/, /\b\d{4}-\d{2}-\d{2}\b/, /`triangulate /, /triangulate (worker|log|request) /, /[Ss]chema version/, /[Ss]tore id/, /\b[a-z]+_[a-z_]+\b/]) {
+    assert.doesNotMatch(shown, code, `${name} shows ${code}`);
+  }
 }
 
 /** Waits until the page's main heading says this. */

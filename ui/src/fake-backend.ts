@@ -318,7 +318,7 @@ export function createFakeBackend(): Backend {
     worker_profile_set: (args) => {
       const fields: FieldError[] = [];
       if (!args.name.trim()) fields.push({ field: "name", message: "Enter the worker's name" });
-      if (!["aaw", "osw", "tm"].includes(args.role)) fields.push({ field: "role", message: "Role must be aaw (Authorised Access Worker), osw (Originating Social Worker) or tm (Team Manager)" });
+      if (!["aaw", "osw", "tm"].includes(args.role)) fields.push({ field: "role", message: "Select the role: Authorised Access Worker, Originating Social Worker or Team Manager" });
       if (fields.length) fail("invalid_fields", "There is a problem", fields);
       profile = { id: 1, name: args.name.trim(), role: args.role as WorkerRecord["role"], staff_id: args.staff_id, updated_at: NOW };
       return profile;
@@ -443,7 +443,7 @@ export function createFakeBackend(): Backend {
     authorisation_add: (args) => {
       const record = find(args.request);
       const fields: FieldError[] = [];
-      if (!args.kind) fields.push({ field: "kind", message: "Select the kind: directed surveillance or CHIS (directed-surveillance or chis)" });
+      if (!args.kind) fields.push({ field: "kind", message: "Select the kind: directed surveillance, or a covert human intelligence source (CHIS)" });
       if (!args.reference.trim()) fields.push({ field: "reference", message: "Enter the authorisation's reference (URN)" });
       if (!args.officer.trim()) fields.push({ field: "officer", message: "Enter the authorising officer" });
       const granted = isoDate(args.granted);

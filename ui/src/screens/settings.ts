@@ -42,7 +42,8 @@ function showSettings(app: App, page: SettingsPage): void {
     ),
   );
   content.push(h("h2", { class: "govuk-heading-m" }, "The policy in force"));
-  if (page.policy_problem) content.push(h("div", { id: "policy-problem" }, warningText(`The local policy file cannot be used, so the embedded defaults are in force: ${page.policy_problem}`)));
+  // The problem names the file's own line and key: shown as file text.
+  if (page.policy_problem) content.push(h("div", { id: "policy-problem", class: "app-file-text" }, warningText(`The local policy file cannot be used, so the embedded defaults are in force: ${page.policy_problem}`)));
   content.push(
     h(
       "p",

@@ -51,7 +51,7 @@ impl FromStr for WorkerRole {
             "tm" => Ok(WorkerRole::Tm),
             _ => Err(FieldError::new(
                 "role",
-                "Role must be aaw (Authorised Access Worker), osw (Originating Social Worker) or tm (Team Manager)",
+                "Select the role: Authorised Access Worker, Originating Social Worker or Team Manager",
             )),
         }
     }

@@ -172,7 +172,7 @@ impl Store {
             _ => {
                 errors.push(FieldError::new(
                     "kind",
-                    "Select the kind: directed surveillance or CHIS (directed-surveillance or chis)",
+                    "Select the kind: directed surveillance, or a covert human intelligence source (CHIS)",
                 ));
                 None
             }
