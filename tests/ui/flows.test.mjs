@@ -326,6 +326,7 @@ test("a person who may already be known is asked about before the request is cre
     await heading(page, "Check your answers");
     if (expected === "REQ-2026-0002") {
       await page.locator("h2", { hasText: "People who may already be known" }).waitFor();
+      assert.match(await page.locator("main").innerText(), /Named in request REQ-2026-0001 \(case CS-4410\)/, "the earlier request it may match");
       await byId(page, "commit").click();
       await page.locator("#error-summary a", { hasText: "Select whether person 1 is Jane Doe" }).waitFor();
       assert.equal(await page.locator("#error-summary li").count(), 2, "Jane Doe and John Roe");

@@ -166,7 +166,11 @@ export function createFakeBackend(): Backend {
     return record.form.subjects.flatMap((s, i) =>
       persons
         .filter((p) => s.name.trim() && p.name.toLowerCase() === s.name.trim().toLowerCase() && !own.includes(p.id))
-        .map((person) => ({ subject: i + 1, person: structuredClone(person) })),
+        .map((person) => ({
+          subject: i + 1,
+          person: structuredClone(person),
+          earlier_requests: requests.filter((r) => r.subjects.some((l) => l.person_id === person.id)).map((r) => ({ reference: r.reference, case_reference: r.request.case_reference })),
+        })),
     );
   };
   const linkPersons = (request: Request, settled: Map<number, number | null>) =>

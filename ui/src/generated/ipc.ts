@@ -246,7 +246,14 @@ export type DraftSummary = { id: number, request: string | null, title: string, 
 
 export type DraftCheck = { errors: Array<FieldError>, possible_matches: Array<PossibleMatch>, };
 
-export type PossibleMatch = { subject: number, person: PersonRecord, };
+export type PossibleMatch = { subject: number, person: PersonRecord, 
+/**
+ * The earlier requests that name this person, by reference with their case, so the
+ * worker can tell whether it is the same family.
+ */
+earlier_requests: Array<EarlierRequest>, };
+
+export type EarlierRequest = { reference: string, case_reference: string, };
 
 export type PersonRecord = { id: number, name: string, aliases: Array<string>, date_of_birth: string | null, created_at: string, };
 

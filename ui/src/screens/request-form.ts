@@ -478,6 +478,9 @@ function matchQuestions(check: DraftCheck, answers: Map<string, boolean>, errors
       return radios<boolean>({
         id: `match-${key}`,
         label: `Is person ${m.subject} the same as ${m.person.name}${m.person.date_of_birth ? `, born ${longDate(m.person.date_of_birth)}` : ""}, known since ${ukTime(m.person.created_at)}?`,
+        hint: m.earlier_requests.length
+          ? `Named in ${m.earlier_requests.map((r) => `request ${r.reference} (case ${r.case_reference})`).join(", ")}.`
+          : undefined,
         errors: errorMap,
         value: answers.has(key) ? answers.get(key)! : null,
         choices: [

@@ -29,9 +29,9 @@ pub use host::{Host, KeptStore, OpenStore, RecorderOrder, spawn_recorder_process
 pub use triangulate_store::{
     AawRecord, AcceptedRestore, AccountRecord, ArtefactRecord, AuditSummary, AuthorisationKind, AuthorisationRecord,
     CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DocumentResponse, DraftCheck, DraftRecord, DraftSummary,
-    ErrorKind, FilingRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PdfExportRecord, PersonMatch, PersonRecord,
-    PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord, StoreError, StoreState,
-    StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
+    EarlierRequest, ErrorKind, FilingRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PdfExportRecord,
+    PersonMatch, PersonRecord, PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord,
+    StoreError, StoreState, StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
 };
 
 /// A Tokio runtime for the DevTools connection, made per call: the doors are synchronous.

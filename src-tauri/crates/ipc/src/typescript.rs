@@ -8,7 +8,8 @@ use ts_rs::TS;
 use crate::args::*;
 use crate::error::{ErrorCode, IpcError};
 use triangulate_app::{
-    AuditSummary, DecisionRecord, LogVersion, PersonRecord, PossibleMatch, Renewal, StoreState, SubjectLink,
+    AuditSummary, DecisionRecord, EarlierRequest, LogVersion, PersonRecord, PossibleMatch, Renewal, StoreState,
+    SubjectLink,
 };
 use triangulate_core::home::{DueItem, DueKind, HomeGroup};
 use triangulate_core::log::{
@@ -103,6 +104,7 @@ pub fn declarations() -> Vec<Declaration> {
         DraftSummary,
         DraftCheck,
         PossibleMatch,
+        EarlierRequest,
         PersonRecord,
         Settlement,
         DraftCommitArgs,

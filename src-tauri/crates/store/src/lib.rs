@@ -45,7 +45,9 @@ pub use logs::{LogRecord, LogVersion};
 pub use migrations::LATEST as LATEST_SCHEMA_VERSION;
 pub use persons::PersonRecord;
 pub use recovery::RecoveryPhrase;
-pub use requests::{AawRecord, DecisionRecord, PersonMatch, PossibleMatch, RequestRecord, RequestSummary, SubjectLink};
+pub use requests::{
+    AawRecord, DecisionRecord, EarlierRequest, PersonMatch, PossibleMatch, RequestRecord, RequestSummary, SubjectLink,
+};
 pub use secrets::SigningKeyInfo;
 pub use sessions::{SessionBrowser, SessionRecord};
 pub use status::{AuditSummary, StoreState, StoreStatus, store_status};

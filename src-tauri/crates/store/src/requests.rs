@@ -27,6 +27,15 @@ pub enum PersonMatch {
 pub struct PossibleMatch {
     pub subject: usize,
     pub person: PersonRecord,
+    /// The earlier requests that name this person, by reference with their case, so the
+    /// worker can tell whether it is the same family.
+    pub earlier_requests: Vec<EarlierRequest>,
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct EarlierRequest {
+    pub reference: String,
+    pub case_reference: String,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -216,11 +225,29 @@ impl Store {
                     _ => true,
                 };
                 if same_name && dob_agrees {
-                    matches.push(PossibleMatch { subject: index + 1, person: person.clone() });
+                    let earlier_requests = self.requests_naming(person.id)?;
+                    matches.push(PossibleMatch { subject: index + 1, person: person.clone(), earlier_requests });
                 }
             }
         }
         Ok(matches)
+    }
+
+    /// The requests that name a person, oldest first.
+    fn requests_naming(&self, person: i64) -> Result<Vec<EarlierRequest>> {
+        let mut statement = self.conn.prepare(
+            "SELECT DISTINCT r.id, r.reference FROM requests r JOIN request_subjects s ON s.request_id = r.id \
+             WHERE s.person_id = ?1 ORDER BY r.id",
+        )?;
+        let references =
+            statement.query_map([person], |row| row.get::<_, String>(1))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        references
+            .into_iter()
+            .map(|reference| {
+                let record = self.request(&reference)?;
+                Ok(EarlierRequest { reference: record.reference, case_reference: record.request.case_reference })
+            })
+            .collect()
     }
 
     /// Checks the worker's settlement of possible matches: every subject named exists, every

@@ -393,6 +393,8 @@ fn a_person_who_may_be_known_must_be_settled_before_a_draft_is_saved_as_a_reques
     let check = store.check_draft(second.id, &policy(), today()).unwrap();
     assert_eq!(check.possible_matches.len(), 1);
     assert_eq!((check.possible_matches[0].subject, check.possible_matches[0].person.id), (1, known));
+    let named_in: Vec<&str> = check.possible_matches[0].earlier_requests.iter().map(|r| r.reference.as_str()).collect();
+    assert_eq!(named_in, [earlier.reference.as_str()], "the earlier request that names the person");
     let unsettled = store.commit_draft(second.id, &BTreeMap::new(), &policy(), today(), at(7));
     assert!(matches!(unsettled, Err(StoreError::Refused(_))));
     assert!(store.draft(second.id).is_ok(), "a refused commit keeps the draft");
