@@ -151,10 +151,14 @@ export function ukTime(stored: string): string {
 
 /** A period as people write it: "1 September to 31 October 2026", "1 December 2026 to 2 January 2027". */
 export function longPeriod(from: string, to: string): string {
-  const [a, b] = [longDate(from), longDate(to)];
+  return joinPeriod(longDate(from), longDate(to));
+}
+
+/** Two dates already written out, as a period: the year said once when both share it. */
+export function joinPeriod(from: string, to: string): string {
   const yearOf = (text: string) => text.match(/ (\d{4})$/)?.[1];
-  if (yearOf(a) && yearOf(a) === yearOf(b)) return `${a.replace(/ \d{4}$/, "")} to ${b}`;
-  return `${a} to ${b}`;
+  if (yearOf(from) && yearOf(from) === yearOf(to)) return `${from.replace(/ \d{4}$/, "")} to ${to}`;
+  return `${from} to ${to}`;
 }
 
 /** A calendar date as people write it: "2 March 1990"; anything else as it is. */

@@ -1,7 +1,7 @@
 // Appendix 1, the investigation request, in steps: case and workers; reason, concern and
 // triangulation; the people and their profiles; period, scope, consent and legal advice;
 // check your answers. Every keystroke is saved to the draft, so nothing typed is lost.
-import { App, attempt, longDate, ukTime } from "../app";
+import { App, attempt, joinPeriod, longDate, ukTime } from "../app";
 import { asIpcError } from "../backend";
 import { Errors, backLink, button, dateInput, errorsFrom, radios, select, summaryList, textArea, textInput, warningText } from "../components";
 import { Child, h } from "../dom";
@@ -249,9 +249,7 @@ function periodStep(ctx: StepContext): Child[] {
 
 /** The period typed, as people write it ("1 September to 31 October 2026"). */
 function periodText(from: DateParts, to: DateParts): string {
-  const [a, b] = [dateText(from), dateText(to)];
-  const year = (text: string) => text.match(/ (\d{4})$/)?.[1];
-  return year(a) && year(a) === year(b) ? `${a.replace(/ \d{4}$/, "")} to ${b}` : `${a} to ${b}`;
+  return joinPeriod(dateText(from), dateText(to));
 }
 
 /** The date typed, as people write it ("2 March 1990"), or as typed when it is not a date. */

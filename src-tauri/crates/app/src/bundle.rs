@@ -219,7 +219,7 @@ impl Authority {
     /// nonce, the signature, the certificate and its chain to the policy's CA) before anything
     /// is written.
     fn stamp(&self, bytes: &[u8]) -> Result<(Vec<u8>, TimestampInfo)> {
-        let digest: [u8; 32] = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(bytes)).into();
+        let digest: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(bytes).into();
         let mut nonce = [0u8; 8];
         getrandom::fill(&mut nonce).map_err(|e| AppError::Internal(format!("no random nonce: {e}")))?;
         let nonce = u64::from_be_bytes(nonce) >> 1;

@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::WorkerRole;
 use crate::local_time::long_date;
 use crate::workflow::RequestState;
+use DueKind::{AuthorisationExpiry, AuthorisationReview, Idle, LogAssessment};
 
 /// The groups of Home, in the order they are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
@@ -196,8 +197,6 @@ pub fn due(
     items.sort_by_key(|i| (!i.overdue, i.date.unwrap_or(NaiveDate::MAX)));
     items
 }
-
-use DueKind::{AuthorisationExpiry, AuthorisationReview, Idle, LogAssessment};
 
 /// "today", "1 day", "12 days".
 pub fn days(n: i64) -> String {

@@ -280,17 +280,14 @@ fn ess_names(value: &[u8], v2: bool, signer_der: &[u8]) -> Result<bool, String> 
     let outer = Tlv::read(value).ok_or_else(bad)?.0;
     let certs = Tlv::read(outer.value).ok_or_else(bad)?.0;
     let first = Tlv::read(certs.value).ok_or_else(bad)?.0;
-    let (mut field, mut rest) = Tlv::read(first.value).ok_or_else(bad)?;
-    let mut hash = Hash::Sha1;
-    if v2 {
-        hash = Hash::Sha256;
-        if field.tag == 0x30 {
-            let oid = ObjectIdentifier::from_der(Tlv::read(field.value).ok_or_else(bad)?.0.raw).map_err(|_| bad())?;
-            hash = Hash::of_digest(&oid)?;
-            (field, rest) = Tlv::read(rest).ok_or_else(bad)?;
-        }
+    // ESSCertID ::= { certHash, … }; ESSCertIDv2 ::= { hashAlgorithm DEFAULT sha256, certHash, … }
+    let (mut field, rest) = Tlv::read(first.value).ok_or_else(bad)?;
+    let mut hash = if v2 { Hash::Sha256 } else { Hash::Sha1 };
+    if v2 && field.tag == 0x30 {
+        let oid = ObjectIdentifier::from_der(Tlv::read(field.value).ok_or_else(bad)?.0.raw).map_err(|_| bad())?;
+        hash = Hash::of_digest(&oid)?;
+        field = Tlv::read(rest).ok_or_else(bad)?.0;
     }
-    let _ = rest;
     if field.tag != 0x04 {
         return Err(bad());
     }
