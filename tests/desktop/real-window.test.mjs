@@ -239,15 +239,23 @@ test("a request is created and authorised in the real window, survives a kill mi
   await window.type("triangulation", "Against the school's account");
   await window.click("#continue");
 
-  await window.heading("People to check");
+  // One person per page, then the people added and whether to add another.
+  await window.heading("Person 1");
   await window.choose("subjects[1].role");
   await window.type("subjects[1].name", "Jane Doe");
-  await window.click("#subjects");
-  await window.choose("subjects[2].role-2");
-  await window.type("subjects[2].name", "John Roe");
-  await window.click("#subjects");
-  await window.choose("subjects[3].role-3");
-  await window.type("subjects[3].description", "Man with a red car");
+  for (const [n, role, field, value] of [[2, "subjects[2].role-2", "subjects[2].name", "John Roe"], [3, "subjects[3].role-3", "subjects[3].description", "Man with a red car"]]) {
+    await window.click("#continue");
+    await window.heading("People to check");
+    await window.choose("add-another");
+    await window.click("#continue");
+    await window.heading(`Person ${n}`);
+    await window.choose(role);
+    await window.type(field, value);
+  }
+  await window.click("#continue");
+  await window.heading("People to check");
+  await window.screenshot("02-people-added");
+  await window.choose("add-another-2");
   await window.click("#continue");
 
   await window.heading("Period, scope, consent and legal advice");

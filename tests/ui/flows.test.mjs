@@ -60,25 +60,27 @@ async function fillRequest(page, period) {
   await byId(page, "reason-4").check();
   await fill(page, { concern: "A man said to be living at the home", triangulation: "Against the health visitor's notes" });
   await byId(page, "continue").click();
-  await heading(page, "People to check");
+  // The people step: one person per page, then the people added, then whether to add another.
+  await heading(page, "Person 1");
   if (period.screens) {
     await byId(page, "continue").click();
     await page.locator("#error-summary").waitFor();
-    await checkScreen(page, "07-people-error");
+    await checkScreen(page, "07-person-error");
   }
   await byId(page, "subjects[1].role").check();
   await fill(page, { "subjects[1].name": "Jane Doe", "subjects[1].relationship": "mother" });
   await date(page, "subjects[1].date_of_birth", "2", "3", "1990");
-  await byId(page, "add-profile-1").click();
+  await byId(page, "add-profile").click();
   await byId(page, "subjects[1].profiles[1].platform").selectOption("facebook");
   await fill(page, { "subjects[1].profiles[1].url": "https://facebook.com/jane.doe.1990" });
-  await byId(page, "subjects").click();
-  await byId(page, "subjects[2].role-2").check();
-  await fill(page, { "subjects[2].name": "John Roe" });
-  await byId(page, "subjects").click();
-  await byId(page, "subjects[3].role-3").check();
-  await fill(page, { "subjects[3].description": "Man with a red car, seen at the school gate" });
-  await checkScreen(page, "07-people");
+  if (period.screens) await checkScreen(page, "07-person");
+  await addPerson(page, 2, "subjects[2].role-2", { "subjects[2].name": "John Roe" });
+  await addPerson(page, 3, "subjects[3].role-3", { "subjects[3].description": "Man with a red car, seen at the school gate" });
+  await byId(page, "continue").click();
+  await heading(page, "People to check");
+  assert.equal(await page.locator("#people-added .govuk-summary-list__row").count(), 3);
+  if (period.screens) await checkScreen(page, "07-people");
+  await byId(page, "add-another-2").check();
   await byId(page, "continue").click();
   await heading(page, "Period, scope, consent and legal advice");
   await date(page, "period.from", ...period.from);
@@ -87,6 +89,17 @@ async function fillRequest(page, period) {
   await byId(page, "consent.status-3").check();
   await fill(page, { "consent.reason": "Telling the family would put the child at risk" });
   await byId(page, "continue").click();
+}
+
+/** From a person's page: Continue to the people added, answer Yes, and fill person `n`. */
+async function addPerson(page, n, roleId, values) {
+  await byId(page, "continue").click();
+  await heading(page, "People to check");
+  await byId(page, "add-another").check();
+  await byId(page, "continue").click();
+  await heading(page, `Person ${n}`);
+  await byId(page, roleId).check();
+  await fill(page, values);
 }
 
 async function step(page, id, values, expectState) {
@@ -323,18 +336,39 @@ test("a person who may already be known is asked about before the request is cre
     await page.locator('.app-nav__link[data-section="requests"]').click();
     await heading(page, "Investigation requests");
     await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
-    await heading(page, "Check your answers");
     if (expected === "REQ-2026-0002") {
-      await page.locator("h2", { hasText: "People who may already be known" }).waitFor();
-      assert.match(await page.locator("main").innerText(), /Named in request REQ-2026-0001 \(case CS-4410\)/, "the earlier request it may match");
-      await byId(page, "commit").click();
+      // Each person who may already be known is asked about on their own page.
+      await heading(page, "Jane Doe may already be known");
+      assert.match(await byId(page, "earlier-requests").innerText(), /Request REQ-2026-0001 \(case CS-4410\)/, "the earlier request it may match");
+      assert.match(await byId(page, "typed-person").innerText(), /2 March 1990/);
+      assert.match(await byId(page, "known-person").innerText(), /2 March 1990/);
+      await byId(page, "continue").click();
       await page.locator("#error-summary a", { hasText: "Select whether person 1 is Jane Doe" }).waitFor();
-      assert.equal(await page.locator("#error-summary li").count(), 2, "Jane Doe and John Roe");
-      await checkScreen(page, "09-check-possible-match-error");
+      await checkScreen(page, "09-possible-match-error");
       await page.locator("#error-summary a").first().click();
       assert.equal(await focusedId(page), "match-1-1", "the link moves focus to the question");
+      await checkScreen(page, "09-possible-match");
       await byId(page, "match-1-1").check();
+      await byId(page, "continue").click();
+      await heading(page, "John Roe may already be known");
+      await byId(page, "continue").click();
+      await page.locator("#error-summary").waitFor();
       await byId(page, "match-2-2-2").check();
+      await byId(page, "continue").click();
+      await heading(page, "Check your answers");
+      const said = await byId(page, "matches").innerText();
+      assert.match(said, /The same person as Jane Doe/);
+      assert.match(said, /Not John Roe, a different person/);
+      await checkScreen(page, "09-check-matches");
+      // An answer changed from the check page comes back to it.
+      await page.locator("#matches a").nth(1).click();
+      await heading(page, "John Roe may already be known");
+      assert.equal(await byId(page, "match-2-2-2").isChecked(), true, "the answer given is kept");
+      await byId(page, "continue").click();
+      await heading(page, "Check your answers");
+    } else {
+      await heading(page, "Check your answers");
+      assert.equal(await byId(page, "matches").count(), 0, "nobody is known yet");
     }
     await byId(page, "commit").click();
     await heading(page, `Request ${expected}`);
@@ -398,7 +432,7 @@ test("paragraphs typed in free text are shown as paragraphs, and right-to-left t
   await byId(page, "reason-4").check();
   await fill(page, { concern: "First paragraph.\n\nSecond paragraph.", triangulation: "Against the notes" });
   await byId(page, "continue").click();
-  await heading(page, "People to check");
+  await heading(page, "Person 1");
   await page.goto(page.url().replace(/\/people.*$/, "/check"));
   const concern = page.locator(".govuk-summary-list__row", { hasText: "Second paragraph" }).locator(".govuk-summary-list__value");
   await concern.waitFor();
@@ -776,11 +810,94 @@ test("the profile step's platform is chosen from the policy's list, and a social
   await heading(page, "Case and workers");
   assert.equal(await byId(page, "originating_worker.name").inputValue(), "Olu Osei");
   await page.goto(`${fixture.served.url}#/drafts/1/people`);
-  await heading(page, "People to check");
+  await heading(page, "Person 1");
   await byId(page, "subjects[1].role").check();
-  await byId(page, "add-profile-1").click();
+  await byId(page, "add-profile").click();
   const options = await page.$$eval('[id="subjects[1].profiles[1].platform"] option', (o) => o.map((x) => x.textContent));
   assert.deepEqual(options.slice(0, 3), ["Choose the platform", "Facebook", "Instagram"], "chosen, never typed");
   await checkScreen(page, "39-platform-choice");
+  await page.close();
+});
+
+test("people are added one per page, role first, and removing one is confirmed", async () => {
+  const page = await fixture.browser.newPage();
+  await setUpAs(page, "Ada Worker", "role");
+  await byId(page, "new-request").click();
+  await heading(page, "Case and workers");
+  await page.goto(`${fixture.served.url}#/drafts/1/people`);
+  await heading(page, "Person 1");
+  assert.equal(await byId(page, "subjects[1].name").count(), 0, "only the role is asked until it is chosen");
+  await byId(page, "subjects[1].role-3").check();
+  assert.match(await page.locator('label[for="subjects[1].name"]').innerText(), /Full name, if known \(optional\)/);
+  assert.equal(await byId(page, "subjects[1].date_of_birth.day").count(), 0, "a suspected associate is not asked for a date of birth");
+  assert.equal(await byId(page, "subjects[1].description").count(), 1);
+  await checkScreen(page, "40-person-suspected-associate");
+  await byId(page, "subjects[1].role").check();
+  assert.equal(await focusedId(page), "subjects[1].role", "focus stays on the role chosen");
+  assert.equal(await byId(page, "subjects[1].description").count(), 0, "a subject's description is not asked for");
+  assert.equal(await byId(page, "subjects[1].date_of_birth.day").count(), 1);
+  await byId(page, "continue").click();
+  await page.locator('[id="subjects[1].name-error"]', { hasText: "Enter the name of person 1" }).waitFor();
+  // A fixed error leaves the page once the draft is saved with it fixed.
+  await fill(page, { "subjects[1].name": "Jane Doe" });
+  await page.locator("#save-status", { hasText: "Draft saved" }).waitFor();
+  await page.locator('[id="subjects[1].name-error"]').waitFor({ state: "detached" });
+  assert.equal(await page.locator("#error-summary").count(), 0, "the summary goes with its last error");
+  assert.doesNotMatch(await page.title(), /^Error/);
+  await byId(page, "continue").click();
+  await heading(page, "People to check");
+  assert.equal(await byId(page, "people-count").innerText(), "You have added 1 person.");
+  await byId(page, "continue").click();
+  await page.locator("#error-summary a", { hasText: "Select whether you need to add another person" }).waitFor();
+  await checkScreen(page, "41-people-added-error");
+
+  // Back from an added person with nothing typed leaves nobody behind.
+  await byId(page, "add-another").check();
+  await byId(page, "continue").click();
+  await heading(page, "Person 2");
+  await page.locator(".govuk-back-link").click();
+  await heading(page, "People to check");
+  assert.equal(await byId(page, "people-count").innerText(), "You have added 1 person.");
+
+  // A person left without their name is named on the people added, linked to their page.
+  await byId(page, "add-another").check();
+  await byId(page, "continue").click();
+  await heading(page, "Person 2");
+  await byId(page, "subjects[2].role-2").check();
+  await page.locator("#save-status", { hasText: "Draft saved" }).waitFor();
+  await page.locator(".govuk-back-link").click();
+  await heading(page, "People to check");
+  await byId(page, "add-another-2").check();
+  await byId(page, "continue").click();
+  const problem = page.locator("#error-summary a", { hasText: "Enter the name of person 2" });
+  await problem.waitFor();
+  await problem.click();
+  await heading(page, "Person 2");
+  await page.locator('[id="subjects[2].name-error"]').waitFor();
+  await fill(page, { "subjects[2].name": "John Roe" });
+  await byId(page, "continue").click();
+  await heading(page, "People to check");
+  assert.equal(await byId(page, "people-count").innerText(), "You have added 2 people.");
+  assert.match(await byId(page, "people-added").innerText(), /John Roe \(associate\)/);
+  await checkScreen(page, "42-people-added");
+
+  // Removing is confirmed; "No" keeps them.
+  await byId(page, "remove-person-2").click();
+  await heading(page, "Remove person 2");
+  await byId(page, "continue").click();
+  await page.locator("#error-summary a", { hasText: "Select whether to remove John Roe" }).waitFor();
+  await checkScreen(page, "43-remove-person");
+  await byId(page, "confirm-remove-2").check();
+  await byId(page, "continue").click();
+  await heading(page, "People to check");
+  assert.equal(await byId(page, "people-count").innerText(), "You have added 2 people.");
+  await byId(page, "remove-person-2").click();
+  await heading(page, "Remove person 2");
+  await byId(page, "confirm-remove").check();
+  await byId(page, "continue").click();
+  await heading(page, "People to check");
+  assert.match(await page.locator(".govuk-notification-banner").innerText(), /John Roe removed/);
+  assert.equal(await byId(page, "people-count").innerText(), "You have added 1 person.");
+  assert.doesNotMatch(await byId(page, "people-added").innerText(), /John Roe/);
   await page.close();
 });

@@ -92,16 +92,35 @@ test("a request is created, corrected and authorised by keyboard alone", async (
   await typeInto(page, "triangulation", "Against the school's account");
   await press(page, "continue");
 
-  await heading(page, "People to check");
+  // One person per page; the people added, then "add another" with the arrow keys.
+  await heading(page, "Person 1");
   await choose(page, "subjects[1].role", 1);
+  assert.equal(await focusedId(page), "subjects[1].role", "choosing the role keeps focus on it");
   await typeInto(page, "subjects[1].name", "Jane Doe");
-  await press(page, "subjects");
-  assert.equal(await focusedId(page), "person-2-heading", "focus moves to the new person");
+  await press(page, "continue");
+  await heading(page, "People to check");
+  await choose(page, "add-another", 1);
+  await press(page, "continue");
+  await heading(page, "Person 2");
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), "H1", "focus is on the new page's heading");
   await choose(page, "subjects[2].role", 2);
   await typeInto(page, "subjects[2].name", "John Roe");
-  await press(page, "subjects");
+  await press(page, "continue");
+  await heading(page, "People to check");
+  await choose(page, "add-another", 1);
+  await press(page, "continue");
+  await heading(page, "Person 3");
   await choose(page, "subjects[3].role", 3);
   await typeInto(page, "subjects[3].description", "Man with a red car");
+  await press(page, "continue");
+  await heading(page, "People to check");
+  await press(page, "remove-person-2");
+  await heading(page, "Remove person 2");
+  await choose(page, "confirm-remove", 2);
+  await press(page, "continue");
+  await heading(page, "People to check");
+  assert.match(await page.locator("#people-added").innerText(), /John Roe/, "answering No keeps the person");
+  await choose(page, "add-another", 2);
   await press(page, "continue");
 
   await heading(page, "Period, scope, consent and legal advice");

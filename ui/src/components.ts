@@ -271,22 +271,77 @@ export function backLink(href: string, text = "Back"): HTMLElement {
   return h("a", { class: "govuk-back-link", href }, text);
 }
 
-export function summaryList(rows: [string, Child, { href: string; label: string } | null][], id?: string): HTMLElement {
+/** A row's action: "Change" unless `text` names another ("Remove"); `label` says what,
+ *  for screen readers. */
+export interface RowAction {
+  href: string;
+  label: string;
+  text?: string;
+  id?: string;
+}
+
+export function summaryList(rows: [string, Child, RowAction | RowAction[] | null][], id?: string): HTMLElement {
+  const link = (action: RowAction) =>
+    h("a", { class: "govuk-link", href: action.href, ...(action.id ? { id: action.id } : {}) }, action.text ?? "Change", h("span", { class: "govuk-visually-hidden" }, ` ${action.label}`));
   return h(
     "dl",
     { class: "govuk-summary-list", ...(id ? { id } : {}) },
-    ...rows.map(([key, value, change]) =>
-      h(
+    ...rows.map(([key, value, change]) => {
+      const actions = change === null ? [] : Array.isArray(change) ? change : [change];
+      return h(
         "div",
-        { class: `govuk-summary-list__row${change ? "" : " govuk-summary-list__row--no-actions"}` },
+        { class: `govuk-summary-list__row${actions.length ? "" : " govuk-summary-list__row--no-actions"}` },
         h("dt", { class: "govuk-summary-list__key" }, key),
         h("dd", { class: "govuk-summary-list__value" }, value),
-        change
-          ? h("dd", { class: "govuk-summary-list__actions" }, h("a", { class: "govuk-link", href: change.href }, "Change", h("span", { class: "govuk-visually-hidden" }, ` ${change.label}`)))
-          : null,
+        actions.length === 1
+          ? h("dd", { class: "govuk-summary-list__actions" }, link(actions[0]))
+          : actions.length
+            ? h("dd", { class: "govuk-summary-list__actions" }, h("ul", { class: "govuk-summary-list__actions-list" }, ...actions.map((a) => h("li", { class: "govuk-summary-list__actions-list-item" }, link(a)))))
+            : null,
+      );
+    }),
+  );
+}
+
+/** An error summary whose links open other screens (where each problem is fixed), with
+ *  focus on it. */
+export function linkedErrorSummary(title: string, id: string, problems: { message: string; href: string | null }[]): HTMLElement {
+  return h(
+    "div",
+    { class: "govuk-error-summary", id, tabindex: "-1" },
+    h(
+      "div",
+      { role: "alert" },
+      h("h2", { class: "govuk-error-summary__title" }, title),
+      h(
+        "div",
+        { class: "govuk-error-summary__body" },
+        h("ul", { class: "govuk-list govuk-error-summary__list" }, ...problems.map((p) => h("li", {}, p.href ? h("a", { href: p.href }, p.message) : p.message))),
       ),
     ),
   );
+}
+
+/** Takes a field's error off the page once it is fixed: its message, its red border, its
+ *  line in the error summary (and the summary itself when it was the last). */
+export function clearFieldError(field: string, message: string): void {
+  document.getElementById(`${field}-error`)?.remove();
+  const box = document.getElementById(field) ?? document.getElementById(`${field}.day`);
+  const group = box?.closest(".govuk-form-group--error");
+  group?.classList.remove("govuk-form-group--error");
+  for (const input of group?.querySelectorAll(".govuk-input--error, .govuk-textarea--error, .govuk-select--error") ?? []) {
+    input.classList.remove("govuk-input--error", "govuk-textarea--error", "govuk-select--error");
+  }
+  for (const described of group?.querySelectorAll("[aria-describedby]") ?? []) {
+    const ids = described.getAttribute("aria-describedby")!.split(" ").filter((id) => id !== `${field}-error`);
+    if (ids.length) described.setAttribute("aria-describedby", ids.join(" "));
+    else described.removeAttribute("aria-describedby");
+  }
+  const summary = document.getElementById("error-summary");
+  for (const item of summary?.querySelectorAll("li") ?? []) {
+    if (item.textContent === message) item.remove();
+  }
+  if (summary && !summary.querySelector("li")) summary.remove();
 }
 
 /** A message from the backend as a sentence: a capital first letter and a full stop. */

@@ -13,7 +13,7 @@ import { decisionScreen } from "./screens/decision";
 import { exportScreen, filingScreen } from "./screens/export";
 import { isLogForm, logForm, logScreen } from "./screens/log";
 import { profileScreen } from "./screens/profile";
-import { draftScreen, isStep } from "./screens/request-form";
+import { draftScreen, isStep, matchScreen } from "./screens/request-form";
 import { requestScreen } from "./screens/request-page";
 import { requestsScreen } from "./screens/requests";
 import { statusScreen } from "./screens/status";
@@ -54,7 +54,16 @@ async function route(shell: Shell, hash: string): Promise<void> {
   if (section === "profile") return profileScreen(app);
   if (section === "settings") return settingsScreen(app);
   if (section === "accounts") return accountsScreen(app);
-  if (section === "drafts" && id) return draftScreen(app, Number(id), sub && isStep(sub) ? sub : "case", query.has("errors"), query.get("from") === "check");
+  if (section === "drafts" && id && sub === "match") return matchScreen(app, Number(id), numberOrNull(extra ?? null) ?? 1);
+  if (section === "drafts" && id) {
+    return draftScreen(app, Number(id), {
+      step: sub && isStep(sub) ? sub : "case",
+      person: sub === "people" ? numberOrNull(extra ?? null) : null,
+      remove: more === "remove",
+      showErrors: query.has("errors"),
+      fromCheck: query.get("from") === "check",
+    });
+  }
   if (section === "requests" && id === "new") return newRequest(app);
   if (section === "requests" && id && sub === "step" && STEPS.includes(extra as Step)) return decisionScreen(app, id, extra as Step);
   if (section === "requests" && id && sub === "authorisations") return authorisationScreen(app, id);

@@ -3,9 +3,9 @@
 // check your answers. Every keystroke is saved to the draft, so nothing typed is lost.
 import { App, attempt, joinPeriod, longDate, ukTime } from "../app";
 import { asIpcError } from "../backend";
-import { Errors, backLink, button, dateInput, errorsFrom, radios, select, summaryList, textArea, textInput, warningText } from "../components";
+import { Errors, RowAction, backLink, button, clearFieldError, dateInput, errorsFrom, linkedErrorSummary, radios, select, summaryList, textArea, textInput } from "../components";
 import { Child, h } from "../dom";
-import type { DateParts, DraftCheck, DraftRecord, FieldError, RequestForm, Settlement, SubjectForm } from "../generated/ipc";
+import type { DateParts, DraftCheck, DraftRecord, FieldError, PossibleMatch, RequestForm, Settlement, SubjectForm } from "../generated/ipc";
 import { CONSENT, REASONS, ROLES, SCOPES, labelOf } from "../labels";
 
 export type StepId = "case" | "reason" | "people" | "period" | "check";
@@ -44,6 +44,8 @@ class DraftSaver {
     private app: App,
     private draft: DraftRecord,
     private status: HTMLElement,
+    /** Called after each save that succeeded. */
+    private saved: () => Promise<void> = async () => {},
   ) {}
 
   changed(): void {
@@ -72,7 +74,10 @@ class DraftSaver {
         this.status.removeAttribute("role");
         this.status.classList.remove("app-save-status--failed");
         // A newer change may be waiting: only then is everything saved.
-        if (this.timer === undefined) this.status.textContent = `Draft saved ${ukTime(saved.updated_at)}`;
+        if (this.timer === undefined) {
+          this.status.textContent = `Draft saved ${ukTime(saved.updated_at)}`;
+          await this.saved();
+        }
       } catch (error) {
         this.failed = true;
         this.status.setAttribute("role", "alert");
@@ -94,6 +99,8 @@ interface StepContext {
   platforms: string[];
   /** Draws the step again (after a person or profile is added, or a choice reveals more). */
   redraw: (focusId?: string) => void;
+  /** The step was opened from check your answers, and goes back there. */
+  fromCheck: boolean;
 }
 
 const PLATFORM_NAMES: Record<string, string> = {
@@ -138,9 +145,42 @@ function reasonStep(ctx: StepContext): Child[] {
   ];
 }
 
-function personSection(ctx: StepContext, subject: SubjectForm, index: number): HTMLElement {
+/** What a person is shown as: their name, or the description of one not named. */
+function personName(subject: SubjectForm, number: number): string {
+  return subject.name.trim() || (subject.description.trim() ? `Not named: described as "${subject.description.trim()}"` : `Person ${number}`);
+}
+
+function isBlank(subject: SubjectForm): boolean {
+  const d = subject.date_of_birth;
+  return subject.role === null
+    && ![subject.name, subject.description, subject.aliases, subject.relationship, d.day, d.month, d.year].some((v) => v.trim())
+    && !subject.profiles.some((p) => p.platform.trim() || p.url.trim());
+}
+
+/** One person, role first; then only the questions that role needs (and any already
+ *  answered, so nothing typed is hidden). */
+function personStep(ctx: StepContext, index: number): Child[] {
+  const subject = ctx.form.subjects[index];
   const n = index + 1;
   const at = (field: string) => `subjects[${n}].${field}`;
+  const d = subject.date_of_birth;
+  const role = radios({
+    id: at("role"),
+    label: `What is person ${n}'s part in the concern?`,
+    legendSize: "m",
+    errors: ctx.errors,
+    value: subject.role,
+    choices: ROLES.map(([value, label, hint]) => ({ value, label, hint })),
+    onChange: (v) => {
+      subject.role = v;
+      ctx.saver.changed();
+      const chosen = ROLES.findIndex(([value]) => value === v);
+      ctx.redraw(chosen === 0 ? at("role") : `${at("role")}-${chosen + 1}`);
+    },
+  });
+  if (subject.role === null) return [role];
+  const suspect = subject.role === "suspected_associate";
+  const shows = (needed: boolean, ...values: string[]) => needed || values.some((v) => v.trim());
   const profiles = subject.profiles.map((profile, p) => {
     const pid = (field: string) => `subjects[${n}].profiles[${p + 1}].${field}`;
     return h(
@@ -150,61 +190,68 @@ function personSection(ctx: StepContext, subject: SubjectForm, index: number): H
         ? select({ id: pid("platform"), label: `Platform of profile ${p + 1}`, hint: "The platforms the local policy allows", errors: ctx.errors, value: profile.platform, empty: "Choose the platform", choices: platformChoices(ctx.platforms, profile.platform), onChange: (v) => { profile.platform = v; ctx.saver.changed(); } })
         : text(ctx, pid("platform"), `Platform of profile ${p + 1}`, () => profile.platform, (v) => (profile.platform = v), { hint: "For example facebook, instagram, tiktok", width: "10" }),
       text(ctx, pid("url"), `Web address of profile ${p + 1}`, () => profile.url, (v) => (profile.url = v), { hint: "The address of the public page, starting https://" }),
-      button(`Remove profile ${p + 1} of person ${n}`, () => {
+      button(`Remove profile ${p + 1}`, () => {
         subject.profiles.splice(p, 1);
         ctx.saver.changed();
-        ctx.redraw(`add-profile-${n}`);
+        ctx.redraw("add-profile");
       }, { secondary: true }),
     );
   });
-  return h(
-    "section",
-    { class: "app-person", id: `subjects[${n}]`, "aria-labelledby": `person-${n}-heading` },
-    h("h2", { class: "govuk-heading-m", id: `person-${n}-heading`, tabindex: "-1" }, `Person ${n}`),
-    radios({ id: at("role"), label: `Role of person ${n}`, errors: ctx.errors, value: subject.role, small: true, choices: ROLES.map(([value, label, hint]) => ({ value, label, hint })), onChange: (v) => { subject.role = v; ctx.saver.changed(); } }),
-    text(ctx, at("name"), "Full name", () => subject.name, (v) => (subject.name = v), { hint: "Needed for a subject or an associate; leave it blank only for an unnamed suspected associate" }),
-    area(ctx, at("description"), "Description", () => subject.description, (v) => (subject.description = v), { rows: 2, hint: "Needed for an unnamed suspected associate: what is known of them. Otherwise optional" }),
-    area(ctx, at("aliases"), "Other names", () => subject.aliases, (v) => (subject.aliases = v), { optional: true, rows: 2, hint: "One name a line" }),
-    date(ctx, at("date_of_birth"), "Date of birth", subject.date_of_birth, "For example, 27 3 1990", true),
+  return [
+    role,
+    suspect
+      ? text(ctx, at("name"), "Full name, if known", () => subject.name, (v) => (subject.name = v), { optional: true })
+      : text(ctx, at("name"), "Full name", () => subject.name, (v) => (subject.name = v)),
+    shows(suspect, subject.description)
+      ? area(ctx, at("description"), "Description", () => subject.description, (v) => (subject.description = v), suspect ? { rows: 3, hint: "What is known of them: needed when they are not named" } : { rows: 2, optional: true })
+      : null,
+    shows(!suspect, subject.aliases)
+      ? area(ctx, at("aliases"), "Other names", () => subject.aliases, (v) => (subject.aliases = v), { optional: true, rows: 2, hint: "One name a line" })
+      : null,
+    shows(!suspect, d.day, d.month, d.year) ? date(ctx, at("date_of_birth"), "Date of birth", d, "For example, 27 3 1990", true) : null,
     text(ctx, at("relationship"), "Relationship to the child", () => subject.relationship, (v) => (subject.relationship = v), { optional: true, hint: "For example mother, mother's partner, uncle" }),
-    h("h3", { class: "govuk-heading-s" }, `Profiles of person ${n}`),
+    h("h2", { class: "govuk-heading-m", id: "profiles-heading" }, "Their profiles"),
+    subject.profiles.length ? null : h("p", { class: "govuk-body" }, "No profile added yet. Add each public page that may be looked at."),
     ...profiles,
-    button(`Add a profile for person ${n}`, () => {
+    button(subject.profiles.length ? "Add another profile" : "Add a profile", () => {
       subject.profiles.push({ platform: "", url: "" });
       ctx.saver.changed();
       ctx.redraw(`subjects[${n}].profiles[${subject.profiles.length}].platform`);
-    }, { secondary: true, id: `add-profile-${n}` }),
-    ctx.form.subjects.length > 1
-      ? button(`Remove person ${n}`, () => {
-          ctx.form.subjects.splice(index, 1);
-          ctx.saver.changed();
-          ctx.redraw("subjects");
-        }, { warning: true })
-      : null,
-  );
+    }, { secondary: true, id: "add-profile" }),
+  ];
 }
 
 function emptySubject(): SubjectForm {
   return { role: null, name: "", description: "", aliases: "", date_of_birth: { day: "", month: "", year: "" }, relationship: "", profiles: [] };
 }
 
-function peopleStep(ctx: StepContext): Child[] {
-  if (ctx.form.subjects.length === 0) ctx.form.subjects.push(emptySubject());
+/** The people added so far, each with Change and Remove, and whether to add another. */
+function peopleSummary(ctx: StepContext, route: string, addAnother: { value: boolean | null }): Child[] {
+  const people = ctx.form.subjects;
+  const rows = people.map((s, i): [string, Child, RowAction[]] => {
+    const profiles = s.profiles.filter((p) => p.url.trim()).length;
+    return [
+      `Person ${i + 1}`,
+      h("span", {}, `${personName(s, i + 1)} (${labelOf(ROLES, s.role).toLowerCase()})`, h("br"), h("span", { class: "govuk-hint" }, profiles === 0 ? "No profile" : profiles === 1 ? "1 profile" : `${profiles} profiles`)),
+      [
+        { href: `${route}/${i + 1}${ctx.fromCheck ? "?from=check" : ""}`, label: `person ${i + 1}`, id: `change-person-${i + 1}` },
+        { href: `${route}/${i + 1}/remove${ctx.fromCheck ? "?from=check" : ""}`, label: `person ${i + 1}`, text: "Remove", id: `remove-person-${i + 1}` },
+      ],
+    ];
+  });
   return [
-    h("p", { class: "govuk-body" }, "Add everyone whose pages may be looked at: the subjects, their associates, and any suspected associate, named or described."),
-    ...ctx.form.subjects.map((subject, index) => personSection(ctx, subject, index)),
-    h(
-      "div",
-      { class: `govuk-form-group${ctx.errors.has("subjects") ? " govuk-form-group--error" : ""}` },
-      ctx.errors.has("subjects")
-        ? h("p", { class: "govuk-error-message", id: "subjects-error" }, h("span", { class: "govuk-visually-hidden" }, "Error: "), ctx.errors.get("subjects")!)
-        : null,
-      button("Add another person", () => {
-        ctx.form.subjects.push(emptySubject());
-        ctx.saver.changed();
-        ctx.redraw(`person-${ctx.form.subjects.length}-heading`);
-      }, { secondary: true, id: "subjects" }),
-    ),
+    h("p", { class: "govuk-body", id: "people-count" }, people.length === 1 ? "You have added 1 person." : `You have added ${people.length} people.`),
+    summaryList(rows, "people-added"),
+    radios<boolean>({
+      id: "add-another",
+      label: "Do you need to add another person?",
+      hint: "Everyone whose pages may be looked at: the subjects, their associates, and any suspected associate, named or described",
+      legendSize: "m",
+      errors: ctx.errors,
+      value: addAnother.value,
+      choices: [{ value: true, label: "Yes" }, { value: false, label: "No" }],
+      onChange: (v) => (addAnother.value = v),
+    }),
   ];
 }
 
@@ -266,7 +313,7 @@ function given(value: string): string {
 }
 
 function checkSummary(draftId: number, form: RequestForm): HTMLElement[] {
-  const change = (step: StepId, label: string) => ({ href: `#/drafts/${draftId}/${step}?from=check`, label });
+  const change = (step: string, label: string) => ({ href: `#/drafts/${draftId}/${step}?from=check`, label });
   const sections: HTMLElement[] = [
     h("h2", { class: "govuk-heading-m" }, "Case and workers"),
     summaryList([
@@ -287,7 +334,7 @@ function checkSummary(draftId: number, form: RequestForm): HTMLElement[] {
     // out rather than filling the page with "None".
     const who = s.name.trim() || (s.description.trim() ? `Not named: described as "${s.description.trim()}"` : "Not given");
     const rows: [string, Child, { href: string; label: string } | null][] = [
-      [`Person ${i + 1}`, `${who} (${labelOf(ROLES, s.role).toLowerCase()})`, change("people", `person ${i + 1}`)],
+      [`Person ${i + 1}`, `${who} (${labelOf(ROLES, s.role).toLowerCase()})`, change(`people/${i + 1}`, `person ${i + 1}`)],
     ];
     if (s.name.trim() && s.description.trim()) rows.push(["Description", s.description.trim(), null]);
     const aliases = s.aliases.split("\n").map((a) => a.trim()).filter(Boolean);
@@ -315,121 +362,364 @@ function checkSummary(draftId: number, form: RequestForm): HTMLElement[] {
   return sections;
 }
 
-/** `fromCheck`: the step was opened to change an answer, so Continue goes back to the check. */
-export async function draftScreen(app: App, draftId: number, stepId: StepId, showErrors: boolean, fromCheck: boolean): Promise<void> {
+/** Where in the request's steps a screen is: the step, and within the people step, one
+ *  person (`person`, numbered from 1) or the confirmation before removing one. */
+export interface DraftPlace {
+  step: StepId;
+  person: number | null;
+  remove: boolean;
+  /** Show the step's errors on arrival (a link from an error elsewhere). */
+  showErrors: boolean;
+  /** Opened to change an answer: Continue goes back to check your answers. */
+  fromCheck: boolean;
+}
+
+/** One screen of a draft: its heading, where Back goes, which errors it shows, its questions
+ *  and what Continue does once they have no errors. */
+interface DraftView {
+  title: string;
+  back: string;
+  owns: (field: string) => boolean;
+  body: (ctx: StepContext) => Child[];
+  /** Saves and moves on; field errors it finds itself (a question on this screen only). */
+  proceed: (errors: FieldError[]) => Promise<FieldError[] | void>;
+  /** A question that decides whether Continue checks the step (false: it does not). */
+  checks?: () => boolean;
+  /** Errors fixed on other screens: where each is fixed (null: on none in particular). */
+  elsewhere?: (field: string) => string | null;
+}
+
+export async function draftScreen(app: App, draftId: number, place: DraftPlace): Promise<void> {
   const draft = await attempt(app, () => app.backend.call("draft_get", { id: draftId }));
   if (!draft) return;
-  if (stepId === "check") return checkScreen(app, draft);
+  if (place.step === "check") return checkScreen(app, draft);
+  const base = `#/drafts/${draftId}`;
+  const onward = (step: StepId) => `${base}/${place.fromCheck ? "check" : step}`;
+  const from = place.fromCheck ? "?from=check" : "";
+  const people = draft.form.subjects;
+  // The people step opens on its summary; with nobody added yet, on the first person. A
+  // person left blank (Back from an added page) is dropped rather than shown as nobody.
+  if (place.step === "people") {
+    const kept = people.filter((s, i) => !isBlank(s) || i + 1 === place.person);
+    if (kept.length !== people.length) {
+      draft.form.subjects = kept;
+      await attempt(app, () => app.backend.call("draft_save", { id: draftId, form: draft.form }));
+    }
+    if (place.person === null && draft.form.subjects.length === 0) return void location.replace(`${base}/people/1${from}`);
+    if (place.person !== null && (place.person < 1 || place.person > draft.form.subjects.length + (place.remove ? 0 : 1))) return void location.replace(`${base}/people${from}`);
+    if (place.person === draft.form.subjects.length + 1) {
+      // Saved at once, so that Continue without an answer names what the person needs.
+      draft.form.subjects.push(emptySubject());
+      if (!(await attempt(app, () => app.backend.call("draft_save", { id: draftId, form: draft.form })))) return;
+    }
+  }
   // The platforms the policy allows are chosen, never typed; without them (a policy that
   // cannot be read) the platform is typed and the backend checks it.
   const platforms = (await app.backend.call("policy_platforms", {}).catch(() => null))?.allowed ?? [];
   const status = h("p", { class: "govuk-body-s app-save-status", id: "save-status" }, `Draft saved ${ukTime(draft.updated_at)}`);
-  const saver = new DraftSaver(app, draft, status);
-  app.beforeLeave(() => saver.flush());
-  const index = STEPS.findIndex((s) => s.id === stepId);
+  const index = STEPS.findIndex((s) => s.id === place.step);
   const step = STEPS[index];
   const caption = draft.request ? `Changing request ${draft.request}` : "New investigation request";
+  const previous = index === 0 ? (draft.request ? `#/requests/${encodeURIComponent(draft.request)}` : "#/requests") : `${base}/${STEPS[index - 1].id}`;
+  const view = draftView(app, draft, place, step, previous, onward);
+  // Errors shown on the page; each is taken off once a save shows it fixed.
+  let shown: FieldError[] = [];
+  const saver = new DraftSaver(app, draft, status, async () => {
+    if (!shown.length) return;
+    const check = await app.backend.call("draft_check", { id: draftId }).catch(() => null);
+    if (!check) return;
+    const still = new Set(check.errors.map((e) => `${e.field}\n${e.message}`));
+    const fixed = shown.filter((e) => view.owns(e.field) && !still.has(`${e.field}\n${e.message}`));
+    for (const e of fixed) clearFieldError(e.field, e.message);
+    shown = shown.filter((e) => !fixed.includes(e));
+    if (!shown.length) document.title = `${view.title} – Triangulate`;
+  });
+  app.beforeLeave(() => saver.flush());
 
   // A redraw (a person added, a choice that reveals a question) keeps the errors shown.
   const render = (errors: FieldError[], focusId?: string) => {
-    const ctx: StepContext = { app, draft, form: draft.form, errors: errorsFrom(errors), saver, platforms, redraw: (id) => render(errors, id) };
-    const body = { case: caseStep, reason: reasonStep, people: peopleStep, period: periodStep }[stepId as Exclude<StepId, "check">](ctx);
+    shown = errors;
+    const ctx: StepContext = { app, draft, form: draft.form, errors: errorsFrom(errors), saver, platforms, redraw: (id) => render(shown, id), fromCheck: place.fromCheck };
     const continueButton = button("Continue", () => next(), { id: "continue" });
     const later = h("a", { class: "govuk-link", href: "#/requests", id: "save-later" }, "Save and come back later");
     app.show(
-      step.title,
-      backLink(index === 0 ? (draft.request ? `#/requests/${encodeURIComponent(draft.request)}` : "#/requests") : `#/drafts/${draftId}/${STEPS[index - 1].id}`),
+      view.title,
+      backLink(view.back),
       h("span", { class: "govuk-caption-l" }, `${caption} – step ${index + 1} of ${STEPS.length}`),
-      h("h1", { class: "govuk-heading-l" }, step.title),
+      h("h1", { class: "govuk-heading-l" }, view.title),
       status,
-      h("form", { novalidate: "", id: "step-form" }, ...body.filter((c): c is Node => c !== null && c !== undefined && c !== false), h("div", { class: "govuk-button-group" }, continueButton, later)),
+      h("form", { novalidate: "", id: "step-form" }, ...view.body(ctx).filter((c): c is Node => c !== null && c !== undefined && c !== false), h("div", { class: "govuk-button-group" }, continueButton, later)),
     );
-    if (errors.length) app.showErrors(errors);
+    const away = view.elsewhere ? errors.filter((e) => !document.getElementById(e.field)) : [];
+    if (away.length) {
+      const summary = linkedErrorSummary("There is a problem", "error-summary", errors.map((e) => ({ message: e.message, href: view.elsewhere!(e.field) })));
+      document.querySelector("main .govuk-back-link")?.after(summary);
+      document.title = `Error: ${view.title} – Triangulate`;
+      summary.focus();
+    } else if (errors.length) app.showErrors(errors);
     if (focusId) document.getElementById(focusId)?.focus();
   };
 
   const stepErrors = async (): Promise<FieldError[] | undefined> => {
     if (!(await saver.flush())) return undefined;
+    if (view.checks && !view.checks()) return [];
     const check = await attempt(app, () => app.backend.call("draft_check", { id: draftId }));
-    return check?.errors.filter((e) => step.owns(e.field));
+    return check?.errors.filter((e) => view.owns(e.field));
   };
 
   const next = async () => {
     const errors = await stepErrors();
     if (!errors) return;
-    if (errors.length) render(errors);
-    else app.go(`#/drafts/${draftId}/${fromCheck ? "check" : STEPS[index + 1].id}`);
+    const more = errors.length ? errors : await view.proceed(errors);
+    if (more?.length) render(more);
   };
 
   render([]);
-  if (showErrors) {
+  if (place.showErrors) {
     const errors = await stepErrors();
     if (errors?.length) render(errors);
   }
 }
 
+/** The screen a place in the draft shows. */
+function draftView(app: App, draft: DraftRecord, place: DraftPlace, step: StepDefinition, previous: string, onward: (step: StepId) => string): DraftView {
+  const base = `#/drafts/${draft.id}`;
+  const from = place.fromCheck ? "?from=check" : "";
+  const simple = (body: (ctx: StepContext) => Child[]): DraftView => ({
+    title: step.title,
+    back: previous,
+    owns: step.owns,
+    body,
+    proceed: async () => app.go(onward(STEPS[STEPS.indexOf(step) + 1].id)),
+  });
+  if (place.step === "case") return simple(caseStep);
+  if (place.step === "reason") return simple(reasonStep);
+  if (place.step === "period") {
+    return {
+      ...simple(periodStep),
+      // People who may already be known are asked about, each on their own page, first.
+      proceed: async () => {
+        const check = await attempt(app, () => app.backend.call("draft_check", { id: draft.id }));
+        if (check) app.go(place.fromCheck ? `${base}/check` : afterMatches(draft.id, check));
+      },
+    };
+  }
+  const subjects = draft.form.subjects;
+  if (place.person !== null && place.remove) {
+    const index = place.person - 1;
+    const name = personName(subjects[index], place.person);
+    const answer: { value: boolean | null } = { value: null };
+    return {
+      title: `Remove person ${place.person}`,
+      back: `${base}/people${from}`,
+      owns: () => false,
+      checks: () => false,
+      body: (ctx) => [
+        radios<boolean>({
+          id: "confirm-remove",
+          label: `Are you sure you want to remove ${name} from this request?`,
+          hint: "What was entered for them is removed from the draft.",
+          legendSize: "m",
+          errors: ctx.errors,
+          value: answer.value,
+          choices: [{ value: true, label: `Yes, remove ${name}` }, { value: false, label: "No, keep them" }],
+          onChange: (v) => (answer.value = v),
+        }),
+      ],
+      proceed: async () => {
+        if (answer.value === null) return [{ field: "confirm-remove", message: `Select whether to remove ${name}` }];
+        if (answer.value) {
+          subjects.splice(index, 1);
+          const saved = await attempt(app, () => app.backend.call("draft_save", { id: draft.id, form: draft.form }));
+          if (!saved) return;
+          app.flash(`${name} removed`, subjects.length ? "" : "Add the people to check.");
+        }
+        app.go(`${base}/people${from}`);
+      },
+    };
+  }
+  if (place.person !== null) {
+    const n = place.person;
+    return {
+      title: `Person ${n}`,
+      back: subjects.length > 1 || place.fromCheck ? `${base}/people${from}` : previous,
+      owns: (f) => f.startsWith(`subjects[${n}].`),
+      body: (ctx) => personStep(ctx, n - 1),
+      proceed: async () => app.go(`${base}/people${from}`),
+    };
+  }
+  const addAnother: { value: boolean | null } = { value: null };
+  return {
+    title: step.title,
+    back: previous,
+    owns: step.owns,
+    checks: () => addAnother.value === false,
+    elsewhere: (field) => {
+      const person = /^subjects\[(\d+)\]\./.exec(field);
+      return person ? `${base}/people/${person[1]}?errors=1${place.fromCheck ? "&from=check" : ""}` : null;
+    },
+    body: (ctx) => peopleSummary(ctx, `${base}/people`, addAnother),
+    proceed: async () => {
+      if (addAnother.value === null) return [{ field: "add-another", message: "Select whether you need to add another person" }];
+      if (addAnother.value) app.go(`${base}/people/${subjects.length + 1}${from}`);
+      else app.go(onward("period"));
+    },
+  };
+}
+
+/** Answers to "is this the same person?", by draft, then by `subject-person`. They are
+ *  asked on their own pages and given when the request is created. */
+const matchAnswers = new Map<number, Map<string, boolean>>();
+
+function answersOf(draftId: number): Map<string, boolean> {
+  if (!matchAnswers.has(draftId)) matchAnswers.set(draftId, new Map());
+  return matchAnswers.get(draftId)!;
+}
+
+const matchKey = (m: PossibleMatch) => `${m.subject}-${m.person.id}`;
+
+/** Where an answer is changed: a person's own page, or the step that asks it. */
+function placeOf(field: string): string {
+  const person = /^subjects\[(\d+)\]\./.exec(field);
+  return person ? `people/${person[1]}` : stepOf(field);
+}
+
+/** The first possible match not yet answered, or check your answers. */
+function afterMatches(draftId: number, check: DraftCheck): string {
+  const answers = answersOf(draftId);
+  const open = check.possible_matches.findIndex((m) => !answers.has(matchKey(m)));
+  return open < 0 ? `#/drafts/${draftId}/check` : `#/drafts/${draftId}/match/${open + 1}`;
+}
+
+/** One person who may already be known, on their own page: what this request says of them
+ *  beside what is known, and the earlier requests that name them. */
+export async function matchScreen(app: App, draftId: number, number: number): Promise<void> {
+  const draft = await attempt(app, () => app.backend.call("draft_get", { id: draftId }));
+  if (!draft) return;
+  const check = await attempt(app, () => app.backend.call("draft_check", { id: draftId }));
+  if (!check) return;
+  const m = check.possible_matches[number - 1];
+  if (!m) return void location.replace(`#/drafts/${draftId}/check`);
+  const answers = answersOf(draftId);
+  const subject = draft.form.subjects[m.subject - 1];
+  const who = personName(subject, m.subject);
+  const title = `${m.person.name} may already be known`;
+  let answer: boolean | null = answers.has(matchKey(m)) ? answers.get(matchKey(m))! : null;
+  const id = `match-${matchKey(m)}`;
+  const render = (errors: FieldError[]) => {
+    const typed: [string, Child, null][] = [["Name", who, null]];
+    const dob = subject.date_of_birth;
+    if ([dob.day, dob.month, dob.year].some((p) => p.trim())) typed.push(["Date of birth", dateText(dob), null]);
+    const aliases = subject.aliases.split("\n").map((a) => a.trim()).filter(Boolean);
+    if (aliases.length) typed.push(["Other names", aliases.join(", "), null]);
+    const known: [string, Child, null][] = [["Name", m.person.name, null]];
+    if (m.person.date_of_birth) known.push(["Date of birth", longDate(m.person.date_of_birth), null]);
+    if (m.person.aliases.length) known.push(["Other names", m.person.aliases.join(", "), null]);
+    known.push(["Known since", ukTime(m.person.created_at), null]);
+    known.push([
+      "Named in",
+      m.earlier_requests.length
+        ? h("ul", { class: "govuk-list", id: "earlier-requests" }, ...m.earlier_requests.map((r) => h("li", {}, h("a", { class: "govuk-link", href: `#/requests/${encodeURIComponent(r.reference)}` }, `Request ${r.reference}`), ` (case ${r.case_reference})`)))
+        : "No request yet",
+      null,
+    ]);
+    app.show(
+      title,
+      backLink(number > 1 ? `#/drafts/${draftId}/match/${number - 1}` : `#/drafts/${draftId}/period`),
+      h("span", { class: "govuk-caption-l" }, `${draft.request ? `Changing request ${draft.request}` : "New investigation request"} – person ${m.subject}`),
+      h("h1", { class: "govuk-heading-l" }, title),
+      h("p", { class: "govuk-body" }, "Someone with the same name or date of birth is already in the store. If it is the same person, their records are linked and their pages' earlier viewing is counted towards the repeat-viewing limit."),
+      h("h2", { class: "govuk-heading-m" }, `Person ${m.subject} in this request`),
+      summaryList(typed, "typed-person"),
+      h("h2", { class: "govuk-heading-m" }, "Already known"),
+      summaryList(known, "known-person"),
+      h(
+        "form",
+        { novalidate: "" },
+        radios<boolean>({
+          id,
+          label: `Is person ${m.subject} the same person as ${m.person.name}?`,
+          legendSize: "m",
+          errors: errorsFrom(errors),
+          value: answer,
+          choices: [
+            { value: true, label: "Yes, the same person" },
+            { value: false, label: "No, a different person" },
+          ],
+          onChange: (v) => (answer = v),
+        }),
+        h("div", { class: "govuk-button-group" }, button("Continue", () => next(), { id: "continue" })),
+      ),
+    );
+    if (errors.length) app.showErrors(errors);
+  };
+  const next = () => {
+    if (answer === null) return render([{ field: id, message: `Select whether person ${m.subject} is ${m.person.name}, who is already known` }]);
+    const other = check.possible_matches.find((o) => o !== m && o.subject === m.subject && answers.get(matchKey(o)) === true);
+    if (answer && other) {
+      return render([{ field: id, message: `Person ${m.subject} can be only one of the people already known: you said they are ${other.person.name}` }]);
+    }
+    answers.set(matchKey(m), answer);
+    app.go(afterMatches(draftId, check));
+  };
+  render([]);
+}
+
 async function checkScreen(app: App, draft: DraftRecord): Promise<void> {
   const check = await attempt(app, () => app.backend.call("draft_check", { id: draft.id }));
   if (!check) return;
-  /** "subject-person" → whether the worker says they are the same person. */
-  const answers = new Map<string, boolean>();
+  const answers = answersOf(draft.id);
   const title = "Check your answers";
-  const render = (errors: FieldError[]) => {
-    const content: Child[] = [
-      backLink(`#/drafts/${draft.id}/period`),
-      h("span", { class: "govuk-caption-l" }, draft.request ? `Changing request ${draft.request}` : "New investigation request"),
-      h("h1", { class: "govuk-heading-l" }, title),
-    ];
-    if (check.errors.length) {
-      content.push(incompleteSummary(draft.id, check));
-    }
-    content.push(...checkSummary(draft.id, draft.form));
-    if (check.possible_matches.length) content.push(...matchQuestions(check, answers, errors));
-    if (!check.errors.length) {
-      content.push(
-        h("h2", { class: "govuk-heading-m" }, draft.request ? "Save the changes" : "Create the request"),
-        h("p", { class: "govuk-body" }, "The request is saved as a draft. Submit it to the team manager from its page."),
-      );
-    }
+  const base = `#/drafts/${draft.id}`;
+  const problems = [
+    ...check.errors.map((e) => ({ message: e.message, href: `${base}/${placeOf(e.field)}?errors=1&from=check` })),
+    ...check.possible_matches.flatMap((m, i) =>
+      answers.has(matchKey(m)) ? [] : [{ message: `Say whether person ${m.subject} is ${m.person.name}, who is already known`, href: `${base}/match/${i + 1}` }],
+    ),
+  ];
+  const content: Child[] = [
+    backLink(`${base}/period`),
+    h("span", { class: "govuk-caption-l" }, draft.request ? `Changing request ${draft.request}` : "New investigation request"),
+    h("h1", { class: "govuk-heading-l" }, title),
+  ];
+  if (problems.length) content.push(linkedErrorSummary("The request is not complete yet", "incomplete", problems));
+  content.push(...checkSummary(draft.id, draft.form));
+  if (check.possible_matches.length) {
     content.push(
-      h(
-        "div",
-        { class: "govuk-button-group" },
-        check.errors.length ? null : button(draft.request ? "Save changes" : "Create request", () => commit(), { id: "commit" }),
-        button(draft.request ? "Discard these changes" : "Discard this draft", () => discard(), { secondary: true, id: "discard" }),
+      h("h2", { class: "govuk-heading-m" }, "People who may already be known"),
+      summaryList(
+        check.possible_matches.map((m, i) => {
+          const key = matchKey(m);
+          const said = !answers.has(key) ? "Not answered yet" : answers.get(key) ? `The same person as ${m.person.name}` : `Not ${m.person.name}, a different person`;
+          return [`Person ${m.subject}`, said, { href: `${base}/match/${i + 1}`, label: `whether person ${m.subject} is ${m.person.name}` }];
+        }),
+        "matches",
       ),
     );
-    app.show(title, ...content.filter((c): c is Node => c instanceof Node));
-    if (errors.length) app.showErrors(errors);
-    else if (check.errors.length) {
-      document.title = `Error: ${title} – Triangulate`;
-      document.getElementById("incomplete")?.focus();
-    }
-  };
+  }
+  if (!problems.length) {
+    content.push(
+      h("h2", { class: "govuk-heading-m" }, draft.request ? "Save the changes" : "Create the request"),
+      h("p", { class: "govuk-body" }, "The request is saved as a draft. Submit it to the team manager from its page."),
+    );
+  }
+  content.push(
+    h(
+      "div",
+      { class: "govuk-button-group" },
+      problems.length ? null : button(draft.request ? "Save changes" : "Create request", () => commit(), { id: "commit" }),
+      button(draft.request ? "Discard these changes" : "Discard this draft", () => discard(), { secondary: true, id: "discard" }),
+    ),
+  );
 
   const commit = async () => {
-    const problems: FieldError[] = [];
-    const settlements: Settlement[] = [];
-    for (const subject of new Set(check.possible_matches.map((m) => m.subject))) {
-      const matches = check.possible_matches.filter((m) => m.subject === subject);
-      const same = matches.filter((m) => answers.get(`${subject}-${m.person.id}`) === true);
-      const unanswered = matches.filter((m) => !answers.has(`${subject}-${m.person.id}`));
-      if (same.length > 1) {
-        problems.push({ field: `match-${subject}-${same[1].person.id}`, message: `Person ${subject} can be only one of the people already known` });
-      } else if (same.length === 1) {
-        settlements.push({ subject, same_person: same[0].person.id });
-      } else if (unanswered.length) {
-        for (const m of unanswered) problems.push({ field: `match-${subject}-${m.person.id}`, message: `Select whether person ${subject} is ${m.person.name}, who is already known` });
-      } else {
-        settlements.push({ subject, same_person: null });
-      }
-    }
-    if (problems.length) {
-      render(problems);
-      return;
-    }
+    const settlements: Settlement[] = [...new Set(check.possible_matches.map((m) => m.subject))].map((subject) => ({
+      subject,
+      same_person: check.possible_matches.find((m) => m.subject === subject && answers.get(matchKey(m)) === true)?.person.id ?? null,
+    }));
     try {
       const page = await app.backend.call("draft_commit", { id: draft.id, settlements });
+      matchAnswers.delete(draft.id);
       app.flash(draft.request ? `Request ${page.record.reference} changed` : `Request ${page.record.reference} created`, "It is a draft until you submit it.");
       app.go(`#/requests/${encodeURIComponent(page.record.reference)}`);
     } catch (error) {
@@ -442,51 +732,14 @@ async function checkScreen(app: App, draft: DraftRecord): Promise<void> {
   const discard = async () => {
     const done = await attempt(app, () => app.backend.call("draft_discard", { id: draft.id }));
     if (!done) return;
+    matchAnswers.delete(draft.id);
     app.flash(draft.request ? "Changes discarded" : "Draft discarded");
     app.go(draft.request ? `#/requests/${encodeURIComponent(draft.request)}` : "#/requests");
   };
 
-  render([]);
-}
-
-function incompleteSummary(draftId: number, check: DraftCheck): HTMLElement {
-  return h(
-    "div",
-    { class: "govuk-error-summary", id: "incomplete", tabindex: "-1" },
-    h(
-      "div",
-      { role: "alert" },
-      h("h2", { class: "govuk-error-summary__title" }, "The request is not complete yet"),
-      h(
-        "div",
-        { class: "govuk-error-summary__body" },
-        h("ul", { class: "govuk-list govuk-error-summary__list" }, ...check.errors.map((e) => h("li", {}, h("a", { href: `#/drafts/${draftId}/${stepOf(e.field)}?errors=1&from=check` }, e.message)))),
-      ),
-    ),
-  );
-}
-
-function matchQuestions(check: DraftCheck, answers: Map<string, boolean>, errors: FieldError[]): HTMLElement[] {
-  const errorMap = errorsFrom(errors);
-  return [
-    h("h2", { class: "govuk-heading-m" }, "People who may already be known"),
-    warningText("Say whether each is the same person, so that their records are linked and repeat viewing is counted."),
-    ...check.possible_matches.map((m) => {
-      const key = `${m.subject}-${m.person.id}`;
-      return radios<boolean>({
-        id: `match-${key}`,
-        label: `Is person ${m.subject} the same as ${m.person.name}${m.person.date_of_birth ? `, born ${longDate(m.person.date_of_birth)}` : ""}, known since ${ukTime(m.person.created_at)}?`,
-        hint: m.earlier_requests.length
-          ? `Named in ${m.earlier_requests.map((r) => `request ${r.reference} (case ${r.case_reference})`).join(", ")}.`
-          : undefined,
-        errors: errorMap,
-        value: answers.has(key) ? answers.get(key)! : null,
-        choices: [
-          { value: true, label: "Yes, the same person" },
-          { value: false, label: "No, a different person" },
-        ],
-        onChange: (v) => answers.set(key, v),
-      });
-    }),
-  ];
+  app.show(title, ...content.filter((c): c is Node => c instanceof Node));
+  if (problems.length) {
+    document.title = `Error: ${title} – Triangulate`;
+    document.getElementById("incomplete")?.focus();
+  }
 }
