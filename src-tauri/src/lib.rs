@@ -17,6 +17,11 @@ mod command_names;
 /// The flag that starts the recorder mode.
 pub const RECORD_SESSION_FLAG: &str = "--record-session";
 
+/// The event the main window hears when the capture shortcut is pressed anywhere (the
+/// worker is looking at the session's browser): the session screen then captures exactly as
+/// its button does.
+pub const CAPTURE_SHORTCUT_EVENT: &str = "capture-shortcut";
+
 /// The desktop's host: the data folder chosen at start, the system clock, the store kept
 /// open for the whole run, and this binary's recorder mode.
 pub struct DesktopHost {
@@ -141,12 +146,38 @@ pub fn run() {
         return;
     }
     tracing::info!(data_dir = %data_dir.root().display(), "desktop app starting");
+    let host = Arc::new(DesktopHost::new(data_dir));
+    // The policy's capture shortcut; a policy that cannot be read leaves the embedded one.
+    let shortcut = host.policy().map(|p| p.capture.shortcut).unwrap_or_else(|error| {
+        tracing::warn!("the capture shortcut is the embedded one: {error}");
+        triangulate_core::Policy::default().capture.shortcut
+    });
     tauri::Builder::default()
         // The save dialog for exports and opening an exported PDF: granted to the main window
         // only, the opener for PDF files only (capabilities/main.json).
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .manage(AppState { host: Arc::new(DesktopHost::new(data_dir)) })
+        // The capture shortcut, registered here from the policy; the page cannot register
+        // or unregister any (no global-shortcut permission is granted to it).
+        .plugin(
+            tauri_plugin_global_shortcut::Builder::new()
+                .with_handler(|app, _shortcut, event| {
+                    use tauri::Emitter;
+                    if event.state == tauri_plugin_global_shortcut::ShortcutState::Pressed {
+                        let _ = app.emit_to("main", CAPTURE_SHORTCUT_EVENT, ());
+                    }
+                })
+                .build(),
+        )
+        .setup(move |app| {
+            use tauri_plugin_global_shortcut::GlobalShortcutExt;
+            match app.global_shortcut().register(shortcut.as_str()) {
+                Ok(()) => tracing::info!(shortcut, "capture shortcut registered"),
+                Err(error) => tracing::warn!(shortcut, "the capture shortcut could not be registered: {error}"),
+            }
+            Ok(())
+        })
+        .manage(AppState { host })
         .invoke_handler(invoke_handler())
         .run(tauri::generate_context!())
         .expect("the desktop app failed to start");
@@ -165,7 +196,8 @@ mod tests {
         let declared: Vec<String> =
             triangulate_ipc::COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
         assert_eq!(allowed, declared, "the capability allows exactly the contract's commands, in its order");
-        // Of the plugins, the save dialog, and opening PDF files: nothing else.
+        // Of the plugins, the save dialog, and opening PDF files; of the core, hearing the
+        // capture shortcut's event and keeping the window on top during a session: nothing else.
         let plugin: Vec<&serde_json::Value> =
             permissions.iter().filter(|p| p.as_str().is_none_or(|p| p.contains(':'))).collect();
         assert_eq!(
@@ -173,6 +205,9 @@ mod tests {
             [
                 &serde_json::json!("dialog:allow-save"),
                 &serde_json::json!({ "identifier": "opener:allow-open-path", "allow": [{ "path": "**/*.[pP][dD][fF]" }] }),
+                &serde_json::json!("core:event:allow-listen"),
+                &serde_json::json!("core:event:allow-unlisten"),
+                &serde_json::json!("core:window:allow-set-always-on-top"),
             ]
         );
         assert_eq!(command_names::COMMANDS, triangulate_ipc::COMMANDS, "build.rs names the same commands");
@@ -195,11 +230,15 @@ mod tests {
     }
 
     #[test]
-    fn the_only_plugins_are_the_dialog_and_the_opener() {
+    fn the_only_plugins_are_the_dialog_the_opener_and_the_global_shortcut() {
         let manifest = include_str!("../Cargo.toml");
         let plugins: Vec<&str> =
             manifest.lines().filter(|l| l.starts_with("tauri-plugin")).map(|l| l.split(' ').next().unwrap()).collect();
-        assert_eq!(plugins, ["tauri-plugin-dialog", "tauri-plugin-opener"], "no shell, file-system or other plugin");
+        assert_eq!(
+            plugins,
+            ["tauri-plugin-dialog", "tauri-plugin-opener", "tauri-plugin-global-shortcut"],
+            "no shell, file-system or other plugin"
+        );
     }
 
     #[test]

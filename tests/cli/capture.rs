@@ -458,7 +458,7 @@ fn the_guards_refuse_sessions_and_captures_outside_the_protocol() {
     drop(start(&s, &reference, &[]));
     let third = s.run(&["session", "start", &reference, "--subject", "1", "--account", "1", "--headless"]);
     assert_eq!(third.code, 1);
-    assert!(third.stderr.contains("directed-surveillance authorisation"), "{}", third.stderr);
+    assert!(third.stderr.contains("directed surveillance authorisation"), "{}", third.stderr);
     let today = chrono::Utc::now().date_naive().to_string();
     let ds = s.run(&[
         "authorisation",
@@ -969,7 +969,7 @@ fn without_written_consent_the_policy_switch_asks_for_directed_surveillance_befo
     let error = &refused.json()["error"];
     assert_eq!(error["guards"], serde_json::json!(["directed_surveillance_without_consent"]), "{error}");
     assert!(error["message"].as_str().unwrap().contains("[consent] directed_surveillance_without_written_consent"));
-    // A directed-surveillance authorisation for the person allows it.
+    // A directed surveillance authorisation for the person allows it.
     let authorised = s.run(&[
         "authorisation",
         "add",

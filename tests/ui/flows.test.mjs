@@ -901,3 +901,177 @@ test("people are added one per page, role first, and removing one is confirmed",
   assert.doesNotMatch(await byId(page, "people-added").innerText(), /John Roe/);
   await page.close();
 });
+
+/** From a request ready for access, the session start screen. */
+async function openSessionStart(page) {
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
+  await byId(page, "start-session").click();
+  await heading(page, "Start an access session");
+}
+
+test("an access session captures by button and by shortcut, asks about a page outside the profiles, shows hostile titles as text, judges and ends", async () => {
+  const page = await fixture.browser.newPage();
+  await readyForAccess(page);
+  await openSessionStart(page);
+  assert.equal(await byId(page, "account").isChecked(), true, "the only account is chosen already");
+  await byId(page, "continue").click();
+  await page.locator("#error-summary a", { hasText: "Select whose pages you will look at" }).waitFor();
+  await checkScreen(page, "50-session-start-error");
+  await byId(page, "subject").check();
+  await byId(page, "continue").click();
+  await heading(page, "Access session 1");
+  await page.locator("#trail", { hasText: "Opened https://facebook.com/jane.doe.1990" }).waitFor();
+  assert.match(await byId(page, "elapsed").innerText(), /^\d+:\d\d$/, "the time since it started");
+  assert.match(await byId(page, "shortcut").innerText(), /Ctrl\+Shift\+F9/, "the shortcut is shown");
+  await checkScreen(page, "51-session-running");
+
+  await byId(page, "capture").click();
+  await page.locator("#captured", { hasText: "Captured: capture 1" }).waitFor();
+  await page.locator("#captures li", { hasText: "Not judged yet" }).waitFor();
+  await checkScreen(page, "52-session-captured");
+  // The global shortcut captures as the button does, without the app in front.
+  await page.evaluate(() => window.fakeShortcut());
+  await page.locator("#captured", { hasText: "Captured: capture 2" }).waitFor();
+  assert.equal(await page.locator("#captures li").count(), 2);
+
+  // A page outside the listed profiles is not captured until the worker says whose it is.
+  await page.evaluate(() => { window.fakePage = "https://facebook.com/someone.else"; window.fakeVisits = ["https://facebook.com/someone.else"]; });
+  await page.locator("#trail", { hasText: "someone.else" }).waitFor();
+  await byId(page, "capture").click();
+  await page.locator("#outside-heading", { hasText: "This page is not one of Jane Doe's listed profiles" }).waitFor();
+  assert.equal(await focusedId(page), "outside-heading");
+  assert.equal(await page.locator("#captures li").count(), 2, "nothing captured silently");
+  await byId(page, "outside-continue").click();
+  await page.locator('[id="outside-choice-error"]', { hasText: "Select whose page it is" }).waitFor();
+  await byId(page, "outside-choice").check();
+  await byId(page, "outside-continue").click();
+  await page.locator('[id="outside_scope_reason-error"]', { hasText: "Enter why the page belongs to this person" }).waitFor();
+  await checkScreen(page, "53-outside-scope");
+  await fill(page, { outside_scope_reason: "Her second account: same photos and friends" });
+  await byId(page, "outside-continue").click();
+  await page.locator("#captured", { hasText: "Captured: capture 3" }).waitFor();
+
+  await byId(page, "on-top").check();
+  assert.equal(await page.evaluate(() => window.fakeOnTop), true, "the window is kept on top");
+
+  // A hostile title: markup, right-to-left text and 10,000 characters, shown as inert text.
+  await page.evaluate(() => {
+    window.fakePage = "https://facebook.com/jane.doe.1990/photos";
+    window.fakeTitle = `<img src=x onerror="window.pwned=1">\u202Eevil ${"W".repeat(10000)}`;
+  });
+  await byId(page, "capture").click();
+  await page.locator("#captured", { hasText: "Captured: capture 4" }).waitFor();
+  await page.locator("#captures li", { hasText: "onerror" }).waitFor();
+  assert.equal(await page.evaluate(() => window.pwned), undefined, "nothing in a title runs");
+  assert.equal(await page.locator("main img").count(), 0, "no element made from a title");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `a long title wraps: the page is ${overflow} px too wide`);
+  await checkScreen(page, "54-session-hostile-title");
+
+  // The capture itself: the picture, the digests whole, the signature, and the judgement.
+  await page.locator("#captures a", { hasText: "Capture 1" }).click();
+  await heading(page, "Capture 1");
+  assert.equal(await page.locator("#thumbnail").evaluate((img) => img.naturalWidth), 4, "the window's picture is shown");
+  const digests = await page.locator("#hashes code").allInnerTexts();
+  assert.equal(digests.length, 4);
+  for (const d of digests) assert.match(d, /^[0-9a-f]{64}$/, "each SHA-256 in full");
+  assert.match(await byId(page, "signature").innerText(), /Signature verified/);
+  await byId(page, "save-judgement").click();
+  for (const message of ["Say whether the capture is relevant", "useful information", "verified, probable or unverified"]) {
+    await page.locator("#error-summary a", { hasText: message }).waitFor();
+  }
+  await checkScreen(page, "55-capture-judgement-errors");
+  await byId(page, "relevant").check();
+  await byId(page, "useful_and_unique").check();
+  await byId(page, "attribution").check();
+  await fill(page, { attribution_reason: "Her own photos, as the school confirmed", collateral_intrusion: "A friend in one photo: not kept", tags: "photos, partner" });
+  await byId(page, "save-judgement").click();
+  await page.locator(".govuk-notification-banner", { hasText: "Capture 1 judged" }).waitFor();
+  assert.equal(await byId(page, "relevant").isChecked(), true, "the judgement shown is the one saved");
+  await checkScreen(page, "56-capture-judged");
+  await page.goto(`${fixture.served.url}#/captures/2`);
+  await heading(page, "Capture 2");
+  await byId(page, "relevant-2").check();
+  await byId(page, "useful_and_unique-2").check();
+  await byId(page, "attribution-3").check();
+  await byId(page, "save-judgement").click();
+  await page.locator(".govuk-notification-banner", { hasText: "Capture 2 judged" }).waitFor();
+  await page.goto(`${fixture.served.url}#/captures/3`);
+  await page.locator("#provenance", { hasText: "Her second account" }).waitFor();
+
+  // Ending: how long it lasted, and what the retention policy will delete.
+  await page.goto(`${fixture.served.url}#/sessions/1`);
+  await heading(page, "Access session 1");
+  await byId(page, "end").click();
+  await page.locator(".govuk-notification-banner", { hasText: "Access session 1 ended" }).waitFor();
+  assert.equal(await page.evaluate(() => window.fakeOnTop), false, "no longer on top");
+  assert.match(await byId(page, "to-be-deleted").innerText(), /Capture 2/);
+  assert.doesNotMatch(await byId(page, "to-be-deleted").innerText(), /Capture 1/);
+  assert.match(await page.locator("main").innerText(), /2 captures are not judged yet/);
+  assert.equal(await byId(page, "capture").count(), 0, "an ended session takes no capture");
+  await checkScreen(page, "57-session-ended");
+
+  // A finding rests on capture 1: the capture names it.
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/log`);
+  await heading(page, "Investigation log");
+  await logAction(page, "add-search", "Record a search");
+  await byId(page, "account").check();
+  await fill(page, { searched: "Jane Doe", result: "Profile found" });
+  await saveLogForm(page);
+  await logAction(page, "add-finding", "Record a finding");
+  await fill(page, { text: "A photo with the man, dated 3 November" });
+  await byId(page, "captures").check();
+  await saveLogForm(page);
+  await page.goto(`${fixture.served.url}#/captures/1`);
+  await page.locator("#findings", { hasText: "Finding 1: A photo with the man" }).waitFor();
+  await page.close();
+});
+
+test("a second view of a person warns at the limit before going on, and a third is refused with what would allow it", async () => {
+  const page = await fixture.browser.newPage();
+  await readyForAccess(page);
+  for (const n of [1, 2]) {
+    await openSessionStart(page);
+    await byId(page, "subject").check();
+    await byId(page, "continue").click();
+    if (n === 2) {
+      await page.locator("h2", { hasText: "Before you start" }).waitFor();
+      assert.match(await page.locator("main").innerText(), /This is view 2 of this person within 30 days, the last allowed/);
+      assert.equal(await focusedId(page), "start-anyway");
+      await checkScreen(page, "58-session-warned");
+      await byId(page, "start-anyway").click();
+    }
+    await heading(page, `Access session ${n}`);
+  }
+  await openSessionStart(page);
+  await byId(page, "subject").check();
+  await byId(page, "continue").click();
+  const refusal = page.locator('#refused .app-refusal[data-code="repeat_viewing_limit"]');
+  await refusal.waitFor();
+  assert.equal(await focusedId(page), "refused");
+  assert.match(await refusal.innerText(), /What would allow it: A directed surveillance authorisation covering this person must be recorded\./);
+  assert.equal(await refusal.locator('a[href="#/requests/REQ-2026-0001/authorisations"]').count(), 1, "a link to where it is put right");
+  await checkScreen(page, "59-session-refused");
+  await page.close();
+});
+
+test("a page that belongs to someone else raises a linked request, prefilled and flagged for the service director", async () => {
+  const page = await fixture.browser.newPage();
+  await readyForAccess(page);
+  await openSessionStart(page);
+  await byId(page, "subject").check();
+  await byId(page, "continue").click();
+  await heading(page, "Access session 1");
+  await page.evaluate(() => { window.fakePage = "https://facebook.com/the.other.man"; });
+  await byId(page, "capture").click();
+  await page.locator("#outside-heading").waitFor();
+  await byId(page, "outside-choice-2").check();
+  await byId(page, "outside-continue").click();
+  await heading(page, "Case and workers");
+  assert.match(await page.locator(".govuk-notification-banner").innerText(), /flagged for the service director/);
+  assert.equal(await byId(page, "case_reference").inputValue(), "CS-4410", "carried over from the request");
+  await byId(page, "continue").click();
+  await heading(page, "Reason, concern and triangulation");
+  assert.match(await byId(page, "concern").inputValue(), /REQ-2026-0001.*https:\/\/facebook\.com\/the\.other\.man/);
+  await page.close();
+});

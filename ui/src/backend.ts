@@ -2,6 +2,8 @@
 // or the in-memory fake in fake-backend.ts for UI tests. Command names, arguments and
 // responses come from the generated contract, so a misspelt command does not compile.
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import { save } from "@tauri-apps/plugin-dialog";
 import { openPath } from "@tauri-apps/plugin-opener";
 import type { CommandName, Commands, IpcError } from "./generated/ipc";
@@ -12,6 +14,11 @@ export interface Backend {
   chooseSaveFile(suggestedName: string, kind: "pdf" | "zip"): Promise<string | null>;
   /** Opens a PDF the app wrote in the laptop's PDF reader. */
   openPdf(path: string): Promise<void>;
+  /** Calls `handler` each time the capture shortcut is pressed, wherever the focus is; the
+   *  returned function stops it. */
+  onCaptureShortcut(handler: () => void): Promise<() => void>;
+  /** Keeps the app's window above the browser during a session, or stops. */
+  keepOnTop(on: boolean): Promise<void>;
 }
 
 export const tauriBackend: Backend = {
@@ -19,6 +26,8 @@ export const tauriBackend: Backend = {
   chooseSaveFile: (suggestedName, kind) =>
     save({ defaultPath: suggestedName, filters: [kind === "pdf" ? { name: "PDF", extensions: ["pdf"] } : { name: "ZIP", extensions: ["zip"] }] }),
   openPdf: (path) => openPath(path),
+  onCaptureShortcut: (handler) => listen("capture-shortcut", () => handler()),
+  keepOnTop: (on) => getCurrentWindow().setAlwaysOnTop(on),
 };
 
 export function isIpcError(value: unknown): value is IpcError {
@@ -28,5 +37,5 @@ export function isIpcError(value: unknown): value is IpcError {
 /** The error as an IpcError, whatever was thrown. */
 export function asIpcError(value: unknown): IpcError {
   if (isIpcError(value)) return value;
-  return { code: "internal", message: String(value), fields: [], guards: [] };
+  return { code: "internal", message: String(value), fields: [], guards: [], refusals: [], url: null };
 }

@@ -4,7 +4,7 @@
 // are tested there; this is not a second implementation to trust.
 import type { Backend } from "./backend";
 import type {
-  AawRecord, AccountRecord, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
+  AawRecord, AccountRecord, CaptureItem, CapturePage, SessionPage, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
   HomeGroup, HomeRequest, InvestigationLog, LogActions, LogPage, LogVersion, NextStep, PdfExportRecord, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role,
   ShareRecipient, Step, StoreStatus, WorkerRecord,
 } from "./generated/ipc";
@@ -50,8 +50,11 @@ function samePerson(a: string, b: string): boolean {
 }
 
 function fail(code: IpcError["code"], message: string, fields: FieldError[] = []): never {
-  throw { code, message, fields, guards: [] } satisfies IpcError;
+  throw { code, message, fields, guards: [], refusals: [], url: null } satisfies IpcError;
 }
+
+/** A small picture for the captures' thumbnails: a 4 × 3 PNG. */
+const THUMBNAIL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAEElEQVR4nGOQs6mAIwacHAC74wnZDLXw0QAAAABJRU5ErkJggg==";
 
 function isoDate(d: DateParts): string | null | "invalid" {
   const [day, month, year] = [d.day.trim(), d.month.trim(), d.year.trim()];
@@ -156,6 +159,33 @@ export function createFakeBackend(): Backend {
   const exports: (PdfExportRecord & { request: string })[] = [];
   const accounts: AccountRecord[] = [];
   const authorisations: AuthorisationRecord[] = [];
+  const sessions: SessionPage[] = [];
+  const captures: CapturePage[] = [];
+  const fakeWindow = window as unknown as { fakePage?: string; fakeTitle?: string; fakeVisits?: string[]; fakeEndAt?: string };
+  const capturesOf = (session: number): CaptureItem[] =>
+    captures.filter((c) => c.session === session).map((c) => ({ id: c.id, url: c.url, title: c.title, captured_at: c.captured_at, relevant: c.judgement ? c.judgement.relevant : null }));
+  /** The guards the fake keeps: the request's state, the account, and repeat viewing (two
+   *  views of a person within 30 days, then a directed surveillance authorisation). */
+  const sessionGuards = (reference: string, subject: number, account: number): { warnings: string[] } => {
+    const record = find(reference);
+    const refusals: { code: string; reason: string; remedy: string }[] = [];
+    if (!["legitimacy_confirmed", "in_progress"].includes(record.state)) {
+      refusals.push({ code: "legitimacy_not_confirmed", reason: `request ${reference} is ${LABELS[record.state].toLowerCase()}, not confirmed as legitimate`, remedy: "the Authorised Access Worker must confirm the request is legitimate" });
+    }
+    if (!accounts.some((a) => a.id === account)) refusals.push({ code: "account_not_registered", reason: `account ${account} is not in the register of sanctioned accounts`, remedy: "use an account from the register" });
+    const person = record.request.subjects[subject - 1];
+    const name = person?.name ?? person?.description ?? "";
+    const earlier = sessions.filter((x) => { const r = requests.find((q) => q.reference === x.request)!; const p = r.request.subjects[x.subject - 1]; return (p?.name ?? p?.description ?? "") === name; }).length;
+    const view = earlier + 1;
+    const covered = authorisations.some((a) => a.request === reference && a.kind === "directed_surveillance" && a.person_id === subject);
+    const warnings: string[] = [];
+    if (view === 2 && !covered) warnings.push("this is view 2 of this person within 30 days, the last allowed without a directed surveillance authorisation: any further view within 30 days will need one");
+    if (view > 2 && !covered) refusals.push({ code: "repeat_viewing_limit", reason: `this person's profile has been viewed ${earlier} times in the last 30 days, and the local policy allows no more than 2 views within 30 days without a directed surveillance authorisation`, remedy: "a directed surveillance authorisation covering this person must be recorded" });
+    if (refusals.length) {
+      throw { code: "guard_refused", message: `the access session cannot start: ${refusals.map((r) => `${r.reason}; to allow it, ${r.remedy}`).join("; ")}`, fields: [], guards: refusals.map((r) => r.code), refusals, url: null } satisfies IpcError;
+    }
+    return { warnings };
+  };
   const persons: PersonRecord[] = [];
   const logs = new Map<string, LogVersion[]>();
   let nextId = 1;
@@ -220,7 +250,7 @@ export function createFakeBackend(): Backend {
     const forward = (n: NextStep) => !n.missing.length && !["refuse", "refer-back", "raise-doubts", "withdraw"].includes(n.step);
     const first = next_steps.find((n) => forward(n) && profile !== null && mine[profile.role].includes(n.role)) ?? next_steps.find(forward);
     if (first) first.primary = true;
-    const access = record.state === "legitimacy_confirmed"
+    const access = ["legitimacy_confirmed", "in_progress"].includes(record.state)
       ? accounts.length ? { missing: [], fixes: [] } : { missing: ["No sanctioned account is registered: add the council's account first"], fixes: [{ place: "sanctioned_accounts" as const }] }
       : null;
     return { record: structuredClone(record), draft: open, can_change: ["draft", "referred_back"].includes(record.state), next_steps, authorisations: authorisations.filter((a) => a.request === record.reference), access };
@@ -263,7 +293,7 @@ export function createFakeBackend(): Backend {
       reference: record.reference, case_reference: record.request.case_reference, state: record.state, state_label: record.state_label,
       shown: shown ? structuredClone(shown) : null, versions: versions.map((v) => v.version), latest: isLatest,
       actions: isLatest ? actionsOf(record, latest) : { add_search: false, add_finding: false, disagree: false, complete: false, finalise: false, share: false, correct: false, close: false },
-      accounts: structuredClone(accounts), captures: [], worker: profile ? structuredClone(profile) : null,
+      accounts: structuredClone(accounts), captures: captures.filter((c) => c.request === record.reference).map((c) => ({ id: c.id, url: c.url, title: c.title, taken_at: c.captured_at, relevant: c.judgement ? c.judgement.relevant : null })), worker: profile ? structuredClone(profile) : null,
       comparison: other && shown && other !== shown
         ? compareLogs(other.version < shown.version ? other : shown, other.version < shown.version ? shown : other)
         : null,
@@ -391,7 +421,14 @@ export function createFakeBackend(): Backend {
             scope: null, monitoring_justification: "", period: { from: empty(), to: empty() }, consent: { status: null, reason: "", reference: "" },
             legal_advice_reference: "", subjects: [],
           };
-      const record: DraftRecord = { id, request: args.reference ?? null, form, created_at: NOW, updated_at: NOW };
+      if (args.linked) {
+        // Another person's page found during a check: carried over from that request.
+        const parent = find(args.linked.parent).request;
+        Object.assign(form, { case_reference: parent.case_reference, originating_worker: { ...parent.originating_worker }, team_manager: { ...parent.team_manager }, reason: parent.reason,
+          concern: `During the check on request ${args.linked.parent}, a page was found that may belong to another person: ${args.linked.url}`,
+          subjects: [{ role: "suspected_associate", name: "", description: "", aliases: "", date_of_birth: empty(), relationship: "", profiles: [{ platform: "facebook", url: args.linked.url }] }] });
+      }
+      const record: DraftRecord = { id, request: args.reference ?? null, parent: args.linked?.parent ?? null, form, created_at: NOW, updated_at: NOW };
       drafts.set(id, record);
       return structuredClone(record);
     },
@@ -422,7 +459,7 @@ export function createFakeBackend(): Backend {
       }
       const reference = `REQ-2026-${String(requests.length + 1).padStart(4, "0")}`;
       const created: RequestRecord = {
-        id: requests.length + 1, reference, state: "draft", state_label: LABELS.draft, allowed_steps: ["submit", "withdraw"], parent: null, flagged_for_sd: false,
+        id: requests.length + 1, reference, state: "draft", state_label: LABELS.draft, allowed_steps: ["submit", "withdraw"], parent: record.parent, flagged_for_sd: record.parent !== null,
         created_at: NOW, updated_at: NOW, request, subjects: linkPersons(request, settled), decisions: [], filed: [],
       };
       requests.push(created);
@@ -472,12 +509,92 @@ export function createFakeBackend(): Backend {
       });
       return page(record);
     },
-    // Access sessions need a real browser and its recorder: the fake backend has neither.
-    session_start: () => fail("browser_failed", "the fake backend opens no browser"),
-    session_get: (args) => fail("not_found", `access session ${args.id} does not exist`),
+    // Access sessions: no browser here. The page "visited" is the person's first profile,
+    // or the address a test sets in `window.fakePage`; `window.fakeVisit(url)` adds a step.
+    session_check: (args) => sessionGuards(args.reference, args.subject, args.account),
+    session_start: (args) => {
+      const warnings = sessionGuards(args.reference, args.subject, args.account).warnings;
+      const record = find(args.reference);
+      const subject = record.request.subjects[args.subject - 1];
+      const account = accounts.find((a) => a.id === args.account)!;
+      const id = sessions.length + 1;
+      const started = new Date().toISOString();
+      const first = subject.profiles[0]?.url ?? "";
+      const session: SessionPage = {
+        id, request: record.reference, subject: args.subject, account_id: account.id, browser: "Chromium 140 (fake)", started_at: started, ended_at: null, end_reason: null, recording_stopped_at: null,
+        trail: [{ at: started, kind: "recording_started", tab: "", url: "" }, ...(first ? [{ at: started, kind: "navigation", tab: "T1", url: first }] : [])],
+        warnings, person: subject.name ?? subject.description ?? "", account: `${account.handle} (${account.platform})`, profiles: subject.profiles.map((p) => p.url), captures: [], capturing: false, shortcut: "CommandOrControl+Shift+F9",
+      };
+      sessions.push(session);
+      fakeWindow.fakePage = first;
+      if (record.state === "legitimacy_confirmed") moveTo(record, "in_progress", "start-access", profile?.name ?? "");
+      return session;
+    },
+    session_get: (args) => {
+      const session = sessions.find((x) => x.id === args.id) ?? fail("not_found", `access session ${args.id} does not exist`);
+      for (const url of (fakeWindow.fakeVisits ?? []).splice(0)) session.trail.push({ at: new Date().toISOString(), kind: "navigation", tab: "T1", url });
+      session.captures = capturesOf(session.id);
+      return { ...session, warnings: [] };
+    },
     session_resume: (args) => fail("not_found", `access session ${args.id} does not exist`),
-    session_end: (args) => fail("not_found", `access session ${args.id} does not exist`),
-    capture_take: (args) => fail("not_found", `access session ${args.session} does not exist`),
+    session_end: (args) => {
+      const session = sessions.find((x) => x.id === args.id) ?? fail("not_found", `access session ${args.id} does not exist`);
+      if (session.ended_at) fail("refused", `access session ${args.id} has already ended`);
+      session.ended_at = fakeWindow.fakeEndAt ?? new Date().toISOString();
+      session.end_reason = "ended by the worker";
+      session.captures = capturesOf(session.id);
+      return { ...session, warnings: [] };
+    },
+    capture_take: (args) => {
+      const session = sessions.find((x) => x.id === args.session) ?? fail("not_found", `access session ${args.session} does not exist`);
+      if (session.ended_at) fail("refused", `access session ${session.id} has ended`);
+      const url = args.url.trim() || fakeWindow.fakePage || "";
+      const title = fakeWindow.fakeTitle ?? "Jane Doe | Facebook";
+      const within = session.profiles.some((p) => url === p || url.startsWith(`${p}/`) || url.startsWith(`${p}?`));
+      if (!within && !args.outside_scope_reason.trim()) {
+        throw { code: "outside_scope", message: `${url} is not one of ${session.person}'s listed profiles in request ${session.request}`, fields: [], guards: [], refusals: [], url } satisfies IpcError;
+      }
+      const id = captures.length + 1;
+      const digest = (n: number) => (id.toString(16) + n.toString(16) + "ab").repeat(16).slice(0, 64);
+      const artefacts = [
+        { kind: "full_page_png", sha256: digest(1), size: 482113, width: 1280, height: 4096 },
+        { kind: "viewport_png", sha256: digest(2), size: 91234, width: 1280, height: 720 },
+        { kind: "mhtml", sha256: digest(3), size: 201772, width: null, height: null },
+        { kind: "warc", sha256: digest(4), size: 388120, width: null, height: null },
+      ];
+      const at = new Date().toISOString();
+      captures.push({
+        id, session: session.id, request: session.request, url, title, captured_at: at,
+        provenance: [
+          { label: "Address as visited", value: url }, { label: "Address as finally served", value: url }, { label: "Title", value: title },
+          { label: "Captured (UK)", value: "23 November 2026 at 10:00:01 to 23 November 2026 at 10:00:02" }, { label: "HTTP status", value: "200 OK" },
+          { label: "Server address", value: "157.240.1.35 port 443" }, { label: "TLS", value: "TLS 1.3, AES_128_GCM\nCertificate for *.facebook.com" },
+          ...(args.outside_scope_reason.trim() ? [{ label: "Outside the listed profiles because", value: args.outside_scope_reason.trim() }] : []),
+        ],
+        artefacts, signature_valid: true, signature_problem: null, stored_hashes_match: true, thumbnail: THUMBNAIL, judgement: null, findings: [],
+      });
+      session.trail.push({ at, kind: "navigation", tab: "T1", url });
+      return { capture_id: id, url, artefacts };
+    },
+    capture_get: (args) => {
+      const capture = captures.find((c) => c.id === args.id) ?? fail("not_found", `capture ${args.id} does not exist`);
+      const log = (logs.get(capture.request) ?? []).at(-1)?.log;
+      capture.findings = (log?.findings ?? []).filter((f) => f.captures.includes(capture.id)).map((f) => ({ number: f.number, text: f.text }));
+      return capture;
+    },
+    capture_judge: (args) => {
+      const capture = captures.find((c) => c.id === args.id) ?? fail("not_found", `capture ${args.id} does not exist`);
+      const j = args.judgement;
+      const fields: FieldError[] = [];
+      if (j.relevant === null) fields.push({ field: "relevant", message: "Say whether the capture is relevant" });
+      if (j.useful_and_unique === null) fields.push({ field: "useful_and_unique", message: "Say whether the capture adds useful information not available elsewhere" });
+      if (j.attribution === null) fields.push({ field: "attribution", message: "Say whether the page is verified, probable or unverified as the person's" });
+      else if (j.attribution !== "unverified" && !j.attribution_reason?.trim()) fields.push({ field: "attribution_reason", message: `Say why the attribution is ${j.attribution}` });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      const given = (t: string | null) => (t?.trim() ? t.trim() : null);
+      capture.judgement = { relevant: j.relevant!, useful_and_unique: j.useful_and_unique!, attribution: j.attribution!, attribution_reason: given(j.attribution_reason), notes: given(j.notes), tags: j.tags, collateral_intrusion: given(j.collateral_intrusion) };
+      return handlers.capture_get({ id: args.id });
+    },
     // The PDF itself is made and checked in Rust; the fake keeps the rules the screens show.
     export_pdf: (args) => {
       const record = find(args.reference);
@@ -660,6 +777,17 @@ export function createFakeBackend(): Backend {
     async openPdf(path) {
       const fake = window as unknown as { fakeOpened?: string[] };
       (fake.fakeOpened ??= []).push(path);
+    },
+    // `window.fakeShortcut()` plays the global shortcut; `window.fakeOnTop` is the window's state.
+    async onCaptureShortcut(handler) {
+      const fake = window as unknown as { fakeShortcut?: () => void; fakeShortcutHandlers?: Set<() => void> };
+      const handlers = (fake.fakeShortcutHandlers ??= new Set());
+      handlers.add(handler);
+      fake.fakeShortcut = () => handlers.forEach((h) => h());
+      return () => handlers.delete(handler);
+    },
+    async keepOnTop(on) {
+      (window as unknown as { fakeOnTop?: boolean }).fakeOnTop = on;
     },
   };
 }

@@ -14,6 +14,8 @@ import { exportScreen, filingScreen } from "./screens/export";
 import { isLogForm, logForm, logScreen } from "./screens/log";
 import { profileScreen } from "./screens/profile";
 import { draftScreen, isStep, matchScreen } from "./screens/request-form";
+import { sessionScreen, sessionStartScreen } from "./screens/session";
+import { captureScreen } from "./screens/capture";
 import { requestScreen } from "./screens/request-page";
 import { requestsScreen } from "./screens/requests";
 import { statusScreen } from "./screens/status";
@@ -65,6 +67,10 @@ async function route(shell: Shell, hash: string): Promise<void> {
     });
   }
   if (section === "requests" && id === "new") return newRequest(app);
+  if (section === "requests" && id && sub === "session") return sessionStartScreen(app, id);
+  if (section === "requests" && id && sub === "linked") return linkedRequest(app, id, query.get("url") ?? "");
+  if (section === "sessions" && id) return sessionScreen(app, Number(id));
+  if (section === "captures" && id) return captureScreen(app, Number(id));
   if (section === "requests" && id && sub === "step" && STEPS.includes(extra as Step)) return decisionScreen(app, id, extra as Step);
   if (section === "requests" && id && sub === "authorisations") return authorisationScreen(app, id);
   if (section === "requests" && id && sub === "export") return exportScreen(app, id);
@@ -94,9 +100,21 @@ function showRecoveryWarning(warning: string | null): void {
   banner.hidden = !warning;
 }
 
+/** A linked request for another person whose page was found in a session on `parent`:
+ *  prefilled with the page address and flagged for the service director. */
+async function linkedRequest(app: App, parent: string, url: string): Promise<void> {
+  try {
+    const draft = await app.backend.call("draft_start", { reference: null, linked: { parent, url } });
+    app.flash("A linked request is started", `It is for the person whose page was found during request ${parent}, and it is flagged for the service director. The access session stays open.`);
+    location.replace(`#/drafts/${draft.id}/case`);
+  } catch (error) {
+    app.showFailure(error);
+  }
+}
+
 async function newRequest(app: App): Promise<void> {
   try {
-    const draft = await app.backend.call("draft_start", { reference: null });
+    const draft = await app.backend.call("draft_start", { reference: null, linked: null });
     location.replace(`#/drafts/${draft.id}/case`);
   } catch (error) {
     app.showFailure(error);

@@ -8,7 +8,15 @@ export type IpcError = { code: ErrorCode, message: string, fields: Array<FieldEr
  * The guards that refused (`request_not_permitted`, `repeat_viewing_limit`…), in the
  * order they were checked.
  */
-guards: Array<string>, };
+guards: Array<string>, 
+/**
+ * The same refusals with why and what would allow each, for the screen to show.
+ */
+refusals: Array<Refusal>, 
+/**
+ * The page a refusal is about (`outside_scope`): its address, page content, text only.
+ */
+url: string | null, };
 
 export type FieldError = { field: string, message: string, };
 
@@ -87,7 +95,8 @@ export type RequestPage = { record: RequestRecord,
  */
 draft: number | null, can_change: boolean, next_steps: Array<NextStep>, authorisations: Array<AuthorisationRecord>, 
 /**
- * Once legitimacy is confirmed: what the first access still needs.
+ * Once legitimacy is confirmed, and while the check is in progress: what an access
+ * session still needs.
  */
 access: AccessReadiness | null, };
 
@@ -228,7 +237,11 @@ export type DraftStartArgs = {
 /**
  * The request to change; `None` starts a new request.
  */
-reference: string | null, };
+reference: string | null, 
+/**
+ * A new request for another person whose page was found during a check.
+ */
+linked: LinkedDraftArgs | null, };
 
 export type DraftIdArgs = { id: number, };
 
@@ -240,7 +253,12 @@ export type DraftRecord = { id: number,
 /**
  * The request this draft changes; `None` for a new request.
  */
-request: string | null, form: RequestForm, created_at: string, updated_at: string, };
+request: string | null, 
+/**
+ * For a new request about another person found during a check: the request of that
+ * check. The request made from it is linked and flagged for the service director.
+ */
+parent: string | null, form: RequestForm, created_at: string, updated_at: string, };
 
 export type DraftSummary = { id: number, request: string | null, title: string, updated_at: string, };
 
@@ -309,6 +327,16 @@ person: number | null,
  */
 account: number | null, };
 
+export type LinkedDraftArgs = { parent: string, url: string, };
+
+export type SessionCheckArgs = { reference: string, 
+/**
+ * The person to check: their number in the request, from 1.
+ */
+subject: number, account: number, };
+
+export type SessionCheck = { warnings: Array<string>, };
+
 export type SessionStartArgs = { reference: string, 
 /**
  * The person to check: their number in the request, from 1.
@@ -329,7 +357,33 @@ recording_stopped_at: string | null, trail: Array<TrailStep>,
 /**
  * What the worker should know before going on (after a start).
  */
-warnings: Array<string>, };
+warnings: Array<string>, 
+/**
+ * Who is being checked, as the request names them.
+ */
+person: string, 
+/**
+ * The sanctioned account: its handle and platform.
+ */
+account: string, 
+/**
+ * The person's listed profiles.
+ */
+profiles: Array<string>, captures: Array<CaptureItem>, 
+/**
+ * A capture is being taken now (by the button or the shortcut).
+ */
+capturing: boolean, 
+/**
+ * The keys that capture while the browser has focus, as the policy sets them.
+ */
+shortcut: string, };
+
+export type CaptureItem = { id: number, url: string, title: string, captured_at: string, 
+/**
+ * The worker's judgement, once given: whether it is relevant.
+ */
+relevant: boolean | null, };
 
 export type TrailStep = { at: string, kind: string, tab: string, url: string, };
 
@@ -354,6 +408,44 @@ export type ArtefactSummary = { kind: string, sha256: string,
  * Bytes.
  */
 size: number, width: number | null, height: number | null, };
+
+export type CaptureIdArgs = { id: number, };
+
+export type ProvenanceRow = { label: string, value: string, };
+
+export type FindingRef = { number: number, text: string, };
+
+export type CapturePage = { id: number, session: number, request: string, url: string, title: string, captured_at: string, provenance: Array<ProvenanceRow>, artefacts: Array<ArtefactSummary>, 
+/**
+ * The manifest's signature verifies with the installation's key.
+ */
+signature_valid: boolean, 
+/**
+ * Why it does not, when it does not.
+ */
+signature_problem: string | null, 
+/**
+ * Every stored artefact hashes to the digest the manifest names.
+ */
+stored_hashes_match: boolean, 
+/**
+ * The viewport picture as a `data:image/png;base64,` address.
+ */
+thumbnail: string, judgement: Judgement | null, findings: Array<FindingRef>, };
+
+export type CaptureJudgeArgs = { id: number, judgement: JudgementInput, };
+
+export type Judgement = { relevant: boolean, notes: string | null, tags: Array<string>, attribution: Attribution, attribution_reason: string | null, 
+/**
+ * Who else appears in the capture, and what was done about it.
+ */
+collateral_intrusion: string | null, useful_and_unique: boolean, };
+
+export type JudgementInput = { relevant: boolean | null, notes: string | null, tags: Array<string>, attribution: Attribution | null, attribution_reason: string | null, collateral_intrusion: string | null, useful_and_unique: boolean | null, };
+
+export type Attribution = "verified" | "probable" | "unverified";
+
+export type Refusal = { code: string, reason: string, remedy: string, };
 
 export type LogGetArgs = { reference: string, version: number | null, compare: number | null, };
 
@@ -556,11 +648,14 @@ export interface Commands {
   account_list: { args: NoArgs; response: Array<AccountRecord> };
   account_add: { args: AccountAddArgs; response: AccountRecord };
   authorisation_add: { args: AuthorisationAddArgs; response: RequestPage };
+  session_check: { args: SessionCheckArgs; response: SessionCheck };
   session_start: { args: SessionStartArgs; response: SessionPage };
   session_get: { args: SessionIdArgs; response: SessionPage };
   session_resume: { args: SessionIdArgs; response: SessionPage };
   session_end: { args: SessionIdArgs; response: SessionPage };
   capture_take: { args: CaptureTakeArgs; response: CaptureSummary };
+  capture_get: { args: CaptureIdArgs; response: CapturePage };
+  capture_judge: { args: CaptureJudgeArgs; response: CapturePage };
   export_pdf: { args: ExportPdfArgs; response: PdfExported };
   export_filed: { args: ExportFiledArgs; response: RequestPage };
   export_bundle: { args: ExportBundleArgs; response: BundleExported };
@@ -601,11 +696,14 @@ export const COMMAND_NAMES: CommandName[] = [
   "account_list",
   "account_add",
   "authorisation_add",
+  "session_check",
   "session_start",
   "session_get",
   "session_resume",
   "session_end",
   "capture_take",
+  "capture_get",
+  "capture_judge",
   "export_pdf",
   "export_filed",
   "export_bundle",

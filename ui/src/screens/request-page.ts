@@ -55,7 +55,12 @@ function nextSteps(page: RequestPage): Child[] {
         "Permitted and confirmed legitimate: ready for an access session on a sanctioned account. ",
         access.missing.length
           ? missingList(access.missing, access.fixes)
-          : h("a", { class: "govuk-link", href: requestHref(page.record.reference, "/log/search") }, "Record the first search in the investigation log"),
+          : h(
+              "div",
+              { class: "govuk-button-group" },
+              linkButton("Start an access session", requestHref(page.record.reference, "/session"), { id: "start-session" }),
+              h("a", { class: "govuk-link", href: requestHref(page.record.reference, "/log/search") }, "Record a search in the investigation log"),
+            ),
       )
     : null;
   if (!page.next_steps.length) {
@@ -170,6 +175,6 @@ export function showRequest(app: App, page: RequestPage): void {
 }
 
 async function startChange(app: App, reference: string): Promise<void> {
-  const draft = await attempt(app, () => app.backend.call("draft_start", { reference }));
+  const draft = await attempt(app, () => app.backend.call("draft_start", { reference, linked: null }));
   if (draft) app.go(`#/drafts/${draft.id}/check`);
 }

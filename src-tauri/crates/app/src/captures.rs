@@ -63,8 +63,40 @@ impl SessionFacts for StoreFacts<'_> {
     }
 }
 
+/// The sessions with a capture being taken now, in this process: a screen shows it while
+/// the button or the shortcut's capture runs, and a second one waits for none.
+static CAPTURING: std::sync::Mutex<Vec<i64>> = std::sync::Mutex::new(Vec::new());
+
+/// Marks a session as capturing until dropped.
+struct Capturing(i64);
+
+impl Capturing {
+    fn begin(session: i64) -> Result<Capturing> {
+        let mut running = CAPTURING.lock().unwrap_or_else(|e| e.into_inner());
+        if running.contains(&session) {
+            return Err(AppError::Refused(format!(
+                "a capture is already being taken in access session {session}: wait for it"
+            )));
+        }
+        running.push(session);
+        Ok(Capturing(session))
+    }
+}
+
+impl Drop for Capturing {
+    fn drop(&mut self) {
+        CAPTURING.lock().unwrap_or_else(|e| e.into_inner()).retain(|s| *s != self.0);
+    }
+}
+
+/// Whether a capture is being taken in this session now.
+pub fn capturing(session: i64) -> bool {
+    CAPTURING.lock().unwrap_or_else(|e| e.into_inner()).contains(&session)
+}
+
 /// Captures the tab the worker is looking at in a session (or goes to `order.url` first).
 pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> Result<Taken> {
+    let _capturing = Capturing::begin(session_id)?;
     let timer = Instant::now();
     let session = host.store()?.session(session_id)?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "store open, session read");
@@ -148,6 +180,47 @@ pub fn show(host: &dyn Host, id: i64) -> Result<CaptureView> {
     }
     let manifest = serde_json::from_str(&record.manifest).unwrap_or_default();
     Ok(CaptureView { record, manifest, signature, stored_hashes_match })
+}
+
+/// A capture as its own screen shows it: the checks, the provenance in the same rows as the
+/// care-record PDF, the viewport picture, and the log's findings that rest on it.
+pub struct CapturePage {
+    pub view: CaptureView,
+    pub request: String,
+    pub provenance: Vec<(String, String)>,
+    /// The viewport PNG, as captured.
+    pub viewport_png: Vec<u8>,
+    /// The current log version's findings that name this capture: number and text.
+    pub findings: Vec<(u32, String)>,
+}
+
+pub fn page(host: &dyn Host, id: i64) -> Result<CapturePage> {
+    let view = show(host, id)?;
+    let store = host.store()?;
+    let session = store.session(view.record.session_id)?;
+    let request = store.request(&session.request)?;
+    let manifest: triangulate_evidence::Manifest = serde_json::from_str(&view.record.manifest)
+        .map_err(|e| AppError::Internal(format!("capture {id}'s manifest cannot be read: {e}")))?;
+    let person = request
+        .request
+        .subjects
+        .get(manifest.subject.saturating_sub(1))
+        .map(|s| s.display_name().to_string())
+        .unwrap_or_default();
+    let provenance = crate::export::provenance_rows(&manifest, &person);
+    let viewport_png = store.capture_artefact(id, "viewport_png").map(|(bytes, _)| bytes).unwrap_or_default();
+    let findings = match store.log(&request.reference, None) {
+        Ok(log) => log
+            .version
+            .log
+            .findings
+            .iter()
+            .filter(|f| f.captures.contains(&id))
+            .map(|f| (f.number, f.text.clone()))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    Ok(CapturePage { view, request: request.reference, provenance, viewport_png, findings })
 }
 
 /// Writes a capture's artefacts and its signed manifest into `out` (made if missing), never

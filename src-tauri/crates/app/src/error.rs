@@ -152,6 +152,22 @@ impl AppError {
         }
     }
 
+    /// The refusals of the protocol's guards, each with why and what would allow it.
+    pub fn refusals(&self) -> Vec<triangulate_core::guards::Refusal> {
+        match self {
+            AppError::Store(StoreError::Guarded { refusals, .. }) => refusals.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The page a refusal is about: a capture outside the person's listed profiles.
+    pub fn page(&self) -> Option<&str> {
+        match self {
+            AppError::Store(StoreError::OutsideScope { url, .. }) => Some(url),
+            _ => None,
+        }
+    }
+
     pub fn fields_error(fields: Vec<FieldError>) -> AppError {
         AppError::Store(StoreError::Fields(fields))
     }

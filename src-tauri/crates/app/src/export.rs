@@ -898,7 +898,14 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
     }
 
     blocks.push(Block::Heading { text: format!("Exhibit {}: provenance", exhibit.number), outline: true });
-    blocks.push(Block::Fields(provenance_rows(manifest, sources)));
+    let person = sources
+        .request
+        .request
+        .subjects
+        .get(manifest.subject.saturating_sub(1))
+        .map(|s| s.display_name().to_string())
+        .unwrap_or_default();
+    blocks.push(Block::Fields(provenance_rows(manifest, &person)));
 
     blocks
         .push(Block::Heading { text: format!("Exhibit {}: the trail that led to it", exhibit.number), outline: false });
@@ -1006,7 +1013,8 @@ fn unix_date(value: &serde_json::Value) -> Option<String> {
         .map(|t| uk_time(&t))
 }
 
-fn provenance_rows(manifest: &Manifest, sources: &Sources) -> Vec<(String, String)> {
+/// A capture's provenance in rows, as the care record and the capture's screen show it.
+pub(crate) fn provenance_rows(manifest: &Manifest, person: &str) -> Vec<(String, String)> {
     let p = &manifest.provenance;
     let http = &p.http;
     let status = if http["known"].as_bool() == Some(true) {
@@ -1108,13 +1116,6 @@ fn provenance_rows(manifest: &Manifest, sources: &Sources) -> Vec<(String, Strin
         }
         rows.push(row("Web archive", text));
     }
-    let person = sources
-        .request
-        .request
-        .subjects
-        .get(manifest.subject.saturating_sub(1))
-        .map(|s| s.display_name().to_string())
-        .unwrap_or_default();
     rows.push(row("Person", format!("{}. {person}", manifest.subject)));
     rows
 }

@@ -100,7 +100,8 @@ pub struct RequestPage {
     pub can_change: bool,
     pub next_steps: Vec<NextStep>,
     pub authorisations: Vec<AuthorisationRecord>,
-    /// Once legitimacy is confirmed: what the first access still needs.
+    /// Once legitimacy is confirmed, and while the check is in progress: what an access
+    /// session still needs.
     pub access: Option<AccessReadiness>,
 }
 
@@ -227,7 +228,8 @@ fn page_of(store: &Store, reference: &str) -> Result<RequestPage> {
     {
         next_steps[index].primary = true;
     }
-    let access = (record.state == RequestState::LegitimacyConfirmed).then(|| {
+    // Sessions start once legitimacy is confirmed, and go on while the check is in progress.
+    let access = matches!(record.state, RequestState::LegitimacyConfirmed | RequestState::InProgress).then(|| {
         let mut readiness = AccessReadiness { missing: Vec::new(), fixes: Vec::new() };
         if store.accounts().map(|a| a.is_empty()).unwrap_or(true) {
             readiness.missing.push("No sanctioned account is registered: add the council's account first".into());
@@ -260,6 +262,23 @@ pub fn take_step(host: &dyn Host, reference: &str, step: Step, input: &DecisionI
 
 pub fn start_draft(host: &dyn Host, reference: Option<&str>) -> Result<DraftRecord> {
     Ok(host.store()?.start_draft(reference, host.now())?)
+}
+
+/// A draft of a separate request for another person whose page (`url`, a web address) was
+/// found during the check on `parent`: linked to it and flagged for the service director.
+pub fn start_linked_draft(host: &dyn Host, parent: &str, url: &str) -> Result<DraftRecord> {
+    let mut errors = Vec::new();
+    let text = triangulate_core::validation::web_address_text(&mut errors, "url", "the page's address", url);
+    if text.as_deref().is_some_and(|t| !triangulate_core::request::valid_profile_url(t)) {
+        errors.push(triangulate_core::FieldError::new(
+            "url",
+            "The page's address must start with https:// or http:// and name a site",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::fields_error(errors));
+    }
+    Ok(host.store()?.start_linked_draft(parent, &text.unwrap_or_default(), host.now())?)
 }
 
 pub fn draft(host: &dyn Host, id: i64) -> Result<DraftRecord> {

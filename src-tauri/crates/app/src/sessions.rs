@@ -36,8 +36,19 @@ const RECORDER_START: Duration = Duration::from_secs(20);
 /// How long the recorder has to answer the round trip that proves it is alive.
 const RECORDER_ANSWER: Duration = Duration::from_secs(5);
 
+/// Every guard a session start runs, without starting one: what the worker should know
+/// before going on (at the repeat-viewing limit, the count and the window), or the refusal.
+pub fn check(host: &dyn Host, reference: &str, subject: usize, account: i64) -> Result<Vec<String>> {
+    let policy = host.policy()?;
+    let store = host.store()?;
+    store.account(account)?;
+    let (_, warnings) = store.check_session_start(reference, subject, account, &policy, host.today(), host.now())?;
+    Ok(warnings)
+}
+
 /// Starts an access session: every guard, then the session recorded, then its recorder
-/// started; returns once the recorder has opened the browser and recording has started.
+/// started; returns once the recorder has opened the browser and recording has started,
+/// and the browser has opened the person's first listed profile.
 pub fn start(
     host: &dyn Host,
     reference: &str,
@@ -46,10 +57,12 @@ pub fn start(
     browser: &BrowserChoice,
 ) -> Result<StartedSession> {
     let policy = host.policy()?;
-    let (order, warnings) = {
+    let (order, warnings, first_profile) = {
         let mut store = host.store()?;
         let (request, warnings) =
             store.check_session_start(reference, subject, account, &policy, host.today(), host.now())?;
+        let first_profile =
+            request.request.subjects.get(subject - 1).and_then(|s| s.profiles.first()).map(|p| p.url.clone());
         // The browser is found before anything is written.
         let executable = find_browser(browser.executable.as_deref())?;
         let session = store.start_session(&request, subject, account, host.now())?;
@@ -59,7 +72,7 @@ pub fn start(
             headless: browser.headless,
             ignore_certificate_errors: browser.ignore_certificate_errors_for_tests,
         };
-        (order, warnings)
+        (order, warnings, first_profile)
     };
     let id = order.session;
     if let Err(error) = host.start_recorder(&order) {
@@ -67,6 +80,15 @@ pub fn start(
         return Err(error);
     }
     let session = wait_for_recording(host, id, 0)?;
+    let mut warnings = warnings;
+    if let (Some(url), Some(private)) = (first_profile, session.private_url()) {
+        let trail = host.store()?.trail(id)?;
+        let opened = crate::runtime()?.block_on(triangulate_capture::take::open_page(&private, &trail, &url));
+        if let Err(error) = opened {
+            tracing::warn!(session = id, "the first profile did not open: {error}");
+            warnings.push(format!("the person's first profile did not finish loading: {error}"));
+        }
+    }
     Ok(StartedSession { session, warnings })
 }
 
@@ -160,11 +182,20 @@ pub fn end(host: &dyn Host, id: i64) -> Result<SessionRecord> {
     Ok(session)
 }
 
-/// A session with its trail. An open session's recorder is asked whether it is alive, so
-/// that a session whose recording stopped says so.
+/// A session with its trail and captures. An open session's recorder is asked whether it
+/// is alive, so that a session whose recording stopped says so.
 pub struct SessionView {
     pub session: SessionRecord,
     pub trail: Vec<TrailEvent>,
+    /// Who is being checked, as the request names them.
+    pub person: String,
+    /// The sanctioned account: its handle and platform.
+    pub account: String,
+    /// The person's listed profiles.
+    pub profiles: Vec<String>,
+    pub captures: Vec<triangulate_store::CaptureRecord>,
+    /// A capture is being taken in this session now (by the button or the shortcut).
+    pub capturing: bool,
 }
 
 pub fn show(host: &dyn Host, id: i64) -> Result<SessionView> {
@@ -174,7 +205,34 @@ pub fn show(host: &dyn Host, id: i64) -> Result<SessionView> {
         let _ = ensure_recording(host, &session);
     }
     let store = host.store()?;
-    Ok(SessionView { session: store.session(id)?, trail: store.trail(id)? })
+    let session = store.session(id)?;
+    let request = store.request(&session.request)?;
+    let subject = request.request.subjects.get(session.subject - 1);
+    let account = store.account(session.account_id)?;
+    let captures =
+        store.session_capture_ids(id)?.into_iter().map(|c| store.capture(c)).collect::<std::result::Result<_, _>>()?;
+    Ok(SessionView {
+        trail: store.trail(id)?,
+        person: subject.map(|s| s.display_name().to_string()).unwrap_or_default(),
+        account: format!("{} ({})", account.handle, account.platform),
+        profiles: subject.map(|s| s.profiles.iter().map(|p| p.url.clone()).collect()).unwrap_or_default(),
+        captures,
+        capturing: crate::captures::capturing(id),
+        session,
+    })
+}
+
+/// The one session open now, for a capture asked for outside any screen (the global
+/// shortcut): refused when none is open, or when several are and it would be a guess.
+pub fn the_open_session(host: &dyn Host) -> Result<i64> {
+    match host.store()?.open_sessions()?.as_slice() {
+        [only] => Ok(*only),
+        [] => Err(AppError::Refused("no access session is open: start one from the request's page".into())),
+        several => Err(AppError::Refused(format!(
+            "{} access sessions are open: capture from the session's own window",
+            several.len()
+        ))),
+    }
 }
 
 /// Closes the session's browser over its private channel; if the browser is still there a

@@ -142,6 +142,14 @@ async fn navigate(cdp: &Cdp, tab: &Tab, url: &str) -> Result<()> {
     Err(CaptureError::DevTools(format!("{url} did not finish loading within 30 seconds")))
 }
 
+/// Opens `url` in the tab the worker is looking at (the session's first page, when it
+/// starts) and returns once it has loaded; the recorder writes the visit to the trail.
+pub async fn open_page(devtools_url: &str, trail: &[TrailEvent], url: &str) -> Result<()> {
+    let cdp = Cdp::connect(devtools_url).await?;
+    let tab = current_tab(&cdp, trail).await?;
+    navigate(&cdp, &tab, url).await
+}
+
 /// The address the worker asked for, before redirects: the start of the redirect chain
 /// that ended at `url` in this tab, or `url` itself.
 pub fn original_url(trail: &[TrailEvent], tab: &str, url: &str) -> String {

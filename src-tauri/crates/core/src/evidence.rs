@@ -12,7 +12,7 @@ use crate::validation::{FieldError, optional_paragraphs, optional_text};
 pub use triangulate_evidence::{MANIFEST_FORMAT, canonical_json, png_dimensions, sha256_hex};
 
 /// How sure the worker is that a profile is the person's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Attribution {
     Verified,
@@ -21,7 +21,7 @@ pub enum Attribution {
 }
 
 /// The worker's judgement of a capture, as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 pub struct JudgementInput {
     pub relevant: Option<bool>,
     pub notes: Option<String>,
@@ -33,7 +33,7 @@ pub struct JudgementInput {
     pub useful_and_unique: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Judgement {
     pub relevant: bool,
     pub notes: Option<String>,

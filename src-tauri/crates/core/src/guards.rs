@@ -41,7 +41,7 @@ pub mod code {
     /// The worker is the request's own originating social worker: the access worker who
     /// confirms legitimacy and runs sessions must be someone else.
     pub const SEPARATION_OF_DUTIES: &str = "separation_of_duties";
-    /// The local policy requires a directed-surveillance authorisation where written consent
+    /// The local policy requires a directed surveillance authorisation where written consent
     /// is not obtained, and none is in force for the person.
     pub const DIRECTED_SURVEILLANCE_WITHOUT_CONSENT: &str = "directed_surveillance_without_consent";
 
@@ -270,8 +270,8 @@ pub fn consent_rule(
         return GuardDecision::from_findings(
             vec![Refusal::new(
                 code::DIRECTED_SURVEILLANCE_WITHOUT_CONSENT,
-                "written consent is not recorded for this request, and the local policy ([consent] directed_surveillance_without_written_consent) requires a directed-surveillance authorisation in force for the person where it is not; none is",
-                "record a directed-surveillance authorisation for this person from a RIPA authorising officer, or obtain the family's written consent",
+                "written consent is not recorded for this request, and the local policy ([consent] directed_surveillance_without_written_consent) requires a directed surveillance authorisation in force for the person where it is not; none is",
+                "record a directed surveillance authorisation for this person from a RIPA authorising officer, or obtain the family's written consent",
             )],
             Vec::new(),
         );
@@ -349,7 +349,7 @@ fn request_state_refusal(state: RequestState) -> Option<Refusal> {
     Some(Refusal::new(code, reason, remedy))
 }
 
-/// A directed-surveillance authorisation under RIPA 2000, as recorded.
+/// A directed surveillance authorisation under RIPA 2000, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectedSurveillance {
     pub reference: String,
@@ -370,12 +370,12 @@ impl DirectedSurveillance {
     fn why_not_in_force(&self, today: NaiveDate) -> Option<String> {
         let reference = &self.reference;
         if let Some(cancelled) = self.cancelled_on.filter(|cancelled| *cancelled <= today) {
-            Some(format!("directed-surveillance authorisation {reference} was cancelled on {}", long_date(cancelled)))
+            Some(format!("directed surveillance authorisation {reference} was cancelled on {}", long_date(cancelled)))
         } else if self.expires < today {
-            Some(format!("directed-surveillance authorisation {reference} expired on {}", long_date(self.expires)))
+            Some(format!("directed surveillance authorisation {reference} expired on {}", long_date(self.expires)))
         } else if self.granted > today {
             Some(format!(
-                "directed-surveillance authorisation {reference} does not start until {}",
+                "directed surveillance authorisation {reference} does not start until {}",
                 long_date(self.granted)
             ))
         } else {
@@ -388,7 +388,7 @@ impl DirectedSurveillance {
 ///
 /// `earlier_views` are the times of earlier access sessions in which this person's profile was
 /// opened, under any request; those with `now - window_days < at <= now` count. The view being
-/// started is one more. `authorisations` are the directed-surveillance authorisations recorded
+/// started is one more. `authorisations` are the directed surveillance authorisations recorded
 /// for this person; one in force on `today` allows views past the limit.
 pub fn repeat_viewing(
     now: DateTime<Utc>,
@@ -413,13 +413,13 @@ pub fn repeat_viewing(
         authorisations.iter().filter(|authorisation| authorisation.is_in_force(today)).max_by_key(|a| a.expires);
     if let Some(authorisation) = in_force {
         let mut warnings = vec![format!(
-            "view {this_view} of this person within {window} is covered by directed-surveillance authorisation {}, in force until {}",
+            "view {this_view} of this person within {window} is covered by directed surveillance authorisation {}, in force until {}",
             authorisation.reference,
             long_date(authorisation.expires)
         )];
         if let Some(review_due) = authorisation.review_due.filter(|review_due| *review_due < today) {
             warnings.push(format!(
-                "the review of directed-surveillance authorisation {} was due on {} and is overdue",
+                "the review of directed surveillance authorisation {} was due on {} and is overdue",
                 authorisation.reference,
                 long_date(review_due)
             ));
@@ -429,18 +429,18 @@ pub fn repeat_viewing(
     if this_view == max_views {
         return GuardDecision::Allow {
             warnings: vec![format!(
-                "this is view {this_view} of this person within {window}, the last allowed without a directed-surveillance authorisation: any further view within {window} will need one"
+                "this is view {this_view} of this person within {window}, the last allowed without a directed surveillance authorisation: any further view within {window} will need one"
             )],
         };
     }
     let refusal = Refusal::new(
         code::REPEAT_VIEWING_LIMIT,
         format!(
-            "this person's profile has been viewed {} in the last {window}, and the local policy allows no more than {} within {window} without a directed-surveillance authorisation",
+            "this person's profile has been viewed {} in the last {window}, and the local policy allows no more than {} within {window} without a directed surveillance authorisation",
             times_text(counted),
             views_text(max_views)
         ),
-        "a directed-surveillance authorisation covering this person must be recorded",
+        "a directed surveillance authorisation covering this person must be recorded",
     );
     let warnings = authorisations.iter().filter_map(|authorisation| authorisation.why_not_in_force(today)).collect();
     GuardDecision::Refuse { refusals: vec![refusal], warnings }
@@ -815,7 +815,7 @@ mod tests {
                 vec![in_force()],
                 Expected::Allow(
                     1,
-                    &["view 3", "covered by directed-surveillance authorisation DS/2026/014", "1 February 2027"],
+                    &["view 3", "covered by directed surveillance authorisation DS/2026/014", "1 February 2027"],
                 ),
             ),
             (
@@ -825,7 +825,7 @@ mod tests {
                 Expected::Allow(
                     1,
                     &[
-                        "view 2 of this person within 30 days is covered by directed-surveillance authorisation DS/2026/014",
+                        "view 2 of this person within 30 days is covered by directed surveillance authorisation DS/2026/014",
                     ],
                 ),
             ),
@@ -863,7 +863,7 @@ mod tests {
                 "a cancellation dated tomorrow has not taken effect",
                 views_days_ago(&[1, 2]),
                 vec![authorisation("DS/1", -10, None, 80, Some(1))],
-                Expected::Allow(1, &["covered by directed-surveillance authorisation DS/1"]),
+                Expected::Allow(1, &["covered by directed surveillance authorisation DS/1"]),
             ),
             (
                 "an authorisation granted tomorrow is not yet in force",
@@ -875,7 +875,7 @@ mod tests {
                 "an authorisation granted today is in force",
                 views_days_ago(&[1, 2]),
                 vec![authorisation("DS/1", 0, None, 90, None)],
-                Expected::Allow(1, &["covered by directed-surveillance authorisation DS/1"]),
+                Expected::Allow(1, &["covered by directed surveillance authorisation DS/1"]),
             ),
             (
                 "a review overdue is warned of",
@@ -884,8 +884,8 @@ mod tests {
                 Expected::Allow(
                     2,
                     &[
-                        "covered by directed-surveillance authorisation DS/1",
-                        "review of directed-surveillance authorisation DS/1 was due on 22 November 2026 and is overdue",
+                        "covered by directed surveillance authorisation DS/1",
+                        "review of directed surveillance authorisation DS/1 was due on 22 November 2026 and is overdue",
                     ],
                 ),
             ),
@@ -893,7 +893,7 @@ mod tests {
                 "a review due today is not yet overdue",
                 views_days_ago(&[1, 2]),
                 vec![authorisation("DS/1", -28, Some(0), 62, None)],
-                Expected::Allow(1, &["covered by directed-surveillance authorisation DS/1"]),
+                Expected::Allow(1, &["covered by directed surveillance authorisation DS/1"]),
             ),
             (
                 "of several authorisations, only those not in force are listed when refused",
@@ -912,7 +912,7 @@ mod tests {
                     authorisation("DS/long", -5, None, 85, None),
                     authorisation("DS/short", -80, Some(-3), 10, None),
                 ],
-                Expected::Allow(1, &["covered by directed-surveillance authorisation DS/long"]),
+                Expected::Allow(1, &["covered by directed surveillance authorisation DS/long"]),
             ),
         ];
         for (name, views, authorisations, expected) in cases {
@@ -941,15 +941,15 @@ mod tests {
         let decision = repeat_viewing(now(), today(), &policy, &views_days_ago(&[3]), &[]);
         assert_eq!(
             decision.warnings(),
-            &["this is view 2 of this person within 30 days, the last allowed without a directed-surveillance authorisation: any further view within 30 days will need one".to_string()]
+            &["this is view 2 of this person within 30 days, the last allowed without a directed surveillance authorisation: any further view within 30 days will need one".to_string()]
         );
         let decision = repeat_viewing(now(), today(), &policy, &views_days_ago(&[3, 4]), &[]);
         assert_eq!(
             decision.refusals(),
             &[Refusal::new(
                 code::REPEAT_VIEWING_LIMIT,
-                "this person's profile has been viewed twice in the last 30 days, and the local policy allows no more than 2 views within 30 days without a directed-surveillance authorisation",
-                "a directed-surveillance authorisation covering this person must be recorded",
+                "this person's profile has been viewed twice in the last 30 days, and the local policy allows no more than 2 views within 30 days without a directed surveillance authorisation",
+                "a directed surveillance authorisation covering this person must be recorded",
             )]
         );
         assert!(decision.warnings().is_empty());

@@ -23,7 +23,7 @@ pub struct Policy {
     pub platforms: Platforms,
 }
 
-/// Where written consent is not obtained, whether a directed-surveillance authorisation must
+/// Where written consent is not obtained, whether a directed surveillance authorisation must
 /// be in force for the person before a session (some councils' procedures say so).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConsentRule {
@@ -71,6 +71,9 @@ pub struct CaptureLimits {
     pub full_page_max_css_px: u32,
     /// The largest response body kept in the web archive; a larger one is recorded as missing.
     pub max_response_body_bytes: u32,
+    /// The keys that capture while the session's browser has focus (modifiers and one key,
+    /// joined by `+`, as `CommandOrControl+Shift+F9`).
+    pub shortcut: String,
 }
 
 /// Views of one person allowed within a rolling window of days.
@@ -185,6 +188,7 @@ struct RawTimestamp {
 struct RawCapture {
     full_page_max_css_px: Option<Spanned<u32>>,
     max_response_body_bytes: Option<Spanned<u32>>,
+    shortcut: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -396,6 +400,11 @@ impl Policy {
                     "capture.max_response_body_bytes",
                     1_024..=200_000_000,
                 )?,
+                shortcut: shortcut(
+                    ca.and_then(|c| c.shortcut.as_ref()),
+                    dca.and_then(|c| c.shortcut.as_ref()).expect("every default is set"),
+                    text,
+                )?,
             },
             timestamp,
             home: HomeNotice {
@@ -423,6 +432,39 @@ impl Policy {
             platforms,
         })
     }
+}
+
+/// Modifiers a capture shortcut may use, as the desktop's shortcut parser names them.
+const SHORTCUT_MODIFIERS: &[&str] =
+    &["CommandOrControl", "CmdOrCtrl", "Control", "Ctrl", "Shift", "Alt", "Option", "Super", "Command", "Cmd"];
+
+/// A capture shortcut: at least one modifier (or a function key alone), then one letter,
+/// digit or function key. A key the browser uses without a modifier would be taken from it.
+pub fn valid_shortcut(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('+').map(str::trim).collect();
+    let Some((key, modifiers)) = parts.split_last() else { return false };
+    let function_key =
+        key.len() >= 2 && key.starts_with(['F', 'f']) && key[1..].parse::<u8>().is_ok_and(|n| (1..=24).contains(&n));
+    let plain_key = key.len() == 1 && key.chars().all(|c| c.is_ascii_alphanumeric());
+    let modifiers_known = modifiers.iter().all(|m| SHORTCUT_MODIFIERS.iter().any(|k| k.eq_ignore_ascii_case(m)));
+    modifiers_known && (function_key || (plain_key && !modifiers.is_empty()))
+}
+
+fn shortcut(given: Option<&Spanned<String>>, default: &Spanned<String>, text: &str) -> Result<String, PolicyError> {
+    let (value, span, text) = match given {
+        Some(value) => (value.get_ref(), value.span(), text),
+        None => (default.get_ref(), default.span(), ""),
+    };
+    if !valid_shortcut(value) {
+        return Err(spanned_error(
+            text,
+            span,
+            format!(
+                "capture.shortcut {value:?} is not a shortcut: give modifiers and one letter, digit or function key joined by +, as \"CommandOrControl+Shift+F9\""
+            ),
+        ));
+    }
+    Ok(value.trim().to_string())
 }
 
 /// The allowed platforms: at least one, each one the scope rules know, none twice.
@@ -582,6 +624,21 @@ mod tests {
         assert!(pilot.platforms.allows(" FACEBOOK ") && !pilot.platforms.allows("instagram"));
         assert!(pilot.consent.directed_surveillance_without_written_consent);
         assert_eq!(Policy::from_toml(&pilot.to_toml()).unwrap(), pilot);
+    }
+
+    #[test]
+    fn the_capture_shortcut_has_a_default_and_a_bad_one_is_a_line_numbered_error() {
+        assert_eq!(Policy::default().capture.shortcut, "CommandOrControl+Shift+F9");
+        let set = Policy::from_toml("[capture]\nshortcut = \"Ctrl+Alt+K\"\n").unwrap();
+        assert_eq!(set.capture.shortcut, "Ctrl+Alt+K");
+        for good in ["F9", "Shift+F12", "CommandOrControl+Shift+7", "super+k"] {
+            assert!(valid_shortcut(good), "{good}");
+        }
+        for bad in ["K", "Ctrl+", "Ctrl+Shift", "Hyper+K", "Ctrl+F25", "Ctrl+Enter", "", "Ctrl+K+L"] {
+            assert!(!valid_shortcut(bad), "{bad}");
+        }
+        let error = Policy::from_toml("organisation = \"X\"\n[capture]\nshortcut = \"K\"\n").unwrap_err().to_string();
+        assert!(error.contains("line 3") && error.contains("capture.shortcut \"K\" is not a shortcut"), "{error}");
     }
 
     #[test]

@@ -240,7 +240,7 @@ fn parse_date(errors: &mut Vec<FieldError>, field: &str, label: &str, value: Opt
 
 /// Checked after [`web_address_text`] has refused control and invisible characters, which the
 /// parser would otherwise drop without a word.
-fn valid_profile_url(url: &str) -> bool {
+pub fn valid_profile_url(url: &str) -> bool {
     match url::Url::parse(url) {
         Ok(parsed) => matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some_and(|h| h.contains('.')),
         Err(_) => false,

@@ -201,6 +201,40 @@ impl RequestForm {
         }
     }
 
+    /// A separate request for another person whose page was found during a check on
+    /// `parent` (`reference`): the case, the workers, the reason and the period carried over,
+    /// the page as the person's one profile (its platform from its address when the scope
+    /// rules know it), and the concern saying where it was found. The rest is asked.
+    pub fn linked(reference: &str, parent: &Request, url: &str) -> RequestForm {
+        let host =
+            url::Url::parse(url).ok().and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()));
+        let platform = host
+            .and_then(|host| {
+                crate::scope::KNOWN_PLATFORMS
+                    .iter()
+                    .find(|p| host == format!("{p}.com") || host.ends_with(&format!(".{p}.com")))
+            })
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        let carried = RequestForm::from_request(parent);
+        RequestForm {
+            case_reference: carried.case_reference,
+            originating_worker: carried.originating_worker,
+            team_manager: carried.team_manager,
+            reason: carried.reason,
+            concern: format!(
+                "During the check on request {reference}, a page was found that may belong to another person: {url}"
+            ),
+            period: carried.period,
+            subjects: vec![SubjectForm {
+                role: Some(crate::request::SubjectRole::SuspectedAssociate),
+                profiles: vec![ProfileInput { platform, url: url.to_string() }],
+                ..SubjectForm::default()
+            }],
+            ..RequestForm::default()
+        }
+    }
+
     /// A short name for lists: the case reference, or the first person's name.
     pub fn title(&self) -> String {
         given(&self.case_reference)

@@ -16,6 +16,7 @@ pub use triangulate_app::{
     FilingRecord, PdfExportRecord, RequestRecord, RequestSummary, StoreStatus, WorkerRecord,
 };
 pub use triangulate_core::WorkerProfileInput as WorkerProfileArgs;
+pub use triangulate_core::evidence::{Attribution, Judgement, JudgementInput};
 pub use triangulate_core::export::PdfKind;
 
 /// For commands that take nothing.
@@ -99,6 +100,15 @@ pub struct RequestStepArgs {
 pub struct DraftStartArgs {
     /// The request to change; `None` starts a new request.
     pub reference: Option<String>,
+    /// A new request for another person whose page was found during a check.
+    pub linked: Option<LinkedDraftArgs>,
+}
+
+/// The check during which another person's page was found, and the page's address.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LinkedDraftArgs {
+    pub parent: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -170,6 +180,33 @@ pub struct SessionIdArgs {
     pub id: i64,
 }
 
+/// The guards a session start runs, run without starting one.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SessionCheckArgs {
+    pub reference: String,
+    /// The person to check: their number in the request, from 1.
+    pub subject: u32,
+    pub account: i64,
+}
+
+/// A session may start: what the worker should know first (at the repeat-viewing limit,
+/// the count and the window); empty when nothing.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SessionCheck {
+    pub warnings: Vec<String>,
+}
+
+/// A capture in a session's list. The address and title are page content: text only.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CaptureItem {
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub captured_at: String,
+    /// The worker's judgement, once given: whether it is relevant.
+    pub relevant: Option<bool>,
+}
+
 /// An access session as the worker sees it, with its trail.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SessionPage {
@@ -186,6 +223,66 @@ pub struct SessionPage {
     pub trail: Vec<TrailStep>,
     /// What the worker should know before going on (after a start).
     pub warnings: Vec<String>,
+    /// Who is being checked, as the request names them.
+    pub person: String,
+    /// The sanctioned account: its handle and platform.
+    pub account: String,
+    /// The person's listed profiles.
+    pub profiles: Vec<String>,
+    pub captures: Vec<CaptureItem>,
+    /// A capture is being taken now (by the button or the shortcut).
+    pub capturing: bool,
+    /// The keys that capture while the browser has focus, as the policy sets them.
+    pub shortcut: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct CaptureIdArgs {
+    pub id: i64,
+}
+
+/// One row of a capture's provenance, as the care-record PDF shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProvenanceRow {
+    pub label: String,
+    pub value: String,
+}
+
+/// A finding of the log that rests on a capture.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FindingRef {
+    pub number: u32,
+    pub text: String,
+}
+
+/// A capture on its own screen: provenance, digests in full, the signature's state, the
+/// viewport picture, the judgement and the findings that rest on it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CapturePage {
+    pub id: i64,
+    pub session: i64,
+    pub request: String,
+    pub url: String,
+    pub title: String,
+    pub captured_at: String,
+    pub provenance: Vec<ProvenanceRow>,
+    pub artefacts: Vec<ArtefactSummary>,
+    /// The manifest's signature verifies with the installation's key.
+    pub signature_valid: bool,
+    /// Why it does not, when it does not.
+    pub signature_problem: Option<String>,
+    /// Every stored artefact hashes to the digest the manifest names.
+    pub stored_hashes_match: bool,
+    /// The viewport picture as a `data:image/png;base64,` address.
+    pub thumbnail: String,
+    pub judgement: Option<Judgement>,
+    pub findings: Vec<FindingRef>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct CaptureJudgeArgs {
+    pub id: i64,
+    pub judgement: JudgementInput,
 }
 
 /// One step of the trail. The address is page content: shown as text, never followed.

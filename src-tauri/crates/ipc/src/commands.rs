@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use triangulate_app::captures::{self, CaptureOrder};
 use triangulate_app::sessions::{self, BrowserChoice};
-use triangulate_app::{PersonMatch, SessionRecord, TrailEvent, admin, log, people, register, requests};
+use triangulate_app::{PersonMatch, admin, log, people, register, requests};
 use triangulate_core::workflow::DecisionInput;
 
 use crate::args::*;
@@ -65,7 +65,10 @@ pub fn request_step(host: &dyn Host, args: RequestStepArgs) -> Result<RequestPag
 }
 
 pub fn draft_start(host: &dyn Host, args: DraftStartArgs) -> Result<DraftRecord> {
-    Ok(requests::start_draft(host, args.reference.as_deref())?)
+    match args.linked {
+        Some(linked) => Ok(requests::start_linked_draft(host, &linked.parent, &linked.url)?),
+        None => Ok(requests::start_draft(host, args.reference.as_deref())?),
+    }
 }
 
 pub fn draft_get(host: &dyn Host, args: DraftIdArgs) -> Result<DraftRecord> {
@@ -122,8 +125,9 @@ pub fn authorisation_add(host: &dyn Host, args: AuthorisationAddArgs) -> Result<
     Ok(requests::page(host, &args.request)?)
 }
 
-fn session_page(session: SessionRecord, trail: Vec<TrailEvent>, warnings: Vec<String>) -> SessionPage {
-    SessionPage {
+fn session_page(host: &dyn Host, view: sessions::SessionView, warnings: Vec<String>) -> Result<SessionPage> {
+    let sessions::SessionView { session, trail, person, account, profiles, captures, capturing } = view;
+    Ok(SessionPage {
         id: session.id,
         request: session.request,
         subject: session.subject as u32,
@@ -143,7 +147,26 @@ fn session_page(session: SessionRecord, trail: Vec<TrailEvent>, warnings: Vec<St
             })
             .collect(),
         warnings,
-    }
+        person,
+        account,
+        profiles,
+        captures: captures
+            .iter()
+            .map(|c| {
+                let manifest: serde_json::Value = serde_json::from_str(&c.manifest).unwrap_or_default();
+                let provenance = &manifest["provenance"];
+                CaptureItem {
+                    id: c.id,
+                    url: provenance["url"].as_str().unwrap_or_default().to_string(),
+                    title: provenance["title"].as_str().unwrap_or_default().to_string(),
+                    captured_at: c.created_at.clone(),
+                    relevant: c.judgement.as_ref().map(|j| j.relevant),
+                }
+            })
+            .collect(),
+        capturing,
+        shortcut: host.policy()?.capture.shortcut,
+    })
 }
 
 /// The browser is the one `TRIANGULATE_BROWSER` names, or Edge, Chrome or Chromium as installed.
@@ -151,16 +174,20 @@ fn browser_choice(headless: bool) -> BrowserChoice {
     BrowserChoice { executable: None, headless, ignore_certificate_errors_for_tests: false }
 }
 
+pub fn session_check(host: &dyn Host, args: SessionCheckArgs) -> Result<SessionCheck> {
+    Ok(SessionCheck { warnings: sessions::check(host, &args.reference, args.subject as usize, args.account)? })
+}
+
 pub fn session_start(host: &dyn Host, args: SessionStartArgs) -> Result<SessionPage> {
     let started =
         sessions::start(host, &args.reference, args.subject as usize, args.account, &browser_choice(args.headless))?;
     let view = sessions::show(host, started.session.id)?;
-    Ok(session_page(view.session, view.trail, started.warnings))
+    session_page(host, view, started.warnings)
 }
 
 pub fn session_get(host: &dyn Host, args: SessionIdArgs) -> Result<SessionPage> {
     let view = sessions::show(host, args.id)?;
-    Ok(session_page(view.session, view.trail, Vec::new()))
+    session_page(host, view, Vec::new())
 }
 
 pub fn session_resume(host: &dyn Host, args: SessionIdArgs) -> Result<SessionPage> {
@@ -171,6 +198,10 @@ pub fn session_resume(host: &dyn Host, args: SessionIdArgs) -> Result<SessionPag
 pub fn session_end(host: &dyn Host, args: SessionIdArgs) -> Result<SessionPage> {
     sessions::end(host, args.id)?;
     session_get(host, args)
+}
+
+fn artefact_summary(a: &triangulate_app::ArtefactRecord) -> ArtefactSummary {
+    ArtefactSummary { kind: a.kind.clone(), sha256: a.sha256.clone(), size: a.size, width: a.width, height: a.height }
 }
 
 pub fn capture_take(host: &dyn Host, args: CaptureTakeArgs) -> Result<CaptureSummary> {
@@ -184,19 +215,47 @@ pub fn capture_take(host: &dyn Host, args: CaptureTakeArgs) -> Result<CaptureSum
     Ok(CaptureSummary {
         capture_id: taken.record.id,
         url: taken.url,
-        artefacts: taken
-            .record
-            .artefacts
+        artefacts: taken.record.artefacts.iter().map(artefact_summary).collect(),
+    })
+}
+
+pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> {
+    let page = captures::page(host, args.id)?;
+    let record = &page.view.record;
+    let provenance = &page.view.manifest["provenance"];
+    use base64::Engine as _;
+    Ok(CapturePage {
+        id: record.id,
+        session: record.session_id,
+        request: page.request.clone(),
+        url: provenance["url"].as_str().unwrap_or_default().to_string(),
+        title: provenance["title"].as_str().unwrap_or_default().to_string(),
+        captured_at: record.created_at.clone(),
+        provenance: page
+            .provenance
             .iter()
-            .map(|a| ArtefactSummary {
-                kind: a.kind.clone(),
-                sha256: a.sha256.clone(),
-                size: a.size,
-                width: a.width,
-                height: a.height,
-            })
+            .map(|(label, value)| ProvenanceRow { label: label.clone(), value: value.clone() })
+            .collect(),
+        artefacts: record.artefacts.iter().map(artefact_summary).collect(),
+        signature_valid: page.view.signature.is_ok(),
+        signature_problem: page.view.signature.as_ref().err().cloned(),
+        stored_hashes_match: page.view.stored_hashes_match,
+        thumbnail: format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(&page.viewport_png)
+        ),
+        judgement: record.judgement.clone(),
+        findings: page
+            .findings
+            .iter()
+            .map(|(number, text)| FindingRef { number: *number, text: text.clone() })
             .collect(),
     })
+}
+
+pub fn capture_judge(host: &dyn Host, args: CaptureJudgeArgs) -> Result<CapturePage> {
+    captures::judge(host, args.id, &args.judgement)?;
+    capture_get(host, CaptureIdArgs { id: args.id })
 }
 
 /// Writes a PDF of a request (the care record, or only the request or the log).

@@ -17,15 +17,41 @@ pub struct IpcError {
     /// The guards that refused (`request_not_permitted`, `repeat_viewing_limit`…), in the
     /// order they were checked.
     pub guards: Vec<String>,
+    /// The same refusals with why and what would allow each, for the screen to show.
+    pub refusals: Vec<Refusal>,
+    /// The page a refusal is about (`outside_scope`): its address, page content, text only.
+    pub url: Option<String>,
+}
+
+/// One guard's refusal: its code, why, and what would allow it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Refusal {
+    pub code: String,
+    pub reason: String,
+    pub remedy: String,
 }
 
 impl IpcError {
     pub fn internal(message: impl Into<String>) -> IpcError {
-        IpcError { code: ErrorCode::Internal, message: message.into(), fields: Vec::new(), guards: Vec::new() }
+        IpcError {
+            code: ErrorCode::Internal,
+            message: message.into(),
+            fields: Vec::new(),
+            guards: Vec::new(),
+            refusals: Vec::new(),
+            url: None,
+        }
     }
 
     pub fn fields(fields: Vec<FieldError>) -> IpcError {
-        IpcError { code: ErrorCode::InvalidFields, message: "There is a problem".into(), fields, guards: Vec::new() }
+        IpcError {
+            code: ErrorCode::InvalidFields,
+            message: "There is a problem".into(),
+            fields,
+            guards: Vec::new(),
+            refusals: Vec::new(),
+            url: None,
+        }
     }
 }
 
@@ -40,6 +66,12 @@ impl From<AppError> for IpcError {
             message: error.to_string(),
             fields,
             guards: error.guards().into_iter().map(str::to_string).collect(),
+            refusals: error
+                .refusals()
+                .into_iter()
+                .map(|r| Refusal { code: r.code.to_string(), reason: r.reason, remedy: r.remedy })
+                .collect(),
+            url: error.page().map(str::to_string),
         }
     }
 }

@@ -37,11 +37,14 @@ macro_rules! for_each_command {
             account_list($crate::args::NoArgs) -> Vec<$crate::args::AccountRecord>;
             account_add($crate::args::AccountAddArgs) -> $crate::args::AccountRecord;
             authorisation_add($crate::args::AuthorisationAddArgs) -> $crate::args::RequestPage;
+            session_check($crate::args::SessionCheckArgs) -> $crate::args::SessionCheck;
             session_start($crate::args::SessionStartArgs) -> $crate::args::SessionPage;
             session_get($crate::args::SessionIdArgs) -> $crate::args::SessionPage;
             session_resume($crate::args::SessionIdArgs) -> $crate::args::SessionPage;
             session_end($crate::args::SessionIdArgs) -> $crate::args::SessionPage;
             capture_take($crate::args::CaptureTakeArgs) -> $crate::args::CaptureSummary;
+            capture_get($crate::args::CaptureIdArgs) -> $crate::args::CapturePage;
+            capture_judge($crate::args::CaptureJudgeArgs) -> $crate::args::CapturePage;
             export_pdf($crate::args::ExportPdfArgs) -> $crate::args::PdfExported;
             export_filed($crate::args::ExportFiledArgs) -> $crate::args::RequestPage;
             export_bundle($crate::args::ExportBundleArgs) -> $crate::args::BundleExported;

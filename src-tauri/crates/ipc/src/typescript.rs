@@ -6,7 +6,7 @@
 use ts_rs::TS;
 
 use crate::args::*;
-use crate::error::{ErrorCode, IpcError};
+use crate::error::{ErrorCode, IpcError, Refusal};
 use triangulate_app::{
     AuditSummary, DecisionRecord, EarlierRequest, LogVersion, PersonRecord, PossibleMatch, Renewal, StoreState,
     SubjectLink,
@@ -122,13 +122,26 @@ pub fn declarations() -> Vec<Declaration> {
         AuthorisationKind,
         Renewal,
         AuthorisationAddArgs,
+        LinkedDraftArgs,
+        SessionCheckArgs,
+        SessionCheck,
         SessionStartArgs,
         SessionIdArgs,
         SessionPage,
+        CaptureItem,
         TrailStep,
         CaptureTakeArgs,
         CaptureSummary,
         ArtefactSummary,
+        CaptureIdArgs,
+        ProvenanceRow,
+        FindingRef,
+        CapturePage,
+        CaptureJudgeArgs,
+        Judgement,
+        JudgementInput,
+        Attribution,
+        Refusal,
         LogGetArgs,
         LogSearchArgs,
         SearchForm,

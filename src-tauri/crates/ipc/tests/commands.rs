@@ -162,7 +162,7 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
     assert!(request_list(host, RequestListArgs { query: "nobody".into() }).unwrap().requests.is_empty());
 
     // Changes in progress hold back the submission until saved or discarded.
-    let change = draft_start(host, DraftStartArgs { reference: Some(reference.clone()) }).unwrap();
+    let change = draft_start(host, DraftStartArgs { reference: Some(reference.clone()), linked: None }).unwrap();
     let page = request_get(host, ReferenceArgs { reference: reference.clone() }).unwrap();
     assert_eq!(page.draft, Some(change.id));
     assert!(!page.next_steps[0].missing.is_empty());
@@ -177,7 +177,7 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
     assert_eq!(page.record.state, RequestState::Submitted);
     assert!(!page.can_change);
     assert_eq!(
-        draft_start(host, DraftStartArgs { reference: Some(reference.clone()) }).unwrap_err().code,
+        draft_start(host, DraftStartArgs { reference: Some(reference.clone()), linked: None }).unwrap_err().code,
         ErrorCode::Refused
     );
 

@@ -211,7 +211,7 @@ impl Store {
                 None => errors.push(FieldError::new("person", "Select which person named in the request it covers")),
                 Some(n) => match request.subjects.iter().find(|s| s.subject == n) {
                     Some(link) if link.person_id.is_some() => person_id = link.person_id,
-                    Some(_) => errors.push(FieldError::new("person", format!("Subject {n} is an unnamed suspect: a directed-surveillance authorisation needs a named person"))),
+                    Some(_) => errors.push(FieldError::new("person", format!("Subject {n} is an unnamed suspect: a directed surveillance authorisation needs a named person"))),
                     None => errors.push(FieldError::new("person", format!("Request {} has no subject {n}", request.reference))),
                 },
             },

@@ -145,6 +145,13 @@ impl Store {
         Ok(ids)
     }
 
+    /// The captures of one access session, in the order they were taken.
+    pub fn session_capture_ids(&self, session: i64) -> Result<Vec<i64>> {
+        let mut statement = self.conn.prepare("SELECT id FROM captures WHERE session_id = ?1 ORDER BY id")?;
+        let ids = statement.query_map([session], |row| row.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    }
+
     /// Records (or replaces) the worker's judgement of a capture; the signed manifest is not
     /// touched, and the audit chain keeps every version's digest.
     pub fn judge_capture(&mut self, id: i64, judgement: &Judgement, now: DateTime<Utc>) -> Result<CaptureRecord> {

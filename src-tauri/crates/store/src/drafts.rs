@@ -20,6 +20,9 @@ pub struct DraftRecord {
     pub id: i64,
     /// The request this draft changes; `None` for a new request.
     pub request: Option<String>,
+    /// For a new request about another person found during a check: the request of that
+    /// check. The request made from it is linked and flagged for the service director.
+    pub parent: Option<String>,
     pub form: RequestForm,
     pub created_at: String,
     pub updated_at: String,
@@ -87,6 +90,27 @@ impl Store {
         self.draft(id)
     }
 
+    /// A new draft for another person whose page (`url`) was found during a check on
+    /// `parent`: prefilled from it, and linked to it.
+    pub fn start_linked_draft(&mut self, parent: &str, url: &str, now: DateTime<Utc>) -> Result<DraftRecord> {
+        let recorder = self.recorder()?;
+        let record = self.request(parent)?;
+        let form = RequestForm::linked(&record.reference, &record.request, url);
+        let content = serde_json::to_string(&form).expect("a form serialises");
+        let id = self.write(now, |tx| {
+            tx.execute(
+                "INSERT INTO request_drafts (parent_id, content, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+                rusqlite::params![record.id, content, stamp(now)],
+            )?;
+            let id = tx.last_insert_rowid();
+            let mut ids = draft_ids(tx, id)?;
+            ids.push(format!("request:{}", record.reference));
+            let event = NewAuditEvent::of_change(Actor::Worker(recorder), "draft.start", ids, &content);
+            Ok((id, event))
+        })?;
+        self.draft(id)
+    }
+
     fn draft_for(&self, request_id: i64) -> Result<Option<i64>> {
         Ok(self
             .conn
@@ -108,22 +132,31 @@ impl Store {
 
     fn draft_rows(&self, id: Option<i64>) -> Result<Vec<DraftRecord>> {
         let mut statement = self.conn.prepare(
-            "SELECT d.id, r.reference, d.content, d.created_at, d.updated_at
+            "SELECT d.id, r.reference, d.content, d.created_at, d.updated_at, p.reference
              FROM request_drafts d LEFT JOIN requests r ON r.id = d.request_id
+             LEFT JOIN requests p ON p.id = d.parent_id
              WHERE ?1 IS NULL OR d.id = ?1 ORDER BY d.id",
         )?;
+        type Row = (i64, Option<String>, String, String, String, Option<String>);
         let raw = statement
             .query_map([id], |row| {
-                Ok((row.get::<_, i64>(0)?, row.get(1)?, row.get::<_, String>(2)?, row.get(3)?, row.get(4)?))
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                ))
             })?
-            .collect::<rusqlite::Result<Vec<(i64, Option<String>, String, String, String)>>>()?;
+            .collect::<rusqlite::Result<Vec<Row>>>()?;
         raw.into_iter()
-            .map(|(id, request, content, created_at, updated_at)| {
+            .map(|(id, request, content, created_at, updated_at, parent)| {
                 let form = serde_json::from_str(&content).map_err(|e| StoreError::Damaged {
                     data_dir: self.data_dir.root().to_path_buf(),
                     reason: format!("draft {id} cannot be read: {e}"),
                 })?;
-                Ok(DraftRecord { id, request, form, created_at, updated_at })
+                Ok(DraftRecord { id, request, parent, form, created_at, updated_at })
             })
             .collect()
     }
@@ -208,7 +241,9 @@ impl Store {
         let reference = self.write(now, |tx| {
             let (reference, mut object_ids, action) = match &links {
                 None => {
-                    let (reference, ids) = insert_request(tx, &request, &settled, None, today, now)?;
+                    let parent_id: Option<i64> =
+                        tx.query_row("SELECT parent_id FROM request_drafts WHERE id = ?1", [id], |row| row.get(0))?;
+                    let (reference, ids) = insert_request(tx, &request, &settled, parent_id, today, now)?;
                     (reference, ids, "request.create")
                 }
                 Some((request_id, _)) => {

@@ -20,6 +20,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("migrations/0008_request_links.sql")),
     (9, include_str!("migrations/0009_bundle_exports.sql")),
     (10, include_str!("migrations/0010_register_evidence_and_decision_dates.sql")),
+    (11, include_str!("migrations/0011_linked_drafts.sql")),
 ];
 
 /// Rust steps, by the version they complete.
