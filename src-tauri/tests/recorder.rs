@@ -9,10 +9,17 @@ mod fixture_site;
 use std::collections::BTreeMap;
 use triangulate_app::{DataDir, Host, Keystore, admin, people, register, requests};
 use triangulate_core::WorkerProfileInput;
+use triangulate_core::evidence::{Attribution, JudgementInput};
 use triangulate_core::workflow::{DecisionInput, Step};
 use triangulate_desktop::DesktopHost;
-use triangulate_ipc::args::{CaptureTakeArgs, SessionIdArgs, SessionStartArgs};
-use triangulate_ipc::commands::{capture_take, session_end, session_get, session_start};
+use triangulate_ipc::ErrorCode;
+use triangulate_ipc::args::{
+    CaptureIdArgs, CaptureJudgeArgs, CaptureTakeArgs, DraftStartArgs, LinkedDraftArgs, SessionCheckArgs, SessionIdArgs,
+    SessionStartArgs,
+};
+use triangulate_ipc::commands::{
+    capture_get, capture_judge, capture_take, draft_start, session_check, session_end, session_get, session_start,
+};
 
 fn decision(by: &str, evidence: Option<&str>) -> DecisionInput {
     DecisionInput {
@@ -34,22 +41,9 @@ fn the_desktop_binary_starts_and_stops_a_recorder_and_the_trail_is_stored() {
         DataDir::new(temp.path().join("data")),
         env!("CARGO_BIN_EXE_triangulate-desktop").into(),
     );
-    admin::init(&host).unwrap();
-    people::set_profile(&host, &WorkerProfileInput { name: "Sam Patel".into(), role: "aaw".into(), staff_id: None })
-        .unwrap();
-    people::register_aaw(&host, "Sam Patel", Some("SD memo 12"), Some("2026-10-01")).unwrap();
-    let mut file: serde_json::Value =
-        serde_json::from_str(include_str!("../../tests/fixtures/request-example.json")).unwrap();
-    file["subjects"][0]["profiles"] =
-        serde_json::json!([{ "platform": "facebook", "url": format!("{}/profile/jane", site.base) }]);
-    let reference = requests::create(&host, &file.to_string(), &BTreeMap::new(), None).unwrap().reference;
-    requests::take_step(&host, &reference, Step::Submit, &decision("Rhian Evans", None)).unwrap();
-    requests::take_step(&host, &reference, Step::Agree, &decision("Gwen Thomas", Some("email"))).unwrap();
-    requests::take_step(&host, &reference, Step::Permit, &decision("Director", Some("memo"))).unwrap();
-    requests::take_step(&host, &reference, Step::ConfirmLegitimacy, &decision("Sam Patel", None)).unwrap();
-    let account = register::add_account(&host, "fixture", "council.checks", Some(true)).unwrap();
+    let (reference, account) = ready_request(&host, &site.base);
 
-    let page = session_start(&host, SessionStartArgs { reference, subject: 1, account: account.id, headless: true })
+    let page = session_start(&host, SessionStartArgs { reference, subject: 1, account, headless: true })
         .unwrap_or_else(|e| panic!("{}", e.message));
     let session = host.store().unwrap().session(page.id).unwrap();
     let recorder = session.recorder_pid.expect("the recorder's process");
@@ -84,6 +78,166 @@ fn the_desktop_binary_starts_and_stops_a_recorder_and_the_trail_is_stored() {
     let trail = session_get(&host, SessionIdArgs { id: page.id }).unwrap().trail;
     assert!(trail.iter().any(|e| e.kind == "recording_started"), "{trail:?}");
     assert!(trail.iter().any(|e| e.kind == "navigation" && e.url.ends_with("/profile/jane")), "{trail:?}");
+    let store_id = host.store().unwrap().store_id().to_string();
+    let _ = Keystore::kernel_keyring().unwrap().delete_key(&store_id);
+}
+
+/// A store with Sam Patel as a registered access worker, a request whose first person's one
+/// profile is on the fixture site, authorised and confirmed, and a sanctioned account.
+fn ready_request(host: &DesktopHost, base: &str) -> (String, i64) {
+    admin::init(host).unwrap();
+    people::set_profile(host, &WorkerProfileInput { name: "Sam Patel".into(), role: "aaw".into(), staff_id: None })
+        .unwrap();
+    people::register_aaw(host, "Sam Patel", Some("SD memo 12"), Some("2026-10-01")).unwrap();
+    let mut file: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/fixtures/request-example.json")).unwrap();
+    file["subjects"][0]["profiles"] =
+        serde_json::json!([{ "platform": "facebook", "url": format!("{base}/profile/jane") }]);
+    let reference = requests::create(host, &file.to_string(), &BTreeMap::new(), None).unwrap().reference;
+    requests::take_step(host, &reference, Step::Submit, &decision("Rhian Evans", None)).unwrap();
+    requests::take_step(host, &reference, Step::Agree, &decision("Gwen Thomas", Some("email"))).unwrap();
+    requests::take_step(host, &reference, Step::Permit, &decision("Director", Some("memo"))).unwrap();
+    requests::take_step(host, &reference, Step::ConfirmLegitimacy, &decision("Sam Patel", None)).unwrap();
+    let account = register::add_account(host, "fixture", "council.checks", Some(true)).unwrap();
+    (reference, account.id)
+}
+
+#[test]
+fn the_session_panels_commands_check_open_the_first_profile_capture_judge_and_refuse_with_remedies() {
+    // SAFETY: set once, before any store is opened; the recorder inherits it.
+    unsafe { std::env::set_var(triangulate_app::KEYSTORE_ENV, "kernel-keyring") };
+    let site = fixture_site::start();
+    let temp = tempfile::tempdir().unwrap();
+    let host = DesktopHost::with_executable(
+        DataDir::new(temp.path().join("data")),
+        env!("CARGO_BIN_EXE_triangulate-desktop").into(),
+    );
+    let (reference, account) = ready_request(&host, &site.base);
+    let profile = format!("{}/profile/jane", site.base);
+    let check = |subject| session_check(&host, SessionCheckArgs { reference: reference.clone(), subject, account });
+    assert!(check(1).unwrap().warnings.is_empty(), "a first view needs no warning");
+
+    // The browser opens on the person's first listed profile.
+    let started =
+        session_start(&host, SessionStartArgs { reference: reference.clone(), subject: 1, account, headless: true })
+            .unwrap_or_else(|e| panic!("{}", e.message));
+    assert!(
+        started.trail.iter().any(|e| e.kind == "navigation" && e.url == profile),
+        "opened on the first profile: {:?}",
+        started.trail
+    );
+    assert_eq!(started.person, "Anna Kowalska");
+    assert_eq!(started.profiles, [profile.clone()]);
+    assert_eq!(started.shortcut, "CommandOrControl+Shift+F9", "the policy's shortcut");
+    assert!(!started.capturing && started.captures.is_empty());
+
+    // The tab the worker is looking at, as it is: no address given.
+    let taken = capture_take(
+        &host,
+        CaptureTakeArgs {
+            session: started.id,
+            url: String::new(),
+            statement: String::new(),
+            outside_scope_reason: String::new(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{}", e.message));
+    assert_eq!(taken.url, profile);
+    let shown = capture_get(&host, CaptureIdArgs { id: taken.capture_id }).unwrap();
+    assert!(shown.signature_valid && shown.stored_hashes_match, "{:?}", shown.signature_problem);
+    let row = |label: &str| shown.provenance.iter().find(|r| r.label == label).map(|r| r.value.clone());
+    assert_eq!(row("Address as finally served").as_deref(), Some(profile.as_str()));
+    assert_eq!(row("HTTP status").as_deref(), Some("200 OK"));
+    assert_eq!(row("Person").as_deref(), Some("1. Anna Kowalska"));
+    use base64::Engine as _;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(shown.thumbnail.strip_prefix("data:image/png;base64,").expect("a PNG data address"))
+        .unwrap();
+    let viewport = shown.artefacts.iter().find(|a| a.kind == "viewport_png").unwrap();
+    assert_eq!(triangulate_evidence::sha256_hex(&png), viewport.sha256, "the thumbnail is the viewport picture itself");
+    assert!(shown.judgement.is_none());
+
+    // Judging: every missing answer named; then saved, and the session lists it.
+    let missing = capture_judge(&host, CaptureJudgeArgs { id: taken.capture_id, judgement: JudgementInput::default() })
+        .unwrap_err();
+    let fields: Vec<String> = missing.fields.iter().map(|f| f.field.clone()).collect();
+    assert_eq!(fields, ["relevant", "useful_and_unique", "attribution"]);
+    let judged = capture_judge(
+        &host,
+        CaptureJudgeArgs {
+            id: taken.capture_id,
+            judgement: JudgementInput {
+                relevant: Some(false),
+                useful_and_unique: Some(false),
+                attribution: Some(Attribution::Unverified),
+                ..JudgementInput::default()
+            },
+        },
+    )
+    .unwrap();
+    assert_eq!(judged.judgement.map(|j| j.relevant), Some(false));
+    let listed = session_get(&host, SessionIdArgs { id: started.id }).unwrap();
+    assert_eq!(listed.captures.len(), 1);
+    assert_eq!(listed.captures[0].relevant, Some(false));
+
+    // A page outside the profiles: refused with its address, nothing captured; the page
+    // can become a linked request flagged for the service director.
+    let elsewhere = format!("{}/elsewhere/page", site.base);
+    let outside = capture_take(
+        &host,
+        CaptureTakeArgs {
+            session: started.id,
+            url: elsewhere.clone(),
+            statement: String::new(),
+            outside_scope_reason: String::new(),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(outside.code, ErrorCode::OutsideScope);
+    assert_eq!(outside.url.as_deref(), Some(elsewhere.as_str()));
+    assert_eq!(session_get(&host, SessionIdArgs { id: started.id }).unwrap().captures.len(), 1, "nothing captured");
+    let linked = draft_start(
+        &host,
+        DraftStartArgs {
+            reference: None,
+            linked: Some(LinkedDraftArgs { parent: reference.clone(), url: elsewhere.clone() }),
+        },
+    )
+    .unwrap();
+    assert_eq!(linked.parent.as_deref(), Some(reference.as_str()));
+    assert_eq!(linked.form.case_reference, "CASE-88231");
+    assert_eq!(linked.form.subjects[0].profiles[0].url, elsewhere);
+    assert!(linked.form.concern.contains(&reference), "{}", linked.form.concern);
+    let bad = draft_start(
+        &host,
+        DraftStartArgs {
+            reference: None,
+            linked: Some(LinkedDraftArgs { parent: reference.clone(), url: "file:///etc/passwd".into() }),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(bad.code, ErrorCode::InvalidFields, "only a web page's address");
+
+    let ended = session_end(&host, SessionIdArgs { id: started.id }).unwrap();
+    assert!(ended.ended_at.is_some());
+
+    // The second view warns with the count and the window; after it, a third is refused with
+    // its code, why, and what would allow it.
+    let second = check(1).unwrap().warnings;
+    assert_eq!(second.len(), 1);
+    assert!(second[0].contains("view 2 of this person within 30 days"), "{second:?}");
+    let again =
+        session_start(&host, SessionStartArgs { reference: reference.clone(), subject: 1, account, headless: true })
+            .unwrap_or_else(|e| panic!("{}", e.message));
+    session_end(&host, SessionIdArgs { id: again.id }).unwrap();
+    let refused = check(1).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::GuardRefused);
+    assert_eq!(refused.refusals.len(), 1);
+    assert_eq!(refused.refusals[0].code, "repeat_viewing_limit");
+    assert_eq!(
+        refused.refusals[0].remedy,
+        "a directed surveillance authorisation covering this person must be recorded"
+    );
     let store_id = host.store().unwrap().store_id().to_string();
     let _ = Keystore::kernel_keyring().unwrap().delete_key(&store_id);
 }

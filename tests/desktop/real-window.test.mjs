@@ -3,7 +3,10 @@
 // the app in the middle of a field and find the text there after restart; submit and
 // authorise the request; export a draft PDF through the system's save dialog (answered with
 // xdotool); then check with the CLI that the encrypted store holds it and that the audit
-// chain verifies.
+// chain verifies. Then the log is kept and the request closed; and a whole check is done in
+// the window: an access session on Debian's Chromium against a fixture site, links followed
+// by clicks in the browser, captures by the Capture button and by the global shortcut
+// (pressed with xdotool), a judgement, a finding resting on a capture, and the end.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
@@ -12,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createConnection } from "node:net";
+import { createServer } from "node:http";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const app = join(root, "target", "debug", "triangulate-desktop");
@@ -118,6 +122,15 @@ class Window {
     return wd("GET", `/session/${this.id}/element/${element}/property/value`);
   }
 
+  /** Waits for an element's text content to include `text`: a title kept to a few lines
+   *  (overflow hidden) is not "displayed" text to WebKitWebDriver, though a person sees it. */
+  async content(selector, text) {
+    return until(`${selector} holding "${text}"`, async () => {
+      const held = await wd("POST", `/session/${this.id}/execute/sync`, { script: "return document.querySelector(arguments[0])?.textContent ?? ''", args: [selector] });
+      return held.includes(text);
+    });
+  }
+
   /** Radios are drawn by their labels; the label is what a person clicks. */
   async choose(id) {
     await this.click(`label[for="${id}"]`);
@@ -142,7 +155,8 @@ before(async () => {
   mkdirSync(shots, { recursive: true });
   // A process group of its own: tauri-driver, WebKitWebDriver and the app end together.
   driver = spawn(driverBinary, ["--port", String(PORT), "--native-driver", "/usr/bin/WebKitWebDriver"], {
-    env: { ...process.env, TRIANGULATE_DATA_DIR: dataDir },
+    // The session's browser is Debian's Chromium, in the same X display.
+    env: { ...process.env, TRIANGULATE_DATA_DIR: dataDir, TRIANGULATE_BROWSER: process.env.TRIANGULATE_BROWSER ?? "/usr/bin/chromium" },
     stdio: ["ignore", "inherit", "inherit"],
     detached: true,
   });
@@ -476,4 +490,130 @@ test("without its recovery file the real window warns on every start until a new
   const banner = await again.find("#recovery-warning");
   assert.equal(await wd("GET", `/session/${again.id}/element/${banner}/displayed`), false);
   await again.close();
+});
+
+/** A fixture site on 127.0.0.1: Jane's profile, whose whole page is a link to her photos,
+ *  whose whole page is a link to her "about" page, so that a click anywhere follows it. */
+function fixtureSite() {
+  const page = (title, next) =>
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body style="margin:0">` +
+    (next ? `<a id="next" href="${next}" style="position:fixed;inset:0;display:block;background:#dfe">${title}: next page</a>` : `<h1>${title}</h1>`) +
+    "</body></html>";
+  const pages = { "/profile/jane": page("Maria Jones", "/profile/jane/photos"), "/profile/jane/photos": page("Maria Jones: photos", "/profile/jane/about"), "/profile/jane/about": page("Maria Jones: about", null) };
+  const server = createServer((request, response) => {
+    const body = pages[request.url];
+    response.writeHead(body ? 200 : 404, { "content-type": "text/html; charset=utf-8" });
+    response.end(body ?? "not found");
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` })));
+}
+
+/** Clicks the middle of the session's Chromium window, as a person would. */
+function clickBrowser() {
+  const windows = execFileSync("xdotool", ["search", "--onlyvisible", "--class", "chromium"], { encoding: "utf8" }).trim().split("\n");
+  // The biggest visible window of Chromium's is the browser itself.
+  const sizes = windows.map((w) => {
+    const geometry = execFileSync("xdotool", ["getwindowgeometry", "--shell", w], { encoding: "utf8" });
+    const value = (k) => Number(geometry.match(new RegExp(`${k}=(\\d+)`))[1]);
+    return { w, x: value("X"), y: value("Y"), width: value("WIDTH"), height: value("HEIGHT") };
+  });
+  const browser = sizes.sort((a, b) => b.width * b.height - a.width * a.height)[0];
+  execFileSync("xdotool", ["mousemove", "--sync", String(browser.x + Math.floor(browser.width / 2)), String(browser.y + Math.floor(browser.height * 0.7)), "click", "1"]);
+}
+
+test("a check is done in the real window: a session on Chromium, two links followed, captures by button and by the global shortcut, judged, a finding resting on one, the session ended", async () => {
+  const { server, base } = await fixtureSite();
+  try {
+    // A request for Jane on the fixture site, authorised and confirmed, made with the CLI.
+    const request = JSON.parse(readFileSync(join(root, "tests", "fixtures", "request-example.json"), "utf8"));
+    request.case_reference = "CS-8080";
+    request.subjects = [{ name: "Maria Jones", role: "subject", relationship: "mother", profiles: [{ platform: "facebook", url: `${base}/profile/jane` }] }];
+    const file = join(work, "jane.json");
+    writeFileSync(file, JSON.stringify(request));
+    const reference = runCli("request", "create", "--file", file).trim();
+    runCli("request", "submit", reference, "--by", "Rhian Evans");
+    runCli("request", "agree", reference, "--by", "Gwen Thomas", "--evidence", "Email of 28 November");
+    runCli("request", "permit", reference, "--by", "Sue Director", "--evidence", "Memo SD-90");
+    runCli("request", "confirm-legitimacy", reference, "--by", "Wendy Window");
+
+    const window = await Window.open();
+    await window.heading("Home");
+    await window.click(`#waiting-for-you a[href$="${reference}"]`);
+    await window.heading(`Request ${reference}`);
+    await window.click("#start-session");
+    await window.heading("Start an access session");
+    await window.click("#continue");
+    await window.heading("Access session");
+    await window.wait("#trail", `${base}/profile/jane`);
+    await window.screenshot("12-session-running");
+
+    // Two links followed in the browser: the trail grows on the panel.
+    clickBrowser();
+    await window.wait("#trail", "/profile/jane/photos");
+    await window.click("#capture");
+    await window.wait("#captured", "Captured: capture");
+    await window.screenshot("13-session-first-capture");
+    await window.content("#captures", "Maria Jones: photos");
+    clickBrowser();
+    await window.wait("#trail", "/profile/jane/about");
+    // The global shortcut, pressed while the browser has the focus.
+    execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+shift+F9"]);
+    await window.content("#captures", "Maria Jones: about");
+    await window.screenshot("13-session-captured");
+
+    // Judge the first capture, and rest a finding on it.
+    await window.click("#captures a");
+    await window.heading("Capture");
+    await window.wait("#signature", "Signature verified");
+    await window.choose("relevant");
+    await window.choose("useful_and_unique");
+    await window.choose("attribution-2");
+    await window.type("attribution_reason", "Same photos as the school's account");
+    await window.click("#save-judgement");
+    await window.wait(".govuk-notification-banner", "judged");
+    await window.screenshot("14-capture-judged");
+    const captureId = (await window.text("main h1")).replace("Capture ", "").trim();
+    await window.click(".govuk-back-link");
+    await window.heading("Access session");
+    await window.click("#end");
+    await window.wait("#ended", "Ended");
+    await window.screenshot("15-session-ended");
+    await window.click("#back-to-request");
+    await window.heading(`Request ${reference}`);
+    await window.click("#open-log");
+    await window.heading("Investigation log");
+    await window.click("#add-search");
+    await window.heading("Record a search");
+    await window.choose("account");
+    await window.type("searched", "Jane Doe");
+    await window.type("result", "Profile found");
+    await window.click("#save");
+    await window.heading("Investigation log");
+    await window.click("#add-finding");
+    await window.heading("Record a finding");
+    await window.type("text", "Photos with the man in November");
+    await window.choose("captures");
+    await window.click("#save");
+    await window.heading("Investigation log");
+    await window.close();
+
+    // The CLI reads the captures, their trail, hashes and signatures from the store.
+    const sessions = JSON.parse(runCli("capture", "show", captureId, "--json"));
+    assert.equal(sessions.signature_valid, true);
+    assert.equal(sessions.stored_hashes_match, true);
+    assert.equal(sessions.judgement.relevant, true);
+    assert.equal(sessions.judgement.attribution, "probable");
+    assert.equal(sessions.manifest.provenance.url, `${base}/profile/jane/photos`);
+    const visited = sessions.manifest.trail.filter((e) => e.kind === "navigation").map((e) => e.url);
+    assert.deepEqual(visited.slice(0, 2), [`${base}/profile/jane`, `${base}/profile/jane/photos`], "the trail that led to it");
+    for (const a of sessions.artefacts) assert.match(a.sha256, /^[0-9a-f]{64}$/);
+    const second = JSON.parse(runCli("capture", "show", String(Number(captureId) + 1), "--json"));
+    assert.equal(second.manifest.provenance.url, `${base}/profile/jane/about`, "the shortcut captured the page in front");
+    assert.equal(second.signature_valid, true);
+    const log = JSON.parse(runCli("log", "show", reference, "--json"));
+    assert.deepEqual(log.version.log.findings[0].captures, [Number(captureId)]);
+    assert.match(runCli("audit", "verify"), /intact/);
+  } finally {
+    server.close();
+  }
 });

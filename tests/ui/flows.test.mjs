@@ -963,7 +963,8 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await page.locator("#captured", { hasText: "Captured: capture 4" }).waitFor();
   await page.locator("#captures li", { hasText: "onerror" }).waitFor();
   assert.equal(await page.evaluate(() => window.pwned), undefined, "nothing in a title runs");
-  assert.equal(await page.locator("main img").count(), 0, "no element made from a title");
+  const images = await page.$$eval("main img", (all) => all.map((img) => img.getAttribute("src") ?? ""));
+  assert.ok(images.every((src) => src.startsWith("data:image/png;base64,")), `no element made from a title: ${images.map((s) => s.slice(0, 30))}`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `a long title wraps: the page is ${overflow} px too wide`);
   await checkScreen(page, "54-session-hostile-title");
@@ -1022,6 +1023,10 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await fill(page, { text: "A photo with the man, dated 3 November" });
   await byId(page, "captures").check();
   await saveLogForm(page);
+  // The log shows the capture a finding rests on with its picture and its digest.
+  await page.locator('code[data-capture-digest="1"]', { hasText: /^[0-9a-f]{64}$/ }).waitFor();
+  assert.equal(await page.locator('#findings img[data-capture="1"]').evaluate((img) => img.naturalWidth), 4);
+  await checkScreen(page, "60-log-finding-with-capture");
   await page.goto(`${fixture.served.url}#/captures/1`);
   await page.locator("#findings", { hasText: "Finding 1: A photo with the man" }).waitFor();
   await page.close();

@@ -49,6 +49,39 @@ function captureName(page: LogPage, id: number): string {
   return capture ? `Capture ${id}: ${capture.title || capture.url} (${ukTime(capture.taken_at)})` : `Capture ${id}`;
 }
 
+/** A capture a finding rests on: its thumbnail and its whole page's SHA-256 (filled in by
+ *  `fillCaptures` once the page is shown), linked to the capture's own screen. */
+function restsOn(page: LogPage, id: number): HTMLElement {
+  return h(
+    "li",
+    { class: "app-rests-on__item" },
+    h("img", { class: "app-rests-on__thumbnail", alt: `Capture ${id} as the worker saw it`, "data-capture": String(id) }),
+    h(
+      "div",
+      {},
+      h("a", { class: "govuk-link", href: `#/captures/${id}` }, `Capture ${id}`),
+      h("span", { class: "app-untrusted" }, captureName(page, id).replace(/^Capture \d+/, "")),
+      h("br"),
+      h("span", { class: "govuk-body-s" }, "Whole page SHA-256 "),
+      h("code", { class: "app-digest", "data-capture-digest": String(id) }, "…"),
+    ),
+  );
+}
+
+/** Loads each capture a finding rests on once, for its thumbnail and digest. */
+async function fillCaptures(app: App): Promise<void> {
+  const ids = [...new Set([...document.querySelectorAll<HTMLImageElement>("img[data-capture]")].map((img) => Number(img.dataset.capture)))];
+  for (const id of ids) {
+    const capture = await app.backend.call("capture_get", { id }).catch(() => null);
+    for (const img of document.querySelectorAll<HTMLImageElement>(`img[data-capture="${id}"]`)) {
+      if (capture) img.src = capture.thumbnail;
+      else img.remove();
+    }
+    const digest = capture?.artefacts.find((a) => a.kind === "full_page_png")?.sha256 ?? "not readable";
+    for (const code of document.querySelectorAll(`code[data-capture-digest="${id}"]`)) code.textContent = digest;
+  }
+}
+
 export async function logScreen(app: App, reference: string, version: number | null, compare: number | null): Promise<void> {
   const page = await attempt(app, () => app.backend.call("log_get", { reference, version, compare }));
   if (page) showLog(app, page);
@@ -116,7 +149,14 @@ function logContent(page: LogPage, log: InvestigationLog, editable: boolean): Ch
               {},
               h("h3", { class: "govuk-heading-s" }, `Finding ${f.number}`),
               paragraphs(f.text),
-              f.captures.length ? h("p", { class: "govuk-body-s" }, "Rests on: ", f.captures.map((c) => captureName(page, c)).join("; ")) : null,
+              f.captures.length
+                ? h(
+                    "div",
+                    { class: "app-rests-on" },
+                    h("p", { class: "govuk-body-s" }, "Rests on:"),
+                    h("ul", { class: "govuk-list app-rests-on__list" }, ...f.captures.map((c) => restsOn(page, c))),
+                  )
+                : null,
             ),
           ),
         )
@@ -209,6 +249,7 @@ export function showLog(app: App, page: LogPage): void {
   content.push(...versionLinks(page));
   content.push(h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: requestHref(page.reference, "/export"), id: "export-log" }, "Export the log as a PDF to share")));
   app.show(title, ...content.filter((c): c is Node => c instanceof Node));
+  void fillCaptures(app);
 }
 
 /** One of the log's forms: its fields, drawn again with the errors the backend gives. */

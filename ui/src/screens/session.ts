@@ -197,7 +197,10 @@ function minutes(ms: number): string {
 function durationText(from: string, to: string): string {
   const ms = new Date(to).getTime() - new Date(from).getTime();
   const total = Math.max(0, Math.round(ms / 60000));
-  if (total < 1) return "less than a minute";
+  if (ms < 60000) {
+    const seconds = Math.max(1, Math.round(ms / 1000));
+    return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  }
   const hours = Math.floor(total / 60);
   const mins = total % 60;
   const parts = [hours ? `${hours} hour${hours === 1 ? "" : "s"}` : "", mins ? `${mins} minute${mins === 1 ? "" : "s"}` : ""].filter(Boolean);
@@ -306,14 +309,21 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
     status.replaceChildren(h("p", { class: "govuk-body app-capturing" }, "Capturing the page… the whole page, the window as seen, the page's archive and its provenance."));
     try {
       const taken = await app.backend.call("capture_take", { session: id, url: "", statement: "", outside_scope_reason: reason });
+      const shown = await app.backend.call("capture_get", { id: taken.capture_id }).catch(() => null);
+      const row = (label: string) => shown?.provenance.find((r) => r.label === label)?.value ?? "";
       status.replaceChildren(
         h(
           "div",
           { class: "govuk-notification-banner govuk-notification-banner--success", id: "captured", role: "alert" },
-          h("div", { class: "govuk-notification-banner__content" },
-            h("p", { class: "govuk-notification-banner__heading" }, `Captured: capture ${taken.capture_id}`),
-            h("p", { class: "govuk-body app-untrusted" }, taken.url),
-            h("a", { class: "govuk-link", href: `#/captures/${taken.capture_id}`, id: "judge-latest" }, `Judge capture ${taken.capture_id}`),
+          h("div", { class: "govuk-notification-banner__content app-captured" },
+            shown ? h("img", { class: "app-captured__thumbnail", src: shown.thumbnail, alt: `Capture ${taken.capture_id} as the worker saw it` }) : null,
+            h("div", { class: "app-captured__facts" },
+              h("p", { class: "govuk-notification-banner__heading" }, `Captured: capture ${taken.capture_id}`),
+              shown ? h("p", { class: "govuk-body app-untrusted app-capture-item__title" }, shown.title || "(no title)") : null,
+              h("p", { class: "govuk-body app-untrusted" }, taken.url),
+              shown ? h("p", { class: "govuk-body-s" }, `${row("Captured (UK)")}. HTTP status ${row("HTTP status")}. ${shown.signature_valid ? "Signed and verified." : "The signature does not verify."}`) : null,
+              h("a", { class: "govuk-link", href: `#/captures/${taken.capture_id}`, id: "judge-latest" }, `Judge capture ${taken.capture_id}, and see its provenance and digests`),
+            ),
           ),
         ),
       );

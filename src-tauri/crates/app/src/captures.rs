@@ -65,21 +65,23 @@ impl SessionFacts for StoreFacts<'_> {
 
 /// The sessions with a capture being taken now, in this process: a screen shows it while
 /// the button or the shortcut's capture runs, and a second one waits for none.
-static CAPTURING: std::sync::Mutex<Vec<i64>> = std::sync::Mutex::new(Vec::new());
+/// Sessions are numbered per store: each is known by its data folder and its number.
+static CAPTURING: std::sync::Mutex<Vec<(PathBuf, i64)>> = std::sync::Mutex::new(Vec::new());
 
 /// Marks a session as capturing until dropped.
-struct Capturing(i64);
+struct Capturing((PathBuf, i64));
 
 impl Capturing {
-    fn begin(session: i64) -> Result<Capturing> {
+    fn begin(host: &dyn Host, session: i64) -> Result<Capturing> {
+        let key = (host.data_dir().root().to_path_buf(), session);
         let mut running = CAPTURING.lock().unwrap_or_else(|e| e.into_inner());
-        if running.contains(&session) {
+        if running.contains(&key) {
             return Err(AppError::Refused(format!(
                 "a capture is already being taken in access session {session}: wait for it"
             )));
         }
-        running.push(session);
-        Ok(Capturing(session))
+        running.push(key.clone());
+        Ok(Capturing(key))
     }
 }
 
@@ -90,13 +92,14 @@ impl Drop for Capturing {
 }
 
 /// Whether a capture is being taken in this session now.
-pub fn capturing(session: i64) -> bool {
-    CAPTURING.lock().unwrap_or_else(|e| e.into_inner()).contains(&session)
+pub fn capturing(host: &dyn Host, session: i64) -> bool {
+    let key = (host.data_dir().root().to_path_buf(), session);
+    CAPTURING.lock().unwrap_or_else(|e| e.into_inner()).contains(&key)
 }
 
 /// Captures the tab the worker is looking at in a session (or goes to `order.url` first).
 pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> Result<Taken> {
-    let _capturing = Capturing::begin(session_id)?;
+    let _capturing = Capturing::begin(host, session_id)?;
     let timer = Instant::now();
     let session = host.store()?.session(session_id)?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "store open, session read");

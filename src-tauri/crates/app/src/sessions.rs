@@ -217,22 +217,9 @@ pub fn show(host: &dyn Host, id: i64) -> Result<SessionView> {
         account: format!("{} ({})", account.handle, account.platform),
         profiles: subject.map(|s| s.profiles.iter().map(|p| p.url.clone()).collect()).unwrap_or_default(),
         captures,
-        capturing: crate::captures::capturing(id),
+        capturing: crate::captures::capturing(host, id),
         session,
     })
-}
-
-/// The one session open now, for a capture asked for outside any screen (the global
-/// shortcut): refused when none is open, or when several are and it would be a guess.
-pub fn the_open_session(host: &dyn Host) -> Result<i64> {
-    match host.store()?.open_sessions()?.as_slice() {
-        [only] => Ok(*only),
-        [] => Err(AppError::Refused("no access session is open: start one from the request's page".into())),
-        several => Err(AppError::Refused(format!(
-            "{} access sessions are open: capture from the session's own window",
-            several.len()
-        ))),
-    }
 }
 
 /// Closes the session's browser over its private channel; if the browser is still there a

@@ -310,14 +310,6 @@ impl Store {
             .optional()?)
     }
 
-    /// Every session still open, newest first.
-    pub fn open_sessions(&self) -> Result<Vec<i64>> {
-        let mut statement =
-            self.conn.prepare("SELECT id FROM access_sessions WHERE ended_at IS NULL ORDER BY id DESC")?;
-        let ids = statement.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
-        Ok(ids)
-    }
-
     /// Before a capture: the session is open and its request's access is not over.
     pub fn check_capture_session(&self, session: &SessionRecord) -> Result<RequestRecord> {
         if let Some(ended) = &session.ended_at {
