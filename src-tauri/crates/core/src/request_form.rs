@@ -298,6 +298,29 @@ mod tests {
     }
 
     #[test]
+    fn a_linked_form_carries_the_case_over_and_lists_the_page_found_as_a_suspects_profile() {
+        let parent = complete_form().to_input().validate(&Policy::default(), today()).unwrap();
+        let linked = RequestForm::linked("REQ-2026-0004", &parent, "https://www.instagram.com/the.other.man/");
+        assert_eq!(linked.case_reference, "CS-1234");
+        assert_eq!(linked.team_manager.name, "Tara Manager");
+        assert_eq!(linked.period, complete_form().period);
+        assert!(linked.concern.contains("REQ-2026-0004") && linked.concern.contains("the.other.man"));
+        assert_eq!(linked.subjects.len(), 1);
+        assert_eq!(linked.subjects[0].role, Some(SubjectRole::SuspectedAssociate));
+        assert_eq!(
+            linked.subjects[0].profiles,
+            [ProfileInput { platform: "instagram".into(), url: "https://www.instagram.com/the.other.man/".into() }]
+        );
+        assert_eq!(linked.consent, ConsentForm::default(), "consent is asked again, for this person");
+        assert!(linked.triangulation.is_empty());
+        let unknown = RequestForm::linked("REQ-2026-0004", &parent, "https://example.org/someone");
+        assert_eq!(
+            unknown.subjects[0].profiles[0].platform, "",
+            "a site the scope rules do not know is chosen on screen"
+        );
+    }
+
+    #[test]
     fn a_complete_form_validates_and_survives_the_round_trip() {
         let policy = Policy::from_toml("").unwrap();
         let request = complete_form().to_input().validate(&policy, today()).expect("valid");

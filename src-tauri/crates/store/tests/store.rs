@@ -351,6 +351,34 @@ fn a_draft_keeps_what_was_typed_across_a_reopen_and_becomes_a_request_when_compl
 }
 
 #[test]
+fn a_linked_draft_becomes_a_request_linked_to_its_parent_and_flagged_for_the_service_director() {
+    let (_fixture, mut store, _) = setup();
+    with_profile(&mut store);
+    let draft = store.start_draft(None, at(1)).unwrap();
+    store.save_draft(draft.id, &complete_form(SUBJECT), at(2)).unwrap();
+    let parent = store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(3)).unwrap();
+    let linked = store.start_linked_draft(&parent.reference, "https://facebook.com/the.other.man", at(4)).unwrap();
+    assert_eq!(linked.parent.as_deref(), Some(parent.reference.as_str()));
+    assert_eq!(linked.request, None, "a new request, not a change to the parent");
+    assert_eq!(linked.form.subjects[0].profiles[0].url, "https://facebook.com/the.other.man");
+    let mut form = linked.form.clone();
+    form.subjects[0].description = "The man in the photos".into();
+    form.triangulation = "Against the police's account".into();
+    form.scope = complete_form(SUBJECT).scope;
+    form.consent = complete_form(SUBJECT).consent;
+    store.save_draft(linked.id, &form, at(5)).unwrap();
+    assert_eq!(store.draft(linked.id).unwrap().parent.as_deref(), Some(parent.reference.as_str()), "kept across saves");
+    let record = store.commit_draft(linked.id, &BTreeMap::new(), &policy(), today(), at(6)).unwrap();
+    assert_eq!(record.parent.as_deref(), Some(parent.reference.as_str()));
+    assert!(record.flagged_for_sd);
+    assert!(!store.request(&parent.reference).unwrap().flagged_for_sd, "the parent is not flagged");
+    assert!(matches!(
+        store.start_linked_draft("REQ-2026-0099", "https://facebook.com/x", at(7)),
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[test]
 fn a_request_is_changed_through_a_draft_until_it_is_submitted() {
     let (_fixture, mut store, _) = setup();
     with_profile(&mut store);
