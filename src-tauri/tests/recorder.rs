@@ -33,14 +33,7 @@ fn decision(by: &str, evidence: Option<&str>) -> DecisionInput {
 
 #[test]
 fn the_desktop_binary_starts_and_stops_a_recorder_and_the_trail_is_stored() {
-    // SAFETY: set once, before any store is opened; the recorder inherits it.
-    unsafe { std::env::set_var(triangulate_app::KEYSTORE_ENV, "kernel-keyring") };
-    let site = fixture_site::start();
-    let temp = tempfile::tempdir().unwrap();
-    let host = DesktopHost::with_executable(
-        DataDir::new(temp.path().join("data")),
-        env!("CARGO_BIN_EXE_triangulate-desktop").into(),
-    );
+    let (_temp, site, host) = desktop();
     let (reference, account) = ready_request(&host, &site.base);
 
     let page = session_start(&host, SessionStartArgs { reference, subject: 1, account, headless: true })
@@ -82,6 +75,20 @@ fn the_desktop_binary_starts_and_stops_a_recorder_and_the_trail_is_stored() {
     let _ = Keystore::kernel_keyring().unwrap().delete_key(&store_id);
 }
 
+/// The fixture site, and a desktop host on a new data folder whose recorders are the
+/// desktop binary itself.
+fn desktop() -> (tempfile::TempDir, fixture_site::Site, DesktopHost) {
+    // SAFETY: set before any store is opened, the same value by every test; recorders inherit it.
+    unsafe { std::env::set_var(triangulate_app::KEYSTORE_ENV, "kernel-keyring") };
+    let site = fixture_site::start();
+    let temp = tempfile::tempdir().unwrap();
+    let host = DesktopHost::with_executable(
+        DataDir::new(temp.path().join("data")),
+        env!("CARGO_BIN_EXE_triangulate-desktop").into(),
+    );
+    (temp, site, host)
+}
+
 /// A store with Sam Patel as a registered access worker, a request whose first person's one
 /// profile is on the fixture site, authorised and confirmed, and a sanctioned account.
 fn ready_request(host: &DesktopHost, base: &str) -> (String, i64) {
@@ -104,14 +111,7 @@ fn ready_request(host: &DesktopHost, base: &str) -> (String, i64) {
 
 #[test]
 fn the_session_panels_commands_check_open_the_first_profile_capture_judge_and_refuse_with_remedies() {
-    // SAFETY: set once, before any store is opened; the recorder inherits it.
-    unsafe { std::env::set_var(triangulate_app::KEYSTORE_ENV, "kernel-keyring") };
-    let site = fixture_site::start();
-    let temp = tempfile::tempdir().unwrap();
-    let host = DesktopHost::with_executable(
-        DataDir::new(temp.path().join("data")),
-        env!("CARGO_BIN_EXE_triangulate-desktop").into(),
-    );
+    let (_temp, site, host) = desktop();
     let (reference, account) = ready_request(&host, &site.base);
     let profile = format!("{}/profile/jane", site.base);
     let check = |subject| session_check(&host, SessionCheckArgs { reference: reference.clone(), subject, account });
