@@ -10,6 +10,7 @@ mod inputs;
 mod keystores;
 mod policy;
 mod protocol;
+mod retention;
 mod store;
 
 use std::io::Write;

@@ -6,7 +6,7 @@ use crate::{Setup, setup};
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../tests/fixtures/request-example.json");
 
 /// A store with an AAW worker profile, registered, and one draft request from the example.
-fn with_request() -> (Setup, String) {
+pub(crate) fn with_request() -> (Setup, String) {
     let s = setup();
     s.init();
     assert_eq!(s.run(&["worker", "set", "--name", "Sam Patel", "--role", "aaw"]).code, 0);

@@ -19,6 +19,7 @@ pub mod people;
 pub mod recorder;
 pub mod register;
 pub mod requests;
+pub mod retention;
 pub mod sessions;
 
 pub use error::{AppError, ErrorCode, Result};
@@ -28,10 +29,10 @@ pub use host::{Host, KeptStore, OpenStore, RecorderOrder, spawn_recorder_process
 /// depends on the store itself.
 pub use triangulate_store::{
     AawRecord, AcceptedRestore, AccountRecord, ArtefactRecord, AuditSummary, AuthorisationKind, AuthorisationRecord,
-    CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DocumentResponse, DraftCheck, DraftRecord, DraftSummary,
-    EarlierRequest, ErrorKind, FilingRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PdfExportRecord,
-    PersonMatch, PersonRecord, PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord,
-    StoreError, StoreState, StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
+    CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DisposalRecord, DocumentResponse, DraftCheck, DraftRecord,
+    DraftSummary, EarlierRequest, ErrorKind, FilingRecord, HoldRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion,
+    PdfExportRecord, PersonMatch, PersonRecord, PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary,
+    SessionRecord, StoreError, StoreState, StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
 };
 
 /// A Tokio runtime for the DevTools connection, made per call: the doors are synchronous.

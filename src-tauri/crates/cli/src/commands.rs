@@ -11,7 +11,8 @@ use triangulate_core::workflow::{DecisionInput, Step};
 use crate::out::{esay, inline, paragraphs, say};
 
 use crate::{
-    AccountCommand, AuthorisationCommand, CliHost, LogCommand, RequestCommand, Result, StepArgs, print_json, uk_time,
+    AccountCommand, AuthorisationCommand, CliHost, LogCommand, RequestCommand, Result, RetentionCommand, StepArgs,
+    print_json, uk_time,
 };
 
 fn step_of(command: &RequestCommand) -> Option<(Step, &StepArgs)> {
@@ -210,6 +211,59 @@ pub(crate) fn request(command: RequestCommand, host: &CliHost) -> Result<()> {
             Ok(())
         }
         _ => unreachable!("steps are handled above"),
+    }
+}
+
+pub(crate) fn retention(command: RetentionCommand, host: &CliHost) -> Result<()> {
+    use triangulate_app::retention;
+    match command {
+        RetentionCommand::Review(flags) => {
+            let review = retention::review(host)?;
+            if flags.json {
+                print_json(&serde_json::to_value(&review).expect("serialises"));
+            } else if review.due.is_empty() {
+                say!("Nothing is due for disposal today.");
+            } else {
+                for d in &review.due {
+                    say!(
+                        "{:?} {}: due {} ({}): {}",
+                        d.kind,
+                        inline(&d.id),
+                        d.due_on,
+                        d.rule.policy_key(),
+                        inline(&d.why)
+                    );
+                }
+            }
+            if !flags.json {
+                for held in &review.held {
+                    say!("On legal hold, kept: {}", inline(held));
+                }
+            }
+            Ok(())
+        }
+        RetentionCommand::Dispose { by, json } => {
+            let done = retention::dispose(host, &by)?;
+            if json {
+                print_json(&serde_json::json!({ "disposed": done }));
+            } else {
+                say!("{} record(s) disposed of.", done.len());
+                for d in &done {
+                    say!("{:?} {}: {} digest(s) kept in its tombstone", d.kind, inline(&d.object), d.digests.len());
+                }
+            }
+            Ok(())
+        }
+        RetentionCommand::Hold { reference, by, reason } => {
+            let hold = retention::hold(host, &reference, &by, &reason)?;
+            say!("Request {} is on legal hold from {}", inline(&hold.request), hold.placed_at);
+            Ok(())
+        }
+        RetentionCommand::Release { reference, by, reason } => {
+            let hold = retention::release(host, &reference, &by, &reason)?;
+            say!("The legal hold on request {} is released", inline(&hold.request));
+            Ok(())
+        }
     }
 }
 

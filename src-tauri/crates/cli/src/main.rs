@@ -65,6 +65,9 @@ enum Command {
     /// PDFs and evidence bundles of a request, and the record that a PDF was filed
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Retention: what falls due for disposal, disposal, and legal holds
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Check an evidence bundle (a ZIP, or the folder it was unzipped into): needs no store and no key
     Verify {
         /// The bundle
@@ -143,6 +146,38 @@ enum AccountCommand {
         not_identifiable: bool,
     },
     List(JsonFlag),
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// List what falls due for disposal today under the local policy, and why; deletes nothing
+    Review(JsonFlag),
+    /// Dispose of exactly what `retention review` lists today: removed, with a tombstone each
+    Dispose {
+        /// Who disposes of the records
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Place a legal hold on a request (court proceedings, a complaint): nothing of it is disposed of
+    Hold {
+        /// The request's reference
+        reference: String,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Release a request's legal hold
+    Release {
+        /// The request's reference
+        reference: String,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -463,6 +498,7 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
     match command {
         Command::Request(command) => commands::request(command, host),
         Command::Account(command) => commands::account(command, host),
+        Command::Retention(command) => commands::retention(command, host),
         Command::Authorisation(command) => commands::authorisation(command, host),
         Command::Log(command) => commands::log(command, host),
         Command::Session(command) => capture::session(command, host),

@@ -15,6 +15,7 @@ pub mod log;
 pub mod policy;
 pub mod request;
 pub mod request_form;
+pub mod retention;
 pub mod scope;
 pub mod validation;
 pub mod worker;

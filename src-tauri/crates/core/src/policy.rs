@@ -91,9 +91,21 @@ pub struct AuthorisationTerms {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Retention {
+    /// A closed request, whole, after it was closed.
     pub request_years: u32,
+    /// A capture judged not relevant, after the judgement.
     pub not_relevant_capture_days: u32,
     pub audit_years: u32,
+    /// A refused or withdrawn request, whole, after the refusal or withdrawal.
+    pub refused_or_withdrawn_days: u32,
+    /// A capture judged relevant (its exhibit is in the care record), after the request closed.
+    pub relevant_capture_days: u32,
+    /// An access session's trail, after the request closed.
+    pub session_trail_days: u32,
+    /// A draft not changed for this long.
+    pub abandoned_draft_days: u32,
+    /// A request never closed and not changed for this long, whole.
+    pub stalled_request_days: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -211,6 +223,11 @@ struct RawRetention {
     request_years: Option<Spanned<u32>>,
     not_relevant_capture_days: Option<Spanned<u32>>,
     audit_years: Option<Spanned<u32>>,
+    refused_or_withdrawn_days: Option<Spanned<u32>>,
+    relevant_capture_days: Option<Spanned<u32>>,
+    session_trail_days: Option<Spanned<u32>>,
+    abandoned_draft_days: Option<Spanned<u32>>,
+    stalled_request_days: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -377,6 +394,36 @@ impl Policy {
                     dre.and_then(|r| r.audit_years.as_ref()),
                     "retention.audit_years",
                     1..=100,
+                )?,
+                refused_or_withdrawn_days: number(
+                    re.and_then(|r| r.refused_or_withdrawn_days.as_ref()),
+                    dre.and_then(|r| r.refused_or_withdrawn_days.as_ref()),
+                    "retention.refused_or_withdrawn_days",
+                    0..=36600,
+                )?,
+                relevant_capture_days: number(
+                    re.and_then(|r| r.relevant_capture_days.as_ref()),
+                    dre.and_then(|r| r.relevant_capture_days.as_ref()),
+                    "retention.relevant_capture_days",
+                    0..=36600,
+                )?,
+                session_trail_days: number(
+                    re.and_then(|r| r.session_trail_days.as_ref()),
+                    dre.and_then(|r| r.session_trail_days.as_ref()),
+                    "retention.session_trail_days",
+                    0..=36600,
+                )?,
+                abandoned_draft_days: number(
+                    re.and_then(|r| r.abandoned_draft_days.as_ref()),
+                    dre.and_then(|r| r.abandoned_draft_days.as_ref()),
+                    "retention.abandoned_draft_days",
+                    0..=36600,
+                )?,
+                stalled_request_days: number(
+                    re.and_then(|r| r.stalled_request_days.as_ref()),
+                    dre.and_then(|r| r.stalled_request_days.as_ref()),
+                    "retention.stalled_request_days",
+                    0..=36600,
                 )?,
             },
             legal_advice: LegalAdvice {

@@ -159,7 +159,10 @@ impl Store {
         let worker = self.recorder()?;
         let text = serde_json::to_string(judgement).expect("a judgement serialises");
         self.write(now, |tx| {
-            tx.execute("UPDATE captures SET judgement = ?1 WHERE id = ?2", rusqlite::params![text, capture.id])?;
+            tx.execute(
+                "UPDATE captures SET judgement = ?1, judged_at = ?2 WHERE id = ?3",
+                rusqlite::params![text, crate::requests::stamp(now), capture.id],
+            )?;
             let event = NewAuditEvent::of_change(
                 Actor::Worker(worker),
                 "capture.judge",

@@ -21,6 +21,7 @@ mod migrations;
 mod persons;
 mod recovery;
 mod requests;
+mod retention;
 mod secrets;
 mod sessions;
 mod status;
@@ -48,6 +49,7 @@ pub use recovery::RecoveryPhrase;
 pub use requests::{
     AawRecord, DecisionRecord, EarlierRequest, PersonMatch, PossibleMatch, RequestRecord, RequestSummary, SubjectLink,
 };
+pub use retention::{DisposalRecord, HoldRecord};
 pub use secrets::SigningKeyInfo;
 pub use sessions::{SessionBrowser, SessionRecord};
 pub use status::{AuditSummary, StoreState, StoreStatus, store_status};

@@ -577,8 +577,15 @@ pub(crate) fn insert_request(
     let content = serde_json::to_string(request).expect("a request serialises");
     let at = stamp(now);
     let year = today.year();
-    let number: i64 =
-        tx.query_row("SELECT COALESCE(MAX(number), 0) + 1 FROM requests WHERE year = ?1", [year], |row| row.get(0))?;
+    // A disposed request's number is never given again: its tombstone keeps it.
+    let number: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(n), 0) + 1 FROM (
+             SELECT number AS n FROM requests WHERE year = ?1
+             UNION ALL SELECT CAST(substr(object, 10) AS INTEGER) FROM disposals
+                 WHERE kind = 'request' AND object LIKE 'REQ-' || ?1 || '-%')",
+        [year],
+        |row| row.get(0),
+    )?;
     let reference = format!("REQ-{year}-{number:04}");
     tx.execute(
         "INSERT INTO requests (reference, year, number, state, content, parent_id, flagged_for_sd, created_at, updated_at)

@@ -534,3 +534,135 @@ fn a_capture_is_stored_with_a_typed_manifest_that_verifies_and_reads_back() {
     let key = store.signing_key_info(at(9)).unwrap();
     assert_eq!(value(&plain)["signing_key"]["public_key"], key.public_key.as_str(), "one installation key");
 }
+
+/// A request with a session, a trail and one capture whose pictures hold `marker`.
+fn request_with_capture(store: &mut Store, marker: &[u8]) -> (String, triangulate_store::CaptureRecord, i64) {
+    with_profile(store);
+    let draft = store.start_draft(None, at(2)).unwrap();
+    store.save_draft(draft.id, &complete_form(SUBJECT), at(3)).unwrap();
+    let request = store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(4)).unwrap();
+    let account = store.add_account("fixture", "council.checks", Some(true), at(5)).unwrap();
+    let session = store.start_session(&request, 1, account.id, at(6)).unwrap();
+    let event = TrailEvent {
+        at: at(6),
+        kind: "navigation".into(),
+        tab: "T1".into(),
+        url: "https://example.test/profile/trail-marker-5150".into(),
+        detail: serde_json::json!({}),
+    };
+    store.add_trail_events(session.id, &[event], at(6)).unwrap();
+    let mut png = b"\x89PNG fake picture ".to_vec();
+    for _ in 0..200 {
+        png.extend_from_slice(marker);
+    }
+    let artefacts = vec![
+        NewArtefact { kind: "viewport_png".into(), media_type: "image/png", bytes: png },
+        NewArtefact {
+            kind: "mhtml".into(),
+            media_type: "multipart/related",
+            bytes: [b"MIME ".as_slice(), marker].concat(),
+        },
+    ];
+    let capture = store.store_capture(&session, provenance(None), artefacts, at(7)).unwrap();
+    (request.reference, capture, session.id)
+}
+
+/// Every table of the database, decrypted with its key into a plain copy (`sqlcipher_export`).
+fn plain_copy(store: &Store, dir: &Path) -> Vec<u8> {
+    let plain = dir.join("plain-copy.db");
+    let conn = store.connection_for_tests();
+    conn.execute("ATTACH DATABASE ?1 AS plain KEY ''", [plain.to_str().unwrap()]).unwrap();
+    conn.query_row("SELECT sqlcipher_export('plain')", [], |_| Ok(())).unwrap();
+    conn.execute_batch("DETACH DATABASE plain").unwrap();
+    std::fs::read(&plain).unwrap()
+}
+
+fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn disposal_removes_every_byte_of_a_capture_leaves_a_tombstone_and_keeps_the_chain_whole() {
+    let (fixture, mut store, _) = setup();
+    let marker = b"disposed-picture-marker-0x5f3759df";
+    let (reference, capture, session) = request_with_capture(&mut store, marker);
+    let judgement = triangulate_core::evidence::JudgementInput {
+        relevant: Some(false),
+        useful_and_unique: Some(false),
+        attribution: Some(triangulate_core::evidence::Attribution::Unverified),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    store.judge_capture(capture.id, &judgement, at(8)).unwrap();
+    let copies = fixture.dir.root().parent().unwrap().to_path_buf();
+    assert!(holds(&plain_copy(&store, &copies), marker), "the check finds the marker while it is held");
+    std::fs::remove_file(copies.join("plain-copy.db")).unwrap();
+
+    // Thirty days after the judgement (the default), the capture alone falls due.
+    let retention = policy().retention;
+    let facts = store.retention_facts().unwrap();
+    let judged_on = at(8).date_naive();
+    let due_on = judged_on + chrono::Days::new(u64::from(retention.not_relevant_capture_days));
+    let before = triangulate_core::retention::review(&retention, &facts, due_on.pred_opt().unwrap());
+    assert!(before.due.is_empty(), "not due the day before: {:?}", before.due);
+    let review = triangulate_core::retention::review(&retention, &facts, due_on);
+    assert_eq!(review.due.len(), 1);
+    assert_eq!(review.due[0].id, capture.id.to_string());
+
+    // A hold keeps it; its release lets it fall due again.
+    store.place_hold(&reference, "Legal Services", "Care proceedings issued", at(9)).unwrap();
+    let held = triangulate_core::retention::review(&retention, &store.retention_facts().unwrap(), due_on);
+    assert!(held.due.is_empty());
+    assert_eq!(held.held, [reference.clone()]);
+    assert!(matches!(store.place_hold(&reference, "x", "y", at(9)), Err(StoreError::Refused(_))), "one hold at a time");
+    store.release_hold(&reference, "Legal Services", "Proceedings ended", at(10)).unwrap();
+    let due = triangulate_core::retention::review(&retention, &store.retention_facts().unwrap(), due_on).due;
+
+    let done = store.dispose(&due, "Ann Officer", at(40)).unwrap();
+    assert_eq!(done.len(), 1);
+    let mut expected: Vec<String> = capture.artefacts.iter().map(|a| a.sha256.clone()).collect();
+    expected.sort();
+    expected.push(triangulate_evidence::sha256_hex(capture.manifest.as_bytes()));
+    let mut kept = done[0].digests.clone();
+    let manifest_digest = kept.pop().unwrap();
+    kept.sort();
+    kept.push(manifest_digest);
+    assert_eq!(kept, expected, "the tombstone keeps every digest the capture had");
+    assert_eq!(store.disposals().unwrap()[0].disposed_by, "Ann Officer");
+    assert!(matches!(store.capture(capture.id), Err(StoreError::NotFound { .. })));
+
+    // No byte of it anywhere: not in a decrypted copy, not in the journal.
+    let plain = plain_copy(&store, &copies);
+    assert!(!holds(&plain, marker), "the disposed picture's bytes are gone");
+    assert!(holds(&plain, b"trail-marker-5150"), "what was not disposed is still there");
+    let wal = fixture.dir.root().join("triangulate.db-wal");
+    assert_eq!(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0), 0, "the journal is checkpointed empty");
+    assert!(matches!(store.audit_verify().unwrap(), ChainReport::Intact { .. }), "the chain verifies after disposal");
+
+    // Once the request is closed, its session's trail goes later, and the whole request after
+    // the request period: its number is never given again.
+    let _ = session;
+    let whole = triangulate_core::retention::Due {
+        kind: triangulate_core::retention::RecordKind::Request,
+        id: reference.clone(),
+        request: Some(reference.clone()),
+        rule: triangulate_core::retention::Rule::Closed,
+        trigger_on: judged_on,
+        due_on,
+        why: "test".into(),
+    };
+    store.dispose(&[whole], "Ann Officer", at(41)).unwrap();
+    assert!(matches!(store.request(&reference), Err(StoreError::NotFound { .. })));
+    assert!(!holds(&plain_copy_again(&store, &copies), SUBJECT.as_bytes()), "no name of the request is left");
+    let next = store.start_draft(None, at(42)).unwrap();
+    store.save_draft(next.id, &complete_form("Another Person"), at(42)).unwrap();
+    let created = store.commit_draft(next.id, &BTreeMap::new(), &policy(), today(), at(43)).unwrap();
+    assert_ne!(created.reference, reference, "a disposed request's number is not given again");
+    assert!(matches!(store.audit_verify().unwrap(), ChainReport::Intact { .. }));
+}
+
+fn plain_copy_again(store: &Store, dir: &Path) -> Vec<u8> {
+    let _ = std::fs::remove_file(dir.join("plain-copy.db"));
+    plain_copy(store, dir)
+}

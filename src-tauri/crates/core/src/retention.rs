@@ -1,0 +1,382 @@
+//! Retention: what falls due for disposal under the local policy, and why. Pure: the store
+//! gives the facts (each record's state and trigger dates), the caller gives today.
+//!
+//! Each class of record is kept for its policy period after its trigger and falls due on the
+//! day after the period ends (kept 30 days from 1 November: due on 1 December). A request on
+//! legal hold, and everything of it, is never due; it is listed as held instead.
+
+use chrono::{Months, NaiveDate};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::policy::Retention;
+use crate::workflow::RequestState;
+
+/// What a disposal removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// A whole request: its content, people's links, decisions, log, sessions and captures.
+    Request,
+    /// One capture with every artefact.
+    Capture,
+    /// An access session's trail and the documents' responses it recorded.
+    SessionTrail,
+    /// A draft of a request.
+    Draft,
+}
+
+/// The policy rule that made a record due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    RefusedOrWithdrawn,
+    Closed,
+    Stalled,
+    CaptureNotRelevant,
+    CaptureRelevant,
+    SessionTrail,
+    AbandonedDraft,
+}
+
+impl Rule {
+    /// The policy key that sets its period.
+    pub fn policy_key(self) -> &'static str {
+        match self {
+            Rule::RefusedOrWithdrawn => "retention.refused_or_withdrawn_days",
+            Rule::Closed => "retention.request_years",
+            Rule::Stalled => "retention.stalled_request_days",
+            Rule::CaptureNotRelevant => "retention.not_relevant_capture_days",
+            Rule::CaptureRelevant => "retention.relevant_capture_days",
+            Rule::SessionTrail => "retention.session_trail_days",
+            Rule::AbandonedDraft => "retention.abandoned_draft_days",
+        }
+    }
+}
+
+/// A request as retention sees it.
+#[derive(Debug, Clone)]
+pub struct RequestFacts {
+    pub reference: String,
+    pub state: RequestState,
+    /// The day it was refused, withdrawn or closed.
+    pub ended_on: Option<NaiveDate>,
+    /// The day anything last changed on it.
+    pub last_activity: NaiveDate,
+    pub on_hold: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaptureFacts {
+    pub id: i64,
+    pub request: String,
+    /// The worker's judgement: relevant or not, and the day it was made.
+    pub judged: Option<(bool, NaiveDate)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionFacts {
+    pub id: i64,
+    pub request: String,
+    /// The session still has a trail (not yet disposed).
+    pub has_trail: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct DraftFacts {
+    pub id: i64,
+    /// The request it changes, or the request it was raised from.
+    pub request: Option<String>,
+    pub updated_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub requests: Vec<RequestFacts>,
+    pub captures: Vec<CaptureFacts>,
+    pub sessions: Vec<SessionFacts>,
+    pub drafts: Vec<DraftFacts>,
+}
+
+/// One record due for disposal: what, under which rule, from which trigger, since when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Due {
+    pub kind: RecordKind,
+    /// The request's reference, or the capture's, session's or draft's number.
+    pub id: String,
+    pub request: Option<String>,
+    pub rule: Rule,
+    pub trigger_on: NaiveDate,
+    pub due_on: NaiveDate,
+    /// In words: why it is due.
+    pub why: String,
+}
+
+/// What retention would dispose of today, and what a legal hold keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct Review {
+    pub due: Vec<Due>,
+    /// Requests on hold whose records would otherwise be due.
+    pub held: Vec<String>,
+}
+
+fn plus_days(day: NaiveDate, days: u32) -> NaiveDate {
+    day.checked_add_days(chrono::Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX)
+}
+
+fn plus_years(day: NaiveDate, years: u32) -> NaiveDate {
+    day.checked_add_months(Months::new(years.saturating_mul(12))).unwrap_or(NaiveDate::MAX)
+}
+
+fn days(n: u32) -> String {
+    if n == 1 { "1 day".into() } else { format!("{n} days") }
+}
+
+/// Every record due today, in the order: whole requests, then captures, trails and drafts of
+/// requests not disposed whole. A record of a request on hold is never due.
+pub fn review(policy: &Retention, facts: &Facts, today: NaiveDate) -> Review {
+    let long = |d: NaiveDate| crate::local_time::long_date(d);
+    let mut review = Review::default();
+    let mut whole = Vec::new();
+    let mut held = std::collections::BTreeSet::new();
+    let mut consider = |due: Due, held_by: Option<&str>, review: &mut Review| {
+        if due.due_on > today {
+            return;
+        }
+        match held_by {
+            Some(reference) => {
+                held.insert(reference.to_string());
+            }
+            None => review.due.push(due),
+        }
+    };
+    let on_hold = |reference: &str| facts.requests.iter().any(|r| r.reference == reference && r.on_hold);
+    for r in &facts.requests {
+        let hold = r.on_hold.then_some(r.reference.as_str());
+        let due = match (r.state, r.ended_on) {
+            (RequestState::Refused | RequestState::Withdrawn, Some(ended)) => Some(Due {
+                kind: RecordKind::Request,
+                id: r.reference.clone(),
+                request: Some(r.reference.clone()),
+                rule: Rule::RefusedOrWithdrawn,
+                trigger_on: ended,
+                due_on: plus_days(ended, policy.refused_or_withdrawn_days),
+                why: format!(
+                    "{} on {}; kept {} after that",
+                    if r.state == RequestState::Refused { "refused" } else { "withdrawn" },
+                    long(ended),
+                    days(policy.refused_or_withdrawn_days)
+                ),
+            }),
+            (RequestState::Closed, Some(ended)) => Some(Due {
+                kind: RecordKind::Request,
+                id: r.reference.clone(),
+                request: Some(r.reference.clone()),
+                rule: Rule::Closed,
+                trigger_on: ended,
+                due_on: plus_years(ended, policy.request_years),
+                why: format!("closed on {}; kept {} years after closing", long(ended), policy.request_years),
+            }),
+            (RequestState::Refused | RequestState::Withdrawn | RequestState::Closed, None) => None,
+            _ => Some(Due {
+                kind: RecordKind::Request,
+                id: r.reference.clone(),
+                request: Some(r.reference.clone()),
+                rule: Rule::Stalled,
+                trigger_on: r.last_activity,
+                due_on: plus_days(r.last_activity, policy.stalled_request_days),
+                why: format!(
+                    "never closed, and nothing has changed since {}; a stalled request is kept {}",
+                    long(r.last_activity),
+                    days(policy.stalled_request_days)
+                ),
+            }),
+        };
+        if let Some(due) = due {
+            if due.due_on <= today && hold.is_none() {
+                whole.push(r.reference.clone());
+            }
+            consider(due, hold, &mut review);
+        }
+    }
+    let gone = |reference: &str| whole.iter().any(|w| w == reference);
+    let closed_on = |reference: &str| {
+        facts
+            .requests
+            .iter()
+            .find(|r| r.reference == reference && r.state == RequestState::Closed)
+            .and_then(|r| r.ended_on)
+    };
+    for c in &facts.captures {
+        if gone(&c.request) {
+            continue;
+        }
+        let hold = on_hold(&c.request).then_some(c.request.as_str());
+        let due = match c.judged {
+            Some((false, judged)) => Some(Due {
+                kind: RecordKind::Capture,
+                id: c.id.to_string(),
+                request: Some(c.request.clone()),
+                rule: Rule::CaptureNotRelevant,
+                trigger_on: judged,
+                due_on: plus_days(judged, policy.not_relevant_capture_days),
+                why: format!(
+                    "judged not relevant on {}; kept {}",
+                    long(judged),
+                    days(policy.not_relevant_capture_days)
+                ),
+            }),
+            Some((true, _)) => closed_on(&c.request).map(|closed| Due {
+                kind: RecordKind::Capture,
+                id: c.id.to_string(),
+                request: Some(c.request.clone()),
+                rule: Rule::CaptureRelevant,
+                trigger_on: closed,
+                due_on: plus_days(closed, policy.relevant_capture_days),
+                why: format!(
+                    "relevant, and its request closed on {}: the care record holds the exhibit; kept {} after closing",
+                    long(closed),
+                    days(policy.relevant_capture_days)
+                ),
+            }),
+            None => None,
+        };
+        if let Some(due) = due {
+            consider(due, hold, &mut review);
+        }
+    }
+    for s in facts.sessions.iter().filter(|s| s.has_trail) {
+        if gone(&s.request) {
+            continue;
+        }
+        let hold = on_hold(&s.request).then_some(s.request.as_str());
+        if let Some(closed) = closed_on(&s.request) {
+            let due = Due {
+                kind: RecordKind::SessionTrail,
+                id: s.id.to_string(),
+                request: Some(s.request.clone()),
+                rule: Rule::SessionTrail,
+                trigger_on: closed,
+                due_on: plus_days(closed, policy.session_trail_days),
+                why: format!(
+                    "the trail of access session {}; its request closed on {}; kept {} after closing",
+                    s.id,
+                    long(closed),
+                    days(policy.session_trail_days)
+                ),
+            };
+            consider(due, hold, &mut review);
+        }
+    }
+    for d in &facts.drafts {
+        if d.request.as_deref().is_some_and(gone) {
+            continue;
+        }
+        let hold = d.request.as_deref().filter(|r| on_hold(r));
+        let due = Due {
+            kind: RecordKind::Draft,
+            id: d.id.to_string(),
+            request: d.request.clone(),
+            rule: Rule::AbandonedDraft,
+            trigger_on: d.updated_on,
+            due_on: plus_days(d.updated_on, policy.abandoned_draft_days),
+            why: format!(
+                "a draft not changed since {}; an abandoned draft is kept {}",
+                long(d.updated_on),
+                days(policy.abandoned_draft_days)
+            ),
+        };
+        consider(due, hold, &mut review);
+    }
+    review.held = held.into_iter().collect();
+    review
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn policy() -> Retention {
+        crate::Policy::default().retention
+    }
+
+    fn request(reference: &str, state: RequestState, ended_on: Option<NaiveDate>, last: NaiveDate) -> RequestFacts {
+        RequestFacts { reference: reference.into(), state, ended_on, last_activity: last, on_hold: false }
+    }
+
+    #[test]
+    fn each_class_falls_due_the_day_after_its_period_ends_and_not_before() {
+        let p = policy();
+        let judged = day(2026, 11, 1);
+        let facts = Facts {
+            requests: vec![request("REQ-2026-0001", RequestState::InProgress, None, day(2026, 11, 1))],
+            captures: vec![CaptureFacts { id: 7, request: "REQ-2026-0001".into(), judged: Some((false, judged)) }],
+            ..Facts::default()
+        };
+        let last_kept = plus_days(judged, p.not_relevant_capture_days - 1);
+        assert!(review(&p, &facts, last_kept).due.is_empty(), "still within its period on {last_kept}");
+        let first_due = plus_days(judged, p.not_relevant_capture_days);
+        let due = review(&p, &facts, first_due).due;
+        assert_eq!(due.len(), 1);
+        assert_eq!(
+            (due[0].kind, due[0].rule, due[0].due_on),
+            (RecordKind::Capture, Rule::CaptureNotRelevant, first_due)
+        );
+        assert!(due[0].why.contains("judged not relevant on 1 November 2026"), "{}", due[0].why);
+    }
+
+    #[test]
+    fn a_whole_request_takes_its_records_with_it_and_a_hold_keeps_everything() {
+        let p = policy();
+        let closed = day(2020, 1, 10);
+        let mut facts = Facts {
+            requests: vec![request("REQ-2020-0001", RequestState::Closed, Some(closed), closed)],
+            captures: vec![CaptureFacts { id: 1, request: "REQ-2020-0001".into(), judged: Some((true, closed)) }],
+            sessions: vec![SessionFacts { id: 1, request: "REQ-2020-0001".into(), has_trail: true }],
+            drafts: vec![],
+        };
+        let today = plus_years(closed, p.request_years);
+        let due = review(&p, &facts, today).due;
+        assert_eq!(due.len(), 1, "the request alone: its captures and trail go with it: {due:?}");
+        assert_eq!((due[0].kind, due[0].rule), (RecordKind::Request, Rule::Closed));
+        // A year after closing: the relevant capture and the trail, not yet the request.
+        let earlier = review(&p, &facts, plus_days(closed, 366)).due;
+        let kinds: Vec<RecordKind> = earlier.iter().map(|d| d.kind).collect();
+        assert_eq!(kinds, [RecordKind::Capture, RecordKind::SessionTrail]);
+        facts.requests[0].on_hold = true;
+        let held = review(&p, &facts, today);
+        assert!(held.due.is_empty());
+        assert_eq!(held.held, ["REQ-2020-0001"]);
+    }
+
+    #[test]
+    fn refused_withdrawn_stalled_requests_and_abandoned_drafts_fall_due() {
+        let p = policy();
+        let start = day(2026, 1, 5);
+        let facts = Facts {
+            requests: vec![
+                request("REQ-2026-0001", RequestState::Refused, Some(start), start),
+                request("REQ-2026-0002", RequestState::Withdrawn, Some(start), start),
+                request("REQ-2026-0003", RequestState::Submitted, None, start),
+            ],
+            drafts: vec![DraftFacts { id: 4, request: None, updated_on: start }],
+            ..Facts::default()
+        };
+        let far = day(2030, 1, 1);
+        let rules: Vec<Rule> = review(&p, &facts, far).due.iter().map(|d| d.rule).collect();
+        assert_eq!(rules, [Rule::RefusedOrWithdrawn, Rule::RefusedOrWithdrawn, Rule::Stalled, Rule::AbandonedDraft]);
+        let draft_due = plus_days(start, p.abandoned_draft_days);
+        let on_the_day = review(&p, &facts, draft_due).due;
+        assert!(on_the_day.iter().any(|d| d.kind == RecordKind::Draft && d.due_on == draft_due));
+        assert!(
+            !review(&p, &facts, plus_days(start, p.abandoned_draft_days - 1))
+                .due
+                .iter()
+                .any(|d| d.kind == RecordKind::Draft)
+        );
+    }
+}

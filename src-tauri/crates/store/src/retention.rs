@@ -1,0 +1,440 @@
+//! Retention in the store: the facts the core's rules read, legal holds, and disposal that
+//! really removes. Disposal deletes the records in one transaction per record, leaves a
+//! tombstone (kind, id, the digests it had, the rule, when, by whom) and an audit event of ids
+//! and digests only, then checkpoints the journal: with `secure_delete` on, the pages that
+//! held the records are zeroed, so no byte of them is left in the database, its journal or
+//! its free pages.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+use triangulate_core::local_time::uk_date;
+use triangulate_core::retention::{CaptureFacts, DraftFacts, Due, Facts, RecordKind, RequestFacts, SessionFacts};
+use triangulate_core::workflow::RequestState;
+use triangulate_core::{Actor, NewAuditEvent};
+use triangulate_evidence::sha256_hex;
+
+use crate::Store;
+use crate::error::{Result, StoreError};
+use crate::requests::stamp;
+use crate::sessions::stored_time;
+
+/// A legal hold on a request, placed and perhaps released.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct HoldRecord {
+    pub request: String,
+    pub placed_by: String,
+    pub reason: String,
+    pub placed_at: String,
+    pub released_by: Option<String>,
+    pub release_reason: Option<String>,
+    pub released_at: Option<String>,
+}
+
+/// What a disposal left: no personal data, only what the record was and the digests it had.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct DisposalRecord {
+    pub kind: RecordKind,
+    pub object: String,
+    pub request: Option<String>,
+    pub digests: Vec<String>,
+    pub rule: triangulate_core::retention::Rule,
+    pub trigger_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub disposed_at: String,
+    pub disposed_by: String,
+}
+
+fn day_of(stored: &str) -> NaiveDate {
+    uk_date(stored_time(stored))
+}
+
+fn kind_name(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Request => "request",
+        RecordKind::Capture => "capture",
+        RecordKind::SessionTrail => "session_trail",
+        RecordKind::Draft => "draft",
+    }
+}
+
+type Tx<'a> = rusqlite::Transaction<'a>;
+
+/// The digests of a capture: each artefact's and the signed manifest's.
+fn capture_digests(tx: &Tx, capture: i64) -> Result<Vec<String>> {
+    let manifest: String = tx.query_row("SELECT manifest FROM captures WHERE id = ?1", [capture], |row| row.get(0))?;
+    let mut statement = tx.prepare("SELECT sha256 FROM capture_artefacts WHERE capture_id = ?1 ORDER BY kind")?;
+    let mut digests: Vec<String> =
+        statement.query_map([capture], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+    digests.push(sha256_hex(manifest.as_bytes()));
+    Ok(digests)
+}
+
+fn delete_capture(tx: &Tx, capture: i64) -> Result<()> {
+    tx.execute("DELETE FROM capture_artefacts WHERE capture_id = ?1", [capture])?;
+    tx.execute("DELETE FROM captures WHERE id = ?1", [capture])?;
+    Ok(())
+}
+
+/// The digest of a session's trail and recorded responses, as stored.
+fn trail_digest(tx: &Tx, session: i64) -> Result<String> {
+    let mut rows = Vec::new();
+    let mut events =
+        tx.prepare("SELECT at, kind, tab, url, detail FROM trail_events WHERE session_id = ?1 ORDER BY id")?;
+    for row in events.query_map([session], |r| {
+        Ok(format!(
+            "{}\t{}\t{}\t{}\t{}",
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?
+        ))
+    })? {
+        rows.push(row?);
+    }
+    let mut responses =
+        tx.prepare("SELECT at, tab, url, response FROM document_responses WHERE session_id = ?1 ORDER BY id")?;
+    for row in responses.query_map([session], |r| {
+        Ok(format!(
+            "{}\t{}\t{}\t{}",
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?
+        ))
+    })? {
+        rows.push(row?);
+    }
+    Ok(sha256_hex(rows.join("\n").as_bytes()))
+}
+
+fn delete_trail(tx: &Tx, session: i64) -> Result<()> {
+    tx.execute("DELETE FROM trail_events WHERE session_id = ?1", [session])?;
+    tx.execute("DELETE FROM document_responses WHERE session_id = ?1", [session])?;
+    // The private channel's secret is of no use once the trail is gone.
+    tx.execute("UPDATE access_sessions SET channel_secret = NULL WHERE id = ?1", [session])?;
+    Ok(())
+}
+
+fn ids(tx: &Tx, sql: &str, id: i64) -> Result<Vec<i64>> {
+    let mut statement = tx.prepare(sql)?;
+    let found = statement.query_map([id], |row| row.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(found)
+}
+
+/// Removes a whole request and everything of it; returns the digests it had: its content's,
+/// each capture's and each trail's.
+fn delete_request(tx: &Tx, reference: &str) -> Result<Vec<String>> {
+    let (id, content): (i64, String) = tx
+        .query_row("SELECT id, content FROM requests WHERE reference = ?1", [reference], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { what: "request", id: reference.to_string() })?;
+    let mut digests = vec![sha256_hex(content.as_bytes())];
+    let sessions = ids(tx, "SELECT id FROM access_sessions WHERE request_id = ?1 ORDER BY id", id)?;
+    for session in &sessions {
+        for capture in ids(tx, "SELECT id FROM captures WHERE session_id = ?1 ORDER BY id", *session)? {
+            digests.extend(capture_digests(tx, capture)?);
+            delete_capture(tx, capture)?;
+        }
+        digests.push(trail_digest(tx, *session)?);
+        delete_trail(tx, *session)?;
+    }
+    for (table, column) in [
+        ("access_sessions", "request_id"),
+        ("care_record_filings", "request_id"),
+        ("pdf_exports", "request_id"),
+        ("bundle_exports", "request_id"),
+        ("investigation_logs", "request_id"),
+        ("decisions", "request_id"),
+        ("authorisations", "request_id"),
+        ("request_subjects", "request_id"),
+        ("request_drafts", "request_id"),
+        ("request_drafts", "parent_id"),
+    ] {
+        tx.execute(&format!("DELETE FROM {table} WHERE {column} = ?1"), [id])?;
+    }
+    tx.execute("UPDATE requests SET parent_id = NULL WHERE parent_id = ?1", [id])?;
+    tx.execute("DELETE FROM requests WHERE id = ?1", [id])?;
+    // A person named in no other request, authorisation or session is not kept for nothing.
+    tx.execute(
+        "DELETE FROM persons WHERE id NOT IN (SELECT person_id FROM request_subjects WHERE person_id IS NOT NULL)
+           AND id NOT IN (SELECT person_id FROM authorisations WHERE person_id IS NOT NULL)
+           AND id NOT IN (SELECT person_id FROM access_sessions WHERE person_id IS NOT NULL)",
+        [],
+    )?;
+    Ok(digests)
+}
+
+impl Store {
+    /// What the retention rules read: each request's state, end and last activity, holds,
+    /// captures' judgements, sessions with a trail, and drafts.
+    pub fn retention_facts(&self) -> Result<Facts> {
+        let mut facts = Facts::default();
+        let mut statement = self.conn.prepare(
+            "SELECT r.reference, r.state,
+                    (SELECT MAX(d.at) FROM decisions d WHERE d.request_id = r.id AND d.to_state IN ('refused', 'withdrawn', 'closed')),
+                    MAX(r.updated_at,
+                        COALESCE((SELECT MAX(s.started_at) FROM access_sessions s WHERE s.request_id = r.id), ''),
+                        COALESCE((SELECT MAX(c.created_at) FROM captures c JOIN access_sessions s ON s.id = c.session_id WHERE s.request_id = r.id), '')),
+                    EXISTS (SELECT 1 FROM legal_holds h WHERE h.request = r.reference AND h.released_at IS NULL)
+             FROM requests r ORDER BY r.id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, bool>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (reference, state, ended, last, on_hold) = row?;
+            let state = RequestState::parse(&state)
+                .ok_or_else(|| StoreError::Refused(format!("request {reference} has an unknown state {state}")))?;
+            facts.requests.push(RequestFacts {
+                reference,
+                state,
+                ended_on: ended.as_deref().map(day_of),
+                last_activity: day_of(&last),
+                on_hold,
+            });
+        }
+        let mut statement = self.conn.prepare(
+            "SELECT c.id, r.reference, c.judgement, COALESCE(c.judged_at, c.created_at)
+             FROM captures c JOIN access_sessions s ON s.id = c.session_id JOIN requests r ON r.id = s.request_id ORDER BY c.id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, request, judgement, judged_at) = row?;
+            let relevant = judgement
+                .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
+                .and_then(|j| j["relevant"].as_bool());
+            facts.captures.push(CaptureFacts { id, request, judged: relevant.map(|r| (r, day_of(&judged_at))) });
+        }
+        let mut statement = self.conn.prepare(
+            "SELECT s.id, r.reference,
+                    EXISTS (SELECT 1 FROM trail_events t WHERE t.session_id = s.id)
+                    OR EXISTS (SELECT 1 FROM document_responses d WHERE d.session_id = s.id)
+             FROM access_sessions s JOIN requests r ON r.id = s.request_id ORDER BY s.id",
+        )?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, bool>(2)?)))?;
+        for row in rows {
+            let (id, request, has_trail) = row?;
+            facts.sessions.push(SessionFacts { id, request, has_trail });
+        }
+        let mut statement = self.conn.prepare(
+            "SELECT d.id, COALESCE(r.reference, p.reference), d.updated_at
+             FROM request_drafts d LEFT JOIN requests r ON r.id = d.request_id LEFT JOIN requests p ON p.id = d.parent_id
+             ORDER BY d.id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?, row.get::<_, String>(2)?))
+        })?;
+        for row in rows {
+            let (id, request, updated) = row?;
+            facts.drafts.push(DraftFacts { id, request, updated_on: day_of(&updated) });
+        }
+        Ok(facts)
+    }
+
+    fn open_hold(&self, reference: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM legal_holds WHERE request = ?1 AND released_at IS NULL ORDER BY id DESC LIMIT 1",
+                [reference],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Places a legal hold on a request: nothing of it is disposed of until it is released.
+    pub fn place_hold(&mut self, reference: &str, by: &str, reason: &str, now: DateTime<Utc>) -> Result<HoldRecord> {
+        let worker = self.recorder()?;
+        let request = self.request(reference)?;
+        if self.open_hold(&request.reference)?.is_some() {
+            return Err(StoreError::Refused(format!("request {} is already on legal hold", request.reference)));
+        }
+        self.write(now, |tx| {
+            tx.execute(
+                "INSERT INTO legal_holds (request, placed_by, reason, placed_at) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![request.reference, by, reason, stamp(now)],
+            )?;
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(worker),
+                "retention.hold",
+                vec![format!("request:{}", request.reference)],
+                &(by, reason),
+            );
+            Ok(((), event))
+        })?;
+        self.holds().map(|h| h.into_iter().rev().find(|h| h.request == request.reference).expect("just placed"))
+    }
+
+    /// Releases a request's legal hold: its records fall due again under the policy.
+    pub fn release_hold(&mut self, reference: &str, by: &str, reason: &str, now: DateTime<Utc>) -> Result<HoldRecord> {
+        let worker = self.recorder()?;
+        let Some(hold) = self.open_hold(reference)? else {
+            return Err(StoreError::Refused(format!("request {reference} is not on legal hold")));
+        };
+        self.write(now, |tx| {
+            tx.execute(
+                "UPDATE legal_holds SET released_by = ?1, release_reason = ?2, released_at = ?3 WHERE id = ?4",
+                rusqlite::params![by, reason, stamp(now), hold],
+            )?;
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(worker),
+                "retention.release",
+                vec![format!("request:{reference}")],
+                &(by, reason),
+            );
+            Ok(((), event))
+        })?;
+        self.holds().map(|h| h.into_iter().rev().find(|h| h.request == reference).expect("just released"))
+    }
+
+    /// Every legal hold, placed and released, oldest first.
+    pub fn holds(&self) -> Result<Vec<HoldRecord>> {
+        let mut statement = self.conn.prepare(
+            "SELECT request, placed_by, reason, placed_at, released_by, release_reason, released_at FROM legal_holds ORDER BY id",
+        )?;
+        let holds = statement
+            .query_map([], |row| {
+                Ok(HoldRecord {
+                    request: row.get(0)?,
+                    placed_by: row.get(1)?,
+                    reason: row.get(2)?,
+                    placed_at: row.get(3)?,
+                    released_by: row.get(4)?,
+                    release_reason: row.get(5)?,
+                    released_at: row.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(holds)
+    }
+
+    /// Disposes of each record listed as due: removed in one transaction each, with its
+    /// tombstone and audit event; then the journal is checkpointed so that no page of what
+    /// was removed is left anywhere in the store's files.
+    pub fn dispose(&mut self, due: &[Due], by: &str, now: DateTime<Utc>) -> Result<Vec<DisposalRecord>> {
+        let worker = self.recorder()?;
+        let mut done = Vec::new();
+        for item in due {
+            let record = self.write(now, |tx| {
+                let digests = match item.kind {
+                    RecordKind::Request => delete_request(tx, &item.id)?,
+                    RecordKind::Capture => {
+                        let id: i64 = item.id.parse().map_err(|_| StoreError::NotFound { what: "capture", id: item.id.clone() })?;
+                        let digests = capture_digests(tx, id)?;
+                        delete_capture(tx, id)?;
+                        digests
+                    }
+                    RecordKind::SessionTrail => {
+                        let id: i64 = item.id.parse().map_err(|_| StoreError::NotFound { what: "session", id: item.id.clone() })?;
+                        let digest = trail_digest(tx, id)?;
+                        delete_trail(tx, id)?;
+                        vec![digest]
+                    }
+                    RecordKind::Draft => {
+                        let id: i64 = item.id.parse().map_err(|_| StoreError::NotFound { what: "draft", id: item.id.clone() })?;
+                        let content: String = tx
+                            .query_row("SELECT content FROM request_drafts WHERE id = ?1", [id], |row| row.get(0))
+                            .optional()?
+                            .ok_or_else(|| StoreError::NotFound { what: "draft", id: item.id.clone() })?;
+                        tx.execute("DELETE FROM request_drafts WHERE id = ?1", [id])?;
+                        vec![sha256_hex(content.as_bytes())]
+                    }
+                };
+                let record = DisposalRecord {
+                    kind: item.kind,
+                    object: item.id.clone(),
+                    request: item.request.clone(),
+                    digests,
+                    rule: item.rule,
+                    trigger_on: item.trigger_on,
+                    due_on: item.due_on,
+                    disposed_at: stamp(now),
+                    disposed_by: by.to_string(),
+                };
+                tx.execute(
+                    "INSERT INTO disposals (kind, object, request, digests, rule, trigger_on, due_on, disposed_at, disposed_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    rusqlite::params![
+                        kind_name(item.kind),
+                        record.object,
+                        record.request,
+                        serde_json::to_string(&record.digests).expect("digests serialise"),
+                        serde_json::to_value(item.rule).expect("a rule serialises").as_str().unwrap_or_default(),
+                        item.trigger_on.to_string(),
+                        item.due_on.to_string(),
+                        record.disposed_at,
+                        record.disposed_by,
+                    ],
+                )?;
+                let event = NewAuditEvent::of_change(
+                    Actor::Worker(worker),
+                    "retention.dispose",
+                    vec![format!("{}:{}", kind_name(item.kind), item.id)],
+                    &record,
+                );
+                Ok((record, event))
+            })?;
+            done.push(record);
+        }
+        if !done.is_empty() {
+            self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
+        Ok(done)
+    }
+
+    /// Every tombstone, oldest first.
+    pub fn disposals(&self) -> Result<Vec<DisposalRecord>> {
+        let mut statement = self.conn.prepare(
+            "SELECT kind, object, request, digests, rule, trigger_on, due_on, disposed_at, disposed_by FROM disposals ORDER BY id",
+        )?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, String>(8)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(kind, object, request, digests, rule, trigger_on, due_on, disposed_at, disposed_by)| {
+                let damaged = |what: &str| StoreError::Refused(format!("a tombstone's {what} cannot be read"));
+                Ok(DisposalRecord {
+                    kind: serde_json::from_value(serde_json::Value::String(kind)).map_err(|_| damaged("kind"))?,
+                    object,
+                    request,
+                    digests: serde_json::from_str(&digests).map_err(|_| damaged("digests"))?,
+                    rule: serde_json::from_value(serde_json::Value::String(rule)).map_err(|_| damaged("rule"))?,
+                    trigger_on: trigger_on.parse().map_err(|_| damaged("trigger"))?,
+                    due_on: due_on.parse().map_err(|_| damaged("due date"))?,
+                    disposed_at,
+                    disposed_by,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,69 @@
+//! `retention review | dispose | hold | release` through the binary, reading the clock as
+//! every command does: the policy's periods set the boundary (a period of 0 days falls due
+//! today, 1 day tomorrow).
+
+use crate::protocol::{step, with_request};
+
+fn policy(s: &crate::Setup, days: u32) {
+    std::fs::write(s.data_dir.join("policy.toml"), format!("[retention]\nrefused_or_withdrawn_days = {days}\n"))
+        .unwrap();
+}
+
+#[test]
+fn a_withdrawn_request_falls_due_is_kept_by_a_hold_and_is_disposed_of_with_a_tombstone() {
+    let (s, reference) = with_request();
+    step(&s, &["request", "withdraw", &reference, "--by", "Rhian Evans", "--note", "Family moved away"]);
+
+    policy(&s, 1);
+    let review = s.run(&["retention", "review", "--json"]);
+    assert_eq!(review.code, 0, "{}", review.stderr);
+    assert_eq!(review.json()["due"], serde_json::json!([]), "kept for the day of the period");
+
+    policy(&s, 0);
+    let review = s.run(&["retention", "review", "--json"]).json();
+    let due = &review["due"][0];
+    assert_eq!(
+        (due["kind"].as_str(), due["id"].as_str(), due["rule"].as_str()),
+        (Some("request"), Some(reference.as_str()), Some("refused_or_withdrawn"))
+    );
+    assert!(due["why"].as_str().unwrap().starts_with("withdrawn on "), "{due}");
+    assert_eq!(s.run(&["request", "show", &reference, "--json"]).code, 0, "listing deletes nothing");
+
+    // A legal hold keeps it; disposing then removes nothing.
+    let bad = s.run(&["retention", "hold", &reference, "--by", "Legal Services", "--reason", " "]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("Enter why"), "{}", bad.stderr);
+    assert_eq!(s.run(&["retention", "hold", "REQ-2026-9999", "--by", "Legal", "--reason", "Complaint"]).code, 2, "no such request");
+    assert_eq!(s.run(&["retention", "hold", &reference, "--by", "Legal Services", "--reason", "A complaint"]).code, 0);
+    let held = s.run(&["retention", "review", "--json"]).json();
+    assert_eq!(held["due"], serde_json::json!([]));
+    assert_eq!(held["held"], serde_json::json!([reference]));
+    let none = s.run(&["retention", "dispose", "--by", "Ann Officer", "--json"]).json();
+    assert_eq!(none["disposed"], serde_json::json!([]));
+    assert_eq!(s.run(&["request", "show", &reference, "--json"]).code, 0);
+    assert_eq!(
+        s.run(&["retention", "release", &reference, "--by", "Legal Services", "--reason", "Complaint closed"]).code,
+        0
+    );
+    assert_eq!(
+        s.run(&["retention", "release", &reference, "--by", "Legal Services", "--reason", "Again"]).code,
+        1,
+        "not on hold"
+    );
+
+    let empty_by = s.run(&["retention", "dispose", "--by", " "]);
+    assert_eq!(empty_by.code, 2);
+    assert_eq!(s.run(&["request", "show", &reference, "--json"]).code, 0, "a bad input changes nothing");
+    let done = s.run(&["retention", "dispose", "--by", "Ann Officer", "--json"]);
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    let tombstone = &done.json()["disposed"][0];
+    assert_eq!(tombstone["object"], reference.as_str());
+    assert_eq!(tombstone["disposed_by"], "Ann Officer");
+    let digests = tombstone["digests"].as_array().unwrap();
+    assert!(!digests.is_empty() && digests.iter().all(|d| d.as_str().unwrap().len() == 64));
+    assert_eq!(s.run(&["request", "show", &reference, "--json"]).code, 2, "the request is gone");
+    assert_eq!(s.run(&["retention", "review", "--json"]).json()["due"], serde_json::json!([]));
+    let audit = s.run(&["audit", "verify"]);
+    assert_eq!(audit.code, 0, "{}", audit.stderr);
+    assert!(audit.stdout.contains("intact"), "{}", audit.stdout);
+}
