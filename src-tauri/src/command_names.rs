@@ -45,4 +45,8 @@ pub const COMMANDS: &[&str] = &[
     "audit_trail_get",
     "settings_get",
     "policy_platforms",
+    "retention_get",
+    "retention_dispose",
+    "retention_hold",
+    "retention_release",
 ];

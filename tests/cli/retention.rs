@@ -33,7 +33,11 @@ fn a_withdrawn_request_falls_due_is_kept_by_a_hold_and_is_disposed_of_with_a_tom
     let bad = s.run(&["retention", "hold", &reference, "--by", "Legal Services", "--reason", " "]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("Enter why"), "{}", bad.stderr);
-    assert_eq!(s.run(&["retention", "hold", "REQ-2026-9999", "--by", "Legal", "--reason", "Complaint"]).code, 2, "no such request");
+    assert_eq!(
+        s.run(&["retention", "hold", "REQ-2026-9999", "--by", "Legal", "--reason", "Complaint"]).code,
+        2,
+        "no such request"
+    );
     assert_eq!(s.run(&["retention", "hold", &reference, "--by", "Legal Services", "--reason", "A complaint"]).code, 0);
     let held = s.run(&["retention", "review", "--json"]).json();
     assert_eq!(held["due"], serde_json::json!([]));

@@ -1080,3 +1080,57 @@ test("a page that belongs to someone else raises a linked request, prefilled and
   assert.match(await byId(page, "concern").inputValue(), /REQ-2026-0001.*https:\/\/facebook\.com\/the\.other\.man/);
   await page.close();
 });
+
+test("retention lists what is due without deleting it, a legal hold keeps it, and disposal is confirmed and leaves a tombstone", async () => {
+  const page = await fixture.browser.newPage();
+  await createdRequest(page);
+  await step(page, "withdraw", { note: "The family moved out of the area" }, "Withdrawn");
+  await page.locator('.app-nav__link[data-section="settings"]').click();
+  await heading(page, "Settings");
+  await byId(page, "retention-link").click();
+  await heading(page, "Retention and disposal");
+  assert.match(await byId(page, "due").innerText(), /Request REQ-2026-0001, with everything of it\s+Withdrawn on \d+ \w+ 2026/);
+  await checkScreen(page, "61-retention-due");
+
+  // A hold: its fields are asked for, then the request is kept.
+  await byId(page, "place-hold").click();
+  await page.locator("#error-summary a", { hasText: "Enter the request's reference" }).waitFor();
+  await fill(page, { reference: "REQ-2026-0001", reason: "A complaint from the family" });
+  await byId(page, "place-hold").click();
+  await page.locator(".govuk-notification-banner", { hasText: "REQ-2026-0001 is on legal hold" }).waitFor();
+  assert.match(await byId(page, "due").innerText(), /Nothing is due/);
+  assert.match(await byId(page, "holds").innerText(), /A complaint from the family/);
+  await checkScreen(page, "62-retention-held");
+  await page.locator("#holds a", { hasText: "Release" }).click();
+  await heading(page, "Release the legal hold on REQ-2026-0001");
+  await byId(page, "release").click();
+  await page.locator("#error-summary a", { hasText: "Enter why" }).waitFor();
+  await fill(page, { reason: "Complaint resolved" });
+  await byId(page, "release").click();
+  await heading(page, "Retention and disposal");
+  await page.locator("#due", { hasText: "REQ-2026-0001" }).waitFor();
+
+  // Disposal is confirmed first; "No" keeps everything.
+  await byId(page, "start-dispose").click();
+  await heading(page, "Dispose of the records due");
+  await byId(page, "continue").click();
+  await page.locator("#error-summary a", { hasText: "Select whether to dispose of the records" }).waitFor();
+  await checkScreen(page, "63-retention-confirm");
+  await byId(page, "sure-2").check();
+  await byId(page, "continue").click();
+  await heading(page, "Retention and disposal");
+  await page.locator("#due", { hasText: "REQ-2026-0001" }).waitFor();
+  await byId(page, "start-dispose").click();
+  await heading(page, "Dispose of the records due");
+  assert.equal(await byId(page, "by").inputValue(), "Ada Worker", "the name is the profile's");
+  await byId(page, "sure").check();
+  await byId(page, "continue").click();
+  await page.locator(".govuk-notification-banner", { hasText: "1 record disposed of" }).waitFor();
+  assert.match(await byId(page, "disposals").innerText(), /Request REQ-2026-0001, with everything of it\s+Refused or withdrawn/);
+  assert.match(await byId(page, "due").innerText(), /Nothing is due/);
+  await checkScreen(page, "64-retention-disposed");
+  await page.locator('.app-nav__link[data-section="requests"]').click();
+  await heading(page, "Investigation requests");
+  assert.doesNotMatch(await page.locator("main").innerText(), /REQ-2026-0001/, "the request is gone");
+  await page.close();
+});

@@ -4,7 +4,7 @@
 // are tested there; this is not a second implementation to trust.
 import type { Backend } from "./backend";
 import type {
-  AawRecord, AccountRecord, CaptureItem, CapturePage, SessionPage, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
+  AawRecord, AccountRecord, CaptureItem, CapturePage, DisposalRecord, Due, HoldRecord, RetentionPage, SessionPage, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
   HomeGroup, HomeRequest, InvestigationLog, LogActions, LogPage, LogVersion, NextStep, PdfExportRecord, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role,
   ShareRecipient, Step, StoreStatus, WorkerRecord,
 } from "./generated/ipc";
@@ -51,6 +51,11 @@ function samePerson(a: string, b: string): boolean {
 
 function fail(code: IpcError["code"], message: string, fields: FieldError[] = []): never {
   throw { code, message, fields, guards: [], refusals: [], url: null } satisfies IpcError;
+}
+
+/** A day as people write it: "30 November 2026". */
+function longDay(iso: string): string {
+  return new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
 }
 
 /** A small picture for the captures' thumbnails: a 4 × 3 PNG. */
@@ -160,6 +165,22 @@ export function createFakeBackend(): Backend {
   const accounts: AccountRecord[] = [];
   const authorisations: AuthorisationRecord[] = [];
   const sessions: SessionPage[] = [];
+  const holds: HoldRecord[] = [];
+  const disposals: DisposalRecord[] = [];
+  const retentionPage = (): RetentionPage => {
+    const onHold = (reference: string | null) => reference !== null && holds.some((x) => x.request === reference && !x.released_at);
+    const today = new Date().toISOString().slice(0, 10);
+    const candidates: Due[] = [
+      ...requests.filter((r) => ["refused", "withdrawn"].includes(r.state)).map((r): Due => ({ kind: "request", id: r.reference, request: r.reference, rule: "refused_or_withdrawn", trigger_on: today, due_on: today, why: `${r.state} on ${longDay(today)}; kept 0 days after that` })),
+      ...captures.filter((c) => c.judgement && !c.judgement.relevant).map((c): Due => ({ kind: "capture", id: String(c.id), request: c.request, rule: "capture_not_relevant", trigger_on: today, due_on: today, why: `judged not relevant on ${longDay(today)}; kept 0 days` })),
+    ];
+    return {
+      due: candidates.filter((d) => !onHold(d.request)),
+      held: [...new Set(candidates.filter((d) => onHold(d.request)).map((d) => d.request!))],
+      holds: holds.filter((x) => !x.released_at),
+      disposals: structuredClone(disposals),
+    };
+  };
   const captures: CapturePage[] = [];
   const fakeWindow = window as unknown as { fakePage?: string; fakeTitle?: string; fakeVisits?: string[]; fakeEndAt?: string };
   const capturesOf = (session: number): CaptureItem[] =>
@@ -615,6 +636,38 @@ export function createFakeBackend(): Backend {
         fail("log_not_finalised", `the investigation log of ${record.reference} is not finalised, so its PDF can only be a draft (DRAFT on every page)`);
       }
       return { path: args.path, manifest_sha256: "be".repeat(32), bytes: 1048576, files: 9, fingerprint: "f1".repeat(32), draft: args.draft, timestamped_at: null };
+    },
+    // Retention: a refused or withdrawn request falls due at once (a period of 0 days), as a
+    // capture judged not relevant does; a hold keeps a request's records.
+    retention_get: () => retentionPage(),
+    retention_dispose: (args) => {
+      if (!args.by.trim()) fail("invalid_fields", "There is a problem", [{ field: "by", message: "Enter who disposes of the records" }]);
+      for (const d of retentionPage().due) {
+        if (d.kind === "request") requests.splice(requests.findIndex((r) => r.reference === d.id), 1);
+        if (d.kind === "capture") captures.splice(captures.findIndex((c) => String(c.id) === d.id), 1);
+        disposals.unshift({ kind: d.kind, object: d.id, request: d.request, digests: ["ab".repeat(32)], rule: d.rule, trigger_on: d.trigger_on, due_on: d.due_on, disposed_at: new Date().toISOString(), disposed_by: args.by.trim() });
+      }
+      return retentionPage();
+    },
+    retention_hold: (args) => {
+      const fields: FieldError[] = [];
+      if (!args.reference.trim()) fields.push({ field: "reference", message: "Enter the request's reference" });
+      if (!args.by.trim()) fields.push({ field: "by", message: "Enter who decided" });
+      if (!args.reason.trim()) fields.push({ field: "reason", message: "Enter why" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      const record = find(args.reference.trim());
+      if (holds.some((x) => x.request === record.reference && !x.released_at)) fail("refused", `request ${record.reference} is already on legal hold`);
+      holds.push({ request: record.reference, placed_by: args.by.trim(), reason: args.reason.trim(), placed_at: new Date().toISOString(), released_by: null, release_reason: null, released_at: null });
+      return retentionPage();
+    },
+    retention_release: (args) => {
+      const fields: FieldError[] = [];
+      if (!args.by.trim()) fields.push({ field: "by", message: "Enter who decided" });
+      if (!args.reason.trim()) fields.push({ field: "reason", message: "Enter why" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      const open = holds.find((x) => x.request === args.reference && !x.released_at) ?? fail("refused", `request ${args.reference} is not on legal hold`);
+      Object.assign(open, { released_by: args.by.trim(), release_reason: args.reason.trim(), released_at: new Date().toISOString() });
+      return retentionPage();
     },
     policy_platforms: () => ({ allowed: ["facebook", "instagram", "x", "tiktok", "linkedin", "youtube", "snapchat", "threads", "reddit"] }),
     home_get: () => ({

@@ -329,6 +329,30 @@ account: number | null, };
 
 export type LinkedDraftArgs = { parent: string, url: string, };
 
+export type RetentionPage = { due: Array<Due>, held: Array<string>, holds: Array<HoldRecord>, disposals: Array<DisposalRecord>, };
+
+export type RetentionDisposeArgs = { by: string, };
+
+export type RetentionHoldArgs = { reference: string, by: string, reason: string, };
+
+export type Due = { kind: RecordKind, 
+/**
+ * The request's reference, or the capture's, session's or draft's number.
+ */
+id: string, request: string | null, rule: Rule, trigger_on: string, due_on: string, 
+/**
+ * In words: why it is due.
+ */
+why: string, };
+
+export type RecordKind = "request" | "capture" | "session_trail" | "draft";
+
+export type Rule = "refused_or_withdrawn" | "closed" | "stalled" | "capture_not_relevant" | "capture_relevant" | "session_trail" | "abandoned_draft";
+
+export type HoldRecord = { request: string, placed_by: string, reason: string, placed_at: string, released_by: string | null, release_reason: string | null, released_at: string | null, };
+
+export type DisposalRecord = { kind: RecordKind, object: string, request: string | null, digests: Array<string>, rule: Rule, trigger_on: string, due_on: string, disposed_at: string, disposed_by: string, };
+
 export type SessionCheckArgs = { reference: string, 
 /**
  * The person to check: their number in the request, from 1.
@@ -672,6 +696,10 @@ export interface Commands {
   audit_trail_get: { args: ReferenceArgs; response: AuditTrail };
   settings_get: { args: NoArgs; response: SettingsPage };
   policy_platforms: { args: NoArgs; response: AllowedPlatforms };
+  retention_get: { args: NoArgs; response: RetentionPage };
+  retention_dispose: { args: RetentionDisposeArgs; response: RetentionPage };
+  retention_hold: { args: RetentionHoldArgs; response: RetentionPage };
+  retention_release: { args: RetentionHoldArgs; response: RetentionPage };
 }
 
 export type CommandName = keyof Commands;
@@ -720,4 +748,8 @@ export const COMMAND_NAMES: CommandName[] = [
   "audit_trail_get",
   "settings_get",
   "policy_platforms",
+  "retention_get",
+  "retention_dispose",
+  "retention_hold",
+  "retention_release",
 ];

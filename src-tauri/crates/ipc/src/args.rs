@@ -395,3 +395,25 @@ pub struct LogSettleArgs {
 pub struct AllowedPlatforms {
     pub allowed: Vec<String>,
 }
+
+/// Retention on screen: what falls due today and why, what a legal hold keeps, the holds in
+/// place, and what was disposed of (tombstones, newest first).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RetentionPage {
+    pub due: Vec<triangulate_core::retention::Due>,
+    pub held: Vec<String>,
+    pub holds: Vec<triangulate_app::HoldRecord>,
+    pub disposals: Vec<triangulate_app::DisposalRecord>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RetentionDisposeArgs {
+    pub by: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RetentionHoldArgs {
+    pub reference: String,
+    pub by: String,
+    pub reason: String,
+}

@@ -350,3 +350,27 @@ pub fn audit_trail_get(host: &dyn Host, args: ReferenceArgs) -> Result<AuditTrai
 pub fn settings_get(host: &dyn Host, _: NoArgs) -> Result<SettingsPage> {
     Ok(triangulate_app::overview::settings(host)?)
 }
+
+pub fn retention_get(host: &dyn Host, _: NoArgs) -> Result<RetentionPage> {
+    let review = triangulate_app::retention::review(host)?;
+    let store = host.store()?;
+    let holds = store.holds()?.into_iter().filter(|h| h.released_at.is_none()).collect();
+    let mut disposals = store.disposals()?;
+    disposals.reverse();
+    Ok(RetentionPage { due: review.due, held: review.held, holds, disposals })
+}
+
+pub fn retention_dispose(host: &dyn Host, args: RetentionDisposeArgs) -> Result<RetentionPage> {
+    triangulate_app::retention::dispose(host, &args.by)?;
+    retention_get(host, NoArgs::default())
+}
+
+pub fn retention_hold(host: &dyn Host, args: RetentionHoldArgs) -> Result<RetentionPage> {
+    triangulate_app::retention::hold(host, &args.reference, &args.by, &args.reason)?;
+    retention_get(host, NoArgs::default())
+}
+
+pub fn retention_release(host: &dyn Host, args: RetentionHoldArgs) -> Result<RetentionPage> {
+    triangulate_app::retention::release(host, &args.reference, &args.by, &args.reason)?;
+    retention_get(host, NoArgs::default())
+}

@@ -61,6 +61,10 @@ macro_rules! for_each_command {
             audit_trail_get($crate::args::ReferenceArgs) -> $crate::args::AuditTrail;
             settings_get($crate::args::NoArgs) -> $crate::args::SettingsPage;
             policy_platforms($crate::args::NoArgs) -> $crate::args::AllowedPlatforms;
+            retention_get($crate::args::NoArgs) -> $crate::args::RetentionPage;
+            retention_dispose($crate::args::RetentionDisposeArgs) -> $crate::args::RetentionPage;
+            retention_hold($crate::args::RetentionHoldArgs) -> $crate::args::RetentionPage;
+            retention_release($crate::args::RetentionHoldArgs) -> $crate::args::RetentionPage;
         }
     };
 }
