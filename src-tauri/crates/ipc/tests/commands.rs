@@ -530,3 +530,53 @@ fn home_groups_requests_by_whom_they_wait_for_and_the_trail_and_settings_read_ba
     assert!(settings.policy_problem.unwrap().contains("home.idle_days"), "a bad file is named, not hidden");
     assert!(settings.policy.iter().all(|e| !e.from_local_file), "the defaults are shown as in force");
 }
+
+#[test]
+fn retention_lists_what_falls_due_on_the_day_a_hold_keeps_it_and_disposal_leaves_a_tombstone() {
+    let fixture = setup();
+    let host = &fixture.host;
+    store_init(host, NoArgs {}).unwrap();
+    worker_profile_set(host, WorkerProfileArgs { name: "Ada Worker".into(), role: "osw".into(), staff_id: None })
+        .unwrap();
+    let draft = draft_start(host, DraftStartArgs::default()).unwrap();
+    draft_save(host, DraftSaveArgs { id: draft.id, form: form() }).unwrap();
+    let reference = draft_commit(host, DraftCommitArgs { id: draft.id, settlements: vec![] }).unwrap().record.reference;
+    request_step(host, step(&reference, Step::Withdraw, "Ada Worker", "", "The family moved away", "")).unwrap();
+
+    // Kept 365 days after the withdrawal (the default): due on the 365th day after, not before.
+    host.move_on(364);
+    assert!(retention_get(host, NoArgs {}).unwrap().due.is_empty(), "still within its period");
+    host.move_on(1);
+    let page = retention_get(host, NoArgs {}).unwrap();
+    assert_eq!(page.due.len(), 1);
+    assert_eq!(page.due[0].id, reference);
+
+    let missing =
+        retention_hold(host, RetentionHoldArgs { reference: reference.clone(), by: " ".into(), reason: " ".into() })
+            .unwrap_err();
+    assert_eq!(fields(missing), ["by", "reason"]);
+    let held = retention_hold(
+        host,
+        RetentionHoldArgs { reference: reference.clone(), by: "Legal Services".into(), reason: "A complaint".into() },
+    )
+    .unwrap();
+    assert!(held.due.is_empty());
+    assert_eq!(held.held, [reference.clone()]);
+    assert_eq!(held.holds[0].placed_by, "Legal Services");
+    let kept = retention_dispose(host, RetentionDisposeArgs { by: "Ann Officer".into() }).unwrap();
+    assert!(kept.disposals.is_empty(), "a hold stops disposal");
+    assert!(request_get(host, ReferenceArgs { reference: reference.clone() }).is_ok());
+
+    retention_release(
+        host,
+        RetentionHoldArgs { reference: reference.clone(), by: "Legal Services".into(), reason: "Resolved".into() },
+    )
+    .unwrap();
+    assert_eq!(fields(retention_dispose(host, RetentionDisposeArgs { by: "".into() }).unwrap_err()), ["by"]);
+    let done = retention_dispose(host, RetentionDisposeArgs { by: "Ann Officer".into() }).unwrap();
+    assert!(done.due.is_empty());
+    assert_eq!(done.disposals.len(), 1);
+    assert_eq!(done.disposals[0].object, reference);
+    assert_eq!(done.disposals[0].disposed_by, "Ann Officer");
+    assert_eq!(request_get(host, ReferenceArgs { reference }).unwrap_err().code, ErrorCode::NotFound);
+}
