@@ -3,7 +3,7 @@
 
 use crate::{Setup, setup};
 
-const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../tests/fixtures/request-example.json");
+pub(crate) const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../tests/fixtures/request-example.json");
 
 /// A store with an AAW worker profile, registered, and one draft request from the example.
 pub(crate) fn with_request() -> (Setup, String) {

@@ -71,3 +71,50 @@ fn a_withdrawn_request_falls_due_is_kept_by_a_hold_and_is_disposed_of_with_a_tom
     assert_eq!(audit.code, 0, "{}", audit.stderr);
     assert!(audit.stdout.contains("intact"), "{}", audit.stdout);
 }
+
+fn tool(program: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+#[test]
+fn subject_access_gathers_a_person_across_two_requests_and_flags_third_parties_for_redaction() {
+    let (s, first) = with_request();
+    let second =
+        s.run(&["request", "create", "--file", crate::protocol::EXAMPLE, "--same-person", "1=1", "--new-person", "2"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    let second = second.stdout.trim().to_string();
+    let shown = s.run(&["request", "show", &second, "--json"]).json();
+    let person = shown["subjects"][0]["person_id"].as_i64().unwrap();
+
+    // A folder that is not empty is refused, and nothing is written.
+    let busy = s.data_dir.parent().unwrap().join("busy");
+    std::fs::create_dir_all(&busy).unwrap();
+    std::fs::write(busy.join("keep.txt"), "x").unwrap();
+    let refused = s.run(&["subject-access", &person.to_string(), "--out", busy.to_str().unwrap()]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert_eq!(std::fs::read_dir(&busy).unwrap().count(), 1);
+    assert_eq!(s.run(&["subject-access", "999", "--out", "/tmp/none"]).code, 2, "no such person");
+
+    let out = s.data_dir.parent().unwrap().join("sar");
+    let run = s.run(&["subject-access", &person.to_string(), "--out", out.to_str().unwrap(), "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let pdf = json["pdf"].as_str().unwrap();
+    let text = tool("pdftotext", &["-enc", "UTF-8", pdf, "-"]);
+    assert!(text.contains("Anna Kowalska"), "{text}");
+    assert!(text.contains(&first) && text.contains(&second), "both requests that name her");
+    assert!(text.contains("Flagged for redaction before disclosure"));
+    let flagged: Vec<&str> = json["flagged"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert!(flagged.iter().any(|f| f.contains("third party named, Piotr Nowak")), "{flagged:?}");
+    assert!(
+        !flagged.iter().any(|f| f.contains("third party named, Anna Kowalska")),
+        "she is not a third party to herself"
+    );
+    tool("qpdf", &["--check", pdf]);
+    let audit = s.run(&["audit", "verify"]);
+    assert!(audit.stdout.contains("intact"), "{}", audit.stdout);
+    let again = s.run(&["subject-access", &person.to_string(), "--out", out.to_str().unwrap()]);
+    assert_eq!(again.code, 2, "never over an earlier export");
+}

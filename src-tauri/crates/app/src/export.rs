@@ -343,10 +343,10 @@ pub(crate) fn check_destination(out: &Path) -> Result<()> {
     Ok(())
 }
 
-struct Written {
-    path: PathBuf,
-    sha256: String,
-    bytes: u64,
+pub(crate) struct Written {
+    pub(crate) path: PathBuf,
+    pub(crate) sha256: String,
+    pub(crate) bytes: u64,
 }
 
 /// Counts what passes through to the file and hands it, in large pieces, to a thread that
@@ -378,7 +378,10 @@ impl<W: Write> Write for HashingWriter<W> {
 
 /// Writes a new file, owner-only, through a temporary file beside it that is synced and then
 /// linked in place (never over a file that appeared meanwhile); a failure leaves no file.
-fn write_new_file<T>(out: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<T>) -> Result<(Written, T)> {
+pub(crate) fn write_new_file<T>(
+    out: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
+) -> Result<(Written, T)> {
     let temporary = Temporary::beside(out);
     let failed = |e: std::io::Error| {
         if e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28) {

@@ -21,6 +21,7 @@ pub mod register;
 pub mod requests;
 pub mod retention;
 pub mod sessions;
+pub mod subject_access;
 
 pub use error::{AppError, ErrorCode, Result};
 pub use host::{Host, KeptStore, OpenStore, RecorderOrder, spawn_recorder_process};

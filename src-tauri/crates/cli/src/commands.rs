@@ -214,6 +214,21 @@ pub(crate) fn request(command: RequestCommand, host: &CliHost) -> Result<()> {
     }
 }
 
+pub(crate) fn subject_access(person: i64, out: &std::path::Path, json: bool, host: &CliHost) -> Result<()> {
+    let done = triangulate_app::subject_access::export(host, person, out)?;
+    if json {
+        print_json(&serde_json::to_value(&done).expect("serialises"));
+    } else {
+        say!("Written: {} ({} pages, SHA-256 {})", done.pdf, done.pages, done.sha256);
+        say!("{} original file(s) beside it.", done.originals.len());
+        say!("Look at these before disclosure, and redact where needed:");
+        for f in &done.flagged {
+            say!("  {}", inline(f));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn retention(command: RetentionCommand, host: &CliHost) -> Result<()> {
     use triangulate_app::retention;
     match command {

@@ -65,6 +65,18 @@ enum Command {
     /// PDFs and evidence bundles of a request, and the record that a PDF was filed
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Everything held about one person (their id, as `request show --json` gives it in
+    /// `subjects[].person_id`): a PDF for them and a folder of the original files, with what
+    /// to redact before disclosure flagged
+    SubjectAccess {
+        /// The person's id
+        person: i64,
+        /// A new (or empty) folder to write to
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Retention: what falls due for disposal, disposal, and legal holds
     #[command(subcommand)]
     Retention(RetentionCommand),
@@ -499,6 +511,7 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
         Command::Request(command) => commands::request(command, host),
         Command::Account(command) => commands::account(command, host),
         Command::Retention(command) => commands::retention(command, host),
+        Command::SubjectAccess { person, out, json } => commands::subject_access(person, &out, json, host),
         Command::Authorisation(command) => commands::authorisation(command, host),
         Command::Log(command) => commands::log(command, host),
         Command::Session(command) => capture::session(command, host),

@@ -25,6 +25,7 @@ mod retention;
 mod secrets;
 mod sessions;
 mod status;
+mod subject_access;
 mod trail;
 mod workers;
 
@@ -53,6 +54,7 @@ pub use retention::{DisposalRecord, HoldRecord};
 pub use secrets::SigningKeyInfo;
 pub use sessions::{SessionBrowser, SessionRecord};
 pub use status::{AuditSummary, StoreState, StoreStatus, store_status};
+pub use subject_access::SubjectAccessFacts;
 pub use trail::{DocumentResponse, TrailEvent};
 pub use workers::WorkerRecord;
 

@@ -1,0 +1,258 @@
+//! Subject access: everything held about one person, for disclosure to them — the requests
+//! that name them, the decisions on those requests, the access sessions on their pages and
+//! the captures taken, the log's findings that name them or rest on their captures, and what
+//! was disposed of — as a PDF for the person and a folder of the original files, with third
+//! parties and collateral-intrusion notes flagged for redaction before it is disclosed. Each
+//! export is an audit event.
+
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use triangulate_core::local_time::{long_date, uk_time};
+use triangulate_pdf::{Block, DocumentInfo};
+
+use crate::error::{AppError, Result};
+use crate::host::Host;
+
+/// What a subject access export wrote.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct SubjectAccessExported {
+    /// The PDF for the person.
+    pub pdf: String,
+    pub sha256: String,
+    pub pages: u32,
+    /// The original files of each capture of their pages, with each signed manifest.
+    pub originals: Vec<String>,
+    /// What must be looked at, and redacted where needed, before disclosure.
+    pub flagged: Vec<String>,
+}
+
+fn role_words(role: triangulate_core::request::SubjectRole) -> &'static str {
+    use triangulate_core::request::SubjectRole::*;
+    match role {
+        Subject => "Subject",
+        Associate => "Associate",
+        SuspectedAssociate => "Suspected associate",
+    }
+}
+
+/// Whether a text names the person, by their name or one of their other names.
+fn names(text: &str, person: &triangulate_store::PersonRecord) -> bool {
+    let lower = text.to_lowercase();
+    std::iter::once(&person.name)
+        .chain(person.aliases.iter())
+        .any(|n| !n.trim().is_empty() && lower.contains(&n.to_lowercase()))
+}
+
+/// Writes `out/subject-access-person-N.pdf` and `out/originals/`; `out` must be new or empty.
+pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessExported> {
+    if out.as_os_str().is_empty() {
+        return Err(AppError::fields_error(vec![triangulate_core::FieldError::new(
+            "out",
+            "Enter the folder to write to",
+        )]));
+    }
+    if out.exists() && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        return Err(AppError::fields_error(vec![triangulate_core::FieldError::new(
+            "out",
+            format!("{} is not an empty folder: a subject access export is written to a new one", out.display()),
+        )]));
+    }
+    let policy = host.policy()?;
+    let facts = host.store()?.subject_access_facts(person)?;
+    let p = &facts.person;
+    let mut flagged: Vec<String> = Vec::new();
+    let mut blocks = vec![
+        Block::Section(format!("Information held about {}", p.name)),
+        Block::Fields(vec![
+            ("Name".into(), p.name.clone()),
+            ("Other names".into(), if p.aliases.is_empty() { "None recorded".into() } else { p.aliases.join(", ") }),
+            (
+                "Date of birth".into(),
+                p.date_of_birth.as_deref().and_then(|d| d.parse().ok()).map(long_date).unwrap_or_else(|| "Not recorded".into()),
+            ),
+            ("Known since".into(), uk_time(&p.created_at)),
+            ("Held by".into(), policy.organisation.clone()),
+        ]),
+        Block::Paragraph(
+            "This document lists everything the council's Triangulate store holds about this person: the requests to look at their public social-media pages, the decisions on them, the sessions in which their pages were viewed, the pages captured, the findings recorded, and what has been disposed of. The original files of each capture are in the folder beside this document.".into(),
+        ),
+    ];
+
+    blocks.push(Block::Section("Requests that name them".into()));
+    if facts.requests.is_empty() {
+        blocks.push(Block::Paragraph("No request names them.".into()));
+    }
+    for (record, position) in &facts.requests {
+        let request = &record.request;
+        blocks.push(Block::Heading {
+            text: format!("Request {} (case {})", record.reference, request.case_reference),
+            outline: true,
+        });
+        let them = request.subjects.get(position - 1);
+        let mut rows: Vec<(String, String)> = vec![
+            ("State".into(), record.state_label.to_string()),
+            ("Why it was made".into(), request.reason.label().to_string()),
+            (
+                "Period looked at".into(),
+                format!("{} to {}", long_date(request.period.from), long_date(request.period.to)),
+            ),
+        ];
+        if let Some(s) = them {
+            rows.push(("Their part".into(), role_words(s.role).into()));
+            if let Some(r) = &s.relationship {
+                rows.push(("Relationship to the child".into(), r.clone()));
+            }
+            rows.push((
+                "Their listed profiles".into(),
+                if s.profiles.is_empty() {
+                    "None".into()
+                } else {
+                    s.profiles.iter().map(|p| p.url.clone()).collect::<Vec<_>>().join("\n")
+                },
+            ));
+        }
+        rows.push(("The concern".into(), request.concern.clone()));
+        rows.push(("How the check triangulates it".into(), request.triangulation.clone()));
+        blocks.push(Block::Fields(rows));
+        flagged.push(format!(
+            "Request {}: the concern and the triangulation are the social worker's words and may name other people",
+            record.reference
+        ));
+        for (k, other) in request.subjects.iter().enumerate() {
+            if k + 1 != *position {
+                flagged.push(format!("Request {}: third party named, {}", record.reference, other.display_name()));
+            }
+        }
+        if !record.decisions.is_empty() {
+            blocks.push(Block::Heading { text: "Decisions".into(), outline: false });
+            blocks.push(Block::Fields(
+                record
+                    .decisions
+                    .iter()
+                    .map(|d| (d.step_label.to_string(), format!("{}, {}", d.decided_by, uk_time(&d.at))))
+                    .collect(),
+            ));
+        }
+        if let Ok(log) = host.store()?.log(&record.reference, None) {
+            let own: Vec<i64> = facts.captures.iter().map(|c| c.id).collect();
+            let findings: Vec<(String, String)> = log
+                .version
+                .log
+                .findings
+                .iter()
+                .filter(|f| names(&f.text, p) || f.captures.iter().any(|c| own.contains(c)))
+                .map(|f| (format!("Finding {}", f.number), f.text.clone()))
+                .collect();
+            if !findings.is_empty() {
+                blocks.push(Block::Heading { text: "Findings of the investigation log".into(), outline: false });
+                blocks.push(Block::Fields(findings));
+            }
+        }
+    }
+
+    blocks.push(Block::Section("Sessions in which their pages were viewed".into()));
+    if facts.sessions.is_empty() {
+        blocks.push(Block::Paragraph("Their pages were not viewed.".into()));
+    }
+    for s in &facts.sessions {
+        blocks.push(Block::Fields(vec![
+            ("Access session".into(), format!("{} of request {}", s.id, s.request)),
+            ("Started".into(), uk_time(&s.started_at)),
+            ("Ended".into(), s.ended_at.as_deref().map(uk_time).unwrap_or_else(|| "Still open".into())),
+        ]));
+    }
+
+    blocks.push(Block::Section("Pages captured".into()));
+    if facts.captures.is_empty() {
+        blocks.push(Block::Paragraph("No page of theirs was captured.".into()));
+    }
+    let originals_dir = out.join("originals");
+    let mut originals = Vec::new();
+    for c in &facts.captures {
+        let manifest: serde_json::Value = serde_json::from_str(&c.manifest).unwrap_or_default();
+        let provenance = &manifest["provenance"];
+        blocks.push(Block::Heading { text: format!("Capture {}", c.id), outline: true });
+        let mut rows: Vec<(String, String)> = vec![
+            ("Address".into(), provenance["url"].as_str().unwrap_or_default().to_string()),
+            ("Title".into(), provenance["title"].as_str().unwrap_or_default().to_string()),
+            ("Captured".into(), uk_time(&c.created_at)),
+        ];
+        match &c.judgement {
+            Some(j) => {
+                rows.push(("Judged".into(), if j.relevant { "Relevant".into() } else { "Not relevant".into() }));
+                if let Some(notes) = &j.notes {
+                    rows.push(("Notes".into(), notes.clone()));
+                }
+                if let Some(collateral) = &j.collateral_intrusion {
+                    rows.push(("Other people in it".into(), collateral.clone()));
+                    flagged.push(format!("Capture {}: collateral intrusion, {collateral}", c.id));
+                }
+            }
+            None => rows.push(("Judged".into(), "Not yet".into())),
+        }
+        blocks.push(Block::Fields(rows));
+        flagged.push(format!("Capture {}: the picture may show other people (friends in photos, commenters)", c.id));
+        if let Ok((png, _)) = host.store()?.capture_artefact(c.id, "viewport_png") {
+            blocks.push(Block::Picture {
+                caption: format!("Capture {}: the window as seen", c.id),
+                pngs: vec![Arc::new(png)],
+            });
+        }
+    }
+
+    blocks.push(Block::Section("Records disposed of".into()));
+    if facts.disposals.is_empty() {
+        blocks.push(Block::Paragraph("Nothing of their requests has been disposed of yet.".into()));
+    }
+    for d in &facts.disposals {
+        blocks.push(Block::Small(format!(
+            "{:?} {} of request {}: disposed of {} by {} under {}",
+            d.kind,
+            d.object,
+            d.request.as_deref().unwrap_or(""),
+            uk_time(&d.disposed_at),
+            d.disposed_by,
+            d.rule.policy_key()
+        )));
+    }
+
+    blocks.push(Block::Section("Flagged for redaction before disclosure".into()));
+    blocks.push(Block::Paragraph(
+        "Before this is disclosed, each item below is looked at, and what identifies another person is redacted where the law requires.".into(),
+    ));
+    blocks.push(Block::Fields(flagged.iter().enumerate().map(|(k, f)| (format!("{}", k + 1), f.clone())).collect()));
+
+    triangulate_store::private::create_dir_all(out)
+        .map_err(|e| AppError::Refused(format!("{} cannot be made: {e}", out.display())))?;
+    for c in &facts.captures {
+        originals.extend(crate::captures::export(host, c.id, &originals_dir.join(format!("capture-{}", c.id)))?);
+    }
+    let info = DocumentInfo {
+        title: format!("Subject access: information held about {}", p.name),
+        author: policy.organisation.clone(),
+        subject: format!("person {}", p.id),
+        keywords: vec!["subject access".into()],
+        creator: format!("Triangulate {}", env!("CARGO_PKG_VERSION")),
+        created: host.now(),
+        marking: policy.protective_marking.clone(),
+        draft: Some("Not yet checked for third parties: see the last section".into()),
+    };
+    let pdf_path = out.join(format!("subject-access-person-{}.pdf", p.id));
+    let (written, rendered) = crate::export::write_new_file(&pdf_path, |w| {
+        triangulate_pdf::render(&info, &blocks, &[], w).map_err(|e| match e {
+            triangulate_pdf::PdfError::Write(io) => io,
+            other => std::io::Error::other(other.to_string()),
+        })
+    })?;
+    host.store()?.record_subject_access(p.id, &written.sha256, originals.len(), host.now())?;
+    tracing::info!(person = p.id, pages = rendered.pages, files = originals.len(), "subject access exported");
+    let shown = |path: &PathBuf| path.display().to_string();
+    Ok(SubjectAccessExported {
+        pdf: shown(&written.path),
+        sha256: written.sha256,
+        pages: rendered.pages as u32,
+        originals: originals.iter().map(shown).collect(),
+        flagged,
+    })
+}
