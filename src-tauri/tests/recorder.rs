@@ -176,6 +176,28 @@ fn the_session_panels_commands_check_open_the_first_profile_capture_judge_and_re
     )
     .unwrap();
     assert_eq!(judged.judgement.map(|j| j.relevant), Some(false));
+    assert!(!judged.blurred, "not tagged distressing: it opens as it is");
+    let distressing = capture_judge(
+        &host,
+        CaptureJudgeArgs {
+            id: taken.capture_id,
+            judgement: JudgementInput {
+                relevant: Some(false),
+                useful_and_unique: Some(false),
+                attribution: Some(Attribution::Unverified),
+                tags: vec!["Distressing".into()],
+                ..JudgementInput::default()
+            },
+        },
+    )
+    .unwrap();
+    assert!(distressing.blurred, "the policy opens a capture tagged distressing blurred");
+    let views = host.store().unwrap().connection_for_tests().query_row(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'capture.view'",
+        [],
+        |row| row.get::<_, i64>(0),
+    );
+    assert_eq!(views.unwrap(), 3, "every view of the capture is in the audit chain");
     let listed = session_get(&host, SessionIdArgs { id: started.id }).unwrap();
     assert_eq!(listed.captures.len(), 1);
     assert_eq!(listed.captures[0].relevant, Some(false));

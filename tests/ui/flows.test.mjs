@@ -990,6 +990,24 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await page.locator(".govuk-notification-banner", { hasText: "Capture 1 judged" }).waitFor();
   assert.equal(await byId(page, "relevant").isChecked(), true, "the judgement shown is the one saved");
   await checkScreen(page, "56-capture-judged");
+  // A capture tagged distressing opens blurred until the worker chooses to see it.
+  await page.goto(`${fixture.served.url}#/captures/4`);
+  await heading(page, "Capture 4");
+  assert.equal(await byId(page, "reveal").count(), 0, "not blurred before it is tagged");
+  await byId(page, "relevant-2").check();
+  await byId(page, "useful_and_unique-2").check();
+  await byId(page, "attribution-3").check();
+  await fill(page, { tags: "distressing" });
+  await byId(page, "save-judgement").click();
+  await page.locator(".govuk-notification-banner", { hasText: "Capture 4 judged" }).waitFor();
+  await page.goto(`${fixture.served.url}#/captures/4`);
+  await heading(page, "Capture 4");
+  assert.match(await byId(page, "thumbnail").getAttribute("class"), /app-blurred/);
+  assert.notEqual(await byId(page, "thumbnail").evaluate((img) => getComputedStyle(img).filter), "none", "drawn blurred");
+  await checkScreen(page, "56b-capture-blurred");
+  await byId(page, "reveal").focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await byId(page, "thumbnail").evaluate((img) => getComputedStyle(img).filter), "none", "revealed by a key");
   await page.goto(`${fixture.served.url}#/captures/2`);
   await heading(page, "Capture 2");
   await byId(page, "relevant-2").check();
@@ -1007,8 +1025,9 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await page.locator(".govuk-notification-banner", { hasText: "Access session 1 ended" }).waitFor();
   assert.equal(await page.evaluate(() => window.fakeOnTop), false, "no longer on top");
   assert.match(await byId(page, "to-be-deleted").innerText(), /Capture 2/);
+  assert.match(await byId(page, "to-be-deleted").innerText(), /Capture 4/);
   assert.doesNotMatch(await byId(page, "to-be-deleted").innerText(), /Capture 1/);
-  assert.match(await page.locator("main").innerText(), /2 captures are not judged yet/);
+  assert.match(await page.locator("main").innerText(), /1 capture is not judged yet/);
   assert.equal(await byId(page, "capture").count(), 0, "an ended session takes no capture");
   await checkScreen(page, "57-session-ended");
 

@@ -450,3 +450,19 @@ export function select(options: FieldOptions & { value: string; choices: { value
     element,
   );
 }
+
+/** A capture's picture that may open blurred (the policy says which): a button reveals it,
+ *  and the picture is never shown sharp before that. */
+export function capturePicture(img: HTMLImageElement, blurred: boolean, revealId: string): HTMLElement {
+  if (!blurred) return img;
+  img.classList.add("app-blurred");
+  img.setAttribute("aria-describedby", `${revealId}-hint`);
+  const box = h("div", { class: "app-blurred-box" });
+  const reveal = button("Show the picture", () => {
+    img.classList.remove("app-blurred");
+    img.removeAttribute("aria-describedby");
+    box.querySelector(".app-blurred-box__controls")?.remove();
+  }, { secondary: true, id: revealId });
+  box.append(img, h("div", { class: "app-blurred-box__controls" }, h("p", { class: "govuk-body-s", id: `${revealId}-hint` }, "Blurred: it may be distressing."), reveal));
+  return box;
+}

@@ -592,7 +592,7 @@ export function createFakeBackend(): Backend {
           { label: "Server address", value: "157.240.1.35 port 443" }, { label: "TLS", value: "TLS 1.3, AES_128_GCM\nCertificate for *.facebook.com" },
           ...(args.outside_scope_reason.trim() ? [{ label: "Outside the listed profiles because", value: args.outside_scope_reason.trim() }] : []),
         ],
-        artefacts, signature_valid: true, signature_problem: null, stored_hashes_match: true, thumbnail: THUMBNAIL, judgement: null, findings: [],
+        artefacts, signature_valid: true, signature_problem: null, stored_hashes_match: true, thumbnail: THUMBNAIL, judgement: null, findings: [], blurred: false,
       });
       session.trail.push({ at, kind: "navigation", tab: "T1", url });
       return { capture_id: id, url, artefacts };
@@ -601,6 +601,7 @@ export function createFakeBackend(): Backend {
       const capture = captures.find((c) => c.id === args.id) ?? fail("not_found", `capture ${args.id} does not exist`);
       const log = (logs.get(capture.request) ?? []).at(-1)?.log;
       capture.findings = (log?.findings ?? []).filter((f) => f.captures.includes(capture.id)).map((f) => ({ number: f.number, text: f.text }));
+      capture.blurred = (capture.judgement?.tags ?? []).some((t) => t.trim().toLowerCase() === "distressing");
       return capture;
     },
     capture_judge: (args) => {

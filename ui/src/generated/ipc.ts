@@ -455,7 +455,11 @@ stored_hashes_match: boolean,
 /**
  * The viewport picture as a `data:image/png;base64,` address.
  */
-thumbnail: string, judgement: Judgement | null, findings: Array<FindingRef>, };
+thumbnail: string, judgement: Judgement | null, findings: Array<FindingRef>, 
+/**
+ * The picture opens blurred (the policy, and a `distressing` tag) until revealed.
+ */
+blurred: boolean, };
 
 export type CaptureJudgeArgs = { id: number, judgement: JudgementInput, };
 

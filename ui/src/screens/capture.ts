@@ -3,7 +3,7 @@
 // that rest on it, and the worker's judgement. The title, the address and the picture are
 // page content: text nodes and an image, never markup.
 import { App, attempt, pageHeading, submitForm, ukTime } from "../app";
-import { backLink, button, errorsFrom, radios, summaryList, tag, textArea, textInput } from "../components";
+import { backLink, button, capturePicture, errorsFrom, radios, summaryList, tag, textArea, textInput } from "../components";
 import { Child, h } from "../dom";
 import type { Attribution, CapturePage, FieldError, JudgementInput } from "../generated/ipc";
 
@@ -53,14 +53,15 @@ export async function captureScreen(app: App, id: number): Promise<void> {
     const content: Child[] = [
       backLink(`#/sessions/${current.session}`, "Back to the session"),
       ...pageHeading(title, `Request ${current.request}`),
-      h("p", { class: "govuk-body app-untrusted app-capture-title", id: "capture-title" }, current.title || "(no title)"),
+      // A long title scrolls in its box, which the keyboard can reach.
+      h("p", { class: "govuk-body app-untrusted app-capture-title", id: "capture-title", tabindex: "0" }, current.title || "(no title)"),
       h("p", { class: "govuk-body app-untrusted", id: "capture-url" }, current.url),
       h("p", { class: "govuk-body", id: "signature" }, signature, " ",
         current.signature_valid
           ? current.stored_hashes_match ? "The signed manifest and every stored file match." : "A stored file no longer matches its digest."
           : current.signature_problem ?? ""),
       h("figure", { class: "app-thumbnail" },
-        h("img", { src: current.thumbnail, alt: `The window as the worker saw it when capture ${current.id} was taken`, id: "thumbnail" }),
+        capturePicture(h("img", { src: current.thumbnail, alt: `The window as the worker saw it when capture ${current.id} was taken`, id: "thumbnail" }) as HTMLImageElement, current.blurred, "reveal"),
         h("figcaption", { class: "govuk-hint" }, `Captured ${ukTime(current.captured_at)}`)),
       h("h2", { class: "govuk-heading-m" }, "Judgement"),
       current.judgement ? null : h("p", { class: "govuk-body", id: "not-judged" }, "Not judged yet: the care-record PDF needs every capture judged."),
@@ -84,7 +85,7 @@ export async function captureScreen(app: App, id: number): Promise<void> {
         }),
         textArea({ id: "collateral_intrusion", label: "Collateral intrusion", optional: true, hint: "Who else appears (friends in photos, commenters), and what was done about it", errors, rows: 3, value: input.collateral_intrusion ?? "", onInput: (v) => (input.collateral_intrusion = v) }),
         textArea({ id: "notes", label: "Notes", optional: true, errors, rows: 3, value: input.notes ?? "", onInput: (v) => (input.notes = v) }),
-        textInput({ id: "tags", label: "Tags", optional: true, hint: "Separated by commas", errors, value: tagsText, onInput: (v) => (tagsText = v) }),
+        textInput({ id: "tags", label: "Tags", optional: true, hint: "Separated by commas. The tag distressing opens it blurred until someone chooses to see it", errors, value: tagsText, onInput: (v) => (tagsText = v) }),
         h("div", { class: "govuk-button-group" }, button(current.judgement ? "Save the changed judgement" : "Save the judgement", () => save(), { id: "save-judgement" })),
       ),
       h("h2", { class: "govuk-heading-m" }, "Findings that rest on it"),
@@ -94,7 +95,8 @@ export async function captureScreen(app: App, id: number): Promise<void> {
       h("h2", { class: "govuk-heading-m" }, "Files and their SHA-256"),
       summaryList(current.artefacts.map((a) => [ARTEFACTS[a.kind] ?? a.kind, h("span", {}, h("code", { class: "app-digest" }, a.sha256), h("br"), h("span", { class: "govuk-hint" }, `${bytes(Number(a.size))}${a.width && a.height ? `, ${a.width} × ${a.height} px` : ""}`)), null]), "hashes"),
       h("h2", { class: "govuk-heading-m" }, "Provenance"),
-      summaryList(current.provenance.map((r) => [r.label, h("span", { class: "app-untrusted app-pre-line" }, r.value), null]), "provenance"),
+      // A long value (a 10,000-character title) scrolls in its own box, reachable by keyboard.
+      summaryList(current.provenance.map((r) => [r.label, r.value.length > 300 ? h("div", { class: "app-untrusted app-pre-line app-capture-title", tabindex: "0" }, r.value) : h("span", { class: "app-untrusted app-pre-line" }, r.value), null]), "provenance"),
     ];
     app.show(title, ...content.filter((c): c is Node => c instanceof Node));
     if (fields.length) app.showErrors(fields);

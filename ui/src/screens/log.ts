@@ -5,7 +5,7 @@
 // A finalised version is read-only; a correction starts a new one, and every version can be
 // read and compared with another.
 import { App, attempt, pageHeading, submitForm, ukTime } from "../app";
-import { Errors, backLink, button, checkboxes, dateInput, errorsFrom, linkButton, radios, summaryList, table, textArea, textInput } from "../components";
+import { Errors, backLink, button, capturePicture, checkboxes, dateInput, errorsFrom, linkButton, radios, summaryList, table, textArea, textInput } from "../components";
 import { Child, h } from "../dom";
 import type { Contribution, FieldError, InvestigationLog, LogPage, SearchForm, ShareRecipient } from "../generated/ipc";
 import { requestHref } from "./request-page";
@@ -68,14 +68,21 @@ function restsOn(page: LogPage, id: number): HTMLElement {
   );
 }
 
+let revealCount = 0;
+
 /** Loads each capture a finding rests on once, for its thumbnail and digest. */
 async function fillCaptures(app: App): Promise<void> {
   const ids = [...new Set([...document.querySelectorAll<HTMLImageElement>("img[data-capture]")].map((img) => Number(img.dataset.capture)))];
   for (const id of ids) {
     const capture = await app.backend.call("capture_get", { id }).catch(() => null);
     for (const img of document.querySelectorAll<HTMLImageElement>(`img[data-capture="${id}"]`)) {
-      if (capture) img.src = capture.thumbnail;
-      else img.remove();
+      if (!capture) {
+        img.remove();
+        continue;
+      }
+      img.src = capture.thumbnail;
+      // Blurred in the same task, before the page is drawn again: never shown sharp first.
+      if (capture.blurred) img.replaceWith(capturePicture(img.cloneNode(true) as HTMLImageElement, true, `reveal-${id}-${++revealCount}`));
     }
     const digest = capture?.artefacts.find((a) => a.kind === "full_page_png")?.sha256 ?? "not readable";
     for (const code of document.querySelectorAll(`code[data-capture-digest="${id}"]`)) code.textContent = digest;

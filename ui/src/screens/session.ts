@@ -5,7 +5,7 @@
 // Page titles and addresses are page content: text nodes only, wrapped, isolated.
 import { App, attempt, pageHeading, ukTime } from "../app";
 import { asIpcError } from "../backend";
-import { backLink, button, checkboxes, errorsFrom, linkButton, radios, summaryList, tag, textArea, warningText } from "../components";
+import { backLink, button, capturePicture, checkboxes, errorsFrom, linkButton, radios, summaryList, tag, textArea, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { CaptureItem, FieldError, IpcError, RequestPage, SessionPage } from "../generated/ipc";
 
@@ -316,7 +316,7 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
           "div",
           { class: "govuk-notification-banner govuk-notification-banner--success", id: "captured", role: "alert" },
           h("div", { class: "govuk-notification-banner__content app-captured" },
-            shown ? h("img", { class: "app-captured__thumbnail", src: shown.thumbnail, alt: `Capture ${taken.capture_id} as the worker saw it` }) : null,
+            shown ? capturePicture(h("img", { class: "app-captured__thumbnail", src: shown.thumbnail, alt: `Capture ${taken.capture_id} as the worker saw it` }) as HTMLImageElement, shown.blurred, `reveal-${taken.capture_id}`) : null,
             h("div", { class: "app-captured__facts" },
               h("p", { class: "govuk-notification-banner__heading" }, `Captured: capture ${taken.capture_id}`),
               shown ? h("p", { class: "govuk-body app-untrusted app-capture-item__title" }, shown.title || "(no title)") : null,

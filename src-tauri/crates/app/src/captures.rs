@@ -195,10 +195,16 @@ pub struct CapturePage {
     pub viewport_png: Vec<u8>,
     /// The current log version's findings that name this capture: number and text.
     pub findings: Vec<(u32, String)>,
+    /// It opens blurred, as the policy says for its tags, until the worker reveals it.
+    pub blurred: bool,
 }
 
+/// A capture opened on screen: the view is an audit event.
 pub fn page(host: &dyn Host, id: i64) -> Result<CapturePage> {
     let view = show(host, id)?;
+    host.store()?.record_capture_view(id, host.now())?;
+    let tags = view.record.judgement.as_ref().map(|j| j.tags.clone()).unwrap_or_default();
+    let blurred = host.policy()?.viewing.blurred(&tags);
     let store = host.store()?;
     let session = store.session(view.record.session_id)?;
     let request = store.request(&session.request)?;
@@ -223,7 +229,7 @@ pub fn page(host: &dyn Host, id: i64) -> Result<CapturePage> {
             .collect(),
         Err(_) => Vec::new(),
     };
-    Ok(CapturePage { view, request: request.reference, provenance, viewport_png, findings })
+    Ok(CapturePage { view, request: request.reference, provenance, viewport_png, findings, blurred })
 }
 
 /// Writes a capture's artefacts and its signed manifest into `out` (made if missing), never

@@ -21,7 +21,39 @@ pub struct Policy {
     pub home: HomeNotice,
     pub consent: ConsentRule,
     pub platforms: Platforms,
+    pub viewing: Viewing,
 }
+
+/// Captures may be distressing: which open blurred, on screen, until the worker reveals one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Blur {
+    /// None opens blurred.
+    None,
+    /// Those the worker tagged `distressing`.
+    Distressing,
+    /// Every capture.
+    All,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Viewing {
+    pub blur: Blur,
+}
+
+impl Viewing {
+    /// Whether a capture with these tags opens blurred.
+    pub fn blurred(&self, tags: &[String]) -> bool {
+        match self.blur {
+            Blur::None => false,
+            Blur::All => true,
+            Blur::Distressing => tags.iter().any(|t| t.trim().eq_ignore_ascii_case(DISTRESSING)),
+        }
+    }
+}
+
+/// The tag that marks a capture as distressing.
+pub const DISTRESSING: &str = "distressing";
 
 /// Where written consent is not obtained, whether a directed surveillance authorisation must
 /// be in force for the person before a session (some councils' procedures say so).
@@ -167,6 +199,13 @@ struct RawPolicy {
     home: Option<RawHome>,
     consent: Option<RawConsent>,
     platforms: Option<RawPlatforms>,
+    viewing: Option<RawViewing>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawViewing {
+    blur: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -477,7 +516,31 @@ impl Policy {
                     .expect("every default is set"),
             },
             platforms,
+            viewing: Viewing {
+                blur: blur(
+                    raw.viewing.as_ref().and_then(|v| v.blur.as_ref()),
+                    defaults.viewing.as_ref().and_then(|v| v.blur.as_ref()).expect("every default is set"),
+                    text,
+                )?,
+            },
         })
+    }
+}
+
+fn blur(given: Option<&Spanned<String>>, default: &Spanned<String>, text: &str) -> Result<Blur, PolicyError> {
+    let (value, span, text) = match given {
+        Some(value) => (value.get_ref(), value.span(), text),
+        None => (default.get_ref(), default.span(), ""),
+    };
+    match value.trim() {
+        "none" => Ok(Blur::None),
+        "distressing" => Ok(Blur::Distressing),
+        "all" => Ok(Blur::All),
+        other => Err(spanned_error(
+            text,
+            span,
+            format!("viewing.blur is {other:?}: it must be \"none\", \"distressing\" or \"all\""),
+        )),
     }
 }
 
@@ -686,6 +749,21 @@ mod tests {
         }
         let error = Policy::from_toml("organisation = \"X\"\n[capture]\nshortcut = \"K\"\n").unwrap_err().to_string();
         assert!(error.contains("line 3") && error.contains("capture.shortcut \"K\" is not a shortcut"), "{error}");
+    }
+
+    #[test]
+    fn captures_open_blurred_as_the_policy_says() {
+        let tags = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let default = Policy::default().viewing;
+        assert_eq!(default.blur, Blur::Distressing);
+        assert!(default.blurred(&tags(&["photos", " Distressing "])));
+        assert!(!default.blurred(&tags(&["photos"])));
+        let all = Policy::from_toml("[viewing]\nblur = \"all\"\n").unwrap().viewing;
+        assert!(all.blurred(&[]));
+        let none = Policy::from_toml("[viewing]\nblur = \"none\"\n").unwrap().viewing;
+        assert!(!none.blurred(&tags(&["distressing"])));
+        let error = Policy::from_toml("[viewing]\nblur = \"some\"\n").unwrap_err().to_string();
+        assert!(error.contains("line 2") && error.contains("viewing.blur is \"some\""), "{error}");
     }
 
     #[test]

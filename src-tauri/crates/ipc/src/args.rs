@@ -277,6 +277,8 @@ pub struct CapturePage {
     pub thumbnail: String,
     pub judgement: Option<Judgement>,
     pub findings: Vec<FindingRef>,
+    /// The picture opens blurred (the policy, and a `distressing` tag) until revealed.
+    pub blurred: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]

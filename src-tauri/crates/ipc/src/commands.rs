@@ -245,6 +245,7 @@ pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> 
             base64::engine::general_purpose::STANDARD.encode(&page.viewport_png)
         ),
         judgement: record.judgement.clone(),
+        blurred: page.blurred,
         findings: page
             .findings
             .iter()

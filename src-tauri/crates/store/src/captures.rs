@@ -145,6 +145,17 @@ impl Store {
         Ok(ids)
     }
 
+    /// Records that a capture was opened on screen: every view of an exhibit is in the audit
+    /// chain (the capture's id only).
+    pub fn record_capture_view(&mut self, id: i64, now: DateTime<Utc>) -> Result<()> {
+        let worker = self.recorder()?;
+        self.write(now, |_| {
+            let event =
+                NewAuditEvent::of_change(Actor::Worker(worker), "capture.view", vec![format!("capture:{id}")], &id);
+            Ok(((), event))
+        })
+    }
+
     /// The captures of one access session, in the order they were taken.
     pub fn session_capture_ids(&self, session: i64) -> Result<Vec<i64>> {
         let mut statement = self.conn.prepare("SELECT id FROM captures WHERE session_id = ?1 ORDER BY id")?;
