@@ -43,7 +43,7 @@ pub(crate) fn authorise(s: &Setup, reference: &str) {
 }
 
 /// `log add-search` on Facebook with the given account.
-fn search(s: &Setup, reference: &str, account: &str, searched: &str, result: &str) -> crate::Run {
+pub(crate) fn search(s: &Setup, reference: &str, account: &str, searched: &str, result: &str) -> crate::Run {
     s.run(&[
         "log",
         "add-search",

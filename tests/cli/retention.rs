@@ -118,3 +118,92 @@ fn subject_access_gathers_a_person_across_two_requests_and_flags_third_parties_f
     let again = s.run(&["subject-access", &person.to_string(), "--out", out.to_str().unwrap()]);
     assert_eq!(again.code, 2, "never over an earlier export");
 }
+
+#[test]
+fn incidents_and_disputes_are_recorded_and_travel_into_the_care_record_and_the_subject_access_export() {
+    let (s, reference) = with_request();
+    crate::protocol::authorise(&s, &reference);
+    let account = s.run(&["account", "add", "--platform", "facebook", "--handle", "council.checks"]);
+    assert_eq!(account.code, 0, "{}", account.stderr);
+    let searched = crate::protocol::search(&s, &reference, account.stdout.trim(), "Anna Kowalska", "Profile found");
+    assert_eq!(searched.code, 0, "{}", searched.stderr);
+    step(&s, &["log", "add-finding", &reference, "--text", "A photo with Mr Nowak, 3 November"]);
+
+    // A dispute of the finding: bad names and blank answers change nothing.
+    let finding = format!("{reference}:1");
+    for (args, why) in [
+        (vec!["--finding", reference.as_str()], "no number"),
+        (vec!["--finding", &format!("{reference}:9")], "no such finding"),
+    ] {
+        let mut all = vec!["dispute", "record"];
+        all.extend(args);
+        all.extend(["--by", "Anna Kowalska", "--text", "Not me"]);
+        assert_eq!(s.run(&all).code, 2, "{why}");
+    }
+    assert_eq!(s.run(&["dispute", "record", "--finding", &finding, "--by", " ", "--text", "x"]).code, 2);
+    assert_eq!(s.run(&["dispute", "list", "--json"]).json(), serde_json::json!([]));
+    let disputed = s.run(&[
+        "dispute",
+        "record",
+        "--finding",
+        &finding,
+        "--by",
+        "Anna Kowalska",
+        "--text",
+        "That photo is from 2019, before we separated",
+    ]);
+    assert_eq!(disputed.code, 0, "{}", disputed.stderr);
+
+    // An incident: a day in the future is refused; the people affected are named.
+    let incident = |on: &str| {
+        s.run(&[
+            "incident",
+            "record",
+            "--what",
+            "The profile was opened from a personal phone",
+            "--on",
+            on,
+            "--reported-by",
+            "Sue Manager",
+            "--person",
+            "Anna Kowalska",
+            "--person",
+            "Tom Bystander",
+            "--action",
+            "Reported to the data protection officer; the worker retrained",
+            "--request",
+            &reference,
+            "--json",
+        ])
+    };
+    assert_eq!(incident("2099-01-01").code, 2);
+    let recorded = incident("2026-11-20");
+    assert_eq!(recorded.code, 0, "{}", recorded.stderr);
+    assert_eq!(recorded.json()["incident"]["people"], serde_json::json!(["Anna Kowalska", "Tom Bystander"]));
+    assert_eq!(s.run(&["incident", "list", "--json"]).json().as_array().unwrap().len(), 1);
+
+    // The dispute travels with the finding into the care record.
+    let pdf = s.data_dir.parent().unwrap().join("care-record.pdf");
+    let exported = s.run(&["export", "pdf", &reference, "--out", pdf.to_str().unwrap(), "--draft"]);
+    assert_eq!(exported.code, 0, "{}", exported.stderr);
+    let text = tool("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("Disputed by Anna Kowalska"), "{text}");
+    assert!(text.contains("That photo is from 2019, before we separated"));
+
+    // And into what she is given: the dispute, the incident, and the bystander flagged.
+    let out = s.data_dir.parent().unwrap().join("sar");
+    let json = s.run(&["subject-access", "1", "--out", out.to_str().unwrap(), "--json"]).json();
+    let flagged: Vec<&str> = json["flagged"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert!(flagged.contains(&"Incident 1: third party named, Tom Bystander"), "{flagged:?}");
+    let given = tool("pdftotext", &["-enc", "UTF-8", json["pdf"].as_str().unwrap(), "-"])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(given.contains("That photo is from 2019"), "{given}");
+    assert!(given.contains("The profile was opened from a personal phone"));
+    let audit = s.run(&["audit", "verify"]);
+    assert!(audit.stdout.contains("intact"), "{}", audit.stdout);
+}

@@ -63,6 +63,8 @@ struct Sources {
     accounts: BTreeMap<i64, String>,
     fingerprint: String,
     worker: Option<String>,
+    /// Disputes of the request's captures and findings: they travel with what they dispute.
+    disputes: Vec<triangulate_store::DisputeRecord>,
 }
 
 /// A document ready to render: its metadata, blocks and attachments, and what it holds.
@@ -433,7 +435,8 @@ fn read_sources(store: &mut Store, reference: &str, now: chrono::DateTime<chrono
     let accounts = store.accounts()?.into_iter().map(|a| (a.id, format!("{} ({})", a.handle, a.platform))).collect();
     let fingerprint = store.signing_key_info(now)?.fingerprint;
     let worker = store.worker_profile()?.map(|w| format!("{} ({})", w.name, w.role.title()));
-    Ok(Sources { request, log, captures, authorisations, accounts, fingerprint, worker })
+    let disputes = store.disputes(Some(&request.reference))?;
+    Ok(Sources { request, log, captures, authorisations, accounts, fingerprint, worker, disputes })
 }
 
 fn row(label: &str, value: impl Into<String>) -> (String, String) {
@@ -731,6 +734,13 @@ fn log_blocks(blocks: &mut Vec<Block>, sources: &Sources, exhibits: &[Exhibit]) 
                 .collect();
             rows.push(row("Rests on", rests.join("\n")));
         }
+        for d in sources
+            .disputes
+            .iter()
+            .filter(|d| d.target == triangulate_store::DisputeTarget::Finding { number: finding.number })
+        {
+            rows.push(row("Disputed", format!("by {}, {}: {}", d.disputed_by, uk_time(&d.recorded_at), d.text)));
+        }
         blocks.push(Block::Fields(rows));
     }
     if !content.disagreements.is_empty() {
@@ -959,6 +969,16 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
             row("Tags", if judgement.tags.is_empty() { "None".into() } else { judgement.tags.join(", ") }),
             row("Collateral intrusion", or_none(judgement.collateral_intrusion.as_deref())),
         ]));
+    }
+    let disputed: Vec<(String, String)> = sources
+        .disputes
+        .iter()
+        .filter(|d| d.target == triangulate_store::DisputeTarget::Capture { id: record.id })
+        .map(|d| row("Disputed", format!("by {}, {}: {}", d.disputed_by, uk_time(&d.recorded_at), d.text)))
+        .collect();
+    if !disputed.is_empty() {
+        blocks.push(Block::Heading { text: format!("Exhibit {}: disputed", exhibit.number), outline: false });
+        blocks.push(Block::Fields(disputed));
     }
 
     blocks.push(Block::Heading { text: format!("Exhibit {}: integrity", exhibit.number), outline: false });

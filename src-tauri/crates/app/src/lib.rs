@@ -13,6 +13,7 @@ pub mod captures;
 pub mod error;
 pub mod export;
 pub mod host;
+pub mod incidents;
 pub mod log;
 pub mod overview;
 pub mod people;
@@ -30,10 +31,11 @@ pub use host::{Host, KeptStore, OpenStore, RecorderOrder, spawn_recorder_process
 /// depends on the store itself.
 pub use triangulate_store::{
     AawRecord, AcceptedRestore, AccountRecord, ArtefactRecord, AuditSummary, AuthorisationKind, AuthorisationRecord,
-    CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DisposalRecord, DocumentResponse, DraftCheck, DraftRecord,
-    DraftSummary, EarlierRequest, ErrorKind, FilingRecord, HoldRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion,
-    PdfExportRecord, PersonMatch, PersonRecord, PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary,
-    SessionRecord, StoreError, StoreState, StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
+    CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DisposalRecord, DisputeRecord, DisputeTarget,
+    DocumentResponse, DraftCheck, DraftRecord, DraftSummary, EarlierRequest, ErrorKind, FilingRecord, HoldRecord,
+    IncidentRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PdfExportRecord, PersonMatch, PersonRecord,
+    PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord, StoreError, StoreState,
+    StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
 };
 
 /// A Tokio runtime for the DevTools connection, made per call: the doors are synchronous.

@@ -201,6 +201,58 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
         }
     }
 
+    let references: Vec<&str> = facts.requests.iter().map(|(r, _)| r.reference.as_str()).collect();
+    let own: Vec<i64> = facts.captures.iter().map(|c| c.id).collect();
+    let disputes: Vec<(String, String)> = host
+        .store()?
+        .disputes(None)?
+        .into_iter()
+        .filter(|d| references.contains(&d.request.as_str()))
+        .filter(|d| match d.target {
+            triangulate_store::DisputeTarget::Capture { id } => own.contains(&id),
+            triangulate_store::DisputeTarget::Finding { .. } => true,
+        })
+        .map(|d| {
+            let what = match d.target {
+                triangulate_store::DisputeTarget::Capture { id } => format!("Capture {id}"),
+                triangulate_store::DisputeTarget::Finding { number } => {
+                    format!("Finding {number} of request {}", d.request)
+                }
+            };
+            (what, format!("Disputed by {}, {}: {}", d.disputed_by, uk_time(&d.recorded_at), d.text))
+        })
+        .collect();
+    blocks.push(Block::Section("Disputes of what is held".into()));
+    if disputes.is_empty() {
+        blocks.push(Block::Paragraph("Nothing held about them has been disputed.".into()));
+    } else {
+        blocks.push(Block::Fields(disputes));
+    }
+    let incidents: Vec<triangulate_store::IncidentRecord> = host
+        .store()?
+        .incidents()?
+        .into_iter()
+        .filter(|i| {
+            i.incident.request.as_deref().is_some_and(|r| references.contains(&r))
+                || i.incident.people.iter().any(|name| names(name, p))
+        })
+        .collect();
+    blocks.push(Block::Section("Incidents".into()));
+    if incidents.is_empty() {
+        blocks.push(Block::Paragraph("No incident concerns them.".into()));
+    }
+    for i in &incidents {
+        blocks.push(Block::Fields(vec![
+            ("Incident".into(), i.id.to_string()),
+            ("On".into(), long_date(i.incident.occurred_on)),
+            ("What happened".into(), i.incident.what.clone()),
+            ("What was done".into(), i.incident.action.clone()),
+        ]));
+        for other in i.incident.people.iter().filter(|name| !names(name, p)) {
+            flagged.push(format!("Incident {}: third party named, {other}", i.id));
+        }
+    }
+
     blocks.push(Block::Section("Records disposed of".into()));
     if facts.disposals.is_empty() {
         blocks.push(Block::Paragraph("Nothing of their requests has been disposed of yet.".into()));

@@ -11,8 +11,8 @@ use triangulate_core::workflow::{DecisionInput, Step};
 use crate::out::{esay, inline, paragraphs, say};
 
 use crate::{
-    AccountCommand, AuthorisationCommand, CliHost, LogCommand, RequestCommand, Result, RetentionCommand, StepArgs,
-    print_json, uk_time,
+    AccountCommand, AuthorisationCommand, CliHost, DisputeCommand, IncidentCommand, LogCommand, RequestCommand, Result,
+    RetentionCommand, StepArgs, print_json, uk_time,
 };
 
 fn step_of(command: &RequestCommand) -> Option<(Step, &StepArgs)> {
@@ -227,6 +227,83 @@ pub(crate) fn subject_access(person: i64, out: &std::path::Path, json: bool, hos
         }
     }
     Ok(())
+}
+
+pub(crate) fn incident(command: IncidentCommand, host: &CliHost) -> Result<()> {
+    use triangulate_app::incidents;
+    match command {
+        IncidentCommand::Record { what, occurred_on, reported_by, people, action, request, json } => {
+            let input =
+                triangulate_core::incident::IncidentInput { what, occurred_on, reported_by, people, action, request };
+            let record = incidents::record(host, &input)?;
+            if json {
+                print_json(&serde_json::to_value(&record).expect("serialises"));
+            } else {
+                say!("{}", record.id);
+            }
+            Ok(())
+        }
+        IncidentCommand::List(flags) => {
+            let list = incidents::list(host)?;
+            if flags.json {
+                print_json(&serde_json::to_value(&list).expect("serialises"));
+            } else {
+                for i in &list {
+                    say!("{}  {}  {}", i.id, i.incident.occurred_on, inline(&i.incident.what));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+pub(crate) fn dispute(command: DisputeCommand, host: &CliHost) -> Result<()> {
+    use triangulate_app::incidents;
+    match command {
+        DisputeCommand::Record { capture, finding, by, text, json } => {
+            let input = triangulate_core::incident::DisputeInput { by, text };
+            let record = match (capture, finding) {
+                (Some(id), _) => {
+                    incidents::dispute(host, None, triangulate_app::DisputeTarget::Capture { id }, &input)?
+                }
+                (None, Some(finding)) => {
+                    let (reference, number) = finding
+                        .rsplit_once(':')
+                        .and_then(|(r, n)| n.parse::<u32>().ok().map(|n| (r.to_string(), n)))
+                        .ok_or_else(|| {
+                            triangulate_app::AppError::fields_error(vec![triangulate_core::FieldError::new(
+                                "finding",
+                                "Name the finding as its request and number, such as REQ-2026-0001:2",
+                            )])
+                        })?;
+                    incidents::dispute(
+                        host,
+                        Some(&reference),
+                        triangulate_app::DisputeTarget::Finding { number },
+                        &input,
+                    )?
+                }
+                (None, None) => unreachable!("clap requires one"),
+            };
+            if json {
+                print_json(&serde_json::to_value(&record).expect("serialises"));
+            } else {
+                say!("{}", record.id);
+            }
+            Ok(())
+        }
+        DisputeCommand::List { request, json } => {
+            let list = incidents::disputes(host, request.as_deref())?;
+            if json {
+                print_json(&serde_json::to_value(&list).expect("serialises"));
+            } else {
+                for d in &list {
+                    say!("{}  {}  {}: {}", d.id, inline(&d.request), inline(&d.disputed_by), inline(&d.text));
+                }
+            }
+            Ok(())
+        }
+    }
 }
 
 pub(crate) fn retention(command: RetentionCommand, host: &CliHost) -> Result<()> {

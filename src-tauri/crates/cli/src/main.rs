@@ -80,6 +80,12 @@ enum Command {
     /// Retention: what falls due for disposal, disposal, and legal holds
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// Incidents: breaches of the procedure, for the service manager to investigate and manage
+    #[command(subcommand)]
+    Incident(IncidentCommand),
+    /// Disputes: a person's dispute of a capture or a finding held about them
+    #[command(subcommand)]
+    Dispute(DisputeCommand),
     /// Check an evidence bundle (a ZIP, or the folder it was unzipped into): needs no store and no key
     Verify {
         /// The bundle
@@ -158,6 +164,61 @@ enum AccountCommand {
         not_identifiable: bool,
     },
     List(JsonFlag),
+}
+
+#[derive(Subcommand)]
+enum IncidentCommand {
+    /// Record an incident; prints its number
+    Record {
+        /// What happened
+        #[arg(long)]
+        what: String,
+        /// The day it happened, YYYY-MM-DD
+        #[arg(long = "on", value_name = "DATE")]
+        occurred_on: String,
+        #[arg(long)]
+        reported_by: String,
+        /// A person affected (repeat for each)
+        #[arg(long = "person", value_name = "NAME")]
+        people: Vec<String>,
+        /// What was done about it
+        #[arg(long)]
+        action: String,
+        /// The request it concerns
+        #[arg(long)]
+        request: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every incident, newest first
+    List(JsonFlag),
+}
+
+#[derive(Subcommand)]
+enum DisputeCommand {
+    /// Record a dispute of a capture (`--capture ID`) or of a finding (`--finding REF:N`)
+    Record {
+        #[arg(long, conflicts_with = "finding", required_unless_present = "finding")]
+        capture: Option<i64>,
+        /// The request's reference and the finding's number, as REQ-2026-0001:2
+        #[arg(long, value_name = "REF:N")]
+        finding: Option<String>,
+        /// Who disputes it
+        #[arg(long)]
+        by: String,
+        /// What they dispute, in their words
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every dispute, or a request's
+    List {
+        #[arg(long)]
+        request: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -511,6 +572,8 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
         Command::Request(command) => commands::request(command, host),
         Command::Account(command) => commands::account(command, host),
         Command::Retention(command) => commands::retention(command, host),
+        Command::Incident(command) => commands::incident(command, host),
+        Command::Dispute(command) => commands::dispute(command, host),
         Command::SubjectAccess { person, out, json } => commands::subject_access(person, &out, json, host),
         Command::Authorisation(command) => commands::authorisation(command, host),
         Command::Log(command) => commands::log(command, host),

@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod export;
 pub mod guards;
 pub mod home;
+pub mod incident;
 pub mod local_time;
 pub mod log;
 pub mod policy;

@@ -22,6 +22,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("migrations/0010_register_evidence_and_decision_dates.sql")),
     (11, include_str!("migrations/0011_linked_drafts.sql")),
     (12, include_str!("migrations/0012_retention.sql")),
+    (13, include_str!("migrations/0013_incidents_and_disputes.sql")),
 ];
 
 /// Rust steps, by the version they complete.

@@ -71,6 +71,7 @@ fn capture_digests(tx: &Tx, capture: i64) -> Result<Vec<String>> {
 }
 
 fn delete_capture(tx: &Tx, capture: i64) -> Result<()> {
+    tx.execute("DELETE FROM disputes WHERE capture_id = ?1", [capture])?;
     tx.execute("DELETE FROM capture_artefacts WHERE capture_id = ?1", [capture])?;
     tx.execute("DELETE FROM captures WHERE id = ?1", [capture])?;
     Ok(())
@@ -157,6 +158,7 @@ fn delete_request(tx: &Tx, reference: &str) -> Result<Vec<String>> {
         tx.execute(&format!("DELETE FROM {table} WHERE {column} = ?1"), [id])?;
     }
     tx.execute("UPDATE requests SET parent_id = NULL WHERE parent_id = ?1", [id])?;
+    tx.execute("DELETE FROM disputes WHERE request = ?1", [reference])?;
     tx.execute("DELETE FROM requests WHERE id = ?1", [id])?;
     // A person named in no other request, authorisation or session is not kept for nothing.
     tx.execute(
