@@ -49,4 +49,8 @@ pub const COMMANDS: &[&str] = &[
     "retention_dispose",
     "retention_hold",
     "retention_release",
+    "incident_list",
+    "incident_record",
+    "dispute_record",
+    "subject_access_export",
 ];

@@ -1017,6 +1017,15 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await page.locator(".govuk-notification-banner", { hasText: "Capture 2 judged" }).waitFor();
   await page.goto(`${fixture.served.url}#/captures/3`);
   await page.locator("#provenance", { hasText: "Her second account" }).waitFor();
+  // A dispute of the capture is recorded with it.
+  await page.locator("#dispute-details summary").click();
+  await byId(page, "record-dispute").click();
+  await page.locator("#error-summary a", { hasText: "Enter who disputes it" }).waitFor();
+  await fill(page, { "dispute-by": "Jane Doe", "dispute-text": "That second account is not mine" });
+  await byId(page, "record-dispute").click();
+  await page.locator("#disputes", { hasText: "Jane Doe" }).waitFor();
+  assert.match(await byId(page, "disputes").innerText(), /That second account is not mine/);
+  await checkScreen(page, "56c-capture-disputed");
 
   // Ending: how long it lasted, and what the retention policy will delete.
   await page.goto(`${fixture.served.url}#/sessions/1`);
@@ -1151,5 +1160,35 @@ test("retention lists what is due without deleting it, a legal hold keeps it, an
   await page.locator('.app-nav__link[data-section="requests"]').click();
   await heading(page, "Investigation requests");
   assert.doesNotMatch(await page.locator("main").innerText(), /REQ-2026-0001/, "the request is gone");
+  await page.close();
+});
+
+test("incidents are recorded for the service manager, and everything held about a person is exported with what to redact flagged", async () => {
+  const page = await fixture.browser.newPage();
+  await createdRequest(page);
+  // Subject access, from the person on the request's page.
+  await byId(page, "subject-access-1").click();
+  await heading(page, "Everything held about a person");
+  await checkScreen(page, "65-subject-access");
+  await byId(page, "export").click();
+  await page.locator("#exported", { hasText: "subject-access-person-1.pdf" }).waitFor();
+  assert.match(await byId(page, "flagged").innerText(), /third party named, John Roe/);
+  await checkScreen(page, "66-subject-access-exported");
+
+  await page.locator('.app-nav__link[data-section="settings"]').click();
+  await heading(page, "Settings");
+  await byId(page, "incidents-link").click();
+  await heading(page, "Incidents");
+  await byId(page, "record").click();
+  for (const message of ["Enter what happened", "Enter the day it happened", "Enter what was done about it"]) {
+    await page.locator("#error-summary a", { hasText: message }).waitFor();
+  }
+  await checkScreen(page, "67-incidents-errors");
+  await fill(page, { what: "A profile was viewed from a personal phone", people: "Jane Doe\nTom Bystander", action: "Reported to the data protection officer", request: "REQ-2026-0001" });
+  await date(page, "occurred_on", "20", "11", "2026");
+  await byId(page, "record").click();
+  await page.locator(".govuk-notification-banner", { hasText: "Incident recorded" }).waitFor();
+  assert.match(await byId(page, "incidents").innerText(), /20 November 2026\s+A profile was viewed from a personal phone\s+Jane Doe, Tom Bystander/);
+  await checkScreen(page, "68-incidents");
   await page.close();
 });

@@ -4,7 +4,7 @@
 // are tested there; this is not a second implementation to trust.
 import type { Backend } from "./backend";
 import type {
-  AawRecord, AccountRecord, CaptureItem, CapturePage, DisposalRecord, Due, HoldRecord, RetentionPage, SessionPage, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
+  AawRecord, AccountRecord, CaptureItem, CapturePage, DisposalRecord, Due, HoldRecord, IncidentRecord, RetentionPage, SessionPage, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
   HomeGroup, HomeRequest, InvestigationLog, LogActions, LogPage, LogVersion, NextStep, PdfExportRecord, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role,
   ShareRecipient, Step, StoreStatus, WorkerRecord,
 } from "./generated/ipc";
@@ -166,6 +166,7 @@ export function createFakeBackend(): Backend {
   const authorisations: AuthorisationRecord[] = [];
   const sessions: SessionPage[] = [];
   const holds: HoldRecord[] = [];
+  const incidents: IncidentRecord[] = [];
   const disposals: DisposalRecord[] = [];
   const retentionPage = (): RetentionPage => {
     const onHold = (reference: string | null) => reference !== null && holds.some((x) => x.request === reference && !x.released_at);
@@ -592,7 +593,7 @@ export function createFakeBackend(): Backend {
           { label: "Server address", value: "157.240.1.35 port 443" }, { label: "TLS", value: "TLS 1.3, AES_128_GCM\nCertificate for *.facebook.com" },
           ...(args.outside_scope_reason.trim() ? [{ label: "Outside the listed profiles because", value: args.outside_scope_reason.trim() }] : []),
         ],
-        artefacts, signature_valid: true, signature_problem: null, stored_hashes_match: true, thumbnail: THUMBNAIL, judgement: null, findings: [], blurred: false,
+        artefacts, signature_valid: true, signature_problem: null, stored_hashes_match: true, thumbnail: THUMBNAIL, judgement: null, findings: [], blurred: false, disputes: [],
       });
       session.trail.push({ at, kind: "navigation", tab: "T1", url });
       return { capture_id: id, url, artefacts };
@@ -670,6 +671,32 @@ export function createFakeBackend(): Backend {
       Object.assign(open, { released_by: args.by.trim(), release_reason: args.reason.trim(), released_at: new Date().toISOString() });
       return retentionPage();
     },
+    incident_list: () => ({ incidents: structuredClone(incidents) }),
+    incident_record: (args) => {
+      const fields: FieldError[] = [];
+      if (!args.what.trim()) fields.push({ field: "what", message: "Enter what happened" });
+      const on = isoDate(args.occurred_on);
+      if (on === null) fields.push({ field: "occurred_on", message: "Enter the day it happened" });
+      else if (on === "invalid") fields.push({ field: "occurred_on", message: "The day it happened must be a real date, such as 31 3 2026 (2026-03-31 in a file)" });
+      if (!args.reported_by.trim()) fields.push({ field: "reported_by", message: "Enter who reported it" });
+      if (!args.action.trim()) fields.push({ field: "action", message: "Enter what was done about it" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      incidents.unshift({ id: incidents.length + 1, recorded_at: new Date().toISOString(), incident: { what: args.what.trim(), occurred_on: on as string, reported_by: args.reported_by.trim(), people: args.people.split("\n").map((p) => p.trim()).filter(Boolean), action: args.action.trim(), request: args.request.trim() || null } });
+      return { incidents: structuredClone(incidents) };
+    },
+    dispute_record: (args) => {
+      const fields: FieldError[] = [];
+      if (!args.by.trim()) fields.push({ field: "by", message: "Enter who disputes it" });
+      if (!args.text.trim()) fields.push({ field: "text", message: "Enter what they dispute, in their words" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      const capture = captures.find((c) => c.id === args.capture) ?? fail("not_found", `capture ${args.capture} does not exist`);
+      capture.disputes.push({ id: capture.disputes.length + 1, target: { kind: "capture", id: capture.id }, request: capture.request, disputed_by: args.by.trim(), text: args.text.trim(), recorded_at: new Date().toISOString() });
+      return {};
+    },
+    subject_access_export: (args) => ({
+      pdf: `${args.out}/subject-access-person-${args.person}.pdf`, sha256: "5a".repeat(32), pages: 6, originals: [`${args.out}/originals/capture-1/capture-1-viewport-png.png`],
+      flagged: ["Request REQ-2026-0001: third party named, John Roe", "Capture 1: the picture may show other people (friends in photos, commenters)"],
+    }),
     policy_platforms: () => ({ allowed: ["facebook", "instagram", "x", "tiktok", "linkedin", "youtube", "snapchat", "threads", "reddit"] }),
     home_get: () => ({
       worker: profile ? structuredClone(profile) : null,

@@ -17,6 +17,7 @@ import { draftScreen, isStep, matchScreen } from "./screens/request-form";
 import { sessionScreen, sessionStartScreen } from "./screens/session";
 import { captureScreen } from "./screens/capture";
 import { disposeScreen, releaseScreen, retentionScreen } from "./screens/retention";
+import { incidentsScreen, subjectAccessScreen } from "./screens/incidents";
 import { requestScreen } from "./screens/request-page";
 import { requestsScreen } from "./screens/requests";
 import { statusScreen } from "./screens/status";
@@ -38,7 +39,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
   const [path, queryText = ""] = hash.replace(/^#/, "").split("?");
   const query = new URLSearchParams(queryText);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  highlight(parts[0] === "status" || parts[0] === "retention" ? "settings" : (parts[0] ?? "home"));
+  highlight(["status", "retention", "incidents"].includes(parts[0]) ? "settings" : parts[0] === "people" ? "requests" : (parts[0] ?? "home"));
   // The store's full status (it checks the whole audit chain) is read until it is ready,
   // and on the status screen; not on every screen.
   if (!storeReady || parts[0] === "status") {
@@ -59,6 +60,8 @@ async function route(shell: Shell, hash: string): Promise<void> {
   if (section === "retention" && id === "dispose") return disposeScreen(app);
   if (section === "retention" && id === "release" && sub) return releaseScreen(app, sub);
   if (section === "retention") return retentionScreen(app);
+  if (section === "incidents") return incidentsScreen(app);
+  if (section === "people" && id && sub === "subject-access") return subjectAccessScreen(app, Number(id));
   if (section === "accounts") return accountsScreen(app);
   if (section === "drafts" && id && sub === "match") return matchScreen(app, Number(id), numberOrNull(extra ?? null) ?? 1);
   if (section === "drafts" && id) {

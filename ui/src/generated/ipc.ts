@@ -331,6 +331,48 @@ export type LinkedDraftArgs = { parent: string, url: string, };
 
 export type RetentionPage = { due: Array<Due>, held: Array<string>, holds: Array<HoldRecord>, disposals: Array<DisposalRecord>, };
 
+export type IncidentsPage = { incidents: Array<IncidentRecord>, };
+
+export type IncidentRecordArgs = { what: string, occurred_on: DateParts, reported_by: string, people: string, action: string, 
+/**
+ * Empty when it concerns no request.
+ */
+request: string, };
+
+export type DisputeRecordArgs = { capture: number | null, request: string | null, finding: number | null, by: string, text: string, };
+
+export type SubjectAccessArgs = { 
+/**
+ * The person's id, as a request's subjects give it.
+ */
+person: number, 
+/**
+ * A new folder to write to.
+ */
+out: string, };
+
+export type SubjectAccessExported = { 
+/**
+ * The PDF for the person.
+ */
+pdf: string, sha256: string, pages: number, 
+/**
+ * The original files of each capture of their pages, with each signed manifest.
+ */
+originals: Array<string>, 
+/**
+ * What must be looked at, and redacted where needed, before disclosure.
+ */
+flagged: Array<string>, };
+
+export type IncidentRecord = { id: number, incident: Incident, recorded_at: string, };
+
+export type DisputeRecord = { id: number, target: DisputeTarget, request: string, disputed_by: string, text: string, recorded_at: string, };
+
+export type DisputeTarget = { "kind": "capture", id: number, } | { "kind": "finding", number: number, };
+
+export type Incident = { what: string, occurred_on: string, reported_by: string, people: Array<string>, action: string, request: string | null, };
+
 export type RetentionDisposeArgs = { by: string, };
 
 export type RetentionHoldArgs = { reference: string, by: string, reason: string, };
@@ -459,7 +501,11 @@ thumbnail: string, judgement: Judgement | null, findings: Array<FindingRef>,
 /**
  * The picture opens blurred (the policy, and a `distressing` tag) until revealed.
  */
-blurred: boolean, };
+blurred: boolean, 
+/**
+ * Disputes of it, oldest first.
+ */
+disputes: Array<DisputeRecord>, };
 
 export type CaptureJudgeArgs = { id: number, judgement: JudgementInput, };
 
@@ -704,6 +750,10 @@ export interface Commands {
   retention_dispose: { args: RetentionDisposeArgs; response: RetentionPage };
   retention_hold: { args: RetentionHoldArgs; response: RetentionPage };
   retention_release: { args: RetentionHoldArgs; response: RetentionPage };
+  incident_list: { args: NoArgs; response: IncidentsPage };
+  incident_record: { args: IncidentRecordArgs; response: IncidentsPage };
+  dispute_record: { args: DisputeRecordArgs; response: Done };
+  subject_access_export: { args: SubjectAccessArgs; response: SubjectAccessExported };
 }
 
 export type CommandName = keyof Commands;
@@ -756,4 +806,8 @@ export const COMMAND_NAMES: CommandName[] = [
   "retention_dispose",
   "retention_hold",
   "retention_release",
+  "incident_list",
+  "incident_record",
+  "dispute_record",
+  "subject_access_export",
 ];

@@ -45,6 +45,7 @@ export async function captureScreen(app: App, id: number): Promise<void> {
   const input = judgementInput(page);
   let tagsText = input.tags.join(", ");
   const title = `Capture ${page.id}`;
+  const dispute = { by: "", text: "" };
   const render = (current: CapturePage, fields: FieldError[]) => {
     const errors = errorsFrom(fields);
     const signature = current.signature_valid && current.stored_hashes_match
@@ -87,6 +88,31 @@ export async function captureScreen(app: App, id: number): Promise<void> {
         textArea({ id: "notes", label: "Notes", optional: true, errors, rows: 3, value: input.notes ?? "", onInput: (v) => (input.notes = v) }),
         textInput({ id: "tags", label: "Tags", optional: true, hint: "Separated by commas. The tag distressing opens it blurred until someone chooses to see it", errors, value: tagsText, onInput: (v) => (tagsText = v) }),
         h("div", { class: "govuk-button-group" }, button(current.judgement ? "Save the changed judgement" : "Save the judgement", () => save(), { id: "save-judgement" })),
+      ),
+      h("h2", { class: "govuk-heading-m" }, "Disputes"),
+      current.disputes.length
+        ? h("ul", { class: "govuk-list", id: "disputes" }, ...current.disputes.map((d) => h("li", {}, h("strong", {}, `${d.disputed_by}, ${ukTime(d.recorded_at)}: `), h("span", { class: "app-user-text" }, d.text))))
+        : h("p", { class: "govuk-body", id: "disputes" }, "No one has disputed it."),
+      h(
+        "details",
+        { class: "govuk-details", id: "dispute-details" },
+        h("summary", { class: "govuk-details__summary" }, h("span", { class: "govuk-details__summary-text" }, "Record a dispute of this capture")),
+        h(
+          "div",
+          { class: "govuk-details__text" },
+          textInput({ id: "dispute-by", label: "Who disputes it", errors, value: dispute.by, onInput: (v) => (dispute.by = v) }),
+          textArea({ id: "dispute-text", label: "What they dispute, in their words", rows: 3, errors, value: dispute.text, onInput: (v) => (dispute.text = v) }),
+          button("Record the dispute", () => submitForm(app, async () => {
+            await app.backend.call("dispute_record", { capture: current.id, request: null, finding: null, by: dispute.by, text: dispute.text });
+            app.flash("Dispute recorded", "It goes with the capture into the care record and any subject access export.");
+            dispute.by = "";
+            dispute.text = "";
+            render(await app.backend.call("capture_get", { id }), []);
+          }, (f) => {
+            render(current, f.map((e) => ({ ...e, field: `dispute-${e.field}` })));
+            (document.getElementById("dispute-details") as HTMLDetailsElement | null)?.setAttribute("open", "");
+          }), { id: "record-dispute", secondary: true }),
+        ),
       ),
       h("h2", { class: "govuk-heading-m" }, "Findings that rest on it"),
       current.findings.length

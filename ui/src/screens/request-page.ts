@@ -8,7 +8,7 @@ import { AUTHORISATION_KINDS, CONSENT, REASONS, ROLES, SCOPES, labelOf } from ".
 import { exportSection } from "./export";
 import { stateTag } from "./requests";
 
-function personLine(subject: Subject, index: number): HTMLElement {
+function personLine(subject: Subject, index: number, personId: number | null): HTMLElement {
   const facts = [labelOf(ROLES, subject.role)];
   if (subject.relationship) facts.push(subject.relationship);
   if (subject.date_of_birth) facts.push(`born ${longDate(subject.date_of_birth)}`);
@@ -19,6 +19,9 @@ function personLine(subject: Subject, index: number): HTMLElement {
     ` (${facts.join(", ")})`,
     subject.aliases.length ? `, also known as ${subject.aliases.join(", ")}` : "",
     subject.profiles.length ? h("ul", { class: "govuk-list govuk-list--bullet" }, ...subject.profiles.map((p) => h("li", {}, `${p.platform}: ${p.url}`))) : null,
+    personId === null
+      ? null
+      : h("p", { class: "govuk-body-s" }, h("a", { class: "govuk-link", href: `#/people/${personId}/subject-access`, id: `subject-access-${index + 1}` }, "Everything held about them, for a subject access request")),
   );
 }
 
@@ -139,7 +142,7 @@ export function showRequest(app: App, page: RequestPage): void {
       ["Created", ukTime(record.created_at), null],
     ], "request-summary"),
     h("h2", { class: "govuk-heading-m" }, "People to check"),
-    h("ul", { class: "govuk-list", id: "people" }, ...r.subjects.map(personLine)),
+    h("ul", { class: "govuk-list", id: "people" }, ...r.subjects.map((subject, i) => personLine(subject, i, record.subjects.find((l) => l.subject === i + 1)?.person_id ?? null))),
   );
   content.push(
     record.decisions.length

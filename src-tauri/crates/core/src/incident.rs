@@ -42,7 +42,12 @@ impl IncidentInput {
     pub fn validate(&self, today: NaiveDate) -> Result<Incident, Vec<FieldError>> {
         let mut errors = Vec::new();
         let what = required_paragraphs(&mut errors, "what", "what happened", &self.what, 5000);
-        let occurred_on = iso_date(&mut errors, "occurred_on", "The day it happened", &self.occurred_on);
+        let occurred_on = if crate::validation::is_blank(&self.occurred_on) {
+            errors.push(FieldError::new("occurred_on", "Enter the day it happened"));
+            None
+        } else {
+            iso_date(&mut errors, "occurred_on", "The day it happened", &self.occurred_on)
+        };
         if occurred_on.is_some_and(|d| d > today) {
             errors.push(FieldError::new("occurred_on", "The day it happened cannot be in the future"));
         }

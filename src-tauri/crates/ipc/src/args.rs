@@ -11,6 +11,7 @@ pub use triangulate_app::export::PdfExported;
 pub use triangulate_app::log::{CaptureChoice, LogActions, LogComparison, LogPage, SearchForm};
 pub use triangulate_app::overview::{AuditLine, AuditTrail, HomePage, HomeRequest, HomeSection, SettingsPage};
 pub use triangulate_app::requests::{AccessReadiness, FixPlace, NextStep, RequestList, RequestPage};
+pub use triangulate_app::subject_access::SubjectAccessExported;
 pub use triangulate_app::{
     AawRecord, AccountRecord, AuthorisationKind, AuthorisationRecord, DraftCheck, DraftRecord, DraftSummary,
     FilingRecord, PdfExportRecord, RequestRecord, RequestSummary, StoreStatus, WorkerRecord,
@@ -279,6 +280,8 @@ pub struct CapturePage {
     pub findings: Vec<FindingRef>,
     /// The picture opens blurred (the policy, and a `distressing` tag) until revealed.
     pub blurred: bool,
+    /// Disputes of it, oldest first.
+    pub disputes: Vec<triangulate_app::DisputeRecord>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -418,4 +421,40 @@ pub struct RetentionHoldArgs {
     pub reference: String,
     pub by: String,
     pub reason: String,
+}
+
+/// The incidents recorded, newest first, for the service manager.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct IncidentsPage {
+    pub incidents: Vec<triangulate_app::IncidentRecord>,
+}
+
+/// An incident as typed on screen: the day in boxes, the people one a line.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct IncidentRecordArgs {
+    pub what: String,
+    pub occurred_on: DateParts,
+    pub reported_by: String,
+    pub people: String,
+    pub action: String,
+    /// Empty when it concerns no request.
+    pub request: String,
+}
+
+/// A dispute of a capture (`capture`), or of finding `finding` of `request`'s log.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct DisputeRecordArgs {
+    pub capture: Option<i64>,
+    pub request: Option<String>,
+    pub finding: Option<u32>,
+    pub by: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SubjectAccessArgs {
+    /// The person's id, as a request's subjects give it.
+    pub person: i64,
+    /// A new folder to write to.
+    pub out: String,
 }

@@ -246,6 +246,7 @@ pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> 
         ),
         judgement: record.judgement.clone(),
         blurred: page.blurred,
+        disputes: host.store()?.capture_disputes(args.id)?,
         findings: page
             .findings
             .iter()
@@ -374,4 +375,36 @@ pub fn retention_hold(host: &dyn Host, args: RetentionHoldArgs) -> Result<Retent
 pub fn retention_release(host: &dyn Host, args: RetentionHoldArgs) -> Result<RetentionPage> {
     triangulate_app::retention::release(host, &args.reference, &args.by, &args.reason)?;
     retention_get(host, NoArgs::default())
+}
+
+pub fn incident_list(host: &dyn Host, _: NoArgs) -> Result<IncidentsPage> {
+    Ok(IncidentsPage { incidents: triangulate_app::incidents::list(host)? })
+}
+
+pub fn incident_record(host: &dyn Host, args: IncidentRecordArgs) -> Result<IncidentsPage> {
+    let input = triangulate_core::incident::IncidentInput {
+        what: args.what,
+        occurred_on: args.occurred_on.to_text().unwrap_or_default(),
+        reported_by: args.reported_by,
+        people: args.people.lines().map(str::to_string).collect(),
+        action: args.action,
+        request: Some(args.request).filter(|r| !r.trim().is_empty()),
+    };
+    triangulate_app::incidents::record(host, &input)?;
+    incident_list(host, NoArgs::default())
+}
+
+pub fn dispute_record(host: &dyn Host, args: DisputeRecordArgs) -> Result<Done> {
+    let input = triangulate_core::incident::DisputeInput { by: args.by, text: args.text };
+    let target = match (args.capture, args.finding) {
+        (Some(id), _) => triangulate_app::DisputeTarget::Capture { id },
+        (None, Some(number)) => triangulate_app::DisputeTarget::Finding { number },
+        (None, None) => return Err(crate::IpcError::internal("a dispute names a capture or a finding")),
+    };
+    triangulate_app::incidents::dispute(host, args.request.as_deref(), target, &input)?;
+    Ok(Done::default())
+}
+
+pub fn subject_access_export(host: &dyn Host, args: SubjectAccessArgs) -> Result<SubjectAccessExported> {
+    Ok(triangulate_app::subject_access::export(host, args.person, std::path::Path::new(&args.out))?)
 }

@@ -65,6 +65,10 @@ macro_rules! for_each_command {
             retention_dispose($crate::args::RetentionDisposeArgs) -> $crate::args::RetentionPage;
             retention_hold($crate::args::RetentionHoldArgs) -> $crate::args::RetentionPage;
             retention_release($crate::args::RetentionHoldArgs) -> $crate::args::RetentionPage;
+            incident_list($crate::args::NoArgs) -> $crate::args::IncidentsPage;
+            incident_record($crate::args::IncidentRecordArgs) -> $crate::args::IncidentsPage;
+            dispute_record($crate::args::DisputeRecordArgs) -> $crate::args::Done;
+            subject_access_export($crate::args::SubjectAccessArgs) -> $crate::args::SubjectAccessExported;
         }
     };
 }
