@@ -162,35 +162,21 @@ fn the_session_panels_commands_check_open_the_first_profile_capture_judge_and_re
         .unwrap_err();
     let fields: Vec<String> = missing.fields.iter().map(|f| f.field.clone()).collect();
     assert_eq!(fields, ["relevant", "useful_and_unique", "attribution"]);
-    let judged = capture_judge(
-        &host,
-        CaptureJudgeArgs {
-            id: taken.capture_id,
-            judgement: JudgementInput {
-                relevant: Some(false),
-                useful_and_unique: Some(false),
-                attribution: Some(Attribution::Unverified),
-                ..JudgementInput::default()
-            },
-        },
-    )
-    .unwrap();
+    // Not relevant, not useful, unverified: with these tags.
+    let judge = |tags: &[&str]| {
+        let judgement = JudgementInput {
+            relevant: Some(false),
+            useful_and_unique: Some(false),
+            attribution: Some(Attribution::Unverified),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            ..JudgementInput::default()
+        };
+        capture_judge(&host, CaptureJudgeArgs { id: taken.capture_id, judgement }).unwrap()
+    };
+    let judged = judge(&[]);
     assert_eq!(judged.judgement.map(|j| j.relevant), Some(false));
     assert!(!judged.blurred, "not tagged distressing: it opens as it is");
-    let distressing = capture_judge(
-        &host,
-        CaptureJudgeArgs {
-            id: taken.capture_id,
-            judgement: JudgementInput {
-                relevant: Some(false),
-                useful_and_unique: Some(false),
-                attribution: Some(Attribution::Unverified),
-                tags: vec!["Distressing".into()],
-                ..JudgementInput::default()
-            },
-        },
-    )
-    .unwrap();
+    let distressing = judge(&["Distressing"]);
     assert!(distressing.blurred, "the policy opens a capture tagged distressing blurred");
     let views = host.store().unwrap().connection_for_tests().query_row(
         "SELECT COUNT(*) FROM audit_events WHERE action = 'capture.view'",

@@ -100,21 +100,30 @@ export async function retentionScreen(app: App): Promise<void> {
   render(page, []);
 }
 
+/** A retention form's page: back to retention, its heading, what it says, and its fields
+ *  drawn again with their errors. */
+function formPage(app: App, title: string, intro: Child[], form: (errors: ReturnType<typeof errorsFrom>, render: (fields: FieldError[]) => void) => HTMLElement): void {
+  const render = (fields: FieldError[]) => {
+    app.show(title, backLink("#/retention"), ...pageHeading(title), ...intro.filter((c): c is Node => c instanceof Node), form(errorsFrom(fields), render));
+    if (fields.length) app.showErrors(fields);
+  };
+  render([]);
+}
+
 /** The confirmation before disposal: what goes, that it cannot be undone, and who does it. */
 export async function disposeScreen(app: App): Promise<void> {
   const page = await attempt(app, () => app.backend.call("retention_get", {}));
   if (!page) return;
   const worker = await app.backend.call("worker_profile_get", {}).catch(() => null);
   const answer = { sure: null as boolean | null, by: worker?.name ?? "" };
-  const title = "Dispose of the records due";
-  const render = (fields: FieldError[]) => {
-    const errors = errorsFrom(fields);
-    app.show(
-      title,
-      backLink("#/retention"),
-      ...pageHeading(title),
+  formPage(
+    app,
+    "Dispose of the records due",
+    [
       page.due.length ? dueTable(page.due) : h("p", { class: "govuk-body", id: "due" }, "Nothing is due for disposal today."),
       warningText("Disposal cannot be undone: the records are removed for good. A tombstone of what they were and their digests is kept, with your name."),
+    ],
+    (errors, render) =>
       h(
         "form",
         { novalidate: "", id: "dispose-form" },
@@ -138,24 +147,18 @@ export async function disposeScreen(app: App): Promise<void> {
           }, render);
         }, { id: "continue", warning: true }),
       ),
-    );
-    if (fields.length) app.showErrors(fields);
-  };
-  render([]);
+  );
 }
 
 /** Releasing a legal hold: who decided and why. */
 export async function releaseScreen(app: App, reference: string): Promise<void> {
   const worker = await app.backend.call("worker_profile_get", {}).catch(() => null);
   const args = { by: worker?.name ?? "", reason: "" };
-  const title = `Release the legal hold on ${reference}`;
-  const render = (fields: FieldError[]) => {
-    const errors = errorsFrom(fields);
-    app.show(
-      title,
-      backLink("#/retention"),
-      ...pageHeading(title),
-      h("p", { class: "govuk-body" }, "Once released, the request's records fall due again under the policy."),
+  formPage(
+    app,
+    `Release the legal hold on ${reference}`,
+    [h("p", { class: "govuk-body" }, "Once released, the request's records fall due again under the policy.")],
+    (errors, render) =>
       h(
         "form",
         { novalidate: "", id: "release-form" },
@@ -167,8 +170,5 @@ export async function releaseScreen(app: App, reference: string): Promise<void> 
           app.go("#/retention");
         }, render), { id: "release" }),
       ),
-    );
-    if (fields.length) app.showErrors(fields);
-  };
-  render([]);
+  );
 }

@@ -308,6 +308,13 @@ fn today() -> chrono::NaiveDate {
     at(0).date_naive()
 }
 
+/// A request made from a complete draft (started, saved and committed at 2, 3 and 4).
+fn created(store: &mut Store) -> triangulate_store::RequestRecord {
+    let draft = store.start_draft(None, at(2)).unwrap();
+    store.save_draft(draft.id, &complete_form(SUBJECT), at(3)).unwrap();
+    store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(4)).unwrap()
+}
+
 fn audit_actions(store: &Store) -> Vec<String> {
     let conn = store.connection_for_tests();
     let mut statement = conn.prepare("SELECT action FROM audit_events ORDER BY seq").unwrap();
@@ -354,9 +361,7 @@ fn a_draft_keeps_what_was_typed_across_a_reopen_and_becomes_a_request_when_compl
 fn a_linked_draft_becomes_a_request_linked_to_its_parent_and_flagged_for_the_service_director() {
     let (_fixture, mut store, _) = setup();
     with_profile(&mut store);
-    let draft = store.start_draft(None, at(1)).unwrap();
-    store.save_draft(draft.id, &complete_form(SUBJECT), at(2)).unwrap();
-    let parent = store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(3)).unwrap();
+    let parent = created(&mut store);
     let linked = store.start_linked_draft(&parent.reference, "https://facebook.com/the.other.man", at(4)).unwrap();
     assert_eq!(linked.parent.as_deref(), Some(parent.reference.as_str()));
     assert_eq!(linked.request, None, "a new request, not a change to the parent");
@@ -382,9 +387,7 @@ fn a_linked_draft_becomes_a_request_linked_to_its_parent_and_flagged_for_the_ser
 fn a_request_is_changed_through_a_draft_until_it_is_submitted() {
     let (_fixture, mut store, _) = setup();
     with_profile(&mut store);
-    let draft = store.start_draft(None, at(2)).unwrap();
-    store.save_draft(draft.id, &complete_form(SUBJECT), at(3)).unwrap();
-    let created = store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(4)).unwrap();
+    let created = created(&mut store);
     let person = created.subjects[0].person_id.unwrap();
 
     let change = store.start_draft(Some(&created.reference), at(5)).unwrap();
@@ -435,9 +438,7 @@ fn a_person_who_may_be_known_must_be_settled_before_a_draft_is_saved_as_a_reques
 fn a_decision_with_a_step_this_version_does_not_know_is_damage_not_a_submission() {
     let (_fixture, mut store, _) = setup();
     with_profile(&mut store);
-    let draft = store.start_draft(None, at(2)).unwrap();
-    store.save_draft(draft.id, &complete_form(SUBJECT), at(3)).unwrap();
-    let created = store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(4)).unwrap();
+    let created = created(&mut store);
     let submit =
         Decision { decided_by: "Ada Worker".into(), evidence: None, note: None, conditions: None, decided_on: None };
     store.take_step(&created.reference, Step::Submit, &submit, at(5)).unwrap();
@@ -495,9 +496,7 @@ fn provenance(outside_scope_reason: Option<&str>) -> Provenance {
 fn a_capture_is_stored_with_a_typed_manifest_that_verifies_and_reads_back() {
     let (_fixture, mut store, _) = setup();
     with_profile(&mut store);
-    let draft = store.start_draft(None, at(2)).unwrap();
-    store.save_draft(draft.id, &complete_form(SUBJECT), at(3)).unwrap();
-    let request = store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(4)).unwrap();
+    let request = created(&mut store);
     let account = store.add_account("fixture", "council.checks", Some(true), at(5)).unwrap();
     let session = store.start_session(&request, 1, account.id, at(6)).unwrap();
     let event = TrailEvent {
@@ -538,9 +537,7 @@ fn a_capture_is_stored_with_a_typed_manifest_that_verifies_and_reads_back() {
 /// A request with a session, a trail and one capture whose pictures hold `marker`.
 fn request_with_capture(store: &mut Store, marker: &[u8]) -> (String, triangulate_store::CaptureRecord, i64) {
     with_profile(store);
-    let draft = store.start_draft(None, at(2)).unwrap();
-    store.save_draft(draft.id, &complete_form(SUBJECT), at(3)).unwrap();
-    let request = store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(4)).unwrap();
+    let request = created(store);
     let account = store.add_account("fixture", "council.checks", Some(true), at(5)).unwrap();
     let session = store.start_session(&request, 1, account.id, at(6)).unwrap();
     let event = TrailEvent {
