@@ -207,3 +207,49 @@ fn incidents_and_disputes_are_recorded_and_travel_into_the_care_record_and_the_s
     let audit = s.run(&["audit", "verify"]);
     assert!(audit.stdout.contains("intact"), "{}", audit.stdout);
 }
+
+fn file_holds(path: &std::path::Path, needle: &str) -> bool {
+    std::fs::read(path).map(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes())).unwrap_or(false)
+}
+
+#[test]
+fn disposal_reaches_the_accounts_browser_and_the_files_exported_but_never_a_request_being_recorded() {
+    let site = crate::fixture_site::start();
+    let (s, reference) = crate::capture::ready_with(&site, None, |_| {});
+    std::fs::write(s.data_dir.join("policy.toml"), "[retention]\nstalled_request_days = 0\n").unwrap();
+    let profile = format!("{}/profile/jane", site.base);
+    let session = crate::capture::start(&s, &reference, &[]);
+    crate::capture::capture(&s, &session, &["--url", &profile]);
+    let review = s.run(&["retention", "review", "--json"]).json();
+    assert_eq!(review["due"], serde_json::json!([]), "nothing of a request is due while its session records");
+
+    let ended = s.run(&["session", "end", &session.id]);
+    assert_eq!(ended.code, 0, "{}", ended.stderr);
+    let pdf = s.data_dir.parent().unwrap().join("draft.pdf");
+    assert_eq!(s.run(&["export", "pdf", &reference, "--out", pdf.to_str().unwrap(), "--draft"]).code, 0);
+    let history = s.data_dir.join("browser-profiles/account-1/Default/History");
+    let visited = profile.trim_start_matches("http://");
+    assert!(
+        (0..50).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            file_holds(&history, visited)
+        }),
+        "the browser kept the page in its history"
+    );
+
+    let review = s.run(&["retention", "review", "--json"]).json();
+    assert_eq!(review["due"][0]["rule"], "stalled");
+    let done = s.run(&["retention", "dispose", "--by", "Ann Officer", "--json"]);
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    let done = done.json();
+    assert_eq!(done["disposed"][0]["object"], reference.as_str());
+    let cleaned = &done["browser_profiles"][0];
+    assert_eq!(cleaned["account"], 1);
+    assert!(cleaned["history_entries"].as_u64().unwrap() >= 1, "{cleaned}");
+    assert!(!file_holds(&history, visited), "no byte of the page's address is left in the browser's history");
+    assert!(!cleaned["removed"].as_array().unwrap().iter().any(|r| r == "Cookies"), "the log-in is never removed");
+    assert_eq!(done["files"][0]["outcome"], "removed");
+    assert!(!pdf.exists(), "the PDF exported from it is gone");
+    let audit = s.run(&["audit", "verify"]);
+    assert!(audit.stdout.contains("intact"), "{}", audit.stdout);
+}

@@ -37,7 +37,7 @@ pub fn run(data_dir: &DataDir, order: &RecorderOrder, clock: Clock) -> Result<()
     if session.ended_at.is_some() {
         return Err(AppError::Refused(format!("access session {id} has ended")));
     }
-    let profile_dir = data_dir.root().join("browser-profiles").join(format!("account-{}", session.account_id));
+    let profile_dir = data_dir.browser_profile(session.account_id);
     let launched = launch(&LaunchOptions {
         executable: &order.executable,
         profile_dir: &profile_dir,

@@ -337,11 +337,27 @@ pub(crate) fn retention(command: RetentionCommand, host: &CliHost) -> Result<()>
         RetentionCommand::Dispose { by, json } => {
             let done = retention::dispose(host, &by)?;
             if json {
-                print_json(&serde_json::json!({ "disposed": done }));
+                print_json(&serde_json::to_value(&done).expect("serialises"));
             } else {
-                say!("{} record(s) disposed of.", done.len());
-                for d in &done {
+                say!("{} record(s) disposed of.", done.disposed.len());
+                for d in &done.disposed {
                     say!("{:?} {}: {} digest(s) kept in its tombstone", d.kind, inline(&d.object), d.digests.len());
+                }
+                for p in &done.browser_profiles {
+                    say!(
+                        "The browser of account {} forgot {} page(s); removed: {}",
+                        p.account,
+                        p.history_entries,
+                        p.removed.join(", ")
+                    );
+                }
+                for a in &done.browser_profiles_in_use {
+                    say!(
+                        "The browser of account {a} is open: its pages are removed by the next disposal after it closes"
+                    );
+                }
+                for f in &done.files {
+                    say!("{}: {}", inline(&f.path), f.outcome);
                 }
             }
             Ok(())

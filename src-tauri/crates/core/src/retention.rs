@@ -64,6 +64,8 @@ pub struct RequestFacts {
     /// The day anything last changed on it.
     pub last_activity: NaiveDate,
     pub on_hold: bool,
+    /// An access session is open on it: nothing of it is due while its browser records.
+    pub session_open: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -151,7 +153,8 @@ pub fn review(policy: &Retention, facts: &Facts, today: NaiveDate) -> Review {
         }
     };
     let on_hold = |reference: &str| facts.requests.iter().any(|r| r.reference == reference && r.on_hold);
-    for r in &facts.requests {
+    let recording = |reference: &str| facts.requests.iter().any(|r| r.reference == reference && r.session_open);
+    for r in facts.requests.iter().filter(|r| !r.session_open) {
         let hold = r.on_hold.then_some(r.reference.as_str());
         let due = match (r.state, r.ended_on) {
             (RequestState::Refused | RequestState::Withdrawn, Some(ended)) => Some(Due {
@@ -246,7 +249,7 @@ pub fn review(policy: &Retention, facts: &Facts, today: NaiveDate) -> Review {
         }
     }
     for s in facts.sessions.iter().filter(|s| s.has_trail) {
-        if gone(&s.request) {
+        if gone(&s.request) || recording(&s.request) {
             continue;
         }
         let hold = on_hold(&s.request).then_some(s.request.as_str());
@@ -305,7 +308,14 @@ mod tests {
     }
 
     fn request(reference: &str, state: RequestState, ended_on: Option<NaiveDate>, last: NaiveDate) -> RequestFacts {
-        RequestFacts { reference: reference.into(), state, ended_on, last_activity: last, on_hold: false }
+        RequestFacts {
+            reference: reference.into(),
+            state,
+            ended_on,
+            last_activity: last,
+            on_hold: false,
+            session_open: false,
+        }
     }
 
     #[test]
@@ -347,6 +357,14 @@ mod tests {
         let earlier = review(&p, &facts, plus_days(closed, 366)).due;
         let kinds: Vec<RecordKind> = earlier.iter().map(|d| d.kind).collect();
         assert_eq!(kinds, [RecordKind::Capture, RecordKind::SessionTrail]);
+        facts.requests[0].session_open = true;
+        let recording = review(&p, &facts, today).due;
+        assert_eq!(
+            recording.iter().map(|d| d.kind).collect::<Vec<_>>(),
+            [RecordKind::Capture],
+            "neither the request nor its trail while a session records"
+        );
+        facts.requests[0].session_open = false;
         facts.requests[0].on_hold = true;
         let held = review(&p, &facts, today);
         assert!(held.due.is_empty());

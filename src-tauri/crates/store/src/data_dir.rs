@@ -49,6 +49,11 @@ impl DataDir {
     }
 
     /// SQLite's write-ahead journal of the database.
+    /// The sanctioned account's own browser profile: its log-in, and what its browser keeps.
+    pub fn browser_profile(&self, account: i64) -> PathBuf {
+        self.root.join("browser-profiles").join(format!("account-{account}"))
+    }
+
     pub fn journal_file(&self) -> PathBuf {
         self.root.join("triangulate.db-wal")
     }

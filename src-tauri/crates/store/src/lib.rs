@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+pub mod browser_history;
 mod captures;
 mod data_dir;
 mod drafts;
@@ -52,7 +53,7 @@ pub use recovery::RecoveryPhrase;
 pub use requests::{
     AawRecord, DecisionRecord, EarlierRequest, PersonMatch, PossibleMatch, RequestRecord, RequestSummary, SubjectLink,
 };
-pub use retention::{DisposalRecord, HoldRecord};
+pub use retention::{DisposalRecord, HoldRecord, KnownFile, Reach};
 pub use secrets::SigningKeyInfo;
 pub use sessions::{SessionBrowser, SessionRecord};
 pub use status::{AuditSummary, StoreState, StoreStatus, store_status};

@@ -23,6 +23,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("migrations/0011_linked_drafts.sql")),
     (12, include_str!("migrations/0012_retention.sql")),
     (13, include_str!("migrations/0013_incidents_and_disputes.sql")),
+    (14, include_str!("migrations/0014_browser_cleanups.sql")),
 ];
 
 /// Rust steps, by the version they complete.

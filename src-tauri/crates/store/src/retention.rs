@@ -45,6 +45,23 @@ pub struct DisposalRecord {
     pub disposed_by: String,
 }
 
+/// What a disposal reaches outside the database: the pages each account's browser visited
+/// in the sessions disposed of, and the files exported from the requests disposed of.
+#[derive(Debug, Clone, Default)]
+pub struct Reach {
+    /// Per account: the addresses visited (the trail's and the captures').
+    pub pages: Vec<(i64, Vec<String>)>,
+    pub files: Vec<KnownFile>,
+}
+
+/// A file the app wrote: a PDF with its SHA-256, or a bundle with its size.
+#[derive(Debug, Clone)]
+pub struct KnownFile {
+    pub path: String,
+    pub sha256: Option<String>,
+    pub bytes: u64,
+}
+
 fn day_of(stored: &str) -> NaiveDate {
     uk_date(stored_time(stored))
 }
@@ -181,7 +198,8 @@ impl Store {
                     MAX(r.updated_at,
                         COALESCE((SELECT MAX(s.started_at) FROM access_sessions s WHERE s.request_id = r.id), ''),
                         COALESCE((SELECT MAX(c.created_at) FROM captures c JOIN access_sessions s ON s.id = c.session_id WHERE s.request_id = r.id), '')),
-                    EXISTS (SELECT 1 FROM legal_holds h WHERE h.request = r.reference AND h.released_at IS NULL)
+                    EXISTS (SELECT 1 FROM legal_holds h WHERE h.request = r.reference AND h.released_at IS NULL),
+                    EXISTS (SELECT 1 FROM access_sessions s WHERE s.request_id = r.id AND s.ended_at IS NULL)
              FROM requests r ORDER BY r.id",
         )?;
         let rows = statement.query_map([], |row| {
@@ -191,10 +209,11 @@ impl Store {
                 row.get::<_, Option<String>>(2)?,
                 row.get::<_, String>(3)?,
                 row.get::<_, bool>(4)?,
+                row.get::<_, bool>(5)?,
             ))
         })?;
         for row in rows {
-            let (reference, state, ended, last, on_hold) = row?;
+            let (reference, state, ended, last, on_hold, session_open) = row?;
             let state = RequestState::parse(&state)
                 .ok_or_else(|| StoreError::Refused(format!("request {reference} has an unknown state {state}")))?;
             facts.requests.push(RequestFacts {
@@ -203,6 +222,7 @@ impl Store {
                 ended_on: ended.as_deref().map(day_of),
                 last_activity: day_of(&last),
                 on_hold,
+                session_open,
             });
         }
         let mut statement = self.conn.prepare(
@@ -400,6 +420,104 @@ impl Store {
             self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         }
         Ok(done)
+    }
+
+    /// What disposing of `due` will reach outside the database; read before it is disposed of.
+    pub fn disposal_reach(&self, due: &[Due]) -> Result<Reach> {
+        let mut sessions: Vec<i64> = Vec::new();
+        let mut reach = Reach::default();
+        for item in due {
+            match item.kind {
+                RecordKind::SessionTrail => sessions.extend(item.id.parse::<i64>().ok()),
+                RecordKind::Request => {
+                    let mut statement = self.conn.prepare(
+                        "SELECT s.id FROM access_sessions s JOIN requests r ON r.id = s.request_id WHERE r.reference = ?1",
+                    )?;
+                    let found = statement
+                        .query_map([&item.id], |row| row.get::<_, i64>(0))?
+                        .collect::<rusqlite::Result<Vec<_>>>()?;
+                    sessions.extend(found);
+                    let mut statement = self.conn.prepare(
+                        "SELECT e.path, e.sha256, e.bytes FROM pdf_exports e JOIN requests r ON r.id = e.request_id WHERE r.reference = ?1
+                         UNION ALL
+                         SELECT b.path, NULL, b.bytes FROM bundle_exports b JOIN requests r ON r.id = b.request_id WHERE r.reference = ?1",
+                    )?;
+                    let files = statement
+                        .query_map([&item.id], |row| {
+                            Ok(KnownFile {
+                                path: row.get(0)?,
+                                sha256: row.get(1)?,
+                                bytes: row.get::<_, i64>(2)? as u64,
+                            })
+                        })?
+                        .collect::<rusqlite::Result<Vec<_>>>()?;
+                    reach.files.extend(files);
+                }
+                RecordKind::Capture | RecordKind::Draft => {}
+            }
+        }
+        for session in sessions {
+            let account: i64 =
+                self.conn
+                    .query_row("SELECT account_id FROM access_sessions WHERE id = ?1", [session], |row| row.get(0))?;
+            let mut statement = self.conn.prepare(
+                "SELECT DISTINCT url FROM trail_events WHERE session_id = ?1 AND url <> ''
+                 UNION SELECT DISTINCT url FROM document_responses WHERE session_id = ?1",
+            )?;
+            let mut urls =
+                statement.query_map([session], |row| row.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut manifests = self.conn.prepare("SELECT manifest FROM captures WHERE session_id = ?1")?;
+            for manifest in manifests.query_map([session], |row| row.get::<_, String>(0))? {
+                let value: serde_json::Value = serde_json::from_str(&manifest?).unwrap_or_default();
+                for key in ["url", "original_url"] {
+                    if let Some(url) = value["provenance"][key].as_str() {
+                        urls.push(url.to_string());
+                    }
+                }
+            }
+            match reach.pages.iter_mut().find(|(a, _)| *a == account) {
+                Some((_, known)) => known.extend(urls),
+                None => reach.pages.push((account, urls)),
+            }
+        }
+        for (_, urls) in &mut reach.pages {
+            urls.sort();
+            urls.dedup();
+        }
+        Ok(reach)
+    }
+
+    /// Keeps pages to remove from an account's browser once it is closed.
+    pub fn defer_browser_cleanup(&mut self, account: i64, urls: &[String], now: DateTime<Utc>) -> Result<()> {
+        let worker = self.recorder()?;
+        let text = serde_json::to_string(urls).expect("addresses serialise");
+        self.write(now, |tx| {
+            tx.execute(
+                "INSERT INTO browser_cleanups (account_id, urls, created_at) VALUES (?1, ?2, ?3)",
+                rusqlite::params![account, text, stamp(now)],
+            )?;
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(worker),
+                "retention.browser_deferred",
+                vec![format!("account:{account}")],
+                &sha256_hex(text.as_bytes()),
+            );
+            Ok(((), event))
+        })
+    }
+
+    /// The pages waiting to be removed from each account's browser; taken, so that each is
+    /// done once (the caller puts back what it could not do).
+    pub fn take_browser_cleanups(&mut self) -> Result<Vec<(i64, Vec<String>)>> {
+        let mut statement = self.conn.prepare("SELECT account_id, urls FROM browser_cleanups ORDER BY id")?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        drop(statement);
+        if !rows.is_empty() {
+            self.conn.execute("DELETE FROM browser_cleanups", [])?;
+        }
+        Ok(rows.into_iter().map(|(a, urls)| (a, serde_json::from_str(&urls).unwrap_or_default())).collect())
     }
 
     /// Every tombstone, oldest first.
