@@ -253,3 +253,112 @@ fn disposal_reaches_the_accounts_browser_and_the_files_exported_but_never_a_requ
     let audit = s.run(&["audit", "verify"]);
     assert!(audit.stdout.contains("intact"), "{}", audit.stdout);
 }
+
+/// The pixels of a PNG as RGB triples, row by row, with its size.
+fn rgb(path: &std::path::Path) -> (u32, u32, Vec<[u8; 3]>) {
+    let mut reader =
+        png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap())).read_info().unwrap();
+    let mut data = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut data).unwrap();
+    let channels = match frame.color_type {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        other => panic!("{other:?}"),
+    };
+    let pixels = data[..frame.buffer_size()].chunks(channels).map(|p| [p[0], p[1], p[2]]).collect();
+    (frame.width, frame.height, pixels)
+}
+
+#[test]
+fn a_redacted_copy_is_signed_and_linked_to_its_sealed_original_and_the_pdf_holds_none_of_the_pixels_beneath() {
+    let site = crate::fixture_site::start();
+    let (s, reference) = crate::capture::ready_with(&site, None, |_| {});
+    let session = crate::capture::start(&s, &reference, &[]);
+    let taken = crate::capture::capture(&s, &session, &["--url", &format!("{}/profile/jane", site.base)]);
+    let id = taken["capture_id"].to_string();
+    let before = crate::capture::show(&s, &taken["capture_id"]);
+    let viewport =
+        before["artefacts"].as_array().unwrap().iter().find(|a| a["kind"] == "viewport_png").unwrap().clone();
+
+    // Bad boxes and a bad picture name change nothing.
+    for bad in [
+        vec!["--picture", "viewport", "--box", "1,2,3"],
+        vec!["--picture", "viewport", "--box", "0,0,99999,10"],
+        vec!["--picture", "whole", "--box", "0,0,10,10"],
+    ] {
+        let mut args = vec!["capture", "redact", id.as_str()];
+        args.extend(bad);
+        args.extend(["--reason", "A child's face", "--by", "Sam Patel"]);
+        assert_eq!(s.run(&args).code, 2, "{args:?}");
+    }
+    let run = s.run(&[
+        "capture",
+        "redact",
+        &id,
+        "--picture",
+        "viewport",
+        "--box",
+        "0,0,200,120",
+        "--box",
+        "300,10,50,50",
+        "--reason",
+        "The face of another child",
+        "--by",
+        "Sam Patel",
+        "--json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let redaction = run.json();
+    assert_eq!(redaction["manifest"]["original_sha256"], viewport["sha256"], "linked to its sealed original");
+    let manifest = triangulate_evidence::canonical_json(&redaction["manifest"]);
+    let verified =
+        triangulate_evidence::redaction::verify_redaction(&manifest, redaction["signature"].as_str().unwrap()).unwrap();
+    assert_eq!(verified.boxes.len(), 2);
+    assert_eq!(verified.redacted_sha256, redaction["sha256"].as_str().unwrap());
+    let after = crate::capture::show(&s, &taken["capture_id"]);
+    assert_eq!(after["signature_valid"], true, "the original's signature still verifies");
+    assert_eq!(after["stored_hashes_match"], true);
+    assert_eq!(after["artefacts"], before["artefacts"], "the original is never changed");
+
+    // The care-record PDF shows the redacted copy, says so, and holds none of the pixels beneath.
+    let judged =
+        s.run(&["capture", "judge", &id, "--relevant", "yes", "--useful", "yes", "--attribution", "unverified"]);
+    assert_eq!(judged.code, 0, "{}", judged.stderr);
+    let folder = s.data_dir.parent().unwrap().join("pdf");
+    std::fs::create_dir_all(&folder).unwrap();
+    let pdf = folder.join("care-record.pdf");
+    let exported = s.run(&["export", "pdf", &reference, "--out", pdf.to_str().unwrap(), "--draft"]);
+    assert_eq!(exported.code, 0, "{}", exported.stderr);
+    let text = tool("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("Redacted copy of exhibit 1's viewport"), "{text}");
+    assert!(text.contains(viewport["sha256"].as_str().unwrap()), "the sealed original is named by its digest");
+    tool("pdfimages", &["-png", pdf.to_str().unwrap(), folder.join("image").to_str().unwrap()]);
+    let (w, h) = (viewport["width"].as_u64().unwrap() as u32, viewport["height"].as_u64().unwrap() as u32);
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "png") {
+            continue;
+        }
+        let (iw, ih, pixels) = rgb(&path);
+        if (iw, ih) != (w, h) {
+            continue;
+        }
+        seen += 1;
+        for (bx, by, bw, bh) in [(0u32, 0u32, 200u32, 120u32), (300, 10, 50, 50)] {
+            for y in by..by + bh {
+                for x in bx..bx + bw {
+                    assert_eq!(
+                        pixels[(y * iw + x) as usize],
+                        [0, 0, 0],
+                        "({x},{y}) of the viewport in the PDF is hidden"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(seen, 1, "the viewport is in the PDF once, redacted");
+}

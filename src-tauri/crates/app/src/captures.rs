@@ -276,3 +276,35 @@ pub fn judge(host: &dyn Host, id: i64, input: &JudgementInput) -> Result<Capture
     let judgement = input.validate().map_err(AppError::fields_error)?;
     Ok(host.store()?.judge_capture(id, &judgement, host.now())?)
 }
+
+/// Redacts one of a capture's pictures: a new copy with the boxes painted over, linked to its
+/// sealed original by a signed manifest. The original is not changed. `artefact` is
+/// `full_page_png` or `viewport_png`; boxes are in that picture's own pixels.
+pub fn redact(
+    host: &dyn Host,
+    id: i64,
+    artefact: &str,
+    boxes: &[triangulate_evidence::redaction::RedactionBox],
+    reason: &str,
+    by: &str,
+) -> Result<triangulate_store::RedactionRecord> {
+    use triangulate_core::FieldError;
+    use triangulate_core::validation::{required_paragraphs, required_text};
+    let mut errors = Vec::new();
+    if !["full_page_png", "viewport_png"].contains(&artefact) {
+        errors.push(FieldError::new("artefact", "Choose the picture to redact: the full page or the viewport"));
+    }
+    if boxes.is_empty() || boxes.len() > 200 {
+        errors.push(FieldError::new("boxes", "Draw between 1 and 200 boxes over what is to be hidden"));
+    }
+    let reason = required_paragraphs(&mut errors, "reason", "why it is redacted", reason, 2000);
+    let by = required_text(&mut errors, "by", "who redacts it", by, 200);
+    if !errors.is_empty() {
+        return Err(AppError::fields_error(errors));
+    }
+    let (original, _) = host.store()?.capture_artefact(id, artefact)?;
+    let (png, width, height) = triangulate_evidence::redaction::redact_png(&original, boxes).map_err(|why| {
+        AppError::fields_error(vec![FieldError::new("boxes", format!("The boxes cannot be drawn: {why}"))])
+    })?;
+    Ok(host.store()?.store_redaction(id, artefact, boxes, &reason, &by, &png, (width, height), host.now())?)
+}

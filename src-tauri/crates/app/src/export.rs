@@ -65,6 +65,9 @@ struct Sources {
     worker: Option<String>,
     /// Disputes of the request's captures and findings: they travel with what they dispute.
     disputes: Vec<triangulate_store::DisputeRecord>,
+    /// Each capture's latest redacted copy of each picture: documents show it, never the
+    /// original beneath its boxes.
+    redactions: BTreeMap<(i64, String), triangulate_store::RedactionRecord>,
 }
 
 /// A document ready to render: its metadata, blocks and attachments, and what it holds.
@@ -173,7 +176,25 @@ pub(crate) fn prepare(
         log_blocks(&mut blocks, &sources, &exhibits);
     }
     let wanted = exhibits.iter().flat_map(pictures_wanted).collect();
-    let pictures = read_pictures(host, store, wanted)?;
+    let mut pictures = read_pictures(host, store, wanted)?;
+    // A redacted copy replaces its original in the document; it is checked against its own
+    // signed manifest, which names the original's digest.
+    for ((id, kind), redaction) in &sources.redactions {
+        if let Some(entry) = pictures.get_mut(&(*id, kind.clone())) {
+            let bytes = store.redaction_png(redaction.id)?;
+            let verified = triangulate_evidence::redaction::verify_redaction(&redaction.manifest, &redaction.signature)
+                .is_ok_and(|m| {
+                    m.redacted_sha256 == triangulate_evidence::sha256_hex(&bytes)
+                        && Some(&m.original_sha256)
+                            == exhibits
+                                .iter()
+                                .find(|e| e.record.id == *id)
+                                .and_then(|e| e.record.artefacts.iter().find(|a| &a.kind == kind))
+                                .map(|a| &a.sha256)
+                });
+            *entry = (Arc::new(bytes), verified);
+        }
+    }
     // The request and the log as stored: the exact text of every page before, whatever a
     // font could not draw.
     let mut attachments = Vec::new();
@@ -197,6 +218,20 @@ pub(crate) fn prepare(
     for exhibit in &exhibits {
         exhibit_blocks(&mut blocks, &pictures, exhibit, &sources)?;
         let (number, id) = (exhibit.number, exhibit.record.id);
+        for ((_, kind), r) in sources.redactions.range((id, String::new())..).take_while(|((c, _), _)| *c == id) {
+            for (extension, media_type, bytes) in
+                [("json", "application/json", r.manifest.clone()), ("sig", "text/plain", format!("{}\n", r.signature))]
+            {
+                attachments.push(Attachment {
+                    name: format!("capture-{id}-{}-redaction-{}.{extension}", kind.replace('_', "-"), r.id),
+                    media_type: media_type.into(),
+                    description: format!(
+                        "Exhibit {number}: the signed manifest of the redacted {kind} and its signature"
+                    ),
+                    bytes: bytes.into_bytes(),
+                });
+            }
+        }
         let files = [
             (
                 "json",
@@ -436,7 +471,13 @@ fn read_sources(store: &mut Store, reference: &str, now: chrono::DateTime<chrono
     let fingerprint = store.signing_key_info(now)?.fingerprint;
     let worker = store.worker_profile()?.map(|w| format!("{} ({})", w.name, w.role.title()));
     let disputes = store.disputes(Some(&request.reference))?;
-    Ok(Sources { request, log, captures, authorisations, accounts, fingerprint, worker, disputes })
+    let mut redactions = BTreeMap::new();
+    for capture in &captures {
+        for r in store.redactions(capture.id)? {
+            redactions.insert((capture.id, r.artefact.clone()), r);
+        }
+    }
+    Ok(Sources { request, log, captures, authorisations, accounts, fingerprint, worker, disputes, redactions })
 }
 
 fn row(label: &str, value: impl Into<String>) -> (String, String) {
@@ -849,6 +890,29 @@ fn read_pictures(host: &dyn Host, store: &Store, wanted: Vec<(i64, String, Strin
     })
 }
 
+/// Says that a picture shown is a redacted copy, and of what.
+fn redaction_note(blocks: &mut Vec<Block>, sources: &Sources, exhibit: &Exhibit, kind: &str, what: &str) {
+    let Some(r) = sources.redactions.get(&(exhibit.record.id, kind.to_string())) else { return };
+    let Ok(m) = triangulate_evidence::redaction::verify_redaction(&r.manifest, &r.signature) else {
+        blocks.push(Block::Paragraph(format!(
+            "The redacted copy of exhibit {}'s {what} does not verify against its signed manifest.",
+            exhibit.number
+        )));
+        return;
+    };
+    blocks.push(Block::Paragraph(format!(
+        "Redacted copy of exhibit {}'s {what} ({} box{}): the original is sealed, SHA-256 {}. Redacted by {} on {}: {}. The redacted copy's SHA-256 is {}.",
+        exhibit.number,
+        m.boxes.len(),
+        if m.boxes.len() == 1 { "" } else { "es" },
+        m.original_sha256,
+        m.redacted_by,
+        uk_time(&m.redacted_at),
+        m.reason,
+        m.redacted_sha256
+    )));
+}
+
 fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibit, sources: &Sources) -> Result<()> {
     let record = &exhibit.record;
     let manifest = &exhibit.manifest;
@@ -893,6 +957,7 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
             caption.push_str(&format!("; in {} tiles, one below the other", full_page.len()));
         }
         blocks.push(Block::Picture { caption, pngs: full_page });
+        redaction_note(blocks, sources, exhibit, "full_page_png", "full page");
     }
     if let Some(viewport) = digest_of("viewport_png") {
         blocks.push(Block::Heading { text: format!("Exhibit {}: the viewport", exhibit.number), outline: true });
@@ -907,6 +972,7 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
                 caption: "What the worker saw in the browser's window when the capture was taken".into(),
                 pngs: vec![picture("viewport_png")?],
             });
+            redaction_note(blocks, sources, exhibit, "viewport_png", "viewport");
         }
     }
 

@@ -136,6 +136,25 @@ pub enum CaptureCommand {
         #[arg(long)]
         collateral: Option<String>,
     },
+    /// Redact a picture of a capture: a new copy with the boxes painted over, signed and
+    /// linked to its sealed original (never changed); documents then show the copy
+    Redact {
+        id: i64,
+        /// full-page or viewport
+        #[arg(long, value_name = "PICTURE")]
+        picture: String,
+        /// A box to paint over, in the picture's own pixels: X,Y,WIDTH,HEIGHT (repeat for each)
+        #[arg(long = "box", value_name = "X,Y,W,H", required = true)]
+        boxes: Vec<String>,
+        /// Why it is redacted
+        #[arg(long)]
+        reason: String,
+        /// Who redacts it
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn session(command: SessionCommand, host: &CliHost) -> Result<()> {
@@ -248,6 +267,47 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
         Some(CaptureCommand::Export { id, out }) => {
             let written = captures::export(host, id, &out)?;
             say!("Capture {id} exported to {}: {} files.", out.display(), written.len());
+            Ok(())
+        }
+        Some(CaptureCommand::Redact { id, picture, boxes, reason, by, json }) => {
+            let artefact = match picture.trim() {
+                "full-page" => "full_page_png",
+                "viewport" => "viewport_png",
+                _ => {
+                    return Err(AppError::fields_error(vec![FieldError::new(
+                        "picture",
+                        "--picture must be full-page or viewport",
+                    )]));
+                }
+            };
+            let mut parsed = Vec::new();
+            for (k, text) in boxes.iter().enumerate() {
+                let numbers: Vec<Option<u32>> = text.split(',').map(|n| n.trim().parse().ok()).collect();
+                match numbers.as_slice() {
+                    [Some(x), Some(y), Some(width), Some(height)] => {
+                        parsed.push(triangulate_app::RedactionBox { x: *x, y: *y, width: *width, height: *height })
+                    }
+                    _ => {
+                        return Err(AppError::fields_error(vec![FieldError::new(
+                            format!("boxes[{}]", k + 1),
+                            format!("--box {text:?} is not X,Y,WIDTH,HEIGHT in whole pixels, such as 10,20,300,200"),
+                        )]));
+                    }
+                }
+            }
+            let record = captures::redact(host, id, artefact, &parsed, &reason, &by)?;
+            if json {
+                print_json(&json!({
+                    "redaction_id": record.id,
+                    "capture_id": record.capture_id,
+                    "picture": record.artefact,
+                    "sha256": record.sha256,
+                    "manifest": serde_json::from_str::<serde_json::Value>(&record.manifest).unwrap_or_default(),
+                    "signature": record.signature,
+                }));
+            } else {
+                say!("Redaction {} of capture {id}'s {}: SHA-256 {}", record.id, picture.trim(), record.sha256);
+            }
             Ok(())
         }
         Some(CaptureCommand::Judge { id, relevant, attribution, why, useful, notes, tags, collateral }) => {

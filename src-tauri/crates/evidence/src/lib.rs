@@ -14,6 +14,7 @@ pub mod audit;
 pub mod bundle;
 pub mod canonical;
 pub mod manifest;
+pub mod redaction;
 pub mod signing;
 pub mod tiles;
 pub mod timestamp;

@@ -185,3 +185,113 @@ impl Store {
         self.capture(id)
     }
 }
+
+/// A redacted copy of one of a capture's pictures, as stored.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct RedactionRecord {
+    pub id: i64,
+    pub capture_id: i64,
+    pub artefact: String,
+    /// The signed manifest (canonical JSON) linking it to its original.
+    pub manifest: String,
+    pub signature: String,
+    pub sha256: String,
+    pub created_at: String,
+}
+
+impl Store {
+    /// Stores a redacted copy of a capture's picture, with its manifest signed by the
+    /// installation's key, in one transaction with its audit event. `png` is the redacted
+    /// picture; the original is not touched.
+    #[allow(clippy::too_many_arguments)]
+    pub fn store_redaction(
+        &mut self,
+        capture: i64,
+        artefact: &str,
+        boxes: &[triangulate_evidence::redaction::RedactionBox],
+        reason: &str,
+        by: &str,
+        png: &[u8],
+        (width, height): (u32, u32),
+        now: DateTime<Utc>,
+    ) -> Result<RedactionRecord> {
+        let worker = self.recorder()?;
+        let record = self.capture(capture)?;
+        let original = record
+            .artefacts
+            .iter()
+            .find(|a| a.kind == artefact)
+            .ok_or_else(|| StoreError::NotFound { what: "picture", id: format!("{artefact} of capture {capture}") })?
+            .sha256
+            .clone();
+        let key = self.signing_key(now)?;
+        let sha256 = triangulate_evidence::sha256_hex(png);
+        let mut manifest = triangulate_evidence::redaction::RedactionManifest {
+            format: triangulate_evidence::redaction::REDACTION_FORMAT.to_string(),
+            redaction_id: 0,
+            capture_id: capture,
+            artefact: artefact.to_string(),
+            original_sha256: original,
+            boxes: boxes.to_vec(),
+            reason: reason.to_string(),
+            redacted_by: by.to_string(),
+            redacted_at: crate::requests::stamp(now),
+            redacted_sha256: sha256.clone(),
+            width,
+            height,
+            signing_key: triangulate_evidence::SigningKeyInfo::of(&key),
+        };
+        let id = self.write(now, |tx| {
+            tx.execute(
+                "INSERT INTO redactions (capture_id, artefact, manifest, signature, sha256, png, created_at)
+                 VALUES (?1, ?2, '', '', ?3, ?4, ?5)",
+                rusqlite::params![capture, artefact, sha256, png, crate::requests::stamp(now)],
+            )?;
+            let id = tx.last_insert_rowid();
+            manifest.redaction_id = id;
+            let text = manifest.to_canonical_json();
+            let signature = sign_manifest(&key, &text);
+            tx.execute(
+                "UPDATE redactions SET manifest = ?1, signature = ?2 WHERE id = ?3",
+                rusqlite::params![text, signature, id],
+            )?;
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(worker),
+                "capture.redact",
+                vec![format!("redaction:{id}"), format!("capture:{capture}")],
+                &text,
+            );
+            Ok((id, event))
+        })?;
+        Ok(self.redactions(capture)?.into_iter().find(|r| r.id == id).expect("just stored"))
+    }
+
+    /// A capture's redacted copies, oldest first.
+    pub fn redactions(&self, capture: i64) -> Result<Vec<RedactionRecord>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, capture_id, artefact, manifest, signature, sha256, created_at FROM redactions WHERE capture_id = ?1 ORDER BY id",
+        )?;
+        let rows = statement
+            .query_map([capture], |row| {
+                Ok(RedactionRecord {
+                    id: row.get(0)?,
+                    capture_id: row.get(1)?,
+                    artefact: row.get(2)?,
+                    manifest: row.get(3)?,
+                    signature: row.get(4)?,
+                    sha256: row.get(5)?,
+                    created_at: row.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// A redacted copy's picture.
+    pub fn redaction_png(&self, id: i64) -> Result<Vec<u8>> {
+        self.conn
+            .query_row("SELECT png FROM redactions WHERE id = ?1", [id], |row| row.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "redaction", id: id.to_string() })
+    }
+}

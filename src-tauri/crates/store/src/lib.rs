@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use triangulate_core::{Actor, AuditEvent, ChainHead, ChainReport, NewAuditEvent, Policy};
 
 pub use accounts::{AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord, Renewal};
-pub use captures::{ArtefactRecord, CaptureRecord, NewArtefact, Provenance, verify_manifest};
+pub use captures::{ArtefactRecord, CaptureRecord, NewArtefact, Provenance, RedactionRecord, verify_manifest};
 pub use data_dir::{DATA_DIR_ENV, DataDir, private};
 pub use drafts::{DraftCheck, DraftRecord, DraftSummary};
 pub use error::{ErrorKind, RecoveryError, Result, StoreError};

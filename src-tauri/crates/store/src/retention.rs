@@ -89,6 +89,7 @@ fn capture_digests(tx: &Tx, capture: i64) -> Result<Vec<String>> {
 
 fn delete_capture(tx: &Tx, capture: i64) -> Result<()> {
     tx.execute("DELETE FROM disputes WHERE capture_id = ?1", [capture])?;
+    tx.execute("DELETE FROM redactions WHERE capture_id = ?1", [capture])?;
     tx.execute("DELETE FROM capture_artefacts WHERE capture_id = ?1", [capture])?;
     tx.execute("DELETE FROM captures WHERE id = ?1", [capture])?;
     Ok(())
