@@ -361,4 +361,21 @@ fn a_redacted_copy_is_signed_and_linked_to_its_sealed_original_and_the_pdf_holds
         }
     }
     assert_eq!(seen, 1, "the viewport is in the PDF once, redacted");
+
+    // What the person is given shows the redacted copy too, and says so.
+    let out = s.data_dir.parent().unwrap().join("sar");
+    let given = s.run(&["subject-access", "1", "--out", out.to_str().unwrap(), "--json"]);
+    assert_eq!(given.code, 0, "{}", given.stderr);
+    let given_pdf = given.json()["pdf"].as_str().unwrap().to_string();
+    let text = tool("pdftotext", &["-enc", "UTF-8", &given_pdf, "-"]).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("a redacted copy"), "{text}");
+    let images = s.data_dir.parent().unwrap().join("sar-images");
+    std::fs::create_dir_all(&images).unwrap();
+    tool("pdfimages", &["-png", &given_pdf, images.join("image").to_str().unwrap()]);
+    for entry in std::fs::read_dir(&images).unwrap() {
+        let (iw, ih, pixels) = rgb(&entry.unwrap().path());
+        if (iw, ih) == (w, h) {
+            assert_eq!(pixels[0], [0, 0, 0], "the person's copy hides the box too");
+        }
+    }
 }

@@ -193,11 +193,18 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
         }
         blocks.push(Block::Fields(rows));
         flagged.push(format!("Capture {}: the picture may show other people (friends in photos, commenters)", c.id));
-        if let Ok((png, _)) = host.store()?.capture_artefact(c.id, "viewport_png") {
-            blocks.push(Block::Picture {
-                caption: format!("Capture {}: the window as seen", c.id),
-                pngs: vec![Arc::new(png)],
-            });
+        // A redacted copy, where there is one, is what the person's document shows.
+        let redacted = host.store()?.redactions(c.id)?.into_iter().rev().find(|r| r.artefact == "viewport_png");
+        let picture = match &redacted {
+            Some(r) => host.store()?.redaction_png(r.id).ok(),
+            None => host.store()?.capture_artefact(c.id, "viewport_png").ok().map(|(png, _)| png),
+        };
+        if let Some(png) = picture {
+            let caption = match &redacted {
+                Some(r) => format!("Capture {}: the window as seen, a redacted copy (SHA-256 {})", c.id, r.sha256),
+                None => format!("Capture {}: the window as seen", c.id),
+            };
+            blocks.push(Block::Picture { caption, pngs: vec![Arc::new(png)] });
         }
     }
 
