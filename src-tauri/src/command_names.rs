@@ -29,6 +29,7 @@ pub const COMMANDS: &[&str] = &[
     "capture_take",
     "capture_get",
     "capture_judge",
+    "capture_redact",
     "export_pdf",
     "export_filed",
     "export_bundle",

@@ -14,11 +14,12 @@ use triangulate_core::workflow::{DecisionInput, Step};
 use triangulate_desktop::DesktopHost;
 use triangulate_ipc::ErrorCode;
 use triangulate_ipc::args::{
-    CaptureIdArgs, CaptureJudgeArgs, CaptureTakeArgs, DraftStartArgs, LinkedDraftArgs, SessionCheckArgs, SessionIdArgs,
-    SessionStartArgs,
+    BoxArgs, CaptureIdArgs, CaptureJudgeArgs, CaptureRedactArgs, CaptureTakeArgs, DraftStartArgs, LinkedDraftArgs,
+    SessionCheckArgs, SessionIdArgs, SessionStartArgs,
 };
 use triangulate_ipc::commands::{
-    capture_get, capture_judge, capture_take, draft_start, session_check, session_end, session_get, session_start,
+    capture_get, capture_judge, capture_redact, capture_take, draft_start, session_check, session_end, session_get,
+    session_start,
 };
 
 fn decision(by: &str, evidence: Option<&str>) -> DecisionInput {
@@ -178,12 +179,34 @@ fn the_session_panels_commands_check_open_the_first_profile_capture_judge_and_re
     assert!(!judged.blurred, "not tagged distressing: it opens as it is");
     let distressing = judge(&["Distressing"]);
     assert!(distressing.blurred, "the policy opens a capture tagged distressing blurred");
+
     let views = host.store().unwrap().connection_for_tests().query_row(
         "SELECT COUNT(*) FROM audit_events WHERE action = 'capture.view'",
         [],
         |row| row.get::<_, i64>(0),
     );
     assert_eq!(views.unwrap(), 3, "every view of the capture is in the audit chain");
+
+    // A redacted copy of the viewport: signed, linked to its sealed original.
+    let redact = |boxes: Vec<BoxArgs>| {
+        capture_redact(
+            &host,
+            CaptureRedactArgs {
+                id: taken.capture_id,
+                artefact: "viewport_png".into(),
+                boxes,
+                reason: "Another child's face".into(),
+                by: "Sam Patel".into(),
+            },
+        )
+    };
+    let outside = redact(vec![BoxArgs { x: 0, y: 0, width: 100_000, height: 10 }]).unwrap_err();
+    assert_eq!(outside.code, ErrorCode::InvalidFields, "a box outside the picture");
+    let redacted = redact(vec![BoxArgs { x: 10, y: 10, width: 120, height: 80 }]).unwrap();
+    assert_eq!(redacted.redactions.len(), 1);
+    assert!(redacted.redactions[0].signature_valid);
+    assert_eq!(redacted.redactions[0].original_sha256, viewport.sha256);
+    assert!(redacted.signature_valid && redacted.stored_hashes_match, "the original still verifies");
     let listed = session_get(&host, SessionIdArgs { id: started.id }).unwrap();
     assert_eq!(listed.captures.len(), 1);
     assert_eq!(listed.captures[0].relevant, Some(false));

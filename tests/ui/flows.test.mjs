@@ -990,6 +990,29 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await page.locator(".govuk-notification-banner", { hasText: "Capture 1 judged" }).waitFor();
   assert.equal(await byId(page, "relevant").isChecked(), true, "the judgement shown is the one saved");
   await checkScreen(page, "56-capture-judged");
+  // A redaction: a box drawn with the mouse and one typed, then why and who.
+  await byId(page, "redact-link").click();
+  await heading(page, "Redact capture 1's viewport");
+  const picture = await byId(page, "redact-picture").boundingBox();
+  await page.mouse.move(picture.x + 2, picture.y + 2);
+  await page.mouse.down();
+  await page.mouse.move(picture.x + picture.width * 0.6, picture.y + picture.height * 0.8, { steps: 4 });
+  await page.mouse.up();
+  await page.locator("#boxes li").first().waitFor();
+  assert.equal(await page.locator("#redact-layer .app-redact__box").count(), 1, "the box drawn is shown where it will be painted");
+  await page.locator("#typed-box summary").click();
+  await fill(page, { "box-x": "1", "box-y": "1", "box-width": "2", "box-height": "1" });
+  await byId(page, "add-box").click();
+  assert.equal(await page.locator("#boxes li").count(), 2);
+  await byId(page, "save-redaction").click();
+  await page.locator("#error-summary a", { hasText: "Enter why it is redacted" }).waitFor();
+  await checkScreen(page, "56d-redact");
+  await fill(page, { reason: "Another child's face" });
+  await byId(page, "save-redaction").click();
+  await heading(page, "Capture 1");
+  assert.match(await byId(page, "redactions").innerText(), /2 boxes, by Ada Worker[\s\S]*Another child's face[\s\S]*The original is sealed: SHA-256 [0-9a-f]{64}/);
+  await checkScreen(page, "56e-capture-redacted");
+
   // A capture tagged distressing opens blurred until the worker chooses to see it.
   await page.goto(`${fixture.served.url}#/captures/4`);
   await heading(page, "Capture 4");

@@ -593,7 +593,7 @@ export function createFakeBackend(): Backend {
           { label: "Server address", value: "157.240.1.35 port 443" }, { label: "TLS", value: "TLS 1.3, AES_128_GCM\nCertificate for *.facebook.com" },
           ...(args.outside_scope_reason.trim() ? [{ label: "Outside the listed profiles because", value: args.outside_scope_reason.trim() }] : []),
         ],
-        artefacts, signature_valid: true, signature_problem: null, stored_hashes_match: true, thumbnail: THUMBNAIL, judgement: null, findings: [], blurred: false, disputes: [],
+        artefacts, signature_valid: true, signature_problem: null, stored_hashes_match: true, thumbnail: THUMBNAIL, judgement: null, findings: [], blurred: false, disputes: [], redactions: [],
       });
       session.trail.push({ at, kind: "navigation", tab: "T1", url });
       return { capture_id: id, url, artefacts };
@@ -683,6 +683,17 @@ export function createFakeBackend(): Backend {
       if (fields.length) fail("invalid_fields", "There is a problem", fields);
       incidents.unshift({ id: incidents.length + 1, recorded_at: new Date().toISOString(), incident: { what: args.what.trim(), occurred_on: on as string, reported_by: args.reported_by.trim(), people: args.people.split("\n").map((p) => p.trim()).filter(Boolean), action: args.action.trim(), request: args.request.trim() || null } });
       return { incidents: structuredClone(incidents) };
+    },
+    capture_redact: (args) => {
+      const capture = captures.find((c) => c.id === args.id) ?? fail("not_found", `capture ${args.id} does not exist`);
+      const fields: FieldError[] = [];
+      if (!args.boxes.length) fields.push({ field: "boxes", message: "Draw between 1 and 200 boxes over what is to be hidden" });
+      if (!args.reason.trim()) fields.push({ field: "reason", message: "Enter why it is redacted" });
+      if (!args.by.trim()) fields.push({ field: "by", message: "Enter who redacts it" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      const original = capture.artefacts.find((a) => a.kind === args.artefact)!.sha256;
+      capture.redactions.unshift({ id: capture.redactions.length + 1, artefact: args.artefact, sha256: "7e".repeat(32), original_sha256: original, boxes: args.boxes.length, reason: args.reason.trim(), redacted_by: args.by.trim(), redacted_at: new Date().toISOString(), signature_valid: true, picture: THUMBNAIL });
+      return handlers.capture_get({ id: args.id });
     },
     dispute_record: (args) => {
       const fields: FieldError[] = [];

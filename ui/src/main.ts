@@ -16,6 +16,7 @@ import { profileScreen } from "./screens/profile";
 import { draftScreen, isStep, matchScreen } from "./screens/request-form";
 import { sessionScreen, sessionStartScreen } from "./screens/session";
 import { captureScreen } from "./screens/capture";
+import { redactScreen } from "./screens/redact";
 import { disposeScreen, releaseScreen, retentionScreen } from "./screens/retention";
 import { incidentsScreen, subjectAccessScreen } from "./screens/incidents";
 import { requestScreen } from "./screens/request-page";
@@ -77,6 +78,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
   if (section === "requests" && id && sub === "session") return sessionStartScreen(app, id);
   if (section === "requests" && id && sub === "linked") return linkedRequest(app, id, query.get("url") ?? "");
   if (section === "sessions" && id) return sessionScreen(app, Number(id));
+  if (section === "captures" && id && sub === "redact") return redactScreen(app, Number(id));
   if (section === "captures" && id) return captureScreen(app, Number(id));
   if (section === "requests" && id && sub === "step" && STEPS.includes(extra as Step)) return decisionScreen(app, id, extra as Step);
   if (section === "requests" && id && sub === "authorisations") return authorisationScreen(app, id);

@@ -477,6 +477,32 @@ size: number, width: number | null, height: number | null, };
 
 export type CaptureIdArgs = { id: number, };
 
+export type RedactionView = { id: number, 
+/**
+ * `full_page_png` or `viewport_png`.
+ */
+artefact: string, sha256: string, 
+/**
+ * The sealed original's SHA-256.
+ */
+original_sha256: string, boxes: number, reason: string, redacted_by: string, redacted_at: string, 
+/**
+ * Its manifest's signature verifies.
+ */
+signature_valid: boolean, 
+/**
+ * The redacted picture as a `data:image/png;base64,` address.
+ */
+picture: string, };
+
+export type BoxArgs = { x: number, y: number, width: number, height: number, };
+
+export type CaptureRedactArgs = { id: number, 
+/**
+ * `full_page_png` or `viewport_png`.
+ */
+artefact: string, boxes: Array<BoxArgs>, reason: string, by: string, };
+
 export type ProvenanceRow = { label: string, value: string, };
 
 export type FindingRef = { number: number, text: string, };
@@ -505,7 +531,11 @@ blurred: boolean,
 /**
  * Disputes of it, oldest first.
  */
-disputes: Array<DisputeRecord>, };
+disputes: Array<DisputeRecord>, 
+/**
+ * Its redacted copies, newest first: what documents show in place of the original.
+ */
+redactions: Array<RedactionView>, };
 
 export type CaptureJudgeArgs = { id: number, judgement: JudgementInput, };
 
@@ -730,6 +760,7 @@ export interface Commands {
   capture_take: { args: CaptureTakeArgs; response: CaptureSummary };
   capture_get: { args: CaptureIdArgs; response: CapturePage };
   capture_judge: { args: CaptureJudgeArgs; response: CapturePage };
+  capture_redact: { args: CaptureRedactArgs; response: CapturePage };
   export_pdf: { args: ExportPdfArgs; response: PdfExported };
   export_filed: { args: ExportFiledArgs; response: RequestPage };
   export_bundle: { args: ExportBundleArgs; response: BundleExported };
@@ -786,6 +817,7 @@ export const COMMAND_NAMES: CommandName[] = [
   "capture_take",
   "capture_get",
   "capture_judge",
+  "capture_redact",
   "export_pdf",
   "export_filed",
   "export_bundle",

@@ -89,6 +89,27 @@ export async function captureScreen(app: App, id: number): Promise<void> {
         textInput({ id: "tags", label: "Tags", optional: true, hint: "Separated by commas. The tag distressing opens it blurred until someone chooses to see it", errors, value: tagsText, onInput: (v) => (tagsText = v) }),
         h("div", { class: "govuk-button-group" }, button(current.judgement ? "Save the changed judgement" : "Save the judgement", () => save(), { id: "save-judgement" })),
       ),
+      h("h2", { class: "govuk-heading-m" }, "Redacted copies"),
+      current.redactions.length
+        ? h(
+            "ul",
+            { class: "govuk-list", id: "redactions" },
+            ...current.redactions.map((r) =>
+              h(
+                "li",
+                { class: "app-redaction" },
+                h("img", { class: "app-redaction__picture", src: r.picture, alt: `The redacted copy of the ${r.artefact === "viewport_png" ? "viewport" : "full page"}` }),
+                h(
+                  "div",
+                  {},
+                  h("p", { class: "govuk-body" }, `The ${r.artefact === "viewport_png" ? "viewport" : "full page"}, ${r.boxes === 1 ? "1 box" : `${r.boxes} boxes`}, by ${r.redacted_by}, ${ukTime(r.redacted_at)}: `, h("span", { class: "app-user-text" }, r.reason)),
+                  h("p", { class: "govuk-body-s" }, r.signature_valid ? tag("Signed and verified", "green") : tag("Does not verify", "red"), " The original is sealed: SHA-256 ", h("code", { class: "app-digest" }, r.original_sha256)),
+                ),
+              ),
+            ),
+          )
+        : h("p", { class: "govuk-body", id: "redactions" }, "No redacted copy. Documents show the original."),
+      h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: `#/captures/${current.id}/redact`, id: "redact-link" }, "Redact the viewport")),
       h("h2", { class: "govuk-heading-m" }, "Disputes"),
       current.disputes.length
         ? h("ul", { class: "govuk-list", id: "disputes" }, ...current.disputes.map((d) => h("li", {}, h("strong", {}, `${d.disputed_by}, ${ukTime(d.recorded_at)}: `), h("span", { class: "app-user-text" }, d.text))))

@@ -282,6 +282,46 @@ pub struct CapturePage {
     pub blurred: bool,
     /// Disputes of it, oldest first.
     pub disputes: Vec<triangulate_app::DisputeRecord>,
+    /// Its redacted copies, newest first: what documents show in place of the original.
+    pub redactions: Vec<RedactionView>,
+}
+
+/// A redacted copy of a capture's picture, as its screen shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RedactionView {
+    pub id: i64,
+    /// `full_page_png` or `viewport_png`.
+    pub artefact: String,
+    pub sha256: String,
+    /// The sealed original's SHA-256.
+    pub original_sha256: String,
+    pub boxes: u32,
+    pub reason: String,
+    pub redacted_by: String,
+    pub redacted_at: String,
+    /// Its manifest's signature verifies.
+    pub signature_valid: bool,
+    /// The redacted picture as a `data:image/png;base64,` address.
+    pub picture: String,
+}
+
+/// A box over a picture, in its own pixels.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct BoxArgs {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct CaptureRedactArgs {
+    pub id: i64,
+    /// `full_page_png` or `viewport_png`.
+    pub artefact: String,
+    pub boxes: Vec<BoxArgs>,
+    pub reason: String,
+    pub by: String,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]

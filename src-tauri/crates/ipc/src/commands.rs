@@ -221,6 +221,9 @@ pub fn capture_take(host: &dyn Host, args: CaptureTakeArgs) -> Result<CaptureSum
 
 pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> {
     let page = captures::page(host, args.id)?;
+    // Each read takes the store and gives it back before the next: it is held by one at a time.
+    let disputes = host.store()?.capture_disputes(args.id)?;
+    let redactions = redaction_views(host, args.id)?;
     let record = &page.view.record;
     let provenance = &page.view.manifest["provenance"];
     use base64::Engine as _;
@@ -246,13 +249,48 @@ pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> 
         ),
         judgement: record.judgement.clone(),
         blurred: page.blurred,
-        disputes: host.store()?.capture_disputes(args.id)?,
+        disputes,
+        redactions,
         findings: page
             .findings
             .iter()
             .map(|(number, text)| FindingRef { number: *number, text: text.clone() })
             .collect(),
     })
+}
+
+fn redaction_views(host: &dyn Host, id: i64) -> Result<Vec<RedactionView>> {
+    use base64::Engine as _;
+    let store = host.store()?;
+    let mut views = Vec::new();
+    for r in store.redactions(id)?.into_iter().rev() {
+        let verified = triangulate_app::verify_redaction(&r.manifest, &r.signature);
+        let png = store.redaction_png(r.id)?;
+        let manifest: serde_json::Value = serde_json::from_str(&r.manifest).unwrap_or_default();
+        views.push(RedactionView {
+            id: r.id,
+            artefact: r.artefact.clone(),
+            sha256: r.sha256.clone(),
+            original_sha256: manifest["original_sha256"].as_str().unwrap_or_default().to_string(),
+            boxes: manifest["boxes"].as_array().map_or(0, |b| b.len() as u32),
+            reason: manifest["reason"].as_str().unwrap_or_default().to_string(),
+            redacted_by: manifest["redacted_by"].as_str().unwrap_or_default().to_string(),
+            redacted_at: r.created_at.clone(),
+            signature_valid: verified.is_ok_and(|m| m.redacted_sha256 == triangulate_app::sha256_hex(&png)),
+            picture: format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(&png)),
+        });
+    }
+    Ok(views)
+}
+
+pub fn capture_redact(host: &dyn Host, args: CaptureRedactArgs) -> Result<CapturePage> {
+    let boxes: Vec<triangulate_app::RedactionBox> = args
+        .boxes
+        .iter()
+        .map(|b| triangulate_app::RedactionBox { x: b.x, y: b.y, width: b.width, height: b.height })
+        .collect();
+    captures::redact(host, args.id, &args.artefact, &boxes, &args.reason, &args.by)?;
+    capture_get(host, CaptureIdArgs { id: args.id })
 }
 
 pub fn capture_judge(host: &dyn Host, args: CaptureJudgeArgs) -> Result<CapturePage> {
