@@ -72,6 +72,13 @@ fn a_withdrawn_request_falls_due_is_kept_by_a_hold_and_is_disposed_of_with_a_tom
     assert!(audit.stdout.contains("intact"), "{}", audit.stdout);
 }
 
+/// Exports a draft care-record PDF of the request to `pdf`; its text, words joined by spaces.
+fn draft_pdf_text(s: &crate::Setup, reference: &str, pdf: &std::path::Path) -> String {
+    let exported = s.run(&["export", "pdf", reference, "--out", pdf.to_str().unwrap(), "--draft"]);
+    assert_eq!(exported.code, 0, "{}", exported.stderr);
+    tool("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn tool(program: &str, args: &[&str]) -> String {
     let out = std::process::Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
     assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -184,12 +191,7 @@ fn incidents_and_disputes_are_recorded_and_travel_into_the_care_record_and_the_s
 
     // The dispute travels with the finding into the care record.
     let pdf = s.data_dir.parent().unwrap().join("care-record.pdf");
-    let exported = s.run(&["export", "pdf", &reference, "--out", pdf.to_str().unwrap(), "--draft"]);
-    assert_eq!(exported.code, 0, "{}", exported.stderr);
-    let text = tool("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = draft_pdf_text(&s, &reference, &pdf);
     assert!(text.contains("Disputed by Anna Kowalska"), "{text}");
     assert!(text.contains("That photo is from 2019, before we separated"));
 
@@ -327,12 +329,7 @@ fn a_redacted_copy_is_signed_and_linked_to_its_sealed_original_and_the_pdf_holds
     let folder = s.data_dir.parent().unwrap().join("pdf");
     std::fs::create_dir_all(&folder).unwrap();
     let pdf = folder.join("care-record.pdf");
-    let exported = s.run(&["export", "pdf", &reference, "--out", pdf.to_str().unwrap(), "--draft"]);
-    assert_eq!(exported.code, 0, "{}", exported.stderr);
-    let text = tool("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = draft_pdf_text(&s, &reference, &pdf);
     assert!(text.contains("Redacted copy of exhibit 1's viewport"), "{text}");
     assert!(text.contains(viewport["sha256"].as_str().unwrap()), "the sealed original is named by its digest");
     tool("pdfimages", &["-png", pdf.to_str().unwrap(), folder.join("image").to_str().unwrap()]);
