@@ -230,10 +230,15 @@ export function errorSummary(fields: FieldError[], targetOf: (field: string) => 
       return h("li", {}, link);
     }),
   );
+  return errorBox("error-summary", "There is a problem", list);
+}
+
+/** GOV.UK's error summary around a list of problems, announced, and focusable. */
+function errorBox(id: string, title: string, list: HTMLElement): HTMLElement {
   return h(
     "div",
-    { class: "govuk-error-summary", "data-module": "govuk-error-summary", id: "error-summary", tabindex: "-1" },
-    h("div", { role: "alert" }, h("h2", { class: "govuk-error-summary__title" }, "There is a problem"), h("div", { class: "govuk-error-summary__body" }, list)),
+    { class: "govuk-error-summary", "data-module": "govuk-error-summary", id, tabindex: "-1" },
+    h("div", { role: "alert" }, h("h2", { class: "govuk-error-summary__title" }, title), h("div", { class: "govuk-error-summary__body" }, list)),
   );
 }
 
@@ -306,19 +311,10 @@ export function summaryList(rows: [string, Child, RowAction | RowAction[] | null
 /** An error summary whose links open other screens (where each problem is fixed), with
  *  focus on it. */
 export function linkedErrorSummary(title: string, id: string, problems: { message: string; href: string | null }[]): HTMLElement {
-  return h(
-    "div",
-    { class: "govuk-error-summary", id, tabindex: "-1" },
-    h(
-      "div",
-      { role: "alert" },
-      h("h2", { class: "govuk-error-summary__title" }, title),
-      h(
-        "div",
-        { class: "govuk-error-summary__body" },
-        h("ul", { class: "govuk-list govuk-error-summary__list" }, ...problems.map((p) => h("li", {}, p.href ? h("a", { href: p.href }, p.message) : p.message))),
-      ),
-    ),
+  return errorBox(
+    id,
+    title,
+    h("ul", { class: "govuk-list govuk-error-summary__list" }, ...problems.map((p) => h("li", {}, p.href ? h("a", { href: p.href }, p.message) : p.message))),
   );
 }
 

@@ -2,6 +2,7 @@
 // with just enough of the rules (required answers, dates in order, the authorisation steps
 // and what they need) for the screens to show every state. The real rules live in Rust and
 // are tested there; this is not a second implementation to trust.
+import { longDate } from "./app";
 import type { Backend } from "./backend";
 import type {
   AawRecord, AccountRecord, CaptureItem, CapturePage, DisposalRecord, Due, HoldRecord, IncidentRecord, RetentionPage, SessionPage, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
@@ -51,11 +52,6 @@ function samePerson(a: string, b: string): boolean {
 
 function fail(code: IpcError["code"], message: string, fields: FieldError[] = []): never {
   throw { code, message, fields, guards: [], refusals: [], url: null } satisfies IpcError;
-}
-
-/** A day as people write it: "30 November 2026". */
-function longDay(iso: string): string {
-  return new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
 }
 
 /** A small picture for the captures' thumbnails: a 4 × 3 PNG. */
@@ -172,8 +168,8 @@ export function createFakeBackend(): Backend {
     const onHold = (reference: string | null) => reference !== null && holds.some((x) => x.request === reference && !x.released_at);
     const today = new Date().toISOString().slice(0, 10);
     const candidates: Due[] = [
-      ...requests.filter((r) => ["refused", "withdrawn"].includes(r.state)).map((r): Due => ({ kind: "request", id: r.reference, request: r.reference, rule: "refused_or_withdrawn", trigger_on: today, due_on: today, why: `${r.state} on ${longDay(today)}; kept 0 days after that` })),
-      ...captures.filter((c) => c.judgement && !c.judgement.relevant).map((c): Due => ({ kind: "capture", id: String(c.id), request: c.request, rule: "capture_not_relevant", trigger_on: today, due_on: today, why: `judged not relevant on ${longDay(today)}; kept 0 days` })),
+      ...requests.filter((r) => ["refused", "withdrawn"].includes(r.state)).map((r): Due => ({ kind: "request", id: r.reference, request: r.reference, rule: "refused_or_withdrawn", trigger_on: today, due_on: today, why: `${r.state} on ${longDate(today)}; kept 0 days after that` })),
+      ...captures.filter((c) => c.judgement && !c.judgement.relevant).map((c): Due => ({ kind: "capture", id: String(c.id), request: c.request, rule: "capture_not_relevant", trigger_on: today, due_on: today, why: `judged not relevant on ${longDate(today)}; kept 0 days` })),
     ];
     return {
       due: candidates.filter((d) => !onHold(d.request)),

@@ -2,7 +2,7 @@
 // deletes nothing), disposal after a confirmation, legal holds placed and released with who
 // and why, and the tombstones of what was disposed of.
 import { App, attempt, longDate, pageHeading, submitForm, ukTime } from "../app";
-import { backLink, errorsFrom, linkButton, radios, button, table, textArea, textInput, warningText } from "../components";
+import { backLink, button, errorsFrom, linkButton, radios, sentence, table, textArea, textInput, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { Due, FieldError, RecordKind, RetentionPage, Rule } from "../generated/ipc";
 
@@ -27,11 +27,6 @@ function what(kind: RecordKind, id: string, request: string | null): string {
     case "draft":
       return `Draft ${id}${request ? ` of request ${request}` : ""}`;
   }
-}
-
-function sentence(text: string): string {
-  const t = text.trim();
-  return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? "" : ".");
 }
 
 function dueTable(due: Due[]): HTMLElement {

@@ -5,11 +5,11 @@
 // Page titles and addresses are page content: text nodes only, wrapped, isolated.
 import { App, attempt, pageHeading, ukTime } from "../app";
 import { asIpcError } from "../backend";
-import { backLink, button, capturePicture, checkboxes, errorsFrom, linkButton, radios, summaryList, tag, textArea, warningText } from "../components";
+import { backLink, button, capturePicture, checkboxes, errorsFrom, linkButton, radios, sentence, summaryList, tag, textArea, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { CaptureItem, FieldError, IpcError, RequestPage, SessionPage } from "../generated/ipc";
+import { requestHref } from "./request-page";
 
-const requestHref = (reference: string, rest = "") => `#/requests/${encodeURIComponent(reference)}${rest}`;
 
 /** The shortcut as the keyboard shows it: "Ctrl+Shift+F9". */
 export function shortcutText(shortcut: string): string {
@@ -38,9 +38,6 @@ function remedyLink(reference: string, code: string): HTMLElement | null {
       return link("#/profile", "Open the worker profile and the register");
     case "account_not_registered":
       return link("#/accounts", "Open the sanctioned accounts");
-    case "legal_advice_needed":
-    case "adopter_consent_needed":
-      return link(`#/requests/${encodeURIComponent(reference)}`, "Open the request to change it");
     default:
       return link(requestHref(reference), "Open the request");
   }
@@ -75,12 +72,6 @@ function refusalPanel(reference: string, error: IpcError): HTMLElement {
       ),
     ),
   );
-}
-
-function sentence(text: string): string {
-  const t = text.trim();
-  const s = t.charAt(0).toUpperCase() + t.slice(1);
-  return /[.!?]$/.test(s) ? s : `${s}.`;
 }
 
 /** The person and the sanctioned account for a new session; then the guards' answer. */
@@ -378,7 +369,7 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
       captureList(s),
       unjudged.length ? warningText(`${unjudged.length === 1 ? "1 capture is" : `${unjudged.length} captures are`} not judged yet: judge each before the care-record PDF is made.`) : null,
       notRelevant.length
-        ? h("div", { class: "govuk-inset-text", id: "to-be-deleted" }, h("p", { class: "govuk-body" }, "To be deleted under the retention policy (judged not relevant):"), h("ul", { class: "govuk-list govuk-list--bullet" }, ...notRelevant.map((c) => h("li", {}, `Capture ${c.id}: `, h("span", { class: "app-untrusted" }, c.title || c.url)))))
+        ? h("div", { class: "govuk-inset-text", id: "to-be-deleted" }, h("p", { class: "govuk-body" }, "To be deleted under the retention policy (judged not relevant):"), h("ul", { class: "govuk-list govuk-list--bullet" }, ...notRelevant.map((c) => h("li", {}, `Capture ${c.id}: `, h("span", { class: "app-untrusted app-capture-item__title" }, c.title || c.url)))))
         : null,
       h("h2", { class: "govuk-heading-m" }, "Trail"),
       trailList(s),

@@ -197,6 +197,18 @@ pub struct CapturePage {
     pub findings: Vec<(u32, String)>,
     /// It opens blurred, as the policy says for its tags, until the worker reveals it.
     pub blurred: bool,
+    /// Disputes of it, oldest first.
+    pub disputes: Vec<triangulate_store::DisputeRecord>,
+    /// Its redacted copies, newest first: each with its picture and whether its signed
+    /// manifest verifies and names these bytes.
+    pub redactions: Vec<RedactedCopy>,
+}
+
+pub struct RedactedCopy {
+    pub record: triangulate_store::RedactionRecord,
+    pub manifest: Option<triangulate_evidence::redaction::RedactionManifest>,
+    pub png: Vec<u8>,
+    pub verified: bool,
 }
 
 /// A capture opened on screen: the view is an audit event.
@@ -229,7 +241,24 @@ pub fn page(host: &dyn Host, id: i64) -> Result<CapturePage> {
             .collect(),
         Err(_) => Vec::new(),
     };
-    Ok(CapturePage { view, request: request.reference, provenance, viewport_png, findings, blurred })
+    let disputes = store.capture_disputes(id)?;
+    let mut redactions = Vec::new();
+    for record in store.redactions(id)?.into_iter().rev() {
+        let png = store.redaction_png(record.id)?;
+        let checked = triangulate_evidence::redaction::verify_redaction(&record.manifest, &record.signature);
+        let verified = checked.as_ref().is_ok_and(|m| m.redacted_sha256 == sha256_hex(&png));
+        redactions.push(RedactedCopy { manifest: checked.ok(), record, png, verified });
+    }
+    Ok(CapturePage {
+        view,
+        request: request.reference,
+        provenance,
+        viewport_png,
+        findings,
+        blurred,
+        disputes,
+        redactions,
+    })
 }
 
 /// Writes a capture's artefacts and its signed manifest into `out` (made if missing), never

@@ -182,16 +182,13 @@ pub(crate) fn prepare(
     for ((id, kind), redaction) in &sources.redactions {
         if let Some(entry) = pictures.get_mut(&(*id, kind.clone())) {
             let bytes = store.redaction_png(redaction.id)?;
-            let verified = triangulate_evidence::redaction::verify_redaction(&redaction.manifest, &redaction.signature)
-                .is_ok_and(|m| {
-                    m.redacted_sha256 == triangulate_evidence::sha256_hex(&bytes)
-                        && Some(&m.original_sha256)
-                            == exhibits
-                                .iter()
-                                .find(|e| e.record.id == *id)
-                                .and_then(|e| e.record.artefacts.iter().find(|a| &a.kind == kind))
-                                .map(|a| &a.sha256)
-                });
+            let original = sources
+                .captures
+                .iter()
+                .find(|c| c.id == *id)
+                .and_then(|c| c.artefacts.iter().find(|a| &a.kind == kind))
+                .map(|a| a.sha256.as_str());
+            let verified = redacted_copy_verifies(redaction, &bytes, original);
             *entry = (Arc::new(bytes), verified);
         }
     }
@@ -890,12 +887,21 @@ fn read_pictures(host: &dyn Host, store: &Store, wanted: Vec<(i64, String, Strin
     })
 }
 
-/// Says that a picture shown is a redacted copy, and of what.
+/// A redacted copy verifies: its manifest is signed, names these bytes, and names the
+/// original's digest as the capture's own signed manifest gives it.
+fn redacted_copy_verifies(r: &triangulate_store::RedactionRecord, bytes: &[u8], original: Option<&str>) -> bool {
+    triangulate_evidence::redaction::verify_redaction(&r.manifest, &r.signature).is_ok_and(|m| {
+        m.redacted_sha256 == triangulate_evidence::sha256_hex(bytes) && original == Some(m.original_sha256.as_str())
+    })
+}
+
+/// Says that a picture shown is a redacted copy, and of what (whether it verifies is the
+/// exhibit's integrity section's to say, with every other picture).
 fn redaction_note(blocks: &mut Vec<Block>, sources: &Sources, exhibit: &Exhibit, kind: &str, what: &str) {
     let Some(r) = sources.redactions.get(&(exhibit.record.id, kind.to_string())) else { return };
-    let Ok(m) = triangulate_evidence::redaction::verify_redaction(&r.manifest, &r.signature) else {
+    let Ok(m) = serde_json::from_str::<triangulate_evidence::redaction::RedactionManifest>(&r.manifest) else {
         blocks.push(Block::Paragraph(format!(
-            "The redacted copy of exhibit {}'s {what} does not verify against its signed manifest.",
+            "The redacted copy of exhibit {}'s {what} has a manifest that cannot be read.",
             exhibit.number
         )));
         return;

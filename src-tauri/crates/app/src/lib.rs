@@ -26,8 +26,7 @@ pub mod subject_access;
 
 pub use error::{AppError, ErrorCode, Result};
 pub use host::{Host, KeptStore, OpenStore, RecorderOrder, spawn_recorder_process};
-pub use triangulate_evidence::redaction::{RedactionBox, verify_redaction};
-pub use triangulate_evidence::sha256_hex;
+pub use triangulate_evidence::redaction::RedactionBox;
 
 /// What the doors show, as the store and the core give it: re-exported so that no door
 /// depends on the store itself.

@@ -18,6 +18,23 @@ pub fn review(host: &dyn Host) -> Result<Review> {
     Ok(triangulate_core::retention::review(&policy.retention, &facts, host.today()))
 }
 
+/// Retention as its screen shows it: what is due, the holds in place, and the tombstones,
+/// newest first.
+pub struct Overview {
+    pub review: Review,
+    pub holds: Vec<HoldRecord>,
+    pub disposals: Vec<DisposalRecord>,
+}
+
+pub fn overview(host: &dyn Host) -> Result<Overview> {
+    let review = review(host)?;
+    let store = host.store()?;
+    let holds = store.holds()?.into_iter().filter(|h| h.released_at.is_none()).collect();
+    let mut disposals = store.disposals()?;
+    disposals.reverse();
+    Ok(Overview { review, holds, disposals })
+}
+
 fn required(errors: &mut Vec<FieldError>, field: &str, what: &str, value: &str) {
     triangulate_core::validation::required_text(errors, field, what, value, 200);
 }

@@ -221,9 +221,6 @@ pub fn capture_take(host: &dyn Host, args: CaptureTakeArgs) -> Result<CaptureSum
 
 pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> {
     let page = captures::page(host, args.id)?;
-    // Each read takes the store and gives it back before the next: it is held by one at a time.
-    let disputes = host.store()?.capture_disputes(args.id)?;
-    let redactions = redaction_views(host, args.id)?;
     let record = &page.view.record;
     let provenance = &page.view.manifest["provenance"];
     use base64::Engine as _;
@@ -249,8 +246,8 @@ pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> 
         ),
         judgement: record.judgement.clone(),
         blurred: page.blurred,
-        disputes,
-        redactions,
+        disputes: page.disputes.clone(),
+        redactions: page.redactions.iter().map(redaction_view).collect(),
         findings: page
             .findings
             .iter()
@@ -259,28 +256,21 @@ pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> 
     })
 }
 
-fn redaction_views(host: &dyn Host, id: i64) -> Result<Vec<RedactionView>> {
+fn redaction_view(copy: &captures::RedactedCopy) -> RedactionView {
     use base64::Engine as _;
-    let store = host.store()?;
-    let mut views = Vec::new();
-    for r in store.redactions(id)?.into_iter().rev() {
-        let verified = triangulate_app::verify_redaction(&r.manifest, &r.signature);
-        let png = store.redaction_png(r.id)?;
-        let manifest: serde_json::Value = serde_json::from_str(&r.manifest).unwrap_or_default();
-        views.push(RedactionView {
-            id: r.id,
-            artefact: r.artefact.clone(),
-            sha256: r.sha256.clone(),
-            original_sha256: manifest["original_sha256"].as_str().unwrap_or_default().to_string(),
-            boxes: manifest["boxes"].as_array().map_or(0, |b| b.len() as u32),
-            reason: manifest["reason"].as_str().unwrap_or_default().to_string(),
-            redacted_by: manifest["redacted_by"].as_str().unwrap_or_default().to_string(),
-            redacted_at: r.created_at.clone(),
-            signature_valid: verified.is_ok_and(|m| m.redacted_sha256 == triangulate_app::sha256_hex(&png)),
-            picture: format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(&png)),
-        });
+    let (r, m) = (&copy.record, copy.manifest.as_ref());
+    RedactionView {
+        id: r.id,
+        artefact: r.artefact.clone(),
+        sha256: r.sha256.clone(),
+        original_sha256: m.map(|m| m.original_sha256.clone()).unwrap_or_default(),
+        boxes: m.map_or(0, |m| m.boxes.len() as u32),
+        reason: m.map(|m| m.reason.clone()).unwrap_or_default(),
+        redacted_by: m.map(|m| m.redacted_by.clone()).unwrap_or_default(),
+        redacted_at: r.created_at.clone(),
+        signature_valid: copy.verified,
+        picture: format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(&copy.png)),
     }
-    Ok(views)
 }
 
 pub fn capture_redact(host: &dyn Host, args: CaptureRedactArgs) -> Result<CapturePage> {
@@ -392,11 +382,7 @@ pub fn settings_get(host: &dyn Host, _: NoArgs) -> Result<SettingsPage> {
 }
 
 pub fn retention_get(host: &dyn Host, _: NoArgs) -> Result<RetentionPage> {
-    let review = triangulate_app::retention::review(host)?;
-    let store = host.store()?;
-    let holds = store.holds()?.into_iter().filter(|h| h.released_at.is_none()).collect();
-    let mut disposals = store.disposals()?;
-    disposals.reverse();
+    let triangulate_app::retention::Overview { review, holds, disposals } = triangulate_app::retention::overview(host)?;
     Ok(RetentionPage { due: review.due, held: review.held, holds, disposals })
 }
 

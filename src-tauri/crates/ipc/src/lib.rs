@@ -1,5 +1,5 @@
 //! The desktop app's IPC contract, declared once: every command's name, argument and result
-//! (`for_each_command!`), the error that crosses with `{code, message, fields, guards}`, and
+//! (`for_each_command!`), the error that crosses with `{code, message, fields, guards, refusals, url}`, and
 //! the command bodies: each turns the UI's arguments into one call of the application layer
 //! (`triangulate_app`), written against its `Host`, so they run headless in tests. The desktop crate turns each into a Tauri command; `typescript` writes the same
 //! list as `ui/src/generated/ipc.ts`, and a test fails when that file is stale.

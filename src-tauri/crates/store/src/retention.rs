@@ -95,36 +95,19 @@ fn delete_capture(tx: &Tx, capture: i64) -> Result<()> {
     Ok(())
 }
 
-/// The digest of a session's trail and recorded responses, as stored.
+/// The digest of a session's trail and recorded responses, as stored: each row's fields
+/// joined by tabs, the trail's rows then the responses', each in the order stored.
 fn trail_digest(tx: &Tx, session: i64) -> Result<String> {
-    let mut rows = Vec::new();
-    let mut events =
-        tx.prepare("SELECT at, kind, tab, url, detail FROM trail_events WHERE session_id = ?1 ORDER BY id")?;
-    for row in events.query_map([session], |r| {
-        Ok(format!(
-            "{}\t{}\t{}\t{}\t{}",
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?
-        ))
-    })? {
-        rows.push(row?);
-    }
-    let mut responses =
-        tx.prepare("SELECT at, tab, url, response FROM document_responses WHERE session_id = ?1 ORDER BY id")?;
-    for row in responses.query_map([session], |r| {
-        Ok(format!(
-            "{}\t{}\t{}\t{}",
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?
-        ))
-    })? {
-        rows.push(row?);
-    }
+    let mut statement = tx.prepare(
+        "SELECT line FROM (
+             SELECT 0 AS part, id, at || char(9) || kind || char(9) || tab || char(9) || url || char(9) || detail AS line
+               FROM trail_events WHERE session_id = ?1
+             UNION ALL
+             SELECT 1, id, at || char(9) || tab || char(9) || url || char(9) || response
+               FROM document_responses WHERE session_id = ?1)
+         ORDER BY part, id",
+    )?;
+    let rows = statement.query_map([session], |row| row.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(sha256_hex(rows.join("\n").as_bytes()))
 }
 
@@ -186,6 +169,11 @@ fn delete_request(tx: &Tx, reference: &str) -> Result<Vec<String>> {
         [],
     )?;
     Ok(digests)
+}
+
+/// A due record's number: a capture's, a session's or a draft's.
+fn number(item: &Due, what: &'static str) -> Result<i64> {
+    item.id.parse().map_err(|_| StoreError::NotFound { what, id: item.id.clone() })
 }
 
 impl Store {
@@ -360,19 +348,19 @@ impl Store {
                 let digests = match item.kind {
                     RecordKind::Request => delete_request(tx, &item.id)?,
                     RecordKind::Capture => {
-                        let id: i64 = item.id.parse().map_err(|_| StoreError::NotFound { what: "capture", id: item.id.clone() })?;
+                        let id = number(item, "capture")?;
                         let digests = capture_digests(tx, id)?;
                         delete_capture(tx, id)?;
                         digests
                     }
                     RecordKind::SessionTrail => {
-                        let id: i64 = item.id.parse().map_err(|_| StoreError::NotFound { what: "session", id: item.id.clone() })?;
+                        let id = number(item, "session")?;
                         let digest = trail_digest(tx, id)?;
                         delete_trail(tx, id)?;
                         vec![digest]
                     }
                     RecordKind::Draft => {
-                        let id: i64 = item.id.parse().map_err(|_| StoreError::NotFound { what: "draft", id: item.id.clone() })?;
+                        let id = number(item, "draft")?;
                         let content: String = tx
                             .query_row("SELECT content FROM request_drafts WHERE id = ?1", [id], |row| row.get(0))
                             .optional()?

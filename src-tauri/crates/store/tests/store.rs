@@ -535,7 +535,7 @@ fn a_capture_is_stored_with_a_typed_manifest_that_verifies_and_reads_back() {
 }
 
 /// A request with a session, a trail and one capture whose pictures hold `marker`.
-fn request_with_capture(store: &mut Store, marker: &[u8]) -> (String, triangulate_store::CaptureRecord, i64) {
+fn request_with_capture(store: &mut Store, marker: &[u8]) -> (String, triangulate_store::CaptureRecord) {
     with_profile(store);
     let request = created(store);
     let account = store.add_account("fixture", "council.checks", Some(true), at(5)).unwrap();
@@ -561,7 +561,7 @@ fn request_with_capture(store: &mut Store, marker: &[u8]) -> (String, triangulat
         },
     ];
     let capture = store.store_capture(&session, provenance(None), artefacts, at(7)).unwrap();
-    (request.reference, capture, session.id)
+    (request.reference, capture)
 }
 
 /// Every table of the database, decrypted with its key into a plain copy (`sqlcipher_export`).
@@ -582,7 +582,7 @@ fn holds(haystack: &[u8], needle: &[u8]) -> bool {
 fn disposal_removes_every_byte_of_a_capture_leaves_a_tombstone_and_keeps_the_chain_whole() {
     let (fixture, mut store, _) = setup();
     let marker = b"disposed-picture-marker-0x5f3759df";
-    let (reference, capture, session) = request_with_capture(&mut store, marker);
+    let (reference, capture) = request_with_capture(&mut store, marker);
     let judgement = triangulate_core::evidence::JudgementInput {
         relevant: Some(false),
         useful_and_unique: Some(false),
@@ -639,7 +639,6 @@ fn disposal_removes_every_byte_of_a_capture_leaves_a_tombstone_and_keeps_the_cha
 
     // Once the request is closed, its session's trail goes later, and the whole request after
     // the request period: its number is never given again.
-    let _ = session;
     let whole = triangulate_core::retention::Due {
         kind: triangulate_core::retention::RecordKind::Request,
         id: reference.clone(),
