@@ -70,6 +70,26 @@ fn a_withdrawn_request_falls_due_is_kept_by_a_hold_and_is_disposed_of_with_a_tom
     let audit = s.run(&["audit", "verify"]);
     assert_eq!(audit.code, 0, "{}", audit.stderr);
     assert!(audit.stdout.contains("intact"), "{}", audit.stdout);
+
+    // With the request gone, its events (and those of no request) are past an audit period
+    // of 0 years: pruned behind a signed checkpoint, and what is left still verifies.
+    std::fs::write(s.data_dir.join("policy.toml"), "[retention]\naudit_years = 0\n").unwrap();
+    let events = s.run(&["audit", "verify", "--json"]).json()["events"].as_u64().unwrap();
+    let review = s.run(&["retention", "review", "--json"]).json();
+    assert_eq!(review["due"].as_array().unwrap().len(), 1, "{review}");
+    let due = &review["due"][0];
+    assert_eq!((due["kind"].as_str(), due["rule"].as_str()), (Some("audit_events"), Some("audit_events")));
+    assert_eq!(due["id"].as_str(), Some(events.to_string().as_str()), "every event so far: {due}");
+    let pruned = s.run(&["retention", "dispose", "--by", "Ann Officer", "--json"]);
+    assert_eq!(pruned.code, 0, "{}", pruned.stderr);
+    assert_eq!(pruned.json()["disposed"][0]["kind"], "audit_events");
+    let audit = s.run(&["audit", "verify", "--json"]);
+    assert_eq!(audit.code, 0, "{}", audit.stdout);
+    assert_eq!(
+        audit.json()["events"].as_u64(),
+        Some(events + 2),
+        "the signing key's making (its first use here) and the pruning's own event follow the checkpoint"
+    );
 }
 
 /// Exports a draft care-record PDF of the request to `pdf`; its text, words joined by spaces.

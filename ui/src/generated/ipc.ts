@@ -387,9 +387,9 @@ id: string, request: string | null, rule: Rule, trigger_on: string, due_on: stri
  */
 why: string, };
 
-export type RecordKind = "request" | "capture" | "session_trail" | "draft";
+export type RecordKind = "request" | "capture" | "session_trail" | "draft" | "audit_events";
 
-export type Rule = "refused_or_withdrawn" | "closed" | "stalled" | "capture_not_relevant" | "capture_relevant" | "session_trail" | "abandoned_draft";
+export type Rule = "refused_or_withdrawn" | "closed" | "stalled" | "capture_not_relevant" | "capture_relevant" | "session_trail" | "abandoned_draft" | "audit_events";
 
 export type HoldRecord = { request: string, placed_by: string, reason: string, placed_at: string, released_by: string | null, release_reason: string | null, released_at: string | null, };
 

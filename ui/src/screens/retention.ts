@@ -14,6 +14,7 @@ const RULES: Record<Rule, string> = {
   capture_relevant: "Relevant, in the care record",
   session_trail: "A session's trail",
   abandoned_draft: "Abandoned draft",
+  audit_events: "The audit trail's oldest events",
 };
 
 function what(kind: RecordKind, id: string, request: string | null): string {
@@ -26,6 +27,8 @@ function what(kind: RecordKind, id: string, request: string | null): string {
       return `The trail of access session ${id}${request ? ` of request ${request}` : ""}`;
     case "draft":
       return `Draft ${id}${request ? ` of request ${request}` : ""}`;
+    case "audit_events":
+      return `The audit trail's events up to event ${id}, replaced by a signed checkpoint`;
   }
 }
 

@@ -432,7 +432,7 @@ impl Policy {
                     re.and_then(|r| r.audit_years.as_ref()),
                     dre.and_then(|r| r.audit_years.as_ref()),
                     "retention.audit_years",
-                    1..=100,
+                    0..=100,
                 )?,
                 refused_or_withdrawn_days: number(
                     re.and_then(|r| r.refused_or_withdrawn_days.as_ref()),

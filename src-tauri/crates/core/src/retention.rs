@@ -24,6 +24,8 @@ pub enum RecordKind {
     SessionTrail,
     /// A draft of a request.
     Draft,
+    /// The oldest audit events, pruned behind a signed checkpoint; `id` is the last one's number.
+    AuditEvents,
 }
 
 /// The policy rule that made a record due.
@@ -37,6 +39,7 @@ pub enum Rule {
     CaptureRelevant,
     SessionTrail,
     AbandonedDraft,
+    AuditEvents,
 }
 
 impl Rule {
@@ -50,6 +53,7 @@ impl Rule {
             Rule::CaptureRelevant => "retention.relevant_capture_days",
             Rule::SessionTrail => "retention.session_trail_days",
             Rule::AbandonedDraft => "retention.abandoned_draft_days",
+            Rule::AuditEvents => "retention.audit_years",
         }
     }
 }
@@ -92,12 +96,23 @@ pub struct DraftFacts {
     pub updated_on: NaiveDate,
 }
 
+/// An audit event as retention sees it, in chain order from the first kept one.
+#[derive(Debug, Clone)]
+pub struct AuditEventFacts {
+    pub seq: u64,
+    pub on: NaiveDate,
+    /// It concerns a request the store still holds: kept while the request is, so that the
+    /// request's own chain (as a bundle carries it) starts at its first event.
+    pub request_kept: bool,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub requests: Vec<RequestFacts>,
     pub captures: Vec<CaptureFacts>,
     pub sessions: Vec<SessionFacts>,
     pub drafts: Vec<DraftFacts>,
+    pub audit: Vec<AuditEventFacts>,
 }
 
 /// One record due for disposal: what, under which rule, from which trigger, since when.
@@ -292,7 +307,33 @@ pub fn review(policy: &Retention, facts: &Facts, today: NaiveDate) -> Review {
         consider(due, hold, &mut review);
     }
     review.held = held.into_iter().collect();
+    review.due.extend(audit_prefix(policy, &facts.audit, today));
     review
+}
+
+/// The oldest audit events past their period, as one record: the chain can only be cut at
+/// its start, so the prefix ends before the first event still in its period or of a request
+/// still held.
+fn audit_prefix(policy: &Retention, events: &[AuditEventFacts], today: NaiveDate) -> Option<Due> {
+    let due_on = |e: &AuditEventFacts| plus_years(e.on, policy.audit_years);
+    let prunable = events.iter().take_while(|e| !e.request_kept && due_on(e) <= today).count();
+    let (first, last) = (events.first()?, &events[..prunable].last()?);
+    let count = prunable;
+    Some(Due {
+        kind: RecordKind::AuditEvents,
+        id: last.seq.to_string(),
+        request: None,
+        rule: Rule::AuditEvents,
+        trigger_on: last.on,
+        due_on: due_on(last),
+        why: format!(
+            "{} from {} to {}; the audit chain is kept {} years, and the events left start from a signed checkpoint",
+            if count == 1 { "1 audit event".to_string() } else { format!("{count} audit events") },
+            crate::local_time::long_date(first.on),
+            crate::local_time::long_date(last.on),
+            policy.audit_years
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -348,6 +389,7 @@ mod tests {
             captures: vec![CaptureFacts { id: 1, request: "REQ-2020-0001".into(), judged: Some((true, closed)) }],
             sessions: vec![SessionFacts { id: 1, request: "REQ-2020-0001".into(), has_trail: true }],
             drafts: vec![],
+            audit: vec![],
         };
         let today = plus_years(closed, p.request_years);
         let due = review(&p, &facts, today).due;
@@ -396,5 +438,35 @@ mod tests {
                 .iter()
                 .any(|d| d.kind == RecordKind::Draft)
         );
+    }
+
+    #[test]
+    fn the_oldest_audit_events_fall_due_as_one_prefix_that_stops_at_a_kept_request_or_a_young_event() {
+        let p = policy();
+        let event = |seq: u64, on: NaiveDate, request_kept: bool| AuditEventFacts { seq, on, request_kept };
+        let old = day(2026, 11, 1);
+        let audit = vec![
+            event(4, old, false),
+            event(5, old, false),
+            event(6, day(2026, 11, 2), true),
+            event(7, old, false),
+        ];
+        let facts = Facts { audit, ..Facts::default() };
+        let period_end = plus_years(old, p.audit_years);
+        assert_eq!(period_end, day(2026 + p.audit_years as i32, 11, 1));
+        let before = period_end.pred_opt().unwrap();
+        assert!(review(&p, &facts, before).due.is_empty(), "kept to the end of its period");
+        let due = review(&p, &facts, period_end).due;
+        assert_eq!(due.len(), 1, "{due:?}");
+        let d = &due[0];
+        assert_eq!((d.kind, d.rule, d.id.as_str()), (RecordKind::AuditEvents, Rule::AuditEvents, "5"));
+        assert!(d.why.starts_with("2 audit events from 1 November 2026 to 1 November 2026"), "{}", d.why);
+        // Event 6 concerns a request still held: the prefix stops there however old it is.
+        let years_later = plus_years(period_end, 20);
+        assert_eq!(review(&p, &facts, years_later).due[0].id, "5");
+        // A young event stops it too, and a chain that starts with one has nothing due.
+        let young_first = Facts { audit: vec![event(1, day(2030, 1, 1), false), event(2, old, false)], ..Facts::default() };
+        assert!(review(&p, &young_first, period_end).due.is_empty());
+        assert!(review(&p, &Facts::default(), years_later).due.is_empty());
     }
 }

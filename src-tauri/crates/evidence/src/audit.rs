@@ -14,7 +14,59 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::fmt;
+
+use crate::canonical::canonical_json;
+use crate::signing::{SigningKeyInfo, verify_signature};
+
+/// The format of a pruning checkpoint's signed manifest.
+pub const CHECKPOINT_FORMAT: &str = "triangulate-audit-checkpoint-1";
+
+/// What a pruning of the audit chain left in place of the events it removed, signed with
+/// the installation's key: where the kept chain starts, how many events went and the span of
+/// their times, under which rule, by whom and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointManifest {
+    pub format: String,
+    pub start: ChainStart,
+    /// Events removed by this pruning (those of earlier checkpoints not counted again).
+    pub pruned_events: u64,
+    /// The first and last removed event's time.
+    pub first_pruned_at: String,
+    pub last_pruned_at: String,
+    /// The policy rule, as `retention.audit_years = 7`.
+    pub rule: String,
+    pub pruned_by: String,
+    pub pruned_at: String,
+    pub signing_key: SigningKeyInfo,
+}
+
+impl CheckpointManifest {
+    pub fn to_canonical_json(&self) -> String {
+        canonical_json(&serde_json::to_value(self).expect("a checkpoint serialises"))
+    }
+}
+
+/// Whether a checkpoint's manifest is canonical, of this format, and signed by the key it
+/// names, and that key is `expected_key` (the installation's public key, hex).
+pub fn verify_checkpoint(manifest: &str, signature_base64: &str, expected_key: &str) -> Result<CheckpointManifest, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(manifest).map_err(|e| format!("the checkpoint is not JSON: {e}"))?;
+    if value["format"] != CHECKPOINT_FORMAT {
+        return Err(format!("the checkpoint's format is {}, not {CHECKPOINT_FORMAT}", value["format"]));
+    }
+    if canonical_json(&value) != manifest {
+        return Err("the checkpoint is not in canonical form".into());
+    }
+    let key = value["signing_key"]["public_key"].as_str().ok_or("the checkpoint names no public key")?;
+    if key != expected_key {
+        return Err("the checkpoint is not signed with this installation's key".into());
+    }
+    verify_signature(key, manifest.as_bytes(), signature_base64)
+        .map_err(|e| e.replace("the signed bytes", "the checkpoint"))?;
+    serde_json::from_value(value).map_err(|e| format!("the checkpoint cannot be read: {e}"))
+}
 
 /// The hash that the first event links to.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -213,27 +265,62 @@ pub fn verify_request_chain(events: &[AuditEvent], request: &str, head: &ChainHe
     ChainReport::Intact { events: count }
 }
 
+/// Where the kept chain starts: at the genesis, or after the events a checkpoint pruned — the
+/// last pruned event's number and hash, and each request's last pruned hash, so that the
+/// kept events' links to them still verify.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ChainStart {
+    /// How many events were pruned before the kept chain (0: none).
+    pub through_seq: u64,
+    /// The hash of the last pruned event (`GENESIS_HASH` when none were).
+    pub hash: String,
+    /// Each request with pruned events: the hash of its last pruned event.
+    pub request_heads: BTreeMap<String, String>,
+}
+
+impl ChainStart {
+    pub fn genesis() -> Self {
+        ChainStart { through_seq: 0, hash: GENESIS_HASH.to_string(), request_heads: BTreeMap::new() }
+    }
+}
+
 /// Checks events given in stored order against the head kept apart from them.
 pub fn verify_chain(events: impl IntoIterator<Item = AuditEvent>, head: &ChainHead) -> ChainReport {
-    check_chain(events, head, true)
+    check_chain(events, head, &ChainStart::genesis(), true)
+}
+
+/// Checks the events kept after a checkpoint: the first links to the checkpoint's hash and
+/// each request's first kept event to that request's last pruned one.
+pub fn verify_chain_from(
+    events: impl IntoIterator<Item = AuditEvent>,
+    head: &ChainHead,
+    start: &ChainStart,
+) -> ChainReport {
+    check_chain(events, head, start, true)
 }
 
 /// Like [`verify_chain`], without the request links: for a chain sealed before links existed,
 /// checked before they are added.
 pub fn verify_chain_without_links(events: impl IntoIterator<Item = AuditEvent>, head: &ChainHead) -> ChainReport {
-    check_chain(events, head, false)
+    check_chain(events, head, &ChainStart::genesis(), false)
 }
 
-fn check_chain(events: impl IntoIterator<Item = AuditEvent>, head: &ChainHead, links: bool) -> ChainReport {
-    let mut previous_hash = GENESIS_HASH.to_string();
-    let mut expected = 1u64;
-    let mut request_heads: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+fn check_chain(
+    events: impl IntoIterator<Item = AuditEvent>,
+    head: &ChainHead,
+    start: &ChainStart,
+    links: bool,
+) -> ChainReport {
+    let mut previous_hash = start.hash.clone();
+    let mut expected = start.through_seq + 1;
+    let mut request_heads: std::collections::HashMap<String, String> =
+        start.request_heads.iter().map(|(r, h)| (r.clone(), h.clone())).collect();
     for event in events {
         if event.seq != expected {
             let reason = if event.seq > expected {
                 format!(
-                    "event {expected} is missing: the chain goes from event {} to event {}",
-                    expected - 1,
+                    "event {expected} is missing: the chain goes from {} to event {}",
+                    if expected == 1 { "its start".to_string() } else { format!("event {}", expected - 1) },
                     event.seq
                 )
             } else {
@@ -550,5 +637,70 @@ mod tests {
         assert_eq!(ChainReport::Intact { events: 7 }.to_string(), "intact: 7 events");
         let broken = ChainReport::Broken { event: 3, reason: "x".into() };
         assert_eq!(broken.to_string(), "broken at event 3: x");
+    }
+
+    /// Where the chain starts once its first `k` events are pruned.
+    fn start_after(events: &[AuditEvent], k: usize) -> ChainStart {
+        let mut start = ChainStart { through_seq: k as u64, hash: events[k - 1].hash.clone(), ..ChainStart::genesis() };
+        for e in &events[..k] {
+            if let Some(r) = &e.request {
+                start.request_heads.insert(r.clone(), e.hash.clone());
+            }
+        }
+        start
+    }
+
+    #[test]
+    fn a_pruned_chain_verifies_from_its_checkpoint_and_only_from_the_right_one() {
+        let (events, head) = two_requests(7);
+        let start = start_after(&events, 3);
+        let kept = events[3..].to_vec();
+        assert_eq!(verify_chain_from(kept.clone(), &head, &start), ChainReport::Intact { events: 7 });
+        // Without the checkpoint the kept events do not start at 1.
+        assert!(matches!(verify_chain(kept.clone(), &head), ChainReport::Broken { event: 1, .. }));
+        // A checkpoint that forgets a request's last pruned event breaks that request's link.
+        let mut forgetful = start.clone();
+        forgetful.request_heads.remove("B");
+        match verify_chain_from(kept.clone(), &head, &forgetful) {
+            ChainReport::Broken { event, reason } => {
+                assert_eq!(event, 4, "{reason}");
+                assert!(reason.contains("its request's event before it"), "{reason}");
+            }
+            intact => panic!("{intact}"),
+        }
+        // One more event pruned than the checkpoint says, or a wrong hash.
+        assert!(matches!(verify_chain_from(events[4..].to_vec(), &head, &start), ChainReport::Broken { event: 4, .. }));
+        let wrong = ChainStart { hash: events[1].hash.clone(), ..start.clone() };
+        assert!(matches!(verify_chain_from(kept, &head, &wrong), ChainReport::Broken { event: 4, .. }));
+    }
+
+    #[test]
+    fn a_checkpoint_verifies_only_with_the_installations_key_and_untouched() {
+        let key = crate::SigningKey::from_bytes(&[7u8; 32]);
+        let other = crate::SigningKey::from_bytes(&[8u8; 32]);
+        let (events, _) = two_requests(4);
+        let manifest = CheckpointManifest {
+            format: CHECKPOINT_FORMAT.into(),
+            start: start_after(&events, 2),
+            pruned_events: 2,
+            first_pruned_at: events[0].at.clone(),
+            last_pruned_at: events[1].at.clone(),
+            rule: "retention.audit_years = 7".into(),
+            pruned_by: "Ann Officer".into(),
+            pruned_at: "2033-12-01T09:00:00.000000Z".into(),
+            signing_key: SigningKeyInfo::of(&key),
+        };
+        let text = manifest.to_canonical_json();
+        let signature = crate::sign_manifest(&key, &text);
+        let public = SigningKeyInfo::of(&key).public_key;
+        assert_eq!(verify_checkpoint(&text, &signature, &public), Ok(manifest.clone()));
+        let forged = text.replace("\"pruned_events\":2", "\"pruned_events\":3");
+        assert_ne!(forged, text);
+        assert!(verify_checkpoint(&forged, &signature, &public).unwrap_err().contains("does not match"));
+        let resigned = crate::sign_manifest(&other, &text);
+        assert!(verify_checkpoint(&text, &resigned, &public).is_err());
+        let theirs = CheckpointManifest { signing_key: SigningKeyInfo::of(&other), ..manifest }.to_canonical_json();
+        let err = verify_checkpoint(&theirs, &crate::sign_manifest(&other, &theirs), &public).unwrap_err();
+        assert!(err.contains("this installation's key"), "{err}");
     }
 }

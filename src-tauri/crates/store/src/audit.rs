@@ -2,7 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction};
-use triangulate_core::audit::{self, AuditEvent, ChainHead, ChainReport, GENESIS_HASH, NewAuditEvent, RequestLink};
+use triangulate_core::audit::{
+    self, AuditEvent, CHECKPOINT_FORMAT, ChainHead, ChainReport, ChainStart, CheckpointManifest, GENESIS_HASH,
+    NewAuditEvent, RequestLink,
+};
+use triangulate_evidence::{SigningKey, SigningKeyInfo, sha256_hex, sign_manifest};
 
 use crate::error::{Result, StoreError};
 
@@ -127,10 +131,97 @@ fn events_where(conn: &Connection, condition: &str, value: Option<&str>) -> Resu
     Ok(events)
 }
 
-/// Streams the events in order through the core's check.
+/// The latest pruning checkpoint, as stored: the number it was recorded under, its manifest
+/// and signature.
+fn latest_checkpoint(conn: &Connection) -> Result<Option<(u64, String, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT through_seq, manifest, signature FROM audit_checkpoints ORDER BY through_seq DESC LIMIT 1",
+            [],
+            |row| Ok((row.get::<_, i64>(0)? as u64, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?)
+}
+
+/// Where the kept chain starts: the genesis, or the latest checkpoint once its signature is
+/// checked against the installation's key. A checkpoint that does not verify is the break.
+fn chain_start(conn: &Connection) -> Result<std::result::Result<ChainStart, ChainReport>> {
+    let Some((through, manifest, signature)) = latest_checkpoint(conn)? else { return Ok(Ok(ChainStart::genesis())) };
+    let broken = |reason: String| Ok(Err(ChainReport::Broken { event: through + 1, reason }));
+    let Some(key) = crate::secrets::installation_public_key(conn)? else {
+        return broken("the checkpoint where the kept events start cannot be checked: the installation has no signing key".into());
+    };
+    match audit::verify_checkpoint(&manifest, &signature, &key) {
+        Ok(checkpoint) if checkpoint.start.through_seq == through => Ok(Ok(checkpoint.start)),
+        Ok(_) => broken("the checkpoint where the kept events start was moved: its signed number differs".into()),
+        Err(e) => broken(format!("the checkpoint where the kept events start does not verify: {e}")),
+    }
+}
+
+/// Streams the events in order through the core's check, from the latest checkpoint.
 pub(crate) fn verify(conn: &Connection) -> Result<ChainReport> {
     let head = head(conn)?;
-    Ok(audit::verify_chain(events_where(conn, "1 = 1", None)?, &head))
+    Ok(match chain_start(conn)? {
+        Ok(start) => audit::verify_chain_from(events_where(conn, "1 = 1", None)?, &head, &start),
+        Err(broken) => broken,
+    })
+}
+
+/// Prunes the events up to `through` behind a checkpoint signed with the installation's key,
+/// inside the caller's transaction. Only a chain that verifies is pruned (a checkpoint would
+/// otherwise vouch for it). Returns the digests the tombstone keeps: the last pruned event's
+/// hash and the checkpoint's.
+pub(crate) fn prune(
+    tx: &Transaction,
+    through: u64,
+    due_on: chrono::NaiveDate,
+    key: &SigningKey,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    let refused = |event: u64, reason: String| {
+        StoreError::Refused(format!("the audit chain is broken at event {event} ({reason}); no audit event was pruned"))
+    };
+    if let ChainReport::Broken { event, reason } = verify(tx)? {
+        return Err(refused(event, reason));
+    }
+    let previous = chain_start(tx)?.map_err(|broken| match broken {
+        ChainReport::Broken { event, reason } => refused(event, reason),
+        ChainReport::Intact { .. } => refused(0, "its start cannot be read".into()),
+    })?;
+    let pruned = events_where(tx, &format!("seq <= {through}"), None)?;
+    let (Some(first), Some(last)) = (pruned.first(), pruned.last()) else {
+        return Err(StoreError::NotFound { what: "audit event", id: through.to_string() });
+    };
+    if last.seq != through {
+        return Err(StoreError::NotFound { what: "audit event", id: through.to_string() });
+    }
+    let mut start = ChainStart { through_seq: through, hash: last.hash.clone(), request_heads: previous.request_heads };
+    for event in &pruned {
+        if let Some(request) = &event.request {
+            start.request_heads.insert(request.clone(), event.hash.clone());
+        }
+    }
+    let manifest = CheckpointManifest {
+        format: CHECKPOINT_FORMAT.to_string(),
+        start,
+        pruned_events: pruned.len() as u64,
+        first_pruned_at: first.at.clone(),
+        last_pruned_at: last.at.clone(),
+        rule: format!("retention.audit_years, due on {due_on}"),
+        pruned_by: by.to_string(),
+        pruned_at: crate::requests::stamp(now),
+        signing_key: SigningKeyInfo::of(key),
+    }
+    .to_canonical_json();
+    let signature = sign_manifest(key, &manifest);
+    tx.execute(
+        "INSERT INTO audit_checkpoints (through_seq, manifest, signature, created_at) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![through as i64, manifest, signature, crate::requests::stamp(now)],
+    )?;
+    tx.execute("DELETE FROM audit_events WHERE seq <= ?1", [through as i64])?;
+    tracing::info!(through, pruned = pruned.len(), "audit events pruned behind a signed checkpoint");
+    Ok(vec![last.hash.clone(), sha256_hex(manifest.as_bytes())])
 }
 
 /// One request's events, in order, and their head (count and last hash).

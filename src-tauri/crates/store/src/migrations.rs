@@ -25,6 +25,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (13, include_str!("migrations/0013_incidents_and_disputes.sql")),
     (14, include_str!("migrations/0014_browser_cleanups.sql")),
     (15, include_str!("migrations/0015_redactions.sql")),
+    (16, include_str!("migrations/0016_audit_checkpoints.sql")),
 ];
 
 /// Rust steps, by the version they complete.

@@ -9,7 +9,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 use triangulate_core::local_time::uk_date;
-use triangulate_core::retention::{CaptureFacts, DraftFacts, Due, Facts, RecordKind, RequestFacts, SessionFacts};
+use triangulate_core::retention::{
+    AuditEventFacts, CaptureFacts, DraftFacts, Due, Facts, RecordKind, RequestFacts, SessionFacts,
+};
 use triangulate_core::workflow::RequestState;
 use triangulate_core::{Actor, NewAuditEvent};
 use triangulate_evidence::sha256_hex;
@@ -72,6 +74,7 @@ fn kind_name(kind: RecordKind) -> &'static str {
         RecordKind::Capture => "capture",
         RecordKind::SessionTrail => "session_trail",
         RecordKind::Draft => "draft",
+        RecordKind::AuditEvents => "audit_events",
     }
 }
 
@@ -257,6 +260,16 @@ impl Store {
             let (id, request, updated) = row?;
             facts.drafts.push(DraftFacts { id, request, updated_on: day_of(&updated) });
         }
+        let mut statement = self.conn.prepare(
+            "SELECT e.seq, e.at, e.request IS NOT NULL AND EXISTS (SELECT 1 FROM requests r WHERE r.reference = e.request)
+             FROM audit_events e ORDER BY e.seq",
+        )?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, bool>(2)?)))?;
+        for row in rows {
+            let (seq, at, request_kept) = row?;
+            facts.audit.push(AuditEventFacts { seq: seq as u64, on: day_of(&at), request_kept });
+        }
         Ok(facts)
     }
 
@@ -342,6 +355,10 @@ impl Store {
     /// was removed is left anywhere in the store's files.
     pub fn dispose(&mut self, due: &[Due], by: &str, now: DateTime<Utc>) -> Result<Vec<DisposalRecord>> {
         let worker = self.recorder()?;
+        let key = match due.iter().any(|d| d.kind == RecordKind::AuditEvents) {
+            true => Some(self.signing_key(now)?),
+            false => None,
+        };
         let mut done = Vec::new();
         for item in due {
             let record = self.write(now, |tx| {
@@ -367,6 +384,11 @@ impl Store {
                             .ok_or_else(|| StoreError::NotFound { what: "draft", id: item.id.clone() })?;
                         tx.execute("DELETE FROM request_drafts WHERE id = ?1", [id])?;
                         vec![sha256_hex(content.as_bytes())]
+                    }
+                    RecordKind::AuditEvents => {
+                        let through = number(item, "audit event")? as u64;
+                        let key = key.as_ref().expect("the key is taken when audit events are due");
+                        crate::audit::prune(tx, through, item.due_on, key, by, now)?
                     }
                 };
                 let record = DisposalRecord {
@@ -442,7 +464,7 @@ impl Store {
                         .collect::<rusqlite::Result<Vec<_>>>()?;
                     reach.files.extend(files);
                 }
-                RecordKind::Capture | RecordKind::Draft => {}
+                RecordKind::Capture | RecordKind::Draft | RecordKind::AuditEvents => {}
             }
         }
         for session in sessions {

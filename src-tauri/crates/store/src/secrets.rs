@@ -16,6 +16,22 @@ pub use triangulate_evidence::SigningKeyInfo;
 
 const SIGNING_KEY_NAME: &str = "capture_signing_key";
 
+/// The installation's public key (hex), if it has one yet: read without making one.
+pub(crate) fn installation_public_key(conn: &rusqlite::Connection) -> Result<Option<String>> {
+    let stored: Option<Vec<u8>> = conn
+        .query_row("SELECT value FROM installation_secrets WHERE name = ?1", [SIGNING_KEY_NAME], |row| row.get(0))
+        .optional()?;
+    Ok(stored.and_then(|mut bytes| {
+        let seed: Option<[u8; 32]> = bytes.as_slice().try_into().ok();
+        bytes.zeroize();
+        seed.map(|mut seed| {
+            let public = SigningKeyInfo::of(&SigningKey::from_bytes(&seed)).public_key;
+            seed.zeroize();
+            public
+        })
+    }))
+}
+
 impl Store {
     /// The installation's signing key, made on first use; its fingerprint goes into the audit
     /// chain when it is made.

@@ -662,3 +662,98 @@ fn plain_copy_again(store: &Store, dir: &Path) -> Vec<u8> {
     let _ = std::fs::remove_file(dir.join("plain-copy.db"));
     plain_copy(store, dir)
 }
+
+/// The audit events retention lists on `day` under the default policy.
+fn due_on_day(store: &Store, day: chrono::NaiveDate) -> Vec<triangulate_core::retention::Due> {
+    let review = triangulate_core::retention::review(&policy().retention, &store.retention_facts().unwrap(), day);
+    review.due.into_iter().filter(|d| d.kind == triangulate_core::retention::RecordKind::AuditEvents).collect()
+}
+
+fn whole_request(reference: &str, day: chrono::NaiveDate) -> triangulate_core::retention::Due {
+    triangulate_core::retention::Due {
+        kind: triangulate_core::retention::RecordKind::Request,
+        id: reference.to_string(),
+        request: Some(reference.to_string()),
+        rule: triangulate_core::retention::Rule::Closed,
+        trigger_on: day,
+        due_on: day,
+        why: "test".into(),
+    }
+}
+
+#[test]
+fn the_oldest_audit_events_are_pruned_behind_a_signed_checkpoint_and_the_rest_still_verifies() {
+    use triangulate_core::retention::RecordKind;
+    let (fixture, mut store, _) = setup();
+    let (first, _) = request_with_capture(&mut store, b"pruned-marker");
+    let today = at(0).date_naive();
+    store.dispose(&[whole_request(&first, today)], "Ann Officer", at(41)).unwrap();
+    let second = created(&mut store).reference;
+    let (second_events, _) = store.request_audit_events(&second).unwrap();
+    let head = store.audit_head().unwrap();
+
+    let years = policy().retention.audit_years;
+    let period_end = today.checked_add_months(chrono::Months::new(12 * years)).unwrap();
+    assert!(due_on_day(&store, period_end.pred_opt().unwrap()).is_empty(), "kept for the audit period");
+    let due = due_on_day(&store, period_end);
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0].kind, RecordKind::AuditEvents);
+    let through = second_events[0].seq - 1;
+    assert_eq!(due[0].id, through.to_string(), "the prefix stops at the first event of a request still held");
+
+    let done = store.dispose(&due, "Ann Officer", at(50)).unwrap();
+    assert_eq!((done[0].kind, done[0].digests.len()), (RecordKind::AuditEvents, 2));
+    assert_eq!(
+        store.audit_verify().unwrap(),
+        ChainReport::Intact { events: head.count + 1 },
+        "the kept events verify from the checkpoint, with the disposal's own event after them"
+    );
+    let (kept, kept_head) = store.request_audit_events(&second).unwrap();
+    assert_eq!(kept, second_events, "the request still held keeps every event");
+    assert_eq!(
+        triangulate_core::audit::verify_request_chain(&kept, &second, &kept_head),
+        ChainReport::Intact { events: kept.len() as u64 }
+    );
+    assert!(due_on_day(&store, period_end).is_empty(), "the disposal's own event is not yet past its period");
+
+    // The checkpoint is signed: a changed one, or none, breaks the chain where the kept events start.
+    let conn = store.connection_for_tests();
+    let manifest: String = conn.query_row("SELECT manifest FROM audit_checkpoints", [], |r| r.get(0)).unwrap();
+    let forged = manifest.replace("\"pruned_by\":\"Ann Officer\"", "\"pruned_by\":\"Someone Else\"");
+    assert_ne!(forged, manifest);
+    conn.execute("UPDATE audit_checkpoints SET manifest = ?1", [&forged]).unwrap();
+    let (event, reason) = broken_at(store.audit_verify().unwrap());
+    assert_eq!(event, through + 1);
+    assert!(reason.contains("checkpoint") && reason.contains("does not verify"), "{reason}");
+    let conn = store.connection_for_tests();
+    conn.execute("UPDATE audit_checkpoints SET manifest = ?1", [&manifest]).unwrap();
+    assert!(matches!(store.audit_verify().unwrap(), ChainReport::Intact { .. }));
+    let conn = store.connection_for_tests();
+    conn.execute("UPDATE audit_checkpoints SET through_seq = through_seq - 1", []).unwrap();
+    assert!(broken_at(store.audit_verify().unwrap()).1.contains("moved"));
+    let conn = store.connection_for_tests();
+    conn.execute("UPDATE audit_checkpoints SET through_seq = through_seq + 1", []).unwrap();
+    conn.execute_batch("CREATE TABLE kept AS SELECT * FROM audit_checkpoints; DELETE FROM audit_checkpoints;").unwrap();
+    let (event, reason) = broken_at(store.audit_verify().unwrap());
+    assert_eq!(event, 1);
+    assert!(reason.contains("missing"), "{reason}");
+    let conn = store.connection_for_tests();
+    conn.execute_batch("INSERT INTO audit_checkpoints SELECT * FROM kept; DROP TABLE kept;").unwrap();
+    assert!(matches!(store.audit_verify().unwrap(), ChainReport::Intact { .. }), "put back, it verifies");
+
+    // A second pruning, once the second request is disposed of too, carries the first's
+    // request heads on: the chain verifies from the newer checkpoint.
+    store.dispose(&[whole_request(&second, today)], "Ann Officer", at(51)).unwrap();
+    let later = period_end.checked_add_months(chrono::Months::new(12)).unwrap();
+    let due = due_on_day(&store, later);
+    assert_eq!(due.len(), 1, "{due:?}");
+    let second_through: u64 = due[0].id.parse().unwrap();
+    assert!(second_through > through);
+    store.dispose(&due, "Ann Officer", at(52)).unwrap();
+    let count: i64 = store.connection_for_tests().query_row("SELECT COUNT(*) FROM audit_checkpoints", [], |r| r.get(0)).unwrap();
+    assert_eq!(count, 2);
+    assert!(matches!(store.audit_verify().unwrap(), ChainReport::Intact { .. }));
+    drop(store);
+    let reopened = Store::open(&fixture.dir, &fixture.keystore).unwrap();
+    assert!(matches!(reopened.audit_verify().unwrap(), ChainReport::Intact { .. }), "and after a reopen");
+}
