@@ -397,4 +397,33 @@ fn a_redacted_copy_is_signed_and_linked_to_its_sealed_original_and_the_pdf_holds
             assert_eq!(pixels[0], [0, 0, 0], "the person's copy hides the box too");
         }
     }
+
+    // The legal team's bundle carries the original and the redacted copy, with their link.
+    let zip = s.data_dir.parent().unwrap().join("bundle.zip");
+    let made = s.run(&["export", "bundle", &reference, "--out", zip.to_str().unwrap(), "--draft", "--json"]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let unzip = |args: &[&str]| std::process::Command::new("unzip").args(args).arg(&zip).output().unwrap();
+    assert!(unzip(&["-t"]).status.success());
+    let listing = String::from_utf8(unzip(&["-Z1"]).stdout).unwrap();
+    let copy_id = redaction["redaction_id"].to_string();
+    for entry in [
+        format!("captures/{id}/viewport-png.png"),
+        format!("captures/{id}/redacted-{copy_id}-viewport-png.png"),
+        format!("captures/{id}/redacted-{copy_id}.json"),
+        format!("captures/{id}/redacted-{copy_id}.sig"),
+    ] {
+        assert!(listing.lines().any(|l| l == entry), "{entry} in {listing}");
+    }
+    let verified = s.run(&["verify", zip.to_str().unwrap(), "--json"]);
+    assert_eq!(verified.code, 0, "{}{}", verified.stdout, verified.stderr);
+    assert_eq!(verified.json()["redactions"], 1, "the copy's link to its original verifies");
+    let plain = s.run(&["verify", zip.to_str().unwrap()]).stdout;
+    assert!(plain.contains("redacted copies: 1"), "{plain}");
+    let original = std::process::Command::new("unzip")
+        .args(["-p", zip.to_str().unwrap(), &format!("captures/{id}/viewport-png.png")])
+        .output()
+        .unwrap()
+        .stdout;
+    let digest = triangulate_evidence::sha256_hex(&original);
+    assert_eq!(digest, viewport["sha256"].as_str().unwrap(), "the original, as sealed");
 }

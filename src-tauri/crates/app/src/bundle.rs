@@ -81,6 +81,7 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
     writer.add("care-record.pdf", &pdf).map_err(failed)?;
     drop(pdf);
     let mut captures = Vec::new();
+    let mut redactions = Vec::new();
     for (record, manifest) in prepared.exhibit_records() {
         // Every artefact the signed manifest names, each checked against its signed digest:
         // nothing the store lost or changed is signed again.
@@ -104,6 +105,30 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
         writer
             .add(&format!("captures/{}/manifest.sig", record.id), format!("{}\n", record.signature).as_bytes())
             .map_err(failed)?;
+        // Each redacted copy beside its sealed original, with the signed manifest that links them.
+        for copy in store.redactions(record.id)? {
+            let png = store.redaction_png(copy.id)?;
+            let signed = triangulate_evidence::redaction::verify_redaction(&copy.manifest, &copy.signature);
+            if signed.is_err() || triangulate_evidence::sha256_hex(&png) != copy.sha256 {
+                return Err(AppError::Refused(format!(
+                    "the redacted copy {} of capture {} does not match its signed manifest: the store was changed or damaged, and no bundle is made",
+                    copy.id, record.id
+                )));
+            }
+            let base = format!("captures/{}/redacted-{}", record.id, copy.id);
+            let entry = triangulate_bundle::bundle::BundleRedaction {
+                capture_id: record.id,
+                redaction_id: copy.id,
+                original: format!("captures/{}/{}.png", record.id, copy.artefact.replace('_', "-")),
+                copy: format!("{base}-{}.png", copy.artefact.replace('_', "-")),
+                manifest: format!("{base}.json"),
+                signature: format!("{base}.sig"),
+            };
+            writer.add(&entry.copy, &png).map_err(failed)?;
+            writer.add(&entry.manifest, copy.manifest.as_bytes()).map_err(failed)?;
+            writer.add(&entry.signature, format!("{}\n", copy.signature).as_bytes()).map_err(failed)?;
+            redactions.push(entry);
+        }
         captures.push(manifest.clone());
     }
     let fingerprint = prepared.fingerprint().to_string();
@@ -143,6 +168,7 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
         audit: BundleAudit { events, head },
         signing_key: key,
         timestamp: stamp_with,
+        redactions,
     };
     let files = manifest.files.len() as u32;
     let text = serde_json::to_string_pretty(&manifest).expect("a manifest serialises");
@@ -305,7 +331,7 @@ fn readme(reference: &str, fingerprint: &str, draft: bool, authority: Option<&st
     text.push_str(&format!(
         "What is in it\n\
          - care-record.pdf: the request, its authorisations, the investigation log and every capture judged relevant.\n\
-         - captures/N/: each such capture's original files (full page, viewport, web page archive MHTML, web archive WARC)\n  and its signed manifest (manifest.json, manifest.sig).\n\
+         - captures/N/: each such capture's original files (full page, viewport, web page archive MHTML, web archive WARC)\n  and its signed manifest (manifest.json, manifest.sig); where a picture was redacted (faces of other children,\n  names of third parties), the redacted copy (redacted-N-*.png) with its signed manifest (redacted-N.json,\n  redacted-N.sig) giving the sealed original's SHA-256, the boxes, who, why and when. The original is unchanged.\n\
          - manifest.json: every other file's SHA-256 and size, the captures' details and trails, the authorisation chain,\n  and this request's own audit events; manifest.sig: its Ed25519 signature.\n\
          - signing-key.txt: the public key that checks the signature.\n\
          {stamp_files}\n\

@@ -258,6 +258,12 @@ pub fn report_lines(report: &BundleReport) -> Vec<String> {
     }
     if report.intact() {
         lines.push(format!("audit chain of the request: intact, {} events", report.audit_events));
+        if report.redactions > 0 {
+            lines.push(format!(
+                "redacted copies: {}, each signed and linked to its sealed original by the original's SHA-256",
+                report.redactions
+            ));
+        }
         match &report.timestamp {
             Some(stamp) => lines.push(format!(
                 "timestamped {} UTC by {} (serial {}), under the CA {} whose certificate's SHA-256 is {}",

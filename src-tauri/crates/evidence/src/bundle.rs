@@ -52,6 +52,24 @@ pub struct BundleManifest {
     /// Present when the bundle is timestamped: the answer is at [`TIMESTAMP_PATH`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<BundleTimestamp>,
+    /// The redacted copies of the captures' pictures, each linked to its sealed original.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redactions: Vec<BundleRedaction>,
+}
+
+/// A redacted copy in a bundle: where its picture, its signed redaction manifest and that
+/// manifest's signature are, and the original it was made from. All four are listed files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleRedaction {
+    pub capture_id: i64,
+    pub redaction_id: i64,
+    /// The sealed original picture.
+    pub original: String,
+    /// The redacted copy.
+    pub copy: String,
+    /// Its `triangulate-redaction-1` manifest (canonical JSON) and signature (base64).
+    pub manifest: String,
+    pub signature: String,
 }
 
 /// Where a bundle's timestamp comes from and what it is checked against. Written into the
@@ -109,6 +127,8 @@ pub struct BundleReport {
     pub fingerprint: Option<String>,
     pub files: Vec<FileCheck>,
     pub audit_events: u64,
+    /// Redacted copies whose link to their original verified.
+    pub redactions: u64,
     /// The timestamp, when there is one and it verifies.
     pub timestamp: Option<TimestampInfo>,
     pub problems: Vec<String>,
@@ -181,6 +201,7 @@ pub fn verify_bundle(source: &mut dyn BundleSource, expect_fingerprint: Option<&
         fingerprint: None,
         files: Vec::new(),
         audit_events: 0,
+        redactions: 0,
         timestamp: None,
         problems: Vec::new(),
     };
@@ -302,6 +323,16 @@ pub fn verify_bundle(source: &mut dyn BundleSource, expect_fingerprint: Option<&
         check_timestamp(source, &seen, &listed, timestamp, &manifest_bytes, &mut report);
     }
 
+    for redaction in &manifest.redactions {
+        match check_redaction(source, &listed, &manifest, redaction) {
+            Ok(()) => report.redactions += 1,
+            Err(why) => report.problems.push(format!(
+                "the redacted copy {} of capture {}: {why}",
+                redaction.redaction_id, redaction.capture_id
+            )),
+        }
+    }
+
     // The request's own audit chain.
     match verify_request_chain(&manifest.audit.events, &manifest.request, &manifest.audit.head) {
         ChainReport::Intact { events } => report.audit_events = events,
@@ -310,6 +341,43 @@ pub fn verify_bundle(source: &mut dyn BundleSource, expect_fingerprint: Option<&
         }
     }
     report
+}
+
+/// A redacted copy's link: its manifest signed by the bundle's key, naming this capture, the
+/// original's digest as the capture's signed manifest gives it and as the original file has
+/// it, and the copy's digest as the copy file has it. The files' bytes are already checked
+/// against the digests listed.
+fn check_redaction(
+    source: &mut dyn BundleSource,
+    listed: &BTreeMap<&str, &BundleFile>,
+    manifest: &BundleManifest,
+    redaction: &BundleRedaction,
+) -> Result<(), String> {
+    let file = |path: &str| listed.get(path).copied().ok_or_else(|| format!("{path} is not a listed file"));
+    let (original, copy) = (file(&redaction.original)?, file(&redaction.copy)?);
+    let text = read_limited(source, &file(&redaction.manifest)?.path, 1 << 20)?;
+    let signature = read_limited(source, &file(&redaction.signature)?.path, 1024)?;
+    let text = String::from_utf8(text).map_err(|_| format!("{} is not UTF-8", redaction.manifest))?;
+    let signed = crate::redaction::verify_redaction(&text, String::from_utf8_lossy(&signature).trim())?;
+    if signed.signing_key.public_key != manifest.signing_key.public_key {
+        return Err("it is signed with another key than the bundle's".into());
+    }
+    if (signed.capture_id, signed.redaction_id) != (redaction.capture_id, redaction.redaction_id) {
+        return Err("its signed manifest names another capture or copy".into());
+    }
+    let sealed = manifest
+        .captures
+        .iter()
+        .find(|c| c.capture_id == redaction.capture_id)
+        .and_then(|c| c.artefacts.iter().find(|a| a.kind == signed.artefact))
+        .ok_or("its capture's signed manifest has no such picture")?;
+    if sealed.sha256 != signed.original_sha256 || original.sha256.to_ascii_lowercase() != signed.original_sha256 {
+        return Err("it does not link to the sealed original: the digests differ".into());
+    }
+    if copy.sha256.to_ascii_lowercase() != signed.redacted_sha256 {
+        return Err("the copy is not the picture its signed manifest names".into());
+    }
+    Ok(())
 }
 
 /// The timestamp over the manifest's SHA-256, checked against the CA certificate the signed
@@ -410,6 +478,7 @@ mod tests {
             audit: events("REQ-2026-0001", 3),
             signing_key: SigningKeyInfo::of(key),
             timestamp: None,
+            redactions: Vec::new(),
         };
         let text = serde_json::to_string_pretty(&manifest).unwrap();
         let signature = sign_manifest(key, &text);
