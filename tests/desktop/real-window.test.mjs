@@ -10,7 +10,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { inflateSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,6 +65,20 @@ async function wd(method, path, body) {
   const json = await response.json();
   if (!response.ok) throw new Error(`${method} ${path}: ${json.value?.error} ${json.value?.message}`);
   return json.value;
+}
+
+/** A PNG's size and its top left pixel (the first row's first pixel is the same under every
+ *  PNG filter, so no unfiltering is needed). */
+function firstPixel(file) {
+  const png = readFileSync(file);
+  const chunks = [];
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    if (png.toString("ascii", at + 4, at + 8) === "IDAT") chunks.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(chunks));
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20), rgb: [raw[1], raw[2], raw[3]] };
 }
 
 class Window {
@@ -573,6 +588,21 @@ test("a check is done in the real window: a session on Chromium, two links follo
     await window.wait(".govuk-notification-banner", "judged");
     await window.screenshot("14-capture-judged");
     const captureId = (await window.text("main h1")).replace("Capture ", "").trim();
+
+    // Redact a box of its viewport: a signed copy, the original sealed.
+    await window.click("#redact-link");
+    await window.heading("Redact capture");
+    await window.click("#typed-box summary");
+    for (const [k, v] of [["x", "0"], ["y", "0"], ["width", "200"], ["height", "120"]]) await window.type(`box-${k}`, v);
+    await window.click("#add-box");
+    await window.content("#boxes", "200 × 120 px at 0, 0");
+    await window.type("reason", "The face of another child");
+    await window.clear("by");
+    await window.type("by", "Wendy Window");
+    await window.screenshot("14-capture-redact");
+    await window.click("#save-redaction");
+    await window.wait(".govuk-notification-banner", "Redacted copy saved");
+    await window.content("#redactions", "Wendy Window");
     await window.click(".govuk-back-link");
     await window.heading("Access session");
     await window.click("#end");
@@ -613,6 +643,23 @@ test("a check is done in the real window: a session on Chromium, two links follo
     const log = JSON.parse(runCli("log", "show", reference, "--json"));
     assert.deepEqual(log.version.log.findings[0].captures, [Number(captureId)]);
     assert.match(runCli("audit", "verify"), /intact/);
+
+    // The care-record PDF shows the redacted copy, says so, and holds none of the pixels beneath.
+    const pdf = join(work, "redacted-care-record.pdf");
+    runCli("export", "pdf", reference, "--out", pdf, "--draft");
+    const text = execFileSync("pdftotext", ["-enc", "UTF-8", pdf, "-"], { encoding: "utf8" }).split(/\s+/).join(" ");
+    assert.match(text, /Redacted copy of exhibit 1's viewport/);
+    const viewport = sessions.artefacts.find((a) => a.kind === "viewport_png");
+    assert.ok(text.includes(viewport.sha256), "the sealed original is named by its digest");
+    const images = join(work, "redacted-images");
+    mkdirSync(images, { recursive: true });
+    execFileSync("pdfimages", ["-png", pdf, join(images, "image")]);
+    // The top left pixel of the viewport's image: black in the redacted copy (the page's own
+    // top left is the fixture's white background).
+    const shown = readdirSync(images).map((name) => firstPixel(join(images, name)));
+    const viewports = shown.filter((p) => p.width === viewport.width && p.height === viewport.height);
+    assert.ok(viewports.length >= 1, `the viewport is in the PDF: ${JSON.stringify(shown)}`);
+    assert.ok(viewports.some((p) => p.rgb.every((c) => c === 0)), `the viewport in the PDF is the redacted copy: ${JSON.stringify(viewports)}`);
   } finally {
     server.close();
   }

@@ -92,6 +92,25 @@ impl Drop for Capturing {
 }
 
 /// Whether a capture is being taken in this session now.
+/// The redacted copy documents show for a capture's picture `kind`: the latest copy of that
+/// picture, or else the latest copy of another of its pictures that is the same file (a page
+/// no taller than the window has one picture for both, and a copy of either hides both).
+pub(crate) fn redaction_for<'a>(
+    copies: &'a [triangulate_store::RedactionRecord],
+    capture: &CaptureRecord,
+    kind: &str,
+) -> Option<&'a triangulate_store::RedactionRecord> {
+    let latest = |wanted: &dyn Fn(&triangulate_store::RedactionRecord) -> bool| {
+        copies.iter().filter(|r| wanted(r)).max_by_key(|r| r.id)
+    };
+    latest(&|r| r.artefact == kind).or_else(|| {
+        let digest = &capture.artefacts.iter().find(|a| a.kind == kind)?.sha256;
+        latest(&|r| {
+            serde_json::from_str::<Value>(&r.manifest).is_ok_and(|m| m["original_sha256"].as_str() == Some(digest))
+        })
+    })
+}
+
 pub fn capturing(host: &dyn Host, session: i64) -> bool {
     let key = (host.data_dir().root().to_path_buf(), session);
     CAPTURING.lock().unwrap_or_else(|e| e.into_inner()).contains(&key)

@@ -65,8 +65,8 @@ struct Sources {
     worker: Option<String>,
     /// Disputes of the request's captures and findings: they travel with what they dispute.
     disputes: Vec<triangulate_store::DisputeRecord>,
-    /// Each capture's latest redacted copy of each picture: documents show it, never the
-    /// original beneath its boxes.
+    /// The redacted copy shown for each capture's picture (`captures::redaction_for`):
+    /// documents show it, never the original beneath its boxes.
     redactions: BTreeMap<(i64, String), triangulate_store::RedactionRecord>,
 }
 
@@ -470,8 +470,11 @@ fn read_sources(store: &mut Store, reference: &str, now: chrono::DateTime<chrono
     let disputes = store.disputes(Some(&request.reference))?;
     let mut redactions = BTreeMap::new();
     for capture in &captures {
-        for r in store.redactions(capture.id)? {
-            redactions.insert((capture.id, r.artefact.clone()), r);
+        let copies = store.redactions(capture.id)?;
+        for kind in ["full_page_png", "viewport_png"] {
+            if let Some(r) = crate::captures::redaction_for(&copies, capture, kind) {
+                redactions.insert((capture.id, kind.to_string()), r.clone());
+            }
         }
     }
     Ok(Sources { request, log, captures, authorisations, accounts, fingerprint, worker, disputes, redactions })
@@ -897,8 +900,10 @@ fn redacted_copy_verifies(r: &triangulate_store::RedactionRecord, bytes: &[u8], 
 
 /// Says that a picture shown is a redacted copy, and of what (whether it verifies is the
 /// exhibit's integrity section's to say, with every other picture).
-fn redaction_note(blocks: &mut Vec<Block>, sources: &Sources, exhibit: &Exhibit, kind: &str, what: &str) {
+fn redaction_note(blocks: &mut Vec<Block>, sources: &Sources, exhibit: &Exhibit, kind: &str) {
     let Some(r) = sources.redactions.get(&(exhibit.record.id, kind.to_string())) else { return };
+    // What was redacted: this picture, or the same file shown as another.
+    let what = if r.artefact == "full_page_png" { "full page" } else { "viewport" };
     let Ok(m) = serde_json::from_str::<triangulate_evidence::redaction::RedactionManifest>(&r.manifest) else {
         blocks.push(Block::Paragraph(format!(
             "The redacted copy of exhibit {}'s {what} has a manifest that cannot be read.",
@@ -963,7 +968,7 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
             caption.push_str(&format!("; in {} tiles, one below the other", full_page.len()));
         }
         blocks.push(Block::Picture { caption, pngs: full_page });
-        redaction_note(blocks, sources, exhibit, "full_page_png", "full page");
+        redaction_note(blocks, sources, exhibit, "full_page_png");
     }
     if let Some(viewport) = digest_of("viewport_png") {
         blocks.push(Block::Heading { text: format!("Exhibit {}: the viewport", exhibit.number), outline: true });
@@ -978,7 +983,7 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
                 caption: "What the worker saw in the browser's window when the capture was taken".into(),
                 pngs: vec![picture("viewport_png")?],
             });
-            redaction_note(blocks, sources, exhibit, "viewport_png", "viewport");
+            redaction_note(blocks, sources, exhibit, "viewport_png");
         }
     }
 

@@ -194,7 +194,8 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
         blocks.push(Block::Fields(rows));
         flagged.push(format!("Capture {}: the picture may show other people (friends in photos, commenters)", c.id));
         // A redacted copy, where there is one, is what the person's document shows.
-        let redacted = host.store()?.redactions(c.id)?.into_iter().rev().find(|r| r.artefact == "viewport_png");
+        let copies = host.store()?.redactions(c.id)?;
+        let redacted = crate::captures::redaction_for(&copies, c, "viewport_png");
         let picture = match &redacted {
             Some(r) => host.store()?.redaction_png(r.id).ok(),
             None => host.store()?.capture_artefact(c.id, "viewport_png").ok().map(|(png, _)| png),
