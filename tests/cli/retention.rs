@@ -276,6 +276,12 @@ fn disposal_reaches_the_accounts_browser_and_the_files_exported_but_never_a_requ
     assert!(!pdf.exists(), "the PDF exported from it is gone");
     let audit = s.run(&["audit", "verify"]);
     assert!(audit.stdout.contains("intact"), "{}", audit.stdout);
+    // The log lines hold ids, never the page or the person: nothing there to dispose of.
+    let log = s.data_dir.join("logs/triangulate.log");
+    assert!(file_holds(&log, "bundle") || file_holds(&log, "capture") || file_holds(&log, "dispos"), "the log is written");
+    for disposed in [visited, "Anna Kowalska", "Sam Patel"] {
+        assert!(!file_holds(&log, disposed), "{disposed} is not in the log file");
+    }
 }
 
 /// The pixels of a PNG as RGB triples, row by row, with its size.
