@@ -30,6 +30,7 @@ pub const COMMANDS: &[&str] = &[
     "capture_get",
     "capture_judge",
     "capture_redact",
+    "capture_picture",
     "export_pdf",
     "export_filed",
     "export_bundle",

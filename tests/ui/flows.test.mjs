@@ -1012,6 +1012,17 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await heading(page, "Capture 1");
   assert.match(await byId(page, "redactions").innerText(), /2 boxes, by Ada Worker[\s\S]*Another child's face[\s\S]*The original is sealed: SHA-256 [0-9a-f]{64}/);
   await checkScreen(page, "56e-capture-redacted");
+  // The full page, where it is a picture of its own, is redacted the same way.
+  await byId(page, "redact-full-page-link").click();
+  await heading(page, "Redact capture 1's full page");
+  await page.locator("#typed-box summary").click();
+  await fill(page, { "box-x": "0", "box-y": "0", "box-width": "3", "box-height": "2" });
+  await byId(page, "add-box").click();
+  await fill(page, { reason: "A neighbour's name" });
+  await checkScreen(page, "56f-redact-full-page");
+  await byId(page, "save-redaction").click();
+  await heading(page, "Capture 1");
+  assert.match(await byId(page, "redactions").innerText(), /The full page, 1 box, by Ada Worker[\s\S]*A neighbour's name/);
 
   // A capture tagged distressing opens blurred until the worker chooses to see it.
   await page.goto(`${fixture.served.url}#/captures/4`);

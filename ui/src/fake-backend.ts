@@ -680,6 +680,11 @@ export function createFakeBackend(): Backend {
       incidents.unshift({ id: incidents.length + 1, recorded_at: new Date().toISOString(), incident: { what: args.what.trim(), occurred_on: on as string, reported_by: args.reported_by.trim(), people: args.people.split("\n").map((p) => p.trim()).filter(Boolean), action: args.action.trim(), request: args.request.trim() || null } });
       return { incidents: structuredClone(incidents) };
     },
+    capture_picture: (args) => {
+      const capture = captures.find((c) => c.id === args.id) ?? fail("not_found", `capture ${args.id} does not exist`);
+      if (!capture.artefacts.some((a) => a.kind === args.artefact)) fail("invalid_fields", "There is a problem", [{ field: "artefact", message: "Choose the full page or the viewport" }]);
+      return { data_url: THUMBNAIL };
+    },
     capture_redact: (args) => {
       const capture = captures.find((c) => c.id === args.id) ?? fail("not_found", `capture ${args.id} does not exist`);
       const fields: FieldError[] = [];

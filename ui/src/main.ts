@@ -78,7 +78,8 @@ async function route(shell: Shell, hash: string): Promise<void> {
   if (section === "requests" && id && sub === "session") return sessionStartScreen(app, id);
   if (section === "requests" && id && sub === "linked") return linkedRequest(app, id, query.get("url") ?? "");
   if (section === "sessions" && id) return sessionScreen(app, Number(id));
-  if (section === "captures" && id && sub === "redact") return redactScreen(app, Number(id));
+  if (section === "captures" && id && sub === "redact") return redactScreen(app, Number(id), "viewport_png");
+  if (section === "captures" && id && sub === "redact-full-page") return redactScreen(app, Number(id), "full_page_png");
   if (section === "captures" && id) return captureScreen(app, Number(id));
   if (section === "requests" && id && sub === "step" && STEPS.includes(extra as Step)) return decisionScreen(app, id, extra as Step);
   if (section === "requests" && id && sub === "authorisations") return authorisationScreen(app, id);

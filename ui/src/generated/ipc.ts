@@ -503,6 +503,14 @@ export type CaptureRedactArgs = { id: number,
  */
 artefact: string, boxes: Array<BoxArgs>, reason: string, by: string, };
 
+export type CapturePictureArgs = { id: number, 
+/**
+ * `full_page_png` or `viewport_png`.
+ */
+artefact: string, };
+
+export type CapturePicture = { data_url: string, };
+
 export type ProvenanceRow = { label: string, value: string, };
 
 export type FindingRef = { number: number, text: string, };
@@ -761,6 +769,7 @@ export interface Commands {
   capture_get: { args: CaptureIdArgs; response: CapturePage };
   capture_judge: { args: CaptureJudgeArgs; response: CapturePage };
   capture_redact: { args: CaptureRedactArgs; response: CapturePage };
+  capture_picture: { args: CapturePictureArgs; response: CapturePicture };
   export_pdf: { args: ExportPdfArgs; response: PdfExported };
   export_filed: { args: ExportFiledArgs; response: RequestPage };
   export_bundle: { args: ExportBundleArgs; response: BundleExported };
@@ -818,6 +827,7 @@ export const COMMAND_NAMES: CommandName[] = [
   "capture_get",
   "capture_judge",
   "capture_redact",
+  "capture_picture",
   "export_pdf",
   "export_filed",
   "export_bundle",

@@ -110,6 +110,9 @@ export async function captureScreen(app: App, id: number): Promise<void> {
           )
         : h("p", { class: "govuk-body", id: "redactions" }, "No redacted copy. Documents show the original."),
       h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: `#/captures/${current.id}/redact`, id: "redact-link" }, "Redact the viewport")),
+      separateFullPage(current)
+        ? h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: `#/captures/${current.id}/redact-full-page`, id: "redact-full-page-link" }, "Redact the full page"))
+        : h("p", { class: "govuk-body-s", id: "one-picture" }, "The page fitted the window: the full page and the viewport are one picture, and a redacted viewport hides both."),
       h("h2", { class: "govuk-heading-m" }, "Disputes"),
       current.disputes.length
         ? h("ul", { class: "govuk-list", id: "disputes" }, ...current.disputes.map((d) => h("li", {}, h("strong", {}, `${d.disputed_by}, ${ukTime(d.recorded_at)}: `), h("span", { class: "app-user-text" }, d.text))))
@@ -156,4 +159,10 @@ export async function captureScreen(app: App, id: number): Promise<void> {
       render(saved, []);
     }, (fields) => render(page, fields));
   render(page, []);
+}
+
+/** Whether the capture has a full-page picture that is not the same file as its viewport. */
+function separateFullPage(capture: CapturePage): boolean {
+  const digest = (kind: string) => capture.artefacts.find((a) => a.kind === kind)?.sha256;
+  return digest("full_page_png") !== undefined && digest("full_page_png") !== digest("viewport_png");
 }

@@ -6,18 +6,21 @@ import { backLink, button, errorsFrom, textArea, textInput, warningText } from "
 import { h } from "../dom";
 import type { BoxArgs, FieldError } from "../generated/ipc";
 
-export async function redactScreen(app: App, id: number): Promise<void> {
+export async function redactScreen(app: App, id: number, artefact: "viewport_png" | "full_page_png"): Promise<void> {
   const page = await attempt(app, () => app.backend.call("capture_get", { id }));
   if (!page) return;
+  const fullPage = artefact === "full_page_png";
+  const source = fullPage ? (await attempt(app, () => app.backend.call("capture_picture", { id, artefact })))?.data_url : page.thumbnail;
+  if (!source) return;
   const worker = await app.backend.call("worker_profile_get", {}).catch(() => null);
   const boxes: BoxArgs[] = [];
   const typed = { x: "", y: "", width: "", height: "" };
   const form = { reason: "", by: worker?.name ?? "" };
-  const title = `Redact capture ${id}'s viewport`;
+  const title = `Redact capture ${id}'s ${fullPage ? "full page" : "viewport"}`;
 
   const render = (fields: FieldError[]) => {
     const errors = errorsFrom(fields);
-    const img = h("img", { src: page.thumbnail, alt: `Capture ${id} as the worker saw it, to draw boxes on`, id: "redact-picture", draggable: "false" }) as HTMLImageElement;
+    const img = h("img", { src: source, alt: fullPage ? `The whole page of capture ${id}, to draw boxes on` : `Capture ${id} as the worker saw it, to draw boxes on`, id: "redact-picture", draggable: "false" }) as HTMLImageElement;
     const layer = h("div", { class: "app-redact__layer", id: "redact-layer" });
     const stage = h("div", { class: "app-redact", id: "redact-stage" }, img, layer);
     const scale = () => (img.naturalWidth ? img.clientWidth / img.naturalWidth : 1);
@@ -60,7 +63,7 @@ export async function redactScreen(app: App, id: number): Promise<void> {
       backLink(`#/captures/${id}`),
       ...pageHeading(title, `Request ${page.request}`),
       h("p", { class: "govuk-body" }, "Draw a box over everything that must not be disclosed — other children's faces, third parties' names. The redacted copy is a new picture; the original is sealed and never changes."),
-      warningText("Documents then show the redacted copy. Redact the full page too, from the command line, where it shows the same."),
+      warningText(fullPage ? "Documents then show the redacted copy. Redact the viewport too where it shows the same." : "Documents then show the redacted copy. Redact the full page too where it shows the same."),
       stage,
       h("h2", { class: "govuk-heading-m" }, "Boxes"),
       boxes.length
@@ -95,7 +98,7 @@ export async function redactScreen(app: App, id: number): Promise<void> {
         textArea({ id: "reason", label: "Why it is redacted", rows: 2, errors, value: form.reason, onInput: (v) => (form.reason = v) }),
         textInput({ id: "by", label: "Who redacts it", errors, value: form.by, onInput: (v) => (form.by = v) }),
         button("Save the redacted copy", () => submitForm(app, async () => {
-          await app.backend.call("capture_redact", { id, artefact: "viewport_png", boxes, reason: form.reason, by: form.by });
+          await app.backend.call("capture_redact", { id, artefact, boxes, reason: form.reason, by: form.by });
           app.flash("Redacted copy saved", "Documents show it in place of the original, which stays sealed.");
           app.go(`#/captures/${id}`);
         }, render), { id: "save-redaction" }),

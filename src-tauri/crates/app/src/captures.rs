@@ -111,6 +111,18 @@ pub(crate) fn redaction_for<'a>(
     })
 }
 
+/// One of a capture's pictures (`full_page_png` or `viewport_png`), to draw redaction boxes
+/// on. Opening the capture's page is the audit event of the view.
+pub fn picture(host: &dyn Host, id: i64, artefact: &str) -> Result<Vec<u8>> {
+    if !["full_page_png", "viewport_png"].contains(&artefact) {
+        return Err(AppError::fields_error(vec![triangulate_core::FieldError::new(
+            "artefact",
+            "Choose the full page or the viewport",
+        )]));
+    }
+    Ok(host.store()?.capture_artefact(id, artefact)?.0)
+}
+
 pub fn capturing(host: &dyn Host, session: i64) -> bool {
     let key = (host.data_dir().root().to_path_buf(), session);
     CAPTURING.lock().unwrap_or_else(|e| e.into_inner()).contains(&key)

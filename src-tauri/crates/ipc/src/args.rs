@@ -325,6 +325,19 @@ pub struct CaptureRedactArgs {
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
+pub struct CapturePictureArgs {
+    pub id: i64,
+    /// `full_page_png` or `viewport_png`.
+    pub artefact: String,
+}
+
+/// A capture's picture as a `data:` URL, in its own pixels.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CapturePicture {
+    pub data_url: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
 pub struct CaptureJudgeArgs {
     pub id: i64,
     pub judgement: JudgementInput,

@@ -283,6 +283,14 @@ pub fn capture_redact(host: &dyn Host, args: CaptureRedactArgs) -> Result<Captur
     capture_get(host, CaptureIdArgs { id: args.id })
 }
 
+pub fn capture_picture(host: &dyn Host, args: CapturePictureArgs) -> Result<CapturePicture> {
+    use base64::Engine as _;
+    let png = captures::picture(host, args.id, &args.artefact)?;
+    Ok(CapturePicture {
+        data_url: format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(&png)),
+    })
+}
+
 pub fn capture_judge(host: &dyn Host, args: CaptureJudgeArgs) -> Result<CapturePage> {
     captures::judge(host, args.id, &args.judgement)?;
     capture_get(host, CaptureIdArgs { id: args.id })

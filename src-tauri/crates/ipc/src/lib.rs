@@ -46,6 +46,7 @@ macro_rules! for_each_command {
             capture_get($crate::args::CaptureIdArgs) -> $crate::args::CapturePage;
             capture_judge($crate::args::CaptureJudgeArgs) -> $crate::args::CapturePage;
             capture_redact($crate::args::CaptureRedactArgs) -> $crate::args::CapturePage;
+            capture_picture($crate::args::CapturePictureArgs) -> $crate::args::CapturePicture;
             export_pdf($crate::args::ExportPdfArgs) -> $crate::args::PdfExported;
             export_filed($crate::args::ExportFiledArgs) -> $crate::args::RequestPage;
             export_bundle($crate::args::ExportBundleArgs) -> $crate::args::BundleExported;

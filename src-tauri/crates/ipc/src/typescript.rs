@@ -154,6 +154,8 @@ pub fn declarations() -> Vec<Declaration> {
         RedactionView,
         BoxArgs,
         CaptureRedactArgs,
+        CapturePictureArgs,
+        CapturePicture,
         ProvenanceRow,
         FindingRef,
         CapturePage,
