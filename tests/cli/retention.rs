@@ -392,6 +392,13 @@ fn a_redacted_copy_is_signed_and_linked_to_its_sealed_original_and_the_pdf_holds
     let given = s.run(&["subject-access", "1", "--out", out.to_str().unwrap(), "--json"]);
     assert_eq!(given.code, 0, "{}", given.stderr);
     let given_pdf = given.json()["pdf"].as_str().unwrap().to_string();
+    // The originals beside it: the capture's files as sealed, with the manifest that signs them.
+    let originals = out.join("originals").join(format!("capture-{id}"));
+    let original = std::fs::read(originals.join(format!("capture-{id}-viewport-png.png"))).unwrap();
+    assert_eq!(triangulate_evidence::sha256_hex(&original), viewport["sha256"].as_str().unwrap());
+    let signed = std::fs::read_to_string(originals.join(format!("capture-{id}-manifest.json"))).unwrap();
+    let signature = std::fs::read_to_string(originals.join(format!("capture-{id}-manifest.sig"))).unwrap();
+    triangulate_evidence::verify_manifest(&signed, signature.trim()).unwrap();
     let text = tool("pdftotext", &["-enc", "UTF-8", &given_pdf, "-"]).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("a redacted copy"), "{text}");
     let images = s.data_dir.parent().unwrap().join("sar-images");
