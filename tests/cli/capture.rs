@@ -476,6 +476,12 @@ fn the_guards_refuse_sessions_and_captures_outside_the_protocol() {
         "1",
     ]);
     assert_eq!(ds.code, 0, "{}", ds.stderr);
+    // Until a justice of the peace approves it, it allows nothing.
+    let unapproved = s.run(&["session", "start", &reference, "--subject", "1", "--account", "1", "--headless"]);
+    assert_eq!(unapproved.code, 1);
+    assert!(unapproved.stderr.contains("no magistrate's approval"), "{}", unapproved.stderr);
+    let approved = s.run(&["authorisation", "approve", "URN-DS-1", "--approved", &today, "--by", "Legal Services"]);
+    assert_eq!(approved.code, 0, "{}", approved.stderr);
     drop(start(&s, &reference, &[]));
 }
 
@@ -981,6 +987,8 @@ fn without_written_consent_the_policy_switch_asks_for_directed_surveillance_befo
         "--officer",
         "Head of Legal",
         "--granted",
+        &chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        "--approved",
         &chrono::Utc::now().format("%Y-%m-%d").to_string(),
         "--person",
         "1",

@@ -287,6 +287,8 @@ fn the_session_guard_refuses_searches_outside_the_protocol() {
         "Head of Legal",
         "--granted",
         "2026-11-01",
+        "--approved",
+        "2026-11-02",
         "--account",
         &account,
     ]);
@@ -385,10 +387,15 @@ fn authorisations_take_the_policy_term_and_can_be_cancelled_once() {
     assert_eq!(list[0]["expires"], "2027-05-01");
     assert_eq!(list[0]["review_due"], "2027-03-01");
     assert_eq!(list[0]["renewals"][0]["previous_expiry"], "2027-02-01");
-    step(&s, &["authorisation", "cancel", "URN-2026-001", "--by", "Superintendent Hale"]);
+    let no_reason = s.run(&["authorisation", "cancel", "URN-2026-001", "--by", "Superintendent Hale", "--reason", " "]);
+    assert_eq!(no_reason.code, 2, "the reason is required");
+    assert!(no_reason.stderr.contains("reason:"), "{}", no_reason.stderr);
+    step(&s, &["authorisation", "cancel", "URN-2026-001", "--by", "Superintendent Hale", "--reason", "Check finished"]);
     assert_eq!(s.run(&["authorisation", "renew", "URN-2026-001", "--by", "X", "--expires", "2027-09-01"]).code, 1);
-    assert_eq!(s.run(&["authorisation", "cancel", "URN-2026-001", "--by", "X"]).code, 1);
-    assert!(s.run(&["authorisation", "list", "--json"]).json()[0]["cancelled_at"].is_string());
+    assert_eq!(s.run(&["authorisation", "cancel", "URN-2026-001", "--by", "X", "--reason", "Again"]).code, 1);
+    let list = s.run(&["authorisation", "list", "--json"]).json();
+    assert!(list[0]["cancelled_at"].is_string());
+    assert_eq!(list[0]["cancel_reason"], "Check finished");
 }
 
 #[test]
@@ -514,4 +521,149 @@ fn a_decision_recorded_later_keeps_the_day_it_was_made() {
     assert_eq!(shown["decisions"][1]["decided_on"], "2026-11-20");
     let recorded = shown["decisions"][1]["at"].as_str().unwrap();
     assert!(!recorded.starts_with("2026-11-20"), "recorded today, not on the day decided: {recorded}");
+}
+
+/// Adds an authorisation of `kind` (with `extra` arguments) to `reference`.
+fn add_authorisation(s: &Setup, reference: &str, kind: &str, urn: &str, extra: &[&str]) -> crate::Run {
+    let mut args = vec!["authorisation", "add", reference, "--kind", kind, "--reference", urn, "--officer"];
+    args.extend(["Evans, Siân (Head of Legal)", "--granted", "2026-11-02"]);
+    args.extend_from_slice(extra);
+    s.run(&args)
+}
+
+#[test]
+fn the_register_shows_every_authorisation_with_its_approval_reviews_and_state_and_the_central_record_is_a_csv() {
+    let s = setup();
+    s.init();
+    step(&s, &["worker", "set", "--name", "Sam Patel", "--role", "aaw"]);
+    let mut request: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(EXAMPLE).unwrap()).unwrap();
+    request["subjects"][0]["name"] = "Zoë Łukasiewicz, née Ó Briain".into();
+    let file = s.data_dir.parent().unwrap().join("accented.json");
+    std::fs::write(&file, request.to_string()).unwrap();
+    let created = s.run(&["request", "create", "--file", file.to_str().unwrap()]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let reference = created.stdout.trim().to_string();
+
+    // A RIPA authorisation waits for a magistrate; non-RIPA has none, and refuses a date approved.
+    let today = chrono::Utc::now().date_naive();
+    let ds = add_authorisation(&s, &reference, "directed-surveillance", "DS/2026/1", &["--person", "1", "--urgent"]);
+    assert_eq!(ds.code, 0, "{}", ds.stderr);
+    assert!(ds.stdout.contains("awaiting a magistrate's approval"), "{}", ds.stdout);
+    let wrong = add_authorisation(&s, &reference, "non-ripa", "NR-1", &["--person", "2", "--approved", "2026-11-03"]);
+    assert_eq!(wrong.code, 2);
+    assert!(
+        wrong.stderr.contains("approved: A non-RIPA authorisation has no magistrate's approval"),
+        "{}",
+        wrong.stderr
+    );
+    let expires = (today + chrono::Days::new(60)).to_string();
+    let nr = add_authorisation(
+        &s,
+        &reference,
+        "non-ripa",
+        "NR-1",
+        &["--person", "2", "--confidential-likely", "--expires", &expires, "--review", &expires],
+    );
+    assert_eq!(nr.code, 0, "{}", nr.stderr);
+    let register = |s: &Setup| s.run(&["authorisation", "register", "--json"]).json();
+    let state_of = |r: &serde_json::Value, urn: &str| {
+        r.as_array().unwrap().iter().find(|e| e["reference"] == urn).unwrap()["state"].as_str().unwrap().to_string()
+    };
+    let r = register(&s);
+    assert_eq!(state_of(&r, "DS/2026/1"), "awaiting_approval");
+    assert_eq!(state_of(&r, "NR-1"), "in_force", "from the day granted, no magistrate");
+    let entry = r.as_array().unwrap().iter().find(|e| e["reference"] == "DS/2026/1").unwrap();
+    assert_eq!(entry["covers"], "Zoë Łukasiewicz, née Ó Briain");
+    assert_eq!((entry["kind"].as_str(), entry["urgent"].as_bool()), (Some("directed_surveillance"), Some(true)));
+
+    // Approval: not for non-RIPA, not before the grant or after today, once.
+    assert_eq!(s.run(&["authorisation", "approve", "NR-1", "--approved", "2026-11-03", "--by", "X"]).code, 1);
+    let early = s.run(&["authorisation", "approve", "DS/2026/1", "--approved", "2026-11-01", "--by", "X"]);
+    assert_eq!(early.code, 2);
+    assert!(
+        early.stderr.contains("approved: The date approved must be on or after the date granted"),
+        "{}",
+        early.stderr
+    );
+    let tomorrow = (today + chrono::Days::new(1)).to_string();
+    assert_eq!(s.run(&["authorisation", "approve", "DS/2026/1", "--approved", &tomorrow, "--by", "X"]).code, 2);
+    step(&s, &["authorisation", "approve", "DS/2026/1", "--approved", "2026-11-03", "--by", "Legal Services"]);
+    assert_eq!(s.run(&["authorisation", "approve", "DS/2026/1", "--approved", "2026-11-03", "--by", "X"]).code, 1);
+    let ds_state = state_of(&register(&s), "DS/2026/1");
+    assert!(["in_force", "review_due", "review_overdue", "expired"].contains(&ds_state.as_str()), "{ds_state}");
+
+    // A review needs its outcome; the next date may not pass the expiry.
+    let bad = s.run(&["authorisation", "review", "NR-1", "--by", "Sue Director", "--outcome", ""]);
+    assert_eq!(bad.code, 2);
+    let late = (today + chrono::Days::new(61)).to_string();
+    assert_eq!(
+        s.run(&["authorisation", "review", "NR-1", "--by", "Sue Director", "--outcome", "Go on", "--next", &late]).code,
+        2
+    );
+    let next = (today + chrono::Days::new(30)).to_string();
+    step(
+        &s,
+        &[
+            "authorisation",
+            "review",
+            "NR-1",
+            "--by",
+            "Sue Director",
+            "--outcome",
+            "Still needed, and proportionate",
+            "--next",
+            &next,
+        ],
+    );
+    let r = register(&s);
+    let nr = r.as_array().unwrap().iter().find(|e| e["reference"] == "NR-1").unwrap();
+    assert_eq!(nr["review_due"], next.as_str());
+    assert_eq!(nr["reviews"][0]["outcome"], "Still needed, and proportionate");
+    step(&s, &["authorisation", "cancel", "NR-1", "--by", "Sue Director", "--reason", "The check is finished"]);
+    assert_eq!(state_of(&register(&s), "NR-1"), "cancelled");
+
+    // The central record: a CSV with the columns in order, names and commas intact; audited.
+    let csv_path = s.data_dir.parent().unwrap().join("central-record.csv");
+    let written = s.run(&["authorisation", "central-record", "--out", csv_path.to_str().unwrap()]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    assert!(written.stdout.contains("outside the encrypted store"), "{}", written.stdout);
+    assert_eq!(
+        s.run(&["authorisation", "central-record", "--out", csv_path.to_str().unwrap()]).code,
+        2,
+        "never over a file"
+    );
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "kind",
+            "unique_reference",
+            "request",
+            "subjects",
+            "authorising_officer",
+            "date_granted",
+            "magistrate_approval",
+            "urgency",
+            "confidential_or_privileged_likely",
+            "reviews",
+            "renewals",
+            "date_cancelled",
+            "state"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    let ds = rows.iter().find(|r| &r[1] == "DS/2026/1").unwrap();
+    assert_eq!(
+        (&ds[0], &ds[2], &ds[3]),
+        ("directed-surveillance", reference.as_str(), "Zoë Łukasiewicz, née Ó Briain")
+    );
+    assert_eq!((&ds[4], &ds[5], &ds[6], &ds[7]), ("Evans, Siân (Head of Legal)", "2026-11-02", "2026-11-03", "urgent"));
+    let nr = rows.iter().find(|r| &r[1] == "NR-1").unwrap();
+    assert_eq!((&nr[0], &nr[6], &nr[8]), ("non-ripa", "not required", "yes"));
+    assert!(nr[9].contains("by Sue Director: Still needed, and proportionate"), "{:?}", &nr[9]);
+    assert_eq!((&nr[11], &nr[12]), (today.to_string().as_str(), "cancelled"));
+    let audit = s.run(&["audit", "verify"]);
+    assert_eq!(audit.code, 0, "{}", audit.stdout);
 }

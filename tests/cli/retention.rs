@@ -278,7 +278,10 @@ fn disposal_reaches_the_accounts_browser_and_the_files_exported_but_never_a_requ
     assert!(audit.stdout.contains("intact"), "{}", audit.stdout);
     // The log lines hold ids, never the page or the person: nothing there to dispose of.
     let log = s.data_dir.join("logs/triangulate.log");
-    assert!(file_holds(&log, "bundle") || file_holds(&log, "capture") || file_holds(&log, "dispos"), "the log is written");
+    assert!(
+        file_holds(&log, "bundle") || file_holds(&log, "capture") || file_holds(&log, "dispos"),
+        "the log is written"
+    );
     for disposed in [visited, "Anna Kowalska", "Sam Patel"] {
         assert!(!file_holds(&log, disposed), "{disposed} is not in the log file");
     }

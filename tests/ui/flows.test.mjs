@@ -260,7 +260,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await page.locator("#accounts", { hasText: "council.checks.7" }).waitFor();
 
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/authorisations/new`);
-  await heading(page, "Record a RIPA authorisation");
+  await heading(page, "Record an authorisation");
   await checkScreen(page, "16-authorisation");
   await byId(page, "save-authorisation").click();
   await page.locator("#error-summary").waitFor();
@@ -274,12 +274,40 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await date(page, "granted", "22", "11", "2026");
   await byId(page, "save-authorisation").click();
   await page.locator("#authorisations", { hasText: "URN-2026-19" }).waitFor();
-  assert.match(await page.locator("#authorisations").innerText(), /22 November 2026\s+20 December 2026\s+22 February 2027/, "dates as people write them");
+  assert.match(await page.locator("#authorisations").innerText(), /22 November 2026\s+Not yet\s+20 December 2026\s+22 February 2027/, "dates as people write them");
   const main = await page.locator("main").innerText();
   assert.doesNotMatch(main, /\b\d{4}-\d{2}-\d{2}\b/, "no ISO date on the request page");
   assert.match(main, /1 September to 31 October 2026/);
   assert.match(main, /born 2 March 1990/);
   await checkScreen(page, "17-request-authorised");
+
+  // The register: the CHIS authorisation waits for a magistrate; its approval, a refused
+  // cancellation without a reason, then the cancellation; and the central record's export.
+  await byId(page, "request-register-link").click();
+  await heading(page, "Authorisation register");
+  assert.match(await byId(page, "register").innerText(), /URN-2026-19[\s\S]*No magistrate's approval yet[\s\S]*Awaiting approval/);
+  await checkScreen(page, "17a-register");
+  await page.locator("#register a", { hasText: "Record the approval" }).click();
+  await heading(page, "Record the magistrate's approval of URN-2026-19");
+  await byId(page, "save").click();
+  await page.locator("#error-summary a", { hasText: "Enter the date approved" }).waitFor();
+  await checkScreen(page, "17b-register-approve-error");
+  await date(page, "approved", "23", "11", "2026");
+  await byId(page, "save").click();
+  await heading(page, "Authorisation register");
+  assert.match(await byId(page, "register").innerText(), /Approved by a justice of the peace 23 November 2026/);
+  assert.equal(await page.locator("#register a", { hasText: "Record the approval" }).count(), 0, "approved once");
+  await page.locator("#register a", { hasText: "Cancel" }).click();
+  await heading(page, "Cancel authorisation URN-2026-19");
+  await byId(page, "save").click();
+  await page.locator("#error-summary a", { hasText: "Enter why it is cancelled" }).waitFor();
+  await fill(page, { reason: "The check is finished" });
+  await byId(page, "save").click();
+  await heading(page, "Authorisation register");
+  assert.match(await byId(page, "register").innerText(), /Cancelled/);
+  await byId(page, "export-central-record").click();
+  await page.locator("#central-record-status", { hasText: "1 authorisation written to /home/worker/Documents/central-record-" }).waitFor();
+  await checkScreen(page, "17c-register-exported");
 
   await page.locator('.app-nav__link[data-section="requests"]').click();
   await heading(page, "Investigation requests");

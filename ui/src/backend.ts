@@ -11,7 +11,7 @@ import type { CommandName, Commands, IpcError } from "./generated/ipc";
 export interface Backend {
   call<K extends CommandName>(name: K, args: Commands[K]["args"]): Promise<Commands[K]["response"]>;
   /** Asks where to save a PDF or a ZIP (the system's save dialog); null when the worker cancels. */
-  chooseSaveFile(suggestedName: string, kind: "pdf" | "zip" | "folder"): Promise<string | null>;
+  chooseSaveFile(suggestedName: string, kind: "pdf" | "zip" | "csv" | "folder"): Promise<string | null>;
   /** Opens a PDF the app wrote in the laptop's PDF reader. */
   openPdf(path: string): Promise<void>;
   /** Calls `handler` each time the capture shortcut is pressed, wherever the focus is; the
@@ -25,7 +25,7 @@ export const tauriBackend: Backend = {
   call: (name, args) => invoke(name, { args }),
   chooseSaveFile: (suggestedName, kind) =>
     // A folder to be made is named in the same dialog, with no file type.
-    save({ defaultPath: suggestedName, filters: kind === "folder" ? [] : [kind === "pdf" ? { name: "PDF", extensions: ["pdf"] } : { name: "ZIP", extensions: ["zip"] }] }),
+    save({ defaultPath: suggestedName, filters: kind === "folder" ? [] : [{ name: kind.toUpperCase(), extensions: [kind] }] }),
   openPdf: (path) => openPath(path),
   onCaptureShortcut: (handler) => listen("capture-shortcut", () => handler()),
   keepOnTop: (on) => getCurrentWindow().setAlwaysOnTop(on),

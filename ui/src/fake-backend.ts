@@ -7,7 +7,7 @@ import type { Backend } from "./backend";
 import type {
   AawRecord, AccountRecord, CaptureItem, CapturePage, DisposalRecord, Due, HoldRecord, IncidentRecord, RetentionPage, SessionPage, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
   HomeGroup, HomeRequest, InvestigationLog, LogActions, LogPage, LogVersion, NextStep, PdfExportRecord, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role,
-  ShareRecipient, Step, StoreStatus, WorkerRecord,
+  ShareRecipient, Step, StoreStatus, WorkerRecord, RegisterEntry, AuthorisationState,
 } from "./generated/ipc";
 
 type Handlers = { [K in CommandName]: (args: Commands[K]["args"]) => Commands[K]["response"] };
@@ -160,6 +160,26 @@ export function createFakeBackend(): Backend {
   const exports: (PdfExportRecord & { request: string })[] = [];
   const accounts: AccountRecord[] = [];
   const authorisations: AuthorisationRecord[] = [];
+  const todayIso = () => new Date().toISOString().slice(0, 10);
+  /** The register as the app computes it: the same states, with Home's 7 days' notice. */
+  const registerEntries = (): RegisterEntry[] =>
+    authorisations.map((a) => {
+      const today = todayIso();
+      const notice = new Date(`${today}T00:00:00Z`);
+      notice.setUTCDate(notice.getUTCDate() + 7);
+      const horizon = notice.toISOString().slice(0, 10);
+      const state: AuthorisationState = a.cancelled_at ? "cancelled"
+        : a.expires < today ? "expired"
+        : (a.kind !== "non_ripa" && (!a.approved || a.approved > today)) || a.granted > today ? "awaiting_approval"
+        : a.review_due && a.review_due < today ? "review_overdue"
+        : a.review_due && a.review_due <= horizon ? "review_due"
+        : "in_force";
+      const labels: Record<AuthorisationState, string> = { awaiting_approval: "Awaiting approval", in_force: "In force", review_due: "Review due", review_overdue: "Review overdue", expired: "Expired", cancelled: "Cancelled" };
+      const record = requests.find((r) => r.reference === a.request)!;
+      const subjects = record.request.subjects.map((s) => s.name ?? "").filter(Boolean);
+      const covers = a.person_id !== null ? record.request.subjects[a.person_id - 1]?.name ?? "" : `account ${a.account_id}`;
+      return { ...structuredClone(a), covers, subjects, state, state_label: labels[state] };
+    });
   const sessions: SessionPage[] = [];
   const holds: HoldRecord[] = [];
   const incidents: IncidentRecord[] = [];
@@ -509,7 +529,10 @@ export function createFakeBackend(): Backend {
       if (granted === null) fields.push({ field: "granted", message: "Enter the date granted" });
       else if (granted === "invalid") fields.push({ field: "granted", message: "The date granted must be a real date, such as 31 3 2026 (2026-03-31 in a file)" });
       if (args.kind === "chis" && args.account === null) fields.push({ field: "account", message: "Select which sanctioned account it covers" });
-      if (args.kind === "directed_surveillance" && args.person === null) fields.push({ field: "person", message: "Select which person named in the request it covers" });
+      if (args.kind !== "chis" && args.kind !== null && args.person === null) fields.push({ field: "person", message: "Select which person named in the request it covers" });
+      const approved = isoDate(args.approved);
+      if (args.kind === "non_ripa" && approved !== null) fields.push({ field: "approved", message: "A non-RIPA authorisation has no magistrate's approval: leave the date approved out" });
+      else if (approved === "invalid" || (approved && granted && approved < granted)) fields.push({ field: "approved", message: "The date approved must be on or after the date granted" });
       if (fields.length) fail("invalid_fields", "There is a problem", fields);
       const start = new Date(`${granted}T00:00:00Z`);
       const plus = (months: number, days: number) => {
@@ -523,10 +546,49 @@ export function createFakeBackend(): Backend {
       authorisations.push({
         id: authorisations.length + 1, request: record.reference, kind: args.kind!, reference: args.reference.trim(), officer: args.officer.trim(), granted: granted as string,
         review_due: review && review !== "invalid" ? review : plus(0, 28), expires: expires && expires !== "invalid" ? expires : plus(3, 0),
-        person_id: args.person, account_id: args.account, cancelled_at: null, cancelled_by: null, renewals: [],
+        person_id: args.person, account_id: args.account, cancelled_at: null, cancelled_by: null, cancel_reason: null, renewals: [],
+        approved: approved && approved !== "invalid" ? approved : null, approved_by: approved ? "Ada Worker" : null, reviews: [], urgent: args.urgent, confidential_likely: args.confidential_likely,
       });
       return page(record);
     },
+    authorisation_register: () => registerEntries(),
+    authorisation_approve: (args) => {
+      const today = todayIso();
+      const a = authorisations.find((x) => x.reference === args.reference) ?? fail("not_found", `authorisation ${args.reference} does not exist`);
+      const approved = isoDate(args.approved);
+      const fields: FieldError[] = [];
+      if (approved === null || approved === "invalid") fields.push({ field: "approved", message: "Enter the date approved" });
+      else if (approved < a.granted) fields.push({ field: "approved", message: "The date approved must be on or after the date granted" });
+      else if (approved > today) fields.push({ field: "approved", message: "The date approved cannot be after today" });
+      if (!args.by.trim()) fields.push({ field: "by", message: "Enter who records the approval" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      Object.assign(a, { approved, approved_by: args.by.trim() });
+      return registerEntries();
+    },
+    authorisation_review: (args) => {
+      const today = todayIso();
+      const a = authorisations.find((x) => x.reference === args.reference) ?? fail("not_found", `authorisation ${args.reference} does not exist`);
+      const fields: FieldError[] = [];
+      if (!args.by.trim()) fields.push({ field: "by", message: "Enter who reviewed it" });
+      if (!args.outcome.trim()) fields.push({ field: "outcome", message: "Enter the review's outcome" });
+      const next = isoDate(args.next);
+      if (next === "invalid" || (next && (next <= today || next > a.expires))) fields.push({ field: "next", message: `The next review's date must be after today and no later than the expiry, ${a.expires}` });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      const nextReview = next ?? a.expires;
+      a.reviews.push({ by: args.by.trim(), outcome: args.outcome.trim(), reviewed_on: today, recorded_at: new Date().toISOString(), next_review: nextReview });
+      a.review_due = nextReview;
+      return registerEntries();
+    },
+    authorisation_cancel: (args) => {
+      const a = authorisations.find((x) => x.reference === args.reference) ?? fail("not_found", `authorisation ${args.reference} does not exist`);
+      const fields: FieldError[] = [];
+      if (!args.by.trim()) fields.push({ field: "by", message: "Enter who cancelled it" });
+      if (!args.reason.trim()) fields.push({ field: "reason", message: "Enter why it is cancelled" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      Object.assign(a, { cancelled_at: new Date().toISOString(), cancelled_by: args.by.trim(), cancel_reason: args.reason.trim() });
+      return registerEntries();
+    },
+    authorisation_central_record: (args) => ({ path: args.path, rows: authorisations.length, sha256: "c5".repeat(32) }),
     // Access sessions: no browser here. The page "visited" is the person's first profile,
     // or the address a test sets in `window.fakePage`; `window.fakeVisit(url)` adds a step.
     session_check: (args) => sessionGuards(args.reference, args.subject, args.account),
@@ -714,7 +776,10 @@ export function createFakeBackend(): Backend {
       worker: profile ? structuredClone(profile) : null,
       waiting_for_you: profile ? requests.filter((r) => WAITS[profile!.role].includes(r.state)).map(homeRequest) : [],
       sections: GROUPS.map(([group, title, states]) => ({ group, title, requests: requests.filter((r) => states.includes(r.state)).map(homeRequest) })),
-      due: requests.filter((r) => r.state === "log_completed").map((r) => ({ kind: "log_assessment" as const, request: r.reference, overdue: false, date: null, text: `The log of ${r.reference} waits for the social worker's assessment and finalisation (since today)` })),
+      due: [
+        ...registerEntries().filter((e) => e.state === "awaiting_approval" && !e.approved).map((e) => ({ kind: "authorisation_approval" as const, request: e.request, overdue: false, date: null, text: `Authorisation ${e.reference} awaits a magistrate's approval: it allows nothing until one is recorded` })),
+        ...requests.filter((r) => r.state === "log_completed").map((r) => ({ kind: "log_assessment" as const, request: r.reference, overdue: false, date: null, text: `The log of ${r.reference} waits for the social worker's assessment and finalisation (since today)` })),
+      ],
       drafts: [...drafts.values()].filter((d) => d.request === null).map((d) => ({ id: d.id, request: null, title: d.form.case_reference.trim() || "Untitled request", updated_at: d.updated_at })),
       notice_days: 7, idle_days: 14,
     }),

@@ -37,6 +37,7 @@ export const WORKER_ROLES: [WorkerRole, string][] = [
 export const AUTHORISATION_KINDS: [AuthorisationKind, string][] = [
   ["directed_surveillance", "Directed surveillance"],
   ["chis", "Covert human intelligence source (CHIS)"],
+  ["non_ripa", "Non-RIPA (the council's own process)"],
 ];
 
 export function labelOf<T>(pairs: [T, string, ...string[]][], value: T | null | undefined): string {

@@ -17,6 +17,7 @@ import { draftScreen, isStep, matchScreen } from "./screens/request-form";
 import { sessionScreen, sessionStartScreen } from "./screens/session";
 import { captureScreen } from "./screens/capture";
 import { redactScreen } from "./screens/redact";
+import { registerActionScreen, registerScreen } from "./screens/register";
 import { disposeScreen, releaseScreen, retentionScreen } from "./screens/retention";
 import { incidentsScreen, subjectAccessScreen } from "./screens/incidents";
 import { requestScreen } from "./screens/request-page";
@@ -40,7 +41,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
   const [path, queryText = ""] = hash.replace(/^#/, "").split("?");
   const query = new URLSearchParams(queryText);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  highlight(["status", "retention", "incidents"].includes(parts[0]) ? "settings" : parts[0] === "people" ? "requests" : (parts[0] ?? "home"));
+  highlight(["status", "retention", "incidents", "authorisations"].includes(parts[0]) ? "settings" : parts[0] === "people" ? "requests" : (parts[0] ?? "home"));
   // The store's full status (it checks the whole audit chain) is read until it is ready,
   // and on the status screen; not on every screen.
   if (!storeReady || parts[0] === "status") {
@@ -62,6 +63,8 @@ async function route(shell: Shell, hash: string): Promise<void> {
   if (section === "retention" && id === "release" && sub) return releaseScreen(app, sub);
   if (section === "retention") return retentionScreen(app);
   if (section === "incidents") return incidentsScreen(app);
+  if (section === "authorisations" && id && (sub === "approve" || sub === "review" || sub === "cancel")) return registerActionScreen(app, id, sub);
+  if (section === "authorisations") return registerScreen(app);
   if (section === "people" && id && sub === "subject-access") return subjectAccessScreen(app, Number(id));
   if (section === "accounts") return accountsScreen(app);
   if (section === "drafts" && id && sub === "match") return matchScreen(app, Number(id), numberOrNull(extra ?? null) ?? 1);

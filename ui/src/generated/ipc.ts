@@ -303,11 +303,17 @@ export type AccountRecord = { id: number, platform: string, handle: string, iden
 
 export type AccountAddArgs = { platform: string, handle: string, identifiable_as_council: boolean | null, };
 
-export type AuthorisationRecord = { id: number, request: string, kind: AuthorisationKind, reference: string, officer: string, granted: string, review_due: string | null, expires: string, person_id: number | null, account_id: number | null, cancelled_at: string | null, cancelled_by: string | null, renewals: Array<Renewal>, };
+export type AuthorisationRecord = { id: number, request: string, kind: AuthorisationKind, reference: string, officer: string, granted: string, review_due: string | null, expires: string, person_id: number | null, account_id: number | null, cancelled_at: string | null, cancelled_by: string | null, cancel_reason: string | null, renewals: Array<Renewal>, 
+/**
+ * The day a justice of the peace approved it, and who recorded it.
+ */
+approved: string | null, approved_by: string | null, reviews: Array<AuthorisationReview>, urgent: boolean, confidential_likely: boolean, };
 
-export type AuthorisationKind = "directed_surveillance" | "chis";
+export type AuthorisationKind = "directed_surveillance" | "chis" | "non_ripa";
 
 export type Renewal = { by: string, recorded_at: string, previous_expiry: string, expires: string, review_due: string | null, };
+
+export type AuthorisationReview = { by: string, outcome: string, reviewed_on: string, recorded_at: string, next_review: string | null, };
 
 export type AuthorisationAddArgs = { request: string, kind: AuthorisationKind | null, reference: string, officer: string, granted: DateParts, 
 /**
@@ -325,7 +331,49 @@ person: number | null,
 /**
  * The sanctioned account, for CHIS.
  */
-account: number | null, };
+account: number | null, 
+/**
+ * The day a justice of the peace approved it (RIPA kinds); empty when not yet.
+ */
+approved: DateParts, urgent: boolean, confidential_likely: boolean, };
+
+export type AuthorisationState = "awaiting_approval" | "in_force" | "review_due" | "review_overdue" | "expired" | "cancelled";
+
+export type RegisterEntry = { 
+/**
+ * The person it covers (directed surveillance, non-RIPA) or the account (CHIS), in words.
+ */
+covers: string, 
+/**
+ * The request's named subjects.
+ */
+subjects: Array<string>, state: AuthorisationState, state_label: string, id: number, request: string, kind: AuthorisationKind, reference: string, officer: string, granted: string, review_due: string | null, expires: string, person_id: number | null, account_id: number | null, cancelled_at: string | null, cancelled_by: string | null, cancel_reason: string | null, renewals: Array<Renewal>, 
+/**
+ * The day a justice of the peace approved it, and who recorded it.
+ */
+approved: string | null, approved_by: string | null, reviews: Array<AuthorisationReview>, urgent: boolean, confidential_likely: boolean, };
+
+export type AuthorisationApproveArgs = { 
+/**
+ * The authorisation's URN.
+ */
+reference: string, approved: DateParts, by: string, };
+
+export type AuthorisationReviewArgs = { reference: string, by: string, outcome: string, 
+/**
+ * Empty for the policy's review interval.
+ */
+next: DateParts, };
+
+export type AuthorisationCancelArgs = { reference: string, by: string, reason: string, };
+
+export type CentralRecordArgs = { 
+/**
+ * The file chosen in the save dialog; an existing file is never replaced.
+ */
+path: string, };
+
+export type CentralRecord = { path: string, rows: number, sha256: string, };
 
 export type LinkedDraftArgs = { parent: string, url: string, };
 
@@ -694,7 +742,7 @@ export type DueItem = { kind: DueKind, request: string, overdue: boolean,
  */
 date: string | null, text: string, };
 
-export type DueKind = "authorisation_review" | "authorisation_expiry" | "idle" | "log_assessment";
+export type DueKind = "authorisation_approval" | "authorisation_review" | "authorisation_expiry" | "idle" | "log_assessment";
 
 export type AuditTrail = { reference: string, events: Array<AuditLine>, 
 /**
@@ -760,6 +808,11 @@ export interface Commands {
   account_list: { args: NoArgs; response: Array<AccountRecord> };
   account_add: { args: AccountAddArgs; response: AccountRecord };
   authorisation_add: { args: AuthorisationAddArgs; response: RequestPage };
+  authorisation_register: { args: NoArgs; response: Array<RegisterEntry> };
+  authorisation_approve: { args: AuthorisationApproveArgs; response: Array<RegisterEntry> };
+  authorisation_review: { args: AuthorisationReviewArgs; response: Array<RegisterEntry> };
+  authorisation_cancel: { args: AuthorisationCancelArgs; response: Array<RegisterEntry> };
+  authorisation_central_record: { args: CentralRecordArgs; response: CentralRecord };
   session_check: { args: SessionCheckArgs; response: SessionCheck };
   session_start: { args: SessionStartArgs; response: SessionPage };
   session_get: { args: SessionIdArgs; response: SessionPage };
@@ -818,6 +871,11 @@ export const COMMAND_NAMES: CommandName[] = [
   "account_list",
   "account_add",
   "authorisation_add",
+  "authorisation_register",
+  "authorisation_approve",
+  "authorisation_review",
+  "authorisation_cancel",
+  "authorisation_central_record",
   "session_check",
   "session_start",
   "session_get",

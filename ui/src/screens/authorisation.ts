@@ -1,7 +1,8 @@
-// Recording a directed-surveillance or CHIS authorisation with its dates: review and expiry
-// default from the local policy when left blank.
+// Recording an authorisation — RIPA directed surveillance or CHIS, or non-RIPA (the council's
+// own process) — with its dates: review and expiry default from the local policy when left
+// blank; a RIPA authorisation's magistrate's approval may be recorded with it or later.
 import { App, attempt, longDate, submitForm } from "../app";
-import { backLink, button, dateInput, errorsFrom, radios, textInput } from "../components";
+import { backLink, button, checkboxes, dateInput, errorsFrom, radios, textInput } from "../components";
 import { h } from "../dom";
 import type { AuthorisationAddArgs, FieldError } from "../generated/ipc";
 import { AUTHORISATION_KINDS } from "../labels";
@@ -15,8 +16,8 @@ export async function authorisationScreen(app: App, reference: string): Promise<
     attempt(app, () => app.backend.call("account_list", {})),
   ]);
   if (!page || !accounts) return;
-  const args: AuthorisationAddArgs = { request: reference, kind: null, reference: "", officer: "", granted: emptyDate(), review: emptyDate(), expires: emptyDate(), person: null, account: null };
-  const title = "Record a RIPA authorisation";
+  const args: AuthorisationAddArgs = { request: reference, kind: null, reference: "", officer: "", granted: emptyDate(), review: emptyDate(), expires: emptyDate(), person: null, account: null, approved: emptyDate(), urgent: false, confidential_likely: false };
+  const title = "Record an authorisation";
   const named = page.record.request.subjects.map((s, i) => ({ n: i + 1, name: s.name })).filter((s) => s.name);
   const render = (fields: FieldError[], focusId?: string) => {
     const errors = errorsFrom(fields);
@@ -52,7 +53,8 @@ export async function authorisationScreen(app: App, reference: string): Promise<
           choices: AUTHORISATION_KINDS.map(([value, label]) => ({ value, label, conditional: value === "chis" ? accountChoice : personChoice })),
           onChange: (v) => {
             args.kind = v;
-            render([], v === "chis" ? "kind-2" : "kind");
+            if (v === "non_ripa") args.approved = emptyDate();
+            render([], v === "chis" ? "kind-2" : v === "non_ripa" ? "kind-3" : "kind");
           },
         }),
         textInput({ id: "reference", label: "Unique reference number (URN)", errors, value: args.reference, width: "20", onInput: (v) => (args.reference = v) }),
@@ -60,6 +62,25 @@ export async function authorisationScreen(app: App, reference: string): Promise<
         dateInput({ id: "granted", label: "Date granted", hint: "For example, 22 11 2026", errors, value: args.granted, onInput: () => {} }),
         dateInput({ id: "review", label: "Review date", optional: true, hint: "Leave blank for the policy's review interval", errors, value: args.review, onInput: () => {} }),
         dateInput({ id: "expires", label: "Expiry date", optional: true, hint: "Leave blank for the policy's term", errors, value: args.expires, onInput: () => {} }),
+        args.kind === "non_ripa"
+          ? null
+          : dateInput({ id: "approved", label: "Date a justice of the peace approved it", optional: true, hint: "A directed surveillance or CHIS authorisation allows nothing until a magistrate approves it. Leave blank if not yet, and record it from the authorisation register later", errors, value: args.approved, onInput: () => {} }),
+        checkboxes<"urgent" | "confidential_likely">({
+          id: "flags",
+          label: "For the central record",
+          optional: true,
+          errors,
+          small: true,
+          values: [...(args.urgent ? ["urgent" as const] : []), ...(args.confidential_likely ? ["confidential_likely" as const] : [])],
+          choices: [
+            { value: "urgent", label: "Granted under the urgency procedure" },
+            { value: "confidential_likely", label: "Confidential or legally privileged material is likely to be obtained" },
+          ],
+          onChange: (values) => {
+            args.urgent = values.includes("urgent");
+            args.confidential_likely = values.includes("confidential_likely");
+          },
+        }),
         button("Record the authorisation", () => save(), { id: "save-authorisation" }),
       ),
     );

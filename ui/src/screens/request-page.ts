@@ -164,15 +164,19 @@ export function showRequest(app: App, page: RequestPage): void {
   content.push(
     page.authorisations.length
       ? table(
-          "RIPA authorisations",
-          ["Kind", "Reference", "Officer", "Granted", "Review", "Expires"],
-          page.authorisations.map((a) => [labelOf(AUTHORISATION_KINDS, a.kind), a.reference, a.officer, longDate(a.granted), a.review_due ? longDate(a.review_due) : "", a.cancelled_at ? `Cancelled ${ukTime(a.cancelled_at)}` : longDate(a.expires)]),
+          "Authorisations",
+          ["Kind", "Reference", "Officer", "Granted", "Magistrate's approval", "Review", "Expires"],
+          page.authorisations.map((a) => [labelOf(AUTHORISATION_KINDS, a.kind), a.reference, a.officer, longDate(a.granted), a.kind === "non_ripa" ? "Not needed" : a.approved ? longDate(a.approved) : "Not yet", a.review_due ? longDate(a.review_due) : "", a.cancelled_at ? `Cancelled ${ukTime(a.cancelled_at)}` : longDate(a.expires)]),
           "authorisations",
         )
-      : h("h2", { class: "govuk-heading-m" }, "RIPA authorisations"),
+      : h("h2", { class: "govuk-heading-m" }, "Authorisations"),
   );
   if (!page.authorisations.length) content.push(h("p", { class: "govuk-body" }, "None recorded."));
-  content.push(linkButton("Record a RIPA authorisation", requestHref(record.reference, "/authorisations/new"), { id: "add-authorisation", secondary: true }));
+  content.push(
+    h("div", { class: "govuk-button-group" },
+      linkButton("Record an authorisation", requestHref(record.reference, "/authorisations/new"), { id: "add-authorisation", secondary: true }),
+      h("a", { class: "govuk-link", href: "#/authorisations", id: "request-register-link" }, "The authorisation register")),
+  );
   content.push(...exportSection(page));
   app.show(`Request ${record.reference}`, ...content.filter((c): c is Node => c instanceof Node));
 }

@@ -589,6 +589,7 @@ fn authorisation_line(a: &triangulate_store::AuthorisationRecord) -> String {
     let kind = match a.kind {
         AuthorisationKind::DirectedSurveillance => "Directed surveillance",
         AuthorisationKind::Chis => "CHIS",
+        AuthorisationKind::NonRipa => "Non-RIPA",
     };
     let mut line = format!(
         "{kind} {} by {}, granted {}, expires {}",
@@ -597,14 +598,33 @@ fn authorisation_line(a: &triangulate_store::AuthorisationRecord) -> String {
         long_date(a.granted),
         long_date(a.expires)
     );
+    match (a.kind.needs_approval(), a.approved) {
+        (true, Some(approved)) => {
+            line.push_str(&format!(", approved by a justice of the peace {}", long_date(approved)))
+        }
+        (true, None) => line.push_str(", no magistrate's approval recorded"),
+        (false, _) => {}
+    }
+    if a.urgent {
+        line.push_str(", urgent");
+    }
+    if a.confidential_likely {
+        line.push_str(", confidential or privileged material likely");
+    }
     if let Some(review) = a.review_due {
         line.push_str(&format!(", review due {}", long_date(review)));
+    }
+    for review in &a.reviews {
+        line.push_str(&format!(", reviewed {} by {}: {}", long_date(review.reviewed_on), review.by, review.outcome));
     }
     for renewal in &a.renewals {
         line.push_str(&format!(", renewed by {} to {}", renewal.by, long_date(renewal.expires)));
     }
     if let Some(cancelled) = &a.cancelled_at {
         line.push_str(&format!(", cancelled {} by {}", uk_time(cancelled), a.cancelled_by.as_deref().unwrap_or("")));
+        if let Some(reason) = &a.cancel_reason {
+            line.push_str(&format!(": {reason}"));
+        }
     }
     line
 }

@@ -32,11 +32,11 @@ pub use triangulate_evidence::redaction::RedactionBox;
 /// depends on the store itself.
 pub use triangulate_store::{
     AawRecord, AcceptedRestore, AccountRecord, ArtefactRecord, AuditSummary, AuthorisationKind, AuthorisationRecord,
-    CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DisposalRecord, DisputeRecord, DisputeTarget,
-    DocumentResponse, DraftCheck, DraftRecord, DraftSummary, EarlierRequest, ErrorKind, FilingRecord, HoldRecord,
-    IncidentRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PdfExportRecord, PersonMatch, PersonRecord,
-    PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord, StoreError, StoreState,
-    StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
+    AuthorisationReview, CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DisposalRecord, DisputeRecord,
+    DisputeTarget, DocumentResponse, DraftCheck, DraftRecord, DraftSummary, EarlierRequest, ErrorKind, FilingRecord,
+    HoldRecord, IncidentRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PdfExportRecord, PersonMatch,
+    PersonRecord, PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord, StoreError,
+    StoreState, StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
 };
 
 /// A Tokio runtime for the DevTools connection, made per call: the doors are synchronous.

@@ -98,6 +98,7 @@ pub fn home(host: &dyn Host) -> Result<HomePage> {
             review_due: a.review_due,
             expires: a.expires,
             cancelled: a.cancelled_at.is_some(),
+            awaiting_approval: a.kind.needs_approval() && a.approved.is_none(),
         })
         .collect();
     let activity: Vec<RequestActivity> = summaries

@@ -25,6 +25,7 @@ fn write(path: &std::path::Path, key: &SigningKey) {
         audit: BundleAudit { events: Vec::new(), head: ChainHead::empty() },
         signing_key: SigningKeyInfo::of(key),
         timestamp: None,
+        redactions: Vec::new(),
     };
     let text = serde_json::to_string_pretty(&manifest).unwrap();
     writer.finish(text.as_bytes(), &sign_manifest(key, &text), None).unwrap();
@@ -138,6 +139,7 @@ fn a_zip_bomb_is_read_no_further_than_the_manifest_says() {
         audit: BundleAudit { events: Vec::new(), head: ChainHead::empty() },
         signing_key: SigningKeyInfo::of(&key),
         timestamp: None,
+        redactions: Vec::new(),
     };
     let text = serde_json::to_string_pretty(&manifest).unwrap();
     std::fs::write(dir.path().join("manifest.json"), &text).unwrap();

@@ -403,7 +403,20 @@ pub(crate) fn account(command: AccountCommand, host: &CliHost) -> Result<()> {
 
 pub(crate) fn authorisation(command: AuthorisationCommand, host: &CliHost) -> Result<()> {
     match command {
-        AuthorisationCommand::Add { request, kind, urn, officer, granted, review, expires, person, account } => {
+        AuthorisationCommand::Add {
+            request,
+            kind,
+            urn,
+            officer,
+            granted,
+            review,
+            expires,
+            person,
+            account,
+            approved,
+            urgent,
+            confidential_likely,
+        } => {
             let input = NewAuthorisation {
                 request: &request,
                 kind: &kind,
@@ -414,21 +427,80 @@ pub(crate) fn authorisation(command: AuthorisationCommand, host: &CliHost) -> Re
                 expires: expires.as_deref(),
                 person,
                 account,
+                approved: approved.as_deref(),
+                urgent,
+                confidential_likely,
             };
             let record = register::add_authorisation(host, &input)?;
+            let from = match (record.kind.needs_approval(), record.approved) {
+                (true, None) => "awaiting a magistrate's approval (it allows nothing until then), granted".to_string(),
+                (true, Some(approved)) => format!("approved {approved}, in force from"),
+                (false, _) => "in force from".to_string(),
+            };
             say!(
-                "Authorisation {} recorded for {}: in force from {} to {}{}.",
+                "Authorisation {} recorded for {}: {from} {} to {}{}.",
                 record.reference,
                 record.request,
-                record.granted,
+                record.approved.filter(|a| *a > record.granted).unwrap_or(record.granted),
                 record.expires,
                 record.review_due.map(|r| format!(", review due {r}")).unwrap_or_default()
             );
             Ok(())
         }
-        AuthorisationCommand::Cancel { urn, by } => {
-            let record = register::cancel_authorisation(host, &urn, &by)?;
+        AuthorisationCommand::Approve { urn, approved, by } => {
+            let record = register::approve_authorisation(host, &urn, &approved, &by)?;
+            say!("Authorisation {} is approved by a justice of the peace from {approved}.", record.reference);
+            Ok(())
+        }
+        AuthorisationCommand::Review { urn, by, outcome, next } => {
+            let record = register::review_authorisation(host, &urn, &by, &outcome, next.as_deref())?;
+            say!(
+                "Review of authorisation {} recorded{}.",
+                record.reference,
+                record.review_due.map(|r| format!("; next review due {r}")).unwrap_or_default()
+            );
+            Ok(())
+        }
+        AuthorisationCommand::Cancel { urn, by, reason } => {
+            let record = register::cancel_authorisation(host, &urn, &by, &reason)?;
             say!("Authorisation {} is cancelled.", record.reference);
+            Ok(())
+        }
+        AuthorisationCommand::Register(flags) => {
+            let register = register::register(host)?;
+            if flags.json {
+                print_json(&serde_json::to_value(&register).expect("serialises"));
+            } else {
+                for e in &register {
+                    let a = &e.authorisation;
+                    say!(
+                        "{}  {}  {} of {} for {}, granted {}{}, expires {}: {}",
+                        a.reference,
+                        a.kind.flag(),
+                        a.request,
+                        inline(&e.covers),
+                        inline(&a.officer),
+                        a.granted,
+                        a.approved.map(|d| format!(", approved {d}")).unwrap_or_default(),
+                        a.expires,
+                        e.state_label
+                    );
+                }
+            }
+            Ok(())
+        }
+        AuthorisationCommand::CentralRecord { out, json } => {
+            let written = register::central_record(host, &out)?;
+            if json {
+                print_json(&serde_json::to_value(&written).expect("serialises"));
+            } else {
+                say!(
+                    "The central record of {} authorisations is in {} (SHA-256 {}). It holds the subjects' names outside the encrypted store: keep it as the council's records policy requires.",
+                    written.rows,
+                    written.path,
+                    written.sha256
+                );
+            }
             Ok(())
         }
         AuthorisationCommand::Renew { urn, by, expires, review } => {

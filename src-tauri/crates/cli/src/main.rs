@@ -259,7 +259,7 @@ enum AuthorisationCommand {
     Add {
         /// The request's reference
         request: String,
-        /// directed-surveillance or chis
+        /// directed-surveillance, chis or non-ripa
         #[arg(long)]
         kind: String,
         /// The authorisation's unique reference number
@@ -279,11 +279,41 @@ enum AuthorisationCommand {
         /// The sanctioned account it covers, for CHIS
         #[arg(long, value_name = "ID")]
         account: Option<i64>,
+        /// The day a justice of the peace approved it (RIPA kinds; until then it allows nothing)
+        #[arg(long, value_name = "DATE")]
+        approved: Option<String>,
+        /// Granted under the urgency procedure
+        #[arg(long)]
+        urgent: bool,
+        /// Confidential or legally privileged material is likely to be obtained
+        #[arg(long)]
+        confidential_likely: bool,
     },
+    /// Record a justice of the peace's approval of a RIPA authorisation: in force from that day
+    Approve {
+        urn: String,
+        #[arg(long, value_name = "DATE")]
+        approved: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// Record a review: its outcome and the next review's date (default: the policy's interval)
+    Review {
+        urn: String,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        outcome: String,
+        #[arg(long, value_name = "DATE")]
+        next: Option<String>,
+    },
+    /// Cancel an authorisation, with who decided and why
     Cancel {
         urn: String,
         #[arg(long)]
         by: String,
+        #[arg(long)]
+        reason: String,
     },
     /// Renew an authorisation: a later expiry, and optionally a new review date
     Renew {
@@ -296,6 +326,15 @@ enum AuthorisationCommand {
         review: Option<String>,
     },
     List(JsonFlag),
+    /// Every authorisation across requests with its approval, reviews, renewals, cancellation and state today
+    Register(JsonFlag),
+    /// Write the central record of authorisations as CSV (the subjects' names leave the encrypted store)
+    CentralRecord {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]

@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::authorisation::{AuthorisationKind, Timeline};
 use crate::policy::RepeatViewing;
 use crate::workflow::RequestState;
 
@@ -349,38 +350,40 @@ fn request_state_refusal(state: RequestState) -> Option<Refusal> {
     Some(Refusal::new(code, reason, remedy))
 }
 
-/// A directed surveillance authorisation under RIPA 2000, as recorded.
+/// An authorisation that covers a person, as recorded: RIPA directed surveillance (in force
+/// only once a magistrate approves it) or non-RIPA (the council's own process).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectedSurveillance {
     pub reference: String,
+    pub kind: AuthorisationKind,
     pub granted: NaiveDate,
+    pub approved: Option<NaiveDate>,
     pub review_due: Option<NaiveDate>,
     pub expires: NaiveDate,
     pub cancelled_on: Option<NaiveDate>,
 }
 
 impl DirectedSurveillance {
-    /// In force from the day it is granted to the day it expires, both included, unless it was
-    /// cancelled on or before `today`.
+    fn timeline(&self) -> Timeline {
+        Timeline {
+            kind: self.kind,
+            granted: self.granted,
+            approved: self.approved,
+            review_due: self.review_due,
+            expires: self.expires,
+            cancelled_on: self.cancelled_on,
+        }
+    }
+
+    /// In force from the day it is granted (and, for RIPA, approved) to the day it expires,
+    /// both included, unless it was cancelled on or before `today`.
     pub fn is_in_force(&self, today: NaiveDate) -> bool {
-        self.granted <= today && today <= self.expires && self.cancelled_on.is_none_or(|cancelled| cancelled > today)
+        self.timeline().in_force(today)
     }
 
     /// Why it is not in force on `today`, or `None` if it is.
     fn why_not_in_force(&self, today: NaiveDate) -> Option<String> {
-        let reference = &self.reference;
-        if let Some(cancelled) = self.cancelled_on.filter(|cancelled| *cancelled <= today) {
-            Some(format!("directed surveillance authorisation {reference} was cancelled on {}", long_date(cancelled)))
-        } else if self.expires < today {
-            Some(format!("directed surveillance authorisation {reference} expired on {}", long_date(self.expires)))
-        } else if self.granted > today {
-            Some(format!(
-                "directed surveillance authorisation {reference} does not start until {}",
-                long_date(self.granted)
-            ))
-        } else {
-            None
-        }
+        self.timeline().why_not_in_force(&self.reference, today)
     }
 }
 
@@ -413,13 +416,15 @@ pub fn repeat_viewing(
         authorisations.iter().filter(|authorisation| authorisation.is_in_force(today)).max_by_key(|a| a.expires);
     if let Some(authorisation) = in_force {
         let mut warnings = vec![format!(
-            "view {this_view} of this person within {window} is covered by directed surveillance authorisation {}, in force until {}",
+            "view {this_view} of this person within {window} is covered by {} {}, in force until {}",
+            authorisation.kind.words(),
             authorisation.reference,
             long_date(authorisation.expires)
         )];
         if let Some(review_due) = authorisation.review_due.filter(|review_due| *review_due < today) {
             warnings.push(format!(
-                "the review of directed surveillance authorisation {} was due on {} and is overdue",
+                "the review of {} {} was due on {} and is overdue",
+                authorisation.kind.words(),
                 authorisation.reference,
                 long_date(review_due)
             ));
@@ -433,7 +438,10 @@ pub fn repeat_viewing(
             )],
         };
     }
-    let refusal = Refusal::new(
+    // An authorisation recorded but not in force is named, with why, in the refusal itself.
+    let not_in_force: Vec<String> =
+        authorisations.iter().filter_map(|authorisation| authorisation.why_not_in_force(today)).collect();
+    let mut refusal = Refusal::new(
         code::REPEAT_VIEWING_LIMIT,
         format!(
             "this person's profile has been viewed {} in the last {window}, and the local policy allows no more than {} within {window} without a directed surveillance authorisation",
@@ -442,7 +450,10 @@ pub fn repeat_viewing(
         ),
         "a directed surveillance authorisation covering this person must be recorded",
     );
-    let warnings = authorisations.iter().filter_map(|authorisation| authorisation.why_not_in_force(today)).collect();
+    if !not_in_force.is_empty() {
+        refusal.reason = format!("{} ({})", refusal.reason, not_in_force.join("; "));
+    }
+    let warnings = not_in_force;
     GuardDecision::Refuse { refusals: vec![refusal], warnings }
 }
 
@@ -760,7 +771,9 @@ mod tests {
     ) -> DirectedSurveillance {
         DirectedSurveillance {
             reference: reference.to_string(),
+            kind: AuthorisationKind::DirectedSurveillance,
             granted: day(granted),
+            approved: Some(day(granted)),
             review_due: review_due.map(day),
             expires: day(expires),
             cancelled_on: cancelled_on.map(day),

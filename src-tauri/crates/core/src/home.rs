@@ -10,7 +10,7 @@ use ts_rs::TS;
 use crate::WorkerRole;
 use crate::local_time::long_date;
 use crate::workflow::RequestState;
-use DueKind::{AuthorisationExpiry, AuthorisationReview, Idle, LogAssessment};
+use DueKind::{AuthorisationApproval, AuthorisationExpiry, AuthorisationReview, Idle, LogAssessment};
 
 /// The groups of Home, in the order they are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
@@ -85,6 +85,8 @@ pub fn waits_for(role: WorkerRole, state: RequestState) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DueKind {
+    /// A RIPA authorisation without a magistrate's approval: it allows nothing yet.
+    AuthorisationApproval,
     AuthorisationReview,
     AuthorisationExpiry,
     Idle,
@@ -109,6 +111,8 @@ pub struct AuthorisationDates<'a> {
     pub review_due: Option<NaiveDate>,
     pub expires: NaiveDate,
     pub cancelled: bool,
+    /// A RIPA authorisation with no magistrate's approval recorded.
+    pub awaiting_approval: bool,
 }
 
 /// A request as Home needs it: its state and the day of its last change (UK date).
@@ -144,6 +148,18 @@ pub fn due(
                 ),
             });
             continue;
+        }
+        if a.awaiting_approval {
+            items.push(DueItem {
+                kind: AuthorisationApproval,
+                request: a.request.into(),
+                overdue: false,
+                date: None,
+                text: format!(
+                    "Authorisation {} awaits a magistrate's approval: it allows nothing until one is recorded",
+                    a.reference
+                ),
+            });
         }
         if a.expires <= horizon {
             items.push(DueItem {
@@ -240,6 +256,7 @@ mod tests {
                 review_due: Some(day(20)),
                 expires: day(30),
                 cancelled: false,
+                awaiting_approval: false,
             },
             AuthorisationDates {
                 request: "REQ-2",
@@ -247,6 +264,7 @@ mod tests {
                 review_due: None,
                 expires: day(10),
                 cancelled: false,
+                awaiting_approval: false,
             },
             AuthorisationDates {
                 request: "REQ-3",
@@ -254,6 +272,7 @@ mod tests {
                 review_due: Some(day(1)),
                 expires: day(2),
                 cancelled: true,
+                awaiting_approval: true,
             },
             AuthorisationDates {
                 request: "REQ-4",
@@ -261,6 +280,7 @@ mod tests {
                 review_due: Some(day(29)),
                 expires: NaiveDate::from_ymd_opt(2027, 2, 1).unwrap(),
                 cancelled: false,
+                awaiting_approval: false,
             },
         ];
         let items = due(&auths, &[], day(23), 7, 14);
@@ -276,6 +296,11 @@ mod tests {
         );
         assert_eq!(items.iter().map(|i| i.overdue).collect::<Vec<_>>(), [true, true, false, false]);
         assert!(due(&auths[3..], &[], day(23), 5, 14).is_empty(), "beyond the notice period");
+        let unapproved = [AuthorisationDates { awaiting_approval: true, cancelled: false, ..auths[3] }];
+        let items = due(&unapproved, &[], day(23), 5, 14);
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].kind, DueKind::AuthorisationApproval);
+        assert!(items[0].text.contains("awaits a magistrate's approval"), "{}", items[0].text);
     }
 
     #[test]

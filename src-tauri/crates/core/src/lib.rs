@@ -6,6 +6,7 @@
 //! tested with fixed values and builds without a database, a browser or a webview.
 
 pub mod audit;
+pub mod authorisation;
 pub mod evidence;
 pub mod export;
 pub mod guards;

@@ -445,12 +445,8 @@ mod tests {
         let p = policy();
         let event = |seq: u64, on: NaiveDate, request_kept: bool| AuditEventFacts { seq, on, request_kept };
         let old = day(2026, 11, 1);
-        let audit = vec![
-            event(4, old, false),
-            event(5, old, false),
-            event(6, day(2026, 11, 2), true),
-            event(7, old, false),
-        ];
+        let audit =
+            vec![event(4, old, false), event(5, old, false), event(6, day(2026, 11, 2), true), event(7, old, false)];
         let facts = Facts { audit, ..Facts::default() };
         let period_end = plus_years(old, p.audit_years);
         assert_eq!(period_end, day(2026 + p.audit_years as i32, 11, 1));
@@ -465,7 +461,8 @@ mod tests {
         let years_later = plus_years(period_end, 20);
         assert_eq!(review(&p, &facts, years_later).due[0].id, "5");
         // A young event stops it too, and a chain that starts with one has nothing due.
-        let young_first = Facts { audit: vec![event(1, day(2030, 1, 1), false), event(2, old, false)], ..Facts::default() };
+        let young_first =
+            Facts { audit: vec![event(1, day(2030, 1, 1), false), event(2, old, false)], ..Facts::default() };
         assert!(review(&p, &young_first, period_end).due.is_empty());
         assert!(review(&p, &Facts::default(), years_later).due.is_empty());
     }

@@ -50,7 +50,11 @@ impl CheckpointManifest {
 
 /// Whether a checkpoint's manifest is canonical, of this format, and signed by the key it
 /// names, and that key is `expected_key` (the installation's public key, hex).
-pub fn verify_checkpoint(manifest: &str, signature_base64: &str, expected_key: &str) -> Result<CheckpointManifest, String> {
+pub fn verify_checkpoint(
+    manifest: &str,
+    signature_base64: &str,
+    expected_key: &str,
+) -> Result<CheckpointManifest, String> {
     let value: serde_json::Value =
         serde_json::from_str(manifest).map_err(|e| format!("the checkpoint is not JSON: {e}"))?;
     if value["format"] != CHECKPOINT_FORMAT {

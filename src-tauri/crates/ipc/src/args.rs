@@ -10,6 +10,7 @@ pub use triangulate_app::bundle::BundleExported;
 pub use triangulate_app::export::PdfExported;
 pub use triangulate_app::log::{CaptureChoice, LogActions, LogComparison, LogPage, SearchForm};
 pub use triangulate_app::overview::{AuditLine, AuditTrail, HomePage, HomeRequest, HomeSection, SettingsPage};
+pub use triangulate_app::register::{CentralRecord, RegisterEntry};
 pub use triangulate_app::requests::{AccessReadiness, FixPlace, NextStep, RequestList, RequestPage};
 pub use triangulate_app::subject_access::SubjectAccessExported;
 pub use triangulate_app::{
@@ -164,6 +165,40 @@ pub struct AuthorisationAddArgs {
     pub person: Option<u32>,
     /// The sanctioned account, for CHIS.
     pub account: Option<i64>,
+    /// The day a justice of the peace approved it (RIPA kinds); empty when not yet.
+    pub approved: DateParts,
+    pub urgent: bool,
+    pub confidential_likely: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AuthorisationApproveArgs {
+    /// The authorisation's URN.
+    pub reference: String,
+    pub approved: DateParts,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AuthorisationReviewArgs {
+    pub reference: String,
+    pub by: String,
+    pub outcome: String,
+    /// Empty for the policy's review interval.
+    pub next: DateParts,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AuthorisationCancelArgs {
+    pub reference: String,
+    pub by: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct CentralRecordArgs {
+    /// The file chosen in the save dialog; an existing file is never replaced.
+    pub path: String,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]

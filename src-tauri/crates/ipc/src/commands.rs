@@ -110,6 +110,7 @@ pub fn authorisation_add(host: &dyn Host, args: AuthorisationAddArgs) -> Result<
     let granted = args.granted.to_text().unwrap_or_default();
     let review = args.review.to_text();
     let expires = args.expires.to_text();
+    let approved = args.approved.to_text();
     let input = register::NewAuthorisation {
         request: &args.request,
         kind: args.kind.map(AuthorisationKind::as_str).unwrap_or(""),
@@ -120,9 +121,37 @@ pub fn authorisation_add(host: &dyn Host, args: AuthorisationAddArgs) -> Result<
         expires: expires.as_deref(),
         person: args.person.map(|p| p as usize),
         account: args.account,
+        approved: approved.as_deref(),
+        urgent: args.urgent,
+        confidential_likely: args.confidential_likely,
     };
     register::add_authorisation(host, &input)?;
     Ok(requests::page(host, &args.request)?)
+}
+
+pub fn authorisation_register(host: &dyn Host, _: NoArgs) -> Result<Vec<RegisterEntry>> {
+    Ok(register::register(host)?)
+}
+
+pub fn authorisation_approve(host: &dyn Host, args: AuthorisationApproveArgs) -> Result<Vec<RegisterEntry>> {
+    let approved = args.approved.to_text().unwrap_or_default();
+    register::approve_authorisation(host, &args.reference, &approved, &args.by)?;
+    Ok(register::register(host)?)
+}
+
+pub fn authorisation_review(host: &dyn Host, args: AuthorisationReviewArgs) -> Result<Vec<RegisterEntry>> {
+    let next = args.next.to_text();
+    register::review_authorisation(host, &args.reference, &args.by, &args.outcome, next.as_deref())?;
+    Ok(register::register(host)?)
+}
+
+pub fn authorisation_cancel(host: &dyn Host, args: AuthorisationCancelArgs) -> Result<Vec<RegisterEntry>> {
+    register::cancel_authorisation(host, &args.reference, &args.by, &args.reason)?;
+    Ok(register::register(host)?)
+}
+
+pub fn authorisation_central_record(host: &dyn Host, args: CentralRecordArgs) -> Result<CentralRecord> {
+    Ok(register::central_record(host, std::path::Path::new(&args.path))?)
 }
 
 fn session_page(host: &dyn Host, view: sessions::SessionView, warnings: Vec<String>) -> Result<SessionPage> {

@@ -37,6 +37,11 @@ macro_rules! for_each_command {
             account_list($crate::args::NoArgs) -> Vec<$crate::args::AccountRecord>;
             account_add($crate::args::AccountAddArgs) -> $crate::args::AccountRecord;
             authorisation_add($crate::args::AuthorisationAddArgs) -> $crate::args::RequestPage;
+            authorisation_register($crate::args::NoArgs) -> Vec<$crate::args::RegisterEntry>;
+            authorisation_approve($crate::args::AuthorisationApproveArgs) -> Vec<$crate::args::RegisterEntry>;
+            authorisation_review($crate::args::AuthorisationReviewArgs) -> Vec<$crate::args::RegisterEntry>;
+            authorisation_cancel($crate::args::AuthorisationCancelArgs) -> Vec<$crate::args::RegisterEntry>;
+            authorisation_central_record($crate::args::CentralRecordArgs) -> $crate::args::CentralRecord;
             session_check($crate::args::SessionCheckArgs) -> $crate::args::SessionCheck;
             session_start($crate::args::SessionStartArgs) -> $crate::args::SessionPage;
             session_get($crate::args::SessionIdArgs) -> $crate::args::SessionPage;

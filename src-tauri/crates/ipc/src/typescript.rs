@@ -8,9 +8,10 @@ use ts_rs::TS;
 use crate::args::*;
 use crate::error::{ErrorCode, IpcError, Refusal};
 use triangulate_app::{
-    AuditSummary, DecisionRecord, EarlierRequest, LogVersion, PersonRecord, PossibleMatch, Renewal, StoreState,
-    SubjectLink,
+    AuditSummary, AuthorisationReview, DecisionRecord, EarlierRequest, LogVersion, PersonRecord, PossibleMatch,
+    Renewal, StoreState, SubjectLink,
 };
+use triangulate_core::authorisation::AuthorisationState;
 use triangulate_core::home::{DueItem, DueKind, HomeGroup};
 use triangulate_core::log::{
     Assessment, Contribution, Disagreement, Finding, InvestigationLog, LogDifference, Outcome, Search, ShareRecipient,
@@ -121,7 +122,15 @@ pub fn declarations() -> Vec<Declaration> {
         AuthorisationRecord,
         AuthorisationKind,
         Renewal,
+        AuthorisationReview,
         AuthorisationAddArgs,
+        AuthorisationState,
+        RegisterEntry,
+        AuthorisationApproveArgs,
+        AuthorisationReviewArgs,
+        AuthorisationCancelArgs,
+        CentralRecordArgs,
+        CentralRecord,
         LinkedDraftArgs,
         RetentionPage,
         IncidentsPage,

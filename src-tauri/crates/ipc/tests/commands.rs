@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use triangulate_app::{DataDir, Host, KeptStore, Keystore, OpenStore, RecorderOrder};
+use triangulate_core::authorisation::AuthorisationState;
 use triangulate_core::request::{ConsentStatus, Reason, Scope, SubjectRole};
 use triangulate_core::request_form::{DateParts, RequestForm, SubjectForm};
 use triangulate_core::workflow::{RequestState, Step};
@@ -254,11 +255,55 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
         expires: DateParts::default(),
         person: None,
         account: Some(account.id),
+        approved: DateParts::default(),
+        urgent: false,
+        confidential_likely: true,
     };
     assert_eq!(fields(authorisation_add(host, chis(DateParts::default())).unwrap_err()), ["granted"]);
     let page = authorisation_add(host, chis(date("22", "11", "2026"))).unwrap();
     assert_eq!(page.authorisations.len(), 1);
     assert_eq!(page.authorisations[0].expires.to_string(), "2027-02-22", "the policy's three-month term");
+
+    // The register: awaiting a magistrate's approval until one is recorded, then in force; its
+    // review falls due within Home's notice period and is overdue after its day.
+    let state = |entries: Vec<RegisterEntry>| entries[0].state;
+    assert_eq!(state(authorisation_register(host, NoArgs {}).unwrap()), AuthorisationState::AwaitingApproval);
+    let approve = |day: &str| AuthorisationApproveArgs {
+        reference: "URN-1".into(),
+        approved: date(day, "11", "2026"),
+        by: "Legal Services".into(),
+    };
+    assert_eq!(fields(authorisation_approve(host, approve("24")).unwrap_err()), ["approved"], "not after today");
+    assert_eq!(fields(authorisation_approve(host, approve("21")).unwrap_err()), ["approved"], "not before the grant");
+    assert_eq!(state(authorisation_approve(host, approve("23")).unwrap()), AuthorisationState::InForce);
+    let review_due = authorisation_register(host, NoArgs {}).unwrap()[0].authorisation.review_due.unwrap();
+    assert_eq!(review_due.to_string(), "2026-12-20", "28 days after the grant");
+    let notice = triangulate_core::Policy::default().home.notice_days as i64;
+    let until_due = (review_due - now().date_naive()).num_days() - notice;
+    host.move_on(until_due - 1);
+    assert_eq!(state(authorisation_register(host, NoArgs {}).unwrap()), AuthorisationState::InForce);
+    host.move_on(1);
+    assert_eq!(state(authorisation_register(host, NoArgs {}).unwrap()), AuthorisationState::ReviewDue);
+    host.move_on(notice + 1);
+    assert_eq!(state(authorisation_register(host, NoArgs {}).unwrap()), AuthorisationState::ReviewOverdue);
+    let review = AuthorisationReviewArgs {
+        reference: "URN-1".into(),
+        by: "Sue Director".into(),
+        outcome: "Still necessary and proportionate".into(),
+        next: DateParts::default(),
+    };
+    let reviewed = authorisation_review(host, review).unwrap();
+    assert_eq!(reviewed[0].state, AuthorisationState::InForce, "the next review is the policy's interval away");
+    assert_eq!(reviewed[0].authorisation.reviews.len(), 1);
+    let cancel = |reason: &str| AuthorisationCancelArgs {
+        reference: "URN-1".into(),
+        by: "Sue Director".into(),
+        reason: reason.into(),
+    };
+    assert_eq!(fields(authorisation_cancel(host, cancel(" ")).unwrap_err()), ["reason"]);
+    let cancelled = authorisation_cancel(host, cancel("The check is finished")).unwrap();
+    assert_eq!(cancelled[0].state, AuthorisationState::Cancelled);
+    assert_eq!(cancelled[0].authorisation.cancel_reason.as_deref(), Some("The check is finished"));
 
     let store = host.store().unwrap();
     assert_eq!(

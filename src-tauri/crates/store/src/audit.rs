@@ -149,7 +149,9 @@ fn chain_start(conn: &Connection) -> Result<std::result::Result<ChainStart, Chai
     let Some((through, manifest, signature)) = latest_checkpoint(conn)? else { return Ok(Ok(ChainStart::genesis())) };
     let broken = |reason: String| Ok(Err(ChainReport::Broken { event: through + 1, reason }));
     let Some(key) = crate::secrets::installation_public_key(conn)? else {
-        return broken("the checkpoint where the kept events start cannot be checked: the installation has no signing key".into());
+        return broken(
+            "the checkpoint where the kept events start cannot be checked: the installation has no signing key".into(),
+        );
     };
     match audit::verify_checkpoint(&manifest, &signature, &key) {
         Ok(checkpoint) if checkpoint.start.through_seq == through => Ok(Ok(checkpoint.start)),

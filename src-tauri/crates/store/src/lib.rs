@@ -36,7 +36,9 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction};
 use serde::{Deserialize, Serialize};
 use triangulate_core::{Actor, AuditEvent, ChainHead, ChainReport, NewAuditEvent, Policy};
 
-pub use accounts::{AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord, Renewal};
+pub use accounts::{
+    AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord, AuthorisationReview, Renewal,
+};
 pub use captures::{ArtefactRecord, CaptureRecord, NewArtefact, Provenance, RedactionRecord, verify_manifest};
 pub use data_dir::{DATA_DIR_ENV, DataDir, private};
 pub use drafts::{DraftCheck, DraftRecord, DraftSummary};

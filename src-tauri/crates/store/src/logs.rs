@@ -135,9 +135,7 @@ impl Store {
                 let chis_authorisation_in_force = self.authorisations()?.iter().any(|a| {
                     a.kind == AuthorisationKind::Chis
                         && a.account_id == Some(account.id)
-                        && a.cancelled_at.is_none()
-                        && a.granted <= today
-                        && today <= a.expires
+                        && a.timeline().in_force(today)
                 });
                 Some(AccountFacts {
                     identifiable_as_council: account.identifiable_as_council,

@@ -11,9 +11,9 @@ use triangulate_core::scope::url_in_profiles;
 use triangulate_core::workflow::{Decision, RequestState, Step};
 use triangulate_core::{Actor, NewAuditEvent, Policy};
 
+use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::requests::{RequestRecord, record_step, stamp};
-use crate::{AuthorisationKind, Store};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionRecord {
@@ -118,13 +118,10 @@ impl Store {
         // authorisation in force for the person.
         let written = request.request.consent.status == triangulate_core::request::ConsentStatus::Written;
         let ds_in_force = link.person_id.is_some()
-            && self.authorisations()?.iter().any(|a| {
-                a.kind == AuthorisationKind::DirectedSurveillance
-                    && a.person_id == link.person_id
-                    && a.cancelled_at.is_none()
-                    && a.granted <= today
-                    && today <= a.expires
-            });
+            && self
+                .authorisations()?
+                .iter()
+                .any(|a| a.kind.covers_a_person() && a.person_id == link.person_id && a.timeline().in_force(today));
         decision = decision.and(triangulate_core::guards::consent_rule(
             policy.consent.directed_surveillance_without_written_consent,
             written,
@@ -135,13 +132,18 @@ impl Store {
             let authorisations: Vec<DirectedSurveillance> = self
                 .authorisations()?
                 .into_iter()
-                .filter(|a| a.kind == AuthorisationKind::DirectedSurveillance && a.person_id == Some(person))
-                .map(|a| DirectedSurveillance {
-                    reference: a.reference,
-                    granted: a.granted,
-                    review_due: a.review_due,
-                    expires: a.expires,
-                    cancelled_on: a.cancelled_at.as_deref().and_then(|c| c.get(..10)).and_then(|d| d.parse().ok()),
+                .filter(|a| a.kind.covers_a_person() && a.person_id == Some(person))
+                .map(|a| {
+                    let timeline = a.timeline();
+                    DirectedSurveillance {
+                        reference: a.reference,
+                        kind: a.kind,
+                        granted: a.granted,
+                        approved: a.approved,
+                        review_due: a.review_due,
+                        expires: a.expires,
+                        cancelled_on: timeline.cancelled_on,
+                    }
                 })
                 .collect();
             decision = decision.and(repeat_viewing(now, today, &policy.repeat_viewing, &earlier, &authorisations));

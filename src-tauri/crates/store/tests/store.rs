@@ -750,7 +750,8 @@ fn the_oldest_audit_events_are_pruned_behind_a_signed_checkpoint_and_the_rest_st
     let second_through: u64 = due[0].id.parse().unwrap();
     assert!(second_through > through);
     store.dispose(&due, "Ann Officer", at(52)).unwrap();
-    let count: i64 = store.connection_for_tests().query_row("SELECT COUNT(*) FROM audit_checkpoints", [], |r| r.get(0)).unwrap();
+    let count: i64 =
+        store.connection_for_tests().query_row("SELECT COUNT(*) FROM audit_checkpoints", [], |r| r.get(0)).unwrap();
     assert_eq!(count, 2);
     assert!(matches!(store.audit_verify().unwrap(), ChainReport::Intact { .. }));
     drop(store);
