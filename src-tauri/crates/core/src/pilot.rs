@@ -1,0 +1,462 @@
+//! The pilot's evaluation: what the service director judges the scheme on — how often it was
+//! used, the time a check took, the useful and the unique pieces of information, how much they
+//! contributed at finalisation and six months on, how long permission took, refusals and
+//! referrals back, repeat-viewing warnings and refusals, and the users' view of the
+//! authorisation process. Pure: each request's figures come in (from this laptop's store or
+//! from other laptops' signed exports), with the period.
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use ts_rs::TS;
+
+use crate::home::{DueItem, DueKind};
+use crate::local_time::long_date;
+pub use crate::log::Contribution as Rating;
+
+/// The format of a laptop's pilot export.
+pub const PILOT_EXPORT_FORMAT: &str = "triangulate-pilot/1";
+
+/// The social worker's feedback after a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FeedbackFigures {
+    pub time_minutes: u32,
+    pub useful: u32,
+    pub unique: u32,
+    pub rating: Rating,
+}
+
+/// One person's rating of the authorisation process for a request, from 1 to 5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProcessFigures {
+    pub ease: u8,
+    pub effectiveness: u8,
+}
+
+/// One request's figures, as a laptop exports them: no name, no reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PilotRecord {
+    /// SHA-256 of the store's id and the request's reference: the same request always has
+    /// the same id, so it is counted once however often it is exported.
+    pub id: String,
+    pub created_on: NaiveDate,
+    pub submitted_on: Option<NaiveDate>,
+    pub permitted_on: Option<NaiveDate>,
+    pub refused: bool,
+    pub referred_back: u32,
+    /// The first access session's day: the day the check was done.
+    pub checked_on: Option<NaiveDate>,
+    /// The access sessions' minutes, summed.
+    pub session_minutes: u32,
+    pub finalised_on: Option<NaiveDate>,
+    pub feedback: Option<FeedbackFigures>,
+    /// The six-month re-check's rating.
+    pub recheck: Option<Rating>,
+    pub process: Vec<ProcessFigures>,
+    pub repeat_viewing_warnings: u32,
+    pub repeat_viewing_refusals: u32,
+}
+
+/// A laptop's pilot figures as it exports them: no names, signed with its installation's key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PilotExport {
+    pub format: String,
+    pub exported_at: String,
+    pub records: Vec<PilotRecord>,
+    pub signing_key: triangulate_evidence::SigningKeyInfo,
+}
+
+/// The file: the export and its Ed25519 signature over the export's canonical JSON.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignedExport {
+    export: serde_json::Value,
+    signature: String,
+}
+
+impl PilotExport {
+    /// The bytes the signature covers.
+    pub fn signed_bytes(&self) -> String {
+        triangulate_evidence::canonical_json(&serde_json::to_value(self).expect("an export serialises"))
+    }
+
+    /// The file's text, given the signature over [`Self::signed_bytes`].
+    pub fn file_text(&self, signature: &str) -> String {
+        let file = SignedExport {
+            export: serde_json::to_value(self).expect("an export serialises"),
+            signature: signature.to_string(),
+        };
+        serde_json::to_string_pretty(&file).expect("a file serialises")
+    }
+
+    /// Reads an export file: its format, that the key's fingerprint is the key's, and that the
+    /// signature over its canonical JSON verifies with that key. Any change is refused.
+    pub fn read(text: &str) -> Result<PilotExport, String> {
+        let file: SignedExport = serde_json::from_str(text).map_err(|e| format!("it is not a pilot export: {e}"))?;
+        if file.export["format"] != PILOT_EXPORT_FORMAT {
+            return Err(format!("its format is {}, not {PILOT_EXPORT_FORMAT}", file.export["format"]));
+        }
+        let export: PilotExport =
+            serde_json::from_value(file.export.clone()).map_err(|e| format!("its figures cannot be read: {e}"))?;
+        let key = &export.signing_key;
+        let fingerprint = hex::decode(&key.public_key)
+            .map(|raw| triangulate_evidence::sha256_hex(&raw))
+            .map_err(|_| "its public key is not hex".to_string())?;
+        if fingerprint != key.fingerprint {
+            return Err("its key's fingerprint is not the SHA-256 of its public key".into());
+        }
+        let signed = triangulate_evidence::canonical_json(&file.export);
+        triangulate_evidence::verify_signature(&key.public_key, signed.as_bytes(), &file.signature)
+            .map_err(|_| "its signature does not match its figures: it was changed after it was exported".to_string())?;
+        Ok(export)
+    }
+}
+
+/// A count for one month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct MonthCount {
+    /// `2026-11`.
+    pub month: String,
+    /// `November 2026`.
+    pub label: String,
+    pub count: u32,
+}
+
+/// How many ratings of each level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RatingCount {
+    pub rating: Rating,
+    pub count: u32,
+}
+
+/// The report over a period.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PilotReport {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Requests made in the period.
+    pub requests: u32,
+    /// Requests checked (at least one access session), and how many each month.
+    pub checks: u32,
+    pub checks_per_month: Vec<MonthCount>,
+    /// Checks with the social worker's feedback.
+    pub feedback_given: u32,
+    /// Checks finalised with no feedback yet.
+    pub feedback_awaited: u32,
+    /// Minutes a check took, by the feedback: total and mean.
+    pub minutes_total: u32,
+    pub minutes_per_check: Option<f64>,
+    /// The access sessions' own minutes, summed, for comparison.
+    pub session_minutes_total: u32,
+    pub useful_total: u32,
+    pub unique_total: u32,
+    pub useful_per_check: Option<f64>,
+    pub unique_per_check: Option<f64>,
+    pub ratings_at_finalisation: Vec<RatingCount>,
+    pub ratings_at_six_months: Vec<RatingCount>,
+    /// Days from submission to the service director's permission: how many, mean, median.
+    pub permissions: u32,
+    pub turnaround_mean_days: Option<f64>,
+    pub turnaround_median_days: Option<f64>,
+    pub refusals: u32,
+    pub referrals_back: u32,
+    pub repeat_viewing_warnings: u32,
+    pub repeat_viewing_refusals: u32,
+    /// Ratings of the authorisation process: how many, and the mean of each (1 to 5).
+    pub process_ratings: u32,
+    pub process_ease_mean: Option<f64>,
+    pub process_effectiveness_mean: Option<f64>,
+}
+
+const RATINGS: [Rating; 4] = [Rating::Little, Rating::Some, Rating::Considerable, Rating::Significant];
+
+fn mean(total: f64, count: u32) -> Option<f64> {
+    (count > 0).then(|| (total / f64::from(count) * 10.0).round() / 10.0)
+}
+
+fn median(mut values: Vec<i64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let n = values.len();
+    Some(if n % 2 == 1 { values[n / 2] as f64 } else { (values[n / 2 - 1] + values[n / 2]) as f64 / 2.0 })
+}
+
+fn ratings(given: impl Iterator<Item = Rating>) -> Vec<RatingCount> {
+    let mut counts = [0u32; 4];
+    for r in given {
+        counts[RATINGS.iter().position(|x| *x == r).expect("every rating is listed")] += 1;
+    }
+    RATINGS.iter().zip(counts).map(|(rating, count)| RatingCount { rating: *rating, count }).collect()
+}
+
+/// The report over the requests made from `from` to `to` (both included; either open).
+pub fn report(records: &[PilotRecord], from: Option<NaiveDate>, to: Option<NaiveDate>) -> PilotReport {
+    let in_period: Vec<&PilotRecord> = records
+        .iter()
+        .filter(|r| from.is_none_or(|f| r.created_on >= f) && to.is_none_or(|t| r.created_on <= t))
+        .collect();
+    let checked: Vec<&&PilotRecord> = in_period.iter().filter(|r| r.checked_on.is_some()).collect();
+    let mut months: BTreeMap<(i32, u32), u32> = BTreeMap::new();
+    for r in &checked {
+        let day = r.checked_on.expect("checked");
+        *months.entry((day.year(), day.month())).or_default() += 1;
+    }
+    // Every month of the span, those with no check too, so a chart's gaps are real.
+    let mut checks_per_month = Vec::new();
+    if let (Some(first), Some(last)) = (months.keys().next().copied(), months.keys().last().copied()) {
+        let mut month = NaiveDate::from_ymd_opt(first.0, first.1, 1).expect("a month");
+        let end = NaiveDate::from_ymd_opt(last.0, last.1, 1).expect("a month");
+        while month <= end {
+            checks_per_month.push(MonthCount {
+                month: month.format("%Y-%m").to_string(),
+                label: month.format("%B %Y").to_string(),
+                count: months.get(&(month.year(), month.month())).copied().unwrap_or(0),
+            });
+            month = month.checked_add_months(Months::new(1)).expect("a month");
+        }
+    }
+    let feedback: Vec<FeedbackFigures> = in_period.iter().filter_map(|r| r.feedback).collect();
+    let given = feedback.len() as u32;
+    let minutes_total: u32 = feedback.iter().map(|f| f.time_minutes).sum();
+    let useful_total: u32 = feedback.iter().map(|f| f.useful).sum();
+    let unique_total: u32 = feedback.iter().map(|f| f.unique).sum();
+    let turnarounds: Vec<i64> = in_period
+        .iter()
+        .filter_map(|r| Some((r.permitted_on? - r.submitted_on?).num_days()))
+        .collect();
+    let process: Vec<ProcessFigures> = in_period.iter().flat_map(|r| r.process.iter().copied()).collect();
+    let process_count = process.len() as u32;
+    PilotReport {
+        from,
+        to,
+        requests: in_period.len() as u32,
+        checks: checked.len() as u32,
+        checks_per_month,
+        feedback_given: given,
+        feedback_awaited: in_period.iter().filter(|r| r.finalised_on.is_some() && r.feedback.is_none()).count() as u32,
+        minutes_total,
+        minutes_per_check: mean(f64::from(minutes_total), given),
+        session_minutes_total: in_period.iter().map(|r| r.session_minutes).sum(),
+        useful_total,
+        unique_total,
+        useful_per_check: mean(f64::from(useful_total), given),
+        unique_per_check: mean(f64::from(unique_total), given),
+        ratings_at_finalisation: ratings(feedback.iter().map(|f| f.rating)),
+        ratings_at_six_months: ratings(in_period.iter().filter_map(|r| r.recheck)),
+        permissions: turnarounds.len() as u32,
+        turnaround_mean_days: mean(turnarounds.iter().sum::<i64>() as f64, turnarounds.len() as u32),
+        turnaround_median_days: median(turnarounds),
+        refusals: in_period.iter().filter(|r| r.refused).count() as u32,
+        referrals_back: in_period.iter().map(|r| r.referred_back).sum(),
+        repeat_viewing_warnings: in_period.iter().map(|r| r.repeat_viewing_warnings).sum(),
+        repeat_viewing_refusals: in_period.iter().map(|r| r.repeat_viewing_refusals).sum(),
+        process_ratings: process_count,
+        process_ease_mean: mean(process.iter().map(|p| f64::from(p.ease)).sum(), process_count),
+        process_effectiveness_mean: mean(process.iter().map(|p| f64::from(p.effectiveness)).sum(), process_count),
+    }
+}
+
+/// Records from several sources, each request once: the first seen of each id is kept.
+/// Returns the records and how many duplicates were left out.
+pub fn merge(sources: impl IntoIterator<Item = Vec<PilotRecord>>) -> (Vec<PilotRecord>, u32) {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut merged = Vec::new();
+    let mut duplicates = 0;
+    for records in sources {
+        for record in records {
+            if seen.insert(record.id.clone()) {
+                merged.push(record);
+            } else {
+                duplicates += 1;
+            }
+        }
+    }
+    (merged, duplicates)
+}
+
+/// A request as the pilot's "Due" items need it.
+pub struct FeedbackFacts<'a> {
+    pub request: &'a str,
+    pub finalised_on: Option<NaiveDate>,
+    pub feedback_given: bool,
+    pub recheck_given: bool,
+}
+
+/// What Home asks for: the social worker's feedback on each finalised check until it is
+/// given, and the re-check `recheck_months` after finalisation until it is recorded.
+pub fn due(requests: &[FeedbackFacts], today: NaiveDate, recheck_months: u32) -> Vec<DueItem> {
+    let mut items = Vec::new();
+    for r in requests {
+        let Some(finalised) = r.finalised_on else { continue };
+        if !r.feedback_given {
+            items.push(DueItem {
+                kind: DueKind::Feedback,
+                request: r.request.into(),
+                overdue: false,
+                date: Some(finalised),
+                text: format!(
+                    "The social worker's feedback on the check for {} (finalised {}) is not recorded yet",
+                    r.request,
+                    long_date(finalised)
+                ),
+            });
+        }
+        let recheck_on = finalised.checked_add_months(Months::new(recheck_months)).unwrap_or(NaiveDate::MAX);
+        if !r.recheck_given && recheck_on <= today {
+            items.push(DueItem {
+                kind: DueKind::Recheck,
+                request: r.request.into(),
+                overdue: false,
+                date: Some(recheck_on),
+                text: format!(
+                    "How useful the information for {} proved in the longer term: the re-check was due on {}",
+                    r.request,
+                    long_date(recheck_on)
+                ),
+            });
+        }
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    }
+
+    fn record(id: &str, created: NaiveDate) -> PilotRecord {
+        PilotRecord {
+            id: id.into(),
+            created_on: created,
+            submitted_on: None,
+            permitted_on: None,
+            refused: false,
+            referred_back: 0,
+            checked_on: None,
+            session_minutes: 0,
+            finalised_on: None,
+            feedback: None,
+            recheck: None,
+            process: Vec::new(),
+            repeat_viewing_warnings: 0,
+            repeat_viewing_refusals: 0,
+        }
+    }
+
+    /// Four requests, each figure worked out by hand below.
+    fn fixed() -> Vec<PilotRecord> {
+        let mut a = record("a", day(9, 1));
+        a.submitted_on = Some(day(9, 1));
+        a.permitted_on = Some(day(9, 4)); // 3 days
+        a.checked_on = Some(day(9, 10));
+        a.session_minutes = 40;
+        a.finalised_on = Some(day(9, 20));
+        a.feedback = Some(FeedbackFigures { time_minutes: 45, useful: 3, unique: 1, rating: Rating::Considerable });
+        a.recheck = Some(Rating::Significant);
+        a.process = vec![ProcessFigures { ease: 4, effectiveness: 5 }, ProcessFigures { ease: 2, effectiveness: 3 }];
+        a.repeat_viewing_warnings = 1;
+        let mut b = record("b", day(9, 15));
+        b.submitted_on = Some(day(9, 15));
+        b.permitted_on = Some(day(9, 25)); // 10 days
+        b.referred_back = 2;
+        b.checked_on = Some(day(11, 2)); // October has no check
+        b.session_minutes = 20;
+        b.finalised_on = Some(day(11, 5));
+        b.feedback = Some(FeedbackFigures { time_minutes: 30, useful: 0, unique: 0, rating: Rating::Little });
+        b.repeat_viewing_refusals = 1;
+        let mut c = record("c", day(10, 1));
+        c.submitted_on = Some(day(10, 1));
+        c.refused = true;
+        let mut d = record("d", day(11, 3));
+        d.submitted_on = Some(day(11, 3));
+        d.permitted_on = Some(day(11, 4)); // 1 day
+        d.checked_on = Some(day(11, 20));
+        d.finalised_on = Some(day(11, 25)); // no feedback yet
+        d.process = vec![ProcessFigures { ease: 3, effectiveness: 4 }];
+        vec![a, b, c, d]
+    }
+
+    #[test]
+    fn every_figure_of_a_small_fixed_set_is_what_it_is_by_hand() {
+        let r = report(&fixed(), None, None);
+        assert_eq!((r.requests, r.checks), (4, 3));
+        let months: Vec<(&str, u32)> = r.checks_per_month.iter().map(|m| (m.month.as_str(), m.count)).collect();
+        assert_eq!(months, [("2026-09", 1), ("2026-10", 0), ("2026-11", 2)]);
+        assert_eq!(r.checks_per_month[1].label, "October 2026");
+        assert_eq!((r.feedback_given, r.feedback_awaited), (2, 1));
+        // (45 + 30) / 2 = 37.5 minutes; sessions 40 + 20 + 0.
+        assert_eq!((r.minutes_total, r.minutes_per_check, r.session_minutes_total), (75, Some(37.5), 60));
+        // Useful 3 + 0 over 2 checks with feedback; unique 1 + 0.
+        assert_eq!((r.useful_total, r.unique_total), (3, 1));
+        assert_eq!((r.useful_per_check, r.unique_per_check), (Some(1.5), Some(0.5)));
+        let counts = |v: &[RatingCount]| v.iter().map(|c| c.count).collect::<Vec<_>>();
+        assert_eq!(counts(&r.ratings_at_finalisation), [1, 0, 1, 0], "little, some, considerable, significant");
+        assert_eq!(counts(&r.ratings_at_six_months), [0, 0, 0, 1]);
+        // Turnarounds 3, 10 and 1 days: mean 14 / 3 = 4.7, median 3.
+        assert_eq!((r.permissions, r.turnaround_mean_days, r.turnaround_median_days), (3, Some(4.7), Some(3.0)));
+        assert_eq!((r.refusals, r.referrals_back), (1, 2));
+        assert_eq!((r.repeat_viewing_warnings, r.repeat_viewing_refusals), (1, 1));
+        // Ease (4 + 2 + 3) / 3 = 3, effectiveness (5 + 3 + 4) / 3 = 4.
+        assert_eq!((r.process_ratings, r.process_ease_mean, r.process_effectiveness_mean), (3, Some(3.0), Some(4.0)));
+    }
+
+    #[test]
+    fn a_period_counts_the_requests_made_in_it_and_an_empty_one_has_no_means() {
+        let october = report(&fixed(), Some(day(10, 1)), Some(day(10, 31)));
+        assert_eq!((october.requests, october.checks, october.refusals), (1, 0, 1));
+        assert!(october.checks_per_month.is_empty());
+        assert_eq!((october.minutes_per_check, october.turnaround_median_days), (None, None));
+        let from_b = report(&fixed(), Some(day(9, 15)), None);
+        assert_eq!(from_b.requests, 3, "from the day of b, both included");
+        let even = median(vec![10, 1, 3, 7]);
+        assert_eq!(even, Some(5.0), "the mean of the middle two");
+    }
+
+    #[test]
+    fn an_export_reads_back_only_untouched_and_signed_by_the_key_it_names() {
+        let key = triangulate_evidence::SigningKey::from_bytes(&[3; 32]);
+        let export = PilotExport {
+            format: PILOT_EXPORT_FORMAT.into(),
+            exported_at: "2026-11-30T10:00:00Z".into(),
+            records: fixed(),
+            signing_key: triangulate_evidence::SigningKeyInfo::of(&key),
+        };
+        let text = export.file_text(&triangulate_evidence::sign_manifest(&key, &export.signed_bytes()));
+        assert_eq!(PilotExport::read(&text), Ok(export.clone()));
+        let tampered = text.replacen("\"useful\": 3", "\"useful\": 30", 1);
+        assert_ne!(tampered, text);
+        assert!(PilotExport::read(&tampered).unwrap_err().contains("changed after it was exported"));
+        let other = triangulate_evidence::SigningKey::from_bytes(&[4; 32]);
+        let forged = export.file_text(&triangulate_evidence::sign_manifest(&other, &export.signed_bytes()));
+        assert!(PilotExport::read(&forged).is_err(), "signed with a key other than the one named");
+        assert!(PilotExport::read("{}").is_err());
+    }
+
+    #[test]
+    fn merged_sources_count_each_request_once() {
+        let set = fixed();
+        let (merged, duplicates) = merge([set.clone(), set[..2].to_vec(), vec![record("e", day(11, 1))]]);
+        assert_eq!((merged.len(), duplicates), (5, 2));
+        assert_eq!(report(&merged, None, None).requests, 5);
+    }
+
+    #[test]
+    fn feedback_is_asked_for_until_given_and_the_recheck_from_six_months_after_finalisation() {
+        let facts = [
+            FeedbackFacts { request: "R1", finalised_on: Some(day(5, 31)), feedback_given: false, recheck_given: false },
+            FeedbackFacts { request: "R2", finalised_on: Some(day(6, 1)), feedback_given: true, recheck_given: false },
+            FeedbackFacts { request: "R3", finalised_on: None, feedback_given: false, recheck_given: false },
+            FeedbackFacts { request: "R4", finalised_on: Some(day(1, 1)), feedback_given: true, recheck_given: true },
+        ];
+        let items = due(&facts, day(11, 30), 6);
+        let kinds: Vec<(&str, DueKind)> = items.iter().map(|i| (i.request.as_str(), i.kind)).collect();
+        // R1's re-check fell due on 30 November (31 May + 6 months, clamped); R2's is due on 1 December.
+        assert_eq!(kinds, [("R1", DueKind::Feedback), ("R1", DueKind::Recheck)]);
+        assert!(due(&facts, day(12, 1), 6).iter().any(|i| i.request == "R2" && i.kind == DueKind::Recheck));
+    }
+}
