@@ -52,7 +52,7 @@ function showHome(app: App, page: HomePage): void {
     h(
       "section",
       { "aria-labelledby": "due-heading", id: "due" },
-      h("p", { class: "govuk-body-s" }, `Authorisations awaiting a magistrate's approval, reviews and expiries within ${page.notice_days} days or overdue, requests with no change for more than ${page.idle_days} days, and logs waiting for the social worker's assessment. `, h("a", { class: "govuk-link", href: "#/authorisations", id: "register-link" }, "The authorisation register"), "."),
+      h("p", { class: "govuk-body-s" }, `Authorisations awaiting a magistrate's approval, reviews and expiries within ${page.notice_days} days or overdue, requests with no change for more than ${page.idle_days} days, and logs waiting for the social worker's assessment.`),
       page.due.length
         ? h(
             "ul",
@@ -72,6 +72,7 @@ function showHome(app: App, page: HomePage): void {
           )
         : h("p", { class: "govuk-body app-none", id: "nothing-due" }, "Nothing is due."),
     ),
+    h("p", { class: "govuk-body-s" }, "Every authorisation, its approval and what is due on it: ", h("a", { class: "govuk-link", href: "#/authorisations", id: "register-link" }, "the authorisation register"), "."),
   );
 
   if (page.drafts.length) {
