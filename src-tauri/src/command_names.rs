@@ -60,4 +60,11 @@ pub const COMMANDS: &[&str] = &[
     "incident_record",
     "dispute_record",
     "subject_access_export",
+    "pilot_feedback_get",
+    "feedback_give",
+    "feedback_recheck",
+    "feedback_process",
+    "pilot_report",
+    "pilot_report_write",
+    "pilot_export",
 ];

@@ -204,6 +204,7 @@ mod tests {
             plugin,
             [
                 &serde_json::json!("dialog:allow-save"),
+                &serde_json::json!("dialog:allow-open"),
                 &serde_json::json!({ "identifier": "opener:allow-open-path", "allow": [{ "path": "**/*.[pP][dD][fF]" }] }),
                 &serde_json::json!("core:event:allow-listen"),
                 &serde_json::json!("core:event:allow-unlisten"),

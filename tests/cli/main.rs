@@ -8,6 +8,7 @@ mod fixture_site;
 mod hardening;
 mod inputs;
 mod keystores;
+mod pilot;
 mod policy;
 mod protocol;
 mod retention;

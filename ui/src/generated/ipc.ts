@@ -375,6 +375,104 @@ path: string, };
 
 export type CentralRecord = { path: string, rows: number, sha256: string, };
 
+export type RequestRefArgs = { reference: string, };
+
+export type PilotFeedback = { finalised_on: string | null, 
+/**
+ * The access sessions' minutes, summed: what the time taken is prefilled with.
+ */
+session_minutes: number, feedback: FeedbackRecord | null, recheck: RecheckRecord | null, process: Array<ProcessRecord>, };
+
+export type FeedbackRecord = { time_minutes: number, useful: number, unique: number, rating: Contribution, comments: string | null, given_by: string, recorded_at: string, };
+
+export type RecheckRecord = { rating: Contribution, comments: string | null, given_by: string, recorded_at: string, };
+
+export type ProcessRecord = { ease: number, effectiveness: number, comments: string | null, given_by: string, recorded_at: string, };
+
+export type FeedbackGiveArgs = { reference: string, time_minutes: string, useful: string, unique: string, rating: Contribution | null, comments: string, by: string, };
+
+export type FeedbackRecheckArgs = { reference: string, rating: Contribution | null, comments: string, by: string, };
+
+export type FeedbackProcessArgs = { reference: string, ease: number | null, effectiveness: number | null, comments: string, by: string, };
+
+export type PilotReportArgs = { from: string, to: string, imports: Array<string>, };
+
+export type ReportFormat = "csv" | "pdf";
+
+export type PilotReportWriteArgs = { report: PilotReportArgs, format: ReportFormat, 
+/**
+ * The file chosen in the save dialog; an existing file is never replaced.
+ */
+path: string, };
+
+export type PilotExportArgs = { path: string, };
+
+export type PilotReportPage = { report: PilotReport, sources: Array<PilotSource>, duplicates: number, 
+/**
+ * Whether the period is the policy's pilot period (neither date given).
+ */
+pilot_period: boolean, };
+
+export type PilotSource = { 
+/**
+ * `this laptop`, or the file imported.
+ */
+source: string, fingerprint: string, records: number, };
+
+export type PilotReport = { from: string | null, to: string | null, 
+/**
+ * Requests made in the period.
+ */
+requests: number, 
+/**
+ * Requests checked (at least one access session), and how many each month.
+ */
+checks: number, checks_per_month: Array<MonthCount>, 
+/**
+ * Checks with the social worker's feedback.
+ */
+feedback_given: number, 
+/**
+ * Checks finalised with no feedback yet.
+ */
+feedback_awaited: number, 
+/**
+ * Minutes a check took, by the feedback: total and mean.
+ */
+minutes_total: number, minutes_per_check: number | null, 
+/**
+ * The access sessions' own minutes, summed, for comparison.
+ */
+session_minutes_total: number, useful_total: number, unique_total: number, useful_per_check: number | null, unique_per_check: number | null, ratings_at_finalisation: Array<RatingCount>, ratings_at_six_months: Array<RatingCount>, 
+/**
+ * Days from submission to the service director's permission: how many, mean, median.
+ */
+permissions: number, turnaround_mean_days: number | null, turnaround_median_days: number | null, refusals: number, referrals_back: number, repeat_viewing_warnings: number, repeat_viewing_refusals: number, 
+/**
+ * Ratings of the authorisation process: how many, and the mean of each (1 to 5).
+ */
+process_ratings: number, process_ease_mean: number | null, process_effectiveness_mean: number | null, };
+
+export type MonthCount = { 
+/**
+ * `2026-11`.
+ */
+month: string, 
+/**
+ * `November 2026`.
+ */
+label: string, count: number, };
+
+export type RatingCount = { rating: Contribution, count: number, };
+
+export type ReportWritten = { path: string, sha256: string, };
+
+export type PilotExported = { path: string, records: number, sha256: string, 
+/**
+ * The installation key's fingerprint, which the report names for each laptop.
+ */
+fingerprint: string, };
+
 export type LinkedDraftArgs = { parent: string, url: string, };
 
 export type RetentionPage = { due: Array<Due>, held: Array<string>, holds: Array<HoldRecord>, disposals: Array<DisposalRecord>, };
@@ -742,7 +840,7 @@ export type DueItem = { kind: DueKind, request: string, overdue: boolean,
  */
 date: string | null, text: string, };
 
-export type DueKind = "authorisation_approval" | "authorisation_review" | "authorisation_expiry" | "idle" | "log_assessment";
+export type DueKind = "authorisation_approval" | "authorisation_review" | "authorisation_expiry" | "idle" | "log_assessment" | "feedback" | "recheck";
 
 export type AuditTrail = { reference: string, events: Array<AuditLine>, 
 /**
@@ -847,6 +945,13 @@ export interface Commands {
   incident_record: { args: IncidentRecordArgs; response: IncidentsPage };
   dispute_record: { args: DisputeRecordArgs; response: Done };
   subject_access_export: { args: SubjectAccessArgs; response: SubjectAccessExported };
+  pilot_feedback_get: { args: RequestRefArgs; response: PilotFeedback };
+  feedback_give: { args: FeedbackGiveArgs; response: PilotFeedback };
+  feedback_recheck: { args: FeedbackRecheckArgs; response: PilotFeedback };
+  feedback_process: { args: FeedbackProcessArgs; response: PilotFeedback };
+  pilot_report: { args: PilotReportArgs; response: PilotReportPage };
+  pilot_report_write: { args: PilotReportWriteArgs; response: ReportWritten };
+  pilot_export: { args: PilotExportArgs; response: PilotExported };
 }
 
 export type CommandName = keyof Commands;
@@ -910,4 +1015,11 @@ export const COMMAND_NAMES: CommandName[] = [
   "incident_record",
   "dispute_record",
   "subject_access_export",
+  "pilot_feedback_get",
+  "feedback_give",
+  "feedback_recheck",
+  "feedback_process",
+  "pilot_report",
+  "pilot_report_write",
+  "pilot_export",
 ];

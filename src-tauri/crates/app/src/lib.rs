@@ -17,6 +17,7 @@ pub mod incidents;
 pub mod log;
 pub mod overview;
 pub mod people;
+pub mod pilot;
 pub mod recorder;
 pub mod register;
 pub mod requests;

@@ -105,7 +105,19 @@ pub fn home(host: &dyn Host) -> Result<HomePage> {
         .iter()
         .map(|r| RequestActivity { reference: &r.reference, state: r.state, last_change: day_of(&r.updated_at, today) })
         .collect();
-    let due = due(&dates, &activity, today, policy.home.notice_days, policy.home.idle_days);
+    let mut due = due(&dates, &activity, today, policy.home.notice_days, policy.home.idle_days);
+    // The pilot's feedback until it is given, and the re-check once it falls due.
+    let pilot = store.pilot_records()?;
+    let feedback: Vec<triangulate_core::pilot::FeedbackFacts> = pilot
+        .iter()
+        .map(|(reference, r)| triangulate_core::pilot::FeedbackFacts {
+            request: reference,
+            finalised_on: r.finalised_on,
+            feedback_given: r.feedback.is_some(),
+            recheck_given: r.recheck.is_some(),
+        })
+        .collect();
+    due.extend(triangulate_core::pilot::due(&feedback, today, policy.pilot.recheck_months));
     let drafts = store.drafts()?.into_iter().filter(|d| d.request.is_none()).collect();
     Ok(HomePage {
         worker,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use triangulate_core::FieldError;
 use triangulate_core::pilot::{PILOT_EXPORT_FORMAT, PilotExport, PilotRecord, PilotReport};
 use triangulate_pdf::{Block, DocumentInfo};
-use triangulate_store::pilot::{FeedbackInput, PilotFeedback};
+pub use triangulate_store::pilot::{FeedbackInput, FeedbackRecord, PilotFeedback, ProcessRecord, RecheckRecord};
 use ts_rs::TS;
 
 use crate::error::{AppError, Result};
@@ -135,8 +135,7 @@ pub fn report(host: &dyn Host, from: Option<&str>, to: Option<&str>, imports: &[
     }
     let policy = host.policy()?;
     let pilot_period = from_day.is_none() && to_day.is_none();
-    let (from_day, to_day) =
-        if pilot_period { (policy.pilot.starts, policy.pilot.ends) } else { (from_day, to_day) };
+    let (from_day, to_day) = if pilot_period { (policy.pilot.starts, policy.pilot.ends) } else { (from_day, to_day) };
     let mut sources = Vec::new();
     let mut sets = Vec::new();
     {
@@ -254,12 +253,13 @@ pub fn write_pdf(host: &dyn Host, page: &PilotReportPage, out: &Path) -> Result<
     let or_none = |v: Option<f64>, unit: &str| v.map_or("none yet".to_string(), |v| format!("{v}{unit}"));
     let mut blocks = vec![
         Block::Section("The pilot's evaluation".into()),
-        Block::Paragraph(format!("Requests made {period}. The figures come from {} source(s); a request seen in more than one is counted once ({} seen twice).", page.sources.len(), page.duplicates)),
+        Block::Paragraph(format!(
+            "Requests made {period}. The figures come from {} source(s); a request seen in more than one is counted once ({} seen twice).",
+            page.sources.len(),
+            page.duplicates
+        )),
         Block::Heading { text: "How often the checks were used".into(), outline: true },
-        Block::Fields(vec![
-            ("Requests".into(), r.requests.to_string()),
-            ("Checks done".into(), r.checks.to_string()),
-        ]),
+        Block::Fields(vec![("Requests".into(), r.requests.to_string()), ("Checks done".into(), r.checks.to_string())]),
         Block::Fields(r.checks_per_month.iter().map(|m| (m.label.clone(), m.count.to_string())).collect()),
         Block::Heading { text: "Time, and what was found".into(), outline: true },
         Block::Fields(vec![
@@ -268,21 +268,39 @@ pub fn write_pdf(host: &dyn Host, page: &PilotReportPage, out: &Path) -> Result<
             ("Minutes per check".into(), or_none(r.minutes_per_check, "")),
             ("Minutes in all".into(), r.minutes_total.to_string()),
             ("Access sessions' minutes".into(), r.session_minutes_total.to_string()),
-            ("Useful pieces of information".into(), format!("{} ({} per check)", r.useful_total, or_none(r.useful_per_check, ""))),
-            ("Unique pieces (not otherwise available)".into(), format!("{} ({} per check)", r.unique_total, or_none(r.unique_per_check, ""))),
+            (
+                "Useful pieces of information".into(),
+                format!("{} ({} per check)", r.useful_total, or_none(r.useful_per_check, "")),
+            ),
+            (
+                "Unique pieces (not otherwise available)".into(),
+                format!("{} ({} per check)", r.unique_total, or_none(r.unique_per_check, "")),
+            ),
         ]),
         Block::Heading { text: "How much the information contributed".into(), outline: true },
         Block::Fields(
             r.ratings_at_finalisation
                 .iter()
                 .zip(&r.ratings_at_six_months)
-                .map(|(at, later)| (at.rating.as_str().to_string(), format!("{} at finalisation, {} six months on", at.count, later.count)))
+                .map(|(at, later)| {
+                    (
+                        at.rating.as_str().to_string(),
+                        format!("{} at finalisation, {} six months on", at.count, later.count),
+                    )
+                })
                 .collect(),
         ),
         Block::Heading { text: "The authorisation process".into(), outline: true },
         Block::Fields(vec![
             ("Permissions given".into(), r.permissions.to_string()),
-            ("Days from submission to permission".into(), format!("mean {}, median {}", or_none(r.turnaround_mean_days, ""), or_none(r.turnaround_median_days, ""))),
+            (
+                "Days from submission to permission".into(),
+                format!(
+                    "mean {}, median {}",
+                    or_none(r.turnaround_mean_days, ""),
+                    or_none(r.turnaround_median_days, "")
+                ),
+            ),
             ("Refusals".into(), r.refusals.to_string()),
             ("Referrals back".into(), r.referrals_back.to_string()),
             ("Repeat-viewing warnings accepted".into(), r.repeat_viewing_warnings.to_string()),
@@ -292,7 +310,12 @@ pub fn write_pdf(host: &dyn Host, page: &PilotReportPage, out: &Path) -> Result<
             ("Effectiveness (1 to 5)".into(), or_none(r.process_effectiveness_mean, "")),
         ]),
         Block::Heading { text: "Where the figures came from".into(), outline: true },
-        Block::Fields(page.sources.iter().map(|s| (s.source.clone(), format!("{} requests; signing key {}", s.records, s.fingerprint))).collect()),
+        Block::Fields(
+            page.sources
+                .iter()
+                .map(|s| (s.source.clone(), format!("{} requests; signing key {}", s.records, s.fingerprint)))
+                .collect(),
+        ),
     ];
     blocks.retain(|b| !matches!(b, Block::Fields(rows) if rows.is_empty()));
     let info = DocumentInfo {

@@ -42,7 +42,7 @@ pub fn check(host: &dyn Host, reference: &str, subject: usize, account: i64) -> 
     let policy = host.policy()?;
     let store = host.store()?;
     store.account(account)?;
-    let (_, warnings) = store.check_session_start(reference, subject, account, &policy, host.today(), host.now())?;
+    let (_, warnings, _) = store.check_session_start(reference, subject, account, &policy, host.today(), host.now())?;
     Ok(warnings)
 }
 
@@ -59,13 +59,22 @@ pub fn start(
     let policy = host.policy()?;
     let (order, warnings, first_profile) = {
         let mut store = host.store()?;
-        let (request, warnings) =
-            store.check_session_start(reference, subject, account, &policy, host.today(), host.now())?;
+        let checked = store.check_session_start(reference, subject, account, &policy, host.today(), host.now());
+        // A start refused by the repeat-viewing limit is a figure for the pilot.
+        if let Err(triangulate_store::StoreError::Guarded { refusals, .. }) = &checked
+            && refusals.iter().any(|r| r.code == triangulate_core::guards::code::REPEAT_VIEWING_LIMIT)
+        {
+            store.record_repeat_viewing(reference, true, host.now())?;
+        }
+        let (request, warnings, repeat_viewing_warned) = checked?;
         let first_profile =
             request.request.subjects.get(subject - 1).and_then(|s| s.profiles.first()).map(|p| p.url.clone());
         // The browser is found before anything is written.
         let executable = find_browser(browser.executable.as_deref())?;
         let session = store.start_session(&request, subject, account, host.now())?;
+        if repeat_viewing_warned {
+            store.record_repeat_viewing(&request.reference, false, host.now())?;
+        }
         let order = RecorderOrder {
             session: session.id,
             executable,

@@ -11,8 +11,8 @@ use triangulate_core::workflow::{DecisionInput, Step};
 use crate::out::{esay, inline, paragraphs, say};
 
 use crate::{
-    AccountCommand, AuthorisationCommand, CliHost, DisputeCommand, IncidentCommand, LogCommand, RequestCommand, Result,
-    RetentionCommand, StepArgs, print_json, uk_time,
+    AccountCommand, AuthorisationCommand, CliHost, DisputeCommand, FeedbackCommand, IncidentCommand, LogCommand,
+    PilotCommand, RequestCommand, Result, RetentionCommand, StepArgs, print_json, uk_time,
 };
 
 fn step_of(command: &RequestCommand) -> Option<(Step, &StepArgs)> {
@@ -576,4 +576,75 @@ pub(crate) fn log(command: LogCommand, host: &CliHost) -> Result<()> {
         record.state
     );
     Ok(())
+}
+
+pub(crate) fn feedback(command: FeedbackCommand, host: &CliHost) -> Result<()> {
+    use triangulate_app::pilot;
+    let (held, json) = match command {
+        FeedbackCommand::Give { reference, time_minutes, useful, unique, rating, comments, by, json } => {
+            let input = triangulate_app::pilot::FeedbackInput {
+                time_minutes,
+                useful,
+                unique,
+                rating: &rating,
+                comments: comments.as_deref(),
+                by: &by,
+            };
+            (pilot::give_feedback(host, &reference, &input)?, json)
+        }
+        FeedbackCommand::Recheck { reference, rating, comments, by, json } => {
+            (pilot::give_recheck(host, &reference, &rating, comments.as_deref(), &by)?, json)
+        }
+        FeedbackCommand::Process { reference, ease, effectiveness, comments, by, json } => {
+            (pilot::give_process_rating(host, &reference, ease, effectiveness, comments.as_deref(), &by)?, json)
+        }
+    };
+    if json {
+        print_json(&serde_json::to_value(&held).expect("serialises"));
+    } else {
+        say!(
+            "Recorded. Feedback {}; re-check {}; {} rating(s) of the authorisation process.",
+            if held.feedback.is_some() { "given" } else { "not given yet" },
+            if held.recheck.is_some() { "given" } else { "not given yet" },
+            held.process.len()
+        );
+    }
+    Ok(())
+}
+
+pub(crate) fn pilot(command: PilotCommand, host: &CliHost) -> Result<()> {
+    use triangulate_app::pilot;
+    match command {
+        PilotCommand::Export { out, json } => {
+            let written = pilot::export(host, &out)?;
+            if json {
+                print_json(&serde_json::to_value(&written).expect("serialises"));
+            } else {
+                say!(
+                    "{} requests' figures (no names) written to {}, signed with the key {}.",
+                    written.records,
+                    written.path,
+                    written.fingerprint
+                );
+            }
+            Ok(())
+        }
+        PilotCommand::Report { from, to, imports, json, csv, pdf } => {
+            let page = pilot::report(host, from.as_deref(), to.as_deref(), &imports)?;
+            if json {
+                print_json(&serde_json::to_value(&page).expect("serialises"));
+            } else if let Some(out) = csv {
+                let written = pilot::write_csv(&page, &out)?;
+                say!("The report is in {} (SHA-256 {}).", written.path, written.sha256);
+            } else if let Some(out) = pdf {
+                let written = pilot::write_pdf(host, &page, &out)?;
+                say!("The report is in {} (SHA-256 {}).", written.path, written.sha256);
+            } else {
+                for [section, item, value] in pilot::rows(&page) {
+                    say!("{section}  {item}  {}", inline(&value));
+                }
+            }
+            Ok(())
+        }
+    }
 }

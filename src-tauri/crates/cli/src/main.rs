@@ -83,6 +83,12 @@ enum Command {
     /// Incidents: breaches of the procedure, for the service manager to investigate and manage
     #[command(subcommand)]
     Incident(IncidentCommand),
+    /// The pilot's feedback: after a check, six months on, and on the authorisation process
+    #[command(subcommand)]
+    Feedback(FeedbackCommand),
+    /// The pilot's evaluation: this laptop's figures exported, and the report over a period
+    #[command(subcommand)]
+    Pilot(PilotCommand),
     /// Disputes: a person's dispute of a capture or a finding held about them
     #[command(subcommand)]
     Dispute(DisputeCommand),
@@ -218,6 +224,87 @@ enum DisputeCommand {
         request: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum FeedbackCommand {
+    /// The originating social worker's feedback once the log is finalised
+    Give {
+        reference: String,
+        /// Time the check took, in minutes (prefilled on screen from the access sessions)
+        #[arg(long, value_name = "N")]
+        time_minutes: Option<u32>,
+        /// Useful pieces of information found
+        #[arg(long, value_name = "N")]
+        useful: Option<u32>,
+        /// Unique pieces: useful ones not otherwise available
+        #[arg(long, value_name = "N")]
+        unique: Option<u32>,
+        /// little, some, considerable or significant
+        #[arg(long)]
+        rating: String,
+        #[arg(long)]
+        comments: Option<String>,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// How useful the information proved in the longer term (six months after finalisation)
+    Recheck {
+        reference: String,
+        #[arg(long)]
+        rating: String,
+        #[arg(long)]
+        comments: Option<String>,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A rating of the authorisation process, by the requester or a manager
+    Process {
+        reference: String,
+        /// 1 (poor) to 5 (very good)
+        #[arg(long, value_name = "1-5")]
+        ease: Option<u8>,
+        /// 1 (poor) to 5 (very good)
+        #[arg(long, value_name = "1-5")]
+        effectiveness: Option<u8>,
+        #[arg(long)]
+        comments: Option<String>,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum PilotCommand {
+    /// Write this laptop's pilot figures (no names), signed with the installation's key
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The report over a period (default: the policy's pilot period), with other laptops' exports
+    Report {
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Another laptop's export (repeatable); each signature is checked
+        #[arg(long = "import", value_name = "FILE")]
+        imports: Vec<std::path::PathBuf>,
+        #[arg(long, conflicts_with_all = ["csv", "pdf"])]
+        json: bool,
+        #[arg(long, value_name = "FILE", conflicts_with = "pdf")]
+        csv: Option<std::path::PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<std::path::PathBuf>,
     },
 }
 
@@ -611,6 +698,8 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
         Command::Request(command) => commands::request(command, host),
         Command::Account(command) => commands::account(command, host),
         Command::Retention(command) => commands::retention(command, host),
+        Command::Feedback(command) => commands::feedback(command, host),
+        Command::Pilot(command) => commands::pilot(command, host),
         Command::Incident(command) => commands::incident(command, host),
         Command::Dispute(command) => commands::dispute(command, host),
         Command::SubjectAccess { person, out, json } => commands::subject_access(person, &out, json, host),

@@ -91,6 +91,10 @@ pub enum DueKind {
     AuthorisationExpiry,
     Idle,
     LogAssessment,
+    /// The originating social worker's feedback on a finalised check.
+    Feedback,
+    /// The longer-term usefulness of a check's information, some months after finalisation.
+    Recheck,
 }
 
 /// One thing due or overdue, in words, with the request it belongs to.

@@ -14,6 +14,7 @@ pub mod home;
 pub mod incident;
 pub mod local_time;
 pub mod log;
+pub mod pilot;
 pub mod policy;
 pub mod request;
 pub mod request_form;

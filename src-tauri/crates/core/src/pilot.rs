@@ -44,7 +44,8 @@ pub struct PilotRecord {
     pub permitted_on: Option<NaiveDate>,
     pub refused: bool,
     pub referred_back: u32,
-    /// The first access session's day: the day the check was done.
+    /// The day access started (its first access session, or its first search logged): the
+    /// day the check was done.
     pub checked_on: Option<NaiveDate>,
     /// The access sessions' minutes, summed.
     pub session_minutes: u32,
@@ -106,8 +107,9 @@ impl PilotExport {
             return Err("its key's fingerprint is not the SHA-256 of its public key".into());
         }
         let signed = triangulate_evidence::canonical_json(&file.export);
-        triangulate_evidence::verify_signature(&key.public_key, signed.as_bytes(), &file.signature)
-            .map_err(|_| "its signature does not match its figures: it was changed after it was exported".to_string())?;
+        triangulate_evidence::verify_signature(&key.public_key, signed.as_bytes(), &file.signature).map_err(|_| {
+            "its signature does not match its figures: it was changed after it was exported".to_string()
+        })?;
         Ok(export)
     }
 }
@@ -222,10 +224,8 @@ pub fn report(records: &[PilotRecord], from: Option<NaiveDate>, to: Option<Naive
     let minutes_total: u32 = feedback.iter().map(|f| f.time_minutes).sum();
     let useful_total: u32 = feedback.iter().map(|f| f.useful).sum();
     let unique_total: u32 = feedback.iter().map(|f| f.unique).sum();
-    let turnarounds: Vec<i64> = in_period
-        .iter()
-        .filter_map(|r| Some((r.permitted_on? - r.submitted_on?).num_days()))
-        .collect();
+    let turnarounds: Vec<i64> =
+        in_period.iter().filter_map(|r| Some((r.permitted_on? - r.submitted_on?).num_days())).collect();
     let process: Vec<ProcessFigures> = in_period.iter().flat_map(|r| r.process.iter().copied()).collect();
     let process_count = process.len() as u32;
     PilotReport {
@@ -448,7 +448,12 @@ mod tests {
     #[test]
     fn feedback_is_asked_for_until_given_and_the_recheck_from_six_months_after_finalisation() {
         let facts = [
-            FeedbackFacts { request: "R1", finalised_on: Some(day(5, 31)), feedback_given: false, recheck_given: false },
+            FeedbackFacts {
+                request: "R1",
+                finalised_on: Some(day(5, 31)),
+                feedback_given: false,
+                recheck_given: false,
+            },
             FeedbackFacts { request: "R2", finalised_on: Some(day(6, 1)), feedback_given: true, recheck_given: false },
             FeedbackFacts { request: "R3", finalised_on: None, feedback_given: false, recheck_given: false },
             FeedbackFacts { request: "R4", finalised_on: Some(day(1, 1)), feedback_given: true, recheck_given: true },

@@ -2,6 +2,7 @@
 //! term, retention and legal advice. Read from TOML; every key left out takes its embedded
 //! default. A bad file is reported with its line and the reason.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -22,6 +23,16 @@ pub struct Policy {
     pub consent: ConsentRule,
     pub platforms: Platforms,
     pub viewing: Viewing,
+    pub pilot: Pilot,
+}
+
+/// The pilot: its period, which reports default to, and when the longer-term re-check of a
+/// check's usefulness falls due after its log is finalised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pilot {
+    pub starts: Option<NaiveDate>,
+    pub ends: Option<NaiveDate>,
+    pub recheck_months: u32,
 }
 
 /// Captures may be distressing: which open blurred, on screen, until the worker reveals one.
@@ -200,6 +211,15 @@ struct RawPolicy {
     consent: Option<RawConsent>,
     platforms: Option<RawPlatforms>,
     viewing: Option<RawViewing>,
+    pilot: Option<RawPilot>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPilot {
+    starts: Option<Spanned<String>>,
+    ends: Option<Spanned<String>>,
+    recheck_months: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -523,8 +543,62 @@ impl Policy {
                     text,
                 )?,
             },
+            pilot: {
+                let rp = raw.pilot.as_ref();
+                let dp = defaults.pilot.as_ref();
+                let starts = pilot_date(
+                    rp.and_then(|p| p.starts.as_ref()),
+                    dp.and_then(|p| p.starts.as_ref()),
+                    "pilot.starts",
+                    text,
+                )?;
+                let ends =
+                    pilot_date(rp.and_then(|p| p.ends.as_ref()), dp.and_then(|p| p.ends.as_ref()), "pilot.ends", text)?;
+                if let (Some(s), Some(e), Some(span)) =
+                    (starts, ends, rp.and_then(|p| p.ends.as_ref()).map(|e| e.span()))
+                    && e < s
+                {
+                    return Err(spanned_error(text, span, "pilot.ends must not be before pilot.starts".into()));
+                }
+                Pilot {
+                    starts,
+                    ends,
+                    recheck_months: number(
+                        rp.and_then(|p| p.recheck_months.as_ref()),
+                        dp.and_then(|p| p.recheck_months.as_ref()),
+                        "pilot.recheck_months",
+                        1..=36,
+                    )?,
+                }
+            },
         })
     }
+}
+
+/// A pilot date: `YYYY-MM-DD`, or empty for none.
+fn pilot_date(
+    given: Option<&Spanned<String>>,
+    default: Option<&Spanned<String>>,
+    name: &str,
+    text: &str,
+) -> Result<Option<NaiveDate>, PolicyError> {
+    let (value, span, text) = match given {
+        Some(value) => (value.get_ref(), value.span(), text),
+        None => match default {
+            Some(value) => (value.get_ref(), value.span(), ""),
+            None => return Ok(None),
+        },
+    };
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map(Some).map_err(|_| {
+        spanned_error(
+            text,
+            span,
+            format!("{name} is {value:?}: it must be a date such as \"2026-09-01\", or \"\" for none"),
+        )
+    })
 }
 
 fn blur(given: Option<&Spanned<String>>, default: &Spanned<String>, text: &str) -> Result<Blur, PolicyError> {
@@ -749,6 +823,21 @@ mod tests {
         }
         let error = Policy::from_toml("organisation = \"X\"\n[capture]\nshortcut = \"K\"\n").unwrap_err().to_string();
         assert!(error.contains("line 3") && error.contains("capture.shortcut \"K\" is not a shortcut"), "{error}");
+    }
+
+    #[test]
+    fn the_pilot_period_is_optional_dates_and_its_end_is_not_before_its_start() {
+        let default = Policy::default().pilot;
+        assert_eq!((default.starts, default.ends, default.recheck_months), (None, None, 6));
+        let set = Policy::from_toml("[pilot]\nstarts = \"2026-09-01\"\nends = \"2027-02-28\"\n").unwrap().pilot;
+        assert_eq!(set.starts, NaiveDate::from_ymd_opt(2026, 9, 1));
+        assert_eq!(set.ends, NaiveDate::from_ymd_opt(2027, 2, 28));
+        let error = Policy::from_toml("[pilot]\nstarts = \"1 Sept\"\n").unwrap_err().to_string();
+        assert!(error.contains("line 2") && error.contains("pilot.starts is \"1 Sept\""), "{error}");
+        let error =
+            Policy::from_toml("[pilot]\nstarts = \"2026-09-01\"\nends = \"2026-08-01\"\n").unwrap_err().to_string();
+        assert!(error.contains("line 3") && error.contains("must not be before"), "{error}");
+        assert!(Policy::from_toml("[pilot]\nrecheck_months = 0\n").is_err());
     }
 
     #[test]

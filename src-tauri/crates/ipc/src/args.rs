@@ -10,6 +10,10 @@ pub use triangulate_app::bundle::BundleExported;
 pub use triangulate_app::export::PdfExported;
 pub use triangulate_app::log::{CaptureChoice, LogActions, LogComparison, LogPage, SearchForm};
 pub use triangulate_app::overview::{AuditLine, AuditTrail, HomePage, HomeRequest, HomeSection, SettingsPage};
+pub use triangulate_app::pilot::{
+    FeedbackRecord, PilotExported, PilotFeedback, PilotReportPage, PilotSource, ProcessRecord, RecheckRecord,
+    ReportWritten,
+};
 pub use triangulate_app::register::{CentralRecord, RegisterEntry};
 pub use triangulate_app::requests::{AccessReadiness, FixPlace, NextStep, RequestList, RequestPage};
 pub use triangulate_app::subject_access::SubjectAccessExported;
@@ -545,4 +549,67 @@ pub struct SubjectAccessArgs {
     pub person: i64,
     /// A new folder to write to.
     pub out: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RequestRefArgs {
+    pub reference: String,
+}
+
+/// The social worker's feedback form; numbers as typed (empty or not a number is a field error).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct FeedbackGiveArgs {
+    pub reference: String,
+    pub time_minutes: String,
+    pub useful: String,
+    pub unique: String,
+    pub rating: Option<triangulate_core::log::Contribution>,
+    pub comments: String,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct FeedbackRecheckArgs {
+    pub reference: String,
+    pub rating: Option<triangulate_core::log::Contribution>,
+    pub comments: String,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct FeedbackProcessArgs {
+    pub reference: String,
+    pub ease: Option<u8>,
+    pub effectiveness: Option<u8>,
+    pub comments: String,
+    pub by: String,
+}
+
+/// The report's period (`YYYY-MM-DD`, or empty for the policy's pilot period) and the other
+/// laptops' exports chosen.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct PilotReportArgs {
+    pub from: String,
+    pub to: String,
+    pub imports: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormat {
+    Csv,
+    Pdf,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct PilotReportWriteArgs {
+    pub report: PilotReportArgs,
+    pub format: ReportFormat,
+    /// The file chosen in the save dialog; an existing file is never replaced.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct PilotExportArgs {
+    pub path: String,
 }

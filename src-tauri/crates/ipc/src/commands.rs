@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use triangulate_app::captures::{self, CaptureOrder};
 use triangulate_app::sessions::{self, BrowserChoice};
-use triangulate_app::{PersonMatch, admin, log, people, register, requests};
+use triangulate_app::{PersonMatch, admin, log, people, pilot, register, requests};
 use triangulate_core::workflow::DecisionInput;
 
 use crate::args::*;
@@ -468,4 +468,80 @@ pub fn dispute_record(host: &dyn Host, args: DisputeRecordArgs) -> Result<Done> 
 
 pub fn subject_access_export(host: &dyn Host, args: SubjectAccessArgs) -> Result<SubjectAccessExported> {
     Ok(triangulate_app::subject_access::export(host, args.person, std::path::Path::new(&args.out))?)
+}
+
+pub fn pilot_feedback_get(host: &dyn Host, args: RequestRefArgs) -> Result<PilotFeedback> {
+    Ok(pilot::feedback(host, &args.reference)?)
+}
+
+/// A number typed in a form: empty is `None` (the store says what is missing); anything else
+/// that is not a whole number is a field error here.
+fn typed_number(errors: &mut Vec<triangulate_core::FieldError>, field: &str, text: &str) -> Option<u32> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match text.parse::<u32>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            errors.push(triangulate_core::FieldError::new(field, "Enter a whole number, such as 3"));
+            None
+        }
+    }
+}
+
+fn optional(text: &str) -> Option<&str> {
+    Some(text).filter(|t| !t.trim().is_empty())
+}
+
+pub fn feedback_give(host: &dyn Host, args: FeedbackGiveArgs) -> Result<PilotFeedback> {
+    let mut errors = Vec::new();
+    let time_minutes = typed_number(&mut errors, "time_minutes", &args.time_minutes);
+    let useful = typed_number(&mut errors, "useful", &args.useful);
+    let unique = typed_number(&mut errors, "unique", &args.unique);
+    if !errors.is_empty() {
+        return Err(triangulate_app::AppError::fields_error(errors).into());
+    }
+    let rating = args.rating.map(|r| r.as_str()).unwrap_or("");
+    let input =
+        pilot::FeedbackInput { time_minutes, useful, unique, rating, comments: optional(&args.comments), by: &args.by };
+    Ok(pilot::give_feedback(host, &args.reference, &input)?)
+}
+
+pub fn feedback_recheck(host: &dyn Host, args: FeedbackRecheckArgs) -> Result<PilotFeedback> {
+    let rating = args.rating.map(|r| r.as_str()).unwrap_or("");
+    Ok(pilot::give_recheck(host, &args.reference, rating, optional(&args.comments), &args.by)?)
+}
+
+pub fn feedback_process(host: &dyn Host, args: FeedbackProcessArgs) -> Result<PilotFeedback> {
+    Ok(pilot::give_process_rating(
+        host,
+        &args.reference,
+        args.ease,
+        args.effectiveness,
+        optional(&args.comments),
+        &args.by,
+    )?)
+}
+
+fn report_page(host: &dyn Host, args: &PilotReportArgs) -> Result<PilotReportPage> {
+    let imports: Vec<std::path::PathBuf> = args.imports.iter().map(std::path::PathBuf::from).collect();
+    Ok(pilot::report(host, optional(&args.from), optional(&args.to), &imports)?)
+}
+
+pub fn pilot_report(host: &dyn Host, args: PilotReportArgs) -> Result<PilotReportPage> {
+    report_page(host, &args)
+}
+
+pub fn pilot_report_write(host: &dyn Host, args: PilotReportWriteArgs) -> Result<ReportWritten> {
+    let page = report_page(host, &args.report)?;
+    let out = std::path::Path::new(&args.path);
+    Ok(match args.format {
+        ReportFormat::Csv => pilot::write_csv(&page, out)?,
+        ReportFormat::Pdf => pilot::write_pdf(host, &page, out)?,
+    })
+}
+
+pub fn pilot_export(host: &dyn Host, args: PilotExportArgs) -> Result<PilotExported> {
+    Ok(pilot::export(host, std::path::Path::new(&args.path))?)
 }

@@ -76,6 +76,13 @@ macro_rules! for_each_command {
             incident_record($crate::args::IncidentRecordArgs) -> $crate::args::IncidentsPage;
             dispute_record($crate::args::DisputeRecordArgs) -> $crate::args::Done;
             subject_access_export($crate::args::SubjectAccessArgs) -> $crate::args::SubjectAccessExported;
+            pilot_feedback_get($crate::args::RequestRefArgs) -> $crate::args::PilotFeedback;
+            feedback_give($crate::args::FeedbackGiveArgs) -> $crate::args::PilotFeedback;
+            feedback_recheck($crate::args::FeedbackRecheckArgs) -> $crate::args::PilotFeedback;
+            feedback_process($crate::args::FeedbackProcessArgs) -> $crate::args::PilotFeedback;
+            pilot_report($crate::args::PilotReportArgs) -> $crate::args::PilotReportPage;
+            pilot_report_write($crate::args::PilotReportWriteArgs) -> $crate::args::ReportWritten;
+            pilot_export($crate::args::PilotExportArgs) -> $crate::args::PilotExported;
         }
     };
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use triangulate_app::{DataDir, Host, KeptStore, Keystore, OpenStore, RecorderOrder};
 use triangulate_core::authorisation::AuthorisationState;
+use triangulate_core::home::DueKind;
 use triangulate_core::request::{ConsentStatus, Reason, Scope, SubjectRole};
 use triangulate_core::request_form::{DateParts, RequestForm, SubjectForm};
 use triangulate_core::workflow::{RequestState, Step};
@@ -624,4 +625,66 @@ fn retention_lists_what_falls_due_on_the_day_a_hold_keeps_it_and_disposal_leaves
     assert_eq!(done.disposals[0].object, reference);
     assert_eq!(done.disposals[0].disposed_by, "Ann Officer");
     assert_eq!(request_get(host, ReferenceArgs { reference }).unwrap_err().code, ErrorCode::NotFound);
+}
+
+#[test]
+fn home_asks_for_the_feedback_until_given_and_the_recheck_six_months_after_finalisation() {
+    let fixture = setup();
+    let host = &fixture.host;
+    let (reference, account) = ready_for_access(host);
+    let search = SearchForm {
+        account: Some(account),
+        searched: "Jane Doe".into(),
+        result: "Profile found".into(),
+        ..Default::default()
+    };
+    log_add_search(host, LogSearchArgs { reference: reference.clone(), search }).unwrap();
+    log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into() }).unwrap();
+    let finalise = LogFinaliseArgs {
+        reference: reference.clone(),
+        by: "Rhian Evans".into(),
+        rating: "some".into(),
+        assessment: "It helped".into(),
+    };
+    log_finalise(host, finalise).unwrap();
+    let due = |kind: DueKind| {
+        home_get(host, NoArgs {}).unwrap().due.iter().filter(|d| d.kind == kind && d.request == reference).count()
+    };
+    assert_eq!(due(DueKind::Feedback), 1, "asked for once the log is finalised");
+    assert_eq!(due(DueKind::Recheck), 0);
+
+    let give = |minutes: &str, useful: &str, unique: &str| FeedbackGiveArgs {
+        reference: reference.clone(),
+        time_minutes: minutes.into(),
+        useful: useful.into(),
+        unique: unique.into(),
+        rating: Some(triangulate_core::log::Contribution::Considerable),
+        comments: String::new(),
+        by: "Rhian Evans".into(),
+    };
+    assert_eq!(fields(feedback_give(host, give("half an hour", "2", "")).unwrap_err()), ["time_minutes"]);
+    assert_eq!(fields(feedback_give(host, give("", "2", "")).unwrap_err()), ["time_minutes", "unique"]);
+    let held = feedback_give(host, give("30", "2", "1")).unwrap();
+    assert_eq!(held.feedback.unwrap().time_minutes, 30);
+    assert_eq!(due(DueKind::Feedback), 0, "no longer asked for once given");
+
+    // Six months after finalisation (the policy's default), the re-check is asked for.
+    let finalised_on = held.finalised_on.unwrap();
+    let recheck_on = finalised_on.checked_add_months(chrono::Months::new(6)).unwrap();
+    host.move_on((recheck_on - now().date_naive()).num_days() - 1);
+    assert_eq!(due(DueKind::Recheck), 0, "not the day before");
+    host.move_on(1);
+    assert_eq!(due(DueKind::Recheck), 1);
+    let recheck = FeedbackRecheckArgs {
+        reference: reference.clone(),
+        rating: Some(triangulate_core::log::Contribution::Significant),
+        comments: "It shaped the plan".into(),
+        by: "Rhian Evans".into(),
+    };
+    feedback_recheck(host, recheck).unwrap();
+    assert_eq!(due(DueKind::Recheck), 0);
+    let report =
+        pilot_report(host, PilotReportArgs { from: String::new(), to: String::new(), imports: vec![] }).unwrap();
+    assert_eq!(report.report.ratings_at_six_months[3].count, 1);
+    assert!(report.pilot_period, "the policy's pilot period when none is given");
 }

@@ -21,6 +21,7 @@ mod logging;
 mod logs;
 mod migrations;
 mod persons;
+pub mod pilot;
 mod recovery;
 mod requests;
 mod retention;

@@ -27,6 +27,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("migrations/0015_redactions.sql")),
     (16, include_str!("migrations/0016_audit_checkpoints.sql")),
     (17, include_str!("migrations/0017_authorisation_register.sql")),
+    (18, include_str!("migrations/0018_pilot.sql")),
 ];
 
 /// Rust steps, by the version they complete.

@@ -117,7 +117,8 @@ impl Store {
     /// The request's id and the day its log was first finalised, if it was.
     fn finalised(&self, reference: &str) -> Result<(i64, String, Option<NaiveDate>)> {
         let request = self.request(reference)?;
-        let id: i64 = self.conn.query_row("SELECT id FROM requests WHERE reference = ?1", [&request.reference], |r| r.get(0))?;
+        let id: i64 =
+            self.conn.query_row("SELECT id FROM requests WHERE reference = ?1", [&request.reference], |r| r.get(0))?;
         let finalised: Option<String> = self.conn.query_row(
             "SELECT MIN(finalised_at) FROM investigation_logs WHERE request_id = ?1 AND finalised_at IS NOT NULL",
             [id],
@@ -127,9 +128,9 @@ impl Store {
     }
 
     fn session_minutes(&self, request_id: i64) -> Result<u32> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT started_at, ended_at FROM access_sessions WHERE request_id = ?1 AND ended_at IS NOT NULL")?;
+        let mut statement = self.conn.prepare(
+            "SELECT started_at, ended_at FROM access_sessions WHERE request_id = ?1 AND ended_at IS NOT NULL",
+        )?;
         let rows = statement.query_map([request_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut minutes = 0i64;
         for row in rows {
@@ -140,7 +141,12 @@ impl Store {
     }
 
     /// Records the originating social worker's feedback on a check whose log is finalised.
-    pub fn give_feedback(&mut self, reference: &str, input: &FeedbackInput, now: DateTime<Utc>) -> Result<PilotFeedback> {
+    pub fn give_feedback(
+        &mut self,
+        reference: &str,
+        input: &FeedbackInput,
+        now: DateTime<Utc>,
+    ) -> Result<PilotFeedback> {
         let mut errors = Vec::new();
         let time = count(&mut errors, "time_minutes", "the time taken, in minutes", input.time_minutes, 100_000);
         if time == Some(0) {
@@ -172,7 +178,8 @@ impl Store {
             return Err(StoreError::Refused(format!("the feedback on {reference} is already recorded")));
         }
         let actor = Actor::Worker(self.recorder()?);
-        let (time, useful, unique, rating) = (time.expect("checked"), useful.expect("checked"), unique.expect("checked"), rating.expect("checked"));
+        let (time, useful, unique, rating) =
+            (time.expect("checked"), useful.expect("checked"), unique.expect("checked"), rating.expect("checked"));
         self.write(now, |tx| {
             tx.execute(
                 "INSERT INTO pilot_feedback (request_id, time_minutes, useful, unique_found, rating, comments, given_by, recorded_at)
@@ -208,7 +215,9 @@ impl Store {
             return Err(StoreError::Fields(errors));
         }
         if finalised.is_none() {
-            return Err(StoreError::Refused(format!("the log of {reference} is not finalised: there is nothing to re-check")));
+            return Err(StoreError::Refused(format!(
+                "the log of {reference} is not finalised: there is nothing to re-check"
+            )));
         }
         if self.pilot_feedback(&reference)?.recheck.is_some() {
             return Err(StoreError::Refused(format!("the re-check of {reference} is already recorded")));
@@ -262,7 +271,8 @@ impl Store {
                 request.reference
             )));
         }
-        let id: i64 = self.conn.query_row("SELECT id FROM requests WHERE reference = ?1", [&request.reference], |r| r.get(0))?;
+        let id: i64 =
+            self.conn.query_row("SELECT id FROM requests WHERE reference = ?1", [&request.reference], |r| r.get(0))?;
         let actor = Actor::Worker(self.recorder()?);
         let (ease, effectiveness) = (ease.expect("checked"), effectiveness.expect("checked"));
         let reference = request.reference.clone();
@@ -287,7 +297,8 @@ impl Store {
     /// was refused: a figure for the pilot, with its audit event.
     pub fn record_repeat_viewing(&mut self, reference: &str, refused: bool, now: DateTime<Utc>) -> Result<()> {
         let request = self.request(reference)?;
-        let id: i64 = self.conn.query_row("SELECT id FROM requests WHERE reference = ?1", [&request.reference], |r| r.get(0))?;
+        let id: i64 =
+            self.conn.query_row("SELECT id FROM requests WHERE reference = ?1", [&request.reference], |r| r.get(0))?;
         let actor = self.worker_profile()?.map(|w| Actor::Worker(w.id)).unwrap_or(Actor::System);
         let outcome = if refused { "refusal" } else { "warning" };
         self.write(now, |tx| {
@@ -300,6 +311,20 @@ impl Store {
                 "pilot.repeat_viewing",
                 vec![format!("request:{}", request.reference)],
                 &outcome,
+            );
+            Ok(((), event))
+        })
+    }
+
+    /// Records that this laptop's pilot figures were exported: how many and the file's digest.
+    pub fn record_pilot_export(&mut self, records: usize, sha256: &str, now: DateTime<Utc>) -> Result<()> {
+        let actor = Actor::Worker(self.recorder()?);
+        self.write(now, |_| {
+            let event = NewAuditEvent::of_change(
+                actor,
+                "pilot.export",
+                vec![format!("pilot-export:{sha256}")],
+                &(records, sha256),
             );
             Ok(((), event))
         })
@@ -331,7 +356,14 @@ impl Store {
             .query_row(
                 "SELECT rating, comments, given_by, recorded_at FROM pilot_rechecks WHERE request_id = ?1",
                 [id],
-                |r| Ok(RecheckRecord { rating: rating_of(r.get(0)?), comments: r.get(1)?, given_by: r.get(2)?, recorded_at: r.get(3)? }),
+                |r| {
+                    Ok(RecheckRecord {
+                        rating: rating_of(r.get(0)?),
+                        comments: r.get(1)?,
+                        given_by: r.get(2)?,
+                        recorded_at: r.get(3)?,
+                    })
+                },
             )
             .optional()?;
         let mut statement = self.conn.prepare(
@@ -384,7 +416,9 @@ impl Store {
             }
         }
         let index: HashMap<i64, usize> = records.iter().enumerate().map(|(k, (id, _, _))| (*id, k)).collect();
-        let mut each = |sql: &str, apply: &mut dyn FnMut(&mut PilotRecord, &rusqlite::Row) -> rusqlite::Result<()>| -> Result<()> {
+        let mut each = |sql: &str,
+                        apply: &mut dyn FnMut(&mut PilotRecord, &rusqlite::Row) -> rusqlite::Result<()>|
+         -> Result<()> {
             let mut statement = self.conn.prepare(sql)?;
             let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {
@@ -402,6 +436,8 @@ impl Store {
                     .unwrap_or_else(|_| day(&row.get::<_, String>(3).unwrap_or_default()));
                 match to.as_str() {
                     "submitted" if r.submitted_on.is_none() => r.submitted_on = Some(on),
+                    // Access started: the check was done (with a session, or searches logged).
+                    "in_progress" if r.checked_on.is_none() => r.checked_on = Some(on),
                     "permitted" if r.permitted_on.is_none() => r.permitted_on = Some(on),
                     "referred_back" => r.referred_back += 1,
                     "refused" => r.refused = true,
@@ -410,18 +446,16 @@ impl Store {
                 Ok(())
             },
         )?;
-        each(
-            "SELECT request_id, started_at, ended_at FROM access_sessions ORDER BY started_at",
-            &mut |r, row| {
-                let started: String = row.get(1)?;
-                r.checked_on.get_or_insert(day(&started));
-                if let Some(ended) = row.get::<_, Option<String>>(2)? {
-                    let seconds = (stored_time(&ended) - stored_time(&started)).num_seconds().max(0);
-                    r.session_minutes += ((seconds + 59) / 60) as u32;
-                }
-                Ok(())
-            },
-        )?;
+        each("SELECT request_id, started_at, ended_at FROM access_sessions ORDER BY started_at", &mut |r, row| {
+            let started: String = row.get(1)?;
+            let first = day(&started);
+            r.checked_on = Some(r.checked_on.map_or(first, |d| d.min(first)));
+            if let Some(ended) = row.get::<_, Option<String>>(2)? {
+                let seconds = (stored_time(&ended) - stored_time(&started)).num_seconds().max(0);
+                r.session_minutes += ((seconds + 59) / 60) as u32;
+            }
+            Ok(())
+        })?;
         each(
             "SELECT request_id, MIN(finalised_at) FROM investigation_logs WHERE finalised_at IS NOT NULL GROUP BY request_id",
             &mut |r, row| {

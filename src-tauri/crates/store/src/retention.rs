@@ -149,6 +149,10 @@ fn delete_request(tx: &Tx, reference: &str) -> Result<Vec<String>> {
     }
     for (table, column) in [
         ("access_sessions", "request_id"),
+        ("pilot_feedback", "request_id"),
+        ("pilot_rechecks", "request_id"),
+        ("pilot_process_ratings", "request_id"),
+        ("repeat_viewing_events", "request_id"),
         ("care_record_filings", "request_id"),
         ("pdf_exports", "request_id"),
         ("bundle_exports", "request_id"),

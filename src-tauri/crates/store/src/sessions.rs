@@ -95,7 +95,8 @@ fn refused(what: &str, decision: &GuardDecision) -> StoreError {
 impl Store {
     /// Every check before a session opens a browser: the request's state, the worker, the
     /// account, legal advice, a prospective adopter's consent, and repeat viewing of the
-    /// person. Returns the request and the warnings to show.
+    /// person. Returns the request, the warnings to show, and whether repeat viewing warned
+    /// (a figure for the pilot once the session starts).
     pub fn check_session_start(
         &self,
         reference: &str,
@@ -104,7 +105,7 @@ impl Store {
         policy: &Policy,
         today: NaiveDate,
         now: DateTime<Utc>,
-    ) -> Result<(RequestRecord, Vec<String>)> {
+    ) -> Result<(RequestRecord, Vec<String>, bool)> {
         let request = self.request(reference)?;
         let link = request.subjects.iter().find(|s| s.subject == subject).ok_or_else(|| {
             StoreError::Fields(vec![triangulate_core::FieldError::new(
@@ -113,6 +114,7 @@ impl Store {
             )])
         })?;
         let facts = self.session_facts(&request, account_id, policy, today)?;
+        let mut repeat_viewing_warned = false;
         let mut decision = may_start_session(&facts);
         // The local policy's consent rule: without written consent, a directed-surveillance
         // authorisation in force for the person.
@@ -146,12 +148,14 @@ impl Store {
                     }
                 })
                 .collect();
-            decision = decision.and(repeat_viewing(now, today, &policy.repeat_viewing, &earlier, &authorisations));
+            let viewing = repeat_viewing(now, today, &policy.repeat_viewing, &earlier, &authorisations);
+            repeat_viewing_warned = viewing.is_allowed() && !viewing.warnings().is_empty();
+            decision = decision.and(viewing);
         }
         if !decision.is_allowed() {
             return Err(refused("the access session cannot start", &decision));
         }
-        Ok((request, decision.warnings().to_vec()))
+        Ok((request, decision.warnings().to_vec(), repeat_viewing_warned))
     }
 
     /// The starts of earlier access sessions in which this person's pages were opened.
