@@ -1254,3 +1254,92 @@ test("incidents are recorded for the service manager, and everything held about 
   await checkScreen(page, "68-incidents");
   await page.close();
 });
+
+test("the pilot's feedback is recorded on a finalised request, by keyboard too, and the report shows it in charts with their tables, merged with another laptop's figures", async () => {
+  const page = await fixture.browser.newPage();
+  await readyForAccess(page);
+  await byId(page, "open-log").click();
+  await heading(page, "Investigation log");
+  await logAction(page, "add-search", "Record a search");
+  await byId(page, "account").check();
+  await fill(page, { searched: "Jane Doe", result: "Profile found" });
+  await saveLogForm(page, "In progress");
+  await logAction(page, "complete", "Complete the log");
+  await saveLogForm(page, "Log completed");
+  await logAction(page, "finalise", "Assess and finalise");
+  await byId(page, "rating-3").check();
+  await fill(page, { by: "Rhian Evans", assessment: "It contradicts the claimed separation" });
+  await saveLogForm(page, "Finalised");
+
+  // The social worker's feedback: every missing answer named, then given by keyboard alone.
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
+  await byId(page, "feedback-link").click();
+  await heading(page, "The social worker's feedback on the check");
+  assert.equal(await byId(page, "time_minutes").inputValue(), "25", "prefilled from the access sessions");
+  await byId(page, "save").click();
+  for (const message of ["Enter how many useful pieces", "Enter how many unique pieces", "Rating must be", "Enter who gave the feedback"]) {
+    await page.locator("#error-summary a", { hasText: message }).waitFor();
+  }
+  await checkScreen(page, "70-feedback-errors");
+  await byId(page, "useful").focus();
+  await page.keyboard.type("3");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("1");
+  await page.keyboard.press("Tab");
+  assert.equal(await focusedId(page), "rating", "the rating's first choice is next");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await focusedId(page), "rating-3");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("It settled the question");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Rhian Evans");
+  await page.keyboard.press("Tab");
+  assert.equal(await focusedId(page), "save");
+  await page.keyboard.press("Enter");
+  await heading(page, "Request REQ-2026-0001");
+  await byId(page, "feedback-link").click();
+  assert.match(await byId(page, "given").innerText(), /Useful pieces of information\s+3[\s\S]*How much it contributed\s+Considerable/);
+
+  // The re-check, and the process rated.
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/recheck`);
+  await heading(page, "How useful the information proved six months on");
+  await byId(page, "rating-4").check();
+  await fill(page, { by: "Rhian Evans" });
+  await byId(page, "save").click();
+  await heading(page, "Request REQ-2026-0001");
+  await byId(page, "process-link").click();
+  await heading(page, "A rating of the authorisation process");
+  await byId(page, "save").click();
+  await page.locator("#error-summary a", { hasText: "Rate how easy the process was" }).waitFor();
+  await byId(page, "ease-4").check();
+  await byId(page, "effectiveness-5").check();
+  await checkScreen(page, "71-process-rating");
+  await byId(page, "save").click();
+  await heading(page, "Request REQ-2026-0001");
+
+  // The report: its figures, a chart each with its table, another laptop's figures merged,
+  // a changed export refused, and saving.
+  await page.locator('.app-nav__link[data-section="settings"]').click();
+  await byId(page, "pilot-link").click();
+  await heading(page, "The pilot's evaluation");
+  assert.match(await byId(page, "figures").innerText(), /Useful pieces of information\s+3 \(3 per check\)/);
+  assert.equal(await page.locator("#checks-per-month-chart rect").count(), 1);
+  assert.equal(await page.locator("#ratings-chart rect").count(), 8, "four ratings, at finalisation and six months on");
+  assert.match(await byId(page, "ratings-table").innerText(), /Considerable\s+1\s+0[\s\S]*Significant\s+0\s+1/);
+  assert.equal(await page.locator("#ratings-chart").getAttribute("role"), "img");
+  await checkScreen(page, "72-pilot-report");
+  await page.evaluate(() => { window.fakeOpenFiles = ["/home/manager/laptop-2.json"]; });
+  await byId(page, "add-imports").click();
+  await page.locator("#sources", { hasText: "laptop-2.json" }).waitFor();
+  await page.evaluate(() => { window.fakeOpenFiles = ["/home/manager/laptop-3-tampered.json"]; });
+  await byId(page, "add-imports").click();
+  await page.locator("#error-summary a", { hasText: "changed after it was exported" }).waitFor();
+  await checkScreen(page, "73-pilot-import-refused");
+  assert.doesNotMatch(await byId(page, "imports").innerText(), /tampered/, "a refused file is not kept");
+  await byId(page, "save-csv").click();
+  await page.locator("#pilot-status", { hasText: "Report saved" }).waitFor();
+  await byId(page, "export-figures").click();
+  await page.locator("#pilot-status", { hasText: "without names" }).waitFor();
+  await page.close();
+});

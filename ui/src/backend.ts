@@ -4,14 +4,16 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
-import { save } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 import { openPath } from "@tauri-apps/plugin-opener";
 import type { CommandName, Commands, IpcError } from "./generated/ipc";
 
 export interface Backend {
   call<K extends CommandName>(name: K, args: Commands[K]["args"]): Promise<Commands[K]["response"]>;
   /** Asks where to save a PDF or a ZIP (the system's save dialog); null when the worker cancels. */
-  chooseSaveFile(suggestedName: string, kind: "pdf" | "zip" | "csv" | "folder"): Promise<string | null>;
+  chooseSaveFile(suggestedName: string, kind: "pdf" | "zip" | "csv" | "json" | "folder"): Promise<string | null>;
+  /** Asks for files to read (the system's open dialog); empty when the worker cancels. */
+  chooseOpenFiles(kind: "json"): Promise<string[]>;
   /** Opens a PDF the app wrote in the laptop's PDF reader. */
   openPdf(path: string): Promise<void>;
   /** Calls `handler` each time the capture shortcut is pressed, wherever the focus is; the
@@ -26,6 +28,10 @@ export const tauriBackend: Backend = {
   chooseSaveFile: (suggestedName, kind) =>
     // A folder to be made is named in the same dialog, with no file type.
     save({ defaultPath: suggestedName, filters: kind === "folder" ? [] : [{ name: kind.toUpperCase(), extensions: [kind] }] }),
+  chooseOpenFiles: async (kind) => {
+    const chosen = await open({ multiple: true, directory: false, filters: [{ name: kind.toUpperCase(), extensions: [kind] }] });
+    return chosen === null ? [] : Array.isArray(chosen) ? chosen : [chosen];
+  },
   openPdf: (path) => openPath(path),
   onCaptureShortcut: (handler) => listen("capture-shortcut", () => handler()),
   keepOnTop: (on) => getCurrentWindow().setAlwaysOnTop(on),

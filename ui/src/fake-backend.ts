@@ -7,7 +7,7 @@ import type { Backend } from "./backend";
 import type {
   AawRecord, AccountRecord, CaptureItem, CapturePage, DisposalRecord, Due, HoldRecord, IncidentRecord, RetentionPage, SessionPage, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
   HomeGroup, HomeRequest, InvestigationLog, LogActions, LogPage, LogVersion, NextStep, PdfExportRecord, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role,
-  ShareRecipient, Step, StoreStatus, WorkerRecord, RegisterEntry, AuthorisationState,
+  ShareRecipient, Step, StoreStatus, WorkerRecord, RegisterEntry, AuthorisationState, PilotFeedback, PilotReportArgs, PilotReportPage,
 } from "./generated/ipc";
 
 type Handlers = { [K in CommandName]: (args: Commands[K]["args"]) => Commands[K]["response"] };
@@ -161,6 +161,60 @@ export function createFakeBackend(): Backend {
   const accounts: AccountRecord[] = [];
   const authorisations: AuthorisationRecord[] = [];
   const todayIso = () => new Date().toISOString().slice(0, 10);
+  /** The report as the app computes it, over the fake's requests; an import named
+   *  "tampered" is refused as the app refuses a changed export. */
+  const pilotReport = (args: PilotReportArgs): PilotReportPage => {
+    const bad = args.imports.find((p) => p.includes("tampered"));
+    if (bad) fail("invalid_fields", "There is a problem", [{ field: "import", message: `${bad} is refused: its signature does not match its figures: it was changed after it was exported` }]);
+    if (args.from && args.to && args.to < args.from) fail("invalid_fields", "There is a problem", [{ field: "to", message: "The end of the period must not be before its start" }]);
+    const checked = requests.filter((r) => !["draft", "submitted", "agreed", "doubts_raised", "permitted", "legitimacy_confirmed", "refused", "withdrawn", "referred_back"].includes(r.state));
+    const given = [...pilot.values()].flatMap((p) => (p.feedback ? [p.feedback] : []));
+    const rechecks = [...pilot.values()].flatMap((p) => (p.recheck ? [p.recheck] : []));
+    const process = [...pilot.values()].flatMap((p) => p.process);
+    const sum = (ns: number[]) => ns.reduce((a, b) => a + b, 0);
+    const mean = (ns: number[]) => (ns.length ? Math.round((sum(ns) / ns.length) * 10) / 10 : null);
+    const month = new Date().toISOString().slice(0, 7);
+    const label = new Date().toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+    const count = (ratings: Contribution[]) => (["little", "some", "considerable", "significant"] as Contribution[]).map((rating) => ({ rating, count: ratings.filter((r) => r === rating).length }));
+    return {
+      report: {
+        from: args.from || null, to: args.to || null, requests: requests.length, checks: checked.length,
+        checks_per_month: checked.length ? [{ month, label, count: checked.length }] : [],
+        feedback_given: given.length, feedback_awaited: 0,
+        minutes_total: sum(given.map((f) => f.time_minutes)), minutes_per_check: mean(given.map((f) => f.time_minutes)), session_minutes_total: 25 * checked.length,
+        useful_total: sum(given.map((f) => f.useful)), unique_total: sum(given.map((f) => f.unique)),
+        useful_per_check: mean(given.map((f) => f.useful)), unique_per_check: mean(given.map((f) => f.unique)),
+        ratings_at_finalisation: count(given.map((f) => f.rating)), ratings_at_six_months: count(rechecks.map((r) => r.rating)),
+        permissions: 0, turnaround_mean_days: null, turnaround_median_days: null, refusals: 0, referrals_back: 0,
+        repeat_viewing_warnings: 0, repeat_viewing_refusals: 0,
+        process_ratings: process.length, process_ease_mean: mean(process.map((p) => p.ease)), process_effectiveness_mean: mean(process.map((p) => p.effectiveness)),
+      },
+      sources: [{ source: "this laptop", fingerprint: "ab".repeat(32), records: requests.length }, ...args.imports.map((p) => ({ source: p, fingerprint: "cd".repeat(32), records: 1 }))],
+      duplicates: 0,
+      pilot_period: !args.from && !args.to,
+    };
+  };
+  /** The pilot's feedback, by request. */
+  const pilot = new Map<string, PilotFeedback>();
+  const pilotOf = (reference: string): PilotFeedback => {
+    const record = find(reference);
+    const finalised = ["finalised", "shared", "closed"].includes(record.state);
+    if (!pilot.has(reference)) pilot.set(reference, { finalised_on: null, session_minutes: 25, feedback: null, recheck: null, process: [] });
+    const held = pilot.get(reference)!;
+    held.finalised_on = finalised ? todayIso() : null;
+    return held;
+  };
+  const wholeNumber = (fields: FieldError[], field: string, text: string, what: string): number | null => {
+    if (!text.trim()) {
+      fields.push({ field, message: `Enter ${what}` });
+      return null;
+    }
+    if (!/^\d+$/.test(text.trim())) {
+      fields.push({ field, message: "Enter a whole number, such as 3" });
+      return null;
+    }
+    return Number(text);
+  };
   /** The register as the app computes it: the same states, with Home's 7 days' notice. */
   const registerEntries = (): RegisterEntry[] =>
     authorisations.map((a) => {
@@ -552,6 +606,46 @@ export function createFakeBackend(): Backend {
       return page(record);
     },
     authorisation_register: () => registerEntries(),
+    pilot_feedback_get: (args) => structuredClone(pilotOf(args.reference)),
+    feedback_give: (args) => {
+      const held = pilotOf(args.reference);
+      const fields: FieldError[] = [];
+      const time = wholeNumber(fields, "time_minutes", args.time_minutes, "the time taken, in minutes");
+      const useful = wholeNumber(fields, "useful", args.useful, "how many useful pieces of information");
+      const unique = wholeNumber(fields, "unique", args.unique, "how many unique pieces of information");
+      if (useful !== null && unique !== null && unique > useful) fields.push({ field: "unique", message: `The unique pieces are some of the useful ones: no more than ${useful}` });
+      if (!args.rating) fields.push({ field: "rating", message: "Rating must be little, some, considerable or significant" });
+      if (!args.by.trim()) fields.push({ field: "by", message: "Enter who gave the feedback" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      if (!held.finalised_on) fail("refused", `the log of ${args.reference} is not finalised: feedback follows the social worker's assessment`);
+      held.feedback = { time_minutes: time!, useful: useful!, unique: unique!, rating: args.rating!, comments: args.comments.trim() || null, given_by: args.by.trim(), recorded_at: new Date().toISOString() };
+      return structuredClone(held);
+    },
+    feedback_recheck: (args) => {
+      const held = pilotOf(args.reference);
+      const fields: FieldError[] = [];
+      if (!args.rating) fields.push({ field: "rating", message: "Rating must be little, some, considerable or significant" });
+      if (!args.by.trim()) fields.push({ field: "by", message: "Enter who gave the rating" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      held.recheck = { rating: args.rating!, comments: args.comments.trim() || null, given_by: args.by.trim(), recorded_at: new Date().toISOString() };
+      return structuredClone(held);
+    },
+    feedback_process: (args) => {
+      const held = pilotOf(args.reference);
+      const fields: FieldError[] = [];
+      if (!args.ease) fields.push({ field: "ease", message: "Rate how easy the process was from 1 (poor) to 5 (very good)" });
+      if (!args.effectiveness) fields.push({ field: "effectiveness", message: "Rate how effective the process was from 1 (poor) to 5 (very good)" });
+      if (!args.by.trim()) fields.push({ field: "by", message: "Enter who gave the rating" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      held.process.push({ ease: args.ease!, effectiveness: args.effectiveness!, comments: args.comments.trim() || null, given_by: args.by.trim(), recorded_at: new Date().toISOString() });
+      return structuredClone(held);
+    },
+    pilot_report: (args) => pilotReport(args),
+    pilot_report_write: (args) => {
+      pilotReport(args.report);
+      return { path: args.path, sha256: "d4".repeat(32) };
+    },
+    pilot_export: (args) => ({ path: args.path, records: requests.length, sha256: "e5".repeat(32), fingerprint: "ab".repeat(32) }),
     authorisation_approve: (args) => {
       const today = todayIso();
       const a = authorisations.find((x) => x.reference === args.reference) ?? fail("not_found", `authorisation ${args.reference} does not exist`);
@@ -928,6 +1022,9 @@ export function createFakeBackend(): Backend {
       return structuredClone(handler(structuredClone(args)));
     },
     // No dialog and no PDF reader: the tests see what would have happened.
+    async chooseOpenFiles() {
+      return (window as unknown as { fakeOpenFiles?: string[] }).fakeOpenFiles ?? [];
+    },
     async chooseSaveFile(suggestedName) {
       const fake = window as unknown as { fakeSaveAs?: string | null };
       return fake.fakeSaveAs === undefined ? `/home/worker/Documents/${suggestedName}` : fake.fakeSaveAs;

@@ -18,6 +18,8 @@ import { sessionScreen, sessionStartScreen } from "./screens/session";
 import { captureScreen } from "./screens/capture";
 import { redactScreen } from "./screens/redact";
 import { registerActionScreen, registerScreen } from "./screens/register";
+import { feedbackScreen } from "./screens/feedback";
+import { pilotScreen } from "./screens/pilot";
 import { disposeScreen, releaseScreen, retentionScreen } from "./screens/retention";
 import { incidentsScreen, subjectAccessScreen } from "./screens/incidents";
 import { requestScreen } from "./screens/request-page";
@@ -41,7 +43,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
   const [path, queryText = ""] = hash.replace(/^#/, "").split("?");
   const query = new URLSearchParams(queryText);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  highlight(["status", "retention", "incidents", "authorisations"].includes(parts[0]) ? "settings" : parts[0] === "people" ? "requests" : (parts[0] ?? "home"));
+  highlight(["status", "retention", "incidents", "authorisations", "pilot"].includes(parts[0]) ? "settings" : parts[0] === "people" ? "requests" : (parts[0] ?? "home"));
   // The store's full status (it checks the whole audit chain) is read until it is ready,
   // and on the status screen; not on every screen.
   if (!storeReady || parts[0] === "status") {
@@ -65,6 +67,8 @@ async function route(shell: Shell, hash: string): Promise<void> {
   if (section === "incidents") return incidentsScreen(app);
   if (section === "authorisations" && id && (sub === "approve" || sub === "review" || sub === "cancel")) return registerActionScreen(app, id, sub);
   if (section === "authorisations") return registerScreen(app);
+  if (section === "pilot") return pilotScreen(app);
+  if (section === "requests" && id && (sub === "feedback" || sub === "recheck" || sub === "process")) return feedbackScreen(app, id, sub);
   if (section === "people" && id && sub === "subject-access") return subjectAccessScreen(app, Number(id));
   if (section === "accounts") return accountsScreen(app);
   if (section === "drafts" && id && sub === "match") return matchScreen(app, Number(id), numberOrNull(extra ?? null) ?? 1);

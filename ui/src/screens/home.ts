@@ -52,7 +52,7 @@ function showHome(app: App, page: HomePage): void {
     h(
       "section",
       { "aria-labelledby": "due-heading", id: "due" },
-      h("p", { class: "govuk-body-s" }, `Authorisations awaiting a magistrate's approval, reviews and expiries within ${page.notice_days} days or overdue, requests with no change for more than ${page.idle_days} days, and logs waiting for the social worker's assessment.`),
+      h("p", { class: "govuk-body-s" }, `Authorisations awaiting a magistrate's approval, reviews and expiries within ${page.notice_days} days or overdue, requests with no change for more than ${page.idle_days} days, logs waiting for the social worker's assessment, and the pilot's feedback on finalised checks.`),
       page.due.length
         ? h(
             "ul",

@@ -177,6 +177,7 @@ export function showRequest(app: App, page: RequestPage): void {
       linkButton("Record an authorisation", requestHref(record.reference, "/authorisations/new"), { id: "add-authorisation", secondary: true }),
       h("a", { class: "govuk-link", href: "#/authorisations", id: "request-register-link" }, "The authorisation register")),
   );
+  content.push(...pilotSection(page));
   content.push(...exportSection(page));
   app.show(`Request ${record.reference}`, ...content.filter((c): c is Node => c instanceof Node));
 }
@@ -185,3 +186,22 @@ async function startChange(app: App, reference: string): Promise<void> {
   const draft = await attempt(app, () => app.backend.call("draft_start", { reference, linked: null }));
   if (draft) app.go(`#/drafts/${draft.id}/check`);
 }
+
+/** The pilot's feedback on this request: the forms, for whoever records them. */
+function pilotSection(page: RequestPage): Child[] {
+  const state = page.record.state;
+  if (state === "draft") return [];
+  const finalised = ["finalised", "shared", "closed"].includes(state);
+  const link = (text: string, rest: string, id: string) => h("li", {}, h("a", { class: "govuk-link", href: requestHref(page.record.reference, rest), id }, text));
+  return [
+    h("h2", { class: "govuk-heading-m" }, "The pilot's evaluation"),
+    h(
+      "ul",
+      { class: "govuk-list", id: "pilot-links" },
+      finalised ? link("The social worker's feedback on the check", "/feedback", "feedback-link") : null,
+      finalised ? link("How useful the information proved six months on", "/recheck", "recheck-link") : null,
+      link("A rating of the authorisation process", "/process", "process-link"),
+    ),
+  ];
+}
+
