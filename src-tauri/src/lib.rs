@@ -196,7 +196,7 @@ mod tests {
         let declared: Vec<String> =
             triangulate_ipc::COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
         assert_eq!(allowed, declared, "the capability allows exactly the contract's commands, in its order");
-        // Of the plugins, the save dialog, and opening PDF files; of the core, hearing the
+        // Of the plugins, the save and open dialogs, and opening PDF files; of the core, hearing the
         // capture shortcut's event and keeping the window on top during a session: nothing else.
         let plugin: Vec<&serde_json::Value> =
             permissions.iter().filter(|p| p.as_str().is_none_or(|p| p.contains(':'))).collect();

@@ -23,8 +23,14 @@ pub fn feedback(host: &dyn Host, reference: &str) -> Result<PilotFeedback> {
     Ok(host.store()?.pilot_feedback(reference)?)
 }
 
+/// Records the social worker's feedback; a time not given is the access sessions' minutes,
+/// where there were any (the form's prefilled value).
 pub fn give_feedback(host: &dyn Host, reference: &str, input: &FeedbackInput) -> Result<PilotFeedback> {
-    Ok(host.store()?.give_feedback(reference, input, host.now())?)
+    let mut store = host.store()?;
+    let sessions = store.pilot_feedback(reference)?.session_minutes;
+    let time_minutes = input.time_minutes.or((sessions > 0).then_some(sessions));
+    let input = FeedbackInput { time_minutes, ..*input };
+    Ok(store.give_feedback(reference, &input, host.now())?)
 }
 
 pub fn give_recheck(

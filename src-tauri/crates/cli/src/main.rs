@@ -232,7 +232,7 @@ enum FeedbackCommand {
     /// The originating social worker's feedback once the log is finalised
     Give {
         reference: String,
-        /// Time the check took, in minutes (prefilled on screen from the access sessions)
+        /// Time the check took, in minutes (default: the access sessions' minutes, where there were any)
         #[arg(long, value_name = "N")]
         time_minutes: Option<u32>,
         /// Useful pieces of information found

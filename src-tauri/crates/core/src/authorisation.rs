@@ -119,7 +119,7 @@ impl AuthorisationState {
 }
 
 /// An authorisation's dates, as recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timeline {
     pub kind: AuthorisationKind,
     pub granted: NaiveDate,

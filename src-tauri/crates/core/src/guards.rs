@@ -355,35 +355,19 @@ fn request_state_refusal(state: RequestState) -> Option<Refusal> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectedSurveillance {
     pub reference: String,
-    pub kind: AuthorisationKind,
-    pub granted: NaiveDate,
-    pub approved: Option<NaiveDate>,
-    pub review_due: Option<NaiveDate>,
-    pub expires: NaiveDate,
-    pub cancelled_on: Option<NaiveDate>,
+    pub timeline: Timeline,
 }
 
 impl DirectedSurveillance {
-    fn timeline(&self) -> Timeline {
-        Timeline {
-            kind: self.kind,
-            granted: self.granted,
-            approved: self.approved,
-            review_due: self.review_due,
-            expires: self.expires,
-            cancelled_on: self.cancelled_on,
-        }
-    }
-
     /// In force from the day it is granted (and, for RIPA, approved) to the day it expires,
     /// both included, unless it was cancelled on or before `today`.
     pub fn is_in_force(&self, today: NaiveDate) -> bool {
-        self.timeline().in_force(today)
+        self.timeline.in_force(today)
     }
 
     /// Why it is not in force on `today`, or `None` if it is.
     fn why_not_in_force(&self, today: NaiveDate) -> Option<String> {
-        self.timeline().why_not_in_force(&self.reference, today)
+        self.timeline.why_not_in_force(&self.reference, today)
     }
 }
 
@@ -412,19 +396,21 @@ pub fn repeat_viewing(
     }
     let window = days_text(policy.window_days);
     // Of several in force, the one that runs longest is named.
-    let in_force =
-        authorisations.iter().filter(|authorisation| authorisation.is_in_force(today)).max_by_key(|a| a.expires);
+    let in_force = authorisations
+        .iter()
+        .filter(|authorisation| authorisation.is_in_force(today))
+        .max_by_key(|a| a.timeline.expires);
     if let Some(authorisation) = in_force {
         let mut warnings = vec![format!(
             "view {this_view} of this person within {window} is covered by {} {}, in force until {}",
-            authorisation.kind.words(),
+            authorisation.timeline.kind.words(),
             authorisation.reference,
-            long_date(authorisation.expires)
+            long_date(authorisation.timeline.expires)
         )];
-        if let Some(review_due) = authorisation.review_due.filter(|review_due| *review_due < today) {
+        if let Some(review_due) = authorisation.timeline.review_due.filter(|review_due| *review_due < today) {
             warnings.push(format!(
                 "the review of {} {} was due on {} and is overdue",
-                authorisation.kind.words(),
+                authorisation.timeline.kind.words(),
                 authorisation.reference,
                 long_date(review_due)
             ));
@@ -771,12 +757,14 @@ mod tests {
     ) -> DirectedSurveillance {
         DirectedSurveillance {
             reference: reference.to_string(),
-            kind: AuthorisationKind::DirectedSurveillance,
-            granted: day(granted),
-            approved: Some(day(granted)),
-            review_due: review_due.map(day),
-            expires: day(expires),
-            cancelled_on: cancelled_on.map(day),
+            timeline: Timeline {
+                kind: AuthorisationKind::DirectedSurveillance,
+                granted: day(granted),
+                approved: Some(day(granted)),
+                review_due: review_due.map(day),
+                expires: day(expires),
+                cancelled_on: cancelled_on.map(day),
+            },
         }
     }
 

@@ -114,6 +114,28 @@ impl PilotExport {
     }
 }
 
+impl PilotRecord {
+    /// A request's figures before anything happened to it.
+    pub fn new(id: String, created_on: NaiveDate) -> PilotRecord {
+        PilotRecord {
+            id,
+            created_on,
+            submitted_on: None,
+            permitted_on: None,
+            refused: false,
+            referred_back: 0,
+            checked_on: None,
+            session_minutes: 0,
+            finalised_on: None,
+            feedback: None,
+            recheck: None,
+            process: Vec::new(),
+            repeat_viewing_warnings: 0,
+            repeat_viewing_refusals: 0,
+        }
+    }
+}
+
 /// A count for one month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct MonthCount {
@@ -330,22 +352,7 @@ mod tests {
     }
 
     fn record(id: &str, created: NaiveDate) -> PilotRecord {
-        PilotRecord {
-            id: id.into(),
-            created_on: created,
-            submitted_on: None,
-            permitted_on: None,
-            refused: false,
-            referred_back: 0,
-            checked_on: None,
-            session_minutes: 0,
-            finalised_on: None,
-            feedback: None,
-            recheck: None,
-            process: Vec::new(),
-            repeat_viewing_warnings: 0,
-            repeat_viewing_refusals: 0,
-        }
+        PilotRecord::new(id.into(), created)
     }
 
     /// Four requests, each figure worked out by hand below.

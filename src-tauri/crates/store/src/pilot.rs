@@ -18,6 +18,7 @@ use crate::requests::stamp;
 use crate::sessions::stored_time;
 
 /// The feedback form as typed: numbers already read as numbers by the door.
+#[derive(Clone, Copy)]
 pub struct FeedbackInput<'a> {
     pub time_minutes: Option<u32>,
     pub useful: Option<u32>,
@@ -396,22 +397,9 @@ impl Store {
             })?;
             for row in rows {
                 let (id, reference, created, state) = row?;
-                let record = PilotRecord {
-                    id: sha256_hex(format!("{store_id}:{reference}").as_bytes()),
-                    created_on: day(&created),
-                    submitted_on: None,
-                    permitted_on: None,
-                    refused: state == "refused",
-                    referred_back: 0,
-                    checked_on: None,
-                    session_minutes: 0,
-                    finalised_on: None,
-                    feedback: None,
-                    recheck: None,
-                    process: Vec::new(),
-                    repeat_viewing_warnings: 0,
-                    repeat_viewing_refusals: 0,
-                };
+                let mut record =
+                    PilotRecord::new(sha256_hex(format!("{store_id}:{reference}").as_bytes()), day(&created));
+                record.refused = state == "refused";
                 records.push((id, reference, record));
             }
         }

@@ -135,18 +135,7 @@ impl Store {
                 .authorisations()?
                 .into_iter()
                 .filter(|a| a.kind.covers_a_person() && a.person_id == Some(person))
-                .map(|a| {
-                    let timeline = a.timeline();
-                    DirectedSurveillance {
-                        reference: a.reference,
-                        kind: a.kind,
-                        granted: a.granted,
-                        approved: a.approved,
-                        review_due: a.review_due,
-                        expires: a.expires,
-                        cancelled_on: timeline.cancelled_on,
-                    }
-                })
+                .map(|a| DirectedSurveillance { timeline: a.timeline(), reference: a.reference })
                 .collect();
             let viewing = repeat_viewing(now, today, &policy.repeat_viewing, &earlier, &authorisations);
             repeat_viewing_warned = viewing.is_allowed() && !viewing.warnings().is_empty();
