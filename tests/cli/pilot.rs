@@ -3,18 +3,13 @@
 //! the report merged from several laptops (a tampered export refused, a duplicate counted once)
 //! as JSON, CSV and PDF.
 
-use crate::protocol::{authorise, search, step, with_request};
+use crate::protocol::{authorised_and_searched, step, with_request};
 use crate::{Run, Setup};
 
 /// A request taken through the protocol to a finalised log, without a browser.
 fn finalised() -> (Setup, String) {
     let (s, reference) = with_request();
-    authorise(&s, &reference);
-    let account = s.run(&["account", "add", "--platform", "facebook", "--handle", "council.safeguarding"]);
-    assert_eq!(account.code, 0, "{}", account.stderr);
-    let account = account.stdout.trim().to_string();
-    let run = search(&s, &reference, &account, "Anna Kowalska", "Public profile");
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    authorised_and_searched(&s, &reference);
     step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);
     step(&s, &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "some", "--assessment", "It helped"]);
     (s, reference)

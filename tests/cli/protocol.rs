@@ -42,6 +42,18 @@ pub(crate) fn authorise(s: &Setup, reference: &str) {
     step(s, &["request", "confirm-legitimacy", reference, "--by", "Sam Patel"]);
 }
 
+/// The request authorised, an account registered, and a first search logged (which starts
+/// the access); the account's id.
+pub(crate) fn authorised_and_searched(s: &Setup, reference: &str) -> String {
+    authorise(s, reference);
+    let account = s.run(&["account", "add", "--platform", "facebook", "--handle", "council.safeguarding"]);
+    assert_eq!(account.code, 0, "{}", account.stderr);
+    let account = account.stdout.trim().to_string();
+    let run = search(s, reference, &account, "Anna Kowalska", "Public profile");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    account
+}
+
 /// `log add-search` on Facebook with the given account.
 pub(crate) fn search(s: &Setup, reference: &str, account: &str, searched: &str, result: &str) -> crate::Run {
     s.run(&[
@@ -77,12 +89,7 @@ fn the_whole_protocol_runs_from_request_to_closed_with_every_step_audited() {
     assert_eq!(json["request"]["subjects"][2]["role"], "suspected_associate");
     assert_eq!(json["subjects"][2]["person_id"], serde_json::Value::Null, "an unnamed suspect is no person");
 
-    authorise(&s, &reference);
-    let account = s.run(&["account", "add", "--platform", "facebook", "--handle", "council.safeguarding"]);
-    assert_eq!(account.code, 0, "{}", account.stderr);
-    let account = account.stdout.trim().to_string();
-    let run = search(&s, &reference, &account, "Anna Kowalska", "Public profile");
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    authorised_and_searched(&s, &reference);
     assert_eq!(state(&s, &reference), "in_progress");
     step(&s, &["log", "add-finding", &reference, "--text", "Photo with Mr Nowak, 3 November"]);
     step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);

@@ -691,7 +691,8 @@ fn open_connection(data_dir: &DataDir, keystore: &Keystore, key: &DatabaseKey, c
          PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA secure_delete = ON;",
+         PRAGMA secure_delete = ON;
+         PRAGMA cache_size = -32768;",
     )
     .map_err(|e| map_disk_full(e.into(), data_dir))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;

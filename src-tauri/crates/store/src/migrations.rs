@@ -28,6 +28,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (16, include_str!("migrations/0016_audit_checkpoints.sql")),
     (17, include_str!("migrations/0017_authorisation_register.sql")),
     (18, include_str!("migrations/0018_pilot.sql")),
+    (19, include_str!("migrations/0019_indexes.sql")),
 ];
 
 /// Rust steps, by the version they complete.

@@ -442,11 +442,13 @@ impl Store {
 
     /// The request with this id, or every request in reference order.
     fn request_rows(&self, id: Option<i64>) -> Result<Vec<RequestRow>> {
-        let mut statement = self.conn.prepare(
+        // One request by its key, or all in order: an `OR` in one query would scan every row.
+        let condition = if id.is_some() { "r.id = ?1" } else { "?1 IS NULL" };
+        let mut statement = self.conn.prepare(&format!(
             "SELECT r.reference, r.state, r.content, p.reference, r.flagged_for_sd, r.created_at, r.updated_at
              FROM requests r LEFT JOIN requests p ON p.id = r.parent_id
-             WHERE ?1 IS NULL OR r.id = ?1 ORDER BY r.year, r.number",
-        )?;
+             WHERE {condition} ORDER BY r.year, r.number"
+        ))?;
         let raw = statement
             .query_map([id], |row| {
                 Ok((
