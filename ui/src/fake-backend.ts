@@ -166,7 +166,9 @@ export function createFakeBackend(): Backend {
   const pilotReport = (args: PilotReportArgs): PilotReportPage => {
     const bad = args.imports.find((p) => p.includes("tampered"));
     if (bad) fail("invalid_fields", "There is a problem", [{ field: "import", message: `${bad} is refused: its signature does not match its figures: it was changed after it was exported` }]);
-    if (args.from && args.to && args.to < args.from) fail("invalid_fields", "There is a problem", [{ field: "to", message: "The end of the period must not be before its start" }]);
+    const [from, to] = [isoDate(args.from), isoDate(args.to)];
+    if (from === "invalid" || to === "invalid") fail("invalid_fields", "There is a problem", [{ field: from === "invalid" ? "from" : "to", message: "The period's dates must be real dates, such as 1 9 2026" }]);
+    if (from && to && to < from) fail("invalid_fields", "There is a problem", [{ field: "to", message: "The end of the period must not be before its start" }]);
     const checked = requests.filter((r) => !["draft", "submitted", "agreed", "doubts_raised", "permitted", "legitimacy_confirmed", "refused", "withdrawn", "referred_back"].includes(r.state));
     const given = [...pilot.values()].flatMap((p) => (p.feedback ? [p.feedback] : []));
     const rechecks = [...pilot.values()].flatMap((p) => (p.recheck ? [p.recheck] : []));
@@ -178,7 +180,7 @@ export function createFakeBackend(): Backend {
     const count = (ratings: Contribution[]) => (["little", "some", "considerable", "significant"] as Contribution[]).map((rating) => ({ rating, count: ratings.filter((r) => r === rating).length }));
     return {
       report: {
-        from: args.from || null, to: args.to || null, requests: requests.length, checks: checked.length,
+        from: from || null, to: to || null, requests: requests.length, checks: checked.length,
         checks_per_month: checked.length ? [{ month, label, count: checked.length }] : [],
         feedback_given: given.length, feedback_awaited: 0,
         minutes_total: sum(given.map((f) => f.time_minutes)), minutes_per_check: mean(given.map((f) => f.time_minutes)), session_minutes_total: 25 * checked.length,
@@ -191,7 +193,7 @@ export function createFakeBackend(): Backend {
       },
       sources: [{ source: "this laptop", fingerprint: "ab".repeat(32), records: requests.length }, ...args.imports.map((p) => ({ source: p, fingerprint: "cd".repeat(32), records: 1 }))],
       duplicates: 0,
-      pilot_period: !args.from && !args.to,
+      pilot_period: !from && !to,
     };
   };
   /** The pilot's feedback, by request. */

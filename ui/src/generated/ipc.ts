@@ -395,7 +395,7 @@ export type FeedbackRecheckArgs = { reference: string, rating: Contribution | nu
 
 export type FeedbackProcessArgs = { reference: string, ease: number | null, effectiveness: number | null, comments: string, by: string, };
 
-export type PilotReportArgs = { from: string, to: string, imports: Array<string>, };
+export type PilotReportArgs = { from: DateParts, to: DateParts, imports: Array<string>, };
 
 export type ReportFormat = "csv" | "pdf";
 

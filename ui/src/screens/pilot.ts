@@ -59,12 +59,6 @@ export function barChart(id: string, caption: string, categoryName: string, cate
   );
 }
 
-const iso = (d: DateParts): string => {
-  if (!d.day.trim() && !d.month.trim() && !d.year.trim()) return "";
-  const pad = (n: string) => n.trim().padStart(2, "0");
-  return `${d.year.trim()}-${pad(d.month)}-${pad(d.day)}`;
-};
-
 function figures(page: PilotReportPage): Child[] {
   const r = page.report;
   const or = (v: number | null, unit = "") => (v === null ? "None yet" : `${v}${unit}`);
@@ -111,7 +105,7 @@ function figures(page: PilotReportPage): Child[] {
 export async function pilotScreen(app: App): Promise<void> {
   const empty = (): DateParts => ({ day: "", month: "", year: "" });
   const state = { from: empty(), to: empty(), imports: [] as string[] };
-  const args = (): PilotReportArgs => ({ from: iso(state.from), to: iso(state.to), imports: state.imports });
+  const args = (): PilotReportArgs => ({ from: state.from, to: state.to, imports: state.imports });
   const first = await attempt(app, () => app.backend.call("pilot_report", args()));
   if (!first) return;
   const status = h("div", { id: "pilot-status", role: "status", "aria-live": "polite" });

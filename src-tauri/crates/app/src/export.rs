@@ -268,12 +268,7 @@ pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
     let Prepared { reference, info, blocks, attachments, exhibits, sources, .. } =
         prepare(host, &mut store, &order.reference, order.draft, kind, timer)?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "exhibits read from the store");
-    let (written, rendered) = write_new_file(&order.out, |out| {
-        triangulate_pdf::render(&info, &blocks, &attachments, out).map_err(|e| match e {
-            triangulate_pdf::PdfError::Write(io) => io,
-            other => std::io::Error::other(other.to_string()),
-        })
-    })?;
+    let (written, rendered) = write_new_pdf(&order.out, &info, &blocks, &attachments)?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "PDF written and synced");
     let export = NewPdfExport {
         kind,
@@ -408,6 +403,21 @@ impl<W: Write> Write for HashingWriter<W> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
+}
+
+/// Renders a PDF into a new file (as [`write_new_file`] writes it).
+pub(crate) fn write_new_pdf(
+    out: &Path,
+    info: &triangulate_pdf::DocumentInfo,
+    blocks: &[triangulate_pdf::Block],
+    attachments: &[triangulate_pdf::Attachment],
+) -> Result<(Written, triangulate_pdf::Rendered)> {
+    write_new_file(out, |w| {
+        triangulate_pdf::render(info, blocks, attachments, w).map_err(|e| match e {
+            triangulate_pdf::PdfError::Write(io) => io,
+            other => std::io::Error::other(other.to_string()),
+        })
+    })
 }
 
 /// Writes a new file, owner-only, through a temporary file beside it that is synced and then

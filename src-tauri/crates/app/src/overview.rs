@@ -107,14 +107,14 @@ pub fn home(host: &dyn Host) -> Result<HomePage> {
         .collect();
     let mut due = due(&dates, &activity, today, policy.home.notice_days, policy.home.idle_days);
     // The pilot's feedback until it is given, and the re-check once it falls due.
-    let pilot = store.pilot_records()?;
-    let feedback: Vec<triangulate_core::pilot::FeedbackFacts> = pilot
+    let finalised = store.feedback_facts()?;
+    let feedback: Vec<triangulate_core::pilot::FeedbackFacts> = finalised
         .iter()
-        .map(|(reference, r)| triangulate_core::pilot::FeedbackFacts {
+        .map(|(reference, finalised_on, feedback_given, recheck_given)| triangulate_core::pilot::FeedbackFacts {
             request: reference,
-            finalised_on: r.finalised_on,
-            feedback_given: r.feedback.is_some(),
-            recheck_given: r.recheck.is_some(),
+            finalised_on: Some(*finalised_on),
+            feedback_given: *feedback_given,
+            recheck_given: *recheck_given,
         })
         .collect();
     due.extend(triangulate_core::pilot::due(&feedback, today, policy.pilot.recheck_months));

@@ -334,11 +334,6 @@ pub fn write_pdf(host: &dyn Host, page: &PilotReportPage, out: &Path) -> Result<
         marking: policy.protective_marking.clone(),
         draft: None,
     };
-    let (written, _) = crate::export::write_new_file(out, |w| {
-        triangulate_pdf::render(&info, &blocks, &[], w).map_err(|e| match e {
-            triangulate_pdf::PdfError::Write(io) => io,
-            other => std::io::Error::other(other.to_string()),
-        })
-    })?;
+    let (written, _) = crate::export::write_new_pdf(out, &info, &blocks, &[])?;
     Ok(ReportWritten { path: written.path.display().to_string(), sha256: written.sha256 })
 }

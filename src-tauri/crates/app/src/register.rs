@@ -164,6 +164,13 @@ pub struct CentralRecord {
     pub sha256: String,
 }
 
+/// The UK day of a time as stored (RFC 3339), as the record's other dates are given.
+fn uk_day(stored: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stored)
+        .map(|t| triangulate_core::local_time::uk_date(t.with_timezone(&chrono::Utc)).to_string())
+        .unwrap_or_default()
+}
+
 /// One row of the central record: lists joined with `; `.
 fn central_row(e: &RegisterEntry) -> [String; 13] {
     let a = &e.authorisation;
@@ -171,11 +178,8 @@ fn central_row(e: &RegisterEntry) -> [String; 13] {
     let subjects = if a.kind.covers_a_person() { vec![e.covers.clone()] } else { e.subjects.clone() };
     let reviews: Vec<String> =
         a.reviews.iter().map(|r| format!("{} by {}: {}", r.reviewed_on, r.by, r.outcome.replace('\n', " "))).collect();
-    let renewals: Vec<String> = a
-        .renewals
-        .iter()
-        .map(|r| format!("{} by {}: to {}", &r.recorded_at[..10.min(r.recorded_at.len())], r.by, r.expires))
-        .collect();
+    let renewals: Vec<String> =
+        a.renewals.iter().map(|r| format!("{} by {}: to {}", uk_day(&r.recorded_at), r.by, r.expires)).collect();
     let cancelled = a.timeline().cancelled_on.map(|d| d.to_string()).unwrap_or_default();
     let approval = match (a.kind, a.approved) {
         (AuthorisationKind::NonRipa, _) => "not required".to_string(),

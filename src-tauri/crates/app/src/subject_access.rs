@@ -299,12 +299,7 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
         draft: Some("Not yet checked for third parties: see the last section".into()),
     };
     let pdf_path = out.join(format!("subject-access-person-{}.pdf", p.id));
-    let (written, rendered) = crate::export::write_new_file(&pdf_path, |w| {
-        triangulate_pdf::render(&info, &blocks, &[], w).map_err(|e| match e {
-            triangulate_pdf::PdfError::Write(io) => io,
-            other => std::io::Error::other(other.to_string()),
-        })
-    })?;
+    let (written, rendered) = crate::export::write_new_pdf(&pdf_path, &info, &blocks, &[])?;
     host.store()?.record_subject_access(p.id, &written.sha256, originals.len(), host.now())?;
     tracing::info!(person = p.id, pages = rendered.pages, files = originals.len(), "subject access exported");
     let shown = |path: &PathBuf| path.display().to_string();

@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-use crate::authorisation::{AuthorisationKind, Timeline};
+use crate::authorisation::Timeline;
 use crate::policy::RepeatViewing;
 use crate::workflow::RequestState;
 
@@ -467,6 +467,7 @@ fn days_text(count: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::authorisation::AuthorisationKind;
     use chrono::TimeZone;
 
     // Session start

@@ -585,12 +585,12 @@ pub struct FeedbackProcessArgs {
     pub by: String,
 }
 
-/// The report's period (`YYYY-MM-DD`, or empty for the policy's pilot period) and the other
-/// laptops' exports chosen.
+/// The report's period (both empty for the policy's pilot period) and the other laptops'
+/// exports chosen.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct PilotReportArgs {
-    pub from: String,
-    pub to: String,
+    pub from: DateParts,
+    pub to: DateParts,
     pub imports: Vec<String>,
 }
 

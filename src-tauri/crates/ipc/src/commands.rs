@@ -526,7 +526,8 @@ pub fn feedback_process(host: &dyn Host, args: FeedbackProcessArgs) -> Result<Pi
 
 fn report_page(host: &dyn Host, args: &PilotReportArgs) -> Result<PilotReportPage> {
     let imports: Vec<std::path::PathBuf> = args.imports.iter().map(std::path::PathBuf::from).collect();
-    Ok(pilot::report(host, optional(&args.from), optional(&args.to), &imports)?)
+    let (from, to) = (args.from.to_text(), args.to.to_text());
+    Ok(pilot::report(host, from.as_deref(), to.as_deref(), &imports)?)
 }
 
 pub fn pilot_report(host: &dyn Host, args: PilotReportArgs) -> Result<PilotReportPage> {

@@ -114,18 +114,22 @@ fn day(stored: &str) -> NaiveDate {
     uk_date(stored_time(stored))
 }
 
+/// An access session's minutes, a part minute counted whole.
+fn session_minutes(started: &str, ended: &str) -> u32 {
+    let seconds = (stored_time(ended) - stored_time(started)).num_seconds().max(0);
+    ((seconds + 59) / 60) as u32
+}
+
 impl Store {
     /// The request's id and the day its log was first finalised, if it was.
     fn finalised(&self, reference: &str) -> Result<(i64, String, Option<NaiveDate>)> {
-        let request = self.request(reference)?;
-        let id: i64 =
-            self.conn.query_row("SELECT id FROM requests WHERE reference = ?1", [&request.reference], |r| r.get(0))?;
+        let id = self.request_id(reference)?;
         let finalised: Option<String> = self.conn.query_row(
             "SELECT MIN(finalised_at) FROM investigation_logs WHERE request_id = ?1 AND finalised_at IS NOT NULL",
             [id],
             |r| r.get(0),
         )?;
-        Ok((id, request.reference, finalised.as_deref().map(day)))
+        Ok((id, reference.trim().to_string(), finalised.as_deref().map(day)))
     }
 
     fn session_minutes(&self, request_id: i64) -> Result<u32> {
@@ -133,12 +137,12 @@ impl Store {
             "SELECT started_at, ended_at FROM access_sessions WHERE request_id = ?1 AND ended_at IS NOT NULL",
         )?;
         let rows = statement.query_map([request_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        let mut minutes = 0i64;
+        let mut minutes = 0;
         for row in rows {
             let (start, end) = row?;
-            minutes += (stored_time(&end) - stored_time(&start)).num_seconds().max(0);
+            minutes += session_minutes(&start, &end);
         }
-        Ok(((minutes + 59) / 60) as u32)
+        Ok(minutes)
     }
 
     /// Records the originating social worker's feedback on a check whose log is finalised.
@@ -272,8 +276,7 @@ impl Store {
                 request.reference
             )));
         }
-        let id: i64 =
-            self.conn.query_row("SELECT id FROM requests WHERE reference = ?1", [&request.reference], |r| r.get(0))?;
+        let id = self.request_id(&request.reference)?;
         let actor = Actor::Worker(self.recorder()?);
         let (ease, effectiveness) = (ease.expect("checked"), effectiveness.expect("checked"));
         let reference = request.reference.clone();
@@ -297,9 +300,8 @@ impl Store {
     /// Counts a repeat-viewing warning accepted, or a refusal met, when a session started or
     /// was refused: a figure for the pilot, with its audit event.
     pub fn record_repeat_viewing(&mut self, reference: &str, refused: bool, now: DateTime<Utc>) -> Result<()> {
-        let request = self.request(reference)?;
-        let id: i64 =
-            self.conn.query_row("SELECT id FROM requests WHERE reference = ?1", [&request.reference], |r| r.get(0))?;
+        let id = self.request_id(reference)?;
+        let reference = reference.trim();
         let actor = self.worker_profile()?.map(|w| Actor::Worker(w.id)).unwrap_or(Actor::System);
         let outcome = if refused { "refusal" } else { "warning" };
         self.write(now, |tx| {
@@ -307,12 +309,8 @@ impl Store {
                 "INSERT INTO repeat_viewing_events (request_id, outcome, at) VALUES (?1, ?2, ?3)",
                 rusqlite::params![id, outcome, stamp(now)],
             )?;
-            let event = NewAuditEvent::of_change(
-                actor,
-                "pilot.repeat_viewing",
-                vec![format!("request:{}", request.reference)],
-                &outcome,
-            );
+            let event =
+                NewAuditEvent::of_change(actor, "pilot.repeat_viewing", vec![format!("request:{reference}")], &outcome);
             Ok(((), event))
         })
     }
@@ -329,6 +327,22 @@ impl Store {
             );
             Ok(((), event))
         })
+    }
+
+    /// What Home asks for: each request whose log is finalised, the day it first was, and
+    /// whether its feedback and re-check are recorded. One query, read from indexes.
+    pub fn feedback_facts(&self) -> Result<Vec<(String, NaiveDate, bool, bool)>> {
+        let mut statement = self.conn.prepare(
+            "SELECT r.reference, MIN(l.finalised_at),
+                    EXISTS (SELECT 1 FROM pilot_feedback f WHERE f.request_id = r.id),
+                    EXISTS (SELECT 1 FROM pilot_rechecks c WHERE c.request_id = r.id)
+             FROM requests r JOIN investigation_logs l ON l.request_id = r.id AND l.finalised_at IS NOT NULL
+             GROUP BY r.id ORDER BY r.id",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, day(&r.get::<_, String>(1)?), r.get::<_, bool>(2)?, r.get::<_, bool>(3)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// What the pilot holds about one request.
@@ -439,8 +453,7 @@ impl Store {
             let first = day(&started);
             r.checked_on = Some(r.checked_on.map_or(first, |d| d.min(first)));
             if let Some(ended) = row.get::<_, Option<String>>(2)? {
-                let seconds = (stored_time(&ended) - stored_time(&started)).num_seconds().max(0);
-                r.session_minutes += ((seconds + 59) / 60) as u32;
+                r.session_minutes += session_minutes(&started, &ended);
             }
             Ok(())
         })?;
