@@ -229,7 +229,7 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     assert!(text.contains("مرحبا بالعالم"));
     assert!(text.contains("Investigation request (Appendix 1)") && text.contains("Authorisation chain"));
     assert!(text.contains("Investigation log (Appendix 2)") && text.contains("Photo with Mr Nowak dated 3 November"));
-    assert!(text.contains("considerable"));
+    assert!(text.contains("Considerable") && !text.contains("considerable"), "the rating in words");
     let body = joined_body(&text_pages, &reference);
     assert!(body.contains(&format!("{}{long_path}", site.base)), "the long address is whole, over lines and pages");
     assert!(body.contains(&format!("Exhibit1(capture{first})")), "the finding points at its exhibit");
@@ -417,7 +417,9 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     std::fs::create_dir_all(&looks).unwrap();
     let provenance =
         text_pages.iter().position(|p| p.contains("Exhibit 2: provenance")).expect("exhibit 2's provenance");
-    for page in [1, 3, provenance + 1, provenance + 2] {
+    let log_page =
+        text_pages.iter().position(|p| p.contains(&format!("Investigation log (Appendix 2): {reference}"))).expect("the log's first page");
+    for page in [1, 3, log_page + 1, provenance + 1, provenance + 2] {
         let page = page.min(pages).to_string();
         tool(
             "pdftoppm",

@@ -842,7 +842,7 @@ fn log_blocks(blocks: &mut Vec<Block>, sources: &Sources, exhibits: &[Exhibit]) 
     )];
     match &content.assessment {
         Some(assessment) => {
-            rows.push(row("Contribution of the check", assessment.rating.as_str()));
+            rows.push(row("Contribution of the check", assessment.rating.label()));
             rows.push(row("Assessment", assessment.text.clone()));
             rows.push(row("Assessed by", format!("{}, {}", assessment.by, uk_time(&assessment.at.to_rfc3339()))));
         }
@@ -1097,7 +1097,7 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
                 (Some(w), Some(h)) => format!("{} bytes, {w} × {h} px", a.size),
                 _ => format!("{} bytes", a.size),
             };
-            (a.kind.replace('_', " "), format!("SHA-256 {}\n{size}, {}", a.sha256, a.media_type))
+            (artefact_label(&a.kind), format!("SHA-256 {}\n{size}, {}\nin the manifest as {}", a.sha256, a.media_type, a.kind))
         })
         .collect();
     let manifest_digest = triangulate_evidence::sha256_hex(record.manifest.as_bytes());
@@ -1125,6 +1125,20 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
     ));
     blocks.push(Block::Fields(rows));
     Ok(())
+}
+
+/// An artefact's kind in words, as the capture screen names it.
+fn artefact_label(kind: &str) -> String {
+    match kind {
+        "full_page_png" => "The whole page (PNG)".into(),
+        "viewport_png" => "The window as seen (PNG)".into(),
+        "mhtml" => "The page's snapshot (MHTML)".into(),
+        "warc" => "The page's web archive (WARC)".into(),
+        other => match other.strip_prefix("full_page_tile_").and_then(|n| n.parse::<u32>().ok()) {
+            Some(n) => format!("Part {n} of the whole page (PNG)"),
+            None => other.replace('_', " "),
+        },
+    }
 }
 
 fn text_of(value: &serde_json::Value) -> Option<String> {
@@ -1237,9 +1251,14 @@ pub(crate) fn provenance_rows(manifest: &Manifest, person: &str) -> Vec<(String,
         rows.push(row("Outside the listed profiles because", reason.clone()));
     }
     if let Some(archive) = &p.archive {
-        let mut text = format!("{} responses in the web archive (WARC)", archive.responses);
+        let mut text = format!(
+            "{} {} in the web archive (WARC)",
+            archive.responses,
+            if archive.responses == 1 { "response" } else { "responses" }
+        );
         if !archive.bodies_missing.is_empty() {
-            text.push_str(&format!("; {} bodies could not be had:", archive.bodies_missing.len()));
+            let missing = archive.bodies_missing.len();
+            text.push_str(&format!("; {missing} {} could not be kept:", if missing == 1 { "body" } else { "bodies" }));
             for missing in &archive.bodies_missing {
                 text.push_str(&format!("\n{} ({})", missing.url, missing.reason));
             }

@@ -290,7 +290,7 @@ pub fn write_pdf(host: &dyn Host, page: &PilotReportPage, out: &Path) -> Result<
                 .zip(&r.ratings_at_six_months)
                 .map(|(at, later)| {
                     (
-                        at.rating.as_str().to_string(),
+                        at.rating.label().to_string(),
                         format!("{} at finalisation, {} six months on", at.count, later.count),
                     )
                 })

@@ -26,6 +26,16 @@ impl Contribution {
             Contribution::Significant => "significant",
         }
     }
+
+    /// The rating as a document shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Contribution::Little => "Little",
+            Contribution::Some => "Some",
+            Contribution::Considerable => "Considerable",
+            Contribution::Significant => "Significant",
+        }
+    }
 }
 
 impl std::str::FromStr for Contribution {

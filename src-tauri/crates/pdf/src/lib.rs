@@ -35,7 +35,7 @@ const MARGIN: f32 = 50.0;
 const TOP: f32 = 66.0;
 const BOTTOM: f32 = PAGE_HEIGHT - 54.0;
 const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
-const LABEL_WIDTH: f32 = 150.0;
+const LABEL_WIDTH: f32 = 128.0;
 const COLUMN_GAP: f32 = 10.0;
 
 #[derive(Debug, thiserror::Error)]
