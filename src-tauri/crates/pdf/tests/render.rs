@@ -136,6 +136,12 @@ fn text_in_many_scripts_is_shaped_wrapped_marked_and_numbered_on_a4_pages() {
     // An outline entry for each section.
     let outline = tool("qpdf", &["--json", "--json-key=outlines", path]);
     assert!(outline.contains("\"title\": \"Cover\"") && outline.contains("\"title\": \"Second section\""), "{outline}");
+    // No actions, links or scripts: every object's dictionary, as qpdf reads them.
+    let objects = tool("qpdf", &["--json", "--json-key=qpdf", path]);
+    for key in ["/URI", "/Launch", "/GoToR", "/GoToE", "/JavaScript", "/JS", "/SubmitForm", "/ImportData", "/AA"] {
+        assert!(!objects.contains(&format!("\"{key}\"")), "no {key} anywhere");
+    }
+    assert!(objects.contains("\"/Type\": \"/Catalog\""), "the check reads the objects: {}", &objects[..500]);
     let fonts = tool("pdffonts", &[path]);
     assert!(fonts.lines().skip(2).all(|l| l.contains(" yes yes yes ")), "every font embedded: {fonts}");
 }
@@ -205,6 +211,122 @@ fn pictures_are_embedded_once_pixel_for_pixel_and_continue_over_pages() {
     let saved = dir.path().join("saved.json");
     tool("pdfdetach", &["-save", "1", "-o", saved.to_str().unwrap(), path_text]);
     assert_eq!(std::fs::read(saved).unwrap(), attachment.bytes);
+}
+
+/// An 8-bit RGB PNG with Adam7 interlacing, written chunk by chunk.
+fn interlaced_png(width: u32, height: u32, pixels: &[u8]) -> Vec<u8> {
+    const PASSES: [(u32, u32, u32, u32); 7] =
+        [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)];
+    let mut raw = Vec::new();
+    for (x0, y0, dx, dy) in PASSES {
+        if x0 >= width || y0 >= height {
+            continue;
+        }
+        for y in (y0..height).step_by(dy as usize) {
+            raw.push(0); // no filter
+            for x in (x0..width).step_by(dx as usize) {
+                let at = ((y * width + x) * 3) as usize;
+                raw.extend_from_slice(&pixels[at..at + 3]);
+            }
+        }
+    }
+    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut zlib, &raw).unwrap();
+    let idat = zlib.finish().unwrap();
+    let mut ihdr = Vec::new();
+    ihdr.extend(width.to_be_bytes());
+    ihdr.extend(height.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 1]); // 8 bits, RGB, deflate, adaptive filtering, Adam7
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, body) in [(&b"IHDR"[..], ihdr), (b"IDAT", idat), (b"IEND", Vec::new())] {
+        out.extend((body.len() as u32).to_be_bytes());
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(kind);
+        crc.update(&body);
+        out.extend_from_slice(kind);
+        out.extend(&body);
+        out.extend(crc.finalize().to_be_bytes());
+    }
+    out
+}
+
+#[test]
+fn pictures_that_cannot_pass_through_are_embedded_losslessly_all_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    // 16 bits a component: every sample distinct in its low byte too.
+    let (w16, h16) = (64u32, 40u32);
+    let samples: Vec<u16> = (0..w16 * h16 * 3).map(|k| (k.wrapping_mul(2_654_435_761) >> 16) as u16).collect();
+    let mut deep = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut deep, w16, h16);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Sixteen);
+        let bytes: Vec<u8> = samples.iter().flat_map(|s| s.to_be_bytes()).collect();
+        encoder.write_header().unwrap().write_image_data(&bytes).unwrap();
+    }
+    // Interlaced.
+    let (wi, hi) = (37u32, 23u32);
+    let interlaced_pixels: Vec<u8> = (0..wi * hi * 3).map(|k| (k * 37 % 251) as u8).collect();
+    let interlaced = interlaced_png(wi, hi, &interlaced_pixels);
+    assert_eq!(decode_bytes(&interlaced), (wi, hi, interlaced_pixels.clone()), "the test's own PNG is right");
+    // A palette.
+    let (wp, hp) = (30u32, 20u32);
+    let palette: Vec<u8> = (0..16u8).flat_map(|k| [k * 16, 255 - k * 16, k * 7]).collect();
+    let indices: Vec<u8> = (0..wp * hp).map(|k| (k % 16) as u8).collect();
+    let mut indexed = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut indexed, wp, hp);
+        encoder.set_color(png::ColorType::Indexed);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_palette(palette.clone());
+        encoder.write_header().unwrap().write_image_data(&indices).unwrap();
+    }
+    let blocks = vec![
+        Block::Section("Exhibit 1".into()),
+        Block::Picture {
+            caption: "Pictures of other kinds".into(),
+            pngs: vec![Arc::new(deep), Arc::new(interlaced), Arc::new(indexed)],
+        },
+    ];
+    let (path, _) = write(dir.path(), &blocks, &[], false);
+    let path_text = path.to_str().unwrap();
+    tool("qpdf", &["--check", path_text]);
+    let list = tool("pdfimages", &["-list", path_text]);
+    assert!(list.lines().skip(2).any(|l| l.split_whitespace().nth(7) == Some("16")), "kept at 16 bits: {list}");
+    tool("pdfimages", &["-png", path_text, dir.path().join("img").to_str().unwrap()]);
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let entry = entry.unwrap().path();
+        if entry.extension().is_some_and(|e| e == "png") {
+            found.push(decode_bytes(&std::fs::read(&entry).unwrap()));
+        }
+    }
+    // pdfimages turns 16-bit samples into colours through the ICC profile and loses their low
+    // bits; qpdf gives back the image object's samples as stored.
+    let deep_row = list.lines().skip(2).map(|l| l.split_whitespace().collect::<Vec<_>>()).find(|r| r[7] == "16");
+    let object = deep_row.expect("the 16-bit picture")[10].to_string();
+    let stored = Command::new("qpdf")
+        .args([&format!("--show-object={object}"), "--filtered-stream-data", path_text])
+        .output()
+        .unwrap()
+        .stdout;
+    let deep_bytes: Vec<u8> = samples.iter().flat_map(|s| s.to_be_bytes()).collect();
+    assert!(stored == deep_bytes, "every 16-bit sample is stored exactly");
+    assert!(found.iter().any(|d| *d == (wi, hi, interlaced_pixels.clone())), "the interlaced picture's pixels");
+    let expanded: Vec<u8> =
+        indices.iter().flat_map(|&i| palette[i as usize * 3..i as usize * 3 + 3].to_vec()).collect();
+    assert!(found.iter().any(|d| *d == (wp, hp, expanded.clone())), "the palette picture's colours");
+}
+
+/// Width, height and samples as stored (16-bit samples big-endian), palettes expanded.
+fn decode_bytes(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut buffer).unwrap();
+    buffer.truncate(frame.buffer_size());
+    (frame.width, frame.height, buffer)
 }
 
 #[test]
