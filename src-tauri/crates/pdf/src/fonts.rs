@@ -108,12 +108,15 @@ impl Fonts {
         out
     }
 
-    /// Splits `text` into runs of one font (byte ranges). Spaces and punctuation stay in the
-    /// run they are in when its font has them.
+    /// Splits `text` into runs of one font (byte ranges). Only letters of a strong direction
+    /// choose a font: spaces, punctuation (an Arabic comma as much as a full stop), digits and
+    /// marks stay in the run they are in when its font has them, so that a run of one script
+    /// is shaped, and read back, as one.
     fn font_runs(&self, text: &str) -> Vec<(Range<usize>, usize)> {
+        use unicode_bidi::BidiClass::{AL, L, R};
         let mut runs: Vec<(Range<usize>, usize)> = Vec::new();
         for (i, c) in text.char_indices() {
-            let neutral = c.is_whitespace() || c.is_ascii_punctuation() || c.is_ascii_digit();
+            let neutral = !matches!(unicode_bidi::bidi_class(c), L | R | AL);
             let font = match runs.last() {
                 Some((_, current)) if neutral && self.regular[*current].has(c) => *current,
                 _ => self.font_for(c).unwrap_or(0),
@@ -329,6 +332,18 @@ mod tests {
             assert_eq!(fonts.drawable(name), name);
         }
         assert_eq!(fonts.drawable("護理記錄"), "護理記錄", "CJK has the fallback font");
+    }
+
+    #[test]
+    fn punctuation_inside_a_script_stays_in_that_script_s_run() {
+        let fonts = Fonts::load();
+        // Noto Sans has the guillemets too; they must not split the Arabic run in three.
+        let text = "محمد «علي»، ٪";
+        assert_eq!(fonts.font_runs(text), vec![(0..text.len(), 1)]);
+        // Letters still choose: Latin after Arabic starts a run of its own.
+        let mixed = "محمد (Ali)";
+        let runs: Vec<usize> = fonts.font_runs(mixed).into_iter().map(|r| r.1).collect();
+        assert_eq!(runs, vec![1, 0]);
     }
 
     #[test]

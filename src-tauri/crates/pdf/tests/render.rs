@@ -76,6 +76,7 @@ fn text_in_many_scripts_is_shaped_wrapped_marked_and_numbered_on_a4_pages() {
         Block::Fields(vec![
             ("Names".into(), "Siân Llŷr, Jan Łukasiewicz, Seán Ó Briain, Zofia Wiśniewska".into()),
             ("Arabic".into(), "محمد عبد الله".into()),
+            ("Urdu".into(), "فاطمہ چودھری بڑے".into()),
             ("Hebrew".into(), "שרה כהן".into()),
             ("Address".into(), url.clone()),
             ("Title".into(), format!("<script>alert(1)</script> {}", "護理記錄 ".repeat(80))),
@@ -104,6 +105,7 @@ fn text_in_many_scripts_is_shaped_wrapped_marked_and_numbered_on_a4_pages() {
     assert!(text.contains("Siân Llŷr, Jan Łukasiewicz, Seán Ó Briain, Zofia Wiśniewska"), "{text}");
     assert!(text.contains("محمد عبد الله"), "{text}");
     assert!(text.contains("שרה כהן"), "{text}");
+    assert!(text.contains("فاطمہ چودھری بڑے"), "Urdu's own letters, not markers: {text}");
     assert!(text.contains("<script>alert(1)</script>"));
     assert!(text.contains("abc[U+202E]fdp.exe [U+AC04]"), "{text}");
     // The address runs over a page break: join the body's lines, leaving out the furniture.
