@@ -4,6 +4,7 @@
 const MANIFEST = "manifest.json", SIGNATURE = "manifest.sig", TIMESTAMP = "manifest.tsr", FORMAT = "triangulate-bundle/1";
 const MAX_MANIFEST = 64 * 1024 * 1024;
 const GENESIS = "0".repeat(64);
+const REDACTION_FORMAT = "triangulate-redaction-1";
 const $ = (id) => document.getElementById(id);
 const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 const sha256 = async (bytes) => hex(await crypto.subtle.digest("SHA-256", bytes));
@@ -203,8 +204,44 @@ function timestampImprint(bytes) {
   return { sha256: hex(oid.start, oid.end) === "608648016503040201", digest: hex(hashed.start, hashed.end), time };
 }
 
+// JSON as the app signs it: keys sorted by UTF-16 code units, no spaces. A manifest read
+// with a duplicate key does not come back to its own text.
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
+  return JSON.stringify(value);
+}
+
+// A redacted copy's link, as triangulate-verify checks it: its manifest signed by the
+// bundle's key, naming this capture and copy, the original's digest as the capture's signed
+// manifest gives it and as the original file has it, and the copy's digest as the copy file
+// has it. The files' bytes are already checked against the digests listed. Returns why not.
+async function redactionProblem(source, listed, manifest, redaction) {
+  for (const field of ["original", "copy", "manifest", "signature"]) {
+    if (!listed.has(String(redaction[field]))) return `${redaction[field]} is not a listed file`;
+  }
+  const original = listed.get(String(redaction.original)), copy = listed.get(String(redaction.copy));
+  let text;
+  try { text = new TextDecoder("utf-8", { fatal: true }).decode(await source.read(String(redaction.manifest), 1 << 20)); } catch { return `${redaction.manifest} is not UTF-8`; }
+  const signature = new TextDecoder().decode(await source.read(String(redaction.signature), 1024)).trim();
+  let signed;
+  try { signed = JSON.parse(text); } catch (e) { return `the redaction manifest is not JSON: ${e.message}`; }
+  if (!signed || signed.format !== REDACTION_FORMAT) return `the manifest's format is not ${REDACTION_FORMAT}`;
+  if (canonical(signed) !== text) return "the redaction manifest is not in canonical form";
+  const key = String((signed.signing_key || {}).public_key || "");
+  if (!/^[A-Za-z0-9+/=]+$/.test(signature) || !(await verifySignature(key, new TextEncoder().encode(text), signature))) return "its signature does not match its manifest";
+  if (key !== String((manifest.signing_key || {}).public_key)) return "it is signed with another key than the bundle's";
+  if (signed.capture_id !== redaction.capture_id || signed.redaction_id !== redaction.redaction_id) return "its signed manifest names another capture or copy";
+  const capture = (manifest.captures || []).find((c) => c.capture_id === redaction.capture_id);
+  const sealed = ((capture || {}).artefacts || []).find((a) => a.kind === signed.artefact);
+  if (!sealed) return "its capture's signed manifest has no such picture";
+  if (sealed.sha256 !== signed.original_sha256 || String(original.sha256).toLowerCase() !== signed.original_sha256) return "it does not link to the sealed original: the digests differ";
+  if (String(copy.sha256).toLowerCase() !== signed.redacted_sha256) return "the copy is not the picture its signed manifest names";
+  return null;
+}
+
 async function verifyBundle(source, expected) {
-  const report = { request: null, draft: null, pinned: Boolean(expected.trim()), fingerprint: null, files: [], events: 0, timestamp: null, problems: [] };
+  const report = { request: null, draft: null, pinned: Boolean(expected.trim()), fingerprint: null, files: [], events: 0, redactions: 0, timestamp: null, problems: [] };
   const seen = new Set();
   for (const name of source.names) {
     const why = unsafeName(name);
@@ -267,6 +304,11 @@ async function verifyBundle(source, expected) {
       } catch (e) { report.problems.push(`${TIMESTAMP}: ${e.message}`); }
     }
   }
+  for (const redaction of Array.isArray(manifest.redactions) ? manifest.redactions : []) {
+    const why = await redactionProblem(source, listed, manifest, redaction || {});
+    if (why) report.problems.push(`the redacted copy ${redaction.redaction_id} of capture ${redaction.capture_id}: ${why}`);
+    else report.redactions += 1;
+  }
   const audit = manifest.audit || { events: [], head: { count: 0, hash: GENESIS } };
   const broken = await verifyRequestChain(audit.events || [], report.request, audit.head || {});
   if (broken) report.problems.push(`the request's audit chain is broken: ${broken}`);
@@ -284,6 +326,7 @@ function show(report) {
   result.append(verdict);
   const facts = document.createElement("p");
   facts.textContent = `Request ${report.request ?? "unknown"}. Signing key fingerprint (SHA-256 of the public key): ${report.fingerprint ?? "unknown"}. Audit events of the request checked: ${report.events}. Signature checked with ${signatureCheckedBy || "nothing"}.`;
+  if (report.redactions) facts.textContent += ` Redacted copies linked to their sealed originals: ${report.redactions}.`;
   if (report.timestamp) facts.textContent += ` Timestamped by ${report.timestampAuthority || "a time-stamping authority"} at ${report.timestamp} (UTC): the digest it stamps is this manifest's; its signature is checked by triangulate-verify or openssl ts -verify.`;
   facts.id = "facts";
   result.append(facts);
@@ -327,7 +370,7 @@ async function check(makeSource) {
   try {
     show(await verifyBundle(await makeSource(), $("expect").value));
   } catch (e) {
-    show({ request: null, draft: null, pinned: false, fingerprint: null, files: [], events: 0, timestamp: null, problems: [e.message] });
+    show({ request: null, draft: null, pinned: false, fingerprint: null, files: [], events: 0, redactions: 0, timestamp: null, problems: [e.message] });
   }
 }
 

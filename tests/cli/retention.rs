@@ -442,4 +442,89 @@ fn a_redacted_copy_is_signed_and_linked_to_its_sealed_original_and_the_pdf_holds
         .stdout;
     let digest = triangulate_evidence::sha256_hex(&original);
     assert_eq!(digest, viewport["sha256"].as_str().unwrap(), "the original, as sealed");
+
+    // A link that does not hold is refused by both verifiers even when every file matches its
+    // digest and both signatures are sound: bundles re-signed with the installation's own key
+    // around a copy that names another original, another capture, or a copy file not its own.
+    let work = s.data_dir.parent().unwrap().join("relinked");
+    std::fs::create_dir_all(&work).unwrap();
+    let mut store = triangulate_store::Store::open(
+        &triangulate_store::DataDir::new(&s.data_dir),
+        &triangulate_store::Keystore::kernel_keyring().unwrap(),
+    )
+    .unwrap();
+    let now = chrono::Utc::now();
+    let mut relinked = |name: &str, change: &dyn Fn(&mut serde_json::Value, &mut serde_json::Value)| {
+        let folder = work.join(name);
+        let unzipped = std::process::Command::new("unzip").args(["-q", zip.to_str().unwrap(), "-d"]).arg(&folder).status();
+        assert!(unzipped.unwrap().success());
+        let read = |path: &str| -> serde_json::Value {
+            serde_json::from_slice(&std::fs::read(folder.join(path)).unwrap()).unwrap()
+        };
+        let mut bundle = read("manifest.json");
+        let entry = bundle["redactions"][0].clone();
+        let mut signed = read(entry["manifest"].as_str().unwrap());
+        change(&mut bundle, &mut signed);
+        let text = triangulate_evidence::canonical_json(&signed);
+        let (signature, _) = store.sign_with_installation_key(&text, now).unwrap();
+        for (path, bytes) in [("manifest", text.into_bytes()), ("signature", format!("{signature}\n").into_bytes())] {
+            let path = entry[path].as_str().unwrap();
+            std::fs::write(folder.join(path), &bytes).unwrap();
+            let listed = bundle["files"].as_array_mut().unwrap().iter_mut().find(|f| f["path"] == path).unwrap();
+            listed["sha256"] = triangulate_evidence::sha256_hex(&bytes).into();
+            listed["size"] = bytes.len().into();
+        }
+        let text = serde_json::to_string_pretty(&bundle).unwrap();
+        let (signature, _) = store.sign_with_installation_key(&text, now).unwrap();
+        std::fs::write(folder.join("manifest.json"), text).unwrap();
+        std::fs::write(folder.join("manifest.sig"), format!("{signature}\n")).unwrap();
+        let out = work.join(format!("{name}.zip"));
+        let zipped =
+            std::process::Command::new("zip").args(["-q", "-r", "-X"]).arg(&out).arg(".").current_dir(&folder).status();
+        assert!(zipped.unwrap().success());
+        out
+    };
+    let other_original = relinked("other-original", &|_, signed| signed["original_sha256"] = "ab".repeat(32).into());
+    let other_capture = relinked("other-capture", &|_, signed| {
+        signed["capture_id"] = (signed["capture_id"].as_i64().unwrap() + 1).into()
+    });
+    let not_the_copy = relinked("not-the-copy", &|bundle, _| {
+        bundle["redactions"][0]["copy"] = bundle["redactions"][0]["original"].clone()
+    });
+    drop(store);
+    let cases = [
+        (&other_original, "it does not link to the sealed original"),
+        (&other_capture, "names another capture or copy"),
+        (&not_the_copy, "the copy is not the picture its signed manifest names"),
+    ];
+    for (bundle, why) in cases {
+        let run = s.run(&["verify", bundle.to_str().unwrap(), "--json"]);
+        assert_eq!(run.code, 1, "{} is refused: {}", bundle.display(), run.stdout);
+        assert!(run.stdout.contains(why), "{why}: {}", run.stdout);
+    }
+    // The offline page checks the same links.
+    let page = work.join("verify.html");
+    assert_eq!(s.run(&["export", "verify-page", "--out", page.to_str().unwrap()]).code, 0);
+    let mut zips = vec![zip.clone()];
+    zips.extend(cases.iter().map(|c| c.0.clone()));
+    let cases_file = work.join("cases.json");
+    let listed: Vec<serde_json::Value> = zips.iter().map(|z| serde_json::json!({ "zip": z })).collect();
+    std::fs::write(&cases_file, serde_json::json!({ "page": page, "cases": listed }).to_string()).unwrap();
+    let browser = std::process::Command::new("node")
+        .arg(crate::repo_root().join("tests/bundle/verify-html.mjs"))
+        .arg(&cases_file)
+        .output()
+        .unwrap();
+    assert!(browser.status.success(), "{}", String::from_utf8_lossy(&browser.stderr));
+    let results: Vec<serde_json::Value> = serde_json::from_slice(&browser.stdout).unwrap();
+    assert_eq!(results[0]["state"], "intact", "{}", results[0]);
+    assert!(
+        results[0]["facts"].as_str().unwrap().contains("Redacted copies linked to their sealed originals: 1."),
+        "{}",
+        results[0]
+    );
+    for (result, (_, why)) in results[1..].iter().zip(cases) {
+        assert_eq!(result["state"], "not-intact", "{result}");
+        assert!(result["problems"].to_string().contains(why), "{why}: {result}");
+    }
 }
