@@ -417,8 +417,10 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     std::fs::create_dir_all(&looks).unwrap();
     let provenance =
         text_pages.iter().position(|p| p.contains("Exhibit 2: provenance")).expect("exhibit 2's provenance");
-    let log_page =
-        text_pages.iter().position(|p| p.contains(&format!("Investigation log (Appendix 2): {reference}"))).expect("the log's first page");
+    let log_page = text_pages
+        .iter()
+        .position(|p| p.contains(&format!("Investigation log (Appendix 2): {reference}")))
+        .expect("the log's first page");
     for page in [1, 3, log_page + 1, provenance + 1, provenance + 2] {
         let page = page.min(pages).to_string();
         tool(

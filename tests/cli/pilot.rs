@@ -166,8 +166,19 @@ fn laptops_exports_merge_into_one_report_each_signature_checked_and_each_request
         std::process::Command::new("pdftotext").args(["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("The pilot's evaluation") && text.contains("Useful pieces of information 6"), "{text}");
+    assert!(text.contains("Checks done each month"), "the monthly chart: {text}");
+    assert!(text.contains("Ratings at finalisation and six months on At finalisation Six months on"), "{text}");
     let checked = std::process::Command::new("qpdf").args(["--check", pdf.to_str().unwrap()]).output().unwrap();
     assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stdout));
+    // For people to look at.
+    let looks = crate::repo_root().join("tests/out/pdf");
+    std::fs::create_dir_all(&looks).unwrap();
+    let drawn = std::process::Command::new("pdftoppm")
+        .args(["-r", "60", "-png", pdf.to_str().unwrap()])
+        .arg(looks.join("pilot-report"))
+        .status()
+        .unwrap();
+    assert!(drawn.success());
 
     // A bad period is named.
     let bad = a.run(&["pilot", "report", "--from", "2026-12-01", "--to", "2026-11-01"]);

@@ -456,7 +456,8 @@ fn a_redacted_copy_is_signed_and_linked_to_its_sealed_original_and_the_pdf_holds
     let now = chrono::Utc::now();
     let mut relinked = |name: &str, change: &dyn Fn(&mut serde_json::Value, &mut serde_json::Value)| {
         let folder = work.join(name);
-        let unzipped = std::process::Command::new("unzip").args(["-q", zip.to_str().unwrap(), "-d"]).arg(&folder).status();
+        let unzipped =
+            std::process::Command::new("unzip").args(["-q", zip.to_str().unwrap(), "-d"]).arg(&folder).status();
         assert!(unzipped.unwrap().success());
         let read = |path: &str| -> serde_json::Value {
             serde_json::from_slice(&std::fs::read(folder.join(path)).unwrap()).unwrap()

@@ -1097,7 +1097,10 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
                 (Some(w), Some(h)) => format!("{} bytes, {w} × {h} px", a.size),
                 _ => format!("{} bytes", a.size),
             };
-            (artefact_label(&a.kind), format!("SHA-256 {}\n{size}, {}\nin the manifest as {}", a.sha256, a.media_type, a.kind))
+            (
+                artefact_label(&a.kind),
+                format!("SHA-256 {}\n{size}, {}\nin the manifest as {}", a.sha256, a.media_type, a.kind),
+            )
         })
         .collect();
     let manifest_digest = triangulate_evidence::sha256_hex(record.manifest.as_bytes());

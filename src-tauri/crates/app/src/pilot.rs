@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use triangulate_core::FieldError;
 use triangulate_core::pilot::{PILOT_EXPORT_FORMAT, PilotExport, PilotRecord, PilotReport};
-use triangulate_pdf::{Block, DocumentInfo};
+use triangulate_pdf::{BarChart, Block, DocumentInfo};
 pub use triangulate_store::pilot::{FeedbackInput, FeedbackRecord, PilotFeedback, ProcessRecord, RecheckRecord};
 use ts_rs::TS;
 
@@ -244,7 +244,7 @@ pub fn write_csv(page: &PilotReportPage, out: &Path) -> Result<ReportWritten> {
     Ok(ReportWritten { path: written.path.display().to_string(), sha256: written.sha256 })
 }
 
-/// Writes the report as a PDF (its figures as tables) to a new file.
+/// Writes the report as a PDF (its figures as charts and tables) to a new file.
 pub fn write_pdf(host: &dyn Host, page: &PilotReportPage, out: &Path) -> Result<ReportWritten> {
     crate::export::check_destination(out)?;
     let policy = host.policy()?;
@@ -254,18 +254,23 @@ pub fn write_pdf(host: &dyn Host, page: &PilotReportPage, out: &Path) -> Result<
         (Some(f), Some(t)) => format!("{f} to {t}"),
         (Some(f), None) => format!("from {f}"),
         (None, Some(t)) => format!("up to {t}"),
-        (None, None) => "every request".into(),
+        (None, None) => "at any time".into(),
     };
     let or_none = |v: Option<f64>, unit: &str| v.map_or("none yet".to_string(), |v| format!("{v}{unit}"));
     let mut blocks = vec![
         Block::Section("The pilot's evaluation".into()),
         Block::Paragraph(format!(
-            "Requests made {period}. The figures come from {} source(s); a request seen in more than one is counted once ({} seen twice).",
-            page.sources.len(),
+            "Requests made {period}. The figures come from {}; a request seen in more than one is counted once ({} seen twice).",
+            if page.sources.len() == 1 { "1 source".to_string() } else { format!("{} sources", page.sources.len()) },
             page.duplicates
         )),
         Block::Heading { text: "How often the checks were used".into(), outline: true },
         Block::Fields(vec![("Requests".into(), r.requests.to_string()), ("Checks done".into(), r.checks.to_string())]),
+        Block::Chart(BarChart {
+            caption: "Checks done each month".into(),
+            series: vec!["Checks".into()],
+            categories: r.checks_per_month.iter().map(|m| (m.label.clone(), vec![m.count as f64])).collect(),
+        }),
         Block::Fields(r.checks_per_month.iter().map(|m| (m.label.clone(), m.count.to_string())).collect()),
         Block::Heading { text: "Time, and what was found".into(), outline: true },
         Block::Fields(vec![
@@ -284,6 +289,16 @@ pub fn write_pdf(host: &dyn Host, page: &PilotReportPage, out: &Path) -> Result<
             ),
         ]),
         Block::Heading { text: "How much the information contributed".into(), outline: true },
+        Block::Chart(BarChart {
+            caption: "Ratings at finalisation and six months on".into(),
+            series: vec!["At finalisation".into(), "Six months on".into()],
+            categories: r
+                .ratings_at_finalisation
+                .iter()
+                .zip(&r.ratings_at_six_months)
+                .map(|(at, later)| (at.rating.label().to_string(), vec![at.count as f64, later.count as f64]))
+                .collect(),
+        }),
         Block::Fields(
             r.ratings_at_finalisation
                 .iter()
@@ -319,11 +334,18 @@ pub fn write_pdf(host: &dyn Host, page: &PilotReportPage, out: &Path) -> Result<
         Block::Fields(
             page.sources
                 .iter()
-                .map(|s| (s.source.clone(), format!("{} requests; signing key {}", s.records, s.fingerprint)))
+                .map(|s| {
+                    let requests = if s.records == 1 { "request" } else { "requests" };
+                    (s.source.clone(), format!("{} {requests}; signing key {}", s.records, s.fingerprint))
+                })
                 .collect(),
         ),
     ];
-    blocks.retain(|b| !matches!(b, Block::Fields(rows) if rows.is_empty()));
+    blocks.retain(|b| match b {
+        Block::Fields(rows) => !rows.is_empty(),
+        Block::Chart(chart) => !chart.categories.is_empty(),
+        _ => true,
+    });
     let info = DocumentInfo {
         title: "The pilot's evaluation".into(),
         author: policy.organisation.clone(),

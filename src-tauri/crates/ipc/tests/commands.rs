@@ -684,7 +684,8 @@ fn home_asks_for_the_feedback_until_given_and_the_recheck_six_months_after_final
     feedback_recheck(host, recheck).unwrap();
     assert_eq!(due(DueKind::Recheck), 0);
     let report =
-        pilot_report(host, PilotReportArgs { from: DateParts::default(), to: DateParts::default(), imports: vec![] }).unwrap();
+        pilot_report(host, PilotReportArgs { from: DateParts::default(), to: DateParts::default(), imports: vec![] })
+            .unwrap();
     assert_eq!(report.report.ratings_at_six_months[3].count, 1);
     assert!(report.pilot_period, "the policy's pilot period when none is given");
 }

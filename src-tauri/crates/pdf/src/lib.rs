@@ -82,6 +82,42 @@ pub enum Block {
     /// PNGs one below the other at the width of the page, over as many pages as they need;
     /// each embedded once.
     Picture { caption: String, pngs: Vec<Arc<Vec<u8>>> },
+    /// A bar chart drawn in vector paths, kept on one page. Put its figures in a table beside
+    /// it: the chart is for the eye, the table for every reader.
+    Chart(BarChart),
+}
+
+/// A group of bars for each category, a bar for each series, each value printed above its
+/// bar, on a scale from 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarChart {
+    pub caption: String,
+    /// The series' names, in a key above the chart when there is more than one.
+    pub series: Vec<String>,
+    /// Each category's label and its value in each series.
+    pub categories: Vec<(String, Vec<f64>)>,
+}
+
+const RULE_COLOUR: (u8, u8, u8) = (190, 193, 195);
+const CHART_HEIGHT: f32 = 140.0;
+const CHART_SCALE_WIDTH: f32 = 28.0;
+const CHART_LABEL_SIZE: f32 = 7.5;
+const CHART_BAR_MAX_WIDTH: f32 = 48.0;
+/// GOV.UK blue, orange and green: apart in grey too.
+const SERIES_COLOURS: [(u8, u8, u8); 3] = [(29, 112, 184), (244, 119, 56), (0, 112, 60)];
+
+/// The top of a chart's scale: the largest value rounded up to 1, 2 or 5 times a power of ten.
+fn scale_top(largest: f64) -> f64 {
+    if !(largest.is_finite() && largest > 0.0) {
+        return 1.0;
+    }
+    let power = 10f64.powf(largest.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * power).find(|top| *top >= largest).unwrap_or(10.0 * power)
+}
+
+/// A figure as a chart shows it: whole numbers without a point, others to one place.
+fn figure(value: f64) -> String {
+    if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.1}") }
 }
 
 /// A file carried inside the PDF (PDF/A-3 associated file).
@@ -120,9 +156,30 @@ impl Colour {
 }
 
 enum Op {
-    Text { x: f32, y: f32, right: Option<f32>, size: f32, weight: Weight, colour: Colour, line: String },
-    Image { exhibit: usize, top: f32, height: f32, clip_top: f32, clip_height: f32 },
-    Rule { y: f32 },
+    Text {
+        x: f32,
+        y: f32,
+        right: Option<f32>,
+        size: f32,
+        weight: Weight,
+        colour: Colour,
+        line: String,
+    },
+    Image {
+        exhibit: usize,
+        top: f32,
+        height: f32,
+        clip_top: f32,
+        clip_height: f32,
+    },
+    /// A filled rectangle: a rule between rows; a bar, a key or a line of a chart's scale.
+    Rect {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+        colour: (u8, u8, u8),
+    },
 }
 
 struct OutlineEntry {
@@ -191,7 +248,7 @@ impl Layout<'_> {
             }
             self.room_for(height * label_lines.len().max(value_lines.len()).min(3) as f32);
             let y = self.y;
-            self.page().push(Op::Rule { y });
+            self.page().push(Op::Rect { x: MARGIN, y, width: CONTENT_WIDTH, height: 0.5, colour: RULE_COLOUR });
             self.y += 2.0;
             for k in 0..label_lines.len().max(value_lines.len()) {
                 self.room_for(height);
@@ -225,6 +282,90 @@ impl Layout<'_> {
             self.y += 2.0;
         }
         self.y += 6.0;
+    }
+
+    /// One line of text at `x` (or centred on `x`), baseline `y`, on the current page.
+    fn label(&mut self, text: &str, x: f32, y: f32, size: f32, centred: bool) {
+        let line = self.fonts.drawable(text);
+        let x = if centred { x - self.fonts.measure(&line, size, Weight::Regular) / 2.0 } else { x };
+        let op = Op::Text { x, y, right: None, size, weight: Weight::Regular, colour: Colour::Text, line };
+        self.page().push(op);
+    }
+
+    /// Each category's label, wrapped to its slot, and the chart's whole height.
+    fn chart_labels(&self, chart: &BarChart) -> (Vec<Vec<String>>, f32) {
+        let slot = (CONTENT_WIDTH - CHART_SCALE_WIDTH) / chart.categories.len().max(1) as f32;
+        let labels: Vec<Vec<String>> = chart
+            .categories
+            .iter()
+            .map(|(label, _)| {
+                self.fonts.wrap(&self.fonts.drawable(label), CHART_LABEL_SIZE, Weight::Regular, slot - 4.0)
+            })
+            .collect();
+        let label_lines = labels.iter().map(Vec::len).max().unwrap_or(0);
+        let caption_lines = self.fonts.wrap(&self.fonts.drawable(&chart.caption), 9.0, Weight::Bold, CONTENT_WIDTH);
+        let height = caption_lines.len() as f32 * 9.0 * 1.45
+            + if chart.series.len() > 1 { 14.0 } else { 0.0 }
+            + 12.0
+            + CHART_HEIGHT
+            + label_lines as f32 * CHART_LABEL_SIZE * 1.3
+            + 10.0;
+        (labels, height)
+    }
+
+    fn chart(&mut self, chart: &BarChart) {
+        let label_size = CHART_LABEL_SIZE;
+        let line_height = label_size * 1.3;
+        let left = MARGIN + CHART_SCALE_WIDTH;
+        let slot = (CONTENT_WIDTH - CHART_SCALE_WIDTH) / chart.categories.len().max(1) as f32;
+        let (labels, height) = self.chart_labels(chart);
+        let label_lines = labels.iter().map(Vec::len).max().unwrap_or(0);
+        let key = chart.series.len() > 1;
+        self.room_for(height);
+        self.text(&chart.caption, 9.0, Weight::Bold, Colour::Quiet, MARGIN, CONTENT_WIDTH);
+        if key {
+            let mut x = left;
+            for (k, name) in chart.series.iter().enumerate() {
+                let colour = SERIES_COLOURS[k % SERIES_COLOURS.len()];
+                let y = self.y + 2.0;
+                self.page().push(Op::Rect { x, y, width: 8.0, height: 8.0, colour });
+                self.label(name, x + 12.0, y + 7.0, label_size, false);
+                x += 12.0 + self.fonts.measure(&self.fonts.drawable(name), label_size, Weight::Regular) + 18.0;
+            }
+            self.y += 14.0;
+        }
+        let top = self.y + 12.0;
+        let base = top + CHART_HEIGHT;
+        let largest = chart.categories.iter().flat_map(|(_, values)| values.iter().copied()).fold(0.0, f64::max);
+        let scale = scale_top(largest);
+        for fraction in [0.0, 0.5, 1.0] {
+            let y = base - CHART_HEIGHT * fraction as f32;
+            let (height, colour) = if fraction == 0.0 { (0.8, (11, 12, 12)) } else { (0.4, RULE_COLOUR) };
+            self.page().push(Op::Rect { x: left, y, width: CONTENT_WIDTH - CHART_SCALE_WIDTH, height, colour });
+            let text = figure(scale * fraction);
+            let width = self.fonts.measure(&text, label_size, Weight::Regular);
+            self.label(&text, left - 4.0 - width, y + 2.5, label_size, false);
+        }
+        let bars = chart.series.len().max(1);
+        let bar = (slot * 0.7 / bars as f32).min(CHART_BAR_MAX_WIDTH);
+        for (c, ((_, values), lines)) in chart.categories.iter().zip(&labels).enumerate() {
+            let start = left + c as f32 * slot + (slot - bar * bars as f32) / 2.0;
+            for (k, value) in values.iter().enumerate().take(bars) {
+                let value = if value.is_finite() { value.max(0.0) } else { 0.0 };
+                let height = CHART_HEIGHT * (value / scale) as f32;
+                let x = start + k as f32 * bar;
+                let colour = SERIES_COLOURS[k % SERIES_COLOURS.len()];
+                if height > 0.0 {
+                    self.page().push(Op::Rect { x: x + 1.0, y: base - height, width: bar - 2.0, height, colour });
+                }
+                self.label(&figure(value), x + bar / 2.0, base - height - 3.0, 7.0, true);
+            }
+            let centre = left + c as f32 * slot + slot / 2.0;
+            for (i, line) in lines.iter().enumerate() {
+                self.label(line, centre, base + 3.0 + (i + 1) as f32 * line_height, label_size, true);
+            }
+        }
+        self.y = base + label_lines as f32 * line_height + 10.0;
     }
 
     fn picture(&mut self, caption: &str, pngs: &[Arc<Vec<u8>>]) -> Result<(), PdfError> {
@@ -305,7 +446,7 @@ fn pictures_in(block: &Block) -> usize {
 fn lay_out<'a>(fonts: &'a Fonts, blocks: &[Block], first_exhibit: usize) -> Result<Layout<'a>, PdfError> {
     let mut layout =
         Layout { fonts, pages: vec![Vec::new()], y: TOP, outline: Vec::new(), exhibits: Vec::new(), first_exhibit };
-    for block in blocks {
+    for (k, block) in blocks.iter().enumerate() {
         match block {
             Block::Section(title) => {
                 if !layout.page().is_empty() {
@@ -317,7 +458,12 @@ fn lay_out<'a>(fonts: &'a Fonts, blocks: &[Block], first_exhibit: usize) -> Resu
                 layout.y += 6.0;
             }
             Block::Heading { text, outline } => {
-                layout.room_for(60.0);
+                // A heading stays with what follows it: a chart whole, or the start of the rest.
+                let following = match blocks.get(k + 1) {
+                    Some(Block::Chart(chart)) => layout.chart_labels(chart).1,
+                    _ => 0.0,
+                };
+                layout.room_for(following.max(40.0) + 20.0);
                 layout.y += 6.0;
                 if *outline {
                     let (page, y) = (layout.pages.len() - 1, layout.y);
@@ -336,6 +482,7 @@ fn lay_out<'a>(fonts: &'a Fonts, blocks: &[Block], first_exhibit: usize) -> Resu
             }
             Block::Fields(rows) => layout.fields(rows),
             Block::Picture { caption, pngs } => layout.picture(caption, pngs)?,
+            Block::Chart(chart) => layout.chart(chart),
         }
     }
     Ok(layout)
@@ -512,9 +659,12 @@ fn draw(fonts: &Fonts, surface: &mut Surface, op: &Op, shaped: Option<&fonts::Sh
                 fonts.draw_shaped(surface, *x, *y, *right, shaped);
             }
         }
-        Op::Rule { y } => {
-            surface.set_fill(Some(Fill { paint: rgb::Color::new(190, 193, 195).into(), ..Default::default() }));
-            if let Some(rect) = Rect::from_xywh(MARGIN, *y, CONTENT_WIDTH, 0.5) {
+        Op::Rect { x, y, width, height, colour } => {
+            surface.set_fill(Some(Fill {
+                paint: rgb::Color::new(colour.0, colour.1, colour.2).into(),
+                ..Default::default()
+            }));
+            if let Some(rect) = Rect::from_xywh(*x, *y, *width, *height) {
                 let mut path = PathBuilder::new();
                 path.push_rect(rect);
                 if let Some(path) = path.finish() {

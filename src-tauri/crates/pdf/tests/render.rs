@@ -5,7 +5,7 @@ use chrono::{TimeZone, Utc};
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
-use triangulate_pdf::{Attachment, Block, DocumentInfo, render};
+use triangulate_pdf::{Attachment, BarChart, Block, DocumentInfo, render};
 
 fn tool(program: &str, args: &[&str]) -> String {
     let out = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
@@ -329,6 +329,69 @@ fn decode_bytes(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
     let frame = reader.next_frame(&mut buffer).unwrap();
     buffer.truncate(frame.buffer_size());
     (frame.width, frame.height, buffer)
+}
+
+#[test]
+fn a_bar_chart_is_drawn_to_scale_with_its_figures_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let months = BarChart {
+        caption: "Checks done each month".into(),
+        series: vec!["Checks".into()],
+        categories: vec![
+            ("January 2026".into(), vec![2.0]),
+            ("February 2026".into(), vec![4.0]),
+            ("March 2026".into(), vec![0.0]),
+        ],
+    };
+    let ratings = BarChart {
+        caption: "Ratings at finalisation and six months on".into(),
+        series: vec!["At finalisation".into(), "Six months on".into()],
+        categories: vec![("Little".into(), vec![1.0, 0.0]), ("Considerable".into(), vec![3.0, 2.5])],
+    };
+    let blocks = vec![Block::Section("The pilot".into()), Block::Chart(months), Block::Chart(ratings)];
+    let (path, pages) = write(dir.path(), &blocks, &[], false);
+    let path_text = path.to_str().unwrap();
+    tool("qpdf", &["--check", path_text]);
+    assert_eq!(pages, 1, "both charts on one page");
+    let text = tool("pdftotext", &["-enc", "UTF-8", path_text, "-"]);
+    for expected in [
+        "Checks done each month",
+        "January 2026",
+        "February 2026",
+        "Ratings at finalisation and six months on",
+        "At finalisation",
+        "Six months on",
+        "Considerable",
+        "2.5",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    // At 72 dpi a point is a pixel: the bars' heights are to scale (4 is twice 2; the scale
+    // tops at 5, so 4 is 112 of the chart's 140 points).
+    tool("pdftoppm", &["-r", "72", "-png", "-singlefile", path_text, dir.path().join("page").to_str().unwrap()]);
+    let (width, height, pixels) = decode_bytes(&std::fs::read(dir.path().join("page.png")).unwrap());
+    let near = |at: usize, colour: [u8; 3]| (0..3).all(|c| pixels[at + c].abs_diff(colour[c]) < 40);
+    // Each column's longest run of the first series' colour, above the second chart.
+    let blue: Vec<(u32, u32)> = (0..width)
+        .map(|x| {
+            let (mut longest, mut run) = (0, 0);
+            for y in 0..275.min(height) {
+                run = if near(((y * width + x) * 3) as usize, [29, 112, 184]) { run + 1 } else { 0 };
+                longest = longest.max(run);
+            }
+            (x, longest)
+        })
+        .filter(|c| c.1 > 0)
+        .collect();
+    let tallest = blue.iter().map(|c| c.1).max().unwrap();
+    assert!((110..=114).contains(&tallest), "the bar for 4 is 112 pt tall: {tallest}");
+    let first_bar = blue.iter().filter(|c| c.0 < blue[0].0 + 40).map(|c| c.1).max().unwrap();
+    assert!((54..=58).contains(&first_bar), "the bar for 2 is half of it: {first_bar}");
+    let lower_orange = (height / 2..height)
+        .flat_map(|y| (0..width).map(move |x| ((y * width + x) * 3) as usize))
+        .filter(|&at| near(at, [244, 119, 56]))
+        .count();
+    assert!(lower_orange > 100, "the second series is drawn in its own colour");
 }
 
 #[test]
