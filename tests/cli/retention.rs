@@ -228,6 +228,30 @@ fn incidents_and_disputes_are_recorded_and_travel_into_the_care_record_and_the_s
     assert!(given.contains("The profile was opened from a personal phone"));
     let audit = s.run(&["audit", "verify"]);
     assert!(audit.stdout.contains("intact"), "{}", audit.stdout);
+
+    // The incident keeps its own period (six years by default), then falls due with the
+    // people it names; a hold on its request keeps it.
+    let due_incidents = |s: &crate::Setup| -> Vec<serde_json::Value> {
+        let review = s.run(&["retention", "review", "--json"]).json();
+        review["due"].as_array().unwrap().iter().filter(|d| d["kind"] == "incident").cloned().collect()
+    };
+    assert_eq!(due_incidents(&s), Vec::<serde_json::Value>::new(), "kept for its period");
+    std::fs::write(s.data_dir.join("policy.toml"), "[retention]\nincident_years = 0\n").unwrap();
+    let due = due_incidents(&s);
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!((due[0]["id"].as_str(), due[0]["rule"].as_str()), (Some("1"), Some("incident")));
+    step(&s, &["retention", "hold", &reference, "--by", "Evans, Siân", "--reason", "Care proceedings"]);
+    assert_eq!(due_incidents(&s), Vec::<serde_json::Value>::new(), "held with its request");
+    step(&s, &["retention", "release", &reference, "--by", "Evans, Siân", "--reason", "Proceedings ended"]);
+    let disposed = s.run(&["retention", "dispose", "--by", "Sue Manager", "--json"]);
+    assert_eq!(disposed.code, 0, "{}", disposed.stderr);
+    let tombstones = disposed.json()["disposed"].as_array().unwrap().clone();
+    let tombstone = tombstones.iter().find(|d| d["kind"] == "incident").expect("the incident's tombstone");
+    assert_eq!((tombstone["object"].as_str(), tombstone["request"].as_str()), (Some("1"), Some(reference.as_str())));
+    assert_eq!(tombstone["digests"].as_array().unwrap().len(), 1, "the digest of what was removed");
+    assert_eq!(s.run(&["incident", "list", "--json"]).json(), serde_json::json!([]), "the incident is gone");
+    assert_eq!(s.run(&["request", "show", &reference, "--json"]).code, 0, "its request is not");
+    assert!(s.run(&["audit", "verify"]).stdout.contains("intact"));
 }
 
 fn file_holds(path: &std::path::Path, needle: &str) -> bool {

@@ -525,7 +525,7 @@ export type RetentionHoldArgs = { reference: string, by: string, reason: string,
 
 export type Due = { kind: RecordKind, 
 /**
- * The request's reference, or the capture's, session's or draft's number.
+ * The request's reference, or the capture's, session's, draft's or incident's number.
  */
 id: string, request: string | null, rule: Rule, trigger_on: string, due_on: string, 
 /**
@@ -533,9 +533,9 @@ id: string, request: string | null, rule: Rule, trigger_on: string, due_on: stri
  */
 why: string, };
 
-export type RecordKind = "request" | "capture" | "session_trail" | "draft" | "audit_events";
+export type RecordKind = "request" | "capture" | "session_trail" | "draft" | "audit_events" | "incident";
 
-export type Rule = "refused_or_withdrawn" | "closed" | "stalled" | "capture_not_relevant" | "capture_relevant" | "session_trail" | "abandoned_draft" | "audit_events";
+export type Rule = "refused_or_withdrawn" | "closed" | "stalled" | "capture_not_relevant" | "capture_relevant" | "session_trail" | "abandoned_draft" | "audit_events" | "incident";
 
 export type HoldRecord = { request: string, placed_by: string, reason: string, placed_at: string, released_by: string | null, release_reason: string | null, released_at: string | null, };
 

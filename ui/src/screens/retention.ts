@@ -15,6 +15,7 @@ const RULES: Record<Rule, string> = {
   session_trail: "A session's trail",
   abandoned_draft: "Abandoned draft",
   audit_events: "The audit trail's oldest events",
+  incident: "An incident's period",
 };
 
 function what(kind: RecordKind, id: string, request: string | null): string {
@@ -29,6 +30,8 @@ function what(kind: RecordKind, id: string, request: string | null): string {
       return `Draft ${id}${request ? ` of request ${request}` : ""}`;
     case "audit_events":
       return `The audit trail's events up to event ${id}, replaced by a signed checkpoint`;
+    case "incident":
+      return `Incident ${id}${request ? ` about request ${request}` : ""}, with the people it names`;
   }
 }
 

@@ -541,7 +541,7 @@ fn cover(
         ),
         row("Team manager", request.request.team_manager.name.clone()),
     ];
-    let decisions: Vec<String> = request.decisions.iter().map(|d| decision_line(d)).collect();
+    let decisions: Vec<String> = request.decisions.iter().map(decision_line).collect();
     rows.push(row("Authorisations", if decisions.is_empty() { "None recorded".into() } else { decisions.join("\n") }));
     let ripa: Vec<String> = sources.authorisations.iter().map(authorisation_line).collect();
     rows.push(row("RIPA authorisations", if ripa.is_empty() { "None recorded".into() } else { ripa.join("\n") }));

@@ -224,7 +224,7 @@ fn page_of(store: &Store, reference: &str) -> Result<RequestPage> {
         None => false,
     };
     if let Some(index) =
-        next_steps.iter().position(|n| forward(n) && mine(n)).or_else(|| next_steps.iter().position(|n| forward(n)))
+        next_steps.iter().position(|n| forward(n) && mine(n)).or_else(|| next_steps.iter().position(forward))
     {
         next_steps[index].primary = true;
     }

@@ -59,6 +59,7 @@ fn main() {
         audit: BundleAudit { events: Vec::new(), head: ChainHead::empty() },
         signing_key: SigningKeyInfo::of(&key),
         timestamp: None,
+        redactions: Vec::new(),
     };
     let text = serde_json::to_string_pretty(&manifest).unwrap();
     writer

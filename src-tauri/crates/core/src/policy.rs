@@ -83,7 +83,7 @@ impl Platforms {
     /// Whether a profile on this platform may be checked (names compared without case).
     pub fn allows(&self, platform: &str) -> bool {
         let platform = platform.trim().to_lowercase();
-        self.allowed.iter().any(|p| *p == platform)
+        self.allowed.contains(&platform)
     }
 }
 
@@ -149,6 +149,8 @@ pub struct Retention {
     pub abandoned_draft_days: u32,
     /// A request never closed and not changed for this long, whole.
     pub stalled_request_days: u32,
+    /// An incident (a breach of the procedure), after it was recorded.
+    pub incident_years: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -287,6 +289,7 @@ struct RawRetention {
     session_trail_days: Option<Spanned<u32>>,
     abandoned_draft_days: Option<Spanned<u32>>,
     stalled_request_days: Option<Spanned<u32>>,
+    incident_years: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -483,6 +486,12 @@ impl Policy {
                     dre.and_then(|r| r.stalled_request_days.as_ref()),
                     "retention.stalled_request_days",
                     0..=36600,
+                )?,
+                incident_years: number(
+                    re.and_then(|r| r.incident_years.as_ref()),
+                    dre.and_then(|r| r.incident_years.as_ref()),
+                    "retention.incident_years",
+                    0..=100,
                 )?,
             },
             legal_advice: LegalAdvice {

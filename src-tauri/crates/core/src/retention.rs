@@ -26,6 +26,8 @@ pub enum RecordKind {
     Draft,
     /// The oldest audit events, pruned behind a signed checkpoint; `id` is the last one's number.
     AuditEvents,
+    /// An incident (a breach of the procedure) with the people it affected.
+    Incident,
 }
 
 /// The policy rule that made a record due.
@@ -40,6 +42,7 @@ pub enum Rule {
     SessionTrail,
     AbandonedDraft,
     AuditEvents,
+    Incident,
 }
 
 impl Rule {
@@ -54,6 +57,7 @@ impl Rule {
             Rule::SessionTrail => "retention.session_trail_days",
             Rule::AbandonedDraft => "retention.abandoned_draft_days",
             Rule::AuditEvents => "retention.audit_years",
+            Rule::Incident => "retention.incident_years",
         }
     }
 }
@@ -106,6 +110,15 @@ pub struct AuditEventFacts {
     pub request_kept: bool,
 }
 
+/// An incident as retention sees it.
+#[derive(Debug, Clone)]
+pub struct IncidentFacts {
+    pub id: i64,
+    /// The request it concerns, if any: a legal hold on it keeps the incident too.
+    pub request: Option<String>,
+    pub recorded_on: NaiveDate,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub requests: Vec<RequestFacts>,
@@ -113,13 +126,14 @@ pub struct Facts {
     pub sessions: Vec<SessionFacts>,
     pub drafts: Vec<DraftFacts>,
     pub audit: Vec<AuditEventFacts>,
+    pub incidents: Vec<IncidentFacts>,
 }
 
 /// One record due for disposal: what, under which rule, from which trigger, since when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Due {
     pub kind: RecordKind,
-    /// The request's reference, or the capture's, session's or draft's number.
+    /// The request's reference, or the capture's, session's, draft's or incident's number.
     pub id: String,
     pub request: Option<String>,
     pub rule: Rule,
@@ -306,6 +320,25 @@ pub fn review(policy: &Retention, facts: &Facts, today: NaiveDate) -> Review {
         };
         consider(due, hold, &mut review);
     }
+    for i in &facts.incidents {
+        // An incident is the council's record of a breach, kept for its own period whether or
+        // not its request still exists; a hold on its request keeps it.
+        let hold = i.request.as_deref().filter(|r| on_hold(r));
+        let due = Due {
+            kind: RecordKind::Incident,
+            id: i.id.to_string(),
+            request: i.request.clone(),
+            rule: Rule::Incident,
+            trigger_on: i.recorded_on,
+            due_on: plus_years(i.recorded_on, policy.incident_years),
+            why: format!(
+                "an incident recorded on {}; incidents are kept {} years",
+                long(i.recorded_on),
+                policy.incident_years
+            ),
+        };
+        consider(due, hold, &mut review);
+    }
     review.held = held.into_iter().collect();
     review.due.extend(audit_prefix(policy, &facts.audit, today));
     review
@@ -390,6 +423,7 @@ mod tests {
             sessions: vec![SessionFacts { id: 1, request: "REQ-2020-0001".into(), has_trail: true }],
             drafts: vec![],
             audit: vec![],
+            incidents: vec![],
         };
         let today = plus_years(closed, p.request_years);
         let due = review(&p, &facts, today).due;
@@ -438,6 +472,33 @@ mod tests {
                 .iter()
                 .any(|d| d.kind == RecordKind::Draft)
         );
+    }
+
+    #[test]
+    fn an_incident_is_kept_its_own_period_and_a_hold_on_its_request_keeps_it() {
+        let p = policy();
+        let recorded = day(2026, 3, 2);
+        let mut facts = Facts {
+            requests: vec![request("REQ-2026-0001", RequestState::InProgress, None, day(2032, 1, 1))],
+            incidents: vec![
+                IncidentFacts { id: 3, request: Some("REQ-2026-0001".into()), recorded_on: recorded },
+                IncidentFacts { id: 4, request: None, recorded_on: day(2026, 3, 3) },
+                // Its request was disposed of already: the incident keeps its own period.
+                IncidentFacts { id: 5, request: Some("REQ-2025-0009".into()), recorded_on: recorded },
+            ],
+            ..Facts::default()
+        };
+        let due_on = plus_years(recorded, p.incident_years);
+        assert_eq!(due_on, day(2026 + p.incident_years as i32, 3, 2));
+        assert!(review(&p, &facts, due_on.pred_opt().unwrap()).due.is_empty(), "kept to the end of its period");
+        let due = review(&p, &facts, due_on).due;
+        let ids: Vec<(&str, RecordKind, Rule)> = due.iter().map(|d| (d.id.as_str(), d.kind, d.rule)).collect();
+        assert_eq!(ids, [("3", RecordKind::Incident, Rule::Incident), ("5", RecordKind::Incident, Rule::Incident)]);
+        assert!(due[0].why.contains("recorded on 2 March 2026"), "{}", due[0].why);
+        facts.requests[0].on_hold = true;
+        let held = review(&p, &facts, due_on);
+        assert_eq!(held.due.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["5"]);
+        assert_eq!(held.held, ["REQ-2026-0001"]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 use triangulate_core::local_time::uk_date;
 use triangulate_core::retention::{
-    AuditEventFacts, CaptureFacts, DraftFacts, Due, Facts, RecordKind, RequestFacts, SessionFacts,
+    AuditEventFacts, CaptureFacts, DraftFacts, Due, Facts, IncidentFacts, RecordKind, RequestFacts, SessionFacts,
 };
 use triangulate_core::workflow::RequestState;
 use triangulate_core::{Actor, NewAuditEvent};
@@ -75,6 +75,7 @@ fn kind_name(kind: RecordKind) -> &'static str {
         RecordKind::SessionTrail => "session_trail",
         RecordKind::Draft => "draft",
         RecordKind::AuditEvents => "audit_events",
+        RecordKind::Incident => "incident",
     }
 }
 
@@ -178,7 +179,19 @@ fn delete_request(tx: &Tx, reference: &str) -> Result<Vec<String>> {
     Ok(digests)
 }
 
-/// A due record's number: a capture's, a session's or a draft's.
+/// Removes one row of a table with a `content` column (a draft, an incident); returns the
+/// content's digest.
+fn delete_content_row(tx: &Tx, table: &str, what: &'static str, item: &Due) -> Result<String> {
+    let id = number(item, what)?;
+    let content: String = tx
+        .query_row(&format!("SELECT content FROM {table} WHERE id = ?1"), [id], |row| row.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { what, id: item.id.clone() })?;
+    tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+    Ok(sha256_hex(content.as_bytes()))
+}
+
+/// A due record's number: a capture's, a session's, a draft's or an incident's.
 fn number(item: &Due, what: &'static str) -> Result<i64> {
     item.id.parse().map_err(|_| StoreError::NotFound { what, id: item.id.clone() })
 }
@@ -263,6 +276,14 @@ impl Store {
         for row in rows {
             let (id, request, updated) = row?;
             facts.drafts.push(DraftFacts { id, request, updated_on: day_of(&updated) });
+        }
+        let mut statement = self.conn.prepare("SELECT id, request, recorded_at FROM incidents ORDER BY id")?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?, row.get::<_, String>(2)?))
+        })?;
+        for row in rows {
+            let (id, request, recorded) = row?;
+            facts.incidents.push(IncidentFacts { id, request, recorded_on: day_of(&recorded) });
         }
         let mut statement = self.conn.prepare(
             "SELECT e.seq, e.at, e.request IS NOT NULL AND EXISTS (SELECT 1 FROM requests r WHERE r.reference = e.request)
@@ -380,15 +401,8 @@ impl Store {
                         delete_trail(tx, id)?;
                         vec![digest]
                     }
-                    RecordKind::Draft => {
-                        let id = number(item, "draft")?;
-                        let content: String = tx
-                            .query_row("SELECT content FROM request_drafts WHERE id = ?1", [id], |row| row.get(0))
-                            .optional()?
-                            .ok_or_else(|| StoreError::NotFound { what: "draft", id: item.id.clone() })?;
-                        tx.execute("DELETE FROM request_drafts WHERE id = ?1", [id])?;
-                        vec![sha256_hex(content.as_bytes())]
-                    }
+                    RecordKind::Draft => vec![delete_content_row(tx, "request_drafts", "draft", item)?],
+                    RecordKind::Incident => vec![delete_content_row(tx, "incidents", "incident", item)?],
                     RecordKind::AuditEvents => {
                         let through = number(item, "audit event")? as u64;
                         let key = key.as_ref().expect("the key is taken when audit events are due");
@@ -468,7 +482,7 @@ impl Store {
                         .collect::<rusqlite::Result<Vec<_>>>()?;
                     reach.files.extend(files);
                 }
-                RecordKind::Capture | RecordKind::Draft | RecordKind::AuditEvents => {}
+                RecordKind::Capture | RecordKind::Draft | RecordKind::AuditEvents | RecordKind::Incident => {}
             }
         }
         for session in sessions {
