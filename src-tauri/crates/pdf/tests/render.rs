@@ -134,6 +134,8 @@ fn text_in_many_scripts_is_shaped_wrapped_marked_and_numbered_on_a4_pages() {
     assert!(claims("part", "3") && claims("conformance", "B"), "the XMP claims PDF/A-3b");
     assert!(raw.contains("/OutputIntents"), "an output intent");
     assert!(raw.contains("Care record: TRI-2026-0001</rdf:li>"), "the XMP's title");
+    assert!(raw.contains("<dc:creator><rdf:Seq><rdf:li>Example Borough Council</rdf:li>"), "the XMP's author");
+    assert!(raw.contains("<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">TRI-2026-0001</rdf:li>"), "subject");
     assert!(bytes.starts_with(b"%PDF-1.7"), "PDF 1.7, as PDF/A-3 is based on");
     // An outline entry for each section.
     let outline = tool("qpdf", &["--json", "--json-key=outlines", path]);
