@@ -9,6 +9,19 @@ use crate::capture::{capture, ready_with, start};
 use crate::fixture_site;
 use crate::protocol::step;
 
+/// verify.html in headless Chromium (tests/bundle/verify-html.mjs) on each case (a ZIP and,
+/// optionally, the fingerprint to pin): what the page says of each.
+pub(crate) fn verify_html(cases_file: &Path, page: &Path, cases: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    std::fs::write(cases_file, serde_json::json!({ "page": page, "cases": cases }).to_string()).unwrap();
+    let browser = Command::new("node")
+        .arg(crate::repo_root().join("tests/bundle/verify-html.mjs"))
+        .arg(cases_file)
+        .output()
+        .unwrap();
+    assert!(browser.status.success(), "{}", String::from_utf8_lossy(&browser.stderr));
+    serde_json::from_slice(&browser.stdout).unwrap()
+}
+
 fn files_in(root: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -195,13 +208,7 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
         std::fs::write(path, &original).unwrap();
         cases.push(serde_json::json!({ "zip": tampered }));
     }
-    let cases_file = dir.join("cases.json");
-    let page = folder.join("verify.html");
-    std::fs::write(&cases_file, serde_json::json!({ "page": page, "cases": cases }).to_string()).unwrap();
-    let script = crate::repo_root().join("tests/bundle/verify-html.mjs");
-    let browser = Command::new("node").arg(&script).arg(&cases_file).output().unwrap();
-    assert!(browser.status.success(), "{}", String::from_utf8_lossy(&browser.stderr));
-    let results: Vec<serde_json::Value> = serde_json::from_slice(&browser.stdout).unwrap();
+    let results = verify_html(&dir.join("cases.json"), &folder.join("verify.html"), &cases);
     assert_eq!(results[0]["state"], "intact", "{}", results[0]);
     assert_eq!(results[0]["files"].as_u64().unwrap() as usize, listed.len());
     assert_eq!(results[1]["state"], "not-intact");
@@ -425,19 +432,12 @@ fn a_timestamped_bundle_is_checked_by_us_by_openssl_and_by_the_page() {
     assert_eq!(s.run(&["verify", folder.to_str().unwrap()]).code, 0);
 
     // verify.html: the stamped digest is this manifest's; a replaced or removed timestamp is not.
-    let cases = serde_json::json!({
-        "page": folder.join("verify.html"),
-        "cases": [{ "zip": zip }, { "zip": replaced }, { "zip": removed }],
-    });
-    let cases_file = dir.join("stamped-cases.json");
-    std::fs::write(&cases_file, cases.to_string()).unwrap();
-    let browser = Command::new("node")
-        .arg(crate::repo_root().join("tests/bundle/verify-html.mjs"))
-        .arg(&cases_file)
-        .output()
-        .unwrap();
-    assert!(browser.status.success(), "{}", String::from_utf8_lossy(&browser.stderr));
-    let results: Vec<serde_json::Value> = serde_json::from_slice(&browser.stdout).unwrap();
+    let cases = [
+        serde_json::json!({ "zip": zip }),
+        serde_json::json!({ "zip": replaced }),
+        serde_json::json!({ "zip": removed }),
+    ];
+    let results = verify_html(&dir.join("stamped-cases.json"), &folder.join("verify.html"), &cases);
     assert_eq!(results[0]["state"], "intact", "{}", results[0]);
     assert!(results[0]["facts"].as_str().unwrap().contains("Timestamped"), "{}", results[0]);
     assert!(results[0]["facts"].as_str().unwrap().contains(&at.format("%Y-%m-%d %H:%M").to_string()), "{}", results[0]);

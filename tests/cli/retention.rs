@@ -532,16 +532,8 @@ fn a_redacted_copy_is_signed_and_linked_to_its_sealed_original_and_the_pdf_holds
     assert_eq!(s.run(&["export", "verify-page", "--out", page.to_str().unwrap()]).code, 0);
     let mut zips = vec![zip.clone()];
     zips.extend(cases.iter().map(|c| c.0.clone()));
-    let cases_file = work.join("cases.json");
     let listed: Vec<serde_json::Value> = zips.iter().map(|z| serde_json::json!({ "zip": z })).collect();
-    std::fs::write(&cases_file, serde_json::json!({ "page": page, "cases": listed }).to_string()).unwrap();
-    let browser = std::process::Command::new("node")
-        .arg(crate::repo_root().join("tests/bundle/verify-html.mjs"))
-        .arg(&cases_file)
-        .output()
-        .unwrap();
-    assert!(browser.status.success(), "{}", String::from_utf8_lossy(&browser.stderr));
-    let results: Vec<serde_json::Value> = serde_json::from_slice(&browser.stdout).unwrap();
+    let results = crate::bundle::verify_html(&work.join("cases.json"), &page, &listed);
     assert_eq!(results[0]["state"], "intact", "{}", results[0]);
     assert!(
         results[0]["facts"].as_str().unwrap().contains("Redacted copies linked to their sealed originals: 1."),
