@@ -51,12 +51,7 @@ fn png(width: u32, height: u32, colour: png::ColorType, seed: u32) -> (Vec<u8>, 
 }
 
 fn decode(path: &Path) -> (u32, u32, Vec<u8>) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
-    let frame = reader.next_frame(&mut buffer).unwrap();
-    buffer.truncate(frame.buffer_size());
-    (frame.width, frame.height, buffer)
+    decode_bytes(&std::fs::read(path).unwrap())
 }
 
 fn write(dir: &Path, blocks: &[Block], attachments: &[Attachment], draft: bool) -> (std::path::PathBuf, usize) {
