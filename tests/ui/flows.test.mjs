@@ -1252,6 +1252,13 @@ test("incidents are recorded for the service manager, and everything held about 
   await page.locator(".govuk-notification-banner", { hasText: "Incident recorded" }).waitFor();
   assert.match(await byId(page, "incidents").innerText(), /20 November 2026\s+A profile was viewed from a personal phone\s+Jane Doe, Tom Bystander/);
   await checkScreen(page, "68-incidents");
+
+  // An incident keeps its own retention period, then falls due with the people it names.
+  await page.locator('.app-nav__link[data-section="settings"]').click();
+  await byId(page, "retention-link").click();
+  await heading(page, "Retention and disposal");
+  assert.match(await byId(page, "due").innerText(), /Incident 1 about request REQ-2026-0001, with the people it names\s+An incident recorded on/);
+  await checkScreen(page, "69-retention-incident");
   await page.close();
 });
 

@@ -246,6 +246,7 @@ export function createFakeBackend(): Backend {
     const candidates: Due[] = [
       ...requests.filter((r) => ["refused", "withdrawn"].includes(r.state)).map((r): Due => ({ kind: "request", id: r.reference, request: r.reference, rule: "refused_or_withdrawn", trigger_on: today, due_on: today, why: `${r.state} on ${longDate(today)}; kept 0 days after that` })),
       ...captures.filter((c) => c.judgement && !c.judgement.relevant).map((c): Due => ({ kind: "capture", id: String(c.id), request: c.request, rule: "capture_not_relevant", trigger_on: today, due_on: today, why: `judged not relevant on ${longDate(today)}; kept 0 days` })),
+      ...incidents.map((i): Due => ({ kind: "incident", id: String(i.id), request: i.incident.request, rule: "incident", trigger_on: today, due_on: today, why: `an incident recorded on ${longDate(today)}; incidents are kept 0 years` })),
     ];
     return {
       due: candidates.filter((d) => !onHold(d.request)),
@@ -801,6 +802,7 @@ export function createFakeBackend(): Backend {
       for (const d of retentionPage().due) {
         if (d.kind === "request") requests.splice(requests.findIndex((r) => r.reference === d.id), 1);
         if (d.kind === "capture") captures.splice(captures.findIndex((c) => String(c.id) === d.id), 1);
+        if (d.kind === "incident") incidents.splice(incidents.findIndex((i) => String(i.id) === d.id), 1);
         disposals.unshift({ kind: d.kind, object: d.id, request: d.request, digests: ["ab".repeat(32)], rule: d.rule, trigger_on: d.trigger_on, due_on: d.due_on, disposed_at: new Date().toISOString(), disposed_by: args.by.trim() });
       }
       return retentionPage();

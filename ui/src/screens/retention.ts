@@ -37,7 +37,7 @@ function what(kind: RecordKind, id: string, request: string | null): string {
 
 function dueTable(due: Due[]): HTMLElement {
   return table(
-    "Due for disposal",
+    "Due for disposal today",
     ["Record", "Why", "Due since"],
     due.map((d) => [what(d.kind, d.id, d.request), sentence(d.why), longDate(d.due_on)]),
     "due",
@@ -56,8 +56,9 @@ export async function retentionScreen(app: App): Promise<void> {
       backLink("#/settings", "Settings"),
       ...pageHeading(title),
       h("p", { class: "govuk-body" }, "Records are kept for the periods the local policy sets, then fall due for disposal. This list deletes nothing."),
-      h("h2", { class: "govuk-heading-m" }, "Due for disposal today"),
-      current.due.length ? dueTable(current.due) : h("p", { class: "govuk-body", id: "due" }, "Nothing is due for disposal today."),
+      ...(current.due.length
+        ? [dueTable(current.due)]
+        : [h("h2", { class: "govuk-heading-m" }, "Due for disposal today"), h("p", { class: "govuk-body", id: "due" }, "Nothing is due for disposal today.")]),
       current.due.length ? linkButton(`Dispose of ${current.due.length === 1 ? "this record" : `these ${current.due.length} records`}`, "#/retention/dispose", { id: "start-dispose", secondary: true }) : null,
       h("h2", { class: "govuk-heading-m" }, "Legal holds"),
       current.held.length ? warningText(`Kept by a legal hold, though otherwise due: ${current.held.map((r) => `request ${r}`).join(", ")}.`) : null,
