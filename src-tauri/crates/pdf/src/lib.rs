@@ -292,16 +292,36 @@ impl Layout<'_> {
         self.page().push(op);
     }
 
-    /// Each category's label, wrapped to its slot, and the chart's whole height.
+    /// Each category's label, wrapped to its slot, and the chart's whole height. When the
+    /// labels do not fit their slots whole (no word broken, two lines at most), every second,
+    /// third… category is labelled, across as many slots; the table beside the chart has them all.
     fn chart_labels(&self, chart: &BarChart) -> (Vec<Vec<String>>, f32) {
-        let slot = (CONTENT_WIDTH - CHART_SCALE_WIDTH) / chart.categories.len().max(1) as f32;
-        let labels: Vec<Vec<String>> = chart
-            .categories
-            .iter()
-            .map(|(label, _)| {
-                self.fonts.wrap(&self.fonts.drawable(label), CHART_LABEL_SIZE, Weight::Regular, slot - 4.0)
+        let count = chart.categories.len().max(1);
+        let slot = (CONTENT_WIDTH - CHART_SCALE_WIDTH) / count as f32;
+        let wrapped = |label: &str, width: f32| -> Option<Vec<String>> {
+            let drawable = self.fonts.drawable(label);
+            let words_fit = drawable
+                .split_whitespace()
+                .all(|word| self.fonts.measure(word, CHART_LABEL_SIZE, Weight::Regular) <= width);
+            let lines = self.fonts.wrap(&drawable, CHART_LABEL_SIZE, Weight::Regular, width);
+            (words_fit && lines.len() <= 2).then_some(lines)
+        };
+        let labels: Vec<Vec<String>> = (1..=count)
+            .find_map(|step| {
+                let width = slot * step as f32 - 4.0;
+                chart
+                    .categories
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (label, _))| if k % step == 0 { wrapped(label, width) } else { Some(Vec::new()) })
+                    .collect::<Option<Vec<_>>>()
             })
-            .collect();
+            .unwrap_or_else(|| {
+                let wrap = |label: &str| {
+                    self.fonts.wrap(&self.fonts.drawable(label), CHART_LABEL_SIZE, Weight::Regular, slot - 4.0)
+                };
+                chart.categories.iter().map(|(label, _)| wrap(label)).collect()
+            });
         let label_lines = labels.iter().map(Vec::len).max().unwrap_or(0);
         let caption_lines = self.fonts.wrap(&self.fonts.drawable(&chart.caption), 9.0, Weight::Bold, CONTENT_WIDTH);
         let height = caption_lines.len() as f32 * 9.0 * 1.45

@@ -345,11 +345,47 @@ fn a_bar_chart_is_drawn_to_scale_with_its_figures_as_text() {
         series: vec!["At finalisation".into(), "Six months on".into()],
         categories: vec![("Little".into(), vec![1.0, 0.0]), ("Considerable".into(), vec![3.0, 2.5])],
     };
-    let blocks = vec![Block::Section("The pilot".into()), Block::Chart(months), Block::Chart(ratings)];
+    // Two years of months: too many to label each in full, so every other one is labelled.
+    let two_years = BarChart {
+        caption: "Two years".into(),
+        series: vec!["Checks".into()],
+        categories: (0..24)
+            .map(|k| {
+                (
+                    format!(
+                        "{} {}",
+                        [
+                            "January",
+                            "February",
+                            "March",
+                            "April",
+                            "May",
+                            "June",
+                            "July",
+                            "August",
+                            "September",
+                            "October",
+                            "November",
+                            "December"
+                        ][k % 12],
+                        2025 + k / 12
+                    ),
+                    vec![k as f64],
+                )
+            })
+            .collect(),
+    };
+    let blocks = vec![
+        Block::Section("The pilot".into()),
+        Block::Chart(months),
+        Block::Chart(ratings),
+        Block::Section("Two years".into()),
+        Block::Chart(two_years),
+    ];
     let (path, pages) = write(dir.path(), &blocks, &[], false);
     let path_text = path.to_str().unwrap();
     tool("qpdf", &["--check", path_text]);
-    assert_eq!(pages, 1, "both charts on one page");
+    assert_eq!(pages, 2, "both charts on the first page");
     let text = tool("pdftotext", &["-enc", "UTF-8", path_text, "-"]);
     for expected in [
         "Checks done each month",
@@ -363,9 +399,46 @@ fn a_bar_chart_is_drawn_to_scale_with_its_figures_as_text() {
     ] {
         assert!(text.contains(expected), "{expected} in {text}");
     }
+    let second = tool("pdftotext", &["-enc", "UTF-8", "-f", "2", "-l", "2", path_text, "-"]);
+    let months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let furniture = ["OFFICIAL-SENSITIVE", "TRI-2026-0001", "Page", "of", "Two", "years"];
+    let mut labelled = 0;
+    for word in second.split_whitespace() {
+        let whole = months.contains(&word) || furniture.contains(&word) || word.parse::<u32>().is_ok();
+        assert!(whole, "{word:?} is a label broken inside a word: {second}");
+        labelled += usize::from(months.contains(&word));
+    }
+    assert!((4..24).contains(&labelled), "some months labelled in full, not all 24: {labelled}");
     // At 72 dpi a point is a pixel: the bars' heights are to scale (4 is twice 2; the scale
     // tops at 5, so 4 is 112 of the chart's 140 points).
-    tool("pdftoppm", &["-r", "72", "-png", "-singlefile", path_text, dir.path().join("page").to_str().unwrap()]);
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "72",
+            "-png",
+            "-singlefile",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            path_text,
+            dir.path().join("page").to_str().unwrap(),
+        ],
+    );
     let (width, height, pixels) = decode_bytes(&std::fs::read(dir.path().join("page.png")).unwrap());
     let near = |at: usize, colour: [u8; 3]| (0..3).all(|c| pixels[at + c].abs_diff(colour[c]) < 40);
     // Each column's longest run of the first series' colour, above the second chart.
