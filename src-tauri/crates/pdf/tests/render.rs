@@ -328,6 +328,21 @@ fn decode_bytes(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
     (frame.width, frame.height, buffer)
 }
 
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 #[test]
 fn a_bar_chart_is_drawn_to_scale_with_its_figures_as_text() {
     let dir = tempfile::tempdir().unwrap();
@@ -349,31 +364,7 @@ fn a_bar_chart_is_drawn_to_scale_with_its_figures_as_text() {
     let two_years = BarChart {
         caption: "Two years".into(),
         series: vec!["Checks".into()],
-        categories: (0..24)
-            .map(|k| {
-                (
-                    format!(
-                        "{} {}",
-                        [
-                            "January",
-                            "February",
-                            "March",
-                            "April",
-                            "May",
-                            "June",
-                            "July",
-                            "August",
-                            "September",
-                            "October",
-                            "November",
-                            "December"
-                        ][k % 12],
-                        2025 + k / 12
-                    ),
-                    vec![k as f64],
-                )
-            })
-            .collect(),
+        categories: (0..24).map(|k| (format!("{} {}", MONTHS[k % 12], 2025 + k / 12), vec![k as f64])).collect(),
     };
     let blocks = vec![
         Block::Section("The pilot".into()),
@@ -400,26 +391,12 @@ fn a_bar_chart_is_drawn_to_scale_with_its_figures_as_text() {
         assert!(text.contains(expected), "{expected} in {text}");
     }
     let second = tool("pdftotext", &["-enc", "UTF-8", "-f", "2", "-l", "2", path_text, "-"]);
-    let months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let furniture = ["OFFICIAL-SENSITIVE", "TRI-2026-0001", "Page", "of", "Two", "years"];
     let mut labelled = 0;
     for word in second.split_whitespace() {
-        let whole = months.contains(&word) || furniture.contains(&word) || word.parse::<u32>().is_ok();
+        let whole = MONTHS.contains(&word) || furniture.contains(&word) || word.parse::<u32>().is_ok();
         assert!(whole, "{word:?} is a label broken inside a word: {second}");
-        labelled += usize::from(months.contains(&word));
+        labelled += usize::from(MONTHS.contains(&word));
     }
     assert!((4..24).contains(&labelled), "some months labelled in full, not all 24: {labelled}");
     // At 72 dpi a point is a pixel: the bars' heights are to scale (4 is twice 2; the scale
