@@ -257,6 +257,13 @@ pub fn write_pdf(host: &dyn Host, page: &PilotReportPage, out: &Path) -> Result<
         (None, None) => "at any time".into(),
     };
     let or_none = |v: Option<f64>, unit: &str| v.map_or("none yet".to_string(), |v| format!("{v}{unit}"));
+    // Each rating with its count at finalisation and six months on: charted, then tabled.
+    let ratings: Vec<(&str, u32, u32)> = r
+        .ratings_at_finalisation
+        .iter()
+        .zip(&r.ratings_at_six_months)
+        .map(|(at, later)| (at.rating.label(), at.count, later.count))
+        .collect();
     let mut blocks = vec![
         Block::Section("The pilot's evaluation".into()),
         Block::Paragraph(format!(
@@ -292,23 +299,15 @@ pub fn write_pdf(host: &dyn Host, page: &PilotReportPage, out: &Path) -> Result<
         Block::Chart(BarChart {
             caption: "Ratings at finalisation and six months on".into(),
             series: vec!["At finalisation".into(), "Six months on".into()],
-            categories: r
-                .ratings_at_finalisation
+            categories: ratings
                 .iter()
-                .zip(&r.ratings_at_six_months)
-                .map(|(at, later)| (at.rating.label().to_string(), vec![at.count as f64, later.count as f64]))
+                .map(|(rating, at, later)| (rating.to_string(), vec![*at as f64, *later as f64]))
                 .collect(),
         }),
         Block::Fields(
-            r.ratings_at_finalisation
+            ratings
                 .iter()
-                .zip(&r.ratings_at_six_months)
-                .map(|(at, later)| {
-                    (
-                        at.rating.label().to_string(),
-                        format!("{} at finalisation, {} six months on", at.count, later.count),
-                    )
-                })
+                .map(|(rating, at, later)| (rating.to_string(), format!("{at} at finalisation, {later} six months on")))
                 .collect(),
         ),
         Block::Heading { text: "The authorisation process".into(), outline: true },
