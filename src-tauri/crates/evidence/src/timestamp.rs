@@ -156,6 +156,12 @@ pub fn verify_token(
     trusted: &[Vec<u8>],
     nonce: Option<u64>,
 ) -> Result<TimestampInfo, String> {
+    // A certificate the token carries twice is harmless (OpenSSL's TSA does it when its chain
+    // file holds its own certificate) and `openssl ts -verify` accepts it; the DER reader
+    // refuses a SET OF with a repeated element, so it is read without the repeats. The
+    // signature is over the signed attributes, which this leaves as they are.
+    let deduplicated = without_repeated_certificates(token);
+    let token = deduplicated.as_deref().unwrap_or(token);
     let content = ContentInfo::from_der(token).map_err(|e| format!("the timestamp token cannot be read: {e}"))?;
     if content.content_type != ID_SIGNED_DATA {
         return Err("the timestamp token is not signed data".into());
@@ -292,6 +298,68 @@ fn ess_names(value: &[u8], v2: bool, signer_der: &[u8]) -> Result<bool, String> 
         return Err(bad());
     }
     Ok(field.value == hash.of(signer_der).as_slice())
+}
+
+/// DER's length octets for `length`.
+fn der_length(length: usize) -> Vec<u8> {
+    if length < 0x80 {
+        return vec![length as u8];
+    }
+    let bytes: Vec<u8> = length.to_be_bytes().into_iter().skip_while(|b| *b == 0).collect();
+    let mut out = vec![0x80 | bytes.len() as u8];
+    out.extend(bytes);
+    out
+}
+
+/// One DER element from its tag and its contents.
+fn der_element(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
+    let length = parts.iter().map(|p| p.len()).sum();
+    let mut out = vec![tag];
+    out.extend(der_length(length));
+    for part in parts {
+        out.extend_from_slice(part);
+    }
+    out
+}
+
+/// The token with each certificate (and revocation list) it holds more than once kept once,
+/// or `None` when it holds none twice (or cannot be read: the full reader then says why).
+/// Only the `certificates [0]` and `crls [1]` sets of the signed data change.
+fn without_repeated_certificates(token: &[u8]) -> Option<Vec<u8>> {
+    let content_info = Tlv::read(token)?.0;
+    let (oid, rest) = Tlv::read(content_info.value)?;
+    let explicit = Tlv::read(rest)?.0;
+    let signed_data = Tlv::read(explicit.value)?.0;
+    let mut fields: Vec<Vec<u8>> = Vec::new();
+    let mut repeated = false;
+    let mut rest = signed_data.value;
+    while !rest.is_empty() {
+        let (field, next) = Tlv::read(rest)?;
+        if field.tag == 0xa0 || field.tag == 0xa1 {
+            let mut kept: Vec<&[u8]> = Vec::new();
+            let mut inner = field.value;
+            while !inner.is_empty() {
+                let (element, after) = Tlv::read(inner)?;
+                if kept.contains(&element.raw) {
+                    repeated = true;
+                } else {
+                    kept.push(element.raw);
+                }
+                inner = after;
+            }
+            fields.push(der_element(field.tag, &kept));
+        } else {
+            fields.push(field.raw.to_vec());
+        }
+        rest = next;
+    }
+    if !repeated {
+        return None;
+    }
+    let fields: Vec<&[u8]> = fields.iter().map(Vec::as_slice).collect();
+    let signed_data = der_element(signed_data.tag, &fields);
+    let explicit = der_element(explicit.tag, &[&signed_data]);
+    Some(der_element(content_info.tag, &[oid.raw, &explicit]))
 }
 
 /// The signer's signed attributes exactly as they were signed: their bytes in the token,

@@ -135,3 +135,51 @@ fn a_refusal_from_the_tsa_is_reported_as_one() {
     let error = verify_response(&refused, &[0; 32], &[], None).unwrap_err();
     assert!(error.contains("refused"), "{error}");
 }
+
+/// The TSA's `certs` line set as a supplier might: none (the signer's certificate only), the
+/// CA (the chain), or the TSA's own certificate and the CA (the chain including itself, which
+/// makes OpenSSL put the TSA's certificate in the token twice).
+fn configure_certs(dir: &Path, certs: Option<&[&str]>) {
+    let config = std::fs::read_to_string(dir.join("tsa.cnf")).unwrap();
+    let mut lines: Vec<String> = config.lines().filter(|l| !l.starts_with("certs")).map(String::from).collect();
+    if let Some(files) = certs {
+        let mut chain = Vec::new();
+        for file in files {
+            chain.extend(std::fs::read(dir.join(file)).unwrap());
+        }
+        std::fs::write(dir.join("chain.pem"), chain).unwrap();
+        lines.push(format!("certs = {}", dir.join("chain.pem").display()));
+    }
+    std::fs::write(dir.join("tsa.cnf"), lines.join("\n") + "\n").unwrap();
+}
+
+/// How many times the TSA's own certificate is in the answer's bytes.
+fn times_held(answer: &[u8], certificate: &[u8]) -> usize {
+    answer.windows(certificate.len()).filter(|w| *w == certificate).count()
+}
+
+#[test]
+fn every_tsa_configuration_openssl_accepts_we_accept_a_repeated_certificate_included() {
+    for kind in ["rsa", "ec"] {
+        let dir = tempfile::tempdir().unwrap();
+        make_tsa(dir.path(), kind);
+        let ca = dir.path().join("ca.crt");
+        let tsa = certificates_from_pem(&std::fs::read(dir.path().join("tsa.crt")).unwrap()).unwrap().remove(0);
+        for (name, certs, copies) in [
+            ("the signer's certificate only", None, 1),
+            ("with the chain", Some(&["ca.crt"][..]), 1),
+            ("with the chain including itself", Some(&["tsa.crt", "ca.crt"][..]), 2),
+        ] {
+            configure_certs(dir.path(), certs);
+            let data = format!("manifest stamped {name}");
+            let answer = stamp(dir.path(), data.as_bytes(), 9);
+            assert_eq!(times_held(&answer, &tsa), copies, "{kind}, {name}: the token's certificates");
+            assert!(openssl_verifies(dir.path(), data.as_bytes(), &answer, &ca), "{kind}, {name}: openssl refuses");
+            let info = ours(data.as_bytes(), &answer, &ca, Some(9)).unwrap_or_else(|e| panic!("{kind}, {name}: {e}"));
+            assert!(info.tsa.contains("Test Time-Stamping Authority"), "{kind}, {name}: {info:?}");
+            // A changed manifest is still refused, by both.
+            let error = ours(b"another manifest", &answer, &ca, None).unwrap_err();
+            assert!(error.contains("another digest"), "{kind}, {name}: {error}");
+        }
+    }
+}
