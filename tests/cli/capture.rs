@@ -891,6 +891,10 @@ fn the_web_archive_passes_warcio_and_replays_in_pywb_without_asking_the_site_aga
         std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
     });
     let page = answered.then(|| http_get(port, &format!("/exhibit/2id_/{profile}")));
+    // pywb's own choice of capture for the address (the latest, no date given) is the page,
+    // not the provenance record that describes it.
+    let latest = answered.then(|| http_get(port, &format!("/exhibit/id_/{profile}")));
+    let provenance = answered.then(|| http_get(port, &format!("/exhibit/id_/urn:triangulate:provenance:{profile}")));
     let image = answered.then(|| http_get(port, &format!("/exhibit/2id_/{}/img/1.svg", site.base)));
     let _ = wayback.kill();
     let _ = wayback.wait();
@@ -898,6 +902,14 @@ fn the_web_archive_passes_warcio_and_replays_in_pywb_without_asking_the_site_aga
     let (status, body) = page.unwrap();
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     assert!(String::from_utf8_lossy(&body).contains("Jane Doe"), "{}", String::from_utf8_lossy(&body));
+    let (status, body) = latest.unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let body = String::from_utf8_lossy(&body).to_string();
+    assert!(body.contains("Jane Doe") && body.contains("<html"), "the latest capture of the page is not the page: {body}");
+    assert!(!body.contains("\"capture_started_at\""), "pywb replays the provenance as the page: {body}");
+    let (status, body) = provenance.unwrap();
+    assert_eq!(status, 200, "the provenance is replayed under its own name");
+    assert!(String::from_utf8_lossy(&body).contains(&profile), "{}", String::from_utf8_lossy(&body));
     let (status, body) = image.unwrap();
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&body).contains("<svg"), "{}", String::from_utf8_lossy(&body));

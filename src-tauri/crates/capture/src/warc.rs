@@ -96,6 +96,9 @@ pub fn write(
         warc.resource(&uri, date, artefact.media_type, &artefact.bytes);
     }
     let provenance_json = serde_json::to_vec_pretty(provenance).expect("a provenance serialises");
-    warc.metadata(&page_url, date, "application/json", &provenance_json, page_response.as_ref());
+    // Named as a record of its own, not as the page: a replay tool asked for the page's address
+    // must find the page's response, never this JSON.
+    let provenance_uri = format!("urn:triangulate:provenance:{page_url}");
+    warc.metadata(&provenance_uri, date, "application/json", &provenance_json, page_response.as_ref());
     warc.finish()
 }
