@@ -16,6 +16,10 @@ static NOTO_SANS_BOLD: &[u8] = include_bytes!("../../../../assets/fonts/NotoSans
 static NOTO_SANS_ARABIC: &[u8] = include_bytes!("../../../../assets/fonts/NotoSansArabic-Regular.ttf");
 static NOTO_SANS_HEBREW: &[u8] = include_bytes!("../../../../assets/fonts/NotoSansHebrew-Regular.ttf");
 static DROID_SANS_FALLBACK: &[u8] = include_bytes!("../../../../assets/fonts/DroidSansFallbackFull.ttf");
+static NOTO_EMOJI: &[u8] = include_bytes!("../../../../assets/fonts/NotoEmoji-Regular.ttf");
+
+/// The emoji font's place in [`Fonts::load`]'s list.
+const EMOJI: usize = 4;
 
 struct FontFace {
     krilla: Font,
@@ -63,6 +67,19 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Pictographs: drawn from the emoji font whenever it has them, so that a face, a heart or a
+/// flag looks the same whichever text it is in.
+fn is_pictograph(c: char) -> bool {
+    matches!(c, '\u{2300}'..='\u{23FF}' | '\u{2600}'..='\u{27BF}' | '\u{2B00}'..='\u{2BFF}' | '\u{1F000}'..='\u{1FAFF}')
+}
+
+/// What joins or changes the emoji before it (the zero-width joiner, the emoji variation
+/// selector, skin tones, the keycap, tags): it stays in the emoji's run, so the emoji font
+/// draws the sequence as one picture.
+fn continues_emoji(c: char) -> bool {
+    matches!(c, '\u{200D}' | '\u{FE0F}' | '\u{20E3}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}')
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}')
 }
@@ -70,7 +87,7 @@ fn is_cjk(c: char) -> bool {
 impl Fonts {
     pub fn load() -> Fonts {
         Fonts {
-            regular: [NOTO_SANS, NOTO_SANS_ARABIC, NOTO_SANS_HEBREW, DROID_SANS_FALLBACK]
+            regular: [NOTO_SANS, NOTO_SANS_ARABIC, NOTO_SANS_HEBREW, DROID_SANS_FALLBACK, NOTO_EMOJI]
                 .into_iter()
                 .map(FontFace::load)
                 .collect(),
@@ -118,7 +135,10 @@ impl Fonts {
         for (i, c) in text.char_indices() {
             let neutral = !matches!(unicode_bidi::bidi_class(c), L | R | AL);
             let font = match runs.last() {
-                Some((_, current)) if neutral && self.regular[*current].has(c) => *current,
+                _ if is_pictograph(c) && self.regular[EMOJI].has(c) => EMOJI,
+                Some((_, EMOJI)) if continues_emoji(c) && self.regular[EMOJI].has(c) => EMOJI,
+                // A space or a comma after an emoji goes back to the text's own font.
+                Some((_, current)) if neutral && *current != EMOJI && self.regular[*current].has(c) => *current,
                 _ => self.font_for(c).unwrap_or(0),
             };
             match runs.last_mut() {

@@ -449,3 +449,58 @@ fn a_picture_that_is_not_a_png_is_refused_before_anything_is_written() {
     assert!(render(&info(false), &blocks, &[], &mut out).is_err());
     assert!(out.is_empty());
 }
+
+#[test]
+fn emoji_in_names_and_notes_are_drawn_and_read_back_not_written_as_code_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocks = vec![
+        Block::Section("People".into()),
+        Block::Fields(vec![
+            ("Name".into(), "Zoë 😀 Smith".into()),
+            ("Notes".into(), "Thumbs up 👍🏽, a heart ❤️, a family 👨‍👩‍👧, a flag 🇬🇧, in Arabic محمد 🙂".into()),
+        ]),
+    ];
+    let (path, _) = write(dir.path(), &blocks, &[], false);
+    let path = path.to_str().unwrap();
+    tool("qpdf", &["--check", path]);
+    let out = dir.path().join("page");
+    let status =
+        Command::new("pdftoppm").args(["-r", "144", "-png", "-f", "1", "-l", "1", path]).arg(&out).status().unwrap();
+    assert!(status.success());
+    let rendered = dir.path().join("page-1.png");
+    std::fs::copy(&rendered, emoji_page_for_people()).unwrap();
+    let text = tool("pdftotext", &["-enc", "UTF-8", path, "-"]);
+    assert!(!text.contains("[U+"), "an emoji written as its code point: {text}");
+    for emoji in ["Zoë 😀 Smith", "👍🏽", "❤", "👨‍👩‍👧", "🇬🇧", "🙂"] {
+        assert!(text.contains(emoji), "{emoji} is not read back: {text}");
+    }
+    let fonts = tool("pdffonts", &[path]);
+    assert!(fonts.contains("NotoEmoji"), "the emoji font is embedded: {fonts}");
+    assert!(fonts.lines().skip(2).all(|l| l.contains(" yes yes yes ")), "every font embedded: {fonts}");
+    // Drawn: at 144 dpi (two pixels a point), the box poppler gives each emoji's word has ink.
+    let (width, height, pixels) = decode(&rendered);
+    let channels = pixels.len() / (width as usize * height as usize);
+    let boxes = tool("pdftotext", &["-bbox", path, "-"]);
+    for emoji in ["😀", "👍🏽", "👨‍👩‍👧", "🙂"] {
+        let line = boxes
+            .lines()
+            .find(|l| l.contains("<word") && l.contains(emoji))
+            .unwrap_or_else(|| panic!("{emoji}: {boxes}"));
+        let number = |key: &str| -> usize {
+            let at = line.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+            (line[at..].split('"').next().unwrap().parse::<f32>().unwrap() * 2.0) as usize
+        };
+        let ink = (number("yMin")..number("yMax"))
+            .flat_map(|y| (number("xMin")..number("xMax")).map(move |x| (x, y)))
+            .filter(|(x, y)| pixels[(y * width as usize + x) * channels] < 160)
+            .count();
+        assert!(ink >= 20, "{emoji} is not drawn: {ink} dark pixels in its box ({line})");
+    }
+}
+
+/// Where the emoji test leaves its first page for people to look at.
+fn emoji_page_for_people() -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/out/pdf");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("emoji.png")
+}
