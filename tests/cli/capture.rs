@@ -259,13 +259,29 @@ fn a_40000_px_page_is_captured_whole_and_only_a_policy_limit_below_it_cuts() {
     assert_eq!(artefact(&shown, "full_page_png")["height"], height as u64, "the whole page, in one PNG");
     assert!(full_page["tiles"].as_array().unwrap().len() >= 3, "{full_page}");
 
+    assert_eq!(taken["cut_at_limit"], serde_json::Value::Null, "a whole page is not said to be cut: {taken}");
+    assert_eq!(shown["cut_at_limit"], serde_json::Value::Null);
+
     std::fs::write(s.data_dir.join("policy.toml"), "[capture]\nfull_page_max_css_px = 20000\n").unwrap();
-    let taken = capture(&s, &session, &["--url", &tall]);
+    let run = s.run(&["capture", "--session", &session.id, "--url", &tall]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let taken = run.json();
     let shown = show(&s, &taken["capture_id"]);
     let full_page = &shown["manifest"]["provenance"]["full_page"];
     assert_eq!(full_page["capped"], true);
     assert_eq!(full_page["limit_css_px"], 20000.0);
     assert_eq!(artefact(&shown, "full_page_png")["height"], 20000, "cut at the policy's limit, no less");
+    // Said at once, with both heights: the capture's own JSON and a warning, and capture show.
+    let cut = &taken["cut_at_limit"];
+    assert_eq!(cut["page_height_css"].as_f64().unwrap(), height, "{taken}");
+    assert_eq!(cut["captured_height_css"], 20000.0, "{taken}");
+    assert_eq!(cut["limit_css_px"], 20000.0, "{taken}");
+    let words =
+        format!("the page is {} CSS px tall; the full-page picture holds its first 20000 CSS px", height.round());
+    assert!(run.stderr.contains(&words), "{}", run.stderr);
+    assert_eq!(&shown["cut_at_limit"], cut);
+    let text = s.run(&["capture", "show", &taken["capture_id"].to_string()]);
+    assert!(text.stdout.contains(&format!("Cut at the policy's limit: {words}")), "{}", text.stdout);
 }
 
 /// Goes to `url` in the session's tab as the worker would, runs `script` there, and gives
@@ -905,7 +921,10 @@ fn the_web_archive_passes_warcio_and_replays_in_pywb_without_asking_the_site_aga
     let (status, body) = latest.unwrap();
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     let body = String::from_utf8_lossy(&body).to_string();
-    assert!(body.contains("Jane Doe") && body.contains("<html"), "the latest capture of the page is not the page: {body}");
+    assert!(
+        body.contains("Jane Doe") && body.contains("<html"),
+        "the latest capture of the page is not the page: {body}"
+    );
     assert!(!body.contains("\"capture_started_at\""), "pywb replays the provenance as the page: {body}");
     let (status, body) = provenance.unwrap();
     assert_eq!(status, 200, "the provenance is replayed under its own name");

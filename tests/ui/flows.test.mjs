@@ -986,9 +986,15 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await page.evaluate(() => {
     window.fakePage = "https://facebook.com/jane.doe.1990/photos";
     window.fakeTitle = `<img src=x onerror="window.pwned=1">\u202Eevil ${"W".repeat(10000)}`;
+    window.fakePageHeight = 300000;
   });
   await byId(page, "capture").click();
   await page.locator("#captured", { hasText: "Captured: capture 4" }).waitFor();
+  // A page taller than the policy's limit says so at once, with both heights, and in the list.
+  await page.locator("#captured .govuk-warning-text", { hasText: "the page is 300000 CSS px tall; the full-page picture holds its first 250000 CSS px" }).waitFor();
+  await page.locator("#captures li", { hasText: "Cut at the policy's limit" }).waitFor();
+  assert.equal(await page.locator("#captures li", { hasText: "Cut at the policy's limit" }).count(), 1, "only the cut capture is tagged");
+  await page.evaluate(() => { delete window.fakePageHeight; });
   await page.locator("#captures li", { hasText: "onerror" }).waitFor();
   assert.equal(await page.evaluate(() => window.pwned), undefined, "nothing in a title runs");
   const images = await page.$$eval("main img", (all) => all.map((img) => img.getAttribute("src") ?? ""));

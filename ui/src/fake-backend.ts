@@ -256,9 +256,9 @@ export function createFakeBackend(): Backend {
     };
   };
   const captures: CapturePage[] = [];
-  const fakeWindow = window as unknown as { fakePage?: string; fakeTitle?: string; fakeVisits?: string[]; fakeEndAt?: string };
+  const fakeWindow = window as unknown as { fakePage?: string; fakeTitle?: string; fakeVisits?: string[]; fakeEndAt?: string; fakePageHeight?: number };
   const capturesOf = (session: number): CaptureItem[] =>
-    captures.filter((c) => c.session === session).map((c) => ({ id: c.id, url: c.url, title: c.title, captured_at: c.captured_at, relevant: c.judgement ? c.judgement.relevant : null }));
+    captures.filter((c) => c.session === session).map((c) => ({ id: c.id, url: c.url, title: c.title, captured_at: c.captured_at, relevant: c.judgement ? c.judgement.relevant : null, cut_at_limit: c.cut_at_limit }));
   /** The guards the fake keeps: the request's state, the account, and repeat viewing (two
    *  views of a person within 30 days, then a directed surveillance authorisation). */
   const sessionGuards = (reference: string, subject: number, account: number): { warnings: string[] } => {
@@ -740,6 +740,11 @@ export function createFakeBackend(): Backend {
         { kind: "warc", sha256: digest(4), size: 388120, width: null, height: null },
       ];
       const at = new Date().toISOString();
+      // The policy's default limit, 250,000 CSS px: a taller page is cut there.
+      const height = fakeWindow.fakePageHeight ?? 4096;
+      const cut_at_limit = height > 250000
+        ? { page_height_css: height, captured_height_css: 250000, limit_css_px: 250000, summary: `Cut at the policy's limit: the page is ${height} CSS px tall; the full-page picture holds its first 250000 CSS px` }
+        : null;
       captures.push({
         id, session: session.id, request: session.request, url, title, captured_at: at,
         provenance: [
@@ -748,10 +753,10 @@ export function createFakeBackend(): Backend {
           { label: "Server address", value: "157.240.1.35 port 443" }, { label: "TLS", value: "TLS 1.3, AES_128_GCM\nCertificate for *.facebook.com" },
           ...(args.outside_scope_reason.trim() ? [{ label: "Outside the listed profiles because", value: args.outside_scope_reason.trim() }] : []),
         ],
-        artefacts, signature_valid: true, signature_problem: null, stored_hashes_match: true, thumbnail: THUMBNAIL, judgement: null, findings: [], blurred: false, disputes: [], redactions: [],
+        artefacts, signature_valid: true, signature_problem: null, stored_hashes_match: true, thumbnail: THUMBNAIL, judgement: null, findings: [], blurred: false, disputes: [], redactions: [], cut_at_limit,
       });
       session.trail.push({ at, kind: "navigation", tab: "T1", url });
-      return { capture_id: id, url, artefacts };
+      return { capture_id: id, url, artefacts, cut_at_limit };
     },
     capture_get: (args) => {
       const capture = captures.find((c) => c.id === args.id) ?? fail("not_found", `capture ${args.id} does not exist`);

@@ -595,7 +595,11 @@ export type CaptureItem = { id: number, url: string, title: string, captured_at:
 /**
  * The worker's judgement, once given: whether it is relevant.
  */
-relevant: boolean | null, };
+relevant: boolean | null, 
+/**
+ * Set when the page was taller than the policy's limit and was cut there.
+ */
+cut_at_limit: CutAtLimit | null, };
 
 export type TrailStep = { at: string, kind: string, tab: string, url: string, };
 
@@ -613,7 +617,29 @@ statement: string,
  */
 outside_scope_reason: string, };
 
-export type CaptureSummary = { capture_id: number, url: string, artefacts: Array<ArtefactSummary>, };
+export type CaptureSummary = { capture_id: number, url: string, artefacts: Array<ArtefactSummary>, 
+/**
+ * Set when the page was taller than the policy's limit and was cut there.
+ */
+cut_at_limit: CutAtLimit | null, };
+
+export type CutAtLimit = { 
+/**
+ * The page's whole height, in CSS pixels.
+ */
+page_height_css: number, 
+/**
+ * How much of it the full-page picture holds, from the top.
+ */
+captured_height_css: number, 
+/**
+ * The policy's `capture.full_page_max_css_px` when it was taken.
+ */
+limit_css_px: number, 
+/**
+ * The same in words.
+ */
+summary: string, };
 
 export type ArtefactSummary = { kind: string, sha256: string, 
 /**
@@ -689,7 +715,11 @@ disputes: Array<DisputeRecord>,
 /**
  * Its redacted copies, newest first: what documents show in place of the original.
  */
-redactions: Array<RedactionView>, };
+redactions: Array<RedactionView>, 
+/**
+ * Set when the page was taller than the policy's limit and was cut there.
+ */
+cut_at_limit: CutAtLimit | null, };
 
 export type CaptureJudgeArgs = { id: number, judgement: JudgementInput, };
 

@@ -3,7 +3,7 @@
 // that rest on it, and the worker's judgement. The title, the address and the picture are
 // page content: text nodes and an image, never markup.
 import { App, attempt, pageHeading, submitForm, ukTime } from "../app";
-import { backLink, button, capturePicture, errorsFrom, radios, summaryList, tag, textArea, textInput } from "../components";
+import { backLink, button, capturePicture, errorsFrom, radios, summaryList, tag, textArea, textInput, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { Attribution, CapturePage, FieldError, JudgementInput } from "../generated/ipc";
 
@@ -61,6 +61,7 @@ export async function captureScreen(app: App, id: number): Promise<void> {
         current.signature_valid
           ? current.stored_hashes_match ? "The signed manifest and every stored file match." : "A stored file no longer matches its digest."
           : current.signature_problem ?? ""),
+      current.cut_at_limit ? warningText(`${current.cut_at_limit.summary}.`) : null,
       h("figure", { class: "app-thumbnail" },
         capturePicture(h("img", { src: current.thumbnail, alt: `The window as the worker saw it when capture ${current.id} was taken`, id: "thumbnail" }) as HTMLImageElement, current.blurred, "reveal"),
         h("figcaption", { class: "govuk-hint" }, `Captured ${ukTime(current.captured_at)}`)),

@@ -14,6 +14,40 @@ use triangulate_store::{CaptureRecord, SessionRecord, Store};
 use crate::error::{AppError, Result};
 use crate::host::Host;
 
+/// A page taller than the policy's limit, cut there: both heights, said wherever the capture
+/// is (its command's output, `capture show`, the session's panel, the capture's page).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct CutAtLimit {
+    /// The page's whole height, in CSS pixels.
+    pub page_height_css: f64,
+    /// How much of it the full-page picture holds, from the top.
+    pub captured_height_css: f64,
+    /// The policy's `capture.full_page_max_css_px` when it was taken.
+    pub limit_css_px: f64,
+    /// The same in words.
+    pub summary: String,
+}
+
+/// Whether a capture's signed manifest says its page was cut at the policy's limit.
+pub fn cut_at_limit(manifest: &str) -> Option<CutAtLimit> {
+    let manifest: triangulate_evidence::Manifest = serde_json::from_str(manifest).ok()?;
+    let full_page = &manifest.provenance.full_page;
+    if !full_page.capped {
+        return None;
+    }
+    let px = |value: f64| value.round() as u64;
+    Some(CutAtLimit {
+        page_height_css: full_page.page_height_css,
+        captured_height_css: full_page.captured_height_css,
+        limit_css_px: full_page.limit_css_px,
+        summary: format!(
+            "Cut at the policy's limit: the page is {} CSS px tall; the full-page picture holds its first {} CSS px",
+            px(full_page.page_height_css),
+            px(full_page.captured_height_css)
+        ),
+    })
+}
+
 /// What the worker asks of a capture.
 #[derive(Debug, Clone, Default)]
 pub struct CaptureOrder {
@@ -29,6 +63,8 @@ pub struct Taken {
     pub record: CaptureRecord,
     /// The page's address when it was captured.
     pub url: String,
+    /// Set when the page was taller than the policy's limit and was cut there.
+    pub cut: Option<CutAtLimit>,
 }
 
 struct StoreFacts<'a> {
@@ -158,7 +194,16 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "capture taken, connection included");
     let record = store.store_capture(&session, taken.provenance, taken.artefacts, host.now())?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, capture = record.id, "capture stored");
-    Ok(Taken { record, url: taken.url })
+    let cut = cut_at_limit(&record.manifest);
+    if let Some(cut) = &cut {
+        tracing::warn!(
+            capture = record.id,
+            page = cut.page_height_css,
+            kept = cut.captured_height_css,
+            "a page cut at the policy's limit"
+        );
+    }
+    Ok(Taken { record, url: taken.url, cut })
 }
 
 /// The worker's own words on a capture (the statement, the reason a page outside the

@@ -251,12 +251,16 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                     "signature_problem": view.signature.as_ref().err(),
                     "stored_hashes_match": view.stored_hashes_match,
                     "judgement": record.judgement,
+                    "cut_at_limit": captures::cut_at_limit(&record.manifest),
                 }));
             } else {
                 // Page titles and addresses are untrusted text: printed as data, never interpreted.
                 let provenance = &view.manifest["provenance"];
                 say!("Capture {id} of {:?}", provenance["url"].as_str().unwrap_or(""));
                 say!("Title: {:?}", provenance["title"].as_str().unwrap_or(""));
+                if let Some(cut) = captures::cut_at_limit(&record.manifest) {
+                    say!("{}", cut.summary);
+                }
                 for artefact in &record.artefacts {
                     say!("  {:<14} sha256 {}  {} bytes", artefact.kind, artefact.sha256, artefact.size);
                 }
@@ -349,9 +353,13 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                 outside_scope_reason: args.outside_scope_reason,
             };
             let taken = captures::take_capture(host, session, &order)?;
+            if let Some(cut) = &taken.cut {
+                esay!("Warning: {}.", cut.summary);
+            }
             print_json(&json!({
                 "capture_id": taken.record.id,
                 "url": taken.url,
+                "cut_at_limit": taken.cut,
                 "artefacts": taken.record.artefacts.iter().map(|a| json!({ "kind": a.kind, "sha256": a.sha256, "size": a.size, "width": a.width, "height": a.height })).collect::<Vec<_>>(),
             }));
             Ok(())

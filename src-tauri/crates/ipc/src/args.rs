@@ -245,6 +245,8 @@ pub struct CaptureItem {
     pub captured_at: String,
     /// The worker's judgement, once given: whether it is relevant.
     pub relevant: Option<bool>,
+    /// Set when the page was taller than the policy's limit and was cut there.
+    pub cut_at_limit: Option<triangulate_app::captures::CutAtLimit>,
 }
 
 /// An access session as the worker sees it, with its trail.
@@ -323,6 +325,8 @@ pub struct CapturePage {
     pub disputes: Vec<triangulate_app::DisputeRecord>,
     /// Its redacted copies, newest first: what documents show in place of the original.
     pub redactions: Vec<RedactionView>,
+    /// Set when the page was taller than the policy's limit and was cut there.
+    pub cut_at_limit: Option<triangulate_app::captures::CutAtLimit>,
 }
 
 /// A redacted copy of a capture's picture, as its screen shows it.
@@ -407,6 +411,8 @@ pub struct CaptureSummary {
     pub capture_id: i64,
     pub url: String,
     pub artefacts: Vec<ArtefactSummary>,
+    /// Set when the page was taller than the policy's limit and was cut there.
+    pub cut_at_limit: Option<triangulate_app::captures::CutAtLimit>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

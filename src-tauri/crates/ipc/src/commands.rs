@@ -190,6 +190,7 @@ fn session_page(host: &dyn Host, view: sessions::SessionView, warnings: Vec<Stri
                     title: provenance["title"].as_str().unwrap_or_default().to_string(),
                     captured_at: c.created_at.clone(),
                     relevant: c.judgement.as_ref().map(|j| j.relevant),
+                    cut_at_limit: captures::cut_at_limit(&c.manifest),
                 }
             })
             .collect(),
@@ -245,6 +246,7 @@ pub fn capture_take(host: &dyn Host, args: CaptureTakeArgs) -> Result<CaptureSum
         capture_id: taken.record.id,
         url: taken.url,
         artefacts: taken.record.artefacts.iter().map(artefact_summary).collect(),
+        cut_at_limit: taken.cut,
     })
 }
 
@@ -277,6 +279,7 @@ pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> 
         blurred: page.blurred,
         disputes: page.disputes.clone(),
         redactions: page.redactions.iter().map(redaction_view).collect(),
+        cut_at_limit: captures::cut_at_limit(&record.manifest),
         findings: page
             .findings
             .iter()

@@ -177,6 +177,7 @@ pub fn declarations() -> Vec<Declaration> {
         TrailStep,
         CaptureTakeArgs,
         CaptureSummary,
+        triangulate_app::captures::CutAtLimit,
         ArtefactSummary,
         CaptureIdArgs,
         RedactionView,
