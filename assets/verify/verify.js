@@ -432,6 +432,17 @@ async function redactionProblem(source, listed, manifest, redaction) {
   return null;
 }
 
+// Names sorted by their UTF-8 bytes.
+function byteOrder(names) {
+  const encoder = new TextEncoder();
+  const compare = (a, b) => {
+    const [x, y] = [encoder.encode(a), encoder.encode(b)];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+    return x.length - y.length;
+  };
+  return Array.from(names).sort(compare);
+}
+
 // An entry read whole, up to `limit` bytes; more is an error, as is one that cannot be read.
 async function readLimited(source, name, limit) {
   let bytes;
@@ -489,7 +500,9 @@ async function verifyBundle(source, expected) {
     else if (listed.has(file.path)) report.problems.push(`the manifest lists ${file.path} twice`);
     else listed.set(file.path, file);
   }
-  for (const [path, file] of listed) {
+  // In the order triangulate-verify takes them: by the names' UTF-8 bytes.
+  for (const path of byteOrder(listed.keys())) {
+    const file = listed.get(path);
     if (!seen.has(path)) { report.problems.push(`${path} is missing`); continue; }
     let bytes;
     try { bytes = await source.read(path, Number(file.size) + 1); } catch (e) { report.problems.push(`${path} cannot be read: ${e.message}`); continue; }
@@ -499,7 +512,7 @@ async function verifyBundle(source, expected) {
     report.files.push({ path, sha256: digest, size: bytes.length, ok });
   }
   const stamped = Boolean(manifest.timestamp);
-  for (const name of seen) if (name !== MANIFEST && name !== SIGNATURE && !(stamped && name === TIMESTAMP) && !listed.has(name)) report.problems.push(`${name} is not in the manifest: it was added`);
+  for (const name of byteOrder(seen)) if (name !== MANIFEST && name !== SIGNATURE && !(stamped && name === TIMESTAMP) && !listed.has(name)) report.problems.push(`${name} is not in the manifest: it was added`);
   if (stamped) {
     if (!seen.has(TIMESTAMP)) report.problems.push(`${TIMESTAMP} is missing: the manifest says the bundle is timestamped`);
     else {

@@ -206,7 +206,11 @@ def main():
     variant("prepended", "unaccounted", build(entries, prefix=b"MZ" + b"\0" * 62, adjust=False))
     variant("prepended-offsets-adjusted", "unaccounted", build(entries, prefix=b"MZ" + b"\0" * 62))
     variant("appended", "after", raw + b"appended bytes")
-    variant("appended-entry", "after", raw + bytes(hidden.local + hidden.data))
+    # An entry after the end record (a small one: past 64 KiB the end record is out of reach
+    # and the file is not a ZIP at all).
+    signature = names.index(b"manifest.sig")
+    appended = stored(b"manifest.sig", b"forged\n", entries[signature])
+    variant("appended-entry", "after", raw + bytes(appended.local + appended.data))
     variant("gap-between-entries", "unaccounted", build(entries, gaps={2: b"\0" * 16}))
     variant("gap-before-directory", "unaccounted", build(entries, before_directory=b"\0" * 16))
     variant("gap-after-directory", "unaccounted", build(entries, after_directory=b"\0" * 16))

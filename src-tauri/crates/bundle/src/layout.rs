@@ -87,7 +87,12 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 }
 
 /// Reads `length` bytes at `offset`, or None when the file ends before.
-fn read_at<R: Read + Seek>(reader: &mut R, file_length: u64, offset: u64, length: u64) -> std::io::Result<Option<Vec<u8>>> {
+fn read_at<R: Read + Seek>(
+    reader: &mut R,
+    file_length: u64,
+    offset: u64,
+    length: u64,
+) -> std::io::Result<Option<Vec<u8>>> {
     if offset.checked_add(length).is_none_or(|end| end > file_length) {
         return Ok(None);
     }
