@@ -557,3 +557,95 @@ impl<R: BufRead> Read for Inflate<R> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Cursor, Write};
+
+    fn deflated(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn read(data: Vec<u8>, content: &[u8]) -> std::io::Result<Vec<u8>> {
+        let entry = Entry {
+            name: b"x".to_vec(),
+            data: 0,
+            compressed: data.len() as u64,
+            size: content.len() as u64,
+            crc32: crc32fast::hash(content),
+            method: 8,
+        };
+        let mut out = Vec::new();
+        EntryReader::new(Cursor::new(data), &entry).read_to_end(&mut out).map(|_| out)
+    }
+
+    #[test]
+    fn deflated_data_must_end_exactly_where_the_zip_says() {
+        let content = b"the same words again and again and again".repeat(50);
+        assert_eq!(read(deflated(&content), &content).unwrap(), content);
+        let mut trailing = deflated(&content);
+        trailing.extend_from_slice(b"hidden bytes");
+        assert_eq!(read(trailing, &content).unwrap_err().to_string(), problem("inflate", &[]));
+        let mut cut = deflated(&content);
+        cut.truncate(cut.len() - 3);
+        assert_eq!(read(cut, &content).unwrap_err().to_string(), problem("inflate", &[]));
+    }
+
+    #[test]
+    fn zip64_end_records_are_accounted_for_and_must_sit_before_the_end_record() {
+        let mut writer = crate::BundleWriter::new(Cursor::new(Vec::new()));
+        writer.add("a.txt", b"a").unwrap();
+        let zip = writer.finish(b"{}", "c2ln", None).unwrap().into_inner();
+        assert_eq!(walk(&mut Cursor::new(&zip)).unwrap().problems, Vec::<String>::new());
+        // The same ZIP with a ZIP64 end record and locator, the end record saturated.
+        let end = zip.len() - 22;
+        let (count, size, offset) =
+            (u16_at(&zip, end + 10) as u64, u32_at(&zip, end + 12) as u64, u32_at(&zip, end + 16) as u64);
+        let mut with64 = zip[..end].to_vec();
+        let record = with64.len() as u64;
+        with64.extend_from_slice(&END64.to_le_bytes());
+        for (value, width) in
+            [(44u64, 8), (0x2d_032d, 4), (0, 4), (0, 4), (count, 8), (count, 8), (size, 8), (offset, 8)]
+        {
+            with64.extend_from_slice(&value.to_le_bytes()[..width]);
+        }
+        with64.extend_from_slice(&LOCATOR64.to_le_bytes());
+        with64.extend_from_slice(&0u32.to_le_bytes());
+        with64.extend_from_slice(&record.to_le_bytes());
+        with64.extend_from_slice(&1u32.to_le_bytes());
+        with64.extend_from_slice(&END.to_le_bytes());
+        with64.extend_from_slice(&[
+            0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0,
+        ]);
+        let layout = walk(&mut Cursor::new(&with64)).unwrap();
+        assert_eq!(layout.problems, Vec::<String>::new());
+        assert_eq!(layout.entries.len(), 3);
+        // Bytes between the ZIP64 end record and its locator belong to nothing.
+        let mut gap = with64.clone();
+        gap.splice(record as usize + 56..record as usize + 56, *b"gap!");
+        assert_eq!(
+            walk(&mut Cursor::new(&gap)).unwrap().problems,
+            [problem("unaccounted", &[("count", "4"), ("offset", &(record + 56).to_string())])]
+        );
+        // An end record that disagrees with its ZIP64 record.
+        let mut disagree = with64.clone();
+        let at = disagree.len() - 22 + 8;
+        disagree[at..at + 2].copy_from_slice(&(count as u16 + 1).to_le_bytes());
+        disagree[at + 2..at + 4].copy_from_slice(&(count as u16 + 1).to_le_bytes());
+        assert_eq!(
+            walk(&mut Cursor::new(&disagree)).unwrap().problems,
+            [problem("damaged", &[("part", "ZIP64 end record")])]
+        );
+    }
+
+    #[test]
+    fn placeholders_are_filled_once() {
+        assert_eq!(
+            problem("folder", &[("name", "{name}{offset}")]),
+            "{name}{offset}: a folder entry: a bundle's ZIP holds files only"
+        );
+    }
+}
