@@ -19,84 +19,273 @@ function unsafeName(name) {
   return null;
 }
 
-// A ZIP read in place: its central directory, then each entry's bytes on demand.
-async function zipSource(file) {
-  const tailLength = Math.min(file.size, 65557 + 20);
-  const tail = new DataView(await file.slice(file.size - tailLength).arrayBuffer());
-  let end = -1;
-  for (let i = tail.byteLength - 22; i >= 0; i--) if (tail.getUint32(i, true) === 0x06054b50) { end = i; break; }
-  if (end < 0) throw new Error("this is not a ZIP file");
-  let count = tail.getUint16(end + 10, true), size = tail.getUint32(end + 12, true), offset = tail.getUint32(end + 16, true);
-  if ((offset === 0xffffffff || count === 0xffff || size === 0xffffffff) && end >= 20 && tail.getUint32(end - 20, true) === 0x07064b50) {
-    const at = Number(tail.getBigUint64(end - 20 + 8, true));
-    const z = new DataView(await file.slice(at, at + 56).arrayBuffer());
-    if (z.getUint32(0, true) !== 0x06064b50) throw new Error("the ZIP's directory is damaged");
-    count = Number(z.getBigUint64(32, true)); size = Number(z.getBigUint64(40, true)); offset = Number(z.getBigUint64(48, true));
+// The sentences the verifiers report, the same in triangulate-verify: REPORT_TEXTS is
+// assets/verify/report-texts.json, put before this script by the page's builder.
+function text(group, key, values = {}) {
+  const template = REPORT_TEXTS[group][key];
+  if (typeof template !== "string") throw new Error(`no text ${group}.${key}`);
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+const zipProblem = (key, values) => text("zip", key, values);
+
+const SIG = { local: 0x04034b50, central: 0x02014b50, end: 0x06054b50, end64: 0x06064b50, locator64: 0x07064b50, descriptor: 0x08074b50 };
+const MAX_DIRECTORY = 64 * 1024 * 1024;
+
+// `length` bytes at `offset`, or null when the file ends before.
+async function bytesAt(file, offset, length) {
+  if (offset + length > file.size) return null;
+  return new DataView(await file.slice(offset, offset + length).arrayBuffer());
+}
+const big = (view, at) => Number(view.getBigUint64(at, true));
+
+// Extra fields as [id, offset of the data, length]; null when they do not fill their length exactly.
+function extraFields(view, start, length) {
+  const fields = [];
+  for (let at = 0; at < length; ) {
+    if (at + 4 > length) return null;
+    const id = view.getUint16(start + at, true), size = view.getUint16(start + at + 2, true);
+    if (at + 4 + size > length) return null;
+    fields.push([id, start + at + 4, size]);
+    at += 4 + size;
   }
-  if (size > MAX_MANIFEST) throw new Error("the ZIP's directory is too large");
-  const cd = new DataView(await file.slice(offset, offset + size).arrayBuffer());
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  const entries = [];
+  return fields;
+}
+const shown = (view, start, length) => new TextDecoder().decode(new Uint8Array(view.buffer, view.byteOffset + start, length));
+
+// What bytes that belong to no entry are: an entry the central directory does not list,
+// when they start with a local header, or just bytes.
+async function unaccounted(file, from, to) {
+  const header = to - from >= 30 ? await bytesAt(file, from, 30) : null;
+  if (header && header.getUint32(0, true) === SIG.local) {
+    const length = Math.min(header.getUint16(26, true), to - from - 30);
+    const name = await bytesAt(file, from + 30, length);
+    return zipProblem("hidden", { name: shown(name, 0, length), offset: from });
+  }
+  return zipProblem("unaccounted", { count: to - from, offset: from });
+}
+
+// A ZIP's layout, walked byte by byte as triangulate-verify walks it (layout.rs), in the same
+// order with the same words: every byte of the file belongs to an entry the central directory
+// lists, in its order, then the directory, the ZIP64 end record and locator if any, the end
+// record with no comment, nothing after; each entry's own header agrees with the directory,
+// and no entry is a folder, a link, encrypted or compressed other than stored or deflated.
+async function zipLayout(file) {
+  const problems = [];
+  const stop = () => ({ entries: [], problems });
+  const length = file.size;
+  const tailLength = Math.min(length, 65535 + 22);
+  const tail = new DataView(await file.slice(length - tailLength).arrayBuffer());
+  let found = -1;
+  for (let i = tail.byteLength - 22; i >= 0; i--) if (tail.getUint32(i, true) === SIG.end) { found = i; break; }
+  if (found < 0) throw new Error("this is not a ZIP file: it has no ZIP end record");
+  const end = length - tailLength + found;
+  const disk = tail.getUint16(found + 4, true), directoryDisk = tail.getUint16(found + 6, true), onDisk = tail.getUint16(found + 8, true);
+  let count = tail.getUint16(found + 10, true), directorySize = tail.getUint32(found + 12, true), directoryOffset = tail.getUint32(found + 16, true);
+  const comment = tail.getUint16(found + 20, true);
+  const recordsEnd = end + 22 + comment;
+  if (recordsEnd > length) { problems.push(zipProblem("damaged", { part: "end record" })); return stop(); }
+  if (comment > 0) problems.push(zipProblem("comment"));
+  if (recordsEnd < length) problems.push(zipProblem("after", { count: length - recordsEnd }));
+  if (disk !== 0 || directoryDisk !== 0 || onDisk !== count) { problems.push(zipProblem("split")); return stop(); }
+
+  let directoryEnd = end;
+  const locator = end >= 20 ? await bytesAt(file, end - 20, 20) : null;
+  if (locator && locator.getUint32(0, true) === SIG.locator64) {
+    if (locator.getUint32(4, true) !== 0 || locator.getUint32(16, true) !== 1) { problems.push(zipProblem("split")); return stop(); }
+    const at = big(locator, 8);
+    const record = await bytesAt(file, at, 56);
+    if (!record || record.getUint32(0, true) !== SIG.end64 || big(record, 4) !== 44 || at + 56 > end - 20) {
+      problems.push(zipProblem("damaged", { part: "ZIP64 end record" }));
+      return stop();
+    }
+    if (record.getUint32(16, true) !== 0 || record.getUint32(20, true) !== 0 || big(record, 24) !== big(record, 32)) { problems.push(zipProblem("split")); return stop(); }
+    const count64 = big(record, 32), size64 = big(record, 40), offset64 = big(record, 48);
+    if ((count !== 0xffff && count !== count64) || (directorySize !== 0xffffffff && directorySize !== size64) || (directoryOffset !== 0xffffffff && directoryOffset !== offset64)) {
+      problems.push(zipProblem("damaged", { part: "ZIP64 end record" }));
+      return stop();
+    }
+    count = count64; directorySize = size64; directoryOffset = offset64;
+    if (at + 56 < end - 20) problems.push(await unaccounted(file, at + 56, end - 20));
+    directoryEnd = at;
+  } else if (count === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) {
+    problems.push(zipProblem("damaged", { part: "ZIP64 end record" }));
+    return stop();
+  }
+
+  // Where the central directory is: ending where the end records begin, or at the offset it
+  // gives with bytes between it and them; or every offset moved by bytes put before the first entry.
+  if (directorySize > directoryEnd || directorySize > MAX_DIRECTORY || count > Math.floor(directorySize / 46)) {
+    problems.push(zipProblem("damaged", { part: "central directory" }));
+    return stop();
+  }
+  let directoryStart = directoryEnd - directorySize;
+  const signatureAt = async (at) => { const b = await bytesAt(file, at, 4); return Boolean(b) && b.getUint32(0, true) === SIG.central; };
+  let shift = 0;
+  if (directoryOffset !== directoryStart) {
+    if (directoryOffset < directoryStart && count > 0 && (await signatureAt(directoryOffset))) {
+      problems.push(await unaccounted(file, directoryOffset + directorySize, directoryEnd));
+      directoryStart = directoryOffset;
+    } else if (directoryOffset < directoryStart && (count === 0 || (await signatureAt(directoryStart)))) {
+      shift = directoryStart - directoryOffset;
+    } else {
+      problems.push(zipProblem("damaged", { part: "central directory" }));
+      return stop();
+    }
+  }
+
+  const cd = await bytesAt(file, directoryStart, directorySize);
+  const central = [];
+  let unreadable = false;
   let p = 0;
   for (let k = 0; k < count; k++) {
-    if (p + 46 > cd.byteLength || cd.getUint32(p, true) !== 0x02014b50) throw new Error("the ZIP's directory is damaged");
-    const method = cd.getUint16(p + 10, true);
-    let csize = cd.getUint32(p + 20, true), usize = cd.getUint32(p + 24, true);
+    if (p + 46 > cd.byteLength || cd.getUint32(p, true) !== SIG.central) { problems.push(zipProblem("damaged", { part: "central directory" })); return stop(); }
+    const flags = cd.getUint16(p + 8, true), method = cd.getUint16(p + 10, true), crc32 = cd.getUint32(p + 16, true);
+    let compressed = cd.getUint32(p + 20, true), size = cd.getUint32(p + 24, true);
     const nameLength = cd.getUint16(p + 28, true), extraLength = cd.getUint16(p + 30, true), commentLength = cd.getUint16(p + 32, true);
+    const entryDisk = cd.getUint16(p + 34, true), external = cd.getUint32(p + 38, true);
     let local = cd.getUint32(p + 42, true);
-    let name;
-    try { name = decoder.decode(new Uint8Array(cd.buffer, cd.byteOffset + p + 46, nameLength)); } catch { name = "\u0007(a name that is not UTF-8)"; }
-    let unicodePath = false;
-    for (let x = p + 46 + nameLength, stop = x + extraLength; x + 4 <= stop; ) {
-      const id = cd.getUint16(x, true), length = cd.getUint16(x + 2, true);
-      // Info-ZIP's Unicode Path field names the entry differently for some tools: refused.
-      if (id === 0x7075) unicodePath = true;
-      if (id === 1) {
-        let q = x + 4;
-        if (usize === 0xffffffff) { usize = Number(cd.getBigUint64(q, true)); q += 8; }
-        if (csize === 0xffffffff) { csize = Number(cd.getBigUint64(q, true)); q += 8; }
-        if (local === 0xffffffff) local = Number(cd.getBigUint64(q, true));
-      }
-      x += 4 + length;
-    }
-    if (unicodePath) name = `\u0007(${name}: a second, Unicode name)`;
-    // A folder entry (as zip makes) is left out only when it is empty and its name is safe.
-    if (!(name.endsWith("/") && usize === 0 && !unsafeName(name.slice(0, -1)))) entries.push({ name, method, csize, usize, local });
+    if (p + 46 + nameLength + extraLength + commentLength > cd.byteLength) { problems.push(zipProblem("damaged", { part: "central directory" })); return stop(); }
+    const nameBytes = new Uint8Array(cd.buffer, cd.byteOffset + p + 46, nameLength).slice();
+    const name = shown(cd, p + 46, nameLength);
+    const fields = extraFields(cd, p + 46 + nameLength, extraLength);
     p += 46 + nameLength + extraLength + commentLength;
+    // The ZIP64 field gives, in this order, each of size, compressed size and local header
+    // offset that the record saturates.
+    let readable = fields !== null;
+    if (fields) {
+      const zip64 = fields.find(([id]) => id === 1) || [1, 0, 0];
+      let q = 0;
+      const wide = (value) => {
+        if (value !== 0xffffffff || !readable) return value;
+        if (q + 8 > zip64[2]) { readable = false; return value; }
+        const v = big(cd, zip64[1] + q);
+        q += 8;
+        return v;
+      };
+      size = wide(size); compressed = wide(compressed); local = wide(local);
+    }
+    if (entryDisk !== 0) { problems.push(zipProblem("split")); return stop(); }
+    const kind = (external >>> 16) & 0o170000;
+    if (name.endsWith("/") || (external & 0x10) !== 0 || kind === 0o040000) problems.push(zipProblem("folder", { name }));
+    else if (kind === 0o120000) problems.push(zipProblem("link", { name }));
+    else if (kind !== 0 && kind !== 0o100000) problems.push(zipProblem("not_file", { name }));
+    if ((flags & 0x0001) !== 0 || (flags & 0x0040) !== 0 || (flags & 0x2000) !== 0) problems.push(zipProblem("encrypted", { name }));
+    if (method !== 0 && method !== 8) problems.push(zipProblem("method", { name, method }));
+    else if (method === 0 && readable && compressed !== size) problems.push(zipProblem("stored_sizes", { name }));
+    if (fields && fields.some(([id]) => id === 0x7075)) problems.push(zipProblem("unicode_name", { name }));
+    if (commentLength > 0) problems.push(zipProblem("entry_comment", { name }));
+    if (!readable) { problems.push(zipProblem("extra", { name })); unreadable = true; }
+    central.push({ nameBytes, name, flags, method, crc32, compressed, size, local });
   }
+  if (p < cd.byteLength) problems.push(await unaccounted(file, directoryStart + p, directoryStart + directorySize));
+  if (unreadable) return stop();
+  for (const c of central) c.local += shift;
+  for (let k = 1; k < central.length; k++) if (central[k - 1].local >= central[k].local) { problems.push(zipProblem("order")); return stop(); }
+
+  // The entries, one after another from the start of the file.
+  const entries = [];
+  let position = 0;
+  for (const c of central) {
+    const name = c.name;
+    if (c.local < position) { problems.push(zipProblem("overlap", { name })); return stop(); }
+    if (c.local > position) problems.push(await unaccounted(file, position, c.local));
+    const header = await bytesAt(file, c.local, 30);
+    if (!header || header.getUint32(0, true) !== SIG.local || c.local + 30 > directoryStart) { problems.push(zipProblem("local_missing", { name })); return stop(); }
+    const flags = header.getUint16(6, true), method = header.getUint16(8, true), crc32 = header.getUint32(14, true);
+    let compressed = header.getUint32(18, true), size = header.getUint32(22, true);
+    const nameLength = header.getUint16(26, true), extraLength = header.getUint16(28, true);
+    const data = c.local + 30 + nameLength + extraLength;
+    if (data > directoryStart) { problems.push(zipProblem("local_missing", { name })); return stop(); }
+    const rest = await bytesAt(file, c.local + 30, nameLength + extraLength);
+    const localName = new Uint8Array(rest.buffer, rest.byteOffset, nameLength);
+    if (localName.length !== c.nameBytes.length || localName.some((b, i) => b !== c.nameBytes[i])) problems.push(zipProblem("local_name", { name }));
+    // A local ZIP64 field holds both sizes, size first, when either is saturated.
+    const fields = extraFields(rest, nameLength, extraLength);
+    const zip64 = fields ? fields.find(([id]) => id === 1) : undefined;
+    let readable = fields !== null;
+    if (compressed === 0xffffffff || size === 0xffffffff) {
+      if (zip64 && zip64[2] >= 16) { size = big(rest, zip64[1]); compressed = big(rest, zip64[1] + 8); }
+      else readable = false;
+    }
+    if (!readable) problems.push(zipProblem("extra", { name }));
+    if (fields && fields.some(([id]) => id === 0x7075) && !problems.includes(zipProblem("unicode_name", { name }))) problems.push(zipProblem("unicode_name", { name }));
+    const deferred = (c.flags & 0x0008) !== 0;
+    const differs = (field) => zipProblem("local_differs", { name, field });
+    if (flags !== c.flags) problems.push(differs("flags"));
+    if (method !== c.method) problems.push(differs("compression methods"));
+    // With a data descriptor the header may leave these as zero.
+    const agrees = (value, expected) => value === expected || (deferred && value === 0);
+    if (!agrees(crc32, c.crc32)) problems.push(differs("CRC-32 values"));
+    if (readable && !agrees(compressed, c.compressed)) problems.push(differs("compressed sizes"));
+    if (readable && !agrees(size, c.size)) problems.push(differs("sizes"));
+    const dataEnd = data + c.compressed;
+    if (dataEnd > directoryStart) { problems.push(zipProblem("runs_past", { name })); return stop(); }
+    position = dataEnd;
+    if (deferred) {
+      // CRC-32 and both sizes, 8 bytes each when the entry is ZIP64, after an optional signature.
+      const wide = zip64 !== undefined;
+      const descriptorLength = wide ? 20 : 12;
+      const first = await bytesAt(file, dataEnd, 4);
+      const start = dataEnd + (first && first.getUint32(0, true) === SIG.descriptor ? 4 : 0);
+      const descriptor = await bytesAt(file, start, descriptorLength);
+      if (!descriptor || start + descriptorLength > directoryStart) { problems.push(zipProblem("descriptor_missing", { name })); return stop(); }
+      const [dCrc, dCompressed, dSize] = wide
+        ? [descriptor.getUint32(0, true), big(descriptor, 4), big(descriptor, 12)]
+        : [descriptor.getUint32(0, true), descriptor.getUint32(4, true), descriptor.getUint32(8, true)];
+      const differs = (field) => zipProblem("descriptor_differs", { name, field });
+      if (dCrc !== c.crc32) problems.push(differs("CRC-32 values"));
+      if (dCompressed !== c.compressed) problems.push(differs("compressed sizes"));
+      if (dSize !== c.size) problems.push(differs("sizes"));
+      position = start + descriptorLength;
+    }
+    entries.push({ name, data, compressed: c.compressed, size: c.size, crc32: c.crc32, method: c.method });
+  }
+  if (position < directoryStart) problems.push(await unaccounted(file, position, directoryStart));
+  return { entries, problems };
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+// A ZIP read in place, through the entries its layout walk found: a ZIP in which some byte
+// belongs to no listed entry is reported as such, and nothing in it is read.
+async function zipSource(file) {
+  const { entries, problems } = await zipLayout(file);
   return {
+    problems,
     names: entries.map((e) => e.name),
+    // Up to `limit` bytes of the entry, stored or inflated, no further: a ZIP bomb is never
+    // inflated to its end. More bytes than the ZIP declares are refused as they come; read
+    // to its end, the entry must be the size and have the CRC-32 the ZIP declares.
     async read(name, limit) {
       const e = entries.find((entry) => entry.name === name);
-      const head = new DataView(await file.slice(e.local, e.local + 30).arrayBuffer());
-      if (head.getUint32(0, true) !== 0x04034b50) throw new Error(`${name}: the entry is damaged`);
-      // The name in the entry's own header must be the directory's: tools that read the
-      // headers in order must find the same files.
-      const localName = new Uint8Array(await file.slice(e.local + 30, e.local + 30 + head.getUint16(26, true)).arrayBuffer());
-      if (new TextDecoder().decode(localName) !== name) throw new Error(`${name}: its entry is named differently in the ZIP's headers`);
-      const start = e.local + 30 + head.getUint16(26, true) + head.getUint16(28, true);
-      const raw = file.slice(start, start + e.csize);
-      if (e.method === 0) return new Uint8Array(await raw.slice(0, limit).arrayBuffer());
-      if (e.method !== 8) throw new Error(`${name}: compression method ${e.method} is not one this page reads`);
-      // Inflated no further than the limit: a ZIP bomb is never inflated to its end.
-      const reader = raw.stream().pipeThrough(new DecompressionStream("deflate-raw")).getReader();
+      let stream = file.slice(e.data, e.data + e.compressed).stream();
+      if (e.method === 8) stream = stream.pipeThrough(new DecompressionStream("deflate-raw"));
+      const reader = stream.getReader();
       const parts = [];
-      let total = 0;
-      while (total < limit) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        parts.push(value);
-        total += value.length;
+      let total = 0, crc = 0xffffffff, ended = false;
+      try {
+        while (total < limit) {
+          let chunk;
+          try { chunk = await reader.read(); } catch { throw new Error(zipProblem("inflate")); }
+          if (chunk.done) { ended = true; break; }
+          const value = chunk.value.subarray(0, limit - total);
+          total += value.length;
+          if (total > e.size) throw new Error(zipProblem("size_wrong"));
+          for (const b of value) crc = CRC_TABLE[(crc ^ b) & 0xff] ^ (crc >>> 8);
+          parts.push(value);
+        }
+        if (ended && total !== e.size) throw new Error(zipProblem("size_wrong"));
+        if (ended && (crc ^ 0xffffffff) >>> 0 !== e.crc32) throw new Error(zipProblem("crc_wrong"));
+      } finally {
+        await reader.cancel().catch(() => {});
       }
-      await reader.cancel().catch(() => {});
-      const out = new Uint8Array(Math.min(total, limit));
+      const out = new Uint8Array(total);
       let at = 0;
-      for (const part of parts) {
-        const piece = part.subarray(0, out.length - at);
-        out.set(piece, at);
-        at += piece.length;
-        if (at >= out.length) break;
-      }
+      for (const part of parts) { out.set(part, at); at += part.length; }
       return out;
     },
   };
@@ -111,7 +300,7 @@ function folderSource(files) {
     names.push(name);
     byName.set(name, file);
   }
-  return { names, read: async (name, limit) => new Uint8Array(await byName.get(name).slice(0, limit).arrayBuffer()) };
+  return { problems: [], names, read: async (name, limit) => new Uint8Array(await byName.get(name).slice(0, limit).arrayBuffer()) };
 }
 
 // The browser's own Ed25519 where it has one; otherwise the bundled noble-ed25519.
@@ -194,14 +383,14 @@ function timestampImprint(bytes) {
   const encapsulated = children(bytes, signedData)[2];
   const econtent = children(bytes, children(bytes, encapsulated)[1])[0];
   const tstInfo = der(bytes, econtent.start);
-  const [, , imprint, , genTime] = children(bytes, tstInfo);
+  const [, , imprint, serial, genTime] = children(bytes, tstInfo);
   const [algorithm, hashed] = children(bytes, imprint);
   const oid = children(bytes, algorithm)[0];
   const hex = (a, b) => Array.from(bytes.subarray(a, b), (x) => x.toString(16).padStart(2, "0")).join("");
   const raw = new TextDecoder().decode(bytes.subarray(genTime.start, genTime.end));
   const parts = raw.match(/^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\.\d+)?Z$/);
   const time = parts ? `${parts[1]}-${parts[2]}-${parts[3]} ${parts[4]}:${parts[5]}:${parts[6]}` : raw;
-  return { sha256: hex(oid.start, oid.end) === "608648016503040201", digest: hex(hashed.start, hashed.end), time };
+  return { sha256: hex(oid.start, oid.end) === "608648016503040201", digest: hex(hashed.start, hashed.end), time, serial: hex(serial.start, serial.end) };
 }
 
 // JSON as the app signs it: keys sorted by UTF-16 code units, no spaces. A manifest read
@@ -221,9 +410,12 @@ async function redactionProblem(source, listed, manifest, redaction) {
     if (!listed.has(String(redaction[field]))) return `${redaction[field]} is not a listed file`;
   }
   const original = listed.get(String(redaction.original)), copy = listed.get(String(redaction.copy));
-  let text;
-  try { text = new TextDecoder("utf-8", { fatal: true }).decode(await source.read(String(redaction.manifest), 1 << 20)); } catch { return `${redaction.manifest} is not UTF-8`; }
-  const signature = new TextDecoder().decode(await source.read(String(redaction.signature), 1024)).trim();
+  let text, signature;
+  try {
+    const bytes = await readLimited(source, String(redaction.manifest), 1 << 20);
+    signature = new TextDecoder().decode(await readLimited(source, String(redaction.signature), 1024)).trim();
+    try { text = new TextDecoder("utf-8", { fatal: true }).decode(bytes); } catch { return `${redaction.manifest} is not UTF-8`; }
+  } catch (e) { return e.message; }
   let signed;
   try { signed = JSON.parse(text); } catch (e) { return `the redaction manifest is not JSON: ${e.message}`; }
   if (!signed || signed.format !== REDACTION_FORMAT) return `the manifest's format is not ${REDACTION_FORMAT}`;
@@ -240,8 +432,30 @@ async function redactionProblem(source, listed, manifest, redaction) {
   return null;
 }
 
+// Names sorted by their UTF-8 bytes.
+function byteOrder(names) {
+  const encoder = new TextEncoder();
+  const compare = (a, b) => {
+    const [x, y] = [encoder.encode(a), encoder.encode(b)];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+    return x.length - y.length;
+  };
+  return Array.from(names).sort(compare);
+}
+
+// An entry read whole, up to `limit` bytes; more is an error, as is one that cannot be read.
+async function readLimited(source, name, limit) {
+  let bytes;
+  try { bytes = await source.read(name, limit + 1); } catch (e) { throw new Error(`${name} cannot be read: ${e.message}`); }
+  if (bytes.length > limit) throw new Error(`${name} is larger than ${limit} bytes: it is not read`);
+  return bytes;
+}
+
 async function verifyBundle(source, expected) {
   const report = { request: null, draft: null, pinned: Boolean(expected.trim()), fingerprint: null, files: [], events: 0, redactions: 0, timestamp: null, problems: [] };
+  // What is wrong with the ZIP itself: when anything is, nothing in it is read.
+  report.problems.push(...source.problems);
+  if (report.problems.length) return report;
   const seen = new Set();
   for (const name of source.names) {
     const why = unsafeName(name);
@@ -252,8 +466,8 @@ async function verifyBundle(source, expected) {
   if (report.problems.length) return report;
   for (const required of [MANIFEST, SIGNATURE]) if (!seen.has(required)) report.problems.push(`${required} is missing: this is not a bundle, or it was changed`);
   if (report.problems.length) return report;
-  const manifestBytes = await source.read(MANIFEST, MAX_MANIFEST + 1);
-  if (manifestBytes.length > MAX_MANIFEST) { report.problems.push(`${MANIFEST} is too large to read`); return report; }
+  let manifestBytes;
+  try { manifestBytes = await readLimited(source, MANIFEST, MAX_MANIFEST); } catch (e) { report.problems.push(e.message); return report; }
   let manifest;
   try { manifest = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(manifestBytes)); } catch (e) {
     report.problems.push(`${MANIFEST} cannot be read as a bundle manifest: ${e.message}`);
@@ -265,13 +479,16 @@ async function verifyBundle(source, expected) {
   const key = manifest.signing_key || {};
   report.fingerprint = await sha256(fromHex(String(key.public_key || "")));
   if (report.fingerprint !== String(key.fingerprint || "").toLowerCase()) report.problems.push("the manifest's key fingerprint is not the SHA-256 of its public key");
-  const signatureText = new TextDecoder().decode(await source.read(SIGNATURE, 1024));
-  const signature = signatureText.endsWith("\n") ? signatureText.slice(0, -1) : signatureText;
-  if (!/^[A-Za-z0-9+/=]+$/.test(signature)) report.problems.push(`${SIGNATURE} is not one base64 signature: it was changed`);
-  else {
-    try {
-      if (!(await verifySignature(String(key.public_key), manifestBytes, signature))) report.problems.push(`${SIGNATURE}: the signature does not match ${MANIFEST}`);
-    } catch (e) { report.problems.push(`${SIGNATURE}: ${e.message}`); }
+  let signatureText = null;
+  try { signatureText = new TextDecoder().decode(await readLimited(source, SIGNATURE, 1024)); } catch (e) { report.problems.push(e.message); }
+  if (signatureText !== null) {
+    const signature = signatureText.endsWith("\n") ? signatureText.slice(0, -1) : signatureText;
+    if (!/^[A-Za-z0-9+/=]+$/.test(signature)) report.problems.push(`${SIGNATURE} is not one base64 signature: it was changed`);
+    else {
+      try {
+        if (!(await verifySignature(String(key.public_key), manifestBytes, signature))) report.problems.push(`${SIGNATURE}: the signature does not match ${MANIFEST}`);
+      } catch (e) { report.problems.push(`${SIGNATURE}: ${e.message}`); }
+    }
   }
   const pinned = expected.replace(/[\s:]/g, "").toLowerCase();
   if (pinned && pinned !== report.fingerprint) report.problems.push(`the bundle is signed with the key ${report.fingerprint}, not the expected ${pinned}`);
@@ -283,24 +500,27 @@ async function verifyBundle(source, expected) {
     else if (listed.has(file.path)) report.problems.push(`the manifest lists ${file.path} twice`);
     else listed.set(file.path, file);
   }
-  for (const [path, file] of listed) {
+  // In the order triangulate-verify takes them: by the names' UTF-8 bytes.
+  for (const path of byteOrder(listed.keys())) {
+    const file = listed.get(path);
     if (!seen.has(path)) { report.problems.push(`${path} is missing`); continue; }
-    const bytes = await source.read(path, Number(file.size) + 1);
+    let bytes;
+    try { bytes = await source.read(path, Number(file.size) + 1); } catch (e) { report.problems.push(`${path} cannot be read: ${e.message}`); continue; }
     const digest = await sha256(bytes);
     const ok = digest === String(file.sha256).toLowerCase() && bytes.length === Number(file.size);
     if (!ok) report.problems.push(`${path} has changed: its SHA-256 or size is not the manifest's`);
     report.files.push({ path, sha256: digest, size: bytes.length, ok });
   }
   const stamped = Boolean(manifest.timestamp);
-  for (const name of seen) if (name !== MANIFEST && name !== SIGNATURE && !(stamped && name === TIMESTAMP) && !listed.has(name)) report.problems.push(`${name} is not in the manifest: it was added`);
+  for (const name of byteOrder(seen)) if (name !== MANIFEST && name !== SIGNATURE && !(stamped && name === TIMESTAMP) && !listed.has(name)) report.problems.push(`${name} is not in the manifest: it was added`);
   if (stamped) {
     if (!seen.has(TIMESTAMP)) report.problems.push(`${TIMESTAMP} is missing: the manifest says the bundle is timestamped`);
     else {
       try {
-        const imprint = timestampImprint(await source.read(TIMESTAMP, 1 << 20));
+        const imprint = timestampImprint(await readLimited(source, TIMESTAMP, 1 << 20));
         if (!imprint.sha256) report.problems.push(`${TIMESTAMP}: the timestamp is not over a SHA-256 digest`);
         else if (imprint.digest !== await sha256(manifestBytes)) report.problems.push(`${TIMESTAMP}: the timestamp is over another digest: the manifest was changed or the timestamp replaced`);
-        else { report.timestamp = imprint.time; report.timestampAuthority = String(manifest.timestamp.authority || ""); }
+        else report.timestamp = { time: imprint.time, serial: imprint.serial, authority: String(manifest.timestamp.authority || "") };
       } catch (e) { report.problems.push(`${TIMESTAMP}: ${e.message}`); }
     }
   }
@@ -324,14 +544,27 @@ function show(report) {
   verdict.className = report.problems.length ? "bad" : "good";
   verdict.textContent = report.problems.length ? "Bundle NOT intact" : report.pinned ? "Bundle intact" : "Bundle intact, signer not checked";
   result.append(verdict);
-  const facts = document.createElement("p");
-  facts.textContent = `Request ${report.request ?? "unknown"}. Signing key fingerprint (SHA-256 of the public key): ${report.fingerprint ?? "unknown"}. Audit events of the request checked: ${report.events}. Signature checked with ${signatureCheckedBy || "nothing"}.`;
-  if (report.redactions) facts.textContent += ` Redacted copies linked to their sealed originals: ${report.redactions}.`;
-  if (report.timestamp) facts.textContent += ` Timestamped by ${report.timestampAuthority || "a time-stamping authority"} at ${report.timestamp} (UTC): the digest it stamps is this manifest's; its signature is checked by triangulate-verify or openssl ts -verify.`;
-  facts.id = "facts";
-  result.append(facts);
+  // The facts triangulate-verify reports, in its words and order: the audit chain, the
+  // redacted copies and the timestamp only of an intact bundle.
+  const facts = [];
+  if (report.request !== null) facts.push(text("facts", "request", { request: report.request }));
+  if (report.fingerprint !== null) facts.push(text("facts", "signed_by", { fingerprint: report.fingerprint }));
+  if (report.draft) facts.push(text("facts", "draft"));
+  if (!report.problems.length) {
+    facts.push(text("facts", "audit", { count: report.events }));
+    if (report.redactions) facts.push(text("facts", "redactions", { count: report.redactions }));
+    facts.push(report.timestamp ? text("facts", "timestamped_here", report.timestamp) : text("facts", "not_timestamped"));
+  }
+  if (signatureCheckedBy) facts.push(`signature checked with ${signatureCheckedBy}`);
+  const factList = document.createElement("ul");
+  factList.id = "facts";
+  for (const fact of facts) {
+    const item = document.createElement("li");
+    item.textContent = fact;
+    factList.append(item);
+  }
+  result.append(factList);
   const notes = [];
-  if (report.draft) notes.push("DRAFT: the bundle was made before the investigation log was finalised.");
   if (!report.problems.length && !report.pinned) notes.push("The signer was not checked: enter the fingerprint the council publishes above, and choose the bundle again. Use the copy of this page the council publishes: a page inside a bundle could be replaced along with it.");
   for (const note of notes) {
     const p = document.createElement("p");
@@ -366,6 +599,7 @@ function show(report) {
 
 async function check(makeSource) {
   document.body.dataset.state = "checking";
+  signatureCheckedBy = "";
   $("result").textContent = "Checking…";
   try {
     show(await verifyBundle(await makeSource(), $("expect").value));

@@ -34,6 +34,8 @@ try {
       verdict: await page.textContent("#verdict"),
       problems: await page.$$eval("#problems li", (items) => items.map((i) => i.textContent)),
       facts: await page.textContent("#facts"),
+      factList: await page.$$eval("#facts li", (items) => items.map((i) => i.textContent)),
+      rows: await page.$$eval("#files tbody tr", (rows) => rows.map((r) => Array.from(r.cells, (c) => c.textContent))),
       files: await page.$$eval("#files tbody tr", (rows) => rows.length),
       requests,
     });

@@ -161,6 +161,7 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
         Command::new("zip")
             .arg("-q")
             .arg("-r")
+            .arg("-D")
             .arg(dir.join("tampered-signature.zip"))
             .arg(".")
             .current_dir(&folder)
@@ -174,6 +175,7 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
         Command::new("zip")
             .arg("-q")
             .arg("-r")
+            .arg("-D")
             .arg(&rezipped)
             .arg(".")
             .current_dir(&folder)
@@ -198,6 +200,7 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
             Command::new("zip")
                 .arg("-q")
                 .arg("-r")
+                .arg("-D")
                 .arg(&tampered)
                 .arg(".")
                 .current_dir(&folder)
@@ -226,7 +229,12 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
 
     // Zipped again by another tool, still intact.
     assert!(
-        Command::new("zip").args(["-q", "-r", "../rezipped.zip", "."]).current_dir(&folder).status().unwrap().success()
+        Command::new("zip")
+            .args(["-q", "-r", "-D", "../rezipped.zip", "."])
+            .current_dir(&folder)
+            .status()
+            .unwrap()
+            .success()
     );
     assert_eq!(verify(&dir.join("rezipped.zip"), &[]).code, 0);
 
@@ -419,7 +427,14 @@ fn a_timestamped_bundle_is_checked_by_us_by_openssl_and_by_the_page() {
     let rezip = |name: &str| {
         let out = dir.join(name);
         assert!(
-            Command::new("zip").arg("-q").arg("-r").arg(&out).arg(".").current_dir(&folder).status().unwrap().success()
+            Command::new("zip")
+                .args(["-q", "-r", "-D"])
+                .arg(&out)
+                .arg(".")
+                .current_dir(&folder)
+                .status()
+                .unwrap()
+                .success()
         );
         out
     };
@@ -439,10 +454,163 @@ fn a_timestamped_bundle_is_checked_by_us_by_openssl_and_by_the_page() {
     ];
     let results = verify_html(&dir.join("stamped-cases.json"), &folder.join("verify.html"), &cases);
     assert_eq!(results[0]["state"], "intact", "{}", results[0]);
-    assert!(results[0]["facts"].as_str().unwrap().contains("Timestamped"), "{}", results[0]);
+    let facts = results[0]["factList"].as_array().unwrap();
+    let fact = facts.iter().find(|f| f.as_str().unwrap().starts_with("timestamped ")).expect("a timestamp fact");
+    assert!(fact.as_str().unwrap().contains(report["timestamp"]["serial"].as_str().unwrap()), "{fact}");
+    assert!(!results[0]["facts"].as_str().unwrap().contains("not timestamped"), "{}", results[0]);
     assert!(results[0]["facts"].as_str().unwrap().contains(&at.format("%Y-%m-%d %H:%M").to_string()), "{}", results[0]);
     assert_eq!(results[1]["state"], "not-intact");
     assert!(results[1]["problems"].to_string().contains("another digest"), "{}", results[1]);
     assert_eq!(results[2]["state"], "not-intact");
     assert!(results[2]["problems"].to_string().contains("manifest.tsr is missing"), "{}", results[2]);
+}
+
+/// Whether a problem is the sentence `key` of `assets/verify/report-texts.json`, whatever
+/// fills its placeholders.
+fn is_sentence(problem: &str, key: &str) -> bool {
+    let texts: serde_json::Value = serde_json::from_str(include_str!("../../assets/verify/report-texts.json")).unwrap();
+    let template = texts["zip"][key].as_str().unwrap_or_else(|| panic!("no sentence {key}"));
+    let mut rest = problem;
+    for (k, piece) in template.split('{').enumerate() {
+        let fixed = if k == 0 { piece } else { piece.split_once('}').unwrap().1 };
+        match rest.find(fixed) {
+            Some(at) => rest = &rest[at + fixed.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty() || template.ends_with('}')
+}
+
+/// The hostile-ZIP corpus (`tests/bundle/hostile-zips.py`, made from a real bundle) and
+/// Info-ZIP's own rewrites, through the three verifiers: `triangulate verify`,
+/// `triangulate-verify` (built beside this binary by `cargo test --workspace`, or by `cargo
+/// build -p triangulate-bundle`) and `verify.html` in headless Chromium. They give the same
+/// verdict on every one and the same problems in the same words, and report the same facts
+/// of the genuine bundle.
+#[test]
+fn the_three_verifiers_agree_on_every_hostile_zip_and_on_the_facts() {
+    let standalone = Path::new(env!("CARGO_BIN_EXE_triangulate")).with_file_name("triangulate-verify");
+    assert!(standalone.exists(), "{} is not built: cargo build -p triangulate-bundle", standalone.display());
+    let site = fixture_site::start();
+    let (s, reference, _) = judged_capture(&site);
+    finalise(&s, &reference);
+    let dir = s.data_dir.parent().unwrap().to_path_buf();
+    let zip = dir.join("bundle.zip");
+    let made = s.run(&["export", "bundle", &reference, "--out", zip.to_str().unwrap(), "--json"]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+
+    // Info-ZIP's rewrites: without folder entries, deflated, intact; to a pipe, with data
+    // descriptors, intact; with folder entries, refused.
+    let folder = dir.join("unzipped");
+    assert!(Command::new("unzip").arg("-q").arg(&zip).arg("-d").arg(&folder).status().unwrap().success());
+    let shell = |command: &str| {
+        let status = Command::new("sh").args(["-c", command]).current_dir(&folder).status().unwrap();
+        assert!(status.success(), "{command}");
+    };
+    shell("zip -q -r -D ../info-zip.zip .");
+    shell("zip -q -r -D - . | cat > ../info-zip-piped.zip");
+    shell("zip -q -r ../info-zip-folders.zip .");
+    let mut cases = vec![
+        ("genuine".to_string(), zip.clone(), None),
+        ("info-zip".to_string(), dir.join("info-zip.zip"), None),
+        ("info-zip-piped".to_string(), dir.join("info-zip-piped.zip"), None),
+        ("info-zip-folders".to_string(), dir.join("info-zip-folders.zip"), Some("folder".to_string())),
+    ];
+    let corpus = Command::new("python3")
+        .arg(crate::repo_root().join("tests/bundle/hostile-zips.py"))
+        .arg(&zip)
+        .arg(dir.join("hostile"))
+        .output()
+        .unwrap();
+    assert!(corpus.status.success(), "{}", String::from_utf8_lossy(&corpus.stderr));
+    let variants: Vec<serde_json::Value> = serde_json::from_slice(&corpus.stdout).unwrap();
+    for v in &variants {
+        cases.push((
+            v["variant"].as_str().unwrap().to_string(),
+            PathBuf::from(v["zip"].as_str().unwrap()),
+            v["problem"].as_str().map(str::to_string),
+        ));
+    }
+    assert!(cases.len() > 30, "{}", cases.len());
+
+    // The hidden entry really is another file to a streaming extractor (Java's jar).
+    let hidden = &cases.iter().find(|(name, _, _)| name == "hidden-entry").unwrap().1;
+    let extracted = dir.join("jar-extracted");
+    std::fs::create_dir(&extracted).unwrap();
+    let jar = Command::new("jar")
+        .arg("x")
+        .stdin(std::fs::File::open(hidden).unwrap())
+        .current_dir(&extracted)
+        .output()
+        .expect("jar (openjdk-17-jdk-headless)");
+    assert!(jar.status.success(), "{}", String::from_utf8_lossy(&jar.stderr));
+    let streamed = std::fs::read(extracted.join("care-record.pdf")).unwrap();
+    assert_ne!(streamed, std::fs::read(folder.join("care-record.pdf")).unwrap(), "jar extracts the hidden copy");
+    assert!(crate::contains(&streamed, "% forged"));
+
+    let page = dir.join("verify.html");
+    assert_eq!(s.run(&["export", "verify-page", "--out", page.to_str().unwrap()]).code, 0);
+    let html_cases: Vec<serde_json::Value> =
+        cases.iter().map(|(_, zip, _)| serde_json::json!({ "zip": zip })).collect();
+    let html = verify_html(&dir.join("corpus-cases.json"), &page, &html_cases);
+
+    for ((name, zip, problem), page) in cases.iter().zip(&html) {
+        let cli = s.run(&["verify", zip.to_str().unwrap(), "--json"]);
+        let alone = Command::new(&standalone).arg(zip).arg("--json").output().unwrap();
+        let expected = if problem.is_some() { 1 } else { 0 };
+        assert_eq!(cli.code, expected, "{name}: triangulate verify: {}{}", cli.stdout, cli.stderr);
+        assert_eq!(alone.status.code(), Some(expected), "{name}: triangulate-verify");
+        let report = cli.json();
+        let alone: serde_json::Value = serde_json::from_slice(&alone.stdout).unwrap();
+        assert_eq!(report, alone, "{name}: the two command-line verifiers report the same");
+        assert_eq!(page["state"], if expected == 0 { "intact" } else { "not-intact" }, "{name}: verify.html: {page}");
+        assert_eq!(page["problems"], report["problems"], "{name}: verify.html names the same problems");
+        if let Some(key) = problem {
+            let problems = report["problems"].as_array().unwrap();
+            assert!(problems.iter().any(|p| is_sentence(p.as_str().unwrap(), key)), "{name}: {key} in {problems:?}");
+        } else {
+            // The same facts: each fact line of the CLI is one of the page's, and the page's
+            // table is the CLI's files.
+            let lines = s.run(&["verify", zip.to_str().unwrap()]).stdout;
+            let facts: Vec<&str> = page["factList"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+            let fact_lines: Vec<&str> = lines
+                .lines()
+                .filter(|l| {
+                    ["request ", "signed by ", "DRAFT", "audit chain", "redacted copies", "not timestamped"]
+                        .iter()
+                        .any(|start| l.starts_with(start))
+                })
+                .collect();
+            assert_eq!(fact_lines.len(), 4, "{lines}");
+            for line in fact_lines {
+                assert!(facts.contains(&line), "{name}: {line:?} is not among the page's facts {facts:?}");
+            }
+            assert!(facts.contains(&"not timestamped: its times are the installation's clock's"), "{facts:?}");
+            let rows: Vec<(String, u64, String)> = page["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r[1].as_str().unwrap().into(),
+                        r[2].as_str().unwrap().parse().unwrap(),
+                        r[3].as_str().unwrap().into(),
+                    )
+                })
+                .collect();
+            let files: Vec<(String, u64, String)> = report["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    (
+                        f["path"].as_str().unwrap().into(),
+                        f["size"].as_u64().unwrap(),
+                        f["sha256"].as_str().unwrap().into(),
+                    )
+                })
+                .collect();
+            assert_eq!(rows, files, "{name}: the page's files are the CLI's");
+        }
+    }
 }

@@ -8,82 +8,44 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use triangulate_evidence::bundle::{BundleFile, BundleReport, BundleSource, unsafe_name, verify_bundle};
-use zip::ZipArchive;
 use zip::write::{SimpleFileOptions, ZipWriter};
 
 pub use triangulate_evidence::bundle;
 
-/// A ZIP read in place.
+mod layout;
+pub use layout::{Entry, Layout, MAX_DIRECTORY, walk};
+
+/// A ZIP read in place, through the entries its layout walk found ([`layout`]): a ZIP in
+/// which some byte belongs to no listed entry, or an entry is not a plain stored or deflated
+/// file, is reported as such and nothing in it is read.
 pub struct ZipSource<R: Read + Seek> {
-    archive: ZipArchive<R>,
+    reader: BufReader<R>,
+    entries: Vec<Entry>,
     names: Vec<String>,
+    problems: Vec<String>,
 }
 
-impl ZipSource<BufReader<File>> {
+impl ZipSource<File> {
     pub fn open(path: &Path) -> Result<Self, String> {
         let file = File::open(path).map_err(|e| format!("{} cannot be opened: {e}", path.display()))?;
-        let mut source =
-            ZipSource::new(BufReader::new(file)).map_err(|e| format!("{} is not a ZIP file: {e}", path.display()))?;
-        // Tools that read the entries' own headers in order must find the files checked here:
-        // each entry's local header names it as the central directory does, and carries no
-        // second (Unicode) name.
-        let mut raw = File::open(path).map_err(|e| format!("{} cannot be opened: {e}", path.display()))?;
-        for index in 0..source.archive.len() {
-            let (name, start, extra) = {
-                let entry = source.archive.by_index_raw(index).map_err(|e| format!("the ZIP's entry {index}: {e}"))?;
-                (entry.name_raw().to_vec(), entry.header_start(), entry.extra_data())
-            };
-            let mut header = [0u8; 30];
-            raw.seek(std::io::SeekFrom::Start(start))
-                .and_then(|_| raw.read_exact(&mut header))
-                .map_err(|e| e.to_string())?;
-            let name_length = u16::from_le_bytes([header[26], header[27]]) as usize;
-            let mut local = vec![0u8; name_length];
-            raw.read_exact(&mut local).map_err(|e| e.to_string())?;
-            let unicode_name = extra.is_some_and(|extra| has_extra_field(&extra, 0x7075));
-            if header[..4] != [0x50, 0x4b, 0x03, 0x04] || local != name || unicode_name {
-                let shown = String::from_utf8_lossy(&name).into_owned();
-                source.names.push(format!("\u{7}{shown}: named differently in the ZIP's own headers"));
-            }
-        }
-        Ok(source)
+        ZipSource::new(file).map_err(|e| format!("{} is not a ZIP file: {e}", path.display()))
     }
-}
-
-/// Whether ZIP extra data holds a field with this id.
-fn has_extra_field(extra: &[u8], id: u16) -> bool {
-    let mut at = 0;
-    while at + 4 <= extra.len() {
-        let (field, length) =
-            (u16::from_le_bytes([extra[at], extra[at + 1]]), u16::from_le_bytes([extra[at + 2], extra[at + 3]]));
-        if field == id {
-            return true;
-        }
-        at += 4 + length as usize;
-    }
-    false
 }
 
 impl<R: Read + Seek> ZipSource<R> {
-    pub fn new(reader: R) -> zip::result::ZipResult<Self> {
-        let mut archive = ZipArchive::new(reader)?;
-        // Names that are not UTF-8 are kept visibly wrong, so the check refuses them. A folder
-        // entry (as `zip` makes) is left out only when it is empty and its name is safe;
-        // otherwise it is kept, and refused.
-        let raw: Vec<Vec<u8>> = archive.file_names_raw().map(<[u8]>::to_vec).collect();
-        let mut names = Vec::new();
-        for (index, raw) in raw.iter().enumerate() {
-            let name =
-                String::from_utf8(raw.clone()).unwrap_or_else(|_| format!("\u{7}{}", String::from_utf8_lossy(raw)));
-            if let Some(folder) = name.strip_suffix('/') {
-                let size = archive.by_index_raw(index).map(|entry| entry.size()).unwrap_or(1);
-                if size == 0 && unsafe_name(folder).is_none() {
-                    continue;
-                }
-            }
-            names.push(name);
-        }
-        Ok(ZipSource { archive, names })
+    /// `Err` only when the file has no ZIP end record at all.
+    pub fn new(reader: R) -> Result<Self, String> {
+        let mut reader = BufReader::with_capacity(1 << 20, reader);
+        let Layout { entries, problems } = layout::walk(&mut reader)?;
+        // Names that are not UTF-8 are kept visibly wrong, so the check refuses them.
+        let names = entries
+            .iter()
+            .map(|e| {
+                String::from_utf8(e.name.clone())
+                    .unwrap_or_else(|_| format!("\u{7}{}", String::from_utf8_lossy(&e.name)))
+            })
+            .collect();
+        Ok(ZipSource { reader, entries, names, problems })
     }
 }
 
@@ -92,13 +54,15 @@ impl<R: Read + Seek> BundleSource for ZipSource<R> {
         self.names.clone()
     }
 
-    fn has_duplicates(&self) -> bool {
-        self.archive.has_duplicate_names()
+    fn problems(&self) -> Vec<String> {
+        self.problems.clone()
     }
 
     fn open(&mut self, name: &str) -> std::io::Result<Box<dyn Read + '_>> {
-        let entry = self.archive.by_name(name).map_err(std::io::Error::other)?;
-        Ok(Box::new(entry))
+        let index = self.names.iter().position(|n| n == name).ok_or(std::io::ErrorKind::NotFound)?;
+        let entry = &self.entries[index];
+        self.reader.seek(std::io::SeekFrom::Start(entry.data))?;
+        Ok(Box::new(layout::EntryReader::new((&mut self.reader).take(entry.compressed), entry)))
     }
 }
 
@@ -226,7 +190,11 @@ pub fn verify_page() -> String {
     const TEMPLATE: &str = include_str!("../../../../assets/verify/verify.html");
     const NOBLE: &str = include_str!("../../../../assets/verify/noble-ed25519.js");
     const CHECK: &str = include_str!("../../../../assets/verify/verify.js");
-    let script = format!("const nobleEd25519 = (() => {{\n{NOBLE}\nreturn {{ verifyAsync }};\n}})();\n{CHECK}");
+    const TEXTS: &str = include_str!("../../../../assets/verify/report-texts.json");
+    let script = format!(
+        "const nobleEd25519 = (() => {{\n{NOBLE}\nreturn {{ verifyAsync }};\n}})();\nconst REPORT_TEXTS = {};\n{CHECK}",
+        TEXTS.trim_end()
+    );
     let digest = triangulate_evidence::sha256_hex(script.as_bytes());
     let raw: Vec<u8> =
         (0..digest.len()).step_by(2).map(|i| u8::from_str_radix(&digest[i..i + 2], 16).expect("hex")).collect();
@@ -235,14 +203,30 @@ pub fn verify_page() -> String {
         .replace("{{SCRIPT}}", &script)
 }
 
+/// A line as a terminal shows it: every control character (line breaks too) and every
+/// bidirectional control escaped, so that no name from a bundle can move the cursor, clear
+/// the screen or reorder the line; anything else, quotes and apostrophes too, as it is.
+pub fn printable(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}') {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The report as people read it: a line per file, then "bundle intact" or each problem.
 pub fn report_lines(report: &BundleReport) -> Vec<String> {
     let mut lines = Vec::new();
+    let fact = |key: &str, values: &[(&str, &str)]| layout::text("facts", key, values);
     if let Some(request) = &report.request {
-        lines.push(format!("request {request}"));
+        lines.push(fact("request", &[("request", request)]));
     }
     if let Some(fingerprint) = &report.fingerprint {
-        lines.push(format!("signed by the key with fingerprint {fingerprint} (SHA-256 of the public key, hex)"));
+        lines.push(fact("signed_by", &[("fingerprint", fingerprint)]));
     }
     for file in &report.files {
         lines.push(format!(
@@ -254,15 +238,12 @@ pub fn report_lines(report: &BundleReport) -> Vec<String> {
         ));
     }
     if report.draft == Some(true) {
-        lines.push("DRAFT: the bundle was made before the investigation log was finalised".into());
+        lines.push(fact("draft", &[]));
     }
     if report.intact() {
-        lines.push(format!("audit chain of the request: intact, {} events", report.audit_events));
+        lines.push(fact("audit", &[("count", &report.audit_events.to_string())]));
         if report.redactions > 0 {
-            lines.push(format!(
-                "redacted copies: {}, each signed and linked to its sealed original by the original's SHA-256",
-                report.redactions
-            ));
+            lines.push(fact("redactions", &[("count", &report.redactions.to_string())]));
         }
         match &report.timestamp {
             Some(stamp) => lines.push(format!(
@@ -273,7 +254,7 @@ pub fn report_lines(report: &BundleReport) -> Vec<String> {
                 stamp.ca,
                 stamp.ca_sha256
             )),
-            None => lines.push("not timestamped: its times are the installation's clock's".into()),
+            None => lines.push(fact("not_timestamped", &[])),
         }
         if !report.pinned {
             lines.push(

@@ -49,10 +49,25 @@ fn a_written_bundle_passes_unzip_and_verifies_as_a_zip_as_a_folder_and_zipped_ag
     let folder = dir.path().join("unzipped");
     assert!(tool("unzip", &["-q", "bundle.zip", "-d", "unzipped"], dir.path()).status.success());
     assert!(triangulate_bundle::verify_path(&folder, None).unwrap().intact());
-    assert!(tool("zip", &["-q", "-r", "../again.zip", "."], &folder).status.success());
-    assert!(
-        triangulate_bundle::verify_path(&dir.path().join("again.zip"), None).unwrap().intact(),
-        "zipped again by zip"
+    // Zipped again by Info-ZIP without folder entries (-D), deflated: intact; written to a
+    // pipe, with data descriptors: intact. With folder entries: refused, each named.
+    assert!(tool("zip", &["-q", "-r", "-D", "../again.zip", "."], &folder).status.success());
+    let again = triangulate_bundle::verify_path(&dir.path().join("again.zip"), None).unwrap();
+    assert!(again.intact(), "zipped again by zip: {:?}", again.problems);
+    let piped = tool("sh", &["-c", "zip -q -r -D - . | cat > ../piped.zip"], &folder);
+    assert!(piped.status.success());
+    let bytes = std::fs::read(dir.path().join("piped.zip")).unwrap();
+    assert_eq!(u16::from_le_bytes([bytes[6], bytes[7]]) & 8, 8, "written with data descriptors");
+    let piped = triangulate_bundle::verify_path(&dir.path().join("piped.zip"), None).unwrap();
+    assert!(piped.intact(), "zipped to a pipe by zip: {:?}", piped.problems);
+    assert!(tool("zip", &["-q", "-r", "../folders.zip", "."], &folder).status.success());
+    let folders = triangulate_bundle::verify_path(&dir.path().join("folders.zip"), None).unwrap();
+    assert_eq!(
+        folders.problems,
+        [
+            "captures/: a folder entry: a bundle's ZIP holds files only",
+            "captures/1/: a folder entry: a bundle's ZIP holds files only"
+        ]
     );
 
     // A byte flipped in any file of the folder is caught.
@@ -109,6 +124,20 @@ fn the_standalone_verifier_says_intact_or_names_the_problem_with_its_exit_code()
     assert_eq!(good.status.code(), Some(0));
     let text = String::from_utf8(good.stdout).unwrap();
     assert!(text.ends_with("bundle intact\n") && text.contains(&fingerprint), "{text}");
+    // Apostrophes as they are; control characters from a ZIP's names escaped.
+    assert!(text.contains("not timestamped: its times are the installation's clock's\n"), "{text}");
+    assert!(!text.contains('\\'), "nothing escaped in a plain report: {text}");
+    let hostile = dir.path().join("escape.zip");
+    let script = format!(
+        "import zipfile\nz = zipfile.ZipFile({:?}, 'w')\nz.writestr('red\\x1b[31m/', b'')\nz.close()",
+        hostile.to_str().unwrap()
+    );
+    assert!(Command::new("python3").args(["-c", &script]).status().unwrap().success());
+    let refused = run(&[hostile.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    let text = String::from_utf8(refused.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("PROBLEM: red\\u{1b}[31m/: a folder entry"), "{text}");
     let pinned = run(&[bundle.to_str().unwrap(), "--expect-fingerprint", &"00".repeat(32)]);
     assert_eq!(pinned.status.code(), Some(1));
     assert!(String::from_utf8(pinned.stdout).unwrap().contains("not the expected"));
@@ -187,4 +216,46 @@ fn an_entry_named_differently_in_its_own_header_is_refused() {
     std::fs::write(&bundle, &bytes).unwrap();
     let report = triangulate_bundle::verify_path(&bundle, None).unwrap();
     assert!(report.problems.iter().any(|p| p.contains("named differently")), "{:?}", report.problems);
+}
+
+/// Whether a problem is the sentence `key` of `assets/verify/report-texts.json`, whatever
+/// fills its placeholders.
+pub fn is_sentence(problem: &str, key: &str) -> bool {
+    let texts: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../assets/verify/report-texts.json")).unwrap();
+    let template = texts["zip"][key].as_str().unwrap_or_else(|| panic!("no sentence {key}"));
+    let mut rest = problem;
+    for (k, piece) in template.split('{').enumerate() {
+        let fixed = if k == 0 { piece } else { piece.split_once('}').unwrap().1 };
+        match rest.find(fixed) {
+            Some(at) => rest = &rest[at + fixed.len()..],
+            _ => return false,
+        }
+    }
+    rest.is_empty() || template.ends_with('}')
+}
+
+#[test]
+fn every_hostile_zip_of_the_corpus_is_refused_naming_its_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = SigningKey::from_bytes(&[3; 32]);
+    let bundle = dir.path().join("bundle.zip");
+    write(&bundle, &key);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../tests/bundle/hostile-zips.py");
+    let made = Command::new("python3").arg(script).arg(&bundle).arg(dir.path().join("hostile")).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let variants: Vec<serde_json::Value> = serde_json::from_slice(&made.stdout).unwrap();
+    assert!(variants.len() >= 25, "{}", variants.len());
+    for variant in &variants {
+        let name = variant["variant"].as_str().unwrap();
+        let report = triangulate_bundle::verify_path(std::path::Path::new(variant["zip"].as_str().unwrap()), None)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        if variant["intact"] == true {
+            assert!(report.intact(), "{name}: {:?}", report.problems);
+            continue;
+        }
+        let key = variant["problem"].as_str().unwrap();
+        assert!(!report.intact(), "{name} is called intact");
+        assert!(report.problems.iter().any(|p| is_sentence(p, key)), "{name}: {key} not in {:?}", report.problems);
+    }
 }

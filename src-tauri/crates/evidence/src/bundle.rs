@@ -99,6 +99,11 @@ pub struct BundleAudit {
 /// content as a stream.
 pub trait BundleSource {
     fn names(&self) -> Vec<String>;
+    /// What is wrong with the container itself (a ZIP whose bytes are not all accounted for
+    /// by the entries it lists, say): when anything is, nothing in it is read.
+    fn problems(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// Whether some name appears more than once (a ZIP's directory may say so).
     fn has_duplicates(&self) -> bool {
         false
@@ -205,6 +210,10 @@ pub fn verify_bundle(source: &mut dyn BundleSource, expect_fingerprint: Option<&
         timestamp: None,
         problems: Vec::new(),
     };
+    report.problems = source.problems();
+    if !report.problems.is_empty() {
+        return report;
+    }
     let names = source.names();
     let mut seen = BTreeSet::new();
     for name in &names {

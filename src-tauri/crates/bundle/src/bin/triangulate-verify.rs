@@ -35,7 +35,7 @@ fn main() -> ExitCode {
                 println!("{}", serde_json::to_string_pretty(&report).expect("a report serialises"));
             } else {
                 for line in triangulate_bundle::report_lines(&report) {
-                    println!("{}", line.escape_debug());
+                    println!("{}", triangulate_bundle::printable(&line));
                 }
             }
             if report.intact() { ExitCode::SUCCESS } else { ExitCode::from(1) }
