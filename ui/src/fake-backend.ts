@@ -741,10 +741,10 @@ export function createFakeBackend(): Backend {
       ];
       const at = new Date().toISOString();
       captures.push({
-        id, session: session.id, request: session.request, url, title, captured_at: at,
+        id, session: session.id, request: session.request, url, title, captured_at: at, captured_at_text: "23 November 2026 10:00:01 GMT (UK time)",
         provenance: [
           { label: "Address as visited", value: url }, { label: "Address as finally served", value: url }, { label: "Title", value: title },
-          { label: "Captured (UK)", value: "23 November 2026 at 10:00:01 to 23 November 2026 at 10:00:02" }, { label: "HTTP status", value: "200 OK" },
+          { label: "Captured at", value: "23 November 2026 10:00:01 GMT (UK time)" }, { label: "Capture completed", value: "23 November 2026 10:00:02 GMT (UK time)" }, { label: "HTTP status", value: "200 OK" },
           { label: "Server address", value: "157.240.1.35 port 443" }, { label: "TLS", value: "TLS 1.3, AES_128_GCM\nCertificate for *.facebook.com" },
           ...(args.outside_scope_reason.trim() ? [{ label: "Outside the listed profiles because", value: args.outside_scope_reason.trim() }] : []),
         ],

@@ -312,7 +312,7 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
               h("p", { class: "govuk-notification-banner__heading" }, `Captured: capture ${taken.capture_id}`),
               shown ? h("p", { class: "govuk-body app-untrusted app-capture-item__title" }, shown.title || "(no title)") : null,
               h("p", { class: "govuk-body app-untrusted" }, taken.url),
-              shown ? h("p", { class: "govuk-body-s" }, `${row("Captured (UK)")}. HTTP status ${row("HTTP status")}. ${shown.signature_valid ? "Signed and verified." : "The signature does not verify."}`) : null,
+              shown ? h("p", { class: "govuk-body-s" }, `Captured at ${row("Captured at")}. HTTP status ${row("HTTP status")}. ${shown.signature_valid ? "Signed and verified." : "The signature does not verify."}`) : null,
               h("a", { class: "govuk-link", href: `#/captures/${taken.capture_id}`, id: "judge-latest" }, `Judge capture ${taken.capture_id}, and see its provenance and digests`),
             ),
           ),
