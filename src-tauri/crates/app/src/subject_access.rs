@@ -278,6 +278,10 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
         }
         blocks.push(Block::Fields(rows));
         flagged.push(format!("Capture {}: the picture may show other people (friends in photos, commenters)", c.id));
+        flagged.push(format!(
+            "Capture {}: its signed manifest lists every page visited in its access session, which may be other people's",
+            c.id
+        ));
         // A redacted copy, where there is one, is what the person's document shows.
         let copies = host.store()?.redactions(c.id)?;
         let redacted = crate::captures::redaction_for(&copies, c, "viewport_png");
