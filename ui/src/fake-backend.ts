@@ -868,6 +868,7 @@ export function createFakeBackend(): Backend {
     subject_access_export: (args) => ({
       pdf: `${args.out}/subject-access-person-${args.person}.pdf`, sha256: "5a".repeat(32), pages: 6, originals: [`${args.out}/originals/capture-1/capture-1-viewport-png.png`],
       flagged: ["Request REQ-2026-0001: third party named, John Roe", "Capture 1: the picture may show other people (friends in photos, commenters)"],
+      withheld: [],
     }),
     policy_platforms: () => ({ allowed: ["facebook", "instagram", "x", "tiktok", "linkedin", "youtube", "snapchat", "threads", "reddit"] }),
     home_get: () => ({

@@ -79,9 +79,7 @@ pub fn export(host: &dyn Host, out: &Path) -> Result<PilotExported> {
             .pilot_records()?
             .into_iter()
             .map(|(_, r)| r)
-            .filter(|r| {
-                pilot.starts.is_none_or(|s| r.created_on >= s) && pilot.ends.is_none_or(|e| r.created_on <= e)
-            })
+            .filter(|r| pilot.starts.is_none_or(|s| r.created_on >= s) && pilot.ends.is_none_or(|e| r.created_on <= e))
             .collect();
         (records, store.signing_key_info(now)?)
     };
@@ -94,7 +92,9 @@ pub fn export(host: &dyn Host, out: &Path) -> Result<PilotExported> {
     let (signature, _) = host.store()?.sign_with_installation_key(&export.signed_bytes(), now)?;
     let text = export.file_text(&signature);
     let (written, ()) = crate::export::write_new_file(out, |file| file.write_all(text.as_bytes()))?;
-    if let Err(error) = host.store().and_then(|mut s| Ok(s.record_pilot_export(export.records.len(), &written.sha256, now)?)) {
+    if let Err(error) =
+        host.store().and_then(|mut s| Ok(s.record_pilot_export(export.records.len(), &written.sha256, now)?))
+    {
         // An export that is not in the audit chain does not exist.
         let _ = std::fs::remove_file(&written.path);
         return Err(error);

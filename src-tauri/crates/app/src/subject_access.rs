@@ -260,7 +260,9 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
             ("Title".into(), provenance["title"].as_str().unwrap_or_default().to_string()),
             (
                 triangulate_core::local_time::CAPTURED_AT.into(),
-                triangulate_core::local_time::captured_at(provenance["capture_started_at"].as_str().unwrap_or_default()),
+                triangulate_core::local_time::captured_at(
+                    provenance["capture_started_at"].as_str().unwrap_or_default(),
+                ),
             ),
         ];
         match &c.judgement {
@@ -453,7 +455,9 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
             return Err(error);
         }
     };
-    let recorded = host.store().and_then(|mut s| Ok(s.record_subject_access(p.id, &written.sha256, originals.len(), host.now())?));
+    let recorded = host
+        .store()
+        .and_then(|mut s| Ok(s.record_subject_access(p.id, &written.sha256, originals.len(), host.now())?));
     if let Err(error) = recorded {
         // An export that is not in the audit chain does not exist.
         remove_written(&[&originals[..], &[written.path.clone()]].concat(), &folders, out, made_out);

@@ -198,7 +198,11 @@ pub fn check_export(
             } else if day > exported {
                 bad(
                     field,
-                    format!("it was {what} on {}, after the file was exported ({})", long_date(day), long_date(exported)),
+                    format!(
+                        "it was {what} on {}, after the file was exported ({})",
+                        long_date(day),
+                        long_date(exported)
+                    ),
                 );
             } else if let Some((earlier, on)) = before
                 && day < on

@@ -54,7 +54,8 @@ impl Store {
                 .map(|subject| subject.profiles.iter().map(|p| p.url.clone()).collect())
                 .collect();
             let person_at = |position: usize| record.subjects.iter().find(|l| l.subject == position)?.person_id;
-            let mut statement = self.conn.prepare("SELECT id FROM access_sessions WHERE request_id = ?1 ORDER BY id")?;
+            let mut statement =
+                self.conn.prepare("SELECT id FROM access_sessions WHERE request_id = ?1 ORDER BY id")?;
             let session_ids =
                 statement.query_map([record.id], |row| row.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
             for id in session_ids {
