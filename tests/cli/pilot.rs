@@ -93,7 +93,11 @@ fn an_export_signed_by_a_key_the_council_does_not_list_or_with_impossible_figure
     let names: Vec<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
     assert_eq!(
         names,
-        ["import[1].records[2].submitted_on", "import[1].records[2].permitted_on", "import[1].records[2].feedback.useful"],
+        [
+            "import[1].records[2].submitted_on",
+            "import[1].records[2].permitted_on",
+            "import[1].records[2].feedback.useful"
+        ],
         "{fields:?}"
     );
     assert!(fields.iter().all(|(_, m)| m.contains("forged.json is refused")), "{fields:?}");
@@ -117,6 +121,18 @@ fn feedback_is_given_once_after_finalisation_and_every_bad_field_is_named() {
         .map(|f| f["field"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(fields, ["time_minutes", "unique", "rating"]);
+    // The form keeps the bounds an import is checked against, so no laptop records a figure
+    // that another would refuse.
+    let beyond =
+        feedback(&s, &reference, &["--time-minutes", "40321", "--useful", "1001", "--unique", "0", "--rating", "some"]);
+    assert_eq!(beyond.code, 2, "{}", beyond.stdout);
+    let fields: Vec<String> = beyond.json()["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["time_minutes", "useful"]);
     let given = feedback(
         &s,
         &reference,

@@ -422,8 +422,9 @@ fn a_redacted_copy_is_signed_and_linked_to_its_sealed_original_and_the_pdf_holds
     // Beside it, the redacted copy and not the original; the manifest that signs the capture.
     let originals = out.join("originals").join(format!("capture-{id}"));
     assert!(!originals.join(format!("capture-{id}-viewport-png.png")).exists(), "the original is withheld");
-    let copy = std::fs::read(originals.join(format!("capture-{id}-viewport-png-redacted-{}.png", redaction["redaction_id"])))
-        .unwrap();
+    let copy =
+        std::fs::read(originals.join(format!("capture-{id}-viewport-png-redacted-{}.png", redaction["redaction_id"])))
+            .unwrap();
     assert_eq!(triangulate_evidence::sha256_hex(&copy), redaction["sha256"].as_str().unwrap());
     let signed = std::fs::read_to_string(originals.join(format!("capture-{id}-manifest.json"))).unwrap();
     let signature = std::fs::read_to_string(originals.join(format!("capture-{id}-manifest.sig"))).unwrap();
@@ -678,7 +679,8 @@ fn a_subject_access_export_holds_only_the_persons_own_captures_and_nothing_a_red
 
     // One capture time, labelled the same, in the capture's own view and both PDFs.
     let view = s.run(&["capture", "show", &theirs_id]);
-    let line = view.stdout.lines().find(|l| l.starts_with("Captured at: ")).unwrap_or_else(|| panic!("{}", view.stdout));
+    let line =
+        view.stdout.lines().find(|l| l.starts_with("Captured at: ")).unwrap_or_else(|| panic!("{}", view.stdout));
     let time = line.trim_start_matches("Captured at: ").to_string();
     assert!(time.ends_with(" (UK time)") && (time.contains(" GMT ") || time.contains(" BST ")), "{time}");
     let started = show(&s, &theirs_id)["manifest"]["provenance"]["capture_started_at"].as_str().unwrap().to_string();

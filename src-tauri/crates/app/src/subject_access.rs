@@ -39,6 +39,9 @@ pub struct Withheld {
     pub why: String,
 }
 
+/// Files to write into one folder: each name and its bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
 /// What the person may be given of one of their captures: the files, by name, and what is
 /// withheld. Where any picture has a redacted copy, each picture is given as its redacted
 /// copy (with the signed manifest that links it to the sealed original) or not at all, and
@@ -47,10 +50,10 @@ pub struct Withheld {
 fn disclosable(
     store: &triangulate_store::Store,
     c: &triangulate_store::CaptureRecord,
-) -> Result<(Vec<(String, Vec<u8>)>, Vec<Withheld>)> {
+) -> Result<(Files, Vec<Withheld>)> {
     let id = c.id;
     let copies = store.redactions(id)?;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut files: Files = Vec::new();
     let mut withheld = Vec::new();
     let mut copies_given: Vec<i64> = Vec::new();
     for artefact in &c.artefacts {
@@ -249,7 +252,7 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
     }
     let originals_dir = out.join("originals");
     let mut originals = Vec::new();
-    let mut to_write: Vec<(PathBuf, Vec<(String, Vec<u8>)>)> = Vec::new();
+    let mut to_write: Vec<(PathBuf, Files)> = Vec::new();
     let mut withheld: Vec<Withheld> = Vec::new();
     for c in &facts.captures {
         let manifest: serde_json::Value = serde_json::from_str(&c.manifest).unwrap_or_default();
@@ -460,7 +463,7 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
         .and_then(|mut s| Ok(s.record_subject_access(p.id, &written.sha256, originals.len(), host.now())?));
     if let Err(error) = recorded {
         // An export that is not in the audit chain does not exist.
-        remove_written(&[&originals[..], &[written.path.clone()]].concat(), &folders, out, made_out);
+        remove_written(&[&originals[..], std::slice::from_ref(&written.path)].concat(), &folders, out, made_out);
         return Err(error);
     }
     tracing::info!(person = p.id, pages = rendered.pages, files = originals.len(), "subject access exported");
