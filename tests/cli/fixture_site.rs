@@ -22,6 +22,9 @@ impl Site {
     }
 }
 
+/// Text on the marked page, in the box from (0, 0) to (600, 100) px that a test redacts.
+pub const HIDDEN_MARKER: &str = "Zmarker-under-the-box-7f3a9c";
+
 /// The long page's height, its fixed header's and the colours that mark them.
 pub const LONG_PAGE_PX: u32 = 250_000;
 pub const HEADER_PX: u32 = 60;
@@ -158,6 +161,18 @@ pub fn start() -> Site {
                              <div style=\"height:1400px\">Older posts</div>"
                         );
                         let (h, b) = html(page("Photos", &body));
+                        respond(&mut stream, "200 OK", &h, &b)
+                    }
+                    "/profile/jane/marked" => {
+                        let body = format!(
+                            "<p style=\"position:absolute;top:20px;left:10px;margin:0;font-size:24px\">{HIDDEN_MARKER}</p>\
+                             <p style=\"position:absolute;top:200px;left:10px;margin:0\">Visible post</p>"
+                        );
+                        let (h, b) = html(page("Jane's marked page", &body));
+                        respond(&mut stream, "200 OK", &h, &b)
+                    }
+                    "/profile/second" => {
+                        let (h, b) = html(page("The second person's page", "<h1>Second person</h1>"));
                         respond(&mut stream, "200 OK", &h, &b)
                     }
                     "/elsewhere/page" => {

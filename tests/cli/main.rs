@@ -11,6 +11,7 @@ mod keystores;
 mod pilot;
 mod policy;
 mod protocol;
+mod refusals;
 mod retention;
 mod store;
 

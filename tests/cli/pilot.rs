@@ -21,6 +21,90 @@ fn feedback(s: &Setup, reference: &str, extra: &[&str]) -> Run {
     s.run(&args)
 }
 
+/// Lists other laptops' keys in this laptop's policy.
+fn trust(s: &Setup, fingerprints: &[&str]) {
+    let quoted: Vec<String> = fingerprints.iter().map(|f| format!("{f:?}")).collect();
+    std::fs::write(s.data_dir.join("policy.toml"), format!("[pilot]\ntrusted_keys = [{}]\n", quoted.join(", ")))
+        .unwrap();
+}
+
+/// An export signed with a key made for the purpose, holding `records`.
+fn forged(records: Vec<triangulate_core::pilot::PilotRecord>, seed: u8) -> (String, String) {
+    use triangulate_core::pilot::{PILOT_EXPORT_FORMAT, PilotExport};
+    let key = triangulate_evidence::SigningKey::from_bytes(&[seed; 32]);
+    let export = PilotExport {
+        format: PILOT_EXPORT_FORMAT.into(),
+        exported_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        records,
+        signing_key: triangulate_evidence::SigningKeyInfo::of(&key),
+    };
+    let text = export.file_text(&triangulate_evidence::sign_manifest(&key, &export.signed_bytes()));
+    (text, export.signing_key.fingerprint)
+}
+
+#[test]
+fn an_export_signed_by_a_key_the_council_does_not_list_or_with_impossible_figures_is_refused_whole() {
+    use triangulate_core::pilot::{FeedbackFigures, PilotRecord, Rating};
+    let (s, _) = finalised();
+    let folder = s.data_dir.parent().unwrap().to_path_buf();
+    let today = chrono::Utc::now().date_naive();
+    // Fifty made-up checks, each rated significant, signed with a freshly made key.
+    let made_up: Vec<PilotRecord> = (0..50u8)
+        .map(|n| {
+            let mut r = PilotRecord::new(format!("{n:02x}").repeat(32), today);
+            r.checked_on = Some(today);
+            r.finalised_on = Some(today);
+            r.feedback = Some(FeedbackFigures { time_minutes: 30, useful: 3, unique: 1, rating: Rating::Significant });
+            r
+        })
+        .collect();
+    let (text, fingerprint) = forged(made_up, 9);
+    let file = folder.join("forged.json");
+    std::fs::write(&file, text).unwrap();
+    let refused = s.run(&["pilot", "report", "--import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(refused.code, 2, "{}", refused.stdout);
+    let message = refused.json()["error"]["fields"][0]["message"].as_str().unwrap().to_string();
+    assert!(message.contains(&fingerprint) && message.contains("trusted_keys under [pilot]"), "{message}");
+    assert!(message.contains("policy.toml"), "where to add it: {message}");
+    let plain = s.run(&["pilot", "report", "--import", file.to_str().unwrap()]);
+    assert!(plain.stderr.contains(&fingerprint), "{}", plain.stderr);
+    let own = s.run(&["pilot", "report", "--json"]).json();
+    assert_eq!(own["report"]["checks"], 1, "this laptop's own figures only");
+
+    // A listed laptop's file with figures no check can have is refused whole, each named.
+    let mut impossible = PilotRecord::new("ab".repeat(32), today);
+    impossible.submitted_on = chrono::NaiveDate::from_ymd_opt(1900, 1, 1);
+    impossible.permitted_on = chrono::NaiveDate::from_ymd_opt(2100, 1, 1);
+    impossible.finalised_on = Some(today);
+    impossible.feedback =
+        Some(FeedbackFigures { time_minutes: 30, useful: 4_000_000_000, unique: 1, rating: Rating::Significant });
+    let fine = PilotRecord::new("cd".repeat(32), today);
+    let (text, fingerprint) = forged(vec![fine, impossible], 10);
+    std::fs::write(&file, text).unwrap();
+    trust(&s, &[&fingerprint]);
+    let refused = s.run(&["pilot", "report", "--import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(refused.code, 2, "{}", refused.stdout);
+    let fields: Vec<(String, String)> = refused.json()["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["field"].as_str().unwrap().to_string(), f["message"].as_str().unwrap().to_string()))
+        .collect();
+    let names: Vec<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "import[1].records[2].submitted_on",
+            "import[1].records[2].permitted_on",
+            "import[1].records[2].feedback.useful"
+        ],
+        "{fields:?}"
+    );
+    assert!(fields.iter().all(|(_, m)| m.contains("forged.json is refused")), "{fields:?}");
+    assert!(fields[2].1.contains("4000000000"), "{fields:?}");
+    assert_eq!(s.run(&["pilot", "report", "--json"]).json()["report"]["checks"], 1);
+}
+
 #[test]
 fn feedback_is_given_once_after_finalisation_and_every_bad_field_is_named() {
     let (s, draft) = with_request();
@@ -37,6 +121,18 @@ fn feedback_is_given_once_after_finalisation_and_every_bad_field_is_named() {
         .map(|f| f["field"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(fields, ["time_minutes", "unique", "rating"]);
+    // The form keeps the bounds an import is checked against, so no laptop records a figure
+    // that another would refuse.
+    let beyond =
+        feedback(&s, &reference, &["--time-minutes", "40321", "--useful", "1001", "--unique", "0", "--rating", "some"]);
+    assert_eq!(beyond.code, 2, "{}", beyond.stdout);
+    let fields: Vec<String> = beyond.json()["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["time_minutes", "useful"]);
     let given = feedback(
         &s,
         &reference,
@@ -115,6 +211,11 @@ fn laptops_exports_merge_into_one_report_each_signature_checked_and_each_request
     }
     assert_eq!(b.run(&["pilot", "export", "--out", from_b.to_str().unwrap()]).code, 2, "never over a file");
     let (again_b, _) = export(&b, "laptop-b-again.json");
+
+    // B's export counts on A only once A's policy lists B's key.
+    let untrusted = a.run(&["pilot", "report", "--import", from_b.to_str().unwrap(), "--json"]);
+    assert_eq!(untrusted.code, 2, "{}", untrusted.stdout);
+    trust(&a, &[written["fingerprint"].as_str().unwrap()]);
 
     // A and B, with B's figures imported twice: B's request counts once.
     let report = a.run(&[

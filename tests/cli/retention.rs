@@ -419,10 +419,13 @@ fn a_redacted_copy_is_signed_and_linked_to_its_sealed_original_and_the_pdf_holds
     let given = s.run(&["subject-access", "1", "--out", out.to_str().unwrap(), "--json"]);
     assert_eq!(given.code, 0, "{}", given.stderr);
     let given_pdf = given.json()["pdf"].as_str().unwrap().to_string();
-    // The originals beside it: the capture's files as sealed, with the manifest that signs them.
+    // Beside it, the redacted copy and not the original; the manifest that signs the capture.
     let originals = out.join("originals").join(format!("capture-{id}"));
-    let original = std::fs::read(originals.join(format!("capture-{id}-viewport-png.png"))).unwrap();
-    assert_eq!(triangulate_evidence::sha256_hex(&original), viewport["sha256"].as_str().unwrap());
+    assert!(!originals.join(format!("capture-{id}-viewport-png.png")).exists(), "the original is withheld");
+    let copy =
+        std::fs::read(originals.join(format!("capture-{id}-viewport-png-redacted-{}.png", redaction["redaction_id"])))
+            .unwrap();
+    assert_eq!(triangulate_evidence::sha256_hex(&copy), redaction["sha256"].as_str().unwrap());
     let signed = std::fs::read_to_string(originals.join(format!("capture-{id}-manifest.json"))).unwrap();
     let signature = std::fs::read_to_string(originals.join(format!("capture-{id}-manifest.sig"))).unwrap();
     triangulate_evidence::verify_manifest(&signed, signature.trim()).unwrap();
@@ -544,4 +547,161 @@ fn a_redacted_copy_is_signed_and_linked_to_its_sealed_original_and_the_pdf_holds
         assert_eq!(result["state"], "not-intact", "{result}");
         assert!(result["problems"].to_string().contains(why), "{why}: {result}");
     }
+}
+
+/// The bytes of a PNG's image data (its IDAT chunks, joined).
+fn idat(png: &[u8]) -> Vec<u8> {
+    let mut data = Vec::new();
+    let mut at = 8;
+    while at + 8 <= png.len() {
+        let length = u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize;
+        if &png[at + 4..at + 8] == b"IDAT" {
+            data.extend_from_slice(&png[at + 8..at + 8 + length]);
+        }
+        at += 12 + length;
+    }
+    data
+}
+
+fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The marker in UTF-8, UTF-16 (both byte orders) and as the MHTML's quoted-printable keeps it.
+fn marker_forms(marker: &str) -> Vec<Vec<u8>> {
+    let utf16 = |big: bool| -> Vec<u8> {
+        marker.encode_utf16().flat_map(|u| if big { u.to_be_bytes() } else { u.to_le_bytes() }).collect()
+    };
+    vec![marker.as_bytes().to_vec(), utf16(false), utf16(true)]
+}
+
+#[test]
+fn a_subject_access_export_holds_only_the_persons_own_captures_and_nothing_a_redaction_hides() {
+    use crate::fixture_site::HIDDEN_MARKER;
+    let site = crate::fixture_site::start();
+    let base = site.base.clone();
+    let (s, reference) = crate::capture::ready_with(&site, None, |request| {
+        request["subjects"][1]["profiles"] =
+            serde_json::json!([{ "platform": "facebook", "url": format!("{base}/profile/second") }]);
+    });
+    let shown = s.run(&["request", "show", &reference, "--json"]).json();
+    let first = shown["subjects"][0]["person_id"].as_i64().unwrap().to_string();
+    let second = shown["subjects"][1]["person_id"].as_i64().unwrap().to_string();
+    // One session, on the first person; the second person's page captured in it too.
+    let session = crate::capture::start(&s, &reference, &[]);
+    let marked = crate::capture::capture(&s, &session, &["--url", &format!("{}/profile/jane/marked", site.base)]);
+    let theirs = crate::capture::capture(
+        &s,
+        &session,
+        &["--url", &format!("{}/profile/second", site.base), "--outside-scope-reason", "Her partner's page"],
+    );
+    let (marked_id, theirs_id) = (marked["capture_id"].to_string(), theirs["capture_id"].to_string());
+    let before = crate::capture::show(&s, &marked["capture_id"]);
+    let viewport = before["artefacts"].as_array().unwrap().iter().find(|a| a["kind"] == "viewport_png").unwrap();
+    let original_digest = viewport["sha256"].as_str().unwrap().to_string();
+    // The original picture's bytes, from the capture's own export (elsewhere).
+    let sealed = s.data_dir.parent().unwrap().join("sealed");
+    assert_eq!(s.run(&["capture", "export", &marked_id, "--out", sealed.to_str().unwrap()]).code, 0);
+    let original = std::fs::read(sealed.join(format!("capture-{marked_id}-viewport-png.png"))).unwrap();
+    assert_eq!(triangulate_evidence::sha256_hex(&original), original_digest);
+    let mhtml = std::fs::read(sealed.join(format!("capture-{marked_id}-mhtml.mhtml"))).unwrap();
+    assert!(holds(&mhtml, HIDDEN_MARKER.as_bytes()), "the saved copy holds the marker: the search can find it");
+    let image = idat(&original);
+    let sample = &image[image.len() / 2..image.len() / 2 + 64];
+
+    let redacted = s.run(&[
+        "capture",
+        "redact",
+        &marked_id,
+        "--picture",
+        "viewport",
+        "--box",
+        "0,0,600,100",
+        "--reason",
+        "Hidden for the test",
+        "--by",
+        "Sam Patel",
+        "--json",
+    ]);
+    assert_eq!(redacted.code, 0, "{}", redacted.stderr);
+
+    let export = |person: &str, name: &str| {
+        let out = s.data_dir.parent().unwrap().join(name);
+        let run = s.run(&["subject-access", person, "--out", out.to_str().unwrap(), "--json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        (out, run.json())
+    };
+    let (out, json) = export(&first, "sar-first");
+    let files = crate::files_below(&out);
+    assert!(files.len() > 3, "{files:?}");
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        for form in marker_forms(HIDDEN_MARKER) {
+            assert!(!holds(&bytes, &form), "{} holds the text under the box", file.display());
+        }
+        assert_ne!(triangulate_evidence::sha256_hex(&bytes), original_digest, "{} is the original", file.display());
+        assert!(!holds(&bytes, sample), "{} holds the original picture's data", file.display());
+        if file.extension().is_some_and(|e| e == "pdf") {
+            let text = tool("pdftotext", &["-enc", "UTF-8", file.to_str().unwrap(), "-"]);
+            assert!(!text.contains(HIDDEN_MARKER), "the PDF's text");
+        }
+    }
+    // Their own capture, as its redacted copy; the other person's, withheld.
+    let folders: Vec<String> = std::fs::read_dir(out.join("originals"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(folders, [format!("capture-{marked_id}")]);
+    let withheld: Vec<(String, String)> = json["withheld"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["capture"].to_string(), w["item"].as_str().unwrap().to_string()))
+        .collect();
+    for expected in [(&marked_id, "mhtml"), (&marked_id, "warc"), (&theirs_id, "capture")] {
+        assert!(withheld.contains(&(expected.0.clone(), expected.1.to_string())), "{expected:?} in {withheld:?}");
+    }
+    let pdf = json["pdf"].as_str().unwrap();
+    let text = tool("pdftotext", &["-enc", "UTF-8", pdf, "-"]).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Held but not in this export"), "{text}");
+    assert!(text.contains(&format!("Capture {theirs_id} it is of another person's page")), "{text}");
+    assert!(text.contains(&format!("Capture {marked_id}: the web archive (WARC)")), "{text}");
+
+    // The second person's export holds their page, taken in a session on the first person.
+    let (out, json) = export(&second, "sar-second");
+    let folders: Vec<String> = std::fs::read_dir(out.join("originals"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(folders, [format!("capture-{theirs_id}")]);
+    assert!(out.join(format!("originals/capture-{theirs_id}/capture-{theirs_id}-viewport-png.png")).exists());
+    assert_eq!(json["withheld"], serde_json::json!([]), "nothing of theirs is redacted or another's");
+
+    // One capture time, labelled the same, in the capture's own view and both PDFs.
+    let view = s.run(&["capture", "show", &theirs_id]);
+    let line =
+        view.stdout.lines().find(|l| l.starts_with("Captured at: ")).unwrap_or_else(|| panic!("{}", view.stdout));
+    let time = line.trim_start_matches("Captured at: ").to_string();
+    assert!(time.ends_with(" (UK time)") && (time.contains(" GMT ") || time.contains(" BST ")), "{time}");
+    let started = show(&s, &theirs_id)["manifest"]["provenance"]["capture_started_at"].as_str().unwrap().to_string();
+    assert_eq!(show(&s, &theirs_id)["captured_at"], started.as_str(), "the pictures' time, in the JSON too");
+    let text = tool("pdftotext", &["-enc", "UTF-8", json["pdf"].as_str().unwrap(), "-"])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains(&format!("Captured at {time}")), "{time} in {text}");
+    assert_eq!(
+        s.run(&["capture", "judge", &theirs_id, "--relevant", "yes", "--useful", "yes", "--attribution", "unverified"])
+            .code,
+        0
+    );
+    let care = s.data_dir.parent().unwrap().join("care.pdf");
+    let text = draft_pdf_text(&s, &reference, &care);
+    assert!(text.contains(&format!("Captured at {time}")), "{time} in {text}");
+}
+
+fn show(s: &crate::Setup, id: &str) -> serde_json::Value {
+    let run = s.run(&["capture", "show", id, "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.json()
 }

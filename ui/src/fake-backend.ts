@@ -746,10 +746,10 @@ export function createFakeBackend(): Backend {
         ? { page_height_css: height, captured_height_css: 250000, limit_css_px: 250000, summary: `Cut at the policy's limit: the page is ${height} CSS px tall; the full-page picture holds its first 250000 CSS px` }
         : null;
       captures.push({
-        id, session: session.id, request: session.request, url, title, captured_at: at,
+        id, session: session.id, request: session.request, url, title, captured_at: at, captured_at_text: "23 November 2026 10:00:01 GMT (UK time)",
         provenance: [
           { label: "Address as visited", value: url }, { label: "Address as finally served", value: url }, { label: "Title", value: title },
-          { label: "Captured (UK)", value: "23 November 2026 at 10:00:01 to 23 November 2026 at 10:00:02" }, { label: "HTTP status", value: "200 OK" },
+          { label: "Captured at", value: "23 November 2026 10:00:01 GMT (UK time)" }, { label: "Capture completed", value: "23 November 2026 10:00:02 GMT (UK time)" }, { label: "HTTP status", value: "200 OK" },
           { label: "Server address", value: "157.240.1.35 port 443" }, { label: "TLS", value: "TLS 1.3, AES_128_GCM\nCertificate for *.facebook.com" },
           ...(args.outside_scope_reason.trim() ? [{ label: "Outside the listed profiles because", value: args.outside_scope_reason.trim() }] : []),
         ],
@@ -873,6 +873,7 @@ export function createFakeBackend(): Backend {
     subject_access_export: (args) => ({
       pdf: `${args.out}/subject-access-person-${args.person}.pdf`, sha256: "5a".repeat(32), pages: 6, originals: [`${args.out}/originals/capture-1/capture-1-viewport-png.png`],
       flagged: ["Request REQ-2026-0001: third party named, John Roe", "Capture 1: the picture may show other people (friends in photos, commenters)"],
+      withheld: [],
     }),
     policy_platforms: () => ({ allowed: ["facebook", "instagram", "x", "tiktok", "linkedin", "youtube", "snapchat", "threads", "reddit"] }),
     home_get: () => ({

@@ -509,7 +509,18 @@ originals: Array<string>,
 /**
  * What must be looked at, and redacted where needed, before disclosure.
  */
-flagged: Array<string>, };
+flagged: Array<string>, 
+/**
+ * What is held but not in the export, and why: another person's capture, and the files
+ * that would show what a redaction hides.
+ */
+withheld: Array<Withheld>, };
+
+export type Withheld = { capture: number, 
+/**
+ * `capture` (the whole capture), or the file's kind (`full_page_png`, `mhtml`, `warc`…).
+ */
+item: string, why: string, };
 
 export type IncidentRecord = { id: number, incident: Incident, recorded_at: string, };
 
@@ -591,7 +602,11 @@ capturing: boolean,
  */
 shortcut: string, };
 
-export type CaptureItem = { id: number, url: string, title: string, captured_at: string, 
+export type CaptureItem = { id: number, url: string, title: string, 
+/**
+ * When its pictures were taken (the signed manifest's `capture_started_at`), RFC 3339.
+ */
+captured_at: string, 
 /**
  * The worker's judgement, once given: whether it is relevant.
  */
@@ -687,7 +702,15 @@ export type ProvenanceRow = { label: string, value: string, };
 
 export type FindingRef = { number: number, text: string, };
 
-export type CapturePage = { id: number, session: number, request: string, url: string, title: string, captured_at: string, provenance: Array<ProvenanceRow>, artefacts: Array<ArtefactSummary>, 
+export type CapturePage = { id: number, session: number, request: string, url: string, title: string, 
+/**
+ * When its pictures were taken (the signed manifest's `capture_started_at`), RFC 3339.
+ */
+captured_at: string, 
+/**
+ * The same moment as every document shows it: "5 March 2026 14:07:09 GMT (UK time)".
+ */
+captured_at_text: string, provenance: Array<ProvenanceRow>, artefacts: Array<ArtefactSummary>, 
 /**
  * The manifest's signature verifies with the installation's key.
  */

@@ -64,7 +64,7 @@ export async function captureScreen(app: App, id: number): Promise<void> {
       current.cut_at_limit ? warningText(`${current.cut_at_limit.summary}.`) : null,
       h("figure", { class: "app-thumbnail" },
         capturePicture(h("img", { src: current.thumbnail, alt: `The window as the worker saw it when capture ${current.id} was taken`, id: "thumbnail" }) as HTMLImageElement, current.blurred, "reveal"),
-        h("figcaption", { class: "govuk-hint" }, `Captured ${ukTime(current.captured_at)}`)),
+        h("figcaption", { class: "govuk-hint" }, `Captured at ${current.captured_at_text}`)),
       h("h2", { class: "govuk-heading-m" }, "Judgement"),
       current.judgement ? null : h("p", { class: "govuk-body", id: "not-judged" }, "Not judged yet: the care-record PDF needs every capture judged."),
       h(

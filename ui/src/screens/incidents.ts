@@ -82,6 +82,10 @@ export async function subjectAccessScreen(app: App, person: number): Promise<voi
         ),
         h("h2", { class: "govuk-heading-m" }, "Look at these before it is disclosed"),
         h("ul", { class: "govuk-list govuk-list--bullet", id: "flagged" }, ...done.flagged.map((f) => h("li", {}, f))),
+        done.withheld.length ? h("h2", { class: "govuk-heading-m" }, "Held but not in this export") : null,
+        done.withheld.length
+          ? h("ul", { class: "govuk-list govuk-list--bullet", id: "withheld" }, ...done.withheld.map((w) => h("li", {}, `Capture ${w.capture}${w.item === "capture" ? "" : `, ${w.item.replace(/_/g, " ")}`}: ${w.why}`)))
+          : null,
       ),
     );
     document.getElementById("exported")?.focus();

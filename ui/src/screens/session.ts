@@ -316,7 +316,7 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
               shown ? h("p", { class: "govuk-body app-untrusted app-capture-item__title" }, shown.title || "(no title)") : null,
               h("p", { class: "govuk-body app-untrusted" }, taken.url),
               taken.cut_at_limit ? warningText(`${taken.cut_at_limit.summary}.`) : null,
-              shown ? h("p", { class: "govuk-body-s" }, `${row("Captured (UK)")}. HTTP status ${row("HTTP status")}. ${shown.signature_valid ? "Signed and verified." : "The signature does not verify."}`) : null,
+              shown ? h("p", { class: "govuk-body-s" }, `Captured at ${row("Captured at")}. HTTP status ${row("HTTP status")}. ${shown.signature_valid ? "Signed and verified." : "The signature does not verify."}`) : null,
               h("a", { class: "govuk-link", href: `#/captures/${taken.capture_id}`, id: "judge-latest" }, `Judge capture ${taken.capture_id}, and see its provenance and digests`),
             ),
           ),

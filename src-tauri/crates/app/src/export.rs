@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use triangulate_core::evidence::Attribution;
 use triangulate_core::export::{FilingInput, PdfKind};
-use triangulate_core::local_time::{long_date, uk_time, uk_time_seconds};
+use triangulate_core::local_time::{CAPTURED_AT, captured_at, long_date, uk_time, uk_time_seconds};
 use triangulate_core::log::{InvestigationLog, ShareRecipient};
 use triangulate_core::request::{ConsentStatus, Scope, SubjectRole};
 use triangulate_evidence::{Manifest, verify_manifest};
@@ -962,7 +962,7 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
     blocks.push(Block::Fields(vec![
         row("Page", provenance.title.clone()),
         row("Address", provenance.url.clone()),
-        row("Captured", uk_time_seconds(&provenance.capture_started_at)),
+        row(CAPTURED_AT, captured_at(&provenance.capture_started_at)),
     ]));
     // Each picture was checked against the digest in the signed manifest as it was read.
     let mut pictures_match = true;
@@ -1221,11 +1221,9 @@ pub(crate) fn provenance_rows(manifest: &Manifest, person: &str) -> Vec<(String,
         row("Address as visited", p.original_url.clone()),
         row("Address as finally served", p.url.clone()),
         row("Title", p.title.clone()),
-        row(
-            "Captured (UK)",
-            format!("{} to {}", uk_time_seconds(&p.capture_started_at), uk_time_seconds(&p.capture_ended_at)),
-        ),
-        row("Captured (UTC)", format!("{} to {}", p.capture_started_at, p.capture_ended_at)),
+        row(CAPTURED_AT, captured_at(&p.capture_started_at)),
+        row("Capture completed", captured_at(&p.capture_ended_at)),
+        row("Capture began and completed (UTC)", format!("{} to {}", p.capture_started_at, p.capture_ended_at)),
         row("HTTP status", status),
         row("Server address", server),
         row("Protocol", text_of(&http["protocol"]).unwrap_or_else(|| "Not recorded".into())),

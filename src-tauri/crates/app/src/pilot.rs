@@ -69,9 +69,18 @@ pub struct PilotExported {
 pub fn export(host: &dyn Host, out: &Path) -> Result<PilotExported> {
     crate::export::check_destination(out)?;
     let now = host.now();
+    let pilot = host.policy()?.pilot;
     let (records, signing_key) = {
         let mut store = host.store()?;
-        let records: Vec<PilotRecord> = store.pilot_records()?.into_iter().map(|(_, r)| r).collect();
+        // The export is an audit event: with no one to record it as, nothing is written.
+        store.check_recorder()?;
+        // A request made outside the policy's pilot period is not the pilot's.
+        let records: Vec<PilotRecord> = store
+            .pilot_records()?
+            .into_iter()
+            .map(|(_, r)| r)
+            .filter(|r| pilot.starts.is_none_or(|s| r.created_on >= s) && pilot.ends.is_none_or(|e| r.created_on <= e))
+            .collect();
         (records, store.signing_key_info(now)?)
     };
     let export = PilotExport {
@@ -83,7 +92,13 @@ pub fn export(host: &dyn Host, out: &Path) -> Result<PilotExported> {
     let (signature, _) = host.store()?.sign_with_installation_key(&export.signed_bytes(), now)?;
     let text = export.file_text(&signature);
     let (written, ()) = crate::export::write_new_file(out, |file| file.write_all(text.as_bytes()))?;
-    host.store()?.record_pilot_export(export.records.len(), &written.sha256, now)?;
+    if let Err(error) =
+        host.store().and_then(|mut s| Ok(s.record_pilot_export(export.records.len(), &written.sha256, now)?))
+    {
+        // An export that is not in the audit chain does not exist.
+        let _ = std::fs::remove_file(&written.path);
+        return Err(error);
+    }
     tracing::info!(records = export.records.len(), "pilot figures exported");
     Ok(PilotExported {
         path: written.path.display().to_string(),
@@ -144,14 +159,20 @@ pub fn report(host: &dyn Host, from: Option<&str>, to: Option<&str>, imports: &[
     let (from_day, to_day) = if pilot_period { (policy.pilot.starts, policy.pilot.ends) } else { (from_day, to_day) };
     let mut sources = Vec::new();
     let mut sets = Vec::new();
-    {
+    let own_fingerprint = {
         let mut store = host.store()?;
         let local: Vec<PilotRecord> = store.pilot_records()?.into_iter().map(|(_, r)| r).collect();
         let fingerprint = store.signing_key_info(host.now())?.fingerprint;
-        sources.push(PilotSource { source: "this laptop".into(), fingerprint, records: local.len() as u32 });
+        sources.push(PilotSource {
+            source: "this laptop".into(),
+            fingerprint: fingerprint.clone(),
+            records: local.len() as u32,
+        });
         sets.push(local);
-    }
-    for path in imports {
+        fingerprint
+    };
+    let today = triangulate_core::local_time::uk_date(host.now());
+    for (n, path) in imports.iter().enumerate() {
         let refused = |why: String| {
             AppError::fields_error(vec![FieldError::new("import", format!("{} is refused: {why}", path.display()))])
         };
@@ -161,6 +182,29 @@ pub fn report(host: &dyn Host, from: Option<&str>, to: Option<&str>, imports: &[
         }
         let text = std::fs::read_to_string(path).map_err(|e| refused(e.to_string()))?;
         let export = PilotExport::read(&text).map_err(refused)?;
+        // The signature proves the file unchanged, not who made it: only the council's own
+        // laptops count.
+        let fingerprint = &export.signing_key.fingerprint;
+        if !triangulate_core::pilot::trusted_key(fingerprint, &own_fingerprint, &policy.pilot.trusted_keys) {
+            return Err(refused(format!(
+                "it is signed by the key with fingerprint {fingerprint}, which is not one of the council's laptops' keys; if that laptop is the council's, add \"{fingerprint}\" to trusted_keys under [pilot] in {}",
+                host.data_dir().policy_file().display()
+            )));
+        }
+        // Every figure within what a real check can have, or the whole file is refused.
+        let bad = triangulate_core::pilot::check_export(&export, policy.pilot.starts, policy.pilot.ends, today);
+        if !bad.is_empty() {
+            return Err(AppError::fields_error(
+                bad.into_iter()
+                    .map(|e| {
+                        FieldError::new(
+                            format!("import[{}].{}", n + 1, e.field),
+                            format!("{} is refused: {}", path.display(), e.message),
+                        )
+                    })
+                    .collect(),
+            ));
+        }
         sources.push(PilotSource {
             source: path.display().to_string(),
             fingerprint: export.signing_key.fingerprint.clone(),

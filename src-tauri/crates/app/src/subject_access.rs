@@ -25,6 +25,87 @@ pub struct SubjectAccessExported {
     pub originals: Vec<String>,
     /// What must be looked at, and redacted where needed, before disclosure.
     pub flagged: Vec<String>,
+    /// What is held but not in the export, and why: another person's capture, and the files
+    /// that would show what a redaction hides.
+    pub withheld: Vec<Withheld>,
+}
+
+/// Something held that the export leaves out, and why.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct Withheld {
+    pub capture: i64,
+    /// `capture` (the whole capture), or the file's kind (`full_page_png`, `mhtml`, `warc`…).
+    pub item: String,
+    pub why: String,
+}
+
+/// Files to write into one folder: each name and its bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// What the person may be given of one of their captures: the files, by name, and what is
+/// withheld. Where any picture has a redacted copy, each picture is given as its redacted
+/// copy (with the signed manifest that links it to the sealed original) or not at all, and
+/// the page's saved copy (MHTML) and web archive (WARC), which hold the text and pictures the
+/// boxes hide, are withheld.
+fn disclosable(
+    store: &triangulate_store::Store,
+    c: &triangulate_store::CaptureRecord,
+) -> Result<(Files, Vec<Withheld>)> {
+    let id = c.id;
+    let copies = store.redactions(id)?;
+    let mut files: Files = Vec::new();
+    let mut withheld = Vec::new();
+    let mut copies_given: Vec<i64> = Vec::new();
+    for artefact in &c.artefacts {
+        let kind = artefact.kind.as_str();
+        let name = kind.replace('_', "-");
+        let picture = artefact.media_type == "image/png";
+        let copy = if picture { crate::captures::redaction_for(&copies, c, kind) } else { None };
+        match copy {
+            Some(r) => {
+                files.push((format!("capture-{id}-{name}-redacted-{}.png", r.id), store.redaction_png(r.id)?));
+                if !copies_given.contains(&r.id) {
+                    copies_given.push(r.id);
+                    files.push((format!("capture-{id}-redacted-{}.json", r.id), r.manifest.clone().into_bytes()));
+                    files.push((format!("capture-{id}-redacted-{}.sig", r.id), format!("{}\n", r.signature).into_bytes()));
+                }
+            }
+            None if !copies.is_empty() => withheld.push(Withheld {
+                capture: id,
+                item: kind.to_string(),
+                why: if picture {
+                    "another picture of this capture was redacted, and this one, which has no redacted copy, would show what the boxes hide".into()
+                } else {
+                    "a picture of this capture was redacted, and this file holds the page's text and pictures that the boxes hide".into()
+                },
+            }),
+            None => {
+                let extension = match artefact.media_type.as_str() {
+                    "image/png" => "png",
+                    "application/warc" => "warc",
+                    _ => "mhtml",
+                };
+                files.push((format!("capture-{id}-{name}.{extension}"), store.capture_artefact(id, kind)?.0));
+            }
+        }
+    }
+    files.push((format!("capture-{id}-manifest.json"), c.manifest.clone().into_bytes()));
+    files.push((format!("capture-{id}-manifest.sig"), format!("{}\n", c.signature).into_bytes()));
+    Ok((files, withheld))
+}
+
+/// Removes what an export wrote before it was refused: the files, then the folder if the
+/// export made it.
+fn remove_written(written: &[PathBuf], folders: &[PathBuf], out: &Path, made_out: bool) {
+    for path in written {
+        let _ = std::fs::remove_file(path);
+    }
+    for folder in folders.iter().rev() {
+        let _ = std::fs::remove_dir(folder);
+    }
+    if made_out {
+        let _ = std::fs::remove_dir(out);
+    }
 }
 
 fn role_words(role: triangulate_core::request::SubjectRole) -> &'static str {
@@ -60,6 +141,8 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
     }
     let policy = host.policy()?;
     let facts = host.store()?.subject_access_facts(person)?;
+    // The export is an audit event: with no one to record it as, nothing is written.
+    host.store()?.check_recorder()?;
     let p = &facts.person;
     let mut flagged: Vec<String> = Vec::new();
     let mut blocks = vec![
@@ -169,6 +252,8 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
     }
     let originals_dir = out.join("originals");
     let mut originals = Vec::new();
+    let mut to_write: Vec<(PathBuf, Files)> = Vec::new();
+    let mut withheld: Vec<Withheld> = Vec::new();
     for c in &facts.captures {
         let manifest: serde_json::Value = serde_json::from_str(&c.manifest).unwrap_or_default();
         let provenance = &manifest["provenance"];
@@ -176,7 +261,12 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
         let mut rows: Vec<(String, String)> = vec![
             ("Address".into(), provenance["url"].as_str().unwrap_or_default().to_string()),
             ("Title".into(), provenance["title"].as_str().unwrap_or_default().to_string()),
-            ("Captured".into(), uk_time(&c.created_at)),
+            (
+                triangulate_core::local_time::CAPTURED_AT.into(),
+                triangulate_core::local_time::captured_at(
+                    provenance["capture_started_at"].as_str().unwrap_or_default(),
+                ),
+            ),
         ];
         match &c.judgement {
             Some(j) => {
@@ -193,12 +283,18 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
         }
         blocks.push(Block::Fields(rows));
         flagged.push(format!("Capture {}: the picture may show other people (friends in photos, commenters)", c.id));
+        flagged.push(format!(
+            "Capture {}: its signed manifest lists every page visited in its access session, which may be other people's",
+            c.id
+        ));
         // A redacted copy, where there is one, is what the person's document shows.
         let copies = host.store()?.redactions(c.id)?;
         let redacted = crate::captures::redaction_for(&copies, c, "viewport_png");
+        // A capture with a redacted picture shows no unredacted one.
         let picture = match &redacted {
             Some(r) => host.store()?.redaction_png(r.id).ok(),
-            None => host.store()?.capture_artefact(c.id, "viewport_png").ok().map(|(png, _)| png),
+            None if copies.is_empty() => host.store()?.capture_artefact(c.id, "viewport_png").ok().map(|(png, _)| png),
+            None => None,
         };
         if let Some(png) = picture {
             let caption = match &redacted {
@@ -207,6 +303,39 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
             };
             blocks.push(Block::Picture { caption, pngs: vec![Arc::new(png)] });
         }
+        let (files, left_out) = disclosable(&*host.store()?, c)?;
+        to_write.push((originals_dir.join(format!("capture-{}", c.id)), files));
+        withheld.extend(left_out);
+    }
+    // Pages of other people, captured in sessions started on this person, are theirs.
+    for c in &facts.others_captures {
+        withheld.push(Withheld {
+            capture: c.id,
+            item: "capture".into(),
+            why: "it is of another person's page (a profile listed for someone else in the request), captured in a session on this person's pages: it is held about that person, not this one".into(),
+        });
+    }
+    blocks.push(Block::Section("Held but not in this export".into()));
+    if withheld.is_empty() {
+        blocks.push(Block::Paragraph("Nothing held about them is left out.".into()));
+    } else {
+        blocks.push(Block::Paragraph(
+            "Each item below is held but is not part of this export, for the reason given.".into(),
+        ));
+        blocks.push(Block::Fields(
+            withheld
+                .iter()
+                .map(|w| {
+                    let what = match w.item.as_str() {
+                        "capture" => format!("Capture {}", w.capture),
+                        "mhtml" => format!("Capture {}: the page's saved copy (MHTML)", w.capture),
+                        "warc" => format!("Capture {}: the web archive (WARC)", w.capture),
+                        kind => format!("Capture {}: the picture {}", w.capture, kind.replace('_', " ")),
+                    };
+                    (what, w.why.clone())
+                })
+                .collect(),
+        ));
     }
 
     let references: Vec<&str> = facts.requests.iter().map(|(r, _)| r.reference.as_str()).collect();
@@ -283,10 +412,33 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
     ));
     blocks.push(Block::Fields(flagged.iter().enumerate().map(|(k, f)| (format!("{}", k + 1), f.clone())).collect()));
 
+    // Everything is checked and gathered: only now is anything written, and a failure from
+    // here removes what was.
+    let made_out = !out.exists();
     triangulate_store::private::create_dir_all(out)
         .map_err(|e| AppError::Refused(format!("{} cannot be made: {e}", out.display())))?;
-    for c in &facts.captures {
-        originals.extend(crate::captures::export(host, c.id, &originals_dir.join(format!("capture-{}", c.id)))?);
+    let mut folders = Vec::new();
+    let written = (|| -> Result<_> {
+        for (folder, files) in &to_write {
+            for dir in [&originals_dir, folder] {
+                if !folders.contains(dir) {
+                    triangulate_store::private::create_dir_all(dir)
+                        .map_err(|e| AppError::Refused(format!("{} cannot be made: {e}", dir.display())))?;
+                    folders.push(dir.clone());
+                }
+            }
+            for (name, bytes) in files {
+                let path = folder.join(name);
+                triangulate_store::private::write_new(&path, bytes)
+                    .map_err(|e| AppError::Refused(format!("{} cannot be written: {e}", path.display())))?;
+                originals.push(path);
+            }
+        }
+        Ok(())
+    })();
+    if let Err(error) = written {
+        remove_written(&originals, &folders, out, made_out);
+        return Err(error);
     }
     let info = DocumentInfo {
         title: format!("Subject access: information held about {}", p.name),
@@ -299,8 +451,21 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
         draft: Some("Not yet checked for third parties: see the last section".into()),
     };
     let pdf_path = out.join(format!("subject-access-person-{}.pdf", p.id));
-    let (written, rendered) = crate::export::write_new_pdf(&pdf_path, &info, &blocks, &[])?;
-    host.store()?.record_subject_access(p.id, &written.sha256, originals.len(), host.now())?;
+    let (written, rendered) = match crate::export::write_new_pdf(&pdf_path, &info, &blocks, &[]) {
+        Ok(done) => done,
+        Err(error) => {
+            remove_written(&originals, &folders, out, made_out);
+            return Err(error);
+        }
+    };
+    let recorded = host
+        .store()
+        .and_then(|mut s| Ok(s.record_subject_access(p.id, &written.sha256, originals.len(), host.now())?));
+    if let Err(error) = recorded {
+        // An export that is not in the audit chain does not exist.
+        remove_written(&[&originals[..], std::slice::from_ref(&written.path)].concat(), &folders, out, made_out);
+        return Err(error);
+    }
     tracing::info!(person = p.id, pages = rendered.pages, files = originals.len(), "subject access exported");
     let shown = |path: &PathBuf| path.display().to_string();
     Ok(SubjectAccessExported {
@@ -309,5 +474,6 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
         pages: rendered.pages as u32,
         originals: originals.iter().map(shown).collect(),
         flagged,
+        withheld,
     })
 }

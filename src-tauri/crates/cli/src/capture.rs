@@ -244,6 +244,7 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                     "capture_id": record.id,
                     "session_id": record.session_id,
                     "created_at": record.created_at,
+                    "captured_at": view.manifest["provenance"]["capture_started_at"],
                     "artefacts": record.artefacts,
                     "manifest": view.manifest,
                     "signature": record.signature,
@@ -258,6 +259,11 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                 let provenance = &view.manifest["provenance"];
                 say!("Capture {id} of {:?}", provenance["url"].as_str().unwrap_or(""));
                 say!("Title: {:?}", provenance["title"].as_str().unwrap_or(""));
+                say!(
+                    "{}: {}",
+                    triangulate_core::local_time::CAPTURED_AT,
+                    triangulate_core::local_time::captured_at(provenance["capture_started_at"].as_str().unwrap_or(""))
+                );
                 if let Some(cut) = captures::cut_at_limit(&record.manifest) {
                     say!("{}", cut.summary);
                 }

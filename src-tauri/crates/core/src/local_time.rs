@@ -25,6 +25,17 @@ pub fn uk_time_seconds(stored: &str) -> String {
     }
 }
 
+/// How every screen and document labels a capture's time.
+pub const CAPTURED_AT: &str = "Captured at";
+
+/// A capture's time as every screen and document shows it: the moment its pictures were
+/// begun (the signed manifest's `capture_started_at`; the pictures, saved copy and archive
+/// follow within a second or two), to the second, in UK time with its zone:
+/// "5 March 2026 14:07:09 GMT (UK time)".
+pub fn captured_at(stored: &str) -> String {
+    format!("{} (UK time)", uk_time_seconds(stored))
+}
+
 /// A moment typed as people write it, in UK local time: a date's boxes and a time such as
 /// "14:05" (or "14.05", "9:30"). `Ok(None)` when all are empty. A time the clocks skip in
 /// spring is an error; one they repeat in autumn is taken the first time it happens.
@@ -78,6 +89,8 @@ mod tests {
         assert_eq!(uk_time("2026-06-30T23:30:00Z"), "1 July 2026 00:30 BST");
         assert_eq!(uk_time("not a time"), "not a time");
         assert_eq!(uk_time_seconds("2026-06-30T23:30:05.250Z"), "1 July 2026 00:30:05 BST");
+        assert_eq!(captured_at("2026-06-30T23:30:05.250Z"), "1 July 2026 00:30:05 BST (UK time)");
+        assert_eq!(captured_at("2026-12-01T09:00:00.000Z"), "1 December 2026 09:00:00 GMT (UK time)");
         assert_eq!(long_date(NaiveDate::from_ymd_opt(1990, 3, 2).unwrap()), "2 March 1990");
     }
 }

@@ -114,6 +114,155 @@ impl PilotExport {
     }
 }
 
+/// The most a real check's figures can be: a file with any figure beyond these is refused
+/// whole. Four weeks of minutes for a check or its sessions; a thousand pieces of
+/// information; fifty referrals back; a hundred repeat-viewing warnings or refusals; fifty
+/// ratings of the process (one per person involved).
+pub const MAX_MINUTES: u32 = 4 * 7 * 24 * 60;
+pub const MAX_PIECES: u32 = 1_000;
+pub const MAX_REFERRALS_BACK: u32 = 50;
+pub const MAX_REPEAT_VIEWING: u32 = 100;
+pub const MAX_PROCESS_RATINGS: usize = 50;
+
+/// Without a pilot period in the policy, no figure is dated before this day.
+pub fn earliest_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2020, 1, 1).expect("a date")
+}
+
+/// Whether an export's key is one this laptop trusts: its own, or one the policy lists
+/// (`[pilot] trusted_keys`). Fingerprints are compared without case.
+pub fn trusted_key(fingerprint: &str, own: &str, listed: &[String]) -> bool {
+    let fingerprint = fingerprint.trim();
+    fingerprint.eq_ignore_ascii_case(own) || listed.iter().any(|k| k.trim().eq_ignore_ascii_case(fingerprint))
+}
+
+/// Every figure of an export that a real check cannot have, each named by its record (from 1)
+/// and field: dates inside the pilot period (`starts` to `ends`, for the day a request was
+/// made; from `starts` to the day of the export for what followed), in the order they happen
+/// (made, submitted, permitted, checked, finalised), no date after the export was made,
+/// nothing exported in the future (`today`, a day's grace for clocks), and counts within the
+/// bounds above. Empty when the file may be counted.
+pub fn check_export(
+    export: &PilotExport,
+    starts: Option<NaiveDate>,
+    ends: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Vec<crate::FieldError> {
+    use crate::FieldError;
+    let mut errors = Vec::new();
+    let exported = chrono::DateTime::parse_from_rfc3339(&export.exported_at)
+        .ok()
+        .map(|t| crate::local_time::uk_date(t.with_timezone(&chrono::Utc)));
+    let exported = match exported {
+        Some(day) if day > today + chrono::Days::new(1) => {
+            errors.push(FieldError::new(
+                "exported_at",
+                format!("it says it was exported on {}, which has not come yet", long_date(day)),
+            ));
+            today
+        }
+        Some(day) => day,
+        None => {
+            errors.push(FieldError::new(
+                "exported_at",
+                format!("its export time {:?} is not a time such as 2026-11-30T10:00:00Z", export.exported_at),
+            ));
+            today
+        }
+    };
+    let earliest = starts.unwrap_or_else(earliest_day);
+    let mut seen_ids = std::collections::BTreeSet::new();
+    for (k, r) in export.records.iter().enumerate() {
+        let at = |field: &str| format!("records[{}].{field}", k + 1);
+        let mut bad = |field: &str, message: String| errors.push(FieldError::new(at(field), message));
+        if r.id.len() != 64 || !r.id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            bad("id", "the request's id is not a SHA-256 in hex".into());
+        } else if !seen_ids.insert(r.id.to_ascii_lowercase()) {
+            bad("id", "the same request is in the file twice".into());
+        }
+        // In the order they happen; each within the period and not after the export.
+        let dates = [
+            ("created_on", "made", Some(r.created_on)),
+            ("submitted_on", "submitted", r.submitted_on),
+            ("permitted_on", "permitted", r.permitted_on),
+            ("checked_on", "checked", r.checked_on),
+            ("finalised_on", "finalised", r.finalised_on),
+        ];
+        let mut before: Option<(&str, NaiveDate)> = None;
+        for (field, what, day) in dates {
+            let Some(day) = day else { continue };
+            let mut in_bounds = false;
+            if day < earliest {
+                let limit = if starts.is_some() { "the pilot started" } else { "Triangulate's figures begin" };
+                bad(field, format!("it was {what} on {}, before {limit} ({})", long_date(day), long_date(earliest)));
+            } else if day > exported {
+                bad(
+                    field,
+                    format!(
+                        "it was {what} on {}, after the file was exported ({})",
+                        long_date(day),
+                        long_date(exported)
+                    ),
+                );
+            } else if let Some((earlier, on)) = before
+                && day < on
+            {
+                bad(field, format!("it was {what} on {}, before it was {earlier} ({})", long_date(day), long_date(on)));
+            } else {
+                in_bounds = true;
+            }
+            if field == "created_on"
+                && let Some(end) = ends
+                && day > end
+            {
+                bad(field, format!("it was made on {}, after the pilot ended ({})", long_date(day), long_date(end)));
+            }
+            // A date already refused is no measure of the ones after it.
+            if in_bounds {
+                before = Some((what, day));
+            }
+        }
+        let mut count = |field: &str, what: &str, value: u32, max: u32| {
+            if value > max {
+                bad(field, format!("{what}: {value}, where a check has at most {max}"));
+            }
+        };
+        count("referred_back", "the number of referrals back", r.referred_back, MAX_REFERRALS_BACK);
+        count("session_minutes", "the access sessions' minutes", r.session_minutes, MAX_MINUTES);
+        count("repeat_viewing_warnings", "the repeat-viewing warnings", r.repeat_viewing_warnings, MAX_REPEAT_VIEWING);
+        count("repeat_viewing_refusals", "the repeat-viewing refusals", r.repeat_viewing_refusals, MAX_REPEAT_VIEWING);
+        if let Some(f) = &r.feedback {
+            count("feedback.time_minutes", "the time the check took, in minutes", f.time_minutes, MAX_MINUTES);
+            count("feedback.useful", "the useful pieces of information", f.useful, MAX_PIECES);
+            count("feedback.unique", "the unique pieces of information", f.unique, MAX_PIECES);
+            if f.unique > f.useful {
+                bad("feedback.unique", format!("{} unique pieces is more than the {} useful ones", f.unique, f.useful));
+            }
+        }
+        if (r.feedback.is_some() || r.recheck.is_some()) && r.finalised_on.is_none() {
+            let field = if r.feedback.is_some() { "feedback" } else { "recheck" };
+            bad(field, "it has feedback on a check whose log was never finalised".into());
+        }
+        if r.permitted_on.is_some() && r.submitted_on.is_none() {
+            bad("permitted_on", "it was permitted but never submitted".into());
+        }
+        if r.process.len() > MAX_PROCESS_RATINGS {
+            bad(
+                "process",
+                format!("{} ratings of the process: a request has at most {MAX_PROCESS_RATINGS}", r.process.len()),
+            );
+        }
+        for (n, p) in r.process.iter().enumerate() {
+            for (field, value) in [("ease", p.ease), ("effectiveness", p.effectiveness)] {
+                if !(1..=5).contains(&value) {
+                    bad(&format!("process[{}].{field}", n + 1), format!("the rating is {value}, not 1 to 5"));
+                }
+            }
+        }
+    }
+    errors
+}
+
 impl PilotRecord {
     /// A request's figures before anything happened to it.
     pub fn new(id: String, created_on: NaiveDate) -> PilotRecord {
@@ -442,6 +591,79 @@ mod tests {
         let forged = export.file_text(&triangulate_evidence::sign_manifest(&other, &export.signed_bytes()));
         assert!(PilotExport::read(&forged).is_err(), "signed with a key other than the one named");
         assert!(PilotExport::read("{}").is_err());
+    }
+
+    fn exported(records: Vec<PilotRecord>) -> PilotExport {
+        let key = triangulate_evidence::SigningKey::from_bytes(&[3; 32]);
+        PilotExport {
+            format: PILOT_EXPORT_FORMAT.into(),
+            exported_at: "2026-11-30T10:00:00Z".into(),
+            records,
+            signing_key: triangulate_evidence::SigningKeyInfo::of(&key),
+        }
+    }
+
+    fn hex_id(n: u8) -> String {
+        format!("{n:02x}").repeat(32)
+    }
+
+    #[test]
+    fn only_this_laptops_key_and_the_keys_the_policy_lists_are_trusted() {
+        let own = "a".repeat(64);
+        let listed = vec!["B".repeat(64)];
+        assert!(trusted_key(&own, &own, &[]));
+        assert!(trusted_key(&"b".repeat(64), &own, &listed), "listed, compared without case");
+        assert!(!trusted_key(&"c".repeat(64), &own, &listed));
+        assert!(!trusted_key("", &own, &listed));
+    }
+
+    #[test]
+    fn figures_a_real_check_can_have_pass_and_each_one_beyond_them_is_named() {
+        let mut good: Vec<PilotRecord> = fixed();
+        for (k, r) in good.iter_mut().enumerate() {
+            r.id = hex_id(k as u8 + 1);
+        }
+        let today = day(12, 1);
+        assert_eq!(check_export(&exported(good.clone()), Some(day(9, 1)), Some(day(11, 30)), today), []);
+        assert_eq!(check_export(&exported(good.clone()), None, None, today), [], "no period: the floor and the export");
+
+        let mut bad = good.clone();
+        bad[0].feedback =
+            Some(FeedbackFigures { time_minutes: 45, useful: 4_000_000_000, unique: 1, rating: Rating::Significant });
+        bad[1].submitted_on = NaiveDate::from_ymd_opt(1900, 1, 1);
+        bad[1].permitted_on = NaiveDate::from_ymd_opt(2100, 1, 1);
+        bad[2].session_minutes = MAX_MINUTES + 1;
+        bad[3].process = vec![ProcessFigures { ease: 9, effectiveness: 4 }];
+        bad[3].finalised_on = Some(day(11, 10)); // before it was checked, on 20 November
+        let errors = check_export(&exported(bad), Some(day(9, 1)), Some(day(11, 30)), today);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "records[1].feedback.useful",
+                "records[2].submitted_on",
+                "records[2].permitted_on",
+                "records[3].session_minutes",
+                "records[4].finalised_on",
+                "records[4].process[1].ease",
+            ],
+            "{errors:?}"
+        );
+        assert!(errors[0].message.contains("4000000000") && errors[0].message.contains("1000"), "{errors:?}");
+        assert!(errors[1].message.contains("before the pilot started"), "{errors:?}");
+        assert!(errors[2].message.contains("after the file was exported"), "{errors:?}");
+        assert!(errors[4].message.contains("before it was checked"), "{errors:?}");
+
+        // A request made after the pilot ended, an export dated in the future, one request twice.
+        let mut late = good.clone();
+        late[3] = record(&late[3].id, day(12, 1));
+        late[2].id = late[1].id.clone();
+        let mut export = exported(late);
+        export.exported_at = "2027-06-01T10:00:00Z".into();
+        let errors = check_export(&export, Some(day(9, 1)), Some(day(11, 30)), today);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["exported_at", "records[3].id", "records[4].created_on"], "{errors:?}");
+        assert!(errors[2].message.contains("after the pilot ended"), "{errors:?}");
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub struct Pilot {
     pub starts: Option<NaiveDate>,
     pub ends: Option<NaiveDate>,
     pub recheck_months: u32,
+    /// The other laptops whose pilot exports are counted: their installation keys'
+    /// SHA-256 fingerprints (64 hex digits, lower case). This laptop's own key is always
+    /// trusted.
+    pub trusted_keys: Vec<String>,
 }
 
 /// Captures may be distressing: which open blurred, on screen, until the worker reveals one.
@@ -222,6 +226,7 @@ struct RawPilot {
     starts: Option<Spanned<String>>,
     ends: Option<Spanned<String>>,
     recheck_months: Option<Spanned<u32>>,
+    trusted_keys: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -578,10 +583,45 @@ impl Policy {
                         "pilot.recheck_months",
                         1..=36,
                     )?,
+                    trusted_keys: trusted_keys(
+                        rp.and_then(|p| p.trusted_keys.as_ref()),
+                        dp.and_then(|p| p.trusted_keys.as_ref()).expect("every default is set"),
+                        text,
+                    )?,
                 }
             },
         })
     }
+}
+
+/// The fingerprints of the laptops' keys whose pilot exports are counted: each the SHA-256
+/// of an installation's public key, 64 hex digits; kept in lower case, each once.
+fn trusted_keys(
+    given: Option<&Spanned<Vec<String>>>,
+    default: &Spanned<Vec<String>>,
+    text: &str,
+) -> Result<Vec<String>, PolicyError> {
+    let (list, span, text) = match given {
+        Some(list) => (list.get_ref(), list.span(), text),
+        None => (default.get_ref(), default.span(), ""),
+    };
+    let mut keys: Vec<String> = Vec::new();
+    for key in list {
+        let key = key.trim().to_ascii_lowercase();
+        if key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(spanned_error(
+                text,
+                span,
+                format!(
+                    "pilot.trusted_keys names {key:?}, which is not a key's fingerprint: give the 64 hex digits a laptop's pilot export names"
+                ),
+            ));
+        }
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    Ok(keys)
 }
 
 /// A pilot date: `YYYY-MM-DD`, or empty for none.
@@ -847,6 +887,16 @@ mod tests {
             Policy::from_toml("[pilot]\nstarts = \"2026-09-01\"\nends = \"2026-08-01\"\n").unwrap_err().to_string();
         assert!(error.contains("line 3") && error.contains("must not be before"), "{error}");
         assert!(Policy::from_toml("[pilot]\nrecheck_months = 0\n").is_err());
+        assert!(default.trusted_keys.is_empty(), "no other laptop is trusted unless listed");
+        let key = "AB".repeat(32);
+        let listed = Policy::from_toml(&format!("[pilot]\ntrusted_keys = [\" {key} \", \"{key}\"]\n")).unwrap();
+        assert_eq!(listed.pilot.trusted_keys, ["ab".repeat(32)], "lower case, each once");
+        assert_eq!(Policy::from_toml(&listed.to_toml()).unwrap(), listed);
+        let entry = listed.entries(Some(&format!("[pilot]\ntrusted_keys = [\"{key}\"]\n")));
+        let entry = entry.iter().find(|e| e.key == "pilot.trusted_keys").unwrap();
+        assert!(entry.from_local_file && entry.value.contains(&"ab".repeat(32)), "{entry:?}");
+        let error = Policy::from_toml("[pilot]\ntrusted_keys = [\"laptop-7\"]\n").unwrap_err().to_string();
+        assert!(error.contains("line 2") && error.contains("not a key's fingerprint"), "{error}");
     }
 
     #[test]

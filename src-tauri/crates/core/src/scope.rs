@@ -119,6 +119,19 @@ pub fn url_in_profiles<'a>(url: &str, profiles: &'a [String]) -> Result<Option<&
     Ok(profiles.iter().find(|profile| normalise_profile_url(profile).is_ok_and(|profile| page.is_within(&profile))))
 }
 
+/// Whose page a capture is, as a position among the request's people (from 1): the person
+/// whose listed profile the page's address falls within — the session's own person first,
+/// then the others in order — whoever the session was started on. A page within none of the
+/// listed profiles is the session's person's: it was captured only with the worker's reason
+/// why the page belongs to that person. `profiles[k]` are person `k + 1`'s listed profiles.
+pub fn page_owner(url: &str, session_subject: usize, profiles: &[Vec<String>]) -> usize {
+    let within = |k: usize| profiles.get(k - 1).is_some_and(|p| url_in_profiles(url, p).ok().flatten().is_some());
+    if within(session_subject) {
+        return session_subject;
+    }
+    (1..=profiles.len()).find(|k| within(*k)).unwrap_or(session_subject)
+}
+
 fn parse_error(error: url::ParseError) -> ScopeError {
     match error {
         url::ParseError::EmptyHost => ScopeError::NoHost,
@@ -167,6 +180,22 @@ fn facebook_profile_id(parsed: &Url) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_belongs_to_the_person_whose_listed_profile_it_is_whoever_the_session_was_on() {
+        let profiles = vec![
+            vec!["https://www.facebook.com/zoe.example".to_string()],
+            vec!["https://www.facebook.com/ciaran.example".to_string(), "https://x.com/ciaran".to_string()],
+        ];
+        // Ciarán's page captured in a session started on Zoë is Ciarán's.
+        assert_eq!(page_owner("https://facebook.com/ciaran.example/photos", 1, &profiles), 2);
+        assert_eq!(page_owner("https://x.com/ciaran/status/1", 1, &profiles), 2);
+        assert_eq!(page_owner("https://www.facebook.com/zoe.example", 1, &profiles), 1);
+        assert_eq!(page_owner("https://www.facebook.com/zoe.example", 2, &profiles), 1);
+        // Within no listed profile: the person the worker said it belongs to, the session's.
+        assert_eq!(page_owner("https://www.facebook.com/someone.else", 2, &profiles), 2);
+        assert_eq!(page_owner("not an address", 1, &profiles), 1);
+    }
 
     #[test]
     fn addresses_normalise_to_one_canonical_form() {

@@ -242,6 +242,7 @@ pub struct CaptureItem {
     pub id: i64,
     pub url: String,
     pub title: String,
+    /// When its pictures were taken (the signed manifest's `capture_started_at`), RFC 3339.
     pub captured_at: String,
     /// The worker's judgement, once given: whether it is relevant.
     pub relevant: Option<bool>,
@@ -306,7 +307,10 @@ pub struct CapturePage {
     pub request: String,
     pub url: String,
     pub title: String,
+    /// When its pictures were taken (the signed manifest's `capture_started_at`), RFC 3339.
     pub captured_at: String,
+    /// The same moment as every document shows it: "5 March 2026 14:07:09 GMT (UK time)".
+    pub captured_at_text: String,
     pub provenance: Vec<ProvenanceRow>,
     pub artefacts: Vec<ArtefactSummary>,
     /// The manifest's signature verifies with the installation's key.

@@ -188,7 +188,7 @@ fn session_page(host: &dyn Host, view: sessions::SessionView, warnings: Vec<Stri
                     id: c.id,
                     url: provenance["url"].as_str().unwrap_or_default().to_string(),
                     title: provenance["title"].as_str().unwrap_or_default().to_string(),
-                    captured_at: c.created_at.clone(),
+                    captured_at: provenance["capture_started_at"].as_str().unwrap_or_default().to_string(),
                     relevant: c.judgement.as_ref().map(|j| j.relevant),
                     cut_at_limit: captures::cut_at_limit(&c.manifest),
                 }
@@ -261,7 +261,10 @@ pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> 
         request: page.request.clone(),
         url: provenance["url"].as_str().unwrap_or_default().to_string(),
         title: provenance["title"].as_str().unwrap_or_default().to_string(),
-        captured_at: record.created_at.clone(),
+        captured_at: provenance["capture_started_at"].as_str().unwrap_or_default().to_string(),
+        captured_at_text: triangulate_core::local_time::captured_at(
+            provenance["capture_started_at"].as_str().unwrap_or_default(),
+        ),
         provenance: page
             .provenance
             .iter()

@@ -157,6 +157,7 @@ pub fn declarations() -> Vec<Declaration> {
         DisputeRecordArgs,
         SubjectAccessArgs,
         SubjectAccessExported,
+        triangulate_app::subject_access::Withheld,
         triangulate_app::IncidentRecord,
         triangulate_app::DisputeRecord,
         triangulate_app::DisputeTarget,

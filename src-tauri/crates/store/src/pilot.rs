@@ -7,7 +7,7 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 use std::collections::HashMap;
 use triangulate_core::local_time::uk_date;
-use triangulate_core::pilot::{FeedbackFigures, PilotRecord, ProcessFigures, Rating};
+use triangulate_core::pilot::{FeedbackFigures, MAX_MINUTES, MAX_PIECES, PilotRecord, ProcessFigures, Rating};
 use triangulate_core::validation::{optional_paragraphs, required_text};
 use triangulate_core::{Actor, FieldError, NewAuditEvent};
 use triangulate_evidence::sha256_hex;
@@ -153,12 +153,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<PilotFeedback> {
         let mut errors = Vec::new();
-        let time = count(&mut errors, "time_minutes", "the time taken, in minutes", input.time_minutes, 100_000);
+        let time = count(&mut errors, "time_minutes", "the time taken, in minutes", input.time_minutes, MAX_MINUTES);
         if time == Some(0) {
             errors.push(FieldError::new("time_minutes", "The time taken must be at least 1 minute"));
         }
-        let useful = count(&mut errors, "useful", "how many useful pieces of information", input.useful, 10_000);
-        let unique = count(&mut errors, "unique", "how many unique pieces of information", input.unique, 10_000);
+        let useful = count(&mut errors, "useful", "how many useful pieces of information", input.useful, MAX_PIECES);
+        let unique = count(&mut errors, "unique", "how many unique pieces of information", input.unique, MAX_PIECES);
         if let (Some(u), Some(q)) = (useful, unique)
             && q > u
         {

@@ -131,6 +131,12 @@ fn state_from(text: String) -> rusqlite::Result<RequestState> {
 
 impl Store {
     /// The worker profile's id, which every recorded decision needs.
+    /// Refused unless there is a worker to record a change in the audit chain as: asked
+    /// before an export writes anything, since every export is an audit event.
+    pub fn check_recorder(&self) -> Result<()> {
+        self.recorder().map(|_| ())
+    }
+
     pub(crate) fn recorder(&self) -> Result<i64> {
         self.worker_profile()?
             .map(|w| w.id)

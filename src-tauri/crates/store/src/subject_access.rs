@@ -12,10 +12,15 @@ pub struct SubjectAccessFacts {
     pub person: PersonRecord,
     /// Each request that names them, with their position in it (from 1).
     pub requests: Vec<(RequestRecord, usize)>,
-    /// The access sessions on their pages.
+    /// The access sessions on their pages: those started on them, and those in which a page
+    /// of theirs was captured.
     pub sessions: Vec<SessionRecord>,
-    /// The captures taken in those sessions.
+    /// The captures of their own pages (the listed profile a page falls within says whose it
+    /// is, not the person the session was started on), in any session of their requests.
     pub captures: Vec<CaptureRecord>,
+    /// Captures taken in sessions started on them that are of another person's page: held,
+    /// but not theirs.
+    pub others_captures: Vec<CaptureRecord>,
     /// What was disposed of from their requests.
     pub disposals: Vec<DisposalRecord>,
 }
@@ -38,15 +43,40 @@ impl Store {
         for (reference, position) in links {
             requests.push((self.request(&reference)?, position as usize));
         }
-        let mut statement = self.conn.prepare("SELECT id FROM access_sessions WHERE person_id = ?1 ORDER BY id")?;
-        let session_ids =
-            statement.query_map([person], |row| row.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
         let mut sessions = Vec::new();
         let mut captures = Vec::new();
-        for id in session_ids {
-            sessions.push(self.session(id)?);
-            for capture in self.session_capture_ids(id)? {
-                captures.push(self.capture(capture)?);
+        let mut others_captures = Vec::new();
+        for (record, _) in &requests {
+            let profiles: Vec<Vec<String>> = record
+                .request
+                .subjects
+                .iter()
+                .map(|subject| subject.profiles.iter().map(|p| p.url.clone()).collect())
+                .collect();
+            let person_at = |position: usize| record.subjects.iter().find(|l| l.subject == position)?.person_id;
+            let mut statement =
+                self.conn.prepare("SELECT id FROM access_sessions WHERE request_id = ?1 ORDER BY id")?;
+            let session_ids =
+                statement.query_map([record.id], |row| row.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            for id in session_ids {
+                let session = self.session(id)?;
+                let on_them = session.person_id == Some(person);
+                let mut theirs_here = false;
+                for capture in self.session_capture_ids(id)? {
+                    let capture = self.capture(capture)?;
+                    let manifest: serde_json::Value = serde_json::from_str(&capture.manifest).unwrap_or_default();
+                    let url = manifest["provenance"]["url"].as_str().unwrap_or_default();
+                    let owner = triangulate_core::scope::page_owner(url, session.subject, &profiles);
+                    if person_at(owner) == Some(person) {
+                        theirs_here = true;
+                        captures.push(capture);
+                    } else if on_them {
+                        others_captures.push(capture);
+                    }
+                }
+                if on_them || theirs_here {
+                    sessions.push(session);
+                }
             }
         }
         let references: Vec<&str> = requests.iter().map(|(r, _)| r.reference.as_str()).collect();
@@ -55,7 +85,7 @@ impl Store {
             .into_iter()
             .filter(|d| d.request.as_deref().is_some_and(|r| references.contains(&r)))
             .collect();
-        Ok(SubjectAccessFacts { person: found, requests, sessions, captures, disposals })
+        Ok(SubjectAccessFacts { person: found, requests, sessions, captures, others_captures, disposals })
     }
 
     /// Records that what is held about a person left the store: the PDF's digest and how many
