@@ -168,6 +168,7 @@ pub fn declarations() -> Vec<Declaration> {
         triangulate_core::retention::Rule,
         triangulate_app::HoldRecord,
         triangulate_app::DisposalRecord,
+        triangulate_app::retention::Clock,
         SessionCheckArgs,
         SessionCheck,
         SessionStartArgs,
