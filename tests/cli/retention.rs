@@ -12,6 +12,30 @@ fn policy(s: &crate::Setup, days: u32) {
 #[test]
 fn a_withdrawn_request_falls_due_is_kept_by_a_hold_and_is_disposed_of_with_a_tombstone() {
     let (s, reference) = with_request();
+    // The central record of authorisations names the request's people: disposal reaches it.
+    let expires = (chrono::Utc::now().date_naive() + chrono::Days::new(60)).to_string();
+    let added = s.run(&[
+        "authorisation",
+        "add",
+        &reference,
+        "--kind",
+        "non-ripa",
+        "--reference",
+        "NR-1",
+        "--officer",
+        "Evans, Siân",
+        "--granted",
+        "2026-11-02",
+        "--person",
+        "1",
+        "--expires",
+        &expires,
+        "--review",
+        &expires,
+    ]);
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    let csv = s.data_dir.parent().unwrap().join("central-record.csv");
+    step(&s, &["authorisation", "central-record", "--out", csv.to_str().unwrap()]);
     step(&s, &["request", "withdraw", &reference, "--by", "Rhian Evans", "--note", "Family moved away"]);
 
     policy(&s, 1);
@@ -66,6 +90,9 @@ fn a_withdrawn_request_falls_due_is_kept_by_a_hold_and_is_disposed_of_with_a_tom
     let digests = tombstone["digests"].as_array().unwrap();
     assert!(!digests.is_empty() && digests.iter().all(|d| d.as_str().unwrap().len() == 64));
     assert_eq!(s.run(&["request", "show", &reference, "--json"]).code, 2, "the request is gone");
+    let csv_path = csv.canonicalize().unwrap_or(csv.clone()).display().to_string();
+    assert_eq!(done.json()["files"], serde_json::json!([{ "path": csv_path, "outcome": "removed", "why": null }]));
+    assert!(!csv.exists(), "the central record that named its people is gone");
     assert_eq!(s.run(&["retention", "review", "--json"]).json()["due"], serde_json::json!([]));
     let audit = s.run(&["audit", "verify"]);
     assert_eq!(audit.code, 0, "{}", audit.stderr);
