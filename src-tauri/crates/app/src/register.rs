@@ -225,9 +225,15 @@ pub fn central_record(host: &dyn Host, out: &Path) -> Result<CentralRecord> {
     let mut requests: Vec<String> = entries.iter().map(|e| e.authorisation.request.clone()).collect();
     requests.sort();
     requests.dedup();
-    if let Err(error) =
-        crate::tracked::record(host, "central_record", "central_record", &requests, &[], &[written.path.clone()], &[])
-    {
+    if let Err(error) = crate::tracked::record(
+        host,
+        "central_record",
+        "central_record",
+        &requests,
+        &[],
+        std::slice::from_ref(&written.path),
+        &[],
+    ) {
         let _ = std::fs::remove_file(&written.path);
         return Err(error);
     }

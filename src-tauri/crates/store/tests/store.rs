@@ -520,7 +520,7 @@ fn a_capture_is_stored_with_a_typed_manifest_that_verifies_and_reads_back() {
         assert_eq!((manifest.format.as_str(), manifest.capture_id), (MANIFEST_FORMAT, record.id));
         assert_eq!(manifest.request, request.reference);
         assert_eq!(manifest.worker.as_ref().map(|w| w.name.as_str()), Some("Ada Worker"));
-        assert_eq!(manifest.trail, [event.clone()]);
+        assert_eq!(manifest.trail, std::slice::from_ref(&event));
         assert_eq!(manifest.artefacts, record.artefacts);
         assert_eq!(record.artefacts[0].sha256, triangulate_evidence::sha256_hex(b"MIME"));
     }
@@ -611,7 +611,7 @@ fn disposal_removes_every_byte_of_a_capture_leaves_a_tombstone_and_keeps_the_cha
     store.place_hold(&reference, "Legal Services", "Care proceedings issued", at(9)).unwrap();
     let held = triangulate_core::retention::review(&retention, &store.retention_facts().unwrap(), due_on);
     assert!(held.due.is_empty());
-    assert_eq!(held.held, [reference.clone()]);
+    assert_eq!(held.held, std::slice::from_ref(&reference));
     assert!(matches!(store.place_hold(&reference, "x", "y", at(9)), Err(StoreError::Refused(_))), "one hold at a time");
     store.release_hold(&reference, "Legal Services", "Proceedings ended", at(10)).unwrap();
     let due = triangulate_core::retention::review(&retention, &store.retention_facts().unwrap(), due_on).due;
@@ -687,7 +687,14 @@ fn the_oldest_audit_events_are_pruned_behind_a_signed_checkpoint_and_the_rest_st
     let (fixture, mut store, _) = setup();
     let (first, _) = request_with_capture(&mut store, b"pruned-marker");
     let today = at(0).date_naive();
-    store.dispose(&[whole_request(&first, today)], "Ann Officer", at(41), &triangulate_store::DisposalDating::LaptopClock).unwrap();
+    store
+        .dispose(
+            &[whole_request(&first, today)],
+            "Ann Officer",
+            at(41),
+            &triangulate_store::DisposalDating::LaptopClock,
+        )
+        .unwrap();
     let second = created(&mut store).reference;
     let (second_events, _) = store.request_audit_events(&second).unwrap();
     let head = store.audit_head().unwrap();
@@ -743,7 +750,14 @@ fn the_oldest_audit_events_are_pruned_behind_a_signed_checkpoint_and_the_rest_st
 
     // A second pruning, once the second request is disposed of too, carries the first's
     // request heads on: the chain verifies from the newer checkpoint.
-    store.dispose(&[whole_request(&second, today)], "Ann Officer", at(51), &triangulate_store::DisposalDating::LaptopClock).unwrap();
+    store
+        .dispose(
+            &[whole_request(&second, today)],
+            "Ann Officer",
+            at(51),
+            &triangulate_store::DisposalDating::LaptopClock,
+        )
+        .unwrap();
     let later = period_end.checked_add_months(chrono::Months::new(12)).unwrap();
     let due = due_on_day(&store, later);
     assert_eq!(due.len(), 1, "{due:?}");
@@ -760,7 +774,12 @@ fn the_oldest_audit_events_are_pruned_behind_a_signed_checkpoint_and_the_rest_st
 }
 
 fn known(path: &str, sha256: Option<&str>) -> triangulate_store::KnownFile {
-    triangulate_store::KnownFile { path: path.into(), sha256: sha256.map(Into::into), bytes: 1, folder: sha256.is_none() }
+    triangulate_store::KnownFile {
+        path: path.into(),
+        sha256: sha256.map(Into::into),
+        bytes: 1,
+        folder: sha256.is_none(),
+    }
 }
 
 #[test]
@@ -775,12 +794,14 @@ fn a_disposal_dated_by_an_authority_keeps_the_list_it_stamped_and_reaches_every_
     let id = capture.id;
     let subject = format!("capture:{id}");
     let own = [known("/out/capture-1.png", Some(&"a".repeat(64))), known("/out", None)];
-    store.record_file_export("capture", &subject, &[reference.clone()], &[id], &own, at(8)).unwrap();
+    store.record_file_export("capture", &subject, std::slice::from_ref(&reference), &[id], &own, at(8)).unwrap();
     let both = [reference.clone(), other.clone()];
     let sar = [known("/sar/person-1.pdf", Some(&"b".repeat(64)))];
     store.record_file_export("subject_access", "person:1", &both, &[id], &sar, at(8)).unwrap();
     let register = [known("/central.csv", Some(&"c".repeat(64)))];
-    store.record_file_export("central_record", "central_record", &[other.clone()], &[], &register, at(8)).unwrap();
+    store
+        .record_file_export("central_record", "central_record", std::slice::from_ref(&other), &[], &register, at(8))
+        .unwrap();
 
     // Disposing of the capture reaches its own export and the subject access export that holds
     // it, never an export that does not.
@@ -806,7 +827,8 @@ fn a_disposal_dated_by_an_authority_keeps_the_list_it_stamped_and_reaches_every_
         authority: "http://tsa.test/".into(),
         stamped_at: at(41),
     };
-    let done = store.dispose(std::slice::from_ref(&due), "Ann Officer", at(40), &DisposalDating::Authority(stamp)).unwrap();
+    let done =
+        store.dispose(std::slice::from_ref(&due), "Ann Officer", at(40), &DisposalDating::Authority(stamp)).unwrap();
     let stamped: serde_json::Value = serde_json::from_str(&list).unwrap();
     assert_eq!(stamped["format"], triangulate_store::DISPOSAL_LIST_FORMAT);
     assert_eq!(stamped["records"][0]["object"], id.to_string());
