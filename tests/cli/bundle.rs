@@ -283,14 +283,14 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
 
 /// A local time-stamping authority: `openssl ts -reply` behind a few lines of HTTP server
 /// (`tests/tsa/serve.py`), stopped when dropped.
-struct Tsa {
-    dir: tempfile::TempDir,
-    url: String,
+pub(crate) struct Tsa {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) url: String,
     server: std::process::Child,
 }
 
 impl Tsa {
-    fn start() -> Tsa {
+    pub(crate) fn start() -> Tsa {
         let dir = tempfile::tempdir().unwrap();
         let tsa = crate::repo_root().join("tests/tsa");
         assert!(

@@ -119,6 +119,15 @@ pub fn start() -> Site {
                         let (h, b) = html(page("Start", "<a id=\"to-profile\" href=\"/r1\">Jane's profile</a>"));
                         respond(&mut stream, "200 OK", &h, &b)
                     }
+                    "/login" => {
+                        // The account's log-in: a cookie kept for a month, as a platform's is.
+                        let (mut h, b) = html(page("Signed in", "<p>Signed in as council.checks</p>"));
+                        h.push((
+                            "Set-Cookie",
+                            "fixture_login=council-checks; Max-Age=2592000; Path=/; HttpOnly".into(),
+                        ));
+                        respond(&mut stream, "200 OK", &h, &b)
+                    }
                     "/r1" => respond(&mut stream, "302 Found", &[("Location", "/r2".into())], b""),
                     "/r2" => {
                         respond(&mut stream, "301 Moved Permanently", &[("Location", "/profile/jane".into())], b"")

@@ -1209,6 +1209,7 @@ test("retention lists what is due without deleting it, a legal hold keeps it, an
   // Disposal is confirmed first; "No" keeps everything.
   await byId(page, "start-dispose").click();
   await heading(page, "Dispose of the records due");
+  assert.match(await byId(page, "clock").innerText(), /This laptop's clock says it is \d+ \w+ \d{4}: .*No time-stamping authority is named/);
   await byId(page, "continue").click();
   await page.locator("#error-summary a", { hasText: "Select whether to dispose of the records" }).waitFor();
   await checkScreen(page, "63-retention-confirm");

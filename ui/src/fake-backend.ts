@@ -253,6 +253,7 @@ export function createFakeBackend(): Backend {
       held: [...new Set(candidates.filter((d) => onHold(d.request)).map((d) => d.request!))],
       holds: holds.filter((x) => !x.released_at),
       disposals: structuredClone(disposals),
+      clock: { source: "laptop_clock", laptop_time: new Date().toISOString().slice(0, 19) + "Z", laptop_date: today, authority: null },
     };
   };
   const captures: CapturePage[] = [];
@@ -808,7 +809,7 @@ export function createFakeBackend(): Backend {
         if (d.kind === "request") requests.splice(requests.findIndex((r) => r.reference === d.id), 1);
         if (d.kind === "capture") captures.splice(captures.findIndex((c) => String(c.id) === d.id), 1);
         if (d.kind === "incident") incidents.splice(incidents.findIndex((i) => String(i.id) === d.id), 1);
-        disposals.unshift({ kind: d.kind, object: d.id, request: d.request, digests: ["ab".repeat(32)], rule: d.rule, trigger_on: d.trigger_on, due_on: d.due_on, disposed_at: new Date().toISOString(), disposed_by: args.by.trim() });
+        disposals.unshift({ kind: d.kind, object: d.id, request: d.request, digests: ["ab".repeat(32)], rule: d.rule, trigger_on: d.trigger_on, due_on: d.due_on, disposed_at: new Date().toISOString(), disposed_by: args.by.trim(), time_source: "laptop_clock", timestamped_at: null });
       }
       return retentionPage();
     },

@@ -475,7 +475,7 @@ fingerprint: string, };
 
 export type LinkedDraftArgs = { parent: string, url: string, };
 
-export type RetentionPage = { due: Array<Due>, held: Array<string>, holds: Array<HoldRecord>, disposals: Array<DisposalRecord>, };
+export type RetentionPage = { due: Array<Due>, held: Array<string>, holds: Array<HoldRecord>, disposals: Array<DisposalRecord>, clock: Clock, };
 
 export type IncidentsPage = { incidents: Array<IncidentRecord>, };
 
@@ -550,7 +550,30 @@ export type Rule = "refused_or_withdrawn" | "closed" | "stalled" | "capture_not_
 
 export type HoldRecord = { request: string, placed_by: string, reason: string, placed_at: string, released_by: string | null, release_reason: string | null, released_at: string | null, };
 
-export type DisposalRecord = { kind: RecordKind, object: string, request: string | null, digests: Array<string>, rule: Rule, trigger_on: string, due_on: string, disposed_at: string, disposed_by: string, };
+export type DisposalRecord = { kind: RecordKind, object: string, request: string | null, digests: Array<string>, rule: Rule, trigger_on: string, due_on: string, disposed_at: string, disposed_by: string, 
+/**
+ * Whose clock dated it: `laptop_clock` (this laptop's own, unchecked) or `tsa` (a
+ * time-stamping authority's answer, kept with the tombstone, agreed within a day).
+ */
+time_source: string, 
+/**
+ * The time the authority gave, when `time_source` is `tsa`.
+ */
+timestamped_at: string | null, };
+
+export type Clock = { 
+/**
+ * `laptop_clock` (nothing checks the laptop's clock but the latest event) or `tsa`.
+ */
+source: string, 
+/**
+ * The laptop's time (RFC 3339, UTC) and its date in the UK: what is due is due by it.
+ */
+laptop_time: string, laptop_date: string, 
+/**
+ * The authority asked, when the policy names one.
+ */
+authority: string | null, };
 
 export type SessionCheckArgs = { reference: string, 
 /**

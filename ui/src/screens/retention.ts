@@ -123,6 +123,13 @@ export async function disposeScreen(app: App): Promise<void> {
     "Dispose of the records due",
     [
       page.due.length ? dueTable(page.due) : h("p", { class: "govuk-body", id: "due" }, "Nothing is due for disposal today."),
+      h(
+        "p",
+        { class: "govuk-body", id: "clock" },
+        page.clock.source === "tsa"
+          ? `This laptop's clock says it is ${longDate(page.clock.laptop_date)}. The time-stamping authority at ${page.clock.authority ?? ""} is asked for the time first: if this laptop's clock is more than a day out, nothing is disposed of.`
+          : `This laptop's clock says it is ${longDate(page.clock.laptop_date)}: what is due is due by that date. No time-stamping authority is named in the policy, so nothing checks the clock but the audit trail's latest entry. Check the date is right before you go on.`,
+      ),
       warningText("Disposal cannot be undone: the records are removed for good. A tombstone of what they were and their digests is kept, with your name."),
     ],
     (errors, render) =>

@@ -15,13 +15,13 @@ use triangulate_bundle::bundle::{
 /// The report as people read it, for the doors.
 pub use triangulate_bundle::report_lines;
 use triangulate_core::export::PdfKind;
-use triangulate_evidence::timestamp::{self, TimestampInfo};
 use triangulate_store::NewBundleExport;
 use ts_rs::TS;
 
 use crate::error::{AppError, Result};
 use crate::export::{Prepared, Temporary, already_exists, check_destination, place_new, prepare};
 use crate::host::Host;
+use crate::timestamping::Authority;
 
 /// A bundle written and recorded.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -63,7 +63,7 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
         )));
     }
     // The time-stamping authority and its CA, if the policy names one: checked before any work.
-    let authority = timestamp_authority(host)?;
+    let authority = Authority::from_policy(host, "no bundle is made")?;
     let prepared = prepare(host, &mut store, reference, draft, PdfKind::CareRecord, timer)?;
     let Prepared { reference, info, blocks, attachments, .. } = &prepared;
     let mut pdf = Vec::new();
@@ -214,82 +214,6 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
         draft,
         timestamped_at,
     })
-}
-
-/// The policy's time-stamping authority, with its CA certificate read and parsed.
-struct Authority {
-    url: String,
-    pem: Vec<u8>,
-    trusted: Vec<Vec<u8>>,
-}
-
-/// How long the authority has to answer.
-const TSA_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
-
-fn timestamp_authority(host: &dyn Host) -> Result<Option<Authority>> {
-    let policy = host.policy()?;
-    let (Some(url), Some(ca)) = (policy.timestamp.url, policy.timestamp.ca_certificate) else {
-        return Ok(None);
-    };
-    let refused = |why: String| {
-        AppError::Refused(format!("the policy's timestamp.ca_certificate ({ca}) {why}: no bundle is made"))
-    };
-    let path = host.data_dir().root().join(&ca);
-    let pem = std::fs::read(&path).map_err(|e| refused(format!("cannot be read: {e}")))?;
-    let trusted = timestamp::certificates_from_pem(&pem).map_err(|why| refused(format!("is not usable: {why}")))?;
-    Ok(Some(Authority { url, pem, trusted }))
-}
-
-impl Authority {
-    /// Asks the authority to stamp `bytes`' SHA-256 and verifies its answer (the digest, the
-    /// nonce, the signature, the certificate and its chain to the policy's CA) before anything
-    /// is written.
-    fn stamp(&self, bytes: &[u8]) -> Result<(Vec<u8>, TimestampInfo)> {
-        let digest: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(bytes).into();
-        let mut nonce = [0u8; 8];
-        getrandom::fill(&mut nonce).map_err(|e| AppError::Internal(format!("no random nonce: {e}")))?;
-        let nonce = u64::from_be_bytes(nonce) >> 1;
-        let query = timestamp::request(&digest, nonce);
-        let url = self.url.as_str();
-        let failed =
-            |why: String| AppError::Refused(format!("the time-stamping authority at {url} {why}: no bundle is made"));
-        // Its own thread: the blocking client must not run inside an async runtime.
-        let target = self.url.clone();
-        let answer = std::thread::spawn(move || post(&target, query))
-            .join()
-            .map_err(|_| AppError::Internal("the timestamp request failed".into()))?
-            .map_err(failed)?;
-        let info = timestamp::verify_response(&answer, &digest, &self.trusted, Some(nonce))
-            .map_err(|why| failed(format!("gave a timestamp that does not verify ({why})")))?;
-        tracing::info!(authority = %self.url, time = %info.time, "bundle manifest timestamped");
-        Ok((answer, info))
-    }
-}
-
-fn post(url: &str, query: Vec<u8>) -> std::result::Result<Vec<u8>, String> {
-    use std::io::Read;
-    let client = reqwest::blocking::Client::builder()
-        .timeout(TSA_TIMEOUT)
-        .build()
-        .map_err(|e| format!("cannot be reached: {e}"))?;
-    let response = client
-        .post(url)
-        .header("Content-Type", timestamp::QUERY_MEDIA_TYPE)
-        .body(query)
-        .send()
-        .map_err(|e| format!("cannot be reached ({e})"))?;
-    if !response.status().is_success() {
-        return Err(format!("answered HTTP {}", response.status()));
-    }
-    let mut answer = Vec::new();
-    response
-        .take(timestamp::MAX_RESPONSE_BYTES as u64 + 1)
-        .read_to_end(&mut answer)
-        .map_err(|e| format!("broke off its answer ({e})"))?;
-    if answer.len() > timestamp::MAX_RESPONSE_BYTES {
-        return Err("sent an answer too large to be a timestamp".into());
-    }
-    Ok(answer)
 }
 
 /// The offline check page, written alone for the council to publish with its SHA-256: the

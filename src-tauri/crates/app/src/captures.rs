@@ -355,6 +355,9 @@ pub fn export(host: &dyn Host, id: i64, out: &Path) -> Result<Vec<PathBuf>> {
     }
     files.push((format!("capture-{id}-manifest.json"), record.manifest.clone().into_bytes()));
     files.push((format!("capture-{id}-manifest.sig"), format!("{}\n", record.signature).into_bytes()));
+    let session = store.session(record.session_id)?;
+    drop(store);
+    let made = !out.exists();
     // Evidence is personal data: the folder made and the files written are the owner's only.
     triangulate_store::private::create_dir_all(out)
         .map_err(|e| AppError::Refused(format!("{} cannot be made: {e}", out.display())))?;
@@ -372,6 +375,26 @@ pub fn export(host: &dyn Host, id: i64, out: &Path) -> Result<Vec<PathBuf>> {
         triangulate_store::private::write_new(&path, bytes)
             .map_err(|e| AppError::Refused(format!("{name} cannot be written: {e}")))?;
         written.push(path);
+    }
+    // Known for disposal: the files, and the folder if this export made it.
+    let folders = if made { vec![out.to_path_buf()] } else { Vec::new() };
+    let recorded = crate::tracked::record(
+        host,
+        "capture",
+        &format!("capture:{id}"),
+        &[session.request],
+        &[id],
+        &written,
+        &folders,
+    );
+    if let Err(error) = recorded {
+        for path in &written {
+            let _ = std::fs::remove_file(path);
+        }
+        if made {
+            let _ = std::fs::remove_dir(out);
+        }
+        return Err(error);
     }
     Ok(written)
 }

@@ -24,6 +24,8 @@ pub mod requests;
 pub mod retention;
 pub mod sessions;
 pub mod subject_access;
+mod timestamping;
+mod tracked;
 
 pub use error::{AppError, ErrorCode, Result};
 pub use host::{Host, KeptStore, OpenStore, RecorderOrder, spawn_recorder_process};

@@ -221,6 +221,22 @@ pub fn central_record(host: &dyn Host, out: &Path) -> Result<CentralRecord> {
         let _ = std::fs::remove_file(&written.path);
         return Err(error.into());
     }
+    // Known for disposal: it names the people of every request in it.
+    let mut requests: Vec<String> = entries.iter().map(|e| e.authorisation.request.clone()).collect();
+    requests.sort();
+    requests.dedup();
+    if let Err(error) = crate::tracked::record(
+        host,
+        "central_record",
+        "central_record",
+        &requests,
+        &[],
+        std::slice::from_ref(&written.path),
+        &[],
+    ) {
+        let _ = std::fs::remove_file(&written.path);
+        return Err(error);
+    }
     tracing::info!(rows, "central record of authorisations exported");
     Ok(CentralRecord { path: written.path.display().to_string(), rows: rows as u32, sha256: written.sha256 })
 }

@@ -466,6 +466,10 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
         remove_written(&[&originals[..], std::slice::from_ref(&written.path)].concat(), &folders, out, made_out);
         return Err(error);
     }
+    // Every file and folder of the export, known for disposal with the requests it holds.
+    let held: Vec<String> = facts.requests.iter().map(|(r, _)| r.reference.clone()).collect();
+    let captures: Vec<i64> = facts.captures.iter().map(|c| c.id).collect();
+    crate::tracked::record_folder(host, "subject_access", &format!("person:{}", p.id), &held, &captures, out)?;
     tracing::info!(person = p.id, pages = rendered.pages, files = originals.len(), "subject access exported");
     let shown = |path: &PathBuf| path.display().to_string();
     Ok(SubjectAccessExported {

@@ -340,16 +340,34 @@ pub(crate) fn retention(command: RetentionCommand, host: &CliHost) -> Result<()>
                 print_json(&serde_json::to_value(&done).expect("serialises"));
             } else {
                 say!("{} record(s) disposed of.", done.disposed.len());
+                if let Some(dating) = &done.dating {
+                    match (&dating.authority, &dating.timestamped_at) {
+                        (Some(authority), Some(at)) => say!(
+                            "Dated by the time-stamping authority at {}: {at} (this laptop's clock: {}); its timestamp is kept with the tombstones",
+                            inline(authority),
+                            dating.laptop_time
+                        ),
+                        _ => say!(
+                            "Dated by this laptop's own clock, which no time-stamping authority checked: it is {} ({} UTC)",
+                            dating.laptop_date,
+                            dating.laptop_time
+                        ),
+                    }
+                }
                 for d in &done.disposed {
                     say!("{:?} {}: {} digest(s) kept in its tombstone", d.kind, inline(&d.object), d.digests.len());
                 }
                 for p in &done.browser_profiles {
                     say!(
-                        "The browser of account {} forgot {} page(s); removed: {}",
+                        "The browser of account {} forgot {} page(s); cleaned: {}; removed: {}",
                         p.account,
                         p.history_entries,
-                        p.removed.join(", ")
+                        p.cleaned.iter().map(|f| inline(f)).collect::<Vec<_>>().join(", "),
+                        p.removed.iter().map(|f| inline(f)).collect::<Vec<_>>().join(", ")
                     );
+                    for kept in &p.kept {
+                        say!("  kept, because the account's log-in is in it: {}", inline(kept));
+                    }
                 }
                 for a in &done.browser_profiles_in_use {
                     say!(
@@ -357,7 +375,10 @@ pub(crate) fn retention(command: RetentionCommand, host: &CliHost) -> Result<()>
                     );
                 }
                 for f in &done.files {
-                    say!("{}: {}", inline(&f.path), f.outcome);
+                    match &f.why {
+                        Some(why) => say!("{}: {} ({})", inline(&f.path), f.outcome, inline(why)),
+                        None => say!("{}: {}", inline(&f.path), f.outcome),
+                    }
                 }
             }
             Ok(())

@@ -504,13 +504,15 @@ pub struct AllowedPlatforms {
 }
 
 /// Retention on screen: what falls due today and why, what a legal hold keeps, the holds in
-/// place, and what was disposed of (tombstones, newest first).
+/// place, what was disposed of (tombstones, newest first), and the date a disposal now would
+/// go by and whose clock gives it.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RetentionPage {
     pub due: Vec<triangulate_core::retention::Due>,
     pub held: Vec<String>,
     pub holds: Vec<triangulate_app::HoldRecord>,
     pub disposals: Vec<triangulate_app::DisposalRecord>,
+    pub clock: triangulate_app::retention::Clock,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]

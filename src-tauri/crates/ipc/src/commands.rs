@@ -425,8 +425,9 @@ pub fn settings_get(host: &dyn Host, _: NoArgs) -> Result<SettingsPage> {
 }
 
 pub fn retention_get(host: &dyn Host, _: NoArgs) -> Result<RetentionPage> {
-    let triangulate_app::retention::Overview { review, holds, disposals } = triangulate_app::retention::overview(host)?;
-    Ok(RetentionPage { due: review.due, held: review.held, holds, disposals })
+    let triangulate_app::retention::Overview { review, holds, disposals, clock } =
+        triangulate_app::retention::overview(host)?;
+    Ok(RetentionPage { due: review.due, held: review.held, holds, disposals, clock })
 }
 
 pub fn retention_dispose(host: &dyn Host, args: RetentionDisposeArgs) -> Result<RetentionPage> {

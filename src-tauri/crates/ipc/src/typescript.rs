@@ -169,6 +169,7 @@ pub fn declarations() -> Vec<Declaration> {
         triangulate_core::retention::Rule,
         triangulate_app::HoldRecord,
         triangulate_app::DisposalRecord,
+        triangulate_app::retention::Clock,
         SessionCheckArgs,
         SessionCheck,
         SessionStartArgs,

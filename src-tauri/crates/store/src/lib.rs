@@ -56,7 +56,10 @@ pub use recovery::RecoveryPhrase;
 pub use requests::{
     AawRecord, DecisionRecord, EarlierRequest, PersonMatch, PossibleMatch, RequestRecord, RequestSummary, SubjectLink,
 };
-pub use retention::{DisposalRecord, HoldRecord, KnownFile, Reach};
+pub use retention::{
+    DISPOSAL_LIST_FORMAT, DisposalDating, DisposalRecord, DisposalStamp, DisposalStampRecord, HoldRecord, KnownFile,
+    Reach,
+};
 pub use secrets::SigningKeyInfo;
 pub use sessions::{SessionBrowser, SessionRecord};
 pub use status::{AuditSummary, StoreState, StoreStatus, store_status};

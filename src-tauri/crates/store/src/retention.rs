@@ -45,6 +45,43 @@ pub struct DisposalRecord {
     pub due_on: NaiveDate,
     pub disposed_at: String,
     pub disposed_by: String,
+    /// Whose clock dated it: `laptop_clock` (this laptop's own, unchecked) or `tsa` (a
+    /// time-stamping authority's answer, kept with the tombstone, agreed within a day).
+    pub time_source: String,
+    /// The time the authority gave, when `time_source` is `tsa`.
+    pub timestamped_at: Option<String>,
+}
+
+/// How a disposal is dated.
+#[derive(Debug, Clone)]
+pub enum DisposalDating {
+    /// The laptop's own clock, which nothing checked.
+    LaptopClock,
+    /// A time-stamping authority's answer over the list disposed of.
+    Authority(DisposalStamp),
+}
+
+/// A time-stamping authority's RFC 3161 answer over [`Store::disposal_list`]'s document.
+#[derive(Debug, Clone)]
+pub struct DisposalStamp {
+    /// The canonical JSON that was stamped, exactly.
+    pub document: String,
+    /// The authority's answer (a DER `TimeStampResp`), as received and verified.
+    pub answer: Vec<u8>,
+    pub authority: String,
+    pub stamped_at: DateTime<Utc>,
+}
+
+/// A disposal's stamp as kept with its tombstones.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct DisposalStampRecord {
+    pub id: i64,
+    pub document: String,
+    /// The answer, base64.
+    pub answer: String,
+    pub authority: String,
+    pub stamped_at: String,
+    pub laptop_time: String,
 }
 
 /// What a disposal reaches outside the database: the pages each account's browser visited
@@ -56,12 +93,21 @@ pub struct Reach {
     pub files: Vec<KnownFile>,
 }
 
-/// A file the app wrote: a PDF with its SHA-256, or a bundle with its size.
-#[derive(Debug, Clone)]
+/// A file the app wrote: a PDF or an exported file with its SHA-256, or a bundle with its
+/// size; or a folder an export made (removed only once empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KnownFile {
     pub path: String,
     pub sha256: Option<String>,
     pub bytes: u64,
+    pub folder: bool,
+}
+
+/// The format of the list a time-stamping authority stamps before a disposal.
+pub const DISPOSAL_LIST_FORMAT: &str = "triangulate-disposal-list/1";
+
+fn stamp_time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 fn day_of(stored: &str) -> NaiveDate {
@@ -82,7 +128,7 @@ fn kind_name(kind: RecordKind) -> &'static str {
 type Tx<'a> = rusqlite::Transaction<'a>;
 
 /// The digests of a capture: each artefact's and the signed manifest's.
-fn capture_digests(tx: &Tx, capture: i64) -> Result<Vec<String>> {
+fn capture_digests(tx: &rusqlite::Connection, capture: i64) -> Result<Vec<String>> {
     let manifest: String = tx.query_row("SELECT manifest FROM captures WHERE id = ?1", [capture], |row| row.get(0))?;
     let mut statement = tx.prepare("SELECT sha256 FROM capture_artefacts WHERE capture_id = ?1 ORDER BY kind")?;
     let mut digests: Vec<String> =
@@ -92,6 +138,7 @@ fn capture_digests(tx: &Tx, capture: i64) -> Result<Vec<String>> {
 }
 
 fn delete_capture(tx: &Tx, capture: i64) -> Result<()> {
+    delete_file_exports(tx, "captures", &capture)?;
     tx.execute("DELETE FROM disputes WHERE capture_id = ?1", [capture])?;
     tx.execute("DELETE FROM redactions WHERE capture_id = ?1", [capture])?;
     tx.execute("DELETE FROM capture_artefacts WHERE capture_id = ?1", [capture])?;
@@ -101,7 +148,7 @@ fn delete_capture(tx: &Tx, capture: i64) -> Result<()> {
 
 /// The digest of a session's trail and recorded responses, as stored: each row's fields
 /// joined by tabs, the trail's rows then the responses', each in the order stored.
-fn trail_digest(tx: &Tx, session: i64) -> Result<String> {
+fn trail_digest(tx: &rusqlite::Connection, session: i64) -> Result<String> {
     let mut statement = tx.prepare(
         "SELECT line FROM (
              SELECT 0 AS part, id, at || char(9) || kind || char(9) || tab || char(9) || url || char(9) || detail AS line
@@ -123,31 +170,81 @@ fn delete_trail(tx: &Tx, session: i64) -> Result<()> {
     Ok(())
 }
 
-fn ids(tx: &Tx, sql: &str, id: i64) -> Result<Vec<i64>> {
+fn ids(tx: &rusqlite::Connection, sql: &str, id: i64) -> Result<Vec<i64>> {
     let mut statement = tx.prepare(sql)?;
     let found = statement.query_map([id], |row| row.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(found)
 }
 
-/// Removes a whole request and everything of it; returns the digests it had: its content's,
-/// each capture's and each trail's.
-fn delete_request(tx: &Tx, reference: &str) -> Result<Vec<String>> {
-    let (id, content): (i64, String) = tx
+/// A request's id and the digests it has: its content's, each capture's and each trail's.
+fn request_digests(conn: &rusqlite::Connection, reference: &str) -> Result<(i64, Vec<String>)> {
+    let (id, content): (i64, String) = conn
         .query_row("SELECT id, content FROM requests WHERE reference = ?1", [reference], |row| {
             Ok((row.get(0)?, row.get(1)?))
         })
         .optional()?
         .ok_or_else(|| StoreError::NotFound { what: "request", id: reference.to_string() })?;
     let mut digests = vec![sha256_hex(content.as_bytes())];
+    for session in ids(conn, "SELECT id FROM access_sessions WHERE request_id = ?1 ORDER BY id", id)? {
+        for capture in ids(conn, "SELECT id FROM captures WHERE session_id = ?1 ORDER BY id", session)? {
+            digests.extend(capture_digests(conn, capture)?);
+        }
+        digests.push(trail_digest(conn, session)?);
+    }
+    Ok((id, digests))
+}
+
+/// The digests a due record has, read without changing anything: what its tombstone will
+/// keep (for audit events, the hash of the last event cut).
+fn record_digests(conn: &rusqlite::Connection, item: &Due) -> Result<Vec<String>> {
+    let content = |table: &str, what: &'static str| -> Result<Vec<String>> {
+        let content: String = conn
+            .query_row(&format!("SELECT content FROM {table} WHERE id = ?1"), [number(item, what)?], |row| row.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what, id: item.id.clone() })?;
+        Ok(vec![sha256_hex(content.as_bytes())])
+    };
+    Ok(match item.kind {
+        RecordKind::Request => request_digests(conn, &item.id)?.1,
+        RecordKind::Capture => capture_digests(conn, number(item, "capture")?)?,
+        RecordKind::SessionTrail => vec![trail_digest(conn, number(item, "session")?)?],
+        RecordKind::Draft => content("request_drafts", "draft")?,
+        RecordKind::Incident => content("incidents", "incident")?,
+        RecordKind::AuditEvents => {
+            let hash: String = conn
+                .query_row("SELECT hash FROM audit_events WHERE seq = ?1", [number(item, "audit event")?], |row| {
+                    row.get(0)
+                })
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound { what: "audit event", id: item.id.clone() })?;
+            vec![hash]
+        }
+    })
+}
+
+/// Forgets the exported files of a request (by reference) or a capture (by id): their
+/// records name where a disposed record's copies were, and go with it.
+fn delete_file_exports(tx: &Tx, column: &str, value: &dyn rusqlite::ToSql) -> Result<()> {
+    let holding = format!(
+        "SELECT e.id FROM file_exports e WHERE EXISTS (SELECT 1 FROM json_each(e.{column}) j WHERE j.value = ?1)"
+    );
+    tx.execute(&format!("DELETE FROM file_export_paths WHERE export_id IN ({holding})"), [value])?;
+    tx.execute(&format!("DELETE FROM file_exports WHERE id IN ({holding})"), [value])?;
+    Ok(())
+}
+
+/// Removes a whole request and everything of it; returns the digests it had: its content's,
+/// each capture's and each trail's.
+fn delete_request(tx: &Tx, reference: &str) -> Result<Vec<String>> {
+    let (id, digests) = request_digests(tx, reference)?;
     let sessions = ids(tx, "SELECT id FROM access_sessions WHERE request_id = ?1 ORDER BY id", id)?;
     for session in &sessions {
         for capture in ids(tx, "SELECT id FROM captures WHERE session_id = ?1 ORDER BY id", *session)? {
-            digests.extend(capture_digests(tx, capture)?);
             delete_capture(tx, capture)?;
         }
-        digests.push(trail_digest(tx, *session)?);
         delete_trail(tx, *session)?;
     }
+    delete_file_exports(tx, "requests", &reference)?;
     for (table, column) in [
         ("access_sessions", "request_id"),
         ("pilot_feedback", "request_id"),
@@ -378,11 +475,27 @@ impl Store {
     /// Disposes of each record listed as due: removed in one transaction each, with its
     /// tombstone and audit event; then the journal is checkpointed so that no page of what
     /// was removed is left anywhere in the store's files.
-    pub fn dispose(&mut self, due: &[Due], by: &str, now: DateTime<Utc>) -> Result<Vec<DisposalRecord>> {
+    /// `dating` says whose clock `now` is: the laptop's own, or one a time-stamping authority
+    /// confirmed, whose answer is kept (with the list it covers) beside the tombstones.
+    pub fn dispose(
+        &mut self,
+        due: &[Due],
+        by: &str,
+        now: DateTime<Utc>,
+        dating: &DisposalDating,
+    ) -> Result<Vec<DisposalRecord>> {
         let worker = self.recorder()?;
         let key = match due.iter().any(|d| d.kind == RecordKind::AuditEvents) {
             true => Some(self.signing_key(now)?),
             false => None,
+        };
+        let (time_source, stamp_id) = match dating {
+            DisposalDating::Authority(stamp) if !due.is_empty() => ("tsa", Some(self.keep_stamp(stamp, worker, now)?)),
+            _ => ("laptop_clock", None),
+        };
+        let timestamped_at = match dating {
+            DisposalDating::Authority(stamp) => Some(stamp_time(stamp.stamped_at)),
+            DisposalDating::LaptopClock => None,
         };
         let mut done = Vec::new();
         for item in due {
@@ -419,10 +532,13 @@ impl Store {
                     due_on: item.due_on,
                     disposed_at: stamp(now),
                     disposed_by: by.to_string(),
+                    time_source: time_source.to_string(),
+                    timestamped_at: timestamped_at.clone(),
                 };
                 tx.execute(
-                    "INSERT INTO disposals (kind, object, request, digests, rule, trigger_on, due_on, disposed_at, disposed_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    "INSERT INTO disposals (kind, object, request, digests, rule, trigger_on, due_on, disposed_at, disposed_by,
+                     time_source, stamp_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                     rusqlite::params![
                         kind_name(item.kind),
                         record.object,
@@ -433,6 +549,8 @@ impl Store {
                         item.due_on.to_string(),
                         record.disposed_at,
                         record.disposed_by,
+                        time_source,
+                        stamp_id,
                     ],
                 )?;
                 let event = NewAuditEvent::of_change(
@@ -449,6 +567,119 @@ impl Store {
             self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         }
         Ok(done)
+    }
+
+    /// The list a time-stamping authority is asked to stamp before `due` is disposed of, as
+    /// canonical JSON: each record's kind, id, request, rule, dates and the digests its
+    /// tombstone will keep, and the laptop's time. Ids and digests only, like the tombstones.
+    pub fn disposal_list(&self, due: &[Due], now: DateTime<Utc>) -> Result<String> {
+        let mut records = Vec::new();
+        for item in due {
+            records.push(serde_json::json!({
+                "kind": kind_name(item.kind),
+                "object": item.id,
+                "request": item.request,
+                "rule": item.rule,
+                "trigger_on": item.trigger_on.to_string(),
+                "due_on": item.due_on.to_string(),
+                "digests": record_digests(&self.conn, item)?,
+            }));
+        }
+        let list = serde_json::json!({
+            "format": DISPOSAL_LIST_FORMAT,
+            "laptop_time": stamp_time(now),
+            "records": records,
+        });
+        Ok(triangulate_evidence::canonical_json(&list))
+    }
+
+    fn keep_stamp(&mut self, stamp: &DisposalStamp, worker: i64, now: DateTime<Utc>) -> Result<i64> {
+        self.write(now, |tx| {
+            tx.execute(
+                "INSERT INTO disposal_stamps (document, answer, authority, stamped_at, laptop_time) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![stamp.document, stamp.answer, stamp.authority, stamp_time(stamp.stamped_at), stamp_time(now)],
+            )?;
+            let id = tx.last_insert_rowid();
+            let event = NewAuditEvent::of_change(
+                Actor::Worker(worker),
+                "retention.timestamped",
+                vec![format!("disposal_stamp:{id}"), format!("sha256:{}", sha256_hex(stamp.document.as_bytes()))],
+                &(stamp_time(stamp.stamped_at), stamp_time(now), sha256_hex(&stamp.answer)),
+            );
+            Ok((id, event))
+        })
+    }
+
+    /// The time-stamping authorities' answers kept with tombstones, oldest first.
+    pub fn disposal_stamps(&self) -> Result<Vec<DisposalStampRecord>> {
+        use base64::Engine;
+        let mut statement = self.conn.prepare(
+            "SELECT id, document, answer, authority, stamped_at, laptop_time FROM disposal_stamps ORDER BY id",
+        )?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(DisposalStampRecord {
+                    id: row.get(0)?,
+                    document: row.get(1)?,
+                    answer: base64::engine::general_purpose::STANDARD.encode(row.get::<_, Vec<u8>>(2)?),
+                    authority: row.get(3)?,
+                    stamped_at: row.get(4)?,
+                    laptop_time: row.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The time of the latest audit event, as recorded: a clock earlier than it is wrong.
+    pub fn latest_event_time(&self) -> Result<Option<DateTime<Utc>>> {
+        let at: Option<String> = self
+            .conn
+            .query_row("SELECT at FROM audit_events ORDER BY seq DESC LIMIT 1", [], |row| row.get(0))
+            .optional()?;
+        Ok(at.as_deref().map(stored_time))
+    }
+
+    /// Records what an export other than a PDF or a bundle wrote — each file with its digest
+    /// and each folder it made — and which requests and captures it holds, with an audit event
+    /// of ids and digests (`subject` names what was exported: `capture:N`, `person:N`).
+    pub fn record_file_export(
+        &mut self,
+        kind: &str,
+        subject: &str,
+        requests: &[String],
+        captures: &[i64],
+        files: &[KnownFile],
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let worker = self.worker_profile()?.map(|w| w.id);
+        let actor = worker.map_or(Actor::System, Actor::Worker);
+        self.write(now, |tx| {
+            tx.execute(
+                "INSERT INTO file_exports (kind, requests, captures, exported_at) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![
+                    kind,
+                    serde_json::to_string(requests).expect("references serialise"),
+                    serde_json::to_string(captures).expect("ids serialise"),
+                    stamp(now)
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            for file in files {
+                tx.execute(
+                    "INSERT INTO file_export_paths (export_id, path, sha256, bytes, folder) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    rusqlite::params![id, file.path, file.sha256, file.bytes as i64, file.folder],
+                )?;
+            }
+            let digests: Vec<&str> = files.iter().filter_map(|f| f.sha256.as_deref()).collect();
+            let event = NewAuditEvent::of_change(
+                actor,
+                "export.files",
+                vec![subject.to_string(), format!("file_export:{id}")],
+                &serde_json::json!({ "kind": kind, "files": digests, "folders": files.len() - digests.len() }),
+            );
+            Ok((id, event))
+        })
     }
 
     /// What disposing of `due` will reach outside the database; read before it is disposed of.
@@ -477,14 +708,21 @@ impl Store {
                                 path: row.get(0)?,
                                 sha256: row.get(1)?,
                                 bytes: row.get::<_, i64>(2)? as u64,
+                                folder: false,
                             })
                         })?
                         .collect::<rusqlite::Result<Vec<_>>>()?;
                     reach.files.extend(files);
+                    reach.files.extend(self.exported_files("requests", &item.id)?);
                 }
-                RecordKind::Capture | RecordKind::Draft | RecordKind::AuditEvents | RecordKind::Incident => {}
+                RecordKind::Capture => {
+                    reach.files.extend(self.exported_files("captures", &number(item, "capture")?)?);
+                }
+                RecordKind::Draft | RecordKind::AuditEvents | RecordKind::Incident => {}
             }
         }
+        let mut seen = std::collections::HashSet::new();
+        reach.files.retain(|f| seen.insert(f.path.clone()));
         for session in sessions {
             let account: i64 =
                 self.conn
@@ -514,6 +752,26 @@ impl Store {
             urls.dedup();
         }
         Ok(reach)
+    }
+
+    /// Every file and folder of the exports that hold the request (`requests`, by reference)
+    /// or the capture (`captures`, by id).
+    fn exported_files(&self, column: &str, value: &dyn rusqlite::ToSql) -> Result<Vec<KnownFile>> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT p.path, p.sha256, p.bytes, p.folder FROM file_export_paths p JOIN file_exports e ON e.id = p.export_id
+             WHERE EXISTS (SELECT 1 FROM json_each(e.{column}) j WHERE j.value = ?1) ORDER BY p.id"
+        ))?;
+        let files = statement
+            .query_map([value], |row| {
+                Ok(KnownFile {
+                    path: row.get(0)?,
+                    sha256: row.get(1)?,
+                    bytes: row.get::<_, i64>(2)? as u64,
+                    folder: row.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(files)
     }
 
     /// Keeps pages to remove from an account's browser once it is closed.
@@ -552,7 +810,9 @@ impl Store {
     /// Every tombstone, oldest first.
     pub fn disposals(&self) -> Result<Vec<DisposalRecord>> {
         let mut statement = self.conn.prepare(
-            "SELECT kind, object, request, digests, rule, trigger_on, due_on, disposed_at, disposed_by FROM disposals ORDER BY id",
+            "SELECT d.kind, d.object, d.request, d.digests, d.rule, d.trigger_on, d.due_on, d.disposed_at, d.disposed_by,
+                    d.time_source, s.stamped_at
+             FROM disposals d LEFT JOIN disposal_stamps s ON s.id = d.stamp_id ORDER BY d.id",
         )?;
         let rows = statement
             .query_map([], |row| {
@@ -566,11 +826,12 @@ impl Store {
                     row.get::<_, String>(6)?,
                     row.get::<_, String>(7)?,
                     row.get::<_, String>(8)?,
+                    (row.get::<_, String>(9)?, row.get::<_, Option<String>>(10)?),
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
-            .map(|(kind, object, request, digests, rule, trigger_on, due_on, disposed_at, disposed_by)| {
+            .map(|(kind, object, request, digests, rule, trigger_on, due_on, disposed_at, disposed_by, dating)| {
                 let damaged = |what: &str| StoreError::Refused(format!("a tombstone's {what} cannot be read"));
                 Ok(DisposalRecord {
                     kind: serde_json::from_value(serde_json::Value::String(kind)).map_err(|_| damaged("kind"))?,
@@ -582,6 +843,8 @@ impl Store {
                     due_on: due_on.parse().map_err(|_| damaged("due date"))?,
                     disposed_at,
                     disposed_by,
+                    time_source: dating.0,
+                    timestamped_at: dating.1,
                 })
             })
             .collect()

@@ -520,7 +520,7 @@ fn a_capture_is_stored_with_a_typed_manifest_that_verifies_and_reads_back() {
         assert_eq!((manifest.format.as_str(), manifest.capture_id), (MANIFEST_FORMAT, record.id));
         assert_eq!(manifest.request, request.reference);
         assert_eq!(manifest.worker.as_ref().map(|w| w.name.as_str()), Some("Ada Worker"));
-        assert_eq!(manifest.trail, [event.clone()]);
+        assert_eq!(manifest.trail, std::slice::from_ref(&event));
         assert_eq!(manifest.artefacts, record.artefacts);
         assert_eq!(record.artefacts[0].sha256, triangulate_evidence::sha256_hex(b"MIME"));
     }
@@ -611,12 +611,12 @@ fn disposal_removes_every_byte_of_a_capture_leaves_a_tombstone_and_keeps_the_cha
     store.place_hold(&reference, "Legal Services", "Care proceedings issued", at(9)).unwrap();
     let held = triangulate_core::retention::review(&retention, &store.retention_facts().unwrap(), due_on);
     assert!(held.due.is_empty());
-    assert_eq!(held.held, [reference.clone()]);
+    assert_eq!(held.held, std::slice::from_ref(&reference));
     assert!(matches!(store.place_hold(&reference, "x", "y", at(9)), Err(StoreError::Refused(_))), "one hold at a time");
     store.release_hold(&reference, "Legal Services", "Proceedings ended", at(10)).unwrap();
     let due = triangulate_core::retention::review(&retention, &store.retention_facts().unwrap(), due_on).due;
 
-    let done = store.dispose(&due, "Ann Officer", at(40)).unwrap();
+    let done = store.dispose(&due, "Ann Officer", at(40), &triangulate_store::DisposalDating::LaptopClock).unwrap();
     assert_eq!(done.len(), 1);
     let mut expected: Vec<String> = capture.artefacts.iter().map(|a| a.sha256.clone()).collect();
     expected.sort();
@@ -648,7 +648,7 @@ fn disposal_removes_every_byte_of_a_capture_leaves_a_tombstone_and_keeps_the_cha
         due_on,
         why: "test".into(),
     };
-    store.dispose(&[whole], "Ann Officer", at(41)).unwrap();
+    store.dispose(&[whole], "Ann Officer", at(41), &triangulate_store::DisposalDating::LaptopClock).unwrap();
     assert!(matches!(store.request(&reference), Err(StoreError::NotFound { .. })));
     assert!(!holds(&plain_copy_again(&store, &copies), SUBJECT.as_bytes()), "no name of the request is left");
     let next = store.start_draft(None, at(42)).unwrap();
@@ -687,7 +687,14 @@ fn the_oldest_audit_events_are_pruned_behind_a_signed_checkpoint_and_the_rest_st
     let (fixture, mut store, _) = setup();
     let (first, _) = request_with_capture(&mut store, b"pruned-marker");
     let today = at(0).date_naive();
-    store.dispose(&[whole_request(&first, today)], "Ann Officer", at(41)).unwrap();
+    store
+        .dispose(
+            &[whole_request(&first, today)],
+            "Ann Officer",
+            at(41),
+            &triangulate_store::DisposalDating::LaptopClock,
+        )
+        .unwrap();
     let second = created(&mut store).reference;
     let (second_events, _) = store.request_audit_events(&second).unwrap();
     let head = store.audit_head().unwrap();
@@ -701,7 +708,7 @@ fn the_oldest_audit_events_are_pruned_behind_a_signed_checkpoint_and_the_rest_st
     let through = second_events[0].seq - 1;
     assert_eq!(due[0].id, through.to_string(), "the prefix stops at the first event of a request still held");
 
-    let done = store.dispose(&due, "Ann Officer", at(50)).unwrap();
+    let done = store.dispose(&due, "Ann Officer", at(50), &triangulate_store::DisposalDating::LaptopClock).unwrap();
     assert_eq!((done[0].kind, done[0].digests.len()), (RecordKind::AuditEvents, 2));
     assert_eq!(
         store.audit_verify().unwrap(),
@@ -743,13 +750,20 @@ fn the_oldest_audit_events_are_pruned_behind_a_signed_checkpoint_and_the_rest_st
 
     // A second pruning, once the second request is disposed of too, carries the first's
     // request heads on: the chain verifies from the newer checkpoint.
-    store.dispose(&[whole_request(&second, today)], "Ann Officer", at(51)).unwrap();
+    store
+        .dispose(
+            &[whole_request(&second, today)],
+            "Ann Officer",
+            at(51),
+            &triangulate_store::DisposalDating::LaptopClock,
+        )
+        .unwrap();
     let later = period_end.checked_add_months(chrono::Months::new(12)).unwrap();
     let due = due_on_day(&store, later);
     assert_eq!(due.len(), 1, "{due:?}");
     let second_through: u64 = due[0].id.parse().unwrap();
     assert!(second_through > through);
-    store.dispose(&due, "Ann Officer", at(52)).unwrap();
+    store.dispose(&due, "Ann Officer", at(52), &triangulate_store::DisposalDating::LaptopClock).unwrap();
     let count: i64 =
         store.connection_for_tests().query_row("SELECT COUNT(*) FROM audit_checkpoints", [], |r| r.get(0)).unwrap();
     assert_eq!(count, 2);
@@ -757,4 +771,81 @@ fn the_oldest_audit_events_are_pruned_behind_a_signed_checkpoint_and_the_rest_st
     drop(store);
     let reopened = Store::open(&fixture.dir, &fixture.keystore).unwrap();
     assert!(matches!(reopened.audit_verify().unwrap(), ChainReport::Intact { .. }), "and after a reopen");
+}
+
+fn known(path: &str, sha256: Option<&str>) -> triangulate_store::KnownFile {
+    triangulate_store::KnownFile {
+        path: path.into(),
+        sha256: sha256.map(Into::into),
+        bytes: 1,
+        folder: sha256.is_none(),
+    }
+}
+
+#[test]
+fn a_disposal_dated_by_an_authority_keeps_the_list_it_stamped_and_reaches_every_export_holding_what_goes() {
+    use triangulate_core::retention::{Due, RecordKind, Rule};
+    use triangulate_store::{DisposalDating, DisposalStamp};
+    let (_fixture, mut store, _) = setup();
+    let (reference, capture) = request_with_capture(&mut store, b"exported-marker");
+    let next = store.start_draft(None, at(9)).unwrap();
+    store.save_draft(next.id, &complete_form("Another Person"), at(9)).unwrap();
+    let other = store.commit_draft(next.id, &BTreeMap::new(), &policy(), today(), at(9)).unwrap().reference;
+    let id = capture.id;
+    let subject = format!("capture:{id}");
+    let own = [known("/out/capture-1.png", Some(&"a".repeat(64))), known("/out", None)];
+    store.record_file_export("capture", &subject, std::slice::from_ref(&reference), &[id], &own, at(8)).unwrap();
+    let both = [reference.clone(), other.clone()];
+    let sar = [known("/sar/person-1.pdf", Some(&"b".repeat(64)))];
+    store.record_file_export("subject_access", "person:1", &both, &[id], &sar, at(8)).unwrap();
+    let register = [known("/central.csv", Some(&"c".repeat(64)))];
+    store
+        .record_file_export("central_record", "central_record", std::slice::from_ref(&other), &[], &register, at(8))
+        .unwrap();
+
+    // Disposing of the capture reaches its own export and the subject access export that holds
+    // it, never an export that does not.
+    let due = Due {
+        kind: RecordKind::Capture,
+        id: id.to_string(),
+        request: Some(reference.clone()),
+        rule: Rule::CaptureNotRelevant,
+        trigger_on: today(),
+        due_on: today(),
+        why: "test".into(),
+    };
+    let reach = store.disposal_reach(std::slice::from_ref(&due)).unwrap();
+    let paths: Vec<&str> = reach.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["/out/capture-1.png", "/out", "/sar/person-1.pdf"]);
+    assert!(reach.files[1].folder && !reach.files[0].folder);
+
+    // The list an authority stamps names what goes with the digests its tombstone keeps.
+    let list = store.disposal_list(std::slice::from_ref(&due), at(40)).unwrap();
+    let stamp = DisposalStamp {
+        document: list.clone(),
+        answer: b"the authority's answer".to_vec(),
+        authority: "http://tsa.test/".into(),
+        stamped_at: at(41),
+    };
+    let done =
+        store.dispose(std::slice::from_ref(&due), "Ann Officer", at(40), &DisposalDating::Authority(stamp)).unwrap();
+    let stamped: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(stamped["format"], triangulate_store::DISPOSAL_LIST_FORMAT);
+    assert_eq!(stamped["records"][0]["object"], id.to_string());
+    assert_eq!(stamped["records"][0]["digests"], serde_json::json!(done[0].digests));
+    let tombstone = store.disposals().unwrap().pop().unwrap();
+    assert_eq!((tombstone.time_source.as_str(), tombstone.timestamped_at.is_some()), ("tsa", true));
+    let kept = store.disposal_stamps().unwrap();
+    assert_eq!((kept.len(), kept[0].document.as_str()), (1, list.as_str()));
+
+    // The records of the exports reached went with it: the request's disposal later reaches
+    // only what is left, and no disposed export's path stays in the store.
+    let reach = store.disposal_reach(&[whole_request(&reference, today())]).unwrap();
+    assert!(reach.files.is_empty(), "{:?}", reach.files);
+    let reach = store.disposal_reach(&[whole_request(&other, today())]).unwrap();
+    assert_eq!(reach.files, register);
+    store.dispose(&[whole_request(&other, today())], "Ann Officer", at(42), &DisposalDating::LaptopClock).unwrap();
+    let last = store.disposals().unwrap().pop().unwrap();
+    assert_eq!((last.time_source.as_str(), last.timestamped_at), ("laptop_clock", None));
+    assert!(matches!(store.audit_verify().unwrap(), ChainReport::Intact { .. }));
 }
