@@ -465,22 +465,6 @@ fn a_timestamped_bundle_is_checked_by_us_by_openssl_and_by_the_page() {
     assert!(results[2]["problems"].to_string().contains("manifest.tsr is missing"), "{}", results[2]);
 }
 
-/// Whether a problem is the sentence `key` of `assets/verify/report-texts.json`, whatever
-/// fills its placeholders.
-fn is_sentence(problem: &str, key: &str) -> bool {
-    let texts: serde_json::Value = serde_json::from_str(include_str!("../../assets/verify/report-texts.json")).unwrap();
-    let template = texts["zip"][key].as_str().unwrap_or_else(|| panic!("no sentence {key}"));
-    let mut rest = problem;
-    for (k, piece) in template.split('{').enumerate() {
-        let fixed = if k == 0 { piece } else { piece.split_once('}').unwrap().1 };
-        match rest.find(fixed) {
-            Some(at) => rest = &rest[at + fixed.len()..],
-            None => return false,
-        }
-    }
-    rest.is_empty() || template.ends_with('}')
-}
-
 /// The hostile-ZIP corpus (`tests/bundle/hostile-zips.py`, made from a real bundle) and
 /// Info-ZIP's own rewrites, through the three verifiers: `triangulate verify`,
 /// `triangulate-verify` (built beside this binary by `cargo test --workspace`, or by `cargo
@@ -567,7 +551,7 @@ fn the_three_verifiers_agree_on_every_hostile_zip_and_on_the_facts() {
         assert_eq!(page["problems"], report["problems"], "{name}: verify.html names the same problems");
         if let Some(key) = problem {
             let problems = report["problems"].as_array().unwrap();
-            assert!(problems.iter().any(|p| is_sentence(p.as_str().unwrap(), key)), "{name}: {key} in {problems:?}");
+            assert!(problems.iter().any(|p| triangulate_bundle::is_zip_problem(p.as_str().unwrap(), key)), "{name}: {key} in {problems:?}");
         } else {
             // The same facts: each fact line of the CLI is one of the page's, and the page's
             // table is the CLI's files.

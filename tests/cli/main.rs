@@ -104,13 +104,21 @@ impl Run {
 
 /// Every file below a folder, recursively.
 pub fn files_below(root: &Path) -> Vec<PathBuf> {
+    paths_below(root, false)
+}
+
+/// Every file below a folder, recursively, and with `folders` every folder too.
+pub fn paths_below(root: &Path, folders: bool) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(folder) = pending.pop() {
         for entry in std::fs::read_dir(&folder).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                pending.push(path);
+                pending.push(path.clone());
+                if folders {
+                    found.push(path);
+                }
             } else {
                 found.push(path);
             }

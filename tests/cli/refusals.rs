@@ -8,17 +8,7 @@ use crate::{Setup, setup};
 
 /// Everything under a folder, files and folders, by path.
 fn everything(root: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut pending = vec![root.to_path_buf()];
-    while let Some(folder) = pending.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path.clone());
-            }
-            found.push(path);
-        }
-    }
+    let mut found = crate::paths_below(root, true);
     found.sort();
     found
 }

@@ -52,6 +52,21 @@ pub(crate) fn text(group: &str, key: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
+/// Whether `problem` is the ZIP sentence `key`, whatever fills its placeholders: how a reader
+/// of a report (a test, a script) tells which problem it names without parsing its words.
+pub fn is_zip_problem(problem: &str, key: &str) -> bool {
+    let Some(template) = texts()["zip"].get(key) else { return false };
+    let mut rest = problem;
+    for (k, piece) in template.split('{').enumerate() {
+        let fixed = if k == 0 { piece } else { piece.split_once('}').map_or(piece, |(_, after)| after) };
+        match rest.find(fixed) {
+            Some(at) => rest = &rest[at + fixed.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty() || template.ends_with('}')
+}
+
 fn problem(key: &str, values: &[(&str, &str)]) -> String {
     text("zip", key, values)
 }

@@ -13,7 +13,7 @@ use zip::write::{SimpleFileOptions, ZipWriter};
 pub use triangulate_evidence::bundle;
 
 mod layout;
-pub use layout::{Entry, Layout, MAX_DIRECTORY, walk};
+pub use layout::{Entry, Layout, MAX_DIRECTORY, is_zip_problem, walk};
 
 /// A ZIP read in place, through the entries its layout walk found ([`layout`]): a ZIP in
 /// which some byte belongs to no listed entry, or an entry is not a plain stored or deflated
