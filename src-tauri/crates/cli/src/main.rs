@@ -535,6 +535,18 @@ enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Accept the store as it stands while a copy of its audit head is missing (lost with the
+    /// kernel keyring at a restart, or deleted): both copies are made again
+    AcceptHead {
+        /// Who accepts the store
+        #[arg(long)]
+        by: String,
+        /// Why: how the copy came to be missing, and why the data folder was not put back
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -801,6 +813,19 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
             }
             Ok(())
         }
+        Command::Audit(AuditCommand::AcceptHead { by, reason, json }) => {
+            let accepted = admin::accept_head(host, &by, &reason)?;
+            if json {
+                print_json(&serde_json::to_value(&accepted).expect("serialises"));
+            } else {
+                say!(
+                    "Store accepted as it stands at {} events; both copies of the audit head are made again, at event {}.",
+                    accepted.database.count,
+                    accepted.head.count
+                );
+            }
+            Ok(())
+        }
         Command::Status(flags) => {
             let status = admin::status(host);
             if flags.json {
@@ -815,6 +840,9 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
                     say!("Audit chain: {}", audit.message);
                 }
                 say!("{}", status.message);
+                if let Some(warning) = &status.rollback_warning {
+                    say!("Warning: {warning}.");
+                }
                 if let Some(warning) = &status.recovery_warning {
                     say!("Warning: {warning}.");
                     say!(
@@ -828,15 +856,18 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
             }
         }
         Command::Audit(AuditCommand::Verify(flags)) => {
-            let report = admin::audit_verify(host)?;
+            let verified = admin::audit_verify(host)?;
             if flags.json {
-                print_json(&serde_json::to_value(&report).expect("serialises"));
+                print_json(&serde_json::to_value(&verified).expect("serialises"));
             } else {
-                say!("{report}");
+                say!("{}", verified.report);
             }
-            match report {
-                ChainReport::Intact { .. } => Ok(()),
-                ChainReport::Broken { .. } => Err(AppError::Refused("the audit chain is broken".into())),
+            // Exit 0 only for a chain that is whole and not an earlier copy's: a script that
+            // trusts the code must not be told "good" when a rollback cannot be ruled out.
+            match (&verified.report, &verified.rollback_warning) {
+                (ChainReport::Broken { .. }, _) => Err(AppError::Refused("the audit chain is broken".into())),
+                (ChainReport::Intact { .. }, Some(warning)) => Err(AppError::Refused(warning.clone())),
+                (ChainReport::Intact { .. }, None) => Ok(()),
             }
         }
         Command::Policy(PolicyCommand::Show(flags)) => {

@@ -29,6 +29,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (17, include_str!("migrations/0017_authorisation_register.sql")),
     (18, include_str!("migrations/0018_pilot.sql")),
     (19, include_str!("migrations/0019_indexes.sql")),
+    (20, include_str!("migrations/0020_accepted_heads.sql")),
 ];
 
 /// Rust steps, by the version they complete.
