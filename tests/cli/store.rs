@@ -205,7 +205,9 @@ fn says_rollback_cannot_be_ruled_out(s: &crate::Setup, copy: &str, named: &str) 
     assert_eq!(status["state"], "ready");
     let warning = status["rollback_warning"].as_str().unwrap_or_else(|| panic!("no rollback_warning: {status}"));
     assert!(warning.contains("can no longer be ruled out") && warning.contains(named), "{warning}");
-    assert!(s.run(&["status"]).stdout.contains("Warning: a rollback to an earlier copy"));
+    let text = s.run(&["status"]).stdout;
+    assert!(text.contains("Warning: a rollback to an earlier copy"), "{text}");
+    assert!(text.contains("triangulate audit accept-head --by NAME --reason TEXT"), "{text}");
 }
 
 #[test]

@@ -692,6 +692,9 @@ fn report(error: AppError, json: bool) -> ExitCode {
     })
 }
 
+/// What to do while a copy of the audit head is missing.
+const ACCEPT_HEAD: &str = "If nobody put the data folder back from a copy, accept the store as it stands with `triangulate audit accept-head --by NAME --reason TEXT`.";
+
 /// Whether the command already printed its JSON (a status that is not ready, a broken
 /// chain): standard output then holds one document, never two.
 static PRINTED_JSON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -842,6 +845,7 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
                 say!("{}", status.message);
                 if let Some(warning) = &status.rollback_warning {
                     say!("Warning: {warning}.");
+                    say!("{ACCEPT_HEAD}");
                 }
                 if let Some(warning) = &status.recovery_warning {
                     say!("Warning: {warning}.");
@@ -866,7 +870,7 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
             // trusts the code must not be told "good" when a rollback cannot be ruled out.
             match (&verified.report, &verified.rollback_warning) {
                 (ChainReport::Broken { .. }, _) => Err(AppError::Refused("the audit chain is broken".into())),
-                (ChainReport::Intact { .. }, Some(warning)) => Err(AppError::Refused(warning.clone())),
+                (ChainReport::Intact { .. }, Some(warning)) => Err(AppError::Refused(format!("{warning}. {ACCEPT_HEAD}"))),
                 (ChainReport::Intact { .. }, None) => Ok(()),
             }
         }

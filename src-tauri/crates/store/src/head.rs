@@ -144,7 +144,7 @@ pub fn missing_head_warning(missing: &[HeadCopy], keystore: &Keystore) -> Option
         })
         .collect();
     Some(format!(
-        "a rollback to an earlier copy of the store can no longer be ruled out: {} of the audit chain's head {} missing or cannot be read, so a data folder put back from a backup would go unnoticed. Until a person accepts the store as it stands (`triangulate audit accept-head --by NAME --reason TEXT`, recorded in the audit chain), no new copy of the head is made",
+        "a rollback to an earlier copy of the store can no longer be ruled out: {} of the audit chain's head {} missing or cannot be read, so a data folder put back from a backup would go unnoticed. No new copy of the head is made until a person accepts the store as it stands, with who and why recorded in the audit chain",
         named.join(" and "),
         if missing.len() == 1 { "is" } else { "are" }
     ))
