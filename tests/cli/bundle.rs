@@ -459,7 +459,8 @@ fn verify_html_and_the_app_agree_on_a_requests_chain_and_its_times() {
         let mut events: Vec<AuditEvent> = Vec::new();
         for (i, at) in times.iter().enumerate() {
             let prev_hash = events.last().map_or_else(|| audit::GENESIS_HASH.to_string(), |e| e.hash.clone());
-            let new = NewAuditEvent::of_change(Actor::Worker(1), "log.add_search", vec!["request:REQ-2026-0001".into()], &i);
+            let new =
+                NewAuditEvent::of_change(Actor::Worker(1), "log.add_search", vec!["request:REQ-2026-0001".into()], &i);
             let event = audit::seal(&head, *at, new, Some(RequestLink { request: "REQ-2026-0001".into(), prev_hash }));
             head = ChainHead { count: event.seq, hash: event.hash.clone() };
             events.push(event);
@@ -487,7 +488,11 @@ fn verify_html_and_the_app_agree_on_a_requests_chain_and_its_times() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("chains.json");
     std::fs::write(&file, serde_json::to_vec(&cases).unwrap()).unwrap();
-    let node = Command::new("node").arg(crate::repo_root().join("tests/bundle/request-chain.mjs")).arg(&file).output().unwrap();
+    let node = Command::new("node")
+        .arg(crate::repo_root().join("tests/bundle/request-chain.mjs"))
+        .arg(&file)
+        .output()
+        .unwrap();
     assert!(node.status.success(), "{}", String::from_utf8_lossy(&node.stderr));
     let page: Vec<Option<String>> = serde_json::from_slice(&node.stdout).unwrap();
     for ((events, head), problem) in chains.iter().zip(&page) {
@@ -498,7 +503,9 @@ fn verify_html_and_the_app_agree_on_a_requests_chain_and_its_times() {
     assert_eq!(page[1], None, "events within the same second");
     let set_back = page[2].as_deref().unwrap();
     assert!(
-        set_back.contains("event 3 is dated 2026-11-24T09:30:01Z, earlier than event 2 before it, dated 2032-12-01T09:30:00Z"),
+        set_back.contains(
+            "event 3 is dated 2026-11-24T09:30:01Z, earlier than event 2 before it, dated 2032-12-01T09:30:00Z"
+        ),
         "{set_back}"
     );
     assert!(page[3].as_deref().unwrap().contains("\"the 24th\" is not a time"), "{:?}", page[3]);

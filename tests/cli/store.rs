@@ -258,7 +258,10 @@ fn a_rollback_is_never_ruled_out_silently_when_the_credential_stores_head_is_gon
     assert_eq!(file_head(&s), Some(at_copy + 2));
     let verify = s.run(&["audit", "verify", "--json"]);
     assert_eq!(verify.code, 0, "{}", verify.stderr);
-    assert_eq!(verify.json(), serde_json::json!({"status": "intact", "events": at_copy + 2, "rollback_ruled_out": true, "head_copies_missing": [], "rollback_warning": null}));
+    assert_eq!(
+        verify.json(),
+        serde_json::json!({"status": "intact", "events": at_copy + 2, "rollback_ruled_out": true, "head_copies_missing": [], "rollback_warning": null})
+    );
     assert_eq!(s.run(&["status", "--json"]).json()["rollback_warning"], serde_json::Value::Null);
     let again = s.run(&["audit", "accept-head", "--by", "Sam", "--reason", "again"]);
     assert_eq!(again.code, 1);
@@ -301,6 +304,9 @@ fn after_a_restart_on_the_kernel_keyring_the_store_is_recovered_and_usable_and_s
     keyring().delete_head(&store_id).unwrap();
     let run = s.run_with_input(&["recover"], &phrase);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("the store opens again"), "{}", run.stdout);
+    assert!(run.stdout.contains("Warning: a rollback to an earlier copy"), "{}", run.stdout);
+    assert!(run.stdout.contains("triangulate audit accept-head"), "{}", run.stdout);
     assert_eq!(keyring_head(&s), None, "recovering the key does not vouch for the folder");
     says_rollback_cannot_be_ruled_out(&s, "credential_store", "which loses it at every restart");
     assert_eq!(s.run(&["worker", "register-aaw", "Gwen Thomas"]).code, 0, "the store is usable meanwhile");
@@ -330,7 +336,11 @@ fn an_event_dated_before_the_one_before_it_is_reported_by_audit_verify_and_the_s
     assert_eq!(verify.code, 1, "{}", verify.stdout);
     let line = verify.stdout.trim();
     assert!(line.starts_with("broken at event 4: event 4 is dated "), "{line}");
-    assert!(line.contains(&format!("event 4 is dated {today}")) && line.contains(&format!("event 3 before it, dated {later}")), "{line}");
+    assert!(
+        line.contains(&format!("event 4 is dated {today}"))
+            && line.contains(&format!("event 3 before it, dated {later}")),
+        "{line}"
+    );
     // The store opens and works; status says it in its audit line.
     let status = s.run(&["status", "--json"]);
     assert_eq!(status.code, 0);

@@ -34,12 +34,14 @@ pub fn status(host: &dyn Host) -> StoreStatus {
 }
 
 /// Puts a lost database key back from the recovery phrase as typed; returns the keystore's
-/// name and the audit chain's report.
-pub fn recover(host: &dyn Host, typed: &str) -> Result<(&'static str, ChainReport)> {
+/// name, the audit chain's report and, when the credential store lost its copy of the
+/// head with the key (a restart on the kernel keyring), the warning that a rollback can no
+/// longer be ruled out: recovering the key does not vouch for the data folder.
+pub fn recover(host: &dyn Host, typed: &str) -> Result<(&'static str, ChainReport, Option<String>)> {
     let keystore = host.keystore()?;
     let phrase = RecoveryPhrase::parse(typed).map_err(triangulate_store::StoreError::from)?;
     let store = Store::recover(host.data_dir(), &keystore, &phrase, host.now())?;
-    Ok((keystore.label(), store.audit_verify()?))
+    Ok((keystore.label(), store.audit_verify()?, store.missing_head_warning()?))
 }
 
 /// A new recovery phrase for the store's key, replacing the recovery file; shown once.

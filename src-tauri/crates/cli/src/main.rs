@@ -783,9 +783,13 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
                 stdin.lock().read_to_string(&mut typed).map(|_| ())
             };
             read.map_err(|e| AppError::Refused(format!("the phrase could not be read: {e}")))?;
-            let (keystore, report) = admin::recover(host, &typed)?;
+            let (keystore, report, rollback_warning) = admin::recover(host, &typed)?;
             say!("The database key is back in the {keystore}; the store opens again.");
             say!("Audit chain: {report}");
+            if let Some(warning) = rollback_warning {
+                say!("Warning: {warning}.");
+                say!("{ACCEPT_HEAD}");
+            }
             Ok(())
         }
         Command::RenewRecovery(flags) => {
@@ -870,7 +874,9 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
             // trusts the code must not be told "good" when a rollback cannot be ruled out.
             match (&verified.report, &verified.rollback_warning) {
                 (ChainReport::Broken { .. }, _) => Err(AppError::Refused("the audit chain is broken".into())),
-                (ChainReport::Intact { .. }, Some(warning)) => Err(AppError::Refused(format!("{warning}. {ACCEPT_HEAD}"))),
+                (ChainReport::Intact { .. }, Some(warning)) => {
+                    Err(AppError::Refused(format!("{warning}. {ACCEPT_HEAD}")))
+                }
                 (ChainReport::Intact { .. }, None) => Ok(()),
             }
         }

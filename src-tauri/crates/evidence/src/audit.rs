@@ -742,7 +742,9 @@ mod tests {
         events[1].hash = event_hash(&events[1]);
         let head = ChainHead { count: 2, hash: events[1].hash.clone() };
         match verify_chain(events, &head) {
-            ChainReport::Broken { event: 2, reason } => assert!(reason.contains("\"yesterday\" is not a time"), "{reason}"),
+            ChainReport::Broken { event: 2, reason } => {
+                assert!(reason.contains("\"yesterday\" is not a time"), "{reason}")
+            }
             other => panic!("{other}"),
         }
     }

@@ -135,10 +135,9 @@ pub fn missing_head_warning(missing: &[HeadCopy], keystore: &Keystore) -> Option
     let named: Vec<String> = missing
         .iter()
         .map(|copy| match copy {
-            HeadCopy::CredentialStore if !keystore.kind().survives_reboot() => format!(
-                "the copy in the {} (which loses it at every restart)",
-                keystore.label()
-            ),
+            HeadCopy::CredentialStore if !keystore.kind().survives_reboot() => {
+                format!("the copy in the {} (which loses it at every restart)", keystore.label())
+            }
             HeadCopy::CredentialStore => format!("the copy in the {}", keystore.label()),
             HeadCopy::DataFolder => "the copy in audit-head.json in the data folder".to_string(),
         })
