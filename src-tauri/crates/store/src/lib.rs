@@ -258,14 +258,8 @@ impl Store {
             return Err(refusal);
         }
         if !recorded.present_hold(&database) {
-            match standing {
-                head::Standing::OneAhead => {
-                    tracing::warn!(
-                        count = database.count,
-                        "the last change's audit head was not recorded; recorded now"
-                    )
-                }
-                _ => {}
+            if standing == head::Standing::OneAhead {
+                tracing::warn!(count = database.count, "the last change's audit head was not recorded; recorded now");
             }
             head::record(&self.data_dir, &self.keystore, &self.store_id, &database, &recorded.present())?;
         }
