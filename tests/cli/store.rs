@@ -235,6 +235,10 @@ fn a_rollback_is_never_ruled_out_silently_when_the_credential_stores_head_is_gon
     assert_eq!(file_head(&s), Some(at_copy + 1));
     says_rollback_cannot_be_ruled_out(&s, "credential_store", "Linux kernel keyring");
 
+    let restore = s.run(&["audit", "accept-restore", "--by", "Sam", "--reason", "restart"]);
+    assert_eq!(restore.code, 1, "no restore shows: nothing to accept as one");
+    assert!(restore.stderr.contains("accept-head"), "{}", restore.stderr);
+    assert_eq!(keyring_head(&s), None);
     let unnamed = s.run(&["audit", "accept-head", "--by", " ", "--reason", ""]);
     assert_eq!(unnamed.code, 2);
     assert!(unnamed.stderr.contains("by:") && unnamed.stderr.contains("reason:"), "{}", unnamed.stderr);

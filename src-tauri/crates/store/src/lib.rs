@@ -542,8 +542,13 @@ impl Store {
             let standing = head::standing(&tx, &before, recorded.head())?;
             match (standing.refusal(&self.data_dir), turn) {
                 (None, Turn::AcceptRestore) => {
+                    let missing = if recorded.missing().is_empty() {
+                        ""
+                    } else {
+                        "; a copy of that head is missing, which `triangulate audit accept-head --by NAME --reason TEXT` accepts"
+                    };
                     return Err(StoreError::Refused(format!(
-                        "the database is at the audit head recorded when the store was last changed ({} events): there is no restore to accept",
+                        "the database is at the audit head recorded when the store was last changed ({} events): there is no restore to accept{missing}",
                         before.count
                     )));
                 }
