@@ -332,14 +332,25 @@ async function eventHash(e) {
   return sha256(new TextEncoder().encode(JSON.stringify(covered)));
 }
 
+// As the app's CLOCK_ALLOWANCE_SECONDS: writers racing for their turn, not a clock set back.
+const CLOCK_ALLOWANCE_MS = 300 * 1000;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+const shownTime = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
 async function verifyRequestChain(events, request, head) {
-  let previous = GENESIS, last = 0;
+  let previous = GENESIS, last = 0, lastAt = null;
   for (const [k, e] of events.entries()) {
     const n = k + 1;
     if (e.request !== request) return `its event ${n} does not concern request ${request}`;
     if (e.seq <= last) return `its event ${n} appears out of order`;
     if (e.request_prev_hash !== previous) return `its event ${n} does not link to the request's event before it`;
     if ((await eventHash(e)) !== e.hash) return `its event ${n}'s content does not match its hash`;
+    const at = typeof e.at === "string" && RFC3339.test(e.at) ? Date.parse(e.at) : NaN;
+    if (Number.isNaN(at)) return `its event ${n}: event ${e.seq}'s time "${e.at}" is not a time`;
+    if (lastAt && lastAt.at - at > CLOCK_ALLOWANCE_MS) {
+      return `its event ${n}: event ${e.seq} is dated ${shownTime(at)}, earlier than event ${lastAt.seq} before it, dated ${shownTime(lastAt.at)}: the clock was set back between them`;
+    }
+    lastAt = { seq: e.seq, at };
     previous = e.hash;
     last = e.seq;
   }

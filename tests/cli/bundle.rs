@@ -598,3 +598,67 @@ fn the_three_verifiers_agree_on_every_hostile_zip_and_on_the_facts() {
         }
     }
 }
+
+/// The request chain check of verify.html (verifyRequestChain in verify.js, run by
+/// tests/bundle/request-chain.mjs) gives the app's verdict on each chain: untouched, several
+/// events in one second, a clock set back, a time that is not a time.
+#[test]
+fn verify_html_and_the_app_agree_on_a_requests_chain_and_its_times() {
+    use chrono::TimeZone;
+    use triangulate_evidence::audit::{self, Actor, AuditEvent, ChainHead, ChainReport, NewAuditEvent, RequestLink};
+    let sealed = |times: &[chrono::DateTime<chrono::Utc>]| {
+        let mut head = ChainHead::empty();
+        let mut events: Vec<AuditEvent> = Vec::new();
+        for (i, at) in times.iter().enumerate() {
+            let prev_hash = events.last().map_or_else(|| audit::GENESIS_HASH.to_string(), |e| e.hash.clone());
+            let new =
+                NewAuditEvent::of_change(Actor::Worker(1), "log.add_search", vec!["request:REQ-2026-0001".into()], &i);
+            let event = audit::seal(&head, *at, new, Some(RequestLink { request: "REQ-2026-0001".into(), prev_hash }));
+            head = ChainHead { count: event.seq, hash: event.hash.clone() };
+            events.push(event);
+        }
+        (events, head)
+    };
+    let t = chrono::Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap() + chrono::Duration::microseconds(123_456);
+    let faked = chrono::Utc.with_ymd_and_hms(2032, 12, 1, 9, 30, 0).unwrap();
+    let second = chrono::Duration::seconds(1);
+    let mut chains = vec![
+        sealed(&[t, t + second, t + second * 60]),
+        sealed(&[t, t, t - second, t + second]),
+        sealed(&[t, faked, t + second, t + second * 2]),
+    ];
+    let (mut events, _) = sealed(&[t, t + second]);
+    events[1].at = "the 24th".into();
+    events[1].hash = audit::event_hash(&events[1]);
+    let head = ChainHead { count: 2, hash: events[1].hash.clone() };
+    chains.push((events, head));
+
+    let cases: Vec<serde_json::Value> = chains
+        .iter()
+        .map(|(events, head)| serde_json::json!({ "events": events, "request": "REQ-2026-0001", "head": head }))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("chains.json");
+    std::fs::write(&file, serde_json::to_vec(&cases).unwrap()).unwrap();
+    let node = Command::new("node")
+        .arg(crate::repo_root().join("tests/bundle/request-chain.mjs"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(node.status.success(), "{}", String::from_utf8_lossy(&node.stderr));
+    let page: Vec<Option<String>> = serde_json::from_slice(&node.stdout).unwrap();
+    for ((events, head), problem) in chains.iter().zip(&page) {
+        let app = audit::verify_request_chain(events, "REQ-2026-0001", head);
+        assert_eq!(matches!(app, ChainReport::Intact { .. }), problem.is_none(), "app: {app}; page: {problem:?}");
+    }
+    assert_eq!(page[0], None);
+    assert_eq!(page[1], None, "events within the same second");
+    let set_back = page[2].as_deref().unwrap();
+    assert!(
+        set_back.contains(
+            "event 3 is dated 2026-11-24T09:30:01Z, earlier than event 2 before it, dated 2032-12-01T09:30:00Z"
+        ),
+        "{set_back}"
+    );
+    assert!(page[3].as_deref().unwrap().contains("\"the 24th\" is not a time"), "{:?}", page[3]);
+}

@@ -18,7 +18,7 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
-fn copy_folder(from: &Path, to: &Path) {
+pub(crate) fn copy_folder(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -31,7 +31,7 @@ fn copy_folder(from: &Path, to: &Path) {
     }
 }
 
-fn restore_folder(s: &Setup, copy: &Path) {
+pub(crate) fn restore_folder(s: &Setup, copy: &Path) {
     std::fs::remove_dir_all(&s.data_dir).unwrap();
     copy_folder(copy, &s.data_dir);
 }

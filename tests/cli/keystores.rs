@@ -65,3 +65,34 @@ fn the_secret_service_keeps_the_key_and_recovery_puts_it_back() {
     assert_eq!(show.json()["name"], "Dafydd ap Gruffudd");
     keystore.delete_key(&store_id).unwrap();
 }
+
+#[test]
+#[ignore = "needs a desktop Secret Service (the test command starts gnome-keyring)"]
+fn the_secret_services_copy_of_the_head_missing_is_said_and_made_again_only_when_accepted() {
+    let s = setup();
+    let secret_service = |args: &[&str]| {
+        crate::Run::from(s.command(args).env("TRIANGULATE_KEYSTORE", "secret-service").output().unwrap())
+    };
+    let run = secret_service(&["init", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let store_id = run.json()["store_id"].as_str().unwrap().to_string();
+    let keystore = triangulate_store::Keystore::secret_service().unwrap();
+    assert!(keystore.get_head(&store_id).unwrap().is_some(), "init writes both copies");
+    keystore.delete_head(&store_id).unwrap();
+
+    let status = secret_service(&["status", "--json"]);
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    let warning = status.json()["rollback_warning"].as_str().unwrap().to_string();
+    assert!(warning.contains("the copy in the desktop Secret Service of the audit chain's head"), "{warning}");
+    assert!(!warning.contains("restart"), "the Secret Service keeps it across restarts: {warning}");
+    assert_eq!(secret_service(&["audit", "verify"]).code, 1);
+    assert_eq!(secret_service(&["worker", "set", "--name", "Dafydd ap Gruffudd", "--role", "tm"]).code, 0);
+    assert!(keystore.get_head(&store_id).unwrap().is_none(), "a change does not make the copy again");
+
+    let accepted = secret_service(&["audit", "accept-head", "--by", "Dafydd ap Gruffudd", "--reason", "Keyring reset"]);
+    assert_eq!(accepted.code, 0, "{}", accepted.stderr);
+    assert!(keystore.get_head(&store_id).unwrap().is_some());
+    assert_eq!(secret_service(&["audit", "verify"]).code, 0);
+    keystore.delete_key(&store_id).unwrap();
+    keystore.delete_head(&store_id).unwrap();
+}

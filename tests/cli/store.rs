@@ -54,7 +54,10 @@ fn audit_verify_counts_every_change() {
     assert_eq!(s.run(&["worker", "set", "--name", "Aoife Ní Bhraonáin", "--role", "aaw", "--staff-id", "7"]).code, 0);
     let run = s.run(&["audit", "verify", "--json"]);
     assert_eq!(run.code, 0);
-    assert_eq!(run.json(), serde_json::json!({"status": "intact", "events": 3}));
+    assert_eq!(
+        run.json(),
+        serde_json::json!({"status": "intact", "events": 3, "rollback_ruled_out": true, "head_copies_missing": [], "rollback_warning": null})
+    );
 }
 
 #[test]
@@ -160,4 +163,194 @@ fn a_wrong_key_is_refused_clearly() {
     assert!(run.stderr.contains("does not open the store"), "{}", run.stderr);
     assert!(!run.stderr.contains("x'"), "{}", run.stderr);
     assert!(!run.stderr.contains("ERROR CORE"), "SQLCipher's own log stays quiet: {}", run.stderr);
+}
+
+fn keyring() -> triangulate_store::Keystore {
+    triangulate_store::Keystore::kernel_keyring().unwrap()
+}
+
+/// The count of the head's copy in the credential store, if it has one.
+fn keyring_head(s: &crate::Setup) -> Option<u64> {
+    let bytes = keyring().get_head(&s.store_id()).unwrap()?;
+    serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["count"].as_u64()
+}
+
+/// The count of the head's copy in the data folder, if it has one.
+fn file_head(s: &crate::Setup) -> Option<u64> {
+    let text = std::fs::read_to_string(s.data_dir.join("audit-head.json")).ok()?;
+    serde_json::from_str::<serde_json::Value>(&text).unwrap()["count"].as_u64()
+}
+
+fn events(s: &crate::Setup) -> u64 {
+    let run = s.run(&["audit", "verify", "--json"]);
+    run.json()["events"].as_u64().unwrap()
+}
+
+/// `audit verify` and `status` say that a rollback cannot be ruled out, naming the copy.
+fn says_rollback_cannot_be_ruled_out(s: &crate::Setup, copy: &str, named: &str) {
+    let verify = s.run(&["audit", "verify"]);
+    assert_eq!(verify.code, 1, "a script must not read this as good: {}", verify.stdout);
+    assert!(verify.stdout.starts_with("intact: "), "{}", verify.stdout);
+    assert!(verify.stderr.contains("can no longer be ruled out") && verify.stderr.contains(named), "{}", verify.stderr);
+    assert!(verify.stderr.contains("triangulate audit accept-head --by NAME --reason TEXT"), "{}", verify.stderr);
+    let json = s.run(&["audit", "verify", "--json"]);
+    assert_eq!(json.code, 1);
+    let json = json.json();
+    assert_eq!(json["status"], "intact");
+    assert_eq!(json["rollback_ruled_out"], false);
+    assert_eq!(json["head_copies_missing"], serde_json::json!([copy]));
+    let status = s.run(&["status", "--json"]);
+    assert_eq!(status.code, 0, "the store is usable: {}", status.stderr);
+    let status = status.json();
+    assert_eq!(status["state"], "ready");
+    let warning = status["rollback_warning"].as_str().unwrap_or_else(|| panic!("no rollback_warning: {status}"));
+    assert!(warning.contains("can no longer be ruled out") && warning.contains(named), "{warning}");
+    let text = s.run(&["status"]).stdout;
+    assert!(text.contains("Warning: a rollback to an earlier copy"), "{text}");
+    assert!(text.contains("triangulate audit accept-head --by NAME --reason TEXT"), "{text}");
+}
+
+#[test]
+fn a_rollback_is_never_ruled_out_silently_when_the_credential_stores_head_is_gone() {
+    let s = setup();
+    s.init();
+    assert_eq!(s.run(&["worker", "set", "--name", "Rhian Evans", "--role", "aaw"]).code, 0);
+    let copy = tempfile::tempdir().unwrap();
+    crate::hardening::copy_folder(&s.data_dir, copy.path());
+    let at_copy = events(&s);
+    for name in ["Gwen Thomas", "Dafydd Price", "Ceri Jones"] {
+        assert_eq!(s.run(&["worker", "register-aaw", name]).code, 0);
+    }
+    // The folder put back from the copy, and the credential store's copy gone, as a restart
+    // of a laptop on the kernel keyring leaves it.
+    crate::hardening::restore_folder(&s, copy.path());
+    keyring().delete_head(&s.store_id()).unwrap();
+    assert_eq!(events(&s), at_copy, "the chain is whole: only the head could tell");
+    says_rollback_cannot_be_ruled_out(&s, "credential_store", "Linux kernel keyring (which loses it at every restart)");
+    assert_eq!(keyring_head(&s), None, "no command made the copy again");
+
+    // Changes go on; the copy that is there follows them, the missing one stays missing.
+    assert_eq!(s.run(&["worker", "register-aaw", "Someone New"]).code, 0);
+    assert_eq!(keyring_head(&s), None);
+    assert_eq!(file_head(&s), Some(at_copy + 1));
+    says_rollback_cannot_be_ruled_out(&s, "credential_store", "Linux kernel keyring");
+
+    let restore = s.run(&["audit", "accept-restore", "--by", "Sam", "--reason", "restart"]);
+    assert_eq!(restore.code, 1, "no restore shows: nothing to accept as one");
+    assert!(restore.stderr.contains("accept-head"), "{}", restore.stderr);
+    assert_eq!(keyring_head(&s), None);
+    let unnamed = s.run(&["audit", "accept-head", "--by", " ", "--reason", ""]);
+    assert_eq!(unnamed.code, 2);
+    assert!(unnamed.stderr.contains("by:") && unnamed.stderr.contains("reason:"), "{}", unnamed.stderr);
+    assert_eq!(keyring_head(&s), None);
+    let accepted = s.run(&[
+        "audit",
+        "accept-head",
+        "--by",
+        "Sam Okafor, IT service desk",
+        "--reason",
+        "Laptop restarted; the data folder was not restored",
+        "--json",
+    ]);
+    assert_eq!(accepted.code, 0, "{}", accepted.stderr);
+    let json = accepted.json();
+    assert_eq!(json["by"], "Sam Okafor, IT service desk");
+    assert_eq!(json["missing"], serde_json::json!(["credential_store"]));
+    assert_eq!(json["database"]["count"], at_copy + 1);
+    assert_eq!(json["head"]["count"], at_copy + 2, "the acceptance is in the chain");
+    assert_eq!(keyring_head(&s), Some(at_copy + 2));
+    assert_eq!(file_head(&s), Some(at_copy + 2));
+    let verify = s.run(&["audit", "verify", "--json"]);
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
+    assert_eq!(
+        verify.json(),
+        serde_json::json!({"status": "intact", "events": at_copy + 2, "rollback_ruled_out": true, "head_copies_missing": [], "rollback_warning": null})
+    );
+    assert_eq!(s.run(&["status", "--json"]).json()["rollback_warning"], serde_json::Value::Null);
+    let again = s.run(&["audit", "accept-head", "--by", "Sam", "--reason", "again"]);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("nothing to accept"), "{}", again.stderr);
+}
+
+#[test]
+fn a_missing_head_file_is_said_and_the_credential_stores_copy_still_catches_a_rollback() {
+    let s = setup();
+    s.init();
+    assert_eq!(s.run(&["worker", "set", "--name", "Rhian Evans", "--role", "aaw"]).code, 0);
+    let copy = tempfile::tempdir().unwrap();
+    crate::hardening::copy_folder(&s.data_dir, copy.path());
+    std::fs::remove_file(s.data_dir.join("audit-head.json")).unwrap();
+    says_rollback_cannot_be_ruled_out(&s, "data_folder", "audit-head.json");
+    assert_eq!(s.run(&["worker", "register-aaw", "Gwen Thomas"]).code, 0);
+    assert!(!s.data_dir.join("audit-head.json").exists(), "no command made the copy again");
+    let latest = events(&s);
+    assert_eq!(keyring_head(&s), Some(latest), "the credential store's copy follows the chain");
+
+    // Put back from the copy: the credential store's copy still shows it.
+    crate::hardening::restore_folder(&s, copy.path());
+    std::fs::remove_file(s.data_dir.join("audit-head.json")).unwrap();
+    let verify = s.run(&["audit", "verify"]);
+    assert_eq!(verify.code, 1);
+    assert!(verify.stderr.contains(&format!("but {latest} were recorded")), "{}", verify.stderr);
+    let refused = s.run(&["audit", "accept-head", "--by", "Sam", "--reason", "restart"]);
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("accept-restore"), "{}", refused.stderr);
+    assert_eq!(s.run(&["status", "--json"]).json()["state"], "rolled_back");
+}
+
+#[test]
+fn after_a_restart_on_the_kernel_keyring_the_store_is_recovered_and_usable_and_says_what_it_cannot_rule_out() {
+    let s = setup();
+    let (store_id, phrase) = s.init();
+    assert_eq!(s.run(&["worker", "set", "--name", "Rhian Evans", "--role", "aaw"]).code, 0);
+    // A restart empties the kernel keyring: the key and the head's copy both go.
+    assert!(keyring().delete_key(&store_id).unwrap());
+    keyring().delete_head(&store_id).unwrap();
+    let run = s.run_with_input(&["recover"], &phrase);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("the store opens again"), "{}", run.stdout);
+    assert!(run.stdout.contains("Warning: a rollback to an earlier copy"), "{}", run.stdout);
+    assert!(run.stdout.contains("triangulate audit accept-head"), "{}", run.stdout);
+    assert_eq!(keyring_head(&s), None, "recovering the key does not vouch for the folder");
+    says_rollback_cannot_be_ruled_out(&s, "credential_store", "which loses it at every restart");
+    assert_eq!(s.run(&["worker", "register-aaw", "Gwen Thomas"]).code, 0, "the store is usable meanwhile");
+    let accepted = s.run(&["audit", "accept-head", "--by", "Rhian Evans", "--reason", "Restarted the laptop"]);
+    assert_eq!(accepted.code, 0, "{}", accepted.stderr);
+    assert!(accepted.stdout.contains("both copies of the audit head are made again"), "{}", accepted.stdout);
+    assert_eq!(s.run(&["audit", "verify"]).code, 0);
+}
+
+#[test]
+fn an_event_dated_before_the_one_before_it_is_reported_by_audit_verify_and_the_store_still_opens() {
+    let s = setup();
+    s.init();
+    assert_eq!(s.run(&["worker", "set", "--name", "Rhian Evans", "--role", "aaw"]).code, 0);
+    let faked = crate::Run::from(
+        s.command(&["worker", "register-aaw", "Gwen Thomas"])
+            .env("LD_PRELOAD", "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
+            .env("FAKETIME", "+2200d")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(faked.code, 0, "{}", faked.stderr);
+    assert_eq!(s.run(&["worker", "register-aaw", "Dafydd Price"]).code, 0);
+    let later = (chrono::Utc::now() + chrono::Duration::days(2200)).format("%Y-%m-%d").to_string();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let verify = s.run(&["audit", "verify"]);
+    assert_eq!(verify.code, 1, "{}", verify.stdout);
+    let line = verify.stdout.trim();
+    assert!(line.starts_with("broken at event 4: event 4 is dated "), "{line}");
+    assert!(
+        line.contains(&format!("event 4 is dated {today}"))
+            && line.contains(&format!("event 3 before it, dated {later}")),
+        "{line}"
+    );
+    // The store opens and works; status says it in its audit line.
+    let status = s.run(&["status", "--json"]);
+    assert_eq!(status.code, 0);
+    let status = status.json();
+    assert_eq!(status["state"], "ready");
+    assert_eq!(status["audit"]["intact"], false);
+    assert!(status["audit"]["message"].as_str().unwrap().contains("the clock was set back"), "{status}");
+    assert_eq!(s.run(&["worker", "show"]).code, 0);
 }

@@ -449,6 +449,25 @@ test("a store without its recovery file says so on every screen until a new phra
   await page.close();
 });
 
+test("a store whose audit head lost a copy says on every screen and on its status that a rollback cannot be ruled out", async () => {
+  const page = await fixture.browser.newPage();
+  await page.goto(`${fixture.served.url}?head-missing`);
+  await heading(page, "There is no store in this data folder yet");
+  assert.ok(!(await byId(page, "rollback-warning").isVisible()), "no store, no warning");
+  await byId(page, "create-store").click();
+  await page.locator("#recovery-phrase li").nth(11).waitFor();
+  await byId(page, "continue").click();
+  await heading(page, "Worker profile");
+  const banner = byId(page, "rollback-warning");
+  assert.ok(await banner.isVisible());
+  assert.match(await banner.innerText(), /rollback to an earlier copy of the store can no longer be ruled out.*until a person accepts the store as it stands/s);
+  await checkScreen(page, "31-rollback-not-ruled-out");
+  await page.evaluate(() => { location.hash = "#/status"; });
+  await heading(page, "The store is open");
+  assert.match(await page.locator("main").innerText(), /can no longer be ruled out: the copy in the Linux kernel keyring/);
+  await page.close();
+});
+
 test("paragraphs typed in free text are shown as paragraphs, and right-to-left text is isolated", async () => {
   const page = await fixture.browser.newPage();
   await setUpAs(page, "Ada Worker", "role");

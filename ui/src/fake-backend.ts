@@ -153,6 +153,8 @@ export function createFakeBackend(): Backend {
   // `?recovery-lost` in the address plays a store whose recovery file is missing.
   let recoveryLost = new URLSearchParams(location.search).has("recovery-lost");
   const policyProblem = new URLSearchParams(location.search).has("policy-problem");
+  // `?head-missing` plays a store whose audit head has lost its copy in the credential store.
+  const headMissing = new URLSearchParams(location.search).has("head-missing");
   let profile: WorkerRecord | null = null;
   const aaws: AawRecord[] = [];
   const drafts = new Map<number, DraftRecord>();
@@ -314,6 +316,7 @@ export function createFakeBackend(): Backend {
     store_id: initialised ? "fake-store" : null, keystore: "in memory (UI tests)", keystore_warning: null, schema_version: initialised ? 3 : null,
     recovery_warning: initialised && recoveryLost ? "the recovery file /fake/data/recovery-key.json is missing: the recovery phrase cannot put the key back, so the store will be lost if its key is lost from the credential store" : null,
     policy_problem: null,
+    rollback_warning: initialised && headMissing ? "a rollback to an earlier copy of the store can no longer be ruled out: the copy in the Linux kernel keyring (which loses it at every restart) of the audit chain's head is missing or cannot be read, so a data folder put back from a backup would go unnoticed. No new copy of the head is made until a person accepts the store as it stands, with who and why recorded in the audit chain" : null,
     audit: initialised ? { intact: true, events: 1, message: "intact: 1 events" } : null, organisation: "Example Council", protective_marking: "OFFICIAL-SENSITIVE",
   });
   const needProfile = () => profile ?? fail("refused", "there is no worker profile on this laptop: set one first");

@@ -52,6 +52,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
     storeReady = status?.state === "ready";
     document.getElementById("main-nav")!.hidden = !storeReady;
     showRecoveryWarning(status?.recovery_warning ?? null);
+    showBanner("rollback-warning", status?.rollback_warning ?? null);
   }
   if (!storeReady || parts[0] === "status") {
     showWorker(null);
@@ -112,7 +113,12 @@ function numberOrNull(text: string | null): number | null {
 /** On every start, and on every screen until it is fixed: without its recovery file the
  * store is lost when its key is. */
 function showRecoveryWarning(warning: string | null): void {
-  const banner = document.getElementById("recovery-warning")!;
+  showBanner("recovery-warning", warning);
+}
+
+/** A warning about the store kept in sight on every screen, or taken away. */
+function showBanner(id: string, warning: string | null): void {
+  const banner = document.getElementById(id)!;
   banner.replaceChildren(...(warning ? [warningText(sentence(warning))] : []));
   banner.hidden = !warning;
 }

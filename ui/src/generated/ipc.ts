@@ -33,7 +33,13 @@ recovery_warning: string | null,
 /**
  * The local policy file is not valid: commands that need the policy refuse until fixed.
  */
-policy_problem: string | null, schema_version: number | null, audit: AuditSummary | null, organisation: string, protective_marking: string, };
+policy_problem: string | null, 
+/**
+ * A copy of the audit chain's head kept outside the database is missing or cannot be
+ * read: a rollback to an earlier copy of the store can no longer be ruled out, until a
+ * person accepts the store as it stands.
+ */
+rollback_warning: string | null, schema_version: number | null, audit: AuditSummary | null, organisation: string, protective_marking: string, };
 
 export type StoreState = "not_initialised" | "ready" | "key_missing" | "wrong_key" | "rolled_back" | "damaged" | "unavailable";
 

@@ -48,6 +48,8 @@ function statusContent(app: App, status: StoreStatus): (Node | null)[] {
       content.push(button("Make a new recovery phrase", () => renewRecovery(app), { id: "renew-recovery", warning: true }));
     }
   }
+  // A copy of the audit head is missing: the chain may be whole and still an earlier copy's.
+  if (status.rollback_warning) content.push(warningText(sentence(status.rollback_warning)));
   if (status.policy_problem) content.push(warningText(`The local policy is not valid: ${status.policy_problem}`));
   if (status.audit && !status.audit.intact) content.push(warningText(status.audit.message));
   content.push(...statusList(status));

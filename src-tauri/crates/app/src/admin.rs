@@ -1,9 +1,10 @@
 //! The store itself: creating it, its status, putting a lost key back, the audit chain and
 //! the policy in force.
 
+use serde::Serialize;
 use std::path::PathBuf;
 use triangulate_core::{ChainReport, Policy};
-use triangulate_store::{AcceptedRestore, RecoveryPhrase, Store, StoreStatus};
+use triangulate_store::{AcceptedHead, AcceptedRestore, HeadCopy, RecoveryPhrase, Store, StoreStatus};
 
 use crate::error::Result;
 use crate::host::Host;
@@ -33,12 +34,14 @@ pub fn status(host: &dyn Host) -> StoreStatus {
 }
 
 /// Puts a lost database key back from the recovery phrase as typed; returns the keystore's
-/// name and the audit chain's report.
-pub fn recover(host: &dyn Host, typed: &str) -> Result<(&'static str, ChainReport)> {
+/// name, the audit chain's report and, when the credential store lost its copy of the
+/// head with the key (a restart on the kernel keyring), the warning that a rollback can no
+/// longer be ruled out: recovering the key does not vouch for the data folder.
+pub fn recover(host: &dyn Host, typed: &str) -> Result<(&'static str, ChainReport, Option<String>)> {
     let keystore = host.keystore()?;
     let phrase = RecoveryPhrase::parse(typed).map_err(triangulate_store::StoreError::from)?;
     let store = Store::recover(host.data_dir(), &keystore, &phrase, host.now())?;
-    Ok((keystore.label(), store.audit_verify()?))
+    Ok((keystore.label(), store.audit_verify()?, store.missing_head_warning()?))
 }
 
 /// A new recovery phrase for the store's key, replacing the recovery file; shown once.
@@ -54,8 +57,37 @@ pub fn accept_restore(host: &dyn Host, by: &str, reason: &str) -> Result<Accepte
     Ok(accepted)
 }
 
-pub fn audit_verify(host: &dyn Host) -> Result<ChainReport> {
-    Ok(host.store()?.audit_verify()?)
+/// Accepts the store as it stands while a copy of its recorded head is missing (who, why);
+/// both copies are made again.
+pub fn accept_head(host: &dyn Host, by: &str, reason: &str) -> Result<AcceptedHead> {
+    let keystore = host.keystore()?;
+    let (_, accepted) = Store::accept_head(host.data_dir(), &keystore, by, reason, host.now())?;
+    Ok(accepted)
+}
+
+/// The audit chain's check, and whether its head recorded outside the database can still
+/// rule out a rollback to an earlier copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditVerified {
+    #[serde(flatten)]
+    pub report: ChainReport,
+    /// False while a copy of the head is missing: the chain may be whole and still be an
+    /// earlier copy's.
+    pub rollback_ruled_out: bool,
+    pub head_copies_missing: Vec<HeadCopy>,
+    pub rollback_warning: Option<String>,
+}
+
+pub fn audit_verify(host: &dyn Host) -> Result<AuditVerified> {
+    let store = host.store()?;
+    let report = store.audit_verify()?;
+    let missing = store.missing_head_copies()?;
+    Ok(AuditVerified {
+        report,
+        rollback_ruled_out: missing.is_empty(),
+        rollback_warning: store.missing_head_warning()?,
+        head_copies_missing: missing,
+    })
 }
 
 /// The policy in force and the file it was read from, if any.

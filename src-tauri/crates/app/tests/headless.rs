@@ -155,5 +155,7 @@ fn a_whole_check_runs_through_the_application_layer_headless() {
     assert!(view.session.recording_stopped_at.is_none(), "an ended session is not a stopped recording");
     let after = captures::take_capture(&host, id, &order).err().expect("no capture after the end");
     assert_eq!(after.code(), ErrorCode::Refused, "{after}");
-    assert!(matches!(admin::audit_verify(&host).unwrap(), ChainReport::Intact { .. }));
+    let verified = admin::audit_verify(&host).unwrap();
+    assert!(matches!(verified.report, ChainReport::Intact { .. }));
+    assert!(verified.rollback_ruled_out, "{verified:?}");
 }

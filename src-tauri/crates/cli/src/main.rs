@@ -535,6 +535,18 @@ enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Accept the store as it stands while a copy of its audit head is missing (lost with the
+    /// kernel keyring at a restart, or deleted): both copies are made again
+    AcceptHead {
+        /// Who accepts the store
+        #[arg(long)]
+        by: String,
+        /// Why: how the copy came to be missing, and why the data folder was not put back
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -680,6 +692,9 @@ fn report(error: AppError, json: bool) -> ExitCode {
     })
 }
 
+/// What to do while a copy of the audit head is missing.
+const ACCEPT_HEAD: &str = "If nobody put the data folder back from a copy, accept the store as it stands with `triangulate audit accept-head --by NAME --reason TEXT`.";
+
 /// Whether the command already printed its JSON (a status that is not ready, a broken
 /// chain): standard output then holds one document, never two.
 static PRINTED_JSON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -768,9 +783,13 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
                 stdin.lock().read_to_string(&mut typed).map(|_| ())
             };
             read.map_err(|e| AppError::Refused(format!("the phrase could not be read: {e}")))?;
-            let (keystore, report) = admin::recover(host, &typed)?;
+            let (keystore, report, rollback_warning) = admin::recover(host, &typed)?;
             say!("The database key is back in the {keystore}; the store opens again.");
             say!("Audit chain: {report}");
+            if let Some(warning) = rollback_warning {
+                say!("Warning: {warning}.");
+                say!("{ACCEPT_HEAD}");
+            }
             Ok(())
         }
         Command::RenewRecovery(flags) => {
@@ -801,6 +820,19 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
             }
             Ok(())
         }
+        Command::Audit(AuditCommand::AcceptHead { by, reason, json }) => {
+            let accepted = admin::accept_head(host, &by, &reason)?;
+            if json {
+                print_json(&serde_json::to_value(&accepted).expect("serialises"));
+            } else {
+                say!(
+                    "Store accepted as it stands at {} events; both copies of the audit head are made again, at event {}.",
+                    accepted.database.count,
+                    accepted.head.count
+                );
+            }
+            Ok(())
+        }
         Command::Status(flags) => {
             let status = admin::status(host);
             if flags.json {
@@ -815,6 +847,10 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
                     say!("Audit chain: {}", audit.message);
                 }
                 say!("{}", status.message);
+                if let Some(warning) = &status.rollback_warning {
+                    say!("Warning: {warning}.");
+                    say!("{ACCEPT_HEAD}");
+                }
                 if let Some(warning) = &status.recovery_warning {
                     say!("Warning: {warning}.");
                     say!(
@@ -828,15 +864,20 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
             }
         }
         Command::Audit(AuditCommand::Verify(flags)) => {
-            let report = admin::audit_verify(host)?;
+            let verified = admin::audit_verify(host)?;
             if flags.json {
-                print_json(&serde_json::to_value(&report).expect("serialises"));
+                print_json(&serde_json::to_value(&verified).expect("serialises"));
             } else {
-                say!("{report}");
+                say!("{}", verified.report);
             }
-            match report {
-                ChainReport::Intact { .. } => Ok(()),
-                ChainReport::Broken { .. } => Err(AppError::Refused("the audit chain is broken".into())),
+            // Exit 0 only for a chain that is whole and not an earlier copy's: a script that
+            // trusts the code must not be told "good" when a rollback cannot be ruled out.
+            match (&verified.report, &verified.rollback_warning) {
+                (ChainReport::Broken { .. }, _) => Err(AppError::Refused("the audit chain is broken".into())),
+                (ChainReport::Intact { .. }, Some(warning)) => {
+                    Err(AppError::Refused(format!("{warning}. {ACCEPT_HEAD}")))
+                }
+                (ChainReport::Intact { .. }, None) => Ok(()),
             }
         }
         Command::Policy(PolicyCommand::Show(flags)) => {

@@ -225,13 +225,48 @@ pub fn request_in_ids(object_ids: &[String]) -> Option<&str> {
     object_ids.iter().find_map(|id| id.strip_prefix("request:"))
 }
 
+/// How far an event may be dated before the event written just before it without being
+/// reported. A writer reads the clock before it waits its turn to write (behind another
+/// process's change for up to ten seconds, or behind a long call of the desktop such as a
+/// bundle's export), so two events can be sealed in the other order than their times by a
+/// few seconds. A clock set back by more than this, as by a wrong date or a clock faked for
+/// one command, is reported: the events after it cannot be told apart in time from those
+/// before.
+pub const CLOCK_ALLOWANCE_SECONDS: i64 = 300;
+
+/// The time an event was sealed at, as written (RFC 3339, UTC).
+fn sealed_at(event: &AuditEvent) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(&event.at)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|_| format!("event {}'s time \"{}\" is not a time", event.seq, event.at))
+}
+
+/// Whether `event` is dated earlier than the event before it (`before`, with its number) by
+/// more than the allowance: the reason to report, naming both events and both times.
+fn time_went_back(before: Option<(u64, DateTime<Utc>)>, event: &AuditEvent) -> Result<DateTime<Utc>, String> {
+    let at = sealed_at(event)?;
+    if let Some((number, previous)) = before
+        && previous - at > chrono::Duration::seconds(CLOCK_ALLOWANCE_SECONDS)
+    {
+        return Err(format!(
+            "event {} is dated {}, earlier than event {number} before it, dated {}: the clock was set back between them, so the times of the events cannot be relied on",
+            event.seq,
+            at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            previous.to_rfc3339_opts(SecondsFormat::Secs, true),
+        ));
+    }
+    Ok(at)
+}
+
 /// Checks one request's events on their own, as a bundle holds them: each event's content
 /// against its hash, each linked to the request's event before it, the first to
-/// `GENESIS_HASH`, and the last being `head` (the request's count and last hash, kept apart
-/// from the events). Events are numbered 1.. in the report, in the order given.
+/// `GENESIS_HASH`, none dated before the one before it (beyond the allowance), and the last
+/// being `head` (the request's count and last hash, kept apart from the events). Events are
+/// numbered 1.. in the report, in the order given.
 pub fn verify_request_chain(events: &[AuditEvent], request: &str, head: &ChainHead) -> ChainReport {
     let mut previous = GENESIS_HASH.to_string();
     let mut last_seq = 0u64;
+    let mut last_at = None;
     for (k, event) in events.iter().enumerate() {
         let number = k as u64 + 1;
         let broken = |reason: String| ChainReport::Broken { event: number, reason };
@@ -252,6 +287,10 @@ pub fn verify_request_chain(events: &[AuditEvent], request: &str, head: &ChainHe
                 "event {}'s content does not match its hash: it was changed after it was written",
                 event.seq
             ));
+        }
+        match time_went_back(last_at, event) {
+            Ok(at) => last_at = Some((event.seq, at)),
+            Err(reason) => return broken(reason),
         }
         previous = event.hash.clone();
         last_seq = event.seq;
@@ -290,7 +329,7 @@ impl ChainStart {
 
 /// Checks events given in stored order against the head kept apart from them.
 pub fn verify_chain(events: impl IntoIterator<Item = AuditEvent>, head: &ChainHead) -> ChainReport {
-    check_chain(events, head, &ChainStart::genesis(), true)
+    check_chain(events, head, &ChainStart::genesis(), true, true)
 }
 
 /// Checks the events kept after a checkpoint: the first links to the checkpoint's hash and
@@ -300,13 +339,14 @@ pub fn verify_chain_from(
     head: &ChainHead,
     start: &ChainStart,
 ) -> ChainReport {
-    check_chain(events, head, start, true)
+    check_chain(events, head, start, true, true)
 }
 
 /// Like [`verify_chain`], without the request links: for a chain sealed before links existed,
-/// checked before they are added.
+/// checked before they are added. The events' times are not looked at: the links vouch for
+/// the events as they are, and a clock set back is reported when the linked chain is checked.
 pub fn verify_chain_without_links(events: impl IntoIterator<Item = AuditEvent>, head: &ChainHead) -> ChainReport {
-    check_chain(events, head, &ChainStart::genesis(), false)
+    check_chain(events, head, &ChainStart::genesis(), false, false)
 }
 
 fn check_chain(
@@ -314,11 +354,13 @@ fn check_chain(
     head: &ChainHead,
     start: &ChainStart,
     links: bool,
+    times: bool,
 ) -> ChainReport {
     let mut previous_hash = start.hash.clone();
     let mut expected = start.through_seq + 1;
     let mut request_heads: std::collections::HashMap<String, String> =
         start.request_heads.iter().map(|(r, h)| (r.clone(), h.clone())).collect();
+    let mut last_at = None;
     for event in events {
         if event.seq != expected {
             let reason = if event.seq > expected {
@@ -364,6 +406,13 @@ fn check_chain(
                 };
             }
             request_heads.insert(request.clone(), event.hash.clone());
+        }
+        // Checked after the hash: a time edited afterwards is a changed event, not a clock.
+        if times {
+            match time_went_back(last_at, &event) {
+                Ok(at) => last_at = Some((event.seq, at)),
+                Err(reason) => return ChainReport::Broken { event: event.seq, reason },
+            }
         }
         previous_hash = event.hash;
         expected += 1;
@@ -626,6 +675,77 @@ mod tests {
                 assert!(reason.contains("not linked"), "{reason}");
             }
             intact => panic!("not detected: {intact}"),
+        }
+    }
+
+    /// Events of request A sealed at these times, each linked as the store links them.
+    fn dated(times: &[DateTime<Utc>]) -> (Vec<AuditEvent>, ChainHead) {
+        let mut head = ChainHead::empty();
+        let mut events: Vec<AuditEvent> = Vec::new();
+        for (i, at) in times.iter().enumerate() {
+            let prev_hash = events.last().map_or_else(|| GENESIS_HASH.to_string(), |e| e.hash.clone());
+            let new = NewAuditEvent::of_change(Actor::Worker(1), "test.change", vec!["request:A".into()], &i);
+            let event = seal(&head, *at, new, Some(RequestLink { request: "A".into(), prev_hash }));
+            head = ChainHead { count: event.seq, hash: event.hash.clone() };
+            events.push(event);
+        }
+        (events, head)
+    }
+
+    #[test]
+    fn an_event_dated_before_the_one_before_it_is_reported_with_both_times() {
+        let day = |y: i32, m: u32, d: u32| Utc.with_ymd_and_hms(y, m, d, 10, 0, 0).unwrap();
+        // A disposal under a clock faked into 2032, then the laptop's own clock again.
+        let (events, head) = dated(&[day(2026, 11, 23), day(2032, 12, 1), day(2026, 11, 24), day(2026, 11, 25)]);
+        for report in [verify_chain(events.clone(), &head), verify_request_chain(&events, "A", &head)] {
+            match report {
+                ChainReport::Broken { event, reason } => {
+                    assert_eq!(event, 3, "{reason}");
+                    assert!(reason.contains("event 3 is dated 2026-11-24T10:00:00Z"), "{reason}");
+                    assert!(reason.contains("event 2 before it, dated 2032-12-01T10:00:00Z"), "{reason}");
+                }
+                intact => panic!("not reported: {intact}"),
+            }
+        }
+        // Links are added to a chain whose hashes hold, whatever its times.
+        assert_eq!(verify_chain_without_links(events, &head), ChainReport::Intact { events: 4 });
+
+        // A step back of one second, or several events in the same second: writers racing for
+        // their turn, not a clock set back.
+        let t = day(2026, 11, 23);
+        let second = chrono::Duration::seconds(1);
+        let (events, head) = dated(&[t, t + second, t, t, t + second * 2]);
+        assert_eq!(verify_chain(events.clone(), &head), ChainReport::Intact { events: 5 });
+        assert_eq!(verify_request_chain(&events, "A", &head), ChainReport::Intact { events: 5 });
+        // Beyond the allowance it is reported.
+        let back = chrono::Duration::seconds(CLOCK_ALLOWANCE_SECONDS + 1);
+        let (events, head) = dated(&[t, t - back]);
+        assert!(matches!(verify_chain(events, &head), ChainReport::Broken { event: 2, .. }));
+
+        // Events sealed before the request links existed (format 1) are checked the same way.
+        let (mut events, _) = dated(&[day(2030, 1, 1), day(2026, 1, 1)]);
+        let mut previous = GENESIS_HASH.to_string();
+        for event in &mut events {
+            event.format = 1;
+            event.prev_hash = previous.clone();
+            event.hash = event_hash(event);
+            previous = event.hash.clone();
+        }
+        let head = ChainHead { count: 2, hash: previous };
+        assert!(matches!(verify_chain(events, &head), ChainReport::Broken { event: 2, .. }));
+    }
+
+    #[test]
+    fn a_time_that_is_not_a_time_is_reported() {
+        let (mut events, _) = dated(&[at(0), at(1)]);
+        events[1].at = "yesterday".into();
+        events[1].hash = event_hash(&events[1]);
+        let head = ChainHead { count: 2, hash: events[1].hash.clone() };
+        match verify_chain(events, &head) {
+            ChainReport::Broken { event: 2, reason } => {
+                assert!(reason.contains("\"yesterday\" is not a time"), "{reason}")
+            }
+            other => panic!("{other}"),
         }
     }
 

@@ -8,6 +8,13 @@
 //! back too, but not the credential store's copy); one event ahead is what a crash between
 //! commit and the head's update leaves, and is accepted.
 //!
+//! A copy that is missing (or cannot be read) can no longer rule a rollback out: a data folder
+//! put back from a copy while the credential store's copy was lost (the kernel keyring loses
+//! it at every reboot) looks exactly like one that was never put back. Such a copy is never
+//! made again by a change or an open, only by a person accepting the store as it stands
+//! (`Store::accept_head`, who and why in the chain), so that the gap stays said until then;
+//! changes go on, and the copies that are there keep following the chain.
+//!
 //! Writers in several processes (the command line, the desktop, a session's recorder) take
 //! turns through an exclusive lock on `triangulate.lock`, held from the start of the
 //! database transaction until the new head is recorded: the head recorded is always the
@@ -69,6 +76,16 @@ pub(crate) fn take_turn(data_dir: &DataDir) -> Result<WriterTurn> {
     }
 }
 
+/// Where a copy of the head is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum HeadCopy {
+    /// The OS credential store, beside the database key: out of reach of a folder's restore.
+    CredentialStore,
+    /// `audit-head.json` in the data folder.
+    DataFolder,
+}
+
 /// Both recorded copies of the head: the credential store's and the file's.
 pub(crate) struct Recorded {
     keystore: Option<ChainHead>,
@@ -84,10 +101,52 @@ impl Recorded {
         }
     }
 
-    /// Whether both places already hold this head.
-    pub(crate) fn both_hold(&self, head: &ChainHead) -> bool {
-        self.keystore.as_ref() == Some(head) && self.file.as_ref() == Some(head)
+    /// The copies that are missing or cannot be read.
+    pub(crate) fn missing(&self) -> Vec<HeadCopy> {
+        let mut missing = Vec::new();
+        if self.keystore.is_none() {
+            missing.push(HeadCopy::CredentialStore);
+        }
+        if self.file.is_none() {
+            missing.push(HeadCopy::DataFolder);
+        }
+        missing
     }
+
+    /// The copies that are there: the only ones a change or an open brings up.
+    pub(crate) fn present(&self) -> Vec<HeadCopy> {
+        [HeadCopy::CredentialStore, HeadCopy::DataFolder].into_iter().filter(|c| !self.missing().contains(c)).collect()
+    }
+
+    /// Whether every copy that is there already holds this head.
+    pub(crate) fn present_hold(&self, head: &ChainHead) -> bool {
+        [&self.keystore, &self.file].into_iter().flatten().all(|held| held == head)
+    }
+}
+
+/// The copies of the head both: what a new store and a person's acceptance write.
+pub(crate) const BOTH: &[HeadCopy] = &[HeadCopy::CredentialStore, HeadCopy::DataFolder];
+
+/// What status and `audit verify` say when a copy of the head is missing.
+pub fn missing_head_warning(missing: &[HeadCopy], keystore: &Keystore) -> Option<String> {
+    if missing.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = missing
+        .iter()
+        .map(|copy| match copy {
+            HeadCopy::CredentialStore if !keystore.kind().survives_reboot() => {
+                format!("the copy in the {} (which loses it at every restart)", keystore.label())
+            }
+            HeadCopy::CredentialStore => format!("the copy in the {}", keystore.label()),
+            HeadCopy::DataFolder => "the copy in audit-head.json in the data folder".to_string(),
+        })
+        .collect();
+    Some(format!(
+        "a rollback to an earlier copy of the store can no longer be ruled out: {} of the audit chain's head {} missing or cannot be read, so a data folder put back from a backup would go unnoticed. No new copy of the head is made until a person accepts the store as it stands, with who and why recorded in the audit chain",
+        named.join(" and "),
+        if missing.len() == 1 { "is" } else { "are" }
+    ))
 }
 
 fn parse(bytes: &[u8], store_id: &str) -> Option<ChainHead> {
@@ -116,9 +175,15 @@ pub(crate) fn recorded(data_dir: &DataDir, keystore: &Keystore, store_id: &str) 
     Ok(Recorded { keystore: keystore_head, file: file_head })
 }
 
-/// Writes the head to both places: the credential store first, as the copy a restore of
+/// Writes the head to these places: the credential store first, as the copy a restore of
 /// the data folder cannot reach.
-pub(crate) fn record(data_dir: &DataDir, keystore: &Keystore, store_id: &str, head: &ChainHead) -> Result<()> {
+pub(crate) fn record(
+    data_dir: &DataDir,
+    keystore: &Keystore,
+    store_id: &str,
+    head: &ChainHead,
+    copies: &[HeadCopy],
+) -> Result<()> {
     let bytes = serde_json::to_vec_pretty(&HeadFile {
         format: FORMAT,
         store_id: store_id.to_string(),
@@ -126,8 +191,13 @@ pub(crate) fn record(data_dir: &DataDir, keystore: &Keystore, store_id: &str, he
         hash: head.hash.clone(),
     })
     .expect("a head serialises");
-    keystore.set_head(store_id, &bytes)?;
-    write_atomically(&data_dir.head_file(), &bytes)
+    if copies.contains(&HeadCopy::CredentialStore) {
+        keystore.set_head(store_id, &bytes)?;
+    }
+    if copies.contains(&HeadCopy::DataFolder) {
+        write_atomically(&data_dir.head_file(), &bytes)?;
+    }
+    Ok(())
 }
 
 /// How the database's head stands against the recorded one.
@@ -246,10 +316,17 @@ mod tests {
     fn the_further_copy_counts() {
         let both = Recorded { keystore: Some(head(4, "d")), file: Some(head(6, "f")) };
         assert_eq!(both.head(), Some(&head(6, "f")));
-        assert!(!both.both_hold(&head(6, "f")));
+        assert!(!both.present_hold(&head(6, "f")));
+        assert!(both.missing().is_empty());
         let only_file = Recorded { keystore: None, file: Some(head(2, "b")) };
         assert_eq!(only_file.head(), Some(&head(2, "b")));
-        assert!(Recorded { keystore: Some(head(2, "b")), file: Some(head(2, "b")) }.both_hold(&head(2, "b")));
+        assert!(only_file.present_hold(&head(2, "b")));
+        assert_eq!(only_file.missing(), vec![HeadCopy::CredentialStore]);
+        assert_eq!(only_file.present(), vec![HeadCopy::DataFolder]);
+        assert!(Recorded { keystore: Some(head(2, "b")), file: Some(head(2, "b")) }.present_hold(&head(2, "b")));
+        let none = Recorded { keystore: None, file: None };
+        assert_eq!(none.missing(), BOTH.to_vec());
+        assert!(none.present().is_empty());
     }
 
     #[test]

@@ -275,7 +275,8 @@ impl Keystore {
         }
     }
 
-    pub(crate) fn delete_head(&self, store_id: &str) -> Result<()> {
+    /// Removes the recorded head, as a restart does to the kernel keyring's.
+    pub fn delete_head(&self, store_id: &str) -> Result<()> {
         match &self.backend {
             Backend::Platform(store) => match self.platform_entry(store, HEAD_SERVICE, store_id)?.delete_credential() {
                 Ok(()) | Err(KeyringError::NoEntry) => Ok(()),

@@ -45,7 +45,7 @@ pub use data_dir::{DATA_DIR_ENV, DataDir, private};
 pub use drafts::{DraftCheck, DraftRecord, DraftSummary};
 pub use error::{ErrorKind, RecoveryError, Result, StoreError};
 pub use exports::{FilingRecord, NewBundleExport, NewPdfExport, PdfExportRecord};
-pub use head::RollbackKind;
+pub use head::{HeadCopy, RollbackKind, missing_head_warning};
 pub use incidents::{DisputeRecord, DisputeTarget, IncidentRecord};
 pub use keystore::{KEYSTORE_ENV, Keystore, KeystoreKind};
 pub use logging::init_logging;
@@ -88,6 +88,34 @@ pub struct Store {
     keystore: Keystore,
     /// Which journal file this connection writes through, to notice it being deleted.
     journal: Option<FileIdentity>,
+}
+
+/// A store accepted as it stands while a copy of its recorded head was missing: who, why,
+/// the database's head then, and which copies were missing (both are made again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AcceptedHead {
+    pub by: String,
+    pub reason: String,
+    /// The database's head when it was accepted.
+    pub database: ChainHead,
+    /// The copies of the head that were missing or could not be read.
+    pub missing: Vec<HeadCopy>,
+    /// The head after the acceptance's own event, now in both copies.
+    pub head: ChainHead,
+}
+
+/// What a writer's turn is for: which standings it may go on from and which copies of the
+/// head it writes afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Turn {
+    /// A change: refused on a rolled-back database; the copies that are there follow it.
+    Change,
+    /// The first event of a new store: both copies are made.
+    Initialise,
+    /// A person accepts a database apart from its recorded head: both copies are made.
+    AcceptRestore,
+    /// A person accepts a database whose recorded head is missing a copy: both are made.
+    AcceptHead,
 }
 
 /// A restore from a copy, accepted: who accepted it, why, and both heads.
@@ -147,7 +175,7 @@ impl Store {
                 journal: None,
             };
             migrations::migrate(&mut store.conn).map_err(|e| store.map_error(e))?;
-            store.write(now, |tx| {
+            store.write_turn(now, Turn::Initialise, |tx| {
                 tx.execute("INSERT INTO store_meta (key, value) VALUES ('store_id', ?1)", [&store_id])?;
                 Ok((
                     (),
@@ -221,7 +249,8 @@ impl Store {
     }
 
     /// Compares the database's audit head with the one recorded outside it, and brings the
-    /// record up where the database is at it or one interrupted write past it.
+    /// copies that are there up where the database is at it or one interrupted write past
+    /// it. A missing copy is not made again (see `head.rs`).
     fn check_head(&self) -> Result<()> {
         let _turn = head::take_turn(&self.data_dir)?;
         let database = audit::head(&self.conn)?;
@@ -231,22 +260,24 @@ impl Store {
             tracing::info!(database = database.count, recorded = ?recorded.head().map(|h| h.count), "the database is not at its recorded audit head");
             return Err(refusal);
         }
-        if !recorded.both_hold(&database) {
-            match standing {
-                head::Standing::OneAhead => {
-                    tracing::warn!(
-                        count = database.count,
-                        "the last change's audit head was not recorded; recorded now"
-                    )
-                }
-                head::Standing::Unrecorded => {
-                    tracing::info!(count = database.count, "audit head recorded for the first time")
-                }
-                _ => {}
+        if !recorded.present_hold(&database) {
+            if standing == head::Standing::OneAhead {
+                tracing::warn!(count = database.count, "the last change's audit head was not recorded; recorded now");
             }
-            head::record(&self.data_dir, &self.keystore, &self.store_id, &database)?;
+            head::record(&self.data_dir, &self.keystore, &self.store_id, &database, &recorded.present())?;
         }
         Ok(())
+    }
+
+    /// The copies of the audit chain's head (kept outside the database) that are missing or
+    /// cannot be read: while any is, a rollback to an earlier copy cannot be ruled out.
+    pub fn missing_head_copies(&self) -> Result<Vec<HeadCopy>> {
+        Ok(head::recorded(&self.data_dir, &self.keystore, &self.store_id)?.missing())
+    }
+
+    /// What to tell a person while a copy of the head is missing, if one is.
+    pub fn missing_head_warning(&self) -> Result<Option<String>> {
+        Ok(head::missing_head_warning(&self.missing_head_copies()?, &self.keystore))
     }
 
     /// Unwraps the database key with the recovery phrase, checks that it opens this store,
@@ -357,7 +388,71 @@ impl Store {
         now: DateTime<Utc>,
         change: impl FnOnce(&Transaction) -> Result<(T, NewAuditEvent)>,
     ) -> Result<T> {
-        self.write_turn(now, false, change).map(|(value, _)| value)
+        self.write_turn(now, Turn::Change, change).map(|(value, _)| value)
+    }
+
+    /// Accepts the store as it stands while a copy of its recorded head is missing (lost
+    /// with the kernel keyring at a restart, or deleted): who accepts it and why, the
+    /// database's head and the missing copies go into the store and its audit chain, and both
+    /// copies are made again. Refused when both copies are there (nothing to accept) and when
+    /// the copy that is there shows a rollback (that is `accept_restore`'s).
+    pub fn accept_head(
+        data_dir: &DataDir,
+        keystore: &Keystore,
+        by: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Store, AcceptedHead)> {
+        let mut errors = Vec::new();
+        let by = triangulate_core::validation::required_text(&mut errors, "by", "who accepts the store", by, 200);
+        let reason = triangulate_core::validation::required_text(
+            &mut errors,
+            "reason",
+            "why the store is accepted as it stands",
+            reason,
+            2000,
+        );
+        if !errors.is_empty() {
+            return Err(StoreError::Fields(errors));
+        }
+        // Opened without the head's check, so that a rollback the copy that is there shows is
+        // refused with what to do instead.
+        let store_id = existing_store_id(data_dir)?;
+        let key = keystore.get_key(&store_id)?.ok_or_else(|| StoreError::KeyMissing {
+            data_dir: data_dir.root().to_path_buf(),
+            keystore: keystore.label().into(),
+        })?;
+        let mut store = Store::open_with_key(data_dir, keystore, &key, store_id)?;
+        let id = store.store_id.clone();
+        let (accepted, _) = store.write_turn(now, Turn::AcceptHead, |tx| {
+            let database = audit::head(tx)?;
+            let missing = head::recorded(data_dir, keystore, &id)?.missing();
+            tx.execute(
+                "INSERT INTO accepted_heads (accepted_at, accepted_by, reason, database_count, database_hash, missing)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                rusqlite::params![
+                    now.to_rfc3339_opts(SecondsFormat::Micros, true),
+                    by,
+                    reason,
+                    database.count as i64,
+                    database.hash,
+                    serde_json::to_string(&missing).expect("serialises"),
+                ],
+            )?;
+            let row = tx.last_insert_rowid();
+            let accepted =
+                AcceptedHead { by: by.clone(), reason: reason.clone(), database, missing, head: ChainHead::empty() };
+            let event = NewAuditEvent::of_change(
+                Actor::System,
+                "store.accept_head",
+                vec![format!("store:{id}"), format!("accepted_head:{row}")],
+                &accepted,
+            );
+            Ok((accepted, event))
+        })?;
+        let head = store.audit_head()?;
+        tracing::info!(database = accepted.database.count, missing = ?accepted.missing, "the store was accepted as it stands");
+        Ok((store, AcceptedHead { head, ..accepted }))
     }
 
     /// Accepts a database restored from a copy: who accepts it and why, with both heads, go
@@ -389,7 +484,7 @@ impl Store {
         })?;
         let mut store = Store::open_with_key(data_dir, keystore, &key, store_id)?;
         let id = store.store_id.clone();
-        let (accepted, _) = store.write_turn(now, true, |tx| {
+        let (accepted, _) = store.write_turn(now, Turn::AcceptRestore, |tx| {
             let database = audit::head(tx)?;
             let recorded = head::recorded(data_dir, keystore, &id)?.head().cloned().unwrap_or_else(ChainHead::empty);
             tx.execute(
@@ -432,11 +527,12 @@ impl Store {
 
     /// One writer's turn: the database must be at its recorded head (or, when accepting a
     /// restore, must not be); the change and its audit event are committed together; the new
-    /// head is recorded outside the database before the turn passes on.
+    /// head is recorded outside the database before the turn passes on, in the copies that
+    /// are there (in both for a new store or a person's acceptance).
     fn write_turn<T>(
         &mut self,
         now: DateTime<Utc>,
-        accepting_restore: bool,
+        turn: Turn,
         change: impl FnOnce(&Transaction) -> Result<(T, NewAuditEvent)>,
     ) -> Result<(T, ChainHead)> {
         self.heal_journal()?;
@@ -447,22 +543,42 @@ impl Store {
             let before = audit::head(&tx)?;
             let recorded = head::recorded(&self.data_dir, &self.keystore, &self.store_id)?;
             let standing = head::standing(&tx, &before, recorded.head())?;
-            match (standing.refusal(&self.data_dir), accepting_restore) {
-                (Some(refusal), false) => return Err(refusal),
-                (None, true) => {
+            match (standing.refusal(&self.data_dir), turn) {
+                (None, Turn::AcceptRestore) => {
+                    let missing = if recorded.missing().is_empty() {
+                        ""
+                    } else {
+                        "; a copy of that head is missing, which `triangulate audit accept-head --by NAME --reason TEXT` accepts"
+                    };
                     return Err(StoreError::Refused(format!(
-                        "the database is at the audit head recorded when the store was last changed ({} events): there is no restore to accept",
+                        "the database is at the audit head recorded when the store was last changed ({} events): there is no restore to accept{missing}",
                         before.count
                     )));
                 }
+                (Some(refusal), Turn::AcceptHead) => {
+                    return Err(StoreError::Refused(format!(
+                        "{refusal}; the store cannot be accepted as it stands while a copy of its head shows it was put back: if it was put back on purpose, run `triangulate audit accept-restore --by NAME --reason TEXT`"
+                    )));
+                }
+                (None, Turn::AcceptHead) if recorded.missing().is_empty() => {
+                    return Err(StoreError::Refused(format!(
+                        "both copies of the audit chain's head are there and the database is at them ({} events): there is nothing to accept",
+                        before.count
+                    )));
+                }
+                (Some(refusal), Turn::Change | Turn::Initialise) => return Err(refusal),
                 _ => {}
             }
+            let copies = match turn {
+                Turn::Change => recorded.present(),
+                Turn::Initialise | Turn::AcceptRestore | Turn::AcceptHead => head::BOTH.to_vec(),
+            };
             let (value, event) = change(&tx)?;
             let sealed = audit::append(&tx, now, event)?;
             tx.commit()?;
             tracing::info!(seq = sealed.seq, action = %sealed.action, "change recorded");
             let after = ChainHead { count: sealed.seq, hash: sealed.hash };
-            if let Err(error) = head::record(&self.data_dir, &self.keystore, &self.store_id, &after) {
+            if let Err(error) = head::record(&self.data_dir, &self.keystore, &self.store_id, &after, &copies) {
                 // The change is committed; the next open or change records its head.
                 tracing::error!(%error, "the audit head could not be recorded outside the database");
             }

@@ -30,6 +30,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (18, include_str!("migrations/0018_pilot.sql")),
     (19, include_str!("migrations/0019_indexes.sql")),
     (20, include_str!("migrations/0020_disposal_dating_and_exported_files.sql")),
+    (21, include_str!("migrations/0021_accepted_heads.sql")),
 ];
 
 /// Rust steps, by the version they complete.

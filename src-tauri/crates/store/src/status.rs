@@ -41,6 +41,10 @@ pub struct StoreStatus {
     pub recovery_warning: Option<String>,
     /// The local policy file is not valid: commands that need the policy refuse until fixed.
     pub policy_problem: Option<String>,
+    /// A copy of the audit chain's head kept outside the database is missing or cannot be
+    /// read: a rollback to an earlier copy of the store can no longer be ruled out, until a
+    /// person accepts the store as it stands.
+    pub rollback_warning: Option<String>,
     pub schema_version: Option<i64>,
     pub audit: Option<AuditSummary>,
     pub organisation: String,
@@ -75,6 +79,7 @@ pub fn store_status(data_dir: &DataDir, keystore: &Result<Keystore>) -> StoreSta
         keystore_warning: None,
         recovery_warning: None,
         policy_problem: policy_problem.clone(),
+        rollback_warning: None,
         schema_version: None,
         audit: None,
         organisation: policy.organisation.clone(),
@@ -101,6 +106,10 @@ pub fn store_status(data_dir: &DataDir, keystore: &Result<Keystore>) -> StoreSta
             }
             status.state = StoreState::Ready;
             status.recovery_warning = crate::recovery::problem(data_dir, store.store_id());
+            match store.missing_head_warning() {
+                Ok(warning) => status.rollback_warning = warning,
+                Err(error) => status.message = error.to_string(),
+            }
             if status.message.is_empty() {
                 status.message = match &policy_problem {
                     Some(problem) => format!(

@@ -310,9 +310,14 @@ fn today() -> chrono::NaiveDate {
 
 /// A request made from a complete draft (started, saved and committed at 2, 3 and 4).
 fn created(store: &mut Store) -> triangulate_store::RequestRecord {
-    let draft = store.start_draft(None, at(2)).unwrap();
-    store.save_draft(draft.id, &complete_form(SUBJECT), at(3)).unwrap();
-    store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(4)).unwrap()
+    created_from(store, 2)
+}
+
+/// The same, started at `minute` and committed two minutes later: the chain's times run forward.
+fn created_from(store: &mut Store, minute: u32) -> triangulate_store::RequestRecord {
+    let draft = store.start_draft(None, at(minute)).unwrap();
+    store.save_draft(draft.id, &complete_form(SUBJECT), at(minute + 1)).unwrap();
+    store.commit_draft(draft.id, &BTreeMap::new(), &policy(), today(), at(minute + 2)).unwrap()
 }
 
 fn audit_actions(store: &Store) -> Vec<String> {
@@ -695,7 +700,7 @@ fn the_oldest_audit_events_are_pruned_behind_a_signed_checkpoint_and_the_rest_st
             &triangulate_store::DisposalDating::LaptopClock,
         )
         .unwrap();
-    let second = created(&mut store).reference;
+    let second = created_from(&mut store, 42).reference;
     let (second_events, _) = store.request_audit_events(&second).unwrap();
     let head = store.audit_head().unwrap();
 
