@@ -984,8 +984,12 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
     if !full_page.is_empty() {
         blocks.push(Block::Heading { text: format!("Exhibit {}: the full page", exhibit.number), outline: true });
         let covered = &provenance.full_page;
+        let way = match &covered.scrolling {
+            Some(scrolling) => format!("{}; {}", scrolling.label, scrolling.stopped),
+            None => crate::captures::AT_ONE_MOMENT.to_string(),
+        };
         let mut caption = format!(
-            "The whole page as captured, {} CSS px tall, at the width of this page",
+            "The whole page as captured, {way}, {} CSS px tall, at the width of this page",
             covered.captured_height_css.round()
         );
         if covered.capped {
@@ -1161,6 +1165,32 @@ fn unix_date(value: &serde_json::Value) -> Option<String> {
 }
 
 /// A capture's provenance in rows, as the care record and the capture's screen show it.
+/// Which way the full page was taken, in words: at one moment, or composed from screens
+/// while scrolling, with why, what stopped it, how dates were found and what was changed on
+/// the page and undone.
+fn full_page_taken(full_page: &triangulate_evidence::FullPageInfo) -> String {
+    let Some(scrolling) = &full_page.scrolling else {
+        let mut text = format!("All at once: {}, in {} tile(s)", crate::captures::AT_ONE_MOMENT, full_page.tiles.len().max(1));
+        if let Some(why) = &full_page.scroll_dependent {
+            text.push_str(&format!("\nThe page changes as it is scrolled: {why}"));
+        }
+        return text;
+    };
+    let mut lines = vec![
+        format!("By scrolling: {}", scrolling.label),
+        format!("Why: {}", scrolling.chosen),
+        format!("Stopped: {}", scrolling.stopped),
+        format!("Dates: {}", scrolling.dates),
+        format!(
+            "Each screen overlaps the one before by {} CSS px; {} joins, recorded with each screen's scroll offset, time and SHA-256 in the manifest",
+            scrolling.overlap_css.round(),
+            scrolling.joins.len()
+        ),
+    ];
+    lines.extend(scrolling.page_changes.iter().cloned());
+    lines.join("\n")
+}
+
 pub(crate) fn provenance_rows(manifest: &Manifest, person: &str) -> Vec<(String, String)> {
     let p = &manifest.provenance;
     let http = &p.http;
@@ -1251,6 +1281,7 @@ pub(crate) fn provenance_rows(manifest: &Manifest, person: &str) -> Vec<(String,
     if let Some(reason) = &p.outside_scope_reason {
         rows.push(row("Outside the listed profiles because", reason.clone()));
     }
+    rows.push(row("Full page taken", full_page_taken(&p.full_page)));
     if let Some(archive) = &p.archive {
         let mut text = format!(
             "{} {} in the web archive (WARC)",
