@@ -116,6 +116,7 @@ fn a_whole_check_runs_through_the_application_layer_headless() {
         url: Some(format!("{}/profile/jane", site.base)),
         statement: Some("Visible to anyone without logging in".into()),
         outside_scope_reason: None,
+        ..CaptureOrder::default()
     };
     let taken = captures::take_capture(&host, id, &order).unwrap();
     assert_eq!(taken.url, format!("{}/profile/jane", site.base));

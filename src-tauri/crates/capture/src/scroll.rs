@@ -74,13 +74,13 @@ const PROBE: &str = r#"(async () => {
   observer.observe(root, { childList: true, subtree: true });
   const frames = () => new Promise((done) => { requestAnimationFrame(() => requestAnimationFrame(done)); setTimeout(done, 100); });
   const wait = (ms) => new Promise((done) => setTimeout(done, ms));
-  await wait(120);
+  await wait(60);
   const still = nodes;
   const before = root.scrollHeight;
   for (const y of [Math.min(max(), innerHeight * 2), max()]) {
     scrollTo({ left: 0, top: y, behavior: 'instant' });
     await frames();
-    await wait(120);
+    await wait(60);
   }
   const moved = nodes - still;
   const grew = root.scrollHeight - before;
@@ -103,7 +103,8 @@ pub(crate) async fn probe(cdp: &Cdp, tab: &str) -> Option<String> {
     let moved = found["moved"].as_u64().unwrap_or(0);
     let grew = found["grew"].as_f64().unwrap_or(0.0);
     let mut why = Vec::new();
-    // Twice its churn while still, and more than a few nodes: the scrolling changed it.
+    // More than twice its churn while still (over a shorter time than the scrolling took),
+    // and more than a few nodes: the scrolling changed it.
     if moved > 2 * still + 4 {
         why.push(format!("{moved} of its elements were added or removed as it was scrolled"));
     }

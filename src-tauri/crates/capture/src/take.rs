@@ -297,11 +297,60 @@ async fn take_with(
     // Where the worker has the page, to put it back there whichever way it is taken.
     let position = worker_position(cdp, &current).await;
     let asked = options.scroll.force || options.scroll.follow;
-    let scroll_dependent = if asked { None } else { crate::scroll::probe(cdp, &current.target).await };
-    tracing::debug!(ms = timer.elapsed().as_millis() as u64, dependent = scroll_dependent.is_some(), "probed");
     use futures::FutureExt;
+    // Unless the worker asked for scrolling: the probe, then the pictures (the compositor's
+    // work), while the MHTML (the page's), the browser's version and the page's archive (the
+    // recorder's) are asked for. A page the probe finds changing as it scrolls is taken by
+    // scrolling instead, and those are asked for again once it has been.
+    let mut scroll_dependent = None;
+    let mut at_once = None;
+    if !asked {
+        let probed = async {
+            match crate::scroll::probe(cdp, &current.target).await {
+                Some(why) => Err(why),
+                None => Ok(pictures(cdp, &current, width, captured_height, scale).await),
+            }
+        }
+        .map(timed(timer, "probe and pictures"));
+        let snapshot = cdp
+            .tab_call(&current.target, "Page.captureSnapshot", json!({ "format": "mhtml" }))
+            .map(timed(timer, "MHTML"));
+        let browser_version = cdp.call(None, "Browser.getVersion", json!({})).map(timed(timer, "version"));
+        let page = page_archive(devtools_url, &tab).map(timed(timer, "archive"));
+        let (probed, snapshot, browser_version, page) = tokio::join!(probed, snapshot, browser_version, page);
+        match probed {
+            Err(why) => scroll_dependent = Some(why),
+            Ok(pictures) => at_once = Some((pictures, snapshot, browser_version, page)),
+        }
+    }
     let (picture_artefacts, viewport_png, mhtml, version, archive, full_page);
-    if asked || scroll_dependent.is_some() {
+    if let Some((pictures, snapshot, browser_version, page)) = at_once {
+        let (viewport, tiles) = pictures?;
+        viewport_png = viewport;
+        mhtml = snapshot?["data"].as_str().unwrap_or_default().to_string();
+        version = browser_version?;
+        archive = page;
+        tracing::debug!(
+            ms = timer.elapsed().as_millis() as u64,
+            tiles = tiles.len(),
+            "pictures, MHTML, version and archive taken"
+        );
+        let (artefacts, info) = all_at_once(tiles).await?;
+        picture_artefacts = artefacts;
+        full_page = FullPageInfo {
+            page_width_css: page_width,
+            page_height_css: page_height,
+            captured_height_css: captured_height,
+            capped: page_height > limit_css,
+            cap_device_px: limit_css * scale,
+            limit_css_px: limit_css,
+            tiles: info.0,
+            joined: info.1,
+            method: Some("all_at_once".into()),
+            scroll_dependent: None,
+            scrolling: None,
+        };
+    } else {
         if let Some(progress) = options.progress {
             progress.scrolling.store(true, std::sync::atomic::Ordering::SeqCst);
         }
@@ -364,41 +413,6 @@ async fn take_with(
         };
         picture_artefacts =
             vec![NewArtefact { kind: "full_page_png".into(), media_type: "image/png", bytes: scrolled.png }];
-    } else {
-        // The pictures (the compositor's work), the MHTML (the page's), the browser's version
-        // and the page's archive (the recorder's) are asked for together.
-        let pictures = pictures(cdp, &current, width, captured_height, scale).map(timed(timer, "pictures"));
-        let snapshot = cdp
-            .tab_call(&current.target, "Page.captureSnapshot", json!({ "format": "mhtml" }))
-            .map(timed(timer, "MHTML"));
-        let browser_version = cdp.call(None, "Browser.getVersion", json!({})).map(timed(timer, "version"));
-        let page = page_archive(devtools_url, &tab).map(timed(timer, "archive"));
-        let (pictures, snapshot, browser_version, page) = tokio::join!(pictures, snapshot, browser_version, page);
-        let (viewport, tiles) = pictures?;
-        viewport_png = viewport;
-        mhtml = snapshot?["data"].as_str().unwrap_or_default().to_string();
-        version = browser_version?;
-        archive = page;
-        tracing::debug!(
-            ms = timer.elapsed().as_millis() as u64,
-            tiles = tiles.len(),
-            "pictures, MHTML, version and archive taken"
-        );
-        let (artefacts, info) = all_at_once(tiles).await?;
-        picture_artefacts = artefacts;
-        full_page = FullPageInfo {
-            page_width_css: page_width,
-            page_height_css: page_height,
-            captured_height_css: captured_height,
-            capped: page_height > limit_css,
-            cap_device_px: limit_css * scale,
-            limit_css_px: limit_css,
-            tiles: info.0,
-            joined: info.1,
-            method: Some("all_at_once".into()),
-            scroll_dependent: None,
-            scrolling: None,
-        };
     }
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "full page joined");
 

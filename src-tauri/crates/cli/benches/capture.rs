@@ -104,6 +104,7 @@ fn main() {
                 url: String::new(),
                 statement: String::new(),
                 outside_scope_reason: String::new(),
+                whole_timeline: None,
             },
         );
         desktop.push(start.elapsed());
