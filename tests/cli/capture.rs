@@ -1123,7 +1123,11 @@ fn a_virtualised_feed_is_found_out_and_taken_by_scrolling_with_every_post_once_i
     assert!(scrolling["page_changes"][0].as_str().unwrap().starts_with("2 fixed or sticky elements"), "{scrolling}");
     assert_eq!(artefact(&shown, "full_page_png")["height"], page_px);
     let text = s.run(&["capture", "show", &taken["capture_id"].to_string()]);
-    assert!(text.stdout.contains(&format!("Full page: composed from {screens} screens while scrolling")), "{}", text.stdout);
+    assert!(
+        text.stdout.contains(&format!("Full page: composed from {screens} screens while scrolling")),
+        "{}",
+        text.stdout
+    );
 
     // Every post once, in its place, its marker band then its body; no blank band, none twice.
     let png = stored_full_page(&s, &taken["capture_id"]);

@@ -10,8 +10,8 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use triangulate_capture::scroll::{ScrollOptions, ScrollProgress};
 use triangulate_capture::take::{SessionFacts, TakeOptions, take};
-use triangulate_core::scrolling::ScrollLimits;
 use triangulate_core::evidence::JudgementInput;
+use triangulate_core::scrolling::ScrollLimits;
 use triangulate_evidence::{DocumentResponse, TrailEvent, sha256_hex, verify_manifest};
 use triangulate_store::{CaptureRecord, SessionRecord, Store};
 

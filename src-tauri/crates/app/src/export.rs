@@ -1170,7 +1170,8 @@ fn unix_date(value: &serde_json::Value) -> Option<String> {
 /// the page and undone.
 fn full_page_taken(full_page: &triangulate_evidence::FullPageInfo) -> String {
     let Some(scrolling) = &full_page.scrolling else {
-        let mut text = format!("All at once: {}, in {} tile(s)", crate::captures::AT_ONE_MOMENT, full_page.tiles.len().max(1));
+        let mut text =
+            format!("All at once: {}, in {} tile(s)", crate::captures::AT_ONE_MOMENT, full_page.tiles.len().max(1));
         if let Some(why) = &full_page.scroll_dependent {
             text.push_str(&format!("\nThe page changes as it is scrolled: {why}"));
         }

@@ -125,9 +125,8 @@ impl Cdp {
     /// Makes an object in the tab's page from an expression and returns its id: state kept
     /// between calls, reachable from no script of the page's.
     pub async fn make_object(&self, tab: &str, expression: &str) -> Result<String> {
-        let reply = self
-            .tab_call(tab, "Runtime.evaluate", json!({ "expression": expression, "returnByValue": false }))
-            .await?;
+        let reply =
+            self.tab_call(tab, "Runtime.evaluate", json!({ "expression": expression, "returnByValue": false })).await?;
         if let Some(exception) = reply.get("exceptionDetails") {
             return Err(CaptureError::DevTools(format!(
                 "the page's script failed: {}",

@@ -333,7 +333,8 @@ async fn screens(
     // An eighth of a screen overlaps the one before: enough to see a seam, little to redo.
     let overlap_css = (viewport / 8.0).round().max(16.0).min(viewport - 1.0).max(0.0);
     let step = (viewport - overlap_css).max(1.0);
-    let as_loaded = (!options.follow).then(|| place["height"].as_f64().unwrap_or(0.0).min(options.limits.max_height_css));
+    let as_loaded =
+        (!options.follow).then(|| place["height"].as_f64().unwrap_or(0.0).min(options.limits.max_height_css));
     let dates_words = match (&options.date_selector, options.until) {
         (_, None) => "no date was asked for: the limits alone".to_string(),
         (Some(selector), Some(_)) => format!(
@@ -357,8 +358,11 @@ async fn screens(
             // No further to scroll: a followed feed has a moment to load more.
             let mut grew = false;
             if options.follow {
-                let now =
-                    cdp.call_on(tab, state, GROWN, vec![json!(height), json!(GROW_MS)]).await?.as_f64().unwrap_or(height);
+                let now = cdp
+                    .call_on(tab, state, GROWN, vec![json!(height), json!(GROW_MS)])
+                    .await?
+                    .as_f64()
+                    .unwrap_or(height);
                 if now > height {
                     grew = true;
                     place = drawn(last.y + step).await?;
@@ -371,9 +375,8 @@ async fn screens(
             }
             continue;
         }
-        let shot = cdp
-            .tab_call(tab, "Page.captureScreenshot", json!({ "format": "png", "optimizeForSpeed": true }))
-            .await?;
+        let shot =
+            cdp.tab_call(tab, "Page.captureScreenshot", json!({ "format": "png", "optimizeForSpeed": true })).await?;
         let png = crate::take::decode_base64(shot["data"].as_str().unwrap_or_default())?;
         shots.push(Shot { y, at: clock(), png, settled: place["settled"] == true });
         cdp.call_on(tab, state, AFTER_SCREEN, vec![]).await?;
@@ -407,4 +410,3 @@ async fn screens(
         place = drawn(y + step).await?;
     }
 }
-

@@ -394,7 +394,10 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                 );
             }
             if taken.way.cut_short {
-                esay!("Warning: the scrolling {}: the picture holds the page only so far.", taken.way.stopped.as_deref().unwrap_or(""));
+                esay!(
+                    "Warning: the scrolling {}: the picture holds the page only so far.",
+                    taken.way.stopped.as_deref().unwrap_or("")
+                );
             }
             print_json(&json!({
                 "capture_id": taken.record.id,

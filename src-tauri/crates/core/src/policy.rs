@@ -724,7 +724,10 @@ fn date_selectors(
     for (platform, selector) in given.get_ref() {
         let name = platform.trim().to_lowercase();
         let selector = selector.trim();
-        if name.is_empty() || selector.is_empty() || selector.chars().count() > 200 || selector.chars().any(char::is_control)
+        if name.is_empty()
+            || selector.is_empty()
+            || selector.chars().count() > 200
+            || selector.chars().any(char::is_control)
         {
             return Err(spanned_error(
                 text,
@@ -931,7 +934,10 @@ mod tests {
         let error = Policy::from_toml("[capture]\nscroll_max_screens = 0\n").unwrap_err().to_string();
         assert!(error.contains("line 2") && error.contains("scroll_max_screens must be between 1 and 5000"), "{error}");
         let error = Policy::from_toml("[capture]\n\ndate_selectors = { x = \"\" }\n").unwrap_err().to_string();
-        assert!(error.contains("line 3") && error.contains("capture.date_selectors.x must be a CSS selector"), "{error}");
+        assert!(
+            error.contains("line 3") && error.contains("capture.date_selectors.x must be a CSS selector"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -42,9 +42,14 @@ pub enum Stop {
     /// The bottom of the page, with nothing more loaded.
     EndOfPage,
     /// As far down as the page reached when the capture began (the page was not followed).
-    PageAsLoaded { height_css: f64 },
+    PageAsLoaded {
+        height_css: f64,
+    },
     /// A post older than `until` appeared (dated `seen`).
-    ReachedDate { until: NaiveDate, seen: NaiveDate },
+    ReachedDate {
+        until: NaiveDate,
+        seen: NaiveDate,
+    },
     Screens(u32),
     Height(f64),
     Time(u32),
@@ -57,7 +62,10 @@ impl Stop {
         match self {
             Stop::EndOfPage => "reached the end of the page: scrolled to its bottom, it loaded no more".into(),
             Stop::PageAsLoaded { height_css } => {
-                format!("reached the bottom of the page as it was when the capture began ({} CSS px)", height_css.round())
+                format!(
+                    "reached the bottom of the page as it was when the capture began ({} CSS px)",
+                    height_css.round()
+                )
             }
             Stop::ReachedDate { until, seen } => {
                 format!("reached {}: a post dated {} appeared", long_date(*until), long_date(*seen))
@@ -156,7 +164,8 @@ mod tests {
     #[test]
     fn a_followed_feed_stops_when_a_post_older_than_the_date_appears() {
         let until = Some(day(2026, 8, 1));
-        let mut state = ScrollState { screens: 12, reached_css: 9_000.0, oldest_date: Some(day(2026, 8, 1)), ..Default::default() };
+        let mut state =
+            ScrollState { screens: 12, reached_css: 9_000.0, oldest_date: Some(day(2026, 8, 1)), ..Default::default() };
         assert_eq!(should_stop(&LIMITS, until, None, &state), None, "a post of the day itself is not older");
         state.oldest_date = Some(day(2026, 7, 29));
         let stop = should_stop(&LIMITS, until, None, &state).unwrap();
@@ -168,7 +177,8 @@ mod tests {
 
     #[test]
     fn the_limits_stop_it_and_say_which() {
-        let at = |screens, reached_css, elapsed_ms| ScrollState { screens, reached_css, elapsed_ms, ..Default::default() };
+        let at =
+            |screens, reached_css, elapsed_ms| ScrollState { screens, reached_css, elapsed_ms, ..Default::default() };
         assert_eq!(should_stop(&LIMITS, None, None, &at(399, 100_000.0, 299_999)), None);
         let screens = should_stop(&LIMITS, None, None, &at(400, 100_000.0, 1)).unwrap();
         assert_eq!(screens.words(), "reached the policy's limit of 400 screens");

@@ -51,7 +51,9 @@ pub enum ComposeError {
     Decode { screen: usize, message: String },
     #[error("screen {screen}'s {what} differs from screen 0's")]
     Mismatch { screen: usize, what: &'static str },
-    #[error("screen {screen} starts at {top_px} px, below the end of the picture so far at {end_px} px: a band would be missing")]
+    #[error(
+        "screen {screen} starts at {top_px} px, below the end of the picture so far at {end_px} px: a band would be missing"
+    )]
     Gap { screen: usize, top_px: u64, end_px: u64 },
     #[error("the picture would be {height} px tall, more than a PNG can be")]
     TooTall { height: u64 },
@@ -197,7 +199,6 @@ pub fn compose_screens(screens: &[Screen<'_>], max_height_px: Option<u64>) -> Re
     Ok(Composed { png: out, width, height, joins })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,8 +249,11 @@ mod tests {
         let (w, h, pixels) = rows_of(&composed.png);
         assert_eq!((w, h), (5, 300));
         assert_eq!(pixels, page_rows(0, 300, 5), "each page row once, at its place");
-        let joins: Vec<(usize, u64, u32, u32, u32)> =
-            composed.joins.iter().map(|j| (j.screen, j.page_y_px, j.screen_y_px, j.rows_px, j.overlap_rows_differing)).collect();
+        let joins: Vec<(usize, u64, u32, u32, u32)> = composed
+            .joins
+            .iter()
+            .map(|j| (j.screen, j.page_y_px, j.screen_y_px, j.rows_px, j.overlap_rows_differing))
+            .collect();
         assert_eq!(joins, vec![(0, 0, 0, 100, 0), (1, 100, 20, 80, 0), (2, 180, 20, 80, 0), (3, 260, 60, 40, 0)]);
     }
 
@@ -257,7 +261,8 @@ mod tests {
     fn rows_that_differ_where_screens_overlap_are_counted_and_the_first_drawing_kept() {
         let first = screen_png(0, 10, 3, &[]);
         let second = screen_png(6, 10, 3, &[7, 8]);
-        let composed = compose_screens(&[Screen { top_px: 0, png: &first }, Screen { top_px: 6, png: &second }], None).unwrap();
+        let composed =
+            compose_screens(&[Screen { top_px: 0, png: &first }, Screen { top_px: 6, png: &second }], None).unwrap();
         assert_eq!(composed.joins[1].overlap_px, 4);
         assert_eq!(composed.joins[1].overlap_rows_differing, 2);
         assert_eq!(rows_of(&composed.png).2, page_rows(0, 16, 3));
@@ -267,7 +272,8 @@ mod tests {
     fn a_gap_between_screens_is_refused_and_the_limit_cuts() {
         let a = screen_png(0, 10, 3, &[]);
         let b = screen_png(11, 10, 3, &[]);
-        let error = compose_screens(&[Screen { top_px: 0, png: &a }, Screen { top_px: 11, png: &b }], None).unwrap_err();
+        let error =
+            compose_screens(&[Screen { top_px: 0, png: &a }, Screen { top_px: 11, png: &b }], None).unwrap_err();
         assert_eq!(error, ComposeError::Gap { screen: 1, top_px: 11, end_px: 10 });
         assert!(error.to_string().contains("a band would be missing"));
         let b = screen_png(10, 10, 3, &[]);
