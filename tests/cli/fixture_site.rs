@@ -125,7 +125,7 @@ fn loading_feed() -> String {
          const feed = document.getElementById('feed'); let next = 1; let loading = false;\
          function add(posts) {{ for (const p of posts) {{ const a = document.createElement('article'); a.style.height = '400px';\
            a.innerHTML = `<p>Post ${{p.n}}</p><time datetime=\"${{p.date}}\">${{p.date}}</time>`; feed.appendChild(a); }} }}\
-         add({first});\
+         add([{first}]);\
          function more() {{\
            if (loading || next > {FEED_BATCHES}) return;\
            if (scrollY + 2 * innerHeight < document.documentElement.scrollHeight) return;\
@@ -135,7 +135,7 @@ fn loading_feed() -> String {
          }}\
          addEventListener('scroll', more);\
          </script></body></html>",
-        first = format!("[{}]", first.join(","))
+        first = first.join(",")
     )
 }
 

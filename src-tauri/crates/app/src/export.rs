@@ -1354,7 +1354,9 @@ mod tests {
         };
         let scrolled = FullPageInfo {
             method: Some("scrolling".into()),
-            scroll_dependent: Some("the page changes as it is scrolled: 40 of its elements were added or removed".into()),
+            scroll_dependent: Some(
+                "the page changes as it is scrolled: 40 of its elements were added or removed".into(),
+            ),
             scrolling: Some(ScrollingInfo {
                 label: "composed from 2 screens while scrolling".into(),
                 screens: 2,
