@@ -1205,6 +1205,28 @@ fn an_ordinary_page_is_taken_at_once_and_by_scrolling_when_asked_with_fixed_and_
     // The care record's words say which way it was taken.
     let rows = s.run(&["capture", "show", &taken["capture_id"].to_string()]);
     assert!(rows.stdout.contains("Full page: composed from"), "{}", rows.stdout);
+
+    // Fewer screens than the page needs: said, and kept as far as it got.
+    let run = s.run(&["capture", "--session", &session.id, "--scroll", "--max-screens", "2", "--statement", "Public"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let short = run.json();
+    assert_eq!(short["taken"]["screens"], 2);
+    assert_eq!(short["taken"]["stopped"], "reached the 2 screens the worker asked for");
+    assert_eq!(short["taken"]["cut_short"], true);
+    assert!(run.stderr.contains("Warning: the scrolling reached the 2 screens the worker asked for"), "{}", run.stderr);
+
+    // Bad input is a field-level error that captures nothing.
+    let before = s.run(&["session", "show", &session.id, "--json"]).stdout;
+    for (flag, value, words) in [
+        ("--max-screens", "0", "between 1 and the policy's 400"),
+        ("--max-screens", "401", "between 1 and the policy's 400"),
+        ("--until-date", "31/07/2026", "must be a date as 2026-08-01"),
+    ] {
+        let run = s.run(&["capture", "--session", &session.id, flag, value]);
+        assert_eq!(run.code, 2, "{flag} {value}: {}", run.stderr);
+        assert!(run.stderr.contains(words), "{flag} {value}: {}", run.stderr);
+    }
+    assert_eq!(s.run(&["session", "show", &session.id, "--json"]).stdout, before, "nothing captured or visited");
 }
 
 #[test]

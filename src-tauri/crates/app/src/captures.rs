@@ -382,6 +382,7 @@ fn scroll_options(host: &dyn Host, session: &SessionRecord, order: &CaptureOrder
             max_screens,
             max_height_css: f64::from(limits.full_page_max_css_px),
             max_seconds: limits.scroll_max_seconds,
+            screens_asked: max_screens < limits.scroll_max_screens,
         },
     })
 }

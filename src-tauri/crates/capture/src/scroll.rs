@@ -42,7 +42,12 @@ impl Default for ScrollOptions {
             until: None,
             platform: String::new(),
             date_selector: None,
-            limits: ScrollLimits { max_screens: 400, max_height_css: 250_000.0, max_seconds: 300 },
+            limits: ScrollLimits {
+                max_screens: 400,
+                max_height_css: 250_000.0,
+                max_seconds: 300,
+                screens_asked: false,
+            },
         }
     }
 }

@@ -17,6 +17,8 @@ pub struct ScrollLimits {
     pub max_height_css: f64,
     /// The longest a capture scrolls, in seconds.
     pub max_seconds: u32,
+    /// The worker asked for fewer screens than the policy's limit (`max_screens` is theirs).
+    pub screens_asked: bool,
 }
 
 /// What the scrolling capture has done so far.
@@ -50,7 +52,11 @@ pub enum Stop {
         until: NaiveDate,
         seen: NaiveDate,
     },
-    Screens(u32),
+    /// The most screens: the policy's, or fewer that the worker asked for.
+    Screens {
+        screens: u32,
+        asked: bool,
+    },
     Height(f64),
     Time(u32),
     Worker,
@@ -70,7 +76,8 @@ impl Stop {
             Stop::ReachedDate { until, seen } => {
                 format!("reached {}: a post dated {} appeared", long_date(*until), long_date(*seen))
             }
-            Stop::Screens(n) => format!("reached the policy's limit of {n} screens"),
+            Stop::Screens { screens, asked: false } => format!("reached the policy's limit of {screens} screens"),
+            Stop::Screens { screens, asked: true } => format!("reached the {screens} screens the worker asked for"),
             Stop::Height(px) => format!("reached the policy's limit of {} CSS px of height", px.round()),
             Stop::Time(s) => format!("reached the policy's limit of {s} seconds"),
             Stop::Worker => "stopped by the worker".into(),
@@ -80,7 +87,7 @@ impl Stop {
     /// Whether the picture holds less than the page would have shown (a limit or the worker
     /// cut it short).
     pub fn cut_short(&self) -> bool {
-        matches!(self, Stop::Screens(_) | Stop::Height(_) | Stop::Time(_) | Stop::Worker)
+        matches!(self, Stop::Screens { .. } | Stop::Height(_) | Stop::Time(_) | Stop::Worker)
     }
 }
 
@@ -114,7 +121,7 @@ pub fn should_stop(
         return Some(Stop::Height(limits.max_height_css));
     }
     if state.screens >= limits.max_screens {
-        return Some(Stop::Screens(limits.max_screens));
+        return Some(Stop::Screens { screens: limits.max_screens, asked: limits.screens_asked });
     }
     if state.elapsed_ms >= u64::from(limits.max_seconds) * 1000 {
         return Some(Stop::Time(limits.max_seconds));
@@ -159,7 +166,8 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
-    const LIMITS: ScrollLimits = ScrollLimits { max_screens: 400, max_height_css: 250_000.0, max_seconds: 300 };
+    const LIMITS: ScrollLimits =
+        ScrollLimits { max_screens: 400, max_height_css: 250_000.0, max_seconds: 300, screens_asked: false };
 
     #[test]
     fn a_followed_feed_stops_when_a_post_older_than_the_date_appears() {
@@ -183,6 +191,10 @@ mod tests {
         let screens = should_stop(&LIMITS, None, None, &at(400, 100_000.0, 1)).unwrap();
         assert_eq!(screens.words(), "reached the policy's limit of 400 screens");
         assert!(screens.cut_short());
+        let asked = ScrollLimits { max_screens: 3, screens_asked: true, ..LIMITS };
+        let fewer = should_stop(&asked, None, None, &at(3, 1_000.0, 1)).unwrap();
+        assert_eq!(fewer.words(), "reached the 3 screens the worker asked for");
+        assert!(fewer.cut_short());
         assert_eq!(should_stop(&LIMITS, None, None, &at(3, 250_000.0, 1)), Some(Stop::Height(250_000.0)));
         let time = should_stop(&LIMITS, None, None, &at(3, 1.0, 300_000)).unwrap();
         assert_eq!(time.words(), "reached the policy's limit of 300 seconds");
