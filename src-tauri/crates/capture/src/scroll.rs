@@ -1,6 +1,7 @@
 //! A page whose content depends on where it is scrolled (a virtualised timeline, which keeps
-//! only the posts near the view, or a feed that loads more as it is scrolled): found by a
-//! probe before the full page is taken, and then captured by scrolling, as a person would
+//! only the posts near the view): found by a probe before the full page is taken (a feed
+//! that loads more only once its data arrives is found if it has grown within the probe's
+//! frames; otherwise it is as loaded, and the worker follows it by asking), and then captured by scrolling, as a person would
 //! see it. One screen at a time, with overlap, each taken once the page has drawn (network
 //! quiet, fonts and images decoded, no layout change for a moment; bounded in time); fixed
 //! and sticky elements drawn once (made transparent after the screen they were first drawn
@@ -66,9 +67,10 @@ pub struct ScrollProgress {
 }
 
 /// Finds whether the page's content changes as it is scrolled: with its DOM watched, it is
-/// scrolled two screens down and to its bottom, then back to where the worker had it. A page
-/// that fits its viewport is not probed. The DOM's churn while still is measured first, so
-/// that a page that changes by itself (a clock, a rotating banner) is not mistaken for one.
+/// scrolled to its bottom for two frames, then back to where the worker had it. A page that
+/// fits its viewport is not probed. The DOM's churn over two frames while still is measured
+/// first, so that a page that changes by itself (a clock, a rotating banner) is not mistaken
+/// for one. Kept to a few frames: every capture of a page taller than its window pays it.
 const PROBE: &str = r#"(async () => {
   const root = document.documentElement;
   const max = () => Math.max(0, root.scrollHeight - innerHeight);
@@ -78,26 +80,24 @@ const PROBE: &str = r#"(async () => {
   const observer = new MutationObserver((records) => { for (const r of records) nodes += r.addedNodes.length + r.removedNodes.length; });
   observer.observe(root, { childList: true, subtree: true });
   const frames = () => new Promise((done) => { requestAnimationFrame(() => requestAnimationFrame(done)); setTimeout(done, 100); });
-  const wait = (ms) => new Promise((done) => setTimeout(done, ms));
-  await wait(60);
+  await frames();
   const still = nodes;
   const before = root.scrollHeight;
-  for (const y of [Math.min(max(), innerHeight * 2), max()]) {
-    scrollTo({ left: 0, top: y, behavior: 'instant' });
-    await frames();
-    await wait(60);
-  }
+  scrollTo({ left: 0, top: max(), behavior: 'instant' });
+  await frames();
   const moved = nodes - still;
   const grew = root.scrollHeight - before;
   observer.disconnect();
   scrollTo({ left: was[0], top: was[1], behavior: 'instant' });
-  await frames();
   return { still, moved, grew };
 })()"#;
 
 /// Why the page's content depends on where it is scrolled, if the probe found that it does.
 pub(crate) async fn probe(cdp: &Cdp, tab: &str) -> Option<String> {
-    let found = match cdp.evaluate(tab, PROBE, true).await {
+    let timer = Instant::now();
+    let found = cdp.evaluate(tab, PROBE, true).await;
+    tracing::debug!(probe_ms = timer.elapsed().as_millis() as u64, "probed for content that changes as it scrolls");
+    let found = match found {
         Ok(found) => found,
         Err(error) => {
             tracing::warn!(%error, "the page could not be probed for content that changes as it scrolls");
@@ -108,13 +108,13 @@ pub(crate) async fn probe(cdp: &Cdp, tab: &str) -> Option<String> {
     let moved = found["moved"].as_u64().unwrap_or(0);
     let grew = found["grew"].as_f64().unwrap_or(0.0);
     let mut why = Vec::new();
-    // More than twice its churn while still (over a shorter time than the scrolling took),
-    // and more than a few nodes: the scrolling changed it.
+    // More than twice its churn while still, and more than a few nodes: the scrolling
+    // changed it.
     if moved > 2 * still + 4 {
         why.push(format!("{moved} of its elements were added or removed as it was scrolled"));
     }
     if grew >= 1.0 {
-        why.push(format!("it grew by {} CSS px as it was scrolled to its bottom (it loads more)", grew.round()));
+        why.push(format!("it grew by {} CSS px as it was scrolled to its bottom", grew.round()));
     }
     (!why.is_empty()).then(|| format!("the page changes as it is scrolled: {}", why.join("; ")))
 }

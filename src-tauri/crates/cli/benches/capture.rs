@@ -244,16 +244,6 @@ fn main() {
     println!(
         "long pages, median of {LONG_ROUNDS} rounds: a whole capture against the bare screenshot of the top 16,384 px"
     );
-    let per_10k = |d: Duration| d.as_secs_f64() * 10_000.0 / f64::from(scrolling_height);
-    println!(
-        "by scrolling against at once, median of {LONG_ROUNDS} rounds, an ordinary page of {scrolling_height} px ({screens} screens):"
-    );
-    println!(
-        "  by scrolling {:>6.2} s per 10,000 px   at once {:>6.2} s per 10,000 px   ratio {:>5.1}",
-        per_10k(by_scrolling),
-        per_10k(at_once),
-        ratio(by_scrolling, at_once)
-    );
     for (height, whole, top) in &long_pages {
         println!(
             "  {:>7} px: whole {:>8.1} ms ({:>5.1} ms per 10,000 px)   bare top 16,384 px {:>7.1} ms   ratio {:>5.2}",
@@ -264,4 +254,14 @@ fn main() {
             ratio(*whole, *top)
         );
     }
+    let per_10k = |d: Duration| d.as_secs_f64() * 10_000.0 / f64::from(scrolling_height);
+    println!(
+        "by scrolling against at once, median of {LONG_ROUNDS} rounds, an ordinary page of {scrolling_height} px ({screens} screens):"
+    );
+    println!(
+        "  by scrolling {:>6.2} s per 10,000 px   at once {:>6.2} s per 10,000 px   ratio {:>5.1}",
+        per_10k(by_scrolling),
+        per_10k(at_once),
+        ratio(by_scrolling, at_once)
+    );
 }
