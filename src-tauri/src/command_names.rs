@@ -32,6 +32,8 @@ pub const COMMANDS: &[&str] = &[
     "session_resume",
     "session_end",
     "capture_take",
+    "capture_progress",
+    "capture_stop",
     "capture_get",
     "capture_judge",
     "capture_redact",

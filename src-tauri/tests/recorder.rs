@@ -55,6 +55,7 @@ fn the_desktop_binary_starts_and_stops_a_recorder_and_the_trail_is_stored() {
             url: format!("{}/profile/jane", site.base),
             statement: "Visible without logging in".into(),
             outside_scope_reason: String::new(),
+            whole_timeline: None,
         },
     )
     .unwrap_or_else(|e| panic!("{}", e.message));
@@ -140,6 +141,7 @@ fn the_session_panels_commands_check_open_the_first_profile_capture_judge_and_re
             url: String::new(),
             statement: String::new(),
             outside_scope_reason: String::new(),
+            whole_timeline: None,
         },
     )
     .unwrap_or_else(|e| panic!("{}", e.message));
@@ -221,6 +223,7 @@ fn the_session_panels_commands_check_open_the_first_profile_capture_judge_and_re
             url: elsewhere.clone(),
             statement: String::new(),
             outside_scope_reason: String::new(),
+            whole_timeline: None,
         },
     )
     .unwrap_err();

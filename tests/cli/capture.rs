@@ -1028,3 +1028,262 @@ fn without_written_consent_the_policy_switch_asks_for_directed_surveillance_befo
     let session = start(&s, &reference, &[]);
     drop(session);
 }
+
+/// Every row's pixel in column `x` of a PNG.
+fn column(png: &[u8], x: u32) -> Vec<[u8; 3]> {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let mut reader = decoder.read_info().unwrap();
+    let channels = reader.info().color_type.samples();
+    let mut found = Vec::new();
+    while let Some(row) = reader.next_row().unwrap() {
+        let at = x as usize * channels;
+        found.push([row.data()[at], row.data()[at + 1], row.data()[at + 2]]);
+    }
+    found
+}
+
+fn stored_full_page(s: &Setup, id: &serde_json::Value) -> Vec<u8> {
+    let store = Store::open(&DataDir::new(&s.data_dir), &Keystore::kernel_keyring().unwrap()).unwrap();
+    store.capture_artefact(id.as_i64().unwrap(), "full_page_png").unwrap().0
+}
+
+fn scroll_y(session: &Session) -> f64 {
+    runtime().block_on(async {
+        let (browser, driver) = triangulate_capture::connect(&session.devtools).await.unwrap();
+        let page = first_tab(&browser).await;
+        let y: f64 = page.evaluate("window.scrollY").await.unwrap().into_value().unwrap();
+        driver.abort();
+        y
+    })
+}
+
+/// The rows of a column that differ from what was expected, the first few, as text.
+fn mismatches(found: &[[u8; 3]], expected: impl Fn(u32) -> [u8; 3]) -> Vec<String> {
+    found
+        .iter()
+        .enumerate()
+        .filter(|(y, colour)| **colour != expected(*y as u32))
+        .take(8)
+        .map(|(y, colour)| format!("row {y}: {colour:?}, not {:?}", expected(y as u32)))
+        .collect()
+}
+
+const WHITE: [u8; 3] = [255, 255, 255];
+
+#[test]
+fn a_virtualised_feed_is_found_out_and_taken_by_scrolling_with_every_post_once_in_its_place() {
+    use fixture_site::{
+        FEED_TOP_PX, HEADER_PX, HEADER_RGB, MARKER_PX, POST_PX, POST_RGB, POSTS, SIDEBAR_RGB, marker_rgb,
+    };
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    // The worker has scrolled down the timeline; a picture of it at one moment would show
+    // the few posts drawn there and empty page everywhere else.
+    in_the_sessions_tab(&session, &format!("{}/profile/jane/virtual", site.base), "window.scrollTo(0, 5000)");
+    let run = s.run(&["capture", "--session", &session.id, "--statement", "Visible to anyone without logging in"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Warning: the page changes as it is scrolled")
+            && run.stderr.contains("so it was taken by scrolling"),
+        "the worker is told: {}",
+        run.stderr
+    );
+    let taken = run.json();
+    assert_eq!(taken["taken"]["method"], "scrolling", "{taken}");
+    let screens = taken["taken"]["screens"].as_u64().unwrap();
+    assert_eq!(taken["taken"]["label"], format!("composed from {screens} screens while scrolling"));
+
+    let shown = show(&s, &taken["capture_id"]);
+    assert_eq!(shown["signature_valid"], true, "{}", shown["signature_problem"]);
+    assert_eq!(shown["stored_hashes_match"], true);
+    let provenance = &shown["manifest"]["provenance"];
+    assert_eq!(provenance["viewport"]["device_scale_factor"], 1.0);
+    let viewport = provenance["viewport"]["height"].as_f64().unwrap();
+    let full_page = &provenance["full_page"];
+    assert_eq!(full_page["method"], "scrolling");
+    assert!(full_page["scroll_dependent"].as_str().unwrap().contains("were added or removed as it was scrolled"));
+    assert_eq!(full_page["tiles"], serde_json::json!([]), "no picture of it at one moment is kept as the page");
+    let scrolling = &full_page["scrolling"];
+    let frames = scrolling["frames"].as_array().unwrap();
+    assert_eq!(frames.len() as u64, screens);
+    let page_px = FEED_TOP_PX + POSTS * POST_PX;
+    assert!(screens as f64 >= f64::from(page_px) / viewport, "{screens} screens of {viewport} px");
+    let offsets: Vec<f64> = frames.iter().map(|f| f["scroll_y_css"].as_f64().unwrap()).collect();
+    assert_eq!(offsets[0], 0.0);
+    assert!(offsets.windows(2).all(|w| w[1] > w[0] && w[1] - w[0] < viewport), "overlapping: {offsets:?}");
+    assert_eq!(*offsets.last().unwrap(), f64::from(page_px) - viewport, "the last screen at the bottom");
+    for frame in frames {
+        assert_eq!(frame["sha256"].as_str().unwrap().len(), 64);
+        assert!(frame["taken_at"].as_str().unwrap().ends_with('Z'));
+    }
+    assert_eq!(scrolling["joins"].as_array().unwrap().len() as u64, screens);
+    assert!(scrolling["stopped"].as_str().unwrap().starts_with("reached the bottom of the page"), "{scrolling}");
+    assert_eq!(scrolling["restored_scroll_y"], 5000.0);
+    assert!(scrolling["page_changes"][0].as_str().unwrap().starts_with("2 fixed or sticky elements"), "{scrolling}");
+    assert_eq!(artefact(&shown, "full_page_png")["height"], page_px);
+    let text = s.run(&["capture", "show", &taken["capture_id"].to_string()]);
+    assert!(
+        text.stdout.contains(&format!("Full page: composed from {screens} screens while scrolling")),
+        "{}",
+        text.stdout
+    );
+
+    // Every post once, in its place, its marker band then its body; no blank band, none twice.
+    let png = stored_full_page(&s, &taken["capture_id"]);
+    let post_column = column(&png, 400);
+    assert_eq!(post_column.len() as u32, page_px);
+    let wrong = mismatches(&post_column, |y| match y {
+        y if y < HEADER_PX => HEADER_RGB,
+        y if y < FEED_TOP_PX => WHITE,
+        y => {
+            let (post, within) = ((y - FEED_TOP_PX) / POST_PX + 1, (y - FEED_TOP_PX) % POST_PX);
+            if within < MARKER_PX { marker_rgb(post) } else { POST_RGB }
+        }
+    });
+    assert!(wrong.is_empty(), "the posts' column: {wrong:?}");
+    for post in [1, 2, 100, POSTS] {
+        assert_eq!(post_column.iter().filter(|c| **c == marker_rgb(post)).count() as u32, MARKER_PX, "post {post}");
+    }
+    // The fixed header and the sticky sidebar drawn once, where they sit at the top.
+    let sidebar_column = column(&png, 50);
+    let wrong = mismatches(&sidebar_column, |y| match y {
+        y if y < HEADER_PX => HEADER_RGB,
+        y if (FEED_TOP_PX..FEED_TOP_PX + 300).contains(&y) => SIDEBAR_RGB,
+        _ => WHITE,
+    });
+    assert!(wrong.is_empty(), "the sidebar's column: {wrong:?}");
+    // The worker's page is where the worker had it.
+    assert_eq!(scroll_y(&session), 5000.0);
+}
+
+#[test]
+fn an_ordinary_page_is_taken_at_once_and_by_scrolling_when_asked_with_fixed_and_sticky_elements_drawn_once() {
+    use fixture_site::{BOTTOM_RGB, HEADER_PX, HEADER_RGB, SIDEBAR_RGB};
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    let long = format!("{}/profile/jane/long?h=6000", site.base);
+    in_the_sessions_tab(&session, &long, "window.scrollTo(0, 2500)");
+    let at_once = capture(&s, &session, &[]);
+    assert_eq!(at_once["taken"]["method"], "all_at_once", "{at_once}");
+    assert_eq!(at_once["taken"]["label"], "the page at one moment");
+    let shown = show(&s, &at_once["capture_id"]);
+    let full_page = &shown["manifest"]["provenance"]["full_page"];
+    assert_eq!(full_page["method"], "all_at_once");
+    assert_eq!(full_page["scroll_dependent"], serde_json::Value::Null, "an ordinary page is not mistaken: {full_page}");
+    assert_eq!(full_page["scrolling"], serde_json::Value::Null);
+    assert_eq!(scroll_y(&session), 2500.0, "the probe put the page back");
+
+    let run = s.run(&["capture", "--session", &session.id, "--scroll", "--statement", "Visible to anyone"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("Warning"), "{}", run.stderr);
+    let taken = run.json();
+    assert_eq!(taken["taken"]["method"], "scrolling");
+    assert_eq!(taken["taken"]["chosen"], "the worker asked for the page to be taken by scrolling");
+    let shown = show(&s, &taken["capture_id"]);
+    assert_eq!(shown["signature_valid"], true, "{}", shown["signature_problem"]);
+    let scrolling = &shown["manifest"]["provenance"]["full_page"]["scrolling"];
+    assert!(scrolling["overlap_css"].as_f64().unwrap() > 0.0);
+    assert!(scrolling["joins"].as_array().unwrap().len() >= 5, "{scrolling}");
+    assert!(
+        scrolling["joins"].as_array().unwrap().iter().all(|j| j["overlap_rows_differing"] == 0),
+        "a still page's screens agree where they overlap: {scrolling}"
+    );
+    let png = stored_full_page(&s, &taken["capture_id"]);
+    let header_column = column(&png, 400);
+    assert_eq!(header_column.len(), 6000);
+    assert_eq!(header_column.iter().filter(|c| **c == HEADER_RGB).count() as u32, HEADER_PX, "the header drawn once");
+    assert!(header_column[..HEADER_PX as usize].iter().all(|c| *c == HEADER_RGB));
+    assert_eq!(header_column[5925], BOTTOM_RGB, "the row near the bottom, in its place");
+    let sidebar_column = column(&png, 50);
+    // Drawn once where it sits at the top (its word "Friends" crosses this column near its top).
+    let blue: Vec<usize> = (0..sidebar_column.len()).filter(|y| sidebar_column[*y] == SIDEBAR_RGB).collect();
+    assert!(blue.iter().all(|y| (HEADER_PX as usize..HEADER_PX as usize + 300).contains(y)), "the sidebar drawn again");
+    assert!(sidebar_column[HEADER_PX as usize + 40..HEADER_PX as usize + 300].iter().all(|c| *c == SIDEBAR_RGB));
+    assert_eq!(scroll_y(&session), 2500.0, "scrolled back to where the worker had it");
+    // The care record's words say which way it was taken.
+    let rows = s.run(&["capture", "show", &taken["capture_id"].to_string()]);
+    assert!(rows.stdout.contains("Full page: composed from"), "{}", rows.stdout);
+
+    // Fewer screens than the page needs: said, and kept as far as it got.
+    let run = s.run(&["capture", "--session", &session.id, "--scroll", "--max-screens", "2", "--statement", "Public"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let short = run.json();
+    assert_eq!(short["taken"]["screens"], 2);
+    assert_eq!(short["taken"]["stopped"], "reached the 2 screens the worker asked for");
+    assert_eq!(short["taken"]["cut_short"], true);
+    assert!(run.stderr.contains("Warning: the scrolling reached the 2 screens the worker asked for"), "{}", run.stderr);
+
+    // Bad input is a field-level error that captures nothing.
+    let before = s.run(&["session", "show", &session.id, "--json"]).stdout;
+    for (flag, value, words) in [
+        ("--max-screens", "0", "between 1 and the policy's 400"),
+        ("--max-screens", "401", "between 1 and the policy's 400"),
+        ("--until-date", "31/07/2026", "must be a date as 2026-08-01"),
+    ] {
+        let run = s.run(&["capture", "--session", &session.id, flag, value]);
+        assert_eq!(run.code, 2, "{flag} {value}: {}", run.stderr);
+        assert!(run.stderr.contains(words), "{flag} {value}: {}", run.stderr);
+    }
+    assert_eq!(s.run(&["session", "show", &session.id, "--json"]).stdout, before, "nothing captured or visited");
+}
+
+#[test]
+fn a_feed_that_loads_more_is_followed_to_a_date_and_its_archive_holds_every_batch_it_loaded() {
+    use fixture_site::{FEED_BATCH, feed_date};
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    std::fs::write(s.data_dir.join("policy.toml"), "[capture]\ndate_selectors = { fixture = \"time[datetime]\" }\n")
+        .unwrap();
+    let session = start(&s, &reference, &[]);
+    in_the_sessions_tab(&session, &format!("{}/profile/jane/feed", site.base), "null");
+    assert_eq!(site.hits("/profile/jane/feed/batch/1"), 0, "nothing more loads until it is scrolled");
+    let taken = capture(&s, &session, &["--until-date", "2026-08-01"]);
+    let way = &taken["taken"];
+    assert_eq!(way["method"], "scrolling", "{taken}");
+    let stopped = way["stopped"].as_str().unwrap();
+    assert!(stopped.starts_with("reached 1 August 2026: a post dated "), "{stopped}");
+    assert_eq!(way["cut_short"], false);
+    assert!(way["dates"].as_str().unwrap().contains("\"time[datetime]\""), "{way}");
+    // The first post older than the date is in the second batch: it stops there.
+    let older = (0..).find(|k| feed_date(*k) < chrono::NaiveDate::from_ymd_opt(2026, 8, 1).unwrap()).unwrap();
+    let last_batch = older / FEED_BATCH;
+    assert_eq!(last_batch, 2);
+    for batch in 1..=last_batch {
+        assert_eq!(site.hits(&format!("/profile/jane/feed/batch/{batch}")), 1, "batch {batch} loaded once");
+    }
+    assert_eq!(site.hits("/profile/jane/feed/batch/5"), 0, "followed no further than the date");
+    let shown = show(&s, &taken["capture_id"]);
+    assert_eq!(shown["signature_valid"], true, "{}", shown["signature_problem"]);
+    let scrolling = &shown["manifest"]["provenance"]["full_page"]["scrolling"];
+    assert_eq!(scrolling["followed_until"], "2026-08-01");
+    let seen = chrono::NaiveDate::parse_from_str(scrolling["oldest_date_seen"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    assert!(seen < chrono::NaiveDate::from_ymd_opt(2026, 8, 1).unwrap() && seen >= feed_date(4 * FEED_BATCH));
+
+    // The web archive holds every batch the feed loaded while it was scrolled, as served.
+    let out = s.data_dir.parent().unwrap().join("feed-exhibit");
+    let run = s.run(&["capture", "export", &taken["capture_id"].to_string(), "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warc = out.join(format!("capture-{}-warc.warc", taken["capture_id"]));
+    let index = std::process::Command::new(python_tool("warcio")).arg("index").arg(&warc).output().unwrap();
+    assert!(index.status.success(), "{}", String::from_utf8_lossy(&index.stderr));
+    let index = String::from_utf8_lossy(&index.stdout).to_string();
+    for batch in 1..=last_batch {
+        let uri = format!("{}/profile/jane/feed/batch/{batch}", site.base);
+        let line = index
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|r| r["warc-type"] == "response" && r["warc-target-uri"] == uri)
+            .unwrap_or_else(|| panic!("no response for batch {batch}: {index}"));
+        let payload = std::process::Command::new(python_tool("warcio"))
+            .args(["extract", "--payload"])
+            .arg(&warc)
+            .arg(line["offset"].as_str().map(str::to_string).unwrap_or_else(|| line["offset"].to_string()))
+            .output()
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&payload.stdout).unwrap();
+        assert_eq!(body[0]["n"], batch * FEED_BATCH, "batch {batch} as served");
+        assert_eq!(body.as_array().unwrap().len() as u32, FEED_BATCH);
+    }
+}

@@ -55,6 +55,90 @@ fn long_page(height: u32) -> String {
     )
 }
 
+/// The virtualised feed: posts of `POST_PX` below a `FEED_TOP_PX` band, each drawn only
+/// while within a screen of the view (as list-virtualising libraries do), each starting with
+/// a `MARKER_PX` band coloured `marker_rgb(n)` and otherwise `POST_RGB`; a fixed header and a
+/// sticky sidebar of the long page's colours.
+pub const POSTS: u32 = 200;
+pub const POST_PX: u32 = 300;
+pub const FEED_TOP_PX: u32 = 100;
+pub const MARKER_PX: u32 = 20;
+pub const POST_RGB: [u8; 3] = [230, 230, 230];
+pub fn marker_rgb(n: u32) -> [u8; 3] {
+    [n as u8, 100, 200]
+}
+
+fn virtual_feed() -> String {
+    let [hr, hg, hb] = HEADER_RGB;
+    let [sr, sg, sb] = SIDEBAR_RGB;
+    let [pr, pg, pb] = POST_RGB;
+    let feed_px = POSTS * POST_PX;
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Virtual timeline</title></head>\
+         <body style=\"margin:0;background:#fff;font-family:sans-serif\">\
+         <header style=\"position:fixed;top:0;left:0;right:0;height:{HEADER_PX}px;background:rgb({hr},{hg},{hb});z-index:10\"></header>\
+         <div style=\"height:{FEED_TOP_PX}px\"></div>\
+         <div style=\"display:flex\">\
+         <aside style=\"position:sticky;top:{HEADER_PX}px;align-self:flex-start;flex:none;width:100px;height:300px;background:rgb({sr},{sg},{sb})\"></aside>\
+         <div id=\"feed\" style=\"position:relative;flex:1;height:{feed_px}px\"></div></div>\
+         <script>\
+         const feed = document.getElementById('feed'); const drawn = new Map();\
+         function draw() {{\
+           const top = scrollY - innerHeight, bottom = scrollY + 2 * innerHeight;\
+           const feedTop = feed.getBoundingClientRect().top + scrollY;\
+           for (let n = 1; n <= {POSTS}; n++) {{\
+             const y = feedTop + (n - 1) * {POST_PX}; const near = y + {POST_PX} > top && y < bottom;\
+             if (near && !drawn.has(n)) {{\
+               const post = document.createElement('article');\
+               post.style.cssText = `position:absolute;left:0;right:0;top:${{(n - 1) * {POST_PX}}}px;height:{POST_PX}px;background:rgb({pr},{pg},{pb})`;\
+               post.innerHTML = `<div style=\"height:{MARKER_PX}px;background:rgb(${{n}},100,200)\"></div><p style=\"margin:8px\">Post ${{n}}</p>`;\
+               feed.appendChild(post); drawn.set(n, post);\
+             }}\
+             if (!near && drawn.has(n)) {{ drawn.get(n).remove(); drawn.delete(n); }}\
+           }}\
+         }}\
+         addEventListener('scroll', draw); draw();\
+         </script></body></html>"
+    )
+}
+
+/// The feed that loads more as it is scrolled: `FEED_BATCH` posts of 400 px at a time, the
+/// first in the page and each further batch fetched from `/profile/jane/feed/batch/N` when
+/// the bottom comes within a screen; post k is dated `feed_date(k)`; there are
+/// `FEED_BATCHES` batches after the first.
+pub const FEED_BATCH: u32 = 10;
+pub const FEED_BATCHES: u32 = 30;
+pub fn feed_date(k: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap() - chrono::Duration::days(4 * i64::from(k))
+}
+
+fn feed_post(k: u32) -> String {
+    format!("{{\"n\":{k},\"date\":\"{}\"}}", feed_date(k))
+}
+
+fn loading_feed() -> String {
+    let first: Vec<String> = (0..FEED_BATCH).map(feed_post).collect();
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Loading timeline</title></head>\
+         <body style=\"margin:0;font-family:sans-serif\"><div id=\"feed\"></div><p id=\"more\">Loading…</p>\
+         <script>\
+         const feed = document.getElementById('feed'); let next = 1; let loading = false;\
+         function add(posts) {{ for (const p of posts) {{ const a = document.createElement('article'); a.style.height = '400px';\
+           a.innerHTML = `<p>Post ${{p.n}}</p><time datetime=\"${{p.date}}\">${{p.date}}</time>`; feed.appendChild(a); }} }}\
+         add([{first}]);\
+         function more() {{\
+           if (loading || next > {FEED_BATCHES}) return;\
+           if (scrollY + 2 * innerHeight < document.documentElement.scrollHeight) return;\
+           loading = true;\
+           fetch('/profile/jane/feed/batch/' + next).then((r) => r.json()).then((posts) => {{ next++; add(posts); loading = false;\
+             if (next > {FEED_BATCHES}) document.getElementById('more').textContent = 'The end'; more(); }});\
+         }}\
+         addEventListener('scroll', more);\
+         </script></body></html>",
+        first = first.join(",")
+    )
+}
+
 fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body style=\"margin:0;font-family:sans-serif\">{body}</body></html>"
@@ -151,6 +235,21 @@ pub fn start() -> Site {
                         let height = p.split_once("?h=").and_then(|(_, h)| h.parse().ok()).unwrap_or(LONG_PAGE_PX);
                         let (h, b) = html(long_page(height.clamp(3_000, 2_000_000)));
                         respond(&mut stream, "200 OK", &h, &b)
+                    }
+                    "/profile/jane/virtual" => {
+                        let (h, b) = html(virtual_feed());
+                        respond(&mut stream, "200 OK", &h, &b)
+                    }
+                    "/profile/jane/feed" => {
+                        let (h, b) = html(loading_feed());
+                        respond(&mut stream, "200 OK", &h, &b)
+                    }
+                    p if p.starts_with("/profile/jane/feed/batch/") => {
+                        let batch: u32 = p.rsplit('/').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+                        let posts: Vec<String> =
+                            (batch * FEED_BATCH..(batch + 1) * FEED_BATCH).map(feed_post).collect();
+                        let body = format!("[{}]", posts.join(","));
+                        respond(&mut stream, "200 OK", &[("Content-Type", "application/json".into())], body.as_bytes())
                     }
                     "/profile/jane/title" => {
                         let escaped = TRICKY_TITLE.replace('&', "&amp;").replace('<', "&lt;");

@@ -1147,6 +1147,25 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await page.close();
 });
 
+test("the whole timeline is captured by scrolling and said so, on the session and on the capture's screen", async () => {
+  const page = await fixture.browser.newPage();
+  await readyForAccess(page);
+  await openSessionStart(page);
+  await byId(page, "subject").check();
+  await byId(page, "continue").click();
+  await heading(page, "Access session 1");
+  await byId(page, "capture-whole").click();
+  await page.locator("#captured", { hasText: "Captured: capture 1" }).waitFor();
+  await page.locator("#taken-way", { hasText: "Full page: composed from 12 screens while scrolling; reached the end of the page" }).waitFor();
+  assert.equal(await byId(page, "capture").isDisabled(), false, "the buttons come back once it is taken");
+  await checkScreen(page, "52b-session-whole-timeline");
+  await page.locator("#captures a", { hasText: "Capture 1" }).click();
+  await heading(page, "Capture 1");
+  await page.locator("#taken-way", { hasText: "Full page: composed from 12 screens while scrolling" }).waitFor();
+  await page.locator("#provenance", { hasText: "By scrolling: composed from 12 screens while scrolling" }).waitFor();
+  await page.close();
+});
+
 test("a second view of a person warns at the limit before going on, and a third is refused with what would allow it", async () => {
   const page = await fixture.browser.newPage();
   await readyForAccess(page);

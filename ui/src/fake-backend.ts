@@ -749,6 +749,10 @@ export function createFakeBackend(): Backend {
       const cut_at_limit = height > 250000
         ? { page_height_css: height, captured_height_css: 250000, limit_css_px: 250000, summary: `Cut at the policy's limit: the page is ${height} CSS px tall; the full-page picture holds its first 250000 CSS px` }
         : null;
+      const whole = args.whole_timeline === true;
+      const taken = whole
+        ? { method: "scrolling", label: "composed from 12 screens while scrolling", screens: 12, chosen: "the worker asked for the feed to be followed as it loads more", stopped: "reached the end of the page: scrolled to its bottom, it loaded no more", cut_short: false, dates: "the policy gives no way to find the dates of posts on facebook: followed to the limits alone", scroll_dependent: null }
+        : { method: "all_at_once", label: "the page at one moment", screens: 0, chosen: null, stopped: null, cut_short: false, dates: null, scroll_dependent: null };
       captures.push({
         id, session: session.id, request: session.request, url, title, captured_at: at, captured_at_text: "23 November 2026 10:00:01 GMT (UK time)",
         provenance: [
@@ -756,12 +760,16 @@ export function createFakeBackend(): Backend {
           { label: "Captured at", value: "23 November 2026 10:00:01 GMT (UK time)" }, { label: "Capture completed", value: "23 November 2026 10:00:02 GMT (UK time)" }, { label: "HTTP status", value: "200 OK" },
           { label: "Server address", value: "157.240.1.35 port 443" }, { label: "TLS", value: "TLS 1.3, AES_128_GCM\nCertificate for *.facebook.com" },
           ...(args.outside_scope_reason.trim() ? [{ label: "Outside the listed profiles because", value: args.outside_scope_reason.trim() }] : []),
+          { label: "Full page taken", value: whole ? `By scrolling: ${taken.label}` : "All at once: the page at one moment, in 1 tile(s)" },
         ],
-        artefacts, signature_valid: true, signature_problem: null, stored_hashes_match: true, thumbnail: THUMBNAIL, judgement: null, findings: [], blurred: false, disputes: [], redactions: [], cut_at_limit,
+        artefacts, signature_valid: true, signature_problem: null, stored_hashes_match: true, thumbnail: THUMBNAIL, judgement: null, findings: [], blurred: false, disputes: [], redactions: [], cut_at_limit, taken,
       });
       session.trail.push({ at, kind: "navigation", tab: "T1", url });
-      return { capture_id: id, url, artefacts, cut_at_limit };
+      return { capture_id: id, url, artefacts, cut_at_limit, taken };
     },
+    // The fake takes a capture at once: none is ever running when these are asked.
+    capture_progress: () => ({ capturing: false, scrolling: false, screens: 0, reached_css: 0, stop_asked: false }),
+    capture_stop: (args) => fail("refused", `no capture is being taken in access session ${args.id}`),
     capture_get: (args) => {
       const capture = captures.find((c) => c.id === args.id) ?? fail("not_found", `capture ${args.id} does not exist`);
       const log = (logs.get(capture.request) ?? []).at(-1)?.log;

@@ -659,13 +659,22 @@ statement: string,
 /**
  * Why a page outside the person's listed profiles belongs to this person; empty if none.
  */
-outside_scope_reason: string, };
+outside_scope_reason: string, 
+/**
+ * "Capture the whole timeline": take it by scrolling and follow it as it loads more,
+ * back to the request's period start or the policy's limits. Absent is false.
+ */
+whole_timeline?: boolean, };
 
 export type CaptureSummary = { capture_id: number, url: string, artefacts: Array<ArtefactSummary>, 
 /**
  * Set when the page was taller than the policy's limit and was cut there.
  */
-cut_at_limit: CutAtLimit | null, };
+cut_at_limit: CutAtLimit | null, 
+/**
+ * Which way the full page was taken (at one moment, or by scrolling and why).
+ */
+taken: TakenWay, };
 
 export type CutAtLimit = { 
 /**
@@ -684,6 +693,59 @@ limit_css_px: number,
  * The same in words.
  */
 summary: string, };
+
+export type TakenWay = { 
+/**
+ * `all_at_once` or `scrolling`.
+ */
+method: string, 
+/**
+ * "the page at one moment" or "composed from N screens while scrolling".
+ */
+label: string, 
+/**
+ * Screens taken while scrolling; 0 when taken at once.
+ */
+screens: number, 
+/**
+ * Why it was taken by scrolling: the worker asked, or the page changes as it is scrolled.
+ */
+chosen: string | null, 
+/**
+ * What stopped the scrolling ("reached 1 June 2026: a post dated 29 May 2026 appeared").
+ */
+stopped: string | null, 
+/**
+ * A limit or the worker stopped it before the page's end or the date.
+ */
+cut_short: boolean, 
+/**
+ * How the page's dates were found, or that the limits alone applied.
+ */
+dates: string | null, 
+/**
+ * Set when the page was found to change as it is scrolled, so that no picture of it at
+ * one moment shows it whole: the worker is told.
+ */
+scroll_dependent: string | null, };
+
+export type CaptureProgress = { 
+/**
+ * A capture is being taken in the session now.
+ */
+capturing: boolean, 
+/**
+ * It is scrolling the page, screen by screen.
+ */
+scrolling: boolean, screens: number, 
+/**
+ * How far down the page it has got, in CSS pixels.
+ */
+reached_css: number, 
+/**
+ * The worker asked it to stop: the screens so far are being composed and stored.
+ */
+stop_asked: boolean, };
 
 export type ArtefactSummary = { kind: string, sha256: string, 
 /**
@@ -770,8 +832,9 @@ disputes: Array<DisputeRecord>,
 redactions: Array<RedactionView>, 
 /**
  * Set when the page was taller than the policy's limit and was cut there.
+ * Which way the full page was taken (at one moment, or by scrolling and why).
  */
-cut_at_limit: CutAtLimit | null, };
+taken: TakenWay | null, cut_at_limit: CutAtLimit | null, };
 
 export type CaptureJudgeArgs = { id: number, judgement: JudgementInput, };
 
@@ -999,6 +1062,8 @@ export interface Commands {
   session_resume: { args: SessionIdArgs; response: SessionPage };
   session_end: { args: SessionIdArgs; response: SessionPage };
   capture_take: { args: CaptureTakeArgs; response: CaptureSummary };
+  capture_progress: { args: SessionIdArgs; response: CaptureProgress };
+  capture_stop: { args: SessionIdArgs; response: CaptureProgress };
   capture_get: { args: CaptureIdArgs; response: CapturePage };
   capture_judge: { args: CaptureJudgeArgs; response: CapturePage };
   capture_redact: { args: CaptureRedactArgs; response: CapturePage };
@@ -1069,6 +1134,8 @@ export const COMMAND_NAMES: CommandName[] = [
   "session_resume",
   "session_end",
   "capture_take",
+  "capture_progress",
+  "capture_stop",
   "capture_get",
   "capture_judge",
   "capture_redact",

@@ -62,6 +62,7 @@ export async function captureScreen(app: App, id: number): Promise<void> {
           ? current.stored_hashes_match ? "The signed manifest and every stored file match." : "A stored file no longer matches its digest."
           : current.signature_problem ?? ""),
       current.cut_at_limit ? warningText(`${current.cut_at_limit.summary}.`) : null,
+      current.taken ? h("p", { class: "govuk-body", id: "taken-way" }, `Full page: ${current.taken.label}${current.taken.stopped ? `; ${current.taken.stopped}` : ""}.`) : null,
       h("figure", { class: "app-thumbnail" },
         capturePicture(h("img", { src: current.thumbnail, alt: `The window as the worker saw it when capture ${current.id} was taken`, id: "thumbnail" }) as HTMLImageElement, current.blurred, "reveal"),
         h("figcaption", { class: "govuk-hint" }, `Captured at ${current.captured_at_text}`)),

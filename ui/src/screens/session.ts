@@ -294,15 +294,27 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
     }
   };
 
-  const capture = async (reason = "") => {
+  const capture = async (reason = "", whole = false) => {
     if (capturing || !session || session.ended_at) return;
     capturing = true;
-    const captureButton = document.getElementById("capture") as HTMLButtonElement | null;
-    if (captureButton) captureButton.disabled = true;
+    const buttons = ["capture", "capture-whole"].map((b) => document.getElementById(b) as HTMLButtonElement | null);
+    buttons.forEach((b) => { if (b) b.disabled = true; });
     outside.replaceChildren();
-    status.replaceChildren(h("p", { class: "govuk-body app-capturing" }, "Capturing the page… the whole page, the window as seen, the page's archive and its provenance."));
+    status.replaceChildren(h("p", { class: "govuk-body app-capturing" }, whole
+      ? "Capturing the whole timeline… scrolling it one screen at a time, then the window as seen, the page's archive and its provenance."
+      : "Capturing the page… the whole page, the window as seen, the page's archive and its provenance."));
+    // While it scrolls: how far it has got, and a way to stop it (what it took is kept).
+    const progressLine = h("p", { class: "govuk-body", id: "capture-progress" });
+    const stopButton = button("Stop scrolling", async () => { stopButton.setAttribute("disabled", ""); await app.backend.call("capture_stop", { id }).catch(() => null); }, { secondary: true, id: "stop-capture" });
+    const poll = window.setInterval(async () => {
+      const now = await app.backend.call("capture_progress", { id }).catch(() => null);
+      if (!now || !now.capturing || !now.scrolling || !capturing) return;
+      if (!progressLine.isConnected) status.append(progressLine, stopButton);
+      progressLine.textContent = `${now.screens} ${now.screens === 1 ? "screen" : "screens"} taken, ${now.reached_css} CSS px down the page${now.stop_asked ? ": stopping, keeping what was taken" : ""}.`;
+    }, 500);
     try {
-      const taken = await app.backend.call("capture_take", { session: id, url: "", statement: "", outside_scope_reason: reason });
+      const taken = await app.backend.call("capture_take", { session: id, url: "", statement: "", outside_scope_reason: reason, whole_timeline: whole });
+      window.clearInterval(poll);
       const shown = await app.backend.call("capture_get", { id: taken.capture_id }).catch(() => null);
       const row = (label: string) => shown?.provenance.find((r) => r.label === label)?.value ?? "";
       status.replaceChildren(
@@ -316,6 +328,9 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
               shown ? h("p", { class: "govuk-body app-untrusted app-capture-item__title" }, shown.title || "(no title)") : null,
               h("p", { class: "govuk-body app-untrusted" }, taken.url),
               taken.cut_at_limit ? warningText(`${taken.cut_at_limit.summary}.`) : null,
+              h("p", { class: "govuk-body-s", id: "taken-way" }, `Full page: ${taken.taken.label}${taken.taken.stopped ? `; ${taken.taken.stopped}` : ""}.`),
+              taken.taken.scroll_dependent ? warningText(`Taken by scrolling: ${taken.taken.scroll_dependent}, so no picture of it at one moment would show it whole.`) : null,
+              taken.taken.cut_short ? warningText(`The scrolling ${taken.taken.stopped}: the picture holds the page only so far.`) : null,
               shown ? h("p", { class: "govuk-body-s" }, `Captured at ${row("Captured at")}. HTTP status ${row("HTTP status")}. ${shown.signature_valid ? "Signed and verified." : "The signature does not verify."}`) : null,
               h("a", { class: "govuk-link", href: `#/captures/${taken.capture_id}`, id: "judge-latest" }, `Judge capture ${taken.capture_id}, and see its provenance and digests`),
             ),
@@ -327,7 +342,7 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
       const failure = asIpcError(error);
       if (failure.code === "outside_scope") {
         status.replaceChildren();
-        outside.replaceChildren(outsideScope(failure.url ?? "", session!, (why) => void capture(why)));
+        outside.replaceChildren(outsideScope(failure.url ?? "", session!, (why) => void capture(why, whole)));
         document.getElementById("outside-heading")?.focus();
       } else {
         status.replaceChildren(
@@ -337,8 +352,9 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
         if (failure.code === "recording_stopped") await refresh();
       }
     } finally {
+      window.clearInterval(poll);
       capturing = false;
-      if (captureButton) captureButton.disabled = false;
+      buttons.forEach((b) => { if (b) b.disabled = false; });
     }
   };
 
@@ -408,6 +424,7 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
       "div",
       { class: "app-session-actions" },
       button("Capture this page", () => capture(), { id: "capture" }),
+      button("Capture the whole timeline", () => capture("", true), { secondary: true, id: "capture-whole" }),
       h("p", { class: "govuk-body", id: "shortcut" }, "Or press ", h("kbd", {}, shortcut), " while the browser is in front. Nothing is added to the page."),
     ),
     status,

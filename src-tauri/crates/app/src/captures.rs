@@ -5,9 +5,13 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
+use triangulate_capture::scroll::{ScrollOptions, ScrollProgress};
 use triangulate_capture::take::{SessionFacts, TakeOptions, take};
 use triangulate_core::evidence::JudgementInput;
+use triangulate_core::scrolling::ScrollLimits;
 use triangulate_evidence::{DocumentResponse, TrailEvent, sha256_hex, verify_manifest};
 use triangulate_store::{CaptureRecord, SessionRecord, Store};
 
@@ -48,6 +52,61 @@ pub fn cut_at_limit(manifest: &str) -> Option<CutAtLimit> {
     })
 }
 
+/// Which way a capture's full-page picture was taken, as its signed manifest says: at one
+/// moment, or composed from screens while scrolling (and then why, and what stopped it).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct TakenWay {
+    /// `all_at_once` or `scrolling`.
+    pub method: String,
+    /// "the page at one moment" or "composed from N screens while scrolling".
+    pub label: String,
+    /// Screens taken while scrolling; 0 when taken at once.
+    pub screens: u32,
+    /// Why it was taken by scrolling: the worker asked, or the page changes as it is scrolled.
+    pub chosen: Option<String>,
+    /// What stopped the scrolling ("reached 1 June 2026: a post dated 29 May 2026 appeared").
+    pub stopped: Option<String>,
+    /// A limit or the worker stopped it before the page's end or the date.
+    pub cut_short: bool,
+    /// How the page's dates were found, or that the limits alone applied.
+    pub dates: Option<String>,
+    /// Set when the page was found to change as it is scrolled, so that no picture of it at
+    /// one moment shows it whole: the worker is told.
+    pub scroll_dependent: Option<String>,
+}
+
+/// The label of a picture taken at once.
+pub const AT_ONE_MOMENT: &str = "the page at one moment";
+
+/// Which way a capture's full page was taken, from its signed manifest (a manifest from
+/// before scrolling captures was taken at once).
+pub fn taken_way(manifest: &str) -> Option<TakenWay> {
+    let manifest: triangulate_evidence::Manifest = serde_json::from_str(manifest).ok()?;
+    let full_page = manifest.provenance.full_page;
+    Some(match full_page.scrolling {
+        Some(scrolling) => TakenWay {
+            method: "scrolling".into(),
+            label: scrolling.label,
+            screens: scrolling.screens,
+            chosen: Some(scrolling.chosen),
+            stopped: Some(scrolling.stopped),
+            cut_short: scrolling.cut_short,
+            dates: Some(scrolling.dates),
+            scroll_dependent: full_page.scroll_dependent,
+        },
+        None => TakenWay {
+            method: "all_at_once".into(),
+            label: AT_ONE_MOMENT.into(),
+            screens: 0,
+            chosen: None,
+            stopped: None,
+            cut_short: false,
+            dates: None,
+            scroll_dependent: full_page.scroll_dependent,
+        },
+    })
+}
+
 /// What the worker asks of a capture.
 #[derive(Debug, Clone, Default)]
 pub struct CaptureOrder {
@@ -57,6 +116,15 @@ pub struct CaptureOrder {
     pub statement: Option<String>,
     /// Why a page outside the person's listed profiles belongs to this person.
     pub outside_scope_reason: Option<String>,
+    /// Take the whole page by scrolling, whatever it is ("Capture the whole timeline").
+    pub scroll: bool,
+    /// Follow a feed that loads more as it is scrolled, back to the request's period start
+    /// (or `until_date`), or the policy's limits.
+    pub follow: bool,
+    /// Follow it back to this date (`YYYY-MM-DD`) instead; implies `follow`.
+    pub until_date: Option<String>,
+    /// Fewer screens than the policy's limit.
+    pub max_screens: Option<u32>,
 }
 
 pub struct Taken {
@@ -65,6 +133,22 @@ pub struct Taken {
     pub url: String,
     /// Set when the page was taller than the policy's limit and was cut there.
     pub cut: Option<CutAtLimit>,
+    /// Which way the full page was taken.
+    pub way: TakenWay,
+}
+
+/// How far the capture being taken in a session has got.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct CaptureProgress {
+    /// A capture is being taken in the session now.
+    pub capturing: bool,
+    /// It is scrolling the page, screen by screen.
+    pub scrolling: bool,
+    pub screens: u32,
+    /// How far down the page it has got, in CSS pixels.
+    pub reached_css: u32,
+    /// The worker asked it to stop: the screens so far are being composed and stored.
+    pub stop_asked: bool,
 }
 
 struct StoreFacts<'a> {
@@ -102,29 +186,62 @@ impl SessionFacts for StoreFacts<'_> {
 /// The sessions with a capture being taken now, in this process: a screen shows it while
 /// the button or the shortcut's capture runs, and a second one waits for none.
 /// Sessions are numbered per store: each is known by its data folder and its number.
-static CAPTURING: std::sync::Mutex<Vec<(PathBuf, i64)>> = std::sync::Mutex::new(Vec::new());
+/// Each with how far it has got, and the worker's stop.
+type Running = Vec<((PathBuf, i64), Arc<ScrollProgress>)>;
+static CAPTURING: std::sync::Mutex<Running> = std::sync::Mutex::new(Vec::new());
 
 /// Marks a session as capturing until dropped.
-struct Capturing((PathBuf, i64));
+struct Capturing((PathBuf, i64), Arc<ScrollProgress>);
 
 impl Capturing {
     fn begin(host: &dyn Host, session: i64) -> Result<Capturing> {
         let key = (host.data_dir().root().to_path_buf(), session);
         let mut running = CAPTURING.lock().unwrap_or_else(|e| e.into_inner());
-        if running.contains(&key) {
+        if running.iter().any(|(k, _)| *k == key) {
             return Err(AppError::Refused(format!(
                 "a capture is already being taken in access session {session}: wait for it"
             )));
         }
-        running.push(key.clone());
-        Ok(Capturing(key))
+        let progress = Arc::new(ScrollProgress::default());
+        running.push((key.clone(), progress.clone()));
+        Ok(Capturing(key, progress))
     }
 }
 
 impl Drop for Capturing {
     fn drop(&mut self) {
-        CAPTURING.lock().unwrap_or_else(|e| e.into_inner()).retain(|s| *s != self.0);
+        CAPTURING.lock().unwrap_or_else(|e| e.into_inner()).retain(|(s, _)| *s != self.0);
     }
+}
+
+fn running(host: &dyn Host, session: i64) -> Option<Arc<ScrollProgress>> {
+    let key = (host.data_dir().root().to_path_buf(), session);
+    CAPTURING.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(k, _)| *k == key).map(|(_, p)| p.clone())
+}
+
+/// How far the capture being taken in a session has got (nothing, when none is).
+pub fn progress(host: &dyn Host, session: i64) -> CaptureProgress {
+    match running(host, session) {
+        Some(p) => CaptureProgress {
+            capturing: true,
+            scrolling: p.scrolling.load(Ordering::SeqCst),
+            screens: p.screens.load(Ordering::SeqCst),
+            reached_css: u32::try_from(p.reached_css.load(Ordering::SeqCst)).unwrap_or(u32::MAX),
+            stop_asked: p.stop.load(Ordering::SeqCst),
+        },
+        None => CaptureProgress { capturing: false, scrolling: false, screens: 0, reached_css: 0, stop_asked: false },
+    }
+}
+
+/// Stops the scrolling of the capture being taken in a session: the screens taken so far
+/// are composed and stored, and the capture says it was stopped by the worker. Refused when
+/// no capture is being taken.
+pub fn stop(host: &dyn Host, session: i64) -> Result<CaptureProgress> {
+    let Some(p) = running(host, session) else {
+        return Err(AppError::Refused(format!("no capture is being taken in access session {session}")));
+    };
+    p.stop.store(true, Ordering::SeqCst);
+    Ok(progress(host, session))
 }
 
 /// Whether a capture is being taken in this session now.
@@ -160,18 +277,18 @@ pub fn picture(host: &dyn Host, id: i64, artefact: &str) -> Result<Vec<u8>> {
 }
 
 pub fn capturing(host: &dyn Host, session: i64) -> bool {
-    let key = (host.data_dir().root().to_path_buf(), session);
-    CAPTURING.lock().unwrap_or_else(|e| e.into_inner()).contains(&key)
+    running(host, session).is_some()
 }
 
 /// Captures the tab the worker is looking at in a session (or goes to `order.url` first).
 pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> Result<Taken> {
-    let _capturing = Capturing::begin(host, session_id)?;
+    let capturing = Capturing::begin(host, session_id)?;
     let timer = Instant::now();
     let session = host.store()?.session(session_id)?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "store open, session read");
     host.store()?.check_capture_session(&session)?;
     check_worker_text(order)?;
+    let scroll = scroll_options(host, &session, order)?;
     if let Some(url) = &order.url {
         // Before the browser goes anywhere: a visit to a page that may not be captured would
         // enter the trail, and a file on this laptop is no page of a person's at all.
@@ -189,6 +306,8 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
         statement: order.statement.as_deref(),
         outside_scope_reason: order.outside_scope_reason.as_deref(),
         full_page_max_css_px: f64::from(host.policy()?.capture.full_page_max_css_px),
+        scroll,
+        progress: Some(&capturing.1),
     };
     let taken = crate::runtime()?.block_on(take(&private_url, &options, &facts, host.clock()))?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "capture taken, connection included");
@@ -203,7 +322,69 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
             "a page cut at the policy's limit"
         );
     }
-    Ok(Taken { record, url: taken.url, cut })
+    let way = taken_way(&record.manifest).expect("a stored manifest reads back");
+    if let Some(why) = &way.scroll_dependent {
+        tracing::warn!(capture = record.id, %why, "a page that changes as it is scrolled, taken by scrolling");
+    }
+    Ok(Taken { record, url: taken.url, cut, way })
+}
+
+/// The scrolling the worker asked for, checked, with the policy's limits and the platform's
+/// way of finding dates. Following a feed goes back to the request's period start unless
+/// the worker gave another date.
+fn scroll_options(host: &dyn Host, session: &SessionRecord, order: &CaptureOrder) -> Result<ScrollOptions> {
+    use triangulate_core::FieldError;
+    let policy = host.policy()?;
+    let limits = &policy.capture;
+    let mut errors = Vec::new();
+    let until_date = order.until_date.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    let until = match until_date {
+        Some(text) => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "until_date",
+                    format!("The date to follow the feed back to must be a date as 2026-08-01, not {text:?}"),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let mut max_screens = limits.scroll_max_screens;
+    if let Some(asked) = order.max_screens {
+        if asked == 0 || asked > limits.scroll_max_screens {
+            errors.push(FieldError::new(
+                "max_screens",
+                format!("The most screens to take must be between 1 and the policy's {}", limits.scroll_max_screens),
+            ));
+        } else {
+            max_screens = asked;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::fields_error(errors));
+    }
+    let follow = order.follow || until.is_some();
+    let until = match (until, follow) {
+        (Some(date), _) => Some(date),
+        (None, true) => Some(host.store()?.request(&session.request)?.request.period.from),
+        (None, false) => None,
+    };
+    let platform = host.store()?.account(session.account_id)?.platform.trim().to_lowercase();
+    Ok(ScrollOptions {
+        force: order.scroll || follow,
+        follow,
+        until,
+        date_selector: limits.date_selectors.get(&platform).cloned(),
+        platform,
+        limits: ScrollLimits {
+            max_screens,
+            max_height_css: f64::from(limits.full_page_max_css_px),
+            max_seconds: limits.scroll_max_seconds,
+            screens_asked: max_screens < limits.scroll_max_screens,
+        },
+    })
 }
 
 /// The worker's own words on a capture (the statement, the reason a page outside the

@@ -984,8 +984,12 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
     if !full_page.is_empty() {
         blocks.push(Block::Heading { text: format!("Exhibit {}: the full page", exhibit.number), outline: true });
         let covered = &provenance.full_page;
+        let way = match &covered.scrolling {
+            Some(scrolling) => format!("{}; {}", scrolling.label, scrolling.stopped),
+            None => crate::captures::AT_ONE_MOMENT.to_string(),
+        };
         let mut caption = format!(
-            "The whole page as captured, {} CSS px tall, at the width of this page",
+            "The whole page as captured, {way}, {} CSS px tall, at the width of this page",
             covered.captured_height_css.round()
         );
         if covered.capped {
@@ -1161,6 +1165,33 @@ fn unix_date(value: &serde_json::Value) -> Option<String> {
 }
 
 /// A capture's provenance in rows, as the care record and the capture's screen show it.
+/// Which way the full page was taken, in words: at one moment, or composed from screens
+/// while scrolling, with why, what stopped it, how dates were found and what was changed on
+/// the page and undone.
+fn full_page_taken(full_page: &triangulate_evidence::FullPageInfo) -> String {
+    let Some(scrolling) = &full_page.scrolling else {
+        let mut text =
+            format!("All at once: {}, in {} tile(s)", crate::captures::AT_ONE_MOMENT, full_page.tiles.len().max(1));
+        if let Some(why) = &full_page.scroll_dependent {
+            text.push_str(&format!("\nThe page changes as it is scrolled: {why}"));
+        }
+        return text;
+    };
+    let mut lines = vec![
+        format!("By scrolling: {}", scrolling.label),
+        format!("Why: {}", scrolling.chosen),
+        format!("Stopped: {}", scrolling.stopped),
+        format!("Dates: {}", scrolling.dates),
+        format!(
+            "Each screen overlaps the one before by {} CSS px; {} joins, recorded with each screen's scroll offset, time and SHA-256 in the manifest",
+            scrolling.overlap_css.round(),
+            scrolling.joins.len()
+        ),
+    ];
+    lines.extend(scrolling.page_changes.iter().cloned());
+    lines.join("\n")
+}
+
 pub(crate) fn provenance_rows(manifest: &Manifest, person: &str) -> Vec<(String, String)> {
     let p = &manifest.provenance;
     let http = &p.http;
@@ -1251,6 +1282,7 @@ pub(crate) fn provenance_rows(manifest: &Manifest, person: &str) -> Vec<(String,
     if let Some(reason) = &p.outside_scope_reason {
         rows.push(row("Outside the listed profiles because", reason.clone()));
     }
+    rows.push(row("Full page taken", full_page_taken(&p.full_page)));
     if let Some(archive) = &p.archive {
         let mut text = format!(
             "{} {} in the web archive (WARC)",
@@ -1277,5 +1309,77 @@ fn decision_line(d: &triangulate_store::DecisionRecord) -> String {
             format!("{}: {}, decided {}, recorded {}", d.step_label, d.decided_by, long_date(day), uk_time(&d.at))
         }
         None => format!("{}: {}, {}", d.step_label, d.decided_by, uk_time(&d.at)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use triangulate_evidence::{FrameInfo, FullPageInfo, JoinInfo, ScrollingInfo};
+
+    fn at_once() -> FullPageInfo {
+        FullPageInfo {
+            page_width_css: 1280.0,
+            page_height_css: 3000.0,
+            captured_height_css: 3000.0,
+            capped: false,
+            cap_device_px: 250_000.0,
+            limit_css_px: 250_000.0,
+            tiles: Vec::new(),
+            joined: true,
+            method: Some("all_at_once".into()),
+            scroll_dependent: None,
+            scrolling: None,
+        }
+    }
+
+    #[test]
+    fn the_provenance_says_which_way_the_full_page_was_taken() {
+        assert_eq!(full_page_taken(&at_once()), "All at once: the page at one moment, in 1 tile(s)");
+        let frame = |index: u32, y: f64| FrameInfo {
+            index,
+            scroll_y_css: y,
+            taken_at: "2026-11-23T10:05:01.000Z".into(),
+            width_px: 1280,
+            height_px: 720,
+            sha256: "ab".repeat(32),
+            settled: true,
+        };
+        let join = |frame: u32, page_y_px: u64, frame_y_px: u32| JoinInfo {
+            frame,
+            page_y_px,
+            frame_y_px,
+            rows_px: 720 - frame_y_px,
+            overlap_rows_differing: 0,
+        };
+        let scrolled = FullPageInfo {
+            method: Some("scrolling".into()),
+            scroll_dependent: Some(
+                "the page changes as it is scrolled: 40 of its elements were added or removed".into(),
+            ),
+            scrolling: Some(ScrollingInfo {
+                label: "composed from 2 screens while scrolling".into(),
+                screens: 2,
+                chosen: "the page changes as it is scrolled".into(),
+                overlap_css: 90.0,
+                frames: vec![frame(1, 0.0), frame(2, 630.0)],
+                joins: vec![join(1, 0, 0), join(2, 720, 90)],
+                stopped: "reached 1 August 2026: a post dated 29 July 2026 appeared".into(),
+                cut_short: false,
+                followed_until: Some("2026-08-01".into()),
+                dates: "dates read from the elements matching \"time[datetime]\"".into(),
+                oldest_date_seen: Some("2026-07-29".into()),
+                page_changes: vec!["1 fixed or sticky elements were made transparent".into()],
+                restored_scroll_x: 0.0,
+                restored_scroll_y: 500.0,
+            }),
+            ..at_once()
+        };
+        let words = full_page_taken(&scrolled);
+        assert!(words.starts_with("By scrolling: composed from 2 screens while scrolling\n"), "{words}");
+        assert!(words.contains("Stopped: reached 1 August 2026: a post dated 29 July 2026 appeared"), "{words}");
+        assert!(words.contains("overlaps the one before by 90 CSS px; 2 joins"), "{words}");
+        assert!(words.ends_with("1 fixed or sticky elements were made transparent"), "{words}");
+        assert!(!words.contains("one moment"), "never described as the page at one moment");
     }
 }

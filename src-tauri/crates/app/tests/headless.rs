@@ -116,6 +116,7 @@ fn a_whole_check_runs_through_the_application_layer_headless() {
         url: Some(format!("{}/profile/jane", site.base)),
         statement: Some("Visible to anyone without logging in".into()),
         outside_scope_reason: None,
+        ..CaptureOrder::default()
     };
     let taken = captures::take_capture(&host, id, &order).unwrap();
     assert_eq!(taken.url, format!("{}/profile/jane", site.base));
@@ -128,6 +129,36 @@ fn a_whole_check_runs_through_the_application_layer_headless() {
         host.now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         "the capture's times come from the host's clock"
     );
+
+    // The whole timeline, stopped by the worker part way: its progress is seen while it
+    // scrolls, and what it took is kept and said to have been stopped.
+    let timeline = CaptureOrder {
+        url: Some(format!("{}/profile/jane/virtual", site.base)),
+        scroll: true,
+        ..CaptureOrder::default()
+    };
+    let (seen, stopped) = std::thread::scope(|scope| {
+        let running = scope.spawn(|| captures::take_capture(&host, id, &timeline));
+        let mut seen = None;
+        for _ in 0..1200 {
+            let now = captures::progress(&host, id);
+            if now.capturing && now.scrolling && now.screens >= 3 {
+                seen = Some(captures::stop(&host, id).unwrap());
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        (seen, running.join().unwrap())
+    });
+    let seen = seen.expect("the capture's progress was seen while it scrolled");
+    assert!(seen.stop_asked, "{seen:?}");
+    let stopped = stopped.unwrap();
+    assert_eq!(stopped.way.stopped.as_deref(), Some("stopped by the worker"), "{:?}", stopped.way);
+    assert!(stopped.way.cut_short);
+    assert!(stopped.way.screens >= 3 && stopped.way.screens < 20, "{:?}", stopped.way);
+    assert_eq!(captures::show(&host, stopped.record.id).unwrap().signature, Ok(()));
+    assert!(!captures::progress(&host, id).capturing, "no capture is marked running after it");
+    assert!(captures::stop(&host, id).is_err(), "nothing to stop");
 
     let judged = captures::judge(
         &host,

@@ -120,3 +120,48 @@ impl Cdp {
         Ok(reply["result"]["value"].clone())
     }
 }
+
+impl Cdp {
+    /// Makes an object in the tab's page from an expression and returns its id: state kept
+    /// between calls, reachable from no script of the page's.
+    pub async fn make_object(&self, tab: &str, expression: &str) -> Result<String> {
+        let reply =
+            self.tab_call(tab, "Runtime.evaluate", json!({ "expression": expression, "returnByValue": false })).await?;
+        if let Some(exception) = reply.get("exceptionDetails") {
+            return Err(CaptureError::DevTools(format!(
+                "the page's script failed: {}",
+                exception["text"].as_str().unwrap_or("an exception")
+            )));
+        }
+        reply["result"]["objectId"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| CaptureError::DevTools("the page made no object".into()))
+    }
+
+    /// Calls a function with `this` the object and the arguments given as values; its
+    /// value, once any promise it returns has settled.
+    pub async fn call_on(&self, tab: &str, object: &str, function: &str, arguments: Vec<Value>) -> Result<Value> {
+        let arguments: Vec<Value> = arguments.into_iter().map(|value| json!({ "value": value })).collect();
+        let reply = self
+            .tab_call(
+                tab,
+                "Runtime.callFunctionOn",
+                json!({
+                    "objectId": object,
+                    "functionDeclaration": function,
+                    "arguments": arguments,
+                    "returnByValue": true,
+                    "awaitPromise": true,
+                }),
+            )
+            .await?;
+        if let Some(exception) = reply.get("exceptionDetails") {
+            return Err(CaptureError::DevTools(format!(
+                "the page's script failed: {}",
+                exception["exception"]["description"].as_str().or(exception["text"].as_str()).unwrap_or("an exception")
+            )));
+        }
+        Ok(reply["result"]["value"].clone())
+    }
+}

@@ -10,6 +10,7 @@ pub mod browser;
 mod cdp;
 pub mod error;
 pub mod recorder;
+pub mod scroll;
 pub mod take;
 mod warc;
 

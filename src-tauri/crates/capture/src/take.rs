@@ -20,7 +20,7 @@ use std::time::Duration;
 use triangulate_evidence::tiles::join_png_tiles_to_vec;
 use triangulate_evidence::{
     AppInfo, ArchiveInfo, BrowserInfo, DocumentResponse, FullPageInfo, MissingBody, NewArtefact, OperatingSystemInfo,
-    Provenance, TileInfo, TrailEvent, ViewportInfo, WorkerStatement, png_dimensions, sha256_hex,
+    Provenance, ScrollingInfo, TileInfo, TrailEvent, ViewportInfo, WorkerStatement, png_dimensions, sha256_hex,
 };
 
 use crate::archive::PageArchive;
@@ -44,6 +44,11 @@ pub struct TakeOptions<'a> {
     pub outside_scope_reason: Option<&'a str>,
     /// The tallest full-page picture, in CSS pixels.
     pub full_page_max_css_px: f64,
+    /// Whether and how to take the page by scrolling (a page found to change as it is
+    /// scrolled is taken so whatever this says).
+    pub scroll: crate::scroll::ScrollOptions,
+    /// Where a capture taken by scrolling has got, and the worker's stop.
+    pub progress: Option<&'a crate::scroll::ScrollProgress>,
 }
 
 /// What the store knows that the capture needs.
@@ -65,7 +70,7 @@ pub struct Taken {
     pub provenance: Provenance,
 }
 
-fn decode(data: impl AsRef<str>) -> Result<Vec<u8>> {
+pub(crate) fn decode_base64(data: impl AsRef<str>) -> Result<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(data.as_ref())
         .map_err(|e| CaptureError::DevTools(format!("the browser sent an image that is not base64: {e}")))
@@ -192,7 +197,7 @@ async fn scroll_back(cdp: &Cdp, tab: &Tab, (x, y): (f64, f64)) {
 
 async fn screenshot(cdp: &Cdp, tab: &Tab, params: Value) -> Result<Vec<u8>> {
     let shot = cdp.tab_call(&tab.target, "Page.captureScreenshot", params).await?;
-    decode(shot["data"].as_str().unwrap_or_default())
+    decode_base64(shot["data"].as_str().unwrap_or_default())
 }
 
 /// The whole page down to `height` (CSS px), in tiles within the texture limit, top to
@@ -289,23 +294,175 @@ async fn take_with(
     let captured_height = page_height.min(limit_css).floor();
     let width = page_width.floor();
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "metrics read");
-    // The pictures (the compositor's work), the MHTML (the page's), the browser's version
-    // and the page's archive (the recorder's) are asked for together.
+    // Where the worker has the page, to put it back there whichever way it is taken.
+    let position = worker_position(cdp, &current).await;
+    let asked = options.scroll.force || options.scroll.follow;
     use futures::FutureExt;
-    let pictures = pictures(cdp, &current, width, captured_height, scale).map(timed(timer, "pictures"));
-    let snapshot =
-        cdp.tab_call(&current.target, "Page.captureSnapshot", json!({ "format": "mhtml" })).map(timed(timer, "MHTML"));
-    let version = cdp.call(None, "Browser.getVersion", json!({})).map(timed(timer, "version"));
-    let archive = page_archive(devtools_url, &tab).map(timed(timer, "archive"));
-    let (pictures, snapshot, version, archive) = tokio::join!(pictures, snapshot, version, archive);
-    let (viewport_png, tiles) = pictures?;
-    let mhtml = snapshot?["data"].as_str().unwrap_or_default().to_string();
-    let version = version?;
-    tracing::debug!(
-        ms = timer.elapsed().as_millis() as u64,
-        tiles = tiles.len(),
-        "pictures, MHTML, version and archive taken"
-    );
+    // Unless the worker asked for scrolling: the probe, then the pictures (the compositor's
+    // work), while the MHTML (the page's), the browser's version and the page's archive (the
+    // recorder's) are asked for. A page the probe finds changing as it scrolls is taken by
+    // scrolling instead, and those are asked for again once it has been.
+    let mut scroll_dependent = None;
+    let mut at_once = None;
+    if !asked {
+        let probed = async {
+            match crate::scroll::probe(cdp, &current.target).await {
+                Some(why) => Err(why),
+                None => Ok(pictures(cdp, &current, width, captured_height, scale).await),
+            }
+        }
+        .map(timed(timer, "probe and pictures"));
+        let snapshot = cdp
+            .tab_call(&current.target, "Page.captureSnapshot", json!({ "format": "mhtml" }))
+            .map(timed(timer, "MHTML"));
+        let browser_version = cdp.call(None, "Browser.getVersion", json!({})).map(timed(timer, "version"));
+        let page = page_archive(devtools_url, &tab).map(timed(timer, "archive"));
+        let (probed, snapshot, browser_version, page) = tokio::join!(probed, snapshot, browser_version, page);
+        match probed {
+            Err(why) => scroll_dependent = Some(why),
+            Ok(pictures) => at_once = Some((pictures, snapshot, browser_version, page)),
+        }
+    }
+    let (picture_artefacts, viewport_png, mhtml, version, archive, full_page);
+    if let Some((pictures, snapshot, browser_version, page)) = at_once {
+        let (viewport, tiles) = pictures?;
+        viewport_png = viewport;
+        mhtml = snapshot?["data"].as_str().unwrap_or_default().to_string();
+        version = browser_version?;
+        archive = page;
+        tracing::debug!(
+            ms = timer.elapsed().as_millis() as u64,
+            tiles = tiles.len(),
+            "pictures, MHTML, version and archive taken"
+        );
+        let (artefacts, info) = all_at_once(tiles).await?;
+        picture_artefacts = artefacts;
+        full_page = FullPageInfo {
+            page_width_css: page_width,
+            page_height_css: page_height,
+            captured_height_css: captured_height,
+            capped: page_height > limit_css,
+            cap_device_px: limit_css * scale,
+            limit_css_px: limit_css,
+            tiles: info.0,
+            joined: info.1,
+            method: Some("all_at_once".into()),
+            scroll_dependent: None,
+            scrolling: None,
+        };
+    } else {
+        if let Some(progress) = options.progress {
+            progress.scrolling.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        let mut scroll = options.scroll.clone();
+        scroll.limits.max_height_css = limit_css;
+        let scrolled =
+            crate::scroll::take(cdp, &current.target, &scroll, position, scale, &clock, options.progress).await?;
+        tracing::debug!(ms = timer.elapsed().as_millis() as u64, screens = scrolled.frames.len(), "scrolled");
+        // Once scrolled back: the viewport as the worker sees it, the MHTML, and what the
+        // browser received, the responses that came while scrolling included.
+        viewport_png = screenshot(cdp, &current, json!({ "format": "png", "optimizeForSpeed": true })).await?;
+        let snapshot = cdp.tab_call(&current.target, "Page.captureSnapshot", json!({ "format": "mhtml" }));
+        let browser_version = cdp.call(None, "Browser.getVersion", json!({}));
+        let (snapshot, browser_version, page) =
+            tokio::join!(snapshot, browser_version, page_archive(devtools_url, &tab));
+        mhtml = snapshot?["data"].as_str().unwrap_or_default().to_string();
+        version = browser_version?;
+        archive = page;
+        let screens = scrolled.frames.len() as u32;
+        let chosen = match (&scroll_dependent, options.scroll.follow) {
+            (Some(why), _) => format!("{why}: no picture of it at one moment shows it whole"),
+            (None, true) => "the worker asked for the feed to be followed as it loads more".to_string(),
+            (None, false) => "the worker asked for the page to be taken by scrolling".to_string(),
+        };
+        let cut_by_height = matches!(scrolled.stop, triangulate_core::scrolling::Stop::Height(_));
+        full_page = FullPageInfo {
+            page_width_css: page_width,
+            page_height_css: scrolled.page_height_css,
+            captured_height_css: f64::from(scrolled.height_px) / scale,
+            capped: cut_by_height,
+            cap_device_px: limit_css * scale,
+            limit_css_px: limit_css,
+            tiles: Vec::new(),
+            joined: true,
+            method: Some("scrolling".into()),
+            scroll_dependent: scroll_dependent.clone(),
+            scrolling: Some(ScrollingInfo {
+                label: scrolling_label(screens),
+                screens,
+                chosen,
+                overlap_css: scrolled.overlap_css,
+                frames: scrolled.frames,
+                joins: scrolled.joins,
+                stopped: scrolled.stop.words(),
+                cut_short: scrolled.stop.cut_short(),
+                followed_until: options.scroll.until.map(|d| d.format("%Y-%m-%d").to_string()),
+                dates: scrolled.dates,
+                oldest_date_seen: scrolled.oldest_date.map(|d| d.format("%Y-%m-%d").to_string()),
+                page_changes: if scrolled.hidden == 0 {
+                    Vec::new()
+                } else {
+                    vec![format!(
+                        "{} fixed or sticky elements were made transparent (opacity 0 in their own style) after the screen they were first drawn in, so that each is drawn once; their styles were put back afterwards",
+                        scrolled.hidden
+                    )]
+                },
+                restored_scroll_x: scrolled.restored.0,
+                restored_scroll_y: scrolled.restored.1,
+            }),
+        };
+        picture_artefacts =
+            vec![NewArtefact { kind: "full_page_png".into(), media_type: "image/png", bytes: scrolled.png }];
+    }
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "full page joined");
+
+    let http = http_provenance(cdp, &current, facts.document_response(&tab, &url, navigate_to.is_some())).await;
+    let tls = tls_provenance(cdp, &current, &url, &http).await;
+    let ended = clock();
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "provenance written");
+    let provenance = Provenance {
+        original_url: navigate_to.map(str::to_string).unwrap_or_else(|| original_url(&facts.trail(), &tab, &url)),
+        url: url.clone(),
+        title,
+        tab: tab.clone(),
+        capture_started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        capture_ended_at: ended.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        http,
+        tls,
+        browser: BrowserInfo {
+            product: version["product"].as_str().unwrap_or_default().to_string(),
+            revision: version["revision"].as_str().unwrap_or_default().to_string(),
+            protocol_version: version["protocolVersion"].as_str().unwrap_or_default().to_string(),
+            user_agent: version["userAgent"].as_str().unwrap_or_default().to_string(),
+        },
+        viewport: ViewportInfo {
+            width: viewport["clientWidth"].as_i64().unwrap_or(0),
+            height: viewport["clientHeight"].as_i64().unwrap_or(0),
+            device_scale_factor: scale,
+        },
+        full_page,
+        operating_system: OperatingSystemInfo {
+            family: std::env::consts::OS.to_string(),
+            arch: std::env::consts::ARCH.to_string(),
+        },
+        app: AppInfo { name: "Triangulate".to_string(), version: env!("CARGO_PKG_VERSION").to_string() },
+        worker_statement: statement
+            .map(|s| WorkerStatement { visible_without_friending_or_interacting: true, words: s.to_string() }),
+        outside_scope_reason: options.outside_scope_reason.map(str::to_string),
+        archive: Some(archive_info(&archive, &url)),
+    };
+    let mut artefacts = picture_artefacts;
+    artefacts.push(NewArtefact { kind: "viewport_png".into(), media_type: "image/png", bytes: viewport_png });
+    artefacts.push(NewArtefact { kind: "mhtml".into(), media_type: "multipart/related", bytes: mhtml.into_bytes() });
+    let warc = crate::warc::write(&archive, &provenance, &artefacts, ended);
+    artefacts.push(NewArtefact { kind: "warc".into(), media_type: "application/warc", bytes: warc });
+    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "web archive written");
+    Ok(Taken { tab, url, artefacts, provenance })
+}
+
+/// The tiles of a page taken at once: joined into one PNG, or kept as ordered tiles past
+/// what one PNG should hold; and the tiles' facts and whether they were joined.
+async fn all_at_once(tiles: Vec<(f64, f64, Vec<u8>)>) -> Result<(Vec<NewArtefact>, (Vec<TileInfo>, bool))> {
     let tile_infos: Vec<TileInfo> = tiles
         .iter()
         .enumerate()
@@ -347,59 +504,19 @@ async fn take_with(
             });
         }
     }
-    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "full page joined");
+    Ok((picture_artefacts, (tile_infos, joined)))
+}
 
-    let http = http_provenance(cdp, &current, facts.document_response(&tab, &url, navigate_to.is_some())).await;
-    let tls = tls_provenance(cdp, &current, &url, &http).await;
-    let ended = clock();
-    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "provenance written");
-    let provenance = Provenance {
-        original_url: navigate_to.map(str::to_string).unwrap_or_else(|| original_url(&facts.trail(), &tab, &url)),
-        url: url.clone(),
-        title,
-        tab: tab.clone(),
-        capture_started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        capture_ended_at: ended.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        http,
-        tls,
-        browser: BrowserInfo {
-            product: version["product"].as_str().unwrap_or_default().to_string(),
-            revision: version["revision"].as_str().unwrap_or_default().to_string(),
-            protocol_version: version["protocolVersion"].as_str().unwrap_or_default().to_string(),
-            user_agent: version["userAgent"].as_str().unwrap_or_default().to_string(),
-        },
-        viewport: ViewportInfo {
-            width: viewport["clientWidth"].as_i64().unwrap_or(0),
-            height: viewport["clientHeight"].as_i64().unwrap_or(0),
-            device_scale_factor: scale,
-        },
-        full_page: FullPageInfo {
-            page_width_css: page_width,
-            page_height_css: page_height,
-            captured_height_css: captured_height,
-            capped: page_height > limit_css,
-            cap_device_px: limit_css * scale,
-            limit_css_px: limit_css,
-            tiles: tile_infos,
-            joined,
-        },
-        operating_system: OperatingSystemInfo {
-            family: std::env::consts::OS.to_string(),
-            arch: std::env::consts::ARCH.to_string(),
-        },
-        app: AppInfo { name: "Triangulate".to_string(), version: env!("CARGO_PKG_VERSION").to_string() },
-        worker_statement: statement
-            .map(|s| WorkerStatement { visible_without_friending_or_interacting: true, words: s.to_string() }),
-        outside_scope_reason: options.outside_scope_reason.map(str::to_string),
-        archive: Some(archive_info(&archive, &url)),
-    };
-    let mut artefacts = picture_artefacts;
-    artefacts.push(NewArtefact { kind: "viewport_png".into(), media_type: "image/png", bytes: viewport_png });
-    artefacts.push(NewArtefact { kind: "mhtml".into(), media_type: "multipart/related", bytes: mhtml.into_bytes() });
-    let warc = crate::warc::write(&archive, &provenance, &artefacts, ended);
-    artefacts.push(NewArtefact { kind: "warc".into(), media_type: "application/warc", bytes: warc });
-    tracing::debug!(ms = timer.elapsed().as_millis() as u64, "web archive written");
-    Ok(Taken { tab, url, artefacts, provenance })
+/// "composed from N screens while scrolling": how a picture taken by scrolling is labelled
+/// wherever it is shown, never as the page at one moment.
+pub fn scrolling_label(screens: u32) -> String {
+    format!("composed from {screens} screen{} while scrolling", if screens == 1 { "" } else { "s" })
+}
+
+/// Where the worker has the page scrolled.
+async fn worker_position(cdp: &Cdp, tab: &Tab) -> (f64, f64) {
+    let value = cdp.evaluate(&tab.target, "[window.scrollX, window.scrollY]", false).await.unwrap_or_default();
+    (value[0].as_f64().unwrap_or(0.0), value[1].as_f64().unwrap_or(0.0))
 }
 
 /// What the recorder kept of the tab's page, once the bodies it was still fetching are in;

@@ -9,6 +9,9 @@
 //! desktop does — the Capture button's command body (`triangulate_ipc::commands::capture_take`)
 //! in a process that keeps the store open — against the same baseline (a).
 //!
+//! Then a capture taken by scrolling (`--scroll`) against one taken at once, alternating, on
+//! the same ordinary page, in seconds per 10,000 px.
+//!
 //!   cargo bench -p triangulate-cli --bench capture
 
 #[path = "../../../../tests/cli/fixture_site.rs"]
@@ -104,6 +107,7 @@ fn main() {
                 url: String::new(),
                 statement: String::new(),
                 outside_scope_reason: String::new(),
+                whole_timeline: None,
             },
         );
         desktop.push(start.elapsed());
@@ -170,6 +174,24 @@ fn main() {
         }
         long_pages.push((height, median(whole_long), median(bare_top)));
     }
+    // Taken by scrolling against taken at once, alternating, on the same ordinary page.
+    let scrolling_height = 20_000u32;
+    let ordinary = format!("{}/profile/jane/long?h={scrolling_height}", site.base);
+    run(&data, &["capture", "--session", &session, "--url", &ordinary]);
+    let (mut by_scrolling, mut at_once, mut screens) = (Vec::new(), Vec::new(), 0);
+    for _ in 0..LONG_ROUNDS {
+        let start = Instant::now();
+        let taken: serde_json::Value =
+            serde_json::from_str(&run(&data, &["capture", "--session", &session, "--scroll"])).unwrap();
+        by_scrolling.push(start.elapsed());
+        assert_eq!(taken["taken"]["method"], "scrolling");
+        screens = taken["taken"]["screens"].as_u64().unwrap_or(0);
+        let start = Instant::now();
+        let taken: serde_json::Value = serde_json::from_str(&run(&data, &["capture", "--session", &session])).unwrap();
+        at_once.push(start.elapsed());
+        assert_eq!(taken["taken"]["method"], "all_at_once");
+    }
+    let (by_scrolling, at_once) = (median(by_scrolling), median(at_once));
     driver.abort();
 
     let chromium = std::env::var("TRIANGULATE_BROWSER").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -232,4 +254,14 @@ fn main() {
             ratio(*whole, *top)
         );
     }
+    let per_10k = |d: Duration| d.as_secs_f64() * 10_000.0 / f64::from(scrolling_height);
+    println!(
+        "by scrolling against at once, median of {LONG_ROUNDS} rounds, an ordinary page of {scrolling_height} px ({screens} screens):"
+    );
+    println!(
+        "  by scrolling {:>6.2} s per 10,000 px   at once {:>6.2} s per 10,000 px   ratio {:>5.1}",
+        per_10k(by_scrolling),
+        per_10k(at_once),
+        ratio(by_scrolling, at_once)
+    );
 }

@@ -95,6 +95,20 @@ pub struct CaptureArgs {
     /// The worker's statement that the page was visible without friending or interacting, in their words
     #[arg(long)]
     statement: Option<String>,
+    /// Take the whole page by scrolling, one screen at a time, whatever it is (a page found to
+    /// change as it is scrolled is taken so anyway)
+    #[arg(long)]
+    scroll: bool,
+    /// Follow a feed that loads more as it is scrolled, back to the start of the request's
+    /// period (or --until-date), or to the policy's limits
+    #[arg(long)]
+    follow: bool,
+    /// Follow the feed until posts older than this date (YYYY-MM-DD) appear
+    #[arg(long, value_name = "DATE")]
+    until_date: Option<String>,
+    /// Take at most this many screens (no more than the policy's limit)
+    #[arg(long, value_name = "N")]
+    max_screens: Option<u32>,
     #[command(subcommand)]
     command: Option<CaptureCommand>,
 }
@@ -253,6 +267,7 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                     "stored_hashes_match": view.stored_hashes_match,
                     "judgement": record.judgement,
                     "cut_at_limit": captures::cut_at_limit(&record.manifest),
+                    "taken": captures::taken_way(&record.manifest),
                 }));
             } else {
                 // Page titles and addresses are untrusted text: printed as data, never interpreted.
@@ -266,6 +281,12 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                 );
                 if let Some(cut) = captures::cut_at_limit(&record.manifest) {
                     say!("{}", cut.summary);
+                }
+                if let Some(way) = captures::taken_way(&record.manifest) {
+                    match &way.stopped {
+                        Some(stopped) => say!("Full page: {}; {stopped}", way.label),
+                        None => say!("Full page: {}", way.label),
+                    }
                 }
                 for artefact in &record.artefacts {
                     say!("  {:<14} sha256 {}  {} bytes", artefact.kind, artefact.sha256, artefact.size);
@@ -357,15 +378,32 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                 url: args.url,
                 statement: args.statement,
                 outside_scope_reason: args.outside_scope_reason,
+                scroll: args.scroll,
+                follow: args.follow,
+                until_date: args.until_date,
+                max_screens: args.max_screens,
             };
             let taken = captures::take_capture(host, session, &order)?;
             if let Some(cut) = &taken.cut {
                 esay!("Warning: {}.", cut.summary);
             }
+            if let Some(why) = &taken.way.scroll_dependent {
+                esay!(
+                    "Warning: {why}: no picture of it at one moment would show it whole, so it was taken by scrolling ({}).",
+                    taken.way.label
+                );
+            }
+            if taken.way.cut_short {
+                esay!(
+                    "Warning: the scrolling {}: the picture holds the page only so far.",
+                    taken.way.stopped.as_deref().unwrap_or("")
+                );
+            }
             print_json(&json!({
                 "capture_id": taken.record.id,
                 "url": taken.url,
                 "cut_at_limit": taken.cut,
+                "taken": taken.way,
                 "artefacts": taken.record.artefacts.iter().map(|a| json!({ "kind": a.kind, "sha256": a.sha256, "size": a.size, "width": a.width, "height": a.height })).collect::<Vec<_>>(),
             }));
             Ok(())

@@ -20,6 +20,7 @@ pub mod request;
 pub mod request_form;
 pub mod retention;
 pub mod scope;
+pub mod scrolling;
 pub mod validation;
 pub mod worker;
 pub mod workflow;

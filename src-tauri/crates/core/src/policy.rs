@@ -121,6 +121,15 @@ pub struct CaptureLimits {
     /// The keys that capture while the session's browser has focus (modifiers and one key,
     /// joined by `+`, as `CommandOrControl+Shift+F9`).
     pub shortcut: String,
+    /// A capture taken by scrolling takes at most this many screens…
+    pub scroll_max_screens: u32,
+    /// …and scrolls for at most this many seconds (its height is held to
+    /// `full_page_max_css_px`).
+    pub scroll_max_seconds: u32,
+    /// How the dates of a platform's posts are found, by platform: a CSS selector of the
+    /// elements holding a machine-readable date (its `datetime` attribute, else its text).
+    /// A platform not named here is followed to the limits alone.
+    pub date_selectors: std::collections::BTreeMap<String, String>,
 }
 
 /// Views of one person allowed within a rolling window of days.
@@ -267,6 +276,9 @@ struct RawCapture {
     full_page_max_css_px: Option<Spanned<u32>>,
     max_response_body_bytes: Option<Spanned<u32>>,
     shortcut: Option<Spanned<String>>,
+    scroll_max_screens: Option<Spanned<u32>>,
+    scroll_max_seconds: Option<Spanned<u32>>,
+    date_selectors: Option<Spanned<std::collections::BTreeMap<String, String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -525,6 +537,23 @@ impl Policy {
                     dca.and_then(|c| c.shortcut.as_ref()).expect("every default is set"),
                     text,
                 )?,
+                scroll_max_screens: number(
+                    ca.and_then(|c| c.scroll_max_screens.as_ref()),
+                    dca.and_then(|c| c.scroll_max_screens.as_ref()),
+                    "capture.scroll_max_screens",
+                    1..=5_000,
+                )?,
+                scroll_max_seconds: number(
+                    ca.and_then(|c| c.scroll_max_seconds.as_ref()),
+                    dca.and_then(|c| c.scroll_max_seconds.as_ref()),
+                    "capture.scroll_max_seconds",
+                    5..=3_600,
+                )?,
+                date_selectors: date_selectors(
+                    ca.and_then(|c| c.date_selectors.as_ref()),
+                    dca.and_then(|c| c.date_selectors.as_ref()).expect("every default is set"),
+                    text,
+                )?,
             },
             timestamp,
             home: HomeNotice {
@@ -681,6 +710,36 @@ pub fn valid_shortcut(text: &str) -> bool {
     let plain_key = key.len() == 1 && key.chars().all(|c| c.is_ascii_alphanumeric());
     let modifiers_known = modifiers.iter().all(|m| SHORTCUT_MODIFIERS.iter().any(|k| k.eq_ignore_ascii_case(m)));
     modifiers_known && (function_key || (plain_key && !modifiers.is_empty()))
+}
+
+/// The platforms' date selectors: each platform named in lower case, each selector a
+/// single line of no more than 200 characters.
+fn date_selectors(
+    given: Option<&Spanned<std::collections::BTreeMap<String, String>>>,
+    default: &Spanned<std::collections::BTreeMap<String, String>>,
+    text: &str,
+) -> Result<std::collections::BTreeMap<String, String>, PolicyError> {
+    let Some(given) = given else { return Ok(default.get_ref().clone()) };
+    let mut selectors = std::collections::BTreeMap::new();
+    for (platform, selector) in given.get_ref() {
+        let name = platform.trim().to_lowercase();
+        let selector = selector.trim();
+        if name.is_empty()
+            || selector.is_empty()
+            || selector.chars().count() > 200
+            || selector.chars().any(char::is_control)
+        {
+            return Err(spanned_error(
+                text,
+                given.span(),
+                format!(
+                    "capture.date_selectors.{platform} must be a CSS selector on one line of 1 to 200 characters, as \"time[datetime]\""
+                ),
+            ));
+        }
+        selectors.insert(name, selector.to_string());
+    }
+    Ok(selectors)
 }
 
 fn shortcut(given: Option<&Spanned<String>>, default: &Spanned<String>, text: &str) -> Result<String, PolicyError> {
@@ -857,6 +916,28 @@ mod tests {
         assert!(pilot.platforms.allows(" FACEBOOK ") && !pilot.platforms.allows("instagram"));
         assert!(pilot.consent.directed_surveillance_without_written_consent);
         assert_eq!(Policy::from_toml(&pilot.to_toml()).unwrap(), pilot);
+    }
+
+    #[test]
+    fn scrolling_limits_and_date_selectors_have_defaults_and_bad_ones_are_line_numbered_errors() {
+        let default = Policy::default().capture;
+        assert_eq!((default.scroll_max_screens, default.scroll_max_seconds), (400, 300));
+        assert_eq!(default.date_selectors.get("x").map(String::as_str), Some("time[datetime]"));
+        assert_eq!(default.date_selectors.get("facebook"), None, "no way known: the limits alone");
+        let set = Policy::from_toml(
+            "[capture]\nscroll_max_screens = 12\ndate_selectors = { Fixture = \" article time \" }\n",
+        )
+        .unwrap();
+        assert_eq!(set.capture.scroll_max_screens, 12);
+        assert_eq!(set.capture.date_selectors.len(), 1, "the local table replaces the default one");
+        assert_eq!(set.capture.date_selectors["fixture"], "article time");
+        let error = Policy::from_toml("[capture]\nscroll_max_screens = 0\n").unwrap_err().to_string();
+        assert!(error.contains("line 2") && error.contains("scroll_max_screens must be between 1 and 5000"), "{error}");
+        let error = Policy::from_toml("[capture]\n\ndate_selectors = { x = \"\" }\n").unwrap_err().to_string();
+        assert!(
+            error.contains("line 3") && error.contains("capture.date_selectors.x must be a CSS selector"),
+            "{error}"
+        );
     }
 
     #[test]

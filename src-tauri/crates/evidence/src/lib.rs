@@ -13,6 +13,7 @@ pub mod artefact;
 pub mod audit;
 pub mod bundle;
 pub mod canonical;
+pub mod compose;
 pub mod manifest;
 pub mod redaction;
 pub mod signing;
@@ -23,9 +24,11 @@ pub mod warc;
 
 pub use artefact::{ArtefactRecord, NewArtefact, png_dimensions, sha256_hex};
 pub use canonical::canonical_json;
+pub use compose::{ComposeError, Composed, Join, Screen, compose_screens};
 pub use manifest::{
-    AppInfo, ArchiveInfo, BrowserInfo, FullPageInfo, MANIFEST_FORMAT, Manifest, ManifestAccount, ManifestSession,
-    ManifestWorker, MissingBody, OperatingSystemInfo, Provenance, TileInfo, ViewportInfo, WorkerStatement,
+    AppInfo, ArchiveInfo, BrowserInfo, FrameInfo, FullPageInfo, JoinInfo, MANIFEST_FORMAT, Manifest, ManifestAccount,
+    ManifestSession, ManifestWorker, MissingBody, OperatingSystemInfo, Provenance, ScrollingInfo, TileInfo,
+    ViewportInfo, WorkerStatement,
 };
 pub use signing::{SIGNING_ALGORITHM, SigningKey, SigningKeyInfo, sign_manifest, verify_manifest, verify_signature};
 pub use tiles::{JoinedInfo, TileError, join_png_tiles, join_png_tiles_to_vec};

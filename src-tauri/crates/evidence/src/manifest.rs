@@ -134,6 +134,83 @@ pub struct FullPageInfo {
     /// artefact, `full_page_tile_0001` and on, in page order.
     #[serde(default)]
     pub joined: bool,
+    /// How the picture was taken: `"all_at_once"` (the page at one moment, in tiles) or
+    /// `"scrolling"` (composed from screens taken while scrolling, described in `scrolling`).
+    /// `null` in manifests made before scrolling captures, which were all taken at once.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Why the page was found to change as it is scrolled (so that no picture of it at one
+    /// moment shows it whole); `null` when it was not found to.
+    #[serde(default)]
+    pub scroll_dependent: Option<String>,
+    /// How the picture was composed while scrolling; `null` when it was taken at once.
+    #[serde(default)]
+    pub scrolling: Option<ScrollingInfo>,
+}
+
+/// A full-page picture composed from screens taken while scrolling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScrollingInfo {
+    /// "composed from N screens while scrolling".
+    pub label: String,
+    pub screens: u32,
+    /// Why it was taken this way: the worker asked, or the page changes as it is scrolled.
+    pub chosen: String,
+    /// How much each screen overlaps the one before, in CSS pixels.
+    pub overlap_css: f64,
+    /// Every screen, top to bottom as taken.
+    pub frames: Vec<FrameInfo>,
+    /// Where each screen's rows were joined into the picture.
+    pub joins: Vec<JoinInfo>,
+    /// What stopped the scrolling, in words ("reached the policy's limit of 400 screens").
+    pub stopped: String,
+    /// Whether a limit or the worker stopped it before the page's end or the date.
+    pub cut_short: bool,
+    /// The date the page was followed back to (`YYYY-MM-DD`); `null` when none was asked.
+    pub followed_until: Option<String>,
+    /// How the page's dates were found, or that the limits alone applied.
+    pub dates: String,
+    /// The oldest date read on the page; `null` when none was read.
+    pub oldest_date_seen: Option<String>,
+    /// Changes made to the page while it was taken, each undone afterwards (fixed and sticky
+    /// elements made transparent once drawn, so that they are drawn once).
+    pub page_changes: Vec<String>,
+    /// Where the page was scrolled back to afterwards (where the worker had it), CSS pixels.
+    pub restored_scroll_x: f64,
+    pub restored_scroll_y: f64,
+}
+
+/// One screen of a picture taken while scrolling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrameInfo {
+    /// From 1, in the order taken.
+    pub index: u32,
+    /// The page's scroll offset when it was taken, in CSS pixels.
+    pub scroll_y_css: f64,
+    /// RFC 3339, milliseconds.
+    pub taken_at: String,
+    pub width_px: u32,
+    pub height_px: u32,
+    /// SHA-256 of the screen's PNG as the browser gave it.
+    pub sha256: String,
+    /// Whether the page had finished drawing (network quiet, fonts and images decoded, no
+    /// layout change for a moment) before the time allowed ran out.
+    pub settled: bool,
+}
+
+/// Where one screen was joined into the composed picture, in device pixels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinInfo {
+    /// The screen's index, from 1.
+    pub frame: u32,
+    /// The picture's row where the screen's rows begin.
+    pub page_y_px: u64,
+    /// The screen's first row used (the rows above it overlap the screen before).
+    pub frame_y_px: u32,
+    /// How many of its rows were used.
+    pub rows_px: u32,
+    /// Of the overlapping rows, how many differed from the screen before.
+    pub overlap_rows_differing: u32,
 }
 
 /// One tile of a full-page picture.
@@ -288,6 +365,9 @@ mod tests {
                 "limit_css_px": cap_css,
                 "tiles": [],
                 "joined": true,
+                "method": "all_at_once",
+                "scroll_dependent": null,
+                "scrolling": null,
             },
             "operating_system": { "family": "linux", "arch": "x86_64" },
             "app": { "name": "Triangulate", "version": "0.1.0" },
@@ -328,6 +408,9 @@ mod tests {
                 limit_css_px: cap_css,
                 tiles: Vec::new(),
                 joined: true,
+                method: Some("all_at_once".into()),
+                scroll_dependent: None,
+                scrolling: None,
             },
             operating_system: OperatingSystemInfo { family: "linux".into(), arch: "x86_64".into() },
             app: AppInfo { name: "Triangulate".into(), version: "0.1.0".into() },
@@ -395,6 +478,18 @@ mod tests {
             assert_eq!(text, canonical_json(&untyped), "{worker:?} {statement:?} {reason:?}");
             assert_eq!(serde_json::from_str::<Manifest>(&text).unwrap(), typed, "it reads back");
         }
+    }
+
+    #[test]
+    fn a_manifest_from_before_scrolling_captures_still_reads_as_taken_at_once() {
+        let mut old = manifest_json(None, None, provenance_json(None, None, 1.0, 900.0));
+        for key in ["method", "scroll_dependent", "scrolling"] {
+            old["provenance"]["full_page"].as_object_mut().unwrap().remove(key);
+        }
+        let read: Manifest = serde_json::from_value(old).unwrap();
+        assert_eq!(read.provenance.full_page.method, None);
+        assert_eq!(read.provenance.full_page.scrolling, None);
+        assert_eq!(read.provenance.full_page.scroll_dependent, None);
     }
 
     #[test]

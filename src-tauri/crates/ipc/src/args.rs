@@ -330,6 +330,8 @@ pub struct CapturePage {
     /// Its redacted copies, newest first: what documents show in place of the original.
     pub redactions: Vec<RedactionView>,
     /// Set when the page was taller than the policy's limit and was cut there.
+    /// Which way the full page was taken (at one moment, or by scrolling and why).
+    pub taken: Option<triangulate_app::captures::TakenWay>,
     pub cut_at_limit: Option<triangulate_app::captures::CutAtLimit>,
 }
 
@@ -408,6 +410,11 @@ pub struct CaptureTakeArgs {
     pub statement: String,
     /// Why a page outside the person's listed profiles belongs to this person; empty if none.
     pub outside_scope_reason: String,
+    /// "Capture the whole timeline": take it by scrolling and follow it as it loads more,
+    /// back to the request's period start or the policy's limits. Absent is false.
+    #[serde(default)]
+    #[ts(optional)]
+    pub whole_timeline: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -417,6 +424,8 @@ pub struct CaptureSummary {
     pub artefacts: Vec<ArtefactSummary>,
     /// Set when the page was taller than the policy's limit and was cut there.
     pub cut_at_limit: Option<triangulate_app::captures::CutAtLimit>,
+    /// Which way the full page was taken (at one moment, or by scrolling and why).
+    pub taken: triangulate_app::captures::TakenWay,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -240,6 +240,9 @@ pub fn capture_take(host: &dyn Host, args: CaptureTakeArgs) -> Result<CaptureSum
         url: given(args.url),
         statement: given(args.statement),
         outside_scope_reason: given(args.outside_scope_reason),
+        scroll: args.whole_timeline == Some(true),
+        follow: args.whole_timeline == Some(true),
+        ..CaptureOrder::default()
     };
     let taken = captures::take_capture(host, args.session, &order)?;
     Ok(CaptureSummary {
@@ -247,7 +250,18 @@ pub fn capture_take(host: &dyn Host, args: CaptureTakeArgs) -> Result<CaptureSum
         url: taken.url,
         artefacts: taken.record.artefacts.iter().map(artefact_summary).collect(),
         cut_at_limit: taken.cut,
+        taken: taken.way,
     })
+}
+
+/// How far the capture being taken in a session has got: screens, how far down, stop asked.
+pub fn capture_progress(host: &dyn Host, args: SessionIdArgs) -> Result<captures::CaptureProgress> {
+    Ok(captures::progress(host, args.id))
+}
+
+/// Stops the scrolling of the capture being taken in a session; what it took is kept.
+pub fn capture_stop(host: &dyn Host, args: SessionIdArgs) -> Result<captures::CaptureProgress> {
+    Ok(captures::stop(host, args.id)?)
 }
 
 pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> {
@@ -283,6 +297,7 @@ pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> 
         disputes: page.disputes.clone(),
         redactions: page.redactions.iter().map(redaction_view).collect(),
         cut_at_limit: captures::cut_at_limit(&record.manifest),
+        taken: captures::taken_way(&record.manifest),
         findings: page
             .findings
             .iter()

@@ -48,6 +48,8 @@ macro_rules! for_each_command {
             session_resume($crate::args::SessionIdArgs) -> $crate::args::SessionPage;
             session_end($crate::args::SessionIdArgs) -> $crate::args::SessionPage;
             capture_take($crate::args::CaptureTakeArgs) -> $crate::args::CaptureSummary;
+            capture_progress($crate::args::SessionIdArgs) -> triangulate_app::captures::CaptureProgress;
+            capture_stop($crate::args::SessionIdArgs) -> triangulate_app::captures::CaptureProgress;
             capture_get($crate::args::CaptureIdArgs) -> $crate::args::CapturePage;
             capture_judge($crate::args::CaptureJudgeArgs) -> $crate::args::CapturePage;
             capture_redact($crate::args::CaptureRedactArgs) -> $crate::args::CapturePage;

@@ -180,6 +180,8 @@ pub fn declarations() -> Vec<Declaration> {
         CaptureTakeArgs,
         CaptureSummary,
         triangulate_app::captures::CutAtLimit,
+        triangulate_app::captures::TakenWay,
+        triangulate_app::captures::CaptureProgress,
         ArtefactSummary,
         CaptureIdArgs,
         RedactionView,

@@ -689,3 +689,13 @@ fn home_asks_for_the_feedback_until_given_and_the_recheck_six_months_after_final
     assert_eq!(report.report.ratings_at_six_months[3].count, 1);
     assert!(report.pilot_period, "the policy's pilot period when none is given");
 }
+
+#[test]
+fn with_no_capture_running_its_progress_says_so_and_a_stop_is_refused() {
+    let f = setup();
+    let progress = capture_progress(&f.host, SessionIdArgs { id: 4 }).unwrap();
+    assert!(!progress.capturing && !progress.scrolling && progress.screens == 0, "{progress:?}");
+    let refused = capture_stop(&f.host, SessionIdArgs { id: 4 }).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Refused, "{refused:?}");
+    assert!(refused.message.contains("no capture is being taken in access session 4"), "{}", refused.message);
+}
