@@ -551,7 +551,10 @@ fn the_three_verifiers_agree_on_every_hostile_zip_and_on_the_facts() {
         assert_eq!(page["problems"], report["problems"], "{name}: verify.html names the same problems");
         if let Some(key) = problem {
             let problems = report["problems"].as_array().unwrap();
-            assert!(problems.iter().any(|p| triangulate_bundle::is_zip_problem(p.as_str().unwrap(), key)), "{name}: {key} in {problems:?}");
+            assert!(
+                problems.iter().any(|p| triangulate_bundle::is_zip_problem(p.as_str().unwrap(), key)),
+                "{name}: {key} in {problems:?}"
+            );
         } else {
             // The same facts: each fact line of the CLI is one of the page's, and the page's
             // table is the CLI's files.

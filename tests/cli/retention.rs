@@ -750,8 +750,12 @@ fn a_redacted_copy_is_signed_and_linked_to_its_sealed_original_and_the_pdf_holds
         std::fs::write(folder.join("manifest.json"), text).unwrap();
         std::fs::write(folder.join("manifest.sig"), format!("{signature}\n")).unwrap();
         let out = work.join(format!("{name}.zip"));
-        let zipped =
-            std::process::Command::new("zip").args(["-q", "-r", "-X", "-D"]).arg(&out).arg(".").current_dir(&folder).status();
+        let zipped = std::process::Command::new("zip")
+            .args(["-q", "-r", "-X", "-D"])
+            .arg(&out)
+            .arg(".")
+            .current_dir(&folder)
+            .status();
         assert!(zipped.unwrap().success());
         out
     };

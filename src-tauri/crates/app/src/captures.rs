@@ -12,7 +12,7 @@ use triangulate_capture::scroll::{ScrollOptions, ScrollProgress};
 use triangulate_capture::take::{SessionFacts, TakeOptions, take};
 use triangulate_core::evidence::JudgementInput;
 use triangulate_core::scrolling::ScrollLimits;
-use triangulate_evidence::{DocumentResponse, TrailEvent, sha256_hex, verify_manifest};
+use triangulate_evidence::{DocumentResponse, FullPageInfo, TrailEvent, sha256_hex, verify_manifest};
 use triangulate_store::{CaptureRecord, SessionRecord, Store};
 
 use crate::error::{AppError, Result};
@@ -32,10 +32,14 @@ pub struct CutAtLimit {
     pub summary: String,
 }
 
-/// Whether a capture's signed manifest says its page was cut at the policy's limit.
-pub fn cut_at_limit(manifest: &str) -> Option<CutAtLimit> {
-    let manifest: triangulate_evidence::Manifest = serde_json::from_str(manifest).ok()?;
-    let full_page = &manifest.provenance.full_page;
+/// What a capture's signed manifest (as read by `show`) says of its full-page picture: read
+/// from that part alone, never the whole manifest again.
+pub fn full_page_of(manifest: &Value) -> Option<FullPageInfo> {
+    serde::Deserialize::deserialize(&manifest["provenance"]["full_page"]).ok()
+}
+
+/// Whether the full-page picture was cut at the policy's limit.
+pub fn cut_at_limit(full_page: &FullPageInfo) -> Option<CutAtLimit> {
     if !full_page.capped {
         return None;
     }
@@ -80,19 +84,17 @@ pub const AT_ONE_MOMENT: &str = "the page at one moment";
 
 /// Which way a capture's full page was taken, from its signed manifest (a manifest from
 /// before scrolling captures was taken at once).
-pub fn taken_way(manifest: &str) -> Option<TakenWay> {
-    let manifest: triangulate_evidence::Manifest = serde_json::from_str(manifest).ok()?;
-    let full_page = manifest.provenance.full_page;
-    Some(match full_page.scrolling {
+pub fn taken_way(full_page: &FullPageInfo) -> TakenWay {
+    match &full_page.scrolling {
         Some(scrolling) => TakenWay {
             method: "scrolling".into(),
-            label: scrolling.label,
+            label: scrolling.label.clone(),
             screens: scrolling.screens,
-            chosen: Some(scrolling.chosen),
-            stopped: Some(scrolling.stopped),
+            chosen: Some(scrolling.chosen.clone()),
+            stopped: Some(scrolling.stopped.clone()),
             cut_short: scrolling.cut_short,
-            dates: Some(scrolling.dates),
-            scroll_dependent: full_page.scroll_dependent,
+            dates: Some(scrolling.dates.clone()),
+            scroll_dependent: full_page.scroll_dependent.clone(),
         },
         None => TakenWay {
             method: "all_at_once".into(),
@@ -102,9 +104,9 @@ pub fn taken_way(manifest: &str) -> Option<TakenWay> {
             stopped: None,
             cut_short: false,
             dates: None,
-            scroll_dependent: full_page.scroll_dependent,
+            scroll_dependent: full_page.scroll_dependent.clone(),
         },
-    })
+    }
 }
 
 /// What the worker asks of a capture.
@@ -311,9 +313,10 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
     };
     let taken = crate::runtime()?.block_on(take(&private_url, &options, &facts, host.clock()))?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "capture taken, connection included");
+    let full_page = taken.provenance.full_page.clone();
     let record = store.store_capture(&session, taken.provenance, taken.artefacts, host.now())?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, capture = record.id, "capture stored");
-    let cut = cut_at_limit(&record.manifest);
+    let cut = cut_at_limit(&full_page);
     if let Some(cut) = &cut {
         tracing::warn!(
             capture = record.id,
@@ -322,7 +325,7 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
             "a page cut at the policy's limit"
         );
     }
-    let way = taken_way(&record.manifest).expect("a stored manifest reads back");
+    let way = taken_way(&full_page);
     if let Some(why) = &way.scroll_dependent {
         tracing::warn!(capture = record.id, %why, "a page that changes as it is scrolled, taken by scrolling");
     }

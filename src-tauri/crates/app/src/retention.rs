@@ -145,9 +145,6 @@ fn remove_known(file: &KnownFile) -> FileOutcome {
     }
 }
 
-/// The most the laptop's clock may differ from a time-stamping authority's.
-const CLOCK_TOLERANCE: chrono::TimeDelta = chrono::TimeDelta::days(1);
-
 fn time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
@@ -160,8 +157,9 @@ fn date_disposal(
     due: &[triangulate_core::retention::Due],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(DisposalDating, Dating)> {
-    if let Some(latest) = host.store()?.latest_event_time()?
-        && now < latest
+    use triangulate_core::retention::{DisposalClockProblem, disposal_clock_problem};
+    if let Some(DisposalClockProblem::BehindTheAuditTrail { latest }) =
+        disposal_clock_problem(now, host.store()?.latest_event_time()?, None)
     {
         return Err(AppError::Refused(format!(
             "this laptop's clock says {}, earlier than the latest audit event ({}): the clock is wrong, and nothing is disposed of until it is put right",
@@ -184,7 +182,7 @@ fn date_disposal(
     };
     let document = host.store()?.disposal_list(due, now)?;
     let (answer, info) = authority.stamp(document.as_bytes())?;
-    if (info.time - now).abs() > CLOCK_TOLERANCE {
+    if disposal_clock_problem(now, None, Some(info.time)).is_some() {
         return Err(AppError::Refused(format!(
             "this laptop's clock says {} but the time-stamping authority at {} says {}: they differ by more than a day, and nothing is disposed of until the clock is put right",
             time(now),

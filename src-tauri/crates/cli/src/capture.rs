@@ -253,6 +253,7 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
         Some(CaptureCommand::Show { id, json }) => {
             let view = captures::show(host, id)?;
             let record = &view.record;
+            let full_page = captures::full_page_of(&view.manifest);
             if json {
                 print_json(&json!({
                     "capture_id": record.id,
@@ -266,8 +267,8 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                     "signature_problem": view.signature.as_ref().err(),
                     "stored_hashes_match": view.stored_hashes_match,
                     "judgement": record.judgement,
-                    "cut_at_limit": captures::cut_at_limit(&record.manifest),
-                    "taken": captures::taken_way(&record.manifest),
+                    "cut_at_limit": full_page.as_ref().and_then(captures::cut_at_limit),
+                    "taken": full_page.as_ref().map(captures::taken_way),
                 }));
             } else {
                 // Page titles and addresses are untrusted text: printed as data, never interpreted.
@@ -279,10 +280,10 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                     triangulate_core::local_time::CAPTURED_AT,
                     triangulate_core::local_time::captured_at(provenance["capture_started_at"].as_str().unwrap_or(""))
                 );
-                if let Some(cut) = captures::cut_at_limit(&record.manifest) {
+                if let Some(cut) = full_page.as_ref().and_then(captures::cut_at_limit) {
                     say!("{}", cut.summary);
                 }
-                if let Some(way) = captures::taken_way(&record.manifest) {
+                if let Some(way) = full_page.as_ref().map(captures::taken_way) {
                     match &way.stopped {
                         Some(stopped) => say!("Full page: {}; {stopped}", way.label),
                         None => say!("Full page: {}", way.label),

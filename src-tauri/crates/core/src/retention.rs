@@ -165,6 +165,34 @@ fn days(n: u32) -> String {
 
 /// Every record due today, in the order: whole requests, then captures, trails and drafts of
 /// requests not disposed whole. A record of a request on hold is never due.
+/// The most the laptop's clock may differ from a time-stamping authority's for a disposal.
+pub const DISPOSAL_CLOCK_TOLERANCE: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
+/// Whether a disposal may go by this clock: never when it is earlier than the latest audit
+/// event, nor when a time-stamping authority's time (when one was asked) is more than
+/// [`DISPOSAL_CLOCK_TOLERANCE`] away from it.
+pub fn disposal_clock_problem(
+    now: chrono::DateTime<chrono::Utc>,
+    latest_event: Option<chrono::DateTime<chrono::Utc>>,
+    authority: Option<chrono::DateTime<chrono::Utc>>,
+) -> Option<DisposalClockProblem> {
+    if let Some(latest) = latest_event.filter(|latest| now < *latest) {
+        return Some(DisposalClockProblem::BehindTheAuditTrail { latest });
+    }
+    authority
+        .filter(|stamped| (*stamped - now).abs() > DISPOSAL_CLOCK_TOLERANCE)
+        .map(|stamped| DisposalClockProblem::OffTheAuthority { stamped })
+}
+
+/// Why a disposal may not go by the laptop's clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DisposalClockProblem {
+    /// The clock is earlier than the latest audit event, at `latest`.
+    BehindTheAuditTrail { latest: chrono::DateTime<chrono::Utc> },
+    /// The authority says `stamped`, more than a day away.
+    OffTheAuthority { stamped: chrono::DateTime<chrono::Utc> },
+}
+
 pub fn review(policy: &Retention, facts: &Facts, today: NaiveDate) -> Review {
     let long = |d: NaiveDate| crate::local_time::long_date(d);
     let mut review = Review::default();
@@ -526,5 +554,25 @@ mod tests {
             Facts { audit: vec![event(1, day(2030, 1, 1), false), event(2, old, false)], ..Facts::default() };
         assert!(review(&p, &young_first, period_end).due.is_empty());
         assert!(review(&p, &Facts::default(), years_later).due.is_empty());
+    }
+
+    #[test]
+    fn a_disposal_never_goes_by_a_clock_behind_the_trail_or_a_day_off_the_authority() {
+        use chrono::{TimeDelta, TimeZone, Utc};
+        let now = Utc.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap();
+        assert_eq!(disposal_clock_problem(now, None, None), None);
+        assert_eq!(disposal_clock_problem(now, Some(now), None), None, "an event at the same moment");
+        let later = now + TimeDelta::seconds(1);
+        assert_eq!(
+            disposal_clock_problem(now, Some(later), None),
+            Some(DisposalClockProblem::BehindTheAuditTrail { latest: later })
+        );
+        let within = now - DISPOSAL_CLOCK_TOLERANCE;
+        assert_eq!(disposal_clock_problem(now, Some(within), Some(within)), None, "a day off exactly is allowed");
+        let off = now + DISPOSAL_CLOCK_TOLERANCE + TimeDelta::seconds(1);
+        assert_eq!(
+            disposal_clock_problem(now, None, Some(off)),
+            Some(DisposalClockProblem::OffTheAuthority { stamped: off })
+        );
     }
 }

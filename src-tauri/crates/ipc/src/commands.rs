@@ -190,7 +190,7 @@ fn session_page(host: &dyn Host, view: sessions::SessionView, warnings: Vec<Stri
                     title: provenance["title"].as_str().unwrap_or_default().to_string(),
                     captured_at: provenance["capture_started_at"].as_str().unwrap_or_default().to_string(),
                     relevant: c.judgement.as_ref().map(|j| j.relevant),
-                    cut_at_limit: captures::cut_at_limit(&c.manifest),
+                    cut_at_limit: captures::full_page_of(&manifest).as_ref().and_then(captures::cut_at_limit),
                 }
             })
             .collect(),
@@ -268,6 +268,7 @@ pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> 
     let page = captures::page(host, args.id)?;
     let record = &page.view.record;
     let provenance = &page.view.manifest["provenance"];
+    let full_page = captures::full_page_of(&page.view.manifest);
     use base64::Engine as _;
     Ok(CapturePage {
         id: record.id,
@@ -296,8 +297,8 @@ pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> 
         blurred: page.blurred,
         disputes: page.disputes.clone(),
         redactions: page.redactions.iter().map(redaction_view).collect(),
-        cut_at_limit: captures::cut_at_limit(&record.manifest),
-        taken: captures::taken_way(&record.manifest),
+        cut_at_limit: full_page.as_ref().and_then(captures::cut_at_limit),
+        taken: full_page.as_ref().map(captures::taken_way),
         findings: page
             .findings
             .iter()

@@ -403,26 +403,14 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<(Store, AcceptedHead)> {
-        let mut errors = Vec::new();
-        let by = triangulate_core::validation::required_text(&mut errors, "by", "who accepts the store", by, 200);
-        let reason = triangulate_core::validation::required_text(
-            &mut errors,
-            "reason",
-            "why the store is accepted as it stands",
-            reason,
-            2000,
-        );
-        if !errors.is_empty() {
-            return Err(StoreError::Fields(errors));
-        }
         // Opened without the head's check, so that a rollback the copy that is there shows is
         // refused with what to do instead.
-        let store_id = existing_store_id(data_dir)?;
-        let key = keystore.get_key(&store_id)?.ok_or_else(|| StoreError::KeyMissing {
-            data_dir: data_dir.root().to_path_buf(),
-            keystore: keystore.label().into(),
-        })?;
-        let mut store = Store::open_with_key(data_dir, keystore, &key, store_id)?;
+        let (mut store, by, reason) = Store::open_to_accept(
+            data_dir,
+            keystore,
+            (by, "who accepts the store"),
+            (reason, "why the store is accepted as it stands"),
+        )?;
         let id = store.store_id.clone();
         let (accepted, _) = store.write_turn(now, Turn::AcceptHead, |tx| {
             let database = audit::head(tx)?;
@@ -455,6 +443,29 @@ impl Store {
         Ok((store, AcceptedHead { head, ..accepted }))
     }
 
+    /// Who accepts a store's state and why (each given, or a field error), and the store opened
+    /// with its key without the check of its recorded head: the start of both acceptances.
+    fn open_to_accept(
+        data_dir: &DataDir,
+        keystore: &Keystore,
+        (by, who): (&str, &str),
+        (reason, why): (&str, &str),
+    ) -> Result<(Store, String, String)> {
+        let mut errors = Vec::new();
+        let by = triangulate_core::validation::required_text(&mut errors, "by", who, by, 200);
+        let reason = triangulate_core::validation::required_text(&mut errors, "reason", why, reason, 2000);
+        if !errors.is_empty() {
+            return Err(StoreError::Fields(errors));
+        }
+        let store_id = existing_store_id(data_dir)?;
+        let key = keystore.get_key(&store_id)?.ok_or_else(|| StoreError::KeyMissing {
+            data_dir: data_dir.root().to_path_buf(),
+            keystore: keystore.label().into(),
+        })?;
+        let store = Store::open_with_key(data_dir, keystore, &key, store_id)?;
+        Ok((store, by, reason))
+    }
+
     /// Accepts a database restored from a copy: who accepts it and why, with both heads, go
     /// into the store and its audit chain, and the chain goes on from the restored head.
     /// Refused when the database is at its recorded head: there is nothing to accept.
@@ -465,24 +476,12 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<(Store, AcceptedRestore)> {
-        let mut errors = Vec::new();
-        let by = triangulate_core::validation::required_text(&mut errors, "by", "who accepts the restore", by, 200);
-        let reason = triangulate_core::validation::required_text(
-            &mut errors,
-            "reason",
-            "why the restore is accepted",
-            reason,
-            2000,
-        );
-        if !errors.is_empty() {
-            return Err(StoreError::Fields(errors));
-        }
-        let store_id = existing_store_id(data_dir)?;
-        let key = keystore.get_key(&store_id)?.ok_or_else(|| StoreError::KeyMissing {
-            data_dir: data_dir.root().to_path_buf(),
-            keystore: keystore.label().into(),
-        })?;
-        let mut store = Store::open_with_key(data_dir, keystore, &key, store_id)?;
+        let (mut store, by, reason) = Store::open_to_accept(
+            data_dir,
+            keystore,
+            (by, "who accepts the restore"),
+            (reason, "why the restore is accepted"),
+        )?;
         let id = store.store_id.clone();
         let (accepted, _) = store.write_turn(now, Turn::AcceptRestore, |tx| {
             let database = audit::head(tx)?;
