@@ -28,6 +28,9 @@ pub enum ErrorCode {
     NewerSchema,
     InvalidInput,
     InvalidFields,
+    /// A person named who is not in the staff directory (or a name two people share):
+    /// `fields` says where, with the close matches.
+    UnknownStaff,
     Refused,
     /// A guard of the protocol refused: `guards` says which.
     GuardRefused,
@@ -111,6 +114,7 @@ impl AppError {
             StoreError::NewerSchema { .. } => ErrorCode::NewerSchema,
             StoreError::Invalid { .. } => ErrorCode::InvalidInput,
             StoreError::Fields(_) => ErrorCode::InvalidFields,
+            StoreError::UnknownStaff(_) => ErrorCode::UnknownStaff,
             StoreError::Guarded { .. } => ErrorCode::GuardRefused,
             StoreError::OutsideScope { .. } => ErrorCode::OutsideScope,
             StoreError::Refused(_) => ErrorCode::Refused,
@@ -138,7 +142,7 @@ impl AppError {
     /// Field-level problems, for forms; empty for other errors.
     pub fn fields(&self) -> Vec<FieldError> {
         match self {
-            AppError::Store(StoreError::Fields(fields)) => fields.clone(),
+            AppError::Store(StoreError::Fields(fields) | StoreError::UnknownStaff(fields)) => fields.clone(),
             _ => Vec::new(),
         }
     }

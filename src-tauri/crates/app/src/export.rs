@@ -536,6 +536,18 @@ fn cover(
         row("Persons", person_names(request)),
         row("State", request.state_label),
         row(
+            "Investigation log",
+            match &sources.log {
+                Some(log) => format!(
+                    "This PDF carries version {} of {}.\n{}",
+                    log.version.version,
+                    log.versions.len(),
+                    request.log_versions.iter().map(|v| v.in_words.clone()).collect::<Vec<_>>().join("\n")
+                ),
+                None => "No search has been logged".into(),
+            },
+        ),
+        row(
             "Originating social worker",
             format!("{}, {}", request.request.originating_worker.name, request.request.originating_worker.team),
         ),
@@ -714,16 +726,30 @@ fn request_blocks(blocks: &mut Vec<Block>, sources: &Sources) {
         blocks.push(Block::Paragraph("No decision has been recorded.".into()));
     }
     for decision in &record.decisions {
+        let decided_by = match &decision.decided_by.staff_id {
+            Some(id) => format!("{} (staff ID {id})", decision.decided_by.name),
+            None => decision.decided_by.name.clone(),
+        };
         let mut rows = vec![
             row("Decision", decision.step_label),
-            row("Decided by", decision.decided_by.clone()),
+            row("In words", decision.in_words.clone()),
+            row(
+                "Decided by",
+                match decision.decided_as {
+                    Some(role) => format!("{decided_by}, {}", role.words()),
+                    None => decided_by,
+                },
+            ),
             row(
                 "Decided on",
                 decision.decided_on.map(long_date).unwrap_or_else(|| "Not given: the day it was recorded".into()),
             ),
             row("Recorded", uk_time(&decision.at)),
-            row("Recorded by", decision.recorded_by_name.clone()),
+            row("Recorded by", decision.recorded_by.name.clone()),
         ];
+        if let Some(version) = decision.log_version {
+            rows.push(row("Log version", version.to_string()));
+        }
         if let Some(evidence) = &decision.evidence {
             rows.push(row("Evidence", evidence.clone()));
         }
@@ -1302,14 +1328,10 @@ pub(crate) fn provenance_rows(manifest: &Manifest, person: &str) -> Vec<(String,
     rows
 }
 
-/// A decision in one line: what, by whom, the day decided and when recorded.
+/// A decision in one line: who decided what, in what role, when, on what evidence, and who
+/// recorded it when that was someone else.
 fn decision_line(d: &triangulate_store::DecisionRecord) -> String {
-    match d.decided_on {
-        Some(day) => {
-            format!("{}: {}, decided {}, recorded {}", d.step_label, d.decided_by, long_date(day), uk_time(&d.at))
-        }
-        None => format!("{}: {}, {}", d.step_label, d.decided_by, uk_time(&d.at)),
-    }
+    format!("{}: {}", d.step_label, d.in_words)
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ pub use triangulate_store::{
     DisputeTarget, DocumentResponse, DraftCheck, DraftRecord, DraftSummary, EarlierRequest, ErrorKind, FilingRecord,
     HoldRecord, IncidentRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PdfExportRecord, PersonMatch,
     PersonRecord, PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord, StoreError,
-    StoreState, StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
+    StaffRecord, StaffRef, StoreState, StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
 };
 
 /// A Tokio runtime for the DevTools connection, made per call: the doors are synchronous.

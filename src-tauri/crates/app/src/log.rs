@@ -42,16 +42,28 @@ pub fn add_finding(host: &dyn Host, reference: &str, text: &str, captures: &[i64
     Ok(host.store()?.log_add_finding(reference, text, captures, host.now())?)
 }
 
-pub fn complete(host: &dyn Host, reference: &str, by: &str) -> Result<LogRecord> {
-    Ok(host.store()?.log_complete(reference, by, host.now())?)
+/// Completes the log in the name of `by` (a person of the staff directory, by name or staff
+/// ID); `evidence` when the laptop's worker records it for them.
+pub fn complete(host: &dyn Host, reference: &str, by: &str, evidence: Option<&str>) -> Result<LogRecord> {
+    let by = crate::people::find(host, "by", by)?;
+    Ok(host.store()?.log_complete(reference, by.id, evidence, host.now())?)
 }
 
-pub fn finalise(host: &dyn Host, reference: &str, by: &str, rating: &str, assessment: &str) -> Result<LogRecord> {
-    Ok(host.store()?.log_finalise(reference, by, rating, assessment, host.now())?)
+pub fn finalise(
+    host: &dyn Host,
+    reference: &str,
+    by: &str,
+    evidence: Option<&str>,
+    rating: &str,
+    assessment: &str,
+) -> Result<LogRecord> {
+    let by = crate::people::find(host, "by", by)?;
+    Ok(host.store()?.log_finalise(reference, by.id, evidence, rating, assessment, host.now())?)
 }
 
-pub fn share(host: &dyn Host, reference: &str, by: &str, with: &[String]) -> Result<LogRecord> {
-    Ok(host.store()?.log_share(reference, by, with, host.now())?)
+pub fn share(host: &dyn Host, reference: &str, by: &str, evidence: Option<&str>, with: &[String]) -> Result<LogRecord> {
+    let by = crate::people::find(host, "by", by)?;
+    Ok(host.store()?.log_share(reference, by.id, evidence, with, host.now())?)
 }
 
 pub fn correct(host: &dyn Host, reference: &str, note: &str) -> Result<LogRecord> {
@@ -65,12 +77,14 @@ pub fn show(host: &dyn Host, reference: &str, version: Option<u32>) -> Result<Lo
 /// Records a disagreement between the social worker and the access worker about what is
 /// relevant, for the service manager.
 pub fn disagree(host: &dyn Host, reference: &str, by: &str, about: &str) -> Result<LogRecord> {
-    Ok(host.store()?.log_disagree(reference, by, about, host.now())?)
+    let by = crate::people::find(host, "by", by)?;
+    Ok(host.store()?.log_disagree(reference, &by.name, about, host.now())?)
 }
 
 /// Records the service manager's outcome of disagreement `number`.
 pub fn settle(host: &dyn Host, reference: &str, number: u32, by: &str, outcome: &str) -> Result<LogRecord> {
-    Ok(host.store()?.log_settle(reference, number, by, outcome, host.now())?)
+    let by = crate::people::find(host, "by", by)?;
+    Ok(host.store()?.log_settle(reference, number, &by.name, outcome, host.now())?)
 }
 
 /// A search as typed on screen: the sanctioned account chosen from the register (its

@@ -7,7 +7,7 @@ use serde::Serialize;
 use triangulate_core::PolicyEntry;
 use triangulate_core::audit::{ChainReport, describe_action, verify_request_chain};
 use triangulate_core::home::{
-    AuthorisationDates, DueItem, HOME_GROUPS, HomeGroup, RequestActivity, days, due, waits_for,
+    AuthorisationDates, DueItem, HOME_GROUPS, HomeGroup, RequestActivity, days, due,
 };
 use triangulate_core::local_time::{uk_date, uk_time};
 use triangulate_core::workflow::{RequestState, Step};
@@ -31,6 +31,17 @@ pub struct HomeRequest {
     pub flagged_for_sd: bool,
 }
 
+/// A task on the list of the person using this laptop: a step they may take now, in their
+/// own name, in words.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HomeTask {
+    pub reference: String,
+    pub step: triangulate_core::workflow::Step,
+    /// "Run the access session for Zoë Łukasiewicz-Ó'Brien".
+    pub words: String,
+    pub waited: String,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct HomeSection {
     pub group: HomeGroup,
@@ -42,8 +53,11 @@ pub struct HomeSection {
 pub struct HomePage {
     /// Who is using the app, and in what role.
     pub worker: Option<WorkerRecord>,
-    /// The requests that wait for the worker's role; empty without a profile.
+    /// The requests with a step the person using this laptop may take now; empty without a
+    /// profile.
     pub waiting_for_you: Vec<HomeRequest>,
+    /// Those steps, one per request, in words: the person's task list.
+    pub tasks: Vec<HomeTask>,
     /// Every group, in order, each with its requests (possibly none).
     pub sections: Vec<HomeSection>,
     pub due: Vec<DueItem>,
@@ -78,10 +92,25 @@ pub fn home(host: &dyn Host) -> Result<HomePage> {
     // Longest waiting first.
     let mut ordered: Vec<&RequestSummary> = summaries.iter().collect();
     ordered.sort_by(|a, b| a.updated_at.cmp(&b.updated_at));
-    let waiting_for_you = match &worker {
-        Some(w) => ordered.iter().filter(|r| waits_for(w.role, r.state)).map(|r| item(r)).collect(),
-        None => Vec::new(),
-    };
+    // Each person's own list: the requests whose next step separation of duties lets the
+    // laptop's worker take now.
+    let mut tasks = Vec::new();
+    let mut waiting_for_you = Vec::new();
+    if let Ok(staff) = store.laptop_worker() {
+        for summary in &ordered {
+            let Some(step) = triangulate_core::home::task_step(summary.state) else { continue };
+            let record = store.request(&summary.reference)?;
+            if store.duty_refusals(&record, step, record.state, &staff, today)?.is_empty() {
+                tasks.push(HomeTask {
+                    reference: summary.reference.clone(),
+                    step,
+                    words: triangulate_core::home::task_words(step, &summary.subjects),
+                    waited: days((today - day_of(&summary.updated_at, today)).num_days()),
+                });
+                waiting_for_you.push(item(summary));
+            }
+        }
+    }
     let sections = HOME_GROUPS
         .iter()
         .map(|group| HomeSection {
@@ -122,6 +151,7 @@ pub fn home(host: &dyn Host) -> Result<HomePage> {
     Ok(HomePage {
         worker,
         waiting_for_you,
+        tasks,
         sections,
         due,
         drafts,
@@ -202,7 +232,7 @@ pub fn audit_trail(host: &dyn Host, reference: &str) -> Result<AuditTrail> {
             let detail = decisions
                 .get_mut(e.action.as_str())
                 .and_then(|queue| queue.pop_front())
-                .map(|d| format!("{}: {}", d.step_label, d.decided_by));
+                .map(|d| format!("{}: {}", d.step_label, d.in_words));
             AuditLine {
                 seq: e.seq,
                 at: e.at.clone(),

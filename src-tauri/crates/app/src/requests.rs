@@ -4,7 +4,6 @@
 
 use serde::Serialize;
 use std::collections::BTreeMap;
-use triangulate_core::WorkerRole;
 use triangulate_core::request::RequestInput;
 use triangulate_core::request_form::{RequestForm, matches_query};
 use triangulate_core::workflow::{DecisionInput, RequestState, Role, Step, TRANSITIONS};
@@ -112,6 +111,8 @@ pub struct NextStep {
     pub role: Role,
     /// Who takes it, in words.
     pub by: String,
+    /// Whether recording it now would be for someone else, with the evidence it came in:
+    /// true when the person using this laptop may not take it in their own name.
     pub needs_evidence: bool,
     pub needs_note: bool,
     pub takes_conditions: bool,
@@ -119,8 +120,25 @@ pub struct NextStep {
     pub missing: Vec<String>,
     /// Where each of `missing` is put right, in the same order.
     pub fixes: Vec<FixPlace>,
-    /// The one step to offer first to the person using the app (by their role).
+    /// The one step to offer first to the person using the app.
     pub primary: bool,
+    /// Whether the person using this laptop may take it now, in their own name.
+    pub yours: bool,
+    /// Why they may not (separation of duties), in words; empty when they may.
+    pub not_yours: Vec<String>,
+    /// The people of the staff directory who may take it now, for a decision made by email
+    /// and recorded here.
+    pub waits_for: Vec<StaffChoice>,
+}
+
+/// A person of the directory to choose as the decider.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StaffChoice {
+    pub id: i64,
+    /// What the decider field takes to name them: their staff ID, or their name.
+    pub value: String,
+    /// "Tomasz Wiśniewski (team manager)".
+    pub label: String,
 }
 
 /// Where something missing is put right.
@@ -142,6 +160,8 @@ pub enum FixPlace {
 pub struct AccessReadiness {
     pub missing: Vec<String>,
     pub fixes: Vec<FixPlace>,
+    /// The service director's conditions, which the worker confirms when a session starts.
+    pub conditions: Option<String>,
 }
 
 /// The steps the request page offers: the authorisation stage and closing the request;
@@ -158,106 +178,145 @@ const AUTHORISATION_STEPS: [Step; 9] = [
     Step::Withdraw,
 ];
 
-fn page_of(store: &Store, reference: &str) -> Result<RequestPage> {
+/// The people of the directory who may take `step` from `from` now, each with the role
+/// they would take it in.
+pub(crate) fn who_may(
+    store: &Store,
+    record: &RequestRecord,
+    step: Step,
+    from: RequestState,
+    today: chrono::NaiveDate,
+) -> Result<Vec<StaffChoice>> {
+    let mut choices = Vec::new();
+    for person in store.staff()? {
+        if person.left_on.is_some_and(|d| d <= today) {
+            continue;
+        }
+        if store.duty_refusals(record, step, from, &person, today)?.is_empty() {
+            let role = triangulate_core::duties::acting_role(step, from, &person.person(today));
+            choices.push(StaffChoice {
+                id: person.id,
+                value: person.staff_id.clone().unwrap_or_else(|| person.name.clone()),
+                label: match role {
+                    Some(role) => format!("{} ({})", person.label(), role.words()),
+                    None => person.label(),
+                },
+            });
+        }
+    }
+    Ok(choices)
+}
+
+fn fix_for(code: &str) -> FixPlace {
+    use triangulate_core::guards::code;
+    match code {
+        code::ACCOUNT_NOT_REGISTERED => FixPlace::SanctionedAccounts,
+        code::NOT_REGISTERED_AAW | code::AAW_REGISTRATION_INCOMPLETE => FixPlace::WorkerProfile,
+        _ => FixPlace::Elsewhere,
+    }
+}
+
+fn page_of(store: &Store, reference: &str, policy: &triangulate_core::Policy, today: chrono::NaiveDate) -> Result<RequestPage> {
     let record = store.request(reference)?;
     let draft = store.drafts()?.into_iter().find(|d| d.request.as_deref() == Some(&record.reference)).map(|d| d.id);
     let can_change = matches!(record.state, RequestState::Draft | RequestState::ReferredBack);
-    let registered: Vec<String> = store.aaws()?.into_iter().map(|a| a.name.to_lowercase()).collect();
-    let profile = store.worker_profile()?;
-    let profile_name = profile.as_ref().map(|w| w.name.clone());
-    let mut next_steps: Vec<NextStep> = TRANSITIONS
-        .iter()
-        .filter(|(from, step, _, _)| *from == record.state && AUTHORISATION_STEPS.contains(step))
-        .map(|(_, step, _, role)| {
-            let mut missing = Vec::new();
-            let mut fixes = Vec::new();
-            if let (Step::Submit, Some(id)) = (*step, draft) {
-                missing.push("Save or discard the changes being made to this request".to_string());
-                fixes.push(FixPlace::Draft { id });
-            }
-            if *step == Step::ConfirmLegitimacy {
-                let originating = &record.request.originating_worker.name;
-                if profile_name.as_deref().is_some_and(|name| triangulate_core::worker::same_person(name, originating)) {
-                    missing.push(format!(
-                        "You are this request's originating social worker: another Authorised Access Worker must confirm it, not {}",
-                        originating.trim()
-                    ));
-                    fixes.push(FixPlace::Elsewhere);
-                }
-                match &profile_name {
-                    Some(name) if !registered.contains(&name.to_lowercase()) => {
-                        missing.push(format!(
-                            "{name} is not in the register of Authorised Access Workers: register them on the worker profile screen"
-                        ));
-                        fixes.push(FixPlace::WorkerProfile);
-                    }
-                    None => {
-                        missing.push("Set up the worker profile of the Authorised Access Worker".to_string());
-                        fixes.push(FixPlace::WorkerProfile);
-                    }
-                    _ => {}
-                }
-            }
-            NextStep {
-                step: *step,
-                label: step.label().to_string(),
-                role: *role,
-                by: role.label().to_string(),
-                needs_evidence: step.needs_evidence(),
-                needs_note: step.needs_note(),
-                takes_conditions: *step == Step::Permit,
-                missing,
-                fixes,
-                primary: false,
-            }
-        })
-        .collect();
-    // One primary step: the first that moves the request on and can be taken now, the
-    // profile's own role's first; refusals, referrals, doubts and withdrawals never are.
+    let worker = store.laptop_worker().ok();
+    let mut next_steps = Vec::new();
+    for (_, step, _, role) in TRANSITIONS.iter().filter(|(from, step, ..)| *from == record.state && AUTHORISATION_STEPS.contains(step)) {
+        let mut missing = Vec::new();
+        let mut fixes = Vec::new();
+        if let (Step::Submit, Some(id)) = (*step, draft) {
+            missing.push("Save or discard the changes being made to this request".to_string());
+            fixes.push(FixPlace::Draft { id });
+        }
+        let not_yours: Vec<String> = match &worker {
+            Some(worker) => store
+                .duty_refusals(&record, *step, record.state, worker, today)?
+                .into_iter()
+                .map(|r| r.reason)
+                .collect(),
+            None => vec!["There is no worker profile on this laptop: set one up first".to_string()],
+        };
+        next_steps.push(NextStep {
+            step: *step,
+            label: step.label().to_string(),
+            role: *role,
+            by: role.label().to_string(),
+            needs_evidence: !not_yours.is_empty(),
+            needs_note: step.needs_note(),
+            takes_conditions: *step == Step::Permit,
+            missing,
+            fixes,
+            primary: false,
+            yours: not_yours.is_empty(),
+            not_yours,
+            waits_for: who_may(store, &record, *step, record.state, today)?,
+        });
+    }
+    // One primary step: the first the person using the app may take now that moves the
+    // request on; refusals, referrals, doubts and withdrawals never are.
     let forward = |n: &NextStep| {
-        n.missing.is_empty() && !matches!(n.step, Step::Refuse | Step::ReferBack | Step::RaiseDoubts | Step::Withdraw)
+        n.yours
+            && n.missing.is_empty()
+            && !matches!(n.step, Step::Refuse | Step::ReferBack | Step::RaiseDoubts | Step::Withdraw)
     };
-    let mine = |n: &NextStep| match profile.as_ref().map(|p| p.role) {
-        Some(WorkerRole::Osw) => n.role == Role::Osw,
-        Some(WorkerRole::Aaw) => n.role == Role::Aaw,
-        Some(WorkerRole::Tm) => matches!(n.role, Role::Tm | Role::TmOrSd),
-        None => false,
-    };
-    if let Some(index) =
-        next_steps.iter().position(|n| forward(n) && mine(n)).or_else(|| next_steps.iter().position(forward))
-    {
+    if let Some(index) = next_steps.iter().position(forward) {
         next_steps[index].primary = true;
     }
-    // Sessions start once legitimacy is confirmed, and go on while the check is in progress.
-    let access = matches!(record.state, RequestState::LegitimacyConfirmed | RequestState::InProgress).then(|| {
-        let mut readiness = AccessReadiness { missing: Vec::new(), fixes: Vec::new() };
+    // Sessions start once legitimacy is confirmed, and go on while the check is in progress:
+    // offered only when the guards would allow one now, and otherwise why not, in words.
+    let access = if matches!(record.state, RequestState::LegitimacyConfirmed | RequestState::InProgress) {
+        let mut readiness = AccessReadiness { missing: Vec::new(), fixes: Vec::new(), conditions: None };
         if store.accounts().map(|a| a.is_empty()).unwrap_or(true) {
             readiness.missing.push("No sanctioned account is registered: add the council's account first".into());
             readiness.fixes.push(FixPlace::SanctionedAccounts);
         }
-        readiness
-    });
+        for refusal in store.access_refusals(&record, policy, today)? {
+            if refusal.code == triangulate_core::guards::code::ACCOUNT_NOT_REGISTERED {
+                continue;
+            }
+            readiness.fixes.push(fix_for(refusal.code));
+            readiness.missing.push(capitalised(&refusal.reason));
+        }
+        readiness.conditions = permit_conditions(&record);
+        Some(readiness)
+    } else {
+        None
+    };
     let authorisations = store.authorisations()?.into_iter().filter(|a| a.request == record.reference).collect();
     Ok(RequestPage { record, draft, can_change, next_steps, authorisations, access })
 }
 
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The service director's conditions on the request, from the latest permission.
+pub(crate) fn permit_conditions(record: &RequestRecord) -> Option<String> {
+    record.decisions.iter().rev().find(|d| d.step == Step::Permit).and_then(|d| d.conditions.clone())
+}
+
 pub fn page(host: &dyn Host, reference: &str) -> Result<RequestPage> {
-    page_of(&*host.store()?, reference)
+    let policy = host.policy()?;
+    page_of(&*host.store()?, reference, &policy, host.today())
 }
 
 /// Takes a step of the workflow: refused while the step still lacks something, and the
 /// decision checked for what that step needs (evidence, a note).
 pub fn take_step(host: &dyn Host, reference: &str, step: Step, input: &DecisionInput) -> Result<RequestPage> {
+    let policy = host.policy()?;
     let mut store = host.store()?;
-    let before = page_of(&store, reference)?;
+    let before = page_of(&store, reference, &policy, host.today())?;
     if let Some(next) = before.next_steps.iter().find(|n| n.step == step)
         && !next.missing.is_empty()
     {
         return Err(AppError::Refused(format!("{} cannot be taken yet: {}", next.label, next.missing.join("; "))));
     }
     let decision = input.validate(step).map_err(AppError::fields_error)?;
-    store.take_step(reference, step, &decision, host.now())?;
-    page_of(&store, reference)
+    let decider = store.find_staff("by", &input.decided_by)?;
+    store.take_step(reference, step, decider.id, &decision, host.now())?;
+    page_of(&store, reference, &policy, host.today())
 }
 
 pub fn start_draft(host: &dyn Host, reference: Option<&str>) -> Result<DraftRecord> {
@@ -299,7 +358,7 @@ pub fn commit_draft(host: &dyn Host, id: i64, settled: &BTreeMap<usize, PersonMa
     let policy = host.policy()?;
     let mut store = host.store()?;
     let record = store.commit_draft(id, settled, &policy, host.today(), host.now())?;
-    page_of(&store, &record.reference)
+    page_of(&store, &record.reference, &policy, host.today())
 }
 
 pub fn discard_draft(host: &dyn Host, id: i64) -> Result<()> {

@@ -46,6 +46,12 @@ pub fn check(host: &dyn Host, reference: &str, subject: usize, account: i64) -> 
     Ok(warnings)
 }
 
+/// The service director's conditions on the request, which the worker confirms when a
+/// session starts.
+pub fn conditions(host: &dyn Host, reference: &str) -> Result<Option<String>> {
+    Ok(crate::requests::permit_conditions(&host.store()?.request(reference)?))
+}
+
 /// Starts an access session: every guard, then the session recorded, then its recorder
 /// started; returns once the recorder has opened the browser and recording has started,
 /// and the browser has opened the person's first listed profile.
@@ -55,6 +61,7 @@ pub fn start(
     subject: usize,
     account: i64,
     browser: &BrowserChoice,
+    conditions_confirmed: bool,
 ) -> Result<StartedSession> {
     let policy = host.policy()?;
     let (order, warnings, first_profile) = {
@@ -67,11 +74,22 @@ pub fn start(
             store.record_repeat_viewing(reference, true, host.now())?;
         }
         let (request, warnings, repeat_viewing_warned) = checked?;
+        // The service director's conditions, confirmed by the worker, go with the session.
+        let conditions = crate::requests::permit_conditions(&request);
+        let confirmation =
+            triangulate_core::guards::conditions_confirmation(conditions.as_deref(), conditions_confirmed);
+        if !confirmation.is_allowed() {
+            return Err(triangulate_store::StoreError::Guarded {
+                what: "the access session cannot start".into(),
+                refusals: confirmation.refusals().to_vec(),
+            }
+            .into());
+        }
         let first_profile =
             request.request.subjects.get(subject - 1).and_then(|s| s.profiles.first()).map(|p| p.url.clone());
         // The browser is found before anything is written.
         let executable = find_browser(browser.executable.as_deref())?;
-        let session = store.start_session(&request, subject, account, host.now())?;
+        let session = store.start_session(&request, subject, account, conditions.as_deref(), host.now())?;
         if repeat_viewing_warned {
             store.record_repeat_viewing(&request.reference, false, host.now())?;
         }

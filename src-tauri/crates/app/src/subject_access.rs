@@ -213,7 +213,7 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
                 record
                     .decisions
                     .iter()
-                    .map(|d| (d.step_label.to_string(), format!("{}, {}", d.decided_by, uk_time(&d.at))))
+                    .map(|d| (d.step_label.to_string(), format!("{}, {}", d.in_words, uk_time(&d.at))))
                     .collect(),
             ));
         }

@@ -52,6 +52,10 @@ pub enum SessionCommand {
         account: i64,
         #[command(flatten)]
         browser: BrowserArgs,
+        /// Confirm the service director's conditions, which `request show` prints: needed
+        /// when the permission has any
+        #[arg(long)]
+        confirm_conditions: bool,
         #[arg(long)]
         json: bool,
     },
@@ -173,8 +177,8 @@ pub enum CaptureCommand {
 
 pub fn session(command: SessionCommand, host: &CliHost) -> Result<()> {
     match command {
-        SessionCommand::Start { reference, subject, account, browser, json } => {
-            let started = sessions::start(host, &reference, subject, account, &browser.choice())?;
+        SessionCommand::Start { reference, subject, account, browser, confirm_conditions, json } => {
+            let started = sessions::start(host, &reference, subject, account, &browser.choice(), confirm_conditions)?;
             let session = &started.session;
             for warning in &started.warnings {
                 esay!("Warning: {warning}.");
@@ -185,6 +189,7 @@ pub fn session(command: SessionCommand, host: &CliHost) -> Result<()> {
                     "devtools_url": session.devtools_url,
                     "browser": session.browser,
                     "warnings": started.warnings,
+                    "conditions_confirmed": session.conditions_confirmed,
                 }));
             } else {
                 say!("Access session {} started: the browser is open and its trail is being recorded.", session.id);

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use triangulate_app::register::NewAuthorisation;
-use triangulate_app::{AppError, LogRecord, PersonMatch, RequestRecord, log, register, requests};
+use triangulate_app::{AppError, LogRecord, PersonMatch, RequestRecord, log, people, register, requests};
 use triangulate_core::FieldError;
 use triangulate_core::workflow::{DecisionInput, Step};
 
@@ -12,7 +12,7 @@ use crate::out::{esay, inline, paragraphs, say};
 
 use crate::{
     AccountCommand, AuthorisationCommand, CliHost, DisputeCommand, FeedbackCommand, IncidentCommand, LogCommand,
-    PilotCommand, RequestCommand, Result, RetentionCommand, StepArgs, print_json, uk_time,
+    PilotCommand, RequestCommand, Result, RetentionCommand, StaffCommand, StepArgs, print_json, uk_time,
 };
 
 fn step_of(command: &RequestCommand) -> Option<(Step, &StepArgs)> {
@@ -83,21 +83,19 @@ fn print_request(record: &RequestRecord) {
     }
     for decision in &record.decisions {
         say!(
-            "{}  {} by {}{}{}{}",
+            "{}  {}: {}{}",
             uk_time(&decision.at),
             decision.step,
-            inline(&decision.decided_by),
-            decision
-                .decided_on
-                .map(|day| format!(", decided {}", triangulate_core::local_time::long_date(day)))
-                .unwrap_or_default(),
-            decision.evidence.as_ref().map(|e| format!(", evidence {}", inline(e))).unwrap_or_default(),
+            inline(&decision.in_words),
             decision
                 .conditions
                 .as_ref()
                 .map(|c| format!(", conditions: {}", paragraphs(c, "    ")))
                 .unwrap_or_default(),
         );
+    }
+    for version in &record.log_versions {
+        say!("Investigation log {}", inline(&version.in_words));
     }
     for filed in &record.filed {
         say!(
@@ -570,11 +568,13 @@ pub(crate) fn log(command: LogCommand, host: &CliHost) -> Result<()> {
             log::add_search(host, &reference, &search)?
         }
         LogCommand::AddFinding { reference, text, captures } => log::add_finding(host, &reference, &text, &captures)?,
-        LogCommand::Complete { reference, by } => log::complete(host, &reference, &by)?,
-        LogCommand::Finalise { reference, by, rating, assessment } => {
-            log::finalise(host, &reference, &by, &rating, &assessment)?
+        LogCommand::Complete { reference, by, evidence } => log::complete(host, &reference, &by, evidence.as_deref())?,
+        LogCommand::Finalise { reference, by, evidence, rating, assessment } => {
+            log::finalise(host, &reference, &by, evidence.as_deref(), &rating, &assessment)?
         }
-        LogCommand::Share { reference, by, with } => log::share(host, &reference, &by, &with)?,
+        LogCommand::Share { reference, by, evidence, with } => {
+            log::share(host, &reference, &by, evidence.as_deref(), &with)?
+        }
         LogCommand::Correct { reference, note } => log::correct(host, &reference, &note)?,
         LogCommand::Disagree { reference, by, about } => log::disagree(host, &reference, &by, &about)?,
         LogCommand::Settle { reference, disagreement, by, outcome } => {
@@ -668,4 +668,90 @@ pub(crate) fn pilot(command: PilotCommand, host: &CliHost) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn print_staff(person: &triangulate_app::StaffRecord) {
+    let roles: Vec<&str> = person.roles.iter().map(|r| r.words()).collect();
+    say!(
+        "{}{}: {}{}{}{}{}",
+        inline(&person.name),
+        person.staff_id.as_ref().map(|id| format!(" (staff ID {})", inline(id))).unwrap_or_default(),
+        if roles.is_empty() { "no role recorded".to_string() } else { roles.join(", ") },
+        person.team.as_ref().map(|t| format!("; team {}", inline(t))).unwrap_or_default(),
+        match person.aaw {
+            triangulate_core::duties::AawRegistration::Registered => "; registered access worker",
+            triangulate_core::duties::AawRegistration::Incomplete => "; access worker registration incomplete",
+            triangulate_core::duties::AawRegistration::NotRegistered => "",
+        },
+        person.left_on.map(|d| format!("; left on {}", triangulate_core::local_time::long_date(d))).unwrap_or_default(),
+        if person.laptop_worker { "; using this laptop" } else { "" },
+    );
+    if let Some(review) = &person.review {
+        say!("    to review: {}", inline(review));
+    }
+}
+
+fn staff_out(people: &[triangulate_app::StaffRecord], json: bool) {
+    if json {
+        print_json(&serde_json::json!({ "staff": people }));
+    } else {
+        for person in people {
+            print_staff(person);
+        }
+    }
+}
+
+pub(crate) fn staff(command: StaffCommand, host: &CliHost) -> Result<()> {
+    match command {
+        StaffCommand::Add { name, roles, staff_id, team, json } => {
+            let input = triangulate_core::staff::StaffInput { name, roles, staff_id, team };
+            let person = people::add_staff(host, &input)?;
+            if json {
+                print_json(&serde_json::to_value(&person).expect("serialises"));
+            } else {
+                say!("Added to the staff directory:");
+                print_staff(&person);
+            }
+        }
+        StaffCommand::Import { file, json } => {
+            let text = people::read_staff_file(&file)?;
+            let added = people::import_staff(host, &text)?;
+            if !json {
+                say!("Added {} people to the staff directory:", added.len());
+            }
+            staff_out(&added, json);
+        }
+        StaffCommand::List(flags) => {
+            let directory = people::staff(host)?;
+            if flags.json {
+                print_json(&serde_json::to_value(&directory).expect("serialises"));
+            } else if directory.staff.is_empty() {
+                say!("The staff directory is empty.");
+            } else {
+                staff_out(&directory.staff, false);
+                if directory.to_review > 0 {
+                    say!("{} to review.", directory.to_review);
+                }
+            }
+        }
+        StaffCommand::Update { person, name, roles, staff_id, team, json } => {
+            let changes = people::StaffChanges { name, roles, staff_id, team };
+            let updated = people::update_staff(host, &person, &changes)?;
+            if json {
+                print_json(&serde_json::to_value(&updated).expect("serialises"));
+            } else {
+                say!("Changed in the staff directory:");
+                print_staff(&updated);
+            }
+        }
+        StaffCommand::Leave { person, on, json } => {
+            let left = people::mark_left(host, &person, on.as_deref())?;
+            if json {
+                print_json(&serde_json::to_value(&left).expect("serialises"));
+            } else {
+                print_staff(&left);
+            }
+        }
+    }
+    Ok(())
 }

@@ -45,6 +45,9 @@ enum Command {
     /// The profile of the person using this laptop, and the register of Authorised Access Workers
     #[command(subcommand)]
     Worker(WorkerCommand),
+    /// The staff directory: the people who take part and their roles
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// Investigation requests (Appendix 1) and their authorisation steps
     #[command(subcommand)]
     Request(RequestCommand),
@@ -108,10 +111,11 @@ enum Command {
 struct StepArgs {
     /// The request's reference, such as REQ-2026-0001
     reference: String,
-    /// Who decided or took the step
+    /// Who decided or took the step: a staff ID or a name in the staff directory
     #[arg(long)]
     by: String,
-    /// The evidence of the decision: the email or memo's reference
+    /// The evidence of the decision, the email or memo's reference: needed when it is recorded
+    /// for someone other than this laptop's worker
     #[arg(long)]
     evidence: Option<String>,
     #[arg(long)]
@@ -453,14 +457,23 @@ enum LogCommand {
     /// The AAW completes the log
     Complete {
         reference: String,
+        /// Who completed it: a staff ID or a name in the staff directory
         #[arg(long)]
         by: String,
+        /// When recorded for someone else: the email or memo it came in
+        #[arg(long)]
+        evidence: Option<String>,
     },
     /// The OSW assesses the findings and finalises the log
     Finalise {
         reference: String,
+        /// Who finalised it: a staff ID or a name in the staff directory
         #[arg(long)]
         by: String,
+        /// When recorded for someone else: the email or memo it came in
+        #[arg(long)]
+        evidence: Option<String>,
+
         /// little, some, considerable or significant
         #[arg(long)]
         rating: String,
@@ -470,8 +483,13 @@ enum LogCommand {
     /// Record sharing with the TM, SM and SD
     Share {
         reference: String,
+        /// Who shared it: a staff ID or a name in the staff directory
         #[arg(long)]
         by: String,
+        /// When recorded for someone else: the email or memo it came in
+        #[arg(long)]
+        evidence: Option<String>,
+
         /// tm, sm, sd (comma-separated or repeated)
         #[arg(long, required = true)]
         with: Vec<String>,
@@ -569,15 +587,74 @@ enum WorkerCommand {
     },
     /// Show the worker profile
     Show(JsonFlag),
-    /// Add a person to the register of Authorised Access Workers
+    /// Register a person of the staff directory as an Authorised Access Worker, on the service
+    /// director's decision (or complete a registration made without it)
     RegisterAaw {
+        /// The access worker: a staff ID or a name in the staff directory
         name: String,
+        /// The service director whose decision it is (staff ID or name)
+        #[arg(long, value_name = "SD")]
+        decided_by: Option<String>,
         /// The reference of the service director's decision to register them
-        #[arg(long)]
+        #[arg(long, value_name = "REF")]
         evidence: Option<String>,
         /// The date they were trained in the protocol (2026-03-31)
         #[arg(long, value_name = "DATE")]
         trained: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Add a person to the staff directory
+    Add {
+        #[arg(long)]
+        name: String,
+        /// osw, tm, sm, sd, aaw or legal (repeat for several)
+        #[arg(long = "role", value_name = "ROLE")]
+        roles: Vec<String>,
+        #[arg(long, value_name = "ID")]
+        staff_id: Option<String>,
+        #[arg(long)]
+        team: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add everyone in a CSV file (header staff_id,name,roles,team; roles joined with ;): every
+    /// bad row reported at once, nobody added on any error
+    Import {
+        #[arg(long)]
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Everyone in the staff directory
+    List(JsonFlag),
+    /// Change a person's entry (what is not given stays as it is); clears its review flag
+    Update {
+        /// The person: a staff ID or a name
+        person: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// The roles they hold now, replacing the ones recorded (repeat for several)
+        #[arg(long = "role", value_name = "ROLE")]
+        roles: Vec<String>,
+        #[arg(long, value_name = "ID")]
+        staff_id: Option<String>,
+        #[arg(long)]
+        team: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record that a person left: they stay in the directory and take no step from that day
+    Leave {
+        /// The person: a staff ID or a name
+        person: String,
+        /// The day they left (2026-03-31); today when left out
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -638,12 +715,18 @@ fn hint(error: &AppError) -> Option<String> {
         ErrorCode::StoreRolledBack => {
             "If this copy was restored on purpose, run `triangulate audit accept-restore --by NAME --reason TEXT`.".into()
         }
+        ErrorCode::UnknownStaff => "Add them with `triangulate staff add --name NAME --role ROLE [--staff-id ID] [--team TEAM]`, or see who is there with `triangulate staff list`.".into(),
         ErrorCode::OutsideScope => "Give the reason with --outside-scope-reason TEXT, or raise a new request with `triangulate request create --file FILE --parent REF`.".into(),
         ErrorCode::LogNotFinalised => {
             "Add --draft to export a draft (DRAFT on every page), or finalise the log first with `triangulate log finalise`.".into()
         }
         ErrorCode::CapturesUnjudged => {
             "Judge each with `triangulate capture judge ID --relevant yes|no …`, or add --draft to export a draft.".into()
+        }
+        ErrorCode::GuardRefused
+            if error.guards().contains(&triangulate_core::guards::code::CONDITIONS_NOT_CONFIRMED) =>
+        {
+            "Read them with `triangulate request show REF`, then start the session again with --confirm-conditions.".into()
         }
         ErrorCode::RecordingStopped => match error {
             AppError::RecordingStopped { session, .. } => format!(
@@ -726,23 +809,23 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
         Command::Verify { bundle, expect_fingerprint, json } => {
             export::verify(&bundle, expect_fingerprint.as_deref(), json)
         }
-        Command::Worker(WorkerCommand::RegisterAaw { name, evidence, trained }) => {
-            let record = people::register_aaw(host, &name, evidence.as_deref(), trained.as_deref())?;
-            say!("{} is registered as an Authorised Access Worker (AAW {}).", record.name, record.id);
-            if record.incomplete {
-                esay!(
-                    "warning: {} is registered without {}: the register flags it until the record is made complete",
-                    record.name,
-                    match (&record.evidence, &record.trained_on) {
-                        (None, None) =>
-                            "the service director's evidence (--evidence) or the date of training (--trained)",
-                        (None, Some(_)) => "the service director's evidence (--evidence)",
-                        _ => "the date of training (--trained)",
-                    }
-                );
-            }
+        Command::Worker(WorkerCommand::RegisterAaw { name, decided_by, evidence, trained }) => {
+            let record = people::register_aaw(
+                host,
+                &name,
+                decided_by.as_deref().unwrap_or_default(),
+                evidence.as_deref().unwrap_or_default(),
+                trained.as_deref().unwrap_or_default(),
+            )?;
+            say!(
+                "{} is registered as an Authorised Access Worker (AAW {}), on the decision of {}.",
+                out::inline(&record.name),
+                record.id,
+                out::inline(record.decided_by.as_ref().map_or("", |d| d.name.as_str()))
+            );
             Ok(())
         }
+        Command::Staff(command) => commands::staff(command, host),
         Command::Init(flags) => {
             let made = admin::init(host)?;
             if flags.json {

@@ -159,6 +159,24 @@ impl Timeline {
         self.state(today, 0).allows()
     }
 
+    /// Why it allows nothing on `today`, as the request page and the session's guard say it
+    /// ("the directed surveillance authorisation URN-2026-19 is not in force: it awaits a
+    /// magistrate's approval"), or `None` when it is in force.
+    pub fn not_in_force_words(&self, reference: &str, today: NaiveDate) -> Option<String> {
+        let long = crate::local_time::long_date;
+        let why = match self.state(today, 0) {
+            AuthorisationState::Cancelled => format!("it was cancelled on {}", long(self.cancelled_on.unwrap_or(today))),
+            AuthorisationState::Expired => format!("it expired on {}", long(self.expires)),
+            AuthorisationState::AwaitingApproval if self.granted > today => format!("it starts on {}", long(self.granted)),
+            AuthorisationState::AwaitingApproval => match self.approved {
+                Some(approved) => format!("it is approved from {}", long(approved)),
+                None => "it awaits a magistrate's approval".to_string(),
+            },
+            _ => return None,
+        };
+        Some(format!("the {} {reference} is not in force: {why}", self.kind.words()))
+    }
+
     /// Why it allows nothing on `today`, in words, or `None` when it is in force.
     pub fn why_not_in_force(&self, reference: &str, today: NaiveDate) -> Option<String> {
         let what = format!("{} {reference}", self.kind.words());
@@ -189,6 +207,17 @@ mod tests {
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    }
+
+    #[test]
+    fn why_an_authorisation_is_not_in_force_is_said_in_one_sentence() {
+        let awaiting = Timeline { approved: None, ..ripa() };
+        assert_eq!(
+            awaiting.not_in_force_words("URN-2026-19", day(11, 20)).unwrap(),
+            "the directed surveillance authorisation URN-2026-19 is not in force: it awaits a magistrate's approval"
+        );
+        assert_eq!(ripa().not_in_force_words("URN-1", day(11, 20)), None);
+        assert!(ripa().not_in_force_words("URN-1", day(12, 31) + chrono::Days::new(1)).unwrap().ends_with("it expired on 31 December 2026"));
     }
 
     fn ripa() -> Timeline {

@@ -45,6 +45,25 @@ pub mod code {
     /// The local policy requires a directed surveillance authorisation where written consent
     /// is not obtained, and none is in force for the person.
     pub const DIRECTED_SURVEILLANCE_WITHOUT_CONSENT: &str = "directed_surveillance_without_consent";
+    /// The person does not hold the role the step needs, in the staff directory.
+    pub const ROLE_NOT_HELD: &str = "role_not_held";
+    /// Only the request's social worker (or, once they have left, a team manager of their
+    /// team) takes this step.
+    pub const NOT_THE_REQUESTS_SOCIAL_WORKER: &str = "not_the_requests_social_worker";
+    /// The team manager who agreed a request does not permit it too.
+    pub const SAME_MANAGER_AGREES_AND_PERMITS: &str = "same_manager_agrees_and_permits";
+    /// The person who completed a version of the log does not finalise it.
+    pub const SAME_PERSON_COMPLETES_AND_FINALISES: &str = "same_person_completes_and_finalises";
+    /// A registration as an Authorised Access Worker without the service director's
+    /// decision, evidence and training date.
+    pub const AAW_REGISTRATION_INCOMPLETE: &str = "aaw_registration_incomplete";
+    /// The person has left, as the staff directory records.
+    pub const STAFF_MEMBER_LEFT: &str = "staff_member_left";
+    /// An authorisation recorded for the request (directed surveillance or CHIS) is not in
+    /// force, and none of its kind is.
+    pub const AUTHORISATION_NOT_IN_FORCE: &str = "authorisation_not_in_force";
+    /// The service director's conditions were not confirmed before the session started.
+    pub const CONDITIONS_NOT_CONFIRMED: &str = "conditions_not_confirmed";
 
     /// Every code, for contract tests and the UI's list of messages.
     pub const ALL: &[&str] = &[
@@ -60,6 +79,14 @@ pub mod code {
         REPEAT_VIEWING_LIMIT,
         SEPARATION_OF_DUTIES,
         DIRECTED_SURVEILLANCE_WITHOUT_CONSENT,
+        ROLE_NOT_HELD,
+        NOT_THE_REQUESTS_SOCIAL_WORKER,
+        SAME_MANAGER_AGREES_AND_PERMITS,
+        SAME_PERSON_COMPLETES_AND_FINALISES,
+        AAW_REGISTRATION_INCOMPLETE,
+        STAFF_MEMBER_LEFT,
+        AUTHORISATION_NOT_IN_FORCE,
+        CONDITIONS_NOT_CONFIRMED,
     ];
 }
 
@@ -145,14 +172,20 @@ impl GuardDecision {
 }
 
 /// What must be known before an access session starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionStartFacts {
     /// Must be `LegitimacyConfirmed` or `InProgress`: permitted, and legitimacy confirmed.
     pub request_state: RequestState,
-    /// Only registered Authorised Access Workers may start a session.
-    pub worker_is_registered_aaw: bool,
-    /// Whether the worker is the request's own originating social worker.
-    pub worker_is_originating_worker: bool,
+    /// The person who would run it (the laptop's worker), from the staff directory; `None`
+    /// when there is no worker profile. Separation of duties decides whether they may
+    /// (`duties::refusals` for starting the access): a registered access worker, not the
+    /// request's social worker, who has not left.
+    pub worker: Option<crate::duties::Person>,
+    /// The request's social worker, where the directory has them.
+    pub social_worker: Option<crate::duties::Person>,
+    /// A directed surveillance authorisation recorded for the request, none of which is in
+    /// force: why each is not, in words.
+    pub authorisations_not_in_force: Vec<String>,
     /// `None` when the account is not in the register of sanctioned accounts.
     pub account: Option<AccountFacts>,
     /// Whether the local policy requires legal advice before viewing this person's pages (a
@@ -187,15 +220,33 @@ pub fn may_start_session(facts: &SessionStartFacts) -> GuardDecision {
     if let Some(refusal) = request_state_refusal(facts.request_state) {
         refusals.push(refusal);
     }
-    if !facts.worker_is_registered_aaw {
-        refusals.push(Refusal::new(
+    match &facts.worker {
+        None => refusals.push(Refusal::new(
             code::NOT_REGISTERED_AAW,
-            "you are not registered as an Authorised Access Worker, and only Authorised Access Workers may start an access session",
-            "ask the service manager to register you as an Authorised Access Worker",
-        ));
+            "there is no worker profile on this laptop, and only a registered Authorised Access Worker may start an access session",
+            "set up the worker profile of the Authorised Access Worker using this laptop",
+        )),
+        Some(worker) => {
+            let parties = crate::duties::Parties {
+                social_worker: facts.social_worker.as_ref(),
+                social_worker_named: "",
+                agreed_by: None,
+                completed_by: None,
+            };
+            refusals.extend(crate::duties::refusals(
+                crate::workflow::Step::StartAccess,
+                RequestState::LegitimacyConfirmed,
+                worker,
+                &parties,
+            ));
+        }
     }
-    if facts.worker_is_originating_worker {
-        refusals.push(separation_of_duties());
+    for reason in &facts.authorisations_not_in_force {
+        refusals.push(Refusal::new(
+            code::AUTHORISATION_NOT_IN_FORCE,
+            reason.clone(),
+            "wait until it is in force: record the magistrate's approval once given, or renew it",
+        ));
     }
     match facts.account {
         None => refusals.push(Refusal::new(
@@ -248,15 +299,18 @@ pub fn may_start_session(facts: &SessionStartFacts) -> GuardDecision {
     GuardDecision::from_findings(refusals, warnings)
 }
 
-/// The refusal when the request's own originating social worker would act as its access
-/// worker: the protocol gives the access worker the duty to satisfy themselves that log-on
-/// is legitimate, which the worker who asked for the check cannot do for their own request.
-pub fn separation_of_duties() -> Refusal {
-    Refusal::new(
-        code::SEPARATION_OF_DUTIES,
-        "you are this request's originating social worker, and the Authorised Access Worker who confirms a request is legitimate and runs its sessions must be someone else",
-        "another registered Authorised Access Worker must confirm the request and run its sessions",
-    )
+/// The service director's conditions, which the worker confirms before a session starts;
+/// allowed when there are none.
+pub fn conditions_confirmation(conditions: Option<&str>, confirmed: bool) -> GuardDecision {
+    let refusals = match conditions.filter(|c| !c.trim().is_empty()) {
+        Some(conditions) if !confirmed => vec![Refusal::new(
+            code::CONDITIONS_NOT_CONFIRMED,
+            format!("the service director permitted this check on conditions, which the worker has not confirmed: {}", conditions.trim()),
+            "read the conditions and confirm them when starting the session",
+        )],
+        _ => Vec::new(),
+    };
+    GuardDecision::from_findings(refusals, Vec::new())
 }
 
 /// The local policy's consent rule (`[consent] directed_surveillance_without_written_consent`):
@@ -475,8 +529,9 @@ mod tests {
     fn allowed_facts() -> SessionStartFacts {
         SessionStartFacts {
             request_state: RequestState::LegitimacyConfirmed,
-            worker_is_registered_aaw: true,
-            worker_is_originating_worker: false,
+            worker: Some(access_worker()),
+            social_worker: Some(social_worker()),
+            authorisations_not_in_force: Vec::new(),
             account: Some(AccountFacts { identifiable_as_council: true, chis_authorisation_in_force: false }),
             legal_advice_required: false,
             legal_advice_recorded: false,
@@ -484,11 +539,48 @@ mod tests {
         }
     }
 
+    fn access_worker() -> crate::duties::Person {
+        crate::duties::Person {
+            id: 2,
+            name: "Ana Access".into(),
+            roles: vec![crate::staff::StaffRole::Aaw],
+            team: None,
+            left: false,
+            aaw: crate::duties::AawRegistration::Registered,
+        }
+    }
+
+    fn social_worker() -> crate::duties::Person {
+        crate::duties::Person {
+            id: 1,
+            name: "Ada Worker".into(),
+            roles: vec![crate::staff::StaffRole::Osw, crate::staff::StaffRole::Aaw],
+            team: None,
+            left: false,
+            aaw: crate::duties::AawRegistration::Registered,
+        }
+    }
+
+    fn unregistered(f: &mut SessionStartFacts) {
+        if let Some(worker) = f.worker.as_mut() {
+            worker.aaw = crate::duties::AawRegistration::NotRegistered;
+        }
+    }
+
     #[test]
     fn the_requests_own_social_worker_may_not_act_as_its_access_worker() {
-        let refused = may_start_session(&SessionStartFacts { worker_is_originating_worker: true, ..allowed_facts() });
+        let refused = may_start_session(&SessionStartFacts { worker: Some(social_worker()), ..allowed_facts() });
         assert_eq!(refused.refusal_codes(), [code::SEPARATION_OF_DUTIES]);
-        assert!(refused.refusals()[0].reason.contains("originating social worker"));
+        assert!(refused.refusals()[0].reason.contains("Ada Worker is this request's social worker"));
+        let awaiting = "the directed surveillance authorisation URN-2026-19 is not in force: it awaits a magistrate's approval";
+        let refused = may_start_session(&SessionStartFacts {
+            authorisations_not_in_force: vec![awaiting.into()],
+            ..allowed_facts()
+        });
+        assert_eq!(refused.refusal_codes(), [code::AUTHORISATION_NOT_IN_FORCE]);
+        assert_eq!(refused.refusals()[0].reason, awaiting);
+        let refused = may_start_session(&SessionStartFacts { worker: None, ..allowed_facts() });
+        assert_eq!(refused.refusal_codes(), [code::NOT_REGISTERED_AAW]);
     }
 
     #[test]
@@ -511,7 +603,7 @@ mod tests {
             ("permitted only", |f| f.request_state = RequestState::Permitted, &[code::LEGITIMACY_NOT_CONFIRMED]),
             ("doubts raised", |f| f.request_state = RequestState::DoubtsRaised, &[code::LEGITIMACY_NOT_CONFIRMED]),
             ("log completed", |f| f.request_state = RequestState::LogCompleted, &[code::REQUEST_ENDED]),
-            ("not an aaw", |f| f.worker_is_registered_aaw = false, &[code::NOT_REGISTERED_AAW]),
+            ("not an aaw", unregistered, &[code::NOT_REGISTERED_AAW]),
             ("unregistered account", |f| f.account = None, &[code::ACCOUNT_NOT_REGISTERED]),
             (
                 "account not the council's, no chis",
@@ -567,7 +659,7 @@ mod tests {
                 "not an aaw, with no sanctioned account, before permission",
                 |f| {
                     f.request_state = RequestState::Agreed;
-                    f.worker_is_registered_aaw = false;
+                    unregistered(f);
                     f.account = None;
                 },
                 &[code::REQUEST_NOT_PERMITTED, code::NOT_REGISTERED_AAW, code::ACCOUNT_NOT_REGISTERED],
@@ -576,7 +668,7 @@ mod tests {
                 "every rule broken",
                 |f| {
                     f.request_state = RequestState::Draft;
-                    f.worker_is_registered_aaw = false;
+                    unregistered(f);
                     f.account =
                         Some(AccountFacts { identifiable_as_council: false, chis_authorisation_in_force: false });
                     f.legal_advice_required = true;
@@ -652,8 +744,9 @@ mod tests {
         for state in RequestState::ALL {
             decisions.push(may_start_session(&SessionStartFacts {
                 request_state: state,
-                worker_is_registered_aaw: false,
-                worker_is_originating_worker: true,
+                worker: Some(social_worker()),
+                social_worker: Some(social_worker()),
+                authorisations_not_in_force: vec!["the directed surveillance authorisation DS/9 is not in force: it awaits a magistrate's approval".into()],
                 account: Some(AccountFacts {
                     identifiable_as_council: false,
                     chis_authorisation_in_force: state.is_open(),
@@ -675,6 +768,26 @@ mod tests {
         decisions.push(repeat_viewing(now(), today(), &policy, &views_days_ago(&[1, 2]), &authorisations[..1]));
         decisions.push(repeat_viewing(now(), today(), &policy, &views_days_ago(&[1]), &[]));
         decisions.push(consent_rule(true, false, false));
+        decisions.push(conditions_confirmation(Some("One look at each profile"), false));
+        // The rule of separation of duties, for the steps of the request.
+        let mut left = access_worker();
+        left.left = true;
+        left.aaw = crate::duties::AawRegistration::Incomplete;
+        let manager = crate::duties::Person { id: 3, roles: vec![crate::staff::StaffRole::Tm], ..access_worker() };
+        let parties = crate::duties::Parties {
+            social_worker: Some(&left),
+            social_worker_named: "",
+            agreed_by: Some(left.id),
+            completed_by: Some(left.id),
+        };
+        for (step, from) in [
+            (crate::workflow::Step::Permit, RequestState::Agreed),
+            (crate::workflow::Step::FinaliseLog, RequestState::LogCompleted),
+            (crate::workflow::Step::ConfirmLegitimacy, RequestState::Permitted),
+        ] {
+            decisions.push(GuardDecision::from_findings(crate::duties::refusals(step, from, &left, &parties), Vec::new()));
+            decisions.push(GuardDecision::from_findings(crate::duties::refusals(step, from, &manager, &parties), Vec::new()));
+        }
         let mut seen_codes = Vec::new();
         for decision in &decisions {
             for refusal in decision.refusals() {
@@ -708,7 +821,9 @@ mod tests {
 
     #[test]
     fn decisions_combine_and_serialise_for_the_ui() {
-        let refused = may_start_session(&SessionStartFacts { worker_is_registered_aaw: false, ..allowed_facts() });
+        let mut facts = allowed_facts();
+        unregistered(&mut facts);
+        let refused = may_start_session(&facts);
         let warned = GuardDecision::Allow { warnings: vec!["a warning".into()] };
         let quiet = GuardDecision::Allow { warnings: Vec::new() };
 

@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::WorkerRole;
 use crate::local_time::long_date;
 use crate::workflow::RequestState;
 use DueKind::{AuthorisationApproval, AuthorisationExpiry, AuthorisationReview, Idle, LogAssessment};
@@ -66,18 +65,6 @@ impl HomeGroup {
             HomeGroup::Finalised => "Finalised",
             HomeGroup::Closed => "Closed, refused or withdrawn",
         }
-    }
-}
-
-/// Whether a request in this state waits for a person in this role: the social worker
-/// submits, assesses and shares; the access worker confirms legitimacy and does the check;
-/// the team manager agrees and closes.
-pub fn waits_for(role: WorkerRole, state: RequestState) -> bool {
-    use RequestState as S;
-    match role {
-        WorkerRole::Osw => matches!(state, S::Draft | S::ReferredBack | S::LogCompleted | S::Finalised),
-        WorkerRole::Aaw => matches!(state, S::Permitted | S::LegitimacyConfirmed | S::InProgress),
-        WorkerRole::Tm => matches!(state, S::Submitted | S::Shared),
     }
 }
 
@@ -236,19 +223,13 @@ mod tests {
     }
 
     #[test]
-    fn every_state_has_one_group_and_waits_for_the_right_role() {
+    fn every_state_has_one_group() {
         use RequestState as S;
         for state in RequestState::ALL {
             assert!(HOME_GROUPS.contains(&HomeGroup::of(state)));
         }
         assert_eq!(HomeGroup::of(S::Submitted), HomeGroup::TeamManager);
         assert_eq!(HomeGroup::of(S::LogCompleted), HomeGroup::Assessment);
-        assert!(waits_for(WorkerRole::Osw, S::LogCompleted) && !waits_for(WorkerRole::Aaw, S::LogCompleted));
-        assert!(waits_for(WorkerRole::Aaw, S::Permitted) && !waits_for(WorkerRole::Osw, S::Permitted));
-        assert!(waits_for(WorkerRole::Tm, S::Submitted) && waits_for(WorkerRole::Tm, S::Shared));
-        for role in [WorkerRole::Osw, WorkerRole::Aaw, WorkerRole::Tm] {
-            assert!(!waits_for(role, S::Closed), "nothing waits on a closed request");
-        }
     }
 
     #[test]
@@ -327,5 +308,79 @@ mod tests {
         );
         assert_eq!(items[1].kind, DueKind::LogAssessment);
         assert!(!items[1].overdue);
+    }
+}
+
+/// The step of a request's state that makes a task on someone's list (refusals, referrals,
+/// doubts and withdrawals are choices within a task, not tasks of their own).
+pub fn task_step(state: RequestState) -> Option<crate::workflow::Step> {
+    use crate::workflow::Step;
+    use RequestState as S;
+    Some(match state {
+        S::Draft | S::ReferredBack => Step::Submit,
+        S::Submitted => Step::Agree,
+        S::Agreed => Step::Permit,
+        S::Permitted => Step::ConfirmLegitimacy,
+        S::DoubtsRaised => Step::Refuse,
+        S::LegitimacyConfirmed => Step::StartAccess,
+        S::InProgress => Step::CompleteLog,
+        S::LogCompleted => Step::FinaliseLog,
+        S::Finalised => Step::Share,
+        S::Shared => Step::Close,
+        S::Refused | S::Closed | S::Withdrawn => return None,
+    })
+}
+
+/// A task on a person's list in words: "Run the access session for Zoë Łukasiewicz-Ó'Brien".
+pub fn task_words(step: crate::workflow::Step, people: &[String]) -> String {
+    use crate::workflow::Step;
+    let person = match people {
+        [] => "the people named".to_string(),
+        [one] => one.trim().to_string(),
+        [first, rest @ ..] => format!(
+            "{} and {} other{}",
+            first.trim(),
+            rest.len(),
+            if rest.len() == 1 { "" } else { "s" }
+        ),
+    };
+    match step {
+        Step::Submit => format!("Submit the request for a check on {person}"),
+        Step::Agree => format!("Decide on the request for a check on {person}: agree, refuse or refer it back"),
+        Step::Permit => format!("Decide whether to permit the check on {person}"),
+        Step::Refuse | Step::ReferBack => format!("Settle the doubts raised about the check on {person}"),
+        Step::ConfirmLegitimacy | Step::RaiseDoubts => {
+            format!("Confirm the check on {person} is legitimate, or raise doubts")
+        }
+        Step::StartAccess => format!("Run the access session for {person}"),
+        Step::CompleteLog => format!("Complete the investigation log of the check on {person}"),
+        Step::FinaliseLog => format!("Finalise the investigation log of the check on {person}"),
+        Step::Share => format!("Share the finalised log of the check on {person}"),
+        Step::Close => format!("Close the request for a check on {person}"),
+        Step::Withdraw => format!("Withdraw the request for a check on {person}"),
+    }
+}
+
+#[cfg(test)]
+mod task_tests {
+    use super::*;
+    use crate::workflow::Step;
+
+    #[test]
+    fn each_open_state_is_someones_task_in_words() {
+        let zoe = vec!["Zoë Łukasiewicz-Ó'Brien".to_string()];
+        assert_eq!(task_step(RequestState::LegitimacyConfirmed), Some(Step::StartAccess));
+        assert_eq!(task_words(Step::StartAccess, &zoe), "Run the access session for Zoë Łukasiewicz-Ó'Brien");
+        let two = vec!["Anna".to_string(), "Piotr".to_string(), "Ola".to_string()];
+        assert_eq!(task_words(Step::Permit, &two), "Decide whether to permit the check on Anna and 2 others");
+        for state in RequestState::ALL {
+            match task_step(state) {
+                Some(step) => assert!(
+                    crate::workflow::next_state(state, step).is_ok(),
+                    "the task of {state} is a step the workflow allows"
+                ),
+                None => assert!(!state.is_open()),
+            }
+        }
     }
 }

@@ -21,6 +21,8 @@ pub mod request_form;
 pub mod retention;
 pub mod scope;
 pub mod scrolling;
+pub mod staff;
+pub mod duties;
 pub mod validation;
 pub mod worker;
 pub mod workflow;

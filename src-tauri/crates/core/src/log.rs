@@ -418,6 +418,12 @@ mod tests {
         assert_eq!(log.assessment.as_ref().unwrap().rating, Contribution::Considerable);
         log.share("Rhian Evans", &["tm,sd".into(), "sm".into(), "tm".into()], at(13)).unwrap();
         assert_eq!(log.shared[0].with, [ShareRecipient::Tm, ShareRecipient::Sd, ShareRecipient::Sm]);
+        let signed = VersionSigned::of(2, &log);
+        assert_eq!(
+            signed.in_words,
+            "Version 2: completed by Aaw One on 23 November 2026; finalised by Rhian Evans on 23 November 2026"
+        );
+        assert_eq!(VersionSigned::of(1, &InvestigationLog::default()).in_words, "Version 1: not completed; not finalised");
     }
 
     #[test]
@@ -462,5 +468,43 @@ mod tests {
         let search = SearchInput { searched: "Anna\nKowalska", result: "x", ..search };
         let errors = search.validate(at(10), None).unwrap_err();
         assert_eq!(errors[0].field, "searched", "what was searched stays on one line");
+    }
+}
+
+/// Who completed and who finalised one version of the log, as `request show`, the log
+/// screen and every PDF say it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct VersionSigned {
+    pub version: u32,
+    pub completed_by: Option<String>,
+    pub completed_on: Option<chrono::NaiveDate>,
+    pub finalised_by: Option<String>,
+    pub finalised_on: Option<chrono::NaiveDate>,
+    /// "Version 2: completed by Ana Access on 4 December 2026; finalised by Siân
+    /// Pritchard-Jones on 6 December 2026".
+    pub in_words: String,
+}
+
+impl VersionSigned {
+    pub fn of(version: u32, log: &InvestigationLog) -> VersionSigned {
+        use crate::local_time::{long_date, uk_date};
+        let completed_on = log.completed.as_ref().map(|s| uk_date(s.at));
+        let finalised_on = log.assessment.as_ref().map(|a| uk_date(a.at));
+        let completed = match (&log.completed, completed_on) {
+            (Some(signed), Some(on)) => format!("completed by {} on {}", signed.by, long_date(on)),
+            _ => "not completed".to_string(),
+        };
+        let finalised = match (&log.assessment, finalised_on) {
+            (Some(assessment), Some(on)) => format!("finalised by {} on {}", assessment.by, long_date(on)),
+            _ => "not finalised".to_string(),
+        };
+        VersionSigned {
+            version,
+            completed_by: log.completed.as_ref().map(|s| s.by.clone()),
+            completed_on,
+            finalised_by: log.assessment.as_ref().map(|a| a.by.clone()),
+            finalised_on,
+            in_words: format!("Version {version}: {completed}; {finalised}"),
+        }
     }
 }

@@ -245,12 +245,6 @@ impl Step {
         }
     }
 
-    /// Decisions by a manager or director (who is not at this laptop) need evidence of the
-    /// decision: the email or memo.
-    pub fn needs_evidence(self) -> bool {
-        matches!(self, Step::Agree | Step::Permit | Step::Refuse | Step::ReferBack)
-    }
-
     /// Steps that must say why.
     pub fn needs_note(self) -> bool {
         matches!(self, Step::Refuse | Step::ReferBack | Step::RaiseDoubts | Step::Withdraw)
@@ -403,8 +397,7 @@ pub struct DecisionInput {
 }
 
 impl DecisionInput {
-    /// Every problem at once for this step: evidence for a manager's or director's decision,
-    /// a note for a refusal, a referral back, doubts or a withdrawal; conditions only with a
+    /// Every problem at once for this step: a note for a refusal, a referral back, doubts or a withdrawal; conditions only with a
     /// permission.
     pub fn validate(&self, step: Step) -> Result<Decision, Vec<crate::FieldError>> {
         use crate::validation::{optional_paragraphs, optional_text, required_text};
@@ -414,12 +407,6 @@ impl DecisionInput {
         let note = optional_paragraphs(&mut errors, "note", "the note", self.note.as_deref(), 5000);
         let conditions =
             optional_paragraphs(&mut errors, "conditions", "the conditions", self.conditions.as_deref(), 5000);
-        if step.needs_evidence() && evidence.is_none() {
-            errors.push(crate::FieldError::new(
-                "evidence",
-                "Enter the evidence of the decision, such as the reference of the email or memo",
-            ));
-        }
         if step.needs_note() && note.is_none() {
             errors.push(crate::FieldError::new(
                 "note",
@@ -505,10 +492,10 @@ mod decision_tests {
         let fields = |step: Step, i: DecisionInput| -> Vec<String> {
             i.validate(step).err().unwrap_or_default().into_iter().map(|e| e.field).collect()
         };
-        assert_eq!(fields(Step::Permit, input("SD", None, None, Some("One-off only"))), ["evidence"]);
+        assert!(fields(Step::Permit, input("SD", None, None, Some("One-off only"))).is_empty(), "evidence is asked of a decision recorded for someone else, by the store");
         assert!(fields(Step::Permit, input("SD", Some("email 12/11"), None, Some("One-off only"))).is_empty());
         assert_eq!(fields(Step::Refuse, input("SD", Some("memo"), None, None)), ["note"]);
-        assert_eq!(fields(Step::Agree, input("", None, None, Some("x"))), ["by", "evidence", "conditions"]);
+        assert_eq!(fields(Step::Agree, input("", None, None, Some("x"))), ["by", "conditions"]);
         assert!(fields(Step::Submit, input("OSW", None, None, None)).is_empty());
         assert_eq!(fields(Step::RaiseDoubts, input("AAW", None, None, None)), ["note"]);
         assert_eq!(fields(Step::RaiseDoubts, input("AAW", None, Some("\u{200B}\u{200C}"), None)), ["note"]);
@@ -529,5 +516,111 @@ mod decision_tests {
         let errors = input("SD\nSmith", Some("email"), Some("Tab\there"), None).validate(Step::Refuse).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["by", "note"], "who decided stays on one line; a note refuses tabs");
+    }
+}
+
+/// What a step did, in the past tense, for a sentence that starts with who did it.
+pub fn past_tense(step: Step, log_version: Option<u32>) -> String {
+    let log = |verb: &str| match log_version {
+        Some(version) => format!("{verb} version {version} of the log"),
+        None => format!("{verb} the log"),
+    };
+    match step {
+        Step::Submit => "submitted the request".into(),
+        Step::Agree => "agreed".into(),
+        Step::Permit => "permitted".into(),
+        Step::Refuse => "refused".into(),
+        Step::ReferBack => "referred it back".into(),
+        Step::ConfirmLegitimacy => "confirmed the request is legitimate".into(),
+        Step::RaiseDoubts => "raised doubts".into(),
+        Step::StartAccess => "started the access".into(),
+        Step::CompleteLog => log("completed"),
+        Step::FinaliseLog => log("finalised"),
+        Step::Share => log("shared"),
+        Step::Close => "closed the request".into(),
+        Step::Withdraw => "withdrew the request".into(),
+    }
+}
+
+/// The evidence of a decision in words: "by email EMAIL-1" where the reference says what it
+/// is, "on the evidence of REF" where it does not.
+pub fn evidence_in_words(evidence: &str) -> String {
+    const KINDS: [&str; 7] = ["email", "e-mail", "memo", "letter", "minutes", "meeting", "message"];
+    let evidence = evidence.trim();
+    let lower = evidence.to_lowercase();
+    match KINDS.iter().find(|kind| lower.starts_with(*kind)) {
+        Some(kind) if lower[kind.len()..].starts_with(char::is_whitespace) || lower.len() == kind.len() => {
+            format!("by {evidence}")
+        }
+        Some(kind) => format!("by {} {evidence}", kind.replace("e-mail", "email")),
+        None => format!("on the evidence of {evidence}"),
+    }
+}
+
+/// A decision in one sentence: "Tomasz Wiśniewski (team manager) agreed on 3 December 2026,
+/// by email EMAIL-1; recorded by Ana Access on 4 December 2026". The recorder is named when
+/// they are someone else.
+pub struct DecisionWords<'a> {
+    pub step: Step,
+    pub decider: &'a str,
+    pub role: Option<crate::staff::StaffRole>,
+    pub decided_on: chrono::NaiveDate,
+    pub evidence: Option<&'a str>,
+    pub recorded: Option<(&'a str, chrono::NaiveDate)>,
+    pub log_version: Option<u32>,
+}
+
+impl fmt::Display for DecisionWords<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::local_time::long_date;
+        write!(f, "{}", self.decider.trim())?;
+        if let Some(role) = self.role {
+            write!(f, " ({})", role.words())?;
+        }
+        write!(f, " {} on {}", past_tense(self.step, self.log_version), long_date(self.decided_on))?;
+        if let Some(evidence) = self.evidence.filter(|e| !e.trim().is_empty()) {
+            write!(f, ", {}", evidence_in_words(evidence))?;
+        }
+        if let Some((recorder, on)) = self.recorded {
+            write!(f, "; recorded by {} on {}", recorder.trim(), long_date(on))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod words_tests {
+    use super::*;
+    use crate::staff::StaffRole;
+
+    #[test]
+    fn a_decision_reads_as_a_sentence_naming_the_decider_their_role_the_evidence_and_the_recorder() {
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let words = DecisionWords {
+            step: Step::Agree,
+            decider: "Tomasz Wiśniewski",
+            role: Some(StaffRole::Tm),
+            decided_on: day(3),
+            evidence: Some("EMAIL-1"),
+            recorded: Some(("Ana Access", day(4))),
+            log_version: None,
+        };
+        assert_eq!(
+            words.to_string(),
+            "Tomasz Wiśniewski (team manager) agreed on 3 December 2026, by email EMAIL-1; recorded by Ana Access on 4 December 2026"
+        );
+        let own = DecisionWords {
+            step: Step::FinaliseLog,
+            decider: "Siân Pritchard-Jones",
+            role: Some(StaffRole::Osw),
+            decided_on: day(5),
+            evidence: None,
+            recorded: None,
+            log_version: Some(2),
+        };
+        assert_eq!(own.to_string(), "Siân Pritchard-Jones (social worker) finalised version 2 of the log on 5 December 2026");
+        assert_eq!(evidence_in_words("memo 12/11"), "by memo 12/11");
+        assert_eq!(evidence_in_words("E-mail-77"), "by email E-mail-77");
+        assert_eq!(evidence_in_words("REF-9"), "on the evidence of REF-9");
     }
 }

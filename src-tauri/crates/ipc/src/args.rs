@@ -41,11 +41,39 @@ pub struct InitialisedStore {
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct AawRegisterArgs {
+    /// The access worker: a staff ID or a name in the staff directory.
     pub name: String,
-    /// The reference of the service director's decision; empty when not known.
+    /// The service director whose decision it is: a staff ID or a name.
+    pub decided_by: String,
+    /// The reference of the service director's decision.
     pub evidence: String,
-    /// The date the worker was trained; all empty when not known.
+    /// The date the worker was trained.
     pub trained: DateParts,
+}
+
+/// A person added to the staff directory.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct StaffAddArgs {
+    pub name: String,
+    /// osw, tm, sm, sd, aaw, legal.
+    pub roles: Vec<String>,
+    /// Empty when they have none.
+    pub staff_id: String,
+    /// Empty when not known.
+    pub team: String,
+}
+
+/// The staff file's text: CSV with the header staff_id,name,roles,team.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct StaffImportArgs {
+    pub text: String,
+}
+
+/// A person of the directory who left: who (staff ID or name) and the day (all empty for today).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct StaffLeaveArgs {
+    pub person: String,
+    pub on: DateParts,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -211,6 +239,8 @@ pub struct SessionStartArgs {
     /// The person to check: their number in the request, from 1.
     pub subject: u32,
     pub account: i64,
+    /// The worker confirmed the service director's conditions.
+    pub conditions_confirmed: bool,
     /// No window: for tests.
     pub headless: bool,
 }
@@ -234,6 +264,8 @@ pub struct SessionCheckArgs {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SessionCheck {
     pub warnings: Vec<String>,
+    /// The service director's conditions, which the worker confirms before the session starts.
+    pub conditions: Option<String>,
 }
 
 /// A capture in a session's list. The address and title are page content: text only.
@@ -466,12 +498,16 @@ pub struct LogFindingArgs {
 pub struct LogSignArgs {
     pub reference: String,
     pub by: String,
+    /// When recorded for someone else: the email or memo it came in; empty otherwise.
+    pub evidence: String,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct LogFinaliseArgs {
     pub reference: String,
     pub by: String,
+    /// When recorded for someone else: the email or memo it came in; empty otherwise.
+    pub evidence: String,
     /// little, some, considerable or significant; empty when none was chosen.
     pub rating: String,
     pub assessment: String,
@@ -481,6 +517,8 @@ pub struct LogFinaliseArgs {
 pub struct LogShareArgs {
     pub reference: String,
     pub by: String,
+    /// When recorded for someone else: the email or memo it came in; empty otherwise.
+    pub evidence: String,
     /// tm, sm and sd.
     pub with: Vec<String>,
 }

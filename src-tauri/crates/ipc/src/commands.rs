@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use triangulate_app::captures::{self, CaptureOrder};
 use triangulate_app::sessions::{self, BrowserChoice};
+use triangulate_app::people::StaffDirectory;
 use triangulate_app::{PersonMatch, admin, log, people, pilot, register, requests};
 use triangulate_core::workflow::DecisionInput;
 
@@ -41,7 +42,41 @@ pub fn aaw_list(host: &dyn Host, _: NoArgs) -> Result<Vec<AawRecord>> {
 
 pub fn aaw_register(host: &dyn Host, args: AawRegisterArgs) -> Result<AawRecord> {
     let trained = args.trained.to_text();
-    Ok(people::register_aaw(host, &args.name, Some(&args.evidence), trained.as_deref())?)
+    Ok(people::register_aaw(host, &args.name, &args.decided_by, &args.evidence, trained.as_deref().unwrap_or_default())?)
+}
+
+pub fn staff_list(host: &dyn Host, _: NoArgs) -> Result<StaffDirectory> {
+    Ok(people::staff(host)?)
+}
+
+pub fn staff_add(host: &dyn Host, args: StaffAddArgs) -> Result<StaffDirectory> {
+    let given = |text: &str| Some(text.to_string()).filter(|t| !t.trim().is_empty());
+    let input = triangulate_core::staff::StaffInput {
+        name: args.name,
+        roles: args.roles,
+        staff_id: given(&args.staff_id),
+        team: given(&args.team),
+    };
+    people::add_staff(host, &input)?;
+    Ok(people::staff(host)?)
+}
+
+pub fn staff_import(host: &dyn Host, args: StaffImportArgs) -> Result<StaffDirectory> {
+    if args.text.len() > people::MAX_STAFF_FILE_BYTES {
+        return Err(triangulate_app::AppError::fields_error(vec![triangulate_core::FieldError::new(
+            "file",
+            "The staff file is too large",
+        )])
+        .into());
+    }
+    people::import_staff(host, &args.text)?;
+    Ok(people::staff(host)?)
+}
+
+pub fn staff_leave(host: &dyn Host, args: StaffLeaveArgs) -> Result<StaffDirectory> {
+    let on = args.on.to_text();
+    people::mark_left(host, &args.person, on.as_deref())?;
+    Ok(people::staff(host)?)
 }
 
 pub fn request_list(host: &dyn Host, args: RequestListArgs) -> Result<RequestList> {
@@ -205,12 +240,21 @@ fn browser_choice(headless: bool) -> BrowserChoice {
 }
 
 pub fn session_check(host: &dyn Host, args: SessionCheckArgs) -> Result<SessionCheck> {
-    Ok(SessionCheck { warnings: sessions::check(host, &args.reference, args.subject as usize, args.account)? })
+    Ok(SessionCheck {
+        warnings: sessions::check(host, &args.reference, args.subject as usize, args.account)?,
+        conditions: sessions::conditions(host, &args.reference)?,
+    })
 }
 
 pub fn session_start(host: &dyn Host, args: SessionStartArgs) -> Result<SessionPage> {
-    let started =
-        sessions::start(host, &args.reference, args.subject as usize, args.account, &browser_choice(args.headless))?;
+    let started = sessions::start(
+        host,
+        &args.reference,
+        args.subject as usize,
+        args.account,
+        &browser_choice(args.headless),
+        args.conditions_confirmed,
+    )?;
     let view = sessions::show(host, started.session.id)?;
     session_page(host, view, started.warnings)
 }
@@ -404,17 +448,17 @@ pub fn log_settle(host: &dyn Host, args: LogSettleArgs) -> Result<LogPage> {
 }
 
 pub fn log_complete(host: &dyn Host, args: LogSignArgs) -> Result<LogPage> {
-    log::complete(host, &args.reference, &args.by)?;
+    log::complete(host, &args.reference, &args.by, Some(args.evidence.as_str()).filter(|e| !e.trim().is_empty()))?;
     log_page(host, &args.reference)
 }
 
 pub fn log_finalise(host: &dyn Host, args: LogFinaliseArgs) -> Result<LogPage> {
-    log::finalise(host, &args.reference, &args.by, &args.rating, &args.assessment)?;
+    log::finalise(host, &args.reference, &args.by, Some(args.evidence.as_str()).filter(|e| !e.trim().is_empty()), &args.rating, &args.assessment)?;
     log_page(host, &args.reference)
 }
 
 pub fn log_share(host: &dyn Host, args: LogShareArgs) -> Result<LogPage> {
-    log::share(host, &args.reference, &args.by, &args.with)?;
+    log::share(host, &args.reference, &args.by, Some(args.evidence.as_str()).filter(|e| !e.trim().is_empty()), &args.with)?;
     log_page(host, &args.reference)
 }
 

@@ -25,6 +25,10 @@ macro_rules! for_each_command {
             worker_profile_set($crate::args::WorkerProfileArgs) -> $crate::args::WorkerRecord;
             aaw_list($crate::args::NoArgs) -> Vec<$crate::args::AawRecord>;
             aaw_register($crate::args::AawRegisterArgs) -> $crate::args::AawRecord;
+            staff_list($crate::args::NoArgs) -> triangulate_app::people::StaffDirectory;
+            staff_add($crate::args::StaffAddArgs) -> triangulate_app::people::StaffDirectory;
+            staff_import($crate::args::StaffImportArgs) -> triangulate_app::people::StaffDirectory;
+            staff_leave($crate::args::StaffLeaveArgs) -> triangulate_app::people::StaffDirectory;
             request_list($crate::args::RequestListArgs) -> $crate::args::RequestList;
             request_get($crate::args::ReferenceArgs) -> $crate::args::RequestPage;
             request_step($crate::args::RequestStepArgs) -> $crate::args::RequestPage;

@@ -71,6 +71,11 @@ pub enum StoreError {
     #[error("{}", describe_fields(.0))]
     Fields(Vec<triangulate_core::FieldError>),
 
+    /// A person named who is not in the staff directory, or a name two people share: each
+    /// field with the close matches; nothing was written.
+    #[error("{}", describe_fields(.0))]
+    UnknownStaff(Vec<triangulate_core::FieldError>),
+
     /// A rule or the record's state forbids it.
     #[error("{0}")]
     Refused(String),
@@ -171,6 +176,7 @@ impl StoreError {
             StoreError::Invalid { .. }
             | StoreError::Policy { .. }
             | StoreError::Fields(_)
+            | StoreError::UnknownStaff(_)
             | StoreError::NotFound { .. } => ErrorKind::InvalidInput,
             StoreError::Recovery(error) => match error {
                 RecoveryError::FileMissing(_) | RecoveryError::FileDamaged { .. } => ErrorKind::Refused,

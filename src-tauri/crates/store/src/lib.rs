@@ -27,6 +27,7 @@ mod requests;
 mod retention;
 mod secrets;
 mod sessions;
+mod staff;
 mod status;
 mod subject_access;
 mod trail;
@@ -52,9 +53,11 @@ pub use logging::init_logging;
 pub use logs::{LogRecord, LogVersion};
 pub use migrations::LATEST as LATEST_SCHEMA_VERSION;
 pub use persons::PersonRecord;
+pub use staff::StaffRecord;
 pub use recovery::RecoveryPhrase;
 pub use requests::{
-    AawRecord, DecisionRecord, EarlierRequest, PersonMatch, PossibleMatch, RequestRecord, RequestSummary, SubjectLink,
+    AawRecord, DecisionRecord, EarlierRequest, PersonMatch, PossibleMatch, RequestRecord, RequestSummary, StaffRef,
+    SubjectLink,
 };
 pub use retention::{
     DISPOSAL_LIST_FORMAT, DisposalDating, DisposalRecord, DisposalStamp, DisposalStampRecord, HoldRecord, KnownFile,

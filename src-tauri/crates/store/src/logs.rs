@@ -8,12 +8,11 @@ use serde::Serialize;
 use triangulate_core::guards::{AccountFacts, AdopterFacts, GuardDecision, SessionStartFacts, may_start_session};
 use triangulate_core::log::{InvestigationLog, SearchInput};
 use triangulate_core::request::{ConsentStatus, Reason};
-use triangulate_core::worker::same_person;
 use triangulate_core::workflow::{Decision, RequestState, Step, next_state};
-use triangulate_core::{Actor, NewAuditEvent, Policy, WorkerRole};
+use triangulate_core::{Actor, NewAuditEvent, Policy};
 
 use crate::error::{Result, StoreError};
-use crate::requests::{RequestRecord, record_step, stamp};
+use crate::requests::{Recorded, RequestRecord, record_step, stamp};
 use crate::{AuthorisationKind, Store};
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -118,6 +117,20 @@ impl Store {
         }
     }
 
+    /// Why an access session of `request` could not start now for the person using this
+    /// laptop, on its first sanctioned account: the guards' refusals (repeat viewing, which
+    /// depends on the person, aside). Empty when one may.
+    pub fn access_refusals(
+        &self,
+        request: &RequestRecord,
+        policy: &Policy,
+        today: NaiveDate,
+    ) -> Result<Vec<triangulate_core::guards::Refusal>> {
+        let account = self.accounts()?.first().map_or(0, |a| a.id);
+        let facts = self.session_facts(request, account, policy, today)?;
+        Ok(may_start_session(&facts).refusals().to_vec())
+    }
+
     pub(crate) fn session_facts(
         &self,
         request: &RequestRecord,
@@ -125,14 +138,25 @@ impl Store {
         policy: &Policy,
         today: NaiveDate,
     ) -> Result<SessionStartFacts> {
-        let worker = self.worker_profile()?;
-        let worker_is_registered_aaw = match &worker {
-            Some(w) => w.role == WorkerRole::Aaw && self.is_registered_aaw(&w.name)?,
-            None => false,
+        let worker = match self.laptop_worker() {
+            Ok(worker) => Some(worker.person(today)),
+            Err(StoreError::Refused(_)) => None,
+            Err(other) => return Err(other),
+        };
+        let social_worker = self.social_worker_of(request, Step::StartAccess)?.map(|s| s.person(today));
+        let authorisations = self.authorisations()?;
+        let directed: Vec<_> = authorisations
+            .iter()
+            .filter(|a| a.request == request.reference && a.kind == AuthorisationKind::DirectedSurveillance)
+            .collect();
+        let authorisations_not_in_force = if directed.iter().any(|a| a.timeline().in_force(today)) {
+            Vec::new()
+        } else {
+            directed.iter().filter_map(|a| a.timeline().not_in_force_words(&a.reference, today)).collect()
         };
         let account = match self.account(account_id) {
             Ok(account) => {
-                let chis_authorisation_in_force = self.authorisations()?.iter().any(|a| {
+                let chis_authorisation_in_force = authorisations.iter().any(|a| {
                     a.kind == AuthorisationKind::Chis
                         && a.account_id == Some(account.id)
                         && a.timeline().in_force(today)
@@ -145,12 +169,11 @@ impl Store {
             Err(_) => None,
         };
         let subjects = &request.request.subjects;
-        let worker_is_originating_worker =
-            worker.as_ref().is_some_and(|w| same_person(&w.name, &request.request.originating_worker.name));
         Ok(SessionStartFacts {
             request_state: request.state,
-            worker_is_registered_aaw,
-            worker_is_originating_worker,
+            worker,
+            social_worker,
+            authorisations_not_in_force,
             account,
             legal_advice_required: policy.legal_advice.required_for_parent_or_carer
                 && subjects.iter().any(|s| s.is_parent_or_carer()),
@@ -203,19 +226,22 @@ impl Store {
             let reasons: Vec<String> = refusals.iter().map(|r| format!("{} ({})", r.reason, r.remedy)).collect();
             return Err(StoreError::Refused(format!("the search cannot be recorded: {}", reasons.join("; "))));
         }
-        let worker_name = self.worker_profile()?.map(|w| w.name).unwrap_or_default();
         let mut version = self.editable_version(&request, now)?;
         version.log.searches.push(search);
-        let start = (request.state == RequestState::LegitimacyConfirmed).then(|| {
+        let start = if request.state == RequestState::LegitimacyConfirmed {
+            let worker = self.laptop_worker()?;
+            let people = self.check_duties(&request, Step::StartAccess, request.state, worker.id, None, None, now)?;
             let decision = Decision {
-                decided_by: worker_name,
+                decided_by: worker.name,
                 evidence: None,
                 note: Some("first search recorded".into()),
                 conditions: None,
                 decided_on: None,
             };
-            (Step::StartAccess, RequestState::InProgress, decision)
-        });
+            Some((Step::StartAccess, RequestState::InProgress, decision, people))
+        } else {
+            None
+        };
         let change = version.log.searches.last().cloned();
         let ids = vec![format!("account:{}", input.account_id)];
         self.save_log_change(&request, &version, start, "log.add_search", ids, &change, now)
@@ -313,23 +339,31 @@ impl Store {
         self.editable_version(request, now)
     }
 
-    /// The AAW completes the log and passes it to the social worker.
-    pub fn log_complete(&mut self, reference: &str, by: &str, now: DateTime<Utc>) -> Result<LogRecord> {
+    /// The AAW (`by`, a person of the staff directory) completes the log and passes it to the
+    /// social worker; `evidence` when the laptop's worker records it for them.
+    pub fn log_complete(&mut self, reference: &str, by: i64, evidence: Option<&str>, now: DateTime<Utc>) -> Result<LogRecord> {
         let request = self.request(reference)?;
         let (to, _) = next_state(request.state, Step::CompleteLog)?;
         let mut version = self.editable_version(&request, now)?;
-        version.log.complete(by, now).map_err(fields)?;
-        let step = Some((Step::CompleteLog, to, signed_by(by)));
+        let people =
+            self.check_duties(&request, Step::CompleteLog, request.state, by, evidence, Some(version.version), now)?;
+        version.log.complete(&people.decider_name, now).map_err(fields)?;
+        let step = Some((Step::CompleteLog, to, signed_by(&people.decider_name, evidence), people));
         let change = version.log.completed.clone();
         self.save_log_change(&request, &version, step, "log.complete", Vec::new(), &change, now)
     }
 
     /// The social worker's assessment, which finalises the current version. A correction
     /// of a finalised log is finalised the same way, without moving the request's state.
+    /// `by` is a person of the staff directory; `evidence` when the laptop's worker records
+    /// it for them. A correction's finalisation is a decision too, with the same rule as the
+    /// first, and leaves the request's state as it is.
+    #[allow(clippy::too_many_arguments)]
     pub fn log_finalise(
         &mut self,
         reference: &str,
-        by: &str,
+        by: i64,
+        evidence: Option<&str>,
         rating: &str,
         assessment: &str,
         now: DateTime<Utc>,
@@ -338,10 +372,12 @@ impl Store {
         let mut version = self.editable_version(&request, now)?;
         let correcting = version.version > 1
             && matches!(request.state, RequestState::Finalised | RequestState::Shared | RequestState::Closed);
-        let to = if correcting { None } else { Some(next_state(request.state, Step::FinaliseLog)?.0) };
-        version.log.assess(by, rating, assessment, now).map_err(fields)?;
+        let to = if correcting { request.state } else { next_state(request.state, Step::FinaliseLog)?.0 };
+        let from = if correcting { RequestState::LogCompleted } else { request.state };
+        let people = self.check_duties(&request, Step::FinaliseLog, from, by, evidence, Some(version.version), now)?;
+        version.log.assess(&people.decider_name, rating, assessment, now).map_err(fields)?;
         version.finalised_at = Some(stamp(now));
-        let step = to.map(|to| (Step::FinaliseLog, to, signed_by(by)));
+        let step = Some((Step::FinaliseLog, to, signed_by(&people.decider_name, evidence), people));
         let action = if correcting { "log.finalise_correction" } else { "log.finalise" };
         let ids = vec![format!("log_version:{}", version.version)];
         let change = version.log.clone();
@@ -350,13 +386,21 @@ impl Store {
 
     /// Records that the finalised log was shared with the team manager, service manager and
     /// service director.
-    pub fn log_share(&mut self, reference: &str, by: &str, with: &[String], now: DateTime<Utc>) -> Result<LogRecord> {
+    pub fn log_share(
+        &mut self,
+        reference: &str,
+        by: i64,
+        evidence: Option<&str>,
+        with: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<LogRecord> {
         let request = self.request(reference)?;
         let (to, _) = next_state(request.state, Step::Share)?;
         let mut version = read_version(&self.conn, request.id, None)?
             .ok_or_else(|| StoreError::Refused(format!("request {} has no investigation log", request.reference)))?;
-        version.log.share(by, with, now).map_err(fields)?;
-        let step = Some((Step::Share, to, signed_by(by)));
+        let people = self.check_duties(&request, Step::Share, request.state, by, evidence, Some(version.version), now)?;
+        version.log.share(&people.decider_name, with, now).map_err(fields)?;
+        let step = Some((Step::Share, to, signed_by(&people.decider_name, evidence), people));
         let change = version.log.shared.last().cloned();
         self.save_log_change(&request, &version, step, "log.share", Vec::new(), &change, now)
     }
@@ -401,7 +445,7 @@ impl Store {
         &mut self,
         request: &RequestRecord,
         version: &LogVersion,
-        step: Option<(Step, RequestState, Decision)>,
+        step: Option<(Step, RequestState, Decision, Recorded)>,
         action: &'static str,
         extra_ids: Vec<String>,
         change: &impl Serialize,
@@ -409,8 +453,8 @@ impl Store {
     ) -> Result<LogRecord> {
         let recorder = self.recorder()?;
         self.write(now, |tx| {
-            if let Some((step, to, decision)) = &step {
-                record_step(tx, request.id, request.state, *to, *step, decision, recorder, now)?;
+            if let Some((step, to, decision, people)) = &step {
+                record_step(tx, request.id, request.state, *to, *step, decision, recorder, people, now)?;
             }
             save_version(tx, request.id, version)?;
             // A change to the log is a change to the request: Home counts idle days from it.
@@ -423,7 +467,13 @@ impl Store {
     }
 }
 
-/// A log step signed by a name, with nothing else to record.
-fn signed_by(by: &str) -> Decision {
-    Decision { decided_by: by.trim().to_string(), evidence: None, note: None, conditions: None, decided_on: None }
+/// A log step signed by a person of the directory, with the evidence when recorded for them.
+fn signed_by(by: &str, evidence: Option<&str>) -> Decision {
+    Decision {
+        decided_by: by.trim().to_string(),
+        evidence: evidence.map(str::trim).filter(|e| !e.is_empty()).map(String::from),
+        note: None,
+        conditions: None,
+        decided_on: None,
+    }
 }

@@ -31,10 +31,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (19, include_str!("migrations/0019_indexes.sql")),
     (20, include_str!("migrations/0020_disposal_dating_and_exported_files.sql")),
     (21, include_str!("migrations/0021_accepted_heads.sql")),
+    (22, include_str!("migrations/0022_staff_directory.sql")),
 ];
 
 /// Rust steps, by the version they complete.
-const STEPS: &[(i64, Step)] = &[(8, crate::audit::link_existing_events)];
+const STEPS: &[(i64, Step)] = &[(8, crate::audit::link_existing_events), (22, crate::staff::directory_from_records)];
 
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 

@@ -44,16 +44,34 @@ pub struct SubjectLink {
     pub person_id: Option<i64>,
 }
 
+/// A person of the staff directory as a record names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct StaffRef {
+    /// Their entry in the staff directory (`None` only for a record the directory could not
+    /// be matched to).
+    pub id: Option<i64>,
+    pub staff_id: Option<String>,
+    /// The name as the record gives it.
+    pub name: String,
+}
+
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DecisionRecord {
     pub step: Step,
     pub step_label: &'static str,
     pub from_state: RequestState,
     pub to_state: RequestState,
-    pub decided_by: String,
-    pub recorded_by: i64,
-    /// The worker profile's name at the time it is read.
-    pub recorded_by_name: String,
+    /// Who decided: a person of the staff directory.
+    pub decided_by: StaffRef,
+    /// The role they decided in, where known.
+    pub decided_as: Option<triangulate_core::staff::StaffRole>,
+    /// Who recorded it on this laptop: the same person, or someone recording it for them
+    /// with the evidence it came in.
+    pub recorded_by: StaffRef,
+    /// The log version a log step concerns.
+    pub log_version: Option<u32>,
+    /// The decision in one sentence, as the screens and the PDFs say it.
+    pub in_words: String,
     pub evidence: Option<String>,
     pub note: Option<String>,
     pub conditions: Option<String>,
@@ -77,6 +95,8 @@ pub struct RequestRecord {
     pub request: Request,
     pub subjects: Vec<SubjectLink>,
     pub decisions: Vec<DecisionRecord>,
+    /// Each version of the investigation log: who completed it and who finalised it.
+    pub log_versions: Vec<triangulate_core::log::VersionSigned>,
     /// The PDFs of this request filed in the care record system.
     pub filed: Vec<crate::exports::FilingRecord>,
 }
@@ -97,12 +117,17 @@ pub struct RequestSummary {
 pub struct AawRecord {
     pub id: i64,
     pub name: String,
+    /// The person of the staff directory.
+    pub person: StaffRef,
+    /// The service director whose decision it is.
+    pub decided_by: Option<StaffRef>,
     pub registered_at: String,
     /// The reference of the service director's decision to register them.
     pub evidence: Option<String>,
     /// When they were trained in the protocol.
     pub trained_on: Option<chrono::NaiveDate>,
-    /// Registered without the evidence or the training date: the register flags it.
+    /// Registered without the service director's decision, the evidence or the training
+    /// date: the register flags it, and they take no access worker's step until completed.
     pub incomplete: bool,
 }
 
@@ -143,75 +168,132 @@ impl Store {
             .ok_or_else(|| StoreError::Refused("there is no worker profile on this laptop: set one up first".into()))
     }
 
+    /// Registers a person of the directory as an Authorised Access Worker: the service
+    /// director's decision (`decided_by`, a service director), its evidence and the day they
+    /// were trained, all required. A registration made before these were asked for is
+    /// completed the same way.
     pub fn register_aaw(
         &mut self,
-        name: &str,
-        evidence: Option<&str>,
-        trained_on: Option<chrono::NaiveDate>,
+        person: i64,
+        decided_by: i64,
+        evidence: &str,
+        trained_on: chrono::NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<AawRecord> {
+        let today = triangulate_core::local_time::uk_date(now);
         let mut errors = Vec::new();
-        let name = triangulate_core::validation::required_text(&mut errors, "name", "the worker's name", name, 200);
-        let evidence = triangulate_core::validation::optional_text(
+        let evidence = triangulate_core::validation::required_text(
             &mut errors,
             "evidence",
             "the reference of the service director's decision",
             evidence,
             200,
         );
-        if trained_on.is_some_and(|d| d > triangulate_core::local_time::uk_date(now)) {
+        if trained_on > today {
             errors.push(triangulate_core::FieldError::new("trained", "The date of training must not be in the future"));
+        }
+        let worker = self.staff_member(person)?;
+        let director = self.staff_member(decided_by)?;
+        if !worker.roles.contains(&triangulate_core::staff::StaffRole::Aaw) {
+            errors.push(triangulate_core::FieldError::new(
+                "name",
+                format!("{} is not an Authorised Access Worker in the staff directory: give them that role first", worker.name),
+            ));
+        }
+        if !director.roles.contains(&triangulate_core::staff::StaffRole::Sd) {
+            errors.push(triangulate_core::FieldError::new(
+                "decided_by",
+                format!(
+                    "{} is not a service director in the staff directory, and the register is the service director's decision",
+                    director.name
+                ),
+            ));
+        } else if director.person(today).left {
+            errors.push(triangulate_core::FieldError::new(
+                "decided_by",
+                format!("{} has left, as the staff directory records", director.name),
+            ));
+        }
+        if worker.person(today).left {
+            errors.push(triangulate_core::FieldError::new(
+                "name",
+                format!("{} has left, as the staff directory records", worker.name),
+            ));
         }
         if !errors.is_empty() {
             return Err(StoreError::Fields(errors));
         }
         let actor = Actor::Worker(self.recorder()?);
-        if self.is_registered_aaw(&name)? {
-            return Err(StoreError::Refused(format!("{name} is already registered as an Authorised Access Worker")));
+        let existing: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM aaw_register WHERE staff = ?1", [person], |row| row.get(0))
+            .optional()?;
+        if existing.is_some() && worker.aaw == triangulate_core::duties::AawRegistration::Registered {
+            return Err(StoreError::Refused(format!("{} is already registered as an Authorised Access Worker", worker.name)));
         }
-        self.write(now, |tx| {
-            tx.execute(
-                "INSERT INTO aaw_register (name, name_key, registered_at, evidence, trained_on) VALUES (?1, ?2, ?3, ?4, ?5)",
-                rusqlite::params![name, name_key(&name), stamp(now), evidence, trained_on.map(|d| d.to_string())],
-            )?;
-            let record = AawRecord {
-                id: tx.last_insert_rowid(),
-                name: name.clone(),
-                registered_at: stamp(now),
-                incomplete: evidence.is_none() || trained_on.is_none(),
-                evidence: evidence.clone(),
-                trained_on,
+        let id = self.write(now, |tx| {
+            let (id, action) = match existing {
+                Some(id) => {
+                    tx.execute(
+                        "UPDATE aaw_register SET decided_by = ?1, evidence = ?2, trained_on = ?3 WHERE id = ?4",
+                        rusqlite::params![decided_by, evidence, trained_on.to_string(), id],
+                    )?;
+                    (id, "aaw.complete")
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO aaw_register (name, name_key, registered_at, evidence, trained_on, staff, decided_by)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        rusqlite::params![
+                            worker.name,
+                            format!("staff:{person}"),
+                            stamp(now),
+                            evidence,
+                            trained_on.to_string(),
+                            person,
+                            decided_by
+                        ],
+                    )?;
+                    (tx.last_insert_rowid(), "aaw.register")
+                }
             };
-            let event = NewAuditEvent::of_change(actor, "aaw.register", vec![format!("aaw:{}", record.id)], &record);
-            Ok((record, event))
-        })
+            let ids = vec![format!("aaw:{id}"), format!("staff:{person}"), format!("staff:{decided_by}")];
+            let event = NewAuditEvent::of_change(actor, action, ids, &(person, decided_by, &evidence, trained_on));
+            Ok((id, event))
+        })?;
+        self.aaws()?
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| StoreError::NotFound { what: "registration", id: id.to_string() })
     }
 
     /// The register of Authorised Access Workers, in the order they were registered.
     pub fn aaws(&self) -> Result<Vec<AawRecord>> {
-        let mut statement =
-            self.conn.prepare("SELECT id, name, registered_at, evidence, trained_on FROM aaw_register ORDER BY id")?;
+        let mut statement = self.conn.prepare(
+            "SELECT a.id, COALESCE(s.name, a.name), a.registered_at, a.evidence, a.trained_on, a.staff, s.staff_id,
+                    a.decided_by, d.name, d.staff_id
+             FROM aaw_register a LEFT JOIN staff s ON s.id = a.staff LEFT JOIN staff d ON d.id = a.decided_by ORDER BY a.id",
+        )?;
         let rows = statement.query_map([], |row| {
             let evidence: Option<String> = row.get(3)?;
             let trained_on: Option<chrono::NaiveDate> = row.get::<_, Option<String>>(4)?.and_then(|d| d.parse().ok());
+            let decided_by = match row.get::<_, Option<i64>>(7)? {
+                Some(id) => Some(StaffRef { id: Some(id), name: row.get(8)?, staff_id: row.get(9)? }),
+                None => None,
+            };
+            let name: String = row.get(1)?;
             Ok(AawRecord {
                 id: row.get(0)?,
-                name: row.get(1)?,
+                person: StaffRef { id: row.get(5)?, staff_id: row.get(6)?, name: name.clone() },
+                name,
                 registered_at: row.get(2)?,
-                incomplete: evidence.is_none() || trained_on.is_none(),
+                incomplete: evidence.is_none() || trained_on.is_none() || decided_by.is_none(),
+                decided_by,
                 evidence,
                 trained_on,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    pub fn is_registered_aaw(&self, name: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row("SELECT 1 FROM aaw_register WHERE name_key = ?1", [name_key(name)], |_| Ok(()))
-            .optional()?
-            .is_some())
     }
 
     /// Known persons that a named subject of this request may be: the same name, and the
@@ -374,8 +456,11 @@ impl Store {
             .query_map([id], |row| Ok(SubjectLink { subject: row.get::<_, i64>(0)? as usize, person_id: row.get(1)? }))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut statement = self.conn.prepare(
-            "SELECT d.step, d.from_state, d.to_state, d.decided_by, d.recorded_by, d.evidence, d.note, d.conditions, d.at, w.name, d.id, d.decided_on
-             FROM decisions d JOIN worker_profile w ON w.id = d.recorded_by WHERE d.request_id = ?1 ORDER BY d.id",
+            "SELECT d.step, d.from_state, d.to_state, d.decided_by, d.recorder, d.evidence, d.note, d.conditions, d.at,
+                    COALESCE(rs.name, w.name), d.id, d.decided_on, d.decider, ds.staff_id, rs.staff_id, d.decider_role, d.log_version
+             FROM decisions d JOIN worker_profile w ON w.id = d.recorded_by
+             LEFT JOIN staff ds ON ds.id = d.decider LEFT JOIN staff rs ON rs.id = d.recorder
+             WHERE d.request_id = ?1 ORDER BY d.id",
         )?;
         // A step this version does not know is damage: it is never read as some other step.
         let decisions = statement
@@ -383,19 +468,42 @@ impl Store {
                 let Some(step) = Step::parse(&row.get::<_, String>(0)?) else {
                     return Ok(Err(row.get::<_, i64>(10)?));
                 };
+                let decided_by = StaffRef { id: row.get(12)?, staff_id: row.get(13)?, name: row.get(3)? };
+                let recorded_by = StaffRef { id: row.get(4)?, staff_id: row.get(14)?, name: row.get(9)? };
+                let decided_as = row.get::<_, Option<String>>(15)?.and_then(|r| triangulate_core::staff::StaffRole::parse(&r));
+                let at: String = row.get(8)?;
+                let decided_on: Option<NaiveDate> = row.get::<_, Option<String>>(11)?.and_then(|d| d.parse().ok());
+                let evidence: Option<String> = row.get(5)?;
+                let log_version: Option<u32> = row.get(16)?;
+                let recorded_on = DateTime::parse_from_rfc3339(&at)
+                    .map(|t| triangulate_core::local_time::uk_date(t.with_timezone(&Utc)))
+                    .unwrap_or_default();
+                let in_words = triangulate_core::workflow::DecisionWords {
+                    step,
+                    decider: &decided_by.name,
+                    role: decided_as,
+                    decided_on: decided_on.unwrap_or(recorded_on),
+                    evidence: evidence.as_deref(),
+                    recorded: (decided_by.id != recorded_by.id || decided_by.id.is_none())
+                        .then_some((recorded_by.name.as_str(), recorded_on)),
+                    log_version,
+                }
+                .to_string();
                 Ok(Ok(DecisionRecord {
                     step,
                     step_label: step.label(),
                     from_state: state_from(row.get(1)?)?,
                     to_state: state_from(row.get(2)?)?,
-                    decided_by: row.get(3)?,
-                    recorded_by: row.get(4)?,
-                    recorded_by_name: row.get(9)?,
-                    evidence: row.get(5)?,
+                    decided_by,
+                    decided_as,
+                    recorded_by,
+                    log_version,
+                    in_words,
+                    evidence,
                     note: row.get(6)?,
                     conditions: row.get(7)?,
-                    at: row.get(8)?,
-                    decided_on: row.get::<_, Option<String>>(11)?.and_then(|d| d.parse().ok()),
+                    at,
+                    decided_on,
                 }))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?
@@ -421,8 +529,22 @@ impl Store {
             request: row.request,
             subjects,
             decisions,
+            log_versions: self.log_versions_signed(id)?,
             filed: self.filings_where("care_record_filings.request_id = ?1", id)?,
         })
+    }
+
+    fn log_versions_signed(&self, request_id: i64) -> Result<Vec<triangulate_core::log::VersionSigned>> {
+        let mut statement =
+            self.conn.prepare("SELECT version, content FROM investigation_logs WHERE request_id = ?1 ORDER BY version")?;
+        let rows = statement.query_map([request_id], |row| Ok((row.get::<_, u32>(0)?, row.get::<_, String>(1)?)))?;
+        let mut versions = Vec::new();
+        for row in rows {
+            let (version, content) = row?;
+            let log: triangulate_core::log::InvestigationLog = serde_json::from_str(&content).unwrap_or_default();
+            versions.push(triangulate_core::log::VersionSigned::of(version, &log));
+        }
+        Ok(versions)
     }
 
     fn parse_request(&self, reference: &str, content: &str) -> Result<Request> {
@@ -477,11 +599,14 @@ impl Store {
     }
 
     /// Takes a workflow step: checks it is legal from the current state and that its rules
-    /// hold, records the decision, moves the state, and appends the audit event.
+    /// hold — separation of duties for `decider` (a person of the staff directory), and the
+    /// evidence when the laptop's worker records it for them — records the decision, moves
+    /// the state, and appends the audit event.
     pub fn take_step(
         &mut self,
         reference: &str,
         step: Step,
+        decider: i64,
         decision: &Decision,
         now: DateTime<Utc>,
     ) -> Result<RequestRecord> {
@@ -505,32 +630,109 @@ impl Store {
         {
             return Err(StoreError::Fields(vec![error]));
         }
-        if step == Step::ConfirmLegitimacy
-            && triangulate_core::worker::same_person(&decision.decided_by, &current.request.originating_worker.name)
-        {
-            return Err(StoreError::Refused(format!(
-                "{} is this request's originating social worker, and the Authorised Access Worker who confirms a request is legitimate must be someone else: another registered Authorised Access Worker must confirm it",
-                decision.decided_by.trim()
-            )));
-        }
-        if step == Step::ConfirmLegitimacy && !self.is_registered_aaw(&decision.decided_by)? {
-            return Err(StoreError::Refused(format!(
-                "only a registered Authorised Access Worker can confirm a request is legitimate, and {} is not registered: register them in the register of Authorised Access Workers first",
-                decision.decided_by
-            )));
-        }
+        let people = self.check_duties(&current, step, current.state, decider, decision.evidence.as_deref(), None, now)?;
+        let decision = Decision { decided_by: people.decider_name.clone(), ..decision.clone() };
         self.write(now, |tx| {
-            record_step(tx, current.id, current.state, to, step, decision, recorder, now)?;
+            record_step(tx, current.id, current.state, to, step, &decision, recorder, &people, now)?;
             let event = NewAuditEvent::of_change(
                 Actor::Worker(recorder),
                 "request.step",
-                vec![format!("request:{}", current.reference)],
-                &(step, current.state, to, decision),
+                vec![format!("request:{}", current.reference), format!("staff:{}", people.decider)],
+                &(step, current.state, to, &decision),
             );
             Ok(((), event))
         })?;
         self.request(reference)
     }
+
+    /// The request's social worker: who submitted it (for a submission, and before one,
+    /// the person the form names, when the directory has exactly one of that name).
+    pub(crate) fn social_worker_of(&self, request: &RequestRecord, step: Step) -> Result<Option<crate::StaffRecord>> {
+        let submitted_by = request.decisions.iter().rev().find(|d| d.step == Step::Submit).and_then(|d| d.decided_by.id);
+        match submitted_by.filter(|_| step != Step::Submit) {
+            Some(id) => self.staff_member(id).map(Some),
+            None => {
+                let key = triangulate_core::staff::name_key(&request.request.originating_worker.name);
+                let mut named = self.staff()?.into_iter().filter(|s| triangulate_core::staff::name_key(&s.name) == key);
+                match (named.next(), named.next()) {
+                    (Some(one), None) => Ok(Some(one)),
+                    _ => Ok(None),
+                }
+            }
+        }
+    }
+
+    /// What separation of duties says of `person` taking `step` from `from` on `request` on
+    /// `today`: every rule that forbids it, none when they may.
+    pub fn duty_refusals(
+        &self,
+        request: &RequestRecord,
+        step: Step,
+        from: RequestState,
+        person: &crate::StaffRecord,
+        today: NaiveDate,
+    ) -> Result<Vec<triangulate_core::guards::Refusal>> {
+        let social_worker = self.social_worker_of(request, step)?.map(|s| s.person(today));
+        let last_by = |step: Step| request.decisions.iter().rev().find(|d| d.step == step).and_then(|d| d.decided_by.id);
+        let parties = triangulate_core::duties::Parties {
+            social_worker: social_worker.as_ref(),
+            social_worker_named: &request.request.originating_worker.name,
+            agreed_by: last_by(Step::Agree),
+            completed_by: last_by(Step::CompleteLog),
+        };
+        Ok(triangulate_core::duties::refusals(step, from, &person.person(today), &parties))
+    }
+
+    /// Separation of duties for `decider` taking `step` on `request` now, recorded by the
+    /// laptop's worker (with `evidence` when that is someone else): the evidence as a field's
+    /// problem, the rule's refusals as guards; the people and the role the decider acts in.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn check_duties(
+        &self,
+        request: &RequestRecord,
+        step: Step,
+        from: RequestState,
+        decider: i64,
+        evidence: Option<&str>,
+        log_version: Option<u32>,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded> {
+        let today = triangulate_core::local_time::uk_date(now);
+        let decider = self.staff_member(decider)?;
+        let recorder = self.laptop_worker()?;
+        let who = decider.person(today);
+        if let Some(problem) =
+            triangulate_core::duties::proxy_evidence_problem(&who, &recorder.person(today), evidence)
+        {
+            return Err(StoreError::Fields(vec![problem]));
+        }
+        let refusals = self.duty_refusals(request, step, from, &decider, today)?;
+        if !refusals.is_empty() {
+            return Err(StoreError::Guarded {
+                what: format!("\"{}\" cannot be recorded for {}", step.label(), decider.name),
+                refusals,
+            });
+        }
+        Ok(Recorded {
+            decider: decider.id,
+            decider_name: decider.name.clone(),
+            role: triangulate_core::duties::acting_role(step, from, &who),
+            recorder: recorder.id,
+            log_version,
+        })
+    }
+}
+
+/// Who a decision is recorded for and by, from the staff directory.
+#[derive(Debug, Clone)]
+pub(crate) struct Recorded {
+    pub decider: i64,
+    pub decider_name: String,
+    /// The role the decider acted in.
+    pub role: Option<triangulate_core::staff::StaffRole>,
+    /// The laptop's worker who recorded it.
+    pub recorder: i64,
+    pub log_version: Option<u32>,
 }
 
 /// Records a decision and moves the request's state, inside the caller's transaction.
@@ -542,24 +744,30 @@ pub(crate) fn record_step(
     to: RequestState,
     step: Step,
     decision: &Decision,
-    recorder: i64,
+    profile: i64,
+    people: &Recorded,
     now: DateTime<Utc>,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO decisions (request_id, step, from_state, to_state, decided_by, recorded_by, evidence, note, conditions, at, decided_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO decisions (request_id, step, from_state, to_state, decided_by, recorded_by, evidence, note, conditions, at, decided_on,
+                                decider, recorder, decider_role, log_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         rusqlite::params![
             request_id,
             step.verb(),
             from.as_str(),
             to.as_str(),
-            decision.decided_by,
-            recorder,
+            people.decider_name,
+            profile,
             decision.evidence,
             decision.note,
             decision.conditions,
             stamp(now),
-            decision.decided_on.unwrap_or_else(|| triangulate_core::local_time::uk_date(now)).to_string()
+            decision.decided_on.unwrap_or_else(|| triangulate_core::local_time::uk_date(now)).to_string(),
+            people.decider,
+            people.recorder,
+            people.role.map(|r| r.as_str()),
+            people.log_version,
         ],
     )?;
     let moved = tx.execute(

@@ -300,7 +300,7 @@ impl Store {
         let mut facts = Facts::default();
         let mut statement = self.conn.prepare(
             "SELECT r.reference, r.state,
-                    (SELECT MAX(d.at) FROM decisions d WHERE d.request_id = r.id AND d.to_state IN ('refused', 'withdrawn', 'closed')),
+                    (SELECT MAX(d.at) FROM decisions d WHERE d.request_id = r.id AND d.to_state IN ('refused', 'withdrawn', 'closed') AND d.from_state <> d.to_state),
                     MAX(r.updated_at,
                         COALESCE((SELECT MAX(s.started_at) FROM access_sessions s WHERE s.request_id = r.id), ''),
                         COALESCE((SELECT MAX(c.created_at) FROM captures c JOIN access_sessions s ON s.id = c.session_id WHERE s.request_id = r.id), '')),

@@ -35,6 +35,10 @@ pub struct SessionRecord {
     pub end_reason: Option<String>,
     /// When the recorder was found gone; nothing is captured until recording resumes.
     pub recording_stopped_at: Option<String>,
+    /// The access worker who ran it, from the staff directory.
+    pub run_by: Option<crate::requests::StaffRef>,
+    /// The service director's conditions as the worker confirmed them when it started.
+    pub conditions_confirmed: Option<String>,
     #[serde(skip)]
     channel_secret: Option<String>,
 }
@@ -81,12 +85,18 @@ fn session_from_row(row: &rusqlite::Row) -> rusqlite::Result<SessionRecord> {
         end_reason: row.get(11)?,
         recording_stopped_at: row.get(13)?,
         channel_secret: row.get(14)?,
+        run_by: match row.get::<_, Option<i64>>(15)? {
+            Some(id) => Some(crate::requests::StaffRef { id: Some(id), name: row.get(16)?, staff_id: row.get(17)? }),
+            None => None,
+        },
+        conditions_confirmed: row.get(18)?,
     })
 }
 
 const SESSION_COLUMNS: &str = "s.id, r.reference, s.subject, s.person_id, s.account_id, s.worker_id, s.browser, \
      s.devtools_url, s.browser_pid, s.started_at, s.ended_at, s.end_reason, s.recorder_pid, \
-     s.recording_stopped_at, s.channel_secret";
+     s.recording_stopped_at, s.channel_secret, s.staff, \
+     (SELECT name FROM staff WHERE id = s.staff), (SELECT staff_id FROM staff WHERE id = s.staff), s.conditions_confirmed";
 
 fn refused(what: &str, decision: &GuardDecision) -> StoreError {
     StoreError::Guarded { what: what.to_string(), refusals: decision.refusals().to_vec() }
@@ -163,6 +173,7 @@ impl Store {
         request: &RequestRecord,
         subject: usize,
         account_id: i64,
+        conditions_confirmed: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<SessionRecord> {
         if let Some(open) = self.open_session_on_account(account_id)? {
@@ -171,24 +182,38 @@ impl Store {
             )));
         }
         let worker = self.recorder()?;
-        let worker_name = self.worker_profile()?.map(|w| w.name).unwrap_or_default();
+        let staff = self.laptop_worker()?;
+        let starts = if request.state == RequestState::LegitimacyConfirmed {
+            Some(self.check_duties(request, Step::StartAccess, request.state, staff.id, None, None, now)?)
+        } else {
+            None
+        };
         let person_id = request.subjects.iter().find(|s| s.subject == subject).and_then(|s| s.person_id);
         let id = self.write(now, |tx| {
-            if request.state == RequestState::LegitimacyConfirmed {
-                let decision =
-                    Decision {
-                    decided_by: worker_name,
+            if let Some(people) = &starts {
+                let decision = Decision {
+                    decided_by: staff.name.clone(),
                     evidence: None,
                     note: Some("access session started".into()),
                     conditions: None,
                     decided_on: None,
                 };
-                record_step(tx, request.id, request.state, RequestState::InProgress, Step::StartAccess, &decision, worker, now)?;
+                record_step(
+                    tx,
+                    request.id,
+                    request.state,
+                    RequestState::InProgress,
+                    Step::StartAccess,
+                    &decision,
+                    worker,
+                    people,
+                    now,
+                )?;
             }
             tx.execute(
-                "INSERT INTO access_sessions (request_id, subject, person_id, account_id, worker_id, browser, devtools_url, started_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, '', '', ?6)",
-                rusqlite::params![request.id, subject as i64, person_id, account_id, worker, stamp(now)],
+                "INSERT INTO access_sessions (request_id, subject, person_id, account_id, worker_id, browser, devtools_url, started_at, conditions_confirmed, staff)
+                 VALUES (?1, ?2, ?3, ?4, ?5, '', '', ?6, ?7, ?8)",
+                rusqlite::params![request.id, subject as i64, person_id, account_id, worker, stamp(now), conditions_confirmed, staff.id],
             )?;
             let id = tx.last_insert_rowid();
             let mut ids = vec![format!("session:{id}"), format!("request:{}", request.reference), format!("account:{account_id}")];

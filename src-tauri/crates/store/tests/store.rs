@@ -410,7 +410,7 @@ fn a_request_is_changed_through_a_draft_until_it_is_submitted() {
 
     let submit =
         Decision { decided_by: "Ada Worker".into(), evidence: None, note: None, conditions: None, decided_on: None };
-    store.take_step(&created.reference, Step::Submit, &submit, at(9)).unwrap();
+    store.take_step(&created.reference, Step::Submit, store.laptop_worker().unwrap().id, &submit, at(9)).unwrap();
     let refused = store.start_draft(Some(&created.reference), at(10));
     assert!(matches!(refused, Err(StoreError::Refused(ref m)) if m.contains("submitted")), "{refused:?}");
 }
@@ -446,7 +446,7 @@ fn a_decision_with_a_step_this_version_does_not_know_is_damage_not_a_submission(
     let created = created(&mut store);
     let submit =
         Decision { decided_by: "Ada Worker".into(), evidence: None, note: None, conditions: None, decided_on: None };
-    store.take_step(&created.reference, Step::Submit, &submit, at(5)).unwrap();
+    store.take_step(&created.reference, Step::Submit, store.laptop_worker().unwrap().id, &submit, at(5)).unwrap();
     assert_eq!(store.request(&created.reference).unwrap().decisions[0].step, Step::Submit);
 
     store.connection_for_tests().execute_batch("UPDATE decisions SET step = 'launch-the-rockets'").unwrap();
@@ -506,7 +506,7 @@ fn a_capture_is_stored_with_a_typed_manifest_that_verifies_and_reads_back() {
     with_profile(&mut store);
     let request = created(&mut store);
     let account = store.add_account("fixture", "council.checks", Some(true), at(5)).unwrap();
-    let session = store.start_session(&request, 1, account.id, at(6)).unwrap();
+    let session = store.start_session(&request, 1, account.id, None, at(6)).unwrap();
     let event = TrailEvent {
         at: at(6) + chrono::Duration::milliseconds(125),
         kind: "navigation".into(),
@@ -547,7 +547,7 @@ fn request_with_capture(store: &mut Store, marker: &[u8]) -> (String, triangulat
     with_profile(store);
     let request = created(store);
     let account = store.add_account("fixture", "council.checks", Some(true), at(5)).unwrap();
-    let session = store.start_session(&request, 1, account.id, at(6)).unwrap();
+    let session = store.start_session(&request, 1, account.id, None, at(6)).unwrap();
     let event = TrailEvent {
         at: at(6),
         kind: "navigation".into(),

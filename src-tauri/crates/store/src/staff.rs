@@ -1,0 +1,378 @@
+//! The staff directory: the people who take part, their roles and teams, whether they have
+//! left, and where they stand in the register of Authorised Access Workers. A name typed
+//! anywhere a person is meant is found here, or refused with the close matches.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use triangulate_core::duties::{AawRegistration, Person};
+use triangulate_core::staff::{NewStaff, StaffRole, close_matches, name_key};
+use triangulate_core::workflow::{RequestState, Role, Step, TRANSITIONS};
+use triangulate_core::{Actor, FieldError, NewAuditEvent};
+
+use crate::Store;
+use crate::error::{Result, StoreError};
+use crate::requests::stamp;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct StaffRecord {
+    pub id: i64,
+    pub staff_id: Option<String>,
+    pub name: String,
+    pub team: Option<String>,
+    pub roles: Vec<StaffRole>,
+    /// Why the entry needs checking (added from a name in the records, role unknown).
+    pub review: Option<String>,
+    pub left_on: Option<NaiveDate>,
+    pub added_at: String,
+    pub aaw: AawRegistration,
+    /// The person using this laptop.
+    pub laptop_worker: bool,
+}
+
+impl StaffRecord {
+    /// The person as the rule of separation of duties sees them on `today`.
+    pub fn person(&self, today: NaiveDate) -> Person {
+        Person {
+            id: self.id,
+            name: self.name.clone(),
+            roles: self.roles.clone(),
+            team: self.team.clone(),
+            left: self.left_on.is_some_and(|d| d <= today),
+            aaw: self.aaw,
+        }
+    }
+
+    /// The name with the staff ID, where there is one: "Ana Access (staff ID 4471)".
+    pub fn label(&self) -> String {
+        match &self.staff_id {
+            Some(id) => format!("{} (staff ID {id})", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+pub(crate) fn roles_text(roles: &[StaffRole]) -> String {
+    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(";")
+}
+
+fn parse_roles(text: &str) -> Vec<StaffRole> {
+    let mut roles: Vec<StaffRole> = text.split(';').filter_map(StaffRole::parse).collect();
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
+const COLUMNS: &str = "s.id, s.staff_id, s.name, s.team, s.roles, s.review, s.left_on, s.added_at,
+     CASE WHEN a.id IS NULL THEN 0
+          WHEN a.decided_by IS NULL OR a.evidence IS NULL OR a.trained_on IS NULL THEN 1 ELSE 2 END,
+     s.id IS (SELECT staff FROM worker_profile ORDER BY id LIMIT 1)
+     FROM staff s LEFT JOIN aaw_register a ON a.staff = s.id";
+
+fn row_to_record(row: &rusqlite::Row) -> rusqlite::Result<StaffRecord> {
+    let roles: String = row.get(4)?;
+    let left_on: Option<String> = row.get(6)?;
+    Ok(StaffRecord {
+        id: row.get(0)?,
+        staff_id: row.get(1)?,
+        name: row.get(2)?,
+        team: row.get(3)?,
+        roles: parse_roles(&roles),
+        review: row.get(5)?,
+        left_on: left_on.and_then(|d| d.parse().ok()),
+        added_at: row.get(7)?,
+        aaw: match row.get::<_, i64>(8)? {
+            0 => AawRegistration::NotRegistered,
+            1 => AawRegistration::Incomplete,
+            _ => AawRegistration::Registered,
+        },
+        laptop_worker: row.get(9)?,
+    })
+}
+
+pub(crate) fn staff_in(conn: &Connection) -> Result<Vec<StaffRecord>> {
+    let mut statement = conn.prepare(&format!("SELECT {COLUMNS} ORDER BY s.name_key, s.id"))?;
+    let rows = statement.query_map([], row_to_record)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Store {
+    /// Everyone in the directory, by name.
+    pub fn staff(&self) -> Result<Vec<StaffRecord>> {
+        staff_in(&self.conn)
+    }
+
+    pub fn staff_member(&self, id: i64) -> Result<StaffRecord> {
+        self.conn
+            .query_row(&format!("SELECT {COLUMNS} WHERE s.id = ?1"), [id], row_to_record)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "person in the staff directory", id: id.to_string() })
+    }
+
+    /// The person using this laptop, from the worker profile.
+    pub fn laptop_worker(&self) -> Result<StaffRecord> {
+        let staff: Option<i64> = self
+            .conn
+            .query_row("SELECT staff FROM worker_profile ORDER BY id LIMIT 1", [], |row| row.get(0))
+            .optional()?
+            .flatten();
+        match staff {
+            Some(id) => self.staff_member(id),
+            None => Err(StoreError::Refused("there is no worker profile on this laptop: set one up first".into())),
+        }
+    }
+
+    /// The person `typed` names: a staff ID, or a name however it is spelt (accents, case,
+    /// spaces and hyphens aside). Unknown, or a name two people share, is a problem with
+    /// `field`, naming the close matches.
+    pub fn find_staff(&self, field: &str, typed: &str) -> Result<StaffRecord> {
+        let staff = self.staff()?;
+        let typed = typed.trim();
+        if let Some(found) = staff.iter().find(|s| s.staff_id.as_deref().is_some_and(|id| id.eq_ignore_ascii_case(typed))) {
+            return Ok(found.clone());
+        }
+        let key = name_key(typed);
+        let named: Vec<&StaffRecord> = staff.iter().filter(|s| name_key(&s.name) == key).collect();
+        match named.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => {
+                let labels: BTreeMap<&str, &StaffRecord> = staff.iter().map(|s| (s.name.as_str(), s)).collect();
+                let close: Vec<String> = close_matches(typed, labels.keys().copied())
+                    .into_iter()
+                    .map(|name| labels[name].label())
+                    .collect();
+                let suggestion = if close.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Did you mean {}?", close.join(" or "))
+                };
+                Err(StoreError::UnknownStaff(vec![FieldError::new(
+                    field,
+                    format!(
+                        "{typed} is not in the staff directory.{suggestion} Add them to the staff directory first, with their roles"
+                    ),
+                )]))
+            }
+            several => {
+                let labels: Vec<String> = several.iter().map(|s| s.label()).collect();
+                Err(StoreError::UnknownStaff(vec![FieldError::new(
+                    field,
+                    format!(
+                        "{} people in the staff directory are called {typed}: give the staff ID of the one you mean ({})",
+                        several.len(),
+                        labels.join(", ")
+                    ),
+                )]))
+            }
+        }
+    }
+
+    /// Adds people in one change: every problem (a staff ID already used, a name already in
+    /// the directory without a staff ID to tell the two apart) reported at once with the
+    /// field's own prefix, and nothing added on any.
+    pub fn add_staff(&mut self, people: &[(String, NewStaff)], now: DateTime<Utc>) -> Result<Vec<StaffRecord>> {
+        let existing = self.staff()?;
+        let mut errors = Vec::new();
+        let mut ids: BTreeMap<String, String> = existing
+            .iter()
+            .filter_map(|s| s.staff_id.as_ref().map(|id| (id.to_lowercase(), s.name.clone())))
+            .collect();
+        let mut names: BTreeMap<String, (String, bool)> =
+            existing.iter().map(|s| (name_key(&s.name), (s.name.clone(), s.staff_id.is_some()))).collect();
+        for (prefix, person) in people {
+            if let Some(id) = &person.staff_id {
+                if let Some(holder) = ids.get(&id.to_lowercase()) {
+                    errors.push(FieldError::new(
+                        format!("{prefix}staff_id"),
+                        format!("Staff ID {id} is already {holder}'s: give this person their own"),
+                    ));
+                } else {
+                    ids.insert(id.to_lowercase(), person.name.clone());
+                }
+            }
+            let key = name_key(&person.name);
+            match names.get(&key) {
+                Some((other, other_has_id)) if !(*other_has_id && person.staff_id.is_some()) => {
+                    errors.push(FieldError::new(
+                        format!("{prefix}name"),
+                        format!(
+                            "{other} is already in the staff directory: to add another person of that name, give both a staff ID"
+                        ),
+                    ))
+                }
+                _ => {
+                    names.insert(key, (person.name.clone(), person.staff_id.is_some()));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Fields(errors));
+        }
+        let actor = Actor::Worker(self.recorder().unwrap_or(0));
+        let action = if people.len() == 1 { "staff.add" } else { "staff.import" };
+        let added = self.write(now, |tx| {
+            let mut added = Vec::new();
+            for (_, person) in people {
+                added.push(insert_staff(tx, person, None, &stamp(now))?);
+            }
+            let ids = added.iter().map(|id| format!("staff:{id}")).collect();
+            let event = NewAuditEvent::of_change(actor, action, ids, &people.iter().map(|(_, p)| p).collect::<Vec<_>>());
+            Ok((added, event))
+        })?;
+        added.into_iter().map(|id| self.staff_member(id)).collect()
+    }
+
+    /// Changes a person's name, roles, staff ID or team; their review flag is cleared, since
+    /// someone has now looked at the entry.
+    pub fn update_staff(&mut self, id: i64, person: &NewStaff, now: DateTime<Utc>) -> Result<StaffRecord> {
+        let current = self.staff_member(id)?;
+        let mut errors = Vec::new();
+        for other in self.staff()?.into_iter().filter(|s| s.id != id) {
+            if let (Some(a), Some(b)) = (&person.staff_id, &other.staff_id)
+                && a.eq_ignore_ascii_case(b)
+            {
+                errors.push(FieldError::new("staff_id", format!("Staff ID {a} is already {}'s", other.name)));
+            }
+            if name_key(&other.name) == name_key(&person.name) && (person.staff_id.is_none() || other.staff_id.is_none()) {
+                errors.push(FieldError::new(
+                    "name",
+                    format!("{} is already in the staff directory: to have two people of that name, give both a staff ID", other.name),
+                ));
+            }
+        }
+        if current.staff_id.is_some() && person.staff_id.is_none() {
+            errors.push(FieldError::new("staff_id", format!("{} has staff ID {}: it cannot be taken away", current.name, current.staff_id.clone().unwrap_or_default())));
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Fields(errors));
+        }
+        let actor = Actor::Worker(self.recorder().unwrap_or(0));
+        self.write(now, |tx| {
+            tx.execute(
+                "UPDATE staff SET name = ?1, name_key = ?2, roles = ?3, staff_id = ?4, team = ?5, review = NULL WHERE id = ?6",
+                rusqlite::params![person.name, name_key(&person.name), roles_text(&person.roles), person.staff_id, person.team, id],
+            )?;
+            Ok(((), NewAuditEvent::of_change(actor, "staff.update", vec![format!("staff:{id}")], person)))
+        })?;
+        self.staff_member(id)
+    }
+
+    /// Marks that a person left on `on`. They stay in the directory, and every record that
+    /// names them keeps naming them; they take no step from that day.
+    pub fn mark_left(&mut self, id: i64, on: NaiveDate, now: DateTime<Utc>) -> Result<StaffRecord> {
+        let current = self.staff_member(id)?;
+        if let Some(left) = current.left_on {
+            return Err(StoreError::Refused(format!("{} is already recorded as having left on {left}", current.name)));
+        }
+        if current.laptop_worker {
+            return Err(StoreError::Refused(format!(
+                "{} is the person using this laptop: set up the profile of the person who takes over first",
+                current.name
+            )));
+        }
+        let actor = Actor::Worker(self.recorder()?);
+        self.write(now, |tx| {
+            tx.execute("UPDATE staff SET left_on = ?1 WHERE id = ?2", rusqlite::params![on.to_string(), id])?;
+            Ok(((), NewAuditEvent::of_change(actor, "staff.left", vec![format!("staff:{id}")], &on)))
+        })?;
+        self.staff_member(id)
+    }
+}
+
+pub(crate) fn insert_staff(tx: &Transaction, person: &NewStaff, review: Option<&str>, at: &str) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO staff (staff_id, name, name_key, team, roles, review, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        rusqlite::params![person.staff_id, person.name, name_key(&person.name), person.team, roles_text(&person.roles), review, at],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The directory role a step of the workflow shows its decider held, where one role tells.
+fn role_shown_by(step: &str, from: &str) -> Option<StaffRole> {
+    let step = Step::parse(step)?;
+    let from = RequestState::parse(from);
+    let role = TRANSITIONS.iter().find(|(f, s, ..)| Some(*f) == from && *s == step).map(|t| t.3).or_else(|| {
+        // A correction's finalisation is recorded from the state it leaves unchanged.
+        TRANSITIONS.iter().find(|(_, s, ..)| *s == step).map(|t| t.3)
+    })?;
+    match role {
+        Role::Osw => Some(StaffRole::Osw),
+        Role::Tm => Some(StaffRole::Tm),
+        Role::Sd => Some(StaffRole::Sd),
+        Role::Aaw => Some(StaffRole::Aaw),
+        Role::TmOrSd | Role::SmOrSd => None,
+    }
+}
+
+/// Migration 22: the directory begins with the people the records already name — the
+/// worker profile, every decision's decider, the register of access workers — each once
+/// however their name was spelt, with the roles their decisions show; one whose role no
+/// record shows is flagged for review. Decisions and registrations are linked to them; no
+/// recorded text changes.
+pub(crate) fn directory_from_records(tx: &Transaction) -> Result<()> {
+    let at: String = tx.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", [], |row| row.get(0))?;
+    let mut people: BTreeMap<String, (String, Option<String>, Vec<StaffRole>)> = BTreeMap::new();
+    let profile: Option<(i64, String, String, Option<String>)> = tx
+        .query_row("SELECT id, name, role, staff_id FROM worker_profile ORDER BY id LIMIT 1", [], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })
+        .optional()?;
+    if let Some((_, name, role, staff_id)) = &profile {
+        people.insert(name_key(name), (name.clone(), staff_id.clone(), StaffRole::parse(role).into_iter().collect()));
+    }
+    let decisions: Vec<(i64, String, String, String)> = tx
+        .prepare("SELECT id, decided_by, step, from_state FROM decisions ORDER BY id")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let register: Vec<(i64, String)> = tx
+        .prepare("SELECT id, name FROM aaw_register ORDER BY id")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut note = |name: &str, role: Option<StaffRole>| {
+        let entry = people.entry(name_key(name)).or_insert_with(|| (name.trim().to_string(), None, Vec::new()));
+        if let Some(role) = role
+            && !entry.2.contains(&role)
+        {
+            entry.2.push(role);
+        }
+    };
+    for (_, name, step, from) in &decisions {
+        note(name, role_shown_by(step, from));
+    }
+    for (_, name) in &register {
+        note(name, Some(StaffRole::Aaw));
+    }
+    let mut ids = BTreeMap::new();
+    for (key, (name, staff_id, mut roles)) in people {
+        if name_key(&name).is_empty() {
+            continue;
+        }
+        roles.sort();
+        let review = roles.is_empty().then_some(
+            "Added from the names in the records when the staff directory began; no record shows their role: set it",
+        );
+        let person = NewStaff { name, roles, staff_id, team: None };
+        ids.insert(key, insert_staff(tx, &person, review, &at)?);
+    }
+    let profile_staff = profile.as_ref().and_then(|(_, name, ..)| ids.get(&name_key(name)).copied());
+    if let (Some((id, ..)), Some(staff)) = (&profile, profile_staff) {
+        tx.execute("UPDATE worker_profile SET staff = ?1 WHERE id = ?2", [staff, *id])?;
+        tx.execute("UPDATE access_sessions SET staff = ?1", [staff])?;
+    }
+    for (id, name, step, from) in &decisions {
+        tx.execute(
+            "UPDATE decisions SET decider = ?1, recorder = ?2, decider_role = ?3 WHERE id = ?4",
+            rusqlite::params![
+                ids.get(&name_key(name)),
+                profile_staff,
+                role_shown_by(step, from).map(|r| r.as_str()),
+                id
+            ],
+        )?;
+    }
+    for (id, name) in &register {
+        tx.execute("UPDATE aaw_register SET staff = ?1 WHERE id = ?2", rusqlite::params![ids.get(&name_key(name)), id])?;
+    }
+    Ok(())
+}
