@@ -1,7 +1,7 @@
 // Generated from src-tauri/crates/ipc (the IPC contract): do not edit.
 // `UPDATE_IPC_TS=1 cargo test -p triangulate-ipc` writes it again.
 
-export type ErrorCode = "not_initialised" | "already_initialised" | "key_missing" | "wrong_key" | "disk_full" | "keystore_unavailable" | "recovery_failed" | "store_damaged" | "store_rolled_back" | "journal_missing" | "newer_schema" | "invalid_input" | "invalid_fields" | "refused" | "guard_refused" | "illegal_step" | "not_found" | "invalid_policy" | "io_failed" | "database_failed" | "browser_failed" | "recording_stopped" | "outside_scope" | "log_not_finalised" | "captures_unjudged" | "internal";
+export type ErrorCode = "not_initialised" | "already_initialised" | "key_missing" | "wrong_key" | "disk_full" | "keystore_unavailable" | "recovery_failed" | "store_damaged" | "store_rolled_back" | "journal_missing" | "newer_schema" | "invalid_input" | "invalid_fields" | "unknown_staff" | "refused" | "guard_refused" | "illegal_step" | "not_found" | "invalid_policy" | "io_failed" | "database_failed" | "browser_failed" | "recording_stopped" | "outside_scope" | "log_not_finalised" | "captures_unjudged" | "internal";
 
 export type IpcError = { code: ErrorCode, message: string, fields: Array<FieldError>, 
 /**
@@ -53,7 +53,15 @@ export type WorkerRole = "aaw" | "osw" | "tm";
 
 export type WorkerProfileInput = { name: string, role: string, staff_id: string | null, };
 
-export type AawRecord = { id: number, name: string, registered_at: string, 
+export type AawRecord = { id: number, name: string, 
+/**
+ * The person of the staff directory.
+ */
+person: StaffRef, 
+/**
+ * The service director whose decision it is.
+ */
+decided_by: StaffRef | null, registered_at: string, 
 /**
  * The reference of the service director's decision to register them.
  */
@@ -63,19 +71,100 @@ evidence: string | null,
  */
 trained_on: string | null, 
 /**
- * Registered without the evidence or the training date: the register flags it.
+ * Registered without the service director's decision, the evidence or the training
+ * date: the register flags it, and they take no access worker's step until completed.
  */
 incomplete: boolean, };
 
-export type AawRegisterArgs = { name: string, 
+export type AawRegisterArgs = { 
 /**
- * The reference of the service director's decision; empty when not known.
+ * The access worker: a staff ID or a name in the staff directory.
+ */
+name: string, 
+/**
+ * The service director whose decision it is: a staff ID or a name.
+ */
+decided_by: string, 
+/**
+ * The reference of the service director's decision.
  */
 evidence: string, 
 /**
- * The date the worker was trained; all empty when not known.
+ * The date the worker was trained.
  */
 trained: DateParts, };
+
+export type StaffRef = { 
+/**
+ * Their entry in the staff directory (`None` only for a record the directory could not
+ * be matched to).
+ */
+id: number | null, staff_id: string | null, 
+/**
+ * The name as the record gives it.
+ */
+name: string, };
+
+export type StaffRecord = { id: number, staff_id: string | null, name: string, team: string | null, roles: Array<StaffRole>, 
+/**
+ * Why the entry needs checking (added from a name in the records, role unknown).
+ */
+review: string | null, left_on: string | null, added_at: string, aaw: AawRegistration, 
+/**
+ * The person using this laptop.
+ */
+laptop_worker: boolean, };
+
+export type StaffDirectory = { staff: Array<StaffRecord>, 
+/**
+ * How many entries are flagged for review.
+ */
+to_review: number, };
+
+export type StaffRole = "osw" | "tm" | "sm" | "sd" | "aaw" | "legal";
+
+export type AawRegistration = "not_registered" | "incomplete" | "registered";
+
+export type StaffAddArgs = { name: string, 
+/**
+ * osw, tm, sm, sd, aaw, legal.
+ */
+roles: Array<string>, 
+/**
+ * Empty when they have none.
+ */
+staff_id: string, 
+/**
+ * Empty when not known.
+ */
+team: string, };
+
+export type StaffImportArgs = { text: string, };
+
+export type StaffLeaveArgs = { person: string, on: DateParts, };
+
+export type StaffChoice = { id: number, 
+/**
+ * What the decider field takes to name them: their staff ID, or their name.
+ */
+value: string, 
+/**
+ * "Tomasz Wiśniewski (team manager)".
+ */
+label: string, };
+
+export type VersionSigned = { version: number, completed_by: string | null, completed_on: string | null, finalised_by: string | null, finalised_on: string | null, 
+/**
+ * "Version 2: completed by Ana Access on 4 December 2026; finalised by Siân
+ * Pritchard-Jones on 6 December 2026".
+ */
+in_words: string, };
+
+export type HomeTask = { reference: string, step: Step, 
+/**
+ * "Run the access session for Zoë Łukasiewicz-Ó'Brien".
+ */
+words: string, waited: string, };
 
 export type RequestListArgs = { 
 /**
@@ -110,7 +199,12 @@ export type NextStep = { step: Step, label: string, role: Role,
 /**
  * Who takes it, in words.
  */
-by: string, needs_evidence: boolean, needs_note: boolean, takes_conditions: boolean, 
+by: string, 
+/**
+ * Whether recording it now would be for someone else, with the evidence it came in:
+ * true when the person using this laptop may not take it in their own name.
+ */
+needs_evidence: boolean, needs_note: boolean, takes_conditions: boolean, 
 /**
  * What must be done before this step can be taken; empty when it can be taken now.
  */
@@ -120,19 +214,40 @@ missing: Array<string>,
  */
 fixes: Array<FixPlace>, 
 /**
- * The one step to offer first to the person using the app (by their role).
+ * The one step to offer first to the person using the app.
  */
-primary: boolean, };
+primary: boolean, 
+/**
+ * Whether the person using this laptop may take it now, in their own name.
+ */
+yours: boolean, 
+/**
+ * Why they may not (separation of duties), in words; empty when they may.
+ */
+not_yours: Array<string>, 
+/**
+ * The people of the staff directory who may take it now, for a decision made by email
+ * and recorded here.
+ */
+waits_for: Array<StaffChoice>, };
 
 export type FixPlace = { "place": "elsewhere" } | { "place": "worker_profile" } | { "place": "sanctioned_accounts" } | { "place": "draft", id: number, };
 
-export type AccessReadiness = { missing: Array<string>, fixes: Array<FixPlace>, };
+export type AccessReadiness = { missing: Array<string>, fixes: Array<FixPlace>, 
+/**
+ * The service director's conditions, which the worker confirms when a session starts.
+ */
+conditions: string | null, };
 
 export type Step = "submit" | "agree" | "permit" | "refuse" | "refer-back" | "confirm-legitimacy" | "raise-doubts" | "start-access" | "complete-log" | "finalise-log" | "share" | "close" | "withdraw";
 
 export type Role = "Osw" | "Tm" | "Sd" | "TmOrSd" | "SmOrSd" | "Aaw";
 
 export type RequestRecord = { id: number, reference: string, state: RequestState, state_label: string, allowed_steps: Array<Step>, parent: string | null, flagged_for_sd: boolean, created_at: string, updated_at: string, request: Request, subjects: Array<SubjectLink>, decisions: Array<DecisionRecord>, 
+/**
+ * Each version of the investigation log: who completed it and who finalised it.
+ */
+log_versions: Array<VersionSigned>, 
 /**
  * The PDFs of this request filed in the care record system.
  */
@@ -162,11 +277,28 @@ export type Profile = { platform: string, url: string, };
 
 export type SubjectLink = { subject: number, person_id: number | null, };
 
-export type DecisionRecord = { step: Step, step_label: string, from_state: RequestState, to_state: RequestState, decided_by: string, recorded_by: number, 
+export type DecisionRecord = { step: Step, step_label: string, from_state: RequestState, to_state: RequestState, 
 /**
- * The worker profile's name at the time it is read.
+ * Who decided: a person of the staff directory.
  */
-recorded_by_name: string, evidence: string | null, note: string | null, conditions: string | null, 
+decided_by: StaffRef, 
+/**
+ * The role they decided in, where known.
+ */
+decided_as: StaffRole | null, 
+/**
+ * Who recorded it on this laptop: the same person, or someone recording it for them
+ * with the evidence it came in.
+ */
+recorded_by: StaffRef, 
+/**
+ * The log version a log step concerns.
+ */
+log_version: number | null, 
+/**
+ * The decision in one sentence, as the screens and the PDFs say it.
+ */
+in_words: string, evidence: string | null, note: string | null, conditions: string | null, 
 /**
  * When it was recorded.
  */
@@ -587,13 +719,21 @@ export type SessionCheckArgs = { reference: string,
  */
 subject: number, account: number, };
 
-export type SessionCheck = { warnings: Array<string>, };
+export type SessionCheck = { warnings: Array<string>, 
+/**
+ * The service director's conditions, which the worker confirms before the session starts.
+ */
+conditions: string | null, };
 
 export type SessionStartArgs = { reference: string, 
 /**
  * The person to check: their number in the request, from 1.
  */
 subject: number, account: number, 
+/**
+ * The worker confirmed the service director's conditions.
+ */
+conditions_confirmed: boolean, 
 /**
  * No window: for tests.
  */
@@ -862,15 +1002,27 @@ export type LogFindingArgs = { reference: string, text: string,
  */
 captures: Array<number>, };
 
-export type LogSignArgs = { reference: string, by: string, };
+export type LogSignArgs = { reference: string, by: string, 
+/**
+ * When recorded for someone else: the email or memo it came in; empty otherwise.
+ */
+evidence: string, };
 
 export type LogFinaliseArgs = { reference: string, by: string, 
+/**
+ * When recorded for someone else: the email or memo it came in; empty otherwise.
+ */
+evidence: string, 
 /**
  * little, some, considerable or significant; empty when none was chosen.
  */
 rating: string, assessment: string, };
 
 export type LogShareArgs = { reference: string, by: string, 
+/**
+ * When recorded for someone else: the email or memo it came in; empty otherwise.
+ */
+evidence: string, 
 /**
  * tm, sm and sd.
  */
@@ -957,9 +1109,14 @@ export type HomePage = {
  */
 worker: WorkerRecord | null, 
 /**
- * The requests that wait for the worker's role; empty without a profile.
+ * The requests with a step the person using this laptop may take now; empty without a
+ * profile.
  */
 waiting_for_you: Array<HomeRequest>, 
+/**
+ * Those steps, one per request, in words: the person's task list.
+ */
+tasks: Array<HomeTask>, 
 /**
  * Every group, in order, each with its requests (possibly none).
  */
@@ -1039,6 +1196,10 @@ export interface Commands {
   worker_profile_set: { args: WorkerProfileInput; response: WorkerRecord };
   aaw_list: { args: NoArgs; response: Array<AawRecord> };
   aaw_register: { args: AawRegisterArgs; response: AawRecord };
+  staff_list: { args: NoArgs; response: StaffDirectory };
+  staff_add: { args: StaffAddArgs; response: StaffDirectory };
+  staff_import: { args: StaffImportArgs; response: StaffDirectory };
+  staff_leave: { args: StaffLeaveArgs; response: StaffDirectory };
   request_list: { args: RequestListArgs; response: RequestList };
   request_get: { args: ReferenceArgs; response: RequestPage };
   request_step: { args: RequestStepArgs; response: RequestPage };
@@ -1111,6 +1272,10 @@ export const COMMAND_NAMES: CommandName[] = [
   "worker_profile_set",
   "aaw_list",
   "aaw_register",
+  "staff_list",
+  "staff_add",
+  "staff_import",
+  "staff_leave",
   "request_list",
   "request_get",
   "request_step",

@@ -59,7 +59,8 @@ impl From<AppError> for IpcError {
     fn from(error: AppError) -> Self {
         let fields = error.fields();
         if !fields.is_empty() {
-            return IpcError::fields(fields);
+            // `invalid_fields`, or `unknown_staff` for a person the directory does not have.
+            return IpcError { code: error.code(), ..IpcError::fields(fields) };
         }
         IpcError {
             code: error.code(),

@@ -108,6 +108,14 @@ fn form() -> RequestForm {
     form
 }
 
+/// The people who take part, in the staff directory.
+const STAFF: &str = "staff_id,name,roles,team\nE1,Ada Worker,aaw,Access\nE2,Rhian Evans,osw,Assessment\nE3,Tom Manager,tm,Assessment\nE4,Sue Director,sd,\nE5,Jo Price,sm,\n";
+
+fn directory(host: &FixedHost) {
+    let directory = staff_import(host, StaffImportArgs { text: STAFF.into() }).unwrap();
+    assert_eq!(directory.staff.len(), 5);
+}
+
 fn step(reference: &str, step: Step, by: &str, evidence: &str, note: &str, conditions: &str) -> RequestStepArgs {
     RequestStepArgs {
         reference: reference.into(),
@@ -130,6 +138,7 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
     assert_eq!(draft_start(host, DraftStartArgs::default()).unwrap_err().code, ErrorCode::Refused, "no profile");
     let bad = WorkerProfileArgs { name: " ".into(), role: "boss".into(), staff_id: None };
     assert_eq!(fields(worker_profile_set(host, bad).unwrap_err()), ["name", "role"]);
+    directory(host);
     let profile = WorkerProfileArgs { name: "Ada Worker".into(), role: "aaw".into(), staff_id: Some("E1".into()) };
     worker_profile_set(host, profile).unwrap();
 
@@ -152,8 +161,12 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
     assert!(page.can_change);
     let steps: Vec<Step> = page.next_steps.iter().map(|n| n.step).collect();
     assert_eq!(steps, [Step::Submit, Step::Withdraw]);
-    let primary: Vec<Step> = page.next_steps.iter().filter(|n| n.primary).map(|n| n.step).collect();
-    assert_eq!(primary, [Step::Submit], "one primary action, never the withdrawal");
+    assert!(page.next_steps.iter().all(|n| !n.primary), "Ada, an access worker, has nothing of hers to offer first");
+    let submit = &page.next_steps[0];
+    assert!(!submit.yours && submit.needs_evidence, "the social worker's step, recorded for her with evidence");
+    let waits: Vec<&str> = submit.waits_for.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(waits, ["Rhian Evans (staff ID E2) (social worker)"]);
+    assert_eq!(submit.waits_for[0].value, "E2");
 
     // Search by reference, case or name; drafts of new requests are listed beside them.
     for query in ["REQ-2026", "john roe", "red car"] {
@@ -168,12 +181,20 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
     let page = request_get(host, ReferenceArgs { reference: reference.clone() }).unwrap();
     assert_eq!(page.draft, Some(change.id));
     assert!(!page.next_steps[0].missing.is_empty());
-    let held = request_step(host, step(&reference, Step::Submit, "Ada Worker", "", "", "")).unwrap_err();
+    let held = request_step(host, step(&reference, Step::Submit, "Rhian Evans", "Email 18/11", "", "")).unwrap_err();
     assert_eq!(held.code, ErrorCode::Refused);
     draft_discard(host, DraftIdArgs { id: change.id }).unwrap();
+    let own = request_step(host, step(&reference, Step::Submit, "Ada Worker", "", "", "")).unwrap_err();
+    assert_eq!(own.code, ErrorCode::GuardRefused);
+    assert_eq!(own.guards, ["not_the_requests_social_worker"]);
+    let unknown = request_step(host, step(&reference, Step::Submit, "Rhian Evens", "", "", "")).unwrap_err();
+    assert_eq!(unknown.code, ErrorCode::UnknownStaff);
+    assert!(unknown.fields[0].message.contains("Did you mean Rhian Evans (staff ID E2)?"), "{:?}", unknown.fields);
+    let unproved = request_step(host, step(&reference, Step::Submit, "Rhian Evans", "", "", "")).unwrap_err();
+    assert_eq!(fields(unproved), ["evidence"], "recorded for someone else: the email it came in");
     let submitted = RequestStepArgs {
         decided_on: date("18", "11", "2026"),
-        ..step(&reference, Step::Submit, "Ada Worker", "", "", "")
+        ..step(&reference, Step::Submit, "rhian  EVANS", "Email 18/11", "", "")
     };
     let page = request_step(host, submitted).unwrap();
     assert_eq!(page.record.state, RequestState::Submitted);
@@ -208,21 +229,29 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
         request_step(host, step(&reference, Step::Permit, "Sue Director", "Memo 21/11", "", "One look only")).unwrap();
     assert_eq!(page.record.decisions.last().unwrap().conditions.as_deref(), Some("One look only"));
     let confirm = page.next_steps.iter().find(|n| n.step == Step::ConfirmLegitimacy).unwrap();
-    assert_eq!(confirm.missing.len(), 1, "no AAW is registered yet");
-    assert_eq!(confirm.fixes, [FixPlace::WorkerProfile], "and where that is put right");
-    assert!(
-        !confirm.primary && page.next_steps.iter().all(|n| !n.primary),
-        "nothing to offer first while it is missing"
-    );
-    let future = AawRegisterArgs { name: "Ada Worker".into(), evidence: "".into(), trained: date("1", "1", "2027") };
+    assert!(!confirm.yours && confirm.not_yours[0].contains("not in the register"), "{:?}", confirm.not_yours);
+    assert!(confirm.waits_for.is_empty(), "no access worker is registered yet");
+    assert!(page.next_steps.iter().all(|n| !n.primary), "nothing to offer first while it is missing");
+    let registration = |decided_by: &str, evidence: &str, trained: DateParts| AawRegisterArgs {
+        name: "Ada Worker".into(),
+        decided_by: decided_by.into(),
+        evidence: evidence.into(),
+        trained,
+    };
+    let future = registration("Sue Director", "SD memo 12", date("1", "1", "2027"));
     assert_eq!(fields(aaw_register(host, future).unwrap_err()), ["trained"]);
-    let bad = AawRegisterArgs { name: "Ada Worker".into(), evidence: "".into(), trained: date("31", "2", "2026") };
+    let bad = registration("Sue Director", "SD memo 12", date("31", "2", "2026"));
     assert_eq!(fields(aaw_register(host, bad).unwrap_err()), ["trained"]);
-    aaw_register(host, AawRegisterArgs { name: "Ada Worker".into(), evidence: "".into(), trained: date("", "", "") })
-        .unwrap();
+    let nothing = registration("", "", date("", "", ""));
+    assert_eq!(fields(aaw_register(host, nothing).unwrap_err()), ["decided_by", "evidence", "trained"]);
+    let manager = registration("Tom Manager", "TM memo", date("2", "10", "2026"));
+    assert_eq!(fields(aaw_register(host, manager).unwrap_err()), ["decided_by"], "the service director's decision");
+    assert!(aaw_list(host, NoArgs {}).unwrap().is_empty(), "nothing registered on any problem");
+    aaw_register(host, registration("E4", "SD memo 12", date("2", "10", "2026"))).unwrap();
     let register = aaw_list(host, NoArgs {}).unwrap();
     assert_eq!(register.len(), 1);
-    assert!(register[0].incomplete, "registered without the evidence or the training date");
+    assert!(!register[0].incomplete);
+    assert_eq!(register[0].decided_by.as_ref().unwrap().name, "Sue Director");
     let page = request_step(host, step(&reference, Step::ConfirmLegitimacy, "Ada Worker", "", "", "")).unwrap();
     assert_eq!(page.record.state, RequestState::LegitimacyConfirmed);
     let access = page.access.as_ref().expect("ready for access");
@@ -318,6 +347,7 @@ fn a_pdf_is_exported_as_a_draft_until_the_log_is_finalised_and_a_draft_is_never_
     let fixture = setup();
     let host = &fixture.host;
     store_init(host, NoArgs {}).unwrap();
+    directory(host);
     let profile = WorkerProfileArgs { name: "Ada Worker".into(), role: "aaw".into(), staff_id: None };
     worker_profile_set(host, profile).unwrap();
     let draft = draft_start(host, DraftStartArgs::default()).unwrap();
@@ -369,17 +399,22 @@ fn a_pdf_is_exported_as_a_draft_until_the_log_is_finalised_and_a_draft_is_never_
 /// A request permitted and confirmed legitimate by a registered AAW, with one account.
 fn ready_for_access(host: &FixedHost) -> (String, i64) {
     store_init(host, NoArgs {}).unwrap();
+    directory(host);
     let profile = WorkerProfileArgs { name: "Ada Worker".into(), role: "aaw".into(), staff_id: None };
     worker_profile_set(host, profile).unwrap();
-    let registration =
-        AawRegisterArgs { name: "Ada Worker".into(), evidence: "SD memo 12".into(), trained: date("2", "10", "2026") };
+    let registration = AawRegisterArgs {
+        name: "Ada Worker".into(),
+        decided_by: "Sue Director".into(),
+        evidence: "SD memo 12".into(),
+        trained: date("2", "10", "2026"),
+    };
     let registered = aaw_register(host, registration).unwrap();
     assert!(!registered.incomplete);
     assert_eq!(registered.trained_on.unwrap().to_string(), "2026-10-02");
     let draft = draft_start(host, DraftStartArgs::default()).unwrap();
     draft_save(host, DraftSaveArgs { id: draft.id, form: form() }).unwrap();
     let reference = draft_commit(host, DraftCommitArgs { id: draft.id, settlements: vec![] }).unwrap().record.reference;
-    request_step(host, step(&reference, Step::Submit, "Ada Worker", "", "", "")).unwrap();
+    request_step(host, step(&reference, Step::Submit, "Rhian Evans", "Email 18/11", "", "")).unwrap();
     request_step(host, step(&reference, Step::Agree, "Tom Manager", "Email 20/11", "", "")).unwrap();
     request_step(host, step(&reference, Step::Permit, "Sue Director", "Memo 21/11", "", "")).unwrap();
     request_step(host, step(&reference, Step::ConfirmLegitimacy, "Ada Worker", "", "", "")).unwrap();
@@ -444,12 +479,13 @@ fn the_log_is_kept_finalised_shared_corrected_and_compared_through_the_commands(
     let page = log_settle(host, settle(1)).unwrap();
     assert_eq!(page.shown.unwrap().log.disagreements[0].outcome.as_ref().unwrap().by, "Jo Price");
 
-    let page = log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into() }).unwrap();
+    let page = log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into(), evidence: String::new() }).unwrap();
     assert_eq!(page.state, RequestState::LogCompleted);
     assert!(page.actions.finalise && !page.actions.add_search && !page.actions.complete);
     let finalise = |rating: &str| LogFinaliseArgs {
         reference: reference.clone(),
         by: "Rhian Evans".into(),
+        evidence: "Email 24/11".into(),
         rating: rating.into(),
         assessment: "It helped".into(),
     };
@@ -460,6 +496,7 @@ fn the_log_is_kept_finalised_shared_corrected_and_compared_through_the_commands(
     let share = |with: Vec<&str>| LogShareArgs {
         reference: reference.clone(),
         by: "Rhian Evans".into(),
+        evidence: "Email 25/11".into(),
         with: with.into_iter().map(String::from).collect(),
     };
     assert_eq!(fields(log_share(host, share(vec![])).unwrap_err()), ["with"]);
@@ -525,7 +562,7 @@ fn home_groups_requests_by_whom_they_wait_for_and_the_trail_and_settings_read_ba
     let finding = LogFindingArgs { reference: reference.clone(), text: "A photo".into(), captures: vec![] };
     log_add_finding(host, finding).unwrap();
     assert!(home_get(host, NoArgs {}).unwrap().due.is_empty(), "a change to the log is a change to the request");
-    log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into() }).unwrap();
+    log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into(), evidence: String::new() }).unwrap();
     let home = home_get(host, NoArgs {}).unwrap();
     assert_eq!(section(&home, &reference), Some(triangulate_core::home::HomeGroup::Assessment));
     assert!(home.waiting_for_you.is_empty(), "the assessment waits for the social worker, not the AAW");
@@ -544,12 +581,12 @@ fn home_groups_requests_by_whom_they_wait_for_and_the_trail_and_settings_read_ba
     assert_eq!(
         agreed,
         [
-            "Submit to team manager: Ada Worker",
-            "Record team manager's agreement: Tom Manager",
-            "Record service director's permission: Sue Director",
-            "Confirm the request is legitimate: Ada Worker",
-            "Start access session: Ada Worker",
-            "Complete investigation log: Ada Worker",
+            "Submit to team manager: Rhian Evans (social worker) submitted the request on 23 November 2026, by Email 18/11; recorded by Ada Worker on 23 November 2026",
+            "Record team manager's agreement: Tom Manager (team manager) agreed on 23 November 2026, by Email 20/11; recorded by Ada Worker on 23 November 2026",
+            "Record service director's permission: Sue Director (service director) permitted on 23 November 2026, by Memo 21/11; recorded by Ada Worker on 23 November 2026",
+            "Confirm the request is legitimate: Ada Worker (Authorised Access Worker) confirmed the request is legitimate on 23 November 2026",
+            "Start access session: Ada Worker (Authorised Access Worker) started the access on 23 November 2026",
+            "Complete investigation log: Ada Worker (Authorised Access Worker) completed version 1 of the log on 13 December 2026",
         ]
     );
     assert!(trail.events.iter().all(|e| e.when.ends_with(" GMT") && e.when.contains(" 2026 ")), "UK time");
@@ -582,12 +619,13 @@ fn retention_lists_what_falls_due_on_the_day_a_hold_keeps_it_and_disposal_leaves
     let fixture = setup();
     let host = &fixture.host;
     store_init(host, NoArgs {}).unwrap();
-    worker_profile_set(host, WorkerProfileArgs { name: "Ada Worker".into(), role: "osw".into(), staff_id: None })
+    directory(host);
+    worker_profile_set(host, WorkerProfileArgs { name: "Rhian Evans".into(), role: "osw".into(), staff_id: None })
         .unwrap();
     let draft = draft_start(host, DraftStartArgs::default()).unwrap();
     draft_save(host, DraftSaveArgs { id: draft.id, form: form() }).unwrap();
     let reference = draft_commit(host, DraftCommitArgs { id: draft.id, settlements: vec![] }).unwrap().record.reference;
-    request_step(host, step(&reference, Step::Withdraw, "Ada Worker", "", "The family moved away", "")).unwrap();
+    request_step(host, step(&reference, Step::Withdraw, "Rhian Evans", "", "The family moved away", "")).unwrap();
 
     // Kept 365 days after the withdrawal (the default): due on the 365th day after, not before.
     host.move_on(364);
@@ -639,10 +677,11 @@ fn home_asks_for_the_feedback_until_given_and_the_recheck_six_months_after_final
         ..Default::default()
     };
     log_add_search(host, LogSearchArgs { reference: reference.clone(), search }).unwrap();
-    log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into() }).unwrap();
+    log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into(), evidence: String::new() }).unwrap();
     let finalise = LogFinaliseArgs {
         reference: reference.clone(),
         by: "Rhian Evans".into(),
+        evidence: "Email 24/11".into(),
         rating: "some".into(),
         assessment: "It helped".into(),
     };
