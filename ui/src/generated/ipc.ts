@@ -166,6 +166,16 @@ export type HomeTask = { reference: string, step: Step,
  */
 words: string, waited: string, };
 
+export type StepOffer = { step: Step, yours: boolean, 
+/**
+ * Why they may not (separation of duties), in words.
+ */
+not_yours: Array<string>, 
+/**
+ * Who in the staff directory may take it now, for a decision recorded for them.
+ */
+waits_for: Array<StaffChoice>, };
+
 export type RequestListArgs = { 
 /**
  * Words to find in the reference, the case reference or a person's name; empty for all.
@@ -1042,7 +1052,12 @@ shown: LogVersion | null, versions: Array<number>,
 /**
  * Whether the version shown is the latest (an earlier one is only read).
  */
-latest: boolean, actions: LogActions, accounts: Array<AccountRecord>, captures: Array<CaptureChoice>, worker: WorkerRecord | null, comparison: LogComparison | null, };
+latest: boolean, actions: LogActions, accounts: Array<AccountRecord>, captures: Array<CaptureChoice>, worker: WorkerRecord | null, comparison: LogComparison | null, 
+/**
+ * For each of completing, finalising and sharing that `actions` allows now: whether the
+ * person using this laptop may take it in their own name, why not, and who may.
+ */
+offers: Array<StepOffer>, };
 
 export type LogActions = { add_search: boolean, add_finding: boolean, disagree: boolean, complete: boolean, finalise: boolean, share: boolean, correct: boolean, close: boolean, };
 

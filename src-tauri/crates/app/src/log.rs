@@ -190,6 +190,20 @@ pub struct LogPage {
     pub captures: Vec<CaptureChoice>,
     pub worker: Option<WorkerRecord>,
     pub comparison: Option<LogComparison>,
+    /// For each of completing, finalising and sharing that `actions` allows now: whether the
+    /// person using this laptop may take it in their own name, why not, and who may.
+    pub offers: Vec<StepOffer>,
+}
+
+/// A step of the log as it is offered to the person using this laptop.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StepOffer {
+    pub step: Step,
+    pub yours: bool,
+    /// Why they may not (separation of duties), in words.
+    pub not_yours: Vec<String>,
+    /// Who in the staff directory may take it now, for a decision recorded for them.
+    pub waits_for: Vec<crate::requests::StaffChoice>,
 }
 
 /// The log screen of a request; `version` to read an earlier one, `compare` to set another
@@ -218,6 +232,34 @@ pub fn page(host: &dyn Host, reference: &str, version: Option<u32>, compare: Opt
         }
         _ => None,
     };
+    let today = host.today();
+    let worker = store.laptop_worker().ok();
+    let mut offers = Vec::new();
+    for (allowed, step) in
+        [(actions.complete, Step::CompleteLog), (actions.finalise, Step::FinaliseLog), (actions.share, Step::Share)]
+    {
+        if !allowed {
+            continue;
+        }
+        // A correction is finalised under the rule of the first finalisation.
+        let from = if step == Step::FinaliseLog && request.state != RequestState::LogCompleted {
+            RequestState::LogCompleted
+        } else {
+            request.state
+        };
+        let not_yours: Vec<String> = match &worker {
+            Some(worker) => {
+                store.duty_refusals(&request, step, from, worker, today)?.into_iter().map(|r| r.reason).collect()
+            }
+            None => vec!["There is no worker profile on this laptop: set one up first".to_string()],
+        };
+        offers.push(StepOffer {
+            step,
+            yours: not_yours.is_empty(),
+            not_yours,
+            waits_for: crate::requests::who_may(&store, &request, step, from, today)?,
+        });
+    }
     let captures = store
         .captures_of_request(reference)?
         .into_iter()
@@ -245,6 +287,7 @@ pub fn page(host: &dyn Host, reference: &str, version: Option<u32>, compare: Opt
         captures,
         worker: store.worker_profile()?,
         comparison,
+        offers,
     })
 }
 

@@ -74,6 +74,7 @@ pub fn declarations() -> Vec<Declaration> {
         triangulate_app::requests::StaffChoice,
         triangulate_core::log::VersionSigned,
         triangulate_app::overview::HomeTask,
+        triangulate_app::log::StepOffer,
         RequestListArgs,
         RequestList,
         RequestSummary,
