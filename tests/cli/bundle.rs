@@ -63,8 +63,23 @@ fn judged_capture(site: &fixture_site::Site) -> (crate::Setup, String, String) {
 fn finalise(s: &crate::Setup, reference: &str) {
     let search = ["--platform", "fixture", "--account", "1", "--searched", "Jane's profile", "--result", "Her photos"];
     step(s, &[&["log", "add-search", reference][..], &search].concat());
-    step(s, &["log", "complete", reference, "--by", "Sam Patel"]);
-    step(s, &["log", "finalise", reference, "--by", "Rhian Evans", "--rating", "some", "--assessment", "It helped"]);
+    step(s, &["log", "complete", reference, "--by", "Sam Patel", "--evidence", "email EV-1"]);
+    step(
+        s,
+        &[
+            "log",
+            "finalise",
+            reference,
+            "--by",
+            "Rhian Evans",
+            "--evidence",
+            "email EV-1",
+            "--rating",
+            "some",
+            "--assessment",
+            "It helped",
+        ],
+    );
 }
 
 #[test]

@@ -27,8 +27,9 @@ pub(crate) fn ready_with(
 ) -> (Setup, String) {
     let s = setup();
     s.init();
+    s.staff();
     assert_eq!(s.run(&["worker", "set", "--name", "Sam Patel", "--role", "aaw"]).code, 0);
-    assert_eq!(s.run(&["worker", "register-aaw", "Sam Patel"]).code, 0);
+    s.register_aaw("Sam Patel");
     let mut request: serde_json::Value =
         serde_json::from_str(include_str!("../fixtures/request-example.json")).unwrap();
     let mut profiles =
@@ -68,7 +69,18 @@ fn stored_session(s: &Setup, id: &str) -> triangulate_store::SessionRecord {
 }
 
 pub(crate) fn start<'a>(s: &'a Setup, reference: &str, extra: &[&str]) -> Session<'a> {
-    let mut args = vec!["session", "start", reference, "--subject", "1", "--account", "1", "--headless", "--json"];
+    let mut args = vec![
+        "session",
+        "start",
+        reference,
+        "--subject",
+        "1",
+        "--account",
+        "1",
+        "--headless",
+        "--confirm-conditions",
+        "--json",
+    ];
     args.extend_from_slice(extra);
     let run = s.run(&args);
     assert_eq!(run.code, 0, "session start: {}", run.stderr);
@@ -435,14 +447,34 @@ fn the_guards_refuse_sessions_and_captures_outside_the_protocol() {
         "2=2",
     ]);
     assert_eq!(draft.code, 0, "{}", draft.stderr);
-    let refused = s.run(&["session", "start", draft.stdout.trim(), "--subject", "1", "--account", "1", "--headless"]);
+    let refused = s.run(&[
+        "session",
+        "start",
+        draft.stdout.trim(),
+        "--subject",
+        "1",
+        "--account",
+        "1",
+        "--headless",
+        "--confirm-conditions",
+    ]);
     assert_eq!(refused.code, 1);
     assert!(
         refused.stderr.contains("cannot start") && refused.stderr.contains("not yet submitted"),
         "{}",
         refused.stderr
     );
-    let unregistered = s.run(&["session", "start", &reference, "--subject", "1", "--account", "9", "--headless"]);
+    let unregistered = s.run(&[
+        "session",
+        "start",
+        &reference,
+        "--subject",
+        "1",
+        "--account",
+        "9",
+        "--headless",
+        "--confirm-conditions",
+    ]);
     assert_eq!(unregistered.code, 1);
     assert!(unregistered.stderr.contains("register of sanctioned accounts"), "{}", unregistered.stderr);
 
@@ -472,7 +504,17 @@ fn the_guards_refuse_sessions_and_captures_outside_the_protocol() {
     }
     // Repeat viewing: the policy allows two views of a person; the third needs directed surveillance.
     drop(start(&s, &reference, &[]));
-    let third = s.run(&["session", "start", &reference, "--subject", "1", "--account", "1", "--headless"]);
+    let third = s.run(&[
+        "session",
+        "start",
+        &reference,
+        "--subject",
+        "1",
+        "--account",
+        "1",
+        "--headless",
+        "--confirm-conditions",
+    ]);
     assert_eq!(third.code, 1);
     assert!(third.stderr.contains("directed surveillance authorisation"), "{}", third.stderr);
     let today = chrono::Utc::now().date_naive().to_string();
@@ -493,7 +535,17 @@ fn the_guards_refuse_sessions_and_captures_outside_the_protocol() {
     ]);
     assert_eq!(ds.code, 0, "{}", ds.stderr);
     // Until a justice of the peace approves it, it allows nothing.
-    let unapproved = s.run(&["session", "start", &reference, "--subject", "1", "--account", "1", "--headless"]);
+    let unapproved = s.run(&[
+        "session",
+        "start",
+        &reference,
+        "--subject",
+        "1",
+        "--account",
+        "1",
+        "--headless",
+        "--confirm-conditions",
+    ]);
     assert_eq!(unapproved.code, 1);
     assert!(unapproved.stderr.contains("no magistrate's approval"), "{}", unapproved.stderr);
     let approved = s.run(&["authorisation", "approve", "URN-DS-1", "--approved", &today, "--by", "Legal Services"]);
@@ -686,7 +738,18 @@ fn a_killed_recorder_stops_captures_and_is_recorded_until_the_session_resumes() 
         refused.stderr
     );
     // Scripts decide on codes: a guard's code reaches the JSON of a refused command.
-    let guarded = s.run(&["session", "start", &reference, "--subject", "1", "--account", "9", "--headless", "--json"]);
+    let guarded = s.run(&[
+        "session",
+        "start",
+        &reference,
+        "--subject",
+        "1",
+        "--account",
+        "9",
+        "--headless",
+        "--confirm-conditions",
+        "--json",
+    ]);
     assert_eq!(guarded.code, 1, "{}", guarded.stderr);
     let error = &guarded.json()["error"];
     assert_eq!(error["code"], "guard_refused", "{error}");
@@ -1000,7 +1063,18 @@ fn without_written_consent_the_policy_switch_asks_for_directed_surveillance_befo
     let (s, reference) = ready_with(&site, None, |_| {});
     std::fs::write(s.data_dir.join("policy.toml"), "[consent]\ndirected_surveillance_without_written_consent = true\n")
         .unwrap();
-    let args = ["session", "start", &reference, "--subject", "1", "--account", "1", "--headless", "--json"];
+    let args = [
+        "session",
+        "start",
+        &reference,
+        "--subject",
+        "1",
+        "--account",
+        "1",
+        "--headless",
+        "--confirm-conditions",
+        "--json",
+    ];
     let refused = s.run(&args);
     assert_eq!(refused.code, 1, "{}", refused.stdout);
     let error = &refused.json()["error"];

@@ -174,11 +174,23 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     judge(&s, &first, "yes");
     judge(&s, &unrelated, "no");
     judge(&s, &hostile, "yes");
-    step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);
+    step(&s, &["log", "complete", &reference, "--by", "Sam Patel", "--evidence", "email EV-1"]);
     let assessment = "The photos show the mother and Mr Nowak together in November.";
     step(
         &s,
-        &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "considerable", "--assessment", assessment],
+        &[
+            "log",
+            "finalise",
+            &reference,
+            "--by",
+            "Rhian Evans",
+            "--evidence",
+            "email EV-1",
+            "--rating",
+            "considerable",
+            "--assessment",
+            assessment,
+        ],
     );
 
     // A final export waits for every capture to be judged, and names those that are not.

@@ -39,7 +39,7 @@ pub(crate) fn restore_folder(s: &Setup, copy: &Path) {
 fn store_with_people(s: &Setup) {
     s.init();
     assert_eq!(s.run(&["worker", "set", "--name", "Rhian Evans", "--role", "aaw"]).code, 0);
-    assert_eq!(s.run(&["worker", "register-aaw", "Rhian Evans"]).code, 0);
+    assert_eq!(s.run(&["staff", "add", "--name", "Nia Jones", "--role", "aaw"]).code, 0);
 }
 
 fn events(s: &Setup) -> u64 {
@@ -64,7 +64,9 @@ fn an_empty_database_beside_the_stores_files_is_refused_and_nothing_changes() {
     assert_eq!(status.json()["state"], "damaged");
     let message = status.json()["message"].as_str().unwrap().to_string();
     assert!(message.contains("is empty") && message.contains("backup"), "{message}");
-    for args in [&["audit", "verify"][..], &["worker", "register-aaw", "Someone Else"], &["worker", "show"]] {
+    for args in
+        [&["audit", "verify"][..], &["staff", "add", "--name", "Someone Else", "--role", "aaw"], &["worker", "show"]]
+    {
         let run = s.run(args);
         assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
         assert!(run.stderr.contains("is empty"), "{args:?}: {}", run.stderr);
@@ -105,8 +107,8 @@ fn a_whole_data_folder_put_back_from_a_copy_is_reported_then_accepted_as_a_resto
     let copy = tempfile::tempdir().unwrap();
     copy_folder(&s.data_dir, copy.path());
     let at_copy = events(&s);
-    assert_eq!(s.run(&["worker", "register-aaw", "Gwen Thomas"]).code, 0);
-    assert_eq!(s.run(&["worker", "register-aaw", "Dafydd Price"]).code, 0);
+    assert_eq!(s.run(&["staff", "add", "--name", "Gwen Thomas", "--role", "aaw"]).code, 0);
+    assert_eq!(s.run(&["staff", "add", "--name", "Dafydd Price", "--role", "aaw"]).code, 0);
     let latest = events(&s);
     assert_eq!(latest, at_copy + 2);
 
@@ -125,7 +127,7 @@ fn a_whole_data_folder_put_back_from_a_copy_is_reported_then_accepted_as_a_resto
     let json_error = s.run(&["request", "list", "--json"]);
     assert_eq!(json_error.code, 1);
     assert_eq!(json_error.json()["error"]["code"], "store_rolled_back");
-    let refused = s.run(&["worker", "register-aaw", "Someone New"]);
+    let refused = s.run(&["staff", "add", "--name", "Someone New", "--role", "aaw"]);
     assert_eq!(refused.code, 1, "a change was written onto a rolled-back database");
 
     let unnamed = s.run(&["audit", "accept-restore", "--by", " ", "--reason", ""]);
@@ -148,7 +150,7 @@ fn a_whole_data_folder_put_back_from_a_copy_is_reported_then_accepted_as_a_resto
     assert_eq!(json["head"]["count"], at_copy + 1);
     assert_eq!(json["by"], "Sam Okafor, IT service desk");
     assert_eq!(events(&s), at_copy + 1);
-    assert_eq!(s.run(&["worker", "register-aaw", "Someone New"]).code, 0);
+    assert_eq!(s.run(&["staff", "add", "--name", "Someone New", "--role", "aaw"]).code, 0);
     assert_eq!(events(&s), at_copy + 2);
     assert_eq!(head_file_count(&s), at_copy + 2);
     let again = s.run(&["audit", "accept-restore", "--by", "Sam", "--reason", "again"]);
@@ -173,15 +175,15 @@ fn a_database_one_interrupted_write_ahead_is_accepted_but_further_is_not() {
     let old_keystore = keystore.get_head(&s.store_id()).unwrap().expect("the head is in the credential store");
     let before = events(&s);
 
-    assert_eq!(s.run(&["worker", "register-aaw", "Gwen Thomas"]).code, 0);
+    assert_eq!(s.run(&["staff", "add", "--name", "Gwen Thomas", "--role", "aaw"]).code, 0);
     put_back_recorded_head(&s, &old_file, &old_keystore);
     let status = s.run(&["status", "--json"]);
     assert_eq!(status.code, 0, "{}", status.stdout);
     assert_eq!(status.json()["state"], "ready");
     assert_eq!(head_file_count(&s), before + 1, "the head was not brought up");
 
-    assert_eq!(s.run(&["worker", "register-aaw", "Dafydd Price"]).code, 0);
-    assert_eq!(s.run(&["worker", "register-aaw", "Ceri Jones"]).code, 0);
+    assert_eq!(s.run(&["staff", "add", "--name", "Dafydd Price", "--role", "aaw"]).code, 0);
+    assert_eq!(s.run(&["staff", "add", "--name", "Ceri Jones", "--role", "aaw"]).code, 0);
     put_back_recorded_head(&s, &old_file, &old_keystore);
     let verify = s.run(&["audit", "verify"]);
     assert_eq!(verify.code, 1);
@@ -196,7 +198,9 @@ fn parallel_writers_in_several_processes_leave_the_recorded_head_at_the_chain() 
     let children: Vec<_> = (0..6)
         .map(|writer| {
             let script = (0..5)
-                .map(|n| format!("\"$0\" --data-dir \"$1\" worker register-aaw 'Writer {writer}-{n}' || exit 1"))
+                .map(|n| {
+                    format!("\"$0\" --data-dir \"$1\" staff add --name 'Writer {writer}-{n}' --role aaw || exit 1")
+                })
                 .collect::<Vec<_>>()
                 .join("; ");
             std::process::Command::new("sh")

@@ -14,6 +14,7 @@ fn example() -> Value {
 fn with_worker() -> Setup {
     let s = setup();
     s.init();
+    s.staff();
     assert_eq!(s.run(&["worker", "set", "--name", "Sam Patel", "--role", "aaw"]).code, 0);
     s
 }
@@ -215,7 +216,7 @@ fn warnings_on_a_pipe_carry_no_colour_codes() {
 #[test]
 fn a_search_said_to_be_made_before_the_check_was_permitted_is_refused() {
     let s = with_worker();
-    assert_eq!(s.run(&["worker", "register-aaw", "Sam Patel"]).code, 0);
+    s.register_aaw("Sam Patel");
     let run = s.run(&["request", "create", "--file", EXAMPLE]);
     let reference = run.stdout.trim().to_string();
     crate::protocol::authorise(&s, &reference);

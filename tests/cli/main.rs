@@ -8,6 +8,7 @@ mod fixture_site;
 mod hardening;
 mod inputs;
 mod keystores;
+mod people;
 mod pilot;
 mod policy;
 mod protocol;
@@ -61,6 +62,31 @@ impl Setup {
         assert_eq!(run.code, 0, "{}", run.stderr);
         let json = run.json();
         (json["store_id"].as_str().unwrap().to_string(), json["recovery_phrase"].as_str().unwrap().to_string())
+    }
+
+    /// The people of the example request in the staff directory (tests/fixtures/staff-example.csv):
+    /// Rhian Evans (social worker), Gwen Thomas (team manager), Director and Sue Director
+    /// (service directors), Sam Patel (access worker), Sue Manager (service manager).
+    pub fn staff(&self) {
+        let file = repo_root().join("tests/fixtures/staff-example.csv");
+        let run = self.run(&["staff", "import", "--file", file.to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+
+    /// Registers a person of the directory as an access worker, on the service director's decision.
+    pub fn register_aaw(&self, name: &str) {
+        let run = self.run(&[
+            "worker",
+            "register-aaw",
+            name,
+            "--decided-by",
+            "Director",
+            "--evidence",
+            "SD memo 12",
+            "--trained",
+            "2026-10-01",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
     }
 
     pub fn store_id(&self) -> String {

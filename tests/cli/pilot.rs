@@ -10,8 +10,23 @@ use crate::{Run, Setup};
 fn finalised() -> (Setup, String) {
     let (s, reference) = with_request();
     authorised_and_searched(&s, &reference);
-    step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);
-    step(&s, &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "some", "--assessment", "It helped"]);
+    step(&s, &["log", "complete", &reference, "--by", "Sam Patel", "--evidence", "email EV-1"]);
+    step(
+        &s,
+        &[
+            "log",
+            "finalise",
+            &reference,
+            "--by",
+            "Rhian Evans",
+            "--evidence",
+            "email EV-1",
+            "--rating",
+            "some",
+            "--assessment",
+            "It helped",
+        ],
+    );
     (s, reference)
 }
 

@@ -9,8 +9,9 @@ pub(crate) const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../
 pub(crate) fn with_request() -> (Setup, String) {
     let s = setup();
     s.init();
+    s.staff();
     assert_eq!(s.run(&["worker", "set", "--name", "Sam Patel", "--role", "aaw"]).code, 0);
-    assert_eq!(s.run(&["worker", "register-aaw", "Sam Patel"]).code, 0);
+    s.register_aaw("Sam Patel");
     let run = s.run(&["request", "create", "--file", EXAMPLE]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let reference = run.stdout.trim().to_string();
@@ -23,7 +24,7 @@ pub(crate) fn step(s: &Setup, args: &[&str]) {
 }
 
 pub(crate) fn authorise(s: &Setup, reference: &str) {
-    step(s, &["request", "submit", reference, "--by", "Rhian Evans"]);
+    step(s, &["request", "submit", reference, "--by", "Rhian Evans", "--evidence", "email EV-1"]);
     step(s, &["request", "agree", reference, "--by", "Gwen Thomas", "--evidence", "email 2026-11-20"]);
     step(
         s,
@@ -39,7 +40,7 @@ pub(crate) fn authorise(s: &Setup, reference: &str) {
             "One-off review only",
         ],
     );
-    step(s, &["request", "confirm-legitimacy", reference, "--by", "Sam Patel"]);
+    step(s, &["request", "confirm-legitimacy", reference, "--by", "Sam Patel", "--evidence", "email EV-1"]);
 }
 
 /// The request authorised, an account registered, and a first search logged (which starts
@@ -92,7 +93,7 @@ fn the_whole_protocol_runs_from_request_to_closed_with_every_step_audited() {
     authorised_and_searched(&s, &reference);
     assert_eq!(state(&s, &reference), "in_progress");
     step(&s, &["log", "add-finding", &reference, "--text", "Photo with Mr Nowak, 3 November"]);
-    step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);
+    step(&s, &["log", "complete", &reference, "--by", "Sam Patel", "--evidence", "email EV-1"]);
     step(
         &s,
         &[
@@ -101,14 +102,16 @@ fn the_whole_protocol_runs_from_request_to_closed_with_every_step_audited() {
             &reference,
             "--by",
             "Rhian Evans",
+            "--evidence",
+            "email EV-1",
             "--rating",
             "considerable",
             "--assessment",
             "Contradicts the separation",
         ],
     );
-    step(&s, &["log", "share", &reference, "--by", "Rhian Evans", "--with", "tm,sm,sd"]);
-    step(&s, &["request", "close", &reference, "--by", "Gwen Thomas"]);
+    step(&s, &["log", "share", &reference, "--by", "Rhian Evans", "--evidence", "email EV-1", "--with", "tm,sm,sd"]);
+    step(&s, &["request", "close", &reference, "--by", "Gwen Thomas", "--evidence", "email EV-1"]);
 
     let json = s.run(&["request", "show", &reference, "--json"]).json();
     assert_eq!(json["state"], "closed");
@@ -129,13 +132,16 @@ fn the_whole_protocol_runs_from_request_to_closed_with_every_step_audited() {
     );
     assert_eq!(json["decisions"][2]["conditions"], "One-off review only");
     assert_eq!(json["decisions"][1]["evidence"], "email 2026-11-20");
-    assert_eq!(json["decisions"][1]["recorded_by"], 1);
+    assert_eq!(json["decisions"][1]["decided_by"]["name"], "Gwen Thomas");
+    assert_eq!(json["decisions"][1]["decided_by"]["staff_id"], "S-102");
+    assert_eq!(json["decisions"][1]["recorded_by"]["name"], "Sam Patel");
+    assert_eq!(json["decisions"][1]["recorded_by"]["staff_id"], "S-104");
     let log = s.run(&["log", "show", &reference, "--json"]).json();
     assert_eq!(log["version"]["log"]["assessment"]["rating"], "considerable");
     assert_eq!(log["version"]["log"]["shared"][0]["with"], serde_json::json!(["tm", "sm", "sd"]));
-    // init, worker, aaw, request, 4 steps, account, search (with start), finding, complete,
-    // finalise, share, close.
-    assert_eq!(events(&s), 15);
+    // init, the staff directory, worker, aaw, request, 4 steps, account, search (with start),
+    // finding, complete, finalise, share, close.
+    assert_eq!(events(&s), 16);
     let list = s.run(&["request", "list", "--json"]).json();
     assert_eq!(list[0]["reference"], reference.as_str());
     assert_eq!(list[0]["state"], "closed");
@@ -149,8 +155,21 @@ fn an_illegal_step_exits_1_with_the_state_and_the_steps_allowed() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("the request is draft"), "{}", run.stderr);
     assert!(run.stderr.contains("the steps allowed are: submit, withdraw"), "{}", run.stderr);
-    step(&s, &["request", "withdraw", &reference, "--by", "Rhian Evans", "--note", "Family moved away"]);
-    let run = s.run(&["request", "submit", &reference, "--by", "Rhian Evans"]);
+    step(
+        &s,
+        &[
+            "request",
+            "withdraw",
+            &reference,
+            "--by",
+            "Rhian Evans",
+            "--evidence",
+            "email EV-1",
+            "--note",
+            "Family moved away",
+        ],
+    );
+    let run = s.run(&["request", "submit", &reference, "--by", "Rhian Evans", "--evidence", "email EV-1"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("no step is allowed"), "{}", run.stderr);
     assert_eq!(events(&s), before + 1);
@@ -159,10 +178,10 @@ fn an_illegal_step_exits_1_with_the_state_and_the_steps_allowed() {
 #[test]
 fn decisions_need_their_evidence_and_reasons() {
     let (s, reference) = with_request();
-    step(&s, &["request", "submit", &reference, "--by", "Rhian Evans"]);
+    step(&s, &["request", "submit", &reference, "--by", "Rhian Evans", "--evidence", "email EV-1"]);
     let run = s.run(&["request", "agree", &reference, "--by", "Gwen Thomas"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("evidence: Enter the evidence of the decision"), "{}", run.stderr);
+    assert!(run.stderr.contains("evidence: Enter the evidence of Gwen Thomas's decision"), "{}", run.stderr);
     let run = s.run(&["request", "refer-back", &reference, "--by", "Gwen Thomas", "--evidence", "email"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("note: Enter why"), "{}", run.stderr);
@@ -181,14 +200,30 @@ fn decisions_need_their_evidence_and_reasons() {
         ],
     );
     assert_eq!(state(&s, &reference), "referred_back");
-    step(&s, &["request", "submit", &reference, "--by", "Rhian Evans"]);
+    step(&s, &["request", "submit", &reference, "--by", "Rhian Evans", "--evidence", "email EV-1"]);
     step(&s, &["request", "agree", &reference, "--by", "Gwen Thomas", "--evidence", "email 2"]);
     step(&s, &["request", "permit", &reference, "--by", "Director", "--evidence", "memo"]);
     // Only a registered AAW confirms legitimacy; doubts go to the SM and SD.
-    let run = s.run(&["request", "confirm-legitimacy", &reference, "--by", "Someone Else"]);
+    let run = s.run(&["request", "confirm-legitimacy", &reference, "--by", "Someone Else", "--evidence", "email EV-1"]);
+    assert_eq!(run.code, 2, "nobody of that name in the staff directory");
+    step(&s, &["staff", "add", "--name", "Someone Else", "--role", "aaw"]);
+    let run = s.run(&["request", "confirm-legitimacy", &reference, "--by", "Someone Else", "--evidence", "email EV-1"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("not registered"), "{}", run.stderr);
-    step(&s, &["request", "raise-doubts", &reference, "--by", "Sam Patel", "--note", "Period looks too long"]);
+    assert!(run.stderr.contains("not in the register"), "{}", run.stderr);
+    step(
+        &s,
+        &[
+            "request",
+            "raise-doubts",
+            &reference,
+            "--by",
+            "Sam Patel",
+            "--evidence",
+            "email EV-1",
+            "--note",
+            "Period looks too long",
+        ],
+    );
     assert_eq!(state(&s, &reference), "doubts_raised");
     step(
         &s,
@@ -197,7 +232,7 @@ fn decisions_need_their_evidence_and_reasons() {
             "refuse",
             &reference,
             "--by",
-            "Service Manager",
+            "Sue Manager",
             "--evidence",
             "email 3",
             "--note",
@@ -417,8 +452,23 @@ fn a_finalised_log_is_read_only_and_a_correction_keeps_every_version() {
     let run = search(&s, &reference, &account, "Anna", "found");
     assert_eq!(run.code, 0, "{}", run.stderr);
     step(&s, &["log", "add-finding", &reference, "--text", "Photo dated 3 November"]);
-    step(&s, &["log", "complete", &reference, "--by", "Sam Patel"]);
-    step(&s, &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "some", "--assessment", "Some value"]);
+    step(&s, &["log", "complete", &reference, "--by", "Sam Patel", "--evidence", "email EV-1"]);
+    step(
+        &s,
+        &[
+            "log",
+            "finalise",
+            &reference,
+            "--by",
+            "Rhian Evans",
+            "--evidence",
+            "email EV-1",
+            "--rating",
+            "some",
+            "--assessment",
+            "Some value",
+        ],
+    );
     let run = s.run(&["log", "add-finding", &reference, "--text", "Another"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("read-only"), "{}", run.stderr);
@@ -426,7 +476,19 @@ fn a_finalised_log_is_read_only_and_a_correction_keeps_every_version() {
     step(&s, &["log", "add-finding", &reference, "--text", "Photo dated 4 November"]);
     step(
         &s,
-        &["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "significant", "--assessment", "Corrected"],
+        &[
+            "log",
+            "finalise",
+            &reference,
+            "--by",
+            "Rhian Evans",
+            "--evidence",
+            "email EV-1",
+            "--rating",
+            "significant",
+            "--assessment",
+            "Corrected",
+        ],
     );
     let v1 = s.run(&["log", "show", &reference, "--version", "1", "--json"]).json();
     let v2 = s.run(&["log", "show", &reference, "--json"]).json();
@@ -437,32 +499,40 @@ fn a_finalised_log_is_read_only_and_a_correction_keeps_every_version() {
     assert_eq!(v2["version"]["log"]["findings"].as_array().unwrap().len(), 2);
     assert_eq!(v2["version"]["log"]["correction_note"], "The photo was dated 4 November");
     assert_eq!(state(&s, &reference), "finalised");
-    let run = s.run(&["log", "finalise", &reference, "--by", "Rhian Evans", "--rating", "huge", "--assessment", ""]);
+    let run = s.run(&[
+        "log",
+        "finalise",
+        &reference,
+        "--by",
+        "Rhian Evans",
+        "--evidence",
+        "email EV-1",
+        "--rating",
+        "huge",
+        "--assessment",
+        "",
+    ]);
     assert_eq!(run.code, 1, "version 2 is finalised now: {}", run.stderr);
 }
 
 #[test]
 fn the_requests_own_social_worker_may_not_confirm_it_or_search_for_it() {
     let (s, reference) = with_request();
-    step(&s, &["request", "submit", &reference, "--by", "Rhian Evans"]);
+    step(&s, &["request", "submit", &reference, "--by", "Rhian Evans", "--evidence", "email EV-1"]);
     step(&s, &["request", "agree", &reference, "--by", "Gwen Thomas", "--evidence", "email 2026-11-20"]);
     step(&s, &["request", "permit", &reference, "--by", "Director", "--evidence", "memo SD/44"]);
     // The originating social worker registers as an AAW on this laptop, and tries.
     step(&s, &["worker", "set", "--name", "Rhian  evans", "--role", "aaw"]);
-    step(&s, &["worker", "register-aaw", "Rhian Evans"]);
+    s.register_aaw("Rhian Evans");
     let before = events(&s);
-    let run = s.run(&["request", "confirm-legitimacy", &reference, "--by", "rhian evans"]);
+    let run = s.run(&["request", "confirm-legitimacy", &reference, "--by", "rhian evans", "--json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("originating social worker"), "{}", run.stderr);
+    assert_eq!(run.json()["error"]["guards"], serde_json::json!(["separation_of_duties"]));
+    assert!(run.stderr.contains("Rhian Evans is this request's social worker"), "{}", run.stderr);
     assert_eq!(state(&s, &reference), "permitted");
     assert_eq!(events(&s), before, "nothing recorded");
     let shown = s.run(&["request", "show", &reference, "--json"]);
     assert_eq!(shown.code, 0);
-    // Nor on another's word through the social worker's own profile: the confirming AAW is
-    // the one using the app.
-    let run = s.run(&["request", "confirm-legitimacy", &reference, "--by", "Sam Patel"]);
-    assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("You are this request's originating social worker"), "{}", run.stderr);
     // Another AAW confirms; the social worker still may not run its searches.
     step(&s, &["worker", "set", "--name", "Sam Patel", "--role", "aaw"]);
     step(&s, &["request", "confirm-legitimacy", &reference, "--by", "Sam Patel"]);
@@ -471,7 +541,7 @@ fn the_requests_own_social_worker_may_not_confirm_it_or_search_for_it() {
     step(&s, &["worker", "set", "--name", "Rhian Evans", "--role", "aaw"]);
     let run = search(&s, &reference, &account, "Anna", "found");
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("originating social worker"), "{}", run.stderr);
+    assert!(run.stderr.contains("is this request's social worker"), "{}", run.stderr);
     step(&s, &["worker", "set", "--name", "Sam Patel", "--role", "aaw"]);
     assert_eq!(search(&s, &reference, &account, "Anna", "found").code, 0);
 }
@@ -499,7 +569,20 @@ fn a_profile_on_a_platform_the_policy_does_not_allow_is_a_field_error() {
 #[test]
 fn a_decision_recorded_later_keeps_the_day_it_was_made() {
     let (s, reference) = with_request();
-    step(&s, &["request", "submit", &reference, "--by", "Rhian Evans", "--decided-on", "2026-11-18"]);
+    step(
+        &s,
+        &[
+            "request",
+            "submit",
+            &reference,
+            "--by",
+            "Rhian Evans",
+            "--evidence",
+            "email EV-1",
+            "--decided-on",
+            "2026-11-18",
+        ],
+    );
     let agree = |day: &str| {
         s.run(&[
             "request",

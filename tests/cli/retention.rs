@@ -36,7 +36,20 @@ fn a_withdrawn_request_falls_due_is_kept_by_a_hold_and_is_disposed_of_with_a_tom
     assert_eq!(added.code, 0, "{}", added.stderr);
     let csv = s.data_dir.parent().unwrap().join("central-record.csv");
     step(&s, &["authorisation", "central-record", "--out", csv.to_str().unwrap()]);
-    step(&s, &["request", "withdraw", &reference, "--by", "Rhian Evans", "--note", "Family moved away"]);
+    step(
+        &s,
+        &[
+            "request",
+            "withdraw",
+            &reference,
+            "--by",
+            "Rhian Evans",
+            "--evidence",
+            "email EV-1",
+            "--note",
+            "Family moved away",
+        ],
+    );
 
     policy(&s, 1);
     let review = s.run(&["retention", "review", "--json"]);
@@ -137,7 +150,20 @@ fn run_at(s: &crate::Setup, offset: &str, args: &[&str]) -> crate::Run {
 #[test]
 fn disposal_refuses_a_clock_behind_the_audit_trail_or_a_day_off_the_time_stamping_authority() {
     let (s, reference) = with_request();
-    step(&s, &["request", "withdraw", &reference, "--by", "Rhian Evans", "--note", "Family moved away"]);
+    step(
+        &s,
+        &[
+            "request",
+            "withdraw",
+            &reference,
+            "--by",
+            "Rhian Evans",
+            "--evidence",
+            "email EV-1",
+            "--note",
+            "Family moved away",
+        ],
+    );
     let latest = s.run(&["audit", "verify", "--json"]).json();
     let dispose = ["retention", "dispose", "--by", "Ann Officer", "--json"];
 
@@ -230,7 +256,20 @@ fn disposal_refuses_a_clock_behind_the_audit_trail_or_a_day_off_the_time_stampin
     let second = s.run(&["request", "create", "--file", crate::protocol::EXAMPLE]);
     assert_eq!(second.code, 0, "{}", second.stderr);
     let second = second.stdout.trim().to_string();
-    step(&s, &["request", "withdraw", &second, "--by", "Rhian Evans", "--note", "Family moved away"]);
+    step(
+        &s,
+        &[
+            "request",
+            "withdraw",
+            &second,
+            "--by",
+            "Rhian Evans",
+            "--evidence",
+            "email EV-1",
+            "--note",
+            "Family moved away",
+        ],
+    );
     policy(&s, 0);
     let ahead = run_at(&s, "+2200d", &["retention", "dispose", "--by", "Ann Officer"]);
     assert_eq!(ahead.code, 0, "{}", ahead.stderr);

@@ -219,7 +219,7 @@ fn a_rollback_is_never_ruled_out_silently_when_the_credential_stores_head_is_gon
     crate::hardening::copy_folder(&s.data_dir, copy.path());
     let at_copy = events(&s);
     for name in ["Gwen Thomas", "Dafydd Price", "Ceri Jones"] {
-        assert_eq!(s.run(&["worker", "register-aaw", name]).code, 0);
+        assert_eq!(s.run(&["staff", "add", "--name", name, "--role", "aaw"]).code, 0);
     }
     // The folder put back from the copy, and the credential store's copy gone, as a restart
     // of a laptop on the kernel keyring leaves it.
@@ -230,7 +230,7 @@ fn a_rollback_is_never_ruled_out_silently_when_the_credential_stores_head_is_gon
     assert_eq!(keyring_head(&s), None, "no command made the copy again");
 
     // Changes go on; the copy that is there follows them, the missing one stays missing.
-    assert_eq!(s.run(&["worker", "register-aaw", "Someone New"]).code, 0);
+    assert_eq!(s.run(&["staff", "add", "--name", "Someone New", "--role", "aaw"]).code, 0);
     assert_eq!(keyring_head(&s), None);
     assert_eq!(file_head(&s), Some(at_copy + 1));
     says_rollback_cannot_be_ruled_out(&s, "credential_store", "Linux kernel keyring");
@@ -281,7 +281,7 @@ fn a_missing_head_file_is_said_and_the_credential_stores_copy_still_catches_a_ro
     crate::hardening::copy_folder(&s.data_dir, copy.path());
     std::fs::remove_file(s.data_dir.join("audit-head.json")).unwrap();
     says_rollback_cannot_be_ruled_out(&s, "data_folder", "audit-head.json");
-    assert_eq!(s.run(&["worker", "register-aaw", "Gwen Thomas"]).code, 0);
+    assert_eq!(s.run(&["staff", "add", "--name", "Gwen Thomas", "--role", "aaw"]).code, 0);
     assert!(!s.data_dir.join("audit-head.json").exists(), "no command made the copy again");
     let latest = events(&s);
     assert_eq!(keyring_head(&s), Some(latest), "the credential store's copy follows the chain");
@@ -313,7 +313,11 @@ fn after_a_restart_on_the_kernel_keyring_the_store_is_recovered_and_usable_and_s
     assert!(run.stdout.contains("triangulate audit accept-head"), "{}", run.stdout);
     assert_eq!(keyring_head(&s), None, "recovering the key does not vouch for the folder");
     says_rollback_cannot_be_ruled_out(&s, "credential_store", "which loses it at every restart");
-    assert_eq!(s.run(&["worker", "register-aaw", "Gwen Thomas"]).code, 0, "the store is usable meanwhile");
+    assert_eq!(
+        s.run(&["staff", "add", "--name", "Gwen Thomas", "--role", "aaw"]).code,
+        0,
+        "the store is usable meanwhile"
+    );
     let accepted = s.run(&["audit", "accept-head", "--by", "Rhian Evans", "--reason", "Restarted the laptop"]);
     assert_eq!(accepted.code, 0, "{}", accepted.stderr);
     assert!(accepted.stdout.contains("both copies of the audit head are made again"), "{}", accepted.stdout);
@@ -326,14 +330,14 @@ fn an_event_dated_before_the_one_before_it_is_reported_by_audit_verify_and_the_s
     s.init();
     assert_eq!(s.run(&["worker", "set", "--name", "Rhian Evans", "--role", "aaw"]).code, 0);
     let faked = crate::Run::from(
-        s.command(&["worker", "register-aaw", "Gwen Thomas"])
+        s.command(&["staff", "add", "--name", "Gwen Thomas", "--role", "aaw"])
             .env("LD_PRELOAD", "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
             .env("FAKETIME", "+2200d")
             .output()
             .unwrap(),
     );
     assert_eq!(faked.code, 0, "{}", faked.stderr);
-    assert_eq!(s.run(&["worker", "register-aaw", "Dafydd Price"]).code, 0);
+    assert_eq!(s.run(&["staff", "add", "--name", "Dafydd Price", "--role", "aaw"]).code, 0);
     let later = (chrono::Utc::now() + chrono::Duration::days(2200)).format("%Y-%m-%d").to_string();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let verify = s.run(&["audit", "verify"]);

@@ -63,6 +63,7 @@ struct Sources {
     accounts: BTreeMap<i64, String>,
     fingerprint: String,
     worker: Option<String>,
+    sessions: Vec<triangulate_store::SessionRecord>,
     /// Disputes of the request's captures and findings: they travel with what they dispute.
     disputes: Vec<triangulate_store::DisputeRecord>,
     /// The redacted copy shown for each capture's picture (`captures::redaction_for`):
@@ -478,6 +479,7 @@ fn read_sources(store: &mut Store, reference: &str, now: chrono::DateTime<chrono
     let fingerprint = store.signing_key_info(now)?.fingerprint;
     let worker = store.worker_profile()?.map(|w| format!("{} ({})", w.name, w.role.title()));
     let disputes = store.disputes(Some(&request.reference))?;
+    let sessions = store.sessions_of_request(&request.reference)?;
     let mut redactions = BTreeMap::new();
     for capture in &captures {
         let copies = store.redactions(capture.id)?;
@@ -487,7 +489,18 @@ fn read_sources(store: &mut Store, reference: &str, now: chrono::DateTime<chrono
             }
         }
     }
-    Ok(Sources { request, log, captures, authorisations, accounts, fingerprint, worker, disputes, redactions })
+    Ok(Sources {
+        request,
+        log,
+        captures,
+        authorisations,
+        accounts,
+        fingerprint,
+        worker,
+        sessions,
+        disputes,
+        redactions,
+    })
 }
 
 fn row(label: &str, value: impl Into<String>) -> (String, String) {
@@ -557,6 +570,8 @@ fn cover(
     rows.push(row("Authorisations", if decisions.is_empty() { "None recorded".into() } else { decisions.join("\n") }));
     let ripa: Vec<String> = sources.authorisations.iter().map(authorisation_line).collect();
     rows.push(row("RIPA authorisations", if ripa.is_empty() { "None recorded".into() } else { ripa.join("\n") }));
+    let sessions: Vec<String> = sources.sessions.iter().map(session_line).collect();
+    rows.push(row("Access sessions", if sessions.is_empty() { "None".into() } else { sessions.join("\n") }));
     rows.push(row(
         "Signing key",
         format!(
@@ -605,6 +620,17 @@ fn cover(
          A character that no font in this document has is shown as its code point, such as [U+AC04]; the exact text is in the attached files: the request, the log and each exhibit's manifest, as stored."
             .into(),
     ));
+}
+
+/// A session in one line: who ran it, when, and the service director's conditions as the
+/// worker confirmed them when it started.
+fn session_line(s: &triangulate_store::SessionRecord) -> String {
+    let by = s.run_by.as_ref().map_or_else(|| "an access worker".to_string(), |p| p.name.clone());
+    let conditions = match &s.conditions_confirmed {
+        Some(c) => format!("; the service director's conditions confirmed at its start: {c}"),
+        None => String::new(),
+    };
+    format!("Session {}, run by {by}, started {}{conditions}", s.id, uk_time(&s.started_at))
 }
 
 fn authorisation_line(a: &triangulate_store::AuthorisationRecord) -> String {

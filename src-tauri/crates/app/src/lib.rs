@@ -38,8 +38,8 @@ pub use triangulate_store::{
     AuthorisationReview, CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DisposalRecord, DisputeRecord,
     DisputeTarget, DocumentResponse, DraftCheck, DraftRecord, DraftSummary, EarlierRequest, ErrorKind, FilingRecord,
     HoldRecord, IncidentRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PdfExportRecord, PersonMatch,
-    PersonRecord, PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord, StoreError,
-    StaffRecord, StaffRef, StoreState, StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
+    PersonRecord, PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord, StaffRecord,
+    StaffRef, StoreError, StoreState, StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
 };
 
 /// A Tokio runtime for the DevTools connection, made per call: the doors are synchronous.

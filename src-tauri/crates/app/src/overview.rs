@@ -6,9 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use triangulate_core::PolicyEntry;
 use triangulate_core::audit::{ChainReport, describe_action, verify_request_chain};
-use triangulate_core::home::{
-    AuthorisationDates, DueItem, HOME_GROUPS, HomeGroup, RequestActivity, days, due,
-};
+use triangulate_core::home::{AuthorisationDates, DueItem, HOME_GROUPS, HomeGroup, RequestActivity, days, due};
 use triangulate_core::local_time::{uk_date, uk_time};
 use triangulate_core::workflow::{RequestState, Step};
 use triangulate_store::{AawRecord, DecisionRecord, DraftSummary, RequestSummary, WorkerRecord};

@@ -118,7 +118,9 @@ pub fn import_staff(host: &dyn Host, text: &str) -> Result<Vec<StaffRecord>> {
         let line = index + 2;
         let prefix = format!("rows[{line}].");
         match row {
-            Err(error) => errors.push(FieldError::new(format!("rows[{line}]"), format!("Row {line} cannot be read: {error}"))),
+            Err(error) => {
+                errors.push(FieldError::new(format!("rows[{line}]"), format!("Row {line} cannot be read: {error}")))
+            }
             Ok(row) => {
                 let input = StaffInput {
                     staff_id: row.get(0).map(String::from),
@@ -216,7 +218,9 @@ pub fn register_aaw(host: &dyn Host, name: &str, decided_by: &str, evidence: &st
         Some(other) => Some(other?),
         None => None,
     };
-    let director = match (!triangulate_core::validation::is_blank(decided_by)).then(|| store.find_staff("decided_by", decided_by)) {
+    let director = match (!triangulate_core::validation::is_blank(decided_by))
+        .then(|| store.find_staff("decided_by", decided_by))
+    {
         Some(Err(triangulate_store::StoreError::UnknownStaff(problems))) => {
             unknown = true;
             errors.extend(problems);

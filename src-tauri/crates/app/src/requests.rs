@@ -216,13 +216,20 @@ fn fix_for(code: &str) -> FixPlace {
     }
 }
 
-fn page_of(store: &Store, reference: &str, policy: &triangulate_core::Policy, today: chrono::NaiveDate) -> Result<RequestPage> {
+fn page_of(
+    store: &Store,
+    reference: &str,
+    policy: &triangulate_core::Policy,
+    today: chrono::NaiveDate,
+) -> Result<RequestPage> {
     let record = store.request(reference)?;
     let draft = store.drafts()?.into_iter().find(|d| d.request.as_deref() == Some(&record.reference)).map(|d| d.id);
     let can_change = matches!(record.state, RequestState::Draft | RequestState::ReferredBack);
     let worker = store.laptop_worker().ok();
     let mut next_steps = Vec::new();
-    for (_, step, _, role) in TRANSITIONS.iter().filter(|(from, step, ..)| *from == record.state && AUTHORISATION_STEPS.contains(step)) {
+    for (_, step, _, role) in
+        TRANSITIONS.iter().filter(|(from, step, ..)| *from == record.state && AUTHORISATION_STEPS.contains(step))
+    {
         let mut missing = Vec::new();
         let mut fixes = Vec::new();
         if let (Step::Submit, Some(id)) = (*step, draft) {

@@ -76,16 +76,17 @@ fn a_whole_check_runs_through_the_application_layer_headless() {
         ThreadHost { data_dir: DataDir::new(temp.path().join("data")), store: KeptStore::default(), now: Utc::now() };
 
     admin::init(&host).unwrap();
+    people::import_staff(&host, include_str!("../../../../tests/fixtures/staff-example.csv")).unwrap();
     people::set_profile(&host, &WorkerProfileInput { name: "Sam Patel".into(), role: "aaw".into(), staff_id: None })
         .unwrap();
-    people::register_aaw(&host, "Sam Patel", Some("SD memo 12"), Some("2026-10-01")).unwrap();
+    people::register_aaw(&host, "Sam Patel", "Director", "SD memo 12", "2026-10-01").unwrap();
     let mut file: serde_json::Value =
         serde_json::from_str(include_str!("../../../../tests/fixtures/request-example.json")).unwrap();
     file["subjects"][0]["profiles"] =
         serde_json::json!([{ "platform": "facebook", "url": format!("{}/profile/jane", site.base) }]);
     let request = requests::create(&host, &file.to_string(), &BTreeMap::new(), None).unwrap();
     let reference = request.reference.clone();
-    requests::take_step(&host, &reference, Step::Submit, &decision("Rhian Evans", None)).unwrap();
+    requests::take_step(&host, &reference, Step::Submit, &decision("Rhian Evans", Some("email 19/11"))).unwrap();
     requests::take_step(&host, &reference, Step::Agree, &decision("Gwen Thomas", Some("email 20/11"))).unwrap();
     requests::take_step(&host, &reference, Step::Permit, &decision("Director", Some("memo SD/44"))).unwrap();
     let page = requests::take_step(&host, &reference, Step::ConfirmLegitimacy, &decision("Sam Patel", None)).unwrap();
@@ -93,23 +94,36 @@ fn a_whole_check_runs_through_the_application_layer_headless() {
     let account = register::add_account(&host, "fixture", "council.checks", Some(true)).unwrap();
 
     // A session on an unregistered account is refused by a guard, with its code.
-    let refused = sessions::start(&host, &reference, 1, 99, &BrowserChoice { headless: true, ..Default::default() })
-        .err()
-        .expect("an unregistered account is refused");
+    let refused =
+        sessions::start(&host, &reference, 1, 99, &BrowserChoice { headless: true, ..Default::default() }, false)
+            .err()
+            .expect("an unregistered account is refused");
     assert_eq!(refused.code(), ErrorCode::GuardRefused, "{refused}");
     assert_eq!(refused.guards(), ["account_not_registered"]);
 
-    let started =
-        sessions::start(&host, &reference, 1, account.id, &BrowserChoice { headless: true, ..Default::default() })
-            .unwrap();
+    let started = sessions::start(
+        &host,
+        &reference,
+        1,
+        account.id,
+        &BrowserChoice { headless: true, ..Default::default() },
+        false,
+    )
+    .unwrap();
     let id = started.session.id;
     assert!(started.session.browser.contains('/'), "the browser's product: {}", started.session.browser);
     assert!(started.session.private_url().is_some());
     assert_eq!(requests::show(&host, &reference).unwrap().state, RequestState::InProgress);
 
     // One session at a time on an account.
-    let second =
-        sessions::start(&host, &reference, 1, account.id, &BrowserChoice { headless: true, ..Default::default() });
+    let second = sessions::start(
+        &host,
+        &reference,
+        1,
+        account.id,
+        &BrowserChoice { headless: true, ..Default::default() },
+        false,
+    );
     assert!(matches!(second, Err(AppError::Store(_))), "a second session on the account is refused");
 
     let order = CaptureOrder {

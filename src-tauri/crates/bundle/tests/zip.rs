@@ -239,6 +239,10 @@ fn every_hostile_zip_of_the_corpus_is_refused_naming_its_problem() {
         }
         let key = variant["problem"].as_str().unwrap();
         assert!(!report.intact(), "{name} is called intact");
-        assert!(report.problems.iter().any(|p| triangulate_bundle::is_zip_problem(p, key)), "{name}: {key} not in {:?}", report.problems);
+        assert!(
+            report.problems.iter().any(|p| triangulate_bundle::is_zip_problem(p, key)),
+            "{name}: {key} not in {:?}",
+            report.problems
+        );
     }
 }

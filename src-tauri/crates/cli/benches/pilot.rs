@@ -76,10 +76,15 @@ fn main() {
         minutes: Arc::new(AtomicI64::new(0)),
     };
     triangulate_app::admin::init(&host).unwrap();
+    triangulate_app::people::import_staff(
+        &host,
+        "staff_id,name,roles,team\nB1,Ada Worker,aaw,\nB2,Rhian Evans,osw,\nB3,Gwen Thomas,tm,\nB4,Sue Director,sd,\n",
+    )
+    .unwrap();
     let profile =
         triangulate_core::WorkerProfileInput { name: "Ada Worker".into(), role: "aaw".into(), staff_id: None };
     triangulate_app::people::set_profile(&host, &profile).unwrap();
-    triangulate_app::people::register_aaw(&host, "Ada Worker", Some("SD memo 12"), Some("2026-01-02")).unwrap();
+    triangulate_app::people::register_aaw(&host, "Ada Worker", "Sue Director", "SD memo 12", "2026-01-02").unwrap();
     let account = triangulate_app::register::add_account(&host, "facebook", "council.checks", Some(true)).unwrap().id;
     let file =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../tests/fixtures/request-example.json"))
@@ -101,7 +106,7 @@ fn main() {
         let step = |s: Step, input: DecisionInput| {
             triangulate_app::requests::take_step(&host, &reference, s, &input).unwrap();
         };
-        step(Step::Submit, decision("Rhian Evans", None));
+        step(Step::Submit, decision("Rhian Evans", Some("Email")));
         step(Step::Agree, decision("Gwen Thomas", Some("Email")));
         step(Step::Permit, decision("Sue Director", Some("Memo")));
         step(Step::ConfirmLegitimacy, decision("Ada Worker", None));
@@ -113,8 +118,9 @@ fn main() {
             at: None,
         };
         triangulate_app::log::add_search(&host, &reference, &search).unwrap();
-        triangulate_app::log::complete(&host, &reference, "Ada Worker").unwrap();
-        triangulate_app::log::finalise(&host, &reference, "Rhian Evans", ratings[n % 4], "It helped").unwrap();
+        triangulate_app::log::complete(&host, &reference, "Ada Worker", None).unwrap();
+        triangulate_app::log::finalise(&host, &reference, "Rhian Evans", Some("Email"), ratings[n % 4], "It helped")
+            .unwrap();
         let feedback = triangulate_app::pilot::FeedbackInput {
             time_minutes: Some(20 + (n % 40) as u32),
             useful: Some((n % 5) as u32),

@@ -167,7 +167,11 @@ pub(crate) fn request(command: RequestCommand, host: &CliHost) -> Result<()> {
             decided_on: args.decided_on.clone(),
         };
         let record = requests::take_step(host, &args.reference, step, &input)?.record;
-        say!("{} is now {} ({}).", record.reference, record.state, record.state_label);
+        if args.json {
+            print_json(&serde_json::to_value(&record).expect("serialises"));
+        } else {
+            say!("{} is now {} ({}).", record.reference, record.state, record.state_label);
+        }
         return Ok(());
     }
     match command {
@@ -551,8 +555,15 @@ pub(crate) fn authorisation(command: AuthorisationCommand, host: &CliHost) -> Re
 }
 
 pub(crate) fn log(command: LogCommand, host: &CliHost) -> Result<()> {
+    let json = matches!(
+        &command,
+        LogCommand::AddSearch { json: true, .. }
+            | LogCommand::Complete { json: true, .. }
+            | LogCommand::Finalise { json: true, .. }
+            | LogCommand::Share { json: true, .. }
+    );
     let record = match command {
-        LogCommand::AddSearch { reference, platform, account, searched, result, at } => {
+        LogCommand::AddSearch { reference, platform, account, searched, result, at, .. } => {
             let at = match at {
                 Some(text) => {
                     Some(DateTime::parse_from_rfc3339(&text).map(|t| t.with_timezone(&Utc)).map_err(|_| {
@@ -568,11 +579,13 @@ pub(crate) fn log(command: LogCommand, host: &CliHost) -> Result<()> {
             log::add_search(host, &reference, &search)?
         }
         LogCommand::AddFinding { reference, text, captures } => log::add_finding(host, &reference, &text, &captures)?,
-        LogCommand::Complete { reference, by, evidence } => log::complete(host, &reference, &by, evidence.as_deref())?,
-        LogCommand::Finalise { reference, by, evidence, rating, assessment } => {
+        LogCommand::Complete { reference, by, evidence, .. } => {
+            log::complete(host, &reference, &by, evidence.as_deref())?
+        }
+        LogCommand::Finalise { reference, by, evidence, rating, assessment, .. } => {
             log::finalise(host, &reference, &by, evidence.as_deref(), &rating, &assessment)?
         }
-        LogCommand::Share { reference, by, evidence, with } => {
+        LogCommand::Share { reference, by, evidence, with, .. } => {
             log::share(host, &reference, &by, evidence.as_deref(), &with)?
         }
         LogCommand::Correct { reference, note } => log::correct(host, &reference, &note)?,
@@ -590,6 +603,10 @@ pub(crate) fn log(command: LogCommand, host: &CliHost) -> Result<()> {
             return Ok(());
         }
     };
+    if json {
+        print_json(&serde_json::to_value(&record).expect("serialises"));
+        return Ok(());
+    }
     say!(
         "The investigation log of {} (version {}) is saved; the request is {}.",
         record.request,

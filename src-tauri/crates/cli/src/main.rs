@@ -126,6 +126,9 @@ struct StepArgs {
     /// The day it was decided, by email or in a meeting (2026-11-20); default today
     #[arg(long, value_name = "DATE")]
     decided_on: Option<String>,
+    /// Print the request as `request show --json` does (a refusal as {"error": …})
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -445,6 +448,9 @@ enum LogCommand {
         /// When (RFC 3339, default now)
         #[arg(long)]
         at: Option<String>,
+        /// Print the log as `log show --json` does (a refusal as {"error": …})
+        #[arg(long)]
+        json: bool,
     },
     AddFinding {
         reference: String,
@@ -463,6 +469,9 @@ enum LogCommand {
         /// When recorded for someone else: the email or memo it came in
         #[arg(long)]
         evidence: Option<String>,
+        /// Print the log as `log show --json` does (a refusal as {"error": …})
+        #[arg(long)]
+        json: bool,
     },
     /// The OSW assesses the findings and finalises the log
     Finalise {
@@ -473,6 +482,9 @@ enum LogCommand {
         /// When recorded for someone else: the email or memo it came in
         #[arg(long)]
         evidence: Option<String>,
+        /// Print the log as `log show --json` does (a refusal as {"error": …})
+        #[arg(long)]
+        json: bool,
 
         /// little, some, considerable or significant
         #[arg(long)]
@@ -489,6 +501,9 @@ enum LogCommand {
         /// When recorded for someone else: the email or memo it came in
         #[arg(long)]
         evidence: Option<String>,
+        /// Print the log as `log show --json` does (a refusal as {"error": …})
+        #[arg(long)]
+        json: bool,
 
         /// tm, sm, sd (comma-separated or repeated)
         #[arg(long, required = true)]
@@ -601,6 +616,8 @@ enum WorkerCommand {
         /// The date they were trained in the protocol (2026-03-31)
         #[arg(long, value_name = "DATE")]
         trained: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -809,7 +826,7 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
         Command::Verify { bundle, expect_fingerprint, json } => {
             export::verify(&bundle, expect_fingerprint.as_deref(), json)
         }
-        Command::Worker(WorkerCommand::RegisterAaw { name, decided_by, evidence, trained }) => {
+        Command::Worker(WorkerCommand::RegisterAaw { name, decided_by, evidence, trained, json }) => {
             let record = people::register_aaw(
                 host,
                 &name,
@@ -817,6 +834,10 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
                 evidence.as_deref().unwrap_or_default(),
                 trained.as_deref().unwrap_or_default(),
             )?;
+            if json {
+                print_json(&serde_json::to_value(&record).expect("serialises"));
+                return Ok(());
+            }
             say!(
                 "{} is registered as an Authorised Access Worker (AAW {}), on the decision of {}.",
                 out::inline(&record.name),

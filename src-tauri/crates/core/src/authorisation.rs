@@ -165,9 +165,13 @@ impl Timeline {
     pub fn not_in_force_words(&self, reference: &str, today: NaiveDate) -> Option<String> {
         let long = crate::local_time::long_date;
         let why = match self.state(today, 0) {
-            AuthorisationState::Cancelled => format!("it was cancelled on {}", long(self.cancelled_on.unwrap_or(today))),
+            AuthorisationState::Cancelled => {
+                format!("it was cancelled on {}", long(self.cancelled_on.unwrap_or(today)))
+            }
             AuthorisationState::Expired => format!("it expired on {}", long(self.expires)),
-            AuthorisationState::AwaitingApproval if self.granted > today => format!("it starts on {}", long(self.granted)),
+            AuthorisationState::AwaitingApproval if self.granted > today => {
+                format!("it starts on {}", long(self.granted))
+            }
             AuthorisationState::AwaitingApproval => match self.approved {
                 Some(approved) => format!("it is approved from {}", long(approved)),
                 None => "it awaits a magistrate's approval".to_string(),
@@ -217,7 +221,12 @@ mod tests {
             "the directed surveillance authorisation URN-2026-19 is not in force: it awaits a magistrate's approval"
         );
         assert_eq!(ripa().not_in_force_words("URN-1", day(11, 20)), None);
-        assert!(ripa().not_in_force_words("URN-1", day(12, 31) + chrono::Days::new(1)).unwrap().ends_with("it expired on 31 December 2026"));
+        assert!(
+            ripa()
+                .not_in_force_words("URN-1", day(12, 31) + chrono::Days::new(1))
+                .unwrap()
+                .ends_with("it expired on 31 December 2026")
+        );
     }
 
     fn ripa() -> Timeline {

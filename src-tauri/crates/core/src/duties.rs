@@ -100,7 +100,11 @@ fn article(words: &str) -> &'static str {
 
 /// A decision recorded by someone other than its decider needs the evidence it came in (the
 /// email or memo): the field's problem, or `None`.
-pub fn proxy_evidence_problem(decider: &Person, recorder: &Person, evidence: Option<&str>) -> Option<crate::FieldError> {
+pub fn proxy_evidence_problem(
+    decider: &Person,
+    recorder: &Person,
+    evidence: Option<&str>,
+) -> Option<crate::FieldError> {
     (decider.id != recorder.id && evidence.is_none_or(|e| e.trim().is_empty())).then(|| {
         crate::FieldError::new(
             "evidence",
@@ -115,7 +119,10 @@ pub fn proxy_evidence_problem(decider: &Person, recorder: &Person, evidence: Opt
 /// The role a person acted in when they took a step: the first the step allows that they
 /// hold (a team manager standing in for a social worker who has left acts as team manager).
 pub fn acting_role(step: Step, from: RequestState, who: &Person) -> Option<StaffRole> {
-    let (.., role) = TRANSITIONS.iter().find(|(f, s, ..)| *f == from && *s == step).or_else(|| TRANSITIONS.iter().find(|(_, s, ..)| *s == step))?;
+    let (.., role) = TRANSITIONS
+        .iter()
+        .find(|(f, s, ..)| *f == from && *s == step)
+        .or_else(|| TRANSITIONS.iter().find(|(_, s, ..)| *s == step))?;
     let mut allowed = roles_for(*role).to_vec();
     if social_workers_step(step) {
         allowed.push(StaffRole::Tm);
@@ -213,14 +220,20 @@ pub fn refusals(step: Step, from: RequestState, who: &Person, parties: &Parties)
     if step == Step::Permit && parties.agreed_by == Some(who.id) {
         refused.push(Refusal::new(
             code::SAME_MANAGER_AGREES_AND_PERMITS,
-            format!("{} agreed this request as team manager, and the service director who permits it must be someone else", who.name),
+            format!(
+                "{} agreed this request as team manager, and the service director who permits it must be someone else",
+                who.name
+            ),
             "record the permission in the name of the service director who gave it",
         ));
     }
     if step == Step::FinaliseLog && parties.completed_by == Some(who.id) {
         refused.push(Refusal::new(
             code::SAME_PERSON_COMPLETES_AND_FINALISES,
-            format!("{} completed this version of the log, and the person who finalises it must be someone else", who.name),
+            format!(
+                "{} completed this version of the log, and the person who finalises it must be someone else",
+                who.name
+            ),
             "the request's social worker finalises the log",
         ));
     }
@@ -252,7 +265,10 @@ fn role_not_held(who: &Person, needed: &[StaffRole], label: &str) -> Refusal {
             article(&words),
             article(&words)
         ),
-        format!("record it in the name of the {words} who took it, or give {} that role in the staff directory", who.name),
+        format!(
+            "record it in the name of the {words} who took it, or give {} that role in the staff directory",
+            who.name
+        ),
     )
 }
 
@@ -321,23 +337,23 @@ mod tests {
     /// column "sw*", the one who holds every role is); "tmA" agreed it and "cmp" completed its log.
     const TABLE: &[(&str, Option<RequestState>, [&str; 14])] = &[
         //                              sw    sw*  osw  tmA  tm   tmS  sd   sm   aaw  aawI aawN cmp  legal left
-        ("submit", None,               [".",  ".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "LN"]),
-        ("agree", None,                ["RS", "S", "R", ".", ".", ".", "R", "R", "R", "R", "R", "R", "R", "L"]),
+        ("submit", None, [".", ".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "LN"]),
+        ("agree", None, ["RS", "S", "R", ".", ".", ".", "R", "R", "R", "R", "R", "R", "R", "L"]),
         ("refuse", Some(S::Submitted), ["RS", "S", "R", ".", ".", ".", "R", "R", "R", "R", "R", "R", "R", "L"]),
         ("refer-back", Some(S::Submitted), ["RS", "S", "R", ".", ".", ".", "R", "R", "R", "R", "R", "R", "R", "L"]),
-        ("permit", None,               ["RS", "S", "R", "P", "R", "R", ".", "R", "R", "R", "R", "R", "R", "LR"]),
-        ("refuse", Some(S::Agreed),    ["RS", "S", "R", ".", "R", "R", ".", "R", "R", "R", "R", "R", "R", "LR"]),
+        ("permit", None, ["RS", "S", "R", "P", "R", "R", ".", "R", "R", "R", "R", "R", "R", "LR"]),
+        ("refuse", Some(S::Agreed), ["RS", "S", "R", ".", "R", "R", ".", "R", "R", "R", "R", "R", "R", "LR"]),
         ("refer-back", Some(S::Agreed), ["RS", "S", "R", ".", "R", "R", ".", "R", "R", "R", "R", "R", "R", "LR"]),
-        ("confirm-legitimacy", None,   ["US", "S", "U", "U", "U", "U", "U", "U", ".", "I", "U", ".", "U", "LU"]),
-        ("raise-doubts", None,         ["US", "S", "U", "U", "U", "U", "U", "U", ".", "I", "U", ".", "U", "LU"]),
+        ("confirm-legitimacy", None, ["US", "S", "U", "U", "U", "U", "U", "U", ".", "I", "U", ".", "U", "LU"]),
+        ("raise-doubts", None, ["US", "S", "U", "U", "U", "U", "U", "U", ".", "I", "U", ".", "U", "LU"]),
         ("refuse", Some(S::DoubtsRaised), ["RS", "S", "R", ".", "R", "R", ".", ".", "R", "R", "R", "R", "R", "LR"]),
         ("refer-back", Some(S::DoubtsRaised), ["RS", "S", "R", ".", "R", "R", ".", ".", "R", "R", "R", "R", "R", "LR"]),
-        ("start-access", None,         ["US", "S", "U", "U", "U", "U", "U", "U", ".", "I", "U", ".", "U", "LU"]),
-        ("complete", None,             ["US", "S", "U", "U", "U", "U", "U", "U", ".", "I", "U", ".", "U", "LU"]),
-        ("finalise", None,             [".",  ".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "NC", "N", "LN"]),
-        ("share", None,                [".",  ".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "LN"]),
-        ("close", None,                ["R",  ".", "R", ".", ".", ".", ".", "R", "R", "R", "R", "R", "R", "L"]),
-        ("withdraw", None,             [".",  ".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "LN"]),
+        ("start-access", None, ["US", "S", "U", "U", "U", "U", "U", "U", ".", "I", "U", ".", "U", "LU"]),
+        ("complete", None, ["US", "S", "U", "U", "U", "U", "U", "U", ".", "I", "U", ".", "U", "LU"]),
+        ("finalise", None, [".", ".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "NC", "N", "LN"]),
+        ("share", None, [".", ".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "LN"]),
+        ("close", None, ["R", ".", "R", ".", ".", ".", ".", "R", "R", "R", "R", "R", "R", "L"]),
+        ("withdraw", None, [".", ".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "LN"]),
     ];
 
     fn codes(step: Step, from: RequestState, who: &Person, parties: &Parties) -> String {
@@ -375,9 +391,15 @@ mod tests {
         let people = people();
         let mut social_worker = people[0].1.clone();
         social_worker.left = true;
-        let parties =
-            Parties { social_worker: Some(&social_worker), social_worker_named: "Siân Social", agreed_by: None, completed_by: None };
-        for (step, from) in [(Step::FinaliseLog, S::LogCompleted), (Step::Share, S::Finalised), (Step::Withdraw, S::Agreed)] {
+        let parties = Parties {
+            social_worker: Some(&social_worker),
+            social_worker_named: "Siân Social",
+            agreed_by: None,
+            completed_by: None,
+        };
+        for (step, from) in
+            [(Step::FinaliseLog, S::LogCompleted), (Step::Share, S::Finalised), (Step::Withdraw, S::Agreed)]
+        {
             assert_eq!(codes(step, from, &people[4].1, &parties), "", "{step}: a team manager of North");
             assert_eq!(codes(step, from, &people[5].1, &parties), "N", "{step}: a team manager of South");
             assert_eq!(codes(step, from, &people[6].1, &parties), "N", "{step}: a service director");
@@ -399,7 +421,8 @@ mod tests {
             completed_by: Some(social_worker.id),
         };
         assert_eq!(codes(Step::FinaliseLog, S::LogCompleted, social_worker, &parties), "C");
-        let nobody = Parties { social_worker: None, social_worker_named: " Zoë Nobody ", agreed_by: None, completed_by: None };
+        let nobody =
+            Parties { social_worker: None, social_worker_named: " Zoë Nobody ", agreed_by: None, completed_by: None };
         let refused = refusals(Step::Submit, S::Draft, &people[0].1, &nobody);
         assert_eq!(refused[0].code, code::NOT_THE_REQUESTS_SOCIAL_WORKER);
         assert!(refused[0].reason.contains("Zoë Nobody, is not in the staff directory"), "{}", refused[0].reason);
@@ -408,6 +431,9 @@ mod tests {
             refused[0].reason,
             "Ana Access is not a team manager in the staff directory, and the step \"Record team manager's agreement\" is taken by a team manager"
         );
-        assert!(refusals(Step::Agree, S::Draft, &people[4].1, &nobody).is_empty(), "the workflow refuses that, not this");
+        assert!(
+            refusals(Step::Agree, S::Draft, &people[4].1, &nobody).is_empty(),
+            "the workflow refuses that, not this"
+        );
     }
 }

@@ -305,7 +305,10 @@ pub fn conditions_confirmation(conditions: Option<&str>, confirmed: bool) -> Gua
     let refusals = match conditions.filter(|c| !c.trim().is_empty()) {
         Some(conditions) if !confirmed => vec![Refusal::new(
             code::CONDITIONS_NOT_CONFIRMED,
-            format!("the service director permitted this check on conditions, which the worker has not confirmed: {}", conditions.trim()),
+            format!(
+                "the service director permitted this check on conditions, which the worker has not confirmed: {}",
+                conditions.trim()
+            ),
             "read the conditions and confirm them when starting the session",
         )],
         _ => Vec::new(),
@@ -572,7 +575,8 @@ mod tests {
         let refused = may_start_session(&SessionStartFacts { worker: Some(social_worker()), ..allowed_facts() });
         assert_eq!(refused.refusal_codes(), [code::SEPARATION_OF_DUTIES]);
         assert!(refused.refusals()[0].reason.contains("Ada Worker is this request's social worker"));
-        let awaiting = "the directed surveillance authorisation URN-2026-19 is not in force: it awaits a magistrate's approval";
+        let awaiting =
+            "the directed surveillance authorisation URN-2026-19 is not in force: it awaits a magistrate's approval";
         let refused = may_start_session(&SessionStartFacts {
             authorisations_not_in_force: vec![awaiting.into()],
             ..allowed_facts()
@@ -746,7 +750,10 @@ mod tests {
                 request_state: state,
                 worker: Some(social_worker()),
                 social_worker: Some(social_worker()),
-                authorisations_not_in_force: vec!["the directed surveillance authorisation DS/9 is not in force: it awaits a magistrate's approval".into()],
+                authorisations_not_in_force: vec![
+                    "the directed surveillance authorisation DS/9 is not in force: it awaits a magistrate's approval"
+                        .into(),
+                ],
                 account: Some(AccountFacts {
                     identifiable_as_council: false,
                     chis_authorisation_in_force: state.is_open(),
@@ -785,8 +792,12 @@ mod tests {
             (crate::workflow::Step::FinaliseLog, RequestState::LogCompleted),
             (crate::workflow::Step::ConfirmLegitimacy, RequestState::Permitted),
         ] {
-            decisions.push(GuardDecision::from_findings(crate::duties::refusals(step, from, &left, &parties), Vec::new()));
-            decisions.push(GuardDecision::from_findings(crate::duties::refusals(step, from, &manager, &parties), Vec::new()));
+            decisions
+                .push(GuardDecision::from_findings(crate::duties::refusals(step, from, &left, &parties), Vec::new()));
+            decisions.push(GuardDecision::from_findings(
+                crate::duties::refusals(step, from, &manager, &parties),
+                Vec::new(),
+            ));
         }
         let mut seen_codes = Vec::new();
         for decision in &decisions {

@@ -337,12 +337,9 @@ pub fn task_words(step: crate::workflow::Step, people: &[String]) -> String {
     let person = match people {
         [] => "the people named".to_string(),
         [one] => one.trim().to_string(),
-        [first, rest @ ..] => format!(
-            "{} and {} other{}",
-            first.trim(),
-            rest.len(),
-            if rest.len() == 1 { "" } else { "s" }
-        ),
+        [first, rest @ ..] => {
+            format!("{} and {} other{}", first.trim(), rest.len(), if rest.len() == 1 { "" } else { "s" })
+        }
     };
     match step {
         Step::Submit => format!("Submit the request for a check on {person}"),

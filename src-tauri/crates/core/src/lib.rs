@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod authorisation;
+pub mod duties;
 pub mod evidence;
 pub mod export;
 pub mod guards;
@@ -22,7 +23,6 @@ pub mod retention;
 pub mod scope;
 pub mod scrolling;
 pub mod staff;
-pub mod duties;
 pub mod validation;
 pub mod worker;
 pub mod workflow;

@@ -423,7 +423,10 @@ mod tests {
             signed.in_words,
             "Version 2: completed by Aaw One on 23 November 2026; finalised by Rhian Evans on 23 November 2026"
         );
-        assert_eq!(VersionSigned::of(1, &InvestigationLog::default()).in_words, "Version 1: not completed; not finalised");
+        assert_eq!(
+            VersionSigned::of(1, &InvestigationLog::default()).in_words,
+            "Version 1: not completed; not finalised"
+        );
     }
 
     #[test]

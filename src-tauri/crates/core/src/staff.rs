@@ -231,7 +231,9 @@ mod tests {
 
     #[test]
     fn a_person_needs_a_name_and_a_known_role() {
-        let person = input(" Siân Ní Bhriain ", &["TM", "osw", "tm"], Some(" 00123 "), Some(" Children North ")).validate().unwrap();
+        let person = input(" Siân Ní Bhriain ", &["TM", "osw", "tm"], Some(" 00123 "), Some(" Children North "))
+            .validate()
+            .unwrap();
         assert_eq!(person.name, "Siân Ní Bhriain");
         assert_eq!(person.roles, [StaffRole::Osw, StaffRole::Tm]);
         assert_eq!(person.staff_id.as_deref(), Some("00123"));

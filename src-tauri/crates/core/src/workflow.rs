@@ -492,7 +492,10 @@ mod decision_tests {
         let fields = |step: Step, i: DecisionInput| -> Vec<String> {
             i.validate(step).err().unwrap_or_default().into_iter().map(|e| e.field).collect()
         };
-        assert!(fields(Step::Permit, input("SD", None, None, Some("One-off only"))).is_empty(), "evidence is asked of a decision recorded for someone else, by the store");
+        assert!(
+            fields(Step::Permit, input("SD", None, None, Some("One-off only"))).is_empty(),
+            "evidence is asked of a decision recorded for someone else, by the store"
+        );
         assert!(fields(Step::Permit, input("SD", Some("email 12/11"), None, Some("One-off only"))).is_empty());
         assert_eq!(fields(Step::Refuse, input("SD", Some("memo"), None, None)), ["note"]);
         assert_eq!(fields(Step::Agree, input("", None, None, Some("x"))), ["by", "conditions"]);
@@ -618,7 +621,10 @@ mod words_tests {
             recorded: None,
             log_version: Some(2),
         };
-        assert_eq!(own.to_string(), "Siân Pritchard-Jones (social worker) finalised version 2 of the log on 5 December 2026");
+        assert_eq!(
+            own.to_string(),
+            "Siân Pritchard-Jones (social worker) finalised version 2 of the log on 5 December 2026"
+        );
         assert_eq!(evidence_in_words("memo 12/11"), "by memo 12/11");
         assert_eq!(evidence_in_words("E-mail-77"), "by email E-mail-77");
         assert_eq!(evidence_in_words("REF-9"), "on the evidence of REF-9");

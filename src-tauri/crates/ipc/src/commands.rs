@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 use triangulate_app::captures::{self, CaptureOrder};
-use triangulate_app::sessions::{self, BrowserChoice};
 use triangulate_app::people::StaffDirectory;
+use triangulate_app::sessions::{self, BrowserChoice};
 use triangulate_app::{PersonMatch, admin, log, people, pilot, register, requests};
 use triangulate_core::workflow::DecisionInput;
 
@@ -42,7 +42,13 @@ pub fn aaw_list(host: &dyn Host, _: NoArgs) -> Result<Vec<AawRecord>> {
 
 pub fn aaw_register(host: &dyn Host, args: AawRegisterArgs) -> Result<AawRecord> {
     let trained = args.trained.to_text();
-    Ok(people::register_aaw(host, &args.name, &args.decided_by, &args.evidence, trained.as_deref().unwrap_or_default())?)
+    Ok(people::register_aaw(
+        host,
+        &args.name,
+        &args.decided_by,
+        &args.evidence,
+        trained.as_deref().unwrap_or_default(),
+    )?)
 }
 
 pub fn staff_list(host: &dyn Host, _: NoArgs) -> Result<StaffDirectory> {
@@ -453,12 +459,25 @@ pub fn log_complete(host: &dyn Host, args: LogSignArgs) -> Result<LogPage> {
 }
 
 pub fn log_finalise(host: &dyn Host, args: LogFinaliseArgs) -> Result<LogPage> {
-    log::finalise(host, &args.reference, &args.by, Some(args.evidence.as_str()).filter(|e| !e.trim().is_empty()), &args.rating, &args.assessment)?;
+    log::finalise(
+        host,
+        &args.reference,
+        &args.by,
+        Some(args.evidence.as_str()).filter(|e| !e.trim().is_empty()),
+        &args.rating,
+        &args.assessment,
+    )?;
     log_page(host, &args.reference)
 }
 
 pub fn log_share(host: &dyn Host, args: LogShareArgs) -> Result<LogPage> {
-    log::share(host, &args.reference, &args.by, Some(args.evidence.as_str()).filter(|e| !e.trim().is_empty()), &args.with)?;
+    log::share(
+        host,
+        &args.reference,
+        &args.by,
+        Some(args.evidence.as_str()).filter(|e| !e.trim().is_empty()),
+        &args.with,
+    )?;
     log_page(host, &args.reference)
 }
 

@@ -479,7 +479,11 @@ fn the_log_is_kept_finalised_shared_corrected_and_compared_through_the_commands(
     let page = log_settle(host, settle(1)).unwrap();
     assert_eq!(page.shown.unwrap().log.disagreements[0].outcome.as_ref().unwrap().by, "Jo Price");
 
-    let page = log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into(), evidence: String::new() }).unwrap();
+    let page = log_complete(
+        host,
+        LogSignArgs { reference: reference.clone(), by: "Ada Worker".into(), evidence: String::new() },
+    )
+    .unwrap();
     assert_eq!(page.state, RequestState::LogCompleted);
     assert!(page.actions.finalise && !page.actions.add_search && !page.actions.complete);
     let finalise = |rating: &str| LogFinaliseArgs {
@@ -562,7 +566,8 @@ fn home_groups_requests_by_whom_they_wait_for_and_the_trail_and_settings_read_ba
     let finding = LogFindingArgs { reference: reference.clone(), text: "A photo".into(), captures: vec![] };
     log_add_finding(host, finding).unwrap();
     assert!(home_get(host, NoArgs {}).unwrap().due.is_empty(), "a change to the log is a change to the request");
-    log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into(), evidence: String::new() }).unwrap();
+    log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into(), evidence: String::new() })
+        .unwrap();
     let home = home_get(host, NoArgs {}).unwrap();
     assert_eq!(section(&home, &reference), Some(triangulate_core::home::HomeGroup::Assessment));
     assert!(home.waiting_for_you.is_empty(), "the assessment waits for the social worker, not the AAW");
@@ -677,7 +682,8 @@ fn home_asks_for_the_feedback_until_given_and_the_recheck_six_months_after_final
         ..Default::default()
     };
     log_add_search(host, LogSearchArgs { reference: reference.clone(), search }).unwrap();
-    log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into(), evidence: String::new() }).unwrap();
+    log_complete(host, LogSignArgs { reference: reference.clone(), by: "Ada Worker".into(), evidence: String::new() })
+        .unwrap();
     let finalise = LogFinaliseArgs {
         reference: reference.clone(),
         by: "Rhian Evans".into(),

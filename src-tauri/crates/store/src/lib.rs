@@ -53,7 +53,6 @@ pub use logging::init_logging;
 pub use logs::{LogRecord, LogVersion};
 pub use migrations::LATEST as LATEST_SCHEMA_VERSION;
 pub use persons::PersonRecord;
-pub use staff::StaffRecord;
 pub use recovery::RecoveryPhrase;
 pub use requests::{
     AawRecord, DecisionRecord, EarlierRequest, PersonMatch, PossibleMatch, RequestRecord, RequestSummary, StaffRef,
@@ -65,6 +64,7 @@ pub use retention::{
 };
 pub use secrets::SigningKeyInfo;
 pub use sessions::{SessionBrowser, SessionRecord};
+pub use staff::StaffRecord;
 pub use status::{AuditSummary, StoreState, StoreStatus, store_status};
 pub use subject_access::SubjectAccessFacts;
 pub use trail::{DocumentResponse, TrailEvent};

@@ -341,7 +341,13 @@ impl Store {
 
     /// The AAW (`by`, a person of the staff directory) completes the log and passes it to the
     /// social worker; `evidence` when the laptop's worker records it for them.
-    pub fn log_complete(&mut self, reference: &str, by: i64, evidence: Option<&str>, now: DateTime<Utc>) -> Result<LogRecord> {
+    pub fn log_complete(
+        &mut self,
+        reference: &str,
+        by: i64,
+        evidence: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<LogRecord> {
         let request = self.request(reference)?;
         let (to, _) = next_state(request.state, Step::CompleteLog)?;
         let mut version = self.editable_version(&request, now)?;
@@ -398,7 +404,8 @@ impl Store {
         let (to, _) = next_state(request.state, Step::Share)?;
         let mut version = read_version(&self.conn, request.id, None)?
             .ok_or_else(|| StoreError::Refused(format!("request {} has no investigation log", request.reference)))?;
-        let people = self.check_duties(&request, Step::Share, request.state, by, evidence, Some(version.version), now)?;
+        let people =
+            self.check_duties(&request, Step::Share, request.state, by, evidence, Some(version.version), now)?;
         version.log.share(&people.decider_name, with, now).map_err(fields)?;
         let step = Some((Step::Share, to, signed_by(&people.decider_name, evidence), people));
         let change = version.log.shared.last().cloned();

@@ -45,11 +45,16 @@ pub(crate) fn schema_version(conn: &Connection) -> Result<i64> {
 
 /// Brings the schema up to date; refuses a schema newer than this version knows.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, LATEST)
+}
+
+/// Brings the schema up to `target` (tests start from an older version).
+pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     let current = schema_version(conn)?;
     if current > LATEST {
         return Err(StoreError::NewerSchema { found: current, known: LATEST });
     }
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current && *v <= target) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         for (_, step) in STEPS.iter().filter(|(v, _)| v == version) {

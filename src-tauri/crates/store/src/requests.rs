@@ -197,7 +197,10 @@ impl Store {
         if !worker.roles.contains(&triangulate_core::staff::StaffRole::Aaw) {
             errors.push(triangulate_core::FieldError::new(
                 "name",
-                format!("{} is not an Authorised Access Worker in the staff directory: give them that role first", worker.name),
+                format!(
+                    "{} is not an Authorised Access Worker in the staff directory: give them that role first",
+                    worker.name
+                ),
             ));
         }
         if !director.roles.contains(&triangulate_core::staff::StaffRole::Sd) {
@@ -229,7 +232,10 @@ impl Store {
             .query_row("SELECT id FROM aaw_register WHERE staff = ?1", [person], |row| row.get(0))
             .optional()?;
         if existing.is_some() && worker.aaw == triangulate_core::duties::AawRegistration::Registered {
-            return Err(StoreError::Refused(format!("{} is already registered as an Authorised Access Worker", worker.name)));
+            return Err(StoreError::Refused(format!(
+                "{} is already registered as an Authorised Access Worker",
+                worker.name
+            )));
         }
         let id = self.write(now, |tx| {
             let (id, action) = match existing {
@@ -470,7 +476,8 @@ impl Store {
                 };
                 let decided_by = StaffRef { id: row.get(12)?, staff_id: row.get(13)?, name: row.get(3)? };
                 let recorded_by = StaffRef { id: row.get(4)?, staff_id: row.get(14)?, name: row.get(9)? };
-                let decided_as = row.get::<_, Option<String>>(15)?.and_then(|r| triangulate_core::staff::StaffRole::parse(&r));
+                let decided_as =
+                    row.get::<_, Option<String>>(15)?.and_then(|r| triangulate_core::staff::StaffRole::parse(&r));
                 let at: String = row.get(8)?;
                 let decided_on: Option<NaiveDate> = row.get::<_, Option<String>>(11)?.and_then(|d| d.parse().ok());
                 let evidence: Option<String> = row.get(5)?;
@@ -535,8 +542,9 @@ impl Store {
     }
 
     fn log_versions_signed(&self, request_id: i64) -> Result<Vec<triangulate_core::log::VersionSigned>> {
-        let mut statement =
-            self.conn.prepare("SELECT version, content FROM investigation_logs WHERE request_id = ?1 ORDER BY version")?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT version, content FROM investigation_logs WHERE request_id = ?1 ORDER BY version")?;
         let rows = statement.query_map([request_id], |row| Ok((row.get::<_, u32>(0)?, row.get::<_, String>(1)?)))?;
         let mut versions = Vec::new();
         for row in rows {
@@ -630,7 +638,8 @@ impl Store {
         {
             return Err(StoreError::Fields(vec![error]));
         }
-        let people = self.check_duties(&current, step, current.state, decider, decision.evidence.as_deref(), None, now)?;
+        let people =
+            self.check_duties(&current, step, current.state, decider, decision.evidence.as_deref(), None, now)?;
         let decision = Decision { decided_by: people.decider_name.clone(), ..decision.clone() };
         self.write(now, |tx| {
             record_step(tx, current.id, current.state, to, step, &decision, recorder, &people, now)?;
@@ -648,7 +657,8 @@ impl Store {
     /// The request's social worker: who submitted it (for a submission, and before one,
     /// the person the form names, when the directory has exactly one of that name).
     pub(crate) fn social_worker_of(&self, request: &RequestRecord, step: Step) -> Result<Option<crate::StaffRecord>> {
-        let submitted_by = request.decisions.iter().rev().find(|d| d.step == Step::Submit).and_then(|d| d.decided_by.id);
+        let submitted_by =
+            request.decisions.iter().rev().find(|d| d.step == Step::Submit).and_then(|d| d.decided_by.id);
         match submitted_by.filter(|_| step != Step::Submit) {
             Some(id) => self.staff_member(id).map(Some),
             None => {
@@ -673,7 +683,8 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Vec<triangulate_core::guards::Refusal>> {
         let social_worker = self.social_worker_of(request, step)?.map(|s| s.person(today));
-        let last_by = |step: Step| request.decisions.iter().rev().find(|d| d.step == step).and_then(|d| d.decided_by.id);
+        let last_by =
+            |step: Step| request.decisions.iter().rev().find(|d| d.step == step).and_then(|d| d.decided_by.id);
         let parties = triangulate_core::duties::Parties {
             social_worker: social_worker.as_ref(),
             social_worker_named: &request.request.originating_worker.name,
@@ -701,8 +712,7 @@ impl Store {
         let decider = self.staff_member(decider)?;
         let recorder = self.laptop_worker()?;
         let who = decider.person(today);
-        if let Some(problem) =
-            triangulate_core::duties::proxy_evidence_problem(&who, &recorder.person(today), evidence)
+        if let Some(problem) = triangulate_core::duties::proxy_evidence_problem(&who, &recorder.person(today), evidence)
         {
             return Err(StoreError::Fields(vec![problem]));
         }

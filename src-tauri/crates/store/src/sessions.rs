@@ -299,6 +299,16 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound { what: "access session", id: id.to_string() })
     }
 
+    /// Every access session of a request, in the order they started.
+    pub fn sessions_of_request(&self, reference: &str) -> Result<Vec<SessionRecord>> {
+        let id = self.request_id(reference)?;
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {SESSION_COLUMNS} FROM access_sessions s JOIN requests r ON r.id = s.request_id WHERE s.request_id = ?1 ORDER BY s.id"
+        ))?;
+        let rows = statement.query_map([id], session_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Ends a session once; ending it again changes nothing and says when it ended.
     pub fn end_session(&mut self, id: i64, reason: &str, now: DateTime<Utc>) -> Result<SessionRecord> {
         let session = self.session(id)?;

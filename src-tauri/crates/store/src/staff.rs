@@ -98,6 +98,12 @@ pub(crate) fn staff_in(conn: &Connection) -> Result<Vec<StaffRecord>> {
 }
 
 impl Store {
+    /// Who changes the directory in the audit chain: the laptop's worker, or the
+    /// installation itself while the directory is set up before anyone's profile.
+    fn directory_actor(&self) -> Result<Actor> {
+        Ok(self.worker_profile()?.map_or(Actor::System, |w| Actor::Worker(w.id)))
+    }
+
     /// Everyone in the directory, by name.
     pub fn staff(&self) -> Result<Vec<StaffRecord>> {
         staff_in(&self.conn)
@@ -129,7 +135,9 @@ impl Store {
     pub fn find_staff(&self, field: &str, typed: &str) -> Result<StaffRecord> {
         let staff = self.staff()?;
         let typed = typed.trim();
-        if let Some(found) = staff.iter().find(|s| s.staff_id.as_deref().is_some_and(|id| id.eq_ignore_ascii_case(typed))) {
+        if let Some(found) =
+            staff.iter().find(|s| s.staff_id.as_deref().is_some_and(|id| id.eq_ignore_ascii_case(typed)))
+        {
             return Ok(found.clone());
         }
         let key = name_key(typed);
@@ -138,15 +146,10 @@ impl Store {
             [one] => Ok((*one).clone()),
             [] => {
                 let labels: BTreeMap<&str, &StaffRecord> = staff.iter().map(|s| (s.name.as_str(), s)).collect();
-                let close: Vec<String> = close_matches(typed, labels.keys().copied())
-                    .into_iter()
-                    .map(|name| labels[name].label())
-                    .collect();
-                let suggestion = if close.is_empty() {
-                    String::new()
-                } else {
-                    format!(" Did you mean {}?", close.join(" or "))
-                };
+                let close: Vec<String> =
+                    close_matches(typed, labels.keys().copied()).into_iter().map(|name| labels[name].label()).collect();
+                let suggestion =
+                    if close.is_empty() { String::new() } else { format!(" Did you mean {}?", close.join(" or ")) };
                 Err(StoreError::UnknownStaff(vec![FieldError::new(
                     field,
                     format!(
@@ -174,10 +177,8 @@ impl Store {
     pub fn add_staff(&mut self, people: &[(String, NewStaff)], now: DateTime<Utc>) -> Result<Vec<StaffRecord>> {
         let existing = self.staff()?;
         let mut errors = Vec::new();
-        let mut ids: BTreeMap<String, String> = existing
-            .iter()
-            .filter_map(|s| s.staff_id.as_ref().map(|id| (id.to_lowercase(), s.name.clone())))
-            .collect();
+        let mut ids: BTreeMap<String, String> =
+            existing.iter().filter_map(|s| s.staff_id.as_ref().map(|id| (id.to_lowercase(), s.name.clone()))).collect();
         let mut names: BTreeMap<String, (String, bool)> =
             existing.iter().map(|s| (name_key(&s.name), (s.name.clone(), s.staff_id.is_some()))).collect();
         for (prefix, person) in people {
@@ -209,7 +210,7 @@ impl Store {
         if !errors.is_empty() {
             return Err(StoreError::Fields(errors));
         }
-        let actor = Actor::Worker(self.recorder().unwrap_or(0));
+        let actor = self.directory_actor()?;
         let action = if people.len() == 1 { "staff.add" } else { "staff.import" };
         let added = self.write(now, |tx| {
             let mut added = Vec::new();
@@ -217,7 +218,8 @@ impl Store {
                 added.push(insert_staff(tx, person, None, &stamp(now))?);
             }
             let ids = added.iter().map(|id| format!("staff:{id}")).collect();
-            let event = NewAuditEvent::of_change(actor, action, ids, &people.iter().map(|(_, p)| p).collect::<Vec<_>>());
+            let event =
+                NewAuditEvent::of_change(actor, action, ids, &people.iter().map(|(_, p)| p).collect::<Vec<_>>());
             Ok((added, event))
         })?;
         added.into_iter().map(|id| self.staff_member(id)).collect()
@@ -234,20 +236,32 @@ impl Store {
             {
                 errors.push(FieldError::new("staff_id", format!("Staff ID {a} is already {}'s", other.name)));
             }
-            if name_key(&other.name) == name_key(&person.name) && (person.staff_id.is_none() || other.staff_id.is_none()) {
+            if name_key(&other.name) == name_key(&person.name)
+                && (person.staff_id.is_none() || other.staff_id.is_none())
+            {
                 errors.push(FieldError::new(
                     "name",
-                    format!("{} is already in the staff directory: to have two people of that name, give both a staff ID", other.name),
+                    format!(
+                        "{} is already in the staff directory: to have two people of that name, give both a staff ID",
+                        other.name
+                    ),
                 ));
             }
         }
         if current.staff_id.is_some() && person.staff_id.is_none() {
-            errors.push(FieldError::new("staff_id", format!("{} has staff ID {}: it cannot be taken away", current.name, current.staff_id.clone().unwrap_or_default())));
+            errors.push(FieldError::new(
+                "staff_id",
+                format!(
+                    "{} has staff ID {}: it cannot be taken away",
+                    current.name,
+                    current.staff_id.clone().unwrap_or_default()
+                ),
+            ));
         }
         if !errors.is_empty() {
             return Err(StoreError::Fields(errors));
         }
-        let actor = Actor::Worker(self.recorder().unwrap_or(0));
+        let actor = self.directory_actor()?;
         self.write(now, |tx| {
             tx.execute(
                 "UPDATE staff SET name = ?1, name_key = ?2, roles = ?3, staff_id = ?4, team = ?5, review = NULL WHERE id = ?6",
@@ -271,7 +285,7 @@ impl Store {
                 current.name
             )));
         }
-        let actor = Actor::Worker(self.recorder()?);
+        let actor = self.directory_actor()?;
         self.write(now, |tx| {
             tx.execute("UPDATE staff SET left_on = ?1 WHERE id = ?2", rusqlite::params![on.to_string(), id])?;
             Ok(((), NewAuditEvent::of_change(actor, "staff.left", vec![format!("staff:{id}")], &on)))
@@ -372,7 +386,71 @@ pub(crate) fn directory_from_records(tx: &Transaction) -> Result<()> {
         )?;
     }
     for (id, name) in &register {
-        tx.execute("UPDATE aaw_register SET staff = ?1 WHERE id = ?2", rusqlite::params![ids.get(&name_key(name)), id])?;
+        tx.execute(
+            "UPDATE aaw_register SET staff = ?1 WHERE id = ?2",
+            rusqlite::params![ids.get(&name_key(name)), id],
+        )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_from_before_the_directory_gets_one_from_its_records_and_nothing_recorded_changes() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::migrations::migrate_to(&mut conn, 21).unwrap();
+        // The decisions' request is not made here.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO worker_profile (id, name, role, staff_id, updated_at) VALUES (1, 'Sam Patel', 'aaw', 'S-9', 't');
+             INSERT INTO aaw_register (id, name, name_key, registered_at, evidence, trained_on) VALUES (1, 'Sam Patel', 'sam patel', 't', NULL, NULL);
+             INSERT INTO decisions (request_id, step, from_state, to_state, decided_by, recorded_by, at) VALUES
+               (1, 'submit', 'draft', 'submitted', 'Siân Evans', 1, 't1'),
+               (1, 'agree', 'submitted', 'agreed', 'Gwen Thomas', 1, 't2'),
+               (1, 'permit', 'agreed', 'permitted', 'Director', 1, 't3'),
+               (1, 'confirm-legitimacy', 'permitted', 'legitimacy_confirmed', 'sam  PATEL', 1, 't4'),
+               (1, 'close', 'shared', 'closed', 'Mo Close', 1, 't5'),
+               (2, 'submit', 'draft', 'submitted', 'Sian Evans', 1, 't6');",
+        )
+        .unwrap();
+        let before: Vec<String> = conn
+            .prepare("SELECT decided_by FROM decisions ORDER BY id")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        crate::migrations::migrate_to(&mut conn, 22).unwrap();
+        let staff = staff_in(&conn).unwrap();
+        let named: Vec<(&str, Vec<StaffRole>, bool)> =
+            staff.iter().map(|s| (s.name.as_str(), s.roles.clone(), s.review.is_some())).collect();
+        assert_eq!(
+            named,
+            [
+                ("Director", vec![StaffRole::Sd], false),
+                ("Gwen Thomas", vec![StaffRole::Tm], false),
+                ("Mo Close", vec![], true),
+                ("Sam Patel", vec![StaffRole::Aaw], false),
+                ("Siân Evans", vec![StaffRole::Osw], false),
+            ],
+            "each person once however spelt, with the roles their decisions show; the unknown flagged"
+        );
+        let sam = staff.iter().find(|s| s.name == "Sam Patel").unwrap();
+        assert!(sam.laptop_worker && sam.staff_id.as_deref() == Some("S-9"));
+        assert_eq!(sam.aaw, AawRegistration::Incomplete, "registered without the service director's decision");
+        let siân = staff.iter().find(|s| s.name == "Siân Evans").unwrap().id;
+        let links: Vec<(String, Option<i64>, Option<i64>)> = conn
+            .prepare("SELECT decided_by, decider, recorder FROM decisions ORDER BY id")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(links.iter().map(|l| l.0.clone()).collect::<Vec<_>>(), before, "no recorded name changes");
+        assert_eq!((links[0].1, links[5].1), (Some(siân), Some(siân)));
+        assert!(links.iter().all(|l| l.1.is_some() && l.2 == Some(sam.id)), "{links:?}");
+    }
 }

@@ -55,8 +55,14 @@ pub fn ready(temp: &Path, base: &str) -> Ready {
     let data = temp.join("data");
     let url = format!("{base}/profile/jane");
     run(&data, &["init"]);
+    for (name, role) in [("Bench Worker", "aaw"), ("A", "osw"), ("C", "tm"), ("D", "sd")] {
+        run(&data, &["staff", "add", "--name", name, "--role", role]);
+    }
     run(&data, &["worker", "set", "--name", "Bench Worker", "--role", "aaw"]);
-    run(&data, &["worker", "register-aaw", "Bench Worker"]);
+    run(
+        &data,
+        &["worker", "register-aaw", "Bench Worker", "--decided-by", "D", "--evidence", "m", "--trained", "2026-01-02"],
+    );
     let request = serde_json::json!({
         "case_reference": "BENCH-1", "originating_worker": { "name": "A", "team": "B" }, "team_manager": { "name": "C" },
         "reason": "risky_behaviour", "concern": "x", "triangulation": "y", "scope": "one_off",
@@ -66,7 +72,7 @@ pub fn ready(temp: &Path, base: &str) -> Ready {
     let file = temp.join("request.json");
     std::fs::write(&file, request.to_string()).unwrap();
     let reference = run(&data, &["request", "create", "--file", file.to_str().unwrap()]).trim().to_string();
-    run(&data, &["request", "submit", &reference, "--by", "A"]);
+    run(&data, &["request", "submit", &reference, "--by", "A", "--evidence", "e"]);
     run(&data, &["request", "agree", &reference, "--by", "C", "--evidence", "e"]);
     run(&data, &["request", "permit", &reference, "--by", "D", "--evidence", "m"]);
     run(&data, &["request", "confirm-legitimacy", &reference, "--by", "Bench Worker"]);
