@@ -521,7 +521,15 @@ fn the_requests_own_social_worker_may_not_confirm_it_or_search_for_it() {
     step(&s, &["request", "submit", &reference, "--by", "Rhian Evans", "--evidence", "email EV-1"]);
     step(&s, &["request", "agree", &reference, "--by", "Gwen Thomas", "--evidence", "email 2026-11-20"]);
     step(&s, &["request", "permit", &reference, "--by", "Director", "--evidence", "memo SD/44"]);
-    // The originating social worker registers as an AAW on this laptop, and tries.
+    // The originating social worker, an AAW too, registered, at this laptop, tries.
+    let taken = s.run(&["worker", "set", "--name", "Rhian  evans", "--role", "aaw"]);
+    assert_eq!(taken.code, 2, "no role is taken by setting up a laptop");
+    assert!(
+        taken.stderr.contains("Rhian Evans is not an Authorised Access Worker in the staff directory"),
+        "{}",
+        taken.stderr
+    );
+    step(&s, &["staff", "update", "Rhian Evans", "--role", "osw", "--role", "aaw"]);
     step(&s, &["worker", "set", "--name", "Rhian  evans", "--role", "aaw"]);
     s.register_aaw("Rhian Evans");
     let before = events(&s);

@@ -197,9 +197,10 @@ pub(crate) fn who_may(
             choices.push(StaffChoice {
                 id: person.id,
                 value: person.staff_id.clone().unwrap_or_else(|| person.name.clone()),
-                label: match role {
-                    Some(role) => format!("{} ({})", person.label(), role.words()),
-                    None => person.label(),
+                label: match (role, &person.staff_id) {
+                    (Some(role), Some(id)) => format!("{} ({}, staff ID {id})", person.name, role.words()),
+                    (Some(role), None) => format!("{} ({})", person.name, role.words()),
+                    (None, _) => person.label(),
                 },
             });
         }

@@ -165,7 +165,7 @@ fn a_request_is_drafted_created_changed_submitted_and_authorised_through_the_com
     let submit = &page.next_steps[0];
     assert!(!submit.yours && submit.needs_evidence, "the social worker's step, recorded for her with evidence");
     let waits: Vec<&str> = submit.waits_for.iter().map(|c| c.label.as_str()).collect();
-    assert_eq!(waits, ["Rhian Evans (staff ID E2) (social worker)"]);
+    assert_eq!(waits, ["Rhian Evans (social worker, staff ID E2)"]);
     assert_eq!(submit.waits_for[0].value, "E2");
 
     // Search by reference, case or name; drafts of new requests are listed beside them.
@@ -743,4 +743,38 @@ fn with_no_capture_running_its_progress_says_so_and_a_stop_is_refused() {
     let refused = capture_stop(&f.host, SessionIdArgs { id: 4 }).unwrap_err();
     assert_eq!(refused.code, ErrorCode::Refused, "{refused:?}");
     assert!(refused.message.contains("no capture is being taken in access session 4"), "{}", refused.message);
+}
+
+#[test]
+fn separation_of_duties_reaches_the_screen_as_guard_codes_with_why_and_what_would_allow_it() {
+    let fixture = setup();
+    let host = &fixture.host;
+    store_init(host, NoArgs {}).unwrap();
+    let staff = "staff_id,name,roles,team\nE1,Ada Worker,aaw,Access\nE2,Rhian Evans,osw,Assessment\nE3,Tom Manager,tm;sd,Assessment\nE4,Sue Director,sd,\n";
+    staff_import(host, StaffImportArgs { text: staff.into() }).unwrap();
+    worker_profile_set(host, WorkerProfileArgs { name: "Ada Worker".into(), role: "aaw".into(), staff_id: None })
+        .unwrap();
+    let draft = draft_start(host, DraftStartArgs::default()).unwrap();
+    draft_save(host, DraftSaveArgs { id: draft.id, form: form() }).unwrap();
+    let reference = draft_commit(host, DraftCommitArgs { id: draft.id, settlements: vec![] }).unwrap().record.reference;
+    request_step(host, step(&reference, Step::Submit, "Rhian Evans", "Email 1", "", "")).unwrap();
+    let page = request_step(host, step(&reference, Step::Agree, "Tom Manager", "Email 2", "", "")).unwrap();
+    let permit = page.next_steps.iter().find(|n| n.step == Step::Permit).unwrap();
+    let waits: Vec<&str> = permit.waits_for.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(
+        waits,
+        ["Sue Director (service director, staff ID E4)"],
+        "not the manager who agreed, though a director too"
+    );
+    let refused = request_step(host, step(&reference, Step::Permit, "Tom Manager", "Memo", "", "")).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::GuardRefused);
+    assert_eq!(refused.guards, ["same_manager_agrees_and_permits"]);
+    assert!(refused.refusals[0].reason.starts_with("Tom Manager agreed this request as team manager"));
+    assert!(refused.refusals[0].remedy.contains("service director who gave it"));
+    // Ada's task list: nothing of hers until legitimacy is hers to confirm.
+    assert!(home_get(host, NoArgs {}).unwrap().tasks.is_empty());
+    let left = staff_leave(host, StaffLeaveArgs { person: "Sue Director".into(), on: DateParts::default() }).unwrap();
+    assert!(left.staff.iter().any(|s| s.name == "Sue Director" && s.left_on.is_some()));
+    let refused = request_step(host, step(&reference, Step::Permit, "E4", "Memo", "", "")).unwrap_err();
+    assert_eq!(refused.guards, ["staff_member_left"]);
 }

@@ -21,8 +21,8 @@ pub struct WorkerRecord {
 
 impl Store {
     /// Sets the profile of the person using this laptop; there is one, and it is a person of
-    /// the staff directory: the one with its staff ID, or else its name, given the profile's
-    /// role if they lack it; added to the directory when not there.
+    /// the staff directory: the one with its staff ID, or else its name, in a role the
+    /// directory gives them; added to the directory, with that role, when not there.
     pub fn set_worker_profile(&mut self, profile: &WorkerProfile, now: DateTime<Utc>) -> Result<WorkerRecord> {
         let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
         let role = StaffRole::from(profile.role);
@@ -52,17 +52,25 @@ impl Store {
                 person.name
             )));
         }
+        // The profile's role is one the directory gives them: nobody takes a role by setting
+        // up a laptop.
+        if let Some(person) = found.as_ref().filter(|p| !p.roles.contains(&role)) {
+            return Err(StoreError::Fields(vec![FieldError::new(
+                "role",
+                format!(
+                    "{} is not {} {} in the staff directory: change their roles in the directory first",
+                    person.name,
+                    if role.words().starts_with('A') { "an" } else { "a" },
+                    role.words()
+                ),
+            )]));
+        }
         self.write(now, |tx| {
             let staff = match &found {
                 Some(person) => {
-                    let mut roles = person.roles.clone();
-                    if !roles.contains(&role) {
-                        roles.push(role);
-                        roles.sort();
-                    }
                     tx.execute(
-                        "UPDATE staff SET roles = ?1, staff_id = COALESCE(staff_id, ?2) WHERE id = ?3",
-                        rusqlite::params![crate::staff::roles_text(&roles), profile.staff_id, person.id],
+                        "UPDATE staff SET staff_id = COALESCE(staff_id, ?1) WHERE id = ?2",
+                        rusqlite::params![profile.staff_id, person.id],
                     )?;
                     person.id
                 }
