@@ -354,6 +354,9 @@ export function createFakeBackend(): Backend {
   addStaff("Pat Morgan", [], null, null, "Added from a name in the records: their role is not known");
   const ref = (p: StaffRecord): StaffRef => ({ id: p.id, staff_id: p.staff_id, name: p.name });
   aaws.push({ id: 1, name: ana.name, person: ref(ana), decided_by: ref(director), registered_at: NOW, evidence: "Memo SD-12", trained_on: "2026-10-02", incomplete: false });
+  // Registered before the register needed the service director's decision: flagged.
+  const legacy = addStaff("Sam Legacy", ["aaw"], "1007", "Online checks");
+  aaws.push({ id: 2, name: legacy.name, person: ref(legacy), decided_by: null, registered_at: NOW, evidence: null, trained_on: null, incomplete: true });
   /** Names as the core matches them: case, spaces, accents and hyphens aside. */
   const nameKey = (name: string) => name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[-\s]+/g, " ").trim();
   const registration = (p: StaffRecord): StaffRecord["aaw"] => {

@@ -84,7 +84,8 @@ function showStaff(app: App, directory: StaffDirectory, failed: Failed, kept?: {
           app.flash(`${name} is added to the staff directory`);
           redraw(next, null);
         } catch (error) {
-          failedWith(app, error, "add", (fields) => redraw(directory, { form: "add", fields }));
+          // The boxes name the roles: the codes the file and the command line use are not asked for here.
+          failedWith(app, error, "add", (fields) => redraw(directory, { form: "add", fields: fields.map((f) => (f.field === "roles" ? { ...f, message: "Select at least one role" } : f)) }));
         }
       }, { id: "add-person", secondary: true }),
     ),
@@ -110,7 +111,7 @@ function showStaff(app: App, directory: StaffDirectory, failed: Failed, kept?: {
               "div",
               { class: "govuk-error-message", id: "file-error" },
               h("span", { class: "govuk-visually-hidden" }, "Error: "),
-              h("ul", { class: "govuk-list", id: "import-errors" }, ...importFields.map((f) => h("li", {}, f.message))),
+              h("ul", { class: "govuk-list", id: "import-errors" }, ...importFields.map((f) => h("li", {}, ...withCodes(f.message)))),
             )
           : null,
         fileInput,
@@ -144,10 +145,15 @@ function showStaff(app: App, directory: StaffDirectory, failed: Failed, kept?: {
   app.show("Staff directory", ...content.filter((c): c is Node => c instanceof Node));
   if (failed?.form === "import") {
     // Every row's problem in the summary, each linked to the file it is in.
-    app.showErrors(importFields.map((f) => ({ field: "file", message: f.message })));
+    app.showErrors(importFields.map((f) => ({ field: "file", message: f.message.replace(/: use osw .*$/, "") })));
   } else if (failed) {
     app.showErrors(failed.fields);
   }
+}
+
+/** A message about the file, its role codes shown as code: "use osw (originating social worker), …". */
+function withCodes(text: string): (Node | string)[] {
+  return text.split(/\b(osw|tm|sm|sd|aaw|legal)\b/).map((part, i) => (i % 2 ? h("code", {}, part) : part));
 }
 
 interface AddForm { name: string; roles: string[]; staff_id: string; team: string }
