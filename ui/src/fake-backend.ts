@@ -1,6 +1,7 @@
 // An in-memory Backend for UI tests in a plain browser: the same contract as the desktop,
 // with just enough of the rules (required answers, dates in order, the authorisation steps
-// and what they need) for the screens to show every state. The real rules live in Rust and
+// and what they need, a staff directory with who may take each step) for the screens to
+// show every state. The real rules live in Rust and
 // are tested there; this is not a second implementation to trust.
 import { longDate } from "./app";
 import type { Backend } from "./backend";
