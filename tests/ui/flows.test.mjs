@@ -36,7 +36,8 @@ async function setUpAs(page, name, roleId) {
   await heading(page, "Investigation requests");
 }
 
-/** A new page with a store, Ada Worker's profile and request REQ-2026-0001 created, on its page. */
+/** A new page with a store, Ada Worker's profile (a social worker) and request
+ *  REQ-2026-0001 created, with Ada as its social worker, on its page. */
 async function createdRequest(page) {
   await setUpAs(page, "Ada Worker", "role-2");
   await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
@@ -45,11 +46,12 @@ async function createdRequest(page) {
   await heading(page, "Request REQ-2026-0001");
 }
 
-/** Fills the request's first steps; `period` chooses the dates. */
+/** Fills the request's first steps; `period` chooses the dates, and `period.osw` the
+ *  originating social worker (Ada Worker unless said). */
 async function fillRequest(page, period) {
   await byId(page, "new-request").click();
   await heading(page, "Case and workers");
-  await fill(page, { case_reference: "CS-4410", "originating_worker.name": "Rhian Evans", "originating_worker.team": "Assessment East", "team_manager.name": "Tom Manager" });
+  await fill(page, { case_reference: "CS-4410", "originating_worker.name": period.osw ?? "Ada Worker", "originating_worker.team": "Assessment East", "team_manager.name": "Tom Manager" });
   await byId(page, "continue").click();
   await heading(page, "Reason, concern and triangulation");
   if (period.screens) {
@@ -102,12 +104,37 @@ async function addPerson(page, n, roleId, values) {
   await fill(page, values);
 }
 
+/** A step taken in the worker's own name (`step-…`); with `decided_by`, recorded for that
+ *  person of the staff directory as a decision made by email (`proxy-…`). */
 async function step(page, id, values, expectState) {
-  await byId(page, `step-${id}`).click();
-  await page.locator("#decision-form").waitFor();
-  await fill(page, values);
+  const { decided_by: decider, ...rest } = values;
+  if (decider) {
+    await byId(page, `proxy-${id}`).click();
+    await page.locator("#decision-form").waitFor();
+    await chooseDecider(page, decider);
+  } else {
+    await byId(page, `step-${id}`).click();
+    await page.locator("#decision-form").waitFor();
+  }
+  await fill(page, rest);
   await byId(page, "record").click();
   await page.locator("#request-state", { hasText: expectState }).waitFor();
+}
+
+/** Chooses whose decision it is, by name, among the people it waits for. */
+async function chooseDecider(page, name) {
+  await page.locator("#decision-form .govuk-radios__label, #log-form .govuk-radios__label", { hasText: name }).click();
+}
+
+/** Saves the worker profile as `name` in the role whose radio is `roleId`: the laptop's
+ *  worker changes, as when another person signs in on the same laptop. */
+async function becomeWorker(page, name, roleId) {
+  await page.locator('.app-nav__link[data-section="profile"]').click();
+  await heading(page, "Worker profile");
+  await fill(page, { name, staff_id: "" });
+  await byId(page, roleId).check();
+  await byId(page, "save-profile").click();
+  await heading(page, "Investigation requests");
 }
 
 test("a request with two subjects and an unnamed suspect is created, checked and authorised by mouse", async () => {
@@ -119,7 +146,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   assert.match(await page.title(), /^Error: /);
   await checkScreen(page, "03-profile-error");
   await fill(page, { name: "Ada Worker" });
-  await byId(page, "role").check();
+  await byId(page, "role-2").check();
   await byId(page, "save-profile").click();
   await heading(page, "Investigation requests");
   await checkScreen(page, "04-requests-empty");
@@ -191,20 +218,31 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await page.locator("#notification", { hasText: "changed" }).waitFor();
   assert.match(await page.locator("#request-summary").innerText(), /seen twice this month/);
 
+  // Submitting is the social worker's own step: the form does not ask who decided.
   await byId(page, "step-submit").click();
   await page.locator("#decision-form").waitFor();
+  assert.equal(await byId(page, "decided_by").count(), 0, "no \"Who decided\" on the worker's own step");
+  assert.match(await byId(page, "whose-decision").innerText(), /your own decision, in your name, Ada Worker/);
   await checkScreen(page, "11-decision");
   await byId(page, "record").click();
   await page.locator("#request-state", { hasText: "Submitted" }).waitFor();
-  await byId(page, "step-agree").click();
+  // Agreeing is the team manager's: no button of Ada's own, but who it waits for, and the
+  // form for a decision made by email.
+  assert.equal(await byId(page, "step-agree").count(), 0, "no agreement of the social worker's own");
+  assert.match(await byId(page, "waits-agree").innerText(), /Waits for Tom Manager \(staff ID 1002\) \(team manager\)/);
+  await byId(page, "proxy-agree").click();
   await page.locator("#decision-form").waitFor();
-  await fill(page, { decided_by: "Tom Manager" });
   await byId(page, "record").click();
-  await page.locator("#error-summary a", { hasText: "evidence of the decision" }).waitFor();
+  await page.locator("#error-summary a", { hasText: "Choose whose decision it is" }).waitFor();
   await checkScreen(page, "12-decision-error");
+  await page.locator("#error-summary a", { hasText: "Choose whose decision it is" }).click();
+  assert.equal(await focusedId(page), "decided_by", "the summary's link moves focus to the choice of decider");
+  await chooseDecider(page, "Tom Manager");
+  assert.equal(await byId(page, "whose-decision").innerText(), "You are recording Tom Manager's decision, made by email or memo: team manager's agreement.");
+  await byId(page, "record").click();
+  await page.locator("#error-summary a", { hasText: "Enter the evidence of Tom Manager's decision" }).waitFor();
+  await checkScreen(page, "12-decision-evidence-error");
   await fill(page, { evidence: "Email of 20 November" });
-  assert.equal(await byId(page, "whose-decision").innerText(), "You are recording Tom Manager's decision: team manager's agreement.");
-  assert.deepEqual(await page.$$eval("#known-deciders option", (o) => o.map((x) => x.value)), ["Tom Manager", "Rhian Evans", "Ada Worker"], "the names known on the request");
   await date(page, "decided_on", "24", "11", "2026");
   await byId(page, "record").click();
   await page.locator("#error-summary a", { hasText: "must not be in the future" }).waitFor();
@@ -214,11 +252,14 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await date(page, "decided_on", "23", "11", "2026");
   await byId(page, "record").click();
   await page.locator("#request-state", { hasText: "Agreed" }).waitFor();
-  assert.match(await page.locator("#decisions").innerText(), /Tom Manager\s+23 November 2026/, "the day decided, as people write it");
-  await byId(page, "step-permit").click();
+  assert.match(await page.locator("#decisions").innerText(), /Tom Manager \(team manager\) agreed on 23 November 2026, by email Email of 20 November; recorded by Ada Worker on 23 November 2026/, "each decision in words");
+  assert.equal(await byId(page, "step-permit").count(), 0);
+  await byId(page, "proxy-permit").click();
   await page.locator("#decision-form").waitFor();
+  assert.deepEqual(await page.$$eval("#decision-form .govuk-radios__label", (l) => l.map((x) => x.textContent)), ["Sue Director (staff ID 1003) (service director)"], "only who may permit: the service director");
   await checkScreen(page, "12-permit");
-  await fill(page, { decided_by: "Sue Director", evidence: "Memo SD-77", conditions: "One look at each profile" });
+  await chooseDecider(page, "Sue Director");
+  await fill(page, { evidence: "Memo SD-77", conditions: "One look at each profile" });
   await byId(page, "record").click();
   await page.locator("#request-state", { hasText: "Permitted" }).waitFor();
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/step/agree`);
@@ -226,27 +267,50 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await checkScreen(page, "12-step-not-open");
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
   await heading(page, "Request REQ-2026-0001");
-  assert.match(await page.locator("main").innerText(), /Before this step:\s+Ada Worker is not in the register of Authorised Access Workers/);
-  assert.equal(await byId(page, "step-confirm-legitimacy").count(), 0, "no button while something is missing");
-  assert.equal(await page.locator(".app-missing a", { hasText: "not in the register" }).getAttribute("href"), "#/profile", "what is missing links to where it is put right");
+  // The social worker never confirms the legitimacy of their own request.
+  assert.equal(await byId(page, "step-confirm-legitimacy").count(), 0, "no button that would be refused");
+  assert.match(await byId(page, "waits-confirm-legitimacy").innerText(), /Waits for Ana Access \(staff ID 1005\) \(Authorised Access Worker\)[\s\S]*Ada Worker is this request's social worker/);
   await checkScreen(page, "13-request-permitted");
 
+  // The register of access workers is the service director's decision: all three asked for.
   await page.locator('.app-nav__link[data-section="profile"]').click();
   await heading(page, "Worker profile");
   await byId(page, "register-aaw").click();
   await page.locator("#error-summary").waitFor();
+  for (const message of ["Enter the access worker's staff ID or name", "Choose the service director", "Enter the reference of the service director's decision", "Enter the date they were trained"]) {
+    await page.locator("#error-summary a", { hasText: message }).waitFor();
+  }
   await checkScreen(page, "14-aaw-register-error");
-  await fill(page, { "aaw-name": "Ada Worker" });
-  await byId(page, "register-aaw").click();
-  await page.locator("#aaw-register", { hasText: "Ada Worker" }).waitFor();
-  assert.match(await page.locator("#aaw-register tbody tr").innerText(), /Not recorded/, "registered without evidence or training: flagged");
+  assert.deepEqual(await page.$$eval("#decided_by option", (o) => o.map((x) => x.textContent)), ["Choose the service director", "Sue Director (staff ID 1003)"], "chosen from the directory's service directors");
+  assert.match(await page.locator("#aaw-register tbody tr", { hasText: "Ana Access" }).innerText(), /Sue Director\s+Memo SD-12\s+2 October 2026/, "who decided, the evidence and the training date");
+  // A registration made without the service director's decision is flagged, and completed
+  // the same way.
+  const legacy = page.locator("#aaw-register tbody tr", { hasText: "Sam Legacy" });
+  assert.match(await legacy.innerText(), /Incomplete[\s\S]*Not recorded/);
   await checkScreen(page, "14-profile-with-register");
+  await legacy.locator("a", { hasText: "Complete the registration" }).click();
+  await page.locator("h2", { hasText: "Complete a registration" }).waitFor();
+  assert.equal(await byId(page, "aaw-name").inputValue(), "1007", "the person to complete, by staff ID");
+  await byId(page, "decided_by").selectOption("1003");
+  await fill(page, { evidence: "Memo SD-90" });
+  await date(page, "trained", "2", "10", "2027");
+  await byId(page, "register-aaw").click();
+  await page.locator("#error-summary a", { hasText: "must not be in the future" }).waitFor();
+  await date(page, "trained", "1", "10", "2026");
+  await byId(page, "register-aaw").click();
+  await page.locator(".govuk-notification-banner", { hasText: "Sam Legacy is registered" }).waitFor();
+  assert.match(await page.locator("#aaw-register tbody tr", { hasText: "Sam Legacy" }).innerText(), /Sue Director\s+Memo SD-90\s+1 October 2026/);
+  assert.doesNotMatch(await page.locator("#aaw-register tbody tr", { hasText: "Sam Legacy" }).innerText(), /Incomplete|Not recorded/);
 
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
-  await step(page, "confirm-legitimacy", {}, "Legitimacy confirmed");
-  await page.locator("#ready-for-access").waitFor();
-  assert.match(await page.locator("#decisions").innerText(), /One look at each profile/);
-  assert.match(await page.locator("#decisions").innerText(), /by Ada Worker/, "who recorded each decision");
+  await step(page, "confirm-legitimacy", { decided_by: "Ana Access", evidence: "Email AA-3" }, "Legitimacy confirmed");
+  assert.match(await page.locator("#decisions").innerText(), /Conditions: One look at each profile/);
+  assert.match(await page.locator("#decisions").innerText(), /Ana Access \(Authorised Access Worker\) confirmed its legitimacy on 23 November 2026, by email Email AA-3; recorded by Ada Worker/, "who decided and who recorded it");
+  // The social worker is offered no access session of their own, and is told why.
+  assert.equal(await byId(page, "start-session").count(), 0);
+  assert.doesNotMatch(await page.locator("main").innerText(), /ready for an access session/);
+  assert.match(await byId(page, "access-missing").innerText(), /Ada Worker is not an Authorised Access Worker in the staff directory/);
+  assert.match(await byId(page, "access-conditions").innerText(), /One look at each profile/);
 
   await page.locator('.app-nav__link[data-section="accounts"]').click();
   await heading(page, "Sanctioned accounts");
@@ -410,9 +474,10 @@ test("a request referred back can be changed and resubmitted, and a withdrawn on
   assert.doesNotMatch(await byId(page, "step-submit").getAttribute("class"), /secondary/, "submitting is the primary action");
   assert.match(await byId(page, "step-withdraw").getAttribute("class"), /secondary/);
   await step(page, "submit", {}, "Submitted");
-  await byId(page, "step-refer-back").click();
+  await byId(page, "proxy-refer-back").click();
   await page.locator("#decision-form").waitFor();
-  await fill(page, { decided_by: "Tom Manager", evidence: "Email of 21 November" });
+  await chooseDecider(page, "Tom Manager");
+  await fill(page, { evidence: "Email of 21 November" });
   await byId(page, "record").click();
   await page.locator("#error-summary a", { hasText: '"Refer back to social worker" needs a note of the reason' }).waitFor();
   await fill(page, { note: "Say which school staff raised the concern" });
@@ -555,16 +620,24 @@ test("a PDF is exported through the save dialog, a draft only until the log is f
   await page.close();
 });
 
-/** A new page with REQ-2026-0001 permitted, its legitimacy confirmed by Ada Worker (a
- *  registered AAW), and one sanctioned account; on the request's page. */
-async function readyForAccess(page) {
-  await createdRequest(page);
-  await step(page, "submit", {}, "Submitted");
+/** A new page with REQ-2026-0001, whose social worker is Rhian Evans, permitted (with the
+ *  service director's `conditions`, if any) and its legitimacy confirmed by Ada Worker, the
+ *  laptop's worker and a registered Authorised Access Worker, with one sanctioned account;
+ *  on the request's page. The decisions that are not Ada's are recorded as made by email. */
+async function readyForAccess(page, { conditions = "" } = {}) {
+  await setUpAs(page, "Ada Worker", "role");
+  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans" });
+  await heading(page, "Check your answers");
+  await byId(page, "commit").click();
+  await heading(page, "Request REQ-2026-0001");
+  await step(page, "submit", { decided_by: "Rhian Evans", evidence: "Email RE-1" }, "Submitted");
   await step(page, "agree", { decided_by: "Tom Manager", evidence: "Email of 20 November" }, "Agreed");
-  await step(page, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77" }, "Permitted");
+  await step(page, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77", ...(conditions ? { conditions } : {}) }, "Permitted");
   await page.locator('.app-nav__link[data-section="profile"]').click();
   await heading(page, "Worker profile");
-  await fill(page, { "aaw-name": "Ada Worker" });
+  await fill(page, { "aaw-name": "Ada Worker", evidence: "Memo SD-80" });
+  await byId(page, "decided_by").selectOption("1003");
+  await date(page, "trained", "2", "10", "2026");
   await byId(page, "register-aaw").click();
   await page.locator("#aaw-register", { hasText: "Ada Worker" }).waitFor();
   await page.locator('.app-nav__link[data-section="accounts"]').click();
@@ -575,6 +648,14 @@ async function readyForAccess(page) {
   await page.locator("#accounts", { hasText: "council.checks.7" }).waitFor();
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
   await step(page, "confirm-legitimacy", {}, "Legitimacy confirmed");
+}
+
+/** From the log, records the finalisation as the request's social worker's, made by email. */
+async function finaliseFor(page, name, rating, assessment) {
+  await logAction(page, "proxy-finalise", "Assess and finalise");
+  await chooseDecider(page, name);
+  await fill(page, { evidence: "Email of 24 November", assessment });
+  await byId(page, rating).check();
 }
 
 async function logAction(page, id, title) {
@@ -643,16 +724,30 @@ test("the investigation log is kept, completed, finalised, shared, corrected and
   await logAction(worker, "complete", "Complete the log");
   await saveLogForm(worker, "Log completed");
   assert.equal(await byId(worker, "add-search").count(), 0, "no more searches once completed");
-  await logAction(worker, "finalise", "Assess and finalise");
+  // Finalising is the social worker's: it waits for Rhian Evans, and is recorded for her.
+  assert.equal(await byId(worker, "finalise").count(), 0, "the access worker who completed it does not finalise it");
+  assert.match(await byId(worker, "waits-finalise").innerText(), /Waits for Rhian Evans \(staff ID 1001\) \(social worker\)/);
+  await checkScreen(worker, "24-log-waits-for-finalise");
+  await logAction(worker, "proxy-finalise", "Assess and finalise");
+  await byId(worker, "save").click();
+  for (const message of ["Choose whose decision it is"]) await worker.locator("#error-summary a", { hasText: message }).waitFor();
+  await chooseDecider(worker, "Rhian Evans");
+  assert.match(await byId(worker, "whose-decision").innerText(), /You are recording Rhian Evans's decision/);
+  await byId(worker, "save").click();
+  await worker.locator("#error-summary a", { hasText: "Enter the evidence of Rhian Evans's decision" }).waitFor();
+  await fill(worker, { evidence: "Email of 24 November" });
   await byId(worker, "save").click();
   await worker.locator("#error-summary a", { hasText: "Rating must be" }).waitFor();
   await checkScreen(worker, "24-log-finalise-errors");
   await byId(worker, "rating-3").check();
-  await fill(worker, { by: "Rhian Evans", assessment: "It contradicts the claimed separation" });
+  await fill(worker, { assessment: "It contradicts the claimed separation" });
   await saveLogForm(worker, "Finalised");
+  assert.match(await byId(worker, "versions-signed").innerText(), /Version 1: completed by Ada Worker on 23 November 2026; finalised by Rhian Evans on 23 November 2026/);
   await worker.locator("#log-version", { hasText: "read-only" }).waitFor();
   assert.equal(await byId(worker, "add-finding").count(), 0, "a finalised log is read-only");
-  await logAction(worker, "share", "Record sharing");
+  await logAction(worker, "proxy-share", "Record sharing");
+  await chooseDecider(worker, "Rhian Evans");
+  await fill(worker, { evidence: "Email of 25 November" });
   await byId(worker, "save").click();
   await worker.locator("#error-summary a", { hasText: "Say who the log was shared with" }).waitFor();
   for (const id of ["with", "with-2", "with-3"]) await byId(worker, id).check();
@@ -666,10 +761,9 @@ test("the investigation log is kept, completed, finalised, shared, corrected and
   await logAction(worker, "add-finding", "Record a finding");
   await fill(worker, { text: "The photo is dated 4 November" });
   await saveLogForm(worker);
-  await logAction(worker, "finalise", "Assess and finalise");
-  await byId(worker, "rating-2").check();
-  await fill(worker, { assessment: "Less than first thought" });
+  await finaliseFor(worker, "Rhian Evans", "rating-2", "Less than first thought");
   await saveLogForm(worker, "Shared");
+  assert.match(await byId(worker, "versions-signed").innerText(), /Version 2: completed by Ada Worker on 23 November 2026; finalised by Rhian Evans/);
   await byId(worker, "versions").waitFor();
   await checkScreen(worker, "25-log-version-2");
   await byId(worker, "compare-1").click();
@@ -685,7 +779,8 @@ test("the investigation log is kept, completed, finalised, shared, corrected and
   await heading(worker, "Investigation log");
   await byId(worker, "close").click();
   await worker.locator("#decision-form").waitFor();
-  await fill(worker, { decided_by: "Tom Manager" });
+  await chooseDecider(worker, "Tom Manager");
+  await fill(worker, { evidence: "Email of 30 November" });
   await byId(worker, "record").click();
   await worker.locator("#request-state", { hasText: "Closed" }).waitFor();
   await worker.close();
@@ -721,7 +816,8 @@ test("Home groups requests by whom they wait for, says what waits for the worker
   assert.match(await byId(page, "signed-in").innerText(), /Ada Worker, Originating Social Worker/, "the header says who is using the app");
   await byId(page, "nothing-due").waitFor();
   assert.equal(await page.locator("main section h3").count(), 8, "every group is a headed section");
-  assert.equal(await page.locator("main section .app-none").count(), 10, "each empty group, the worker's list and the due panel say none");
+  assert.equal(await page.locator("main section .app-none").count(), 11, "each empty group, the worker's tasks and list and the due panel say none");
+  assert.equal(await page.locator("main h2").first().innerText(), "Your tasks", "the worker's tasks come first");
   await checkScreen(page, "30-home-empty");
 
   await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
@@ -734,12 +830,15 @@ test("Home groups requests by whom they wait for, says what waits for the worker
     return page.locator("main section", { has: page.locator("a", { hasText: "REQ-2026-0001" }) }).locator("h2, h3").allInnerTexts();
   };
   assert.deepEqual(await groupOf(), ["Waiting for you (Originating Social Worker)", "Waiting for the originating social worker to submit"]);
+  assert.equal(await byId(page, "task-list").innerText(), "Submit the request for Jane Doe, John Roe and Man with a red car, seen at the school gate (request REQ-2026-0001, waiting since today)", "the task in words");
+  assert.equal(await page.locator("#task-list a").getAttribute("href"), "#/requests/REQ-2026-0001");
   const section = page.locator("#group-social_worker");
   assert.equal(await section.getAttribute("aria-labelledby"), "group-social_worker-heading");
   await checkScreen(page, "31-home-draft-request");
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
   await step(page, "submit", {}, "Submitted");
   assert.deepEqual(await groupOf(), ["Waiting for the team manager"], "no longer waiting for the social worker");
+  await byId(page, "no-tasks").waitFor();
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
   await step(page, "agree", { decided_by: "Tom Manager", evidence: "Email of 20 November" }, "Agreed");
   assert.deepEqual(await groupOf(), ["Waiting for the service director (or the service manager, where doubts were raised)"]);
@@ -755,14 +854,10 @@ test("Home groups requests by whom they wait for, says what waits for the worker
 test("Home tells the access worker what waits for them and lists a log waiting for assessment as due", async () => {
   const page = await fixture.browser.newPage();
   await readyForAccess(page);
-  await page.locator('.app-nav__link[data-section="profile"]').click();
-  await heading(page, "Worker profile");
-  await byId(page, "role").check();
-  await byId(page, "save-profile").click();
-  await heading(page, "Investigation requests");
   await byId(page, "nav-home").click();
   await heading(page, "Home");
   await page.locator("#waiting-for-you", { hasText: "REQ-2026-0001" }).waitFor();
+  assert.match(await byId(page, "task-list").innerText(), /^Run the access session for Jane Doe, John Roe and Man with a red car/, "the access worker's task in words");
   await checkScreen(page, "32-home-access-worker");
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/log/search`);
   await heading(page, "Record a search");
@@ -775,6 +870,7 @@ test("Home tells the access worker what waits for them and lists a log waiting f
   await heading(page, "Home");
   await page.locator("#due-items", { hasText: "waits for the social worker's assessment" }).waitFor();
   assert.equal(await page.locator("#waiting-for-you a", { hasText: "REQ-2026-0001" }).count(), 0, "the assessment waits for the social worker");
+  await byId(page, "no-tasks").waitFor();
   await checkScreen(page, "33-home-due");
   await page.close();
 });
@@ -820,10 +916,11 @@ test("settings show the policy in force, where each value came from, the key's f
   await broken.close();
 });
 
-test("the request's own social worker is told that another access worker must confirm it", async () => {
+test("the request's own social worker is told that another access worker must confirm it, even once registered as one", async () => {
   const page = await fixture.browser.newPage();
+  // Rhian Evans is in the directory as a social worker; her profile adds the access worker's role.
   await setUpAs(page, "Rhian Evans", "role");
-  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
+  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans" });
   await heading(page, "Check your answers");
   await byId(page, "commit").click();
   await heading(page, "Request REQ-2026-0001");
@@ -832,6 +929,7 @@ test("the request's own social worker is told that another access worker must co
   await step(page, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77" }, "Permitted");
   await page.locator('.app-nav__link[data-section="profile"]').click();
   await fill(page, { "aaw-name": "Rhian Evans", evidence: "SD memo 12" });
+  await byId(page, "decided_by").selectOption("1003");
   await date(page, "trained", "2", "10", "2027");
   await byId(page, "register-aaw").click();
   await page.locator("#error-summary a", { hasText: "must not be in the future" }).waitFor();
@@ -839,12 +937,13 @@ test("the request's own social worker is told that another access worker must co
   await date(page, "trained", "2", "10", "2026");
   await byId(page, "register-aaw").click();
   await page.locator("#aaw-register", { hasText: "Rhian Evans" }).waitFor();
-  const row = await page.locator("#aaw-register tbody tr").innerText();
-  assert.match(row, /SD memo 12\s+2 October 2026/, "the evidence and the training date, as people write dates");
+  const row = await page.locator("#aaw-register tbody tr", { hasText: "Rhian Evans" }).innerText();
+  assert.match(row, /Sue Director\s+SD memo 12\s+2 October 2026/, "the decision, its evidence and the training date, as people write dates");
   assert.doesNotMatch(row, /Not recorded/);
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
   await heading(page, "Request REQ-2026-0001");
-  assert.match(await page.locator("main").innerText(), /You are this request's originating social worker: another Authorised Access Worker must confirm it/);
+  assert.match(await byId(page, "waits-confirm-legitimacy").innerText(), /Rhian Evans is this request's social worker, who asked for the check, and the step "Confirm the request is legitimate" must be someone else's/);
+  assert.doesNotMatch(await byId(page, "waits-confirm-legitimacy").innerText(), /Waits for[^.]*Rhian Evans/, "she is not among those it waits for");
   assert.equal(await byId(page, "step-confirm-legitimacy").count(), 0);
   await checkScreen(page, "38-separation-of-duties");
   await page.close();
@@ -1318,9 +1417,7 @@ test("the pilot's feedback is recorded on a finalised request, by keyboard too, 
   await saveLogForm(page, "In progress");
   await logAction(page, "complete", "Complete the log");
   await saveLogForm(page, "Log completed");
-  await logAction(page, "finalise", "Assess and finalise");
-  await byId(page, "rating-3").check();
-  await fill(page, { by: "Rhian Evans", assessment: "It contradicts the claimed separation" });
+  await finaliseFor(page, "Rhian Evans", "rating-3", "It contradicts the claimed separation");
   await saveLogForm(page, "Finalised");
 
   // The social worker's feedback: every missing answer named, then given by keyboard alone.
@@ -1393,5 +1490,186 @@ test("the pilot's feedback is recorded on a finalised request, by keyboard too, 
   await page.locator("#pilot-status", { hasText: "Report saved" }).waitFor();
   await byId(page, "export-figures").click();
   await page.locator("#pilot-status", { hasText: "without names" }).waitFor();
+  await page.close();
+});
+
+test("the request's social worker is offered neither an access session nor completing the log, and is told whom each waits for", async () => {
+  const page = await fixture.browser.newPage();
+  await createdRequest(page);
+  await step(page, "submit", {}, "Submitted");
+  await step(page, "agree", { decided_by: "Tom Manager", evidence: "Email of 20 November" }, "Agreed");
+  await step(page, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77" }, "Permitted");
+  await step(page, "confirm-legitimacy", { decided_by: "Ana Access", evidence: "Email AA-3" }, "Legitimacy confirmed");
+  await page.locator('.app-nav__link[data-section="accounts"]').click();
+  await heading(page, "Sanctioned accounts");
+  await fill(page, { platform: "facebook", handle: "council.checks.7" });
+  await byId(page, "identifiable_as_council").check();
+  await byId(page, "add-account").click();
+  await page.locator("#accounts", { hasText: "council.checks.7" }).waitFor();
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
+  await heading(page, "Request REQ-2026-0001");
+  assert.equal(await byId(page, "start-session").count(), 0, "no access session for the social worker");
+  const main = await page.locator("main").innerText();
+  assert.doesNotMatch(main, /ready for an access session/);
+  assert.match(await byId(page, "access-missing").innerText(), /Ada Worker is not an Authorised Access Worker in the staff directory[\s\S]*Ada Worker is this request's social worker, who asked for the check, and the step "Start an access session" must be someone else's/);
+  await checkScreen(page, "80-social-worker-no-session");
+
+  // Ana Access, a registered access worker, uses the same laptop: the session is hers.
+  await becomeWorker(page, "Ana Access", "role");
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
+  await heading(page, "Request REQ-2026-0001");
+  await byId(page, "start-session").waitFor();
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/log/search`);
+  await heading(page, "Record a search");
+  await byId(page, "account").check();
+  await fill(page, { searched: "Jane Doe", result: "Profile found" });
+  await saveLogForm(page, "In progress");
+  await byId(page, "complete").waitFor();
+
+  // Back to Ada: completing the log is not hers to take.
+  await becomeWorker(page, "Ada Worker", "role-2");
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/log`);
+  await heading(page, "Investigation log");
+  assert.equal(await byId(page, "complete").count(), 0, "no \"Complete the log\" of the social worker's own");
+  assert.match(await byId(page, "waits-complete").innerText(), /Waits for Ana Access \(staff ID 1005\) \(Authorised Access Worker\)/);
+  assert.match(await byId(page, "waits-complete").innerText(), /Ada Worker is this request's social worker/);
+  assert.equal(await byId(page, "proxy-complete").count(), 1, "a decision made by email can be recorded for her");
+  await checkScreen(page, "81-social-worker-log-waits");
+  await page.close();
+});
+
+test("an access worker is not offered the social worker's or the manager's decisions as her own, and records them for them with evidence", async () => {
+  const page = await fixture.browser.newPage();
+  await setUpAs(page, "Ada Worker", "role");
+  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans" });
+  await heading(page, "Check your answers");
+  await byId(page, "commit").click();
+  await heading(page, "Request REQ-2026-0001");
+  assert.equal(await byId(page, "step-submit").count(), 0, "submitting is not the access worker's");
+  assert.equal(await byId(page, "step-withdraw").count(), 0);
+  assert.match(await byId(page, "waits-submit").innerText(), /Waits for Rhian Evans \(staff ID 1001\) \(social worker\)/);
+  await checkScreen(page, "82-access-worker-waits-for-submit");
+  await byId(page, "proxy-submit").click();
+  await page.locator("#decision-form").waitFor();
+  assert.doesNotMatch(await page.locator("main").innerText(), /recording Ada Worker's decision/, "never the worker as the decider of another's step");
+  assert.deepEqual(await page.$$eval("#decision-form .govuk-radios__label", (l) => l.map((x) => x.textContent)), ["Rhian Evans (staff ID 1001) (social worker)"], "the decider is chosen from who may take it");
+  await byId(page, "record").click();
+  await page.locator("#error-summary a", { hasText: "Choose whose decision it is" }).waitFor();
+  await checkScreen(page, "83-proxy-no-decider");
+  await chooseDecider(page, "Rhian Evans");
+  await byId(page, "record").click();
+  await page.locator("#error-summary a", { hasText: "Enter the evidence of Rhian Evans's decision" }).waitFor();
+  assert.match(await page.locator('[id="evidence-error"]').innerText(), /Ada Worker is recording it for them/);
+  await checkScreen(page, "84-proxy-no-evidence");
+  await fill(page, { evidence: "Email RE-1" });
+  await byId(page, "record").click();
+  await page.locator("#request-state", { hasText: "Submitted" }).waitFor();
+  assert.equal(await byId(page, "step-agree").count(), 0, "agreeing is the team manager's");
+  assert.match(await byId(page, "waits-agree").innerText(), /Waits for Tom Manager/);
+  // A step that is not hers, opened by its address, is still only the form for someone else.
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/step/agree`);
+  await page.locator("#decision-form").waitFor();
+  assert.equal(await page.locator("#decision-form input[type=radio]").count(), 1, "the decider is asked for");
+  await page.close();
+});
+
+test("a request whose directed surveillance authorisation awaits a magistrate's approval offers no session, and says why", async () => {
+  const page = await fixture.browser.newPage();
+  await readyForAccess(page);
+  await byId(page, "start-session").waitFor();
+  await byId(page, "add-authorisation").click();
+  await heading(page, "Record an authorisation");
+  await byId(page, "kind").check();
+  await byId(page, "person").check();
+  await fill(page, { reference: "URN-2026-19", officer: "Sue Director" });
+  await date(page, "granted", "22", "11", "2026");
+  await byId(page, "save-authorisation").click();
+  await page.locator("#authorisations", { hasText: "URN-2026-19" }).waitFor();
+  assert.equal(await byId(page, "start-session").count(), 0, "no start button while it is not in force");
+  assert.match(await byId(page, "access-missing").innerText(), /The directed surveillance authorisation URN-2026-19 is not in force: it awaits a magistrate's approval/);
+  assert.doesNotMatch(await page.locator("main").innerText(), /ready for an access session/);
+  await checkScreen(page, "85-authorisation-not-in-force");
+  // Its session start, opened by its address, is refused with the same reason.
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/session`);
+  await heading(page, "Start an access session");
+  await byId(page, "subject").check();
+  await byId(page, "continue").click();
+  await page.locator('#refused .app-refusal[data-code="authorisation_not_in_force"]').waitFor();
+  await page.close();
+});
+
+test("starting a session shows the service director's conditions and is refused until they are confirmed", async () => {
+  const page = await fixture.browser.newPage();
+  await readyForAccess(page, { conditions: "One look at each profile" });
+  assert.match(await byId(page, "access-conditions").innerText(), /One look at each profile/);
+  await openSessionStart(page);
+  assert.equal(await byId(page, "conditions-text").innerText(), "One look at each profile");
+  await byId(page, "subject").check();
+  await checkScreen(page, "86-session-conditions");
+  await byId(page, "continue").click();
+  const refusal = page.locator('#refused .app-refusal[data-code="conditions_not_confirmed"]');
+  await refusal.waitFor();
+  assert.equal(await focusedId(page), "refused");
+  assert.match(await refusal.innerText(), /the service director's conditions were not confirmed/i);
+  await checkScreen(page, "87-session-conditions-refused");
+  await refusal.locator("a").click();
+  assert.equal(await focusedId(page), "conditions_confirmed", "the refusal's link moves focus to the box");
+  await byId(page, "conditions_confirmed").check();
+  await byId(page, "continue").click();
+  await heading(page, "Access session 1");
+  await page.close();
+});
+
+test("the staff directory lists who takes part, adds a person, imports a file with every bad row named, and marks a leaver", async () => {
+  const page = await fixture.browser.newPage();
+  await setUpAs(page, "Ada Worker", "role-2");
+  await byId(page, "nav-staff").click();
+  await heading(page, "Staff directory");
+  assert.match(await page.locator("#staff tr", { hasText: "Ada Worker" }).innerText(), /Using this laptop/);
+  assert.match(await page.locator("#staff tr", { hasText: "Ana Access" }).innerText(), /1005\s+Online checks\s+Authorised Access Worker\s+Registered/);
+  assert.match(await page.locator("#staff tr", { hasText: "Sam Legacy" }).innerText(), /Registration incomplete/);
+  assert.match(await page.locator("#staff tr", { hasText: "Pat Morgan" }).innerText(), /To review/);
+  await checkScreen(page, "90-staff");
+
+  await byId(page, "add-person").click();
+  for (const message of ["Enter the person's name", "Select at least one role"]) await page.locator("#error-summary a", { hasText: message }).waitFor();
+  await checkScreen(page, "91-staff-add-errors");
+  await page.locator("#error-summary a", { hasText: "Select at least one role" }).click();
+  assert.equal(await focusedId(page), "roles");
+  await fill(page, { name: "Tomasz Wiśniewski", staff_id: "7", team: "Assessment East" });
+  await byId(page, "roles-2").check();
+  await byId(page, "roles-4").check();
+  await byId(page, "add-person").click();
+  await page.locator(".govuk-notification-banner", { hasText: "Tomasz Wiśniewski is added" }).waitFor();
+  assert.match(await page.locator("#staff tr", { hasText: "Tomasz Wiśniewski" }).innerText(), /7\s+Assessment East\s+Team manager, service director/);
+
+  // A file with three bad rows: each named at once, and nobody added.
+  await byId(page, "file").setInputFiles({ name: "staff.csv", mimeType: "text/csv", buffer: Buffer.from("staff_id,name,roles,team\n20,,tm,East\n21,Kai Lee,boss,East\n22 3,Mo Ali,sd,\n23,Bo Good,sm,West\n") });
+  await byId(page, "import").click();
+  await page.locator("#import-errors").waitFor();
+  assert.deepEqual(await page.locator("#import-errors li").allInnerTexts(), [
+    "Row 2: Enter the person's name",
+    "Row 3: \"boss\" is not a role: use osw (originating social worker), tm (team manager), sm (service manager), sd (service director), aaw (Authorised Access Worker) or legal",
+    "Row 4: The staff ID must not contain spaces",
+  ]);
+  assert.equal(await page.locator("#error-summary li").count(), 3, "every row's problem in the summary");
+  assert.equal(await page.locator("#staff tr", { hasText: "Bo Good" }).count(), 0, "nobody added on any error");
+  await checkScreen(page, "92-staff-import-errors");
+  await byId(page, "file").setInputFiles({ name: "staff.csv", mimeType: "text/csv", buffer: Buffer.from("staff_id,name,roles,team\n21,Kai Lee,aaw;legal,Online checks\n23,Bo Good,sm,West\n") });
+  await byId(page, "import").click();
+  await page.locator(".govuk-notification-banner", { hasText: "The people in staff.csv are added" }).waitFor();
+  assert.match(await page.locator("#staff tr", { hasText: "Kai Lee" }).innerText(), /21\s+Online checks\s+Authorised Access Worker, legal team\s+Not registered/);
+
+  // A leaver is marked, never removed.
+  await byId(page, "mark-left").click();
+  for (const message of ["Choose the person who left", "Enter the day they left"]) await page.locator("#error-summary a", { hasText: message }).waitFor();
+  await checkScreen(page, "93-staff-leave-errors");
+  await byId(page, "person").selectOption("1002");
+  await date(page, "on", "20", "11", "2026");
+  await byId(page, "mark-left").click();
+  await page.locator(".govuk-notification-banner", { hasText: "Tom Manager is marked as left" }).waitFor();
+  assert.match(await page.locator("#staff tr", { hasText: "Tom Manager" }).innerText(), /Left on 20 November 2026/);
+  assert.deepEqual(await page.$$eval("#person option", (o) => o.map((x) => x.textContent).filter((t) => t.includes("Tom Manager"))), [], "a leaver is not offered again");
+  await checkScreen(page, "94-staff-leaver");
   await page.close();
 });

@@ -1,6 +1,7 @@
 // An in-memory Backend for UI tests in a plain browser: the same contract as the desktop,
 // with just enough of the rules (required answers, dates in order, the authorisation steps
-// and what they need) for the screens to show every state. The real rules live in Rust and
+// and what they need, a staff directory with who may take each step) for the screens to
+// show every state. The real rules live in Rust and
 // are tested there; this is not a second implementation to trust.
 import { longDate } from "./app";
 import type { Backend } from "./backend";
@@ -8,6 +9,7 @@ import type {
   AawRecord, AccountRecord, CaptureItem, CapturePage, DisposalRecord, Due, HoldRecord, IncidentRecord, RetentionPage, SessionPage, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
   HomeGroup, HomeRequest, InvestigationLog, LogActions, LogPage, LogVersion, NextStep, PdfExportRecord, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role,
   ShareRecipient, Step, StoreStatus, WorkerRecord, RegisterEntry, AuthorisationState, PilotFeedback, PilotReportArgs, PilotReportPage,
+  AccessReadiness, DecisionRecord, FixPlace, StaffAddArgs, StaffChoice, StaffDirectory, StaffRecord, StaffRef, StaffRole, StepOffer, VersionSigned,
 } from "./generated/ipc";
 
 type Handlers = { [K in CommandName]: (args: Commands[K]["args"]) => Commands[K]["response"] };
@@ -43,12 +45,6 @@ const ROLE_LABELS: Record<Role, string> = {
 };
 
 const NOW = "2026-11-23T10:00:00Z";
-
-/** Two names are the same person's as typed: spaces and case aside (as the core compares them). */
-function samePerson(a: string, b: string): boolean {
-  const words = (s: string) => s.trim().toLowerCase().split(/\s+/).join(" ");
-  return words(a) === words(b);
-}
 
 function fail(code: IpcError["code"], message: string, fields: FieldError[] = []): never {
   throw { code, message, fields, guards: [], refusals: [], url: null } satisfies IpcError;
@@ -146,6 +142,21 @@ function toForm(r: Request): RequestForm {
     legal_advice_reference: r.legal_advice_reference ?? "",
     subjects: r.subjects.map((s) => ({ role: s.role, name: s.name ?? "", description: s.description ?? "", aliases: s.aliases.join("\n"), date_of_birth: parts(s.date_of_birth), relationship: s.relationship ?? "", profiles: s.profiles.map((p) => ({ ...p })) })),
   };
+}
+
+const STAFF_ORDER: StaffRole[] = ["osw", "tm", "sm", "sd", "aaw", "legal"];
+const ROLE_CODES = "osw (originating social worker), tm (team manager), sm (service manager), sd (service director), aaw (Authorised Access Worker) or legal";
+
+/** A person's fields as the core checks them, named `prefix` + field. */
+function validateStaff(name: string, roles: string[], staffId: string, team: string, prefix: string): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!name.trim()) errors.push({ field: `${prefix}name`, message: "Enter the person's name" });
+  const bad = roles.filter((r) => r.trim() && !STAFF_ORDER.includes(r.trim().toLowerCase() as StaffRole));
+  for (const r of bad) errors.push({ field: `${prefix}roles`, message: `"${r.trim()}" is not a role: use ${ROLE_CODES}` });
+  if (!bad.length && !roles.some((r) => r.trim())) errors.push({ field: `${prefix}roles`, message: `Give at least one role: ${ROLE_CODES}` });
+  if (/\s/.test(staffId.trim())) errors.push({ field: `${prefix}staff_id`, message: "The staff ID must not contain spaces" });
+  void team;
+  return errors;
 }
 
 export function createFakeBackend(): Backend {
@@ -270,6 +281,10 @@ export function createFakeBackend(): Backend {
     if (!["legitimacy_confirmed", "in_progress"].includes(record.state)) {
       refusals.push({ code: "legitimacy_not_confirmed", reason: `request ${reference} is ${LABELS[record.state].toLowerCase()}, not confirmed as legitimate`, remedy: "the Authorised Access Worker must confirm the request is legitimate" });
     }
+    const worker = me();
+    if (worker) refusals.push(...dutyRefusals(record, "start-access", worker));
+    const notInForce = accessMissing(record).filter((m) => m.includes("is not in force"));
+    for (const reason of notInForce) refusals.push({ code: "authorisation_not_in_force", reason, remedy: "record the magistrate's approval in the authorisation register" });
     if (!accounts.some((a) => a.id === account)) refusals.push({ code: "account_not_registered", reason: `account ${account} is not in the register of sanctioned accounts`, remedy: "use an account from the register" });
     const person = record.request.subjects[subject - 1];
     const name = person?.name ?? person?.description ?? "";
@@ -320,38 +335,214 @@ export function createFakeBackend(): Backend {
     audit: initialised ? { intact: true, events: 1, message: "intact: 1 events" } : null, organisation: "Example Council", protective_marking: "OFFICIAL-SENSITIVE",
   });
   const needProfile = () => profile ?? fail("refused", "there is no worker profile on this laptop: set one first");
+
+  // The staff directory, seeded with a person in each role (the tests' cast); the laptop's
+  // worker joins it when the profile is saved. Separation of duties as the core's table has
+  // it, for the screens to show; the real rule is core's `duties`, tested in Rust.
+  const staff: StaffRecord[] = [];
+  let laptopId: number | null = null;
+  const addStaff = (name: string, roles: StaffRole[], staffId: string | null, team: string | null, review: string | null = null): StaffRecord => {
+    const person: StaffRecord = { id: staff.length + 1, staff_id: staffId, name, team, roles, review, left_on: null, added_at: NOW, aaw: "not_registered", laptop_worker: false };
+    staff.push(person);
+    return person;
+  };
+  addStaff("Rhian Evans", ["osw"], "1001", "Assessment East");
+  addStaff("Tom Manager", ["tm"], "1002", "Assessment East");
+  const director = addStaff("Sue Director", ["sd"], "1003", null);
+  addStaff("Jo Price", ["sm"], "1004", null);
+  const ana = addStaff("Ana Access", ["aaw"], "1005", "Online checks");
+  addStaff("Lee Legal", ["legal"], "1006", null);
+  addStaff("Pat Morgan", [], null, null, "Added from a name in the records: their role is not known");
+  const ref = (p: StaffRecord): StaffRef => ({ id: p.id, staff_id: p.staff_id, name: p.name });
+  aaws.push({ id: 1, name: ana.name, person: ref(ana), decided_by: ref(director), registered_at: NOW, evidence: "Memo SD-12", trained_on: "2026-10-02", incomplete: false });
+  // Registered before the register needed the service director's decision: flagged.
+  const legacy = addStaff("Sam Legacy", ["aaw"], "1007", "Online checks");
+  aaws.push({ id: 2, name: legacy.name, person: ref(legacy), decided_by: null, registered_at: NOW, evidence: null, trained_on: null, incomplete: true });
+  /** Names as the core matches them: case, spaces, accents and hyphens aside. */
+  const nameKey = (name: string) => name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[-\s]+/g, " ").trim();
+  const registration = (p: StaffRecord): StaffRecord["aaw"] => {
+    const entry = aaws.find((a) => a.person.id === p.id);
+    return !entry ? "not_registered" : entry.incomplete ? "incomplete" : "registered";
+  };
+  const directory = (): StaffDirectory => ({
+    staff: staff.map((p) => ({ ...structuredClone(p), aaw: registration(p), laptop_worker: p.id === laptopId })),
+    to_review: staff.filter((p) => p.review).length,
+  });
+  /** Adds people who passed validation; a staff ID already held is refused, nobody added. */
+  const addNew = (rows: StaffAddArgs[]) => {
+    const taken = rows.flatMap((row, i) => {
+      const id = row.staff_id.trim();
+      const holder = staff.find((p) => id && p.staff_id?.toLowerCase() === id.toLowerCase());
+      return holder ? [{ field: rows.length > 1 ? `rows[${i + 2}].staff_id` : "staff_id", message: `${rows.length > 1 ? `Row ${i + 2}: ` : ""}Staff ID ${id} is already ${holder.name}'s` }] : [];
+    });
+    if (taken.length) fail("invalid_fields", "There is a problem", taken);
+    for (const row of rows) addStaff(row.name.trim(), STAFF_ORDER.filter((r) => row.roles.map((x) => x.trim().toLowerCase()).includes(r)), row.staff_id.trim() || null, row.team.trim() || null);
+  };
+  const me = (): StaffRecord | null => staff.find((p) => p.id === laptopId) ?? null;
+  /** The person a staff ID or a name names; otherwise a problem with `field`, naming close matches. */
+  const findStaff = (field: string, typed: string): StaffRecord => {
+    const text = typed.trim();
+    const byId = staff.find((p) => p.staff_id !== null && p.staff_id.toLowerCase() === text.toLowerCase());
+    if (byId) return byId;
+    const named = staff.filter((p) => nameKey(p.name) === nameKey(text));
+    if (named.length === 1) return named[0];
+    const first = nameKey(text).split(" ")[0] ?? "";
+    const close = staff.filter((p) => first && nameKey(p.name).split(" ").includes(first)).map((p) => p.name);
+    const message = `${text} is not in the staff directory${close.length ? `: did you mean ${close.join(" or ")}?` : ""} Add them on the staff screen first`;
+    throw { code: "unknown_staff", message, fields: [{ field, message }], guards: [], refusals: [], url: null } satisfies IpcError;
+  };
+  const ROLE_WORDS: Record<StaffRole, string> = { osw: "social worker", tm: "team manager", sm: "service manager", sd: "service director", aaw: "Authorised Access Worker", legal: "legal team" };
+  const ROLES_FOR: Record<Role, StaffRole[]> = { Osw: ["osw"], Tm: ["tm"], Sd: ["sd"], TmOrSd: ["tm", "sd"], SmOrSd: ["sm", "sd"], Aaw: ["aaw"] };
+  const SOCIAL_WORKERS_STEPS: Step[] = ["submit", "finalise-log", "share", "withdraw"];
+  const BARRED_TO_SOCIAL_WORKER: Step[] = ["agree", "permit", "refuse", "refer-back", "confirm-legitimacy", "raise-doubts", "start-access", "complete-log"];
+  const ACCESS_WORKERS_STEPS: Step[] = ["confirm-legitimacy", "raise-doubts", "start-access", "complete-log"];
+  const LOG_STEP_ROLES: [Step, Role][] = [["start-access", "Aaw"], ["complete-log", "Aaw"], ["finalise-log", "Osw"], ["share", "Osw"]];
+  const stepLabel = (step: Step) => STEP_LABELS[step] ?? ({ "start-access": "Start an access session", "complete-log": "Complete the log", "finalise-log": "Finalise the log", share: "Share the log" } as Partial<Record<Step, string>>)[step] ?? step;
+  const roleOf = (record: RequestRecord, step: Step): Role =>
+    TRANSITIONS.find(([from, s]) => from === record.state && s === step)?.[3] ?? TRANSITIONS.find(([, s]) => s === step)?.[3] ?? LOG_STEP_ROLES.find(([s]) => s === step)?.[1] ?? "Osw";
+  /** The request's social worker: who submitted it, or before that the person the form names. */
+  const socialWorkerOf = (record: RequestRecord): StaffRecord | null => {
+    const submitted = [...record.decisions].reverse().find((d) => d.step === "submit");
+    if (submitted?.decided_by.id) return staff.find((p) => p.id === submitted.decided_by.id) ?? null;
+    const named = staff.filter((p) => nameKey(p.name) === nameKey(record.request.originating_worker.name));
+    return named.length === 1 ? named[0] : null;
+  };
+  const latestLog = (record: RequestRecord) => (logs.get(record.reference) ?? []).at(-1);
+  type Refused = { code: string; reason: string; remedy: string };
+  /** Every rule that forbids `who` taking `step` on the request now; empty when they may. */
+  const dutyRefusals = (record: RequestRecord, step: Step, who: StaffRecord): Refused[] => {
+    const refused: Refused[] = [];
+    const label = stepLabel(step);
+    const holds = (r: StaffRole) => who.roles.includes(r);
+    const notHeld = (needed: StaffRole[]): Refused => {
+      const words = needed.map((r) => ROLE_WORDS[r]).join(" or ");
+      const a = /^[aeiou]/i.test(words) ? "an" : "a";
+      return { code: "role_not_held", reason: `${who.name} is not ${a} ${words} in the staff directory, and the step "${label}" is taken by ${a} ${words}`, remedy: `record it in the name of the ${words} who took it` };
+    };
+    const sw = socialWorkerOf(record);
+    if (who.left_on) refused.push({ code: "staff_member_left", reason: `${who.name} has left, as the staff directory records, and takes no step any more`, remedy: "record the decision in the name of the person who took it" });
+    if (SOCIAL_WORKERS_STEPS.includes(step)) {
+      if (!sw) refused.push({ code: "not_the_requests_social_worker", reason: `the request's social worker, ${record.request.originating_worker.name}, is not in the staff directory, and only they take the step "${label}"`, remedy: "add them to the staff directory" });
+      else if (sw.id === who.id) { if (!holds("osw")) refused.push(notHeld(["osw"])); }
+      else {
+        const standsIn = !!sw.left_on && step !== "submit" && holds("tm") && sw.team !== null && who.team === sw.team;
+        if (!standsIn) refused.push({ code: "not_the_requests_social_worker", reason: `only the request's social worker, ${sw.name}, takes the step "${label}", and ${who.name} is someone else`, remedy: `record it in ${sw.name}'s name` });
+      }
+    } else if (ACCESS_WORKERS_STEPS.includes(step)) {
+      if (!holds("aaw")) refused.push({ code: "not_registered_aaw", reason: `${who.name} is not an Authorised Access Worker in the staff directory, and only a registered access worker takes the step "${label}"`, remedy: "record it in the name of the registered Authorised Access Worker who took it" });
+    } else {
+      const needed = ROLES_FOR[roleOf(record, step)];
+      if (!needed.some(holds)) refused.push(notHeld(needed));
+    }
+    if (BARRED_TO_SOCIAL_WORKER.includes(step) && sw?.id === who.id) {
+      refused.push({ code: "separation_of_duties", reason: `${who.name} is this request's social worker, who asked for the check, and the step "${label}" must be someone else's`, remedy: "the decision must be taken, and recorded, in the name of someone else who holds that role" });
+    }
+    const agreed = [...record.decisions].reverse().find((d) => d.step === "agree");
+    if (step === "permit" && agreed?.decided_by.id === who.id) refused.push({ code: "same_manager_agrees_and_permits", reason: `${who.name} agreed this request as team manager, and the service director who permits it must be someone else`, remedy: "record the permission in the name of the service director who gave it" });
+    if (step === "finalise-log" && latestLog(record)?.log.completed && nameKey(latestLog(record)!.log.completed!.by) === nameKey(who.name)) {
+      refused.push({ code: "same_person_completes_and_finalises", reason: `${who.name} completed this version of the log, and the person who finalises it must be someone else`, remedy: "the request's social worker finalises the log" });
+    }
+    if (ACCESS_WORKERS_STEPS.includes(step) && holds("aaw")) {
+      const reg = registration(who);
+      if (reg === "not_registered") refused.push({ code: "not_registered_aaw", reason: `${who.name} is not in the register of Authorised Access Workers, and only a registered access worker takes the step "${label}"`, remedy: "register them, on the service director's decision, with the date they were trained" });
+      if (reg === "incomplete") refused.push({ code: "aaw_registration_incomplete", reason: `${who.name}'s registration as an Authorised Access Worker has no service director's decision, evidence or training date recorded`, remedy: "complete the registration" });
+    }
+    return refused;
+  };
+  const actingRole = (record: RequestRecord, step: Step, who: StaffRecord): StaffRole | null => {
+    const allowed = [...ROLES_FOR[roleOf(record, step)], ...(SOCIAL_WORKERS_STEPS.includes(step) ? (["tm"] as StaffRole[]) : [])];
+    return allowed.find((r) => who.roles.includes(r)) ?? null;
+  };
+  const whoMay = (record: RequestRecord, step: Step): StaffChoice[] =>
+    staff.filter((p) => !p.left_on && !dutyRefusals(record, step, p).length).map((p) => {
+      const role = actingRole(record, step, p);
+      return { id: p.id, value: p.staff_id ?? p.name, label: `${p.name}${p.staff_id ? ` (staff ID ${p.staff_id})` : ""}${role ? ` (${ROLE_WORDS[role]})` : ""}` };
+    });
+  const notMine = (record: RequestRecord, step: Step): string[] => {
+    const worker = me();
+    return worker ? dutyRefusals(record, step, worker).map((r) => r.reason) : ["There is no worker profile on this laptop: set one up first"];
+  };
+  const offerOf = (record: RequestRecord, step: Step): StepOffer => {
+    const not_yours = notMine(record, step);
+    return { step, yours: !not_yours.length, not_yours, waits_for: whoMay(record, step) };
+  };
+  /** Refused by the guard, as the core refuses: every rule at once. */
+  const guardRefused = (what: string, refusals: Refused[]): never => {
+    throw { code: "guard_refused", message: `${what}: ${refusals.map((r) => r.reason).join("; ")}`, fields: [], guards: refusals.map((r) => r.code), refusals, url: null } satisfies IpcError;
+  };
+  const VERBS: Partial<Record<Step, string>> = {
+    submit: "submitted the request", agree: "agreed", permit: "permitted", refuse: "refused", "refer-back": "referred the request back", "confirm-legitimacy": "confirmed its legitimacy",
+    "raise-doubts": "raised doubts", "start-access": "started the access", "complete-log": "completed the log", "finalise-log": "finalised the log", share: "shared the log", close: "closed the request", withdraw: "withdrew the request",
+  };
+  /** A decision recorded in `decider`'s name by the laptop's worker, with its words. */
+  const decision = (record: RequestRecord, step: Step, to: RequestState, decider: StaffRecord, extra: { evidence?: string | null; note?: string | null; conditions?: string | null; day?: string | null; version?: number | null } = {}): DecisionRecord => {
+    const recorder = me() ?? decider;
+    const role = actingRole(record, step, decider);
+    const day = extra.day ?? NOW.slice(0, 10);
+    const evidence = extra.evidence ?? null;
+    return {
+      step, step_label: stepLabel(step), from_state: record.state, to_state: to, decided_by: ref(decider), decided_as: role, recorded_by: ref(recorder), log_version: extra.version ?? null,
+      in_words: `${decider.name}${role ? ` (${ROLE_WORDS[role]})` : ""} ${VERBS[step] ?? step} on ${longDate(day)}${evidence ? `, by email ${evidence}` : ""}; recorded by ${recorder.name} on ${longDate(NOW.slice(0, 10))}`,
+      evidence, note: extra.note ?? null, conditions: extra.conditions ?? null, at: NOW, decided_on: day,
+    };
+  };
+  /** A decision taken for someone else needs the evidence it came in. */
+  const evidenceProblem = (decider: StaffRecord, evidence: string): FieldError | null => {
+    const recorder = me();
+    return recorder && recorder.id !== decider.id && !evidence.trim()
+      ? { field: "evidence", message: `Enter the evidence of ${decider.name}'s decision, such as the reference of the email or memo it came in: ${recorder.name} is recording it for them` }
+      : null;
+  };
+  /** What a session needs that is not there: the account, the worker's duties, an
+   *  authorisation in force. */
+  const accessMissing = (record: RequestRecord): string[] => {
+    const missing: string[] = [];
+    const worker = me();
+    if (worker) missing.push(...dutyRefusals(record, "start-access", worker).map((r) => r.reason));
+    const directed = authorisations.filter((a) => a.request === record.reference && a.kind === "directed_surveillance" && !a.cancelled_at);
+    const today = todayIso();
+    if (directed.length && !directed.some((a) => a.approved && a.approved <= today && a.expires >= today)) {
+      for (const a of directed) missing.push(`the directed surveillance authorisation ${a.reference} is not in force: ${a.approved ? "it has expired" : "it awaits a magistrate's approval"}`);
+    }
+    return missing.map((m) => m.charAt(0).toUpperCase() + m.slice(1));
+  };
+  const permitConditions = (record: RequestRecord) => [...record.decisions].reverse().find((d) => d.step === "permit")?.conditions ?? null;
+  const versionsSigned = (record: RequestRecord): VersionSigned[] =>
+    (logs.get(record.reference) ?? []).map((v) => {
+      const completed = v.log.completed;
+      const finalised = v.log.assessment && v.finalised_at ? v.log.assessment : null;
+      return {
+        version: v.version, completed_by: completed?.by ?? null, completed_on: completed ? completed.at.slice(0, 10) : null, finalised_by: finalised?.by ?? null, finalised_on: finalised ? finalised.at.slice(0, 10) : null,
+        in_words: `Version ${v.version}: ${completed ? `completed by ${completed.by} on ${longDate(completed.at.slice(0, 10))}` : "not completed yet"}; ${finalised ? `finalised by ${finalised.by} on ${longDate(finalised.at.slice(0, 10))}` : "not finalised yet"}`,
+      };
+    });
   const find = (reference: string) => requests.find((r) => r.reference === reference) ?? fail("not_found", `there is no request ${reference}`);
   const draft = (id: number) => drafts.get(id) ?? fail("not_found", `there is no draft ${id}`);
   const page = (record: RequestRecord): RequestPage => {
     const open = [...drafts.values()].find((d) => d.request === record.reference)?.id ?? null;
-    const next_steps: NextStep[] = TRANSITIONS.filter(([from]) => from === record.state).map(([, step, , role]) => ({
-      step, role, label: STEP_LABELS[step]!, by: ROLE_LABELS[role],
-      needs_evidence: ["agree", "permit", "refuse", "refer-back"].includes(step),
-      needs_note: ["refuse", "refer-back", "raise-doubts", "withdraw"].includes(step),
-      takes_conditions: step === "permit",
-      primary: false,
-      fixes: [
-        ...(step === "submit" && open !== null ? [{ place: "draft" as const, id: open }] : []),
-        ...(step === "confirm-legitimacy" && profile && samePerson(profile.name, record.request.originating_worker.name) ? [{ place: "elsewhere" as const }] : []),
-        ...(step === "confirm-legitimacy" && profile && !aaws.some((a) => a.name.toLowerCase() === profile!.name.toLowerCase()) ? [{ place: "worker_profile" as const }] : []),
-      ],
-      missing: [
-        ...(step === "submit" && open !== null ? ["Save or discard the changes being made to this request"] : []),
-        ...(step === "confirm-legitimacy" && profile && samePerson(profile.name, record.request.originating_worker.name)
-          ? [`You are this request's originating social worker: another Authorised Access Worker must confirm it, not ${record.request.originating_worker.name}`]
-          : []),
-        ...(step === "confirm-legitimacy" && profile && !aaws.some((a) => a.name.toLowerCase() === profile!.name.toLowerCase())
-          ? [`${profile.name} is not in the register of Authorised Access Workers: register them on the worker profile screen`]
-          : []),
-      ],
-    }));
-    const mine: Record<string, Role[]> = { osw: ["Osw"], aaw: ["Aaw"], tm: ["Tm", "TmOrSd"] };
-    const forward = (n: NextStep) => !n.missing.length && !["refuse", "refer-back", "raise-doubts", "withdraw"].includes(n.step);
-    const first = next_steps.find((n) => forward(n) && profile !== null && mine[profile.role].includes(n.role)) ?? next_steps.find(forward);
+    const next_steps: NextStep[] = TRANSITIONS.filter(([from]) => from === record.state).map(([, step, , role]) => {
+      const not_yours = notMine(record, step);
+      return {
+        step, role, label: STEP_LABELS[step]!, by: ROLE_LABELS[role],
+        needs_evidence: not_yours.length > 0,
+        needs_note: ["refuse", "refer-back", "raise-doubts", "withdraw"].includes(step),
+        takes_conditions: step === "permit",
+        primary: false,
+        fixes: step === "submit" && open !== null ? [{ place: "draft" as const, id: open }] : [],
+        missing: step === "submit" && open !== null ? ["Save or discard the changes being made to this request"] : [],
+        yours: not_yours.length === 0, not_yours, waits_for: whoMay(record, step),
+      };
+    });
+    const forward = (n: NextStep) => n.yours && !n.missing.length && !["refuse", "refer-back", "raise-doubts", "withdraw"].includes(n.step);
+    const first = next_steps.find(forward);
     if (first) first.primary = true;
-    const access = ["legitimacy_confirmed", "in_progress"].includes(record.state)
-      ? accounts.length ? { missing: [], fixes: [] } : { missing: ["No sanctioned account is registered: add the council's account first"], fixes: [{ place: "sanctioned_accounts" as const }] }
-      : null;
+    let access: AccessReadiness | null = null;
+    if (["legitimacy_confirmed", "in_progress"].includes(record.state)) {
+      const missing = [...(accounts.length ? [] : ["No sanctioned account is registered: add the council's account first"]), ...accessMissing(record)];
+      const fixes = missing.map((m): FixPlace => (m.startsWith("No sanctioned account") ? { place: "sanctioned_accounts" } : /register|registration/.test(m) ? { place: "worker_profile" } : { place: "elsewhere" }));
+      access = { missing, fixes, conditions: permitConditions(record) };
+    }
+    record.log_versions = versionsSigned(record);
     return { record: structuredClone(record), draft: open, can_change: ["draft", "referred_back"].includes(record.state), next_steps, authorisations: authorisations.filter((a) => a.request === record.reference), access };
   };
 
@@ -359,8 +550,8 @@ export function createFakeBackend(): Backend {
   const required = (fields: FieldError[], field: string, value: string, what: string) => {
     if (!value.trim()) fields.push({ field, message: `Enter ${what}` });
   };
-  const moveTo = (record: RequestRecord, state: RequestState, step: Step, by: string) => {
-    record.decisions.push({ step, step_label: step, from_state: record.state, to_state: state, decided_by: by, recorded_by: 1, recorded_by_name: profile?.name ?? "", evidence: null, note: null, conditions: null, at: NOW, decided_on: NOW.slice(0, 10) });
+  const moveTo = (record: RequestRecord, state: RequestState, step: Step, by: StaffRecord, evidence: string | null = null) => {
+    record.decisions.push(decision(record, step, state, by, { evidence, version: latestLog(record)?.version ?? null }));
     record.state = state;
     record.state_label = LABELS[state];
   };
@@ -393,10 +584,22 @@ export function createFakeBackend(): Backend {
       shown: shown ? structuredClone(shown) : null, versions: versions.map((v) => v.version), latest: isLatest,
       actions: isLatest ? actionsOf(record, latest) : { add_search: false, add_finding: false, disagree: false, complete: false, finalise: false, share: false, correct: false, close: false },
       accounts: structuredClone(accounts), captures: captures.filter((c) => c.request === record.reference).map((c) => ({ id: c.id, url: c.url, title: c.title, taken_at: c.captured_at, relevant: c.judgement ? c.judgement.relevant : null })), worker: profile ? structuredClone(profile) : null,
+      offers: isLatest ? ([["complete-log", "complete"], ["finalise-log", "finalise"], ["share", "share"]] as [Step, keyof LogActions][]).filter(([, a]) => actionsOf(record, latest)[a]).map(([step]) => offerOf(record, step)) : [],
       comparison: other && shown && other !== shown
         ? compareLogs(other.version < shown.version ? other : shown, other.version < shown.version ? shown : other)
         : null,
     };
+  };
+  /** Who completes, finalises or shares: a person of the directory who may, with the
+   *  evidence when it is recorded for them. */
+  const signer = (record: RequestRecord, step: Step, by: string, evidence: string): StaffRecord => {
+    if (!by.trim()) fail("invalid_fields", "There is a problem", [{ field: "by", message: "Choose whose decision it is" }]);
+    const who = findStaff("by", by);
+    const refusals = dutyRefusals(record, step, who);
+    if (refusals.length) guardRefused(`${stepLabel(step)} is refused`, refusals);
+    const problem = evidenceProblem(who, evidence);
+    if (problem) fail("invalid_fields", "There is a problem", [problem]);
+    return who;
   };
   const editable = (reference: string): { record: RequestRecord; version: LogVersion } => {
     const record = find(reference);
@@ -427,8 +630,23 @@ export function createFakeBackend(): Backend {
     ["finalised", "Finalised", ["finalised", "shared"]],
     ["closed", "Closed, refused or withdrawn", ["closed", "refused", "withdrawn"]],
   ];
-  const WAITS: Record<WorkerRecord["role"], RequestState[]> = {
-    osw: ["draft", "referred_back", "log_completed", "finalised"], aaw: ["permitted", "legitimacy_confirmed", "in_progress"], tm: ["submitted", "shared"],
+  const TASK_WORDS: Partial<Record<Step, string>> = {
+    submit: "Submit the request", agree: "Agree or refuse the request", permit: "Permit or refuse the request", "confirm-legitimacy": "Confirm the legitimacy of the request",
+    "start-access": "Run the access session", "complete-log": "Complete the investigation log", "finalise-log": "Assess and finalise the investigation log", share: "Share the investigation log", close: "Close the request",
+  };
+  /** The first step of a request the laptop's worker may take now, in their own name. */
+  const taskOf = (r: RequestRecord): Step | null => {
+    const worker = me();
+    if (!worker) return null;
+    const forward = TRANSITIONS.filter(([from, step]) => from === r.state && !["refuse", "refer-back", "raise-doubts", "withdraw"].includes(step)).map(([, step]) => step);
+    const latest = latestLog(r);
+    const actions = actionsOf(r, latest);
+    const steps: Step[] = [
+      ...forward,
+      ...(["legitimacy_confirmed", "in_progress"].includes(r.state) && !accessMissing(r).length ? (["start-access"] as Step[]) : []),
+      ...(actions.complete ? (["complete-log"] as Step[]) : []), ...(actions.finalise ? (["finalise-log"] as Step[]) : []), ...(actions.share ? (["share"] as Step[]) : []),
+    ];
+    return steps.find((step) => !dutyRefusals(r, step, worker).length) ?? null;
   };
   const homeRequest = (r: RequestRecord): HomeRequest => ({
     reference: r.reference, case_reference: r.request.case_reference, subjects: r.request.subjects.map((s) => s.name ?? s.description ?? ""),
@@ -453,21 +671,80 @@ export function createFakeBackend(): Backend {
       if (!args.name.trim()) fields.push({ field: "name", message: "Enter the worker's name" });
       if (!["aaw", "osw", "tm"].includes(args.role)) fields.push({ field: "role", message: "Select the role: Authorised Access Worker, Originating Social Worker or Team Manager" });
       if (fields.length) fail("invalid_fields", "There is a problem", fields);
-      profile = { id: 1, name: args.name.trim(), role: args.role as WorkerRecord["role"], staff_id: args.staff_id, updated_at: NOW };
+      const role = args.role as StaffRole;
+      const typedId = args.staff_id?.trim() || null;
+      const found = staff.find((p) => typedId && p.staff_id?.toLowerCase() === typedId.toLowerCase()) ?? staff.find((p) => nameKey(p.name) === nameKey(args.name));
+      if (found?.left_on) fail("refused", `${found.name} left on ${longDate(found.left_on)}, as the staff directory records, and cannot be this laptop's worker`);
+      const person = found ?? addStaff(args.name.trim(), [], typedId, null);
+      if (!person.roles.includes(role)) person.roles = STAFF_ORDER.filter((r) => r === role || person.roles.includes(r));
+      person.staff_id ??= typedId;
+      laptopId = person.id;
+      profile = { id: 1, name: person.name, role: args.role as WorkerRecord["role"], staff_id: person.staff_id, updated_at: NOW };
       return profile;
     },
     aaw_list: () => structuredClone(aaws),
     aaw_register: (args) => {
       const fields: FieldError[] = [];
-      if (!args.name.trim()) fields.push({ field: "name", message: "Enter the worker's name" });
+      if (!args.name.trim()) fields.push({ field: "name", message: "Enter the access worker's staff ID or name" });
+      if (!args.decided_by.trim()) fields.push({ field: "decided_by", message: "Choose the service director whose decision it is" });
+      if (!args.evidence.trim()) fields.push({ field: "evidence", message: "Enter the reference of the service director's decision, such as the email or memo" });
       const trained = isoDate(args.trained);
-      if (trained === "invalid") fields.push({ field: "trained", message: "The date of training must be a real date, such as 31 3 2026 (2026-03-31 in a file)" });
-      else if (trained && trained > NOW.slice(0, 10)) fields.push({ field: "trained", message: "The date of training must not be in the future" });
+      if (trained === null) fields.push({ field: "trained", message: "Enter the date they were trained" });
+      else if (trained === "invalid") fields.push({ field: "trained", message: "The date of training must be a real date, such as 31 3 2026 (2026-03-31 in a file)" });
+      else if (trained > NOW.slice(0, 10)) fields.push({ field: "trained", message: "The date of training must not be in the future" });
       if (fields.length) fail("invalid_fields", "There is a problem", fields);
-      const evidence = args.evidence.trim() || null;
-      const record: AawRecord = { id: aaws.length + 1, name: args.name.trim(), registered_at: NOW, evidence, trained_on: trained, incomplete: !evidence || !trained };
-      aaws.push(record);
+      const person = findStaff("name", args.name);
+      const decider = findStaff("decided_by", args.decided_by);
+      if (!decider.roles.includes("sd") || decider.left_on) fail("invalid_fields", "There is a problem", [{ field: "decided_by", message: `${decider.name} is not a service director in the staff directory: registering an access worker is the service director's decision` }]);
+      if (!person.roles.includes("aaw")) person.roles = STAFF_ORDER.filter((r) => r === "aaw" || person.roles.includes(r));
+      const existing = aaws.find((a) => a.person.id === person.id);
+      const record: AawRecord = { id: existing?.id ?? aaws.length + 1, name: person.name, person: ref(person), decided_by: ref(decider), registered_at: existing?.registered_at ?? NOW, evidence: args.evidence.trim(), trained_on: trained as string, incomplete: false };
+      if (existing) Object.assign(existing, record);
+      else aaws.push(record);
       return record;
+    },
+    staff_list: () => directory(),
+    staff_add: (args) => {
+      const errors = validateStaff(args.name, args.roles, args.staff_id, args.team, "");
+      if (errors.length) fail("invalid_fields", "There is a problem", errors);
+      addNew([args]);
+      return directory();
+    },
+    staff_import: (args) => {
+      const lines = args.text.replace(/^\uFEFF/, "").split(/\r?\n/);
+      const header = (lines[0] ?? "").split(",").map((c) => c.trim());
+      if (header.join(",") !== "staff_id,name,roles,team") fail("invalid_fields", "There is a problem", [{ field: "file", message: `The first row must be the header staff_id,name,roles,team; it is ${header.join(",")}` }]);
+      const rows: StaffAddArgs[] = [];
+      const errors: FieldError[] = [];
+      lines.slice(1).forEach((line, i) => {
+        if (!line.trim()) return;
+        const n = i + 2;
+        const cells = line.split(",");
+        if (cells.length !== 4) {
+          errors.push({ field: `rows[${n}]`, message: `Row ${n} cannot be read: it has ${cells.length} fields, not 4` });
+          return;
+        }
+        const [staffId, name, roles, team] = cells;
+        const row = { name, roles: roles.split(";").map((r) => r.trim()).filter(Boolean), staff_id: staffId, team };
+        errors.push(...validateStaff(row.name, row.roles, row.staff_id, row.team, `rows[${n}].`).map((e) => ({ ...e, message: `Row ${n}: ${e.message}` })));
+        rows.push(row);
+      });
+      if (!rows.length && !errors.length) errors.push({ field: "file", message: "The file has no one in it: one row per person after the header" });
+      if (errors.length) fail("invalid_fields", "There is a problem", errors);
+      addNew(rows);
+      return directory();
+    },
+    staff_leave: (args) => {
+      const fields: FieldError[] = [];
+      if (!args.person.trim()) fields.push({ field: "person", message: "Choose the person who left" });
+      const on = isoDate(args.on);
+      if (on === null) fields.push({ field: "on", message: "Enter the day they left" });
+      else if (on === "invalid") fields.push({ field: "on", message: "The day they left must be a real date, such as 30 11 2026" });
+      if (fields.length) fail("invalid_fields", "There is a problem", fields);
+      const person = findStaff("person", args.person);
+      if (person.left_on) fail("invalid_fields", "There is a problem", [{ field: "person", message: `${person.name} is already marked as left, on ${longDate(person.left_on)}` }]);
+      person.left_on = on as string;
+      return directory();
     },
     request_list: (args) => {
       const words = args.query.toLowerCase().split(/\s+/).filter(Boolean);
@@ -488,8 +765,12 @@ export function createFakeBackend(): Backend {
       if (!transition || !current) return fail("illegal_step", `${args.step} is not allowed: the request is ${record.state}`);
       if (current.missing.length) fail("refused", `${current.label} cannot be taken yet: ${current.missing.join("; ")}`);
       const fields: FieldError[] = [];
-      if (!args.decided_by.trim()) fields.push({ field: "by", message: "Enter who decided" });
-      if (current.needs_evidence && !args.evidence.trim()) fields.push({ field: "evidence", message: "Enter the evidence of the decision, such as the reference of the email or memo" });
+      if (!args.decided_by.trim()) fail("invalid_fields", "There is a problem", [{ field: "by", message: "Choose whose decision it is" }]);
+      const decider = findStaff("by", args.decided_by);
+      const refusals = dutyRefusals(record, args.step, decider);
+      if (refusals.length) guardRefused(`${current.label} is refused`, refusals);
+      const noEvidence = evidenceProblem(decider, args.evidence);
+      if (noEvidence) fields.push(noEvidence);
       if (current.needs_note && !args.note.trim()) fields.push({ field: "note", message: `Enter why: "${current.label}" needs a note of the reason` });
       const day = isoDate(args.decided_on);
       const follows = record.decisions[record.decisions.length - 1]?.decided_on ?? null;
@@ -498,7 +779,7 @@ export function createFakeBackend(): Backend {
       else if (day && follows && day < follows) fields.push({ field: "decided_on", message: "The date of the decision must not be before the step it follows" });
       if (fields.length) fail("invalid_fields", "There is a problem", fields);
       const text = (v: string) => (v.trim() ? v.trim() : null);
-      record.decisions.push({ step: args.step, step_label: current.label, from_state: record.state, to_state: transition[2], decided_by: args.decided_by.trim(), recorded_by: 1, recorded_by_name: profile!.name, evidence: text(args.evidence), note: text(args.note), conditions: text(args.conditions), at: NOW, decided_on: (day as string | null) ?? NOW.slice(0, 10) });
+      record.decisions.push(decision(record, args.step, transition[2], decider, { evidence: text(args.evidence), note: text(args.note), conditions: text(args.conditions), day: day as string | null }));
       record.state = transition[2];
       record.state_label = LABELS[record.state];
       return page(record);
@@ -559,7 +840,7 @@ export function createFakeBackend(): Backend {
       const reference = `REQ-2026-${String(requests.length + 1).padStart(4, "0")}`;
       const created: RequestRecord = {
         id: requests.length + 1, reference, state: "draft", state_label: LABELS.draft, allowed_steps: ["submit", "withdraw"], parent: record.parent, flagged_for_sd: record.parent !== null,
-        created_at: NOW, updated_at: NOW, request, subjects: linkPersons(request, settled), decisions: [], filed: [],
+        created_at: NOW, updated_at: NOW, request, subjects: linkPersons(request, settled), decisions: [], log_versions: [], filed: [],
       };
       requests.push(created);
       return page(created);
@@ -692,9 +973,12 @@ export function createFakeBackend(): Backend {
     authorisation_central_record: (args) => ({ path: args.path, rows: authorisations.length, sha256: "c5".repeat(32) }),
     // Access sessions: no browser here. The page "visited" is the person's first profile,
     // or the address a test sets in `window.fakePage`; `window.fakeVisit(url)` adds a step.
-    session_check: (args) => sessionGuards(args.reference, args.subject, args.account),
+    session_check: (args) => ({ ...sessionGuards(args.reference, args.subject, args.account), conditions: permitConditions(find(args.reference)) }),
     session_start: (args) => {
       const warnings = sessionGuards(args.reference, args.subject, args.account).warnings;
+      if (permitConditions(find(args.reference)) && !args.conditions_confirmed) {
+        guardRefused("the access session cannot start", [{ code: "conditions_not_confirmed", reason: `the service director's conditions were not confirmed: ${permitConditions(find(args.reference))}`, remedy: "confirm that you have read the conditions and will keep to them" }]);
+      }
       const record = find(args.reference);
       const subject = record.request.subjects[args.subject - 1];
       const account = accounts.find((a) => a.id === args.account)!;
@@ -708,7 +992,7 @@ export function createFakeBackend(): Backend {
       };
       sessions.push(session);
       fakeWindow.fakePage = first;
-      if (record.state === "legitimacy_confirmed") moveTo(record, "in_progress", "start-access", profile?.name ?? "");
+      if (record.state === "legitimacy_confirmed") moveTo(record, "in_progress", "start-access", me()!);
       return session;
     },
     session_get: (args) => {
@@ -890,7 +1174,14 @@ export function createFakeBackend(): Backend {
     policy_platforms: () => ({ allowed: ["facebook", "instagram", "x", "tiktok", "linkedin", "youtube", "snapchat", "threads", "reddit"] }),
     home_get: () => ({
       worker: profile ? structuredClone(profile) : null,
-      waiting_for_you: profile ? requests.filter((r) => WAITS[profile!.role].includes(r.state)).map(homeRequest) : [],
+      waiting_for_you: requests.filter((r) => taskOf(r)).map(homeRequest),
+      tasks: requests.flatMap((r) => {
+        const step = taskOf(r);
+        if (!step) return [];
+        const names = r.request.subjects.map((x) => x.name ?? x.description ?? "").filter(Boolean);
+        const who = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}` : names[0] ?? r.reference;
+        return [{ reference: r.reference, step, words: `${TASK_WORDS[step] ?? stepLabel(step)} for ${who}`, waited: "since today" }];
+      }),
       sections: GROUPS.map(([group, title, states]) => ({ group, title, requests: requests.filter((r) => states.includes(r.state)).map(homeRequest) })),
       due: [
         ...registerEntries().filter((e) => e.state === "awaiting_approval" && !e.approved).map((e) => ({ kind: "authorisation_approval" as const, request: e.request, overdue: false, date: null, text: `Authorisation ${e.reference} awaits a magistrate's approval: it allows nothing until one is recorded` })),
@@ -903,7 +1194,7 @@ export function createFakeBackend(): Backend {
       const record = find(args.reference);
       const events = [
         { what: "Created the request", detail: null as string | null },
-        ...record.decisions.map((d) => ({ what: "Recorded a decision", detail: `${d.step_label}: ${d.decided_by}` })),
+        ...record.decisions.map((d) => ({ what: "Recorded a decision", detail: `${d.step_label}: ${d.decided_by.name}` })),
       ];
       return {
         reference: record.reference,
@@ -946,7 +1237,7 @@ export function createFakeBackend(): Backend {
       if (version.finalised_at) fail("refused", "the log is finalised and read-only");
       const account = accounts.find((a) => a.id === f.account)!;
       version.log.searches.push({ at: date ? `${date}T${f.time.trim().replace(".", ":").padStart(5, "0")}:00Z` : NOW, platform: f.platform.trim() || account.platform, account_id: account.id, searched: f.searched.trim(), result: f.result.trim() });
-      if (record.state === "legitimacy_confirmed") moveTo(record, "in_progress", "start-access", profile?.name ?? "");
+      if (record.state === "legitimacy_confirmed") moveTo(record, "in_progress", "start-access", me()!);
       return logPage(record.reference);
     },
     log_add_finding: (args) => {
@@ -979,23 +1270,23 @@ export function createFakeBackend(): Backend {
     log_complete: (args) => {
       const { record, version } = editable(args.reference);
       if (record.state !== "in_progress") fail("illegal_step", `complete-log is not allowed: the request is ${record.state}`);
-      if (!args.by.trim()) fail("invalid_fields", "There is a problem", [{ field: "by", message: "Enter who completed the log" }]);
-      version.log.completed = { by: args.by.trim(), at: NOW };
-      moveTo(record, "log_completed", "complete-log", args.by.trim());
+      const by = signer(record, "complete-log", args.by, args.evidence);
+      version.log.completed = { by: by.name, at: NOW };
+      moveTo(record, "log_completed", "complete-log", by, args.evidence.trim() || null);
       return logPage(record.reference);
     },
     log_finalise: (args) => {
       const { record, version } = editable(args.reference);
       const correcting = version.version > 1 && ["finalised", "shared", "closed"].includes(record.state);
       if (!correcting && record.state !== "log_completed") fail("illegal_step", `finalise-log is not allowed: the request is ${record.state}`);
+      const by = signer(record, "finalise-log", args.by, args.evidence);
       const fields: FieldError[] = [];
-      required(fields, "by", args.by, "who assessed the findings");
       if (!["little", "some", "considerable", "significant"].includes(args.rating)) fields.push({ field: "rating", message: "Rating must be little, some, considerable or significant" });
       required(fields, "assessment", args.assessment, "the assessment of the information");
       if (fields.length) fail("invalid_fields", "There is a problem", fields);
-      version.log.assessment = { by: args.by.trim(), at: NOW, rating: args.rating as Contribution, text: args.assessment.trim() };
+      version.log.assessment = { by: by.name, at: NOW, rating: args.rating as Contribution, text: args.assessment.trim() };
       version.finalised_at = NOW;
-      if (!correcting) moveTo(record, "finalised", "finalise-log", args.by.trim());
+      if (!correcting) moveTo(record, "finalised", "finalise-log", by, args.evidence.trim() || null);
       return logPage(record.reference);
     },
     log_share: (args) => {
@@ -1003,12 +1294,12 @@ export function createFakeBackend(): Backend {
       const versions = logs.get(record.reference) ?? [];
       const version = versions[versions.length - 1];
       if (!version?.finalised_at || !["finalised", "shared"].includes(record.state)) fail("illegal_step", `share is not allowed: the request is ${record.state}`);
+      const by = signer(record, "share", args.by, args.evidence);
       const fields: FieldError[] = [];
-      required(fields, "by", args.by, "who shared the log");
       if (!args.with.length) fields.push({ field: "with", message: "Say who the log was shared with: tm, sm and sd" });
       if (fields.length) fail("invalid_fields", "There is a problem", fields);
-      version.log.shared.push({ with: args.with as ShareRecipient[], by: args.by.trim(), at: NOW });
-      if (record.state === "finalised") moveTo(record, "shared", "share", args.by.trim());
+      version.log.shared.push({ with: args.with as ShareRecipient[], by: by.name, at: NOW });
+      if (record.state === "finalised") moveTo(record, "shared", "share", by, args.evidence.trim() || null);
       return logPage(record.reference);
     },
     log_correct: (args) => {

@@ -1,5 +1,5 @@
 // Words for the contract's enums, as the forms and pages show them.
-import type { AuthorisationKind, ConsentStatus, Reason, Scope, SubjectRole, WorkerRole } from "./generated/ipc";
+import type { AuthorisationKind, ConsentStatus, Reason, Scope, StaffRole, SubjectRole, WorkerRole } from "./generated/ipc";
 
 export const REASONS: [Reason, string][] = [
   ["misleading_information", "Information given by the family may be misleading or untrue"],
@@ -32,6 +32,16 @@ export const WORKER_ROLES: [WorkerRole, string][] = [
   ["aaw", "Authorised Access Worker"],
   ["osw", "Originating Social Worker"],
   ["tm", "Team Manager"],
+];
+
+/** The staff directory's roles, in the order the directory keeps them. */
+export const STAFF_ROLES: [StaffRole, string][] = [
+  ["osw", "Originating social worker"],
+  ["tm", "Team manager"],
+  ["sm", "Service manager"],
+  ["sd", "Service director"],
+  ["aaw", "Authorised Access Worker"],
+  ["legal", "Legal team"],
 ];
 
 export const AUTHORISATION_KINDS: [AuthorisationKind, string][] = [

@@ -24,6 +24,7 @@ import { disposeScreen, releaseScreen, retentionScreen } from "./screens/retenti
 import { incidentsScreen, subjectAccessScreen } from "./screens/incidents";
 import { requestScreen } from "./screens/request-page";
 import { requestsScreen } from "./screens/requests";
+import { staffScreen } from "./screens/staff";
 import { statusScreen } from "./screens/status";
 
 const STEPS: Step[] = ["submit", "agree", "permit", "refuse", "refer-back", "confirm-legitimacy", "raise-doubts", "withdraw", "close"];
@@ -60,7 +61,8 @@ async function route(shell: Shell, hash: string): Promise<void> {
   }
   showWorker(await app.backend.call("worker_profile_get", {}).catch(() => null));
   const [section, id, sub, extra, more] = parts;
-  if (section === "profile") return profileScreen(app);
+  if (section === "profile") return profileScreen(app, query.get("complete") ?? "");
+  if (section === "staff") return staffScreen(app);
   if (section === "settings") return settingsScreen(app);
   if (section === "retention" && id === "dispose") return disposeScreen(app);
   if (section === "retention" && id === "release" && sub) return releaseScreen(app, sub);
@@ -89,11 +91,11 @@ async function route(shell: Shell, hash: string): Promise<void> {
   if (section === "captures" && id && sub === "redact") return redactScreen(app, Number(id), "viewport_png");
   if (section === "captures" && id && sub === "redact-full-page") return redactScreen(app, Number(id), "full_page_png");
   if (section === "captures" && id) return captureScreen(app, Number(id));
-  if (section === "requests" && id && sub === "step" && STEPS.includes(extra as Step)) return decisionScreen(app, id, extra as Step);
+  if (section === "requests" && id && sub === "step" && STEPS.includes(extra as Step)) return decisionScreen(app, id, extra as Step, more === "proxy");
   if (section === "requests" && id && sub === "authorisations") return authorisationScreen(app, id);
   if (section === "requests" && id && sub === "export") return exportScreen(app, id);
   if (section === "requests" && id && sub === "audit") return auditScreen(app, id);
-  if (section === "requests" && id && sub === "log" && isLogForm(extra)) return logForm(app, id, extra, more ? Number(more) : null);
+  if (section === "requests" && id && sub === "log" && isLogForm(extra)) return logForm(app, id, extra, more && more !== "proxy" ? Number(more) : null, more === "proxy");
   if (section === "requests" && id && sub === "log") return logScreen(app, id, numberOrNull(query.get("version")), numberOrNull(query.get("compare")));
   if (section === "requests" && id && sub === "filed") return filingScreen(app, id, query.get("sha") ?? "");
   if (section === "requests" && id) return requestScreen(app, id);

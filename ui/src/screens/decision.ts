@@ -1,52 +1,60 @@
-// Recording a workflow step: who decided, the evidence of a manager's or director's
-// decision, a note of why, and a service director's conditions.
+// Recording a workflow step. A step that is the worker's own is recorded in their name: the
+// form does not ask who decided. A decision someone else made, by email or memo, is recorded
+// for them: the decider is chosen from the people who may take it now, with its evidence.
+// A note of why, and a service director's conditions, where the step takes them.
 import { App, attempt } from "../app";
-import { Errors, backLink, button, dateInput, errorsFrom, textArea, textInput, warningText } from "../components";
+import { asIpcError } from "../backend";
+import { Errors, backLink, button, dateInput, errorsFrom, textArea, warningText } from "../components";
 import { h } from "../dom";
-import type { FieldError, RequestPage, RequestStepArgs, Step } from "../generated/ipc";
+import type { FieldError, RequestStepArgs, Step } from "../generated/ipc";
+import { choiceName, deciderValue, laptopWorker, notYours, proxyFields } from "./decider";
 import { requestHref } from "./request-page";
 
-export async function decisionScreen(app: App, reference: string, step: Step): Promise<void> {
-  const [page, profile] = await Promise.all([
-    attempt(app, () => app.backend.call("request_get", { reference })),
-    attempt(app, () => app.backend.call("worker_profile_get", {})),
-  ]);
+export async function decisionScreen(app: App, reference: string, step: Step, proxy: boolean): Promise<void> {
+  const [page, me] = await Promise.all([attempt(app, () => app.backend.call("request_get", { reference })), laptopWorker(app)]);
   if (!page) return;
   const next = page.next_steps.find((n) => n.step === step);
   if (!next) {
     app.show("This step is not open", backLink(requestHref(reference)), h("h1", { class: "govuk-heading-l" }, "This step is not open"), h("p", { class: "govuk-body" }, `Request ${reference} is ${page.record.state_label.toLowerCase()}.`));
     return;
   }
-  const selfTaken = next.role === "Osw" || next.role === "Aaw";
+  // A step that is not the worker's own is only ever recorded for the person who took it.
+  const forSomeoneElse = proxy || !next.yours || !me;
   const args: RequestStepArgs = {
-    reference, step, decided_by: selfTaken && profile ? profile.name : "", evidence: "", note: "", conditions: "",
+    reference, step, decided_by: forSomeoneElse ? "" : deciderValue(me!), evidence: "", note: "", conditions: "",
     decided_on: { day: "", month: "", year: "" },
   };
+  const what = next.label.replace(/^Record /, "").replace(/^./, (c) => c.toLowerCase());
   const whose = h("p", { class: "govuk-body", id: "whose-decision" });
-  const sayWhose = () => {
-    whose.textContent = `You are recording ${args.decided_by.trim() ? `${args.decided_by.trim()}'s decision` : `the decision of the ${next.by.toLowerCase()}`}: ${next.label.replace(/^Record /, "").toLowerCase()}.`;
-  };
-  sayWhose();
+  whose.textContent = forSomeoneElse
+    ? `Record a decision made by email or memo: choose whose decision it is and give its evidence.`
+    : `You are recording your own decision, in your name, ${me!.name}: ${what}.`;
+  const title = forSomeoneElse ? `${next.label}: a decision made by email` : next.label;
   const render = (fields: FieldError[]) => {
     const errors: Errors = errorsFrom(fields);
+    const canRecord = !forSomeoneElse || next.waits_for.length > 0;
     app.show(
-      next.label,
+      title,
       backLink(requestHref(reference)),
       h("span", { class: "govuk-caption-l" }, `Request ${reference}`),
-      h("h1", { class: "govuk-heading-l" }, next.label),
+      h("h1", { class: "govuk-heading-l" }, title),
       next.missing.length ? warningText(`Before this step: ${next.missing.join("; ")}`) : null,
+      forSomeoneElse && !next.yours ? notYours("not-yours", next.not_yours, next.waits_for) : null,
       h(
         "form",
         { novalidate: "", id: "decision-form" },
         whose,
-        knownNames(textInput({ id: "decided_by", label: "Who decided", hint: `${next.by}: their full name, chosen from the names known on this request or typed`, errors, value: args.decided_by, onInput: (v) => { args.decided_by = v; sayWhose(); } }), page),
+        ...(forSomeoneElse
+          ? proxyFields(args, next.waits_for, errors, (choice) => {
+              whose.textContent = `You are recording ${choiceName(choice)}'s decision, made by email or memo: ${what}.`;
+            })
+          : []),
         dateInput({ id: "decided_on", label: "When it was decided", optional: true, hint: "The day of the email or meeting, for example 20 11 2026. Leave it empty for today.", errors, value: args.decided_on, onInput: (v) => (args.decided_on = v) }),
-        textInput({ id: "evidence", label: "Evidence of the decision", optional: !next.needs_evidence, hint: "The reference of the email, memo or minutes that record it", errors, value: args.evidence, onInput: (v) => (args.evidence = v) }),
         textArea({ id: "note", label: next.needs_note ? "Why" : "Note", optional: !next.needs_note, rows: 3, errors, value: args.note, onInput: (v) => (args.note = v) }),
         next.takes_conditions
-          ? textArea({ id: "conditions", label: "Conditions of the permission", optional: true, rows: 3, errors, value: args.conditions, onInput: (v) => (args.conditions = v) })
+          ? textArea({ id: "conditions", label: "Conditions of the permission", optional: true, hint: "What the service director allows, such as one look at each profile: the access worker confirms them when a session starts", rows: 3, errors, value: args.conditions, onInput: (v) => (args.conditions = v) })
           : null,
-        button(next.label, () => record(), { id: "record" }),
+        canRecord ? button(next.label, () => record(), { id: "record" }) : null,
       ),
     );
     if (fields.length) app.showErrors(fields);
@@ -57,21 +65,11 @@ export async function decisionScreen(app: App, reference: string, step: Step): P
       app.flash(`${next.label}: recorded`);
       app.go(requestHref(reference));
     } catch (error) {
-      const failure = error as { code?: string; fields?: FieldError[] };
+      const failure = asIpcError(error);
       // The backend names the decision maker's field "by", as the CLI's flag.
-      if (failure.code === "invalid_fields" && failure.fields) render(failure.fields.map((f) => (f.field === "by" ? { ...f, field: "decided_by" } : f)));
-      else app.showFailure(error);
+      if ((failure.code === "invalid_fields" || failure.code === "unknown_staff") && failure.fields.length) render(failure.fields.map((f) => (f.field === "by" ? { ...f, field: "decided_by" } : f)));
+      else app.showFailure(failure);
     }
   };
   render([]);
-}
-
-/** Offers the names already known on the request (its team manager, its social worker and
- *  everyone who decided a step) as choices for the decider; another name can be typed. */
-function knownNames(group: HTMLElement, page: RequestPage): HTMLElement {
-  const r = page.record.request;
-  const names = [...new Set([r.team_manager.name, r.originating_worker.name, ...page.record.decisions.map((d) => d.decided_by)].map((n) => n.trim()).filter(Boolean))];
-  group.querySelector("input")!.setAttribute("list", "known-deciders");
-  group.append(h("datalist", { id: "known-deciders" }, ...names.map((n) => h("option", { value: n }))));
-  return group;
 }

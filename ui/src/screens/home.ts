@@ -37,6 +37,30 @@ export async function homeScreen(app: App): Promise<void> {
 function showHome(app: App, page: HomePage): void {
   const content: Child[] = [...pageHeading("Home")];
   const worker = page.worker;
+  // The person's own task list comes first: each step they may take now, in words.
+  if (worker) {
+    content.push(
+      h(
+        "section",
+        { "aria-labelledby": "tasks-heading", id: "tasks" },
+        h("h2", { class: "govuk-heading-m", id: "tasks-heading" }, "Your tasks"),
+        page.tasks.length
+          ? h(
+              "ul",
+              { class: "govuk-list", id: "task-list" },
+              ...page.tasks.map((t) =>
+                h(
+                  "li",
+                  { class: "app-task" },
+                  h("a", { class: "govuk-link govuk-!-font-weight-bold", href: requestHref(t.reference), id: `task-${t.reference}` }, t.words),
+                  h("span", { class: "govuk-body-s" }, ` (request ${t.reference}, waiting ${t.waited})`),
+                ),
+              ),
+            )
+          : h("p", { class: "govuk-body app-none", id: "no-tasks" }, "Nothing waits for you now."),
+      ),
+    );
+  }
   content.push(
     worker
       ? h("p", { class: "govuk-body", id: "signed-in-as" }, `You are using Triangulate as ${worker.name}, ${labelOf(WORKER_ROLES, worker.role)}.`)

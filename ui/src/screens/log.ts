@@ -5,9 +5,11 @@
 // A finalised version is read-only; a correction starts a new one, and every version can be
 // read and compared with another.
 import { App, attempt, pageHeading, submitForm, ukTime } from "../app";
-import { Errors, backLink, button, capturePicture, checkboxes, dateInput, errorsFrom, linkButton, radios, summaryList, table, textArea, textInput } from "../components";
+import { Errors, backLink, button, capturePicture, checkboxes, dateInput, errorsFrom, linkButton, radios, sentence, summaryList, table, textArea, textInput } from "../components";
 import { Child, h } from "../dom";
-import type { Contribution, FieldError, InvestigationLog, LogPage, SearchForm, ShareRecipient } from "../generated/ipc";
+import type { Contribution, FieldError, InvestigationLog, LogPage, SearchForm, ShareRecipient, StaffRecord, Step } from "../generated/ipc";
+import { asIpcError } from "../backend";
+import { choiceName, deciderValue, laptopWorker, notYours, proxyFields } from "./decider";
 import { requestHref } from "./request-page";
 import { stateTag } from "./requests";
 
@@ -91,7 +93,9 @@ async function fillCaptures(app: App): Promise<void> {
 
 export async function logScreen(app: App, reference: string, version: number | null, compare: number | null): Promise<void> {
   const page = await attempt(app, () => app.backend.call("log_get", { reference, version, compare }));
-  if (page) showLog(app, page);
+  if (!page) return;
+  const request = await app.backend.call("request_get", { reference }).catch(() => null);
+  showLog(app, page, request?.record.log_versions.map((v) => sentence(v.in_words)) ?? []);
 }
 
 function versionLinks(page: LogPage): Child[] {
@@ -218,7 +222,7 @@ function logContent(page: LogPage, log: InvestigationLog, editable: boolean): Ch
   return content;
 }
 
-export function showLog(app: App, page: LogPage): void {
+export function showLog(app: App, page: LogPage, signed: string[]): void {
   const title = "Investigation log";
   const content: Child[] = [backLink(requestHref(page.reference), `Request ${page.reference}`), ...pageHeading(title, `Request ${page.reference}, case ${page.case_reference}`)];
   content.push(h("p", { class: "govuk-body", id: "request-state" }, "Request: ", stateTag(page.state, page.state_label)));
@@ -245,18 +249,41 @@ export function showLog(app: App, page: LogPage): void {
     a.add_search ? linkButton("Record a search", logHref(page.reference, "/search"), { id: "add-search" }) : null,
     a.add_finding ? linkButton("Record a finding", logHref(page.reference, "/finding"), { id: "add-finding", secondary: true }) : null,
     a.disagree ? linkButton("Record a disagreement about relevance", logHref(page.reference, "/disagree"), { id: "disagree", secondary: true }) : null,
-    a.complete ? linkButton("Complete the log", logHref(page.reference, "/complete"), { id: "complete" }) : null,
-    a.finalise ? linkButton("Assess and finalise", logHref(page.reference, "/finalise"), { id: "finalise" }) : null,
-    a.share ? linkButton("Record sharing", logHref(page.reference, "/share"), { id: "share" }) : null,
+    a.complete ? offered(page, "complete-log", "Complete the log", "complete") : null,
+    a.finalise ? offered(page, "finalise-log", "Assess and finalise", "finalise") : null,
+    a.share ? offered(page, "share", "Record sharing", "share") : null,
     a.correct ? linkButton("Correct", logHref(page.reference, "/correct"), { id: "correct", secondary: true }) : null,
     a.close ? linkButton("Close the request", requestHref(page.reference, "/step/close"), { id: "close", secondary: true }) : null,
   ].filter(Boolean);
-  if (actions.length) content.push(h("div", { class: "govuk-button-group", id: "log-actions" }, ...actions));
+  if (actions.length) content.push(h("div", { class: "govuk-button-group", id: "log-actions" }, ...actions.filter((c) => !(c instanceof HTMLElement && c.classList.contains("app-offer")))));
+  content.push(...actions.filter((c) => c instanceof HTMLElement && c.classList.contains("app-offer")));
+  if (signed.length) content.push(versionsSigned(signed));
   content.push(...logContent(page, shown.log, page.latest && !shown.finalised_at));
   content.push(...versionLinks(page));
   content.push(h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: requestHref(page.reference, "/export"), id: "export-log" }, "Export the log as a PDF to share")));
   app.show(title, ...content.filter((c): c is Node => c instanceof Node));
   void fillCaptures(app);
+}
+
+/** Completing, finalising or sharing: a button when it is the worker's own step; otherwise
+ *  who it waits for, and a link to record a decision made by email. */
+function offered(page: LogPage, step: Step, label: string, form: LogForm): HTMLElement {
+  const offer = page.offers.find((o) => o.step === step);
+  if (!offer || offer.yours) return linkButton(label, logHref(page.reference, `/${form}`), { id: form });
+  return h(
+    "div",
+    { class: "app-offer app-next-step", id: `offer-${form}` },
+    h("h2", { class: "govuk-heading-s" }, label),
+    notYours(`waits-${form}`, offer.not_yours, offer.waits_for),
+    offer.waits_for.length
+      ? h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: logHref(page.reference, `/${form}/proxy`), id: `proxy-${form}` }, "Record a decision made by email", h("span", { class: "govuk-visually-hidden" }, `: ${label.toLowerCase()}`)))
+      : null,
+  );
+}
+
+/** Who completed and who finalised each version of the log, from the request's record. */
+function versionsSigned(signed: string[]): HTMLElement {
+  return h("div", { id: "versions-signed" }, h("h2", { class: "govuk-heading-m" }, "Who completed and finalised each version"), h("ul", { class: "govuk-list" }, ...signed.map((v) => h("li", {}, v))));
 }
 
 /** One of the log's forms: its fields, drawn again with the errors the backend gives. */
@@ -294,9 +321,10 @@ async function logFormScreen(
   render([]);
 }
 
-export async function logForm(app: App, reference: string, form: LogForm, number: number | null): Promise<void> {
-  const me = async () => (await app.backend.call("worker_profile_get", {}).catch(() => null))?.name ?? "";
-  const name = await me();
+export async function logForm(app: App, reference: string, form: LogForm, number: number | null, proxy = false): Promise<void> {
+  const worker = await laptopWorker(app);
+  const name = worker?.name ?? "";
+  if (form === "complete" || form === "finalise" || form === "share") return signForm(app, reference, form, worker, proxy);
   if (form === "search") {
     const args: SearchForm = { account: null, platform: "", searched: "", result: "", date: { day: "", month: "", year: "" }, time: "" };
     return logFormScreen(
@@ -361,50 +389,6 @@ export async function logForm(app: App, reference: string, form: LogForm, number
       "The service manager's outcome is recorded",
     );
   }
-  if (form === "complete") {
-    const args = { by: name };
-    return logFormScreen(
-      app,
-      reference,
-      "Complete the log",
-      (page, errors) => [
-        h("p", { class: "govuk-body" }, `The Authorised Access Worker completes the log when the searches are done; it passes to the originating social worker to assess. ${page.shown?.log.searches.length ?? 0} searches and ${page.shown?.log.findings.length ?? 0} findings are recorded.`),
-        textInput({ id: "by", label: "Completed by", hint: "The Authorised Access Worker", errors, value: args.by, onInput: (v) => (args.by = v) }),
-      ],
-      () => app.backend.call("log_complete", { reference, by: args.by }),
-      "The log is completed",
-    );
-  }
-  if (form === "finalise") {
-    const args = { by: name, rating: null as Contribution | null, assessment: "" };
-    return logFormScreen(
-      app,
-      reference,
-      "Assess and finalise",
-      (_, errors) => [
-        textInput({ id: "by", label: "Assessed by", hint: "The originating social worker", errors, value: args.by, onInput: (v) => (args.by = v) }),
-        radios<Contribution>({ id: "rating", label: "How much did the check contribute?", errors, value: args.rating, choices: CONTRIBUTIONS.map(([value, label, hint]) => ({ value, label, hint })), onChange: (v) => (args.rating = v) }),
-        textArea({ id: "assessment", label: "Assessment of the information", errors, rows: 5, value: args.assessment, onInput: (v) => (args.assessment = v) }),
-        h("p", { class: "govuk-body" }, "Once finalised, this version of the log is read-only; a mistake is put right by a correction, which starts a new version."),
-      ],
-      () => app.backend.call("log_finalise", { reference, by: args.by, rating: args.rating ?? "", assessment: args.assessment }),
-      "The log is finalised",
-    );
-  }
-  if (form === "share") {
-    const args = { by: name, with: [] as ShareRecipient[] };
-    return logFormScreen(
-      app,
-      reference,
-      "Record sharing",
-      (_, errors) => [
-        textInput({ id: "by", label: "Shared by", errors, value: args.by, onInput: (v) => (args.by = v) }),
-        checkboxes<ShareRecipient>({ id: "with", label: "Shared with", errors, values: args.with, choices: RECIPIENTS.map(([value, label]) => ({ value, label })), onChange: (v) => (args.with = v) }),
-      ],
-      () => app.backend.call("log_share", { reference, by: args.by, with: args.with }),
-      "The sharing is recorded",
-    );
-  }
   const args = { note: "" };
   return logFormScreen(
     app,
@@ -416,5 +400,76 @@ export async function logForm(app: App, reference: string, form: LogForm, number
     ],
     () => app.backend.call("log_correct", { reference, note: args.note }),
     "A new version of the log is started",
+  );
+}
+
+const SIGN_STEPS: Record<"complete" | "finalise" | "share", [Step, string, string]> = {
+  complete: ["complete-log", "Complete the log", "The log is completed"],
+  finalise: ["finalise-log", "Assess and finalise", "The log is finalised"],
+  share: ["share", "Record sharing", "The sharing is recorded"],
+};
+
+/** Completing, finalising or sharing: in the worker's own name when the step is theirs (the
+ *  form does not ask who), or for the person who took it, chosen from those who may, with
+ *  the evidence it came in. */
+async function signForm(app: App, reference: string, form: "complete" | "finalise" | "share", worker: StaffRecord | null, proxy: boolean): Promise<void> {
+  const [step, title, done] = SIGN_STEPS[form];
+  const who = { decided_by: "", evidence: "" };
+  const assessment = { rating: null as Contribution | null, text: "" };
+  const recipients = { with: [] as ShareRecipient[] };
+  let forSomeoneElse = proxy || !worker;
+  const whose = h("p", { class: "govuk-body", id: "whose-decision" });
+  const by = () => (forSomeoneElse ? who.decided_by : deciderValue(worker!));
+  const evidence = () => (forSomeoneElse ? who.evidence : "");
+  const call = async (): Promise<unknown> => {
+    try {
+      if (form === "complete") return await app.backend.call("log_complete", { reference, by: by(), evidence: evidence() });
+      if (form === "finalise") return await app.backend.call("log_finalise", { reference, by: by(), evidence: evidence(), rating: assessment.rating ?? "", assessment: assessment.text });
+      return await app.backend.call("log_share", { reference, by: by(), evidence: evidence(), with: recipients.with });
+    } catch (error) {
+      const failure = asIpcError(error);
+      // The backend names the decider's field "by", as the CLI's flag; a person not in the
+      // directory is a problem with that field.
+      if ((failure.code === "invalid_fields" || failure.code === "unknown_staff") && failure.fields.length) {
+        throw { ...failure, code: "invalid_fields", fields: failure.fields.map((f) => (f.field === "by" ? { ...f, field: forSomeoneElse ? "decided_by" : "by" } : f)) };
+      }
+      throw failure;
+    }
+  };
+  return logFormScreen(
+    app,
+    reference,
+    title,
+    (page, errors) => {
+      const offer = page.offers.find((o) => o.step === step);
+      if (offer && !offer.yours) forSomeoneElse = true;
+      whose.textContent = forSomeoneElse
+        ? "Record a decision made by email or memo: choose whose it is and give its evidence."
+        : `Recorded in your own name, ${worker!.name}.`;
+      const fields: Child[] = [];
+      if (forSomeoneElse && offer && !offer.yours) fields.push(notYours("not-yours", offer.not_yours, offer.waits_for));
+      fields.push(whose);
+      if (forSomeoneElse) {
+        fields.push(...proxyFields(who, offer?.waits_for ?? [], errors, (choice) => {
+          whose.textContent = `You are recording ${choiceName(choice)}'s decision, made by email or memo.`;
+        }));
+      }
+      if (form === "complete") {
+        fields.unshift(h("p", { class: "govuk-body" }, `The Authorised Access Worker completes the log when the searches are done; it passes to the originating social worker to assess. ${page.shown?.log.searches.length ?? 0} searches and ${page.shown?.log.findings.length ?? 0} findings are recorded.`));
+      }
+      if (form === "finalise") {
+        fields.push(
+          radios<Contribution>({ id: "rating", label: "How much did the check contribute?", errors, value: assessment.rating, choices: CONTRIBUTIONS.map(([value, label, hint]) => ({ value, label, hint })), onChange: (v) => (assessment.rating = v) }),
+          textArea({ id: "assessment", label: "Assessment of the information", errors, rows: 5, value: assessment.text, onInput: (v) => (assessment.text = v) }),
+          h("p", { class: "govuk-body" }, "Once finalised, this version of the log is read-only; a mistake is put right by a correction, which starts a new version."),
+        );
+      }
+      if (form === "share") {
+        fields.push(checkboxes<ShareRecipient>({ id: "with", label: "Shared with", errors, values: recipients.with, choices: RECIPIENTS.map(([value, label]) => ({ value, label })), onChange: (v) => (recipients.with = v) }));
+      }
+      return fields;
+    },
+    () => call(),
+    done,
   );
 }

@@ -1,10 +1,11 @@
 // A request: what it says, where it is in the workflow, every decision taken, its RIPA
 // authorisations, and the next steps with what each still lacks.
 import { App, attempt, longDate, longPeriod, pageHeading, ukTime } from "../app";
-import { backLink, button, linkButton, summaryList, table, warningText } from "../components";
+import { backLink, button, linkButton, sentence, summaryList, table, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { FixPlace, RequestPage, Subject } from "../generated/ipc";
 import { AUTHORISATION_KINDS, CONSENT, REASONS, ROLES, SCOPES, labelOf } from "../labels";
+import { notYours } from "./decider";
 import { exportSection } from "./export";
 import { stateTag } from "./requests";
 
@@ -49,35 +50,66 @@ function missingList(missing: string[], fixes: FixPlace[]): HTMLElement {
   );
 }
 
-function nextSteps(page: RequestPage): Child[] {
+/** Whether an access session can start now for the person using this laptop: a button only
+ *  when nothing is missing, and otherwise every reason, in words. */
+function accessPanel(page: RequestPage): HTMLElement | null {
   const access = page.access;
-  const ready = access
-    ? h(
-        "div",
-        { class: "govuk-inset-text", id: "ready-for-access" },
-        "Permitted and confirmed legitimate: ready for an access session on a sanctioned account. ",
-        access.missing.length
-          ? missingList(access.missing, access.fixes)
-          : h(
-              "div",
-              { class: "govuk-button-group" },
-              linkButton("Start an access session", requestHref(page.record.reference, "/session"), { id: "start-session" }),
-              h("a", { class: "govuk-link", href: requestHref(page.record.reference, "/log/search") }, "Record a search in the investigation log"),
-            ),
-      )
-    : null;
-  if (!page.next_steps.length) {
-    return [ready ?? h("p", { class: "govuk-body", id: "no-next-steps" }, "No authorisation step is open at this stage.")];
+  if (!access) return null;
+  const reference = page.record.reference;
+  const conditions = access.conditions ? h("p", { class: "govuk-body", id: "access-conditions" }, `The service director's conditions: ${access.conditions}`) : null;
+  if (access.missing.length) {
+    return h(
+      "div",
+      { class: "govuk-inset-text", id: "access" },
+      h("h3", { class: "govuk-heading-s" }, "Access sessions"),
+      h("p", { class: "govuk-body" }, "An access session cannot start now:"),
+      h("ul", { class: "govuk-list govuk-list--bullet", id: "access-missing" }, ...access.missing.map((m, i) => h("li", {}, fixLink(access.fixes[i], m)))),
+      conditions,
+    );
   }
-  return [ready, ...page.next_steps.map((next) =>
+  return h(
+    "div",
+    { class: "govuk-inset-text", id: "access" },
+    h("h3", { class: "govuk-heading-s" }, "Access sessions"),
+    h("p", { class: "govuk-body", id: "ready-for-access" }, "Permitted, confirmed legitimate, and nothing stands in the way: you may start an access session on a sanctioned account."),
+    conditions,
     h(
       "div",
-      { class: "app-next-step" },
+      { class: "govuk-button-group" },
+      linkButton("Start an access session", requestHref(reference, "/session"), { id: "start-session" }),
+      h("a", { class: "govuk-link", href: requestHref(reference, "/log/search") }, "Record a search in the investigation log"),
+    ),
+  );
+}
+
+function nextSteps(page: RequestPage): Child[] {
+  const access = accessPanel(page);
+  if (!page.next_steps.length) {
+    return [access ?? h("p", { class: "govuk-body", id: "no-next-steps" }, "No authorisation step is open at this stage.")];
+  }
+  const reference = page.record.reference;
+  return [access, ...page.next_steps.map((next) =>
+    h(
+      "div",
+      { class: "app-next-step", id: `next-${next.step}` },
       h("h3", { class: "govuk-heading-s" }, next.label),
-      h("p", { class: "govuk-body-s" }, `By: ${next.by}.${next.needs_evidence ? " Needs the evidence of the decision." : ""}${next.needs_note ? " Needs a note of why." : ""}`),
+      h("p", { class: "govuk-body-s" }, `By: ${next.by}.${next.needs_note ? " Needs a note of why." : ""}`),
       next.missing.length
         ? missingList(next.missing, next.fixes)
-        : linkButton(next.label, requestHref(page.record.reference, `/step/${next.step}`), { id: `step-${next.step}`, secondary: !next.primary }),
+        : next.yours
+          ? h(
+              "div",
+              { class: "govuk-button-group" },
+              linkButton(next.label, requestHref(reference, `/step/${next.step}`), { id: `step-${next.step}`, secondary: !next.primary }),
+            )
+          : h(
+              "div",
+              {},
+              notYours(`waits-${next.step}`, next.not_yours, next.waits_for),
+              next.waits_for.length
+                ? h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: requestHref(reference, `/step/${next.step}/proxy`), id: `proxy-${next.step}` }, "Record a decision made by email", h("span", { class: "govuk-visually-hidden" }, `: ${next.label.toLowerCase()}`)))
+                : null,
+            ),
     ),
   )];
 }
@@ -100,7 +132,7 @@ export function showRequest(app: App, page: RequestPage): void {
         h(
           "div",
           { class: "govuk-notification-banner__content" },
-          h("p", { class: "govuk-notification-banner__heading" }, `${referral.decided_by} referred this request back on ${referral.decided_on ? longDate(referral.decided_on) : ukTime(referral.at)}.`),
+          h("p", { class: "govuk-notification-banner__heading" }, `${referral.decided_by.name} referred this request back on ${referral.decided_on ? longDate(referral.decided_on) : ukTime(referral.at)}.`),
           referral.note ? h("p", { class: "govuk-body app-pre-line" }, referral.note) : null,
         ),
       ),
@@ -144,23 +176,30 @@ export function showRequest(app: App, page: RequestPage): void {
     h("h2", { class: "govuk-heading-m" }, "People to check"),
     h("ul", { class: "govuk-list", id: "people" }, ...r.subjects.map((subject, i) => personLine(subject, i, record.subjects.find((l) => l.subject === i + 1)?.person_id ?? null))),
   );
+  content.push(h("h2", { class: "govuk-heading-m" }, "Decisions"));
   content.push(
     record.decisions.length
-      ? table(
-          "Decisions",
-          ["Step", "Decided by", "Decided", "Evidence", "Note or conditions", "Recorded"],
-          record.decisions.map((d) => [
-            d.step_label,
-            d.decided_by,
-            d.decided_on ? longDate(d.decided_on) : "Not given",
-            d.evidence ?? "",
-            [d.note, d.conditions ? `Conditions: ${d.conditions}` : null].filter(Boolean).join(" "),
-            `${ukTime(d.at)} by ${d.recorded_by_name}`,
-          ]),
-          "decisions",
+      ? h(
+          "ol",
+          { class: "govuk-list govuk-list--number", id: "decisions" },
+          ...record.decisions.map((d) =>
+            h(
+              "li",
+              {},
+              sentence(d.in_words),
+              d.note ? h("span", { class: "govuk-body-s app-pre-line" }, ` Note: ${d.note}`) : null,
+              d.conditions ? h("span", { class: "govuk-body-s" }, ` Conditions: ${d.conditions}`) : null,
+            ),
+          ),
         )
-      : h("p", { class: "govuk-body" }, "No decision has been recorded yet."),
+      : h("p", { class: "govuk-body", id: "decisions" }, "No decision has been recorded yet."),
   );
+  if (record.log_versions.length) {
+    content.push(
+      h("h2", { class: "govuk-heading-m" }, "Who completed and finalised the log"),
+      h("ul", { class: "govuk-list", id: "log-versions" }, ...record.log_versions.map((v) => h("li", {}, sentence(v.in_words)))),
+    );
+  }
   content.push(
     page.authorisations.length
       ? table(

@@ -34,8 +34,20 @@ function remedyLink(reference: string, code: string): HTMLElement | null {
     case "chis_authorisation_needed":
       return link(requestHref(reference, "/authorisations"), "Record an authorisation for this request");
     case "not_registered_aaw":
-    case "separation_of_duties":
+    case "aaw_registration_incomplete":
       return link("#/profile", "Open the worker profile and the register");
+    case "separation_of_duties":
+    case "staff_member_left":
+      return link("#/staff", "Open the staff directory");
+    case "conditions_not_confirmed": {
+      // The box is on this screen: the link moves focus to it, never to another screen.
+      const toBox = link("#conditions_confirmed", "Confirm the service director's conditions");
+      toBox.addEventListener("click", (event) => {
+        event.preventDefault();
+        document.getElementById("conditions_confirmed")?.focus();
+      });
+      return toBox;
+    }
     case "account_not_registered":
       return link("#/accounts", "Open the sanctioned accounts");
     default:
@@ -83,6 +95,9 @@ export async function sessionStartScreen(app: App, reference: string): Promise<v
   const choice = { subject: subjects.length === 1 ? 1 : (null as number | null), account: accounts.length === 1 ? accounts[0].id : (null as number | null) };
   const title = "Start an access session";
   let warnings: string[] | null = null;
+  // The service director's conditions: the worker confirms them before the browser opens.
+  let conditions: string | null = page.access?.conditions ?? null;
+  const confirmed = { yes: [] as string[] };
 
   const render = (fields: FieldError[], refused: IpcError | null = null) => {
     const errors = errorsFrom(fields);
@@ -129,6 +144,15 @@ export async function sessionStartScreen(app: App, reference: string): Promise<v
               onChange: (v) => (choice.account = v),
             })
           : h("p", { class: "govuk-body", id: "account" }, "No sanctioned account is registered. ", h("a", { class: "govuk-link", href: "#/accounts" }, "Add the council's account first"), "."),
+        conditions
+          ? h(
+              "div",
+              { id: "conditions" },
+              h("h2", { class: "govuk-heading-m" }, "The service director's conditions"),
+              h("div", { class: "govuk-inset-text app-pre-line", id: "conditions-text" }, conditions),
+              checkboxes<string>({ id: "conditions_confirmed", label: "Your confirmation", errors, values: confirmed.yes, choices: [{ value: "yes", label: "I have read the service director's conditions and will keep to them in this session" }], onChange: (v) => (confirmed.yes = v) }),
+            )
+          : null,
         h("div", { class: "govuk-button-group" }, button("Continue", () => check(), { id: "continue" })),
       ),
     );
@@ -144,6 +168,12 @@ export async function sessionStartScreen(app: App, reference: string): Promise<v
     if (fields.length) return render(fields);
     try {
       const answer = await app.backend.call("session_check", { reference, subject: choice.subject!, account: choice.account! });
+      if (answer.conditions !== conditions) {
+        // The conditions changed since the page was read: they are shown to be confirmed.
+        conditions = answer.conditions;
+        confirmed.yes = [];
+        return render([]);
+      }
       if (answer.warnings.length) {
         warnings = answer.warnings;
         return render([]);
@@ -161,7 +191,7 @@ export async function sessionStartScreen(app: App, reference: string): Promise<v
     const status = h("p", { class: "govuk-body", id: "opening", role: "status" }, "Opening the sanctioned browser…");
     document.querySelector("main .govuk-button-group")?.replaceWith(status);
     try {
-      const session = await app.backend.call("session_start", { reference, subject: choice.subject!, account: choice.account!, headless: false });
+      const session = await app.backend.call("session_start", { reference, subject: choice.subject!, account: choice.account!, conditions_confirmed: conditions !== null && confirmed.yes.includes("yes"), headless: false });
       app.flash("The access session has started", session.warnings.map(sentence).join(" "));
       app.go(`#/sessions/${session.id}`);
     } catch (error) {

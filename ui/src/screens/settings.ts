@@ -64,7 +64,7 @@ function showSettings(app: App, page: SettingsPage): void {
   );
   content.push(
     page.aaws.length
-      ? table("Register of Authorised Access Workers", ["Name", "Service director's decision", "Trained", "Registered"], page.aaws.map(registerRow), "aaw-register")
+      ? table("Register of Authorised Access Workers", ["Name", "Decided by", "Service director's decision", "Trained", "Registered"], page.aaws.map(registerRow), "aaw-register")
       : h("div", {}, h("h2", { class: "govuk-heading-m" }, "Register of Authorised Access Workers"), h("p", { class: "govuk-body", id: "aaw-register" }, "No one is registered yet: register workers on the worker profile screen.")),
   );
   app.show("Settings", ...content.filter((c): c is Node => c instanceof Node));
