@@ -146,6 +146,12 @@ class Window {
     });
   }
 
+  /** Clicks the element an XPath finds: a label chosen by the words a person reads. */
+  async clickXpath(xpath) {
+    const element = await until(xpath, async () => (await wd("POST", `/session/${this.id}/element`, { using: "xpath", value: xpath }))[ELEMENT]);
+    await wd("POST", `/session/${this.id}/element/${element}/click`, {});
+  }
+
   /** Radios are drawn by their labels; the label is what a person clicks. */
   async choose(id) {
     await this.click(`label[for="${id}"]`);
@@ -216,6 +222,21 @@ async function step(window, id, values, state) {
   await window.wait("#request-state", state);
 }
 
+/** Chooses the decider, by the name a person reads, among those a form offers. */
+async function chooseDecider(window, form, name) {
+  await window.clickXpath(`//form[@id="${form}"]//label[contains(., "${name}")]`);
+}
+
+/** A decision made by email by `decider`, recorded by the laptop's worker with its evidence. */
+async function proxy(window, id, decider, values, state) {
+  await window.click(`#proxy-${id}`);
+  await window.wait("#decision-form");
+  await chooseDecider(window, "decision-form", decider);
+  for (const [field, value] of Object.entries(values)) await window.type(field, value);
+  await window.click("#record");
+  await window.wait("#request-state", state);
+}
+
 test("a request is created and authorised in the real window, survives a kill mid-field, is exported through the save dialog, and is in the store", async () => {
   let window = await Window.open();
   await window.heading("There is no store in this data folder yet");
@@ -224,9 +245,22 @@ test("a request is created and authorised in the real window, survives a kill mi
   await window.wait("#recovery-phrase");
   await window.click("#continue");
   await window.heading("Worker profile");
+  // The people who take part: imported with the CLI, one more added on the staff screen.
+  const staffFile = join(work, "staff.csv");
+  writeFileSync(staffFile, "staff_id,name,roles,team\nW-1,Wendy Window,aaw,Access\nR-1,Rhian Evans,osw,Assessment North\nT-1,Tom Manager,tm,Assessment North\nS-3,Sue Director,sd,\n");
+  runCli("staff", "import", "--file", staffFile);
   await window.type("name", "Wendy Window");
   await window.choose("role");
   await window.click("#save-profile");
+  await window.heading("Investigation requests");
+  await window.click("#nav-staff");
+  await window.heading("Staff directory");
+  await window.type("name", "Gwen Thomas");
+  await window.choose("roles-2");
+  await window.click("#add-person");
+  await window.wait("#staff", "Gwen Thomas");
+  await window.screenshot("01-staff-directory");
+  await window.click("#nav-requests");
   await window.heading("Investigation requests");
   await window.click("#new-request");
   await window.heading("Case and workers");
@@ -315,12 +349,17 @@ test("a request is created and authorised in the real window, survives a kill mi
   await window.click("#commit");
   await window.wait("#notification", "changed");
 
-  await step(window, "submit", {}, "Submitted");
-  await step(window, "agree", { decided_by: "Tom Manager", evidence: "Email of 20 November" }, "Agreed");
-  await step(window, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77", conditions: "One look only" }, "Permitted");
+  // Wendy, an access worker, is offered none of these as her own: each is recorded for the
+  // person who decided, with the email it came in.
+  await proxy(window, "submit", "Rhian Evans", { evidence: "Email of 18 November" }, "Submitted");
+  await proxy(window, "agree", "Tom Manager", { evidence: "Email of 20 November" }, "Agreed");
+  await proxy(window, "permit", "Sue Director", { evidence: "Memo SD-77", conditions: "One look only" }, "Permitted");
   await window.click('.app-nav__link[data-section="profile"]');
   await window.heading("Worker profile");
   await window.type("aaw-name", "Wendy Window");
+  await window.click('[id="decided_by"] option[value="S-3"]');
+  await window.type("evidence", "Memo SD-80");
+  await date(window, "trained", "2", "10", "2026");
   await window.click("#register-aaw");
   await window.wait("#aaw-register", "Wendy Window");
   await window.click('.app-nav__link[data-section="requests"]');
@@ -369,6 +408,8 @@ test("a request is created and authorised in the real window, survives a kill mi
   assert.equal(shown.request.subjects.length, 3);
   assert.equal(shown.request.subjects[2].description, "Man with a red car");
   assert.deepEqual(shown.decisions.map((d) => d.step), ["submit", "agree", "permit", "confirm-legitimacy"]);
+  assert.deepEqual(shown.decisions.map((d) => d.decided_by.name), ["Rhian Evans", "Tom Manager", "Sue Director", "Wendy Window"], "each decision in its decider's name");
+  assert.ok(shown.decisions.every((d) => d.recorded_by.name === "Wendy Window"), "recorded by the laptop's worker");
   assert.equal(shown.decisions[2].conditions, "One look only");
   assert.match(runCli("audit", "verify"), /intact/);
   for (const file of ["triangulate.db", "triangulate.db-wal"]) {
@@ -389,6 +430,7 @@ test("the investigation log is kept, finalised and shared in the real window, th
     return window.text(`main section:has(a[href$="${reference}"]) h3`);
   };
   assert.equal(await groupOf(), "Waiting for the Authorised Access Worker");
+  await window.wait("#tasks", "Run the access session for Jane Doe");
   await window.screenshot("08-home");
 
   await window.click("#nav-accounts");
@@ -436,13 +478,15 @@ test("the investigation log is kept, finalised and shared in the real window, th
   await window.click(`main section:has(a[href$="${reference}"]) a`);
   await window.click("#open-log");
   await window.heading("Investigation log");
-  await log("finalise", "Assess and finalise");
-  await window.clear("by");
-  await window.type("by", "Rhian Evans");
+  await log("proxy-finalise", "Assess and finalise");
+  await chooseDecider(window, "log-form", "Rhian Evans");
+  await window.type("evidence", "Email of 24 November");
   await window.choose("rating-3");
   await window.type("assessment", "It contradicts the claimed separation");
   await save("Log finalised");
-  await log("share", "Record sharing");
+  await log("proxy-share", "Record sharing");
+  await chooseDecider(window, "log-form", "Rhian Evans");
+  await window.type("evidence", "Email of 25 November");
   for (const id of ["with", "with-2", "with-3"]) await window.choose(id);
   await save("Shared");
   await window.screenshot("10-log-shared");
@@ -453,7 +497,7 @@ test("the investigation log is kept, finalised and shared in the real window, th
   await window.heading("Investigation log");
   await window.click("#close");
   await window.wait("#decision-form");
-  await window.type("decided_by", "Tom Manager");
+  await chooseDecider(window, "decision-form", "Tom Manager");
   await window.type("evidence", "Email of 30 November");
   await window.click("#record");
   await window.wait("#request-state", "Closed");
@@ -546,7 +590,7 @@ test("a check is done in the real window: a session on Chromium, two links follo
     const file = join(work, "jane.json");
     writeFileSync(file, JSON.stringify(request));
     const reference = runCli("request", "create", "--file", file).trim();
-    runCli("request", "submit", reference, "--by", "Rhian Evans");
+    runCli("request", "submit", reference, "--by", "Rhian Evans", "--evidence", "Email of 27 November");
     runCli("request", "agree", reference, "--by", "Gwen Thomas", "--evidence", "Email of 28 November");
     runCli("request", "permit", reference, "--by", "Sue Director", "--evidence", "Memo SD-90");
     runCli("request", "confirm-legitimacy", reference, "--by", "Wendy Window");
