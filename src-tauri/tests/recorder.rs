@@ -37,8 +37,11 @@ fn the_desktop_binary_starts_and_stops_a_recorder_and_the_trail_is_stored() {
     let (_temp, site, host) = desktop();
     let (reference, account) = ready_request(&host, &site.base);
 
-    let page = session_start(&host, SessionStartArgs { reference, subject: 1, account, headless: true })
-        .unwrap_or_else(|e| panic!("{}", e.message));
+    let page = session_start(
+        &host,
+        SessionStartArgs { reference, subject: 1, account, headless: true, conditions_confirmed: false },
+    )
+    .unwrap_or_else(|e| panic!("{}", e.message));
     let session = host.store().unwrap().session(page.id).unwrap();
     let recorder = session.recorder_pid.expect("the recorder's process");
     let command = std::fs::read(format!("/proc/{recorder}/cmdline")).unwrap();
@@ -95,15 +98,16 @@ fn desktop() -> (tempfile::TempDir, fixture_site::Site, DesktopHost) {
 /// profile is on the fixture site, authorised and confirmed, and a sanctioned account.
 fn ready_request(host: &DesktopHost, base: &str) -> (String, i64) {
     admin::init(host).unwrap();
+    people::import_staff(host, include_str!("../../tests/fixtures/staff-example.csv")).unwrap();
     people::set_profile(host, &WorkerProfileInput { name: "Sam Patel".into(), role: "aaw".into(), staff_id: None })
         .unwrap();
-    people::register_aaw(host, "Sam Patel", Some("SD memo 12"), Some("2026-10-01")).unwrap();
+    people::register_aaw(host, "Sam Patel", "Director", "SD memo 12", "2026-10-01").unwrap();
     let mut file: serde_json::Value =
         serde_json::from_str(include_str!("../../tests/fixtures/request-example.json")).unwrap();
     file["subjects"][0]["profiles"] =
         serde_json::json!([{ "platform": "facebook", "url": format!("{base}/profile/jane") }]);
     let reference = requests::create(host, &file.to_string(), &BTreeMap::new(), None).unwrap().reference;
-    requests::take_step(host, &reference, Step::Submit, &decision("Rhian Evans", None)).unwrap();
+    requests::take_step(host, &reference, Step::Submit, &decision("Rhian Evans", Some("email 19/11"))).unwrap();
     requests::take_step(host, &reference, Step::Agree, &decision("Gwen Thomas", Some("email"))).unwrap();
     requests::take_step(host, &reference, Step::Permit, &decision("Director", Some("memo"))).unwrap();
     requests::take_step(host, &reference, Step::ConfirmLegitimacy, &decision("Sam Patel", None)).unwrap();
@@ -120,9 +124,17 @@ fn the_session_panels_commands_check_open_the_first_profile_capture_judge_and_re
     assert!(check(1).unwrap().warnings.is_empty(), "a first view needs no warning");
 
     // The browser opens on the person's first listed profile.
-    let started =
-        session_start(&host, SessionStartArgs { reference: reference.clone(), subject: 1, account, headless: true })
-            .unwrap_or_else(|e| panic!("{}", e.message));
+    let started = session_start(
+        &host,
+        SessionStartArgs {
+            reference: reference.clone(),
+            subject: 1,
+            account,
+            headless: true,
+            conditions_confirmed: false,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{}", e.message));
     assert!(
         started.trail.iter().any(|e| e.kind == "navigation" && e.url == profile),
         "opened on the first profile: {:?}",
@@ -260,9 +272,17 @@ fn the_session_panels_commands_check_open_the_first_profile_capture_judge_and_re
     let second = check(1).unwrap().warnings;
     assert_eq!(second.len(), 1);
     assert!(second[0].contains("view 2 of this person within 30 days"), "{second:?}");
-    let again =
-        session_start(&host, SessionStartArgs { reference: reference.clone(), subject: 1, account, headless: true })
-            .unwrap_or_else(|e| panic!("{}", e.message));
+    let again = session_start(
+        &host,
+        SessionStartArgs {
+            reference: reference.clone(),
+            subject: 1,
+            account,
+            headless: true,
+            conditions_confirmed: false,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{}", e.message));
     session_end(&host, SessionIdArgs { id: again.id }).unwrap();
     let refused = check(1).unwrap_err();
     assert_eq!(refused.code, ErrorCode::GuardRefused);

@@ -229,7 +229,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   // Agreeing is the team manager's: no button of Ada's own, but who it waits for, and the
   // form for a decision made by email.
   assert.equal(await byId(page, "step-agree").count(), 0, "no agreement of the social worker's own");
-  assert.match(await byId(page, "waits-agree").innerText(), /Waits for Tom Manager \(staff ID 1002\) \(team manager\)/);
+  assert.match(await byId(page, "waits-agree").innerText(), /Waits for Tom Manager \(team manager, staff ID 1002\)/);
   await byId(page, "proxy-agree").click();
   await page.locator("#decision-form").waitFor();
   await byId(page, "record").click();
@@ -256,7 +256,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   assert.equal(await byId(page, "step-permit").count(), 0);
   await byId(page, "proxy-permit").click();
   await page.locator("#decision-form").waitFor();
-  assert.deepEqual(await page.$$eval("#decision-form .govuk-radios__label", (l) => l.map((x) => x.textContent)), ["Sue Director (staff ID 1003) (service director)"], "only who may permit: the service director");
+  assert.deepEqual(await page.$$eval("#decision-form .govuk-radios__label", (l) => l.map((x) => x.textContent)), ["Sue Director (service director, staff ID 1003)"], "only who may permit: the service director");
   await checkScreen(page, "12-permit");
   await chooseDecider(page, "Sue Director");
   await fill(page, { evidence: "Memo SD-77", conditions: "One look at each profile" });
@@ -269,7 +269,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await heading(page, "Request REQ-2026-0001");
   // The social worker never confirms the legitimacy of their own request.
   assert.equal(await byId(page, "step-confirm-legitimacy").count(), 0, "no button that would be refused");
-  assert.match(await byId(page, "waits-confirm-legitimacy").innerText(), /Waits for Ana Access \(staff ID 1005\) \(Authorised Access Worker\)[\s\S]*Ada Worker is this request's social worker/);
+  assert.match(await byId(page, "waits-confirm-legitimacy").innerText(), /Waits for Ana Access \(Authorised Access Worker, staff ID 1005\)[\s\S]*Ada Worker is this request's social worker/);
   await checkScreen(page, "13-request-permitted");
 
   // The register of access workers is the service director's decision: all three asked for.
@@ -726,7 +726,7 @@ test("the investigation log is kept, completed, finalised, shared, corrected and
   assert.equal(await byId(worker, "add-search").count(), 0, "no more searches once completed");
   // Finalising is the social worker's: it waits for Rhian Evans, and is recorded for her.
   assert.equal(await byId(worker, "finalise").count(), 0, "the access worker who completed it does not finalise it");
-  assert.match(await byId(worker, "waits-finalise").innerText(), /Waits for Rhian Evans \(staff ID 1001\) \(social worker\)/);
+  assert.match(await byId(worker, "waits-finalise").innerText(), /Waits for Rhian Evans \(social worker, staff ID 1001\)/);
   await checkScreen(worker, "24-log-waits-for-finalise");
   await logAction(worker, "proxy-finalise", "Assess and finalise");
   await byId(worker, "save").click();
@@ -1531,7 +1531,7 @@ test("the request's social worker is offered neither an access session nor compl
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/log`);
   await heading(page, "Investigation log");
   assert.equal(await byId(page, "complete").count(), 0, "no \"Complete the log\" of the social worker's own");
-  assert.match(await byId(page, "waits-complete").innerText(), /Waits for Ana Access \(staff ID 1005\) \(Authorised Access Worker\)/);
+  assert.match(await byId(page, "waits-complete").innerText(), /Waits for Ana Access \(Authorised Access Worker, staff ID 1005\)/);
   assert.match(await byId(page, "waits-complete").innerText(), /Ada Worker is this request's social worker/);
   assert.equal(await byId(page, "proxy-complete").count(), 1, "a decision made by email can be recorded for her");
   await checkScreen(page, "81-social-worker-log-waits");
@@ -1547,12 +1547,12 @@ test("an access worker is not offered the social worker's or the manager's decis
   await heading(page, "Request REQ-2026-0001");
   assert.equal(await byId(page, "step-submit").count(), 0, "submitting is not the access worker's");
   assert.equal(await byId(page, "step-withdraw").count(), 0);
-  assert.match(await byId(page, "waits-submit").innerText(), /Waits for Rhian Evans \(staff ID 1001\) \(social worker\)/);
+  assert.match(await byId(page, "waits-submit").innerText(), /Waits for Rhian Evans \(social worker, staff ID 1001\)/);
   await checkScreen(page, "82-access-worker-waits-for-submit");
   await byId(page, "proxy-submit").click();
   await page.locator("#decision-form").waitFor();
   assert.doesNotMatch(await page.locator("main").innerText(), /recording Ada Worker's decision/, "never the worker as the decider of another's step");
-  assert.deepEqual(await page.$$eval("#decision-form .govuk-radios__label", (l) => l.map((x) => x.textContent)), ["Rhian Evans (staff ID 1001) (social worker)"], "the decider is chosen from who may take it");
+  assert.deepEqual(await page.$$eval("#decision-form .govuk-radios__label", (l) => l.map((x) => x.textContent)), ["Rhian Evans (social worker, staff ID 1001)"], "the decider is chosen from who may take it");
   await byId(page, "record").click();
   await page.locator("#error-summary a", { hasText: "Choose whose decision it is" }).waitFor();
   await checkScreen(page, "83-proxy-no-decider");

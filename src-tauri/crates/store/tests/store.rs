@@ -857,3 +857,57 @@ fn a_disposal_dated_by_an_authority_keeps_the_list_it_stamped_and_reaches_every_
     assert_eq!((last.time_source.as_str(), last.timestamped_at), ("laptop_clock", None));
     assert!(matches!(store.audit_verify().unwrap(), ChainReport::Intact { .. }));
 }
+
+#[test]
+fn a_registration_from_before_the_service_directors_decision_allows_nothing_until_completed() {
+    let (_fixture, mut store, _) = setup();
+    with_profile(&mut store);
+    let new = |name: &str, role: &str| {
+        triangulate_core::staff::StaffInput { name: name.into(), roles: vec![role.into()], staff_id: None, team: None }
+            .validate()
+            .unwrap()
+    };
+    let people = [
+        (String::new(), new("Tom Manager", "tm")),
+        (String::new(), new("Sue Director", "sd")),
+        (String::new(), new("Ivy Incomplete", "aaw")),
+    ];
+    let added = store.add_staff(&people, at(2)).unwrap();
+    let (tm, sd, ivy) = (added[0].id, added[1].id, added[2].id);
+    // As a store from before the directory left it: registered without the decision.
+    store
+        .connection_for_tests()
+        .execute(
+            "INSERT INTO aaw_register (name, name_key, registered_at, staff) VALUES ('Ivy Incomplete', 'ivy', 't', ?1)",
+            [ivy],
+        )
+        .unwrap();
+    assert_eq!(store.staff_member(ivy).unwrap().aaw, triangulate_core::duties::AawRegistration::Incomplete);
+    let request = created_from(&mut store, 3);
+    let by_email = |evidence: &str| Decision {
+        decided_by: String::new(),
+        evidence: Some(evidence.into()),
+        note: None,
+        conditions: None,
+        decided_on: None,
+    };
+    let ada = store.laptop_worker().unwrap().id;
+    store.take_step(&request.reference, Step::Submit, ada, &by_email("x"), at(6)).unwrap();
+    store.take_step(&request.reference, Step::Agree, tm, &by_email("Email 1"), at(7)).unwrap();
+    store.take_step(&request.reference, Step::Permit, sd, &by_email("Memo 2"), at(8)).unwrap();
+    let refused = store.take_step(&request.reference, Step::ConfirmLegitimacy, ivy, &by_email("Email 3"), at(9));
+    match refused {
+        Err(StoreError::Guarded { refusals, .. }) => {
+            assert_eq!(refusals.iter().map(|r| r.code).collect::<Vec<_>>(), ["aaw_registration_incomplete"])
+        }
+        other => panic!("{other:?}"),
+    }
+    let completed = store.register_aaw(ivy, sd, "SD memo 4", today(), at(10)).unwrap();
+    assert!(!completed.incomplete && completed.decided_by.as_ref().unwrap().name == "Sue Director");
+    assert_eq!(store.aaws().unwrap().len(), 1, "the same registration, completed");
+    let record =
+        store.take_step(&request.reference, Step::ConfirmLegitimacy, ivy, &by_email("Email 3"), at(11)).unwrap();
+    assert_eq!(record.state, RequestState::LegitimacyConfirmed);
+    let again = store.register_aaw(ivy, sd, "SD memo 5", today(), at(12));
+    assert!(matches!(again, Err(StoreError::Refused(_))), "registered once");
+}
