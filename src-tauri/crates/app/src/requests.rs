@@ -188,11 +188,12 @@ pub(crate) fn who_may(
     today: chrono::NaiveDate,
 ) -> Result<Vec<StaffChoice>> {
     let mut choices = Vec::new();
+    let parties = store.duty_parties(record, step, today)?;
     for person in store.staff()? {
         if person.left_on.is_some_and(|d| d <= today) {
             continue;
         }
-        if store.duty_refusals(record, step, from, &person, today)?.is_empty() {
+        if triangulate_core::duties::refusals(step, from, &person.person(today), &parties.parties(record)).is_empty() {
             let role = triangulate_core::duties::acting_role(step, from, &person.person(today));
             choices.push(StaffChoice {
                 id: person.id,

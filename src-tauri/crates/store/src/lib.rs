@@ -55,8 +55,8 @@ pub use migrations::LATEST as LATEST_SCHEMA_VERSION;
 pub use persons::PersonRecord;
 pub use recovery::RecoveryPhrase;
 pub use requests::{
-    AawRecord, DecisionRecord, EarlierRequest, PersonMatch, PossibleMatch, RequestRecord, RequestSummary, StaffRef,
-    SubjectLink,
+    AawRecord, DecisionRecord, DutyParties, EarlierRequest, PersonMatch, PossibleMatch, RequestRecord, RequestSummary,
+    StaffRef, SubjectLink,
 };
 pub use retention::{
     DISPOSAL_LIST_FORMAT, DisposalDating, DisposalRecord, DisposalStamp, DisposalStampRecord, HoldRecord, KnownFile,

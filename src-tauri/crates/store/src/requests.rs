@@ -682,16 +682,20 @@ impl Store {
         person: &crate::StaffRecord,
         today: NaiveDate,
     ) -> Result<Vec<triangulate_core::guards::Refusal>> {
-        let social_worker = self.social_worker_of(request, step)?.map(|s| s.person(today));
+        let parties = self.duty_parties(request, step, today)?;
+        Ok(triangulate_core::duties::refusals(step, from, &person.person(today), &parties.parties(request)))
+    }
+
+    /// What the request records about who took part, as separation of duties reads it for
+    /// `step`: read once, for trying many people.
+    pub fn duty_parties(&self, request: &RequestRecord, step: Step, today: NaiveDate) -> Result<DutyParties> {
         let last_by =
             |step: Step| request.decisions.iter().rev().find(|d| d.step == step).and_then(|d| d.decided_by.id);
-        let parties = triangulate_core::duties::Parties {
-            social_worker: social_worker.as_ref(),
-            social_worker_named: &request.request.originating_worker.name,
+        Ok(DutyParties {
+            social_worker: self.social_worker_of(request, step)?.map(|s| s.person(today)),
             agreed_by: last_by(Step::Agree),
             completed_by: last_by(Step::CompleteLog),
-        };
-        Ok(triangulate_core::duties::refusals(step, from, &person.person(today), &parties))
+        })
     }
 
     /// Separation of duties for `decider` taking `step` on `request` now, recorded by the
@@ -730,6 +734,25 @@ impl Store {
             recorder: recorder.id,
             log_version,
         })
+    }
+}
+
+/// Who took part in a request so far, for the rule of separation of duties.
+#[derive(Debug, Clone)]
+pub struct DutyParties {
+    pub social_worker: Option<triangulate_core::duties::Person>,
+    pub agreed_by: Option<i64>,
+    pub completed_by: Option<i64>,
+}
+
+impl DutyParties {
+    pub fn parties<'a>(&'a self, request: &'a RequestRecord) -> triangulate_core::duties::Parties<'a> {
+        triangulate_core::duties::Parties {
+            social_worker: self.social_worker.as_ref(),
+            social_worker_named: &request.request.originating_worker.name,
+            agreed_by: self.agreed_by,
+            completed_by: self.completed_by,
+        }
     }
 }
 
