@@ -12,6 +12,7 @@ pub const COMMANDS: &[&str] = &[
     "staff_list",
     "staff_add",
     "staff_import",
+    "staff_update",
     "staff_leave",
     "request_list",
     "request_get",

@@ -86,6 +86,7 @@ pub(crate) fn start<'a>(s: &'a Setup, reference: &str, extra: &[&str]) -> Sessio
     assert_eq!(run.code, 0, "session start: {}", run.stderr);
     let json = run.json();
     let id = json["session_id"].to_string();
+    assert_eq!(json["conditions_confirmed"], "One-off review only", "the service director's conditions, as confirmed");
     // The worker's clicks reach the browser as this installation's own processes do: over
     // the recorder's private channel, with the session's secret from the encrypted store.
     let devtools = stored_session(s, &id).private_url().expect("the session's private channel");

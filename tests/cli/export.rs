@@ -241,6 +241,13 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     assert!(text.contains("مرحبا بالعالم"));
     assert!(text.contains("Investigation request (Appendix 1)") && text.contains("Authorisation chain"));
     assert!(text.contains("Investigation log (Appendix 2)") && text.contains("Photo with Mr Nowak dated 3 November"));
+    // The session, with who ran it and the service director's conditions as confirmed at its start.
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("run by Sam Patel, started")
+            && flat.contains("conditions confirmed at its start: One-off review only"),
+        "the session and its confirmed conditions on the cover"
+    );
     assert!(text.contains("Considerable") && !text.contains("considerable"), "the rating in words");
     let body = joined_body(&text_pages, &reference);
     assert!(body.contains(&format!("{}{long_path}", site.base)), "the long address is whole, over lines and pages");

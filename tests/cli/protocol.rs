@@ -132,10 +132,10 @@ fn the_whole_protocol_runs_from_request_to_closed_with_every_step_audited() {
     );
     assert_eq!(json["decisions"][2]["conditions"], "One-off review only");
     assert_eq!(json["decisions"][1]["evidence"], "email 2026-11-20");
-    assert_eq!(json["decisions"][1]["decided_by"]["name"], "Gwen Thomas");
-    assert_eq!(json["decisions"][1]["decided_by"]["staff_id"], "S-102");
-    assert_eq!(json["decisions"][1]["recorded_by"]["name"], "Sam Patel");
-    assert_eq!(json["decisions"][1]["recorded_by"]["staff_id"], "S-104");
+    assert_eq!(json["decisions"][1]["decided_by"], "Gwen Thomas");
+    assert_eq!(json["decisions"][1]["decider"]["staff_id"], "S-102");
+    assert_eq!(json["decisions"][1]["recorded_by"], "Sam Patel");
+    assert_eq!(json["decisions"][1]["recorder"]["staff_id"], "S-104");
     let log = s.run(&["log", "show", &reference, "--json"]).json();
     assert_eq!(log["version"]["log"]["assessment"]["rating"], "considerable");
     assert_eq!(log["version"]["log"]["shared"][0]["with"], serde_json::json!(["tm", "sm", "sd"]));

@@ -1660,6 +1660,19 @@ test("the staff directory lists who takes part, adds a person, imports a file wi
   await page.locator(".govuk-notification-banner", { hasText: "The people in staff.csv are added" }).waitFor();
   assert.match(await page.locator("#staff tr", { hasText: "Kai Lee" }).innerText(), /21\s+Online checks\s+Authorised Access Worker, legal team\s+Not registered/);
 
+  // An entry added from earlier records is checked and completed: its roles set, its flag gone.
+  await byId(page, "change-entry").click();
+  await page.locator("#error-summary a", { hasText: "Choose the person whose entry changes" }).waitFor();
+  await checkScreen(page, "93-staff-change-errors");
+  await byId(page, "change-person").selectOption("Pat Morgan");
+  await page.locator("[id='change-roles-2']").check();
+  await byId(page, "change-team").fill("Assessment North");
+  await byId(page, "change-entry").click();
+  await page.locator(".govuk-notification-banner", { hasText: "Pat Morgan's entry is changed" }).waitFor();
+  const pat = await page.locator("#staff tr", { hasText: "Pat Morgan" }).innerText();
+  assert.match(pat, /Assessment North\s+Team manager/);
+  assert.doesNotMatch(pat, /To review/, "checked and completed");
+
   // A leaver is marked, never removed.
   await byId(page, "mark-left").click();
   for (const message of ["Choose the person who left", "Enter the day they left"]) await page.locator("#error-summary a", { hasText: message }).waitFor();

@@ -403,7 +403,7 @@ export function createFakeBackend(): Backend {
   /** The request's social worker: who submitted it, or before that the person the form names. */
   const socialWorkerOf = (record: RequestRecord): StaffRecord | null => {
     const submitted = [...record.decisions].reverse().find((d) => d.step === "submit");
-    if (submitted?.decided_by.id) return staff.find((p) => p.id === submitted.decided_by.id) ?? null;
+    if (submitted?.decider.id) return staff.find((p) => p.id === submitted.decider.id) ?? null;
     const named = staff.filter((p) => nameKey(p.name) === nameKey(record.request.originating_worker.name));
     return named.length === 1 ? named[0] : null;
   };
@@ -438,7 +438,7 @@ export function createFakeBackend(): Backend {
       refused.push({ code: "separation_of_duties", reason: `${who.name} is this request's social worker, who asked for the check, and the step "${label}" must be someone else's`, remedy: "the decision must be taken, and recorded, in the name of someone else who holds that role" });
     }
     const agreed = [...record.decisions].reverse().find((d) => d.step === "agree");
-    if (step === "permit" && agreed?.decided_by.id === who.id) refused.push({ code: "same_manager_agrees_and_permits", reason: `${who.name} agreed this request as team manager, and the service director who permits it must be someone else`, remedy: "record the permission in the name of the service director who gave it" });
+    if (step === "permit" && agreed?.decider.id === who.id) refused.push({ code: "same_manager_agrees_and_permits", reason: `${who.name} agreed this request as team manager, and the service director who permits it must be someone else`, remedy: "record the permission in the name of the service director who gave it" });
     if (step === "finalise-log" && latestLog(record)?.log.completed && nameKey(latestLog(record)!.log.completed!.by) === nameKey(who.name)) {
       refused.push({ code: "same_person_completes_and_finalises", reason: `${who.name} completed this version of the log, and the person who finalises it must be someone else`, remedy: "the request's social worker finalises the log" });
     }
@@ -481,7 +481,7 @@ export function createFakeBackend(): Backend {
     const day = extra.day ?? NOW.slice(0, 10);
     const evidence = extra.evidence ?? null;
     return {
-      step, step_label: stepLabel(step), from_state: record.state, to_state: to, decided_by: ref(decider), decided_as: role, recorded_by: ref(recorder), log_version: extra.version ?? null,
+      step, step_label: stepLabel(step), from_state: record.state, to_state: to, decided_by: decider.name, decider: ref(decider), decided_as: role, recorded_by: recorder.name, recorded_by_name: recorder.name, recorder: ref(recorder), log_version: extra.version ?? null,
       in_words: `${decider.name}${role ? ` (${ROLE_WORDS[role]})` : ""} ${VERBS[step] ?? step} on ${longDate(day)}${evidence ? `, by email ${evidence}` : ""}; recorded by ${recorder.name} on ${longDate(NOW.slice(0, 10))}`,
       evidence, note: extra.note ?? null, conditions: extra.conditions ?? null, at: NOW, decided_on: day,
     };
@@ -512,7 +512,7 @@ export function createFakeBackend(): Backend {
       const completed = v.log.completed;
       const finalised = v.log.assessment && v.finalised_at ? v.log.assessment : null;
       return {
-        version: v.version, completed_by: completed?.by ?? null, completed_on: completed ? completed.at.slice(0, 10) : null, finalised_by: finalised?.by ?? null, finalised_on: finalised ? finalised.at.slice(0, 10) : null,
+        version: v.version, corrected_by: v.log.corrected?.by ?? null, completed_by: completed?.by ?? null, completed_on: completed ? completed.at.slice(0, 10) : null, finalised_by: finalised?.by ?? null, finalised_on: finalised ? finalised.at.slice(0, 10) : null,
         in_words: `Version ${v.version}: ${completed ? `completed by ${completed.by} on ${longDate(completed.at.slice(0, 10))}` : "not completed yet"}; ${finalised ? `finalised by ${finalised.by} on ${longDate(finalised.at.slice(0, 10))}` : "not finalised yet"}`,
       };
     });
@@ -732,6 +732,18 @@ export function createFakeBackend(): Backend {
       if (!rows.length && !errors.length) errors.push({ field: "file", message: "The file has no one in it: one row per person after the header" });
       if (errors.length) fail("invalid_fields", "There is a problem", errors);
       addNew(rows);
+      return directory();
+    },
+    staff_update: (args) => {
+      if (!args.person.trim()) fail("invalid_fields", "There is a problem", [{ field: "person", message: "Choose the person whose entry changes" }]);
+      const person = findStaff("person", args.person);
+      const roles = args.roles.length ? args.roles : person.roles;
+      if (!roles.length) fail("invalid_fields", "There is a problem", [{ field: "roles", message: "Give at least one role" }]);
+      person.roles = roles as StaffRecord["roles"];
+      if (args.team.trim()) person.team = args.team.trim();
+      if (args.staff_id.trim()) person.staff_id = args.staff_id.trim();
+      if (args.name.trim()) person.name = args.name.trim();
+      person.review = null;
       return directory();
     },
     staff_leave: (args) => {
@@ -1194,7 +1206,7 @@ export function createFakeBackend(): Backend {
       const record = find(args.reference);
       const events = [
         { what: "Created the request", detail: null as string | null },
-        ...record.decisions.map((d) => ({ what: "Recorded a decision", detail: `${d.step_label}: ${d.decided_by.name}` })),
+        ...record.decisions.map((d) => ({ what: "Recorded a decision", detail: `${d.step_label}: ${d.decided_by}` })),
       ];
       return {
         reference: record.reference,

@@ -141,6 +141,8 @@ team: string, };
 
 export type StaffImportArgs = { text: string, };
 
+export type StaffUpdateArgs = { person: string, name: string, roles: Array<string>, staff_id: string, team: string, };
+
 export type StaffLeaveArgs = { person: string, on: DateParts, };
 
 export type StaffChoice = { id: number, 
@@ -153,7 +155,11 @@ value: string,
  */
 label: string, };
 
-export type VersionSigned = { version: number, completed_by: string | null, completed_on: string | null, finalised_by: string | null, finalised_on: string | null, 
+export type VersionSigned = { version: number, 
+/**
+ * Who started it as a correction of the version before, when it is one.
+ */
+corrected_by: string | null, completed_by: string | null, completed_on: string | null, finalised_by: string | null, finalised_on: string | null, 
 /**
  * "Version 2: completed by Ana Access on 4 December 2026; finalised by Siân
  * Pritchard-Jones on 6 December 2026".
@@ -289,18 +295,30 @@ export type SubjectLink = { subject: number, person_id: number | null, };
 
 export type DecisionRecord = { step: Step, step_label: string, from_state: RequestState, to_state: RequestState, 
 /**
+ * Who decided, by name as recorded.
+ */
+decided_by: string, 
+/**
  * Who decided: a person of the staff directory.
  */
-decided_by: StaffRef, 
+decider: StaffRef, 
 /**
  * The role they decided in, where known.
  */
 decided_as: StaffRole | null, 
 /**
- * Who recorded it on this laptop: the same person, or someone recording it for them
- * with the evidence it came in.
+ * Who recorded it on this laptop, by name: the same person, or someone recording it for
+ * them with the evidence it came in.
  */
-recorded_by: StaffRef, 
+recorded_by: string, 
+/**
+ * The same as `recorded_by`, kept for scripts written before the staff directory.
+ */
+recorded_by_name: string, 
+/**
+ * Who recorded it: a person of the staff directory.
+ */
+recorder: StaffRef, 
 /**
  * The log version a log step concerns.
  */
@@ -1090,7 +1108,11 @@ correction_note: string | null,
  * Disagreements between the social worker and the access worker about what is relevant,
  * each with the service manager's outcome once there is one.
  */
-disagreements: Array<Disagreement>, };
+disagreements: Array<Disagreement>, 
+/**
+ * Who started this version as a correction of the one before it, and when.
+ */
+corrected?: Signed, };
 
 export type Search = { at: string, platform: string, account_id: number, searched: string, result: string, };
 
@@ -1214,6 +1236,7 @@ export interface Commands {
   staff_list: { args: NoArgs; response: StaffDirectory };
   staff_add: { args: StaffAddArgs; response: StaffDirectory };
   staff_import: { args: StaffImportArgs; response: StaffDirectory };
+  staff_update: { args: StaffUpdateArgs; response: StaffDirectory };
   staff_leave: { args: StaffLeaveArgs; response: StaffDirectory };
   request_list: { args: RequestListArgs; response: RequestList };
   request_get: { args: ReferenceArgs; response: RequestPage };
@@ -1290,6 +1313,7 @@ export const COMMAND_NAMES: CommandName[] = [
   "staff_list",
   "staff_add",
   "staff_import",
+  "staff_update",
   "staff_leave",
   "request_list",
   "request_get",

@@ -132,7 +132,7 @@ export function showRequest(app: App, page: RequestPage): void {
         h(
           "div",
           { class: "govuk-notification-banner__content" },
-          h("p", { class: "govuk-notification-banner__heading" }, `${referral.decided_by.name} referred this request back on ${referral.decided_on ? longDate(referral.decided_on) : ukTime(referral.at)}.`),
+          h("p", { class: "govuk-notification-banner__heading" }, `${referral.decided_by} referred this request back on ${referral.decided_on ? longDate(referral.decided_on) : ukTime(referral.at)}.`),
           referral.note ? h("p", { class: "govuk-body app-pre-line" }, referral.note) : null,
         ),
       ),

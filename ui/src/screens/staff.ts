@@ -13,7 +13,7 @@ import { STAFF_ROLES, labelOf } from "../labels";
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 /** Which form the errors shown are about. */
-type Failed = { form: "add" | "import" | "leave"; fields: FieldError[] } | null;
+type Failed = { form: "add" | "import" | "change" | "leave"; fields: FieldError[] } | null;
 
 export async function staffScreen(app: App): Promise<void> {
   const directory = await attempt(app, () => app.backend.call("staff_list", {}));
@@ -42,14 +42,16 @@ function nameCell(person: StaffRecord): Child {
   );
 }
 
-function showStaff(app: App, directory: StaffDirectory, failed: Failed, kept?: { add: AddForm; leave: LeaveForm }): void {
+function showStaff(app: App, directory: StaffDirectory, failed: Failed, kept?: { add: AddForm; leave: LeaveForm; change?: ChangeForm }): void {
   const add: AddForm = kept?.add ?? { name: "", roles: [], staff_id: "", team: "" };
+  const change: ChangeForm = kept?.change ?? { person: "", roles: [], staff_id: "", team: "" };
+  const changeErrors = errorsFrom(failed?.form === "change" ? failed.fields : []);
   const leave: LeaveForm = kept?.leave ?? { person: "", on: { day: "", month: "", year: "" } };
   const addErrors = errorsFrom(failed?.form === "add" ? failed.fields : []);
   const importFields = failed?.form === "import" ? failed.fields : [];
   const leaveErrors = errorsFrom(failed?.form === "leave" ? failed.fields : []);
   const staying = directory.staff.filter((p) => !p.left_on);
-  const redraw = (next: StaffDirectory, nextFailed: Failed) => showStaff(app, next, nextFailed, { add, leave });
+  const redraw = (next: StaffDirectory, nextFailed: Failed) => showStaff(app, next, nextFailed, { add, leave, change });
 
   const content: Child[] = [
     ...pageHeading("Staff directory"),
@@ -120,6 +122,47 @@ function showStaff(app: App, directory: StaffDirectory, failed: Failed, kept?: {
     ),
   );
 
+  // A person's roles, team or staff ID changed: the entries added from earlier records are
+  // checked and completed here, which clears their review flag.
+  const chosen = staying.find((p) => (p.staff_id ?? p.name) === change.person);
+  content.push(
+    h(
+      "form",
+      { novalidate: "", id: "change-form" },
+      h("h2", { class: "govuk-heading-m" }, "Change a person's roles or team"),
+      select({
+        id: "change-person", label: "Person", errors: changeErrors, value: change.person, empty: "Choose the person",
+        choices: staying.map((p) => ({ value: p.staff_id ?? p.name, label: `${p.staff_id ? `${p.name} (staff ID ${p.staff_id})` : p.name}${p.review ? " (to review)" : ""}` })),
+        onChange: (v) => {
+          const person = staying.find((p) => (p.staff_id ?? p.name) === v);
+          Object.assign(change, { person: v, roles: person ? [...person.roles] : [], team: person?.team ?? "", staff_id: person?.staff_id ?? "" });
+          redraw(directory, null);
+        },
+      }),
+      chosen
+        ? h(
+            "div",
+            {},
+            checkboxes<string>({ id: "change-roles", label: "Roles", hint: `The roles ${chosen.name} holds now`, errors: changeErrors, values: change.roles, choices: STAFF_ROLES.map(([value, label]) => ({ value, label })), onChange: (v) => (change.roles = v), small: true }),
+            textInput({ id: "change-staff_id", label: "Staff ID", optional: true, width: "10", errors: changeErrors, value: change.staff_id, onInput: (v) => (change.staff_id = v) }),
+            textInput({ id: "change-team", label: "Team", optional: true, errors: changeErrors, value: change.team, onInput: (v) => (change.team = v) }),
+          )
+        : null,
+      button("Save the changes", async () => {
+        try {
+          const next = await app.backend.call("staff_update", { person: change.person, name: "", roles: change.roles, staff_id: change.staff_id, team: change.team });
+          const who = chosen?.name ?? change.person;
+          Object.assign(change, { person: "", roles: [], staff_id: "", team: "" });
+          app.flash(`${who}'s entry is changed`);
+          redraw(next, null);
+        } catch (error) {
+          const field = (f: FieldError): FieldError => ({ ...f, field: f.field === "person" ? "change-person" : `change-${f.field}`, message: f.field === "roles" ? "Select at least one role" : f.message });
+          failedWith(app, error, "change", (fields) => redraw(directory, { form: "change", fields: fields.map(field) }));
+        }
+      }, { id: "change-entry", secondary: true }),
+    ),
+  );
+
   content.push(
     h(
       "form",
@@ -158,6 +201,7 @@ function withCodes(text: string): (Node | string)[] {
 
 interface AddForm { name: string; roles: string[]; staff_id: string; team: string }
 interface LeaveForm { person: string; on: DateParts }
+interface ChangeForm { person: string; roles: string[]; staff_id: string; team: string }
 
 /** A field error (or a person not found) draws the form again with it; anything else is shown. */
 function failedWith(app: App, error: unknown, _form: string, render: (fields: FieldError[]) => void): void {

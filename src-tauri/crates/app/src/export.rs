@@ -752,9 +752,9 @@ fn request_blocks(blocks: &mut Vec<Block>, sources: &Sources) {
         blocks.push(Block::Paragraph("No decision has been recorded.".into()));
     }
     for decision in &record.decisions {
-        let decided_by = match &decision.decided_by.staff_id {
-            Some(id) => format!("{} (staff ID {id})", decision.decided_by.name),
-            None => decision.decided_by.name.clone(),
+        let decided_by = match &decision.decider.staff_id {
+            Some(id) => format!("{} (staff ID {id})", decision.decided_by),
+            None => decision.decided_by.clone(),
         };
         let mut rows = vec![
             row("Decision", decision.step_label),
@@ -771,7 +771,7 @@ fn request_blocks(blocks: &mut Vec<Block>, sources: &Sources) {
                 decision.decided_on.map(long_date).unwrap_or_else(|| "Not given: the day it was recorded".into()),
             ),
             row("Recorded", uk_time(&decision.at)),
-            row("Recorded by", decision.recorded_by.name.clone()),
+            row("Recorded by", decision.recorded_by.clone()),
         ];
         if let Some(version) = decision.log_version {
             rows.push(row("Log version", version.to_string()));

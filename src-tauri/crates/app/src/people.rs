@@ -98,9 +98,17 @@ pub fn mark_left(host: &dyn Host, person: &str, on: Option<&str>) -> Result<Staf
 /// The largest staff file read.
 pub const MAX_STAFF_FILE_BYTES: usize = 4 * 1024 * 1024;
 
+/// What an import did: the people added and those already there brought up to date.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StaffImported {
+    pub added: Vec<StaffRecord>,
+    pub updated: Vec<StaffRecord>,
+}
+
 /// Imports people from CSV text with the header row `staff_id,name,roles,team` (roles joined
-/// with `;`): every bad row reported at once, by its line, and nobody added on any error.
-pub fn import_staff(host: &dyn Host, text: &str) -> Result<Vec<StaffRecord>> {
+/// with `;`): a person already in the directory is brought up to date, anyone else added;
+/// every bad row reported at once, by its line, and nothing changed on any error.
+pub fn import_staff(host: &dyn Host, text: &str) -> Result<StaffImported> {
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
     let header_error = |message: String| AppError::fields_error(vec![FieldError::new("file", message)]);
     let headers = reader.headers().map_err(|e| header_error(format!("The file is not CSV: {e}")))?.clone();
@@ -146,7 +154,7 @@ pub fn import_staff(host: &dyn Host, text: &str) -> Result<Vec<StaffRecord>> {
     if !errors.is_empty() {
         return Err(AppError::fields_error(errors));
     }
-    host.store()?.add_staff(&people, host.now()).map_err(|error| match error {
+    let imported = host.store()?.import_staff(&people, host.now()).map_err(|error| match error {
         triangulate_store::StoreError::Fields(mut problems) => {
             for problem in &mut problems {
                 if let Some(line) = problem.field.strip_prefix("rows[").and_then(|f| f.split(']').next()) {
@@ -156,7 +164,8 @@ pub fn import_staff(host: &dyn Host, text: &str) -> Result<Vec<StaffRecord>> {
             AppError::fields_error(problems)
         }
         other => other.into(),
-    })
+    })?;
+    Ok(StaffImported { added: imported.0, updated: imported.1 })
 }
 
 /// Reads a staff file, never more than [`MAX_STAFF_FILE_BYTES`]; text that is not UTF-8 is

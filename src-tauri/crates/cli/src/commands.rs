@@ -732,11 +732,18 @@ pub(crate) fn staff(command: StaffCommand, host: &CliHost) -> Result<()> {
         }
         StaffCommand::Import { file, json } => {
             let text = people::read_staff_file(&file)?;
-            let added = people::import_staff(host, &text)?;
-            if !json {
-                say!("Added {} people to the staff directory:", added.len());
+            let imported = people::import_staff(host, &text)?;
+            if json {
+                print_json(&serde_json::to_value(&imported).expect("serialises"));
+            } else {
+                say!(
+                    "Added {} people to the staff directory and brought {} up to date:",
+                    imported.added.len(),
+                    imported.updated.len()
+                );
+                staff_out(&imported.added, false);
+                staff_out(&imported.updated, false);
             }
-            staff_out(&added, json);
         }
         StaffCommand::List(flags) => {
             let directory = people::staff(host)?;

@@ -161,16 +161,17 @@ pub fn refusals(step: Step, from: RequestState, who: &Person, parties: &Parties)
                 }
             }
             Some(social_worker) => {
-                let stands_in = social_worker.left
-                    && step != Step::Submit
-                    && who.holds(StaffRole::Tm)
-                    && social_worker.team.is_some()
-                    && who.team == social_worker.team;
+                let same_team = match (&who.team, &social_worker.team) {
+                    (Some(a), Some(b)) => crate::staff::name_key(a) == crate::staff::name_key(b),
+                    _ => false,
+                };
+                let stands_in = social_worker.left && step != Step::Submit && who.holds(StaffRole::Tm) && same_team;
                 if !stands_in {
                     let instead = match (&social_worker.left, &social_worker.team) {
                         (true, Some(team)) if step != Step::Submit => {
                             format!(", or, since they have left, a team manager of their team ({team})")
                         }
+                        (true, None) if step != Step::Submit => ", or, since they have left, a team manager of their team (no team is recorded for them: set it in the staff directory)".to_string(),
                         _ => String::new(),
                     };
                     let reason = if instead.is_empty() {
@@ -408,6 +409,18 @@ mod tests {
         let refusal = &refusals(Step::FinaliseLog, S::LogCompleted, &people[5].1, &parties)[0];
         assert!(refusal.reason.contains("a team manager of their team (North)"), "{}", refusal.reason);
         assert_eq!(codes(Step::Submit, S::Draft, &people[4].1, &parties), "N", "nobody submits in their name");
+        let mut lower = people[4].1.clone();
+        lower.team = Some(" north ".into());
+        assert_eq!(codes(Step::Share, S::Finalised, &lower, &parties), "", "a team is matched as names are");
+        let mut teamless = social_worker.clone();
+        teamless.team = None;
+        let parties = Parties { social_worker: Some(&teamless), ..parties };
+        let refusal = &refusals(Step::FinaliseLog, S::LogCompleted, &people[4].1, &parties)[0];
+        assert!(
+            refusal.reason.contains("no team is recorded for them: set it in the staff directory"),
+            "{}",
+            refusal.reason
+        );
     }
 
     #[test]

@@ -123,6 +123,10 @@ pub struct InvestigationLog {
     /// each with the service manager's outcome once there is one.
     #[serde(default)]
     pub disagreements: Vec<Disagreement>,
+    /// Who started this version as a correction of the one before it, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub corrected: Option<Signed>,
 }
 
 /// A disagreement about what is relevant; the protocol sends it to the service manager.
@@ -479,6 +483,8 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct VersionSigned {
     pub version: u32,
+    /// Who started it as a correction of the version before, when it is one.
+    pub corrected_by: Option<String>,
     pub completed_by: Option<String>,
     pub completed_on: Option<chrono::NaiveDate>,
     pub finalised_by: Option<String>,
@@ -497,12 +503,23 @@ impl VersionSigned {
             (Some(signed), Some(on)) => format!("completed by {} on {}", signed.by, long_date(on)),
             _ => "not completed".to_string(),
         };
+        // A correction is not completed again: it corrects the log as completed before.
+        let completed = match &log.corrected {
+            Some(corrected) => format!(
+                "a correction by {} on {} of the log {}",
+                corrected.by,
+                long_date(uk_date(corrected.at)),
+                completed
+            ),
+            None => completed,
+        };
         let finalised = match (&log.assessment, finalised_on) {
             (Some(assessment), Some(on)) => format!("finalised by {} on {}", assessment.by, long_date(on)),
             _ => "not finalised".to_string(),
         };
         VersionSigned {
             version,
+            corrected_by: log.corrected.as_ref().map(|c| c.by.clone()),
             completed_by: log.completed.as_ref().map(|s| s.by.clone()),
             completed_on,
             finalised_by: log.assessment.as_ref().map(|a| a.by.clone()),

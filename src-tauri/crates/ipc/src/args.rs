@@ -63,6 +63,17 @@ pub struct StaffAddArgs {
     pub team: String,
 }
 
+/// A change to a person's entry (who: a staff ID or name); an empty field, or no roles,
+/// keeps what is recorded. The entry's review flag is cleared.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct StaffUpdateArgs {
+    pub person: String,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub staff_id: String,
+    pub team: String,
+}
+
 /// The staff file's text: CSV with the header staff_id,name,roles,team.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct StaffImportArgs {

@@ -79,6 +79,18 @@ pub fn staff_import(host: &dyn Host, args: StaffImportArgs) -> Result<StaffDirec
     Ok(people::staff(host)?)
 }
 
+pub fn staff_update(host: &dyn Host, args: StaffUpdateArgs) -> Result<StaffDirectory> {
+    let given = |text: &str| Some(text.to_string()).filter(|t| !t.trim().is_empty());
+    let changes = people::StaffChanges {
+        name: given(&args.name),
+        roles: args.roles,
+        staff_id: given(&args.staff_id),
+        team: given(&args.team),
+    };
+    people::update_staff(host, &args.person, &changes)?;
+    Ok(people::staff(host)?)
+}
+
 pub fn staff_leave(host: &dyn Host, args: StaffLeaveArgs) -> Result<StaffDirectory> {
     let on = args.on.to_text();
     people::mark_left(host, &args.person, on.as_deref())?;

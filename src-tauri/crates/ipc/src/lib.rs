@@ -28,6 +28,7 @@ macro_rules! for_each_command {
             staff_list($crate::args::NoArgs) -> triangulate_app::people::StaffDirectory;
             staff_add($crate::args::StaffAddArgs) -> triangulate_app::people::StaffDirectory;
             staff_import($crate::args::StaffImportArgs) -> triangulate_app::people::StaffDirectory;
+            staff_update($crate::args::StaffUpdateArgs) -> triangulate_app::people::StaffDirectory;
             staff_leave($crate::args::StaffLeaveArgs) -> triangulate_app::people::StaffDirectory;
             request_list($crate::args::RequestListArgs) -> $crate::args::RequestList;
             request_get($crate::args::ReferenceArgs) -> $crate::args::RequestPage;

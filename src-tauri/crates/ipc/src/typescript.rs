@@ -70,6 +70,7 @@ pub fn declarations() -> Vec<Declaration> {
         triangulate_core::duties::AawRegistration,
         StaffAddArgs,
         StaffImportArgs,
+        StaffUpdateArgs,
         StaffLeaveArgs,
         triangulate_app::requests::StaffChoice,
         triangulate_core::log::VersionSigned,

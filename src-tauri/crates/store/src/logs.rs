@@ -223,14 +223,14 @@ impl Store {
         }
         let facts = self.session_facts(&request, input.account_id, policy, today)?;
         if let GuardDecision::Refuse { refusals, .. } = may_start_session(&facts) {
-            let reasons: Vec<String> = refusals.iter().map(|r| format!("{} ({})", r.reason, r.remedy)).collect();
-            return Err(StoreError::Refused(format!("the search cannot be recorded: {}", reasons.join("; "))));
+            return Err(StoreError::Guarded { what: "the search cannot be recorded".into(), refusals });
         }
         let mut version = self.editable_version(&request, now)?;
         version.log.searches.push(search);
         let start = if request.state == RequestState::LegitimacyConfirmed {
             let worker = self.laptop_worker()?;
-            let people = self.check_duties(&request, Step::StartAccess, request.state, worker.id, None, None, now)?;
+            let people =
+                self.check_duties(&request, Step::StartAccess, request.state, worker.id, None, None, None, now)?;
             let decision = Decision {
                 decided_by: worker.name,
                 evidence: None,
@@ -351,8 +351,16 @@ impl Store {
         let request = self.request(reference)?;
         let (to, _) = next_state(request.state, Step::CompleteLog)?;
         let mut version = self.editable_version(&request, now)?;
-        let people =
-            self.check_duties(&request, Step::CompleteLog, request.state, by, evidence, Some(version.version), now)?;
+        let people = self.check_duties(
+            &request,
+            Step::CompleteLog,
+            request.state,
+            by,
+            evidence,
+            Some(version.version),
+            None,
+            now,
+        )?;
         version.log.complete(&people.decider_name, now).map_err(fields)?;
         let step = Some((Step::CompleteLog, to, signed_by(&people.decider_name, evidence), people));
         let change = version.log.completed.clone();
@@ -380,7 +388,8 @@ impl Store {
             && matches!(request.state, RequestState::Finalised | RequestState::Shared | RequestState::Closed);
         let to = if correcting { request.state } else { next_state(request.state, Step::FinaliseLog)?.0 };
         let from = if correcting { RequestState::LogCompleted } else { request.state };
-        let people = self.check_duties(&request, Step::FinaliseLog, from, by, evidence, Some(version.version), now)?;
+        let people =
+            self.check_duties(&request, Step::FinaliseLog, from, by, evidence, Some(version.version), None, now)?;
         version.log.assess(&people.decider_name, rating, assessment, now).map_err(fields)?;
         version.finalised_at = Some(stamp(now));
         let step = Some((Step::FinaliseLog, to, signed_by(&people.decider_name, evidence), people));
@@ -405,7 +414,7 @@ impl Store {
         let mut version = read_version(&self.conn, request.id, None)?
             .ok_or_else(|| StoreError::Refused(format!("request {} has no investigation log", request.reference)))?;
         let people =
-            self.check_duties(&request, Step::Share, request.state, by, evidence, Some(version.version), now)?;
+            self.check_duties(&request, Step::Share, request.state, by, evidence, Some(version.version), None, now)?;
         version.log.share(&people.decider_name, with, now).map_err(fields)?;
         let step = Some((Step::Share, to, signed_by(&people.decider_name, evidence), people));
         let change = version.log.shared.last().cloned();
@@ -436,9 +445,11 @@ impl Store {
                 last.version, request.reference
             )));
         }
+        let corrector = self.laptop_worker()?;
         let mut log = last.log.clone();
         log.correction_note = Some(note);
         log.assessment = None;
+        log.corrected = Some(triangulate_core::log::Signed { by: corrector.name, at: now });
         let version = LogVersion { version: last.version + 1, created_at: stamp(now), finalised_at: None, log };
         let ids = vec![format!("log_version:{}", version.version)];
         let change = version.log.correction_note.clone();

@@ -61,13 +61,19 @@ pub struct DecisionRecord {
     pub step_label: &'static str,
     pub from_state: RequestState,
     pub to_state: RequestState,
+    /// Who decided, by name as recorded.
+    pub decided_by: String,
     /// Who decided: a person of the staff directory.
-    pub decided_by: StaffRef,
+    pub decider: StaffRef,
     /// The role they decided in, where known.
     pub decided_as: Option<triangulate_core::staff::StaffRole>,
-    /// Who recorded it on this laptop: the same person, or someone recording it for them
-    /// with the evidence it came in.
-    pub recorded_by: StaffRef,
+    /// Who recorded it on this laptop, by name: the same person, or someone recording it for
+    /// them with the evidence it came in.
+    pub recorded_by: String,
+    /// The same as `recorded_by`, kept for scripts written before the staff directory.
+    pub recorded_by_name: String,
+    /// Who recorded it: a person of the staff directory.
+    pub recorder: StaffRef,
     /// The log version a log step concerns.
     pub log_version: Option<u32>,
     /// The decision in one sentence, as the screens and the PDFs say it.
@@ -474,8 +480,8 @@ impl Store {
                 let Some(step) = Step::parse(&row.get::<_, String>(0)?) else {
                     return Ok(Err(row.get::<_, i64>(10)?));
                 };
-                let decided_by = StaffRef { id: row.get(12)?, staff_id: row.get(13)?, name: row.get(3)? };
-                let recorded_by = StaffRef { id: row.get(4)?, staff_id: row.get(14)?, name: row.get(9)? };
+                let decider = StaffRef { id: row.get(12)?, staff_id: row.get(13)?, name: row.get(3)? };
+                let recorder = StaffRef { id: row.get(4)?, staff_id: row.get(14)?, name: row.get(9)? };
                 let decided_as =
                     row.get::<_, Option<String>>(15)?.and_then(|r| triangulate_core::staff::StaffRole::parse(&r));
                 let at: String = row.get(8)?;
@@ -487,12 +493,12 @@ impl Store {
                     .unwrap_or_default();
                 let in_words = triangulate_core::workflow::DecisionWords {
                     step,
-                    decider: &decided_by.name,
+                    decider: &decider.name,
                     role: decided_as,
                     decided_on: decided_on.unwrap_or(recorded_on),
                     evidence: evidence.as_deref(),
-                    recorded: (decided_by.id != recorded_by.id || decided_by.id.is_none())
-                        .then_some((recorded_by.name.as_str(), recorded_on)),
+                    recorded: (decider.id != recorder.id || decider.id.is_none())
+                        .then_some((recorder.name.as_str(), recorded_on)),
                     log_version,
                 }
                 .to_string();
@@ -501,9 +507,12 @@ impl Store {
                     step_label: step.label(),
                     from_state: state_from(row.get(1)?)?,
                     to_state: state_from(row.get(2)?)?,
-                    decided_by,
+                    decided_by: decider.name.clone(),
+                    decider,
                     decided_as,
-                    recorded_by,
+                    recorded_by: recorder.name.clone(),
+                    recorded_by_name: recorder.name.clone(),
+                    recorder,
                     log_version,
                     in_words,
                     evidence,
@@ -638,8 +647,16 @@ impl Store {
         {
             return Err(StoreError::Fields(vec![error]));
         }
-        let people =
-            self.check_duties(&current, step, current.state, decider, decision.evidence.as_deref(), None, now)?;
+        let people = self.check_duties(
+            &current,
+            step,
+            current.state,
+            decider,
+            decision.evidence.as_deref(),
+            None,
+            decision.decided_on,
+            now,
+        )?;
         let decision = Decision { decided_by: people.decider_name.clone(), ..decision.clone() };
         self.write(now, |tx| {
             record_step(tx, current.id, current.state, to, step, &decision, recorder, &people, now)?;
@@ -657,8 +674,7 @@ impl Store {
     /// The request's social worker: who submitted it (for a submission, and before one,
     /// the person the form names, when the directory has exactly one of that name).
     pub(crate) fn social_worker_of(&self, request: &RequestRecord, step: Step) -> Result<Option<crate::StaffRecord>> {
-        let submitted_by =
-            request.decisions.iter().rev().find(|d| d.step == Step::Submit).and_then(|d| d.decided_by.id);
+        let submitted_by = request.decisions.iter().rev().find(|d| d.step == Step::Submit).and_then(|d| d.decider.id);
         match submitted_by.filter(|_| step != Step::Submit) {
             Some(id) => self.staff_member(id).map(Some),
             None => {
@@ -689,8 +705,7 @@ impl Store {
     /// What the request records about who took part, as separation of duties reads it for
     /// `step`: read once, for trying many people.
     pub fn duty_parties(&self, request: &RequestRecord, step: Step, today: NaiveDate) -> Result<DutyParties> {
-        let last_by =
-            |step: Step| request.decisions.iter().rev().find(|d| d.step == step).and_then(|d| d.decided_by.id);
+        let last_by = |step: Step| request.decisions.iter().rev().find(|d| d.step == step).and_then(|d| d.decider.id);
         Ok(DutyParties {
             social_worker: self.social_worker_of(request, step)?.map(|s| s.person(today)),
             agreed_by: last_by(Step::Agree),
@@ -710,9 +725,12 @@ impl Store {
         decider: i64,
         evidence: Option<&str>,
         log_version: Option<u32>,
+        decided_on: Option<NaiveDate>,
         now: DateTime<Utc>,
     ) -> Result<Recorded> {
-        let today = triangulate_core::local_time::uk_date(now);
+        // The decider's standing (left or not) on the day they decided, which may be before
+        // it is recorded.
+        let today = decided_on.unwrap_or_else(|| triangulate_core::local_time::uk_date(now));
         let decider = self.staff_member(decider)?;
         let recorder = self.laptop_worker()?;
         let who = decider.person(today);

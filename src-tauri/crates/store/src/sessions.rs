@@ -184,7 +184,7 @@ impl Store {
         let worker = self.recorder()?;
         let staff = self.laptop_worker()?;
         let starts = if request.state == RequestState::LegitimacyConfirmed {
-            Some(self.check_duties(request, Step::StartAccess, request.state, staff.id, None, None, now)?)
+            Some(self.check_duties(request, Step::StartAccess, request.state, staff.id, None, None, None, now)?)
         } else {
             None
         };

@@ -171,6 +171,110 @@ impl Store {
         }
     }
 
+    /// Imports the council's list of people in one change: each row is a person already in
+    /// the directory (the same staff ID; or the same name, where the entry there has no staff
+    /// ID or is flagged for review) whose entry it brings up to date (their review flag
+    /// cleared), or a new person. A file read again changes nothing it already said. Every
+    /// problem at once with the row's prefix (a staff ID or name twice in the file, a name
+    /// that could be two people), and nothing changed on any. Returns those added and those
+    /// updated.
+    pub fn import_staff(
+        &mut self,
+        rows: &[(String, NewStaff)],
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<StaffRecord>, Vec<StaffRecord>)> {
+        let existing = self.staff()?;
+        let mut errors = Vec::new();
+        let mut seen_ids: BTreeMap<String, &str> = BTreeMap::new();
+        let mut seen_names: BTreeMap<String, (&str, bool)> = BTreeMap::new();
+        let mut plan: Vec<(Option<i64>, &NewStaff)> = Vec::new();
+        for (prefix, person) in rows {
+            if let Some(id) = &person.staff_id {
+                if let Some(first) = seen_ids.insert(id.to_lowercase(), &person.name) {
+                    errors.push(FieldError::new(
+                        format!("{prefix}staff_id"),
+                        format!("Staff ID {id} is already {first}'s, earlier in the file: give this person their own"),
+                    ));
+                }
+            }
+            let key = name_key(&person.name);
+            if let Some((first, first_has_id)) =
+                seen_names.insert(key.clone(), (&person.name, person.staff_id.is_some()))
+                && !(first_has_id && person.staff_id.is_some())
+            {
+                errors.push(FieldError::new(
+                    format!("{prefix}name"),
+                    format!(
+                        "{first} is already earlier in the file: to have two people of that name, give both a staff ID"
+                    ),
+                ));
+            }
+            let by_id = person.staff_id.as_ref().and_then(|id| {
+                existing.iter().find(|s| s.staff_id.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(id)))
+            });
+            let by_name: Vec<&StaffRecord> = existing
+                .iter()
+                .filter(|s| name_key(&s.name) == key && (s.staff_id.is_none() || s.review.is_some()))
+                .filter(|s| person.staff_id.is_none() || s.staff_id.is_none() || s.staff_id == person.staff_id)
+                .collect();
+            let matched = match (by_id, by_name.as_slice()) {
+                (Some(found), _) => Some(found.id),
+                (None, [one]) => Some(one.id),
+                (None, []) => {
+                    let taken = existing.iter().find(|s| name_key(&s.name) == key && s.staff_id.is_some());
+                    if let (Some(other), None) = (taken, &person.staff_id) {
+                        errors.push(FieldError::new(
+                            format!("{prefix}name"),
+                            format!(
+                                "{} is already in the staff directory: give this row their staff ID, {}",
+                                other.name,
+                                other.staff_id.clone().unwrap_or_default()
+                            ),
+                        ));
+                    }
+                    None
+                }
+                (None, several) => {
+                    let labels: Vec<String> = several.iter().map(|s| s.label()).collect();
+                    errors.push(FieldError::new(
+                        format!("{prefix}name"),
+                        format!(
+                            "More than one person in the staff directory is called {}: give this row a staff ID ({})",
+                            person.name,
+                            labels.join(", ")
+                        ),
+                    ));
+                    None
+                }
+            };
+            plan.push((matched, person));
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Fields(errors));
+        }
+        let actor = self.directory_actor()?;
+        let (added, updated) = self.write(now, |tx| {
+            let (mut added, mut updated) = (Vec::new(), Vec::new());
+            for (matched, person) in &plan {
+                match matched {
+                    Some(id) => {
+                        tx.execute(
+                            "UPDATE staff SET name = ?1, name_key = ?2, roles = ?3, staff_id = COALESCE(?4, staff_id), team = ?5, review = NULL WHERE id = ?6",
+                            rusqlite::params![person.name, name_key(&person.name), roles_text(&person.roles), person.staff_id, person.team, id],
+                        )?;
+                        updated.push(*id);
+                    }
+                    None => added.push(insert_staff(tx, person, None, &stamp(now))?),
+                }
+            }
+            let ids = added.iter().chain(&updated).map(|id| format!("staff:{id}")).collect();
+            let event = NewAuditEvent::of_change(actor, "staff.import", ids, &rows.iter().map(|(_, p)| p).collect::<Vec<_>>());
+            Ok(((added, updated), event))
+        })?;
+        let read = |ids: Vec<i64>| ids.into_iter().map(|id| self.staff_member(id)).collect::<Result<Vec<_>>>();
+        Ok((read(added)?, read(updated)?))
+    }
+
     /// Adds people in one change: every problem (a staff ID already used, a name already in
     /// the directory without a staff ID to tell the two apart) reported at once with the
     /// field's own prefix, and nothing added on any.
@@ -363,16 +467,27 @@ pub(crate) fn directory_from_records(tx: &Transaction) -> Result<()> {
             continue;
         }
         roles.sort();
-        let review = roles.is_empty().then_some(
-            "Added from the names in the records when the staff directory began; no record shows their role: set it",
-        );
+        // The records named them as typed by whoever held the laptop: the roles their steps
+        // show are a start, to be checked.
+        let review = if profile.as_ref().is_some_and(|(_, profile_name, ..)| name_key(profile_name) == key) {
+            None
+        } else if roles.is_empty() {
+            Some(
+                "Added from the names in the records when the staff directory began; no record shows their role: set it",
+            )
+        } else {
+            Some(
+                "Added from the names in the records when the staff directory began, with the roles their recorded steps show: check them",
+            )
+        };
         let person = NewStaff { name, roles, staff_id, team: None };
         ids.insert(key, insert_staff(tx, &person, review, &at)?);
     }
     let profile_staff = profile.as_ref().and_then(|(_, name, ..)| ids.get(&name_key(name)).copied());
     if let (Some((id, ..)), Some(staff)) = (&profile, profile_staff) {
+        // Earlier sessions are not given a runner: the profile was one row changed in place, so
+        // who ran them is not known from it.
         tx.execute("UPDATE worker_profile SET staff = ?1 WHERE id = ?2", [staff, *id])?;
-        tx.execute("UPDATE access_sessions SET staff = ?1", [staff])?;
     }
     for (id, name, step, from) in &decisions {
         tx.execute(
@@ -385,11 +500,13 @@ pub(crate) fn directory_from_records(tx: &Transaction) -> Result<()> {
             ],
         )?;
     }
+    let mut registered = std::collections::BTreeSet::new();
     for (id, name) in &register {
-        tx.execute(
-            "UPDATE aaw_register SET staff = ?1 WHERE id = ?2",
-            rusqlite::params![ids.get(&name_key(name)), id],
-        )?;
+        if let Some(staff) = ids.get(&name_key(name)).copied()
+            && registered.insert(staff)
+        {
+            tx.execute("UPDATE aaw_register SET staff = ?1 WHERE id = ?2", rusqlite::params![staff, id])?;
+        }
     }
     Ok(())
 }
@@ -407,6 +524,7 @@ mod tests {
             "PRAGMA foreign_keys = OFF;
              INSERT INTO worker_profile (id, name, role, staff_id, updated_at) VALUES (1, 'Sam Patel', 'aaw', 'S-9', 't');
              INSERT INTO aaw_register (id, name, name_key, registered_at, evidence, trained_on) VALUES (1, 'Sam Patel', 'sam patel', 't', NULL, NULL);
+             INSERT INTO aaw_register (id, name, name_key, registered_at, evidence, trained_on) VALUES (2, 'Sam-Patel', 'sam-patel', 't', 'SD 1', NULL);
              INSERT INTO decisions (request_id, step, from_state, to_state, decided_by, recorded_by, at) VALUES
                (1, 'submit', 'draft', 'submitted', 'Siân Evans', 1, 't1'),
                (1, 'agree', 'submitted', 'agreed', 'Gwen Thomas', 1, 't2'),
@@ -430,14 +548,27 @@ mod tests {
         assert_eq!(
             named,
             [
-                ("Director", vec![StaffRole::Sd], false),
-                ("Gwen Thomas", vec![StaffRole::Tm], false),
+                ("Director", vec![StaffRole::Sd], true),
+                ("Gwen Thomas", vec![StaffRole::Tm], true),
                 ("Mo Close", vec![], true),
                 ("Sam Patel", vec![StaffRole::Aaw], false),
-                ("Siân Evans", vec![StaffRole::Osw], false),
+                ("Siân Evans", vec![StaffRole::Osw], true),
             ],
-            "each person once however spelt, with the roles their decisions show; the unknown flagged"
+            "each person once however spelt, with the roles their decisions show, flagged to check; not the profile's own"
         );
+        assert!(
+            staff
+                .iter()
+                .find(|s| s.name == "Mo Close")
+                .unwrap()
+                .review
+                .as_deref()
+                .unwrap()
+                .contains("no record shows their role")
+        );
+        let linked: i64 =
+            conn.query_row("SELECT COUNT(*) FROM aaw_register WHERE staff IS NOT NULL", [], |row| row.get(0)).unwrap();
+        assert_eq!(linked, 1, "one registration per person; the other spelling's row kept as it was");
         let sam = staff.iter().find(|s| s.name == "Sam Patel").unwrap();
         assert!(sam.laptop_worker && sam.staff_id.as_deref() == Some("S-9"));
         assert_eq!(sam.aaw, AawRegistration::Incomplete, "registered without the service director's decision");

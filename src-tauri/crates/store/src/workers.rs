@@ -82,7 +82,7 @@ impl Store {
                         staff_id: profile.staff_id.clone(),
                         team: None,
                     },
-                    None,
+                    Some("Added when this laptop's worker profile was set up, in the role given there: check it"),
                     &at,
                 )?,
             };

@@ -25,6 +25,9 @@ ALTER TABLE decisions ADD COLUMN decider_role TEXT;
 -- The register is the service director's decision.
 ALTER TABLE aaw_register ADD COLUMN staff INTEGER REFERENCES staff(id);
 ALTER TABLE aaw_register ADD COLUMN decided_by INTEGER REFERENCES staff(id);
+-- One registration per person (rows from before that name the same person under two
+-- spellings keep their text and stay unlinked but the first).
+CREATE UNIQUE INDEX aaw_register_by_staff ON aaw_register (staff) WHERE staff IS NOT NULL;
 
 -- The laptop's worker is a person of the directory.
 ALTER TABLE worker_profile ADD COLUMN staff INTEGER REFERENCES staff(id);
