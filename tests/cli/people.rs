@@ -592,3 +592,41 @@ fn a_session_shows_the_service_directors_conditions_and_starts_only_once_they_ar
         "nothing started"
     );
 }
+
+#[test]
+fn a_directed_surveillance_authorisation_awaiting_approval_holds_back_a_session_on_its_person() {
+    let s = directory();
+    let reference = request_in(&s, "legitimacy_confirmed");
+    let today = chrono::Utc::now().date_naive().to_string();
+    let add = s.run(&[
+        "authorisation",
+        "add",
+        &reference,
+        "--kind",
+        "directed-surveillance",
+        "--reference",
+        "URN-2026-19",
+        "--officer",
+        "Superintendent Hale",
+        "--granted",
+        &today,
+        "--person",
+        "1",
+    ]);
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    let run = s.run(&["session", "start", &reference, "--subject", "1", "--account", "1", "--headless", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(guards(&run), ["authorisation_not_in_force"]);
+    assert!(
+        run.stderr.contains(
+            "the directed surveillance authorisation URN-2026-19 is not in force: it awaits a magistrate's approval"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        s.run(&["request", "show", &reference, "--json"]).json()["state"],
+        "legitimacy_confirmed",
+        "nothing started"
+    );
+}

@@ -131,6 +131,28 @@ impl Store {
         Ok(may_start_session(&facts).refusals().to_vec())
     }
 
+    /// Why the directed surveillance authorisations recorded for the request (for `person`
+    /// only, when a session is on one person) allow nothing on `today`, when none of them is
+    /// in force; empty when one is, or there is none.
+    pub(crate) fn authorisations_not_in_force(
+        &self,
+        request: &RequestRecord,
+        person: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<Vec<String>> {
+        let directed: Vec<_> = self
+            .authorisations()?
+            .into_iter()
+            .filter(|a| a.request == request.reference && a.kind == AuthorisationKind::DirectedSurveillance)
+            .filter(|a| person.is_none() || a.person_id == person)
+            .collect();
+        Ok(if directed.iter().any(|a| a.timeline().in_force(today)) {
+            Vec::new()
+        } else {
+            directed.iter().filter_map(|a| a.timeline().not_in_force_words(&a.reference, today)).collect()
+        })
+    }
+
     pub(crate) fn session_facts(
         &self,
         request: &RequestRecord,
@@ -145,15 +167,7 @@ impl Store {
         };
         let social_worker = self.social_worker_of(request, Step::StartAccess)?.map(|s| s.person(today));
         let authorisations = self.authorisations()?;
-        let directed: Vec<_> = authorisations
-            .iter()
-            .filter(|a| a.request == request.reference && a.kind == AuthorisationKind::DirectedSurveillance)
-            .collect();
-        let authorisations_not_in_force = if directed.iter().any(|a| a.timeline().in_force(today)) {
-            Vec::new()
-        } else {
-            directed.iter().filter_map(|a| a.timeline().not_in_force_words(&a.reference, today)).collect()
-        };
+        let authorisations_not_in_force = self.authorisations_not_in_force(request, None, today)?;
         let account = match self.account(account_id) {
             Ok(account) => {
                 let chis_authorisation_in_force = authorisations.iter().any(|a| {

@@ -123,7 +123,9 @@ impl Store {
                 format!("Request {} has no subject {subject}: it has {}", request.reference, request.subjects.len()),
             )])
         })?;
-        let facts = self.session_facts(&request, account_id, policy, today)?;
+        let mut facts = self.session_facts(&request, account_id, policy, today)?;
+        // A session is on one person: only their directed surveillance authorisations count.
+        facts.authorisations_not_in_force = self.authorisations_not_in_force(&request, link.person_id, today)?;
         let mut repeat_viewing_warned = false;
         let mut decision = may_start_session(&facts);
         // The local policy's consent rule: without written consent, a directed-surveillance
