@@ -189,13 +189,13 @@ impl Store {
         let mut seen_names: BTreeMap<String, (&str, bool)> = BTreeMap::new();
         let mut plan: Vec<(Option<i64>, &NewStaff)> = Vec::new();
         for (prefix, person) in rows {
-            if let Some(id) = &person.staff_id {
-                if let Some(first) = seen_ids.insert(id.to_lowercase(), &person.name) {
-                    errors.push(FieldError::new(
-                        format!("{prefix}staff_id"),
-                        format!("Staff ID {id} is already {first}'s, earlier in the file: give this person their own"),
-                    ));
-                }
+            if let Some(id) = &person.staff_id
+                && let Some(first) = seen_ids.insert(id.to_lowercase(), &person.name)
+            {
+                errors.push(FieldError::new(
+                    format!("{prefix}staff_id"),
+                    format!("Staff ID {id} is already {first}'s, earlier in the file: give this person their own"),
+                ));
             }
             let key = name_key(&person.name);
             if let Some((first, first_has_id)) =
