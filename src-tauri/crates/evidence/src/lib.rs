@@ -20,6 +20,7 @@ pub mod signing;
 pub mod tiles;
 pub mod timestamp;
 pub mod trail;
+pub mod wacz;
 pub mod warc;
 
 pub use artefact::{ArtefactRecord, NewArtefact, png_dimensions, sha256_hex};
