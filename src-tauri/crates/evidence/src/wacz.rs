@@ -58,9 +58,9 @@ pub fn wacz_files(
     // finds what the browser received.
     let ts = records
         .iter()
-        .filter(|r| r.warc_type == "response" && r.url == url && r.status.is_some_and(|s| !(300..400).contains(&s)))
+        .rev()
+        .find(|r| r.warc_type == "response" && r.url == url && r.status.is_some_and(|s| !(300..400).contains(&s)))
         .map(|r| r.date.clone())
-        .last()
         .unwrap_or_else(|| page.captured_at.to_rfc3339_opts(SecondsFormat::Millis, true));
     let pages = format!(
         "{}\n{}\n",
