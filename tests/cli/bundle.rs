@@ -123,6 +123,49 @@ fn a_bundle_verifies_offline_and_every_tamper_is_caught() {
         assert!(listed.contains(&expected), "{expected} in {listed:?}");
     }
 
+    // Nothing stored twice: the capture's WARC holds what the browser received and the
+    // provenance, not the pictures and MHTML carried beside it, so the bundle is within 1.1×
+    // its PDF and the distinct files it carries, a copy inside the WARC counted once.
+    let files = manifest["files"].as_array().unwrap();
+    let mut distinct = std::collections::BTreeMap::new();
+    for file in files {
+        distinct.insert(file["sha256"].as_str().unwrap().to_string(), file["size"].as_u64().unwrap());
+    }
+    let warc = dir.join("bundled.warc");
+    let warc_bytes =
+        Command::new("unzip").arg("-p").arg(&zip).arg(format!("captures/{taken}/warc.warc")).output().unwrap().stdout;
+    std::fs::write(&warc, &warc_bytes).unwrap();
+    let digests = Command::new(crate::capture::python_tool("warcio"))
+        .args(["index", "-f", "warc-type,warc-payload-digest,warc-block-digest"])
+        .arg(&warc)
+        .output()
+        .unwrap();
+    let digests = String::from_utf8_lossy(&digests.stdout).to_string();
+    assert!(digests.contains("\"warc-type\": \"response\""), "{digests}");
+    let mut copied = 0;
+    for file in files {
+        let path = file["path"].as_str().unwrap();
+        let sha256 = hex::decode(file["sha256"].as_str().unwrap()).unwrap();
+        if path.ends_with(".warc") || path.ends_with(".json") || path.ends_with(".sig") || path.ends_with(".txt") {
+            continue;
+        }
+        let digest = format!("sha256:{}", triangulate_evidence::warc::base32(&sha256));
+        if digests.contains(&digest) {
+            eprintln!("{path} ({} bytes) is carried again inside the WARC", file["size"]);
+            copied += file["size"].as_u64().unwrap();
+        }
+    }
+    let pdf = files.iter().find(|f| f["path"] == "care-record.pdf").unwrap()["size"].as_u64().unwrap();
+    let carried: u64 = distinct.values().sum::<u64>() - copied;
+    let size = std::fs::metadata(&zip).unwrap().len();
+    println!(
+        "bundle {size} bytes; the PDF {pdf} and the distinct files it carries {carried} bytes ({:.3}×); the WARC {} bytes",
+        size as f64 / carried as f64,
+        warc_bytes.len()
+    );
+    assert_eq!(copied, 0, "the WARC carries files the bundle carries beside it");
+    assert!(size as f64 <= 1.1 * carried as f64, "bundle {size} bytes against {carried} bytes of distinct files");
+
     let verify = |target: &Path, extra: &[&str]| {
         let mut args = vec!["verify", target.to_str().unwrap()];
         args.extend_from_slice(extra);

@@ -885,7 +885,7 @@ fn a_journal_deleted_while_the_recorder_writes_is_explained_and_the_session_stil
 
 /// A program of the test environment's Python tools (warcio, pywb), installed by
 /// `.ci/setup-debian` into `target/test-python`.
-fn python_tool(name: &str) -> std::path::PathBuf {
+pub(crate) fn python_tool(name: &str) -> std::path::PathBuf {
     let tool = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../target/test-python/bin").join(name);
     assert!(tool.exists(), "{} is missing: run .ci/setup-debian", tool.display());
     tool
@@ -942,8 +942,33 @@ fn the_web_archive_passes_warcio_and_replays_in_pywb_without_asking_the_site_aga
     );
     let index = std::process::Command::new(python_tool("warcio")).arg("index").arg(&warc).output().unwrap();
     let index = String::from_utf8_lossy(&index.stdout).to_string();
-    for kind in ["warcinfo", "request", "response", "resource", "metadata"] {
+    for kind in ["warcinfo", "request", "response", "metadata"] {
         assert!(index.contains(&format!("\"warc-type\": \"{kind}\"")), "no {kind} record: {index}");
+    }
+    // The pictures and the MHTML stand beside the WARC as artefacts of their own: no record of
+    // it carries them again, by digest or by bytes, and the warcinfo names each.
+    assert!(!index.contains("\"warc-type\": \"resource\""), "a resource record: {index}");
+    let digests = std::process::Command::new(python_tool("warcio"))
+        .args(["index", "-f", "warc-payload-digest,warc-block-digest"])
+        .arg(&warc)
+        .output()
+        .unwrap();
+    let digests = String::from_utf8_lossy(&digests.stdout).to_string();
+    assert!(digests.contains("sha256:"), "{digests}");
+    for kind in ["full_page_png", "viewport_png", "mhtml"] {
+        let stored = std::fs::read(out.join(format!(
+            "capture-{}-{}.{}",
+            taken["capture_id"],
+            kind.replace('_', "-"),
+            if kind == "mhtml" { "mhtml" } else { "png" }
+        )))
+        .unwrap();
+        assert_eq!(hex::encode(Sha256::digest(&stored)), artefact(&shown, kind)["sha256"].as_str().unwrap());
+        let digest = triangulate_evidence::warc::sha256_base32(&stored);
+        assert!(!digests.contains(&digest), "the WARC carries the {kind} again: {digests}");
+        assert!(!bytes.windows(stored.len()).any(|w| w == stored.as_slice()), "the WARC holds the {kind}'s bytes");
+        let named = format!("sha256:{}", hex::encode(Sha256::digest(&stored)));
+        assert!(bytes.windows(named.len()).any(|w| w == named.as_bytes()), "the warcinfo does not name the {kind}");
     }
 
     // Replay from the archive alone, in pywb.
@@ -996,6 +1021,92 @@ fn the_web_archive_passes_warcio_and_replays_in_pywb_without_asking_the_site_aga
     let (status, body) = image.unwrap();
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&body).contains("<svg"), "{}", String::from_utf8_lossy(&body));
+}
+
+/// The capture's web archive as WACZ: the signed WARC inside it byte for byte, the index the
+/// reference indexer writes for it, the page, a datapackage that `wacz validate` accepts; and
+/// the page replayed from it in ReplayWeb.page (tests/replay/replaywebpage.mjs), whose
+/// screenshot is kept in tests/out/replay.
+#[test]
+fn the_wacz_export_validates_and_replays_in_replaywebpage() {
+    let site = fixture_site::start();
+    let (s, reference) = ready(&site, None);
+    let session = start(&s, &reference, &[]);
+    let profile = format!("{}/profile/jane", site.base);
+    in_the_sessions_tab(&session, &profile, "null");
+    let taken = capture(&s, &session, &[]);
+    drop(session);
+    let id = taken["capture_id"].to_string();
+    let shown = show(&s, &taken["capture_id"]);
+    let out = s.data_dir.parent().unwrap().join("exhibit");
+    let run = s.run(&["capture", "export", &id, "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let wacz = out.join(format!("capture-{id}.wacz"));
+    assert!(wacz.exists(), "{}", run.stdout);
+    if let Ok(keep) = std::env::var("WACZ_KEEP") {
+        std::fs::copy(&wacz, keep).unwrap();
+    }
+
+    let tested = std::process::Command::new("unzip").arg("-t").arg(&wacz).output().unwrap();
+    assert!(tested.status.success(), "{}", String::from_utf8_lossy(&tested.stdout));
+    let entry = |name: &str| {
+        let read = std::process::Command::new("unzip").arg("-p").arg(&wacz).arg(name).output().unwrap();
+        assert!(read.status.success(), "no {name} in the WACZ");
+        read.stdout
+    };
+    let warc = entry("archive/data.warc");
+    assert_eq!(warc, std::fs::read(out.join(format!("capture-{id}-warc.warc"))).unwrap(), "the WARC byte for byte");
+    assert_eq!(hex::encode(Sha256::digest(&warc)), artefact(&shown, "warc")["sha256"].as_str().unwrap());
+
+    let validate =
+        std::process::Command::new(python_tool("wacz")).args(["validate", "--file"]).arg(&wacz).output().unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&validate.stdout), String::from_utf8_lossy(&validate.stderr));
+    assert!(validate.status.success() && said.contains("Validation succeeded"), "wacz validate: {said}");
+
+    // The index is the reference indexer's for the same file.
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::write(copy.path().join("data.warc"), &warc).unwrap();
+    let reference_index = std::process::Command::new(python_tool("cdxj-indexer"))
+        .arg("--sort")
+        .arg(copy.path().join("data.warc"))
+        .output()
+        .unwrap();
+    assert!(reference_index.status.success());
+    let index = String::from_utf8(entry("indexes/index.cdxj")).unwrap();
+    assert_eq!(index, String::from_utf8(reference_index.stdout).unwrap());
+    assert!(index.contains(&format!("\"url\": \"{profile}\"")), "{index}");
+
+    let pages = String::from_utf8(entry("pages/pages.jsonl")).unwrap();
+    let pages: Vec<serde_json::Value> = pages.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    assert_eq!(pages[0]["format"], "json-pages-1.0");
+    assert_eq!(pages[1]["url"], profile.as_str());
+    assert_eq!(pages[1]["title"], shown["manifest"]["provenance"]["title"]);
+    let package: serde_json::Value = serde_json::from_slice(&entry("datapackage.json")).unwrap();
+    assert_eq!(package["wacz_version"], "1.1.1");
+    assert_eq!(package["profile"], "data-package");
+    let warc_resource =
+        package["resources"].as_array().unwrap().iter().find(|r| r["path"] == "archive/data.warc").unwrap();
+    assert_eq!(warc_resource["hash"], format!("sha256:{}", hex::encode(Sha256::digest(&warc))));
+    assert_eq!(warc_resource["bytes"], warc.len());
+
+    // Webrecorder's own player shows the captured page from the WACZ alone.
+    let hits = site.hits("/profile/jane");
+    let screenshot = crate::repo_root().join("tests/out/replay/replaywebpage-capture.png");
+    let _ = std::fs::remove_file(&screenshot);
+    let replay = std::process::Command::new("node")
+        .arg(crate::repo_root().join("tests/replay/replaywebpage.mjs"))
+        .arg(&wacz)
+        .arg(&profile)
+        .arg(&screenshot)
+        .output()
+        .unwrap();
+    assert!(replay.status.success(), "{}", String::from_utf8_lossy(&replay.stderr));
+    let replayed: serde_json::Value = serde_json::from_slice(&replay.stdout).unwrap();
+    assert!(replayed["text"].as_str().unwrap().contains("Jane Doe"), "{replayed}");
+    assert!(replayed["replayed_url"].as_str().unwrap().ends_with(&format!("mp_/{profile}")), "{replayed}");
+    assert!(screenshot.exists(), "a screenshot of the replay");
+    assert_eq!(site.hits("/profile/jane"), hits, "the player asked the site itself");
 }
 
 #[test]

@@ -539,6 +539,9 @@ pub fn export(host: &dyn Host, id: i64, out: &Path) -> Result<Vec<PathBuf>> {
     }
     files.push((format!("capture-{id}-manifest.json"), record.manifest.clone().into_bytes()));
     files.push((format!("capture-{id}-manifest.sig"), format!("{}\n", record.signature).into_bytes()));
+    if let Some(wacz) = wacz(host, &record, &files)? {
+        files.push((format!("capture-{id}.wacz"), wacz));
+    }
     let session = store.session(record.session_id)?;
     drop(store);
     let made = !out.exists();
@@ -581,6 +584,34 @@ pub fn export(host: &dyn Host, id: i64, out: &Path) -> Result<Vec<PathBuf>> {
         return Err(error);
     }
     Ok(written)
+}
+
+/// The capture's web archive as WACZ, for Webrecorder's tools: its signed WARC byte for byte
+/// with an index, the page and a datapackage. `None` for a capture without a WARC.
+fn wacz(
+    host: &dyn Host,
+    record: &triangulate_store::CaptureRecord,
+    files: &[(String, Vec<u8>)],
+) -> Result<Option<Vec<u8>>> {
+    let Some((_, warc)) = files.iter().find(|(name, _)| name.ends_with(".warc")) else {
+        return Ok(None);
+    };
+    let manifest: triangulate_evidence::Manifest = serde_json::from_str(&record.manifest)
+        .map_err(|e| AppError::Internal(format!("capture {}'s manifest cannot be read: {e}", record.id)))?;
+    let provenance = &manifest.provenance;
+    let captured_at = chrono::DateTime::parse_from_rfc3339(&provenance.capture_started_at)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|_| host.now());
+    let page = triangulate_evidence::wacz::WaczPage {
+        url: provenance.url.clone(),
+        title: provenance.title.clone(),
+        captured_at,
+    };
+    let software = format!("Triangulate {}", env!("CARGO_PKG_VERSION"));
+    let package = triangulate_evidence::wacz::wacz_files(warc, &page, host.now(), &software)
+        .and_then(|parts| triangulate_bundle::zip_stored(&parts))
+        .map_err(|why| AppError::Internal(format!("capture {}'s web archive cannot be packaged: {why}", record.id)))?;
+    Ok(Some(package))
 }
 
 /// Records (or replaces) the worker's judgement of a capture.

@@ -183,6 +183,24 @@ impl<W: Write + Seek> BundleWriter<W> {
     }
 }
 
+/// A ZIP of the given files, stored (not deflated) in the order given, as a WACZ is made:
+/// a player reads the WARC's records in place, at the offsets its index names.
+pub fn zip_stored(files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>, String> {
+    let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(files.iter().any(|(_, bytes)| bytes.len() as u64 >= u32::MAX as u64))
+        .unix_permissions(0o600);
+    for (path, bytes) in files {
+        if let Some(why) = unsafe_name(path) {
+            return Err(format!("{path:?} is {why}"));
+        }
+        zip.start_file(*path, options).map_err(|e| format!("{path}: {e}"))?;
+        zip.write_all(bytes).map_err(|e| format!("{path}: {e}"))?;
+    }
+    Ok(zip.finish().map_err(|e| format!("the ZIP cannot be finished: {e}"))?.into_inner())
+}
+
 /// `verify.html`: the offline page that checks a bundle in a browser, its script inline and
 /// allowed by its hash alone (no other script, no network).
 pub fn verify_page() -> String {

@@ -1,10 +1,12 @@
 //! The capture's web archive: what the browser received for the page, as the recorder kept
 //! it, written as WARC 1.1 — a `request` and a `response` record for each exchange (a body
-//! that could not be had is written as missing, with the reason, never made up), the
-//! pictures and the MHTML as `resource` records, and the provenance as a `metadata` record
-//! about the page's response.
+//! that could not be had is written as missing, with the reason, never made up) and the
+//! provenance as a `metadata` record about the page's response. The pictures and the MHTML
+//! are artefacts of their own beside the WARC, never copied into it (a bundle would carry
+//! them twice): the `warcinfo` record names each by kind, size and SHA-256.
 
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
 use triangulate_evidence::warc::{Body, HttpRequest, HttpResponse, RecordId, Truncation, WarcInfo, WarcWriter};
 use triangulate_evidence::{NewArtefact, Provenance};
 
@@ -41,12 +43,26 @@ pub fn write(
         software: format!("Triangulate {}", env!("CARGO_PKG_VERSION")),
         filename: None,
         description: Some(format!(
-            "What the browser received for {} when the worker loaded it, with the capture's pictures and provenance",
+            "What the browser received for {} when the worker loaded it, with the capture's provenance; \
+             its pictures and MHTML stand beside this file, named below",
             provenance.url
         )),
         is_part_of: None,
         operator: None,
-        extra: vec![("browser".into(), provenance.browser.product.clone())],
+        extra: std::iter::once(("browser".to_string(), provenance.browser.product.clone()))
+            .chain(artefacts.iter().map(|artefact| {
+                (
+                    "artefact".to_string(),
+                    format!(
+                        "{} {} {} bytes sha256:{}",
+                        artefact.kind,
+                        artefact.media_type,
+                        artefact.bytes.len(),
+                        hex::encode(Sha256::digest(&artefact.bytes))
+                    ),
+                )
+            }))
+            .collect(),
     };
     let mut warc = WarcWriter::new(date, &info, random_id);
     let page_url = provenance.url.split('#').next().unwrap_or(&provenance.url).to_string();
@@ -90,10 +106,6 @@ pub fn write(
         if exchange.url == page_url && !(300..400).contains(&response.status) {
             page_response = Some(written);
         }
-    }
-    for artefact in artefacts {
-        let uri = format!("urn:triangulate:{}:{}", artefact.kind.replace('_', "-"), page_url);
-        warc.resource(&uri, date, artefact.media_type, &artefact.bytes);
     }
     let provenance_json = serde_json::to_vec_pretty(provenance).expect("a provenance serialises");
     // Named as a record of its own, not as the page: a replay tool asked for the page's address

@@ -2,7 +2,7 @@
 //! (`triangulate-capture-manifest/1`) with its provenance, the trail and document responses
 //! it quotes, the artefacts' digests and sizes, canonical JSON, and the Ed25519 signature
 //! over the manifest's bytes; and the capture's other evidence as bytes: a WARC 1.1 file of
-//! the page's HTTP exchanges, screenshots and provenance ([`warc`]), and a full-page
+//! the page's HTTP exchanges and provenance ([`warc`]) and its WACZ package ([`wacz`]), and a full-page
 //! screenshot's tiles joined into one lossless PNG ([`tiles`]); and the RFC 3161 timestamp
 //! request and the full check of a time-stamping authority's answer ([`timestamp`]).
 //!
@@ -20,6 +20,7 @@ pub mod signing;
 pub mod tiles;
 pub mod timestamp;
 pub mod trail;
+pub mod wacz;
 pub mod warc;
 
 pub use artefact::{ArtefactRecord, NewArtefact, png_dimensions, sha256_hex};

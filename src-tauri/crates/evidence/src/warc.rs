@@ -648,7 +648,7 @@ fn reason_phrase(status: u16) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::TimeZone;
 
@@ -769,7 +769,7 @@ mod tests {
     }
 
     /// A WARC with every kind of record the capture writes.
-    fn sample() -> Vec<u8> {
+    pub(crate) fn sample() -> Vec<u8> {
         let mut warc = WarcWriter::new(date(0, 0), &info(), counter_ids());
         let response = warc.response(&page_response(Body::Complete(b"<html>hello</html>".to_vec())), None);
         warc.request(&page_request(), Some(&response));
