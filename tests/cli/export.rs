@@ -146,7 +146,8 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     );
     let long = capture(&s, &session, &[])["capture_id"].clone();
     // A page of 4,000 px: taller than a page of the PDF, so shown in strips.
-    let tall = capture(&s, &session, &["--url", &format!("{}/profile/jane/long?h=4000", site.base)])["capture_id"].clone();
+    let tall =
+        capture(&s, &session, &["--url", &format!("{}/profile/jane/long?h=4000", site.base)])["capture_id"].clone();
     drop(session);
     let (platform, account) = (["--platform", "fixture"], ["--account", "1"]);
     let search = ["--searched", "Jane's public profile", "--result", "Photographs with Mr Nowak"];
@@ -171,7 +172,10 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     let draft_pages = pages_text(&draft_path);
     assert!(draft_pages.iter().all(|p| p.contains("DRAFT")), "DRAFT on every page");
     let draft_body = joined_body(&draft_pages, &reference);
-    assert!(draft_body.contains(&format!("Notyetjudgedandnotincluded:captures{first},{unrelated},{hostile},{long},{tall}.")));
+    assert!(
+        draft_body
+            .contains(&format!("Notyetjudgedandnotincluded:captures{first},{unrelated},{hostile},{long},{tall}."))
+    );
 
     judge(&s, &first, "yes");
     judge(&s, &unrelated, "no");

@@ -145,9 +145,12 @@ fn text_in_many_scripts_is_shaped_wrapped_marked_and_numbered_on_a4_pages() {
     assert!(fonts.lines().skip(2).all(|l| l.contains(" yes yes yes ")), "every font embedded: {fonts}");
 }
 
-/// The images `pdfimages` finds, in the order they are drawn: the list's rows (page, type,
-/// width, height…) and each image's decoded samples (a soft mask as an image of its own).
-fn images_in(dir: &Path, pdf: &Path) -> Vec<(Vec<String>, (u32, u32, Vec<u8>))> {
+/// An image `pdfimages` lists (its row: page, number, type, width, height…) and extracts
+/// (width, height, samples).
+type Listed = (Vec<String>, (u32, u32, Vec<u8>));
+
+/// The images `pdfimages` finds, in the order they are drawn (a soft mask as an image of its own).
+fn images_in(dir: &Path, pdf: &Path) -> Vec<Listed> {
     let pdf = pdf.to_str().unwrap();
     let list = tool("pdfimages", &["-list", pdf]);
     let rows: Vec<Vec<String>> =
@@ -165,7 +168,7 @@ fn images_in(dir: &Path, pdf: &Path) -> Vec<(Vec<String>, (u32, u32, Vec<u8>))> 
 
 /// The strips of one picture, `width` wide, put back together top to bottom: their number,
 /// the tallest, and the rows stacked.
-fn stacked(images: &[(Vec<String>, (u32, u32, Vec<u8>))], kind: &str, width: u32) -> (usize, u32, Vec<u8>) {
+fn stacked(images: &[Listed], kind: &str, width: u32) -> (usize, u32, Vec<u8>) {
     let strips: Vec<&(u32, u32, Vec<u8>)> =
         images.iter().filter(|(row, image)| row[2] == kind && image.0 == width).map(|(_, image)| image).collect();
     let tallest = strips.iter().map(|s| s.1).max().unwrap_or(0);
