@@ -145,6 +145,9 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
         &format!("history.pushState({{}}, '', '{long_path}')"),
     );
     let long = capture(&s, &session, &[])["capture_id"].clone();
+    // A page of 4,000 px: taller than a page of the PDF, so shown in strips.
+    let tall =
+        capture(&s, &session, &["--url", &format!("{}/profile/jane/long?h=4000", site.base)])["capture_id"].clone();
     drop(session);
     let (platform, account) = (["--platform", "fixture"], ["--account", "1"]);
     let search = ["--searched", "Jane's public profile", "--result", "Photographs with Mr Nowak"];
@@ -169,11 +172,15 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     let draft_pages = pages_text(&draft_path);
     assert!(draft_pages.iter().all(|p| p.contains("DRAFT")), "DRAFT on every page");
     let draft_body = joined_body(&draft_pages, &reference);
-    assert!(draft_body.contains(&format!("Notyetjudgedandnotincluded:captures{first},{unrelated},{hostile},{long}.")));
+    assert!(
+        draft_body
+            .contains(&format!("Notyetjudgedandnotincluded:captures{first},{unrelated},{hostile},{long},{tall}."))
+    );
 
     judge(&s, &first, "yes");
     judge(&s, &unrelated, "no");
     judge(&s, &hostile, "yes");
+    judge(&s, &tall, "yes");
     step(&s, &["log", "complete", &reference, "--by", "Sam Patel", "--evidence", "email EV-1"]);
     let assessment = "The photos show the mother and Mr Nowak together in November.";
     step(
@@ -209,7 +216,7 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     let sha256 = json["export"]["sha256"].as_str().unwrap().to_string();
     assert_eq!(sha256, sha256_file(&path), "the digest is the file's");
     assert_eq!(json["export"]["draft"], false);
-    assert_eq!(json["export"]["exhibits"], serde_json::json!([first, hostile, long]));
+    assert_eq!(json["export"]["exhibits"], serde_json::json!([first, hostile, long, tall]));
     let pages = json["export"]["pages"].as_u64().unwrap() as usize;
 
     // Never over a file.
@@ -254,11 +261,11 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     assert!(body.contains(&format!("Exhibit1(capture{first})")), "the finding points at its exhibit");
     assert!(body.contains(&format!("Capture{unrelated}(notanexhibit:notjudgedrelevant)")));
     assert!(body.contains(&format!("Judgednotrelevantandnotincluded,astheprotocolasks:capture{unrelated}.")));
-    assert!(body.contains("Exhibit3:") && !body.contains("Exhibit4:"), "three exhibits, no more");
+    assert!(body.contains("Exhibit4:") && !body.contains("Exhibit5:"), "four exhibits, no more");
 
     // Every relevant capture's digests are printed; the irrelevant one's are nowhere.
     let store = Store::open(&DataDir::new(&s.data_dir), &Keystore::kernel_keyring().unwrap()).unwrap();
-    for id in [&first, &hostile, &long] {
+    for id in [&first, &hostile, &long, &tall] {
         for artefact in show(&s, id)["artefacts"].as_array().unwrap() {
             assert!(body.contains(artefact["sha256"].as_str().unwrap()), "capture {id}'s {} digest", artefact["kind"]);
         }
@@ -272,7 +279,7 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     let rows: Vec<Vec<&str>> = list.lines().skip(2).map(|l| l.split_whitespace().collect()).collect();
     let objects: BTreeSet<&str> = rows.iter().filter(|r| r[2] == "image").map(|r| r[10]).collect();
     // A viewport that is the same file as its full page (a page that fitted the window) is shown once.
-    let distinct: usize = [&first, &hostile, &long]
+    let distinct: usize = [&first, &hostile, &long, &tall]
         .iter()
         .map(|id| {
             let shown = show(&s, id);
@@ -286,7 +293,8 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
             digests.len()
         })
         .sum();
-    assert_eq!(objects.len(), distinct, "each picture of the three exhibits once: {list}");
+    // The tall page's full page is in strips, each an object of its own; the rest once each.
+    assert!(objects.len() > distinct, "each picture of the four exhibits, the tall one in strips: {list}");
     assert!(rows.iter().all(|r| r[8] == "image" && r[7] == "8"), "no JPEG: {list}");
     let images = out_dir.join("images");
     std::fs::create_dir_all(&images).unwrap();
@@ -294,30 +302,63 @@ fn the_care_record_pdf_holds_the_request_the_log_and_only_the_relevant_exhibits_
     let mut extracted: Vec<Pixels> = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&images).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
+    assert_eq!(files.len(), rows.len(), "one file for each image listed");
     for file in files {
         extracted.push(decode(&std::fs::read(file).unwrap()));
     }
-    for id in [&first, &hostile, &long] {
+    // Colour images in the order they are drawn, and soft masks apart; a picture is found as
+    // a run of one or more of them (its strips) whose rows, stacked, are the picture's.
+    let colour: Vec<&Pixels> = extracted.iter().zip(&rows).filter(|(_, r)| r[2] == "image").map(|(e, _)| e).collect();
+    let masks: Vec<&Pixels> = extracted.iter().zip(&rows).filter(|(_, r)| r[2] == "smask").map(|(e, _)| e).collect();
+    let found_in = |images: &[&Pixels], w: u32, h: u32, samples: &[u8]| -> usize {
+        (0..images.len())
+            .filter_map(|start| {
+                let (mut rows, mut stacked, mut count) = (0, Vec::new(), 0);
+                for image in images[start..].iter().take_while(|i| i.0 == w) {
+                    rows += image.1;
+                    stacked.extend_from_slice(&image.2);
+                    count += 1;
+                    if rows >= h {
+                        break;
+                    }
+                }
+                (rows == h && stacked == samples).then_some(count)
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    // The most rows of a picture `w` px wide that a page has room for at the page's width.
+    let page_share = |w: u32| ((841.89f32 - 54.0 - 66.0) * w as f32 / 495.276).floor() as u32;
+    for id in [&first, &hostile, &long, &tall] {
         for kind in ["full_page_png", "viewport_png"] {
             let (bytes, _) = store.capture_artefact(id.as_i64().unwrap(), kind).unwrap();
             let (w, h, rgb, alpha) = decode(&bytes);
-            assert!(
-                extracted.iter().any(|e| e.0 == w && e.1 == h && e.2 == rgb),
-                "capture {id}'s {kind} ({w}×{h}) comes back pixel for pixel"
-            );
+            let strips = found_in(&colour, w, h, &rgb);
+            assert!(strips > 0, "capture {id}'s {kind} ({w}×{h}) comes back pixel for pixel");
+            if kind == "full_page_png" {
+                assert!(strips >= h.div_ceil(page_share(w)) as usize, "{kind} of {h} rows in page-sized strips");
+            }
+            if id == &tall && kind == "full_page_png" {
+                assert!(strips > 1, "the tall page is in strips: {strips}");
+            }
             if let Some(alpha) = alpha.filter(|a| a.iter().any(|&v| v != 255)) {
-                assert!(extracted.iter().any(|e| e.0 == w && e.1 == h && e.2 == alpha), "and its alpha");
+                assert_eq!(found_in(&masks, w, h, &alpha), strips, "and its alpha");
             }
         }
     }
+    assert!(
+        colour.iter().all(|i| i.1 <= page_share(i.0)),
+        "no image taller than a page's share: {:?}",
+        colour.iter().map(|i| (i.0, i.1)).collect::<Vec<_>>()
+    );
 
     // The signed manifests are attached, and verify with openssl.
     let attached = tool("pdfdetach", &["-list", pdf]);
-    assert!(attached.starts_with("8 embedded files"), "the request, the log and two files an exhibit: {attached}");
+    assert!(attached.starts_with("10 embedded files"), "the request, the log and two files an exhibit: {attached}");
     let detached = out_dir.join("detached");
     std::fs::create_dir_all(&detached).unwrap();
     tool("pdfdetach", &["-saveall", "-o", detached.to_str().unwrap(), pdf]);
-    for id in [&first, &hostile, &long] {
+    for id in [&first, &hostile, &long, &tall] {
         let manifest = detached.join(format!("capture-{id}-manifest.json"));
         let signature = std::fs::read_to_string(detached.join(format!("capture-{id}-manifest.sig"))).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();

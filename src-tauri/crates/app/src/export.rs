@@ -616,7 +616,8 @@ fn cover(
     blocks.push(Block::Paragraph(contents.join("\n")));
     blocks.push(Block::Small(
         "Attached to this PDF: the request and the log as stored (JSON), and each exhibit's manifest exactly as signed (capture-N-manifest.json) with its signature (capture-N-manifest.sig). \
-         Each picture is embedded once, exactly as captured, and shown across as many pages as it needs. \
+         Each picture is embedded exactly as captured, no pixel changed. A picture taller than a page is shown in strips, one a page, each exactly its band of the picture's rows, which its caption gives; a viewport taller than a page is drawn smaller to fit one page, its pixels unchanged, and says so. \
+         The exact picture, the signed file whose SHA-256 each exhibit gives, is in the evidence bundle and in the capture's export. \
          A character that no font in this document has is shown as its code point, such as [U+AC04]; the exact text is in the attached files: the request, the log and each exhibit's manifest, as stored."
             .into(),
     ));
@@ -1006,6 +1007,9 @@ fn redaction_note(blocks: &mut Vec<Block>, sources: &Sources, exhibit: &Exhibit,
     )));
 }
 
+/// Where a picture shown smaller to fit a page is to be had at its own size.
+const EXACT_PICTURE: &str = "the exact picture, the signed file whose SHA-256 is given below, is in the evidence bundle and in the capture's export.";
+
 fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibit, sources: &Sources) -> Result<()> {
     let record = &exhibit.record;
     let manifest = &exhibit.manifest;
@@ -1065,9 +1069,10 @@ fn exhibit_blocks(blocks: &mut Vec<Block>, pictures: &Pictures, exhibit: &Exhibi
                     .into(),
             ));
         } else {
-            blocks.push(Block::Picture {
+            blocks.push(Block::WholePicture {
                 caption: "What the worker saw in the browser's window when the capture was taken".into(),
-                pngs: vec![picture("viewport_png")?],
+                png: picture("viewport_png")?,
+                exact: EXACT_PICTURE.into(),
             });
             redaction_note(blocks, sources, exhibit, "viewport_png");
         }

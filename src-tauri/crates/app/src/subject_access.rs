@@ -301,7 +301,10 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
                 Some(r) => format!("Capture {}: the window as seen, a redacted copy (SHA-256 {})", c.id, r.sha256),
                 None => format!("Capture {}: the window as seen", c.id),
             };
-            blocks.push(Block::Picture { caption, pngs: vec![Arc::new(png)] });
+            // Kept on one page, drawn smaller if it must be; the file itself is in `originals/`.
+            let exact =
+                format!("the exact picture is in the folder originals/capture-{} given with this document.", c.id);
+            blocks.push(Block::WholePicture { caption, png: Arc::new(png), exact });
         }
         let (files, left_out) = disclosable(&*host.store()?, c)?;
         to_write.push((originals_dir.join(format!("capture-{}", c.id)), files));

@@ -4,8 +4,8 @@
 //! dictionary and in XMP, files attached, produced as PDF/A-3b and checked against it by
 //! krilla's validator before a byte is written.
 //!
-//! Text is shaped (`fonts.rs`); pictures are embedded once each, however many pages show
-//! them, pixel for pixel (`images.rs`). Nothing here reads a file, a clock or the store: the
+//! Text is shaped (`fonts.rs`); pictures are embedded pixel for pixel, a picture taller than
+//! a page as strips of whole rows, one a page (`images.rs`). Nothing here reads a file, a clock or the store: the
 //! caller passes the time and the bytes, and gets the PDF written to its writer.
 
 mod fonts;
@@ -19,7 +19,7 @@ use krilla::embed::{AssociationKind, EmbeddedFile, MimeType};
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
-use krilla::paint::{Fill, FillRule};
+use krilla::paint::Fill;
 use krilla::surface::Surface;
 use krilla::{Document, SerializeSettings};
 use std::io::Write;
@@ -79,9 +79,16 @@ pub enum Block {
     Small(String),
     /// Label and value rows; a value wraps in its column and may run over pages.
     Fields(Vec<(String, String)>),
-    /// PNGs one below the other at the width of the page, over as many pages as they need;
-    /// each embedded once.
+    /// PNGs one below the other at the width of the page. A PNG that fits on a page is one
+    /// image, its data passed through; a taller one is cut into strips of whole rows, one a
+    /// page, each its own lossless image whose pixels are exactly its band of the picture's
+    /// rows, each with a line saying which rows it holds.
     Picture { caption: String, pngs: Vec<Arc<Vec<u8>>> },
+    /// A PNG kept whole on one page: at the page's width when it fits, otherwise drawn smaller
+    /// to fit (the image's pixels all there and unchanged: only the size it is drawn at
+    /// changes), with a line saying how much smaller and then `exact`, where the picture is
+    /// to be had at its own size.
+    WholePicture { caption: String, png: Arc<Vec<u8>>, exact: String },
     /// A bar chart drawn in vector paths, kept on one page. Put its figures in a table beside
     /// it: the chart is for the eye, the table for every reader.
     Chart(BarChart),
@@ -133,7 +140,7 @@ pub struct Attachment {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rendered {
     pub pages: usize,
-    /// Image objects in the file, one per PNG.
+    /// Image objects in the file: one per PNG, or per strip of a PNG cut into strips.
     pub images: usize,
 }
 
@@ -165,12 +172,13 @@ enum Op {
         colour: Colour,
         line: String,
     },
+    /// An image object drawn whole, `width` by `height` points.
     Image {
         exhibit: usize,
+        x: f32,
         top: f32,
+        width: f32,
         height: f32,
-        clip_top: f32,
-        clip_height: f32,
     },
     /// A filled rectangle: a rule between rows; a bar, a key or a line of a chart's scale.
     Rect {
@@ -194,9 +202,8 @@ struct Layout<'a> {
     pages: Vec<Vec<Op>>,
     y: f32,
     outline: Vec<OutlineEntry>,
+    /// The image objects this layout draws; `Op::Image` counts from its first.
     exhibits: Vec<Exhibit>,
-    /// The document-wide number of this layout's first exhibit.
-    first_exhibit: usize,
 }
 
 impl Layout<'_> {
@@ -388,55 +395,129 @@ impl Layout<'_> {
         self.y = base + label_lines as f32 * line_height + 10.0;
     }
 
+    /// The height of `text` wrapped to the page at `size`.
+    fn text_height(&self, text: &str, size: f32, weight: Weight) -> f32 {
+        text.split('\n')
+            .map(|p| self.fonts.wrap(&self.fonts.drawable(p), size, weight, CONTENT_WIDTH).len().max(1))
+            .sum::<usize>() as f32
+            * size
+            * 1.45
+    }
+
+    /// Draws exhibit `png` whole at the top of what is left of the page.
+    fn image(&mut self, png: &Arc<Vec<u8>>, width: f32, height: f32) -> Result<(), PdfError> {
+        self.exhibits.push(Exhibit::new(png.clone())?);
+        let (exhibit, top) = (self.exhibits.len() - 1, self.y);
+        self.page().push(Op::Image { exhibit, x: MARGIN, top, width, height });
+        self.y += height;
+        Ok(())
+    }
+
     fn picture(&mut self, caption: &str, pngs: &[Arc<Vec<u8>>]) -> Result<(), PdfError> {
-        let first = self.exhibits.len();
-        for png in pngs {
-            let index = u32::try_from(self.first_exhibit + self.exhibits.len())
-                .map_err(|_| PdfError::Image("too many".into()))?;
-            self.exhibits.push(Exhibit::new(index, png)?);
-        }
-        // Where each picture starts in the strip, at the page's width.
-        let mut starts = Vec::new();
-        let mut total = 0.0f32;
-        for exhibit in &self.exhibits[first..] {
-            starts.push(total);
-            total += exhibit.height as f32 * CONTENT_WIDTH / exhibit.width as f32;
-        }
-        self.room_for(160.0f32.min(total + 30.0));
+        let sizes = pngs.iter().map(|png| images::size(png)).collect::<Result<Vec<_>, _>>()?;
+        let at_page_width = |(width, height): (u32, u32)| height as f32 * CONTENT_WIDTH / width as f32;
+        let space = BOTTOM - TOP;
+        // The caption stays with the picture when both fit on a page, else with its start.
+        let caption_height = self.text_height(caption, 9.0, Weight::Bold);
+        let first = sizes.first().map_or(0.0, |s| at_page_width(*s));
+        self.room_for(caption_height + if caption_height + first <= space { first } else { 160.0 });
         self.text(caption, 9.0, Weight::Bold, Colour::Quiet, MARGIN, CONTENT_WIDTH);
-        let mut shown = 0.0f32;
-        let mut part = 1;
-        while shown < total - 0.01 {
-            if BOTTOM - self.y < 48.0 {
-                self.new_page();
+        for (k, (png, &(width, height))) in pngs.iter().zip(&sizes).enumerate() {
+            let name = if pngs.len() > 1 {
+                format!("{caption}: tile {} of {}", k + 1, pngs.len())
+            } else {
+                caption.to_string()
+            };
+            let drawn = at_page_width((width, height));
+            if drawn <= BOTTOM - self.y + 0.01 {
+                self.image(png, CONTENT_WIDTH, drawn)?;
+                continue;
             }
-            if shown > 0.0 {
-                part += 1;
-                let continued = format!("{caption} (continued, part {part})");
+            let continued = format!("{name} (continued)");
+            if drawn + self.text_height(&continued, 8.0, Weight::Regular) <= space {
+                self.new_page();
                 self.text(&continued, 8.0, Weight::Regular, Colour::Quiet, MARGIN, CONTENT_WIDTH);
+                self.image(png, CONTENT_WIDTH, drawn)?;
+                continue;
             }
-            let room = BOTTOM - self.y;
-            let slice = room.min(total - shown);
-            for (k, start) in starts.iter().enumerate() {
-                let exhibit = &self.exhibits[first + k];
-                let height = exhibit.height as f32 * CONTENT_WIDTH / exhibit.width as f32;
-                if start + height <= shown || *start >= shown + slice {
-                    continue;
+            // Taller than a page: a strip of whole rows on each page, each its own image, so a
+            // viewer decodes only the rows a page shows.
+            let mut bands = images::Bands::new(png)?;
+            let mut from = 0u32;
+            while from < height {
+                let widest = strip_line(&name, height, height, height);
+                let line_height = self.text_height(&widest, 8.0, Weight::Regular);
+                if BOTTOM - self.y < line_height + 48.0 {
+                    self.new_page();
                 }
-                let top = self.y + (start - shown);
-                let (clip_top, clip_height) = (self.y, slice);
-                let exhibit = self.first_exhibit + first + k;
-                self.page().push(Op::Image { exhibit, top, height, clip_top, clip_height });
-            }
-            self.y += slice;
-            shown += slice;
-            if shown < total - 0.01 {
-                self.new_page();
+                let room = BOTTOM - self.y - line_height;
+                let rows = ((room * width as f32 / CONTENT_WIDTH).floor() as u32).clamp(1, height - from);
+                self.text(
+                    &strip_line(&name, from + 1, from + rows, height),
+                    8.0,
+                    Weight::Regular,
+                    Colour::Quiet,
+                    MARGIN,
+                    CONTENT_WIDTH,
+                );
+                let strip = Arc::new(bands.next(rows)?);
+                self.image(&strip, CONTENT_WIDTH, rows as f32 * CONTENT_WIDTH / width as f32)?;
+                from += rows;
+                if from < height {
+                    self.new_page();
+                }
             }
         }
         self.y += 8.0;
         Ok(())
     }
+
+    fn whole_picture(&mut self, caption: &str, png: &Arc<Vec<u8>>, exact: &str) -> Result<(), PdfError> {
+        let (width, height) = images::size(png)?;
+        let at_page_width = height as f32 * CONTENT_WIDTH / width as f32;
+        let caption_height = self.text_height(caption, 9.0, Weight::Bold);
+        let space = BOTTOM - TOP - caption_height;
+        if at_page_width <= space {
+            self.room_for(caption_height + at_page_width);
+            self.text(caption, 9.0, Weight::Bold, Colour::Quiet, MARGIN, CONTENT_WIDTH);
+            self.image(png, CONTENT_WIDTH, at_page_width)?;
+        } else {
+            let note_height = self.text_height(&scaled_line(100, exact), 8.0, Weight::Regular);
+            let scale = (space - note_height) / at_page_width;
+            // Rounded down, so that the figure never claims more than was drawn.
+            let percent = (scale * 100.0).floor() as u32;
+            if !self.page().is_empty() {
+                self.new_page();
+            }
+            self.text(caption, 9.0, Weight::Bold, Colour::Quiet, MARGIN, CONTENT_WIDTH);
+            self.text(&scaled_line(percent, exact), 8.0, Weight::Regular, Colour::Quiet, MARGIN, CONTENT_WIDTH);
+            self.image(png, CONTENT_WIDTH * scale, at_page_width * scale)?;
+        }
+        self.y += 8.0;
+        Ok(())
+    }
+}
+
+/// Which rows of a picture a strip holds, counted from 1.
+fn strip_line(name: &str, first: u32, last: u32, height: u32) -> String {
+    format!("{name}: rows {}–{} of {} px", thousands(first), thousands(last), thousands(height))
+}
+
+fn scaled_line(percent: u32, exact: &str) -> String {
+    format!("Drawn at {percent}% of the page's width to fit it on one page; {exact}")
+}
+
+/// 250000 as "250,000".
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn krilla_date(at: DateTime<Utc>) -> krilla::metadata::DateTime {
@@ -455,17 +536,9 @@ fn plain(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
-fn pictures_in(block: &Block) -> usize {
-    match block {
-        Block::Picture { pngs, .. } => pngs.len(),
-        _ => 0,
-    }
-}
-
-/// Lays out blocks from the top of a new page; its exhibits are numbered from `first_exhibit`.
-fn lay_out<'a>(fonts: &'a Fonts, blocks: &[Block], first_exhibit: usize) -> Result<Layout<'a>, PdfError> {
-    let mut layout =
-        Layout { fonts, pages: vec![Vec::new()], y: TOP, outline: Vec::new(), exhibits: Vec::new(), first_exhibit };
+/// Lays out blocks from the top of a new page.
+fn lay_out<'a>(fonts: &'a Fonts, blocks: &[Block]) -> Result<Layout<'a>, PdfError> {
+    let mut layout = Layout { fonts, pages: vec![Vec::new()], y: TOP, outline: Vec::new(), exhibits: Vec::new() };
     for (k, block) in blocks.iter().enumerate() {
         match block {
             Block::Section(title) => {
@@ -502,6 +575,7 @@ fn lay_out<'a>(fonts: &'a Fonts, blocks: &[Block], first_exhibit: usize) -> Resu
             }
             Block::Fields(rows) => layout.fields(rows),
             Block::Picture { caption, pngs } => layout.picture(caption, pngs)?,
+            Block::WholePicture { caption, png, exact } => layout.whole_picture(caption, png, exact)?,
             Block::Chart(chart) => layout.chart(chart),
         }
     }
@@ -519,19 +593,19 @@ pub fn render(
     let timer = std::time::Instant::now();
     let fonts = Fonts::load();
     // Each section starts a page, so sections are laid out apart, in parallel, and joined.
-    let mut sections: Vec<(&[Block], usize)> = Vec::new();
-    let (mut start, mut first_exhibit) = (0, 0);
+    // Cutting a tall picture into strips happens here too, a section's pictures in its thread.
+    let mut sections: Vec<&[Block]> = Vec::new();
+    let mut start = 0;
     for (k, block) in blocks.iter().enumerate() {
         if matches!(block, Block::Section(_)) && k > start {
-            sections.push((&blocks[start..k], first_exhibit));
-            first_exhibit += blocks[start..k].iter().map(pictures_in).sum::<usize>();
+            sections.push(&blocks[start..k]);
             start = k;
         }
     }
-    sections.push((&blocks[start..], first_exhibit));
+    sections.push(&blocks[start..]);
     let laid_out: Vec<Layout> = {
         use rayon::prelude::*;
-        sections.par_iter().map(|(blocks, first)| lay_out(&fonts, blocks, *first)).collect::<Result<_, _>>()?
+        sections.par_iter().map(|blocks| lay_out(&fonts, blocks)).collect::<Result<_, _>>()?
     };
     let mut pages: Vec<Vec<Op>> = Vec::new();
     let mut outline = Vec::new();
@@ -539,9 +613,24 @@ pub fn render(
     for part in laid_out {
         let offset = pages.len();
         outline.extend(part.outline.into_iter().map(|e| OutlineEntry { page: e.page + offset, ..e }));
-        pages.extend(part.pages);
+        let first = exhibits.len();
+        pages.extend(part.pages.into_iter().map(|ops| {
+            ops.into_iter()
+                .map(|op| match op {
+                    Op::Image { exhibit, x, top, width, height } => {
+                        Op::Image { exhibit: first + exhibit, x, top, width, height }
+                    }
+                    other => other,
+                })
+                .collect()
+        }));
         exhibits.extend(part.exhibits);
     }
+    let drawn: Vec<krilla::image::Image> = exhibits
+        .iter()
+        .enumerate()
+        .map(|(k, exhibit)| Ok(exhibit.image(u32::try_from(k).map_err(|_| PdfError::Image("too many".into()))?)))
+        .collect::<Result<_, PdfError>>()?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, pages = pages.len(), "laid out");
     let total = pages.len();
 
@@ -604,7 +693,7 @@ pub fn render(
         let mut surface = page.surface();
         furniture(&fonts, &mut surface, &marking, &subject, draft.as_deref(), number + 1, total);
         for (op, shaped) in ops.iter().zip(&shaped[number]) {
-            draw(&fonts, &mut surface, op, shaped.as_ref(), &exhibits);
+            draw(&fonts, &mut surface, op, shaped.as_ref(), &drawn);
         }
         surface.finish();
         page.finish();
@@ -630,7 +719,8 @@ pub fn render(
     let pdf = document.finish().map_err(|e| PdfError::Internal(format!("{e:?}")))?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, bytes = pdf.len(), "written by krilla");
     let images = exhibits.len();
-    if exhibits.iter().any(|e| e.pass_through.is_some()) {
+    drop(drawn);
+    if exhibits.iter().any(Exhibit::passes_through) {
         let mut swapped = images::swap_placeholders(&pdf, &mut exhibits)?;
         drop(pdf);
         tracing::debug!(ms = timer.elapsed().as_millis() as u64, "pictures put in");
@@ -671,7 +761,13 @@ fn furniture(
     fonts.draw_line(surface, (0.0, PAGE_HEIGHT - 22.0), Some(PAGE_WIDTH - MARGIN), 8.0, Weight::Regular, &page);
 }
 
-fn draw(fonts: &Fonts, surface: &mut Surface, op: &Op, shaped: Option<&fonts::ShapedLine>, exhibits: &[Exhibit]) {
+fn draw(
+    fonts: &Fonts,
+    surface: &mut Surface,
+    op: &Op,
+    shaped: Option<&fonts::ShapedLine>,
+    images: &[krilla::image::Image],
+) {
     match op {
         Op::Text { x, y, right, colour, .. } => {
             surface.set_fill(Some(colour.fill()));
@@ -692,20 +788,10 @@ fn draw(fonts: &Fonts, surface: &mut Surface, op: &Op, shaped: Option<&fonts::Sh
                 }
             }
         }
-        Op::Image { exhibit, top, height, clip_top, clip_height } => {
-            let (Some(clip), Some(size)) = (
-                Rect::from_xywh(MARGIN, *clip_top, CONTENT_WIDTH, *clip_height),
-                Size::from_wh(CONTENT_WIDTH, *height),
-            ) else {
-                return;
-            };
-            let mut path = PathBuilder::new();
-            path.push_rect(clip);
-            let Some(path) = path.finish() else { return };
-            surface.push_clip_path(&path, &FillRule::NonZero);
-            surface.push_transform(&Transform::from_translate(MARGIN, *top));
-            surface.draw_image(exhibits[*exhibit].image.clone(), size);
-            surface.pop();
+        Op::Image { exhibit, x, top, width, height } => {
+            let Some(size) = Size::from_wh(*width, *height) else { return };
+            surface.push_transform(&Transform::from_translate(*x, *top));
+            surface.draw_image(images[*exhibit].clone(), size);
             surface.pop();
         }
     }

@@ -145,8 +145,188 @@ fn text_in_many_scripts_is_shaped_wrapped_marked_and_numbered_on_a4_pages() {
     assert!(fonts.lines().skip(2).all(|l| l.contains(" yes yes yes ")), "every font embedded: {fonts}");
 }
 
+/// An image `pdfimages` lists (its row: page, number, type, width, height…) and extracts
+/// (width, height, samples).
+type Listed = (Vec<String>, (u32, u32, Vec<u8>));
+
+/// The images `pdfimages` finds, in the order they are drawn (a soft mask as an image of its own).
+fn images_in(dir: &Path, pdf: &Path) -> Vec<Listed> {
+    let pdf = pdf.to_str().unwrap();
+    let list = tool("pdfimages", &["-list", pdf]);
+    let rows: Vec<Vec<String>> =
+        list.lines().skip(2).map(|l| l.split_whitespace().map(str::to_string).collect()).collect();
+    let out = dir.join("extracted");
+    std::fs::create_dir_all(&out).unwrap();
+    tool("pdfimages", &["-png", pdf, out.join("img").to_str().unwrap()]);
+    let mut files: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert_eq!(files.len(), rows.len(), "one file for each image listed: {list}");
+    let images = rows.into_iter().zip(files.iter().map(|f| decode(f))).collect();
+    std::fs::remove_dir_all(&out).unwrap();
+    images
+}
+
+/// The strips of one picture, `width` wide, put back together top to bottom: their number,
+/// the tallest, and the rows stacked.
+fn stacked(images: &[Listed], kind: &str, width: u32) -> (usize, u32, Vec<u8>) {
+    let strips: Vec<&(u32, u32, Vec<u8>)> =
+        images.iter().filter(|(row, image)| row[2] == kind && image.0 == width).map(|(_, image)| image).collect();
+    let tallest = strips.iter().map(|s| s.1).max().unwrap_or(0);
+    (strips.len(), tallest, strips.iter().flat_map(|s| s.2.iter().copied()).collect())
+}
+
+/// Photograph-like noise that no compressor can squeeze.
+fn noise_png(width: u32, height: u32, colour: png::ColorType, seed: u32) -> (Vec<u8>, Vec<u8>) {
+    let channels = match colour {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        _ => 1,
+    };
+    let mut x = seed.wrapping_mul(2_654_435_761) | 1;
+    let pixels: Vec<u8> = (0..width as usize * height as usize * channels)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(colour);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(&pixels).unwrap();
+    writer.finish().unwrap();
+    (out, pixels)
+}
+
+/// The most rows of a picture `width` px wide that fit in a page's space for pictures at
+/// the page's width: A4's 841.89 pt less 66 at the top and 54 at the bottom, over 495.276 pt.
+fn page_share(width: u32) -> u32 {
+    ((841.89f32 - 54.0 - 66.0) * width as f32 / 495.276).floor() as u32
+}
+
 #[test]
-fn pictures_are_embedded_once_pixel_for_pixel_and_continue_over_pages() {
+fn a_picture_taller_than_a_page_is_cut_into_strips_that_give_back_every_pixel() {
+    let dir = tempfile::tempdir().unwrap();
+    // About three and a quarter pages' worth at the page's width, of noise.
+    let (rgb, rgb_pixels) = noise_png(600, 2900, png::ColorType::Rgb, 7);
+    let (rgba, rgba_pixels) = noise_png(200, 1000, png::ColorType::Rgba, 8);
+    let (wp, hp) = (150u32, 800u32);
+    let palette: Vec<u8> = (0..=255u8).flat_map(|k| [k, 255 - k, k.wrapping_mul(7)]).collect();
+    let indices: Vec<u8> = noise_png(wp, hp, png::ColorType::Grayscale, 9).1;
+    let mut indexed = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut indexed, wp, hp);
+        encoder.set_color(png::ColorType::Indexed);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_palette(palette.clone());
+        encoder.write_header().unwrap().write_image_data(&indices).unwrap();
+    }
+    let interlaced = noise_png(100, 500, png::ColorType::Rgb, 10).1;
+    let blocks = vec![
+        Block::Section("Exhibit 1".into()),
+        Block::Paragraph("The full page follows.".into()),
+        Block::Picture { caption: "Full page".into(), pngs: vec![Arc::new(rgb)] },
+        Block::Section("Exhibit 2".into()),
+        Block::Picture { caption: "With alpha".into(), pngs: vec![Arc::new(rgba)] },
+        Block::Section("Exhibit 3".into()),
+        Block::Picture { caption: "With a palette".into(), pngs: vec![Arc::new(indexed)] },
+        Block::Section("Exhibit 4".into()),
+        Block::Picture { caption: "Interlaced".into(), pngs: vec![Arc::new(interlaced_png(100, 500, &interlaced))] },
+    ];
+    let (path, pages) = write(dir.path(), &blocks, &[], false);
+    tool("qpdf", &["--check", path.to_str().unwrap()]);
+    let images = images_in(dir.path(), &path);
+    assert!(images.iter().all(|(row, _)| row[8] != "jpeg"), "no JPEG");
+
+    // Each strip its own image, at most a page's share of rows, on a page of its own; stacked,
+    // they are the picture's samples exactly.
+    let (strips, tallest, rows) = stacked(&images, "image", 600);
+    assert!(strips >= 4, "2,900 rows make at least four strips: {strips}");
+    assert!(tallest <= page_share(600), "no strip taller than a page's share: {tallest}");
+    assert!(rows == rgb_pixels, "the RGB strips put together are the picture, pixel for pixel");
+    let strip_pages: Vec<&str> =
+        images.iter().filter(|(row, i)| row[2] == "image" && i.0 == 600).map(|(row, _)| row[0].as_str()).collect();
+    let distinct: std::collections::BTreeSet<&&str> = strip_pages.iter().collect();
+    assert_eq!(distinct.len(), strips, "one strip a page: {strip_pages:?}");
+
+    let (strips, tallest, colour) = stacked(&images, "image", 200);
+    assert!(strips >= 3 && tallest <= page_share(200), "{strips} strips, {tallest} rows at most");
+    assert!(colour == rgba_pixels.chunks(4).flat_map(|p| p[..3].to_vec()).collect::<Vec<_>>(), "RGBA's colour");
+    let (masks, _, alpha) = stacked(&images, "smask", 200);
+    assert_eq!(masks, strips, "a soft mask for each strip");
+    assert!(alpha == rgba_pixels.chunks(4).map(|p| p[3]).collect::<Vec<_>>(), "and its alpha, exactly");
+
+    let (strips, tallest, colours) = stacked(&images, "image", wp);
+    assert!(strips >= 3 && tallest <= page_share(wp), "{strips} strips, {tallest} rows at most");
+    let expanded: Vec<u8> =
+        indices.iter().flat_map(|&i| palette[i as usize * 3..i as usize * 3 + 3].to_vec()).collect();
+    assert!(colours == expanded, "the palette picture's colours, exactly");
+
+    let (strips, tallest, rows) = stacked(&images, "image", 100);
+    assert!(strips >= 3 && tallest <= page_share(100), "{strips} strips, {tallest} rows at most");
+    assert!(rows == interlaced, "the interlaced picture's pixels, exactly");
+
+    // Each strip says which rows it holds.
+    let text = tool("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"]);
+    assert!(text.contains("Full page: rows 1–"), "{text}");
+    assert!(text.contains("–2,900 of 2,900 px"), "{text}");
+    assert!(text.contains("With a palette: rows 1–"), "{text}");
+    assert!(pages >= 10, "{pages} pages");
+}
+
+#[test]
+fn a_whole_picture_is_kept_on_one_page_drawn_smaller_when_it_must_be() {
+    let dir = tempfile::tempdir().unwrap();
+    // 757 px at the page's width is about 293 pt: it fits a page, but not what is left of one.
+    let (viewport, viewport_pixels) = noise_png(1280, 757, png::ColorType::Rgb, 11);
+    // Three times as tall as it is wide: only smaller does it fit a page.
+    let (tall, tall_pixels) = noise_png(400, 1200, png::ColorType::Rgb, 12);
+    let exact = "the exact picture is in the evidence bundle.";
+    let blocks = vec![
+        Block::Section("Exhibit 1".into()),
+        Block::Paragraph("Words before the picture.\n".repeat(34)),
+        Block::WholePicture { caption: "The viewport".into(), png: Arc::new(viewport), exact: exact.into() },
+        Block::Section("Exhibit 2".into()),
+        Block::Paragraph("A line before it.".into()),
+        Block::WholePicture { caption: "A tall viewport".into(), png: Arc::new(tall), exact: exact.into() },
+    ];
+    let (path, _) = write(dir.path(), &blocks, &[], false);
+    let path_text = path.to_str().unwrap();
+    tool("qpdf", &["--check", path_text]);
+    let images = images_in(dir.path(), &path);
+    let placed: Vec<_> = images.iter().filter(|(_, i)| i.0 == 1280).collect();
+    assert_eq!(placed.len(), 1, "the viewport is one image, on one page");
+    assert!(placed[0].1 == (1280, 757, viewport_pixels), "its pixels exactly");
+    let first_page_text = tool("pdftotext", &["-f", "1", "-l", "1", path_text, "-"]);
+    assert!(!first_page_text.contains("The viewport"), "moved whole to the next page: {first_page_text}");
+    // 186 pixels an inch at the page's width.
+    let ppi: f32 = placed[0].0[12].parse().unwrap();
+    assert!((ppi - 1280.0 * 72.0 / 495.276).abs() < 1.5, "drawn at the page's width: {ppi}");
+    assert!(!tool("pdftotext", &[path_text, "-"]).contains("Drawn at 100%"));
+
+    let placed: Vec<_> = images.iter().filter(|(_, i)| i.0 == 400).collect();
+    assert_eq!(placed.len(), 1, "the tall one is one image too, on one page");
+    assert!(placed[0].1 == (400, 1200, tall_pixels), "its pixels all there, exactly");
+    let text = tool("pdftotext", &["-enc", "UTF-8", path_text, "-"]).split_whitespace().collect::<Vec<_>>().join(" ");
+    let at = text.find("Drawn at ").expect("a line says it is drawn smaller");
+    let percent: f32 = text[at + 9..].split('%').next().unwrap().parse().unwrap();
+    assert!(
+        text[at..].starts_with(&format!("Drawn at {percent}% of the page's width to fit it on one page; {exact}")),
+        "{text}"
+    );
+    assert!((40.0..60.0).contains(&percent), "about half: {percent}");
+    // The size it is drawn at is the one the line gives.
+    let ppi: f32 = placed[0].0[12].parse().unwrap();
+    let expected = 400.0 * 72.0 / (495.276 * percent / 100.0);
+    // pdfimages gives the pixels an inch as a whole number.
+    assert!(ppi <= expected + 0.5 && ppi > expected * 0.97 - 0.5, "drawn at {percent}%: {ppi} ppi, not {expected}");
+}
+
+#[test]
+fn pictures_are_embedded_pixel_for_pixel_and_a_tall_one_continues_over_pages_in_strips() {
     let dir = tempfile::tempdir().unwrap();
     let (tall, tall_pixels) = png(320, 4000, png::ColorType::Rgb, 1);
     let (grey, grey_pixels) = png(200, 90, png::ColorType::Grayscale, 2);
@@ -170,9 +350,10 @@ fn pictures_are_embedded_once_pixel_for_pixel_and_continue_over_pages() {
     let list = tool("pdfimages", &["-list", path_text]);
     let rows: Vec<Vec<&str>> = list.lines().skip(2).map(|l| l.split_whitespace().collect()).collect();
     let objects: std::collections::BTreeSet<&str> = rows.iter().filter(|r| r[2] == "image").map(|r| r[10]).collect();
-    assert_eq!(objects.len(), 3, "one object per picture: {list}");
-    let tall_placements = rows.iter().filter(|r| r[3] == "320" && r[4] == "4000").count();
-    assert!(tall_placements >= 8, "the tall picture is drawn on every page it spans: {list}");
+    let strips = rows.iter().filter(|r| r[3] == "320").count();
+    assert_eq!(objects.len(), strips + 2, "one object per strip and per picture that fits: {list}");
+    assert!(strips >= 8, "the tall picture is in a strip on every page it spans: {list}");
+    assert!(rows.iter().all(|r| r[4].parse::<u32>().unwrap() <= page_share(320)), "each strip a page's share: {list}");
     assert!(rows.iter().all(|r| r[8] != "jpeg" && r[7] == "8"), "no JPEG, 8 bits: {list}");
     assert!(rows.iter().any(|r| r[2] == "smask"), "the alpha is a soft mask: {list}");
 
@@ -184,7 +365,9 @@ fn pictures_are_embedded_once_pixel_for_pixel_and_continue_over_pages() {
             found.push(decode(&entry));
         }
     }
-    assert!(found.iter().any(|d| *d == (320, 4000, tall_pixels.clone())), "the RGB picture comes back exactly");
+    let images = images_in(dir.path(), &path);
+    let (_, _, tall_back) = stacked(&images, "image", 320);
+    assert!(tall_back == tall_pixels, "the RGB picture's strips put together give it back exactly");
     // poppler writes a one-component ICC image as RGB, each grey value three times.
     let grey_as_rgb: Vec<u8> = grey_pixels.iter().flat_map(|&g| [g, g, g]).collect();
     assert!(found.iter().any(|d| *d == (200, 90, grey_as_rgb.clone())), "the grey picture comes back exactly");
