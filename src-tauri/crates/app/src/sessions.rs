@@ -110,10 +110,22 @@ pub fn start(
     let mut warnings = warnings;
     if let (Some(url), Some(private)) = (first_profile, session.private_url()) {
         let trail = host.store()?.trail(id)?;
+        let navigations = |trail: &[TrailEvent]| trail.iter().filter(|e| e.kind == "navigation").count();
+        let before = navigations(&trail);
         let opened = crate::runtime()?.block_on(triangulate_capture::take::open_page(&private, &trail, &url));
-        if let Err(error) = opened {
-            tracing::warn!(session = id, "the first profile did not open: {error}");
-            warnings.push(format!("the person's first profile did not finish loading: {error}"));
+        match opened {
+            Err(error) => {
+                tracing::warn!(session = id, "the first profile did not open: {error}");
+                warnings.push(format!("the person's first profile did not finish loading: {error}"));
+            }
+            // The recorder stores the navigation as its browser reports it, on its own
+            // connection: wait (briefly) until it has, so the session shown holds it.
+            Ok(()) => {
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+                while std::time::Instant::now() < deadline && navigations(&host.store()?.trail(id)?) == before {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+            }
         }
     }
     Ok(StartedSession { session, warnings })
