@@ -138,69 +138,26 @@ fn every_cell_of_the_table_of_who_may_take_each_step_through_the_command_line() 
     let s = directory();
     // Each row: the state, the command (and what it needs besides who), then each person's
     // refusals in the order of PEOPLE ("." may); letters as in core's table.
+    #[rustfmt::skip]
     let table: &[(&str, &[&str], [&str; 12])] = &[
-        //                                                          sw    osw  tmA  tm   tmS  sd   sm   aaw  aawN cmp  legal left
-        ("draft", &["request", "submit"], [".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "LN"]),
-        ("submitted", &["request", "agree"], ["RS", "R", ".", ".", ".", "R", "R", "R", "R", "R", "R", "L"]),
-        (
-            "submitted",
-            &["request", "refuse", "--note", "No"],
-            ["RS", "R", ".", ".", ".", "R", "R", "R", "R", "R", "R", "L"],
-        ),
-        (
-            "submitted",
-            &["request", "refer-back", "--note", "No"],
-            ["RS", "R", ".", ".", ".", "R", "R", "R", "R", "R", "R", "L"],
-        ),
-        (
-            "submitted",
-            &["request", "withdraw", "--note", "Gone"],
-            [".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "LN"],
-        ),
-        ("agreed", &["request", "permit"], ["RS", "R", "P", "R", "R", ".", "R", "R", "R", "R", "R", "LR"]),
-        (
-            "agreed",
-            &["request", "refuse", "--note", "No"],
-            ["RS", "R", ".", "R", "R", ".", "R", "R", "R", "R", "R", "LR"],
-        ),
-        (
-            "agreed",
-            &["request", "refer-back", "--note", "No"],
-            ["RS", "R", ".", "R", "R", ".", "R", "R", "R", "R", "R", "LR"],
-        ),
-        (
-            "permitted",
-            &["request", "confirm-legitimacy"],
-            ["US", "U", "U", "U", "U", "U", "U", ".", "U", ".", "U", "LU"],
-        ),
-        (
-            "permitted",
-            &["request", "raise-doubts", "--note", "?"],
-            ["US", "U", "U", "U", "U", "U", "U", ".", "U", ".", "U", "LU"],
-        ),
-        (
-            "doubts_raised",
-            &["request", "refuse", "--note", "No"],
-            ["RS", "R", ".", "R", "R", ".", ".", "R", "R", "R", "R", "LR"],
-        ),
-        (
-            "doubts_raised",
-            &["request", "refer-back", "--note", "No"],
-            ["RS", "R", ".", "R", "R", ".", ".", "R", "R", "R", "R", "LR"],
-        ),
-        (
-            "doubts_raised",
-            &["request", "confirm-legitimacy"],
-            ["US", "U", "U", "U", "U", "U", "U", ".", "U", ".", "U", "LU"],
-        ),
-        ("in_progress", &["log", "complete"], ["US", "U", "U", "U", "U", "U", "U", ".", "U", ".", "U", "LU"]),
-        (
-            "log_completed",
-            &["log", "finalise", "--rating", "some", "--assessment", "It helped"],
-            [".", "N", "N", "N", "N", "N", "N", "N", "N", "NC", "N", "LN"],
-        ),
-        ("finalised", &["log", "share", "--with", "tm"], [".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "LN"]),
-        ("shared", &["request", "close"], ["R", "R", ".", ".", ".", ".", "R", "R", "R", "R", "R", "L"]),
+        //                                                               sw    osw   tmA   tm    tmS   sd    sm    aaw   aawN  cmp   legal left
+        ("draft", &["request", "submit"],                               [".",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "LN"]),
+        ("submitted", &["request", "agree"],                            ["RS", "R",  ".",  ".",  ".",  "R",  "R",  "R",  "R",  "R",  "R",  "L"]),
+        ("submitted", &["request", "refuse", "--note", "No"],           ["RS", "R",  ".",  ".",  ".",  "R",  "R",  "R",  "R",  "R",  "R",  "L"]),
+        ("submitted", &["request", "refer-back", "--note", "No"],       ["RS", "R",  ".",  ".",  ".",  "R",  "R",  "R",  "R",  "R",  "R",  "L"]),
+        ("submitted", &["request", "withdraw", "--note", "Gone"],       [".",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "LN"]),
+        ("agreed", &["request", "permit"],                              ["RS", "R",  "P",  "R",  "R",  ".",  "R",  "R",  "R",  "R",  "R",  "LR"]),
+        ("agreed", &["request", "refuse", "--note", "No"],              ["RS", "R",  ".",  "R",  "R",  ".",  "R",  "R",  "R",  "R",  "R",  "LR"]),
+        ("agreed", &["request", "refer-back", "--note", "No"],          ["RS", "R",  ".",  "R",  "R",  ".",  "R",  "R",  "R",  "R",  "R",  "LR"]),
+        ("permitted", &["request", "confirm-legitimacy"],               ["US", "U",  "U",  "U",  "U",  "U",  "U",  ".",  "U",  ".",  "U",  "LU"]),
+        ("permitted", &["request", "raise-doubts", "--note", "?"],      ["US", "U",  "U",  "U",  "U",  "U",  "U",  ".",  "U",  ".",  "U",  "LU"]),
+        ("doubts_raised", &["request", "refuse", "--note", "No"],       ["RS", "R",  ".",  "R",  "R",  ".",  ".",  "R",  "R",  "R",  "R",  "LR"]),
+        ("doubts_raised", &["request", "refer-back", "--note", "No"],   ["RS", "R",  ".",  "R",  "R",  ".",  ".",  "R",  "R",  "R",  "R",  "LR"]),
+        ("doubts_raised", &["request", "confirm-legitimacy"],           ["US", "U",  "U",  "U",  "U",  "U",  "U",  ".",  "U",  ".",  "U",  "LU"]),
+        ("in_progress", &["log", "complete"],                           ["US", "U",  "U",  "U",  "U",  "U",  "U",  ".",  "U",  ".",  "U",  "LU"]),
+        ("log_completed", &["log", "finalise", "--rating", "some", "--assessment", "It helped"], [".",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "NC", "N",  "LN"]),
+        ("finalised", &["log", "share", "--with", "tm"],                [".",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "LN"]),
+        ("shared", &["request", "close"],                               ["R",  "R",  ".",  ".",  ".",  ".",  "R",  "R",  "R",  "R",  "R",  "L"]),
     ];
     let mut cells = 0;
     for (state, command, row) in table {

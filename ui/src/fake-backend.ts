@@ -456,7 +456,7 @@ export function createFakeBackend(): Backend {
   const whoMay = (record: RequestRecord, step: Step): StaffChoice[] =>
     staff.filter((p) => !p.left_on && !dutyRefusals(record, step, p).length).map((p) => {
       const role = actingRole(record, step, p);
-      return { id: p.id, value: p.staff_id ?? p.name, label: role ? `${p.name} (${ROLE_WORDS[role]}${p.staff_id ? `, staff ID ${p.staff_id}` : ""})` : `${p.name}${p.staff_id ? ` (staff ID ${p.staff_id})` : ""}` };
+      return { id: p.id, value: p.staff_id ?? p.name, name: p.name, label: role ? `${p.name} (${ROLE_WORDS[role]}${p.staff_id ? `, staff ID ${p.staff_id}` : ""})` : `${p.name}${p.staff_id ? ` (staff ID ${p.staff_id})` : ""}` };
     });
   const notMine = (record: RequestRecord, step: Step): string[] => {
     const worker = me();

@@ -149,7 +149,7 @@ export type StaffChoice = { id: number,
 /**
  * What the decider field takes to name them: their staff ID, or their name.
  */
-value: string, 
+value: string, name: string, 
 /**
  * "Tomasz Wiśniewski (team manager)".
  */

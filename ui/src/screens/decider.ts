@@ -43,9 +43,9 @@ function sentenceOf(text: string): string {
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
-/** The name a choice is for, without the role: "Tom Manager (team manager)" gives "Tom Manager". */
+/** The name a choice is for, without the role. */
 export function choiceName(choice: StaffChoice): string {
-  return choice.label.replace(/ \(.*$/, "");
+  return choice.name;
 }
 
 /** The decider chosen from the people who may take the step, and the evidence the decision

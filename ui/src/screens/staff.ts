@@ -57,7 +57,7 @@ function showStaff(app: App, directory: StaffDirectory, failed: Failed, kept?: {
     ...pageHeading("Staff directory"),
     h("p", { class: "govuk-body" }, "The people who take part in checks. Every decision is recorded in the name of one of them; a person who leaves is marked so, never removed."),
     directory.to_review
-      ? h("div", { class: "govuk-inset-text", id: "to-review" }, `${directory.to_review} ${directory.to_review === 1 ? "person was" : "people were"} added from names in earlier records, with their role not known: check and complete them.`)
+      ? h("div", { class: "govuk-inset-text", id: "to-review" }, `${directory.to_review} ${directory.to_review === 1 ? "entry is" : "entries are"} flagged to review (each says why): check and complete them below.`)
       : null,
     directory.staff.length
       ? table(
@@ -107,7 +107,7 @@ function showStaff(app: App, directory: StaffDirectory, failed: Failed, kept?: {
         "div",
         { class: `govuk-form-group${importFields.length ? " govuk-form-group--error" : ""}` },
         h("label", { class: "govuk-label govuk-label--s", for: "file" }, "CSV file of people"),
-        h("div", { class: "govuk-hint", id: "file-hint" }, "A header row ", h("code", {}, "staff_id,name,roles,team"), ", then one row per person; several roles are joined with a semicolon, such as ", h("code", {}, "tm;sd"), ". Nobody is added while any row has a problem."),
+        h("div", { class: "govuk-hint", id: "file-hint" }, "A header row ", h("code", {}, "staff_id,name,roles,team"), ", then one row per person; several roles are joined with a semicolon, such as ", h("code", {}, "tm;sd"), ". A person already in the directory is brought up to date; nothing changes while any row has a problem."),
         importFields.length
           ? h(
               "div",

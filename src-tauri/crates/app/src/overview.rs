@@ -95,8 +95,13 @@ pub fn home(host: &dyn Host) -> Result<HomePage> {
     let mut tasks = Vec::new();
     let mut waiting_for_you = Vec::new();
     if let Ok(staff) = store.laptop_worker() {
+        let me = staff.person(today);
         for summary in &ordered {
             let Some(step) = triangulate_core::home::task_step(summary.state) else { continue };
+            // No role of theirs takes the step: the request is not read.
+            if triangulate_core::duties::acting_role(step, summary.state, &me).is_none() {
+                continue;
+            }
             let record = store.request(&summary.reference)?;
             if store.duty_refusals(&record, step, record.state, &staff, today)?.is_empty() {
                 tasks.push(HomeTask {

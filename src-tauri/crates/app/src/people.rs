@@ -192,6 +192,30 @@ pub fn aaws(host: &dyn Host) -> Result<Vec<AawRecord>> {
     Ok(host.store()?.aaws()?)
 }
 
+/// The person `typed` (not blank) names for `field`, or `None` with the problem added to
+/// `errors` (and `unknown` set, when the directory does not have them), so that every
+/// problem of a form is reported at once.
+fn looked_up(
+    host: &dyn Host,
+    field: &str,
+    typed: &str,
+    errors: &mut Vec<FieldError>,
+    unknown: &mut bool,
+) -> Result<Option<StaffRecord>> {
+    if triangulate_core::validation::is_blank(typed) {
+        return Ok(None);
+    }
+    match host.store()?.find_staff(field, typed) {
+        Ok(person) => Ok(Some(person)),
+        Err(triangulate_store::StoreError::UnknownStaff(problems)) => {
+            *unknown = true;
+            errors.extend(problems);
+            Ok(None)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// Registers an Authorised Access Worker (`name`, a person of the directory who holds the
 /// role) on the service director's decision (`decided_by`, a service director), with its
 /// evidence and the day they were trained (`2026-03-31`): all required. Completes a
@@ -217,28 +241,8 @@ pub fn register_aaw(host: &dyn Host, name: &str, decided_by: &str, evidence: &st
         triangulate_core::validation::iso_date(&mut errors, "trained", "The date of training", trained)
     };
     let mut unknown = false;
-    let store = host.store()?;
-    let worker = match (!triangulate_core::validation::is_blank(name)).then(|| store.find_staff("name", name)) {
-        Some(Err(triangulate_store::StoreError::UnknownStaff(problems))) => {
-            unknown = true;
-            errors.extend(problems);
-            None
-        }
-        Some(other) => Some(other?),
-        None => None,
-    };
-    let director = match (!triangulate_core::validation::is_blank(decided_by))
-        .then(|| store.find_staff("decided_by", decided_by))
-    {
-        Some(Err(triangulate_store::StoreError::UnknownStaff(problems))) => {
-            unknown = true;
-            errors.extend(problems);
-            None
-        }
-        Some(other) => Some(other?),
-        None => None,
-    };
-    drop(store);
+    let worker = looked_up(host, "name", name, &mut errors, &mut unknown)?;
+    let director = looked_up(host, "decided_by", decided_by, &mut errors, &mut unknown)?;
     match (worker, director, trained) {
         (Some(worker), Some(director), Some(trained)) if errors.is_empty() => {
             Ok(host.store()?.register_aaw(worker.id, director.id, evidence, trained, host.now())?)

@@ -137,6 +137,7 @@ pub struct StaffChoice {
     pub id: i64,
     /// What the decider field takes to name them: their staff ID, or their name.
     pub value: String,
+    pub name: String,
     /// "Tomasz Wiśniewski (team manager)".
     pub label: String,
 }
@@ -198,6 +199,7 @@ pub(crate) fn who_may(
             choices.push(StaffChoice {
                 id: person.id,
                 value: person.staff_id.clone().unwrap_or_else(|| person.name.clone()),
+                name: person.name.clone(),
                 label: match (role, &person.staff_id) {
                     (Some(role), Some(id)) => format!("{} ({}, staff ID {id})", person.name, role.words()),
                     (Some(role), None) => format!("{} ({})", person.name, role.words()),

@@ -6,7 +6,6 @@
 //! them twice): the `warcinfo` record names each by kind, size and SHA-256.
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 use triangulate_evidence::warc::{Body, HttpRequest, HttpResponse, RecordId, Truncation, WarcInfo, WarcWriter};
 use triangulate_evidence::{NewArtefact, Provenance};
 
@@ -58,7 +57,7 @@ pub fn write(
                         artefact.kind,
                         artefact.media_type,
                         artefact.bytes.len(),
-                        hex::encode(Sha256::digest(&artefact.bytes))
+                        triangulate_evidence::sha256_hex(&artefact.bytes)
                     ),
                 )
             }))

@@ -336,25 +336,26 @@ mod tests {
     /// Each row: a step (from any state, or from one), then each person's refusals, in
     /// the order of `people()`; "." is allowed. The request's social worker is "sw" (in the
     /// column "sw*", the one who holds every role is); "tmA" agreed it and "cmp" completed its log.
+    #[rustfmt::skip]
     const TABLE: &[(&str, Option<RequestState>, [&str; 14])] = &[
-        //                              sw    sw*  osw  tmA  tm   tmS  sd   sm   aaw  aawI aawN cmp  legal left
-        ("submit", None, [".", ".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "LN"]),
-        ("agree", None, ["RS", "S", "R", ".", ".", ".", "R", "R", "R", "R", "R", "R", "R", "L"]),
-        ("refuse", Some(S::Submitted), ["RS", "S", "R", ".", ".", ".", "R", "R", "R", "R", "R", "R", "R", "L"]),
-        ("refer-back", Some(S::Submitted), ["RS", "S", "R", ".", ".", ".", "R", "R", "R", "R", "R", "R", "R", "L"]),
-        ("permit", None, ["RS", "S", "R", "P", "R", "R", ".", "R", "R", "R", "R", "R", "R", "LR"]),
-        ("refuse", Some(S::Agreed), ["RS", "S", "R", ".", "R", "R", ".", "R", "R", "R", "R", "R", "R", "LR"]),
-        ("refer-back", Some(S::Agreed), ["RS", "S", "R", ".", "R", "R", ".", "R", "R", "R", "R", "R", "R", "LR"]),
-        ("confirm-legitimacy", None, ["US", "S", "U", "U", "U", "U", "U", "U", ".", "I", "U", ".", "U", "LU"]),
-        ("raise-doubts", None, ["US", "S", "U", "U", "U", "U", "U", "U", ".", "I", "U", ".", "U", "LU"]),
-        ("refuse", Some(S::DoubtsRaised), ["RS", "S", "R", ".", "R", "R", ".", ".", "R", "R", "R", "R", "R", "LR"]),
-        ("refer-back", Some(S::DoubtsRaised), ["RS", "S", "R", ".", "R", "R", ".", ".", "R", "R", "R", "R", "R", "LR"]),
-        ("start-access", None, ["US", "S", "U", "U", "U", "U", "U", "U", ".", "I", "U", ".", "U", "LU"]),
-        ("complete", None, ["US", "S", "U", "U", "U", "U", "U", "U", ".", "I", "U", ".", "U", "LU"]),
-        ("finalise", None, [".", ".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "NC", "N", "LN"]),
-        ("share", None, [".", ".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "LN"]),
-        ("close", None, ["R", ".", "R", ".", ".", ".", ".", "R", "R", "R", "R", "R", "R", "L"]),
-        ("withdraw", None, [".", ".", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "N", "LN"]),
+        //                                       sw    sw*   osw   tmA   tm    tmS   sd    sm    aaw   aawI  aawN  cmp   legal left
+        ("submit", None,                        [".",  ".",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "LN"]),
+        ("agree", None,                         ["RS", "S",  "R",  ".",  ".",  ".",  "R",  "R",  "R",  "R",  "R",  "R",  "R",  "L"]),
+        ("refuse", Some(S::Submitted),          ["RS", "S",  "R",  ".",  ".",  ".",  "R",  "R",  "R",  "R",  "R",  "R",  "R",  "L"]),
+        ("refer-back", Some(S::Submitted),      ["RS", "S",  "R",  ".",  ".",  ".",  "R",  "R",  "R",  "R",  "R",  "R",  "R",  "L"]),
+        ("permit", None,                        ["RS", "S",  "R",  "P",  "R",  "R",  ".",  "R",  "R",  "R",  "R",  "R",  "R",  "LR"]),
+        ("refuse", Some(S::Agreed),             ["RS", "S",  "R",  ".",  "R",  "R",  ".",  "R",  "R",  "R",  "R",  "R",  "R",  "LR"]),
+        ("refer-back", Some(S::Agreed),         ["RS", "S",  "R",  ".",  "R",  "R",  ".",  "R",  "R",  "R",  "R",  "R",  "R",  "LR"]),
+        ("confirm-legitimacy", None,            ["US", "S",  "U",  "U",  "U",  "U",  "U",  "U",  ".",  "I",  "U",  ".",  "U",  "LU"]),
+        ("raise-doubts", None,                  ["US", "S",  "U",  "U",  "U",  "U",  "U",  "U",  ".",  "I",  "U",  ".",  "U",  "LU"]),
+        ("refuse", Some(S::DoubtsRaised),       ["RS", "S",  "R",  ".",  "R",  "R",  ".",  ".",  "R",  "R",  "R",  "R",  "R",  "LR"]),
+        ("refer-back", Some(S::DoubtsRaised),   ["RS", "S",  "R",  ".",  "R",  "R",  ".",  ".",  "R",  "R",  "R",  "R",  "R",  "LR"]),
+        ("start-access", None,                  ["US", "S",  "U",  "U",  "U",  "U",  "U",  "U",  ".",  "I",  "U",  ".",  "U",  "LU"]),
+        ("complete", None,                      ["US", "S",  "U",  "U",  "U",  "U",  "U",  "U",  ".",  "I",  "U",  ".",  "U",  "LU"]),
+        ("finalise", None,                      [".",  ".",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "NC", "N",  "LN"]),
+        ("share", None,                         [".",  ".",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "LN"]),
+        ("close", None,                         ["R",  ".",  "R",  ".",  ".",  ".",  ".",  "R",  "R",  "R",  "R",  "R",  "R",  "L"]),
+        ("withdraw", None,                      [".",  ".",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "N",  "LN"]),
     ];
 
     fn codes(step: Step, from: RequestState, who: &Person, parties: &Parties) -> String {

@@ -12,6 +12,9 @@ use std::sync::Arc;
 
 use crate::PdfError;
 
+/// The eight bytes every PNG starts with.
+const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
 /// A PNG's header and compressed image data, read without decoding a pixel.
 pub(crate) struct RawPng {
     pub width: u32,
@@ -26,7 +29,6 @@ pub(crate) struct RawPng {
 
 impl RawPng {
     pub fn parse(data: &[u8]) -> Result<RawPng, PdfError> {
-        const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
         let bad = |why: &str| PdfError::Image(why.to_string());
         if data.len() < 33 || &data[..8] != SIGNATURE {
             return Err(bad("not a PNG"));
@@ -121,7 +123,6 @@ impl CustomImage for Placeholder {
 
 /// A PNG's width and height, from its header.
 pub(crate) fn size(data: &[u8]) -> Result<(u32, u32), PdfError> {
-    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
     if data.len() < 33 || &data[..8] != SIGNATURE || &data[12..16] != b"IHDR" {
         return Err(PdfError::Image("not a PNG".into()));
     }
