@@ -80,6 +80,15 @@ try {
   page.on("console", (m) => messages.push(`${m.type()}: ${m.text()}`));
   page.on("response", (r) => r.status() >= 400 && messages.push(`${r.status()} ${r.url()}`));
   await page.goto(base);
+  // The player's frame is served by its service worker: a frame asked for before the worker
+  // is active reaches this server and gets a 404 (as on a slow, busy machine). Once the
+  // worker is active, the page is loaded again, and the frame is the worker's.
+  await page.waitForFunction(
+    async () => Boolean((await navigator.serviceWorker.getRegistration("/replay/"))?.active),
+    null,
+    { timeout: 30_000, polling: 100 },
+  );
+  await page.reload();
   // The archived page is shown in the player's replay frame (`…/mp_/ADDRESS`): wait until it
   // has drawn text, for at most a minute.
   const deadline = Date.now() + 60_000;
