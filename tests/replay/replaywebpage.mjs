@@ -88,23 +88,26 @@ try {
     null,
     { timeout: 30_000, polling: 100 },
   );
-  await page.reload();
   // The archived page is shown in the player's replay frame (`…/mp_/ADDRESS`): wait until it
-  // has drawn text, for at most a minute.
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (!/mp_\//.test(frame.url())) continue;
-      try {
-        const seen = await frame.evaluate(() => ({ title: document.title, text: document.body?.innerText ?? "" }));
-        if (seen.text.trim()) result = { replayed_url: frame.url(), ...seen };
-      } catch (error) {
-        // The frame is still navigating.
-        if (process.env.REPLAY_DEBUG) console.error(String(error));
+  // has drawn text, loading the player again (as a person would) at most three times.
+  for (let attempt = 1; attempt <= 3 && !result.text.trim(); attempt++) {
+    messages.push(`attempt ${attempt}`);
+    await page.reload();
+    const deadline = Date.now() + 40_000;
+    while (Date.now() < deadline) {
+      for (const frame of page.frames()) {
+        if (!/mp_\//.test(frame.url())) continue;
+        try {
+          const seen = await frame.evaluate(() => ({ title: document.title, text: document.body?.innerText ?? "" }));
+          if (seen.text.trim()) result = { replayed_url: frame.url(), ...seen };
+        } catch (error) {
+          // The frame is still navigating.
+          if (process.env.REPLAY_DEBUG) console.error(String(error));
+        }
       }
+      if (result.text.trim()) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    if (result.text.trim()) break;
-    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await page.waitForTimeout(500);
   await mkdir(dirname(screenshot), { recursive: true });
