@@ -173,6 +173,38 @@ fn respond(stream: &mut std::net::TcpStream, status: &str, headers: &[(&str, Str
     let _ = stream.write_all(body);
 }
 
+/// The toolchain's documentation folder (`share/doc/rust/html` under `rustc --print sysroot`),
+/// when the rust-docs component is installed.
+pub fn rust_docs() -> Option<PathBuf> {
+    let out = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()?;
+    let root = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim()).join("share/doc/rust/html");
+    root.join("book/print.html").is_file().then_some(root)
+}
+
+/// A file under `root` and its media type; nothing outside it.
+fn docs_file(root: &Path, relative: &str) -> Option<(&'static str, Vec<u8>)> {
+    if relative.split('/').any(|part| part == ".." || part.contains('\\')) {
+        return None;
+    }
+    let path = root.join(relative);
+    let kind = match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css",
+        "js" => "text/javascript",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "ttf" => "font/ttf",
+        "json" => "application/json",
+        _ => "application/octet-stream",
+    };
+    Some((kind, std::fs::read(path).ok()?))
+}
+
 pub fn start() -> Site {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -230,6 +262,15 @@ pub fn start() -> Site {
                             "<div style=\"height:40000px;background:linear-gradient(#fff,#036)\">top</div>",
                         ));
                         respond(&mut stream, "200 OK", &h, &b)
+                    }
+                    p if p.starts_with("/profile/jane/docs/") => {
+                        // Real pages no one here wrote: the toolchain's own documentation
+                        // (rustup's rust-docs component), as a static server gives it.
+                        let relative = p["/profile/jane/docs/".len()..].split(['?', '#']).next().unwrap_or("");
+                        match rust_docs().and_then(|root| docs_file(&root, relative)) {
+                            Some((kind, bytes)) => respond(&mut stream, "200 OK", &[("Content-Type", kind.into())], &bytes),
+                            None => respond(&mut stream, "404 Not Found", &[], b"not found"),
+                        }
                     }
                     p if p.starts_with("/profile/jane/long") => {
                         let height = p.split_once("?h=").and_then(|(_, h)| h.parse().ok()).unwrap_or(LONG_PAGE_PX);

@@ -3,7 +3,8 @@
 //! policy's limit, in tiles within the browser's texture limit, each exactly as rendered,
 //! joined into one lossless PNG (or kept as ordered tiles past what one PNG should hold);
 //! an MHTML snapshot; a WARC 1.1 web archive of what the browser received for the page, as
-//! the recorder kept it, with the pictures and the provenance inside; and the provenance:
+//! the recorder kept it, with the capture's metadata (the pictures and the MHTML are artefacts
+//! of their own beside it, named in the archive's warcinfo); and the provenance:
 //! addresses, title, times, the document's HTTP response and TLS certificate as the recorder
 //! saw them (or what is unknown, and why), the browser, viewport and machine.
 //!
@@ -17,7 +18,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
-use triangulate_evidence::tiles::join_png_tiles_to_vec;
+use triangulate_evidence::tiles::{Effort, join_png_tiles_to_vec_with};
 use triangulate_evidence::{
     AppInfo, ArchiveInfo, BrowserInfo, DocumentResponse, FullPageInfo, MissingBody, NewArtefact, OperatingSystemInfo,
     Provenance, ScrollingInfo, TileInfo, TrailEvent, ViewportInfo, WorkerStatement, png_dimensions, sha256_hex,
@@ -308,7 +309,12 @@ async fn take_with(
         let probed = async {
             match crate::scroll::probe(cdp, &current.target).await {
                 Some(why) => Err(why),
-                None => Ok(pictures(cdp, &current, width, captured_height, scale).await),
+                // The tiles are joined (or one encoded again, smaller) in a thread of its
+                // own while the MHTML and the archive are still coming.
+                None => Ok(match pictures(cdp, &current, width, captured_height, scale).await {
+                    Ok((viewport, tiles)) => Ok((viewport, all_at_once(tiles).await)),
+                    Err(e) => Err(e),
+                }),
             }
         }
         .map(timed(timer, "probe and pictures"));
@@ -325,17 +331,17 @@ async fn take_with(
     }
     let (picture_artefacts, viewport_png, mhtml, version, archive, full_page);
     if let Some((pictures, snapshot, browser_version, page)) = at_once {
-        let (viewport, tiles) = pictures?;
+        let (viewport, joined) = pictures?;
         viewport_png = viewport;
         mhtml = snapshot?["data"].as_str().unwrap_or_default().to_string();
         version = browser_version?;
         archive = page;
+        let (artefacts, info) = joined?;
         tracing::debug!(
             ms = timer.elapsed().as_millis() as u64,
-            tiles = tiles.len(),
+            tiles = info.0.len(),
             "pictures, MHTML, version and archive taken"
         );
-        let (artefacts, info) = all_at_once(tiles).await?;
         picture_artefacts = artefacts;
         full_page = FullPageInfo {
             page_width_css: page_width,
@@ -461,7 +467,10 @@ async fn take_with(
 }
 
 /// The tiles of a page taken at once: joined into one PNG, or kept as ordered tiles past
-/// what one PNG should hold; and the tiles' facts and whether they were joined.
+/// what one PNG should hold; and the tiles' facts and whether they were joined. The browser
+/// gives its tiles with its fast encoder (a full capture waits on it); a page of one tile is
+/// encoded again with adaptive filtering and zlib's default level, to about the size the
+/// browser's full encoder gives, and several tiles are joined with the fast encoder.
 async fn all_at_once(tiles: Vec<(f64, f64, Vec<u8>)>) -> Result<(Vec<NewArtefact>, (Vec<TileInfo>, bool))> {
     let tile_infos: Vec<TileInfo> = tiles
         .iter()
@@ -482,13 +491,12 @@ async fn all_at_once(tiles: Vec<(f64, f64, Vec<u8>)>) -> Result<(Vec<NewArtefact
     let joined = device_height <= SINGLE_PNG_MAX_DEVICE_PX;
     let mut picture_artefacts = Vec::new();
     if joined {
-        let png = if tiles.len() == 1 {
-            tiles.into_iter().next().map(|(_, _, png)| png).unwrap_or_default()
-        } else {
+        let png = {
+            let effort = if tiles.len() == 1 { Effort::Compact } else { Effort::Fast };
             let pngs: Vec<Vec<u8>> = tiles.into_iter().map(|(_, _, png)| png).collect();
             tokio::task::spawn_blocking(move || {
                 let parts: Vec<&[u8]> = pngs.iter().map(Vec::as_slice).collect();
-                join_png_tiles_to_vec(&parts).map(|(png, _)| png)
+                join_png_tiles_to_vec_with(&parts, effort).map(|(png, _)| png)
             })
             .await
             .map_err(|e| CaptureError::DevTools(format!("the tiles could not be joined: {e}")))?

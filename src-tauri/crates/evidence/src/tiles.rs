@@ -6,7 +6,7 @@
 //! image is never held whole in memory, decoded.
 
 use crate::artefact::png_dimensions;
-use std::io::{Cursor, Write};
+use std::io::{BufWriter, Cursor, Write};
 
 /// The joined image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,22 +40,39 @@ pub enum TileError {
 /// The largest height (and width) a PNG may have.
 const PNG_MAX_DIMENSION: u64 = (1 << 31) - 1;
 
-/// The encoder's buffer, and so the most image data an `IDAT` chunk holds.
+/// The buffer between the encoder and the writer given.
 const STREAM_BUFFER: usize = 1 << 20;
 
-/// Joins PNG tiles top to bottom into one PNG written to `out`.
+/// How hard the joined picture is compressed; either way it is lossless, and written
+/// segmented ([`crate::segmented`]) so that a band of its rows can be lifted out as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Effort {
+    /// zlib's fastest level, each row filtered Up: quick, since a capture waits on it. One
+    /// tile is written as it is.
+    #[default]
+    Fast,
+    /// Adaptive filtering and zlib's default level, as the browser's own full encoder: a few
+    /// times slower, the file about as small as the browser's. One tile is encoded again too.
+    Compact,
+}
+
+/// Joins PNG tiles top to bottom into one PNG written to `out`, with [`Effort::Fast`].
 ///
 /// Every tile must have the same width, colour type and bit depth (and, if indexed, the same
 /// palette and transparency), and none may be animated; the joined image is as wide, with the
 /// tiles' heights added, in the same colour type and bit depth, not interlaced, with the first
-/// tile's colour-space chunks (sRGB, gAMA, cHRM, iCCP) and pixel size (pHYs). It is compressed
-/// with [`png::Compression::Fast`]: lossless, and quick, since a capture waits on it.
+/// tile's colour-space chunks (sRGB, gAMA, cHRM, iCCP) and pixel size (pHYs).
 ///
 /// One tile is written as it is, its bytes unchanged, once its header has been read.
 /// Every tile's header is read before anything is written, so a tile that does not fit is
 /// refused before `out` has any of the image; a tile whose image data is damaged is found
 /// only as it is decoded, and `out` is then left with part of a PNG.
-pub fn join_png_tiles<W: Write>(tiles: &[&[u8]], mut out: W) -> Result<JoinedInfo, TileError> {
+pub fn join_png_tiles<W: Write>(tiles: &[&[u8]], out: W) -> Result<JoinedInfo, TileError> {
+    join_png_tiles_with(tiles, out, Effort::Fast)
+}
+
+/// [`join_png_tiles`] with the effort given.
+pub fn join_png_tiles_with<W: Write>(tiles: &[&[u8]], mut out: W, effort: Effort) -> Result<JoinedInfo, TileError> {
     let first = *tiles.first().ok_or(TileError::NoTiles)?;
     let header = read_header(0, first)?;
     let info = header.info();
@@ -89,28 +106,32 @@ pub fn join_png_tiles<W: Write>(tiles: &[&[u8]], mut out: W) -> Result<JoinedInf
     }
     let height = height as u32;
 
-    if tiles.len() == 1 {
+    if tiles.len() == 1 && effort == Effort::Fast {
         out.write_all(first).map_err(|e| TileError::Encode(e.to_string()))?;
         return Ok(JoinedInfo { width, height, tiles: 1, reencoded: false });
     }
 
-    let mut joined = png::Info::with_size(width, height);
-    joined.color_type = color_type;
-    joined.bit_depth = bit_depth;
-    joined.palette = info.palette.clone();
-    joined.trns = info.trns.clone();
-    joined.pixel_dims = info.pixel_dims;
-    joined.srgb = info.srgb;
-    joined.source_gamma = info.source_gamma;
-    joined.source_chromaticities = info.source_chromaticities;
-    joined.icc_profile = info.icc_profile.clone();
     drop(header);
-
-    let encode = |e: png::EncodingError| TileError::Encode(e.to_string());
-    let mut encoder = png::Encoder::with_info(&mut out, joined).map_err(encode)?;
-    encoder.set_compression(png::Compression::Fast);
-    let mut writer = encoder.write_header().map_err(encode)?;
-    let mut stream = writer.stream_writer_with_size(STREAM_BUFFER).map_err(encode)?;
+    // Written segmented, so that a band of its rows can later be lifted out as it is.
+    let segmented_header = crate::segmented::Header {
+        width,
+        height,
+        color_type: color_type as u8,
+        bit_depth: bit_depth as u8,
+        chunks: crate::segmented::kept_chunks(first),
+    };
+    let (level, filtering) = match effort {
+        Effort::Fast => (1, crate::segmented::Filtering::Up),
+        Effort::Compact => (6, crate::segmented::Filtering::Adaptive),
+    };
+    let encode = |e: crate::segmented::WriteError| TileError::Encode(e.to_string());
+    let mut writer = crate::segmented::SegmentedWriter::new(
+        BufWriter::with_capacity(STREAM_BUFFER, &mut out),
+        segmented_header,
+        level,
+        filtering,
+    )
+    .map_err(encode)?;
 
     for (index, tile) in tiles.iter().enumerate() {
         let decode = |e: png::DecodingError| TileError::Decode { tile: index, message: e.to_string() };
@@ -120,25 +141,39 @@ pub fn join_png_tiles<W: Write>(tiles: &[&[u8]], mut out: W) -> Result<JoinedInf
             let size = reader
                 .output_buffer_size()
                 .ok_or(TileError::Unsupported { tile: index, what: "interlaced and too large" })?;
+            let line = reader.info().raw_row_length() - 1;
             let mut image = vec![0; size];
             let frame = reader.next_frame(&mut image).map_err(decode)?;
-            stream.write_all(&image[..frame.buffer_size()]).map_err(|e| TileError::Encode(e.to_string()))?;
+            for row in image[..frame.buffer_size()].chunks(line) {
+                writer.write_row(row).map_err(encode)?;
+            }
         } else {
             while let Some(row) = reader.next_row().map_err(decode)? {
-                stream.write_all(row.data()).map_err(|e| TileError::Encode(e.to_string()))?;
+                writer.write_row(row.data()).map_err(encode)?;
             }
         }
     }
-    stream.finish().map_err(encode)?;
-    writer.finish().map_err(encode)?;
+    writer.finish().map_err(encode)?.flush().map_err(|e| TileError::Encode(e.to_string()))?;
     Ok(JoinedInfo { width, height, tiles: tiles.len(), reencoded: true })
 }
 
 /// [`join_png_tiles`] into a new buffer.
 pub fn join_png_tiles_to_vec(tiles: &[&[u8]]) -> Result<(Vec<u8>, JoinedInfo), TileError> {
+    join_png_tiles_to_vec_with(tiles, Effort::Fast)
+}
+
+/// [`join_png_tiles_with`] into a new buffer. One tile encoded again that came out no
+/// smaller than it was is given back as it was, its bytes unchanged.
+pub fn join_png_tiles_to_vec_with(tiles: &[&[u8]], effort: Effort) -> Result<(Vec<u8>, JoinedInfo), TileError> {
     let capacity = tiles.iter().map(|t| t.len()).sum();
     let mut out = Vec::with_capacity(capacity);
-    let info = join_png_tiles(tiles, &mut out)?;
+    let info = join_png_tiles_with(tiles, &mut out, effort)?;
+    if let [tile] = tiles
+        && info.reencoded
+        && out.len() >= tile.len()
+    {
+        return Ok((tile.to_vec(), JoinedInfo { reencoded: false, ..info }));
+    }
     Ok((out, info))
 }
 
@@ -328,6 +363,59 @@ mod tests {
         let (joined, info) = join_png_tiles_to_vec(&[&only]).unwrap();
         assert_eq!(joined, only);
         assert_eq!(info, JoinedInfo { width: 4, height: 4, tiles: 1, reencoded: false });
+    }
+
+    /// A tile as a browser's fast encoder writes it: no filtering, stored blocks.
+    fn fast_tile(width: u32, height: u32, pixel: impl Fn(u32, u32) -> Vec<u8>) -> Vec<u8> {
+        let mut info = png::Info::with_size(width, height);
+        info.color_type = png::ColorType::Rgb;
+        info.bit_depth = png::BitDepth::Eight;
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::with_info(&mut out, info).unwrap();
+        encoder.set_compression(png::Compression::NoCompression);
+        let mut writer = encoder.write_header().unwrap();
+        let mut data = Vec::new();
+        for y in 0..height {
+            for x in 0..width {
+                data.extend(pixel(x, y));
+            }
+        }
+        writer.write_image_data(&data).unwrap();
+        writer.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn with_compact_effort_one_tile_is_encoded_again_smaller_with_the_same_pixels() {
+        // Text-like rows: white with dark marks, as a page of a timeline.
+        let page = |x: u32, y: u32| if y % 12 < 7 && (x * 7 + y) % 5 == 0 { vec![20, 20, 20] } else { vec![255; 3] };
+        let only = fast_tile(300, 200, page);
+        let (compact, info) = join_png_tiles_to_vec_with(&[&only], Effort::Compact).unwrap();
+        assert_eq!(info, JoinedInfo { width: 300, height: 200, tiles: 1, reencoded: true });
+        assert!(compact.len() * 4 < only.len(), "{} bytes against {}", compact.len(), only.len());
+        assert_eq!(decode(&compact).3, decode(&only).3);
+        // Joined tiles with compact effort: the same pixels as with fast effort, and smaller.
+        let below = fast_tile(300, 100, page);
+        let (fast, _) = join_png_tiles_to_vec(&[&only, &below]).unwrap();
+        let (small, info) = join_png_tiles_to_vec_with(&[&only, &below], Effort::Compact).unwrap();
+        assert_eq!((info.height, info.reencoded), (300, true));
+        assert_eq!(decode(&small).3, decode(&fast).3);
+        assert!(small.len() < fast.len(), "{} bytes against {}", small.len(), fast.len());
+        // Both written segmented: their bands can be lifted out without compressing again.
+        for joined in [&compact, &fast, &small] {
+            assert!(crate::segmented::is_segmented(joined));
+        }
+        let band = crate::segmented::band(&small, 64, 128).unwrap();
+        let line = 300 * 3;
+        assert_eq!(decode(&band).3, decode(&fast).3[64 * line..192 * line]);
+    }
+
+    #[test]
+    fn one_tile_that_would_not_come_out_smaller_is_kept_as_it_was() {
+        let only = tile(4, 4, png::ColorType::Rgba, false, page_pixel(0));
+        let (kept, info) = join_png_tiles_to_vec_with(&[&only], Effort::Compact).unwrap();
+        assert_eq!(kept, only);
+        assert!(!info.reencoded);
     }
 
     #[test]

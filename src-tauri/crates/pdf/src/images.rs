@@ -177,9 +177,63 @@ impl Exhibit {
 
 /// A picture cut into bands of whole rows, each a PNG of its own in the picture's own colour
 /// type, depth, palette and transparency: its pixels exactly the picture's rows, nothing
-/// scaled. The picture is decoded row by row, so only the band being cut is held decoded (an
-/// interlaced picture, whose rows come in seven passes, is decoded whole first).
-pub(crate) struct Bands<'a> {
+/// scaled. A segmented picture (as captures write them: `triangulate_evidence::segmented`)
+/// is cut at its segments' boundaries, each band's compressed data copied, not compressed
+/// again; any other is decoded and its bands encoded.
+pub(crate) enum Bands<'a> {
+    Segmented { cutter: triangulate_evidence::segmented::Cutter<'a>, png: &'a [u8], from: u32 },
+    Decoded(Decoded<'a>),
+}
+
+impl<'a> Bands<'a> {
+    /// Bands of a picture of which a page holds `rows_per_page` rows; one whose segments are
+    /// too tall for that (a very narrow picture) is decoded.
+    pub fn new(data: &'a [u8], rows_per_page: u32) -> Result<Bands<'a>, PdfError> {
+        let cutter = triangulate_evidence::segmented::Cutter::new(data)
+            .filter(|_| rows_per_page >= 2 * triangulate_evidence::segmented::SEGMENT_ROWS);
+        Ok(match cutter {
+            Some(cutter) => Bands::Segmented { cutter, png: data, from: 0 },
+            None => Bands::Decoded(Decoded::new(data)?),
+        })
+    }
+
+    /// How many of the `rows` that fit here the next band takes: a segmented picture's band
+    /// ends at a segment's boundary (or the picture's end), so it may take fewer, or none
+    /// when not even one segment fits.
+    pub fn fitting(&self, rows: u32) -> u32 {
+        match self {
+            Bands::Segmented { cutter, from, .. } => {
+                let left = cutter.height() - from;
+                if rows >= left { left } else { rows - rows % triangulate_evidence::segmented::SEGMENT_ROWS }
+            }
+            Bands::Decoded(_) => rows,
+        }
+    }
+
+    /// The next `rows` rows as a PNG. A segmented band that does not hold (see
+    /// `Cutter::band`) is decoded instead, from where it starts.
+    pub fn next(&mut self, rows: u32) -> Result<Vec<u8>, PdfError> {
+        if let Bands::Segmented { cutter, png, from } = self {
+            if let Some(band) = cutter.band(*from, rows) {
+                *from += rows;
+                return Ok(band);
+            }
+            tracing::warn!(from = *from, rows, "a segmented picture's band did not hold; decoding it instead");
+            let (png, skip) = (*png, *from);
+            let mut decoded = Decoded::new(png)?;
+            decoded.skip(skip)?;
+            *self = Bands::Decoded(decoded);
+        }
+        match self {
+            Bands::Decoded(decoded) => decoded.next(rows),
+            Bands::Segmented { .. } => unreachable!("replaced above"),
+        }
+    }
+}
+
+/// A picture decoded row by row, so only the band being cut is held decoded (an interlaced
+/// picture, whose rows come in seven passes, is decoded whole first).
+pub(crate) struct Decoded<'a> {
     reader: png::Reader<std::io::Cursor<&'a [u8]>>,
     info: png::Info<'static>,
     /// Bytes in a row of samples.
@@ -188,8 +242,8 @@ pub(crate) struct Bands<'a> {
     whole: Option<(Vec<u8>, usize)>,
 }
 
-impl<'a> Bands<'a> {
-    pub fn new(data: &'a [u8]) -> Result<Bands<'a>, PdfError> {
+impl<'a> Decoded<'a> {
+    pub fn new(data: &'a [u8]) -> Result<Decoded<'a>, PdfError> {
         let bad = |e: png::DecodingError| PdfError::Image(format!("the PNG cannot be read: {e}"));
         let mut decoder = png::Decoder::new(std::io::Cursor::new(data));
         // Samples as stored: palette indices, 16-bit samples and all, never converted.
@@ -215,7 +269,21 @@ impl<'a> Bands<'a> {
         info.compressed_latin1_text.clear();
         info.utf8_text.clear();
         info.exif_metadata = None;
-        Ok(Bands { reader, info, line, whole })
+        Ok(Decoded { reader, info, line, whole })
+    }
+
+    /// Passes over the first `rows` rows.
+    fn skip(&mut self, rows: u32) -> Result<(), PdfError> {
+        let bad = |e: png::DecodingError| PdfError::Image(format!("the PNG cannot be read: {e}"));
+        match self.whole.as_mut() {
+            Some((whole, at)) => *at = (*at + self.line * rows as usize).min(whole.len()),
+            None => {
+                for _ in 0..rows {
+                    self.reader.next_row().map_err(bad)?.ok_or_else(|| PdfError::Image("the PNG ends early".into()))?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The next `rows` rows as a PNG, with adaptive filtering and zlib's fastest level: as

@@ -442,7 +442,11 @@ impl Layout<'_> {
             }
             // Taller than a page: a strip of whole rows on each page, each its own image, so a
             // viewer decodes only the rows a page shows.
-            let mut bands = images::Bands::new(png)?;
+            let widest = strip_line(&name, height, height, height);
+            let rows_per_page = ((space - self.text_height(&widest, 8.0, Weight::Regular)) * width as f32
+                / CONTENT_WIDTH)
+                .floor() as u32;
+            let mut bands = images::Bands::new(png, rows_per_page)?;
             let mut from = 0u32;
             while from < height {
                 let widest = strip_line(&name, height, height, height);
@@ -451,7 +455,16 @@ impl Layout<'_> {
                     self.new_page();
                 }
                 let room = BOTTOM - self.y - line_height;
-                let rows = ((room * width as f32 / CONTENT_WIDTH).floor() as u32).clamp(1, height - from);
+                let fit = ((room * width as f32 / CONTENT_WIDTH).floor() as u32).clamp(1, height - from);
+                let rows = bands.fitting(fit);
+                if rows == 0 {
+                    // Not one of a segmented picture's segments fits what is left of the page.
+                    if self.page().is_empty() {
+                        return Err(PdfError::Image("a band of the picture does not fit on a page".into()));
+                    }
+                    self.new_page();
+                    continue;
+                }
                 self.text(
                     &strip_line(&name, from + 1, from + rows, height),
                     8.0,

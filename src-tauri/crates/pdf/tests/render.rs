@@ -278,6 +278,75 @@ fn a_picture_taller_than_a_page_is_cut_into_strips_that_give_back_every_pixel() 
 }
 
 #[test]
+fn a_segmented_picture_is_cut_at_its_segments_its_compressed_data_copied_not_made_again() {
+    use triangulate_evidence::segmented::{Filtering, Header, SEGMENT_ROWS, SegmentedWriter};
+    let dir = tempfile::tempdir().unwrap();
+    let (width, height) = (600u32, 2900u32);
+    // Text-like marks on white, with a noisy band, as a capture's full page.
+    let mut x = 0x2545_f491u32;
+    let pixels: Vec<u8> = (0..height)
+        .flat_map(|y| (0..width * 3).map(move |i| (y, i)))
+        .map(|(y, i)| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            if (300..400).contains(&y) && i < 900 {
+                x as u8
+            } else if y % 24 < 14 && x % 5 == 0 {
+                40
+            } else {
+                255
+            }
+        })
+        .collect();
+    let header = Header { width, height, color_type: 2, bit_depth: 8, chunks: vec![(*b"sRGB", vec![0])] };
+    let mut writer = SegmentedWriter::new(Vec::new(), header, 6, Filtering::Adaptive).unwrap();
+    for row in pixels.chunks(width as usize * 3) {
+        writer.write_row(row).unwrap();
+    }
+    let segmented = writer.finish().unwrap();
+    let source_stream: usize = {
+        let mut at = 8;
+        let mut idat = 0;
+        while at + 8 <= segmented.len() {
+            let length = u32::from_be_bytes(segmented[at..at + 4].try_into().unwrap()) as usize;
+            if &segmented[at + 4..at + 8] == b"IDAT" {
+                idat += length;
+            }
+            at += 12 + length;
+        }
+        idat
+    };
+    let blocks = vec![
+        Block::Section("Exhibit 1".into()),
+        Block::Paragraph("The full page follows.".into()),
+        Block::Picture { caption: "Full page".into(), pngs: vec![Arc::new(segmented)] },
+    ];
+    let (path, _) = write(dir.path(), &blocks, &[], false);
+    tool("qpdf", &["--check", path.to_str().unwrap()]);
+    let images = images_in(dir.path(), &path);
+    let (strips, tallest, rows) = stacked(&images, "image", width);
+    assert!(strips >= 4 && tallest <= page_share(width), "{strips} strips, {tallest} rows at most");
+    assert!(rows == pixels, "the strips put together are the picture, pixel for pixel");
+    let heights: Vec<u32> = images.iter().filter(|(_, i)| i.0 == width).map(|(_, i)| i.1).collect();
+    assert!(
+        heights[..heights.len() - 1].iter().all(|h| h % SEGMENT_ROWS == 0),
+        "every strip but the last ends at a segment's boundary: {heights:?}"
+    );
+    // The strips' compressed data is the picture's, copied: each strip adds only a zlib
+    // header, a final empty block and a checksum (11 bytes) to its segments' bytes.
+    let document = lopdf::Document::load(&path).unwrap();
+    let embedded: usize = document
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Width").and_then(|w| w.as_i64()).ok() == Some(i64::from(width)))
+        .map(|s| s.content.len())
+        .sum();
+    assert_eq!(embedded, source_stream - 2 - 9 + strips * 11, "the picture's own compressed data, {strips} strips");
+}
+
+#[test]
 fn a_whole_picture_is_kept_on_one_page_drawn_smaller_when_it_must_be() {
     let dir = tempfile::tempdir().unwrap();
     // 757 px at the page's width is about 293 pt: it fits a page, but not what is left of one.
