@@ -8,7 +8,7 @@
 //! starts below the end of the picture so far is refused, since the band between would be
 //! missing.
 
-use std::io::{Cursor, Write};
+use std::io::Cursor;
 
 use crate::artefact::png_dimensions;
 
@@ -66,7 +66,6 @@ struct Decoded {
     height: u32,
     color: png::ColorType,
     depth: png::BitDepth,
-    info: png::Info<'static>,
     pixels: Vec<u8>,
     row_bytes: usize,
 }
@@ -89,16 +88,6 @@ fn decode(screen: usize, bytes: &[u8]) -> Result<Decoded, ComposeError> {
         height: info.height,
         color: info.color_type,
         depth: info.bit_depth,
-        info: {
-            let mut kept = png::Info::with_size(info.width, info.height);
-            kept.palette = info.palette.clone().map(|p| std::borrow::Cow::Owned(p.into_owned()));
-            kept.trns = info.trns.clone().map(|t| std::borrow::Cow::Owned(t.into_owned()));
-            kept.pixel_dims = info.pixel_dims;
-            kept.srgb = info.srgb;
-            kept.source_gamma = info.source_gamma;
-            kept.source_chromaticities = info.source_chromaticities;
-            kept
-        },
         row_bytes: frame.line_size,
         pixels,
     })
@@ -142,19 +131,20 @@ pub fn compose_screens(screens: &[Screen<'_>], max_height_px: Option<u64>) -> Re
 
     let first = decode(0, screens[0].png)?;
     let (joined_color, joined_depth) = (first.color, first.depth);
-    let mut joined = first.info.clone();
-    joined.width = width;
-    joined.height = height;
-    joined.color_type = first.color;
-    joined.bit_depth = first.depth;
-    let encode = |e: png::EncodingError| ComposeError::Encode(e.to_string());
-    let mut out = Vec::new();
+    // Written segmented, at zlib's fastest level, so that a band of its rows can later be
+    // lifted out as it is.
+    let header = crate::segmented::Header {
+        width,
+        height,
+        color_type: first.color as u8,
+        bit_depth: first.depth as u8,
+        chunks: crate::segmented::kept_chunks(screens[0].png),
+    };
+    let encode = |e: crate::segmented::WriteError| ComposeError::Encode(e.to_string());
     let mut joins = Vec::new();
-    {
-        let mut encoder = png::Encoder::with_info(&mut out, joined).map_err(encode)?;
-        encoder.set_compression(png::Compression::Fast);
-        let mut writer = encoder.write_header().map_err(encode)?;
-        let mut stream = writer.stream_writer_with_size(1 << 20).map_err(encode)?;
+    let out = {
+        let mut writer = crate::segmented::SegmentedWriter::new(Vec::new(), header, 1, crate::segmented::Filtering::Up)
+            .map_err(encode)?;
         // The screen before, to compare the next screen's overlap with.
         let mut previous: Option<(u64, Decoded)> = None;
         let mut first = Some(first);
@@ -180,9 +170,9 @@ pub fn compose_screens(screens: &[Screen<'_>], max_height_px: Option<u64>) -> Re
                 }
             }
             let start = skip as usize * row;
-            stream
-                .write_all(&screen.pixels[start..start + rows as usize * row])
-                .map_err(|e| ComposeError::Encode(e.to_string()))?;
+            for line in screen.pixels[start..start + rows as usize * row].chunks(row) {
+                writer.write_row(line).map_err(encode)?;
+            }
             joins.push(Join {
                 screen: index,
                 page_y_px: page_y,
@@ -193,9 +183,8 @@ pub fn compose_screens(screens: &[Screen<'_>], max_height_px: Option<u64>) -> Re
             });
             previous = Some((screens[index].top_px, screen));
         }
-        stream.finish().map_err(encode)?;
-        writer.finish().map_err(encode)?;
-    }
+        writer.finish().map_err(encode)?
+    };
     Ok(Composed { png: out, width, height, joins })
 }
 
@@ -249,6 +238,9 @@ mod tests {
         let (w, h, pixels) = rows_of(&composed.png);
         assert_eq!((w, h), (5, 300));
         assert_eq!(pixels, page_rows(0, 300, 5), "each page row once, at its place");
+        // Written segmented: a band of it lifted out as it is holds those page rows.
+        let band = crate::segmented::band(&composed.png, 64, 128).expect("segmented");
+        assert_eq!(rows_of(&band).2, page_rows(64, 192, 5));
         let joins: Vec<(usize, u64, u32, u32, u32)> = composed
             .joins
             .iter()

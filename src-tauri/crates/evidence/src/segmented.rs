@@ -21,6 +21,9 @@ use std::io::Write;
 /// that the flushes cost nothing worth measuring.
 pub const SEGMENT_ROWS: u32 = 64;
 
+/// Segments compressed at once, across the machine's cores.
+const BATCH_SEGMENTS: u32 = 32;
+
 /// The segment table's chunk type.
 pub const CHUNK_TYPE: [u8; 4] = *b"trSG";
 
@@ -95,6 +98,7 @@ pub struct SegmentedWriter<W: Write> {
     row_bytes: usize,
     pixel_bytes: usize,
     filtering: Filtering,
+    level: u32,
     deflate: flate2::Compress,
     /// The row above, as samples, and the filters' scratch rows (one for each filter type).
     previous: Vec<u8>,
@@ -107,7 +111,6 @@ pub struct SegmentedWriter<W: Write> {
     stream_len: u64,
     segments: Vec<(u64, u32)>,
     total_adler: u32,
-    total_len: u64,
     rows: u32,
 }
 
@@ -148,15 +151,15 @@ impl<W: Write> SegmentedWriter<W> {
             row_bytes,
             pixel_bytes,
             filtering,
+            level,
             deflate: flate2::Compress::new(flate2::Compression::new(level), false),
             previous: vec![0; row_bytes],
             candidates: std::array::from_fn(|_| vec![0; row_bytes + 1]),
-            pending: Vec::with_capacity((row_bytes + 1) * SEGMENT_ROWS as usize),
+            pending: Vec::with_capacity((row_bytes + 1) * (SEGMENT_ROWS * BATCH_SEGMENTS) as usize),
             compressed: vec![(cmf) as u8, flg as u8],
             stream_len: 2,
             segments: Vec::new(),
             total_adler: 1,
-            total_len: 0,
             rows: 0,
             header,
         })
@@ -175,8 +178,8 @@ impl<W: Write> SegmentedWriter<W> {
         self.pending.extend_from_slice(&self.candidates[chosen]);
         self.previous.copy_from_slice(row);
         self.rows += 1;
-        if self.rows.is_multiple_of(SEGMENT_ROWS) || self.rows == self.header.height {
-            self.end_segment()?;
+        if self.rows.is_multiple_of(SEGMENT_ROWS * BATCH_SEGMENTS) || self.rows == self.header.height {
+            self.end_batch()?;
         }
         Ok(())
     }
@@ -216,43 +219,61 @@ impl<W: Write> SegmentedWriter<W> {
         scores.enumerate().min_by_key(|(_, s)| *s).map_or(0, |(k, _)| k)
     }
 
-    /// Compresses the pending rows as a segment ending in a full flush.
-    fn end_segment(&mut self) -> Result<(), WriteError> {
-        let start = self.stream_len;
-        let adler = adler32(&self.pending);
-        self.total_adler = adler32_combine(self.total_adler, adler, self.pending.len() as u64);
-        self.total_len += self.pending.len() as u64;
-        let mut input = std::mem::take(&mut self.pending);
-        self.compress(&input, flate2::FlushCompress::Full)?;
-        input.clear();
-        self.pending = input;
-        self.segments.push((start, adler));
-        Ok(())
-    }
-
-    fn compress(&mut self, mut input: &[u8], flush: flate2::FlushCompress) -> Result<(), WriteError> {
-        loop {
-            if self.compressed.capacity() - self.compressed.len() < 64 * 1024 {
-                self.compressed.reserve(IDAT_MAX.max(input.len() / 2));
+    /// Compresses the pending rows, segment by segment, each ending in a full flush: the
+    /// segments of a batch at once, one thread each up to the machine's cores (they share
+    /// nothing, so their bytes put in order are one deflate stream).
+    fn end_batch(&mut self) -> Result<(), WriteError> {
+        let segment_bytes = SEGMENT_ROWS as usize * (self.row_bytes + 1);
+        let pending = std::mem::take(&mut self.pending);
+        let segments: Vec<&[u8]> = pending.chunks(segment_bytes).collect();
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(segments.len()).max(1);
+        let compressed: Vec<(Vec<u8>, u32)> = if workers == 1 {
+            let mut done = Vec::with_capacity(segments.len());
+            for segment in &segments {
+                done.push((compress_segment(&mut self.deflate, segment)?, adler32(segment)));
             }
-            let (before_in, before_out) = (self.deflate.total_in(), self.deflate.total_out());
-            self.deflate
-                .compress_vec(input, &mut self.compressed, flush)
-                .map_err(|e| WriteError::Compress(e.to_string()))?;
-            let consumed = (self.deflate.total_in() - before_in) as usize;
-            let produced = self.deflate.total_out() - before_out;
-            self.stream_len += produced;
-            input = &input[consumed..];
-            // Done once all is taken and the flush has room left over (so it is complete).
-            if input.is_empty() && self.compressed.len() < self.compressed.capacity() {
-                break;
+            done
+        } else {
+            let level = self.level;
+            let share = segments.len().div_ceil(workers);
+            let results: Vec<Result<Vec<(Vec<u8>, u32)>, WriteError>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = segments
+                    .chunks(share)
+                    .map(|group| {
+                        scope.spawn(move || {
+                            let mut deflate = flate2::Compress::new(flate2::Compression::new(level), false);
+                            group
+                                .iter()
+                                .map(|segment| Ok((compress_segment(&mut deflate, segment)?, adler32(segment))))
+                                .collect()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| Err(WriteError::Compress("a thread failed".into()))))
+                    .collect()
+            });
+            let mut done = Vec::with_capacity(segments.len());
+            for result in results {
+                done.extend(result?);
+            }
+            done
+        };
+        for ((bytes, adler), segment) in compressed.into_iter().zip(&segments) {
+            self.segments.push((self.stream_len, adler));
+            self.total_adler = adler32_combine(self.total_adler, adler, segment.len() as u64);
+            self.stream_len += bytes.len() as u64;
+            self.compressed.extend_from_slice(&bytes);
+            while self.compressed.len() >= IDAT_MAX {
+                let rest = self.compressed.split_off(IDAT_MAX);
+                write_chunk(&mut self.out, b"IDAT", &self.compressed)?;
+                self.compressed = rest;
             }
         }
-        while self.compressed.len() >= IDAT_MAX {
-            let rest = self.compressed.split_off(IDAT_MAX);
-            write_chunk(&mut self.out, b"IDAT", &self.compressed)?;
-            self.compressed = rest;
-        }
+        drop(segments);
+        self.pending = pending;
+        self.pending.clear();
         Ok(())
     }
 
@@ -281,6 +302,26 @@ impl<W: Write> SegmentedWriter<W> {
         write_chunk(&mut self.out, &CHUNK_TYPE, &table)?;
         write_chunk(&mut self.out, b"IEND", &[])?;
         Ok(self.out)
+    }
+}
+
+/// One segment's raw deflate data, ending in a full flush (byte-aligned, and nothing after
+/// it refers back into it).
+fn compress_segment(deflate: &mut flate2::Compress, mut input: &[u8]) -> Result<Vec<u8>, WriteError> {
+    let mut out = Vec::with_capacity(input.len() / 2 + 1024);
+    loop {
+        if out.capacity() - out.len() < 16 * 1024 {
+            out.reserve(out.capacity().max(64 * 1024));
+        }
+        let before = deflate.total_in();
+        deflate
+            .compress_vec(input, &mut out, flate2::FlushCompress::Full)
+            .map_err(|e| WriteError::Compress(e.to_string()))?;
+        input = &input[(deflate.total_in() - before) as usize..];
+        // Done once all is taken and the flush had room left over (so it is complete).
+        if input.is_empty() && out.len() < out.capacity() {
+            return Ok(out);
+        }
     }
 }
 
@@ -607,6 +648,17 @@ mod tests {
                 assert_eq!(pixels, picture.concat(), "colour type {color_type}, {filtering:?}");
                 assert!(is_segmented(&png));
             }
+        }
+    }
+
+    #[test]
+    fn a_picture_of_many_batches_is_whole_and_cut_anywhere_on_a_boundary() {
+        let picture = rows(13, 5_000, 3);
+        let png = write(13, &picture, 2, Filtering::Adaptive);
+        assert_eq!(decode(&png).2, picture.concat());
+        for (from, rows) in [(1_984u32, 128u32), (4_096, 904), (0, 5_000)] {
+            let strip = band(&png, from, rows).unwrap_or_else(|| panic!("band {from}+{rows}"));
+            assert_eq!(decode(&strip).2, picture[from as usize..(from + rows) as usize].concat());
         }
     }
 
