@@ -11,9 +11,11 @@
 //! then made by copying those segments' bytes between a zlib header and a final empty block,
 //! with the checksum combined from theirs: the same filtered rows, so the same pixels.
 //!
-//! [`band`] checks what it makes by inflating it (zlib's own checksum is checked on the way)
-//! and counting its rows; anything that does not hold is refused, and the caller decodes and
-//! encodes the band instead.
+//! [`band`] checks that the table fits the stream (each segment ends with the empty stored
+//! block a full flush leaves, where the table says) and that the band's first row does not
+//! look above it, without inflating the band; anything that does not hold is refused, and the
+//! caller decodes and encodes the band instead. The PNG's own digest, checked against its
+//! signed manifest before it is cut, vouches for the rest.
 
 use std::io::Write;
 
@@ -497,10 +499,23 @@ impl<'a> Cutter<'a> {
         }
     }
 
+    /// Whether the segments from `first` to `last` (exclusive) each end where the table says
+    /// with the empty stored block a full flush leaves (`00 00 ff ff`): a table that does not
+    /// fit the stream is found without inflating it.
+    fn boundaries_hold(&self, first: usize, last: usize) -> bool {
+        let mut tail = Vec::with_capacity(4);
+        (first.max(1)..=last).all(|k| {
+            let Ok(at) = usize::try_from(self.offsets[k]) else { return false };
+            tail.clear();
+            self.stream(at.saturating_sub(4), at, &mut tail);
+            tail == [0x00, 0x00, 0xff, 0xff]
+        })
+    }
+
     /// Rows `from` to `from + rows` as a PNG of their own, their compressed data copied;
     /// `None` when the band does not start and end at segment boundaries (or the picture's
-    /// end), or what was made does not inflate to exactly the band's rows with its checksum
-    /// right and its first row's filter None or Sub.
+    /// end), when the table's boundaries are not where the stream's full flushes are, or
+    /// when the band's first row's filter looks at the row above (neither None nor Sub).
     pub fn band(&self, from: u32, rows: u32) -> Option<Vec<u8>> {
         let height = self.height();
         let to = from.checked_add(rows)?;
@@ -521,7 +536,7 @@ impl<'a> Cutter<'a> {
         self.stream(start, end, &mut stream);
         stream.extend([0x01, 0x00, 0x00, 0xff, 0xff]);
         stream.extend(adler.to_be_bytes());
-        if !inflates_to(&stream, u64::from(rows) * row_bytes) {
+        if !self.boundaries_hold(first, last) || !starts_without_looking_above(&stream[2..]) {
             return None;
         }
         let header = &self.parsed.header;
@@ -554,32 +569,15 @@ pub fn band(png: &[u8], from: u32, rows: u32) -> Option<Vec<u8>> {
     Cutter::new(png)?.band(from, rows)
 }
 
-/// Whether a zlib stream inflates, its checksum right, to exactly `expected` bytes, the
-/// first of them a filter type that does not look at the row above (None or Sub).
-fn inflates_to(stream: &[u8], expected: u64) -> bool {
-    let mut inflate = flate2::Decompress::new(true);
-    let mut scratch = vec![0u8; 1 << 20];
-    let mut first = None;
-    loop {
-        let (before_in, before_out) = (inflate.total_in(), inflate.total_out());
-        let input = &stream[inflate.total_in() as usize..];
-        let status = match inflate.decompress(input, &mut scratch, flate2::FlushDecompress::None) {
-            Ok(status) => status,
-            Err(_) => return false,
-        };
-        if first.is_none() && inflate.total_out() > 0 {
-            first = Some(scratch[0]);
-        }
-        if inflate.total_out() > expected {
-            return false;
-        }
-        match status {
-            flate2::Status::StreamEnd => break,
-            _ if inflate.total_in() == before_in && inflate.total_out() == before_out => return false,
-            _ => {}
-        }
+/// Whether raw deflate data starts with a row whose filter is None or Sub (neither looks at
+/// the row above): only its first byte is inflated.
+fn starts_without_looking_above(deflate: &[u8]) -> bool {
+    let mut inflate = flate2::Decompress::new(false);
+    let mut first = [0u8; 1];
+    match inflate.decompress(deflate, &mut first, flate2::FlushDecompress::None) {
+        Ok(_) => inflate.total_out() == 1 && first[0] <= 1,
+        Err(_) => false,
     }
-    inflate.total_out() == expected && inflate.total_in() as usize == stream.len() && matches!(first, Some(0 | 1))
 }
 
 #[cfg(test)]
@@ -684,6 +682,22 @@ mod tests {
             // Its colour chunks kept, its table not (it would not fit the band).
             assert!(strip.windows(4).any(|w| w == b"sRGB") && strip.windows(4).any(|w| w == b"pHYs"));
             assert!(!is_segmented(&strip));
+            // zlib's own reader takes its stream, checksum and all.
+            let stream: Vec<u8> = {
+                let mut at = 8;
+                let mut data = Vec::new();
+                while at + 8 <= strip.len() {
+                    let length = u32::from_be_bytes(strip[at..at + 4].try_into().unwrap()) as usize;
+                    if &strip[at + 4..at + 8] == b"IDAT" {
+                        data.extend_from_slice(&strip[at + 8..at + 8 + length]);
+                    }
+                    at += 12 + length;
+                }
+                data
+            };
+            let mut inflated = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(stream.as_slice()), &mut inflated).unwrap();
+            assert_eq!(inflated.len(), rows as usize * (line + 1));
             put_together.extend(pixels);
         }
         assert_eq!(put_together.len(), picture.len() * line);
@@ -706,11 +720,14 @@ mod tests {
         let picture = rows(20, 200, 3);
         let png = write(20, &picture, 2, Filtering::Adaptive);
         let at = png.windows(4).position(|w| w == CHUNK_TYPE).unwrap() + 4;
-        // A checksum changed: the band would not inflate with zlib's check right.
-        let mut wrong = png.clone();
-        wrong[at + 9 + 12 + 8] ^= 1;
-        assert!(band(&wrong, 64, 64).is_none());
-        assert!(band(&wrong, 0, 64).is_some());
+        // The stream damaged where segment 1 ends: its full flush's marker is not there.
+        let idat = png.windows(4).position(|w| w == b"IDAT").unwrap() + 4;
+        let end_of_1 = u64::from_be_bytes(png[at + 9 + 24..at + 9 + 32].try_into().unwrap()) as usize;
+        let mut damaged = png.clone();
+        damaged[idat + end_of_1 - 1] ^= 0x10;
+        assert!(band(&damaged, 64, 64).is_none());
+        assert!(band(&damaged, 128, 64).is_none());
+        assert!(band(&damaged, 0, 64).is_some());
         // An offset moved: the band's data no longer starts where a segment does.
         let mut moved = png.clone();
         moved[at + 9 + 12 + 7] = moved[at + 9 + 12 + 7].wrapping_add(1);
