@@ -1253,10 +1253,22 @@ test("the whole timeline is captured by scrolling and said so, on the session an
   await byId(page, "subject").check();
   await byId(page, "continue").click();
   await heading(page, "Access session 1");
+  // While it is taken: the bar with its step, both buttons disabled, the pressed one saying so.
+  await page.evaluate(() => (window.fakeHoldWork = true));
   await byId(page, "capture-whole").click();
+  await page.locator("#capture-progress-bar #work-progress-step", { hasText: "Checking the session" }).waitFor();
+  assert.equal(await page.getByRole("progressbar", { name: "Capturing the whole timeline" }).count(), 1);
+  assert.equal(await byId(page, "capture-whole").innerText(), "Capturing…");
+  assert.equal(await byId(page, "capture").isDisabled(), true);
+  assert.equal(await byId(page, "capture-whole").isDisabled(), true);
+  await checkScreen(page, "52a-session-capturing");
+  await page.evaluate(() => window.fakeReleaseWork());
   await page.locator("#captured", { hasText: "Captured: capture 1" }).waitFor();
   await page.locator("#taken-way", { hasText: "Full page: composed from 12 screens while scrolling; reached the end of the page" }).waitFor();
   assert.equal(await byId(page, "capture").isDisabled(), false, "the buttons come back once it is taken");
+  assert.equal(await byId(page, "capture-whole").innerText(), "Capture the whole timeline");
+  assert.equal(await byId(page, "work-progress").count(), 0, "the bar goes once it is taken");
+  assert.equal(await page.evaluate(() => window.fakeCalls.capture_take), 1);
   await checkScreen(page, "52b-session-whole-timeline");
   await page.locator("#captures a", { hasText: "Capture 1" }).click();
   await heading(page, "Capture 1");
