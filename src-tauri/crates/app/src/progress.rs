@@ -149,3 +149,97 @@ pub(crate) fn tracked<'a, T, E>(
     tracker.finish(done(&result));
     Ok(result)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// A host that keeps the reports and nothing else.
+    struct Reports(Mutex<Vec<Progress>>);
+
+    impl Host for Reports {
+        fn data_dir(&self) -> &triangulate_store::DataDir {
+            unreachable!("no store here")
+        }
+        fn clock(&self) -> crate::host::Clock {
+            unreachable!("no clock here")
+        }
+        fn store(&self) -> crate::Result<crate::OpenStore<'_>> {
+            unreachable!("no store here")
+        }
+        fn start_recorder(&self, _: &crate::RecorderOrder) -> crate::Result<()> {
+            unreachable!("no recorder here")
+        }
+        fn progress(&self, report: &Progress) {
+            self.0.lock().unwrap().push(report.clone());
+        }
+    }
+
+    fn seen(host: &Reports) -> Vec<(u32, u32, String, bool, bool)> {
+        host.0.lock().unwrap().iter().map(|r| (r.done, r.total, r.step.clone(), r.finished, r.failed)).collect()
+    }
+
+    #[test]
+    fn steps_go_forward_grow_when_counted_and_finish_at_the_total() {
+        let host = Reports(Mutex::new(Vec::new()));
+        let result: Result<u32, ()> = tracked(
+            Tracker::start(&host, Work::Bundle, "REQ-2026-0001", 2, "First"),
+            |n| format!("Done: {n}"),
+            |t| {
+                t.add_steps(1);
+                t.next("Second");
+                t.detail("Second, half way");
+                t.detail("Second, half way");
+                t.next("Third");
+                Ok(7)
+            },
+        );
+        assert_eq!(result, Ok(7));
+        let s = |t: &str| t.to_string();
+        assert_eq!(
+            seen(&host),
+            [
+                (0, 2, s("First"), false, false),
+                (1, 3, s("Second"), false, false),
+                (1, 3, s("Second, half way"), false, false),
+                (2, 3, s("Third"), false, false),
+                (3, 3, s("Done: 7"), true, false),
+            ],
+            "a detail said twice is reported once"
+        );
+        let first = &host.0.lock().unwrap()[0];
+        assert_eq!(first.work, Work::Bundle);
+        assert_eq!(first.about, "REQ-2026-0001");
+        assert_eq!(
+            serde_json::to_value(first).unwrap()["work"],
+            "bundle",
+            "the work crosses as the UI's type names it"
+        );
+    }
+
+    #[test]
+    fn an_error_ends_with_a_failed_report_where_it_stopped_and_more_steps_than_counted_never_pass_the_total() {
+        let host = Reports(Mutex::new(Vec::new()));
+        let result: Result<(), &str> = tracked(
+            Tracker::start(&host, Work::Disposal, "records due", 2, "Working out what is due"),
+            |_| "never".into(),
+            |t| {
+                t.next("Deleting");
+                t.next("One step too many");
+                Err("refused")
+            },
+        );
+        assert_eq!(result, Err("refused"));
+        let s = |t: &str| t.to_string();
+        assert_eq!(
+            seen(&host),
+            [
+                (0, 2, s("Working out what is due"), false, false),
+                (1, 2, s("Deleting"), false, false),
+                (1, 2, s("One step too many"), false, false),
+                (1, 2, s("Stopped: one step too many"), true, true),
+            ]
+        );
+    }
+}
