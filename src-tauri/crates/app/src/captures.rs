@@ -288,12 +288,15 @@ pub fn capturing(host: &dyn Host, session: i64) -> bool {
 /// Its progress, in four steps: checking the session, waiting for the recorder, taking the
 /// page (with the screens so far while it scrolls), storing and signing the capture.
 pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> Result<Taken> {
+    // A second capture in the session is refused before it reports anything: the progress
+    // shown is the first one's.
+    let capturing = Capturing::begin(host, session_id)?;
     let tracker =
         Tracker::start(host, Work::Capture, format!("access session {session_id}"), 4, "Checking the session");
     tracked(
         tracker,
         |taken: &Taken| format!("Capture {} stored", taken.record.id),
-        |tracker| take_capture_tracked(host, session_id, order, tracker),
+        |tracker| take_capture_tracked(host, session_id, order, &capturing, tracker),
     )
 }
 
@@ -301,9 +304,9 @@ fn take_capture_tracked(
     host: &dyn Host,
     session_id: i64,
     order: &CaptureOrder,
+    capturing: &Capturing,
     tracker: &mut Tracker<'_>,
 ) -> Result<Taken> {
-    let capturing = Capturing::begin(host, session_id)?;
     let timer = Instant::now();
     let session = host.store()?.session(session_id)?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "store open, session read");

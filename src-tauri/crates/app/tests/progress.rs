@@ -182,6 +182,9 @@ fn long_work_reports_its_steps_through_the_host() {
         let running = scope.spawn(|| captures::take_capture(&host, id, &timeline));
         for _ in 0..2400 {
             if host.seen("screens so far") && captures::progress(&host, id).screens >= 2 {
+                // A second capture meanwhile is refused and reports nothing (checked below:
+                // its reports would break the first's order).
+                assert!(captures::take_capture(&host, id, &order).is_err());
                 captures::stop(&host, id).unwrap();
                 break;
             }
