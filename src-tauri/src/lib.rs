@@ -1,6 +1,7 @@
 //! The Triangulate desktop app: a thin Tauri shell over the IPC contract. Every command in
 //! `triangulate_ipc::for_each_command!` becomes a Tauri command that runs its body on a
-//! blocking thread (credential stores must not be called on async workers).
+//! blocking thread (credential stores must not be called on async workers), so the event
+//! loop stays free and long work's progress events reach the window while it runs.
 //!
 //! The same binary is a session's recorder: started as `triangulate-desktop --data-dir DIR
 //! --record-session ID` (its order on standard input), it opens no window, owns the
@@ -23,22 +24,30 @@ pub const RECORD_SESSION_FLAG: &str = "--record-session";
 pub const CAPTURE_SHORTCUT_EVENT: &str = "capture-shortcut";
 
 /// The desktop's host: the data folder chosen at start, the system clock, the store kept
-/// open for the whole run, and this binary's recorder mode.
+/// open for the whole run, this binary's recorder mode, and the app whose main window hears
+/// long work's progress.
 pub struct DesktopHost {
     data_dir: DataDir,
     store: KeptStore,
     /// The binary whose recorder mode records sessions: this one, unless a test says.
     executable: Option<PathBuf>,
+    /// Set once the app has started; progress before then (none) goes nowhere.
+    app: std::sync::OnceLock<tauri::AppHandle>,
 }
 
 impl DesktopHost {
     pub fn new(data_dir: DataDir) -> DesktopHost {
-        DesktopHost { data_dir, store: KeptStore::default(), executable: None }
+        DesktopHost { data_dir, store: KeptStore::default(), executable: None, app: std::sync::OnceLock::new() }
     }
 
     /// A host whose recorders are started from `executable` (the desktop binary under test).
     pub fn with_executable(data_dir: DataDir, executable: PathBuf) -> DesktopHost {
-        DesktopHost { data_dir, store: KeptStore::default(), executable: Some(executable) }
+        DesktopHost { executable: Some(executable), ..DesktopHost::new(data_dir) }
+    }
+
+    /// The app whose main window is told of long work's progress.
+    pub fn attach(&self, app: tauri::AppHandle) {
+        let _ = self.app.set(app);
     }
 }
 
@@ -62,6 +71,17 @@ impl Host for DesktopHost {
             &[RECORD_SESSION_FLAG],
             order,
         )
+    }
+
+    /// Sent to the main window as an event while the command runs on its blocking thread, so
+    /// the window draws it as the work goes on.
+    fn progress(&self, report: &triangulate_app::Progress) {
+        use tauri::Emitter;
+        if let Some(app) = self.app.get()
+            && let Err(error) = app.emit_to("main", triangulate_ipc::PROGRESS_EVENT, report)
+        {
+            tracing::debug!("a progress report did not reach the window: {error}");
+        }
     }
 }
 
@@ -147,6 +167,7 @@ pub fn run() {
     }
     tracing::info!(data_dir = %data_dir.root().display(), "desktop app starting");
     let host = Arc::new(DesktopHost::new(data_dir));
+    let attached = host.clone();
     // The policy's capture shortcut; a policy that cannot be read leaves the embedded one.
     let shortcut = host.policy().map(|p| p.capture.shortcut).unwrap_or_else(|error| {
         tracing::warn!("the capture shortcut is the embedded one: {error}");
@@ -171,6 +192,7 @@ pub fn run() {
         )
         .setup(move |app| {
             use tauri_plugin_global_shortcut::GlobalShortcutExt;
+            attached.attach(app.handle().clone());
             match app.global_shortcut().register(shortcut.as_str()) {
                 Ok(()) => tracing::info!(shortcut, "capture shortcut registered"),
                 Err(error) => tracing::warn!(shortcut, "the capture shortcut could not be registered: {error}"),

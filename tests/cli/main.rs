@@ -11,6 +11,7 @@ mod keystores;
 mod people;
 mod pilot;
 mod policy;
+mod progress;
 mod protocol;
 mod refusals;
 mod retention;

@@ -381,6 +381,16 @@ test("a request is created and authorised in the real window, survives a kill mi
     }
   };
   const before = visibleWindows();
+  // Every step the progress bar shows while the export runs, as the backend's events draw it.
+  await wd("POST", `/session/${window.id}/execute/sync`, {
+    script: `window.seenProgress = [];
+      new MutationObserver(() => {
+        const bar = document.getElementById("work-progress-bar");
+        const step = document.getElementById("work-progress-step")?.textContent ?? "";
+        if (bar && bar.tagName === "PROGRESS" && step && !window.seenProgress.includes(step)) window.seenProgress.push(step);
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });`,
+    args: [],
+  });
   await window.click("#export-pdf");
   await window.wait("#export-status", "Choose where to save");
   // The save dialog is a window of its own: wait for it, give it the keyboard, name the file.
@@ -393,6 +403,9 @@ test("a request is created and authorised in the real window, survives a kill mi
   execFileSync("xdotool", ["key", "Return"]);
   await window.heading("Draft PDF exported");
   await window.screenshot("07-pdf-exported");
+  const seen = await wd("POST", `/session/${window.id}/execute/sync`, { script: "return window.seenProgress", args: [] });
+  assert.ok(seen.some((s) => /^Reading the request, log and captures \(0 of 6 steps done\)$/.test(s)), `the first step was shown while it ran: ${JSON.stringify(seen)}`);
+  assert.ok(seen.filter((s) => s !== "Starting…").every((s) => / \(\d of 6 steps done\)$/.test(s)), JSON.stringify(seen));
   const shownSha = await wd("GET", `/session/${window.id}/element/${await window.find("#exported-sha256")}/text`);
   const { createHash } = await import("node:crypto");
   assert.equal(shownSha, createHash("sha256").update(readFileSync(pdf)).digest("hex"), "the digest shown is the file's");

@@ -1253,10 +1253,22 @@ test("the whole timeline is captured by scrolling and said so, on the session an
   await byId(page, "subject").check();
   await byId(page, "continue").click();
   await heading(page, "Access session 1");
+  // While it is taken: the bar with its step, both buttons disabled, the pressed one saying so.
+  await page.evaluate(() => (window.fakeHoldWork = true));
   await byId(page, "capture-whole").click();
+  await page.locator("#capture-progress-bar #work-progress-step", { hasText: "Checking the session" }).waitFor();
+  assert.equal(await page.getByRole("progressbar", { name: "Capturing the whole timeline" }).count(), 1);
+  assert.equal(await byId(page, "capture-whole").innerText(), "Capturing…");
+  assert.equal(await byId(page, "capture").isDisabled(), true);
+  assert.equal(await byId(page, "capture-whole").isDisabled(), true);
+  await checkScreen(page, "52a-session-capturing");
+  await page.evaluate(() => window.fakeReleaseWork());
   await page.locator("#captured", { hasText: "Captured: capture 1" }).waitFor();
   await page.locator("#taken-way", { hasText: "Full page: composed from 12 screens while scrolling; reached the end of the page" }).waitFor();
   assert.equal(await byId(page, "capture").isDisabled(), false, "the buttons come back once it is taken");
+  assert.equal(await byId(page, "capture-whole").innerText(), "Capture the whole timeline");
+  assert.equal(await byId(page, "work-progress").count(), 0, "the bar goes once it is taken");
+  assert.equal(await page.evaluate(() => window.fakeCalls.capture_take), 1);
   await checkScreen(page, "52b-session-whole-timeline");
   await page.locator("#captures a", { hasText: "Capture 1" }).click();
   await heading(page, "Capture 1");
@@ -1358,8 +1370,16 @@ test("retention lists what is due without deleting it, a legal hold keeps it, an
   await heading(page, "Dispose of the records due");
   assert.equal(await byId(page, "by").inputValue(), "Ada Worker", "the name is the profile's");
   await byId(page, "sure").check();
+  // While it runs: the bar with its step, the button disabled and saying so.
+  await page.evaluate(() => (window.fakeHoldWork = true));
   await byId(page, "continue").click();
+  await page.locator("#dispose-progress #work-progress-step", { hasText: "Working out what is due" }).waitFor();
+  assert.equal(await byId(page, "continue").isDisabled(), true);
+  assert.equal(await byId(page, "continue").innerText(), "Disposing…");
+  await checkScreen(page, "63b-retention-disposing");
+  await page.evaluate(() => window.fakeReleaseWork());
   await page.locator(".govuk-notification-banner", { hasText: "1 record disposed of" }).waitFor();
+  assert.equal(await page.evaluate(() => window.fakeCalls.retention_dispose), 1);
   assert.match(await byId(page, "disposals").innerText(), /Request REQ-2026-0001, with everything of it\s+Refused or withdrawn/);
   assert.match(await byId(page, "due").innerText(), /Nothing is due/);
   await checkScreen(page, "64-retention-disposed");
@@ -1376,8 +1396,13 @@ test("incidents are recorded for the service manager, and everything held about 
   await byId(page, "subject-access-1").click();
   await heading(page, "Everything held about a person");
   await checkScreen(page, "65-subject-access");
+  await page.evaluate(() => (window.fakeHoldWork = true));
   await byId(page, "export").click();
+  await page.locator("#subject-access-progress #work-progress-step", { hasText: "Reading what is held about them" }).waitFor();
+  assert.equal(await byId(page, "export").isDisabled(), true);
+  await page.evaluate(() => window.fakeReleaseWork());
   await page.locator("#exported", { hasText: "subject-access-person-1.pdf" }).waitFor();
+  assert.equal(await byId(page, "work-progress").count(), 0, "the bar goes when the work ends");
   assert.match(await byId(page, "flagged").innerText(), /third party named, John Roe/);
   await checkScreen(page, "66-subject-access-exported");
 
@@ -1684,5 +1709,50 @@ test("the staff directory lists who takes part, adds a person, imports a file wi
   assert.match(await page.locator("#staff tr", { hasText: "Tom Manager" }).innerText(), /Left on 20 November 2026/);
   assert.deepEqual(await page.$$eval("#person option", (o) => o.map((x) => x.textContent).filter((t) => t.includes("Tom Manager"))), [], "a leaver is not offered again");
   await checkScreen(page, "94-staff-leaver");
+  await page.close();
+});
+
+test("an export shows its progress while it runs, with its button disabled, and a second press starts nothing", async () => {
+  const page = await fixture.browser.newPage();
+  await createdRequest(page);
+  await byId(page, "export-link").click();
+  await heading(page, "Export a PDF");
+  await page.evaluate(() => (window.fakeHoldWork = true));
+  await byId(page, "export-pdf").click();
+  const step = page.locator("#export-progress #work-progress-step");
+  await step.filter({ hasText: "Reading the request, log and captures" }).waitFor();
+  // A real progress element, named by its visible label, at none done of six.
+  const bar = page.getByRole("progressbar", { name: "Exporting the PDF" });
+  assert.equal(await bar.count(), 1);
+  assert.equal(await bar.evaluate((e) => e.tagName), "PROGRESS");
+  assert.equal(await bar.evaluate((e) => [e.value, e.max].join(" of ")), "0 of 6");
+  assert.equal(await step.getAttribute("aria-live"), "polite");
+  const exporting = byId(page, "export-pdf");
+  assert.equal(await exporting.isDisabled(), true);
+  assert.equal(await exporting.innerText(), "Exporting…");
+  await checkScreen(page, "16b-export-pdf-running");
+  // A second press, however it comes, starts no second export.
+  await page.evaluate(() => {
+    const button = document.getElementById("export-pdf");
+    button.click();
+    button.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+  });
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => window.fakeCalls.export_pdf), 1);
+  await page.evaluate(() => window.fakeReleaseWork());
+  await heading(page, "Draft PDF exported");
+  assert.equal(await page.evaluate(() => window.fakeCalls.export_pdf), 1, "one export");
+  assert.equal(await byId(page, "work-progress").count(), 0, "the bar goes when the work ends");
+
+  // A refused export ends its bar too, and the button can be pressed again.
+  await page.locator("main .govuk-back-link").click();
+  await heading(page, "Request REQ-2026-0001");
+  await byId(page, "export-link").click();
+  await heading(page, "Export a PDF");
+  await byId(page, "export-pdf").click();
+  await page.locator("#failure", { hasText: "already exists" }).waitFor();
+  assert.equal(await byId(page, "work-progress").count(), 0);
+  assert.equal(await byId(page, "export-pdf").isDisabled(), false);
+  assert.equal(await byId(page, "export-pdf").innerText(), "Choose where to save, and export a draft");
   await page.close();
 });

@@ -6,7 +6,8 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import { openPath } from "@tauri-apps/plugin-opener";
-import type { CommandName, Commands, IpcError } from "./generated/ipc";
+import { PROGRESS_EVENT } from "./generated/ipc";
+import type { CommandName, Commands, IpcError, Progress } from "./generated/ipc";
 
 export interface Backend {
   call<K extends CommandName>(name: K, args: Commands[K]["args"]): Promise<Commands[K]["response"]>;
@@ -21,6 +22,9 @@ export interface Backend {
   onCaptureShortcut(handler: () => void): Promise<() => void>;
   /** Keeps the app's window above the browser during a session, or stops. */
   keepOnTop(on: boolean): Promise<void>;
+  /** Calls `handler` with each report of long work's progress (a capture, an export, a
+   *  disposal) while its command runs; the returned function stops it. */
+  onProgress(handler: (report: Progress) => void): Promise<() => void>;
 }
 
 export const tauriBackend: Backend = {
@@ -35,6 +39,7 @@ export const tauriBackend: Backend = {
   openPdf: (path) => openPath(path),
   onCaptureShortcut: (handler) => listen("capture-shortcut", () => handler()),
   keepOnTop: (on) => getCurrentWindow().setAlwaysOnTop(on),
+  onProgress: (handler) => listen<Progress>(PROGRESS_EVENT, (event) => handler(event.payload)),
 };
 
 export function isIpcError(value: unknown): value is IpcError {

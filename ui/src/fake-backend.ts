@@ -7,8 +7,8 @@ import { longDate } from "./app";
 import type { Backend } from "./backend";
 import type {
   AawRecord, AccountRecord, CaptureItem, CapturePage, DisposalRecord, Due, HoldRecord, IncidentRecord, RetentionPage, SessionPage, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
-  HomeGroup, HomeRequest, InvestigationLog, LogActions, LogPage, LogVersion, NextStep, PdfExportRecord, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role,
-  ShareRecipient, Step, StoreStatus, WorkerRecord, RegisterEntry, AuthorisationState, PilotFeedback, PilotReportArgs, PilotReportPage,
+  HomeGroup, HomeRequest, InvestigationLog, LogActions, LogPage, LogVersion, NextStep, PdfExportRecord, Progress, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role,
+  ShareRecipient, Step, StoreStatus, WorkerRecord, Work, RegisterEntry, AuthorisationState, PilotFeedback, PilotReportArgs, PilotReportPage,
   AccessReadiness, DecisionRecord, FixPlace, StaffAddArgs, StaffChoice, StaffDirectory, StaffRecord, StaffRef, StaffRole, StepOffer, VersionSigned,
 } from "./generated/ipc";
 
@@ -1340,11 +1340,64 @@ export function createFakeBackend(): Backend {
     },
   };
 
+  // Long work reports its steps as the desktop's does, in the same shape; the rules stay in
+  // the handlers. `window.fakeCalls` counts the calls of each; with `window.fakeHoldWork`
+  // set, the work waits after its first step until `window.fakeReleaseWork()`.
+  const progressHandlers = new Set<(report: Progress) => void>();
+  const work = fakeWindow as unknown as { fakeCalls?: Record<string, number>; fakeHoldWork?: boolean; fakeReleaseWork?: () => void };
+  const longWork = (name: CommandName, args: Record<string, unknown>): { work: Work; about: string; steps: string[] } | null => {
+    switch (name) {
+      case "capture_take":
+        return { work: "capture", about: `access session ${args.session}`, steps: ["Checking the session", "Waiting for the session's recorder", "Taking the page", "Storing and signing the capture"] };
+      case "export_pdf":
+        return { work: "export_pdf", about: String(args.reference).trim(), steps: ["Reading the request, log and captures", "Reading the pictures", "Laying out the pages", "Drawing 7 pages", "Writing the PDF", "Recording the export in the audit trail"] };
+      case "export_bundle":
+        return { work: "bundle", about: String(args.reference).trim(), steps: ["Checking the audit chain", "Reading the request, log and captures", "Reading the pictures", "Laying out the care record", "Drawing 7 pages", "Writing the PDF", "Signing the manifest", "Writing the bundle", "Recording the export in the audit trail"] };
+      case "subject_access_export":
+        return { work: "subject_access", about: `person ${args.person}`, steps: ["Reading what is held about them", "Reading the capture", "Writing the original files", "Laying out the document", "Drawing 6 pages", "Writing the PDF", "Recording the export in the audit trail"] };
+      case "retention_dispose":
+        return { work: "disposal", about: "records due", steps: ["Working out what is due", "Deleting what is due", "Clearing the disposed pages from the browser profiles", "Removing the exported files that held them"] };
+      default:
+        return null;
+    }
+  };
+  const report = (r: Progress) => progressHandlers.forEach((handler) => handler(structuredClone(r)));
+  const pause = () =>
+    work.fakeHoldWork
+      ? new Promise<void>((resolve) => (work.fakeReleaseWork = () => { work.fakeHoldWork = false; resolve(); }))
+      : new Promise<void>((resolve) => setTimeout(resolve, 0));
+
   return {
     async call(name, args) {
       const handler = handlers[name] as (a: typeof args) => Commands[typeof name]["response"];
-      // A copy each way, as if it had crossed IPC.
-      return structuredClone(handler(structuredClone(args)));
+      const calls = (work.fakeCalls ??= {});
+      calls[name] = (calls[name] ?? 0) + 1;
+      const long = longWork(name, args as Record<string, unknown>);
+      if (!long) {
+        // A copy each way, as if it had crossed IPC.
+        return structuredClone(handler(structuredClone(args)));
+      }
+      const total = long.steps.length;
+      let done = 0;
+      report({ work: long.work, about: long.about, step: long.steps[0], done, total, finished: false, failed: false });
+      await pause();
+      try {
+        const answer = structuredClone(handler(structuredClone(args)));
+        for (const step of long.steps.slice(1)) {
+          done += 1;
+          report({ work: long.work, about: long.about, step, done, total, finished: false, failed: false });
+          await pause();
+        }
+        report({ work: long.work, about: long.about, step: "Done", done: total, total, finished: true, failed: false });
+        return answer;
+      } catch (error) {
+        report({ work: long.work, about: long.about, step: `Stopped: ${long.steps[done].toLowerCase()}`, done, total, finished: true, failed: true });
+        throw error;
+      }
+    },
+    async onProgress(handler) {
+      progressHandlers.add(handler);
+      return () => progressHandlers.delete(handler);
     },
     // No dialog and no PDF reader: the tests see what would have happened.
     async chooseOpenFiles() {

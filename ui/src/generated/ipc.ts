@@ -915,6 +915,35 @@ reached_css: number,
  */
 stop_asked: boolean, };
 
+export type Progress = { work: Work, 
+/**
+ * What it is about: the request's reference, "access session 3", "person 4", or
+ * "records due" for a disposal.
+ */
+about: string, 
+/**
+ * The step under way, in plain words ("Reading the pictures"); when finished, how it ended.
+ */
+step: string, 
+/**
+ * Steps done so far: never fewer than the report before.
+ */
+done: number, 
+/**
+ * Steps in all.
+ */
+total: number, 
+/**
+ * The last report of this work.
+ */
+finished: boolean, 
+/**
+ * It ended in an error (the error itself is the command's answer).
+ */
+failed: boolean, };
+
+export type Work = "capture" | "export_pdf" | "bundle" | "subject_access" | "disposal";
+
 export type ArtefactSummary = { kind: string, sha256: string, 
 /**
  * Bytes.
@@ -1376,3 +1405,6 @@ export const COMMAND_NAMES: CommandName[] = [
   "pilot_report_write",
   "pilot_export",
 ];
+
+/** The event that carries a `Progress` report of long work to the window. */
+export const PROGRESS_EVENT = "progress";

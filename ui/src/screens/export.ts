@@ -6,6 +6,7 @@ import { asIpcError } from "../backend";
 import { backLink, button, errorsFrom, linkButton, radios, summaryList, table, textInput } from "../components";
 import { Child, h } from "../dom";
 import type { BundleExported, ExportFiledArgs, FieldError, PdfExported, PdfKind, RequestPage } from "../generated/ipc";
+import { withProgress } from "../progress";
 import { requestHref } from "./request-page";
 
 /** What can be exported: a PDF of one of three kinds, or the evidence bundle. */
@@ -45,6 +46,7 @@ export async function exportScreen(app: App, reference: string): Promise<void> {
   let chosenPath: string | null = null;
   const title = "Export a PDF or an evidence bundle";
   const status = h("div", { class: "govuk-body", id: "export-status", role: "status", "aria-live": "polite" });
+  const progress = h("div", { id: "export-progress" });
 
   const run = async (draft: boolean) => {
     const exporting = document.getElementById("export-pdf") as HTMLButtonElement | null;
@@ -62,11 +64,21 @@ export async function exportScreen(app: App, reference: string): Promise<void> {
         chosenPath = path.toLowerCase().endsWith(`.${extension}`) ? path : `${path}.${extension}`;
       }
       status.textContent = "Exporting. A request with many captures takes a few seconds.";
+      const path = chosenPath;
+      const long = {
+        about: reference,
+        place: progress,
+        trigger: exporting,
+        busy: "Exporting…",
+        others: [document.getElementById("export-draft") as HTMLButtonElement | null],
+      };
       if (kind === "bundle") {
-        showBundle(app, reference, await app.backend.call("export_bundle", { reference, path: chosenPath, draft }));
+        const made = await withProgress(app, { ...long, work: "bundle", label: "Exporting the evidence bundle" }, () => app.backend.call("export_bundle", { reference, path, draft }));
+        if (made) showBundle(app, reference, made);
       } else {
         const only = kind === "care_record" ? null : kind;
-        showExported(app, reference, await app.backend.call("export_pdf", { reference, path: chosenPath, draft, only }));
+        const made = await withProgress(app, { ...long, work: "export_pdf", label: "Exporting the PDF" }, () => app.backend.call("export_pdf", { reference, path, draft, only }));
+        if (made) showExported(app, reference, made);
       }
     } catch (error) {
       status.textContent = "";
@@ -122,6 +134,7 @@ export async function exportScreen(app: App, reference: string): Promise<void> {
         onChange: (v) => (kind = v),
       }),
       button(final ? "Choose where to save, and export" : "Choose where to save, and export a draft", () => run(!final), { id: "export-pdf" }),
+      progress,
       status,
     ),
   );

@@ -5,6 +5,7 @@
 import { App, attempt, longDate, pageHeading, submitForm, ukTime } from "../app";
 import { backLink, button, dateInput, errorsFrom, table, textArea, textInput, warningText } from "../components";
 import { Child, h } from "../dom";
+import { withProgress } from "../progress";
 import type { FieldError, IncidentRecordArgs, IncidentsPage } from "../generated/ipc";
 
 export async function incidentsScreen(app: App): Promise<void> {
@@ -62,12 +63,16 @@ export async function subjectAccessScreen(app: App, person: number): Promise<voi
       warningText("Before it is disclosed, look at everything the export flags: other people named, and others in the pictures, may need to be redacted."),
       result,
       h("div", { class: "govuk-button-group" }, button("Choose where to save it", () => save(), { id: "export" })),
+      progress,
     );
   };
+  const progress = h("div", { id: "subject-access-progress" });
   const save = async () => {
     const out = await app.backend.chooseSaveFile(`subject-access-person-${person}`, "folder");
     if (!out) return;
-    const done = await attempt(app, () => app.backend.call("subject_access_export", { person, out }));
+    const trigger = document.getElementById("export") as HTMLButtonElement | null;
+    const long = { work: "subject_access" as const, about: `person ${person}`, label: "Exporting everything held about them", place: progress, trigger, busy: "Exporting…" };
+    const done = await attempt(app, () => withProgress(app, long, () => app.backend.call("subject_access_export", { person, out })));
     if (!done) return;
     const files = done.originals.length === 1 ? "1 original file" : `${done.originals.length} original files`;
     render(

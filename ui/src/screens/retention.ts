@@ -5,6 +5,7 @@ import { App, attempt, longDate, pageHeading, submitForm, ukTime } from "../app"
 import { backLink, button, errorsFrom, linkButton, radios, sentence, table, textArea, textInput, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { Due, FieldError, RecordKind, RetentionPage, Rule } from "../generated/ipc";
+import { withProgress } from "../progress";
 
 const RULES: Record<Rule, string> = {
   refused_or_withdrawn: "Refused or withdrawn",
@@ -132,8 +133,9 @@ export async function disposeScreen(app: App): Promise<void> {
       ),
       warningText("Disposal cannot be undone: the records are removed for good. A tombstone of what they were and their digests is kept, with your name."),
     ],
-    (errors, render) =>
-      h(
+    (errors, render) => {
+      const progress = h("div", { id: "dispose-progress" });
+      return h(
         "form",
         { novalidate: "", id: "dispose-form" },
         textInput({ id: "by", label: "Your name", errors, value: answer.by, onInput: (v) => (answer.by = v) }),
@@ -150,12 +152,17 @@ export async function disposeScreen(app: App): Promise<void> {
           if (!answer.sure) return app.go("#/retention");
           return submitForm(app, async () => {
             const before = page.due.length;
-            await app.backend.call("retention_dispose", { by: answer.by });
+            const trigger = document.getElementById("continue") as HTMLButtonElement | null;
+            const long = { work: "disposal" as const, about: "records due", label: "Disposing of the records due", place: progress, trigger, busy: "Disposing…" };
+            const done = await withProgress(app, long, () => app.backend.call("retention_dispose", { by: answer.by }));
+            if (!done) return;
             app.flash(`${before === 1 ? "1 record" : `${before} records`} disposed of`, "Each left a tombstone of its digests.");
             app.go("#/retention");
           }, render);
         }, { id: "continue", warning: true }),
-      ),
+        progress,
+      );
+    },
   );
 }
 

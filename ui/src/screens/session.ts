@@ -7,6 +7,7 @@ import { App, attempt, pageHeading, ukTime } from "../app";
 import { asIpcError } from "../backend";
 import { backLink, button, capturePicture, checkboxes, errorsFrom, linkButton, radios, sentence, summaryList, tag, textArea, warningText } from "../components";
 import { Child, h } from "../dom";
+import { withProgress } from "../progress";
 import type { CaptureItem, FieldError, IpcError, RequestPage, SessionPage } from "../generated/ipc";
 import { requestHref } from "./request-page";
 
@@ -295,6 +296,7 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
   const trailBox = h("div", { id: "trail-box" }, trailList(session));
   const capturesBox = h("div", { id: "captures-box" }, captureList(session));
   const outside = h("div", { id: "outside-box" });
+  const progressBox = h("div", { id: "capture-progress-bar" });
   let capturing = false;
   let timers: number[] = [];
   let unlisten: (() => void) | null = null;
@@ -343,8 +345,11 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
       progressLine.textContent = `${now.screens} ${now.screens === 1 ? "screen" : "screens"} taken, ${now.reached_css} CSS px down the page${now.stop_asked ? ": stopping, keeping what was taken" : ""}.`;
     }, 500);
     try {
-      const taken = await app.backend.call("capture_take", { session: id, url: "", statement: "", outside_scope_reason: reason, whole_timeline: whole });
+      const [trigger, other] = whole ? [buttons[1], buttons[0]] : buttons;
+      const long = { work: "capture" as const, about: `access session ${id}`, label: whole ? "Capturing the whole timeline" : "Capturing the page", place: progressBox, trigger, others: [other], busy: "Capturing…" };
+      const taken = await withProgress(app, long, () => app.backend.call("capture_take", { session: id, url: "", statement: "", outside_scope_reason: reason, whole_timeline: whole }));
       window.clearInterval(poll);
+      if (!taken) return;
       const shown = await app.backend.call("capture_get", { id: taken.capture_id }).catch(() => null);
       const row = (label: string) => shown?.provenance.find((r) => r.label === label)?.value ?? "";
       status.replaceChildren(
@@ -458,6 +463,7 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
       h("p", { class: "govuk-body", id: "shortcut" }, "Or press ", h("kbd", {}, shortcut), " while the browser is in front. Nothing is added to the page."),
     ),
     status,
+    progressBox,
     outside,
     checkboxes<string>({
       id: "on-top",

@@ -21,6 +21,7 @@ use ts_rs::TS;
 use crate::error::{AppError, Result};
 use crate::export::{Prepared, Temporary, already_exists, check_destination, place_new, prepare};
 use crate::host::Host;
+use crate::progress::{Tracker, Work, tracked};
 use crate::timestamping::Authority;
 
 /// A bundle written and recorded.
@@ -50,7 +51,29 @@ fn extension(media_type: &str) -> &'static str {
 
 /// Writes the evidence bundle of a request. The rules are the care record's: a final bundle
 /// needs the log finalised and every capture judged, unless it is a draft.
+///
+/// Its progress: the audit chain checked, the request and its pictures read, the care record
+/// laid out, drawn and written, each capture's files written, the manifest signed (and
+/// time-stamped when the policy names an authority), the bundle finished, the export recorded.
 pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) -> Result<BundleExported> {
+    let tracker = Tracker::start(host, Work::Bundle, reference.trim(), BUNDLE_STEPS, "Checking the audit chain");
+    tracked(
+        tracker,
+        |done: &BundleExported| format!("Evidence bundle written: {} files", done.files),
+        |tracker| export_bundle_tracked(host, reference, out, draft, tracker),
+    )
+}
+
+/// A bundle's steps before its captures (and its timestamp) are counted.
+const BUNDLE_STEPS: u32 = 9;
+
+fn export_bundle_tracked(
+    host: &dyn Host,
+    reference: &str,
+    out: &Path,
+    draft: bool,
+    tracker: &mut Tracker<'_>,
+) -> Result<BundleExported> {
     let timer = std::time::Instant::now();
     check_destination(out)?;
     let now = host.now();
@@ -64,10 +87,20 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
     }
     // The time-stamping authority and its CA, if the policy names one: checked before any work.
     let authority = Authority::from_policy(host, "no bundle is made")?;
-    let prepared = prepare(host, &mut store, reference, draft, PdfKind::CareRecord, timer)?;
+    if authority.is_some() {
+        tracker.add_steps(1);
+    }
+    tracker.next("Reading the request, log and captures");
+    let prepared = prepare(host, &mut store, reference, draft, PdfKind::CareRecord, timer, tracker)?;
     let Prepared { reference, info, blocks, attachments, .. } = &prepared;
+    let exhibits = prepared.exhibit_records().count();
+    tracker.add_steps(u32::try_from(exhibits).unwrap_or(u32::MAX));
+    tracker.next("Laying out the care record");
     let mut pdf = Vec::new();
-    triangulate_pdf::render(info, blocks, attachments, &mut pdf).map_err(|e| AppError::Internal(e.to_string()))?;
+    triangulate_pdf::render_with(info, blocks, attachments, &mut pdf, &mut |stage| {
+        crate::export::pdf_stage(tracker, stage)
+    })
+    .map_err(|e| AppError::Internal(e.to_string()))?;
 
     let temporary = Temporary::beside(out);
     let failed = |why: String| AppError::Refused(format!("{} cannot be written: {why}", out.display()));
@@ -82,7 +115,8 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
     drop(pdf);
     let mut captures = Vec::new();
     let mut redactions = Vec::new();
-    for (record, manifest) in prepared.exhibit_records() {
+    for (k, (record, manifest)) in prepared.exhibit_records().enumerate() {
+        tracker.next(format!("Writing capture {}'s files ({} of {exhibits})", record.id, k + 1));
         // Every artefact the signed manifest names, each checked against its signed digest:
         // nothing the store lost or changed is signed again.
         for artefact in &manifest.artefacts {
@@ -171,13 +205,18 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
         redactions,
     };
     let files = manifest.files.len() as u32;
+    tracker.next("Signing the manifest");
     let text = serde_json::to_string_pretty(&manifest).expect("a manifest serialises");
     let (signature, _) = store.sign_with_installation_key(&text, now)?;
     let manifest_sha256 = triangulate_evidence::sha256_hex(text.as_bytes());
     let stamped = match &authority {
-        Some(authority) => Some(authority.stamp(text.as_bytes())?),
+        Some(authority) => {
+            tracker.next("Asking the time-stamping authority for a timestamp");
+            Some(authority.stamp(text.as_bytes())?)
+        }
         None => None,
     };
+    tracker.next("Writing the bundle");
     let buffered = writer
         .finish(text.as_bytes(), &signature, stamped.as_ref().map(|(answer, _)| answer.as_slice()))
         .map_err(failed)?;
@@ -191,6 +230,7 @@ pub fn export_bundle(host: &dyn Host, reference: &str, out: &Path, draft: bool) 
         _ => failed(e.to_string()),
     })?;
     drop(temporary);
+    tracker.next("Recording the export in the audit trail");
     let path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
     let record = NewBundleExport {
         draft,

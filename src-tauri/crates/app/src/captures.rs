@@ -17,6 +17,7 @@ use triangulate_store::{CaptureRecord, SessionRecord, Store};
 
 use crate::error::{AppError, Result};
 use crate::host::Host;
+use crate::progress::{Tracker, Work, tracked};
 
 /// A page taller than the policy's limit, cut there: both heights, said wherever the capture
 /// is (its command's output, `capture show`, the session's panel, the capture's page).
@@ -283,8 +284,29 @@ pub fn capturing(host: &dyn Host, session: i64) -> bool {
 }
 
 /// Captures the tab the worker is looking at in a session (or goes to `order.url` first).
+///
+/// Its progress, in four steps: checking the session, waiting for the recorder, taking the
+/// page (with the screens so far while it scrolls), storing and signing the capture.
 pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> Result<Taken> {
+    // A second capture in the session is refused before it reports anything: the progress
+    // shown is the first one's.
     let capturing = Capturing::begin(host, session_id)?;
+    let tracker =
+        Tracker::start(host, Work::Capture, format!("access session {session_id}"), 4, "Checking the session");
+    tracked(
+        tracker,
+        |taken: &Taken| format!("Capture {} stored", taken.record.id),
+        |tracker| take_capture_tracked(host, session_id, order, &capturing, tracker),
+    )
+}
+
+fn take_capture_tracked(
+    host: &dyn Host,
+    session_id: i64,
+    order: &CaptureOrder,
+    capturing: &Capturing,
+    tracker: &mut Tracker<'_>,
+) -> Result<Taken> {
     let timer = Instant::now();
     let session = host.store()?.session(session_id)?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "store open, session read");
@@ -297,6 +319,7 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
         check_capture_address(url)?;
         host.store()?.check_capture(&session, url, order.outside_scope_reason.as_deref())?;
     }
+    tracker.next("Waiting for the session's recorder");
     crate::sessions::ensure_recording(host, &session)?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "the recorder answered");
     let private_url = session.private_url().expect("a recorded session has a private channel");
@@ -311,8 +334,29 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
         scroll,
         progress: Some(&capturing.1),
     };
-    let taken = crate::runtime()?.block_on(take(&private_url, &options, &facts, host.clock()))?;
+    tracker.next("Taking the page");
+    let runtime = crate::runtime()?;
+    // While the page is taken, the screens so far are said as it scrolls.
+    let (taking, ended) = std::sync::mpsc::channel::<()>();
+    let taken = std::thread::scope(|scope| {
+        let scrolled = &capturing.1;
+        let tracker = &mut *tracker;
+        scope.spawn(move || {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = ended.recv_timeout(SCROLL_REPORTS) {
+                if scrolled.scrolling.load(Ordering::SeqCst) {
+                    tracker.detail(scrolling_words(
+                        scrolled.screens.load(Ordering::SeqCst),
+                        scrolled.stop.load(Ordering::SeqCst),
+                    ));
+                }
+            }
+        });
+        let result = runtime.block_on(take(&private_url, &options, &facts, host.clock()));
+        drop(taking);
+        result
+    })?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "capture taken, connection included");
+    tracker.next("Storing and signing the capture");
     let full_page = taken.provenance.full_page.clone();
     let record = store.store_capture(&session, taken.provenance, taken.artefacts, host.now())?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, capture = record.id, "capture stored");
@@ -330,6 +374,22 @@ pub fn take_capture(host: &dyn Host, session_id: i64, order: &CaptureOrder) -> R
         tracing::warn!(capture = record.id, %why, "a page that changes as it is scrolled, taken by scrolling");
     }
     Ok(Taken { record, url: taken.url, cut, way })
+}
+
+/// How often a capture that scrolls says how many screens it has taken.
+const SCROLL_REPORTS: Duration = Duration::from_millis(250);
+
+/// The step of a capture while it scrolls, in words.
+fn scrolling_words(screens: u32, stop_asked: bool) -> String {
+    let screens = match screens {
+        1 => "1 screen".to_string(),
+        n => format!("{n} screens"),
+    };
+    if stop_asked {
+        format!("Taking the page by scrolling: stopped at {screens}, putting them together")
+    } else {
+        format!("Taking the page by scrolling: {screens} so far")
+    }
 }
 
 /// The scrolling the worker asked for, checked, with the policy's limits and the platform's

@@ -25,6 +25,7 @@ use ts_rs::TS;
 
 use crate::error::{AppError, Result};
 use crate::host::Host;
+use crate::progress::{Tracker, Work, tracked};
 
 /// What the worker asks for.
 #[derive(Debug, Clone)]
@@ -109,6 +110,7 @@ pub(crate) fn prepare(
     draft: bool,
     kind: PdfKind,
     timer: std::time::Instant,
+    tracker: &mut Tracker<'_>,
 ) -> Result<Prepared> {
     let policy = host.policy()?;
     let now = host.now();
@@ -176,7 +178,12 @@ pub(crate) fn prepare(
     if kind != PdfKind::Request {
         log_blocks(&mut blocks, &sources, &exhibits);
     }
-    let wanted = exhibits.iter().flat_map(pictures_wanted).collect();
+    let wanted: Vec<_> = exhibits.iter().flat_map(pictures_wanted).collect();
+    tracker.next(match wanted.len() {
+        0 => "Reading the pictures: none to read".to_string(),
+        1 => "Reading the picture".to_string(),
+        n => format!("Reading the {n} pictures"),
+    });
     let mut pictures = read_pictures(host, store, wanted)?;
     // A redacted copy replaces its original in the document; it is checked against its own
     // signed manifest, which names the original's digest.
@@ -261,16 +268,32 @@ pub(crate) fn prepare(
 /// Writes a PDF of a request and records it. Refused, with nothing written: while the log is
 /// not finalised or a capture of the request is unjudged, unless it is a draft; when the file
 /// exists.
+///
+/// Its progress, in six steps: reading the request, the pictures, laying out, drawing the
+/// pages, writing the file, recording the export.
 pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
+    let tracker =
+        Tracker::start(host, Work::ExportPdf, order.reference.trim(), 6, "Reading the request, log and captures");
+    tracked(
+        tracker,
+        |done: &PdfExported| format!("PDF written: {} pages", done.export.pages),
+        |tracker| export_pdf_tracked(host, order, tracker),
+    )
+}
+
+fn export_pdf_tracked(host: &dyn Host, order: &PdfOrder, tracker: &mut Tracker<'_>) -> Result<PdfExported> {
     let timer = std::time::Instant::now();
     check_destination(&order.out)?;
     let mut store = host.store()?;
     let kind = order.only.unwrap_or(PdfKind::CareRecord);
     let Prepared { reference, info, blocks, attachments, exhibits, sources, .. } =
-        prepare(host, &mut store, &order.reference, order.draft, kind, timer)?;
+        prepare(host, &mut store, &order.reference, order.draft, kind, timer, tracker)?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "exhibits read from the store");
-    let (written, rendered) = write_new_pdf(&order.out, &info, &blocks, &attachments)?;
+    tracker.next("Laying out the pages");
+    let (written, rendered) =
+        write_new_pdf(&order.out, &info, &blocks, &attachments, &mut |stage| pdf_stage(tracker, stage))?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "PDF written and synced");
+    tracker.next("Recording the export in the audit trail");
     let export = NewPdfExport {
         kind,
         draft: order.draft,
@@ -291,6 +314,15 @@ pub fn export_pdf(host: &dyn Host, order: &PdfOrder) -> Result<PdfExported> {
             let _ = std::fs::remove_file(&written.path);
             Err(error.into())
         }
+    }
+}
+
+/// The PDF crate's stages as steps: drawing the pages once their number is known, then writing.
+pub(crate) fn pdf_stage(tracker: &mut Tracker<'_>, stage: triangulate_pdf::Stage) {
+    match stage {
+        triangulate_pdf::Stage::LaidOut { pages: 1 } => tracker.next("Drawing 1 page"),
+        triangulate_pdf::Stage::LaidOut { pages } => tracker.next(format!("Drawing {pages} pages")),
+        triangulate_pdf::Stage::Drawn => tracker.next("Writing the PDF"),
     }
 }
 
@@ -412,9 +444,10 @@ pub(crate) fn write_new_pdf(
     info: &triangulate_pdf::DocumentInfo,
     blocks: &[triangulate_pdf::Block],
     attachments: &[triangulate_pdf::Attachment],
+    stage: &mut dyn FnMut(triangulate_pdf::Stage),
 ) -> Result<(Written, triangulate_pdf::Rendered)> {
     write_new_file(out, |w| {
-        triangulate_pdf::render(info, blocks, attachments, w).map_err(|e| match e {
+        triangulate_pdf::render_with(info, blocks, attachments, w, stage).map_err(|e| match e {
             triangulate_pdf::PdfError::Write(io) => io,
             other => std::io::Error::other(other.to_string()),
         })

@@ -12,6 +12,7 @@ use triangulate_core::Policy;
 use triangulate_store::{DataDir, Keystore, Store};
 
 use crate::error::{AppError, Result};
+use crate::progress::Progress;
 
 /// A clock that can be handed to the browser's tasks.
 pub use triangulate_capture::recorder::Clock;
@@ -45,6 +46,10 @@ pub trait Host: Send + Sync {
     fn keystore(&self) -> Result<Keystore> {
         Ok(Keystore::from_environment()?)
     }
+
+    /// How far long work has got (a capture, an export, a disposal): the door shows it. Called
+    /// on the thread doing the work; must return at once. Shows nothing unless a door says.
+    fn progress(&self, _report: &Progress) {}
 }
 
 /// What a recorder is told when it starts: the session, and how to open its browser.

@@ -18,6 +18,7 @@ pub mod log;
 pub mod overview;
 pub mod people;
 pub mod pilot;
+pub mod progress;
 pub mod recorder;
 pub mod register;
 pub mod requests;
@@ -29,6 +30,7 @@ mod tracked;
 
 pub use error::{AppError, ErrorCode, Result};
 pub use host::{Host, KeptStore, OpenStore, RecorderOrder, spawn_recorder_process};
+pub use progress::{Progress, Work};
 pub use triangulate_evidence::redaction::RedactionBox;
 
 /// What the doors show, as the store and the core give it: re-exported so that no door

@@ -399,6 +399,6 @@ pub fn write_pdf(host: &dyn Host, page: &PilotReportPage, out: &Path) -> Result<
         marking: policy.protective_marking.clone(),
         draft: None,
     };
-    let (written, _) = crate::export::write_new_pdf(out, &info, &blocks, &[])?;
+    let (written, _) = crate::export::write_new_pdf(out, &info, &blocks, &[], &mut |_| {})?;
     Ok(ReportWritten { path: written.path.display().to_string(), sha256: written.sha256 })
 }

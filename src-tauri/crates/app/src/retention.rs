@@ -205,7 +205,28 @@ fn date_disposal(
 /// browser profiles that holds a disposed session's page (not while that account's browser is
 /// open), and the files and folders exported from the disposed records, where they are still
 /// as written.
+///
+/// Its progress, in four steps: working out what is due, deleting it, clearing the browser
+/// profiles' history of its pages, removing the exported files that held it.
 pub fn dispose(host: &dyn Host, by: &str) -> Result<Disposed> {
+    let tracker = crate::progress::Tracker::start(
+        host,
+        crate::progress::Work::Disposal,
+        "records due",
+        4,
+        "Working out what is due",
+    );
+    crate::progress::tracked(
+        tracker,
+        |done: &Disposed| match done.disposed.len() {
+            1 => "Disposed of 1 record".to_string(),
+            n => format!("Disposed of {n} records"),
+        },
+        |tracker| dispose_tracked(host, by, tracker),
+    )
+}
+
+fn dispose_tracked(host: &dyn Host, by: &str, tracker: &mut crate::progress::Tracker<'_>) -> Result<Disposed> {
     let mut errors = Vec::new();
     required(&mut errors, "by", "who disposes of the records", by);
     if !errors.is_empty() {
@@ -216,12 +237,17 @@ pub fn dispose(host: &dyn Host, by: &str) -> Result<Disposed> {
     let (dating, said) = date_disposal(host, &due, now)?;
     tracing::info!(records = due.len(), source = %said.source, "disposing of the records due under the retention policy");
     let reach = host.store()?.disposal_reach(&due)?;
+    tracker.next(match due.len() {
+        1 => "Deleting what is due: 1 record".to_string(),
+        n => format!("Deleting what is due: {n} records"),
+    });
     let mut done = Disposed {
         disposed: host.store()?.dispose(&due, by.trim(), now, &dating)?,
         dating: Some(said),
         ..Disposed::default()
     };
     // What an earlier disposal could not reach, then this one's: an open browser's pages wait.
+    tracker.next("Clearing the disposed pages from the browser profiles");
     let mut pages = host.store()?.take_browser_cleanups()?;
     pages.extend(reach.pages);
     for (account, urls) in pages {
@@ -241,6 +267,7 @@ pub fn dispose(host: &dyn Host, by: &str) -> Result<Disposed> {
             }
         }
     }
+    tracker.next("Removing the exported files that held them");
     done.files = reach.files.iter().map(remove_known).collect();
     Ok(done)
 }

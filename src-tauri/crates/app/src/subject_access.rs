@@ -126,7 +126,32 @@ fn names(text: &str, person: &triangulate_store::PersonRecord) -> bool {
 }
 
 /// Writes `out/subject-access-person-N.pdf` and `out/originals/`; `out` must be new or empty.
+///
+/// Its progress, in seven steps: reading what is held, the captures, writing the originals,
+/// laying out, drawing the pages, writing the PDF, recording the export.
 pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessExported> {
+    let tracker = crate::progress::Tracker::start(
+        host,
+        crate::progress::Work::SubjectAccess,
+        format!("person {person}"),
+        7,
+        "Reading what is held about them",
+    );
+    crate::progress::tracked(
+        tracker,
+        |done: &SubjectAccessExported| {
+            format!("Subject access export written: {} pages and {} original files", done.pages, done.originals.len())
+        },
+        |tracker| export_tracked(host, person, out, tracker),
+    )
+}
+
+fn export_tracked(
+    host: &dyn Host,
+    person: i64,
+    out: &Path,
+    tracker: &mut crate::progress::Tracker<'_>,
+) -> Result<SubjectAccessExported> {
     if out.as_os_str().is_empty() {
         return Err(AppError::fields_error(vec![triangulate_core::FieldError::new(
             "out",
@@ -250,11 +275,19 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
     if facts.captures.is_empty() {
         blocks.push(Block::Paragraph("No page of theirs was captured.".into()));
     }
+    tracker.next(match facts.captures.len() {
+        0 => "Reading the captures: none of their pages was captured".to_string(),
+        1 => "Reading the capture".to_string(),
+        n => format!("Reading the {n} captures"),
+    });
     let originals_dir = out.join("originals");
     let mut originals = Vec::new();
     let mut to_write: Vec<(PathBuf, Files)> = Vec::new();
     let mut withheld: Vec<Withheld> = Vec::new();
-    for c in &facts.captures {
+    for (k, c) in facts.captures.iter().enumerate() {
+        if facts.captures.len() > 1 {
+            tracker.detail(format!("Reading the captures: capture {} ({} of {})", c.id, k + 1, facts.captures.len()));
+        }
         let manifest: serde_json::Value = serde_json::from_str(&c.manifest).unwrap_or_default();
         let provenance = &manifest["provenance"];
         blocks.push(Block::Heading { text: format!("Capture {}", c.id), outline: true });
@@ -417,6 +450,7 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
 
     // Everything is checked and gathered: only now is anything written, and a failure from
     // here removes what was.
+    tracker.next("Writing the original files");
     let made_out = !out.exists();
     triangulate_store::private::create_dir_all(out)
         .map_err(|e| AppError::Refused(format!("{} cannot be made: {e}", out.display())))?;
@@ -454,13 +488,17 @@ pub fn export(host: &dyn Host, person: i64, out: &Path) -> Result<SubjectAccessE
         draft: Some("Not yet checked for third parties: see the last section".into()),
     };
     let pdf_path = out.join(format!("subject-access-person-{}.pdf", p.id));
-    let (written, rendered) = match crate::export::write_new_pdf(&pdf_path, &info, &blocks, &[]) {
+    tracker.next("Laying out the document");
+    let (written, rendered) = match crate::export::write_new_pdf(&pdf_path, &info, &blocks, &[], &mut |stage| {
+        crate::export::pdf_stage(tracker, stage)
+    }) {
         Ok(done) => done,
         Err(error) => {
             remove_written(&originals, &folders, out, made_out);
             return Err(error);
         }
     };
+    tracker.next("Recording the export in the audit trail");
     let recorded = host
         .store()
         .and_then(|mut s| Ok(s.record_subject_access(p.id, &written.sha256, originals.len(), host.now())?));

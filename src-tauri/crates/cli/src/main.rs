@@ -679,14 +679,17 @@ mod capture;
 mod commands;
 mod export;
 mod out;
+mod progress;
 
 use out::{esay, say};
 
 /// The command line's host: the data folder, the system clock, the store opened once for
-/// the command, and this binary's own recorder mode (`session record`).
+/// the command, this binary's own recorder mode (`session record`), and a progress bar for
+/// long work on standard error when it is a terminal.
 pub(crate) struct CliHost {
     data_dir: DataDir,
     store: KeptStore,
+    bar: progress::Bar,
 }
 
 impl Host for CliHost {
@@ -705,6 +708,10 @@ impl Host for CliHost {
     fn start_recorder(&self, order: &RecorderOrder) -> triangulate_app::Result<()> {
         triangulate_app::spawn_recorder_process(&self.data_dir, None, &["session", "record"], order)
     }
+
+    fn progress(&self, report: &triangulate_app::Progress) {
+        self.bar.show(report);
+    }
 }
 
 fn main() -> ExitCode {
@@ -715,7 +722,7 @@ fn main() -> ExitCode {
         Err(error) => return report(error.into(), json),
     };
     triangulate_app::init_logging(&data_dir);
-    let host = CliHost { data_dir, store: KeptStore::default() };
+    let host = CliHost { data_dir, store: KeptStore::default(), bar: progress::Bar::on_stderr() };
     match run(cli.command, &host) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => report(error, json),

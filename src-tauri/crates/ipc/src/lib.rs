@@ -12,6 +12,10 @@ pub mod typescript;
 pub use error::{ErrorCode, IpcError};
 pub use triangulate_app::Host;
 
+/// The event the desktop sends its window with each `Progress` report of long work (a
+/// capture, an export, a disposal), while the command that started it runs.
+pub const PROGRESS_EVENT: &str = "progress";
+
 /// Calls `$callback!` with every command as `name(Args) -> Response;`. The one list of the
 /// app's commands: the desktop's handlers, the TypeScript map and `COMMANDS` come from it.
 #[macro_export]

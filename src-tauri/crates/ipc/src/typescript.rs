@@ -195,6 +195,8 @@ pub fn declarations() -> Vec<Declaration> {
         triangulate_app::captures::CutAtLimit,
         triangulate_app::captures::TakenWay,
         triangulate_app::captures::CaptureProgress,
+        triangulate_app::Progress,
+        triangulate_app::Work,
         ArtefactSummary,
         CaptureIdArgs,
         RedactionView,
@@ -282,6 +284,10 @@ pub fn generate() -> String {
         out.push_str(&format!("  \"{name}\",\n"));
     }
     out.push_str("];\n");
+    out.push_str(&format!(
+        "\n/** The event that carries a `Progress` report of long work to the window. */\nexport const PROGRESS_EVENT = \"{}\";\n",
+        crate::PROGRESS_EVENT
+    ));
     out
 }
 

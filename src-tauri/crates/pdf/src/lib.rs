@@ -595,6 +595,15 @@ fn lay_out<'a>(fonts: &'a Fonts, blocks: &[Block]) -> Result<Layout<'a>, PdfErro
     Ok(layout)
 }
 
+/// How far [`render_with`] has got, for a caller that shows progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Every block is laid out: the document has this many pages, to be drawn.
+    LaidOut { pages: usize },
+    /// Every page is drawn: the document is being written.
+    Drawn,
+}
+
 /// Lays out `blocks`, writes the document to `out`. Fails before writing anything if an
 /// exhibit is not a PNG or the document would break a PDF/A-3b rule.
 pub fn render(
@@ -602,6 +611,17 @@ pub fn render(
     blocks: &[Block],
     attachments: &[Attachment],
     out: &mut dyn Write,
+) -> Result<Rendered, PdfError> {
+    render_with(info, blocks, attachments, out, &mut |_| {})
+}
+
+/// [`render`], telling `stage` as each stage is reached.
+pub fn render_with(
+    info: &DocumentInfo,
+    blocks: &[Block],
+    attachments: &[Attachment],
+    out: &mut dyn Write,
+    stage: &mut dyn FnMut(Stage),
 ) -> Result<Rendered, PdfError> {
     let timer = std::time::Instant::now();
     let fonts = Fonts::load();
@@ -646,6 +666,7 @@ pub fn render(
         .collect::<Result<_, PdfError>>()?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, pages = pages.len(), "laid out");
     let total = pages.len();
+    stage(Stage::LaidOut { pages: total });
 
     let configuration = ConfigurationBuilder::new()
         .with_archival_validator(Archival::A3_B)
@@ -711,6 +732,7 @@ pub fn render(
         surface.finish();
         page.finish();
     }
+    stage(Stage::Drawn);
     let mut tree = Outline::new();
     let mut current: Option<OutlineNode> = None;
     for entry in outline {
