@@ -268,7 +268,9 @@ pub fn start() -> Site {
                         // (rustup's rust-docs component), as a static server gives it.
                         let relative = p["/profile/jane/docs/".len()..].split(['?', '#']).next().unwrap_or("");
                         match rust_docs().and_then(|root| docs_file(&root, relative)) {
-                            Some((kind, bytes)) => respond(&mut stream, "200 OK", &[("Content-Type", kind.into())], &bytes),
+                            Some((kind, bytes)) => {
+                                respond(&mut stream, "200 OK", &[("Content-Type", kind.into())], &bytes)
+                            }
                             None => respond(&mut stream, "404 Not Found", &[], b"not found"),
                         }
                     }

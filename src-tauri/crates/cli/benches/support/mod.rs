@@ -40,7 +40,6 @@ impl Drop for EndSession {
 
 pub struct Ready {
     pub data: PathBuf,
-    #[allow(dead_code)] // the capture benchmark does not read it
     pub reference: String,
     pub session: String,
     /// The session's private channel, for baselines that drive the same browser.
