@@ -185,62 +185,65 @@ fn main() {
         long_pages.push((height, median(whole_long), median(bare_top)));
     }
     // The Rust Book's one-page edition: a whole capture against the same tiles shot bare.
-    let book = fixture_site::rust_docs().map(|_| {
-        let url = format!("{}/profile/jane/docs/book/print.html", site.base);
-        run(&data, &["capture", "--session", &session, "--url", &url]);
-        let page = runtime.block_on(async {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            browser.pages().await.unwrap().into_iter().next().unwrap()
-        });
-        let limit_css = 250_000.0;
-        let (mut whole_book, mut bare_tiles) = (Vec::new(), Vec::new());
-        let (mut stored_mb, mut bare_mb, mut tiles, mut height_css, mut page_css) = (0.0, 0.0, 0, 0.0, 0.0);
-        let mut capture_id = 0;
-        for _ in 0..BOOK_ROUNDS {
-            let start = Instant::now();
-            let taken: serde_json::Value =
-                serde_json::from_str(&run(&data, &["capture", "--session", &session])).unwrap();
-            whole_book.push(start.elapsed());
-            capture_id = taken["capture_id"].as_i64().unwrap();
-            stored_mb = taken["artefacts"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|a| a["size"].as_u64()).sum::<u64>())
-                .unwrap_or(0) as f64
-                / 1e6;
-            bare_tiles.push(runtime.block_on(async {
+    // TRIANGULATE_BENCH_NO_BOOK=1 leaves it out (it takes minutes).
+    let book =
+        fixture_site::rust_docs().filter(|_| std::env::var_os("TRIANGULATE_BENCH_NO_BOOK").is_none()).map(|_| {
+            let url = format!("{}/profile/jane/docs/book/print.html", site.base);
+            run(&data, &["capture", "--session", &session, "--url", &url]);
+            let page = runtime.block_on(async {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                browser.pages().await.unwrap().into_iter().next().unwrap()
+            });
+            let limit_css = 250_000.0;
+            let (mut whole_book, mut bare_tiles) = (Vec::new(), Vec::new());
+            let (mut stored_mb, mut bare_mb, mut tiles, mut height_css, mut page_css) = (0.0, 0.0, 0, 0.0, 0.0);
+            let mut capture_id = 0;
+            for _ in 0..BOOK_ROUNDS {
                 let start = Instant::now();
-                let metrics = page.layout_metrics().await.unwrap();
-                let size = metrics.css_content_size;
-                let scale: f64 = page.evaluate("window.devicePixelRatio").await.unwrap().into_value().unwrap_or(1.0);
-                page_css = size.height;
-                height_css = size.height.min(limit_css);
-                let tile_css = (triangulate_capture::take::TILE_DEVICE_PX / scale).floor();
-                let (mut y, mut bytes, mut count) = (0.0, 0usize, 0);
-                while y < height_css {
-                    let h = tile_css.min(height_css - y);
-                    let shot = page
-                        .execute(
-                            CaptureScreenshotParams::builder()
-                                .format(CaptureScreenshotFormat::Png)
-                                .capture_beyond_viewport(true)
-                                .optimize_for_speed(true)
-                                .clip(Viewport { x: 0.0, y, width: size.width, height: h, scale: 1.0 })
-                                .build(),
-                        )
-                        .await
-                        .unwrap();
-                    bytes += AsRef::<[u8]>::as_ref(&shot.result.data).len() * 3 / 4;
-                    count += 1;
-                    y += h;
-                }
-                page.execute(CaptureSnapshotParams { format: Some(CaptureSnapshotFormat::Mhtml) }).await.unwrap();
-                bare_mb = bytes as f64 / 1e6;
-                tiles = count;
-                start.elapsed()
-            }));
-        }
-        (median(whole_book), median(bare_tiles), stored_mb, bare_mb, tiles, height_css, page_css, capture_id)
-    });
+                let taken: serde_json::Value =
+                    serde_json::from_str(&run(&data, &["capture", "--session", &session])).unwrap();
+                whole_book.push(start.elapsed());
+                capture_id = taken["capture_id"].as_i64().unwrap();
+                stored_mb = taken["artefacts"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|a| a["size"].as_u64()).sum::<u64>())
+                    .unwrap_or(0) as f64
+                    / 1e6;
+                bare_tiles.push(runtime.block_on(async {
+                    let start = Instant::now();
+                    let metrics = page.layout_metrics().await.unwrap();
+                    let size = metrics.css_content_size;
+                    let scale: f64 =
+                        page.evaluate("window.devicePixelRatio").await.unwrap().into_value().unwrap_or(1.0);
+                    page_css = size.height;
+                    height_css = size.height.min(limit_css);
+                    let tile_css = (triangulate_capture::take::TILE_DEVICE_PX / scale).floor();
+                    let (mut y, mut bytes, mut count) = (0.0, 0usize, 0);
+                    while y < height_css {
+                        let h = tile_css.min(height_css - y);
+                        let shot = page
+                            .execute(
+                                CaptureScreenshotParams::builder()
+                                    .format(CaptureScreenshotFormat::Png)
+                                    .capture_beyond_viewport(true)
+                                    .optimize_for_speed(true)
+                                    .clip(Viewport { x: 0.0, y, width: size.width, height: h, scale: 1.0 })
+                                    .build(),
+                            )
+                            .await
+                            .unwrap();
+                        bytes += AsRef::<[u8]>::as_ref(&shot.result.data).len() * 3 / 4;
+                        count += 1;
+                        y += h;
+                    }
+                    page.execute(CaptureSnapshotParams { format: Some(CaptureSnapshotFormat::Mhtml) }).await.unwrap();
+                    bare_mb = bytes as f64 / 1e6;
+                    tiles = count;
+                    start.elapsed()
+                }));
+            }
+            (median(whole_book), median(bare_tiles), stored_mb, bare_mb, tiles, height_css, page_css, capture_id)
+        });
 
     // Taken by scrolling against taken at once, alternating, on the same ordinary page.
     let scrolling_height = 20_000u32;

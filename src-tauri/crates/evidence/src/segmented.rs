@@ -102,10 +102,7 @@ pub struct SegmentedWriter<W: Write> {
     filtering: Filtering,
     level: u32,
     deflate: flate2::Compress,
-    /// The row above, as samples, and the filters' scratch rows (one for each filter type).
-    previous: Vec<u8>,
-    candidates: [Vec<u8>; 5],
-    /// Filtered rows of the segment being written.
+    /// Rows of the batch being written, as samples.
     pending: Vec<u8>,
     /// Compressed data not yet written as an IDAT chunk.
     compressed: Vec<u8>,
@@ -155,9 +152,7 @@ impl<W: Write> SegmentedWriter<W> {
             filtering,
             level,
             deflate: flate2::Compress::new(flate2::Compression::new(level), false),
-            previous: vec![0; row_bytes],
-            candidates: std::array::from_fn(|_| vec![0; row_bytes + 1]),
-            pending: Vec::with_capacity((row_bytes + 1) * (SEGMENT_ROWS * BATCH_SEGMENTS) as usize),
+            pending: Vec::with_capacity(row_bytes * (SEGMENT_ROWS * BATCH_SEGMENTS) as usize),
             compressed: vec![(cmf) as u8, flg as u8],
             stream_len: 2,
             segments: Vec::new(),
@@ -175,10 +170,7 @@ impl<W: Write> SegmentedWriter<W> {
         if self.rows >= self.header.height {
             return Err(WriteError::Rows { written: self.rows + 1, height: self.header.height });
         }
-        let first_of_segment = self.rows.is_multiple_of(SEGMENT_ROWS);
-        let chosen = self.filter(row, first_of_segment);
-        self.pending.extend_from_slice(&self.candidates[chosen]);
-        self.previous.copy_from_slice(row);
+        self.pending.extend_from_slice(row);
         self.rows += 1;
         if self.rows.is_multiple_of(SEGMENT_ROWS * BATCH_SEGMENTS) || self.rows == self.header.height {
             self.end_batch()?;
@@ -186,67 +178,40 @@ impl<W: Write> SegmentedWriter<W> {
         Ok(())
     }
 
-    /// Fills the candidates and says which filter to use.
-    fn filter(&mut self, row: &[u8], first_of_segment: bool) -> usize {
-        let (bpp, above, filtering) = (self.pixel_bytes, &self.previous, self.filtering);
-        let [none, sub, up, average, paeth] = &mut self.candidates;
-        if first_of_segment || filtering == Filtering::Adaptive {
-            none[0] = 0;
-            none[1..].copy_from_slice(row);
-            sub[0] = 1;
-            for i in 0..row.len() {
-                let left = if i >= bpp { row[i - bpp] } else { 0 };
-                sub[i + 1] = row[i].wrapping_sub(left);
-            }
-        }
-        if first_of_segment {
-            return if score(&none[1..]) <= score(&sub[1..]) { 0 } else { 1 };
-        }
-        up[0] = 2;
-        for i in 0..row.len() {
-            up[i + 1] = row[i].wrapping_sub(above[i]);
-        }
-        if filtering == Filtering::Up {
-            return 2;
-        }
-        average[0] = 3;
-        paeth[0] = 4;
-        for i in 0..row.len() {
-            let left = if i >= bpp { row[i - bpp] } else { 0 };
-            let upper_left = if i >= bpp { above[i - bpp] } else { 0 };
-            average[i + 1] = row[i].wrapping_sub(((u16::from(left) + u16::from(above[i])) / 2) as u8);
-            paeth[i + 1] = row[i].wrapping_sub(paeth_predictor(left, above[i], upper_left));
-        }
-        let scores = self.candidates.iter().map(|c| score(&c[1..]));
-        scores.enumerate().min_by_key(|(_, s)| *s).map_or(0, |(k, _)| k)
-    }
-
-    /// Compresses the pending rows, segment by segment, each ending in a full flush: the
-    /// segments of a batch at once, one thread each up to the machine's cores (they share
-    /// nothing, so their bytes put in order are one deflate stream).
+    /// Filters and compresses the pending rows, segment by segment, each ending in a full
+    /// flush: the segments of a batch at once, one thread each up to the machine's cores
+    /// (they share nothing, so their bytes put in order are one deflate stream).
     fn end_batch(&mut self) -> Result<(), WriteError> {
-        let segment_bytes = SEGMENT_ROWS as usize * (self.row_bytes + 1);
+        let segment_bytes = SEGMENT_ROWS as usize * self.row_bytes;
         let pending = std::mem::take(&mut self.pending);
         let segments: Vec<&[u8]> = pending.chunks(segment_bytes).collect();
+        let shape = (self.row_bytes, self.pixel_bytes, self.filtering);
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(segments.len()).max(1);
-        let compressed: Vec<(Vec<u8>, u32)> = if workers == 1 {
+        let compressed: Vec<(Vec<u8>, u32, usize)> = if workers == 1 {
             let mut done = Vec::with_capacity(segments.len());
+            let mut filtered = Vec::new();
             for segment in &segments {
-                done.push((compress_segment(&mut self.deflate, segment)?, adler32(segment)));
+                filter_segment(segment, shape, &mut filtered);
+                done.push((compress_segment(&mut self.deflate, &filtered)?, adler32(&filtered), filtered.len()));
             }
             done
         } else {
             let level = self.level;
             let share = segments.len().div_ceil(workers);
-            let results: Vec<Result<Vec<(Vec<u8>, u32)>, WriteError>> = std::thread::scope(|scope| {
+            let results: Vec<Result<Vec<(Vec<u8>, u32, usize)>, WriteError>> = std::thread::scope(|scope| {
                 let handles: Vec<_> = segments
                     .chunks(share)
                     .map(|group| {
                         scope.spawn(move || {
                             let mut deflate = flate2::Compress::new(flate2::Compression::new(level), false);
+                            let mut filtered = Vec::new();
                             group
                                 .iter()
-                                .map(|segment| Ok((compress_segment(&mut deflate, segment)?, adler32(segment))))
+                                .map(|segment| {
+                                    filter_segment(segment, shape, &mut filtered);
+                                    let bytes = compress_segment(&mut deflate, &filtered)?;
+                                    Ok((bytes, adler32(&filtered), filtered.len()))
+                                })
                                 .collect()
                         })
                     })
@@ -262,9 +227,9 @@ impl<W: Write> SegmentedWriter<W> {
             }
             done
         };
-        for ((bytes, adler), segment) in compressed.into_iter().zip(&segments) {
+        for (bytes, adler, filtered_len) in compressed {
             self.segments.push((self.stream_len, adler));
-            self.total_adler = adler32_combine(self.total_adler, adler, segment.len() as u64);
+            self.total_adler = adler32_combine(self.total_adler, adler, filtered_len as u64);
             self.stream_len += bytes.len() as u64;
             self.compressed.extend_from_slice(&bytes);
             while self.compressed.len() >= IDAT_MAX {
@@ -307,6 +272,74 @@ impl<W: Write> SegmentedWriter<W> {
     }
 }
 
+/// A segment's rows filtered, each with its filter type first: the first row None or Sub
+/// (neither looks above it), the others as `filtering` says.
+fn filter_segment(rows: &[u8], (row_bytes, bpp, filtering): (usize, usize, Filtering), out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(rows.len() + rows.len() / row_bytes);
+    let mut candidates: [Vec<u8>; 5] = std::array::from_fn(|k| {
+        let mut c = vec![0; row_bytes + 1];
+        c[0] = k as u8;
+        c
+    });
+    let zero = vec![0u8; row_bytes];
+    for (k, row) in rows.chunks(row_bytes).enumerate() {
+        let above = if k == 0 { &zero[..] } else { &rows[(k - 1) * row_bytes..k * row_bytes] };
+        let [none, sub, up, average, paeth] = &mut candidates;
+        let chosen = if k == 0 {
+            none[1..].copy_from_slice(row);
+            filter_sub(row, bpp, &mut sub[1..]);
+            if score(&none[1..]) <= score(&sub[1..]) { 0 } else { 1 }
+        } else if filtering == Filtering::Up {
+            filter_up(row, above, &mut up[1..]);
+            2
+        } else {
+            none[1..].copy_from_slice(row);
+            filter_sub(row, bpp, &mut sub[1..]);
+            filter_up(row, above, &mut up[1..]);
+            filter_average(row, above, bpp, &mut average[1..]);
+            filter_paeth(row, above, bpp, &mut paeth[1..]);
+            let scores = candidates.iter().map(|c| score(&c[1..]));
+            scores.enumerate().min_by_key(|(_, s)| *s).map_or(0, |(k, _)| k)
+        };
+        out.extend_from_slice(&candidates[chosen]);
+    }
+}
+
+fn filter_sub(row: &[u8], bpp: usize, out: &mut [u8]) {
+    out[..bpp].copy_from_slice(&row[..bpp]);
+    for ((o, &x), &left) in out[bpp..].iter_mut().zip(&row[bpp..]).zip(row) {
+        *o = x.wrapping_sub(left);
+    }
+}
+
+fn filter_up(row: &[u8], above: &[u8], out: &mut [u8]) {
+    for ((o, &x), &up) in out.iter_mut().zip(row).zip(above) {
+        *o = x.wrapping_sub(up);
+    }
+}
+
+fn filter_average(row: &[u8], above: &[u8], bpp: usize, out: &mut [u8]) {
+    for i in 0..bpp {
+        out[i] = row[i].wrapping_sub(above[i] >> 1);
+    }
+    for (((o, &x), &left), &up) in out[bpp..].iter_mut().zip(&row[bpp..]).zip(row).zip(&above[bpp..]) {
+        *o = x.wrapping_sub(((u16::from(left) + u16::from(up)) >> 1) as u8);
+    }
+}
+
+fn filter_paeth(row: &[u8], above: &[u8], bpp: usize, out: &mut [u8]) {
+    for i in 0..bpp {
+        out[i] = row[i].wrapping_sub(above[i]);
+    }
+    let lefts = row.iter().zip(above);
+    for ((o, (&x, &up)), (&left, &upper_left)) in
+        out[bpp..].iter_mut().zip(row[bpp..].iter().zip(&above[bpp..])).zip(lefts)
+    {
+        *o = x.wrapping_sub(paeth_predictor(left, up, upper_left));
+    }
+}
+
 /// One segment's raw deflate data, ending in a full flush (byte-aligned, and nothing after
 /// it refers back into it).
 fn compress_segment(deflate: &mut flate2::Compress, mut input: &[u8]) -> Result<Vec<u8>, WriteError> {
@@ -327,21 +360,17 @@ fn compress_segment(deflate: &mut flate2::Compress, mut input: &[u8]) -> Result<
     }
 }
 
-fn score(filtered: &[u8]) -> u64 {
-    filtered.iter().map(|&b| u64::from((b as i8).unsigned_abs())).sum()
-}
-
 fn paeth_predictor(a: u8, b: u8, c: u8) -> u8 {
     let (ia, ib, ic) = (i16::from(a), i16::from(b), i16::from(c));
-    let p = ia + ib - ic;
-    let (pa, pb, pc) = ((p - ia).abs(), (p - ib).abs(), (p - ic).abs());
-    if pa <= pb && pa <= pc {
-        a
-    } else if pb <= pc {
-        b
-    } else {
-        c
-    }
+    let (pa, pb, pc) = ((ib - ic).abs(), (ia - ic).abs(), (ia + ib - 2 * ic).abs());
+    let b_or_c = if pb <= pc { b } else { c };
+    if pa <= pb && pa <= pc { a } else { b_or_c }
+}
+
+fn score(filtered: &[u8]) -> u64 {
+    // In runs short enough for a 32-bit sum, which vectorises.
+    let run = |c: &[u8]| u64::from(c.iter().map(|&b| u32::from((b as i8).unsigned_abs())).sum::<u32>());
+    filtered.chunks(1 << 16).map(run).sum()
 }
 
 fn write_chunk<W: Write>(out: &mut W, kind: &[u8; 4], data: &[u8]) -> std::io::Result<()> {
