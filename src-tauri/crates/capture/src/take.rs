@@ -230,21 +230,19 @@ async fn full_page_tiles(
 /// The whole page from its top, in tiles, then the viewport as the worker sees it, once the
 /// page is scrolled back to where the worker had it. (Never both at once: a picture beyond
 /// the viewport stretches the viewport while it is taken.)
-async fn pictures(
-    cdp: &Cdp,
-    tab: &Tab,
-    width: f64,
-    height: f64,
-    scale: f64,
-) -> Result<(Vec<u8>, Vec<(f64, f64, Vec<u8>)>)> {
+async fn pictures(cdp: &Cdp, tab: &Tab, width: f64, height: f64, scale: f64) -> Result<(Vec<u8>, Result<Joined>)> {
     let scrolled = scroll_to_top(cdp, tab).await;
     let tiles = full_page_tiles(cdp, tab, width, height, scale).await;
+    // The tiles are joined (or one encoded again) in a thread of its own while the browser
+    // takes the viewport.
+    let joining = tiles.map(|tiles| tokio::task::spawn_blocking(move || all_at_once(tiles)));
     if let Some(position) = scrolled {
         scroll_back(cdp, tab, position).await;
     }
     // Lossless all the same: only the PNG encoder's effort is lower for the small image.
-    let viewport = screenshot(cdp, tab, json!({ "format": "png", "optimizeForSpeed": true })).await?;
-    Ok((viewport, tiles?))
+    let viewport = screenshot(cdp, tab, json!({ "format": "png", "optimizeForSpeed": true })).await;
+    let joined = joining?.await.map_err(|e| CaptureError::DevTools(format!("the tiles could not be joined: {e}")))?;
+    Ok((viewport?, joined))
 }
 
 /// Passes a value through, noting in the debug log when it came.
@@ -309,12 +307,7 @@ async fn take_with(
         let probed = async {
             match crate::scroll::probe(cdp, &current.target).await {
                 Some(why) => Err(why),
-                // The tiles are joined (or one encoded again, smaller) in a thread of its
-                // own while the MHTML and the archive are still coming.
-                None => Ok(match pictures(cdp, &current, width, captured_height, scale).await {
-                    Ok((viewport, tiles)) => Ok((viewport, all_at_once(tiles).await)),
-                    Err(e) => Err(e),
-                }),
+                None => Ok(pictures(cdp, &current, width, captured_height, scale).await),
             }
         }
         .map(timed(timer, "probe and pictures"));
@@ -466,13 +459,17 @@ async fn take_with(
     Ok(Taken { tab, url, artefacts, provenance })
 }
 
+/// A full page's picture artefacts, the tiles' facts and whether they were joined.
+type Joined = (Vec<NewArtefact>, (Vec<TileInfo>, bool));
+
 /// The tiles of a page taken at once: joined into one PNG, or kept as ordered tiles past
 /// what one PNG should hold; and the tiles' facts and whether they were joined. The browser
 /// gives its tiles with its fast encoder (a full capture waits on it); a page of one tile is
 /// encoded again with adaptive filtering at zlib's level 2, to about the size the browser's
 /// full encoder gives, and several tiles are joined at zlib's fastest level. Either way the
 /// picture is written segmented, so that the PDF's strips are cut from it as it is.
-async fn all_at_once(tiles: Vec<(f64, f64, Vec<u8>)>) -> Result<(Vec<NewArtefact>, (Vec<TileInfo>, bool))> {
+fn all_at_once(tiles: Vec<(f64, f64, Vec<u8>)>) -> Result<Joined> {
+    let timer = std::time::Instant::now();
     let tile_infos: Vec<TileInfo> = tiles
         .iter()
         .enumerate()
@@ -494,14 +491,12 @@ async fn all_at_once(tiles: Vec<(f64, f64, Vec<u8>)>) -> Result<(Vec<NewArtefact
     if joined {
         let png = {
             let effort = if tiles.len() == 1 { Effort::Compact } else { Effort::Fast };
-            let pngs: Vec<Vec<u8>> = tiles.into_iter().map(|(_, _, png)| png).collect();
-            tokio::task::spawn_blocking(move || {
-                let parts: Vec<&[u8]> = pngs.iter().map(Vec::as_slice).collect();
-                join_png_tiles_to_vec_with(&parts, effort).map(|(png, _)| png)
-            })
-            .await
-            .map_err(|e| CaptureError::DevTools(format!("the tiles could not be joined: {e}")))?
-            .map_err(|e| CaptureError::DevTools(format!("the tiles could not be joined: {e}")))?
+            let parts: Vec<&[u8]> = tiles.iter().map(|(_, _, png)| png.as_slice()).collect();
+            let joined = join_png_tiles_to_vec_with(&parts, effort)
+                .map(|(png, _)| png)
+                .map_err(|e| CaptureError::DevTools(format!("the tiles could not be joined: {e}")))?;
+            tracing::debug!(join_ms = timer.elapsed().as_millis() as u64, tiles = parts.len(), "full page encoded");
+            joined
         };
         picture_artefacts.push(NewArtefact { kind: "full_page_png".into(), media_type: "image/png", bytes: png });
     } else {
