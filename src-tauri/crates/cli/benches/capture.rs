@@ -348,7 +348,7 @@ fn main() {
             book_pdf(&data, &reference, capture_id, temp.path());
         }
         None => println!(
-            "the Rust Book: not measured, the toolchain has no rust-docs component (rustup component add rust-docs)"
+            "the Rust Book: not measured (TRIANGULATE_BENCH_NO_BOOK, or the toolchain has no rust-docs component: rustup component add rust-docs)"
         ),
     }
     let per_10k = |d: Duration| d.as_secs_f64() * 10_000.0 / f64::from(scrolling_height);
