@@ -224,6 +224,8 @@ fn clicking_through_a_session_records_the_trail_and_captures_the_current_tab_who
     let id = long["capture_id"].to_string();
     let bytes = std::fs::read(out.join(format!("capture-{id}-full-page-png.png"))).unwrap();
     assert_eq!(hex::encode(Sha256::digest(&bytes)), full["sha256"].as_str().unwrap());
+    // Written segmented, so that the PDF's strips are cut from it as it is.
+    assert!(triangulate_evidence::segmented::is_segmented(&bytes), "the full page is segmented");
     let manifest = std::fs::read_to_string(out.join(format!("capture-{id}-manifest.json"))).unwrap();
     let signature = std::fs::read_to_string(out.join(format!("capture-{id}-manifest.sig"))).unwrap();
     assert_eq!(verify_manifest(&manifest, signature.trim()), Ok(()));
@@ -392,6 +394,10 @@ fn titles_and_names_are_stored_exactly_and_a_404_is_recorded_as_one() {
     let taken = capture(&s, &session, &["--url", &format!("{}/profile/jane/title", site.base)]);
     let shown = show(&s, &taken["capture_id"]);
     assert_eq!(shown["manifest"]["provenance"]["title"], TRICKY_TITLE);
+    // A page that fits the window: its viewport and its full page are one file, stored once.
+    let (full, viewport) = (artefact(&shown, "full_page_png"), artefact(&shown, "viewport_png"));
+    assert_eq!(full["height"], viewport["height"], "{full} vs {viewport}");
+    assert_eq!(full["sha256"], viewport["sha256"], "one file: {full} vs {viewport}");
     let text = s.run(&["capture", "show", &taken["capture_id"].to_string()]);
     assert!(
         text.stdout.contains("\\u{") || text.stdout.contains("<script>"),

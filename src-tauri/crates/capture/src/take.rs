@@ -227,22 +227,48 @@ async fn full_page_tiles(
     Ok(tiles)
 }
 
+/// The pictures as taken: the viewport, and the full page being joined (or its one tile
+/// encoded again) in a thread of its own.
+struct Shot {
+    viewport: Vec<u8>,
+    joining: tokio::task::JoinHandle<Result<Joined>>,
+    /// A page of one tile: the tile as the browser gave it.
+    one_tile: Option<Vec<u8>>,
+}
+
+impl Shot {
+    /// The viewport and the full page, once joined. A viewport that is the same pixels as a
+    /// page of one tile, byte for byte as the browser gave them, is kept as the one file the
+    /// full page was written as, so that it is stored and shown once.
+    async fn finish(self) -> Result<(Vec<u8>, Result<Joined>)> {
+        let joined =
+            self.joining.await.map_err(|e| CaptureError::DevTools(format!("the tiles could not be joined: {e}")))?;
+        let mut viewport = self.viewport;
+        if self.one_tile.as_ref() == Some(&viewport)
+            && let Ok((artefacts, _)) = &joined
+            && let Some(full_page) = artefacts.iter().find(|a| a.kind == "full_page_png")
+        {
+            viewport = full_page.bytes.clone();
+        }
+        Ok((viewport, joined))
+    }
+}
+
 /// The whole page from its top, in tiles, then the viewport as the worker sees it, once the
 /// page is scrolled back to where the worker had it. (Never both at once: a picture beyond
-/// the viewport stretches the viewport while it is taken.)
-async fn pictures(cdp: &Cdp, tab: &Tab, width: f64, height: f64, scale: f64) -> Result<(Vec<u8>, Result<Joined>)> {
+/// the viewport stretches the viewport while it is taken.) The tiles are joined in a thread
+/// of their own meanwhile.
+async fn pictures(cdp: &Cdp, tab: &Tab, width: f64, height: f64, scale: f64) -> Result<Shot> {
     let scrolled = scroll_to_top(cdp, tab).await;
     let tiles = full_page_tiles(cdp, tab, width, height, scale).await;
-    // The tiles are joined (or one encoded again) in a thread of its own while the browser
-    // takes the viewport.
+    let one_tile = tiles.as_ref().ok().and_then(|t| (t.len() == 1).then(|| t[0].2.clone()));
     let joining = tiles.map(|tiles| tokio::task::spawn_blocking(move || all_at_once(tiles)));
     if let Some(position) = scrolled {
         scroll_back(cdp, tab, position).await;
     }
     // Lossless all the same: only the PNG encoder's effort is lower for the small image.
     let viewport = screenshot(cdp, tab, json!({ "format": "png", "optimizeForSpeed": true })).await;
-    let joined = joining?.await.map_err(|e| CaptureError::DevTools(format!("the tiles could not be joined: {e}")))?;
-    Ok((viewport?, joined))
+    Ok(Shot { viewport: viewport?, joining: joining?, one_tile })
 }
 
 /// Passes a value through, noting in the debug log when it came.
@@ -297,20 +323,26 @@ async fn take_with(
     let position = worker_position(cdp, &current).await;
     let asked = options.scroll.force || options.scroll.follow;
     use futures::FutureExt;
-    // Unless the worker asked for scrolling: the probe, then the pictures (the compositor's
-    // work), while the MHTML (the page's), the browser's version and the page's archive (the
-    // recorder's) are asked for. A page the probe finds changing as it scrolls is taken by
-    // scrolling instead, and those are asked for again once it has been.
+    // Unless the worker asked for scrolling: the pictures (the compositor's work), then the
+    // probe, while the full page is joined (the probe mostly waits for frames), the MHTML
+    // (the page's), the browser's version and the page's archive (the recorder's) are asked
+    // for. A page the probe finds changing as it scrolls is taken by scrolling instead (its
+    // pictures taken at once are dropped, never stored), and those are asked for again once
+    // it has been.
     let mut scroll_dependent = None;
     let mut at_once = None;
     if !asked {
         let probed = async {
+            let shot = pictures(cdp, &current, width, captured_height, scale).await;
             match crate::scroll::probe(cdp, &current.target).await {
                 Some(why) => Err(why),
-                None => Ok(pictures(cdp, &current, width, captured_height, scale).await),
+                None => Ok(match shot {
+                    Ok(shot) => shot.finish().await,
+                    Err(e) => Err(e),
+                }),
             }
         }
-        .map(timed(timer, "probe and pictures"));
+        .map(timed(timer, "pictures and probe"));
         let snapshot = cdp
             .tab_call(&current.target, "Page.captureSnapshot", json!({ "format": "mhtml" }))
             .map(timed(timer, "MHTML"));
