@@ -6,65 +6,17 @@
 #[path = "../../../../tests/cli/fixture_site.rs"]
 #[allow(dead_code)]
 mod fixture_site;
+mod support;
+use support::{TestHost, decision};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use triangulate_app::captures::{self, CaptureOrder};
 use triangulate_app::sessions::{self, BrowserChoice};
-use triangulate_app::{
-    AppError, DataDir, ErrorCode, Host, KeptStore, Keystore, OpenStore, RecorderOrder, admin, people, register,
-    requests,
-};
+use triangulate_app::{AppError, ErrorCode, admin, people, register, requests};
 use triangulate_core::evidence::{Attribution, JudgementInput};
-use triangulate_core::workflow::{DecisionInput, RequestState, Step};
+use triangulate_core::workflow::{RequestState, Step};
 use triangulate_core::{ChainReport, WorkerProfileInput};
-
-/// The test host: a fixed clock, the store kept open, and the recorder run in a thread.
-struct ThreadHost {
-    data_dir: DataDir,
-    store: KeptStore,
-    now: DateTime<Utc>,
-}
-
-impl Host for ThreadHost {
-    fn data_dir(&self) -> &DataDir {
-        &self.data_dir
-    }
-
-    fn clock(&self) -> triangulate_app::host::Clock {
-        let now = self.now;
-        Arc::new(move || now)
-    }
-
-    fn store(&self) -> triangulate_app::Result<OpenStore<'_>> {
-        self.store.open(&self.data_dir)
-    }
-
-    fn start_recorder(&self, order: &RecorderOrder) -> triangulate_app::Result<()> {
-        let (data_dir, order, clock) = (self.data_dir.clone(), order.clone(), self.clock());
-        std::thread::spawn(move || triangulate_app::recorder::run(&data_dir, &order, clock));
-        Ok(())
-    }
-}
-
-impl Drop for ThreadHost {
-    fn drop(&mut self) {
-        if let Ok(store) = self.store() {
-            let _ = Keystore::kernel_keyring().unwrap().delete_key(store.store_id());
-        }
-    }
-}
-
-fn decision(by: &str, evidence: Option<&str>) -> DecisionInput {
-    DecisionInput {
-        decided_by: by.into(),
-        evidence: evidence.map(Into::into),
-        note: None,
-        conditions: None,
-        decided_on: None,
-    }
-}
 
 #[test]
 fn a_whole_check_runs_through_the_application_layer_headless() {
@@ -72,8 +24,7 @@ fn a_whole_check_runs_through_the_application_layer_headless() {
     unsafe { std::env::set_var(triangulate_app::KEYSTORE_ENV, "kernel-keyring") };
     let site = fixture_site::start();
     let temp = tempfile::tempdir().unwrap();
-    let host =
-        ThreadHost { data_dir: DataDir::new(temp.path().join("data")), store: KeptStore::default(), now: Utc::now() };
+    let host = TestHost::new(&temp.path().join("data"), Utc::now());
 
     admin::init(&host).unwrap();
     people::import_staff(&host, include_str!("../../../../tests/fixtures/staff-example.csv")).unwrap();

@@ -6,83 +6,18 @@
 #[path = "../../../../tests/cli/fixture_site.rs"]
 #[allow(dead_code)]
 mod fixture_site;
+mod support;
+use support::{TestHost, decision};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 use triangulate_app::captures::{self, CaptureOrder};
 use triangulate_app::export::PdfOrder;
 use triangulate_app::sessions::{self, BrowserChoice};
-use triangulate_app::{
-    DataDir, Host, KeptStore, Keystore, OpenStore, Progress, RecorderOrder, Work, admin, bundle, export, people,
-    register, requests, retention, subject_access,
-};
+use triangulate_app::{Progress, Work, admin, bundle, export, people, register, requests, retention, subject_access};
 use triangulate_core::WorkerProfileInput;
 use triangulate_core::evidence::{Attribution, JudgementInput};
-use triangulate_core::workflow::{DecisionInput, Step};
-
-/// The test host: a fixed clock, the store kept open, the recorder in a thread, and every
-/// progress report kept.
-struct RecordingHost {
-    data_dir: DataDir,
-    store: KeptStore,
-    now: DateTime<Utc>,
-    reports: Mutex<Vec<Progress>>,
-}
-
-impl Host for RecordingHost {
-    fn data_dir(&self) -> &DataDir {
-        &self.data_dir
-    }
-
-    fn clock(&self) -> triangulate_app::host::Clock {
-        let now = self.now;
-        Arc::new(move || now)
-    }
-
-    fn store(&self) -> triangulate_app::Result<OpenStore<'_>> {
-        self.store.open(&self.data_dir)
-    }
-
-    fn start_recorder(&self, order: &RecorderOrder) -> triangulate_app::Result<()> {
-        let (data_dir, order, clock) = (self.data_dir.clone(), order.clone(), self.clock());
-        std::thread::spawn(move || triangulate_app::recorder::run(&data_dir, &order, clock));
-        Ok(())
-    }
-
-    fn progress(&self, report: &Progress) {
-        self.reports.lock().unwrap().push(report.clone());
-    }
-}
-
-impl RecordingHost {
-    /// The reports since the last call.
-    fn take(&self) -> Vec<Progress> {
-        std::mem::take(&mut *self.reports.lock().unwrap())
-    }
-
-    fn seen(&self, words: &str) -> bool {
-        self.reports.lock().unwrap().iter().any(|r| r.step.contains(words))
-    }
-}
-
-impl Drop for RecordingHost {
-    fn drop(&mut self) {
-        if let Ok(store) = self.store() {
-            let _ = Keystore::kernel_keyring().unwrap().delete_key(store.store_id());
-        }
-    }
-}
-
-fn decision(by: &str, evidence: Option<&str>) -> DecisionInput {
-    DecisionInput {
-        decided_by: by.into(),
-        evidence: evidence.map(Into::into),
-        note: None,
-        conditions: None,
-        decided_on: None,
-    }
-}
+use triangulate_core::workflow::Step;
 
 /// One run of a piece of work, checked: one work and subject, none done at first, `done`
 /// never back nor past `total`, `total` never smaller, one finished report and it last.
@@ -125,12 +60,7 @@ fn long_work_reports_its_steps_through_the_host() {
     unsafe { std::env::set_var(triangulate_app::KEYSTORE_ENV, "kernel-keyring") };
     let site = fixture_site::start();
     let temp = tempfile::tempdir().unwrap();
-    let host = RecordingHost {
-        data_dir: DataDir::new(temp.path().join("data")),
-        store: KeptStore::default(),
-        now: Utc::now(),
-        reports: Mutex::new(Vec::new()),
-    };
+    let host = TestHost::new(&temp.path().join("data"), Utc::now());
 
     admin::init(&host).unwrap();
     people::import_staff(&host, include_str!("../../../../tests/fixtures/staff-example.csv")).unwrap();

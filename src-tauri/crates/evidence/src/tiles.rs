@@ -202,23 +202,7 @@ mod tests {
         if interlaced {
             return interlaced_tile(width, height, color, pixel);
         }
-        let mut info = png::Info::with_size(width, height);
-        info.color_type = color;
-        info.bit_depth = png::BitDepth::Eight;
-        info.srgb = Some(png::SrgbRenderingIntent::Perceptual);
-        let mut out = Vec::new();
-        let mut encoder = png::Encoder::with_info(&mut out, info).unwrap();
-        encoder.set_compression(png::Compression::Balanced);
-        let mut writer = encoder.write_header().unwrap();
-        let mut data = Vec::new();
-        for y in 0..height {
-            for x in 0..width {
-                data.extend(pixel(x, y));
-            }
-        }
-        writer.write_image_data(&data).unwrap();
-        writer.finish().unwrap();
-        out
+        encoded(width, height, color, Some(png::SrgbRenderingIntent::Perceptual), png::Compression::Balanced, pixel)
     }
 
     /// An Adam7-interlaced 8-bit PNG (the `png` crate does not write them), its image data
@@ -360,13 +344,26 @@ mod tests {
     }
 
     /// A tile as a browser's fast encoder writes it: no filtering, stored blocks.
-    fn fast_tile(width: u32, height: u32, mut pixel: impl FnMut(u32, u32) -> Vec<u8>) -> Vec<u8> {
+    fn fast_tile(width: u32, height: u32, pixel: impl FnMut(u32, u32) -> Vec<u8>) -> Vec<u8> {
+        encoded(width, height, png::ColorType::Rgb, None, png::Compression::NoCompression, pixel)
+    }
+
+    /// An 8-bit, non-interlaced PNG whose pixel at (x, y) is `pixel(x, y)`.
+    fn encoded(
+        width: u32,
+        height: u32,
+        color: png::ColorType,
+        srgb: Option<png::SrgbRenderingIntent>,
+        compression: png::Compression,
+        mut pixel: impl FnMut(u32, u32) -> Vec<u8>,
+    ) -> Vec<u8> {
         let mut info = png::Info::with_size(width, height);
-        info.color_type = png::ColorType::Rgb;
+        info.color_type = color;
         info.bit_depth = png::BitDepth::Eight;
+        info.srgb = srgb;
         let mut out = Vec::new();
         let mut encoder = png::Encoder::with_info(&mut out, info).unwrap();
-        encoder.set_compression(png::Compression::NoCompression);
+        encoder.set_compression(compression);
         let mut writer = encoder.write_header().unwrap();
         let mut data = Vec::new();
         for y in 0..height {
