@@ -10,13 +10,12 @@ mod support;
 use support::{TestHost, decision};
 
 use chrono::Utc;
-use std::collections::BTreeMap;
 use triangulate_app::captures::{self, CaptureOrder};
 use triangulate_app::sessions::{self, BrowserChoice};
-use triangulate_app::{AppError, ErrorCode, admin, people, register, requests};
+use triangulate_app::{AppError, ErrorCode, admin, register, requests};
+use triangulate_core::ChainReport;
 use triangulate_core::evidence::{Attribution, JudgementInput};
 use triangulate_core::workflow::{RequestState, Step};
-use triangulate_core::{ChainReport, WorkerProfileInput};
 
 #[test]
 fn a_whole_check_runs_through_the_application_layer_headless() {
@@ -26,17 +25,7 @@ fn a_whole_check_runs_through_the_application_layer_headless() {
     let temp = tempfile::tempdir().unwrap();
     let host = TestHost::new(&temp.path().join("data"), Utc::now());
 
-    admin::init(&host).unwrap();
-    people::import_staff(&host, include_str!("../../../../tests/fixtures/staff-example.csv")).unwrap();
-    people::set_profile(&host, &WorkerProfileInput { name: "Sam Patel".into(), role: "aaw".into(), staff_id: None })
-        .unwrap();
-    people::register_aaw(&host, "Sam Patel", "Director", "SD memo 12", "2026-10-01").unwrap();
-    let mut file: serde_json::Value =
-        serde_json::from_str(include_str!("../../../../tests/fixtures/request-example.json")).unwrap();
-    file["subjects"][0]["profiles"] =
-        serde_json::json!([{ "platform": "facebook", "url": format!("{}/profile/jane", site.base) }]);
-    let request = requests::create(&host, &file.to_string(), &BTreeMap::new(), None).unwrap();
-    let reference = request.reference.clone();
+    let reference = support::staffed_with_a_request(&host, &site.base);
     requests::take_step(&host, &reference, Step::Submit, &decision("Rhian Evans", Some("email 19/11"))).unwrap();
     requests::take_step(&host, &reference, Step::Agree, &decision("Gwen Thomas", Some("email 20/11"))).unwrap();
     requests::take_step(&host, &reference, Step::Permit, &decision("Director", Some("memo SD/44"))).unwrap();

@@ -10,12 +10,10 @@ mod support;
 use support::{TestHost, decision};
 
 use chrono::Utc;
-use std::collections::BTreeMap;
 use triangulate_app::captures::{self, CaptureOrder};
 use triangulate_app::export::PdfOrder;
 use triangulate_app::sessions::{self, BrowserChoice};
-use triangulate_app::{Progress, Work, admin, bundle, export, people, register, requests, retention, subject_access};
-use triangulate_core::WorkerProfileInput;
+use triangulate_app::{Progress, Work, bundle, export, register, requests, retention, subject_access};
 use triangulate_core::evidence::{Attribution, JudgementInput};
 use triangulate_core::workflow::Step;
 
@@ -62,17 +60,7 @@ fn long_work_reports_its_steps_through_the_host() {
     let temp = tempfile::tempdir().unwrap();
     let host = TestHost::new(&temp.path().join("data"), Utc::now());
 
-    admin::init(&host).unwrap();
-    people::import_staff(&host, include_str!("../../../../tests/fixtures/staff-example.csv")).unwrap();
-    people::set_profile(&host, &WorkerProfileInput { name: "Sam Patel".into(), role: "aaw".into(), staff_id: None })
-        .unwrap();
-    people::register_aaw(&host, "Sam Patel", "Director", "SD memo 12", "2026-10-01").unwrap();
-    let mut file: serde_json::Value =
-        serde_json::from_str(include_str!("../../../../tests/fixtures/request-example.json")).unwrap();
-    file["subjects"][0]["profiles"] =
-        serde_json::json!([{ "platform": "facebook", "url": format!("{}/profile/jane", site.base) }]);
-    let request = requests::create(&host, &file.to_string(), &BTreeMap::new(), None).unwrap();
-    let reference = request.reference.clone();
+    let reference = support::staffed_with_a_request(&host, &site.base);
     requests::take_step(&host, &reference, Step::Submit, &decision("Rhian Evans", Some("email 19/11"))).unwrap();
     requests::take_step(&host, &reference, Step::Agree, &decision("Gwen Thomas", Some("email 20/11"))).unwrap();
     requests::take_step(&host, &reference, Step::Permit, &decision("Director", Some("memo SD/44"))).unwrap();

@@ -2,9 +2,13 @@
 //! the recorder in a thread of the test, and every progress report kept.
 
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use triangulate_app::{DataDir, Host, KeptStore, Keystore, OpenStore, Progress, RecorderOrder};
+use triangulate_app::{
+    DataDir, Host, KeptStore, Keystore, OpenStore, Progress, RecorderOrder, admin, people, requests,
+};
+use triangulate_core::WorkerProfileInput;
 use triangulate_core::workflow::DecisionInput;
 
 pub struct TestHost {
@@ -75,4 +79,19 @@ pub fn decision(by: &str, evidence: Option<&str>) -> DecisionInput {
         conditions: None,
         decided_on: None,
     }
+}
+
+/// A new store with the example staff directory, Sam Patel its registered access worker, and
+/// the example request, its subject's profile on the fixture site at `base`: its reference.
+pub fn staffed_with_a_request(host: &TestHost, base: &str) -> String {
+    admin::init(host).unwrap();
+    people::import_staff(host, include_str!("../../../../../tests/fixtures/staff-example.csv")).unwrap();
+    people::set_profile(host, &WorkerProfileInput { name: "Sam Patel".into(), role: "aaw".into(), staff_id: None })
+        .unwrap();
+    people::register_aaw(host, "Sam Patel", "Director", "SD memo 12", "2026-10-01").unwrap();
+    let mut file: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../../tests/fixtures/request-example.json")).unwrap();
+    file["subjects"][0]["profiles"] =
+        serde_json::json!([{ "platform": "facebook", "url": format!("{base}/profile/jane") }]);
+    requests::create(host, &file.to_string(), &BTreeMap::new(), None).unwrap().reference
 }
