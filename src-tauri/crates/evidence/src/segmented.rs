@@ -508,8 +508,9 @@ impl<'a> Cutter<'a> {
         Some(Cutter { png, parsed, offsets, adlers, row_bytes })
     }
 
-    pub fn width(&self) -> u32 {
-        self.parsed.header.width
+    /// The whole PNG it cuts.
+    pub fn png(&self) -> &'a [u8] {
+        self.png
     }
 
     pub fn height(&self) -> u32 {
@@ -712,18 +713,7 @@ mod tests {
             assert!(strip.windows(4).any(|w| w == b"sRGB") && strip.windows(4).any(|w| w == b"pHYs"));
             assert!(!is_segmented(&strip));
             // zlib's own reader takes its stream, checksum and all.
-            let stream: Vec<u8> = {
-                let mut at = 8;
-                let mut data = Vec::new();
-                while at + 8 <= strip.len() {
-                    let length = u32::from_be_bytes(strip[at..at + 4].try_into().unwrap()) as usize;
-                    if &strip[at + 4..at + 8] == b"IDAT" {
-                        data.extend_from_slice(&strip[at + 8..at + 8 + length]);
-                    }
-                    at += 12 + length;
-                }
-                data
-            };
+            let stream: Vec<u8> = parse(&strip).unwrap().idat.into_iter().flat_map(|r| strip[r].to_vec()).collect();
             let mut inflated = Vec::new();
             std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(stream.as_slice()), &mut inflated).unwrap();
             assert_eq!(inflated.len(), rows as usize * (line + 1));

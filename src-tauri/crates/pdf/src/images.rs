@@ -181,7 +181,7 @@ impl Exhibit {
 /// is cut at its segments' boundaries, each band's compressed data copied, not compressed
 /// again; any other is decoded and its bands encoded.
 pub(crate) enum Bands<'a> {
-    Segmented { cutter: triangulate_evidence::segmented::Cutter<'a>, png: &'a [u8], from: u32 },
+    Segmented { cutter: triangulate_evidence::segmented::Cutter<'a>, from: u32 },
     Decoded(Decoded<'a>),
 }
 
@@ -192,7 +192,7 @@ impl<'a> Bands<'a> {
         let cutter = triangulate_evidence::segmented::Cutter::new(data)
             .filter(|_| rows_per_page >= 2 * triangulate_evidence::segmented::SEGMENT_ROWS);
         Ok(match cutter {
-            Some(cutter) => Bands::Segmented { cutter, png: data, from: 0 },
+            Some(cutter) => Bands::Segmented { cutter, from: 0 },
             None => Bands::Decoded(Decoded::new(data)?),
         })
     }
@@ -213,15 +213,14 @@ impl<'a> Bands<'a> {
     /// The next `rows` rows as a PNG. A segmented band that does not hold (see
     /// `Cutter::band`) is decoded instead, from where it starts.
     pub fn next(&mut self, rows: u32) -> Result<Vec<u8>, PdfError> {
-        if let Bands::Segmented { cutter, png, from } = self {
+        if let Bands::Segmented { cutter, from } = self {
             if let Some(band) = cutter.band(*from, rows) {
                 *from += rows;
                 return Ok(band);
             }
             tracing::warn!(from = *from, rows, "a segmented picture's band did not hold; decoding it instead");
-            let (png, skip) = (*png, *from);
-            let mut decoded = Decoded::new(png)?;
-            decoded.skip(skip)?;
+            let mut decoded = Decoded::new(cutter.png())?;
+            decoded.skip(*from)?;
             *self = Bands::Decoded(decoded);
         }
         match self {

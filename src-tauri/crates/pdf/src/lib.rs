@@ -442,15 +442,12 @@ impl Layout<'_> {
             }
             // Taller than a page: a strip of whole rows on each page, each its own image, so a
             // viewer decodes only the rows a page shows.
-            let widest = strip_line(&name, height, height, height);
-            let rows_per_page = ((space - self.text_height(&widest, 8.0, Weight::Regular)) * width as f32
-                / CONTENT_WIDTH)
-                .floor() as u32;
+            // The caption's height, as its widest numbers make it.
+            let line_height = self.text_height(&strip_line(&name, height, height, height), 8.0, Weight::Regular);
+            let rows_per_page = ((space - line_height) * width as f32 / CONTENT_WIDTH).floor() as u32;
             let mut bands = images::Bands::new(png, rows_per_page)?;
             let mut from = 0u32;
             while from < height {
-                let widest = strip_line(&name, height, height, height);
-                let line_height = self.text_height(&widest, 8.0, Weight::Regular);
                 if BOTTOM - self.y < line_height + 48.0 {
                     self.new_page();
                 }
