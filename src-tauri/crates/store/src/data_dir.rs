@@ -121,63 +121,7 @@ impl DataDir {
     }
 }
 
-/// Files and folders readable by their owner only: folders 0700 and files 0600 on Unix. On
-/// Windows the data folder lies in the user's own profile, whose permissions it inherits.
-pub mod private {
-    use std::fs;
-    use std::io;
-    use std::path::Path;
-
-    /// Creates the folder and any missing parents, owner-only.
-    pub fn create_dir_all(path: &Path) -> io::Result<()> {
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(path)
-    }
-
-    /// Options that create a file owner-only.
-    pub fn options() -> fs::OpenOptions {
-        let mut options = fs::OpenOptions::new();
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options
-    }
-
-    /// Writes a new file, owner-only; refuses to replace one that exists.
-    pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-        use io::Write;
-        let mut file = options().write(true).create_new(true).open(path)?;
-        file.write_all(bytes)?;
-        file.sync_all()
-    }
-
-    /// Opens a file for appending, creating it owner-only.
-    pub fn append(path: &Path) -> io::Result<fs::File> {
-        options().create(true).append(true).open(path)
-    }
-
-    /// Takes every permission for group and others away from an existing file or folder.
-    pub fn tighten(path: &Path, folder: bool) {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            if let Ok(metadata) = fs::symlink_metadata(path)
-                && metadata.is_dir() == folder
-                && !metadata.file_type().is_symlink()
-                && metadata.permissions().mode() & 0o077 != 0
-            {
-                let mode = if folder { 0o700 } else { 0o600 };
-                if fs::set_permissions(path, fs::Permissions::from_mode(mode)).is_ok() {
-                    tracing::info!(path = %path.display(), "made private to its owner");
-                }
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = (path, folder);
-    }
-}
+use crate::private;
 
 /// Writes a file so that a crash or a full disk leaves either the old file or the new one,
 /// never a part of either: a temporary file is written and synced, then renamed over.

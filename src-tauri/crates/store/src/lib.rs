@@ -21,6 +21,7 @@ mod logging;
 mod logs;
 mod migrations;
 mod persons;
+pub mod private;
 pub mod pilot;
 mod recovery;
 mod requests;
@@ -42,7 +43,7 @@ pub use accounts::{
     AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord, AuthorisationReview, Renewal,
 };
 pub use captures::{ArtefactRecord, CaptureRecord, NewArtefact, Provenance, RedactionRecord, verify_manifest};
-pub use data_dir::{DATA_DIR_ENV, DataDir, private};
+pub use data_dir::{DATA_DIR_ENV, DataDir};
 pub use drafts::{DraftCheck, DraftRecord, DraftSummary};
 pub use error::{ErrorKind, RecoveryError, Result, StoreError};
 pub use exports::{FilingRecord, NewBundleExport, NewPdfExport, PdfExportRecord};
