@@ -48,7 +48,9 @@ fn exe(name: &str) -> PathBuf {
 fn wine_program() -> PathBuf {
     ["wine64", "wine"]
         .iter()
-        .flat_map(|name| std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).map(move |d| d.join(name)))
+        .flat_map(|name| {
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).map(move |d| d.join(name))
+        })
         .find(|p| p.is_file())
         .unwrap_or_else(|| PathBuf::from("/usr/lib/wine/wine64"))
 }
@@ -201,8 +203,11 @@ fn authorised_request(s: &Store) -> (String, String) {
     s.ok(&["request", "agree", &reference, "--by", "Gwen Thomas", "--evidence", "email 2026-11-20"]);
     s.ok(&["request", "permit", &reference, "--by", "Director", "--evidence", "memo SD/44", "--conditions", "One-off"]);
     s.ok(&["request", "confirm-legitimacy", &reference, "--by", "Sam Patel", "--evidence", "email EV-1"]);
-    let account =
-        s.ok(&["account", "add", "--platform", "facebook", "--handle", "council.safeguarding"]).stdout.trim().to_string();
+    let account = s
+        .ok(&["account", "add", "--platform", "facebook", "--handle", "council.safeguarding"])
+        .stdout
+        .trim()
+        .to_string();
     let search = ["--platform", "facebook", "--account", &account, "--searched", "Anna Kowalska", "--result", "Public"];
     s.ok(&[&["log", "add-search", &reference][..], &search].concat());
     (reference, account)
@@ -369,7 +374,11 @@ fn the_register_the_central_record_and_a_rollback_caught_by_the_credential_manag
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 1);
     assert!(rows[0].iter().any(|cell| cell == "DS/2026/7"), "{:?}", rows[0]);
-    assert!(rows[0].iter().any(|cell| cell == "Evans, Siân (Head of Legal)"), "commas and accents intact: {:?}", rows[0]);
+    assert!(
+        rows[0].iter().any(|cell| cell == "Evans, Siân (Head of Legal)"),
+        "commas and accents intact: {:?}",
+        rows[0]
+    );
 
     // A copy of the folder put back after more was recorded: the Credential Manager's copy
     // of the chain's head shows it, even with the folder's own head file gone with it.
@@ -429,11 +438,11 @@ fn a_bundle_made_on_windows_verifies_on_linux_and_one_made_on_linux_verifies_on_
     let made = s.ok(&["export", "bundle", &reference, "--out", &win(&zip), "--json"]).json();
     let fingerprint = made["fingerprint"].as_str().unwrap().to_string();
     assert_eq!(tool("unzip", &["-tq", zip.to_str().unwrap()]).code, 0);
-    let checked = tool(linux_verify().to_str().unwrap(), &[zip.to_str().unwrap(), "--expect-fingerprint", &fingerprint]);
+    let checked =
+        tool(linux_verify().to_str().unwrap(), &[zip.to_str().unwrap(), "--expect-fingerprint", &fingerprint]);
     assert_eq!(checked.code, 0, "{}{}", checked.stdout, checked.stderr);
-    let on_windows = Run::from(
-        laptop.command(&exe("triangulate-verify")).args([win(&zip).as_str(), "--json"]).output().unwrap(),
-    );
+    let on_windows =
+        Run::from(laptop.command(&exe("triangulate-verify")).args([win(&zip).as_str(), "--json"]).output().unwrap());
     assert_eq!(on_windows.code, 0, "{}{}", on_windows.stdout, on_windows.stderr);
 
     // Made on Linux, checked by the Windows verifier; and a changed byte is caught there.
@@ -450,7 +459,17 @@ fn a_bundle_made_on_windows_verifies_on_linux_and_one_made_on_linux_verifies_on_
     let fixtures = repo_root().join("tests/fixtures");
     linux_ok(&["staff", "import", "--file", fixtures.join("staff-example.csv").to_str().unwrap()]);
     linux_ok(&["worker", "set", "--name", "Sam Patel", "--role", "aaw"]);
-    linux_ok(&["worker", "register-aaw", "Sam Patel", "--decided-by", "Director", "--evidence", "m", "--trained", "2026-10-01"]);
+    linux_ok(&[
+        "worker",
+        "register-aaw",
+        "Sam Patel",
+        "--decided-by",
+        "Director",
+        "--evidence",
+        "m",
+        "--trained",
+        "2026-10-01",
+    ]);
     let reference =
         linux_ok(&["request", "create", "--file", fixtures.join("request-example.json").to_str().unwrap()]).stdout;
     let reference = reference.trim();
@@ -462,7 +481,19 @@ fn a_bundle_made_on_windows_verifies_on_linux_and_one_made_on_linux_verifies_on_
     let search = ["--platform", "facebook", "--account", account.trim(), "--searched", "Anna", "--result", "Public"];
     linux_ok(&[&["log", "add-search", reference][..], &search].concat());
     linux_ok(&["log", "complete", reference, "--by", "Sam Patel", "--evidence", "e"]);
-    linux_ok(&["log", "finalise", reference, "--by", "Rhian Evans", "--evidence", "e", "--rating", "some", "--assessment", "ok"]);
+    linux_ok(&[
+        "log",
+        "finalise",
+        reference,
+        "--by",
+        "Rhian Evans",
+        "--evidence",
+        "e",
+        "--rating",
+        "some",
+        "--assessment",
+        "ok",
+    ]);
     let from_linux = temp.path().join("from-linux.zip");
     let made = linux_ok(&["export", "bundle", reference, "--out", from_linux.to_str().unwrap(), "--json"]).json();
     let verify_exe = exe("triangulate-verify");

@@ -27,8 +27,9 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use triangulate_core::ChainHead;
 
-use crate::data_dir::{private, write_atomically};
+use crate::data_dir::write_atomically;
 use crate::error::{Result, StoreError};
+use crate::private;
 use crate::{DataDir, Keystore};
 
 const FORMAT: u32 = 1;
