@@ -28,8 +28,15 @@ user_path() { "$wine" reg query 'HKCU\Environment' /v Path 2>/dev/null | tr -d '
 
 "$wine" "$setup" /S
 wineserver -w
-for file in triangulate-desktop.exe bin/triangulate.exe bin/triangulate-verify.exe uninstall.exe install.log; do
+for file in triangulate-desktop.exe WebView2Loader.dll bin/triangulate.exe bin/triangulate-verify.exe uninstall.exe install.log; do
   [ -f "$installed/$file" ] || fail "$file is not installed in $installed"
+done
+# Every DLL the app loads is Windows' own (in System32, or an API set the loader resolves) or
+# installed beside it (WebView2's loader).
+for dll in $(x86_64-w64-mingw32-objdump -p "$installed/triangulate-desktop.exe" | awk '/DLL Name/ {print $3}'); do
+  case "$dll" in api-ms-win-* | ext-ms-win-*) continue ;; esac
+  [ -f "$installed/$dll" ] || [ -n "$(find "$WINEPREFIX/drive_c/windows/system32" -maxdepth 1 -iname "$dll")" ] \
+    || fail "the app loads $dll, which is neither Windows' own nor installed"
 done
 [ -f "$menu/Triangulate.lnk" ] || fail "no Start menu entry for the app"
 [ -f "$menu/Uninstall Triangulate.lnk" ] || fail "no Start menu entry for the uninstaller"

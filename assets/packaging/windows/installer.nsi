@@ -1,18 +1,24 @@
 ; The Windows installer: per user, no administrator rights needed.
 ;   makensis -DVERSION=0.1.0 -DSOURCE=folder-with-the-exe-files -DOUTFILE=setup.exe installer.nsi
-; Installs to %LOCALAPPDATA%\Programs\Triangulate: the app (triangulate-desktop.exe) with its
-; Start menu entry, and the command line (bin\triangulate.exe, bin\triangulate-verify.exe) on
+; Installs to %LOCALAPPDATA%\Programs\Triangulate: the app (triangulate-desktop.exe, and
+; WebView2Loader.dll, which it loads) with its Start menu entry, and the command line (bin\triangulate.exe, bin\triangulate-verify.exe) on
 ; the user's PATH. The uninstaller removes those and keeps the data folder
 ; (%LOCALAPPDATA%\Triangulate), saying so.
-Unicode true
+; A 64-bit installer, as the app is: it runs where the app can.
+Target amd64-unicode
 RequestExecutionLevel user
-SetCompressor /SOLID lzma
+!include "WinMessages.nsh"
+; LZMA for what is given to councils; zlib (-DCOMPRESSOR=zlib) for the tests' quick builds.
+!ifndef COMPRESSOR
+  !define COMPRESSOR "/SOLID lzma"
+!endif
+SetCompressor ${COMPRESSOR}
 
 !ifndef VERSION
   !error "give -DVERSION="
 !endif
 !ifndef SOURCE
-  !error "give -DSOURCE= (the folder holding triangulate-desktop.exe, triangulate.exe and triangulate-verify.exe)"
+  !error "give -DSOURCE= (the folder holding triangulate-desktop.exe, WebView2Loader.dll, triangulate.exe and triangulate-verify.exe)"
 !endif
 !ifndef OUTFILE
   !define OUTFILE "triangulate-${VERSION}-windows-x64-setup.exe"
@@ -91,6 +97,7 @@ Section "Triangulate"
   !insertmacro NOTE "Triangulate ${VERSION} installed in $INSTDIR for this user."
   Call WarnWithoutWebView2
   File "/oname=triangulate-desktop.exe" "${SOURCE}\triangulate-desktop.exe"
+  File "${SOURCE}\WebView2Loader.dll"
   SetOutPath "$INSTDIR\bin"
   File "${SOURCE}\triangulate.exe"
   File "${SOURCE}\triangulate-verify.exe"
@@ -130,6 +137,7 @@ SectionEnd
 Section "Uninstall"
   SetShellVarContext current
   Delete "$INSTDIR\triangulate-desktop.exe"
+  Delete "$INSTDIR\WebView2Loader.dll"
   Delete "$INSTDIR\bin\triangulate.exe"
   Delete "$INSTDIR\bin\triangulate-verify.exe"
   RMDir "$INSTDIR\bin"
