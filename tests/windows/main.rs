@@ -157,16 +157,6 @@ impl<'a> Store<'a> {
         command
     }
 
-    fn run(&self, args: &[&str]) -> Run {
-        Run::from(self.command(args).output().unwrap())
-    }
-
-    fn ok(&self, args: &[&str]) -> Run {
-        let run = self.run(args);
-        assert_eq!(run.code, 0, "{args:?}: {}{}", run.stdout, run.stderr);
-        run
-    }
-
     fn run_with_input(&self, args: &[&str], input: &str) -> Run {
         let mut child =
             self.command(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
@@ -185,19 +175,87 @@ impl<'a> Store<'a> {
     }
 }
 
-fn fixture(name: &str) -> String {
-    win(&repo_root().join("tests/fixtures").join(name))
+impl Cli for Store<'_> {
+    fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.command(args).output().unwrap())
+    }
+
+    fn path(&self, path: &Path) -> String {
+        win(path)
+    }
+}
+
+/// The Linux command line on a data folder of its own, its key in the kernel keyring.
+struct LinuxStore {
+    _temp: tempfile::TempDir,
+    data_dir: PathBuf,
+}
+
+impl LinuxStore {
+    fn new() -> LinuxStore {
+        let temp = tempfile::tempdir().unwrap();
+        let data_dir = temp.path().join("data");
+        LinuxStore { _temp: temp, data_dir }
+    }
+}
+
+impl Cli for LinuxStore {
+    fn run(&self, args: &[&str]) -> Run {
+        Run::from(
+            Command::new(env!("CARGO_BIN_EXE_triangulate"))
+                .arg("--data-dir")
+                .arg(&self.data_dir)
+                .args(args)
+                .env("TRIANGULATE_KEYSTORE", "kernel-keyring")
+                .env_remove("RUST_LOG")
+                .output()
+                .unwrap(),
+        )
+    }
+
+    fn path(&self, path: &Path) -> String {
+        path.to_str().unwrap().to_string()
+    }
+}
+
+impl Drop for LinuxStore {
+    fn drop(&mut self) {
+        if let Ok(text) = std::fs::read_to_string(self.data_dir.join("store.json"))
+            && let Ok(json) = serde_json::from_str::<serde_json::Value>(&text)
+            && let (Some(id), Ok(keystore)) = (json["store_id"].as_str(), triangulate_store::Keystore::kernel_keyring())
+        {
+            let _ = keystore.delete_key(id);
+        }
+    }
+}
+
+/// A command line on a data folder: Windows' under Wine, or Linux's.
+trait Cli {
+    fn run(&self, args: &[&str]) -> Run;
+    /// A path as this system's command line takes it.
+    fn path(&self, path: &Path) -> String;
+
+    fn ok(&self, args: &[&str]) -> Run {
+        let run = self.run(args);
+        assert_eq!(run.code, 0, "{args:?}: {}{}", run.stdout, run.stderr);
+        run
+    }
+
+    fn fixture(&self, name: &str) -> String {
+        self.path(&repo_root().join("tests/fixtures").join(name))
+    }
 }
 
 /// A store with the example's staff, an access worker registered and the example request
 /// authorised, an account added and a first search logged: the request's reference and the
 /// account's id.
-fn authorised_request(s: &Store) -> (String, String) {
-    s.ok(&["staff", "import", "--file", &fixture("staff-example.csv")]);
+fn authorised_request(s: &dyn Cli) -> (String, String) {
+    s.ok(&["staff", "import", "--file", &s.fixture("staff-example.csv")]);
     s.ok(&["worker", "set", "--name", "Sam Patel", "--role", "aaw"]);
     let aaw = ["--decided-by", "Director", "--evidence", "SD memo 12", "--trained", "2026-10-01"];
     s.ok(&[&["worker", "register-aaw", "Sam Patel"][..], &aaw].concat());
-    let reference = s.ok(&["request", "create", "--file", &fixture("request-example.json")]).stdout.trim().to_string();
+    let reference =
+        s.ok(&["request", "create", "--file", &s.fixture("request-example.json")]).stdout.trim().to_string();
     s.ok(&["request", "submit", &reference, "--by", "Rhian Evans", "--evidence", "email EV-1"]);
     s.ok(&["request", "agree", &reference, "--by", "Gwen Thomas", "--evidence", "email 2026-11-20"]);
     s.ok(&["request", "permit", &reference, "--by", "Director", "--evidence", "memo SD/44", "--conditions", "One-off"]);
@@ -212,7 +270,7 @@ fn authorised_request(s: &Store) -> (String, String) {
     (reference, account)
 }
 
-fn finalise(s: &Store, reference: &str) {
+fn finalise(s: &dyn Cli, reference: &str) {
     s.ok(&["log", "complete", reference, "--by", "Sam Patel", "--evidence", "email EV-1"]);
     let assessment = ["--evidence", "email EV-1", "--rating", "some", "--assessment", "It helped"];
     s.ok(&[&["log", "finalise", reference, "--by", "Rhian Evans"][..], &assessment].concat());
@@ -408,20 +466,6 @@ fn copy_folder(from: &Path, to: &Path) {
     }
 }
 
-/// The Linux command line on its own data folder, its key in the kernel keyring.
-fn linux(data_dir: &Path, args: &[&str]) -> Run {
-    Run::from(
-        Command::new(env!("CARGO_BIN_EXE_triangulate"))
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(args)
-            .env("TRIANGULATE_KEYSTORE", "kernel-keyring")
-            .env_remove("RUST_LOG")
-            .output()
-            .unwrap(),
-    )
-}
-
 fn linux_verify() -> PathBuf {
     Path::new(env!("CARGO_BIN_EXE_triangulate")).with_file_name("triangulate-verify")
 }
@@ -446,56 +490,13 @@ fn a_bundle_made_on_windows_verifies_on_linux_and_one_made_on_linux_verifies_on_
     assert_eq!(on_windows.code, 0, "{}{}", on_windows.stdout, on_windows.stderr);
 
     // Made on Linux, checked by the Windows verifier; and a changed byte is caught there.
+    let linux = LinuxStore::new();
+    linux.ok(&["init"]);
+    let (reference, _) = authorised_request(&linux);
+    finalise(&linux, &reference);
     let temp = tempfile::tempdir().unwrap();
-    let data = temp.path().join("data");
-    let init = linux(&data, &["init", "--json"]);
-    assert_eq!(init.code, 0, "{}", init.stderr);
-    let store_id = init.json()["store_id"].as_str().unwrap().to_string();
-    let linux_ok = |args: &[&str]| {
-        let run = linux(&data, args);
-        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
-        run
-    };
-    let fixtures = repo_root().join("tests/fixtures");
-    linux_ok(&["staff", "import", "--file", fixtures.join("staff-example.csv").to_str().unwrap()]);
-    linux_ok(&["worker", "set", "--name", "Sam Patel", "--role", "aaw"]);
-    linux_ok(&[
-        "worker",
-        "register-aaw",
-        "Sam Patel",
-        "--decided-by",
-        "Director",
-        "--evidence",
-        "m",
-        "--trained",
-        "2026-10-01",
-    ]);
-    let reference =
-        linux_ok(&["request", "create", "--file", fixtures.join("request-example.json").to_str().unwrap()]).stdout;
-    let reference = reference.trim();
-    linux_ok(&["request", "submit", reference, "--by", "Rhian Evans", "--evidence", "e"]);
-    linux_ok(&["request", "agree", reference, "--by", "Gwen Thomas", "--evidence", "e"]);
-    linux_ok(&["request", "permit", reference, "--by", "Director", "--evidence", "e", "--conditions", "One-off"]);
-    linux_ok(&["request", "confirm-legitimacy", reference, "--by", "Sam Patel", "--evidence", "e"]);
-    let account = linux_ok(&["account", "add", "--platform", "facebook", "--handle", "council"]).stdout;
-    let search = ["--platform", "facebook", "--account", account.trim(), "--searched", "Anna", "--result", "Public"];
-    linux_ok(&[&["log", "add-search", reference][..], &search].concat());
-    linux_ok(&["log", "complete", reference, "--by", "Sam Patel", "--evidence", "e"]);
-    linux_ok(&[
-        "log",
-        "finalise",
-        reference,
-        "--by",
-        "Rhian Evans",
-        "--evidence",
-        "e",
-        "--rating",
-        "some",
-        "--assessment",
-        "ok",
-    ]);
     let from_linux = temp.path().join("from-linux.zip");
-    let made = linux_ok(&["export", "bundle", reference, "--out", from_linux.to_str().unwrap(), "--json"]).json();
+    let made = linux.ok(&["export", "bundle", &reference, "--out", from_linux.to_str().unwrap(), "--json"]).json();
     let verify_exe = exe("triangulate-verify");
     let checked = Run::from(
         laptop
@@ -513,7 +514,4 @@ fn a_bundle_made_on_windows_verifies_on_linux_and_one_made_on_linux_verifies_on_
     std::fs::write(&tampered, &bytes).unwrap();
     let caught = Run::from(laptop.command(&verify_exe).arg(win(&tampered)).output().unwrap());
     assert_ne!(caught.code, 0, "a changed byte is caught on Windows too: {}", caught.stdout);
-    if let Ok(keystore) = triangulate_store::Keystore::kernel_keyring() {
-        let _ = keystore.delete_key(&store_id);
-    }
 }
