@@ -334,12 +334,11 @@ export function createFakeBackend(): Backend {
     rollback_warning: initialised && headMissing ? "a rollback to an earlier copy of the store can no longer be ruled out: the copy in the Linux kernel keyring (which loses it at every restart) of the audit chain's head is missing or cannot be read, so a data folder put back from a backup would go unnoticed. No new copy of the head is made until a person accepts the store as it stands, with who and why recorded in the audit chain" : null,
     audit: initialised ? { intact: true, events: 1, message: "intact: 1 events" } : null, organisation: "Example Council", protective_marking: "OFFICIAL-SENSITIVE",
   });
-  // The browser for captures: Edge found on the laptop, unless `?no-browser` plays a laptop
-  // with none; `window.fakeProgram` is what the open dialog gives (a name with "missing" in
-  // it plays a file that is not there).
-  const foundBrowser: NamedBrowser | null = new URLSearchParams(location.search).has("no-browser")
-    ? null
-    : { name: "Microsoft Edge", path: "C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe" };
+  // The browser for captures: Edge found on the laptop, unless `window.fakeNoBrowser` plays a
+  // laptop with none; `window.fakeProgram` is what the open dialog gives (a name with
+  // "missing" in it plays a file that is not there).
+  const edge: NamedBrowser = { name: "Microsoft Edge", path: "C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe" };
+  const found = (): NamedBrowser | null => ((window as unknown as { fakeNoBrowser?: boolean }).fakeNoBrowser ? null : edge);
   let chosenBrowser: ChosenBrowser | null = null;
   const browserName = (path: string): string => {
     const file = path.toLowerCase().split(/[\\/]/).pop() ?? "";
@@ -352,6 +351,7 @@ export function createFakeBackend(): Backend {
   const browserSetting = (): BrowserSetting => {
     const inUse = (browser: NamedBrowser, source: BrowserSource) => ({ browser, source, in_words: `Captures will use ${browser.name} at ${browser.path}` });
     const where = 'in Settings, under "Browser for captures"';
+    const foundBrowser = found();
     const problem = chosenBrowser
       ? null
       : foundBrowser ? null : `no browser for captures was found on this laptop, and none has been chosen: install Microsoft Edge or Google Chrome, or choose the browser's program ${where}`;

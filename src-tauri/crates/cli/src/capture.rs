@@ -244,9 +244,14 @@ pub fn browser(command: BrowserCommand, host: &CliHost) -> Result<()> {
             say!("Found installed: {} at {}.", found.name, inline(&found.path));
         }
     }
-    match setting.problem {
-        None => Ok(()),
-        Some(problem) => Err(AppError::Browser(problem)),
+    match (setting.problem, done) {
+        (None, _) => Ok(()),
+        // Nothing would open: `show` says so by its exit code; a change made says so in words.
+        (Some(problem), None) => Err(AppError::Browser(problem)),
+        (Some(problem), Some(_)) => {
+            esay!("Warning: {problem}.");
+            Ok(())
+        }
     }
 }
 
