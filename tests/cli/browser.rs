@@ -151,7 +151,7 @@ fn a_session_start_with_no_browser_is_refused_before_anything_is_written_and_the
 
     // A browser given to the command comes before the laptop's choice: one that is not there
     // is refused by its path, never swapped for the chosen one.
-    let chosen = program(s.data_dir.parent().unwrap().join("chrome"));
+    let chosen = program(s.data_dir.parent().unwrap().join("chrome.exe"));
     assert_eq!(bare(&s, &["browser", "set", chosen.to_str().unwrap()], &empty).code, 0);
     let before = actions(&s).len();
     let run = bare(&s, &[&start[..], &["--browser", "/no/such/browser"]].concat(), &empty);

@@ -181,11 +181,13 @@ export async function profileScreen(app: App, complete = "", setup = false): Pro
       ? { name: person.name, role: answers.role, staff_id: person.staff_id }
       : { name: answers.name, role: answers.role, staff_id: answers.staff_id.trim() ? answers.staff_id : null };
     try {
+      // Someone typed in may be in the directory after all (their name however spelt, or
+      // added since this screen was drawn): the directory just before and after says.
+      const before = added ? await app.backend.call("staff_list", {}) : null;
       const saved = await app.backend.call("worker_profile_set", args);
-      // Someone typed in may have been in the directory after all (their name however spelt).
       const after = added ? await app.backend.call("staff_list", {}) : null;
       const me = after?.staff.find((p) => p.laptop_worker);
-      const isNew = me !== undefined && !people.some((p) => p.id === me.id);
+      const isNew = me !== undefined && before !== null && !before.staff.some((p) => p.id === me.id);
       app.flash(
         "Profile saved",
         isNew ? `${saved.name} is added to the staff directory in the role ${labelOf(WORKER_ROLES, saved.role)}, marked for whoever keeps the directory to check.` : "",

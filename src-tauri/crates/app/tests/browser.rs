@@ -109,7 +109,7 @@ fn a_session_opens_the_given_browser_then_the_environments_then_the_chosen_one_t
     let (given, env, chosen, edge) = (
         program(temp.path(), "given-browser"),
         program(temp.path(), "env-browser"),
-        program(temp.path(), "chromium"),
+        program(temp.path(), "chromium.exe"),
         program(temp.path(), "msedge.exe"),
     );
     let mut machine = Machine::new(temp.path());
@@ -165,7 +165,7 @@ fn a_session_opens_the_given_browser_then_the_environments_then_the_chosen_one_t
 #[test]
 fn a_choice_that_is_not_a_program_is_refused_by_its_field_and_changes_nothing() {
     let temp = tempfile::tempdir().unwrap();
-    let chrome = program(temp.path(), "chrome");
+    let chrome = program(temp.path(), "chrome.exe");
     let machine = Machine::new(temp.path());
     staffed(&machine);
     browser::choose(&machine, chrome.to_str().unwrap()).unwrap();
@@ -201,7 +201,7 @@ fn a_choice_that_is_not_a_program_is_refused_by_its_field_and_changes_nothing() 
 #[test]
 fn the_choice_and_its_forgetting_are_audited_in_the_workers_name() {
     let temp = tempfile::tempdir().unwrap();
-    let chrome = program(temp.path(), "google-chrome");
+    let chrome = program(temp.path(), "google-chrome.exe");
     let machine = Machine::new(temp.path());
     admin::init(&machine).unwrap();
 
