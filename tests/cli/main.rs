@@ -1,6 +1,7 @@
 //! Black-box tests of the `triangulate` binary: exit codes, messages and JSON keys are a
 //! contract that scripts and IT staff rely on.
 
+mod browser;
 mod bundle;
 mod capture;
 mod export;

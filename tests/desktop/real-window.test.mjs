@@ -252,7 +252,12 @@ test("a request is created and authorised in the real window, survives a kill mi
   await window.type("name", "Wendy Window");
   await window.choose("role");
   await window.click("#save-profile");
-  await window.heading("Investigation requests");
+  // The first start's last step: the browser for captures (here the one TRIANGULATE_BROWSER names).
+  await window.heading("The browser for captures");
+  await window.wait("#browser-in-use", "Captures will use");
+  await window.screenshot("01-browser-for-captures");
+  await window.click("#continue");
+  await window.heading("Home");
   await window.click("#nav-staff");
   await window.heading("Staff directory");
   await window.type("name", "Gwen Thomas");

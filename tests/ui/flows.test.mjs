@@ -27,13 +27,29 @@ async function setUp(page) {
   await heading(page, "Worker profile");
 }
 
+/** On the worker profile: not in the staff directory, so added to it as `name` in the role
+ *  whose radio is `roleId`. */
+async function addMe(page, name, roleId) {
+  await byId(page, "listed-2").check();
+  await fill(page, { name, staff_id: "" });
+  await byId(page, roleId).check();
+}
+
+/** The first start's last step, the browser for captures, left as found; then the requests list. */
+async function finishSetUp(page) {
+  await heading(page, "The browser for captures");
+  await byId(page, "continue").click();
+  await heading(page, "Home");
+  await byId(page, "nav-requests").click();
+  await heading(page, "Investigation requests");
+}
+
 /** A store and a worker profile (`roleId` picks the role's radio), ending on the requests list. */
 async function setUpAs(page, name, roleId) {
   await setUp(page);
-  await fill(page, { name });
-  await byId(page, roleId).check();
+  await addMe(page, name, roleId);
   await byId(page, "save-profile").click();
-  await heading(page, "Investigation requests");
+  await finishSetUp(page);
 }
 
 /** A new page with a store, Ada Worker's profile (a social worker) and request
@@ -131,8 +147,7 @@ async function chooseDecider(page, name) {
 async function becomeWorker(page, name, roleId) {
   await page.locator('.app-nav__link[data-section="profile"]').click();
   await heading(page, "Worker profile");
-  await fill(page, { name, staff_id: "" });
-  await byId(page, roleId).check();
+  await addMe(page, name, roleId);
   await byId(page, "save-profile").click();
   await heading(page, "Investigation requests");
 }
@@ -145,10 +160,9 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   assert.equal(await focusedId(page), "error-summary", "focus moves to the error summary");
   assert.match(await page.title(), /^Error: /);
   await checkScreen(page, "03-profile-error");
-  await fill(page, { name: "Ada Worker" });
-  await byId(page, "role-2").check();
+  await addMe(page, "Ada Worker", "role-2");
   await byId(page, "save-profile").click();
-  await heading(page, "Investigation requests");
+  await finishSetUp(page);
   await checkScreen(page, "04-requests-empty");
 
   await byId(page, "new-request").click();
@@ -806,8 +820,7 @@ test("Home groups requests by whom they wait for, says what waits for the worker
   await checkScreen(page, "29-home-no-profile");
   await byId(page, "set-profile").click();
   await heading(page, "Worker profile");
-  await fill(page, { name: "Ada Worker" });
-  await byId(page, "role-2").check();
+  await addMe(page, "Ada Worker", "role-2");
   await byId(page, "save-profile").click();
   await heading(page, "Investigation requests");
   await byId(page, "nav-home").click();
@@ -1640,6 +1653,31 @@ test("starting a session shows the service director's conditions and is refused 
   await refusal.locator("a").click();
   assert.equal(await focusedId(page), "conditions_confirmed", "the refusal's link moves focus to the box");
   await byId(page, "conditions_confirmed").check();
+  await byId(page, "continue").click();
+  await heading(page, "Access session 1");
+  await page.close();
+});
+
+test("with no browser on the laptop a session start is refused with where to choose one, and starts once one is chosen", async () => {
+  const page = await fixture.browser.newPage();
+  await readyForAccess(page);
+  await page.evaluate(() => (window.fakeNoBrowser = true));
+  await openSessionStart(page);
+  await byId(page, "subject").check();
+  await byId(page, "continue").click();
+  const refusal = page.locator('#refused .app-refusal[data-code="browser_failed"]');
+  await refusal.waitFor();
+  assert.equal(await focusedId(page), "refused");
+  assert.match(await refusal.innerText(), /No browser for captures was found on this laptop[\s\S]*in Settings, under "Browser for captures"/);
+  assert.doesNotMatch(await refusal.innerText(), /--browser/, "no command-line option in a window");
+  await checkScreen(page, "88-session-no-browser");
+  await refusal.locator("a", { hasText: "Choose the browser for captures in Settings" }).click();
+  await heading(page, "Browser for captures");
+  await page.evaluate(() => (window.fakeProgram = "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe"));
+  await byId(page, "path").click();
+  await page.locator("#notification", { hasText: "The browser for captures is chosen" }).waitFor();
+  await openSessionStart(page);
+  await byId(page, "subject").check();
   await byId(page, "continue").click();
   await heading(page, "Access session 1");
   await page.close();

@@ -75,9 +75,15 @@ test("a request is created, corrected and authorised by keyboard alone", async (
   await heading(page, "Worker profile");
   // Kim is an Authorised Access Worker: the social worker's and the managers' decisions are
   // recorded for them, as made by email, and Kim's own steps in her name.
+  await choose(page, "listed", 2);
   await typeInto(page, "name", "Kim Keyboard");
   await choose(page, "role", 1);
   await press(page, "save-profile");
+  // The first start's last step: the browser found on the laptop is kept.
+  await heading(page, "The browser for captures");
+  await press(page, "continue");
+  await heading(page, "Home");
+  await press(page, "nav-requests");
   await heading(page, "Investigation requests");
   await press(page, "new-request");
   await heading(page, "Case and workers");

@@ -15,6 +15,9 @@ export interface Backend {
   chooseSaveFile(suggestedName: string, kind: "pdf" | "zip" | "csv" | "json" | "folder"): Promise<string | null>;
   /** Asks for files to read (the system's open dialog); empty when the worker cancels. */
   chooseOpenFiles(kind: "json"): Promise<string[]>;
+  /** Asks for a program to run (the system's open dialog), such as a browser's; null when
+   *  the worker cancels. */
+  chooseProgram(): Promise<string | null>;
   /** Opens a PDF the app wrote in the laptop's PDF reader. */
   openPdf(path: string): Promise<void>;
   /** Calls `handler` each time the capture shortcut is pressed, wherever the focus is; the
@@ -35,6 +38,12 @@ export const tauriBackend: Backend = {
   chooseOpenFiles: async (kind) => {
     const chosen = await open({ multiple: true, directory: false, filters: [{ name: kind.toUpperCase(), extensions: [kind] }] });
     return chosen === null ? [] : Array.isArray(chosen) ? chosen : [chosen];
+  },
+  chooseProgram: async () => {
+    // On Windows a program is an .exe; elsewhere any file may be one.
+    const windows = navigator.userAgent.includes("Windows");
+    const chosen = await open({ multiple: false, directory: false, title: "Choose the browser's program", filters: windows ? [{ name: "Programs", extensions: ["exe"] }] : [] });
+    return typeof chosen === "string" ? chosen : null;
   },
   openPdf: (path) => openPath(path),
   onCaptureShortcut: (handler) => listen("capture-shortcut", () => handler()),

@@ -9,7 +9,7 @@ import type {
   AawRecord, AccountRecord, CaptureItem, CapturePage, DisposalRecord, Due, HoldRecord, IncidentRecord, RetentionPage, SessionPage, AuthorisationRecord, CommandName, Contribution, Commands, DateParts, DraftRecord, FieldError, IpcError, PersonRecord, PossibleMatch,
   HomeGroup, HomeRequest, InvestigationLog, LogActions, LogPage, LogVersion, NextStep, PdfExportRecord, Progress, Request, RequestForm, RequestPage, RequestRecord, RequestState, Role,
   ShareRecipient, Step, StoreStatus, WorkerRecord, Work, RegisterEntry, AuthorisationState, PilotFeedback, PilotReportArgs, PilotReportPage,
-  AccessReadiness, DecisionRecord, FixPlace, StaffAddArgs, StaffChoice, StaffDirectory, StaffRecord, StaffRef, StaffRole, StepOffer, VersionSigned,
+  AccessReadiness, BrowserSetting, BrowserSource, ChosenBrowser, DecisionRecord, FixPlace, NamedBrowser, StaffAddArgs, StaffChoice, StaffDirectory, StaffRecord, StaffRef, StaffRole, StepOffer, VersionSigned,
 } from "./generated/ipc";
 
 type Handlers = { [K in CommandName]: (args: Commands[K]["args"]) => Commands[K]["response"] };
@@ -334,6 +334,35 @@ export function createFakeBackend(): Backend {
     rollback_warning: initialised && headMissing ? "a rollback to an earlier copy of the store can no longer be ruled out: the copy in the Linux kernel keyring (which loses it at every restart) of the audit chain's head is missing or cannot be read, so a data folder put back from a backup would go unnoticed. No new copy of the head is made until a person accepts the store as it stands, with who and why recorded in the audit chain" : null,
     audit: initialised ? { intact: true, events: 1, message: "intact: 1 events" } : null, organisation: "Example Council", protective_marking: "OFFICIAL-SENSITIVE",
   });
+  // The browser for captures: Edge found on the laptop, unless `window.fakeNoBrowser` plays a
+  // laptop with none; `window.fakeProgram` is what the open dialog gives (a name with
+  // "missing" in it plays a file that is not there).
+  const edge: NamedBrowser = { name: "Microsoft Edge", path: "C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe" };
+  const found = (): NamedBrowser | null => ((window as unknown as { fakeNoBrowser?: boolean }).fakeNoBrowser ? null : edge);
+  let chosenBrowser: ChosenBrowser | null = null;
+  const browserName = (path: string): string => {
+    const file = path.toLowerCase().split(/[\\/]/).pop() ?? "";
+    if (file === "msedge.exe" || file.startsWith("microsoft-edge")) return "Microsoft Edge";
+    if (file === "chrome.exe" && /chromium/i.test(path)) return "Chromium";
+    if (file === "chrome.exe" || file.startsWith("google-chrome")) return "Google Chrome";
+    if (file.startsWith("chromium")) return "Chromium";
+    return "the browser";
+  };
+  const browserSetting = (): BrowserSetting => {
+    const inUse = (browser: NamedBrowser, source: BrowserSource) => ({ browser, source, in_words: `Captures will use ${browser.name} at ${browser.path}` });
+    const where = 'in Settings, under "Browser for captures"';
+    const foundBrowser = found();
+    const problem = chosenBrowser
+      ? null
+      : foundBrowser ? null : `no browser for captures was found on this laptop, and none has been chosen: install Microsoft Edge or Google Chrome, or choose the browser's program ${where}`;
+    return {
+      in_use: chosenBrowser ? inUse(chosenBrowser.browser, "chosen") : foundBrowser ? inUse(foundBrowser, "found") : null,
+      problem,
+      chosen: structuredClone(chosenBrowser),
+      found: structuredClone(foundBrowser),
+      environment: null,
+    };
+  };
   const needProfile = () => profile ?? fail("refused", "there is no worker profile on this laptop: set one first");
 
   // The staff directory, seeded with a person in each role (the tests' cast); the laptop's
@@ -346,18 +375,21 @@ export function createFakeBackend(): Backend {
     staff.push(person);
     return person;
   };
-  addStaff("Rhian Evans", ["osw"], "1001", "Assessment East");
-  addStaff("Tom Manager", ["tm"], "1002", "Assessment East");
-  const director = addStaff("Sue Director", ["sd"], "1003", null);
-  addStaff("Jo Price", ["sm"], "1004", null);
-  const ana = addStaff("Ana Access", ["aaw"], "1005", "Online checks");
-  addStaff("Lee Legal", ["legal"], "1006", null);
-  addStaff("Pat Morgan", [], null, null, "Added from a name in the records: their role is not known");
   const ref = (p: StaffRecord): StaffRef => ({ id: p.id, staff_id: p.staff_id, name: p.name });
-  aaws.push({ id: 1, name: ana.name, person: ref(ana), decided_by: ref(director), registered_at: NOW, evidence: "Memo SD-12", trained_on: "2026-10-02", incomplete: false });
-  // Registered before the register needed the service director's decision: flagged.
-  const legacy = addStaff("Sam Legacy", ["aaw"], "1007", "Online checks");
-  aaws.push({ id: 2, name: legacy.name, person: ref(legacy), decided_by: null, registered_at: NOW, evidence: null, trained_on: null, incomplete: true });
+  // `?empty-directory` in the address plays a laptop whose staff directory nobody has filled.
+  if (!new URLSearchParams(location.search).has("empty-directory")) {
+    addStaff("Rhian Evans", ["osw"], "1001", "Assessment East");
+    addStaff("Tom Manager", ["tm"], "1002", "Assessment East");
+    const director = addStaff("Sue Director", ["sd"], "1003", null);
+    addStaff("Jo Price", ["sm"], "1004", null);
+    const ana = addStaff("Ana Access", ["aaw"], "1005", "Online checks");
+    addStaff("Lee Legal", ["legal"], "1006", null);
+    addStaff("Pat Morgan", [], null, null, "Added from a name in the records: their role is not known");
+    aaws.push({ id: 1, name: ana.name, person: ref(ana), decided_by: ref(director), registered_at: NOW, evidence: "Memo SD-12", trained_on: "2026-10-02", incomplete: false });
+    // Registered before the register needed the service director's decision: flagged.
+    const legacy = addStaff("Sam Legacy", ["aaw"], "1007", "Online checks");
+    aaws.push({ id: 2, name: legacy.name, person: ref(legacy), decided_by: null, registered_at: NOW, evidence: null, trained_on: null, incomplete: true });
+  }
   /** Names as the core matches them: case, spaces, accents and hyphens aside. */
   const nameKey = (name: string) => name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[-\s]+/g, " ").trim();
   const registration = (p: StaffRecord): StaffRecord["aaw"] => {
@@ -675,7 +707,7 @@ export function createFakeBackend(): Backend {
       const typedId = args.staff_id?.trim() || null;
       const found = staff.find((p) => typedId && p.staff_id?.toLowerCase() === typedId.toLowerCase()) ?? staff.find((p) => nameKey(p.name) === nameKey(args.name));
       if (found?.left_on) fail("refused", `${found.name} left on ${longDate(found.left_on)}, as the staff directory records, and cannot be this laptop's worker`);
-      const person = found ?? addStaff(args.name.trim(), [], typedId, null);
+      const person = found ?? addStaff(args.name.trim(), [], typedId, null, "Added when this laptop's worker profile was set up, in the role given there: check it");
       if (!person.roles.includes(role)) person.roles = STAFF_ORDER.filter((r) => r === role || person.roles.includes(r));
       person.staff_id ??= typedId;
       laptopId = person.id;
@@ -988,6 +1020,8 @@ export function createFakeBackend(): Backend {
     session_check: (args) => ({ ...sessionGuards(args.reference, args.subject, args.account), conditions: permitConditions(find(args.reference)) }),
     session_start: (args) => {
       const warnings = sessionGuards(args.reference, args.subject, args.account).warnings;
+      const browser = browserSetting();
+      if (!browser.in_use) fail("browser_failed", browser.problem ?? "no browser");
       if (permitConditions(find(args.reference)) && !args.conditions_confirmed) {
         guardRefused("the access session cannot start", [{ code: "conditions_not_confirmed", reason: `the service director's conditions were not confirmed: ${permitConditions(find(args.reference))}`, remedy: "confirm that you have read the conditions and will keep to them" }]);
       }
@@ -1228,6 +1262,23 @@ export function createFakeBackend(): Backend {
       worker: profile ? structuredClone(profile) : null, aaws: structuredClone(aaws), fingerprint: "f1".repeat(32), keystore: "in memory (UI tests)",
       recovery_warning: recoveryLost ? "the recovery file is missing" : null,
     }),
+    browser_get: () => browserSetting(),
+    browser_choose: (args) => {
+      const path = args.path.trim();
+      if (!path) fail("invalid_fields", "There is a problem", [{ field: "path", message: "Choose the browser's program file, such as msedge.exe for Microsoft Edge" }]);
+      if (/missing/i.test(path)) fail("invalid_fields", "There is a problem", [{ field: "path", message: `There is no file at ${path}: choose the browser's program file` }]);
+      if (!/\.exe$/i.test(path)) fail("invalid_fields", "There is a problem", [{ field: "path", message: `${path} is not a program: choose the browser's program file, whose name ends in .exe` }]);
+      needProfile();
+      const person = me()!;
+      chosenBrowser = { browser: { name: browserName(path), path }, chosen_at: new Date().toISOString(), chosen_by: ref(person), present: true };
+      return browserSetting();
+    },
+    browser_forget: () => {
+      if (!chosenBrowser) fail("refused", "no browser has been chosen for captures on this laptop");
+      needProfile();
+      chosenBrowser = null;
+      return browserSetting();
+    },
     log_get: (args) => logPage(args.reference, args.version, args.compare),
     log_add_search: (args) => {
       const record = find(args.reference);
@@ -1400,6 +1451,9 @@ export function createFakeBackend(): Backend {
       return () => progressHandlers.delete(handler);
     },
     // No dialog and no PDF reader: the tests see what would have happened.
+    async chooseProgram() {
+      return (window as unknown as { fakeProgram?: string | null }).fakeProgram ?? null;
+    },
     async chooseOpenFiles() {
       return (window as unknown as { fakeOpenFiles?: string[] }).fakeOpenFiles ?? [];
     },

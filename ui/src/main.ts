@@ -6,6 +6,7 @@ import type { Step, WorkerRole } from "./generated/ipc";
 import { WORKER_ROLES, labelOf } from "./labels";
 import { accountsScreen } from "./screens/accounts";
 import { auditScreen } from "./screens/audit";
+import { browserScreen } from "./screens/browser";
 import { homeScreen } from "./screens/home";
 import { settingsScreen } from "./screens/settings";
 import { authorisationScreen } from "./screens/authorisation";
@@ -44,7 +45,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
   const [path, queryText = ""] = hash.replace(/^#/, "").split("?");
   const query = new URLSearchParams(queryText);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  highlight(["status", "retention", "incidents", "authorisations", "pilot"].includes(parts[0]) ? "settings" : parts[0] === "people" ? "requests" : (parts[0] ?? "home"));
+  highlight(["status", "retention", "incidents", "authorisations", "pilot", "browser"].includes(parts[0]) ? "settings" : parts[0] === "people" ? "requests" : (parts[0] ?? "home"));
   // The store's full status (it checks the whole audit chain) is read until it is ready,
   // and on the status screen; not on every screen.
   if (!storeReady || parts[0] === "status") {
@@ -61,7 +62,8 @@ async function route(shell: Shell, hash: string): Promise<void> {
   }
   showWorker(await app.backend.call("worker_profile_get", {}).catch(() => null));
   const [section, id, sub, extra, more] = parts;
-  if (section === "profile") return profileScreen(app, query.get("complete") ?? "");
+  if (section === "profile") return profileScreen(app, query.get("complete") ?? "", query.has("setup"));
+  if (section === "browser") return browserScreen(app, query.has("setup"));
   if (section === "staff") return staffScreen(app);
   if (section === "settings") return settingsScreen(app);
   if (section === "retention" && id === "dispose") return disposeScreen(app);

@@ -1253,6 +1253,46 @@ value: string, from_local_file: boolean, };
 
 export type AllowedPlatforms = { allowed: Array<string>, };
 
+export type BrowserChooseArgs = { path: string, };
+
+export type BrowserSetting = { 
+/**
+ * The browser a session opens now; empty when none would open (`problem` says why).
+ */
+in_use: BrowserInUse | null, 
+/**
+ * Why no browser would open now, and what to do.
+ */
+problem: string | null, 
+/**
+ * The worker's choice for this laptop, if any.
+ */
+chosen: ChosenBrowser | null, 
+/**
+ * The first Edge, Chrome or Chromium installed in the usual places, if any.
+ */
+found: NamedBrowser | null, 
+/**
+ * The browser the environment names, which comes before the worker's choice.
+ */
+environment: NamedBrowser | null, };
+
+export type BrowserInUse = { browser: NamedBrowser, source: BrowserSource, 
+/**
+ * "Captures will use Microsoft Edge at C:\…\msedge.exe".
+ */
+in_words: string, };
+
+export type BrowserSource = "given" | "environment" | "chosen" | "found";
+
+export type NamedBrowser = { name: string, path: string, };
+
+export type ChosenBrowser = { browser: NamedBrowser, chosen_at: string, chosen_by: StaffRef, 
+/**
+ * Whether the program is still there.
+ */
+present: boolean, };
+
 /** Every command: its argument and its response. */
 export interface Commands {
   store_status: { args: NoArgs; response: StoreStatus };
@@ -1311,6 +1351,9 @@ export interface Commands {
   home_get: { args: NoArgs; response: HomePage };
   audit_trail_get: { args: ReferenceArgs; response: AuditTrail };
   settings_get: { args: NoArgs; response: SettingsPage };
+  browser_get: { args: NoArgs; response: BrowserSetting };
+  browser_choose: { args: BrowserChooseArgs; response: BrowserSetting };
+  browser_forget: { args: NoArgs; response: BrowserSetting };
   policy_platforms: { args: NoArgs; response: AllowedPlatforms };
   retention_get: { args: NoArgs; response: RetentionPage };
   retention_dispose: { args: RetentionDisposeArgs; response: RetentionPage };
@@ -1388,6 +1431,9 @@ export const COMMAND_NAMES: CommandName[] = [
   "home_get",
   "audit_trail_get",
   "settings_get",
+  "browser_get",
+  "browser_choose",
+  "browser_forget",
   "policy_platforms",
   "retention_get",
   "retention_dispose",

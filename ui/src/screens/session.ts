@@ -51,6 +51,8 @@ function remedyLink(reference: string, code: string): HTMLElement | null {
     }
     case "account_not_registered":
       return link("#/accounts", "Open the sanctioned accounts");
+    case "browser_failed":
+      return link("#/browser", "Choose the browser for captures in Settings");
     default:
       return link(requestHref(reference), "Open the request");
   }
@@ -198,7 +200,7 @@ export async function sessionStartScreen(app: App, reference: string): Promise<v
     } catch (error) {
       const failure = asIpcError(error);
       warnings = null;
-      if (failure.code === "guard_refused" || failure.code === "refused") render([], failure);
+      if (failure.code === "guard_refused" || failure.code === "refused" || failure.code === "browser_failed") render([], failure);
       else {
         render([]);
         app.showFailure(failure);

@@ -1,20 +1,21 @@
 // The settings in force: the policy (each value, and whether the local policy.toml set it
 // or it is the embedded default), read-only; the data folder; the worker profile and the
-// register of Authorised Access Workers; the signing key's fingerprint for the council to
+// register of Authorised Access Workers; the browser for captures; the signing key's fingerprint for the council to
 // publish; and what to do with the recovery phrase.
 import { App, attempt, pageHeading } from "../app";
 import { summaryList, table, warningText } from "../components";
 import { Child, h } from "../dom";
-import type { SettingsPage } from "../generated/ipc";
+import type { BrowserSetting, SettingsPage } from "../generated/ipc";
 import { WORKER_ROLES, labelOf } from "../labels";
+import { browserRow } from "./browser";
 import { registerRow } from "./profile";
 
 export async function settingsScreen(app: App): Promise<void> {
-  const page = await attempt(app, () => app.backend.call("settings_get", {}));
-  if (page) showSettings(app, page);
+  const loaded = await attempt(app, () => Promise.all([app.backend.call("settings_get", {}), app.backend.call("browser_get", {})]));
+  if (loaded) showSettings(app, ...loaded);
 }
 
-function showSettings(app: App, page: SettingsPage): void {
+function showSettings(app: App, page: SettingsPage, browser: BrowserSetting): void {
   const content: Child[] = [...pageHeading("Settings")];
   content.push(
     summaryList(
@@ -22,6 +23,7 @@ function showSettings(app: App, page: SettingsPage): void {
         ["Data folder", h("span", { class: "app-break" }, page.data_folder), null],
         ["Where the database key is kept", page.keystore, null],
         ["Worker using this laptop", page.worker ? `${page.worker.name}, ${labelOf(WORKER_ROLES, page.worker.role)}` : "No worker profile yet", { href: "#/profile", label: "worker profile" }],
+        browserRow(browser),
       ],
       "settings-summary",
     ),

@@ -67,7 +67,8 @@ export async function statusScreen(app: App): Promise<void> {
 async function createStore(app: App): Promise<void> {
   const created = await attempt(app, () => app.backend.call("store_init", {}));
   if (!created) return;
-  showPhrase(app, "Store created", created);
+  // The laptop's first start: the profile, then the browser for captures, then Home.
+  showPhrase(app, "Store created", created, "#/profile?setup");
 }
 
 async function renewRecovery(app: App): Promise<void> {
@@ -78,10 +79,10 @@ async function renewRecovery(app: App): Promise<void> {
     banner.replaceChildren();
     banner.hidden = true;
   }
-  showPhrase(app, "New recovery phrase made", renewed);
+  showPhrase(app, "New recovery phrase made", renewed, "#/profile");
 }
 
-function showPhrase(app: App, title: string, created: InitialisedStore): void {
+function showPhrase(app: App, title: string, created: InitialisedStore, next: string): void {
   app.show(
     title,
     h("div", { class: "govuk-panel govuk-panel--confirmation" }, h("h1", { class: "govuk-panel__title" }, title)),
@@ -89,6 +90,6 @@ function showPhrase(app: App, title: string, created: InitialisedStore): void {
     h("p", { class: "govuk-body" }, "It is shown once, now. With it the store can be opened again if the database key is lost from this computer's credential store. Keep it somewhere safe, away from this laptop."),
     h("ol", { class: "govuk-list govuk-list--number app-phrase", id: "recovery-phrase" }, ...created.recovery_phrase.map((word) => h("li", {}, word))),
     ...statusList(created.status),
-    linkButton("I have written it down: set up my profile", "#/profile", { id: "continue" }),
+    linkButton("I have written it down: set up my profile", next, { id: "continue" }),
   );
 }

@@ -82,7 +82,7 @@ impl From<triangulate_capture::CaptureError> for AppError {
                 Ok(store) => AppError::Store(*store),
                 Err(other) => AppError::Refused(other.to_string()),
             },
-            CaptureError::BrowserNotFound(_) | CaptureError::Launch(_) => AppError::Browser(error.to_string()),
+            CaptureError::Launch(_) => AppError::Browser(error.to_string()),
             other => AppError::Refused(other.to_string()),
         }
     }

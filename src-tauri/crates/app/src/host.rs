@@ -47,6 +47,17 @@ pub trait Host: Send + Sync {
         Ok(Keystore::from_environment()?)
     }
 
+    /// The browser the environment names (`TRIANGULATE_BROWSER`), for scripts and tests: it
+    /// comes before the worker's choice (`browser::resolve`).
+    fn browser_from_environment(&self) -> Option<PathBuf> {
+        triangulate_capture::browser::from_environment()
+    }
+
+    /// The first Edge, Chrome or Chromium installed in the usual places on this machine.
+    fn installed_browser(&self) -> Option<PathBuf> {
+        triangulate_capture::browser::installed()
+    }
+
     /// How far long work has got (a capture, an export, a disposal): the door shows it. Called
     /// on the thread doing the work; must return at once. Shows nothing unless a door says.
     fn progress(&self, _report: &Progress) {}

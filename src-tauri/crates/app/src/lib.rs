@@ -8,6 +8,7 @@
 //! open the store themselves. Nothing here prints or knows a command-line flag.
 
 pub mod admin;
+pub mod browser;
 pub mod bundle;
 pub mod captures;
 pub mod error;
@@ -37,11 +38,11 @@ pub use triangulate_evidence::redaction::RedactionBox;
 /// depends on the store itself.
 pub use triangulate_store::{
     AawRecord, AcceptedRestore, AccountRecord, ArtefactRecord, AuditSummary, AuthorisationKind, AuthorisationRecord,
-    AuthorisationReview, CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DisposalRecord, DisputeRecord,
-    DisputeTarget, DocumentResponse, DraftCheck, DraftRecord, DraftSummary, EarlierRequest, ErrorKind, FilingRecord,
-    HoldRecord, IncidentRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PdfExportRecord, PersonMatch,
-    PersonRecord, PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord, StaffRecord,
-    StaffRef, StoreError, StoreState, StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
+    AuthorisationReview, BrowserChoiceRecord, CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DisposalRecord,
+    DisputeRecord, DisputeTarget, DocumentResponse, DraftCheck, DraftRecord, DraftSummary, EarlierRequest, ErrorKind,
+    FilingRecord, HoldRecord, IncidentRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PdfExportRecord,
+    PersonMatch, PersonRecord, PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord,
+    StaffRecord, StaffRef, StoreError, StoreState, StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
 };
 
 /// A Tokio runtime for the DevTools connection, made per call: the doors are synchronous.

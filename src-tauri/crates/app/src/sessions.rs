@@ -6,7 +6,6 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use triangulate_capture::bridge::recorder_status;
-use triangulate_capture::browser::find_browser;
 use triangulate_store::{SessionRecord, TrailEvent};
 
 use crate::error::{AppError, Result};
@@ -15,8 +14,9 @@ use crate::host::{Host, RecorderOrder};
 /// How to open the session's browser.
 #[derive(Debug, Clone, Default)]
 pub struct BrowserChoice {
-    /// The browser's executable; otherwise `TRIANGULATE_BROWSER`, or Edge, Chrome or
-    /// Chromium as installed.
+    /// The browser's executable, given to the door; otherwise the one `browser::resolve`
+    /// decides on (the environment's, the worker's choice for this laptop, or the first
+    /// installed).
     pub executable: Option<PathBuf>,
     /// No window, for scripts and tests.
     pub headless: bool,
@@ -87,8 +87,8 @@ pub fn start(
         }
         let first_profile =
             request.request.subjects.get(subject - 1).and_then(|s| s.profiles.first()).map(|p| p.url.clone());
-        // The browser is found before anything is written.
-        let executable = find_browser(browser.executable.as_deref())?;
+        // The browser is decided on before anything is written.
+        let executable = crate::browser::resolve_in(&store, host, browser.executable.as_deref())?.path();
         let session = store.start_session(&request, subject, account, conditions.as_deref(), host.now())?;
         if repeat_viewing_warned {
             store.record_repeat_viewing(&request.reference, false, host.now())?;
@@ -204,7 +204,7 @@ pub fn resume(host: &dyn Host, id: i64, browser: &BrowserChoice) -> Result<Sessi
         return Err(AppError::Refused(format!("access session {id} is being recorded: there is nothing to resume")));
     }
     let before = recordings_started(&host.store()?.trail(id)?);
-    let executable = find_browser(browser.executable.as_deref())?;
+    let executable = crate::browser::resolve(host, browser.executable.as_deref())?.path();
     host.start_recorder(&RecorderOrder {
         session: id,
         executable,

@@ -10,22 +10,42 @@ use std::process::{Command, Stdio};
 use crate::bridge::BrowserPipe;
 use crate::error::{CaptureError, Result};
 
-/// `TRIANGULATE_BROWSER`: the browser's executable, when it is not found on its own.
+/// `TRIANGULATE_BROWSER`: the browser's executable, set for scripts and tests; it comes
+/// before the worker's own choice (the application layer decides which browser is used).
 pub const BROWSER_ENV: &str = "TRIANGULATE_BROWSER";
 
-/// The browser to use: the one given, else `TRIANGULATE_BROWSER`, else the first installed.
-pub fn find_browser(given: Option<&Path>) -> Result<PathBuf> {
-    if let Some(path) = given.map(Path::to_path_buf).or_else(|| std::env::var_os(BROWSER_ENV).map(PathBuf::from)) {
-        return if path.is_file() {
-            Ok(path)
-        } else {
-            Err(CaptureError::BrowserNotFound(format!("{} does not exist", path.display())))
-        };
+/// The browser `TRIANGULATE_BROWSER` names, when it is set and not empty.
+pub fn from_environment() -> Option<PathBuf> {
+    std::env::var_os(BROWSER_ENV).filter(|value| !value.is_empty()).map(PathBuf::from)
+}
+
+/// The first Edge, Chrome or Chromium installed in the usual places (on Windows the
+/// program-files and local application-data folders, on macOS `/Applications`, and the
+/// `PATH`), in that order of preference.
+pub fn installed() -> Option<PathBuf> {
+    candidates().into_iter().find(|p| p.is_file())
+}
+
+/// What a browser's executable is called in words, from its file name and folder:
+/// "Microsoft Edge", "Google Chrome" or "Chromium"; "the browser" for any other.
+pub fn browser_name(path: &Path) -> &'static str {
+    // Both separators, whatever the machine: a path from Windows reads the same anywhere.
+    let text = path.to_string_lossy().to_lowercase().replace('\\', "/");
+    let file = text.rsplit('/').next().unwrap_or_default();
+    let file = file.strip_suffix(".exe").unwrap_or(file);
+    if file == "msedge" || file.starts_with("microsoft-edge") || file == "microsoft edge" {
+        "Microsoft Edge"
+    } else if file.starts_with("google-chrome") || file == "google chrome" {
+        "Google Chrome"
+    } else if file.starts_with("chromium") {
+        "Chromium"
+    } else if file == "chrome" && text.contains("/chromium/") {
+        "Chromium"
+    } else if file == "chrome" {
+        "Google Chrome"
+    } else {
+        "the browser"
     }
-    candidates()
-        .into_iter()
-        .find(|p| p.is_file())
-        .ok_or_else(|| CaptureError::BrowserNotFound("no Edge, Chrome or Chromium was found on this computer".into()))
 }
 
 fn candidates() -> Vec<PathBuf> {
@@ -213,8 +233,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_browser_that_is_not_there_is_named() {
-        let error = find_browser(Some(Path::new("/no/such/browser"))).unwrap_err();
-        assert!(error.to_string().contains("/no/such/browser"), "{error}");
+    fn browsers_are_named_from_their_install_places() {
+        let named = |path: &str| browser_name(Path::new(path));
+        assert_eq!(named(r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe"), "Microsoft Edge");
+        assert_eq!(named(r"C:\Program Files\Google\Chrome\Application\chrome.exe"), "Google Chrome");
+        assert_eq!(named(r"C:\Users\ana\AppData\Local\Chromium\Application\chrome.exe"), "Chromium");
+        assert_eq!(named("/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge"), "Microsoft Edge");
+        assert_eq!(named("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"), "Google Chrome");
+        assert_eq!(named("/usr/bin/chromium"), "Chromium");
+        assert_eq!(named("/usr/bin/chromium-browser"), "Chromium");
+        assert_eq!(named("/usr/bin/microsoft-edge-stable"), "Microsoft Edge");
+        assert_eq!(named("/usr/bin/google-chrome-stable"), "Google Chrome");
+        assert_eq!(named("/opt/portable/brave.exe"), "the browser");
     }
 }

@@ -2,8 +2,6 @@
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
-    #[error("no browser to open: {0}. Give its path with --browser or TRIANGULATE_BROWSER")]
-    BrowserNotFound(String),
     #[error("the browser could not be opened: {0}")]
     Launch(String),
     #[error("the DevTools connection failed: {0}")]

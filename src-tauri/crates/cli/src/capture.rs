@@ -4,14 +4,15 @@
 use clap::{Args, Subcommand};
 use serde_json::json;
 use std::path::PathBuf;
+use triangulate_app::browser::{self, BrowserSource};
 use triangulate_app::captures::{self, CaptureOrder};
 use triangulate_app::sessions::{self, BrowserChoice};
 use triangulate_app::{AppError, Host};
 use triangulate_core::FieldError;
 use triangulate_core::evidence::{Attribution, JudgementInput};
 
-use crate::out::{esay, say};
-use crate::{CliHost, Result, print_json};
+use crate::out::{esay, inline, say};
+use crate::{CliHost, Result, print_json, uk_time};
 
 /// How to open the session's browser.
 #[derive(Args)]
@@ -19,7 +20,8 @@ pub struct BrowserArgs {
     /// No window, for scripts and tests
     #[arg(long)]
     headless: bool,
-    /// The browser's executable (default: TRIANGULATE_BROWSER, or Edge, Chrome or Chromium as installed)
+    /// The browser's executable (default: TRIANGULATE_BROWSER, else the one chosen with
+    /// `browser set`, else Edge, Chrome or Chromium as installed)
     #[arg(long, value_name = "PATH")]
     browser: Option<PathBuf>,
     /// Tests against a fixture site only: accept a self-signed certificate. Recorded with the session
@@ -173,6 +175,84 @@ pub enum CaptureCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The browser for this laptop's captures.
+#[derive(Subcommand)]
+pub enum BrowserCommand {
+    /// Show the browser a session opens and why: --browser first, then TRIANGULATE_BROWSER,
+    /// then the one chosen for this laptop, then the first Edge, Chrome or Chromium installed
+    /// (exit 1 when none would open)
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Choose the browser's program for this laptop's captures, in the worker's name
+    Set {
+        /// The browser's program file, such as C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe
+        path: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget the browser chosen for this laptop: sessions then use the first one installed
+    Forget {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn browser(command: BrowserCommand, host: &CliHost) -> Result<()> {
+    let (setting, json, done) = match command {
+        BrowserCommand::Show { json } => (browser::show(host)?, json, None),
+        BrowserCommand::Set { path, json } => {
+            (browser::choose(host, &path)?, json, Some("The browser for captures on this laptop is chosen."))
+        }
+        BrowserCommand::Forget { json } => {
+            (browser::forget(host)?, json, Some("The browser chosen for this laptop is forgotten."))
+        }
+    };
+    if json {
+        print_json(&serde_json::to_value(&setting).expect("serialises"));
+    } else {
+        if let Some(done) = done {
+            say!("{done}");
+        }
+        if let Some(in_use) = &setting.in_use {
+            say!("{}.", inline(&in_use.in_words));
+            say!(
+                "{}",
+                match in_use.source {
+                    BrowserSource::Given => "It is the one given.",
+                    BrowserSource::Environment =>
+                        "It is the one TRIANGULATE_BROWSER names, which comes before the choice for this laptop.",
+                    BrowserSource::Chosen => "It is the one chosen for this laptop.",
+                    BrowserSource::Found => "It was found installed on this laptop.",
+                }
+            );
+        }
+        if let Some(chosen) = &setting.chosen {
+            say!(
+                "Chosen for this laptop: {} at {}, by {} on {}{}.",
+                chosen.browser.name,
+                inline(&chosen.browser.path),
+                inline(&chosen.chosen_by.name),
+                uk_time(&chosen.chosen_at),
+                if chosen.present { "" } else { " (no longer there)" }
+            );
+        }
+        if let Some(found) = &setting.found {
+            say!("Found installed: {} at {}.", found.name, inline(&found.path));
+        }
+    }
+    match (setting.problem, done) {
+        (None, _) => Ok(()),
+        // Nothing would open: `show` says so by its exit code; a change made says so in words.
+        (Some(problem), None) => Err(AppError::Browser(problem)),
+        (Some(problem), Some(_)) => {
+            esay!("Warning: {problem}.");
+            Ok(())
+        }
+    }
 }
 
 pub fn session(command: SessionCommand, host: &CliHost) -> Result<()> {

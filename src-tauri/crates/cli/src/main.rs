@@ -60,6 +60,9 @@ enum Command {
     /// The investigation log (Appendix 2)
     #[command(subcommand)]
     Log(LogCommand),
+    /// The browser for this laptop's captures: the one a session opens, or the worker's choice
+    #[command(subcommand)]
+    Browser(capture::BrowserCommand),
     /// Access sessions: the sanctioned browser and its trail
     #[command(subcommand)]
     Session(capture::SessionCommand),
@@ -752,6 +755,9 @@ fn hint(error: &AppError) -> Option<String> {
         {
             "Read them with `triangulate request show REF`, then start the session again with --confirm-conditions.".into()
         }
+        ErrorCode::BrowserFailed => {
+            "Choose the browser for this laptop with `triangulate browser set PATH`, or give it to `session start` with --browser PATH.".into()
+        }
         ErrorCode::RecordingStopped => match error {
             AppError::RecordingStopped { session, .. } => format!(
                 "Resume it with `triangulate session resume {session}`, or end it with `triangulate session end {session}`."
@@ -827,6 +833,7 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
         Command::SubjectAccess { person, out, json } => commands::subject_access(person, &out, json, host),
         Command::Authorisation(command) => commands::authorisation(command, host),
         Command::Log(command) => commands::log(command, host),
+        Command::Browser(command) => capture::browser(command, host),
         Command::Session(command) => capture::session(command, host),
         Command::Capture(args) => capture::capture(args, host),
         Command::Export(command) => export::export(command, host),

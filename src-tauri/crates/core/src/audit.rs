@@ -37,6 +37,8 @@ pub fn describe_action(action: &str) -> String {
         "export.pdf" => "Exported a PDF",
         "export.bundle" => "Exported an evidence bundle",
         "export.filed" => "Recorded that a PDF was filed in the care record",
+        "browser.choose" => "Chose the browser for captures on this laptop",
+        "browser.forget" => "Forgot the browser chosen for captures on this laptop",
         other => return other.to_string(),
     };
     words.to_string()

@@ -80,6 +80,13 @@ pub struct StaffImportArgs {
     pub text: String,
 }
 
+/// The browser's program chosen for this laptop's captures: its whole path, as the open
+/// dialog gives it.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct BrowserChooseArgs {
+    pub path: String,
+}
+
 /// A person of the directory who left: who (staff ID or name) and the day (all empty for today).
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct StaffLeaveArgs {

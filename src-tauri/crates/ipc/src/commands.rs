@@ -252,7 +252,8 @@ fn session_page(host: &dyn Host, view: sessions::SessionView, warnings: Vec<Stri
     })
 }
 
-/// The browser is the one `TRIANGULATE_BROWSER` names, or Edge, Chrome or Chromium as installed.
+/// The browser is decided by the application layer (`browser::resolve`): the one the
+/// environment names, else the worker's choice for this laptop, else the first installed.
 fn browser_choice(headless: bool) -> BrowserChoice {
     BrowserChoice { executable: None, headless, ignore_certificate_errors_for_tests: false }
 }
@@ -513,6 +514,19 @@ pub fn audit_trail_get(host: &dyn Host, args: ReferenceArgs) -> Result<AuditTrai
 
 pub fn settings_get(host: &dyn Host, _: NoArgs) -> Result<SettingsPage> {
     Ok(triangulate_app::overview::settings(host)?)
+}
+
+/// The browser for captures: the one a session opens now and why, or why none would.
+pub fn browser_get(host: &dyn Host, _: NoArgs) -> Result<triangulate_app::browser::BrowserSetting> {
+    Ok(triangulate_app::browser::show(host)?)
+}
+
+pub fn browser_choose(host: &dyn Host, args: BrowserChooseArgs) -> Result<triangulate_app::browser::BrowserSetting> {
+    Ok(triangulate_app::browser::choose(host, &args.path)?)
+}
+
+pub fn browser_forget(host: &dyn Host, _: NoArgs) -> Result<triangulate_app::browser::BrowserSetting> {
+    Ok(triangulate_app::browser::forget(host)?)
 }
 
 pub fn retention_get(host: &dyn Host, _: NoArgs) -> Result<RetentionPage> {

@@ -78,6 +78,9 @@ macro_rules! for_each_command {
             home_get($crate::args::NoArgs) -> $crate::args::HomePage;
             audit_trail_get($crate::args::ReferenceArgs) -> $crate::args::AuditTrail;
             settings_get($crate::args::NoArgs) -> $crate::args::SettingsPage;
+            browser_get($crate::args::NoArgs) -> triangulate_app::browser::BrowserSetting;
+            browser_choose($crate::args::BrowserChooseArgs) -> triangulate_app::browser::BrowserSetting;
+            browser_forget($crate::args::NoArgs) -> triangulate_app::browser::BrowserSetting;
             policy_platforms($crate::args::NoArgs) -> $crate::args::AllowedPlatforms;
             retention_get($crate::args::NoArgs) -> $crate::args::RetentionPage;
             retention_dispose($crate::args::RetentionDisposeArgs) -> $crate::args::RetentionPage;

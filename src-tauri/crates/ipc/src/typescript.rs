@@ -249,6 +249,12 @@ pub fn declarations() -> Vec<Declaration> {
         SettingsPage,
         PolicyEntry,
         AllowedPlatforms,
+        BrowserChooseArgs,
+        triangulate_app::browser::BrowserSetting,
+        triangulate_app::browser::BrowserInUse,
+        triangulate_app::browser::BrowserSource,
+        triangulate_app::browser::NamedBrowser,
+        triangulate_app::browser::ChosenBrowser,
     ]
 }
 

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod browser_choice;
 pub mod browser_history;
 mod captures;
 mod data_dir;
@@ -42,6 +43,7 @@ use triangulate_core::{Actor, AuditEvent, ChainHead, ChainReport, NewAuditEvent,
 pub use accounts::{
     AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord, AuthorisationReview, Renewal,
 };
+pub use browser_choice::BrowserChoiceRecord;
 pub use captures::{ArtefactRecord, CaptureRecord, NewArtefact, Provenance, RedactionRecord, verify_manifest};
 pub use data_dir::{DATA_DIR_ENV, DataDir};
 pub use drafts::{DraftCheck, DraftRecord, DraftSummary};

@@ -32,6 +32,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (20, include_str!("migrations/0020_disposal_dating_and_exported_files.sql")),
     (21, include_str!("migrations/0021_accepted_heads.sql")),
     (22, include_str!("migrations/0022_staff_directory.sql")),
+    (23, include_str!("migrations/0023_browser_choice.sql")),
 ];
 
 /// Rust steps, by the version they complete.
