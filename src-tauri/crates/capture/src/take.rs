@@ -497,8 +497,8 @@ type Joined = (Vec<NewArtefact>, (Vec<TileInfo>, bool));
 /// The tiles of a page taken at once: joined into one PNG, or kept as ordered tiles past
 /// what one PNG should hold; and the tiles' facts and whether they were joined. The browser
 /// gives its tiles with its fast encoder (a full capture waits on it); a page of one tile is
-/// encoded again with adaptive filtering at zlib's level 2, to about the size the browser's
-/// full encoder gives, and several tiles are joined at zlib's fastest level. Either way the
+/// encoded again at zlib's level 2, near the size the browser's full encoder gives, while the
+/// probe runs, and several tiles are joined at zlib's fastest level. Either way the
 /// picture is written segmented, so that the PDF's strips are cut from it as it is.
 fn all_at_once(tiles: Vec<(f64, f64, Vec<u8>)>) -> Result<Joined> {
     let timer = std::time::Instant::now();
