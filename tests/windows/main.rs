@@ -407,22 +407,9 @@ fn the_register_the_central_record_and_a_rollback_caught_by_the_credential_manag
     let s = Store::on(laptop());
     s.init();
     let (reference, _) = authorised_request(&s);
-    let added = s.run(&[
-        "authorisation",
-        "add",
-        &reference,
-        "--kind",
-        "directed-surveillance",
-        "--reference",
-        "DS/2026/7",
-        "--officer",
-        "Evans, Siân (Head of Legal)",
-        "--granted",
-        "2026-11-02",
-        "--person",
-        "1",
-    ]);
-    assert_eq!(added.code, 0, "{}", added.stderr);
+    let granted = ["--officer", "Evans, Siân (Head of Legal)", "--granted", "2026-11-02", "--person", "1"];
+    let kind = ["--kind", "directed-surveillance", "--reference", "DS/2026/7"];
+    s.ok(&[&["authorisation", "add", &reference][..], &kind, &granted].concat());
     let register = s.ok(&["authorisation", "register", "--json"]).json();
     let entry = register.as_array().unwrap().iter().find(|e| e["reference"] == "DS/2026/7").unwrap().clone();
     assert_eq!(entry["state"], "awaiting_approval");
