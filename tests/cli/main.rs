@@ -6,6 +6,8 @@ mod bundle;
 mod capture;
 mod export;
 mod fixture_site;
+#[path = "../support/folders.rs"]
+mod folders;
 mod hardening;
 mod inputs;
 mod keystores;

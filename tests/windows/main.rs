@@ -25,6 +25,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
+#[path = "../support/folders.rs"]
+mod folders;
+use folders::copy_folder;
+
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }
@@ -438,19 +442,6 @@ fn the_register_the_central_record_and_a_rollback_caught_by_the_credential_manag
     assert_eq!(verify.code, 1, "{}", verify.stdout);
     assert!(verify.stderr.contains(&format!("but {latest} were recorded")), "{}", verify.stderr);
     assert_eq!(s.run(&["status", "--json"]).json()["state"], "rolled_back");
-}
-
-fn copy_folder(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_folder(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn linux_verify() -> PathBuf {
