@@ -66,17 +66,22 @@ fn win(path: &Path) -> String {
 
 /// A Wine prefix: one Windows laptop, with its own registry and Credential Manager.
 struct Laptop {
-    _temp: tempfile::TempDir,
+    _temp: Option<tempfile::TempDir>,
     prefix: PathBuf,
 }
 
 impl Laptop {
+    /// A laptop of its own, removed when dropped (a prefix is about 700 MB).
     fn new() -> Laptop {
         let temp = tempfile::tempdir().unwrap();
         let prefix = temp.path().join("prefix");
-        let made = Command::new(repo_root().join("tests/windows/wine-prefix.sh")).arg(&prefix).output().unwrap();
+        Laptop::prepare(&prefix);
+        Laptop { _temp: Some(temp), prefix }
+    }
+
+    fn prepare(prefix: &Path) {
+        let made = Command::new(repo_root().join("tests/windows/wine-prefix.sh")).arg(prefix).output().unwrap();
         assert!(made.status.success(), "the Wine prefix: {}", String::from_utf8_lossy(&made.stderr));
-        Laptop { _temp: temp, prefix }
     }
 
     fn command(&self, program: &Path) -> Command {
@@ -109,10 +114,15 @@ impl Laptop {
     }
 }
 
-/// The shared laptop most tests use; its prefix takes some seconds to make.
+/// The shared laptop most tests use. A static is never dropped, so its prefix is kept in
+/// the build folder and used again by the next run, rather than left in the temporary folder.
 fn laptop() -> &'static Laptop {
     static LAPTOP: OnceLock<Laptop> = OnceLock::new();
-    LAPTOP.get_or_init(Laptop::new)
+    LAPTOP.get_or_init(|| {
+        let prefix = repo_root().join("target/wine-prefixes/shared");
+        Laptop::prepare(&prefix);
+        Laptop { _temp: None, prefix }
+    })
 }
 
 struct Run {
