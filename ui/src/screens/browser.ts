@@ -88,7 +88,8 @@ function showBrowser(app: App, setting: BrowserSetting, setup: boolean, fields: 
     ),
   );
   if (setup) {
-    content.push(h("div", { class: "govuk-button-group" }, button(setting.in_use ? "Continue" : "Continue without a browser", () => finish(app), { id: "continue" })));
+    // With no browser, choosing one is the main action and carrying on without one the other.
+    content.push(h("div", { class: "govuk-button-group" }, button(setting.in_use ? "Continue" : "Continue without a browser", () => finish(app), { id: "continue", secondary: !setting.in_use })));
   }
   app.show(title, ...content.filter((c): c is Node => c instanceof Node));
   document.getElementById("path")?.setAttribute("aria-describedby", failed ? "choose-hint path-error" : "choose-hint");
