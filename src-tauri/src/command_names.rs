@@ -45,6 +45,7 @@ pub const COMMANDS: &[&str] = &[
     "capture_picture",
     "export_pdf",
     "export_filed",
+    "export_file_digest",
     "export_bundle",
     "log_get",
     "log_add_search",

@@ -974,6 +974,22 @@ test("the profile step's platform is chosen from the policy's list, and a social
   await byId(page, "add-profile").click();
   const options = await page.$$eval('[id="subjects[1].profiles[1].platform"] option', (o) => o.map((x) => x.textContent));
   assert.deepEqual(options.slice(0, 3), ["Choose the platform", "Facebook", "Instagram"], "chosen, never typed");
+  assert.equal(options.at(-1), "Reading Community Forum", "a platform the policy defines is offered by its name");
+  // The address must be on the platform's hosts: the hint says which, the backend refuses others.
+  await byId(page, "subjects[1].profiles[1].platform").selectOption("reddit");
+  assert.match(await byId(page, "subjects[1].profiles[1].url-hint").innerText(), /on reddit\.com$/);
+  await fill(page, { "subjects[1].name": "Jane Doe", "subjects[1].profiles[1].url": "https://www.facebook.com/jane.doe" });
+  await byId(page, "continue").click();
+  await page.locator("#error-summary").waitFor();
+  const urlError = await byId(page, "subjects[1].profiles[1].url-error").innerText();
+  assert.match(urlError, /not on Reddit: its addresses are on reddit\.com/);
+  await checkScreen(page, "39-platform-address-error");
+  await byId(page, "subjects[1].profiles[1].platform").selectOption("localforum");
+  await fill(page, { "subjects[1].profiles[1].url": "https://forum.example.org/u/jane" });
+  await byId(page, "continue").click();
+  await heading(page, "People to check");
+  await page.goto(`${fixture.served.url}#/drafts/1/people/1`);
+  await heading(page, "Person 1");
   await checkScreen(page, "39-platform-choice");
   await page.close();
 });

@@ -100,10 +100,36 @@ function validate(form: RequestForm): FieldError[] {
       if (!p.platform.trim() && !p.url.trim()) return;
       const at = `subjects[${n}].profiles[${j + 1}]`;
       if (!p.platform.trim()) errors.push({ field: `${at}.platform`, message: "Enter the platform" });
+      const platform = PLATFORMS.find((x) => x.key === p.platform.trim().toLowerCase());
       if (!/^https?:\/\/[^/]+\.[^/]+/.test(p.url.trim())) errors.push({ field: `${at}.url`, message: "The profile's web address must start with https:// or http:// and name a site" });
+      else if (platform && !onHosts(p.url.trim(), platform.hosts)) errors.push({ field: `${at}.url`, message: `The profile's web address is not on ${platform.name}: its addresses are on ${platform.hosts.join(" or ")}. Check the address, or choose the platform it is on` });
     });
   });
   return errors;
+}
+
+/** The fake's policy: the built-in platforms and one the policy defines. */
+const PLATFORMS = [
+  { key: "facebook", name: "Facebook", hosts: ["facebook.com", "fb.com"] },
+  { key: "instagram", name: "Instagram", hosts: ["instagram.com"] },
+  { key: "x", name: "X (Twitter)", hosts: ["x.com", "twitter.com"] },
+  { key: "tiktok", name: "TikTok", hosts: ["tiktok.com"] },
+  { key: "linkedin", name: "LinkedIn", hosts: ["linkedin.com"] },
+  { key: "youtube", name: "YouTube", hosts: ["youtube.com", "youtu.be"] },
+  { key: "snapchat", name: "Snapchat", hosts: ["snapchat.com"] },
+  { key: "threads", name: "Threads", hosts: ["threads.net", "threads.com"] },
+  { key: "reddit", name: "Reddit", hosts: ["reddit.com"] },
+  { key: "localforum", name: "Reading Community Forum", hosts: ["forum.example.org"] },
+];
+
+function onHosts(url: string, hosts: string[]): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === "localhost" || host === "127.0.0.1" || hosts.some((h) => host === h || host.endsWith(`.${h}`));
 }
 
 function toRequest(form: RequestForm): Request {
@@ -1217,7 +1243,7 @@ export function createFakeBackend(): Backend {
       flagged: ["Request REQ-2026-0001: third party named, John Roe", "Capture 1: the picture may show other people (friends in photos, commenters)"],
       withheld: [],
     }),
-    policy_platforms: () => ({ allowed: ["facebook", "instagram", "x", "tiktok", "linkedin", "youtube", "snapchat", "threads", "reddit"] }),
+    policy_platforms: () => ({ allowed: PLATFORMS.map((p) => p.key), platforms: PLATFORMS }),
     home_get: () => ({
       worker: profile ? structuredClone(profile) : null,
       waiting_for_you: requests.filter((r) => taskOf(r)).map(homeRequest),
@@ -1373,6 +1399,11 @@ export function createFakeBackend(): Backend {
       if (!args.note.trim()) fail("invalid_fields", "There is a problem", [{ field: "note", message: "Enter why the log is corrected" }]);
       versions.push({ version: last.version + 1, created_at: NOW, finalised_at: null, log: { ...structuredClone(last.log), assessment: null, correction_note: args.note.trim() } });
       return logPage(record.reference);
+    },
+    export_file_digest: (args) => {
+      const made = exports.find((e) => e.path === args.path);
+      if (!made) fail("invalid_fields", "There is a problem", [{ field: "path", message: `${args.path} could not be read: not found` }]);
+      return { path: args.path, name: args.path.split(/[\\/]/).pop() ?? args.path, size: 48213, sha256: made!.sha256 };
     },
     export_filed: (args) => {
       const record = find(args.reference);

@@ -5,7 +5,7 @@ import { App, attempt, joinPeriod, longDate, ukTime } from "../app";
 import { asIpcError } from "../backend";
 import { Errors, RowAction, backLink, button, clearFieldError, dateInput, errorsFrom, linkedErrorSummary, radios, select, summaryList, textArea, textInput } from "../components";
 import { Child, h } from "../dom";
-import type { DateParts, DraftCheck, DraftRecord, FieldError, PossibleMatch, RequestForm, Settlement, SubjectForm } from "../generated/ipc";
+import type { DateParts, DraftCheck, DraftRecord, FieldError, PlatformChoice, PossibleMatch, RequestForm, Settlement, SubjectForm } from "../generated/ipc";
 import { CONSENT, REASONS, ROLES, SCOPES, labelOf } from "../labels";
 
 export type StepId = "case" | "reason" | "people" | "period" | "check";
@@ -96,22 +96,29 @@ interface StepContext {
   errors: Errors;
   saver: DraftSaver;
   /** The platforms the policy allows; empty when they could not be read. */
-  platforms: string[];
+  platforms: PlatformChoice[];
   /** Draws the step again (after a person or profile is added, or a choice reveals more). */
   redraw: (focusId?: string) => void;
   /** The step was opened from check your answers, and goes back there. */
   fromCheck: boolean;
 }
 
-const PLATFORM_NAMES: Record<string, string> = {
-  facebook: "Facebook", instagram: "Instagram", x: "X (Twitter)", tiktok: "TikTok", linkedin: "LinkedIn", youtube: "YouTube", snapchat: "Snapchat", threads: "Threads", reddit: "Reddit",
-};
+/** The allowed platforms by the names people read; a platform the draft already has but the
+ *  policy no longer allows stays visible, so the backend can name it. */
+function platformChoices(allowed: PlatformChoice[], current: string): { value: string; label: string }[] {
+  const values = current && !allowed.some((p) => p.key === current) ? [...allowed, { key: current, name: current, hosts: [] }] : allowed;
+  return values.map((p) => ({ value: p.key, label: p.name }));
+}
 
-/** The allowed platforms by name; a platform the draft already has but the policy no longer
- *  allows stays visible, so the backend can name it. */
-function platformChoices(allowed: string[], current: string): { value: string; label: string }[] {
-  const values = current && !allowed.includes(current) ? [...allowed, current] : allowed;
-  return values.map((value) => ({ value, label: PLATFORM_NAMES[value] ?? value }));
+/** The name people read for a platform, as the policy gives it. */
+function platformName(platforms: PlatformChoice[], key: string): string {
+  return platforms.find((p) => p.key === key)?.name ?? key;
+}
+
+/** Where a profile's address must be, as the hint under it says. */
+function addressHint(platforms: PlatformChoice[], key: string): string {
+  const hosts = platforms.find((p) => p.key === key)?.hosts ?? [];
+  return hosts.length ? `The address of the public page, starting https://, on ${hosts.join(" or ")}` : "The address of the public page, starting https://";
 }
 
 function text(ctx: StepContext, id: string, label: string, get: () => string, set: (v: string) => void, extra: { hint?: string; optional?: boolean; width?: string } = {}): HTMLElement {
@@ -187,9 +194,9 @@ function personStep(ctx: StepContext, index: number): Child[] {
       "div",
       { class: "app-profile-row" },
       ctx.platforms.length
-        ? select({ id: pid("platform"), label: `Platform of profile ${p + 1}`, hint: "The platforms the local policy allows", errors: ctx.errors, value: profile.platform, empty: "Choose the platform", choices: platformChoices(ctx.platforms, profile.platform), onChange: (v) => { profile.platform = v; ctx.saver.changed(); } })
+        ? select({ id: pid("platform"), label: `Platform of profile ${p + 1}`, hint: "The platforms the local policy allows", errors: ctx.errors, value: profile.platform, empty: "Choose the platform", choices: platformChoices(ctx.platforms, profile.platform), onChange: (v) => { profile.platform = v; ctx.saver.changed(); const hint = document.getElementById(`${pid("url")}-hint`); if (hint) hint.textContent = addressHint(ctx.platforms, v); } })
         : text(ctx, pid("platform"), `Platform of profile ${p + 1}`, () => profile.platform, (v) => (profile.platform = v), { hint: "For example facebook, instagram, tiktok", width: "10" }),
-      text(ctx, pid("url"), `Web address of profile ${p + 1}`, () => profile.url, (v) => (profile.url = v), { hint: "The address of the public page, starting https://" }),
+      text(ctx, pid("url"), `Web address of profile ${p + 1}`, () => profile.url, (v) => (profile.url = v), { hint: addressHint(ctx.platforms, profile.platform) }),
       button(`Remove profile ${p + 1}`, () => {
         subject.profiles.splice(p, 1);
         ctx.saver.changed();
@@ -312,7 +319,7 @@ function given(value: string): string {
   return value.trim() || "Not given";
 }
 
-function checkSummary(draftId: number, form: RequestForm): HTMLElement[] {
+function checkSummary(draftId: number, form: RequestForm, platforms: PlatformChoice[]): HTMLElement[] {
   const change = (step: string, label: string) => ({ href: `#/drafts/${draftId}/${step}?from=check`, label });
   const sections: HTMLElement[] = [
     h("h2", { class: "govuk-heading-m" }, "Case and workers"),
@@ -342,7 +349,7 @@ function checkSummary(draftId: number, form: RequestForm): HTMLElement[] {
     if ([s.date_of_birth.day, s.date_of_birth.month, s.date_of_birth.year].some((p) => p.trim())) rows.push(["Date of birth", dateText(s.date_of_birth), null]);
     if (s.relationship.trim()) rows.push(["Relationship", s.relationship.trim(), null]);
     const profiles = s.profiles.filter((p) => p.platform.trim() || p.url.trim());
-    if (profiles.length) rows.push(["Profiles", h("ul", { class: "govuk-list" }, ...profiles.map((p) => h("li", {}, `${PLATFORM_NAMES[p.platform] ?? p.platform}: ${p.url}`))), null]);
+    if (profiles.length) rows.push(["Profiles", h("ul", { class: "govuk-list" }, ...profiles.map((p) => h("li", {}, `${platformName(platforms, p.platform)}: ${p.url}`))), null]);
     sections.push(summaryList(rows));
   });
   sections.push(
@@ -415,7 +422,7 @@ export async function draftScreen(app: App, draftId: number, place: DraftPlace):
   }
   // The platforms the policy allows are chosen, never typed; without them (a policy that
   // cannot be read) the platform is typed and the backend checks it.
-  const platforms = (await app.backend.call("policy_platforms", {}).catch(() => null))?.allowed ?? [];
+  const platforms = (await app.backend.call("policy_platforms", {}).catch(() => null))?.platforms ?? [];
   const status = h("p", { class: "govuk-body-s app-save-status", id: "save-status" }, `Draft saved ${ukTime(draft.updated_at)}`);
   const index = STEPS.findIndex((s) => s.id === place.step);
   const step = STEPS[index];
@@ -668,6 +675,7 @@ export async function matchScreen(app: App, draftId: number, number: number): Pr
 async function checkScreen(app: App, draft: DraftRecord): Promise<void> {
   const check = await attempt(app, () => app.backend.call("draft_check", { id: draft.id }));
   if (!check) return;
+  const platforms = (await app.backend.call("policy_platforms", {}).catch(() => null))?.platforms ?? [];
   const answers = answersOf(draft.id);
   const title = "Check your answers";
   const base = `#/drafts/${draft.id}`;
@@ -683,7 +691,7 @@ async function checkScreen(app: App, draft: DraftRecord): Promise<void> {
     h("h1", { class: "govuk-heading-l" }, title),
   ];
   if (problems.length) content.push(linkedErrorSummary("The request is not complete yet", "incomplete", problems));
-  content.push(...checkSummary(draft.id, draft.form));
+  content.push(...checkSummary(draft.id, draft.form, platforms));
   if (check.possible_matches.length) {
     content.push(
       h("h2", { class: "govuk-heading-m" }, "People who may already be known"),

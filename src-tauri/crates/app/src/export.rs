@@ -332,6 +332,46 @@ pub fn record_filing(host: &dyn Host, reference: &str, input: &FilingInput) -> R
     Ok(host.store()?.record_filing(reference, &filing, host.now())?)
 }
 
+/// A file the worker chose, as the care record will hold it: its name, size and SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct FileDigest {
+    pub path: String,
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// The SHA-256 of a file the worker chose (the PDF that was filed), read in pieces so that a
+/// large one is not held whole; a path that is not a readable file is an error on `path`.
+pub fn file_digest(path: &Path) -> Result<FileDigest> {
+    use std::io::Read;
+    let not_read = |why: String| {
+        AppError::fields_error(vec![triangulate_core::FieldError::new("path", format!("{} could not be read: {why}", path.display()))])
+    };
+    let metadata = std::fs::metadata(path).map_err(|e| not_read(e.kind().to_string()))?;
+    if !metadata.is_file() {
+        return Err(not_read("it is not a file".into()));
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| not_read(e.kind().to_string()))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buffer).map_err(|e| not_read(e.kind().to_string()))?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buffer[..n]);
+    }
+    Ok(FileDigest {
+        path: path.display().to_string(),
+        name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        size,
+        sha256: format!("{:x}", hasher.finalize()),
+    })
+}
+
 fn list_captures(ids: &[i64]) -> String {
     let names: Vec<String> = ids.iter().map(i64::to_string).collect();
     match names.len() {

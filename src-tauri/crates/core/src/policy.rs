@@ -77,10 +77,48 @@ pub struct ConsentRule {
     pub directed_surveillance_without_written_consent: bool,
 }
 
-/// The platforms whose profiles may be checked, by name as the scope rules know them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The platforms whose profiles may be checked, by the name a request gives them; and every
+/// platform known: the built-in ones and those the policy defines, each with the name people
+/// read and the hosts its addresses are on.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Platforms {
     pub allowed: Vec<String>,
+    pub known: Vec<PlatformDefinition>,
+}
+
+/// As the policy file gives it: `allowed`, and `defined` for the platforms not built in.
+impl Serialize for Platforms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[derive(Serialize)]
+        struct Defined<'a> {
+            name: &'a str,
+            hosts: &'a [String],
+        }
+        let defined: std::collections::BTreeMap<&str, Defined> = self
+            .known
+            .iter()
+            .filter(|p| !crate::scope::BUILT_IN_PLATFORMS.iter().any(|(key, _, _)| *key == p.key))
+            .map(|p| (p.key.as_str(), Defined { name: &p.name, hosts: &p.hosts }))
+            .collect();
+        let mut state = serializer.serialize_struct("Platforms", 2)?;
+        state.serialize_field("allowed", &self.allowed)?;
+        if defined.is_empty() {
+            state.skip_field("defined")?;
+        } else {
+            state.serialize_field("defined", &defined)?;
+        }
+        state.end()
+    }
+}
+
+/// A platform: the name a request gives it (`reddit`), the name people read ("Reddit"), and
+/// the hosts its addresses are on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlatformDefinition {
+    pub key: String,
+    pub name: String,
+    pub hosts: Vec<String>,
 }
 
 impl Platforms {
@@ -88,6 +126,22 @@ impl Platforms {
     pub fn allows(&self, platform: &str) -> bool {
         let platform = platform.trim().to_lowercase();
         self.allowed.contains(&platform)
+    }
+
+    /// The platform a request names (compared without case), if it is known.
+    pub fn definition(&self, platform: &str) -> Option<&PlatformDefinition> {
+        let platform = platform.trim().to_lowercase();
+        self.known.iter().find(|p| p.key == platform)
+    }
+
+    /// The name people read for a platform: its definition's, else the name as given.
+    pub fn display_name(&self, platform: &str) -> String {
+        self.definition(platform).map(|p| p.name.clone()).unwrap_or_else(|| platform.to_string())
+    }
+
+    /// The allowed platforms with their definitions, in the policy's order.
+    pub fn allowed_definitions(&self) -> Vec<&PlatformDefinition> {
+        self.allowed.iter().filter_map(|key| self.definition(key)).collect()
     }
 }
 
@@ -254,6 +308,14 @@ struct RawConsent {
 #[serde(deny_unknown_fields)]
 struct RawPlatforms {
     allowed: Option<Spanned<Vec<String>>>,
+    defined: Option<Spanned<std::collections::BTreeMap<String, Spanned<RawPlatformDefinition>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlatformDefinition {
+    name: Option<String>,
+    hosts: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -419,6 +481,7 @@ impl Policy {
         let timestamp = timestamp_authority(raw.timestamp.as_ref(), text)?;
         let platforms = platforms(
             raw.platforms.as_ref().and_then(|p| p.allowed.as_ref()),
+            raw.platforms.as_ref().and_then(|p| p.defined.as_ref()),
             defaults.platforms.as_ref().and_then(|p| p.allowed.as_ref()).expect("every default is set"),
             text,
         )?;
@@ -759,25 +822,83 @@ fn shortcut(given: Option<&Spanned<String>>, default: &Spanned<String>, text: &s
     Ok(value.trim().to_string())
 }
 
-/// The allowed platforms: at least one, each one the scope rules know, none twice.
+/// The platforms: the built-in ones and those the policy defines (each a key of lower-case
+/// letters, digits and `-`, a name people read, and at least one host); the allowed ones at
+/// least one, each known, none twice. Left out, the allowed ones are the defaults' and every
+/// platform the policy defines.
 fn platforms(
     given: Option<&Spanned<Vec<String>>>,
+    defined: Option<&Spanned<std::collections::BTreeMap<String, Spanned<RawPlatformDefinition>>>>,
     default: &Spanned<Vec<String>>,
     text: &str,
 ) -> Result<Platforms, PolicyError> {
+    let mut known: Vec<PlatformDefinition> = crate::scope::BUILT_IN_PLATFORMS
+        .iter()
+        .map(|(key, name, hosts)| PlatformDefinition {
+            key: key.to_string(),
+            name: name.to_string(),
+            hosts: hosts.iter().map(|h| h.to_string()).collect(),
+        })
+        .collect();
+    let mut own = Vec::new();
+    for (key, definition) in defined.map(|d| d.get_ref().iter().collect::<Vec<_>>()).unwrap_or_default() {
+        let span = definition.span();
+        let fail = |reason: String| Err(spanned_error(text, span.clone(), reason));
+        let valid_key = !key.is_empty()
+            && key.len() <= 30
+            && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !valid_key {
+            return fail(format!(
+                "platforms.defined.{key} is not a name a request can give: use 1 to 30 lower-case letters, digits and -, as \"localforum\""
+            ));
+        }
+        if crate::scope::BUILT_IN_PLATFORMS.iter().any(|(built_in, _, _)| built_in == key) {
+            return fail(format!("platforms.defined.{key}: {key} is built in and cannot be defined again"));
+        }
+        let definition = definition.get_ref();
+        let name = definition.name.as_deref().map(str::trim).unwrap_or_default();
+        if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
+            return fail(format!(
+                "platforms.defined.{key}.name must be the name people read, on one line of 1 to 60 characters, as \"Reading Community Forum\""
+            ));
+        }
+        let hosts = definition.hosts.clone().unwrap_or_default();
+        if hosts.is_empty() {
+            return fail(format!(
+                "platforms.defined.{key}.hosts must name at least one host its addresses are on, as [\"forum.example.org\"]"
+            ));
+        }
+        let mut clean = Vec::new();
+        for host in hosts {
+            let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+            if !valid_host_name(&host) {
+                return fail(format!(
+                    "platforms.defined.{key}.hosts names {host:?}, which is not a host name: give it without https:// or a path, as \"forum.example.org\""
+                ));
+            }
+            if !clean.contains(&host) {
+                clean.push(host);
+            }
+        }
+        own.push(key.clone());
+        known.push(PlatformDefinition { key: key.clone(), name: name.to_string(), hosts: clean });
+    }
     let (list, span, text) = match given {
-        Some(list) => (list.get_ref(), list.span(), text),
-        None => (default.get_ref(), default.span(), ""),
+        Some(list) => (list.get_ref().clone(), list.span(), text),
+        None => (default.get_ref().iter().cloned().chain(own).collect(), default.span(), ""),
     };
     let mut allowed = Vec::new();
     for name in list {
         let name = name.trim().to_lowercase();
-        if !crate::scope::KNOWN_PLATFORMS.contains(&name.as_str()) {
-            let known = crate::scope::KNOWN_PLATFORMS.join(", ");
+        if !known.iter().any(|p| p.key == name) {
+            let keys: Vec<&str> = known.iter().map(|p| p.key.as_str()).collect();
             return Err(spanned_error(
                 text,
                 span,
-                format!("platforms.allowed names {name:?}, which is not a platform Triangulate knows ({known})"),
+                format!(
+                    "platforms.allowed names {name:?}, which is not a platform Triangulate knows ({}); define it under [platforms.defined.{name}] with its name and hosts",
+                    keys.join(", ")
+                ),
             ));
         }
         if !allowed.contains(&name) {
@@ -787,7 +908,21 @@ fn platforms(
     if allowed.is_empty() {
         return Err(spanned_error(text, span, "platforms.allowed must name at least one platform".into()));
     }
-    Ok(Platforms { allowed })
+    Ok(Platforms { allowed, known })
+}
+
+/// A host name as an address gives it: labels of letters, digits and `-`, at least two.
+fn valid_host_name(host: &str) -> bool {
+    let labels: Vec<&str> = host.split('.').collect();
+    host.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 /// The TSA: an http or https URL and a CA certificate, both or neither.
@@ -919,6 +1054,29 @@ mod tests {
     }
 
     #[test]
+    fn the_policy_defines_platforms_with_the_names_people_read_and_their_hosts() {
+        let text = "[platforms.defined.localforum]\nname = \"Reading Community Forum\"\nhosts = [\"Forum.Example.org.\", \"forum.example.org\", \"talk.example.net\"]\n";
+        let policy = Policy::from_toml(text).unwrap();
+        let forum = policy.platforms.definition("LocalForum").expect("defined");
+        assert_eq!(forum.name, "Reading Community Forum");
+        assert_eq!(forum.hosts, ["forum.example.org", "talk.example.net"], "lower case, once each, no final dot");
+        // Left out, the allowed ones are the defaults' and the defined one, offered in that order.
+        assert!(policy.platforms.allows("localforum") && policy.platforms.allows("reddit"));
+        let offered: Vec<&str> = policy.platforms.allowed_definitions().iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(offered.first(), Some(&"Facebook"));
+        assert_eq!(offered.last(), Some(&"Reading Community Forum"));
+        assert_eq!(policy.platforms.display_name("x"), "X (Twitter)");
+        // Shown and read back, it is the same policy; the built-in ones are not written out.
+        let shown = policy.to_toml();
+        assert!(shown.contains("localforum") && !shown.contains("defined.reddit"), "{shown}");
+        assert_eq!(Policy::from_toml(&shown).unwrap(), policy);
+        // Named in `allowed`, only what is named is allowed.
+        let only = Policy::from_toml(&format!("[platforms]\nallowed = [\"localforum\"]\n{text}")).unwrap();
+        assert_eq!(only.platforms.allowed, ["localforum"]);
+        assert!(!only.platforms.allows("facebook"));
+    }
+
+    #[test]
     fn scrolling_limits_and_date_selectors_have_defaults_and_bad_ones_are_line_numbered_errors() {
         let default = Policy::default().capture;
         assert_eq!((default.scroll_max_screens, default.scroll_max_seconds), (400, 300));
@@ -1035,6 +1193,16 @@ mod tests {
             ("[timestamp]\nca_certificate = \"ca.pem\"\n", 2, "timestamp.url is not"),
             ("[platforms]\nallowed = [\"myspace\"]\n", 2, "not a platform Triangulate knows"),
             ("[platforms]\nallowed = []\n", 2, "at least one platform"),
+            ("[platforms.defined.Forum]\nname = \"F\"\nhosts = [\"f.example\"]\n", 1, "not a name a request can give"),
+            ("[platforms.defined.reddit]\nname = \"R\"\nhosts = [\"r.example\"]\n", 1, "reddit is built in"),
+            ("[platforms.defined.forum]\nhosts = [\"f.example\"]\n", 1, "platforms.defined.forum.name must be"),
+            ("[platforms.defined.forum]\nname = \"Forum\"\n", 1, "platforms.defined.forum.hosts must name at least one host"),
+            (
+                "[platforms.defined.forum]\nname = \"Forum\"\nhosts = [\"https://f.example/x\"]\n",
+                1,
+                "names \"https://f.example/x\", which is not a host name",
+            ),
+            ("[platforms.defined.forum]\nname = \"Forum\"\nhosts = [\"f.example\"]\ncolour = 1\n", 4, "unknown field `colour`"),
         ];
         for (text, line, reason) in cases {
             let error = Policy::from_toml(text).expect_err(text);

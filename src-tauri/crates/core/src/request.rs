@@ -535,7 +535,7 @@ impl RequestInput {
                         field("platform"),
                         format!(
                             "Profiles on {platform} may not be checked: the local policy allows {}",
-                            policy.platforms.allowed.join(", ")
+                            policy.platforms.allowed.iter().map(|p| policy.platforms.display_name(p)).collect::<Vec<_>>().join(", ")
                         ),
                     ));
                 }
@@ -544,6 +544,17 @@ impl RequestInput {
                     e.push(FieldError::new(
                         field("url"),
                         "The profile's web address must start with https:// or http:// and name a site",
+                    ));
+                } else if let (Some(url), Some(on)) = (url.as_deref(), policy.platforms.definition(&platform))
+                    && !crate::scope::address_on_hosts(url, &on.hosts)
+                {
+                    e.push(FieldError::new(
+                        field("url"),
+                        format!(
+                            "The profile's web address is not on {}: its addresses are on {}. Check the address, or choose the platform it is on",
+                            on.name,
+                            on.hosts.join(" or ")
+                        ),
                     ));
                 }
                 profiles.push(Profile { platform, url: url.unwrap_or_default() });
@@ -751,6 +762,36 @@ mod tests {
             let error = errors.iter().find(|e| e.field == *field).unwrap_or_else(|| panic!("{name}: {errors:?}"));
             assert!(error.message.contains(message), "{name}: {}", error.message);
         }
+    }
+
+    #[test]
+    fn a_profile_must_be_at_an_address_on_its_platform_and_a_policy_can_define_a_platform() {
+        let with = |platform: &str, url: &str, policy: &Policy| {
+            let mut value = example();
+            value["subjects"][0]["profiles"] = json!([{ "platform": platform, "url": url }]);
+            RequestInput::validate_json(&value.to_string(), policy, today())
+        };
+        let default = Policy::default();
+        let errors = with("reddit", "https://www.facebook.com/anna.k", &default).unwrap_err();
+        assert_eq!(fields(&errors), ["subjects[1].profiles[1].url"], "{errors:?}");
+        assert!(errors[0].message.contains("not on Reddit: its addresses are on reddit.com"), "{}", errors[0].message);
+        // A subdomain of the platform's host, another of its hosts, and a page on this computer.
+        assert!(with("reddit", "https://old.reddit.com/user/anna", &default).is_ok());
+        assert!(with("x", "https://twitter.com/anna", &default).is_ok());
+        assert!(with("facebook", "http://127.0.0.1:8080/profile/anna", &default).is_ok());
+        // A look-alike host is not the platform's.
+        assert!(with("reddit", "https://reddit.com.example.org/user/anna", &default).is_err());
+        assert!(with("reddit", "https://notreddit.com/user/anna", &default).is_err());
+        // A platform outside the built-in list: refused until the policy defines it.
+        let errors = with("localforum", "https://forum.example.org/u/anna", &default).unwrap_err();
+        assert!(errors.iter().any(|e| e.field == "subjects[1].profiles[1].platform"), "{errors:?}");
+        let council = Policy::from_toml(
+            "[platforms.defined.localforum]\nname = \"Reading Community Forum\"\nhosts = [\"forum.example.org\"]\n",
+        )
+        .unwrap();
+        assert!(with("localforum", "https://forum.example.org/u/anna", &council).is_ok());
+        let errors = with("localforum", "https://www.facebook.com/anna.k", &council).unwrap_err();
+        assert!(errors[0].message.contains("not on Reading Community Forum"), "{}", errors[0].message);
     }
 
     #[test]

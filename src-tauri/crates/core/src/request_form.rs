@@ -206,15 +206,10 @@ impl RequestForm {
     /// the page as the person's one profile (its platform from its address when the scope
     /// rules know it), and the concern saying where it was found. The rest is asked.
     pub fn linked(reference: &str, parent: &Request, url: &str) -> RequestForm {
-        let host =
-            url::Url::parse(url).ok().and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()));
-        let platform = host
-            .and_then(|host| {
-                crate::scope::KNOWN_PLATFORMS
-                    .iter()
-                    .find(|p| host == format!("{p}.com") || host.ends_with(&format!(".{p}.com")))
-            })
-            .map(|p| p.to_string())
+        let platform = crate::scope::BUILT_IN_PLATFORMS
+            .iter()
+            .find(|(_, _, hosts)| crate::scope::host_on(url, hosts))
+            .map(|(key, _, _)| key.to_string())
             .unwrap_or_default();
         let carried = RequestForm::from_request(parent);
         RequestForm {

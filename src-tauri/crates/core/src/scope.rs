@@ -51,9 +51,49 @@ const HOST_PREFIXES_TO_STRIP: &[&str] = &["www.", "m.", "mobile.", "web."];
 
 /// Old or short site names and the canonical name each stands for.
 /// The platforms a profile may be on, by the name a request gives them; the policy allows
-/// some or all of them (`[platforms] allowed`).
+/// some or all of them (`[platforms] allowed`) and may define more (`[platforms.defined]`).
 pub const KNOWN_PLATFORMS: &[&str] =
     &["facebook", "instagram", "x", "tiktok", "linkedin", "youtube", "snapchat", "threads", "reddit"];
+
+/// The built-in platforms: the name a request gives each, the name people read, and the
+/// hosts its addresses are on (a subdomain of one counts: `old.reddit.com` is Reddit's).
+pub const BUILT_IN_PLATFORMS: &[(&str, &str, &[&str])] = &[
+    ("facebook", "Facebook", &["facebook.com", "fb.com"]),
+    ("instagram", "Instagram", &["instagram.com"]),
+    ("x", "X (Twitter)", &["x.com", "twitter.com"]),
+    ("tiktok", "TikTok", &["tiktok.com"]),
+    ("linkedin", "LinkedIn", &["linkedin.com"]),
+    ("youtube", "YouTube", &["youtube.com", "youtu.be"]),
+    ("snapchat", "Snapchat", &["snapchat.com"]),
+    ("threads", "Threads", &["threads.net", "threads.com"]),
+    ("reddit", "Reddit", &["reddit.com"]),
+];
+
+/// Whether an address is on one of the hosts (the host itself or a subdomain of it). An
+/// address on this computer (`localhost`, `127.0.0.1`, `::1`: a saved copy or a training
+/// site) is on no platform's hosts and is taken as on any; an address that cannot be read
+/// is not on any.
+pub fn address_on_hosts<H: AsRef<str>>(url: &str, hosts: &[H]) -> bool {
+    let Ok(parsed) = Url::parse(url.trim()) else { return false };
+    let on_this_computer = match parsed.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    on_this_computer || host_on(url, hosts)
+}
+
+/// Whether an address's host is one of the hosts or a subdomain of one.
+pub fn host_on<H: AsRef<str>>(url: &str, hosts: &[H]) -> bool {
+    let Some(host) = Url::parse(url.trim()).ok().and_then(|u| match u.host() {
+        Some(url::Host::Domain(domain)) => Some(domain.trim_end_matches('.').to_ascii_lowercase()),
+        _ => None,
+    }) else {
+        return false;
+    };
+    hosts.iter().map(AsRef::as_ref).any(|h| host == h || host.ends_with(&format!(".{h}")))
+}
 
 const HOST_ALIASES: &[(&str, &str)] = &[("twitter.com", "x.com"), ("fb.com", "facebook.com")];
 

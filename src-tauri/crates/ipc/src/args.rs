@@ -125,6 +125,12 @@ pub struct ExportBundleArgs {
 }
 
 /// Record that an exported PDF was filed in the care record system.
+/// A file the worker chose, to read its SHA-256.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ExportFileDigestArgs {
+    pub path: String,
+}
+
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct ExportFiledArgs {
     pub reference: String,
@@ -562,10 +568,23 @@ pub struct LogSettleArgs {
     pub outcome: String,
 }
 
-/// The platforms whose profiles the policy allows, in its order.
+/// The platforms whose profiles the policy allows, in its order: by the name a request gives
+/// them, and with the name people read and the hosts their addresses are on.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AllowedPlatforms {
     pub allowed: Vec<String>,
+    pub platforms: Vec<PlatformChoice>,
+}
+
+/// A platform a profile may be on.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PlatformChoice {
+    /// The name a request gives it (`reddit`).
+    pub key: String,
+    /// The name people read ("Reddit").
+    pub name: String,
+    /// The hosts its addresses are on.
+    pub hosts: Vec<String>,
 }
 
 /// Retention on screen: what falls due today and why, what a legal hold keeps, the holds in

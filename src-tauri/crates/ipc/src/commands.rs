@@ -433,6 +433,11 @@ pub fn export_filed(host: &dyn Host, args: ExportFiledArgs) -> Result<RequestPag
     Ok(requests::page(host, &args.reference)?)
 }
 
+/// The SHA-256 of a file the worker chose: the PDF that was filed.
+pub fn export_file_digest(_: &dyn Host, args: ExportFileDigestArgs) -> Result<triangulate_app::export::FileDigest> {
+    Ok(triangulate_app::export::file_digest(std::path::Path::new(&args.path))?)
+}
+
 /// Writes the evidence bundle of a request for a legal team.
 pub fn export_bundle(host: &dyn Host, args: ExportBundleArgs) -> Result<BundleExported> {
     Ok(triangulate_app::bundle::export_bundle(host, &args.reference, std::path::Path::new(&args.path), args.draft)?)
@@ -501,7 +506,13 @@ pub fn log_correct(host: &dyn Host, args: LogCorrectArgs) -> Result<LogPage> {
 
 /// The platforms whose profiles the policy allows, for the request form's choice.
 pub fn policy_platforms(host: &dyn Host, _: NoArgs) -> Result<AllowedPlatforms> {
-    Ok(AllowedPlatforms { allowed: host.policy()?.platforms.allowed })
+    let platforms = host.policy()?.platforms;
+    let choices = platforms
+        .allowed_definitions()
+        .into_iter()
+        .map(|p| PlatformChoice { key: p.key.clone(), name: p.name.clone(), hosts: p.hosts.clone() })
+        .collect();
+    Ok(AllowedPlatforms { allowed: platforms.allowed, platforms: choices })
 }
 
 pub fn home_get(host: &dyn Host, _: NoArgs) -> Result<HomePage> {

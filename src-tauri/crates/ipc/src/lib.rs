@@ -65,6 +65,7 @@ macro_rules! for_each_command {
             capture_picture($crate::args::CapturePictureArgs) -> $crate::args::CapturePicture;
             export_pdf($crate::args::ExportPdfArgs) -> $crate::args::PdfExported;
             export_filed($crate::args::ExportFiledArgs) -> $crate::args::RequestPage;
+            export_file_digest($crate::args::ExportFileDigestArgs) -> triangulate_app::export::FileDigest;
             export_bundle($crate::args::ExportBundleArgs) -> $crate::args::BundleExported;
             log_get($crate::args::LogGetArgs) -> $crate::args::LogPage;
             log_add_search($crate::args::LogSearchArgs) -> $crate::args::LogPage;

@@ -370,6 +370,15 @@ fn a_pdf_is_exported_as_a_draft_until_the_log_is_finalised_and_a_draft_is_never_
     assert!(std::fs::read(folder.join("draft.pdf")).unwrap().starts_with(b"%PDF-1.7"));
     assert_eq!(fields(export_pdf(host, args("draft.pdf", true, None)).unwrap_err()), ["out"], "never over a file");
 
+    // The file the worker chooses is read for its SHA-256: the same the export gave.
+    let chosen = export_file_digest(host, ExportFileDigestArgs { path: folder.join("draft.pdf").display().to_string() });
+    let chosen = chosen.unwrap();
+    assert_eq!((chosen.sha256.as_str(), chosen.name.as_str()), (draft.export.sha256.as_str(), "draft.pdf"));
+    assert_eq!(chosen.size, std::fs::metadata(folder.join("draft.pdf")).unwrap().len());
+    let missing = ExportFileDigestArgs { path: folder.join("filed.pdf").display().to_string() };
+    assert_eq!(fields(export_file_digest(host, missing).unwrap_err()), ["path"]);
+    let folder_given = ExportFileDigestArgs { path: folder.display().to_string() };
+    assert_eq!(fields(export_file_digest(host, folder_given).unwrap_err()), ["path"]);
     let filed = |sha256: &str, place: &str| ExportFiledArgs {
         reference: reference.clone(),
         sha256: sha256.into(),
@@ -609,6 +618,15 @@ fn home_groups_requests_by_whom_they_wait_for_and_the_trail_and_settings_read_ba
     let policy_file = host.data_dir.policy_file();
     std::fs::write(&policy_file, "[home]\nidle_days = 30\n[platforms]\nallowed = [\"facebook\"]\n").unwrap();
     assert_eq!(policy_platforms(host, NoArgs {}).unwrap().allowed, ["facebook"]);
+    std::fs::write(
+        &policy_file,
+        "[platforms]\nallowed = [\"reddit\", \"localforum\"]\n[platforms.defined.localforum]\nname = \"Reading Community Forum\"\nhosts = [\"forum.example.org\"]\n",
+    )
+    .unwrap();
+    let offered = policy_platforms(host, NoArgs {}).unwrap().platforms;
+    let offered: Vec<(&str, &str)> = offered.iter().map(|p| (p.key.as_str(), p.name.as_str())).collect();
+    assert_eq!(offered, [("reddit", "Reddit"), ("localforum", "Reading Community Forum")]);
+    std::fs::write(&policy_file, "[home]\nidle_days = 30\n[platforms]\nallowed = [\"facebook\"]\n").unwrap();
     let settings = settings_get(host, NoArgs {}).unwrap();
     let idle = settings.policy.iter().find(|e| e.key == "home.idle_days").unwrap();
     assert_eq!((idle.value.as_str(), idle.from_local_file), ("30", true));
