@@ -178,6 +178,11 @@ test("a request is created, corrected and authorised by keyboard alone", async (
   await typeInto(page, "conditions", "One look at each profile");
   await press(page, "record");
   await page.locator("#request-state", { hasText: "Permitted" }).waitFor();
+  // The page's contents: a link moves focus to its section's heading, on the same page.
+  const address = page.url();
+  await press(page, "contents-section-decisions");
+  assert.equal(await focusedId(page), "section-decisions", "Enter on a contents link moves focus to its section");
+  assert.equal(page.url(), address, "the request's page stays open");
 
   // Register as an Authorised Access Worker from the navigation, then confirm legitimacy.
   await press(page, "nav-profile");
