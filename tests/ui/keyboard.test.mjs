@@ -251,5 +251,14 @@ test("a request is created, corrected and authorised by keyboard alone", async (
   await press(page, "save");
   await page.locator("#request-state", { hasText: "Shared" }).waitFor();
   await checkScreen(page, "k-13-log-shared");
+
+  // Records, from the menu: the pilot's report, its charts and their tables.
+  await press(page, "nav-records");
+  await heading(page, "Records");
+  await press(page, "pilot-link");
+  await heading(page, "The pilot's evaluation");
+  assert.equal(await page.getAttribute('#main-nav [aria-current="page"]', "id"), "nav-records");
+  await page.locator("#ratings-chart").waitFor();
+  await checkScreen(page, "k-14-pilot-report");
   await page.close();
 });
