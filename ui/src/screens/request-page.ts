@@ -1,5 +1,6 @@
-// A request: what it says, where it is in the workflow, every decision taken, its RIPA
-// authorisations, and the next steps with what each still lacks.
+// A request: a summary first (reference, case, status, who it waits for, the next step) and
+// links to the page's sections; then the next steps with what each still lacks, what it says,
+// every decision taken and its RIPA authorisations.
 import { App, attempt, longDate, longPeriod, pageHeading, ukTime } from "../app";
 import { backLink, button, linkButton, sentence, summaryList, table, warningText } from "../components";
 import { Child, h } from "../dom";
