@@ -285,6 +285,23 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   assert.equal(await byId(page, "step-confirm-legitimacy").count(), 0, "no button that would be refused");
   assert.match(await byId(page, "waits-confirm-legitimacy").innerText(), /Waits for Ana Access \(Authorised Access Worker, staff ID 1005\)[\s\S]*Ada Worker is this request's social worker/);
   await checkScreen(page, "13-request-permitted");
+  // The page opens with its summary, then links to its sections, then the sections.
+  assert.match(await byId(page, "request-overview").innerText(), /Reference\s+REQ-2026-0001\s+Case\s+CS-4410\s+Status\s+Permitted by service director\s+Waits for\s+Ana Access \(Authorised Access Worker, staff ID 1005\)\s+Next step\s+Confirm the request is legitimate/);
+  const top = async (selector) => (await page.locator(selector).first().boundingBox()).y;
+  assert.ok((await top("#request-overview")) < (await top("#contents")), "the summary comes before the contents");
+  assert.ok((await top("#contents")) < (await top("main section")), "the contents come before the first section");
+  const targets = await page.$$eval("#contents a", (links) => links.map((a) => [a.textContent, a.getAttribute("href")]));
+  assert.deepEqual(targets.map(([text]) => text), ["Next steps", "Investigation log (Appendix 2)", "The request", "People to check", "Decisions", "Authorisations", "The pilot's evaluation", "Care record and evidence"]);
+  for (const [text, href] of targets) {
+    const target = page.locator(href);
+    assert.equal(await target.count(), 1, `${href} names one element`);
+    assert.equal(await target.innerText(), text, `${text} leads to its own heading`);
+  }
+  const here = page.url();
+  await page.locator("#contents a", { hasText: "Decisions" }).click();
+  assert.equal(await focusedId(page), "section-decisions", "the link moves focus to its section");
+  assert.equal(page.url(), here, "and the request's page stays open");
+  assert.ok((await page.evaluate(() => document.getElementById("section-decisions").getBoundingClientRect().top)) < 50, "scrolled to the section");
 
   // The register of access workers is the service director's decision: all three asked for.
   await page.locator('.app-nav__link[data-section="profile"]').click();
@@ -353,6 +370,18 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await byId(page, "save-authorisation").click();
   await page.locator("#authorisations", { hasText: "URN-2026-19" }).waitFor();
   assert.match(await page.locator("#authorisations").innerText(), /22 November 2026\s+Not yet\s+20 December 2026\s+22 February 2027/, "dates as people write them");
+  const oneLine = () => page.$$eval("#authorisations td .app-date", (cells) => cells.map((c) => {
+    const style = getComputedStyle(c);
+    return [c.textContent, c.getClientRects().length, c.getBoundingClientRect().height / parseFloat(style.lineHeight)];
+  }));
+  for (const width of [1280, 760]) {
+    await page.setViewportSize({ width, height: 900 });
+    const dates = await oneLine();
+    assert.deepEqual(dates.map(([text]) => text), ["22 November 2026", "20 December 2026", "22 February 2027"]);
+    for (const [text, lines, height] of dates) assert.ok(lines === 1 && height < 1.5, `${text} is on one line at ${width}px (${lines} boxes, ${height} lines high)`);
+  }
+  await checkScreen(page, "17-request-authorised-narrow");
+  await page.setViewportSize({ width: 1280, height: 720 });
   const main = await page.locator("main").innerText();
   assert.doesNotMatch(main, /\b\d{4}-\d{2}-\d{2}\b/, "no ISO date on the request page");
   assert.match(main, /1 September to 31 October 2026/);
@@ -1359,8 +1388,8 @@ test("retention lists what is due without deleting it, a legal hold keeps it, an
   const page = await fixture.browser.newPage();
   await createdRequest(page);
   await step(page, "withdraw", { note: "The family moved out of the area" }, "Withdrawn");
-  await page.locator('.app-nav__link[data-section="settings"]').click();
-  await heading(page, "Settings");
+  await page.locator('.app-nav__link[data-section="records"]').click();
+  await heading(page, "Records");
   await byId(page, "retention-link").click();
   await heading(page, "Retention and disposal");
   assert.match(await byId(page, "due").innerText(), /Request REQ-2026-0001, with everything of it\s+Withdrawn on \d+ \w+ 2026/);
@@ -1435,8 +1464,8 @@ test("incidents are recorded for the service manager, and everything held about 
   assert.match(await byId(page, "flagged").innerText(), /third party named, John Roe/);
   await checkScreen(page, "66-subject-access-exported");
 
-  await page.locator('.app-nav__link[data-section="settings"]').click();
-  await heading(page, "Settings");
+  await page.locator('.app-nav__link[data-section="records"]').click();
+  await heading(page, "Records");
   await byId(page, "incidents-link").click();
   await heading(page, "Incidents");
   await byId(page, "record").click();
@@ -1452,7 +1481,7 @@ test("incidents are recorded for the service manager, and everything held about 
   await checkScreen(page, "68-incidents");
 
   // An incident keeps its own retention period, then falls due with the people it names.
-  await page.locator('.app-nav__link[data-section="settings"]').click();
+  await page.locator('.app-nav__link[data-section="records"]').click();
   await byId(page, "retention-link").click();
   await heading(page, "Retention and disposal");
   assert.match(await byId(page, "due").innerText(), /Incident 1 about request REQ-2026-0001, with the people it names\s+An incident recorded on/);
@@ -1523,18 +1552,90 @@ test("the pilot's feedback is recorded on a finalised request, by keyboard too, 
 
   // The report: its figures, a chart each with its table, another laptop's figures merged,
   // a changed export refused, and saving.
-  await page.locator('.app-nav__link[data-section="settings"]').click();
+  await page.locator('.app-nav__link[data-section="records"]').click();
   await byId(page, "pilot-link").click();
   await heading(page, "The pilot's evaluation");
   assert.match(await byId(page, "figures").innerText(), /Useful pieces of information\s+3 \(3 per check\)/);
-  assert.equal(await page.locator("#checks-per-month-chart rect").count(), 1);
-  assert.equal(await page.locator("#ratings-chart rect").count(), 8, "four ratings, at finalisation and six months on");
+  assert.equal(await page.locator("#checks-per-month-chart .app-chart__bar").count(), 1);
+  assert.equal(await page.locator("#ratings-chart .app-chart__bar").count(), 8, "four ratings, at finalisation and six months on");
   assert.match(await byId(page, "ratings-table").innerText(), /Considerable\s+1\s+0[\s\S]*Significant\s+0\s+1/);
   assert.equal(await page.locator("#ratings-chart").getAttribute("role"), "img");
+  // The charts read: words of at least 14px as drawn, the legend above the plot, axes and
+  // gridlines, each bar's value on it, the two series told apart by pattern and name, and a
+  // title and description besides the table.
+  const chart = await page.evaluate(() => {
+    const svg = document.getElementById("ratings-chart");
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const box = (e) => e.getBoundingClientRect();
+    const bars = [...svg.querySelectorAll(".app-chart__bar")];
+    const values = [...svg.querySelectorAll(".app-chart__value")];
+    return {
+      sizes: [...svg.querySelectorAll("text")].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale),
+      legendBottom: box(svg.querySelector(".app-chart__legend")).bottom,
+      plotTop: Math.min(...bars.map((b) => box(b).top), ...[...svg.querySelectorAll(".app-chart__gridline")].map((l) => box(l).top)),
+      legend: [...svg.querySelectorAll(".app-chart__legend text")].map((t) => t.textContent),
+      fills: [...new Set(bars.map((b) => b.getAttribute("fill")))],
+      patterns: [...svg.querySelectorAll("pattern")].map((p) => p.children.length),
+      gridlines: svg.querySelectorAll(".app-chart__gridline").length,
+      axes: svg.querySelectorAll(".app-chart__axis").length,
+      ticks: [...svg.querySelectorAll(".app-chart__tick")].map((t) => t.textContent),
+      // Each bar's value: its text, and whether it sits on the bar (centred over it, just above its top).
+      onBars: bars.map((b, k) => {
+        const [bar, value] = [box(b), box(values[k])];
+        const centre = (value.left + value.right) / 2;
+        return [values[k].textContent, centre > bar.left && centre < bar.right && value.bottom <= bar.top + 2 && value.bottom >= bar.top - 12];
+      }),
+      title: svg.querySelector("title").textContent,
+      desc: svg.querySelector("desc").textContent,
+      labelledBy: svg.getAttribute("aria-labelledby"),
+    };
+  });
+  assert.ok(chart.sizes.length > 10 && chart.sizes.every((size) => size >= 14), `every label at 14px or more as drawn: ${chart.sizes}`);
+  assert.ok(chart.legendBottom <= chart.plotTop, `the legend (bottom ${chart.legendBottom}) is above the plot (top ${chart.plotTop})`);
+  assert.deepEqual(chart.legend, ["At finalisation", "Six months on"]);
+  assert.equal(chart.fills.length, 2, "each series has its own fill");
+  assert.deepEqual(chart.patterns, [1, 2], "the second series' pattern is striped, the first solid");
+  assert.ok(chart.gridlines >= 1 && chart.axes >= 2, "gridlines and both axes");
+  assert.deepEqual(chart.ticks, ["0", "1"]);
+  assert.deepEqual(chart.onBars, [["0", true], ["0", true], ["0", true], ["0", true], ["1", true], ["0", true], ["0", true], ["1", true]], "little, some, considerable, significant: at finalisation then six months on");
+  assert.equal(chart.title, "Ratings at finalisation and six months on");
+  assert.match(chart.desc, /Considerable: at finalisation 1, six months on 0; Significant: at finalisation 0, six months on 1/);
+  assert.equal(chart.labelledBy, "ratings-title ratings-desc");
+  assert.ok((await page.locator("#ratings-chart").boundingBox()).y < (await byId(page, "ratings-table").boundingBox()).y, "the table follows the chart");
+  assert.match(await byId(page, "figures").innerText(), /Days from submission to permission\s+mean \d+(\.\d)?, median \d+(\.\d)?, over 1 permission/, "the request's permission is counted");
   await checkScreen(page, "72-pilot-report");
+  await page.locator("#ratings").screenshot({ path: "tests/out/ui/72b-pilot-chart.png" });
+
+  // Another laptop's figures: one request more, and the totals add up.
+  const totals = async () => [await byId(page, "report-period").innerText(), (await page.locator('#figures .govuk-summary-list__row', { hasText: "Requests" }).first().innerText()).trim(), await byId(page, "reconciliation").innerText()];
   await page.evaluate(() => { window.fakeOpenFiles = ["/home/manager/laptop-2.json"]; });
   await byId(page, "add-imports").click();
   await page.locator("#sources", { hasText: "laptop-2.json" }).waitFor();
+  let [said, requests, sum] = await totals();
+  assert.match(said, /From 2 sources; 0 requests seen twice were counted once/);
+  assert.match(requests, /Requests\s+2$/);
+  assert.match(sum, /In the sources\s+2 requests\s+Seen in more than one source, counted once\s+less 0 requests\s+Made outside the period\s+less 0 requests\s+Counted in this report\s+2 requests/);
+  assert.match(await byId(page, "figures").innerText(), /over 2 permissions/);
+  // This laptop's own figures again: its request is counted once.
+  await page.evaluate(() => { window.fakeOpenFiles = ["/home/manager/this-laptop-again.json"]; });
+  await byId(page, "add-imports").click();
+  await page.locator("#sources", { hasText: "this-laptop-again.json" }).waitFor();
+  [said, requests, sum] = await totals();
+  assert.match(said, /From 3 sources; 1 request seen twice was counted once/);
+  assert.match(requests, /Requests\s+2$/);
+  assert.match(sum, /In the sources\s+3 requests\s+Seen in more than one source, counted once\s+less 1 request\s+Made outside the period\s+less 0 requests\s+Counted in this report\s+2 requests/);
+  await checkScreen(page, "72c-pilot-merged");
+  // A period none of them was made in: nothing counted, and said why.
+  await date(page, "from", "1", "1", "2030");
+  await byId(page, "show-report").click();
+  await page.locator("#figures", { hasText: "No permission given in the period" }).waitFor();
+  [said, requests, sum] = await totals();
+  assert.match(requests, /Requests\s+0$/);
+  assert.match(sum, /In the sources\s+3 requests\s+Seen in more than one source, counted once\s+less 1 request\s+Made outside the period\s+less 2 requests\s+Counted in this report\s+0 requests/);
+  assert.match(await byId(page, "figures").innerText(), /No permission given in the period/);
+  await date(page, "from", "", "", "");
+  await byId(page, "show-report").click();
+  await page.locator("#figures", { hasText: "over 2 permissions" }).waitFor();
   await page.evaluate(() => { window.fakeOpenFiles = ["/home/manager/laptop-3-tampered.json"]; });
   await byId(page, "add-imports").click();
   await page.locator("#error-summary a", { hasText: "changed after it was exported" }).waitFor();
@@ -1544,6 +1645,46 @@ test("the pilot's feedback is recorded on a finalised request, by keyboard too, 
   await page.locator("#pilot-status", { hasText: "Report saved" }).waitFor();
   await byId(page, "export-figures").click();
   await page.locator("#pilot-status", { hasText: "without names" }).waitFor();
+  await page.close();
+});
+
+test("the menu has Authorisations and Records for the roles that use them, and marks the section each page is in", async () => {
+  const page = await fixture.browser.newPage();
+  const shown = () => page.$$eval("#main-nav .app-nav__link", (links) => links.filter((a) => a.offsetParent !== null).map((a) => a.textContent));
+  const current = () => page.$$eval('#main-nav [aria-current="page"]', (links) => links.map((a) => a.textContent));
+  const visit = async (hash, title) => {
+    await page.goto(`${fixture.served.url}${hash}`);
+    await heading(page, title);
+    return current();
+  };
+  // The social worker: Records, not the register.
+  await setUpAs(page, "Ada Worker", "role-2");
+  assert.deepEqual(await shown(), ["Home", "Requests", "Records", "Sanctioned accounts", "Staff", "Worker profile", "Settings"]);
+  // The access worker and the team manager: both.
+  await becomeWorker(page, "Ana Keys", "role");
+  assert.deepEqual(await shown(), ["Home", "Requests", "Authorisations", "Records", "Sanctioned accounts", "Staff", "Worker profile", "Settings"]);
+  await becomeWorker(page, "Tara Lead", "role-3");
+  assert.deepEqual(await shown(), ["Home", "Requests", "Authorisations", "Records", "Sanctioned accounts", "Staff", "Worker profile", "Settings"]);
+  const top = async (selector) => (await page.locator(selector).boundingBox()).y;
+  assert.ok((await top("#nav-authorisations")) <= (await top("#nav-settings")), "in the menu, not under Settings");
+
+  // Each page marks its own section, and only that one.
+  assert.deepEqual(await visit("#/authorisations", "Authorisation register"), ["Authorisations"]);
+  assert.deepEqual(await visit("#/records", "Records"), ["Records"]);
+  await checkScreen(page, "74-records");
+  for (const [id, title] of [["retention-link", "Retention and disposal"], ["incidents-link", "Incidents"], ["pilot-link", "The pilot's evaluation"]]) {
+    await page.locator('.app-nav__link[data-section="records"]').click();
+    await heading(page, "Records");
+    await byId(page, id).click();
+    await heading(page, title);
+    assert.deepEqual(await current(), ["Records"], `${title} is under Records`);
+    assert.equal(await page.locator(".govuk-back-link").innerText(), "Records", `${title} goes back to Records`);
+  }
+  assert.deepEqual(await visit("#/settings", "Settings"), ["Settings"]);
+  for (const id of ["retention-link", "incidents-link", "authorisations-link", "pilot-link"]) {
+    assert.equal(await byId(page, id).count(), 0, `Settings keeps settings: no ${id}`);
+  }
+  assert.deepEqual(await visit("#/status", "The store is open"), ["Settings"]);
   await page.close();
 });
 

@@ -178,6 +178,11 @@ test("a request is created, corrected and authorised by keyboard alone", async (
   await typeInto(page, "conditions", "One look at each profile");
   await press(page, "record");
   await page.locator("#request-state", { hasText: "Permitted" }).waitFor();
+  // The page's contents: a link moves focus to its section's heading, on the same page.
+  const address = page.url();
+  await press(page, "contents-section-decisions");
+  assert.equal(await focusedId(page), "section-decisions", "Enter on a contents link moves focus to its section");
+  assert.equal(page.url(), address, "the request's page stays open");
 
   // Register as an Authorised Access Worker from the navigation, then confirm legitimacy.
   await press(page, "nav-profile");
@@ -246,5 +251,14 @@ test("a request is created, corrected and authorised by keyboard alone", async (
   await press(page, "save");
   await page.locator("#request-state", { hasText: "Shared" }).waitFor();
   await checkScreen(page, "k-13-log-shared");
+
+  // Records, from the menu: the pilot's report, its charts and their tables.
+  await press(page, "nav-records");
+  await heading(page, "Records");
+  await press(page, "pilot-link");
+  await heading(page, "The pilot's evaluation");
+  assert.equal(await page.getAttribute('#main-nav [aria-current="page"]', "id"), "nav-records");
+  await page.locator("#ratings-chart").waitFor();
+  await checkScreen(page, "k-14-pilot-report");
   await page.close();
 });

@@ -200,38 +200,77 @@ export function createFakeBackend(): Backend {
   const accounts: AccountRecord[] = [];
   const authorisations: AuthorisationRecord[] = [];
   const todayIso = () => new Date().toISOString().slice(0, 10);
-  /** The report as the app computes it, over the fake's requests; an import named
-   *  "tampered" is refused as the app refuses a changed export. */
+  /** The report as the app computes it: each request's figures (this laptop's from the fake's
+   *  requests, each other laptop's file one request checked today; a file named
+   *  "this-laptop" holds this laptop's own again), merged so a request counts once, then the
+   *  requests made in the period. An import named "tampered" is refused as the app refuses a
+   *  changed export. */
   const pilotReport = (args: PilotReportArgs): PilotReportPage => {
     const bad = args.imports.find((p) => p.includes("tampered"));
     if (bad) fail("invalid_fields", "There is a problem", [{ field: "import", message: `${bad} is refused: its signature does not match its figures: it was changed after it was exported` }]);
     const [from, to] = [isoDate(args.from), isoDate(args.to)];
     if (from === "invalid" || to === "invalid") fail("invalid_fields", "There is a problem", [{ field: from === "invalid" ? "from" : "to", message: "The period's dates must be real dates, such as 1 9 2026" }]);
     if (from && to && to < from) fail("invalid_fields", "There is a problem", [{ field: "to", message: "The end of the period must not be before its start" }]);
-    const checked = requests.filter((r) => !["draft", "submitted", "agreed", "doubts_raised", "permitted", "legitimacy_confirmed", "refused", "withdrawn", "referred_back"].includes(r.state));
-    const given = [...pilot.values()].flatMap((p) => (p.feedback ? [p.feedback] : []));
-    const rechecks = [...pilot.values()].flatMap((p) => (p.recheck ? [p.recheck] : []));
-    const process = [...pilot.values()].flatMap((p) => p.process);
+    interface Figures { id: string; created_on: string; submitted_on: string | null; permitted_on: string | null; checked_on: string | null; refused: boolean; referred_back: number; session_minutes: number; finalised: boolean; feedback: PilotFeedback["feedback"]; recheck: PilotFeedback["recheck"]; process: PilotFeedback["process"] }
+    const dayOf = (d: { decided_on: string | null; at: string }) => d.decided_on ?? d.at.slice(0, 10);
+    const firstTo = (r: RequestRecord, state: RequestState) => {
+      const d = r.decisions.find((x) => x.to_state === state);
+      return d ? dayOf(d) : null;
+    };
+    const own: Figures[] = requests.map((r) => {
+      const held = pilot.get(r.reference);
+      const checked = firstTo(r, "in_progress");
+      return {
+        id: `this-laptop:${r.reference}`, created_on: r.created_at.slice(0, 10), submitted_on: firstTo(r, "submitted"), permitted_on: firstTo(r, "permitted"),
+        checked_on: checked, refused: r.state === "refused", referred_back: r.decisions.filter((d) => d.to_state === "referred_back").length,
+        session_minutes: checked ? 25 : 0, finalised: ["finalised", "shared", "closed"].includes(r.state),
+        feedback: held?.feedback ?? null, recheck: held?.recheck ?? null, process: held?.process ?? [],
+      };
+    });
+    const today = todayIso();
+    const other = (path: string): Figures => ({ id: `file:${path}`, created_on: today, submitted_on: today, permitted_on: today, checked_on: today, refused: false, referred_back: 0, session_minutes: 40, finalised: false, feedback: null, recheck: null, process: [] });
+    const sets: [string, string, Figures[]][] = [["this laptop", "ab".repeat(32), own], ...args.imports.map((p): [string, string, Figures[]] => (p.includes("this-laptop") ? [p, "ab".repeat(32), own] : [p, "cd".repeat(32), [other(p)]]))];
+    const seen = new Set<string>();
+    let duplicates = 0;
+    const merged: Figures[] = [];
+    for (const [, , records] of sets) {
+      for (const r of records) {
+        if (seen.has(r.id)) duplicates += 1;
+        else {
+          seen.add(r.id);
+          merged.push(r);
+        }
+      }
+    }
+    const inPeriod = merged.filter((r) => (!from || r.created_on >= from) && (!to || r.created_on <= to));
+    const checked = inPeriod.filter((r) => r.checked_on);
+    const given = inPeriod.flatMap((r) => (r.feedback ? [r.feedback] : []));
+    const rechecks = inPeriod.flatMap((r) => (r.recheck ? [r.recheck] : []));
+    const process = inPeriod.flatMap((r) => r.process);
     const sum = (ns: number[]) => ns.reduce((a, b) => a + b, 0);
     const mean = (ns: number[]) => (ns.length ? Math.round((sum(ns) / ns.length) * 10) / 10 : null);
-    const month = new Date().toISOString().slice(0, 7);
-    const label = new Date().toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+    const months = [...new Set(checked.map((r) => r.checked_on!.slice(0, 7)))].sort();
+    const monthLabel = (month: string) => new Date(`${month}-01T00:00:00Z`).toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
     const count = (ratings: Contribution[]) => (["little", "some", "considerable", "significant"] as Contribution[]).map((rating) => ({ rating, count: ratings.filter((r) => r === rating).length }));
+    const days = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
+    const turnarounds = inPeriod.flatMap((r) => (r.submitted_on && r.permitted_on ? [days(r.submitted_on, r.permitted_on)] : [])).sort((a, b) => a - b);
+    const middle = turnarounds.length % 2 ? turnarounds[(turnarounds.length - 1) / 2] : (turnarounds[turnarounds.length / 2 - 1] + turnarounds[turnarounds.length / 2]) / 2;
     return {
       report: {
-        from: from || null, to: to || null, requests: requests.length, checks: checked.length,
-        checks_per_month: checked.length ? [{ month, label, count: checked.length }] : [],
-        feedback_given: given.length, feedback_awaited: 0,
-        minutes_total: sum(given.map((f) => f.time_minutes)), minutes_per_check: mean(given.map((f) => f.time_minutes)), session_minutes_total: 25 * checked.length,
+        from: from || null, to: to || null, requests: inPeriod.length, checks: checked.length,
+        checks_per_month: months.map((month) => ({ month, label: monthLabel(month), count: checked.filter((r) => r.checked_on!.startsWith(month)).length })),
+        feedback_given: given.length, feedback_awaited: inPeriod.filter((r) => r.finalised && !r.feedback).length,
+        minutes_total: sum(given.map((f) => f.time_minutes)), minutes_per_check: mean(given.map((f) => f.time_minutes)), session_minutes_total: sum(inPeriod.map((r) => r.session_minutes)),
         useful_total: sum(given.map((f) => f.useful)), unique_total: sum(given.map((f) => f.unique)),
         useful_per_check: mean(given.map((f) => f.useful)), unique_per_check: mean(given.map((f) => f.unique)),
         ratings_at_finalisation: count(given.map((f) => f.rating)), ratings_at_six_months: count(rechecks.map((r) => r.rating)),
-        permissions: 0, turnaround_mean_days: null, turnaround_median_days: null, refusals: 0, referrals_back: 0,
+        permissions: turnarounds.length, turnaround_mean_days: mean(turnarounds), turnaround_median_days: turnarounds.length ? middle : null,
+        refusals: inPeriod.filter((r) => r.refused).length, referrals_back: sum(inPeriod.map((r) => r.referred_back)),
         repeat_viewing_warnings: 0, repeat_viewing_refusals: 0,
         process_ratings: process.length, process_ease_mean: mean(process.map((p) => p.ease)), process_effectiveness_mean: mean(process.map((p) => p.effectiveness)),
       },
-      sources: [{ source: "this laptop", fingerprint: "ab".repeat(32), records: requests.length }, ...args.imports.map((p) => ({ source: p, fingerprint: "cd".repeat(32), records: 1 }))],
-      duplicates: 0,
+      sources: sets.map(([source, fingerprint, records]) => ({ source, fingerprint, records: records.length })),
+      duplicates,
       pilot_period: !from && !to,
     };
   };

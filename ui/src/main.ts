@@ -23,6 +23,7 @@ import { feedbackScreen } from "./screens/feedback";
 import { pilotScreen } from "./screens/pilot";
 import { disposeScreen, releaseScreen, retentionScreen } from "./screens/retention";
 import { incidentsScreen, subjectAccessScreen } from "./screens/incidents";
+import { recordsScreen } from "./screens/records";
 import { requestScreen } from "./screens/request-page";
 import { requestsScreen } from "./screens/requests";
 import { staffScreen } from "./screens/staff";
@@ -45,7 +46,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
   const [path, queryText = ""] = hash.replace(/^#/, "").split("?");
   const query = new URLSearchParams(queryText);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  highlight(["status", "retention", "incidents", "authorisations", "pilot", "browser"].includes(parts[0]) ? "settings" : parts[0] === "people" ? "requests" : (parts[0] ?? "home"));
+  highlight(sectionOf(parts[0]));
   // The store's full status (it checks the whole audit chain) is read until it is ready,
   // and on the status screen; not on every screen.
   if (!storeReady || parts[0] === "status") {
@@ -66,6 +67,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
   if (section === "browser") return browserScreen(app, query.has("setup"));
   if (section === "staff") return staffScreen(app);
   if (section === "settings") return settingsScreen(app);
+  if (section === "records") return recordsScreen(app);
   if (section === "retention" && id === "dispose") return disposeScreen(app);
   if (section === "retention" && id === "release" && sub) return releaseScreen(app, sub);
   if (section === "retention") return retentionScreen(app);
@@ -105,9 +107,23 @@ async function route(shell: Shell, hash: string): Promise<void> {
   return homeScreen(app);
 }
 
-/** Who is using the app, and in what role, in the header on every screen. */
+/** The menu's section a screen belongs to: the register under Authorisations; retention,
+ *  incidents, subject access and the pilot under Records; the store and the browser under
+ *  Settings. */
+function sectionOf(first: string | undefined): string {
+  if (first === undefined) return "home";
+  if (["status", "browser"].includes(first)) return "settings";
+  if (["retention", "incidents", "pilot", "people"].includes(first)) return "records";
+  return first;
+}
+
+/** Who is using the app, and in what role, in the header on every screen; the menu's
+ *  entries for the roles that use them (`data-roles` in the page). */
 function showWorker(worker: { name: string; role: WorkerRole } | null): void {
   document.getElementById("signed-in")!.textContent = worker ? `${worker.name}, ${labelOf(WORKER_ROLES, worker.role)}` : "";
+  for (const item of document.querySelectorAll<HTMLElement>("#main-nav [data-roles]")) {
+    item.hidden = !worker || !item.dataset.roles!.split(" ").includes(worker.role);
+  }
 }
 
 function numberOrNull(text: string | null): number | null {

@@ -17,7 +17,7 @@ export async function incidentsScreen(app: App): Promise<void> {
   const render = (current: IncidentsPage, fields: FieldError[]) => {
     const errors = errorsFrom(fields);
     const content: Child[] = [
-      backLink("#/settings", "Settings"),
+      backLink("#/records", "Records"),
       ...pageHeading(title),
       h("p", { class: "govuk-body" }, "A breach of the procedure is recorded here so that the service manager can investigate, report on and manage it."),
       current.incidents.length

@@ -1,8 +1,8 @@
 // The pilot's evaluation for the service manager and the service director: the figures over a
 // period (default: the policy's pilot period), from this laptop and the other laptops' signed
-// exports chosen here, as charts drawn by the app (SVG, each with its data table beside it for
-// screen readers), saved as CSV or PDF; and this laptop's own figures exported for the service
-// manager.
+// exports chosen here, and how their requests add up to those counted; charts drawn by the app
+// (SVG, each with its data table under it); saved as CSV or PDF; and this laptop's own figures
+// exported for the service manager.
 import { App, attempt, longDate, pageHeading, submitForm } from "../app";
 import { backLink, button, dateInput, errorsFrom, notification, summaryList, table, warningText } from "../components";
 import { Child, h } from "../dom";
@@ -22,39 +22,108 @@ interface Series {
   values: number[];
 }
 
-/** A bar chart drawn as SVG, with the same figures in a table beside it. */
-export function barChart(id: string, caption: string, categoryName: string, categories: string[], series: Series[], unit: string): HTMLElement {
-  const width = 600;
-  const height = 260;
-  const left = 40;
-  const bottom = 60;
-  const top = 20;
-  const max = Math.max(1, ...series.flatMap((s) => s.values));
-  const plot = height - top - bottom;
-  const slot = (width - left - 10) / Math.max(1, categories.length);
-  const barWidth = Math.min(60, Math.max(4, (slot * 0.7) / series.length));
+/** The steps of a count axis: whole numbers, about five of them, from 0 to at least `max`. */
+function ticks(max: number): number[] {
+  const step = Math.max(1, Math.ceil(max / 5));
+  const top = Math.max(step, Math.ceil(max / step) * step);
+  const values: number[] = [];
+  for (let v = 0; v <= top; v += step) values.push(v);
+  return values;
+}
+
+/** About how wide text is at the charts' 16px, in the chart's units. */
+const textWidth = (text: string) => text.length * 10;
+
+/** A category's label in the room under its bars: on one line, or its words on two ("November"
+ *  over "2026"), or shortened to three letters a word ("Nov" over "2026") where they do not fit.
+ *  The table under the chart has every label in full. */
+function labelLines(label: string, room: number): string[] {
+  if (textWidth(label) <= room - 4) return [label];
+  const words = label.split(" ");
+  const [first, ...rest] = words;
+  const lines = rest.length ? [first, rest.join(" ")] : [first];
+  if (lines.every((line) => textWidth(line) <= room - 4)) return lines;
+  return lines.map((line) => (textWidth(line) <= room - 4 ? line : line.slice(0, 3)));
+}
+
+/** A bar chart drawn as SVG at its own size: a title and description for screen readers,
+ *  the legend above the plot, a value axis with gridlines, each bar's value on it, and each
+ *  series told apart by its pattern and its name as well as its colour; the same figures in a
+ *  table below it. `axisName` names what the bars count. */
+export function barChart(id: string, caption: string, categoryName: string, categories: string[], series: Series[], unit: string, axisName: string): HTMLElement {
+  const width = 640;
+  const left = 64;
+  const right = 16;
+  const legendHeight = series.length > 1 ? 36 : 0;
+  const top = 16 + legendHeight + 12;
+  const plot = 200;
+  const bottom = 56;
+  const height = top + plot + bottom;
+  const scale = ticks(Math.max(0, ...series.flatMap((s) => s.values)));
+  const max = scale[scale.length - 1];
+  const yOf = (value: number) => top + plot - (value / max) * plot;
+  const slot = (width - left - right) / Math.max(1, categories.length);
+  const barWidth = Math.min(56, Math.max(8, (slot * 0.75) / series.length));
   const titleId = `${id}-title`;
-  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-labelledby": titleId, id: `${id}-chart` }, svg("title", { id: titleId }, caption));
-  chart.append(svg("line", { class: "app-chart__axis", x1: left, y1: height - bottom, x2: width - 5, y2: height - bottom }));
+  const descId = `${id}-desc`;
+  const words = categories.map((category, c) => `${category}: ${series.map((s) => `${series.length > 1 ? `${s.name.toLowerCase()} ` : ""}${s.values[c] ?? 0}${unit}`).join(", ")}`).join("; ");
+  const chart = svg(
+    "svg",
+    { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-labelledby": `${titleId} ${descId}`, id: `${id}-chart`, class: "app-chart__svg" },
+    svg("title", { id: titleId }, caption),
+    svg("desc", { id: descId }, `Bar chart. ${words}.`),
+  );
+  // Each series' pattern: the first solid, the second with diagonal white stripes.
+  const defs = svg("defs", {});
+  series.forEach((_, k) => {
+    const pattern = svg("pattern", { id: `${id}-pattern-${k}`, patternUnits: "userSpaceOnUse", width: 8, height: 8, patternTransform: "rotate(45)" });
+    pattern.append(svg("rect", { class: `app-chart__fill--${k}`, width: 8, height: 8 }));
+    if (k % 2 === 1) pattern.append(svg("rect", { class: "app-chart__stripe", x: 0, y: 0, width: 3, height: 8 }));
+    defs.append(pattern);
+  });
+  chart.append(defs);
+  // The legend, above the plot.
+  if (series.length > 1) {
+    const legend = svg("g", { class: "app-chart__legend", id: `${id}-legend` });
+    let x = left;
+    series.forEach((s, k) => {
+      legend.append(svg("rect", { class: "app-chart__swatch", x, y: 16, width: 24, height: 20, fill: `url(#${id}-pattern-${k})` }));
+      legend.append(svg("text", { class: "app-chart__label", x: x + 32, y: 32 }, s.name));
+      x += 32 + textWidth(s.name) + 24;
+    });
+    chart.append(legend);
+  }
+  // The value axis: its gridlines and numbers, and what it counts.
+  const grid = svg("g", { class: "app-chart__grid", id: `${id}-grid` });
+  for (const value of scale) {
+    const y = yOf(value);
+    grid.append(svg("line", { class: value === 0 ? "app-chart__axis" : "app-chart__gridline", x1: left, y1: y, x2: width - right, y2: y }));
+    grid.append(svg("text", { class: "app-chart__label app-chart__tick", x: left - 8, y: y + 5, "text-anchor": "end" }, String(value)));
+  }
+  grid.append(svg("line", { class: "app-chart__axis", x1: left, y1: top, x2: left, y2: top + plot }));
+  grid.append(svg("text", { class: "app-chart__label app-chart__axis-name", x: 0, y: 0, "text-anchor": "middle", transform: `translate(18 ${top + plot / 2}) rotate(-90)` }, axisName));
+  chart.append(grid);
+  const plotArea = svg("g", { class: "app-chart__plot", id: `${id}-plot` });
   categories.forEach((category, c) => {
     series.forEach((s, k) => {
       const value = s.values[c] ?? 0;
-      const barHeight = (value / max) * plot;
       const x = left + c * slot + (slot - barWidth * series.length) / 2 + k * barWidth;
-      const y = height - bottom - barHeight;
-      chart.append(svg("rect", { class: `app-chart__bar--${k}`, x, y, width: barWidth - 2, height: Math.max(barHeight, 0) }));
-      chart.append(svg("text", { class: "app-chart__value", x: x + (barWidth - 2) / 2, y: y - 4, "text-anchor": "middle" }, String(value)));
+      const y = yOf(value);
+      const bar = svg("rect", { class: `app-chart__bar app-chart__bar--${k}`, x, y, width: barWidth - 4, height: Math.max(top + plot - y, 0), fill: `url(#${id}-pattern-${k})` }, svg("title", {}, `${s.name}, ${category}: ${value}${unit}`));
+      plotArea.append(bar);
+      plotArea.append(svg("text", { class: "app-chart__value", x: x + (barWidth - 4) / 2, y: y - 6, "text-anchor": "middle" }, `${value}${unit}`));
     });
-    chart.append(svg("text", { class: "app-chart__label", x: left + c * slot + slot / 2, y: height - bottom + 18, "text-anchor": "middle" }, category));
+    const x = left + c * slot + slot / 2;
+    const label = svg("text", { class: "app-chart__label app-chart__category", x, y: top + plot + 24, "text-anchor": "middle" });
+    labelLines(category, slot).forEach((line, n) => label.append(svg("tspan", { x, dy: n === 0 ? 0 : 20 }, line)));
+    plotArea.append(label);
   });
-  const key = series.length > 1
-    ? h("p", { class: "govuk-body-s", "aria-hidden": "true" }, ...series.flatMap((s, k) => [h("span", { class: `app-chart__key app-chart__key--${k}` }), `${s.name} `]))
-    : null;
+  chart.append(plotArea);
   const rows = categories.map((category, c) => [category, ...series.map((s) => `${s.values[c] ?? 0}${unit}`)]);
   return h(
     "figure",
     { class: "app-chart", id },
-    h("div", { class: "app-chart__drawing" }, chart as unknown as Node, key),
+    h("div", { class: "app-chart__drawing" }, chart as unknown as Node),
     table(caption, [categoryName, ...series.map((s) => s.name)], rows, `${id}-table`),
   );
 }
@@ -83,7 +152,7 @@ function figures(page: PilotReportPage): Child[] {
     ),
     h("h2", { class: "govuk-heading-m" }, "Checks each month"),
     r.checks_per_month.length
-      ? barChart("checks-per-month", "Checks done each month", "Month", r.checks_per_month.map((m) => m.label), [{ name: "Checks", values: r.checks_per_month.map((m) => m.count) }], "")
+      ? barChart("checks-per-month", "Checks done each month", "Month", r.checks_per_month.map((m) => m.label), [{ name: "Checks", values: r.checks_per_month.map((m) => m.count) }], "", "Checks")
       : h("p", { class: "govuk-body", id: "checks-per-month" }, "No check was done in the period."),
     h("h2", { class: "govuk-heading-m" }, "How much the information contributed"),
     barChart(
@@ -96,9 +165,31 @@ function figures(page: PilotReportPage): Child[] {
         { name: "Six months on", values: r.ratings_at_six_months.map((c) => c.count) },
       ],
       "",
+      "Ratings",
     ),
     h("h2", { class: "govuk-heading-m" }, "Where the figures came from"),
     table("Sources", ["Source", "Requests", "Signing key"], page.sources.map((s) => [s.source, String(s.records), h("code", { class: "app-digest" }, s.fingerprint)]), "sources"),
+    ...reconciliation(page),
+  ];
+}
+
+/** How the sources' requests come to the report's: every request the sources hold, less those
+ *  seen in more than one (counted once), less those made outside the period. */
+function reconciliation(page: PilotReportPage): Child[] {
+  const held = page.sources.reduce((total, s) => total + s.records, 0);
+  const outside = held - page.duplicates - page.report.requests;
+  const requests = (n: number) => (n === 1 ? "1 request" : `${n} requests`);
+  return [
+    h("h3", { class: "govuk-heading-s", id: "reconciliation-heading" }, "How the requests add up"),
+    summaryList(
+      [
+        ["In the sources", requests(held), null],
+        ["Seen in more than one source, counted once", `less ${requests(page.duplicates)}`, null],
+        ["Made outside the period", `less ${requests(outside)}`, null],
+        ["Counted in this report", requests(page.report.requests), null],
+      ],
+      "reconciliation",
+    ),
   ];
 }
 
@@ -130,7 +221,7 @@ export async function pilotScreen(app: App): Promise<void> {
       }, (f) => render(page, f));
     };
     const content: Child[] = [
-      backLink("#/settings", "Settings"),
+      backLink("#/records", "Records"),
       ...pageHeading("The pilot's evaluation"),
       h("p", { class: "govuk-body" }, "What the service director judges the pilot on: how often checks were used, the time they took, the useful and unique information found, how much it contributed at finalisation and six months on, and how the authorisation process worked."),
       h(

@@ -54,7 +54,7 @@ export async function retentionScreen(app: App): Promise<void> {
   const render = (current: RetentionPage, fields: FieldError[]) => {
     const errors = errorsFrom(fields);
     const content: Child[] = [
-      backLink("#/settings", "Settings"),
+      backLink("#/records", "Records"),
       ...pageHeading(title),
       h("p", { class: "govuk-body" }, "Records are kept for the periods the local policy sets, then fall due for disposal. This list deletes nothing."),
       ...(current.due.length

@@ -30,10 +30,6 @@ function showSettings(app: App, page: SettingsPage, browser: BrowserSetting): vo
   );
   content.push(
     h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: "#/status", id: "store-status-link" }, "The store: whether it opens, its record of changes, and a new recovery phrase")),
-    h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: "#/retention", id: "retention-link" }, "Retention and disposal: what falls due, legal holds, and what was disposed of")),
-    h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: "#/incidents", id: "incidents-link" }, "Incidents: breaches of the procedure, recorded and managed")),
-    h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: "#/authorisations", id: "authorisations-link" }, "The authorisation register: approvals, reviews, cancellations, and the central record")),
-    h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: "#/pilot", id: "pilot-link" }, "The pilot's evaluation: figures and charts, merged from every laptop")),
     h("h2", { class: "govuk-heading-m" }, "The installation's signing key"),
     h("p", { class: "govuk-body" }, "Every capture manifest and evidence bundle is signed with this laptop's key. The council publishes its fingerprint, so that a legal team can check a bundle was signed here:"),
     h("p", { class: "govuk-body app-digest", id: "fingerprint" }, page.fingerprint),

@@ -674,6 +674,51 @@ mod tests {
         assert_eq!(report(&merged, None, None).requests, 5);
     }
 
+    /// What a laptop exports: each request's figures, its id made from the laptop's store
+    /// and the request's reference, as the store makes it.
+    fn laptop(store: &str, requests: &[(&str, NaiveDate, Option<(NaiveDate, NaiveDate)>)]) -> Vec<PilotRecord> {
+        requests
+            .iter()
+            .map(|(reference, created, decided)| {
+                let mut r =
+                    record(&triangulate_evidence::sha256_hex(format!("{store}:{reference}").as_bytes()), *created);
+                if let Some((submitted, permitted)) = decided {
+                    r.submitted_on = Some(*submitted);
+                    r.permitted_on = Some(*permitted);
+                }
+                r
+            })
+            .collect()
+    }
+
+    #[test]
+    fn two_laptops_figures_add_up_to_the_report_with_each_permission_counted() {
+        // Two laptops, one request each; the second permitted after 4 days.
+        let first = laptop("store-1", &[("REQ-2026-0001", day(11, 2), None)]);
+        let second = laptop("store-2", &[("REQ-2026-0001", day(11, 3), Some((day(11, 3), day(11, 7))))]);
+        let (merged, duplicates) = merge([first.clone(), second.clone()]);
+        let r = report(&merged, None, None);
+        assert_eq!((r.requests, duplicates), (2, 0), "the same reference on two laptops is two requests");
+        assert_eq!((r.permissions, r.turnaround_mean_days, r.turnaround_median_days), (1, Some(4.0), Some(4.0)));
+
+        // The first laptop's own file added again, and a third request made in October.
+        let mut second = second;
+        second.extend(laptop("store-2", &[("REQ-2026-0002", day(10, 20), Some((day(10, 20), day(10, 21))))]));
+        let sources = [first.clone(), second.clone(), first.clone()];
+        let held: usize = sources.iter().map(Vec::len).sum();
+        let (merged, duplicates) = merge(sources);
+        let november = report(&merged, Some(day(11, 1)), Some(day(11, 30)));
+        let outside = merged.len() as u32 - november.requests;
+        assert_eq!((held, duplicates, outside, november.requests), (4, 1, 1, 2));
+        assert_eq!(
+            held as u32,
+            november.requests + duplicates + outside,
+            "every request of every source is counted once, or said why not"
+        );
+        assert_eq!(november.permissions, 1, "October's permission is outside November");
+        assert_eq!(report(&merged, None, None).permissions, 2);
+    }
+
     #[test]
     fn feedback_is_asked_for_until_given_and_the_recheck_from_six_months_after_finalisation() {
         let facts = [
