@@ -245,6 +245,9 @@ fn laptops_exports_merge_into_one_report_each_signature_checked_and_each_request
     assert_eq!(report.code, 0, "{}", report.stderr);
     let page = report.json();
     assert_eq!((page["report"]["requests"].as_u64(), page["duplicates"].as_u64()), (Some(2), Some(1)));
+    // How they add up: every request the sources hold, less those seen twice, less those made
+    // outside the period.
+    assert_eq!((page["in_sources"].as_u64(), page["outside_period"].as_u64()), (Some(3), Some(0)));
     assert_eq!(page["report"]["minutes_total"], 60);
     assert_eq!(page["report"]["useful_total"], 6);
     assert_eq!(page["sources"].as_array().unwrap().len(), 3);

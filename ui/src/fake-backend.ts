@@ -271,6 +271,8 @@ export function createFakeBackend(): Backend {
       },
       sources: sets.map(([source, fingerprint, records]) => ({ source, fingerprint, records: records.length })),
       duplicates,
+      in_sources: sum(sets.map(([, , records]) => records.length)),
+      outside_period: merged.length - inPeriod.length,
       pilot_period: !from && !to,
     };
   };

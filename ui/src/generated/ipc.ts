@@ -577,6 +577,15 @@ export type PilotExportArgs = { path: string, };
 
 export type PilotReportPage = { report: PilotReport, sources: Array<PilotSource>, duplicates: number, 
 /**
+ * Every request the sources hold, duplicates included.
+ */
+in_sources: number, 
+/**
+ * Requests, each counted once, made outside the period: so that `in_sources` less
+ * `duplicates` less `outside_period` is the report's `requests`.
+ */
+outside_period: number, 
+/**
  * Whether the period is the policy's pilot period (neither date given).
  */
 pilot_period: boolean, };

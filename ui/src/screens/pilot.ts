@@ -176,8 +176,8 @@ function figures(page: PilotReportPage): Child[] {
 /** How the sources' requests come to the report's: every request the sources hold, less those
  *  seen in more than one (counted once), less those made outside the period. */
 function reconciliation(page: PilotReportPage): Child[] {
-  const held = page.sources.reduce((total, s) => total + s.records, 0);
-  const outside = held - page.duplicates - page.report.requests;
+  const held = page.in_sources;
+  const outside = page.outside_period;
   const requests = (n: number) => (n === 1 ? "1 request" : `${n} requests`);
   return [
     h("h3", { class: "govuk-heading-s", id: "reconciliation-heading" }, "How the requests add up"),

@@ -124,6 +124,11 @@ pub struct PilotReportPage {
     pub report: PilotReport,
     pub sources: Vec<PilotSource>,
     pub duplicates: u32,
+    /// Every request the sources hold, duplicates included.
+    pub in_sources: u32,
+    /// Requests, each counted once, made outside the period: so that `in_sources` less
+    /// `duplicates` less `outside_period` is the report's `requests`.
+    pub outside_period: u32,
     /// Whether the period is the policy's pilot period (neither date given).
     pub pilot_period: bool,
 }
@@ -216,7 +221,9 @@ pub fn report(host: &dyn Host, from: Option<&str>, to: Option<&str>, imports: &[
     let timer = std::time::Instant::now();
     let report = triangulate_core::pilot::report(&records, from_day, to_day);
     tracing::debug!(records = records.len(), ms = timer.elapsed().as_millis() as u64, "pilot report");
-    Ok(PilotReportPage { report, sources, duplicates, pilot_period })
+    let in_sources = sources.iter().map(|s| s.records).sum();
+    let outside_period = (records.len() as u32).saturating_sub(report.requests);
+    Ok(PilotReportPage { report, sources, duplicates, in_sources, outside_period, pilot_period })
 }
 
 fn figure(value: Option<f64>) -> String {

@@ -535,7 +535,7 @@ impl RequestInput {
                         field("platform"),
                         format!(
                             "Profiles on {platform} may not be checked: the local policy allows {}",
-                            policy.platforms.allowed.iter().map(|p| policy.platforms.display_name(p)).collect::<Vec<_>>().join(", ")
+                            policy.platforms.allowed.join(", ")
                         ),
                     ));
                 }
