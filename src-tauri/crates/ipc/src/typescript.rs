@@ -194,6 +194,8 @@ pub fn declarations() -> Vec<Declaration> {
         CaptureSummary,
         triangulate_app::captures::CutAtLimit,
         triangulate_app::captures::TakenWay,
+        triangulate_app::captures::ProvenanceCard,
+        triangulate_app::captures::NotRelevantDisposal,
         triangulate_app::captures::CaptureProgress,
         triangulate_app::Progress,
         triangulate_app::Work,
