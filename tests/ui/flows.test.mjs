@@ -1255,6 +1255,11 @@ test("an access session captures by button and by shortcut, asks about a page ou
   assert.equal(await byId(page, "tags").inputValue(), "distressing");
   await byId(page, "save-judgement").click();
   await heading(page, "Judge capture 4 not relevant?");
+  await page.locator(".govuk-back-link").click();
+  await heading(page, "Capture 4");
+  assert.equal(await byId(page, "relevant-2").isChecked(), true, "the back link too");
+  await byId(page, "save-judgement").click();
+  await heading(page, "Judge capture 4 not relevant?");
   await byId(page, "confirm-not-relevant").click();
   await page.locator(".govuk-notification-banner", { hasText: "Capture 4 judged" }).waitFor();
   assert.match(await page.locator(".govuk-notification-banner").innerText(), new RegExp(`Judged not relevant: it is due for deletion on ${today} under the retention policy`));

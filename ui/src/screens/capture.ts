@@ -154,7 +154,7 @@ export async function captureScreen(app: App, id: number): Promise<void> {
     shown = current;
     const errors = errorsFrom(fields);
     const content: Child[] = [
-      backLink(`#/sessions/${current.session}`, "Back to the session"),
+      Object.assign(backLink(`#/sessions/${current.session}`, "Back to the session"), { id: "back-to-session" }),
       ...pageHeading(title, `Request ${current.request}`),
       provenanceCard(current),
       ...(current.disputes.length ? disputesSection(app, current, errors, dispute, (next, f) => render(next ?? shown, f)) : []),
@@ -233,9 +233,16 @@ export async function captureScreen(app: App, id: number): Promise<void> {
     const files = current.artefacts.map((a) => ARTEFACTS[a.kind] ?? a.kind);
     if (current.redactions.length) files.push(current.redactions.length === 1 ? "Its redacted copy" : `Its ${current.redactions.length} redacted copies`);
     files.push("Its signed manifest, provenance and judgement");
+    // The confirmation is drawn in the capture's own address: going back draws the form again,
+    // with what was chosen.
+    const back = backLink(`#/captures/${current.id}`, "Back to the capture");
+    back.addEventListener("click", (event) => {
+      event.preventDefault();
+      render(current, []);
+    });
     app.show(
       confirmTitle,
-      backLink(`#/captures/${current.id}`, "Back to the capture"),
+      back,
       ...pageHeading(confirmTitle, `Request ${current.request}`),
       h("p", { class: "govuk-body", id: "deletion-when" }, plan.held
         ? `Request ${current.request} is on legal hold: nothing of it is deleted while the hold lasts. Once it is released, capture ${current.id} is due for deletion from ${longDate(plan.due_on)}: ${keptFor(plan.kept_days)}.`
