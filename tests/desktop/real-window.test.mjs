@@ -642,6 +642,22 @@ test("a check is done in the real window: a session on Chromium, two links follo
     await window.click("#captures a");
     await window.heading("Capture");
     await window.wait("#signature", "Signature verified");
+    // The provenance comes first: the whole page's SHA-256 and the capture's time are above
+    // the judgement form on the page, and the time under the picture is the same moment.
+    const placed = await wd("POST", `/session/${window.id}/execute/sync`, {
+      script: `const top = (id) => document.getElementById(id).getBoundingClientRect().top + window.scrollY;
+        const text = (id) => document.getElementById(id).textContent;
+        return { sha: text("card-sha256"), shaTop: top("card-sha256"), time: text("card-captured-at"), timeTop: top("card-captured-at"),
+          formTop: top("judgement-form"), underPicture: text("thumbnail-captured-at"), worker: text("card-worker"), timestamp: text("card-timestamp") };`,
+      args: [],
+    });
+    assert.ok(placed.shaTop < placed.formTop, `the SHA-256 (${placed.shaTop} px) is above the judgement form (${placed.formTop} px)`);
+    assert.ok(placed.timeTop < placed.formTop, `the capture time (${placed.timeTop} px) is above the judgement form (${placed.formTop} px)`);
+    assert.match(placed.time, /^\d{1,2} [A-Z][a-z]+ \d{4} \d\d:\d\d:\d\d (GMT|BST) \(UK time\)$/, "labelled with its zone");
+    assert.equal(placed.underPicture, placed.time, "the same moment under the picture");
+    assert.equal(placed.worker, "Wendy Window", "who captured it, from the staff directory");
+    assert.match(placed.timestamp, /^None: its time is this laptop's clock/);
+    await window.screenshot("14a-capture-provenance-first");
     await window.choose("relevant");
     await window.choose("useful_and_unique");
     await window.choose("attribution-2");
@@ -691,6 +707,12 @@ test("a check is done in the real window: a session on Chromium, two links follo
 
     // The CLI reads the captures, their trail, hashes and signatures from the store.
     const sessions = JSON.parse(runCli("capture", "show", captureId, "--json"));
+    // The SHA-256 the window showed first is the whole page's as the CLI reads it from the
+    // store, and its time is the signed manifest's, in UK time.
+    assert.equal(placed.sha, sessions.artefacts.find((a) => a.kind === "full_page_png").sha256);
+    const started = new Date(sessions.manifest.provenance.capture_started_at);
+    const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short" }).formatToParts(started).map((p) => [p.type, p.value]));
+    assert.equal(placed.time, `${parts.day} ${parts.month} ${parts.year} ${parts.hour}:${parts.minute}:${parts.second} ${parts.timeZoneName} (UK time)`);
     assert.equal(sessions.signature_valid, true);
     assert.equal(sessions.stored_hashes_match, true);
     assert.equal(sessions.judgement.relevant, true);

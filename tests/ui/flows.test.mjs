@@ -393,6 +393,10 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await byId(page, "request-register-link").click();
   await heading(page, "Authorisation register");
   assert.match(await byId(page, "register").innerText(), /URN-2026-19[\s\S]*No magistrate's approval yet[\s\S]*Awaiting approval/);
+  // "Cancel" leads to the cancellation's own page: a secondary button, not a bare link.
+  const cancel = page.locator("#register a", { hasText: "Cancel" }).first();
+  assert.equal(await cancel.getAttribute("class"), "govuk-button govuk-button--secondary app-table-button");
+  assert.equal(await cancel.getAttribute("role"), "button");
   await checkScreen(page, "17a-register");
   await page.locator("#register a", { hasText: "Record the approval" }).click();
   await heading(page, "Record the magistrate's approval of URN-2026-19");
@@ -1127,6 +1131,13 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await page.locator("#trail", { hasText: "Opened https://facebook.com/jane.doe.1990" }).waitFor();
   assert.match(await byId(page, "elapsed").innerText(), /^\d+:\d\d$/, "the time since it started");
   assert.match(await byId(page, "shortcut").innerText(), /Ctrl\+Shift\+F9/, "the shortcut is shown");
+  // Ending a session destroys nothing: a secondary button beside its state, at the top.
+  assert.equal(await byId(page, "end").getAttribute("class"), "govuk-button govuk-button--secondary");
+  assert.match(await byId(page, "session-state").innerText(), /^Recording for \d+:\d\d/);
+  const endBox = await byId(page, "end").boundingBox();
+  assert.ok(endBox.y < (await byId(page, "capture").boundingBox()).y, "End session is above the capture buttons");
+  assert.ok(endBox.y < 400, `End session is near the top: ${endBox.y} px down`);
+  assert.equal(await page.locator("main .govuk-button--warning").count(), 0, "nothing red on a running session");
   await checkScreen(page, "51-session-running");
 
   await byId(page, "capture").click();
@@ -1154,6 +1165,10 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await fill(page, { outside_scope_reason: "Her second account: same photos and friends" });
   await byId(page, "outside-continue").click();
   await page.locator("#captured", { hasText: "Captured: capture 3" }).waitFor();
+  // The session's list marks the capture of a page outside the listed profiles, only that one.
+  await page.locator("#captures li", { hasText: "Not a listed profile" }).waitFor();
+  assert.equal(await page.locator("#captures li", { hasText: "Not a listed profile" }).count(), 1);
+  assert.match(await page.locator("#captures li", { hasText: "Not a listed profile" }).innerText(), /Capture 3/);
 
   await byId(page, "on-top").check();
   assert.equal(await page.evaluate(() => window.fakeOnTop), true, "the window is kept on top");
@@ -1187,6 +1202,31 @@ test("an access session captures by button and by shortcut, asks about a page ou
   assert.equal(digests.length, 4);
   for (const d of digests) assert.match(d, /^[0-9a-f]{64}$/, "each SHA-256 in full");
   assert.match(await byId(page, "signature").innerText(), /Signature verified/);
+  // The provenance card comes first: the whole page's SHA-256 and the capture's time are
+  // above the picture and the judgement form.
+  const formTop = (await byId(page, "judgement-form").boundingBox()).y;
+  for (const id of ["provenance-card", "card-sha256", "card-captured-at", "signature", "card-timestamp"]) {
+    assert.ok((await byId(page, id).boundingBox()).y < formTop, `${id} is above the judgement form`);
+  }
+  assert.ok((await byId(page, "card-sha256").boundingBox()).y < (await byId(page, "thumbnail").boundingBox()).y, "the digest is above the picture");
+  assert.equal(await byId(page, "card-sha256").innerText(), digests[0], "the whole page's SHA-256");
+  // One moment, labelled with its zone, the same under the picture and in the table.
+  const captured = await byId(page, "card-captured-at").innerText();
+  assert.match(captured, /^\d{1,2} [A-Z][a-z]+ \d{4} \d\d:\d\d:\d\d (GMT|BST) \(UK time\)$/);
+  assert.equal(await byId(page, "thumbnail-captured-at").innerText(), captured);
+  assert.match(await byId(page, "thumbnail-caption").innerText(), /Captured at: /);
+  assert.equal(await page.locator("#provenance .govuk-summary-list__row", { hasText: "Captured at" }).first().locator("dd").innerText(), captured);
+  assert.equal(await byId(page, "card-worker").innerText(), "Ada Worker", "who captured it, by name");
+  assert.match(await byId(page, "card-account").innerText(), /^council\.checks\.7 on Facebook, which (can|cannot) be identified as the council's$/);
+  assert.match(await byId(page, "card-session").innerText(), /^Access session 1 on Jane Doe's pages, started \d{1,2} [A-Z][a-z]+ \d{4} \d\d:\d\d (GMT|BST), still open$/);
+  assert.match(await byId(page, "card-timestamp").innerText(), /^None: its time is this laptop's clock/, "no trusted timestamp, said plainly");
+  assert.equal(await byId(page, "card-tags").count(), 0, "a capture of a listed profile, not cut, disputed or redacted, has no tag");
+  // The digest is copied whole.
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: fixture.served.url });
+  await byId(page, "copy-sha256").click();
+  await page.locator("#copy-status", { hasText: "Copied." }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), digests[0]);
+  assert.equal(await byId(page, "copy-sha256").getAttribute("class"), "govuk-button govuk-button--secondary app-copy-button");
   await byId(page, "save-judgement").click();
   for (const message of ["Say whether the capture is relevant", "useful information", "verified, probable or unverified"]) {
     await page.locator("#error-summary a", { hasText: message }).waitFor();
@@ -1221,6 +1261,7 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await byId(page, "save-redaction").click();
   await heading(page, "Capture 1");
   assert.match(await byId(page, "redactions").innerText(), /2 boxes, by Ada Worker[\s\S]*Another child's face[\s\S]*The original is sealed: SHA-256 [0-9a-f]{64}/);
+  assert.equal(await byId(page, "card-tags").innerText(), "Redacted copy exists");
   await checkScreen(page, "56e-capture-redacted");
   // The full page, where it is a picture of its own, is redacted the same way.
   await byId(page, "redact-full-page-link").click();
@@ -1238,12 +1279,35 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await page.goto(`${fixture.served.url}#/captures/4`);
   await heading(page, "Capture 4");
   assert.equal(await byId(page, "reveal").count(), 0, "not blurred before it is tagged");
+  assert.equal(await byId(page, "card-tags").innerText(), "Cut at the policy's limit");
   await byId(page, "relevant-2").check();
   await byId(page, "useful_and_unique-2").check();
   await byId(page, "attribution-3").check();
   await fill(page, { tags: "distressing" });
+  // Judging it not relevant schedules its deletion: a confirmation says what goes and when,
+  // and nothing is recorded until it is confirmed.
+  const judgedBefore = await page.evaluate(() => window.fakeCalls.capture_judge);
   await byId(page, "save-judgement").click();
+  await heading(page, "Judge capture 4 not relevant?");
+  const today = new Date().toLocaleDateString("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
+  assert.match(await byId(page, "deletion-when").innerText(), new RegExp(`due for deletion on ${today}`));
+  assert.deepEqual(await page.locator("#deletion-what li").allInnerTexts(), ["The whole page (PNG)", "The window as seen (PNG)", "The page's snapshot (MHTML)", "The page's web archive (WARC)", "Its signed manifest, provenance and judgement"]);
+  assert.equal(await page.evaluate(() => window.fakeCalls.capture_judge), judgedBefore, "nothing recorded before it is confirmed");
+  await checkScreen(page, "56g-capture-not-relevant-confirm");
+  await byId(page, "cancel-not-relevant").click();
+  await heading(page, "Capture 4");
+  assert.equal(await byId(page, "relevant-2").isChecked(), true, "going back keeps what was chosen");
+  assert.equal(await byId(page, "tags").inputValue(), "distressing");
+  await byId(page, "save-judgement").click();
+  await heading(page, "Judge capture 4 not relevant?");
+  await page.locator(".govuk-back-link").click();
+  await heading(page, "Capture 4");
+  assert.equal(await byId(page, "relevant-2").isChecked(), true, "the back link too");
+  await byId(page, "save-judgement").click();
+  await heading(page, "Judge capture 4 not relevant?");
+  await byId(page, "confirm-not-relevant").click();
   await page.locator(".govuk-notification-banner", { hasText: "Capture 4 judged" }).waitFor();
+  assert.match(await page.locator(".govuk-notification-banner").innerText(), new RegExp(`Judged not relevant: it is due for deletion on ${today} under the retention policy`));
   await page.goto(`${fixture.served.url}#/captures/4`);
   await heading(page, "Capture 4");
   assert.match(await byId(page, "thumbnail").getAttribute("class"), /app-blurred/);
@@ -1258,9 +1322,11 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await byId(page, "useful_and_unique-2").check();
   await byId(page, "attribution-3").check();
   await byId(page, "save-judgement").click();
+  await byId(page, "confirm-not-relevant").click();
   await page.locator(".govuk-notification-banner", { hasText: "Capture 2 judged" }).waitFor();
   await page.goto(`${fixture.served.url}#/captures/3`);
   await page.locator("#provenance", { hasText: "Her second account" }).waitFor();
+  assert.equal(await byId(page, "card-tags").innerText(), "Not a listed profile");
   // A dispute of the capture is recorded with it.
   await page.locator("#dispute-details summary").click();
   await byId(page, "record-dispute").click();
@@ -1269,6 +1335,13 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await byId(page, "record-dispute").click();
   await page.locator("#disputes", { hasText: "Jane Doe" }).waitFor();
   assert.match(await byId(page, "disputes").innerText(), /That second account is not mine/);
+  // A dispute is near the top: after the provenance card, above the picture and the judgement.
+  assert.deepEqual((await byId(page, "card-tags").innerText()).split(/\s+(?=[A-Z])/), ["Not a listed profile", "Disputed"]);
+  const disputesTop = (await byId(page, "disputes").boundingBox()).y;
+  assert.ok(disputesTop > (await byId(page, "provenance-card").boundingBox()).y);
+  assert.ok(disputesTop < (await byId(page, "thumbnail").boundingBox()).y, "the dispute is above the picture");
+  assert.ok(disputesTop < (await byId(page, "judgement-form").boundingBox()).y, "the dispute is above the judgement");
+  assert.ok(disputesTop < 1500, `the dispute is near the top: ${disputesTop} px down`);
   await checkScreen(page, "56c-capture-disputed");
 
   // Ending: how long it lasted, and what the retention policy will delete.
@@ -1330,7 +1403,7 @@ test("the whole timeline is captured by scrolling and said so, on the session an
   await checkScreen(page, "52b-session-whole-timeline");
   await page.locator("#captures a", { hasText: "Capture 1" }).click();
   await heading(page, "Capture 1");
-  await page.locator("#taken-way", { hasText: "Full page: composed from 12 screens while scrolling" }).waitFor();
+  await page.locator("#provenance-card .govuk-summary-list__row", { hasText: "Full page" }).locator("#taken-way", { hasText: "Composed from 12 screens while scrolling; reached the end of the page" }).waitFor();
   await page.locator("#provenance", { hasText: "By scrolling: composed from 12 screens while scrolling" }).waitFor();
   await page.close();
 });
@@ -1345,7 +1418,11 @@ test("a second view of a person warns at the limit before going on, and a third 
     if (n === 2) {
       await page.locator("h2", { hasText: "Before you start" }).waitFor();
       assert.match(await page.locator("main").innerText(), /This is view 2 of this person within 30 days, the last allowed/);
-      assert.equal(await focusedId(page), "start-anyway");
+      // The warnings are focused, not the button: a plain primary button, green, not the
+      // focus ring's yellow.
+      assert.equal(await focusedId(page), "before-you-start");
+      assert.equal(await byId(page, "start-anyway").getAttribute("class"), "govuk-button");
+      assert.equal(await byId(page, "start-anyway").evaluate((b) => getComputedStyle(b).backgroundColor), "rgb(15, 122, 82)", "GOV.UK's button green, not the focus yellow rgb(255, 221, 0)");
       await checkScreen(page, "58-session-warned");
       await byId(page, "start-anyway").click();
     }
@@ -1473,11 +1550,18 @@ test("incidents are recorded for the service manager, and everything held about 
     await page.locator("#error-summary a", { hasText: message }).waitFor();
   }
   await checkScreen(page, "67-incidents-errors");
+  const reporter = await byId(page, "reported_by").inputValue();
+  assert.notEqual(reporter, "", "the worker's name is offered");
   await fill(page, { what: "A profile was viewed from a personal phone", people: "Jane Doe\nTom Bystander", action: "Reported to the data protection officer", request: "REQ-2026-0001" });
   await date(page, "occurred_on", "20", "11", "2026");
   await byId(page, "record").click();
   await page.locator(".govuk-notification-banner", { hasText: "Incident recorded" }).waitFor();
   assert.match(await byId(page, "incidents").innerText(), /20 November 2026\s+A profile was viewed from a personal phone\s+Jane Doe, Tom Bystander/);
+  // The form is empty again for the next incident, but for who reports it.
+  for (const id of ["what", "people", "action", "request", "occurred_on.day", "occurred_on.month", "occurred_on.year"]) {
+    assert.equal(await byId(page, id).inputValue(), "", `${id} is empty again`);
+  }
+  assert.equal(await byId(page, "reported_by").inputValue(), reporter, "who reports it is the worker again");
   await checkScreen(page, "68-incidents");
 
   // An incident keeps its own retention period, then falls due with the people it names.

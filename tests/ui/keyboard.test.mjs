@@ -215,6 +215,45 @@ test("a request is created, corrected and authorised by keyboard alone", async (
   await choose(page, "identifiable_as_council", 1);
   await press(page, "add-account");
   await page.locator("#accounts", { hasText: "council.checks.9" }).waitFor();
+
+  // An access session by keyboard: its end before its capture buttons, a page outside the
+  // listed profiles said to be the person's, the provenance card's copy button, a judgement
+  // of not relevant confirmed on its own page, and the end.
+  await press(page, "nav-requests");
+  await heading(page, "Investigation requests");
+  await press(page, "request-REQ-2026-0001");
+  await heading(page, "Request REQ-2026-0001");
+  await press(page, "start-session");
+  await heading(page, "Start an access session");
+  await choose(page, "subject", 1);
+  await press(page, "conditions_confirmed", "Space");
+  await press(page, "continue");
+  await heading(page, "Access session 1");
+  assert.ok(await page.evaluate(() => document.getElementById("end").compareDocumentPosition(document.getElementById("capture")) & Node.DOCUMENT_POSITION_FOLLOWING), "End session is reached before the capture buttons");
+  await press(page, "capture");
+  await page.locator("#outside-heading").waitFor();
+  await choose(page, "outside-choice", 1);
+  await typeInto(page, "outside_scope_reason", "Her own page, as the school's account says");
+  await press(page, "outside-continue");
+  await page.locator("#captured", { hasText: "Captured: capture 1" }).waitFor();
+  await page.locator("#captures li", { hasText: "Not a listed profile" }).waitFor();
+  await press(page, "judge-latest");
+  await heading(page, "Capture 1");
+  await press(page, "copy-sha256");
+  await page.locator("#copy-status", { hasText: /Copied|Selected/ }).waitFor();
+  await choose(page, "relevant", 2);
+  await choose(page, "useful_and_unique", 2);
+  await choose(page, "attribution", 3);
+  await press(page, "save-judgement");
+  await heading(page, "Judge capture 1 not relevant?");
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), "H1", "focus is on the confirmation's heading");
+  await checkScreen(page, "k-11a-capture-not-relevant-confirm");
+  await press(page, "confirm-not-relevant");
+  await page.locator(".govuk-notification-banner", { hasText: "Capture 1 judged" }).waitFor();
+  await press(page, "back-to-session");
+  await heading(page, "Access session 1");
+  await press(page, "end");
+  await page.locator("#ended").waitFor();
   await press(page, "nav-requests");
   await heading(page, "Investigation requests");
   await press(page, "request-REQ-2026-0001");

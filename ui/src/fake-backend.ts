@@ -53,6 +53,21 @@ function fail(code: IpcError["code"], message: string, fields: FieldError[] = []
 /** A small picture for the captures' thumbnails: a 4 × 3 PNG. */
 const THUMBNAIL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAEElEQVR4nGOQs6mAIwacHAC74wnZDLXw0QAAAABJRU5ErkJggg==";
 
+/** A moment as the app shows a capture's time: "23 November 2026 10:00:01 GMT (UK time)". */
+function ukSeconds(iso: string): string {
+  return `${ukClock(iso, true)} (UK time)`;
+}
+
+/** A moment in UK time with its zone, as the app writes it: "23 November 2026 10:00 GMT". */
+function ukClock(iso: string, seconds = false): string {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", ...(seconds ? { second: "2-digit" } : {}), hourCycle: "h23", timeZoneName: "short" }).formatToParts(new Date(iso));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("day")} ${part("month")} ${part("year")} ${part("hour")}:${part("minute")}${seconds ? `:${part("second")}` : ""} ${part("timeZoneName")}`;
+}
+
+/** A platform's name as people write it. */
+const PLATFORM_NAMES: Record<string, string> = { facebook: "Facebook", instagram: "Instagram", x: "X", tiktok: "TikTok", linkedin: "LinkedIn", youtube: "YouTube", snapchat: "Snapchat", threads: "Threads", reddit: "Reddit" };
+
 function isoDate(d: DateParts): string | null | "invalid" {
   const [day, month, year] = [d.day.trim(), d.month.trim(), d.year.trim()];
   if (!day && !month && !year) return null;
@@ -339,7 +354,7 @@ export function createFakeBackend(): Backend {
   const captures: CapturePage[] = [];
   const fakeWindow = window as unknown as { fakePage?: string; fakeTitle?: string; fakeVisits?: string[]; fakeEndAt?: string; fakePageHeight?: number };
   const capturesOf = (session: number): CaptureItem[] =>
-    captures.filter((c) => c.session === session).map((c) => ({ id: c.id, url: c.url, title: c.title, captured_at: c.captured_at, relevant: c.judgement ? c.judgement.relevant : null, cut_at_limit: c.cut_at_limit }));
+    captures.filter((c) => c.session === session).map((c) => ({ id: c.id, url: c.url, title: c.title, captured_at: c.captured_at, relevant: c.judgement ? c.judgement.relevant : null, cut_at_limit: c.cut_at_limit, outside_profiles: c.card.outside_profiles }));
   /** The guards the fake keeps: the request's state, the account, and repeat viewing (two
    *  views of a person within 30 days, then a directed surveillance authorisation). */
   const sessionGuards = (reference: string, subject: number, account: number): { warnings: string[] } => {
@@ -1141,6 +1156,7 @@ export function createFakeBackend(): Backend {
         { kind: "warc", sha256: digest(4), size: 388120, width: null, height: null },
       ];
       const at = new Date().toISOString();
+      const completed = new Date(Date.parse(at) + 1000).toISOString();
       // The policy's default limit, 250,000 CSS px: a taller page is cut there.
       const height = fakeWindow.fakePageHeight ?? 4096;
       const cut_at_limit = height > 250000
@@ -1151,15 +1167,18 @@ export function createFakeBackend(): Backend {
         ? { method: "scrolling", label: "composed from 12 screens while scrolling", screens: 12, chosen: "the worker asked for the feed to be followed as it loads more", stopped: "reached the end of the page: scrolled to its bottom, it loaded no more", cut_short: false, dates: "the policy gives no way to find the dates of posts on facebook: followed to the limits alone", scroll_dependent: null }
         : { method: "all_at_once", label: "the page at one moment", screens: 0, chosen: null, stopped: null, cut_short: false, dates: null, scroll_dependent: null };
       captures.push({
-        id, session: session.id, request: session.request, url, title, captured_at: at, captured_at_text: "23 November 2026 10:00:01 GMT (UK time)",
+        id, session: session.id, request: session.request, url, title, captured_at: at, captured_at_text: ukSeconds(at),
         provenance: [
           { label: "Address as visited", value: url }, { label: "Address as finally served", value: url }, { label: "Title", value: title },
-          { label: "Captured at", value: "23 November 2026 10:00:01 GMT (UK time)" }, { label: "Capture completed", value: "23 November 2026 10:00:02 GMT (UK time)" }, { label: "HTTP status", value: "200 OK" },
+          { label: "Captured at", value: ukSeconds(at) }, { label: "Capture completed", value: ukSeconds(completed) }, { label: "Capture began and completed (UTC)", value: `${at} to ${completed}` }, { label: "HTTP status", value: "200 OK" },
           { label: "Server address", value: "157.240.1.35 port 443" }, { label: "TLS", value: "TLS 1.3, AES_128_GCM\nCertificate for *.facebook.com" },
           ...(args.outside_scope_reason.trim() ? [{ label: "Outside the listed profiles because", value: args.outside_scope_reason.trim() }] : []),
           { label: "Full page taken", value: whole ? `By scrolling: ${taken.label}` : "All at once: the page at one moment, in 1 tile(s)" },
         ],
         artefacts, signature_valid: true, signature_problem: null, stored_hashes_match: true, thumbnail: THUMBNAIL, judgement: null, findings: [], blurred: false, disputes: [], redactions: [], cut_at_limit, taken,
+        // Filled in when it is shown, from the session as it is then.
+        card: { worker: me()?.name ?? null, account: "", session: "", whole_page_sha256: artefacts[0].sha256, timestamp: "None: its time is this laptop's clock, and the policy names no time-stamping authority", outside_profiles: !within },
+        if_not_relevant: { due_on: todayIso(), kept_days: 0, held: false },
       });
       session.trail.push({ at, kind: "navigation", tab: "T1", url });
       return { capture_id: id, url, artefacts, cut_at_limit, taken };
@@ -1172,6 +1191,11 @@ export function createFakeBackend(): Backend {
       const log = (logs.get(capture.request) ?? []).at(-1)?.log;
       capture.findings = (log?.findings ?? []).filter((f) => f.captures.includes(capture.id)).map((f) => ({ number: f.number, text: f.text }));
       capture.blurred = (capture.judgement?.tags ?? []).some((t) => t.trim().toLowerCase() === "distressing");
+      const session = sessions.find((x) => x.id === capture.session)!;
+      const account = accounts.find((a) => a.id === session.account_id)!;
+      capture.card.account = `${account.handle} on ${PLATFORM_NAMES[account.platform.toLowerCase()] ?? account.platform}, which ${account.identifiable_as_council ? "can" : "cannot"} be identified as the council's`;
+      capture.card.session = `Access session ${session.id} on ${session.person}'s pages, started ${ukClock(session.started_at)}${session.ended_at ? `, ended ${ukClock(session.ended_at)}` : ", still open"}`;
+      capture.if_not_relevant = { due_on: todayIso(), kept_days: 0, held: holds.some((x) => x.request === capture.request && !x.released_at) };
       return capture;
     },
     capture_judge: (args) => {

@@ -822,7 +822,11 @@ relevant: boolean | null,
 /**
  * Set when the page was taller than the policy's limit and was cut there.
  */
-cut_at_limit: CutAtLimit | null, };
+cut_at_limit: CutAtLimit | null, 
+/**
+ * The page is within none of the person's listed profiles.
+ */
+outside_profiles: boolean, };
 
 export type TrailStep = { at: string, kind: string, tab: string, url: string, };
 
@@ -907,6 +911,52 @@ dates: string | null,
  * one moment shows it whole: the worker is told.
  */
 scroll_dependent: string | null, };
+
+export type ProvenanceCard = { 
+/**
+ * The access worker who took it, by name: the session's runner in the staff directory,
+ * else the worker the signed manifest names; `None` when neither is recorded.
+ */
+worker: string | null, 
+/**
+ * The sanctioned account as signed, in words: "council.check on Facebook, which cannot
+ * be identified as the council's".
+ */
+account: string, 
+/**
+ * The access session in words: "Access session 2 on Jane Doe's pages, started 23
+ * November 2026 10:00 GMT, ended 23 November 2026 10:40 GMT".
+ */
+session: string, 
+/**
+ * The SHA-256 of the whole page's picture; `None` when there is none (a page kept as
+ * tiles only).
+ */
+whole_page_sha256: string | null, 
+/**
+ * Whether a trusted timestamp dates it, in words. No capture is stamped by a
+ * time-stamping authority: its time is the laptop's clock.
+ */
+timestamp: string, 
+/**
+ * The page is within none of the session's person's listed profiles (it was captured
+ * with the worker's reason why it is theirs).
+ */
+outside_profiles: boolean, };
+
+export type NotRelevantDisposal = { 
+/**
+ * The day it falls due, as `2026-12-23`.
+ */
+due_on: string, 
+/**
+ * The policy's period for captures judged not relevant, in days.
+ */
+kept_days: number, 
+/**
+ * Its request is on legal hold: nothing of it is disposed of while the hold lasts.
+ */
+held: boolean, };
 
 export type CaptureProgress = { 
 /**
@@ -1041,10 +1091,22 @@ disputes: Array<DisputeRecord>,
  */
 redactions: Array<RedactionView>, 
 /**
- * Set when the page was taller than the policy's limit and was cut there.
  * Which way the full page was taken (at one moment, or by scrolling and why).
  */
-taken: TakenWay | null, cut_at_limit: CutAtLimit | null, };
+taken: TakenWay | null, 
+/**
+ * Set when the page was taller than the policy's limit and was cut there.
+ */
+cut_at_limit: CutAtLimit | null, 
+/**
+ * What its screen shows first: who, which account and session, the whole page's
+ * SHA-256, whose clock dates it, and whether the page was outside the listed profiles.
+ */
+card: ProvenanceCard, 
+/**
+ * What judging it not relevant today would schedule: when it falls due for disposal.
+ */
+if_not_relevant: NotRelevantDisposal, };
 
 export type CaptureJudgeArgs = { id: number, judgement: JudgementInput, };
 

@@ -12,7 +12,8 @@ export async function incidentsScreen(app: App): Promise<void> {
   const page = await attempt(app, () => app.backend.call("incident_list", {}));
   if (!page) return;
   const worker = await app.backend.call("worker_profile_get", {}).catch(() => null);
-  const args: IncidentRecordArgs = { what: "", occurred_on: { day: "", month: "", year: "" }, reported_by: worker?.name ?? "", people: "", action: "", request: "" };
+  const blank = (): IncidentRecordArgs => ({ what: "", occurred_on: { day: "", month: "", year: "" }, reported_by: worker?.name ?? "", people: "", action: "", request: "" });
+  let args = blank();
   const title = "Incidents";
   const render = (current: IncidentsPage, fields: FieldError[]) => {
     const errors = errorsFrom(fields);
@@ -40,7 +41,9 @@ export async function incidentsScreen(app: App): Promise<void> {
         textInput({ id: "request", label: "The request it concerns", optional: true, hint: "Its reference, such as REQ-2026-0001", width: "20", errors, value: args.request, onInput: (v) => (args.request = v) }),
         button("Record the incident", () => submitForm(app, async () => {
           const next = await app.backend.call("incident_record", args);
-          app.flash("Incident recorded");
+          app.flash("Incident recorded", "It is in the list above. The form is empty for the next one.");
+          // The form is for the next incident: what was recorded is in the list.
+          args = blank();
           render(next, []);
         }, (f) => render(current, f)), { id: "record" }),
       ),

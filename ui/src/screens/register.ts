@@ -37,7 +37,9 @@ function actions(e: RegisterEntry): Child {
   const link = (text: string, action: string) => h("a", { class: "govuk-link", href: href(e.reference, action) }, text, h("span", { class: "govuk-visually-hidden" }, ` authorisation ${e.reference}`));
   if (e.kind !== "non_ripa" && !e.approved && running(e)) links.push(link("Record the approval", "approve"));
   if (running(e) && e.state !== "awaiting_approval") links.push(link("Record a review", "review"));
-  if (!e.cancelled_at) links.push(link("Cancel", "cancel"));
+  // Cancelling an authorisation is a page of its own with its reason: a secondary button
+  // leads there, the destructive one is on that page.
+  if (!e.cancelled_at) links.push(h("a", { class: "govuk-button govuk-button--secondary app-table-button", href: href(e.reference, "cancel"), role: "button", draggable: "false" }, "Cancel", h("span", { class: "govuk-visually-hidden" }, ` authorisation ${e.reference}`)));
   return h("ul", { class: "govuk-list govuk-body-s" }, ...links.map((l) => h("li", {}, l)));
 }
 

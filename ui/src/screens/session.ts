@@ -108,7 +108,7 @@ export async function sessionStartScreen(app: App, reference: string): Promise<v
     if (refused) content.push(refusalPanel(reference, refused));
     if (warnings) {
       content.push(
-        h("h2", { class: "govuk-heading-m" }, "Before you start"),
+        h("h2", { class: "govuk-heading-m", id: "before-you-start", tabindex: "-1" }, "Before you start"),
         ...warnings.map((w) => warningText(sentence(w))),
         h("p", { class: "govuk-body" }, "Start the session only if these are understood and recorded where the policy asks."),
         h(
@@ -119,7 +119,8 @@ export async function sessionStartScreen(app: App, reference: string): Promise<v
         ),
       );
       app.show(title, ...content.filter((c): c is Node => c instanceof Node));
-      document.getElementById("start-anyway")?.focus();
+      // The warnings are read first; the button is not pressed by an Enter meant for something else.
+      document.getElementById("before-you-start")?.focus();
       return;
     }
     content.push(
@@ -278,6 +279,8 @@ function captureList(session: SessionPage): HTMLElement {
             judged(c),
             c.cut_at_limit ? " " : null,
             c.cut_at_limit ? tag("Cut at the policy's limit", "orange") : null,
+            c.outside_profiles ? " " : null,
+            c.outside_profiles ? tag("Not a listed profile", "orange") : null,
             h("span", { class: "app-untrusted app-capture-item__title" }, c.title || "(no title)"),
             c.cut_at_limit ? h("span", { class: "govuk-hint app-capture-item__cut" }, c.cut_at_limit.summary) : null,
             h("span", { class: "app-untrusted govuk-hint app-capture-item__url" }, c.url),
@@ -446,7 +449,7 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
       facts,
       h("div", { class: "govuk-button-group" },
         button("Resume recording", async () => { const resumed = await attempt(app, () => app.backend.call("session_resume", { id })); if (resumed) app.go(`#/sessions/${id}`); }, { id: "resume" }),
-        button("End session", () => end(), { warning: true, id: "end" })),
+        button("End session", () => end(), { secondary: true, id: "end" })),
     );
     return;
   }
@@ -456,7 +459,14 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
     title,
     backLink(requestHref(s.request)),
     ...pageHeading(title, s.person),
-    h("p", { class: "govuk-body app-elapsed" }, "Recording for ", elapsed),
+    // The session's state and its end, at the top: ending it closes the browser and keeps
+    // everything recorded, so it is an ordinary secondary action.
+    h(
+      "div",
+      { class: "app-session-state", id: "session-state" },
+      h("p", { class: "govuk-body app-elapsed" }, tag("Recording", "green"), " for ", elapsed),
+      button("End session", () => end(), { secondary: true, id: "end" }),
+    ),
     h(
       "div",
       { class: "app-session-actions" },
@@ -481,7 +491,6 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
     h("h2", { class: "govuk-heading-m" }, "Trail"),
     trailBox,
     facts,
-    h("div", { class: "govuk-button-group" }, button("End session", () => end(), { warning: true, id: "end" })),
   );
   const tick = () => (elapsed.textContent = minutes(Date.now() - new Date(s.started_at).getTime()));
   tick();

@@ -522,6 +522,53 @@ pub struct CapturePage {
     /// Its redacted copies, newest first: each with its picture and whether its signed
     /// manifest verifies and names these bytes.
     pub redactions: Vec<RedactedCopy>,
+    /// The facts its screen shows first, in words.
+    pub card: ProvenanceCard,
+    /// What judging it not relevant today would schedule.
+    pub if_not_relevant: NotRelevantDisposal,
+}
+
+/// A capture's provenance in the words its screen shows first: who took it, through which
+/// account, in which session, the whole page's digest, whose clock dates it, and whether the
+/// page was outside the person's listed profiles.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct ProvenanceCard {
+    /// The access worker who took it, by name: the session's runner in the staff directory,
+    /// else the worker the signed manifest names; `None` when neither is recorded.
+    pub worker: Option<String>,
+    /// The sanctioned account as signed, in words: "council.check on Facebook, which cannot
+    /// be identified as the council's".
+    pub account: String,
+    /// The access session in words: "Access session 2 on Jane Doe's pages, started 23
+    /// November 2026 10:00 GMT, ended 23 November 2026 10:40 GMT".
+    pub session: String,
+    /// The SHA-256 of the whole page's picture; `None` when there is none (a page kept as
+    /// tiles only).
+    pub whole_page_sha256: Option<String>,
+    /// Whether a trusted timestamp dates it, in words. No capture is stamped by a
+    /// time-stamping authority: its time is the laptop's clock.
+    pub timestamp: String,
+    /// The page is within none of the session's person's listed profiles (it was captured
+    /// with the worker's reason why it is theirs).
+    pub outside_profiles: bool,
+}
+
+/// What judging a capture not relevant would schedule: the day it falls due for disposal
+/// under the policy if judged so today, and whether a legal hold keeps it beyond that.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct NotRelevantDisposal {
+    /// The day it falls due, as `2026-12-23`.
+    pub due_on: String,
+    /// The policy's period for captures judged not relevant, in days.
+    pub kept_days: u32,
+    /// Its request is on legal hold: nothing of it is disposed of while the hold lasts.
+    pub held: bool,
+}
+
+/// Whether a page is within none of the listed profiles (an address that cannot be read is
+/// within none).
+pub fn outside_listed_profiles(url: &str, profiles: &[String]) -> bool {
+    !matches!(triangulate_core::scope::url_in_profiles(url, profiles), Ok(Some(_)))
 }
 
 pub struct RedactedCopy {
@@ -562,6 +609,63 @@ pub fn page(host: &dyn Host, id: i64) -> Result<CapturePage> {
         Err(_) => Vec::new(),
     };
     let disputes = store.capture_disputes(id)?;
+    let profiles: Vec<String> = request
+        .request
+        .subjects
+        .get(session.subject.saturating_sub(1))
+        .map(|s| s.profiles.iter().map(|p| p.url.clone()).collect())
+        .unwrap_or_default();
+    let session_person = request
+        .request
+        .subjects
+        .get(session.subject.saturating_sub(1))
+        .map(|s| s.display_name().to_string())
+        .unwrap_or_default();
+    let identifiable = store.account(session.account_id).ok().map(|a| a.identifiable_as_council);
+    let policy = host.policy()?;
+    let card = ProvenanceCard {
+        worker: session
+            .run_by
+            .as_ref()
+            .map(|r| r.name.clone())
+            .or_else(|| manifest.worker.as_ref().map(|w| w.name.clone())),
+        account: format!(
+            "{} on {}{}",
+            manifest.account.handle,
+            policy.platforms.display_name(manifest.account.platform.trim()),
+            match identifiable {
+                Some(true) => ", which can be identified as the council's",
+                Some(false) => ", which cannot be identified as the council's",
+                None => "",
+            }
+        ),
+        session: {
+            use triangulate_core::local_time::uk_time;
+            let mut words = format!(
+                "Access session {} on {session_person}'s pages, started {}",
+                session.id,
+                uk_time(&session.started_at)
+            );
+            match (&session.ended_at, &session.recording_stopped_at) {
+                (Some(ended), _) => words.push_str(&format!(", ended {}", uk_time(ended))),
+                (None, Some(stopped)) => words.push_str(&format!(", recording stopped {}", uk_time(stopped))),
+                (None, None) => words.push_str(", still open"),
+            }
+            words
+        },
+        whole_page_sha256: view.record.artefacts.iter().find(|a| a.kind == "full_page_png").map(|a| a.sha256.clone()),
+        timestamp: if policy.timestamp.url.is_some() {
+            "None on the capture itself: its time is this laptop's clock. The policy's time-stamping authority dates the evidence bundles made from it".into()
+        } else {
+            "None: its time is this laptop's clock, and the policy names no time-stamping authority".into()
+        },
+        outside_profiles: outside_listed_profiles(&manifest.provenance.url, &profiles),
+    };
+    let if_not_relevant = NotRelevantDisposal {
+        due_on: triangulate_core::retention::not_relevant_capture_due(&policy.retention, host.today()).to_string(),
+        kept_days: policy.retention.not_relevant_capture_days,
+        held: store.holds()?.iter().any(|h| h.request == request.reference && h.released_at.is_none()),
+    };
     let mut redactions = Vec::new();
     for record in store.redactions(id)?.into_iter().rev() {
         let png = store.redaction_png(record.id)?;
@@ -578,6 +682,8 @@ pub fn page(host: &dyn Host, id: i64) -> Result<CapturePage> {
         blurred,
         disputes,
         redactions,
+        card,
+        if_not_relevant,
     })
 }
 

@@ -233,6 +233,8 @@ pub struct SessionView {
     /// The person's listed profiles.
     pub profiles: Vec<String>,
     pub captures: Vec<triangulate_store::CaptureRecord>,
+    /// The captures (by id) of a page within none of the person's listed profiles.
+    pub outside_profiles: Vec<i64>,
     /// A capture is being taken in this session now (by the button or the shortcut).
     pub capturing: bool,
 }
@@ -248,13 +250,24 @@ pub fn show(host: &dyn Host, id: i64) -> Result<SessionView> {
     let request = store.request(&session.request)?;
     let subject = request.request.subjects.get(session.subject - 1);
     let account = store.account(session.account_id)?;
-    let captures =
+    let captures: Vec<triangulate_store::CaptureRecord> =
         store.session_capture_ids(id)?.into_iter().map(|c| store.capture(c)).collect::<std::result::Result<_, _>>()?;
+    let profiles: Vec<String> = subject.map(|s| s.profiles.iter().map(|p| p.url.clone()).collect()).unwrap_or_default();
+    let outside_profiles = captures
+        .iter()
+        .filter(|c| {
+            let manifest: serde_json::Value = serde_json::from_str(&c.manifest).unwrap_or_default();
+            let url = manifest["provenance"]["url"].as_str().unwrap_or_default();
+            crate::captures::outside_listed_profiles(url, &profiles)
+        })
+        .map(|c| c.id)
+        .collect();
     Ok(SessionView {
         trail: store.trail(id)?,
         person: subject.map(|s| s.display_name().to_string()).unwrap_or_default(),
         account: format!("{} ({})", account.handle, account.platform),
-        profiles: subject.map(|s| s.profiles.iter().map(|p| p.url.clone()).collect()).unwrap_or_default(),
+        profiles,
+        outside_profiles,
         captures,
         capturing: crate::captures::capturing(host, id),
         session,

@@ -84,6 +84,40 @@ fn a_whole_check_runs_through_the_application_layer_headless() {
         "the capture's times come from the host's clock"
     );
 
+    // Its screen's provenance card: who took it, through which account, in which session,
+    // the whole page's digest, whose clock dates it; and what judging it not relevant would do.
+    let page = captures::page(&host, taken.record.id).unwrap();
+    assert_eq!(page.card.worker.as_deref(), Some("Sam Patel"), "the session's runner, by name");
+    assert_eq!(page.card.account, "council.checks on fixture, which can be identified as the council's");
+    assert!(page.card.session.starts_with(&format!("Access session {id} on ")), "{}", page.card.session);
+    assert!(page.card.session.ends_with(", still open"), "{}", page.card.session);
+    let full_page = shown.record.artefacts.iter().find(|a| a.kind == "full_page_png").unwrap();
+    assert_eq!(page.card.whole_page_sha256.as_deref(), Some(full_page.sha256.as_str()));
+    assert!(page.card.timestamp.starts_with("None: its time is this laptop's clock"), "{}", page.card.timestamp);
+    assert!(!page.card.outside_profiles, "the listed profile itself");
+    let policy = triangulate_core::policy::Policy::default();
+    assert_eq!(
+        page.if_not_relevant.due_on,
+        (triangulate_core::local_time::uk_date(host.now)
+            + chrono::Days::new(u64::from(policy.retention.not_relevant_capture_days)))
+        .to_string()
+    );
+    assert!(!page.if_not_relevant.held);
+    // A page outside the listed profiles, captured with the worker's reason, is marked so on
+    // its screen and in the session's list; the others are not.
+    let elsewhere = captures::take_capture(
+        &host,
+        id,
+        &CaptureOrder {
+            url: Some(format!("{}/elsewhere/page", site.base)),
+            outside_scope_reason: Some("Her own blog: the same photos".into()),
+            ..CaptureOrder::default()
+        },
+    )
+    .unwrap();
+    assert!(captures::page(&host, elsewhere.record.id).unwrap().card.outside_profiles);
+    assert_eq!(sessions::show(&host, id).unwrap().outside_profiles, [elsewhere.record.id]);
+
     // The whole timeline, stopped by the worker part way: its progress is seen while it
     // scrolls, and what it took is kept and said to have been stopped.
     let timeline = CaptureOrder {

@@ -151,6 +151,12 @@ pub struct Review {
     pub held: Vec<String>,
 }
 
+/// The day a capture judged not relevant on `judged` falls due for disposal: the day after
+/// the policy's period ends (a request on legal hold keeps it beyond that).
+pub fn not_relevant_capture_due(policy: &Retention, judged: NaiveDate) -> NaiveDate {
+    plus_days(judged, policy.not_relevant_capture_days)
+}
+
 fn plus_days(day: NaiveDate, days: u32) -> NaiveDate {
     day.checked_add_days(chrono::Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX)
 }
@@ -279,7 +285,7 @@ pub fn review(policy: &Retention, facts: &Facts, today: NaiveDate) -> Review {
                 request: Some(c.request.clone()),
                 rule: Rule::CaptureNotRelevant,
                 trigger_on: judged,
-                due_on: plus_days(judged, policy.not_relevant_capture_days),
+                due_on: not_relevant_capture_due(policy, judged),
                 why: format!(
                     "judged not relevant on {}; kept {}",
                     long(judged),

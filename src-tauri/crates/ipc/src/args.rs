@@ -304,6 +304,8 @@ pub struct CaptureItem {
     pub relevant: Option<bool>,
     /// Set when the page was taller than the policy's limit and was cut there.
     pub cut_at_limit: Option<triangulate_app::captures::CutAtLimit>,
+    /// The page is within none of the person's listed profiles.
+    pub outside_profiles: bool,
 }
 
 /// An access session as the worker sees it, with its trail.
@@ -385,10 +387,15 @@ pub struct CapturePage {
     pub disputes: Vec<triangulate_app::DisputeRecord>,
     /// Its redacted copies, newest first: what documents show in place of the original.
     pub redactions: Vec<RedactionView>,
-    /// Set when the page was taller than the policy's limit and was cut there.
     /// Which way the full page was taken (at one moment, or by scrolling and why).
     pub taken: Option<triangulate_app::captures::TakenWay>,
+    /// Set when the page was taller than the policy's limit and was cut there.
     pub cut_at_limit: Option<triangulate_app::captures::CutAtLimit>,
+    /// What its screen shows first: who, which account and session, the whole page's
+    /// SHA-256, whose clock dates it, and whether the page was outside the listed profiles.
+    pub card: triangulate_app::captures::ProvenanceCard,
+    /// What judging it not relevant today would schedule: when it falls due for disposal.
+    pub if_not_relevant: triangulate_app::captures::NotRelevantDisposal,
 }
 
 /// A redacted copy of a capture's picture, as its screen shows it.

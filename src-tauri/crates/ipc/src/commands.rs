@@ -208,7 +208,8 @@ pub fn authorisation_central_record(host: &dyn Host, args: CentralRecordArgs) ->
 }
 
 fn session_page(host: &dyn Host, view: sessions::SessionView, warnings: Vec<String>) -> Result<SessionPage> {
-    let sessions::SessionView { session, trail, person, account, profiles, captures, capturing } = view;
+    let sessions::SessionView { session, trail, person, account, profiles, outside_profiles, captures, capturing } =
+        view;
     Ok(SessionPage {
         id: session.id,
         request: session.request,
@@ -244,6 +245,7 @@ fn session_page(host: &dyn Host, view: sessions::SessionView, warnings: Vec<Stri
                     captured_at: provenance["capture_started_at"].as_str().unwrap_or_default().to_string(),
                     relevant: c.judgement.as_ref().map(|j| j.relevant),
                     cut_at_limit: captures::full_page_of(&manifest).as_ref().and_then(captures::cut_at_limit),
+                    outside_profiles: outside_profiles.contains(&c.id),
                 }
             })
             .collect(),
@@ -362,6 +364,8 @@ pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> 
         redactions: page.redactions.iter().map(redaction_view).collect(),
         cut_at_limit: full_page.as_ref().and_then(captures::cut_at_limit),
         taken: full_page.as_ref().map(captures::taken_way),
+        card: page.card.clone(),
+        if_not_relevant: page.if_not_relevant.clone(),
         findings: page
             .findings
             .iter()

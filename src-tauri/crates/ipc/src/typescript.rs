@@ -195,6 +195,8 @@ pub fn declarations() -> Vec<Declaration> {
         CaptureSummary,
         triangulate_app::captures::CutAtLimit,
         triangulate_app::captures::TakenWay,
+        triangulate_app::captures::ProvenanceCard,
+        triangulate_app::captures::NotRelevantDisposal,
         triangulate_app::captures::CaptureProgress,
         triangulate_app::export::FileDigest,
         triangulate_app::Progress,
