@@ -462,3 +462,21 @@ export function capturePicture(img: HTMLImageElement, blurred: boolean, revealId
   box.append(img, h("div", { class: "app-blurred-box__controls" }, h("p", { class: "govuk-body-s", id: `${revealId}-hint` }, "Blurred: it may be distressing."), reveal));
   return box;
 }
+
+/** A count with its noun, singular for one: "1 change", "3 changes"; `many` where the
+ *  plural is not the noun with an "s" ("1 person", "2 people"). */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** A file path that wraps at its separators, never inside a name: a break opportunity
+ *  (`<wbr>`) after each `/` and `\`, the path itself as text. */
+export function filePath(path: string, attributes: Record<string, string> = {}): HTMLElement {
+  const parts = path.split(/(?<=[/\\])/);
+  const span = h("span", { class: "app-file-path", ...attributes });
+  parts.forEach((part, index) => {
+    span.append(document.createTextNode(part));
+    if (index < parts.length - 1) span.append(h("wbr"));
+  });
+  return span;
+}

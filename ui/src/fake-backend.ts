@@ -230,6 +230,11 @@ export function createFakeBackend(): Backend {
     }
     return Number(text);
   };
+  /** A sanctioned account in words, as the app's register names it: "handle (platform)". */
+  const accountWords = (id: number | null): string => {
+    const account = accounts.find((a) => a.id === id);
+    return account ? `${account.handle} (${account.platform})` : "";
+  };
   /** The register as the app computes it: the same states, with Home's 7 days' notice. */
   const registerEntries = (): RegisterEntry[] =>
     authorisations.map((a) => {
@@ -246,7 +251,7 @@ export function createFakeBackend(): Backend {
       const labels: Record<AuthorisationState, string> = { awaiting_approval: "Awaiting approval", in_force: "In force", review_due: "Review due", review_overdue: "Review overdue", expired: "Expired", cancelled: "Cancelled" };
       const record = requests.find((r) => r.reference === a.request)!;
       const subjects = record.request.subjects.map((s) => s.name ?? "").filter(Boolean);
-      const covers = a.person_id !== null ? record.request.subjects[a.person_id - 1]?.name ?? "" : `account ${a.account_id}`;
+      const covers = a.person_id !== null ? record.request.subjects[a.person_id - 1]?.name ?? "" : accountWords(a.account_id);
       return { ...structuredClone(a), covers, subjects, state, state_label: labels[state] };
     });
   const sessions: SessionPage[] = [];
@@ -1374,6 +1379,12 @@ export function createFakeBackend(): Backend {
       versions.push({ version: last.version + 1, created_at: NOW, finalised_at: null, log: { ...structuredClone(last.log), assessment: null, correction_note: args.note.trim() } });
       return logPage(record.reference);
     },
+    // The digest of a file the worker chose: the fake knows only the files it exported.
+    export_file_digest: (args) => {
+      const made = exports.find((e) => e.path === args.path);
+      if (!made) fail("io_failed", `${args.path} cannot be read: there is no such file`);
+      return { path: made!.path, name: made!.path.split(/[/\\]/).pop() ?? made!.path, size: made!.bytes, sha256: made!.sha256 };
+    },
     export_filed: (args) => {
       const record = find(args.reference);
       const fields: FieldError[] = [];
@@ -1456,6 +1467,11 @@ export function createFakeBackend(): Backend {
     },
     async chooseOpenFiles() {
       return (window as unknown as { fakeOpenFiles?: string[] }).fakeOpenFiles ?? [];
+    },
+    // `window.fakeOpenFile` is the file chosen; unset, the last file exported here.
+    async chooseOpenFile() {
+      const fake = window as unknown as { fakeOpenFile?: string | null };
+      return fake.fakeOpenFile === undefined ? exports[exports.length - 1]?.path ?? null : fake.fakeOpenFile;
     },
     async chooseSaveFile(suggestedName) {
       const fake = window as unknown as { fakeSaveAs?: string | null };

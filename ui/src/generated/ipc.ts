@@ -368,6 +368,10 @@ place: string,
  */
 record_reference: string, by: string, };
 
+export type ExportFileDigestArgs = { path: string, };
+
+export type FileDigest = { path: string, name: string, size: number, sha256: string, };
+
 export type PdfExported = { path: string, export: PdfExportRecord, };
 
 export type PdfExportRecord = { id: number, kind: PdfKind, draft: boolean, sha256: string, bytes: number, pages: number, log_version: number | null, exhibits: Array<number>, path: string, exported_at: string, };
@@ -1338,6 +1342,7 @@ export interface Commands {
   capture_picture: { args: CapturePictureArgs; response: CapturePicture };
   export_pdf: { args: ExportPdfArgs; response: PdfExported };
   export_filed: { args: ExportFiledArgs; response: RequestPage };
+  export_file_digest: { args: ExportFileDigestArgs; response: FileDigest };
   export_bundle: { args: ExportBundleArgs; response: BundleExported };
   log_get: { args: LogGetArgs; response: LogPage };
   log_add_search: { args: LogSearchArgs; response: LogPage };
@@ -1418,6 +1423,7 @@ export const COMMAND_NAMES: CommandName[] = [
   "capture_picture",
   "export_pdf",
   "export_filed",
+  "export_file_digest",
   "export_bundle",
   "log_get",
   "log_add_search",
