@@ -152,7 +152,7 @@ export function showRequest(app: App, page: RequestPage): void {
       ),
     );
   } else if (page.can_change) {
-    content.push(button("Change this request", () => startChange(app, record.reference), { id: "change-request", secondary: record.state !== "referred_back" }));
+    content.push(button("Change this request", () => startChange(app, record.reference), { id: "change-request", secondary: true }));
   }
   content.push(
     h("h2", { class: "govuk-heading-m" }, "Next steps"),
