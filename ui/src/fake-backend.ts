@@ -1292,7 +1292,7 @@ export function createFakeBackend(): Backend {
       const date = isoDate(f.date);
       if (date === "invalid") fields.push({ field: "at", message: "The date must be a real date, such as 23 11 2026" });
       else if (date === null && f.time.trim()) fields.push({ field: "at", message: "Enter the date as well as the time" });
-      else if (date !== null && !/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(f.time.trim())) fields.push({ field: "at", message: "Enter the time on the 24-hour clock, such as 14:05" });
+      else if (date !== null && !/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(f.time.trim())) fields.push({ field: "time", message: "Enter the time on the 24-hour clock, such as 14:05" });
       if (f.account === null) fields.push({ field: "account", message: "Select the sanctioned account the search was made on" });
       required(fields, "searched", f.searched, "what was searched");
       required(fields, "result", f.result, "the result of the search");

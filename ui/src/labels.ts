@@ -1,5 +1,5 @@
 // Words for the contract's enums, as the forms and pages show them.
-import type { AuthorisationKind, ConsentStatus, Reason, Scope, StaffRole, SubjectRole, WorkerRole } from "./generated/ipc";
+import type { AuthorisationKind, ConsentStatus, Reason, Scope, StaffRole, Step, SubjectRole, WorkerRole } from "./generated/ipc";
 
 export const REASONS: [Reason, string][] = [
   ["misleading_information", "Information given by the family may be misleading or untrue"],
@@ -53,3 +53,20 @@ export const AUTHORISATION_KINDS: [AuthorisationKind, string][] = [
 export function labelOf<T>(pairs: [T, string, ...string[]][], value: T | null | undefined): string {
   return pairs.find(([v]) => v === value)?.[1] ?? "Not given";
 }
+
+/** A workflow step as the thing it records, to say it is not open: "The team manager's agreement". */
+export const STEP_WORDS: [Step, string][] = [
+  ["submit", "Submitting the request to the team manager"],
+  ["agree", "The team manager's agreement"],
+  ["permit", "The service director's permission"],
+  ["refuse", "A refusal"],
+  ["refer-back", "Referring the request back to the social worker"],
+  ["confirm-legitimacy", "Confirming that the request is legitimate"],
+  ["raise-doubts", "Raising doubts with the service manager"],
+  ["start-access", "Starting an access session"],
+  ["complete-log", "Completing the investigation log"],
+  ["finalise-log", "Finalising the investigation log"],
+  ["share", "Sharing the investigation log"],
+  ["close", "Closing the request"],
+  ["withdraw", "Withdrawing the request"],
+];
