@@ -1157,7 +1157,7 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await checkScreen(page, "56-capture-judged");
   // A redaction: a box drawn with the mouse and one typed, then why and who.
   await byId(page, "redact-link").click();
-  await heading(page, "Redact capture 1's viewport");
+  await heading(page, "Redact capture 1: the picture of the window");
   const picture = await byId(page, "redact-picture").boundingBox();
   await page.mouse.move(picture.x + 2, picture.y + 2);
   await page.mouse.down();
@@ -1179,7 +1179,7 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await checkScreen(page, "56e-capture-redacted");
   // The full page, where it is a picture of its own, is redacted the same way.
   await byId(page, "redact-full-page-link").click();
-  await heading(page, "Redact capture 1's full page");
+  await heading(page, "Redact capture 1: the picture of the whole page");
   await page.locator("#typed-box summary").click();
   await fill(page, { "box-x": "0", "box-y": "0", "box-width": "3", "box-height": "2" });
   await byId(page, "add-box").click();
