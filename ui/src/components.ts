@@ -211,8 +211,9 @@ export function errorTarget(field: string): string {
   return field;
 }
 
-/** "There is a problem", each error linked to its field; focus moves to it. */
-export function errorSummary(fields: FieldError[], targetOf: (field: string) => string = errorTarget): HTMLElement {
+/** "There is a problem", each error linked to its field; focus moves to it. A second form on
+ *  a page has a summary of its own, with its own `id` and `title`. */
+export function errorSummary(fields: FieldError[], targetOf: (field: string) => string = errorTarget, own: { id: string; title: string } = { id: "error-summary", title: "There is a problem" }): HTMLElement {
   const list = h(
     "ul",
     { class: "govuk-list govuk-error-summary__list" },
@@ -230,7 +231,7 @@ export function errorSummary(fields: FieldError[], targetOf: (field: string) => 
       return h("li", {}, link);
     }),
   );
-  return errorBox("error-summary", "There is a problem", list);
+  return errorBox(own.id, own.title, list);
 }
 
 /** GOV.UK's error summary around a list of problems, announced, and focusable. */

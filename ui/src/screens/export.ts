@@ -178,7 +178,7 @@ function showBundle(app: App, reference: string, done: BundleExported): void {
       [
         ["File", filePath(done.path, { id: "exported-path" }), null],
         ["Files in it", String(done.files), null],
-        ["Size", `${done.bytes} bytes`, null],
+        ["Size", sizeInWords(done.bytes), null],
         ["Manifest SHA-256", h("span", { class: "app-digest", id: "bundle-manifest-sha256" }, done.manifest_sha256), null],
         ["Signing key fingerprint", h("span", { class: "app-digest", id: "bundle-fingerprint" }, done.fingerprint), null],
       ],

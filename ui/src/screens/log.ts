@@ -5,7 +5,7 @@
 // A finalised version is read-only; a correction starts a new one, and every version can be
 // read and compared with another.
 import { App, attempt, pageHeading, submitForm, ukTime } from "../app";
-import { Errors, backLink, button, capturePicture, checkboxes, dateInput, errorsFrom, linkButton, radios, sentence, summaryList, table, textArea, textInput } from "../components";
+import { Errors, backLink, button, capturePicture, checkboxes, dateInput, errorsFrom, linkButton, plural, radios, sentence, summaryList, table, textArea, textInput } from "../components";
 import { Child, h } from "../dom";
 import type { Contribution, FieldError, InvestigationLog, LogPage, SearchForm, ShareRecipient, StaffRecord, Step } from "../generated/ipc";
 import { asIpcError } from "../backend";
@@ -472,7 +472,7 @@ async function signForm(app: App, reference: string, form: "complete" | "finalis
         }));
       }
       if (form === "complete") {
-        fields.unshift(h("p", { class: "govuk-body" }, `The Authorised Access Worker completes the log when the searches are done; it passes to the originating social worker to assess. ${page.shown?.log.searches.length ?? 0} searches and ${page.shown?.log.findings.length ?? 0} findings are recorded.`));
+        fields.unshift(h("p", { class: "govuk-body" }, `The Authorised Access Worker completes the log when the searches are done; it passes to the originating social worker to assess. ${plural(page.shown?.log.searches.length ?? 0, "search", "searches")} and ${plural(page.shown?.log.findings.length ?? 0, "finding")} recorded.`));
       }
       if (form === "finalise") {
         fields.push(

@@ -9,7 +9,7 @@ import { notYours } from "./decider";
 import { exportSection } from "./export";
 import { stateTag } from "./requests";
 
-function personLine(subject: Subject, index: number, personId: number | null): HTMLElement {
+function personLine(subject: Subject, index: number, personId: number | null, reference: string): HTMLElement {
   const facts = [labelOf(ROLES, subject.role)];
   if (subject.relationship) facts.push(subject.relationship);
   if (subject.date_of_birth) facts.push(`born ${longDate(subject.date_of_birth)}`);
@@ -22,7 +22,7 @@ function personLine(subject: Subject, index: number, personId: number | null): H
     subject.profiles.length ? h("ul", { class: "govuk-list govuk-list--bullet" }, ...subject.profiles.map((p) => h("li", {}, `${p.platform}: ${p.url}`))) : null,
     personId === null
       ? null
-      : h("p", { class: "govuk-body-s" }, h("a", { class: "govuk-link", href: `#/people/${personId}/subject-access`, id: `subject-access-${index + 1}` }, "Everything held about them, for a subject access request")),
+      : h("p", { class: "govuk-body-s" }, h("a", { class: "govuk-link", href: `#/people/${personId}/subject-access?request=${encodeURIComponent(reference)}`, id: `subject-access-${index + 1}` }, "Everything held about them, for a subject access request")),
   );
 }
 
@@ -174,7 +174,7 @@ export function showRequest(app: App, page: RequestPage): void {
       ["Created", ukTime(record.created_at), null],
     ], "request-summary"),
     h("h2", { class: "govuk-heading-m" }, "People to check"),
-    h("ul", { class: "govuk-list", id: "people" }, ...r.subjects.map((subject, i) => personLine(subject, i, record.subjects.find((l) => l.subject === i + 1)?.person_id ?? null))),
+    h("ul", { class: "govuk-list", id: "people" }, ...r.subjects.map((subject, i) => personLine(subject, i, record.subjects.find((l) => l.subject === i + 1)?.person_id ?? null, record.reference))),
   );
   content.push(h("h2", { class: "govuk-heading-m" }, "Decisions"));
   content.push(

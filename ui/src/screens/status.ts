@@ -1,6 +1,6 @@
 // The store's status, and creating the store with its recovery phrase shown once.
 import { App, attempt, pageHeading } from "../app";
-import { button, linkButton, sentence, summaryList, warningText } from "../components";
+import { button, linkButton, plural, sentence, summaryList, warningText } from "../components";
 import { h } from "../dom";
 import type { InitialisedStore, StoreStatus } from "../generated/ipc";
 
@@ -19,7 +19,7 @@ function statusList(status: StoreStatus): HTMLElement[] {
     ["Data folder", status.data_dir, null],
     ["Database key kept in", status.keystore, null],
   ];
-  if (status.audit) rows.push(["Record of changes", status.audit.intact ? `Intact: ${status.audit.events} changes recorded` : status.audit.message, null]);
+  if (status.audit) rows.push(["Record of changes", status.audit.intact ? `Intact: ${plural(status.audit.events, "change")} recorded` : status.audit.message, null]);
   rows.push(["Organisation", status.organisation, null]);
   const technical: [string, string, null][] = [];
   if (status.store_id) technical.push(["Store id", status.store_id, null]);
@@ -39,7 +39,16 @@ function statusList(status: StoreStatus): HTMLElement[] {
 function statusContent(app: App, status: StoreStatus): (Node | null)[] {
   const content: (Node | null)[] = [
     ...pageHeading(HEADINGS[status.state]),
-    h("p", { class: "govuk-body", id: "store-message" }, status.message),
+    // A new installation is not a failure: what it is and what to do, in words, rather
+    // than the store's error about the folder.
+    status.state === "not_initialised"
+      ? h(
+          "div",
+          { id: "store-message" },
+          h("p", { class: "govuk-body" }, "This is a new installation: nothing is stored on this laptop yet."),
+          h("p", { class: "govuk-body" }, "Create the store to begin. It makes the encrypted place where requests, captures and logs are kept, in the data folder below, and shows you a recovery phrase to write down."),
+        )
+      : h("p", { class: "govuk-body", id: "store-message" }, sentence(status.message)),
   ];
   if (status.keystore_warning) content.push(warningText(status.keystore_warning));
   if (status.recovery_warning) {
