@@ -521,7 +521,17 @@ test("a store without its recovery file says so on every screen until a new phra
   await checkScreen(page, "30-recovery-file-missing");
   await page.evaluate(() => { location.hash = "#/status"; });
   await heading(page, "The store is open");
+  // A new phrase stops the old one working: asked about first, in red only there.
+  assert.doesNotMatch(await byId(page, "renew-recovery").getAttribute("class"), /govuk-button--warning/);
   await byId(page, "renew-recovery").click();
+  await heading(page, "Make a new recovery phrase?");
+  assert.match(await byId(page, "confirm-renew").getAttribute("class"), /govuk-button--warning/);
+  await checkScreen(page, "30b-recovery-renew-confirm");
+  await byId(page, "keep-phrase").click();
+  await heading(page, "The store is open");
+  await byId(page, "renew-recovery").click();
+  await heading(page, "Make a new recovery phrase?");
+  await byId(page, "confirm-renew").click();
   await heading(page, "New recovery phrase made");
   assert.equal(await page.locator("#recovery-phrase li").count(), 12);
   assert.ok(!(await banner.isVisible()) || (await banner.innerText()).trim() === "", "the warning stays after a new phrase");

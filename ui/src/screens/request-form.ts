@@ -3,7 +3,7 @@
 // check your answers. Every keystroke is saved to the draft, so nothing typed is lost.
 import { App, attempt, joinPeriod, longDate, ukTime } from "../app";
 import { asIpcError } from "../backend";
-import { Errors, RowAction, backLink, button, clearFieldError, dateInput, errorsFrom, linkedErrorSummary, radios, select, summaryList, textArea, textInput } from "../components";
+import { Errors, RowAction, backLink, button, clearFieldError, dateInput, errorsFrom, linkedErrorSummary, radios, select, summaryList, textArea, textInput, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { DateParts, DraftCheck, DraftRecord, FieldError, PossibleMatch, RequestForm, RequestPage, Settlement, SubjectForm } from "../generated/ipc";
 import { deciderValue, laptopWorker } from "./decider";
@@ -740,7 +740,32 @@ async function checkScreen(app: App, draft: DraftRecord): Promise<void> {
     }
   };
 
-  const discard = async () => {
+  // Discarding deletes what was typed: asked about on a page of its own first.
+  const discard = () => {
+    const asked = draft.request ? "Discard these changes?" : "Discard this draft?";
+    // The question is shown at the answers' own address: going back draws them again.
+    const back = (link: HTMLElement) => {
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        app.go(`${base}/check`);
+      });
+      return link;
+    };
+    app.show(
+      asked,
+      back(backLink(`${base}/check`)),
+      h("span", { class: "govuk-caption-l" }, draft.request ? `Changing request ${draft.request}` : "New investigation request"),
+      h("h1", { class: "govuk-heading-l" }, asked),
+      warningText(draft.request ? "This cannot be undone: the changes typed are deleted, and the request stays as it was." : "This cannot be undone: everything typed in this draft is deleted."),
+      h(
+        "div",
+        { class: "govuk-button-group" },
+        button(draft.request ? "Yes, discard the changes" : "Yes, discard the draft", () => discarded(), { id: "confirm-discard", warning: true }),
+        back(h("a", { class: "govuk-link", href: `${base}/check`, id: "keep-draft" }, "No, go back to the answers")),
+      ),
+    );
+  };
+  const discarded = async () => {
     const done = await attempt(app, () => app.backend.call("draft_discard", { id: draft.id }));
     if (!done) return;
     matchAnswers.delete(draft.id);

@@ -54,7 +54,7 @@ function statusContent(app: App, status: StoreStatus): (Node | null)[] {
   if (status.recovery_warning) {
     content.push(warningText(sentence(status.recovery_warning)));
     if (status.state === "ready") {
-      content.push(button("Make a new recovery phrase", () => renewRecovery(app), { id: "renew-recovery", warning: true }));
+      content.push(button("Make a new recovery phrase", () => confirmRenew(app, status), { id: "renew-recovery" }));
     }
   }
   // A copy of the audit head is missing: the chain may be whole and still an earlier copy's.
@@ -78,6 +78,28 @@ async function createStore(app: App): Promise<void> {
   if (!created) return;
   // The laptop's first start: the profile, then the browser for captures, then Home.
   showPhrase(app, "Store created", created, "#/profile?setup");
+}
+
+/** A new phrase cannot be undone: the one written down before stops opening the store. */
+function confirmRenew(app: App, status: StoreStatus): void {
+  const title = "Make a new recovery phrase?";
+  const back = h("a", { class: "govuk-back-link", href: "#/status" }, "Back");
+  const no = h("a", { class: "govuk-link", href: "#/status", id: "keep-phrase" }, "No, go back to the store");
+  // The question is shown at the store's own address: going back draws it again.
+  for (const link of [back, no]) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      app.go("#/status");
+    });
+  }
+  app.show(
+    title,
+    back,
+    ...pageHeading(title),
+    warningText("This cannot be undone: a recovery phrase written down before no longer opens the store. Only the new one does."),
+    h("p", { class: "govuk-body" }, `The new phrase is shown once, on the next page. Have paper ready to write it down, and keep it apart from this laptop. ${status.recovery_warning ? "Until then, the store is lost if its database key is." : ""}`.trim()),
+    h("div", { class: "govuk-button-group" }, button("Yes, make a new recovery phrase", () => renewRecovery(app), { id: "confirm-renew", warning: true }), no),
+  );
 }
 
 async function renewRecovery(app: App): Promise<void> {
