@@ -215,7 +215,7 @@ export async function filingScreen(app: App, reference: string, sha256: string):
     // box it was typed in.
     const nothing = !args.sha256.trim();
     const key = source === "typed" && !nothing ? "sha256" : "choose-pdf";
-    const errors = errorsFrom(fields.map((f) => (f.field === "sha256" ? { ...f, field: key, message: nothing ? "Choose the PDF that was filed, or type its SHA-256" : f.message } : f)));
+    const errors = errorsFrom(fields.map((f) => (f.field === "sha256" ? { ...f, field: key } : f)));
     const failed = errors.get(key);
     const typed = textInput({
       id: "sha256",
@@ -306,6 +306,10 @@ export async function filingScreen(app: App, reference: string, sha256: string):
       await app.backend.call("export_filed", args);
       app.flash("Filing recorded", `The PDF is recorded as filed in ${args.place.trim()}.`);
       app.go(requestHref(reference));
-    }, render);
+    }, (fields) => {
+      // With no file chosen and nothing typed, the way to put it right is to choose one.
+      const none = !args.sha256.trim();
+      render(fields.map((f) => (f.field === "sha256" && none ? { ...f, message: "Choose the PDF that was filed, or type its SHA-256" } : f)));
+    });
   render([]);
 }

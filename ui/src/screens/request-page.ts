@@ -82,6 +82,12 @@ function accessPanel(page: RequestPage): HTMLElement | null {
   );
 }
 
+/** A request referred back is changed first (its answers offer submitting it again): that
+ *  is the page's one main button, and the steps are secondary. */
+function changeFirst(page: RequestPage): boolean {
+  return page.record.state === "referred_back" && page.can_change && page.draft === null;
+}
+
 function nextSteps(page: RequestPage): Child[] {
   const access = accessPanel(page);
   if (!page.next_steps.length) {
@@ -100,7 +106,7 @@ function nextSteps(page: RequestPage): Child[] {
           ? h(
               "div",
               { class: "govuk-button-group" },
-              linkButton(next.label, requestHref(reference, `/step/${next.step}`), { id: `step-${next.step}`, secondary: !next.primary }),
+              linkButton(next.label, requestHref(reference, `/step/${next.step}`), { id: `step-${next.step}`, secondary: !next.primary || changeFirst(page) }),
             )
           : h(
               "div",
@@ -152,7 +158,7 @@ export function showRequest(app: App, page: RequestPage): void {
       ),
     );
   } else if (page.can_change) {
-    content.push(button("Change this request", () => startChange(app, record.reference), { id: "change-request", secondary: true }));
+    content.push(button("Change this request", () => startChange(app, record.reference), { id: "change-request", secondary: !changeFirst(page) }));
   }
   content.push(
     h("h2", { class: "govuk-heading-m" }, "Next steps"),
