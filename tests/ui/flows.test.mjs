@@ -1933,17 +1933,21 @@ test("check answers ends in submitting to the team manager, through the request'
   assert.equal(await page.evaluate(() => window.fakeCalls.request_step), 1, "the request's own submit step");
   await checkScreen(page, "10b-request-created-and-submitted");
 
-  // An access worker creating a social worker's request records her submission, by email.
-  await becomeWorker(page, "Ana Access", "role");
-  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans" });
-  await heading(page, "Check your answers");
-  await byId(page, "commit-submit").click();
-  await page.locator("#decision-form").waitFor();
-  assert.match(await page.locator("main h1").innerText(), /Submit to team manager/);
-  assert.match(await byId(page, "notification").innerText(), /Request REQ-2026-0002 created[\s\S]*record the social worker's submission/i);
-  await chooseDecider(page, "Rhian Evans");
-  await fill(page, { evidence: "Email RE-2" });
-  await byId(page, "record").click();
-  await page.locator("#request-state", { hasText: "Submitted" }).waitFor();
   await page.close();
+
+  // An access worker creating a social worker's request records her submission, by email.
+  const access = await fixture.browser.newPage();
+  await setUpAs(access, "Ana Access", "role");
+  await fillRequest(access, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans" });
+  await heading(access, "Check your answers");
+  await byId(access, "commit-submit").click();
+  await access.locator("#decision-form").waitFor();
+  assert.match(await access.locator("main h1").innerText(), /Submit to team manager/);
+  assert.match(await byId(access, "notification").innerText(), /Request REQ-2026-0001 created[\s\S]*record the social worker's submission/i);
+  assert.equal(await access.evaluate(() => window.fakeCalls.request_step ?? 0), 0, "nothing recorded in her name");
+  await chooseDecider(access, "Rhian Evans");
+  await fill(access, { evidence: "Email RE-2" });
+  await byId(access, "record").click();
+  await access.locator("#request-state", { hasText: "Submitted" }).waitFor();
+  await access.close();
 });

@@ -3,7 +3,7 @@
 // register of Authorised Access Workers; the browser for captures; the signing key's fingerprint for the council to
 // publish; and what to do with the recovery phrase.
 import { App, attempt, pageHeading } from "../app";
-import { summaryList, table, warningText } from "../components";
+import { filePath, summaryList, table, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { BrowserSetting, SettingsPage } from "../generated/ipc";
 import { WORKER_ROLES, labelOf, policyName } from "../labels";
@@ -20,7 +20,7 @@ function showSettings(app: App, page: SettingsPage, browser: BrowserSetting): vo
   content.push(
     summaryList(
       [
-        ["Data folder", h("span", { class: "app-break" }, page.data_folder), null],
+        ["Data folder", filePath(page.data_folder, { id: "data-folder" }), null],
         ["Where the database key is kept", page.keystore, null],
         ["Worker using this laptop", page.worker ? `${page.worker.name}, ${labelOf(WORKER_ROLES, page.worker.role)}` : "No worker profile yet", { href: "#/profile", label: "worker profile" }],
         browserRow(browser),

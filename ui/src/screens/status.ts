@@ -1,6 +1,6 @@
 // The store's status, and creating the store with its recovery phrase shown once.
 import { App, attempt, pageHeading } from "../app";
-import { button, linkButton, plural, sentence, summaryList, warningText } from "../components";
+import { button, filePath, linkButton, plural, sentence, summaryList, warningText } from "../components";
 import { h } from "../dom";
 import type { InitialisedStore, StoreStatus } from "../generated/ipc";
 
@@ -15,8 +15,8 @@ const HEADINGS: Record<StoreStatus["state"], string> = {
 };
 
 function statusList(status: StoreStatus): HTMLElement[] {
-  const rows: [string, string, null][] = [
-    ["Data folder", status.data_dir, null],
+  const rows: [string, string | HTMLElement, null][] = [
+    ["Data folder", filePath(status.data_dir), null],
     ["Database key kept in", status.keystore, null],
   ];
   if (status.audit) rows.push(["Record of changes", status.audit.intact ? `Intact: ${plural(status.audit.events, "change")} recorded` : status.audit.message, null]);
