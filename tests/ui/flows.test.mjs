@@ -299,15 +299,15 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await heading(page, "Worker profile");
   await byId(page, "register-aaw").click();
   // The register's form has its own summary, at its top, below the profile's form.
-  await page.locator("#register-error-summary").waitFor();
+  await page.locator("#register-form-errors").waitFor();
   for (const message of ["Enter the access worker's staff ID or name", "Choose the service director", "Enter the reference of the service director's decision", "Enter the date they were trained"]) {
-    await page.locator("#register-error-summary a", { hasText: message }).waitFor();
+    await page.locator("#register-form-errors a", { hasText: message }).waitFor();
   }
   assert.equal(await byId(page, "error-summary").count(), 0, "the profile's form is not at fault");
-  assert.equal(await page.locator("#register-form > #register-error-summary").count(), 1);
-  assert.ok((await byId(page, "register-error-summary").boundingBox()).y > (await byId(page, "save-profile").boundingBox()).y, "below the profile's form");
-  assert.equal(await focusedId(page), "register-error-summary");
-  await page.locator("#register-error-summary a", { hasText: "Choose the service director" }).click();
+  assert.equal(await page.locator("#register-form > #register-form-errors").count(), 1);
+  assert.ok((await byId(page, "register-form-errors").boundingBox()).y > (await byId(page, "save-profile").boundingBox()).y, "below the profile's form");
+  assert.equal(await focusedId(page), "register-form-errors");
+  await page.locator("#register-form-errors a", { hasText: "Choose the service director" }).click();
   assert.equal(await focusedId(page), "decided_by");
   await checkScreen(page, "14-aaw-register-error");
   assert.deepEqual(await page.$$eval("#decided_by option", (o) => o.map((x) => x.textContent)), ["Choose the service director", "Sue Director (staff ID 1003)"], "chosen from the directory's service directors");
@@ -324,7 +324,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await fill(page, { evidence: "Memo SD-90" });
   await date(page, "trained", "2", "10", "2027");
   await byId(page, "register-aaw").click();
-  await page.locator("#register-error-summary a", { hasText: "must not be in the future" }).waitFor();
+  await page.locator("#register-form-errors a", { hasText: "must not be in the future" }).waitFor();
   await date(page, "trained", "1", "10", "2026");
   await byId(page, "register-aaw").click();
   await page.locator(".govuk-notification-banner", { hasText: "Sam Legacy is registered" }).waitFor();
@@ -1047,7 +1047,7 @@ test("the request's own social worker is told that another access worker must co
   await byId(page, "decided_by").selectOption("1003");
   await date(page, "trained", "2", "10", "2027");
   await byId(page, "register-aaw").click();
-  await page.locator("#register-error-summary a", { hasText: "must not be in the future" }).waitFor();
+  await page.locator("#register-form-errors a", { hasText: "must not be in the future" }).waitFor();
   await checkScreen(page, "38-register-errors");
   await date(page, "trained", "2", "10", "2026");
   await byId(page, "register-aaw").click();
@@ -1803,9 +1803,9 @@ test("the staff directory lists who takes part, adds a person, imports a file wi
   await checkScreen(page, "90-staff");
 
   await byId(page, "add-person").click();
-  for (const message of ["Enter the person's name", "Select at least one role"]) await page.locator("#error-summary a", { hasText: message }).waitFor();
+  for (const message of ["Enter the person's name", "Select at least one role"]) await page.locator("#add-form-errors a", { hasText: message }).waitFor();
   await checkScreen(page, "91-staff-add-errors");
-  await page.locator("#error-summary a", { hasText: "Select at least one role" }).click();
+  await page.locator("#add-form-errors a", { hasText: "Select at least one role" }).click();
   assert.equal(await focusedId(page), "roles");
   await fill(page, { name: "Tomasz Wiśniewski", staff_id: "7", team: "Assessment East" });
   await byId(page, "roles-2").check();
@@ -1823,7 +1823,7 @@ test("the staff directory lists who takes part, adds a person, imports a file wi
     "Row 3: \"boss\" is not a role: use osw (originating social worker), tm (team manager), sm (service manager), sd (service director), aaw (Authorised Access Worker) or legal",
     "Row 4: The staff ID must not contain spaces",
   ]);
-  assert.equal(await page.locator("#error-summary li").count(), 3, "every row's problem in the summary");
+  assert.equal(await page.locator("#import-form > #import-form-errors li").count(), 3, "every row's problem in the import's own summary");
   assert.equal(await page.locator("#staff tr", { hasText: "Bo Good" }).count(), 0, "nobody added on any error");
   await checkScreen(page, "92-staff-import-errors");
   await byId(page, "file").setInputFiles({ name: "staff.csv", mimeType: "text/csv", buffer: Buffer.from("staff_id,name,roles,team\n21,Kai Lee,aaw;legal,Online checks\n23,Bo Good,sm,West\n") });
@@ -1833,7 +1833,7 @@ test("the staff directory lists who takes part, adds a person, imports a file wi
 
   // An entry added from earlier records is checked and completed: its roles set, its flag gone.
   await byId(page, "change-entry").click();
-  await page.locator("#error-summary a", { hasText: "Choose the person whose entry changes" }).waitFor();
+  await page.locator("#change-form-errors a", { hasText: "Choose the person whose entry changes" }).waitFor();
   await checkScreen(page, "93-staff-change-errors");
   await byId(page, "change-person").selectOption("Pat Morgan");
   await page.locator("[id='change-roles-2']").check();
@@ -1846,7 +1846,13 @@ test("the staff directory lists who takes part, adds a person, imports a file wi
 
   // A leaver is marked, never removed.
   await byId(page, "mark-left").click();
-  for (const message of ["Choose the person who left", "Enter the day they left"]) await page.locator("#error-summary a", { hasText: message }).waitFor();
+  for (const message of ["Choose the person who left", "Enter the day they left"]) await page.locator("#leave-form-errors a", { hasText: message }).waitFor();
+  // Four forms on the page: the problems are the leaver's form's, in its own summary there.
+  assert.equal(await page.locator("main .govuk-error-summary").count(), 1);
+  assert.equal(await page.locator("#leave-form > #leave-form-errors").count(), 1);
+  assert.ok((await byId(page, "leave-form-errors").boundingBox()).y > (await byId(page, "change-entry").boundingBox()).y, "below the other forms");
+  assert.equal(await focusedId(page), "leave-form-errors");
+  assert.match(await page.title(), /^Error: /);
   await checkScreen(page, "93-staff-leave-errors");
   await byId(page, "person").selectOption("1002");
   await date(page, "on", "20", "11", "2026");

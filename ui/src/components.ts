@@ -234,6 +234,18 @@ export function errorSummary(fields: FieldError[], targetOf: (field: string) => 
   return errorBox(own.id, own.title, list);
 }
 
+/** The problems of one of several forms on a page, in a summary of its own at the top of that
+ *  form (`<form id>-errors`), with focus on it; the page's title says there is an error. */
+export function showFormErrors(formId: string, fields: FieldError[], title: string): void {
+  const form = document.getElementById(formId);
+  if (!form || !fields.length) return;
+  document.getElementById(`${formId}-errors`)?.remove();
+  const summary = errorSummary(fields, errorTarget, { id: `${formId}-errors`, title });
+  form.prepend(summary);
+  if (!document.title.startsWith("Error: ")) document.title = `Error: ${document.title}`;
+  summary.focus();
+}
+
 /** GOV.UK's error summary around a list of problems, announced, and focusable. */
 function errorBox(id: string, title: string, list: HTMLElement): HTMLElement {
   return h(
@@ -471,12 +483,13 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 }
 
 /** A file path that wraps at its separators, never inside a name: a break opportunity
- *  (`<wbr>`) after each `/` and `\`, the path itself as text. */
+ *  (`<wbr>`) after each `/` and `\`, each name kept whole (not broken at its hyphens), the
+ *  path itself as text. */
 export function filePath(path: string, attributes: Record<string, string> = {}): HTMLElement {
   const parts = path.split(/(?<=[/\\])/);
   const span = h("span", { class: "app-file-path", ...attributes });
   parts.forEach((part, index) => {
-    span.append(document.createTextNode(part));
+    span.append(h("span", { class: "app-file-path__part" }, part));
     if (index < parts.length - 1) span.append(h("wbr"));
   });
   return span;

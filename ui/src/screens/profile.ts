@@ -2,7 +2,7 @@
 // Access Workers.
 import { App, attempt, longDate, pageHeading, ukTime } from "../app";
 import { asIpcError } from "../backend";
-import { button, dateInput, errorSummary, errorTarget, errorsFrom, radios, select, table, tag, textInput } from "../components";
+import { button, dateInput, errorsFrom, radios, select, showFormErrors, table, tag, textInput } from "../components";
 import { h } from "../dom";
 import type { AawRecord, FieldError, StaffRecord, WorkerProfileInput } from "../generated/ipc";
 import { WORKER_ROLES, labelOf } from "../labels";
@@ -147,10 +147,7 @@ export async function profileScreen(app: App, complete = "", setup = false): Pro
     if (fields.length) app.showErrors(fields);
     if (registerFields.length) {
       // The register's form has its own summary, at its top: the profile's form is not at fault.
-      const summary = errorSummary(registerFields, errorTarget, { id: "register-error-summary", title: "There is a problem with the registration" });
-      document.getElementById("register-form")?.prepend(summary);
-      document.title = `Error: ${title} – Triangulate`;
-      summary.focus();
+      showFormErrors("register-form", registerFields, "There is a problem with the registration");
     }
   };
   const registerSection = (registerErrors: ReturnType<typeof errorsFrom>): (Node | null)[] => [
