@@ -557,6 +557,8 @@ test("without its recovery file the real window warns on every start until a new
   await window.click("#store-status-link");
   await window.heading("The store is open");
   await window.click("#renew-recovery");
+  await window.heading("Make a new recovery phrase?");
+  await window.click("#confirm-renew");
   await window.heading("New recovery phrase made");
   await window.close();
   assert.ok(existsSync(join(dataDir, "recovery-key.json")), "a new recovery file was written");

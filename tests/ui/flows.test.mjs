@@ -19,9 +19,14 @@ async function date(page, id, day, month, year) {
 async function setUp(page) {
   await page.goto(fixture.served.url);
   await heading(page, "There is no store in this data folder yet");
+  // A new installation in words, and what to do: not the store's error about its folder.
+  const first = await byId(page, "store-message").innerText();
+  assert.match(first, /This is a new installation[\s\S]*Create the store to begin/);
+  assert.doesNotMatch(first, /create one first|\/fake\/data/);
   await checkScreen(page, "01-store-not-created");
   await byId(page, "create-store").click();
   await page.locator("#recovery-phrase li").nth(11).waitFor();
+  assert.match(await byId(page, "store-status").innerText(), /Intact: 1 change recorded/, "one change, not 1 changes");
   await checkScreen(page, "02-store-created");
   await byId(page, "continue").click();
   await heading(page, "Worker profile");
@@ -278,6 +283,9 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await page.locator("#request-state", { hasText: "Permitted" }).waitFor();
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001/step/agree`);
   await heading(page, "This step is not open");
+  // Why, in words, and what is open now.
+  assert.equal(await byId(page, "not-open-why").innerText(), "The team manager's agreement cannot be recorded again: it is already recorded. Tom Manager (team manager) agreed on 23 November 2026, by email Email of 20 November; recorded by Ada Worker on 23 November 2026.");
+  assert.match(await byId(page, "open-steps").innerText(), /Confirm the request is legitimate, by/);
   await checkScreen(page, "12-step-not-open");
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
   await heading(page, "Request REQ-2026-0001");
@@ -307,10 +315,17 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await page.locator('.app-nav__link[data-section="profile"]').click();
   await heading(page, "Worker profile");
   await byId(page, "register-aaw").click();
-  await page.locator("#error-summary").waitFor();
+  // The register's form has its own summary, at its top, below the profile's form.
+  await page.locator("#register-form-errors").waitFor();
   for (const message of ["Enter the access worker's staff ID or name", "Choose the service director", "Enter the reference of the service director's decision", "Enter the date they were trained"]) {
-    await page.locator("#error-summary a", { hasText: message }).waitFor();
+    await page.locator("#register-form-errors a", { hasText: message }).waitFor();
   }
+  assert.equal(await byId(page, "error-summary").count(), 0, "the profile's form is not at fault");
+  assert.equal(await page.locator("#register-form > #register-form-errors").count(), 1);
+  assert.ok((await byId(page, "register-form-errors").boundingBox()).y > (await byId(page, "save-profile").boundingBox()).y, "below the profile's form");
+  assert.equal(await focusedId(page), "register-form-errors");
+  await page.locator("#register-form-errors a", { hasText: "Choose the service director" }).click();
+  assert.equal(await focusedId(page), "decided_by");
   await checkScreen(page, "14-aaw-register-error");
   assert.deepEqual(await page.$$eval("#decided_by option", (o) => o.map((x) => x.textContent)), ["Choose the service director", "Sue Director (staff ID 1003)"], "chosen from the directory's service directors");
   assert.match(await page.locator("#aaw-register tbody tr", { hasText: "Ana Access" }).innerText(), /Sue Director\s+Memo SD-12\s+2 October 2026/, "who decided, the evidence and the training date");
@@ -326,7 +341,7 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await fill(page, { evidence: "Memo SD-90" });
   await date(page, "trained", "2", "10", "2027");
   await byId(page, "register-aaw").click();
-  await page.locator("#error-summary a", { hasText: "must not be in the future" }).waitFor();
+  await page.locator("#register-form-errors a", { hasText: "must not be in the future" }).waitFor();
   await date(page, "trained", "1", "10", "2026");
   await byId(page, "register-aaw").click();
   await page.locator(".govuk-notification-banner", { hasText: "Sam Legacy is registered" }).waitFor();
@@ -397,6 +412,8 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   const cancel = page.locator("#register a", { hasText: "Cancel" }).first();
   assert.equal(await cancel.getAttribute("class"), "govuk-button govuk-button--secondary app-table-button");
   assert.equal(await cancel.getAttribute("role"), "button");
+  assert.match(await byId(page, "register").innerText(), /council\.checks\.7 \(facebook\)/, "the account by its name and platform");
+  assert.doesNotMatch(await page.locator("main").innerText(), /account \d/);
   await checkScreen(page, "17a-register");
   await page.locator("#register a", { hasText: "Record the approval" }).click();
   await heading(page, "Record the magistrate's approval of URN-2026-19");
@@ -533,6 +550,7 @@ test("a request referred back can be changed and resubmitted, and a withdrawn on
   assert.equal(await byId(page, "change-request").count(), 1, "a request referred back can be changed");
   assert.match(await byId(page, "referred-back").innerText(), /Tom Manager referred this request back on 23 November 2026\.\s+Say which school staff raised the concern/);
   assert.doesNotMatch(await byId(page, "change-request").getAttribute("class"), /secondary/, "changing it is the primary action");
+  assert.deepEqual(await page.$$eval("main .govuk-button:not(.govuk-button--secondary):not(.govuk-button--warning)", (b) => b.map((x) => x.id)), ["change-request"], "one main button");
   await checkScreen(page, "13-request-referred-back");
   await step(page, "withdraw", { note: "The family moved out of the area" }, "Withdrawn");
   await page.locator('.app-nav__link[data-section="requests"]').click();
@@ -554,7 +572,17 @@ test("a store without its recovery file says so on every screen until a new phra
   await checkScreen(page, "30-recovery-file-missing");
   await page.evaluate(() => { location.hash = "#/status"; });
   await heading(page, "The store is open");
+  // A new phrase stops the old one working: asked about first, in red only there.
+  assert.doesNotMatch(await byId(page, "renew-recovery").getAttribute("class"), /govuk-button--warning/);
   await byId(page, "renew-recovery").click();
+  await heading(page, "Make a new recovery phrase?");
+  assert.match(await byId(page, "confirm-renew").getAttribute("class"), /govuk-button--warning/);
+  await checkScreen(page, "30b-recovery-renew-confirm");
+  await byId(page, "keep-phrase").click();
+  await heading(page, "The store is open");
+  await byId(page, "renew-recovery").click();
+  await heading(page, "Make a new recovery phrase?");
+  await byId(page, "confirm-renew").click();
   await heading(page, "New recovery phrase made");
   assert.equal(await page.locator("#recovery-phrase li").count(), 12);
   assert.ok(!(await banner.isVisible()) || (await banner.innerText()).trim() === "", "the warning stays after a new phrase");
@@ -742,6 +770,12 @@ test("the investigation log is kept, completed, finalised, shared, corrected and
   for (const message of ["24-hour clock", "Select the sanctioned account", "Enter what was searched", "Enter the result"]) {
     await worker.locator("#error-summary a", { hasText: message }).waitFor();
   }
+  // The time's error is on the time, not on the date (WCAG 3.3.1).
+  assert.match(await byId(worker, "time-error").innerText(), /24-hour clock/);
+  assert.equal(await byId(worker, "at-error").count(), 0, "nothing is wrong with the date");
+  assert.equal(await byId(worker, "time").getAttribute("aria-describedby"), "time-hint time-error");
+  await worker.locator("#error-summary a", { hasText: "24-hour clock" }).click();
+  assert.equal(await focusedId(worker), "time");
   await checkScreen(worker, "22-log-search-errors");
   await worker.locator("#error-summary a", { hasText: "Select the sanctioned account" }).click();
   assert.equal(await focusedId(worker), "account");
@@ -766,6 +800,9 @@ test("the investigation log is kept, completed, finalised, shared, corrected and
   await fill(worker, { by: "Jo Price", outcome: "Relevant: keep it" });
   await saveLogForm(worker);
   assert.match(await byId(worker, "disagreements").innerText(), /Jo Price/);
+  // One main button: completing the log, with searches recorded; recording another is secondary.
+  assert.deepEqual(await worker.$$eval("main .govuk-button:not(.govuk-button--secondary):not(.govuk-button--warning)", (b) => b.map((x) => x.id)), ["complete"]);
+  assert.match(await byId(worker, "add-search").getAttribute("class"), /govuk-button--secondary/);
   await checkScreen(worker, "23-log-in-progress");
 
   await logAction(worker, "complete", "Complete the log");
@@ -812,6 +849,10 @@ test("the investigation log is kept, completed, finalised, shared, corrected and
   await saveLogForm(worker, "Shared");
   assert.match(await byId(worker, "versions-signed").innerText(), /Version 2: completed by Ada Worker on 23 November 2026; finalised by Rhian Evans/);
   await byId(worker, "versions").waitFor();
+  // Finalised: the main action is the final PDF for the care record, a button.
+  assert.deepEqual(await worker.$$eval("main .govuk-button:not(.govuk-button--secondary):not(.govuk-button--warning)", (b) => b.map((x) => x.textContent)), ["Export the final PDF for the care record"]);
+  assert.ok((await byId(worker, "export-final").boundingBox()).y < (await byId(worker, "searches").boundingBox()).y, "above the log itself");
+  assert.equal(await byId(worker, "export-log").count(), 0);
   await checkScreen(worker, "25-log-version-2");
   await byId(worker, "compare-1").click();
   await byId(worker, "differences").waitFor();
@@ -830,6 +871,50 @@ test("the investigation log is kept, completed, finalised, shared, corrected and
   await fill(worker, { evidence: "Email of 30 November" });
   await byId(worker, "record").click();
   await worker.locator("#request-state", { hasText: "Closed" }).waitFor();
+
+  // The final PDF, exported from the log's main button, and its filing recorded by choosing
+  // the exported file: its SHA-256 is worked out, not typed.
+  await worker.goto(`${fixture.served.url}#/requests/REQ-2026-0001/log`);
+  await heading(worker, "Investigation log");
+  await byId(worker, "export-final").click();
+  await heading(worker, "Export a PDF");
+  assert.equal(await byId(worker, "only").isChecked(), true, "the care record, to start with");
+  await byId(worker, "export-pdf").click();
+  await heading(worker, "PDF exported");
+  const path = await byId(worker, "exported-path").innerText();
+  assert.equal(path, "/home/worker/Documents/REQ-2026-0001-care-record.pdf");
+  assert.equal(await worker.locator("#exported-path wbr").count(), 4, "the path wraps after each separator");
+  const finalSha = await byId(worker, "exported-sha256").innerText();
+  await byId(worker, "record-filing-link").click();
+  await heading(worker, "Record that the PDF was filed");
+  assert.equal(await byId(worker, "chosen-sha256").innerText(), finalSha, "the PDF just exported");
+  // A file that cannot be read: said on the chooser, which the summary links to.
+  await worker.evaluate(() => (window.fakeOpenFile = "/home/worker/Documents/other.pdf"));
+  await byId(worker, "choose-pdf").click();
+  await worker.locator("#error-summary a", { hasText: "The file could not be read" }).click();
+  assert.equal(await focusedId(worker), "choose-pdf");
+  assert.match(await byId(worker, "choose-pdf-error").innerText(), /other\.pdf cannot be read/);
+  // Cancelling the dialog changes nothing; choosing the exported file works out its digest.
+  await worker.evaluate(() => (window.fakeOpenFile = null));
+  await byId(worker, "choose-pdf").click();
+  await byId(worker, "choose-pdf-error").waitFor();
+  await worker.evaluate(() => (window.fakeOpenFile = undefined));
+  await byId(worker, "choose-pdf").click();
+  await byId(worker, "chosen-path").waitFor();
+  assert.equal(await byId(worker, "chosen-path").innerText(), path);
+  assert.equal(await byId(worker, "chosen-sha256").innerText(), finalSha);
+  assert.match(await byId(worker, "chosen-pdf").innerText(), /Size\s+47 KB/);
+  assert.equal(await byId(worker, "choose-pdf-error").count(), 0, "the problem is gone with a file that reads");
+  assert.equal(await worker.evaluate(() => window.fakeCalls.export_file_digest), 2);
+  assert.equal(await byId(worker, "type-sha256").getAttribute("open"), null, "typing it is folded away");
+  assert.ok((await byId(worker, "choose-pdf").boundingBox()).y < (await byId(worker, "where").boundingBox()).y);
+  assert.match(await byId(worker, "choose-pdf").getAttribute("class"), /govuk-button--secondary/);
+  assert.doesNotMatch(await byId(worker, "record-filing").getAttribute("class"), /secondary|warning/);
+  await checkScreen(worker, "18b-filing-chosen");
+  await fill(worker, { where: "Mosaic: Assessments", reference: "MOS-778" });
+  await byId(worker, "record-filing").click();
+  await heading(worker, "Request REQ-2026-0001");
+  assert.match(await byId(worker, "filed").innerText(), new RegExp(`Mosaic: Assessments\\s+MOS-778[\\s\\S]*${finalSha}`));
   await worker.close();
 });
 
@@ -837,8 +922,18 @@ test("a log that cannot be read says why", async () => {
   const page = await fixture.browser.newPage();
   await setUpAs(page, "Ada Worker", "role-2");
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0404/log`);
-  await page.locator("#failure-message", { hasText: "there is no request REQ-2026-0404" }).waitFor();
+  // Not a dead end: what is not there, and the ways back.
+  await heading(page, "Not found");
+  assert.equal(await byId(page, "not-found-message").innerText(), "There is no request REQ-2026-0404.");
+  assert.deepEqual(await page.$$eval("#not-found-links a", (a) => a.map((x) => x.getAttribute("href"))), ["#/requests", "#/"]);
+  assert.equal(await byId(page, "failure").count(), 0, "not an error box");
   await checkScreen(page, "28-log-error");
+  await byId(page, "not-found-requests").click();
+  await heading(page, "Investigation requests");
+  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0404`);
+  await heading(page, "Not found");
+  await byId(page, "not-found-home").click();
+  await heading(page, "Home");
   await page.close();
 });
 
@@ -927,12 +1022,14 @@ test("the audit trail reads as who did what and when, with the chains' verificat
   await step(page, "submit", {}, "Submitted");
   await byId(page, "open-audit").click();
   await heading(page, "Audit trail");
-  assert.match(await byId(page, "store-chain").innerText(), /intact: \d+ events/);
+  assert.match(await byId(page, "store-chain").innerText(), /is whole: \d+ entries, none changed or removed/);
+  assert.match(await byId(page, "request-chain").innerText(), /^Nothing in this request's record has been changed or removed since it was written: its \d+ entries were checked/);
   assert.match(await byId(page, "audit-events").innerText(), /Created the request/);
   assert.match(await byId(page, "audit-events").innerText(), /Submit to team manager: Ada Worker/);
   await checkScreen(page, "34-audit-trail");
   await page.goto(`${fixture.served.url}#/requests/REQ-2026-0404/audit`);
-  await page.locator("#failure-message", { hasText: "there is no request REQ-2026-0404" }).waitFor();
+  await heading(page, "Not found");
+  await page.locator("#not-found-message", { hasText: "There is no request REQ-2026-0404." }).waitFor();
   await checkScreen(page, "35-audit-trail-error");
   await page.close();
 });
@@ -942,7 +1039,12 @@ test("settings show the policy in force, where each value came from, the key's f
   await setUpAs(page, "Ada Worker", "role-2");
   await byId(page, "nav-settings").click();
   await heading(page, "Settings");
-  assert.match(await byId(page, "policy").innerText(), /repeat_viewing\.max_views\s+2\s+Embedded default/);
+  // Each setting by a name people read; the file's key only folded away.
+  assert.match(await byId(page, "policy").innerText(), /Views of one person allowed before a directed surveillance authorisation is needed\s+2\s+Embedded default/);
+  assert.match(await byId(page, "policy").innerText(), /Time-stamping authority's address\s+Not set/);
+  assert.doesNotMatch(await byId(page, "policy").innerText(), /repeat_viewing|max_views|notice_days/);
+  assert.equal(await byId(page, "policy-keys").getAttribute("open"), null);
+  assert.match(await byId(page, "policy-key-names").textContent(), /repeat_viewing\.max_views/);
   assert.match(await byId(page, "fingerprint").innerText(), /^[0-9a-f]{64}$/);
   await byId(page, "recovery-advice").waitFor();
   assert.match(await byId(page, "policy-source").innerText(), /no local policy file/);
@@ -978,7 +1080,7 @@ test("the request's own social worker is told that another access worker must co
   await byId(page, "decided_by").selectOption("1003");
   await date(page, "trained", "2", "10", "2027");
   await byId(page, "register-aaw").click();
-  await page.locator("#error-summary a", { hasText: "must not be in the future" }).waitFor();
+  await page.locator("#register-form-errors a", { hasText: "must not be in the future" }).waitFor();
   await checkScreen(page, "38-register-errors");
   await date(page, "trained", "2", "10", "2026");
   await byId(page, "register-aaw").click();
@@ -1242,7 +1344,7 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await checkScreen(page, "56-capture-judged");
   // A redaction: a box drawn with the mouse and one typed, then why and who.
   await byId(page, "redact-link").click();
-  await heading(page, "Redact capture 1's viewport");
+  await heading(page, "Redact capture 1: the picture of the window");
   const picture = await byId(page, "redact-picture").boundingBox();
   await page.mouse.move(picture.x + 2, picture.y + 2);
   await page.mouse.down();
@@ -1265,7 +1367,7 @@ test("an access session captures by button and by shortcut, asks about a page ou
   await checkScreen(page, "56e-capture-redacted");
   // The full page, where it is a picture of its own, is redacted the same way.
   await byId(page, "redact-full-page-link").click();
-  await heading(page, "Redact capture 1's full page");
+  await heading(page, "Redact capture 1: the picture of the whole page");
   await page.locator("#typed-box summary").click();
   await fill(page, { "box-x": "0", "box-y": "0", "box-width": "3", "box-height": "2" });
   await byId(page, "add-box").click();
@@ -1517,6 +1619,7 @@ test("retention lists what is due without deleting it, a legal hold keeps it, an
   assert.equal(await page.evaluate(() => window.fakeCalls.retention_dispose), 1);
   assert.match(await byId(page, "disposals").innerText(), /Request REQ-2026-0001, with everything of it\s+Refused or withdrawn/);
   assert.match(await byId(page, "due").innerText(), /Nothing is due/);
+  assert.match(await byId(page, "disposals").innerText(), /What was disposed of, and what is kept of it/);
   await checkScreen(page, "64-retention-disposed");
   await page.locator('.app-nav__link[data-section="requests"]').click();
   await heading(page, "Investigation requests");
@@ -1530,6 +1633,9 @@ test("incidents are recorded for the service manager, and everything held about 
   // Subject access, from the person on the request's page.
   await byId(page, "subject-access-1").click();
   await heading(page, "Everything held about a person");
+  // The person by name, not by number.
+  assert.equal(await page.locator("main .govuk-caption-l").innerText(), "Jane Doe");
+  assert.doesNotMatch(await page.locator("main").innerText(), /Person \d/);
   await checkScreen(page, "65-subject-access");
   await page.evaluate(() => (window.fakeHoldWork = true));
   await byId(page, "export").click();
@@ -1539,6 +1645,8 @@ test("incidents are recorded for the service manager, and everything held about 
   await page.locator("#exported", { hasText: "subject-access-person-1.pdf" }).waitFor();
   assert.equal(await byId(page, "work-progress").count(), 0, "the bar goes when the work ends");
   assert.match(await byId(page, "flagged").innerText(), /third party named, John Roe/);
+  assert.equal(await byId(page, "exported-pdf").innerText(), "/home/worker/Documents/subject-access-person-1/subject-access-person-1.pdf");
+  assert.equal(await page.locator("#exported-pdf wbr").count(), 5, "the path breaks only after a separator");
   await checkScreen(page, "66-subject-access-exported");
 
   await page.locator('.app-nav__link[data-section="records"]').click();
@@ -1936,9 +2044,9 @@ test("the staff directory lists who takes part, adds a person, imports a file wi
   await checkScreen(page, "90-staff");
 
   await byId(page, "add-person").click();
-  for (const message of ["Enter the person's name", "Select at least one role"]) await page.locator("#error-summary a", { hasText: message }).waitFor();
+  for (const message of ["Enter the person's name", "Select at least one role"]) await page.locator("#add-form-errors a", { hasText: message }).waitFor();
   await checkScreen(page, "91-staff-add-errors");
-  await page.locator("#error-summary a", { hasText: "Select at least one role" }).click();
+  await page.locator("#add-form-errors a", { hasText: "Select at least one role" }).click();
   assert.equal(await focusedId(page), "roles");
   await fill(page, { name: "Tomasz Wiśniewski", staff_id: "7", team: "Assessment East" });
   await byId(page, "roles-2").check();
@@ -1956,7 +2064,7 @@ test("the staff directory lists who takes part, adds a person, imports a file wi
     "Row 3: \"boss\" is not a role: use osw (originating social worker), tm (team manager), sm (service manager), sd (service director), aaw (Authorised Access Worker) or legal",
     "Row 4: The staff ID must not contain spaces",
   ]);
-  assert.equal(await page.locator("#error-summary li").count(), 3, "every row's problem in the summary");
+  assert.equal(await page.locator("#import-form > #import-form-errors li").count(), 3, "every row's problem in the import's own summary");
   assert.equal(await page.locator("#staff tr", { hasText: "Bo Good" }).count(), 0, "nobody added on any error");
   await checkScreen(page, "92-staff-import-errors");
   await byId(page, "file").setInputFiles({ name: "staff.csv", mimeType: "text/csv", buffer: Buffer.from("staff_id,name,roles,team\n21,Kai Lee,aaw;legal,Online checks\n23,Bo Good,sm,West\n") });
@@ -1966,7 +2074,7 @@ test("the staff directory lists who takes part, adds a person, imports a file wi
 
   // An entry added from earlier records is checked and completed: its roles set, its flag gone.
   await byId(page, "change-entry").click();
-  await page.locator("#error-summary a", { hasText: "Choose the person whose entry changes" }).waitFor();
+  await page.locator("#change-form-errors a", { hasText: "Choose the person whose entry changes" }).waitFor();
   await checkScreen(page, "93-staff-change-errors");
   await byId(page, "change-person").selectOption("Pat Morgan");
   await page.locator("[id='change-roles-2']").check();
@@ -1979,7 +2087,13 @@ test("the staff directory lists who takes part, adds a person, imports a file wi
 
   // A leaver is marked, never removed.
   await byId(page, "mark-left").click();
-  for (const message of ["Choose the person who left", "Enter the day they left"]) await page.locator("#error-summary a", { hasText: message }).waitFor();
+  for (const message of ["Choose the person who left", "Enter the day they left"]) await page.locator("#leave-form-errors a", { hasText: message }).waitFor();
+  // Four forms on the page: the problems are the leaver's form's, in its own summary there.
+  assert.equal(await page.locator("main .govuk-error-summary").count(), 1);
+  assert.equal(await page.locator("#leave-form > #leave-form-errors").count(), 1);
+  assert.ok((await byId(page, "leave-form-errors").boundingBox()).y > (await byId(page, "change-entry").boundingBox()).y, "below the other forms");
+  assert.equal(await focusedId(page), "leave-form-errors");
+  assert.match(await page.title(), /^Error: /);
   await checkScreen(page, "93-staff-leave-errors");
   await byId(page, "person").selectOption("1002");
   await date(page, "on", "20", "11", "2026");
@@ -2034,4 +2148,53 @@ test("an export shows its progress while it runs, with its button disabled, and 
   assert.equal(await byId(page, "export-pdf").isDisabled(), false);
   assert.equal(await byId(page, "export-pdf").innerText(), "Choose where to save, and export a draft");
   await page.close();
+});
+
+test("check answers ends in submitting to the team manager, through the request's own step, and discarding is asked about first", async () => {
+  const page = await fixture.browser.newPage();
+  await setUpAs(page, "Ada Worker", "role-2");
+  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"] });
+  await heading(page, "Check your answers");
+  // One main button, submitting; creating it to submit later is the other.
+  assert.deepEqual(await page.$$eval("main .govuk-button:not(.govuk-button--secondary):not(.govuk-button--warning)", (b) => b.map((x) => x.textContent)), ["Submit to the team manager"]);
+  assert.equal(await byId(page, "commit").innerText(), "Create it, and submit later");
+  assert.match(await byId(page, "commit").getAttribute("class"), /govuk-button--secondary/);
+  assert.ok((await byId(page, "commit-submit").boundingBox()).x < (await byId(page, "commit").boundingBox()).x, "the main button first");
+  assert.match(await byId(page, "submit-advice").innerText(), /Submitting sends the request to the team manager to agree/);
+  await checkScreen(page, "09b-check-answers-submit");
+
+  // Discarding deletes what was typed: a page of its own, red only there; "No" goes back.
+  await byId(page, "discard").click();
+  await heading(page, "Discard this draft?");
+  assert.match(await byId(page, "confirm-discard").getAttribute("class"), /govuk-button--warning/);
+  assert.equal(await page.locator("main .govuk-button").count(), 1, "the one button is the red one");
+  await checkScreen(page, "09c-discard-confirm");
+  await byId(page, "keep-draft").click();
+  await heading(page, "Check your answers");
+
+  await byId(page, "commit-submit").click();
+  await heading(page, "Request REQ-2026-0001");
+  await page.locator("#request-state", { hasText: "Submitted" }).waitFor();
+  assert.match(await byId(page, "notification").innerText(), /Request REQ-2026-0001 created and submitted to the team manager/);
+  assert.match(await byId(page, "decisions").innerText(), /Ada Worker/);
+  assert.equal(await page.evaluate(() => window.fakeCalls.request_step), 1, "the request's own submit step");
+  await checkScreen(page, "10b-request-created-and-submitted");
+
+  await page.close();
+
+  // An access worker creating a social worker's request records her submission, by email.
+  const access = await fixture.browser.newPage();
+  await setUpAs(access, "Ana Access", "role");
+  await fillRequest(access, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans" });
+  await heading(access, "Check your answers");
+  await byId(access, "commit-submit").click();
+  await access.locator("#decision-form").waitFor();
+  assert.match(await access.locator("main h1").innerText(), /Submit to team manager/);
+  assert.match(await byId(access, "notification").innerText(), /Request REQ-2026-0001 created[\s\S]*record the social worker's submission/i);
+  assert.equal(await access.evaluate(() => window.fakeCalls.request_step ?? 0), 0, "nothing recorded in her name");
+  await chooseDecider(access, "Rhian Evans");
+  await fill(access, { evidence: "Email RE-2" });
+  await byId(access, "record").click();
+  await access.locator("#request-state", { hasText: "Submitted" }).waitFor();
+  await access.close();
 });

@@ -154,15 +154,20 @@ test("a request is created, corrected and authorised by keyboard alone", async (
   await press(page, "continue");
 
   await heading(page, "Check your answers");
-  await press(page, "commit");
-  await heading(page, "Request REQ-2026-0001");
-  assert.equal(await page.locator("#people > li").count(), 3);
-  await press(page, "proxy-submit");
+  // Discarding is asked about first; "No" goes back to the answers.
+  await press(page, "discard");
+  await heading(page, "Discard this draft?");
+  await press(page, "keep-draft");
+  await heading(page, "Check your answers");
+  // Creating and submitting at once: the social worker's submission, recorded for them.
+  await press(page, "commit-submit");
   await page.locator("#decision-form").waitFor();
+  assert.match(await page.locator("#notification").innerText(), /Request REQ-2026-0001 created/);
   await choose(page, "decided_by", 1);
   await typeInto(page, "evidence", "Email RE-1");
   await press(page, "record");
   await page.locator("#request-state", { hasText: "Submitted" }).waitFor();
+  assert.equal(await page.locator("#people > li").count(), 3);
   await press(page, "proxy-agree");
   await page.locator("#decision-form").waitFor();
   await choose(page, "decided_by", 1);

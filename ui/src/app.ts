@@ -3,7 +3,7 @@
 // screen that finishes loading after the worker has moved on draws nothing.
 import type { Backend } from "./backend";
 import { asIpcError } from "./backend";
-import { errorSummary, notification } from "./components";
+import { errorSummary, notification, sentence } from "./components";
 import { h } from "./dom";
 import type { FieldError } from "./generated/ipc";
 
@@ -84,6 +84,23 @@ export function createShell(backend: Backend, main: HTMLElement, route: () => vo
           const failure = asIpcError(error);
           if (failure.code === "invalid_fields" && shown) {
             app.showErrors(failure.fields);
+            return;
+          }
+          // What was asked for is not there: a page of its own with ways back, not a dead end.
+          if (!shown && failure.code === "not_found") {
+            app.show(
+              "Not found",
+              h("h1", { class: "govuk-heading-l" }, "Not found"),
+              h("p", { class: "govuk-body", id: "not-found-message" }, sentence(failure.message)),
+              h("p", { class: "govuk-body" }, "If a reference was typed or copied, check it. What is found here:"),
+              h(
+                "ul",
+                { class: "govuk-list", id: "not-found-links" },
+                h("li", {}, h("a", { class: "govuk-link", href: "#/requests", id: "not-found-requests" }, "All requests, with a search by reference, case or name")),
+                h("li", {}, h("a", { class: "govuk-link", href: "#/", id: "not-found-home" }, "Home: what waits for you")),
+              ),
+            );
+            document.title = "Not found – Triangulate";
             return;
           }
           if (!shown) app.show("This could not be opened", h("h1", { class: "govuk-heading-l" }, "This could not be opened"));

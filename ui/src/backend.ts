@@ -15,6 +15,9 @@ export interface Backend {
   chooseSaveFile(suggestedName: string, kind: "pdf" | "zip" | "csv" | "json" | "folder"): Promise<string | null>;
   /** Asks for files to read (the system's open dialog); empty when the worker cancels. */
   chooseOpenFiles(kind: "json"): Promise<string[]>;
+  /** Asks for one file to read (the system's open dialog), such as a PDF that was exported;
+   *  null when the worker cancels. */
+  chooseOpenFile(kind: "pdf", title: string): Promise<string | null>;
   /** Asks for a program to run (the system's open dialog), such as a browser's; null when
    *  the worker cancels. */
   chooseProgram(): Promise<string | null>;
@@ -38,6 +41,10 @@ export const tauriBackend: Backend = {
   chooseOpenFiles: async (kind) => {
     const chosen = await open({ multiple: true, directory: false, filters: [{ name: kind.toUpperCase(), extensions: [kind] }] });
     return chosen === null ? [] : Array.isArray(chosen) ? chosen : [chosen];
+  },
+  chooseOpenFile: async (kind, title) => {
+    const chosen = await open({ multiple: false, directory: false, title, filters: [{ name: kind.toUpperCase(), extensions: [kind] }] });
+    return typeof chosen === "string" ? chosen : null;
   },
   chooseProgram: async () => {
     // On Windows a program is an .exe; elsewhere any file may be one.

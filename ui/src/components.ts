@@ -211,8 +211,9 @@ export function errorTarget(field: string): string {
   return field;
 }
 
-/** "There is a problem", each error linked to its field; focus moves to it. */
-export function errorSummary(fields: FieldError[], targetOf: (field: string) => string = errorTarget): HTMLElement {
+/** "There is a problem", each error linked to its field; focus moves to it. A second form on
+ *  a page has a summary of its own, with its own `id` and `title`. */
+export function errorSummary(fields: FieldError[], targetOf: (field: string) => string = errorTarget, own: { id: string; title: string } = { id: "error-summary", title: "There is a problem" }): HTMLElement {
   const list = h(
     "ul",
     { class: "govuk-list govuk-error-summary__list" },
@@ -230,7 +231,19 @@ export function errorSummary(fields: FieldError[], targetOf: (field: string) => 
       return h("li", {}, link);
     }),
   );
-  return errorBox("error-summary", "There is a problem", list);
+  return errorBox(own.id, own.title, list);
+}
+
+/** The problems of one of several forms on a page, in a summary of its own at the top of that
+ *  form (`<form id>-errors`), with focus on it; the page's title says there is an error. */
+export function showFormErrors(formId: string, fields: FieldError[], title: string): void {
+  const form = document.getElementById(formId);
+  if (!form || !fields.length) return;
+  document.getElementById(`${formId}-errors`)?.remove();
+  const summary = errorSummary(fields, errorTarget, { id: `${formId}-errors`, title });
+  form.prepend(summary);
+  if (!document.title.startsWith("Error: ")) document.title = `Error: ${document.title}`;
+  summary.focus();
 }
 
 /** GOV.UK's error summary around a list of problems, announced, and focusable. */
@@ -461,4 +474,23 @@ export function capturePicture(img: HTMLImageElement, blurred: boolean, revealId
   }, { secondary: true, id: revealId });
   box.append(img, h("div", { class: "app-blurred-box__controls" }, h("p", { class: "govuk-body-s", id: `${revealId}-hint` }, "Blurred: it may be distressing."), reveal));
   return box;
+}
+
+/** A count with its noun, singular for one: "1 change", "3 changes"; `many` where the
+ *  plural is not the noun with an "s" ("1 person", "2 people"). */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** A file path that wraps at its separators, never inside a name: a break opportunity
+ *  (`<wbr>`) after each `/` and `\`, each name kept whole (not broken at its hyphens), the
+ *  path itself as text. */
+export function filePath(path: string, attributes: Record<string, string> = {}): HTMLElement {
+  const parts = path.split(/(?<=[/\\])/);
+  const span = h("span", { class: "app-file-path", ...attributes });
+  parts.forEach((part, index) => {
+    span.append(h("span", { class: "app-file-path__part" }, part));
+    if (index < parts.length - 1) span.append(h("wbr"));
+  });
+  return span;
 }

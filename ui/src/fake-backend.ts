@@ -312,6 +312,11 @@ export function createFakeBackend(): Backend {
     }
     return Number(text);
   };
+  /** A sanctioned account in words, as the app's register names it: "handle (platform)". */
+  const accountWords = (id: number | null): string => {
+    const account = accounts.find((a) => a.id === id);
+    return account ? `${account.handle} (${account.platform})` : "";
+  };
   /** The register as the app computes it: the same states, with Home's 7 days' notice. */
   const registerEntries = (): RegisterEntry[] =>
     authorisations.map((a) => {
@@ -328,7 +333,7 @@ export function createFakeBackend(): Backend {
       const labels: Record<AuthorisationState, string> = { awaiting_approval: "Awaiting approval", in_force: "In force", review_due: "Review due", review_overdue: "Review overdue", expired: "Expired", cancelled: "Cancelled" };
       const record = requests.find((r) => r.reference === a.request)!;
       const subjects = record.request.subjects.map((s) => s.name ?? "").filter(Boolean);
-      const covers = a.person_id !== null ? record.request.subjects[a.person_id - 1]?.name ?? "" : `account ${a.account_id}`;
+      const covers = a.person_id !== null ? record.request.subjects[a.person_id - 1]?.name ?? "" : accountWords(a.account_id);
       return { ...structuredClone(a), covers, subjects, state, state_label: labels[state] };
     });
   const sessions: SessionPage[] = [];
@@ -409,7 +414,7 @@ export function createFakeBackend(): Backend {
     });
 
   const status = (): StoreStatus => ({
-    state: initialised ? "ready" : "not_initialised", data_dir: "/fake/data", message: initialised ? "The store is open and its audit chain is intact" : "Create the store to begin",
+    state: initialised ? "ready" : "not_initialised", data_dir: "/fake/data", message: initialised ? "The store is open and its audit chain is intact" : "there is no store in /fake/data: create one first",
     store_id: initialised ? "fake-store" : null, keystore: "in memory (UI tests)", keystore_warning: null, schema_version: initialised ? 3 : null,
     recovery_warning: initialised && recoveryLost ? "the recovery file /fake/data/recovery-key.json is missing: the recovery phrase cannot put the key back, so the store will be lost if its key is lost from the credential store" : null,
     policy_problem: null,
@@ -1378,7 +1383,7 @@ export function createFakeBackend(): Backend {
       const date = isoDate(f.date);
       if (date === "invalid") fields.push({ field: "at", message: "The date must be a real date, such as 23 11 2026" });
       else if (date === null && f.time.trim()) fields.push({ field: "at", message: "Enter the date as well as the time" });
-      else if (date !== null && !/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(f.time.trim())) fields.push({ field: "at", message: "Enter the time on the 24-hour clock, such as 14:05" });
+      else if (date !== null && !/^([01]?\d|2[0-3])[:.][0-5]\d$/.test(f.time.trim())) fields.push({ field: "time", message: "Enter the time on the 24-hour clock, such as 14:05" });
       if (f.account === null) fields.push({ field: "account", message: "Select the sanctioned account the search was made on" });
       required(fields, "searched", f.searched, "what was searched");
       required(fields, "result", f.result, "the result of the search");
@@ -1465,10 +1470,11 @@ export function createFakeBackend(): Backend {
       versions.push({ version: last.version + 1, created_at: NOW, finalised_at: null, log: { ...structuredClone(last.log), assessment: null, correction_note: args.note.trim() } });
       return logPage(record.reference);
     },
+    // The digest of a file the worker chose: the fake knows only the files it exported.
     export_file_digest: (args) => {
       const made = exports.find((e) => e.path === args.path);
-      if (!made) fail("invalid_fields", "There is a problem", [{ field: "path", message: `${args.path} could not be read: not found` }]);
-      return { path: args.path, name: args.path.split(/[\\/]/).pop() ?? args.path, size: 48213, sha256: made!.sha256 };
+      if (!made) fail("io_failed", `${args.path} cannot be read: there is no such file`);
+      return { path: made!.path, name: made!.path.split(/[/\\]/).pop() ?? made!.path, size: made!.bytes, sha256: made!.sha256 };
     },
     export_filed: (args) => {
       const record = find(args.reference);
@@ -1552,6 +1558,11 @@ export function createFakeBackend(): Backend {
     },
     async chooseOpenFiles() {
       return (window as unknown as { fakeOpenFiles?: string[] }).fakeOpenFiles ?? [];
+    },
+    // `window.fakeOpenFile` is the file chosen; unset, the last file exported here.
+    async chooseOpenFile() {
+      const fake = window as unknown as { fakeOpenFile?: string | null };
+      return fake.fakeOpenFile === undefined ? exports[exports.length - 1]?.path ?? null : fake.fakeOpenFile;
     },
     async chooseSaveFile(suggestedName) {
       const fake = window as unknown as { fakeSaveAs?: string | null };

@@ -76,7 +76,7 @@ async function route(shell: Shell, hash: string): Promise<void> {
   if (section === "authorisations") return registerScreen(app);
   if (section === "pilot") return pilotScreen(app);
   if (section === "requests" && id && (sub === "feedback" || sub === "recheck" || sub === "process")) return feedbackScreen(app, id, sub);
-  if (section === "people" && id && sub === "subject-access") return subjectAccessScreen(app, Number(id));
+  if (section === "people" && id && sub === "subject-access") return subjectAccessScreen(app, Number(id), query.get("request"));
   if (section === "accounts") return accountsScreen(app);
   if (section === "drafts" && id && sub === "match") return matchScreen(app, Number(id), numberOrNull(extra ?? null) ?? 1);
   if (section === "drafts" && id) {

@@ -2,7 +2,7 @@
 // decision each step recorded, and whether the request's own chain and the whole store's
 // chain verify, with the store's count of events.
 import { App, attempt, pageHeading } from "../app";
-import { backLink, table, warningText } from "../components";
+import { backLink, plural, table, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { AuditTrail } from "../generated/ipc";
 import { requestHref } from "./request-page";
@@ -16,11 +16,11 @@ function showTrail(app: App, trail: AuditTrail): void {
   const content: Child[] = [backLink(requestHref(trail.reference), `Request ${trail.reference}`), ...pageHeading("Audit trail", `Request ${trail.reference}`)];
   content.push(
     trail.request_chain_intact
-      ? h("p", { class: "govuk-body", id: "request-chain" }, `This request's ${trail.events.length} events verify as a chain of their own.`)
-      : h("div", { id: "request-chain" }, warningText(`This request's events do not verify as a chain: ${trail.request_chain_problem ?? "unknown"}.`)),
+      ? h("p", { class: "govuk-body", id: "request-chain" }, `Nothing in this request's record has been changed or removed since it was written: its ${plural(trail.events.length, "entry", "entries")} were checked, each against the one before.`)
+      : h("div", { id: "request-chain" }, warningText(`This request's record may have been changed or had entries removed since it was written: ${trail.request_chain_problem ?? "the check does not say where"}.`)),
     trail.store_chain_intact
-      ? h("p", { class: "govuk-body", id: "store-chain" }, `The whole store's audit chain is intact: ${trail.store_events} events.`)
-      : h("div", { id: "store-chain" }, warningText(`The whole store's audit chain is broken (${trail.store_chain_message}); it holds ${trail.store_events} events.`)),
+      ? h("p", { class: "govuk-body", id: "store-chain" }, `The record of every change on this laptop is whole: ${plural(trail.store_events, "entry", "entries")}, none changed or removed.`)
+      : h("div", { id: "store-chain" }, warningText(`The record of every change on this laptop is not whole (${trail.store_chain_message}); it holds ${plural(trail.store_events, "entry", "entries")}.`)),
   );
   content.push(
     trail.events.length

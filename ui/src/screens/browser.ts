@@ -3,7 +3,7 @@
 // With none found and none chosen the worker is told what to install, and may carry on.
 import { App, attempt, pageHeading, ukTime } from "../app";
 import { asIpcError } from "../backend";
-import { backLink, button, errorsFrom, sentence, summaryList, warningText } from "../components";
+import { backLink, button, errorsFrom, filePath, sentence, summaryList, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { BrowserSetting, FieldError, NamedBrowser } from "../generated/ipc";
 
@@ -15,7 +15,7 @@ export async function browserScreen(app: App, setup = false): Promise<void> {
 
 /** "Microsoft Edge at C:\…\msedge.exe", the path as data. */
 function named(browser: NamedBrowser): HTMLElement {
-  return h("span", {}, `${browser.name === "the browser" ? "The browser" : browser.name} at `, h("code", { class: "app-break" }, browser.path));
+  return h("span", {}, `${browser.name === "the browser" ? "The browser" : browser.name} at `, h("code", {}, filePath(browser.path)));
 }
 
 /** Why this browser is the one a session opens, in plain words. */

@@ -196,21 +196,21 @@ export async function captureScreen(app: App, id: number): Promise<void> {
               h(
                 "li",
                 { class: "app-redaction" },
-                h("img", { class: "app-redaction__picture", src: r.picture, alt: `The redacted copy of the ${r.artefact === "viewport_png" ? "viewport" : "full page"}` }),
+                h("img", { class: "app-redaction__picture", src: r.picture, alt: `The redacted copy of the ${r.artefact === "viewport_png" ? "picture of the window" : "full page"}` }),
                 h(
                   "div",
                   {},
-                  h("p", { class: "govuk-body" }, `The ${r.artefact === "viewport_png" ? "viewport" : "full page"}, ${r.boxes === 1 ? "1 box" : `${r.boxes} boxes`}, by ${r.redacted_by}, ${ukTime(r.redacted_at)}: `, h("span", { class: "app-user-text" }, r.reason)),
+                  h("p", { class: "govuk-body" }, `The ${r.artefact === "viewport_png" ? "picture of the window" : "full page"}, ${r.boxes === 1 ? "1 box" : `${r.boxes} boxes`}, by ${r.redacted_by}, ${ukTime(r.redacted_at)}: `, h("span", { class: "app-user-text" }, r.reason)),
                   h("p", { class: "govuk-body-s" }, r.signature_valid ? tag("Signed and verified", "green") : tag("Does not verify", "red"), " The original is sealed: SHA-256 ", h("code", { class: "app-digest" }, r.original_sha256)),
                 ),
               ),
             ),
           )
         : h("p", { class: "govuk-body", id: "redactions" }, "No redacted copy. Documents show the original."),
-      h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: `#/captures/${current.id}/redact`, id: "redact-link" }, "Redact the viewport")),
+      h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: `#/captures/${current.id}/redact`, id: "redact-link" }, "Redact the picture of the window")),
       separateFullPage(current)
         ? h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: `#/captures/${current.id}/redact-full-page`, id: "redact-full-page-link" }, "Redact the full page"))
-        : h("p", { class: "govuk-body-s", id: "one-picture" }, "The page fitted the window: the full page and the viewport are one picture, and a redacted viewport hides both."),
+        : h("p", { class: "govuk-body-s", id: "one-picture" }, "The page fitted the window: the full page and the window are one picture, and a redacted copy of it hides both."),
       h("h2", { class: "govuk-heading-m" }, "Findings that rest on it"),
       current.findings.length
         ? h("ul", { class: "govuk-list", id: "findings" }, ...current.findings.map((f) => h("li", {}, h("a", { class: "govuk-link", href: `#/requests/${encodeURIComponent(current.request)}/log` }, `Finding ${f.number}`), `: ${f.text}`)))

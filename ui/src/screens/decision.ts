@@ -4,9 +4,10 @@
 // A note of why, and a service director's conditions, where the step takes them.
 import { App, attempt } from "../app";
 import { asIpcError } from "../backend";
-import { Errors, backLink, button, dateInput, errorsFrom, textArea, warningText } from "../components";
+import { Errors, backLink, button, dateInput, errorsFrom, sentence, textArea, warningText } from "../components";
 import { h } from "../dom";
-import type { FieldError, RequestStepArgs, Step } from "../generated/ipc";
+import type { FieldError, RequestPage, RequestStepArgs, Step } from "../generated/ipc";
+import { STEP_WORDS } from "../labels";
 import { choiceName, deciderValue, laptopWorker, notYours, proxyFields } from "./decider";
 import { requestHref } from "./request-page";
 
@@ -15,7 +16,7 @@ export async function decisionScreen(app: App, reference: string, step: Step, pr
   if (!page) return;
   const next = page.next_steps.find((n) => n.step === step);
   if (!next) {
-    app.show("This step is not open", backLink(requestHref(reference)), h("h1", { class: "govuk-heading-l" }, "This step is not open"), h("p", { class: "govuk-body" }, `Request ${reference} is ${page.record.state_label.toLowerCase()}.`));
+    notOpen(app, page, step);
     return;
   }
   // A step that is not the worker's own is only ever recorded for the person who took it.
@@ -68,8 +69,44 @@ export async function decisionScreen(app: App, reference: string, step: Step, pr
       const failure = asIpcError(error);
       // The backend names the decision maker's field "by", as the CLI's flag.
       if ((failure.code === "invalid_fields" || failure.code === "unknown_staff") && failure.fields.length) render(failure.fields.map((f) => (f.field === "by" ? { ...f, field: "decided_by" } : f)));
-      else app.showFailure(failure);
+      else if (failure.code === "illegal_step") {
+        // The request moved on since the form was drawn: why the step is not open now.
+        const now = await app.backend.call("request_get", { reference }).catch(() => null);
+        if (now) notOpen(app, now, step);
+        else app.showFailure(failure);
+      } else app.showFailure(failure);
     }
   };
   render([]);
+}
+
+/** A step that cannot be recorded now: why, in words (already recorded, the request is over,
+ *  or it is not the next step), and what is open now, which is what leads on to it. */
+function notOpen(app: App, page: RequestPage, step: Step): void {
+  const reference = page.record.reference;
+  const state = page.record.state_label.toLowerCase();
+  const what = STEP_WORDS.find(([s]) => s === step)?.[1] ?? "This step";
+  const done = [...page.record.decisions].reverse().find((d) => d.step === step);
+  const over = ["refused", "closed", "withdrawn"].includes(page.record.state);
+  const why = over
+    ? `${what} cannot be recorded: the request is ${state}, and nothing more is recorded on it.`
+    : done
+      ? `${what} cannot be recorded again: it is already recorded. ${sentence(done.in_words)}`
+      : `${what} is not the next step: the request is ${state}.`;
+  app.show(
+    "This step is not open",
+    backLink(requestHref(reference)),
+    h("span", { class: "govuk-caption-l" }, `Request ${reference}`),
+    h("h1", { class: "govuk-heading-l" }, "This step is not open"),
+    h("p", { class: "govuk-body", id: "not-open-why" }, why),
+    h("h2", { class: "govuk-heading-m" }, page.next_steps.length ? "What can be recorded now" : "Nothing can be recorded now"),
+    page.next_steps.length
+      ? h(
+          "ul",
+          { class: "govuk-list govuk-list--bullet", id: "open-steps" },
+          ...page.next_steps.map((n) => h("li", {}, `${n.label}, by ${n.by}`, n.missing.length ? `: first, ${n.missing.join("; ")}` : "")),
+        )
+      : h("p", { class: "govuk-body", id: "open-steps" }, over ? "The request is over." : "No step is open at this stage."),
+    h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: requestHref(reference), id: "back-to-request" }, `Go to request ${reference}`), " to take the next step or to see every decision."),
+  );
 }

@@ -3,9 +3,9 @@
 // record that it was filed in the care record system.
 import { App, attempt, pageHeading, submitForm, ukTime } from "../app";
 import { asIpcError } from "../backend";
-import { backLink, button, errorsFrom, linkButton, radios, summaryList, table, textInput } from "../components";
+import { backLink, button, errorsFrom, filePath, linkButton, plural, radios, sentence, summaryList, table, textInput } from "../components";
 import { Child, h } from "../dom";
-import type { BundleExported, ExportFiledArgs, FieldError, PdfExported, PdfKind, RequestPage } from "../generated/ipc";
+import type { BundleExported, ExportFiledArgs, FieldError, FileDigest, PdfExported, PdfKind, RequestPage } from "../generated/ipc";
 import { withProgress } from "../progress";
 import { requestHref } from "./request-page";
 
@@ -150,7 +150,7 @@ function showExported(app: App, reference: string, done: PdfExported): void {
     ...pageHeading(title, `Request ${reference}`),
     summaryList(
       [
-        ["File", h("span", { class: "app-digest", id: "exported-path" }, done.path), null],
+        ["File", filePath(done.path, { id: "exported-path" }), null],
         ["Contents", kind.label + (e.draft ? " (draft)" : ""), null],
         ["Pages", String(e.pages), null],
         ["Exhibits", e.exhibits.length ? e.exhibits.map((id) => `capture ${id}`).join(", ") : "None", null],
@@ -176,9 +176,9 @@ function showBundle(app: App, reference: string, done: BundleExported): void {
     ...pageHeading(title, `Request ${reference}`),
     summaryList(
       [
-        ["File", h("span", { class: "app-digest", id: "exported-path" }, done.path), null],
+        ["File", filePath(done.path, { id: "exported-path" }), null],
         ["Files in it", String(done.files), null],
-        ["Size", `${done.bytes} bytes`, null],
+        ["Size", sizeInWords(done.bytes), null],
         ["Manifest SHA-256", h("span", { class: "app-digest", id: "bundle-manifest-sha256" }, done.manifest_sha256), null],
         ["Signing key fingerprint", h("span", { class: "app-digest", id: "bundle-fingerprint" }, done.fingerprint), null],
       ],
@@ -192,35 +192,124 @@ function showBundle(app: App, reference: string, done: BundleExported): void {
   );
 }
 
+/** A file's size as people read it: "812 bytes", "47 KB", "2.3 MB". */
+function sizeInWords(bytes: number): string {
+  if (bytes < 1024) return plural(bytes, "byte");
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
 export async function filingScreen(app: App, reference: string, sha256: string): Promise<void> {
   const profile = await attempt(app, () => app.backend.call("worker_profile_get", {}));
   if (profile === undefined) return;
   const args: ExportFiledArgs = { reference, sha256, place: "", record_reference: "", by: profile?.name ?? "" };
+  // Where the PDF's SHA-256 comes from: the file the worker chose (worked out by the
+  // backend), the export just made, or typed by hand.
+  let source: "file" | "export" | "typed" = sha256 ? "export" : "typed";
+  let chosen: FileDigest | null = null;
+  let shown: FieldError[] = [];
   const title = "Record that the PDF was filed";
   const render = (fields: FieldError[]) => {
-    const errors = errorsFrom(fields);
+    shown = fields;
+    // A problem with the PDF is put right where it came from: the file chooser, or the
+    // box it was typed in.
+    const nothing = !args.sha256.trim();
+    const key = source === "typed" && !nothing ? "sha256" : "choose-pdf";
+    const errors = errorsFrom(fields.map((f) => (f.field === "sha256" ? { ...f, field: key } : f)));
+    const failed = errors.get(key);
+    const typed = textInput({
+      id: "sha256",
+      label: "SHA-256 of the PDF",
+      hint: "As the export showed it: 64 letters and digits",
+      errors: key === "sha256" ? errors : new Map(),
+      value: source === "typed" ? args.sha256 : "",
+      onInput: (v) => {
+        args.sha256 = v;
+        source = "typed";
+        chosen = null;
+        document.getElementById("chosen-pdf")?.replaceChildren("The SHA-256 typed below is used.");
+      },
+    });
+    const details = h(
+      "details",
+      { class: "govuk-details", id: "type-sha256", ...(source === "typed" && args.sha256.trim() ? { open: "" } : {}) },
+      h("summary", { class: "govuk-details__summary" }, h("span", { class: "govuk-details__summary-text" }, "Or type its SHA-256")),
+      h("div", { class: "govuk-details__text" }, typed),
+    );
+    const which =
+      source === "file" && chosen
+        ? summaryList(
+            [
+              ["File", filePath(chosen.path, { id: "chosen-path" }), null],
+              ["Size", sizeInWords(chosen.size), null],
+              ["SHA-256", h("span", { class: "app-digest", id: "chosen-sha256" }, chosen.sha256), null],
+            ],
+            "chosen-pdf",
+          )
+        : h(
+            "p",
+            { class: "govuk-body", id: "chosen-pdf" },
+            source === "export" ? "The PDF exported just now, SHA-256 " : "No file chosen yet.",
+            source === "export" ? h("span", { class: "app-digest", id: "chosen-sha256" }, args.sha256) : null,
+          );
+    const pdf = h(
+      "div",
+      { class: `govuk-form-group${key === "choose-pdf" && failed ? " govuk-form-group--error" : ""}` },
+      h(
+        "fieldset",
+        { class: "govuk-fieldset", "aria-describedby": `pdf-hint${key === "choose-pdf" && failed ? " choose-pdf-error" : ""}` },
+        h("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, "The PDF that was filed"),
+        h("div", { class: "govuk-hint", id: "pdf-hint" }, "Choose the file you exported and filed: its SHA-256 is worked out from the file."),
+        key === "choose-pdf" && failed ? h("p", { class: "govuk-error-message", id: "choose-pdf-error" }, h("span", { class: "govuk-visually-hidden" }, "Error: "), failed) : null,
+        which,
+        button(source === "typed" ? "Choose the PDF" : "Choose a different PDF", () => choose(), { id: "choose-pdf", secondary: true }),
+        details,
+      ),
+    );
     app.show(
       title,
       backLink(requestHref(reference)),
       ...pageHeading(title, `Request ${reference}`),
-      h("p", { class: "govuk-body" }, "The protocol puts a copy in the care record system's Assessments area. Record where it was filed, its reference there, and who filed it."),
+      h("p", { class: "govuk-body" }, "The protocol puts a copy in the care record system's Assessments area. Record which PDF was filed, where, its reference there, and who filed it."),
       h(
         "form",
         { novalidate: "", id: "filing-form" },
-        textInput({ id: "sha256", label: "SHA-256 of the PDF that was filed", hint: "As the export showed it: 64 letters and digits", errors, value: args.sha256, onInput: (v) => (args.sha256 = v) }),
+        pdf,
         textInput({ id: "where", label: "Where it was filed", hint: "The system and its area, for example Mosaic: Assessments", errors, value: args.place, onInput: (v) => (args.place = v) }),
         textInput({ id: "reference", label: "The care record's reference", errors, width: "20", value: args.record_reference, onInput: (v) => (args.record_reference = v) }),
         textInput({ id: "by", label: "Who filed it", errors, width: "20", value: args.by, onInput: (v) => (args.by = v) }),
         button("Record filing", () => record(), { id: "record-filing" }),
       ),
     );
-    if (fields.length) app.showErrors(fields);
+    if (fields.length) {
+      app.showErrors(fields.map((f) => (f.field === "sha256" ? { ...f, field: key, message: errors.get(key) ?? f.message } : f)));
+    }
+  };
+  const choose = async () => {
+    const path = await app.backend.chooseOpenFile("pdf", "Choose the PDF that was filed");
+    if (!path) return;
+    const others = shown.filter((f) => f.field !== "sha256");
+    try {
+      chosen = await app.backend.call("export_file_digest", { path });
+      source = "file";
+      args.sha256 = chosen.sha256;
+      render(others);
+    } catch (error) {
+      source = "file";
+      chosen = null;
+      args.sha256 = "";
+      render([{ field: "sha256", message: sentence(`The file could not be read: ${asIpcError(error).message}`) }, ...others]);
+    }
   };
   const record = () =>
     submitForm(app, async () => {
       await app.backend.call("export_filed", args);
       app.flash("Filing recorded", `The PDF is recorded as filed in ${args.place.trim()}.`);
       app.go(requestHref(reference));
-    }, render);
+    }, (fields) => {
+      // With no file chosen and nothing typed, the way to put it right is to choose one.
+      const none = !args.sha256.trim();
+      render(fields.map((f) => (f.field === "sha256" && none ? { ...f, message: "Choose the PDF that was filed, or type its SHA-256" } : f)));
+    });
   render([]);
 }

@@ -3,7 +3,7 @@
 // access sessions; the form prints, for a worker who does not use the app), how useful the
 // information proved six months on, and a rating of the authorisation process.
 import { App, attempt, longDate, pageHeading, submitForm, ukTime } from "../app";
-import { backLink, button, errorsFrom, radios, summaryList, textArea, textInput } from "../components";
+import { backLink, button, errorsFrom, plural, radios, summaryList, textArea, textInput } from "../components";
 import { Child, h } from "../dom";
 import type { Contribution, FieldError, PilotFeedback } from "../generated/ipc";
 import { requestHref } from "./request-page";
@@ -24,7 +24,7 @@ function given(held: PilotFeedback, kind: FeedbackKind): Child {
   if (kind === "feedback" && held.feedback) {
     const f = held.feedback;
     return summaryList([
-      ["Time taken", `${f.time_minutes} minutes`, null],
+      ["Time taken", plural(f.time_minutes, "minute"), null],
       ["Useful pieces of information", String(f.useful), null],
       ["Unique pieces (not otherwise available)", String(f.unique), null],
       ["How much it contributed", rating(f.rating), null],
@@ -73,7 +73,7 @@ export async function feedbackScreen(app: App, reference: string, kind: Feedback
     };
     const fieldsFor: Record<FeedbackKind, Child[]> = {
       feedback: [
-        textInput({ id: "time_minutes", label: "Time the check took, in minutes", hint: held.session_minutes ? `Prefilled from the access sessions: ${held.session_minutes} minutes. Change it to the time the whole check took.` : "The access sessions' time is not known: enter the time the whole check took.", width: "4", errors, value: form.time_minutes, onInput: (v) => (form.time_minutes = v) }),
+        textInput({ id: "time_minutes", label: "Time the check took, in minutes", hint: held.session_minutes ? `Prefilled from the access sessions: ${plural(held.session_minutes, "minute")}. Change it to the time the whole check took.` : "The access sessions' time is not known: enter the time the whole check took.", width: "4", errors, value: form.time_minutes, onInput: (v) => (form.time_minutes = v) }),
         textInput({ id: "useful", label: "How many useful pieces of information were found", width: "4", errors, value: form.useful, onInput: (v) => (form.useful = v) }),
         textInput({ id: "unique", label: "How many of them were unique (not otherwise available)", width: "4", errors, value: form.unique, onInput: (v) => (form.unique = v) }),
         radios<Contribution>({ id: "rating", label: "How much the information contributed", errors, value: form.rating, choices: RATINGS, onChange: (v) => (form.rating = v) }),

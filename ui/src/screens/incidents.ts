@@ -3,7 +3,7 @@
 // report on and manage; and subject access: everything held about one person, exported for
 // disclosure with what to redact flagged.
 import { App, attempt, longDate, pageHeading, submitForm, ukTime } from "../app";
-import { backLink, button, dateInput, errorsFrom, table, textArea, textInput, warningText } from "../components";
+import { backLink, button, dateInput, errorsFrom, filePath, plural, table, textArea, textInput, warningText } from "../components";
 import { Child, h } from "../dom";
 import { withProgress } from "../progress";
 import type { FieldError, IncidentRecordArgs, IncidentsPage } from "../generated/ipc";
@@ -55,13 +55,18 @@ export async function incidentsScreen(app: App): Promise<void> {
 }
 
 /** Subject access: the export is chosen a new folder's place, written, and its flags shown. */
-export async function subjectAccessScreen(app: App, person: number): Promise<void> {
+export async function subjectAccessScreen(app: App, person: number, request: string | null = null): Promise<void> {
   const title = "Everything held about a person";
+  // The person by name, from the request whose page led here.
+  const page = request ? await app.backend.call("request_get", { reference: request }).catch(() => null) : null;
+  const link = page?.record.subjects.find((l) => l.person_id === person);
+  const subject = link ? page!.record.request.subjects[link.subject - 1] : undefined;
+  const who = subject?.name?.trim() || (subject?.description ? `Not named: ${subject.description}` : request ? `A person in request ${request}` : "A person of the requests");
   const render = (result: HTMLElement | null) => {
     app.show(
       title,
-      backLink("#/requests"),
-      ...pageHeading(title, `Person ${person}`),
+      backLink(request ? `#/requests/${encodeURIComponent(request)}` : "#/requests"),
+      ...pageHeading(title, who),
       h("p", { class: "govuk-body" }, "For a subject access request: a PDF of everything the store holds about this person — the requests that name them, the decisions, the sessions on their pages, the captures, the findings, disputes, incidents and what was disposed of — and a folder of the original files beside it."),
       warningText("Before it is disclosed, look at everything the export flags: other people named, and others in the pictures, may need to be redacted."),
       result,
@@ -86,7 +91,7 @@ export async function subjectAccessScreen(app: App, person: number): Promise<voi
           "div",
           { class: "govuk-panel govuk-panel--confirmation app-panel" },
           h("h2", { class: "govuk-panel__title" }, "Exported"),
-          h("div", { class: "govuk-panel__body" }, h("p", { class: "app-digest" }, done.pdf), h("p", {}, `${done.pages} pages, with ${files} beside it`)),
+          h("div", { class: "govuk-panel__body" }, h("p", {}, filePath(done.pdf, { id: "exported-pdf" })), h("p", {}, `${plural(done.pages, "page")}, with ${files} beside it`)),
         ),
         h("h2", { class: "govuk-heading-m" }, "Look at these before it is disclosed"),
         h("ul", { class: "govuk-list govuk-list--bullet", id: "flagged" }, ...done.flagged.map((f) => h("li", {}, f))),

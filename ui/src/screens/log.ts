@@ -5,7 +5,7 @@
 // A finalised version is read-only; a correction starts a new one, and every version can be
 // read and compared with another.
 import { App, attempt, pageHeading, submitForm, ukTime } from "../app";
-import { Errors, backLink, button, capturePicture, checkboxes, dateInput, errorsFrom, linkButton, radios, sentence, summaryList, table, textArea, textInput } from "../components";
+import { Errors, backLink, button, capturePicture, checkboxes, dateInput, errorsFrom, linkButton, plural, radios, sentence, summaryList, table, textArea, textInput } from "../components";
 import { Child, h } from "../dom";
 import type { Contribution, FieldError, InvestigationLog, LogPage, SearchForm, ShareRecipient, StaffRecord, Step } from "../generated/ipc";
 import { asIpcError } from "../backend";
@@ -245,13 +245,30 @@ export function showLog(app: App, page: LogPage, signed: string[]): void {
   if (!page.latest) content.push(h("div", { class: "govuk-inset-text", id: "earlier-version" }, "This is an earlier version, kept as it was. ", h("a", { class: "govuk-link", href: logHref(page.reference) }, "Read the latest version")));
   if (shown.log.correction_note) content.push(h("div", { class: "govuk-inset-text", id: "correction-note" }, h("p", { class: "govuk-body" }, "Why this version corrects the last:"), paragraphs(shown.log.correction_note)));
   content.push(...comparison(page));
+  // One main action: once the latest version is finalised, the final PDF for the care
+  // record; before, finalising or completing when it is the worker's own, and otherwise
+  // recording a search (the first, or another).
+  const own = (step: Step) => page.offers.find((o) => o.step === step)?.yours ?? true;
+  const finalised = page.latest && Boolean(shown.finalised_at);
+  const main = finalised
+    ? "export"
+    : a.finalise && own("finalise-log")
+      ? "finalise"
+      : a.complete && own("complete-log") && shown.log.searches.length
+        ? "complete"
+        : a.add_search
+          ? "search"
+          : a.share && own("share")
+            ? "share"
+            : null;
   const actions: Child[] = [
-    a.add_search ? linkButton("Record a search", logHref(page.reference, "/search"), { id: "add-search" }) : null,
+    finalised ? linkButton("Export the final PDF for the care record", requestHref(page.reference, "/export"), { id: "export-final" }) : null,
+    a.add_search ? linkButton("Record a search", logHref(page.reference, "/search"), { id: "add-search", secondary: main !== "search" }) : null,
     a.add_finding ? linkButton("Record a finding", logHref(page.reference, "/finding"), { id: "add-finding", secondary: true }) : null,
     a.disagree ? linkButton("Record a disagreement about relevance", logHref(page.reference, "/disagree"), { id: "disagree", secondary: true }) : null,
-    a.complete ? offered(page, "complete-log", "Complete the log", "complete") : null,
-    a.finalise ? offered(page, "finalise-log", "Assess and finalise", "finalise") : null,
-    a.share ? offered(page, "share", "Record sharing", "share") : null,
+    a.complete ? offered(page, "complete-log", "Complete the log", "complete", main !== "complete") : null,
+    a.finalise ? offered(page, "finalise-log", "Assess and finalise", "finalise", main !== "finalise") : null,
+    a.share ? offered(page, "share", "Record sharing", "share", main !== "share") : null,
     a.correct ? linkButton("Correct", logHref(page.reference, "/correct"), { id: "correct", secondary: true }) : null,
     a.close ? linkButton("Close the request", requestHref(page.reference, "/step/close"), { id: "close", secondary: true }) : null,
   ].filter(Boolean);
@@ -260,16 +277,16 @@ export function showLog(app: App, page: LogPage, signed: string[]): void {
   if (signed.length) content.push(versionsSigned(signed));
   content.push(...logContent(page, shown.log, page.latest && !shown.finalised_at));
   content.push(...versionLinks(page));
-  content.push(h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: requestHref(page.reference, "/export"), id: "export-log" }, "Export the log as a PDF to share")));
+  if (!finalised) content.push(h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: requestHref(page.reference, "/export"), id: "export-log" }, "Export the log as a PDF to share")));
   app.show(title, ...content.filter((c): c is Node => c instanceof Node));
   void fillCaptures(app);
 }
 
 /** Completing, finalising or sharing: a button when it is the worker's own step; otherwise
  *  who it waits for, and a link to record a decision made by email. */
-function offered(page: LogPage, step: Step, label: string, form: LogForm): HTMLElement {
+function offered(page: LogPage, step: Step, label: string, form: LogForm, secondary: boolean): HTMLElement {
   const offer = page.offers.find((o) => o.step === step);
-  if (!offer || offer.yours) return linkButton(label, logHref(page.reference, `/${form}`), { id: form });
+  if (!offer || offer.yours) return linkButton(label, logHref(page.reference, `/${form}`), { id: form, secondary });
   return h(
     "div",
     { class: "app-offer app-next-step", id: `offer-${form}` },
@@ -455,7 +472,7 @@ async function signForm(app: App, reference: string, form: "complete" | "finalis
         }));
       }
       if (form === "complete") {
-        fields.unshift(h("p", { class: "govuk-body" }, `The Authorised Access Worker completes the log when the searches are done; it passes to the originating social worker to assess. ${page.shown?.log.searches.length ?? 0} searches and ${page.shown?.log.findings.length ?? 0} findings are recorded.`));
+        fields.unshift(h("p", { class: "govuk-body" }, `The Authorised Access Worker completes the log when the searches are done; it passes to the originating social worker to assess. ${plural(page.shown?.log.searches.length ?? 0, "search", "searches")} and ${plural(page.shown?.log.findings.length ?? 0, "finding")} recorded.`));
       }
       if (form === "finalise") {
         fields.push(

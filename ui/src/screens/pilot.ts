@@ -4,7 +4,7 @@
 // (SVG, each with its data table under it); saved as CSV or PDF; and this laptop's own figures
 // exported for the service manager.
 import { App, attempt, longDate, pageHeading, submitForm } from "../app";
-import { backLink, button, dateInput, errorsFrom, notification, summaryList, table, warningText } from "../components";
+import { backLink, button, dateInput, errorsFrom, notification, plural, summaryList, table, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { DateParts, FieldError, PilotReportArgs, PilotReportPage } from "../generated/ipc";
 
@@ -145,8 +145,8 @@ function figures(page: PilotReportPage): Child[] {
         ["Feedback given, and awaited", `${r.feedback_given} given, ${r.feedback_awaited} awaited`, null],
         ["Days from submission to permission", r.permissions ? `mean ${r.turnaround_mean_days}, median ${r.turnaround_median_days}, over ${r.permissions === 1 ? "1 permission" : `${r.permissions} permissions`}` : "No permission given in the period", null],
         ["Refusals, and referrals back", `${r.refusals} refused, ${r.referrals_back} referred back`, null],
-        ["Repeat viewing", `${r.repeat_viewing_warnings} warnings accepted, ${r.repeat_viewing_refusals} refusals`, null],
-        ["The authorisation process (1 to 5)", `ease ${or(r.process_ease_mean)}, effectiveness ${or(r.process_effectiveness_mean)}, from ${r.process_ratings} ratings`, null],
+        ["Repeat viewing", `${plural(r.repeat_viewing_warnings, "warning")} accepted, ${plural(r.repeat_viewing_refusals, "refusal")}`, null],
+        ["The authorisation process (1 to 5)", `ease ${or(r.process_ease_mean)}, effectiveness ${or(r.process_effectiveness_mean)}, from ${plural(r.process_ratings, "rating")}`, null],
       ],
       "figures",
     ),

@@ -2,7 +2,7 @@
 // Access Workers.
 import { App, attempt, longDate, pageHeading, ukTime } from "../app";
 import { asIpcError } from "../backend";
-import { button, dateInput, errorsFrom, radios, select, table, tag, textInput } from "../components";
+import { button, dateInput, errorsFrom, radios, select, showFormErrors, table, tag, textInput } from "../components";
 import { h } from "../dom";
 import type { AawRecord, FieldError, StaffRecord, WorkerProfileInput } from "../generated/ipc";
 import { WORKER_ROLES, labelOf } from "../labels";
@@ -145,7 +145,10 @@ export async function profileScreen(app: App, complete = "", setup = false): Pro
       ...(setup ? [] : registerSection(registerErrors)),
     );
     if (fields.length) app.showErrors(fields);
-    if (registerFields.length) app.showErrors(registerFields);
+    if (registerFields.length) {
+      // The register's form has its own summary, at its top: the profile's form is not at fault.
+      showFormErrors("register-form", registerFields, "There is a problem with the registration");
+    }
   };
   const registerSection = (registerErrors: ReturnType<typeof errorsFrom>): (Node | null)[] => [
     aaws.length

@@ -16,7 +16,7 @@ export async function redactScreen(app: App, id: number, artefact: "viewport_png
   const boxes: BoxArgs[] = [];
   const typed = { x: "", y: "", width: "", height: "" };
   const form = { reason: "", by: worker?.name ?? "" };
-  const title = `Redact capture ${id}'s ${fullPage ? "full page" : "viewport"}`;
+  const title = `Redact capture ${id}: the picture of ${fullPage ? "the whole page" : "the window"}`;
 
   const render = (fields: FieldError[]) => {
     const errors = errorsFrom(fields);
@@ -63,7 +63,7 @@ export async function redactScreen(app: App, id: number, artefact: "viewport_png
       backLink(`#/captures/${id}`),
       ...pageHeading(title, `Request ${page.request}`),
       h("p", { class: "govuk-body" }, "Draw a box over everything that must not be disclosed — other children's faces, third parties' names. The redacted copy is a new picture; the original is sealed and never changes."),
-      warningText(fullPage ? "Documents then show the redacted copy. Redact the viewport too where it shows the same." : "Documents then show the redacted copy. Redact the full page too where it shows the same."),
+      warningText(fullPage ? "Documents then show the redacted copy. Redact the picture of the window too where it shows the same." : "Documents then show the redacted copy. Redact the picture of the whole page too where it shows the same."),
       stage,
       h("h2", { class: "govuk-heading-m" }, "Boxes"),
       boxes.length

@@ -3,9 +3,10 @@
 // check your answers. Every keystroke is saved to the draft, so nothing typed is lost.
 import { App, attempt, joinPeriod, longDate, ukTime } from "../app";
 import { asIpcError } from "../backend";
-import { Errors, RowAction, backLink, button, clearFieldError, dateInput, errorsFrom, linkedErrorSummary, radios, select, summaryList, textArea, textInput } from "../components";
+import { Errors, RowAction, backLink, button, clearFieldError, dateInput, errorsFrom, linkedErrorSummary, radios, select, summaryList, textArea, textInput, warningText } from "../components";
 import { Child, h } from "../dom";
-import type { DateParts, DraftCheck, DraftRecord, FieldError, PlatformChoice, PossibleMatch, RequestForm, Settlement, SubjectForm } from "../generated/ipc";
+import type { DateParts, DraftCheck, DraftRecord, FieldError, PlatformChoice, PossibleMatch, RequestForm, RequestPage, Settlement, SubjectForm } from "../generated/ipc";
+import { deciderValue, laptopWorker } from "./decider";
 import { CONSENT, REASONS, ROLES, SCOPES, labelOf } from "../labels";
 
 export type StepId = "case" | "reason" | "people" | "period" | "check";
@@ -707,20 +708,27 @@ async function checkScreen(app: App, draft: DraftRecord): Promise<void> {
   }
   if (!problems.length) {
     content.push(
-      h("h2", { class: "govuk-heading-m" }, draft.request ? "Save the changes" : "Create the request"),
-      h("p", { class: "govuk-body" }, "The request is saved as a draft. Submit it to the team manager from its page."),
+      h("h2", { class: "govuk-heading-m" }, draft.request ? "Save the changes and submit them" : "Create the request and submit it"),
+      h(
+        "p",
+        { class: "govuk-body", id: "submit-advice" },
+        draft.request
+          ? "Submitting sends the changed request to the team manager to agree. You can also save the changes now and submit them later from the request's page."
+          : "Submitting sends the request to the team manager to agree. You can also create it now and submit it later from its page: until then it is a draft.",
+      ),
     );
   }
   content.push(
     h(
       "div",
       { class: "govuk-button-group" },
-      problems.length ? null : button(draft.request ? "Save changes" : "Create request", () => commit(), { id: "commit" }),
+      problems.length ? null : button(draft.request ? "Save and submit to the team manager" : "Submit to the team manager", () => commit(true), { id: "commit-submit" }),
+      problems.length ? null : button(draft.request ? "Save, and submit later" : "Create it, and submit later", () => commit(false), { id: "commit", secondary: true }),
       button(draft.request ? "Discard these changes" : "Discard this draft", () => discard(), { secondary: true, id: "discard" }),
     ),
   );
 
-  const commit = async () => {
+  const commit = async (submit: boolean) => {
     const settlements: Settlement[] = [...new Set(check.possible_matches.map((m) => m.subject))].map((subject) => ({
       subject,
       same_person: check.possible_matches.find((m) => m.subject === subject && answers.get(matchKey(m)) === true)?.person.id ?? null,
@@ -728,8 +736,11 @@ async function checkScreen(app: App, draft: DraftRecord): Promise<void> {
     try {
       const page = await app.backend.call("draft_commit", { id: draft.id, settlements });
       matchAnswers.delete(draft.id);
-      app.flash(draft.request ? `Request ${page.record.reference} changed` : `Request ${page.record.reference} created`, "It is a draft until you submit it.");
-      app.go(`#/requests/${encodeURIComponent(page.record.reference)}`);
+      const reference = page.record.reference;
+      const made = draft.request ? `Request ${reference} changed` : `Request ${reference} created`;
+      if (submit) return await submitCreated(app, page, made);
+      app.flash(made, "It is not submitted yet: submit it to the team manager from this page.");
+      app.go(`#/requests/${encodeURIComponent(reference)}`);
     } catch (error) {
       // The draft changed since this page was drawn (another window): check it again.
       if (asIpcError(error).code === "invalid_fields") await checkScreen(app, draft);
@@ -737,7 +748,32 @@ async function checkScreen(app: App, draft: DraftRecord): Promise<void> {
     }
   };
 
-  const discard = async () => {
+  // Discarding deletes what was typed: asked about on a page of its own first.
+  const discard = () => {
+    const asked = draft.request ? "Discard these changes?" : "Discard this draft?";
+    // The question is shown at the answers' own address: going back draws them again.
+    const back = (link: HTMLElement) => {
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        app.go(`${base}/check`);
+      });
+      return link;
+    };
+    app.show(
+      asked,
+      back(backLink(`${base}/check`)),
+      h("span", { class: "govuk-caption-l" }, draft.request ? `Changing request ${draft.request}` : "New investigation request"),
+      h("h1", { class: "govuk-heading-l" }, asked),
+      warningText(draft.request ? "This cannot be undone: the changes typed are deleted, and the request stays as it was." : "This cannot be undone: everything typed in this draft is deleted."),
+      h(
+        "div",
+        { class: "govuk-button-group" },
+        button(draft.request ? "Yes, discard the changes" : "Yes, discard the draft", () => discarded(), { id: "confirm-discard", warning: true }),
+        back(h("a", { class: "govuk-link", href: `${base}/check`, id: "keep-draft" }, "No, go back to the answers")),
+      ),
+    );
+  };
+  const discarded = async () => {
     const done = await attempt(app, () => app.backend.call("draft_discard", { id: draft.id }));
     if (!done) return;
     matchAnswers.delete(draft.id);
@@ -750,4 +786,31 @@ async function checkScreen(app: App, draft: DraftRecord): Promise<void> {
     document.title = `Error: ${title} – Triangulate`;
     document.getElementById("incomplete")?.focus();
   }
+}
+
+/** Submits a request just created or changed, through the request's own submit step: in the
+ *  worker's name when the step is theirs and nothing is missing; otherwise its form, to
+ *  record the social worker's submission made by email, or its page, which says what is
+ *  missing. */
+async function submitCreated(app: App, page: RequestPage, made: string): Promise<void> {
+  const reference = page.record.reference;
+  const next = page.next_steps.find((n) => n.step === "submit");
+  const me = await laptopWorker(app);
+  if (!next || next.missing.length) {
+    app.flash(made, next ? "It is not submitted yet: first put right what this page lists." : "");
+    app.go(`#/requests/${encodeURIComponent(reference)}`);
+    return;
+  }
+  if (!next.yours || !me) {
+    app.flash(made, "Now record the social worker's submission to the team manager, made by email or memo.");
+    app.go(`#/requests/${encodeURIComponent(reference)}/step/submit`);
+    return;
+  }
+  try {
+    await app.backend.call("request_step", { reference, step: "submit", decided_by: deciderValue(me), evidence: "", note: "", conditions: "", decided_on: { day: "", month: "", year: "" } });
+    app.flash(`${made} and submitted to the team manager`, "The team manager is asked to agree it.");
+  } catch (error) {
+    app.flash(made, `It is not submitted yet: ${asIpcError(error).message}`);
+  }
+  app.go(`#/requests/${encodeURIComponent(reference)}`);
 }

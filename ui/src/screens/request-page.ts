@@ -10,7 +10,7 @@ import { notYours, waitsForWords } from "./decider";
 import { exportSection } from "./export";
 import { stateTag } from "./requests";
 
-function personLine(subject: Subject, index: number, personId: number | null): HTMLElement {
+function personLine(subject: Subject, index: number, personId: number | null, reference: string): HTMLElement {
   const facts = [labelOf(ROLES, subject.role)];
   if (subject.relationship) facts.push(subject.relationship);
   if (subject.date_of_birth) facts.push(`born ${longDate(subject.date_of_birth)}`);
@@ -23,7 +23,7 @@ function personLine(subject: Subject, index: number, personId: number | null): H
     subject.profiles.length ? h("ul", { class: "govuk-list govuk-list--bullet" }, ...subject.profiles.map((p) => h("li", {}, `${p.platform}: ${p.url}`))) : null,
     personId === null
       ? null
-      : h("p", { class: "govuk-body-s" }, h("a", { class: "govuk-link", href: `#/people/${personId}/subject-access`, id: `subject-access-${index + 1}` }, "Everything held about them, for a subject access request")),
+      : h("p", { class: "govuk-body-s" }, h("a", { class: "govuk-link", href: `#/people/${personId}/subject-access?request=${encodeURIComponent(reference)}`, id: `subject-access-${index + 1}` }, "Everything held about them, for a subject access request")),
   );
 }
 
@@ -83,6 +83,12 @@ function accessPanel(page: RequestPage): HTMLElement | null {
   );
 }
 
+/** A request referred back is changed first (its answers offer submitting it again): that
+ *  is the page's one main button, and the steps are secondary. */
+function changeFirst(page: RequestPage): boolean {
+  return page.record.state === "referred_back" && page.can_change && page.draft === null;
+}
+
 function nextSteps(page: RequestPage): Child[] {
   const access = accessPanel(page);
   if (!page.next_steps.length) {
@@ -101,7 +107,7 @@ function nextSteps(page: RequestPage): Child[] {
           ? h(
               "div",
               { class: "govuk-button-group" },
-              linkButton(next.label, requestHref(reference, `/step/${next.step}`), { id: `step-${next.step}`, secondary: !next.primary }),
+              linkButton(next.label, requestHref(reference, `/step/${next.step}`), { id: `step-${next.step}`, secondary: !next.primary || changeFirst(page) }),
             )
           : h(
               "div",
@@ -217,7 +223,7 @@ export function showRequest(app: App, page: RequestPage): void {
       ),
     );
   } else if (page.can_change) {
-    content.push(button("Change this request", () => startChange(app, record.reference), { id: "change-request", secondary: record.state !== "referred_back" }));
+    content.push(button("Change this request", () => startChange(app, record.reference), { id: "change-request", secondary: !changeFirst(page) }));
   }
   parts.push(
     { id: "section-next-steps", title: "Next steps", content: nextSteps(page) },
@@ -250,7 +256,7 @@ export function showRequest(app: App, page: RequestPage): void {
     {
       id: "section-people",
       title: "People to check",
-      content: [h("ul", { class: "govuk-list", id: "people" }, ...r.subjects.map((subject, i) => personLine(subject, i, record.subjects.find((l) => l.subject === i + 1)?.person_id ?? null)))],
+      content: [h("ul", { class: "govuk-list", id: "people" }, ...r.subjects.map((subject, i) => personLine(subject, i, record.subjects.find((l) => l.subject === i + 1)?.person_id ?? null, record.reference)))],
     },
     {
       id: "section-decisions",

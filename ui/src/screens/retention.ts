@@ -2,7 +2,7 @@
 // deletes nothing), disposal after a confirmation, legal holds placed and released with who
 // and why, and the tombstones of what was disposed of.
 import { App, attempt, longDate, pageHeading, submitForm, ukTime } from "../app";
-import { backLink, button, errorsFrom, linkButton, radios, sentence, table, textArea, textInput, warningText } from "../components";
+import { backLink, button, errorsFrom, linkButton, plural, radios, sentence, table, textArea, textInput, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { Due, FieldError, RecordKind, RetentionPage, Rule } from "../generated/ipc";
 import { withProgress } from "../progress";
@@ -90,8 +90,8 @@ export async function retentionScreen(app: App): Promise<void> {
       h("h2", { class: "govuk-heading-m" }, "Disposed of"),
       current.disposals.length
         ? table(
-            "What was disposed of: the tombstones",
-            ["Record", "Rule", "Disposed of", "By", "Digests kept"],
+            "What was disposed of, and what is kept of it",
+            ["Record", "Rule", "Disposed of", "By", "Fingerprints kept"],
             current.disposals.map((d) => [what(d.kind, d.object, d.request), RULES[d.rule], ukTime(d.disposed_at), d.disposed_by, String(d.digests.length)]),
             "disposals",
           )
@@ -131,7 +131,7 @@ export async function disposeScreen(app: App): Promise<void> {
           ? `This laptop's clock says it is ${longDate(page.clock.laptop_date)}. The time-stamping authority at ${page.clock.authority ?? ""} is asked for the time first: if this laptop's clock is more than a day out, nothing is disposed of.`
           : `This laptop's clock says it is ${longDate(page.clock.laptop_date)}: what is due is due by that date. No time-stamping authority is named in the policy, so nothing checks the clock but the audit trail's latest entry. Check the date is right before you go on.`,
       ),
-      warningText("Disposal cannot be undone: the records are removed for good. A tombstone of what they were and their digests is kept, with your name."),
+      warningText("Disposal cannot be undone: the records are removed for good. A note of what each record was, with the SHA-256 fingerprints of its files, is kept, with your name."),
     ],
     (errors, render) => {
       const progress = h("div", { id: "dispose-progress" });
@@ -156,7 +156,7 @@ export async function disposeScreen(app: App): Promise<void> {
             const long = { work: "disposal" as const, about: "records due", label: "Disposing of the records due", place: progress, trigger, busy: "Disposing…" };
             const done = await withProgress(app, long, () => app.backend.call("retention_dispose", { by: answer.by }));
             if (!done) return;
-            app.flash(`${before === 1 ? "1 record" : `${before} records`} disposed of`, "Each left a tombstone of its digests.");
+            app.flash(`${plural(before, "record")} disposed of`, "A note of what each was, with the fingerprints of its files, is kept.");
             app.go("#/retention");
           }, render);
         }, { id: "continue", warning: true }),

@@ -3,10 +3,10 @@
 // register of Authorised Access Workers; the browser for captures; the signing key's fingerprint for the council to
 // publish; and what to do with the recovery phrase.
 import { App, attempt, pageHeading } from "../app";
-import { summaryList, table, warningText } from "../components";
+import { filePath, summaryList, table, warningText } from "../components";
 import { Child, h } from "../dom";
 import type { BrowserSetting, SettingsPage } from "../generated/ipc";
-import { WORKER_ROLES, labelOf } from "../labels";
+import { WORKER_ROLES, labelOf, policyName } from "../labels";
 import { browserRow } from "./browser";
 import { registerRow } from "./profile";
 
@@ -20,7 +20,7 @@ function showSettings(app: App, page: SettingsPage, browser: BrowserSetting): vo
   content.push(
     summaryList(
       [
-        ["Data folder", h("span", { class: "app-break" }, page.data_folder), null],
+        ["Data folder", filePath(page.data_folder, { id: "data-folder" }), null],
         ["Where the database key is kept", page.keystore, null],
         ["Worker using this laptop", page.worker ? `${page.worker.name}, ${labelOf(WORKER_ROLES, page.worker.role)}` : "No worker profile yet", { href: "#/profile", label: "worker profile" }],
         browserRow(browser),
@@ -56,8 +56,19 @@ function showSettings(app: App, page: SettingsPage, browser: BrowserSetting): vo
     table(
       "Policy values",
       ["Setting", "Value", "Set by"],
-      page.policy.map((e) => [h("code", {}, e.key), e.value === "" ? "Not set" : e.value, e.from_local_file ? "Local policy file" : "Embedded default"]),
+      page.policy.map((e) => [policyName(e.key), policyValue(e.value), e.from_local_file ? "Local policy file" : "Embedded default"]),
       "policy",
+    ),
+    h(
+      "details",
+      { class: "govuk-details", id: "policy-keys" },
+      h("summary", { class: "govuk-details__summary" }, h("span", { class: "govuk-details__summary-text" }, "The settings' names in the policy file")),
+      h(
+        "div",
+        { class: "govuk-details__text" },
+        h("p", { class: "govuk-body" }, "To change a setting, the local policy file names it so:"),
+        summaryList(page.policy.map((e) => [policyName(e.key), h("code", {}, e.key), null]), "policy-key-names"),
+      ),
     ),
   );
   content.push(
@@ -66,4 +77,19 @@ function showSettings(app: App, page: SettingsPage, browser: BrowserSetting): vo
       : h("div", {}, h("h2", { class: "govuk-heading-m" }, "Register of Authorised Access Workers"), h("p", { class: "govuk-body", id: "aaw-register" }, "No one is registered yet: register workers on the worker profile screen.")),
   );
   app.show("Settings", ...content.filter((c): c is Node => c instanceof Node));
+}
+
+/** A setting's value as people read it: yes or no, a list joined with commas, "Not set". A
+ *  table of values (the date finders) stays as the file writes it, as code. */
+function policyValue(value: string): Child {
+  if (value === "") return "Not set";
+  if (value === "true") return "Yes";
+  if (value === "false") return "No";
+  const list = /^\[(.*)\]$/s.exec(value);
+  if (list) {
+    const items = list[1].split(",").map((item) => item.trim().replace(/^"(.*)"$/, "$1")).filter(Boolean);
+    return items.length ? items.join(", ") : "None";
+  }
+  if (value.startsWith("{")) return h("code", { class: "app-break" }, value);
+  return value;
 }

@@ -4,7 +4,7 @@
 // deleted. Names and teams are shown as text only.
 import { App, attempt, longDate, pageHeading } from "../app";
 import { asIpcError } from "../backend";
-import { button, checkboxes, dateInput, errorsFrom, select, table, tag, textInput } from "../components";
+import { button, checkboxes, dateInput, errorsFrom, select, showFormErrors, table, tag, textInput } from "../components";
 import { Child, h } from "../dom";
 import type { DateParts, FieldError, StaffDirectory, StaffRecord } from "../generated/ipc";
 import { STAFF_ROLES, labelOf } from "../labels";
@@ -186,11 +186,13 @@ function showStaff(app: App, directory: StaffDirectory, failed: Failed, kept?: {
   );
 
   app.show("Staff directory", ...content.filter((c): c is Node => c instanceof Node));
+  // Each form's problems in a summary of its own, at its top: four forms share this page.
   if (failed?.form === "import") {
     // Every row's problem in the summary, each linked to the file it is in.
-    app.showErrors(importFields.map((f) => ({ field: "file", message: f.message.replace(/: use osw .*$/, "") })));
+    showFormErrors("import-form", importFields.map((f) => ({ field: "file", message: f.message.replace(/: use osw .*$/, "") })), "There is a problem with the file");
   } else if (failed) {
-    app.showErrors(failed.fields);
+    const titles = { add: "There is a problem with the person to add", change: "There is a problem with the change", leave: "There is a problem with the person who left" };
+    showFormErrors(`${failed.form}-form`, failed.fields, titles[failed.form]);
   }
 }
 

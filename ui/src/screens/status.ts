@@ -1,6 +1,6 @@
 // The store's status, and creating the store with its recovery phrase shown once.
 import { App, attempt, pageHeading } from "../app";
-import { button, linkButton, sentence, summaryList, warningText } from "../components";
+import { button, filePath, linkButton, plural, sentence, summaryList, warningText } from "../components";
 import { h } from "../dom";
 import type { InitialisedStore, StoreStatus } from "../generated/ipc";
 
@@ -15,11 +15,11 @@ const HEADINGS: Record<StoreStatus["state"], string> = {
 };
 
 function statusList(status: StoreStatus): HTMLElement[] {
-  const rows: [string, string, null][] = [
-    ["Data folder", status.data_dir, null],
+  const rows: [string, string | HTMLElement, null][] = [
+    ["Data folder", filePath(status.data_dir), null],
     ["Database key kept in", status.keystore, null],
   ];
-  if (status.audit) rows.push(["Record of changes", status.audit.intact ? `Intact: ${status.audit.events} changes recorded` : status.audit.message, null]);
+  if (status.audit) rows.push(["Record of changes", status.audit.intact ? `Intact: ${plural(status.audit.events, "change")} recorded` : status.audit.message, null]);
   rows.push(["Organisation", status.organisation, null]);
   const technical: [string, string, null][] = [];
   if (status.store_id) technical.push(["Store id", status.store_id, null]);
@@ -39,13 +39,22 @@ function statusList(status: StoreStatus): HTMLElement[] {
 function statusContent(app: App, status: StoreStatus): (Node | null)[] {
   const content: (Node | null)[] = [
     ...pageHeading(HEADINGS[status.state]),
-    h("p", { class: "govuk-body", id: "store-message" }, status.message),
+    // A new installation is not a failure: what it is and what to do, in words, rather
+    // than the store's error about the folder.
+    status.state === "not_initialised"
+      ? h(
+          "div",
+          { id: "store-message" },
+          h("p", { class: "govuk-body" }, "This is a new installation: nothing is stored on this laptop yet."),
+          h("p", { class: "govuk-body" }, "Create the store to begin. It makes the encrypted place where requests, captures and logs are kept, in the data folder below, and shows you a recovery phrase to write down."),
+        )
+      : h("p", { class: "govuk-body", id: "store-message" }, sentence(status.message)),
   ];
   if (status.keystore_warning) content.push(warningText(status.keystore_warning));
   if (status.recovery_warning) {
     content.push(warningText(sentence(status.recovery_warning)));
     if (status.state === "ready") {
-      content.push(button("Make a new recovery phrase", () => renewRecovery(app), { id: "renew-recovery", warning: true }));
+      content.push(button("Make a new recovery phrase", () => confirmRenew(app, status), { id: "renew-recovery" }));
     }
   }
   // A copy of the audit head is missing: the chain may be whole and still an earlier copy's.
@@ -69,6 +78,28 @@ async function createStore(app: App): Promise<void> {
   if (!created) return;
   // The laptop's first start: the profile, then the browser for captures, then Home.
   showPhrase(app, "Store created", created, "#/profile?setup");
+}
+
+/** A new phrase cannot be undone: the one written down before stops opening the store. */
+function confirmRenew(app: App, status: StoreStatus): void {
+  const title = "Make a new recovery phrase?";
+  const back = h("a", { class: "govuk-back-link", href: "#/status" }, "Back");
+  const no = h("a", { class: "govuk-link", href: "#/status", id: "keep-phrase" }, "No, go back to the store");
+  // The question is shown at the store's own address: going back draws it again.
+  for (const link of [back, no]) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      app.go("#/status");
+    });
+  }
+  app.show(
+    title,
+    back,
+    ...pageHeading(title),
+    warningText("This cannot be undone: a recovery phrase written down before no longer opens the store. Only the new one does."),
+    h("p", { class: "govuk-body" }, `The new phrase is shown once, on the next page. Have paper ready to write it down, and keep it apart from this laptop. ${status.recovery_warning ? "Until then, the store is lost if its database key is." : ""}`.trim()),
+    h("div", { class: "govuk-button-group" }, button("Yes, make a new recovery phrase", () => renewRecovery(app), { id: "confirm-renew", warning: true }), no),
+  );
 }
 
 async function renewRecovery(app: App): Promise<void> {

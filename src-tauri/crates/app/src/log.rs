@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use triangulate_core::FieldError;
-use triangulate_core::local_time::from_uk;
+use triangulate_core::local_time::{from_uk, problem_field};
 use triangulate_core::log::{LogDifference, SearchInput, differences};
 use triangulate_core::request_form::DateParts;
 use triangulate_core::workflow::{RequestState, Step, next_state};
@@ -105,7 +105,7 @@ pub fn add_typed_search(host: &dyn Host, reference: &str, form: &SearchForm) -> 
     let now = host.now();
     let mut errors = Vec::new();
     let at = from_uk(&form.date, &form.time).unwrap_or_else(|why| {
-        errors.push(FieldError::new("at", why));
+        errors.push(FieldError::new(problem_field(&form.date, "at", "time"), why));
         None
     });
     let mut platform = form.platform.trim().to_string();

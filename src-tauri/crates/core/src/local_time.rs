@@ -56,6 +56,13 @@ pub fn from_uk(date: &crate::request_form::DateParts, time: &str) -> Result<Opti
         .ok_or_else(|| format!("{time} did not happen on {}: the clocks went forward", long_date(day)))
 }
 
+/// Which box a problem `from_uk` finds is about: the time's once the date is a real one (the
+/// time does not read, or the clocks skipped it); the date's otherwise.
+pub fn problem_field<'a>(date: &crate::request_form::DateParts, date_field: &'a str, time_field: &'a str) -> &'a str {
+    let real_date = date.to_text().is_some_and(|text| NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok());
+    if real_date { time_field } else { date_field }
+}
+
 /// A calendar date as people write it: "2 March 1990".
 pub fn long_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
@@ -77,6 +84,9 @@ mod tests {
         assert!(from_uk(&DateParts::default(), "10:00").unwrap_err().contains("date as well"));
         assert!(from_uk(&day("31", "2"), "10:00").unwrap_err().contains("real date"));
         assert!(from_uk(&day("1", "7"), "25:00").unwrap_err().contains("24-hour clock"));
+        assert_eq!(problem_field(&day("1", "7"), "at", "time"), "time", "a real date: the time is wrong");
+        assert_eq!(problem_field(&day("31", "2"), "at", "time"), "at", "not a real date");
+        assert_eq!(problem_field(&DateParts::default(), "at", "time"), "at", "no date for the time");
         assert!(from_uk(&day("29", "3"), "01:30").unwrap_err().contains("clocks went forward"));
     }
 

@@ -452,7 +452,7 @@ fn the_log_is_kept_finalised_shared_corrected_and_compared_through_the_commands(
     // Every mistake at once, each on its field; nothing recorded.
     let search = |form: SearchForm| log_add_search(host, LogSearchArgs { reference: reference.clone(), search: form });
     let bad = SearchForm { time: "25:00".into(), date: date("23", "11", "2026"), ..Default::default() };
-    assert_eq!(fields(search(bad).unwrap_err()), ["at", "account", "searched", "result"]);
+    assert_eq!(fields(search(bad).unwrap_err()), ["time", "account", "searched", "result"]);
     assert!(get(None, None).shown.is_none());
     let typed = SearchForm {
         account: Some(account),
