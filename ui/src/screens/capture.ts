@@ -249,7 +249,7 @@ export async function captureScreen(app: App, id: number): Promise<void> {
         : `Judged not relevant today, capture ${current.id} is due for deletion on ${longDate(plan.due_on)}: ${keptFor(plan.kept_days)}. It is deleted when the records due are next disposed of.`),
       h("p", { class: "govuk-body" }, "What will be deleted:"),
       h("ul", { class: "govuk-list govuk-list--bullet", id: "deletion-what" }, ...files.map((f) => h("li", {}, f))),
-      h("p", { class: "govuk-body" }, "A tombstone of its digests is kept. Until it is disposed of, the judgement can be changed and nothing is deleted."),
+      h("p", { class: "govuk-body" }, "A record that it existed, with its digests, is kept. Until the day it is deleted, the judgement can be changed and nothing is deleted."),
       current.findings.length ? warningText(`${current.findings.length === 1 ? "A finding of the log rests" : `${current.findings.length} findings of the log rest`} on it: ${current.findings.map((f) => `finding ${f.number}`).join(", ")}.`) : null,
       h(
         "div",
