@@ -63,6 +63,14 @@ export async function checkScreen(page, name) {
   for (const code of [/\baaw\b/, /\bosw\b/, /\bchis\b/, /directed[-_]surveillance/, /\b\d{4}-\d{2}-\d{2}\b/, /`triangulate /, /triangulate (worker|log|request) /, /[Ss]chema version/, /[Ss]tore id/, /\b[a-z]+_[a-z_]+\b/]) {
     assert.doesNotMatch(shown, code, `${name} shows ${code}`);
   }
+  // One main action a page: at most one green button in sight (secondary and warning ones
+  // aside).
+  const primaries = await page.evaluate(() =>
+    [...document.querySelectorAll("main .govuk-button:not(.govuk-button--secondary):not(.govuk-button--warning)")]
+      .filter((b) => b.getClientRects().length > 0 && !b.closest("details:not([open])"))
+      .map((b) => b.textContent.trim()),
+  );
+  assert.ok(primaries.length <= 1, `${name} has ${primaries.length} main buttons: ${JSON.stringify(primaries)}`);
   // Internal words, and a count of one with a plural noun ("1 changes").
   for (const word of [/\btombstones?\b/i, /\bviewport\b/i, /chain of their own/, /\b(?<![\d.,])1 (changes|ratings|events|entries|searches|findings|pages|records|minutes|warnings|refusals|requests|people|days|files|captures|sessions|views|bytes)\b/]) {
     assert.doesNotMatch(shown, word, `${name} shows ${word}`);

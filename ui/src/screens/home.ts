@@ -67,7 +67,7 @@ function showHome(app: App, page: HomePage): void {
       : h("div", { id: "no-profile" }, warningText("There is no worker profile on this laptop: set one up before you record anything."), linkButton("Set up the worker profile", "#/profile", { id: "set-profile" })),
   );
   const form = searchForm(app, "");
-  content.push(form, h("div", { class: "govuk-button-group" }, linkButton("Start a new request", "#/requests/new", { id: "new-request" }), h("a", { class: "govuk-link", href: "#/requests", id: "all-requests" }, "All requests")));
+  content.push(form, h("div", { class: "govuk-button-group" }, linkButton("Start a new request", "#/requests/new", { id: "new-request", secondary: !worker }), h("a", { class: "govuk-link", href: "#/requests", id: "all-requests" }, "All requests")));
 
   if (worker) content.push(...requestTable(`Waiting for you (${labelOf(WORKER_ROLES, worker.role)})`, "waiting-for-you", page.waiting_for_you, "h2"));
 

@@ -337,6 +337,7 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
     const buttons = ["capture", "capture-whole"].map((b) => document.getElementById(b) as HTMLButtonElement | null);
     buttons.forEach((b) => { if (b) b.disabled = true; });
     outside.replaceChildren();
+    document.getElementById("capture")?.classList.remove("govuk-button--secondary");
     status.replaceChildren(h("p", { class: "govuk-body app-capturing" }, whole
       ? "Capturing the whole timeline… scrolling it one screen at a time, then the window as seen, the page's archive and its provenance."
       : "Capturing the page… the whole page, the window as seen, the page's archive and its provenance."));
@@ -503,8 +504,11 @@ export async function sessionScreen(app: App, id: number): Promise<void> {
 function outsideScope(url: string, session: SessionPage, captureWith: (why: string) => void): HTMLElement {
   const answer = { choice: null as "theirs" | "other" | null, why: "" };
   const box = h("div", { class: "app-outside" });
+  // While the question is open, its Continue is the page's one main button.
+  const captureButton = (main: boolean) => document.getElementById("capture")?.classList.toggle("govuk-button--secondary", !main);
   const draw = (fields: FieldError[]) => {
     const errors = errorsFrom(fields);
+    captureButton(false);
     box.replaceChildren(
       h("h2", { class: "govuk-heading-m", id: "outside-heading", tabindex: "-1" }, `This page is not one of ${session.person}'s listed profiles`),
       h("p", { class: "govuk-body app-untrusted", id: "outside-url" }, url),
@@ -529,7 +533,7 @@ function outsideScope(url: string, session: SessionPage, captureWith: (why: stri
           }
           location.hash = `#/requests/${encodeURIComponent(session.request)}/linked?url=${encodeURIComponent(url)}`;
         }, { id: "outside-continue" }),
-        button("Do not capture it", () => box.replaceChildren(), { secondary: true, id: "outside-cancel" })),
+        button("Do not capture it", () => { box.replaceChildren(); captureButton(true); }, { secondary: true, id: "outside-cancel" })),
     );
     if (fields.length) document.getElementById(`${fields[0].field === "outside-choice" ? "outside-choice" : fields[0].field}`)?.focus();
   };
