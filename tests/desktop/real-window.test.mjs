@@ -523,7 +523,7 @@ test("the investigation log is kept, finalised and shared in the real window, th
   await window.click(`main section:has(a[href$="${reference}"]) a`);
   await window.click("#open-audit");
   await window.heading("Audit trail");
-  await window.wait("#store-chain", "intact");
+  await window.wait("#store-chain", "is whole");
   await window.screenshot("11-audit-trail");
   await window.close();
 
