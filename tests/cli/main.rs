@@ -18,6 +18,7 @@ mod progress;
 mod protocol;
 mod refusals;
 mod retention;
+mod serve;
 mod store;
 
 use std::io::Write;

@@ -98,6 +98,14 @@ enum Command {
     /// Disputes: a person's dispute of a capture or a finding held about them
     #[command(subcommand)]
     Dispute(DisputeCommand),
+    /// Serve every command of the app over HTTP on this computer until stopped: prints one JSON
+    /// line, {"url": …, "token": …}; each command is `POST URL/api/COMMAND` with its JSON
+    /// arguments and `Authorization: Bearer TOKEN`, answered as the desktop's window is
+    Serve {
+        /// The address to listen on: 127.0.0.1 or [::1] only, with a port (0 for any free one)
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: String,
+    },
     /// Check an evidence bundle (a ZIP, or the folder it was unzipped into): needs no store and no key
     Verify {
         /// The bundle
@@ -683,6 +691,7 @@ mod commands;
 mod export;
 mod out;
 mod progress;
+mod serve;
 
 use out::{esay, say};
 
@@ -837,6 +846,7 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
         Command::Session(command) => capture::session(command, host),
         Command::Capture(args) => capture::capture(args, host),
         Command::Export(command) => export::export(command, host),
+        Command::Serve { listen } => serve::serve(&listen, host),
         Command::Verify { bundle, expect_fingerprint, json } => {
             export::verify(&bundle, expect_fingerprint.as_deref(), json)
         }

@@ -6,6 +6,7 @@
 
 pub mod args;
 pub mod commands;
+pub mod dispatch;
 pub mod error;
 pub mod typescript;
 

@@ -796,3 +796,38 @@ fn separation_of_duties_reaches_the_screen_as_guard_codes_with_why_and_what_woul
     let refused = request_step(host, step(&reference, Step::Permit, "E4", "Memo", "", "")).unwrap_err();
     assert_eq!(refused.guards, ["staff_member_left"]);
 }
+
+#[test]
+fn every_command_is_dispatched_by_name_with_the_same_answer_as_its_body() {
+    let fixture = setup();
+    let host = &fixture.host;
+    store_init(host, NoArgs {}).unwrap();
+    directory(host);
+    // Each name of the contract reaches a command (arguments that do not read are the
+    // caller's problem, said as such), and no other name does.
+    for name in triangulate_ipc::COMMANDS {
+        let answer = triangulate_ipc::dispatch::dispatch(host, name, serde_json::json!({ "not": "its arguments" }));
+        let answer = answer.unwrap_or_else(|| panic!("{name} is not dispatched"));
+        if let Err(error) = answer {
+            assert!(
+                error.code != ErrorCode::Internal,
+                "{name}: arguments that do not read are invalid input, not a fault: {}",
+                error.message
+            );
+        }
+    }
+    assert!(triangulate_ipc::dispatch::dispatch(host, "store_drop", serde_json::json!({})).is_none());
+    // The same JSON as the body's own answer, and the same error.
+    let by_name = triangulate_ipc::dispatch::dispatch(host, "staff_list", serde_json::Value::Null).unwrap().unwrap();
+    assert_eq!(by_name, serde_json::to_value(staff_list(host, NoArgs {}).unwrap()).unwrap());
+    let refused = triangulate_ipc::dispatch::dispatch(host, "request_get", serde_json::json!({ "reference": "REQ-2026-0404" }));
+    let direct = request_get(host, ReferenceArgs { reference: "REQ-2026-0404".into() }).unwrap_err();
+    assert_eq!(
+        serde_json::to_value(refused.unwrap().unwrap_err()).unwrap(),
+        serde_json::to_value(direct).unwrap()
+    );
+    let unread = triangulate_ipc::dispatch::dispatch(host, "request_get", serde_json::json!({ "reference": 7 }));
+    let unread = unread.unwrap().unwrap_err();
+    assert_eq!(unread.code, ErrorCode::InvalidInput);
+    assert!(unread.message.starts_with("the arguments of request_get could not be read"), "{}", unread.message);
+}
