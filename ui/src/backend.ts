@@ -1,5 +1,5 @@
-// The UI talks to the desktop backend only through `Backend`: the Tauri implementation here,
-// or the in-memory fake in fake-backend.ts for UI tests. Command names, arguments and
+// The UI talks to the backend only through `Backend`: the desktop's Tauri IPC or the HTTP door
+// (`triangulate serve`), both here, or the in-memory fake in fake-backend.ts for UI tests. Command names, arguments and
 // responses come from the generated contract, so a misspelt command does not compile.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
@@ -66,4 +66,51 @@ export function isIpcError(value: unknown): value is IpcError {
 export function asIpcError(value: unknown): IpcError {
   if (isIpcError(value)) return value;
   return { code: "internal", message: String(value), fields: [], guards: [], refusals: [], url: null };
+}
+
+/** The HTTP door (`triangulate serve`): each command is `POST {base}/api/{name}` with its
+ *  arguments as JSON and the door's token; an error comes back as the same `IpcError`. There
+ *  is no system dialog in a web page: a file to write or read is named in words (a path on
+ *  the computer the door runs on), a PDF cannot be opened from here, and there is no capture
+ *  shortcut, keeping on top or progress report. */
+export function httpBackend(base: string, token: string): Backend {
+  const ask = (question: string, suggested: string) => {
+    const answer = window.prompt(question, suggested);
+    return answer === null || !answer.trim() ? null : answer.trim();
+  };
+  return {
+    call: async (name, args) => {
+      let response: Response;
+      try {
+        response = await fetch(`${base}/api/${name}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+          body: JSON.stringify(args),
+        });
+      } catch (error) {
+        throw asIpcError(`Triangulate did not answer: ${String(error)}`);
+      }
+      if (response.status === 401) throw asIpcError("This page's key to Triangulate is not the one it was started with: open the address it printed again");
+      const text = await response.text();
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw asIpcError(`Triangulate answered ${response.status} without a reply it can read`);
+      }
+      if (!response.ok) throw asIpcError(body);
+      return body as never;
+    },
+    chooseSaveFile: async (suggestedName) => ask("Where to save it: a path on the computer Triangulate runs on", suggestedName),
+    chooseOpenFiles: async () => {
+      const answer = ask("The file to read: a path on the computer Triangulate runs on", "");
+      return answer ? [answer] : [];
+    },
+    chooseOpenFile: async (_kind, title) => ask(`${title}: a path on the computer Triangulate runs on`, ""),
+    chooseProgram: async () => ask("The browser's program: a path on the computer Triangulate runs on", ""),
+    openPdf: async () => {},
+    onCaptureShortcut: async () => () => {},
+    keepOnTop: async () => {},
+    onProgress: async () => () => {},
+  };
 }

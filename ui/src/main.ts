@@ -1,6 +1,6 @@
 import "./styles/app.scss";
 import { App, Shell, createShell } from "./app";
-import { Backend, tauriBackend } from "./backend";
+import { Backend, httpBackend, tauriBackend } from "./backend";
 import { sentence, warningText } from "./components";
 import type { Step, WorkerRole } from "./generated/ipc";
 import { WORKER_ROLES, labelOf } from "./labels";
@@ -171,9 +171,22 @@ function highlight(section: string): void {
   }
 }
 
+/** The HTTP door's token: given once in the address (`#token=…`, then taken out of it) and
+ *  kept for this tab only. */
+function doorToken(): string | null {
+  const given = /^#token=([0-9a-f]{64})$/.exec(location.hash);
+  if (given) {
+    sessionStorage.setItem("triangulate-token", given[1]);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return sessionStorage.getItem("triangulate-token");
+}
+
 async function chooseBackend(): Promise<Backend> {
   if (import.meta.env.VITE_BACKEND === "fake") return (await import("./fake-backend")).createFakeBackend();
-  return tauriBackend;
+  // In the desktop's window, its IPC; in a browser, the HTTP door that served the page.
+  if ("__TAURI_INTERNALS__" in window) return tauriBackend;
+  return httpBackend(location.origin, doorToken() ?? "");
 }
 
 async function start(): Promise<void> {

@@ -105,6 +105,10 @@ enum Command {
         /// The address to listen on: 127.0.0.1 or [::1] only, with a port (0 for any free one)
         #[arg(long, default_value = "127.0.0.1:0")]
         listen: String,
+        /// The UI's built folder (ui/dist) to serve at the address's root, for a web browser on
+        /// this computer; give the page its token as URL/#token=TOKEN
+        #[arg(long, value_name = "DIR")]
+        ui: Option<PathBuf>,
     },
     /// Check an evidence bundle (a ZIP, or the folder it was unzipped into): needs no store and no key
     Verify {
@@ -846,7 +850,7 @@ fn run(command: Command, host: &CliHost) -> Result<()> {
         Command::Session(command) => capture::session(command, host),
         Command::Capture(args) => capture::capture(args, host),
         Command::Export(command) => export::export(command, host),
-        Command::Serve { listen } => serve::serve(&listen, host),
+        Command::Serve { listen, ui } => serve::serve(&listen, ui.as_deref(), host),
         Command::Verify { bundle, expect_fingerprint, json } => {
             export::verify(&bundle, expect_fingerprint.as_deref(), json)
         }

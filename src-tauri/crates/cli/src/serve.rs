@@ -11,13 +11,21 @@ use triangulate_core::FieldError;
 
 use crate::{CliHost, Result, progress};
 
-pub(crate) fn serve(listen: &str, host: &CliHost) -> Result<()> {
+pub(crate) fn serve(listen: &str, ui: Option<&std::path::Path>, host: &CliHost) -> Result<()> {
     let address: SocketAddr = listen.trim().parse().map_err(|_| {
         AppError::fields_error(vec![FieldError::new(
             "listen",
             format!("{listen:?} is not an address and port, as 127.0.0.1:8080 (or 127.0.0.1:0 for any free port)"),
         )])
     })?;
+    if let Some(folder) = ui
+        && !folder.join("index.html").is_file()
+    {
+        return Err(AppError::fields_error(vec![FieldError::new(
+            "ui",
+            format!("{} holds no index.html: give the UI's built folder, as ui/dist", folder.display()),
+        )]));
+    }
     if !address.ip().is_loopback() {
         return Err(AppError::fields_error(vec![FieldError::new(
             "listen",
@@ -35,7 +43,7 @@ pub(crate) fn serve(listen: &str, host: &CliHost) -> Result<()> {
         let _ = writeln!(stdout, "{line}");
         let _ = stdout.flush();
     };
-    triangulate_serve::serve_until_stopped(door, address, ready).map_err(|error| match error {
+    triangulate_serve::serve_until_stopped(door, address, ui.map(std::path::Path::to_path_buf), ready).map_err(|error| match error {
             triangulate_serve::ServeError::Io(source) => AppError::Store(StoreError::Io { path: listen.into(), source }),
             other => AppError::Internal(other.to_string()),
         })

@@ -54,6 +54,8 @@ impl std::error::Error for ServeError {}
 struct Door {
     host: Arc<dyn Host>,
     token: String,
+    /// The UI's built files, served at `/` when given.
+    ui: Option<std::path::PathBuf>,
 }
 
 /// A random token: 32 bytes from the operating system, as 64 hex digits.
@@ -72,11 +74,16 @@ fn same(given: &[u8], expected: &[u8]) -> bool {
     differ == 0
 }
 
-/// The router of the door: `POST /api/{command}`, behind the token.
+/// The router of the door: `POST /api/{command}`, behind the token; and, when given, the UI's
+/// built files (`ui/dist`: the app's code, which holds no data) read with GET at any other
+/// path, for anyone on this computer, so that its page and the commands share one origin.
 fn router(door: Arc<Door>) -> Router {
-    Router::new()
-        .route("/api/{command}", post(command))
-        .fallback(|| async { StatusCode::NOT_FOUND })
+    let router = Router::new().route("/api/{command}", post(command));
+    let router = match &door.ui {
+        Some(folder) => router.fallback_service(tower_http::services::ServeDir::new(folder)),
+        None => router.fallback(|| async { StatusCode::NOT_FOUND }),
+    };
+    router
         .layer(axum::extract::DefaultBodyLimit::max(MOST_BYTES))
         .layer(middleware::from_fn_with_state(door.clone(), token))
         .with_state(door)
@@ -84,6 +91,12 @@ fn router(door: Arc<Door>) -> Router {
 
 /// Anything without the token gets 401 and nothing else.
 async fn token(State(door): State<Arc<Door>>, request: Request, next: Next) -> Response {
+    let reads_the_ui = door.ui.is_some()
+        && !request.uri().path().starts_with("/api/")
+        && matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD);
+    if reads_the_ui {
+        return next.run(request).await;
+    }
     let given = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -173,6 +186,7 @@ async fn command(State(door): State<Arc<Door>>, Path(name): Path<String>, header
 pub async fn serve(
     host: Arc<dyn Host>,
     address: SocketAddr,
+    ui: Option<std::path::PathBuf>,
     ready: impl FnOnce(&Started),
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
@@ -182,7 +196,7 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(address).await.map_err(ServeError::Io)?;
     let bound = listener.local_addr().map_err(ServeError::Io)?;
     let started = Started { url: format!("http://{bound}"), token: new_token()? };
-    let door = Arc::new(Door { host, token: started.token.clone() });
+    let door = Arc::new(Door { host, token: started.token.clone(), ui });
     tracing::info!(address = %bound, "serving the commands over HTTP");
     ready(&started);
     axum::serve(listener, router(door)).with_graceful_shutdown(stop).await.map_err(ServeError::Io)
@@ -193,10 +207,11 @@ pub async fn serve(
 pub fn serve_until_stopped(
     host: Arc<dyn Host>,
     address: SocketAddr,
+    ui: Option<std::path::PathBuf>,
     ready: impl FnOnce(&Started),
 ) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(ServeError::Io)?;
-    runtime.block_on(serve(host, address, ready, stopped()))
+    runtime.block_on(serve(host, address, ui, ready, stopped()))
 }
 
 /// Resolves when the process is asked to stop: Ctrl+C, or (on Unix) SIGTERM.
