@@ -691,6 +691,7 @@ enum StaffCommand {
 }
 
 mod capture;
+mod clock;
 mod commands;
 mod export;
 mod out;
@@ -706,6 +707,7 @@ pub(crate) struct CliHost {
     data_dir: DataDir,
     store: KeptStore,
     bar: progress::Bar,
+    clock: triangulate_app::host::Clock,
 }
 
 impl Host for CliHost {
@@ -714,7 +716,7 @@ impl Host for CliHost {
     }
 
     fn clock(&self) -> triangulate_app::host::Clock {
-        std::sync::Arc::new(chrono::Utc::now)
+        self.clock.clone()
     }
 
     fn store(&self) -> triangulate_app::Result<triangulate_app::OpenStore<'_>> {
@@ -738,7 +740,11 @@ fn main() -> ExitCode {
         Err(error) => return report(error.into(), json),
     };
     triangulate_app::init_logging(&data_dir);
-    let host = CliHost { data_dir, store: KeptStore::default(), bar: progress::Bar::on_stderr() };
+    let clock = match clock::from_environment() {
+        Ok(clock) => clock,
+        Err(error) => return report(error, json),
+    };
+    let host = CliHost { data_dir, store: KeptStore::default(), bar: progress::Bar::on_stderr(), clock };
     match run(cli.command, &host) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => report(error, json),

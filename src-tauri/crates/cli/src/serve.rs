@@ -36,6 +36,7 @@ pub(crate) fn serve(listen: &str, ui: Option<&std::path::Path>, host: &CliHost) 
         data_dir: host.data_dir.clone(),
         store: KeptStore::default(),
         bar: progress::Bar::on_stderr(),
+        clock: host.clock.clone(),
     });
     let ready = |started: &triangulate_serve::Started| {
         let line = serde_json::json!({ "url": started.url, "token": started.token });
