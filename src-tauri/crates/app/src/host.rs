@@ -123,13 +123,15 @@ impl KeptStore {
     }
 }
 
-/// Starts a door's binary in its recorder mode, detached: `executable --data-dir DIR
-/// mode… SESSION`, its standard input the order as JSON (no secret on a command line), its
-/// standard error appended to `logs/recorder.log`. `executable` defaults to the running binary.
+/// Starts a door's binary in its recorder mode, detached: `executable args… SESSION`, where
+/// the door's own arguments say which data folder and mode (only the door knows its flags),
+/// its standard input the order as JSON (no secret on a command line), its standard error
+/// appended to the data folder's `logs/recorder.log`. `executable` defaults to the running
+/// binary.
 pub fn spawn_recorder_process(
     data_dir: &DataDir,
     executable: Option<&std::path::Path>,
-    mode: &[&str],
+    args: &[std::ffi::OsString],
     order: &RecorderOrder,
 ) -> Result<()> {
     use std::io::Write;
@@ -142,9 +144,7 @@ pub fn spawn_recorder_process(
     let log = triangulate_store::private::append(&data_dir.logs().join("recorder.log")).ok();
     let mut command = Command::new(executable);
     command
-        .arg("--data-dir")
-        .arg(data_dir.root())
-        .args(mode)
+        .args(args)
         .arg(order.session.to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
