@@ -11,6 +11,8 @@ const fixture = browserFixture();
 const setUp = (page) => journeys.setUp(page, fixture.served.url);
 const setUpAs = (page, name, roleId) => journeys.setUpAs(page, fixture.served.url, name, roleId);
 const createdRequest = (page) => journeys.createdRequest(page, fixture.served.url);
+const readyForAccess = (page, options) => journeys.readyForAccess(page, fixture.served.url, options);
+const { finaliseFor, logAction, saveLogForm } = journeys;
 
 test("a request with two subjects and an unnamed suspect is created, checked and authorised by mouse", async () => {
   const page = await fixture.browser.newPage();
@@ -549,55 +551,6 @@ test("a PDF is exported through the save dialog, a draft only until the log is f
   assert.equal(await focusedId(page), "where");
   await page.close();
 });
-
-/** A new page with REQ-2026-0001, whose social worker is Rhian Evans, permitted (with the
- *  service director's `conditions`, if any) and its legitimacy confirmed by Ada Worker, the
- *  laptop's worker and a registered Authorised Access Worker, with one sanctioned account;
- *  on the request's page. The decisions that are not Ada's are recorded as made by email. */
-async function readyForAccess(page, { conditions = "" } = {}) {
-  await setUpAs(page, "Ada Worker", "role");
-  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans" });
-  await heading(page, "Check your answers");
-  await byId(page, "commit").click();
-  await heading(page, "Request REQ-2026-0001");
-  await step(page, "submit", { decided_by: "Rhian Evans", evidence: "Email RE-1" }, "Submitted");
-  await step(page, "agree", { decided_by: "Tom Manager", evidence: "Email of 20 November" }, "Agreed");
-  await step(page, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77", ...(conditions ? { conditions } : {}) }, "Permitted");
-  await page.locator('.app-nav__link[data-section="profile"]').click();
-  await heading(page, "Worker profile");
-  await fill(page, { "aaw-name": "Ada Worker", evidence: "Memo SD-80" });
-  await byId(page, "decided_by").selectOption("1003");
-  await date(page, "trained", "2", "10", "2026");
-  await byId(page, "register-aaw").click();
-  await page.locator("#aaw-register", { hasText: "Ada Worker" }).waitFor();
-  await page.locator('.app-nav__link[data-section="accounts"]').click();
-  await heading(page, "Sanctioned accounts");
-  await fill(page, { platform: "facebook", handle: "council.checks.7" });
-  await byId(page, "identifiable_as_council").check();
-  await byId(page, "add-account").click();
-  await page.locator("#accounts", { hasText: "council.checks.7" }).waitFor();
-  await page.goto(`${fixture.served.url}#/requests/REQ-2026-0001`);
-  await step(page, "confirm-legitimacy", {}, "Legitimacy confirmed");
-}
-
-/** From the log, records the finalisation as the request's social worker's, made by email. */
-async function finaliseFor(page, name, rating, assessment) {
-  await logAction(page, "proxy-finalise", "Assess and finalise");
-  await chooseDecider(page, name);
-  await fill(page, { evidence: "Email of 24 November", assessment });
-  await byId(page, rating).check();
-}
-
-async function logAction(page, id, title) {
-  await byId(page, id).click();
-  await heading(page, title);
-}
-
-async function saveLogForm(page, state) {
-  await byId(page, "save").click();
-  await heading(page, "Investigation log");
-  if (state) await page.locator("#request-state", { hasText: state }).waitFor();
-}
 
 test("the investigation log is kept, completed, finalised, shared, corrected and compared, and the request closed", async () => {
   const page = await fixture.browser.newPage();
