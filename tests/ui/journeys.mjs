@@ -31,9 +31,10 @@ export async function setUp(page, url) {
 }
 
 /** On the worker profile: not in the staff directory, so added to it as `name` in the role
- *  whose radio is `roleId`. */
+ *  whose radio is `roleId`. (With nobody in the directory yet, as in a new store, the page
+ *  does not ask whether the worker is in it.) */
 export async function addMe(page, name, roleId) {
-  await byId(page, "listed-2").check();
+  if (await byId(page, "listed-2").count()) await byId(page, "listed-2").check();
   await fill(page, { name, staff_id: "" });
   await byId(page, roleId).check();
 }
@@ -153,4 +154,87 @@ export async function becomeWorker(page, name, roleId) {
   await addMe(page, name, roleId);
   await byId(page, "save-profile").click();
   await heading(page, "Investigation requests");
+}
+
+/** The app's page at `route` (such as "#/requests/REQ-2026-0001"), from its address `url`
+ *  (with or without the door's token: the page keeps the token it was given). */
+export function appAt(url, route) {
+  return `${new URL(url).origin}/${route}`;
+}
+
+/** The people the flows decide for, added to the staff directory as the service would: a
+ *  social worker, a team manager, a service director and a service manager. Through the
+ *  door whose address (with its token) is `url`. */
+export const CAST = [
+  { name: "Rhian Evans", roles: ["osw"], staff_id: "1001", team: "Assessment East" },
+  { name: "Tom Manager", roles: ["tm"], staff_id: "1002", team: "Assessment East" },
+  { name: "Sue Director", roles: ["sd"], staff_id: "1003", team: "" },
+  { name: "Jo Price", roles: ["sm"], staff_id: "1004", team: "" },
+];
+
+export async function addCast(url, people = CAST) {
+  const { origin, hash } = new URL(url);
+  const token = /^#token=([0-9a-f]+)$/.exec(hash)?.[1];
+  assert.ok(token, "the door's address with its token");
+  for (const person of people) {
+    const response = await fetch(`${origin}/api/staff_add`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: JSON.stringify(person),
+    });
+    assert.equal(response.status, 200, `${person.name} added to the staff directory: ${await response.text()}`);
+  }
+}
+
+/** A new page with REQ-2026-0001, whose social worker is Rhian Evans, permitted (with the
+ *  service director's `conditions`, if any) and its legitimacy confirmed by Ada Worker, the
+ *  laptop's worker and a registered Authorised Access Worker, with one sanctioned account;
+ *  on the request's page. The staff directory holds the cast (`CAST`); the decisions that are
+ *  not Ada's are recorded as made by email. `url` is the app's address (the door's, with its
+ *  token, or the fake backend's). */
+export async function readyForAccess(page, url, { conditions = "" } = {}) {
+  await setUpAs(page, url, "Ada Worker", "role");
+  // Over the door the store starts with no one but Ada; the fake backend seeds the cast.
+  if (new URL(url).hash.startsWith("#token=")) await addCast(url);
+  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans" });
+  await heading(page, "Check your answers");
+  await byId(page, "commit").click();
+  await heading(page, "Request REQ-2026-0001");
+  await step(page, "submit", { decided_by: "Rhian Evans", evidence: "Email RE-1" }, "Submitted");
+  await step(page, "agree", { decided_by: "Tom Manager", evidence: "Email of 20 November" }, "Agreed");
+  await step(page, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77", ...(conditions ? { conditions } : {}) }, "Permitted");
+  await page.locator('.app-nav__link[data-section="profile"]').click();
+  await heading(page, "Worker profile");
+  await fill(page, { "aaw-name": "Ada Worker", evidence: "Memo SD-80" });
+  await byId(page, "decided_by").selectOption("1003");
+  await date(page, "trained", "2", "10", "2026");
+  await byId(page, "register-aaw").click();
+  await page.locator("#aaw-register", { hasText: "Ada Worker" }).waitFor();
+  await page.locator('.app-nav__link[data-section="accounts"]').click();
+  await heading(page, "Sanctioned accounts");
+  await fill(page, { platform: "facebook", handle: "council.checks.7" });
+  await byId(page, "identifiable_as_council").check();
+  await byId(page, "add-account").click();
+  await page.locator("#accounts", { hasText: "council.checks.7" }).waitFor();
+  await page.goto(appAt(url, "#/requests/REQ-2026-0001"));
+  await step(page, "confirm-legitimacy", {}, "Legitimacy confirmed");
+}
+
+/** From the log, records the finalisation as the request's social worker's, made by email. */
+export async function finaliseFor(page, name, rating, assessment) {
+  await logAction(page, "proxy-finalise", "Assess and finalise");
+  await chooseDecider(page, name);
+  await fill(page, { evidence: "Email of 24 November", assessment });
+  await byId(page, rating).check();
+}
+
+export async function logAction(page, id, title) {
+  await byId(page, id).click();
+  await heading(page, title);
+}
+
+export async function saveLogForm(page, state) {
+  await byId(page, "save").click();
+  await heading(page, "Investigation log");
+  if (state) await page.locator("#request-state", { hasText: state }).waitFor();
 }
