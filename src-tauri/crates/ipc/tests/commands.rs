@@ -388,6 +388,12 @@ fn a_pdf_is_exported_as_a_draft_until_the_log_is_finalised_and_a_draft_is_never_
     };
     assert_eq!(fields(export_filed(host, filed(&draft.export.sha256, "Mosaic")).unwrap_err()), ["sha256"]);
     assert_eq!(fields(export_filed(host, filed("nope", "")).unwrap_err()), ["sha256", "where"]);
+    // A draft's digest with a field left blank: every problem in one answer, the draft's too.
+    let both = export_filed(host, filed(&draft.export.sha256, " ")).unwrap_err();
+    assert_eq!(fields(both.clone()), ["where", "sha256"]);
+    assert!(both.fields.iter().any(|f| f.message.contains("only a final PDF is filed")), "{:?}", both.fields);
+    let missing = export_file_digest(host, ExportFileDigestArgs { path: folder.join("filed.pdf").display().to_string() }).unwrap_err();
+    assert!(missing.fields[0].message.ends_with("could not be read: there is no such file"), "{:?}", missing.fields);
     assert!(request_get(host, ReferenceArgs { reference: reference.clone() }).unwrap().record.filed.is_empty());
 
     // The evidence bundle: a draft until the log is finalised, and it verifies on its own.
