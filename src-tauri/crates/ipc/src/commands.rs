@@ -92,8 +92,9 @@ pub fn staff_update(host: &dyn Host, args: StaffUpdateArgs) -> Result<StaffDirec
 }
 
 pub fn staff_leave(host: &dyn Host, args: StaffLeaveArgs) -> Result<StaffDirectory> {
-    let on = args.on.to_text();
-    people::mark_left(host, &args.person, on.as_deref())?;
+    // The form asks for the day: left empty, it is a problem, not today.
+    let on = args.on.to_text().unwrap_or_default();
+    people::mark_left(host, &args.person, Some(&on))?;
     Ok(people::staff(host)?)
 }
 

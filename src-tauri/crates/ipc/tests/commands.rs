@@ -797,7 +797,14 @@ fn separation_of_duties_reaches_the_screen_as_guard_codes_with_why_and_what_woul
     assert!(refused.refusals[0].remedy.contains("service director who gave it"));
     // Ada's task list: nothing of hers until legitimacy is hers to confirm.
     assert!(home_get(host, NoArgs {}).unwrap().tasks.is_empty());
-    let left = staff_leave(host, StaffLeaveArgs { person: "Sue Director".into(), on: DateParts::default() }).unwrap();
+    // The form's leaver: neither the person nor the day is every problem at once, and a day
+    // not given is not today.
+    let neither = staff_leave(host, StaffLeaveArgs { person: " ".into(), on: DateParts::default() }).unwrap_err();
+    assert_eq!(fields(neither), ["person", "on"]);
+    let no_day = staff_leave(host, StaffLeaveArgs { person: "Sue Director".into(), on: DateParts::default() }).unwrap_err();
+    assert_eq!(fields(no_day), ["on"]);
+    let today = DateParts::from_date(triangulate_app::Host::today(host));
+    let left = staff_leave(host, StaffLeaveArgs { person: "Sue Director".into(), on: today }).unwrap();
     assert!(left.staff.iter().any(|s| s.name == "Sue Director" && s.left_on.is_some()));
     let refused = request_step(host, step(&reference, Step::Permit, "E4", "Memo", "", "")).unwrap_err();
     assert_eq!(refused.guards, ["staff_member_left"]);
