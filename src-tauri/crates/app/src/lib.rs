@@ -41,7 +41,7 @@ pub use triangulate_store::{
     AuthorisationReview, BrowserChoiceRecord, CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DisposalRecord,
     DisputeRecord, DisputeTarget, DocumentResponse, DraftCheck, DraftRecord, DraftSummary, EarlierRequest, ErrorKind,
     FilingRecord, HoldRecord, IncidentRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PdfExportRecord,
-    PersonMatch, PersonRecord, PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord,
+    PersonMatch, PersonRecord, PossibleMatch, Provenance, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord,
     StaffRecord, StaffRef, StoreError, StoreState, StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
 };
 

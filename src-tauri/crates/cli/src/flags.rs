@@ -1,6 +1,7 @@
-//! Only the command line knows its flags: a test that no message of the crates below it
-//! names one of its commands or flags. The other crates say what is wrong and what would
-//! allow it in words; the command line adds the command to run (`hint`).
+//! Tests of what the crates' code may say: only the command line knows its flags (no message
+//! of the crates below it names one of its commands or flags: they say what is wrong and
+//! what would allow it in words; the command line adds the command to run, `hint`), and a
+//! capture's manifest is read into the evidence crate's types wherever it is read.
 
 #[cfg(test)]
 mod tests {
@@ -82,5 +83,30 @@ mod tests {
             }
         }
         assert!(named.is_empty(), "messages below the command line name its commands or flags:\n{}", named.join("\n"));
+    }
+
+    #[test]
+    fn no_crate_reads_a_capture_manifest_as_untyped_json() {
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        for reader in ["store", "app", "ipc", "cli", "serve"] {
+            sources(&crates.join(reader).join("src"), &mut files);
+        }
+        let mut untyped = Vec::new();
+        for file in &files {
+            if file.ends_with("cli/src/flags.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(file).unwrap();
+            for (n, line) in code(&text) {
+                let picked = line.contains("[\"provenance\"]") || line.contains("[\"original_sha256\"]") || line.contains("[\"artefacts\"]");
+                let parsed = line.contains("manifest") && line.contains("Value") && line.contains("from_str");
+                if picked || parsed {
+                    untyped.push(format!("{}:{n}: {}", file.display(), line.trim()));
+                }
+            }
+        }
+        assert!(files.len() > 50, "the crates' sources are read: {}", files.len());
+        assert!(untyped.is_empty(), "manifests read as untyped JSON:\n{}", untyped.join("\n"));
     }
 }

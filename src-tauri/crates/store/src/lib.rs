@@ -44,7 +44,7 @@ pub use accounts::{
     AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord, AuthorisationReview, Renewal,
 };
 pub use browser_choice::BrowserChoiceRecord;
-pub use captures::{ArtefactRecord, CaptureRecord, NewArtefact, Provenance, RedactionRecord, verify_manifest};
+pub use captures::{ArtefactRecord, CaptureRecord, Manifest, NewArtefact, Provenance, RedactionManifest, RedactionRecord, verify_manifest};
 pub use data_dir::{DATA_DIR_ENV, DataDir};
 pub use drafts::{DraftCheck, DraftRecord, DraftSummary};
 pub use error::{Acceptance, ErrorKind, RecoveryError, Result, StoreError};
