@@ -1043,8 +1043,8 @@ fn pictures_wanted(exhibit: &Exhibit) -> Vec<(i64, String, String)> {
     wanted
 }
 
-/// Reads the pictures, each hashed as it comes: half through the open store, half through a
-/// second connection in another thread (decrypting is most of an export's work).
+/// Reads the pictures, each hashed as it comes: half through the open store, half through the
+/// `Host`'s second connection in another thread (decrypting is most of an export's work).
 fn read_pictures(host: &dyn Host, store: &Store, wanted: Vec<(i64, String, String)>) -> Result<Pictures> {
     let read = |store: &Store, part: &[(i64, String, String)]| -> Result<Pictures> {
         let mut pictures = Pictures::new();
@@ -1056,10 +1056,7 @@ fn read_pictures(host: &dyn Host, store: &Store, wanted: Vec<(i64, String, Strin
         Ok(pictures)
     };
     let (mine, theirs) = wanted.split_at(wanted.len() / 2);
-    let second = match host.keystore() {
-        Ok(keystore) if !theirs.is_empty() => Store::open(host.data_dir(), &keystore).ok(),
-        _ => None,
-    };
+    let second = if theirs.is_empty() { None } else { host.reader().ok() };
     let Some(second) = second else { return read(store, &wanted) };
     std::thread::scope(|scope| {
         let other = scope.spawn(move || read(&second, theirs));
@@ -1083,7 +1080,7 @@ fn redaction_note(blocks: &mut Vec<Block>, sources: &Sources, exhibit: &Exhibit,
     let Some(r) = sources.redactions.get(&(exhibit.record.id, kind.to_string())) else { return };
     // What was redacted: this picture, or the same file shown as another.
     let what = if r.artefact == "full_page_png" { "full page" } else { "viewport" };
-    let Ok(m) = serde_json::from_str::<triangulate_evidence::redaction::RedactionManifest>(&r.manifest) else {
+    let Some(m) = r.read_manifest() else {
         blocks.push(Block::Paragraph(format!(
             "The redacted copy of exhibit {}'s {what} has a manifest that cannot be read.",
             exhibit.number

@@ -37,6 +37,19 @@ pub trait Host: Send + Sync {
         triangulate_core::local_time::uk_date(self.now())
     }
 
+    /// A second connection to the same store, for reading beside `store()` in another thread
+    /// (an export decrypts its pictures on two); nothing is written through it.
+    fn reader(&self) -> Result<Store> {
+        Ok(Store::open(self.data_dir(), &self.keystore()?)?)
+    }
+
+    /// Sends an RFC 3161 query to the policy's time-stamping authority at `url` and gives its
+    /// answer unread (the application layer verifies it); `Err` says in words what went wrong
+    /// ("cannot be reached …", "answered HTTP 500").
+    fn ask_time_stamping_authority(&self, url: &str, query: Vec<u8>) -> std::result::Result<Vec<u8>, String> {
+        crate::timestamping::post(url, query)
+    }
+
     /// The local policy over the embedded defaults.
     fn policy(&self) -> Result<Policy> {
         Ok(triangulate_store::load_policy(self.data_dir())?.0)
