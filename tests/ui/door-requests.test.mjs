@@ -699,22 +699,25 @@ test("check answers ends in submitting to the team manager, through the request'
   const stored = (await door.call("request_get", { reference: "REQ-2026-0001" })).record;
   assert.deepEqual(stored.decisions.map((d) => [d.step, d.decided_by, d.recorded_by, d.evidence]), [["submit", "Ada Worker", "Ada Worker", null]], "submitted in her own name");
   await checkScreen(page, "10b-request-created-and-submitted");
-}));
 
-test("check answers ends in submitting to the team manager, through the request's own step, and discarding is asked about first: an access worker records the social worker's submission", () => onDoor(async (door, access) => {
-  // An access worker creating a social worker's request records her submission, by email.
-  const calls = countCalls(access);
-  await setUpAs(access, door.start, "Ana Access", "role");
-  await addStaff(door, { except: ["Ana Access"] });
-  await fillRequest(access, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans" });
-  await heading(access, "Check your answers");
-  await byId(access, "commit-submit").click();
-  await access.locator("#decision-form").waitFor();
-  assert.match(await access.locator("main h1").innerText(), /Submit to team manager/);
-  assert.match(await byId(access, "notification").innerText(), /Request REQ-2026-0001 created[\s\S]*record the social worker's submission/i);
-  assert.equal(calls.request_step ?? 0, 0, "nothing recorded in her name");
-  await chooseDecider(access, "Rhian Evans");
-  await fill(access, { evidence: "Email RE-2" });
-  await byId(access, "record").click();
-  await access.locator("#request-state", { hasText: "Submitted" }).waitFor();
+  // An access worker creating a social worker's request records her submission, by email:
+  // on another laptop (a store of its own).
+  await onDoor(async (door, access) => {
+    const calls = countCalls(access);
+    await setUpAs(access, door.start, "Ana Access", "role");
+    await addStaff(door, { except: ["Ana Access"] });
+    await fillRequest(access, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans" });
+    await heading(access, "Check your answers");
+    await byId(access, "commit-submit").click();
+    await access.locator("#decision-form").waitFor();
+    assert.match(await access.locator("main h1").innerText(), /Submit to team manager/);
+    assert.match(await byId(access, "notification").innerText(), /Request REQ-2026-0001 created[\s\S]*record the social worker's submission/i);
+    assert.equal(calls.request_step ?? 0, 0, "nothing recorded in her name");
+    await chooseDecider(access, "Rhian Evans");
+    await fill(access, { evidence: "Email RE-2" });
+    await byId(access, "record").click();
+    await access.locator("#request-state", { hasText: "Submitted" }).waitFor();
+    const stored = (await door.call("request_get", { reference: "REQ-2026-0001" })).record;
+    assert.deepEqual(stored.decisions.map((d) => [d.step, d.decided_by, d.recorded_by, d.evidence]), [["submit", "Rhian Evans", "Ana Access", "Email RE-2"]], "the social worker's submission, recorded by the access worker");
+  });
 }));
