@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { checkScreen, focusedId, heading, launch } from "./support.mjs";
 import { openDoor } from "./door.mjs";
+import { addCast } from "./journeys.mjs";
 
 let browser;
 before(async () => {
@@ -109,12 +110,7 @@ test("a request is created, corrected and authorised by keyboard alone", async (
     await choose(page, "role", 1);
     await press(page, "save-profile");
     // The people the request names and who decide, in the staff directory.
-    for (const [name, roles, staff_id, team] of [
-      ["Rhian Evans", ["osw"], "1001", "Assessment West"],
-      ["Tom Manager", ["tm"], "1002", "Assessment West"],
-      ["Sue Director", ["sd"], "1003", ""],
-      ["Jo Price", ["sm"], "1004", ""],
-    ]) await door.call("staff_add", { name, roles, staff_id, team });
+    await addCast(door.start);
     // The first start's last step: the browser found on the laptop is kept.
     await heading(page, "The browser for captures");
     await press(page, "continue");
