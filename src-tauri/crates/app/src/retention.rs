@@ -281,7 +281,15 @@ fn hold_fields(by: &str, reason: &str) -> Result<()> {
 
 /// A legal hold (court proceedings, a complaint): nothing of the request is disposed of.
 pub fn hold(host: &dyn Host, reference: &str, by: &str, reason: &str) -> Result<HoldRecord> {
-    hold_fields(by, reason)?;
+    // Every problem at once: the request's reference with who decided and why.
+    let mut errors = Vec::new();
+    required(&mut errors, "reference", "the request's reference", reference);
+    if let Err(error) = hold_fields(by, reason) {
+        errors.extend(error.fields());
+    }
+    if !errors.is_empty() {
+        return Err(AppError::fields_error(errors));
+    }
     Ok(host.store()?.place_hold(reference, by.trim(), reason.trim(), host.now())?)
 }
 

@@ -668,6 +668,8 @@ fn retention_lists_what_falls_due_on_the_day_a_hold_keeps_it_and_disposal_leaves
         retention_hold(host, RetentionHoldArgs { reference: reference.clone(), by: " ".into(), reason: " ".into() })
             .unwrap_err();
     assert_eq!(fields(missing), ["by", "reason"]);
+    let nothing = retention_hold(host, RetentionHoldArgs { reference: " ".into(), by: "".into(), reason: "".into() }).unwrap_err();
+    assert_eq!(fields(nothing), ["reference", "by", "reason"], "every problem at once, the reference's too");
     let held = retention_hold(
         host,
         RetentionHoldArgs { reference: reference.clone(), by: "Legal Services".into(), reason: "A complaint".into() },
