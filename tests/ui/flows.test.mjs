@@ -1793,53 +1793,6 @@ test("a request whose directed surveillance authorisation awaits a magistrate's 
   await page.close();
 });
 
-test("starting a session shows the service director's conditions and is refused until they are confirmed", async () => {
-  const page = await fixture.browser.newPage();
-  await readyForAccess(page, { conditions: "One look at each profile" });
-  assert.match(await byId(page, "access-conditions").innerText(), /One look at each profile/);
-  await openSessionStart(page);
-  assert.equal(await byId(page, "conditions-text").innerText(), "One look at each profile");
-  await byId(page, "subject").check();
-  await checkScreen(page, "86-session-conditions");
-  await byId(page, "continue").click();
-  const refusal = page.locator('#refused .app-refusal[data-code="conditions_not_confirmed"]');
-  await refusal.waitFor();
-  assert.equal(await focusedId(page), "refused");
-  assert.match(await refusal.innerText(), /the service director's conditions were not confirmed/i);
-  await checkScreen(page, "87-session-conditions-refused");
-  await refusal.locator("a").click();
-  assert.equal(await focusedId(page), "conditions_confirmed", "the refusal's link moves focus to the box");
-  await byId(page, "conditions_confirmed").check();
-  await byId(page, "continue").click();
-  await heading(page, "Access session 1");
-  await page.close();
-});
-
-test("with no browser on the laptop a session start is refused with where to choose one, and starts once one is chosen", async () => {
-  const page = await fixture.browser.newPage();
-  await readyForAccess(page);
-  await page.evaluate(() => (window.fakeNoBrowser = true));
-  await openSessionStart(page);
-  await byId(page, "subject").check();
-  await byId(page, "continue").click();
-  const refusal = page.locator('#refused .app-refusal[data-code="browser_failed"]');
-  await refusal.waitFor();
-  assert.equal(await focusedId(page), "refused");
-  assert.match(await refusal.innerText(), /No browser for captures was found on this laptop[\s\S]*in Settings, under "Browser for captures"/);
-  assert.doesNotMatch(await refusal.innerText(), /--browser/, "no command-line option in a window");
-  await checkScreen(page, "88-session-no-browser");
-  await refusal.locator("a", { hasText: "Choose the browser for captures in Settings" }).click();
-  await heading(page, "Browser for captures");
-  await page.evaluate(() => (window.fakeProgram = "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe"));
-  await byId(page, "path").click();
-  await page.locator("#notification", { hasText: "The browser for captures is chosen" }).waitFor();
-  await openSessionStart(page);
-  await byId(page, "subject").check();
-  await byId(page, "continue").click();
-  await heading(page, "Access session 1");
-  await page.close();
-});
-
 test("the staff directory lists who takes part, adds a person, imports a file with every bad row named, and marks a leaver", async () => {
   const page = await fixture.browser.newPage();
   await setUpAs(page, "Ada Worker", "role-2");
