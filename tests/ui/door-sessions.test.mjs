@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkScreen, focusedId, heading, launch } from "./support.mjs";
 import { openDoor } from "./door.mjs";
-import { byId, fill, readyForAccess } from "./journeys.mjs";
+import { byId, fill, logAction, readyForAccess, saveLogForm } from "./journeys.mjs";
 
 const require = createRequire(new URL("../../ui/package.json", import.meta.url));
 const { chromium } = require("playwright-core");
@@ -29,6 +29,8 @@ let sessionProgram;
 before(async () => {
   browser = await launch();
   site = await startSite();
+  // Jane's profile: taller than the window, so that its full page is a picture of its own.
+  site.page("/jane.doe.1990", { title: "Jane Doe", height: 2000 });
   tools = await mkdtemp(join(tmpdir(), "triangulate-sessions-"));
   sessionProgram = join(tools, "chromium");
   await mkdir(join(tools, "no-browser"));
@@ -52,9 +54,10 @@ async function startSite() {
     response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     response.end(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(page.title)}</title></head>` +
-        `<body style="margin:0;font-family:sans-serif"><h1>${escape(page.title)}</h1><p>A page for the tests.</p>` +
-        (page.height ? `<div style="height:${page.height}px;background:linear-gradient(#fff,#69c)"></div>` : "") +
-        `</body></html>`,
+        // A page of a set height is exactly that tall: its content is inside a box of it.
+        `<body style="margin:0;font-family:sans-serif"><div style="overflow:hidden;padding:8px;box-sizing:border-box;` +
+        (page.height ? `height:${page.height}px;background:linear-gradient(#fff,#69c)` : "") +
+        `"><h1 style="overflow-wrap:anywhere">${escape(page.title)}</h1><p>A page for the tests.</p></div></body></html>`,
     );
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -70,9 +73,9 @@ async function startSite() {
 const janesProfile = () => `${site.base}/jane.doe.1990`;
 
 /** A door whose sessions open the test's browser program; with `browser: false`, a laptop
- *  with no browser: none named, and none in the folders of its PATH. */
-async function sessionDoor({ browser: named = true } = {}) {
-  return openDoor({ env: named ? { TRIANGULATE_BROWSER: sessionProgram } : { TRIANGULATE_BROWSER: "", PATH: join(tools, "no-browser") } });
+ *  with no browser: none named, and none in the folders of its PATH. `at` sets its clock. */
+async function sessionDoor({ browser: named = true, at } = {}) {
+  return openDoor({ at, env: named ? { TRIANGULATE_BROWSER: sessionProgram } : { TRIANGULATE_BROWSER: "", PATH: join(tools, "no-browser") } });
 }
 
 /** Ends every session still open, so that no browser is left behind. */
@@ -167,6 +170,428 @@ test("with no browser on the laptop a session start is refused with where to cho
     await byId(page, "subject").check();
     await byId(page, "continue").click();
     await sessionOpened(page, 1);
+    await page.close();
+  } finally {
+    await endSessions(door);
+    await door.close();
+  }
+});
+
+/** Ends the open session from its page, as the worker does: its browser closes. */
+async function endSession(page, n) {
+  await byId(page, "end").click();
+  await page.locator(".govuk-notification-banner", { hasText: `Access session ${n} ended` }).waitFor();
+}
+
+test("a second view of a person warns at the limit before going on, and a third is refused with what would allow it", async () => {
+  const door = await sessionDoor();
+  try {
+    const page = await door.page(browser);
+    await ready(page, door);
+    for (const n of [1, 2]) {
+      await openSessionStart(page, door);
+      await byId(page, "subject").check();
+      await byId(page, "continue").click();
+      if (n === 2) {
+        await page.locator("h2", { hasText: "Before you start" }).waitFor();
+        assert.match(await page.locator("main").innerText(), /This is view 2 of this person within 30 days, the last allowed/);
+        // The warnings are focused, not the button: a plain primary button, green, not the
+        // focus ring's yellow.
+        assert.equal(await focusedId(page), "before-you-start");
+        assert.equal(await byId(page, "start-anyway").getAttribute("class"), "govuk-button");
+        assert.equal(await byId(page, "start-anyway").evaluate((b) => getComputedStyle(b).backgroundColor), "rgb(15, 122, 82)", "GOV.UK's button green, not the focus yellow rgb(255, 221, 0)");
+        await checkScreen(page, "58-session-warned");
+        await byId(page, "start-anyway").click();
+      }
+      await sessionOpened(page, n);
+      // One session at a time on a sanctioned account: this one ends before the next view.
+      await endSession(page, n);
+    }
+    await openSessionStart(page, door);
+    await byId(page, "subject").check();
+    await byId(page, "continue").click();
+    const refusal = page.locator('#refused .app-refusal[data-code="repeat_viewing_limit"]');
+    await refusal.waitFor();
+    assert.equal(await focusedId(page), "refused");
+    assert.match(await refusal.innerText(), /What would allow it: A directed surveillance authorisation covering this person must be recorded\./);
+    assert.equal(await refusal.locator('a[href="#/requests/REQ-2026-0001/authorisations"]').count(), 1, "a link to where it is put right");
+    await checkScreen(page, "59-session-refused");
+    await page.close();
+  } finally {
+    await endSessions(door);
+    await door.close();
+  }
+});
+
+test("a page that belongs to someone else raises a linked request, prefilled and flagged for the service director", async () => {
+  const door = await sessionDoor();
+  try {
+    const page = await door.page(browser);
+    await ready(page, door);
+    await openSessionStart(page, door);
+    await byId(page, "subject").check();
+    await byId(page, "continue").click();
+    await sessionOpened(page, 1);
+    // The worker goes to another man's page in the session's browser.
+    const other = `${site.base}/the.other.man`;
+    const { cdp, tab } = await sessionBrowser(door);
+    try {
+      await tab.goto(other);
+    } finally {
+      await cdp.close();
+    }
+    await page.locator("#trail", { hasText: other }).waitFor();
+    await byId(page, "capture").click();
+    await page.locator("#outside-heading").waitFor();
+    assert.equal(await byId(page, "outside-url").innerText(), other);
+    await byId(page, "outside-choice-2").check();
+    await byId(page, "outside-continue").click();
+    await heading(page, "Case and workers");
+    assert.match(await page.locator(".govuk-notification-banner").innerText(), /flagged for the service director/);
+    assert.equal(await byId(page, "case_reference").inputValue(), "CS-4410", "carried over from the request");
+    await byId(page, "continue").click();
+    await heading(page, "Reason, concern and triangulation");
+    assert.match(await byId(page, "concern").inputValue(), new RegExp(`REQ-2026-0001.*${other.replace(/[.:/]/g, "\\$&")}`));
+    // Nothing was captured of the other man's page.
+    assert.deepEqual((await door.call("session_get", { id: 1 })).captures, []);
+    await page.close();
+  } finally {
+    await endSessions(door);
+    await door.close();
+  }
+});
+
+/** Goes to `url` in the session's own browser, as the worker would. */
+async function browseTo(door, url) {
+  const { cdp, tab } = await sessionBrowser(door);
+  try {
+    await tab.goto(url);
+  } finally {
+    await cdp.close();
+  }
+}
+
+test("the whole timeline is captured by scrolling and said so, on the session and on the capture's screen", async () => {
+  const door = await sessionDoor();
+  try {
+    const page = await door.page(browser);
+    await ready(page, door);
+    await openSessionStart(page, door);
+    await byId(page, "subject").check();
+    await byId(page, "continue").click();
+    await sessionOpened(page, 1);
+    // Jane's timeline: many screens tall.
+    const timeline = `${janesProfile()}/timeline`;
+    site.page("/jane.doe.1990/timeline", { title: "Jane Doe's timeline", height: 12000 });
+    await browseTo(door, timeline);
+    await page.locator("#trail", { hasText: timeline }).waitFor();
+    const takes = [];
+    page.on("request", (request) => { if (request.url().endsWith("/api/capture_take")) takes.push(request); });
+    // While it is taken: the bar, both buttons disabled, the pressed one saying so. (The
+    // door sends no progress reports, so the bar's step stays at its start: the steps the
+    // capture reports are shown by the desktop's window alone.)
+    await byId(page, "capture-whole").click();
+    await page.locator("#capture-progress-bar #work-progress-step").waitFor();
+    assert.equal(await page.getByRole("progressbar", { name: "Capturing the whole timeline" }).count(), 1);
+    assert.equal(await byId(page, "capture-whole").innerText(), "Capturing…");
+    assert.equal(await byId(page, "capture").isDisabled(), true);
+    assert.equal(await byId(page, "capture-whole").isDisabled(), true);
+    // A second press starts nothing.
+    await byId(page, "capture-whole").click({ force: true }).catch(() => undefined);
+    await checkScreen(page, "52a-session-capturing");
+    await page.locator("#captured", { hasText: "Captured: capture 1" }).waitFor({ timeout: 120_000 });
+    const way = page.locator("#taken-way", { hasText: /Full page: composed from \d+ screens while scrolling; reached the end of the page/ });
+    await way.waitFor();
+    const screens = /composed from (\d+) screens/.exec(await way.innerText())[1];
+    assert.ok(Number(screens) > 2, `${screens} screens for a page of many`);
+    assert.equal(await byId(page, "capture").isDisabled(), false, "the buttons come back once it is taken");
+    assert.equal(await byId(page, "capture-whole").innerText(), "Capture the whole timeline");
+    assert.equal(await byId(page, "work-progress").count(), 0, "the bar goes once it is taken");
+    assert.equal(takes.length, 1);
+    await checkScreen(page, "52b-session-whole-timeline");
+    await page.locator("#captures a", { hasText: "Capture 1" }).click();
+    await heading(page, "Capture 1");
+    await page.locator("#provenance-card .govuk-summary-list__row", { hasText: "Full page" }).locator("#taken-way", { hasText: `Composed from ${screens} screens while scrolling; reached the end of the page` }).waitFor();
+    await page.locator("#provenance", { hasText: `By scrolling: composed from ${screens} screens while scrolling` }).waitFor();
+    await page.close();
+  } finally {
+    await endSessions(door);
+    await door.close();
+  }
+});
+
+/** A day as the app writes it, `days` after today on the laptop's clock: "23 December 2026". */
+function dayFromToday(days) {
+  return new Date(Date.now() + days * 86_400_000).toLocaleDateString("en-GB", { timeZone: "Europe/London", day: "numeric", month: "long", year: "numeric" });
+}
+
+test("an access session captures by button and by shortcut, asks about a page outside the profiles, shows hostile titles as text, judges and ends", async () => {
+  // The laptop's clock, which the session's page counts the time from, is the app's.
+  const door = await sessionDoor({ at: new Date().toISOString() });
+  try {
+    const page = await door.page(browser);
+    const calls = (name) => { const seen = []; page.on("request", (r) => { if (r.url().endsWith(`/api/${name}`)) seen.push(r); }); return seen; };
+    const judgements = calls("capture_judge");
+    await ready(page, door);
+    // The policy's limit on a full page's height, lowered so that a tall page is cut at it.
+    await writeFile(join(door.dataDir, "policy.toml"), "[capture]\nfull_page_max_css_px = 5000\n");
+    await openSessionStart(page, door);
+    assert.equal(await byId(page, "account").isChecked(), true, "the only account is chosen already");
+    await byId(page, "continue").click();
+    await page.locator("#error-summary a", { hasText: "Select whose pages you will look at" }).waitFor();
+    await checkScreen(page, "50-session-start-error");
+    await byId(page, "subject").check();
+    await byId(page, "continue").click();
+    await sessionOpened(page, 1);
+    await page.locator("#trail", { hasText: `Opened ${janesProfile()}` }).waitFor();
+    assert.match(await byId(page, "elapsed").innerText(), /^\d+:\d\d$/, "the time since it started");
+    assert.match(await byId(page, "shortcut").innerText(), /Ctrl\+Shift\+F9/, "the shortcut is shown");
+    // Ending a session destroys nothing: a secondary button beside its state, at the top.
+    assert.equal(await byId(page, "end").getAttribute("class"), "govuk-button govuk-button--secondary");
+    assert.match(await byId(page, "session-state").innerText(), /^Recording for \d+:\d\d/);
+    const endBox = await byId(page, "end").boundingBox();
+    assert.ok(endBox.y < (await byId(page, "capture").boundingBox()).y, "End session is above the capture buttons");
+    assert.ok(endBox.y < 400, `End session is near the top: ${endBox.y} px down`);
+    assert.equal(await page.locator("main .govuk-button--warning").count(), 0, "nothing red on a running session");
+    await checkScreen(page, "51-session-running");
+
+    await byId(page, "capture").click();
+    await page.locator("#captured", { hasText: "Captured: capture 1" }).waitFor({ timeout: 120_000 });
+    await page.locator("#captures li", { hasText: "Not judged yet" }).waitFor();
+    await checkScreen(page, "52-session-captured");
+    // The global shortcut is the desktop's (the HTTP door has none): the second capture is
+    // taken by the button again.
+    await byId(page, "capture").click();
+    await page.locator("#captured", { hasText: "Captured: capture 2" }).waitFor({ timeout: 120_000 });
+    assert.equal(await page.locator("#captures li").count(), 2);
+
+    // A page outside the listed profiles is not captured until the worker says whose it is.
+    await browseTo(door, `${site.base}/someone.else`);
+    await page.locator("#trail", { hasText: "someone.else" }).waitFor();
+    await byId(page, "capture").click();
+    await page.locator("#outside-heading", { hasText: "This page is not one of Jane Doe's listed profiles" }).waitFor();
+    assert.equal(await focusedId(page), "outside-heading");
+    assert.equal(await page.locator("#captures li").count(), 2, "nothing captured silently");
+    await byId(page, "outside-continue").click();
+    await page.locator('[id="outside-choice-error"]', { hasText: "Select whose page it is" }).waitFor();
+    await byId(page, "outside-choice").check();
+    await byId(page, "outside-continue").click();
+    await page.locator('[id="outside_scope_reason-error"]', { hasText: "Enter why the page belongs to this person" }).waitFor();
+    await checkScreen(page, "53-outside-scope");
+    await fill(page, { outside_scope_reason: "Her second account: same photos and friends" });
+    await byId(page, "outside-continue").click();
+    await page.locator("#captured", { hasText: "Captured: capture 3" }).waitFor({ timeout: 120_000 });
+    // The session's list marks the capture of a page outside the listed profiles, only that one.
+    await page.locator("#captures li", { hasText: "Not a listed profile" }).waitFor();
+    assert.equal(await page.locator("#captures li", { hasText: "Not a listed profile" }).count(), 1);
+    assert.match(await page.locator("#captures li", { hasText: "Not a listed profile" }).innerText(), /Capture 3/);
+
+    // Keeping the window on top is the desktop's (the HTTP door has no window to keep): the
+    // choice is offered and taken.
+    await byId(page, "on-top").check();
+    assert.equal(await byId(page, "on-top").isChecked(), true);
+
+    // A hostile title: markup, right-to-left text and 10,000 characters, shown as inert text,
+    // on a page taller than the policy's limit.
+    site.page("/jane.doe.1990/photos", { title: `<img src=x onerror="window.pwned=1">\u202Eevil ${"W".repeat(10000)}`, height: 6000 });
+    await browseTo(door, `${janesProfile()}/photos`);
+    await page.locator("#trail", { hasText: `${janesProfile()}/photos` }).waitFor();
+    await byId(page, "capture").click();
+    await page.locator("#captured", { hasText: "Captured: capture 4" }).waitFor({ timeout: 120_000 });
+    // A page taller than the policy's limit says so at once, with both heights, and in the list.
+    await page.locator("#captured .govuk-warning-text", { hasText: "the page is 6000 CSS px tall; the full-page picture holds its first 5000 CSS px" }).waitFor();
+    await page.locator("#captures li", { hasText: "Cut at the policy's limit" }).waitFor();
+    assert.equal(await page.locator("#captures li", { hasText: "Cut at the policy's limit" }).count(), 1, "only the cut capture is tagged");
+    await page.locator("#captures li", { hasText: "onerror" }).waitFor();
+    assert.equal(await page.evaluate(() => window.pwned), undefined, "nothing in a title runs");
+    const images = await page.$$eval("main img", (all) => all.map((img) => img.getAttribute("src") ?? ""));
+    assert.ok(images.every((src) => src.startsWith("data:image/png;base64,")), `no element made from a title: ${images.map((s) => s.slice(0, 30))}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `a long title wraps: the page is ${overflow} px too wide`);
+    await checkScreen(page, "54-session-hostile-title");
+
+    // The capture itself: the picture, the digests whole, the signature, and the judgement.
+    await page.locator("#captures a", { hasText: "Capture 1" }).click();
+    await heading(page, "Capture 1");
+    const stored = await door.call("capture_get", { id: 1 });
+    const window_ = stored.artefacts.find((a) => a.kind === "viewport_png");
+    assert.equal(await page.locator("#thumbnail").evaluate((img) => img.naturalWidth), Number(window_.width), "the window's picture is shown");
+    const digests = await page.locator("#hashes code").allInnerTexts();
+    assert.equal(digests.length, stored.artefacts.length);
+    assert.deepEqual(digests, stored.artefacts.map((a) => a.sha256));
+    for (const d of digests) assert.match(d, /^[0-9a-f]{64}$/, "each SHA-256 in full");
+    assert.match(await byId(page, "signature").innerText(), /Signature verified/);
+    // The provenance card comes first: the whole page's SHA-256 and the capture's time are
+    // above the picture and the judgement form.
+    const formTop = (await byId(page, "judgement-form").boundingBox()).y;
+    for (const id of ["provenance-card", "card-sha256", "card-captured-at", "signature", "card-timestamp"]) {
+      assert.ok((await byId(page, id).boundingBox()).y < formTop, `${id} is above the judgement form`);
+    }
+    assert.ok((await byId(page, "card-sha256").boundingBox()).y < (await byId(page, "thumbnail").boundingBox()).y, "the digest is above the picture");
+    assert.equal(await byId(page, "card-sha256").innerText(), stored.artefacts.find((a) => a.kind === "full_page_png").sha256, "the whole page's SHA-256");
+    // One moment, labelled with its zone, the same under the picture and in the table.
+    const captured = await byId(page, "card-captured-at").innerText();
+    assert.match(captured, /^\d{1,2} [A-Z][a-z]+ \d{4} \d\d:\d\d:\d\d (GMT|BST) \(UK time\)$/);
+    assert.equal(await byId(page, "thumbnail-captured-at").innerText(), captured);
+    assert.match(await byId(page, "thumbnail-caption").innerText(), /Captured at: /);
+    assert.equal(await page.locator("#provenance .govuk-summary-list__row", { hasText: "Captured at" }).first().locator("dd").innerText(), captured);
+    assert.equal(await byId(page, "card-worker").innerText(), "Ada Worker", "who captured it, by name");
+    assert.match(await byId(page, "card-account").innerText(), /^council\.checks\.7 on Facebook, which (can|cannot) be identified as the council's$/);
+    assert.match(await byId(page, "card-session").innerText(), /^Access session 1 on Jane Doe's pages, started \d{1,2} [A-Z][a-z]+ \d{4} \d\d:\d\d (GMT|BST), still open$/);
+    assert.match(await byId(page, "card-timestamp").innerText(), /^None: its time is this laptop's clock/, "no trusted timestamp, said plainly");
+    assert.equal(await byId(page, "card-tags").count(), 0, "a capture of a listed profile, not cut, disputed or redacted, has no tag");
+    // The digest is copied whole.
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: door.url });
+    await byId(page, "copy-sha256").click();
+    await page.locator("#copy-status", { hasText: "Copied." }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await byId(page, "card-sha256").innerText());
+    assert.equal(await byId(page, "copy-sha256").getAttribute("class"), "govuk-button govuk-button--secondary app-copy-button");
+    await byId(page, "save-judgement").click();
+    for (const message of ["Say whether the capture is relevant", "useful information", "verified, probable or unverified"]) {
+      await page.locator("#error-summary a", { hasText: message }).waitFor();
+    }
+    await checkScreen(page, "55-capture-judgement-errors");
+    await byId(page, "relevant").check();
+    await byId(page, "useful_and_unique").check();
+    await byId(page, "attribution").check();
+    await fill(page, { attribution_reason: "Her own photos, as the school confirmed", collateral_intrusion: "A friend in one photo: not kept", tags: "photos, partner" });
+    await byId(page, "save-judgement").click();
+    await page.locator(".govuk-notification-banner", { hasText: "Capture 1 judged" }).waitFor();
+    assert.equal(await byId(page, "relevant").isChecked(), true, "the judgement shown is the one saved");
+    await checkScreen(page, "56-capture-judged");
+    // A redaction: a box drawn with the mouse and one typed, then why and who.
+    await byId(page, "redact-link").click();
+    await heading(page, "Redact capture 1: the picture of the window");
+    const picture = await byId(page, "redact-picture").boundingBox();
+    await page.mouse.move(picture.x + 2, picture.y + 2);
+    await page.mouse.down();
+    await page.mouse.move(picture.x + picture.width * 0.6, picture.y + picture.height * 0.8, { steps: 4 });
+    await page.mouse.up();
+    await page.locator("#boxes li").first().waitFor();
+    assert.equal(await page.locator("#redact-layer .app-redact__box").count(), 1, "the box drawn is shown where it will be painted");
+    await page.locator("#typed-box summary").click();
+    await fill(page, { "box-x": "1", "box-y": "1", "box-width": "2", "box-height": "1" });
+    await byId(page, "add-box").click();
+    assert.equal(await page.locator("#boxes li").count(), 2);
+    await byId(page, "save-redaction").click();
+    await page.locator("#error-summary a", { hasText: "Enter why it is redacted" }).waitFor();
+    await checkScreen(page, "56d-redact");
+    await fill(page, { reason: "Another child's face" });
+    await byId(page, "save-redaction").click();
+    await heading(page, "Capture 1");
+    assert.match(await byId(page, "redactions").innerText(), /2 boxes, by Ada Worker[\s\S]*Another child's face[\s\S]*The original is sealed: SHA-256 [0-9a-f]{64}/);
+    assert.equal(await byId(page, "card-tags").innerText(), "Redacted copy exists");
+    await checkScreen(page, "56e-capture-redacted");
+    // The full page, where it is a picture of its own, is redacted the same way.
+    await byId(page, "redact-full-page-link").click();
+    await heading(page, "Redact capture 1: the picture of the whole page");
+    await page.locator("#typed-box summary").click();
+    await fill(page, { "box-x": "0", "box-y": "0", "box-width": "3", "box-height": "2" });
+    await byId(page, "add-box").click();
+    await fill(page, { reason: "A neighbour's name" });
+    await checkScreen(page, "56f-redact-full-page");
+    await byId(page, "save-redaction").click();
+    await heading(page, "Capture 1");
+    assert.match(await byId(page, "redactions").innerText(), /The full page, 1 box, by Ada Worker[\s\S]*A neighbour's name/);
+
+    // A capture tagged distressing opens blurred until the worker chooses to see it.
+    await page.goto(`${door.url}/#/captures/4`);
+    await heading(page, "Capture 4");
+    assert.equal(await byId(page, "reveal").count(), 0, "not blurred before it is tagged");
+    assert.equal(await byId(page, "card-tags").innerText(), "Cut at the policy's limit");
+    await byId(page, "relevant-2").check();
+    await byId(page, "useful_and_unique-2").check();
+    await byId(page, "attribution-3").check();
+    await fill(page, { tags: "distressing" });
+    // Judging it not relevant schedules its deletion: a confirmation says what goes and when
+    // (the policy keeps a capture judged not relevant for 30 days), and nothing is recorded
+    // until it is confirmed.
+    const judgedBefore = judgements.length;
+    await byId(page, "save-judgement").click();
+    await heading(page, "Judge capture 4 not relevant?");
+    const due = dayFromToday(30);
+    assert.match(await byId(page, "deletion-when").innerText(), new RegExp(`due for deletion on ${due}`));
+    assert.deepEqual(await page.locator("#deletion-what li").allInnerTexts(), ["The whole page (PNG)", "The window as seen (PNG)", "The page's snapshot (MHTML)", "The page's web archive (WARC)", "Its signed manifest, provenance and judgement"]);
+    assert.equal(judgements.length, judgedBefore, "nothing recorded before it is confirmed");
+    await checkScreen(page, "56g-capture-not-relevant-confirm");
+    await byId(page, "cancel-not-relevant").click();
+    await heading(page, "Capture 4");
+    assert.equal(await byId(page, "relevant-2").isChecked(), true, "going back keeps what was chosen");
+    assert.equal(await byId(page, "tags").inputValue(), "distressing");
+    await byId(page, "save-judgement").click();
+    await heading(page, "Judge capture 4 not relevant?");
+    await page.locator(".govuk-back-link").click();
+    await heading(page, "Capture 4");
+    assert.equal(await byId(page, "relevant-2").isChecked(), true, "the back link too");
+    await byId(page, "save-judgement").click();
+    await heading(page, "Judge capture 4 not relevant?");
+    await byId(page, "confirm-not-relevant").click();
+    await page.locator(".govuk-notification-banner", { hasText: "Capture 4 judged" }).waitFor();
+    assert.match(await page.locator(".govuk-notification-banner").innerText(), new RegExp(`Judged not relevant: it is due for deletion on ${due} under the retention policy`));
+    await page.goto(`${door.url}/#/captures/4`);
+    await heading(page, "Capture 4");
+    assert.match(await byId(page, "thumbnail").getAttribute("class"), /app-blurred/);
+    assert.notEqual(await byId(page, "thumbnail").evaluate((img) => getComputedStyle(img).filter), "none", "drawn blurred");
+    await checkScreen(page, "56b-capture-blurred");
+    await byId(page, "reveal").focus();
+    await page.keyboard.press("Enter");
+    assert.equal(await byId(page, "thumbnail").evaluate((img) => getComputedStyle(img).filter), "none", "revealed by a key");
+    await page.goto(`${door.url}/#/captures/2`);
+    await heading(page, "Capture 2");
+    await byId(page, "relevant-2").check();
+    await byId(page, "useful_and_unique-2").check();
+    await byId(page, "attribution-3").check();
+    await byId(page, "save-judgement").click();
+    await byId(page, "confirm-not-relevant").click();
+    await page.locator(".govuk-notification-banner", { hasText: "Capture 2 judged" }).waitFor();
+    await page.goto(`${door.url}/#/captures/3`);
+    await page.locator("#provenance", { hasText: "Her second account" }).waitFor();
+    assert.equal(await byId(page, "card-tags").innerText(), "Not a listed profile");
+    // A dispute of the capture is recorded with it.
+    await page.locator("#dispute-details summary").click();
+    await byId(page, "record-dispute").click();
+    await page.locator("#error-summary a", { hasText: "Enter who disputes it" }).waitFor();
+    await fill(page, { "dispute-by": "Jane Doe", "dispute-text": "That second account is not mine" });
+    await byId(page, "record-dispute").click();
+    await page.locator("#disputes", { hasText: "Jane Doe" }).waitFor();
+    assert.match(await byId(page, "disputes").innerText(), /That second account is not mine/);
+    // A dispute is near the top: after the provenance card, above the picture and the judgement.
+    assert.deepEqual((await byId(page, "card-tags").innerText()).split(/\s+(?=[A-Z])/), ["Not a listed profile", "Disputed"]);
+    const disputesTop = (await byId(page, "disputes").boundingBox()).y;
+    assert.ok(disputesTop > (await byId(page, "provenance-card").boundingBox()).y);
+    assert.ok(disputesTop < (await byId(page, "thumbnail").boundingBox()).y, "the dispute is above the picture");
+    assert.ok(disputesTop < (await byId(page, "judgement-form").boundingBox()).y, "the dispute is above the judgement");
+    assert.ok(disputesTop < 1500, `the dispute is near the top: ${disputesTop} px down`);
+    await checkScreen(page, "56c-capture-disputed");
+
+    // Ending: how long it lasted, and what the retention policy will delete; the browser closes.
+    await page.goto(`${door.url}/#/sessions/1`);
+    await sessionOpened(page, 1);
+    await endSession(page, 1);
+    assert.match(await byId(page, "to-be-deleted").innerText(), /Capture 2/);
+    assert.match(await byId(page, "to-be-deleted").innerText(), /Capture 4/);
+    assert.doesNotMatch(await byId(page, "to-be-deleted").innerText(), /Capture 1/);
+    assert.match(await page.locator("main").innerText(), /1 capture is not judged yet/);
+    assert.equal(await byId(page, "capture").count(), 0, "an ended session takes no capture");
+    await checkScreen(page, "57-session-ended");
+
+    // A finding rests on capture 1: the capture names it.
+    await page.goto(`${door.url}/#/requests/REQ-2026-0001/log`);
+    await heading(page, "Investigation log");
+    await logAction(page, "add-search", "Record a search");
+    await byId(page, "account").check();
+    await fill(page, { searched: "Jane Doe", result: "Profile found" });
+    await saveLogForm(page);
+    await logAction(page, "add-finding", "Record a finding");
+    await fill(page, { text: "A photo with the man, dated 3 November" });
+    await byId(page, "captures").check();
+    await saveLogForm(page);
+    // The log shows the capture a finding rests on with its picture and its digest.
+    await page.locator('code[data-capture-digest="1"]', { hasText: /^[0-9a-f]{64}$/ }).waitFor();
+    assert.equal(await page.locator('#findings img[data-capture="1"]').evaluate((img) => img.naturalWidth), Number(window_.width));
+    await checkScreen(page, "60-log-finding-with-capture");
+    await page.goto(`${door.url}/#/captures/1`);
+    await page.locator("#findings", { hasText: "Finding 1: A photo with the man" }).waitFor();
     await page.close();
   } finally {
     await endSessions(door);
