@@ -1020,60 +1020,6 @@ test("people are added one per page, role first, and removing one is confirmed",
   await page.close();
 });
 
-test("incidents are recorded for the service manager, and everything held about a person is exported with what to redact flagged", async () => {
-  const page = await fixture.browser.newPage();
-  await createdRequest(page);
-  // Subject access, from the person on the request's page.
-  await byId(page, "subject-access-1").click();
-  await heading(page, "Everything held about a person");
-  // The person by name, not by number.
-  assert.equal(await page.locator("main .govuk-caption-l").innerText(), "Jane Doe");
-  assert.doesNotMatch(await page.locator("main").innerText(), /Person \d/);
-  await checkScreen(page, "65-subject-access");
-  await page.evaluate(() => (window.fakeHoldWork = true));
-  await byId(page, "export").click();
-  await page.locator("#subject-access-progress #work-progress-step", { hasText: "Reading what is held about them" }).waitFor();
-  assert.equal(await byId(page, "export").isDisabled(), true);
-  await page.evaluate(() => window.fakeReleaseWork());
-  await page.locator("#exported", { hasText: "subject-access-person-1.pdf" }).waitFor();
-  assert.equal(await byId(page, "work-progress").count(), 0, "the bar goes when the work ends");
-  assert.match(await byId(page, "flagged").innerText(), /third party named, John Roe/);
-  assert.equal(await byId(page, "exported-pdf").innerText(), "/home/worker/Documents/subject-access-person-1/subject-access-person-1.pdf");
-  assert.equal(await page.locator("#exported-pdf wbr").count(), 5, "the path breaks only after a separator");
-  await checkScreen(page, "66-subject-access-exported");
-
-  await page.locator('.app-nav__link[data-section="records"]').click();
-  await heading(page, "Records");
-  await byId(page, "incidents-link").click();
-  await heading(page, "Incidents");
-  await byId(page, "record").click();
-  for (const message of ["Enter what happened", "Enter the day it happened", "Enter what was done about it"]) {
-    await page.locator("#error-summary a", { hasText: message }).waitFor();
-  }
-  await checkScreen(page, "67-incidents-errors");
-  const reporter = await byId(page, "reported_by").inputValue();
-  assert.notEqual(reporter, "", "the worker's name is offered");
-  await fill(page, { what: "A profile was viewed from a personal phone", people: "Jane Doe\nTom Bystander", action: "Reported to the data protection officer", request: "REQ-2026-0001" });
-  await date(page, "occurred_on", "20", "11", "2026");
-  await byId(page, "record").click();
-  await page.locator(".govuk-notification-banner", { hasText: "Incident recorded" }).waitFor();
-  assert.match(await byId(page, "incidents").innerText(), /20 November 2026\s+A profile was viewed from a personal phone\s+Jane Doe, Tom Bystander/);
-  // The form is empty again for the next incident, but for who reports it.
-  for (const id of ["what", "people", "action", "request", "occurred_on.day", "occurred_on.month", "occurred_on.year"]) {
-    assert.equal(await byId(page, id).inputValue(), "", `${id} is empty again`);
-  }
-  assert.equal(await byId(page, "reported_by").inputValue(), reporter, "who reports it is the worker again");
-  await checkScreen(page, "68-incidents");
-
-  // An incident keeps its own retention period, then falls due with the people it names.
-  await page.locator('.app-nav__link[data-section="records"]').click();
-  await byId(page, "retention-link").click();
-  await heading(page, "Retention and disposal");
-  assert.match(await byId(page, "due").innerText(), /Incident 1 about request REQ-2026-0001, with the people it names\s+An incident recorded on/);
-  await checkScreen(page, "69-retention-incident");
-  await page.close();
-});
-
 test("the pilot's feedback is recorded on a finalised request, by keyboard too, and the report shows it in charts with their tables, merged with another laptop's figures", async () => {
   const page = await fixture.browser.newPage();
   await readyForAccess(page);
