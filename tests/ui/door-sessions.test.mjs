@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkScreen, focusedId, heading, launch } from "./support.mjs";
 import { openDoor } from "./door.mjs";
-import { byId, createdRequest, date, fill, logAction, readyForAccess, saveLogForm, step } from "./journeys.mjs";
+import { byId, createdRequest, date, fill, finaliseFor, logAction, readyForAccess, saveLogForm, step } from "./journeys.mjs";
 
 const require = createRequire(new URL("../../ui/package.json", import.meta.url));
 const { chromium } = require("playwright-core");
@@ -108,7 +108,12 @@ const ready = (page, door, options = {}) => readyForAccess(page, door.start, { p
 /** Waits for the session's page: its recorder opens a real browser first, which a loaded
  *  machine may take a while to do. */
 async function sessionOpened(page, n) {
-  await page.locator("main h1", { hasText: `Access session ${n}` }).first().waitFor({ timeout: 120_000 });
+  try {
+    await page.locator("main h1", { hasText: `Access session ${n}` }).first().waitFor({ timeout: 120_000 });
+  } catch (error) {
+    error.message += `\nThe page says: ${await page.locator("main").innerText().catch(() => "nothing")}`;
+    throw error;
+  }
 }
 
 /** From a request ready for access, the session start screen. */
@@ -285,11 +290,11 @@ test("the whole timeline is captured by scrolling and said so, on the session an
     site.page("/jane.doe.1990/timeline", { title: "Jane Doe's timeline", height: 12000 });
     await browseTo(door, timeline);
     await page.locator("#trail", { hasText: timeline }).waitFor();
-    const takes = [];
-    page.on("request", (request) => { if (request.url().endsWith("/api/capture_take")) takes.push(request); });
-    // While it is taken: the bar, both buttons disabled, the pressed one saying so. (The
-    // door sends no progress reports, so the bar's step stays at its start: the steps the
-    // capture reports are shown by the desktop's window alone.)
+    // While it is taken (held on its way to the door while the page is looked at): the bar,
+    // both buttons disabled, the pressed one saying so. (The door sends no progress reports,
+    // so the bar's step stays at its start: the capture's steps are shown by the desktop's
+    // window alone.)
+    const taking = await holdCommand(page, "capture_take");
     await byId(page, "capture-whole").click();
     await page.locator("#capture-progress-bar #work-progress-step").waitFor();
     assert.equal(await page.getByRole("progressbar", { name: "Capturing the whole timeline" }).count(), 1);
@@ -299,6 +304,7 @@ test("the whole timeline is captured by scrolling and said so, on the session an
     // A second press starts nothing.
     await byId(page, "capture-whole").click({ force: true }).catch(() => undefined);
     await checkScreen(page, "52a-session-capturing");
+    taking.release();
     await page.locator("#captured", { hasText: "Captured: capture 1" }).waitFor({ timeout: 120_000 });
     const way = page.locator("#taken-way", { hasText: /Full page: composed from \d+ screens while scrolling; reached the end of the page/ });
     await way.waitFor();
@@ -307,7 +313,7 @@ test("the whole timeline is captured by scrolling and said so, on the session an
     assert.equal(await byId(page, "capture").isDisabled(), false, "the buttons come back once it is taken");
     assert.equal(await byId(page, "capture-whole").innerText(), "Capture the whole timeline");
     assert.equal(await byId(page, "work-progress").count(), 0, "the bar goes once it is taken");
-    assert.equal(takes.length, 1);
+    assert.equal(taking.calls(), 1);
     await checkScreen(page, "52b-session-whole-timeline");
     await page.locator("#captures a", { hasText: "Capture 1" }).click();
     await heading(page, "Capture 1");
@@ -755,3 +761,204 @@ test("incidents are recorded for the service manager, and everything held about 
     await door.close();
   }
 });
+
+/** On another laptop (a door over a store of its own), a request permitted: its figures
+ *  exported to `path` as that laptop's worker would, for the service manager to merge. */
+async function anotherLaptopsFigures(path) {
+  const other = await openDoor();
+  try {
+    const page = await other.page(browser);
+    await readyForAccess(page, other.start);
+    await other.call("pilot_export", { path });
+    await page.close();
+  } finally {
+    await other.close();
+  }
+}
+
+test("the pilot's feedback is recorded on a finalised request, by keyboard too, and the report shows it in charts with their tables, merged with another laptop's figures", async () => {
+  const door = await sessionDoor();
+  try {
+    const page = await door.page(browser);
+    await ready(page, door);
+    // An access session of 25 minutes on the request, by the app's clock.
+    const session = await door.call("session_start", { reference: "REQ-2026-0001", subject: 1, account: 1, conditions_confirmed: false, headless: true });
+    await door.setClock(new Date(Date.parse(session.started_at) + 24.5 * 60_000).toISOString());
+    await door.call("session_end", { id: session.id });
+    await page.goto(`${door.url}/#/requests/REQ-2026-0001`);
+    await byId(page, "open-log").click();
+    await heading(page, "Investigation log");
+    await logAction(page, "add-search", "Record a search");
+    await byId(page, "account").check();
+    await fill(page, { searched: "Jane Doe", result: "Profile found" });
+    await saveLogForm(page, "In progress");
+    await logAction(page, "complete", "Complete the log");
+    await saveLogForm(page, "Log completed");
+    await finaliseFor(page, "Rhian Evans", "rating-3", "It contradicts the claimed separation");
+    await saveLogForm(page, "Finalised");
+
+    // The social worker's feedback: every missing answer named, then given by keyboard alone.
+    await page.goto(`${door.url}/#/requests/REQ-2026-0001`);
+    await byId(page, "feedback-link").click();
+    await heading(page, "The social worker's feedback on the check");
+    assert.equal(await byId(page, "time_minutes").inputValue(), "25", "prefilled from the access sessions");
+    await byId(page, "save").click();
+    for (const message of ["Enter how many useful pieces", "Enter how many unique pieces", "Rating must be", "Enter who gave the feedback"]) {
+      await page.locator("#error-summary a", { hasText: message }).waitFor();
+    }
+    await checkScreen(page, "70-feedback-errors");
+    await byId(page, "useful").focus();
+    await page.keyboard.type("3");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("1");
+    await page.keyboard.press("Tab");
+    assert.equal(await focusedId(page), "rating", "the rating's first choice is next");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await focusedId(page), "rating-3");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("It settled the question");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("Rhian Evans");
+    await page.keyboard.press("Tab");
+    assert.equal(await focusedId(page), "save");
+    await page.keyboard.press("Enter");
+    await heading(page, "Request REQ-2026-0001");
+    await byId(page, "feedback-link").click();
+    assert.match(await byId(page, "given").innerText(), /Useful pieces of information\s+3[\s\S]*How much it contributed\s+Considerable/);
+
+    // The re-check, and the process rated.
+    await page.goto(`${door.url}/#/requests/REQ-2026-0001/recheck`);
+    await heading(page, "How useful the information proved six months on");
+    await byId(page, "rating-4").check();
+    await fill(page, { by: "Rhian Evans" });
+    await byId(page, "save").click();
+    await heading(page, "Request REQ-2026-0001");
+    await byId(page, "process-link").click();
+    await heading(page, "A rating of the authorisation process");
+    await byId(page, "save").click();
+    await page.locator("#error-summary a", { hasText: "Rate how easy the process was" }).waitFor();
+    await byId(page, "ease-4").check();
+    await byId(page, "effectiveness-5").check();
+    await checkScreen(page, "71-process-rating");
+    await byId(page, "save").click();
+    await heading(page, "Request REQ-2026-0001");
+
+    // The report: its figures, a chart each with its table, another laptop's figures merged,
+    // a changed export refused, and saving.
+    await page.locator('.app-nav__link[data-section="records"]').click();
+    await byId(page, "pilot-link").click();
+    await heading(page, "The pilot's evaluation");
+    assert.match(await byId(page, "figures").innerText(), /Useful pieces of information\s+3 \(3 per check\)/);
+    assert.equal(await page.locator("#checks-per-month-chart .app-chart__bar").count(), 1);
+    assert.equal(await page.locator("#ratings-chart .app-chart__bar").count(), 8, "four ratings, at finalisation and six months on");
+    assert.match(await byId(page, "ratings-table").innerText(), /Considerable\s+1\s+0[\s\S]*Significant\s+0\s+1/);
+    assert.equal(await page.locator("#ratings-chart").getAttribute("role"), "img");
+    // The charts read: words of at least 14px as drawn, the legend above the plot, axes and
+    // gridlines, each bar's value on it, the two series told apart by pattern and name, and a
+    // title and description besides the table.
+    const chart = await page.evaluate(() => {
+      const svg = document.getElementById("ratings-chart");
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const box = (e) => e.getBoundingClientRect();
+      const bars = [...svg.querySelectorAll(".app-chart__bar")];
+      const values = [...svg.querySelectorAll(".app-chart__value")];
+      return {
+        sizes: [...svg.querySelectorAll("text")].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale),
+        legendBottom: box(svg.querySelector(".app-chart__legend")).bottom,
+        plotTop: Math.min(...bars.map((b) => box(b).top), ...[...svg.querySelectorAll(".app-chart__gridline")].map((l) => box(l).top)),
+        legend: [...svg.querySelectorAll(".app-chart__legend text")].map((t) => t.textContent),
+        fills: [...new Set(bars.map((b) => b.getAttribute("fill")))],
+        patterns: [...svg.querySelectorAll("pattern")].map((p) => p.children.length),
+        gridlines: svg.querySelectorAll(".app-chart__gridline").length,
+        axes: svg.querySelectorAll(".app-chart__axis").length,
+        ticks: [...svg.querySelectorAll(".app-chart__tick")].map((t) => t.textContent),
+        // Each bar's value: its text, and whether it sits on the bar (centred over it, just above its top).
+        onBars: bars.map((b, k) => {
+          const [bar, value] = [box(b), box(values[k])];
+          const centre = (value.left + value.right) / 2;
+          return [values[k].textContent, centre > bar.left && centre < bar.right && value.bottom <= bar.top + 2 && value.bottom >= bar.top - 12];
+        }),
+        title: svg.querySelector("title").textContent,
+        desc: svg.querySelector("desc").textContent,
+        labelledBy: svg.getAttribute("aria-labelledby"),
+      };
+    });
+    assert.ok(chart.sizes.length > 10 && chart.sizes.every((size) => size >= 14), `every label at 14px or more as drawn: ${chart.sizes}`);
+    assert.ok(chart.legendBottom <= chart.plotTop, `the legend (bottom ${chart.legendBottom}) is above the plot (top ${chart.plotTop})`);
+    assert.deepEqual(chart.legend, ["At finalisation", "Six months on"]);
+    assert.equal(chart.fills.length, 2, "each series has its own fill");
+    assert.deepEqual(chart.patterns, [1, 2], "the second series' pattern is striped, the first solid");
+    assert.ok(chart.gridlines >= 1 && chart.axes >= 2, "gridlines and both axes");
+    assert.deepEqual(chart.ticks, ["0", "1"]);
+    assert.deepEqual(chart.onBars, [["0", true], ["0", true], ["0", true], ["0", true], ["1", true], ["0", true], ["0", true], ["1", true]], "little, some, considerable, significant: at finalisation then six months on");
+    assert.equal(chart.title, "Ratings at finalisation and six months on");
+    assert.match(chart.desc, /Considerable: at finalisation 1, six months on 0; Significant: at finalisation 0, six months on 1/);
+    assert.equal(chart.labelledBy, "ratings-title ratings-desc");
+    assert.ok((await page.locator("#ratings-chart").boundingBox()).y < (await byId(page, "ratings-table").boundingBox()).y, "the table follows the chart");
+    assert.match(await byId(page, "figures").innerText(), /Days from submission to permission\s+mean \d+(\.\d)?, median \d+(\.\d)?, over 1 permission/, "the request's permission is counted");
+    await checkScreen(page, "72-pilot-report");
+    await page.locator("#ratings").screenshot({ path: "tests/out/ui/72b-pilot-chart.png" });
+
+    // Another laptop's figures: one request more, and the totals add up. The files are
+    // exported by that laptop and by this one, and one of them changed after it was.
+    await anotherLaptopsFigures(join(door.files, "laptop-2.json"));
+    await door.call("pilot_export", { path: join(door.files, "this-laptop-again.json") });
+    const exported = JSON.parse(await readFile(join(door.files, "laptop-2.json"), "utf8"));
+    await writeFile(join(door.files, "laptop-3-tampered.json"), JSON.stringify(tampered(exported)));
+    // The other laptop is the council's: its key is trusted by this laptop's policy.
+    await writeFile(join(door.dataDir, "policy.toml"), `[pilot]\ntrusted_keys = ["${exported.export.signing_key.fingerprint}"]\n`);
+    const totals = async () => [await byId(page, "report-period").innerText(), (await page.locator('#figures .govuk-summary-list__row', { hasText: "Requests" }).first().innerText()).trim(), await byId(page, "reconciliation").innerText()];
+    door.answers.push("laptop-2.json");
+    await byId(page, "add-imports").click();
+    await page.locator("#sources", { hasText: "laptop-2.json" }).waitFor();
+    let [said, requests, sum] = await totals();
+    assert.match(said, /From 2 sources; 0 requests seen twice were counted once/);
+    assert.match(requests, /Requests\s+2$/);
+    assert.match(sum, /In the sources\s+2 requests\s+Seen in more than one source, counted once\s+less 0 requests\s+Made outside the period\s+less 0 requests\s+Counted in this report\s+2 requests/);
+    assert.match(await byId(page, "figures").innerText(), /over 2 permissions/);
+    // This laptop's own figures again: its request is counted once.
+    door.answers.push("this-laptop-again.json");
+    await byId(page, "add-imports").click();
+    await page.locator("#sources", { hasText: "this-laptop-again.json" }).waitFor();
+    [said, requests, sum] = await totals();
+    assert.match(said, /From 3 sources; 1 request seen twice was counted once/);
+    assert.match(requests, /Requests\s+2$/);
+    assert.match(sum, /In the sources\s+3 requests\s+Seen in more than one source, counted once\s+less 1 request\s+Made outside the period\s+less 0 requests\s+Counted in this report\s+2 requests/);
+    await checkScreen(page, "72c-pilot-merged");
+    // A period none of them was made in: nothing counted, and said why.
+    await date(page, "from", "1", "1", "2030");
+    await byId(page, "show-report").click();
+    await page.locator("#figures", { hasText: "No permission given in the period" }).waitFor();
+    [said, requests, sum] = await totals();
+    assert.match(requests, /Requests\s+0$/);
+    assert.match(sum, /In the sources\s+3 requests\s+Seen in more than one source, counted once\s+less 1 request\s+Made outside the period\s+less 2 requests\s+Counted in this report\s+0 requests/);
+    assert.match(await byId(page, "figures").innerText(), /No permission given in the period/);
+    await date(page, "from", "", "", "");
+    await byId(page, "show-report").click();
+    await page.locator("#figures", { hasText: "over 2 permissions" }).waitFor();
+    door.answers.push("laptop-3-tampered.json");
+    await byId(page, "add-imports").click();
+    await page.locator("#error-summary a", { hasText: "changed after it was exported" }).waitFor();
+    await checkScreen(page, "73-pilot-import-refused");
+    assert.doesNotMatch(await byId(page, "imports").innerText(), /tampered/, "a refused file is not kept");
+    await byId(page, "save-csv").click();
+    await page.locator("#pilot-status", { hasText: "Report saved" }).waitFor();
+    assert.match(await readFile(join(door.files, "pilot-report.csv"), "utf8"), /session_minutes_total/);
+    await byId(page, "export-figures").click();
+    await page.locator("#pilot-status", { hasText: "without names" }).waitFor();
+    assert.deepEqual(door.asked.slice(-2).map((q) => q.split(":")[0]), ["Where to save it", "Where to save it"]);
+    await page.close();
+  } finally {
+    await endSessions(door);
+    await door.close();
+  }
+});
+
+/** An export of a laptop's figures with one figure changed after it was signed. */
+function tampered(exported) {
+  const text = JSON.stringify(exported);
+  const changed = text.replace(/"session_minutes":(\d+)/, (_, n) => `"session_minutes":${Number(n) + 45}`);
+  assert.notEqual(changed, text, `a figure to change in ${text.slice(0, 300)}`);
+  return JSON.parse(changed);
+}
