@@ -111,8 +111,7 @@ async function sessionOpened(page, n) {
   try {
     await page.locator("main h1", { hasText: `Access session ${n}` }).first().waitFor({ timeout: 120_000 });
   } catch (error) {
-    error.message += `\nThe page says: ${await page.locator("main").innerText().catch(() => "nothing")}`;
-    throw error;
+    throw new Error(`Access session ${n} did not open; the page says: ${await page.locator("main").innerText().catch(() => "nothing")}`, { cause: error });
   }
 }
 
