@@ -106,12 +106,15 @@ async function sessionBrowser(door, account = 1) {
 const ready = (page, door, options = {}) => readyForAccess(page, door.start, { profile: janesProfile(), ...options });
 
 /** Waits for the session's page: its recorder opens a real browser first, which a loaded
- *  machine may take a while to do. */
-async function sessionOpened(page, n) {
+ *  machine may take a while to do. If it does not open, says what the page and the
+ *  recorder's log say. */
+async function sessionOpened(page, n, door) {
   try {
     await page.locator("main h1", { hasText: `Access session ${n}` }).first().waitFor({ timeout: 120_000 });
   } catch (error) {
-    throw new Error(`Access session ${n} did not open; the page says: ${await page.locator("main").innerText().catch(() => "nothing")}`, { cause: error });
+    const said = await page.locator("main").innerText().catch(() => "nothing");
+    const logs = await readFile(join(door.dataDir, "logs", "recorder.log"), "utf8").catch(() => "no recorder log");
+    throw new Error(`Access session ${n} did not open; the page says: ${said}\nThe recorder's log ends: ${logs.slice(-3000)}`, { cause: error });
   }
 }
 
@@ -142,7 +145,7 @@ test("starting a session shows the service director's conditions and is refused 
     assert.equal(await focusedId(page), "conditions_confirmed", "the refusal's link moves focus to the box");
     await byId(page, "conditions_confirmed").check();
     await byId(page, "continue").click();
-    await sessionOpened(page, 1);
+    await sessionOpened(page, 1, door);
     await page.close();
   } finally {
     await endSessions(door);
@@ -173,7 +176,7 @@ test("with no browser on the laptop a session start is refused with where to cho
     await openSessionStart(page, door);
     await byId(page, "subject").check();
     await byId(page, "continue").click();
-    await sessionOpened(page, 1);
+    await sessionOpened(page, 1, door);
     await page.close();
   } finally {
     await endSessions(door);
@@ -207,7 +210,7 @@ test("a second view of a person warns at the limit before going on, and a third 
         await checkScreen(page, "58-session-warned");
         await byId(page, "start-anyway").click();
       }
-      await sessionOpened(page, n);
+      await sessionOpened(page, n, door);
       // One session at a time on a sanctioned account: this one ends before the next view.
       await endSession(page, n);
     }
@@ -235,7 +238,7 @@ test("a page that belongs to someone else raises a linked request, prefilled and
     await openSessionStart(page, door);
     await byId(page, "subject").check();
     await byId(page, "continue").click();
-    await sessionOpened(page, 1);
+    await sessionOpened(page, 1, door);
     // The worker goes to another man's page in the session's browser.
     const other = `${site.base}/the.other.man`;
     const { cdp, tab } = await sessionBrowser(door);
@@ -283,7 +286,7 @@ test("the whole timeline is captured by scrolling and said so, on the session an
     await openSessionStart(page, door);
     await byId(page, "subject").check();
     await byId(page, "continue").click();
-    await sessionOpened(page, 1);
+    await sessionOpened(page, 1, door);
     // Jane's timeline: many screens tall.
     const timeline = `${janesProfile()}/timeline`;
     site.page("/jane.doe.1990/timeline", { title: "Jane Doe's timeline", height: 12000 });
@@ -347,7 +350,7 @@ test("an access session captures by button and by shortcut, asks about a page ou
     await checkScreen(page, "50-session-start-error");
     await byId(page, "subject").check();
     await byId(page, "continue").click();
-    await sessionOpened(page, 1);
+    await sessionOpened(page, 1, door);
     await page.locator("#trail", { hasText: `Opened ${janesProfile()}` }).waitFor();
     assert.match(await byId(page, "elapsed").innerText(), /^\d+:\d\d$/, "the time since it started");
     assert.match(await byId(page, "shortcut").innerText(), /Ctrl\+Shift\+F9/, "the shortcut is shown");
@@ -571,7 +574,7 @@ test("an access session captures by button and by shortcut, asks about a page ou
 
     // Ending: how long it lasted, and what the retention policy will delete; the browser closes.
     await page.goto(`${door.url}/#/sessions/1`);
-    await sessionOpened(page, 1);
+    await sessionOpened(page, 1, door);
     await endSession(page, 1);
     assert.match(await byId(page, "to-be-deleted").innerText(), /Capture 2/);
     assert.match(await byId(page, "to-be-deleted").innerText(), /Capture 4/);
