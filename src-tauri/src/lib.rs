@@ -68,7 +68,7 @@ impl Host for DesktopHost {
         triangulate_app::spawn_recorder_process(
             &self.data_dir,
             self.executable.as_deref(),
-            &[RECORD_SESSION_FLAG],
+            &["--data-dir".into(), self.data_dir.root().into(), RECORD_SESSION_FLAG.into()],
             order,
         )
     }

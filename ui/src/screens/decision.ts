@@ -67,8 +67,13 @@ export async function decisionScreen(app: App, reference: string, step: Step, pr
       app.go(requestHref(reference));
     } catch (error) {
       const failure = asIpcError(error);
-      // The backend names the decision maker's field "by", as the CLI's flag.
-      if ((failure.code === "invalid_fields" || failure.code === "unknown_staff") && failure.fields.length) render(failure.fields.map((f) => (f.field === "by" ? { ...f, field: "decided_by" } : f)));
+      // The backend names the decision maker's field "by", as the CLI's flag, and asks for it
+      // as typed text; here the decider is chosen among the people who may take the step.
+      const decider = (f: FieldError): FieldError => {
+        const field = f.field === "by" ? "decided_by" : f.field;
+        return field === "decided_by" && forSomeoneElse && !args.decided_by.trim() ? { field, message: "Choose whose decision it is" } : { ...f, field };
+      };
+      if ((failure.code === "invalid_fields" || failure.code === "unknown_staff") && failure.fields.length) render(failure.fields.map(decider));
       else if (failure.code === "illegal_step") {
         // The request moved on since the form was drawn: why the step is not open now.
         const now = await app.backend.call("request_get", { reference }).catch(() => null);

@@ -298,7 +298,10 @@ export async function filingScreen(app: App, reference: string, sha256: string):
       source = "file";
       chosen = null;
       args.sha256 = "";
-      render([{ field: "sha256", message: sentence(`The file could not be read: ${asIpcError(error).message}`) }, ...others]);
+      // Why is said on the path the backend was given: which file, and what is wrong with it.
+      const failure = asIpcError(error);
+      const why = failure.fields.length ? failure.fields.map((f) => f.message).join("; ") : failure.message;
+      render([{ field: "sha256", message: sentence(`The file could not be read: ${why}`) }, ...others]);
     }
   };
   const record = () =>

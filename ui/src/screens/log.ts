@@ -448,7 +448,13 @@ async function signForm(app: App, reference: string, form: "complete" | "finalis
       // The backend names the decider's field "by", as the CLI's flag; a person not in the
       // directory is a problem with that field.
       if ((failure.code === "invalid_fields" || failure.code === "unknown_staff") && failure.fields.length) {
-        throw { ...failure, code: "invalid_fields", fields: failure.fields.map((f) => (f.field === "by" ? { ...f, field: forSomeoneElse ? "decided_by" : "by" } : f)) };
+        // Chosen among radios, an empty decider is a choice not made, not a name not typed.
+        const unchosen = forSomeoneElse && !who.decided_by.trim();
+        throw {
+          ...failure,
+          code: "invalid_fields",
+          fields: failure.fields.map((f) => (f.field === "by" ? { ...f, field: forSomeoneElse ? "decided_by" : "by", ...(unchosen ? { message: "Choose whose decision it is" } : {}) } : f)),
+        };
       }
       throw failure;
     }

@@ -211,7 +211,11 @@ export async function profileScreen(app: App, complete = "", setup = false): Pro
       void profileScreen(app);
     } catch (error) {
       const failure = asIpcError(error);
-      if ((failure.code === "invalid_fields" || failure.code === "unknown_staff") && failure.fields.length) render([], failure.fields.map((f) => ({ ...f, field: f.field === "name" ? "aaw-name" : f.field })));
+      // The backend asks for the service director as typed text (a staff ID or a name); here
+      // they are chosen among the directory's service directors.
+      const field = (f: FieldError): FieldError =>
+        f.field === "name" ? { ...f, field: "aaw-name" } : f.field === "decided_by" && !register.decided_by.trim() ? { ...f, message: "Choose the service director" } : f;
+      if ((failure.code === "invalid_fields" || failure.code === "unknown_staff") && failure.fields.length) render([], failure.fields.map(field));
       else app.showFailure(failure);
     }
   };

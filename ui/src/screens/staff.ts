@@ -156,7 +156,12 @@ function showStaff(app: App, directory: StaffDirectory, failed: Failed, kept?: {
           app.flash(`${who}'s entry is changed`);
           redraw(next, null);
         } catch (error) {
-          const field = (f: FieldError): FieldError => ({ ...f, field: f.field === "person" ? "change-person" : `change-${f.field}`, message: f.field === "roles" ? "Select at least one role" : f.message });
+          // The backend asks for the person as typed text; here they are chosen from a list.
+          const field = (f: FieldError): FieldError => ({
+            ...f,
+            field: f.field === "person" ? "change-person" : `change-${f.field}`,
+            message: f.field === "roles" ? "Select at least one role" : f.field === "person" && !change.person ? "Choose the person whose entry changes" : f.message,
+          });
           failedWith(app, error, "change", (fields) => redraw(directory, { form: "change", fields: fields.map(field) }));
         }
       }, { id: "change-entry", secondary: true }),
@@ -179,7 +184,8 @@ function showStaff(app: App, directory: StaffDirectory, failed: Failed, kept?: {
           app.flash(`${who} is marked as left`);
           redraw(next, null);
         } catch (error) {
-          failedWith(app, error, "leave", (fields) => redraw(directory, { form: "leave", fields }));
+          const field = (f: FieldError): FieldError => (f.field === "person" && !leave.person ? { ...f, message: "Choose the person who left" } : f);
+          failedWith(app, error, "leave", (fields) => redraw(directory, { form: "leave", fields: fields.map(field) }));
         }
       }, { id: "mark-left", secondary: true }),
     ),

@@ -212,7 +212,7 @@ fn export_bundle_tracked(
     let stamped = match &authority {
         Some(authority) => {
             tracker.next("Asking the time-stamping authority for a timestamp");
-            Some(authority.stamp(text.as_bytes())?)
+            Some(authority.stamp(host, text.as_bytes())?)
         }
         None => None,
     };

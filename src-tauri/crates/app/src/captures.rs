@@ -3,7 +3,6 @@
 //! and stored whole and signed; shown with their signature and digests checked; exported as
 //! files named from the capture's number and kind only; judged by the worker.
 
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -12,7 +11,7 @@ use triangulate_capture::scroll::{ScrollOptions, ScrollProgress};
 use triangulate_capture::take::{SessionFacts, TakeOptions, take};
 use triangulate_core::evidence::JudgementInput;
 use triangulate_core::scrolling::ScrollLimits;
-use triangulate_evidence::{DocumentResponse, FullPageInfo, TrailEvent, sha256_hex, verify_manifest};
+use triangulate_evidence::{DocumentResponse, FullPageInfo, Manifest, TrailEvent, sha256_hex, verify_manifest};
 use triangulate_store::{CaptureRecord, SessionRecord, Store};
 
 use crate::error::{AppError, Result};
@@ -35,8 +34,8 @@ pub struct CutAtLimit {
 
 /// What a capture's signed manifest (as read by `show`) says of its full-page picture: read
 /// from that part alone, never the whole manifest again.
-pub fn full_page_of(manifest: &Value) -> Option<FullPageInfo> {
-    serde::Deserialize::deserialize(&manifest["provenance"]["full_page"]).ok()
+pub fn full_page_of(manifest: Option<&Manifest>) -> Option<&FullPageInfo> {
+    manifest.map(|m| &m.provenance.full_page)
 }
 
 /// Whether the full-page picture was cut at the policy's limit.
@@ -262,7 +261,7 @@ pub(crate) fn redaction_for<'a>(
     latest(&|r| r.artefact == kind).or_else(|| {
         let digest = &capture.artefacts.iter().find(|a| a.kind == kind)?.sha256;
         latest(&|r| {
-            serde_json::from_str::<Value>(&r.manifest).is_ok_and(|m| m["original_sha256"].as_str() == Some(digest))
+            r.read_manifest().is_some_and(|m| &m.original_sha256 == digest)
         })
     })
 }
@@ -485,7 +484,8 @@ fn check_capture_address(url: &str) -> Result<()> {
 /// A capture with its signature and stored digests checked.
 pub struct CaptureView {
     pub record: CaptureRecord,
-    pub manifest: Value,
+    /// Its signed manifest as read; `None` if it does not read (its signature then says why).
+    pub manifest: Option<Manifest>,
     /// `Err` says why the signature does not verify.
     pub signature: std::result::Result<(), String>,
     /// Every artefact's stored bytes hash to the digest stored beside them and in the manifest.
@@ -501,7 +501,7 @@ pub fn show(host: &dyn Host, id: i64) -> Result<CaptureView> {
         let (bytes, stored) = store.capture_artefact(id, &artefact.kind)?;
         stored_hashes_match &= sha256_hex(&bytes) == stored && stored == artefact.sha256;
     }
-    let manifest = serde_json::from_str(&record.manifest).unwrap_or_default();
+    let manifest = record.read_manifest();
     Ok(CaptureView { record, manifest, signature, stored_hashes_match })
 }
 

@@ -117,7 +117,7 @@ impl AppError {
             StoreError::UnknownStaff(_) => ErrorCode::UnknownStaff,
             StoreError::Guarded { .. } => ErrorCode::GuardRefused,
             StoreError::OutsideScope { .. } => ErrorCode::OutsideScope,
-            StoreError::Refused(_) => ErrorCode::Refused,
+            StoreError::Refused(_) | StoreError::AcceptInstead { .. } => ErrorCode::Refused,
             StoreError::IllegalStep(_) => ErrorCode::IllegalStep,
             StoreError::NotFound { .. } => ErrorCode::NotFound,
             StoreError::Policy { .. } => ErrorCode::InvalidPolicy,

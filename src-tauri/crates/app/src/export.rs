@@ -327,9 +327,22 @@ pub(crate) fn pdf_stage(tracker: &mut Tracker<'_>, stage: triangulate_pdf::Stage
 }
 
 /// Records that a PDF exported from this request was filed in the care record system.
+/// Every problem at once: the fields', and whether the digest given names a final PDF
+/// exported from this request.
 pub fn record_filing(host: &dyn Host, reference: &str, input: &FilingInput) -> Result<FilingRecord> {
-    let filing = input.validate().map_err(AppError::fields_error)?;
-    Ok(host.store()?.record_filing(reference, &filing, host.now())?)
+    let mut store = host.store()?;
+    match input.validate() {
+        Ok(filing) => Ok(store.record_filing(reference, &filing, host.now())?),
+        Err(mut problems) => {
+            let digest = input.sha256.trim().to_ascii_lowercase();
+            if !problems.iter().any(|p| p.field == "sha256")
+                && let Some(problem) = store.filing_digest_problem(reference, &digest)?
+            {
+                problems.push(problem);
+            }
+            Err(AppError::fields_error(problems))
+        }
+    }
 }
 
 /// A file the worker chose, as the care record will hold it: its name, size and SHA-256.
@@ -341,6 +354,16 @@ pub struct FileDigest {
     pub sha256: String,
 }
 
+/// Why a file could not be read, in words a person reads.
+fn why_not_read(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "there is no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "this account may not read it".into(),
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
+        other => format!("the system said: {other}"),
+    }
+}
+
 /// The SHA-256 of a file the worker chose (the PDF that was filed), read in pieces so that a
 /// large one is not held whole; a path that is not a readable file is an error on `path`.
 pub fn file_digest(path: &Path) -> Result<FileDigest> {
@@ -348,16 +371,16 @@ pub fn file_digest(path: &Path) -> Result<FileDigest> {
     let not_read = |why: String| {
         AppError::fields_error(vec![triangulate_core::FieldError::new("path", format!("{} could not be read: {why}", path.display()))])
     };
-    let metadata = std::fs::metadata(path).map_err(|e| not_read(e.kind().to_string()))?;
+    let metadata = std::fs::metadata(path).map_err(|e| not_read(why_not_read(&e)))?;
     if !metadata.is_file() {
         return Err(not_read("it is not a file".into()));
     }
-    let mut file = std::fs::File::open(path).map_err(|e| not_read(e.kind().to_string()))?;
+    let mut file = std::fs::File::open(path).map_err(|e| not_read(why_not_read(&e)))?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 16];
     let mut size = 0u64;
     loop {
-        let n = file.read(&mut buffer).map_err(|e| not_read(e.kind().to_string()))?;
+        let n = file.read(&mut buffer).map_err(|e| not_read(why_not_read(&e)))?;
         if n == 0 {
             break;
         }
@@ -1020,8 +1043,8 @@ fn pictures_wanted(exhibit: &Exhibit) -> Vec<(i64, String, String)> {
     wanted
 }
 
-/// Reads the pictures, each hashed as it comes: half through the open store, half through a
-/// second connection in another thread (decrypting is most of an export's work).
+/// Reads the pictures, each hashed as it comes: half through the open store, half through the
+/// `Host`'s second connection in another thread (decrypting is most of an export's work).
 fn read_pictures(host: &dyn Host, store: &Store, wanted: Vec<(i64, String, String)>) -> Result<Pictures> {
     let read = |store: &Store, part: &[(i64, String, String)]| -> Result<Pictures> {
         let mut pictures = Pictures::new();
@@ -1033,10 +1056,7 @@ fn read_pictures(host: &dyn Host, store: &Store, wanted: Vec<(i64, String, Strin
         Ok(pictures)
     };
     let (mine, theirs) = wanted.split_at(wanted.len() / 2);
-    let second = match host.keystore() {
-        Ok(keystore) if !theirs.is_empty() => Store::open(host.data_dir(), &keystore).ok(),
-        _ => None,
-    };
+    let second = if theirs.is_empty() { None } else { host.reader().ok() };
     let Some(second) = second else { return read(store, &wanted) };
     std::thread::scope(|scope| {
         let other = scope.spawn(move || read(&second, theirs));
@@ -1060,7 +1080,7 @@ fn redaction_note(blocks: &mut Vec<Block>, sources: &Sources, exhibit: &Exhibit,
     let Some(r) = sources.redactions.get(&(exhibit.record.id, kind.to_string())) else { return };
     // What was redacted: this picture, or the same file shown as another.
     let what = if r.artefact == "full_page_png" { "full page" } else { "viewport" };
-    let Ok(m) = serde_json::from_str::<triangulate_evidence::redaction::RedactionManifest>(&r.manifest) else {
+    let Some(m) = r.read_manifest() else {
         blocks.push(Block::Paragraph(format!(
             "The redacted copy of exhibit {}'s {what} has a manifest that cannot be read.",
             exhibit.number

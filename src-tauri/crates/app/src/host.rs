@@ -37,6 +37,19 @@ pub trait Host: Send + Sync {
         triangulate_core::local_time::uk_date(self.now())
     }
 
+    /// A second connection to the same store, for reading beside `store()` in another thread
+    /// (an export decrypts its pictures on two); nothing is written through it.
+    fn reader(&self) -> Result<Store> {
+        Ok(Store::open(self.data_dir(), &self.keystore()?)?)
+    }
+
+    /// Sends an RFC 3161 query to the policy's time-stamping authority at `url` and gives its
+    /// answer unread (the application layer verifies it); `Err` says in words what went wrong
+    /// ("cannot be reached …", "answered HTTP 500").
+    fn ask_time_stamping_authority(&self, url: &str, query: Vec<u8>) -> std::result::Result<Vec<u8>, String> {
+        crate::timestamping::post(url, query)
+    }
+
     /// The local policy over the embedded defaults.
     fn policy(&self) -> Result<Policy> {
         Ok(triangulate_store::load_policy(self.data_dir())?.0)
@@ -123,13 +136,15 @@ impl KeptStore {
     }
 }
 
-/// Starts a door's binary in its recorder mode, detached: `executable --data-dir DIR
-/// mode… SESSION`, its standard input the order as JSON (no secret on a command line), its
-/// standard error appended to `logs/recorder.log`. `executable` defaults to the running binary.
+/// Starts a door's binary in its recorder mode, detached: `executable args… SESSION`, where
+/// the door's own arguments say which data folder and mode (only the door knows its flags),
+/// its standard input the order as JSON (no secret on a command line), its standard error
+/// appended to the data folder's `logs/recorder.log`. `executable` defaults to the running
+/// binary.
 pub fn spawn_recorder_process(
     data_dir: &DataDir,
     executable: Option<&std::path::Path>,
-    mode: &[&str],
+    args: &[std::ffi::OsString],
     order: &RecorderOrder,
 ) -> Result<()> {
     use std::io::Write;
@@ -142,9 +157,7 @@ pub fn spawn_recorder_process(
     let log = triangulate_store::private::append(&data_dir.logs().join("recorder.log")).ok();
     let mut command = Command::new(executable);
     command
-        .arg("--data-dir")
-        .arg(data_dir.root())
-        .args(mode)
+        .args(args)
         .arg(order.session.to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::null())

@@ -37,11 +37,11 @@ pub use triangulate_evidence::redaction::RedactionBox;
 /// What the doors show, as the store and the core give it: re-exported so that no door
 /// depends on the store itself.
 pub use triangulate_store::{
-    AawRecord, AcceptedRestore, AccountRecord, ArtefactRecord, AuditSummary, AuthorisationKind, AuthorisationRecord,
+    AawRecord, Acceptance, AcceptedRestore, AccountRecord, ArtefactRecord, AuditSummary, AuthorisationKind, AuthorisationRecord,
     AuthorisationReview, BrowserChoiceRecord, CaptureRecord, DATA_DIR_ENV, DataDir, DecisionRecord, DisposalRecord,
     DisputeRecord, DisputeTarget, DocumentResponse, DraftCheck, DraftRecord, DraftSummary, EarlierRequest, ErrorKind,
     FilingRecord, HoldRecord, IncidentRecord, KEYSTORE_ENV, Keystore, LogRecord, LogVersion, PdfExportRecord,
-    PersonMatch, PersonRecord, PossibleMatch, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord,
+    PersonMatch, PersonRecord, PossibleMatch, Provenance, RecoveryPhrase, Renewal, RequestRecord, RequestSummary, SessionRecord,
     StaffRecord, StaffRef, StoreError, StoreState, StoreStatus, SubjectLink, TrailEvent, WorkerRecord, init_logging,
 };
 

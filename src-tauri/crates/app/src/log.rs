@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use triangulate_core::FieldError;
 use triangulate_core::local_time::{from_uk, problem_field};
-use triangulate_core::log::{LogDifference, SearchInput, differences};
+use triangulate_core::log::{LatestVersion, LogDifference, SearchInput, differences};
+pub use triangulate_core::log::LogActions;
 use triangulate_core::request_form::DateParts;
-use triangulate_core::workflow::{RequestState, Step, next_state};
+use triangulate_core::workflow::{RequestState, Step};
 use triangulate_store::{AccountRecord, LogRecord, LogVersion, WorkerRecord};
 use ts_rs::TS;
 
@@ -138,19 +139,6 @@ pub fn add_typed_search(host: &dyn Host, reference: &str, form: &SearchForm) -> 
         at,
     };
     add_search(host, reference, &search)
-}
-
-/// What may be done to the log now, as the store's rules have it; the screen offers these.
-#[derive(Debug, Clone, Default, Serialize, TS)]
-pub struct LogActions {
-    pub add_search: bool,
-    pub add_finding: bool,
-    pub disagree: bool,
-    pub complete: bool,
-    pub finalise: bool,
-    pub share: bool,
-    pub correct: bool,
-    pub close: bool,
 }
 
 /// A capture of the request that a finding may rest on.
@@ -293,20 +281,5 @@ pub fn page(host: &dyn Host, reference: &str, version: Option<u32>, compare: Opt
 
 /// What the store would accept now, from the request's state and the latest version.
 fn actions(state: RequestState, latest: Option<&LogVersion>) -> LogActions {
-    let begun = latest.is_some();
-    let editable = latest.is_none_or(|v| v.finalised_at.is_none());
-    let finalised = latest.is_some_and(|v| v.finalised_at.is_some());
-    let correcting = latest.is_some_and(|v| v.version > 1);
-    let allowed = |step: Step| next_state(state, step).is_ok();
-    let after_finalising = matches!(state, RequestState::Finalised | RequestState::Shared | RequestState::Closed);
-    LogActions {
-        add_search: editable && matches!(state, RequestState::LegitimacyConfirmed | RequestState::InProgress),
-        add_finding: begun && editable && (state == RequestState::InProgress || correcting),
-        disagree: begun && editable,
-        complete: begun && editable && allowed(Step::CompleteLog),
-        finalise: begun && editable && (allowed(Step::FinaliseLog) || (correcting && after_finalising)),
-        share: finalised && allowed(Step::Share),
-        correct: finalised,
-        close: allowed(Step::Close),
-    }
+    triangulate_core::log::actions(state, latest.map(|v| LatestVersion { number: v.version, finalised: v.finalised_at.is_some() }))
 }

@@ -10,7 +10,7 @@ use triangulate_core::staff::{StaffInput, split_roles};
 use triangulate_store::{AawRecord, StaffRecord, WorkerRecord};
 use ts_rs::TS;
 
-use crate::error::{AppError, Result};
+use crate::error::{AppError, ErrorCode, Result};
 use crate::host::Host;
 
 pub fn profile(host: &dyn Host) -> Result<Option<WorkerRecord>> {
@@ -81,13 +81,28 @@ pub fn update_staff(host: &dyn Host, person: &str, changes: &StaffChanges) -> Re
     Ok(host.store()?.update_staff(found.id, &new, host.now())?)
 }
 
-/// Marks that a person left on `on` (`2026-03-31`; today when left out).
+/// Marks that a person left on `on` (`2026-03-31`; today when the door leaves it out, as the
+/// command line may; a day asked for and not given is a problem). Every problem at once: the
+/// person's and the day's.
 pub fn mark_left(host: &dyn Host, person: &str, on: Option<&str>) -> Result<StaffRecord> {
-    let found = find(host, "person", person)?;
     let mut errors = Vec::new();
-    let on = match on.filter(|d| !d.trim().is_empty()) {
-        Some(text) => triangulate_core::validation::iso_date(&mut errors, "on", "The day they left", text),
+    let on = match on {
         None => Some(host.today()),
+        Some(text) if text.trim().is_empty() => {
+            errors.push(FieldError::new("on", "Enter the day they left"));
+            None
+        }
+        Some(text) => triangulate_core::validation::iso_date(&mut errors, "on", "The day they left", text),
+    };
+    let found = match find(host, "person", person) {
+        Ok(found) => found,
+        Err(error) if errors.is_empty() => return Err(error),
+        Err(error) if matches!(error.code(), ErrorCode::InvalidFields | ErrorCode::UnknownStaff) => {
+            let mut all = error.fields();
+            all.append(&mut errors);
+            return Err(AppError::fields_error(all));
+        }
+        Err(error) => return Err(error),
     };
     match on {
         Some(on) if errors.is_empty() => Ok(host.store()?.mark_left(found.id, on, host.now())?),

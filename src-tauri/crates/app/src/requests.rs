@@ -165,20 +165,6 @@ pub struct AccessReadiness {
     pub conditions: Option<String>,
 }
 
-/// The steps the request page offers: the authorisation stage and closing the request;
-/// access sessions and the log have their own.
-const AUTHORISATION_STEPS: [Step; 9] = [
-    Step::Close,
-    Step::Submit,
-    Step::Agree,
-    Step::Permit,
-    Step::Refuse,
-    Step::ReferBack,
-    Step::ConfirmLegitimacy,
-    Step::RaiseDoubts,
-    Step::Withdraw,
-];
-
 /// The people of the directory who may take `step` from `from` now, each with the role
 /// they would take it in.
 pub(crate) fn who_may(
@@ -232,7 +218,7 @@ fn page_of(
     let worker = store.laptop_worker().ok();
     let mut next_steps = Vec::new();
     for (_, step, _, role) in
-        TRANSITIONS.iter().filter(|(from, step, ..)| *from == record.state && AUTHORISATION_STEPS.contains(step))
+        TRANSITIONS.iter().filter(|(from, step, ..)| *from == record.state && Step::ON_REQUEST_PAGE.contains(step))
     {
         let mut missing = Vec::new();
         let mut fixes = Vec::new();

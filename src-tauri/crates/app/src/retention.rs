@@ -181,7 +181,7 @@ fn date_disposal(
         return Ok((DisposalDating::LaptopClock, dating));
     };
     let document = host.store()?.disposal_list(due, now)?;
-    let (answer, info) = authority.stamp(document.as_bytes())?;
+    let (answer, info) = authority.stamp(host, document.as_bytes())?;
     if disposal_clock_problem(now, None, Some(info.time)).is_some() {
         return Err(AppError::Refused(format!(
             "this laptop's clock says {} but the time-stamping authority at {} says {}: they differ by more than a day, and nothing is disposed of until the clock is put right",

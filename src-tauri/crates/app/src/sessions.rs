@@ -256,9 +256,7 @@ pub fn show(host: &dyn Host, id: i64) -> Result<SessionView> {
     let outside_profiles = captures
         .iter()
         .filter(|c| {
-            let manifest: serde_json::Value = serde_json::from_str(&c.manifest).unwrap_or_default();
-            let url = manifest["provenance"]["url"].as_str().unwrap_or_default();
-            crate::captures::outside_listed_profiles(url, &profiles)
+            crate::captures::outside_listed_profiles(&c.url(), &profiles)
         })
         .map(|c| c.id)
         .collect();

@@ -288,17 +288,15 @@ fn export_tracked(
         if facts.captures.len() > 1 {
             tracker.detail(format!("Reading the captures: capture {} ({} of {})", c.id, k + 1, facts.captures.len()));
         }
-        let manifest: serde_json::Value = serde_json::from_str(&c.manifest).unwrap_or_default();
-        let provenance = &manifest["provenance"];
+        let provenance = c.read_manifest().map(|m| m.provenance);
+        let said = |part: fn(&triangulate_store::Provenance) -> &str| provenance.as_ref().map(part).unwrap_or_default().to_string();
         blocks.push(Block::Heading { text: format!("Capture {}", c.id), outline: true });
         let mut rows: Vec<(String, String)> = vec![
-            ("Address".into(), provenance["url"].as_str().unwrap_or_default().to_string()),
-            ("Title".into(), provenance["title"].as_str().unwrap_or_default().to_string()),
+            ("Address".into(), said(|p| &p.url)),
+            ("Title".into(), said(|p| &p.title)),
             (
                 triangulate_core::local_time::CAPTURED_AT.into(),
-                triangulate_core::local_time::captured_at(
-                    provenance["capture_started_at"].as_str().unwrap_or_default(),
-                ),
+                triangulate_core::local_time::captured_at(&said(|p| &p.capture_started_at)),
             ),
         ];
         match &c.judgement {

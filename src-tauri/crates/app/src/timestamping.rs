@@ -1,6 +1,7 @@
-//! The policy's time-stamping authority (RFC 3161), asked over HTTP: for a bundle's manifest
-//! and for the list a disposal removes. Its answer is verified against the policy's CA
-//! before anything is written.
+//! The policy's time-stamping authority (RFC 3161), asked through the `Host` (over HTTP, as
+//! `post` does, unless a host says otherwise): for a bundle's manifest and for the list a
+//! disposal removes. Its answer is verified against the policy's CA before anything is
+//! written.
 
 use triangulate_evidence::timestamp::{self, TimestampInfo};
 
@@ -40,7 +41,7 @@ impl Authority {
     /// Asks the authority to stamp `bytes`' SHA-256 and verifies its answer (the digest, the
     /// nonce, the signature, the certificate and its chain to the policy's CA) before anything
     /// is written.
-    pub(crate) fn stamp(&self, bytes: &[u8]) -> Result<(Vec<u8>, TimestampInfo)> {
+    pub(crate) fn stamp(&self, host: &dyn Host, bytes: &[u8]) -> Result<(Vec<u8>, TimestampInfo)> {
         let digest: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(bytes).into();
         let mut nonce = [0u8; 8];
         getrandom::fill(&mut nonce).map_err(|e| AppError::Internal(format!("no random nonce: {e}")))?;
@@ -50,12 +51,7 @@ impl Authority {
         let consequence = self.consequence;
         let failed =
             |why: String| AppError::Refused(format!("the time-stamping authority at {url} {why}: {consequence}"));
-        // Its own thread: the blocking client must not run inside an async runtime.
-        let target = self.url.clone();
-        let answer = std::thread::spawn(move || post(&target, query))
-            .join()
-            .map_err(|_| AppError::Internal("the timestamp request failed".into()))?
-            .map_err(failed)?;
+        let answer = host.ask_time_stamping_authority(url, query).map_err(failed)?;
         let info = timestamp::verify_response(&answer, &digest, &self.trusted, Some(nonce))
             .map_err(|why| failed(format!("gave a timestamp that does not verify ({why})")))?;
         tracing::info!(authority = %self.url, time = %info.time, "timestamped");
@@ -63,7 +59,17 @@ impl Authority {
     }
 }
 
-fn post(url: &str, query: Vec<u8>) -> std::result::Result<Vec<u8>, String> {
+/// Sends an RFC 3161 query to the authority over HTTP(S) and reads its answer, on a thread of
+/// its own (the blocking client must not run inside an async runtime); `Err` says in words
+/// what went wrong.
+pub fn post(url: &str, query: Vec<u8>) -> std::result::Result<Vec<u8>, String> {
+    let target = url.to_string();
+    std::thread::spawn(move || post_here(&target, query))
+        .join()
+        .map_err(|_| "could not be asked (the request failed)".to_string())?
+}
+
+fn post_here(url: &str, query: Vec<u8>) -> std::result::Result<Vec<u8>, String> {
     use std::io::Read;
     let client = reqwest::blocking::Client::builder()
         .timeout(TSA_TIMEOUT)

@@ -338,13 +338,15 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
         Some(CaptureCommand::Show { id, json }) => {
             let view = captures::show(host, id)?;
             let record = &view.record;
-            let full_page = captures::full_page_of(&view.manifest);
+            let full_page = captures::full_page_of(view.manifest.as_ref());
+            let provenance = view.manifest.as_ref().map(|m| &m.provenance);
+            let said = |part: fn(&triangulate_app::Provenance) -> &String| provenance.map(part).cloned().unwrap_or_default();
             if json {
                 print_json(&json!({
                     "capture_id": record.id,
                     "session_id": record.session_id,
                     "created_at": record.created_at,
-                    "captured_at": view.manifest["provenance"]["capture_started_at"],
+                    "captured_at": provenance.map(|p| &p.capture_started_at),
                     "artefacts": record.artefacts,
                     "manifest": view.manifest,
                     "signature": record.signature,
@@ -352,23 +354,22 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                     "signature_problem": view.signature.as_ref().err(),
                     "stored_hashes_match": view.stored_hashes_match,
                     "judgement": record.judgement,
-                    "cut_at_limit": full_page.as_ref().and_then(captures::cut_at_limit),
-                    "taken": full_page.as_ref().map(captures::taken_way),
+                    "cut_at_limit": full_page.and_then(captures::cut_at_limit),
+                    "taken": full_page.map(captures::taken_way),
                 }));
             } else {
                 // Page titles and addresses are untrusted text: printed as data, never interpreted.
-                let provenance = &view.manifest["provenance"];
-                say!("Capture {id} of {:?}", provenance["url"].as_str().unwrap_or(""));
-                say!("Title: {:?}", provenance["title"].as_str().unwrap_or(""));
+                say!("Capture {id} of {:?}", said(|p| &p.url));
+                say!("Title: {:?}", said(|p| &p.title));
                 say!(
                     "{}: {}",
                     triangulate_core::local_time::CAPTURED_AT,
-                    triangulate_core::local_time::captured_at(provenance["capture_started_at"].as_str().unwrap_or(""))
+                    triangulate_core::local_time::captured_at(&said(|p| &p.capture_started_at))
                 );
-                if let Some(cut) = full_page.as_ref().and_then(captures::cut_at_limit) {
+                if let Some(cut) = full_page.and_then(captures::cut_at_limit) {
                     say!("{}", cut.summary);
                 }
-                if let Some(way) = full_page.as_ref().map(captures::taken_way) {
+                if let Some(way) = full_page.map(captures::taken_way) {
                     match &way.stopped {
                         Some(stopped) => say!("Full page: {}; {stopped}", way.label),
                         None => say!("Full page: {}", way.label),
@@ -419,7 +420,7 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                     "capture_id": record.capture_id,
                     "picture": record.artefact,
                     "sha256": record.sha256,
-                    "manifest": serde_json::from_str::<serde_json::Value>(&record.manifest).unwrap_or_default(),
+                    "manifest": record.read_manifest(),
                     "signature": record.signature,
                 }));
             } else {

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 use triangulate_app::{
-    AppError, DataDir, ErrorCode, ErrorKind, Host, KeptStore, RecorderOrder, StoreState, admin, people,
+    Acceptance, AppError, DataDir, ErrorCode, ErrorKind, Host, KeptStore, RecorderOrder, StoreError, StoreState, admin, people,
 };
 use triangulate_core::{ChainReport, WorkerProfileInput};
 
@@ -694,6 +694,7 @@ mod capture;
 mod clock;
 mod commands;
 mod export;
+mod flags;
 mod out;
 mod progress;
 mod serve;
@@ -724,7 +725,8 @@ impl Host for CliHost {
     }
 
     fn start_recorder(&self, order: &RecorderOrder) -> triangulate_app::Result<()> {
-        triangulate_app::spawn_recorder_process(&self.data_dir, None, &["session", "record"], order)
+        let args = ["--data-dir".into(), self.data_dir.root().into(), "session".into(), "record".into()];
+        triangulate_app::spawn_recorder_process(&self.data_dir, None, &args, order)
     }
 
     fn progress(&self, report: &triangulate_app::Progress) {
@@ -753,6 +755,16 @@ fn main() -> ExitCode {
 
 /// What to do next, in this command line's own words, for errors whose remedy is a command.
 fn hint(error: &AppError) -> Option<String> {
+    match error {
+        AppError::Store(StoreError::AcceptInstead { instead: Acceptance::Head, .. }) => return Some(ACCEPT_HEAD.into()),
+        AppError::Store(StoreError::AcceptInstead { instead: Acceptance::Restore, .. }) => {
+            return Some("If it was put back on purpose, run `triangulate audit accept-restore --by NAME --reason TEXT`.".into());
+        }
+        AppError::Store(StoreError::Invalid { field: "data_dir", .. }) => {
+            return Some("Give the data folder with --data-dir DIR or TRIANGULATE_DATA_DIR.".into());
+        }
+        _ => {}
+    }
     Some(match error.code() {
         ErrorCode::NotInitialised => "Run `triangulate init` to create one.".into(),
         ErrorCode::KeyMissing | ErrorCode::WrongKey => {

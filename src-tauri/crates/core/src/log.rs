@@ -351,6 +351,51 @@ pub fn differences(before: &InvestigationLog, after: &InvestigationLog) -> Vec<L
     out
 }
 
+/// The latest version of a log, as far as what may be done to it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LatestVersion {
+    /// 1 for the first version; a correction is a later one.
+    pub number: u32,
+    pub finalised: bool,
+}
+
+/// What may be done to the log now, as the workflow has it; the screen offers these.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct LogActions {
+    pub add_search: bool,
+    pub add_finding: bool,
+    pub disagree: bool,
+    pub complete: bool,
+    pub finalise: bool,
+    pub share: bool,
+    pub correct: bool,
+    pub close: bool,
+}
+
+/// What may be done to a request's log in `state`, with its latest version (`None` before the
+/// first search): searches while the check is under way and the version is not finalised;
+/// findings once begun, in progress or while correcting; completion, finalising, sharing and
+/// closing as the workflow allows them; a correction of a finalised version.
+pub fn actions(state: crate::workflow::RequestState, latest: Option<LatestVersion>) -> LogActions {
+    use crate::workflow::{RequestState, Step, next_state};
+    let begun = latest.is_some();
+    let editable = latest.is_none_or(|v| !v.finalised);
+    let finalised = latest.is_some_and(|v| v.finalised);
+    let correcting = latest.is_some_and(|v| v.number > 1);
+    let allowed = |step: Step| next_state(state, step).is_ok();
+    let after_finalising = matches!(state, RequestState::Finalised | RequestState::Shared | RequestState::Closed);
+    LogActions {
+        add_search: editable && matches!(state, RequestState::LegitimacyConfirmed | RequestState::InProgress),
+        add_finding: begun && editable && (state == RequestState::InProgress || correcting),
+        disagree: begun && editable,
+        complete: begun && editable && allowed(Step::CompleteLog),
+        finalise: begun && editable && (allowed(Step::FinaliseLog) || (correcting && after_finalising)),
+        share: finalised && allowed(Step::Share),
+        correct: finalised,
+        close: allowed(Step::Close),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -475,6 +520,24 @@ mod tests {
         let search = SearchInput { searched: "Anna\nKowalska", result: "x", ..search };
         let errors = search.validate(at(10), None).unwrap_err();
         assert_eq!(errors[0].field, "searched", "what was searched stays on one line");
+    }
+
+    #[test]
+    fn what_may_be_done_to_a_log_follows_its_state_and_latest_version() {
+        use crate::workflow::RequestState as S;
+        let none = super::actions(S::LegitimacyConfirmed, None);
+        assert!(none.add_search && !none.add_finding && !none.complete && !none.correct, "{none:?}");
+        let open = LatestVersion { number: 1, finalised: false };
+        let going = super::actions(S::InProgress, Some(open));
+        assert!(going.add_search && going.add_finding && going.disagree && going.complete && !going.share, "{going:?}");
+        let done = LatestVersion { number: 1, finalised: true };
+        let finalised = super::actions(S::Finalised, Some(done));
+        assert!(!finalised.add_search && !finalised.add_finding && finalised.share && finalised.correct && !finalised.finalise, "{finalised:?}");
+        // A correction of a shared log may have findings and be finalised again.
+        let correcting = super::actions(S::Shared, Some(LatestVersion { number: 2, finalised: false }));
+        assert!(correcting.add_finding && correcting.finalise && !correcting.share && !correcting.add_search, "{correcting:?}");
+        // A refused request's log offers nothing but what the workflow allows.
+        assert_eq!(super::actions(S::Refused, None), LogActions { close: super::actions(S::Refused, None).close, ..LogActions::default() });
     }
 }
 

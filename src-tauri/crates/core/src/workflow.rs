@@ -186,6 +186,20 @@ impl fmt::Display for RequestState {
 }
 
 impl Step {
+    /// The steps the request page offers: the authorisation stage and closing the request;
+    /// access sessions and the log have their own pages.
+    pub const ON_REQUEST_PAGE: [Step; 9] = [
+        Step::Close,
+        Step::Submit,
+        Step::Agree,
+        Step::Permit,
+        Step::Refuse,
+        Step::ReferBack,
+        Step::ConfirmLegitimacy,
+        Step::RaiseDoubts,
+        Step::Withdraw,
+    ];
+
     pub const ALL: [Step; 13] = [
         Step::Submit,
         Step::Agree,

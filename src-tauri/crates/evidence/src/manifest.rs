@@ -263,6 +263,11 @@ pub struct WorkerStatement {
 }
 
 impl Manifest {
+    /// A manifest as stored or carried (its canonical JSON), read into its types.
+    pub fn read(text: &str) -> Result<Manifest, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
     /// The manifest as signed: canonical JSON.
     pub fn to_canonical_json(&self) -> String {
         canonical_json(&serde_json::to_value(self).expect("a manifest serialises"))

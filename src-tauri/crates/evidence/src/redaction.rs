@@ -40,6 +40,11 @@ pub struct RedactionManifest {
 }
 
 impl RedactionManifest {
+    /// A redacted copy's manifest as stored (its canonical JSON), read into its types.
+    pub fn read(text: &str) -> Result<RedactionManifest, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
     pub fn to_canonical_json(&self) -> String {
         canonical_json(&serde_json::to_value(self).expect("a manifest serialises"))
     }

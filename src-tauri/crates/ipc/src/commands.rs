@@ -92,8 +92,9 @@ pub fn staff_update(host: &dyn Host, args: StaffUpdateArgs) -> Result<StaffDirec
 }
 
 pub fn staff_leave(host: &dyn Host, args: StaffLeaveArgs) -> Result<StaffDirectory> {
-    let on = args.on.to_text();
-    people::mark_left(host, &args.person, on.as_deref())?;
+    // The form asks for the day: left empty, it is a problem, not today.
+    let on = args.on.to_text().unwrap_or_default();
+    people::mark_left(host, &args.person, Some(&on))?;
     Ok(people::staff(host)?)
 }
 
@@ -236,15 +237,15 @@ fn session_page(host: &dyn Host, view: sessions::SessionView, warnings: Vec<Stri
         captures: captures
             .iter()
             .map(|c| {
-                let manifest: serde_json::Value = serde_json::from_str(&c.manifest).unwrap_or_default();
-                let provenance = &manifest["provenance"];
+                let manifest = c.read_manifest();
+                let provenance = manifest.as_ref().map(|m| &m.provenance);
                 CaptureItem {
                     id: c.id,
-                    url: provenance["url"].as_str().unwrap_or_default().to_string(),
-                    title: provenance["title"].as_str().unwrap_or_default().to_string(),
-                    captured_at: provenance["capture_started_at"].as_str().unwrap_or_default().to_string(),
+                    url: provenance.map(|p| p.url.clone()).unwrap_or_default(),
+                    title: provenance.map(|p| p.title.clone()).unwrap_or_default(),
+                    captured_at: provenance.map(|p| p.capture_started_at.clone()).unwrap_or_default(),
                     relevant: c.judgement.as_ref().map(|j| j.relevant),
-                    cut_at_limit: captures::full_page_of(&manifest).as_ref().and_then(captures::cut_at_limit),
+                    cut_at_limit: captures::full_page_of(manifest.as_ref()).and_then(captures::cut_at_limit),
                     outside_profiles: outside_profiles.contains(&c.id),
                 }
             })
@@ -332,19 +333,18 @@ pub fn capture_stop(host: &dyn Host, args: SessionIdArgs) -> Result<captures::Ca
 pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> {
     let page = captures::page(host, args.id)?;
     let record = &page.view.record;
-    let provenance = &page.view.manifest["provenance"];
-    let full_page = captures::full_page_of(&page.view.manifest);
+    let provenance = page.view.manifest.as_ref().map(|m| &m.provenance);
+    let said = |part: fn(&triangulate_app::Provenance) -> &String| provenance.map(part).cloned().unwrap_or_default();
+    let full_page = captures::full_page_of(page.view.manifest.as_ref());
     use base64::Engine as _;
     Ok(CapturePage {
         id: record.id,
         session: record.session_id,
         request: page.request.clone(),
-        url: provenance["url"].as_str().unwrap_or_default().to_string(),
-        title: provenance["title"].as_str().unwrap_or_default().to_string(),
-        captured_at: provenance["capture_started_at"].as_str().unwrap_or_default().to_string(),
-        captured_at_text: triangulate_core::local_time::captured_at(
-            provenance["capture_started_at"].as_str().unwrap_or_default(),
-        ),
+        url: said(|p| &p.url),
+        title: said(|p| &p.title),
+        captured_at: said(|p| &p.capture_started_at),
+        captured_at_text: triangulate_core::local_time::captured_at(&said(|p| &p.capture_started_at)),
         provenance: page
             .provenance
             .iter()
@@ -362,8 +362,8 @@ pub fn capture_get(host: &dyn Host, args: CaptureIdArgs) -> Result<CapturePage> 
         blurred: page.blurred,
         disputes: page.disputes.clone(),
         redactions: page.redactions.iter().map(redaction_view).collect(),
-        cut_at_limit: full_page.as_ref().and_then(captures::cut_at_limit),
-        taken: full_page.as_ref().map(captures::taken_way),
+        cut_at_limit: full_page.and_then(captures::cut_at_limit),
+        taken: full_page.map(captures::taken_way),
         card: page.card.clone(),
         if_not_relevant: page.if_not_relevant.clone(),
         findings: page

@@ -388,6 +388,12 @@ fn a_pdf_is_exported_as_a_draft_until_the_log_is_finalised_and_a_draft_is_never_
     };
     assert_eq!(fields(export_filed(host, filed(&draft.export.sha256, "Mosaic")).unwrap_err()), ["sha256"]);
     assert_eq!(fields(export_filed(host, filed("nope", "")).unwrap_err()), ["sha256", "where"]);
+    // A draft's digest with a field left blank: every problem in one answer, the draft's too.
+    let both = export_filed(host, filed(&draft.export.sha256, " ")).unwrap_err();
+    assert_eq!(fields(both.clone()), ["where", "sha256"]);
+    assert!(both.fields.iter().any(|f| f.message.contains("only a final PDF is filed")), "{:?}", both.fields);
+    let missing = export_file_digest(host, ExportFileDigestArgs { path: folder.join("filed.pdf").display().to_string() }).unwrap_err();
+    assert!(missing.fields[0].message.ends_with("could not be read: there is no such file"), "{:?}", missing.fields);
     assert!(request_get(host, ReferenceArgs { reference: reference.clone() }).unwrap().record.filed.is_empty());
 
     // The evidence bundle: a draft until the log is finalised, and it verifies on its own.
@@ -791,7 +797,14 @@ fn separation_of_duties_reaches_the_screen_as_guard_codes_with_why_and_what_woul
     assert!(refused.refusals[0].remedy.contains("service director who gave it"));
     // Ada's task list: nothing of hers until legitimacy is hers to confirm.
     assert!(home_get(host, NoArgs {}).unwrap().tasks.is_empty());
-    let left = staff_leave(host, StaffLeaveArgs { person: "Sue Director".into(), on: DateParts::default() }).unwrap();
+    // The form's leaver: neither the person nor the day is every problem at once, and a day
+    // not given is not today.
+    let neither = staff_leave(host, StaffLeaveArgs { person: " ".into(), on: DateParts::default() }).unwrap_err();
+    assert_eq!(fields(neither), ["person", "on"]);
+    let no_day = staff_leave(host, StaffLeaveArgs { person: "Sue Director".into(), on: DateParts::default() }).unwrap_err();
+    assert_eq!(fields(no_day), ["on"]);
+    let today = DateParts::from_date(triangulate_app::Host::today(host));
+    let left = staff_leave(host, StaffLeaveArgs { person: "Sue Director".into(), on: today }).unwrap();
     assert!(left.staff.iter().any(|s| s.name == "Sue Director" && s.left_on.is_some()));
     let refused = request_step(host, step(&reference, Step::Permit, "E4", "Memo", "", "")).unwrap_err();
     assert_eq!(refused.guards, ["staff_member_left"]);

@@ -8,7 +8,7 @@ use serde::Serialize;
 use triangulate_core::evidence::Judgement;
 use triangulate_core::{Actor, NewAuditEvent};
 use triangulate_evidence::{
-    MANIFEST_FORMAT, Manifest, ManifestAccount, ManifestSession, ManifestWorker, SigningKeyInfo, sign_manifest,
+    MANIFEST_FORMAT, ManifestAccount, ManifestSession, ManifestWorker, SigningKeyInfo, sign_manifest,
 };
 
 use crate::Store;
@@ -17,7 +17,8 @@ use crate::requests::stamp;
 use crate::sessions::SessionRecord;
 
 /// The artefacts, the manifest and its check belong to the evidence.
-pub use triangulate_evidence::{ArtefactRecord, NewArtefact, Provenance, verify_manifest};
+pub use triangulate_evidence::{ArtefactRecord, Manifest, NewArtefact, Provenance, verify_manifest};
+pub use triangulate_evidence::redaction::RedactionManifest;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CaptureRecord {
@@ -30,6 +31,26 @@ pub struct CaptureRecord {
     pub signature: String,
     pub artefacts: Vec<ArtefactRecord>,
     pub judgement: Option<Judgement>,
+}
+
+impl CaptureRecord {
+    /// Its signed manifest, read into the evidence crate's types; `None` while the capture is
+    /// being written (its manifest is empty until it is signed).
+    pub fn read_manifest(&self) -> Option<Manifest> {
+        Manifest::read(&self.manifest).ok()
+    }
+
+    /// The address the capture was taken at, from its manifest; empty while it is written.
+    pub fn url(&self) -> String {
+        self.read_manifest().map(|m| m.provenance.url).unwrap_or_default()
+    }
+}
+
+impl RedactionRecord {
+    /// Its signed manifest, read into the evidence crate's types.
+    pub fn read_manifest(&self) -> Option<RedactionManifest> {
+        RedactionManifest::read(&self.manifest).ok()
+    }
 }
 
 impl Store {
@@ -113,8 +134,7 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::NotFound { what: "capture", id: id.to_string() })?;
         let (session_id, manifest, signature, judgement, created_at) = row;
-        let parsed: serde_json::Value = serde_json::from_str(&manifest).unwrap_or_default();
-        let artefacts: Vec<ArtefactRecord> = serde_json::from_value(parsed["artefacts"].clone()).unwrap_or_default();
+        let artefacts = Manifest::read(&manifest).map(|m| m.artefacts).unwrap_or_default();
         Ok(CaptureRecord {
             id,
             session_id,

@@ -32,8 +32,8 @@ impl DataDir {
             return Ok(DataDir::new(PathBuf::from(root)));
         }
         let base = dirs::data_local_dir().ok_or(StoreError::Invalid {
-            field: "--data-dir",
-            message: "this system has no local application-data folder: give one with --data-dir".into(),
+            field: "data_dir",
+            message: "this system has no local application-data folder: name the data folder to use".into(),
         })?;
         let name = if cfg!(any(windows, target_os = "macos")) { "Triangulate" } else { "triangulate" };
         Ok(DataDir::new(base.join(name)))

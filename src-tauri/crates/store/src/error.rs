@@ -80,6 +80,11 @@ pub enum StoreError {
     #[error("{0}")]
     Refused(String),
 
+    /// An acceptance of the audit head that does not fit what is there, when the other one
+    /// would: the door names how to take that one.
+    #[error("{message}")]
+    AcceptInstead { message: String, instead: Acceptance },
+
     /// Guards of the protocol forbid it: each refusal with its machine code, what forbids it
     /// and what would allow it.
     #[error("{what}: {}", describe_refusals(.refusals))]
@@ -168,6 +173,7 @@ impl StoreError {
             | StoreError::WrongKey { .. }
             | StoreError::NewerSchema { .. }
             | StoreError::Refused(_)
+            | StoreError::AcceptInstead { .. }
             | StoreError::Guarded { .. }
             | StoreError::OutsideScope { .. }
             | StoreError::IllegalStep(_)
@@ -194,4 +200,14 @@ impl StoreError {
         let path = path.into();
         move |source| StoreError::Io { path, source }
     }
+}
+
+/// The two ways a person vouches for the store's audit head, after a restore or with a copy of
+/// the head lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acceptance {
+    /// The folder was put back from a copy on purpose.
+    Restore,
+    /// Nobody put it back: the store is accepted as it stands.
+    Head,
 }

@@ -161,36 +161,41 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// Records that a final PDF exported from this request was filed in the care record.
-    /// The digest must be one this installation exported from this request, not a draft.
-    pub fn record_filing(&mut self, reference: &str, filing: &Filing, now: DateTime<Utc>) -> Result<FilingRecord> {
+    /// Why a PDF with this digest cannot be filed for this request, as a problem of the
+    /// `sha256` field: none exported here, or a draft; `None` when a final one was.
+    pub fn filing_digest_problem(&self, reference: &str, sha256: &str) -> Result<Option<FieldError>> {
+        Ok(self.filed_export(reference, sha256)?.err())
+    }
+
+    /// The final export a digest names, or why there is none.
+    fn filed_export(&self, reference: &str, sha256: &str) -> Result<std::result::Result<i64, FieldError>> {
         let request = self.request_id(reference)?;
         let export: Option<(i64, bool)> = self
             .conn
             .query_row(
                 "SELECT id, draft FROM pdf_exports WHERE request_id = ?1 AND sha256 = ?2 ORDER BY draft, id DESC LIMIT 1",
-                rusqlite::params![request, filing.sha256],
+                rusqlite::params![request, sha256],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
-        let export = match export {
-            None => {
-                return Err(StoreError::Fields(vec![FieldError::new(
-                    "sha256",
-                    format!(
-                        "No PDF of {} with this SHA-256 was exported here: check the digest, or export the PDF first",
-                        reference.trim()
-                    ),
-                )]));
-            }
-            Some((_, true)) => {
-                return Err(StoreError::Fields(vec![FieldError::new(
-                    "sha256",
-                    "That PDF is a draft: only a final PDF is filed in the care record",
-                )]));
-            }
-            Some((id, false)) => id,
-        };
+        Ok(match export {
+            None => Err(FieldError::new(
+                "sha256",
+                format!(
+                    "No PDF of {} with this SHA-256 was exported here: check the digest, or export the PDF first",
+                    reference.trim()
+                ),
+            )),
+            Some((_, true)) => Err(FieldError::new("sha256", "That PDF is a draft: only a final PDF is filed in the care record")),
+            Some((id, false)) => Ok(id),
+        })
+    }
+
+    /// Records that a final PDF exported from this request was filed in the care record.
+    /// The digest must be one this installation exported from this request, not a draft.
+    pub fn record_filing(&mut self, reference: &str, filing: &Filing, now: DateTime<Utc>) -> Result<FilingRecord> {
+        let request = self.request_id(reference)?;
+        let export = self.filed_export(reference, &filing.sha256)?.map_err(|problem| StoreError::Fields(vec![problem]))?;
         let worker = self.recorder()?;
         let id = self.write(now, |tx| {
             tx.execute(

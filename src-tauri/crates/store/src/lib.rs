@@ -44,10 +44,10 @@ pub use accounts::{
     AccountRecord, AuthorisationInput, AuthorisationKind, AuthorisationRecord, AuthorisationReview, Renewal,
 };
 pub use browser_choice::BrowserChoiceRecord;
-pub use captures::{ArtefactRecord, CaptureRecord, NewArtefact, Provenance, RedactionRecord, verify_manifest};
+pub use captures::{ArtefactRecord, CaptureRecord, Manifest, NewArtefact, Provenance, RedactionManifest, RedactionRecord, verify_manifest};
 pub use data_dir::{DATA_DIR_ENV, DataDir};
 pub use drafts::{DraftCheck, DraftRecord, DraftSummary};
-pub use error::{ErrorKind, RecoveryError, Result, StoreError};
+pub use error::{Acceptance, ErrorKind, RecoveryError, Result, StoreError};
 pub use exports::{FilingRecord, NewBundleExport, NewPdfExport, PdfExportRecord};
 pub use head::{HeadCopy, RollbackKind, missing_head_warning};
 pub use incidents::{DisputeRecord, DisputeTarget, IncidentRecord};
@@ -550,20 +550,26 @@ impl Store {
             let standing = head::standing(&tx, &before, recorded.head())?;
             match (standing.refusal(&self.data_dir), turn) {
                 (None, Turn::AcceptRestore) => {
-                    let missing = if recorded.missing().is_empty() {
-                        ""
-                    } else {
-                        "; a copy of that head is missing, which `triangulate audit accept-head --by NAME --reason TEXT` accepts"
-                    };
-                    return Err(StoreError::Refused(format!(
-                        "the database is at the audit head recorded when the store was last changed ({} events): there is no restore to accept{missing}",
+                    let message = format!(
+                        "the database is at the audit head recorded when the store was last changed ({} events): there is no restore to accept",
                         before.count
-                    )));
+                    );
+                    return Err(if recorded.missing().is_empty() {
+                        StoreError::Refused(message)
+                    } else {
+                        StoreError::AcceptInstead {
+                            message: format!("{message}; a copy of that head is missing, which accepting the store as it stands (saying who and why) accepts"),
+                            instead: Acceptance::Head,
+                        }
+                    });
                 }
                 (Some(refusal), Turn::AcceptHead) => {
-                    return Err(StoreError::Refused(format!(
-                        "{refusal}; the store cannot be accepted as it stands while a copy of its head shows it was put back: if it was put back on purpose, run `triangulate audit accept-restore --by NAME --reason TEXT`"
-                    )));
+                    return Err(StoreError::AcceptInstead {
+                        message: format!(
+                            "{refusal}; the store cannot be accepted as it stands while a copy of its head shows it was put back: if it was put back on purpose, accept the restore, saying who and why"
+                        ),
+                        instead: Acceptance::Restore,
+                    });
                 }
                 (None, Turn::AcceptHead) if recorded.missing().is_empty() => {
                     return Err(StoreError::Refused(format!(

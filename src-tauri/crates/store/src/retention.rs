@@ -735,11 +735,9 @@ impl Store {
                 statement.query_map([session], |row| row.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
             let mut manifests = self.conn.prepare("SELECT manifest FROM captures WHERE session_id = ?1")?;
             for manifest in manifests.query_map([session], |row| row.get::<_, String>(0))? {
-                let value: serde_json::Value = serde_json::from_str(&manifest?).unwrap_or_default();
-                for key in ["url", "original_url"] {
-                    if let Some(url) = value["provenance"][key].as_str() {
-                        urls.push(url.to_string());
-                    }
+                if let Ok(read) = crate::captures::Manifest::read(&manifest?) {
+                    urls.push(read.provenance.url);
+                    urls.push(read.provenance.original_url);
                 }
             }
             match reach.pages.iter_mut().find(|(a, _)| *a == account) {

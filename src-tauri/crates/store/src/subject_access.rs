@@ -64,9 +64,8 @@ impl Store {
                 let mut theirs_here = false;
                 for capture in self.session_capture_ids(id)? {
                     let capture = self.capture(capture)?;
-                    let manifest: serde_json::Value = serde_json::from_str(&capture.manifest).unwrap_or_default();
-                    let url = manifest["provenance"]["url"].as_str().unwrap_or_default();
-                    let owner = triangulate_core::scope::page_owner(url, session.subject, &profiles);
+                    let url = capture.url();
+                    let owner = triangulate_core::scope::page_owner(&url, session.subject, &profiles);
                     if person_at(owner) == Some(person) {
                         theirs_here = true;
                         captures.push(capture);
