@@ -66,8 +66,9 @@ export async function createdRequest(page, url) {
   await heading(page, "Request REQ-2026-0001");
 }
 
-/** Fills the request's first steps; `period` chooses the dates, and `period.osw` the
- *  originating social worker (Ada Worker unless said). */
+/** Fills the request's first steps; `period` chooses the dates, `period.osw` the
+ *  originating social worker (Ada Worker unless said), and `period.profile` Jane Doe's
+ *  listed profile (her Facebook address unless said). */
 export async function fillRequest(page, period) {
   await byId(page, "new-request").click();
   await heading(page, "Case and workers");
@@ -94,7 +95,7 @@ export async function fillRequest(page, period) {
   await date(page, "subjects[1].date_of_birth", "2", "3", "1990");
   await byId(page, "add-profile").click();
   await byId(page, "subjects[1].profiles[1].platform").selectOption("facebook");
-  await fill(page, { "subjects[1].profiles[1].url": "https://facebook.com/jane.doe.1990" });
+  await fill(page, { "subjects[1].profiles[1].url": period.profile ?? "https://facebook.com/jane.doe.1990" });
   if (period.screens) await checkScreen(page, "07-person");
   await addPerson(page, 2, "subjects[2].role-2", { "subjects[2].name": "John Roe" });
   await addPerson(page, 3, "subjects[3].role-3", { "subjects[3].description": "Man with a red car, seen at the school gate" });
@@ -191,12 +192,12 @@ export async function addCast(url, people = CAST) {
  *  laptop's worker and a registered Authorised Access Worker, with one sanctioned account;
  *  on the request's page. The staff directory holds the cast (`CAST`); the decisions that are
  *  not Ada's are recorded as made by email. `url` is the app's address (the door's, with its
- *  token, or the fake backend's). */
-export async function readyForAccess(page, url, { conditions = "" } = {}) {
+ *  token, or the fake backend's); `profile`, Jane Doe's listed profile (see `fillRequest`). */
+export async function readyForAccess(page, url, { conditions = "", profile } = {}) {
   await setUpAs(page, url, "Ada Worker", "role");
   // Over the door the store starts with no one but Ada; the fake backend seeds the cast.
   if (new URL(url).hash.startsWith("#token=")) await addCast(url);
-  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans" });
+  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans", profile });
   await heading(page, "Check your answers");
   await byId(page, "commit").click();
   await heading(page, "Request REQ-2026-0001");
