@@ -1,6 +1,6 @@
 // The UI's records, home, audit, settings, menu, separation of duties and staff directory
 // over the HTTP door: each test a real store of its own behind `triangulate serve`, every
-// command answered by the real rules. What the fake played with switches is made real: a
+// command answered by the real rules. What a laptop can come to is made real: a
 // recovery file removed from the data folder, a copy of the audit head removed from the
 // kernel keyring, a broken policy file written beside the store.
 import { test, before, after } from "node:test";
@@ -49,7 +49,7 @@ async function setUp(page, door, fillDirectory = cast) {
   await heading(page, "There is no store in this data folder yet");
   const first = await byId(page, "store-message").innerText();
   assert.match(first, /This is a new installation[\s\S]*Create the store to begin/);
-  assert.doesNotMatch(first, /create one first|\/fake\/data/);
+  assert.doesNotMatch(first, /create one first|triangulate-ui-/);
   await checkScreen(page, "01-store-not-created");
   await byId(page, "create-store").click();
   await page.locator("#recovery-phrase li").nth(11).waitFor();

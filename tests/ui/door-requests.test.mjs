@@ -348,35 +348,6 @@ test("a request with two subjects and an unnamed suspect is created, checked and
   await page.locator("#technical-details", { hasText: "Schema version" }).waitFor();
 }));
 
-test("a request with two subjects and an unnamed suspect is created, checked and authorised by mouse: a registration made without the service director's decision is flagged, and completed the same way", {
-  todo: "no command makes a registration without the service director's decision (aaw_register requires the decider, the evidence and the training date); only a store made before migrations 0010 and 0022 holds one, and no such store can be made here",
-}, () => onDoor(async (door, page) => {
-  await setUpAs(page, door.start, "Ada Worker", "role-2");
-  await addStaff(door);
-  await door.call("staff_add", { name: "Sam Legacy", roles: ["aaw"], staff_id: "1007", team: "Online checks" });
-  await page.locator('.app-nav__link[data-section="profile"]').click();
-  await heading(page, "Worker profile");
-  await page.locator("#aaw-register tbody tr", { hasText: "Ana Access" }).waitFor();
-  // A registration made without the service director's decision is flagged, and completed
-  // the same way.
-  const legacy = page.locator("#aaw-register tbody tr", { hasText: "Sam Legacy" });
-  await legacy.waitFor({ timeout: 5000 });
-  assert.match(await legacy.innerText(), /Incomplete[\s\S]*Not recorded/);
-  await legacy.locator("a", { hasText: "Complete the registration" }).click();
-  await page.locator("h2", { hasText: "Complete a registration" }).waitFor();
-  assert.equal(await byId(page, "aaw-name").inputValue(), "1007", "the person to complete, by staff ID");
-  await byId(page, "decided_by").selectOption("1003");
-  await fill(page, { evidence: "Memo SD-90" });
-  await date(page, "trained", "2", "10", "2027");
-  await byId(page, "register-aaw").click();
-  await page.locator("#register-form-errors a", { hasText: "must not be in the future" }).waitFor();
-  await date(page, "trained", "1", "10", "2026");
-  await byId(page, "register-aaw").click();
-  await page.locator(".govuk-notification-banner", { hasText: "Sam Legacy is registered" }).waitFor();
-  assert.match(await page.locator("#aaw-register tbody tr", { hasText: "Sam Legacy" }).innerText(), /Sue Director\s+Memo SD-90\s+1 October 2026/);
-  assert.doesNotMatch(await page.locator("#aaw-register tbody tr", { hasText: "Sam Legacy" }).innerText(), /Incomplete|Not recorded/);
-}));
-
 test("a draft keeps what was typed and can be continued from the requests list", () => onDoor(async (door, page) => {
   await setUpAs(page, door.start, "Ada Worker", "role-2");
   await byId(page, "new-request").click();

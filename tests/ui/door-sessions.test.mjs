@@ -621,7 +621,7 @@ async function holdCommand(page, command) {
   return { release, calls: () => calls };
 }
 
-test("retention lists what is due without deleting it, a legal hold keeps it, and disposal is confirmed and leaves a tombstone", { todo: "retention_hold with an empty reference answers only the fields by and reason: the missing request reference is not named (\"Enter the request's reference\")" }, async () => {
+test("retention lists what is due without deleting it, a legal hold keeps it, and disposal is confirmed and leaves a tombstone", async () => {
   const door = await openDoor();
   try {
     const page = await door.page(browser);
@@ -639,8 +639,7 @@ test("retention lists what is due without deleting it, a legal hold keeps it, an
     // A hold: its fields are asked for, then the request is kept.
     await byId(page, "place-hold").click();
     await page.locator("#error-summary a", { hasText: "Enter why" }).waitFor();
-    // The missing reference is named too: asserted at the end, so that the rest is checked
-    // meanwhile (the door names only who decided and why: see this test's todo).
+    // Every problem at once: the missing reference is named too.
     const referenceNamed = await page.locator("#error-summary a", { hasText: "Enter the request's reference" }).count();
     await fill(page, { reference: "REQ-2026-0001", reason: "A complaint from the family" });
     await byId(page, "place-hold").click();

@@ -1,6 +1,6 @@
-// The UI's journeys as a person takes them, shared by the flows against the fake backend and
-// those over the HTTP door against the real rules: the first start, a request's steps, the
-// decisions. `url` is the app's address (with the door's token when over the door).
+// The UI's journeys as a person takes them, shared by the flows over the HTTP door against
+// the real rules: the first start, a request's steps, the decisions. `url` is the app's
+// address with the door's token.
 import assert from "node:assert/strict";
 import { checkScreen, heading } from "./support.mjs";
 
@@ -20,7 +20,7 @@ export async function setUp(page, url) {
   // A new installation in words, and what to do: not the store's error about its folder.
   const first = await byId(page, "store-message").innerText();
   assert.match(first, /This is a new installation[\s\S]*Create the store to begin/);
-  assert.doesNotMatch(first, /create one first|\/fake\/data/);
+  assert.doesNotMatch(first, /create one first|triangulate-ui-/);
   await checkScreen(page, "01-store-not-created");
   await byId(page, "create-store").click();
   await page.locator("#recovery-phrase li").nth(11).waitFor();
@@ -192,11 +192,11 @@ export async function addCast(url, people = CAST) {
  *  laptop's worker and a registered Authorised Access Worker, with one sanctioned account;
  *  on the request's page. The staff directory holds the cast (`CAST`); the decisions that are
  *  not Ada's are recorded as made by email. `url` is the app's address (the door's, with its
- *  token, or the fake backend's); `profile`, Jane Doe's listed profile (see `fillRequest`). */
+ *  token); `profile`, Jane Doe's listed profile (see `fillRequest`). */
 export async function readyForAccess(page, url, { conditions = "", profile } = {}) {
   await setUpAs(page, url, "Ada Worker", "role");
-  // Over the door the store starts with no one but Ada; the fake backend seeds the cast.
-  if (new URL(url).hash.startsWith("#token=")) await addCast(url);
+  // The store starts with no one but Ada: the cast joins the staff directory.
+  await addCast(url);
   await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans", profile });
   await heading(page, "Check your answers");
   await byId(page, "commit").click();

@@ -1,6 +1,6 @@
 // The UI against the real rules: the built app (ui/dist) served by `triangulate serve --ui`
 // over a new data folder, in Chromium, every command answered by the application layer over
-// the HTTP door — no fake backend. The first start: the store created, its recovery phrase,
+// the HTTP door. The first start: the store created, its recovery phrase,
 // the worker's profile refused field by field and then saved, the browser for captures, Home;
 // then the command line reads what the page did from the same store.
 import { test, before, after } from "node:test";

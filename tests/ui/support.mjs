@@ -1,40 +1,17 @@
-// Shared by the UI flows: the built UI (fake backend) served on a loopback port, Debian's
-// Chromium through playwright-core, axe-core on every screen, and screenshots.
+// Shared by the UI flows: Debian's Chromium through playwright-core, axe-core on every
+// screen, and screenshots (the app itself is served by the HTTP door: door.mjs).
 import { createRequire } from "node:module";
-import { createServer } from "node:http";
 import { readFile, mkdir } from "node:fs/promises";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
-import { after, before } from "node:test";
 
 const require = createRequire(new URL("../../ui/package.json", import.meta.url));
 const { chromium } = require("playwright-core");
 const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const distFake = join(root, "ui", "dist-fake");
 export const screenshots = join(root, "tests", "out", "ui");
-
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml", ".woff2": "font/woff2" };
-
-/** Serves ui/dist-fake; resolves to its base URL. */
-export async function serve() {
-  const server = createServer(async (request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
-    const file = join(distFake, path === "/" ? "index.html" : path);
-    try {
-      const body = await readFile(file);
-      response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-      response.end(body);
-    } catch {
-      response.writeHead(404);
-      response.end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, url: `http://127.0.0.1:${server.address().port}/` };
-}
 
 export async function launch() {
   await mkdir(screenshots, { recursive: true });
@@ -85,19 +62,4 @@ export async function heading(page, text) {
 /** The id of the focused element. */
 export function focusedId(page) {
   return page.evaluate(() => document.activeElement?.id ?? "");
-}
-
-/** The served UI and a browser for a test file, opened before its tests and closed after:
- *  `fixture.browser` and `fixture.served.url` are set once the tests run. */
-export function browserFixture() {
-  const fixture = { browser: undefined, served: undefined };
-  before(async () => {
-    fixture.served = await serve();
-    fixture.browser = await launch();
-  });
-  after(async () => {
-    await fixture.browser?.close();
-    fixture.served?.server.close();
-  });
-  return fixture;
 }

@@ -1,5 +1,5 @@
-// The UI talks to the backend only through `Backend`: the desktop's Tauri IPC or the HTTP door
-// (`triangulate serve`), both here, or the in-memory fake in fake-backend.ts for UI tests. Command names, arguments and
+// The UI talks to the backend only through `Backend`, which has two implementations: the
+// desktop's Tauri IPC and the HTTP door (`triangulate serve`). Command names, arguments and
 // responses come from the generated contract, so a misspelt command does not compile.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";

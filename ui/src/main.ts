@@ -183,7 +183,6 @@ function doorToken(): string | null {
 }
 
 async function chooseBackend(): Promise<Backend> {
-  if (import.meta.env.VITE_BACKEND === "fake") return (await import("./fake-backend")).createFakeBackend();
   // In the desktop's window, its IPC; in a browser, the HTTP door that served the page.
   if ("__TAURI_INTERNALS__" in window) return tauriBackend;
   return httpBackend(location.origin, doorToken() ?? "");

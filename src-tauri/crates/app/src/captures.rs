@@ -310,12 +310,13 @@ fn take_capture_tracked(
     let session = host.store()?.session(session_id)?;
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "store open, session read");
     host.store()?.check_capture_session(&session)?;
-    check_worker_text(order)?;
+    triangulate_core::evidence::check_worker_text(order.statement.as_deref(), order.outside_scope_reason.as_deref())
+        .map_err(AppError::fields_error)?;
     let scroll = scroll_options(host, &session, order)?;
     if let Some(url) = &order.url {
         // Before the browser goes anywhere: a visit to a page that may not be captured would
         // enter the trail, and a file on this laptop is no page of a person's at all.
-        check_capture_address(url)?;
+        triangulate_core::evidence::check_capture_address(url).map_err(AppError::fields_error)?;
         host.store()?.check_capture(&session, url, order.outside_scope_reason.as_deref())?;
     }
     tracker.next("Waiting for the session's recorder");
@@ -447,38 +448,6 @@ fn scroll_options(host: &dyn Host, session: &SessionRecord, order: &CaptureOrder
             screens_asked: max_screens < limits.scroll_max_screens,
         },
     })
-}
-
-/// The worker's own words on a capture (the statement, the reason a page outside the
-/// profiles belongs to the person): paragraphs, no other control characters.
-fn check_worker_text(order: &CaptureOrder) -> Result<()> {
-    use triangulate_core::validation::optional_paragraphs;
-    let mut errors = Vec::new();
-    optional_paragraphs(&mut errors, "statement", "the statement", order.statement.as_deref(), 2000);
-    optional_paragraphs(
-        &mut errors,
-        "outside_scope_reason",
-        "why the page belongs to this person",
-        order.outside_scope_reason.as_deref(),
-        2000,
-    );
-    if errors.is_empty() { Ok(()) } else { Err(AppError::fields_error(errors)) }
-}
-
-/// The address a capture is asked to go to: a web page's, with nothing hidden in it.
-fn check_capture_address(url: &str) -> Result<()> {
-    let mut errors = Vec::new();
-    let label = "the address of the page to capture";
-    if let Some(text) = triangulate_core::validation::web_address_text(&mut errors, "url", label, url) {
-        match url::Url::parse(&text) {
-            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some() => {}
-            _ => errors.push(triangulate_core::FieldError::new(
-                "url",
-                "Only a web page can be captured: its address must start with https:// or http:// and name a site",
-            )),
-        }
-    }
-    if errors.is_empty() { Ok(()) } else { Err(AppError::fields_error(errors)) }
 }
 
 /// A capture with its signature and stored digests checked.

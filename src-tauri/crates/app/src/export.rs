@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use triangulate_core::evidence::Attribution;
-use triangulate_core::export::{FilingInput, PdfKind};
+use triangulate_core::export::{FilingInput, NotReady, PdfKind};
 use triangulate_core::local_time::{CAPTURED_AT, captured_at, long_date, uk_time, uk_time_seconds};
 use triangulate_core::log::{InvestigationLog, ShareRecipient};
 use triangulate_core::request::{ConsentStatus, Scope, SubjectRole};
@@ -118,28 +118,21 @@ pub(crate) fn prepare(
     tracing::debug!(ms = timer.elapsed().as_millis() as u64, "request, log and captures read");
     let reference = sources.request.reference.clone();
     let finalised = sources.log.as_ref().is_some_and(|l| l.version.finalised_at.is_some());
-    if !draft && !finalised {
-        return Err(AppError::LogNotFinalised(format!(
-            "the investigation log of {reference} is not finalised, so its PDF can only be a draft (DRAFT on every page)"
-        )));
-    }
     let unjudged: Vec<i64> = sources.captures.iter().filter(|c| c.judgement.is_none()).map(|c| c.id).collect();
-    if kind == PdfKind::CareRecord && !draft && !unjudged.is_empty() {
-        return Err(AppError::CapturesUnjudged {
-            message: format!(
-                "{} of {reference} {} not been judged: judge whether each is relevant before the care record is exported, or export a draft",
-                list_captures(&unjudged),
-                if unjudged.len() == 1 { "has" } else { "have" }
-            ),
-            captures: unjudged,
-        });
+    match triangulate_core::export::ready(kind, draft, finalised, &unjudged) {
+        Ok(()) => {}
+        Err(not_ready @ NotReady::LogNotFinalised) => return Err(AppError::LogNotFinalised(not_ready.message(&reference))),
+        Err(NotReady::CapturesUnjudged(captures)) => {
+            let message = NotReady::CapturesUnjudged(captures.clone()).message(&reference);
+            return Err(AppError::CapturesUnjudged { message, captures });
+        }
     }
     let mut exhibits: Vec<Exhibit> = Vec::new();
     if kind == PdfKind::CareRecord {
         let relevant = sources.captures.iter().filter(|c| c.judgement.as_ref().is_some_and(|j| j.relevant));
         let mut last_shown: BTreeMap<i64, chrono::DateTime<chrono::Utc>> = BTreeMap::new();
         for (k, record) in relevant.enumerate() {
-            let manifest: Manifest = serde_json::from_str(&record.manifest).map_err(|e| {
+            let manifest = Manifest::read(&record.manifest).map_err(|e| {
                 AppError::Internal(format!("the manifest of capture {} cannot be read: {e}", record.id))
             })?;
             let trail_after = last_shown.get(&record.session_id).copied();
@@ -395,13 +388,6 @@ pub fn file_digest(path: &Path) -> Result<FileDigest> {
     })
 }
 
-fn list_captures(ids: &[i64]) -> String {
-    let names: Vec<String> = ids.iter().map(i64::to_string).collect();
-    match names.len() {
-        1 => format!("capture {}", names[0]),
-        _ => format!("captures {}", names.join(", ")),
-    }
-}
 
 /// The refusal of a destination that exists, on the field that named it.
 pub(crate) fn already_exists(out: &Path) -> AppError {
@@ -696,18 +682,18 @@ fn cover(
             0 => "3. Exhibits: no capture has been judged relevant.".to_string(),
             n => format!(
                 "3. Exhibits 1 to {n}: every capture judged relevant ({}), each with its full page, its viewport, its provenance, the trail that led to it, the worker's judgement and the SHA-256 of every file with the manifest's signature.",
-                list_captures(&relevant)
+                triangulate_core::export::captures_in_words(&relevant)
             ),
         },
     ];
     if !not_relevant.is_empty() {
         contents.push(format!(
             "Judged not relevant and not included, as the protocol asks: {}.",
-            list_captures(&not_relevant)
+            triangulate_core::export::captures_in_words(&not_relevant)
         ));
     }
     if !unjudged.is_empty() {
-        contents.push(format!("Not yet judged and not included: {}.", list_captures(unjudged)));
+        contents.push(format!("Not yet judged and not included: {}.", triangulate_core::export::captures_in_words(unjudged)));
     }
     blocks.push(Block::Paragraph(contents.join("\n")));
     blocks.push(Block::Small(

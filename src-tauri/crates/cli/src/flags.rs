@@ -4,10 +4,15 @@
 //! capture's manifest is read into the evidence crate's types wherever it is read.
 
 #[cfg(test)]
+#[path = "../../core/tests/common/sources.rs"]
+mod common;
+
+#[cfg(test)]
 mod tests {
     use clap::CommandFactory;
     use std::collections::BTreeSet;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
+    use super::common::sources;
 
     /// Every long flag of every command of `triangulate`.
     fn flags() -> BTreeSet<String> {
@@ -28,17 +33,6 @@ mod tests {
             all.remove(own);
         }
         all
-    }
-
-    fn sources(folder: &Path, into: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                sources(&path, into);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                into.push(path);
-            }
-        }
     }
 
     /// The code of a file that is not a comment and not its tests.

@@ -99,6 +99,33 @@ impl JudgementInput {
     }
 }
 
+/// The worker's own words on a capture (the statement, the reason a page outside the
+/// profiles belongs to the person): paragraphs, no other control characters; every problem.
+pub fn check_worker_text(statement: Option<&str>, outside_scope_reason: Option<&str>) -> Result<(), Vec<crate::FieldError>> {
+    use crate::validation::optional_paragraphs;
+    let mut errors = Vec::new();
+    optional_paragraphs(&mut errors, "statement", "the statement", statement, 2000);
+    optional_paragraphs(&mut errors, "outside_scope_reason", "why the page belongs to this person", outside_scope_reason, 2000);
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// The address a capture is asked to go to: a web page's (http or https, naming a site),
+/// with nothing hidden in it.
+pub fn check_capture_address(url: &str) -> Result<(), Vec<crate::FieldError>> {
+    let mut errors = Vec::new();
+    let label = "the address of the page to capture";
+    if let Some(text) = crate::validation::web_address_text(&mut errors, "url", label, url) {
+        match url::Url::parse(&text) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some() => {}
+            _ => errors.push(crate::FieldError::new(
+                "url",
+                "Only a web page can be captured: its address must start with https:// or http:// and name a site",
+            )),
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +174,19 @@ mod tests {
             .unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["notes", "tags[1]"]);
+    }
+
+    #[test]
+    fn a_capture_goes_only_to_a_web_page_and_the_workers_words_are_paragraphs() {
+        use super::{check_capture_address, check_worker_text};
+        assert!(check_capture_address("https://facebook.com/jane").is_ok());
+        for refused in ["file:///etc/passwd", "javascript:alert(1)", "https://", "facebook.com/jane"] {
+            let errors = check_capture_address(refused).expect_err(refused);
+            assert_eq!(errors[0].field, "url", "{refused}");
+        }
+        assert!(check_worker_text(Some("Seen.\n\nTwice."), None).is_ok());
+        let errors = check_worker_text(Some("bell\u{7}"), Some("escape\u{1b}[31m")).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["statement", "outside_scope_reason"], "every problem at once");
     }
 }

@@ -89,6 +89,57 @@ impl FilingInput {
     }
 }
 
+/// Why a final PDF cannot be made yet: only a draft (DRAFT on every page) can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotReady {
+    /// The investigation log is not finalised.
+    LogNotFinalised,
+    /// Captures not yet judged relevant or not: the care record holds only those judged
+    /// relevant, so every one is judged first.
+    CapturesUnjudged(Vec<i64>),
+}
+
+impl NotReady {
+    /// The refusal in words, for the request `reference`.
+    pub fn message(&self, reference: &str) -> String {
+        match self {
+            NotReady::LogNotFinalised => format!(
+                "the investigation log of {reference} is not finalised, so its PDF can only be a draft (DRAFT on every page)"
+            ),
+            NotReady::CapturesUnjudged(ids) => format!(
+                "{} of {reference} {} not been judged: judge whether each is relevant before the care record is exported, or export a draft",
+                captures_in_words(ids),
+                if ids.len() == 1 { "has" } else { "have" }
+            ),
+        }
+    }
+}
+
+/// Whether a PDF of `kind` may be made: a draft always; a final one once the log is
+/// finalised, and for the care record once every capture (`unjudged` lists those not yet
+/// judged) is judged.
+pub fn ready(kind: PdfKind, draft: bool, log_finalised: bool, unjudged: &[i64]) -> Result<(), NotReady> {
+    if draft {
+        return Ok(());
+    }
+    if !log_finalised {
+        return Err(NotReady::LogNotFinalised);
+    }
+    if kind == PdfKind::CareRecord && !unjudged.is_empty() {
+        return Err(NotReady::CapturesUnjudged(unjudged.to_vec()));
+    }
+    Ok(())
+}
+
+/// "capture 3", "captures 3, 4".
+pub fn captures_in_words(ids: &[i64]) -> String {
+    let names: Vec<String> = ids.iter().map(i64::to_string).collect();
+    match names.len() {
+        1 => format!("capture {}", names[0]),
+        _ => format!("captures {}", names.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +175,17 @@ mod tests {
         assert_eq!("log".parse::<PdfKind>().unwrap(), PdfKind::Log);
         assert_eq!(" Request ".parse::<PdfKind>().unwrap(), PdfKind::Request);
         assert!("cover".parse::<PdfKind>().is_err());
+    }
+
+    #[test]
+    fn a_final_pdf_waits_for_the_finalised_log_and_for_the_care_record_every_judgement() {
+        use super::{NotReady, PdfKind, ready};
+        assert_eq!(ready(PdfKind::CareRecord, true, false, &[3]), Ok(()), "a draft always");
+        assert_eq!(ready(PdfKind::Log, false, false, &[]), Err(NotReady::LogNotFinalised));
+        assert_eq!(ready(PdfKind::CareRecord, false, true, &[3, 4]), Err(NotReady::CapturesUnjudged(vec![3, 4])));
+        assert_eq!(ready(PdfKind::Request, false, true, &[3]), Ok(()), "only the care record holds the captures");
+        assert_eq!(ready(PdfKind::CareRecord, false, true, &[]), Ok(()));
+        let message = NotReady::CapturesUnjudged(vec![3]).message("REQ-2026-0001");
+        assert!(message.starts_with("capture 3 of REQ-2026-0001 has not been judged"), "{message}");
     }
 }
