@@ -124,3 +124,62 @@ fn the_http_door_listens_on_this_computer_only() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("is not an address and port"), "{}", run.stderr);
 }
+
+/// A GET with the door's token: the status and the body.
+fn get(door: &Door, path: &str, authorised: bool) -> (u16, String) {
+    let mut request = ureq::get(&format!("{}{path}", door.url));
+    if authorised {
+        request = request.set("Authorization", &format!("Bearer {}", door.token));
+    }
+    match request.call() {
+        Ok(response) => (response.status(), response.into_string().unwrap()),
+        Err(ureq::Error::Status(status, response)) => (status, response.into_string().unwrap()),
+        Err(error) => panic!("{path}: {error}"),
+    }
+}
+
+#[test]
+fn the_http_door_keeps_long_works_progress_for_its_page_to_read() {
+    let s = setup();
+    s.init();
+    s.staff();
+    assert_eq!(s.run(&["worker", "set", "--name", "Sam Patel", "--role", "aaw"]).code, 0);
+    let file = s.data_dir.parent().unwrap().join("request.json");
+    std::fs::write(&file, include_str!("../fixtures/request-example.json")).unwrap();
+    let created = s.run(&["request", "create", "--file", file.to_str().unwrap()]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let reference = created.stdout.trim().to_string();
+    let door = start(&s);
+
+    // Where to start reading: nothing yet.
+    let (status, first) = get(&door, "/api/events/progress", true);
+    assert_eq!(status, 200, "{first}");
+    let first: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(first["reports"], json!([]));
+    let next = first["next"].as_u64().unwrap();
+
+    // A draft PDF through the door, then its progress as the page reads it.
+    let out = s.data_dir.parent().unwrap().join("draft.pdf");
+    let (status, exported) =
+        call(&door, "export_pdf", json!({ "reference": reference, "path": out.display().to_string(), "draft": true, "only": null }));
+    assert_eq!(status, 200, "{exported}");
+    let (status, read) = get(&door, &format!("/api/events/progress?after={next}"), true);
+    assert_eq!(status, 200, "{read}");
+    let read: Value = serde_json::from_str(&read).unwrap();
+    let reports = read["reports"].as_array().unwrap();
+    assert!(reports.len() >= 3, "the export's steps: {read}");
+    assert!(reports.iter().all(|r| r["work"] == "export_pdf" && r["about"] == reference.as_str()), "{read}");
+    let done: Vec<u64> = reports.iter().map(|r| r["done"].as_u64().unwrap()).collect();
+    assert!(done.windows(2).all(|w| w[0] <= w[1]), "done never goes back: {done:?}");
+    let last = reports.last().unwrap();
+    assert_eq!((last["finished"].as_bool(), last["done"].as_u64()), (Some(true), last["total"].as_u64()), "{last}");
+    assert_eq!(read["next"].as_u64().unwrap(), next + reports.len() as u64);
+    // Read again from there: nothing new.
+    let (_, again) = get(&door, &format!("/api/events/progress?after={}", read["next"]), true);
+    assert_eq!(serde_json::from_str::<Value>(&again).unwrap()["reports"], json!([]));
+
+    // Behind the token like every command; a cursor that is not a number is the caller's problem.
+    assert_eq!(get(&door, "/api/events/progress", false), (401, String::new()));
+    let (status, bad) = get(&door, "/api/events/progress?after=soon", true);
+    assert_eq!(status, 400, "{bad}");
+}

@@ -72,7 +72,7 @@ export function asIpcError(value: unknown): IpcError {
  *  arguments as JSON and the door's token; an error comes back as the same `IpcError`. There
  *  is no system dialog in a web page: a file to write or read is named in words (a path on
  *  the computer the door runs on), a PDF cannot be opened from here, and there is no capture
- *  shortcut, keeping on top or progress report. */
+ *  shortcut or keeping on top; long work's progress is read from the door while it runs. */
 export function httpBackend(base: string, token: string): Backend {
   const ask = (question: string, suggested: string) => {
     const answer = window.prompt(question, suggested);
@@ -111,6 +111,28 @@ export function httpBackend(base: string, token: string): Backend {
     openPdf: async () => {},
     onCaptureShortcut: async () => () => {},
     keepOnTop: async () => {},
-    onProgress: async () => () => {},
+    onProgress: async (handler) => {
+      // The door keeps long work's reports for its page: read while the work runs, from the
+      // first one after subscribing.
+      const read = async (after: number | null): Promise<{ reports: Progress[]; next: number } | null> => {
+        const query = after === null ? "" : `?after=${after}`;
+        const response = await fetch(`${base}/api/events/progress${query}`, { headers: { Authorization: `Bearer ${token}` } }).catch(() => null);
+        return response?.ok ? response.json() : null;
+      };
+      let next = (await read(null))?.next ?? 0;
+      let stopped = false;
+      void (async () => {
+        while (!stopped) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          const answer = stopped ? null : await read(next);
+          if (!answer || stopped) continue;
+          next = answer.next;
+          answer.reports.forEach(handler);
+        }
+      })();
+      return () => {
+        stopped = true;
+      };
+    },
   };
 }

@@ -709,6 +709,8 @@ pub(crate) struct CliHost {
     store: KeptStore,
     bar: progress::Bar,
     clock: triangulate_app::host::Clock,
+    /// Where `serve` keeps long work's progress for its page.
+    board: Option<triangulate_serve::ProgressBoard>,
 }
 
 impl Host for CliHost {
@@ -731,6 +733,9 @@ impl Host for CliHost {
 
     fn progress(&self, report: &triangulate_app::Progress) {
         self.bar.show(report);
+        if let Some(board) = &self.board {
+            board.report(report);
+        }
     }
 }
 
@@ -746,7 +751,7 @@ fn main() -> ExitCode {
         Ok(clock) => clock,
         Err(error) => return report(error, json),
     };
-    let host = CliHost { data_dir, store: KeptStore::default(), bar: progress::Bar::on_stderr(), clock };
+    let host = CliHost { data_dir, store: KeptStore::default(), bar: progress::Bar::on_stderr(), clock, board: None };
     match run(cli.command, &host) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => report(error, json),

@@ -32,11 +32,13 @@ pub(crate) fn serve(listen: &str, ui: Option<&std::path::Path>, host: &CliHost) 
             triangulate_serve::ServeError::NotLoopback(address).to_string(),
         )]));
     }
+    let board = triangulate_serve::ProgressBoard::default();
     let door: Arc<dyn triangulate_app::Host> = Arc::new(CliHost {
         data_dir: host.data_dir.clone(),
         store: KeptStore::default(),
         bar: progress::Bar::on_stderr(),
         clock: host.clock.clone(),
+        board: Some(board.clone()),
     });
     let ready = |started: &triangulate_serve::Started| {
         let line = serde_json::json!({ "url": started.url, "token": started.token });
@@ -44,7 +46,7 @@ pub(crate) fn serve(listen: &str, ui: Option<&std::path::Path>, host: &CliHost) 
         let _ = writeln!(stdout, "{line}");
         let _ = stdout.flush();
     };
-    triangulate_serve::serve_until_stopped(door, address, ui.map(std::path::Path::to_path_buf), ready).map_err(|error| match error {
+    triangulate_serve::serve_until_stopped(door, board, address, ui.map(std::path::Path::to_path_buf), ready).map_err(|error| match error {
             triangulate_serve::ServeError::Io(source) => AppError::Store(StoreError::Io { path: listen.into(), source }),
             other => AppError::Internal(other.to_string()),
         })

@@ -4,10 +4,14 @@
 //! and an error as the same `{code, message, fields, guards, refusals, url}` with an HTTP
 //! status for its code. Only the holder of the token it was started with is served: any
 //! request without `Authorization: Bearer {token}` gets 401 and an empty body. It listens on
-//! this computer's loopback addresses only.
+//! this computer's loopback addresses only. Long work's progress, which the desktop's window
+//! gets as events, is kept on a board the page reads at `GET /api/events/progress?after=N`
+//! (the reports after the `N`th, and the number to ask after next time), behind the same
+//! token.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::Router;
@@ -16,7 +20,8 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
+use triangulate_app::Progress;
 use triangulate_ipc::{ErrorCode, Host, IpcError};
 
 /// The largest arguments a command is given (a staff directory's CSV, a long log entry).
@@ -51,8 +56,50 @@ impl std::fmt::Display for ServeError {
 
 impl std::error::Error for ServeError {}
 
+/// The reports of long work a door's commands made, kept for its page to read: the host the
+/// door serves gives each one here (`Host::progress`), as the desktop emits them as events.
+#[derive(Clone, Default)]
+pub struct ProgressBoard {
+    kept: Arc<Mutex<Kept>>,
+}
+
+#[derive(Default)]
+struct Kept {
+    /// How many reports were ever given: the last one's number.
+    given: u64,
+    reports: VecDeque<(u64, Progress)>,
+}
+
+/// How many reports are kept: a page that reads less often than that misses the oldest.
+const KEPT_REPORTS: usize = 512;
+
+impl ProgressBoard {
+    /// Keeps a report for the page; the oldest goes when there are too many.
+    pub fn report(&self, report: &Progress) {
+        let mut kept = self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        kept.given += 1;
+        let number = kept.given;
+        kept.reports.push_back((number, report.clone()));
+        while kept.reports.len() > KEPT_REPORTS {
+            kept.reports.pop_front();
+        }
+    }
+
+    /// The reports after the `after`th (none when not given: only where to start), and the
+    /// number to ask after next time.
+    pub fn since(&self, after: Option<u64>) -> (Vec<Progress>, u64) {
+        let kept = self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let reports = match after {
+            Some(after) => kept.reports.iter().filter(|(n, _)| *n > after).map(|(_, r)| r.clone()).collect(),
+            None => Vec::new(),
+        };
+        (reports, kept.given)
+    }
+}
+
 struct Door {
     host: Arc<dyn Host>,
+    board: ProgressBoard,
     token: String,
     /// The UI's built files, served at `/` when given.
     ui: Option<std::path::PathBuf>,
@@ -78,7 +125,7 @@ fn same(given: &[u8], expected: &[u8]) -> bool {
 /// built files (`ui/dist`: the app's code, which holds no data) read with GET at any other
 /// path, for anyone on this computer, so that its page and the commands share one origin.
 fn router(door: Arc<Door>) -> Router {
-    let router = Router::new().route("/api/{command}", post(command));
+    let router = Router::new().route("/api/{command}", post(command)).route("/api/events/progress", get(progress));
     let router = match &door.ui {
         Some(folder) => router.fallback_service(tower_http::services::ServeDir::new(folder)),
         None => router.fallback(|| async { StatusCode::NOT_FOUND }),
@@ -181,10 +228,29 @@ async fn command(State(door): State<Arc<Door>>, Path(name): Path<String>, header
     }
 }
 
+/// The progress reports after the one numbered by `?after=N`: `{"reports": […], "next": M}`.
+async fn progress(State(door): State<Arc<Door>>, uri: axum::http::Uri) -> Response {
+    let after = uri.query().unwrap_or_default().split('&').find_map(|pair| pair.strip_prefix("after="));
+    let after = match after.map(str::parse::<u64>) {
+        None => None,
+        Some(Ok(after)) => Some(after),
+        Some(Err(_)) => {
+            return answer_error(IpcError {
+                code: ErrorCode::InvalidInput,
+                message: "after= must be the number a previous answer gave as next".into(),
+                ..IpcError::internal("")
+            });
+        }
+    };
+    let (reports, next) = door.board.since(after);
+    axum::Json(serde_json::json!({ "reports": reports, "next": next })).into_response()
+}
+
 /// Listens on `address` (a loopback address; port 0 for any free one), tells `ready` where
 /// and with which token, then serves until `stop` resolves.
 pub async fn serve(
     host: Arc<dyn Host>,
+    board: ProgressBoard,
     address: SocketAddr,
     ui: Option<std::path::PathBuf>,
     ready: impl FnOnce(&Started),
@@ -196,7 +262,7 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(address).await.map_err(ServeError::Io)?;
     let bound = listener.local_addr().map_err(ServeError::Io)?;
     let started = Started { url: format!("http://{bound}"), token: new_token()? };
-    let door = Arc::new(Door { host, token: started.token.clone(), ui });
+    let door = Arc::new(Door { host, board, token: started.token.clone(), ui });
     tracing::info!(address = %bound, "serving the commands over HTTP");
     ready(&started);
     axum::serve(listener, router(door)).with_graceful_shutdown(stop).await.map_err(ServeError::Io)
@@ -206,12 +272,13 @@ pub async fn serve(
 /// command line's `triangulate serve`.
 pub fn serve_until_stopped(
     host: Arc<dyn Host>,
+    board: ProgressBoard,
     address: SocketAddr,
     ui: Option<std::path::PathBuf>,
     ready: impl FnOnce(&Started),
 ) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(ServeError::Io)?;
-    runtime.block_on(serve(host, address, ui, ready, stopped()))
+    runtime.block_on(serve(host, board, address, ui, ready, stopped()))
 }
 
 /// Resolves when the process is asked to stop: Ctrl+C, or (on Unix) SIGTERM.
@@ -250,6 +317,31 @@ mod tests {
         let (a, b) = (new_token().unwrap(), new_token().unwrap());
         assert_eq!(a.len(), 64);
         assert_ne!(a, b, "a new token each start");
+    }
+
+    #[test]
+    fn the_board_gives_the_reports_after_the_one_asked_and_keeps_the_last_ones() {
+        let board = ProgressBoard::default();
+        let report = |done: u32| Progress {
+            work: triangulate_app::Work::ExportPdf,
+            about: "REQ-2026-0001".into(),
+            step: format!("step {done}"),
+            done,
+            total: 1000,
+            finished: false,
+            failed: false,
+        };
+        assert_eq!(board.since(None), (Vec::new(), 0), "nothing yet, and where to start");
+        board.report(&report(1));
+        board.report(&report(2));
+        assert_eq!(board.since(Some(1)), (vec![report(2)], 2));
+        assert_eq!(board.since(None).0, Vec::new(), "a page starts from now");
+        for done in 3..=600 {
+            board.report(&report(done));
+        }
+        let (all, next) = board.since(Some(0));
+        assert_eq!((all.len(), next), (KEPT_REPORTS, 600), "the last ones are kept");
+        assert_eq!(all[0].done, 600 - KEPT_REPORTS as u32 + 1);
     }
 
     #[test]
