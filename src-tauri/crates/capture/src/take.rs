@@ -125,17 +125,25 @@ async fn current_tab(cdp: &Cdp, trail: &[TrailEvent]) -> Result<Tab> {
 }
 
 /// Goes to `url` in the tab and returns once the new document has loaded: its time origin
-/// differs from the old one's and it is complete.
+/// differs from the old one's and it is complete. Within 30 seconds however the browser
+/// answers: a question the document being left, or a stalled page, never answers is given up
+/// on, not waited for.
 async fn navigate(cdp: &Cdp, tab: &Tab, url: &str) -> Result<()> {
     const DOCUMENT: &str = "[performance.timeOrigin, document.readyState, location.href]";
+    const LOADING: Duration = Duration::from_secs(30);
+    const ONE_ANSWER: Duration = Duration::from_secs(5);
+    let started = tokio::time::Instant::now();
     let read = |value: Value| serde_json::from_value::<(f64, String, String)>(value).ok();
-    let before = cdp.evaluate(&tab.target, DOCUMENT, false).await.ok().and_then(read);
+    let ask = |expression: String| async move {
+        tokio::time::timeout(ONE_ANSWER, cdp.evaluate(&tab.target, &expression, false)).await.ok().and_then(|a| a.ok())
+    };
+    let before = ask(DOCUMENT.to_string()).await.and_then(read);
     let address = serde_json::to_string(url).expect("a string serialises");
     // The document being left may not answer: the navigation has started all the same.
-    let _ = cdp.evaluate(&tab.target, &format!("window.location.href = {address}"), false).await;
-    for _ in 0..600 {
+    let _ = ask(format!("window.location.href = {address}")).await;
+    while started.elapsed() < LOADING {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        let now = cdp.evaluate(&tab.target, DOCUMENT, false).await.ok().and_then(read);
+        let now = ask(DOCUMENT.to_string()).await.and_then(read);
         // The new document, loaded, and not the empty one a tab holds before it.
         if let Some((origin, state, href)) = now
             && state == "complete"
