@@ -285,7 +285,7 @@ test("the investigation log is kept, completed, finalised, shared, corrected and
     // A file that cannot be read: said on the chooser, which the summary links to.
     door2.answers.push("other.pdf");
     await byId(worker, "choose-pdf").click();
-    await worker.locator("#error-summary a", { hasText: "The file could not be read" }).click();
+    await worker.locator("#error-summary a", { hasText: "could not be read: there is no such file" }).click();
     assert.equal(await focusedId(worker), "choose-pdf");
     assert.match(await byId(worker, "choose-pdf-error").innerText(), /other\.pdf could not be read/);
     // Cancelling the question changes nothing; choosing the exported file works out its digest.

@@ -116,18 +116,25 @@ export function httpBackend(base: string, token: string): Backend {
       // first one after subscribing.
       const read = async (after: number | null): Promise<{ reports: Progress[]; next: number } | null> => {
         const query = after === null ? "" : `?after=${after}`;
-        const response = await fetch(`${base}/api/events/progress${query}`, { headers: { Authorization: `Bearer ${token}` } }).catch(() => null);
-        return response?.ok ? response.json() : null;
+        try {
+          const response = await fetch(`${base}/api/events/progress${query}`, { headers: { Authorization: `Bearer ${token}` } });
+          return response.ok ? await response.json() : null;
+        } catch {
+          return null;
+        }
       };
-      let next = (await read(null))?.next ?? 0;
+      // Where to start, before the work does: asked again until the door answers, so no earlier
+      // work is replayed.
+      let next: number | null = (await read(null))?.next ?? null;
       let stopped = false;
       void (async () => {
         while (!stopped) {
           await new Promise((resolve) => setTimeout(resolve, 200));
-          const answer = stopped ? null : await read(next);
+          if (stopped) break;
+          const answer = await read(next);
           if (!answer || stopped) continue;
+          if (next !== null) answer.reports.forEach(handler);
           next = answer.next;
-          answer.reports.forEach(handler);
         }
       })();
       return () => {

@@ -300,8 +300,9 @@ export async function filingScreen(app: App, reference: string, sha256: string):
       args.sha256 = "";
       // Why is said on the path the backend was given: which file, and what is wrong with it.
       const failure = asIpcError(error);
-      const why = failure.fields.length ? failure.fields.map((f) => f.message).join("; ") : failure.message;
-      render([{ field: "sha256", message: sentence(`The file could not be read: ${why}`) }, ...others]);
+      // The path's problem names the file and says why; anything else is said as it came.
+      const message = failure.fields.length ? failure.fields.map((f) => f.message).join("; ") : `The file could not be read: ${failure.message}`;
+      render([{ field: "sha256", message: sentence(message) }, ...others]);
     }
   };
   const record = () =>

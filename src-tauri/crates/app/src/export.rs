@@ -365,6 +365,9 @@ pub fn file_digest(path: &Path) -> Result<FileDigest> {
         AppError::fields_error(vec![triangulate_core::FieldError::new("path", format!("{} could not be read: {why}", path.display()))])
     };
     let metadata = std::fs::metadata(path).map_err(|e| not_read(why_not_read(&e)))?;
+    if metadata.is_dir() {
+        return Err(not_read("it is a folder, not a file".into()));
+    }
     if !metadata.is_file() {
         return Err(not_read("it is not a file".into()));
     }

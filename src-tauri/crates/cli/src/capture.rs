@@ -348,7 +348,7 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                     "created_at": record.created_at,
                     "captured_at": provenance.map(|p| &p.capture_started_at),
                     "artefacts": record.artefacts,
-                    "manifest": view.manifest,
+                    "manifest": crate::out::as_signed(&record.manifest),
                     "signature": record.signature,
                     "signature_valid": view.signature.is_ok(),
                     "signature_problem": view.signature.as_ref().err(),
@@ -420,7 +420,7 @@ pub fn capture(args: CaptureArgs, host: &CliHost) -> Result<()> {
                     "capture_id": record.capture_id,
                     "picture": record.artefact,
                     "sha256": record.sha256,
-                    "manifest": record.read_manifest(),
+                    "manifest": crate::out::as_signed(&record.manifest),
                     "signature": record.signature,
                 }));
             } else {

@@ -100,6 +100,12 @@ macro_rules! esay {
 
 pub(crate) use {esay, say};
 
+/// A signed document's text (canonical JSON) as JSON to print, exactly as it was signed, so
+/// that a script can check its signature; its facts are read from its type, never from this.
+pub(crate) fn as_signed(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 #[path = "common/sources.rs"]
 mod common;
-use common::sources;
+use common::{code, sources};
 
 /// What the core's code may not name: the system's files, network, processes, environment
 /// and clocks.
@@ -31,18 +31,21 @@ fn the_core_names_no_file_network_process_environment_or_clock() {
     let mut found = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
-        for (n, line) in text.lines().enumerate() {
-            // A module's tests come last in it, and may read what they like.
-            if line.trim_start() == "#[cfg(test)]" {
-                break;
-            }
+        for (n, line) in code(&text) {
             let code = line.split("//").next().unwrap_or("");
             for word in FORBIDDEN {
                 if code.contains(word) {
-                    found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                    found.push(format!("{}:{n}: {}", file.display(), line.trim()));
                 }
             }
         }
     }
     assert!(found.is_empty(), "the core does IO or reads a clock:\n{}", found.join("\n"));
+}
+
+#[test]
+fn code_after_a_test_module_is_read_and_the_module_is_not() {
+    let text = "fn a() {}\n#[cfg(test)]\nmod tests {\n    fn t() { let x = \"{}\"; }\n}\n// a comment\nfn b() {}\n#[cfg(test)]\n#[path = \"x.rs\"]\nmod x;\nfn c() {}\n";
+    let lines: Vec<usize> = code(text).iter().map(|(n, _)| *n).collect();
+    assert_eq!(lines, [1, 7, 11], "the product's code, before and after the tests, and no comment");
 }
