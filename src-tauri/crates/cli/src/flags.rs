@@ -44,6 +44,8 @@ mod tests {
         for below in ["core", "store", "app", "capture", "evidence", "pdf", "ipc", "serve", "bundle"] {
             sources(&crates.join(below).join("src"), &mut files);
         }
+        // The verifier's own command line (`triangulate-verify`) is a door of its own.
+        files.retain(|f| !f.to_string_lossy().contains("bundle/src/bin/"));
         assert!(files.len() > 50, "the crates' sources are read: {}", files.len());
         let mut named = Vec::new();
         for file in &files {
