@@ -10,7 +10,8 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { checkScreen, focusedId, heading, launch } from "./support.mjs";
 import { openDoor } from "./door.mjs";
-import { addMe, becomeWorker, byId, chooseDecider, date, fill, fillRequest, finishSetUp, step } from "./journeys.mjs";
+import { addMe, becomeWorker, byId, chooseDecider, date, fill, fillRequest, finishSetUp, registerAna, staffCsv, step, COUNCIL } from "./journeys.mjs";
+import * as journeys from "./journeys.mjs";
 
 let browser;
 before(async () => {
@@ -20,44 +21,15 @@ after(async () => {
   await browser?.close();
 });
 
-/** The people of the council the tests' requests name, as the council's list gives them. */
-const CAST = [
-  "staff_id,name,roles,team",
-  "1001,Rhian Evans,osw,Assessment East",
-  "1002,Tom Manager,tm,Assessment East",
-  "1003,Sue Director,sd,",
-  "1004,Jo Price,sm,",
-  "1005,Ana Access,aaw,Online checks",
-  "1006,Lee Legal,legal,",
-].join("\n");
-
 /** The staff directory filled from the council's list (`csv`). */
-async function cast(door, csv = CAST) {
+async function cast(door, csv = staffCsv()) {
   await door.call("staff_import", { text: csv });
-}
-
-/** Ana Access registered as an Authorised Access Worker on the service director's decision,
- *  recorded by the laptop's worker (the register needs one). */
-async function registerAna(door) {
-  await door.call("aaw_register", { name: "1005", decided_by: "1003", evidence: "Memo SD-12", trained: { day: "2", month: "10", year: "2026" } });
 }
 
 /** The first start up to the worker profile, as `journeys.setUp`, with the staff directory
  *  filled (by `fillDirectory`, the cast unless said) while the recovery phrase is shown. */
-async function setUp(page, door, fillDirectory = cast) {
-  await page.goto(door.start);
-  await heading(page, "There is no store in this data folder yet");
-  const first = await byId(page, "store-message").innerText();
-  assert.match(first, /This is a new installation[\s\S]*Create the store to begin/);
-  assert.doesNotMatch(first, /create one first|triangulate-ui-/);
-  await checkScreen(page, "01-store-not-created");
-  await byId(page, "create-store").click();
-  await page.locator("#recovery-phrase li").nth(11).waitFor();
-  assert.match(await byId(page, "store-status").innerText(), /Intact: 1 change recorded/, "one change, not 1 changes");
-  await checkScreen(page, "02-store-created");
-  await fillDirectory(door);
-  await byId(page, "continue").click();
-  await heading(page, "Worker profile");
+function setUp(page, door, fillDirectory = cast) {
+  return journeys.setUp(page, door.start, () => fillDirectory(door));
 }
 
 /** A store with the cast (Ana Access registered) and a worker profile, ending on the
@@ -360,7 +332,7 @@ test("the request's own social worker is told that another access worker must co
     const page = await door.page(browser);
     // Rhian Evans is in the directory as a social worker and an access worker; her profile
     // is the access worker's.
-    await setUp(page, door, (d) => cast(d, CAST.replace("1001,Rhian Evans,osw,", "1001,Rhian Evans,osw;aaw,")));
+    await setUp(page, door, (d) => cast(d, staffCsv(COUNCIL.map((p) => (p.name === "Rhian Evans" ? { ...p, roles: ["osw", "aaw"] } : p)))));
     await byId(page, "listed").check();
     await byId(page, "person").selectOption(await page.locator("#person option", { hasText: "Rhian Evans" }).getAttribute("value"));
     await byId(page, "role").check();

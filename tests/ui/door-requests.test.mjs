@@ -8,7 +8,7 @@ import { writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { checkScreen, focusedId, heading, launch } from "./support.mjs";
 import { openDoor } from "./door.mjs";
-import { CAST, addCast, addMe, byId, chooseDecider, date, fill, fillRequest, finishSetUp, setUp, setUpAs, step } from "./journeys.mjs";
+import { COUNCIL, addCast, addMe, registerAna, byId, chooseDecider, date, fill, fillRequest, finishSetUp, setUp, setUpAs, step } from "./journeys.mjs";
 
 let browser;
 before(async () => {
@@ -48,14 +48,8 @@ function countCalls(page) {
  *  a service director and a service manager), an access worker and the legal team, and Ana
  *  Access registered as an Authorised Access Worker by Sue Director. `except` leaves some out. */
 async function addStaff(door, { except = [] } = {}) {
-  const more = [
-    { name: "Ana Access", roles: ["aaw"], staff_id: "1005", team: "Online checks" },
-    { name: "Lee Legal", roles: ["legal"], staff_id: "1006", team: "" },
-  ];
-  await addCast(door.start, [...CAST, ...more].filter((person) => !except.includes(person.name)));
-  if (!except.includes("Ana Access")) {
-    await door.call("aaw_register", { name: "1005", decided_by: "1003", evidence: "Memo SD-12", trained: { day: "2", month: "10", year: "2026" } });
-  }
+  await addCast(door.start, COUNCIL.filter((person) => !except.includes(person.name)));
+  if (!except.includes("Ana Access")) await registerAna(door);
 }
 
 test("a request with two subjects and an unnamed suspect is created, checked and authorised by mouse", () => onDoor(async (door, page) => {

@@ -125,6 +125,24 @@ async function openSessionStart(page, door) {
   await heading(page, "Start an access session");
 }
 
+/** From a request ready for access, a session started on Jane Doe's pages, its page open. */
+async function startSession(page, door) {
+  await openSessionStart(page, door);
+  await byId(page, "subject").check();
+  await byId(page, "continue").click();
+  await sessionOpened(page, 1, door);
+}
+
+/** Goes to `url` in the session's own browser, as the worker would. */
+async function browseTo(door, url) {
+  const { cdp, tab } = await sessionBrowser(door);
+  try {
+    await tab.goto(url);
+  } finally {
+    await cdp.close();
+  }
+}
+
 test("starting a session shows the service director's conditions and is refused until they are confirmed", async () => {
   const door = await sessionDoor();
   try {
@@ -173,10 +191,7 @@ test("with no browser on the laptop a session start is refused with where to cho
     await byId(page, "path").click();
     await page.locator("#notification", { hasText: "The browser for captures is chosen" }).waitFor();
     assert.match(door.asked.at(-1), /The browser's program/);
-    await openSessionStart(page, door);
-    await byId(page, "subject").check();
-    await byId(page, "continue").click();
-    await sessionOpened(page, 1, door);
+    await startSession(page, door);
     await page.close();
   } finally {
     await endSessions(door);
@@ -235,18 +250,10 @@ test("a page that belongs to someone else raises a linked request, prefilled and
   try {
     const page = await door.page(browser);
     await ready(page, door);
-    await openSessionStart(page, door);
-    await byId(page, "subject").check();
-    await byId(page, "continue").click();
-    await sessionOpened(page, 1, door);
+    await startSession(page, door);
     // The worker goes to another man's page in the session's browser.
     const other = `${site.base}/the.other.man`;
-    const { cdp, tab } = await sessionBrowser(door);
-    try {
-      await tab.goto(other);
-    } finally {
-      await cdp.close();
-    }
+    await browseTo(door, other);
     await page.locator("#trail", { hasText: other }).waitFor();
     await byId(page, "capture").click();
     await page.locator("#outside-heading").waitFor();
@@ -268,25 +275,12 @@ test("a page that belongs to someone else raises a linked request, prefilled and
   }
 });
 
-/** Goes to `url` in the session's own browser, as the worker would. */
-async function browseTo(door, url) {
-  const { cdp, tab } = await sessionBrowser(door);
-  try {
-    await tab.goto(url);
-  } finally {
-    await cdp.close();
-  }
-}
-
 test("the whole timeline is captured by scrolling and said so, on the session and on the capture's screen", async () => {
   const door = await sessionDoor();
   try {
     const page = await door.page(browser);
     await ready(page, door);
-    await openSessionStart(page, door);
-    await byId(page, "subject").check();
-    await byId(page, "continue").click();
-    await sessionOpened(page, 1, door);
+    await startSession(page, door);
     // Jane's timeline: many screens tall.
     const timeline = `${janesProfile()}/timeline`;
     site.page("/jane.doe.1990/timeline", { title: "Jane Doe's timeline", height: 12000 });

@@ -16,6 +16,28 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 export const TRIANGULATE = process.env.TRIANGULATE_BIN ?? join(root, "target", "debug", "triangulate");
 const UI = join(root, "ui", "dist");
 
+/** A command of the contract sent to the door at `url` with its `token`, as the page sends
+ *  it: resolves to its answer, or rejects with `{status, body}` where body is the error the
+ *  page would be given. */
+export async function callDoor(url, token, name, args = {}) {
+  const response = await fetch(`${url}/api/${name}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify(args),
+  });
+  const body = await response.json();
+  if (!response.ok) throw { status: response.status, body };
+  return body;
+}
+
+/** The same, to the door whose address with its token (`{url}/#token=…`) is `start`. */
+export function callAt(start, name, args = {}) {
+  const { origin, hash } = new URL(start);
+  const token = /^#token=([0-9a-f]+)$/.exec(hash)?.[1];
+  assert.ok(token, "the door's address with its token");
+  return callDoor(origin, token, name, args);
+}
+
 /** The moment the tests' clock starts at unless a test says otherwise. */
 export const START = "2026-11-23T10:00:00Z";
 
@@ -56,17 +78,9 @@ export async function openDoor({ at = START, env: more = {} } = {}) {
     async setClock(instant) {
       await writeFile(clock, instant);
     },
-    /** A command of the contract, as the page sends it: resolves to its answer, or rejects
-     *  with `{status, body}` where body is the error the page would be given. */
-    async call(name, args = {}) {
-      const response = await fetch(`${url}/api/${name}`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-        body: JSON.stringify(args),
-      });
-      const body = await response.json();
-      if (!response.ok) throw { status: response.status, body };
-      return body;
+    /** A command of the contract, as the page sends it (`callDoor`). */
+    call(name, args = {}) {
+      return callDoor(url, token, name, args);
     },
     /** A new page in `browser`, its questions answered; open `start` in it first. */
     async page(browser) {

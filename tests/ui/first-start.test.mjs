@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { checkScreen, focusedId, heading, launch } from "./support.mjs";
 import { openDoor } from "./door.mjs";
+import { staffCsv } from "./journeys.mjs";
 
 let browser;
 before(async () => {
@@ -46,17 +47,6 @@ async function onLaptop(programs, run) {
     await rm(bin, { recursive: true, force: true });
   }
 }
-
-/** The people of the council, as its list gives them. */
-const CAST = [
-  "staff_id,name,roles,team",
-  "1001,Rhian Evans,osw,Assessment East",
-  "1002,Tom Manager,tm,Assessment East",
-  "1003,Sue Director,sd,",
-  "1004,Jo Price,sm,",
-  "1005,Ana Access,aaw,Online checks",
-  "1006,Lee Legal,legal,",
-].join("\n");
 
 /** From the store screen of a new laptop to the recovery phrase and on to the profile;
  *  `fillDirectory` fills the staff directory while the phrase is shown. */
@@ -169,7 +159,7 @@ test("a worker chooses themselves from the staff directory, is told what to inst
   await onLaptop([], async (door) => {
     const chromium = await program(join(door.files, "Portable", "Chromium", "Application", "chrome"));
     const page = await door.page(browser);
-    await createStore(page, door, (d) => d.call("staff_import", { text: CAST }));
+    await createStore(page, door, (d) => d.call("staff_import", { text: staffCsv() }));
 
     await checkScreen(page, "first-start-11-profile-directory");
     await byId(page, "save-profile").click();

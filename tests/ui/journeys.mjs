@@ -3,6 +3,7 @@
 // address with the door's token.
 import assert from "node:assert/strict";
 import { checkScreen, heading } from "./support.mjs";
+import { callAt } from "./door.mjs";
 
 export const byId = (page, id) => page.locator(`[id="${id}"]`);
 
@@ -14,7 +15,9 @@ export async function date(page, id, day, month, year) {
   await fill(page, { [`${id}.day`]: day, [`${id}.month`]: month, [`${id}.year`]: year });
 }
 
-export async function setUp(page, url) {
+/** The first start up to the worker profile; `whileShown` runs while the recovery phrase
+ *  is shown (a test fills the staff directory there). */
+export async function setUp(page, url, whileShown = async () => {}) {
   await page.goto(url);
   await heading(page, "There is no store in this data folder yet");
   // A new installation in words, and what to do: not the store's error about its folder.
@@ -26,6 +29,7 @@ export async function setUp(page, url) {
   await page.locator("#recovery-phrase li").nth(11).waitFor();
   assert.match(await byId(page, "store-status").innerText(), /Intact: 1 change recorded/, "one change, not 1 changes");
   await checkScreen(page, "02-store-created");
+  await whileShown();
   await byId(page, "continue").click();
   await heading(page, "Worker profile");
 }
@@ -173,18 +177,26 @@ export const CAST = [
   { name: "Jo Price", roles: ["sm"], staff_id: "1004", team: "" },
 ];
 
+/** The whole council the tests know: the cast, an access worker and the legal team. */
+export const COUNCIL = [
+  ...CAST,
+  { name: "Ana Access", roles: ["aaw"], staff_id: "1005", team: "Online checks" },
+  { name: "Lee Legal", roles: ["legal"], staff_id: "1006", team: "" },
+];
+
+/** People as the council's staff list gives them, a CSV file for `staff_import`. */
+export function staffCsv(people = COUNCIL) {
+  return ["staff_id,name,roles,team", ...people.map((p) => `${p.staff_id},${p.name},${p.roles.join(";")},${p.team}`)].join("\n");
+}
+
 export async function addCast(url, people = CAST) {
-  const { origin, hash } = new URL(url);
-  const token = /^#token=([0-9a-f]+)$/.exec(hash)?.[1];
-  assert.ok(token, "the door's address with its token");
-  for (const person of people) {
-    const response = await fetch(`${origin}/api/staff_add`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-      body: JSON.stringify(person),
-    });
-    assert.equal(response.status, 200, `${person.name} added to the staff directory: ${await response.text()}`);
-  }
+  for (const person of people) await callAt(url, "staff_add", person);
+}
+
+/** Ana Access registered as an Authorised Access Worker on Sue Director's decision, through
+ *  `door` (the register needs a worker profile, in whose name it is recorded). */
+export async function registerAna(door) {
+  await door.call("aaw_register", { name: "1005", decided_by: "1003", evidence: "Memo SD-12", trained: { day: "2", month: "10", year: "2026" } });
 }
 
 /** A new page with REQ-2026-0001, whose social worker is Rhian Evans, permitted (with the
