@@ -327,9 +327,8 @@ pub fn record_filing(host: &dyn Host, reference: &str, input: &FilingInput) -> R
     match input.validate() {
         Ok(filing) => Ok(store.record_filing(reference, &filing, host.now())?),
         Err(mut problems) => {
-            let digest = input.sha256.trim().to_ascii_lowercase();
             if !problems.iter().any(|p| p.field == "sha256")
-                && let Some(problem) = store.filing_digest_problem(reference, &digest)?
+                && let Some(problem) = store.filing_digest_problem(reference, &input.digest())?
             {
                 problems.push(problem);
             }

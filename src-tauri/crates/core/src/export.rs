@@ -71,9 +71,14 @@ pub struct Filing {
 }
 
 impl FilingInput {
+    /// The SHA-256 as given, in the form it is stored and compared in: trimmed, lower case.
+    pub fn digest(&self) -> String {
+        self.sha256.trim().to_ascii_lowercase()
+    }
+
     pub fn validate(&self) -> Result<Filing, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let sha256 = self.sha256.trim().to_ascii_lowercase();
+        let sha256 = self.digest();
         if sha256.is_empty() {
             errors.push(FieldError::new("sha256", "Enter the SHA-256 of the PDF that was filed"));
         } else if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
