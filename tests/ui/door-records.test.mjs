@@ -10,7 +10,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { checkScreen, focusedId, heading, launch } from "./support.mjs";
 import { openDoor } from "./door.mjs";
-import { addMe, becomeWorker, byId, chooseDecider, date, fill, fillRequest, finishSetUp, registerAna, staffCsv, step, COUNCIL } from "./journeys.mjs";
+import { addAccount, addMe, becomeWorker, byId, chooseDecider, date, fill, fillRequest, finishSetUp, logAction, registerAna, saveLogForm, staffCsv, step, COUNCIL } from "./journeys.mjs";
 import * as journeys from "./journeys.mjs";
 
 let browser;
@@ -51,50 +51,10 @@ async function createdRequest(page, door) {
   await heading(page, "Request REQ-2026-0001");
 }
 
-/** REQ-2026-0001, whose social worker is Rhian Evans, permitted and its legitimacy confirmed
- *  by Ada Worker, the laptop's worker and a registered Authorised Access Worker, with one
- *  sanctioned account; on the request's page. The decisions that are not Ada's are recorded
- *  as made by email. */
-async function readyForAccess(page, door) {
-  await setUpAs(page, door, "Ada Worker", "role");
-  await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans" });
-  await heading(page, "Check your answers");
-  await byId(page, "commit").click();
-  await heading(page, "Request REQ-2026-0001");
-  await step(page, "submit", { decided_by: "Rhian Evans", evidence: "Email RE-1" }, "Submitted");
-  await step(page, "agree", { decided_by: "Tom Manager", evidence: "Email of 20 November" }, "Agreed");
-  await step(page, "permit", { decided_by: "Sue Director", evidence: "Memo SD-77" }, "Permitted");
-  await page.locator('.app-nav__link[data-section="profile"]').click();
-  await heading(page, "Worker profile");
-  await fill(page, { "aaw-name": "Ada Worker", evidence: "Memo SD-80" });
-  await byId(page, "decided_by").selectOption("1003");
-  await date(page, "trained", "2", "10", "2026");
-  await byId(page, "register-aaw").click();
-  await page.locator("#aaw-register", { hasText: "Ada Worker" }).waitFor();
-  await addAccount(page);
-  await page.goto(`${door.url}/#/requests/REQ-2026-0001`);
-  await step(page, "confirm-legitimacy", {}, "Legitimacy confirmed");
-}
-
-/** The sanctioned account council.checks.7 on Facebook, identifiable as the council's. */
-async function addAccount(page) {
-  await page.locator('.app-nav__link[data-section="accounts"]').click();
-  await heading(page, "Sanctioned accounts");
-  await fill(page, { platform: "facebook", handle: "council.checks.7" });
-  await byId(page, "identifiable_as_council").check();
-  await byId(page, "add-account").click();
-  await page.locator("#accounts", { hasText: "council.checks.7" }).waitFor();
-}
-
-async function logAction(page, id, title) {
-  await byId(page, id).click();
-  await heading(page, title);
-}
-
-async function saveLogForm(page, state) {
-  await byId(page, "save").click();
-  await heading(page, "Investigation log");
-  if (state) await page.locator("#request-state", { hasText: state }).waitFor();
+/** REQ-2026-0001 ready for an access session (`journeys.readyForAccess`), on this file's
+ *  first start: the whole council in the staff directory, Ana Access registered. */
+function readyForAccess(page, door) {
+  return journeys.readyForAccess(page, door.start, { setUp: () => setUpAs(page, door, "Ada Worker", "role") });
 }
 
 /** The store's id, as its status gives it. */

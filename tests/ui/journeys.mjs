@@ -205,10 +205,15 @@ export async function registerAna(door) {
  *  on the request's page. The staff directory holds the cast (`CAST`); the decisions that are
  *  not Ada's are recorded as made by email. `url` is the app's address (the door's, with its
  *  token); `profile`, Jane Doe's listed profile (see `fillRequest`). */
-export async function readyForAccess(page, url, { conditions = "", profile } = {}) {
-  await setUpAs(page, url, "Ada Worker", "role");
-  // The store starts with no one but Ada: the cast joins the staff directory.
-  await addCast(url);
+export async function readyForAccess(page, url, { conditions = "", profile, setUp } = {}) {
+  if (setUp) {
+    // The test's own first start, with its staff directory, ending on the requests list.
+    await setUp();
+  } else {
+    await setUpAs(page, url, "Ada Worker", "role");
+    // The store starts with no one but Ada: the cast joins the staff directory.
+    await addCast(url);
+  }
   await fillRequest(page, { from: ["1", "9", "2026"], to: ["31", "10", "2026"], osw: "Rhian Evans", profile });
   await heading(page, "Check your answers");
   await byId(page, "commit").click();
@@ -223,14 +228,19 @@ export async function readyForAccess(page, url, { conditions = "", profile } = {
   await date(page, "trained", "2", "10", "2026");
   await byId(page, "register-aaw").click();
   await page.locator("#aaw-register", { hasText: "Ada Worker" }).waitFor();
+  await addAccount(page);
+  await page.goto(appAt(url, "#/requests/REQ-2026-0001"));
+  await step(page, "confirm-legitimacy", {}, "Legitimacy confirmed");
+}
+
+/** The sanctioned account council.checks.7 on Facebook, identifiable as the council's. */
+export async function addAccount(page) {
   await page.locator('.app-nav__link[data-section="accounts"]').click();
   await heading(page, "Sanctioned accounts");
   await fill(page, { platform: "facebook", handle: "council.checks.7" });
   await byId(page, "identifiable_as_council").check();
   await byId(page, "add-account").click();
   await page.locator("#accounts", { hasText: "council.checks.7" }).waitFor();
-  await page.goto(appAt(url, "#/requests/REQ-2026-0001"));
-  await step(page, "confirm-legitimacy", {}, "Legitimacy confirmed");
 }
 
 /** From the log, records the finalisation as the request's social worker's, made by email. */
